@@ -1,0 +1,100 @@
+import type { CivilDate, Instant } from './dates';
+import type { BodyProfile, Deadline, RegisteredEvent, Successor } from './body.events';
+import { berlinDate } from './dates';
+import type { BodyEventType, ReportKind } from './vocabulary';
+
+export type ObligationState = 'pending' | 'due' | 'overdue' | 'submitted' | 'acknowledged';
+
+/** A Berichtspflicht: one report the body owes, and how far it has come. */
+export interface ReportObligation {
+  id: string;
+  kind: ReportKind;
+  addressee: string;
+  title: string | null;
+  due: Deadline;
+  state: ObligationState;
+  dueOn: CivilDate | null;
+  overdueOn: CivilDate | null;
+  submittedOn: CivilDate | null;
+  documentRef: string | null;
+  acknowledgedOn: CivilDate | null;
+  acknowledgedBy: string | null;
+}
+
+/** A decision the body's history cites, and for what. */
+export interface CitedDecision {
+  number: string;
+  issuer: string;
+  event: BodyEventType;
+  on: CivilDate;
+}
+
+export interface BodyContext {
+  profile: BodyProfile;
+  registeredOn: CivilDate;
+  nameHistory: Array<{ title: string; shortName: string | null; since: CivilDate }>;
+  decisions: CitedDecision[];
+  approvedOn: CivilDate | null;
+  approvedUntil: CivilDate | null;
+  permanent: boolean;
+  startedOn: CivilDate | null;
+  obligations: ReportObligation[];
+  closureInitiatedOn: CivilDate | null;
+  successor: Successor | null;
+  noSuccessorReason: string | null;
+  endedOn: CivilDate | null;
+  lastReason: string | null;
+}
+
+export function initialContext({ occurredAt, data }: RegisteredEvent): BodyContext {
+  const { reports, ...profile } = data;
+  const registeredOn = berlinDate(occurredAt);
+  return {
+    profile,
+    registeredOn,
+    nameHistory: [{ title: profile.title, shortName: profile.shortName, since: registeredOn }],
+    decisions: [],
+    approvedOn: null,
+    approvedUntil: null,
+    permanent: false,
+    startedOn: null,
+    obligations: reports.map((report, i) => newObligation(`r${i + 1}`, report)),
+    closureInitiatedOn: null,
+    successor: null,
+    noSuccessorReason: null,
+    endedOn: null,
+    lastReason: null,
+  };
+}
+
+export function newObligation(
+  id: string,
+  report: { kind: ReportKind; addressee: string; due: Deadline; title?: string },
+): ReportObligation {
+  return {
+    id,
+    kind: report.kind,
+    addressee: report.addressee,
+    title: report.title ?? null,
+    due: report.due,
+    state: 'pending',
+    dueOn: null,
+    overdueOn: null,
+    submittedOn: null,
+    documentRef: null,
+    acknowledgedOn: null,
+    acknowledgedBy: null,
+  };
+}
+
+export function nextObligationId(obligations: ReportObligation[]): string {
+  return `r${obligations.length + 1}`;
+}
+
+export function findObligation(context: BodyContext, id: string): ReportObligation | undefined {
+  return context.obligations.find((o) => o.id === id);
+}
+
+export function finalReportAcknowledged(context: BodyContext): boolean {
+  return context.obligations.some((o) => o.kind === 'Abschlussbericht' && o.state === 'acknowledged');
+}

@@ -1,0 +1,160 @@
+/**
+ * The data each event carries, as zod schemas: the one definition that the API validates
+ * against, that the stored events hold and that the statechart's types come from.
+ */
+import { z } from 'zod';
+import { isCivilDate, type CivilDate, type Instant } from './dates';
+import { BODY_KINDS, DECISION_TYPES, FOCUS_TOPICS, REPORT_KINDS, type BodyEventType, type DecisionType } from './vocabulary';
+
+export const civilDate = z
+  .string()
+  .refine(isCivilDate, { message: 'Erwartet ein Datum im Format JJJJ-MM-TT, z. B. 2025-03-31.' });
+
+const text = (max = 4000) => z.string().trim().min(1).max(max);
+const optionalText = (max = 4000) => z.string().trim().max(max).optional();
+const names = z.array(text(200));
+
+/** A Frist: an exact date, a month ("im November 2024"), a session ("zur 45. Sitzung") or until further notice. */
+export const deadlineSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('date'), date: civilDate }),
+  z.strictObject({
+    kind: z.literal('month'),
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Erwartet einen Monat im Format JJJJ-MM, z. B. 2024-11.'),
+  }),
+  z.strictObject({ kind: z.literal('session'), issuer: text(60), session: z.number().int().positive() }),
+  z.strictObject({ kind: z.literal('untilFurtherNotice') }),
+]);
+export type Deadline = z.infer<typeof deadlineSchema>;
+
+export const plannedReportSchema = z.strictObject({
+  kind: z.enum(REPORT_KINDS),
+  addressee: text(200),
+  due: deadlineSchema,
+  title: optionalText(300),
+});
+export type PlannedReport = z.infer<typeof plannedReportSchema>;
+
+export const successorSchema = z.strictObject({
+  name: text(300),
+  bodyId: z.uuid().optional(),
+});
+export type Successor = z.infer<typeof successorSchema>;
+
+const profileShape = {
+  title: text(300),
+  shortName: text(60).nullable().default(null),
+  kind: z.enum(BODY_KINDS),
+  permanent: z.boolean().default(false),
+  parent: text(60),
+  focusTopic: z.enum(FOCUS_TOPICS),
+  leads: names.min(1),
+  contactIds: z.array(z.uuid()).default([]),
+  participants: names.default([]),
+  start: civilDate,
+  expectedEnd: civilDate.nullable().default(null),
+  objective: z.string().trim().max(20000).default(''),
+  goals: z.array(text(4000)).default([]),
+  fmkRelation: z.string().trim().max(4000).default(''),
+  reportingPlan: z.string().trim().max(4000).default(''),
+  reports: z.array(plannedReportSchema).default([]),
+  resources: z.string().trim().max(4000).default(''),
+};
+
+const endAfterStart = (profile: { start?: CivilDate; expectedEnd?: CivilDate | null }) =>
+  !profile.start || !profile.expectedEnd || profile.expectedEnd >= profile.start;
+const endAfterStartIssue = { message: 'Das voraussichtliche Ende liegt vor dem Beginn der Tätigkeit.', path: ['expectedEnd'] };
+
+/** The registration form (the data of the `registered` event that opens every stream). */
+export const registrationSchema = z.strictObject(profileShape).refine(endAfterStart, endAfterStartIssue);
+export type Registration = z.infer<typeof registrationSchema>;
+export type BodyProfile = Omit<Registration, 'reports'>;
+
+const note = { note: optionalText() };
+const empty = z.strictObject(note);
+const obligationRef = z.strictObject({ obligationId: text(20), ...note });
+
+export const eventDataSchemas = {
+  revised: z
+    .strictObject({
+      title: profileShape.title.optional(),
+      shortName: text(60).nullable().optional(),
+      kind: profileShape.kind.optional(),
+      permanent: z.boolean().optional(),
+      parent: profileShape.parent.optional(),
+      focusTopic: profileShape.focusTopic.optional(),
+      leads: names.min(1).optional(),
+      contactIds: z.array(z.uuid()).optional(),
+      participants: names.optional(),
+      start: civilDate.optional(),
+      expectedEnd: civilDate.nullable().optional(),
+      objective: z.string().trim().max(20000).optional(),
+      goals: z.array(text(4000)).optional(),
+      fmkRelation: z.string().trim().max(4000).optional(),
+      reportingPlan: z.string().trim().max(4000).optional(),
+      resources: z.string().trim().max(4000).optional(),
+      ...note,
+    })
+    .refine((d) => Object.keys(d).some((k) => k !== 'note'), { message: 'Keine Änderung angegeben.' }),
+  submitted: empty,
+  returnedForRevision: z.strictObject({ reason: text(), ...note }),
+  withdrawn: z.strictObject({ reason: optionalText(), ...note }),
+  approved: z
+    .strictObject({
+      approvedUntil: civilDate.optional(),
+      permanent: z.literal(true).optional(),
+      reports: z.array(plannedReportSchema).default([]),
+      ...note,
+    })
+    .refine((d) => (d.approvedUntil === undefined) !== (d.permanent === undefined), {
+      message: 'Genau eines angeben: approvedUntil (befristet bis) oder permanent: true (dauerhaft).',
+      path: ['approvedUntil'],
+    }),
+  rejected: z.strictObject({ reason: optionalText(), ...note }),
+  started: empty,
+  reportRequested: plannedReportSchema.extend(note),
+  reportSubmitted: z.strictObject({ obligationId: text(20), title: optionalText(300), documentRef: optionalText(500), ...note }),
+  reportAcknowledged: obligationRef,
+  extended: z.strictObject({ approvedUntil: civilDate, ...note }),
+  madePermanent: empty,
+  renamed: z.strictObject({ title: profileShape.title, shortName: text(60).nullable().optional(), ...note }),
+  leadsChanged: z.strictObject({ leads: names.min(1), contactIds: z.array(z.uuid()).default([]), ...note }),
+  participantsChanged: z.strictObject({ participants: names, ...note }),
+  closureInitiated: z.strictObject({ finalReportDue: deadlineSchema, reason: optionalText(), ...note }),
+  closed: z
+    .strictObject({ successor: successorSchema.optional(), noSuccessorReason: optionalText(), ...note })
+    .refine((d) => (d.successor === undefined) !== (d.noSuccessorReason === undefined), {
+      message: 'Genau eines angeben: successor (Nachfolgestruktur) oder noSuccessorReason (Begründung, warum es keine gibt).',
+      path: ['successor'],
+    }),
+  transferred: z.strictObject({ successor: successorSchema, ...note }),
+  dissolved: z.strictObject({ reason: optionalText(), ...note }),
+  termExpiring: empty,
+  termExpired: empty,
+  reportDue: obligationRef,
+  reportOverdue: obligationRef,
+} satisfies Record<BodyEventType, z.ZodType>;
+
+export type EventData = { [K in BodyEventType]: z.output<(typeof eventDataSchemas)[K]> };
+
+/** The facts of a recorded decision that an event cites, as the statechart sees them. */
+export interface DecisionFacts {
+  number: string;
+  issuer: string;
+  date: CivilDate;
+  type: DecisionType;
+}
+
+export const decisionTypeSchema = z.enum(DECISION_TYPES);
+
+/** An event as the statechart receives it: the data, the business time, and the cited decision. */
+export type BodyEvent = {
+  [K in BodyEventType]: { type: K; data: EventData[K]; occurredAt: Instant; decision?: DecisionFacts };
+}[BodyEventType];
+
+export type BodyEventOf<K extends BodyEventType> = Extract<BodyEvent, { type: K }>;
+
+/** The machine's input: the `registered` event that opens the stream. */
+export interface RegisteredEvent {
+  occurredAt: Instant;
+  data: Registration;
+}

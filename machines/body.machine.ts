@@ -1,0 +1,279 @@
+/**
+ * The lifecycle of a body (Gremium) as one XState v5 statechart.
+ *
+ * Pure: no clock, no I/O. Every event carries its business time (`occurredAt`) and, where the
+ * lifecycle needs one, the facts of the decision it cites. Changing what this chart does with an
+ * already stored event changes replay, and needs a new BODY_MACHINE_VERSION.
+ */
+import { assign, not, setup } from 'xstate';
+import type { BodyContext, ReportObligation } from './body.context';
+import { initialContext, newObligation, nextObligationId } from './body.context';
+import type { BodyEvent, BodyEventOf, RegisteredEvent } from './body.events';
+import { berlinDate } from './dates';
+import { violations } from './body.rules';
+
+export const BODY_MACHINE_ID = 'body';
+export const BODY_MACHINE_VERSION = 1;
+
+const on = (event: BodyEvent) => berlinDate(event.occurredAt);
+
+function cite(context: BodyContext, event: BodyEvent): BodyContext['decisions'] {
+  if (!event.decision) return context.decisions;
+  const { number, issuer } = event.decision;
+  return [...context.decisions, { number, issuer, event: event.type, on: on(event) }];
+}
+
+function updateObligation(
+  context: BodyContext,
+  id: string,
+  change: (obligation: ReportObligation) => Partial<ReportObligation>,
+): ReportObligation[] {
+  return context.obligations.map((o) => (o.id === id ? { ...o, ...change(o) } : o));
+}
+
+const reasonOf = (event: BodyEvent) => ('reason' in event.data ? (event.data.reason ?? null) : null);
+
+const lifecycle = setup({
+  types: {
+    context: {} as BodyContext,
+    events: {} as BodyEvent,
+    input: {} as RegisteredEvent,
+  },
+  guards: {
+    rulesHold: ({ context, event }) => violations(context, event).length === 0,
+    isPermanent: ({ context }) => context.permanent,
+    hasOverdueReport: ({ context }) => context.obligations.some((o) => o.state === 'overdue'),
+    hasDueReport: ({ context }) => context.obligations.some((o) => o.state === 'due'),
+  },
+  actions: {
+    revise: assign(({ context, event }) => {
+      const { note: _note, ...changes } = (event as BodyEventOf<'revised'>).data;
+      const profile = { ...context.profile, ...changes };
+      // Before approval the title is not yet official: the name history starts anew.
+      return { profile, nameHistory: [{ title: profile.title, shortName: profile.shortName, since: context.registeredOn }] };
+    }),
+    recordReason: assign({ lastReason: ({ event }) => reasonOf(event) }),
+    citeDecision: assign({ decisions: ({ context, event }) => cite(context, event) }),
+    approve: assign(({ context, event }) => {
+      const { data } = event as BodyEventOf<'approved'>;
+      let obligations = context.obligations;
+      for (const report of data.reports) obligations = [...obligations, newObligation(nextObligationId(obligations), report)];
+      return {
+        approvedOn: on(event),
+        approvedUntil: data.approvedUntil ?? null,
+        permanent: data.permanent === true,
+        obligations,
+        decisions: cite(context, event),
+      };
+    }),
+    start: assign({ startedOn: ({ event }) => on(event) }),
+    end: assign({ endedOn: ({ event }) => on(event), lastReason: ({ event }) => reasonOf(event) }),
+    extend: assign(({ context, event }) => ({
+      approvedUntil: (event as BodyEventOf<'extended'>).data.approvedUntil,
+      decisions: cite(context, event),
+    })),
+    makePermanent: assign(({ context, event }) => ({
+      permanent: true,
+      approvedUntil: null,
+      decisions: cite(context, event),
+    })),
+    rename: assign(({ context, event }) => {
+      const { title, shortName } = (event as BodyEventOf<'renamed'>).data;
+      const next = { title, shortName: shortName === undefined ? context.profile.shortName : shortName };
+      return {
+        profile: { ...context.profile, ...next },
+        nameHistory: [...context.nameHistory, { ...next, since: on(event) }],
+        decisions: cite(context, event),
+      };
+    }),
+    changeLeads: assign(({ context, event }) => {
+      const { leads, contactIds } = (event as BodyEventOf<'leadsChanged'>).data;
+      return { profile: { ...context.profile, leads, contactIds }, decisions: cite(context, event) };
+    }),
+    changeParticipants: assign(({ context, event }) => ({
+      profile: { ...context.profile, participants: (event as BodyEventOf<'participantsChanged'>).data.participants },
+      decisions: cite(context, event),
+    })),
+    requestReport: assign({
+      obligations: ({ context, event }) => {
+        const { note: _note, ...report } = (event as BodyEventOf<'reportRequested'>).data;
+        return [...context.obligations, newObligation(nextObligationId(context.obligations), report)];
+      },
+    }),
+    markReportDue: assign({
+      obligations: ({ context, event }) =>
+        updateObligation(context, (event as BodyEventOf<'reportDue'>).data.obligationId, () => ({ state: 'due', dueOn: on(event) })),
+    }),
+    markReportOverdue: assign({
+      obligations: ({ context, event }) =>
+        updateObligation(context, (event as BodyEventOf<'reportOverdue'>).data.obligationId, () => ({
+          state: 'overdue',
+          overdueOn: on(event),
+        })),
+    }),
+    markReportSubmitted: assign({
+      obligations: ({ context, event }) => {
+        const { obligationId, title, documentRef } = (event as BodyEventOf<'reportSubmitted'>).data;
+        return updateObligation(context, obligationId, (o) => ({
+          state: 'submitted',
+          submittedOn: on(event),
+          title: title ?? o.title,
+          documentRef: documentRef ?? null,
+        }));
+      },
+    }),
+    markReportAcknowledged: assign(({ context, event }) => ({
+      obligations: updateObligation(context, (event as BodyEventOf<'reportAcknowledged'>).data.obligationId, () => ({
+        state: 'acknowledged',
+        acknowledgedOn: on(event),
+        acknowledgedBy: event.decision?.number ?? null,
+      })),
+      decisions: cite(context, event),
+    })),
+    initiateClosure: assign(({ context, event }) => {
+      const { finalReportDue, reason } = (event as BodyEventOf<'closureInitiated'>).data;
+      const hasOpenFinalReport = context.obligations.some((o) => o.kind === 'Abschlussbericht');
+      const obligations = hasOpenFinalReport
+        ? context.obligations
+        : [
+            ...context.obligations,
+            newObligation(nextObligationId(context.obligations), {
+              kind: 'Abschlussbericht',
+              addressee: context.profile.parent,
+              due: finalReportDue,
+            }),
+          ];
+      return { closureInitiatedOn: on(event), obligations, lastReason: reason ?? null, decisions: cite(context, event) };
+    }),
+    close: assign(({ context, event }) => {
+      const { successor, noSuccessorReason } = (event as BodyEventOf<'closed'>).data;
+      return {
+        successor: successor ?? null,
+        noSuccessorReason: noSuccessorReason ?? null,
+        endedOn: on(event),
+        decisions: cite(context, event),
+      };
+    }),
+    transfer: assign(({ context, event }) => ({
+      successor: (event as BodyEventOf<'transferred'>).data.successor,
+      endedOn: on(event),
+      decisions: cite(context, event),
+    })),
+  },
+});
+
+/** Extending or making permanent: possible while the term runs, ends soon or has expired. */
+const termDecisions = {
+  extended: { guard: 'rulesHold', target: 'running', actions: 'extend' },
+  madePermanent: { guard: 'rulesHold', target: 'permanent', actions: 'makePermanent' },
+} as const;
+
+export const bodyMachine = lifecycle.createMachine({
+  id: BODY_MACHINE_ID,
+  context: ({ input }) => initialContext(input),
+  initial: 'draft',
+  states: {
+    draft: {
+      on: {
+        revised: { guard: 'rulesHold', actions: 'revise' },
+        submitted: { guard: 'rulesHold', target: 'submitted' },
+        withdrawn: { guard: 'rulesHold', target: 'withdrawn', actions: 'end' },
+      },
+    },
+    submitted: {
+      on: {
+        returnedForRevision: { guard: 'rulesHold', target: 'draft', actions: 'recordReason' },
+        approved: { guard: 'rulesHold', target: 'established', actions: 'approve' },
+        rejected: { guard: 'rulesHold', target: 'rejected', actions: ['citeDecision', 'end'] },
+        withdrawn: { guard: 'rulesHold', target: 'withdrawn', actions: 'end' },
+      },
+    },
+    established: {
+      on: {
+        started: { guard: 'rulesHold', target: 'active', actions: 'start' },
+        reportRequested: { guard: 'rulesHold', actions: 'requestReport' },
+        renamed: { guard: 'rulesHold', actions: 'rename' },
+        leadsChanged: { guard: 'rulesHold', actions: 'changeLeads' },
+        participantsChanged: { guard: 'rulesHold', actions: 'changeParticipants' },
+        dissolved: { guard: 'rulesHold', target: 'dissolved', actions: ['citeDecision', 'end'] },
+      },
+    },
+    active: {
+      type: 'parallel',
+      on: {
+        renamed: { guard: 'rulesHold', actions: 'rename' },
+        leadsChanged: { guard: 'rulesHold', actions: 'changeLeads' },
+        participantsChanged: { guard: 'rulesHold', actions: 'changeParticipants' },
+        dissolved: { guard: 'rulesHold', target: 'dissolved', actions: ['citeDecision', 'end'] },
+      },
+      states: {
+        term: {
+          initial: 'running',
+          states: {
+            running: {
+              always: { guard: 'isPermanent', target: 'permanent' },
+              on: {
+                termExpiring: { guard: 'rulesHold', target: 'expiring' },
+                termExpired: { guard: 'rulesHold', target: 'expired' },
+                ...termDecisions,
+              },
+            },
+            expiring: {
+              on: { termExpired: { guard: 'rulesHold', target: 'expired' }, ...termDecisions },
+            },
+            expired: { on: termDecisions },
+            permanent: {},
+          },
+        },
+        reporting: {
+          initial: 'upToDate',
+          states: {
+            upToDate: {
+              always: [
+                { guard: 'hasOverdueReport', target: 'reportOverdue' },
+                { guard: 'hasDueReport', target: 'reportDue' },
+              ],
+            },
+            reportDue: {
+              always: [
+                { guard: 'hasOverdueReport', target: 'reportOverdue' },
+                { guard: not('hasDueReport'), target: 'upToDate' },
+              ],
+            },
+            reportOverdue: {
+              always: { guard: not('hasOverdueReport'), target: 'reportDue' },
+            },
+          },
+          on: {
+            reportRequested: { guard: 'rulesHold', actions: 'requestReport' },
+            reportDue: { guard: 'rulesHold', actions: 'markReportDue' },
+            reportOverdue: { guard: 'rulesHold', actions: 'markReportOverdue' },
+            reportSubmitted: { guard: 'rulesHold', actions: 'markReportSubmitted' },
+            reportAcknowledged: { guard: 'rulesHold', actions: 'markReportAcknowledged' },
+          },
+        },
+        closure: {
+          initial: 'operating',
+          states: {
+            operating: {
+              on: { closureInitiated: { guard: 'rulesHold', target: 'closing', actions: 'initiateClosure' } },
+            },
+            closing: {
+              on: {
+                closed: { guard: 'rulesHold', target: '#body.closed', actions: 'close' },
+                transferred: { guard: 'rulesHold', target: '#body.transferred', actions: 'transfer' },
+              },
+            },
+          },
+        },
+      },
+    },
+    rejected: { type: 'final' },
+    withdrawn: { type: 'final' },
+    closed: { type: 'final' },
+    transferred: { type: 'final' },
+    dissolved: { type: 'final' },
+  },
+});
+
+export type BodyMachine = typeof bodyMachine;

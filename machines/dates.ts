@@ -1,0 +1,69 @@
+/**
+ * Civil-date helpers. Business dates are civil dates in Europe/Berlin (`YYYY-MM-DD`);
+ * instants are ISO 8601 strings in UTC. Nothing here reads the clock.
+ */
+
+export type CivilDate = string;
+export type Instant = string;
+
+export const BERLIN = 'Europe/Berlin';
+
+const CIVIL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+const berlinParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: BERLIN,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function partsOf(instant: Date): Record<string, number> {
+  const parts: Record<string, number> = {};
+  for (const part of berlinParts.formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return parts;
+}
+
+/** True for a real calendar date written as `YYYY-MM-DD`. */
+export function isCivilDate(value: string): boolean {
+  const match = CIVIL_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** The civil date in Europe/Berlin on which the given instant falls. */
+export function berlinDate(instant: Instant): CivilDate {
+  const p = partsOf(new Date(instant));
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/** The instant at which the given civil date begins in Europe/Berlin (00:00 local time). */
+export function startOfBerlinDay(date: CivilDate): Instant {
+  const [year, month, day] = date.split('-').map(Number);
+  const utcMidnight = Date.UTC(year, month - 1, day);
+  // Berlin is UTC+1 or UTC+2; the offset at local midnight is found by looking at that instant.
+  let guess = utcMidnight - 60 * 60 * 1000;
+  for (let i = 0; i < 2; i++) {
+    const p = partsOf(new Date(guess));
+    const localAsUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+    guess = utcMidnight - (localAsUtc - guess);
+  }
+  return new Date(guess).toISOString();
+}
+
+/** Formats a civil date the German way: `31.03.2025`. */
+export function germanDate(date: CivilDate): string {
+  const [year, month, day] = date.split('-');
+  return `${day}.${month}.${year}`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

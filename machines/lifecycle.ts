@@ -1,0 +1,92 @@
+/**
+ * Pure helpers around the body statechart: restore a stored snapshot, decide whether an event
+ * is allowed, evolve to the next snapshot, replay a whole stream. They run no actor and execute
+ * no actions; the caller stores what they return.
+ */
+import { getNextTransitions, initialTransition, transition, type SnapshotFrom, type StateValue } from 'xstate';
+import type { BodyContext } from './body.context';
+import type { BodyEvent, RegisteredEvent } from './body.events';
+import { bodyMachine } from './body.machine';
+import { violations } from './body.rules';
+import { EVENT_LABELS, STATE_LABELS } from './labels';
+import { EVENT_TYPES, type BodyEventType } from './vocabulary';
+
+export type BodySnapshot = SnapshotFrom<typeof bodyMachine>;
+
+/** What the projection row stores of a snapshot; `restore` turns it back into one. */
+export interface PersistedBody {
+  value: StateValue;
+  context: BodyContext;
+}
+
+export type Verdict =
+  | { allowed: true }
+  | { allowed: false; reason: string; violations: string[]; allowedEvents: BodyEventType[] };
+
+/** The snapshot right after registration: the `registered` event is the machine's input. */
+export function begin(registered: RegisteredEvent): BodySnapshot {
+  return initialTransition(bodyMachine, registered)[0];
+}
+
+export function persist(snapshot: BodySnapshot): PersistedBody {
+  return { value: snapshot.value, context: snapshot.context };
+}
+
+export function restore(persisted: PersistedBody): BodySnapshot {
+  return bodyMachine.resolveState(persisted);
+}
+
+/**
+ * The event types the current state handles at all. Whether one of them is allowed with
+ * particular data is for `decide` to say.
+ */
+export function allowedEvents(snapshot: BodySnapshot): BodyEventType[] {
+  if (snapshot.status !== 'active') return [];
+  const handled = new Set(getNextTransitions(snapshot).map((t) => t.eventType));
+  return EVENT_TYPES.filter((type) => handled.has(type));
+}
+
+/** Whether the event may happen now; if not, why (in German) and what could happen instead. */
+export function decide(snapshot: BodySnapshot, event: BodyEvent): Verdict {
+  if (snapshot.can(event)) return { allowed: true };
+  const allowed = allowedEvents(snapshot);
+  if (!allowed.includes(event.type)) {
+    const reason =
+      snapshot.status === 'done'
+        ? `Der Lebenslauf des Gremiums ist beendet (${stateLabel(snapshot)}); es sind keine Ereignisse mehr zulässig.`
+        : `„${EVENT_LABELS[event.type]}“ (${event.type}) ist im Zustand „${stateLabel(snapshot)}“ nicht zulässig.`;
+    return { allowed: false, reason, violations: [], allowedEvents: allowed };
+  }
+  const broken = violations(snapshot.context, event);
+  return { allowed: false, reason: broken.join(' '), violations: broken, allowedEvents: allowed };
+}
+
+/** The snapshot after the event. Call `decide` first: a refused event leaves the snapshot as it was. */
+export function evolve(snapshot: BodySnapshot, event: BodyEvent): BodySnapshot {
+  return transition(bodyMachine, snapshot, event)[0];
+}
+
+/** Replays a body's stream: a fold of `evolve` over the events after `registered`. */
+export function replay(registered: RegisteredEvent, events: Iterable<BodyEvent>): BodySnapshot {
+  let snapshot = begin(registered);
+  for (const event of events) snapshot = evolve(snapshot, event);
+  return snapshot;
+}
+
+/** Every state the snapshot is in, as dotted paths from the root: `active`, `active.term`, `active.term.running`, … */
+export function statePaths(value: StateValue): string[] {
+  if (typeof value === 'string') return [value];
+  return Object.entries(value).flatMap(([key, child]) =>
+    child === undefined ? [key] : [key, ...statePaths(child).map((path) => `${key}.${path}`)],
+  );
+}
+
+/** The German label of the snapshot's state, e.g. `Aktiv (Laufzeit läuft, Berichte aktuell, In Arbeit)`. */
+export function stateLabel(snapshot: Pick<BodySnapshot, 'value'>): string {
+  const paths = statePaths(snapshot.value);
+  const leaves = paths.filter((path) => !paths.some((other) => other.startsWith(`${path}.`)));
+  const top = paths[0];
+  const details = leaves.filter((leaf) => leaf !== top).map((leaf) => STATE_LABELS[leaf] ?? leaf);
+  const label = STATE_LABELS[top] ?? top;
+  return details.length > 0 ? `${label} (${details.join(', ')})` : label;
+}

@@ -1,0 +1,69 @@
+/** The words of the domain that the statechart, the API and the stored events share. */
+
+export const BODY_KINDS = [
+  'Projektgruppe',
+  'Arbeitsgruppe',
+  'Kooperationsgruppe',
+  'Arbeitsgremium',
+  'Steuerungsprojekt',
+  'Produkt',
+  'Sonstiges Format',
+] as const;
+export type BodyKind = (typeof BODY_KINDS)[number];
+
+export const FOCUS_TOPICS = [
+  'Digitale Transformation',
+  'Digitale Infrastruktur',
+  'Digitale Anwendungen',
+  'Datennutzung',
+  'Informationssicherheit',
+] as const;
+export type FocusTopic = (typeof FOCUS_TOPICS)[number];
+
+export const REPORT_KINDS = ['Zwischenbericht', 'Abschlussbericht', 'Jahresbericht'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export const DECISION_TYPES = ['Beschluss', 'Empfehlung', 'Kenntnisnahme', 'Auftrag'] as const;
+export type DecisionType = (typeof DECISION_TYPES)[number];
+
+/** Events a person (the secretariat or a lead) sends. */
+export const COMMAND_EVENT_TYPES = [
+  'revised',
+  'submitted',
+  'returnedForRevision',
+  'withdrawn',
+  'approved',
+  'rejected',
+  'started',
+  'reportRequested',
+  'reportSubmitted',
+  'reportAcknowledged',
+  'extended',
+  'madePermanent',
+  'renamed',
+  'leadsChanged',
+  'participantsChanged',
+  'closureInitiated',
+  'closed',
+  'transferred',
+  'dissolved',
+] as const;
+
+/** Events the scheduler sends when a deadline falls due. */
+export const SYSTEM_EVENT_TYPES = ['termExpiring', 'termExpired', 'reportDue', 'reportOverdue'] as const;
+
+/** Every event type after the first; `registered` opens each stream and is the machine's input. */
+export const EVENT_TYPES = [...COMMAND_EVENT_TYPES, ...SYSTEM_EVENT_TYPES] as const;
+export type BodyEventType = (typeof EVENT_TYPES)[number];
+export type StoredEventType = BodyEventType | 'registered';
+
+/** Event types that change a body's approval status and must cite a recorded decision. */
+export const DECISION_EVENT_TYPES: readonly BodyEventType[] = [
+  'approved',
+  'rejected',
+  'extended',
+  'madePermanent',
+  'closed',
+  'transferred',
+  'dissolved',
+];
