@@ -1,0 +1,84 @@
+/**
+ * The service's configuration, read from the environment once at start-up and validated into
+ * a typed object. A wrong value stops the start with a message that names it.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export interface Issuer {
+  /** The id used in the API and in URLs, e.g. `AL-Runde`. */
+  id: string;
+  name: string;
+  /** The suffix this issuer's decision numbers carry (`2024/08-AL`), or null for none (`2024/09`). */
+  suffix: string | null;
+}
+
+/** The bodies that issue decisions. The IT-PLR numbers without a suffix, the AL-Runde with `-AL`. */
+export const DEFAULT_ISSUERS: Issuer[] = [
+  { id: 'IT-PLR', name: 'IT-Planungsrat', suffix: null },
+  { id: 'AL-Runde', name: 'Abteilungsleiterrunde des IT-Planungsrats', suffix: 'AL' },
+];
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' }
+  | { kind: 'postgres'; url: string };
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  issuers: Issuer[];
+  /** Register the example body from the seed registration form when the database is empty. */
+  seedExample: boolean;
+  /** The largest request body accepted, in bytes. */
+  bodyLimit: number;
+}
+
+const issuerSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9-]{2,30}$/),
+  name: z.string().min(1),
+  suffix: z.string().regex(/^[A-Z]{1,10}$/).nullable(),
+});
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().min(1).default('./data/gremienlauf.sqlite'),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  GREMIENLAUF_ISSUERS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return DEFAULT_ISSUERS;
+      try {
+        return z.array(issuerSchema).min(1).parse(JSON.parse(raw));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `kein gültiges JSON-Array von Gremien {id, name, suffix}: ${String(error)}` });
+        return z.NEVER;
+      }
+    }),
+  GREMIENLAUF_SEED_EXAMPLE: z.enum(['true', 'false']).default('true'),
+  BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
+});
+
+export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): DatabaseConfig {
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  return { kind: 'sqlite', file: url === ':memory:' ? url : resolve(url.replace(/^sqlite:/, '')), synchronous };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Ungültige Konfiguration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: databaseConfig(e.DATABASE_URL, e.SQLITE_SYNCHRONOUS),
+    issuers: e.GREMIENLAUF_ISSUERS,
+    seedExample: e.GREMIENLAUF_SEED_EXAMPLE === 'true',
+    bodyLimit: e.BODY_LIMIT,
+  };
+}

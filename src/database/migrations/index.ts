@@ -1,0 +1,4 @@
+import { InitialSchema1764300000000 } from './1764300000000-initial-schema';
+
+/** Every migration, oldest first. A new one is added at the end, never edited once released. */
+export const MIGRATIONS = [InitialSchema1764300000000];
