@@ -1,0 +1,198 @@
+/**
+ * Chain verification: recomputes every stored hash and checks that each stream (a body's events,
+ * the audit log) runs through versions 1..n without gaps and that every `prevHash` names the
+ * hash of the version before it. For each stream it names the first broken place, in German.
+ *
+ * Pure: it gets the records, from the database or from an export, and touches nothing else.
+ * What it cannot see on its own is a stream cut off at its end or rewritten from some version on
+ * with every hash recomputed: that is what checkpoints are for (see checkpoint.ts).
+ */
+import { EVENT_LABELS } from '../../machines';
+import { hashEvent, type EventRecord } from '../event-log/event-hash';
+import { AUDIT_LOG_LABELS, AUDIT_LOG_STREAM, hashAuditLogEntry, type AuditLogEntry } from './audit-log';
+
+/** One stored link of a hash chain, as the verifier needs it. */
+export interface ChainLink {
+  stream: string;
+  version: number;
+  id: string;
+  type: string;
+  hash: string;
+  prevHash: string | null;
+  /** The hash recomputed from the stored content, or why the stored content cannot be read. */
+  recomputed: { hash: string } | { unreadable: string };
+}
+
+export type BreakKind =
+  | 'unreadable'
+  | 'start'
+  | 'gap'
+  | 'duplicate'
+  | 'firstEvent'
+  | 'content'
+  | 'swapped'
+  | 'replaced'
+  | 'missingPredecessor';
+
+/** The first place where a stream's chain does not hold. */
+export interface ChainBreak {
+  stream: string;
+  version: number;
+  eventId: string | null;
+  kind: BreakKind;
+  message: string;
+}
+
+export interface StreamVerdict {
+  stream: string;
+  events: number;
+  /** The last version and its stored hash, as the log holds them now. */
+  head: { version: number; hash: string } | null;
+  intact: boolean;
+  firstBreak: ChainBreak | null;
+}
+
+export interface ChainReport {
+  intact: boolean;
+  events: number;
+  streams: StreamVerdict[];
+  breaks: ChainBreak[];
+}
+
+/** A stored event the caller could not read back (its data is no valid JSON, say). */
+export interface UnreadableEvent {
+  id: string;
+  bodyId: string;
+  version: number;
+  type: string;
+  hash: string;
+  prevHash: string | null;
+  unreadable: string;
+}
+
+export type StoredEvent = EventRecord | UnreadableEvent;
+
+export function isUnreadable(event: StoredEvent): event is UnreadableEvent {
+  return 'unreadable' in event;
+}
+
+export function linkOfEvent(event: StoredEvent): ChainLink {
+  const base = { stream: event.bodyId, version: event.version, id: event.id, type: event.type, hash: event.hash, prevHash: event.prevHash };
+  if (isUnreadable(event)) return { ...base, recomputed: { unreadable: event.unreadable } };
+  return { ...base, recomputed: recompute(() => hashEvent(event)) };
+}
+
+export function linkOfAuditLogEntry(entry: AuditLogEntry): ChainLink {
+  const { id, version, type, hash, prevHash } = entry;
+  return { stream: AUDIT_LOG_STREAM, version, id, type, hash, prevHash, recomputed: recompute(() => hashAuditLogEntry(entry)) };
+}
+
+function recompute(hash: () => string): ChainLink['recomputed'] {
+  try {
+    return { hash: hash() };
+  } catch (error) {
+    return { unreadable: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Verifies every body's stream and the audit log. */
+export function verifyChains(events: Iterable<StoredEvent>, auditLog: Iterable<AuditLogEntry> = []): ChainReport {
+  const streams = new Map<string, ChainLink[]>();
+  const add = (link: ChainLink) => {
+    const links = streams.get(link.stream) ?? [];
+    links.push(link);
+    streams.set(link.stream, links);
+  };
+  for (const event of events) add(linkOfEvent(event));
+  for (const entry of auditLog) add(linkOfAuditLogEntry(entry));
+  const verdicts = [...streams.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([stream, links]) => verifyStream(stream, links));
+  const breaks = verdicts.flatMap((v) => (v.firstBreak ? [v.firstBreak] : []));
+  return { intact: breaks.length === 0, events: verdicts.reduce((n, v) => n + v.events, 0), streams: verdicts, breaks };
+}
+
+/** Verifies one stream's links (in any order) and names its first break. */
+export function verifyStream(stream: string, unordered: readonly ChainLink[]): StreamVerdict {
+  const links = [...unordered].sort((a, b) => a.version - b.version);
+  const last = links.at(-1);
+  const verdict = (firstBreak: ChainBreak | null): StreamVerdict => ({
+    stream,
+    events: links.length,
+    head: last ? { version: last.version, hash: last.hash } : null,
+    intact: firstBreak === null,
+    firstBreak,
+  });
+  const at = (link: ChainLink, kind: BreakKind, message: string, version = link.version): ChainBreak => ({
+    stream,
+    version,
+    eventId: link.id,
+    kind,
+    message: `${place(stream, version, version === link.version ? link.type : null)}: ${message}`,
+  });
+
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i];
+    const prev = i > 0 ? links[i - 1] : null;
+    const expected = i + 1;
+
+    if (prev && link.version === prev.version) {
+      return verdict(at(link, 'duplicate', `Die Version kommt mehrfach vor (Ereignisse ${prev.id} und ${link.id}).`));
+    }
+    if (link.version !== expected) {
+      return verdict(
+        expected === 1
+          ? at(link, 'start', `Der Strom beginnt erst mit Version ${link.version}; Version 1 fehlt (gelöscht).`, 1)
+          : at(
+              link,
+              'gap',
+              `Das Ereignis fehlt (gelöscht): auf Version ${prev!.version} folgt Version ${link.version}.`,
+              expected,
+            ),
+      );
+    }
+    if ('unreadable' in link.recomputed) {
+      return verdict(at(link, 'unreadable', `Der gespeicherte Inhalt ist nicht lesbar (${link.recomputed.unreadable}); er wurde verändert.`));
+    }
+    if (i === 0 && stream !== AUDIT_LOG_STREAM && link.type !== 'registered') {
+      return verdict(at(link, 'firstEvent', `Der Strom eines Gremiums muss mit „${EVENT_LABELS.registered}“ beginnen, nicht mit „${link.type}“.`));
+    }
+
+    const expectedPrev = prev ? prev.hash : null;
+    if (link.recomputed.hash !== link.hash || link.prevHash !== expectedPrev) {
+      const later = links.slice(i + 1).find((other) => other.hash === link.prevHash);
+      if (later) {
+        return verdict(
+          at(link, 'swapped', `Die Reihenfolge wurde verändert: das Ereignis hier gehört hinter Version ${later.version} (mit ihr vertauscht).`),
+        );
+      }
+    }
+    if (link.recomputed.hash !== link.hash) {
+      return verdict(
+        at(link, 'content', 'Der gespeicherte Hash passt nicht zum Inhalt: das Ereignis wurde nach der Aufzeichnung verändert.'),
+      );
+    }
+    if (link.prevHash !== expectedPrev) {
+      if (prev === null) {
+        return verdict(at(link, 'missingPredecessor', 'Das erste Ereignis verweist auf einen Vorgänger, den es nicht gibt.'));
+      }
+      // The content of `prev` matches its own hash, but `link` still names another one: `prev` was
+      // replaced and its hash recomputed.
+      return verdict(
+        at(
+          prev,
+          'replaced',
+          `Das Ereignis wurde ersetzt und sein Hash neu berechnet: Version ${link.version} verweist noch auf einen anderen Vorgänger.`,
+        ),
+      );
+    }
+  }
+  return verdict(null);
+}
+
+/** Names a place in the log in German, e.g. `Gremium 4f…, Version 3 (Verlängert)`. */
+export function place(stream: string, version: number, type: string | null): string {
+  const where = stream === AUDIT_LOG_STREAM ? 'Audit-Protokoll' : `Gremium ${stream}`;
+  const label = type === null ? null : (EVENT_LABELS as Record<string, string>)[type] ?? (AUDIT_LOG_LABELS as Record<string, string>)[type] ?? type;
+  return label === null ? `${where}, Version ${version}` : `${where}, Version ${version} (${label})`;
+}
