@@ -1,0 +1,562 @@
+/**
+ * Reads a registration form ("Registrierung für Gremien oder Arbeitsformate des
+ * IT-Planungsrates") in its text layout into the registration the write path takes, plus the
+ * decision the form's result names and the approved-until date its justification gives.
+ *
+ * Pure: no clock, no I/O. A missing mandatory field or an unreadable date throws a
+ * `FormImportError` that lists every problem with its line and field, so nothing half-read is
+ * ever created.
+ */
+import { DEFAULT_ISSUERS, type Issuer } from '../../config/configuration';
+import {
+  BODY_KINDS,
+  FOCUS_TOPICS,
+  type BodyKind,
+  type CivilDate,
+  type Deadline,
+  type FocusTopic,
+  type PlannedReport,
+  type ReportKind,
+} from '../../machines';
+import { registrationInputSchema, type RegistrationInput } from '../bodies/registration-input';
+import type { NewContact } from '../contacts/contact-input';
+import { FormImportError, type FormProblem } from './form-import.error';
+import { fieldName, locateFields, type FieldKey, type FormField } from './form-fields';
+import { findDate, findMonth, type FoundDate } from './german-dates';
+
+/** The decision that the form's result ("Ergebnis") names. */
+export interface FormDecision {
+  /** Canonical number with the issuer's suffix, e.g. `2024/09-AL`. */
+  number: string;
+  /** Issuer id, e.g. `AL-Runde`. */
+  issuer: string;
+  outcome: 'approved' | 'rejected';
+  /** The decision date, when the form gives one ("Beschluss 2024/09 vom 12.06.2024"). */
+  date?: CivilDate;
+  procedure?: 'Sitzung' | 'Umlaufverfahren';
+  session?: number;
+}
+
+export interface ParsedRegistrationForm {
+  registration: RegistrationInput;
+  decision?: FormDecision;
+  /** "zunächst bis zum 31.03.2025" → `2025-03-31`. */
+  approvedUntil?: CivilDate;
+  /** The justification says the body was set up without end ("bis auf Weiteres", "unbefristet"). */
+  approvedPermanently?: boolean;
+  /** The text of "Begründung und Erläuterung", for the approval's note. */
+  justification?: string;
+  /** Things read with a guess or left out, in German; they do not stop the import. */
+  warnings: string[];
+}
+
+export interface ParseOptions {
+  /** The issuers whose decisions the form may cite (default: IT-PLR and AL-Runde). */
+  issuers?: Issuer[];
+}
+
+const MANDATORY: FieldKey[] = ['title', 'kind', 'leads', 'start', 'focusTopic'];
+
+/** Extra ways forms name the default issuers, besides their id and full name. */
+const ISSUER_ALIASES: Record<string, string[]> = {
+  'IT-PLR': ['IT-Planungsrat(?:e?s)?', 'IT-PLR'],
+  'AL-Runde': ['AL-Runde', 'Abteilungsleiter-?runde(?:\\s+des\\s+IT-Planungsrat(?:e?s)?)?'],
+};
+
+/** How report obligations name their addressee. */
+const ADDRESSEE_NAMES: Record<string, string> = { 'IT-PLR': 'IT-Planungsrat' };
+
+const REPORT_WORDS: Array<[RegExp, ReportKind]> = [
+  [/Zwischenbericht|Sachstandsbericht|Statusbericht|Fortschrittsbericht/iu, 'Zwischenbericht'],
+  [/Abschlussbericht|Schlussbericht|Endbericht/iu, 'Abschlussbericht'],
+  [/Jahresbericht|jährliche[nrs]?\s+Bericht/iu, 'Jahresbericht'],
+];
+const ANY_REPORT_WORD = new RegExp(REPORT_WORDS.map(([pattern]) => pattern.source).join('|'), 'giu');
+
+const OPEN_END = /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig|offen|entfällt|keine[ns]?|^\s*[-–—]+\s*$/iu;
+
+/** Reads a registration form; throws `FormImportError` with every problem found. */
+export function parseRegistrationForm(text: string, options: ParseOptions = {}): ParsedRegistrationForm {
+  return new FormReader(normalize(text), options.issuers ?? DEFAULT_ISSUERS).read();
+}
+
+function normalize(text: string): string {
+  return text
+    .replace(/^\uFEFF/, '')
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00A0\u2007\u202F]/g, ' ');
+}
+
+class FormReader {
+  private readonly problems: FormProblem[] = [];
+  private readonly warnings: string[] = [];
+  private readonly located: ReturnType<typeof locateFields>;
+  private readonly issuerPatterns: Array<{ issuer: Issuer; pattern: RegExp }>;
+
+  constructor(
+    private readonly text: string,
+    private readonly issuers: Issuer[],
+  ) {
+    this.located = locateFields(text);
+    this.issuerPatterns = issuers.map((issuer) => {
+      const names = [escape(issuer.id), escape(issuer.name), ...(ISSUER_ALIASES[issuer.id] ?? [])];
+      return { issuer, pattern: new RegExp(`(?<![\\p{L}-])(?:${names.join('|')})(?![\\p{L}-])`, 'giu') };
+    });
+  }
+
+  read(): ParsedRegistrationForm {
+    for (const duplicate of this.located.duplicates) {
+      const first = this.located.fields.get(duplicate.key)!;
+      this.warnings.push(
+        `Zeile ${duplicate.line}: Feld „${duplicate.name}“ steht mehrfach im Formular; übernommen wird die Angabe aus Zeile ${first.line}.`,
+      );
+    }
+    for (const key of MANDATORY) {
+      const field = this.field(key);
+      if (!field) this.problem(null, fieldName(key), 'Pflichtangabe fehlt im Formular.');
+      else if (oneLine(field.raw) === '') this.problem(field.line, field.name, 'Pflichtangabe ist leer.');
+    }
+
+    const kind = this.readKind();
+    const expectedEnd = this.readExpectedEnd();
+    const permanent = this.readPermanent(kind.permanentHint ?? expectedEnd.permanentHint);
+    const result = this.readResult();
+    const parent = result.parent ?? this.headerIssuer() ?? 'IT-PLR';
+    const objective = this.readObjective();
+    const reportingPlan = paragraphs(this.field('reportingPlan')?.raw ?? '');
+
+    const registration: RegistrationInput = {
+      title: oneLine(this.field('title')?.raw ?? ''),
+      shortName: this.optionalLine('shortName'),
+      kind: kind.kind as BodyKind,
+      permanent,
+      parent,
+      focusTopic: this.readFocusTopic() as FocusTopic,
+      leads: splitList(this.field('leads')?.raw ?? ''),
+      contactIds: [],
+      participants: splitList(this.field('participants')?.raw ?? ''),
+      start: this.readDate('start') as CivilDate,
+      expectedEnd: expectedEnd.date,
+      objective: objective.objective,
+      goals: objective.goals,
+      fmkRelation: paragraphs(this.field('fmkRelation')?.raw ?? ''),
+      reportingPlan,
+      reports: this.readReports(reportingPlan, parent),
+      resources: paragraphs(this.field('resources')?.raw ?? ''),
+      contacts: this.readContacts(),
+    };
+    const approval = this.readApproval();
+
+    if (this.problems.length === 0) this.validate(registration);
+    if (this.problems.length > 0) throw new FormImportError(this.problems);
+
+    const parsed: ParsedRegistrationForm = { registration, warnings: this.warnings };
+    if (result.decision) parsed.decision = result.decision;
+    if (approval.until) parsed.approvedUntil = approval.until;
+    if (approval.permanently) parsed.approvedPermanently = true;
+    const justification = paragraphs(this.field('justification')?.raw ?? '');
+    if (justification) parsed.justification = justification;
+    return parsed;
+  }
+
+  private field(key: FieldKey): FormField | undefined {
+    return this.located.fields.get(key);
+  }
+
+  private problem(line: number | null, field: string, message: string): void {
+    this.problems.push({ line, field, message });
+  }
+
+  private optionalLine(key: FieldKey): string | null {
+    const value = oneLine(this.field(key)?.raw ?? '');
+    return value === '' ? null : value;
+  }
+
+  /** "(temporäre) Projektgruppe" → Projektgruppe; "temporär"/"dauerhaft" hint at the permanent flag. */
+  private readKind(): { kind: BodyKind | undefined; permanentHint?: boolean } {
+    const field = this.field('kind');
+    const value = oneLine(field?.raw ?? '');
+    if (!field || value === '') return { kind: undefined };
+    const lower = value.toLowerCase();
+    const kinds = BODY_KINDS.filter((kind) => kind !== 'Sonstiges Format');
+    let kind: BodyKind | undefined = kinds
+      .map((k) => ({ k, at: lower.indexOf(k.toLowerCase()) }))
+      .filter(({ at }) => at >= 0)
+      .sort((a, b) => a.at - b.at)[0]?.k;
+    if (!kind && /(?<![\p{L}])PG(?![\p{L}])/u.test(value)) kind = 'Projektgruppe';
+    if (!kind && /(?<![\p{L}])AG(?![\p{L}])/u.test(value)) kind = 'Arbeitsgruppe';
+    if (!kind && /sonstig/iu.test(value)) kind = 'Sonstiges Format';
+    if (!kind) {
+      this.problem(field.line, field.name, `„${value}“ ist keine bekannte Art des Formates (erwartet: ${BODY_KINDS.join(', ')}).`);
+    }
+    const permanentHint = /temporär|befristet(?!\s*nein)/iu.test(value) && !/unbefristet/iu.test(value)
+      ? false
+      : /dauerhaft|ständig|permanent|unbefristet/iu.test(value)
+        ? true
+        : undefined;
+    return { kind, permanentHint };
+  }
+
+  /** The checkbox "dauerhaftes Gremium" (or "dauerhaftes Gremium: ja"); else the hint from the kind or the end. */
+  private readPermanent(hint: boolean | undefined): boolean {
+    const field = this.field('permanent');
+    if (!field) return hint ?? false;
+    let checked: boolean;
+    if (/^[<[(☐☑☒✓✔]/u.test(field.label)) {
+      const marker = field.label.slice(0, field.label.search(/dauerhaft/iu));
+      checked = /checked|\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☑☒✓✔]/u.test(marker);
+    } else {
+      const answer = oneLine(field.raw).toLowerCase();
+      if (/^(ja|x|yes|zutreffend)\b/u.test(answer)) checked = true;
+      else if (/^(nein|no|-|nicht zutreffend)?(\s|$)/u.test(answer)) checked = false;
+      else {
+        this.problem(field.line, field.name, `„${oneLine(field.raw)}“ ist keine Antwort (erwartet: ja oder nein).`);
+        return false;
+      }
+    }
+    if (hint !== undefined && hint !== checked) {
+      this.warnings.push(
+        `Zeile ${field.line}: „dauerhaftes Gremium“ ist ${checked ? 'angekreuzt' : 'nicht angekreuzt'}, die Art des Formates sagt anderes; übernommen wird das Kästchen.`,
+      );
+    }
+    return checked;
+  }
+
+  private readDate(key: FieldKey): CivilDate | undefined {
+    const field = this.field(key);
+    if (!field || oneLine(field.raw) === '') return undefined;
+    return this.dateIn(field, field.raw, field.offset);
+  }
+
+  private dateIn(field: FormField, text: string, offset: number): CivilDate | undefined {
+    const found = findDate(text);
+    if (!found) {
+      this.problem(field.line, field.name, `„${oneLine(text)}“ ist kein lesbares Datum (erwartet z. B. 17.06.2024 oder 17. Juni 2024).`);
+      return undefined;
+    }
+    if (!found.date) {
+      this.problem(this.located.lineOf(offset + found.index), field.name, `„${oneLine(found.raw)}“ ist kein gültiges Kalenderdatum.`);
+      return undefined;
+    }
+    return found.date;
+  }
+
+  private readExpectedEnd(): { date: CivilDate | null; permanentHint?: boolean } {
+    const field = this.field('expectedEnd');
+    const value = oneLine(field?.raw ?? '');
+    if (!field || value === '') return { date: null };
+    if (!findDate(value) && OPEN_END.test(value)) {
+      return { date: null, permanentHint: /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig/iu.test(value) ? true : undefined };
+    }
+    return { date: this.dateIn(field, field.raw, field.offset) ?? null };
+  }
+
+  private readFocusTopic(): FocusTopic | undefined {
+    const field = this.field('focusTopic');
+    const value = oneLine(field?.raw ?? '');
+    if (!field || value === '') return undefined;
+    const lower = value.toLowerCase();
+    const topic =
+      FOCUS_TOPICS.find((t) => lower.includes(t.toLowerCase())) ??
+      FOCUS_TOPICS.find((t) => lower.includes(t.replace(/^Digitale\s+/u, '').toLowerCase()));
+    if (!topic) {
+      this.problem(field.line, field.name, `„${value}“ ist kein bekanntes Schwerpunktthema (erwartet: ${FOCUS_TOPICS.join(', ')}).`);
+    }
+    return topic;
+  }
+
+  /**
+   * "Zielstellung": the lines before the numbered list are the objective, each numbered item a
+   * goal. A line right below an item (no blank line between) continues it.
+   */
+  private readObjective(): { objective: string; goals: string[] } {
+    const lines = (this.field('objective')?.raw ?? '').split('\n');
+    const prose: string[][] = [[]];
+    const goals: string[] = [];
+    let inGoal = false;
+    for (const line of lines) {
+      const item = /^\s*(?:\d{1,2}[.)]|[-–•*])\s+(.*)$/u.exec(line);
+      if (item) {
+        goals.push(item[1]);
+        inGoal = true;
+      } else if (line.trim() === '') {
+        inGoal = false;
+        if (prose[prose.length - 1].length > 0) prose.push([]);
+      } else if (inGoal) {
+        goals[goals.length - 1] += ` ${line}`;
+      } else {
+        prose[prose.length - 1].push(line);
+      }
+    }
+    return {
+      objective: prose.map((p) => oneLine(p.join(' '))).filter(Boolean).join('\n\n'),
+      goals: goals.map(oneLine).filter(Boolean),
+    };
+  }
+
+  /** "Ralf Stettner (Hessen), Dr. Pamela Müller-Niese (BMI, pamela@bmi.bund.de)" */
+  private readContacts(): NewContact[] {
+    const field = this.field('contacts');
+    if (!field) return [];
+    return splitList(field.raw, false).flatMap((item) => {
+      const contact: NewContact = { name: '' };
+      let rest = item;
+      const email = /[\p{L}\d._%+-]+@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/u.exec(rest);
+      if (email) {
+        contact.email = email[0];
+        rest = rest.replace(email[0], ' ');
+      }
+      const phone = /(?:Tel(?:efon)?\.?:?\s*)?\+?\d[\d\s/()-]{5,}\d/u.exec(rest);
+      if (phone) {
+        contact.phone = oneLine(phone[0].replace(/^Tel(?:efon)?\.?:?\s*/u, ''));
+        rest = rest.replace(phone[0], ' ');
+      }
+      rest = rest.replace(/E-?Mail:?/giu, ' ');
+      const organization = /\(([^()]*)\)/u.exec(rest);
+      if (organization) {
+        const org = oneLine(organization[1].replace(/^[\s,;:–-]+|[\s,;:–-]+$/gu, ''));
+        if (org) contact.organization = org;
+        rest = rest.replace(organization[0], ' ');
+      }
+      contact.name = oneLine(rest.replace(/[()]/gu, ' ').replace(/^[\s,;:–-]+|[\s,;:–-]+$/gu, ''));
+      if (contact.name === '') {
+        this.warnings.push(`Zeile ${field.line}: Ansprechperson „${oneLine(item)}“ ohne Namen wird nicht übernommen.`);
+        return [];
+      }
+      if (contact.email && !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/iu.test(contact.email)) {
+        this.problem(field.line, field.name, `„${contact.email}“ ist keine gültige E-Mail-Adresse.`);
+      }
+      return [contact];
+    });
+  }
+
+  /**
+   * "Erster Zwischenbericht an den IT-Planungsrat im November 2024." → one obligation per report
+   * word, with the addressee and the deadline from its sentence.
+   */
+  private readReports(plan: string, parent: string): PlannedReport[] {
+    const field = this.field('reportingPlan');
+    if (!field || plan === '') return [];
+    const defaultAddressee = this.addresseeOf(parent);
+    const reports: PlannedReport[] = [];
+    for (const clause of clauses(plan)) {
+      const words = [...clause.matchAll(ANY_REPORT_WORD)];
+      const clauseAddressee = this.issuerMentions(clause)[0]?.issuer.id;
+      words.forEach((word, i) => {
+        const from = i === 0 ? 0 : word.index;
+        const to = i + 1 < words.length ? words[i + 1].index : clause.length;
+        const segment = clause.slice(from, to);
+        const kind = REPORT_WORDS.find(([pattern]) => pattern.test(word[0]))![1];
+        const addresseeId = this.issuerMentions(segment)[0]?.issuer.id ?? clauseAddressee;
+        const addressee = addresseeId ? this.addresseeOf(addresseeId) : defaultAddressee;
+        const due = this.readDeadline(segment, addresseeId ?? parent, field, kind);
+        if (due) reports.push({ kind, addressee, due });
+      });
+    }
+    return reports;
+  }
+
+  private readDeadline(segment: string, issuer: string, field: FormField, kind: ReportKind): Deadline | undefined {
+    const session = /(?:zur|zu\s+der|in\s+der|bis\s+zur)\s+(\d{1,3})\.\s*Sitzung/iu.exec(segment);
+    if (session) {
+      const named = this.issuerMentions(segment.slice(session.index + session[0].length))[0]?.issuer.id;
+      return { kind: 'session', issuer: named ?? issuer, session: Number(session[1]) };
+    }
+    const date = findDate(segment);
+    const month = findMonth(segment);
+    if (date && (!month || date.index <= month.index)) {
+      if (date.date) return { kind: 'date', date: date.date };
+      this.problem(field.line, field.name, `${kind}: „${oneLine(date.raw)}“ ist kein gültiges Kalenderdatum.`);
+      return undefined;
+    }
+    if (month) {
+      if (month.month) return { kind: 'month', month: month.month };
+      this.problem(field.line, field.name, `${kind}: „${oneLine(month.raw)}“ ist kein gültiger Monat.`);
+      return undefined;
+    }
+    if (/bis\s+auf\s+weiteres/iu.test(segment)) return { kind: 'untilFurtherNotice' };
+    if (/(?<!\d)(?:19|20)\d{2}(?!\d)/u.test(segment)) {
+      this.problem(field.line, field.name, `${kind}: Frist in „${oneLine(segment)}“ ist nicht lesbar (erwartet z. B. „im November 2024“ oder „zum 30.11.2024“).`);
+    } else {
+      this.warnings.push(
+        `Zeile ${field.line}: Für „${oneLine(segment)}“ ist keine Frist erkennbar; diese Berichtspflicht wird nicht angelegt (sie steht weiter im Text „Planung und Berichte“).`,
+      );
+    }
+    return undefined;
+  }
+
+  /** "Offizielles Format der AL-Runde, Beschluss 2024/09" → parent AL-Runde, decision 2024/09-AL. */
+  private readResult(): { parent?: string; decision?: FormDecision } {
+    const field = this.field('result');
+    const value = oneLine(field?.raw ?? '');
+    if (!field || value === '') return {};
+    const mentions = this.issuerMentions(value);
+    const parent = mentions[0]?.issuer.id;
+    const number = /(?<![\d/])(\d{4})\s*\/\s*(\d{1,3})(?:\s*-\s*([A-Za-z]{1,10}))?(?![\d/])/u.exec(value);
+    if (!number) {
+      if (/Beschluss|Nr\./iu.test(value)) {
+        this.problem(field.line, field.name, `Beschlussnummer in „${value}“ ist nicht lesbar (erwartet z. B. „Beschluss 2024/09“).`);
+      } else {
+        this.warnings.push(`Zeile ${field.line}: Das Ergebnis nennt keinen Beschluss; es wird kein Beschluss übernommen.`);
+      }
+      return { parent };
+    }
+    let issuer: Issuer | undefined;
+    if (number[3]) {
+      issuer = this.issuers.find((i) => i.suffix?.toLowerCase() === number[3].toLowerCase());
+      if (!issuer) {
+        this.problem(field.line, field.name, `Beschlussnummer „${number[0]}“: das Kürzel „-${number[3]}“ gehört zu keinem beschließenden Gremium.`);
+        return { parent };
+      }
+    } else {
+      const nearest = [...mentions].sort(
+        (a, b) => Math.abs(a.index - number.index) - Math.abs(b.index - number.index),
+      )[0];
+      issuer = nearest?.issuer ?? this.issuers.find((i) => i.id === (this.headerIssuer() ?? 'IT-PLR')) ?? this.issuers[0];
+    }
+    const decision: FormDecision = {
+      number: `${number[1]}/${number[2].padStart(2, '0')}${issuer.suffix ? `-${issuer.suffix}` : ''}`,
+      issuer: issuer.id,
+      outcome: /abgelehnt|Ablehnung|nicht\s+(?:eingerichtet|angenommen|zugestimmt|beschlossen)/iu.test(value) ? 'rejected' : 'approved',
+    };
+    const dated = /(?:vom|am)\s+/iu.exec(value.slice(number.index));
+    const date: FoundDate | null = dated ? findDate(value.slice(number.index + dated.index)) : null;
+    if (date) {
+      if (date.date) decision.date = date.date;
+      else this.problem(field.line, field.name, `Beschlussdatum „${oneLine(date.raw)}“ ist kein gültiges Kalenderdatum.`);
+    }
+    const context = `${value} ${oneLine(this.field('justification')?.raw ?? '')}`;
+    const session = /(\d{1,3})\.\s*Sitzung/iu.exec(context);
+    if (/Umlaufverfahren/iu.test(context)) decision.procedure = 'Umlaufverfahren';
+    else if (session) {
+      decision.procedure = 'Sitzung';
+      decision.session = Number(session[1]);
+    }
+    return { parent: parent ?? issuer.id, decision };
+  }
+
+  /** "zunächst bis zum 31.03.2025" in the justification (or the result). */
+  private readApproval(): { until?: CivilDate; permanently?: boolean } {
+    for (const key of ['justification', 'result'] as const) {
+      const field = this.field(key);
+      if (!field) continue;
+      const raw = field.raw;
+      for (const bis of raw.matchAll(/(?<![\p{L}])bis(?:\s+(?:zum|zur|einschließlich|einschl\.|spätestens))*\s+/giu)) {
+        const after = raw.slice(bis.index + bis[0].length);
+        if (/^auf\s+weiteres/iu.test(after)) return { permanently: true };
+        const endOf = /^Ende\s+(?:(\p{L}+\.?)\s+)?(\d{4})(?!\d)/iu.exec(after);
+        if (endOf) {
+          const month = endOf[1] ? findMonth(`${endOf[1]} ${endOf[2]}`) : { month: `${endOf[2]}-12`, index: 0, raw: '' };
+          if (month?.month) return { until: lastDayOf(month.month) };
+        }
+        const date = findDate(after);
+        if (date && date.index === 0) {
+          if (date.date) return { until: date.date };
+          this.problem(this.located.lineOf(field.offset + bis.index), field.name, `„${oneLine(date.raw)}“ ist kein gültiges Kalenderdatum.`);
+          return {};
+        }
+      }
+      if (key === 'justification' && /unbefristet|dauerhaft\s+eingerichtet|entfristet/iu.test(raw)) return { permanently: true };
+    }
+    return {};
+  }
+
+  private headerIssuer(): string | undefined {
+    const header = this.field('header');
+    if (!header) return undefined;
+    return this.issuerMentions(header.label)[0]?.issuer.id;
+  }
+
+  private addresseeOf(issuerId: string): string {
+    return ADDRESSEE_NAMES[issuerId] ?? issuerId;
+  }
+
+  /** Where the text names an issuer, in reading order; a longer name hides the shorter one inside it. */
+  private issuerMentions(text: string): Array<{ issuer: Issuer; index: number }> {
+    const all = this.issuerPatterns
+      .flatMap(({ issuer, pattern }) => [...text.matchAll(pattern)].map((m) => ({ issuer, index: m.index, end: m.index + m[0].length })))
+      .sort((a, b) => a.index - b.index || b.end - a.end);
+    const kept: typeof all = [];
+    for (const mention of all) {
+      if (kept.some((k) => mention.index < k.end && mention.end > k.index)) continue;
+      kept.push(mention);
+    }
+    return kept;
+  }
+
+  /** The schema has the last word (lengths, the end not before the start); its issues name the field. */
+  private validate(registration: RegistrationInput): void {
+    const parsed = registrationInputSchema.safeParse(registration);
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? '') as FieldKey;
+      const field = this.field(key);
+      this.problem(field?.line ?? null, fieldName(key), issue.message);
+    }
+  }
+}
+
+/** All whitespace (tabs, line breaks) as single spaces. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/gu, ' ').trim();
+}
+
+/** Paragraphs (split at blank lines) each on one line, separated by one blank line. */
+function paragraphs(text: string): string {
+  return text
+    .split(/\n[ \t]*\n/u)
+    .map(oneLine)
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/**
+ * "Hessen, Bayern, Bund/BMI und FITKO" → four names. Splits at commas, semicolons, line
+ * breaks, bullets and "und"/"sowie", never inside parentheses ("Bund (BMI)").
+ */
+function splitList(text: string, splitAtAnd = true): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '(' || char === '[') depth++;
+    if ((char === ')' || char === ']') && depth > 0) depth--;
+    if (depth === 0) {
+      if (char === ',' || char === ';' || char === '\n') {
+        items.push(current);
+        current = '';
+        continue;
+      }
+      const conjunction = splitAtAnd ? /^\s+(?:und|sowie|&)\s+/iu.exec(text.slice(i)) : null;
+      if (conjunction) {
+        items.push(current);
+        current = '';
+        i += conjunction[0].length - 1;
+        continue;
+      }
+    }
+    current += char;
+  }
+  items.push(current);
+  return items.map((item) => oneLine(item.replace(/^\s*[-–•*]\s+/u, '')).replace(/[.]$/u, '').trim()).filter(Boolean);
+}
+
+/** Sentences and list lines of a text; a period after a number ("45. Sitzung", "17. Juni") ends none. */
+function clauses(text: string): string[] {
+  return text
+    .split(/(?<=[^\d\s.][.!?])\s+|;|\n/u)
+    .map(oneLine)
+    .filter(Boolean);
+}
+
+function lastDayOf(month: string): CivilDate {
+  const [year, m] = month.split('-').map(Number);
+  const day = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return `${month}-${String(day).padStart(2, '0')}`;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
