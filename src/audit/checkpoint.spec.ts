@@ -1,0 +1,86 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { recordStream, rehash, typicalLifecycle } from '../../test/audit-builders';
+import type { EventRecord } from '../event-log/event-hash';
+import {
+  buildCheckpoint,
+  checkpointDigest,
+  hasValidSignature,
+  signCheckpoint,
+  verifyCheckpoints,
+  type Leaf,
+  type SignedCheckpoint,
+} from './checkpoint';
+import { merkleRoot } from './merkle';
+
+const leavesOf = (events: EventRecord[]): Leaf[] => events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash }));
+
+describe('signed checkpoints', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const a = recordStream(typicalLifecycle, { bodyId: 'aaaaaaaa-0000-4000-8000-000000000000' });
+  const b = recordStream(typicalLifecycle.slice(0, 2), { bodyId: 'bbbbbbbb-0000-4000-8000-000000000000' });
+
+  function checkpoints(...logs: EventRecord[][]): SignedCheckpoint[] {
+    const out: SignedCheckpoint[] = [];
+    logs.forEach((log, i) => {
+      const payload = buildCheckpoint(leavesOf(log), {
+        sequence: i + 1,
+        createdAt: `2025-0${i + 1}-01T00:00:00.000Z`,
+        previous: out.length ? checkpointDigest(out[out.length - 1]) : null,
+      });
+      out.push(signCheckpoint(payload, privateKey));
+    });
+    return out;
+  }
+
+  it('is the RFC 9162 root over the event hashes, streams by id, then by version', () => {
+    const payload = buildCheckpoint(leavesOf([...b, ...a].reverse()), { sequence: 1, createdAt: '2025-01-01T00:00:00.000Z', previous: null });
+    const expected = merkleRoot([...a, ...b].map((e) => Buffer.from(e.hash, 'hex'))).toString('hex');
+    expect(payload).toMatchObject({ treeSize: 8, rootHash: expected });
+    expect(payload.heads).toEqual([
+      { stream: a[0].bodyId, version: 5, hash: a[4].hash },
+      { stream: b[0].bodyId, version: 3, hash: b[2].hash },
+    ]);
+  });
+
+  it('verifies against the untouched log, and later events do not disturb earlier checkpoints', () => {
+    const cps = checkpoints([...a.slice(0, 2)], [...a.slice(0, 4), ...b], [...a, ...b]);
+    expect(cps.every((cp) => hasValidSignature(cp, publicKey))).toBe(true);
+    expect(verifyCheckpoints(cps, leavesOf([...a, ...b]), publicKey)).toEqual([]);
+  });
+
+  it('rejects a checkpoint whose payload was changed, and one signed with another key', () => {
+    const [cp] = checkpoints([...a, ...b]);
+    const forged = { ...cp, payload: { ...cp.payload, treeSize: 7 } };
+    expect(verifyCheckpoints([forged], leavesOf([...a, ...b]), publicKey)).toMatchObject([{ sequence: 1, kind: 'signature' }]);
+    const other = generateKeyPairSync('ed25519');
+    const foreign = signCheckpoint(cp.payload, other.privateKey);
+    const problems = verifyCheckpoints([foreign], leavesOf([...a, ...b]), publicKey);
+    expect(problems.map((p) => p.kind)).toEqual(['key', 'signature']);
+  });
+
+  it('notices a checkpoint removed from the sequence or replaced by an older one', () => {
+    const cps = checkpoints(a.slice(0, 2), a.slice(0, 3), a);
+    expect(verifyCheckpoints([cps[0], cps[2]], leavesOf(a), publicKey)).toMatchObject([{ sequence: 3, kind: 'sequence' }, { sequence: 3, kind: 'previous' }]);
+  });
+
+  it('names the stream whose tail was cut off and where', () => {
+    const [cp] = checkpoints([...a, ...b]);
+    const [problem] = verifyCheckpoints([cp], leavesOf([...a.slice(0, 3), ...b]), publicKey);
+    expect(problem).toMatchObject({ kind: 'truncated', stream: a[0].bodyId, version: 4 });
+    expect(problem.message).toContain('der Strom endet bei Version 3');
+  });
+
+  it('names the stream that was rewritten with recomputed hashes', () => {
+    const [cp] = checkpoints([...a, ...b]);
+    const rewritten = rehash([...b.slice(0, 2), { ...b[2], data: { approvedUntil: '2030-12-31', reports: [] } }]);
+    const [problem] = verifyCheckpoints([cp], leavesOf([...a, ...rewritten]), publicKey);
+    expect(problem).toMatchObject({ kind: 'headChanged', stream: b[0].bodyId, version: 3 });
+  });
+
+  it('notices a covered event replaced inside a stream whose head is unchanged', () => {
+    const [cp] = checkpoints(a);
+    const leaves = leavesOf(a);
+    leaves[1] = { ...leaves[1], hash: 'ff'.repeat(32) };
+    expect(verifyCheckpoints([cp], leaves, publicKey)).toMatchObject([{ kind: 'root' }]);
+  });
+});
