@@ -339,6 +339,9 @@ class FormReader {
     const field = this.field('reportingPlan');
     if (!field || plan === '') return [];
     const defaultAddressee = this.addresseeOf(parent);
+    // The n-th report word of the plan is the n-th one in the raw text: that gives each report its line.
+    const lines = [...field.raw.matchAll(ANY_REPORT_WORD)].map((m) => this.located.lineOf(field.offset + m.index));
+    let counted = 0;
     const reports: PlannedReport[] = [];
     for (const clause of clauses(plan)) {
       const words = [...clause.matchAll(ANY_REPORT_WORD)];
@@ -350,7 +353,8 @@ class FormReader {
         const kind = REPORT_WORDS.find(([pattern]) => pattern.test(word[0]))![1];
         const addresseeId = this.issuerMentions(segment)[0]?.issuer.id ?? clauseAddressee;
         const addressee = addresseeId ? this.addresseeOf(addresseeId) : defaultAddressee;
-        const due = this.readDeadline(segment, addresseeId ?? parent, field, kind);
+        const line = lines[counted++] ?? field.line;
+        const due = this.readDeadline(segment, addresseeId ?? parent, { ...field, line }, kind);
         if (due) reports.push({ kind, addressee, due });
       });
     }

@@ -1,0 +1,392 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FormImportError, type FormProblem } from './form-import.error';
+import { parseRegistrationForm, type ParsedRegistrationForm } from './registration-form.parser';
+
+const SEED = readFileSync(join(__dirname, '../../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
+
+/** The seed form with some of its text replaced; each replacement must hit, so a test cannot pass vacuously. */
+function seedWith(...replacements: Array<[string | RegExp, string]>): string {
+  return replacements.reduce((text, [from, to]) => {
+    const next = text.replace(from, to);
+    if (next === text) throw new Error(`fixture: ${String(from)} not found in the seed form`);
+    return next;
+  }, SEED);
+}
+
+function problemsOf(text: string): FormProblem[] {
+  try {
+    parseRegistrationForm(text);
+  } catch (error) {
+    if (error instanceof FormImportError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a FormImportError');
+}
+
+const seedResult: ParsedRegistrationForm = {
+  registration: {
+    title: 'Weiterentwicklung Struktur OZG Föderal',
+    shortName: null,
+    kind: 'Projektgruppe',
+    permanent: false,
+    parent: 'AL-Runde',
+    focusTopic: 'Digitale Anwendungen',
+    leads: ['Hessen', 'Bremen', 'Bund (BMI)'],
+    contactIds: [],
+    participants: ['Hessen', 'Bayern', 'Hamburg', 'Schleswig-Holstein', 'Bremen', 'Berlin', 'Bund/BMI', 'FITKO'],
+    start: '2024-06-17',
+    expectedEnd: '2024-12-31',
+    objective:
+      'Erarbeitung und Identifikation von Ordnungsstrukturen für die künftige Zusammenarbeit in der föderalen ' +
+      'Verwaltungsdigitalisierung als Grundlage für eine Beschlussfassung des IT-PLR im Herbst 2024 und als Input ' +
+      'für die föderale Digitalstrategie. Insbesondere sind dies:',
+    goals: [
+      'Festlegung von Kriterien und eines verbindlichen Verfahrens zum geordneten Abschluss der (operativen) ' +
+        'Themenfeldarbeit als Grundlage zur Überführung dieser in Nachfolgestrukturen',
+      'Entwicklung einer geeigneten Ordnungsstruktur für die Zusammenarbeit zwischen den Ländern sowie mit dem ' +
+        'jeweilig zuständigen Bundesressort im Regelbetrieb (in Folge der operativen Themenfeld-Arbeit) und ' +
+        'Verankerung in den Fachministerkonferenzen',
+      'Entwicklung einer geeigneten Struktur zur Zusammenarbeit, mit der das EfA-Prinzip unter Berücksichtigung ' +
+        'der Cloud-Strategie des IT-Planungsrates gestärkt wird.',
+      'Erarbeitung eines gemeinsamen Verständnisses der qualitativen Weiterentwicklung der Onlinedienste ' +
+        '(Once-Only, Ende-zu-Ende-Digitalisierung) und der dafür notwendigen Strukturen der Zusammenarbeit.',
+    ],
+    fmkRelation:
+      'Als Ergebnis der Projektgruppe soll die Zusammenarbeit des IT-PLR und Fachministerkonferenzen und deren ' +
+      'Strukturen konkretisiert sein.',
+    reportingPlan: 'Erster Zwischenbericht an den IT-Planungsrat im November 2024.',
+    reports: [{ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2024-11' } }],
+    resources: 'Nein.',
+    contacts: [
+      { name: 'Ralf Stettner', organization: 'Hessen' },
+      { name: 'Carola Heilemann-Jeschke', organization: 'Hansestadt Bremen' },
+      { name: 'Dr. Pamela Müller-Niese', organization: 'BMI' },
+    ],
+  },
+  decision: { number: '2024/09-AL', issuer: 'AL-Runde', outcome: 'approved' },
+  approvedUntil: '2025-03-31',
+  justification:
+    'Die Aufnahme des Formats als offizielle Projektgruppe der AL-Runde wurde zunächst bis zum 31.03.2025 beschlossen.',
+  warnings: [],
+};
+
+describe('parseRegistrationForm', () => {
+  describe('the seed form', () => {
+    it('reads every field exactly', () => {
+      expect(parseRegistrationForm(SEED)).toEqual(seedResult);
+    });
+
+    it('is the same form as the one in the shared seed folder, where that exists', () => {
+      let shared: string;
+      try {
+        shared = readFileSync(join(__dirname, '../../../shared/seed/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
+      } catch {
+        return;
+      }
+      expect(parseRegistrationForm(shared)).toEqual(seedResult);
+    });
+  });
+
+  describe('whitespace and layout', () => {
+    it('reads the same with Windows line ends, a byte order mark and non-breaking spaces', () => {
+      const text = '\uFEFF' + SEED.replace(/\n/g, '\r\n').replace('Titel des Gremiums: ', 'Titel des Gremiums:\u00A0');
+      expect(parseRegistrationForm(text)).toEqual(seedResult);
+    });
+
+    it('reads the same when values wrap onto the next lines and spaces become tabs', () => {
+      const text = seedWith(
+        ['Titel des Gremiums: Weiterentwicklung Struktur OZG Föderal', 'Titel des Gremiums:\n\t  Weiterentwicklung\tStruktur\n   OZG Föderal  '],
+        ['Art des Formates: (temporäre) Projektgruppe', '   Art des Formates:\t\t(temporäre)   Projektgruppe'],
+        [' Ansprechperson: ', '\nAnsprechperson:\n'],
+        ['Hessen, Bayern, Hamburg', 'Hessen,\nBayern,\n\tHamburg'],
+        [
+          'als Grundlage zur Überführung dieser in Nachfolgestrukturen',
+          'als Grundlage zur\n   Überführung dieser in Nachfolgestrukturen',
+        ],
+        ['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Erster Zwischenbericht an den\nIT-Planungsrat im\nNovember 2024.'],
+      );
+      const parsed = parseRegistrationForm(text);
+      expect(parsed.registration).toEqual({
+        ...seedResult.registration,
+        reportingPlan: 'Erster Zwischenbericht an den IT-Planungsrat im November 2024.',
+      });
+      expect(parsed.decision).toEqual(seedResult.decision);
+    });
+
+    it('reads the same when every field stands on its own line in another order', () => {
+      const text = [
+        'Registrierung für Gremien oder Arbeitsformate des IT-Planungsrates',
+        'Ergebnis: Offizielles Format der AL-Runde, Beschluss 2024/09',
+        'Schwerpunktthema: Digitale Anwendungen',
+        'Beginn der Tätigkeit: 17.06.2024',
+        'Voraussichtliches Ende: 31.12.2024',
+        '<input type="checkbox"/> dauerhaftes Gremium',
+        'Ansprechperson: Ralf Stettner (Hessen), Carola Heilemann-Jeschke (Hansestadt Bremen), Dr. Pamela Müller-Niese (BMI)',
+        'Federführung IT-PLR Mitglied: Hessen, Bremen, Bund (BMI)',
+        'Art des Formates: (temporäre) Projektgruppe',
+        'Titel des Gremiums: Weiterentwicklung Struktur OZG Föderal',
+        SEED.slice(SEED.indexOf('1. Zielstellung:'), SEED.indexOf('Ergebnis:')),
+        SEED.slice(SEED.indexOf('Begründung und Erläuterung:')),
+      ].join('\n\n');
+      expect(parseRegistrationForm(text)).toEqual(seedResult);
+    });
+  });
+
+  describe('dates', () => {
+    it.each([
+      ['17. Juni 2024', '31. Dezember 2024'],
+      ['17.6.2024', '31.12.24'],
+      ['2024-06-17', '2024-12-31'],
+      ['17. Jun. 2024', '31. Dez. 2024'],
+      ['17.06.2024 (geplant)', 'voraussichtlich 31.12.2024'],
+    ])('reads start %s and end %s', (start, end) => {
+      const parsed = parseRegistrationForm(seedWith(['17.06.2024', start], ['Ende: 31.12.2024', `Ende: ${end}`]));
+      expect(parsed.registration.start).toBe('2024-06-17');
+      expect(parsed.registration.expectedEnd).toBe('2024-12-31');
+    });
+
+    it('reads "17. März 2025" with its umlaut', () => {
+      const parsed = parseRegistrationForm(seedWith(['17.06.2024', '17. März 2024']));
+      expect(parsed.registration.start).toBe('2024-03-17');
+    });
+
+    it('takes an open end as no expected end and an open-ended body as permanent', () => {
+      const parsed = parseRegistrationForm(
+        seedWith(['Ende: 31.12.2024', 'Ende: unbefristet'], ['(temporäre) Projektgruppe', 'Arbeitsgremium'], [/<input[^>]*>/, '']),
+      );
+      expect(parsed.registration.expectedEnd).toBeNull();
+      expect(parsed.registration.kind).toBe('Arbeitsgremium');
+      expect(parsed.registration.permanent).toBe(true);
+    });
+
+    it('reads the approved-until date in its other German forms', () => {
+      expect(parseRegistrationForm(seedWith(['bis zum 31.03.2025', 'bis zum 31. März 2025'])).approvedUntil).toBe('2025-03-31');
+      expect(parseRegistrationForm(seedWith(['bis zum 31.03.2025', 'bis Ende März 2025'])).approvedUntil).toBe('2025-03-31');
+      expect(parseRegistrationForm(seedWith(['bis zum 31.03.2025', 'bis einschließlich 2025-03-31'])).approvedUntil).toBe('2025-03-31');
+    });
+
+    it('reads an approval "bis auf Weiteres" as approved without end', () => {
+      const parsed = parseRegistrationForm(seedWith(['zunächst bis zum 31.03.2025', 'bis auf Weiteres']));
+      expect(parsed.approvedUntil).toBeUndefined();
+      expect(parsed.approvedPermanently).toBe(true);
+    });
+  });
+
+  describe('the permanent checkbox', () => {
+    it.each([
+      ['<input type="checkbox" checked/>'],
+      ['<input type="checkbox" checked="checked" />'],
+      ['[x]'],
+      ['☒'],
+    ])('reads %s as permanent', (box) => {
+      const parsed = parseRegistrationForm(seedWith(['<input type="checkbox"/>', box], ['(temporäre) Projektgruppe', 'Projektgruppe']));
+      expect(parsed.registration.permanent).toBe(true);
+      expect(parsed.warnings).toEqual([]);
+    });
+
+    it.each([['[ ]'], ['☐'], ['<input type="checkbox">']])('reads %s as not permanent', (box) => {
+      expect(parseRegistrationForm(seedWith(['<input type="checkbox"/>', box])).registration.permanent).toBe(false);
+    });
+
+    it('reads "dauerhaftes Gremium: ja" as permanent', () => {
+      const parsed = parseRegistrationForm(
+        seedWith(['<input type="checkbox"/> dauerhaftes Gremium', '\nDauerhaftes Gremium: ja'], ['(temporäre) ', '']),
+      );
+      expect(parsed.registration.permanent).toBe(true);
+    });
+
+    it('follows a ticked box over a "temporäre" kind and says so', () => {
+      const parsed = parseRegistrationForm(seedWith(['<input type="checkbox"/>', '<input type="checkbox" checked/>']));
+      expect(parsed.registration.permanent).toBe(true);
+      expect(parsed.warnings).toEqual([expect.stringContaining('angekreuzt')]);
+    });
+  });
+
+  describe('wording variations', () => {
+    it('reads other labels for the same fields', () => {
+      const parsed = parseRegistrationForm(
+        seedWith(
+          ['Titel des Gremiums:', 'Titel des Formats:'],
+          ['Art des Formates: (temporäre) Projektgruppe', 'Art des Formats: AG'],
+          ['Federführung IT-PLR Mitglied:', 'Federführung (IT-PLR-Mitglied):'],
+          ['Ansprechperson:', 'Ansprechpartner*innen:'],
+          ['Schwerpunktthema: Digitale Anwendungen', 'Themenschwerpunkt: Informationssicherheit'],
+          ['1. Zielstellung:', 'Zielsetzung:'],
+          ['3. Fachministerkonferenzen:', '3. Bezug zu den Fachministerkonferenzen (FMK):'],
+          ['4. Planung und Berichte:', '4) Berichtsplanung:'],
+          ['5. Ressourcen:', 'Benötigte Ressourcen:'],
+          ['Begründung und Erläuterung:', 'Erläuterungen:'],
+        ),
+      );
+      expect(parsed.registration).toEqual({ ...seedResult.registration, kind: 'Arbeitsgruppe', focusTopic: 'Informationssicherheit' });
+      expect(parsed.approvedUntil).toBe('2025-03-31');
+    });
+
+    it('reads a focus topic without "Digitale"', () => {
+      expect(parseRegistrationForm(seedWith(['Digitale Anwendungen', 'Anwendungen'])).registration.focusTopic).toBe('Digitale Anwendungen');
+    });
+
+    it('reads goals given as bullets and keeps text after the list as part of the objective', () => {
+      const parsed = parseRegistrationForm(
+        seedWith(['1. Festlegung', '- Festlegung'], ['2. Entwicklung', '• Entwicklung'], [/Zusammenarbeit\.\n/, 'Zusammenarbeit.\n\nDie Ziele sind bis Ende 2024 erreicht.\n']),
+      );
+      expect(parsed.registration.goals).toEqual(seedResult.registration.goals);
+      expect(parsed.registration.objective).toBe(`${seedResult.registration.objective}\n\nDie Ziele sind bis Ende 2024 erreicht.`);
+    });
+
+    it('reads contact persons with e-mail address and phone number', () => {
+      const parsed = parseRegistrationForm(
+        seedWith([
+          'Ralf Stettner (Hessen), Carola Heilemann-Jeschke (Hansestadt Bremen), Dr. Pamela Müller-Niese (BMI)',
+          'Ralf Stettner (Hessen, ralf.stettner@digital.hessen.de, Tel. +49 611 123456); Dr. Pamela Müller-Niese (BMI)',
+        ]),
+      );
+      expect(parsed.registration.contacts).toEqual([
+        { name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@digital.hessen.de', phone: '+49 611 123456' },
+        { name: 'Dr. Pamela Müller-Niese', organization: 'BMI' },
+      ]);
+    });
+
+    it('reads a short name when the form gives one', () => {
+      const parsed = parseRegistrationForm(seedWith(['\n\nArt des Formates', '\nKurzbezeichnung: PG OZG-Struktur\n\nArt des Formates']));
+      expect(parsed.registration.shortName).toBe('PG OZG-Struktur');
+    });
+  });
+
+  describe('reports', () => {
+    it('makes one obligation per report, with dates, months and sessions', () => {
+      const parsed = parseRegistrationForm(
+        seedWith([
+          'Erster Zwischenbericht an den IT-Planungsrat im November 2024.',
+          'Erster Zwischenbericht an den IT-Planungsrat im November 2024; zweiter Zwischenbericht an die AL-Runde zur 45. Sitzung.\n' +
+            'Der Abschlussbericht wird der AL-Runde bis zum 15. März 2025 vorgelegt.\n' +
+            'Ein Jahresbericht zur 47. Sitzung des IT-Planungsrats.',
+        ]),
+      );
+      expect(parsed.registration.reports).toEqual([
+        { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2024-11' } },
+        { kind: 'Zwischenbericht', addressee: 'AL-Runde', due: { kind: 'session', issuer: 'AL-Runde', session: 45 } },
+        { kind: 'Abschlussbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2025-03-15' } },
+        { kind: 'Jahresbericht', addressee: 'IT-Planungsrat', due: { kind: 'session', issuer: 'IT-PLR', session: 47 } },
+      ]);
+    });
+
+    it('reads two reports in one sentence', () => {
+      const parsed = parseRegistrationForm(
+        seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Zwischenbericht im November 2024 und Abschlussbericht im 03/2025 an die AL-Runde.']),
+      );
+      expect(parsed.registration.reports).toEqual([
+        { kind: 'Zwischenbericht', addressee: 'AL-Runde', due: { kind: 'month', month: '2024-11' } },
+        { kind: 'Abschlussbericht', addressee: 'AL-Runde', due: { kind: 'month', month: '2025-03' } },
+      ]);
+    });
+
+    it('leaves a report without any deadline in the text only, with a warning', () => {
+      const parsed = parseRegistrationForm(
+        seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht zur ersten Sitzung eines Jahres.']),
+      );
+      expect(parsed.registration.reports).toEqual([]);
+      expect(parsed.registration.reportingPlan).toBe('Jahresbericht zur ersten Sitzung eines Jahres.');
+      expect(parsed.warnings).toEqual([expect.stringContaining('keine Frist erkennbar')]);
+    });
+  });
+
+  describe('result and decision', () => {
+    it('keeps an issuer suffix that the number carries', () => {
+      const parsed = parseRegistrationForm(seedWith(['Beschluss 2024/09', 'Beschluss Nr. 2024/8-AL']));
+      expect(parsed.decision).toEqual({ number: '2024/08-AL', issuer: 'AL-Runde', outcome: 'approved' });
+    });
+
+    it('reads an IT-PLR decision with its date and procedure', () => {
+      const parsed = parseRegistrationForm(
+        seedWith(['Offizielles Format der AL-Runde, Beschluss 2024/09', 'Offizielles Format des IT-Planungsrats, Beschluss 2024/31 vom 12. Juni 2024 im Umlaufverfahren']),
+      );
+      expect(parsed.registration.parent).toBe('IT-PLR');
+      expect(parsed.decision).toEqual({ number: '2024/31', issuer: 'IT-PLR', outcome: 'approved', date: '2024-06-12', procedure: 'Umlaufverfahren' });
+    });
+
+    it('reads a session number', () => {
+      const parsed = parseRegistrationForm(seedWith(['Beschluss 2024/09', 'Beschluss 2024/09 in der 12. Sitzung']));
+      expect(parsed.decision).toMatchObject({ procedure: 'Sitzung', session: 12 });
+    });
+
+    it('reads a rejection', () => {
+      const parsed = parseRegistrationForm(seedWith(['Offizielles Format der AL-Runde, Beschluss 2024/09', 'Von der AL-Runde abgelehnt, Beschluss 2024/09']));
+      expect(parsed.decision).toEqual({ number: '2024/09-AL', issuer: 'AL-Runde', outcome: 'rejected' });
+    });
+
+    it('has no decision and the header issuer as parent when the form has no result yet', () => {
+      const parsed = parseRegistrationForm(SEED.slice(0, SEED.indexOf('Ergebnis:')));
+      expect(parsed.decision).toBeUndefined();
+      expect(parsed.approvedUntil).toBeUndefined();
+      expect(parsed.registration.parent).toBe('IT-PLR');
+    });
+  });
+
+  describe('problems', () => {
+    it('names a missing title, without a line', () => {
+      expect(problemsOf(seedWith([/Titel des Gremiums:.*\n/, '']))).toEqual([
+        { line: null, field: 'Titel des Gremiums', message: 'Pflichtangabe fehlt im Formular.' },
+      ]);
+    });
+
+    it('names an unreadable start date with its line', () => {
+      expect(problemsOf(seedWith(['17.06.2024', 'Mitte Juni']))).toEqual([
+        { line: 9, field: 'Beginn der Tätigkeit', message: expect.stringContaining('„Mitte Juni“ ist kein lesbares Datum') },
+      ]);
+    });
+
+    it('names an impossible date', () => {
+      expect(problemsOf(seedWith(['31.12.2024', '31.13.2024']))).toEqual([
+        { line: 9, field: 'Voraussichtliches Ende', message: '„31.13.2024“ ist kein gültiges Kalenderdatum.' },
+      ]);
+    });
+
+    it('lists every problem at once, in German, with lines', () => {
+      const text = seedWith(
+        ['Art des Formates: (temporäre) Projektgruppe', 'Art des Formates: Arbeitskreis'],
+        ['Schwerpunktthema: Digitale Anwendungen', 'Schwerpunktthema: '],
+        ['bis zum 31.03.2025', 'bis zum 31.02.2025'],
+        [/Federführung IT-PLR Mitglied: Hessen, Bremen, Bund \(BMI\) /, ''],
+      );
+      let error: unknown;
+      try {
+        parseRegistrationForm(text);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(FormImportError);
+      const problems = (error as FormImportError).problems;
+      expect(problems).toEqual([
+        { line: null, field: 'Federführung IT-PLR Mitglied', message: 'Pflichtangabe fehlt im Formular.' },
+        { line: 10, field: 'Schwerpunktthema', message: 'Pflichtangabe ist leer.' },
+        { line: 7, field: 'Art des Formates', message: expect.stringContaining('„Arbeitskreis“ ist keine bekannte Art des Formates') },
+        { line: 41, field: 'Begründung und Erläuterung', message: '„31.02.2025“ ist kein gültiges Kalenderdatum.' },
+      ]);
+      expect((error as Error).message).toContain('Das Registrierungsformular kann nicht übernommen werden (4 Fehler)');
+      expect((error as Error).message).toContain('- Zeile 7, Feld „Art des Formates“');
+    });
+
+    it('names an end before the start', () => {
+      expect(problemsOf(seedWith(['31.12.2024', '31.12.2023']))).toEqual([
+        { line: 9, field: 'Voraussichtliches Ende', message: 'Das voraussichtliche Ende liegt vor dem Beginn der Tätigkeit.' },
+      ]);
+    });
+
+    it('names a decision number it cannot read, and one with an unknown suffix', () => {
+      expect(problemsOf(seedWith(['Beschluss 2024/09', 'Beschluss Nr. neun']))).toEqual([
+        { line: 37, field: 'Ergebnis', message: expect.stringContaining('Beschlussnummer') },
+      ]);
+      expect(problemsOf(seedWith(['Beschluss 2024/09', 'Beschluss 2024/09-XY']))).toEqual([
+        { line: 37, field: 'Ergebnis', message: expect.stringContaining('„-XY“ gehört zu keinem beschließenden Gremium') },
+      ]);
+    });
+
+    it('names a report deadline it cannot read', () => {
+      expect(problemsOf(seedWith(['im November 2024', 'im Novembr 2024']))).toEqual([
+        { line: 31, field: 'Planung und Berichte', message: expect.stringContaining('Frist in „Erster Zwischenbericht an den IT-Planungsrat im Novembr 2024.“ ist nicht lesbar') },
+      ]);
+    });
+  });
+});
