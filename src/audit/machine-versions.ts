@@ -1,0 +1,78 @@
+/**
+ * Every version of the body statechart that events may have been recorded under. Replay takes
+ * each event through the version it names, so a superseded version stays here (its code kept in
+ * `machines/`, e.g. `machines/v1/`) as long as any stored event names it.
+ *
+ * Bumping BODY_MACHINE_VERSION: keep the old chart importable, add an entry below for the new
+ * one, and add its persisted-snapshot conversion in `upgrade` if the context shape changed.
+ * test/audit-machine-versions.spec.ts replays recorded streams and fails when a chart change
+ * alters replay without a new version.
+ */
+import { createHash } from 'node:crypto';
+import {
+  BODY_MACHINE_ID,
+  BODY_MACHINE_VERSION,
+  begin,
+  bodyMachine,
+  decide,
+  evolve,
+  persist,
+  restore,
+  stateLabel,
+  type BodyEvent,
+  type BodySnapshot,
+  type PersistedBody,
+  type RegisteredEvent,
+  type Verdict,
+} from '../../machines';
+import { canonicalJson } from '../event-log/canonical-json';
+
+export interface MachineVersion {
+  id: string;
+  version: number;
+  begin(registered: RegisteredEvent): BodySnapshot;
+  decide(snapshot: BodySnapshot, event: BodyEvent): Verdict;
+  evolve(snapshot: BodySnapshot, event: BodyEvent): BodySnapshot;
+  persist(snapshot: BodySnapshot): PersistedBody;
+  restore(persisted: PersistedBody): BodySnapshot;
+  stateLabel(snapshot: Pick<BodySnapshot, 'value'>): string;
+  /** The chart's structure as plain JSON (states, transitions, guard and action names). */
+  definition(): unknown;
+}
+
+const bodyV1: MachineVersion = {
+  id: BODY_MACHINE_ID,
+  version: 1,
+  begin,
+  decide,
+  evolve,
+  persist,
+  restore,
+  stateLabel,
+  definition: () => JSON.parse(JSON.stringify(bodyMachine.definition)),
+};
+
+export const MACHINE_VERSIONS: readonly MachineVersion[] = [bodyV1];
+
+export const CURRENT_MACHINE: MachineVersion = MACHINE_VERSIONS.find(
+  (m) => m.id === BODY_MACHINE_ID && m.version === BODY_MACHINE_VERSION,
+)!;
+
+export function machineVersion(id: string, version: number): MachineVersion | undefined {
+  return MACHINE_VERSIONS.find((m) => m.id === id && m.version === version);
+}
+
+/**
+ * SHA-256 (hex) of the chart's structure in canonical JSON. It changes with states, transitions,
+ * guard and action names; a change inside a guard's or action's code does not show here, which is
+ * why the recorded-stream replay test guards the version as well.
+ */
+export function machineFingerprint(machine: MachineVersion): string {
+  return createHash('sha256').update(canonicalJson(machine.definition()), 'utf8').digest('hex');
+}
+
+/** Carries a snapshot from the version an earlier event was recorded under to a later one. */
+export function upgrade(snapshot: BodySnapshot, from: MachineVersion, to: MachineVersion): BodySnapshot {
+  if (from === to) return snapshot;
+  return to.restore(from.persist(snapshot));
+}

@@ -1,0 +1,304 @@
+/**
+ * Replay for auditors: takes a body's stored events through the statechart version each was
+ * recorded under, says for every step whether the chart allowed it, compares the result with the
+ * stored projection, and answers "state as of a business date / as known at a system time".
+ * Pure: records and projections come in, verdicts go out.
+ */
+import type { StateValue } from 'xstate';
+import {
+  EVENT_LABELS,
+  berlinDate,
+  germanDate,
+  isCivilDate,
+  statePaths,
+  type BodyEvent,
+  type BodySnapshot,
+  type DecisionFacts,
+  type PersistedBody,
+  type RegisteredEvent,
+} from '../../machines';
+import { canonicalJson } from '../event-log/canonical-json';
+import type { Actor, EventRecord } from '../event-log/event-hash';
+import { machineVersion, upgrade, type MachineVersion } from './machine-versions';
+
+/** One step of a body's history as an auditor reads it. */
+export interface ReplayStep {
+  version: number;
+  eventId: string;
+  type: string;
+  label: string;
+  actor: Actor;
+  decision: DecisionFacts | null;
+  occurredAt: string;
+  recordedAt: string;
+  machine: { id: string; version: number };
+  hash: string;
+  allowed: boolean;
+  /** Why the chart refused the event at this point (German), null when it was allowed. */
+  refusal: string | null;
+  stateAfter: StateValue;
+  stateLabelAfter: string;
+}
+
+export interface ReplayResult {
+  steps: ReplayStep[];
+  snapshot: BodySnapshot | null;
+  machine: MachineVersion | null;
+  /** The first step that could not be replayed at all (unknown machine, no `registered` first). */
+  failure: { version: number; eventId: string; message: string } | null;
+}
+
+/** The statechart's view of a stored event. */
+export function toBodyEvent(record: EventRecord): BodyEvent {
+  return {
+    type: record.type,
+    data: record.data,
+    occurredAt: record.occurredAt,
+    ...(record.decision ? { decision: record.decision } : {}),
+  } as BodyEvent;
+}
+
+export function eventLabel(type: string): string {
+  return (EVENT_LABELS as Record<string, string>)[type] ?? type;
+}
+
+/** Replays a body's records (version order) through the machine version each names. */
+export function replayRecords(records: readonly EventRecord[]): ReplayResult {
+  const steps: ReplayStep[] = [];
+  let snapshot: BodySnapshot | null = null;
+  let machine: MachineVersion | null = null;
+  const fail = (record: EventRecord, message: string): ReplayResult => ({
+    steps,
+    snapshot,
+    machine,
+    failure: { version: record.version, eventId: record.id, message: `Version ${record.version}: ${message}` },
+  });
+
+  for (const record of [...records].sort((a, b) => a.version - b.version)) {
+    const next = machineVersion(record.machine.id, record.machine.version);
+    if (!next) {
+      return fail(record, `Die Version ${record.machine.version} des Zustandsautomaten „${record.machine.id}“ ist nicht bekannt; das Ereignis kann nicht nachvollzogen werden.`);
+    }
+    let allowed = true;
+    let refusal: string | null = null;
+    if (snapshot === null || machine === null) {
+      if (record.type !== 'registered') return fail(record, 'Der Strom beginnt nicht mit „Registriert“.');
+      snapshot = next.begin({ occurredAt: record.occurredAt, data: record.data } as RegisteredEvent);
+    } else {
+      if (record.type === 'registered') return fail(record, '„Registriert“ kommt nur als erstes Ereignis vor.');
+      snapshot = upgrade(snapshot, machine, next);
+      const event = toBodyEvent(record);
+      const verdict = next.decide(snapshot, event);
+      if (verdict.allowed) snapshot = next.evolve(snapshot, event);
+      else {
+        allowed = false;
+        refusal = verdict.reason;
+      }
+    }
+    machine = next;
+    steps.push({
+      version: record.version,
+      eventId: record.id,
+      type: record.type,
+      label: eventLabel(record.type),
+      actor: record.actor,
+      decision: record.decision,
+      occurredAt: record.occurredAt,
+      recordedAt: record.recordedAt,
+      machine: record.machine,
+      hash: record.hash,
+      allowed,
+      refusal,
+      stateAfter: snapshot.value,
+      stateLabelAfter: next.stateLabel(snapshot),
+    });
+  }
+  return { steps, snapshot, machine, failure: null };
+}
+
+/** The projection row of a body, as far as replay must reproduce it. */
+export interface StoredProjection {
+  version: number;
+  machineVersion: number;
+  state: StateValue;
+  context: unknown;
+}
+
+export interface Divergence {
+  version: number;
+  eventId: string | null;
+  type: string | null;
+  label: string | null;
+  /** Where the two differ: `event`, `version`, `state` or a context path such as `context.approvedUntil`. */
+  path: string;
+  /** What replaying the events gives. */
+  expected: unknown;
+  /** What the server holds (or what happened instead). */
+  found: unknown;
+  message: string;
+}
+
+export type ReplayVerdict =
+  | { verdict: 'matches'; events: number; state: StateValue; stateLabel: string; machine: { id: string; version: number } }
+  | { verdict: 'diverges'; events: number; divergence: Divergence };
+
+/**
+ * Replays the records and compares the outcome with the stored projection: "matches", or the
+ * first divergence — a step the chart did not allow at its point, or the first difference
+ * between the replayed and the stored version, state and context.
+ */
+export function replayVerdict(records: readonly EventRecord[], projection: StoredProjection | null): ReplayVerdict {
+  const result = replayRecords(records);
+  const diverges = (divergence: Divergence): ReplayVerdict => ({ verdict: 'diverges', events: records.length, divergence });
+  const last = result.steps.at(-1);
+  const at = (step: ReplayStep | undefined) => ({
+    version: step?.version ?? 0,
+    eventId: step?.eventId ?? null,
+    type: step?.type ?? null,
+    label: step ? step.label : null,
+  });
+
+  if (result.failure) {
+    const record = records.find((r) => r.id === result.failure!.eventId)!;
+    return diverges({
+      version: record.version,
+      eventId: record.id,
+      type: record.type,
+      label: eventLabel(record.type),
+      path: 'event',
+      expected: 'ein nachvollziehbares Ereignis',
+      found: record.type,
+      message: result.failure.message,
+    });
+  }
+  const refused = result.steps.find((step) => !step.allowed);
+  if (refused) {
+    return diverges({
+      ...at(refused),
+      path: 'event',
+      expected: `ein im Zustand vor Version ${refused.version} zulässiges Ereignis`,
+      found: refused.type,
+      message: `Version ${refused.version} („${refused.label}“) war an dieser Stelle nicht zulässig: ${refused.refusal}`,
+    });
+  }
+  if (!result.snapshot || !result.machine || !last) {
+    return diverges({ ...at(undefined), path: 'event', expected: 'mindestens „Registriert“', found: null, message: 'Für das Gremium sind keine Ereignisse gespeichert.' });
+  }
+  if (!projection) {
+    return diverges({ ...at(last), path: 'projection', expected: 'ein gespeicherter Stand', found: null, message: 'Zu den Ereignissen gibt es keinen gespeicherten Stand des Gremiums.' });
+  }
+  if (projection.version !== last.version) {
+    return diverges({
+      ...at(last),
+      path: 'version',
+      expected: last.version,
+      found: projection.version,
+      message:
+        projection.version > last.version
+          ? `Der gespeicherte Stand beruht auf Version ${projection.version}, das Log endet aber bei Version ${last.version}: Ereignisse fehlen.`
+          : `Der gespeicherte Stand beruht auf Version ${projection.version}, das Log reicht bis Version ${last.version}.`,
+    });
+  }
+  const replayed = result.machine.persist(result.snapshot);
+  const difference = firstDifference(
+    { state: replayed.value, context: replayed.context },
+    { state: projection.state, context: projection.context },
+  );
+  if (difference) {
+    return diverges({
+      ...at(last),
+      ...difference,
+      message: `Nach Version ${last.version} weicht der gespeicherte Stand bei „${difference.path}“ von der Wiederholung ab: erwartet ${canonicalJson(difference.expected ?? null)}, gespeichert ${canonicalJson(difference.found ?? null)}.`,
+    });
+  }
+  return {
+    verdict: 'matches',
+    events: records.length,
+    state: replayed.value,
+    stateLabel: result.machine.stateLabel(result.snapshot),
+    machine: { id: result.machine.id, version: result.machine.version },
+  };
+}
+
+/** The first path (depth first, keys sorted) at which two JSON values differ. */
+export function firstDifference(expected: unknown, found: unknown, path = ''): { path: string; expected: unknown; found: unknown } | null {
+  const a = normalise(expected);
+  const b = normalise(found);
+  if (canonicalJson(a) === canonicalJson(b)) return null;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+  } else if (isObject(a) && isObject(b) && !Array.isArray(a) && !Array.isArray(b)) {
+    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      const d = firstDifference(a[key], b[key], path ? `${path}.${key}` : key);
+      if (d) return d;
+    }
+  }
+  return { path: path || '(gesamt)', expected: a, found: b };
+}
+
+function normalise(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+export interface TimeTravelQuery {
+  /** Business time: a civil date (the whole day in Europe/Berlin) or an instant; events with occurredAt up to it. */
+  asOf?: string;
+  /** System time: an instant (or a civil date, the whole day); events recorded up to it. */
+  asKnownAt?: string;
+}
+
+export interface StateAt {
+  asOf: string | null;
+  asKnownAt: string | null;
+  state: StateValue;
+  stateLabel: string;
+  statePaths: string[];
+  context: PersistedBody['context'];
+  /** The last event the answer stands on. */
+  basedOn: ReplayStep;
+  /** Events left out because they happened, or were recorded, after the given times. */
+  excluded: number;
+  /** Events within the times that the chart refused in this selection (e.g. they rest on a left-out event). */
+  refused: ReplayStep[];
+}
+
+/** True if `time` (an instant) is not after `limit` (a civil date meaning its whole Berlin day, or an instant). */
+export function notAfter(time: string, limit: string): boolean {
+  return isCivilDate(limit) ? berlinDate(time) <= limit : Date.parse(time) <= Date.parse(limit);
+}
+
+export function isTimeLimit(value: string): boolean {
+  return isCivilDate(value) || (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)));
+}
+
+/** The body's state as of a business date and/or as known at a system time; null if it was not registered yet. */
+export function stateAt(records: readonly EventRecord[], query: TimeTravelQuery): StateAt | null {
+  const included = records.filter(
+    (r) => (query.asOf === undefined || notAfter(r.occurredAt, query.asOf)) && (query.asKnownAt === undefined || notAfter(r.recordedAt, query.asKnownAt)),
+  );
+  if (!included.some((r) => r.type === 'registered')) return null;
+  const result = replayRecords(included);
+  if (!result.snapshot || !result.machine) return null;
+  const { value, context } = result.machine.persist(result.snapshot);
+  const applied = result.steps.filter((step) => step.allowed);
+  return {
+    asOf: query.asOf ?? null,
+    asKnownAt: query.asKnownAt ?? null,
+    state: value,
+    stateLabel: result.machine.stateLabel(result.snapshot),
+    statePaths: statePaths(value),
+    context,
+    basedOn: applied.at(-1)!,
+    excluded: records.length - included.length,
+    refused: result.steps.filter((step) => !step.allowed),
+  };
+}
+
+/** `31.03.2025` for a civil date, the instant unchanged otherwise (for German messages). */
+export function describeLimit(limit: string): string {
+  return isCivilDate(limit) ? germanDate(limit) : limit;
+}
