@@ -1,3 +1,5 @@
+const ESM_PACKAGES = ['@nestjs', 'content-disposition'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -16,6 +18,6 @@ module.exports = {
       },
     ],
   },
-  // NestJS 12 ships as ES modules: let swc turn them into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!@nestjs/)'],
+  // NestJS 12 and a few of its dependencies ship as ES modules: swc turns them into CommonJS for jest.
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
 };

@@ -82,7 +82,7 @@ export function statePaths(value: StateValue): string[] {
 }
 
 /** The German label of the snapshot's state, e.g. `Aktiv (Laufzeit läuft, Berichte aktuell, In Arbeit)`. */
-export function stateLabel(snapshot: Pick<BodySnapshot, 'value'>): string {
+export function stateLabel(snapshot: { value: StateValue }): string {
   const paths = statePaths(snapshot.value);
   const leaves = paths.filter((path) => !paths.some((other) => other.startsWith(`${path}.`)));
   const top = paths[0];

@@ -47,6 +47,11 @@ export class Database {
     return new Database(config.kind, dataSource);
   }
 
+  /** Called by Nest when the application closes. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

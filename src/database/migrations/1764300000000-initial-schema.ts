@@ -41,6 +41,8 @@ export class InitialSchema1764300000000 implements MigrationInterface {
       search_text text NOT NULL,
       version integer NOT NULL,
       machine_version integer NOT NULL,
+      last_hash varchar(64) NOT NULL,
+      last_occurred_at varchar(30) NOT NULL,
       created_at varchar(30) NOT NULL,
       updated_at varchar(30) NOT NULL
     )`);

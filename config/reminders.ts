@@ -1,0 +1,154 @@
+/**
+ * Deadlines, reminders and their delivery: the reminder policy, the calendar rules, the
+ * scheduler's interval, the SMTP server and the webhooks. Read from the environment once at
+ * start-up; a wrong value stops the start with a message that names it.
+ */
+import { z } from 'zod';
+import { LAENDER, type CalendarRules } from '../machines/deadlines';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../machines/timers';
+
+export interface MailConfig {
+  /** Null: no SMTP server configured; e-mails wait in the outbox until one is. */
+  host: string | null;
+  port: number;
+  /** true: TLS from the first byte (port 465); false: plain, upgraded by STARTTLS when offered. */
+  secure: boolean;
+  /** Refuse to send without STARTTLS (when not `secure`). */
+  requireTls: boolean;
+  user: string | null;
+  password: string | null;
+  from: string;
+  /** The secretariat's (Geschäftsstelle) address: receives escalations and term reminders. */
+  secretariat: string | null;
+}
+
+export interface WebhookConfig {
+  urls: string[];
+  /** Key of the HMAC-SHA256 signature in the `X-Gremienlauf-Signature` header. */
+  secret: string;
+  timeoutMs: number;
+}
+
+export interface DeliveryConfig {
+  /** Attempts per message before it is dead-lettered. */
+  maxAttempts: number;
+  /** Delay before the second attempt; doubles with every further one. */
+  backoffMs: number;
+  backoffMaxMs: number;
+}
+
+export interface RemindersConfig {
+  policy: ReminderPolicy;
+  calendar: CalendarRules;
+  /** Run the scheduler and the dispatcher on an interval (off in tests that drive them by hand). */
+  schedulerEnabled: boolean;
+  schedulerIntervalMs: number;
+  dispatcherIntervalMs: number;
+  /** Catch-up limit: at most this many timers per sweep. */
+  sweepLimit: number;
+  /** The address of the web UI, for links in e-mails and the calendar feed. */
+  publicUrl: string;
+  mail: MailConfig;
+  webhooks: WebhookConfig;
+  delivery: DeliveryConfig;
+}
+
+const days = z
+  .string()
+  .regex(/^\s*\d{1,4}(\s*,\s*\d{1,4})*\s*$/, 'erwartet eine durch Kommas getrennte Liste von Tagen, z. B. 28,7')
+  .transform((raw) => [...new Set(raw.split(',').map((d) => Number(d.trim())))].sort((a, b) => b - a));
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  REMINDER_REPORT_DAYS_BEFORE: days.optional(),
+  REMINDER_REPORT_ON_THE_DAY: flag.optional(),
+  REMINDER_REPORT_OVERDUE_EVERY_DAYS: int(0, 365).optional(),
+  REMINDER_REPORT_OVERDUE_MAX: int(0, 520).optional(),
+  REMINDER_TERM_DAYS_BEFORE: days.optional(),
+  REMINDER_TERM_ON_EXPIRY: flag.optional(),
+  TERM_EXPIRING_DAYS: int(0, 3650).optional(),
+  DEADLINE_LAND: z
+    .string()
+    .transform((v) => v.trim().toUpperCase())
+    .pipe(z.enum(['BUND', ...LAENDER]))
+    .optional(),
+  DEADLINE_SHIFT_TO_WORKING_DAY: flag.optional(),
+  SCHEDULER_ENABLED: flag.optional(),
+  SCHEDULER_INTERVAL_SECONDS: int(1, 86400).default(60),
+  DISPATCHER_INTERVAL_SECONDS: int(1, 86400).default(30),
+  SCHEDULER_SWEEP_LIMIT: int(1, 100000).default(1000),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: int(1, 65535).optional(),
+  SMTP_SECURE: flag.optional(),
+  SMTP_REQUIRE_TLS: flag.optional(),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(3).default('Gremienlauf <gremienlauf@localhost>'),
+  SECRETARIAT_EMAIL: z.email().optional(),
+  WEBHOOK_URLS: z
+    .string()
+    .default('')
+    .transform((raw) => raw.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.url())),
+  WEBHOOK_SECRET: z.string().default(''),
+  WEBHOOK_TIMEOUT_MS: int(100, 120000).default(10000),
+  DELIVERY_MAX_ATTEMPTS: int(1, 100).default(8),
+  DELIVERY_BACKOFF_SECONDS: int(1, 86400).default(30),
+  DELIVERY_BACKOFF_MAX_SECONDS: int(1, 7 * 86400).default(6 * 3600),
+});
+
+export function loadRemindersConfig(env: NodeJS.ProcessEnv = process.env): RemindersConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Ungültige Konfiguration der Fristen und Erinnerungen: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (e.WEBHOOK_URLS.length > 0 && e.WEBHOOK_SECRET.length < 16) {
+    throw new Error('Ungültige Konfiguration der Fristen und Erinnerungen: WEBHOOK_SECRET: mindestens 16 Zeichen, wenn WEBHOOK_URLS gesetzt ist');
+  }
+  const d = DEFAULT_REMINDER_POLICY;
+  const secure = e.SMTP_SECURE ?? false;
+  return {
+    policy: {
+      report: {
+        daysBefore: e.REMINDER_REPORT_DAYS_BEFORE ?? d.report.daysBefore,
+        onTheDay: e.REMINDER_REPORT_ON_THE_DAY ?? d.report.onTheDay,
+        overdueEveryDays: e.REMINDER_REPORT_OVERDUE_EVERY_DAYS ?? d.report.overdueEveryDays,
+        overdueMaxReminders: e.REMINDER_REPORT_OVERDUE_MAX ?? d.report.overdueMaxReminders,
+      },
+      term: {
+        daysBefore: e.REMINDER_TERM_DAYS_BEFORE ?? d.term.daysBefore,
+        onExpiry: e.REMINDER_TERM_ON_EXPIRY ?? d.term.onExpiry,
+      },
+      termExpiringDays: e.TERM_EXPIRING_DAYS ?? d.termExpiringDays,
+    },
+    calendar: {
+      land: e.DEADLINE_LAND === undefined || e.DEADLINE_LAND === 'BUND' ? null : e.DEADLINE_LAND,
+      shiftToWorkingDay: e.DEADLINE_SHIFT_TO_WORKING_DAY ?? true,
+    },
+    schedulerEnabled: e.SCHEDULER_ENABLED ?? env.NODE_ENV !== 'test',
+    schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
+    dispatcherIntervalMs: e.DISPATCHER_INTERVAL_SECONDS * 1000,
+    sweepLimit: e.SCHEDULER_SWEEP_LIMIT,
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    mail: {
+      host: e.SMTP_HOST ?? null,
+      port: e.SMTP_PORT ?? (secure ? 465 : 587),
+      secure,
+      requireTls: e.SMTP_REQUIRE_TLS ?? false,
+      user: e.SMTP_USER ?? null,
+      password: e.SMTP_PASSWORD ?? null,
+      from: e.MAIL_FROM,
+      secretariat: e.SECRETARIAT_EMAIL ?? null,
+    },
+    webhooks: { urls: e.WEBHOOK_URLS, secret: e.WEBHOOK_SECRET, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    delivery: {
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      backoffMs: e.DELIVERY_BACKOFF_SECONDS * 1000,
+      backoffMaxMs: e.DELIVERY_BACKOFF_MAX_SECONDS * 1000,
+    },
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * Fristen: resolving a deadline (exact date, month, session, until further notice) to the civil
+ * date in Europe/Berlin on which it falls, and moving it off weekends and public holidays.
+ *
+ * Pure: the sessions calendar and the calendar rules come in as arguments; nothing reads the
+ * clock. Civil dates are handled as `YYYY-MM-DD` strings with UTC arithmetic, so the process's
+ * own time zone never matters.
+ */
+import { getHolidays } from 'feiertagejs';
+import type { Deadline } from './body.events';
+import { germanDate, type CivilDate } from './dates';
+
+/** The German Länder as feiertagejs names them. */
+export const LAENDER = ['BW', 'BY', 'BE', 'BB', 'HB', 'HE', 'HH', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'] as const;
+export type Land = (typeof LAENDER)[number];
+
+export interface CalendarRules {
+  /** Whose public holidays count: a Land, or null for the nationwide holidays only. */
+  land: Land | null;
+  /** § 193 BGB / § 31 Abs. 3 VwVfG: a deadline on a Saturday, Sunday or holiday moves to the next working day. */
+  shiftToWorkingDay: boolean;
+}
+
+export const DEFAULT_CALENDAR_RULES: CalendarRules = { land: null, shiftToWorkingDay: true };
+
+/** A session (Sitzung) of an issuing body, as the secretariat's sessions calendar knows it. */
+export interface Session {
+  issuer: string;
+  number: number;
+  date: CivilDate;
+}
+
+export const WORKING_DAY_CITATION = '§ 193 BGB, § 31 Abs. 3 VwVfG';
+
+/** Why a deadline moved: the days it skipped and the rule that skipped them. */
+export interface WorkingDayShift {
+  id: 'nextWorkingDay';
+  citation: typeof WORKING_DAY_CITATION;
+  skipped: Array<{ date: CivilDate; reason: string }>;
+  /** German, e.g. `Samstag, 30.11.2024 → Montag, 02.12.2024 (§ 193 BGB, § 31 Abs. 3 VwVfG)`. */
+  text: string;
+}
+
+/** Where the original date came from. */
+export type DeadlineSource = 'date' | 'monthEnd' | 'monthSession' | 'session';
+
+export interface ResolvedDeadline {
+  resolved: true;
+  source: DeadlineSource;
+  /** The date the deadline names (or that its month or session stands for). */
+  originalDate: CivilDate;
+  /** The date it falls due after the working-day rule. */
+  effectiveDate: CivilDate;
+  /** The rule that moved it, or null when the original date stands. */
+  rule: WorkingDayShift | null;
+  /** The session it refers to, for session deadlines and months with a known session. */
+  session: Session | null;
+  /** German, e.g. `im November 2024 (Monatsende)`. */
+  description: string;
+}
+
+export interface UnresolvedDeadline {
+  resolved: false;
+  reason: 'untilFurtherNotice' | 'sessionUnknown';
+  description: string;
+}
+
+export type DeadlineResolution = ResolvedDeadline | UnresolvedDeadline;
+
+export interface ResolveOptions {
+  /** The sessions calendar. */
+  sessions?: readonly Session[];
+  /** Whose sessions count for a month deadline ("im November 2024" to the IT-PLR): the issuer id. */
+  issuer?: string | null;
+  rules?: CalendarRules;
+}
+
+const WEEKDAYS = ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag'];
+const MONTHS = [
+  'Januar',
+  'Februar',
+  'März',
+  'April',
+  'Mai',
+  'Juni',
+  'Juli',
+  'August',
+  'September',
+  'Oktober',
+  'November',
+  'Dezember',
+];
+
+/**
+ * Resolves a deadline to its original and effective civil date.
+ *
+ * - `date`: that date.
+ * - `month`: the date of the issuer's first known session in that month, else the month's last day.
+ * - `session`: the date of that session, once the sessions calendar knows it; unresolved before.
+ * - `untilFurtherNotice`: never resolved.
+ *
+ * Month ends and exact dates then move to the next working day when the rule is on. A session
+ * date is the day of the meeting itself and stays as it is: a report due "zur 45. Sitzung" that
+ * moved past the session would miss it.
+ */
+export function resolveDeadline(deadline: Deadline, options: ResolveOptions = {}): DeadlineResolution {
+  const rules = options.rules ?? DEFAULT_CALENDAR_RULES;
+  const sessions = options.sessions ?? [];
+  switch (deadline.kind) {
+    case 'untilFurtherNotice':
+      return { resolved: false, reason: 'untilFurtherNotice', description: 'bis auf Weiteres' };
+    case 'session': {
+      const session = sessions.find((s) => s.issuer === deadline.issuer && s.number === deadline.session);
+      const description = `zur ${deadline.session}. Sitzung (${deadline.issuer})`;
+      if (!session) {
+        return { resolved: false, reason: 'sessionUnknown', description: `${description}, Termin noch nicht bekannt` };
+      }
+      return atSession('session', session, `${description} am ${germanDate(session.date)}`);
+    }
+    case 'month': {
+      const [year, month] = deadline.month.split('-').map(Number);
+      const monthName = `${MONTHS[month - 1]} ${year}`;
+      const session = options.issuer
+        ? sessions
+            .filter((s) => s.issuer === options.issuer && s.date.startsWith(`${deadline.month}-`))
+            .sort((a, b) => a.date.localeCompare(b.date) || a.number - b.number)[0]
+        : undefined;
+      if (session) {
+        return atSession('monthSession', session, `im ${monthName} (${session.number}. Sitzung am ${germanDate(session.date)})`);
+      }
+      return onDate('monthEnd', lastDayOfMonth(year, month), `im ${monthName} (Monatsende)`, rules);
+    }
+    case 'date':
+      return onDate('date', deadline.date, `bis ${germanDate(deadline.date)}`, rules);
+  }
+}
+
+function atSession(source: DeadlineSource, session: Session, description: string): ResolvedDeadline {
+  return {
+    resolved: true,
+    source,
+    originalDate: session.date,
+    effectiveDate: session.date,
+    rule: null,
+    session,
+    description,
+  };
+}
+
+function onDate(source: DeadlineSource, date: CivilDate, description: string, rules: CalendarRules): ResolvedDeadline {
+  const rule = rules.shiftToWorkingDay ? workingDayShift(date, rules.land) : null;
+  return {
+    resolved: true,
+    source,
+    originalDate: date,
+    effectiveDate: rule ? addDays(date, rule.skipped.length) : date,
+    rule,
+    session: null,
+    description,
+  };
+}
+
+/** The shift § 193 BGB asks for, or null when the date is a working day already. */
+export function workingDayShift(date: CivilDate, land: Land | null): WorkingDayShift | null {
+  const skipped: Array<{ date: CivilDate; reason: string }> = [];
+  let day = date;
+  for (let reason = nonWorkingReason(day, land); reason !== null; reason = nonWorkingReason(day, land)) {
+    skipped.push({ date: day, reason });
+    day = addDays(day, 1);
+  }
+  if (skipped.length === 0) return null;
+  return {
+    id: 'nextWorkingDay',
+    citation: WORKING_DAY_CITATION,
+    skipped,
+    text: `${describeDay(date, land)} → ${weekdayName(day)}, ${germanDate(day)} (${WORKING_DAY_CITATION})`,
+  };
+}
+
+/** The next working day on or after the date. */
+export function nextWorkingDay(date: CivilDate, land: Land | null): CivilDate {
+  return addDays(date, workingDayShift(date, land)?.skipped.length ?? 0);
+}
+
+export function isWorkingDay(date: CivilDate, land: Land | null): boolean {
+  return nonWorkingReason(date, land) === null;
+}
+
+/** Why the date is no working day (`Samstag`, `Sonntag`, `Feiertag: Tag der Deutschen Einheit`), or null. */
+export function nonWorkingReason(date: CivilDate, land: Land | null): string | null {
+  const holiday = holidaysOf(Number(date.slice(0, 4)), land).find((h) => h.date === date);
+  if (holiday) return `Feiertag: ${holiday.name}`;
+  const weekday = weekdayOf(date);
+  if (weekday === 6) return 'Samstag';
+  if (weekday === 0) return 'Sonntag';
+  return null;
+}
+
+function describeDay(date: CivilDate, land: Land | null): string {
+  const holiday = holidaysOf(Number(date.slice(0, 4)), land).find((h) => h.date === date);
+  return `${weekdayName(date)}, ${germanDate(date)}${holiday ? ` (${holiday.name})` : ''}`;
+}
+
+const holidayCache = new Map<string, ReadonlyArray<{ date: CivilDate; name: string }>>();
+
+/**
+ * The public holidays of a year: those of the Land, or the nationwide ones for null.
+ * feiertagejs gives each holiday as noon UTC of its day; reading the UTC fields keeps the
+ * result independent of the process's time zone.
+ */
+export function holidaysOf(year: number, land: Land | null): ReadonlyArray<{ date: CivilDate; name: string }> {
+  const cacheKey = `${year}/${land ?? 'BUND'}`;
+  let holidays = holidayCache.get(cacheKey);
+  if (!holidays) {
+    holidays = getHolidays(year, land ?? 'BUND').map((h) => ({
+      date: civil(h.date.getUTCFullYear(), h.date.getUTCMonth() + 1, h.date.getUTCDate()),
+      name: h.translate('de') ?? h.name,
+    }));
+    holidayCache.set(cacheKey, holidays);
+  }
+  return holidays;
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekdayOf(date: CivilDate): number {
+  return toUtc(date).getUTCDay();
+}
+
+export function weekdayName(date: CivilDate): string {
+  return WEEKDAYS[weekdayOf(date)];
+}
+
+export function addDays(date: CivilDate, days: number): CivilDate {
+  const d = toUtc(date);
+  d.setUTCDate(d.getUTCDate() + days);
+  return civil(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: CivilDate, to: CivilDate): number {
+  return Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
+}
+
+export function lastDayOfMonth(year: number, month: number): CivilDate {
+  return civil(year, month, new Date(Date.UTC(year, month, 0)).getUTCDate());
+}
+
+function toUtc(date: CivilDate): Date {
+  const [year, month, day] = date.split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, day));
+}
+
+function civil(year: number, month: number, day: number): CivilDate {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}

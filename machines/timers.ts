@@ -1,0 +1,337 @@
+/**
+ * Durable timers, derived from a body's persisted snapshot.
+ *
+ * XState's `after` timers live in memory and die with the process. Instead, after every event
+ * the service derives from the new snapshot the deadlines (Fristen) the body has and the timers
+ * that watch them: the system events the scheduler sends (`started`, `reportDue`,
+ * `reportOverdue`, `termExpiring`, `termExpired`) and the reminders it writes to the outbox.
+ * Each has a deterministic key `<bodyId>/<kind>/<ref>`, so deriving twice gives the same rows
+ * and a transition that makes a timer obsolete simply no longer derives it.
+ *
+ * Pure: the sessions calendar, the calendar rules and the reminder policy come in as arguments.
+ */
+import type { BodyContext, ReportObligation } from './body.context';
+import type { Deadline } from './body.events';
+import { germanDate, startOfBerlinDay, type CivilDate, type Instant } from './dates';
+import {
+  addDays,
+  resolveDeadline,
+  DEFAULT_CALENDAR_RULES,
+  type CalendarRules,
+  type DeadlineResolution,
+  type Session,
+} from './deadlines';
+import type { PersistedBody } from './lifecycle';
+
+/** When reminders go out, in days relative to a deadline's effective date (negative: before). */
+export interface ReminderPolicy {
+  report: {
+    /** Days before the effective date, e.g. [28, 7]. */
+    daysBefore: number[];
+    onTheDay: boolean;
+    /** While a report is overdue: a reminder every so many days after the deadline (0: none) … */
+    overdueEveryDays: number;
+    /** … at most this many times. */
+    overdueMaxReminders: number;
+  };
+  term: {
+    /** Days before the approved-until date, e.g. [90, 30, 7]. */
+    daysBefore: number[];
+    /** One reminder the day after the term ended without an extension. */
+    onExpiry: boolean;
+  };
+  /** How many days before the approved-until date the term counts as ending soon (`termExpiring`). */
+  termExpiringDays: number;
+}
+
+export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
+  report: { daysBefore: [28, 7], onTheDay: true, overdueEveryDays: 7, overdueMaxReminders: 12 },
+  term: { daysBefore: [90, 30, 7], onExpiry: true },
+  termExpiringDays: 90,
+};
+
+export interface TimerOptions {
+  sessions?: readonly Session[];
+  rules?: CalendarRules;
+  policy?: ReminderPolicy;
+  /** Maps a report's addressee (`IT-Planungsrat`, `AL-Runde`, …) to the issuer whose sessions count. */
+  issuerOf?: (addressee: string) => string | null;
+}
+
+/** A Frist of a body, with its resolution. */
+export interface BodyDeadline {
+  key: string;
+  bodyId: string;
+  kind: 'start' | 'report' | 'termEnd';
+  /** The obligation id for reports (`r1`), `begin` for the start, `end` for the term end. */
+  ref: string;
+  /** German, e.g. `Zwischenbericht an IT-Planungsrat`. */
+  label: string;
+  deadline: Deadline;
+  resolution: DeadlineResolution;
+  status: 'open' | 'due' | 'overdue' | 'met';
+  obligationId: string | null;
+}
+
+export type SystemEventType = 'started' | 'reportDue' | 'reportOverdue' | 'termExpiring' | 'termExpired';
+
+interface TimerBase {
+  /** `<bodyId>/<kind>/<ref>`. */
+  key: string;
+  bodyId: string;
+  ref: string;
+  /** The civil date on which the timer fires, and the instant that day begins in Berlin (UTC). */
+  dueOn: CivilDate;
+  dueAt: Instant;
+  /** The Frist the timer watches. */
+  deadlineKey: string;
+}
+
+export interface EventTimer extends TimerBase {
+  kind: SystemEventType;
+  event: { type: SystemEventType; data: Record<string, string> };
+}
+
+export type ReminderPhase = 'before' | 'onTheDay' | 'overdue' | 'termEnding' | 'termExpired';
+
+export interface ReminderTimer extends TimerBase {
+  kind: 'reminder';
+  reminder: {
+    subject: 'report' | 'term';
+    phase: ReminderPhase;
+    obligationId: string | null;
+    /** The effective date of the watched deadline. */
+    deadlineOn: CivilDate;
+    /** Days from the deadline to the nominal reminder date (negative: before). */
+    offsetDays: number;
+    /** Also to the secretariat, not only to the body's leads. */
+    escalate: boolean;
+    /** `<obligationId>@<deadlineOn>` or `term@<deadlineOn>`: a later reminder of a series supersedes the earlier ones still unsent. */
+    series: string;
+  };
+}
+
+export type Timer = EventTimer | ReminderTimer;
+
+interface ActiveRegions {
+  term: string;
+  reporting: string;
+  closure: string;
+}
+
+function activeRegions(persisted: PersistedBody): ActiveRegions | null {
+  const value = persisted.value;
+  if (typeof value !== 'object' || value === null || !('active' in value)) return null;
+  return value.active as unknown as ActiveRegions;
+}
+
+const isEstablished = (persisted: PersistedBody) => persisted.value === 'established';
+
+/** The date a body in `established` starts: its planned start, but never before the approval. */
+export function plannedStartDate(context: BodyContext): CivilDate | null {
+  if (!context.approvedOn) return null;
+  return context.profile.start > context.approvedOn ? context.profile.start : context.approvedOn;
+}
+
+/**
+ * The Fristen of a body that is established or active: its start (while it has not started),
+ * every report obligation, and the end of its term (unless permanent). Other states have none.
+ */
+export function deriveDeadlines(bodyId: string, persisted: PersistedBody, options: TimerOptions = {}): BodyDeadline[] {
+  const { context } = persisted;
+  const active = activeRegions(persisted);
+  if (!active && !isEstablished(persisted)) return [];
+  const deadlines: BodyDeadline[] = [];
+  if (!active) {
+    const start = plannedStartDate(context);
+    if (start) {
+      deadlines.push({
+        key: `${bodyId}/start/begin`,
+        bodyId,
+        kind: 'start',
+        ref: 'begin',
+        label: 'Beginn der Tätigkeit',
+        deadline: { kind: 'date', date: start },
+        resolution: exactly(start, start === context.profile.start ? 'geplanter Beginn' : 'Beginn mit dem Einrichtungsbeschluss'),
+        status: 'open',
+        obligationId: null,
+      });
+    }
+  }
+  for (const obligation of context.obligations) {
+    deadlines.push({
+      key: `${bodyId}/report/${obligation.id}`,
+      bodyId,
+      kind: 'report',
+      ref: obligation.id,
+      label: `${obligation.kind} an ${obligation.addressee}`,
+      deadline: obligation.due,
+      resolution: resolveReport(obligation, options),
+      status: reportStatus(obligation),
+      obligationId: obligation.id,
+    });
+  }
+  if (!context.permanent && context.approvedUntil) {
+    deadlines.push({
+      key: `${bodyId}/term/end`,
+      bodyId,
+      kind: 'termEnd',
+      ref: 'end',
+      label: 'Ende der Laufzeit (befristet bis)',
+      deadline: { kind: 'date', date: context.approvedUntil },
+      // The end of a term is not a deadline for an action: it does not move off weekends.
+      resolution: exactly(context.approvedUntil, `befristet bis ${germanDate(context.approvedUntil)}`),
+      status: active?.term === 'expired' ? 'overdue' : active?.term === 'expiring' ? 'due' : 'open',
+      obligationId: null,
+    });
+  }
+  return deadlines;
+}
+
+/**
+ * The timers of a body: the system events the scheduler will send and the reminders it will
+ * write, each due at the start of its day in Berlin. A timer never falls before the day the
+ * body entered the state that handles it (its approval for `started`, its start for the rest):
+ * what would have been due earlier falls due on that day, and of the reminders only the latest
+ * of those is kept.
+ */
+export function deriveTimers(bodyId: string, persisted: PersistedBody, options: TimerOptions = {}): Timer[] {
+  const policy = options.policy ?? DEFAULT_REMINDER_POLICY;
+  const { context } = persisted;
+  const timers: Timer[] = [];
+  const active = activeRegions(persisted);
+
+  if (isEstablished(persisted)) {
+    const start = plannedStartDate(context);
+    if (start) timers.push(eventTimer(bodyId, 'started', start, start, {}, `${bodyId}/start/begin`));
+    return timers;
+  }
+  if (!active || !context.startedOn) return timers;
+  const notBefore = context.startedOn;
+
+  for (const obligation of context.obligations) {
+    if (!['pending', 'due', 'overdue'].includes(obligation.state)) continue;
+    const resolution = resolveReport(obligation, options);
+    if (!resolution.resolved) continue;
+    const due = resolution.effectiveDate;
+    const deadlineKey = `${bodyId}/report/${obligation.id}`;
+    const data = { obligationId: obligation.id };
+    if (obligation.state === 'pending') {
+      timers.push(eventTimer(bodyId, 'reportDue', obligation.id, clamp(due, notBefore), data, deadlineKey));
+    }
+    if (obligation.state !== 'overdue') {
+      // A deadline runs to the end of its day (§ 188 BGB): overdue from the next day on.
+      timers.push(eventTimer(bodyId, 'reportOverdue', obligation.id, clamp(addDays(due, 1), notBefore), data, deadlineKey));
+    }
+    const series = `${obligation.id}@${due}`;
+    const nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }> = [
+      ...policy.report.daysBefore.map((days) => ({ offset: -days, phase: 'before' as const, escalate: false })),
+      ...(policy.report.onTheDay ? [{ offset: 0, phase: 'onTheDay' as const, escalate: false }] : []),
+    ];
+    if (policy.report.overdueEveryDays > 0) {
+      for (let i = 1; i <= policy.report.overdueMaxReminders; i++) {
+        nominal.push({ offset: i * policy.report.overdueEveryDays, phase: 'overdue', escalate: true });
+      }
+    }
+    timers.push(
+      ...reminders(bodyId, series, deadlineKey, due, notBefore, nominal, (n) => ({
+        subject: 'report',
+        obligationId: obligation.id,
+        ...n,
+      })),
+    );
+  }
+
+  const until = context.approvedUntil;
+  if (until && !context.permanent && (active.term === 'running' || active.term === 'expiring')) {
+    const deadlineKey = `${bodyId}/term/end`;
+    const expiringOn = clamp(addDays(until, -Math.max(0, policy.termExpiringDays)), notBefore);
+    if (active.term === 'running' && expiringOn <= until) {
+      timers.push(eventTimer(bodyId, 'termExpiring', until, expiringOn, {}, deadlineKey));
+    }
+    timers.push(eventTimer(bodyId, 'termExpired', until, clamp(addDays(until, 1), notBefore), {}, deadlineKey));
+    const nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }> = [
+      ...policy.term.daysBefore.map((days) => ({ offset: -days, phase: 'termEnding' as const, escalate: true })),
+      ...(policy.term.onExpiry ? [{ offset: 1, phase: 'termExpired' as const, escalate: true }] : []),
+    ];
+    timers.push(
+      ...reminders(bodyId, `term@${until}`, deadlineKey, until, notBefore, nominal, (n) => ({
+        subject: 'term',
+        obligationId: null,
+        ...n,
+      })),
+    );
+  }
+  return timers.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.key.localeCompare(b.key));
+}
+
+function reminders(
+  bodyId: string,
+  series: string,
+  deadlineKey: string,
+  deadlineOn: CivilDate,
+  notBefore: CivilDate,
+  nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }>,
+  details: (n: { phase: ReminderPhase; offsetDays: number; escalate: boolean }) => Pick<
+    ReminderTimer['reminder'],
+    'subject' | 'obligationId' | 'phase' | 'offsetDays' | 'escalate'
+  >,
+): ReminderTimer[] {
+  const all = [...new Map(nominal.map((n) => [n.offset, n])).values()].sort((a, b) => a.offset - b.offset);
+  const late = all.filter((n) => addDays(deadlineOn, n.offset) < notBefore);
+  const kept = [...late.slice(-1), ...all.filter((n) => addDays(deadlineOn, n.offset) >= notBefore)];
+  return kept.map((n) => {
+    const dueOn = clamp(addDays(deadlineOn, n.offset), notBefore);
+    const ref = `${series}${n.offset >= 0 ? '+' : ''}${n.offset}d`;
+    return {
+      key: `${bodyId}/reminder/${ref}`,
+      bodyId,
+      kind: 'reminder',
+      ref,
+      dueOn,
+      dueAt: startOfBerlinDay(dueOn),
+      deadlineKey,
+      reminder: { ...details({ phase: n.phase, offsetDays: n.offset, escalate: n.escalate }), deadlineOn, series },
+    };
+  });
+}
+
+function eventTimer(
+  bodyId: string,
+  type: SystemEventType,
+  ref: string,
+  dueOn: CivilDate,
+  data: Record<string, string>,
+  deadlineKey: string,
+): EventTimer {
+  return { key: `${bodyId}/${type}/${ref}`, bodyId, kind: type, ref, dueOn, dueAt: startOfBerlinDay(dueOn), deadlineKey, event: { type, data } };
+}
+
+function resolveReport(obligation: ReportObligation, options: TimerOptions): DeadlineResolution {
+  return resolveDeadline(obligation.due, {
+    sessions: options.sessions,
+    issuer: options.issuerOf?.(obligation.addressee) ?? null,
+    rules: options.rules ?? DEFAULT_CALENDAR_RULES,
+  });
+}
+
+function reportStatus(obligation: ReportObligation): BodyDeadline['status'] {
+  switch (obligation.state) {
+    case 'pending':
+      return 'open';
+    case 'due':
+      return 'due';
+    case 'overdue':
+      return 'overdue';
+    default:
+      return 'met';
+  }
+}
+
+function exactly(date: CivilDate, description: string): DeadlineResolution {
+  return { resolved: true, source: 'date', originalDate: date, effectiveDate: date, rule: null, session: null, description };
+}
+
+function clamp(date: CivilDate, notBefore: CivilDate): CivilDate {
+  return date < notBefore ? notBefore : date;
+}

@@ -1,0 +1,18 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '../config/configuration';
+import { BodiesModule } from './bodies/bodies.module';
+import { CommonModule } from './common/common.module';
+import { DecisionsModule } from './decisions/decisions.module';
+import { HealthController } from './health/health.controller';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { SeedModule } from './seed/seed.module';
+
+@Module({
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule],
+  controllers: [HealthController],
+})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [CommonModule.forRoot(config)] };
+  }
+}

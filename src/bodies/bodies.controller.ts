@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { EVENT_TYPES } from '../../machines';
+import { CurrentActor } from '../common/actor';
+import { jsonSchema } from '../common/openapi';
+import { parseInput } from '../common/validation';
+import type { Actor } from '../event-log/event-hash';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { BodiesService } from './bodies.service';
+import { registrationInputSchema } from './registration-input';
+
+const listQuery = z.strictObject({
+  state: z.string().regex(/^[A-Za-z.]+$/, 'Erwartet einen Zustand wie active oder active.term.expired.').optional(),
+  q: z.string().trim().max(200).optional(),
+});
+
+const eventCommandDoc = {
+  type: 'object',
+  required: ['type'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: [...EVENT_TYPES] },
+    data: { type: 'object', description: 'Die Daten des Ereignisses (je nach type).' },
+    occurredAt: { type: 'string', description: 'Fachliches Datum (JJJJ-MM-TT) oder Zeitpunkt (ISO 8601).' },
+    decision: { type: 'string', description: 'Nummer eines erfassten Beschlusses, z. B. 2024/09-AL.' },
+    expectedVersion: { type: 'integer', minimum: 1 },
+  },
+};
+
+@ApiTags('Gremien')
+@Controller('api/bodies')
+export class BodiesController {
+  constructor(
+    private readonly bodies: BodiesService,
+    private readonly lifecycle: LifecycleService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Gremium registrieren (Entwurf)' })
+  @ApiBody({ schema: jsonSchema(registrationInputSchema) })
+  async register(@Body() body: unknown, @CurrentActor() actor: Actor) {
+    const result = await this.lifecycle.register(body, actor);
+    return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Gremien auflisten (Filter: state, q)' })
+  list(@Query() query: unknown) {
+    return this.bodies.list(parseInput(listQuery, query, 'query'));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Ein Gremium: Zustand, Kontext, zulässige Ereignisse' })
+  get(@Param('id') id: string) {
+    return this.bodies.get(id);
+  }
+
+  @Post(':id/events')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ereignis senden (Übergang im Lebenslauf)' })
+  @ApiBody({ schema: eventCommandDoc })
+  async send(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    const command = typeof body === 'object' && body !== null ? body : {};
+    const result = await this.lifecycle.execute({ ...(command as object), bodyId: id } as never, actor);
+    return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents, event: result.event };
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'Die Ereignisse des Gremiums mit ihren Hashes, in Reihenfolge' })
+  history(@Param('id') id: string) {
+    return this.bodies.history(id);
+  }
+}

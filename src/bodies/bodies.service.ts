@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import {
+  EVENT_LABELS,
+  allowedEvents,
+  restore,
+  stateLabel,
+  statePaths,
+  type BodyContext,
+  type PersistedBody,
+} from '../../machines';
+import { NotFoundError } from '../common/errors';
+import { ContactsStore } from '../contacts/contacts.store';
+import { Database } from '../database/database';
+import { EventStore } from '../event-log/event-store';
+
+export interface BodyFilter {
+  /** A state path: `active`, `active.term.expired`, `closed`, … */
+  state?: string;
+  /** Free text over title, short name, kind, parent, focus topic and lead members. */
+  q?: string;
+}
+
+interface BodyListRow {
+  id: string;
+  state: string;
+  context: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The read side of bodies: the projection rows, labelled for people. */
+@Injectable()
+export class BodiesService {
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventStore,
+    private readonly contacts: ContactsStore,
+  ) {}
+
+  async list(filter: BodyFilter) {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.state) {
+      where.push('state_paths LIKE ?');
+      params.push(`% ${filter.state} %`);
+    }
+    if (filter.q) {
+      where.push('search_text LIKE ?');
+      params.push(`%${filter.q.toLowerCase()}%`);
+    }
+    const rows = await this.db.query<BodyListRow>(
+      `SELECT id, state, context, version, created_at, updated_at FROM bodies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY title, id`,
+      params,
+    );
+    return rows.map((row) => {
+      const persisted = parse(row);
+      const { profile } = persisted.context;
+      return {
+        id: row.id,
+        title: profile.title,
+        shortName: profile.shortName,
+        kind: profile.kind,
+        parent: profile.parent,
+        leads: profile.leads,
+        state: describeState(persisted),
+        version: Number(row.version),
+        approvedUntil: persisted.context.approvedUntil,
+        permanent: persisted.context.permanent,
+        updatedAt: row.updated_at,
+      };
+    });
+  }
+
+  async get(id: string) {
+    const [row] = await this.db.query<BodyListRow>(
+      'SELECT id, state, context, version, created_at, updated_at FROM bodies WHERE id = ?',
+      [id],
+    );
+    if (!row) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
+    const persisted = parse(row);
+    const snapshot = restore(persisted);
+    const context: BodyContext = persisted.context;
+    const contacts = await this.contacts.findMany(context.profile.contactIds);
+    return {
+      id: row.id,
+      version: Number(row.version),
+      title: context.profile.title,
+      state: describeState(persisted),
+      allowedEvents: allowedEvents(snapshot).map((type) => ({ type, label: EVENT_LABELS[type] })),
+      context,
+      contacts: contacts.map(({ id, name, organization, erased }) => ({ id, name, organization, erased })),
+      registeredAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async history(id: string) {
+    const events = await this.events.readStream(id);
+    if (events.length === 0) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
+    return { bodyId: id, events: events.map((event) => ({ ...event, label: EVENT_LABELS[event.type] })) };
+  }
+}
+
+function parse(row: BodyListRow): PersistedBody {
+  return { value: JSON.parse(row.state), context: JSON.parse(row.context) };
+}
+
+function describeState(persisted: PersistedBody) {
+  return { value: persisted.value, label: stateLabel(persisted), paths: statePaths(persisted.value) };
+}

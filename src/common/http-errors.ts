@@ -1,0 +1,85 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from './errors';
+
+/** The one shape of every error response. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details: unknown;
+}
+
+const STATUS_OF: Record<DomainError['kind'], number> = {
+  validation: 400,
+  'not-found': 404,
+  conflict: 409,
+  refused: 422,
+};
+
+const REASON: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+const GERMAN: Record<number, string> = {
+  400: 'Die Anfrage ist ungültig.',
+  401: 'Anmeldung erforderlich.',
+  403: 'Keine Berechtigung.',
+  404: 'Nicht gefunden.',
+  405: 'Diese Methode ist hier nicht erlaubt.',
+  413: 'Die Anfrage ist zu groß.',
+  415: 'Dieses Format wird nicht angenommen; erwartet wird application/json.',
+  429: 'Zu viele Anfragen; bitte später erneut versuchen.',
+};
+
+const logger = new Logger('Errors');
+
+/** Maps any error to a status and the one error shape. Internals never reach the client. */
+export function toErrorBody(error: unknown): ErrorBody {
+  if (error instanceof DomainError) {
+    const statusCode = STATUS_OF[error.kind];
+    return { statusCode, error: REASON[statusCode], message: error.message, details: error.details };
+  }
+  const statusCode = statusOf(error);
+  if (statusCode >= 500) {
+    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return { statusCode: 500, error: REASON[500], message: 'Interner Fehler; der Vorgang wurde nicht ausgeführt.', details: null };
+  }
+  const message =
+    statusCode === 400 && isJsonSyntaxError(error)
+      ? 'Der Inhalt der Anfrage ist kein gültiges JSON.'
+      : statusCode === 404 && error instanceof HttpException
+        ? 'Diese Adresse gibt es nicht.'
+        : (GERMAN[statusCode] ?? 'Die Anfrage wurde abgelehnt.');
+  return { statusCode, error: REASON[statusCode] ?? 'Error', message, details: null };
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof HttpException) return error.getStatus();
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+function isJsonSyntaxError(error: unknown): boolean {
+  const cause = error instanceof HttpException ? error.cause : error;
+  const code = (cause as { code?: string } | undefined)?.code;
+  return cause instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const body = toErrorBody(exception);
+    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+  }
+}

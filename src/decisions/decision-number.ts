@@ -1,0 +1,36 @@
+import type { Issuer } from '../../config/configuration';
+
+const NUMBER = /^(\d{4})\/(\d{1,3})(?:-([A-Z]{1,10}))?$/;
+
+export interface DecisionNumber {
+  /** Canonical form: year, two-digit sequence, the issuer's suffix (`2024/08-AL`, `2024/09`). */
+  canonical: string;
+  year: number;
+  issuer: Issuer;
+}
+
+/**
+ * Reads a decision number. Without an explicit issuer, the suffix names it (`2024/08-AL` is the
+ * AL-Runde's, `2024/09` the IT-PLR's). With one, a missing suffix is added (`2024/09` of the
+ * AL-Runde is `2024/09-AL`, as the registration forms write it) and a wrong one is an error.
+ * Returns a German message instead when the number cannot be read.
+ */
+export function parseDecisionNumber(raw: string, issuers: Issuer[], issuerId?: string): DecisionNumber | string {
+  const match = NUMBER.exec(raw.trim());
+  if (!match) return `„${raw}“ ist keine Beschlussnummer; erwartet JJJJ/NN, optional mit Kürzel des Gremiums (z. B. 2024/09 oder 2024/08-AL).`;
+  const [, year, sequence, suffix] = match;
+  const issuer =
+    issuerId !== undefined
+      ? issuers.find((i) => i.id === issuerId)
+      : issuers.find((i) => (i.suffix ?? undefined) === suffix);
+  if (!issuer) {
+    return issuerId !== undefined
+      ? `Unbekanntes beschließendes Gremium „${issuerId}“; bekannt: ${issuers.map((i) => i.id).join(', ')}.`
+      : `Kein beschließendes Gremium führt das Kürzel „${suffix}“.`;
+  }
+  if (suffix !== undefined && suffix !== issuer.suffix) {
+    return `Das Kürzel „-${suffix}“ passt nicht zu ${issuer.name} (${issuer.suffix ? `-${issuer.suffix}` : 'ohne Kürzel'}).`;
+  }
+  const canonical = `${year}/${sequence.padStart(2, '0')}${issuer.suffix ? `-${issuer.suffix}` : ''}`;
+  return { canonical, year: Number(year), issuer };
+}

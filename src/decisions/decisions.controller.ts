@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentActor } from '../common/actor';
+import { jsonSchema } from '../common/openapi';
+import { parseInput } from '../common/validation';
+import type { Actor } from '../event-log/event-hash';
+import { DecisionsService, decisionInputSchema } from './decisions.service';
+
+const listQuery = z.strictObject({
+  issuer: z.string().optional(),
+  year: z.coerce.number().int().min(1990).max(2999).optional(),
+});
+
+@ApiTags('Beschlüsse')
+@Controller('api/decisions')
+export class DecisionsController {
+  constructor(private readonly decisions: DecisionsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Beschluss im Register erfassen' })
+  @ApiBody({ schema: jsonSchema(decisionInputSchema) })
+  record(@Body() body: unknown, @CurrentActor() actor: Actor) {
+    return this.decisions.record(body, actor);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Beschlussregister (Filter: issuer, year)' })
+  list(@Query() query: unknown) {
+    return this.decisions.list(parseInput(listQuery, query, 'query'));
+  }
+
+  @Get(':issuer/:number')
+  @ApiOperation({ summary: 'Ein Beschluss mit den Ereignissen, die ihn zitieren (Nummer URL-kodiert: 2024%2F09-AL)' })
+  get(@Param('issuer') issuer: string, @Param('number') number: string) {
+    return this.decisions.get(issuer, number);
+  }
+}

@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import type { PersistedBody } from '../../machines';
+import { ConcurrencyConflict } from '../common/errors';
+import { Database, isUniqueViolation, type Transaction } from '../database/database';
+import type { EventRecord } from './event-hash';
+
+/** The projection row of a body: the cache of its current state that replay must reproduce. */
+export interface BodyRow {
+  id: string;
+  version: number;
+  lastHash: string;
+  lastOccurredAt: string;
+  persisted: PersistedBody;
+}
+
+export interface BodyProjection {
+  title: string;
+  status: string;
+  statePaths: string[];
+  persisted: PersistedBody;
+  searchText: string;
+  machineVersion: number;
+}
+
+interface EventRow {
+  id: string;
+  body_id: string;
+  version: number;
+  type: string;
+  data: string;
+  actor_id: string;
+  actor_role: string;
+  occurred_at: string;
+  recorded_at: string;
+  machine_id: string;
+  machine_version: number;
+  decision: string | null;
+  prev_hash: string | null;
+  hash: string;
+}
+
+const EVENT_COLUMNS =
+  'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash';
+
+/** SQL for the event log and the bodies projection. Appends run inside the caller's transaction. */
+@Injectable()
+export class EventStore {
+  constructor(private readonly db: Database) {}
+
+  async loadVersion(tx: Transaction, bodyId: string): Promise<{ version: number; lastHash: string; lastOccurredAt: string } | null> {
+    const [row] = await tx.query<{ version: number; last_hash: string; last_occurred_at: string }>(
+      'SELECT version, last_hash, last_occurred_at FROM bodies WHERE id = ?',
+      [bodyId],
+    );
+    return row ? { version: Number(row.version), lastHash: row.last_hash, lastOccurredAt: row.last_occurred_at } : null;
+  }
+
+  async loadBody(tx: Transaction, bodyId: string): Promise<BodyRow | null> {
+    const [row] = await tx.query<{ id: string; version: number; last_hash: string; last_occurred_at: string; state: string; context: string }>(
+      'SELECT id, version, last_hash, last_occurred_at, state, context FROM bodies WHERE id = ?',
+      [bodyId],
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      version: Number(row.version),
+      lastHash: row.last_hash,
+      lastOccurredAt: row.last_occurred_at,
+      persisted: { value: JSON.parse(row.state), context: JSON.parse(row.context) },
+    };
+  }
+
+  /**
+   * Appends one event. UNIQUE(body_id, version) makes a lost race fail here instead of
+   * overwriting: the caller gets a ConcurrencyConflict and its transaction rolls back.
+   */
+  async append(tx: Transaction, event: EventRecord): Promise<void> {
+    try {
+      await tx.query(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+        event.id,
+        event.bodyId,
+        event.version,
+        event.type,
+        JSON.stringify(event.data),
+        event.actor.id,
+        event.actor.role,
+        event.occurredAt,
+        event.recordedAt,
+        event.machine.id,
+        event.machine.version,
+        event.decision?.number ?? null,
+        event.decision ? JSON.stringify(event.decision) : null,
+        event.prevHash,
+        event.hash,
+      ]);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConcurrencyConflict({ expectedVersion: null, currentVersion: event.version });
+      }
+      throw error;
+    }
+  }
+
+  async insertBody(tx: Transaction, event: EventRecord, projection: BodyProjection): Promise<void> {
+    await tx.query(
+      `INSERT INTO bodies (id, title, status, state_paths, state, context, search_text, version, machine_version, last_hash, last_occurred_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        event.bodyId,
+        projection.title,
+        projection.status,
+        ` ${projection.statePaths.join(' ')} `,
+        JSON.stringify(projection.persisted.value),
+        JSON.stringify(projection.persisted.context),
+        projection.searchText,
+        event.version,
+        projection.machineVersion,
+        event.hash,
+        event.occurredAt,
+        event.recordedAt,
+        event.recordedAt,
+      ],
+    );
+  }
+
+  async updateBody(tx: Transaction, event: EventRecord, projection: BodyProjection): Promise<void> {
+    await tx.query(
+      `UPDATE bodies SET title = ?, status = ?, state_paths = ?, state = ?, context = ?, search_text = ?, version = ?,
+         machine_version = ?, last_hash = ?, last_occurred_at = ?, updated_at = ?
+       WHERE id = ?`,
+      [
+        projection.title,
+        projection.status,
+        ` ${projection.statePaths.join(' ')} `,
+        JSON.stringify(projection.persisted.value),
+        JSON.stringify(projection.persisted.context),
+        projection.searchText,
+        event.version,
+        projection.machineVersion,
+        event.hash,
+        event.occurredAt,
+        event.recordedAt,
+        event.bodyId,
+      ],
+    );
+  }
+
+  /** A body's events in version order (outside any write; on SQLite queued behind them). */
+  async readStream(bodyId: string): Promise<EventRecord[]> {
+    const rows = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE body_id = ? ORDER BY version`, [bodyId]);
+    return rows.map(toRecord);
+  }
+
+  /** The events that cite a decision, oldest first. */
+  async citing(decisionNumber: string): Promise<EventRecord[]> {
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE decision_number = ? ORDER BY recorded_at, body_id, version`,
+      [decisionNumber],
+    );
+    return rows.map(toRecord);
+  }
+}
+
+export function toRecord(row: EventRow): EventRecord {
+  return {
+    id: row.id,
+    bodyId: row.body_id,
+    version: Number(row.version),
+    type: row.type as EventRecord['type'],
+    data: JSON.parse(row.data),
+    actor: { id: row.actor_id, role: row.actor_role },
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    machine: { id: row.machine_id, version: Number(row.machine_version) },
+    decision: row.decision ? JSON.parse(row.decision) : null,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
