@@ -135,6 +135,17 @@ describe('deriveTimers', () => {
     ]);
   });
 
+  it('never falls due before the body’s last event, which the write path would refuse to precede', () => {
+    const notBefore = '2024-12-02T09:30:00.000Z';
+    const timers = deriveTimers(id, seedBody(), { ...seedTimerOptions, notBefore });
+    const due = (ref: string) => timers.find((t) => t.key === `${id}/${ref}`)!;
+    expect([due('reportDue/r1').dueOn, due('reportDue/r1').dueAt]).toEqual(['2024-12-02', notBefore]);
+    expect(due('reportOverdue/r1').dueAt).toBe('2024-12-02T23:00:00.000Z');
+    // Of the reminders that would have gone out before, only the latest is kept, at that instant.
+    expect(timers.filter((t) => t.dueAt === notBefore).map((t) => t.ref)).toEqual(['r1@2024-12-02+0d', 'r1']);
+    expect(timers.every((t) => t.dueAt >= notBefore)).toBe(true);
+  });
+
   it('follows the reminder policy it is given', () => {
     const policy = { ...DEFAULT_REMINDER_POLICY, report: { daysBefore: [14], onTheDay: false, overdueEveryDays: 0, overdueMaxReminders: 0 } };
     const refs = deriveTimers(id, seedBody(), { ...seedTimerOptions, policy })

@@ -12,7 +12,7 @@
  */
 import type { BodyContext, ReportObligation } from './body.context';
 import type { Deadline } from './body.events';
-import { germanDate, startOfBerlinDay, type CivilDate, type Instant } from './dates';
+import { berlinDate, germanDate, startOfBerlinDay, type CivilDate, type Instant } from './dates';
 import {
   addDays,
   resolveDeadline,
@@ -56,6 +56,11 @@ export interface TimerOptions {
   policy?: ReminderPolicy;
   /** Maps a report's addressee (`IT-Planungsrat`, `AL-Runde`, …) to the issuer whose sessions count. */
   issuerOf?: (addressee: string) => string | null;
+  /**
+   * The business time of the body's last event. The write path refuses an event dated before
+   * it, so no timer falls due earlier.
+   */
+  notBefore?: Instant;
 }
 
 /** A Frist of a body, with its resolution. */
@@ -203,11 +208,11 @@ export function deriveTimers(bodyId: string, persisted: PersistedBody, options: 
 
   if (isEstablished(persisted)) {
     const start = plannedStartDate(context);
-    if (start) timers.push(eventTimer(bodyId, 'started', start, start, {}, `${bodyId}/start/begin`));
+    if (start) timers.push(eventTimer(bodyId, 'started', start, start, floorOf(start, options.notBefore), {}, `${bodyId}/start/begin`));
     return timers;
   }
   if (!active || !context.startedOn) return timers;
-  const notBefore = context.startedOn;
+  const floor = floorOf(context.startedOn, options.notBefore);
 
   for (const obligation of context.obligations) {
     if (!['pending', 'due', 'overdue'].includes(obligation.state)) continue;
@@ -217,11 +222,11 @@ export function deriveTimers(bodyId: string, persisted: PersistedBody, options: 
     const deadlineKey = `${bodyId}/report/${obligation.id}`;
     const data = { obligationId: obligation.id };
     if (obligation.state === 'pending') {
-      timers.push(eventTimer(bodyId, 'reportDue', obligation.id, clamp(due, notBefore), data, deadlineKey));
+      timers.push(eventTimer(bodyId, 'reportDue', obligation.id, due, floor, data, deadlineKey));
     }
     if (obligation.state !== 'overdue') {
       // A deadline runs to the end of its day (§ 188 BGB): overdue from the next day on.
-      timers.push(eventTimer(bodyId, 'reportOverdue', obligation.id, clamp(addDays(due, 1), notBefore), data, deadlineKey));
+      timers.push(eventTimer(bodyId, 'reportOverdue', obligation.id, addDays(due, 1), floor, data, deadlineKey));
     }
     const series = `${obligation.id}@${due}`;
     const nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }> = [
@@ -234,7 +239,7 @@ export function deriveTimers(bodyId: string, persisted: PersistedBody, options: 
       }
     }
     timers.push(
-      ...reminders(bodyId, series, deadlineKey, due, notBefore, nominal, (n) => ({
+      ...reminders(bodyId, series, deadlineKey, due, floor, nominal, (n) => ({
         subject: 'report',
         obligationId: obligation.id,
         ...n,
@@ -245,17 +250,17 @@ export function deriveTimers(bodyId: string, persisted: PersistedBody, options: 
   const until = context.approvedUntil;
   if (until && !context.permanent && (active.term === 'running' || active.term === 'expiring')) {
     const deadlineKey = `${bodyId}/term/end`;
-    const expiringOn = clamp(addDays(until, -Math.max(0, policy.termExpiringDays)), notBefore);
-    if (active.term === 'running' && expiringOn <= until) {
-      timers.push(eventTimer(bodyId, 'termExpiring', until, expiringOn, {}, deadlineKey));
+    const expiringOn = addDays(until, -Math.max(0, policy.termExpiringDays));
+    if (active.term === 'running' && clamp(expiringOn, floor.on) <= until) {
+      timers.push(eventTimer(bodyId, 'termExpiring', until, expiringOn, floor, {}, deadlineKey));
     }
-    timers.push(eventTimer(bodyId, 'termExpired', until, clamp(addDays(until, 1), notBefore), {}, deadlineKey));
+    timers.push(eventTimer(bodyId, 'termExpired', until, addDays(until, 1), floor, {}, deadlineKey));
     const nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }> = [
       ...policy.term.daysBefore.map((days) => ({ offset: -days, phase: 'termEnding' as const, escalate: true })),
       ...(policy.term.onExpiry ? [{ offset: 1, phase: 'termExpired' as const, escalate: true }] : []),
     ];
     timers.push(
-      ...reminders(bodyId, `term@${until}`, deadlineKey, until, notBefore, nominal, (n) => ({
+      ...reminders(bodyId, `term@${until}`, deadlineKey, until, floor, nominal, (n) => ({
         subject: 'term',
         obligationId: null,
         ...n,
@@ -270,7 +275,7 @@ function reminders(
   series: string,
   deadlineKey: string,
   deadlineOn: CivilDate,
-  notBefore: CivilDate,
+  floor: Floor,
   nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }>,
   details: (n: { phase: ReminderPhase; offsetDays: number; escalate: boolean }) => Pick<
     ReminderTimer['reminder'],
@@ -278,22 +283,38 @@ function reminders(
   >,
 ): ReminderTimer[] {
   const all = [...new Map(nominal.map((n) => [n.offset, n])).values()].sort((a, b) => a.offset - b.offset);
-  const late = all.filter((n) => addDays(deadlineOn, n.offset) < notBefore);
-  const kept = [...late.slice(-1), ...all.filter((n) => addDays(deadlineOn, n.offset) >= notBefore)];
+  const isLate = (n: { offset: number }) => startOfBerlinDay(addDays(deadlineOn, n.offset)) < floor.at;
+  const kept = [...all.filter(isLate).slice(-1), ...all.filter((n) => !isLate(n))];
   return kept.map((n) => {
-    const dueOn = clamp(addDays(deadlineOn, n.offset), notBefore);
     const ref = `${series}${n.offset >= 0 ? '+' : ''}${n.offset}d`;
     return {
       key: `${bodyId}/reminder/${ref}`,
       bodyId,
       kind: 'reminder',
       ref,
-      dueOn,
-      dueAt: startOfBerlinDay(dueOn),
+      ...dueAfter(addDays(deadlineOn, n.offset), floor),
       deadlineKey,
       reminder: { ...details({ phase: n.phase, offsetDays: n.offset, escalate: n.escalate }), deadlineOn, series },
     };
   });
+}
+
+/** The earliest a timer may fall due: a civil date, and possibly a later instant on that day. */
+interface Floor {
+  on: CivilDate;
+  at: Instant;
+}
+
+function floorOf(date: CivilDate, notBefore: Instant | undefined): Floor {
+  const start = startOfBerlinDay(date);
+  if (!notBefore || notBefore <= start) return { on: date, at: start };
+  return { on: berlinDate(notBefore), at: notBefore };
+}
+
+/** The start of the day in Berlin, or the floor when that is later. */
+function dueAfter(date: CivilDate, floor: Floor): { dueOn: CivilDate; dueAt: Instant } {
+  const start = startOfBerlinDay(date);
+  return start >= floor.at ? { dueOn: date, dueAt: start } : { dueOn: floor.on, dueAt: floor.at };
 }
 
 function eventTimer(
@@ -301,10 +322,11 @@ function eventTimer(
   type: SystemEventType,
   ref: string,
   dueOn: CivilDate,
+  floor: Floor,
   data: Record<string, string>,
   deadlineKey: string,
 ): EventTimer {
-  return { key: `${bodyId}/${type}/${ref}`, bodyId, kind: type, ref, dueOn, dueAt: startOfBerlinDay(dueOn), deadlineKey, event: { type, data } };
+  return { key: `${bodyId}/${type}/${ref}`, bodyId, kind: type, ref, ...dueAfter(dueOn, floor), deadlineKey, event: { type, data } };
 }
 
 function resolveReport(obligation: ReportObligation, options: TimerOptions): DeadlineResolution {
