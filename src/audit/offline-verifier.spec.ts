@@ -1,0 +1,98 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recordStream, typicalLifecycle } from '../../test/audit-builders';
+import type { EventRecord } from '../event-log/event-hash';
+import { buildCheckpoint, LEAF_ORDER, signCheckpoint } from './checkpoint';
+import { EXPORT_FORMAT, exportLine, type ExportLine } from './export-format';
+import { CURRENT_MACHINE, machineFingerprint } from './machine-versions';
+import { verifyExport } from './offline-verifier';
+import { replayRecords } from './replay';
+import { runVerify } from './verify-cli';
+
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+
+function exportOf(streams: EventRecord[][]): string[] {
+  const events = streams.flat();
+  const checkpoint = signCheckpoint(
+    buildCheckpoint(events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash })), { sequence: 1, createdAt: '2025-04-01T00:00:00.000Z', previous: null }),
+    privateKey,
+  );
+  const lines: ExportLine[] = [
+    { kind: 'header', format: EXPORT_FORMAT, exportedAt: '2025-04-02T00:00:00.000Z', order: LEAF_ORDER },
+    { kind: 'machine', id: 'body', version: 1, fingerprint: machineFingerprint(CURRENT_MACHINE), definition: CURRENT_MACHINE.definition() },
+    ...events.map((event) => ({ kind: 'event' as const, event })),
+    ...streams.map((records) => {
+      const { snapshot } = replayRecords(records);
+      return { kind: 'body' as const, id: records[0].bodyId, version: records.length, machineVersion: 1, state: snapshot!.value, context: JSON.parse(JSON.stringify(snapshot!.context)) };
+    }),
+    { kind: 'checkpoint', checkpoint },
+    { kind: 'end', counts: { machine: 1, event: events.length, auditLog: 0, body: streams.length, checkpoint: 1 } },
+  ];
+  return lines.map((line) => exportLine(line).trimEnd());
+}
+
+describe('offline verifier', () => {
+  const a = recordStream(typicalLifecycle, { bodyId: 'aaaaaaaa-0000-4000-8000-000000000000' });
+  const b = recordStream(typicalLifecycle.slice(0, 2), { bodyId: 'bbbbbbbb-0000-4000-8000-000000000000' });
+
+  it('passes an untouched export', async () => {
+    const report = await verifyExport(exportOf([a, b]), publicKey);
+    expect(report.findings).toEqual([]);
+    expect(report).toMatchObject({ ok: true, counts: { event: 8, body: 2, checkpoint: 1 }, checkpoints: { uncovered: 0 } });
+  });
+
+  it('names the event whose line was edited', async () => {
+    const lines = exportOf([a, b]);
+    const at = lines.findIndex((l) => l.includes(a[2].id) && l.includes('"kind":"event"'));
+    lines[at] = lines[at].replace('2025-03-31', '2025-09-30');
+    const report = await verifyExport(lines, publicKey);
+    expect(report.ok).toBe(false);
+    expect(report.findings[0]).toMatchObject({ area: 'chain', stream: a[0].bodyId, version: 3 });
+  });
+
+  it('notices a removed event line twice: in the counts and in the chain or checkpoint', async () => {
+    const lines = exportOf([a, b]).filter((l) => !l.includes(`"id":"${a[4].id}"`));
+    const report = await verifyExport(lines, publicKey);
+    expect(report.findings.map((f) => f.area)).toEqual(expect.arrayContaining(['file', 'checkpoint']));
+    expect(report.findings.find((f) => f.area === 'checkpoint')).toMatchObject({ stream: a[0].bodyId, version: 5 });
+  });
+
+  it('notices a file cut off before its end line', async () => {
+    const report = await verifyExport(exportOf([a]).slice(0, -1), publicKey);
+    expect(report.findings[0].message).toContain('abgeschnitten');
+  });
+
+  it('rejects checkpoints under another public key', async () => {
+    const other = generateKeyPairSync('ed25519').publicKey;
+    const report = await verifyExport(exportOf([a]), other);
+    expect(report.findings.map((f) => f.area)).toEqual(['checkpoint', 'checkpoint']);
+  });
+
+  it('refuses a machine definition that differs from the one it replays with', async () => {
+    const lines = exportOf([a]);
+    lines[1] = lines[1].replace('"rulesHold"', '"alwaysTrue"');
+    const report = await verifyExport(lines, publicKey);
+    expect(report.findings[0]).toMatchObject({ area: 'machine' });
+  });
+
+  it('runs from the command line with exit code 0 only if all checks hold', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-verify-'));
+    const file = join(dir, 'export.jsonl');
+    const keyFile = join(dir, 'public.pem');
+    writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(file, exportOf([a, b]).join('\n') + '\n');
+    const out: string[] = [];
+    expect(await runVerify([file, '--public-key', keyFile], (l) => out.push(l))).toBe(0);
+    expect(out.at(-1)).toContain('Alle Prüfungen bestanden');
+
+    const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    writeFileSync(file, exportOf([a, b]).join('\n').replace('Weiterentwicklung', 'Weiterentwicklunq'));
+    const failed: string[] = [];
+    expect(await runVerify([file, '--public-key', der], (l) => failed.push(l))).toBe(1);
+    expect(failed.join('\n')).toContain('Version 1 (Registriert)');
+
+    expect(await runVerify([file], () => undefined)).toBe(2);
+  });
+});

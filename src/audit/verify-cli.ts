@@ -1,0 +1,57 @@
+/**
+ * `gremienlauf verify FILE --public-key KEY`: checks an audit export offline.
+ * KEY is a PEM file, PEM text or the base64 of the SPKI DER key (as GET /api/audit/public-key
+ * gives it). Exit code 0 only if every check holds, 1 if any fails, 2 on wrong usage.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { formatReport, verifyExport } from './offline-verifier';
+
+export const VERIFY_USAGE = 'Aufruf: gremienlauf verify EXPORTDATEI --public-key SCHLÜSSEL (PEM-Datei, PEM-Text oder Base64 des SPKI-DER-Schlüssels)';
+
+export function readPublicKey(key: string): KeyObject {
+  const text = existsSync(key) ? readFileSync(key, 'utf8') : key;
+  if (text.includes('-----BEGIN')) return createPublicKey(text);
+  return createPublicKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'spki' });
+}
+
+export async function runVerify(args: readonly string[], print: (line: string) => void = console.log): Promise<number> {
+  const rest = [...args];
+  const at = rest.indexOf('--public-key');
+  const key = at >= 0 ? rest.splice(at, 2)[1] : undefined;
+  const [file, ...extra] = rest;
+  if (!file || !key || extra.length > 0) {
+    print(VERIFY_USAGE);
+    return 2;
+  }
+  if (!existsSync(file)) {
+    print(`Die Datei ${file} gibt es nicht.`);
+    return 2;
+  }
+  let publicKey: KeyObject;
+  try {
+    publicKey = readPublicKey(key);
+  } catch (error) {
+    print(`Der öffentliche Schlüssel ist nicht lesbar: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  if (publicKey.asymmetricKeyType !== 'ed25519') {
+    print(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
+    return 2;
+  }
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  const report = await verifyExport(lines, publicKey);
+  for (const line of formatReport(report)) print(line);
+  return report.ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  runVerify(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(error);
+      process.exit(2);
+    },
+  );
+}
