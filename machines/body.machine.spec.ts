@@ -1,0 +1,309 @@
+import { getAdjacencyMap } from 'xstate/graph';
+import { getMicrosteps, getNextTransitions, type AnyStateNode } from 'xstate';
+import {
+  allowedEvents,
+  begin,
+  bodyMachine,
+  decide,
+  evolve,
+  persist,
+  replay,
+  restore,
+  stateLabel,
+  type BodyEvent,
+  type BodySnapshot,
+} from '.';
+import {
+  DECISION_2024_09_AL,
+  DECISION_2025_03_AL,
+  DECISION_2025_14,
+  approved,
+  approvedPermanently,
+  closureInitiated,
+  event,
+  extended,
+  registered,
+  reportAcknowledged,
+  reportDue,
+  reportOverdue,
+  reportSubmitted,
+  started,
+  submitted,
+  termExpired,
+  termExpiring,
+  transferred,
+} from '../test/support/machine-events';
+
+/** given(events…).when(event) → the verdict and the next snapshot. */
+function given(...events: BodyEvent[]) {
+  let snapshot = begin(registered());
+  for (const e of events) {
+    const verdict = decide(snapshot, e);
+    if (!verdict.allowed) throw new Error(`Setup event ${e.type} refused: ${verdict.reason}`);
+    snapshot = evolve(snapshot, e);
+  }
+  return {
+    snapshot,
+    when(e: BodyEvent) {
+      const verdict = decide(snapshot, e);
+      return { verdict, next: evolve(snapshot, e) };
+    },
+  };
+}
+
+const ACTIVE = [submitted(), approved(), started()];
+
+describe('the body lifecycle', () => {
+  test('a registered body starts as a draft that can be revised, submitted or withdrawn', () => {
+    const { snapshot } = given();
+    expect(snapshot.value).toBe('draft');
+    expect(allowedEvents(snapshot)).toEqual(['revised', 'submitted', 'withdrawn']);
+    expect(snapshot.context.obligations).toEqual([expect.objectContaining({ id: 'r1', kind: 'Zwischenbericht', state: 'pending' })]);
+  });
+
+  test('approval needs a recorded decision', () => {
+    const { verdict, next } = given(submitted()).when(event('approved', { approvedUntil: '2025-03-31', reports: [] }, '2024-06-13'));
+    expect(verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('Beschluss') });
+    expect(next.value).toBe('submitted');
+  });
+
+  test('approval records the decision and the approved-until date', () => {
+    const { verdict, next } = given(submitted()).when(approved('2025-03-31'));
+    expect(verdict.allowed).toBe(true);
+    expect(next.value).toBe('established');
+    expect(next.context).toMatchObject({ approvedOn: '2024-06-13', approvedUntil: '2025-03-31', permanent: false });
+    expect(next.context.decisions).toEqual([{ number: '2024/09-AL', issuer: 'AL-Runde', event: 'approved', on: '2024-06-13' }]);
+  });
+
+  test('an event may not happen before the decision it cites', () => {
+    const { verdict } = given(submitted()).when(approved('2025-03-31', DECISION_2024_09_AL, '2024-06-12'));
+    expect(verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('liegt nach dem Ereignisdatum') });
+  });
+
+  test('the work cannot start before the approval', () => {
+    const { verdict, next } = given(submitted(), approved()).when(started('2024-06-12'));
+    expect(verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('nicht vor dem Einrichtungsbeschluss') });
+    expect(next.value).toBe('established');
+  });
+
+  test('a started body is active with a running term, reports up to date and no closure', () => {
+    const { snapshot } = given(...ACTIVE);
+    expect(snapshot.value).toEqual({ active: { term: 'running', reporting: 'upToDate', closure: 'operating' } });
+    expect(stateLabel(snapshot)).toBe('Aktiv (Laufzeit läuft, Berichte aktuell, In Arbeit)');
+    expect(snapshot.context.startedOn).toBe('2024-06-17');
+  });
+
+  test('a body approved until further notice starts with a permanent term', () => {
+    const { snapshot } = given(submitted(), approvedPermanently(), started());
+    expect(snapshot.value).toMatchObject({ active: { term: 'permanent' } });
+    expect(allowedEvents(snapshot)).not.toContain('extended');
+  });
+
+  test('reports go due, overdue, submitted and acknowledged, and the reporting region follows', () => {
+    const due = given(...ACTIVE).when(reportDue());
+    expect(due.next.value).toMatchObject({ active: { reporting: 'reportDue' } });
+    const overdue = given(...ACTIVE, reportDue()).when(reportOverdue());
+    expect(overdue.next.value).toMatchObject({ active: { reporting: 'reportOverdue' } });
+    const submittedLate = given(...ACTIVE, reportDue(), reportOverdue()).when(reportSubmitted('r1', '2024-12-05'));
+    expect(submittedLate.next.value).toMatchObject({ active: { reporting: 'upToDate' } });
+    const acknowledged = given(...ACTIVE, reportDue(), reportSubmitted()).when(reportAcknowledged('r1', '2024-12-10', DECISION_2024_09_AL));
+    expect(acknowledged.next.context.obligations[0]).toMatchObject({
+      state: 'acknowledged',
+      submittedOn: '2024-11-20',
+      acknowledgedOn: '2024-12-10',
+      acknowledgedBy: '2024/09-AL',
+    });
+  });
+
+  test('a report cannot be acknowledged before it is submitted, nor can an unknown one be submitted', () => {
+    expect(given(...ACTIVE, reportDue()).when(reportAcknowledged()).verdict).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('„r1“ (Zwischenbericht) ist im Stand „due“'),
+    });
+    expect(given(...ACTIVE).when(reportSubmitted('r9')).verdict).toMatchObject({
+      allowed: false,
+      reason: 'Es gibt keine Berichtspflicht „r9“.',
+    });
+  });
+
+  test('an extension must lie after the current approved-until date', () => {
+    const { verdict, next } = given(...ACTIVE).when(extended('2025-03-31'));
+    expect(verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('nach dem bisherigen Ende') });
+    expect(next.context.approvedUntil).toBe('2025-03-31');
+  });
+
+  test('an extension brings an expiring or expired term back to running', () => {
+    for (const before of [[termExpiring()], [termExpired()]]) {
+      const { verdict, next } = given(...ACTIVE, ...before).when(extended('2025-12-31', { ...DECISION_2025_03_AL, date: '2025-04-02' }));
+      expect(verdict.allowed).toBe(true);
+      expect(next.value).toMatchObject({ active: { term: 'running' } });
+      expect(next.context.approvedUntil).toBe('2025-12-31');
+    }
+  });
+
+  test('the term expires only after the approved-until date, and warns only before it', () => {
+    expect(given(...ACTIVE).when(termExpired('2025-03-31')).verdict).toMatchObject({ allowed: false });
+    expect(given(...ACTIVE).when(termExpired('2025-04-01')).next.value).toMatchObject({ active: { term: 'expired' } });
+    expect(given(...ACTIVE).when(termExpiring('2025-04-01')).verdict).toMatchObject({ allowed: false });
+  });
+
+  test('an expired term stays expired until a decision: nothing closes silently', () => {
+    const { snapshot } = given(...ACTIVE, termExpired());
+    expect(snapshot.status).toBe('active');
+    expect(allowedEvents(snapshot)).toEqual(expect.arrayContaining(['extended', 'madePermanent', 'closureInitiated', 'dissolved']));
+  });
+
+  test('making a body permanent ends its term dates', () => {
+    const { next } = given(...ACTIVE, termExpiring()).when(event('madePermanent', {}, '2025-02-01', { ...DECISION_2025_03_AL, date: '2025-02-01' }));
+    expect(next.value).toMatchObject({ active: { term: 'permanent' } });
+    expect(next.context).toMatchObject({ permanent: true, approvedUntil: null });
+  });
+
+  test('closing needs the final report acknowledged and a successor or a reason for none', () => {
+    const closing = [...ACTIVE, closureInitiated()];
+    const close = (data: object) => event('closed', data as never, '2025-10-20', { ...DECISION_2025_14, date: '2025-10-20' });
+    expect(given(...closing).when(close({ noSuccessorReason: 'Auftrag erfüllt.' })).verdict).toMatchObject({
+      allowed: false,
+      reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.',
+    });
+    const withReport = given(...closing, reportSubmitted('r2', '2025-09-15'), reportAcknowledged('r2', '2025-10-01'));
+    expect(withReport.snapshot.context.obligations[1]).toMatchObject({ kind: 'Abschlussbericht', addressee: 'AL-Runde' });
+    const { verdict, next } = withReport.when(close({ noSuccessorReason: 'Auftrag erfüllt.' }));
+    expect(verdict.allowed).toBe(true);
+    expect(next.value).toBe('closed');
+    expect(next.status).toBe('done');
+    expect(next.context).toMatchObject({ noSuccessorReason: 'Auftrag erfüllt.', endedOn: '2025-10-20' });
+  });
+
+  test('a transfer needs closure initiated and names the successor', () => {
+    expect(given(...ACTIVE).when(transferred()).verdict).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('nicht zulässig'),
+    });
+    const { next } = given(...ACTIVE, closureInitiated()).when(transferred('Nachfolgegruppe'));
+    expect(next.value).toBe('transferred');
+    expect(next.context.successor).toEqual({ name: 'Nachfolgegruppe' });
+  });
+
+  test('a finished body accepts no event any more', () => {
+    const { snapshot } = given(...ACTIVE, closureInitiated(), transferred());
+    expect(allowedEvents(snapshot)).toEqual([]);
+    const { verdict } = given(...ACTIVE, closureInitiated(), transferred()).when(extended('2030-01-01'));
+    expect(verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('beendet') });
+  });
+
+  test('a refused event names the events the state allows', () => {
+    const { verdict } = given().when(started());
+    expect(verdict).toEqual({
+      allowed: false,
+      reason: '„Tätigkeit begonnen“ (started) ist im Zustand „Entwurf“ nicht zulässig.',
+      violations: [],
+      allowedEvents: ['revised', 'submitted', 'withdrawn'],
+    });
+  });
+
+  test('replay folds the events to the same snapshot as evolving one by one, and restore round-trips', () => {
+    const events = [...ACTIVE, reportDue(), reportSubmitted(), extended(), closureInitiated(), transferred()];
+    const { snapshot } = given(...events);
+    const replayed = replay(registered(), events);
+    expect(persist(replayed)).toEqual(persist(snapshot));
+    const restored = restore(JSON.parse(JSON.stringify(persist(snapshot))));
+    expect(restored.status).toBe('done');
+    expect(persist(restored)).toEqual(persist(snapshot));
+  });
+});
+
+describe('coverage of the statechart (xstate/graph)', () => {
+  /** A valid event of every type the state handles, with data that fits the context. */
+  function candidates(snapshot: BodySnapshot): BodyEvent[] {
+    const { context } = snapshot;
+    const until = context.approvedUntil ?? '2025-03-31';
+    const nextYear = `${Number(until.slice(0, 4)) + 1}${until.slice(4)}`;
+    const decision = (date: string) => ({ ...DECISION_2025_03_AL, date });
+    const firstIn = (...states: string[]) => context.obligations.find((o) => states.includes(o.state))?.id;
+    const out: BodyEvent[] = [];
+    for (const type of allowedEvents(snapshot)) {
+      switch (type) {
+        case 'revised': out.push(event('revised', { title: 'Neuer Titel' }, '2024-06-04')); break;
+        case 'submitted': out.push(submitted()); break;
+        case 'returnedForRevision': out.push(event('returnedForRevision', { reason: 'Ziele schärfen' }, '2024-06-06')); break;
+        case 'withdrawn': out.push(event('withdrawn', {}, '2024-06-06')); break;
+        case 'approved': out.push(approved(), approvedPermanently()); break;
+        case 'rejected': out.push(event('rejected', {}, '2024-06-13', DECISION_2024_09_AL)); break;
+        case 'started': out.push(started()); break;
+        case 'reportRequested':
+          if (context.obligations.length < 2) out.push(event('reportRequested', { kind: 'Jahresbericht', addressee: 'IT-PLR', due: { kind: 'untilFurtherNotice' } }, '2024-07-01'));
+          break;
+        case 'reportDue': { const id = firstIn('pending'); if (id) out.push(reportDue(id)); break; }
+        case 'reportOverdue': { const id = firstIn('pending', 'due'); if (id) out.push(reportOverdue(id)); break; }
+        case 'reportSubmitted': { const id = firstIn('pending', 'due', 'overdue'); if (id) out.push(reportSubmitted(id, '2024-12-05')); break; }
+        case 'reportAcknowledged': { const id = firstIn('submitted'); if (id) out.push(reportAcknowledged(id, '2024-12-10')); break; }
+        case 'extended': out.push(extended(nextYear, decision('2024-07-01'), '2024-07-01')); break;
+        case 'madePermanent': out.push(event('madePermanent', {}, '2024-07-01', decision('2024-07-01'))); break;
+        case 'renamed': out.push(event('renamed', { title: 'Umbenannt' }, '2024-07-01')); break;
+        case 'leadsChanged': out.push(event('leadsChanged', { leads: ['Bayern'], contactIds: [] }, '2024-07-01')); break;
+        case 'participantsChanged': out.push(event('participantsChanged', { participants: ['Berlin'] }, '2024-07-01')); break;
+        case 'closureInitiated': out.push(closureInitiated('2024-07-01')); break;
+        case 'closed': out.push(event('closed', { noSuccessorReason: 'Auftrag erfüllt.' }, '2024-12-20', decision('2024-12-20'))); break;
+        case 'transferred': out.push(transferred('Nachfolger', decision('2024-12-20'))); break;
+        case 'dissolved': out.push(event('dissolved', {}, '2024-07-01', decision('2024-07-01'))); break;
+        case 'termExpiring': out.push(termExpiring(until)); break;
+        case 'termExpired': out.push(event('termExpired', {}, nextDay(until))); break;
+      }
+    }
+    return out;
+  }
+
+  function nextDay(date: string): string {
+    const d = new Date(`${date}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  }
+
+  const graph = getAdjacencyMap(bodyMachine, {
+    input: registered(),
+    events: candidates,
+    // States differ by where they are and how far their reports are, not by dates or names.
+    serializeState: (s) =>
+      JSON.stringify([s.value, s.context.permanent, s.context.obligations.map((o) => `${o.kind}:${o.state}`)]),
+  });
+
+  function allStateNodes(node: AnyStateNode): AnyStateNode[] {
+    return [node, ...Object.values(node.states).flatMap(allStateNodes)];
+  }
+
+  test('every state of the statechart is reached', () => {
+    const reached = new Set<string>();
+    for (const { state } of Object.values(graph)) for (const node of state._nodes) reached.add(node.id);
+    const all = allStateNodes(bodyMachine.root).map((n) => n.id);
+    expect(all.filter((id) => !reached.has(id))).toEqual([]);
+    expect(all.length).toBeGreaterThan(20);
+  });
+
+  test('every transition of the statechart is taken', () => {
+    const declared = new Set<string>();
+    for (const node of allStateNodes(bodyMachine.root)) {
+      for (const [eventType, transitions] of node.transitions) if (transitions.length > 0) declared.add(`${node.id} ${eventType}`);
+      if (node.always?.length) for (const t of node.always) declared.add(`${node.id} always→${t.target?.[0]?.id}`);
+    }
+    const taken = new Set<string>();
+    for (const { state, transitions } of Object.values(graph)) {
+      for (const { event } of Object.values(transitions)) {
+        if (!decide(state, event).allowed) continue;
+        taken.add(`${getNextTransitions(state).find((t) => t.eventType === event.type)!.source.id} ${event.type}`);
+        // The microsteps after the event show the eventless transitions it set off.
+        let previous = state;
+        for (const [next] of getMicrosteps(bodyMachine, state, event)) {
+          for (const node of previous._nodes) {
+            for (const t of node.always ?? []) {
+              const target = t.target?.[0];
+              if (target && next._nodes.includes(target) && !previous._nodes.includes(target)) taken.add(`${node.id} always→${target.id}`);
+            }
+          }
+          previous = next;
+        }
+      }
+    }
+    expect([...declared].filter((t) => !taken.has(t)).sort()).toEqual([]);
+  });
+});
