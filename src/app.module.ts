@@ -5,10 +5,11 @@ import { CommonModule } from './common/common.module';
 import { DecisionsModule } from './decisions/decisions.module';
 import { HealthController } from './health/health.controller';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { RegistrationImportModule } from './registration-import/registration-import.module';
 import { SeedModule } from './seed/seed.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule],
   controllers: [HealthController],
 })
 export class AppModule {

@@ -1,3 +1,5 @@
+import { DomainError } from '../common/errors';
+
 /** One thing wrong with a registration form: where (line, 1-based; null when the field is missing), which field, what. */
 export interface FormProblem {
   line: number | null;
@@ -5,16 +7,20 @@ export interface FormProblem {
   message: string;
 }
 
-/** A registration form that cannot be imported; nothing is created from it. */
-export class FormImportError extends Error {
-  readonly code = 'FORM_IMPORT';
+/** A registration form that cannot be imported; nothing is created from it. Maps to 400 like any invalid input. */
+export class FormImportError extends DomainError {
+  readonly kind = 'validation';
 
-  constructor(readonly problems: FormProblem[]) {
+  constructor(readonly details: FormProblem[]) {
     super(
-      `Das Registrierungsformular kann nicht übernommen werden (${problems.length} Fehler):\n` +
-        problems.map((p) => `- ${describeProblem(p)}`).join('\n'),
+      `Das Registrierungsformular kann nicht übernommen werden (${details.length} Fehler):\n` +
+        details.map((p) => `- ${describeProblem(p)}`).join('\n'),
     );
     this.name = 'FormImportError';
+  }
+
+  get problems(): FormProblem[] {
+    return this.details;
   }
 }
 

@@ -1,0 +1,199 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { germanDate, type CivilDate } from '../../machines';
+import type { AppConfig } from '../../config/configuration';
+import type { RegistrationInput } from '../bodies/registration-input';
+import { BodiesService } from '../bodies/bodies.service';
+import { APP_CONFIG } from '../common/common.module';
+import { DuplicateError, NotFoundError, ValidationError } from '../common/errors';
+import { DecisionsService, type PROCEDURES } from '../decisions/decisions.service';
+import type { Actor } from '../event-log/event-hash';
+import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
+import { parseRegistrationForm, type FormDecision, type ParsedRegistrationForm } from './registration-form.parser';
+
+export interface ImportOptions {
+  /** Also record the decision the form's result names and send `submitted` and `approved` (or `rejected`). */
+  applyDecision?: boolean;
+  /** The decision's date when the form does not give it. */
+  decisionDate?: CivilDate;
+  /** The decision's session number (procedure "Sitzung"), when the form does not give it. */
+  session?: number;
+  procedure?: (typeof PROCEDURES)[number];
+  /** Import even though a body with the same title is registered. */
+  allowDuplicate?: boolean;
+}
+
+export interface ImportResult {
+  id: string;
+  title: string;
+  version: number;
+  state: CommandResult['state'];
+  allowedEvents: CommandResult['allowedEvents'];
+  /** What the form said, as registered. */
+  registration: RegistrationInput;
+  /** The decision the form names; `recorded` when this import put it in the register, `applied` when it was sent. */
+  decision: (FormDecision & { recorded: boolean; applied: boolean }) | null;
+  approvedUntil: CivilDate | null;
+  events: Array<{ version: number; type: string; occurredAt: string; decision: string | null }>;
+  warnings: string[];
+}
+
+interface ResolvedDecision {
+  form: FormDecision;
+  date: CivilDate;
+  record: Record<string, unknown> | null;
+}
+
+/**
+ * Imports a registration form: registers the body as a draft with every field of the form, and
+ * on request applies the decision the form reports. Everything that could refuse the import is
+ * checked before the first write, so a bad form or missing decision facts create nothing.
+ */
+@Injectable()
+export class RegistrationImportService {
+  constructor(
+    private readonly lifecycle: LifecycleService,
+    private readonly bodies: BodiesService,
+    private readonly decisions: DecisionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Reads a form without storing anything (the CLI's `--dry-run`). */
+  parse(text: string): ParsedRegistrationForm {
+    return parseRegistrationForm(text, { issuers: this.config.issuers });
+  }
+
+  async import(text: string, options: ImportOptions, actor: Actor): Promise<ImportResult> {
+    const parsed = this.parse(text);
+    const warnings = [...parsed.warnings];
+    const { registration } = parsed;
+
+    if (!options.allowDuplicate) await this.assertNotRegistered(registration.title);
+    const decision = options.applyDecision ? await this.resolveDecision(parsed, options, warnings) : null;
+    const approval = decision ? this.approvalData(parsed, decision, warnings) : null;
+
+    if (decision?.record) await this.decisions.record(decision.record, actor);
+    const registered = await this.lifecycle.register(
+      decision ? { ...registration, registeredAt: decision.date } : registration,
+      actor,
+    );
+    const results: CommandResult[] = [registered];
+    if (decision && approval) {
+      const common = { bodyId: registered.bodyId, occurredAt: decision.date };
+      results.push(await this.lifecycle.execute({ ...common, type: 'submitted' }, actor));
+      results.push(
+        await this.lifecycle.execute({ ...common, type: approval.type, data: approval.data, decision: decision.form.number }, actor),
+      );
+    }
+
+    const last = results[results.length - 1];
+    return {
+      id: registered.bodyId,
+      title: registration.title,
+      version: last.version,
+      state: last.state,
+      allowedEvents: last.allowedEvents,
+      registration,
+      decision: parsed.decision
+        ? { ...parsed.decision, ...(decision ? { date: decision.date } : {}), recorded: decision?.record != null, applied: decision !== null }
+        : null,
+      approvedUntil: parsed.approvedUntil ?? null,
+      events: results.map((r) => ({
+        version: r.event.version,
+        type: r.event.type,
+        occurredAt: r.event.occurredAt,
+        decision: r.event.decision?.number ?? null,
+      })),
+      warnings,
+    };
+  }
+
+  private async assertNotRegistered(title: string): Promise<void> {
+    const same = (await this.bodies.list({ q: title })).filter((body) => body.title === title);
+    if (same.length > 0) {
+      throw new DuplicateError(
+        `Ein Gremium „${title}“ ist bereits registriert (${same.map((b) => b.id).join(', ')}); ein zweiter Import nur mit allowDuplicate=true (CLI: --force).`,
+        { title, ids: same.map((b) => b.id) },
+      );
+    }
+  }
+
+  /**
+   * The decision to apply: the one in the register, or one to record from the form and the
+   * options. The register holds facts, so nothing is guessed: a missing date or procedure is
+   * asked for.
+   */
+  private async resolveDecision(parsed: ParsedRegistrationForm, options: ImportOptions, warnings: string[]): Promise<ResolvedDecision> {
+    const form = parsed.decision;
+    if (!form) {
+      throw ValidationError.at('applyDecision', 'Das Formular nennt im Feld „Ergebnis“ keinen Beschluss; es gibt nichts anzuwenden.');
+    }
+    const existing = await this.decisions.get(form.issuer, form.number).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+    if (existing) {
+      if (options.decisionDate && options.decisionDate !== existing.date) {
+        throw ValidationError.at(
+          'decisionDate',
+          `Beschluss ${existing.number} ist bereits mit Datum ${germanDate(existing.date)} erfasst, nicht ${germanDate(options.decisionDate)}.`,
+        );
+      }
+      warnings.push(`Beschluss ${existing.number} war bereits erfasst (${germanDate(existing.date)}); er wird zitiert, nicht neu erfasst.`);
+      return { form, date: existing.date, record: null };
+    }
+
+    const date = options.decisionDate ?? form.date;
+    if (options.decisionDate && form.date && options.decisionDate !== form.date) {
+      throw ValidationError.at('decisionDate', `Das Formular nennt als Beschlussdatum ${germanDate(form.date)}, angegeben ist ${germanDate(options.decisionDate)}.`);
+    }
+    const session = options.session ?? form.session;
+    const procedure = options.procedure ?? (options.session !== undefined ? 'Sitzung' : form.procedure);
+    const missing = [
+      date ? null : 'das Datum (decisionDate, CLI: --decision-date JJJJ-MM-TT)',
+      procedure ? null : 'die Sitzung (session, CLI: --session N) oder das Umlaufverfahren (procedure=Umlaufverfahren, CLI: --umlaufverfahren)',
+    ].filter((m): m is string => m !== null);
+    if (missing.length > 0) {
+      throw ValidationError.at(
+        'decision',
+        `Beschluss ${form.number} ist noch nicht im Beschlussregister erfasst, und das Formular nennt nicht ${missing.join(' und nicht ')}. Bitte angeben oder den Beschluss zuerst erfassen.`,
+      );
+    }
+    const record = {
+      number: form.number,
+      issuer: form.issuer,
+      date,
+      procedure,
+      ...(procedure === 'Sitzung' && session !== undefined ? { session } : {}),
+      type: 'Beschluss',
+      title: `${form.outcome === 'rejected' ? 'Ablehnung' : 'Einrichtung'} des Formats „${parsed.registration.title}“`,
+    };
+    return { form, date: date!, record };
+  }
+
+  /** The approval (until when, or permanently) or the rejection, checked before anything is written. */
+  private approvalData(parsed: ParsedRegistrationForm, decision: ResolvedDecision, warnings: string[]) {
+    const note = parsed.justification ? { note: parsed.justification } : {};
+    if (decision.form.outcome === 'rejected') return { type: 'rejected', data: { ...note } };
+    if (parsed.approvedPermanently || (parsed.approvedUntil === undefined && parsed.registration.permanent)) {
+      return { type: 'approved', data: { permanent: true, ...note } };
+    }
+    let until = parsed.approvedUntil;
+    if (until === undefined) {
+      until = parsed.registration.expectedEnd ?? undefined;
+      if (until === undefined) {
+        throw ValidationError.at(
+          'approvedUntil',
+          'Das Formular nennt weder in der Begründung eine Frist („bis zum …“) noch ein voraussichtliches Ende; bis wann eingerichtet wurde, ist offen.',
+        );
+      }
+      warnings.push(`Die Begründung nennt keine Frist; eingerichtet wird bis zum beantragten Ende ${germanDate(until)}.`);
+    }
+    if (until < decision.date) {
+      throw ValidationError.at(
+        'approvedUntil',
+        `Das Datum „befristet bis“ (${germanDate(until)}) liegt vor dem Beschluss (${germanDate(decision.date)}).`,
+      );
+    }
+    return { type: 'approved', data: { approvedUntil: until, ...note } };
+  }
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRegistrationForm } from '../src/registration-import/registration-form.parser';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const SEED = readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
+
+describe('POST /api/bodies/import', () => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+  });
+  afterEach(() => t.close());
+
+  const importForm = (text: string, query = '') =>
+    t.http.post(`/api/bodies/import${query}`).set('Content-Type', 'text/plain; charset=utf-8').send(text);
+
+  it('registers the seed form as a draft body with every field', async () => {
+    const response = await importForm(SEED).expect(201);
+    expect(response.body).toMatchObject({ state: { value: 'draft' }, version: 1, decision: { number: '2024/09-AL', applied: false } });
+
+    const body = (await t.http.get(`/api/bodies/${response.body.id}`).expect(200)).body;
+    const { contacts, ...form } = parseRegistrationForm(SEED).registration;
+    const { reports, contactIds, ...profile } = form;
+    expect(body.context.profile).toEqual({ ...profile, contactIds: expect.any(Array) });
+    expect(body.context.profile.contactIds).toHaveLength(3);
+    expect(body.contacts.map((c: { name: string; organization: string }) => [c.name, c.organization])).toEqual([
+      ['Ralf Stettner', 'Hessen'],
+      ['Carola Heilemann-Jeschke', 'Hansestadt Bremen'],
+      ['Dr. Pamela Müller-Niese', 'BMI'],
+    ]);
+    expect(body.context.obligations).toEqual([
+      expect.objectContaining({ id: 'r1', kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2024-11' } }),
+    ]);
+    expect(reports).toHaveLength(1);
+    expect(contactIds).toEqual([]);
+  });
+
+  it('with applyDecision records the decision and approves the body until the date of the justification', async () => {
+    const response = await importForm(SEED, '?applyDecision=true&decisionDate=2024-06-12&session=3').expect(201);
+    expect(response.body).toMatchObject({
+      version: 3,
+      state: { value: 'established' },
+      decision: { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', recorded: true, applied: true },
+      approvedUntil: '2025-03-31',
+    });
+    expect(response.body.events.map((e: { type: string; decision: string | null }) => [e.type, e.decision])).toEqual([
+      ['registered', null],
+      ['submitted', null],
+      ['approved', '2024/09-AL'],
+    ]);
+
+    const body = (await t.http.get(`/api/bodies/${response.body.id}`).expect(200)).body;
+    expect(body.context.approvedUntil).toBe('2025-03-31');
+    expect(body.context.approvedOn).toBe('2024-06-12');
+    const decisions = (await t.http.get('/api/decisions').expect(200)).body;
+    expect(decisions).toEqual([
+      expect.objectContaining({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Sitzung', session: 3 }),
+    ]);
+    const history = (await t.http.get(`/api/bodies/${response.body.id}/history`).expect(200)).body;
+    expect(history.events[2].data).toMatchObject({ approvedUntil: '2025-03-31', note: expect.stringContaining('zunächst bis zum 31.03.2025') });
+  });
+
+  it('with applyDecision cites a decision that is already recorded', async () => {
+    await t.http
+      .post('/api/decisions')
+      .send({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-10', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' })
+      .expect(201);
+    const response = await importForm(SEED, '?applyDecision=true').expect(201);
+    expect(response.body.decision).toMatchObject({ date: '2024-06-10', recorded: false, applied: true });
+    expect(response.body.warnings).toEqual([expect.stringContaining('bereits erfasst')]);
+  });
+
+  it('with applyDecision but without the decision date creates nothing', async () => {
+    const response = await importForm(SEED, '?applyDecision=true').expect(400);
+    expect(response.body.message).toContain('Datum');
+    expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
+    expect((await t.http.get('/api/decisions').expect(200)).body).toEqual([]);
+  });
+
+  it('refuses a form with problems, names line and field, and creates nothing', async () => {
+    const response = await importForm(SEED.replace('17.06.2024', '17.13.2024').replace('Titel des Gremiums: Weiterentwicklung Struktur OZG Föderal', '')).expect(400);
+    expect(response.body.details).toEqual([
+      { line: null, field: 'Titel des Gremiums', message: 'Pflichtangabe fehlt im Formular.' },
+      { line: 9, field: 'Beginn der Tätigkeit', message: '„17.13.2024“ ist kein gültiges Kalenderdatum.' },
+    ]);
+    expect(response.body.message).toContain('Zeile 9, Feld „Beginn der Tätigkeit“');
+    expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
+  });
+
+  it('refuses a second import of the same form unless allowDuplicate is set', async () => {
+    const first = await importForm(SEED).expect(201);
+    const second = await importForm(SEED).expect(409);
+    expect(second.body.message).toContain(first.body.id);
+    await importForm(SEED, '?allowDuplicate=true').expect(201);
+    expect((await t.http.get('/api/bodies').expect(200)).body).toHaveLength(2);
+  });
+
+  it('accepts the form as JSON and reads it without storing on dryRun', async () => {
+    const response = await t.http.post('/api/bodies/import?dryRun=true').send({ form: SEED }).expect(201);
+    expect(response.body).toMatchObject({ dryRun: true, registration: { title: 'Weiterentwicklung Struktur OZG Föderal' }, approvedUntil: '2025-03-31' });
+    expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
+  });
+
+  it('rejects an empty request', async () => {
+    await importForm('  ').expect(400);
+  });
+});
