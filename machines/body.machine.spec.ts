@@ -288,7 +288,7 @@ describe('coverage of the statechart (xstate/graph)', () => {
     }
     const taken = new Set<string>();
     for (const { state, transitions } of Object.values(graph)) {
-      for (const { event } of Object.values(transitions)) {
+      for (const { event } of Object.values(transitions) as Array<{ event: BodyEvent }>) {
         if (!decide(state, event).allowed) continue;
         taken.add(`${getNextTransitions(state).find((t) => t.eventType === event.type)!.source.id} ${event.type}`);
         // The microsteps after the event show the eventless transitions it set off.

@@ -1,14 +1,14 @@
 import { hashEvent } from '../src/event-log/event-hash';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 /** The seed body's life over HTTP, and every refusal on the way. */
-describe('REST: a body from registration to transfer', () => {
+describe.each(testDatabaseKinds())('REST on %s: a body from registration to transfer', (database) => {
   let t: TestApp;
   let id: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
   });
   afterAll(() => t.close());
 

@@ -1,19 +1,45 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
 import request from 'supertest';
 import { databaseConfig, DEFAULT_ISSUERS, type AppConfig, type DatabaseConfig } from '../../config/configuration';
 import { createApp } from '../../src/app';
+import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 
+export type TestDatabaseKind = 'sqlite' | 'postgres';
+
+let noticePrinted = false;
+
 /**
- * The database the tests run on: a fresh SQLite file in a temp folder, or, with
- * TEST_DATABASE_URL=postgres://…, that PostgreSQL database emptied first.
+ * The databases the service and e2e tests run on: a fresh SQLite file always, and PostgreSQL
+ * when TEST_DATABASE_URL names one (as .ci/run does). Without it the PostgreSQL runs are
+ * skipped with a notice, so a fresh clone still passes.
  */
-export function testDatabase(): { config: DatabaseConfig; cleanup: () => void } {
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) return { config: databaseConfig(url), cleanup: () => undefined };
+export function testDatabaseKinds(): TestDatabaseKind[] {
+  if (process.env.TEST_DATABASE_URL) return ['sqlite', 'postgres'];
+  if (!noticePrinted) {
+    noticePrinted = true;
+    console.warn('Hinweis: PostgreSQL-Tests übersprungen (TEST_DATABASE_URL ist nicht gesetzt; .ci/run setzt sie).');
+  }
+  return ['sqlite'];
+}
+
+/** A fresh, empty database of the given kind; `cleanup` removes it. */
+export async function openTestDatabase(kind: TestDatabaseKind = 'sqlite'): Promise<{ config: DatabaseConfig; cleanup: () => void }> {
+  if (kind === 'postgres') {
+    const url = process.env.TEST_DATABASE_URL;
+    if (!url) throw new Error('TEST_DATABASE_URL is not set');
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    await client.end();
+    return { config: databaseConfig(url), cleanup: () => undefined };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-test-'));
   return { config: databaseConfig(join(dir, 'test.sqlite')), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -26,13 +52,23 @@ export interface TestApp {
   app: NestFastifyApplication;
   http: ReturnType<typeof request>;
   clock: Clock;
+  config: AppConfig;
   close(): Promise<void>;
 }
 
-/** The whole application on a real database, with the clock frozen at `now`. */
-export async function startTestApp(options: { now?: string; config?: Partial<AppConfig> } = {}): Promise<TestApp> {
-  const db = testDatabase();
-  const app = await createApp(testConfig(db.config, options.config), { logger: false });
+export interface TestOptions {
+  now?: string;
+  config?: Partial<AppConfig>;
+  database?: TestDatabaseKind;
+  /** Reuse this database (e.g. a second instance on the same PostgreSQL) instead of a fresh one. */
+  databaseConfig?: DatabaseConfig;
+}
+
+/** The whole application over HTTP on a real database, with the clock frozen at `now`. */
+export async function startTestApp(options: TestOptions = {}): Promise<TestApp> {
+  const db = options.databaseConfig ? { config: options.databaseConfig, cleanup: () => undefined } : await openTestDatabase(options.database);
+  const config = testConfig(db.config, options.config);
+  const app = await createApp(config, { logger: false });
   const clock = app.get(Clock);
   clock.set(options.now ?? '2026-11-28T09:00:00Z');
   await app.init();
@@ -41,8 +77,35 @@ export async function startTestApp(options: { now?: string; config?: Partial<App
     app,
     http: request(app.getHttpServer()),
     clock,
+    config,
     async close() {
       await app.close();
+      db.cleanup();
+    },
+  };
+}
+
+export interface TestContext {
+  context: INestApplicationContext;
+  clock: Clock;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** The services without HTTP (the "medium" tier): real database, frozen clock. */
+export async function startTestContext(options: TestOptions = {}): Promise<TestContext> {
+  const db = options.databaseConfig ? { config: options.databaseConfig, cleanup: () => undefined } : await openTestDatabase(options.database);
+  const config = testConfig(db.config, options.config);
+  const context = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false, abortOnError: false });
+  await context.init();
+  const clock = context.get(Clock);
+  clock.set(options.now ?? '2026-11-28T09:00:00Z');
+  return {
+    context,
+    clock,
+    config,
+    async close() {
+      await context.close();
       db.cleanup();
     },
   };
