@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../config/configuration';
+import { AuditModule } from './audit/audit.module';
 import { BodiesModule } from './bodies/bodies.module';
 import { CommonModule } from './common/common.module';
 import { DecisionsModule } from './decisions/decisions.module';
@@ -9,7 +10,7 @@ import { RegistrationImportModule } from './registration-import/registration-imp
 import { SeedModule } from './seed/seed.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule],
   controllers: [HealthController],
 })
 export class AppModule {

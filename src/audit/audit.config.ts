@@ -1,0 +1,43 @@
+/**
+ * The audit's settings, read from the environment once at start-up:
+ *
+ *   GREMIENLAUF_SIGNING_KEY        the Ed25519 private key as PKCS#8 PEM text (preferred with
+ *                                  several instances: all must sign with the same key)
+ *   GREMIENLAUF_SIGNING_KEY_FILE   a file holding that PEM; created with a new key on first start
+ *                                  if missing. Default: `signing-key.pem` beside the SQLite file,
+ *                                  or ./data/signing-key.pem
+ *   GREMIENLAUF_CHECKPOINT_MINUTES how often to write a checkpoint when the log has grown
+ *                                  (default 60; 0 switches the periodic checkpoint off)
+ */
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { AppConfig } from '../../config/configuration';
+
+export interface AuditConfig {
+  signingKey: { pem: string } | { file: string } | { ephemeral: true };
+  checkpointEveryMinutes: number;
+}
+
+const envSchema = z.object({
+  GREMIENLAUF_SIGNING_KEY: z.string().min(1).optional(),
+  GREMIENLAUF_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  GREMIENLAUF_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
+});
+
+export function loadAuditConfig(app: AppConfig, env: NodeJS.ProcessEnv = process.env): AuditConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Ungültige Konfiguration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const database = app.database;
+  const signingKey = e.GREMIENLAUF_SIGNING_KEY
+    ? { pem: e.GREMIENLAUF_SIGNING_KEY.replace(/\\n/g, '\n') }
+    : e.GREMIENLAUF_SIGNING_KEY_FILE
+      ? { file: resolve(e.GREMIENLAUF_SIGNING_KEY_FILE) }
+      : database.kind === 'sqlite' && database.file === ':memory:'
+        ? ({ ephemeral: true } as const)
+        : { file: database.kind === 'sqlite' ? join(dirname(database.file), 'signing-key.pem') : resolve('data/signing-key.pem') };
+  return { signingKey, checkpointEveryMinutes: e.GREMIENLAUF_CHECKPOINT_MINUTES };
+}

@@ -1,0 +1,37 @@
+import { Logger, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { AppConfig } from '../../config/configuration';
+import { APP_CONFIG } from '../common/common.module';
+import { ErasureController } from '../contacts/erasure.controller';
+import { ErasureService } from '../contacts/erasure.service';
+import { loadAuditConfig, type AuditConfig } from './audit.config';
+import { AuditController } from './audit.controller';
+import { AuditService, SIGNING_KEY } from './audit.service';
+import { AuditStore } from './audit.store';
+import { AUDIT_CONFIG, CheckpointScheduler } from './checkpoint.scheduler';
+import { loadSigningKey } from './signing-key';
+
+@Module({
+  imports: [ScheduleModule.forRoot()],
+  controllers: [AuditController, ErasureController],
+  providers: [
+    { provide: AUDIT_CONFIG, useFactory: (app: AppConfig) => loadAuditConfig(app), inject: [APP_CONFIG] },
+    {
+      provide: SIGNING_KEY,
+      useFactory: (config: AuditConfig) => {
+        const key = loadSigningKey(config.signingKey);
+        const where = 'file' in config.signingKey ? ` (${config.signingKey.file})` : '';
+        const how = { configured: 'aus der Konfiguration', file: 'aus der Datei', generated: 'neu erzeugt', ephemeral: 'nur im Speicher (flüchtig)' }[key.origin];
+        new Logger('Checkpoints').log(`Signaturschlüssel ${how}${where}; Schlüssel-ID ${key.keyId}`);
+        return key;
+      },
+      inject: [AUDIT_CONFIG],
+    },
+    AuditStore,
+    AuditService,
+    CheckpointScheduler,
+    ErasureService,
+  ],
+  exports: [AuditService],
+})
+export class AuditModule {}

@@ -1,0 +1,221 @@
+import { Injectable } from '@nestjs/common';
+import type { StateValue } from 'xstate';
+import { canonicalJson } from '../event-log/canonical-json';
+import type { EventRecord } from '../event-log/event-hash';
+import { Database, isUniqueViolation, type Transaction } from '../database/database';
+import { ConcurrencyConflict } from '../common/errors';
+import type { AuditLogEntry } from './audit-log';
+import type { StoredEvent } from './chain-verifier';
+import type { CheckpointPayload, SignedCheckpoint } from './checkpoint';
+
+interface EventRow {
+  id: string;
+  body_id: string;
+  version: number | string;
+  type: string;
+  data: string;
+  actor_id: string;
+  actor_role: string;
+  occurred_at: string;
+  recorded_at: string;
+  machine_id: string;
+  machine_version: number | string;
+  decision: string | null;
+  prev_hash: string | null;
+  hash: string;
+}
+
+interface AuditLogRow {
+  id: string;
+  version: number | string;
+  type: string;
+  data: string;
+  actor_id: string;
+  actor_role: string;
+  occurred_at: string;
+  recorded_at: string;
+  prev_hash: string | null;
+  hash: string;
+}
+
+export interface ProjectionRow {
+  id: string;
+  version: number;
+  machineVersion: number;
+  lastHash: string;
+  state: StateValue;
+  context: unknown;
+}
+
+const EVENT_COLUMNS =
+  'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision, prev_hash, hash';
+
+/** Everything the audit reads, taken in one consistent view. */
+export interface AuditSnapshot {
+  events: StoredEvent[];
+  auditLog: AuditLogEntry[];
+  projections: ProjectionRow[];
+  checkpoints: SignedCheckpoint[];
+}
+
+/**
+ * The audit's SQL. It reads the event log itself, and tolerantly: a row whose stored JSON no
+ * longer parses (because someone edited the database) comes back as an UnreadableEvent to be
+ * reported at its place, not as an exception.
+ */
+@Injectable()
+export class AuditStore {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Runs `work` in one transaction with a stable view: on SQLite the queue serialises it with the
+   * writers; on PostgreSQL REPEATABLE READ gives every statement the same snapshot.
+   */
+  consistent<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      if (this.db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      return work(tx);
+    });
+  }
+
+  /** All events, audit log entries, projections and checkpoints, or those of one body. */
+  snapshot(bodyId?: string): Promise<AuditSnapshot> {
+    return this.consistent(async (tx) => ({
+      events: await this.events(tx, bodyId),
+      auditLog: await this.auditLog(tx),
+      projections: await this.projections(tx, bodyId),
+      checkpoints: await this.checkpoints(tx),
+    }));
+  }
+
+  async events(tx: Transaction, bodyId?: string): Promise<StoredEvent[]> {
+    const rows = bodyId
+      ? await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE body_id = ? ORDER BY version`, [bodyId])
+      : await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY body_id, version`);
+    return rows.map(toStoredEvent);
+  }
+
+  async projections(tx: Transaction, bodyId?: string): Promise<ProjectionRow[]> {
+    const sql = 'SELECT id, version, machine_version, last_hash, state, context FROM bodies';
+    const rows = bodyId
+      ? await tx.query<Record<string, string | number>>(`${sql} WHERE id = ?`, [bodyId])
+      : await tx.query<Record<string, string | number>>(`${sql} ORDER BY id`);
+    return rows.map((row) => ({
+      id: String(row.id),
+      version: Number(row.version),
+      machineVersion: Number(row.machine_version),
+      lastHash: String(row.last_hash),
+      state: parseOr(String(row.state), null) as StateValue,
+      context: parseOr(String(row.context), null),
+    }));
+  }
+
+  async auditLog(tx: Transaction): Promise<AuditLogEntry[]> {
+    const rows = await tx.query<AuditLogRow>(
+      'SELECT id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, prev_hash, hash FROM audit_log ORDER BY version',
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      version: Number(row.version),
+      type: row.type as AuditLogEntry['type'],
+      // Unreadable data stays a string: its hash will not match, and the chain check says where.
+      data: parseOr(row.data, row.data) as AuditLogEntry['data'],
+      actor: { id: row.actor_id, role: row.actor_role },
+      occurredAt: row.occurred_at,
+      recordedAt: row.recorded_at,
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    }));
+  }
+
+  async appendAuditLog(tx: Transaction, entry: AuditLogEntry): Promise<void> {
+    try {
+      await tx.query(
+        `INSERT INTO audit_log (id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          entry.id,
+          entry.version,
+          entry.type,
+          JSON.stringify(entry.data),
+          entry.actor.id,
+          entry.actor.role,
+          entry.occurredAt,
+          entry.recordedAt,
+          entry.prevHash,
+          entry.hash,
+        ],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConcurrencyConflict({ expectedVersion: null, currentVersion: entry.version });
+      throw error;
+    }
+  }
+
+  async checkpoints(tx: Transaction): Promise<SignedCheckpoint[]> {
+    const rows = await tx.query<{ payload: string; signature: string; key_id: string }>(
+      'SELECT payload, signature, key_id FROM audit_checkpoints ORDER BY sequence',
+    );
+    return rows.map((row) => ({ payload: parseOr(row.payload, {}) as CheckpointPayload, signature: row.signature, keyId: row.key_id }));
+  }
+
+  /** Stores a checkpoint; another instance that stored the same sequence first makes this a conflict. */
+  async insertCheckpoint(tx: Transaction, checkpoint: SignedCheckpoint): Promise<void> {
+    const { payload } = checkpoint;
+    try {
+      await tx.query(
+        'INSERT INTO audit_checkpoints (sequence, created_at, tree_size, root_hash, key_id, payload, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [payload.sequence, payload.createdAt, payload.treeSize, payload.rootHash, checkpoint.keyId, canonicalJson(payload), checkpoint.signature],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConcurrencyConflict({ expectedVersion: null, currentVersion: payload.sequence });
+      throw error;
+    }
+  }
+
+  /** The bodies whose stored events name the contact anywhere in their data (registration, revision, lead change). */
+  async bodiesNaming(tx: Transaction, contactId: string): Promise<string[]> {
+    const rows = await tx.query<{ body_id: string }>('SELECT DISTINCT body_id FROM events WHERE data LIKE ? ORDER BY body_id', [
+      `%"${contactId}"%`,
+    ]);
+    return rows.map((row) => row.body_id);
+  }
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  try {
+    const record: EventRecord = {
+      id: row.id,
+      bodyId: row.body_id,
+      version: Number(row.version),
+      type: row.type as EventRecord['type'],
+      data: JSON.parse(row.data),
+      actor: { id: row.actor_id, role: row.actor_role },
+      occurredAt: row.occurred_at,
+      recordedAt: row.recorded_at,
+      machine: { id: row.machine_id, version: Number(row.machine_version) },
+      decision: row.decision ? JSON.parse(row.decision) : null,
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    };
+    return record;
+  } catch (error) {
+    return {
+      id: row.id,
+      bodyId: row.body_id,
+      version: Number(row.version),
+      type: row.type,
+      hash: row.hash,
+      prevHash: row.prev_hash,
+      unreadable: `gespeichertes JSON nicht lesbar: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+function parseOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+}
