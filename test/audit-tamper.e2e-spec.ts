@@ -1,0 +1,233 @@
+/**
+ * Tampering made directly in the SQLite file (with better-sqlite3, not through the API): each
+ * case starts from a copy of the same recorded database, changes it the way someone with file
+ * access could, and expects GET /api/audit/verify and the offline verifier to name the place.
+ */
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { databaseConfig } from '../config/configuration';
+import { canonicalJson } from '../src/event-log/canonical-json';
+import { hashEvent, type EventRecord } from '../src/event-log/event-hash';
+import { signCheckpoint, type CheckpointPayload } from '../src/audit/checkpoint';
+import { verifyExport, type OfflineReport } from '../src/audit/offline-verifier';
+import { recordScenario, type Scenario } from './audit-scenario';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface Verdict {
+  intact: boolean;
+  problems: Array<{ area: string; kind: string; stream: string | null; version: number | null; message: string }>;
+}
+
+describe('tampering with the SQLite file is caught and located', () => {
+  let pristine: string;
+  let s: Scenario;
+  let publicKey: KeyObject;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    const t = await startTestApp({ database: 'sqlite' });
+    s = await recordScenario(t);
+    await t.http.post('/api/audit/checkpoints').expect(201);
+    t.clock.set('2025-04-02T09:00:00Z');
+    await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
+    await t.http.post('/api/audit/checkpoints').expect(201);
+    publicKey = createPublicKey((await t.http.get('/api/audit/public-key').expect(200)).body.pem);
+    const file = (t.config.database as { file: string }).file;
+    await t.app.close();
+    pristine = join(file, '..');
+  });
+  afterAll(() => {
+    for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A copy of the recorded database, changed by `tamper`, then checked online and offline. */
+  async function afterTampering(tamper: (db: Database.Database) => void): Promise<{ online: Verdict; offline: OfflineReport; app: TestApp }> {
+    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-tamper-'));
+    dirs.push(dir);
+    cpSync(pristine, dir, { recursive: true });
+    const file = join(dir, 'test.sqlite');
+    const db = new Database(file);
+    try {
+      db.transaction(() => tamper(db))();
+    } finally {
+      db.close();
+    }
+    const app = await startTestApp({ databaseConfig: databaseConfig(file) });
+    try {
+      const online = (await app.http.get('/api/audit/verify').expect(200)).body as Verdict;
+      const text = (await app.http.get('/api/audit/export').buffer(true).parse(collect).expect(200)).body as string;
+      const offline = await verifyExport(text.split('\n'), publicKey);
+      return { online, offline, app };
+    } finally {
+      await app.close();
+    }
+  }
+
+  const collect = (res: NodeJS.ReadableStream, done: (error: Error | null, body: string) => void) => {
+    let text = '';
+    res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    res.on('end', () => done(null, text));
+  };
+  const at = (problems: Array<{ stream: string | null; version: number | null }>, stream: string) =>
+    problems.filter((p) => p.stream === stream).map((p) => p.version);
+
+  test('the untouched copy verifies online and offline', async () => {
+    const { online, offline } = await afterTampering(() => undefined);
+    expect(online).toMatchObject({ intact: true, problems: [] });
+    expect(offline.findings).toEqual([]);
+    expect(offline.ok).toBe(true);
+  });
+
+  test('one byte of an event’s data changed: the event is named', async () => {
+    const { online, offline } = await afterTampering((db) => {
+      const changed = db
+        .prepare("UPDATE events SET data = replace(data, '2025-03-31', '2025-03-30') WHERE body_id = ? AND version = 3")
+        .run(s.seed);
+      expect(changed.changes).toBe(1);
+    });
+    expect(online.intact).toBe(false);
+    expect(online.problems[0]).toMatchObject({ area: 'chain', kind: 'content', stream: s.seed, version: 3 });
+    expect(online.problems[0].message).toContain('Version 3 (Eingerichtet (Beschluss))');
+    expect(offline.ok).toBe(false);
+    expect(offline.findings.find((f) => f.area === 'chain')).toMatchObject({ stream: s.seed, version: 3 });
+  });
+
+  test('an event deleted: the gap is named, and the checkpoint no longer holds', async () => {
+    const { online, offline } = await afterTampering((db) => {
+      db.prepare('DELETE FROM events WHERE body_id = ? AND version = 3').run(s.seed);
+    });
+    expect(online.problems[0]).toMatchObject({ area: 'chain', kind: 'gap', stream: s.seed, version: 3 });
+    expect(online.problems.some((p) => p.area === 'checkpoint' && p.kind === 'root')).toBe(true);
+    expect(offline.findings.find((f) => f.area === 'chain')).toMatchObject({ stream: s.seed, version: 3 });
+    expect(offline.findings.map((f) => f.area)).toContain('checkpoint');
+  });
+
+  test('two events swapped: the first of them is named as out of order', async () => {
+    const { online, offline } = await afterTampering((db) => {
+      const set = db.prepare('UPDATE events SET version = ? WHERE body_id = ? AND version = ?');
+      set.run(-4, s.seed, 4);
+      set.run(4, s.seed, 3);
+      set.run(3, s.seed, -4);
+    });
+    expect(online.problems[0]).toMatchObject({ area: 'chain', kind: 'swapped', stream: s.seed, version: 3 });
+    expect(online.problems[0].message).toContain('hinter Version 4');
+    expect(offline.findings.find((f) => f.area === 'chain')).toMatchObject({ stream: s.seed, version: 3 });
+  });
+
+  test('the tail truncated: the chain alone still holds, the projection and the checkpoints name the missing versions', async () => {
+    const { online, offline } = await afterTampering((db) => {
+      db.prepare('DELETE FROM events WHERE body_id = ? AND version >= 4').run(s.seed);
+    });
+    expect(online.problems.filter((p) => p.area === 'chain')).toEqual([]);
+    expect(online.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ area: 'projection', kind: 'truncated', stream: s.seed, version: 4 }),
+        expect.objectContaining({ area: 'checkpoint', kind: 'truncated', stream: s.seed, version: 4 }),
+      ]),
+    );
+    expect(online.problems.find((p) => p.kind === 'truncated')!.message).toContain('Version 4 bis 5 wurde entfernt');
+    expect(at(offline.findings.filter((f) => f.area === 'checkpoint'), s.seed)).toEqual([4, 4]);
+    expect(offline.findings.find((f) => f.area === 'replay')).toMatchObject({ stream: s.seed });
+  });
+
+  test('the tail truncated everywhere, projection included: the signed checkpoint still names it', async () => {
+    const { online, offline } = await afterTampering((db) => {
+      const fourth = db.prepare('SELECT * FROM events WHERE body_id = ? AND version = 3').get(s.seed) as Record<string, unknown>;
+      db.prepare('DELETE FROM events WHERE body_id = ? AND version >= 4').run(s.seed);
+      // A careful forger also winds the projection back to version 3.
+      db.prepare('UPDATE bodies SET version = 3, last_hash = ? WHERE id = ?').run(fourth.hash, s.seed);
+    });
+    expect(online.problems.filter((p) => p.area !== 'checkpoint' && p.area !== 'projection')).toEqual([]);
+    expect(online.problems.find((p) => p.area === 'checkpoint')).toMatchObject({ kind: 'truncated', stream: s.seed, version: 4 });
+    expect(offline.findings.find((f) => f.area === 'checkpoint')).toMatchObject({ stream: s.seed, version: 4 });
+  });
+
+  test('a body’s history rewritten with every hash recomputed: only the checkpoint can tell, and it names the body', async () => {
+    const { online, offline } = await afterTampering((db) => {
+      const rows = db.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(s.seed) as Array<Record<string, any>>;
+      let prevHash: string | null = null;
+      for (const row of rows) {
+        const data = JSON.parse(row.data);
+        if (row.version === 3) data.approvedUntil = '2025-06-30';
+        const record: Omit<EventRecord, 'hash'> = {
+          id: row.id,
+          bodyId: row.body_id,
+          version: row.version,
+          type: row.type,
+          data,
+          actor: { id: row.actor_id, role: row.actor_role },
+          occurredAt: row.occurred_at,
+          recordedAt: row.recorded_at,
+          machine: { id: row.machine_id, version: row.machine_version },
+          decision: row.decision ? JSON.parse(row.decision) : null,
+          prevHash,
+        };
+        const hash = hashEvent(record);
+        db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?').run(JSON.stringify(data), prevHash, hash, row.id);
+        prevHash = hash;
+      }
+      db.prepare('UPDATE bodies SET last_hash = ? WHERE id = ?').run(prevHash, s.seed);
+    });
+    expect(online.problems.filter((p) => p.area === 'chain' || p.area === 'projection')).toEqual([]);
+    expect(online.problems.find((p) => p.area === 'checkpoint')).toMatchObject({ kind: 'headChanged', stream: s.seed, version: 5 });
+    expect(offline.ok).toBe(false);
+    expect(offline.findings.find((f) => f.area === 'checkpoint')).toMatchObject({ stream: s.seed, version: 5 });
+  });
+
+  test('a checkpoint replaced with a forged payload: its signature fails', async () => {
+    const { online, offline } = await afterTampering((db) => {
+      const row = db.prepare('SELECT payload FROM audit_checkpoints WHERE sequence = 1').get() as { payload: string };
+      const payload = JSON.parse(row.payload) as CheckpointPayload;
+      const forged = { ...payload, rootHash: createHash('sha256').update('anders').digest('hex') };
+      db.prepare('UPDATE audit_checkpoints SET payload = ?, root_hash = ? WHERE sequence = 1').run(canonicalJson(forged), forged.rootHash);
+    });
+    // Checkpoint 2 names the digest of the original checkpoint 1, so the link breaks as well.
+    expect(online.problems.map((p) => [p.kind, p.message.slice(0, 40)])).toEqual([
+      ['signature', 'Checkpoint 1: Die Signatur ist ungültig:'],
+      ['previous', 'Checkpoint 2: verweist nicht auf Checkpo'],
+    ]);
+    expect(offline.findings.map((f) => f.message.slice(0, 13))).toEqual(['Checkpoint 1:', 'Checkpoint 2:']);
+  });
+
+  test('a checkpoint replaced with one re-signed under another key: the key and the signature are named', async () => {
+    const intruder = generateKeyPairSync('ed25519').privateKey;
+    const { online, offline } = await afterTampering((db) => {
+      const row = db.prepare('SELECT payload FROM audit_checkpoints WHERE sequence = 2').get() as { payload: string };
+      const signed = signCheckpoint(JSON.parse(row.payload) as CheckpointPayload, intruder);
+      db.prepare('UPDATE audit_checkpoints SET signature = ?, key_id = ? WHERE sequence = 2').run(signed.signature, signed.keyId);
+    });
+    expect(online.problems.map((p) => [p.kind, p.message.slice(0, 13)])).toEqual([
+      ['key', 'Checkpoint 2:'],
+      ['signature', 'Checkpoint 2:'],
+    ]);
+    expect(offline.findings.map((f) => f.message.slice(0, 13))).toEqual(['Checkpoint 2:', 'Checkpoint 2:']);
+  });
+
+  test('a checkpoint deleted from the middle: the sequence names the gap', async () => {
+    const { online } = await afterTampering((db) => {
+      db.prepare('DELETE FROM audit_checkpoints WHERE sequence = 1').run();
+    });
+    expect(online.problems.map((p) => p.kind)).toEqual(['sequence']);
+  });
+
+  test('a checkpoint is refused over a tampered log, so it never vouches for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-tamper-'));
+    dirs.push(dir);
+    cpSync(pristine, dir, { recursive: true });
+    const file = join(dir, 'test.sqlite');
+    const db = new Database(file);
+    db.prepare("UPDATE events SET data = replace(data, 'Ziele', 'Zeile') WHERE body_id = ? AND version = 3").run(s.other);
+    db.close();
+    const app = await startTestApp({ databaseConfig: databaseConfig(file) });
+    try {
+      const refused = await app.http.post('/api/audit/checkpoints').expect(422);
+      expect(refused.body.message).toContain(`Gremium ${s.other}, Version 3`);
+      expect((await app.http.get('/api/audit/checkpoints').expect(200)).body).toHaveLength(2);
+    } finally {
+      await app.close();
+    }
+  });
+});
