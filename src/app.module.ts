@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/configuration';
 import { AuditModule } from './audit/audit.module';
 import { BodiesModule } from './bodies/bodies.module';
 import { CommonModule } from './common/common.module';
+import { DeadlinesModule } from './deadlines/deadlines.module';
 import { DecisionsModule } from './decisions/decisions.module';
 import { HealthController } from './health/health.controller';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -10,7 +11,7 @@ import { RegistrationImportModule } from './registration-import/registration-imp
 import { SeedModule } from './seed/seed.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule],
   controllers: [HealthController],
 })
 export class AppModule {

@@ -1,0 +1,36 @@
+import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { RemindersConfig } from '../../config/reminders';
+import { NotFoundError } from '../common/errors';
+import { Database } from '../database/database';
+import { DeadlinesService } from '../deadlines/deadlines.service';
+import { REMINDERS_CONFIG } from '../deadlines/reminders-config';
+import { calendarFeed } from './ics';
+
+const CALENDAR = 'text/calendar; charset=utf-8';
+
+@ApiTags('Fristen')
+@Controller()
+export class CalendarController {
+  constructor(
+    private readonly deadlines: DeadlinesService,
+    private readonly db: Database,
+    @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
+  ) {}
+
+  @Get('calendar.ics')
+  @Header('content-type', CALENDAR)
+  @ApiOperation({ summary: 'Alle Fristen als iCalendar-Abonnement (RFC 5545)' })
+  async all(): Promise<string> {
+    return calendarFeed('Gremienlauf – Fristen', await this.deadlines.list(), this.config.publicUrl);
+  }
+
+  @Get('api/bodies/:id/calendar.ics')
+  @Header('content-type', CALENDAR)
+  @ApiOperation({ summary: 'Die Fristen eines Gremiums als iCalendar-Abonnement (RFC 5545)' })
+  async body(@Param('id') id: string): Promise<string> {
+    const [body] = await this.db.query<{ title: string }>('SELECT title FROM bodies WHERE id = ?', [id]);
+    if (!body) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
+    return calendarFeed(`Gremienlauf – ${body.title}`, await this.deadlines.list({ bodyId: id }), this.config.publicUrl);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * An iCalendar feed (RFC 5545) of deadlines: one all-day event per Frist on its effective date,
+ * with a UID that stays the same as long as the Frist exists, so calendar clients update
+ * instead of duplicating.
+ */
+import { germanDate } from '../../machines/dates';
+import { addDays } from '../../machines/deadlines';
+import type { DeadlineView } from '../deadlines/deadlines.service';
+
+const BERLIN_VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/Berlin',
+  'X-LIC-LOCATION:Europe/Berlin',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0200',
+  'TZNAME:CEST',
+  'DTSTART:19700329T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0100',
+  'TZNAME:CET',
+  'DTSTART:19701025T030000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];
+
+export function calendarFeed(name: string, deadlines: DeadlineView[], publicUrl: string): string {
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Gremienlauf//Fristen//DE',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${text(name)}`,
+    'X-WR-TIMEZONE:Europe/Berlin',
+    ...BERLIN_VTIMEZONE,
+  ];
+  for (const d of deadlines) {
+    if (!d.effectiveDate) continue;
+    const link = `${publicUrl}/bodies/${d.bodyId}`;
+    const rule = d.rule as { text?: string } | null;
+    const description = [
+      `Gremium: ${d.bodyTitle}`,
+      `Frist: ${d.label}, ${d.description}`,
+      d.originalDate && d.originalDate !== d.effectiveDate
+        ? `Ursprünglich ${germanDate(d.originalDate)}, wirksam ${germanDate(d.effectiveDate)}${rule?.text ? `: ${rule.text}` : ''}`
+        : `Datum: ${germanDate(d.effectiveDate)}`,
+      `Stand: ${STATUS_LABELS[d.status]}${d.overdue && d.status !== 'overdue' ? ' (Datum überschritten)' : ''}`,
+      link,
+    ].join('\n');
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${d.key}@gremienlauf`,
+      `DTSTAMP:${utcStamp(d.updatedAt)}`,
+      `DTSTART;VALUE=DATE:${compact(d.effectiveDate)}`,
+      `DTEND;VALUE=DATE:${compact(addDays(d.effectiveDate, 1))}`,
+      `SUMMARY:${text(`${d.status === 'met' ? 'Erledigt: ' : ''}${d.label} – ${d.bodyTitle}`)}`,
+      `DESCRIPTION:${text(description)}`,
+      `URL:${link}`,
+      'CATEGORIES:Frist',
+      'TRANSP:TRANSPARENT',
+      'END:VEVENT',
+    );
+  }
+  lines.push('END:VCALENDAR');
+  return lines.map(fold).join('\r\n') + '\r\n';
+}
+
+const STATUS_LABELS: Record<DeadlineView['status'], string> = {
+  open: 'offen',
+  due: 'fällig',
+  overdue: 'überfällig',
+  met: 'erledigt',
+};
+
+function compact(date: string): string {
+  return date.replaceAll('-', '');
+}
+
+function utcStamp(instant: string): string {
+  return new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** TEXT escaping (RFC 5545 § 3.3.11). */
+function text(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+}
+
+/** Folds a content line at 75 octets without splitting a UTF-8 character (§ 3.1). */
+function fold(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char, 'utf8');
+    const limit = parts.length === 0 ? 75 : 74;
+    if (octets + size > limit) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}

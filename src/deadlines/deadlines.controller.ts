@@ -1,0 +1,54 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { civilDate } from '../../machines/body.events';
+import { parseInput } from '../common/validation';
+import { OutboxStore } from '../outbox/outbox.store';
+import { Database } from '../database/database';
+import { DeadlinesService } from './deadlines.service';
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+const deadlinesQuery = z.strictObject({
+  before: civilDate.optional(),
+  body: z.uuid().optional(),
+  overdue: bool.optional(),
+});
+
+const remindersQuery = z.strictObject({
+  status: z.enum(['pending', 'sent', 'dead']).optional(),
+  channel: z.enum(['email', 'webhook']).optional(),
+  body: z.uuid().optional(),
+});
+
+@ApiTags('Fristen')
+@Controller('api')
+export class DeadlinesController {
+  constructor(
+    private readonly deadlines: DeadlinesService,
+    private readonly outbox: OutboxStore,
+    private readonly db: Database,
+  ) {}
+
+  @Get('deadlines')
+  @ApiOperation({ summary: 'Fristen mit ursprünglichem und wirksamem Datum (Filter: before, body, overdue)' })
+  list(@Query() query: unknown) {
+    const q = parseInput(deadlinesQuery, query, 'query');
+    return this.deadlines.list({ before: q.before, bodyId: q.body, overdue: q.overdue });
+  }
+
+  @Get('reminders')
+  @ApiOperation({ summary: 'Erinnerungen: geplante, und versandte, wartende und gescheiterte Nachrichten mit ihren Versuchen' })
+  async reminders(@Query() query: unknown) {
+    const q = parseInput(remindersQuery, query, 'query');
+    const scheduled = await this.db.query<Record<string, string>>(
+      `SELECT key, body_id, due_on, due_at, payload FROM timers WHERE kind = 'reminder' AND status = 'pending' ${q.body ? 'AND body_id = ?' : ''}
+       ORDER BY due_at, key`,
+      q.body ? [q.body] : [],
+    );
+    return {
+      scheduled: scheduled.map((t) => ({ key: t.key, bodyId: t.body_id, dueOn: t.due_on, dueAt: t.due_at, ...JSON.parse(t.payload) })),
+      messages: await this.outbox.list({ status: q.status, channel: q.channel, bodyId: q.body }),
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { CalendarController } from '../calendar/calendar.controller';
+import { LifecycleModule } from '../lifecycle/lifecycle.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { SessionsController } from '../sessions/sessions.controller';
+import { SessionsService } from '../sessions/sessions.service';
+import { SessionsStore } from '../sessions/sessions.store';
+import { DeadlinesController } from './deadlines.controller';
+import { DeadlinesService } from './deadlines.service';
+import { SchedulerService } from './scheduler.service';
+
+/**
+ * Fristen and durable reminders: derives deadlines and timers after every event (a projector
+ * on the write path), keeps the sessions calendar, fires due timers through the write path,
+ * and serves the deadlines, reminders and calendar feeds.
+ */
+@Module({
+  imports: [LifecycleModule, OutboxModule],
+  controllers: [DeadlinesController, SessionsController, CalendarController],
+  providers: [DeadlinesService, SchedulerService, SessionsStore, SessionsService],
+  exports: [DeadlinesService, SchedulerService, SessionsStore, OutboxModule],
+})
+export class DeadlinesModule {}

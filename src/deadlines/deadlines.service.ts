@@ -1,0 +1,236 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { AppConfig } from '../../config/configuration';
+import type { RemindersConfig } from '../../config/reminders';
+import type { PersistedBody } from '../../machines/lifecycle';
+import { berlinDate, type CivilDate } from '../../machines/dates';
+import type { Deadline } from '../../machines/body.events';
+import type { DeadlineResolution, Session } from '../../machines/deadlines';
+import { deriveDeadlines, deriveTimers, type Timer, type TimerOptions } from '../../machines/timers';
+import { Clock } from '../common/clock';
+import { APP_CONFIG } from '../common/common.module';
+import { Database, type SqlValue, type Transaction } from '../database/database';
+import type { EventRecord } from '../event-log/event-hash';
+import { LifecycleService, type AppendedEvent } from '../lifecycle/lifecycle.service';
+import { OutboxStore } from '../outbox/outbox.store';
+import { SessionsStore } from '../sessions/sessions.store';
+import { REMINDERS_CONFIG } from './reminders-config';
+
+export interface DeadlineView {
+  key: string;
+  bodyId: string;
+  bodyTitle: string;
+  kind: 'start' | 'report' | 'termEnd';
+  ref: string;
+  label: string;
+  deadline: Deadline;
+  originalDate: CivilDate | null;
+  effectiveDate: CivilDate | null;
+  /** The rule that moved it (§ 193 BGB), or null. */
+  rule: unknown;
+  description: string;
+  status: 'open' | 'due' | 'overdue' | 'met';
+  /** True when the effective date has passed and the Frist is not met. */
+  overdue: boolean;
+  updatedAt: string;
+}
+
+export interface DeadlineQuery {
+  before?: CivilDate;
+  bodyId?: string;
+  overdue?: boolean;
+}
+
+interface TimerRow {
+  key: string;
+  kind: string;
+  status: string;
+}
+
+/** Reminders that went out stay recorded under their key, so deriving them again never sends twice. */
+const KEPT_STATUSES = new Set(['sent', 'superseded']);
+
+/**
+ * The durable deadlines: after every appended event (as a projector, in the event's
+ * transaction) and after every change of the sessions calendar, derives from each body's
+ * snapshot its Fristen and its timers and brings the tables in line, idempotently by key.
+ */
+@Injectable()
+export class DeadlinesService implements OnModuleInit {
+  constructor(
+    private readonly db: Database,
+    private readonly lifecycle: LifecycleService,
+    private readonly sessions: SessionsStore,
+    private readonly outbox: OutboxStore,
+    private readonly clock: Clock,
+    @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
+    @Inject(APP_CONFIG) private readonly app: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.lifecycle.addProjector((tx, appended) => this.project(tx, appended));
+  }
+
+  async project(tx: Transaction, { event, next }: AppendedEvent): Promise<void> {
+    const sessions = await this.sessions.all(tx);
+    await this.derive(tx, event.bodyId, next, event.version, event.occurredAt, sessions);
+    await this.enqueueEventWebhooks(tx, event);
+  }
+
+  /** Derives every body's deadlines again, e.g. after a session was added or moved. */
+  async rederiveAll(tx: Transaction): Promise<number> {
+    const sessions = await this.sessions.all(tx);
+    const rows = await tx.query<{ id: string; state: string; context: string; version: number | string; last_occurred_at: string }>(
+      'SELECT id, state, context, version, last_occurred_at FROM bodies ORDER BY id',
+    );
+    for (const row of rows) {
+      const persisted = { value: JSON.parse(row.state), context: JSON.parse(row.context) } as PersistedBody;
+      await this.derive(tx, row.id, persisted, Number(row.version), row.last_occurred_at, sessions);
+    }
+    return rows.length;
+  }
+
+  timerOptions(sessions: readonly Session[], notBefore?: string): TimerOptions {
+    return {
+      sessions,
+      rules: this.config.calendar,
+      policy: this.config.policy,
+      issuerOf: (addressee) => this.issuerOf(addressee),
+      notBefore,
+    };
+  }
+
+  /** The issuer whose sessions count for a report addressed to `addressee` (its id or its name). */
+  issuerOf(addressee: string): string | null {
+    const wanted = addressee.trim().toLowerCase();
+    return this.app.issuers.find((i) => i.id.toLowerCase() === wanted || i.name.toLowerCase() === wanted)?.id ?? null;
+  }
+
+  async list(query: DeadlineQuery = {}): Promise<DeadlineView[]> {
+    const today = berlinDate(this.clock.now().toISOString());
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (query.bodyId) {
+      where.push('d.body_id = ?');
+      params.push(query.bodyId);
+    }
+    if (query.before) {
+      where.push('d.effective_date < ?');
+      params.push(query.before);
+    }
+    if (query.overdue !== undefined) {
+      const overdue = "(d.status = 'overdue' OR (d.status IN ('open', 'due') AND d.effective_date < ?))";
+      where.push(query.overdue ? overdue : `NOT ${overdue}`);
+      params.push(today);
+    }
+    const rows = await this.db.query<Record<string, string>>(
+      `SELECT d.key, d.body_id, b.title, d.kind, d.ref, d.label, d.deadline, d.resolution, d.original_date, d.effective_date, d.status, d.updated_at
+       FROM deadlines d JOIN bodies b ON b.id = d.body_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date, b.title, d.key`,
+      params,
+    );
+    return rows.map((r) => {
+      const resolution = JSON.parse(r.resolution) as DeadlineResolution;
+      const status = r.status as DeadlineView['status'];
+      return {
+        key: r.key,
+        bodyId: r.body_id,
+        bodyTitle: r.title,
+        kind: r.kind as DeadlineView['kind'],
+        ref: r.ref,
+        label: r.label,
+        deadline: JSON.parse(r.deadline),
+        originalDate: r.original_date,
+        effectiveDate: r.effective_date,
+        rule: resolution.resolved ? resolution.rule : null,
+        description: resolution.description,
+        status,
+        overdue: status === 'overdue' || (status !== 'met' && r.effective_date !== null && r.effective_date < today),
+        updatedAt: r.updated_at,
+      };
+    });
+  }
+
+  private async derive(
+    tx: Transaction,
+    bodyId: string,
+    persisted: PersistedBody,
+    version: number,
+    lastOccurredAt: string,
+    sessions: readonly Session[],
+  ): Promise<void> {
+    const now = this.clock.now().toISOString();
+    const deadlines = deriveDeadlines(bodyId, persisted, this.timerOptions(sessions));
+    await tx.query('DELETE FROM deadlines WHERE body_id = ?', [bodyId]);
+    for (const d of deadlines) {
+      const resolved = d.resolution.resolved ? d.resolution : null;
+      await tx.query(
+        `INSERT INTO deadlines (key, body_id, kind, ref, label, deadline, resolution, original_date, effective_date, status, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          d.key,
+          bodyId,
+          d.kind,
+          d.ref,
+          d.label,
+          JSON.stringify(d.deadline),
+          JSON.stringify(d.resolution),
+          resolved?.originalDate ?? null,
+          resolved?.effectiveDate ?? null,
+          d.status,
+          now,
+        ],
+      );
+    }
+    await this.syncTimers(tx, bodyId, deriveTimers(bodyId, persisted, this.timerOptions(sessions, lastOccurredAt)), version);
+  }
+
+  private async syncTimers(tx: Transaction, bodyId: string, timers: Timer[], version: number): Promise<void> {
+    const existing = new Map(
+      (await tx.query<TimerRow>('SELECT key, kind, status FROM timers WHERE body_id = ?', [bodyId])).map((r) => [r.key, r]),
+    );
+    const derived = new Set(timers.map((t) => t.key));
+    for (const [key, row] of existing) {
+      if (derived.has(key) || (row.kind === 'reminder' && KEPT_STATUSES.has(row.status))) continue;
+      await tx.query('DELETE FROM timers WHERE key = ?', [key]);
+    }
+    for (const timer of timers) {
+      const payload = JSON.stringify(timer.kind === 'reminder' ? { reminder: timer.reminder } : { event: timer.event });
+      const series = timer.kind === 'reminder' ? `${bodyId}/${timer.reminder.series}` : null;
+      const row = existing.get(timer.key);
+      if (!row) {
+        await tx.query(
+          `INSERT INTO timers (key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version, status, fired_at, last_error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL)`,
+          [timer.key, bodyId, timer.kind, timer.ref, timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version],
+        );
+      } else if (!(row.kind === 'reminder' && KEPT_STATUSES.has(row.status))) {
+        // An event timer the machine refused gets another chance with every new snapshot.
+        await tx.query(
+          `UPDATE timers SET deadline_key = ?, series = ?, due_on = ?, due_at = ?, payload = ?, derived_version = ?, status = 'pending', last_error = NULL
+           WHERE key = ?`,
+          [timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version, timer.key],
+        );
+      }
+    }
+  }
+
+  private async enqueueEventWebhooks(tx: Transaction, event: EventRecord): Promise<void> {
+    const now = this.clock.now().toISOString();
+    for (const [i, url] of this.config.webhooks.urls.entries()) {
+      await this.outbox.add(
+        tx,
+        {
+          dedupeKey: `event/${event.id}/webhook/${i}`,
+          channel: 'webhook',
+          target: { url },
+          bodyId: event.bodyId,
+          topic: 'event',
+          subject: `${event.type} (Version ${event.version})`,
+          payload: { type: 'event', event },
+        },
+        now,
+      );
+    }
+  }
+}

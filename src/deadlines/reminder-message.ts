@@ -1,0 +1,117 @@
+import type { BodyContext } from '../../machines/body.context';
+import { berlinDate, germanDate, type Instant } from '../../machines/dates';
+import { daysBetween, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
+import type { ReminderTimer } from '../../machines/timers';
+
+export interface ReminderMessage {
+  subject: string;
+  text: string;
+  /** The JSON document webhooks receive. */
+  webhook: Record<string, unknown>;
+}
+
+export interface ReminderFacts {
+  timer: ReminderTimer;
+  bodyId: string;
+  context: BodyContext;
+  /** The watched Frist as the deadlines table holds it. */
+  deadline: { label: string; resolution: DeadlineResolution } | null;
+  /** When the reminder is written (the sweep's time): "noch 7 Tage" counts from here. */
+  now: Instant;
+  link: string;
+}
+
+const days = (n: number) => (n === 1 ? '1 Tag' : `${n} Tagen`);
+const longDate = (date: string) => `${weekdayName(date)}, ${germanDate(date)}`;
+
+/** The German reminder e-mail and the webhook document for a reminder that fell due. */
+export function reminderMessage({ timer, bodyId, context, deadline, now, link }: ReminderFacts): ReminderMessage {
+  const r = timer.reminder;
+  const title = context.profile.title;
+  const today = berlinDate(now);
+  const left = daysBetween(today, r.deadlineOn);
+  const obligation = r.obligationId ? context.obligations.find((o) => o.id === r.obligationId) : undefined;
+  const what = r.subject === 'report' ? (obligation?.kind ?? 'Bericht') : 'Laufzeit';
+  const decision = citedDecision(context, r.subject);
+
+  const subject =
+    r.subject === 'report'
+      ? left > 0
+        ? `Erinnerung: ${what} fällig am ${germanDate(r.deadlineOn)} (noch ${days(left)}) – ${title}`
+        : left === 0
+          ? `Heute fällig: ${what} – ${title}`
+          : `Überfällig seit ${germanDate(r.deadlineOn)}: ${what} – ${title}`
+      : left >= 0
+        ? `Erinnerung: Laufzeit endet am ${germanDate(r.deadlineOn)} (noch ${days(left)}) – ${title}`
+        : `Laufzeit abgelaufen am ${germanDate(r.deadlineOn)}, Beschluss erforderlich – ${title}`;
+
+  const resolution = deadline?.resolution;
+  const moved = resolution?.resolved && resolution.rule ? ` (ursprünglich ${longDate(resolution.originalDate)}; verschoben nach ${resolution.rule.citation})` : '';
+  const lines = [
+    'Guten Tag,',
+    '',
+    'dies ist eine automatische Erinnerung aus Gremienlauf.',
+    '',
+    `Gremium: ${title}${context.profile.shortName ? ` (${context.profile.shortName})` : ''}, ${context.profile.kind} der ${context.profile.parent}`,
+    `Federführung: ${context.profile.leads.join(', ')}`,
+    `Frist: ${deadline?.label ?? what}${resolution ? `, ${resolution.description}` : ''}`,
+    `${r.subject === 'report' ? 'Fällig am' : 'Befristet bis'}: ${longDate(r.deadlineOn)}${moved}`,
+    `Stand: ${state(r.subject, left)}`,
+    `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.on)} (${decision.issuer})` : 'keiner erfasst'}`,
+    `Link: ${link}`,
+    '',
+    advice(r.subject, left),
+    '',
+    'Diese Nachricht wurde automatisch erstellt. Fragen beantwortet die Geschäftsstelle.',
+  ];
+
+  return {
+    subject,
+    text: lines.join('\n'),
+    webhook: {
+      type: 'reminder',
+      reminderKey: timer.key,
+      bodyId,
+      bodyTitle: title,
+      subject: r.subject,
+      phase: r.phase,
+      obligationId: r.obligationId,
+      deadline: {
+        key: timer.deadlineKey,
+        label: deadline?.label ?? what,
+        originalDate: resolution?.resolved ? resolution.originalDate : r.deadlineOn,
+        effectiveDate: r.deadlineOn,
+        rule: resolution?.resolved ? resolution.rule : null,
+      },
+      daysLeft: left,
+      escalated: r.escalate,
+      decision: decision ?? null,
+      link,
+      dueAt: timer.dueAt,
+      writtenAt: now,
+    },
+  };
+}
+
+function state(subject: 'report' | 'term', left: number): string {
+  if (left > 0) return `noch ${days(left)}`;
+  if (left === 0) return subject === 'report' ? 'heute fällig' : 'endet heute';
+  return subject === 'report' ? `seit ${days(-left)} überfällig` : `seit ${days(-left)} abgelaufen`;
+}
+
+function advice(subject: 'report' | 'term', left: number): string {
+  if (subject === 'report') {
+    return left >= 0
+      ? 'Bitte reichen Sie den Bericht fristgerecht bei der Geschäftsstelle ein.'
+      : 'Der Bericht liegt noch nicht vor. Bitte reichen Sie ihn umgehend ein; die Geschäftsstelle ist informiert.';
+  }
+  return left >= 0
+    ? 'Soll das Gremium über dieses Datum hinaus tätig sein, ist rechtzeitig eine Verlängerung oder Entfristung zu beschließen.'
+    : 'Die Laufzeit ist abgelaufen, ohne dass eine Verlängerung beschlossen wurde. Bitte führen Sie einen Beschluss herbei (Verlängerung, Entfristung oder geordneter Abschluss).';
+}
+
+/** The decision a reminder refers to: the approval, or for the term the latest that set its end. */
+function citedDecision(context: BodyContext, subject: 'report' | 'term') {
+  const relevant = context.decisions.filter((d) => (subject === 'term' ? d.event === 'approved' || d.event === 'extended' : d.event === 'approved'));
+  return relevant[relevant.length - 1];
+}

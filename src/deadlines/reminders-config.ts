@@ -1,0 +1,19 @@
+import type { Provider } from '@nestjs/common';
+import { loadRemindersConfig } from '../../config/reminders';
+
+/** The validated configuration of deadlines, reminders and their delivery. */
+export const REMINDERS_CONFIG = 'REMINDERS_CONFIG';
+
+/**
+ * Marks an application context that runs a simulation: its scheduler and dispatcher never
+ * start on their own and nothing is delivered.
+ */
+export const SIMULATION_MODE = 'SIMULATION_MODE';
+
+export const remindersConfigProvider: Provider = {
+  provide: REMINDERS_CONFIG,
+  useFactory: () => loadRemindersConfig(process.env),
+};
+
+/** The actor of every event the scheduler appends. */
+export const SCHEDULER_ACTOR = { id: 'system:scheduler', role: 'scheduler' } as const;

@@ -1,0 +1,91 @@
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { RemindersConfig } from '../../config/reminders';
+import { Clock } from '../common/clock';
+import { REMINDERS_CONFIG, SIMULATION_MODE } from '../deadlines/reminders-config';
+import { OutboxStore, type Channel, type OutboxMessage } from './outbox.store';
+import { MailSender, PermanentDeliveryError, WebhookSender } from './senders';
+
+const INTERVAL_NAME = 'outbox-dispatcher';
+
+export interface DispatchResult {
+  sent: string[];
+  retried: string[];
+  dead: string[];
+}
+
+/**
+ * Sends the outbox: e-mails and webhooks, at least once. A failed attempt is retried with
+ * exponential backoff; after the configured number of attempts the message is dead-lettered.
+ * Receivers de-duplicate by the delivery id (webhook header, e-mail Message-ID).
+ */
+@Injectable()
+export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DispatcherService.name);
+  private running: Promise<DispatchResult> | null = null;
+
+  constructor(
+    private readonly outbox: OutboxStore,
+    private readonly mail: MailSender,
+    private readonly webhooks: WebhookSender,
+    private readonly clock: Clock,
+    private readonly registry: SchedulerRegistry,
+    @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
+    @Optional() @Inject(SIMULATION_MODE) private readonly simulation: boolean | null = null,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.schedulerEnabled || this.simulation) return;
+    const handle = setInterval(() => {
+      this.dispatch().catch((error: unknown) => this.logger.error(`Versand fehlgeschlagen: ${String(error)}`));
+    }, this.config.dispatcherIntervalMs);
+    this.registry.addInterval(INTERVAL_NAME, handle);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
+    this.mail.close();
+  }
+
+  /** One round: every message due for an attempt. Overlapping calls share the running round. */
+  dispatch(): Promise<DispatchResult> {
+    if (this.simulation) return Promise.resolve({ sent: [], retried: [], dead: [] });
+    this.running ??= this.round().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async round(): Promise<DispatchResult> {
+    const result: DispatchResult = { sent: [], retried: [], dead: [] };
+    const now = this.clock.now();
+    const channels: Channel[] = this.mail.configured ? ['email', 'webhook'] : ['webhook'];
+    const lease = new Date(now.getTime() + 5 * 60_000).toISOString();
+    for (const message of await this.outbox.claimDue(now.toISOString(), lease, channels, 100)) {
+      try {
+        await this.deliver(message);
+        await this.outbox.markSent(message.id, this.clock.now().toISOString());
+        result.sent.push(message.id);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const retryAt = error instanceof PermanentDeliveryError ? null : this.retryAt(message, now);
+        await this.outbox.markFailed(message.id, this.clock.now().toISOString(), reason, retryAt);
+        (retryAt === null ? result.dead : result.retried).push(message.id);
+        if (retryAt === null) this.logger.warn(`Nachricht ${message.id} („${message.subject}“) nicht zustellbar: ${reason}`);
+      }
+    }
+    return result;
+  }
+
+  private deliver(message: OutboxMessage): Promise<void> {
+    return message.channel === 'email' ? this.mail.send(message) : this.webhooks.send(message);
+  }
+
+  /** Exponential backoff from the configured base; null once the attempts are used up. */
+  private retryAt(message: OutboxMessage, now: Date): string | null {
+    const { maxAttempts, backoffMs, backoffMaxMs } = this.config.delivery;
+    if (message.attempts >= maxAttempts) return null;
+    const delay = Math.min(backoffMs * 2 ** (message.attempts - 1), backoffMaxMs);
+    return new Date(now.getTime() + delay).toISOString();
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ContactsModule } from '../contacts/contacts.module';
+import { remindersConfigProvider, REMINDERS_CONFIG } from '../deadlines/reminders-config';
+import { DispatcherService } from './dispatcher.service';
+import { OutboxStore } from './outbox.store';
+import { MailSender, WebhookSender } from './senders';
+
+/** The outbox and its dispatcher: e-mail over SMTP and signed webhooks. */
+@Module({
+  imports: [ScheduleModule.forRoot(), ContactsModule],
+  providers: [remindersConfigProvider, OutboxStore, MailSender, WebhookSender, DispatcherService],
+  exports: [REMINDERS_CONFIG, OutboxStore, DispatcherService],
+})
+export class OutboxModule {}

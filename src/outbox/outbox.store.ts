@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Database, type SqlValue, type Transaction } from '../database/database';
+
+export type Channel = 'email' | 'webhook';
+export type MessageStatus = 'pending' | 'sent' | 'dead';
+
+/** Who gets an e-mail. Addresses are looked up when it is sent, so an erased contact gets nothing. */
+export interface EmailTarget {
+  contactIds: string[];
+  secretariat: boolean;
+}
+
+export interface WebhookTarget {
+  url: string;
+}
+
+export interface NewMessage {
+  /** Makes writing the same message twice a no-op, e.g. `<timer key>/email`. */
+  dedupeKey: string;
+  channel: Channel;
+  target: EmailTarget | WebhookTarget;
+  bodyId: string | null;
+  topic: 'reminder' | 'event';
+  subject: string;
+  /** E-mail: `{ text }`; webhook: the JSON document to post. */
+  payload: unknown;
+}
+
+export interface Attempt {
+  at: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface OutboxMessage extends Omit<NewMessage, 'dedupeKey'> {
+  id: string;
+  dedupeKey: string;
+  status: MessageStatus;
+  attempts: number;
+  attemptLog: Attempt[];
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+interface OutboxRow {
+  id: string;
+  dedupe_key: string;
+  channel: string;
+  target: string;
+  body_id: string | null;
+  topic: string;
+  subject: string;
+  payload: string;
+  status: string;
+  attempts: number | string;
+  attempt_log: string;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+const COLUMNS =
+  'id, dedupe_key, channel, target, body_id, topic, subject, payload, status, attempts, attempt_log, next_attempt_at, last_error, created_at, sent_at';
+
+function toMessage(r: OutboxRow): OutboxMessage {
+  return {
+    id: r.id,
+    dedupeKey: r.dedupe_key,
+    channel: r.channel as Channel,
+    target: JSON.parse(r.target),
+    bodyId: r.body_id,
+    topic: r.topic as NewMessage['topic'],
+    subject: r.subject,
+    payload: JSON.parse(r.payload),
+    status: r.status as MessageStatus,
+    attempts: Number(r.attempts),
+    attemptLog: JSON.parse(r.attempt_log),
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
+
+export interface OutboxFilter {
+  status?: MessageStatus;
+  bodyId?: string;
+  channel?: Channel;
+}
+
+/**
+ * The outbox: messages written in the same transaction as the event or reminder they tell of,
+ * and sent afterwards by the dispatcher, at least once.
+ */
+@Injectable()
+export class OutboxStore {
+  constructor(private readonly db: Database) {}
+
+  async add(tx: Transaction, message: NewMessage, now: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO outbox (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, NULL, ?, NULL)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [
+        randomUUID(),
+        message.dedupeKey,
+        message.channel,
+        JSON.stringify(message.target),
+        message.bodyId,
+        message.topic,
+        message.subject,
+        JSON.stringify(message.payload),
+        now,
+        now,
+      ],
+    );
+  }
+
+  async list(filter: OutboxFilter = {}, limit = 500): Promise<OutboxMessage[]> {
+    const conditions: Array<[string, SqlValue | undefined]> = [
+      ['status = ?', filter.status],
+      ['body_id = ?', filter.bodyId],
+      ['channel = ?', filter.channel],
+    ];
+    const given = conditions.filter(([, value]) => value !== undefined);
+    const where = given.map(([sql]) => sql);
+    const params = given.map(([, value]) => value as SqlValue);
+    const rows = await this.db.query<OutboxRow>(
+      `SELECT ${COLUMNS} FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ${Number(limit)}`,
+      params,
+    );
+    return rows.map(toMessage);
+  }
+
+  /**
+   * Claims up to `limit` messages due for an attempt: counts the attempt and leases the message
+   * until `leaseUntil`. Another instance does not claim it meanwhile; if this one dies while
+   * sending, the message is tried again when the lease runs out.
+   */
+  async claimDue(now: string, leaseUntil: string, channels: Channel[], limit: number): Promise<OutboxMessage[]> {
+    if (channels.length === 0) return [];
+    const candidates = await this.db.query<{ id: string }>(
+      `SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND channel IN (${channels.map(() => '?').join(', ')})
+       ORDER BY next_attempt_at, created_at, id LIMIT ${Number(limit)}`,
+      [now, ...channels],
+    );
+    const claimed: OutboxMessage[] = [];
+    for (const { id } of candidates) {
+      const [row] = await this.db.transaction((tx) =>
+        tx.query<OutboxRow>(
+          `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
+           WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? RETURNING ${COLUMNS}`,
+          [leaseUntil, id, now],
+        ),
+      );
+      if (row) claimed.push(toMessage(row));
+    }
+    return claimed;
+  }
+
+  async markSent(id: string, at: string): Promise<void> {
+    await this.record(id, { at, ok: true }, (log) => ["status = 'sent', sent_at = ?, last_error = NULL, attempt_log = ?", [at, log]]);
+  }
+
+  /** A failed attempt: try again at `retryAt`, or dead-letter the message when that is null. */
+  async markFailed(id: string, at: string, error: string, retryAt: string | null): Promise<void> {
+    await this.record(id, { at, ok: false, error }, (log) =>
+      retryAt === null
+        ? ["status = 'dead', last_error = ?, attempt_log = ?", [error, log]]
+        : ['next_attempt_at = ?, last_error = ?, attempt_log = ?', [retryAt, error, log]],
+    );
+  }
+
+  private async record(id: string, attempt: Attempt, change: (log: string) => [string, SqlValue[]]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ attempt_log: string }>('SELECT attempt_log FROM outbox WHERE id = ?', [id]);
+      if (!row) return;
+      const [set, params] = change(JSON.stringify([...JSON.parse(row.attempt_log), attempt]));
+      await tx.query(`UPDATE outbox SET ${set} WHERE id = ?`, [...params, id]);
+    });
+  }
+}

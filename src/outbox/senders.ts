@@ -1,0 +1,103 @@
+import { createHmac } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { createTransport, type Transporter } from 'nodemailer';
+import type { RemindersConfig } from '../../config/reminders';
+import { ContactsStore } from '../contacts/contacts.store';
+import { REMINDERS_CONFIG } from '../deadlines/reminders-config';
+import type { EmailTarget, OutboxMessage, WebhookTarget } from './outbox.store';
+
+/** A failure that no retry can fix (no recipient at all): the message is dead-lettered at once. */
+export class PermanentDeliveryError extends Error {}
+
+export const SIGNATURE_HEADER = 'x-gremienlauf-signature';
+
+/** `sha256=<hex>`: HMAC-SHA256 of the exact request body with the shared secret. */
+export function signature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+/** Sends e-mails through the configured SMTP server (nodemailer). */
+@Injectable()
+export class MailSender {
+  private transport: Transporter | null = null;
+
+  constructor(
+    @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
+    private readonly contacts: ContactsStore,
+  ) {}
+
+  get configured(): boolean {
+    return this.config.mail.host !== null;
+  }
+
+  async send(message: OutboxMessage): Promise<void> {
+    const target = message.target as EmailTarget;
+    const to = await this.recipients(target);
+    if (to.length === 0) {
+      throw new PermanentDeliveryError(
+        'Keine Empfängeradresse: die Ansprechpersonen haben keine E-Mail-Adresse und für die Geschäftsstelle ist SECRETARIAT_EMAIL nicht gesetzt.',
+      );
+    }
+    const { text } = message.payload as { text: string };
+    await this.transporter().sendMail({
+      from: this.config.mail.from,
+      to,
+      subject: message.subject,
+      text,
+      messageId: `<${message.id}@gremienlauf>`,
+      headers: { 'X-Gremienlauf-Delivery': message.id },
+    });
+  }
+
+  close(): void {
+    this.transport?.close();
+    this.transport = null;
+  }
+
+  private async recipients(target: EmailTarget): Promise<string[]> {
+    const contacts = await this.contacts.findMany(target.contactIds);
+    const addresses = contacts.filter((c) => !c.erased && c.email).map((c) => c.email as string);
+    if (target.secretariat && this.config.mail.secretariat) addresses.push(this.config.mail.secretariat);
+    return [...new Set(addresses)];
+  }
+
+  private transporter(): Transporter {
+    const mail = this.config.mail;
+    if (!mail.host) throw new Error('Kein SMTP-Server konfiguriert (SMTP_HOST).');
+    this.transport ??= createTransport({
+      host: mail.host,
+      port: mail.port,
+      secure: mail.secure,
+      requireTLS: mail.requireTls,
+      auth: mail.user ? { user: mail.user, pass: mail.password ?? '' } : undefined,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
+    return this.transport;
+  }
+}
+
+/** Posts webhooks: JSON with an HMAC-SHA256 signature header. */
+@Injectable()
+export class WebhookSender {
+  constructor(@Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig) {}
+
+  async send(message: OutboxMessage): Promise<void> {
+    const { url } = message.target as WebhookTarget;
+    const body = JSON.stringify(message.payload);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-gremienlauf-delivery': message.id,
+        'x-gremienlauf-topic': message.topic,
+        [SIGNATURE_HEADER]: signature(this.config.webhooks.secret, body),
+      },
+      body,
+      signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
+    });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`Webhook ${url} antwortete mit HTTP ${response.status}.`);
+  }
+}

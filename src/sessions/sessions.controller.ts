@@ -1,0 +1,31 @@
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { CurrentActor } from '../common/actor';
+import { jsonSchema } from '../common/openapi';
+import { parseInput } from '../common/validation';
+import type { Actor } from '../event-log/event-hash';
+import { sessionInputSchema, SessionsService } from './sessions.service';
+
+const listQuery = z.strictObject({ issuer: z.string().trim().min(1).max(60).optional() });
+
+@ApiTags('Sitzungen')
+@Controller('api/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Sitzung eintragen oder verlegen (201 neu, 200 verlegt oder unverändert)' })
+  @ApiBody({ schema: jsonSchema(sessionInputSchema) })
+  async record(@Body() body: unknown, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
+    const result = await this.sessions.record(body, actor);
+    await reply.status(result.created ? 201 : 200).send({ ...result.session, previousDate: result.previousDate });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Sitzungskalender (Filter: issuer)' })
+  list(@Query() query: unknown) {
+    return this.sessions.list(parseInput(listQuery, query, 'query').issuer);
+  }
+}

@@ -1,0 +1,65 @@
+import type { TestApp } from './support/test-app';
+
+/** Environment for the deadlines module in tests: no intervals, the tests drive the scheduler. */
+export function deadlinesEnv(extra: Record<string, string> = {}): () => void {
+  const values: Record<string, string> = {
+    SCHEDULER_ENABLED: 'false',
+    PUBLIC_URL: 'https://gremienlauf.example',
+    ...extra,
+  };
+  const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+export const SEED_TITLE = 'Weiterentwicklung Struktur OZG Föderal';
+
+/**
+ * The seed body's year as the secretariat records it over HTTP: registered 03.06.2024,
+ * submitted 05.06., approved by Beschluss 2024/09-AL on 12.06.2024 until 31.03.2025, with its
+ * interim report due "im November 2024". Leaves the clock on the approval.
+ */
+export async function recordSeedBody(t: TestApp, contacts: Array<{ name: string; email?: string }> = []): Promise<string> {
+  t.clock.set('2024-06-03T09:00:00Z');
+  const registered = await t.http
+    .post('/api/bodies')
+    .send({
+      title: SEED_TITLE,
+      kind: 'Projektgruppe',
+      parent: 'AL-Runde',
+      focusTopic: 'Digitale Anwendungen',
+      leads: ['Hessen', 'Bremen', 'Bund (BMI)'],
+      contacts,
+      start: '2024-06-17',
+      expectedEnd: '2024-12-31',
+      reports: [{ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2024-11' } }],
+      registeredAt: '2024-06-03T09:00:00Z',
+    })
+    .expect(201);
+  const id = registered.body.id as string;
+  t.clock.set('2024-06-05T08:00:00Z');
+  await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted' }).expect(200);
+  t.clock.set('2024-06-12T10:00:00Z');
+  await t.http
+    .post('/api/decisions')
+    .send({
+      number: '2024/09-AL',
+      issuer: 'AL-Runde',
+      date: '2024-06-12',
+      procedure: 'Sitzung',
+      session: 30,
+      type: 'Beschluss',
+      title: 'Aufnahme der Projektgruppe Weiterentwicklung Struktur OZG Föderal',
+    })
+    .expect(201);
+  await t.http
+    .post(`/api/bodies/${id}/events`)
+    .send({ type: 'approved', decision: '2024/09-AL', data: { approvedUntil: '2025-03-31' } })
+    .expect(200);
+  return id;
+}
