@@ -21,7 +21,9 @@ export interface ReminderFacts {
   link: string;
 }
 
-const days = (n: number) => (n === 1 ? '1 Tag' : `${n} Tagen`);
+/** "noch 1 Tag", "noch 7 Tage"; "seit 1 Tag", "seit 7 Tagen". */
+const stillLeft = (n: number) => (n === 1 ? 'noch 1 Tag' : `noch ${n} Tage`);
+const since = (n: number) => (n === 1 ? 'seit 1 Tag' : `seit ${n} Tagen`);
 const longDate = (date: string) => `${weekdayName(date)}, ${germanDate(date)}`;
 
 /** The German reminder e-mail and the webhook document for a reminder that fell due. */
@@ -37,12 +39,12 @@ export function reminderMessage({ timer, bodyId, context, deadline, now, link }:
   const subject =
     r.subject === 'report'
       ? left > 0
-        ? `Erinnerung: ${what} fällig am ${germanDate(r.deadlineOn)} (noch ${days(left)}) – ${title}`
+        ? `Erinnerung: ${what} fällig am ${germanDate(r.deadlineOn)} (${stillLeft(left)}) – ${title}`
         : left === 0
           ? `Heute fällig: ${what} – ${title}`
           : `Überfällig seit ${germanDate(r.deadlineOn)}: ${what} – ${title}`
       : left >= 0
-        ? `Erinnerung: Laufzeit endet am ${germanDate(r.deadlineOn)} (noch ${days(left)}) – ${title}`
+        ? `Erinnerung: Laufzeit endet am ${germanDate(r.deadlineOn)} (${stillLeft(left)}) – ${title}`
         : `Laufzeit abgelaufen am ${germanDate(r.deadlineOn)}, Beschluss erforderlich – ${title}`;
 
   const resolution = deadline?.resolution;
@@ -94,9 +96,9 @@ export function reminderMessage({ timer, bodyId, context, deadline, now, link }:
 }
 
 function state(subject: 'report' | 'term', left: number): string {
-  if (left > 0) return `noch ${days(left)}`;
+  if (left > 0) return stillLeft(left);
   if (left === 0) return subject === 'report' ? 'heute fällig' : 'endet heute';
-  return subject === 'report' ? `seit ${days(-left)} überfällig` : `seit ${days(-left)} abgelaufen`;
+  return subject === 'report' ? `${since(-left)} überfällig` : `${since(-left)} abgelaufen`;
 }
 
 function advice(subject: 'report' | 'term', left: number): string {
