@@ -154,7 +154,7 @@ export class LifecycleService {
           throw new ConcurrencyConflict({ expectedVersion: c.expectedVersion, currentVersion: current.version });
         }
         const decision = c.decision ? await this.decisions.resolve(tx, c.decision) : undefined;
-        const occurredAt = c.occurredAt ?? (decision ? occurredOnDecisionDay(decision, now) : now);
+        const occurredAt = c.occurredAt ?? defaultOccurredAt(decision, current.lastOccurredAt, now);
         if (occurredAt < current.lastOccurredAt) {
           throw new LifecycleRefusal(
             `Das Ereignisdatum ${germanDate(berlinDate(occurredAt))} liegt vor dem letzten Ereignis des Gremiums (${germanDate(berlinDate(current.lastOccurredAt))}); die Geschichte wird nur fortgeschrieben.`,
@@ -263,9 +263,14 @@ export class LifecycleService {
   }
 }
 
-/** Without an explicit time, an event citing a decision happened on the decision's day (now, if that is today). */
-function occurredOnDecisionDay(decision: DecisionFacts, now: string): string {
-  return berlinDate(now) === decision.date ? now : startOfBerlinDay(decision.date);
+/**
+ * Without an explicit time, an event citing a decision happened on the decision's day — unless
+ * that is before the body's last event (a decision recorded late), or today: then it is now.
+ */
+function defaultOccurredAt(decision: DecisionFacts | undefined, lastOccurredAt: string, now: string): string {
+  if (!decision || berlinDate(now) === decision.date) return now;
+  const decisionDay = startOfBerlinDay(decision.date);
+  return decisionDay >= lastOccurredAt ? decisionDay : now;
 }
 
 function projectionOf(snapshot: BodySnapshot): BodyProjection {
