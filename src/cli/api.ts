@@ -1,0 +1,121 @@
+/**
+ * How the CLI reaches the service: the REST API of a running server (`--url`), or the same
+ * application built in this process on the local database, asked through Fastify's `inject`
+ * (no port is opened). Either way every command goes through the same controllers, services,
+ * validation and error mapping as a request over the network.
+ */
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RefusedError } from './errors';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as text/plain. */
+  text?: string;
+}
+
+interface RawResponse {
+  status: number;
+  body: string;
+}
+
+/** The service answered with an error: status and its one error shape (`message`, `details`). */
+export class ApiError extends RefusedError {}
+
+export class ApiClient {
+  constructor(
+    /** Where the commands go, for messages: the URL or the database. */
+    readonly target: string,
+    private readonly send: (method: string, url: string, headers: Record<string, string>, body?: string) => Promise<RawResponse>,
+    private readonly onClose: () => Promise<void> = async () => undefined,
+    private readonly token?: string,
+  ) {}
+
+  get<T = any>(path: string, query?: Query): Promise<T> {
+    return this.request<T>('GET', path, { query });
+  }
+
+  post<T = any>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('POST', path, options);
+  }
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let body: string | undefined;
+    if (options.text !== undefined) {
+      headers['content-type'] = 'text/plain; charset=utf-8';
+      body = options.text;
+    } else if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    const response = await this.send(method, withQuery(path, options.query), headers, body);
+    const parsed = parseJson(response.body);
+    if (response.status >= 200 && response.status < 300) return parsed as T;
+    const error = parsed as { message?: string; details?: unknown } | undefined;
+    throw new ApiError(
+      error?.message ?? `Der Dienst antwortete mit Status ${response.status}.`,
+      { statusCode: response.status, ...(typeof parsed === 'object' && parsed !== null ? parsed : { body: response.body }) },
+      response.status,
+    );
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+/** A client for a running server. */
+export function remoteClient(url: string, token?: string): ApiClient {
+  const base = url.replace(/\/+$/, '');
+  return new ApiClient(
+    base,
+    async (method, path, headers, body) => {
+      let response: Response;
+      try {
+        response = await fetch(`${base}${path}`, { method, headers, body });
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        throw new RefusedError(`Der Server ${base} ist nicht erreichbar (${cause?.code ?? cause?.message ?? String(error)}).`);
+      }
+      return { status: response.status, body: await response.text() };
+    },
+    undefined,
+    token,
+  );
+}
+
+/** A client for an application built in this process (see `local.ts`). */
+export function injectClient(app: NestFastifyApplication, target: string, token?: string): ApiClient {
+  return new ApiClient(
+    target,
+    async (method, url, headers, body) => {
+      const response = await app.inject({ method: method as 'GET', url, headers, payload: body });
+      return { status: response.statusCode, body: response.body };
+    },
+    () => app.close(),
+    token,
+  );
+}
+
+function withQuery(path: string, query: Query | undefined): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search ? `${path}${path.includes('?') ? '&' : '?'}${search}` : path;
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,29 @@
+import type { EventRecord } from '../../event-log/event-hash';
+import type { CliCommand } from '../command';
+import { date, day, table } from '../format';
+
+export interface HistoryView {
+  bodyId: string;
+  events: Array<EventRecord & { label: string }>;
+}
+
+export const historyCommand: CliCommand = {
+  name: 'history',
+  args: ['ID'],
+  summary: 'Die Ereignisse eines Gremiums in Reihenfolge, mit Beschluss, Akteur und Hash',
+  async run(ctx) {
+    const api = await ctx.api();
+    const history = await api.get<HistoryView>(`/api/bodies/${encodeURIComponent(ctx.args.ID!)}/history`);
+    ctx.out.result(history, (h) =>
+      table(h.events, [
+        { header: 'Version', value: (e) => String(e.version) },
+        { header: 'Datum', value: (e) => day(e.occurredAt) },
+        { header: 'Ereignis', value: (e) => `${e.label} (${e.type})` },
+        { header: 'Beschluss', value: (e) => e.decision?.number ?? '' },
+        { header: 'Akteur', value: (e) => e.actor.id },
+        { header: 'erfasst', value: (e) => date(e.recordedAt) },
+        { header: 'Hash', value: (e) => e.hash.slice(0, 12) },
+      ]),
+    );
+  },
+};

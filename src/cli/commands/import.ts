@@ -1,0 +1,131 @@
+import type { RegistrationInput } from '../../bodies/registration-input';
+import { FormImportError } from '../../registration-import/form-import.error';
+import { parseRegistrationForm, type ParsedRegistrationForm } from '../../registration-import/registration-form.parser';
+import type { ImportResult } from '../../registration-import/registration-import.service';
+import type { CliCommand } from '../command';
+import { dateOption, positiveInteger } from '../dates';
+import { RefusedError, UsageError } from '../errors';
+import { date, day, deadline, fields, list, numbered, yesNo } from '../format';
+import { configFrom } from '../local';
+
+export const importCommand: CliCommand = {
+  name: 'import',
+  args: ['DATEI'],
+  summary: 'Ein Registrierungsformular (Text) als Entwurf übernehmen; mit --apply-decision auch Beschluss und Einrichtung',
+  description: [
+    'DATEI ist das Formular im Textlayout (wie examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt); „-“ liest von stdin.',
+    'Ein fehlendes Pflichtfeld oder ein unlesbares Datum wird mit Zeile und Feld gemeldet; dann wird nichts angelegt.',
+    'Mit --apply-decision wird der im Feld „Ergebnis“ genannte Beschluss erfasst (oder, wenn schon erfasst, zitiert) und das',
+    'Gremium eingereicht und eingerichtet – befristet bis zum Datum aus der Begründung. Nennt das Formular Datum oder',
+    'Verfahren des Beschlusses nicht, sind sie mit --decision-date und --session bzw. --umlaufverfahren anzugeben.',
+    'Ohne --apply-decision ist das Datum der Registrierung heute; soll später ein älterer Beschluss angewandt werden,',
+    'das Datum mit --registered-at angeben (Ereignisse werden nur fortgeschrieben, nie zurückdatiert).',
+  ].join('\n'),
+  options: {
+    'apply-decision': { type: 'boolean', description: 'den Beschluss aus dem Formular erfassen und anwenden' },
+    'decision-date': { type: 'string', value: 'DATUM', description: 'Datum des Beschlusses, wenn das Formular es nicht nennt' },
+    session: { type: 'string', value: 'N', description: 'der Beschluss fiel in der N. Sitzung' },
+    umlaufverfahren: { type: 'boolean', description: 'der Beschluss fiel im Umlaufverfahren' },
+    'registered-at': {
+      type: 'string',
+      value: 'DATUM',
+      description: 'Datum der Registrierung (sonst das des Beschlusses mit --apply-decision, sonst heute)',
+    },
+    force: { type: 'boolean', description: 'auch übernehmen, wenn ein Gremium mit demselben Titel schon registriert ist' },
+    'dry-run': { type: 'boolean', description: 'nur lesen und anzeigen, nichts anlegen' },
+  },
+  async run(ctx) {
+    const o = ctx.options;
+    const applyOnly = ['decision-date', 'session', 'umlaufverfahren'].filter((name) => o[name] !== undefined);
+    if (!o['apply-decision'] && applyOnly.length > 0) {
+      throw new UsageError(`${applyOnly.map((n) => `--${n}`).join(', ')} gilt nur mit --apply-decision.`);
+    }
+    if (o.session !== undefined && o.umlaufverfahren) throw new UsageError('Entweder --session N oder --umlaufverfahren, nicht beides.');
+    const query = {
+      applyDecision: o['apply-decision'] === true ? true : undefined,
+      decisionDate: typeof o['decision-date'] === 'string' ? dateOption(o['decision-date'], '--decision-date', false) : undefined,
+      session: typeof o.session === 'string' ? positiveInteger(o.session, '--session') : undefined,
+      procedure: o.umlaufverfahren ? 'Umlaufverfahren' : undefined,
+      allowDuplicate: o.force === true ? true : undefined,
+      registeredAt: typeof o['registered-at'] === 'string' ? dateOption(o['registered-at'], '--registered-at', false) : undefined,
+    };
+    const text = await ctx.readInput(ctx.args.DATEI!);
+
+    if (o['dry-run']) {
+      const parsed = ctx.options.url ? await remoteDryRun(ctx, text) : localDryRun(text, ctx.env);
+      for (const warning of parsed.warnings) ctx.out.note(`Hinweis: ${warning}`);
+      ctx.out.result(parsed, renderParsed);
+      return;
+    }
+    const api = await ctx.api();
+    const result = await api.post<ImportResult>('/api/bodies/import', { text, query });
+    for (const warning of result.warnings) ctx.out.note(`Hinweis: ${warning}`);
+    ctx.out.result(result, renderImport);
+  },
+};
+
+function localDryRun(text: string, env: NodeJS.ProcessEnv): ParsedRegistrationForm {
+  try {
+    return parseRegistrationForm(text, { issuers: configFrom(env).issuers });
+  } catch (error) {
+    if (error instanceof FormImportError) throw new RefusedError(error.message, { problems: error.problems });
+    throw error;
+  }
+}
+
+async function remoteDryRun(ctx: Parameters<CliCommand['run']>[0], text: string): Promise<ParsedRegistrationForm> {
+  const api = await ctx.api();
+  const { dryRun: _dryRun, ...parsed } = await api.post<ParsedRegistrationForm & { dryRun: true }>('/api/bodies/import', {
+    text,
+    query: { dryRun: true },
+  });
+  return parsed;
+}
+
+function renderImport(r: ImportResult): string {
+  const lines = [`Gremium registriert: ${r.id}`, `  „${r.title}“ (${r.registration.kind}, ${r.registration.parent})`, `  Zustand: ${r.state.label} · Version ${r.version}`];
+  if (r.decision) {
+    const d = r.decision;
+    const term = r.approvedUntil ? `befristet bis ${date(r.approvedUntil)}` : 'ohne Frist';
+    if (d.applied) {
+      const what = d.outcome === 'rejected' ? 'abgelehnt' : `eingerichtet, ${term}`;
+      lines.push(`  Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} ${d.recorded ? 'erfasst und ' : ''}angewandt: ${what}.`);
+    } else {
+      lines.push(
+        `  Beschluss laut Formular: ${d.number} (${d.issuer}), ${d.outcome === 'rejected' ? 'Ablehnung' : term} – nicht angewandt (mit --apply-decision anwenden).`,
+      );
+    }
+  }
+  if (r.events.length > 1) lines.push(`  Ereignisse: ${r.events.map((e) => `${e.version} ${e.type} (${day(e.occurredAt)})`).join(', ')}`);
+  return lines.join('\n');
+}
+
+/** What a form says, field by field, as the dry run shows it. */
+export function renderParsed(parsed: ParsedRegistrationForm): string {
+  const r: RegistrationInput = parsed.registration;
+  const d = parsed.decision;
+  return fields([
+    ['Titel des Gremiums', r.title],
+    ['Kurzbezeichnung', r.shortName ?? null],
+    ['Art des Formates', r.kind],
+    ['dauerhaftes Gremium', yesNo(r.permanent ?? false)],
+    ['Gremium', r.parent],
+    ['Schwerpunktthema', r.focusTopic],
+    ['Federführung', list(r.leads)],
+    [
+      'Ansprechpersonen',
+      list((r.contacts ?? []).map((c) => ('id' in c ? c.id : `${c.name}${c.organization ? ` (${c.organization})` : ''}`))),
+    ],
+    ['Mitwirkung', list(r.participants)],
+    ['Beginn der Tätigkeit', date(r.start)],
+    ['Voraussichtliches Ende', date(r.expectedEnd ?? null)],
+    ['Zielstellung', r.objective],
+    ['Ziele', numbered(r.goals ?? [])],
+    ['Fachministerkonferenzen', r.fmkRelation],
+    ['Planung und Berichte', r.reportingPlan],
+    ['Berichtspflichten', (r.reports ?? []).map((p) => `${p.kind} an ${p.addressee} ${deadline(p.due)}`).join('\n')],
+    ['Ressourcen', r.resources],
+    ['Beschluss', d ? `${d.number} (${d.issuer})${d.outcome === 'rejected' ? ', Ablehnung' : ''}${d.date ? ` vom ${date(d.date)}` : ''}` : null],
+    ['Befristet bis', parsed.approvedUntil ? date(parsed.approvedUntil) : parsed.approvedPermanently ? 'bis auf Weiteres' : null],
+  ]);
+}

@@ -1,0 +1,86 @@
+import type { BodyContext } from '../../../machines';
+import type { CliCommand } from '../command';
+import { date, deadline, fields, list, numbered, table, yesNo } from '../format';
+
+export interface BodyView {
+  id: string;
+  version: number;
+  title: string;
+  state: { label: string };
+  allowedEvents: Array<{ type: string; label: string }>;
+  context: BodyContext;
+  contacts: Array<{ id: string; name: string | null; organization: string | null; erased?: boolean }>;
+  registeredAt: string;
+  updatedAt: string;
+}
+
+export const OBLIGATION_STATES: Record<string, string> = {
+  pending: 'offen',
+  due: 'fällig',
+  overdue: 'überfällig',
+  submitted: 'eingereicht',
+  acknowledged: 'zur Kenntnis genommen',
+};
+
+export const showCommand: CliCommand = {
+  name: 'show',
+  args: ['ID'],
+  summary: 'Ein Gremium mit allen Angaben, Zustand, Berichtspflichten und zulässigen Ereignissen',
+  async run(ctx) {
+    const api = await ctx.api();
+    const body = await api.get<BodyView>(`/api/bodies/${encodeURIComponent(ctx.args.ID!)}`);
+    ctx.out.result(body, renderBody);
+  },
+};
+
+export function renderBody(body: BodyView): string {
+  const c = body.context;
+  const p = c.profile;
+  const contacts = body.contacts.map((contact) =>
+    contact.erased ? '(gelöscht)' : `${contact.name ?? '?'}${contact.organization ? ` (${contact.organization})` : ''}`,
+  );
+  const parts = [
+    fields([
+      ['Titel', p.title],
+      ['Kurzbezeichnung', p.shortName],
+      ['ID', body.id],
+      ['Zustand', `${body.state.label} · Version ${body.version}`],
+      ['Art des Formates', p.kind],
+      ['dauerhaftes Gremium', yesNo(p.permanent)],
+      ['Gremium', p.parent],
+      ['Schwerpunktthema', p.focusTopic],
+      ['Federführung', list(p.leads)],
+      ['Ansprechpersonen', list(contacts)],
+      ['Mitwirkung', list(p.participants)],
+      ['Beginn der Tätigkeit', date(p.start)],
+      ['Voraussichtliches Ende', date(p.expectedEnd)],
+      ['Eingerichtet am', c.approvedOn ? date(c.approvedOn) : null],
+      ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? date(c.approvedUntil) : null],
+      ['Tätigkeit begonnen', c.startedOn ? date(c.startedOn) : null],
+      ['Beendet am', c.endedOn ? date(c.endedOn) : null],
+      ['Nachfolge', c.successor?.name],
+      ['Zielstellung', p.objective],
+      ['Ziele', numbered(p.goals)],
+      ['Fachministerkonferenzen', p.fmkRelation],
+      ['Planung und Berichte', p.reportingPlan],
+      ['Ressourcen', p.resources],
+      ['Beschlüsse', c.decisions.map((d) => `${d.number} (${d.issuer}, ${d.event}, ${date(d.on)})`).join('\n')],
+    ]),
+  ];
+  if (c.obligations.length > 0) {
+    parts.push(
+      `Berichtspflichten:\n${table(c.obligations, [
+        { header: 'Nr.', value: (o) => o.id },
+        { header: 'Art', value: (o) => o.kind },
+        { header: 'an', value: (o) => o.addressee },
+        { header: 'Frist', value: (o) => deadline(o.due) },
+        { header: 'fällig am', value: (o) => date(o.dueOn) },
+        { header: 'Stand', value: (o) => OBLIGATION_STATES[o.state] ?? o.state },
+      ])}`,
+    );
+  }
+  parts.push(
+    `Zulässige Ereignisse: ${body.allowedEvents.length ? body.allowedEvents.map((e) => `${e.type} (${e.label})`).join(', ') : 'keine'}`,
+  );
+  return parts.join('\n\n');
+}

@@ -1,0 +1,60 @@
+import { stateAt, type StateAt } from '../../audit/replay';
+import type { CliCommand } from '../command';
+import { dateOption } from '../dates';
+import { UsageError } from '../errors';
+import { date, day, deadline, fields, table } from '../format';
+import type { HistoryView } from './history';
+import { OBLIGATION_STATES } from './show';
+
+export const stateCommand: CliCommand = {
+  name: 'state',
+  args: ['ID'],
+  summary: 'Zustand eines Gremiums an einem fachlichen Datum (--as-of) oder nach Kenntnisstand (--as-known-at)',
+  description:
+    'Spielt die gespeicherten Ereignisse bis zu dem Datum mit der Version des Zustandsautomaten nach, unter der sie erfasst wurden. ' +
+    'Ein Datum meint den ganzen Tag (Europe/Berlin).',
+  options: {
+    'as-of': { type: 'string', value: 'DATUM', description: 'fachliches Datum: Ereignisse, die bis dahin geschehen sind' },
+    'as-known-at': { type: 'string', value: 'ZEITPUNKT', description: 'Systemzeit: Ereignisse, die bis dahin erfasst waren' },
+  },
+  async run(ctx) {
+    const asOf = typeof ctx.options['as-of'] === 'string' ? dateOption(ctx.options['as-of'], '--as-of') : undefined;
+    const asKnownAt = typeof ctx.options['as-known-at'] === 'string' ? dateOption(ctx.options['as-known-at'], '--as-known-at') : undefined;
+    if (!asOf && !asKnownAt) throw new UsageError('Es fehlt --as-of DATUM (oder --as-known-at ZEITPUNKT).');
+    const api = await ctx.api();
+    const id = ctx.args.ID!;
+    const history = await api.get<HistoryView>(`/api/bodies/${encodeURIComponent(id)}/history`);
+    const records = history.events.map(({ label: _label, ...record }) => record);
+    const state = stateAt(records, { asOf, asKnownAt });
+    const when = [asOf ? `am ${date(asOf)}` : null, asKnownAt ? `nach Kenntnisstand ${date(asKnownAt)}` : null].filter(Boolean).join(', ');
+    ctx.out.result({ bodyId: id, registered: state !== null, ...(state ?? { asOf: asOf ?? null, asKnownAt: asKnownAt ?? null }) }, () =>
+      state ? renderState(state, when) : `Das Gremium war ${when} noch nicht registriert.`,
+    );
+  },
+};
+
+function renderState(state: StateAt, when: string): string {
+  const c = state.context;
+  const parts = [
+    fields([
+      [`Zustand ${when}`, state.stateLabel],
+      ['Titel', c.profile.title],
+      ['Grundlage', `Version ${state.basedOn.version}: ${state.basedOn.label} (${state.basedOn.type}) am ${day(state.basedOn.occurredAt)}`],
+      ['Eingerichtet am', c.approvedOn ? date(c.approvedOn) : null],
+      ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? date(c.approvedUntil) : null],
+      ['Nicht berücksichtigt', state.excluded > 0 ? `${state.excluded} spätere Ereignisse` : null],
+      ['Nicht nachvollziehbar', state.refused.map((s) => `Version ${s.version} ${s.type}: ${s.refusal}`).join('\n')],
+    ]),
+  ];
+  if (c.obligations.length > 0) {
+    parts.push(
+      `Berichtspflichten:\n${table(c.obligations, [
+        { header: 'Nr.', value: (o) => o.id },
+        { header: 'Art', value: (o) => o.kind },
+        { header: 'Frist', value: (o) => deadline(o.due) },
+        { header: 'Stand', value: (o) => OBLIGATION_STATES[o.state] ?? o.state },
+      ])}`,
+    );
+  }
+  return parts.join('\n\n');
+}

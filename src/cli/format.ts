@@ -1,0 +1,84 @@
+/** Plain-text output for people: tables, German dates, labelled fields. */
+import { berlinDate, germanDate, isCivilDate, type Deadline } from '../../machines';
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string;
+  /** Cut longer values with „…“. */
+  max?: number;
+}
+
+/** A table with a header row and columns padded to their widest cell. */
+export function table<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+  const cells = rows.map((row) => columns.map((column) => clip(oneLine(column.value(row)), column.max)));
+  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((row) => row[i].length)));
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => (i === values.length - 1 ? value : value.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.header)), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/** `Label:   value` lines, labels padded to the longest; empty values are left out. */
+export function fields(entries: ReadonlyArray<[string, string | null | undefined]>): string {
+  const shown = entries.filter((entry): entry is [string, string] => entry[1] !== null && entry[1] !== undefined && entry[1] !== '');
+  const width = Math.max(0, ...shown.map(([label]) => label.length)) + 1;
+  return shown
+    .map(([label, value]) => {
+      const [first, ...rest] = value.split('\n');
+      return [`${`${label}:`.padEnd(width)}  ${first}`, ...rest.map((l) => `${' '.repeat(width)}  ${l}`)].join('\n');
+    })
+    .join('\n');
+}
+
+/** `17.06.2024` for a civil date; `17.06.2024, 14:05` (Berlin time) for an instant; `–` for none. */
+export function date(value: string | null | undefined): string {
+  if (!value) return '–';
+  if (isCivilDate(value)) return germanDate(value);
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) return value;
+  const clock = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(time);
+  return `${germanDate(berlinDate(value))}, ${clock}`;
+}
+
+/** The business date (Berlin) of an instant, German. */
+export function day(instant: string | null | undefined): string {
+  return instant ? germanDate(berlinDate(instant)) : '–';
+}
+
+const MONTHS = ['Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember'];
+
+/** A Frist as the forms write it: `im November 2024`, `zum 31.03.2025`, `zur 45. Sitzung (IT-PLR)`. */
+export function deadline(due: Deadline): string {
+  switch (due.kind) {
+    case 'date':
+      return `zum ${germanDate(due.date)}`;
+    case 'month':
+      return `im ${MONTHS[Number(due.month.slice(5, 7)) - 1]} ${due.month.slice(0, 4)}`;
+    case 'session':
+      return `zur ${due.session}. Sitzung (${due.issuer})`;
+    case 'untilFurtherNotice':
+      return 'bis auf Weiteres';
+  }
+}
+
+export function yesNo(value: boolean): string {
+  return value ? 'ja' : 'nein';
+}
+
+export function list(values: readonly string[] | null | undefined): string {
+  return values && values.length > 0 ? values.join(', ') : '–';
+}
+
+export function numbered(values: readonly string[]): string {
+  return values.map((value, i) => `${i + 1}. ${value}`).join('\n');
+}
+
+function oneLine(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+function clip(value: string, max: number | undefined): string {
+  return max !== undefined && value.length > max ? `${value.slice(0, max - 1)}…` : value;
+}

@@ -1,0 +1,27 @@
+import { loadConfig, type AppConfig } from '../../config/configuration';
+import { injectClient, type ApiClient } from './api';
+import { RefusedError } from './errors';
+
+/** The configuration from the environment, as `serve` and the local client use it. */
+export function configFrom(env: NodeJS.ProcessEnv): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    throw new RefusedError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * The application on the local database (DATABASE_URL, default ./data/gremienlauf.sqlite),
+ * built in this process without listening. It does not register the example body: on an
+ * empty database the CLI shows what is there, nothing else.
+ */
+export async function localClient(env: NodeJS.ProcessEnv, token?: string): Promise<ApiClient> {
+  const config: AppConfig = { ...configFrom(env), seedExample: false };
+  const { createApp }: typeof import('../app') = require('../app');
+  const app = await createApp(config, { logger: false });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
+  return injectClient(app, `lokale Datenbank ${where}`, token);
+}

@@ -1,0 +1,22 @@
+/** Every command of `gremienlauf`, in the order the help lists them. A new command: one file in commands/, one line here. */
+import type { CliCommand } from './command';
+import { decisionsCommand, recordDecisionCommand } from './commands/decisions';
+import { historyCommand } from './commands/history';
+import { importCommand } from './commands/import';
+import { listCommand } from './commands/list';
+import { sendCommand } from './commands/send';
+import { serveCommand } from './commands/serve';
+import { showCommand } from './commands/show';
+import { stateCommand } from './commands/state';
+
+export const COMMANDS: CliCommand[] = [
+  serveCommand,
+  importCommand,
+  listCommand,
+  showCommand,
+  sendCommand,
+  historyCommand,
+  stateCommand,
+  recordDecisionCommand,
+  decisionsCommand,
+];
