@@ -66,7 +66,7 @@ describe('tampering with the SQLite file is caught and located', () => {
     }
   }
 
-  const collect = (res: NodeJS.ReadableStream, done: (error: Error | null, body: string) => void) => {
+  const collect = (res: import('supertest').Response, done: (error: Error | null, body: string) => void) => {
     let text = '';
     res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     res.on('end', () => done(null, text));
