@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { RemindersConfig } from '../../config/reminders';
 import { NotFoundError } from '../common/errors';
 import { Database } from '../database/database';
@@ -18,19 +19,22 @@ export class CalendarController {
     @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
   ) {}
 
+  // The content type is set only on success: an error still goes out as JSON.
   @Get('calendar.ics')
-  @Header('content-type', CALENDAR)
   @ApiOperation({ summary: 'Alle Fristen als iCalendar-Abonnement (RFC 5545)' })
-  async all(): Promise<string> {
-    return calendarFeed('Gremienlauf – Fristen', await this.deadlines.list(), this.config.publicUrl);
+  async all(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const feed = calendarFeed('Gremienlauf – Fristen', await this.deadlines.list(), this.config.publicUrl);
+    reply.header('content-type', CALENDAR);
+    return feed;
   }
 
   @Get('api/bodies/:id/calendar.ics')
-  @Header('content-type', CALENDAR)
   @ApiOperation({ summary: 'Die Fristen eines Gremiums als iCalendar-Abonnement (RFC 5545)' })
-  async body(@Param('id') id: string): Promise<string> {
+  async body(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const [body] = await this.db.query<{ title: string }>('SELECT title FROM bodies WHERE id = ?', [id]);
     if (!body) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
-    return calendarFeed(`Gremienlauf – ${body.title}`, await this.deadlines.list({ bodyId: id }), this.config.publicUrl);
+    const feed = calendarFeed(`Gremienlauf – ${body.title}`, await this.deadlines.list({ bodyId: id }), this.config.publicUrl);
+    reply.header('content-type', CALENDAR);
+    return feed;
   }
 }
