@@ -103,6 +103,26 @@ describe('POST /api/bodies/import', () => {
     expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
   });
 
+  it('dates the registration with registeredAt, so that an older decision can be applied later', async () => {
+    const { id } = (await importForm(SEED, '?registeredAt=2024-06-01').expect(201)).body;
+    await t.http
+      .post('/api/decisions')
+      .send({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Sitzung', session: 3, type: 'Beschluss', title: 'Einrichtung' })
+      .expect(201);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2024-06-05' }).expect(200);
+    const approved = await t.http
+      .post(`/api/bodies/${id}/events`)
+      .send({ type: 'approved', decision: '2024/09-AL', data: { approvedUntil: '2025-03-31' } })
+      .expect(200);
+    expect(approved.body.state.value).toBe('established');
+  });
+
+  it('refuses a registration date after the decision it applies', async () => {
+    const response = await importForm(SEED, '?applyDecision=true&decisionDate=2024-06-12&session=3&registeredAt=2024-06-20').expect(400);
+    expect(response.body.message).toContain('nach dem Beschluss');
+    expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
+  });
+
   it('rejects an empty request', async () => {
     await importForm('  ').expect(400);
   });

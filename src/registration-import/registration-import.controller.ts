@@ -17,6 +17,7 @@ const importQuery = z.strictObject({
   session: z.coerce.number().int().positive().optional(),
   procedure: z.enum(PROCEDURES).optional(),
   allowDuplicate: flag.optional(),
+  registeredAt: civilDate.optional(),
   dryRun: flag.optional(),
 });
 

@@ -20,6 +20,8 @@ export interface ImportOptions {
   procedure?: (typeof PROCEDURES)[number];
   /** Import even though a body with the same title is registered. */
   allowDuplicate?: boolean;
+  /** When the form was registered (business date); default the decision's date when applying it, else now. */
+  registeredAt?: CivilDate;
 }
 
 export interface ImportResult {
@@ -72,10 +74,14 @@ export class RegistrationImportService {
     const approval = decision ? this.approvalData(parsed, decision, warnings) : null;
 
     if (decision?.record) await this.decisions.record(decision.record, actor);
-    const registered = await this.lifecycle.register(
-      decision ? { ...registration, registeredAt: decision.date } : registration,
-      actor,
-    );
+    if (decision && options.registeredAt && options.registeredAt > decision.date) {
+      throw ValidationError.at(
+        'registeredAt',
+        `Die Registrierung (${germanDate(options.registeredAt)}) kann nicht nach dem Beschluss (${germanDate(decision.date)}) liegen.`,
+      );
+    }
+    const registeredAt = options.registeredAt ?? decision?.date;
+    const registered = await this.lifecycle.register(registeredAt ? { ...registration, registeredAt } : registration, actor);
     const results: CommandResult[] = [registered];
     if (decision && approval) {
       const common = { bodyId: registered.bodyId, occurredAt: decision.date };
