@@ -137,12 +137,6 @@ describe('deadlines and the scheduler (seed body, SQLite file)', () => {
     expect(await systemEvents()).toEqual(['2024-06-16T22:00:00.000Z started', '2024-12-01T23:00:00.000Z reportDue']);
   });
 
-  it('fires a timer once when two sweeps run at the same time', async () => {
-    t.clock.set('2024-06-17T08:00:00Z');
-    await Promise.all([scheduler.sweep(), scheduler.sweep(), t.app.get(SchedulerService).sweep()]);
-    expect(await systemEvents()).toEqual(['2024-06-16T22:00:00.000Z started']);
-  });
-
   it('moves the report timers when the body submits its report or a November session is entered', async () => {
     await at('2024-06-16T22:00:00Z');
     t.clock.set('2024-07-01T10:00:00Z');
