@@ -1,5 +1,4 @@
 import { Logger, Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import type { AppConfig } from '../../config/configuration';
 import { APP_CONFIG } from '../common/common.module';
 import { ErasureController } from '../contacts/erasure.controller';
@@ -11,8 +10,9 @@ import { AuditStore } from './audit.store';
 import { AUDIT_CONFIG, CheckpointScheduler } from './checkpoint.scheduler';
 import { loadSigningKey } from './signing-key';
 
+// No ScheduleModule.forRoot() here: a second one would run a second explorer and registry.
+// The application imports it once; CheckpointScheduler takes its global SchedulerRegistry.
 @Module({
-  imports: [ScheduleModule.forRoot()],
   controllers: [AuditController, ErasureController],
   providers: [
     { provide: AUDIT_CONFIG, useFactory: (app: AppConfig) => loadAuditConfig(app), inject: [APP_CONFIG] },
