@@ -32,7 +32,34 @@ export interface AppConfig {
   seedExample: boolean;
   /** The largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Authentication and hardening; absent means the defaults of `DEFAULT_AUTH`. */
+  auth?: AuthConfig;
 }
+
+export interface AuthConfig {
+  /** On an empty users table, create the secretariat user `geschaeftsstelle` with this API token. */
+  bootstrapToken: string | null;
+  /** Served behind https: session cookies are `Secure` and HSTS is sent. */
+  https: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy (client address for the login limit and the log). */
+  trustProxy: boolean;
+  /** How long a web session lasts without activity, in minutes; at most `sessionMaxHours` in all. */
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  /** Login attempts allowed per client address and per user name within `loginWindowSeconds`. */
+  loginMaxAttempts: number;
+  loginWindowSeconds: number;
+}
+
+export const DEFAULT_AUTH: AuthConfig = {
+  bootstrapToken: null,
+  https: false,
+  trustProxy: false,
+  sessionIdleMinutes: 60,
+  sessionMaxHours: 12,
+  loginMaxAttempts: 10,
+  loginWindowSeconds: 900,
+};
 
 const issuerSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9-]{2,30}$/),
@@ -59,6 +86,17 @@ const envSchema = z.object({
     }),
   GREMIENLAUF_SEED_EXAMPLE: z.enum(['true', 'false']).default('true'),
   BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
+  GREMIENLAUF_BOOTSTRAP_TOKEN: z
+    .string()
+    .min(32, 'mindestens 32 Zeichen (z. B. openssl rand -hex 32)')
+    .regex(/^[\x21-\x7e]+$/, 'nur sichtbare ASCII-Zeichen')
+    .optional(),
+  GREMIENLAUF_HTTPS: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(DEFAULT_AUTH.sessionIdleMinutes),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(DEFAULT_AUTH.sessionMaxHours),
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_AUTH.loginMaxAttempts),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(DEFAULT_AUTH.loginWindowSeconds),
 });
 
 export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): DatabaseConfig {
@@ -80,5 +118,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     issuers: e.GREMIENLAUF_ISSUERS,
     seedExample: e.GREMIENLAUF_SEED_EXAMPLE === 'true',
     bodyLimit: e.BODY_LIMIT,
+    auth: {
+      bootstrapToken: e.GREMIENLAUF_BOOTSTRAP_TOKEN ?? null,
+      https: e.GREMIENLAUF_HTTPS === 'true',
+      trustProxy: e.TRUST_PROXY === 'true',
+      sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+      sessionMaxHours: e.SESSION_MAX_HOURS,
+      loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
+      loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+    },
   };
 }
