@@ -19,7 +19,13 @@ export function loadSigningKey(config: AuditConfig['signingKey']): SigningKey {
   if (existsSync(config.file)) return fromPrivate(createPrivateKey(readFileSync(config.file, 'utf8')), 'file');
   const { privateKey } = generateKeyPairSync('ed25519');
   mkdirSync(dirname(config.file), { recursive: true });
-  writeFileSync(config.file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(config.file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process starting at the same moment wrote its key first: use that one.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return fromPrivate(createPrivateKey(readFileSync(config.file, 'utf8')), 'file');
+    throw error;
+  }
   return fromPrivate(privateKey, 'generated');
 }
 
