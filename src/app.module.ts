@@ -9,9 +9,10 @@ import { HealthController } from './health/health.controller';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { RegistrationImportModule } from './registration-import/registration-import.module';
 import { SeedModule } from './seed/seed.module';
+import { SimulationModule } from './simulation/simulation.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule],
   controllers: [HealthController],
 })
 export class AppModule {
