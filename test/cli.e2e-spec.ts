@@ -1,0 +1,335 @@
+/**
+ * The CLI as users run it: real processes of bin/gremienlauf.js on a temp SQLite file, checked
+ * by exit code, stdout and stderr. The project is compiled once into a private folder first
+ * (so a build by someone else in dist/ cannot interfere).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const LAUNCHER = join(ROOT, 'bin', 'gremienlauf.js');
+const SEED_FILE = join(ROOT, 'examples', 'registrierung-weiterentwicklung-struktur-ozg-foederal.txt');
+const SEED = readFileSync(SEED_FILE, 'utf8');
+
+let dist: string;
+let work: string;
+let database: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: any;
+}
+
+function cli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Run {
+  const result = spawnSync(process.execPath, [LAUNCHER, ...args], {
+    cwd: work,
+    input: options.input,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, GREMIENLAUF_DIST: dist, DATABASE_URL: database, ...options.env },
+    timeout: 60_000,
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(result.stdout);
+  } catch {
+    json = undefined;
+  }
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, json };
+}
+
+function errorJson(run: Run): any {
+  return JSON.parse(run.stderr);
+}
+
+beforeAll(() => {
+  dist = join(ROOT, 'node_modules', '.cache', `gremienlauf-cli-test-${process.pid}`);
+  // tsc emits even where other parts of the tree do not type-check yet; what counts is the CLI entry.
+  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+  if (!existsSync(join(dist, 'src', 'cli', 'main.js'))) throw new Error('the CLI did not compile');
+  work = mkdtempSync(join(tmpdir(), 'gremienlauf-cli-'));
+  database = join(work, 'register.sqlite');
+}, 240_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(dist, { recursive: true, force: true });
+});
+
+describe('gremienlauf usage', () => {
+  it('shows the overview and exits 2 without a command, 0 with --help', () => {
+    const bare = cli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toContain('Befehle:');
+    const help = cli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['serve', 'import DATEI', 'list', 'show ID', 'send ID EREIGNIS', 'history ID', 'state ID']) {
+      expect(help.stdout).toContain(command);
+    }
+  });
+
+  it('shows the help of one command', () => {
+    const run = cli(['help', 'import']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Aufruf: gremienlauf import DATEI');
+    expect(run.stdout).toContain('--apply-decision');
+    expect(cli(['send', '--help']).stdout).toContain('--decision NUMMER');
+  });
+
+  it('exits 2 with a German message on an unknown command, an unknown option or a missing argument', () => {
+    const unknown = cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unbekannter Befehl „frobnicate“');
+    const option = cli(['list', '--bogus']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain('Unbekannte Option „--bogus“');
+    const missing = cli(['show']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Es fehlt „ID“');
+    const extra = cli(['show', 'a', 'b']);
+    expect(extra.code).toBe(2);
+  });
+
+  it('exits 2 when the form file does not exist, and says so as JSON with --json', () => {
+    const run = cli(['import', join(work, 'missing.txt'), '--json']);
+    expect(run.code).toBe(2);
+    expect(errorJson(run)).toEqual({ error: { kind: 'usage', message: expect.stringContaining('gibt es nicht') } });
+  });
+
+  it('runs through npx in the clone', () => {
+    const run = spawnSync('npx', ['--offline', 'gremienlauf', '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, GREMIENLAUF_DIST: dist },
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('gremienlauf – Lebenslauf der Gremien');
+  });
+});
+
+describe('gremienlauf on the local database', () => {
+  let id: string;
+
+  it('reads a form with --dry-run without creating anything', () => {
+    const run = cli(['import', SEED_FILE, '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({
+      registration: { title: 'Weiterentwicklung Struktur OZG Föderal', kind: 'Projektgruppe', start: '2024-06-17' },
+      decision: { number: '2024/09-AL', issuer: 'AL-Runde' },
+      approvedUntil: '2025-03-31',
+    });
+    const text = cli(['import', SEED_FILE, '--dry-run']);
+    expect(text.stdout).toMatch(/Beginn der Tätigkeit:\s+17\.06\.2024/);
+    expect(text.stdout).toContain('Zwischenbericht an IT-Planungsrat im November 2024');
+    expect(cli(['list', '--json']).json).toEqual([]);
+  });
+
+  it('refuses a broken form with exit 1, naming line and field, and creates nothing', () => {
+    const broken = join(work, 'broken.txt');
+    writeFileSync(broken, SEED.replace('17.06.2024', 'Mitte Juni'));
+    const run = cli(['import', broken]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Zeile 9, Feld „Beginn der Tätigkeit“');
+    const json = cli(['import', broken, '--json']);
+    expect(json.code).toBe(1);
+    expect(errorJson(json).error).toMatchObject({
+      kind: 'refused',
+      status: 400,
+      details: { details: [{ line: 9, field: 'Beginn der Tätigkeit', message: expect.stringContaining('Mitte Juni') }] },
+    });
+    expect(cli(['list', '--json']).json).toEqual([]);
+  });
+
+  it('imports the seed form as a draft with every field', () => {
+    const run = cli(['import', SEED_FILE, '--registered-at', '01.06.2024', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ state: { value: 'draft' }, version: 1, title: 'Weiterentwicklung Struktur OZG Föderal' });
+    id = run.json.id;
+
+    const show = cli(['show', id, '--json']);
+    expect(show.code).toBe(0);
+    expect(show.json.context.profile).toMatchObject({
+      title: 'Weiterentwicklung Struktur OZG Föderal',
+      kind: 'Projektgruppe',
+      permanent: false,
+      parent: 'AL-Runde',
+      focusTopic: 'Digitale Anwendungen',
+      leads: ['Hessen', 'Bremen', 'Bund (BMI)'],
+      participants: ['Hessen', 'Bayern', 'Hamburg', 'Schleswig-Holstein', 'Bremen', 'Berlin', 'Bund/BMI', 'FITKO'],
+      start: '2024-06-17',
+      expectedEnd: '2024-12-31',
+      resources: 'Nein.',
+    });
+    expect(show.json.context.profile.goals).toHaveLength(4);
+    expect(show.json.contacts.map((c: { name: string }) => c.name)).toEqual([
+      'Ralf Stettner',
+      'Carola Heilemann-Jeschke',
+      'Dr. Pamela Müller-Niese',
+    ]);
+    expect(show.json.context.obligations[0]).toMatchObject({ kind: 'Zwischenbericht', due: { kind: 'month', month: '2024-11' } });
+
+    const text = cli(['show', id]);
+    expect(text.stdout).toMatch(/Federführung:\s+Hessen, Bremen, Bund \(BMI\)/);
+    expect(text.stdout).toMatch(/r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024/);
+  });
+
+  it('refuses to import the same form twice unless forced', () => {
+    const again = cli(['import', SEED_FILE]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('bereits registriert');
+  });
+
+  it('lists the bodies as a table and as JSON', () => {
+    const table = cli(['list']);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+Titel\s+Art\s+Gremium\s+Zustand\s+befristet bis\s+Version$/);
+    expect(table.stdout).toContain(id);
+    expect(table.stdout).toContain('Entwurf');
+    expect(cli(['list', '--state', 'active', '--json']).json).toEqual([]);
+    expect(cli(['list', '--search', 'ozg', '--json']).json.map((b: { id: string }) => b.id)).toEqual([id]);
+  });
+
+  it('records a decision and sends lifecycle events', () => {
+    const decision = cli(['record-decision', '2024/09-AL', '--date', '12. Juni 2024', '--session', '3', '--title', 'Einrichtung der PG', '--json']);
+    expect(decision.code).toBe(0);
+    expect(decision.json).toMatchObject({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', session: 3 });
+
+    const submitted = cli(['send', id, 'submitted', '--date', '05.06.2024']);
+    expect(submitted.code).toBe(0);
+    expect(submitted.stdout).toContain('„Zur Beschlussfassung eingereicht“ (submitted) aufgenommen am 05.06.2024');
+    expect(submitted.stdout).toContain('Version 2');
+
+    const approved = cli(['send', id, 'approved', '--decision', '2024/09-AL', '--data', '{"approvedUntil":"2025-03-31"}', '--json']);
+    expect(approved.code).toBe(0);
+    expect(approved.json).toMatchObject({ version: 3, state: { value: 'established' }, event: { occurredAt: '2024-06-11T22:00:00.000Z' } });
+
+    expect(cli(['send', id, 'started', '--date', '2024-06-17', '--expected-version', '3']).code).toBe(0);
+  });
+
+  it('exits 1 when the lifecycle refuses an event, with the state and the allowed events', () => {
+    const run = cli(['send', id, 'submitted']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Abgelehnt:');
+    expect(run.stderr).toContain('Zulässige Ereignisse:');
+    const json = cli(['send', id, 'submitted', '--json']);
+    expect(errorJson(json).error).toMatchObject({ kind: 'refused', status: 422, details: { details: { allowedEvents: expect.any(Array) } } });
+    const stale = cli(['send', id, 'madePermanent', '--decision', '2024/09-AL', '--expected-version', '2']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('Version 2');
+  });
+
+  it('exits 2 on unreadable --data or --date', () => {
+    expect(cli(['send', id, 'revised', '--data', '{title:']).code).toBe(2);
+    const date = cli(['send', id, 'started', '--date', '31.02.2024']);
+    expect(date.code).toBe(2);
+    expect(date.stderr).toContain('kein Datum');
+  });
+
+  it('shows the history in order', () => {
+    const run = cli(['history', id, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.json.events.map((e: { version: number; type: string }) => [e.version, e.type])).toEqual([
+      [1, 'registered'],
+      [2, 'submitted'],
+      [3, 'approved'],
+      [4, 'started'],
+    ]);
+    const table = cli(['history', id]);
+    expect(table.stdout).toMatch(/3\s+12\.06\.2024\s+Eingerichtet \(Beschluss\) \(approved\)\s+2024\/09-AL/);
+  });
+
+  it('tells the state as of a business date', () => {
+    expect(cli(['state', id, '--as-of', '2024-06-05', '--json']).json).toMatchObject({ registered: true, state: 'submitted' });
+    expect(cli(['state', id, '--as-of', '15.06.2024', '--json']).json).toMatchObject({ state: 'established', basedOn: { version: 3 } });
+    const active = cli(['state', id, '--as-of', '1. Januar 2025']);
+    expect(active.code).toBe(0);
+    expect(active.stdout).toMatch(/Zustand am 01\.01\.2025:\s+Aktiv/);
+    expect(active.stdout).toMatch(/Befristet bis:\s+31\.03\.2025/);
+    const before = cli(['state', id, '--as-of', '2024-05-01']);
+    expect(before.stdout).toContain('noch nicht registriert');
+    expect(cli(['state', id]).code).toBe(2);
+  });
+
+  it('imports with --apply-decision, or says what is missing and creates nothing', () => {
+    const other = join(work, 'other.txt');
+    writeFileSync(other, SEED.replace('Weiterentwicklung Struktur OZG Föderal', 'Cloud-Strategie Föderal').replace('Beschluss 2024/09', 'Beschluss 2024/10'));
+    const missing = cli(['import', other, '--apply-decision']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('--decision-date');
+    expect(cli(['list', '--json']).json).toHaveLength(1);
+
+    const run = cli(['import', other, '--apply-decision', '--decision-date', '20.06.2024', '--umlaufverfahren']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Beschluss 2024/10-AL (AL-Runde) vom 20.06.2024 erfasst und angewandt: eingerichtet, befristet bis 31.03.2025.');
+    expect(cli(['decisions', '--json']).json.map((d: { number: string; procedure: string }) => [d.number, d.procedure])).toEqual([
+      ['2024/09-AL', 'Sitzung'],
+      ['2024/10-AL', 'Umlaufverfahren'],
+    ]);
+  });
+
+  it('exits 1 for a body that does not exist', () => {
+    const run = cli(['show', '00000000-0000-4000-8000-000000000000']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('nicht registriert');
+  });
+});
+
+describe('gremienlauf against a running server (--url)', () => {
+  let server: ChildProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    server = spawn(process.execPath, [LAUNCHER, 'serve', '--port', '0', '--host', '127.0.0.1', '--json'], {
+      cwd: work,
+      env: { PATH: process.env.PATH, GREMIENLAUF_DIST: dist, DATABASE_URL: database, GREMIENLAUF_SEED_EXAMPLE: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /"url": "([^"]+)"/.exec(out);
+        if (match) resolve(match[1]);
+      });
+      server.once('exit', (code) => reject(new Error(`serve ended with ${code}`)));
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (server.exitCode === null) {
+      const ended = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await ended;
+    }
+  });
+
+  it('lists the bodies of the server', () => {
+    const run = cli(['list', '--url', url, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.json.map((b: { title: string }) => b.title).sort()).toEqual(['Cloud-Strategie Föderal', 'Weiterentwicklung Struktur OZG Föderal']);
+  });
+
+  it('imports over HTTP, takes the URL and token from the environment, and refuses as the server does', () => {
+    const form = join(work, 'third.txt');
+    writeFileSync(form, SEED.replace('Weiterentwicklung Struktur OZG Föderal', 'Datenlabor'));
+    const run = cli(['import', form, '--json'], { env: { GREMIENLAUF_URL: url, GREMIENLAUF_TOKEN: 'secret' } });
+    expect(run.code).toBe(0);
+    expect(run.json.title).toBe('Datenlabor');
+    const missing = cli(['show', '00000000-0000-4000-8000-000000000000', '--url', url, '--json']);
+    expect(missing.code).toBe(1);
+    expect(errorJson(missing).error.status).toBe(404);
+  });
+
+  it('exits 1 when no server answers', () => {
+    const run = cli(['list', '--url', 'http://127.0.0.1:9']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('nicht erreichbar');
+  });
+});
