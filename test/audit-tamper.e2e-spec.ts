@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { databaseConfig } from '../config/configuration';
 import { canonicalJson } from '../src/event-log/canonical-json';
 import { hashEvent, type EventRecord } from '../src/event-log/event-hash';
-import { signCheckpoint, type CheckpointPayload } from '../src/audit/checkpoint';
+import { signCheckpoint, type CheckpointPayload, type SignedCheckpoint } from '../src/audit/checkpoint';
 import { verifyExport, type OfflineReport } from '../src/audit/offline-verifier';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -25,6 +25,8 @@ describe('tampering with the SQLite file is caught and located', () => {
   let pristine: string;
   let s: Scenario;
   let publicKey: KeyObject;
+  /** The checkpoints as an auditor kept them from where they were published. */
+  let published: SignedCheckpoint[];
   const dirs: string[] = [];
 
   beforeAll(async () => {
@@ -35,6 +37,7 @@ describe('tampering with the SQLite file is caught and located', () => {
     await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
     await t.http.post('/api/audit/checkpoints').expect(201);
     publicKey = createPublicKey((await t.http.get('/api/audit/public-key').expect(200)).body.pem);
+    published = (await t.http.get('/api/audit/checkpoints').expect(200)).body;
     const file = (t.config.database as { file: string }).file;
     await t.app.close();
     pristine = join(file, '..');
@@ -44,7 +47,10 @@ describe('tampering with the SQLite file is caught and located', () => {
   });
 
   /** A copy of the recorded database, changed by `tamper`, then checked online and offline. */
-  async function afterTampering(tamper: (db: Database.Database) => void): Promise<{ online: Verdict; offline: OfflineReport; app: TestApp }> {
+  async function afterTampering(
+    tamper: (db: Database.Database) => void,
+    thenOnline: (app: TestApp) => Promise<unknown> = async () => undefined,
+  ): Promise<{ online: Verdict; offline: OfflineReport; app: TestApp }> {
     const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-tamper-'));
     dirs.push(dir);
     cpSync(pristine, dir, { recursive: true });
@@ -57,9 +63,10 @@ describe('tampering with the SQLite file is caught and located', () => {
     }
     const app = await startTestApp({ databaseConfig: databaseConfig(file) });
     try {
+      await thenOnline(app);
       const online = (await app.http.get('/api/audit/verify').expect(200)).body as Verdict;
       const text = (await app.http.get('/api/audit/export').buffer(true).parse(collect).expect(200)).body as string;
-      const offline = await verifyExport(text.split('\n'), publicKey);
+      const offline = await verifyExport(text.split('\n'), publicKey, { published });
       return { online, offline, app };
     } finally {
       await app.close();
@@ -73,6 +80,33 @@ describe('tampering with the SQLite file is caught and located', () => {
   };
   const at = (problems: Array<{ stream: string | null; version: number | null }>, stream: string) =>
     problems.filter((p) => p.stream === stream).map((p) => p.version);
+
+  /** Changes the seed body's approval in version 3 and recomputes every hash after it, projection included. */
+  function rewriteSeed(db: Database.Database): void {
+    const rows = db.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(s.seed) as Array<Record<string, any>>;
+    let prevHash: string | null = null;
+    for (const row of rows) {
+      const data = JSON.parse(row.data);
+      if (row.version === 3) data.approvedUntil = '2025-06-30';
+      const record: Omit<EventRecord, 'hash'> = {
+        id: row.id,
+        bodyId: row.body_id,
+        version: row.version,
+        type: row.type,
+        data,
+        actor: { id: row.actor_id, role: row.actor_role },
+        occurredAt: row.occurred_at,
+        recordedAt: row.recorded_at,
+        machine: { id: row.machine_id, version: row.machine_version },
+        decision: row.decision ? JSON.parse(row.decision) : null,
+        prevHash,
+      };
+      const hash = hashEvent(record);
+      db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?').run(JSON.stringify(data), prevHash, hash, row.id);
+      prevHash = hash;
+    }
+    db.prepare('UPDATE bodies SET last_hash = ? WHERE id = ?').run(prevHash, s.seed);
+  }
 
   test('the untouched copy verifies online and offline', async () => {
     const { online, offline } = await afterTampering(() => undefined);
@@ -129,7 +163,8 @@ describe('tampering with the SQLite file is caught and located', () => {
       ]),
     );
     expect(online.problems.find((p) => p.kind === 'truncated')!.message).toContain('Version 4 bis 5 wurde entfernt');
-    expect(at(offline.findings.filter((f) => f.area === 'checkpoint'), s.seed)).toEqual([4, 4]);
+    // Both exported checkpoints, and both published copies, name the same place.
+    expect(at(offline.findings.filter((f) => f.area === 'checkpoint'), s.seed)).toEqual([4, 4, 4, 4]);
     expect(offline.findings.find((f) => f.area === 'replay')).toMatchObject({ stream: s.seed });
   });
 
@@ -146,35 +181,30 @@ describe('tampering with the SQLite file is caught and located', () => {
   });
 
   test('a body’s history rewritten with every hash recomputed: only the checkpoint can tell, and it names the body', async () => {
-    const { online, offline } = await afterTampering((db) => {
-      const rows = db.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(s.seed) as Array<Record<string, any>>;
-      let prevHash: string | null = null;
-      for (const row of rows) {
-        const data = JSON.parse(row.data);
-        if (row.version === 3) data.approvedUntil = '2025-06-30';
-        const record: Omit<EventRecord, 'hash'> = {
-          id: row.id,
-          bodyId: row.body_id,
-          version: row.version,
-          type: row.type,
-          data,
-          actor: { id: row.actor_id, role: row.actor_role },
-          occurredAt: row.occurred_at,
-          recordedAt: row.recorded_at,
-          machine: { id: row.machine_id, version: row.machine_version },
-          decision: row.decision ? JSON.parse(row.decision) : null,
-          prevHash,
-        };
-        const hash = hashEvent(record);
-        db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?').run(JSON.stringify(data), prevHash, hash, row.id);
-        prevHash = hash;
-      }
-      db.prepare('UPDATE bodies SET last_hash = ? WHERE id = ?').run(prevHash, s.seed);
-    });
+    const { online, offline } = await afterTampering(rewriteSeed);
     expect(online.problems.filter((p) => p.area === 'chain' || p.area === 'projection')).toEqual([]);
     expect(online.problems.find((p) => p.area === 'checkpoint')).toMatchObject({ kind: 'headChanged', stream: s.seed, version: 5 });
     expect(offline.ok).toBe(false);
     expect(offline.findings.find((f) => f.area === 'checkpoint')).toMatchObject({ stream: s.seed, version: 5 });
+  });
+
+  test('a rewrite by someone holding the signing key, with new checkpoints: only the published ones can tell', async () => {
+    const { online, offline } = await afterTampering(
+      (db) => {
+        rewriteSeed(db);
+        db.prepare('DELETE FROM audit_checkpoints').run();
+      },
+      (app) => app.http.post('/api/audit/checkpoints').expect(201),
+    );
+    expect(online).toMatchObject({ intact: true, problems: [] });
+    expect(offline.ok).toBe(false);
+    expect(offline.findings.map((f) => f.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Der Checkpoint 1 im Export weicht vom veröffentlichten ab'),
+        expect.stringContaining('Der veröffentlichte Checkpoint 2 fehlt im Export'),
+      ]),
+    );
+    expect(offline.findings.find((f) => f.stream === s.seed)).toMatchObject({ area: 'checkpoint', version: 5 });
   });
 
   test('a checkpoint replaced with a forged payload: its signature fails', async () => {
@@ -189,7 +219,8 @@ describe('tampering with the SQLite file is caught and located', () => {
       ['signature', 'Checkpoint 1: Die Signatur ist ungültig:'],
       ['previous', 'Checkpoint 2: verweist nicht auf Checkpo'],
     ]);
-    expect(offline.findings.map((f) => f.message.slice(0, 13))).toEqual(['Checkpoint 1:', 'Checkpoint 2:']);
+    expect(offline.findings.map((f) => f.message.slice(0, 13))).toEqual(['Checkpoint 1:', 'Checkpoint 2:', 'Der Checkpoin']);
+    expect(offline.findings[2].message).toContain('Der Checkpoint 1 im Export weicht vom veröffentlichten ab');
   });
 
   test('a checkpoint replaced with one re-signed under another key: the key and the signature are named', async () => {
@@ -203,7 +234,7 @@ describe('tampering with the SQLite file is caught and located', () => {
       ['key', 'Checkpoint 2:'],
       ['signature', 'Checkpoint 2:'],
     ]);
-    expect(offline.findings.map((f) => f.message.slice(0, 13))).toEqual(['Checkpoint 2:', 'Checkpoint 2:']);
+    expect(offline.findings.map((f) => f.message.slice(0, 13))).toEqual(['Checkpoint 2:', 'Checkpoint 2:', 'Der Checkpoin']);
   });
 
   test('a checkpoint deleted from the middle: the sequence names the gap', async () => {

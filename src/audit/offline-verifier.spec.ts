@@ -77,6 +77,21 @@ describe('offline verifier', () => {
     expect(report.findings[0]).toMatchObject({ area: 'machine' });
   });
 
+  it('checks checkpoints kept from where they were published against the export', async () => {
+    const lines = exportOf([a, b]);
+    const published = [JSON.parse(lines.find((l) => l.includes('"kind":"checkpoint"'))!).checkpoint];
+    expect((await verifyExport(lines, publicKey, { published })).ok).toBe(true);
+
+    // The same events, checkpointed anew with the right key: fine on its own, not against the published root.
+    const rewritten = recordStream(typicalLifecycle.slice(0, 3), { bodyId: a[0].bodyId });
+    const report = await verifyExport(exportOf([rewritten, b]), publicKey, { published });
+    expect(report.ok).toBe(false);
+    expect(report.findings.map((f) => f.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('Der Checkpoint 1 im Export weicht vom veröffentlichten ab')]),
+    );
+    expect(report.findings.find((f) => f.stream === a[0].bodyId)).toMatchObject({ area: 'checkpoint' });
+  });
+
   it('runs from the command line with exit code 0 only if all checks hold', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-verify-'));
     const file = join(dir, 'export.jsonl');
@@ -94,5 +109,11 @@ describe('offline verifier', () => {
     expect(failed.join('\n')).toContain('Version 1 (Registriert)');
 
     expect(await runVerify([file], () => undefined)).toBe(2);
+
+    const publishedFile = join(dir, 'published.json');
+    writeFileSync(file, exportOf([a, b]).join('\n') + '\n');
+    const checkpointLine = exportOf([a, b]).find((l) => l.includes('"kind":"checkpoint"'))!;
+    writeFileSync(publishedFile, JSON.stringify([JSON.parse(checkpointLine).checkpoint]));
+    expect(await runVerify([file, '--public-key', keyFile, '--published', publishedFile], () => undefined)).toBe(0);
   });
 });

@@ -12,7 +12,7 @@ import { canonicalJson } from '../event-log/canonical-json';
 import type { EventRecord } from '../event-log/event-hash';
 import type { AuditLogEntry } from './audit-log';
 import { verifyChains, type StoredEvent, type UnreadableEvent } from './chain-verifier';
-import { verifyCheckpoints, type Leaf, type SignedCheckpoint } from './checkpoint';
+import { checkpointDigest, verifyCheckpoints, type Leaf, type SignedCheckpoint } from './checkpoint';
 import { EXPORT_FORMAT, type ExportCounts, type ExportLine } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { replayVerdict, type StoredProjection } from './replay';
@@ -37,8 +37,17 @@ export interface OfflineReport {
   findings: Finding[];
 }
 
-/** Verifies the export's lines (each one JSON object, as the file holds them). */
-export async function verifyExport(lines: AsyncIterable<string> | Iterable<string>, publicKey: KeyObject): Promise<OfflineReport> {
+/**
+ * Verifies the export's lines (each one JSON object, as the file holds them). `published` are
+ * checkpoints the auditor kept from where they were published: each must be in the export
+ * unchanged and must still hold over the exported events — that is what makes a rewrite of
+ * history detectable even for someone who holds the signing key.
+ */
+export async function verifyExport(
+  lines: AsyncIterable<string> | Iterable<string>,
+  publicKey: KeyObject,
+  options: { published?: readonly SignedCheckpoint[] } = {},
+): Promise<OfflineReport> {
   const findings: Finding[] = [];
   const add = (severity: Finding['severity'], area: FindingArea, message: string, stream: string | null = null, version: number | null = null) =>
     findings.push({ severity, area, stream, version, message });
@@ -145,6 +154,21 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
     add('warning', 'checkpoint', 'Der Export enthält keine Checkpoints: ein vollständig neu berechnetes Log wäre nicht zu erkennen.');
   } else if (uncovered > 0) {
     add('warning', 'checkpoint', `${uncovered} Ereignis(se) sind jünger als der letzte Checkpoint (${last.payload.sequence} vom ${last.payload.createdAt}) und noch durch keinen Checkpoint bezeugt.`);
+  }
+
+  // Checkpoints published elsewhere: the export must hold each of them unchanged, and they must
+  // hold over the exported events (checked on their own, outside the export's sequence).
+  for (const published of options.published ?? []) {
+    const sequence = published.payload?.sequence;
+    const exported = checkpoints.find((c) => c.payload.sequence === sequence);
+    if (!exported) {
+      add('error', 'checkpoint', `Der veröffentlichte Checkpoint ${sequence} fehlt im Export: die Checkpoints wurden entfernt oder neu angelegt.`);
+    } else if (checkpointDigest(exported) !== checkpointDigest(published)) {
+      add('error', 'checkpoint', `Der Checkpoint ${sequence} im Export weicht vom veröffentlichten ab (Wurzel ${exported.payload.rootHash.slice(0, 16)}… statt ${published.payload.rootHash.slice(0, 16)}…): die Geschichte wurde umgeschrieben und neu signiert.`);
+    }
+    for (const problem of verifyCheckpoints([published], leaves, publicKey).filter((p) => p.kind !== 'sequence')) {
+      add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
+    }
   }
 
   // Replay every body whose events can be read.

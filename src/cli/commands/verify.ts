@@ -3,7 +3,8 @@ import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { KeyObject } from 'node:crypto';
 import { formatReport, verifyExport } from '../../audit/offline-verifier';
-import { readPublicKey } from '../../audit/verify-cli';
+import type { SignedCheckpoint } from '../../audit/checkpoint';
+import { readPublicKey, readPublished } from '../../audit/verify-cli';
 import type { CliCommand } from '../command';
 import { EXIT, UsageError } from '../errors';
 
@@ -22,6 +23,11 @@ export const verifyCommand: CliCommand = {
       value: 'SCHLÜSSEL',
       description: 'öffentlicher Ed25519-Schlüssel: PEM-Datei, PEM-Text oder Base64 (SPKI-DER, wie GET /api/audit/public-key ihn nennt)',
     },
+    published: {
+      type: 'string',
+      value: 'DATEI',
+      description: 'veröffentlichte Checkpoints (JSON wie GET /api/audit/checkpoints): müssen unverändert im Export stehen und noch gelten',
+    },
   },
   async run(ctx) {
     const key = ctx.options['public-key'];
@@ -34,6 +40,16 @@ export const verifyCommand: CliCommand = {
     }
     if (publicKey.asymmetricKeyType !== 'ed25519') throw new UsageError(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
 
+    let published: SignedCheckpoint[] = [];
+    if (typeof ctx.options.published === 'string') {
+      const path = ctx.options.published;
+      try {
+        published = readPublished(path);
+      } catch (error) {
+        throw new UsageError(`Die veröffentlichten Checkpoints in „${path}“ sind nicht lesbar: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+
     const file = ctx.args.DATEI!;
     let lines: AsyncIterable<string> | string[];
     if (file === '-') {
@@ -44,7 +60,7 @@ export const verifyCommand: CliCommand = {
       });
       lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     }
-    const report = await verifyExport(lines, publicKey);
+    const report = await verifyExport(lines, publicKey, { published });
     ctx.out.result(report, (r) => formatReport(r).join('\n'));
     return report.ok ? EXIT.ok : EXIT.refused;
   },
