@@ -140,7 +140,7 @@ export class SimulationService {
 
     const checkpoints: Array<{ at: string; event?: StoredEvent }> = [
       ...recorded.map((event) => ({ at: event.occurred_at, event })),
-      ...days(from, to).map((day) => ({ at: startOfBerlinDay(day) })),
+      ...days(from, to).map((day) => ({ at: startOfBerlinDay(day), event: undefined })),
     ].sort((a, b) => a.at.localeCompare(b.at) || (a.event ? 1 : 0) - (b.event ? 1 : 0));
 
     for (const { at, event } of checkpoints) {
