@@ -21,6 +21,13 @@ export interface ReportObligation {
   acknowledgedBy: string | null;
 }
 
+/** A lead's request for a longer term; the decision on it is a separate `extended` event. */
+export interface ExtensionRequest {
+  approvedUntil: CivilDate;
+  justification: string;
+  on: CivilDate;
+}
+
 /** A decision the body's history cites, and for what. */
 export interface CitedDecision {
   number: string;
@@ -44,6 +51,8 @@ export interface BodyContext {
   noSuccessorReason: string | null;
   endedOn: CivilDate | null;
   lastReason: string | null;
+  /** Absent until the first request, so that snapshots of earlier streams stay as they were. */
+  extensionRequests?: ExtensionRequest[];
 }
 
 export function initialContext({ occurredAt, data }: RegisteredEvent): BodyContext {

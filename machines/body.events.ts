@@ -114,6 +114,7 @@ export const eventDataSchemas = {
   reportRequested: plannedReportSchema.extend(note),
   reportSubmitted: z.strictObject({ obligationId: text(20), title: optionalText(300), documentRef: optionalText(500), ...note }),
   reportAcknowledged: obligationRef,
+  extensionRequested: z.strictObject({ approvedUntil: civilDate, justification: text(), ...note }),
   extended: z.strictObject({ approvedUntil: civilDate, ...note }),
   madePermanent: empty,
   renamed: z.strictObject({ title: profileShape.title, shortName: text(60).nullable().optional(), ...note }),

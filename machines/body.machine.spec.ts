@@ -141,6 +141,20 @@ describe('the body lifecycle', () => {
     }
   });
 
+  test('a lead asks for an extension: recorded, the state stays; the request must lie after the current end', () => {
+    const request = (until: string) => event('extensionRequested', { approvedUntil: until, justification: 'Auftrag noch offen.' }, '2025-02-01');
+    for (const before of [[], [termExpiring()], [termExpired()]]) {
+      const { snapshot } = given(...ACTIVE, ...before);
+      const { verdict, next } = given(...ACTIVE, ...before).when(request('2025-12-31'));
+      expect(verdict.allowed).toBe(true);
+      expect(next.value).toEqual(snapshot.value);
+      expect(next.context.approvedUntil).toBe(snapshot.context.approvedUntil);
+      expect(next.context.extensionRequests).toEqual([{ approvedUntil: '2025-12-31', justification: 'Auftrag noch offen.', on: '2025-02-01' }]);
+    }
+    expect(given(...ACTIVE).when(request('2025-03-31')).verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('nach dem bisherigen Ende') });
+    expect(given(submitted(), approved()).when(request('2025-12-31')).verdict.allowed).toBe(false);
+  });
+
   test('the term expires only after the approved-until date, and warns only before it', () => {
     expect(given(...ACTIVE).when(termExpired('2025-03-31')).verdict).toMatchObject({ allowed: false });
     expect(given(...ACTIVE).when(termExpired('2025-04-01')).next.value).toMatchObject({ active: { term: 'expired' } });
@@ -239,6 +253,7 @@ describe('coverage of the statechart (xstate/graph)', () => {
         case 'reportSubmitted': { const id = firstIn('pending', 'due', 'overdue'); if (id) out.push(reportSubmitted(id, '2024-12-05')); break; }
         case 'reportAcknowledged': { const id = firstIn('submitted'); if (id) out.push(reportAcknowledged(id, '2024-12-10')); break; }
         case 'extended': out.push(extended(nextYear, decision('2024-07-01'), '2024-07-01')); break;
+        case 'extensionRequested': out.push(event('extensionRequested', { approvedUntil: nextYear, justification: 'Auftrag noch offen.' }, '2024-07-01')); break;
         case 'madePermanent': out.push(event('madePermanent', {}, '2024-07-01', decision('2024-07-01'))); break;
         case 'renamed': out.push(event('renamed', { title: 'Umbenannt' }, '2024-07-01')); break;
         case 'leadsChanged': out.push(event('leadsChanged', { leads: ['Bayern'], contactIds: [] }, '2024-07-01')); break;

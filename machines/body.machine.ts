@@ -154,6 +154,12 @@ const lifecycle = setup({
         decisions: cite(context, event),
       };
     }),
+    recordExtensionRequest: assign({
+      extensionRequests: ({ context, event }) => {
+        const { approvedUntil, justification } = (event as BodyEventOf<'extensionRequested'>).data;
+        return [...(context.extensionRequests ?? []), { approvedUntil, justification, on: on(event) }];
+      },
+    }),
     transfer: assign(({ context, event }) => ({
       successor: (event as BodyEventOf<'transferred'>).data.successor,
       endedOn: on(event),
@@ -162,8 +168,9 @@ const lifecycle = setup({
   },
 });
 
-/** Extending or making permanent: possible while the term runs, ends soon or has expired. */
+/** Asking for an extension (a lead) and deciding on it: while the term runs, ends soon or has expired. */
 const termDecisions = {
+  extensionRequested: { guard: 'rulesHold', actions: 'recordExtensionRequest' },
   extended: { guard: 'rulesHold', target: 'running', actions: 'extend' },
   madePermanent: { guard: 'rulesHold', target: 'permanent', actions: 'makePermanent' },
 } as const;

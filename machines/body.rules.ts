@@ -38,7 +38,8 @@ const notBeforeApproval: Rule<'started'> = (context, event) => {
     : `Die Tätigkeit kann nicht vor dem Einrichtungsbeschluss beginnen (Beginn ${germanDate(on)}, Beschluss vom ${germanDate(context.approvedOn ?? on)}).`;
 };
 
-const extendsTerm: Rule<'extended'> = (context, event) =>
+/** For `extended` and `extensionRequested` alike: the new end lies after the current one. */
+const extendsTerm = (context: BodyContext, event: { data: { approvedUntil: string } }): string | null =>
   context.approvedUntil === null || event.data.approvedUntil > context.approvedUntil
     ? null
     : `Die Verlängerung muss nach dem bisherigen Ende liegen: neu ${germanDate(event.data.approvedUntil)}, bisher ${germanDate(context.approvedUntil)}.`;
@@ -79,6 +80,7 @@ const rules: { [K in BodyEventType]?: Rule<K>[] } = {
   approved: [approvedUntilAfterDecision],
   started: [notBeforeApproval],
   extended: [extendsTerm],
+  extensionRequested: [extendsTerm],
   termExpiring: [termNotYetOver],
   termExpired: [termReachesEnd],
   reportDue: [obligationIn('pending')],

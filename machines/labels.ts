@@ -39,6 +39,7 @@ export const EVENT_LABELS: Record<StoredEventType, string> = {
   reportOverdue: 'Bericht überfällig',
   reportSubmitted: 'Bericht eingereicht',
   reportAcknowledged: 'Bericht zur Kenntnis genommen',
+  extensionRequested: 'Verlängerung beantragt',
   extended: 'Verlängert',
   madePermanent: 'Entfristet',
   renamed: 'Umbenannt',

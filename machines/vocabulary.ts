@@ -38,6 +38,7 @@ export const COMMAND_EVENT_TYPES = [
   'reportRequested',
   'reportSubmitted',
   'reportAcknowledged',
+  'extensionRequested',
   'extended',
   'madePermanent',
   'renamed',
