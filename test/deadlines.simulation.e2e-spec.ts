@@ -1,4 +1,5 @@
 import { Database } from '../src/database/database';
+import { formatSimulation } from '../src/simulation/simulate.command';
 import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -71,6 +72,11 @@ describe('POST /api/simulations', () => {
     expect(body.summary).toEqual({ systemEvents: 5, reminders: 3 + 12 + 4, recordedEvents: 3, refused: 0 });
 
     expect(await dump()).toBe(before);
+
+    const printed = formatSimulation(body).split('\n');
+    expect(printed).toContain(`02.12.2024  Systemereignis  reportDue – ${SEED_TITLE}`);
+    expect(printed).toContain(`04.11.2024  Erinnerung      Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 28 Tage) – ${SEED_TITLE}`);
+    expect(printed.at(-2)).toBe('Zeitraum 01.06.2024 bis 30.04.2025: 5 Systemereignisse, 19 Erinnerungen, 3 erfasste Ereignisse.');
   });
 
   it('shows only what falls into the period', async () => {

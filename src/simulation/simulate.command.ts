@@ -1,0 +1,49 @@
+/**
+ * `gremienlauf simulate --from 2024-06-01 --to 2025-04-30`: the scheduler's dry run over a
+ * period, printed in order. To enable it, add `simulateCommand` to COMMANDS in src/cli/registry.ts.
+ */
+import type { CliCommand } from '../cli/command';
+import { dateOption } from '../cli/dates';
+import type { SimulationEntry, SimulationResult } from './simulation.service';
+
+const KIND: Record<SimulationEntry['kind'], string> = { event: 'Systemereignis', reminder: 'Erinnerung', recorded: 'erfasst' };
+
+/** One line per entry: `02.12.2024  Systemereignis  reportDue  Weiterentwicklung …`. */
+export function formatSimulation(result: SimulationResult): string {
+  const german = (date: string) => date.split('-').reverse().join('.');
+  const lines = result.entries.map((e) =>
+    [
+      german(e.date),
+      KIND[e.kind].padEnd(14),
+      e.kind === 'reminder' ? e.what : `${e.what} – ${e.bodyTitle}`,
+      e.outcome === 'refused' ? `(abgelehnt: ${e.detail ?? ''})` : e.outcome === 'superseded' ? '(übersprungen)' : '',
+    ]
+      .filter(Boolean)
+      .join('  '),
+  );
+  const { systemEvents, reminders, recordedEvents, refused } = result.summary;
+  lines.push(
+    '',
+    `Zeitraum ${german(result.from)} bis ${german(result.to)}: ${systemEvents} Systemereignisse, ${reminders} Erinnerungen, ${recordedEvents} erfasste Ereignisse${refused ? `, ${refused} abgelehnt` : ''}.`,
+    'Simulation auf einer Kopie der Daten; nichts wurde gespeichert oder versandt.',
+  );
+  return lines.join('\n');
+}
+
+export const simulateCommand: CliCommand = {
+  name: 'simulate',
+  summary: 'Fristenlauf Tag für Tag simulieren (auf einer Kopie der Daten)',
+  description:
+    'Spielt die erfassten Ereignisse auf einer Kopie der Daten nach und lässt den Fristenlauf an jedem Tag des Zeitraums laufen. Zeigt Systemereignisse und Erinnerungen mit Datum; speichert und versendet nichts.',
+  options: {
+    from: { type: 'string', value: 'DATUM', description: 'erster Tag (JJJJ-MM-TT)' },
+    to: { type: 'string', value: 'DATUM', description: 'letzter Tag (JJJJ-MM-TT)' },
+  },
+  async run(ctx) {
+    const from = dateOption(String(ctx.options.from ?? ''), '--from', false);
+    const to = dateOption(String(ctx.options.to ?? ''), '--to', false);
+    const api = await ctx.api();
+    const result = await api.post<SimulationResult>('/api/simulations', { json: { from, to } });
+    ctx.out.result(result, formatSimulation);
+  },
+};
