@@ -246,15 +246,31 @@ describe('gremienlauf on the local database', () => {
   });
 
   it('tells the state as of a business date', () => {
-    expect(cli(['state', id, '--as-of', '2024-06-05', '--json']).json).toMatchObject({ registered: true, state: 'submitted' });
+    expect(cli(['state', id, '--as-of', '2024-06-05', '--json']).json).toMatchObject({ bodyId: id, state: 'submitted' });
     expect(cli(['state', id, '--as-of', '15.06.2024', '--json']).json).toMatchObject({ state: 'established', basedOn: { version: 3 } });
     const active = cli(['state', id, '--as-of', '1. Januar 2025']);
     expect(active.code).toBe(0);
     expect(active.stdout).toMatch(/Zustand am 01\.01\.2025:\s+Aktiv/);
     expect(active.stdout).toMatch(/Befristet bis:\s+31\.03\.2025/);
     const before = cli(['state', id, '--as-of', '2024-05-01']);
-    expect(before.stdout).toContain('noch nicht registriert');
+    expect(before.code).toBe(1);
+    expect(before.stderr).toContain('noch nicht registriert');
     expect(cli(['state', id]).code).toBe(2);
+  });
+
+  it('lists the deadlines of the active body', () => {
+    const run = cli(['deadlines', '--body', id, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.json).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ bodyId: id, kind: 'report', deadline: { kind: 'month', month: '2024-11' } }),
+        expect.objectContaining({ bodyId: id, kind: 'termEnd' }),
+      ]),
+    );
+    const table = cli(['deadlines', '--body', id]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('im November 2024');
+    expect(cli(['deadlines', '--before', 'gestern']).code).toBe(2);
   });
 
   it('imports with --apply-decision, or says what is missing and creates nothing', () => {

@@ -13,11 +13,13 @@ export function configFrom(env: NodeJS.ProcessEnv): AppConfig {
 
 /**
  * The application on the local database (DATABASE_URL, default ./data/gremienlauf.sqlite),
- * built in this process without listening. It does not register the example body: on an
- * empty database the CLI shows what is there, nothing else.
+ * built in this process without listening. It does not register the example body (on an
+ * empty database the CLI shows what is there, nothing else) and runs no scheduler.
  */
 export async function localClient(env: NodeJS.ProcessEnv, token?: string): Promise<ApiClient> {
   const config: AppConfig = { ...configFrom(env), seedExample: false };
+  // A command is over in seconds: the scheduler and the dispatcher belong to `serve`, not to it.
+  process.env.SCHEDULER_ENABLED ??= 'false';
   const { createApp }: typeof import('../app') = require('../app');
   const app = await createApp(config, { logger: false });
   await app.init();

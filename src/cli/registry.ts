@@ -1,5 +1,6 @@
 /** Every command of `gremienlauf`, in the order the help lists them. A new command: one file in commands/, one line here. */
 import type { CliCommand } from './command';
+import { deadlinesCommand } from './commands/deadlines';
 import { decisionsCommand, recordDecisionCommand } from './commands/decisions';
 import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
@@ -17,6 +18,7 @@ export const COMMANDS: CliCommand[] = [
   sendCommand,
   historyCommand,
   stateCommand,
+  deadlinesCommand,
   recordDecisionCommand,
   decisionsCommand,
 ];

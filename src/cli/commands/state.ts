@@ -1,9 +1,8 @@
-import { stateAt, type StateAt } from '../../audit/replay';
+import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
 import { UsageError } from '../errors';
 import { date, day, deadline, fields, table } from '../format';
-import type { HistoryView } from './history';
 import { OBLIGATION_STATES } from './show';
 
 export const stateCommand: CliCommand = {
@@ -11,8 +10,8 @@ export const stateCommand: CliCommand = {
   args: ['ID'],
   summary: 'Zustand eines Gremiums an einem fachlichen Datum (--as-of) oder nach Kenntnisstand (--as-known-at)',
   description:
-    'Spielt die gespeicherten Ereignisse bis zu dem Datum mit der Version des Zustandsautomaten nach, unter der sie erfasst wurden. ' +
-    'Ein Datum meint den ganzen Tag (Europe/Berlin).',
+    'Spielt die gespeicherten Ereignisse bis zu dem Datum mit der Version des Zustandsautomaten nach, unter der sie erfasst wurden ' +
+    '(GET /api/bodies/ID/state). Ein Datum meint den ganzen Tag (Europe/Berlin). War das Gremium da noch nicht registriert: Exit-Code 1.',
   options: {
     'as-of': { type: 'string', value: 'DATUM', description: 'fachliches Datum: Ereignisse, die bis dahin geschehen sind' },
     'as-known-at': { type: 'string', value: 'ZEITPUNKT', description: 'Systemzeit: Ereignisse, die bis dahin erfasst waren' },
@@ -23,13 +22,10 @@ export const stateCommand: CliCommand = {
     if (!asOf && !asKnownAt) throw new UsageError('Es fehlt --as-of DATUM (oder --as-known-at ZEITPUNKT).');
     const api = await ctx.api();
     const id = ctx.args.ID!;
-    const history = await api.get<HistoryView>(`/api/bodies/${encodeURIComponent(id)}/history`);
-    const records = history.events.map(({ label: _label, ...record }) => record);
-    const state = stateAt(records, { asOf, asKnownAt });
+    // The audit module replays the stored events through the machine version each was recorded under.
+    const state = await api.get<StateAt & { bodyId: string }>(`/api/bodies/${encodeURIComponent(id)}/state`, { asOf, asKnownAt });
     const when = [asOf ? `am ${date(asOf)}` : null, asKnownAt ? `nach Kenntnisstand ${date(asKnownAt)}` : null].filter(Boolean).join(', ');
-    ctx.out.result({ bodyId: id, registered: state !== null, ...(state ?? { asOf: asOf ?? null, asKnownAt: asKnownAt ?? null }) }, () =>
-      state ? renderState(state, when) : `Das Gremium war ${when} noch nicht registriert.`,
-    );
+    ctx.out.result(state, (s) => renderState(s, when));
   },
 };
 

@@ -1,0 +1,50 @@
+import type { CliCommand } from '../command';
+import { dateOption } from '../dates';
+import { date, deadline, table } from '../format';
+import type { Deadline } from '../../../machines';
+
+interface DeadlineRow {
+  bodyId: string;
+  bodyTitle: string;
+  label: string;
+  deadline: Deadline;
+  originalDate: string | null;
+  effectiveDate: string | null;
+  rule: unknown;
+  description: string;
+  status: 'open' | 'due' | 'overdue' | 'met';
+  overdue: boolean;
+}
+
+const STATUS: Record<DeadlineRow['status'], string> = { open: 'offen', due: 'fällig', overdue: 'überfällig', met: 'erledigt' };
+
+export const deadlinesCommand: CliCommand = {
+  name: 'deadlines',
+  summary: 'Fristen aller Gremien (oder eines), nach wirksamem Datum',
+  options: {
+    before: { type: 'string', value: 'DATUM', description: 'nur Fristen vor diesem Datum' },
+    body: { type: 'string', value: 'ID', description: 'nur Fristen dieses Gremiums' },
+    overdue: { type: 'boolean', description: 'nur überfällige' },
+  },
+  async run(ctx) {
+    const api = await ctx.api();
+    const rows = await api.get<DeadlineRow[]>('/api/deadlines', {
+      before: typeof ctx.options.before === 'string' ? dateOption(ctx.options.before, '--before', false) : undefined,
+      body: ctx.options.body as string | undefined,
+      overdue: ctx.options.overdue === true ? true : undefined,
+    });
+    ctx.out.result(rows, (list) =>
+      list.length === 0
+        ? 'Keine Fristen.'
+        : table(list, [
+            { header: 'Datum', value: (d) => date(d.effectiveDate) },
+            { header: 'verschoben von', value: (d) => (d.originalDate && d.originalDate !== d.effectiveDate ? date(d.originalDate) : '') },
+            { header: 'Frist', value: (d) => d.label },
+            { header: 'laut Beschluss', value: (d) => deadline(d.deadline) },
+            { header: 'Gremium', value: (d) => d.bodyTitle, max: 40 },
+            { header: 'Stand', value: (d) => STATUS[d.status] ?? d.status },
+            { header: 'ID', value: (d) => d.bodyId },
+          ]),
+    );
+  },
+};
