@@ -72,6 +72,8 @@ describe('the signing key', () => {
   it('rejects a malformed checkpoint interval', () => {
     expect(() => loadAuditConfig(testConfig(databaseConfig(':memory:')), { GREMIENLAUF_CHECKPOINT_MINUTES: 'oft' })).toThrow('GREMIENLAUF_CHECKPOINT_MINUTES');
     expect(loadAuditConfig(testConfig(databaseConfig(':memory:')), {}).signingKey).toEqual({ ephemeral: true });
+    expect(loadAuditConfig(testConfig(databaseConfig(':memory:')), {}).checkpointEveryMinutes).toBe(60);
+    expect(loadAuditConfig(testConfig(databaseConfig(':memory:')), { SCHEDULER_ENABLED: 'false' }).checkpointEveryMinutes).toBe(0);
     expect(existsSync(join(dir, 'missing.pem'))).toBe(false);
     expect(readFileSync(join(dir, 'signing-key.pem'), 'utf8')).toContain('BEGIN PRIVATE KEY');
   });

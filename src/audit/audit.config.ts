@@ -7,7 +7,8 @@
  *                                  if missing. Default: `signing-key.pem` beside the SQLite file,
  *                                  or ./data/signing-key.pem
  *   GREMIENLAUF_CHECKPOINT_MINUTES how often to write a checkpoint when the log has grown
- *                                  (default 60; 0 switches the periodic checkpoint off)
+ *                                  (default 60; 0 switches the periodic checkpoint off, and so
+ *                                  does SCHEDULER_ENABLED=false, which the CLI's local commands set)
  */
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -22,6 +23,7 @@ const envSchema = z.object({
   GREMIENLAUF_SIGNING_KEY: z.string().min(1).optional(),
   GREMIENLAUF_SIGNING_KEY_FILE: z.string().min(1).optional(),
   GREMIENLAUF_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
+  SCHEDULER_ENABLED: z.string().optional(),
 });
 
 export function loadAuditConfig(app: AppConfig, env: NodeJS.ProcessEnv = process.env): AuditConfig {
@@ -39,5 +41,6 @@ export function loadAuditConfig(app: AppConfig, env: NodeJS.ProcessEnv = process
       : database.kind === 'sqlite' && database.file === ':memory:'
         ? ({ ephemeral: true } as const)
         : { file: database.kind === 'sqlite' ? join(dirname(database.file), 'signing-key.pem') : resolve('data/signing-key.pem') };
-  return { signingKey, checkpointEveryMinutes: e.GREMIENLAUF_CHECKPOINT_MINUTES };
+  const schedulerOff = e.SCHEDULER_ENABLED !== undefined && ['false', '0', 'no'].includes(e.SCHEDULER_ENABLED.toLowerCase());
+  return { signingKey, checkpointEveryMinutes: schedulerOff ? 0 : e.GREMIENLAUF_CHECKPOINT_MINUTES };
 }
