@@ -12,20 +12,35 @@ export interface Transaction {
   query<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;
 }
 
+/** A unit of work waiting for the SQLite connection. */
+interface Job {
+  write: boolean;
+  run: (tx: Transaction) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many units of work share one commit. */
+const MAX_GROUP = 64;
+
 /**
  * The one database the service talks to: an embedded SQLite file or PostgreSQL, opened and
  * migrated with TypeORM. SQL is written once with `?` placeholders.
  *
  * SQLite has one connection, so every unit of work (writes and reads alike) runs one after the
  * other through a queue: a second `BEGIN` on the same connection would fail, and a read between
- * another unit's statements could see writes that are later rolled back. On that hot path the
- * statements go straight to better-sqlite3 with cached prepared statements (TypeORM's query
- * runner costs about as much again as the statement itself). PostgreSQL runs units of work
- * concurrently, each in its own pooled TypeORM transaction.
+ * another unit's statements could see writes that are later rolled back. Units of work waiting
+ * in the queue together are committed together (group commit): each runs in its own savepoint,
+ * so a failing one is rolled back alone, and one COMMIT — one fsync — makes the whole group
+ * durable before any of them is acknowledged. Statements go straight to better-sqlite3 with
+ * cached prepared statements (TypeORM's query runner costs about as much again as a statement).
+ * PostgreSQL runs units of work concurrently, each in its own pooled TypeORM transaction.
  */
 export class Database {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly pending: Job[] = [];
+  private draining: Promise<void> | null = null;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly sqliteTx: Transaction = { query: async <R>(sql: string, params: SqlValue[] = []) => this.run<R>(sql, params) };
 
   private constructor(
     readonly kind: DatabaseConfig['kind'],
@@ -49,7 +64,8 @@ export class Database {
         : new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10 } });
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
-    const sqlite = config.kind === 'sqlite' ? ((dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection) : null;
+    const sqlite =
+      config.kind === 'sqlite' ? (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection : null;
     return new Database(config.kind, dataSource, sqlite);
   }
 
@@ -59,39 +75,80 @@ export class Database {
   }
 
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    while (this.draining) await this.draining;
     this.statements.clear();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
   /** Runs `work` in one transaction: all of its statements take effect, or none. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    if (this.sqlite) return this.enqueue(() => this.sqliteTransaction(work));
-    return this.dataSource.transaction((manager) => work(this.postgres(manager)));
+    if (this.sqlite) return this.schedule(true, work);
+    return this.dataSource.transaction((manager) => work(postgresTransaction(manager)));
   }
 
   /** A read outside any transaction (on SQLite, queued behind the units of work before it). */
   query<T = Record<string, unknown>>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    if (this.sqlite) return this.enqueue(async () => this.run<T>(sql, params));
+    if (this.sqlite) return this.schedule(false, async () => this.run<T>(sql, params));
     return this.dataSource.query(numbered(sql), params) as Promise<T[]>;
   }
 
-  private enqueue<T>(run: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+  private schedule<T>(write: boolean, run: (tx: Transaction) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ write, run, resolve: resolve as (value: unknown) => void, reject });
+      this.kick();
+    });
   }
 
-  private async sqliteTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    this.run('BEGIN IMMEDIATE', []);
-    try {
-      const result = await work({ query: async <R>(sql: string, params: SqlValue[] = []) => this.run<R>(sql, params) });
-      this.run('COMMIT', []);
-      return result;
-    } catch (error) {
-      if (this.sqlite!.inTransaction) this.run('ROLLBACK', []);
-      throw error;
+  private kick(): void {
+    if (this.draining || this.pending.length === 0) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      if (!this.pending[0].write) {
+        const read = this.pending.shift()!;
+        await read.run(this.sqliteTx).then(read.resolve, read.reject);
+        continue;
+      }
+      const group: Job[] = [];
+      while (this.pending[0]?.write && group.length < MAX_GROUP) group.push(this.pending.shift()!);
+      await this.commitGroup(group);
     }
+  }
+
+  /** Runs the units of work in one transaction, each in a savepoint; settles them after COMMIT. */
+  private async commitGroup(group: Job[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.run('BEGIN IMMEDIATE', []);
+      for (const job of group) {
+        this.run('SAVEPOINT unit_of_work', []);
+        try {
+          const value = await job.run(this.sqliteTx);
+          this.run('RELEASE unit_of_work', []);
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          this.run('ROLLBACK TO unit_of_work', []);
+          this.run('RELEASE unit_of_work', []);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.run('COMMIT', []);
+    } catch (error) {
+      // Nothing of the group reached the disk: every unit of work fails, none is acknowledged.
+      if (this.sqlite!.inTransaction) this.run('ROLLBACK', []);
+      for (const job of group) job.reject(error);
+      return;
+    }
+    group.forEach((job, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
   }
 
   /** One statement on the SQLite connection, prepared once and cached. */
@@ -106,10 +163,10 @@ export class Database {
     statement.run(...values);
     return [];
   }
+}
 
-  private postgres(manager: EntityManager): Transaction {
-    return { query: <T>(sql: string, params: SqlValue[] = []) => manager.query(numbered(sql), params) as Promise<T[]> };
-  }
+function postgresTransaction(manager: EntityManager): Transaction {
+  return { query: <T>(sql: string, params: SqlValue[] = []) => manager.query(numbered(sql), params) as Promise<T[]> };
 }
 
 /** PostgreSQL numbers its placeholders: `?` becomes `$1`, `$2`, … (our SQL has no `?` in literals). */

@@ -1,0 +1,48 @@
+import { Database } from '../src/database/database';
+import { openTestDatabase, testDatabaseKinds } from './support/test-app';
+
+describe.each(testDatabaseKinds())('the database on %s', (kind) => {
+  let db: Database;
+  let cleanup: () => void;
+
+  beforeEach(async () => {
+    const opened = await openTestDatabase(kind);
+    cleanup = opened.cleanup;
+    db = await Database.open(opened.config);
+  });
+  afterEach(async () => {
+    await db.close();
+    cleanup();
+  });
+
+  const insertContact = (id: string) => (tx: { query: Database['query'] }) =>
+    tx.query('INSERT INTO contacts (id, name, created_at) VALUES (?, ?, ?)', [id, `Person ${id}`, '2026-11-28T09:00:00.000Z']);
+  const ids = async () => (await db.query<{ id: string }>('SELECT id FROM contacts ORDER BY id')).map((r) => r.id);
+
+  test('units of work sent together each take effect or not on their own', async () => {
+    const results = await Promise.allSettled([
+      db.transaction(insertContact('a')),
+      db.transaction(async (tx) => {
+        await insertContact('b')(tx);
+        throw new Error('refused after its first statement');
+      }),
+      db.transaction(insertContact('c')),
+      db.transaction(insertContact('a')), // duplicate key: fails alone
+      db.transaction(insertContact('d')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await ids()).toEqual(['a', 'c', 'd']);
+  });
+
+  test('a read sent after writes sees exactly the acknowledged ones', async () => {
+    const writes = ['x', 'y', 'z'].map((id) => db.transaction(insertContact(id)));
+    const read = ids();
+    await Promise.all(writes);
+    expect(await read).toEqual(['x', 'y', 'z']);
+  });
+
+  test('PostgreSQL placeholders are numbered from the portable ? form', async () => {
+    await db.transaction(insertContact('p'));
+    expect(await db.query('SELECT name FROM contacts WHERE id = ? AND name = ?', ['p', 'Person p'])).toEqual([{ name: 'Person p' }]);
+  });
+});
