@@ -94,6 +94,12 @@ describe('parseRegistrationForm', () => {
       expect(parseRegistrationForm(text)).toEqual(seedResult);
     });
 
+    it('reads the same when the labels are bold (Markdown) and the text has soft hyphens', () => {
+      const text = SEED.replace(/^(\d\.\s*)?([A-ZÄÖÜ][\p{L} ]+):/gmu, '$1**$2:**').replace('Weiterentwicklung Struktur', 'Weiter\u00ADentwicklung Struktur');
+      expect(text).toContain('**Titel des Gremiums:**');
+      expect(parseRegistrationForm(text)).toEqual(seedResult);
+    });
+
     it('reads the same when values wrap onto the next lines and spaces become tabs', () => {
       const text = seedWith(
         ['Titel des Gremiums: Weiterentwicklung Struktur OZG Föderal', 'Titel des Gremiums:\n\t  Weiterentwicklung\tStruktur\n   OZG Föderal  '],

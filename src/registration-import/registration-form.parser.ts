@@ -85,7 +85,10 @@ function normalize(text: string): string {
     .replace(/^\uFEFF/, '')
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
-    .replace(/[\u00A0\u2007\u202F]/g, ' ');
+    .replace(/[\u00A0\u2007\u202F]/g, ' ')
+    // Forms pasted from Markdown or a word processor: bold labels, soft hyphens, zero-width spaces.
+    .replace(/\*\*|__/g, '')
+    .replace(/[\u00AD\u200B\uFEFF]/g, '');
 }
 
 class FormReader {
