@@ -34,7 +34,8 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
     expect(await ids()).toEqual(['a', 'c', 'd']);
   });
 
-  test('a read sent after writes sees exactly the acknowledged ones', async () => {
+  // The queue's order is SQLite's guarantee; PostgreSQL runs them concurrently.
+  (kind === 'sqlite' ? test : test.skip)('a read queued after writes sees exactly the acknowledged ones', async () => {
     const writes = ['x', 'y', 'z'].map((id) => db.transaction(insertContact(id)));
     const read = ids();
     await Promise.all(writes);
