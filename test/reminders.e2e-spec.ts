@@ -239,6 +239,19 @@ describe('reminders by e-mail and webhook, through the outbox', () => {
     expect(receiver.hooks).toHaveLength(all * 3);
   });
 
+  it('sends a reminder to the secretariat when no lead has an address', async () => {
+    const smtp = await startSmtp();
+    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: SECRETARIAT });
+    t = await startTestApp();
+    await recordSeedBody(t, [{ name: 'Ohne Adresse' }]);
+    const scheduler = t.app.get(SchedulerService);
+    await sweepAt(scheduler, '2024-06-17T06:00:00Z');
+    await sweepAt(scheduler, '2024-11-04T06:00:00Z');
+    expect((await t.app.get(DispatcherService).dispatch()).sent).toHaveLength(1);
+    expect(smtp.mails.map((m) => m.to)).toEqual([[SECRETARIAT]]);
+  });
+
   it('dead-letters an e-mail nobody can receive, and says why', async () => {
     const smtp = await startSmtp();
     closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));

@@ -2,8 +2,6 @@ import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { RemindersConfig } from '../../config/reminders';
-import { NotFoundError } from '../common/errors';
-import { Database } from '../database/database';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import { REMINDERS_CONFIG } from '../deadlines/reminders-config';
 import { calendarFeed } from './ics';
@@ -15,7 +13,6 @@ const CALENDAR = 'text/calendar; charset=utf-8';
 export class CalendarController {
   constructor(
     private readonly deadlines: DeadlinesService,
-    private readonly db: Database,
     @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
   ) {}
 
@@ -31,9 +28,8 @@ export class CalendarController {
   @Get('api/bodies/:id/calendar.ics')
   @ApiOperation({ summary: 'Die Fristen eines Gremiums als iCalendar-Abonnement (RFC 5545)' })
   async body(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const [body] = await this.db.query<{ title: string }>('SELECT title FROM bodies WHERE id = ?', [id]);
-    if (!body) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
-    const feed = calendarFeed(`Gremienlauf – ${body.title}`, await this.deadlines.list({ bodyId: id }), this.config.publicUrl);
+    const title = await this.deadlines.bodyTitle(id);
+    const feed = calendarFeed(`Gremienlauf – ${title}`, await this.deadlines.list({ bodyId: id }), this.config.publicUrl);
     reply.header('content-type', CALENDAR);
     return feed;
   }

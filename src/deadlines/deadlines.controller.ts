@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { civilDate } from '../../machines/body.events';
 import { parseInput } from '../common/validation';
 import { OutboxStore } from '../outbox/outbox.store';
-import { Database } from '../database/database';
 import { DeadlinesService } from './deadlines.service';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -27,7 +26,6 @@ export class DeadlinesController {
   constructor(
     private readonly deadlines: DeadlinesService,
     private readonly outbox: OutboxStore,
-    private readonly db: Database,
   ) {}
 
   @Get('deadlines')
@@ -41,13 +39,8 @@ export class DeadlinesController {
   @ApiOperation({ summary: 'Erinnerungen: geplante, und versandte, wartende und gescheiterte Nachrichten mit ihren Versuchen' })
   async reminders(@Query() query: unknown) {
     const q = parseInput(remindersQuery, query, 'query');
-    const scheduled = await this.db.query<Record<string, string>>(
-      `SELECT key, body_id, due_on, due_at, payload FROM timers WHERE kind = 'reminder' AND status = 'pending' ${q.body ? 'AND body_id = ?' : ''}
-       ORDER BY due_at, key`,
-      q.body ? [q.body] : [],
-    );
     return {
-      scheduled: scheduled.map((t) => ({ key: t.key, bodyId: t.body_id, dueOn: t.due_on, dueAt: t.due_at, ...JSON.parse(t.payload) })),
+      scheduled: await this.deadlines.scheduledReminders(q.body),
       messages: await this.outbox.list({ status: q.status, channel: q.channel, bodyId: q.body }),
     };
   }

@@ -8,6 +8,7 @@ import type { DeadlineResolution, Session } from '../../machines/deadlines';
 import { deriveDeadlines, deriveTimers, type Timer, type TimerOptions } from '../../machines/timers';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
+import { NotFoundError } from '../common/errors';
 import { Database, type SqlValue, type Transaction } from '../database/database';
 import type { EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type AppendedEvent } from '../lifecycle/lifecycle.service';
@@ -149,6 +150,23 @@ export class DeadlinesService implements OnModuleInit {
         updatedAt: r.updated_at,
       };
     });
+  }
+
+  /** Reminders not yet due, oldest first. */
+  async scheduledReminders(bodyId?: string): Promise<Array<{ key: string; bodyId: string; dueOn: string; dueAt: string; reminder: unknown }>> {
+    const rows = await this.db.query<{ key: string; body_id: string; due_on: string; due_at: string; payload: string }>(
+      `SELECT key, body_id, due_on, due_at, payload FROM timers WHERE kind = 'reminder' AND status = 'pending' ${bodyId ? 'AND body_id = ?' : ''}
+       ORDER BY due_at, key`,
+      bodyId ? [bodyId] : [],
+    );
+    return rows.map((t) => ({ key: t.key, bodyId: t.body_id, dueOn: t.due_on, dueAt: t.due_at, ...JSON.parse(t.payload) }));
+  }
+
+  /** The body's title, or NotFoundError. */
+  async bodyTitle(bodyId: string): Promise<string> {
+    const [body] = await this.db.query<{ title: string }>('SELECT title FROM bodies WHERE id = ?', [bodyId]);
+    if (!body) throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
+    return body.title;
   }
 
   private async derive(

@@ -57,7 +57,8 @@ export class MailSender {
   private async recipients(target: EmailTarget): Promise<string[]> {
     const contacts = await this.contacts.findMany(target.contactIds);
     const addresses = contacts.filter((c) => !c.erased && c.email).map((c) => c.email as string);
-    if (target.secretariat && this.config.mail.secretariat) addresses.push(this.config.mail.secretariat);
+    // Without any address of the leads the secretariat gets the reminder, so it is not lost.
+    if ((target.secretariat || addresses.length === 0) && this.config.mail.secretariat) addresses.push(this.config.mail.secretariat);
     return [...new Set(addresses)];
   }
 
