@@ -62,7 +62,9 @@ describe('calendar feed (RFC 5545)', () => {
   });
 
   it('keeps the UIDs stable while the body moves on, and /calendar.ics has every body', async () => {
-    const before = parse((await t.http.get('/calendar.ics').expect(200)).text).events.map((e) => e.uid);
+    const beforeIcs = (await t.http.get('/calendar.ics').expect(200)).text;
+    const before = parse(beforeIcs).events.map((e) => e.uid);
+    const stamp = (ics: string, uid: string) => ics.split('BEGIN:VEVENT').find((v) => v.includes(uid))?.match(/DTSTAMP:(\S+)/)?.[1];
     t.clock.set('2024-06-17T08:00:00Z');
     await t.app.get(SchedulerService).sweep();
     const other = await t.http
@@ -73,6 +75,10 @@ describe('calendar feed (RFC 5545)', () => {
     // The start is gone (the body started); the report and the term end keep their UIDs. A draft has no Fristen.
     expect(after.map((e) => e.uid)).toEqual(before.filter((uid) => !uid.includes('/start/')));
     expect(after.some((e) => e.uid.startsWith(other.body.id))).toBe(false);
+    // An unchanged Frist keeps its DTSTAMP, so calendar clients see no change.
+    const afterIcs = (await t.http.get('/calendar.ics').expect(200)).text;
+    const termUid = `${id}/term/end@gremienlauf`;
+    expect(stamp(afterIcs, termUid)).toBe(stamp(beforeIcs, termUid));
   });
 
   it('answers 404 for an unknown body', async () => {

@@ -179,12 +179,23 @@ export class DeadlinesService implements OnModuleInit {
   ): Promise<void> {
     const now = this.clock.now().toISOString();
     const deadlines = deriveDeadlines(bodyId, persisted, this.timerOptions(sessions));
-    await tx.query('DELETE FROM deadlines WHERE body_id = ?', [bodyId]);
+    // Upserts by key rather than delete-all-and-insert: two writers deriving the same body at
+    // once (PostgreSQL) then meet on the row instead of on its primary key.
+    const keep = deadlines.map((d) => d.key);
+    await tx.query(
+      `DELETE FROM deadlines WHERE body_id = ?${keep.length ? ` AND key NOT IN (${keep.map(() => '?').join(', ')})` : ''}`,
+      [bodyId, ...keep],
+    );
     for (const d of deadlines) {
       const resolved = d.resolution.resolved ? d.resolution : null;
       await tx.query(
         `INSERT INTO deadlines (key, body_id, kind, ref, label, deadline, resolution, original_date, effective_date, status, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET
+           updated_at = CASE WHEN deadlines.resolution = excluded.resolution AND deadlines.status = excluded.status
+             AND deadlines.label = excluded.label THEN deadlines.updated_at ELSE excluded.updated_at END,
+           label = excluded.label, deadline = excluded.deadline, resolution = excluded.resolution,
+           original_date = excluded.original_date, effective_date = excluded.effective_date, status = excluded.status`,
         [
           d.key,
           bodyId,
@@ -219,7 +230,8 @@ export class DeadlinesService implements OnModuleInit {
       if (!row) {
         await tx.query(
           `INSERT INTO timers (key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version, status, fired_at, last_error)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL)
+           ON CONFLICT (key) DO NOTHING`,
           [timer.key, bodyId, timer.kind, timer.ref, timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version],
         );
       } else if (!(row.kind === 'reminder' && KEPT_STATUSES.has(row.status))) {
