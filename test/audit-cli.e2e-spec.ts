@@ -1,0 +1,80 @@
+/**
+ * The `export` and `verify` commands, run with the command context the CLI gives them, against
+ * the application under test over HTTP (as `gremienlauf --url` does).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiClient } from '../src/cli/api';
+import type { CommandContext } from '../src/cli/command';
+import { exportCommand } from '../src/cli/commands/export';
+import { verifyCommand } from '../src/cli/commands/verify';
+import { UsageError } from '../src/cli/errors';
+import { recordScenario } from './audit-scenario';
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('gremienlauf export and verify', () => {
+  let t: TestApp;
+  const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-cli-audit-'));
+  const out: string[] = [];
+  const notes: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ database: 'sqlite' });
+    await recordScenario(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The CLI's API client, sending through supertest to the application under test. */
+  function client(): ApiClient {
+    return new ApiClient('test', async (method, url, headers, body) => {
+      const request = (method === 'POST' ? t.http.post(url) : t.http.get(url)).set(headers).buffer(true).parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        res.on('end', () => done(null, text));
+      });
+      const response = await (body === undefined ? request : request.send(body));
+      return { status: response.status, body: response.body as string };
+    });
+  }
+
+  function context(args: Record<string, string>, options: Record<string, string | boolean> = {}): CommandContext {
+    out.length = 0;
+    notes.length = 0;
+    return {
+      args,
+      options,
+      rest: [],
+      json: false,
+      env: {},
+      out: { line: (text = '') => out.push(text), note: (text) => notes.push(text), result: (value, render) => out.push(render(value)) },
+      api: async () => client(),
+      readInput: async (path) => readFileSync(path, 'utf8'),
+    };
+  }
+
+  it('exports after a fresh checkpoint, and the export verifies with the public key (exit 0)', async () => {
+    const file = join(dir, 'audit.jsonl');
+    expect(await exportCommand.run(context({ DATEI: file }, { checkpoint: true }))).toBeUndefined();
+    expect(notes[0]).toBe('Checkpoint 1 über 7 Ereignisse geschrieben.');
+    const keyFile = join(dir, 'key.pem');
+    writeFileSync(keyFile, (await t.http.get('/api/audit/public-key').expect(200)).body.pem);
+
+    expect(await verifyCommand.run(context({ DATEI: file }, { 'public-key': keyFile }))).toBe(0);
+    expect(out.join('\n')).toContain('Alle Prüfungen bestanden');
+
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"2025-03-31"', '"2025-03-30"'));
+    expect(await verifyCommand.run(context({ DATEI: file }, { 'public-key': keyFile }))).toBe(1);
+    expect(out.join('\n')).toMatch(/FEHLER: Gremium [0-9a-f-]+, Version 3 \(Eingerichtet \(Beschluss\)\)/);
+  });
+
+  it('is a usage error without a key or with an unreadable one', async () => {
+    await expect(verifyCommand.run(context({ DATEI: join(dir, 'audit.jsonl') }))).rejects.toThrow(UsageError);
+    await expect(verifyCommand.run(context({ DATEI: join(dir, 'audit.jsonl') }, { 'public-key': 'kein Schlüssel' }))).rejects.toThrow(
+      'Der öffentliche Schlüssel ist nicht lesbar',
+    );
+  });
+});
