@@ -38,10 +38,19 @@ export function isCivilDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+const berlinDates = new Map<Instant, CivilDate>();
+
 /** The civil date in Europe/Berlin on which the given instant falls. */
 export function berlinDate(instant: Instant): CivilDate {
-  const p = partsOf(new Date(instant));
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+  let date = berlinDates.get(instant);
+  if (date === undefined) {
+    const p = partsOf(new Date(instant));
+    date = `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+    // Intl is slow and replay asks for the same instants again and again; the cache stays small.
+    if (berlinDates.size >= 10_000) berlinDates.clear();
+    berlinDates.set(instant, date);
+  }
+  return date;
 }
 
 /** The instant at which the given civil date begins in Europe/Berlin (00:00 local time). */
