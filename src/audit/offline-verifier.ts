@@ -18,6 +18,8 @@ import { machineFingerprint, machineVersion } from './machine-versions';
 import { replayVerdict, type StoredProjection } from './replay';
 import { createHash } from 'node:crypto';
 
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 export type FindingArea = 'file' | 'machine' | 'chain' | 'checkpoint' | 'replay';
 
 export interface Finding {
@@ -153,7 +155,7 @@ export async function verifyExport(
   if (!last) {
     add('warning', 'checkpoint', 'Der Export enthält keine Checkpoints: ein vollständig neu berechnetes Log wäre nicht zu erkennen.');
   } else if (uncovered > 0) {
-    add('warning', 'checkpoint', `${uncovered} Ereignis(se) sind jünger als der letzte Checkpoint (${last.payload.sequence} vom ${last.payload.createdAt}) und noch durch keinen Checkpoint bezeugt.`);
+    add('warning', 'checkpoint', `${count(uncovered, 'Ereignis ist', 'Ereignisse sind')} jünger als der letzte Checkpoint (${last.payload.sequence} vom ${last.payload.createdAt}) und noch durch keinen Checkpoint bezeugt.`);
   }
 
   // Checkpoints published elsewhere: the export must hold each of them unchanged, and they must
@@ -206,7 +208,7 @@ function unreadableOf(event: EventRecord, unreadable: string): UnreadableEvent {
 /** The report as German text lines, for the command line. */
 export function formatReport(report: OfflineReport): string[] {
   const out = [
-    `Export: ${report.counts.event} Ereignisse in ${report.streams} Strömen, ${report.counts.auditLog} Einträge im Audit-Protokoll, ${report.counts.checkpoint} Checkpoints, ${report.counts.machine} Automatenversion(en).`,
+    `Export: ${count(report.counts.event, 'Ereignis', 'Ereignisse')} in ${count(report.streams, 'Strom', 'Strömen')}, ${count(report.counts.auditLog, 'Eintrag', 'Einträge')} im Audit-Protokoll, ${count(report.counts.checkpoint, 'Checkpoint', 'Checkpoints')}, ${count(report.counts.machine, 'Automatenversion', 'Automatenversionen')}.`,
   ];
   for (const finding of report.findings) out.push(`${finding.severity === 'error' ? 'FEHLER' : 'Hinweis'}: ${finding.message}`);
   out.push(
