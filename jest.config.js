@@ -1,4 +1,4 @@
-const ESM_PACKAGES = ['@nestjs', 'content-disposition'];
+const ESM_PACKAGES = ['@nestjs', 'content-disposition', '@fastify/cookie', 'cookie'];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../config/configuration';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { BodiesModule } from './bodies/bodies.module';
 import { CommonModule } from './common/common.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
@@ -12,7 +13,7 @@ import { SeedModule } from './seed/seed.module';
 import { SimulationModule } from './simulation/simulation.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule, AuthModule],
   controllers: [HealthController],
 })
 export class AppModule {

@@ -2,18 +2,50 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { AppConfig } from '../config/configuration';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/http-errors';
+import { SecurityLog, discardSink, stdoutSink, type SecuritySink } from './auth/security-log';
 
 /** Builds the application (routes, error shape, OpenAPI) without listening: main.ts and the e2e tests share it. */
-export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit });
+export async function createApp(
+  config: AppConfig,
+  options: { logger?: false; securityLog?: SecuritySink } = {},
+): Promise<NestFastifyApplication> {
+  const auth = config.auth ?? DEFAULT_AUTH;
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: auth.trustProxy });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
     abortOnError: false,
   });
   app.useGlobalFilters(new ErrorFilter());
+  // Security log as JSON lines on stdout; silent where the caller silenced the logger (CLI, tests) unless given a sink.
+  app.get(SecurityLog).redirect(options.securityLog ?? (options.logger === false ? discardSink : stdoutSink));
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        // Swagger UI (/api/docs) sets style attributes; inline <style> and scripts stay forbidden.
+        styleSrcAttr: ["'unsafe-inline'"],
+        upgradeInsecureRequests: auth.https ? [] : null,
+      },
+    },
+    hsts: auth.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, BODY_EVENT, BODY_HISTORY, BODY_LIST, BODY_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../machines';
 import { CurrentActor } from '../common/actor';
@@ -37,6 +38,7 @@ export class BodiesController {
   ) {}
 
   @Post()
+  @Access(SECRETARIAT_WRITE)
   @HttpCode(201)
   @ApiOperation({ summary: 'Gremium registrieren (Entwurf)' })
   @ApiBody({ schema: jsonSchema(registrationInputSchema) })
@@ -46,18 +48,21 @@ export class BodiesController {
   }
 
   @Get()
+  @Access(BODY_LIST)
   @ApiOperation({ summary: 'Gremien auflisten (Filter: state, q)' })
   list(@Query() query: unknown) {
     return this.bodies.list(parseInput(listQuery, query, 'query'));
   }
 
   @Get(':id')
+  @Access(BODY_READ)
   @ApiOperation({ summary: 'Ein Gremium: Zustand, Kontext, zulässige Ereignisse' })
   get(@Param('id') id: string) {
     return this.bodies.get(id);
   }
 
   @Post(':id/events')
+  @Access(BODY_EVENT)
   @HttpCode(200)
   @ApiOperation({ summary: 'Ereignis senden (Übergang im Lebenslauf)' })
   @ApiBody({ schema: eventCommandDoc })
@@ -68,6 +73,7 @@ export class BodiesController {
   }
 
   @Get(':id/history')
+  @Access(BODY_HISTORY)
   @ApiOperation({ summary: 'Die Ereignisse des Gremiums mit ihren Hashes, in Reihenfolge' })
   history(@Param('id') id: string) {
     return this.bodies.history(id);

@@ -1,10 +1,20 @@
-import { createParamDecorator } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { AuthenticationRequired } from '../auth/access-denied';
+import { actorOf, PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import type { Actor } from '../event-log/event-hash';
 
 /**
- * Until authentication lands (access-control issue), every request acts as the secretariat
- * (Geschäftsstelle). The actor is never taken from the request body.
+ * The Geschäftsstelle as the actor of work the service does on its own behalf (the example
+ * seed), and the user name of the secretariat user the bootstrap token creates.
  */
 export const SECRETARIAT: Actor = { id: 'geschaeftsstelle', role: 'secretariat' };
 
-export const CurrentActor = createParamDecorator((): Actor => SECRETARIAT);
+/**
+ * The actor of the request: the authenticated principal (user name and role) that the access
+ * guard found. Never a value the client sends.
+ */
+export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
+  const principal = context.switchToHttp().getRequest<WithPrincipal>()[PRINCIPAL];
+  if (!principal) throw new AuthenticationRequired('no authenticated principal');
+  return actorOf(principal);
+});

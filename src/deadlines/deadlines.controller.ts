@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, DEADLINES_READ, REMINDERS_READ } from '../auth/access';
 import { z } from 'zod';
 import { civilDate } from '../../machines/body.events';
 import { parseInput } from '../common/validation';
@@ -29,6 +30,7 @@ export class DeadlinesController {
   ) {}
 
   @Get('deadlines')
+  @Access(DEADLINES_READ)
   @ApiOperation({ summary: 'Fristen mit ursprünglichem und wirksamem Datum (Filter: before, body, overdue)' })
   list(@Query() query: unknown) {
     const q = parseInput(deadlinesQuery, query, 'query');
@@ -36,6 +38,7 @@ export class DeadlinesController {
   }
 
   @Get('reminders')
+  @Access(REMINDERS_READ)
   @ApiOperation({ summary: 'Erinnerungen: geplante, und versandte, wartende und gescheiterte Nachrichten mit ihren Versuchen' })
   async reminders(@Query() query: unknown) {
     const q = parseInput(remindersQuery, query, 'query');

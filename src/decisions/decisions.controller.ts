@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { CurrentActor } from '../common/actor';
 import { jsonSchema } from '../common/openapi';
@@ -18,6 +19,7 @@ export class DecisionsController {
   constructor(private readonly decisions: DecisionsService) {}
 
   @Post()
+  @Access(SECRETARIAT_WRITE)
   @HttpCode(201)
   @ApiOperation({ summary: 'Beschluss im Register erfassen' })
   @ApiBody({ schema: jsonSchema(decisionInputSchema) })
@@ -26,12 +28,14 @@ export class DecisionsController {
   }
 
   @Get()
+  @Access(REGISTER_READ)
   @ApiOperation({ summary: 'Beschlussregister (Filter: issuer, year)' })
   list(@Query() query: unknown) {
     return this.decisions.list(parseInput(listQuery, query, 'query'));
   }
 
   @Get(':issuer/:number')
+  @Access(REGISTER_READ)
   @ApiOperation({ summary: 'Ein Beschluss mit den Ereignissen, die ihn zitieren (Nummer URL-kodiert: 2024%2F09-AL)' })
   get(@Param('issuer') issuer: string, @Param('number') number: string) {
     return this.decisions.get(issuer, number);

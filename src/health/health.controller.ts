@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { Access, PUBLIC } from '../auth/access';
 import { Database } from '../database/database';
 
 @ApiTags('Betrieb')
@@ -8,6 +9,7 @@ export class HealthController {
   constructor(private readonly db: Database) {}
 
   @Get()
+  @Access(PUBLIC)
   async health() {
     await this.db.query('SELECT 1 AS ok');
     return { status: 'ok', database: this.db.kind };

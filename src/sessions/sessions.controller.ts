@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CurrentActor } from '../common/actor';
@@ -16,6 +17,7 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Post()
+  @Access(SECRETARIAT_WRITE)
   @ApiOperation({ summary: 'Sitzung eintragen oder verlegen (201 neu, 200 verlegt oder unverändert)' })
   @ApiBody({ schema: jsonSchema(sessionInputSchema) })
   async record(@Body() body: unknown, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
@@ -24,6 +26,7 @@ export class SessionsController {
   }
 
   @Get()
+  @Access(REGISTER_READ)
   @ApiOperation({ summary: 'Sitzungskalender (Filter: issuer)' })
   list(@Query() query: unknown) {
     return this.sessions.list(parseInput(listQuery, query, 'query').issuer);

@@ -6,10 +6,16 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import request from 'supertest';
-import { databaseConfig, DEFAULT_ISSUERS, type AppConfig, type DatabaseConfig } from '../../config/configuration';
+import { databaseConfig, DEFAULT_AUTH, DEFAULT_ISSUERS, type AppConfig, type DatabaseConfig } from '../../config/configuration';
 import { createApp } from '../../src/app';
 import { AppModule } from '../../src/app.module';
+import { AuthService } from '../../src/auth/auth.service';
+import type { UserRole } from '../../src/auth/roles';
+import type { SecurityEntry } from '../../src/auth/security-log';
 import { Clock } from '../../src/common/clock';
+
+/** The secretariat's API token in every test app (GREMIENLAUF_BOOTSTRAP_TOKEN): `t.http` sends it. */
+export const TEST_SECRETARIAT_TOKEN = 'test-bootstrap-token-0123456789abcdef0123456789abcdef';
 
 export type TestDatabaseKind = 'sqlite' | 'postgres';
 
@@ -45,12 +51,32 @@ export async function openTestDatabase(kind: TestDatabaseKind = 'sqlite'): Promi
 }
 
 export function testConfig(database: DatabaseConfig, overrides: Partial<AppConfig> = {}): AppConfig {
-  return { port: 0, host: '127.0.0.1', database, issuers: DEFAULT_ISSUERS, seedExample: false, bodyLimit: 1024 * 1024, ...overrides };
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    database,
+    issuers: DEFAULT_ISSUERS,
+    seedExample: false,
+    bodyLimit: 1024 * 1024,
+    auth: { ...DEFAULT_AUTH, bootstrapToken: TEST_SECRETARIAT_TOKEN },
+    ...overrides,
+  };
 }
+
+type Http = ReturnType<typeof request.agent>;
 
 export interface TestApp {
   app: NestFastifyApplication;
-  http: ReturnType<typeof request>;
+  /** HTTP as the secretariat (the bootstrap token is sent with every request). */
+  http: Http;
+  /** HTTP without any credentials. */
+  anonymous: ReturnType<typeof request>;
+  /** HTTP with the given API token. */
+  as(token: string): Http;
+  /** A new user of the role with an API token (leads need the contact that links them to their bodies). */
+  user(role: UserRole, options?: { username?: string; contactId?: string; password?: string }): Promise<{ username: string; token: string; http: Http }>;
+  /** The security log's entries so far. */
+  securityLog: SecurityEntry[];
   clock: Clock;
   config: AppConfig;
   close(): Promise<void>;
@@ -68,14 +94,26 @@ export interface TestOptions {
 export async function startTestApp(options: TestOptions = {}): Promise<TestApp> {
   const db = options.databaseConfig ? { config: options.databaseConfig, cleanup: () => undefined } : await openTestDatabase(options.database);
   const config = testConfig(db.config, options.config);
-  const app = await createApp(config, { logger: false });
+  const securityLog: SecurityEntry[] = [];
+  const app = await createApp(config, { logger: false, securityLog: (entry) => securityLog.push(entry) });
   const clock = app.get(Clock);
   clock.set(options.now ?? '2026-11-28T09:00:00Z');
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  const as = (token: string) => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${token}`);
+  let users = 0;
   return {
     app,
-    http: request(app.getHttpServer()),
+    http: as(config.auth?.bootstrapToken ?? TEST_SECRETARIAT_TOKEN),
+    anonymous: request(app.getHttpServer()),
+    as,
+    async user(role, { username = `${role}-${++users}`, contactId, password } = {}) {
+      const auth = app.get(AuthService);
+      await auth.createUser({ username, role, ...(contactId ? { contactId } : {}), ...(password ? { password } : {}) }, 'test');
+      const { token } = await auth.createToken(username, {}, 'test');
+      return { username, token, http: as(token) };
+    },
+    securityLog,
     clock,
     config,
     async close() {

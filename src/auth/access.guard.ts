@@ -1,0 +1,109 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { NotFoundError } from '../common/errors';
+import { AccessDenied, AuthenticationRequired } from './access-denied';
+import { ACCESS_POLICY, type AccessPolicy } from './access';
+import { AuthService } from './auth.service';
+import { PRINCIPAL, type Principal, type WithPrincipal } from './principal';
+import { mayAppend } from './roles';
+import { SecurityLog } from './security-log';
+
+export const SESSION_COOKIE = 'gremienlauf_session';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+type Request = FastifyRequest & WithPrincipal & { cookies?: Record<string, string | undefined> };
+
+/**
+ * The global guard: who is calling (API token or session cookie), and may it call this route
+ * for this body. Routes without an `@Access` declaration are refused.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    private readonly log: SecurityLog,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);
+    if (!policy) return this.deny(request, undefined, 403, 'route declares no roles');
+
+    const principal = await this.authenticate(request, policy.public === true);
+    if (principal) request[PRINCIPAL] = principal;
+    if (policy.public) return true;
+    if (!principal) return this.deny(request, undefined, 401, 'not signed in');
+    if (!policy.roles.includes(principal.role)) return this.deny(request, principal, 403, `role ${principal.role} not allowed`);
+
+    if (policy.bodyParam && principal.role === 'lead') {
+      const bodyId = String((request.params as Record<string, unknown>)[policy.bodyParam] ?? '');
+      if (!(await this.auth.leads(principal, bodyId))) {
+        this.denied(request, principal, 404, 'lead of another body');
+        throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
+      }
+    }
+    if (policy.sendsEvent) {
+      const type = (request.body as { type?: unknown } | null | undefined)?.type;
+      if (principal.role !== 'secretariat' && !mayAppend(principal.role, String(type))) {
+        return this.deny(request, principal, 403, `role ${principal.role} may not send ${String(type).slice(0, 40)}`);
+      }
+    }
+    if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+      return this.deny(request, principal, 403, 'cross-origin write with a session cookie');
+    }
+    return true;
+  }
+
+  private async authenticate(request: Request, optional: boolean): Promise<Principal | null> {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer ([\x21-\x7e]+)$/.exec(header);
+      const principal = match ? await this.auth.authenticateToken(match[1]) : null;
+      if (!principal) {
+        if (optional) return null;
+        this.denied(request, undefined, 401, match ? 'unknown or revoked token' : 'malformed authorization header');
+        throw new AuthenticationRequired();
+      }
+      this.log.record({ event: 'token.used', ...who(principal), ...where(request) });
+      return principal;
+    }
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (cookie) {
+      const principal = await this.auth.authenticateSession(cookie);
+      if (principal) return principal;
+      if (!optional) this.denied(request, undefined, 401, 'unknown or expired session');
+    }
+    return null;
+  }
+
+  private deny(request: Request, principal: Principal | undefined, status: 401 | 403, reason: string): never {
+    this.denied(request, principal, status, reason);
+    throw status === 401 ? new AuthenticationRequired(reason) : new AccessDenied(reason);
+  }
+
+  private denied(request: Request, principal: Principal | undefined, status: number, reason: string): void {
+    this.log.record({ event: 'access.denied', ...(principal ? who(principal) : {}), ...where(request), status, reason });
+  }
+}
+
+function who(principal: Principal) {
+  return { username: principal.username, role: principal.role, credential: `${principal.via}:${principal.credentialId}` };
+}
+
+function where(request: Request) {
+  return { ip: request.ip, method: request.method, route: request.routeOptions?.url ?? request.url.split('?')[0] };
+}
+
+/** Browsers send Origin on cross-site writes; a session-authenticated write must come from this host. */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return request.headers['sec-fetch-site'] === undefined || request.headers['sec-fetch-site'] === 'same-origin';
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,60 @@
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { mergeMap, type Observable } from 'rxjs';
+import { ACCESS_POLICY, type AccessPolicy } from './access';
+import { AuthService } from './auth.service';
+import { PRINCIPAL, type WithPrincipal } from './principal';
+
+/** Fields that name or point to people: contacts and who did what. Readers never see them. */
+export const PERSONAL_FIELDS: ReadonlySet<string> = new Set([
+  'contacts',
+  'contactIds',
+  'contactId',
+  'actor',
+  'recordedBy',
+  'createdBy',
+  'email',
+  'phone',
+  'recipient',
+  'recipients',
+]);
+
+/**
+ * Narrows what a response shows to the caller: a lead sees only its own bodies' rows in a
+ * list, a reader sees no personal fields anywhere.
+ */
+@Injectable()
+export class AccessInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const principal = context.switchToHttp().getRequest<WithPrincipal>()[PRINCIPAL];
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);
+    return next.handle().pipe(
+      mergeMap(async (body: unknown) => {
+        if (!principal) return body;
+        if (principal.role === 'lead' && policy?.leadRows && Array.isArray(body)) {
+          const led = await this.auth.bodiesLedBy(principal);
+          const key = policy.leadRows;
+          return body.filter((row) => led.has((row as Record<string, string>)[key]));
+        }
+        if (principal.role === 'reader') return withoutPersonalFields(body);
+        return body;
+      }),
+    );
+  }
+}
+
+/** A copy of plain JSON data without PERSONAL_FIELDS at any depth; anything else (streams, text) as it is. */
+export function withoutPersonalFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPersonalFields);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !PERSONAL_FIELDS.has(key))
+      .map(([key, inner]) => [key, withoutPersonalFields(inner)]),
+  );
+}

@@ -1,0 +1,64 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { DEFAULT_AUTH, type AppConfig, type AuthConfig } from '../../config/configuration';
+import { Clock } from '../common/clock';
+import { APP_CONFIG } from '../common/common.module';
+import { Database } from '../database/database';
+import { LifecycleModule } from '../lifecycle/lifecycle.module';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { AccessDenied } from './access-denied';
+import { AccessGuard } from './access.guard';
+import { AccessInterceptor } from './access.interceptor';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AuthStore } from './auth.store';
+import { AUTH_CONFIG, LOGIN_LIMITER } from './auth.tokens';
+import { LoginLimiter } from './login-limiter';
+import { mayAppend } from './roles';
+import { SecurityLog, stdoutSink } from './security-log';
+import { UsersController } from './users.controller';
+
+/**
+ * Authentication (API tokens, web sessions), the role of every route (a global guard) and of
+ * every appended event (a check on the write path), and the security log.
+ */
+@Module({
+  imports: [LifecycleModule],
+  controllers: [AuthController, UsersController],
+  providers: [
+    { provide: AUTH_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig): AuthConfig => config.auth ?? DEFAULT_AUTH },
+    { provide: SecurityLog, inject: [Clock], useFactory: (clock: Clock) => new SecurityLog(stdoutSink, () => clock.now()) },
+    {
+      provide: LOGIN_LIMITER,
+      inject: [AUTH_CONFIG, Clock],
+      useFactory: (config: AuthConfig, clock: Clock) =>
+        new LoginLimiter(config.loginMaxAttempts, config.loginWindowSeconds * 1000, () => clock.now().getTime()),
+    },
+    {
+      provide: AuthService,
+      inject: [Database, AUTH_CONFIG, Clock, SecurityLog],
+      useFactory: (db: Database, config: AuthConfig, clock: Clock, log: SecurityLog) =>
+        new AuthService(new AuthStore(db), config, () => clock.now(), log),
+    },
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_INTERCEPTOR, useClass: AccessInterceptor },
+  ],
+  exports: [AuthService, SecurityLog],
+})
+export class AuthModule implements OnModuleInit {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly lifecycle: LifecycleService,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // The write path checks every event's actor against the role table, whoever calls it.
+    this.lifecycle.addProjector(async (_tx, { event }) => {
+      if (!mayAppend(event.actor.role, event.type)) {
+        throw new AccessDenied(`role ${event.actor.role} may not append ${event.type}`);
+      }
+    });
+    if (this.config.bootstrapToken) await this.auth.bootstrap();
+  }
+}

@@ -1,0 +1,280 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import * as argon2 from 'argon2';
+import { z } from 'zod';
+import { ValidationError, NotFoundError, DuplicateError } from '../common/errors';
+import { parseInput } from '../common/validation';
+import { isUniqueViolation } from '../database/database';
+import type { AuthConfig } from '../../config/configuration';
+import { AuthStore, type TokenRow, type UserRow } from './auth.store';
+import type { Principal } from './principal';
+import { USER_ROLES, isRole, type UserRole } from './roles';
+import type { SecurityLog } from './security-log';
+
+/** The user the bootstrap token belongs to; the same id the seed's events carry. */
+export const BOOTSTRAP_USER = 'geschaeftsstelle';
+
+export const usernameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._@-]{1,63}$/, 'Erwartet 2–64 Zeichen: Kleinbuchstaben, Ziffern, . _ @ -, beginnend mit Buchstabe oder Ziffer.');
+
+export const passwordSchema = z.string().min(12, 'Das Passwort braucht mindestens 12 Zeichen.').max(256);
+
+export const userInputSchema = z
+  .strictObject({
+    username: usernameSchema,
+    role: z.enum(USER_ROLES),
+    contactId: z.uuid().optional(),
+    password: passwordSchema.optional(),
+  })
+  .refine((u) => (u.role === 'lead') === (u.contactId !== undefined), {
+    message: 'Eine Federführung (lead) braucht contactId (die Ansprechperson, die sie mit ihren Gremien verbindet); andere Rollen keine.',
+    path: ['contactId'],
+  });
+export type UserInput = z.input<typeof userInputSchema>;
+
+export const tokenInputSchema = z.strictObject({ label: z.string().trim().min(1).max(100).optional() });
+
+export interface UserView {
+  username: string;
+  role: string;
+  contactId: string | null;
+  hasPassword: boolean;
+  createdAt: string;
+  createdBy: string;
+  disabledAt: string | null;
+}
+
+export interface TokenView {
+  id: string;
+  username?: string;
+  label: string;
+  createdAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** A new API token: its value is shown once and stored only as a hash. */
+export interface IssuedToken extends TokenView {
+  token: string;
+}
+
+/** A web session: `id` goes into the cookie, the database holds its hash. */
+export interface Session {
+  id: string;
+  principal: Principal;
+  expiresAt: string;
+}
+
+/** Verified against when the user does not exist, so a wrong name costs the same time as a wrong password. */
+const DUMMY_HASH = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$Ed2q9sJa0S7U3Qm4aHfqf2rdkyTSiqDaN1pkrKiHjVQ';
+
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function sha256(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+function newSecret(prefix: string): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`;
+}
+
+/**
+ * Users, API tokens and web sessions. Passwords are argon2id hashes; tokens and session ids
+ * are random 256-bit values stored as SHA-256 hashes (they are long and random, so a fast
+ * hash suffices and lookups stay one indexed query).
+ */
+export class AuthService {
+  constructor(
+    private readonly store: AuthStore,
+    private readonly config: AuthConfig,
+    private readonly now: () => Date,
+    private readonly log: SecurityLog,
+  ) {}
+
+  /** On an empty users table: the secretariat user `geschaeftsstelle` with the configured token. */
+  async bootstrap(): Promise<boolean> {
+    const token = this.config.bootstrapToken;
+    if (!token || (await this.store.countUsers()) > 0) return false;
+    const at = this.timestamp();
+    const user = { id: randomUUID(), username: BOOTSTRAP_USER, role: 'secretariat', contact_id: null, password_hash: null, created_at: at, created_by: 'bootstrap' };
+    try {
+      await this.store.insertUser(user, { id: randomUUID(), hash: sha256(token), label: 'GREMIENLAUF_BOOTSTRAP_TOKEN', created_at: at, created_by: 'bootstrap' });
+    } catch (error) {
+      // Another instance bootstrapped at the same moment.
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+    this.log.record({ event: 'bootstrap', username: BOOTSTRAP_USER, role: 'secretariat' });
+    return true;
+  }
+
+  async createUser(input: unknown, createdBy: string): Promise<UserView> {
+    const u = parseInput(userInputSchema, input);
+    if (u.contactId && !(await this.store.contactExists(u.contactId))) {
+      throw ValidationError.at('contactId', `Es gibt keine Ansprechperson ${u.contactId}.`);
+    }
+    const row = {
+      id: randomUUID(),
+      username: u.username,
+      role: u.role,
+      contact_id: u.contactId ?? null,
+      password_hash: u.password ? await argon2.hash(u.password, { type: argon2.argon2id }) : null,
+      created_at: this.timestamp(),
+      created_by: createdBy,
+    };
+    try {
+      await this.store.insertUser(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateError(`Den Benutzer „${u.username}“ gibt es schon.`, { username: u.username });
+      throw error;
+    }
+    this.log.record({ event: 'user.created', username: u.username, role: u.role, by: createdBy });
+    return userView({ ...row, disabled_at: null });
+  }
+
+  async setPassword(username: string, input: unknown, by: string): Promise<void> {
+    const { password } = parseInput(z.strictObject({ password: passwordSchema }), input);
+    const user = await this.user(username);
+    await this.store.setPassword(user.id, await argon2.hash(password, { type: argon2.argon2id }));
+    this.log.record({ event: 'password.set', username, by });
+  }
+
+  async disableUser(username: string, by: string): Promise<UserView> {
+    const user = await this.user(username);
+    await this.store.disableUser(user.id, this.timestamp());
+    this.log.record({ event: 'user.disabled', username, by });
+    return userView((await this.store.userById(user.id))!);
+  }
+
+  async listUsers(): Promise<UserView[]> {
+    return (await this.store.listUsers()).map(userView);
+  }
+
+  async createToken(username: string, input: unknown, createdBy: string): Promise<IssuedToken> {
+    const { label } = parseInput(tokenInputSchema, input ?? {});
+    const user = await this.user(username);
+    if (user.disabled_at) throw ValidationError.at('username', `Der Benutzer „${username}“ ist gesperrt.`);
+    const token = newSecret('glf_');
+    const row = { id: randomUUID(), user_id: user.id, label: label ?? 'API', created_at: this.timestamp(), created_by: createdBy };
+    await this.store.insertToken({ ...row, hash: sha256(token) });
+    this.log.record({ event: 'token.created', username, role: user.role, credential: row.id, by: createdBy });
+    return { ...tokenView({ ...row, last_used_at: null, revoked_at: null }), username, token };
+  }
+
+  async tokensOf(username: string): Promise<TokenView[]> {
+    const user = await this.user(username);
+    return (await this.store.tokensOf(user.id)).map(tokenView);
+  }
+
+  async revokeToken(id: string, by: string): Promise<TokenView> {
+    const token = await this.store.tokenById(id);
+    if (!token) throw new NotFoundError(`Es gibt kein Token ${id}.`);
+    await this.store.revokeToken(id, this.timestamp());
+    this.log.record({ event: 'token.revoked', username: token.username, credential: id, by });
+    return { ...tokenView((await this.store.tokenById(id))!), username: token.username };
+  }
+
+  /** The principal of a bearer token, or null when it is unknown, revoked or its user disabled. */
+  async authenticateToken(token: string): Promise<Principal | null> {
+    if (token.length < 32 || token.length > 200) return null;
+    const found = await this.store.activeToken(sha256(token));
+    if (!found) return null;
+    const now = this.now();
+    if (!found.token.last_used_at || now.getTime() - Date.parse(found.token.last_used_at) > TOUCH_INTERVAL_MS) {
+      await this.store.touchToken(found.token.id, now.toISOString());
+    }
+    return principalOf(found.user, 'token', found.token.id);
+  }
+
+  /** Checks user name and password; a session, or null (the same for an unknown user and a wrong password). */
+  async login(username: string, password: string): Promise<Session | null> {
+    const user = await this.store.userByName(username);
+    const hash = user && !user.disabled_at && user.password_hash ? user.password_hash : DUMMY_HASH;
+    const ok = await argon2.verify(hash, password).catch(() => false);
+    const principal = ok && hash !== DUMMY_HASH && user ? principalOf(user, 'session', '') : null;
+    if (!principal || !user) return null;
+    const id = newSecret('');
+    const now = this.now();
+    const expiresAt = this.sessionExpiry(now, now.toISOString());
+    await this.store.deleteExpiredSessions(now.toISOString());
+    await this.store.insertSession({ id_hash: sha256(id), user_id: user.id, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expiresAt });
+    return { id, principal: { ...principal, credentialId: sha256(id).slice(0, 16) }, expiresAt };
+  }
+
+  /** The principal of a session cookie; sliding idle timeout, capped by the session's maximum age. */
+  async authenticateSession(id: string): Promise<Principal | null> {
+    if (id.length < 32 || id.length > 100) return null;
+    const hash = sha256(id);
+    const found = await this.store.session(hash);
+    if (!found) return null;
+    const now = this.now();
+    const lastSeen = Date.parse(found.session.last_seen_at);
+    const idleMs = this.config.sessionIdleMinutes * 60_000;
+    if (now.getTime() >= Date.parse(this.sessionExpiry(new Date(lastSeen), found.session.created_at)) || now.getTime() - lastSeen >= idleMs) {
+      await this.store.deleteSession(hash);
+      return null;
+    }
+    if (now.getTime() - lastSeen > TOUCH_INTERVAL_MS) {
+      await this.store.touchSession(hash, now.toISOString(), this.sessionExpiry(now, found.session.created_at));
+    }
+    return principalOf(found.user, 'session', hash.slice(0, 16));
+  }
+
+  async logout(id: string): Promise<void> {
+    await this.store.deleteSession(sha256(id));
+  }
+
+  /** The bodies a lead leads: those whose registration names the lead's contact. */
+  async bodiesLedBy(principal: Principal): Promise<Set<string>> {
+    return new Set(principal.contactId ? await this.store.bodiesWithContact(principal.contactId) : []);
+  }
+
+  async leads(principal: Principal, bodyId: string): Promise<boolean> {
+    return principal.contactId !== null && (await this.store.bodyHasContact(bodyId, principal.contactId));
+  }
+
+  private async user(username: string): Promise<UserRow> {
+    const user = await this.store.userByName(username);
+    if (!user) throw new NotFoundError(`Es gibt keinen Benutzer „${username}“.`);
+    return user;
+  }
+
+  private sessionExpiry(lastSeen: Date, createdAt: string): string {
+    const idle = lastSeen.getTime() + this.config.sessionIdleMinutes * 60_000;
+    const max = Date.parse(createdAt) + this.config.sessionMaxHours * 3_600_000;
+    return new Date(Math.min(idle, max)).toISOString();
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString();
+  }
+}
+
+function principalOf(user: UserRow, via: Principal['via'], credentialId: string): Principal | null {
+  if (!isRole(user.role) || user.role === 'scheduler') return null;
+  return { userId: user.id, username: user.username, role: user.role, contactId: user.contact_id, via, credentialId };
+}
+
+function userView(row: UserRow): UserView {
+  return {
+    username: row.username,
+    role: row.role as UserRole,
+    contactId: row.contact_id,
+    hasPassword: row.password_hash !== null,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    disabledAt: row.disabled_at,
+  };
+}
+
+function tokenView(row: TokenRow): TokenView {
+  return {
+    id: row.id,
+    label: row.label,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}

@@ -1,0 +1,187 @@
+import { Database, type SqlValue } from '../database/database';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  role: string;
+  contact_id: string | null;
+  password_hash: string | null;
+  created_at: string;
+  created_by: string;
+  disabled_at: string | null;
+}
+
+export interface TokenRow {
+  id: string;
+  user_id: string;
+  label: string;
+  created_at: string;
+  created_by: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SessionRow {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+const USER = 'u.id, u.username, u.role, u.contact_id, u.password_hash, u.created_at, u.created_by, u.disabled_at';
+const TOKEN = 't.id, t.user_id, t.label, t.created_at, t.created_by, t.last_used_at, t.revoked_at';
+
+/** The SQL of users, API tokens and web sessions. Secrets arrive here already hashed. */
+export class AuthStore {
+  constructor(private readonly db: Database) {}
+
+  async countUsers(): Promise<number> {
+    const [row] = await this.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM users');
+    return Number(row.n);
+  }
+
+  async userByName(username: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.query<UserRow>(`SELECT ${USER} FROM users u WHERE u.username = ?`, [username]);
+    return row;
+  }
+
+  async userById(id: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.query<UserRow>(`SELECT ${USER} FROM users u WHERE u.id = ?`, [id]);
+    return row;
+  }
+
+  listUsers(): Promise<UserRow[]> {
+    return this.db.query<UserRow>(`SELECT ${USER} FROM users u ORDER BY u.username`);
+  }
+
+  async insertUser(user: Omit<UserRow, 'disabled_at'>, firstToken?: Omit<TokenRow, 'user_id' | 'last_used_at' | 'revoked_at'> & { hash: string }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        'INSERT INTO users (id, username, role, contact_id, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [user.id, user.username, user.role, user.contact_id, user.password_hash, user.created_at, user.created_by],
+      );
+      if (firstToken) {
+        await tx.query('INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)', [
+          firstToken.id,
+          user.id,
+          firstToken.hash,
+          firstToken.label,
+          firstToken.created_at,
+          firstToken.created_by,
+        ]);
+      }
+    });
+  }
+
+  async setPassword(userId: string, passwordHash: string): Promise<void> {
+    await this.db.query('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, userId]);
+  }
+
+  /** Disables the user and ends its sessions and tokens. */
+  async disableUser(userId: string, at: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', [at, userId]);
+      await tx.query('UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [at, userId]);
+      await tx.query('DELETE FROM auth_sessions WHERE user_id = ?', [userId]);
+    });
+  }
+
+  async contactExists(contactId: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT id FROM contacts WHERE id = ?', [contactId]);
+    return rows.length > 0;
+  }
+
+  async insertToken(token: Omit<TokenRow, 'last_used_at' | 'revoked_at'> & { hash: string }): Promise<void> {
+    await this.db.query('INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)', [
+      token.id,
+      token.user_id,
+      token.hash,
+      token.label,
+      token.created_at,
+      token.created_by,
+    ]);
+  }
+
+  /** The live token with this hash and its (enabled) user. */
+  async activeToken(hash: string): Promise<{ token: TokenRow; user: UserRow } | undefined> {
+    const [row] = await this.db.query<TokenRow & { u_id: string }>(
+      `SELECT ${TOKEN}, u.id AS u_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+       WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL`,
+      [hash],
+    );
+    if (!row) return undefined;
+    const user = await this.userById(row.u_id);
+    return user ? { token: row, user } : undefined;
+  }
+
+  async touchToken(id: string, at: string): Promise<void> {
+    await this.db.query('UPDATE api_tokens SET last_used_at = ? WHERE id = ?', [at, id]);
+  }
+
+  tokensOf(userId: string): Promise<TokenRow[]> {
+    return this.db.query<TokenRow>(`SELECT ${TOKEN} FROM api_tokens t WHERE t.user_id = ? ORDER BY t.created_at, t.id`, [userId]);
+  }
+
+  async tokenById(id: string): Promise<(TokenRow & { username: string }) | undefined> {
+    const [row] = await this.db.query<TokenRow & { username: string }>(
+      `SELECT ${TOKEN}, u.username FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`,
+      [id],
+    );
+    return row;
+  }
+
+  async revokeToken(id: string, at: string): Promise<void> {
+    await this.db.query('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id]);
+  }
+
+  async insertSession(session: SessionRow): Promise<void> {
+    await this.db.query('INSERT INTO auth_sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
+      session.id_hash,
+      session.user_id,
+      session.created_at,
+      session.last_seen_at,
+      session.expires_at,
+    ]);
+  }
+
+  async session(idHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+    const [session] = await this.db.query<SessionRow>(
+      'SELECT id_hash, user_id, created_at, last_seen_at, expires_at FROM auth_sessions WHERE id_hash = ?',
+      [idHash],
+    );
+    if (!session) return undefined;
+    const user = await this.userById(session.user_id);
+    return user && !user.disabled_at ? { session, user } : undefined;
+  }
+
+  async touchSession(idHash: string, at: string, expiresAt: string): Promise<void> {
+    await this.db.query('UPDATE auth_sessions SET last_seen_at = ?, expires_at = ? WHERE id_hash = ?', [at, expiresAt, idHash]);
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.db.query('DELETE FROM auth_sessions WHERE id_hash = ?', [idHash]);
+  }
+
+  async deleteExpiredSessions(now: string): Promise<void> {
+    await this.db.query('DELETE FROM auth_sessions WHERE expires_at <= ?', [now]);
+  }
+
+  /** The body ids whose registration names this contact (a lead's bodies). */
+  async bodiesWithContact(contactId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string; context: string }>('SELECT id, context FROM bodies WHERE context LIKE ?', [
+      `%${contactId}%`,
+    ]);
+    return rows.filter((row) => namesContact(row.context, contactId)).map((row) => row.id);
+  }
+
+  async bodyHasContact(bodyId: string, contactId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ context: string }>('SELECT context FROM bodies WHERE id = ?', [bodyId as SqlValue]);
+    return row !== undefined && namesContact(row.context, contactId);
+  }
+}
+
+function namesContact(context: string, contactId: string): boolean {
+  const ids = (JSON.parse(context) as { profile?: { contactIds?: unknown } }).profile?.contactIds;
+  return Array.isArray(ids) && ids.includes(contactId);
+}

@@ -1,0 +1,41 @@
+/**
+ * Who may do what: the roles, and the one table of the lifecycle events each role may send.
+ * The routes declare their roles with `@Access(...)` (see policies.ts); the write path checks
+ * this table again for every appended event, whoever calls it (REST, CLI, scheduler).
+ */
+import { EVENT_TYPES, SYSTEM_EVENT_TYPES, type StoredEventType } from '../../machines';
+
+export const ROLES = ['secretariat', 'lead', 'auditor', 'reader', 'admin', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles a user account can have; `scheduler` is the in-process system principal only. */
+export const USER_ROLES = ['secretariat', 'lead', 'auditor', 'reader', 'admin'] as const satisfies readonly Role[];
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  secretariat: 'Geschäftsstelle',
+  lead: 'Federführung',
+  auditor: 'Prüfung',
+  reader: 'Lesezugriff',
+  admin: 'Benutzerverwaltung',
+  scheduler: 'Fristenüberwachung (System)',
+};
+
+/** The event types each role may append to a body's stream. Roles not listed append nothing. */
+export const EVENT_PERMISSIONS: Readonly<Record<Role, readonly StoredEventType[]>> = {
+  /** All writes, the scheduler's events included (e.g. recording a Frist by hand). */
+  secretariat: ['registered', ...EVENT_TYPES],
+  lead: ['reportSubmitted', 'extensionRequested'],
+  scheduler: [...SYSTEM_EVENT_TYPES, 'started'],
+  auditor: [],
+  reader: [],
+  admin: [],
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function mayAppend(role: string, type: string): boolean {
+  return isRole(role) && (EVENT_PERMISSIONS[role] as readonly string[]).includes(type);
+}
