@@ -10,10 +10,11 @@ import { HealthController } from './health/health.controller';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { RegistrationImportModule } from './registration-import/registration-import.module';
 import { SeedModule } from './seed/seed.module';
+import { WebModule } from './web/web.module';
 import { SimulationModule } from './simulation/simulation.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule, AuthModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule, WebModule, AuthModule],
   controllers: [HealthController],
 })
 export class AppModule {

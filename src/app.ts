@@ -8,6 +8,7 @@ import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/http-errors';
 import { SecurityLog, discardSink, stdoutSink, type SecuritySink } from './auth/security-log';
+import { webDir } from './web/templates';
 
 /** Builds the application (routes, error shape, OpenAPI) without listening: main.ts and the e2e tests share it. */
 export async function createApp(
@@ -46,6 +47,8 @@ export async function createApp(
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
   });
+  // The web UI's stylesheet and icons, self-hosted (no CDN).
+  app.useStaticAssets({ root: webDir('assets'), prefix: '/assets/', decorateReply: false });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,0 +1,131 @@
+/**
+ * The form model the templates draw (`partials/form-items.eta`): fields and fieldsets with
+ * German labels, the values last entered and the error of each field. Form posts arrive flat
+ * (`application/x-www-form-urlencoded`), with names such as `contacts[0].name` kept literally.
+ */
+import type { FieldIssue } from '../common/errors';
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export interface FormField {
+  type: 'field';
+  name: string;
+  label: string;
+  kind: 'text' | 'password' | 'textarea' | 'date' | 'month' | 'number' | 'email' | 'tel' | 'select' | 'radio' | 'checkbox' | 'checkboxes';
+  required?: boolean;
+  hint?: string;
+  options?: Option[];
+  /** Text fields: the entered text; checkbox: 'on' when checked; checkboxes: the checked values. */
+  value?: string | string[];
+  error?: string;
+  autocomplete?: string;
+  min?: string;
+  max?: string;
+  rows?: number;
+}
+
+export interface FormGroup {
+  type: 'group';
+  /** The name errors of the whole group are filed under, e.g. `finalReportDue`. */
+  name: string;
+  legend: string;
+  hint?: string;
+  items: FormItem[];
+  error?: string;
+}
+
+export type FormItem = FormField | FormGroup;
+
+/** What the user typed, as the body parser hands it over. */
+export type FormValues = Record<string, string | string[] | undefined>;
+
+export function field(name: string, label: string, kind: FormField['kind'], extra: Partial<FormField> = {}): FormField {
+  return { type: 'field', name, label, kind, ...extra };
+}
+
+export function group(name: string, legend: string, items: FormItem[], extra: Partial<FormGroup> = {}): FormGroup {
+  return { type: 'group', name, legend, items, ...extra };
+}
+
+/** One text value of a form post (the last one if a name came twice). */
+export function text(values: FormValues, name: string): string {
+  const value = values[name];
+  const one = Array.isArray(value) ? value[value.length - 1] : value;
+  return (one ?? '').trim();
+}
+
+/** A text value, or undefined when the field was left empty. */
+export function optional(values: FormValues, name: string): string | undefined {
+  return text(values, name) || undefined;
+}
+
+/** Every value of a repeated name (checkboxes). */
+export function all(values: FormValues, name: string): string[] {
+  const value = values[name];
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => v.trim()).filter(Boolean);
+}
+
+/** A textarea with one entry per line. */
+export function lines(values: FormValues, name: string): string[] {
+  return text(values, name)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+function fieldNames(items: FormItem[]): FormItem[] {
+  return items.flatMap((item) => (item.type === 'group' ? [item, ...fieldNames(item.items)] : [item]));
+}
+
+/**
+ * Fills in the entered values and files each error under the field (or fieldset) whose name is
+ * the longest prefix of the error's path; what fits nowhere is returned for the error summary.
+ * `prefix` is stripped from paths first (`data.` for event forms).
+ */
+export function fillForm(items: FormItem[], values: FormValues | null, issues: FieldIssue[], prefix = ''): FieldIssue[] {
+  const named = fieldNames(items);
+  if (values) {
+    for (const item of named) {
+      if (item.type !== 'field') continue;
+      if (item.kind === 'checkboxes') item.value = all(values, item.name);
+      else if (item.kind === 'checkbox') item.value = text(values, item.name) ? 'on' : '';
+      else item.value = text(values, item.name);
+    }
+  }
+  const unplaced: FieldIssue[] = [];
+  for (const issue of issues) {
+    const path = prefix && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
+    const target = named
+      .filter((item) => path === item.name || path.startsWith(`${item.name}.`) || path.startsWith(`${item.name}[`))
+      .sort((a, b) => b.name.length - a.name.length)[0];
+    if (target && !target.error) target.error = issue.message;
+    else if (target) target.error += ` ${issue.message}`;
+    else unplaced.push(issue);
+  }
+  return unplaced;
+}
+
+/** The errors in page order, each with the id of the field it belongs to (for the error summary's links). */
+export function errorList(items: FormItem[], formId: string): Array<{ id: string; message: string; label: string }> {
+  return fieldNames(items)
+    .filter((item) => item.error)
+    .map((item) => ({
+      id: item.type === 'group' ? fieldsetId(formId, item.name) : fieldId(formId, item.name, item),
+      message: item.error!,
+      label: item.type === 'group' ? item.legend : item.label,
+    }));
+}
+
+/** A stable, valid HTML id for a field of a form. */
+export function fieldId(formId: string, name: string, item?: FormField): string {
+  const base = `${formId}-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+  // A radio group or checkbox list is focused at its first option.
+  return item && (item.kind === 'radio' || item.kind === 'checkboxes') ? `${base}-0` : base;
+}
+
+export function fieldsetId(formId: string, name: string): string {
+  return `${formId}-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}-gruppe`;
+}

@@ -1,0 +1,105 @@
+import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { berlinDate, germanDate, type Deadline } from '../../machines';
+import { DomainError } from '../common/errors';
+import { toErrorBody } from '../common/http-errors';
+import { mayAudit, mayRegister, roleLabel, type WebUser } from './principal';
+import { errorList, fieldId, fieldsetId } from './forms';
+import { Templates } from './templates';
+import { describeDeadline, LIGHT_LABELS } from './web.service';
+
+/** The user may not do this (403), e.g. an auditor posting a form. */
+export class Forbidden extends Error {
+  constructor(message = 'Dafür fehlt Ihnen die Berechtigung.') {
+    super(message);
+  }
+}
+
+export function statusOf(error: unknown): number {
+  if (error instanceof Forbidden) return 403;
+  return toErrorBody(error).statusCode;
+}
+
+const TIME = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
+
+/** Formatting helpers the templates use as `it.h`. */
+export const helpers = {
+  date: (civil: string | null | undefined) => (civil ? germanDate(civil) : '–'),
+  instantDate: (instant: string) => germanDate(berlinDate(instant)),
+  dateTime: (instant: string) => TIME.format(new Date(instant)),
+  deadline: (deadline: Deadline) => describeDeadline(deadline),
+  role: roleLabel,
+  light: (level: keyof typeof LIGHT_LABELS) => LIGHT_LABELS[level],
+  short: (hash: string | null | undefined) => (hash ? hash.slice(0, 12) : '–'),
+  lines: (list: string[] | null | undefined) => (list && list.length ? list.join(', ') : '–'),
+  fieldId,
+  fieldsetId,
+  errorList,
+};
+
+interface NavItem {
+  key: string;
+  href: string;
+  label: string;
+}
+
+function navFor(user: WebUser | undefined): NavItem[] {
+  if (!user) return [];
+  const items: NavItem[] = [{ key: 'uebersicht', href: '/', label: 'Übersicht' }];
+  if (mayRegister(user)) items.push({ key: 'registrieren', href: '/gremien/neu', label: 'Gremium registrieren' });
+  items.push({ key: 'beschluesse', href: '/beschluesse', label: 'Beschlüsse' });
+  items.push({ key: 'fristen', href: '/fristen', label: 'Fristen' }, { key: 'zeitleiste', href: '/zeitleiste', label: 'Zeitleiste' });
+  if (mayAudit(user)) items.push({ key: 'pruefung', href: '/pruefung', label: 'Prüfung' });
+  return items;
+}
+
+/** Renders a page into the layout and sends it; redirects after a successful post. */
+@Injectable()
+export class Page {
+  constructor(private readonly templates: Templates) {}
+
+  render(view: string, data: Record<string, unknown>): string {
+    const user = data.user as WebUser | undefined;
+    return this.templates.render(view, { h: helpers, navItems: navFor(user), pageError: null, notice: null, ...data });
+  }
+
+  send(reply: FastifyReply, view: string, data: Record<string, unknown>, status = 200): void {
+    void reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(this.render(view, data));
+  }
+
+  /** 303: the browser follows with a GET, so reloading the next page never posts twice. */
+  redirect(reply: FastifyReply, location: string): void {
+    void reply.status(303).header('location', location).send();
+  }
+}
+
+const logger = new Logger('Web');
+
+/** Errors on the pages become a German HTML page (the API keeps its JSON errors). */
+@Catch()
+export class WebErrorFilter implements ExceptionFilter {
+  constructor(private readonly page: Page) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const status = statusOf(exception);
+    if (status === 401) {
+      // Not signed in (or the session ran out): to the login page, and back here afterwards.
+      const back = request.method === 'GET' ? request.url : '/';
+      return this.page.redirect(reply, `/anmelden?weiter=${encodeURIComponent(back)}`);
+    }
+    const heading =
+      status === 404 ? 'Nicht gefunden' : status === 403 ? 'Keine Berechtigung' : status >= 500 ? 'Interner Fehler' : 'Die Anfrage wurde abgelehnt';
+    let message: string;
+    if (exception instanceof Forbidden || exception instanceof DomainError) message = exception.message;
+    else if (exception instanceof HttpException && status === 404) message = 'Diese Seite gibt es nicht.';
+    else message = toErrorBody(exception).message;
+    if (status >= 500 && !(exception instanceof DomainError)) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.page.send(reply, 'error', { title: heading, heading, message, status, user: undefined, nav: '' }, status);
+  }
+}

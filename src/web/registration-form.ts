@@ -1,0 +1,57 @@
+import { REPORT_KINDS } from '../../machines';
+import type { FieldIssue } from '../common/errors';
+import { deadlineFrom, deadlineGroup, profileFields, profileFrom } from './event-forms';
+import { field, fillForm, group, optional, text, type FormItem, type FormValues, type Option } from './forms';
+
+const CONTACT_ROWS = 2;
+
+/** The registration form ("Gremium registrieren"): the fields of the paper form, contacts and a first report. */
+export function registrationForm(issuers: Option[], values: FormValues | null, issues: FieldIssue[]) {
+  const items: FormItem[] = [
+    group('profil', 'Angaben zum Gremium', profileFields(issuers)),
+    ...Array.from({ length: CONTACT_ROWS }, (_, i) =>
+      group(`contacts[${i}]`, `Ansprechperson ${i + 1}${i === 0 ? '' : ' (optional)'}`, [
+        field(`contacts[${i}].name`, 'Name', 'text', { autocomplete: 'off' }),
+        field(`contacts[${i}].organization`, 'Organisation', 'text', { autocomplete: 'off' }),
+        field(`contacts[${i}].email`, 'E-Mail', 'email', { autocomplete: 'off' }),
+        field(`contacts[${i}].phone`, 'Telefon', 'tel', { autocomplete: 'off' }),
+      ]),
+    ),
+    group('reports[0]', 'Geplanter Bericht (optional)', [
+      field('reports[0].kind', 'Art des Berichts', 'select', {
+        options: [{ value: '', label: '– kein Bericht –' }, ...REPORT_KINDS.map((k) => ({ value: k, label: k }))],
+      }),
+      field('reports[0].addressee', 'Adressat', 'select', { options: issuers }),
+      field('reports[0].title', 'Titel des Berichts', 'text'),
+      deadlineGroup('reports[0].due', 'Fälligkeit', issuers, false),
+    ]),
+  ];
+  const start = values ?? { parent: issuers[0]?.value ?? '', 'reports[0].addressee': issuers[0]?.value ?? '' };
+  const unplaced = fillForm(items, start, issues);
+  return { id: 'registrierung', items, unplaced };
+}
+
+/** The registration as the write path takes it; what is missing is for its schema to name. */
+export function registrationInput(values: FormValues) {
+  const contacts = Array.from({ length: CONTACT_ROWS }, (_, i) => {
+    const p = `contacts[${i}].`;
+    const contact = {
+      name: text(values, `${p}name`),
+      organization: optional(values, `${p}organization`),
+      email: optional(values, `${p}email`),
+      phone: optional(values, `${p}phone`),
+    };
+    return Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined));
+  }).filter((c, i) => i === 0 ? Object.values(c).some(Boolean) : Object.values(c).some(Boolean));
+  const reports = optional(values, 'reports[0].kind')
+    ? [
+        {
+          kind: text(values, 'reports[0].kind'),
+          addressee: text(values, 'reports[0].addressee'),
+          due: deadlineFrom(values, 'reports[0].due'),
+          ...(optional(values, 'reports[0].title') ? { title: optional(values, 'reports[0].title') } : {}),
+        },
+      ]
+    : [];
+  return { ...profileFrom(values), contacts, reports };
+}

@@ -1,0 +1,281 @@
+/**
+ * The state diagram of a body, drawn as SVG from the statechart itself (`bodyMachine.root`):
+ * every state node and every transition the machine defines, never a hand-made copy.
+ * Top-level states are laid out top-down by their distance from the initial state; compound
+ * states lay out their children in a row, parallel states stack their regions.
+ */
+import type { AnyStateNode } from 'xstate';
+import { EVENT_LABELS, STATE_LABELS, bodyMachine } from '../../machines';
+import { escapeHtml } from './templates';
+
+export interface DiagramMarks {
+  /** Dotted state paths the body is in now (`active`, `active.term.running`, …). */
+  current: string[];
+  /** Dotted state paths the body has been in. */
+  visited: string[];
+}
+
+export interface DiagramTransition {
+  source: string;
+  target: string | null;
+  event: string;
+  label: string;
+  automatic: boolean;
+}
+
+interface Box {
+  node: AnyStateNode;
+  path: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  children: Box[];
+}
+
+const ATOMIC_W = 142;
+const LINE_H = 15;
+const PAD = 12;
+const HEADER = 24;
+const GAP_X = 40;
+const GAP_Y = 56;
+const ARC_SPACE = 26;
+const MAX_CHARS = 19;
+
+const pathOf = (node: AnyStateNode) => node.path.join('.');
+const labelOf = (path: string) => STATE_LABELS[path] ?? path.split('.').at(-1)!;
+export const eventLabel = (type: string) => (EVENT_LABELS as Record<string, string>)[type] ?? type;
+
+function wrap(text: string, max = MAX_CHARS): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && (line + ' ' + word).length > max) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+const childrenOf = (node: AnyStateNode) => Object.values(node.states) as AnyStateNode[];
+
+/** Sizes a state and its descendants; positions are relative to the parent until `place`. */
+function measure(node: AnyStateNode): Box {
+  const path = pathOf(node);
+  const kids = childrenOf(node);
+  if (kids.length === 0) {
+    const h = Math.max(44, wrap(labelOf(path)).length * LINE_H + 18);
+    return { node, path, x: 0, y: 0, w: ATOMIC_W, h, children: [] };
+  }
+  const children = kids.map(measure);
+  if (node.type === 'parallel') {
+    let y = HEADER + 4;
+    const w = Math.max(...children.map((c) => c.w)) + 2 * PAD;
+    for (const child of children) {
+      child.x = PAD;
+      child.y = y;
+      child.w = w - 2 * PAD;
+      y += child.h + 10;
+    }
+    return { node, path, x: 0, y: 0, w, h: y + PAD - 10 + 4, children };
+  }
+  // A compound state: children in a row, room above and below for arcs.
+  let x = PAD;
+  const rowH = Math.max(...children.map((c) => c.h));
+  for (const child of children) {
+    child.x = x;
+    child.y = HEADER + ARC_SPACE;
+    child.h = rowH;
+    x += child.w + 30;
+  }
+  return { node, path, x: 0, y: 0, w: x - 30 + PAD, h: HEADER + ARC_SPACE + rowH + ARC_SPACE, children };
+}
+
+function absolute(box: Box, dx: number, dy: number): void {
+  box.x += dx;
+  box.y += dy;
+  if (box.node.type === 'parallel') {
+    for (const child of box.children) absolute(child, box.x, box.y);
+  } else if (box.children.length > 0) {
+    // Centre the row of a compound state that is wider than it needs to be.
+    const used = box.children.at(-1)!.x + box.children.at(-1)!.w + PAD;
+    const shift = Math.max(0, (box.w - used) / 2);
+    for (const child of box.children) absolute(child, box.x + shift, box.y);
+  }
+}
+
+/** Every transition of the machine, with its source and target as state paths. */
+export function machineTransitions(): DiagramTransition[] {
+  const out: DiagramTransition[] = [];
+  const visit = (node: AnyStateNode) => {
+    for (const [event, list] of node.transitions) {
+      for (const t of list) {
+        const targets = t.target ?? [];
+        if (targets.length === 0) out.push({ source: pathOf(node), target: null, event, label: eventLabel(event), automatic: false });
+        for (const target of targets) out.push({ source: pathOf(node), target: pathOf(target), event, label: eventLabel(event), automatic: false });
+      }
+    }
+    for (const t of node.always ?? []) {
+      for (const target of t.target ?? []) {
+        out.push({ source: pathOf(node), target: pathOf(target), event: '', label: 'automatisch', automatic: true });
+      }
+    }
+    childrenOf(node).forEach(visit);
+  };
+  visit(bodyMachine.root);
+  return out;
+}
+
+/** Top-level states by rank: breadth-first from the initial state over the transitions between them. */
+function ranks(top: AnyStateNode[], transitions: DiagramTransition[]): AnyStateNode[][] {
+  const topOf = (path: string) => path.split('.')[0];
+  const rank = new Map<string, number>();
+  const initial = (bodyMachine.root.initial?.target?.[0] as AnyStateNode | undefined)?.key ?? top[0].key;
+  rank.set(initial, 0);
+  const queue = [initial];
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    for (const t of transitions) {
+      if (!t.target || topOf(t.source) !== at) continue;
+      const to = topOf(t.target);
+      if (!rank.has(to)) {
+        rank.set(to, rank.get(at)! + 1);
+        queue.push(to);
+      }
+    }
+  }
+  const rows: AnyStateNode[][] = [];
+  for (const node of top) {
+    const r = rank.get(node.key) ?? Math.max(0, ...rank.values()) + 1;
+    (rows[r] ??= []).push(node);
+  }
+  return rows.filter(Boolean);
+}
+
+interface Point {
+  x: number;
+  y: number;
+}
+
+/** The SVG of the statechart with the body's current state highlighted and the visited states marked. */
+export function stateDiagramSvg(marks: DiagramMarks, options: { id?: string; title?: string } = {}): string {
+  const id = options.id ?? 'state-diagram';
+  const transitions = machineTransitions();
+  const top = childrenOf(bodyMachine.root);
+  const rows = ranks(top, transitions).map((row) => row.map(measure));
+  const width = Math.max(...rows.map((row) => row.reduce((w, b) => w + b.w, 0) + (row.length - 1) * GAP_X)) + 2 * 120;
+  let y = 20;
+  for (const row of rows) {
+    const rowW = row.reduce((w, b) => w + b.w, 0) + (row.length - 1) * GAP_X;
+    let x = (width - rowW) / 2;
+    const rowH = Math.max(...row.map((b) => b.h));
+    for (const box of row) {
+      absolute(box, x, y + (rowH - box.h) / 2);
+      x += box.w + GAP_X;
+    }
+    y += rowH + GAP_Y;
+  }
+  const height = y - GAP_Y + 20;
+  const boxes = new Map<string, Box>();
+  const index = (box: Box) => {
+    boxes.set(box.path, box);
+    box.children.forEach(index);
+  };
+  rows.flat().forEach(index);
+
+  const current = new Set(marks.current);
+  const visited = new Set(marks.visited);
+  const nodeSvg = (box: Box): string => {
+    const cls = current.has(box.path) ? 'current' : visited.has(box.path) ? 'visited' : 'pending';
+    const isLeaf = box.children.length === 0;
+    const label = labelOf(box.path);
+    const final = box.node.type === 'final';
+    const status = cls === 'current' ? ' (aktueller Zustand)' : cls === 'visited' ? ' (durchlaufen)' : '';
+    let svg = `<g class="state ${cls}${isLeaf ? '' : ' compound'}" data-state="${escapeHtml(box.path)}"><title>${escapeHtml(label + status)}</title>`;
+    svg += `<rect x="${box.x}" y="${box.y}" width="${box.w}" height="${box.h}" rx="${isLeaf ? 10 : 6}"/>`;
+    if (final) svg += `<rect class="final-ring" x="${box.x + 4}" y="${box.y + 4}" width="${box.w - 8}" height="${box.h - 8}" rx="7"/>`;
+    if (isLeaf) {
+      const lines = wrap(label);
+      const top0 = box.y + box.h / 2 - ((lines.length - 1) * LINE_H) / 2 + 4;
+      svg += lines.map((line, i) => `<text x="${box.x + box.w / 2}" y="${top0 + i * LINE_H}" text-anchor="middle">${escapeHtml(line)}</text>`).join('');
+    } else {
+      svg += `<text class="heading" x="${box.x + 8}" y="${box.y + 17}">${escapeHtml(label)}${box.node.type === 'parallel' ? ' (parallel)' : ''}</text>`;
+      svg += box.children.map(nodeSvg).join('');
+    }
+    return svg + '</g>';
+  };
+
+  const edgeSvg = (t: DiagramTransition): string => {
+    const from = boxes.get(t.source);
+    const to = t.target ? boxes.get(t.target) : undefined;
+    if (!from || !to || from === to) return '';
+    const siblings = from.path.split('.').length === to.path.split('.').length && from.path.split('.').slice(0, -1).join('.') === to.path.split('.').slice(0, -1).join('.');
+    let d: string;
+    let label: Point;
+    if (siblings && from.path.includes('.')) {
+      // Inside a compound state: neighbours directly, others by an arc above (backwards) or below (forwards).
+      const forward = to.x > from.x;
+      const adjacent = Math.abs(to.x - from.x) < from.w + 40;
+      if (adjacent && forward && !t.automatic) {
+        const yy = from.y + from.h / 2;
+        d = `M${from.x + from.w},${yy} L${to.x},${yy}`;
+        label = { x: (from.x + from.w + to.x) / 2, y: yy - 4 };
+      } else {
+        const above = !forward;
+        const sx = from.x + from.w / 2 + (forward ? 12 : -12);
+        const tx = to.x + to.w / 2 + (forward ? -12 : 12);
+        const sy = above ? from.y : from.y + from.h;
+        const ty = above ? to.y : to.y + to.h;
+        const bend = (above ? -1 : 1) * (ARC_SPACE - 4 + (t.automatic ? 0 : 0));
+        d = `M${sx},${sy} C${sx},${sy + bend} ${tx},${ty + bend} ${tx},${ty}`;
+        label = { x: (sx + tx) / 2, y: sy + bend * 0.75 + (above ? -2 : 10) };
+      }
+    } else if (to.y > from.y + from.h - 1) {
+      const sx = from.x + from.w / 2;
+      const sy = from.y + from.h;
+      const tx = to.x + to.w / 2;
+      const ty = to.y;
+      const dy = (ty - sy) / 2;
+      d = `M${sx},${sy} C${sx},${sy + dy} ${tx},${ty - dy} ${tx},${ty}`;
+      label = { x: (sx + tx) / 2, y: (sy + ty) / 2 + 4 };
+    } else if (to.y + to.h < from.y + 1) {
+      // Back up: around the left side.
+      const sx = from.x;
+      const sy = from.y + from.h / 2;
+      const tx = to.x;
+      const ty = to.y + to.h / 2;
+      const bulge = Math.min(sx, tx) - 70;
+      d = `M${sx},${sy} C${bulge},${sy} ${bulge},${ty} ${tx},${ty}`;
+      label = { x: bulge + 20, y: (sy + ty) / 2 + 4 };
+    } else {
+      const rightwards = to.x > from.x;
+      const sx = rightwards ? from.x + from.w : from.x;
+      const tx = rightwards ? to.x : to.x + to.w;
+      const sy = from.y + from.h / 2;
+      const ty = to.y + to.h / 2;
+      d = `M${sx},${sy} L${tx},${ty}`;
+      label = { x: (sx + tx) / 2, y: (sy + ty) / 2 - 5 };
+    }
+    const taken = current.has(t.target!) && visited.has(t.source);
+    return `<g class="transition${t.automatic ? ' automatic' : ''}${taken ? ' taken' : ''}"><title>${escapeHtml(`${labelOf(t.source)} → ${labelOf(t.target!)}: ${t.label}`)}</title><path d="${d}" marker-end="url(#${id}-arrow)"/><text x="${label.x}" y="${label.y}" text-anchor="middle">${escapeHtml(t.label)}</text></g>`;
+  };
+
+  const currentLeaves = marks.current.filter((p) => !marks.current.some((o) => o.startsWith(`${p}.`)));
+  const visitedLabels = [...new Set(marks.visited.filter((p) => !current.has(p)).map(labelOf))];
+  const title = options.title ?? 'Zustandsdiagramm des Lebenslaufs';
+  const desc =
+    currentLeaves.length > 0
+      ? `Aktueller Zustand: ${currentLeaves.map(labelOf).join(', ')}. ${visitedLabels.length ? `Bereits durchlaufen: ${visitedLabels.join(', ')}.` : ''} Die Übergänge sind unten als Tabelle aufgeführt.`
+      : 'Alle Zustände und Übergänge des Lebenslaufs; die Übergänge sind unten als Tabelle aufgeführt.';
+
+  return [
+    `<svg class="state-diagram" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}" width="${Math.ceil(width)}" height="${Math.ceil(height)}" xmlns="http://www.w3.org/2000/svg">`,
+    `<title id="${id}-title">${escapeHtml(title)}</title><desc id="${id}-desc">${escapeHtml(desc)}</desc>`,
+    `<defs><marker id="${id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>`,
+    rows.flat().map(nodeSvg).join(''),
+    `<g class="transitions">${transitions.map(edgeSvg).join('')}</g>`,
+    '</svg>',
+  ].join('');
+}

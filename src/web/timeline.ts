@@ -1,0 +1,118 @@
+/**
+ * The Zeitleiste: one row per body on a shared time axis — start, approved-until (or planned
+ * end), extensions, report milestones and a line for today. Every mark carries a `<title>`;
+ * the page repeats the same facts as a table.
+ */
+import { germanDate } from '../../machines';
+import { escapeHtml } from './templates';
+
+export interface TimelineBody {
+  id: string;
+  title: string;
+  stateLabel: string;
+  start: string;
+  started: boolean;
+  approvedUntil: string | null;
+  expectedEnd: string | null;
+  permanent: boolean;
+  endedOn: string | null;
+  extensions: Array<{ on: string; until: string; decision: string | null }>;
+  reports: Array<{ date: string; label: string; status: string; overdue: boolean }>;
+}
+
+const LABEL_W = 290;
+const CHART_W = 820;
+const ROW_H = 58;
+const TOP = 46;
+
+const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
+
+function monthStart(ms: number, add = 0): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + add, 1);
+}
+
+function shorten(text: string, max = 38): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function timelineSvg(bodies: TimelineBody[], today: string): string {
+  const dates = bodies.flatMap((b) => [b.start, b.approvedUntil, b.expectedEnd, b.endedOn, ...b.extensions.flatMap((e) => [e.on, e.until]), ...b.reports.map((r) => r.date)]);
+  const known = [...dates.filter((d): d is string => Boolean(d)), today].map(day);
+  const from = monthStart(Math.min(...known), -1);
+  const to = monthStart(Math.max(...known), 2);
+  const x = (date: string | number) => LABEL_W + ((typeof date === 'number' ? date : day(date)) - from) / (to - from) * CHART_W;
+  const height = TOP + bodies.length * ROW_H + 24;
+  const width = LABEL_W + CHART_W + 30;
+  const parts: string[] = [];
+
+  // Axis: a line per year, a small tick per quarter.
+  for (let t = from; t <= to; t = monthStart(t, 1)) {
+    const d = new Date(t);
+    const month = d.getUTCMonth();
+    if (month % 3 !== 0) continue;
+    const isYear = month === 0;
+    parts.push(`<line class="${isYear ? 'year' : 'quarter'}" x1="${x(t)}" x2="${x(t)}" y1="${TOP - (isYear ? 16 : 6)}" y2="${height - 20}"/>`);
+    if (isYear) parts.push(`<text class="axis" x="${x(t) + 4}" y="${TOP - 22}">${d.getUTCFullYear()}</text>`);
+  }
+
+  bodies.forEach((body, i) => {
+    const y = TOP + i * ROW_H;
+    const mid = y + ROW_H / 2;
+    const end = body.endedOn ?? body.approvedUntil ?? body.expectedEnd;
+    const barEnd = body.permanent && !body.endedOn ? x(to) - 8 : end ? x(end) : x(body.start) + 6;
+    parts.push(`<g class="row"><title>${escapeHtml(`${body.title}: ${body.stateLabel}`)}</title>`);
+    if (i % 2 === 0) parts.push(`<rect class="stripe" x="0" y="${y}" width="${width}" height="${ROW_H}"/>`);
+    parts.push(`<text class="body-title" x="8" y="${mid - 4}">${escapeHtml(shorten(body.title))}</text>`);
+    parts.push(`<text class="state-text" x="8" y="${mid + 13}">${escapeHtml(shorten(body.stateLabel, 44))}</text>`);
+    const barClass = body.approvedUntil || body.permanent ? 'term' : 'planned';
+    parts.push(
+      `<rect class="${barClass}" x="${x(body.start)}" y="${mid - 7}" width="${Math.max(4, barEnd - x(body.start))}" height="14" rx="3"><title>${escapeHtml(
+        `${body.started ? 'Beginn' : 'Geplanter Beginn'} ${germanDate(body.start)}${end && !body.permanent ? ` bis ${germanDate(end)}` : ''}${body.permanent ? ', entfristet' : ''}`,
+      )}</title></rect>`,
+    );
+    parts.push(`<circle class="start" cx="${x(body.start)}" cy="${mid}" r="5"><title>${escapeHtml(`Beginn ${germanDate(body.start)}`)}</title></circle>`);
+    if (body.permanent) {
+      parts.push(`<text class="mark" x="${barEnd - 4}" y="${mid - 11}" text-anchor="end">entfristet →</text>`);
+    } else if (body.approvedUntil) {
+      const ax = x(body.approvedUntil);
+      parts.push(
+        `<line class="term-end" x1="${ax}" x2="${ax}" y1="${mid - 14}" y2="${mid + 14}"><title>${escapeHtml(`befristet bis ${germanDate(body.approvedUntil)}`)}</title></line>`,
+        `<text class="mark" x="${ax}" y="${mid - 17}" text-anchor="middle">bis ${germanDate(body.approvedUntil)}</text>`,
+      );
+    } else if (body.expectedEnd) {
+      parts.push(`<text class="mark" x="${x(body.expectedEnd)}" y="${mid - 11}" text-anchor="middle">geplant bis ${germanDate(body.expectedEnd)}</text>`);
+    }
+    for (const ext of body.extensions) {
+      const ex = x(ext.on);
+      parts.push(
+        `<path class="extension" d="M${ex},${mid - 8} l7,8 l-7,8 l-7,-8 z"><title>${escapeHtml(
+          `Verlängert am ${germanDate(ext.on)} bis ${germanDate(ext.until)}${ext.decision ? ` (Beschluss ${ext.decision})` : ''}`,
+        )}</title></path>`,
+      );
+    }
+    for (const report of body.reports) {
+      const rx = x(report.date);
+      const state = report.status === 'met' ? 'met' : report.overdue ? 'overdue' : 'open';
+      const word = state === 'met' ? 'erledigt' : state === 'overdue' ? 'überfällig' : 'offen';
+      parts.push(
+        `<path class="report ${state}" d="M${rx},${mid + 9} l6,11 l-12,0 z"><title>${escapeHtml(`${report.label}: ${germanDate(report.date)} (${word})`)}</title></path>`,
+      );
+    }
+    parts.push('</g>');
+  });
+
+  const tx = x(today);
+  parts.push(`<line class="today" x1="${tx}" x2="${tx}" y1="${TOP - 10}" y2="${height - 14}"><title>Heute, ${germanDate(today)}</title></line>`);
+  parts.push(`<text class="today-text" x="${tx + 4}" y="${height - 4}">Heute ${germanDate(today)}</text>`);
+
+  return [
+    `<svg class="timeline" role="img" aria-labelledby="timeline-title timeline-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
+    `<title id="timeline-title">Zeitleiste aller Gremien</title>`,
+    `<desc id="timeline-desc">${escapeHtml(
+      `${bodies.length} Gremien von ${germanDate(new Date(from).toISOString().slice(0, 10))} bis ${germanDate(new Date(to).toISOString().slice(0, 10))}: Balken von Beginn bis „befristet bis“, Rauten für Verlängerungen, Dreiecke für Berichte, senkrechte Linie für heute. Dieselben Angaben stehen in der Tabelle unter der Grafik.`,
+    )}</desc>`,
+    ...parts,
+    '</svg>',
+  ].join('');
+}

@@ -1,0 +1,215 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EVENT_LABELS, EVENT_TYPES, type BodyContext, type BodyEventType } from '../../machines';
+import { AuthenticationRequired } from '../auth/access-denied';
+import { Access, AUDIT_READ, BODY_EVENT, BODY_LIST, BODY_READ, DEADLINES_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
+import { AuthService } from '../auth/auth.service';
+import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
+import { BodiesService } from '../bodies/bodies.service';
+import { ConcurrencyConflict, DomainError, ValidationError, type FieldIssue } from '../common/errors';
+import { DecisionsService } from '../decisions/decisions.service';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { decisionForm, decisionInput } from './decision-form';
+import { eventCommand } from './event-forms';
+import { optional, text, type FormValues } from './forms';
+import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
+import { eventsFor, mayRecordDecisions, webUser, type WebUser } from './principal';
+import { registrationForm, registrationInput } from './registration-form';
+import { WebService } from './web.service';
+
+type Request = FastifyRequest & WithPrincipal;
+
+/**
+ * The German web UI: server-rendered pages over the services the API uses; forms post back
+ * here and answer with a redirect (303) or the same page with the errors next to the fields.
+ * Each route declares its roles like the API routes it mirrors.
+ */
+@ApiExcludeController()
+@UseFilters(WebErrorFilter)
+@Controller()
+export class WebController {
+  constructor(
+    private readonly web: WebService,
+    private readonly page: Page,
+    private readonly lifecycle: LifecycleService,
+    private readonly bodies: BodiesService,
+    private readonly decisions: DecisionsService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Get()
+  @Access(BODY_LIST)
+  async overview(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    const filter = { q: query.q?.trim(), zustand: query.zustand, ampel: query.ampel, federfuehrung: query.federfuehrung };
+    this.page.send(reply, 'overview', { title: 'Übersicht', nav: 'uebersicht', user, ...(await this.web.overview(filter, user)) });
+  }
+
+  @Get('gremien/neu')
+  @Access(SECRETARIAT_WRITE)
+  async newBody(@Req() request: Request, @Res() reply: FastifyReply) {
+    this.sendRegistration(reply, await this.user(request), null, []);
+  }
+
+  @Post('gremien')
+  @Access(SECRETARIAT_WRITE)
+  async register(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    try {
+      const result = await this.lifecycle.register(registrationInput(values ?? {}), user.actor);
+      this.page.redirect(reply, `/gremien/${result.bodyId}?erfolg=registriert`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.sendRegistration(reply, user, values ?? {}, issuesOf(error), error, statusOf(error));
+    }
+  }
+
+  @Get('gremien/:id')
+  @Access(BODY_READ)
+  async body(@Param('id') id: string, @Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    const model = await this.web.body(id, user);
+    const notice =
+      query.erfolg === 'registriert'
+        ? 'Das Gremium wurde als Entwurf registriert.'
+        : query.erfolg === 'ereignis' && (EVENT_TYPES as readonly string[]).includes(query.typ)
+          ? `„${EVENT_LABELS[query.typ as BodyEventType]}“ wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
+          : null;
+    this.page.send(reply, 'body', { title: model.body.title, nav: 'uebersicht', user, notice, ...model });
+  }
+
+  /** The event type comes in the form (`type`), where the access guard checks it against the role. */
+  @Post('gremien/:id/ereignisse')
+  @Access(BODY_EVENT)
+  async event(@Param('id') id: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    const form = values ?? {};
+    const type = text(form, 'type');
+    const body = await this.bodies.get(id);
+    const offered = eventsFor(user, id, body.allowedEvents.map((e) => e.type));
+    if (!(EVENT_TYPES as readonly string[]).includes(type)) throw new Forbidden('Diese Aktion gibt es nicht.');
+    try {
+      await this.lifecycle.execute(eventCommand(id, type as BodyEventType, form, body.context as BodyContext), user.actor);
+      this.page.redirect(reply, `/gremien/${id}?erfolg=ereignis&typ=${encodeURIComponent(type)}#history`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const own = offered.includes(type as BodyEventType);
+      const failed = { type, values: form, issues: issuesOf(error, type), message: messageOf(error) };
+      const model = await this.web.body(id, user, own ? failed : undefined);
+      this.page.send(
+        reply,
+        'body',
+        { title: model.body.title, nav: 'uebersicht', user, notice: null, pageError: own ? null : messageOf(error), ...model },
+        statusOf(error),
+      );
+    }
+  }
+
+  @Get('beschluesse')
+  @Access(REGISTER_READ)
+  async decisionsPage(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
+    await this.sendDecisions(reply, await this.user(request), query, null, []);
+  }
+
+  @Post('beschluesse')
+  @Access(SECRETARIAT_WRITE)
+  async recordDecision(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    try {
+      const decision = await this.decisions.record(decisionInput(values ?? {}), user.actor);
+      this.page.redirect(reply, `/beschluesse?erfasst=${encodeURIComponent(decision.number)}#register`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await this.sendDecisions(reply, user, {}, values ?? {}, issuesOf(error), error, statusOf(error));
+    }
+  }
+
+  @Get('fristen')
+  @Access(DEADLINES_READ)
+  async deadlinesPage(@Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, ...(await this.web.deadlinesPage(user)) });
+  }
+
+  @Get('zeitleiste')
+  @Access(BODY_LIST)
+  async timelinePage(@Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    this.page.send(reply, 'timeline', { title: 'Zeitleiste', nav: 'zeitleiste', user, ...(await this.web.timeline(user)) });
+  }
+
+  @Get('pruefung')
+  @Access(AUDIT_READ)
+  async auditPage(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    const q = { gremium: optional(query as FormValues, 'gremium'), stichtag: optional(query as FormValues, 'stichtag') };
+    this.page.send(reply, 'audit', { title: 'Prüfung', nav: 'pruefung', user, ...(await this.web.auditPage(q)) });
+  }
+
+  private async user(request: Request): Promise<WebUser> {
+    const principal = request[PRINCIPAL];
+    if (!principal) throw new AuthenticationRequired('no authenticated principal');
+    return webUser(principal, principal.role === 'lead' ? await this.auth.bodiesLedBy(principal) : null);
+  }
+
+  private sendRegistration(reply: FastifyReply, user: WebUser, values: FormValues | null, issues: FieldIssue[], error?: DomainError, status = 200) {
+    const form = registrationForm(this.web.issuerOptions(), values, issues);
+    this.page.send(
+      reply,
+      'register',
+      { title: 'Gremium registrieren', nav: 'registrieren', user, form, message: error ? messageOf(error) : null },
+      status,
+    );
+  }
+
+  private async sendDecisions(
+    reply: FastifyReply,
+    user: WebUser,
+    query: Record<string, string>,
+    values: FormValues | null,
+    issues: FieldIssue[],
+    error?: DomainError,
+    status = 200,
+  ) {
+    const year = Number(query.jahr);
+    const filter = { issuer: query.gremium || undefined, year: Number.isInteger(year) && year > 1900 ? year : undefined };
+    const model = await this.web.decisionsPage(filter);
+    const recorded = query.erfasst && model.decisions.some((d) => d.number === query.erfasst) ? query.erfasst : null;
+    const form = mayRecordDecisions(user) ? decisionForm(model.issuers, values, issues) : null;
+    this.page.send(
+      reply,
+      'decisions',
+      {
+        title: 'Beschlüsse',
+        nav: 'beschluesse',
+        user,
+        ...model,
+        form,
+        notice: recorded ? `Beschluss ${recorded} wurde erfasst.` : null,
+        message: error ? messageOf(error) : null,
+        selectedYear: query.jahr ?? '',
+      },
+      status,
+    );
+  }
+}
+
+/** The field issues of a domain error: a validation error's own; a refusal filed under the field it is about. */
+export function issuesOf(error: DomainError, type?: string): FieldIssue[] {
+  if (error instanceof ValidationError) return error.details;
+  if (error instanceof ConcurrencyConflict) return [];
+  if (/(Verlängerung|befristet bis|neue Ende)/.test(error.message)) return [{ path: 'data.approvedUntil', message: error.message }];
+  if (/Ereignisdatum/.test(error.message)) return [{ path: 'occurredAt', message: error.message }];
+  if (/Nachfolge/.test(error.message)) return [{ path: 'data.successor', message: error.message }];
+  if (type && /Beschluss/.test(error.message)) return [{ path: 'decision', message: error.message }];
+  return [];
+}
+
+export function messageOf(error: DomainError): string {
+  if (error instanceof ValidationError) return 'Bitte prüfen Sie die markierten Angaben.';
+  if (error instanceof ConcurrencyConflict) {
+    return `Das Gremium wurde inzwischen geändert (jetzt Version ${error.details.currentVersion}). Bitte prüfen Sie den neuen Stand und senden Sie das Formular erneut.`;
+  }
+  return error.message;
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { BodiesModule } from '../bodies/bodies.module';
+import { DeadlinesModule } from '../deadlines/deadlines.module';
+import { DecisionsModule } from '../decisions/decisions.module';
+import { LifecycleModule } from '../lifecycle/lifecycle.module';
+import { LoginController } from './login.controller';
+import { Page, WebErrorFilter } from './page';
+import { Templates } from './templates';
+import { WebController } from './web.controller';
+import { WebService } from './web.service';
+
+/** The German web UI for the secretariat, leads and auditors (server-rendered, no front-end build). */
+@Module({
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, DeadlinesModule, AuditModule, AuthModule],
+  controllers: [WebController, LoginController],
+  providers: [Templates, Page, WebService, WebErrorFilter],
+})
+export class WebModule {}

@@ -1,0 +1,280 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  EVENT_LABELS,
+  STATE_LABELS,
+  berlinDate,
+  germanDate,
+  statePaths,
+  type BodyContext,
+  type BodyEventType,
+  type Deadline,
+} from '../../machines';
+import type { AppConfig } from '../../config/configuration';
+import { AuditService } from '../audit/audit.service';
+import { replayRecords } from '../audit/replay';
+import { BodiesService } from '../bodies/bodies.service';
+import { Clock } from '../common/clock';
+import { APP_CONFIG } from '../common/common.module';
+import type { FieldIssue } from '../common/errors';
+import { DeadlinesService, type DeadlineView } from '../deadlines/deadlines.service';
+import { DecisionsService } from '../decisions/decisions.service';
+import { eventFormItems, initialValues, type EventFormContext } from './event-forms';
+import { errorList, fillForm, type FormItem, type FormValues, type Option } from './forms';
+import { eventsFor, sees, seesPersonalData, type WebUser } from './principal';
+import { stateDiagramSvg } from './state-diagram';
+import { timelineSvg, type TimelineBody } from './timeline';
+
+export type Light = 'green' | 'yellow' | 'red' | 'ended';
+
+export const LIGHT_LABELS: Record<Light, string> = { green: 'Grün', yellow: 'Gelb', red: 'Rot', ended: 'Beendet' };
+
+const FINAL_STATES = new Set(['rejected', 'withdrawn', 'closed', 'transferred', 'dissolved']);
+const WARN_DAYS = 30;
+
+export interface OverviewFilter {
+  q?: string;
+  zustand?: string;
+  ampel?: string;
+  federfuehrung?: string;
+}
+
+/** A form of the Gremium page as the failed post left it. */
+export interface FormState {
+  type: string;
+  values: FormValues;
+  issues: FieldIssue[];
+  message: string;
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** A Frist as people say it: `31.03.2025`, `im November 2024`, `zur 45. Sitzung (IT-PLR)`, `bis auf Weiteres`. */
+export function describeDeadline(deadline: Deadline): string {
+  switch (deadline.kind) {
+    case 'date':
+      return germanDate(deadline.date);
+    case 'month': {
+      const [year, month] = deadline.month.split('-');
+      const name = new Date(Date.UTC(Number(year), Number(month) - 1, 1)).toLocaleDateString('de-DE', { month: 'long', timeZone: 'UTC' });
+      return `im ${name} ${year}`;
+    }
+    case 'session':
+      return `zur ${deadline.session}. Sitzung (${deadline.issuer})`;
+    default:
+      return 'bis auf Weiteres';
+  }
+}
+
+/**
+ * The traffic light of a body: red when a Frist is overdue or the term has expired, yellow
+ * when a Frist or the end of the term is at most 30 days away, green otherwise; a body whose
+ * life has ended gets none. Always with a sentence, never colour alone.
+ */
+export function trafficLight(
+  body: { statePaths: string[]; approvedUntil: string | null; permanent: boolean },
+  deadlines: DeadlineView[],
+  today: string,
+): { level: Light; text: string } {
+  if (FINAL_STATES.has(body.statePaths[0])) return { level: 'ended', text: 'Lebenslauf beendet' };
+  const open = deadlines.filter((d) => d.status !== 'met');
+  const termRunning = ['established', 'active'].includes(body.statePaths[0]) && !body.permanent && body.approvedUntil;
+  if (body.statePaths.includes('active.term.expired') || (termRunning && body.approvedUntil! < today)) {
+    return { level: 'red', text: 'Laufzeit abgelaufen – Beschluss nötig' };
+  }
+  const overdue = open.find((d) => d.overdue);
+  if (overdue) return { level: 'red', text: `Frist überschritten: ${overdue.label}` };
+  if (body.statePaths.includes('active.reporting.reportOverdue')) return { level: 'red', text: 'Bericht überfällig' };
+  const soon = open.find((d) => d.effectiveDate && daysBetween(today, d.effectiveDate) <= WARN_DAYS);
+  if (soon) {
+    const days = daysBetween(today, soon.effectiveDate!);
+    return { level: 'yellow', text: `${soon.label} ${days === 0 ? 'heute' : `in ${days} ${days === 1 ? 'Tag' : 'Tagen'}`}` };
+  }
+  if (termRunning && daysBetween(today, body.approvedUntil!) <= WARN_DAYS) {
+    return { level: 'yellow', text: `Laufzeit endet in ${daysBetween(today, body.approvedUntil!)} Tagen` };
+  }
+  return { level: 'green', text: 'Im Plan' };
+}
+
+/** The page models of the web UI, from the same services the API uses. */
+@Injectable()
+export class WebService {
+  constructor(
+    private readonly bodies: BodiesService,
+    private readonly decisions: DecisionsService,
+    private readonly deadlines: DeadlinesService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  today(): string {
+    return berlinDate(this.clock.now().toISOString());
+  }
+
+  issuerOptions(): Option[] {
+    return this.config.issuers.map((i) => ({ value: i.id, label: i.name === i.id ? i.id : `${i.id} – ${i.name}` }));
+  }
+
+  async decisionOptions(): Promise<Option[]> {
+    const list = await this.decisions.list({});
+    return list
+      .reverse()
+      .map((d) => ({ value: d.number, label: `${d.number} vom ${germanDate(d.date)} – ${d.title}` }));
+  }
+
+  async overview(filter: OverviewFilter, user: WebUser) {
+    const today = this.today();
+    const [list, deadlines] = await Promise.all([this.bodies.list({ q: filter.q || undefined }), this.deadlines.list()]);
+    const rows = list.filter((body) => sees(user, body.id)).map((body) => {
+      const own = deadlines.filter((d) => d.bodyId === body.id);
+      const next = own.filter((d) => d.status !== 'met' && d.effectiveDate).sort((a, b) => a.effectiveDate!.localeCompare(b.effectiveDate!))[0];
+      return {
+        ...body,
+        light: trafficLight({ statePaths: body.state.paths, approvedUntil: body.approvedUntil, permanent: body.permanent }, own, today),
+        nextDeadline: next ? { label: next.label, date: next.effectiveDate!, overdue: next.overdue } : null,
+      };
+    });
+    const leads = [...new Set(rows.flatMap((b) => b.leads))].sort((a, b) => a.localeCompare(b, 'de'));
+    const filtered = rows.filter(
+      (row) =>
+        (!filter.zustand || row.state.paths.includes(filter.zustand)) &&
+        (!filter.ampel || row.light.level === filter.ampel) &&
+        (!filter.federfuehrung || row.leads.includes(filter.federfuehrung)),
+    );
+    const states = Object.entries(STATE_LABELS)
+      .filter(([path]) => !/\.(term|reporting|closure)$/.test(path))
+      .map(([value, label]) => ({ value, label: value.includes('.') ? `Aktiv: ${label}` : label }));
+    return { rows: filtered, total: rows.length, leads, states, filter, today };
+  }
+
+  async body(id: string, user: WebUser, failed?: FormState) {
+    const [body, history, deadlines, decisionOptions, others] = await Promise.all([
+      this.bodies.get(id),
+      this.bodies.history(id),
+      this.deadlines.list({ bodyId: id }),
+      this.decisionOptions(),
+      this.bodies.list({}),
+    ]);
+    const context = body.context as BodyContext;
+    const today = this.today();
+    const steps = replayRecords(history.events).steps;
+    const visited = [...new Set(steps.flatMap((s) => statePaths(s.stateAfter)))];
+    const formContext: EventFormContext = {
+      context,
+      decisions: decisionOptions,
+      bodies: others.filter((b) => b.id !== id).map((b) => ({ value: b.id, label: b.title })),
+      issuers: this.issuerOptions(),
+      contacts: body.contacts.map((c) => ({ value: c.id, label: c.erased ? 'gelöschte Ansprechperson' : `${c.name}${c.organization ? ` (${c.organization})` : ''}` })),
+      today,
+    };
+    const offered = eventsFor(user, id, body.allowedEvents.map((e) => e.type));
+    const forms = offered.map((type) => {
+      const formId = `aktion-${type}`;
+      const items: FormItem[] = eventFormItems(type, formContext);
+      const mine = failed?.type === type ? failed : undefined;
+      const unplaced = fillForm(items, mine ? mine.values : initialValues(type, formContext), mine?.issues ?? [], 'data.');
+      return {
+        type,
+        label: EVENT_LABELS[type as BodyEventType] ?? type,
+        formId,
+        items,
+        open: Boolean(mine),
+        message: mine?.message ?? null,
+        errors: mine ? errorList(items, formId) : [],
+        unplaced,
+      };
+    });
+    return {
+      body,
+      context,
+      contacts: seesPersonalData(user) ? body.contacts : [],
+      personal: seesPersonalData(user),
+      stateLabel: body.state.label,
+      forms,
+      deadlines,
+      light: trafficLight({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent }, deadlines, today),
+      history: history.events.map((e) => ({
+        ...e,
+        label: EVENT_LABELS[e.type as BodyEventType] ?? e.type,
+        stateAfter: steps.find((s) => s.version === e.version)?.stateLabelAfter ?? '',
+      })),
+      diagram: stateDiagramSvg({ current: body.state.paths, visited }),
+      today,
+    };
+  }
+
+  async decisionsPage(filter: { issuer?: string; year?: number }) {
+    return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), filter };
+  }
+
+  async deadlinesPage(user: WebUser) {
+    const today = this.today();
+    const all = (await this.deadlines.list()).filter((d) => sees(user, d.bodyId));
+    const open = all.filter((d) => d.status !== 'met');
+    return {
+      overdue: open.filter((d) => d.overdue),
+      upcoming: open.filter((d) => !d.overdue),
+      met: all.filter((d) => d.status === 'met'),
+      today,
+    };
+  }
+
+  async timeline(user: WebUser) {
+    const today = this.today();
+    const [list, deadlines] = await Promise.all([this.bodies.list({}), this.deadlines.list()]);
+    const bodies: TimelineBody[] = [];
+    for (const item of list.filter((b) => sees(user, b.id))) {
+      const [body, history] = await Promise.all([this.bodies.get(item.id), this.bodies.history(item.id)]);
+      const context = body.context as BodyContext;
+      bodies.push({
+        id: item.id,
+        title: item.title,
+        stateLabel: item.state.label,
+        start: context.startedOn ?? context.profile.start,
+        started: context.startedOn !== null,
+        approvedUntil: context.approvedUntil,
+        expectedEnd: context.profile.expectedEnd,
+        permanent: context.permanent,
+        endedOn: context.endedOn,
+        extensions: history.events
+          .filter((e) => e.type === 'extended')
+          .map((e) => ({ on: berlinDate(e.occurredAt), until: (e.data as { approvedUntil: string }).approvedUntil, decision: e.decision?.number ?? null })),
+        reports: deadlines
+          .filter((d) => d.bodyId === item.id && d.kind === 'report' && d.effectiveDate)
+          .map((d) => ({ date: d.effectiveDate!, label: d.label, status: d.status, overdue: d.overdue })),
+      });
+    }
+    return { svg: bodies.length ? timelineSvg(bodies, today) : '', bodies, today };
+  }
+
+  async auditPage(query: { gremium?: string; stichtag?: string }) {
+    const [verification, list] = await Promise.all([this.audit.verify(), this.bodies.list({})]);
+    let selected = null;
+    if (query.gremium) {
+      const body = list.find((b) => b.id === query.gremium);
+      if (body) {
+        const replay = await this.audit.replay(body.id);
+        let asOf = null;
+        let asOfError: string | null = null;
+        if (query.stichtag) {
+          try {
+            const at = await this.audit.stateAt(body.id, { asOf: query.stichtag });
+            asOf = {
+              ...at,
+              diagram: stateDiagramSvg(
+                { current: at.statePaths, visited: [] },
+                { id: 'as-of-diagram', title: `Zustand am ${germanDate(query.stichtag)}` },
+              ),
+            };
+          } catch (error) {
+            asOfError = error instanceof Error ? error.message : String(error);
+          }
+        }
+        selected = { body, replay, asOf, asOfError };
+      }
+    }
+    return { verification, bodies: list, selected, query, today: this.today() };
+  }
+}

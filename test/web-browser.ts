@@ -1,0 +1,113 @@
+/**
+ * Real headless Chromium for the web UI tests (Debian `chromium` via playwright-core), axe-core
+ * for accessibility, and a screenshot in test/artifacts/ when a test fails. Without
+ * /usr/bin/chromium the browser suites skip with a German notice, so a fresh clone still passes.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(__dirname, 'artifacts');
+
+let noticePrinted = false;
+
+/** `describe` when Chromium is installed, else `describe.skip` with a notice. */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (existsSync(CHROMIUM)) {
+    describe(name, body);
+    return;
+  }
+  if (!noticePrinted) {
+    noticePrinted = true;
+    console.warn(`Hinweis: Browser-Tests übersprungen (${CHROMIUM} fehlt; installieren mit „apt-get install chromium“, .ci/run tut das).`);
+  }
+  describe.skip(name, body);
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Chromium headless with a fresh, empty profile and no background network. */
+export async function openBrowser(): Promise<BrowserSession> {
+  const profile = mkdtempSync(join(tmpdir(), 'gremienlauf-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a full-page screenshot under test/artifacts/ (gitignored); returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name.replace(/[^A-Za-z0-9äöüÄÖÜß_-]+/g, '-').slice(0, 120)}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Runs a test step; when it throws, keeps a screenshot of the page as it was and rethrows
+ * with the screenshot's path in the message.
+ */
+export async function withScreenshot<T>(page: Page, name: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const file = await screenshot(page, `FEHLER-${name}`).catch(() => null);
+    if (error instanceof Error && file) error.message += `\nBildschirmfoto: ${file}`;
+    throw error;
+  }
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[]; failureSummary?: string }>;
+}
+
+const AXE_SOURCE = () => readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core against the page (WCAG 2.0/2.1 A and AA rules): the violations found. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  // Injected through the test harness (not a <script> of the page), so the CSP does not apply.
+  await page.evaluate(AXE_SOURCE());
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+  });
+}
+
+export function describeViolations(violations: AxeViolation[]): string {
+  return violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`)
+    .join('\n');
+}
