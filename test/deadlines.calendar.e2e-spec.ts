@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 function parse(ics: string) {
   const calendar = new ICAL.Component(ICAL.parse(ics));
@@ -21,14 +21,14 @@ function parse(ics: string) {
   };
 }
 
-describe('calendar feed (RFC 5545)', () => {
+describe.each(testDatabaseKinds())('calendar feed (RFC 5545, %s)', (kind) => {
   let restoreEnv: () => void;
   let t: TestApp;
   let id: string;
 
   beforeEach(async () => {
     restoreEnv = deadlinesEnv();
-    t = await startTestApp();
+    t = await startTestApp({ database: kind });
     id = await recordSeedBody(t);
   });
 

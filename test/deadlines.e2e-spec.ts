@@ -2,11 +2,11 @@ import { SchedulerService, type SweepEntry } from '../src/deadlines/scheduler.se
 import { Database } from '../src/database/database';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const appended = (entries: SweepEntry[]) => entries.filter((e) => e.outcome === 'appended').map((e) => `${e.dueAt} ${e.what}`);
 
-describe('deadlines and the scheduler (seed body, SQLite file)', () => {
+describe.each(testDatabaseKinds())('deadlines and the scheduler (seed body, %s)', (kind) => {
   let restoreEnv: () => void;
   let t: TestApp;
   let scheduler: SchedulerService;
@@ -15,7 +15,7 @@ describe('deadlines and the scheduler (seed body, SQLite file)', () => {
 
   beforeEach(async () => {
     restoreEnv = deadlinesEnv();
-    t = await startTestApp();
+    t = await startTestApp({ database: kind });
     scheduler = t.app.get(SchedulerService);
     db = t.app.get(Database);
     id = await recordSeedBody(t);

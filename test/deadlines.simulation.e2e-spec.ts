@@ -1,7 +1,7 @@
 import { Database } from '../src/database/database';
 import { formatSimulation } from '../src/simulation/simulate.command';
 import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 interface Entry {
   date: string;
@@ -12,14 +12,14 @@ interface Entry {
   bodyTitle: string;
 }
 
-describe('POST /api/simulations', () => {
+describe.each(testDatabaseKinds())('POST /api/simulations (%s)', (kind) => {
   let restoreEnv: () => void;
   let t: TestApp;
   let id: string;
 
   beforeEach(async () => {
     restoreEnv = deadlinesEnv();
-    t = await startTestApp();
+    t = await startTestApp({ database: kind });
     id = await recordSeedBody(t);
     t.clock.set('2024-06-13T09:00:00Z');
   });

@@ -5,7 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const SECRET = 'ein-geheimnis-fuer-die-tests-0123456789';
 const SECRETARIAT = 'geschaeftsstelle@it-planungsrat.example';
@@ -95,7 +95,7 @@ function qp(s: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-describe('reminders by e-mail and webhook, through the outbox', () => {
+describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the outbox (%s)', (kind) => {
   let restoreEnv: () => void;
   let t: TestApp;
   let closers: Array<() => Promise<void>>;
@@ -112,7 +112,7 @@ describe('reminders by e-mail and webhook, through the outbox', () => {
 
   async function start(env: Record<string, string>) {
     restoreEnv = deadlinesEnv(env);
-    t = await startTestApp();
+    t = await startTestApp({ database: kind });
     const id = await recordSeedBody(t, LEADS);
     return { id, scheduler: t.app.get(SchedulerService), dispatcher: t.app.get(DispatcherService) };
   }
@@ -243,7 +243,7 @@ describe('reminders by e-mail and webhook, through the outbox', () => {
     const smtp = await startSmtp();
     closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
     restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: SECRETARIAT });
-    t = await startTestApp();
+    t = await startTestApp({ database: kind });
     await recordSeedBody(t, [{ name: 'Ohne Adresse' }]);
     const scheduler = t.app.get(SchedulerService);
     await sweepAt(scheduler, '2024-06-17T06:00:00Z');
@@ -256,7 +256,7 @@ describe('reminders by e-mail and webhook, through the outbox', () => {
     const smtp = await startSmtp();
     closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
     restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) });
-    t = await startTestApp();
+    t = await startTestApp({ database: kind });
     await recordSeedBody(t, [{ name: 'Ohne Adresse' }]);
     const scheduler = t.app.get(SchedulerService);
     await sweepAt(scheduler, '2024-06-17T06:00:00Z');

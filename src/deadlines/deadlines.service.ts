@@ -49,6 +49,11 @@ interface TimerRow {
 
 /** Reminders that went out stay recorded under their key, so deriving them again never sends twice. */
 const KEPT_STATUSES = new Set(['sent', 'superseded']);
+/**
+ * Checked again in the statement itself: on PostgreSQL another instance may have sent the
+ * reminder since this transaction read the row.
+ */
+const NOT_SENT = "NOT (kind = 'reminder' AND status IN ('sent', 'superseded'))";
 
 /**
  * The durable deadlines: after every appended event (as a projector, in the event's
@@ -221,7 +226,7 @@ export class DeadlinesService implements OnModuleInit {
     const derived = new Set(timers.map((t) => t.key));
     for (const [key, row] of existing) {
       if (derived.has(key) || (row.kind === 'reminder' && KEPT_STATUSES.has(row.status))) continue;
-      await tx.query('DELETE FROM timers WHERE key = ?', [key]);
+      await tx.query(`DELETE FROM timers WHERE key = ? AND ${NOT_SENT}`, [key]);
     }
     for (const timer of timers) {
       const payload = JSON.stringify(timer.kind === 'reminder' ? { reminder: timer.reminder } : { event: timer.event });
@@ -238,7 +243,7 @@ export class DeadlinesService implements OnModuleInit {
         // An event timer the machine refused gets another chance with every new snapshot.
         await tx.query(
           `UPDATE timers SET deadline_key = ?, series = ?, due_on = ?, due_at = ?, payload = ?, derived_version = ?, status = 'pending', last_error = NULL
-           WHERE key = ?`,
+           WHERE key = ? AND ${NOT_SENT}`,
           [timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version, timer.key],
         );
       }
