@@ -11,7 +11,7 @@ import {
   weekdayName,
   type Land,
 } from './deadlines';
-import { CALENDAR_CASES } from './deadlines.cases';
+import { CALENDAR_CASES } from '../test/deadlines.fixtures';
 
 describe('resolveDeadline', () => {
   it.each(CALENDAR_CASES)('$name: $original → $effective', (c) => {

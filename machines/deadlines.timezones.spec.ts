@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { CALENDAR_CASES, SEED_TIMER_SCHEDULE } from './deadlines.cases';
+import { CALENDAR_CASES, SEED_TIMER_SCHEDULE } from '../test/deadlines.fixtures';
 
 const probe = `
 const swc = require('@swc/core');
@@ -16,7 +16,7 @@ require.extensions['.ts'] = (module, file) => {
   });
   module._compile(code, file);
 };
-const cases = require(${JSON.stringify(resolve(__dirname, 'deadlines.cases.ts'))});
+const cases = require(${JSON.stringify(resolve(__dirname, '../test/deadlines.fixtures.ts'))});
 process.stdout.write(JSON.stringify({
   offset: new Date(2025, 0, 15).getTimezoneOffset(),
   calendar: cases.runCalendarCases(),

@@ -10,7 +10,7 @@ import {
   seedSteps,
   seedTimerOptions,
   seedTimerSchedule,
-} from './deadlines.cases';
+} from '../test/deadlines.fixtures';
 import { evolve, persist, restore, type PersistedBody } from './lifecycle';
 import { DEFAULT_REMINDER_POLICY, deriveDeadlines, deriveTimers, type EventTimer, type Timer } from './timers';
 

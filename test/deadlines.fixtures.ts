@@ -3,11 +3,11 @@
  * cases with hand-checked results. The time-zone specs run the same battery in a process whose
  * TZ is UTC or America/New_York and must get exactly these results.
  */
-import type { Deadline, DecisionFacts, Registration } from './body.events';
-import { begin, evolve, persist, type BodySnapshot, type PersistedBody } from './lifecycle';
-import { startOfBerlinDay, type CivilDate, type Instant } from './dates';
-import { resolveDeadline, type CalendarRules, type Session } from './deadlines';
-import { deriveTimers, type TimerOptions } from './timers';
+import type { Deadline, DecisionFacts, Registration } from '../machines/body.events';
+import { begin, evolve, persist, type BodySnapshot, type PersistedBody } from '../machines/lifecycle';
+import { startOfBerlinDay, type CivilDate, type Instant } from '../machines/dates';
+import { resolveDeadline, type CalendarRules, type Session } from '../machines/deadlines';
+import { deriveTimers, type TimerOptions } from '../machines/timers';
 
 export const SEED_BODY_ID = '0b5e3c1e-7f0a-4c39-9d55-1e2f3a4b5c6d';
 
