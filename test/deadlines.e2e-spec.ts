@@ -161,6 +161,27 @@ describe.each(testDatabaseKinds())('deadlines and the scheduler (seed body, %s)'
     expect(appended(await at('2024-12-04T08:00:00Z'))).toEqual([]);
   });
 
+  it('resolves a report due "zur 46. Sitzung" once the session is in the calendar', async () => {
+    await at('2024-06-16T22:00:00Z');
+    t.clock.set('2024-09-02T10:00:00Z');
+    await t.http
+      .post(`/api/bodies/${id}/events`)
+      .send({ type: 'reportRequested', data: { kind: 'Jahresbericht', addressee: 'IT-Planungsrat', due: { kind: 'session', issuer: 'IT-PLR', session: 46 } } })
+      .expect(200);
+    const report = async () =>
+      (await t.http.get(`/api/deadlines?body=${id}`).expect(200)).body.find((d: { ref: string }) => d.ref === 'r2');
+    expect(await report()).toMatchObject({ originalDate: null, effectiveDate: null, description: 'zur 46. Sitzung (IT-PLR), Termin noch nicht bekannt' });
+    const timers = async () => (await db.query<{ key: string; due_at: string }>(`SELECT key, due_at FROM timers WHERE key LIKE ? ORDER BY key`, [`${id}/report%/r2`]));
+    expect(await timers()).toEqual([]);
+
+    await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 46, date: '2025-03-20' }).expect(201);
+    expect(await report()).toMatchObject({ originalDate: '2025-03-20', effectiveDate: '2025-03-20', rule: null });
+    expect(await timers()).toEqual([
+      { key: `${id}/reportDue/r2`, due_at: '2025-03-19T23:00:00.000Z' },
+      { key: `${id}/reportOverdue/r2`, due_at: '2025-03-20T23:00:00.000Z' },
+    ]);
+  });
+
   it('refuses a session of an unknown issuer, in German', async () => {
     const { body } = await t.http.post('/api/sessions').send({ issuer: 'FMK', number: 1, date: '2024-11-21' }).expect(400);
     expect(body.message).toContain('Unbekanntes Gremium „FMK“');
