@@ -1,7 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { NotFoundError } from '../common/errors';
+import { NotFoundError, ValidationError } from '../common/errors';
 import { AccessDenied, AuthenticationRequired } from './access-denied';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
 import { AuthService } from './auth.service';
@@ -54,6 +56,7 @@ export class AccessGuard implements CanActivate {
     if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
       return this.deny(request, principal, 403, 'cross-origin write with a session cookie');
     }
+    assertNoUnreadFields(request.body, context, policy);
     return true;
   }
 
@@ -95,6 +98,29 @@ function who(principal: Principal) {
 
 function where(request: Request) {
   return { ip: request.ip, method: request.method, route: request.routeOptions?.url ?? request.url.split('?')[0] };
+}
+
+/**
+ * Mass assignment: a field the handler does not read is refused, not silently dropped. The
+ * services validate their bodies with strict schemas; this covers handlers without a body
+ * parameter (any body is refused) and those with a declared field list.
+ */
+function assertNoUnreadFields(body: unknown, context: ExecutionContext, policy: AccessPolicy): void {
+  if (body === undefined || body === null || body === '') return;
+  const isObject = typeof body === 'object' && !Array.isArray(body);
+  if (!declaresBody(context)) {
+    if (isObject && Object.keys(body).length === 0) return;
+    throw ValidationError.at('', 'Diese Anfrage nimmt keine Daten im Inhalt an.');
+  }
+  if (policy.bodyFields && isObject) {
+    const unknown = Object.keys(body).filter((key) => !policy.bodyFields!.includes(key));
+    if (unknown.length > 0) throw new ValidationError(unknown.map((path) => ({ path, message: 'Unbekanntes Feld.' })));
+  }
+}
+
+function declaresBody(context: ExecutionContext): boolean {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, unknown>;
+  return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY));
 }
 
 /** Browsers send Origin on cross-site writes; a session-authenticated write must come from this host. */

@@ -17,6 +17,8 @@ export interface AccessPolicy {
   leadRows?: 'id' | 'bodyId';
   /** The request carries a lifecycle event (`type`): the role must be allowed to send it (EVENT_PERMISSIONS). */
   sendsEvent?: boolean;
+  /** For a handler that reads only some fields of a JSON body without a strict schema: the fields allowed. */
+  bodyFields?: readonly string[];
 }
 
 export const ACCESS_POLICY = 'gremienlauf:access';
@@ -30,6 +32,8 @@ export const PUBLIC: AccessPolicy = { roles: [], public: true };
 export const SIGNED_IN: AccessPolicy = { roles: ['secretariat', 'lead', 'auditor', 'reader', 'admin'] };
 /** Writes to the register: only the Geschäftsstelle. */
 export const SECRETARIAT_WRITE: AccessPolicy = { roles: ['secretariat'] };
+/** The registration form as text, or as JSON `{form}` and nothing else. */
+export const IMPORT_WRITE: AccessPolicy = { roles: ['secretariat'], bodyFields: ['form'] };
 /** Sending a lifecycle event: the secretariat any, a lead the ones EVENT_PERMISSIONS gives it, for its own bodies. */
 export const BODY_EVENT: AccessPolicy = { roles: ['secretariat', 'lead'], bodyParam: 'id', sendsEvent: true };
 export const BODY_LIST: AccessPolicy = { roles: READERS, leadRows: 'id' };

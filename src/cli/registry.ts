@@ -9,6 +9,8 @@ import { sendCommand } from './commands/send';
 import { serveCommand } from './commands/serve';
 import { showCommand } from './commands/show';
 import { stateCommand } from './commands/state';
+import { tokenCommand } from './commands/token';
+import { userCommand } from './commands/user';
 
 export const COMMANDS: CliCommand[] = [
   serveCommand,
@@ -21,4 +23,6 @@ export const COMMANDS: CliCommand[] = [
   deadlinesCommand,
   recordDecisionCommand,
   decisionsCommand,
+  userCommand,
+  tokenCommand,
 ];

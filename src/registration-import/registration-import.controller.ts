@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, SECRETARIAT_WRITE } from '../auth/access';
+import { Access, IMPORT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { civilDate } from '../../machines';
 import { CurrentActor } from '../common/actor';
@@ -28,7 +28,7 @@ export class RegistrationImportController {
   constructor(private readonly imports: RegistrationImportService) {}
 
   @Post('import')
-  @Access(SECRETARIAT_WRITE)
+  @Access(IMPORT_WRITE)
   @HttpCode(201)
   @ApiOperation({
     summary: 'Registrierungsformular (Text) als Entwurf übernehmen; mit applyDecision=true auch den Beschluss erfassen und anwenden',

@@ -1,0 +1,25 @@
+/** What `user` and `token` share: over the API with --url, else straight on the local database. */
+import type { AuthService } from '../../auth/auth.service';
+import { DomainError } from '../../common/errors';
+import type { CommandContext } from '../command';
+import { RefusedError } from '../errors';
+import { configFrom } from '../local';
+
+export function remote(ctx: CommandContext): boolean {
+  return typeof ctx.options.url === 'string' || Boolean(ctx.env.GREMIENLAUF_URL);
+}
+
+/** Runs `work` on the local database's users and tokens, as the OS user (`cli:<name>`). */
+export async function onLocalDatabase<T>(ctx: CommandContext, work: (auth: AuthService, by: string) => Promise<T>): Promise<T> {
+  // Required only here, so that help starts without the database driver.
+  const { localOperator, withLocalAuth }: typeof import('../../auth/local-auth') = require('../../auth/local-auth');
+  return withLocalAuth(configFrom(ctx.env), async (auth) => {
+    try {
+      return await work(auth, localOperator());
+    } catch (error) {
+      // A refusal of the service (validation, unknown user, duplicate): exit code 1, details with --json.
+      if (error instanceof DomainError) throw new RefusedError(error.message, { details: error.details });
+      throw error;
+    }
+  });
+}
