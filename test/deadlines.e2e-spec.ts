@@ -53,7 +53,15 @@ describe.each(testDatabaseKinds())('deadlines and the scheduler (seed body, %s)'
       rule: { citation: '§ 193 BGB, § 31 Abs. 3 VwVfG', text: 'Samstag, 30.11.2024 → Montag, 02.12.2024 (§ 193 BGB, § 31 Abs. 3 VwVfG)' },
       status: 'open',
       overdue: false,
+      next: null,
     });
+    expect(body[0].next).toEqual({ event: 'started', dueAt: '2024-06-16T22:00:00.000Z', status: 'pending', error: null });
+    await at('2024-06-16T22:00:00Z');
+    const { body: started } = await t.http.get(`/api/deadlines?body=${id}`).expect(200);
+    expect(started.map((d: { next: { event: string; dueAt: string } | null }) => d.next && `${d.next.event} ${d.next.dueAt}`)).toEqual([
+      'reportDue 2024-12-01T23:00:00.000Z',
+      'termExpiring 2024-12-30T23:00:00.000Z',
+    ]);
   });
 
   it('starts the body on 17.06.2024 and appends the seed year’s system events on their dates, by system:scheduler', async () => {

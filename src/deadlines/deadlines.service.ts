@@ -32,6 +32,8 @@ export interface DeadlineView {
   status: 'open' | 'due' | 'overdue' | 'met';
   /** True when the effective date has passed and the Frist is not met. */
   overdue: boolean;
+  /** The next system event the scheduler will send for it; `refused` with the machine's reason. */
+  next: { event: string; dueAt: string; status: 'pending' | 'refused'; error: string | null } | null;
   updatedAt: string;
 }
 
@@ -135,6 +137,7 @@ export class DeadlinesService implements OnModuleInit {
        ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date, b.title, d.key`,
       params,
     );
+    const next = await this.nextEvents(query.bodyId);
     return rows.map((r) => {
       const resolution = JSON.parse(r.resolution) as DeadlineResolution;
       const status = r.status as DeadlineView['status'];
@@ -152,9 +155,22 @@ export class DeadlinesService implements OnModuleInit {
         description: resolution.description,
         status,
         overdue: status === 'overdue' || (status !== 'met' && r.effective_date !== null && r.effective_date < today),
+        next: next.get(r.key) ?? null,
         updatedAt: r.updated_at,
       };
     });
+  }
+
+  /** The earliest system event still to come per Frist. */
+  private async nextEvents(bodyId?: string): Promise<Map<string, NonNullable<DeadlineView['next']>>> {
+    const rows = await this.db.query<{ deadline_key: string; kind: string; due_at: string; status: string; last_error: string | null }>(
+      `SELECT deadline_key, kind, due_at, status, last_error FROM timers
+       WHERE kind <> 'reminder' AND status IN ('pending', 'refused') ${bodyId ? 'AND body_id = ?' : ''} ORDER BY due_at DESC, key DESC`,
+      bodyId ? [bodyId] : [],
+    );
+    return new Map(
+      rows.map((r) => [r.deadline_key, { event: r.kind, dueAt: r.due_at, status: r.status as 'pending' | 'refused', error: r.last_error }]),
+    );
   }
 
   /** Reminders not yet due, oldest first. */
