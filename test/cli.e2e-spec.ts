@@ -4,7 +4,7 @@
  * (so a build by someone else in dist/ cannot interfere).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,9 +53,29 @@ beforeAll(() => {
     stdio: 'ignore',
   });
   if (!existsSync(join(dist, 'src', 'cli', 'main.js'))) throw new Error('the CLI did not compile');
+  copyAssets(dist);
   work = mkdtempSync(join(tmpdir(), 'gremienlauf-cli-'));
   database = join(work, 'register.sqlite');
+  // A tree that does not load (someone's half-written module) fails here, with the reason, not in every test.
+  const probe = cli(['list', '--json']);
+  if (probe.code !== 0) throw new Error(`the compiled CLI does not run: ${probe.stderr}`);
 }, 240_000);
+
+/** What `nest build` copies besides the compiled code (nest-cli.json "assets", e.g. the web views). */
+function copyAssets(target: string): void {
+  const nest = JSON.parse(readFileSync(join(ROOT, 'nest-cli.json'), 'utf8')) as {
+    sourceRoot?: string;
+    compilerOptions?: { assets?: Array<string | { include: string; outDir?: string }> };
+  };
+  const sourceRoot = nest.sourceRoot ?? 'src';
+  for (const asset of nest.compilerOptions?.assets ?? []) {
+    const include = typeof asset === 'string' ? asset : asset.include;
+    const outDir = (typeof asset === 'string' ? undefined : asset.outDir) ?? `dist/${sourceRoot}`;
+    const folder = include.split(/[*{]/)[0].replace(/\/+$/, '');
+    const from = join(ROOT, sourceRoot, folder);
+    if (existsSync(from)) cpSync(from, join(target, outDir.replace(/^dist\/?/, ''), folder), { recursive: true });
+  }
+}
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
@@ -241,6 +261,8 @@ describe('gremienlauf on the local database', () => {
       [3, 'approved'],
       [4, 'started'],
     ]);
+    // Local commands act as the operator, under the OS user's name, with the secretariat's rights.
+    expect(run.json.events[1].actor).toEqual({ id: expect.stringMatching(/^cli(:.+)?$/), role: 'secretariat' });
     const table = cli(['history', id]);
     expect(table.stdout).toMatch(/3\s+12\.06\.2024\s+Eingerichtet \(Beschluss\) \(approved\)\s+2024\/09-AL/);
   });
@@ -298,13 +320,20 @@ describe('gremienlauf on the local database', () => {
 });
 
 describe('gremienlauf against a running server (--url)', () => {
+  const TOKEN = 'glf_test_0123456789abcdef0123456789abcdef';
   let server: ChildProcess;
   let url: string;
 
   beforeAll(async () => {
     server = spawn(process.execPath, [LAUNCHER, 'serve', '--port', '0', '--host', '127.0.0.1', '--json'], {
       cwd: work,
-      env: { PATH: process.env.PATH, GREMIENLAUF_DIST: dist, DATABASE_URL: database, GREMIENLAUF_SEED_EXAMPLE: 'false' },
+      env: {
+        PATH: process.env.PATH,
+        GREMIENLAUF_DIST: dist,
+        DATABASE_URL: database,
+        GREMIENLAUF_SEED_EXAMPLE: 'false',
+        GREMIENLAUF_BOOTSTRAP_TOKEN: TOKEN,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     url = await new Promise<string>((resolve, reject) => {
@@ -326,8 +355,15 @@ describe('gremienlauf against a running server (--url)', () => {
     }
   });
 
+  it('sends the token as Bearer, and exits 1 without a valid one', () => {
+    const anonymous = cli(['list', '--url', url]);
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toContain('Anmeldung erforderlich');
+    expect(cli(['list', '--url', url, '--token', 'glf_wrong_0123456789abcdef0123456789abcdef']).code).toBe(1);
+  });
+
   it('lists the bodies of the server', () => {
-    const run = cli(['list', '--url', url, '--json']);
+    const run = cli(['list', '--url', url, '--token', TOKEN, '--json']);
     expect(run.code).toBe(0);
     expect(run.json.map((b: { title: string }) => b.title).sort()).toEqual(['Cloud-Strategie Föderal', 'Weiterentwicklung Struktur OZG Föderal']);
   });
@@ -335,10 +371,10 @@ describe('gremienlauf against a running server (--url)', () => {
   it('imports over HTTP, takes the URL and token from the environment, and refuses as the server does', () => {
     const form = join(work, 'third.txt');
     writeFileSync(form, SEED.replace('Weiterentwicklung Struktur OZG Föderal', 'Datenlabor'));
-    const run = cli(['import', form, '--json'], { env: { GREMIENLAUF_URL: url, GREMIENLAUF_TOKEN: 'secret' } });
+    const run = cli(['import', form, '--json'], { env: { GREMIENLAUF_URL: url, GREMIENLAUF_TOKEN: TOKEN } });
     expect(run.code).toBe(0);
     expect(run.json.title).toBe('Datenlabor');
-    const missing = cli(['show', '00000000-0000-4000-8000-000000000000', '--url', url, '--json']);
+    const missing = cli(['show', '00000000-0000-4000-8000-000000000000', '--url', url, '--token', TOKEN, '--json']);
     expect(missing.code).toBe(1);
     expect(errorJson(missing).error.status).toBe(404);
   });

@@ -2,6 +2,7 @@
 import type { CliCommand } from './command';
 import { deadlinesCommand } from './commands/deadlines';
 import { decisionsCommand, recordDecisionCommand } from './commands/decisions';
+import { exportCommand } from './commands/export';
 import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
 import { listCommand } from './commands/list';
@@ -11,6 +12,7 @@ import { showCommand } from './commands/show';
 import { stateCommand } from './commands/state';
 import { tokenCommand } from './commands/token';
 import { userCommand } from './commands/user';
+import { verifyCommand } from './commands/verify';
 
 export const COMMANDS: CliCommand[] = [
   serveCommand,
@@ -23,6 +25,8 @@ export const COMMANDS: CliCommand[] = [
   deadlinesCommand,
   recordDecisionCommand,
   decisionsCommand,
+  exportCommand,
+  verifyCommand,
   userCommand,
   tokenCommand,
 ];
