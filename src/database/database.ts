@@ -89,7 +89,7 @@ export class Database {
   /** A read outside any transaction (on SQLite, queued behind the units of work before it). */
   query<T = Record<string, unknown>>(sql: string, params: SqlValue[] = []): Promise<T[]> {
     if (this.sqlite) return this.schedule(false, async () => this.run<T>(sql, params));
-    return this.dataSource.query(numbered(sql), params) as Promise<T[]>;
+    return this.dataSource.query(numbered(sql), params).then(rowsOf<T>);
   }
 
   private schedule<T>(write: boolean, run: (tx: Transaction) => Promise<T>): Promise<T> {
@@ -166,7 +166,17 @@ export class Database {
 }
 
 function postgresTransaction(manager: EntityManager): Transaction {
-  return { query: <T>(sql: string, params: SqlValue[] = []) => manager.query(numbered(sql), params) as Promise<T[]> };
+  return { query: <T>(sql: string, params: SqlValue[] = []) => manager.query(numbered(sql), params).then(rowsOf<T>) };
+}
+
+/**
+ * The rows a statement returned. On PostgreSQL TypeORM answers an UPDATE or DELETE (also one
+ * with RETURNING) with `[rows, affectedCount]`; rows are objects, never arrays, so that form is
+ * told apart safely.
+ */
+function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return Array.isArray(result) ? (result as T[]) : [];
 }
 
 /** PostgreSQL numbers its placeholders: `?` becomes `$1`, `$2`, … (our SQL has no `?` in literals). */

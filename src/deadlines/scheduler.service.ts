@@ -9,7 +9,6 @@ import { ConcurrencyConflict, DomainError } from '../common/errors';
 import { Database, type Transaction } from '../database/database';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
-import { returnedRows } from '../outbox/returning';
 import { reminderMessage } from './reminder-message';
 import { REMINDERS_CONFIG, SCHEDULER_ACTOR, SIMULATION_MODE } from './reminders-config';
 
@@ -136,9 +135,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         await tx.query(`UPDATE timers SET status = 'superseded', fired_at = ? WHERE key = ? AND status = 'pending'`, [now, row.key]);
         return { ...entry, what: row.ref, outcome: 'superseded' as const, detail: later.key };
       }
-      const claimed = returnedRows(
-        await tx.query(`UPDATE timers SET status = 'sent', fired_at = ? WHERE key = ? AND status = 'pending' RETURNING key`, [now, row.key]),
-      );
+      const claimed = await tx.query(`UPDATE timers SET status = 'sent', fired_at = ? WHERE key = ? AND status = 'pending' RETURNING key`, [now, row.key]);
       if (claimed.length === 0) return { ...entry, what: row.ref, outcome: 'skipped' as const };
       const subject = await this.writeReminder(tx, row, now);
       return { ...entry, what: subject, outcome: 'written' as const };

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Database, type SqlValue, type Transaction } from '../database/database';
-import { returnedRows } from './returning';
 
 export type Channel = 'email' | 'webhook';
 export type MessageStatus = 'pending' | 'sent' | 'dead';
@@ -150,13 +149,11 @@ export class OutboxStore {
     );
     const claimed: OutboxMessage[] = [];
     for (const { id } of candidates) {
-      const [row] = returnedRows<OutboxRow>(
-        await this.db.transaction((tx) =>
-          tx.query(
-            `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
-             WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? RETURNING ${COLUMNS}`,
-            [leaseUntil, id, now],
-          ),
+      const [row] = await this.db.transaction((tx) =>
+        tx.query<OutboxRow>(
+          `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
+           WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? RETURNING ${COLUMNS}`,
+          [leaseUntil, id, now],
         ),
       );
       if (row) claimed.push(toMessage(row));
