@@ -152,6 +152,17 @@ describe('parseRegistrationForm', () => {
       expect(parsed.registration.expectedEnd).toBe('2024-12-31');
     });
 
+    it('reads a period written without the labels for start and end', () => {
+      const parsed = parseRegistrationForm(
+        seedWith([/Zeitraum: Beginn der Tätigkeit: 17\.06\.2024 Voraussichtliches Ende: 31\.12\.2024/, 'Zeitraum: 17. Juni 2024 bis 31.12.2024']),
+      );
+      expect(parsed.registration.start).toBe('2024-06-17');
+      expect(parsed.registration.expectedEnd).toBe('2024-12-31');
+      expect(problemsOf(seedWith([/Zeitraum: Beginn der Tätigkeit: 17\.06\.2024 Voraussichtliches Ende: 31\.12\.2024/, 'Zeitraum: 17.06.2024 – 31.13.2024']))).toEqual([
+        { line: 9, field: 'Voraussichtliches Ende', message: '„31.13.2024“ ist kein gültiges Kalenderdatum.' },
+      ]);
+    });
+
     it('reads "17. März 2025" with its umlaut', () => {
       const parsed = parseRegistrationForm(seedWith(['17.06.2024', '17. März 2024']));
       expect(parsed.registration.start).toBe('2024-03-17');
@@ -229,8 +240,11 @@ describe('parseRegistrationForm', () => {
       expect(parsed.approvedUntil).toBe('2025-03-31');
     });
 
-    it('reads a focus topic without "Digitale"', () => {
+    it('reads a focus topic without "Digitale", and the first one a text names', () => {
       expect(parseRegistrationForm(seedWith(['Digitale Anwendungen', 'Anwendungen'])).registration.focusTopic).toBe('Digitale Anwendungen');
+      expect(parseRegistrationForm(seedWith(['Digitale Anwendungen', 'Informationssicherheit / Digitale Infrastruktur'])).registration.focusTopic).toBe(
+        'Informationssicherheit',
+      );
     });
 
     it('reads goals given as bullets and keeps text after the list as part of the objective', () => {

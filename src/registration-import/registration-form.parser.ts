@@ -109,6 +109,7 @@ class FormReader {
   }
 
   read(): ParsedRegistrationForm {
+    this.splitPeriod();
     for (const duplicate of this.located.duplicates) {
       const first = this.located.fields.get(duplicate.key)!;
       this.warnings.push(
@@ -161,6 +162,22 @@ class FormReader {
     const justification = paragraphs(this.field('justification')?.raw ?? '');
     if (justification) parsed.justification = justification;
     return parsed;
+  }
+
+  /** "Zeitraum: 17.06.2024 bis 31.12.2024" without the labels "Beginn"/"Ende": the first date is the start, the rest the end. */
+  private splitPeriod(): void {
+    const period = this.field('period');
+    if (!period || this.field('start')) return;
+    const first = findDate(period.raw);
+    if (!first) return;
+    const cut = first.index + first.raw.length;
+    const fields = this.located.fields;
+    fields.set('start', { ...period, key: 'start', name: fieldName('start'), raw: period.raw.slice(0, cut) });
+    const rest = period.raw.slice(cut).replace(/^\s*(?:bis(?:\s+(?:zum|voraussichtlich))?|[-–—])?\s*/u, '');
+    if (!this.field('expectedEnd') && rest.trim() !== '') {
+      const offset = period.offset + period.raw.length - rest.length;
+      fields.set('expectedEnd', { ...period, key: 'expectedEnd', name: fieldName('expectedEnd'), line: this.located.lineOf(offset), raw: rest, offset });
+    }
   }
 
   private field(key: FieldKey): FormField | undefined {
@@ -260,9 +277,10 @@ class FormReader {
     const value = oneLine(field?.raw ?? '');
     if (!field || value === '') return undefined;
     const lower = value.toLowerCase();
-    const topic =
-      FOCUS_TOPICS.find((t) => lower.includes(t.toLowerCase())) ??
-      FOCUS_TOPICS.find((t) => lower.includes(t.replace(/^Digitale\s+/u, '').toLowerCase()));
+    // The first topic the text names (with or without "Digitale").
+    const topic = FOCUS_TOPICS.map((t) => ({ t, at: lower.indexOf(t.replace(/^Digitale\s+/u, '').toLowerCase()) }))
+      .filter(({ at }) => at >= 0)
+      .sort((a, b) => a.at - b.at)[0]?.t;
     if (!topic) {
       this.problem(field.line, field.name, `„${value}“ ist kein bekanntes Schwerpunktthema (erwartet: ${FOCUS_TOPICS.join(', ')}).`);
     }
