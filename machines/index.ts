@@ -6,3 +6,5 @@ export * from './body.machine';
 export * from './lifecycle';
 export * from './labels';
 export { violations } from './body.rules';
+export * from './deadlines';
+export * from './timers';
