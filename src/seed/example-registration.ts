@@ -2,7 +2,8 @@ import type { RegistrationInput } from '../bodies/registration-input';
 
 /**
  * The real registration form in examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt,
- * field by field: the body a new installation shows first.
+ * field by field, as a fixture for tests and benchmarks (test/seed.e2e-spec.ts checks it against
+ * the form). The service itself seeds by importing the form.
  */
 export const EXAMPLE_REGISTRATION: RegistrationInput = {
   title: 'Weiterentwicklung Struktur OZG Föderal',
@@ -20,7 +21,7 @@ export const EXAMPLE_REGISTRATION: RegistrationInput = {
   start: '2024-06-17',
   expectedEnd: '2024-12-31',
   objective:
-    'Erarbeitung und Identifikation von Ordnungsstrukturen für die künftige Zusammenarbeit in der föderalen Verwaltungsdigitalisierung als Grundlage für eine Beschlussfassung des IT-PLR im Herbst 2024 und als Input für die föderale Digitalstrategie.',
+    'Erarbeitung und Identifikation von Ordnungsstrukturen für die künftige Zusammenarbeit in der föderalen Verwaltungsdigitalisierung als Grundlage für eine Beschlussfassung des IT-PLR im Herbst 2024 und als Input für die föderale Digitalstrategie. Insbesondere sind dies:',
   goals: [
     'Festlegung von Kriterien und eines verbindlichen Verfahrens zum geordneten Abschluss der (operativen) Themenfeldarbeit als Grundlage zur Überführung dieser in Nachfolgestrukturen',
     'Entwicklung einer geeigneten Ordnungsstruktur für die Zusammenarbeit zwischen den Ländern sowie mit dem jeweilig zuständigen Bundesressort im Regelbetrieb (in Folge der operativen Themenfeld-Arbeit) und Verankerung in den Fachministerkonferenzen',

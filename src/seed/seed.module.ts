@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { LifecycleModule } from '../lifecycle/lifecycle.module';
+import { RegistrationImportModule } from '../registration-import/registration-import.module';
 import { SeedService } from './seed.service';
 
-@Module({ imports: [LifecycleModule], providers: [SeedService] })
+@Module({ imports: [RegistrationImportModule], providers: [SeedService] })
 export class SeedModule {}

@@ -1,19 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
 import { SECRETARIAT } from '../common/actor';
 import { APP_CONFIG } from '../common/common.module';
 import { Database } from '../database/database';
-import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { EXAMPLE_REGISTRATION } from './example-registration';
+import { RegistrationImportService, type ImportOptions } from '../registration-import/registration-import.service';
 
-/** On an empty database, registers the example body so a new user sees something real. */
+export const EXAMPLE_FORM = 'examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt';
+
+/**
+ * How the example body's history is recorded. The form names the decision (AL-Runde,
+ * Beschluss 2024/09) and the approved-until date (31.03.2025) but not the decision's date or
+ * procedure, nor when the form came in: those three are assumptions of the example.
+ */
+export const EXAMPLE_IMPORT: ImportOptions = {
+  applyDecision: true,
+  registeredAt: '2024-06-03',
+  decisionDate: '2024-06-12',
+  procedure: 'Umlaufverfahren',
+};
+
+/**
+ * On an empty database, imports the real registration form in examples/ with its decision, so a
+ * new user sees a real body: approved until 31.03.2025, started 17.06.2024, and from then on
+ * moved by the scheduler like any other (report due in November 2024, term expired since).
+ */
 @Injectable()
 export class SeedService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SeedService.name);
 
   constructor(
     private readonly db: Database,
-    private readonly lifecycle: LifecycleService,
+    private readonly importer: RegistrationImportService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -21,7 +40,16 @@ export class SeedService implements OnApplicationBootstrap {
     if (!this.config.seedExample) return;
     const [{ count }] = await this.db.query<{ count: number | string }>('SELECT COUNT(*) AS count FROM events');
     if (Number(count) > 0) return;
-    const result = await this.lifecycle.register(EXAMPLE_REGISTRATION, SECRETARIAT);
-    this.logger.log(`Beispielgremium „${EXAMPLE_REGISTRATION.title}“ registriert (${result.bodyId}).`);
+    const result = await this.importer.import(readFileSync(projectFile(EXAMPLE_FORM), 'utf8'), EXAMPLE_IMPORT, SECRETARIAT);
+    this.logger.log(`Beispielgremium „${result.title}“ aus ${EXAMPLE_FORM} angelegt (${result.id}).`);
+  }
+}
+
+/** A file of the project, found from the source tree (tests) and from dist/ (npm start) alike. */
+export function projectFile(relative: string): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, relative);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`${relative} nicht gefunden (gesucht ab ${__dirname}).`);
   }
 }
