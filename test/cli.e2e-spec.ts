@@ -148,6 +148,9 @@ describe('gremienlauf on the local database', () => {
     const text = cli(['import', SEED_FILE, '--dry-run']);
     expect(text.stdout).toMatch(/Beginn der Tätigkeit:\s+17\.06\.2024/);
     expect(text.stdout).toContain('Zwischenbericht an IT-Planungsrat im November 2024');
+    const stdin = cli(['import', '-', '--dry-run', '--json'], { input: SEED.replace('Beschluss 2024/09', 'Beschluss 2024/11') });
+    expect(stdin.code).toBe(0);
+    expect(stdin.json.decision.number).toBe('2024/11-AL');
     expect(cli(['list', '--json']).json).toEqual([]);
   });
 
