@@ -1,0 +1,392 @@
+/**
+ * Access control, route by route: every route × every kind of caller → the expected status;
+ * object-level checks with bodies the caller may not see; mass assignment on every write; and
+ * an auditor's token changes nothing anywhere. The list of routes comes from the running
+ * application, so a new route without a declaration or without a row here fails the test.
+ */
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import type { Response } from 'supertest';
+import { ACCESS_POLICY, type AccessPolicy } from '../src/auth/access';
+import { EVENT_PERMISSIONS } from '../src/auth/roles';
+import { Database } from '../src/database/database';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { DEFAULT_AUTH } from '../config/configuration';
+import { startTestApp, testDatabaseKinds, TEST_SECRETARIAT_TOKEN, type TestApp } from './support/test-app';
+
+/** Where @ApiExcludeController() (the web UI's pages) leaves its mark. */
+const API_EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
+
+type Caller = 'none' | 'secretariat' | 'leadOwn' | 'leadOther' | 'auditor' | 'reader' | 'admin';
+const CALLERS: Caller[] = ['none', 'secretariat', 'leadOwn', 'leadOther', 'auditor', 'reader', 'admin'];
+type Agent = ReturnType<TestApp['as']> | TestApp['anonymous'];
+type Expectation = Record<Caller, number>;
+
+/** Every declared route of the application: `METHOD /path` as Nest declares it, with its policy. */
+function declaredRoutes(t: TestApp): Array<{ route: string; page: boolean; policy: AccessPolicy | undefined }> {
+  const routes: Array<{ route: string; page: boolean; policy: AccessPolicy | undefined }> = [];
+  for (const module of t.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
+      if (!controller) continue;
+      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = controller.prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const path = Reflect.getMetadata(PATH_METADATA, handler);
+        if (path === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const full = `/${[base, String(path)].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+        const policy = Reflect.getMetadata(ACCESS_POLICY, handler) ?? Reflect.getMetadata(ACCESS_POLICY, controller);
+        routes.push({ route: `${method} ${full}`, page: Reflect.getMetadata(API_EXCLUDE_CONTROLLER, controller) !== undefined, policy });
+      }
+    }
+  }
+  return routes;
+}
+
+/** The statuses when `allowed` callers get `ok`: nobody signed in 401, a lead of another body 404 on a body's route, the rest 403. */
+function only(ok: number, allowed: Caller[], options: { bodyScoped?: boolean } = {}): Expectation {
+  const out = {} as Expectation;
+  for (const caller of CALLERS) {
+    if (allowed.includes(caller)) out[caller] = ok;
+    else if (caller === 'none') out[caller] = 401;
+    else if (caller === 'leadOther' && options.bodyScoped && allowed.includes('leadOwn')) out[caller] = 404;
+    else out[caller] = 403;
+  }
+  return out;
+}
+const everyone = (status: number): Expectation => Object.fromEntries(CALLERS.map((c) => [c, status])) as Expectation;
+const SIGNED_IN: Caller[] = ['secretariat', 'leadOwn', 'leadOther', 'auditor', 'reader', 'admin'];
+const READERS: Caller[] = ['secretariat', 'leadOwn', 'leadOther', 'auditor', 'reader'];
+
+describe.each(testDatabaseKinds())('access control on %s', (database) => {
+  let t: TestApp;
+  let bodyA: string;
+  let bodyB: string;
+  let agents: Record<Caller, Agent>;
+  let counter = 0;
+  const next = () => ++counter;
+
+  beforeAll(async () => {
+    // The matrix logs in (and fails) more often than the login limit allows one address.
+    const auth = { ...DEFAULT_AUTH, bootstrapToken: TEST_SECRETARIAT_TOKEN, loginMaxAttempts: 1000 };
+    t = await startTestApp({ database, now: '2026-11-28T09:00:00Z', config: { auth } });
+    bodyA = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }).expect(201)).body.id;
+    bodyB = (
+      await t.http
+        .post('/api/bodies')
+        .send({ ...EXAMPLE_REGISTRATION, title: 'Anderes Gremium', contacts: [{ name: 'Erika Muster', organization: 'Bayern' }], registeredAt: '2024-06-03' })
+        .expect(201)
+    ).body.id;
+    const send = (body: object) => t.http.post(`/api/bodies/${bodyA}/events`).send(body).expect(200);
+    await send({ type: 'submitted', occurredAt: '2024-06-05' });
+    await t.http
+      .post('/api/decisions')
+      .send({ number: '2024/09', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' })
+      .expect(201);
+    await send({ type: 'approved', data: { approvedUntil: '2027-03-31' }, decision: '2024/09-AL' });
+    await send({ type: 'started', occurredAt: '2024-06-17' });
+
+    const contactOf = async (id: string) => (await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.profile.contactIds[0] as string;
+    const leadOwn = await t.user('lead', { username: 'lead-a', contactId: await contactOf(bodyA) });
+    const leadOther = await t.user('lead', { username: 'lead-b', contactId: await contactOf(bodyB) });
+    agents = {
+      none: t.anonymous,
+      secretariat: t.http,
+      leadOwn: leadOwn.http,
+      leadOther: leadOther.http,
+      auditor: (await t.user('auditor', { username: 'pruefung' })).http,
+      reader: (await t.user('reader', { username: 'lesen' })).http,
+      admin: (await t.user('admin', { username: 'admin' })).http,
+    };
+  }, 60_000);
+  afterAll(() => t.close());
+
+  /** Everything a request could change, but for usage timestamps and the dispatcher's retries. */
+  async function fingerprint(): Promise<string> {
+    const db = t.app.get(Database);
+    const tables = ['contacts', 'decisions', 'bodies', 'events', 'audit_log', 'audit_checkpoints', 'sessions', 'deadlines', 'users', 'auth_sessions'];
+    const parts = await Promise.all(tables.map((table) => db.query(`SELECT * FROM ${table} ORDER BY 1`)));
+    parts.push(await db.query('SELECT id, user_id, token_hash, label, revoked_at FROM api_tokens ORDER BY 1'));
+    parts.push(await db.query('SELECT COUNT(*) AS n FROM outbox'));
+    parts.push(await db.query("SELECT key, status FROM timers WHERE status = 'pending' ORDER BY 1"));
+    return JSON.stringify(parts);
+  }
+
+  /** A fresh throwaway user (for the disable, password and token routes) and the id of its token. */
+  async function throwaway() {
+    const user = await t.user('reader', { username: `wegwerf-${next()}` });
+    const [token] = (await agents.admin.get(`/api/users/${user.username}/tokens`).expect(200)).body;
+    return { username: user.username, tokenId: token.id as string };
+  }
+
+  /** A contact nobody leads, to erase. */
+  async function freshContact(): Promise<string> {
+    const contacts = [{ name: 'Max Wegwerf', organization: 'Berlin' }];
+    const id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: `Wegwerf ${next()}`, contacts, registeredAt: '2024-06-03' }).expect(201)).body.id;
+    return (await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.profile.contactIds[0];
+  }
+
+  interface Case {
+    method: 'get' | 'post' | 'put' | 'delete';
+    /** The path; may prepare what a write consumes (a throwaway user, a fresh contact), so each call has its own. */
+    path(): string | Promise<string>;
+    /** The valid body (fresh each call); a write with a JSON body is also checked for mass assignment. */
+    body?(): Record<string, unknown>;
+    /** A text body instead of JSON. */
+    text?: string;
+    expect: Expectation;
+  }
+
+  interface Prepared {
+    path: string;
+    body?: Record<string, unknown>;
+  }
+
+  async function prepare(c: Case): Promise<Prepared> {
+    return { path: await c.path(), body: c.body?.() };
+  }
+
+  function send(c: Case, http: Agent, { path, body }: Prepared, raw?: string): Promise<Response> {
+    const req = http[c.method](path);
+    if (raw !== undefined) return req.set('content-type', 'application/json').send(raw) as unknown as Promise<Response>;
+    if (c.text !== undefined) return req.set('content-type', 'text/plain').send(c.text) as unknown as Promise<Response>;
+    return (body === undefined ? req : req.send(body)) as unknown as Promise<Response>;
+  }
+
+  const decisionInput = () => ({ number: `2026/${100 + next()}`, issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Test' });
+  const extensionRequest = { type: 'extensionRequested', data: { approvedUntil: '2028-12-31', justification: 'Der Auftrag ist noch nicht erfüllt.' } };
+  const registration = () => ({ ...EXAMPLE_REGISTRATION, title: `Neu ${next()}`, contacts: [] });
+  const read = (path: () => string, expect: Expectation): Case => ({ method: 'get', path, expect });
+
+  const MATRIX: Record<string, Case> = {
+    'GET /health': read(() => '/health', everyone(200)),
+    'POST /api/auth/login': { method: 'post', path: () => '/api/auth/login', body: () => ({ username: 'niemand', password: 'falsch-falsch' }), expect: everyone(401) },
+    'POST /api/auth/logout': { method: 'post', path: () => '/api/auth/logout', expect: only(200, SIGNED_IN) },
+    'GET /api/auth/me': read(() => '/api/auth/me', only(200, SIGNED_IN)),
+    'GET /api/users': read(() => '/api/users', only(200, ['admin'])),
+    'POST /api/users': { method: 'post', path: () => '/api/users', body: () => ({ username: `neu-${next()}`, role: 'reader' }), expect: only(201, ['admin']) },
+    'PUT /api/users/:username/password': {
+      method: 'put',
+      path: async () => `/api/users/${(await throwaway()).username}/password`,
+      body: () => ({ password: 'ein-langes-passwort' }),
+      expect: only(200, ['admin']),
+    },
+    'POST /api/users/:username/disable': { method: 'post', path: async () => `/api/users/${(await throwaway()).username}/disable`, expect: only(200, ['admin']) },
+    'GET /api/users/:username/tokens': read(() => '/api/users/lesen/tokens', only(200, ['admin'])),
+    'POST /api/users/:username/tokens': { method: 'post', path: () => '/api/users/lesen/tokens', body: () => ({ label: 'Test' }), expect: only(201, ['admin']) },
+    'DELETE /api/tokens/:id': { method: 'delete', path: async () => `/api/tokens/${(await throwaway()).tokenId}`, expect: only(200, ['admin']) },
+    'POST /api/bodies': { method: 'post', path: () => '/api/bodies', body: registration, expect: only(201, ['secretariat']) },
+    'GET /api/bodies': read(() => '/api/bodies', only(200, READERS)),
+    'GET /api/bodies/:id': read(() => `/api/bodies/${bodyA}`, only(200, ['secretariat', 'leadOwn', 'auditor', 'reader'], { bodyScoped: true })),
+    'POST /api/bodies/:id/events': {
+      method: 'post',
+      path: () => `/api/bodies/${bodyA}/events`,
+      body: () => extensionRequest,
+      expect: only(200, ['secretariat', 'leadOwn'], { bodyScoped: true }),
+    },
+    'GET /api/bodies/:id/history': read(() => `/api/bodies/${bodyA}/history`, only(200, ['secretariat', 'leadOwn', 'auditor'], { bodyScoped: true })),
+    'GET /api/bodies/:id/state': read(() => `/api/bodies/${bodyA}/state?asOf=2024-07-01`, only(200, ['secretariat', 'leadOwn', 'auditor'], { bodyScoped: true })),
+    'GET /api/bodies/:id/replay': read(() => `/api/bodies/${bodyA}/replay`, only(200, ['secretariat', 'auditor'])),
+    'GET /api/bodies/:id/calendar.ics': read(() => `/api/bodies/${bodyA}/calendar.ics`, only(200, ['secretariat', 'leadOwn', 'auditor', 'reader'], { bodyScoped: true })),
+    // The secretariat reaches the parser, which refuses the text (400); everyone else is stopped before.
+    'POST /api/bodies/import': { method: 'post', path: () => '/api/bodies/import?dryRun=true', text: 'kein Formular', expect: only(400, ['secretariat']) },
+    'POST /api/decisions': { method: 'post', path: () => '/api/decisions', body: decisionInput, expect: only(201, ['secretariat']) },
+    'GET /api/decisions': read(() => '/api/decisions', only(200, READERS)),
+    'GET /api/decisions/:issuer/:number': read(() => '/api/decisions/AL-Runde/2024%2F09-AL', only(200, READERS)),
+    'GET /api/audit/verify': read(() => '/api/audit/verify', only(200, ['secretariat', 'auditor'])),
+    'GET /api/audit/checkpoints': read(() => '/api/audit/checkpoints', only(200, ['secretariat', 'auditor'])),
+    'POST /api/audit/checkpoints': { method: 'post', path: () => '/api/audit/checkpoints', expect: only(201, ['secretariat']) },
+    'GET /api/audit/public-key': read(() => '/api/audit/public-key', everyone(200)),
+    'GET /api/audit/export': read(() => '/api/audit/export', only(200, ['secretariat', 'auditor'])),
+    'POST /api/contacts/:id/erasure': {
+      method: 'post',
+      path: async () => `/api/contacts/${await freshContact()}/erasure`,
+      body: () => ({ reason: 'Antrag nach Art. 17 DSGVO' }),
+      expect: only(200, ['secretariat']),
+    },
+    'POST /api/sessions': { method: 'post', path: () => '/api/sessions', body: () => ({ issuer: 'IT-PLR', number: 200 + next(), date: '2027-03-18' }), expect: only(201, ['secretariat']) },
+    'GET /api/sessions': read(() => '/api/sessions', only(200, READERS)),
+    'GET /calendar.ics': read(() => '/calendar.ics', only(200, ['secretariat', 'auditor', 'reader'])),
+    'GET /api/deadlines': read(() => '/api/deadlines', only(200, READERS)),
+    'GET /api/reminders': read(() => '/api/reminders', only(200, ['secretariat', 'auditor'])),
+    'POST /api/simulations': { method: 'post', path: () => '/api/simulations', body: () => ({ from: '2026-11-28', to: '2026-12-05' }), expect: only(200, ['secretariat', 'auditor']) },
+  };
+
+  test('every route declares who may call it, and the matrix below has a row for each API route', () => {
+    const routes = declaredRoutes(t);
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes.filter((r) => r.policy === undefined).map((r) => r.route)).toEqual([]);
+    // Pages of the web UI (left out of the API document) are declared like every route; what they show is the web UI's tests' business.
+    const api = routes.filter((r) => !r.page).map((r) => r.route).sort();
+    expect(api).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  test.each(CALLERS)('every route answers %s with the expected status; a refused write changes nothing', async (caller) => {
+    const outcomes: string[] = [];
+    const expected: string[] = [];
+    for (const [route, c] of Object.entries(MATRIX)) {
+      const prepared = await prepare(c);
+      const before = await fingerprint();
+      const response = await send(c, agents[caller], prepared);
+      outcomes.push(`${route} → ${response.status}`);
+      expected.push(`${route} → ${c.expect[caller]}`);
+      if (response.status >= 400 && response.type === 'application/json') {
+        expect(Object.keys(response.body).sort()).toEqual(['details', 'error', 'message', 'statusCode']);
+      }
+      if (response.status >= 400 || c.method === 'get') expect({ route, state: await fingerprint() }).toEqual({ route, state: before });
+    }
+    expect(outcomes).toEqual(expected);
+  }, 120_000);
+
+  test('a lead never learns that a body it does not lead exists: 404, as for an id nobody registered', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    for (const id of [bodyA, missing]) {
+      for (const path of [`/api/bodies/${id}`, `/api/bodies/${id}/history`, `/api/bodies/${id}/state`, `/api/bodies/${id}/calendar.ics`]) {
+        const response = await agents.leadOther.get(path).expect(404);
+        expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Gremium ${id} ist nicht registriert.`, details: null });
+      }
+      await agents.leadOther.post(`/api/bodies/${id}/events`).send(extensionRequest).expect(404);
+    }
+  });
+
+  test('a lead lists only the bodies it leads and their deadlines', async () => {
+    const own = (await agents.leadOwn.get('/api/bodies').expect(200)).body as Array<{ id: string }>;
+    expect(own.map((b) => b.id)).toEqual([bodyA]);
+    const other = (await agents.leadOther.get('/api/bodies').expect(200)).body as Array<{ id: string }>;
+    expect(other.map((b) => b.id)).toEqual([bodyB]);
+    const all = (await t.http.get('/api/bodies').expect(200)).body as Array<{ id: string }>;
+    expect(all.length).toBeGreaterThan(2);
+    const deadlines = (await agents.leadOwn.get('/api/deadlines').expect(200)).body as Array<{ bodyId: string }>;
+    expect(deadlines.length).toBeGreaterThan(0);
+    expect(new Set(deadlines.map((d) => d.bodyId))).toEqual(new Set([bodyA]));
+  });
+
+  test('a lead sends only its own event types: reports and extension requests, never a decision', async () => {
+    expect(EVENT_PERMISSIONS.lead).toEqual(['reportSubmitted', 'extensionRequested']);
+    const before = await fingerprint();
+    for (const event of [
+      { type: 'extended', data: { approvedUntil: '2029-12-31' }, decision: '2024/09-AL' },
+      { type: 'dissolved', data: {}, decision: '2024/09-AL' },
+      { type: 'reportAcknowledged', data: { obligationId: 'r1' } },
+      { type: 'termExpired', data: {} },
+      { type: 'registered', data: {} },
+      { type: 'kaputt' },
+    ]) {
+      const response = await agents.leadOwn.post(`/api/bodies/${bodyA}/events`).send(event);
+      expect({ type: event.type, status: response.status }).toEqual({ type: event.type, status: 403 });
+    }
+    expect(await fingerprint()).toEqual(before);
+    const submitted = await agents.leadOwn
+      .post(`/api/bodies/${bodyA}/events`)
+      .send({ type: 'reportSubmitted', data: { obligationId: 'r1', title: 'Zwischenbericht' } })
+      .expect(200);
+    expect(submitted.body.event.actor).toEqual({ id: 'lead-a', role: 'lead' });
+  });
+
+  test('the actor of every event is the authenticated user, whatever the request says', async () => {
+    const history = (await t.http.get(`/api/bodies/${bodyA}/history`).expect(200)).body.events as Array<{ type: string; actor: unknown }>;
+    const actors = new Set(history.map((e) => JSON.stringify(e.actor)));
+    expect(actors).toEqual(new Set([JSON.stringify({ id: 'geschaeftsstelle', role: 'secretariat' }), JSON.stringify({ id: 'lead-a', role: 'lead' })]));
+    const requested = history.filter((e) => e.type === 'extensionRequested');
+    expect(requested.map((e) => e.actor)).toContainEqual({ id: 'lead-a', role: 'lead' });
+  });
+
+  test('a reader sees no personal fields: no contacts, no contact ids, no actors', async () => {
+    const body = (await agents.reader.get(`/api/bodies/${bodyA}`).expect(200)).body;
+    expect(body.title).toBe(EXAMPLE_REGISTRATION.title);
+    expect(body).not.toHaveProperty('contacts');
+    expect(body.context.profile).not.toHaveProperty('contactIds');
+    const text = JSON.stringify([
+      body,
+      (await agents.reader.get('/api/bodies').expect(200)).body,
+      (await agents.reader.get('/api/sessions').expect(200)).body,
+      (await agents.reader.get('/api/decisions/AL-Runde/2024%2F09-AL').expect(200)).body,
+      (await agents.reader.get('/api/deadlines').expect(200)).body,
+    ]);
+    for (const personal of ['Stettner', 'Heilemann', 'Müller-Niese', 'geschaeftsstelle', '"contactIds"', '"actor"', '"recordedBy"']) {
+      expect(text).not.toContain(personal);
+    }
+    // The secretariat sees them.
+    expect(JSON.stringify((await t.http.get(`/api/bodies/${bodyA}`).expect(200)).body)).toContain('Stettner');
+  });
+
+  test("an auditor's token changes nothing through any route, with any body", async () => {
+    let requests = 0;
+    for (const [route, c] of Object.entries(MATRIX)) {
+      const variants: Array<string | undefined> = [undefined];
+      if (c.method !== 'get') variants.push(JSON.stringify({ state: 'closed', role: 'secretariat' }));
+      for (const raw of variants) {
+        const prepared = await prepare(c);
+        const before = await fingerprint();
+        await send(c, agents.auditor, prepared, raw);
+        requests++;
+        expect({ route, state: await fingerprint() }).toEqual({ route, state: before });
+      }
+    }
+    expect(requests).toBeGreaterThan(45);
+  }, 120_000);
+
+  describe('mass assignment: extra fields on every write are refused with 400 and change nothing', () => {
+    const EXTRA: Array<[string, (input: Record<string, unknown>) => string | null]> = [
+      ['state', (i) => JSON.stringify({ ...i, state: 'closed' })],
+      ['version', (i) => JSON.stringify({ ...i, version: 99 })],
+      ['hash', (i) => JSON.stringify({ ...i, hash: '0'.repeat(64) })],
+      // Where `role` is a field of the write (creating a user), it is no extra field.
+      ['role', (i) => ('role' in i ? null : JSON.stringify({ ...i, role: 'admin' }))],
+      ['actor', (i) => JSON.stringify({ ...i, actor: { id: 'geschaeftsstelle', role: 'secretariat' } })],
+      ['__proto__', (i) => withRawField('"__proto__":{"role":"admin"}', i)],
+      ['constructor', (i) => withRawField('"constructor":{"prototype":{"role":"admin"}}', i)],
+      [
+        'nested',
+        (i) =>
+          JSON.stringify(
+            i.data && typeof i.data === 'object' ? { ...i, data: { ...(i.data as object), state: 'closed', actor: { id: 'x', role: 'secretariat' } } } : { ...i, nested: { state: 'closed', role: 'admin' } },
+          ),
+      ],
+    ];
+    /** JSON text with a field that JSON.stringify cannot write (a literal `__proto__` key). */
+    const withRawField = (field: string, input: Record<string, unknown>) => {
+      const rest = JSON.stringify(input).slice(1, -1);
+      return `{${field}${rest ? `,${rest}` : ''}}`;
+    };
+    const writes = () => Object.entries(MATRIX).filter(([route, c]) => c.method !== 'get' && route !== 'POST /api/bodies/import');
+    const writer = (route: string): Caller => (/\/(users|tokens)/.test(route) ? 'admin' : 'secretariat');
+
+    test.each(EXTRA.map(([name]) => name))('with %s', async (name) => {
+      const variant = EXTRA.find(([n]) => n === name)![1];
+      for (const [route, c] of [...writes(), ['POST /api/bodies/import', { ...MATRIX['POST /api/bodies/import'], text: undefined, body: () => ({ form: 'kein Formular' }) }] as const]) {
+        const prepared = await prepare(c);
+        const raw = variant(prepared.body ?? {});
+        if (raw === null) continue;
+        const before = await fingerprint();
+        const response = await send(c, agents[writer(route)], prepared, raw);
+        expect({ route, status: response.status }).toEqual({ route, status: 400 });
+        expect({ route, state: await fingerprint() }).toEqual({ route, state: before });
+      }
+    }, 120_000);
+
+    test('a lead cannot pass itself off as the secretariat', async () => {
+      const before = await fingerprint();
+      await agents.leadOwn
+        .post(`/api/bodies/${bodyA}/events`)
+        .send({ ...extensionRequest, actor: { id: 'geschaeftsstelle', role: 'secretariat' } })
+        .expect(400);
+      await agents.leadOwn.post('/api/auth/logout').send({ role: 'secretariat' }).expect(400);
+      expect(await fingerprint()).toEqual(before);
+    });
+
+    test('routes without a body refuse one', async () => {
+      for (const [http, path] of [
+        [t.http, '/api/audit/checkpoints'],
+        [agents.admin, `/api/users/${(await throwaway()).username}/disable`],
+      ] as const) {
+        const before = await fingerprint();
+        await http.post(path).send({ state: 'x' }).expect(400);
+        expect(await fingerprint()).toEqual(before);
+      }
+    });
+  });
+});
