@@ -3,7 +3,7 @@
  * for accessibility, and a screenshot in test/artifacts/ when a test fails. Without
  * /usr/bin/chromium the browser suites skip with a German notice, so a fresh clone still passes.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -33,7 +33,7 @@ export interface BrowserSession {
 }
 
 /** Chromium headless with a fresh, empty profile and no background network. */
-export async function openBrowser(): Promise<BrowserSession> {
+export async function openBrowser(options: { javaScript?: boolean } = {}): Promise<BrowserSession> {
   const profile = mkdtempSync(join(tmpdir(), 'gremienlauf-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -51,6 +51,7 @@ export async function openBrowser(): Promise<BrowserSession> {
     locale: 'de-DE',
     timezoneId: 'Europe/Berlin',
     viewport: { width: 1280, height: 900 },
+    javaScriptEnabled: options.javaScript ?? true,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
@@ -70,6 +71,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(ARTIFACTS, `${name.replace(/[^A-Za-z0-9äöüÄÖÜß_-]+/g, '-').slice(0, 120)}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** Removes the failure screenshots of earlier runs, so what test/artifacts/ shows is from this one. */
+export function clearFailureScreenshots(): void {
+  if (!existsSync(ARTIFACTS)) return;
+  for (const file of readdirSync(ARTIFACTS)) if (file.startsWith('FEHLER-')) rmSync(join(ARTIFACTS, file));
 }
 
 /**

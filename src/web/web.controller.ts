@@ -14,7 +14,7 @@ import { decisionForm, decisionInput } from './decision-form';
 import { eventCommand } from './event-forms';
 import { optional, text, type FormValues } from './forms';
 import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
-import { eventsFor, mayRecordDecisions, webUser, type WebUser } from './principal';
+import { eventsFor, mayRecordDecisions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
 
@@ -43,7 +43,7 @@ export class WebController {
   async overview(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
     const filter = { q: query.q?.trim(), zustand: query.zustand, ampel: query.ampel, federfuehrung: query.federfuehrung };
-    this.page.send(reply, 'overview', { title: 'Übersicht', nav: 'uebersicht', user, ...(await this.web.overview(filter, user)) });
+    this.page.send(reply, 'overview', { title: 'Übersicht', nav: 'uebersicht', user, canRegister: mayRegister(user), ...(await this.web.overview(filter, user)) });
   }
 
   @Get('gremien/neu')

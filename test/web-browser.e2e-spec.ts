@@ -1,0 +1,231 @@
+/**
+ * The web UI in real headless Chromium against the app listening on 127.0.0.1 with a fresh
+ * SQLite file: the secretariat walks a body from registration to approval, every page passes
+ * axe-core, auditors see no write controls. A failing step leaves a screenshot in test/artifacts/.
+ */
+import type { Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './support/test-app';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, withScreenshot, type BrowserSession } from './web-browser';
+
+const PASSWORD = 'richtig-langes-passwort-1';
+
+describeInBrowser('Web UI in Chromium', () => {
+  let t: TestApp;
+  let base: string;
+  let noScript: BrowserSession;
+
+  beforeAll(async () => {
+    clearFailureScreenshots();
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
+    await t.user('auditor', { username: 'pruefer', password: PASSWORD });
+    await t.user('reader', { username: 'leser', password: PASSWORD });
+    await t.app.listen(0, '127.0.0.1');
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    // The main flow runs with JavaScript switched off: the core flows need none.
+    noScript = await openBrowser({ javaScript: false });
+  }, 60_000);
+
+  afterAll(async () => {
+    await noScript?.close();
+    await t?.close();
+  });
+
+  async function logIn(page: Page, username: string): Promise<void> {
+    await page.goto(`${base}/`);
+    await page.waitForURL(/\/anmelden/);
+    await page.getByLabel('Benutzername').fill(username);
+    await page.getByLabel('Passwort').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.waitForURL(`${base}/`);
+  }
+
+  const navLink = (page: Page, name: string) => page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name, exact: true });
+
+  async function openAction(page: Page, label: string): Promise<void> {
+    await page.locator('details.action > summary', { hasText: label }).first().click();
+  }
+
+  let bodyUrl = '';
+
+  it('Browser: the secretariat logs in, registers a body, submits it, records decision 2024/09-AL, approves it and sees the new state and the history entry', async () => {
+    const page = noScript.page;
+    await withScreenshot(page, 'lebenslauf', async () => {
+      await logIn(page, 'sekretariat');
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Übersicht');
+      await expect(page.locator('.who').textContent()).resolves.toContain('Geschäftsstelle');
+
+      await navLink(page, 'Gremium registrieren').click();
+      await page.getByLabel('Titel', { exact: false }).first().fill('Projektgruppe Barrierefreie Verwaltung');
+      await page.getByLabel('Art des Formats').selectOption('Projektgruppe');
+      await page.getByLabel('Übergeordnetes Gremium').selectOption('AL-Runde');
+      await page.getByLabel('Schwerpunktthema').selectOption('Digitale Anwendungen');
+      await page.getByLabel('Federführung').fill('Hessen\nBremen');
+      await page.getByLabel('Mitwirkung').fill('Bayern\nFITKO');
+      await page.getByLabel('Beginn der Tätigkeit').fill('2024-07-01');
+      await page.getByLabel('Voraussichtliches Ende').fill('2025-06-30');
+      await page.getByLabel('Ziele').fill('Leitfaden erstellen\nPilot auswerten');
+      await page.locator('#registrierung-contacts-0-name').fill('Erika Musterfrau');
+      await page.locator('#registrierung-contacts-0-organization').fill('Hessen');
+      await page.getByRole('button', { name: 'Gremium registrieren' }).click();
+
+      await page.waitForURL(/\/gremien\/[0-9a-f-]{36}\?erfolg=registriert/);
+      bodyUrl = page.url().split('?')[0];
+      await expect(page.locator('#notice').textContent()).resolves.toContain('als Entwurf registriert');
+      await expect(page.locator('#current-state').textContent()).resolves.toBe('Entwurf');
+      await expect(page.locator('#registration').locator('..').textContent()).resolves.toContain('Erika Musterfrau (Hessen)');
+
+      await openAction(page, 'Zur Beschlussfassung eingereicht');
+      await page.getByRole('button', { name: 'Zur Beschlussfassung eingereicht erfassen' }).click();
+      await page.waitForURL(/erfolg=ereignis&typ=submitted/);
+      await expect(page.locator('#current-state').textContent()).resolves.toBe('Eingereicht');
+
+      await navLink(page, 'Beschlüsse').click();
+      const record = page.locator('#beschluss-erfassen');
+      await record.getByLabel('Beschließendes Gremium').selectOption('AL-Runde');
+      await record.getByLabel('Beschlussnummer').fill('2024/09');
+      await record.getByLabel('Datum des Beschlusses').fill('2024-06-13');
+      await record.getByLabel('im Umlaufverfahren').check();
+      await page.locator('#beschluss-erfassen-type').selectOption('Beschluss');
+      await page.locator('#beschluss-erfassen-title').fill('Einrichtung der Projektgruppe Barrierefreie Verwaltung');
+      await page.getByRole('button', { name: 'Beschluss erfassen' }).click();
+      await page.waitForURL(/erfasst=2024%2F09-AL/);
+      await expect(page.getByRole('status').textContent()).resolves.toContain('Beschluss 2024/09-AL wurde erfasst.');
+      await expect(page.getByRole('rowheader', { name: '2024/09-AL' }).count()).resolves.toBe(1);
+
+      await page.goto(bodyUrl);
+      await openAction(page, 'Eingerichtet (Beschluss)');
+      const approve = page.locator('#aktion-approved');
+      await approve.getByLabel('befristet bis zum unten genannten Datum').check();
+      await page.locator('#aktion-approved-approvedUntil').fill('2027-03-31');
+      await page.locator('#aktion-approved-decision').selectOption('2024/09-AL');
+      await page.getByRole('button', { name: 'Eingerichtet (Beschluss) erfassen' }).click();
+      await page.waitForURL(/erfolg=ereignis&typ=approved/);
+
+      await expect(page.locator('#current-state').textContent()).resolves.toBe('Eingerichtet (Tätigkeit noch nicht begonnen)');
+      await expect(page.locator('.summary-bar').textContent()).resolves.toContain('31.03.2027');
+      const latest = page.locator('ol.history > li').first();
+      await expect(latest.textContent()).resolves.toMatch(/Eingerichtet \(Beschluss\)[\s\S]*Beschluss 2024\/09-AL/);
+      await expect(latest.locator('code.hash').textContent()).resolves.toMatch(/^[0-9a-f]{64}$/);
+      await expect(page.locator('ol.history > li').count()).resolves.toBe(3);
+      // The diagram marks the new state as current and the earlier ones as visited.
+      await expect(page.locator('[data-state="established"]').getAttribute('class')).resolves.toContain('current');
+      await expect(page.locator('[data-state="submitted"]').getAttribute('class')).resolves.toContain('visited');
+      await expect(page.locator('[data-state="draft"]').getAttribute('class')).resolves.toContain('visited');
+      await expect(page.locator('[data-state="active"]').getAttribute('class')).resolves.toContain('pending');
+
+      // And on the Zeitleiste: the term until 31.03.2027.
+      await navLink(page, 'Zeitleiste').click();
+      await expect(page.locator('svg.timeline').textContent()).resolves.toContain('bis 31.03.2027');
+      await expect(page.getByRole('rowheader', { name: /Projektgruppe Barrierefreie Verwaltung/ }).textContent()).resolves.toContain('Eingerichtet');
+    });
+  }, 90_000);
+
+  it('Browser: a refused form keeps what was typed and names the problem next to the field, in German', async () => {
+    const page = noScript.page;
+    await withScreenshot(page, 'fehler-im-formular', async () => {
+      await page.goto(`${base}/gremien/neu`);
+      await page.getByLabel('Federführung').fill('Hessen');
+      await page.getByRole('button', { name: 'Gremium registrieren' }).click();
+      const title = page.locator('#registrierung-title');
+      await expect(title.getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(page.locator('#registrierung-title-error').textContent()).resolves.toMatch(/Fehler: .+/);
+      await expect(page.getByLabel('Federführung').inputValue()).resolves.toBe('Hessen');
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('Der Vorgang wurde nicht ausgeführt');
+
+      // A refusal of the lifecycle lands next to the field it concerns: extending before the old end.
+      await page.goto(bodyUrl);
+      await openAction(page, 'Tätigkeit begonnen');
+      await page.getByRole('button', { name: 'Tätigkeit begonnen erfassen' }).click();
+      await page.waitForURL(/typ=started/);
+      await openAction(page, 'Verlängert');
+      await page.locator('#aktion-extended-approvedUntil').fill('2026-12-31');
+      await page.locator('#aktion-extended-decision').selectOption('2024/09-AL');
+      await page.getByRole('button', { name: 'Verlängert erfassen' }).click();
+      await expect(page.locator('#aktion-extended-approvedUntil-error').textContent()).resolves.toContain('Die Verlängerung muss nach dem bisherigen Ende liegen');
+      await expect(page.locator('#aktion-extended-details').getAttribute('open')).resolves.not.toBeNull();
+      await expect(page.locator('#current-state').textContent()).resolves.toContain('Aktiv');
+    });
+  }, 60_000);
+
+  it('Browser (axe-core): no accessibility violations on any page', async () => {
+    const session = await openBrowser();
+    try {
+      const page = session.page;
+      await withScreenshot(page, 'axe', async () => {
+        await page.goto(`${base}/anmelden`);
+        const found: string[] = [];
+        const check = async (label: string) => {
+          const violations = await axeViolations(page);
+          if (violations.length) found.push(`${label} (${page.url()}):\n${describeViolations(violations)}`);
+        };
+        await check('Anmelden');
+        await logIn(page, 'sekretariat');
+        const id = bodyUrl.split('/').pop();
+        for (const path of ['/', '/?ampel=red', '/gremien/neu', bodyUrl.replace(base, ''), '/beschluesse', '/fristen', '/zeitleiste', '/pruefung', `/pruefung?gremium=${id}&stichtag=2026-11-28`]) {
+          await page.goto(`${base}${path}`);
+          await check(path);
+        }
+        // A form with errors, opened.
+        await page.goto(bodyUrl);
+        await openAction(page, 'Verlängert');
+        await page.getByRole('button', { name: 'Verlängert erfassen' }).click();
+        await page.locator('#aktion-extended-errors').waitFor();
+        await check('Formular mit Fehlern');
+        await page.goto(`${base}/gremien/00000000-0000-4000-8000-000000000000`);
+        await check('Nicht gefunden');
+        expect(found).toEqual([]);
+      });
+    } finally {
+      await session.close();
+    }
+  }, 90_000);
+
+  it('Browser: keyboard users reach the content through the skip link, with a visible focus', async () => {
+    const session = await openBrowser();
+    try {
+      const page = session.page;
+      await withScreenshot(page, 'tastatur', async () => {
+        await logIn(page, 'sekretariat');
+        await page.keyboard.press('Tab');
+        const skip = page.getByRole('link', { name: 'Zum Inhalt springen' });
+        await expect(skip.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+        await expect(skip.evaluate((el) => getComputedStyle(el).outlineStyle)).resolves.toBe('solid');
+        await page.keyboard.press('Enter');
+        await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
+      });
+    } finally {
+      await session.close();
+    }
+  }, 60_000);
+
+  it('Browser: an auditor sees no write controls but the Prüfung with chain and replay verdicts and the state as of a date', async () => {
+    const session = await openBrowser();
+    try {
+      const page = session.page;
+      await withScreenshot(page, 'pruefer', async () => {
+        await logIn(page, 'pruefer');
+        await expect(navLink(page, 'Gremium registrieren').count()).resolves.toBe(0);
+        await page.goto(bodyUrl);
+        await expect(page.locator('main form[method="post"]').count()).resolves.toBe(0);
+        await expect(page.locator('#actions').locator('..').textContent()).resolves.toContain('Lesezugriff');
+        await page.goto(`${base}/beschluesse`);
+        await expect(page.locator('#beschluss-erfassen').count()).resolves.toBe(0);
+
+        await navLink(page, 'Prüfung').click();
+        await expect(page.locator('#chain-verdict').textContent()).resolves.toContain('Intakt');
+        await page.getByLabel('Gremium', { exact: true }).selectOption({ label: 'Projektgruppe Barrierefreie Verwaltung' });
+        await page.getByLabel('Stichtag').fill('2026-11-28');
+        await page.getByRole('button', { name: 'Prüfen' }).click();
+        await expect(page.locator('#replay-verdict').textContent()).resolves.toContain('Stimmt überein');
+        await expect(page.locator('#as-of-facts').textContent()).resolves.toContain('Aktiv');
+
+        const denied = await page.request.post(`${bodyUrl}/ereignisse`, { form: { type: 'dissolved', decision: '2024/09-AL' }, headers: { origin: base } });
+        expect(denied.status()).toBe(403);
+        expect(await denied.text()).toContain('Keine Berechtigung');
+      });
+    } finally {
+      await session.close();
+    }
+  }, 60_000);
+});
