@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The web UI in real headless Chromium against the app listening on 127.0.0.1 with a fresh
  * SQLite file: the secretariat walks a body from registration to approval, every page passes

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Real headless Chromium for the web UI tests (Debian `chromium` via playwright-core), axe-core
  * for accessibility, and a screenshot in test/artifacts/ when a test fails. Without
