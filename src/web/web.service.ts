@@ -126,7 +126,8 @@ export class WebService {
 
   async overview(filter: OverviewFilter, user: WebUser) {
     const today = this.today();
-    const [list, deadlines] = await Promise.all([this.bodies.list({ q: filter.q || undefined }), this.deadlines.list()]);
+    const [list, matching, deadlines] = await Promise.all([this.bodies.list({}), filter.q ? this.bodies.list({ q: filter.q }) : null, this.deadlines.list()]);
+    const found = matching ? new Set(matching.map((b) => b.id)) : null;
     const rows = list.filter((body) => sees(user, body.id)).map((body) => {
       const own = deadlines.filter((d) => d.bodyId === body.id);
       const next = own.filter((d) => d.status !== 'met' && d.effectiveDate).sort((a, b) => a.effectiveDate!.localeCompare(b.effectiveDate!))[0];
@@ -139,6 +140,7 @@ export class WebService {
     const leads = [...new Set(rows.flatMap((b) => b.leads))].sort((a, b) => a.localeCompare(b, 'de'));
     const filtered = rows.filter(
       (row) =>
+        (!found || found.has(row.id)) &&
         (!filter.zustand || row.state.paths.includes(filter.zustand)) &&
         (!filter.ampel || row.light.level === filter.ampel) &&
         (!filter.federfuehrung || row.leads.includes(filter.federfuehrung)),

@@ -1,0 +1,223 @@
+/**
+ * The web UI without a browser: the forms against the event schemas, the diagram against the
+ * machine, the traffic light, and the pages over HTTP (sign-in, roles, errors in German).
+ * The browser suite (web-browser.e2e-spec.ts) walks the same pages in Chromium.
+ */
+import { COMMAND_EVENT_TYPES, bodyMachine, eventDataSchemas, type BodyContext, type BodyEventType } from '../machines';
+import type { AnyStateNode } from 'xstate';
+import type { DeadlineView } from '../src/deadlines/deadlines.service';
+import { eventData, eventFormItems, type EventFormContext } from '../src/web/event-forms';
+import type { FormItem } from '../src/web/forms';
+import { machineTransitions, stateDiagramSvg } from '../src/web/state-diagram';
+import { trafficLight } from '../src/web/web.service';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const names = (items: FormItem[]): string[] => items.flatMap((i) => (i.type === 'group' ? names(i.items) : [i.name]));
+const topKey = (name: string) => name.split(/[.[]/)[0];
+
+/** Form fields that stand for schema keys under another name. */
+const ALIASES: Record<string, string[]> = { term: ['approvedUntil', 'permanent'] };
+/** Schema keys a form leaves alone on purpose, and why. */
+const NOT_ASKED: Partial<Record<BodyEventType, string[]>> = {
+  // A revision keeps the contact persons; they change with „Federführung geändert“.
+  revised: ['contactIds'],
+};
+/** Fields every form has besides the event's data. */
+const ENVELOPE = new Set(['decision', 'occurredAt']);
+
+const context = {
+  profile: { ...EXAMPLE_REGISTRATION, shortName: null, contactIds: [], expectedEnd: '2024-12-31' },
+  approvedUntil: '2025-03-31',
+  obligations: [{ id: 'r1', kind: 'Zwischenbericht', addressee: 'IT-PLR', state: 'submitted', title: null, due: { kind: 'month', month: '2024-11' } }],
+} as unknown as BodyContext;
+
+const formContext: EventFormContext = {
+  context,
+  decisions: [{ value: '2024/09-AL', label: '2024/09-AL' }],
+  bodies: [],
+  issuers: [{ value: 'IT-PLR', label: 'IT-PLR' }],
+  contacts: [],
+  today: '2026-11-28',
+};
+
+describe('Web forms and pictures from the machine', () => {
+  const types: BodyEventType[] = [...COMMAND_EVENT_TYPES];
+
+  it.each(types)('the form of „%s“ asks for every field of its schema and nothing else', (type) => {
+    const asked = new Set(names(eventFormItems(type, formContext)).map(topKey).flatMap((key) => ALIASES[key] ?? [key]));
+    const shape = Object.keys((eventDataSchemas[type] as unknown as { shape: object }).shape);
+    const missing = shape.filter((key) => !asked.has(key) && !(NOT_ASKED[type] ?? []).includes(key));
+    const extra = [...asked].filter((key) => !shape.includes(key) && !ENVELOPE.has(key));
+    expect({ missing, extra }).toEqual({ missing: [], extra: [] });
+  });
+
+  it('filled forms become data the event schemas accept', () => {
+    const filled: Array<[BodyEventType, Record<string, string>]> = [
+      ['approved', { term: 'until', approvedUntil: '2025-03-31', 'reports[0].kind': 'Zwischenbericht', 'reports[0].addressee': 'IT-PLR', 'reports[0].due.kind': 'month', 'reports[0].due.month': '2024-11' }],
+      ['approved', { term: 'permanent', approvedUntil: '2025-03-31' }],
+      ['extended', { approvedUntil: '2026-03-31', note: 'laut Beschluss' }],
+      ['reportRequested', { kind: 'Jahresbericht', addressee: 'IT-PLR', 'due.kind': 'session', 'due.issuer': 'IT-PLR', 'due.session': '45' }],
+      ['closureInitiated', { 'finalReportDue.kind': 'date', 'finalReportDue.date': '2025-02-28', reason: 'Auftrag erfüllt' }],
+      ['closed', { noSuccessorReason: 'Aufgabe erledigt' }],
+      ['transferred', { 'successor.name': 'AG Föderale Zusammenarbeit' }],
+      ['leadsChanged', { leads: 'Hessen\r\nBayern\r\n' }],
+      ['revised', { ...Object.fromEntries(Object.entries({ title: 'Neuer Titel' })) }],
+    ];
+    for (const [type, values] of filled) {
+      const base = type === 'revised' ? { ...revisedBase(), ...values } : values;
+      const result = eventDataSchemas[type].safeParse(eventData(type, base, context));
+      expect({ type, issues: result.error?.issues ?? [] }).toEqual({ type, issues: [] });
+    }
+    expect(eventData('leadsChanged', { leads: 'Hessen\r\nBayern\r\n' }, context)).toEqual({ leads: ['Hessen', 'Bayern'], contactIds: [] });
+    expect(eventData('revised', { ...revisedBase(), title: 'Neuer Titel' }, context)).toEqual({ title: 'Neuer Titel' });
+  });
+
+  it('the state diagram draws every state of the machine and every transition between states', () => {
+    const svg = stateDiagramSvg({ current: ['active', 'active.term', 'active.term.expired'], visited: ['draft', 'submitted', 'established'] });
+    const paths: string[] = [];
+    const walk = (node: AnyStateNode) => {
+      for (const child of Object.values(node.states) as AnyStateNode[]) {
+        paths.push(child.path.join('.'));
+        walk(child);
+      }
+    };
+    walk(bodyMachine.root);
+    for (const path of paths) expect(svg).toContain(`data-state="${path}"`);
+    const drawn = machineTransitions().filter((t) => t.target && t.target !== t.source);
+    expect(svg.match(/<g class="transition[ "]/g)?.length).toBe(drawn.length);
+    expect(svg).toMatch(/class="state current" data-state="active.term.expired"/);
+    expect(svg).toMatch(/class="state visited" data-state="submitted"/);
+    expect(svg).toMatch(/class="state pending" data-state="closed"/);
+    expect(svg).toContain('Aktueller Zustand: Laufzeit abgelaufen');
+  });
+
+  it('the traffic light: red when overdue or expired, yellow within 30 days, green otherwise, none once ended', () => {
+    const deadline = (effectiveDate: string, overdue = false) => ({ label: 'Zwischenbericht an IT-PLR', effectiveDate, overdue, status: 'open' }) as DeadlineView;
+    const active = { statePaths: ['active', 'active.term', 'active.term.running'], approvedUntil: '2027-03-31', permanent: false };
+    const today = '2026-11-28';
+    expect(trafficLight(active, [], today)).toEqual({ level: 'green', text: 'Im Plan' });
+    expect(trafficLight(active, [deadline('2026-12-28')], today)).toEqual({ level: 'yellow', text: 'Zwischenbericht an IT-PLR in 30 Tagen' });
+    expect(trafficLight(active, [deadline('2026-12-29')], today).level).toBe('green');
+    expect(trafficLight(active, [deadline('2026-11-01', true)], today)).toEqual({ level: 'red', text: 'Frist überschritten: Zwischenbericht an IT-PLR' });
+    expect(trafficLight({ ...active, statePaths: ['active', 'active.term', 'active.term.expired'] }, [], today).level).toBe('red');
+    expect(trafficLight({ ...active, approvedUntil: '2026-11-27' }, [], today).level).toBe('red');
+    expect(trafficLight({ ...active, approvedUntil: '2026-12-10' }, [], today)).toEqual({ level: 'yellow', text: 'Laufzeit endet in 12 Tagen' });
+    expect(trafficLight({ statePaths: ['closed'], approvedUntil: '2020-01-01', permanent: false }, [], today).level).toBe('ended');
+  });
+});
+
+function revisedBase(): Record<string, string> {
+  const p = context.profile;
+  return {
+    title: p.title,
+    shortName: '',
+    kind: p.kind,
+    parent: p.parent,
+    focusTopic: p.focusTopic,
+    leads: p.leads.join('\n'),
+    participants: p.participants.join('\n'),
+    start: p.start,
+    expectedEnd: p.expectedEnd ?? '',
+    objective: p.objective,
+    goals: p.goals.join('\n'),
+    fmkRelation: p.fmkRelation,
+    reportingPlan: p.reportingPlan,
+    resources: p.resources,
+  };
+}
+
+describe('Web pages over HTTP', () => {
+  let t: TestApp;
+  let seedId: string;
+  let otherId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ config: { seedExample: true } });
+    const list = await t.http.get('/api/bodies').expect(200);
+    seedId = list.body[0].id;
+    const other = await t.http
+      .post('/api/bodies')
+      .send({ title: 'Arbeitsgruppe Datennutzung', kind: 'Arbeitsgruppe', parent: 'IT-PLR', focusTopic: 'Datennutzung', leads: ['Bayern'], start: '2025-01-01' })
+      .expect(201);
+    otherId = other.body.id;
+  });
+
+  afterAll(() => t?.close());
+
+  it('GET / without a session leads to the German login page and back', async () => {
+    const res = await t.anonymous.get('/fristen').expect(303);
+    expect(res.headers.location).toBe('/anmelden?weiter=%2Ffristen');
+    const login = await t.anonymous.get('/anmelden?weiter=%2Ffristen').expect(200);
+    expect(login.text).toContain('<html lang="de">');
+    expect(login.text).toContain('name="weiter" value="/fristen"');
+  });
+
+  it('POST /anmelden with a wrong password answers 401 in German; a right one sets the session cookie and goes back', async () => {
+    await t.user('secretariat', { username: 'web-sek', password: 'ein-richtig-langes-passwort' });
+    const wrong = await t.anonymous.post('/anmelden').type('form').send({ username: 'web-sek', password: 'falsch-falsch-falsch', weiter: '/fristen' }).expect(401);
+    expect(wrong.text).toContain('Benutzername oder Passwort ist falsch.');
+    const right = await t.anonymous.post('/anmelden').type('form').send({ username: 'web-sek', password: 'ein-richtig-langes-passwort', weiter: '//evil.example/' }).expect(303);
+    expect(right.headers.location).toBe('/');
+    expect(String(right.headers['set-cookie'])).toMatch(/gremienlauf_session=.+HttpOnly/i);
+  });
+
+  it('the Übersicht lists every body with state, Federführung and traffic light', async () => {
+    const res = await t.http.get('/').expect(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.text).toContain('Weiterentwicklung Struktur OZG Föderal');
+    expect(res.text).toContain('Arbeitsgruppe Datennutzung');
+    expect(res.text).toContain('Hessen, Bremen, Bund (BMI)');
+    expect(res.text).toMatch(/light--green[\s\S]*Grün:/);
+    const filtered = await t.http.get('/?q=datennutzung').expect(200);
+    expect(filtered.text).not.toContain('Weiterentwicklung Struktur OZG Föderal');
+    expect(filtered.text).toContain('1 von 2 Gremien');
+  });
+
+  it('a form post with wrong data answers 400 with the German message next to the field and writes nothing', async () => {
+    const res = await t.http.post(`/gremien/${otherId}/ereignisse`).type('form').send({ type: 'returnedForRevision', reason: 'unvollständig' }).expect(422);
+    expect(res.text).toContain('ist im Zustand „Entwurf“ nicht zulässig');
+    await t.http.post(`/gremien/${otherId}/ereignisse`).type('form').send({ type: 'submitted', expectedVersion: '1' }).expect(303);
+    const bad = await t.http.post(`/gremien/${otherId}/ereignisse`).type('form').send({ type: 'returnedForRevision', reason: '   ' }).expect(400);
+    expect(bad.text).toMatch(/id="aktion-returnedForRevision-reason-error"><span class="visually-hidden">Fehler: <\/span>[^<]+</);
+    expect(bad.text).toContain('aria-invalid="true"');
+    const stale = await t.http.post(`/gremien/${otherId}/ereignisse`).type('form').send({ type: 'withdrawn', expectedVersion: '1' }).expect(409);
+    expect(stale.text).toContain('Das Gremium wurde inzwischen geändert (jetzt Version 2)');
+    const history = await t.http.get(`/api/bodies/${otherId}/history`).expect(200);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['registered', 'submitted']);
+  });
+
+  it('readers and auditors see no write controls; a reader sees no contact persons and no Prüfung', async () => {
+    const reader = await t.user('reader');
+    const page = await reader.http.get(`/gremien/${seedId}`).expect(200);
+    expect(page.text).not.toMatch(/<form[^>]*method="post"[^>]*action="\/gremien/);
+    expect(page.text).not.toContain('Ralf Stettner');
+    expect(page.text).not.toContain('Gremium registrieren');
+    const denied = await reader.http.get('/pruefung').expect(403);
+    expect(denied.text).toContain('Keine Berechtigung');
+    await reader.http.post(`/gremien/${seedId}/ereignisse`).type('form').send({ type: 'withdrawn' }).expect(403);
+
+    const auditor = await t.user('auditor');
+    const audit = await auditor.http.get(`/pruefung?gremium=${seedId}&stichtag=2026-11-28`).expect(200);
+    expect(audit.text).toContain('Intakt:');
+    expect(audit.text).toContain('Stimmt überein:');
+    expect((await auditor.http.get(`/gremien/${seedId}`).expect(200)).text).not.toMatch(/action="\/gremien\/[^"]+\/ereignisse"/);
+  });
+
+  it('a lead sees only the bodies it leads, and only the actions its role may send', async () => {
+    const body = await t.http.get(`/api/bodies/${seedId}`).expect(200);
+    const lead = await t.user('lead', { contactId: body.body.contacts[0].id });
+    const overview = await lead.http.get('/').expect(200);
+    expect(overview.text).toContain('Weiterentwicklung Struktur OZG Föderal');
+    expect(overview.text).not.toContain('Arbeitsgruppe Datennutzung');
+    await lead.http.get(`/gremien/${otherId}`).expect(404);
+    const own = await lead.http.get(`/gremien/${seedId}`).expect(200);
+    expect(own.text).not.toMatch(/name="type" value="(approved|returnedForRevision|rejected|withdrawn)"/);
+  });
+
+  it('the stylesheet is served by the app itself', async () => {
+    const css = await t.anonymous.get('/assets/style.css').expect(200);
+    expect(css.headers['content-type']).toContain('text/css');
+    expect(css.text).toContain(':focus-visible');
+  });
+});
