@@ -9,6 +9,7 @@ import { listCommand } from './commands/list';
 import { sendCommand } from './commands/send';
 import { serveCommand } from './commands/serve';
 import { showCommand } from './commands/show';
+import { simulateCommand } from '../simulation/simulate.command';
 import { stateCommand } from './commands/state';
 import { tokenCommand } from './commands/token';
 import { userCommand } from './commands/user';
@@ -23,6 +24,7 @@ export const COMMANDS: CliCommand[] = [
   historyCommand,
   stateCommand,
   deadlinesCommand,
+  simulateCommand,
   recordDecisionCommand,
   decisionsCommand,
   exportCommand,

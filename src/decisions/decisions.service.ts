@@ -167,7 +167,7 @@ export class DecisionsService {
     ]);
     if (!row) {
       throw new LifecycleRefusal(
-        `Beschluss ${number.canonical} (${number.issuer.name}) ist nicht erfasst; zuerst im Beschlussregister erfassen (POST /api/decisions).`,
+        `Beschluss ${number.canonical} (${number.issuer.name}) ist nicht erfasst; zuerst im Beschlussregister erfassen (POST /api/decisions, gremienlauf record-decision).`,
       );
     }
     return { number: row.number, issuer: row.issuer, date: row.decided_on, type: row.type as DecisionFacts['type'] };

@@ -1,6 +1,6 @@
 /**
  * `gremienlauf simulate --from 2024-06-01 --to 2025-04-30`: the scheduler's dry run over a
- * period, printed in order. To enable it, add `simulateCommand` to COMMANDS in src/cli/registry.ts.
+ * period, printed in order.
  */
 import type { CliCommand } from '../cli/command';
 import { dateOption } from '../cli/dates';
