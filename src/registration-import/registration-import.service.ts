@@ -73,13 +73,13 @@ export class RegistrationImportService {
     const decision = options.applyDecision ? await this.resolveDecision(parsed, options, warnings) : null;
     const approval = decision ? this.approvalData(parsed, decision, warnings) : null;
 
-    if (decision?.record) await this.decisions.record(decision.record, actor);
     if (decision && options.registeredAt && options.registeredAt > decision.date) {
       throw ValidationError.at(
         'registeredAt',
         `Die Registrierung (${germanDate(options.registeredAt)}) kann nicht nach dem Beschluss (${germanDate(decision.date)}) liegen.`,
       );
     }
+    if (decision?.record) await this.decisions.record(decision.record, actor);
     const registeredAt = options.registeredAt ?? decision?.date;
     const registered = await this.lifecycle.register(registeredAt ? { ...registration, registeredAt } : registration, actor);
     const results: CommandResult[] = [registered];
