@@ -55,8 +55,11 @@ export async function createApp(
       .setTitle('Gremienlauf')
       .setDescription('Lebenslauf der Gremien und Arbeitsformate des IT-Planungsrats und der AL-Runde')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API-Token (gremienlauf token create BENUTZER)' }, 'token')
       .build(),
   );
+  // Every route needs the token but the public ones (health, login, public key); docs/access.md has the roles.
+  document.security = [{ token: [] }];
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   app.enableShutdownHooks();
   return app;
