@@ -19,7 +19,7 @@ import type { EventRecord } from '../src/event-log/event-hash';
 import { EventStore } from '../src/event-log/event-store';
 import { LifecycleService, type BodyCommand } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { testConfig } from '../test/support/test-app';
+import { TEST_SECRETARIAT_TOKEN, testConfig } from '../test/support/test-app';
 
 const BODIES = Number(process.env.BENCH_BODIES ?? 300);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     drive(httpBodies, async ({ bodyId, ...command }) => {
       const response = await fetch(`${base}/api/bodies/${bodyId}/events`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_SECRETARIAT_TOKEN}` },
         body: JSON.stringify(command),
       });
       if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
