@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import type { AppConfig } from '../config/configuration';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -19,6 +20,7 @@ import { SimulationModule } from './simulation/simulation.module';
 })
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [CommonModule.forRoot(config)] };
+    // One scheduler registry for the whole app: the deadline sweep, the dispatcher and the checkpoints.
+    return { module: AppModule, imports: [CommonModule.forRoot(config), ScheduleModule.forRoot()] };
   }
 }

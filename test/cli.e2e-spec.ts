@@ -70,10 +70,11 @@ function copyAssets(target: string): void {
   const sourceRoot = nest.sourceRoot ?? 'src';
   for (const asset of nest.compilerOptions?.assets ?? []) {
     const include = typeof asset === 'string' ? asset : asset.include;
-    const outDir = (typeof asset === 'string' ? undefined : asset.outDir) ?? `dist/${sourceRoot}`;
+    // Nest keeps the path below the project root: src/web/views lands in <outDir>/src/web/views.
+    const outDir = (typeof asset === 'string' ? undefined : asset.outDir) ?? 'dist';
     const folder = include.split(/[*{]/)[0].replace(/\/+$/, '');
     const from = join(ROOT, sourceRoot, folder);
-    if (existsSync(from)) cpSync(from, join(target, outDir.replace(/^dist\/?/, ''), folder), { recursive: true });
+    if (existsSync(from)) cpSync(from, join(target, outDir.replace(/^dist\/?/, ''), sourceRoot, folder), { recursive: true });
   }
 }
 

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { ContactsModule } from '../contacts/contacts.module';
 import { remindersConfigProvider, REMINDERS_CONFIG } from '../deadlines/reminders-config';
 import { DispatcherService } from './dispatcher.service';
@@ -8,7 +7,7 @@ import { MailSender, WebhookSender } from './senders';
 
 /** The outbox and its dispatcher: e-mail over SMTP and signed webhooks. */
 @Module({
-  imports: [ScheduleModule.forRoot(), ContactsModule],
+  imports: [ContactsModule],
   providers: [remindersConfigProvider, OutboxStore, MailSender, WebhookSender, DispatcherService],
   exports: [REMINDERS_CONFIG, OutboxStore, DispatcherService],
 })
