@@ -94,6 +94,19 @@ describe.each(testDatabaseKinds())('authentication on %s', (database) => {
       await t.anonymous.get('/api/audit/verify').set('Cookie', session).expect(401);
     });
 
+    test('a new password ends the sessions opened with the old one', async () => {
+      t.clock.advance(DEFAULT_AUTH.loginWindowSeconds * 1000);
+      const admin = await t.user('admin', { username: 'verwaltung-3' });
+      await t.user('reader', { username: 'wechsel', password: PASSWORD });
+      const ok = await t.anonymous.post('/api/auth/login').send({ username: 'wechsel', password: PASSWORD }).expect(200);
+      const session = String(ok.headers['set-cookie']).split(';')[0];
+      await t.anonymous.get('/api/auth/me').set('Cookie', session).expect(200);
+      await admin.http.put('/api/users/wechsel/password').send({ password: 'ein-ganz-neues-passwort' }).expect(200);
+      await t.anonymous.get('/api/auth/me').set('Cookie', session).expect(401);
+      await t.anonymous.post('/api/auth/login').send({ username: 'wechsel', password: PASSWORD }).expect(401);
+      await t.anonymous.post('/api/auth/login').send({ username: 'wechsel', password: 'ein-ganz-neues-passwort' }).expect(200);
+    });
+
     test('a session ends after the idle time, and a write with the cookie from another site is refused', async () => {
       t.clock.advance(DEFAULT_AUTH.loginWindowSeconds * 1000);
       const ok = await t.anonymous.post('/api/auth/login').send({ username: 'pruefer', password: PASSWORD }).expect(200);

@@ -74,8 +74,12 @@ export class AuthStore {
     });
   }
 
+  /** Sets the password and ends the user's sessions: whoever knew the old one is signed out. */
   async setPassword(userId: string, passwordHash: string): Promise<void> {
-    await this.db.query('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, userId]);
+    await this.db.transaction(async (tx) => {
+      await tx.query('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, userId]);
+      await tx.query('DELETE FROM auth_sessions WHERE user_id = ?', [userId]);
+    });
   }
 
   /** Disables the user and ends its sessions and tokens. */
