@@ -1,3 +1,4 @@
+import { ScheduleModule } from '@nestjs/schedule';
 import { Global, Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
@@ -63,7 +64,7 @@ class SimulationRootModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: SimulationRootModule,
-      imports: [CommonModule.forRoot(config), LifecycleModule, DeadlinesModule],
+      imports: [CommonModule.forRoot(config), ScheduleModule.forRoot(), LifecycleModule, DeadlinesModule],
       providers: [{ provide: SIMULATION_MODE, useValue: true }],
       exports: [SIMULATION_MODE],
     };
