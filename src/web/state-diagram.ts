@@ -37,13 +37,15 @@ const ATOMIC_W = 142;
 const LINE_H = 15;
 const PAD = 12;
 const HEADER = 24;
-const GAP_X = 40;
+const GAP_X = 90;
 const GAP_Y = 56;
-const ARC_SPACE = 26;
+const ARC_SPACE = 58;
+const SIBLING_GAP = 96;
 const MAX_CHARS = 19;
 
 const pathOf = (node: AnyStateNode) => node.path.join('.');
 const labelOf = (path: string) => STATE_LABELS[path] ?? path.split('.').at(-1)!;
+export const stateLabelOf = (path: string) => labelOf(path);
 export const eventLabel = (type: string) => (EVENT_LABELS as Record<string, string>)[type] ?? type;
 
 function wrap(text: string, max = MAX_CHARS): string[] {
@@ -57,6 +59,15 @@ function wrap(text: string, max = MAX_CHARS): string[] {
   }
   if (line) out.push(line);
   return out;
+}
+
+/** An edge label, wrapped onto short lines, with a white halo (CSS) so it stays legible over lines. */
+function labelSvg(text: string, x: number, y: number, anchor: 'start' | 'middle' | 'end' = 'middle', max = 18): string {
+  const lines = wrap(text, max);
+  const top = y - ((lines.length - 1) * 12) / 2;
+  return `<text x="${x}" y="${top}" text-anchor="${anchor}">${lines
+    .map((line, i) => `<tspan x="${x}" dy="${i === 0 ? 0 : 12}">${escapeHtml(line)}</tspan>`)
+    .join('')}</text>`;
 }
 
 const childrenOf = (node: AnyStateNode) => Object.values(node.states) as AnyStateNode[];
@@ -88,9 +99,9 @@ function measure(node: AnyStateNode): Box {
     child.x = x;
     child.y = HEADER + ARC_SPACE;
     child.h = rowH;
-    x += child.w + 30;
+    x += child.w + SIBLING_GAP;
   }
-  return { node, path, x: 0, y: 0, w: x - 30 + PAD, h: HEADER + ARC_SPACE + rowH + ARC_SPACE, children };
+  return { node, path, x: 0, y: 0, w: x - SIBLING_GAP + PAD, h: HEADER + ARC_SPACE + rowH + ARC_SPACE, children };
 }
 
 function absolute(box: Box, dx: number, dy: number): void {
@@ -154,27 +165,25 @@ function ranks(top: AnyStateNode[], transitions: DiagramTransition[]): AnyStateN
   return rows.filter(Boolean);
 }
 
-interface Point {
-  x: number;
-  y: number;
-}
-
 /** The SVG of the statechart with the body's current state highlighted and the visited states marked. */
 export function stateDiagramSvg(marks: DiagramMarks, options: { id?: string; title?: string } = {}): string {
   const id = options.id ?? 'state-diagram';
   const transitions = machineTransitions();
   const top = childrenOf(bodyMachine.root);
   const rows = ranks(top, transitions).map((row) => row.map(measure));
-  const width = Math.max(...rows.map((row) => row.reduce((w, b) => w + b.w, 0) + (row.length - 1) * GAP_X)) + 2 * 120;
+  // The first state of each row stands on one vertical spine (the usual path through the life);
+  // the others follow to its right.
+  const spine = 150 + Math.max(...rows.map((row) => row[0].w / 2));
   let y = 20;
+  let width = 0;
   for (const row of rows) {
-    const rowW = row.reduce((w, b) => w + b.w, 0) + (row.length - 1) * GAP_X;
-    let x = (width - rowW) / 2;
+    let x = spine - row[0].w / 2;
     const rowH = Math.max(...row.map((b) => b.h));
     for (const box of row) {
       absolute(box, x, y + (rowH - box.h) / 2);
       x += box.w + GAP_X;
     }
+    width = Math.max(width, x - GAP_X + 150);
     y += rowH + GAP_Y;
   }
   const height = y - GAP_Y + 20;
@@ -213,42 +222,62 @@ export function stateDiagramSvg(marks: DiagramMarks, options: { id?: string; tit
     if (!from || !to || from === to) return '';
     const siblings = from.path.split('.').length === to.path.split('.').length && from.path.split('.').slice(0, -1).join('.') === to.path.split('.').slice(0, -1).join('.');
     let d: string;
-    let label: Point;
+    let text = '';
     if (siblings && from.path.includes('.')) {
-      // Inside a compound state: neighbours directly, others by an arc above (backwards) or below (forwards).
+      // Inside a compound state: neighbours directly, others by an arc above (backwards) or below
+      // (forwards), deeper the farther they reach, so that arcs and their labels do not overlap.
       const forward = to.x > from.x;
-      const adjacent = Math.abs(to.x - from.x) < from.w + 40;
-      if (adjacent && forward && !t.automatic) {
+      const span = Math.round(Math.abs(to.x - from.x) / (from.w + SIBLING_GAP));
+      if (span <= 1 && forward && !t.automatic) {
         const yy = from.y + from.h / 2;
         d = `M${from.x + from.w},${yy} L${to.x},${yy}`;
-        label = { x: (from.x + from.w + to.x) / 2, y: yy - 4 };
+        text = labelSvg(t.label, (from.x + from.w + to.x) / 2, yy - 16, 'middle', 14);
       } else {
         const above = !forward;
-        const sx = from.x + from.w / 2 + (forward ? 12 : -12);
-        const tx = to.x + to.w / 2 + (forward ? -12 : 12);
+        const shift = t.automatic ? 22 : 12;
+        const sx = from.x + from.w / 2 + (forward ? shift : -shift);
+        const tx = to.x + to.w / 2 + (forward ? -shift : shift);
         const sy = above ? from.y : from.y + from.h;
         const ty = above ? to.y : to.y + to.h;
-        const bend = (above ? -1 : 1) * (ARC_SPACE - 4 + (t.automatic ? 0 : 0));
+        const depth = Math.min(ARC_SPACE - 10, 8 + span * 12);
+        const bend = (above ? -1 : 1) * depth * 1.33;
         d = `M${sx},${sy} C${sx},${sy + bend} ${tx},${ty + bend} ${tx},${ty}`;
-        label = { x: (sx + tx) / 2, y: sy + bend * 0.75 + (above ? -2 : 10) };
+        // Automatic transitions (dashed) carry no label: the legend explains them.
+        if (!t.automatic) text = labelSvg(t.label, (sx + tx) / 2, sy + (above ? -depth - 3 : depth + 10), 'middle', 40);
       }
     } else if (to.y > from.y + from.h - 1) {
       const sx = from.x + from.w / 2;
       const sy = from.y + from.h;
       const tx = to.x + to.w / 2;
       const ty = to.y;
-      const dy = (ty - sy) / 2;
-      d = `M${sx},${sy} C${sx},${sy + dy} ${tx},${ty - dy} ${tx},${ty}`;
-      label = { x: (sx + tx) / 2, y: (sy + ty) / 2 + 4 };
+      if (ty - sy > 1.5 * GAP_Y && Math.abs(tx - sx) > from.w / 2) {
+        // Far below and to the side: down into the gap under the source's row, across, then down,
+        // so the line does not cut through the states in between.
+        const gy = sy + GAP_Y / 2;
+        const r = 10;
+        const dir = tx > sx ? 1 : -1;
+        d = `M${sx},${sy} L${sx},${gy - r} Q${sx},${gy} ${sx + dir * r},${gy} L${tx - dir * r},${gy} Q${tx},${gy} ${tx},${gy + r} L${tx},${ty}`;
+        text = labelSvg(t.label, tx + dir * 6, gy + 16, dir > 0 ? 'start' : 'end', 22);
+      } else if (Math.abs(tx - sx) > from.w / 2) {
+        // Diagonal: from the corner that faces the target; the label beside the arrow's end.
+        const cx = tx > sx ? from.x + from.w * 0.8 : from.x + from.w * 0.2;
+        const dy = (ty - sy) / 2;
+        d = `M${cx},${sy} C${cx},${sy + dy} ${tx},${ty - dy} ${tx},${ty}`;
+        text = labelSvg(t.label, tx + (tx > sx ? 8 : -8), ty - 12, tx > sx ? 'start' : 'end', 22);
+      } else {
+        const dy = (ty - sy) / 2;
+        d = `M${sx},${sy} C${sx},${sy + dy} ${tx},${ty - dy} ${tx},${ty}`;
+        text = labelSvg(t.label, (sx + tx) / 2 + 8, (sy + ty) / 2 + 4, 'start', 26);
+      }
     } else if (to.y + to.h < from.y + 1) {
-      // Back up: around the left side.
+      // Back up: around the left side, the label outside the loop.
       const sx = from.x;
       const sy = from.y + from.h / 2;
       const tx = to.x;
       const ty = to.y + to.h / 2;
-      const bulge = Math.min(sx, tx) - 70;
+      const bulge = Math.min(sx, tx) - 60;
       d = `M${sx},${sy} C${bulge},${sy} ${bulge},${ty} ${tx},${ty}`;
-      label = { x: bulge + 20, y: (sy + ty) / 2 + 4 };
+      text = labelSvg(t.label, bulge + 8, (sy + ty) / 2 + 4, 'end', 16);
     } else {
       const rightwards = to.x > from.x;
       const sx = rightwards ? from.x + from.w : from.x;
@@ -256,10 +285,10 @@ export function stateDiagramSvg(marks: DiagramMarks, options: { id?: string; tit
       const sy = from.y + from.h / 2;
       const ty = to.y + to.h / 2;
       d = `M${sx},${sy} L${tx},${ty}`;
-      label = { x: (sx + tx) / 2, y: (sy + ty) / 2 - 5 };
+      text = labelSvg(t.label, (sx + tx) / 2, (sy + ty) / 2 - 14, 'middle', 14);
     }
     const taken = current.has(t.target!) && visited.has(t.source);
-    return `<g class="transition${t.automatic ? ' automatic' : ''}${taken ? ' taken' : ''}"><title>${escapeHtml(`${labelOf(t.source)} → ${labelOf(t.target!)}: ${t.label}`)}</title><path d="${d}" marker-end="url(#${id}-arrow)"/><text x="${label.x}" y="${label.y}" text-anchor="middle">${escapeHtml(t.label)}</text></g>`;
+    return `<g class="transition${t.automatic ? ' automatic' : ''}${taken ? ' taken' : ''}"><title>${escapeHtml(`${labelOf(t.source)} → ${labelOf(t.target!)}: ${t.label}`)}</title><path d="${d}" marker-end="url(#${id}-arrow)"/>${text}</g>`;
   };
 
   const currentLeaves = marks.current.filter((p) => !marks.current.some((o) => o.startsWith(`${p}.`)));

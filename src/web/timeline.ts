@@ -41,12 +41,18 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
   const known = [...dates.filter((d): d is string => Boolean(d)), today].map(day);
   const from = monthStart(Math.min(...known), -1);
   const to = monthStart(Math.max(...known), 2);
-  const x = (date: string | number) => LABEL_W + ((typeof date === 'number' ? date : day(date)) - from) / (to - from) * CHART_W;
+  const x = (date: string | number) => LABEL_W + 24 + (((typeof date === 'number' ? date : day(date)) - from) / (to - from)) * (CHART_W - 24);
   const height = TOP + bodies.length * ROW_H + 24;
+  // A label near the right edge ends at its mark instead of running off the picture.
+  const anchor = (at: number) => (at > LABEL_W + CHART_W - 70 ? 'end' : 'middle');
   const width = LABEL_W + CHART_W + 30;
   const parts: string[] = [];
 
-  // Axis: a line per year, a small tick per quarter.
+  // Stripes behind everything, then the axis: a line per year, a small tick per quarter.
+  bodies.forEach((_, i) => {
+    if (i % 2 === 0) parts.push(`<rect class="stripe" x="0" y="${TOP + i * ROW_H}" width="${width}" height="${ROW_H}"/>`);
+  });
+  parts.push(`<line class="divider" x1="${LABEL_W + 12}" x2="${LABEL_W + 12}" y1="${TOP - 4}" y2="${height - 20}"/>`);
   for (let t = from; t <= to; t = monthStart(t, 1)) {
     const d = new Date(t);
     const month = d.getUTCMonth();
@@ -62,7 +68,6 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
     const end = body.endedOn ?? body.approvedUntil ?? body.expectedEnd;
     const barEnd = body.permanent && !body.endedOn ? x(to) - 8 : end ? x(end) : x(body.start) + 6;
     parts.push(`<g class="row"><title>${escapeHtml(`${body.title}: ${body.stateLabel}`)}</title>`);
-    if (i % 2 === 0) parts.push(`<rect class="stripe" x="0" y="${y}" width="${width}" height="${ROW_H}"/>`);
     parts.push(`<text class="body-title" x="8" y="${mid - 4}">${escapeHtml(shorten(body.title))}</text>`);
     parts.push(`<text class="state-text" x="8" y="${mid + 13}">${escapeHtml(shorten(body.stateLabel, 44))}</text>`);
     const barClass = body.approvedUntil || body.permanent ? 'term' : 'planned';
@@ -78,10 +83,10 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
       const ax = x(body.approvedUntil);
       parts.push(
         `<line class="term-end" x1="${ax}" x2="${ax}" y1="${mid - 14}" y2="${mid + 14}"><title>${escapeHtml(`befristet bis ${germanDate(body.approvedUntil)}`)}</title></line>`,
-        `<text class="mark" x="${ax}" y="${mid - 17}" text-anchor="middle">bis ${germanDate(body.approvedUntil)}</text>`,
+        `<text class="mark" x="${ax}" y="${mid - 17}" text-anchor="${anchor(ax)}">bis ${germanDate(body.approvedUntil)}</text>`,
       );
     } else if (body.expectedEnd) {
-      parts.push(`<text class="mark" x="${x(body.expectedEnd)}" y="${mid - 11}" text-anchor="middle">geplant bis ${germanDate(body.expectedEnd)}</text>`);
+      parts.push(`<text class="mark" x="${x(body.expectedEnd)}" y="${mid - 11}" text-anchor="${anchor(x(body.expectedEnd))}">geplant bis ${germanDate(body.expectedEnd)}</text>`);
     }
     for (const ext of body.extensions) {
       const ex = x(ext.on);

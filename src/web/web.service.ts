@@ -21,7 +21,7 @@ import { DecisionsService } from '../decisions/decisions.service';
 import { eventFormItems, initialValues, type EventFormContext } from './event-forms';
 import { errorList, fillForm, type FormItem, type FormValues, type Option } from './forms';
 import { eventsFor, sees, seesPersonalData, type WebUser } from './principal';
-import { stateDiagramSvg } from './state-diagram';
+import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
 
 export type Light = 'green' | 'yellow' | 'red' | 'ended';
@@ -95,6 +95,15 @@ export function trafficLight(
     return { level: 'yellow', text: `Laufzeit endet in ${daysBetween(today, body.approvedUntil!)} Tagen` };
   }
   return { level: 'green', text: 'Im Plan' };
+}
+
+/** The machine's transitions as table rows: the diagram's text alternative. */
+export function transitionRows() {
+  return machineTransitions().map((t) => ({
+    from: stateLabelOf(t.source),
+    to: t.target ? stateLabelOf(t.target) : 'bleibt im Zustand',
+    event: t.automatic ? 'automatisch (folgt aus den Berichtspflichten)' : `${t.label} (${t.event})`,
+  }));
 }
 
 /** The page models of the web UI, from the same services the API uses. */
@@ -203,6 +212,7 @@ export class WebService {
         stateAfter: steps.find((s) => s.version === e.version)?.stateLabelAfter ?? '',
       })),
       diagram: stateDiagramSvg({ current: body.state.paths, visited }),
+      transitions: transitionRows(),
       today,
     };
   }
@@ -269,6 +279,7 @@ export class WebService {
                 { current: at.statePaths, visited: [] },
                 { id: 'as-of-diagram', title: `Zustand am ${germanDate(query.stichtag)}` },
               ),
+              transitions: transitionRows(),
             };
           } catch (error) {
             asOfError = error instanceof Error ? error.message : String(error);
