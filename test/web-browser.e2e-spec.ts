@@ -47,6 +47,11 @@ describeInBrowser('Web UI in Chromium', () => {
     await page.locator('details.action > summary', { hasText: label }).first().click();
   }
 
+  /** The action's own submit button (the summary above it says the same). */
+  async function submitAction(page: Page, type: string): Promise<void> {
+    await page.locator(`#aktion-${type} button[type="submit"]`).click();
+  }
+
   let bodyUrl = '';
 
   it('Browser: the secretariat logs in, registers a body, submits it, records decision 2024/09-AL, approves it and sees the new state and the history entry', async () => {
@@ -76,8 +81,8 @@ describeInBrowser('Web UI in Chromium', () => {
       await expect(page.locator('#current-state').textContent()).resolves.toBe('Entwurf');
       await expect(page.locator('#registration').locator('..').textContent()).resolves.toContain('Erika Musterfrau (Hessen)');
 
-      await openAction(page, 'Zur Beschlussfassung eingereicht');
-      await page.getByRole('button', { name: 'Zur Beschlussfassung eingereicht erfassen' }).click();
+      await openAction(page, 'Zur Beschlussfassung einreichen');
+      await submitAction(page, 'submitted');
       await page.waitForURL(/erfolg=ereignis&typ=submitted/);
       await expect(page.locator('#current-state').textContent()).resolves.toBe('Eingereicht');
 
@@ -95,12 +100,12 @@ describeInBrowser('Web UI in Chromium', () => {
       await expect(page.getByRole('rowheader', { name: '2024/09-AL' }).count()).resolves.toBe(1);
 
       await page.goto(bodyUrl);
-      await openAction(page, 'Eingerichtet (Beschluss)');
+      await openAction(page, 'Einrichten (Beschluss)');
       const approve = page.locator('#aktion-approved');
       await approve.getByLabel('befristet bis zum unten genannten Datum').check();
       await page.locator('#aktion-approved-approvedUntil').fill('2027-03-31');
       await page.locator('#aktion-approved-decision').selectOption('2024/09-AL');
-      await page.getByRole('button', { name: 'Eingerichtet (Beschluss) erfassen' }).click();
+      await submitAction(page, 'approved');
       await page.waitForURL(/erfolg=ereignis&typ=approved/);
 
       await expect(page.locator('#current-state').textContent()).resolves.toBe('Eingerichtet (Tätigkeit noch nicht begonnen)');
@@ -136,13 +141,13 @@ describeInBrowser('Web UI in Chromium', () => {
 
       // A refusal of the lifecycle lands next to the field it concerns: extending before the old end.
       await page.goto(bodyUrl);
-      await openAction(page, 'Tätigkeit begonnen');
-      await page.getByRole('button', { name: 'Tätigkeit begonnen erfassen' }).click();
+      await openAction(page, 'Beginn der Tätigkeit erfassen');
+      await submitAction(page, 'started');
       await page.waitForURL(/typ=started/);
-      await openAction(page, 'Verlängert');
+      await openAction(page, 'Verlängern (Beschluss)');
       await page.locator('#aktion-extended-approvedUntil').fill('2026-12-31');
       await page.locator('#aktion-extended-decision').selectOption('2024/09-AL');
-      await page.getByRole('button', { name: 'Verlängert erfassen' }).click();
+      await submitAction(page, 'extended');
       await expect(page.locator('#aktion-extended-approvedUntil-error').textContent()).resolves.toContain('Die Verlängerung muss nach dem bisherigen Ende liegen');
       await expect(page.locator('#aktion-extended-details').getAttribute('open')).resolves.not.toBeNull();
       await expect(page.locator('#current-state').textContent()).resolves.toContain('Aktiv');
@@ -169,8 +174,8 @@ describeInBrowser('Web UI in Chromium', () => {
         }
         // A form with errors, opened.
         await page.goto(bodyUrl);
-        await openAction(page, 'Verlängert');
-        await page.getByRole('button', { name: 'Verlängert erfassen' }).click();
+        await openAction(page, 'Verlängern (Beschluss)');
+        await submitAction(page, 'extended');
         await page.locator('#aktion-extended-errors').waitFor();
         await check('Formular mit Fehlern');
         await page.goto(`${base}/gremien/00000000-0000-4000-8000-000000000000`);

@@ -48,6 +48,7 @@ export async function openBrowser(options: { javaScript?: boolean } = {}): Promi
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      '--lang=de-DE',
     ],
     locale: 'de-DE',
     timezoneId: 'Europe/Berlin',

@@ -401,6 +401,30 @@ export function eventData(type: BodyEventType, values: FormValues, context: Body
   return data;
 }
 
-export function eventLabel(type: BodyEventType): string {
-  return EVENT_LABELS[type];
+/** What the user does, as the action's heading and button say it (the history keeps the event's name). */
+export const ACTION_LABELS: Partial<Record<BodyEventType, string>> = {
+  revised: 'Registrierung überarbeiten',
+  submitted: 'Zur Beschlussfassung einreichen',
+  returnedForRevision: 'Zur Überarbeitung zurückgeben',
+  withdrawn: 'Zurückziehen',
+  approved: 'Einrichten (Beschluss)',
+  rejected: 'Ablehnen (Beschluss)',
+  started: 'Beginn der Tätigkeit erfassen',
+  reportRequested: 'Berichtspflicht festlegen',
+  reportSubmitted: 'Bericht einreichen',
+  reportAcknowledged: 'Bericht zur Kenntnis nehmen',
+  extensionRequested: 'Verlängerung beantragen',
+  extended: 'Verlängern (Beschluss)',
+  madePermanent: 'Entfristen (Beschluss)',
+  renamed: 'Umbenennen',
+  leadsChanged: 'Federführung ändern',
+  participantsChanged: 'Mitwirkung ändern',
+  closureInitiated: 'Geordneten Abschluss einleiten',
+  closed: 'Abschließen (Beschluss)',
+  transferred: 'In Nachfolgestruktur überführen (Beschluss)',
+  dissolved: 'Auflösen (Beschluss)',
+};
+
+export function actionLabel(type: BodyEventType): string {
+  return ACTION_LABELS[type] ?? `${EVENT_LABELS[type] ?? type} erfassen`;
 }

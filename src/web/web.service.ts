@@ -18,7 +18,7 @@ import { APP_CONFIG } from '../common/common.module';
 import type { FieldIssue } from '../common/errors';
 import { DeadlinesService, type DeadlineView } from '../deadlines/deadlines.service';
 import { DecisionsService } from '../decisions/decisions.service';
-import { eventFormItems, initialValues, type EventFormContext } from './event-forms';
+import { actionLabel, eventFormItems, initialValues, type EventFormContext } from './event-forms';
 import { errorList, fillForm, type FormItem, type FormValues, type Option } from './forms';
 import { eventsFor, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
@@ -188,7 +188,7 @@ export class WebService {
       const unplaced = fillForm(items, mine ? mine.values : initialValues(type, formContext), mine?.issues ?? [], 'data.');
       return {
         type,
-        label: EVENT_LABELS[type as BodyEventType] ?? type,
+        label: actionLabel(type),
         formId,
         items,
         open: Boolean(mine),
