@@ -215,6 +215,40 @@ describe('Web pages over HTTP', () => {
     expect(own.text).not.toMatch(/name="type" value="(approved|returnedForRevision|rejected|withdrawn)"/);
   });
 
+  it('a lead of an active body is offered exactly „Bericht einreichen“ and „Verlängerung beantragen“, and its report is recorded under its name', async () => {
+    const created = await t.http
+      .post('/api/bodies')
+      .send({
+        title: 'Kooperationsgruppe Register',
+        kind: 'Kooperationsgruppe',
+        parent: 'IT-PLR',
+        focusTopic: 'Datennutzung',
+        leads: ['Berlin'],
+        start: '2025-02-01',
+        contacts: [{ name: 'Max Mustermann', organization: 'Berlin' }],
+        reports: [{ kind: 'Zwischenbericht', addressee: 'IT-PLR', due: { kind: 'date', date: '2027-01-15' } }],
+        registeredAt: '2025-01-10',
+      })
+      .expect(201);
+    const id = created.body.id;
+    await t.http.post('/api/decisions').send({ number: '2025/04', issuer: 'IT-PLR', date: '2025-01-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' }).expect(201);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2025-01-15' }).expect(200);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'approved', decision: '2025/04', data: { approvedUntil: '2027-12-31' } }).expect(200);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'started', occurredAt: '2025-02-01' }).expect(200);
+    const details = await t.http.get(`/api/bodies/${id}`).expect(200);
+    const lead = await t.user('lead', { username: 'lead-berlin', contactId: details.body.contacts[0].id });
+
+    const page = await lead.http.get(`/gremien/${id}`).expect(200);
+    const offered = [...page.text.matchAll(/name="type" value="([A-Za-z]+)"/g)].map((m) => m[1]);
+    expect(offered.sort()).toEqual(['extensionRequested', 'reportSubmitted']);
+    expect(page.text).toContain('Bericht einreichen');
+
+    await lead.http.post(`/gremien/${id}/ereignisse`).type('form').send({ type: 'reportSubmitted', obligationId: 'r1', title: 'Erster Zwischenbericht' }).expect(303);
+    const after = await lead.http.get(`/gremien/${id}`).expect(200);
+    expect(after.text).toMatch(/Bericht eingereicht[\s\S]*lead-berlin \(Federführung\)/);
+    await lead.http.post(`/gremien/${id}/ereignisse`).type('form').send({ type: 'extended', approvedUntil: '2028-12-31', decision: '2025/04' }).expect(403);
+  });
+
   it('the stylesheet is served by the app itself', async () => {
     const css = await t.anonymous.get('/assets/style.css').expect(200);
     expect(css.headers['content-type']).toContain('text/css');

@@ -276,7 +276,10 @@ export class WebService {
             asOf = {
               ...at,
               diagram: stateDiagramSvg(
-                { current: at.statePaths, visited: [] },
+                {
+                  current: at.statePaths,
+                  visited: replay.steps.filter((step) => step.version <= at.basedOn.version && step.allowed).flatMap((step) => statePaths(step.stateAfter)),
+                },
                 { id: 'as-of-diagram', title: `Zustand am ${germanDate(query.stichtag)}` },
               ),
               transitions: transitionRows(),
