@@ -187,7 +187,7 @@ describeInBrowser('Web UI in Chromium', () => {
     }
   }, 90_000);
 
-  it('Browser: keyboard users reach the content through the skip link, with a visible focus', async () => {
+  it('Browser: keyboard users reach the content through the skip link, with a visible focus; signing out ends the session', async () => {
     const session = await openBrowser();
     try {
       const page = session.page;
@@ -199,6 +199,13 @@ describeInBrowser('Web UI in Chromium', () => {
         await expect(skip.evaluate((el) => getComputedStyle(el).outlineStyle)).resolves.toBe('solid');
         await page.keyboard.press('Enter');
         await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
+
+        // Signing out ends the session: the next page asks for the login again.
+        await page.getByRole('button', { name: 'Abmelden' }).click();
+        await page.waitForURL(/\/anmelden\?abgemeldet=1/);
+        await expect(page.getByRole('status').textContent()).resolves.toContain('Sie haben sich abgemeldet.');
+        await page.goto(`${base}/fristen`);
+        await page.waitForURL(/\/anmelden\?weiter=%2Ffristen/);
       });
     } finally {
       await session.close();

@@ -48,7 +48,9 @@ export class LoginController implements OnModuleInit {
 
   @Get('anmelden')
   @Access(PUBLIC)
-  form(@Query() query: Record<string, string>, @Res() reply: FastifyReply) {
+  form(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
+    // Signed in already: straight on.
+    if (request[PRINCIPAL] && !query.abgemeldet) return this.page.redirect(reply, safeReturnPath(query.weiter));
     this.send(reply, { weiter: safeReturnPath(query.weiter) }, null, query.abgemeldet ? 'Sie haben sich abgemeldet.' : null);
   }
 
