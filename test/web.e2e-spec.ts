@@ -201,6 +201,12 @@ describe('Web pages over HTTP', () => {
     const audit = await auditor.http.get(`/pruefung?gremium=${seedId}&stichtag=2026-11-28`).expect(200);
     expect(audit.text).toContain('Intakt:');
     expect(audit.text).toContain('Stimmt überein:');
+    // As known the day before anything was recorded, the body did not exist yet.
+    const before = await auditor.http.get(`/pruefung?gremium=${seedId}&kenntnisstand=2026-11-27`).expect(200);
+    expect(before.text).toContain('nach Kenntnisstand');
+    expect(before.text).toMatch(/role="alert">Gremium [^<]+ war [^<]*noch nicht registriert/);
+    const wrong = await auditor.http.get(`/pruefung?gremium=${seedId}&stichtag=31.12.2024`).expect(200);
+    expect(wrong.text).toContain('Erwartet ein Datum (JJJJ-MM-TT)');
     expect((await auditor.http.get(`/gremien/${seedId}`).expect(200)).text).not.toMatch(/action="\/gremien\/[^"]+\/ereignisse"/);
   });
 

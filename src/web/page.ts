@@ -24,7 +24,7 @@ const TIME = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateS
 
 /** Formatting helpers the templates use as `it.h`. */
 export const helpers = {
-  date: (civil: string | null | undefined) => (civil ? germanDate(civil) : '–'),
+  date: (civil: string | null | undefined) => (civil && /^\d{4}-\d{2}-\d{2}$/.test(civil) ? germanDate(civil) : civil || '–'),
   instantDate: (instant: string) => germanDate(berlinDate(instant)),
   dateTime: (instant: string) => TIME.format(new Date(instant)),
   deadline: (deadline: Deadline) => describeDeadline(deadline),

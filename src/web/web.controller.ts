@@ -143,7 +143,11 @@ export class WebController {
   @Access(AUDIT_READ)
   async auditPage(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const q = { gremium: optional(query as FormValues, 'gremium'), stichtag: optional(query as FormValues, 'stichtag') };
+    const q = {
+      gremium: optional(query as FormValues, 'gremium'),
+      stichtag: optional(query as FormValues, 'stichtag'),
+      kenntnisstand: optional(query as FormValues, 'kenntnisstand'),
+    };
     this.page.send(reply, 'audit', { title: 'Prüfung', nav: 'pruefung', user, ...(await this.web.auditPage(q)) });
   }
 

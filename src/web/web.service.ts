@@ -261,7 +261,7 @@ export class WebService {
     return { svg: bodies.length ? timelineSvg(bodies, today) : '', bodies, today };
   }
 
-  async auditPage(query: { gremium?: string; stichtag?: string }) {
+  async auditPage(query: { gremium?: string; stichtag?: string; kenntnisstand?: string }) {
     const [verification, list] = await Promise.all([this.audit.verify(), this.bodies.list({})]);
     let selected = null;
     if (query.gremium) {
@@ -270,9 +270,9 @@ export class WebService {
         const replay = await this.audit.replay(body.id);
         let asOf = null;
         let asOfError: string | null = null;
-        if (query.stichtag) {
+        if (query.stichtag || query.kenntnisstand) {
           try {
-            const at = await this.audit.stateAt(body.id, { asOf: query.stichtag });
+            const at = await this.audit.stateAt(body.id, { asOf: query.stichtag, asKnownAt: query.kenntnisstand });
             asOf = {
               ...at,
               diagram: stateDiagramSvg(
@@ -280,7 +280,7 @@ export class WebService {
                   current: at.statePaths,
                   visited: replay.steps.filter((step) => step.version <= at.basedOn.version && step.allowed).flatMap((step) => statePaths(step.stateAfter)),
                 },
-                { id: 'as-of-diagram', title: `Zustand am ${germanDate(query.stichtag)}` },
+                { id: 'as-of-diagram', title: `Zustand${query.stichtag ? ` am ${germanDate(query.stichtag)}` : ''}${query.kenntnisstand ? ` nach Kenntnisstand vom ${germanDate(query.kenntnisstand)}` : ''}` },
               ),
               transitions: transitionRows(),
             };
