@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig } from '../../config/configuration';
-import type { Principal } from '../auth/principal';
 import { injectClient, type ApiClient } from './api';
 import { RefusedError } from './errors';
 
@@ -41,19 +39,14 @@ export async function localClient(env: NodeJS.ProcessEnv, token?: string): Promi
  */
 function trustLocalOperator(app: NestFastifyApplication): string {
   const { AuthService }: typeof import('../auth/auth.service') = require('../auth/auth.service');
-  const auth = app.get(AuthService, { strict: false });
-  const secret = `glf_local_${randomBytes(32).toString('hex')}`;
-  const principal: Principal = {
+  return app.get(AuthService, { strict: false }).inProcessToken({
     userId: 'local-operator',
     username: operatorName(),
     role: 'secretariat',
     contactId: null,
     via: 'token',
     credentialId: 'local-cli',
-  };
-  const authenticate = auth.authenticateToken.bind(auth);
-  auth.authenticateToken = async (presented: string) => (presented === secret ? principal : authenticate(presented));
-  return secret;
+  });
 }
 
 function operatorName(): string {
