@@ -187,6 +187,26 @@ describeInBrowser('Web UI in Chromium', () => {
     }
   }, 90_000);
 
+  it('Browser: at 320 CSS pixels no page scrolls sideways (WCAG 1.4.10 Reflow); wide tables and pictures scroll in their own region', async () => {
+    const session = await openBrowser();
+    try {
+      const page = session.page;
+      await withScreenshot(page, 'reflow', async () => {
+        await logIn(page, 'sekretariat');
+        await page.setViewportSize({ width: 320, height: 800 });
+        const wide: string[] = [];
+        for (const path of ['/', '/gremien/neu', bodyUrl.replace(base, ''), '/beschluesse', '/fristen', '/zeitleiste', '/pruefung']) {
+          await page.goto(`${base}${path}`);
+          const width = await page.evaluate(() => document.documentElement.scrollWidth);
+          if (width > 320) wide.push(`${path}: ${width}px`);
+        }
+        expect(wide).toEqual([]);
+      });
+    } finally {
+      await session.close();
+    }
+  }, 60_000);
+
   it('Browser: keyboard users reach the content through the skip link, with a visible focus; signing out ends the session', async () => {
     const session = await openBrowser();
     try {
