@@ -135,7 +135,7 @@ describeInBrowser('Web UI in Chromium', () => {
       await page.getByRole('button', { name: 'Gremium registrieren' }).click();
       const title = page.locator('#registrierung-title');
       await expect(title.getAttribute('aria-invalid')).resolves.toBe('true');
-      await expect(page.locator('#registrierung-title-error').textContent()).resolves.toMatch(/Fehler: .+/);
+      await expect(page.locator('#registrierung-title-error').textContent()).resolves.toBe('Fehler: Bitte ausfüllen.');
       await expect(page.getByLabel('Federführung').inputValue()).resolves.toBe('Hessen');
       await expect(page.getByRole('alert').textContent()).resolves.toContain('Der Vorgang wurde nicht ausgeführt');
 

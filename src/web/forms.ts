@@ -81,6 +81,21 @@ function fieldNames(items: FormItem[]): FormItem[] {
 }
 
 /**
+ * The validator's wording for people filling in a form: "Zu klein: erwartet, dass string >=1
+ * Zeichen hat" is "Bitte ausfüllen." Messages of our own rules pass unchanged.
+ */
+export function plainMessage(message: string): string {
+  if (/^Zu klein: erwartet, dass string >=1 Zeichen hat$/.test(message)) return 'Bitte ausfüllen.';
+  if (/^Zu klein: erwartet, dass array >=1 Elemente hat$/.test(message)) return 'Bitte mindestens eine Angabe machen (eine je Zeile).';
+  if (/^Ungültige Eingabe: erwartet (string|Zahl|number), erhalten (undefined|NaN)$/.test(message)) return 'Bitte ausfüllen.';
+  if (/^Ungültige Option: erwartet eine von/.test(message)) return 'Bitte eine der angebotenen Möglichkeiten wählen.';
+  if (/^Ungültige Eingabe: erwartet Zahl/.test(message)) return 'Bitte eine Zahl eingeben.';
+  if (/^Ungültig: E-Mail-Adresse$/.test(message)) return 'Bitte eine gültige E-Mail-Adresse eingeben, z. B. name@example.de.';
+  if (/^Zu groß: erwartet, dass string <=(\d+) Zeichen hat$/.test(message)) return message.replace(/^Zu groß: erwartet, dass string <=(\d+) Zeichen hat$/, 'Höchstens $1 Zeichen.');
+  return message;
+}
+
+/**
  * Fills in the entered values and files each error under the field (or fieldset) whose name is
  * the longest prefix of the error's path; what fits nowhere is returned for the error summary.
  * `prefix` is stripped from paths first (`data.` for event forms).
@@ -96,7 +111,8 @@ export function fillForm(items: FormItem[], values: FormValues | null, issues: F
     }
   }
   const unplaced: FieldIssue[] = [];
-  for (const issue of issues) {
+  for (const { path: rawPath, message: raw } of issues) {
+    const issue = { path: rawPath, message: plainMessage(raw) };
     const path = prefix && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
     const target = named
       .filter((item) => path === item.name || path.startsWith(`${item.name}.`) || path.startsWith(`${item.name}[`))
