@@ -30,7 +30,7 @@ export function testDatabaseKinds(): TestDatabaseKind[] {
   if (process.env.TEST_DATABASE_URL) return ['sqlite', 'postgres'];
   if (!noticePrinted) {
     noticePrinted = true;
-    console.warn('Hinweis: PostgreSQL-Tests übersprungen (TEST_DATABASE_URL ist nicht gesetzt; .ci/run setzt sie).');
+    process.stderr.write('Hinweis: PostgreSQL-Tests übersprungen (TEST_DATABASE_URL ist nicht gesetzt; .ci/run setzt sie).\n');
   }
   return ['sqlite'];
 }
