@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_ISSUERS } from '../config/configuration';
 import { parseRegistrationForm } from '../src/registration-import/registration-form.parser';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { EXAMPLE_FORM, projectFile } from '../src/seed/seed.service';
+import { projectFile } from '../src/common/project-file';
+import { EXAMPLE_FORM } from '../src/seed/seed.service';
 import { startTestApp } from './support/test-app';
 
 describe('the example body on an empty database', () => {

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
 import { SECRETARIAT } from '../common/actor';
 import { APP_CONFIG } from '../common/common.module';
+import { projectFile } from '../common/project-file';
 import { Database } from '../database/database';
 import { RegistrationImportService, type ImportOptions } from '../registration-import/registration-import.service';
 
@@ -42,14 +42,5 @@ export class SeedService implements OnApplicationBootstrap {
     if (Number(count) > 0) return;
     const result = await this.importer.import(readFileSync(projectFile(EXAMPLE_FORM), 'utf8'), EXAMPLE_IMPORT, SECRETARIAT);
     this.logger.log(`Beispielgremium „${result.title}“ aus ${EXAMPLE_FORM} angelegt (${result.id}).`);
-  }
-}
-
-/** A file of the project, found from the source tree (tests) and from dist/ (npm start) alike. */
-export function projectFile(relative: string): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, relative);
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error(`${relative} nicht gefunden (gesucht ab ${__dirname}).`);
   }
 }

@@ -2,15 +2,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { Eta } from 'eta';
+import { projectFile } from '../common/project-file';
 
 /**
- * The web UI's files (views, assets) sit beside this module: in the source tree under jest and
- * `ts-node`, in `dist/src/web` after `nest build` (nest-cli.json copies them as assets).
+ * The web UI's files (views, assets) sit beside this module: in the source tree under jest, in
+ * `dist/src/web` after `nest build` (nest-cli.json copies them as assets). A build without the
+ * assets (e.g. the benchmark's plain tsc build) falls back to the source tree.
  */
 export function webDir(name: 'views' | 'assets'): string {
-  const dir = join(__dirname, name);
-  if (!existsSync(dir)) throw new Error(`Web-Oberfläche: Verzeichnis ${dir} fehlt (nest-cli.json „assets“ prüfen).`);
-  return dir;
+  const beside = join(__dirname, name);
+  return existsSync(beside) ? beside : projectFile(join('src', 'web', name));
 }
 
 /** Renders the eta templates in `views/`; values are HTML-escaped unless printed with `<%~`. */
