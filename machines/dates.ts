@@ -38,6 +38,8 @@ export function isCivilDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+// Intl is slow, and deadline derivation and replay ask for the same dates again and again: both
+// conversions are cached (pure functions of their argument; the caches stay small).
 const berlinDates = new Map<Instant, CivilDate>();
 
 /** The civil date in Europe/Berlin on which the given instant falls. */
@@ -46,15 +48,26 @@ export function berlinDate(instant: Instant): CivilDate {
   if (date === undefined) {
     const p = partsOf(new Date(instant));
     date = `${p.year}-${pad(p.month)}-${pad(p.day)}`;
-    // Intl is slow and replay asks for the same instants again and again; the cache stays small.
     if (berlinDates.size >= 10_000) berlinDates.clear();
     berlinDates.set(instant, date);
   }
   return date;
 }
 
+const dayStarts = new Map<CivilDate, Instant>();
+
 /** The instant at which the given civil date begins in Europe/Berlin (00:00 local time). */
 export function startOfBerlinDay(date: CivilDate): Instant {
+  let start = dayStarts.get(date);
+  if (start === undefined) {
+    start = computeStartOfBerlinDay(date);
+    if (dayStarts.size >= 10_000) dayStarts.clear();
+    dayStarts.set(date, start);
+  }
+  return start;
+}
+
+function computeStartOfBerlinDay(date: CivilDate): Instant {
   const [year, month, day] = date.split('-').map(Number);
   const utcMidnight = Date.UTC(year, month - 1, day);
   // Berlin is UTC+1 or UTC+2; the offset at local midnight is found by looking at that instant.
