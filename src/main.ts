@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
-  console.log(`Gremienlauf läuft auf http://localhost:${config.port} (Datenbank: ${where}); API-Dokumentation: /api/docs`);
+  console.log(`Gremienlauf läuft auf http://localhost:${config.port} (Datenbank: ${where}): Weboberfläche unter /, API-Dokumentation unter /api/docs.`);
 }
 
 main().catch((error: unknown) => {

@@ -43,7 +43,7 @@ import { UsersController } from './users.controller';
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: AccessInterceptor },
   ],
-  exports: [AuthService, SecurityLog],
+  exports: [AuthService, SecurityLog, LOGIN_LIMITER, AUTH_CONFIG],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_AUTH, type AuthConfig } from '../../config/configuration';
+import type { AuthConfig } from '../../config/configuration';
 import { Access, PUBLIC, SIGNED_IN } from '../auth/access';
 import { SESSION_COOKIE } from '../auth/access.guard';
 import { AuthService } from '../auth/auth.service';
@@ -25,26 +24,15 @@ export function safeReturnPath(value: string | undefined): string {
 @ApiExcludeController()
 @UseFilters(WebErrorFilter)
 @Controller()
-export class LoginController implements OnModuleInit {
-  private limiter: LoginLimiter | null = null;
-  private config: AuthConfig = DEFAULT_AUTH;
-
+export class LoginController {
+  /** The same limiter and settings as POST /api/auth/login. */
   constructor(
     private readonly auth: AuthService,
     private readonly log: SecurityLog,
     private readonly page: Page,
-    private readonly modules: ModuleRef,
+    @Inject(LOGIN_LIMITER) private readonly limiter: LoginLimiter,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
-
-  onModuleInit(): void {
-    // The same limiter and settings as POST /api/auth/login, where the auth module provides them.
-    try {
-      this.limiter = this.modules.get<LoginLimiter>(LOGIN_LIMITER, { strict: false });
-      this.config = this.modules.get<AuthConfig>(AUTH_CONFIG, { strict: false });
-    } catch {
-      this.limiter = null;
-    }
-  }
 
   @Get('anmelden')
   @Access(PUBLIC)
@@ -64,7 +52,7 @@ export class LoginController implements OnModuleInit {
     if (!username || !password) {
       return this.send(reply, { username, weiter: back }, 'Bitte Benutzername und Passwort eingeben.', null, 400);
     }
-    const wait = this.limiter?.attempt([`ip:${request.ip}`, `user:${username.toLowerCase()}`]) ?? 0;
+    const wait = this.limiter.attempt([`ip:${request.ip}`, `user:${username.toLowerCase()}`]);
     if (wait > 0) {
       this.log.record({ event: 'login.limited', username, ip: request.ip, status: 429 });
       void reply.header('retry-after', String(wait));
@@ -75,7 +63,7 @@ export class LoginController implements OnModuleInit {
       this.log.record({ event: 'login.failed', username, ip: request.ip, status: 401 });
       return this.send(reply, { username, weiter: back }, 'Benutzername oder Passwort ist falsch.', null, 401);
     }
-    this.limiter?.reset(`user:${username.toLowerCase()}`);
+    this.limiter.reset(`user:${username.toLowerCase()}`);
     this.log.record({ event: 'login.ok', username, role: session.principal.role, credential: `session:${session.principal.credentialId}`, ip: request.ip });
     void reply.setCookie(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'lax', secure: this.config.https, path: '/' });
     this.page.redirect(reply, back);
