@@ -1,29 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { StateValue } from 'xstate';
 import { canonicalJson } from '../event-log/canonical-json';
-import type { EventRecord } from '../event-log/event-hash';
+import { toRecord, type EventRow } from '../event-log/event-store';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
 import type { AuditLogEntry } from './audit-log';
 import type { StoredEvent } from './chain-verifier';
 import type { CheckpointPayload, SignedCheckpoint } from './checkpoint';
-
-interface EventRow {
-  id: string;
-  body_id: string;
-  version: number | string;
-  type: string;
-  data: string;
-  actor_id: string;
-  actor_role: string;
-  occurred_at: string;
-  recorded_at: string;
-  machine_id: string;
-  machine_version: number | string;
-  decision: string | null;
-  prev_hash: string | null;
-  hash: string;
-}
 
 interface AuditLogRow {
   id: string;
@@ -184,21 +167,7 @@ export class AuditStore {
 
 function toStoredEvent(row: EventRow): StoredEvent {
   try {
-    const record: EventRecord = {
-      id: row.id,
-      bodyId: row.body_id,
-      version: Number(row.version),
-      type: row.type as EventRecord['type'],
-      data: JSON.parse(row.data),
-      actor: { id: row.actor_id, role: row.actor_role },
-      occurredAt: row.occurred_at,
-      recordedAt: row.recorded_at,
-      machine: { id: row.machine_id, version: Number(row.machine_version) },
-      decision: row.decision ? JSON.parse(row.decision) : null,
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    };
-    return record;
+    return toRecord(row);
   } catch (error) {
     return {
       id: row.id,

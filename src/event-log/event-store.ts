@@ -22,10 +22,11 @@ export interface BodyProjection {
   machineVersion: number;
 }
 
-interface EventRow {
+/** A row of the events table as the database returns it (PostgreSQL may give numbers as strings). */
+export interface EventRow {
   id: string;
   body_id: string;
-  version: number;
+  version: number | string;
   type: string;
   data: string;
   actor_id: string;
@@ -33,7 +34,7 @@ interface EventRow {
   occurred_at: string;
   recorded_at: string;
   machine_id: string;
-  machine_version: number;
+  machine_version: number | string;
   decision: string | null;
   prev_hash: string | null;
   hash: string;
