@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PersistedBody } from '../../machines';
 import { ConcurrencyConflict } from '../common/errors';
-import { Database, isUniqueViolation, type Transaction } from '../database/database';
+import { Database, isUniqueViolation, type SqlValue, type Transaction } from '../database/database';
 import type { EventRecord } from './event-hash';
 
 /** The projection row of a body: the cache of its current state that replay must reproduce. */
@@ -104,46 +104,16 @@ export class EventStore {
 
   async insertBody(tx: Transaction, event: EventRecord, projection: BodyProjection): Promise<void> {
     await tx.query(
-      `INSERT INTO bodies (id, title, status, state_paths, state, context, search_text, version, machine_version, last_hash, last_occurred_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        event.bodyId,
-        projection.title,
-        projection.status,
-        ` ${projection.statePaths.join(' ')} `,
-        JSON.stringify(projection.persisted.value),
-        JSON.stringify(projection.persisted.context),
-        projection.searchText,
-        event.version,
-        projection.machineVersion,
-        event.hash,
-        event.occurredAt,
-        event.recordedAt,
-        event.recordedAt,
-      ],
+      `INSERT INTO bodies (${PROJECTION_COLUMNS.join(', ')}, created_at, id) VALUES (${PROJECTION_COLUMNS.map(() => '?').join(', ')}, ?, ?)`,
+      [...projectionValues(event, projection), event.recordedAt, event.bodyId],
     );
   }
 
   async updateBody(tx: Transaction, event: EventRecord, projection: BodyProjection): Promise<void> {
-    await tx.query(
-      `UPDATE bodies SET title = ?, status = ?, state_paths = ?, state = ?, context = ?, search_text = ?, version = ?,
-         machine_version = ?, last_hash = ?, last_occurred_at = ?, updated_at = ?
-       WHERE id = ?`,
-      [
-        projection.title,
-        projection.status,
-        ` ${projection.statePaths.join(' ')} `,
-        JSON.stringify(projection.persisted.value),
-        JSON.stringify(projection.persisted.context),
-        projection.searchText,
-        event.version,
-        projection.machineVersion,
-        event.hash,
-        event.occurredAt,
-        event.recordedAt,
-        event.bodyId,
-      ],
-    );
+    await tx.query(`UPDATE bodies SET ${PROJECTION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [
+      ...projectionValues(event, projection),
+      event.bodyId,
+    ]);
   }
 
   /** A body's events in version order (outside any write; on SQLite queued behind them). */
@@ -160,6 +130,37 @@ export class EventStore {
     );
     return rows.map(toRecord);
   }
+}
+
+/** The columns of the projection row that every event rewrites. */
+const PROJECTION_COLUMNS = [
+  'title',
+  'status',
+  'state_paths',
+  'state',
+  'context',
+  'search_text',
+  'version',
+  'machine_version',
+  'last_hash',
+  'last_occurred_at',
+  'updated_at',
+];
+
+function projectionValues(event: EventRecord, projection: BodyProjection): SqlValue[] {
+  return [
+    projection.title,
+    projection.status,
+    ` ${projection.statePaths.join(' ')} `,
+    JSON.stringify(projection.persisted.value),
+    JSON.stringify(projection.persisted.context),
+    projection.searchText,
+    event.version,
+    projection.machineVersion,
+    event.hash,
+    event.occurredAt,
+    event.recordedAt,
+  ];
 }
 
 export function toRecord(row: EventRow): EventRecord {
