@@ -64,14 +64,17 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (!this.config.schedulerEnabled || this.simulation) return;
-    const handle = setInterval(() => {
+    const sweep = () => {
       this.sweep().catch((error: unknown) => this.logger.error(`Fristenlauf fehlgeschlagen: ${String(error)}`));
-    }, this.config.schedulerIntervalMs);
-    this.registry.addInterval(INTERVAL_NAME, handle);
+    };
+    this.registry.addInterval(INTERVAL_NAME, setInterval(sweep, this.config.schedulerIntervalMs));
+    // Catch up on what fell due during downtime right after start, not one interval later.
+    this.registry.addTimeout(`${INTERVAL_NAME}-start`, setTimeout(sweep, 0));
   }
 
   onApplicationShutdown(): void {
     if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
+    if (this.registry.doesExist('timeout', `${INTERVAL_NAME}-start`)) this.registry.deleteTimeout(`${INTERVAL_NAME}-start`);
   }
 
   /** Fires every timer due by the clock's now. Overlapping calls share the running sweep. */
