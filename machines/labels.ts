@@ -27,6 +27,7 @@ export const STATE_LABELS: Record<string, string> = {
 
 export const EVENT_LABELS: Record<StoredEventType, string> = {
   registered: 'Registriert',
+  machineUpgraded: 'Auf neue Version des Lebenslaufs umgestellt',
   revised: 'Registrierung überarbeitet',
   submitted: 'Zur Beschlussfassung eingereicht',
   returnedForRevision: 'Zur Überarbeitung zurückgegeben',

@@ -56,7 +56,13 @@ export const SYSTEM_EVENT_TYPES = ['termExpiring', 'termExpired', 'reportDue', '
 /** Every event type after the first; `registered` opens each stream and is the machine's input. */
 export const EVENT_TYPES = [...COMMAND_EVENT_TYPES, ...SYSTEM_EVENT_TYPES] as const;
 export type BodyEventType = (typeof EVENT_TYPES)[number];
-export type StoredEventType = BodyEventType | 'registered';
+
+/**
+ * What a stream holds: the statechart's events, `registered` (the machine's input) and
+ * `machineUpgraded` (the body moves to a newer version of the chart; replay carries the snapshot
+ * over instead of sending it to the chart).
+ */
+export type StoredEventType = BodyEventType | 'registered' | 'machineUpgraded';
 
 /** Event types that change a body's approval status and must cite a recorded decision. */
 export const DECISION_EVENT_TYPES: readonly BodyEventType[] = [

@@ -187,6 +187,13 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
       body: () => extensionRequest,
       expect: only(200, ['secretariat', 'leadOwn'], { bodyScoped: true }),
     },
+    // One version of the chart ships: the secretariat reaches the write path, which refuses (422).
+    'POST /api/bodies/:id/machine-upgrade': {
+      method: 'post',
+      path: () => `/api/bodies/${bodyA}/machine-upgrade`,
+      body: () => ({}),
+      expect: only(422, ['secretariat']),
+    },
     'GET /api/bodies/:id/history': read(() => `/api/bodies/${bodyA}/history`, only(200, ['secretariat', 'leadOwn', 'auditor'], { bodyScoped: true })),
     'GET /api/bodies/:id/state': read(() => `/api/bodies/${bodyA}/state?asOf=2024-07-01`, only(200, ['secretariat', 'leadOwn', 'auditor'], { bodyScoped: true })),
     'GET /api/bodies/:id/replay': read(() => `/api/bodies/${bodyA}/replay`, only(200, ['secretariat', 'auditor'])),

@@ -52,7 +52,24 @@ const bodyV1: MachineVersion = {
   definition: () => JSON.parse(JSON.stringify(bodyMachine.definition)),
 };
 
-export const MACHINE_VERSIONS: readonly MachineVersion[] = [bodyV1];
+const registered: MachineVersion[] = [bodyV1];
+
+/** Every known version, oldest first. */
+export const MACHINE_VERSIONS: readonly MachineVersion[] = registered;
+
+/**
+ * Adds a version of a chart. A release that ships a new chart lists it above; tests add their
+ * own to exercise moving bodies between versions.
+ */
+export function registerMachineVersion(version: MachineVersion): void {
+  if (machineVersion(version.id, version.version)) throw new Error(`${version.id}@${version.version} is registered already`);
+  registered.push(version);
+}
+
+/** The newest version of a chart: new bodies start on it, and bodies are moved to it. */
+export function latestMachine(id: string = BODY_MACHINE_ID): MachineVersion {
+  return registered.filter((m) => m.id === id).reduce((latest, m) => (m.version > latest.version ? m : latest));
+}
 
 export const CURRENT_MACHINE: MachineVersion = MACHINE_VERSIONS.find(
   (m) => m.id === BODY_MACHINE_ID && m.version === BODY_MACHINE_VERSION,

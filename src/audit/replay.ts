@@ -87,12 +87,21 @@ export function replayRecords(records: readonly EventRecord[]): ReplayResult {
     } else {
       if (record.type === 'registered') return fail(record, '„Registriert“ kommt nur als erstes Ereignis vor.');
       snapshot = upgrade(snapshot, machine, next);
-      const event = toBodyEvent(record);
-      const verdict = next.decide(snapshot, event);
-      if (verdict.allowed) snapshot = next.evolve(snapshot, event);
-      else {
-        allowed = false;
-        refusal = verdict.reason;
+      if (record.type === 'machineUpgraded') {
+        // The event is the move itself: recorded under the new version, it carries the snapshot over.
+        const { fromVersion, toVersion } = record.data as { fromVersion: number; toVersion: number };
+        if (fromVersion !== machine.version || toVersion !== next.version || next.version <= machine.version) {
+          allowed = false;
+          refusal = `Die Umstellung nennt Version ${fromVersion} → ${toVersion}, aufgezeichnet ist ${machine.version} → ${next.version}.`;
+        }
+      } else {
+        const event = toBodyEvent(record);
+        const verdict = next.decide(snapshot, event);
+        if (verdict.allowed) snapshot = next.evolve(snapshot, event);
+        else {
+          allowed = false;
+          refusal = verdict.reason;
+        }
       }
     }
     machine = next;

@@ -24,7 +24,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 /** The event types each role may append to a body's stream. Roles not listed append nothing. */
 export const EVENT_PERMISSIONS: Readonly<Record<Role, readonly StoredEventType[]>> = {
   /** All writes, the scheduler's events included (e.g. recording a Frist by hand). */
-  secretariat: ['registered', ...EVENT_TYPES],
+  secretariat: ['registered', 'machineUpgraded', ...EVENT_TYPES],
   lead: ['reportSubmitted', 'extensionRequested'],
   scheduler: [...SYSTEM_EVENT_TYPES, 'started'],
   auditor: [],

@@ -72,6 +72,17 @@ export class BodiesController {
     return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents, event: result.event };
   }
 
+  @Post(':id/machine-upgrade')
+  @Access(SECRETARIAT_WRITE)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Gremium auf die neueste Version des Lebenslaufs umstellen (auditiertes Ereignis machineUpgraded)' })
+  @ApiBody({ schema: { type: 'object', additionalProperties: false, properties: { expectedVersion: { type: 'integer', minimum: 1 } } } })
+  async upgradeMachine(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    const command = typeof body === 'object' && body !== null ? body : {};
+    const result = await this.lifecycle.upgradeMachine({ ...(command as object), bodyId: id } as never, actor);
+    return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents, event: result.event };
+  }
+
   @Get(':id/history')
   @Access(BODY_HISTORY)
   @ApiOperation({ summary: 'Die Ereignisse des Gremiums mit ihren Hashes, in Reihenfolge' })

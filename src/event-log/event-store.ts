@@ -4,13 +4,34 @@ import { ConcurrencyConflict } from '../common/errors';
 import { Database, isUniqueViolation, type SqlValue, type Transaction } from '../database/database';
 import type { EventRecord } from './event-hash';
 
-/** The projection row of a body: the cache of its current state that replay must reproduce. */
-export interface BodyRow {
-  id: string;
+/** Where a body's stream stands: its version, the machine version it follows, the chain's head. */
+export interface BodyHead {
   version: number;
+  machineVersion: number;
   lastHash: string;
   lastOccurredAt: string;
+}
+
+/** The projection row of a body: the cache of its current state that replay must reproduce. */
+export interface BodyRow extends BodyHead {
+  id: string;
   persisted: PersistedBody;
+}
+
+interface HeadRow {
+  version: number | string;
+  machine_version: number | string;
+  last_hash: string;
+  last_occurred_at: string;
+}
+
+function toHead(row: HeadRow): BodyHead {
+  return {
+    version: Number(row.version),
+    machineVersion: Number(row.machine_version),
+    lastHash: row.last_hash,
+    lastOccurredAt: row.last_occurred_at,
+  };
 }
 
 export interface BodyProjection {
@@ -48,27 +69,18 @@ const EVENT_COLUMNS =
 export class EventStore {
   constructor(private readonly db: Database) {}
 
-  async loadVersion(tx: Transaction, bodyId: string): Promise<{ version: number; lastHash: string; lastOccurredAt: string } | null> {
-    const [row] = await tx.query<{ version: number; last_hash: string; last_occurred_at: string }>(
-      'SELECT version, last_hash, last_occurred_at FROM bodies WHERE id = ?',
-      [bodyId],
-    );
-    return row ? { version: Number(row.version), lastHash: row.last_hash, lastOccurredAt: row.last_occurred_at } : null;
+  async loadVersion(tx: Transaction, bodyId: string): Promise<BodyHead | null> {
+    const [row] = await tx.query<HeadRow>('SELECT version, machine_version, last_hash, last_occurred_at FROM bodies WHERE id = ?', [bodyId]);
+    return row ? toHead(row) : null;
   }
 
   async loadBody(tx: Transaction, bodyId: string): Promise<BodyRow | null> {
-    const [row] = await tx.query<{ id: string; version: number; last_hash: string; last_occurred_at: string; state: string; context: string }>(
-      'SELECT id, version, last_hash, last_occurred_at, state, context FROM bodies WHERE id = ?',
+    const [row] = await tx.query<HeadRow & { id: string; state: string; context: string }>(
+      'SELECT id, version, machine_version, last_hash, last_occurred_at, state, context FROM bodies WHERE id = ?',
       [bodyId],
     );
     if (!row) return null;
-    return {
-      id: row.id,
-      version: Number(row.version),
-      lastHash: row.last_hash,
-      lastOccurredAt: row.last_occurred_at,
-      persisted: { value: JSON.parse(row.state), context: JSON.parse(row.context) },
-    };
+    return { id: row.id, ...toHead(row), persisted: { value: JSON.parse(row.state), context: JSON.parse(row.context) } };
   }
 
   /**

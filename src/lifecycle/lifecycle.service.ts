@@ -3,20 +3,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import {
   BODY_MACHINE_ID,
-  BODY_MACHINE_VERSION,
   EVENT_TYPES,
   allowedEvents,
-  begin,
   berlinDate,
-  decide,
   eventDataSchemas,
-  evolve,
   germanDate,
-  persist,
   registrationSchema,
-  restore,
   startOfBerlinDay,
-  stateLabel,
   statePaths,
   type BodyEvent,
   type BodyEventType,
@@ -38,7 +31,8 @@ import { ContactsStore } from '../contacts/contacts.store';
 import { Database, type Transaction } from '../database/database';
 import { DecisionsService } from '../decisions/decisions.service';
 import { hashEvent, type Actor, type EventRecord } from '../event-log/event-hash';
-import { EventStore, type BodyProjection } from '../event-log/event-store';
+import { EventStore, type BodyHead, type BodyProjection } from '../event-log/event-store';
+import { latestMachine, machineVersion, upgrade, type MachineVersion } from '../audit/machine-versions';
 
 /** A command against an existing body: "send this lifecycle event". */
 export interface BodyCommand {
@@ -86,6 +80,13 @@ const TAKES_CONTACTS: ReadonlySet<BodyEventType> = new Set(['revised', 'leadsCha
 
 const MAX_CACHED_SNAPSHOTS = 10_000;
 
+/** A body as the write path works on it: where its stream stands, its machine version, its snapshot. */
+interface LoadedBody extends BodyHead {
+  id: string;
+  machine: MachineVersion;
+  snapshot: BodySnapshot;
+}
+
 /**
  * The one write path. Every caller (REST, CLI, web forms, scheduler) changes a body only
  * through here: load → decide → append (hash chain, UNIQUE version) → update the projection →
@@ -127,14 +128,15 @@ export class LifecycleService {
     return this.db.transaction(async (tx) => {
       const contactIds = await this.contacts.resolve(tx, contacts, 'contacts', now);
       const data: Registration = parseInput(registrationSchema, { ...form, contactIds: [...form.contactIds, ...contactIds] });
-      const snapshot = begin({ occurredAt, data });
-      const event = this.seal({ bodyId, version: 1, type: 'registered', data, actor, occurredAt, recordedAt: now, decision: null, prevHash: null });
-      await this.store.insertBody(tx, event, projectionOf(snapshot));
+      const machine = latestMachine();
+      const snapshot = machine.begin({ occurredAt, data });
+      const event = this.seal(machine, { bodyId, version: 1, type: 'registered', data, actor, occurredAt, recordedAt: now, decision: null, prevHash: null });
+      await this.store.insertBody(tx, event, projectionOf(snapshot, machine));
       await this.store.append(tx, event);
-      const next = persist(snapshot);
+      const next = machine.persist(snapshot);
       for (const project of this.projectors) await project(tx, { event, previous: null, next });
       this.remember(bodyId, 1, snapshot);
-      return result(event, snapshot);
+      return result(event, snapshot, machine);
     });
   }
 
@@ -163,33 +165,25 @@ export class LifecycleService {
         const withContacts = contacts ? await this.addContacts(tx, data, contacts, now) : data;
         await this.checkSuccessor(tx, bodyId, type, withContacts);
 
+        const { machine } = current;
         const event = { type, data: withContacts, occurredAt, decision } as BodyEvent;
-        const verdict = decide(current.snapshot, event);
+        const verdict = machine.decide(current.snapshot, event);
         if (!verdict.allowed) {
           throw new LifecycleRefusal(verdict.reason, {
-            state: stateLabel(current.snapshot),
+            state: machine.stateLabel(current.snapshot),
             violations: verdict.violations,
             allowedEvents: verdict.allowedEvents,
           });
         }
-        const snapshot = evolve(current.snapshot, event);
-        const record = this.seal({
-          bodyId,
-          version: current.version + 1,
+        const snapshot = machine.evolve(current.snapshot, event);
+        return this.append(tx, current, snapshot, machine, {
           type,
           data: withContacts,
           actor,
           occurredAt,
           recordedAt: now,
           decision: decision ?? null,
-          prevHash: current.lastHash,
         });
-        await this.store.append(tx, record);
-        const next = persist(snapshot);
-        await this.store.updateBody(tx, record, projectionOf(snapshot));
-        for (const project of this.projectors) await project(tx, { event: record, previous: persist(current.snapshot), next });
-        this.remember(bodyId, record.version, snapshot);
-        return result(record, snapshot);
       });
     } catch (error) {
       // A failed transaction may have left a snapshot newer than the database in the cache.
@@ -198,14 +192,71 @@ export class LifecycleService {
     }
   }
 
-  private async load(tx: Transaction, bodyId: string) {
+  /**
+   * Moves a body to the newest version of the statechart: an audited `machineUpgraded` event,
+   * recorded under the new version, carries its snapshot over; the projectors derive its
+   * deadlines anew. Later events are decided by the new version.
+   */
+  async upgradeMachine(command: { bodyId: string; expectedVersion?: number }, actor: Actor): Promise<CommandResult> {
+    const { bodyId, ...envelope } = command;
+    const { expectedVersion } = parseInput(z.strictObject({ expectedVersion: z.number().int().min(1).optional() }), envelope);
+    const now = this.clock.now().toISOString();
+    try {
+      return await this.db.transaction(async (tx) => {
+        const current = await this.load(tx, bodyId);
+        if (expectedVersion !== undefined && expectedVersion !== current.version) {
+          throw new ConcurrencyConflict({ expectedVersion, currentVersion: current.version });
+        }
+        const target = latestMachine(current.machine.id);
+        if (target.version === current.machine.version) {
+          throw new LifecycleRefusal(`Das Gremium folgt bereits der neuesten Version ${target.version} des Lebenslaufs.`);
+        }
+        if (current.snapshot.status !== 'active') {
+          throw new LifecycleRefusal('Der Lebenslauf des Gremiums ist beendet; er bleibt in der Version, in der er endete.');
+        }
+        const snapshot = upgrade(current.snapshot, current.machine, target);
+        return this.append(tx, current, snapshot, target, {
+          type: 'machineUpgraded',
+          data: { fromVersion: current.machine.version, toVersion: target.version },
+          actor,
+          occurredAt: now > current.lastOccurredAt ? now : current.lastOccurredAt,
+          recordedAt: now,
+          decision: null,
+        });
+      });
+    } catch (error) {
+      this.snapshots.delete(bodyId);
+      throw error;
+    }
+  }
+
+  /** Seals the next event of the body's chain, stores it with the new projection, runs the projectors. */
+  private async append(
+    tx: Transaction,
+    current: LoadedBody,
+    snapshot: BodySnapshot,
+    machine: MachineVersion,
+    fields: Pick<EventRecord, 'type' | 'data' | 'actor' | 'occurredAt' | 'recordedAt' | 'decision'>,
+  ): Promise<CommandResult> {
+    const record = this.seal(machine, { ...fields, bodyId: current.id, version: current.version + 1, prevHash: current.lastHash });
+    await this.store.append(tx, record);
+    await this.store.updateBody(tx, record, projectionOf(snapshot, machine));
+    const appended = { event: record, previous: current.machine.persist(current.snapshot), next: machine.persist(snapshot) };
+    for (const project of this.projectors) await project(tx, appended);
+    this.remember(current.id, record.version, snapshot);
+    return result(record, snapshot, machine);
+  }
+
+  private async load(tx: Transaction, bodyId: string): Promise<LoadedBody> {
     const head = await this.store.loadVersion(tx, bodyId);
     if (!head) throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
+    const machine = machineVersion(BODY_MACHINE_ID, head.machineVersion);
+    if (!machine) throw new Error(`Gremium ${bodyId} follows ${BODY_MACHINE_ID}@${head.machineVersion}, which this build does not know`);
     const cached = this.snapshots.get(bodyId);
-    if (cached && cached.version === head.version) return { ...head, snapshot: cached.snapshot };
+    if (cached && cached.version === head.version) return { id: bodyId, ...head, machine, snapshot: cached.snapshot };
     const row = await this.store.loadBody(tx, bodyId);
     if (!row) throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
-    return { ...row, snapshot: restore(row.persisted) };
+    return { ...row, machine, snapshot: machine.restore(row.persisted) };
   }
 
   private remember(bodyId: string, version: number, snapshot: BodySnapshot): void {
@@ -257,8 +308,8 @@ export class LifecycleService {
     return this.config.issuers.map((i) => i.id).join(', ');
   }
 
-  private seal(fields: Omit<EventRecord, 'id' | 'hash' | 'machine'> & { type: StoredEventType }): EventRecord {
-    const unsealed = { id: randomUUID(), ...fields, machine: { id: BODY_MACHINE_ID, version: BODY_MACHINE_VERSION } };
+  private seal(machine: MachineVersion, fields: Omit<EventRecord, 'id' | 'hash' | 'machine'> & { type: StoredEventType }): EventRecord {
+    const unsealed = { id: randomUUID(), ...fields, machine: { id: machine.id, version: machine.version } };
     return { ...unsealed, hash: hashEvent(unsealed) };
   }
 }
@@ -273,27 +324,27 @@ function defaultOccurredAt(decision: DecisionFacts | undefined, lastOccurredAt: 
   return decisionDay >= lastOccurredAt ? decisionDay : now;
 }
 
-function projectionOf(snapshot: BodySnapshot): BodyProjection {
+function projectionOf(snapshot: BodySnapshot, machine: MachineVersion): BodyProjection {
   const { profile } = snapshot.context;
   const paths = statePaths(snapshot.value);
   return {
     title: profile.title,
     status: paths[0],
     statePaths: paths,
-    persisted: persist(snapshot),
+    persisted: machine.persist(snapshot),
     searchText: [profile.title, profile.shortName, profile.kind, profile.parent, profile.focusTopic, ...profile.leads]
       .filter(Boolean)
       .join(' ')
       .toLowerCase(),
-    machineVersion: BODY_MACHINE_VERSION,
+    machineVersion: machine.version,
   };
 }
 
-function result(event: EventRecord, snapshot: BodySnapshot): CommandResult {
+function result(event: EventRecord, snapshot: BodySnapshot, machine: MachineVersion): CommandResult {
   return {
     bodyId: event.bodyId,
     version: event.version,
-    state: { value: snapshot.value, label: stateLabel(snapshot), paths: statePaths(snapshot.value) },
+    state: { value: snapshot.value, label: machine.stateLabel(snapshot), paths: statePaths(snapshot.value) },
     allowedEvents: allowedEvents(snapshot),
     event,
   };
