@@ -8,29 +8,13 @@ import { begin, evolve, persist, type BodySnapshot, type PersistedBody } from '.
 import { startOfBerlinDay, type CivilDate, type Instant } from '../machines/dates';
 import { resolveDeadline, type CalendarRules, type Session } from '../machines/deadlines';
 import { deriveTimers, type TimerOptions } from '../machines/timers';
+import { registration } from './support/machine-events';
 
 export const SEED_BODY_ID = '0b5e3c1e-7f0a-4c39-9d55-1e2f3a4b5c6d';
 
-export const seedRegistration = (overrides: Partial<Registration> = {}): Registration => ({
-  title: 'Weiterentwicklung Struktur OZG Föderal',
-  shortName: null,
-  kind: 'Projektgruppe',
-  permanent: false,
-  parent: 'AL-Runde',
-  focusTopic: 'Digitale Anwendungen',
-  leads: ['Hessen', 'Bremen', 'Bund (BMI)'],
-  contactIds: [],
-  participants: ['Hessen', 'Bayern', 'Hamburg', 'Schleswig-Holstein', 'Bremen', 'Berlin', 'Bund/BMI', 'FITKO'],
-  start: '2024-06-17',
-  expectedEnd: '2024-12-31',
-  objective: 'Erarbeitung und Identifikation von Ordnungsstrukturen',
-  goals: [],
-  fmkRelation: '',
-  reportingPlan: 'Erster Zwischenbericht an den IT-Planungsrat im November 2024.',
-  reports: [{ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2024-11' } }],
-  resources: 'Nein.',
-  ...overrides,
-});
+/** The seed body's registration, as far as its deadlines are concerned. */
+export const seedRegistration = (overrides: Partial<Registration> = {}): Registration =>
+  registration({ participants: ['Hessen', 'Bayern', 'Hamburg', 'Schleswig-Holstein', 'Bremen', 'Berlin', 'Bund/BMI', 'FITKO'], goals: [], ...overrides });
 
 export const seedDecision: DecisionFacts = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', type: 'Beschluss' };
 
