@@ -114,6 +114,8 @@ export class Database {
         await read.run(this.sqliteTx).then(read.resolve, read.reject);
         continue;
       }
+      // One turn of the event loop lets the requests in flight queue their work: they share the commit.
+      await new Promise((resolve) => setImmediate(resolve));
       const group: Job[] = [];
       while (this.pending[0]?.write && group.length < MAX_GROUP) group.push(this.pending.shift()!);
       await this.commitGroup(group);
