@@ -11,6 +11,7 @@ import type { FormItem } from '../src/web/forms';
 import { machineTransitions, stateDiagramSvg } from '../src/web/state-diagram';
 import { trafficLight } from '../src/web/web.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { DEFAULT_AUTH } from '../config/configuration';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const names = (items: FormItem[]): string[] => items.flatMap((i) => (i.type === 'group' ? names(i.items) : [i.name]));
@@ -259,5 +260,21 @@ describe('Web pages over HTTP', () => {
     const css = await t.anonymous.get('/assets/style.css').expect(200);
     expect(css.headers['content-type']).toContain('text/css');
     expect(css.text).toContain(':focus-visible');
+  });
+});
+
+describe('the first start of an installation', () => {
+  it('the sign-in page says how to create the first account while there is none, and not after', async () => {
+    const t = await startTestApp({ config: { auth: { ...DEFAULT_AUTH, bootstrapToken: null } } });
+    try {
+      const first = await t.anonymous.get('/anmelden').expect(200);
+      expect(first.text).toContain('Es gibt noch kein Benutzerkonto');
+      expect(first.text).toContain('npx gremienlauf user create');
+      await t.user('secretariat', { username: 'erste-person' });
+      const later = await t.anonymous.get('/anmelden').expect(200);
+      expect(later.text).not.toContain('Es gibt noch kein Benutzerkonto');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -96,6 +96,11 @@ export class AuthService {
   ) {}
 
   /** On an empty users table: the secretariat user `geschaeftsstelle` with the configured token. */
+  /** True before anyone has an account: the first start of an installation. */
+  async noUsersYet(): Promise<boolean> {
+    return (await this.store.countUsers()) === 0;
+  }
+
   async bootstrap(): Promise<boolean> {
     const token = this.config.bootstrapToken;
     if (!token || (await this.store.countUsers()) > 0) return false;

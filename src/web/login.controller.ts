@@ -36,10 +36,10 @@ export class LoginController {
 
   @Get('anmelden')
   @Access(PUBLIC)
-  form(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
+  async form(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
     // Signed in already: straight on.
     if (request[PRINCIPAL] && !query.abgemeldet) return this.page.redirect(reply, safeReturnPath(query.weiter));
-    this.send(reply, { weiter: safeReturnPath(query.weiter) }, null, query.abgemeldet ? 'Sie haben sich abgemeldet.' : null);
+    await this.send(reply, { weiter: safeReturnPath(query.weiter) }, null, query.abgemeldet ? 'Sie haben sich abgemeldet.' : null);
   }
 
   @Post('anmelden')
@@ -80,13 +80,14 @@ export class LoginController {
     this.page.redirect(reply, '/anmelden?abgemeldet=1');
   }
 
-  private send(reply: FastifyReply, values: FormValues, error: string | null, notice: string | null, status = 200) {
+  private async send(reply: FastifyReply, values: FormValues, error: string | null, notice: string | null, status = 200) {
     const items = [
       field('username', 'Benutzername', 'text', { required: true, autocomplete: 'username' }),
       field('password', 'Passwort', 'password', { required: true, autocomplete: 'current-password' }),
     ];
     fillForm(items, { ...values, password: '' }, []);
     const form = { id: 'anmeldung', items, unplaced: [] };
-    this.page.send(reply, 'login', { title: 'Anmelden', nav: '', user: undefined, form, message: error, notice, weiter: values.weiter ?? '/' }, status);
+    const firstRun = await this.auth.noUsersYet();
+    this.page.send(reply, 'login', { title: 'Anmelden', nav: '', user: undefined, form, message: error, notice, firstRun, weiter: values.weiter ?? '/' }, status);
   }
 }
