@@ -9,6 +9,7 @@
  * alters replay without a new version.
  */
 import { createHash } from 'node:crypto';
+import type { StateValue } from 'xstate';
 import {
   BODY_MACHINE_ID,
   BODY_MACHINE_VERSION,
@@ -35,7 +36,7 @@ export interface MachineVersion {
   evolve(snapshot: BodySnapshot, event: BodyEvent): BodySnapshot;
   persist(snapshot: BodySnapshot): PersistedBody;
   restore(persisted: PersistedBody): BodySnapshot;
-  stateLabel(snapshot: Pick<BodySnapshot, 'value'>): string;
+  stateLabel(snapshot: { value: StateValue }): string;
   /** The chart's structure as plain JSON (states, transitions, guard and action names). */
   definition(): unknown;
 }

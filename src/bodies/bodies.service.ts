@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  EVENT_LABELS,
-  allowedEvents,
-  restore,
-  stateLabel,
-  statePaths,
-  type BodyContext,
-  type PersistedBody,
-} from '../../machines';
+import { BODY_MACHINE_ID, EVENT_LABELS, allowedEvents, statePaths, type BodyContext, type PersistedBody } from '../../machines';
+import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
@@ -25,6 +18,7 @@ interface BodyListRow {
   state: string;
   context: string;
   version: number;
+  machine_version: number | string;
   created_at: string;
   updated_at: string;
 }
@@ -50,7 +44,7 @@ export class BodiesService {
       params.push(`%${filter.q.toLowerCase()}%`);
     }
     const rows = await this.db.query<BodyListRow>(
-      `SELECT id, state, context, version, created_at, updated_at FROM bodies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY title, id`,
+      `SELECT id, state, context, version, machine_version, created_at, updated_at FROM bodies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY title, id`,
       params,
     );
     return rows.map((row) => {
@@ -63,7 +57,7 @@ export class BodiesService {
         kind: profile.kind,
         parent: profile.parent,
         leads: profile.leads,
-        state: describeState(persisted),
+        state: describeState(persisted, machineOf(row)),
         version: Number(row.version),
         approvedUntil: persisted.context.approvedUntil,
         permanent: persisted.context.permanent,
@@ -74,19 +68,20 @@ export class BodiesService {
 
   async get(id: string) {
     const [row] = await this.db.query<BodyListRow>(
-      'SELECT id, state, context, version, created_at, updated_at FROM bodies WHERE id = ?',
+      'SELECT id, state, context, version, machine_version, created_at, updated_at FROM bodies WHERE id = ?',
       [id],
     );
     if (!row) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
     const persisted = parse(row);
-    const snapshot = restore(persisted);
+    const machine = machineOf(row);
+    const snapshot = machine.restore(persisted);
     const context: BodyContext = persisted.context;
     const contacts = await this.contacts.findMany(context.profile.contactIds);
     return {
       id: row.id,
       version: Number(row.version),
       title: context.profile.title,
-      state: describeState(persisted),
+      state: describeState(persisted, machine),
       allowedEvents: allowedEvents(snapshot).map((type) => ({ type, label: EVENT_LABELS[type] })),
       context,
       contacts: contacts.map(({ id, name, organization, erased }) => ({ id, name, organization, erased })),
@@ -106,6 +101,13 @@ function parse(row: BodyListRow): PersistedBody {
   return { value: JSON.parse(row.state), context: JSON.parse(row.context) };
 }
 
-function describeState(persisted: PersistedBody) {
-  return { value: persisted.value, label: stateLabel(persisted), paths: statePaths(persisted.value) };
+/** The statechart version the body follows (its row says which): labels and allowed events are its. */
+function machineOf(row: BodyListRow): MachineVersion {
+  const machine = machineVersion(BODY_MACHINE_ID, Number(row.machine_version));
+  if (!machine) throw new Error(`Gremium ${row.id} follows ${BODY_MACHINE_ID}@${row.machine_version}, which this build does not know`);
+  return machine;
+}
+
+function describeState(persisted: PersistedBody, machine: MachineVersion) {
+  return { value: persisted.value, label: machine.stateLabel(persisted), paths: statePaths(persisted.value) };
 }
