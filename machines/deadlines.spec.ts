@@ -104,8 +104,8 @@ describe('holidays of a configured Land', () => {
   it('knows the Land-specific holidays', () => {
     const names = (land: Land | null, year: number) => holidaysOf(year, land).map((h) => h.name);
     expect(names(null, 2025)).toHaveLength(9);
-    expect(names('BY', 2025)).toEqual(expect.arrayContaining(['Heilige Drei Könige', 'Fronleichnam', 'Mariä Himmelfahrt', 'Allerheiligen']));
-    expect(names('BE', 2025)).toContain('Weltfrauentag');
+    expect(names('BY', 2025)).toEqual(expect.arrayContaining(['Heilige Drei Könige', 'Fronleichnam', 'Allerheiligen']));
+    expect(names('BE', 2025)).toContain('Internationaler Frauentag');
     expect(names('SN', 2025)).toContain('Buß- und Bettag');
     expect(names('TH', 2025)).toContain('Weltkindertag');
     expect(names(null, 2025)).not.toContain('Allerheiligen');
@@ -123,6 +123,39 @@ describe('holidays of a configured Land', () => {
       for (let day = date; day < result.effectiveDate; day = addDays(day, 1)) expect(isWorkingDay(day, land)).toBe(false);
       expect(result.rule?.skipped[0]).toEqual({ date, reason: `Feiertag: ${name}` });
     }
+  });
+
+  it('knows every public holiday of Berlin in 2025, the one-off Tag der Befreiung included', () => {
+    // The Berliner Feiertagsgesetz and the one-off holiday law for the 80th anniversary.
+    expect(holidaysOf(2025, 'BE').map((h) => h.date)).toEqual([
+      '2025-01-01', // Neujahr
+      '2025-03-08', // Internationaler Frauentag
+      '2025-04-18', // Karfreitag
+      '2025-04-21', // Ostermontag
+      '2025-05-01', // Tag der Arbeit
+      '2025-05-08', // Tag der Befreiung (80. Jahrestag), only in 2025 (and 2020)
+      '2025-05-29', // Christi Himmelfahrt
+      '2025-06-09', // Pfingstmontag
+      '2025-10-03', // Tag der Deutschen Einheit
+      '2025-12-25', // 1. Weihnachtstag
+      '2025-12-26', // 2. Weihnachtstag
+    ]);
+    expect(holidaysOf(2020, 'BE').map((h) => h.date)).toContain('2020-05-08');
+    expect(holidaysOf(2026, 'BE').map((h) => h.date)).not.toContain('2026-05-08');
+  });
+
+  it('moves a Berlin deadline on Thursday 08.05.2025 to Friday, and a nationwide one not', () => {
+    const berlin = resolveDeadline({ kind: 'date', date: '2025-05-08' }, { rules: { land: 'BE', shiftToWorkingDay: true } });
+    const nationwide = resolveDeadline({ kind: 'date', date: '2025-05-08' }, { rules: { land: null, shiftToWorkingDay: true } });
+    expect(berlin.resolved && berlin.effectiveDate).toBe('2025-05-09');
+    expect(berlin.resolved && berlin.rule?.skipped).toEqual([{ date: '2025-05-08', reason: 'Feiertag: Tag der Befreiung (80. Jahrestag)' }]);
+    expect(nationwide.resolved && nationwide.effectiveDate).toBe('2025-05-08');
+  });
+
+  it('counts state-wide holidays only: municipal ones move no deadline', () => {
+    expect(nextWorkingDay('2025-08-08', 'BY')).toBe('2025-08-08'); // Augsburger Friedensfest, Augsburg only
+    expect(nextWorkingDay('2025-08-15', 'BY')).toBe('2025-08-15'); // Mariä Himmelfahrt, Catholic municipalities only
+    expect(nextWorkingDay('2025-08-15', 'SL')).toBe('2025-08-18'); // Mariä Himmelfahrt state-wide in the Saarland
   });
 
   it('does not move a Land holiday under the nationwide calendar', () => {

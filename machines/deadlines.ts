@@ -6,11 +6,11 @@
  * clock. Civil dates are handled as `YYYY-MM-DD` strings with UTC arithmetic, so the process's
  * own time zone never matters.
  */
-import { getHolidays } from 'feiertagejs';
+import Holidays from 'date-holidays';
 import type { Deadline } from './body.events';
 import { germanDate, type CivilDate } from './dates';
 
-/** The German Länder as feiertagejs names them. */
+/** The German Länder by their ISO 3166-2 codes (without `DE-`), as date-holidays names them. */
 export const LAENDER = ['BW', 'BY', 'BE', 'BB', 'HB', 'HE', 'HH', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'] as const;
 export type Land = (typeof LAENDER)[number];
 
@@ -202,23 +202,39 @@ function describeDay(date: CivilDate, land: Land | null): string {
 }
 
 const holidayCache = new Map<string, ReadonlyArray<{ date: CivilDate; name: string }>>();
+const calendars = new Map<string, Holidays>();
 
 /**
- * The public holidays of a year: those of the Land, or the nationwide ones for null.
- * feiertagejs gives each holiday as noon UTC of its day; reading the UTC fields keeps the
- * result independent of the process's time zone.
+ * The public holidays of a year: those of the whole Land, or the nationwide ones for null.
+ *
+ * The data is date-holidays' (state level, type `public` only). Holidays that only some
+ * municipalities keep — Mariä Himmelfahrt in Bavaria's Catholic municipalities, the Augsburger
+ * Friedensfest, Fronleichnam in parts of Saxony and Thuringia — are observances at state level
+ * there and move no deadline. One-off state holidays count (Berlin: 08.05.2020 and 08.05.2025,
+ * Tag der Befreiung). date-holidays gives each day as a civil `YYYY-MM-DD hh:mm:ss` string in the
+ * country's time zone, so the process's own time zone never matters.
  */
 export function holidaysOf(year: number, land: Land | null): ReadonlyArray<{ date: CivilDate; name: string }> {
-  const cacheKey = `${year}/${land ?? 'BUND'}`;
+  const cacheKey = `${year}/${land ?? 'DE'}`;
   let holidays = holidayCache.get(cacheKey);
   if (!holidays) {
-    holidays = getHolidays(year, land ?? 'BUND').map((h) => ({
-      date: civil(h.date.getUTCFullYear(), h.date.getUTCMonth() + 1, h.date.getUTCDate()),
-      name: h.translate('de') ?? h.name,
-    }));
+    holidays = calendarOf(land)
+      .getHolidays(year)
+      .filter((h) => h.type === 'public')
+      .map((h) => ({ date: h.date.slice(0, 10) as CivilDate, name: h.name }));
     holidayCache.set(cacheKey, holidays);
   }
   return holidays;
+}
+
+function calendarOf(land: Land | null): Holidays {
+  const key = land ?? 'DE';
+  let calendar = calendars.get(key);
+  if (!calendar) {
+    calendar = land ? new Holidays('DE', land, { languages: ['de'] }) : new Holidays('DE', { languages: ['de'] });
+    calendars.set(key, calendar);
+  }
+  return calendar;
 }
 
 /** 0 = Sunday … 6 = Saturday. */
