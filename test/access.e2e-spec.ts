@@ -271,6 +271,15 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     expect(new Set(deadlines.map((d) => d.bodyId))).toEqual(new Set([bodyA]));
   });
 
+  test('a lead sees among the events citing a decision only those of its own bodies', async () => {
+    const path = `/api/decisions/AL-Runde/${encodeURIComponent('2024/09-AL')}`;
+    const cited = async (agent: Agent) => ((await agent.get(path).expect(200)).body.citedBy as Array<{ bodyId: string }>).map((e) => e.bodyId);
+    expect(await cited(agents.secretariat)).toEqual([bodyA]);
+    expect(await cited(agents.auditor)).toEqual([bodyA]);
+    expect(await cited(agents.leadOwn)).toEqual([bodyA]);
+    expect(await cited(agents.leadOther)).toEqual([]);
+  });
+
   test('a lead sends only its own event types: reports and extension requests, never a decision', async () => {
     expect(EVENT_PERMISSIONS.lead).toEqual(['reportSubmitted', 'extensionRequested']);
     const before = await fingerprint();

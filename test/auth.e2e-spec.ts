@@ -133,6 +133,29 @@ describe.each(testDatabaseKinds())('authentication on %s', (database) => {
     });
   });
 
+  test('the login limit counts failures only: many correct sign-ins from one address are never held up', async () => {
+    t.clock.advance(3_600_000);
+    for (let i = 0; i < 12; i++) {
+      await t.anonymous.post('/api/auth/login').set('X-Forwarded-For', '203.0.113.10').send({ username: 'pruefer', password: PASSWORD }).expect(200);
+    }
+  }, 60_000);
+
+  test('the login limit holds per user name across addresses, and per address across user names', async () => {
+    const proxied = await startTestApp({ database, config: { auth: auth({ loginMaxAttempts: 3, loginWindowSeconds: 600, trustProxy: true }) } });
+    try {
+      await proxied.user('auditor', { username: 'pruefer', password: PASSWORD });
+      const login = (username: string, ip: string, password = 'geraten-geraten') =>
+        proxied.anonymous.post('/api/auth/login').set('X-Forwarded-For', ip).send({ username, password });
+      for (const ip of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) expect((await login('pruefer', ip)).status).toBe(401);
+      await login('pruefer', '198.51.100.4', PASSWORD).expect(429);
+      for (const user of ['a-niemand', 'b-niemand', 'c-niemand']) expect((await login(user, '198.51.100.5')).status).toBe(401);
+      await login('d-niemand', '198.51.100.5').expect(429);
+      await login('d-niemand', '198.51.100.6').expect(401);
+    } finally {
+      await proxied.close();
+    }
+  }, 60_000);
+
   test('security headers: CSP with frame-ancestors none, nosniff, no framing, no HSTS over plain http', async () => {
     const response = await t.anonymous.get('/health').expect(200);
     expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");

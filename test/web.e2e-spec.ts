@@ -163,6 +163,22 @@ describe('Web pages over HTTP', () => {
     expect(String(right.headers['set-cookie'])).toMatch(/gremienlauf_session=.+HttpOnly/i);
   });
 
+  it('after signing in only a path of this site is a way back: tricks that browsers read as another host lead to /', async () => {
+    await t.user('secretariat', { username: 'web-weiter', password: 'ein-richtig-langes-passwort' });
+    const tricks = ['/\t/evil.example', '/\n/evil.example', '/\\evil.example', '//evil.example', '/.//evil.example', 'https://evil.example/', '/\u0000x'];
+    for (const weiter of tricks) {
+      const right = await t.anonymous.post('/anmelden').type('form').send({ username: 'web-weiter', password: 'ein-richtig-langes-passwort', weiter }).expect(303);
+      expect({ weiter, location: right.headers.location }).toEqual({ weiter, location: '/' });
+    }
+    const login = await t.anonymous.get('/anmelden?weiter=%2F%09%2Fevil.example').expect(200);
+    expect(login.text).toContain('name="weiter" value="/"');
+    const session = String((await t.anonymous.post('/anmelden').type('form').send({ username: 'web-weiter', password: 'ein-richtig-langes-passwort' })).headers['set-cookie']).split(';')[0];
+    const signedIn = await t.anonymous.get('/anmelden?weiter=%2F%09%2Fevil.example').set('Cookie', session).expect(303);
+    expect(signedIn.headers.location).toBe('/');
+    const fine = await t.anonymous.get('/anmelden?weiter=%2Ffristen%3Fq%3Dx').set('Cookie', session).expect(303);
+    expect(fine.headers.location).toBe('/fristen?q=x');
+  }, 60_000);
+
   it('the Übersicht lists every body with state, Federführung and traffic light', async () => {
     const res = await t.http.get('/').expect(200);
     expect(res.headers['content-type']).toContain('text/html');

@@ -41,6 +41,12 @@ export class AccessInterceptor implements NestInterceptor {
           const key = policy.leadRows;
           return body.filter((row) => led.has((row as Record<string, string>)[key]));
         }
+        const nested = policy?.leadNestedRows;
+        if (principal.role === 'lead' && nested && isPlainObject(body) && Array.isArray(body[nested.field])) {
+          const led = await this.auth.bodiesLedBy(principal);
+          const rows = body[nested.field] as Array<Record<string, string>>;
+          return { ...body, [nested.field]: rows.filter((row) => led.has(row[nested.key])) };
+        }
         if (principal.role === 'reader') return withoutPersonalFields(body);
         return body;
       }),
@@ -51,10 +57,14 @@ export class AccessInterceptor implements NestInterceptor {
 /** A copy of plain JSON data without PERSONAL_FIELDS at any depth; anything else (streams, text) as it is. */
 export function withoutPersonalFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutPersonalFields);
-  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  if (!isPlainObject(value)) return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => !PERSONAL_FIELDS.has(key))
       .map(([key, inner]) => [key, withoutPersonalFields(inner)]),
   );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }

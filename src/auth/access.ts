@@ -15,6 +15,8 @@ export interface AccessPolicy {
   bodyParam?: string;
   /** A lead sees only its bodies' rows of a list: the field of each row holding the body id. */
   leadRows?: 'id' | 'bodyId';
+  /** A lead sees only its bodies' rows of a list inside a single object (e.g. a decision's `citedBy`). */
+  leadNestedRows?: { field: string; key: 'id' | 'bodyId' };
   /** The request carries a lifecycle event (`type`): the role must be allowed to send it (EVENT_PERMISSIONS). */
   sendsEvent?: boolean;
   /** For a handler that reads only some fields of a JSON body without a strict schema: the fields allowed. */
@@ -44,6 +46,8 @@ export const BODY_HISTORY: AccessPolicy = { roles: ['secretariat', 'auditor', 'l
 export const AUDIT_READ: AccessPolicy = { roles: ['secretariat', 'auditor'] };
 /** Registers without personal data (decisions, sessions calendar). */
 export const REGISTER_READ: AccessPolicy = { roles: READERS };
+/** One decision: a lead sees only the citing events of its own bodies. */
+export const DECISION_READ: AccessPolicy = { roles: READERS, leadNestedRows: { field: 'citedBy', key: 'bodyId' } };
 export const DEADLINES_READ: AccessPolicy = { roles: READERS, leadRows: 'bodyId' };
 /** Feeds over all bodies that cannot be narrowed to a lead's bodies. */
 export const ALL_BODIES_READ: AccessPolicy = { roles: ['secretariat', 'auditor', 'reader'] };

@@ -34,7 +34,8 @@ export class AuthController {
   @ApiBody({ schema: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } } })
   async login(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { username, password } = parseInput(loginSchema, body);
-    const wait = this.limiter.attempt([`ip:${request.ip}`, `user:${username.toLowerCase()}`]);
+    const keys = [`ip:${request.ip}`, `user:${username.toLowerCase()}`];
+    const wait = this.limiter.blocked(keys);
     if (wait > 0) {
       this.log.record({ event: 'login.limited', username, ip: request.ip, status: 429 });
       void reply.header('retry-after', String(wait));
@@ -42,6 +43,7 @@ export class AuthController {
     }
     const session = await this.auth.login(username, password);
     if (!session) {
+      this.limiter.failed(keys);
       this.log.record({ event: 'login.failed', username, ip: request.ip, status: 401 });
       void reply.status(401);
       return { statusCode: 401, error: 'Unauthorized', message: 'Benutzername oder Passwort ist falsch.', details: null };

@@ -1,6 +1,7 @@
 /**
- * Login attempts per key (client address, user name) in a fixed window. In memory, per
- * instance: behind a load balancer with n instances an attacker gets at most n times the
+ * Failed login attempts per key (client address, user name) in a fixed window. Only failures
+ * count: a user who signs in correctly many times from one address is never held up. In memory,
+ * per instance: behind a load balancer with n instances an attacker gets at most n times the
  * limit, which still ends online guessing. Time comes from the injected clock.
  */
 export class LoginLimiter {
@@ -12,26 +13,36 @@ export class LoginLimiter {
     private readonly now: () => number,
   ) {}
 
-  /** Counts one attempt for every key; the seconds to wait when any key is over its limit, else 0. */
-  attempt(keys: string[]): number {
+  /** The seconds to wait when any key has used up its failures in the current window, else 0. */
+  blocked(keys: string[]): number {
     const now = this.now();
     let wait = 0;
     for (const key of keys) {
-      let window = this.windows.get(key);
-      if (!window || now - window.start >= this.windowMs) {
-        window = { start: now, count: 0 };
-        this.windows.set(key, window);
-      }
+      const window = this.current(key, now);
+      if (window && window.count >= this.maxAttempts) wait = Math.max(wait, Math.ceil((window.start + this.windowMs - now) / 1000));
+    }
+    return wait;
+  }
+
+  /** Counts one failed attempt for every key. */
+  failed(keys: string[]): void {
+    const now = this.now();
+    for (const key of keys) {
+      const window = this.current(key, now) ?? { start: now, count: 0 };
       window.count++;
-      if (window.count > this.maxAttempts) wait = Math.max(wait, Math.ceil((window.start + this.windowMs - now) / 1000));
+      this.windows.set(key, window);
     }
     if (this.windows.size > 10_000) this.prune(now);
-    return wait;
   }
 
   /** A successful login clears the user name's count (not the address's). */
   reset(key: string): void {
     this.windows.delete(key);
+  }
+
+  private current(key: string, now: number): { start: number; count: number } | undefined {
+    const window = this.windows.get(key);
+    return window && now - window.start < this.windowMs ? window : undefined;
   }
 
   private prune(now: number): void {

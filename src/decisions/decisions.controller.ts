@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
+import { Access, DECISION_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { CurrentActor } from '../common/actor';
 import { jsonSchema } from '../common/openapi';
@@ -35,7 +35,7 @@ export class DecisionsController {
   }
 
   @Get(':issuer/:number')
-  @Access(REGISTER_READ)
+  @Access(DECISION_READ)
   @ApiOperation({ summary: 'Ein Beschluss mit den Ereignissen, die ihn zitieren (Nummer URL-kodiert: 2024%2F09-AL)' })
   get(@Param('issuer') issuer: string, @Param('number') number: string) {
     return this.decisions.get(issuer, number);

@@ -15,9 +15,25 @@ import { Page, WebErrorFilter } from './page';
 
 type Request = FastifyRequest & WithPrincipal & { cookies?: Record<string, string | undefined> };
 
-/** Only a path of this site: never another host (`//evil`, `https://…`). */
+const SITE = 'http://gremienlauf.invalid';
+
+/**
+ * Where to go after signing in: only an absolute path of this site. The value is parsed with
+ * the URL API as a browser would (which drops TAB and LF, so `/\t/evil.example` becomes
+ * `//evil.example`); anything with a control character, a backslash, or that lands on another
+ * origin becomes `/`.
+ */
 export function safeReturnPath(value: string | undefined): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+  if (!value || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return '/';
+  let url: URL;
+  try {
+    url = new URL(value, SITE);
+  } catch {
+    return '/';
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // `/.//evil.example` normalises to `//evil.example`, which a browser reads as another host.
+  return url.origin === SITE && !path.startsWith('//') ? path : '/';
 }
 
 /** Sign in and out of the web UI with the access-control service's sessions (cookie). */
@@ -52,7 +68,8 @@ export class LoginController {
     if (!username || !password) {
       return this.send(reply, { username, weiter: back }, 'Bitte Benutzername und Passwort eingeben.', null, 400);
     }
-    const wait = this.limiter.attempt([`ip:${request.ip}`, `user:${username.toLowerCase()}`]);
+    const keys = [`ip:${request.ip}`, `user:${username.toLowerCase()}`];
+    const wait = this.limiter.blocked(keys);
     if (wait > 0) {
       this.log.record({ event: 'login.limited', username, ip: request.ip, status: 429 });
       void reply.header('retry-after', String(wait));
@@ -60,6 +77,7 @@ export class LoginController {
     }
     const session = await this.auth.login(username, password);
     if (!session) {
+      this.limiter.failed(keys);
       this.log.record({ event: 'login.failed', username, ip: request.ip, status: 401 });
       return this.send(reply, { username, weiter: back }, 'Benutzername oder Passwort ist falsch.', null, 401);
     }
