@@ -34,12 +34,30 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
     expect(await ids()).toEqual(['a', 'c', 'd']);
   });
 
-  // The queue's order is SQLite's guarantee; PostgreSQL runs them concurrently.
-  (kind === 'sqlite' ? test : test.skip)('a read queued after writes sees exactly the acknowledged ones', async () => {
+  // SQLite's writes wait in one queue; PostgreSQL's run concurrently and may commit in any order.
+  (kind === 'sqlite' ? test : test.skip)('a read does not wait for the writes in flight and sees exactly the committed ones', async () => {
+    await db.transaction(insertContact('w'));
     const writes = ['x', 'y', 'z'].map((id) => db.transaction(insertContact(id)));
-    const read = ids();
+    const settled: string[] = [];
+    writes.forEach((write) => write.then(() => settled.push('write')));
+    const read = ids().then((rows) => {
+      settled.push('read');
+      return rows;
+    });
+    expect(await read).toEqual(['w']);
     await Promise.all(writes);
-    expect(await read).toEqual(['x', 'y', 'z']);
+    expect(settled[0]).toBe('read');
+    expect(await ids()).toEqual(['w', 'x', 'y', 'z']);
+  });
+
+  test('a read while a unit of work is open sees none of its rows until COMMIT', async () => {
+    let seenInside: string[] = [];
+    await db.transaction(async (tx) => {
+      await insertContact('u')(tx);
+      seenInside = await ids();
+    });
+    expect(seenInside).toEqual([]);
+    expect(await ids()).toEqual(['u']);
   });
 
   test('PostgreSQL placeholders are numbered from the portable ? form', async () => {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { DatabaseConfig } from '../../config/configuration';
 import { MIGRATIONS } from './migrations';
@@ -34,18 +34,29 @@ const MAX_GROUP = 64;
  * so a failing one is rolled back alone, and one COMMIT — one fsync — makes the whole group
  * durable before any of them is acknowledged. Statements go straight to better-sqlite3 with
  * cached prepared statements (TypeORM's query runner costs about as much again as a statement).
- * PostgreSQL runs units of work concurrently, each in its own pooled TypeORM transaction.
+ *
+ * Reads outside a unit of work never wait in that queue: a second, read-only connection answers
+ * them at once (in WAL mode a reader sees the last committed state, never a group still open,
+ * and never waits for its fsync). Only an in-memory database, which a second connection cannot
+ * share, reads through the queue.
+ *
+ * PostgreSQL runs units of work concurrently, each in its own pooled TypeORM transaction; reads
+ * outside a unit of work take a connection of their own pool, so a pool busy with writes does
+ * not hold them up either.
  */
 export class Database {
   private readonly pending: Job[] = [];
   private draining: Promise<void> | null = null;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly readStatements = new Map<string, BetterSqlite3.Statement>();
   private readonly sqliteTx: Transaction = { query: async <R>(sql: string, params: SqlValue[] = []) => this.run<R>(sql, params) };
 
   private constructor(
     readonly kind: DatabaseConfig['kind'],
     private readonly dataSource: DataSource,
     private readonly sqlite: BetterSqlite3.Database | null,
+    private readonly reader: BetterSqlite3.Database | null,
+    private readonly readPool: DataSource | null,
   ) {}
 
   static async open(config: DatabaseConfig): Promise<Database> {
@@ -64,9 +75,15 @@ export class Database {
         : new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10 } });
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
-    const sqlite =
-      config.kind === 'sqlite' ? (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection : null;
-    return new Database(config.kind, dataSource, sqlite);
+    if (config.kind === 'postgres') {
+      const readPool = new DataSource({ type: 'postgres', url: config.url, extra: { max: 5 } });
+      await readPool.initialize();
+      return new Database(config.kind, dataSource, null, null, readPool);
+    }
+    const sqlite = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+    const reader = config.file === ':memory:' ? null : new BetterSqlite3(config.file, { readonly: true, fileMustExist: true });
+    reader?.pragma('busy_timeout = 5000');
+    return new Database(config.kind, dataSource, sqlite, reader, null);
   }
 
   /** Called by Nest when the application closes. */
@@ -77,6 +94,9 @@ export class Database {
   async close(): Promise<void> {
     while (this.draining) await this.draining;
     this.statements.clear();
+    this.readStatements.clear();
+    if (this.reader?.open) this.reader.close();
+    if (this.readPool?.isInitialized) await this.readPool.destroy();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -86,10 +106,36 @@ export class Database {
     return this.dataSource.transaction((manager) => work(postgresTransaction(manager)));
   }
 
-  /** A read outside any transaction (on SQLite, queued behind the units of work before it). */
+  /**
+   * One statement outside any unit of work. A read answers from the last committed state without
+   * waiting for the writers; a statement that writes runs on its own (on SQLite, queued behind
+   * the units of work before it).
+   */
   query<T = Record<string, unknown>>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    if (this.sqlite) return this.schedule(false, async () => this.run<T>(sql, params));
-    return this.dataSource.query(numbered(sql), params).then(rowsOf<T>);
+    if (this.sqlite) {
+      const read = this.reader && this.readStatement(sql);
+      if (read) {
+        try {
+          return Promise.resolve(read.all(...sqliteValues(params)) as T[]);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+      return this.schedule(false, async () => this.run<T>(sql, params));
+    }
+    const pool = this.readPool && isRead(sql) ? this.readPool : this.dataSource;
+    return pool.query(numbered(sql), params).then(rowsOf<T>);
+  }
+
+  /** The statement prepared on the read-only connection, or null when it writes. */
+  private readStatement(sql: string): BetterSqlite3.Statement | null {
+    let statement = this.readStatements.get(sql);
+    if (statement === undefined) {
+      statement = this.reader!.prepare(sql);
+      this.readStatements.set(sql, statement);
+    }
+    // PRAGMAs read or set the connection's own settings: they belong to the writer's.
+    return statement.reader && statement.readonly && !/^\s*PRAGMA\b/i.test(sql) ? statement : null;
   }
 
   private schedule<T>(write: boolean, run: (tx: Transaction) => Promise<T>): Promise<T> {
@@ -160,11 +206,20 @@ export class Database {
       statement = this.sqlite!.prepare(sql);
       this.statements.set(sql, statement);
     }
-    const values = params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+    const values = sqliteValues(params);
     if (statement.reader) return statement.all(...values) as T[];
     statement.run(...values);
     return [];
   }
+}
+
+function sqliteValues(params: SqlValue[]): Array<string | number | null> {
+  return params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+}
+
+/** A statement that only reads (PostgreSQL; on SQLite the prepared statement says so itself). */
+function isRead(sql: string): boolean {
+  return /^\s*SELECT\b/i.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE)\b/i.test(sql);
 }
 
 function postgresTransaction(manager: EntityManager): Transaction {
