@@ -3,17 +3,9 @@ import { Clock } from '../common/clock';
 import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import type { EventRecord } from '../event-log/event-hash';
 import { AUDIT_LOG_STREAM } from './audit-log';
-import { AuditStore, type AuditSnapshot } from './audit.store';
-import { isUnreadable, verifyChains, type StreamVerdict } from './chain-verifier';
-import {
-  LEAF_ORDER,
-  buildCheckpoint,
-  checkpointDigest,
-  signCheckpoint,
-  verifyCheckpoints,
-  type Leaf,
-  type SignedCheckpoint,
-} from './checkpoint';
+import { AuditStore, type ProjectionRow } from './audit.store';
+import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
+import { CheckpointBuilder, CheckpointVerifier, LEAF_ORDER, checkpointDigest, signCheckpoint, type SignedCheckpoint } from './checkpoint';
 import { EXPORT_FORMAT, exportLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { describeLimit, isTimeLimit, replayRecords, replayVerdict, stateAt, type ReplayVerdict } from './replay';
@@ -30,11 +22,6 @@ export interface AuditProblem {
   message: string;
 }
 
-const leavesOf = (snapshot: Pick<AuditSnapshot, 'events' | 'auditLog'>): Leaf[] => [
-  ...snapshot.events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash })),
-  ...snapshot.auditLog.map((e) => ({ stream: AUDIT_LOG_STREAM, version: e.version, hash: e.hash })),
-];
-
 /**
  * What auditors ask of the log: is it intact (chains, projections, checkpoints), does replay
  * reproduce each body, what was a body's state at a date, and a signed, exportable record.
@@ -47,42 +34,58 @@ export class AuditService {
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
   ) {}
 
-  /** Chain, projection and checkpoint verification, of everything or of one body. */
+  /**
+   * Chain, projection and checkpoint verification, of everything or of one body. The events are
+   * read page by page from one read view and checked as they go by: memory grows with the
+   * number of streams, not of events, and no writer waits.
+   */
   async verify(bodyId?: string) {
-    const snapshot = await this.store.snapshot();
-    if (bodyId !== undefined && !snapshot.events.some((e) => e.bodyId === bodyId) && !snapshot.projections.some((p) => p.id === bodyId)) {
-      throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
-    }
-    const chains = verifyChains(snapshot.events, snapshot.auditLog);
-    const problems: AuditProblem[] = [
-      ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
-      ...projectionProblems(chains.streams, snapshot),
-      ...verifyCheckpoints(snapshot.checkpoints, leavesOf(snapshot), this.key.publicKey).map((p) => ({
-        area: 'checkpoint' as const,
-        kind: p.kind,
-        stream: p.stream,
-        version: p.version,
-        eventId: null,
-        message: p.message,
-      })),
-    ];
-    const inScope = (stream: string | null) => bodyId === undefined || stream === bodyId || stream === null;
-    const streams = chains.streams.filter((s) => inScope(s.stream));
-    const scoped = problems.filter((p) => inScope(p.stream));
-    const last = snapshot.checkpoints.at(-1);
-    return {
-      scope: bodyId ?? 'all',
-      intact: scoped.length === 0,
-      checkedAt: this.clock.now().toISOString(),
-      events: streams.reduce((n, s) => n + s.events, 0),
-      streams: streams.map((s) => ({ ...s, kind: s.stream === AUDIT_LOG_STREAM ? 'auditLog' : 'body' })),
-      problems: scoped,
-      checkpoints: {
-        count: snapshot.checkpoints.length,
-        last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize, rootHash: last.payload.rootHash } : null,
-        uncoveredEvents: leavesOf(snapshot).length - (last?.payload.treeSize ?? 0),
-      },
-    };
+    return this.store.read(async (view) => {
+      const projections = await this.store.projectionHeads(view);
+      if (bodyId !== undefined && !projections.some((p) => p.id === bodyId) && !(await this.store.hasEvents(view, bodyId))) {
+        throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
+      }
+      const auditLog = await this.store.auditLog(view);
+      const checkpoints = await this.store.checkpoints(view);
+      const chainVerifier = new ChainVerifier();
+      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
+      let leaves = 0;
+      for await (const { link, leaf } of this.store.eachLink(view, auditLog)) {
+        chainVerifier.add(link);
+        checkpointVerifier.add(leaf);
+        leaves++;
+      }
+      const chains = chainVerifier.finish();
+      const problems: AuditProblem[] = [
+        ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
+        ...projectionProblems(chains.streams, projections),
+        ...checkpointVerifier.finish().map((p) => ({
+          area: 'checkpoint' as const,
+          kind: p.kind,
+          stream: p.stream,
+          version: p.version,
+          eventId: null,
+          message: p.message,
+        })),
+      ];
+      const inScope = (stream: string | null) => bodyId === undefined || stream === bodyId || stream === null;
+      const streams = chains.streams.filter((s) => inScope(s.stream));
+      const scoped = problems.filter((p) => inScope(p.stream));
+      const last = checkpoints.at(-1);
+      return {
+        scope: bodyId ?? 'all',
+        intact: scoped.length === 0,
+        checkedAt: this.clock.now().toISOString(),
+        events: streams.reduce((n, s) => n + s.events, 0),
+        streams: streams.map((s) => ({ ...s, kind: s.stream === AUDIT_LOG_STREAM ? 'auditLog' : 'body' })),
+        problems: scoped,
+        checkpoints: {
+          count: checkpoints.length,
+          last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize, rootHash: last.payload.rootHash } : null,
+          uncoveredEvents: leaves - (last?.payload.treeSize ?? 0),
+        },
+      };
+    });
   }
 
   /** Replays the body through the machine versions its events name and compares with the stored state. */
@@ -143,33 +146,41 @@ export class AuditService {
   /**
    * Writes a signed checkpoint over the whole log. Refuses to sign a log whose chains or earlier
    * checkpoints do not verify, so a checkpoint never vouches for tampered history. A periodic run
-   * (`onlyIfGrown`) writes nothing when the log is unchanged since the last checkpoint.
+   * (`onlyIfGrown`) writes nothing when the log is unchanged since the last checkpoint. The log
+   * is read page by page from one read view (no writer waits); the checkpoint covers exactly
+   * what that view saw, and a checkpoint another instance stored meanwhile makes this a conflict.
    */
   async createCheckpoint(options: { onlyIfGrown?: boolean } = {}): Promise<SignedCheckpoint | null> {
-    return this.store.consistent(async (tx) => {
-      const snapshot = { events: await this.store.events(tx), auditLog: await this.store.auditLog(tx) };
-      const checkpoints = await this.store.checkpoints(tx);
-      const chains = verifyChains(snapshot.events, snapshot.auditLog);
-      const leaves = leavesOf(snapshot);
-      const problems = [...chains.breaks.map((b) => b.message), ...verifyCheckpoints(checkpoints, leaves, this.key.publicKey).map((p) => p.message)];
+    const signed = await this.store.read(async (view) => {
+      const auditLog = await this.store.auditLog(view);
+      const checkpoints = await this.store.checkpoints(view);
+      const chainVerifier = new ChainVerifier();
+      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
+      const builder = new CheckpointBuilder();
+      for await (const { link, leaf } of this.store.eachLink(view, auditLog)) {
+        chainVerifier.add(link);
+        checkpointVerifier.add(leaf);
+        builder.add(leaf);
+      }
+      const problems = [...chainVerifier.finish().breaks.map((b) => b.message), ...checkpointVerifier.finish().map((p) => p.message)];
       if (problems.length > 0) {
         throw new LifecycleRefusal(`Kein Checkpoint: das Log besteht die Prüfung nicht. ${problems[0]}`, { violations: problems });
       }
       const last = checkpoints.at(-1);
-      const payload = buildCheckpoint(leaves, {
+      const payload = builder.build({
         sequence: (last?.payload.sequence ?? 0) + 1,
         createdAt: this.clock.now().toISOString(),
         previous: last ? checkpointDigest(last) : null,
       });
       if (options.onlyIfGrown && last && last.payload.rootHash === payload.rootHash && last.payload.treeSize === payload.treeSize) return null;
-      const signed = signCheckpoint(payload, this.key.privateKey);
-      await this.store.insertCheckpoint(tx, signed);
-      return signed;
+      return signCheckpoint(payload, this.key.privateKey);
     });
+    if (signed) await this.store.consistent((tx) => this.store.insertCheckpoint(tx, signed));
+    return signed;
   }
 
   async checkpoints(): Promise<SignedCheckpoint[]> {
-    return this.store.consistent((tx) => this.store.checkpoints(tx));
+    return this.store.read((view) => this.store.checkpoints(view));
   }
 
   publicKey() {
@@ -181,46 +192,50 @@ export class AuditService {
     };
   }
 
-  /** The export as JSON Lines (see export-format.ts), taken from one consistent view of the database. */
+  /**
+   * The export as JSON Lines (see export-format.ts), taken from one read view of the database and
+   * read page by page while the lines are written: memory stays the same for any size of log.
+   */
   async *exportLines(): AsyncGenerator<string> {
-    const snapshot = await this.store.snapshot();
-    const counts: ExportCounts = { machine: 0, event: 0, auditLog: 0, body: 0, checkpoint: 0 };
-    yield exportLine({ kind: 'header', format: EXPORT_FORMAT, exportedAt: this.clock.now().toISOString(), order: LEAF_ORDER });
-    const used = new Map<string, { id: string; version: number }>();
-    for (const event of snapshot.events) {
-      if (!isUnreadable(event)) used.set(`${event.machine.id}@${event.machine.version}`, event.machine);
+    const view = await this.store.view();
+    try {
+      const counts: ExportCounts = { machine: 0, event: 0, auditLog: 0, body: 0, checkpoint: 0 };
+      yield exportLine({ kind: 'header', format: EXPORT_FORMAT, exportedAt: this.clock.now().toISOString(), order: LEAF_ORDER });
+      for (const { id, version } of await this.store.machinesUsed(view)) {
+        const machine = machineVersion(id, version);
+        if (!machine) continue; // The offline verifier reports the missing definition.
+        counts.machine++;
+        yield exportLine({ kind: 'machine', id, version, fingerprint: machineFingerprint(machine), definition: machine.definition() });
+      }
+      for await (const event of this.store.eachEvent(view)) {
+        counts.event++;
+        yield exportLine(isUnreadable(event) ? { kind: 'event', event: event as unknown as EventRecord, unreadable: event.unreadable } : { kind: 'event', event });
+      }
+      for (const entry of await this.store.auditLog(view)) {
+        counts.auditLog++;
+        yield exportLine({ kind: 'auditLog', entry });
+      }
+      for await (const p of this.store.eachProjection(view)) {
+        counts.body++;
+        yield exportLine({ kind: 'body', id: p.id, version: p.version, machineVersion: p.machineVersion, state: p.state, context: p.context });
+      }
+      for (const checkpoint of await this.store.checkpoints(view)) {
+        counts.checkpoint++;
+        yield exportLine({ kind: 'checkpoint', checkpoint });
+      }
+      yield exportLine({ kind: 'end', counts });
+    } finally {
+      await view.close();
     }
-    for (const { id, version } of used.values()) {
-      const machine = machineVersion(id, version);
-      if (!machine) continue; // The offline verifier reports the missing definition.
-      counts.machine++;
-      yield exportLine({ kind: 'machine', id, version, fingerprint: machineFingerprint(machine), definition: machine.definition() });
-    }
-    for (const event of snapshot.events) {
-      counts.event++;
-      yield exportLine(isUnreadable(event) ? { kind: 'event', event: event as unknown as EventRecord, unreadable: event.unreadable } : { kind: 'event', event });
-    }
-    for (const entry of snapshot.auditLog) {
-      counts.auditLog++;
-      yield exportLine({ kind: 'auditLog', entry });
-    }
-    for (const p of snapshot.projections) {
-      counts.body++;
-      yield exportLine({ kind: 'body', id: p.id, version: p.version, machineVersion: p.machineVersion, state: p.state, context: p.context });
-    }
-    for (const checkpoint of snapshot.checkpoints) {
-      counts.checkpoint++;
-      yield exportLine({ kind: 'checkpoint', checkpoint });
-    }
-    yield exportLine({ kind: 'end', counts });
   }
 }
 
 /** The projection rows must stand on each stream's head: same version, same hash. */
-function projectionProblems(streams: StreamVerdict[], snapshot: AuditSnapshot): AuditProblem[] {
+function projectionProblems(streams: StreamVerdict[], projections: ReadonlyArray<Pick<ProjectionRow, 'id' | 'version' | 'lastHash'>>): AuditProblem[] {
   const problems: AuditProblem[] = [];
   const heads = new Map(streams.filter((s) => s.stream !== AUDIT_LOG_STREAM).map((s) => [s.stream, s.head!]));
-  for (const projection of snapshot.projections) {
+  const projected = new Set(projections.map((p) => p.id));
+  for (const projection of projections) {
     const head = heads.get(projection.id);
     const problem = (kind: string, version: number, message: string) =>
       problems.push({ area: 'projection', kind, stream: projection.id, version, eventId: null, message: `Gremium ${projection.id}: ${message}` });
@@ -239,7 +254,7 @@ function projectionProblems(streams: StreamVerdict[], snapshot: AuditSnapshot): 
     }
   }
   for (const stream of heads.keys()) {
-    if (!snapshot.projections.some((p) => p.id === stream)) {
+    if (!projected.has(stream)) {
       problems.push({ area: 'projection', kind: 'projectionMissing', stream, version: null, eventId: null, message: `Gremium ${stream}: Zu den Ereignissen gibt es keinen gespeicherten Stand.` });
     }
   }

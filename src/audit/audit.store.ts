@@ -4,9 +4,9 @@ import { canonicalJson } from '../event-log/canonical-json';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
-import type { AuditLogEntry } from './audit-log';
-import type { StoredEvent } from './chain-verifier';
-import type { CheckpointPayload, SignedCheckpoint } from './checkpoint';
+import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
+import { linkOfAuditLogEntry, linkOfEvent, type ChainLink, type StoredEvent } from './chain-verifier';
+import type { CheckpointPayload, Leaf, SignedCheckpoint } from './checkpoint';
 
 interface AuditLogRow {
   id: string;
@@ -32,6 +32,16 @@ export interface ProjectionRow {
 
 const EVENT_COLUMNS =
   'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision, prev_hash, hash';
+
+/** Rows per page when the audit walks through the whole log. */
+const PAGE = 2000;
+
+/** A stored hash chain link with its checkpoint leaf, in checkpoint order. */
+export interface OrderedLink {
+  event: StoredEvent | null;
+  link: ChainLink;
+  leaf: Leaf;
+}
 
 /** Everything the audit reads, taken in one consistent view. */
 export interface AuditSnapshot {
@@ -61,9 +71,18 @@ export class AuditStore {
     });
   }
 
+  /** Runs `work` on a stable read-only view that holds up no writer (Database.readView). */
+  read<T>(work: (view: Transaction) => Promise<T>): Promise<T> {
+    return this.db.read(work);
+  }
+
+  view(): ReturnType<Database['readView']> {
+    return this.db.readView();
+  }
+
   /** All events, audit log entries, projections and checkpoints, or those of one body. */
   snapshot(bodyId?: string): Promise<AuditSnapshot> {
-    return this.consistent(async (tx) => ({
+    return this.read(async (tx) => ({
       events: await this.events(tx, bodyId),
       auditLog: await this.auditLog(tx),
       projections: await this.projections(tx, bodyId),
@@ -78,19 +97,78 @@ export class AuditStore {
     return rows.map(toStoredEvent);
   }
 
+  /** Every event in checkpoint order (by body id, then version), read page by page. */
+  async *eachEvent(view: Transaction): AsyncGenerator<StoredEvent> {
+    const sql = `SELECT ${EVENT_COLUMNS} FROM events`;
+    let rows = await view.query<EventRow>(`${sql} ORDER BY body_id, version LIMIT ${PAGE}`);
+    while (rows.length > 0) {
+      for (const row of rows) yield toStoredEvent(row);
+      if (rows.length < PAGE) return;
+      const last = rows[rows.length - 1];
+      rows = await view.query<EventRow>(`${sql} WHERE (body_id, version) > (?, ?) ORDER BY body_id, version LIMIT ${PAGE}`, [
+        last.body_id,
+        Number(last.version),
+      ]);
+    }
+  }
+
+  /**
+   * Every link of every chain — the bodies' events and the audit log — in checkpoint order
+   * (streams by id, then version), with its leaf; events are read page by page.
+   */
+  async *eachLink(view: Transaction, auditLog: readonly AuditLogEntry[]): AsyncGenerator<OrderedLink> {
+    const entries = [...auditLog].sort((a, b) => a.version - b.version);
+    let pending = entries.length > 0;
+    const auditLinks = function* (): Generator<OrderedLink> {
+      for (const entry of entries) {
+        yield { event: null, link: linkOfAuditLogEntry(entry), leaf: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } };
+      }
+    };
+    for await (const event of this.eachEvent(view)) {
+      if (pending && event.bodyId > AUDIT_LOG_STREAM) {
+        pending = false;
+        yield* auditLinks();
+      }
+      yield { event, link: linkOfEvent(event), leaf: { stream: event.bodyId, version: event.version, hash: event.hash } };
+    }
+    if (pending) yield* auditLinks();
+  }
+
+  /** Every projection row without its state, for checking it against the heads of the chains. */
+  async projectionHeads(tx: Transaction): Promise<Array<Pick<ProjectionRow, 'id' | 'version' | 'machineVersion' | 'lastHash'>>> {
+    const rows = await tx.query<Record<string, string | number>>('SELECT id, version, machine_version, last_hash FROM bodies ORDER BY id');
+    return rows.map((row) => ({ id: String(row.id), version: Number(row.version), machineVersion: Number(row.machine_version), lastHash: String(row.last_hash) }));
+  }
+
+  /** Every projection row, by id, read page by page. */
+  async *eachProjection(view: Transaction): AsyncGenerator<ProjectionRow> {
+    const sql = 'SELECT id, version, machine_version, last_hash, state, context FROM bodies';
+    let rows = await view.query<Record<string, string | number>>(`${sql} ORDER BY id LIMIT ${PAGE}`);
+    while (rows.length > 0) {
+      for (const row of rows) yield toProjection(row);
+      if (rows.length < PAGE) return;
+      rows = await view.query<Record<string, string | number>>(`${sql} WHERE id > ? ORDER BY id LIMIT ${PAGE}`, [String(rows[rows.length - 1].id)]);
+    }
+  }
+
+  /** The machine versions the stored events name. */
+  async machinesUsed(tx: Transaction): Promise<Array<{ id: string; version: number }>> {
+    const rows = await tx.query<{ machine_id: string; machine_version: number | string }>(
+      'SELECT DISTINCT machine_id, machine_version FROM events ORDER BY machine_id, machine_version',
+    );
+    return rows.map((row) => ({ id: row.machine_id, version: Number(row.machine_version) }));
+  }
+
+  async hasEvents(tx: Transaction, bodyId: string): Promise<boolean> {
+    return (await tx.query('SELECT 1 AS found FROM events WHERE body_id = ? LIMIT 1', [bodyId])).length > 0;
+  }
+
   async projections(tx: Transaction, bodyId?: string): Promise<ProjectionRow[]> {
     const sql = 'SELECT id, version, machine_version, last_hash, state, context FROM bodies';
     const rows = bodyId
       ? await tx.query<Record<string, string | number>>(`${sql} WHERE id = ?`, [bodyId])
       : await tx.query<Record<string, string | number>>(`${sql} ORDER BY id`);
-    return rows.map((row) => ({
-      id: String(row.id),
-      version: Number(row.version),
-      machineVersion: Number(row.machine_version),
-      lastHash: String(row.last_hash),
-      state: parseOr(String(row.state), null) as StateValue,
-      context: parseOr(String(row.context), null),
-    }));
+    return rows.map(toProjection);
   }
 
   async auditLog(tx: Transaction): Promise<AuditLogEntry[]> {
@@ -179,6 +257,17 @@ function toStoredEvent(row: EventRow): StoredEvent {
       unreadable: `gespeichertes JSON nicht lesbar: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
+}
+
+function toProjection(row: Record<string, string | number>): ProjectionRow {
+  return {
+    id: String(row.id),
+    version: Number(row.version),
+    machineVersion: Number(row.machine_version),
+    lastHash: String(row.last_hash),
+    state: parseOr(String(row.state), null) as StateValue,
+    context: parseOr(String(row.context), null),
+  };
 }
 
 function parseOr(text: string, fallback: unknown): unknown {

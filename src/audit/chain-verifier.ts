@@ -112,6 +112,39 @@ export function verifyChains(events: Iterable<StoredEvent>, auditLog: Iterable<A
   return { intact: breaks.length === 0, events: verdicts.reduce((n, v) => n + v.events, 0), streams: verdicts, breaks };
 }
 
+/**
+ * `verifyChains` for links that arrive grouped by stream, streams in order (from a database
+ * cursor): only the current stream's links are held, so memory grows with the streams, not the
+ * events.
+ */
+export class ChainVerifier {
+  private current: { stream: string; links: ChainLink[] } | null = null;
+  private readonly streams: StreamVerdict[] = [];
+  private readonly done = new Set<string>();
+
+  add(link: ChainLink): void {
+    if (this.current?.stream !== link.stream) {
+      this.close();
+      if (this.done.has(link.stream)) throw new Error(`Stream ${link.stream} arrives in more than one run`);
+      this.current = { stream: link.stream, links: [] };
+    }
+    this.current.links.push(link);
+  }
+
+  finish(): ChainReport {
+    this.close();
+    const breaks = this.streams.flatMap((v) => (v.firstBreak ? [v.firstBreak] : []));
+    return { intact: breaks.length === 0, events: this.streams.reduce((n, v) => n + v.events, 0), streams: this.streams, breaks };
+  }
+
+  private close(): void {
+    if (!this.current) return;
+    this.streams.push(verifyStream(this.current.stream, this.current.links));
+    this.done.add(this.current.stream);
+    this.current = null;
+  }
+}
+
 /** Verifies one stream's links (in any order) and names its first break. */
 export function verifyStream(stream: string, unordered: readonly ChainLink[]): StreamVerdict {
   const links = [...unordered].sort((a, b) => a.version - b.version);

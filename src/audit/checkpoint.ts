@@ -15,7 +15,7 @@ import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:
 import type { Instant } from '../../machines';
 import { canonicalJson } from '../event-log/canonical-json';
 import { place } from './chain-verifier';
-import { merkleRoot } from './merkle';
+import { MerkleAccumulator } from './merkle';
 
 export const CHECKPOINT_FORMAT = 'gremienlauf-checkpoint/1';
 export const LEAF_ORDER = 'stream-id-ascending/version-ascending';
@@ -80,8 +80,54 @@ export function orderLeaves(leaves: Iterable<Leaf>): Leaf[] {
 }
 
 /** The Merkle root (hex) over leaves already in checkpoint order: MTH with the 32-byte event hashes as entries. */
-export function rootOf(ordered: readonly Leaf[]): string {
-  return merkleRoot(ordered.map((leaf) => Buffer.from(leaf.hash, 'hex'))).toString('hex');
+export function rootOf(ordered: Iterable<Leaf>): string {
+  const accumulator = new MerkleAccumulator();
+  for (const leaf of ordered) accumulator.add(Buffer.from(leaf.hash, 'hex'));
+  return accumulator.root().toString('hex');
+}
+
+/** Fails when leaves that must come in checkpoint order do not. */
+class OrderGuard {
+  private last: Leaf | null = null;
+
+  check(leaf: Leaf): void {
+    if (this.last && (compare(this.last.stream, leaf.stream) || this.last.version - leaf.version) > 0) {
+      throw new Error(`Leaves out of checkpoint order: ${leaf.stream}@${leaf.version} after ${this.last.stream}@${this.last.version}`);
+    }
+    this.last = leaf;
+  }
+}
+
+/** Builds a checkpoint from leaves that arrive in checkpoint order, in memory that grows with the streams, not the events. */
+export class CheckpointBuilder {
+  private readonly order = new OrderGuard();
+  private readonly tree = new MerkleAccumulator();
+  private readonly heads: StreamHead[] = [];
+
+  add(leaf: Leaf): void {
+    this.order.check(leaf);
+    this.tree.add(Buffer.from(leaf.hash, 'hex'));
+    const head = this.heads.at(-1);
+    if (head?.stream === leaf.stream) Object.assign(head, { version: leaf.version, hash: leaf.hash });
+    else this.heads.push({ stream: leaf.stream, version: leaf.version, hash: leaf.hash });
+  }
+
+  get size(): number {
+    return this.tree.size;
+  }
+
+  build(meta: { sequence: number; createdAt: Instant; previous: string | null }): CheckpointPayload {
+    return {
+      format: CHECKPOINT_FORMAT,
+      sequence: meta.sequence,
+      createdAt: meta.createdAt,
+      treeSize: this.tree.size,
+      rootHash: this.tree.root().toString('hex'),
+      order: LEAF_ORDER,
+      heads: this.heads.map((head) => ({ ...head })),
+      previous: meta.previous,
+    };
+  }
 }
 
 /** The unsigned checkpoint over the given leaves (all events of all streams). */
@@ -89,19 +135,9 @@ export function buildCheckpoint(
   leaves: Iterable<Leaf>,
   meta: { sequence: number; createdAt: Instant; previous: string | null },
 ): CheckpointPayload {
-  const ordered = orderLeaves(leaves);
-  const heads = new Map<string, StreamHead>();
-  for (const leaf of ordered) heads.set(leaf.stream, { stream: leaf.stream, version: leaf.version, hash: leaf.hash });
-  return {
-    format: CHECKPOINT_FORMAT,
-    sequence: meta.sequence,
-    createdAt: meta.createdAt,
-    treeSize: ordered.length,
-    rootHash: rootOf(ordered),
-    order: LEAF_ORDER,
-    heads: [...heads.values()],
-    previous: meta.previous,
-  };
+  const builder = new CheckpointBuilder();
+  for (const leaf of orderLeaves(leaves)) builder.add(leaf);
+  return builder.build(meta);
 }
 
 export function signCheckpoint(payload: CheckpointPayload, privateKey: KeyObject): SignedCheckpoint {
@@ -137,78 +173,117 @@ export function verifyCheckpoints(
   leaves: Iterable<Leaf>,
   publicKey: KeyObject,
 ): CheckpointProblem[] {
-  const problems: CheckpointProblem[] = [];
-  const problem = (sequence: number, kind: CheckpointProblemKind, message: string, stream: string | null = null, version: number | null = null) =>
-    problems.push({ sequence, kind, stream, version, message: `Checkpoint ${sequence}: ${message}` });
+  const verifier = new CheckpointVerifier(checkpoints, publicKey);
+  for (const leaf of orderLeaves(leaves)) verifier.add(leaf);
+  return verifier.finish();
+}
 
-  const streams = new Map<string, Leaf[]>();
-  for (const leaf of orderLeaves(leaves)) {
-    const list = streams.get(leaf.stream) ?? [];
-    list.push(leaf);
-    streams.set(leaf.stream, list);
+/** What one checkpoint's check needs while the leaves go by. */
+interface CheckpointCheck {
+  checkpoint: SignedCheckpoint;
+  /** Problems found before any leaf (key, sequence, predecessor). */
+  early: Array<[CheckpointProblemKind, string]>;
+  /** False when nothing in the payload counts (bad signature, unknown format). */
+  trusted: boolean;
+  heads: Map<string, { head: StreamHead; found: string | null }>;
+  tree: MerkleAccumulator;
+}
+
+/**
+ * `verifyCheckpoints` for leaves that arrive in checkpoint order (from a database cursor or a
+ * file): every checkpoint's root is computed as they go by, so memory grows with the streams the
+ * checkpoints name, never with the events.
+ */
+export class CheckpointVerifier {
+  private readonly order = new OrderGuard();
+  private readonly checks: CheckpointCheck[];
+  /** The last version seen of every stream a checkpoint names. */
+  private readonly lastVersion = new Map<string, number>();
+
+  constructor(checkpoints: readonly SignedCheckpoint[], publicKey: KeyObject) {
+    const keyId = keyIdOf(publicKey);
+    const sorted = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence);
+    this.checks = sorted.map((checkpoint, i) => {
+      const { payload } = checkpoint;
+      const early: CheckpointCheck['early'] = [];
+      const check = { checkpoint, early, trusted: false, heads: new Map(), tree: new MerkleAccumulator() };
+      if (checkpoint.keyId !== keyId) {
+        early.push(['key', `mit einem anderen Schlüssel signiert (Schlüssel-ID ${checkpoint.keyId.slice(0, 16)}…, erwartet ${keyId.slice(0, 16)}…).`]);
+      }
+      if (!hasValidSignature(checkpoint, publicKey)) {
+        early.push(['signature', 'Die Signatur ist ungültig: der Checkpoint wurde verändert oder ersetzt.']);
+        return check; // Nothing else in an unsigned payload is evidence.
+      }
+      if (payload.format !== CHECKPOINT_FORMAT || payload.order !== LEAF_ORDER) {
+        early.push(['format', `unbekanntes Format „${payload.format}“ oder unbekannte Reihenfolge „${payload.order}“.`]);
+        return check;
+      }
+      const expectedSequence = i === 0 ? 1 : sorted[i - 1].payload.sequence + 1;
+      if (payload.sequence !== expectedSequence) {
+        early.push(['sequence', `Checkpoint ${expectedSequence} fehlt (entfernt): die Folge springt auf ${payload.sequence}.`]);
+      }
+      if (i > 0 && payload.previous !== checkpointDigest(sorted[i - 1])) {
+        early.push(['previous', `verweist nicht auf Checkpoint ${sorted[i - 1].payload.sequence} als Vorgänger: ein Checkpoint dazwischen wurde ersetzt oder entfernt.`]);
+      }
+      for (const head of payload.heads) {
+        if (!check.heads.has(head.stream)) check.heads.set(head.stream, { head, found: null });
+        this.lastVersion.set(head.stream, 0);
+      }
+      check.trusted = true;
+      return check;
+    });
   }
-  const keyId = keyIdOf(publicKey);
-  const sorted = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence);
 
-  sorted.forEach((checkpoint, i) => {
-    const { payload } = checkpoint;
-    const sequence = payload.sequence;
-    if (checkpoint.keyId !== keyId) {
-      problem(sequence, 'key', `mit einem anderen Schlüssel signiert (Schlüssel-ID ${checkpoint.keyId.slice(0, 16)}…, erwartet ${keyId.slice(0, 16)}…).`);
+  add(leaf: Leaf): void {
+    this.order.check(leaf);
+    const last = this.lastVersion.get(leaf.stream);
+    if (last === undefined) return; // No checkpoint names this stream.
+    this.lastVersion.set(leaf.stream, leaf.version);
+    for (const check of this.checks) {
+      const named = check.trusted ? check.heads.get(leaf.stream) : undefined;
+      if (!named || leaf.version > named.head.version) continue;
+      check.tree.add(Buffer.from(leaf.hash, 'hex'));
+      if (leaf.version === named.head.version && named.found === null) named.found = leaf.hash;
     }
-    if (!hasValidSignature(checkpoint, publicKey)) {
-      problem(sequence, 'signature', 'Die Signatur ist ungültig: der Checkpoint wurde verändert oder ersetzt.');
-      return; // Nothing else in an unsigned payload is evidence.
-    }
-    if (payload.format !== CHECKPOINT_FORMAT || payload.order !== LEAF_ORDER) {
-      problem(sequence, 'format', `unbekanntes Format „${payload.format}“ oder unbekannte Reihenfolge „${payload.order}“.`);
-      return;
-    }
-    const expectedSequence = i === 0 ? 1 : sorted[i - 1].payload.sequence + 1;
-    if (sequence !== expectedSequence) {
-      problem(sequence, 'sequence', `Checkpoint ${expectedSequence} fehlt (entfernt): die Folge springt auf ${sequence}.`);
-    }
-    const expectedPrevious = i === 0 ? null : checkpointDigest(sorted[i - 1]);
-    if (i > 0 && payload.previous !== expectedPrevious) {
-      problem(sequence, 'previous', `verweist nicht auf Checkpoint ${sorted[i - 1].payload.sequence} als Vorgänger: ein Checkpoint dazwischen wurde ersetzt oder entfernt.`);
-    }
+  }
 
-    const covered: Leaf[] = [];
-    let located = false;
-    for (const head of payload.heads) {
-      const stream = streams.get(head.stream) ?? [];
-      const prefix = stream.filter((leaf) => leaf.version <= head.version);
-      covered.push(...prefix);
-      const atHead = stream.find((leaf) => leaf.version === head.version);
-      if (!atHead) {
-        const last = stream.at(-1)?.version ?? 0;
+  finish(): CheckpointProblem[] {
+    const problems: CheckpointProblem[] = [];
+    for (const { checkpoint, early, trusted, heads, tree } of this.checks) {
+      const { payload } = checkpoint;
+      const sequence = payload.sequence;
+      const problem = (kind: CheckpointProblemKind, message: string, stream: string | null = null, version: number | null = null) =>
+        problems.push({ sequence, kind, stream, version, message: `Checkpoint ${sequence}: ${message}` });
+      for (const [kind, message] of early) problem(kind, message);
+      if (!trusted) continue;
+      let located = false;
+      for (const { head, found } of heads.values()) {
+        if (found === null) {
+          const last = this.lastVersion.get(head.stream) ?? 0;
+          problem(
+            'truncated',
+            `${place(head.stream, head.version, null)} ist bezeugt, fehlt aber im Log (${last === 0 ? 'der ganze Strom fehlt' : `der Strom endet bei Version ${last}`}): Ereignisse wurden entfernt.`,
+            head.stream,
+            last + 1,
+          );
+          located = true;
+        } else if (found !== head.hash) {
+          problem(
+            'headChanged',
+            `${place(head.stream, head.version, null)} hat nicht mehr den bezeugten Hash: dieser Strom wurde bis einschließlich Version ${head.version} umgeschrieben.`,
+            head.stream,
+            head.version,
+          );
+          located = true;
+        }
+      }
+      if (!located && (tree.size !== payload.treeSize || tree.root().toString('hex') !== payload.rootHash)) {
         problem(
-          sequence,
-          'truncated',
-          `${place(head.stream, head.version, null)} ist bezeugt, fehlt aber im Log (${last === 0 ? 'der ganze Strom fehlt' : `der Strom endet bei Version ${last}`}): Ereignisse wurden entfernt.`,
-          head.stream,
-          last + 1,
+          'root',
+          `Der Merkle-Wurzelhash über die ${payload.treeSize} bezeugten Ereignisse stimmt nicht mehr: ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt (die Kettenprüfung nennt die Stelle).`,
         );
-        located = true;
-      } else if (atHead.hash !== head.hash) {
-        problem(
-          sequence,
-          'headChanged',
-          `${place(head.stream, head.version, null)} hat nicht mehr den bezeugten Hash: dieser Strom wurde bis einschließlich Version ${head.version} umgeschrieben.`,
-          head.stream,
-          head.version,
-        );
-        located = true;
       }
     }
-    const ordered = orderLeaves(covered);
-    if (!located && (ordered.length !== payload.treeSize || rootOf(ordered) !== payload.rootHash)) {
-      problem(
-        sequence,
-        'root',
-        `Der Merkle-Wurzelhash über die ${payload.treeSize} bezeugten Ereignisse stimmt nicht mehr: ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt (die Kettenprüfung nennt die Stelle).`,
-      );
-    }
-  });
-  return problems;
+    return problems;
+  }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { leafHash, merkleRoot, nodeHash, rootFromLeafHashes, splitPoint } from './merkle';
+import { MerkleAccumulator, leafHash, merkleRoot, nodeHash, rootFromLeafHashes, splitPoint } from './merkle';
 
 // The eight test entries of Certificate Transparency's reference implementation and the tree
 // heads they give for sizes 0 to 8 (the same in RFC 6962 and RFC 9162 test suites).
@@ -21,6 +21,17 @@ const ROOTS = [
 describe('RFC 9162 Merkle tree hash', () => {
   it.each(ROOTS.map((root, size) => [size, root]))('gives the reference root for a tree of %i entries', (size, root) => {
     expect(merkleRoot(ENTRIES.slice(0, size as number)).toString('hex')).toBe(root);
+  });
+
+  it('computed while the entries arrive, gives the same root as the recursive definition for every size up to 70', () => {
+    const accumulator = new MerkleAccumulator();
+    const entries: Buffer[] = [];
+    for (let size = 0; size <= 70; size++) {
+      expect(accumulator.root().toString('hex')).toBe(rootFromLeafHashes(entries.map(leafHash)).toString('hex'));
+      const entry = Buffer.from([size, size * 7]);
+      entries.push(entry);
+      accumulator.add(entry);
+    }
   });
 
   it('prefixes leaves with 0x00 and inner nodes with 0x01', () => {

@@ -43,6 +43,35 @@ export function rootFromLeafHashes(leaves: readonly Uint8Array[]): Buffer {
 }
 
 /** MTH over the raw entries D[0..n-1]. */
-export function merkleRoot(entries: readonly Uint8Array[]): Buffer {
-  return rootFromLeafHashes(entries.map(leafHash));
+export function merkleRoot(entries: Iterable<Uint8Array>): Buffer {
+  const accumulator = new MerkleAccumulator();
+  for (const entry of entries) accumulator.add(entry);
+  return accumulator.root();
+}
+
+/**
+ * MTH computed while the entries arrive, in memory that grows with log2(n): the perfect subtrees
+ * of the entries so far, merged as soon as two have the same height. The root folds them from the
+ * right, which is exactly RFC 9162's split at the largest power of two.
+ */
+export class MerkleAccumulator {
+  private readonly stack: Array<{ height: number; hash: Buffer }> = [];
+  size = 0;
+
+  add(entry: Uint8Array): void {
+    let node = { height: 0, hash: leafHash(entry) };
+    while (this.stack.length > 0 && this.stack[this.stack.length - 1].height === node.height) {
+      const left = this.stack.pop()!;
+      node = { height: node.height + 1, hash: nodeHash(left.hash, node.hash) };
+    }
+    this.stack.push(node);
+    this.size++;
+  }
+
+  root(): Buffer {
+    if (this.stack.length === 0) return createHash('sha256').digest();
+    let root = this.stack[this.stack.length - 1].hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) root = nodeHash(this.stack[i].hash, root);
+    return root;
+  }
 }

@@ -12,6 +12,11 @@ export interface Transaction {
   query<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;
 }
 
+/** A stable read-only view of the last committed state, held until `close`. */
+export interface ReadView extends Transaction {
+  close(): Promise<void>;
+}
+
 /** A unit of work waiting for the SQLite connection. */
 interface Job {
   write: boolean;
@@ -57,6 +62,7 @@ export class Database {
     private readonly sqlite: BetterSqlite3.Database | null,
     private readonly reader: BetterSqlite3.Database | null,
     private readonly readPool: DataSource | null,
+    private readonly file: string | null,
   ) {}
 
   static async open(config: DatabaseConfig): Promise<Database> {
@@ -78,12 +84,12 @@ export class Database {
     if (config.kind === 'postgres') {
       const readPool = new DataSource({ type: 'postgres', url: config.url, extra: { max: 5 } });
       await readPool.initialize();
-      return new Database(config.kind, dataSource, null, null, readPool);
+      return new Database(config.kind, dataSource, null, null, readPool, null);
     }
     const sqlite = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     const reader = config.file === ':memory:' ? null : new BetterSqlite3(config.file, { readonly: true, fileMustExist: true });
     reader?.pragma('busy_timeout = 5000');
-    return new Database(config.kind, dataSource, sqlite, reader, null);
+    return new Database(config.kind, dataSource, sqlite, reader, null, reader ? config.file : null);
   }
 
   /** Called by Nest when the application closes. */
@@ -125,6 +131,65 @@ export class Database {
     }
     const pool = this.readPool && isRead(sql) ? this.readPool : this.dataSource;
     return pool.query(numbered(sql), params).then(rowsOf<T>);
+  }
+
+  /**
+   * Opens a view that sees one committed state through all of its statements (for reads that
+   * page through large tables: audit, export) without holding up the writers: on SQLite a
+   * read-only connection of its own in one read transaction, on PostgreSQL a REPEATABLE READ
+   * transaction of the read pool. An in-memory SQLite database has no second connection: there
+   * the view is a unit of work in the queue.
+   */
+  async readView(): Promise<ReadView> {
+    if (this.file) {
+      const connection = new BetterSqlite3(this.file, { readonly: true, fileMustExist: true });
+      connection.pragma('busy_timeout = 5000');
+      connection.exec('BEGIN');
+      const statements = new Map<string, BetterSqlite3.Statement>();
+      return {
+        query: async <T>(sql: string, params: SqlValue[] = []) => {
+          let statement = statements.get(sql);
+          if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
+          return statement.all(...sqliteValues(params)) as T[];
+        },
+        close: async () => {
+          if (connection.open) connection.close();
+        },
+      };
+    }
+    if (this.readPool) {
+      const runner = this.readPool.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction('REPEATABLE READ');
+      return {
+        query: <T>(sql: string, params: SqlValue[] = []) => runner.query(numbered(sql), params).then(rowsOf<T>),
+        close: async () => {
+          if (runner.isTransactionActive) await runner.commitTransaction().catch(() => undefined);
+          await runner.release();
+        },
+      };
+    }
+    // In-memory SQLite: the view is a unit of work that stays open until closed.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const opened = new Promise<Transaction>((resolve) => {
+      void this.schedule(false, async (tx) => {
+        resolve(tx);
+        await released;
+      });
+    });
+    const tx = await opened;
+    return { query: tx.query, close: async () => release() };
+  }
+
+  /** Runs `work` on a read view (see `readView`) and closes it. */
+  async read<T>(work: (view: Transaction) => Promise<T>): Promise<T> {
+    const view = await this.readView();
+    try {
+      return await work(view);
+    } finally {
+      await view.close();
+    }
   }
 
   /** The statement prepared on the read-only connection, or null when it writes. */
