@@ -3,12 +3,16 @@
  * against, that the stored events hold and that the statechart's types come from.
  */
 import { z } from 'zod';
-import { isCivilDate, type CivilDate, type Instant } from './dates';
+import { BUSINESS_DATES, isCivilDate, type CivilDate, type Instant } from './dates';
 import { BODY_KINDS, DECISION_TYPES, FOCUS_TOPICS, REPORT_KINDS, type BodyEventType, type DecisionType } from './vocabulary';
 
+/** A business date: a real calendar date (`2024-02-30` is none) within BUSINESS_DATES. */
 export const civilDate = z
   .string()
-  .refine(isCivilDate, { message: 'Erwartet ein Datum im Format JJJJ-MM-TT, z. B. 2025-03-31.' });
+  .refine(isCivilDate, { message: 'Erwartet ein existierendes Kalenderdatum im Format JJJJ-MM-TT, z. B. 2025-03-31.', abort: true })
+  .refine((value) => value >= BUSINESS_DATES.from && value <= BUSINESS_DATES.to, {
+    message: `Das Datum liegt außerhalb des zulässigen Bereichs (${BUSINESS_DATES.from} bis ${BUSINESS_DATES.to}).`,
+  });
 
 const text = (max = 4000) => z.string().trim().min(1).max(max);
 const optionalText = (max = 4000) => z.string().trim().max(max).optional();

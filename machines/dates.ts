@@ -38,6 +38,17 @@ export function isCivilDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+/**
+ * Business dates lie in this range: from the day the Grundgesetz came into force to the end of
+ * 2100. Anything outside is a typo (`0100-01-01`, `20245-01-01`), never a fact of the register.
+ */
+export const BUSINESS_DATES = { from: '1949-05-23', to: '2100-12-31' } as const;
+
+/** True for a real calendar date within BUSINESS_DATES. */
+export function isBusinessDate(value: string): boolean {
+  return isCivilDate(value) && value >= BUSINESS_DATES.from && value <= BUSINESS_DATES.to;
+}
+
 // Intl is slow, and deadline derivation and replay ask for the same dates again and again: both
 // conversions are cached (pure functions of their argument; the caches stay small).
 const berlinDates = new Map<Instant, CivilDate>();

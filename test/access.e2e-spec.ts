@@ -345,6 +345,65 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     expect(requests).toBeGreaterThan(45);
   }, 120_000);
 
+  describe('I-JSON at the door (RFC 7493): NUL, control characters and lone surrogates are refused with 400 naming the field, on every route', () => {
+    const BAD: Array<[string, string]> = [
+      ['NUL', 'a\u0000b'],
+      ['an escape character', 'a\u001bb'],
+      ['a C1 control character', 'a\u0085b'],
+      ['a lone high surrogate', 'a\ud800b'],
+      ['a lone low surrogate', 'a\udc00b'],
+    ];
+    const writer = (route: string): Caller => (/\/(users|tokens)/.test(route) ? 'admin' : 'secretariat');
+
+    test.each(BAD)('%s in each text field of every write', async (_name, bad) => {
+      let checked = 0;
+      for (const [route, c] of Object.entries(MATRIX)) {
+        if (c.method === 'get') continue;
+        const prepared = await prepare(c);
+        const fields = Object.entries(prepared.body ?? {}).filter(([, value]) => typeof value === 'string');
+        const variants: Array<[string, string]> = fields.map(([field]) => [field, JSON.stringify({ ...prepared.body, [field]: bad })]);
+        // A text body travels as UTF-8, which cannot carry a lone surrogate at all.
+        if (c.text !== undefined && !/[\ud800-\udfff]/.test(bad)) variants.push(['body', JSON.stringify(bad)]);
+        for (const [field, raw] of variants) {
+          const before = await fingerprint();
+          const req = agents[writer(route)][c.method](prepared.path);
+          const response = c.text !== undefined && field === 'body' ? await req.set('content-type', 'text/plain').send(bad) : await req.set('content-type', 'application/json').send(raw);
+          expect({ route, field, status: response.status, details: response.body.details }).toEqual({
+            route,
+            field,
+            status: 400,
+            details: [{ path: field, message: expect.stringMatching(/Steuerzeichen|Surrogat/) }],
+          });
+          expect({ route, state: await fingerprint() }).toEqual({ route, state: before });
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(15);
+    }, 120_000);
+
+    test('%00 in a query parameter or a path segment of any route, API or page, is a 400 naming it, never a 500', async () => {
+      const routes = declaredRoutes(t);
+      for (const { route, page } of routes) {
+        const [method, path] = route.split(' ');
+        const concrete = path.replace(/:(\w+)/g, 'x');
+        const agent = agents[writer(route)];
+        const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+        const http = (url: string) => agent[verb](url);
+        const before = await fingerprint();
+        const query = await http(`${concrete}?q=a%00b`);
+        expect({ route, status: query.status }).toEqual({ route, status: 400 });
+        if (!page) expect({ route, details: query.body.details }).toEqual({ route, details: [{ path: 'query.q', message: expect.stringContaining('U+0000') }] });
+        if (path.includes(':')) {
+          const param = path.match(/:(\w+)/)![1];
+          const segment = await http(path.replace(/:(\w+)/g, 'a%00b'));
+          expect({ route, status: segment.status }).toEqual({ route, status: 400 });
+          if (!page) expect({ route, details: segment.body.details?.[0]?.path }).toEqual({ route, details: `path.${param}` });
+        }
+        expect({ route, state: await fingerprint() }).toEqual({ route, state: before });
+      }
+    }, 120_000);
+  });
+
   describe('mass assignment: extra fields on every write are refused with 400 and change nothing', () => {
     const EXTRA: Array<[string, (input: Record<string, unknown>) => string | null]> = [
       ['state', (i) => JSON.stringify({ ...i, state: 'closed' })],

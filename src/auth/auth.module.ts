@@ -3,6 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DEFAULT_AUTH, type AppConfig, type AuthConfig } from '../../config/configuration';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
+import { InputGuard } from '../common/input.guard';
 import { Database } from '../database/database';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
@@ -40,6 +41,8 @@ import { UsersController } from './users.controller';
       useFactory: (db: Database, config: AuthConfig, clock: Clock, log: SecurityLog) =>
         new AuthService(new AuthStore(db), config, () => clock.now(), log),
     },
+    // The door first: no credential, body id or field is looked up before the input is I-JSON.
+    { provide: APP_GUARD, useClass: InputGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: AccessInterceptor },
   ],

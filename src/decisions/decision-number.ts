@@ -1,6 +1,7 @@
 import type { Issuer } from '../../config/configuration';
 
-const NUMBER = /^(\d{4})\/(\d{1,3})(?:-([A-Z]{1,10}))?$/;
+/** `YYYY/NN` with an optional issuer suffix, exactly as written: two digits (three from 100 on), no padding added. */
+const NUMBER = /^(\d{4})\/(\d{2}|[1-9]\d{2})(?:-([A-Z]{1,10}))?$/;
 
 export interface DecisionNumber {
   /** Canonical form: year, two-digit sequence, the issuer's suffix (`2024/08-AL`, `2024/09`). */
@@ -13,11 +14,12 @@ export interface DecisionNumber {
  * Reads a decision number. Without an explicit issuer, the suffix names it (`2024/08-AL` is the
  * AL-Runde's, `2024/09` the IT-PLR's). With one, a missing suffix is added (`2024/09` of the
  * AL-Runde is `2024/09-AL`, as the registration forms write it) and a wrong one is an error.
+ * The sequence is taken as written: `2026/9` is refused, not padded to `2026/09`.
  * Returns a German message instead when the number cannot be read.
  */
 export function parseDecisionNumber(raw: string, issuers: Issuer[], issuerId?: string): DecisionNumber | string {
   const match = NUMBER.exec(raw.trim());
-  if (!match) return `„${raw}“ ist keine Beschlussnummer; erwartet JJJJ/NN, optional mit Kürzel des Gremiums (z. B. 2024/09 oder 2024/08-AL).`;
+  if (!match) return `„${raw}“ ist keine Beschlussnummer; erwartet genau JJJJ/NN (laufende Nummer zweistellig), optional mit Kürzel des Gremiums (z. B. 2024/09 oder 2024/08-AL).`;
   const [, year, sequence, suffix] = match;
   const issuer =
     issuerId !== undefined
@@ -31,6 +33,6 @@ export function parseDecisionNumber(raw: string, issuers: Issuer[], issuerId?: s
   if (suffix !== undefined && suffix !== issuer.suffix) {
     return `Das Kürzel „-${suffix}“ passt nicht zu ${issuer.name} (${issuer.suffix ? `-${issuer.suffix}` : 'ohne Kürzel'}).`;
   }
-  const canonical = `${year}/${sequence.padStart(2, '0')}${issuer.suffix ? `-${issuer.suffix}` : ''}`;
+  const canonical = `${year}/${sequence}${issuer.suffix ? `-${issuer.suffix}` : ''}`;
   return { canonical, year: Number(year), issuer };
 }

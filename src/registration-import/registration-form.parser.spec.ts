@@ -314,8 +314,14 @@ describe('parseRegistrationForm', () => {
 
   describe('result and decision', () => {
     it('keeps an issuer suffix that the number carries', () => {
-      const parsed = parseRegistrationForm(seedWith(['Beschluss 2024/09', 'Beschluss Nr. 2024/8-AL']));
+      const parsed = parseRegistrationForm(seedWith(['Beschluss 2024/09', 'Beschluss Nr. 2024/08-AL']));
       expect(parsed.decision).toEqual({ number: '2024/08-AL', issuer: 'AL-Runde', outcome: 'approved' });
+    });
+
+    it.each(['Beschluss 2024/09x', 'Beschluss Nr. 2024/8-AL', 'Beschluss 2024/09-ALx'])('refuses „%s“ with an error naming the line, instead of guessing a number', (result) => {
+      expect(problemsOf(seedWith(['Beschluss 2024/09', result]))).toEqual([
+        { line: 37, field: 'Ergebnis', message: expect.stringContaining('Beschlussnummer') },
+      ]);
     });
 
     it('reads an IT-PLR decision with its date and procedure', () => {

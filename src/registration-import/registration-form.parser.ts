@@ -418,13 +418,18 @@ class FormReader {
     if (!field || value === '') return {};
     const mentions = this.issuerMentions(value);
     const parent = mentions[0]?.issuer.id;
-    const number = /(?<![\d/])(\d{4})\s*\/\s*(\d{1,3})(?:\s*-\s*([A-Za-z]{1,10}))?(?![\d/])/u.exec(value);
+    // The number ends where the word ends: „2024/09x“ is no number, not 2024/09.
+    const number = /(?<![\d/])(\d{4})\s*\/\s*(\d{1,3})(?:\s*-\s*([A-Za-z]{1,10}))?(?![\d/\p{L}-])/u.exec(value);
     if (!number) {
       if (/Beschluss|Nr\./iu.test(value)) {
         this.problem(field.line, field.name, `Beschlussnummer in „${value}“ ist nicht lesbar (erwartet z. B. „Beschluss 2024/09“).`);
       } else {
         this.warnings.push(`Zeile ${field.line}: Das Ergebnis nennt keinen Beschluss; es wird kein Beschluss übernommen.`);
       }
+      return { parent };
+    }
+    if (!/^(\d{2}|[1-9]\d{2})$/.test(number[2])) {
+      this.problem(field.line, field.name, `Beschlussnummer „${number[0]}“: die laufende Nummer ist zweistellig zu schreiben (z. B. 2024/09); sie wird nicht ergänzt.`);
       return { parent };
     }
     let issuer: Issuer | undefined;
@@ -441,7 +446,7 @@ class FormReader {
       issuer = nearest?.issuer ?? this.issuers.find((i) => i.id === (this.headerIssuer() ?? 'IT-PLR')) ?? this.issuers[0];
     }
     const decision: FormDecision = {
-      number: `${number[1]}/${number[2].padStart(2, '0')}${issuer.suffix ? `-${issuer.suffix}` : ''}`,
+      number: `${number[1]}/${number[2]}${issuer.suffix ? `-${issuer.suffix}` : ''}`,
       issuer: issuer.id,
       outcome: /abgelehnt|Ablehnung|nicht\s+(?:eingerichtet|angenommen|zugestimmt|beschlossen)/iu.test(value) ? 'rejected' : 'approved',
     };

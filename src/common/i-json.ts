@@ -1,0 +1,63 @@
+import type { FieldIssue } from './errors';
+
+/** The largest integer both databases store in an INTEGER column (PostgreSQL's int4). */
+export const MAX_INTEGER = 2_147_483_647;
+
+/**
+ * Where a value breaks I-JSON (RFC 7493) or our number bounds: NUL and the other control
+ * characters but TAB, LF and CR, lone surrogates and noncharacters in any string (keys
+ * included), and numbers beyond ±MAX_INTEGER. Such text cannot be stored alike on SQLite and
+ * PostgreSQL (which refuses NUL) nor hashed with RFC 8785 tooling, so it never gets in.
+ * `path` names the value as the error message shows it (`title`, `contacts[0].name`, `query.q`).
+ */
+export function iJsonIssues(value: unknown, path: string, issues: FieldIssue[] = []): FieldIssue[] {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    if (problem) issues.push({ path: path || 'body', message: problem });
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > MAX_INTEGER) {
+      issues.push({ path: path || 'body', message: `Die Zahl ${value} liegt außerhalb des zulässigen Bereichs (−${MAX_INTEGER} bis ${MAX_INTEGER}).` });
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => iJsonIssues(item, `${path}[${i}]`, issues));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const keyProblem = textProblem(key);
+      if (keyProblem) issues.push({ path: path || 'body', message: `Ein Feldname ist ungültig: ${keyProblem}` });
+      else iJsonIssues(inner, path ? `${path}.${key}` : key, issues);
+    }
+  }
+  return issues;
+}
+
+/** What is wrong with the text as German sentence, or null when it is I-JSON. */
+export function textProblem(text: string): string | null {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
+      if (code === 0x09 || code === 0x0a || code === 0x0d) continue;
+      return `Enthält das Steuerzeichen ${hex(code)} an Stelle ${i + 1}; erlaubt sind nur Tabulator, Zeilenumbruch und Wagenrücklauf.`;
+    }
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        const point = text.codePointAt(i)!;
+        if ((point & 0xfffe) === 0xfffe) return nonCharacter(point, i);
+        i++;
+        continue;
+      }
+      return `Enthält ein einzelnes Surrogat ${hex(code)} an Stelle ${i + 1}, das kein Zeichen ist (I-JSON, RFC 7493).`;
+    }
+    if (code >= 0xdc00 && code <= 0xdfff) return `Enthält ein einzelnes Surrogat ${hex(code)} an Stelle ${i + 1}, das kein Zeichen ist (I-JSON, RFC 7493).`;
+    if ((code >= 0xfdd0 && code <= 0xfdef) || code === 0xfffe || code === 0xffff) return nonCharacter(code, i);
+  }
+  return null;
+}
+
+function nonCharacter(point: number, index: number): string {
+  return `Enthält das Nichtzeichen ${hex(point)} an Stelle ${index + 1} (I-JSON, RFC 7493).`;
+}
+
+function hex(code: number): string {
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}

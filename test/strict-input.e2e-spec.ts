@@ -1,0 +1,100 @@
+/**
+ * Strict input, one rule for all routes: dates that exist and lie in the business range,
+ * decision numbers as written, I-JSON text, integers that fit both databases. Each bad input
+ * is a 4xx with a German message naming the field, never a 500, and writes nothing: the row
+ * count of every table stays as it was. On SQLite and PostgreSQL alike.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Database } from '../src/database/database';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+const SEED = readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
+
+/** The row count of every table of the schema. */
+export async function rowCounts(db: Database): Promise<Record<string, number>> {
+  const tables =
+    db.kind === 'sqlite'
+      ? await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      : await db.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) counts[name] = Number((await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${name}`))[0].n);
+  return counts;
+}
+
+describe.each(testDatabaseKinds())('strict input on %s', (database) => {
+  let t: TestApp;
+  let bodyId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ database, now: '2026-11-28T09:00:00Z' });
+    bodyId = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }).expect(201)).body.id;
+  }, 30_000);
+  afterAll(() => t.close());
+
+  const registration = (overrides: Record<string, unknown>) => ({ ...EXAMPLE_REGISTRATION, ...overrides });
+  const decision = (overrides: Record<string, unknown>) => ({
+    number: '2026/31',
+    issuer: 'IT-PLR',
+    date: '2026-11-20',
+    procedure: 'Umlaufverfahren',
+    type: 'Beschluss',
+    title: 'Test',
+    ...overrides,
+  });
+
+  const CASES: Array<[string, () => Promise<{ status: number; body: { message: string; details: unknown } }>, string]> = [
+    ['a registration dated 2024-02-30T10:00:00Z', () => t.http.post('/api/bodies').send(registration({ registeredAt: '2024-02-30T10:00:00Z' })), 'registeredAt'],
+    ['a registration dated 24:00', () => t.http.post('/api/bodies').send(registration({ registeredAt: '2024-02-10T24:00:00Z' })), 'registeredAt'],
+    ['a registration dated 0100-01-01', () => t.http.post('/api/bodies').send(registration({ registeredAt: '0100-01-01' })), 'registeredAt'],
+    ['a start on 2024-02-30', () => t.http.post('/api/bodies').send(registration({ start: '2024-02-30' })), 'start'],
+    ['a start in 1900', () => t.http.post('/api/bodies').send(registration({ start: '1900-01-01' })), 'start'],
+    ['an expected end in 2101', () => t.http.post('/api/bodies').send(registration({ expectedEnd: '2101-01-01' })), 'expectedEnd'],
+    ['an event on 2024-13-01', () => t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'submitted', occurredAt: '2024-13-01' }), 'occurredAt'],
+    [
+      'an extension until 2024-02-30',
+      () => t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'extensionRequested', data: { approvedUntil: '2024-02-30', justification: 'x' } }),
+      'data.approvedUntil',
+    ],
+    ['an expectedVersion beyond 2^31', () => t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'submitted', expectedVersion: 2147483648 }), 'expectedVersion'],
+    ['decision number 2026/9 (no silent padding)', () => t.http.post('/api/decisions').send(decision({ number: '2026/9' })), 'number'],
+    ['decision number 2026/09x', () => t.http.post('/api/decisions').send(decision({ number: '2026/09x' })), 'number'],
+    ['a decision dated 2026-02-29', () => t.http.post('/api/decisions').send(decision({ date: '2026-02-29' })), 'date'],
+    ['session number 2147483648', () => t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 2147483648, date: '2027-03-18' }), 'number'],
+    ['a session on 2027-02-29', () => t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 77, date: '2027-02-29' }), 'date'],
+    ['NUL in a title', () => t.http.post('/api/bodies').send(registration({ title: 'Gremium\u0000' })), 'title'],
+    ['NUL in a contact name', () => t.http.post('/api/bodies').send(registration({ contacts: [{ name: 'Erika\u0000Muster', organization: 'Bayern' }] })), 'contacts[0].name'],
+    ['a lone surrogate in a goal', () => t.http.post('/api/bodies').send(registration({ goals: ['Ziel \ud83d'] })), 'goals[0]'],
+    ['a bell character in a decision title', () => t.http.post('/api/decisions').send(decision({ title: 'Test\u0007' })), 'title'],
+    ['NUL in a search query', () => t.http.get('/api/bodies?q=a%00b'), 'query.q'],
+    ['NUL in a body id', () => t.http.get('/api/bodies/a%00b'), 'path.id'],
+    ['an import dated 2024-02-30', () => t.http.post('/api/bodies/import?registeredAt=2024-02-30').type('text/plain').send(SEED), 'query.registeredAt'],
+  ];
+
+  test.each(CASES)('%s is a 400 in German naming the field, and writes nothing', async (_name, request, field) => {
+    const before = await rowCounts(t.app.get(Database));
+    const response = await request();
+    expect(response.status).toBe(400);
+    expect(response.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: field })]));
+    expect(response.body.message).toMatch(/^Ungültige Angaben – /);
+    expect(await rowCounts(t.app.get(Database))).toEqual(before);
+  });
+
+  test('a form whose result reads „Beschluss 2024/09x“ is an import error naming the line, and writes nothing', async () => {
+    const before = await rowCounts(t.app.get(Database));
+    const response = await t.http
+      .post('/api/bodies/import?applyDecision=true&decisionDate=2024-06-12&session=3&allowDuplicate=true')
+      .type('text/plain')
+      .send(SEED.replace('Beschluss 2024/09', 'Beschluss 2024/09x'))
+      .expect(400);
+    expect(response.body.details).toEqual([{ line: 37, field: 'Ergebnis', message: expect.stringContaining('Beschluss 2024/09x“ ist nicht lesbar') }]);
+    expect(await rowCounts(t.app.get(Database))).toEqual(before);
+  });
+
+  test('the bounds themselves are accepted: a session numbered 2147483647 and a decision of 2026/100', async () => {
+    await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 2147483647, date: '2027-03-18' }).expect(201);
+    const recorded = await t.http.post('/api/decisions').send(decision({ number: '2026/100' })).expect(201);
+    expect(recorded.body.number).toBe('2026/100');
+  });
+});
