@@ -74,3 +74,19 @@ export const DECISION_EVENT_TYPES: readonly BodyEventType[] = [
   'transferred',
   'dissolved',
 ];
+
+/**
+ * The events a decision can bring about — its effects (Wirkungen) on a body — and so the only
+ * events that may cite one: those that must (DECISION_EVENT_TYPES) and those a decision may
+ * order (rename, new leads or participants, a report requested or acknowledged, closure
+ * initiated). An event citing a decision must match one of the decision's effects for its body.
+ */
+export const DECISION_EFFECT_TYPES: readonly BodyEventType[] = [
+  ...DECISION_EVENT_TYPES,
+  'renamed',
+  'leadsChanged',
+  'participantsChanged',
+  'reportRequested',
+  'reportAcknowledged',
+  'closureInitiated',
+];

@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { BodiesModule } from './bodies/bodies.module';
 import { CommonModule } from './common/common.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
+import { DecisionControlModule } from './decision-control/decision-control.module';
 import { DecisionsModule } from './decisions/decisions.module';
 import { HealthController } from './health/health.controller';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -15,7 +16,7 @@ import { WebModule } from './web/web.module';
 import { SimulationModule } from './simulation/simulation.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule, WebModule, AuthModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule, DecisionControlModule, WebModule, AuthModule],
   controllers: [HealthController],
 })
 export class AppModule {

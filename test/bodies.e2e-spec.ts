@@ -65,7 +65,7 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
   });
 
   test('POST /api/decisions records decision 2024/09 of the AL-Runde as 2024/09-AL', async () => {
-    const response = await decision('2024/09', '2024-06-13').expect(201);
+    const response = await decision('2024/09', '2024-06-13', { effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2025-03-31' } }] }).expect(201);
     expect(response.body).toMatchObject({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren' });
   });
 
@@ -137,7 +137,7 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     await send({ type: 'reportSubmitted', data: { obligationId: 'r1', title: 'Erster Zwischenbericht' }, occurredAt: '2024-11-25' }).expect(200);
     await t.http
       .post('/api/decisions')
-      .send({ number: '2024/15-AL', issuer: 'AL-Runde', date: '2024-12-05', procedure: 'Sitzung', session: 31, type: 'Kenntnisnahme', title: 'Zwischenbericht' })
+      .send({ number: '2024/15-AL', issuer: 'AL-Runde', date: '2024-12-05', procedure: 'Sitzung', session: 31, type: 'Kenntnisnahme', title: 'Zwischenbericht', effects: [{ body: id, effect: 'reportAcknowledged', data: { obligationId: 'r1' } }] })
       .expect(201);
     const response = await send({ type: 'reportAcknowledged', data: { obligationId: 'r1' }, decision: '2024/15-AL' }).expect(200);
     expect(response.body.state.value).toMatchObject({ active: { reporting: 'upToDate' } });
@@ -146,8 +146,9 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
   });
 
   test('an extension to an earlier date is refused', async () => {
-    await decision('2025/03', '2025-03-20').expect(201);
-    const error = await expectRefused(send({ type: 'extended', data: { approvedUntil: '2025-01-31' }, decision: '2025/03-AL' }), 422);
+    await decision('2025/02', '2025-03-20', { effects: [{ body: id, effect: 'extended', data: { approvedUntil: '2025-01-31' } }] }).expect(201);
+    await decision('2025/03', '2025-03-20', { effects: [{ body: id, effect: 'extended', data: { approvedUntil: '2025-12-31' } }] }).expect(201);
+    const error = await expectRefused(send({ type: 'extended', data: { approvedUntil: '2025-01-31' }, decision: '2025/02-AL' }), 422);
     expect(error.message).toContain('nach dem bisherigen Ende');
   });
 
@@ -170,7 +171,9 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     await send({ type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-11-30' } }, occurredAt: '2025-09-01' }).expect(200);
     await t.http
       .post('/api/decisions')
-      .send({ number: '2025/20', issuer: 'IT-PLR', date: '2025-10-15', procedure: 'Sitzung', session: 48, type: 'Beschluss', title: 'Überführung' })
+      .send({ number: '2025/20', issuer: 'IT-PLR', date: '2025-10-15', procedure: 'Sitzung', session: 48, type: 'Beschluss', title: 'Überführung',
+        effects: [{ body: id, effect: 'transferred', data: { successor: { name: 'Föderale Digitalstrategie – Umsetzung', bodyId: successor.body.id } } }],
+      })
       .expect(201);
     const unknownSuccessor = await expectRefused(
       send({ type: 'transferred', data: { successor: { name: 'X', bodyId: '00000000-0000-4000-8000-000000000000' } }, decision: '2025/20' }),

@@ -36,7 +36,7 @@ export class LifecycleRefusal extends DomainError {
   readonly kind = 'refused';
   constructor(
     message: string,
-    readonly details: { state?: string; violations?: string[]; allowedEvents?: string[] } = {},
+    readonly details: { state?: string; violations?: string[]; allowedEvents?: string[]; [fact: string]: unknown } = {},
   ) {
     super(message);
   }

@@ -1,18 +1,68 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { civilDate, decisionTypeSchema, germanDate, berlinDate, type DecisionFacts } from '../../machines';
+import {
+  DECISION_EFFECT_TYPES,
+  EVENT_LABELS,
+  berlinDate,
+  civilDate,
+  decisionTypeSchema,
+  eventDataSchemas,
+  germanDate,
+  type BodyEventType,
+  type DecisionFacts,
+} from '../../machines';
 import { APP_CONFIG } from '../common/common.module';
 import type { AppConfig } from '../../config/configuration';
 import { Clock } from '../common/clock';
-import { DuplicateError, LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
+import { DuplicateError, LifecycleRefusal, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
-import type { Actor } from '../event-log/event-hash';
-import { EventStore } from '../event-log/event-store';
-import { parseDecisionNumber } from './decision-number';
+import { canonicalJson } from '../event-log/canonical-json';
+import type { Actor, EventRecord } from '../event-log/event-hash';
+import { toRecord, type EventRow } from '../event-log/event-store';
+import { parseDecisionNumber, type DecisionNumber } from './decision-number';
+import {
+  DECISION_COLUMNS,
+  DECISION_EVENT_COLUMNS,
+  decisionEventValues,
+  decisionRowValues,
+  toDecisionEvent,
+  toDecisionState,
+  type DecisionEventRow,
+  type DecisionRow,
+} from './decision-rows';
+import {
+  PROCEDURES,
+  decisionStream,
+  describeEffect,
+  effectMatches,
+  foldDecision,
+  hashDecisionEvent,
+  type DecisionChanges,
+  type DecisionEvent,
+  type DecisionEventData,
+  type DecisionState,
+  type Effect,
+} from './register';
 
-export const PROCEDURES = ['Sitzung', 'Umlaufverfahren'] as const;
+export { PROCEDURES } from './register';
+
+const reason = z.string().trim().min(1).max(2000);
+
+export const effectInputSchema = z.strictObject({
+  body: z.uuid(),
+  effect: z.enum(DECISION_EFFECT_TYPES as [BodyEventType, ...BodyEventType[]]),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type EffectInput = z.input<typeof effectInputSchema>;
+
+const sessionMatchesProcedure = (d: { procedure?: string; session?: number | null }) =>
+  d.procedure === undefined || (d.procedure === 'Sitzung') === (d.session !== undefined && d.session !== null);
+const sessionIssue = {
+  message: 'Bei procedure „Sitzung“ die Nummer der Sitzung angeben (session), beim Umlaufverfahren keine.',
+  path: ['session'],
+};
 
 export const decisionInputSchema = z
   .strictObject({
@@ -23,99 +73,131 @@ export const decisionInputSchema = z
     session: z.number().int().positive().optional(),
     type: decisionTypeSchema,
     title: z.string().trim().min(1).max(1000),
+    effects: z.array(effectInputSchema).max(200).default([]),
+    reason: reason.optional(),
   })
-  .refine((d) => (d.procedure === 'Sitzung') === (d.session !== undefined), {
-    message: 'Bei procedure „Sitzung“ die Nummer der Sitzung angeben (session), beim Umlaufverfahren keine.',
-    path: ['session'],
-  });
+  .refine(sessionMatchesProcedure, sessionIssue);
 export type DecisionInput = z.input<typeof decisionInputSchema>;
 
-export interface Decision {
-  number: string;
-  issuer: string;
+export const amendmentInputSchema = z
+  .strictObject({
+    date: civilDate.optional(),
+    procedure: z.enum(PROCEDURES).optional(),
+    session: z.number().int().positive().nullable().optional(),
+    type: decisionTypeSchema.optional(),
+    title: z.string().trim().min(1).max(1000).optional(),
+    effects: z.array(effectInputSchema).max(200).optional(),
+    reason,
+  })
+  .refine((d) => Object.keys(d).some((k) => k !== 'reason'), { message: 'Keine Änderung angegeben.', path: ['effects'] });
+
+export const withdrawalInputSchema = z.strictObject({ reason });
+
+/** A decision as the register shows it. */
+export interface Decision extends Omit<DecisionState, 'lastHash' | 'updatedAt'> {
   issuerName: string;
-  date: string;
-  procedure: (typeof PROCEDURES)[number];
-  session: number | null;
-  type: DecisionFacts['type'];
-  title: string;
-  recordedAt: string;
-  recordedBy: string;
 }
 
-interface DecisionRow {
-  number: string;
-  issuer: string;
-  decided_on: string;
-  procedure_kind: string;
-  session_number: number | null;
-  type: string;
-  title: string;
-  recorded_at: string;
-  recorded_by: string;
+/** The events citing a decision, and for each effect the event that carried it out. */
+interface Citations {
+  events: EventRecord[];
+  /** Per effect (same index), the citing event that applied it, or null. */
+  appliedBy: Array<EventRecord | null>;
 }
 
-const COLUMNS = 'number, issuer, decided_on, procedure_kind, session_number, type, title, recorded_at, recorded_by';
-
-/** The register of decisions (Beschlüsse) of the IT-PLR and the AL-Runde. */
+/** The register of decisions (Beschlüsse) of the IT-PLR and the AL-Runde: an audited stream per decision. */
 @Injectable()
 export class DecisionsService {
   constructor(
     private readonly db: Database,
-    private readonly events: EventStore,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async record(input: unknown, actor: Actor): Promise<Decision> {
+    return this.db.transaction((tx) => this.recordIn(tx, input, actor));
+  }
+
+  /** Records a decision inside the caller's transaction: the `decisionRecorded` event opens its stream. */
+  async recordIn(tx: Transaction, input: unknown, actor: Actor): Promise<Decision> {
     const d = parseInput(decisionInputSchema, input);
-    const number = parseDecisionNumber(d.number, this.config.issuers, d.issuer);
-    if (typeof number === 'string') throw ValidationError.at(number.startsWith('Unbekanntes') ? 'issuer' : 'number', number);
-    const year = Number(d.date.slice(0, 4));
-    if (number.year !== year) {
-      throw ValidationError.at('number', `Das Jahr der Beschlussnummer (${number.year}) muss dem Jahr des Beschlussdatums (${year}) entsprechen.`);
-    }
-    const now = this.clock.now();
-    if (d.date > berlinDate(now.toISOString())) {
-      throw ValidationError.at('date', `Das Beschlussdatum ${germanDate(d.date)} liegt in der Zukunft.`);
-    }
-    const decision: Decision = {
+    const number = this.parseNumber(d.number, d.issuer);
+    const now = this.clock.now().toISOString();
+    this.checkDate(number, d.date, now);
+    const effects = await this.checkEffects(tx, d.effects, 'effects');
+    const data = {
       number: number.canonical,
       issuer: number.issuer.id,
-      issuerName: number.issuer.name,
       date: d.date,
       procedure: d.procedure,
       session: d.session ?? null,
       type: d.type,
       title: d.title,
-      recordedAt: now.toISOString(),
-      recordedBy: actor.id,
+      effects,
+      reason: d.reason ?? null,
     };
+    const event = this.seal({ stream: decisionStream(data.issuer, data.number), version: 1, prevHash: null, actor, now }, { type: 'decisionRecorded', data });
+    const state = foldDecision([event])!;
     try {
-      await this.db.transaction((tx) =>
-        tx.query(`INSERT INTO decisions (id, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-          randomUUID(),
-          decision.number,
-          decision.issuer,
-          decision.date,
-          decision.procedure,
-          decision.session,
-          decision.type,
-          decision.title,
-          decision.recordedAt,
-          decision.recordedBy,
-        ]),
-      );
+      await tx.query(`INSERT INTO decisions (id, ${DECISION_COLUMNS}) VALUES (?, ${DECISION_COLUMNS.split(',').map(() => '?').join(', ')})`, [
+        randomUUID(),
+        ...decisionRowValues(state),
+      ]);
+      await this.appendEvent(tx, event);
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new DuplicateError(`Beschluss ${decision.number} (${decision.issuer}) ist bereits erfasst.`, {
-          issuer: decision.issuer,
-          number: decision.number,
-        });
+        throw new DuplicateError(`Beschluss ${data.number} (${data.issuer}) ist bereits erfasst.`, { issuer: data.issuer, number: data.number });
       }
       throw error;
     }
-    return decision;
+    return this.toDecision(state);
+  }
+
+  /**
+   * Corrects a decision (title, date, procedure, type, effects): a `decisionAmended` event with the
+   * reason. What an event citing it relied on — the decision's date and type, the effect it
+   * applied — cannot change any more.
+   */
+  async amend(issuerId: string, rawNumber: string, input: unknown, actor: Actor): Promise<Decision> {
+    const changes = parseInput(amendmentInputSchema, input);
+    return this.db.transaction(async (tx) => {
+      const current = await this.load(tx, issuerId, rawNumber);
+      if (current.withdrawn) throw new LifecycleRefusal(`${this.name(current)} ist zurückgenommen; ein zurückgenommener Beschluss wird nicht mehr geändert.`);
+      const { reason: why, effects: effectInput, ...fields } = changes;
+      const amended: DecisionChanges = Object.fromEntries(
+        Object.entries(fields).filter(([key, value]) => canonicalJson(value ?? null) !== canonicalJson(current[key as keyof DecisionState] ?? null)),
+      );
+      if (effectInput !== undefined) {
+        const effects = await this.checkEffects(tx, effectInput, 'effects');
+        if (canonicalJson(effects) !== canonicalJson(current.effects)) amended.effects = effects;
+      }
+      if (Object.keys(amended).length === 0) throw ValidationError.at('effects', 'Die Angaben entsprechen dem erfassten Beschluss; es gibt nichts zu ändern.');
+      const next = { ...current, ...amended };
+      if (!sessionMatchesProcedure(next)) throw ValidationError.at('session', sessionIssue.message);
+      if (amended.date !== undefined) this.checkDate(this.parseNumber(current.number, current.issuer), amended.date, this.clock.now().toISOString());
+
+      const citations = await this.citations(tx, current);
+      const relied = this.reliedUpon(current, amended, citations);
+      if (relied.length > 0) {
+        throw new LifecycleRefusal(`${this.name(current)} wird bereits zitiert; was die Ereignisse voraussetzen, bleibt: ${relied.join(' ')}`, {
+          violations: relied,
+        });
+      }
+      return this.toDecision(await this.next(tx, current, actor, { type: 'decisionAmended', data: { changes: amended, reason: why } }));
+    });
+  }
+
+  /**
+   * Withdraws a decision, always with a reason: it can no longer be cited, and stays in the
+   * register (with the events that cited it) for everyone to see.
+   */
+  async withdraw(issuerId: string, rawNumber: string, input: unknown, actor: Actor): Promise<Decision> {
+    const { reason: why } = parseInput(withdrawalInputSchema, input);
+    return this.db.transaction(async (tx) => {
+      const current = await this.load(tx, issuerId, rawNumber);
+      if (current.withdrawn) throw new LifecycleRefusal(`${this.name(current)} ist bereits am ${germanDate(berlinDate(current.withdrawn.at))} zurückgenommen worden.`);
+      return this.toDecision(await this.next(tx, current, actor, { type: 'decisionWithdrawn', data: { reason: why } }));
+    });
   }
 
   async list(filter: { issuer?: string; year?: number }): Promise<Decision[]> {
@@ -130,38 +212,58 @@ export class DecisionsService {
       params.push(`${filter.year}-%`);
     }
     const rows = await this.db.query<DecisionRow>(
-      `SELECT ${COLUMNS} FROM decisions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY decided_on, number`,
+      `SELECT ${DECISION_COLUMNS} FROM decisions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY decided_on, number`,
       params,
     );
-    return rows.map((row) => this.toDecision(row));
+    return rows.map((row) => this.toDecision(toDecisionState(row)));
   }
 
-  /** One decision with the events (bodies, transitions) that cite it. */
+  /** One decision with the events (bodies, transitions) that cite it and, per effect, the event that applied it. */
   async get(issuerId: string, rawNumber: string) {
-    const number = parseDecisionNumber(rawNumber, this.config.issuers, issuerId);
-    if (typeof number === 'string') throw new NotFoundError(`Beschluss ${rawNumber} (${issuerId}) ist nicht erfasst. ${number}`);
-    const [row] = await this.db.query<DecisionRow>(`SELECT ${COLUMNS} FROM decisions WHERE issuer = ? AND number = ?`, [
-      number.issuer.id,
-      number.canonical,
-    ]);
-    if (!row) throw new NotFoundError(`Beschluss ${number.canonical} (${number.issuer.id}) ist nicht erfasst.`);
-    const citedBy = (await this.events.citing(number.canonical)).map((e) => ({
-      bodyId: e.bodyId,
-      version: e.version,
-      type: e.type,
-      occurredAt: e.occurredAt,
-    }));
-    return { ...this.toDecision(row), citedBy };
+    return this.db.transaction(async (tx) => {
+      const decision = await this.load(tx, issuerId, rawNumber);
+      const citations = await this.citations(tx, decision);
+      return {
+        ...this.toDecision(decision),
+        effects: decision.effects.map((effect, i) => ({ ...effect, appliedBy: reference(citations.appliedBy[i]) })),
+        citedBy: citations.events.map((e) => ({ bodyId: e.bodyId, version: e.version, type: e.type, occurredAt: e.occurredAt })),
+      };
+    });
+  }
+
+  /** Every decision with its effects and, per effect, the event that carried it out (for the Beschlusskontrolle). */
+  async withCitations(): Promise<Array<{ decision: Decision; appliedBy: Array<EventRecord | null> }>> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions ORDER BY decided_on, number`);
+      const out = [];
+      for (const row of rows) {
+        const state = toDecisionState(row);
+        out.push({ decision: this.toDecision(state), appliedBy: (await this.citations(tx, state)).appliedBy });
+      }
+      return out;
+    });
+  }
+
+  /** The decision's stream: its recording, amendments and withdrawal, with hashes. */
+  async history(issuerId: string, rawNumber: string) {
+    return this.db.transaction(async (tx) => {
+      const decision = await this.load(tx, issuerId, rawNumber);
+      const stream = decisionStream(decision.issuer, decision.number);
+      const rows = await tx.query<DecisionEventRow>(`SELECT ${DECISION_EVENT_COLUMNS} FROM decision_events WHERE stream = ? ORDER BY version`, [stream]);
+      return { issuer: decision.issuer, number: decision.number, stream, events: rows.map(toDecisionEvent) };
+    });
   }
 
   /**
-   * The facts of a recorded decision an event cites, read inside the command's transaction.
-   * An unreadable number is bad input (400); a number nobody recorded is refused (422).
+   * The facts of a recorded decision an event cites, read inside the command's transaction. An
+   * unreadable number is bad input (400). A number nobody recorded, a withdrawn decision, an event
+   * that matches none of the decision's effects for the body, or an effect already carried out
+   * is refused (422).
    */
-  async resolve(tx: Transaction, rawNumber: string): Promise<DecisionFacts> {
+  async resolve(tx: Transaction, rawNumber: string, citing: { bodyId: string; type: string; data: unknown }): Promise<DecisionFacts> {
     const number = parseDecisionNumber(rawNumber, this.config.issuers);
     if (typeof number === 'string') throw ValidationError.at('decision', number);
-    const [row] = await tx.query<DecisionRow>(`SELECT ${COLUMNS} FROM decisions WHERE issuer = ? AND number = ?`, [
+    const [row] = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE issuer = ? AND number = ?`, [
       number.issuer.id,
       number.canonical,
     ]);
@@ -170,21 +272,217 @@ export class DecisionsService {
         `Beschluss ${number.canonical} (${number.issuer.name}) ist nicht erfasst; zuerst im Beschlussregister erfassen (POST /api/decisions, gremienlauf record-decision).`,
       );
     }
-    return { number: row.number, issuer: row.issuer, date: row.decided_on, type: row.type as DecisionFacts['type'] };
+    const decision = toDecisionState(row);
+    if (decision.withdrawn) {
+      throw new LifecycleRefusal(
+        `${this.name(decision)} wurde am ${germanDate(berlinDate(decision.withdrawn.at))} zurückgenommen („${decision.withdrawn.reason}“) und kann nicht mehr zitiert werden.`,
+      );
+    }
+    const requested = { effect: citing.type, data: withoutNote(citing.data) };
+    const details = {
+      decision: { number: decision.number, issuer: decision.issuer, date: decision.date },
+      effects: decision.effects,
+      requested: { body: citing.bodyId, ...requested },
+    };
+    const candidates = decision.effects.map((effect, i) => ({ effect, i })).filter(({ effect }) => effectMatches(effect, citing.bodyId, citing.type, citing.data));
+    if (candidates.length === 0) {
+      const own = decision.effects.filter((e) => e.body === citing.bodyId);
+      throw new LifecycleRefusal(
+        `${this.name(decision)} sieht für dieses Gremium nicht vor, was das Ereignis verlangt (${describeEffect(requested)}). ` +
+          (own.length > 0
+            ? `Seine Wirkungen für dieses Gremium: ${own.map((e) => describeEffect(e)).join('; ')}.`
+            : `Er hat für dieses Gremium keine Wirkung${decision.effects.length > 0 ? ` (Wirkungen: ${decision.effects.map((e) => describeEffect(e)).join('; ')})` : ''}.`) +
+          ' Die Wirkung im Beschlussregister ergänzen (PATCH /api/decisions/…) oder den passenden Beschluss nennen.',
+        details,
+      );
+    }
+    const { appliedBy } = await this.citations(tx, decision);
+    const open = candidates.find(({ i }) => appliedBy[i] === null);
+    if (!open) {
+      const done = appliedBy[candidates[0].i]!;
+      throw new LifecycleRefusal(
+        `${this.name(decision)}: die Wirkung ${describeEffect(candidates[0].effect)} ist bereits umgesetzt (Gremium ${done.bodyId}, Version ${done.version}, ${germanDate(berlinDate(done.occurredAt))}).`,
+        details,
+      );
+    }
+    return { number: decision.number, issuer: decision.issuer, date: decision.date, type: decision.type };
   }
 
-  private toDecision(row: DecisionRow): Decision {
-    return {
-      number: row.number,
-      issuer: row.issuer,
-      issuerName: this.config.issuers.find((i) => i.id === row.issuer)?.name ?? row.issuer,
-      date: row.decided_on,
-      procedure: row.procedure_kind as Decision['procedure'],
-      session: row.session_number === null ? null : Number(row.session_number),
-      type: row.type as Decision['type'],
-      title: row.title,
-      recordedAt: row.recorded_at,
-      recordedBy: row.recorded_by,
-    };
+  /** The effect of a decision to apply: the given one (index from 0) or the only open one for the body. */
+  async effectToApply(issuerId: string, rawNumber: string, bodyId: string, index?: number): Promise<{ decision: Decision; effect: Effect }> {
+    return this.db.transaction(async (tx) => {
+      const decision = await this.load(tx, issuerId, rawNumber);
+      const { appliedBy } = await this.citations(tx, decision);
+      if (index !== undefined) {
+        const effect = decision.effects[index];
+        if (!effect || effect.body !== bodyId) {
+          throw ValidationError.at('effect', `${this.name(decision)} hat keine Wirkung Nr. ${index} für Gremium ${bodyId}.`);
+        }
+        return { decision: this.toDecision(decision), effect };
+      }
+      const open = decision.effects.filter((e, i) => e.body === bodyId && appliedBy[i] === null);
+      if (open.length !== 1) {
+        throw ValidationError.at(
+          'effect',
+          open.length === 0
+            ? `${this.name(decision)} hat für Gremium ${bodyId} keine offene Wirkung.`
+            : `${this.name(decision)} hat für Gremium ${bodyId} mehrere offene Wirkungen (${open.map((e) => describeEffect(e)).join('; ')}); bitte die Nummer der Wirkung angeben (effect).`,
+        );
+      }
+      return { decision: this.toDecision(decision), effect: open[0] };
+    });
   }
+
+  /** The decisions with an open effect of this type for the body, newest first (the web forms' choices). */
+  async openEffects(bodyId: string): Promise<Array<{ decision: Decision; effect: Effect; index: number }>> {
+    const all = await this.withCitations();
+    return all
+      .filter(({ decision }) => !decision.withdrawn)
+      .flatMap(({ decision, appliedBy }) =>
+        decision.effects.flatMap((effect, index) => (effect.body === bodyId && appliedBy[index] === null ? [{ decision, effect, index }] : [])),
+      )
+      .reverse();
+  }
+
+  private parseNumber(raw: string, issuer?: string): DecisionNumber {
+    const number = parseDecisionNumber(raw, this.config.issuers, issuer);
+    if (typeof number === 'string') throw ValidationError.at(number.startsWith('Unbekanntes') ? 'issuer' : 'number', number);
+    return number;
+  }
+
+  private checkDate(number: DecisionNumber, date: string, now: string): void {
+    const year = Number(date.slice(0, 4));
+    if (number.year !== year) {
+      throw ValidationError.at('number', `Das Jahr der Beschlussnummer (${number.year}) muss dem Jahr des Beschlussdatums (${year}) entsprechen.`);
+    }
+    if (date > berlinDate(now)) throw ValidationError.at('date', `Das Beschlussdatum ${germanDate(date)} liegt in der Zukunft.`);
+  }
+
+  /** Each effect's parameters must be valid data of its event; its body must be registered. Keeps only the parameters given. */
+  private async checkEffects(tx: Transaction, input: EffectInput[], at: string): Promise<Effect[]> {
+    const issues: FieldIssue[] = [];
+    const effects: Effect[] = [];
+    for (const [i, raw] of input.entries()) {
+      const given = withoutNote(raw.data ?? {});
+      const parsed = eventDataSchemas[raw.effect].safeParse(given);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          issues.push({ path: [`${at}[${i}].data`, ...issue.path.map(String)].join('.'), message: issue.message });
+        }
+        continue;
+      }
+      const kept = Object.fromEntries(Object.keys(given).map((key) => [key, (parsed.data as Record<string, unknown>)[key]]));
+      effects.push({ body: raw.body, effect: raw.effect, data: kept });
+    }
+    if (issues.length > 0) throw new ValidationError(issues);
+    for (const [i, effect] of effects.entries()) {
+      const [row] = await tx.query('SELECT id FROM bodies WHERE id = ?', [effect.body]);
+      if (!row) throw ValidationError.at(`${at}[${i}].body`, `Gremium ${effect.body} ist nicht registriert.`);
+    }
+    return effects;
+  }
+
+  /** What the citing events rely on and the amendment would change, as German sentences. */
+  private reliedUpon(current: DecisionState, amended: DecisionChanges, citations: Citations): string[] {
+    if (citations.events.length === 0) return [];
+    const first = citations.events[0];
+    const where = `Gremium ${first.bodyId}, Version ${first.version} (${EVENT_LABELS[first.type]})`;
+    const problems: string[] = [];
+    if (amended.date !== undefined) problems.push(`Das Datum ${germanDate(current.date)} steht in ${where}.`);
+    if (amended.type !== undefined) problems.push(`Die Art „${current.type}“ steht in ${where}.`);
+    if (amended.effects !== undefined) {
+      current.effects.forEach((effect, i) => {
+        const applied = citations.appliedBy[i];
+        if (applied && !amended.effects!.some((e) => canonicalJson(e) === canonicalJson(effect))) {
+          problems.push(`Die Wirkung ${describeEffect(effect)} ist umgesetzt (Gremium ${applied.bodyId}, Version ${applied.version}, ${EVENT_LABELS[applied.type]}) und bleibt.`);
+        }
+      });
+    }
+    return problems;
+  }
+
+  private async citations(tx: Transaction, decision: DecisionState): Promise<Citations> {
+    const rows = await tx.query<EventRow>(
+      'SELECT id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash FROM events WHERE decision_number = ? ORDER BY occurred_at, body_id, version',
+      [decision.number],
+    );
+    const events = rows.map(toRecord).filter((e) => e.decision?.issuer === decision.issuer);
+    const taken = new Set<EventRecord>();
+    const appliedBy = decision.effects.map((effect) => {
+      const event = events.find((e) => !taken.has(e) && effectMatches(effect, e.bodyId, e.type, e.data)) ?? null;
+      if (event) taken.add(event);
+      return event;
+    });
+    return { events, appliedBy };
+  }
+
+  private async load(tx: Transaction, issuerId: string, rawNumber: string): Promise<DecisionState> {
+    const number = parseDecisionNumber(rawNumber, this.config.issuers, issuerId);
+    if (typeof number === 'string') throw new NotFoundError(`Beschluss ${rawNumber} (${issuerId}) ist nicht erfasst. ${number}`);
+    const [row] = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE issuer = ? AND number = ?`, [
+      number.issuer.id,
+      number.canonical,
+    ]);
+    if (!row) throw new NotFoundError(`Beschluss ${number.canonical} (${number.issuer.id}) ist nicht erfasst.`);
+    return toDecisionState(row);
+  }
+
+  /** Appends the next event of the decision's stream and rewrites its row. */
+  private async next(tx: Transaction, current: DecisionState, actor: Actor, event: DecisionEventData): Promise<DecisionState> {
+    const stream = decisionStream(current.issuer, current.number);
+    const rows = await tx.query<DecisionEventRow>(`SELECT ${DECISION_EVENT_COLUMNS} FROM decision_events WHERE stream = ? ORDER BY version`, [stream]);
+    const events = rows.map(toDecisionEvent);
+    const head = events.at(-1);
+    const sealed = this.seal(
+      { stream, version: (head?.version ?? 0) + 1, prevHash: head?.hash ?? null, actor, now: this.clock.now().toISOString() },
+      event,
+    );
+    await this.appendEvent(tx, sealed);
+    const state = foldDecision([...events, sealed])!;
+    await tx.query(`UPDATE decisions SET ${DECISION_COLUMNS.split(', ').map((c) => `${c} = ?`).join(', ')} WHERE issuer = ? AND number = ?`, [
+      ...decisionRowValues(state),
+      current.issuer,
+      current.number,
+    ]);
+    return state;
+  }
+
+  private async appendEvent(tx: Transaction, event: DecisionEvent): Promise<void> {
+    await tx.query(`INSERT INTO decision_events (${DECISION_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, decisionEventValues(event));
+  }
+
+  private seal(
+    head: { stream: string; version: number; prevHash: string | null; actor: Actor; now: string },
+    event: DecisionEventData,
+  ): DecisionEvent {
+    const unsealed = {
+      id: randomUUID(),
+      stream: head.stream,
+      version: head.version,
+      ...event,
+      actor: head.actor,
+      occurredAt: head.now,
+      recordedAt: head.now,
+      prevHash: head.prevHash,
+    } as Omit<DecisionEvent, 'hash'>;
+    return { ...unsealed, hash: hashDecisionEvent(unsealed) } as DecisionEvent;
+  }
+
+  private name(decision: { number: string; issuer: string; date: string }): string {
+    return `Beschluss ${decision.number} (${decision.issuer}) vom ${germanDate(decision.date)}`;
+  }
+
+  private toDecision(state: DecisionState): Decision {
+    const { lastHash: _hash, updatedAt: _updated, ...rest } = state;
+    return { ...rest, issuerName: this.config.issuers.find((i) => i.id === state.issuer)?.name ?? state.issuer };
+  }
+}
+
+function withoutNote(data: unknown): Record<string, unknown> {
+  const { note: _note, ...rest } = (data ?? {}) as Record<string, unknown>;
+  return rest;
+}
+
+function reference(event: EventRecord | null) {
+  return event ? { bodyId: event.bodyId, version: event.version, type: event.type, occurredAt: event.occurredAt } : null;
 }

@@ -155,7 +155,8 @@ export class LifecycleService {
         if (c.expectedVersion !== undefined && c.expectedVersion !== current.version) {
           throw new ConcurrencyConflict({ expectedVersion: c.expectedVersion, currentVersion: current.version });
         }
-        const decision = c.decision ? await this.decisions.resolve(tx, c.decision) : undefined;
+        await this.checkSuccessor(tx, bodyId, type, data);
+        const decision = c.decision ? await this.decisions.resolve(tx, c.decision, { bodyId, type, data }) : undefined;
         const occurredAt = c.occurredAt ?? defaultOccurredAt(decision, current.lastOccurredAt, now);
         if (occurredAt < current.lastOccurredAt) {
           throw new LifecycleRefusal(
@@ -163,7 +164,6 @@ export class LifecycleService {
           );
         }
         const withContacts = contacts ? await this.addContacts(tx, data, contacts, now) : data;
-        await this.checkSuccessor(tx, bodyId, type, withContacts);
 
         const { machine } = current;
         const event = { type, data: withContacts, occurredAt, decision } as BodyEvent;

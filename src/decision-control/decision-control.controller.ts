@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Access, ALL_BODIES_READ, DEADLINES_READ, SECRETARIAT_WRITE } from '../auth/access';
+import { CurrentActor } from '../common/actor';
+import { jsonSchema } from '../common/openapi';
+import { parseInput } from '../common/validation';
+import type { Actor } from '../event-log/event-hash';
+import { DecisionControlService, applyInputSchema, controlCsv, controlQuerySchema } from './decision-control.service';
+
+@ApiTags('Beschlüsse')
+@Controller()
+export class DecisionControlController {
+  constructor(private readonly control: DecisionControlService) {}
+
+  @Post('api/decisions/:issuer/:number/apply')
+  @Access(SECRETARIAT_WRITE)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Beschluss umsetzen: sendet die Wirkung für das Gremium als Ereignis, das den Beschluss zitiert' })
+  @ApiBody({ schema: jsonSchema(applyInputSchema) })
+  async apply(@Param('issuer') issuer: string, @Param('number') number: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    const result = await this.control.apply(issuer, number, body, actor);
+    return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents, event: result.event };
+  }
+
+  @Get('api/decision-control')
+  @Access(DEADLINES_READ)
+  @ApiOperation({ summary: 'Beschlusskontrolle: je Beschluss und Wirkung das Gremium, was gefordert ist, bis wann, ob umgesetzt (Filter: year, issuer, state)' })
+  list(@Query() query: unknown) {
+    return this.control.rows(parseInput(controlQuerySchema, query, 'query'));
+  }
+
+  // The content type is set only on success: an error still goes out as JSON.
+  @Get('api/decision-control.csv')
+  @Access(ALL_BODIES_READ)
+  @ApiOperation({ summary: 'Beschlusskontrolle als CSV (Semikolon, UTF-8 mit BOM)' })
+  async csv(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const rows = await this.control.rows(parseInput(controlQuerySchema, query, 'query'));
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', 'attachment; filename="beschlusskontrolle.csv"');
+    return controlCsv(rows);
+  }
+}

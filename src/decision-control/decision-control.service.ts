@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import {
+  EVENT_LABELS,
+  berlinDate,
+  daysBetween,
+  resolveDeadline,
+  type BodyContext,
+  type CivilDate,
+  type Deadline,
+  type ReportObligation,
+} from '../../machines';
+import { BodiesService } from '../bodies/bodies.service';
+import { Clock } from '../common/clock';
+import { parseInput } from '../common/validation';
+import { DecisionsService } from '../decisions/decisions.service';
+import { canonicalJson } from '../event-log/canonical-json';
+import type { Actor, EventRecord } from '../event-log/event-hash';
+import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
+import { businessTimeSchema } from '../common/time-input';
+import { SessionsStore } from '../sessions/sessions.store';
+import { effectRequirement } from './effect-labels';
+
+export const applyInputSchema = z.strictObject({
+  body: z.uuid(),
+  /** The effect's position in the decision's list (from 0); without it, the only open effect for the body. */
+  effect: z.number().int().min(0).optional(),
+  occurredAt: businessTimeSchema.optional(),
+  expectedVersion: z.number().int().min(1).optional(),
+});
+
+export const CONTROL_STATES = ['done', 'dueSoon', 'overdue', 'open', 'withdrawn'] as const;
+export type ControlState = (typeof CONTROL_STATES)[number];
+
+export const CONTROL_STATE_LABELS: Record<ControlState, string> = {
+  done: 'erledigt',
+  dueSoon: 'bald fällig',
+  overdue: 'überfällig',
+  open: 'offen',
+  withdrawn: 'Beschluss zurückgenommen',
+};
+
+export const controlQuerySchema = z.strictObject({
+  year: z.coerce.number().int().min(1990).max(2999).optional(),
+  issuer: z.string().trim().min(1).max(60).optional(),
+  state: z.enum(CONTROL_STATES).optional(),
+});
+export type ControlQuery = z.output<typeof controlQuerySchema>;
+
+/** A Frist within this many days counts as due soon. */
+const DUE_SOON_DAYS = 30;
+
+/** One line of the Beschlusskontrolle: one effect of one decision. */
+export interface ControlRow {
+  decision: { number: string; issuer: string; issuerName: string; date: CivilDate; title: string; withdrawn: boolean };
+  effectIndex: number;
+  bodyId: string;
+  bodyTitle: string;
+  effect: string;
+  effectLabel: string;
+  /** What the decision requires, in German: `Verlängerung bis 30.06.2027`. */
+  required: string;
+  /** The Frist the decision sets (a report, a final report), as a date, or null. */
+  dueBy: CivilDate | null;
+  state: ControlState;
+  stateLabel: string;
+  /** The event that carried the effect out. */
+  appliedBy: { version: number; type: string; occurredAt: string } | null;
+  /** For a requested report: the obligation it created and whether it was acknowledged. */
+  report: { obligationId: string; state: ReportObligation['state']; acknowledgedOn: CivilDate | null } | null;
+}
+
+/**
+ * "Beschluss umsetzen" and the Beschlusskontrolle: applying a decision's effect through the one
+ * write path, and following up on what each decision required, effect by effect.
+ */
+@Injectable()
+export class DecisionControlService {
+  constructor(
+    private readonly decisions: DecisionsService,
+    private readonly lifecycle: LifecycleService,
+    private readonly bodies: BodiesService,
+    private readonly sessions: SessionsStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Sends the effect's event to its body, citing the decision: the same command as sending it by hand. */
+  async apply(issuer: string, number: string, input: unknown, actor: Actor): Promise<CommandResult> {
+    const c = parseInput(applyInputSchema, input);
+    const { decision, effect } = await this.decisions.effectToApply(issuer, number, c.body, c.effect);
+    return this.lifecycle.execute(
+      {
+        bodyId: effect.body,
+        type: effect.effect,
+        data: effect.data,
+        decision: decision.number,
+        ...(c.occurredAt ? { occurredAt: c.occurredAt } : {}),
+        ...(c.expectedVersion ? { expectedVersion: c.expectedVersion } : {}),
+      },
+      actor,
+    );
+  }
+
+  async rows(query: ControlQuery = {}): Promise<ControlRow[]> {
+    const today = berlinDate(this.clock.now().toISOString());
+    const [all, bodies, sessions] = await Promise.all([this.decisions.withCitations(), this.bodies.list({}), this.sessions.all()]);
+    const titles = new Map(bodies.map((b) => [b.id, b.title]));
+    const contexts = new Map<string, BodyContext>();
+    const contextOf = async (id: string) => {
+      if (!contexts.has(id)) contexts.set(id, (await this.bodies.get(id)).context);
+      return contexts.get(id)!;
+    };
+    const rows: ControlRow[] = [];
+    for (const { decision, appliedBy } of all) {
+      if (query.year && !decision.date.startsWith(`${query.year}-`)) continue;
+      if (query.issuer && decision.issuer !== query.issuer) continue;
+      for (const [i, effect] of decision.effects.entries()) {
+        const applied: EventRecord | null = appliedBy[i];
+        const due = dueOf(effect.effect, effect.data, sessions);
+        let report: ControlRow['report'] = null;
+        if (effect.effect === 'reportRequested' && applied) {
+          const obligation = (await contextOf(effect.body)).obligations.find(
+            (o) => o.kind === effect.data.kind && o.addressee === effect.data.addressee && canonicalJson(o.due) === canonicalJson(effect.data.due),
+          );
+          if (obligation) report = { obligationId: obligation.id, state: obligation.state, acknowledgedOn: obligation.acknowledgedOn };
+        }
+        const done = effect.effect === 'reportRequested' ? report?.state === 'acknowledged' : applied !== null;
+        const state: ControlState = done
+          ? 'done'
+          : decision.withdrawn
+            ? 'withdrawn'
+            : due && due < today
+              ? 'overdue'
+              : due && daysBetween(today, due) <= DUE_SOON_DAYS
+                ? 'dueSoon'
+                : 'open';
+        rows.push({
+          decision: {
+            number: decision.number,
+            issuer: decision.issuer,
+            issuerName: decision.issuerName,
+            date: decision.date,
+            title: decision.title,
+            withdrawn: decision.withdrawn !== null,
+          },
+          effectIndex: i,
+          bodyId: effect.body,
+          bodyTitle: titles.get(effect.body) ?? effect.body,
+          effect: effect.effect,
+          effectLabel: EVENT_LABELS[effect.effect] ?? effect.effect,
+          required: effectRequirement(effect),
+          dueBy: due,
+          state,
+          stateLabel: CONTROL_STATE_LABELS[state],
+          appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt } : null,
+          report,
+        });
+      }
+    }
+    return query.state ? rows.filter((r) => r.state === query.state) : rows;
+  }
+}
+
+/** The Frist a decision's effect sets, as a date: the report's due date, the final report's. */
+function dueOf(effect: string, data: Record<string, unknown>, sessions: Awaited<ReturnType<SessionsStore['all']>>): CivilDate | null {
+  const deadline = (effect === 'reportRequested' ? data.due : effect === 'closureInitiated' ? data.finalReportDue : undefined) as Deadline | undefined;
+  if (!deadline) return null;
+  const resolution = resolveDeadline(deadline, { sessions, issuer: (data.addressee as string | undefined) ?? undefined });
+  return resolution.resolved ? resolution.effectiveDate : null;
+}
+
+/** The rows as CSV (RFC 4180, semicolon-separated for German spreadsheets, with a BOM). */
+export function controlCsv(rows: ControlRow[]): string {
+  const header = ['Beschluss', 'Gremium (beschließend)', 'Beschlussdatum', 'Titel', 'Gremium', 'Gremium-ID', 'Wirkung', 'Gefordert', 'Frist', 'Stand', 'Umgesetzt durch (Version)', 'Umgesetzt am'];
+  const lines = rows.map((r) => [
+    r.decision.number,
+    r.decision.issuer,
+    r.decision.date,
+    r.decision.title,
+    r.bodyTitle,
+    r.bodyId,
+    r.effect,
+    r.required,
+    r.dueBy ?? '',
+    r.stateLabel,
+    r.appliedBy ? String(r.appliedBy.version) : '',
+    r.appliedBy ? berlinDate(r.appliedBy.occurredAt) : '',
+  ]);
+  return `\uFEFF${[header, ...lines].map((cells) => cells.map(csvCell).join(';')).join('\r\n')}\r\n`;
+}
+
+function csvCell(value: string): string {
+  // A leading =, +, - or @ would be read as a formula by spreadsheets.
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[;"\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

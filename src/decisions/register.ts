@@ -1,0 +1,143 @@
+/**
+ * The decision register as an audited stream: every decision (Beschluss) is a hash-chained
+ * stream of its own — `decisionRecorded`, then any `decisionAmended`, at most one
+ * `decisionWithdrawn` — and the `decisions` row is its projection, which a fold of the stream
+ * must reproduce. Verified, checkpointed and exported like a body's stream, under the stream id
+ * `decision:<issuer>:<number>`.
+ *
+ * Pure: no database, no clock. The offline verifier uses it as the service does.
+ */
+import { createHash } from 'node:crypto';
+import { germanDate, type BodyEventType, type CivilDate, type DecisionType, type Instant } from '../../machines';
+import { canonicalJson } from '../event-log/canonical-json';
+import type { Actor } from '../event-log/event-hash';
+
+export const PROCEDURES = ['Sitzung', 'Umlaufverfahren'] as const;
+export type Procedure = (typeof PROCEDURES)[number];
+
+export const DECISION_STREAM_PREFIX = 'decision:';
+
+export const DECISION_EVENT_LABELS = {
+  decisionRecorded: 'Beschluss erfasst',
+  decisionAmended: 'Beschluss berichtigt',
+  decisionWithdrawn: 'Beschluss zurückgenommen',
+} as const;
+export type DecisionEventType = keyof typeof DECISION_EVENT_LABELS;
+
+/** What a decision does to one body: a lifecycle event with its parameters, e.g. `extended {approvedUntil}`. */
+export interface Effect {
+  body: string;
+  effect: BodyEventType;
+  data: Record<string, unknown>;
+}
+
+/** The facts of a decision as the register keeps them. */
+export interface DecisionFields {
+  number: string;
+  issuer: string;
+  date: CivilDate;
+  procedure: Procedure;
+  session: number | null;
+  type: DecisionType;
+  title: string;
+  effects: Effect[];
+}
+
+/** What an amendment may change; `effects` replaces the whole list. */
+export type DecisionChanges = Partial<Pick<DecisionFields, 'date' | 'procedure' | 'session' | 'type' | 'title' | 'effects'>>;
+
+export type DecisionEventData =
+  | { type: 'decisionRecorded'; data: DecisionFields & { reason: string | null } }
+  | { type: 'decisionAmended'; data: { changes: DecisionChanges; reason: string } }
+  | { type: 'decisionWithdrawn'; data: { reason: string } };
+
+/** One stored event of a decision's stream. */
+export type DecisionEvent = DecisionEventData & {
+  id: string;
+  stream: string;
+  version: number;
+  actor: Actor;
+  occurredAt: Instant;
+  recordedAt: Instant;
+  prevHash: string | null;
+  hash: string;
+};
+
+/** A decision as its stream leaves it: the projection row's content. */
+export interface DecisionState extends DecisionFields {
+  recordedAt: Instant;
+  recordedBy: string;
+  withdrawn: { at: Instant; actor: string; reason: string } | null;
+  version: number;
+  lastHash: string;
+  updatedAt: Instant;
+}
+
+export function decisionStream(issuer: string, number: string): string {
+  return `${DECISION_STREAM_PREFIX}${issuer}:${number}`;
+}
+
+export function isDecisionStream(stream: string): boolean {
+  return stream.startsWith(DECISION_STREAM_PREFIX);
+}
+
+/** `decision:AL-Runde:2024/09-AL` → `Beschluss 2024/09-AL (AL-Runde)`. */
+export function decisionStreamName(stream: string): string {
+  const rest = stream.slice(DECISION_STREAM_PREFIX.length);
+  const colon = rest.indexOf(':');
+  return colon < 0 ? `Beschluss ${rest}` : `Beschluss ${rest.slice(colon + 1)} (${rest.slice(0, colon)})`;
+}
+
+/** SHA-256 (hex) of the RFC 8785 canonical JSON of every field but `hash`, stream id included. */
+export function hashDecisionEvent(event: Omit<DecisionEvent, 'hash'>): string {
+  const { id, stream, version, type, data, actor, occurredAt, recordedAt, prevHash } = event;
+  const hashed = { stream, id, version, type, data, actor, occurredAt, recordedAt, prevHash };
+  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+}
+
+/** The decision its stream describes (events in version order); null for an empty stream. */
+export function foldDecision(events: readonly DecisionEvent[]): DecisionState | null {
+  let state = null as DecisionState | null;
+  for (const event of events) {
+    const head = { version: event.version, lastHash: event.hash, updatedAt: event.recordedAt };
+    if (event.type === 'decisionRecorded') {
+      const { reason: _reason, ...fields } = event.data as DecisionFields & { reason: string | null };
+      state = { ...fields, recordedAt: event.recordedAt, recordedBy: event.actor.id, withdrawn: null, ...head };
+    } else if (state && event.type === 'decisionAmended') {
+      state = { ...state, ...(event.data.changes as DecisionChanges), ...head };
+    } else if (state && event.type === 'decisionWithdrawn') {
+      state = { ...state, withdrawn: { at: event.occurredAt, actor: event.actor.id, reason: event.data.reason }, ...head };
+    }
+  }
+  return state;
+}
+
+/** Where a decision's stored row differs from the fold of its stream, in German; empty when it matches. */
+export function decisionDivergences(stream: readonly DecisionEvent[], stored: DecisionState | null): string[] {
+  const expected = foldDecision(stream);
+  if (!expected && !stored) return [];
+  if (!expected) return ['Zum Registereintrag gibt es keine Ereignisse (alle entfernt oder nie aufgezeichnet).'];
+  if (!stored) return ['Zu den Ereignissen gibt es keinen Registereintrag (gelöscht).'];
+  const fields = Object.keys(expected) as Array<keyof DecisionState>;
+  return fields
+    .filter((field) => canonicalJson(expected[field] ?? null) !== canonicalJson(stored[field] ?? null))
+    .map((field) => `Feld „${field}“ ist ${canonicalJson(stored[field] ?? null)}, nach den Ereignissen ${canonicalJson(expected[field] ?? null)}.`);
+}
+
+/** Whether an event (type and data) is what the effect requires: same type, same value for every parameter the effect names. */
+export function effectMatches(effect: Effect, body: string, type: string, data: unknown): boolean {
+  if (effect.body !== body || effect.effect !== type) return false;
+  const given = (data ?? {}) as Record<string, unknown>;
+  return Object.entries(effect.data).every(([key, value]) => canonicalJson(given[key] ?? null) === canonicalJson(value ?? null));
+}
+
+/** An effect in a line of German for messages: `extended {"approvedUntil":"2027-06-30"} für Gremium 4f…`. */
+export function describeEffect(effect: { effect: string; data: Record<string, unknown>; body?: string }): string {
+  const params = Object.keys(effect.data).length > 0 ? ` ${canonicalJson(effect.data)}` : '';
+  return `${effect.effect}${params}${effect.body ? ` für Gremium ${effect.body}` : ''}`;
+}
+
+/** `Beschluss 2024/09-AL vom 12.06.2024`: the decision's own number and date. */
+export function decisionLabel(decision: { number: string; date: CivilDate }): string {
+  return `Beschluss ${decision.number} vom ${germanDate(decision.date)}`;
+}
