@@ -77,16 +77,24 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
   const lifecycle = app.get(LifecycleService);
-  for (const decision of DECISIONS) await app.get(DecisionsService).record(decision, SECRETARIAT);
-
   const register = async () => (await lifecycle.register({ ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }, SECRETARIAT)).bodyId;
   const serviceBodies: string[] = [];
   for (let i = 0; i < BODIES; i++) serviceBodies.push(await register());
+  const httpBodies: string[] = [];
+  for (let i = 0; i < BODIES; i++) httpBodies.push(await register());
+  // Each decision names its effect on every body of the run.
+  for (const decision of DECISIONS) {
+    const effects = [...serviceBodies, ...httpBodies].flatMap((bodyId) =>
+      lifeOf(bodyId)
+        .filter((command) => command.decision === decision.number)
+        .map((command) => ({ body: bodyId, effect: command.type, data: command.data })),
+    );
+    await app.get(DecisionsService).record({ ...decision, effects }, SECRETARIAT);
+  }
+
   const service = await timed(() => drive(serviceBodies, (command) => lifecycle.execute(command, SECRETARIAT)));
   rows.push([`durable transitions, service (${IN_FLIGHT} bodies in flight)`, service.result, service.seconds, 'transitions']);
 
-  const httpBodies: string[] = [];
-  for (let i = 0; i < BODIES; i++) httpBodies.push(await register());
   const http = await timed(() =>
     drive(httpBodies, async ({ bodyId, ...command }) => {
       const response = await fetch(`${base}/api/bodies/${bodyId}/events`, {

@@ -84,7 +84,7 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     await send({ type: 'submitted', occurredAt: '2024-06-05' });
     await t.http
       .post('/api/decisions')
-      .send({ number: '2024/09', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' })
+      .send({ number: '2024/09', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: bodyA, effect: 'approved', data: { approvedUntil: '2027-03-31' } }] })
       .expect(201);
     await send({ type: 'approved', data: { approvedUntil: '2027-03-31' }, decision: '2024/09-AL' });
     await send({ type: 'started', occurredAt: '2024-06-17' });
@@ -107,7 +107,7 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
   /** Everything a request could change, but for usage timestamps and the dispatcher's retries. */
   async function fingerprint(): Promise<string> {
     const db = t.app.get(Database);
-    const tables = ['contacts', 'decisions', 'bodies', 'events', 'audit_log', 'audit_checkpoints', 'sessions', 'deadlines', 'users', 'auth_sessions'];
+    const tables = ['contacts', 'decisions', 'decision_events', 'bodies', 'events', 'audit_log', 'audit_checkpoints', 'sessions', 'deadlines', 'users', 'auth_sessions'];
     const parts = await Promise.all(tables.map((table) => db.query(`SELECT * FROM ${table} ORDER BY 1`)));
     parts.push(await db.query('SELECT id, user_id, token_hash, label, revoked_at FROM api_tokens ORDER BY 1'));
     parts.push(await db.query('SELECT COUNT(*) AS n FROM outbox'));
@@ -122,6 +122,13 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     return { username: user.username, tokenId: token.id as string };
   }
 
+  /** A decision recorded for the call (to amend or withdraw), as its path. */
+  async function freshDecision(): Promise<string> {
+    const input = decisionInput();
+    await t.http.post('/api/decisions').send(input).expect(201);
+    return `/api/decisions/IT-PLR/${encodeURIComponent(input.number)}`;
+  }
+
   /** A contact nobody leads, to erase. */
   async function freshContact(): Promise<string> {
     const contacts = [{ name: 'Max Wegwerf', organization: 'Berlin' }];
@@ -130,7 +137,7 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
   }
 
   interface Case {
-    method: 'get' | 'post' | 'put' | 'delete';
+    method: 'get' | 'post' | 'put' | 'patch' | 'delete';
     /** The path; may prepare what a write consumes (a throwaway user, a fresh contact), so each call has its own. */
     path(): string | Promise<string>;
     /** The valid body (fresh each call); a write with a JSON body is also checked for mass assignment. */
@@ -203,6 +210,28 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     'POST /api/decisions': { method: 'post', path: () => '/api/decisions', body: decisionInput, expect: only(201, ['secretariat']) },
     'GET /api/decisions': read(() => '/api/decisions', only(200, READERS)),
     'GET /api/decisions/:issuer/:number': read(() => '/api/decisions/AL-Runde/2024%2F09-AL', only(200, READERS)),
+    'PATCH /api/decisions/:issuer/:number': {
+      method: 'patch',
+      path: freshDecision,
+      body: () => ({ title: 'Berichtigter Titel', reason: 'Tippfehler im Titel' }),
+      expect: only(200, ['secretariat']),
+    },
+    'POST /api/decisions/:issuer/:number/withdrawal': {
+      method: 'post',
+      path: async () => `${await freshDecision()}/withdrawal`,
+      body: () => ({ reason: 'Irrtümlich erfasst' }),
+      expect: only(200, ['secretariat']),
+    },
+    'GET /api/decisions/:issuer/:number/history': read(() => '/api/decisions/AL-Runde/2024%2F09-AL/history', only(200, ['secretariat', 'auditor'])),
+    // 2024/09-AL is carried out already: the secretariat reaches the register, which finds no open effect (400).
+    'POST /api/decisions/:issuer/:number/apply': {
+      method: 'post',
+      path: () => '/api/decisions/AL-Runde/2024%2F09-AL/apply',
+      body: () => ({ body: bodyA }),
+      expect: only(400, ['secretariat']),
+    },
+    'GET /api/decision-control': read(() => '/api/decision-control', only(200, READERS)),
+    'GET /api/decision-control.csv': read(() => '/api/decision-control.csv', only(200, ['secretariat', 'auditor', 'reader'])),
     'GET /api/audit/verify': read(() => '/api/audit/verify', only(200, ['secretariat', 'auditor'])),
     'GET /api/audit/checkpoints': read(() => '/api/audit/checkpoints', only(200, ['secretariat', 'auditor'])),
     'POST /api/audit/checkpoints': { method: 'post', path: () => '/api/audit/checkpoints', expect: only(201, ['secretariat']) },

@@ -20,8 +20,8 @@ export async function recordScenario(t: TestApp): Promise<Scenario> {
     if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  const decision = (number: string, date: string) =>
-    ok(t.http.post('/api/decisions').send({ number, issuer: 'AL-Runde', date, procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}` }), 201);
+  const decision = (number: string, date: string, effects: object[]) =>
+    ok(t.http.post('/api/decisions').send({ number, issuer: 'AL-Runde', date, procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects }), 201);
   const send = (id: string, body: object) => ok(t.http.post(`/api/bodies/${id}/events`).send(body));
 
   at('2024-06-03T10:00:00Z');
@@ -29,13 +29,13 @@ export async function recordScenario(t: TestApp): Promise<Scenario> {
   at('2024-06-05T10:00:00Z');
   await send(seed, { type: 'submitted', occurredAt: '2024-06-05' });
   at('2024-06-14T09:00:00Z');
-  await decision('2024/09', '2024-06-13');
+  await decision('2024/09', '2024-06-13', [{ body: seed, effect: 'approved', data: { approvedUntil: '2025-03-31' } }]);
   await send(seed, { type: 'approved', decision: '2024/09-AL', data: { approvedUntil: '2025-03-31' } });
   // Started on 17 June, but the secretariat records it only on 1 July.
   at('2024-07-01T08:00:00Z');
   await send(seed, { type: 'started', occurredAt: '2024-06-17' });
   at('2025-03-11T09:00:00Z');
-  await decision('2025/02', '2025-03-10');
+  await decision('2025/02', '2025-03-10', [{ body: seed, effect: 'extended', data: { approvedUntil: '2025-12-31' } }]);
   await send(seed, { type: 'extended', decision: '2025/02-AL', data: { approvedUntil: '2025-12-31' } });
 
   at('2025-04-01T09:00:00Z');

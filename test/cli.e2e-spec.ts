@@ -221,7 +221,7 @@ describe('gremienlauf on the local database', () => {
   });
 
   it('records a decision and sends lifecycle events', () => {
-    const decision = cli(['record-decision', '2024/09-AL', '--date', '12. Juni 2024', '--session', '3', '--title', 'Einrichtung der PG', '--json']);
+    const decision = cli(['record-decision', '2024/09-AL', '--date', '12. Juni 2024', '--session', '3', '--title', 'Einrichtung der PG', '--effect', 'approved', '--body', id, '--data', '{"approvedUntil":"2025-03-31"}', '--json']);
     expect(decision.code).toBe(0);
     expect(decision.json).toMatchObject({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', session: 3 });
 

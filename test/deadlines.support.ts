@@ -55,6 +55,7 @@ export async function recordSeedBody(t: TestApp, contacts: Array<{ name: string;
       session: 30,
       type: 'Beschluss',
       title: 'Aufnahme der Projektgruppe Weiterentwicklung Struktur OZG Föderal',
+      effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2025-03-31' } }],
     })
     .expect(201);
   await t.http

@@ -107,7 +107,7 @@ describe('POST /api/bodies/import', () => {
     const { id } = (await importForm(SEED, '?registeredAt=2024-06-01').expect(201)).body;
     await t.http
       .post('/api/decisions')
-      .send({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Sitzung', session: 3, type: 'Beschluss', title: 'Einrichtung' })
+      .send({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Sitzung', session: 3, type: 'Beschluss', title: 'Einrichtung', effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2025-03-31' } }] })
       .expect(201);
     await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2024-06-05' }).expect(200);
     const approved = await t.http

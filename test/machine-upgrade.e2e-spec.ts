@@ -23,7 +23,7 @@ describe('moving a body to a new machine version', () => {
     await send({ type: 'submitted', occurredAt: '2024-06-05' }).expect(200);
     await t.http
       .post('/api/decisions')
-      .send({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' })
+      .send({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2025-03-31' } }] })
       .expect(201);
     await send({ type: 'approved', data: { approvedUntil: '2025-03-31' }, decision: '2024/09-AL' }).expect(200);
   });

@@ -254,7 +254,7 @@ describe('Web pages over HTTP', () => {
       })
       .expect(201);
     const id = created.body.id;
-    await t.http.post('/api/decisions').send({ number: '2025/04', issuer: 'IT-PLR', date: '2025-01-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' }).expect(201);
+    await t.http.post('/api/decisions').send({ number: '2025/04', issuer: 'IT-PLR', date: '2025-01-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2027-12-31' } }] }).expect(201);
     await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2025-01-15' }).expect(200);
     await t.http.post(`/api/bodies/${id}/events`).send({ type: 'approved', decision: '2025/04', data: { approvedUntil: '2027-12-31' } }).expect(200);
     await t.http.post(`/api/bodies/${id}/events`).send({ type: 'started', occurredAt: '2025-02-01' }).expect(200);

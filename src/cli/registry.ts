@@ -1,7 +1,7 @@
 /** Every command of `gremienlauf`, in the order the help lists them. A new command: one file in commands/, one line here. */
 import type { CliCommand } from './command';
 import { deadlinesCommand } from './commands/deadlines';
-import { decisionsCommand, recordDecisionCommand } from './commands/decisions';
+import { decisionCommand, decisionsCommand, recordDecisionCommand } from './commands/decisions';
 import { exportCommand } from './commands/export';
 import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
@@ -27,6 +27,7 @@ export const COMMANDS: CliCommand[] = [
   simulateCommand,
   recordDecisionCommand,
   decisionsCommand,
+  decisionCommand,
   exportCommand,
   verifyCommand,
   userCommand,

@@ -73,7 +73,7 @@ export const decisionInputSchema = z
     session: z.number().int().positive().optional(),
     type: decisionTypeSchema,
     title: z.string().trim().min(1).max(1000),
-    effects: z.array(effectInputSchema).max(200).default([]),
+    effects: z.array(effectInputSchema).max(5000).default([]),
     reason: reason.optional(),
   })
   .refine(sessionMatchesProcedure, sessionIssue);
@@ -86,7 +86,7 @@ export const amendmentInputSchema = z
     session: z.number().int().positive().nullable().optional(),
     type: decisionTypeSchema.optional(),
     title: z.string().trim().min(1).max(1000).optional(),
-    effects: z.array(effectInputSchema).max(200).optional(),
+    effects: z.array(effectInputSchema).max(5000).optional(),
     reason,
   })
   .refine((d) => Object.keys(d).some((k) => k !== 'reason'), { message: 'Keine Änderung angegeben.', path: ['effects'] });
@@ -296,7 +296,7 @@ export class DecisionsService {
         details,
       );
     }
-    const { appliedBy } = await this.citations(tx, decision);
+    const { appliedBy } = await this.citations(tx, decision, citing.bodyId);
     const open = candidates.find(({ i }) => appliedBy[i] === null);
     if (!open) {
       const done = appliedBy[candidates[0].i]!;
@@ -401,11 +401,13 @@ export class DecisionsService {
     return problems;
   }
 
-  private async citations(tx: Transaction, decision: DecisionState): Promise<Citations> {
-    const rows = await tx.query<EventRow>(
-      'SELECT id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash FROM events WHERE decision_number = ? ORDER BY occurred_at, body_id, version',
-      [decision.number],
-    );
+  /** The events citing the decision (of one body, when given) and which effect each carried out. */
+  private async citations(tx: Transaction, decision: DecisionState, bodyId?: string): Promise<Citations> {
+    const columns =
+      'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash';
+    const rows = bodyId
+      ? await tx.query<EventRow>(`SELECT ${columns} FROM events WHERE decision_number = ? AND body_id = ? ORDER BY version`, [decision.number, bodyId])
+      : await tx.query<EventRow>(`SELECT ${columns} FROM events WHERE decision_number = ? ORDER BY occurred_at, body_id, version`, [decision.number]);
     const events = rows.map(toRecord).filter((e) => e.decision?.issuer === decision.issuer);
     const taken = new Set<EventRecord>();
     const appliedBy = decision.effects.map((effect) => {

@@ -79,11 +79,23 @@ export class RegistrationImportService {
         `Die Registrierung (${germanDate(options.registeredAt)}) kann nicht nach dem Beschluss (${germanDate(decision.date)}) liegen.`,
       );
     }
-    if (decision?.record) await this.decisions.record(decision.record, actor);
     const registeredAt = options.registeredAt ?? decision?.date;
     const registered = await this.lifecycle.register(registeredAt ? { ...registration, registeredAt } : registration, actor);
     const results: CommandResult[] = [registered];
     if (decision && approval) {
+      // The decision names its effect on the new body: recorded with it, or added to the one in the register.
+      const { note: _note, ...params } = approval.data as Record<string, unknown>;
+      const effect = { body: registered.bodyId, effect: approval.type, data: params };
+      if (decision.record) await this.decisions.record({ ...decision.record, effects: [effect] }, actor);
+      else {
+        const existing = await this.decisions.get(decision.form.issuer, decision.form.number);
+        await this.decisions.amend(
+          decision.form.issuer,
+          decision.form.number,
+          { effects: [...existing.effects.map(({ appliedBy: _applied, ...e }) => e), effect], reason: `Import des Registrierungsformulars „${registration.title}“` },
+          actor,
+        );
+      }
       const common = { bodyId: registered.bodyId, occurredAt: decision.date };
       results.push(await this.lifecycle.execute({ ...common, type: 'submitted' }, actor));
       results.push(

@@ -1,8 +1,8 @@
 import { DECISION_TYPES } from '../../../machines';
-import type { CliCommand } from '../command';
+import type { CliCommand, CommandContext } from '../command';
 import { dateOption, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
-import { date, table } from '../format';
+import { date, day, table } from '../format';
 import { configFrom } from '../local';
 
 interface DecisionView {
@@ -13,7 +13,40 @@ interface DecisionView {
   session: number | null;
   type: string;
   title: string;
+  effects: Array<{ body: string; effect: string; data: Record<string, unknown> }>;
+  withdrawn: { at: string; reason: string } | null;
 }
+
+/** A JSON option, or a usage error naming it. */
+function jsonOption(value: string, name: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new UsageError(`${name} ist kein gültiges JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The effects of `--effect TYP --body ID [--data JSON]` (one) or `--effects JSON` (a list). */
+function effectsOption(o: CommandContext['options']): unknown[] | undefined {
+  if (typeof o.effects === 'string') {
+    const list = jsonOption(o.effects, '--effects');
+    if (!Array.isArray(list)) throw new UsageError('--effects erwartet eine JSON-Liste, z. B. [{"body":"ID","effect":"extended","data":{"approvedUntil":"2027-06-30"}}].');
+    return list;
+  }
+  if (typeof o.effect !== 'string') return undefined;
+  if (typeof o.body !== 'string') throw new UsageError('Zu --effect gehört --body ID (das Gremium, auf das der Beschluss wirkt).');
+  return [{ body: o.body, effect: o.effect, ...(typeof o.data === 'string' ? { data: jsonOption(o.data, '--data') } : {}) }];
+}
+
+const effectOptions = {
+  effect: { type: 'string', value: 'EREIGNIS', description: 'Wirkung auf ein Gremium, z. B. extended (mit --body und --data)' },
+  body: { type: 'string', value: 'ID', description: 'das Gremium, auf das die Wirkung zielt' },
+  data: { type: 'string', value: 'JSON', description: 'Parameter der Wirkung, z. B. {"approvedUntil":"2027-06-30"}' },
+  effects: { type: 'string', value: 'JSON', description: 'mehrere Wirkungen als JSON-Liste [{body, effect, data}]' },
+} as const;
+
+const describeEffects = (d: DecisionView) =>
+  d.effects.length === 0 ? 'keine Wirkungen' : d.effects.map((e, i) => `  ${i}: ${e.effect} ${JSON.stringify(e.data)} für ${e.body}`).join('\n');
 
 export const recordDecisionCommand: CliCommand = {
   name: 'record-decision',
@@ -26,6 +59,7 @@ export const recordDecisionCommand: CliCommand = {
     umlaufverfahren: { type: 'boolean', description: 'im Umlaufverfahren gefasst' },
     type: { type: 'string', value: 'ART', description: `${DECISION_TYPES.join(' | ')} (Standard: Beschluss)` },
     title: { type: 'string', value: 'TITEL', description: 'Titel des Beschlusses (Pflicht)' },
+    ...effectOptions,
   },
   async run(ctx) {
     const o = ctx.options;
@@ -44,10 +78,11 @@ export const recordDecisionCommand: CliCommand = {
       ...(typeof o.session === 'string' ? { session: positiveInteger(o.session, '--session') } : {}),
       type: typeof o.type === 'string' ? o.type : 'Beschluss',
       title: o.title,
+      ...(effectsOption(o) ? { effects: effectsOption(o) } : {}),
     };
     const api = await ctx.api();
     const decision = await api.post<DecisionView>('/api/decisions', { json: input });
-    ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} erfasst: ${d.title}`);
+    ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} erfasst: ${d.title}\nWirkungen:\n${describeEffects(d)}`);
   },
 };
 
@@ -86,3 +121,110 @@ function issuerBySuffix(number: string, env: NodeJS.ProcessEnv): string {
   if (!issuer) throw new UsageError(`Zu „${number}“ ist kein beschließendes Gremium bekannt; bitte --issuer angeben.`);
   return issuer.id;
 }
+
+interface ApplyResult {
+  id: string;
+  version: number;
+  state: { label: string };
+  event: { type: string; occurredAt: string; decision: { number: string; date: string } | null };
+}
+
+/** One decision: apply an effect, amend, withdraw, show its history. */
+export const decisionCommand: CliCommand = {
+  name: 'decision',
+  args: ['AKTION', 'NUMMER'],
+  summary: 'Einen Beschluss umsetzen, berichtigen, zurücknehmen oder seine Geschichte zeigen: decision apply|amend|withdraw|history|show NUMMER',
+  description: [
+    'Beispiele:',
+    '  gremienlauf decision apply 2026/12-AL --body ID          (die offene Wirkung für das Gremium umsetzen)',
+    '  gremienlauf decision amend 2026/12-AL --title "…" --reason "Tippfehler"',
+    '  gremienlauf decision amend 2026/12-AL --effect extended --body ID --data \'{"approvedUntil":"2027-06-30"}\' --reason "Wirkung ergänzt"',
+    '  gremienlauf decision withdraw 2026/12-AL --reason "irrtümlich erfasst"',
+    '  gremienlauf decision history 2026/12-AL',
+    'Mit --effect/--effects ersetzt amend die Liste der Wirkungen (bisherige bleiben nur, wenn sie wieder genannt sind).',
+  ].join('\n'),
+  options: {
+    issuer: { type: 'string', value: 'GREMIUM', description: 'IT-PLR oder AL-Runde (sonst aus dem Kürzel der Nummer)' },
+    ...effectOptions,
+    index: { type: 'string', value: 'N', description: 'apply: die Nummer der Wirkung (ab 0), wenn mehrere offen sind' },
+    date: { type: 'string', value: 'DATUM', description: 'apply: fachliches Datum (sonst das des Beschlusses); amend: neues Beschlussdatum' },
+    title: { type: 'string', value: 'TITEL', description: 'amend: neuer Titel' },
+    reason: { type: 'string', value: 'TEXT', description: 'amend, withdraw: Begründung (Pflicht)' },
+    'expected-version': { type: 'string', value: 'N', description: 'apply: nur, wenn das Gremium noch auf dieser Version steht' },
+  },
+  async run(ctx) {
+    const o = ctx.options;
+    const number = ctx.args.NUMMER!;
+    const issuer = typeof o.issuer === 'string' ? o.issuer : issuerBySuffix(number, ctx.env);
+    const path = `/api/decisions/${encodeURIComponent(issuer)}/${encodeURIComponent(number)}`;
+    const api = await ctx.api();
+    const reason = () => {
+      if (typeof o.reason !== 'string') throw new UsageError('Es fehlt --reason TEXT (die Begründung wird mit aufgezeichnet).');
+      return o.reason;
+    };
+    switch (ctx.args.AKTION) {
+      case 'apply': {
+        if (typeof o.body !== 'string') throw new UsageError('Es fehlt --body ID (das Gremium, für das die Wirkung umgesetzt wird).');
+        const input = {
+          body: o.body,
+          ...(typeof o.index === 'string' ? { effect: Number(o.index) } : {}),
+          ...(typeof o.date === 'string' ? { occurredAt: dateOption(o.date, '--date') } : {}),
+          ...(typeof o['expected-version'] === 'string' ? { expectedVersion: positiveInteger(o['expected-version'], '--expected-version') } : {}),
+        };
+        const result = await api.post<ApplyResult>(`${path}/apply`, { json: input });
+        ctx.out.result(result, (r) =>
+          [
+            `Beschluss ${r.event.decision?.number} vom ${r.event.decision ? date(r.event.decision.date) : '–'} umgesetzt: „${r.event.type}“ am ${day(r.event.occurredAt)} – Version ${r.version}.`,
+            `Zustand: ${r.state.label}`,
+          ].join('\n'),
+        );
+        return;
+      }
+      case 'amend': {
+        const input = {
+          ...(typeof o.title === 'string' ? { title: o.title } : {}),
+          ...(typeof o.date === 'string' ? { date: dateOption(o.date, '--date', false) } : {}),
+          ...(effectsOption(o) ? { effects: effectsOption(o) } : {}),
+          reason: reason(),
+        };
+        const decision = await api.request<DecisionView>('PATCH', path, { json: input });
+        ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} berichtigt: ${d.title}\nWirkungen:\n${describeEffects(d)}`);
+        return;
+      }
+      case 'withdraw': {
+        const decision = await api.post<DecisionView>(`${path}/withdrawal`, { json: { reason: reason() } });
+        ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} zurückgenommen: ${d.withdrawn?.reason}`);
+        return;
+      }
+      case 'history': {
+        const history = await api.get<{ events: Array<{ version: number; type: string; recordedAt: string; actor: { id: string }; data: { reason?: string | null }; hash: string }> }>(`${path}/history`);
+        ctx.out.result(history, (h) =>
+          table(h.events, [
+            { header: 'Version', value: (e) => String(e.version) },
+            { header: 'Ereignis', value: (e) => e.type },
+            { header: 'Aufgezeichnet', value: (e) => day(e.recordedAt) },
+            { header: 'Von', value: (e) => e.actor.id },
+            { header: 'Begründung', value: (e) => e.data.reason ?? '', max: 50 },
+            { header: 'Hash', value: (e) => e.hash.slice(0, 12) },
+          ]),
+        );
+        return;
+      }
+      case 'show': {
+        const decision = await api.get<Omit<DecisionView, 'effects'> & { effects: Array<DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number } | null }> }>(path);
+        ctx.out.result(decision, (d) =>
+          [
+            `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen: ${d.withdrawn.reason}` : ''}`,
+            'Wirkungen:',
+            ...d.effects.map(
+              (e, i) => `  ${i}: ${e.effect} ${JSON.stringify(e.data)} für ${e.body} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version})` : 'offen'}`,
+            ),
+          ].join('\n'),
+        );
+        return;
+      }
+      default:
+        throw new UsageError(`Unbekannte Aktion „${ctx.args.AKTION}“; möglich: apply, amend, withdraw, history, show.`);
+    }
+  },
+};
