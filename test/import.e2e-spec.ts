@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRegistrationForm } from '../src/registration-import/registration-form.parser';
-import { startTestApp, type TestApp } from './support/test-app';
+import { Database } from '../src/database/database';
+import { rowCounts } from './support/row-counts';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const SEED = readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
 
@@ -125,5 +127,37 @@ describe('POST /api/bodies/import', () => {
 
   it('rejects an empty request', async () => {
     await importForm('  ').expect(400);
+  });
+});
+
+describe.each(testDatabaseKinds())('an import is one transaction on %s', (database) => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = await startTestApp({ database, now: '2026-11-28T09:00:00Z' });
+  });
+  afterEach(() => t.close());
+
+  const importForm = (text: string, query = '') =>
+    t.http.post(`/api/bodies/import${query}`).set('Content-Type', 'text/plain; charset=utf-8').send(text);
+  const APPLY = '?applyDecision=true&decisionDate=2024-06-12&session=3';
+
+  it('a refused import (a Begründung over the note limit) leaves the row count of every table unchanged, and a retry is no duplicate', async () => {
+    const tooLong = SEED.replace('wurde zunächst bis zum 31.03.2025 beschlossen.', `wurde zunächst bis zum 31.03.2025 beschlossen. ${'Lang. '.repeat(800)}`);
+    const before = await rowCounts(t.app.get(Database));
+    const refused = await importForm(tooLong, APPLY).expect(400);
+    expect(refused.body.details).toEqual([expect.objectContaining({ path: 'data.note' })]);
+    expect(await rowCounts(t.app.get(Database))).toEqual(before);
+    const retried = await importForm(SEED, APPLY).expect(201);
+    expect(retried.body.state.value).toBe('established');
+  });
+
+  it('ten imports of the same form at the same moment register one body; the others are told it exists', async () => {
+    const responses = await Promise.all(Array.from({ length: 10 }, () => importForm(SEED)));
+    expect(responses.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    const created = responses.find((r) => r.status === 201)!.body.id;
+    for (const refused of responses.filter((r) => r.status === 409)) expect(refused.body.message).toContain(created);
+    expect((await t.http.get('/api/bodies').expect(200)).body.map((b: { id: string }) => b.id)).toEqual([created]);
+    expect((await rowCounts(t.app.get(Database))).contacts).toBe(3);
   });
 });

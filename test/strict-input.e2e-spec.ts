@@ -8,20 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../src/database/database';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { rowCounts } from './support/row-counts';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const SEED = readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
-
-/** The row count of every table of the schema. */
-export async function rowCounts(db: Database): Promise<Record<string, number>> {
-  const tables =
-    db.kind === 'sqlite'
-      ? await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-      : await db.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
-  const counts: Record<string, number> = {};
-  for (const { name } of tables) counts[name] = Number((await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${name}`))[0].n);
-  return counts;
-}
 
 describe.each(testDatabaseKinds())('strict input on %s', (database) => {
   let t: TestApp;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -23,6 +24,14 @@ interface Job {
   run: (tx: Transaction) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+}
+
+/** The unit of work the current async call chain runs in. */
+interface Scope {
+  tx: Transaction;
+  open: boolean;
+  depth: number;
+  onRollback: Array<() => void>;
 }
 
 /** At most this many units of work share one commit. */
@@ -55,6 +64,7 @@ export class Database {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly readStatements = new Map<string, BetterSqlite3.Statement>();
   private readonly sqliteTx: Transaction = { query: async <R>(sql: string, params: SqlValue[] = []) => this.run<R>(sql, params) };
+  private readonly scopes = new AsyncLocalStorage<Scope>();
 
   private constructor(
     readonly kind: DatabaseConfig['kind'],
@@ -106,18 +116,58 @@ export class Database {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
-  /** Runs `work` in one transaction: all of its statements take effect, or none. */
+  /**
+   * Runs `work` in one transaction: all of its statements take effect, or none. Called while
+   * another unit of work runs (in the same async call chain), it joins that one in a savepoint
+   * of its own: a command made of several (an import: decision, body, events) commits or rolls
+   * back as a whole, and a failure inside that the caller catches undoes only its own part.
+   */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    if (this.sqlite) return this.schedule(true, work);
-    return this.dataSource.transaction((manager) => work(postgresTransaction(manager)));
+    const outer = this.scopes.getStore();
+    if (outer?.open) return this.nested(outer, work);
+    const scope: Scope = { tx: this.sqliteTx, open: true, depth: 0, onRollback: [] };
+    const run = (tx: Transaction): Promise<T> => {
+      scope.tx = tx;
+      return this.scopes.run(scope, () => work(tx)).finally(() => (scope.open = false));
+    };
+    const done = this.sqlite ? this.schedule(true, run) : this.dataSource.transaction((manager) => run(postgresTransaction(manager)));
+    return done.catch((error: unknown) => {
+      for (const undo of scope.onRollback) undo();
+      throw error;
+    });
+  }
+
+  /** Inside a unit of work: `undo` runs if it does not commit (e.g. to forget what a cache learnt from it). */
+  onRollback(undo: () => void): void {
+    const scope = this.scopes.getStore();
+    if (scope?.open) scope.onRollback.push(undo);
+  }
+
+  private async nested<T>(scope: Scope, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const savepoint = `nested_${++scope.depth}`;
+    await scope.tx.query(`SAVEPOINT ${savepoint}`);
+    try {
+      const value = await work(scope.tx);
+      await scope.tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+      return value;
+    } catch (error) {
+      await scope.tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      await scope.tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+      throw error;
+    } finally {
+      scope.depth--;
+    }
   }
 
   /**
-   * One statement outside any unit of work. A read answers from the last committed state without
+   * One statement outside any unit of work (inside one, it runs in it). A read answers from the last committed state without
    * waiting for the writers; a statement that writes runs on its own (on SQLite, queued behind
    * the units of work before it).
    */
   query<T = Record<string, unknown>>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    // Inside a unit of work a statement belongs to it: it sees (and is undone with) its writes.
+    const scope = this.scopes.getStore();
+    if (scope?.open) return scope.tx.query<T>(sql, params);
     if (this.sqlite) {
       const read = this.reader && this.readStatement(sql);
       if (read) {

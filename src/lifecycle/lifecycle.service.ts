@@ -262,7 +262,12 @@ export class LifecycleService {
   private remember(bodyId: string, version: number, snapshot: BodySnapshot): void {
     this.snapshots.delete(bodyId);
     if (this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value!);
-    this.snapshots.set(bodyId, { version, snapshot });
+    const entry = { version, snapshot };
+    this.snapshots.set(bodyId, entry);
+    // A larger unit of work (an import, an idempotent request) may still roll this version back.
+    this.db.onRollback(() => {
+      if (this.snapshots.get(bodyId) === entry) this.snapshots.delete(bodyId);
+    });
   }
 
   private eventType(raw: string): BodyEventType {

@@ -5,6 +5,7 @@ import type { RegistrationInput } from '../bodies/registration-input';
 import { BodiesService } from '../bodies/bodies.service';
 import { APP_CONFIG } from '../common/common.module';
 import { DuplicateError, NotFoundError, ValidationError } from '../common/errors';
+import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { DecisionsService, type PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
@@ -47,8 +48,8 @@ interface ResolvedDecision {
 
 /**
  * Imports a registration form: registers the body as a draft with every field of the form, and
- * on request applies the decision the form reports. Everything that could refuse the import is
- * checked before the first write, so a bad form or missing decision facts create nothing.
+ * on request applies the decision the form reports. The whole import is one transaction (the
+ * decision, the contacts, the body and its events): a refused import leaves no trace.
  */
 @Injectable()
 export class RegistrationImportService {
@@ -56,6 +57,7 @@ export class RegistrationImportService {
     private readonly lifecycle: LifecycleService,
     private readonly bodies: BodiesService,
     private readonly decisions: DecisionsService,
+    private readonly db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -66,6 +68,10 @@ export class RegistrationImportService {
 
   async import(text: string, options: ImportOptions, actor: Actor): Promise<ImportResult> {
     const parsed = this.parse(text);
+    return this.db.transaction((tx) => this.importParsed(tx, parsed, options, actor));
+  }
+
+  private async importParsed(tx: Transaction, parsed: ParsedRegistrationForm, options: ImportOptions, actor: Actor): Promise<ImportResult> {
     const warnings = [...parsed.warnings];
     const { registration } = parsed;
 
@@ -81,6 +87,7 @@ export class RegistrationImportService {
     }
     const registeredAt = options.registeredAt ?? decision?.date;
     const registered = await this.lifecycle.register(registeredAt ? { ...registration, registeredAt } : registration, actor);
+    if (!options.allowDuplicate) await this.claimTitle(tx, registration.title, registered);
     const results: CommandResult[] = [registered];
     if (decision && approval) {
       // The decision names its effect on the new body: recorded with it, or added to the one in the register.
@@ -127,11 +134,19 @@ export class RegistrationImportService {
 
   private async assertNotRegistered(title: string): Promise<void> {
     const same = (await this.bodies.list({ q: title })).filter((body) => body.title === title);
-    if (same.length > 0) {
-      throw new DuplicateError(
-        `Ein Gremium „${title}“ ist bereits registriert (${same.map((b) => b.id).join(', ')}); ein zweiter Import nur mit allowDuplicate=true (CLI: --force).`,
-        { title, ids: same.map((b) => b.id) },
+    if (same.length > 0) throw duplicateTitle(title, same.map((b) => b.id));
+  }
+
+  /** The title's row in `imported_titles`: of two imports of one form, even at the same moment, one fails here. */
+  private async claimTitle(tx: Transaction, title: string, registered: CommandResult): Promise<void> {
+    try {
+      await this.db.transaction((inner) =>
+        inner.query('INSERT INTO imported_titles (title, body_id, imported_at) VALUES (?, ?, ?)', [title, registered.bodyId, registered.event.recordedAt]),
       );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const [row] = await tx.query<{ body_id: string }>('SELECT body_id FROM imported_titles WHERE title = ?', [title]);
+      throw duplicateTitle(title, row ? [row.body_id] : []);
     }
   }
 
@@ -214,4 +229,11 @@ export class RegistrationImportService {
     }
     return { type: 'approved', data: { approvedUntil: until, ...note } };
   }
+}
+
+function duplicateTitle(title: string, ids: string[]): DuplicateError {
+  return new DuplicateError(
+    `Ein Gremium „${title}“ ist bereits registriert (${ids.join(', ')}); ein zweiter Import nur mit allowDuplicate=true (CLI: --force).`,
+    { title, ids },
+  );
 }

@@ -3,6 +3,14 @@ import { Audit1764304000000 } from './1764304000000-audit';
 import { Deadlines1764305000000 } from './1764305000000-deadlines';
 import { Access1764306000000 } from './1764306000000-access';
 import { DecisionRegister1765300000000 } from './1765300000000-decision-register';
+import { ImportedTitles1765200000000 } from './1765200000000-imported-titles';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
-export const MIGRATIONS = [InitialSchema1764300000000, Audit1764304000000, Deadlines1764305000000, Access1764306000000, DecisionRegister1765300000000];
+export const MIGRATIONS = [
+  InitialSchema1764300000000,
+  Audit1764304000000,
+  Deadlines1764305000000,
+  Access1764306000000,
+  DecisionRegister1765300000000,
+  ImportedTitles1765200000000,
+];
