@@ -51,13 +51,41 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
   });
 
   test('a read while a unit of work is open sees none of its rows until COMMIT', async () => {
-    let seenInside: string[] = [];
-    await db.transaction(async (tx) => {
+    let inserted!: () => void;
+    let release!: () => void;
+    const written = new Promise<void>((resolve) => (inserted = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const unit = db.transaction(async (tx) => {
       await insertContact('u')(tx);
-      seenInside = await ids();
+      inserted();
+      await gate;
     });
-    expect(seenInside).toEqual([]);
+    await written;
+    // Read from outside the unit of work (inside it, a read joins it and sees its rows).
+    const seenWhileOpen = await ids();
+    release();
+    await unit;
+    expect(seenWhileOpen).toEqual([]);
     expect(await ids()).toEqual(['u']);
+  });
+
+  test('inside a unit of work, reads and nested units of work join it: they see its rows and roll back with it', async () => {
+    let seenInside: string[] = [];
+    await expect(
+      db.transaction(async (tx) => {
+        await insertContact('v')(tx);
+        await db.transaction(insertContact('v2'));
+        await db.transaction(insertContact('v3')).catch(() => undefined);
+        await db.transaction(async (inner) => {
+          await insertContact('v4')(inner);
+          throw new Error('undone alone');
+        }).catch(() => undefined);
+        seenInside = await ids();
+        throw new Error('all undone');
+      }),
+    ).rejects.toThrow('all undone');
+    expect(seenInside.filter((id) => id.startsWith('v'))).toEqual(['v', 'v2', 'v3']);
+    expect((await ids()).filter((id) => id.startsWith('v'))).toEqual([]);
   });
 
   test('PostgreSQL placeholders are numbered from the portable ? form', async () => {
