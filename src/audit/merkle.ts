@@ -75,3 +75,113 @@ export class MerkleAccumulator {
     return root;
   }
 }
+
+/*
+ * Proofs of RFC 9162 §2.1.3 (inclusion) and §2.1.4 (consistency), over leaf hashes. A proof is
+ * the list of sibling subtree hashes a verifier needs besides what it already holds (the leaf,
+ * or the older root), from the bottom of the tree to the top.
+ */
+
+/** The audit path PATH(m, D[n]) for leaf `index` in the tree of the first `treeSize` leaves (§2.1.3.1). */
+export function inclusionProof(leaves: readonly Uint8Array[], index: number, treeSize: number = leaves.length): Buffer[] {
+  if (!Number.isInteger(treeSize) || treeSize < 1 || treeSize > leaves.length) throw new RangeError(`tree size ${treeSize} outside 1..${leaves.length}`);
+  if (!Number.isInteger(index) || index < 0 || index >= treeSize) throw new RangeError(`leaf index ${index} outside 0..${treeSize - 1}`);
+  const path = (m: number, from: number, to: number): Buffer[] => {
+    if (to - from === 1) return [];
+    const k = splitPoint(to - from);
+    return m < k
+      ? [...path(m, from, from + k), rootFromLeafHashes(leaves.slice(from + k, to))]
+      : [...path(m - k, from + k, to), rootFromLeafHashes(leaves.slice(from, from + k))];
+  };
+  return path(index, 0, treeSize);
+}
+
+/** The consistency proof PROOF(m, D[n]) between the trees of the first `from` and `to` leaves (§2.1.4.1). */
+export function consistencyProof(leaves: readonly Uint8Array[], from: number, to: number = leaves.length): Buffer[] {
+  if (!Number.isInteger(to) || to < 0 || to > leaves.length) throw new RangeError(`tree size ${to} outside 0..${leaves.length}`);
+  if (!Number.isInteger(from) || from < 0 || from > to) throw new RangeError(`old tree size ${from} outside 0..${to}`);
+  if (from === 0 || from === to) return [];
+  const subproof = (m: number, start: number, end: number, complete: boolean): Buffer[] => {
+    const n = end - start;
+    if (m === n) return complete ? [] : [rootFromLeafHashes(leaves.slice(start, end))];
+    const k = splitPoint(n);
+    return m <= k
+      ? [...subproof(m, start, start + k, complete), rootFromLeafHashes(leaves.slice(start + k, end))]
+      : [...subproof(m - k, start + k, end, false), rootFromLeafHashes(leaves.slice(start, start + k))];
+  };
+  return subproof(from, 0, to, true);
+}
+
+/** The root an inclusion proof leads to (§2.1.3.2), or null if the proof cannot be one for that index and size. */
+export function rootFromInclusionProof(index: number, treeSize: number, leaf: Uint8Array, proof: readonly Uint8Array[]): Buffer | null {
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize) || index < 0 || index >= treeSize) return null;
+  let fn = BigInt(index);
+  let sn = BigInt(treeSize - 1);
+  let r = Buffer.from(leaf);
+  for (const p of proof) {
+    if (sn === 0n) return null;
+    if ((fn & 1n) === 1n || fn === sn) {
+      r = nodeHash(p, r);
+      if ((fn & 1n) === 0n) {
+        while ((fn & 1n) === 0n && fn !== 0n) {
+          fn >>= 1n;
+          sn >>= 1n;
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  return sn === 0n ? r : null;
+}
+
+/** Whether `proof` shows the leaf hash at `index` in the tree of `treeSize` leaves with that root. */
+export function verifyInclusion(index: number, treeSize: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean {
+  if (leaf.length !== 32 || proof.some((p) => p.length !== 32)) return false;
+  const computed = rootFromInclusionProof(index, treeSize, leaf, proof);
+  return computed !== null && computed.equals(root);
+}
+
+/**
+ * Whether `proof` shows that the tree of `from` leaves with `fromRoot` is a prefix of the tree of
+ * `to` leaves with `toRoot` (§2.1.4.2). Equal sizes need an empty proof and equal roots. An
+ * empty old tree is refused, as the reference verifier does: a check against it proves nothing.
+ */
+export function verifyConsistency(from: number, to: number, fromRoot: Uint8Array, toRoot: Uint8Array, proof: readonly Uint8Array[]): boolean {
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || from > to) return false;
+  if (proof.some((p) => p.length !== 32)) return false;
+  if (from === 0) return false;
+  if (from === to) return proof.length === 0 && Buffer.from(fromRoot).equals(toRoot);
+  if (proof.length === 0) return false;
+  const path = isPowerOfTwo(from) ? [fromRoot, ...proof] : [...proof];
+  let fn = BigInt(from - 1);
+  let sn = BigInt(to - 1);
+  while ((fn & 1n) === 1n) {
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  let fr = Buffer.from(path[0]);
+  let sr = Buffer.from(path[0]);
+  for (const c of path.slice(1)) {
+    if (sn === 0n) return false;
+    if ((fn & 1n) === 1n || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  return sn === 0n && fr.equals(fromRoot) && sr.equals(toRoot);
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && (n & (n - 1)) === 0;
+}
