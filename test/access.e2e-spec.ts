@@ -166,7 +166,12 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
   const decisionInput = () => ({ number: `2026/${100 + next()}`, issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Test' });
   const extensionRequest = { type: 'extensionRequested', data: { approvedUntil: '2028-12-31', justification: 'Der Auftrag ist noch nicht erfüllt.' } };
   const registration = () => ({ ...EXAMPLE_REGISTRATION, title: `Neu ${next()}`, contacts: [] });
-  const read = (path: () => string, expect: Expectation): Case => ({ method: 'get', path, expect });
+  const read = (path: () => string | Promise<string>, expect: Expectation): Case => ({ method: 'get', path, expect });
+  /** Proofs and notes need a checkpoint: the secretariat writes one first, if there is none. */
+  const checkpointed = (path: () => string | Promise<string>) => async () => {
+    if ((await t.http.get('/api/audit/checkpoints')).body.length === 0) await t.http.post('/api/audit/checkpoints').expect(201);
+    return path();
+  };
 
   const MATRIX: Record<string, Case> = {
     'GET /health': read(() => '/health', everyone(200)),
@@ -236,6 +241,13 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     'GET /api/audit/checkpoints': read(() => '/api/audit/checkpoints', only(200, ['secretariat', 'auditor'])),
     'POST /api/audit/checkpoints': { method: 'post', path: () => '/api/audit/checkpoints', expect: only(201, ['secretariat']) },
     'GET /api/audit/public-key': read(() => '/api/audit/public-key', everyone(200)),
+    'GET /api/audit/checkpoint': read(checkpointed(() => '/api/audit/checkpoint'), everyone(200)),
+    'GET /api/audit/checkpoints/:sequence/note': read(checkpointed(() => '/api/audit/checkpoints/1/note'), everyone(200)),
+    'GET /api/audit/proof/inclusion': read(
+      checkpointed(async () => `/api/audit/proof/inclusion?event=${(await t.http.get(`/api/bodies/${bodyA}/history`)).body.events[0].id}`),
+      only(200, ['secretariat', 'auditor']),
+    ),
+    'GET /api/audit/proof/consistency': read(checkpointed(() => '/api/audit/proof/consistency?from=1'), only(200, ['secretariat', 'auditor'])),
     'GET /api/audit/export': read(() => '/api/audit/export', only(200, ['secretariat', 'auditor'])),
     'POST /api/contacts/:id/erasure': {
       method: 'post',

@@ -9,7 +9,9 @@ import { ApiClient } from '../src/cli/api';
 import type { CommandContext } from '../src/cli/command';
 import { exportCommand } from '../src/cli/commands/export';
 import { verifyCommand } from '../src/cli/commands/verify';
+import { verifyProofCommand } from '../src/cli/commands/verify-proof';
 import { UsageError } from '../src/cli/errors';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { recordScenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -76,5 +78,44 @@ describe('gremienlauf export and verify', () => {
     await expect(verifyCommand.run(context({ DATEI: join(dir, 'audit.jsonl') }, { 'public-key': 'kein Schlüssel' }))).rejects.toThrow(
       'Der öffentliche Schlüssel ist nicht lesbar',
     );
+  });
+
+  it('verify-proof checks an inclusion proof against a published checkpoint note, and a consistency proof between two checkpoints', async () => {
+    const first = (await t.http.post('/api/audit/checkpoints').expect(201)).body;
+    const noteFile = join(dir, 'checkpoint.note');
+    writeFileSync(noteFile, (await t.http.get('/api/audit/checkpoint').expect(200)).text);
+    const events = (await t.http.get('/api/audit/export').buffer(true).parse((res, done) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => done(null, text));
+    })).body as string;
+    const eventId = JSON.parse(events.split('\n').find((line) => line.includes('"kind":"event"'))!).event.id;
+    const proofFile = join(dir, 'inclusion.json');
+    writeFileSync(proofFile, JSON.stringify((await t.http.get(`/api/audit/proof/inclusion?event=${eventId}`).expect(200)).body));
+    const noteKey = (await t.http.get('/api/audit/public-key').expect(200)).body.noteVerifierKey;
+    expect(await verifyProofCommand.run(context({ BEWEISDATEI: proofFile }, { 'public-key': noteKey, checkpoint: noteFile }))).toBe(0);
+    expect(out.join('\n')).toContain('Ergebnis: Der Beweis gilt.');
+
+    const forged = JSON.parse(readFileSync(proofFile, 'utf8'));
+    forged.entry.event.occurredAt = '2024-01-01T00:00:00.000Z';
+    forged.entry.event.hash = 'ab'.repeat(32);
+    writeFileSync(proofFile, JSON.stringify(forged));
+    expect(await verifyProofCommand.run(context({ BEWEISDATEI: proofFile }, { 'public-key': noteKey, checkpoint: noteFile }))).toBe(1);
+    expect(out.join('\n')).toContain('Ergebnis: Der Beweis gilt NICHT.');
+
+    const [older, newer] = [join(dir, 'old.json'), join(dir, 'new.json')];
+    writeFileSync(older, JSON.stringify(first));
+    await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Noch eine Projektgruppe', contacts: [] }).expect(201);
+    const second = (await t.http.post('/api/audit/checkpoints').expect(201)).body;
+    expect(second.payload.treeSize).toBe(first.payload.treeSize + 1);
+    writeFileSync(newer, JSON.stringify(second));
+    const consistencyFile = join(dir, 'consistency.json');
+    const proof = (await t.http.get(`/api/audit/proof/consistency?from=${first.payload.treeSize}&to=${second.payload.treeSize}`).expect(200)).body;
+    writeFileSync(consistencyFile, JSON.stringify(proof));
+    const keyFile = join(dir, 'proof-key.pem');
+    writeFileSync(keyFile, (await t.http.get('/api/audit/public-key').expect(200)).body.pem);
+    expect(await verifyProofCommand.run(context({ BEWEISDATEI: consistencyFile }, { 'public-key': keyFile, old: older, new: newer }))).toBe(0);
+    expect(await verifyProofCommand.run(context({ BEWEISDATEI: consistencyFile }, { 'public-key': keyFile, old: newer, new: older }))).toBe(1);
+    await expect(verifyProofCommand.run(context({ BEWEISDATEI: keyFile }, { 'public-key': keyFile }))).rejects.toThrow(UsageError);
   });
 });

@@ -9,14 +9,20 @@
  *   GREMIENLAUF_CHECKPOINT_MINUTES how often to write a checkpoint when the log has grown
  *                                  (default 60; 0 switches the periodic checkpoint off, and so
  *                                  does SCHEDULER_ENABLED=false, which the CLI's local commands set)
+ *   GREMIENLAUF_LOG_ORIGIN         the log's name in its C2SP checkpoint notes and the note key's
+ *                                  name, e.g. `gremien.it-planungsrat.de/audit` (no spaces, no +);
+ *                                  default `gremienlauf/` and the first 16 hex digits of the key id
  */
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isKeyName } from './signed-note';
 import type { AppConfig } from '../../config/configuration';
 
 export interface AuditConfig {
   signingKey: { pem: string } | { file: string } | { ephemeral: true };
   checkpointEveryMinutes: number;
+  /** The log's origin for C2SP notes; undefined: derived from the key id. */
+  logOrigin?: string;
 }
 
 const envSchema = z.object({
@@ -24,6 +30,7 @@ const envSchema = z.object({
   GREMIENLAUF_SIGNING_KEY_FILE: z.string().min(1).optional(),
   GREMIENLAUF_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
   SCHEDULER_ENABLED: z.string().optional(),
+  GREMIENLAUF_LOG_ORIGIN: z.string().refine(isKeyName, 'ohne Leerzeichen, Steuerzeichen und +').optional(),
 });
 
 export function loadAuditConfig(app: AppConfig, env: NodeJS.ProcessEnv = process.env): AuditConfig {
@@ -42,5 +49,9 @@ export function loadAuditConfig(app: AppConfig, env: NodeJS.ProcessEnv = process
         ? ({ ephemeral: true } as const)
         : { file: database.kind === 'sqlite' ? join(dirname(database.file), 'signing-key.pem') : resolve('data/signing-key.pem') };
   const schedulerOff = e.SCHEDULER_ENABLED !== undefined && ['false', '0', 'no'].includes(e.SCHEDULER_ENABLED.toLowerCase());
-  return { signingKey, checkpointEveryMinutes: schedulerOff ? 0 : e.GREMIENLAUF_CHECKPOINT_MINUTES };
+  return {
+    signingKey,
+    checkpointEveryMinutes: schedulerOff ? 0 : e.GREMIENLAUF_CHECKPOINT_MINUTES,
+    ...(e.GREMIENLAUF_LOG_ORIGIN ? { logOrigin: e.GREMIENLAUF_LOG_ORIGIN } : {}),
+  };
 }

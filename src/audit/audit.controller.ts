@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Access, AUDIT_READ, BODY_HISTORY, PUBLIC, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
@@ -8,6 +8,10 @@ import { AuditService } from './audit.service';
 
 const stateQuery = z.strictObject({ asOf: z.string().optional(), asKnownAt: z.string().optional() });
 const verifyQuery = z.strictObject({ body: z.string().min(1).max(36).optional() });
+const treeSize = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const inclusionQuery = z.strictObject({ event: z.string().min(1).max(64), treeSize: treeSize.optional() });
+const consistencyQuery = z.strictObject({ from: treeSize, to: treeSize.optional() });
+const sequenceParam = z.strictObject({ sequence: treeSize });
 
 @ApiTags('Prüfung (Audit)')
 @Controller('api')
@@ -50,6 +54,41 @@ export class AuditController {
   @ApiOperation({ summary: 'Jetzt einen signierten Checkpoint schreiben' })
   createCheckpoint() {
     return this.audit.createCheckpoint();
+  }
+
+  @Get('audit/proof/inclusion')
+  @Access(AUDIT_READ)
+  @ApiOperation({ summary: 'Inklusionsbeweis (RFC 9162 §2.1.3) eines Ereignisses im Baum eines Checkpoints, mit dem Ereignis und dem Checkpoint' })
+  @ApiQuery({ name: 'event', required: true, description: 'ID des Ereignisses (oder eines Eintrags im Audit-Protokoll)' })
+  @ApiQuery({ name: 'treeSize', required: false, description: 'Baumgröße; Standard: die des neuesten Checkpoints' })
+  inclusionProof(@Query() query: unknown) {
+    return this.audit.inclusionProof(parseInput(inclusionQuery, query, 'query'));
+  }
+
+  @Get('audit/proof/consistency')
+  @Access(AUDIT_READ)
+  @ApiOperation({ summary: 'Konsistenzbeweis (RFC 9162 §2.1.4): der ältere Baum ist Anfang des neueren, das Log ist nur gewachsen' })
+  @ApiQuery({ name: 'from', required: true, description: 'Baumgröße des älteren Checkpoints' })
+  @ApiQuery({ name: 'to', required: false, description: 'Baumgröße des neueren; Standard: die des neuesten Checkpoints' })
+  consistencyProof(@Query() query: unknown) {
+    return this.audit.consistencyProof(parseInput(consistencyQuery, query, 'query'));
+  }
+
+  @Get('audit/checkpoint')
+  @Access(PUBLIC)
+  @Header('content-type', 'text/plain; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  @ApiOperation({ summary: 'Der neueste Checkpoint als signierte Notiz nach c2sp.org/tlog-checkpoint (Ed25519)' })
+  latestCheckpointNote() {
+    return this.audit.checkpointNote();
+  }
+
+  @Get('audit/checkpoints/:sequence/note')
+  @Access(PUBLIC)
+  @Header('content-type', 'text/plain; charset=utf-8')
+  @ApiOperation({ summary: 'Ein Checkpoint als signierte Notiz nach c2sp.org/tlog-checkpoint (Ed25519)' })
+  checkpointNote(@Param() params: unknown) {
+    return this.audit.checkpointNote(parseInput(sequenceParam, params, 'path').sequence);
   }
 
   @Get('audit/public-key')

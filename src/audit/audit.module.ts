@@ -19,10 +19,10 @@ import { loadSigningKey } from './signing-key';
     {
       provide: SIGNING_KEY,
       useFactory: (config: AuditConfig) => {
-        const key = loadSigningKey(config.signingKey);
+        const key = loadSigningKey(config.signingKey, config.logOrigin);
         const where = 'file' in config.signingKey ? ` (${config.signingKey.file})` : '';
         const how = { configured: 'aus der Konfiguration', file: 'aus der Datei', generated: 'neu erzeugt', ephemeral: 'nur im Speicher (flüchtig)' }[key.origin];
-        new Logger('Checkpoints').log(`Signaturschlüssel ${how}${where}; Schlüssel-ID ${key.keyId}`);
+        new Logger('Checkpoints').log(`Signaturschlüssel ${how}${where}; Schlüssel-ID ${key.keyId}; Log ${key.logOrigin}`);
         return key;
       },
       inject: [AUDIT_CONFIG],

@@ -5,10 +5,22 @@ import type { EventRecord } from '../event-log/event-hash';
 import { AUDIT_LOG_STREAM } from './audit-log';
 import { AuditStore, type ProjectionRow } from './audit.store';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
-import { CheckpointBuilder, CheckpointVerifier, LEAF_ORDER, checkpointDigest, signCheckpoint, type SignedCheckpoint } from './checkpoint';
+import {
+  CheckpointVerifier,
+  LEAF_ORDER,
+  LOG_CHECKPOINT_FORMAT,
+  LogCheckpointBuilder,
+  checkpointDigest,
+  logOrder,
+  signCheckpoint,
+  type Leaf,
+  type SignedCheckpoint,
+} from './checkpoint';
 import { EXPORT_FORMAT, exportLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { describeLimit, isTimeLimit, replayRecords, replayVerdict, stateAt, type ReplayVerdict } from './replay';
+import { consistencyBundle, inclusionBundle, type ProvenEntry } from './proofs';
+import { checkpointNoteText, noteVerifierKey, signNote } from './signed-note';
 import type { SigningKey } from './signing-key';
 
 export const SIGNING_KEY = 'AUDIT_SIGNING_KEY';
@@ -156,7 +168,7 @@ export class AuditService {
       const checkpoints = await this.store.checkpoints(view);
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
-      const builder = new CheckpointBuilder();
+      const builder = new LogCheckpointBuilder(checkpoints.map((c) => c.payload));
       for await (const { link, leaf } of this.store.eachLink(view, auditLog)) {
         chainVerifier.add(link);
         checkpointVerifier.add(leaf);
@@ -171,6 +183,7 @@ export class AuditService {
         sequence: (last?.payload.sequence ?? 0) + 1,
         createdAt: this.clock.now().toISOString(),
         previous: last ? checkpointDigest(last) : null,
+        origin: this.key.logOrigin,
       });
       if (options.onlyIfGrown && last && last.payload.rootHash === payload.rootHash && last.payload.treeSize === payload.treeSize) return null;
       return signCheckpoint(payload, this.key.privateKey);
@@ -183,10 +196,93 @@ export class AuditService {
     return this.store.read((view) => this.store.checkpoints(view));
   }
 
+  /**
+   * The checkpoint as a C2SP signed note (c2sp.org/tlog-checkpoint), the newest one or the one of
+   * that sequence number; refused for a format-1 checkpoint (its leaves are not in log order) or
+   * one signed with another key. Ed25519 is deterministic: the note is the same on every call.
+   */
+  async checkpointNote(sequence?: number): Promise<string> {
+    const checkpoints = await this.checkpoints();
+    const checkpoint =
+      sequence === undefined ? checkpoints.filter((c) => c.payload.format === LOG_CHECKPOINT_FORMAT).at(-1) : checkpoints.find((c) => c.payload.sequence === sequence);
+    if (!checkpoint) throw new NotFoundError(sequence === undefined ? 'Es gibt noch keinen Checkpoint im Format 2.' : `Checkpoint ${sequence} gibt es nicht.`);
+    const note = this.noteOf(checkpoint);
+    if (!note) {
+      throw new LifecycleRefusal(`Checkpoint ${checkpoint.payload.sequence} hat das Format ${checkpoint.payload.format} oder einen anderen Schlüssel: dafür gibt es keine Checkpoint-Notiz.`);
+    }
+    return note;
+  }
+
+  private noteOf(checkpoint: SignedCheckpoint): string | null {
+    const { payload } = checkpoint;
+    if (payload.format !== LOG_CHECKPOINT_FORMAT || !payload.origin || checkpoint.keyId !== this.key.keyId) return null;
+    return signNote(checkpointNoteText(payload.origin, payload.treeSize, payload.rootHash), payload.origin, this.key.privateKey);
+  }
+
+  /**
+   * The log's leaves in log order as far as the checkpoints fix it, with the events they stand
+   * for. Held in memory: a proof needs the sibling hashes across the whole tree.
+   */
+  private async provableLog() {
+    const snapshot = await this.store.snapshot();
+    const payloads = snapshot.checkpoints.map((c) => c.payload);
+    const covered = payloads.at(-1)?.treeSize ?? 0;
+    if (covered === 0) throw new LifecycleRefusal('Es gibt noch keinen Checkpoint: Beweise beziehen sich auf die Baumgröße eines Checkpoints.');
+    const leaves: Leaf[] = [
+      ...snapshot.events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash })),
+      ...snapshot.auditLog.map((e) => ({ stream: AUDIT_LOG_STREAM, version: e.version, hash: e.hash })),
+    ];
+    return { snapshot, leaves: logOrder(leaves, payloads).slice(0, covered), covered };
+  }
+
+  private checkpointOfSize(checkpoints: readonly SignedCheckpoint[], treeSize: number): SignedCheckpoint | null {
+    return checkpoints.filter((c) => c.payload.format === LOG_CHECKPOINT_FORMAT && c.payload.treeSize === treeSize).at(-1) ?? null;
+  }
+
+  private checkTreeSize(name: string, value: number, covered: number, min = 1) {
+    if (value < min || value > covered) {
+      throw ValidationError.at(name, `Erwartet eine Baumgröße von ${min} bis ${covered} (die des neuesten Checkpoints); spätere Ereignisse bezeugt erst der nächste Checkpoint.`);
+    }
+  }
+
+  /** RFC 9162 inclusion proof of one event (or audit-log entry, by its id) in the tree of `treeSize` leaves (default: the newest checkpoint's). */
+  async inclusionProof(query: { event: string; treeSize?: number }) {
+    const { snapshot, leaves, covered } = await this.provableLog();
+    const treeSize = query.treeSize ?? covered;
+    this.checkTreeSize('query.treeSize', treeSize, covered);
+    const event = snapshot.events.find((e) => e.id === query.event);
+    const auditEntry = snapshot.auditLog.find((e) => e.id === query.event);
+    if (event && isUnreadable(event)) throw new LifecycleRefusal(`Das Ereignis ${query.event} ist nicht lesbar: ${event.unreadable}`);
+    const entry: ProvenEntry | null = event ? { kind: 'event', event: event as EventRecord } : auditEntry ? { kind: 'auditLog', entry: auditEntry } : null;
+    if (!entry) throw new NotFoundError(`Ereignis ${query.event} gibt es nicht.`);
+    const [stream, version] = entry.kind === 'event' ? [entry.event.bodyId, entry.event.version] : [AUDIT_LOG_STREAM, entry.entry.version];
+    const index = leaves.findIndex((leaf) => leaf.stream === stream && leaf.version === version);
+    if (index < 0 || index >= treeSize) {
+      throw new LifecycleRefusal(
+        `Ereignis ${query.event} ist im Baum der Größe ${treeSize} noch nicht enthalten; ${index < 0 ? 'der nächste Checkpoint bezeugt es' : `es steht an Stelle ${index}`}.`,
+      );
+    }
+    const checkpoint = this.checkpointOfSize(snapshot.checkpoints, treeSize);
+    return inclusionBundle(leaves, index, treeSize, entry, checkpoint, checkpoint ? this.noteOf(checkpoint) : null);
+  }
+
+  /** RFC 9162 consistency proof between the trees of `from` and `to` leaves (default `to`: the newest checkpoint's). */
+  async consistencyProof(query: { from: number; to?: number }) {
+    const { snapshot, leaves, covered } = await this.provableLog();
+    const to = query.to ?? covered;
+    this.checkTreeSize('query.to', to, covered);
+    this.checkTreeSize('query.from', query.from, to);
+    const [older, newer] = [this.checkpointOfSize(snapshot.checkpoints, query.from), this.checkpointOfSize(snapshot.checkpoints, to)];
+    return consistencyBundle(leaves, query.from, to, { from: older, to: newer }, { from: older && this.noteOf(older), to: newer && this.noteOf(newer) });
+  }
+
   publicKey() {
     return {
       algorithm: 'Ed25519',
       keyId: this.key.keyId,
+      logOrigin: this.key.logOrigin,
+      /** The key as C2SP note tools take it (`name+keyid+base64`), for checkpoint notes. */
+      noteVerifierKey: noteVerifierKey(this.key.logOrigin, this.key.publicKey),
       pem: this.key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       spki: this.key.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
     };

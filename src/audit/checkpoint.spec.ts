@@ -3,6 +3,8 @@ import { recordStream, rehash, typicalLifecycle } from '../../test/audit-builder
 import type { EventRecord } from '../event-log/event-hash';
 import {
   buildCheckpoint,
+  buildLogCheckpoint,
+  logOrder,
   checkpointDigest,
   hasValidSignature,
   signCheckpoint,
@@ -10,7 +12,7 @@ import {
   type Leaf,
   type SignedCheckpoint,
 } from './checkpoint';
-import { merkleRoot } from './merkle';
+import { consistencyProof, leafHash, merkleRoot, verifyConsistency } from './merkle';
 
 const leavesOf = (events: EventRecord[]): Leaf[] => events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash }));
 
@@ -82,5 +84,51 @@ describe('signed checkpoints', () => {
     const leaves = leavesOf(a);
     leaves[1] = { ...leaves[1], hash: 'ff'.repeat(32) };
     expect(verifyCheckpoints([cp], leaves, publicKey)).toMatchObject([{ kind: 'root' }]);
+  });
+
+  describe('in log order (format 2)', () => {
+    const later = recordStream(typicalLifecycle.slice(0, 3), { bodyId: 'aaaa0000-0000-4000-8000-000000000000' });
+    const logCheckpoints = (first: EventRecord[], second: EventRecord[], firstFormat: 1 | 2 = 2) => {
+      const meta = { sequence: 1, createdAt: '2025-01-01T00:00:00.000Z', previous: null, origin: 'example.org/log' };
+      const one = signCheckpoint(firstFormat === 2 ? buildLogCheckpoint(leavesOf(first), meta, []) : buildCheckpoint(leavesOf(first), meta), privateKey);
+      const two = signCheckpoint(
+        buildLogCheckpoint(leavesOf(second), { ...meta, sequence: 2, createdAt: '2025-02-01T00:00:00.000Z', previous: checkpointDigest(one) }, [one.payload]),
+        privateKey,
+      );
+      return [one, two];
+    };
+
+    it('appends what a checkpoint adds after what the earlier ones covered, even in a stream that sorts first', () => {
+      const ordered = logOrder(leavesOf([...later, ...a, ...b]), [{ sequence: 1, heads: [{ stream: a[0].bodyId, version: 4, hash: a[3].hash }, { stream: b[0].bodyId, version: 2, hash: b[1].hash }] }]);
+      expect(ordered.map((leaf) => `${leaf.stream.slice(0, 8)}@${leaf.version}`)).toEqual([
+        ...a.slice(0, 4).map((e) => `aaaaaaaa@${e.version}`),
+        ...b.slice(0, 2).map((e) => `bbbbbbbb@${e.version}`),
+        // Not yet covered, by stream: the new stream sorts before the first one, yet comes after what was covered.
+        ...later.map((e) => `aaaa0000@${e.version}`),
+        ...a.slice(4).map((e) => `aaaaaaaa@${e.version}`),
+        ...b.slice(2).map((e) => `bbbbbbbb@${e.version}`),
+      ]);
+    });
+
+    it('makes each checkpoint tree a prefix of the next: a consistency proof holds between them', () => {
+      const [one, two] = logCheckpoints([...a, ...b], [...a, ...b, ...later]);
+      expect(verifyCheckpoints([one, two], leavesOf([...a, ...b, ...later]), publicKey)).toEqual([]);
+      const leaves = logOrder(leavesOf([...a, ...b, ...later]), [one.payload]).map((leaf) => leafHash(Buffer.from(leaf.hash, 'hex')));
+      const proof = consistencyProof(leaves, one.payload.treeSize, two.payload.treeSize);
+      const root = (hex: string) => Buffer.from(hex, 'hex');
+      expect(verifyConsistency(one.payload.treeSize, two.payload.treeSize, root(one.payload.rootHash), root(two.payload.rootHash), proof)).toBe(true);
+      // In the old order (all sorted by stream) the new stream's events would land in front: no prefix.
+      const sorted = buildCheckpoint(leavesOf([...a, ...b, ...later]), { sequence: 2, createdAt: '2025-02-01T00:00:00.000Z', previous: null });
+      expect(verifyConsistency(one.payload.treeSize, sorted.treeSize, root(one.payload.rootHash), root(sorted.rootHash), proof)).toBe(false);
+    });
+
+    it('verifies format-1 checkpoints followed by format-2 ones, and finds a changed event under both', () => {
+      const [one, two] = logCheckpoints([...a, ...b], [...a, ...b, ...later], 1);
+      expect(one.payload.format).toBe('gremienlauf-checkpoint/1');
+      expect(verifyCheckpoints([one, two], leavesOf([...a, ...b, ...later]), publicKey)).toEqual([]);
+      const changed = rehash([...a.slice(0, 2), { ...a[2], occurredAt: '2024-06-13T00:00:00.000Z' }, ...a.slice(3)]);
+      const kinds = verifyCheckpoints([one, two], leavesOf([...changed, ...b, ...later]), publicKey).map((p) => [p.sequence, p.kind]);
+      expect(kinds).toEqual([[1, 'headChanged'], [2, 'headChanged']]);
+    });
   });
 });

@@ -15,10 +15,18 @@ import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:
 import type { Instant } from '../../machines';
 import { canonicalJson } from '../event-log/canonical-json';
 import { place } from './chain-verifier';
-import { MerkleAccumulator } from './merkle';
+import { CompactRange, MerkleAccumulator, leafHash } from './merkle';
 
 export const CHECKPOINT_FORMAT = 'gremienlauf-checkpoint/1';
 export const LEAF_ORDER = 'stream-id-ascending/version-ascending';
+/**
+ * Format 2: the leaves in log order, so that every checkpoint's tree is a prefix of the next
+ * one's and RFC 9162 consistency proofs hold between them. The log order appends, checkpoint by
+ * checkpoint, the events each one covers beyond the one before it (its batch), the batch sorted
+ * by stream id, then version. The payload also names the log's origin for the C2SP note.
+ */
+export const LOG_CHECKPOINT_FORMAT = 'gremienlauf-checkpoint/2';
+export const LOG_ORDER = 'checkpoint-batches/stream-id-ascending/version-ascending';
 
 /** A stored event hash and where it sits: what a checkpoint is built from. */
 export interface Leaf {
@@ -34,12 +42,14 @@ export interface StreamHead {
 }
 
 export interface CheckpointPayload {
-  format: typeof CHECKPOINT_FORMAT;
+  format: typeof CHECKPOINT_FORMAT | typeof LOG_CHECKPOINT_FORMAT;
   sequence: number;
   createdAt: Instant;
   treeSize: number;
   rootHash: string;
-  order: typeof LEAF_ORDER;
+  order: typeof LEAF_ORDER | typeof LOG_ORDER;
+  /** Format 2: the log's name in its C2SP checkpoint note. */
+  origin?: string;
   heads: StreamHead[];
   /** `checkpointDigest` of the previous checkpoint, null for the first. */
   previous: string | null;
@@ -140,6 +150,139 @@ export function buildCheckpoint(
   return builder.build(meta);
 }
 
+/** Whether the payload is in the log-order format (2). */
+export function inLogOrder(payload: CheckpointPayload): boolean {
+  return payload.format === LOG_CHECKPOINT_FORMAT && payload.order === LOG_ORDER && typeof payload.origin === 'string';
+}
+
+type BatchSource = Pick<CheckpointPayload, 'sequence' | 'heads' | 'treeSize'>;
+
+/**
+ * The log-order tree of leaves that arrive in checkpoint order (stream id, version). Each
+ * checkpoint's batch is a run of consecutive places starting at the tree size of the checkpoint
+ * before it; each leaf goes into the range of its batch, and the leaves beyond every checkpoint
+ * into one more range. Joining the ranges gives each checkpoint's root, in memory that grows with
+ * the checkpoints and the streams, not with the events.
+ */
+export class LogOrderTree {
+  private readonly batches: Array<{ sequence: number; range: CompactRange }> = [];
+  private readonly beyond: CompactRange;
+  /** Per stream: the versions up to which each batch reaches, in sequence order, and how far a leaf got. */
+  private readonly reach = new Map<string, { until: Array<{ version: number; batch: number }>; at: number }>();
+
+  constructor(earlier: readonly BatchSource[]) {
+    const sorted = [...earlier].sort((a, b) => a.sequence - b.sequence);
+    sorted.forEach((checkpoint, i) => {
+      this.batches.push({ sequence: checkpoint.sequence, range: new CompactRange(i === 0 ? 0 : sorted[i - 1].treeSize) });
+      for (const head of checkpoint.heads) {
+        const stream = this.reach.get(head.stream) ?? { until: [], at: 0 };
+        if (head.version > (stream.until.at(-1)?.version ?? 0)) stream.until.push({ version: head.version, batch: i });
+        this.reach.set(head.stream, stream);
+      }
+    });
+    this.beyond = new CompactRange(sorted.at(-1)?.treeSize ?? 0);
+  }
+
+  /** Adds the next leaf; leaves must come in checkpoint order. */
+  add(leaf: Leaf): void {
+    const hash = leafHash(Buffer.from(leaf.hash, 'hex'));
+    const stream = this.reach.get(leaf.stream);
+    if (stream) {
+      while (stream.at < stream.until.length && stream.until[stream.at].version < leaf.version) stream.at++;
+      if (stream.at < stream.until.length) return this.batches[stream.until[stream.at].batch].range.appendLeaf(hash);
+    }
+    this.beyond.appendLeaf(hash);
+  }
+
+  /**
+   * The tree after each checkpoint, by sequence, and after all leaves (`all`); null from the
+   * first batch that does not start where the tree before it ends (the leaves do not add up to
+   * the earlier checkpoints' tree sizes) onwards.
+   */
+  roots(): { bySequence: Map<number, { size: number; root: string } | null>; all: { size: number; root: string } | null } {
+    const tree = new CompactRange(0);
+    let whole = true;
+    const bySequence = new Map<number, { size: number; root: string } | null>();
+    for (const { sequence, range } of this.batches) {
+      whole = whole && tree.join(range);
+      bySequence.set(sequence, whole ? { size: tree.end, root: tree.root().toString('hex') } : null);
+    }
+    whole = whole && tree.join(this.beyond);
+    return { bySequence, all: whole ? { size: tree.end, root: tree.root().toString('hex') } : null };
+  }
+}
+
+/**
+ * The leaves in log order (format 2), in memory: first the batches of the given earlier
+ * checkpoints (in sequence order), each the events its heads cover beyond those before it, then
+ * the leaves no earlier checkpoint covers; each batch sorted by stream id, then version.
+ */
+export function logOrder(leaves: Iterable<Leaf>, earlier: readonly Pick<CheckpointPayload, 'sequence' | 'heads'>[]): Leaf[] {
+  const streams = new Map<string, Leaf[]>();
+  for (const leaf of orderLeaves(leaves)) {
+    const stream = streams.get(leaf.stream) ?? [];
+    stream.push(leaf);
+    streams.set(leaf.stream, stream);
+  }
+  const taken = new Map<string, number>(); // per stream: how many leaves earlier batches took
+  const out: Leaf[] = [];
+  for (const checkpoint of [...earlier].sort((a, b) => a.sequence - b.sequence)) {
+    const batch: Leaf[] = [];
+    for (const head of checkpoint.heads) {
+      const stream = streams.get(head.stream) ?? [];
+      let next = taken.get(head.stream) ?? 0;
+      while (next < stream.length && stream[next].version <= head.version) batch.push(stream[next++]);
+      taken.set(head.stream, next);
+    }
+    out.push(...orderLeaves(batch));
+  }
+  for (const [name, stream] of [...streams].sort(([a], [b]) => compare(a, b))) out.push(...stream.slice(taken.get(name) ?? 0));
+  return out;
+}
+
+/** Builds a format-2 checkpoint from leaves that arrive in checkpoint order, after the earlier checkpoints. */
+export class LogCheckpointBuilder {
+  private readonly heads = new CheckpointBuilder();
+  private readonly tree: LogOrderTree;
+
+  constructor(earlier: readonly BatchSource[]) {
+    this.tree = new LogOrderTree(earlier);
+  }
+
+  add(leaf: Leaf): void {
+    this.heads.add(leaf);
+    this.tree.add(leaf);
+  }
+
+  build(meta: { sequence: number; createdAt: Instant; previous: string | null; origin: string }): CheckpointPayload {
+    const all = this.tree.roots().all;
+    if (!all) throw new Error('The leaves do not add up to the earlier checkpoints: verify the log before building a checkpoint.');
+    const { heads } = this.heads.build(meta);
+    return {
+      format: LOG_CHECKPOINT_FORMAT,
+      sequence: meta.sequence,
+      createdAt: meta.createdAt,
+      treeSize: all.size,
+      rootHash: all.root,
+      order: LOG_ORDER,
+      origin: meta.origin,
+      heads,
+      previous: meta.previous,
+    };
+  }
+}
+
+/** The unsigned format-2 checkpoint over all leaves, in log order after the earlier checkpoints. */
+export function buildLogCheckpoint(
+  leaves: Iterable<Leaf>,
+  meta: { sequence: number; createdAt: Instant; previous: string | null; origin: string },
+  earlier: readonly BatchSource[],
+): CheckpointPayload {
+  const builder = new LogCheckpointBuilder(earlier);
+  for (const leaf of orderLeaves(leaves)) builder.add(leaf);
+  return builder.build(meta);
+}
+
 export function signCheckpoint(payload: CheckpointPayload, privateKey: KeyObject): SignedCheckpoint {
   const signature = sign(null, Buffer.from(canonicalJson(payload), 'utf8'), privateKey).toString('base64');
   return { payload, signature, keyId: keyIdOf(createPublicKey(privateKey)) };
@@ -172,8 +315,10 @@ export function verifyCheckpoints(
   checkpoints: readonly SignedCheckpoint[],
   leaves: Iterable<Leaf>,
   publicKey: KeyObject,
+  /** Earlier checkpoints that fix the log order of format-2 ones checked alone (e.g. a published one). */
+  context: readonly SignedCheckpoint[] = [],
 ): CheckpointProblem[] {
-  const verifier = new CheckpointVerifier(checkpoints, publicKey);
+  const verifier = new CheckpointVerifier(checkpoints, publicKey, context);
   for (const leaf of orderLeaves(leaves)) verifier.add(leaf);
   return verifier.finish();
 }
@@ -199,10 +344,21 @@ export class CheckpointVerifier {
   private readonly checks: CheckpointCheck[];
   /** The last version seen of every stream a checkpoint names. */
   private readonly lastVersion = new Map<string, number>();
+  /** The log-order tree of the checkpoints (and the context) whose signatures hold, for format-2 roots. */
+  private readonly logTree: LogOrderTree;
+  /** Sequence numbers the log order is known for: every earlier checkpoint is there. */
+  private readonly orderKnown = new Set<number>();
 
-  constructor(checkpoints: readonly SignedCheckpoint[], publicKey: KeyObject) {
+  constructor(checkpoints: readonly SignedCheckpoint[], publicKey: KeyObject, context: readonly SignedCheckpoint[] = []) {
     const keyId = keyIdOf(publicKey);
     const sorted = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence);
+    // The batches come from every validly signed checkpoint (the context's fill in what is not checked here).
+    const batches = new Map<number, CheckpointPayload>();
+    for (const checkpoint of [...context, ...sorted]) {
+      if (checkpoint.keyId === keyId && hasValidSignature(checkpoint, publicKey)) batches.set(checkpoint.payload.sequence, checkpoint.payload);
+    }
+    this.logTree = new LogOrderTree([...batches.values()]);
+    for (let sequence = 1; batches.has(sequence); sequence++) this.orderKnown.add(sequence);
     this.checks = sorted.map((checkpoint, i) => {
       const { payload } = checkpoint;
       const early: CheckpointCheck['early'] = [];
@@ -214,7 +370,7 @@ export class CheckpointVerifier {
         early.push(['signature', 'Die Signatur ist ungültig: der Checkpoint wurde verändert oder ersetzt.']);
         return check; // Nothing else in an unsigned payload is evidence.
       }
-      if (payload.format !== CHECKPOINT_FORMAT || payload.order !== LEAF_ORDER) {
+      if (!inLogOrder(payload) && (payload.format !== CHECKPOINT_FORMAT || payload.order !== LEAF_ORDER)) {
         early.push(['format', `unbekanntes Format „${payload.format}“ oder unbekannte Reihenfolge „${payload.order}“.`]);
         return check;
       }
@@ -236,6 +392,7 @@ export class CheckpointVerifier {
 
   add(leaf: Leaf): void {
     this.order.check(leaf);
+    this.logTree.add(leaf);
     const last = this.lastVersion.get(leaf.stream);
     if (last === undefined) return; // No checkpoint names this stream.
     this.lastVersion.set(leaf.stream, leaf.version);
@@ -249,6 +406,7 @@ export class CheckpointVerifier {
 
   finish(): CheckpointProblem[] {
     const problems: CheckpointProblem[] = [];
+    const logRoots = this.logTree.roots().bySequence;
     for (const { checkpoint, early, trusted, heads, tree } of this.checks) {
       const { payload } = checkpoint;
       const sequence = payload.sequence;
@@ -277,7 +435,15 @@ export class CheckpointVerifier {
           located = true;
         }
       }
-      if (!located && (tree.size !== payload.treeSize || tree.root().toString('hex') !== payload.rootHash)) {
+      // Format 2: the root over the log order, known only when no earlier checkpoint is missing
+      // (a gap is reported as such above). Format 1: the root over all covered leaves, sorted.
+      const logRoot = logRoots.get(sequence);
+      const actual = !inLogOrder(payload)
+        ? { size: tree.size, root: tree.root().toString('hex') }
+        : this.orderKnown.has(sequence)
+          ? (logRoot ?? { size: -1, root: '' })
+          : null;
+      if (!located && actual && (actual.size !== payload.treeSize || actual.root !== payload.rootHash)) {
         problem(
           'root',
           `Der Merkle-Wurzelhash über die ${payload.treeSize} bezeugten Ereignisse stimmt nicht mehr: ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt (die Kettenprüfung nennt die Stelle).`,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { consistencyProof, inclusionProof, leafHash, merkleRoot, rootFromLeafHashes, verifyConsistency, verifyInclusion } from './merkle';
+import { CompactRange, consistencyProof, inclusionProof, leafHash, merkleRoot, rootFromLeafHashes, verifyConsistency, verifyInclusion } from './merkle';
 
 const VECTORS = join(__dirname, '../../test/fixtures/merkle-vectors');
 const b64 = (value: string | null | undefined) => Buffer.from(value ?? '', 'base64');
@@ -95,5 +95,29 @@ describe('proof generation', () => {
         expect(verifyConsistency(from, to, rootFromLeafHashes(changed.slice(0, from)), toRoot, proof)).toBe(false);
       }
     }
+  });
+});
+
+describe('compact ranges', () => {
+  it('give the RFC 9162 root however the leaves are cut into consecutive runs', () => {
+    const many = Array.from({ length: 45 }, (_, i) => leafHash(Buffer.from([i, 7])));
+    for (const cuts of [[], [1], [3, 8], [5, 6, 7, 30], [16], [17, 32, 33], [2, 4, 8, 16, 32], [44]]) {
+      const bounds = [0, ...cuts, many.length];
+      const ranges = bounds.slice(1).map((end, i) => {
+        const range = new CompactRange(bounds[i]);
+        for (let at = bounds[i]; at < end; at++) range.appendLeaf(many[at]);
+        return range;
+      });
+      const whole = ranges[0];
+      for (const range of ranges.slice(1)) expect(whole.join(range)).toBe(true);
+      expect([cuts, whole.root().toString('hex')]).toEqual([cuts, rootFromLeafHashes(many).toString('hex')]);
+    }
+  });
+
+  it('refuses to join a range that does not start where the other ends', () => {
+    const a = new CompactRange(0);
+    a.appendLeaf(leafHash(Buffer.from('a')));
+    expect(a.join(new CompactRange(2))).toBe(false);
+    expect(a.end).toBe(1);
   });
 });

@@ -117,7 +117,7 @@ export function rootFromInclusionProof(index: number, treeSize: number, leaf: Ui
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize) || index < 0 || index >= treeSize) return null;
   let fn = BigInt(index);
   let sn = BigInt(treeSize - 1);
-  let r = Buffer.from(leaf);
+  let r: Buffer = Buffer.from(leaf);
   for (const p of proof) {
     if (sn === 0n) return null;
     if ((fn & 1n) === 1n || fn === sn) {
@@ -162,8 +162,8 @@ export function verifyConsistency(from: number, to: number, fromRoot: Uint8Array
     fn >>= 1n;
     sn >>= 1n;
   }
-  let fr = Buffer.from(path[0]);
-  let sr = Buffer.from(path[0]);
+  let fr: Buffer = Buffer.from(path[0]);
+  let sr: Buffer = Buffer.from(path[0]);
   for (const c of path.slice(1)) {
     if (sn === 0n) return false;
     if ((fn & 1n) === 1n || fn === sn) {
@@ -184,4 +184,55 @@ export function verifyConsistency(from: number, to: number, fromRoot: Uint8Array
 
 function isPowerOfTwo(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
+}
+
+/**
+ * A compact range (as transparency-dev/merkle calls it): the hashes of the perfect subtrees that
+ * exactly cover leaves [begin, end) of a tree, in memory that grows with log2 of the range. Leaves
+ * and whole ranges are appended at the right; a range starting at 0 gives the RFC 9162 root of
+ * the tree of its `end` leaves. This computes the root of a log whose leaves arrive in another
+ * order than their place in the tree: each run of consecutive places gets its own range, and the
+ * ranges are joined in place order at the end.
+ */
+export class CompactRange {
+  private readonly nodes: Array<{ level: number; index: number; hash: Buffer }> = [];
+  end: number;
+
+  constructor(readonly begin: number) {
+    this.end = begin;
+  }
+
+  /** Appends the next leaf (already hashed with `leafHash`). */
+  appendLeaf(hash: Buffer): void {
+    this.push({ level: 0, index: this.end, hash });
+    this.end++;
+  }
+
+  /** Appends a range that starts where this one ends; false (and nothing changed) if it does not. */
+  join(next: CompactRange): boolean {
+    if (next.begin !== this.end) return false;
+    for (const node of next.nodes) this.push({ ...node });
+    this.end = next.end;
+    return true;
+  }
+
+  /** The root of the tree of leaves [0, end): only for a range that starts at 0. */
+  root(): Buffer {
+    if (this.begin !== 0) throw new Error('root of a range that does not start at 0');
+    if (this.nodes.length === 0) return createHash('sha256').digest();
+    let root = this.nodes[this.nodes.length - 1].hash;
+    for (let i = this.nodes.length - 2; i >= 0; i--) root = nodeHash(this.nodes[i].hash, root);
+    return root;
+  }
+
+  private push(node: { level: number; index: number; hash: Buffer }): void {
+    let current = node;
+    for (;;) {
+      const last = this.nodes[this.nodes.length - 1];
+      if (!last || last.level !== current.level || (current.index & 1) === 0 || last.index !== current.index - 1) break;
+      this.nodes.pop();
+      current = { level: current.level + 1, index: current.index >> 1, hash: nodeHash(last.hash, current.hash) };
+    }
+    this.nodes.push(current);
+  }
 }

@@ -168,7 +168,7 @@ export async function verifyExport(
     } else if (checkpointDigest(exported) !== checkpointDigest(published)) {
       add('error', 'checkpoint', `Der Checkpoint ${sequence} im Export weicht vom veröffentlichten ab (Wurzel ${exported.payload.rootHash.slice(0, 16)}… statt ${published.payload.rootHash.slice(0, 16)}…): die Geschichte wurde umgeschrieben und neu signiert.`);
     }
-    for (const problem of verifyCheckpoints([published], leaves, publicKey).filter((p) => p.kind !== 'sequence')) {
+    for (const problem of verifyCheckpoints([published], leaves, publicKey, checkpoints).filter((p) => p.kind !== 'sequence')) {
       add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
     }
   }

@@ -35,6 +35,11 @@ describe('C2SP signed notes', () => {
     expect(openNote(note, name, publicKey)).toEqual({ ok: false, reason: 'Die Notiz trägt keine Signatur des Schlüssels PeterNeumann.' });
   });
 
+  it('reads a verifier key whose base64 part holds a plus sign', () => {
+    // A key of the tests of transparency-dev/formats (note/note_cosigv1_test.go).
+    expect(parseNoteVerifierKey('TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6').name).toBe('TEST');
+  });
+
   it('refuses a verifier key whose key ID does not match', () => {
     expect(() => parseNoteVerifierKey(PETER.verifierKey.replace('c74f20a3', 'c74f20a4'))).toThrow('Kennung');
   });

@@ -43,9 +43,11 @@ export function noteVerifierKey(name: string, publicKey: KeyObject): string {
 
 /** Reads a verifier key string back into its name and public key; throws on a malformed or non-Ed25519 one. */
 export function parseNoteVerifierKey(vkey: string): { name: string; publicKey: KeyObject } {
-  const [name, hash, key, ...rest] = vkey.trim().split('+');
-  const bytes = Buffer.from(key ?? '', 'base64');
-  if (rest.length > 0 || !isKeyName(name ?? '') || !/^[0-9a-f]{8}$/.test(hash ?? '') || bytes.length !== 33 || bytes[0] !== ED25519) {
+  // The base64 part may itself contain '+': split only at the first two.
+  const match = /^([^+]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim());
+  const [, name = '', hash = '', key = ''] = match ?? [];
+  const bytes = Buffer.from(key, 'base64');
+  if (!match || !isKeyName(name) || bytes.length !== 33 || bytes[0] !== ED25519 || bytes.toString('base64') !== key) {
     throw new Error('Kein Ed25519-Prüfschlüssel der Form NAME+KENNUNG+SCHLÜSSEL.');
   }
   const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: bytes.subarray(1).toString('base64url') }, format: 'jwk' });

@@ -10,10 +10,17 @@ export interface SigningKey {
   keyId: string;
   /** How the key came about, for the start-up log. */
   origin: 'configured' | 'file' | 'generated' | 'ephemeral';
+  /** The log's name in C2SP checkpoint notes, and the note key's name. */
+  logOrigin: string;
 }
 
 /** Loads the Ed25519 signing key as configured; a missing key file is created with a new key (mode 0600). */
-export function loadSigningKey(config: AuditConfig['signingKey']): SigningKey {
+export function loadSigningKey(config: AuditConfig['signingKey'], logOrigin?: string): SigningKey {
+  const key = loadKey(config);
+  return { ...key, logOrigin: logOrigin ?? `gremienlauf/${key.keyId.slice(0, 16)}` };
+}
+
+function loadKey(config: AuditConfig['signingKey']): Omit<SigningKey, 'logOrigin'> {
   if ('pem' in config) return fromPrivate(createPrivateKey(config.pem), 'configured');
   if ('ephemeral' in config) return fromPrivate(generateKeyPairSync('ed25519').privateKey, 'ephemeral');
   if (existsSync(config.file)) return fromPrivate(createPrivateKey(readFileSync(config.file, 'utf8')), 'file');
@@ -29,7 +36,7 @@ export function loadSigningKey(config: AuditConfig['signingKey']): SigningKey {
   return fromPrivate(privateKey, 'generated');
 }
 
-function fromPrivate(privateKey: KeyObject, origin: SigningKey['origin']): SigningKey {
+function fromPrivate(privateKey: KeyObject, origin: SigningKey['origin']): Omit<SigningKey, 'logOrigin'> {
   if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new Error(`Der Signaturschlüssel muss ein Ed25519-Schlüssel sein, nicht ${privateKey.asymmetricKeyType}.`);
   }

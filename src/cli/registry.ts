@@ -14,6 +14,7 @@ import { stateCommand } from './commands/state';
 import { tokenCommand } from './commands/token';
 import { userCommand } from './commands/user';
 import { verifyCommand } from './commands/verify';
+import { verifyProofCommand } from './commands/verify-proof';
 
 export const COMMANDS: CliCommand[] = [
   serveCommand,
@@ -30,6 +31,7 @@ export const COMMANDS: CliCommand[] = [
   decisionCommand,
   exportCommand,
   verifyCommand,
+  verifyProofCommand,
   userCommand,
   tokenCommand,
 ];

@@ -1,0 +1,208 @@
+/**
+ * RFC 9162 proofs over the audit log, as auditors receive them and check them offline.
+ *
+ * The log's leaves are the event hashes in log order (checkpoint.ts, format 2): the tree of each
+ * checkpoint is a prefix of the next one's. A proof is only given up to the newest checkpoint's
+ * tree size: what lies beyond has no fixed place in the log yet. Hashes are hex, as everywhere in
+ * the API; the C2SP note carries the root in base64 as its format asks.
+ *
+ * An inclusion proof bundle holds the event itself, so whoever checks it recomputes the event's
+ * hash from its content, not trusting the `hash` field; a consistency bundle holds the two
+ * checkpoints. `verifyInclusionBundle` and `verifyConsistencyBundle` need nothing but the bundle,
+ * the public key and, preferably, the checkpoints the auditor kept from where they were published.
+ */
+import type { KeyObject } from 'node:crypto';
+import { hashEvent, type EventRecord } from '../event-log/event-hash';
+import { AUDIT_LOG_STREAM, hashAuditLogEntry, type AuditLogEntry } from './audit-log';
+import { hasValidSignature, keyIdOf, LOG_CHECKPOINT_FORMAT, type Leaf, type SignedCheckpoint } from './checkpoint';
+import { consistencyProof, inclusionProof, leafHash, rootFromLeafHashes, verifyConsistency, verifyInclusion } from './merkle';
+import { openNote, parseCheckpointNoteText } from './signed-note';
+
+export const INCLUSION_PROOF_FORMAT = 'gremienlauf-inclusion-proof/1';
+export const CONSISTENCY_PROOF_FORMAT = 'gremienlauf-consistency-proof/1';
+
+export type ProvenEntry = { kind: 'event'; event: EventRecord } | { kind: 'auditLog'; entry: AuditLogEntry };
+
+export interface InclusionProofBundle {
+  format: typeof INCLUSION_PROOF_FORMAT;
+  stream: string;
+  version: number;
+  leafIndex: number;
+  treeSize: number;
+  /** SHA-256(0x00 || event hash), hex. */
+  leafHash: string;
+  /** The audit path, bottom up, hex. */
+  hashes: string[];
+  rootHash: string;
+  entry: ProvenEntry;
+  /** The newest checkpoint of exactly this tree size, if there is one, and its C2SP note. */
+  checkpoint: SignedCheckpoint | null;
+  note: string | null;
+}
+
+export interface ConsistencyProofBundle {
+  format: typeof CONSISTENCY_PROOF_FORMAT;
+  from: number;
+  to: number;
+  fromRoot: string;
+  toRoot: string;
+  hashes: string[];
+  checkpoints: { from: SignedCheckpoint | null; to: SignedCheckpoint | null };
+  notes: { from: string | null; to: string | null };
+}
+
+const hex = (buffers: Buffer[]) => buffers.map((b) => b.toString('hex'));
+const leafHashes = (leaves: readonly Leaf[]) => leaves.map((leaf) => leafHash(Buffer.from(leaf.hash, 'hex')));
+
+/** The inclusion proof of the leaf at `leafIndex` in the tree of the first `treeSize` leaves in log order. */
+export function inclusionBundle(
+  logLeaves: readonly Leaf[],
+  leafIndex: number,
+  treeSize: number,
+  entry: ProvenEntry,
+  checkpoint: SignedCheckpoint | null,
+  note: string | null,
+): InclusionProofBundle {
+  const hashes = leafHashes(logLeaves.slice(0, treeSize));
+  const leaf = logLeaves[leafIndex];
+  return {
+    format: INCLUSION_PROOF_FORMAT,
+    stream: leaf.stream,
+    version: leaf.version,
+    leafIndex,
+    treeSize,
+    leafHash: hashes[leafIndex].toString('hex'),
+    hashes: hex(inclusionProof(hashes, leafIndex, treeSize)),
+    rootHash: rootFromLeafHashes(hashes).toString('hex'),
+    entry,
+    checkpoint,
+    note,
+  };
+}
+
+export function consistencyBundle(
+  logLeaves: readonly Leaf[],
+  from: number,
+  to: number,
+  checkpoints: ConsistencyProofBundle['checkpoints'],
+  notes: ConsistencyProofBundle['notes'],
+): ConsistencyProofBundle {
+  const hashes = leafHashes(logLeaves.slice(0, to));
+  return {
+    format: CONSISTENCY_PROOF_FORMAT,
+    from,
+    to,
+    fromRoot: rootFromLeafHashes(hashes.slice(0, from)).toString('hex'),
+    toRoot: rootFromLeafHashes(hashes).toString('hex'),
+    hashes: hex(consistencyProof(hashes, from, to)),
+    checkpoints,
+    notes,
+  };
+}
+
+/** A checkpoint as the auditor holds it: the signed JSON, or the C2SP note text. */
+export type TrustedCheckpoint = { json: SignedCheckpoint } | { note: string };
+
+export interface ProofVerdict {
+  ok: boolean;
+  /** German, one sentence each: what was checked and what failed. */
+  messages: string[];
+}
+
+interface SignedTree {
+  treeSize: number;
+  rootHash: string;
+  label: string;
+}
+
+/** Checks the checkpoint's signature and reads its tree size and root; a string is the German reason it fails. */
+export function openCheckpoint(checkpoint: TrustedCheckpoint, publicKey: KeyObject): SignedTree | string {
+  if ('note' in checkpoint) {
+    const origin = checkpoint.note.split('\n', 1)[0];
+    const opened = openNote(checkpoint.note, origin, publicKey);
+    if (!opened.ok) return `Checkpoint-Notiz: ${opened.reason}`;
+    const body = parseCheckpointNoteText(opened.text);
+    if (!body) return 'Checkpoint-Notiz: kein Checkpoint nach c2sp.org/tlog-checkpoint (Herkunft, Baumgröße, Wurzel).';
+    return { treeSize: body.treeSize, rootHash: body.rootHash, label: `Checkpoint-Notiz ${origin} (Baumgröße ${body.treeSize})` };
+  }
+  const { payload } = checkpoint.json;
+  if (checkpoint.json.keyId !== keyIdOf(publicKey) || !hasValidSignature(checkpoint.json, publicKey)) {
+    return `Checkpoint ${payload?.sequence}: die Signatur passt nicht zum öffentlichen Schlüssel.`;
+  }
+  if (payload.format !== LOG_CHECKPOINT_FORMAT) {
+    return `Checkpoint ${payload.sequence} hat das Format ${payload.format}: Beweise gelten erst für Checkpoints im Format ${LOG_CHECKPOINT_FORMAT}.`;
+  }
+  return { treeSize: payload.treeSize, rootHash: payload.rootHash, label: `Checkpoint ${payload.sequence} (Baumgröße ${payload.treeSize})` };
+}
+
+/** The event's hash recomputed from its content, or the German reason it cannot be. */
+function recomputedHash(entry: ProvenEntry): { stream: string; version: number; hash: string; stored: string } | string {
+  try {
+    if (entry.kind === 'event') return { stream: entry.event.bodyId, version: entry.event.version, hash: hashEvent(entry.event), stored: entry.event.hash };
+    if (entry.kind === 'auditLog') return { stream: AUDIT_LOG_STREAM, version: entry.entry.version, hash: hashAuditLogEntry(entry.entry), stored: entry.entry.hash };
+  } catch (error) {
+    return `Das Ereignis ist nicht lesbar: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return 'Der Beweis enthält kein Ereignis.';
+}
+
+/**
+ * Does the bundle prove its event in the checkpoint? The checkpoint is `trusted` (kept from
+ * where it was published) or else the one in the bundle; its signature is checked either way.
+ */
+export function verifyInclusionBundle(bundle: InclusionProofBundle, publicKey: KeyObject, trusted?: TrustedCheckpoint): ProofVerdict {
+  const messages: string[] = [];
+  const fail = (message: string): ProofVerdict => ({ ok: false, messages: [...messages, message] });
+  if (bundle?.format !== INCLUSION_PROOF_FORMAT) return fail(`Kein Inklusionsbeweis im Format ${INCLUSION_PROOF_FORMAT}.`);
+  const source = trusted ?? (bundle.checkpoint ? { json: bundle.checkpoint } : bundle.note ? { note: bundle.note } : null);
+  if (!source) return fail(`Zur Baumgröße ${bundle.treeSize} gibt es keinen Checkpoint: bitte einen veröffentlichten Checkpoint angeben.`);
+  const tree = openCheckpoint(source, publicKey);
+  if (typeof tree === 'string') return fail(tree);
+  messages.push(`${tree.label}: Signatur gültig.`);
+  const event = recomputedHash(bundle.entry);
+  if (typeof event === 'string') return fail(event);
+  if (event.hash !== event.stored) return fail(`Ereignis ${event.stream} Version ${event.version}: der Inhalt ergibt nicht den angegebenen Hash; das Ereignis wurde verändert.`);
+  if (bundle.treeSize !== tree.treeSize) return fail(`Der Beweis gilt für Baumgröße ${bundle.treeSize}, der Checkpoint hat ${tree.treeSize}.`);
+  const leaf = leafHash(Buffer.from(event.hash, 'hex'));
+  const proof = (bundle.hashes ?? []).map((h) => Buffer.from(h, 'hex'));
+  if (!verifyInclusion(bundle.leafIndex, tree.treeSize, leaf, proof, Buffer.from(tree.rootHash, 'hex'))) {
+    return fail(`Ereignis ${event.stream} Version ${event.version} ist laut Beweis NICHT an Stelle ${bundle.leafIndex} in ${tree.label} enthalten.`);
+  }
+  messages.push(`Ereignis ${event.stream} Version ${event.version} (Hash aus dem Inhalt neu berechnet) ist an Stelle ${bundle.leafIndex} in ${tree.label} enthalten.`);
+  return { ok: true, messages };
+}
+
+/** Does the bundle prove the older checkpoint's tree a prefix of the newer one's (the log only grew)? */
+export function verifyConsistencyBundle(
+  bundle: ConsistencyProofBundle,
+  publicKey: KeyObject,
+  trusted: { from?: TrustedCheckpoint; to?: TrustedCheckpoint } = {},
+): ProofVerdict {
+  const messages: string[] = [];
+  const fail = (message: string): ProofVerdict => ({ ok: false, messages: [...messages, message] });
+  if (bundle?.format !== CONSISTENCY_PROOF_FORMAT) return fail(`Kein Konsistenzbeweis im Format ${CONSISTENCY_PROOF_FORMAT}.`);
+  const pick = (given: TrustedCheckpoint | undefined, json: SignedCheckpoint | null, note: string | null, which: string) =>
+    given ?? (json ? { json } : note ? { note } : `Zum ${which} Stand (Baumgröße ${which === 'alten' ? bundle.from : bundle.to}) gibt es keinen Checkpoint.`);
+  const trees: SignedTree[] = [];
+  for (const [given, json, note, which] of [
+    [trusted.from, bundle.checkpoints?.from ?? null, bundle.notes?.from ?? null, 'alten'],
+    [trusted.to, bundle.checkpoints?.to ?? null, bundle.notes?.to ?? null, 'neuen'],
+  ] as const) {
+    const source = pick(given, json, note, which);
+    if (typeof source === 'string') return fail(source);
+    const tree = openCheckpoint(source, publicKey);
+    if (typeof tree === 'string') return fail(tree);
+    messages.push(`${tree.label}: Signatur gültig.`);
+    trees.push(tree);
+  }
+  const [older, newer] = trees;
+  if (bundle.from !== older.treeSize || bundle.to !== newer.treeSize) {
+    return fail(`Der Beweis gilt für Baumgrößen ${bundle.from} → ${bundle.to}, die Checkpoints haben ${older.treeSize} → ${newer.treeSize}.`);
+  }
+  const proof = (bundle.hashes ?? []).map((h) => Buffer.from(h, 'hex'));
+  if (!verifyConsistency(older.treeSize, newer.treeSize, Buffer.from(older.rootHash, 'hex'), Buffer.from(newer.rootHash, 'hex'), proof)) {
+    return fail(`${newer.label} setzt ${older.label} NICHT fort: das Log wurde umgeschrieben, nicht nur fortgeschrieben.`);
+  }
+  messages.push(`${newer.label} setzt ${older.label} fort: das Log ist dazwischen nur gewachsen.`);
+  return { ok: true, messages };
+}
