@@ -1,5 +1,6 @@
 import type { CivilDate, Instant } from './dates';
-import type { BodyProfile, Deadline, RegisteredEvent, Successor } from './body.events';
+import type { BodyProfile, Deadline, Recurrence, RegisteredEvent, Successor } from './body.events';
+import type { CoarseTermEnd, TermEnd } from './term-end';
 import { berlinDate } from './dates';
 import type { BodyEventType, ReportKind } from './vocabulary';
 
@@ -19,11 +20,17 @@ export interface ReportObligation {
   documentRef: string | null;
   acknowledgedOn: CivilDate | null;
   acknowledgedBy: string | null;
+  /** Only on recurring obligations: the rule, the first obligation of the series and the period's number (1, 2, …). */
+  recurrence?: Recurrence;
+  series?: string;
+  period?: number;
 }
 
 /** A lead's request for a longer term; the decision on it is a separate `extended` event. */
 export interface ExtensionRequest {
+  /** The resolved last day; `asWritten` keeps a month or year as the lead wrote it. */
   approvedUntil: CivilDate;
+  asWritten?: CoarseTermEnd;
   justification: string;
   on: CivilDate;
 }
@@ -42,7 +49,10 @@ export interface BodyContext {
   nameHistory: Array<{ title: string; shortName: string | null; since: CivilDate }>;
   decisions: CitedDecision[];
   approvedOn: CivilDate | null;
+  /** The last day of the term, resolved; a month or year as the decision wrote it is in `approvedUntilAsWritten`. */
   approvedUntil: CivilDate | null;
+  /** Absent for an exact day (and in snapshots from before month precision). */
+  approvedUntilAsWritten?: CoarseTermEnd;
   permanent: boolean;
   startedOn: CivilDate | null;
   obligations: ReportObligation[];
@@ -53,6 +63,14 @@ export interface BodyContext {
   lastReason: string | null;
   /** Absent until the first request, so that snapshots of earlier streams stay as they were. */
   extensionRequests?: ExtensionRequest[];
+  /** Absent until the first reclassification; then from the registration on. */
+  kindHistory?: Array<{ kind: BodyProfile['kind']; since: CivilDate; decision: string | null }>;
+  parentHistory?: Array<{ parent: string; since: CivilDate; decision: string | null }>;
+}
+
+/** The term as written: the coarse form if the decision gave one, else the day. */
+export function approvedUntilAsWritten(context: BodyContext): TermEnd | null {
+  return context.approvedUntilAsWritten ?? context.approvedUntil;
 }
 
 export function initialContext({ occurredAt, data }: RegisteredEvent): BodyContext {
@@ -78,8 +96,10 @@ export function initialContext({ occurredAt, data }: RegisteredEvent): BodyConte
 
 export function newObligation(
   id: string,
-  report: { kind: ReportKind; addressee: string; due: Deadline; title?: string },
+  report: { kind: ReportKind; addressee: string; due: Deadline; title?: string; recurrence?: Recurrence },
+  period?: { series: string; period: number },
 ): ReportObligation {
+  const recurring = report.recurrence ? { recurrence: report.recurrence, series: period?.series ?? id, period: period?.period ?? 1 } : {};
   return {
     id,
     kind: report.kind,
@@ -93,6 +113,7 @@ export function newObligation(
     documentRef: null,
     acknowledgedOn: null,
     acknowledgedBy: null,
+    ...recurring,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { BUSINESS_DATES, isCivilDate, type CivilDate, type Instant } from './dates';
+import { termEndDate, type TermEnd } from './term-end';
 import { BODY_KINDS, DECISION_TYPES, FOCUS_TOPICS, REPORT_KINDS, type BodyEventType, type DecisionType } from './vocabulary';
 
 /** A business date: a real calendar date (`2024-02-30` is none) within BUSINESS_DATES. */
@@ -14,28 +15,51 @@ export const civilDate = z
     message: `Das Datum liegt außerhalb des zulässigen Bereichs (${BUSINESS_DATES.from} bis ${BUSINESS_DATES.to}).`,
   });
 
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Erwartet einen Monat im Format JJJJ-MM, z. B. 2024-11.');
+
+/**
+ * The end of a term: a day `"2025-03-31"`, a month `{"month":"2011-07"}` ("bis Juli 2011") or a
+ * year `{"year":"2025"}` ("bis Ende 2025"); see term-end.ts for how it resolves to a day.
+ */
+export const termEndSchema = z.union(
+  [civilDate, z.strictObject({ month: monthSchema }), z.strictObject({ year: z.string().regex(/^\d{4}$/) })],
+  { error: 'Erwartet ein Datum "JJJJ-MM-TT", einen Monat {"month":"JJJJ-MM"} oder ein Jahr {"year":"JJJJ"}.' },
+) as z.ZodType<TermEnd, TermEnd>;
+
 const text = (max = 4000) => z.string().trim().min(1).max(max);
 const optionalText = (max = 4000) => z.string().trim().max(max).optional();
 const names = z.array(text(200));
 
-/** A Frist: an exact date, a month ("im November 2024"), a session ("zur 45. Sitzung") or until further notice. */
+/**
+ * A Frist: an exact date, a month ("im November 2024"), a session ("zur 45. Sitzung"), the first
+ * session of a year ("zur ersten Sitzung 2026") or until further notice.
+ */
 export const deadlineSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('date'), date: civilDate }),
-  z.strictObject({
-    kind: z.literal('month'),
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Erwartet einen Monat im Format JJJJ-MM, z. B. 2024-11.'),
-  }),
+  z.strictObject({ kind: z.literal('month'), month: monthSchema }),
   z.strictObject({ kind: z.literal('session'), issuer: text(60), session: z.number().int().positive() }),
+  /** "zur ersten Sitzung des Jahres 2026": the issuer's first session that year, once the sessions calendar knows it. */
+  z.strictObject({ kind: z.literal('firstSession'), issuer: text(60), year: z.number().int().min(Number(BUSINESS_DATES.from.slice(0, 4))).max(Number(BUSINESS_DATES.to.slice(0, 4))) }),
   z.strictObject({ kind: z.literal('untilFurtherNotice') }),
 ]);
 export type Deadline = z.infer<typeof deadlineSchema>;
 
-export const plannedReportSchema = z.strictObject({
-  kind: z.enum(REPORT_KINDS),
-  addressee: text(200),
-  due: deadlineSchema,
-  title: optionalText(300),
-});
+/** A recurring report: every so many months (12: yearly); submitting one period opens the next. */
+export const recurrenceSchema = z.strictObject({ everyMonths: z.number().int().min(1).max(120) });
+export type Recurrence = z.infer<typeof recurrenceSchema>;
+
+export const plannedReportSchema = z
+  .strictObject({
+    kind: z.enum(REPORT_KINDS),
+    addressee: text(200),
+    due: deadlineSchema,
+    title: optionalText(300),
+    recurrence: recurrenceSchema.optional(),
+  })
+  .refine((r) => !r.recurrence || r.due.kind === 'date' || r.due.kind === 'month' || (r.due.kind === 'firstSession' && r.recurrence.everyMonths % 12 === 0), {
+    message: 'Eine wiederkehrende Berichtspflicht braucht als erste Frist ein Datum, einen Monat oder die erste Sitzung eines Jahres (dann jährlich oder alle N Jahre).',
+    path: ['recurrence'],
+  });
 export type PlannedReport = z.infer<typeof plannedReportSchema>;
 
 export const successorSchema = z.strictObject({
@@ -43,6 +67,10 @@ export const successorSchema = z.strictObject({
   bodyId: z.uuid().optional(),
 });
 export type Successor = z.infer<typeof successorSchema>;
+
+/** A body this one replaces or grew out of ("ersetzt Koordinierungsprojekt Registermodernisierung"). */
+export const predecessorSchema = successorSchema;
+export type Predecessor = Successor;
 
 const profileShape = {
   title: text(300),
@@ -55,17 +83,19 @@ const profileShape = {
   contactIds: z.array(z.uuid()).default([]),
   participants: names.default([]),
   start: civilDate,
-  expectedEnd: civilDate.nullable().default(null),
+  expectedEnd: termEndSchema.nullable().default(null),
   objective: z.string().trim().max(20000).default(''),
   goals: z.array(text(4000)).default([]),
   fmkRelation: z.string().trim().max(4000).default(''),
   reportingPlan: z.string().trim().max(4000).default(''),
   reports: z.array(plannedReportSchema).default([]),
   resources: z.string().trim().max(4000).default(''),
+  /** Absent unless given, so that registrations from before it stay as they were. */
+  predecessors: z.array(predecessorSchema).max(20).optional(),
 };
 
-const endAfterStart = (profile: { start?: CivilDate; expectedEnd?: CivilDate | null }) =>
-  !profile.start || !profile.expectedEnd || profile.expectedEnd >= profile.start;
+const endAfterStart = (profile: { start?: CivilDate; expectedEnd?: TermEnd | null }) =>
+  !profile.start || !profile.expectedEnd || termEndDate(profile.expectedEnd) >= profile.start;
 const endAfterStartIssue = { message: 'Das voraussichtliche Ende liegt vor dem Beginn der Tätigkeit.', path: ['expectedEnd'] };
 
 /** The registration form (the data of the `registered` event that opens every stream). */
@@ -90,12 +120,13 @@ export const eventDataSchemas = {
       contactIds: z.array(z.uuid()).optional(),
       participants: names.optional(),
       start: civilDate.optional(),
-      expectedEnd: civilDate.nullable().optional(),
+      expectedEnd: termEndSchema.nullable().optional(),
       objective: z.string().trim().max(20000).optional(),
       goals: z.array(text(4000)).optional(),
       fmkRelation: z.string().trim().max(4000).optional(),
       reportingPlan: z.string().trim().max(4000).optional(),
       resources: z.string().trim().max(4000).optional(),
+      predecessors: z.array(predecessorSchema).max(20).optional(),
       ...note,
     })
     .refine((d) => Object.keys(d).some((k) => k !== 'note'), { message: 'Keine Änderung angegeben.' }),
@@ -104,7 +135,7 @@ export const eventDataSchemas = {
   withdrawn: z.strictObject({ reason: optionalText(), ...note }),
   approved: z
     .strictObject({
-      approvedUntil: civilDate.optional(),
+      approvedUntil: termEndSchema.optional(),
       permanent: z.literal(true).optional(),
       reports: z.array(plannedReportSchema).default([]),
       ...note,
@@ -118,12 +149,43 @@ export const eventDataSchemas = {
   reportRequested: plannedReportSchema.extend(note),
   reportSubmitted: z.strictObject({ obligationId: text(20), title: optionalText(300), documentRef: optionalText(500), ...note }),
   reportAcknowledged: obligationRef,
-  extensionRequested: z.strictObject({ approvedUntil: civilDate, justification: text(), ...note }),
-  extended: z.strictObject({ approvedUntil: civilDate, ...note }),
+  extensionRequested: z.strictObject({ approvedUntil: termEndSchema, justification: text(), ...note }),
+  extended: z.strictObject({ approvedUntil: termEndSchema, ...note }),
   madePermanent: empty,
   renamed: z.strictObject({ title: profileShape.title, shortName: text(60).nullable().optional(), ...note }),
-  leadsChanged: z.strictObject({ leads: names.min(1), contactIds: z.array(z.uuid()).default([]), ...note }),
-  participantsChanged: z.strictObject({ participants: names, ...note }),
+  /**
+   * Either the whole new list (`leads`, `contactIds`; since version 2 a contact it drops must be
+   * named in `removedContactIds`) or the change: `added` and `removed` leads, `contactIds` to add
+   * (or `contacts` inline), `removedContactIds`. Contacts not named stay.
+   */
+  leadsChanged: z
+    .strictObject({
+      leads: names.min(1).optional(),
+      added: names.optional(),
+      removed: names.optional(),
+      contactIds: z.array(z.uuid()).default([]),
+      removedContactIds: z.array(z.uuid()).optional(),
+      ...note,
+    })
+    .refine((d) => (d.leads === undefined) !== (d.added === undefined && d.removed === undefined), {
+      message: 'Entweder die ganze Federführung (leads) oder die Änderung (added, removed) angeben.',
+      path: ['leads'],
+    })
+    .refine((d) => d.leads !== undefined || (d.added?.length ?? 0) + (d.removed?.length ?? 0) + d.contactIds.length + (d.removedContactIds?.length ?? 0) > 0, {
+      message: 'Keine Änderung angegeben.',
+      path: ['added'],
+    }),
+  /** Either the whole new list (`participants`) or the change (`added`, `removed`). */
+  participantsChanged: z
+    .strictObject({ participants: names.optional(), added: names.optional(), removed: names.optional(), ...note })
+    .refine((d) => (d.participants === undefined) !== (d.added === undefined && d.removed === undefined), {
+      message: 'Entweder die ganze Mitwirkung (participants) oder die Änderung (added, removed) angeben.',
+      path: ['participants'],
+    }),
+  /** Another kind of format or another parent body (IT-PLR ↔ AL-Runde), by decision. */
+  reclassified: z
+    .strictObject({ kind: profileShape.kind.optional(), parent: profileShape.parent.optional(), ...note })
+    .refine((d) => d.kind !== undefined || d.parent !== undefined, { message: 'Neue Art (kind) oder neues übergeordnetes Gremium (parent) angeben.', path: ['kind'] }),
   closureInitiated: z.strictObject({ finalReportDue: deadlineSchema, reason: optionalText(), ...note }),
   closed: z
     .strictObject({ successor: successorSchema.optional(), noSuccessorReason: optionalText(), ...note })

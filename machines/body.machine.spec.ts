@@ -22,6 +22,7 @@ import {
   closureInitiated,
   event,
   extended,
+  given,
   registered,
   reportAcknowledged,
   reportDue,
@@ -33,23 +34,6 @@ import {
   termExpiring,
   transferred,
 } from '../test/support/machine-events';
-
-/** given(events…).when(event) → the verdict and the next snapshot. */
-function given(...events: BodyEvent[]) {
-  let snapshot = begin(registered());
-  for (const e of events) {
-    const verdict = decide(snapshot, e);
-    if (!verdict.allowed) throw new Error(`Setup event ${e.type} refused: ${verdict.reason}`);
-    snapshot = evolve(snapshot, e);
-  }
-  return {
-    snapshot,
-    when(e: BodyEvent) {
-      const verdict = decide(snapshot, e);
-      return { verdict, next: evolve(snapshot, e) };
-    },
-  };
-}
 
 const ACTIVE = [submitted(), approved(), started()];
 
@@ -258,6 +242,7 @@ describe('coverage of the statechart (xstate/graph)', () => {
         case 'renamed': out.push(event('renamed', { title: 'Umbenannt' }, '2024-07-01')); break;
         case 'leadsChanged': out.push(event('leadsChanged', { leads: ['Bayern'], contactIds: [] }, '2024-07-01')); break;
         case 'participantsChanged': out.push(event('participantsChanged', { participants: ['Berlin'] }, '2024-07-01')); break;
+        case 'reclassified': out.push(event('reclassified', { kind: 'Arbeitsgruppe' }, '2024-07-01', decision('2024-07-01'))); break;
         case 'closureInitiated': out.push(closureInitiated('2024-07-01')); break;
         case 'closed': out.push(event('closed', { noSuccessorReason: 'Auftrag erfüllt.' }, '2024-12-20', decision('2024-12-20'))); break;
         case 'transferred': out.push(transferred('Nachfolger', decision('2024-12-20'))); break;

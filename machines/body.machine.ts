@@ -4,6 +4,10 @@
  * Pure: no clock, no I/O. Every event carries its business time (`occurredAt`) and, where the
  * lifecycle needs one, the facts of the decision it cites. Changing what this chart does with an
  * already stored event changes replay, and needs a new BODY_MACHINE_VERSION.
+ *
+ * Versions: 1 is the first release. 2 adds `reclassified` (kind and parent by decision) and
+ * refuses a full-replace `leadsChanged` that silently drops contact persons. Both are built from
+ * this one chart (`createBodyMachine(version)`); version 1 stays for replaying its events.
  */
 import { assign, not, setup } from 'xstate';
 import type { BodyContext, ReportObligation } from './body.context';
@@ -11,9 +15,13 @@ import { initialContext, newObligation, nextObligationId } from './body.context'
 import type { BodyEvent, BodyEventOf, RegisteredEvent } from './body.events';
 import { berlinDate } from './dates';
 import { violations } from './body.rules';
+import { nextDue } from './recurrence';
+import { coarseTermEnd, termEndDate, type TermEnd } from './term-end';
 
 export const BODY_MACHINE_ID = 'body';
-export const BODY_MACHINE_VERSION = 1;
+export const BODY_MACHINE_VERSIONS = [1, 2] as const;
+export type BodyMachineVersion = (typeof BODY_MACHINE_VERSIONS)[number];
+export const BODY_MACHINE_VERSION: BodyMachineVersion = 2;
 
 const on = (event: BodyEvent) => berlinDate(event.occurredAt);
 
@@ -33,14 +41,25 @@ function updateObligation(
 
 const reasonOf = (event: BodyEvent) => ('reason' in event.data ? (event.data.reason ?? null) : null);
 
-const lifecycle = setup({
+/** The resolved day, and the coarse form kept beside it (undefined for a day, so the key vanishes). */
+function term(end: TermEnd): Pick<BodyContext, 'approvedUntil' | 'approvedUntilAsWritten'> {
+  return { approvedUntil: termEndDate(end), approvedUntilAsWritten: coarseTermEnd(end) };
+}
+
+/** A list with the removed names taken out and the added ones appended (each once). */
+function changeList(list: string[], added: string[] = [], removed: string[] = []): string[] {
+  const kept = list.filter((item) => !removed.includes(item));
+  return [...kept, ...added.filter((item) => !kept.includes(item))];
+}
+
+const lifecycle = (version: BodyMachineVersion) => setup({
   types: {
     context: {} as BodyContext,
     events: {} as BodyEvent,
     input: {} as RegisteredEvent,
   },
   guards: {
-    rulesHold: ({ context, event }) => violations(context, event).length === 0,
+    rulesHold: ({ context, event }) => violations(context, event, version).length === 0,
     isPermanent: ({ context }) => context.permanent,
     hasOverdueReport: ({ context }) => context.obligations.some((o) => o.state === 'overdue'),
     hasDueReport: ({ context }) => context.obligations.some((o) => o.state === 'due'),
@@ -60,7 +79,7 @@ const lifecycle = setup({
       for (const report of data.reports) obligations = [...obligations, newObligation(nextObligationId(obligations), report)];
       return {
         approvedOn: on(event),
-        approvedUntil: data.approvedUntil ?? null,
+        ...(data.approvedUntil === undefined ? { approvedUntil: null } : term(data.approvedUntil)),
         permanent: data.permanent === true,
         obligations,
         decisions: cite(context, event),
@@ -69,12 +88,13 @@ const lifecycle = setup({
     start: assign({ startedOn: ({ event }) => on(event) }),
     end: assign({ endedOn: ({ event }) => on(event), lastReason: ({ event }) => reasonOf(event) }),
     extend: assign(({ context, event }) => ({
-      approvedUntil: (event as BodyEventOf<'extended'>).data.approvedUntil,
+      ...term((event as BodyEventOf<'extended'>).data.approvedUntil),
       decisions: cite(context, event),
     })),
     makePermanent: assign(({ context, event }) => ({
       permanent: true,
       approvedUntil: null,
+      approvedUntilAsWritten: undefined,
       decisions: cite(context, event),
     })),
     rename: assign(({ context, event }) => {
@@ -87,13 +107,35 @@ const lifecycle = setup({
       };
     }),
     changeLeads: assign(({ context, event }) => {
-      const { leads, contactIds } = (event as BodyEventOf<'leadsChanged'>).data;
-      return { profile: { ...context.profile, leads, contactIds }, decisions: cite(context, event) };
+      const { leads, added, removed, contactIds, removedContactIds } = (event as BodyEventOf<'leadsChanged'>).data;
+      const { profile } = context;
+      const next = leads
+        ? { leads, contactIds }
+        : {
+            leads: changeList(profile.leads, added, removed),
+            contactIds: changeList(profile.contactIds, contactIds, removedContactIds),
+          };
+      return { profile: { ...profile, ...next }, decisions: cite(context, event) };
     }),
-    changeParticipants: assign(({ context, event }) => ({
-      profile: { ...context.profile, participants: (event as BodyEventOf<'participantsChanged'>).data.participants },
-      decisions: cite(context, event),
-    })),
+    changeParticipants: assign(({ context, event }) => {
+      const { participants, added, removed } = (event as BodyEventOf<'participantsChanged'>).data;
+      const next = participants ?? changeList(context.profile.participants, added, removed);
+      return { profile: { ...context.profile, participants: next }, decisions: cite(context, event) };
+    }),
+    reclassify: assign(({ context, event }) => {
+      const { kind, parent } = (event as BodyEventOf<'reclassified'>).data;
+      const { profile } = context;
+      const since = on(event);
+      const decision = event.decision?.number ?? null;
+      const kindHistory = context.kindHistory ?? [{ kind: profile.kind, since: context.registeredOn, decision: null }];
+      const parentHistory = context.parentHistory ?? [{ parent: profile.parent, since: context.registeredOn, decision: null }];
+      return {
+        profile: { ...profile, kind: kind ?? profile.kind, parent: parent ?? profile.parent },
+        kindHistory: kind && kind !== profile.kind ? [...kindHistory, { kind, since, decision }] : kindHistory,
+        parentHistory: parent && parent !== profile.parent ? [...parentHistory, { parent, since, decision }] : parentHistory,
+        decisions: cite(context, event),
+      };
+    }),
     requestReport: assign({
       obligations: ({ context, event }) => {
         const { note: _note, ...report } = (event as BodyEventOf<'reportRequested'>).data;
@@ -114,12 +156,21 @@ const lifecycle = setup({
     markReportSubmitted: assign({
       obligations: ({ context, event }) => {
         const { obligationId, title, documentRef } = (event as BodyEventOf<'reportSubmitted'>).data;
-        return updateObligation(context, obligationId, (o) => ({
+        const obligations = updateObligation(context, obligationId, (o) => ({
           state: 'submitted',
           submittedOn: on(event),
           title: title ?? o.title,
           documentRef: documentRef ?? null,
         }));
+        // A recurring obligation: submitting this period opens the next.
+        const current = context.obligations.find((o) => o.id === obligationId);
+        if (!current?.recurrence) return obligations;
+        const next = newObligation(
+          nextObligationId(obligations),
+          { kind: current.kind, addressee: current.addressee, due: nextDue(current.due, current.recurrence), recurrence: current.recurrence },
+          { series: current.series ?? current.id, period: (current.period ?? 1) + 1 },
+        );
+        return [...obligations, next];
       },
     }),
     markReportAcknowledged: assign(({ context, event }) => ({
@@ -157,7 +208,9 @@ const lifecycle = setup({
     recordExtensionRequest: assign({
       extensionRequests: ({ context, event }) => {
         const { approvedUntil, justification } = (event as BodyEventOf<'extensionRequested'>).data;
-        return [...(context.extensionRequests ?? []), { approvedUntil, justification, on: on(event) }];
+        const asWritten = coarseTermEnd(approvedUntil);
+        const request = { approvedUntil: termEndDate(approvedUntil), ...(asWritten ? { asWritten } : {}), justification, on: on(event) };
+        return [...(context.extensionRequests ?? []), request];
       },
     }),
     transfer: assign(({ context, event }) => ({
@@ -175,7 +228,11 @@ const termDecisions = {
   madePermanent: { guard: 'rulesHold', target: 'permanent', actions: 'makePermanent' },
 } as const;
 
-export const bodyMachine = lifecycle.createMachine({
+/** The chart of the given version; version 1 lacks what version 2 added. */
+export function createBodyMachine(version: BodyMachineVersion) {
+  const since2 = <T extends object>(transitions: T): T | object => (version >= 2 ? transitions : {});
+  const reclassify = since2({ reclassified: { guard: 'rulesHold', actions: 'reclassify' } } as const);
+  return lifecycle(version).createMachine({
   id: BODY_MACHINE_ID,
   context: ({ input }) => initialContext(input),
   initial: 'draft',
@@ -202,6 +259,7 @@ export const bodyMachine = lifecycle.createMachine({
         renamed: { guard: 'rulesHold', actions: 'rename' },
         leadsChanged: { guard: 'rulesHold', actions: 'changeLeads' },
         participantsChanged: { guard: 'rulesHold', actions: 'changeParticipants' },
+        ...reclassify,
         dissolved: { guard: 'rulesHold', target: 'dissolved', actions: ['citeDecision', 'end'] },
       },
     },
@@ -211,6 +269,7 @@ export const bodyMachine = lifecycle.createMachine({
         renamed: { guard: 'rulesHold', actions: 'rename' },
         leadsChanged: { guard: 'rulesHold', actions: 'changeLeads' },
         participantsChanged: { guard: 'rulesHold', actions: 'changeParticipants' },
+        ...reclassify,
         dissolved: { guard: 'rulesHold', target: 'dissolved', actions: ['citeDecision', 'end'] },
       },
       states: {
@@ -281,6 +340,10 @@ export const bodyMachine = lifecycle.createMachine({
     transferred: { type: 'final' },
     dissolved: { type: 'final' },
   },
-});
+  });
+}
 
-export type BodyMachine = typeof bodyMachine;
+export type BodyMachine = ReturnType<typeof createBodyMachine>;
+
+/** The current version's chart. */
+export const bodyMachine: BodyMachine = createBodyMachine(BODY_MACHINE_VERSION);

@@ -7,6 +7,7 @@ import type { BodyContext, ObligationState } from './body.context';
 import { findObligation, finalReportAcknowledged } from './body.context';
 import type { BodyEvent, BodyEventOf } from './body.events';
 import { berlinDate, germanDate } from './dates';
+import { describeTermEnd, termEndDate, type TermEnd } from './term-end';
 import type { BodyEventType } from './vocabulary';
 import { DECISION_EVENT_TYPES } from './vocabulary';
 
@@ -26,9 +27,9 @@ const decisionNotAfterEvent: Rule = (_context, event) => {
 const approvedUntilAfterDecision: Rule<'approved'> = (_context, event) => {
   const until = event.data.approvedUntil;
   const from = event.decision?.date ?? berlinDate(event.occurredAt);
-  return until === undefined || until >= from
+  return until === undefined || termEndDate(until) >= from
     ? null
-    : `Das Datum „befristet bis“ (${germanDate(until)}) liegt vor dem Beschluss (${germanDate(from)}).`;
+    : `Das Datum „befristet bis“ (${describeTermEnd(until)}) liegt vor dem Beschluss (${germanDate(from)}).`;
 };
 
 const notBeforeApproval: Rule<'started'> = (context, event) => {
@@ -39,10 +40,10 @@ const notBeforeApproval: Rule<'started'> = (context, event) => {
 };
 
 /** For `extended` and `extensionRequested` alike: the new end lies after the current one. */
-const extendsTerm = (context: BodyContext, event: { data: { approvedUntil: string } }): string | null =>
-  context.approvedUntil === null || event.data.approvedUntil > context.approvedUntil
+const extendsTerm = (context: BodyContext, event: { data: { approvedUntil: TermEnd } }): string | null =>
+  context.approvedUntil === null || termEndDate(event.data.approvedUntil) > context.approvedUntil
     ? null
-    : `Die Verlängerung muss nach dem bisherigen Ende liegen: neu ${germanDate(event.data.approvedUntil)}, bisher ${germanDate(context.approvedUntil)}.`;
+    : `Die Verlängerung muss nach dem bisherigen Ende liegen: neu ${describeTermEnd(event.data.approvedUntil)}, bisher ${germanDate(context.approvedUntil)}.`;
 
 const termReachesEnd: Rule<'termExpired'> = (context, event) => {
   const on = berlinDate(event.occurredAt);
@@ -76,6 +77,47 @@ const closureCriteria: Rule<'closed'> = (context) =>
     ? null
     : 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.';
 
+/** Since version 2: the full-replace form drops a contact person only when `removedContactIds` names it. */
+const keepsContacts: Rule<'leadsChanged'> = (context, event) => {
+  const { leads, contactIds, removedContactIds = [] } = event.data;
+  if (!leads) return null;
+  const dropped = context.profile.contactIds.filter((id) => !contactIds.includes(id) && !removedContactIds.includes(id));
+  return dropped.length === 0
+    ? null
+    : `Die Änderung der Federführung würde ${dropped.length === 1 ? 'die Ansprechperson' : 'die Ansprechpersonen'} ${dropped.join(', ')} entfernen, ohne sie zu nennen: in „contactIds“ behalten oder in „removedContactIds“ ausdrücklich entfernen (oder „added“/„removed“ verwenden).`;
+};
+
+/** The add/remove form: removed leads and contacts are there, added leads are not, one lead stays. */
+const leadChangeFits: Rule<'leadsChanged'> = (context, event) => {
+  const { leads, added = [], removed = [], removedContactIds = [] } = event.data;
+  if (leads) return null;
+  const { profile } = context;
+  const unknown = removed.filter((name) => !profile.leads.includes(name));
+  if (unknown.length > 0) return `Nicht in der Federführung: ${unknown.join(', ')} (bisher: ${profile.leads.join(', ')}).`;
+  const present = added.filter((name) => profile.leads.includes(name));
+  if (present.length > 0) return `Bereits in der Federführung: ${present.join(', ')}.`;
+  if (profile.leads.filter((name) => !removed.includes(name)).length + added.length === 0) return 'Die Federführung kann nicht leer werden.';
+  const strangers = removedContactIds.filter((id) => !profile.contactIds.includes(id));
+  return strangers.length === 0 ? null : `Keine Ansprechperson dieses Gremiums: ${strangers.join(', ')}.`;
+};
+
+const participantChangeFits: Rule<'participantsChanged'> = (context, event) => {
+  const { participants, added = [], removed = [] } = event.data;
+  if (participants) return null;
+  const unknown = removed.filter((name) => !context.profile.participants.includes(name));
+  if (unknown.length > 0) return `Nicht in der Mitwirkung: ${unknown.join(', ')}.`;
+  const present = added.filter((name) => context.profile.participants.includes(name));
+  return present.length === 0 ? null : `Bereits in der Mitwirkung: ${present.join(', ')}.`;
+};
+
+const changesClassification: Rule<'reclassified'> = (context, event) => {
+  const { kind, parent } = event.data;
+  const { profile } = context;
+  return (kind !== undefined && kind !== profile.kind) || (parent !== undefined && parent !== profile.parent)
+    ? null
+    : `Keine Änderung: das Gremium ist bereits ${profile.kind} unter ${profile.parent}.`;
+};
+
 const rules: { [K in BodyEventType]?: Rule<K>[] } = {
   approved: [approvedUntilAfterDecision],
   started: [notBeforeApproval],
@@ -88,11 +130,25 @@ const rules: { [K in BodyEventType]?: Rule<K>[] } = {
   reportSubmitted: [obligationIn('pending', 'due', 'overdue')],
   reportAcknowledged: [obligationIn('submitted')],
   closed: [closureCriteria],
+  leadsChanged: [leadChangeFits],
+  participantsChanged: [participantChangeFits],
+  reclassified: [changesClassification],
 };
 
-/** Every rule the event breaks in the given context, as German sentences (empty: allowed). */
-export function violations(context: BodyContext, event: BodyEvent): string[] {
-  const own = (rules[event.type] ?? []) as Rule[];
+/** Rules a later version of the chart added, by the version that added them. */
+const rulesSince: Record<number, { [K in BodyEventType]?: Rule<K>[] }> = {
+  2: { leadsChanged: [keepsContacts] },
+};
+
+/**
+ * Every rule the event breaks in the given context, as German sentences (empty: allowed), by the
+ * rules of the given version of the chart (default: the newest).
+ */
+export function violations(context: BodyContext, event: BodyEvent, version = Infinity): string[] {
+  const later = Object.entries(rulesSince)
+    .filter(([since]) => Number(since) <= version)
+    .flatMap(([, added]) => (added[event.type] ?? []) as Rule[]);
+  const own = [...((rules[event.type] ?? []) as Rule[]), ...later];
   const decisionRules = DECISION_EVENT_TYPES.includes(event.type) ? [citesDecision, decisionNotAfterEvent] : [decisionNotAfterEvent];
   return [...decisionRules, ...own].map((rule) => rule(context, event)).filter((reason) => reason !== null);
 }

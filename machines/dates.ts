@@ -97,6 +97,27 @@ export function germanDate(date: CivilDate): string {
   return `${day}.${month}.${year}`;
 }
 
+export const GERMAN_MONTHS = [
+  'Januar',
+  'Februar',
+  'März',
+  'April',
+  'Mai',
+  'Juni',
+  'Juli',
+  'August',
+  'September',
+  'Oktober',
+  'November',
+  'Dezember',
+] as const;
+
+/** Names a month `YYYY-MM` the German way: `Juli 2011`. */
+export function germanMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number);
+  return `${GERMAN_MONTHS[m - 1]} ${year}`;
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }

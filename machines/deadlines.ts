@@ -8,7 +8,7 @@
  */
 import Holidays from 'date-holidays';
 import type { Deadline } from './body.events';
-import { germanDate, type CivilDate } from './dates';
+import { germanDate, germanMonth, type CivilDate } from './dates';
 
 /** The German Länder by their ISO 3166-2 codes (without `DE-`), as date-holidays names them. */
 export const LAENDER = ['BW', 'BY', 'BE', 'BB', 'HB', 'HE', 'HH', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'] as const;
@@ -42,7 +42,7 @@ export interface WorkingDayShift {
 }
 
 /** Where the original date came from. */
-export type DeadlineSource = 'date' | 'monthEnd' | 'monthSession' | 'session';
+export type DeadlineSource = 'date' | 'monthEnd' | 'monthSession' | 'session' | 'firstSession';
 
 export interface ResolvedDeadline {
   resolved: true;
@@ -76,20 +76,6 @@ export interface ResolveOptions {
 }
 
 const WEEKDAYS = ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag'];
-const MONTHS = [
-  'Januar',
-  'Februar',
-  'März',
-  'April',
-  'Mai',
-  'Juni',
-  'Juli',
-  'August',
-  'September',
-  'Oktober',
-  'November',
-  'Dezember',
-];
 
 /**
  * Resolves a deadline to its original and effective civil date.
@@ -97,6 +83,8 @@ const MONTHS = [
  * - `date`: that date.
  * - `month`: the date of the issuer's first known session in that month, else the month's last day.
  * - `session`: the date of that session, once the sessions calendar knows it; unresolved before.
+ * - `firstSession`: the date of the issuer's earliest known session in that year; unresolved
+ *   (never guessed) while the calendar knows none.
  * - `untilFurtherNotice`: never resolved.
  *
  * Month ends and exact dates then move to the next working day when the rule is on. A session
@@ -117,9 +105,19 @@ export function resolveDeadline(deadline: Deadline, options: ResolveOptions = {}
       }
       return atSession('session', session, `${description} am ${germanDate(session.date)}`);
     }
+    case 'firstSession': {
+      const session = sessions
+        .filter((s) => s.issuer === deadline.issuer && s.date.startsWith(`${deadline.year}-`))
+        .sort((a, b) => a.date.localeCompare(b.date) || a.number - b.number)[0];
+      const description = `zur ersten Sitzung ${deadline.year} (${deadline.issuer})`;
+      if (!session) {
+        return { resolved: false, reason: 'sessionUnknown', description: `${description}, Termin noch nicht bekannt` };
+      }
+      return atSession('firstSession', session, `${description}: ${session.number}. Sitzung am ${germanDate(session.date)}`);
+    }
     case 'month': {
       const [year, month] = deadline.month.split('-').map(Number);
-      const monthName = `${MONTHS[month - 1]} ${year}`;
+      const monthName = germanMonth(deadline.month);
       const session = options.issuer
         ? sessions
             .filter((s) => s.issuer === options.issuer && s.date.startsWith(`${deadline.month}-`))
@@ -132,6 +130,25 @@ export function resolveDeadline(deadline: Deadline, options: ResolveOptions = {}
     }
     case 'date':
       return onDate('date', deadline.date, `bis ${germanDate(deadline.date)}`, rules);
+  }
+}
+
+/**
+ * A Frist as people say it, without resolving it: `31.03.2025`, `im November 2024`,
+ * `zur 45. Sitzung (IT-PLR)`, `zur ersten Sitzung 2026 (IT-PLR)`, `bis auf Weiteres`.
+ */
+export function describeDeadline(deadline: Deadline): string {
+  switch (deadline.kind) {
+    case 'date':
+      return germanDate(deadline.date);
+    case 'month':
+      return `im ${germanMonth(deadline.month)}`;
+    case 'session':
+      return `zur ${deadline.session}. Sitzung (${deadline.issuer})`;
+    case 'firstSession':
+      return `zur ersten Sitzung ${deadline.year} (${deadline.issuer})`;
+    case 'untilFurtherNotice':
+      return 'bis auf Weiteres';
   }
 }
 

@@ -8,3 +8,5 @@ export * from './labels';
 export { violations } from './body.rules';
 export * from './deadlines';
 export * from './timers';
+export * from './term-end';
+export * from './recurrence';

@@ -46,6 +46,7 @@ export const EVENT_LABELS: Record<StoredEventType, string> = {
   renamed: 'Umbenannt',
   leadsChanged: 'Federführung geändert',
   participantsChanged: 'Mitwirkung geändert',
+  reclassified: 'Art oder Zuordnung geändert (Beschluss)',
   closureInitiated: 'Geordneter Abschluss eingeleitet',
   closed: 'Abgeschlossen',
   transferred: 'In Nachfolgestruktur überführt',

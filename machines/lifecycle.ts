@@ -6,7 +6,7 @@
 import { getNextTransitions, initialTransition, transition, type SnapshotFrom, type StateValue } from 'xstate';
 import type { BodyContext } from './body.context';
 import type { BodyEvent, RegisteredEvent } from './body.events';
-import { bodyMachine } from './body.machine';
+import { BODY_MACHINE_VERSION, bodyMachine, createBodyMachine, type BodyMachine, type BodyMachineVersion } from './body.machine';
 import { violations } from './body.rules';
 import { EVENT_LABELS, STATE_LABELS } from './labels';
 import { EVENT_TYPES, type BodyEventType } from './vocabulary';
@@ -23,18 +23,49 @@ export type Verdict =
   | { allowed: true }
   | { allowed: false; reason: string; violations: string[]; allowedEvents: BodyEventType[] };
 
-/** The snapshot right after registration: the `registered` event is the machine's input. */
-export function begin(registered: RegisteredEvent): BodySnapshot {
-  return initialTransition(bodyMachine, registered)[0];
+/** The pure functions of one version of the chart. */
+export interface BodyLifecycle {
+  version: BodyMachineVersion;
+  machine: BodyMachine;
+  /** The snapshot right after registration: the `registered` event is the machine's input. */
+  begin(registered: RegisteredEvent): BodySnapshot;
+  /** Whether the event may happen now; if not, why (in German) and what could happen instead. */
+  decide(snapshot: BodySnapshot, event: BodyEvent): Verdict;
+  /** The snapshot after the event. Call `decide` first: a refused event leaves the snapshot as it was. */
+  evolve(snapshot: BodySnapshot, event: BodyEvent): BodySnapshot;
+  persist(snapshot: BodySnapshot): PersistedBody;
+  restore(persisted: PersistedBody): BodySnapshot;
 }
 
-export function persist(snapshot: BodySnapshot): PersistedBody {
-  return { value: snapshot.value, context: snapshot.context };
+export function lifecycleOf(version: BodyMachineVersion): BodyLifecycle {
+  const machine = version === BODY_MACHINE_VERSION ? bodyMachine : createBodyMachine(version);
+  return {
+    version,
+    machine,
+    begin: (registered) => initialTransition(machine, registered)[0],
+    decide(snapshot, event) {
+      if (snapshot.can(event)) return { allowed: true };
+      const allowed = allowedEvents(snapshot);
+      if (!allowed.includes(event.type)) {
+        const reason =
+          snapshot.status === 'done'
+            ? `Der Lebenslauf des Gremiums ist beendet (${stateLabel(snapshot)}); es sind keine Ereignisse mehr zulässig.`
+            : `„${EVENT_LABELS[event.type]}“ (${event.type}) ist im Zustand „${stateLabel(snapshot)}“ nicht zulässig.`;
+        return { allowed: false, reason, violations: [], allowedEvents: allowed };
+      }
+      const broken = violations(snapshot.context, event, version);
+      return { allowed: false, reason: broken.join(' '), violations: broken, allowedEvents: allowed };
+    },
+    evolve: (snapshot, event) => transition(machine, snapshot, event)[0],
+    persist: (snapshot) => ({ value: snapshot.value, context: snapshot.context }),
+    restore: (persisted) => machine.resolveState(persisted),
+  };
 }
 
-export function restore(persisted: PersistedBody): BodySnapshot {
-  return bodyMachine.resolveState(persisted);
-}
+const current = lifecycleOf(BODY_MACHINE_VERSION);
+
+/** The current version's functions (see BodyLifecycle). */
+export const { begin, decide, evolve, persist, restore } = current;
 
 /**
  * The event types the current state handles at all. Whether one of them is allowed with
@@ -44,26 +75,6 @@ export function allowedEvents(snapshot: BodySnapshot): BodyEventType[] {
   if (snapshot.status !== 'active') return [];
   const handled = new Set(getNextTransitions(snapshot).map((t) => t.eventType));
   return EVENT_TYPES.filter((type) => handled.has(type));
-}
-
-/** Whether the event may happen now; if not, why (in German) and what could happen instead. */
-export function decide(snapshot: BodySnapshot, event: BodyEvent): Verdict {
-  if (snapshot.can(event)) return { allowed: true };
-  const allowed = allowedEvents(snapshot);
-  if (!allowed.includes(event.type)) {
-    const reason =
-      snapshot.status === 'done'
-        ? `Der Lebenslauf des Gremiums ist beendet (${stateLabel(snapshot)}); es sind keine Ereignisse mehr zulässig.`
-        : `„${EVENT_LABELS[event.type]}“ (${event.type}) ist im Zustand „${stateLabel(snapshot)}“ nicht zulässig.`;
-    return { allowed: false, reason, violations: [], allowedEvents: allowed };
-  }
-  const broken = violations(snapshot.context, event);
-  return { allowed: false, reason: broken.join(' '), violations: broken, allowedEvents: allowed };
-}
-
-/** The snapshot after the event. Call `decide` first: a refused event leaves the snapshot as it was. */
-export function evolve(snapshot: BodySnapshot, event: BodyEvent): BodySnapshot {
-  return transition(bodyMachine, snapshot, event)[0];
 }
 
 /** Replays a body's stream: a fold of `evolve` over the events after `registered`. */

@@ -44,6 +44,7 @@ export const COMMAND_EVENT_TYPES = [
   'renamed',
   'leadsChanged',
   'participantsChanged',
+  'reclassified',
   'closureInitiated',
   'closed',
   'transferred',
@@ -64,12 +65,16 @@ export type BodyEventType = (typeof EVENT_TYPES)[number];
  */
 export type StoredEventType = BodyEventType | 'registered' | 'machineUpgraded';
 
-/** Event types that change a body's approval status and must cite a recorded decision. */
+/**
+ * Event types that must cite a recorded decision: those that change a body's approval status,
+ * and reclassification (kind or parent body). The one list of them.
+ */
 export const DECISION_EVENT_TYPES: readonly BodyEventType[] = [
   'approved',
   'rejected',
   'extended',
   'madePermanent',
+  'reclassified',
   'closed',
   'transferred',
   'dissolved',

@@ -6,9 +6,6 @@ import { randomUUID } from 'node:crypto';
 import {
   BODY_MACHINE_ID,
   BODY_MACHINE_VERSION,
-  begin,
-  decide,
-  evolve,
   eventDataSchemas,
   registrationSchema,
   type BodyEvent,
@@ -16,6 +13,7 @@ import {
   type DecisionFacts,
   type Registration,
 } from '../machines';
+import { CURRENT_MACHINE, type MachineVersion } from '../src/audit/machine-versions';
 import { hashEvent, type Actor, type EventRecord } from '../src/event-log/event-hash';
 
 export const secretariat: Actor = { id: 'geschaeftsstelle', role: 'secretariat' };
@@ -51,6 +49,8 @@ export interface Step {
 
 export interface StreamOptions {
   bodyId?: string;
+  /** The chart version to record under; default the current one. */
+  machine?: MachineVersion;
   registration?: Registration;
   registeredAt?: string;
   actor?: Actor;
@@ -61,6 +61,8 @@ export function recordStream(steps: Step[], options: StreamOptions = {}): EventR
   const bodyId = options.bodyId ?? randomUUID();
   const registeredAt = options.registeredAt ?? '2024-05-02T08:00:00.000Z';
   const data = options.registration ?? registration();
+  const { begin, decide, evolve } = options.machine ?? CURRENT_MACHINE;
+  const stamp = options.machine ? { id: options.machine.id, version: options.machine.version } : { id: BODY_MACHINE_ID, version: BODY_MACHINE_VERSION };
   let snapshot = begin({ occurredAt: registeredAt, data });
   const records: EventRecord[] = [];
   const append = (fields: Omit<EventRecord, 'hash' | 'prevHash' | 'version' | 'id' | 'bodyId' | 'machine'>) => {
@@ -69,7 +71,7 @@ export function recordStream(steps: Step[], options: StreamOptions = {}): EventR
       bodyId,
       version: records.length + 1,
       ...fields,
-      machine: { id: BODY_MACHINE_ID, version: BODY_MACHINE_VERSION },
+      machine: stamp,
       prevHash: records.at(-1)?.hash ?? null,
     };
     records.push({ ...unhashed, hash: hashEvent(unhashed) });

@@ -79,6 +79,22 @@ const SCENARIOS: Record<string, { description: string; steps: Step[]; registered
     description: 'Im Entwurf zurückgezogen',
     steps: [{ type: 'withdrawn', data: { reason: 'Vorhaben entfällt' }, occurredAt: '2024-05-05T09:00:00.000Z', actor: lead }],
   },
+  'month-term-leads-reclassified-yearly': {
+    description: 'Befristet bis Juli 2025 (Monat), Federführung ergänzt und Mitwirkung geändert ohne Verlust, PG → AG der AL-Runde per Beschluss, Jahresbericht wiederkehrend, Laufzeit nach dem 31.07. abgelaufen',
+    steps: [
+      { type: 'submitted', occurredAt: '2024-05-10T09:00:00.000Z', actor: lead },
+      { type: 'approved', data: { approvedUntil: { month: '2025-07' } }, occurredAt: '2024-06-20T12:00:00.000Z', decision: decisionFacts('2024/13', '2024-06-20') },
+      { type: 'started', occurredAt: '2024-07-01T07:00:00.000Z' },
+      { type: 'leadsChanged', data: { added: ['Hessen'] }, occurredAt: '2024-08-01T10:00:00.000Z' },
+      { type: 'participantsChanged', data: { added: ['Berlin'], removed: ['Hamburg'] }, occurredAt: '2024-08-02T10:00:00.000Z' },
+      { type: 'reportRequested', data: { ...report('Jahresbericht', '2025-01'), recurrence: { everyMonths: 12 } }, occurredAt: '2024-09-01T10:00:00.000Z' },
+      { type: 'reclassified', data: { kind: 'Arbeitsgruppe', parent: 'AL-Runde' }, occurredAt: '2024-10-01T10:00:00.000Z', decision: decisionFacts('2024/20-AL', '2024-10-01', 'AL-Runde') },
+      { type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2025-01-20T10:00:00.000Z', actor: lead },
+      { type: 'reportAcknowledged', data: { obligationId: 'r1' }, occurredAt: '2025-02-05T10:00:00.000Z' },
+      { type: 'extensionRequested', data: { approvedUntil: { year: '2026' }, justification: 'Finanzierung 2026 offen' }, occurredAt: '2025-05-02T10:00:00.000Z', actor: lead },
+      { type: 'termExpired', occurredAt: '2025-07-31T22:00:00.000Z' },
+    ],
+  },
   'permanent-transferred': {
     description: 'Dauerhaft eingerichtet, Abschluss eingeleitet, in Nachfolgestruktur überführt',
     steps: [

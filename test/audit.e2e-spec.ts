@@ -1,3 +1,4 @@
+import { BODY_MACHINE_VERSION } from '../machines';
 import { createPublicKey } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { verifyExport } from '../src/audit/offline-verifier';
@@ -52,7 +53,7 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
 
   test('GET /api/bodies/:id/replay says "matches" and shows each step with label, actor and decision', async () => {
     const { body } = await t.http.get(`/api/bodies/${s.seed}/replay`).expect(200);
-    expect(body).toMatchObject({ verdict: 'matches', events: 5, machine: { id: 'body', version: 1 } });
+    expect(body).toMatchObject({ verdict: 'matches', events: 5, machine: { id: 'body', version: BODY_MACHINE_VERSION } });
     expect(body.steps.map((step: any) => [step.version, step.label, step.actor.role, step.decision?.number ?? null, step.allowed])).toEqual([
       [1, 'Registriert', 'secretariat', null, true],
       [2, 'Zur Beschlussfassung eingereicht', 'secretariat', null, true],

@@ -1,3 +1,4 @@
+import { BODY_MACHINE_VERSION } from '../machines';
 import { hashEvent } from '../src/event-log/event-hash';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
@@ -97,7 +98,7 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
       occurredAt: '2024-06-12T22:00:00.000Z',
       decision: { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', type: 'Beschluss' },
       actor: { id: 'geschaeftsstelle', role: 'secretariat' },
-      machine: { id: 'body', version: 1 },
+      machine: { id: 'body', version: BODY_MACHINE_VERSION },
     });
   });
 

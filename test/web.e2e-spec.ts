@@ -19,10 +19,15 @@ const topKey = (name: string) => name.split(/[.[]/)[0];
 
 /** Form fields that stand for schema keys under another name. */
 const ALIASES: Record<string, string[]> = { term: ['approvedUntil', 'permanent'] };
+/** Form fields that are no schema key: inline contacts become `contactIds` in the write path. */
+const INLINE: Record<string, string> = { contacts: 'contactIds' };
 /** Schema keys a form leaves alone on purpose, and why. */
 const NOT_ASKED: Partial<Record<BodyEventType, string[]>> = {
   // A revision keeps the contact persons; they change with „Federführung geändert“.
-  revised: ['contactIds'],
+  revised: ['contactIds', 'predecessors'],
+  // The form takes the change (added, removed); the full-replace form is for the API.
+  leadsChanged: ['leads'],
+  participantsChanged: ['participants'],
 };
 /** Fields every form has besides the event's data. */
 const ENVELOPE = new Set(['decision', 'occurredAt']);
@@ -46,7 +51,7 @@ describe('Web forms and pictures from the machine', () => {
   const types: BodyEventType[] = [...COMMAND_EVENT_TYPES];
 
   it.each(types)('the form of „%s“ asks for every field of its schema and nothing else', (type) => {
-    const asked = new Set(names(eventFormItems(type, formContext)).map(topKey).flatMap((key) => ALIASES[key] ?? [key]));
+    const asked = new Set(names(eventFormItems(type, formContext)).map(topKey).map((key) => INLINE[key] ?? key).flatMap((key) => ALIASES[key] ?? [key]));
     const shape = Object.keys((eventDataSchemas[type] as unknown as { shape: object }).shape);
     const missing = shape.filter((key) => !asked.has(key) && !(NOT_ASKED[type] ?? []).includes(key));
     const extra = [...asked].filter((key) => !shape.includes(key) && !ENVELOPE.has(key));
@@ -62,7 +67,10 @@ describe('Web forms and pictures from the machine', () => {
       ['closureInitiated', { 'finalReportDue.kind': 'date', 'finalReportDue.date': '2025-02-28', reason: 'Auftrag erfüllt' }],
       ['closed', { noSuccessorReason: 'Aufgabe erledigt' }],
       ['transferred', { 'successor.name': 'AG Föderale Zusammenarbeit' }],
-      ['leadsChanged', { leads: 'Hessen\r\nBayern\r\n' }],
+      ['leadsChanged', { added: 'Hessen\r\nBayern\r\n' }],
+      ['participantsChanged', { added: 'Berlin', removed: 'Hessen' }],
+      ['reclassified', { kind: 'Arbeitsgruppe', parent: 'AL-Runde' }],
+      ['extended', { 'approvedUntil.precision': 'month', 'approvedUntil.month': '2027-07' }],
       ['revised', { ...Object.fromEntries(Object.entries({ title: 'Neuer Titel' })) }],
     ];
     for (const [type, values] of filled) {
@@ -70,7 +78,13 @@ describe('Web forms and pictures from the machine', () => {
       const result = eventDataSchemas[type].safeParse(eventData(type, base, context));
       expect({ type, issues: result.error?.issues ?? [] }).toEqual({ type, issues: [] });
     }
-    expect(eventData('leadsChanged', { leads: 'Hessen\r\nBayern\r\n' }, context)).toEqual({ leads: ['Hessen', 'Bayern'], contactIds: [] });
+    expect(eventData('leadsChanged', { added: 'Hessen\r\nBayern\r\n', 'contacts[0].name': 'Dana Beispiel' }, context)).toEqual({
+      added: ['Hessen', 'Bayern'],
+      removed: [],
+      removedContactIds: [],
+      contacts: [{ name: 'Dana Beispiel' }],
+    });
+    expect(eventData('extended', { 'approvedUntil.precision': 'month', 'approvedUntil.month': '2027-07' }, context)).toEqual({ approvedUntil: { month: '2027-07' } });
     expect(eventData('revised', { ...revisedBase(), title: 'Neuer Titel' }, context)).toEqual({ title: 'Neuer Titel' });
   });
 
@@ -119,7 +133,8 @@ function revisedBase(): Record<string, string> {
     leads: p.leads.join('\n'),
     participants: p.participants.join('\n'),
     start: p.start,
-    expectedEnd: p.expectedEnd ?? '',
+    'expectedEnd.precision': 'day',
+    'expectedEnd.date': p.expectedEnd as string,
     objective: p.objective,
     goals: p.goals.join('\n'),
     fmkRelation: p.fmkRelation,

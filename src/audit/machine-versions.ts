@@ -13,12 +13,8 @@ import type { StateValue } from 'xstate';
 import {
   BODY_MACHINE_ID,
   BODY_MACHINE_VERSION,
-  begin,
-  bodyMachine,
-  decide,
-  evolve,
-  persist,
-  restore,
+  BODY_MACHINE_VERSIONS,
+  lifecycleOf,
   stateLabel,
   type BodyEvent,
   type BodySnapshot,
@@ -41,19 +37,21 @@ export interface MachineVersion {
   definition(): unknown;
 }
 
-const bodyV1: MachineVersion = {
-  id: BODY_MACHINE_ID,
-  version: 1,
-  begin,
-  decide,
-  evolve,
-  persist,
-  restore,
-  stateLabel,
-  definition: () => JSON.parse(JSON.stringify(bodyMachine.definition)),
-};
-
-const registered: MachineVersion[] = [bodyV1];
+/** Every version the chart in machines/ builds (see createBodyMachine). */
+const registered: MachineVersion[] = BODY_MACHINE_VERSIONS.map((version) => {
+  const lifecycle = lifecycleOf(version);
+  return {
+    id: BODY_MACHINE_ID,
+    version,
+    begin: lifecycle.begin,
+    decide: lifecycle.decide,
+    evolve: lifecycle.evolve,
+    persist: lifecycle.persist,
+    restore: lifecycle.restore,
+    stateLabel,
+    definition: () => JSON.parse(JSON.stringify(lifecycle.machine.definition)),
+  };
+});
 
 /** Every known version, oldest first. */
 export const MACHINE_VERSIONS: readonly MachineVersion[] = registered;

@@ -21,11 +21,11 @@ function exportOf(streams: EventRecord[][]): string[] {
   );
   const lines: ExportLine[] = [
     { kind: 'header', format: EXPORT_FORMAT, exportedAt: '2025-04-02T00:00:00.000Z', order: LEAF_ORDER },
-    { kind: 'machine', id: 'body', version: 1, fingerprint: machineFingerprint(CURRENT_MACHINE), definition: CURRENT_MACHINE.definition() },
+    { kind: 'machine', id: 'body', version: CURRENT_MACHINE.version, fingerprint: machineFingerprint(CURRENT_MACHINE), definition: CURRENT_MACHINE.definition() },
     ...events.map((event) => ({ kind: 'event' as const, event })),
     ...streams.map((records) => {
       const { snapshot } = replayRecords(records);
-      return { kind: 'body' as const, id: records[0].bodyId, version: records.length, machineVersion: 1, state: snapshot!.value, context: JSON.parse(JSON.stringify(snapshot!.context)) };
+      return { kind: 'body' as const, id: records[0].bodyId, version: records.length, machineVersion: CURRENT_MACHINE.version, state: snapshot!.value, context: JSON.parse(JSON.stringify(snapshot!.context)) };
     }),
     { kind: 'checkpoint', checkpoint },
     { kind: 'end', counts: { machine: 1, event: events.length, auditLog: 0, body: streams.length, checkpoint: 1 } },

@@ -1,10 +1,11 @@
+import { BODY_MACHINE_VERSION } from '../../machines';
 import { decisionFacts, recordStream, rehash, typicalLifecycle } from '../../test/audit-builders';
 import type { EventRecord } from '../event-log/event-hash';
 import { replayRecords, replayVerdict, stateAt, type StoredProjection } from './replay';
 
 const projectionOf = (records: EventRecord[]): StoredProjection => {
   const { snapshot } = replayRecords(records);
-  return { version: records.length, machineVersion: 1, state: snapshot!.value, context: JSON.parse(JSON.stringify(snapshot!.context)) };
+  return { version: records.length, machineVersion: BODY_MACHINE_VERSION, state: snapshot!.value, context: JSON.parse(JSON.stringify(snapshot!.context)) };
 };
 
 describe('replay for auditors', () => {
@@ -22,7 +23,7 @@ describe('replay for auditors', () => {
   });
 
   it('says "matches" when the stored projection is what the events give', () => {
-    expect(replayVerdict(records, projectionOf(records))).toMatchObject({ verdict: 'matches', events: 5, machine: { id: 'body', version: 1 } });
+    expect(replayVerdict(records, projectionOf(records))).toMatchObject({ verdict: 'matches', events: 5, machine: { id: 'body', version: BODY_MACHINE_VERSION } });
   });
 
   it('names the first field where the stored projection differs', () => {

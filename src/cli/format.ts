@@ -1,5 +1,5 @@
 /** Plain-text output for people: tables, German dates, labelled fields. */
-import { berlinDate, germanDate, isCivilDate, type Deadline } from '../../machines';
+import { berlinDate, describeDeadline, germanDate, isCivilDate, type Deadline } from '../../machines';
 
 export interface Column<T> {
   header: string;
@@ -47,20 +47,9 @@ export function day(instant: string | null | undefined): string {
   return instant ? germanDate(berlinDate(instant)) : '–';
 }
 
-const MONTHS = ['Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember'];
-
 /** A Frist as the forms write it: `im November 2024`, `zum 31.03.2025`, `zur 45. Sitzung (IT-PLR)`. */
 export function deadline(due: Deadline): string {
-  switch (due.kind) {
-    case 'date':
-      return `zum ${germanDate(due.date)}`;
-    case 'month':
-      return `im ${MONTHS[Number(due.month.slice(5, 7)) - 1]} ${due.month.slice(0, 4)}`;
-    case 'session':
-      return `zur ${due.session}. Sitzung (${due.issuer})`;
-    case 'untilFurtherNotice':
-      return 'bis auf Weiteres';
-  }
+  return due.kind === 'date' ? `zum ${germanDate(due.date)}` : describeDeadline(due);
 }
 
 export function yesNo(value: boolean): string {

@@ -329,7 +329,8 @@ function defaultOccurredAt(decision: DecisionFacts | undefined, lastOccurredAt: 
   return decisionDay >= lastOccurredAt ? decisionDay : now;
 }
 
-function projectionOf(snapshot: BodySnapshot, machine: MachineVersion): BodyProjection {
+/** The projection row of a snapshot (also for tests that store a recorded stream as it was). */
+export function projectionOf(snapshot: BodySnapshot, machine: MachineVersion): BodyProjection {
   const { profile } = snapshot.context;
   const paths = statePaths(snapshot.value);
   return {

@@ -179,8 +179,13 @@ describe('parseRegistrationForm', () => {
 
     it('reads the approved-until date in its other German forms', () => {
       expect(parseRegistrationForm(seedWith(['bis zum 31.03.2025', 'bis zum 31. März 2025'])).approvedUntil).toBe('2025-03-31');
-      expect(parseRegistrationForm(seedWith(['bis zum 31.03.2025', 'bis Ende März 2025'])).approvedUntil).toBe('2025-03-31');
       expect(parseRegistrationForm(seedWith(['bis zum 31.03.2025', 'bis einschließlich 2025-03-31'])).approvedUntil).toBe('2025-03-31');
+    });
+
+    it('keeps a month or a year as written: "zunächst bis Juli 2011", "bis Ende März 2025", "bis Ende 2025"', () => {
+      expect(parseRegistrationForm(seedWith(['zunächst bis zum 31.03.2025', 'zunächst bis Juli 2011'])).approvedUntil).toEqual({ month: '2011-07' });
+      expect(parseRegistrationForm(seedWith(['bis zum 31.03.2025', 'bis Ende März 2025'])).approvedUntil).toEqual({ month: '2025-03' });
+      expect(parseRegistrationForm(seedWith(['bis zum 31.03.2025', 'bis Ende 2025'])).approvedUntil).toEqual({ year: '2025' });
     });
 
     it('reads an approval "bis auf Weiteres" as approved without end', () => {

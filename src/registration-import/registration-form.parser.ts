@@ -17,6 +17,7 @@ import {
   type FocusTopic,
   type PlannedReport,
   type ReportKind,
+  type TermEnd,
 } from '../../machines';
 import { registrationInputSchema, type RegistrationInput } from '../bodies/registration-input';
 import type { NewContact } from '../contacts/contact-input';
@@ -41,7 +42,7 @@ export interface ParsedRegistrationForm {
   registration: RegistrationInput;
   decision?: FormDecision;
   /** "zunächst bis zum 31.03.2025" → `2025-03-31`. */
-  approvedUntil?: CivilDate;
+  approvedUntil?: TermEnd;
   /** The justification says the body was set up without end ("bis auf Weiteres", "unbefristet"). */
   approvedPermanently?: boolean;
   /** The text of "Begründung und Erläuterung", for the approval's note. */
@@ -262,10 +263,17 @@ class FormReader {
     return found.date;
   }
 
-  private readExpectedEnd(): { date: CivilDate | null; permanentHint?: boolean } {
+  private readExpectedEnd(): { date: TermEnd | null; permanentHint?: boolean } {
     const field = this.field('expectedEnd');
     const value = oneLine(field?.raw ?? '');
     if (!field || value === '') return { date: null };
+    if (!findDate(value)) {
+      // "Ende 2025", "Dezember 2025": a year or a month, kept as written.
+      const year = /^(?:(?:bis\s+)?Ende\s+)(\d{4})(?!\d)/iu.exec(value);
+      if (year) return { date: { year: year[1] } };
+      const month = findMonth(value);
+      if (month?.month) return { date: { month: month.month } };
+    }
     if (!findDate(value) && OPEN_END.test(value)) {
       return { date: null, permanentHint: /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig/iu.test(value) ? true : undefined };
     }
@@ -466,8 +474,8 @@ class FormReader {
     return { parent: parent ?? issuer.id, decision };
   }
 
-  /** "zunächst bis zum 31.03.2025" in the justification (or the result). */
-  private readApproval(): { until?: CivilDate; permanently?: boolean } {
+  /** "zunächst bis zum 31.03.2025", "bis Juli 2011", "bis Ende 2025" in the justification (or the result). */
+  private readApproval(): { until?: TermEnd; permanently?: boolean } {
     for (const key of ['justification', 'result'] as const) {
       const field = this.field(key);
       if (!field) continue;
@@ -477,8 +485,9 @@ class FormReader {
         if (/^auf\s+weiteres/iu.test(after)) return { permanently: true };
         const endOf = /^Ende\s+(?:(\p{L}+\.?)\s+)?(\d{4})(?!\d)/iu.exec(after);
         if (endOf) {
-          const month = endOf[1] ? findMonth(`${endOf[1]} ${endOf[2]}`) : { month: `${endOf[2]}-12`, index: 0, raw: '' };
-          if (month?.month) return { until: lastDayOf(month.month) };
+          if (!endOf[1]) return { until: { year: endOf[2] } };
+          const month = findMonth(`${endOf[1]} ${endOf[2]}`);
+          if (month?.month) return { until: { month: month.month } };
         }
         const date = findDate(after);
         if (date && date.index === 0) {
@@ -486,6 +495,9 @@ class FormReader {
           this.problem(this.located.lineOf(field.offset + bis.index), field.name, `„${oneLine(date.raw)}“ ist kein gültiges Kalenderdatum.`);
           return {};
         }
+        // "zunächst bis Juli 2011": kept as a month (it runs through the month's last day).
+        const month = findMonth(after);
+        if (month?.month && month.index === 0) return { until: { month: month.month } };
       }
       if (key === 'justification' && /unbefristet|dauerhaft\s+eingerichtet|entfristet/iu.test(raw)) return { permanently: true };
     }
@@ -579,12 +591,6 @@ function clauses(text: string): string[] {
     .split(/(?<=[^\d\s.][.!?])\s+|;|\n/u)
     .map(oneLine)
     .filter(Boolean);
-}
-
-function lastDayOf(month: string): CivilDate {
-  const [year, m] = month.split('-').map(Number);
-  const day = new Date(Date.UTC(year, m, 0)).getUTCDate();
-  return `${month}-${String(day).padStart(2, '0')}`;
 }
 
 function escape(text: string): string {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { germanDate, type CivilDate } from '../../machines';
+import { describeTermEnd, germanDate, termEndDate, type CivilDate, type TermEnd } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
 import type { RegistrationInput } from '../bodies/registration-input';
 import { BodiesService } from '../bodies/bodies.service';
@@ -35,7 +35,7 @@ export interface ImportResult {
   registration: RegistrationInput;
   /** The decision the form names; `recorded` when this import put it in the register, `applied` when it was sent. */
   decision: (FormDecision & { recorded: boolean; applied: boolean }) | null;
-  approvedUntil: CivilDate | null;
+  approvedUntil: TermEnd | null;
   events: Array<{ version: number; type: string; occurredAt: string; decision: string | null }>;
   warnings: string[];
 }
@@ -219,12 +219,12 @@ export class RegistrationImportService {
           'Das Formular nennt weder in der Begründung eine Frist („bis zum …“) noch ein voraussichtliches Ende; bis wann eingerichtet wurde, ist offen.',
         );
       }
-      warnings.push(`Die Begründung nennt keine Frist; eingerichtet wird bis zum beantragten Ende ${germanDate(until)}.`);
+      warnings.push(`Die Begründung nennt keine Frist; eingerichtet wird bis zum beantragten Ende ${describeTermEnd(until)}.`);
     }
-    if (until < decision.date) {
+    if (termEndDate(until) < decision.date) {
       throw ValidationError.at(
         'approvedUntil',
-        `Das Datum „befristet bis“ (${germanDate(until)}) liegt vor dem Beschluss (${germanDate(decision.date)}).`,
+        `Das Datum „befristet bis“ (${describeTermEnd(until)}) liegt vor dem Beschluss (${germanDate(decision.date)}).`,
       );
     }
     return { type: 'approved', data: { approvedUntil: until, ...note } };

@@ -14,6 +14,7 @@ import {
   type BodyContext,
   type BodyEventType,
   type Deadline,
+  type TermEnd,
 } from '../../machines';
 import type { BodyCommand } from '../lifecycle/lifecycle.service';
 import { all, field, group, lines, optional, text, type FormItem, type FormValues, type Option } from './forms';
@@ -52,13 +53,15 @@ export function deadlineGroup(name: string, legend: string, issuers: Option[], r
           { value: 'date', label: 'an einem Datum' },
           { value: 'month', label: 'in einem Monat' },
           { value: 'session', label: 'zu einer Sitzung' },
+          { value: 'firstSession', label: 'zur ersten Sitzung eines Jahres' },
           { value: 'untilFurtherNotice', label: 'bis auf Weiteres' },
         ],
       }),
       field(`${name}.date`, 'Datum', 'date', { hint: 'Bei „an einem Datum“.' }),
       field(`${name}.month`, 'Monat', 'month', { hint: 'Bei „in einem Monat“, Format JJJJ-MM, z. B. 2024-11.' }),
-      field(`${name}.issuer`, 'Gremium der Sitzung', 'select', { options: issuers, hint: 'Bei „zu einer Sitzung“.' }),
+      field(`${name}.issuer`, 'Gremium der Sitzung', 'select', { options: issuers, hint: 'Bei „zu einer Sitzung“ und „zur ersten Sitzung eines Jahres“.' }),
       field(`${name}.session`, 'Nummer der Sitzung', 'number', { min: '1', hint: 'Bei „zu einer Sitzung“, z. B. 45.' }),
+      field(`${name}.year`, 'Jahr', 'number', { min: '1900', hint: 'Bei „zur ersten Sitzung eines Jahres“, z. B. 2026.' }),
     ],
     { hint: 'Wählen Sie die Art der Frist und füllen Sie das passende Feld aus.' },
   );
@@ -74,8 +77,61 @@ export function deadlineFrom(values: FormValues, name: string): Deadline | Recor
     const session = text(values, `${name}.session`);
     return { kind, issuer: text(values, `${name}.issuer`), session: session ? Number(session) : undefined };
   }
+  if (kind === 'firstSession') {
+    const year = text(values, `${name}.year`);
+    return { kind, issuer: text(values, `${name}.issuer`), year: year ? Number(year) : undefined };
+  }
   return { kind };
 }
+
+/** The end of a term: a day, a month ("bis Juli 2011") or a year ("bis Ende 2025"). */
+export function termEndGroup(name: string, legend: string, required: boolean, hint?: string): FormItem {
+  return group(
+    name,
+    legend,
+    [
+      field(`${name}.precision`, 'Angabe', 'radio', {
+        required,
+        options: [
+          { value: 'day', label: 'bis zu einem Tag' },
+          { value: 'month', label: 'bis Ende eines Monats' },
+          { value: 'year', label: 'bis Ende eines Jahres' },
+        ],
+      }),
+      field(`${name}.date`, 'Tag', 'date', { hint: 'Bei „bis zu einem Tag“.' }),
+      field(`${name}.month`, 'Monat', 'month', { hint: 'Bei „bis Ende eines Monats“, Format JJJJ-MM, z. B. 2011-07 für „bis Juli 2011“.' }),
+      field(`${name}.year`, 'Jahr', 'number', { min: '1900', hint: 'Bei „bis Ende eines Jahres“, z. B. 2025.' }),
+    ],
+    { hint: hint ?? 'Ein Monat gilt bis zu seinem letzten Tag, ein Jahr bis zum 31.12.' },
+  );
+}
+
+/** A term end from its fieldset; partial input goes on to the schema, which names what is wrong. */
+export function termEndFrom(values: FormValues, name: string): TermEnd | Record<string, string> | undefined {
+  const precision = text(values, `${name}.precision`);
+  // A plain day posted under the group's own name (`approvedUntil=2025-03-31`) is a day.
+  if (!precision && optional(values, name)) return optional(values, name);
+  if (precision === 'month') return { month: text(values, `${name}.month`) };
+  if (precision === 'year') return { year: text(values, `${name}.year`) };
+  if (precision === 'day' || optional(values, `${name}.date`)) return optional(values, `${name}.date`) ?? '';
+  return undefined;
+}
+
+/** The fieldset's values for a term end (empty for none). */
+export function termEndValues(name: string, end: TermEnd | null | undefined): FormValues {
+  if (!end) return {};
+  if (typeof end === 'string') return { [`${name}.precision`]: 'day', [`${name}.date`]: end };
+  if ('month' in end) return { [`${name}.precision`]: 'month', [`${name}.month`]: end.month };
+  return { [`${name}.precision`]: 'year', [`${name}.year`]: end.year };
+}
+
+const RECURRENCE_OPTIONS: Option[] = [
+  { value: '', label: 'einmalig' },
+  { value: '12', label: 'jährlich' },
+  { value: '6', label: 'halbjährlich' },
+  { value: '3', label: 'vierteljährlich' },
+  { value: '24', label: 'alle zwei Jahre' },
+];
 
 function reportFields(prefix: string, issuers: Option[], required: boolean): FormItem[] {
   return [
@@ -86,15 +142,21 @@ function reportFields(prefix: string, issuers: Option[], required: boolean): For
     field(`${prefix}addressee`, 'Adressat', 'select', { required, options: issuers }),
     field(`${prefix}title`, 'Titel des Berichts', 'text', { hint: 'Optional, z. B. „Erster Zwischenbericht“.' }),
     deadlineGroup(`${prefix}due`, 'Fälligkeit', issuers, required),
+    field(`${prefix}recurrence`, 'Wiederkehr', 'select', {
+      options: RECURRENCE_OPTIONS,
+      hint: 'Bei einer wiederkehrenden Berichtspflicht öffnet das Einreichen eines Berichts die nächste Frist.',
+    }),
   ];
 }
 
-function reportFrom(values: FormValues, prefix: string) {
+export function reportFrom(values: FormValues, prefix: string) {
+  const every = optional(values, `${prefix}recurrence`);
   return {
     kind: text(values, `${prefix}kind`),
     addressee: text(values, `${prefix}addressee`),
     due: deadlineFrom(values, `${prefix}due`),
     ...(optional(values, `${prefix}title`) ? { title: optional(values, `${prefix}title`) } : {}),
+    ...(every ? { recurrence: { everyMonths: Number(every) } } : {}),
   };
 }
 
@@ -123,6 +185,29 @@ function successorFrom(values: FormValues) {
 
 const linesHint = 'Eine Angabe je Zeile.';
 
+const names = (list: string[]): Option[] => list.map((name) => ({ value: name, label: name }));
+
+/** Name, organisation, e-mail and phone of a contact person. */
+export function contactFields(prefix: string): FormItem[] {
+  return [
+    field(`${prefix}name`, 'Name', 'text', { autocomplete: 'off' }),
+    field(`${prefix}organization`, 'Organisation', 'text', { autocomplete: 'off' }),
+    field(`${prefix}email`, 'E-Mail', 'email', { autocomplete: 'off' }),
+    field(`${prefix}phone`, 'Telefon', 'tel', { autocomplete: 'off' }),
+  ];
+}
+
+/** A contact person from its fields, or undefined when all are empty. */
+export function contactFrom(values: FormValues, prefix: string): Record<string, string> | undefined {
+  const contact = Object.fromEntries(
+    (['name', 'organization', 'email', 'phone'] as const).flatMap((key) => {
+      const value = optional(values, `${prefix}${key}`);
+      return value === undefined ? [] : [[key, value]];
+    }),
+  );
+  return Object.keys(contact).length > 0 ? { name: '', ...contact } : undefined;
+}
+
 /** The registration fields that a revision may change (the registration form without contacts and reports). */
 export function profileFields(issuers: Option[]): FormItem[] {
   return [
@@ -135,7 +220,7 @@ export function profileFields(issuers: Option[]): FormItem[] {
     field('leads', 'Federführung', 'textarea', { required: true, hint: linesHint, rows: 3 }),
     field('participants', 'Mitwirkung', 'textarea', { hint: linesHint, rows: 4 }),
     field('start', 'Beginn der Tätigkeit', 'date', { required: true }),
-    field('expectedEnd', 'Voraussichtliches Ende', 'date'),
+    termEndGroup('expectedEnd', 'Voraussichtliches Ende', false, 'Optional. Ein Monat gilt bis zu seinem letzten Tag, ein Jahr bis zum 31.12.'),
     field('objective', 'Zielsetzung', 'textarea', { rows: 4 }),
     field('goals', 'Ziele', 'textarea', { hint: 'Ein Ziel je Zeile; sie werden nummeriert.', rows: 4 }),
     field('fmkRelation', 'Bezug zu Fachministerkonferenzen', 'textarea', { rows: 3 }),
@@ -156,7 +241,7 @@ export function profileValues(profile: BodyContext['profile']): FormValues {
     leads: profile.leads.join('\n'),
     participants: profile.participants.join('\n'),
     start: profile.start,
-    expectedEnd: profile.expectedEnd ?? '',
+    ...termEndValues('expectedEnd', profile.expectedEnd),
     objective: profile.objective,
     goals: profile.goals.join('\n'),
     fmkRelation: profile.fmkRelation,
@@ -177,7 +262,7 @@ export function profileFrom(values: FormValues) {
     leads: lines(values, 'leads'),
     participants: lines(values, 'participants'),
     start: text(values, 'start'),
-    expectedEnd: optional(values, 'expectedEnd') ?? null,
+    expectedEnd: termEndFrom(values, 'expectedEnd') ?? null,
     objective: text(values, 'objective'),
     goals: lines(values, 'goals'),
     fmkRelation: text(values, 'fmkRelation'),
@@ -207,7 +292,7 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
             { value: 'permanent', label: 'dauerhaft (bis auf Weiteres)' },
           ],
         }),
-        field('approvedUntil', 'Befristet bis', 'date', { hint: 'Bei befristeter Einrichtung: das Datum aus dem Beschluss.' }),
+        termEndGroup('approvedUntil', 'Befristet bis', false, 'Bei befristeter Einrichtung: wie der Beschluss es sagt, z. B. „bis Juli 2011“ als Monat.'),
         group('reports[0]', 'Zusätzliche Berichtspflicht (optional)', reportFields('reports[0].', f.issuers, false), {
           hint: 'Nur ausfüllen, wenn der Beschluss einen weiteren Bericht verlangt.',
         }),
@@ -223,29 +308,39 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
     case 'reportAcknowledged':
       return [field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, ['submitted']) })];
     case 'extended':
-      return [
-        field('approvedUntil', 'Neues Ende (befristet bis)', 'date', {
-          required: true,
-          hint: context.approvedUntil ? `Bisher befristet bis ${germanDate(context.approvedUntil)}; das neue Datum muss danach liegen.` : undefined,
-        }),
-      ];
+      return [termEndGroup('approvedUntil', 'Neues Ende (befristet bis)', true, untilHint(context))];
     case 'extensionRequested':
       return [
-        field('approvedUntil', 'Beantragtes neues Ende', 'date', {
-          required: true,
-          hint: context.approvedUntil ? `Bisher befristet bis ${germanDate(context.approvedUntil)}; das neue Datum muss danach liegen.` : undefined,
-        }),
+        termEndGroup('approvedUntil', 'Beantragtes neues Ende', true, untilHint(context)),
         field('justification', 'Begründung', 'textarea', { required: true, rows: 3 }),
       ];
     case 'renamed':
       return [field('title', 'Neuer Titel', 'text', { required: true }), field('shortName', 'Neue Kurzbezeichnung', 'text')];
     case 'leadsChanged':
       return [
-        field('leads', 'Federführung', 'textarea', { required: true, hint: linesHint, rows: 3 }),
-        field('contactIds', 'Ansprechpersonen beibehalten', 'checkboxes', { options: f.contacts }),
+        field('added', 'Neu in der Federführung', 'textarea', { hint: `${linesHint} Die bisherige Federführung bleibt.`, rows: 2 }),
+        field('removed', 'Aus der Federführung entfernen', 'checkboxes', { options: names(context.profile.leads) }),
+        group('contacts[0]', 'Neue Ansprechperson (optional)', contactFields('contacts[0].')),
+        field('removedContactIds', 'Ansprechpersonen entfernen', 'checkboxes', {
+          options: f.contacts,
+          hint: 'Nur die angekreuzten entfallen; alle anderen bleiben, mit ihrem Zugang als Federführung.',
+        }),
       ];
     case 'participantsChanged':
-      return [field('participants', 'Mitwirkung', 'textarea', { hint: linesHint, rows: 5 })];
+      return [
+        field('added', 'Neu in der Mitwirkung', 'textarea', { hint: `${linesHint} Die bisherige Mitwirkung bleibt.`, rows: 3 }),
+        field('removed', 'Aus der Mitwirkung entfernen', 'checkboxes', { options: names(context.profile.participants) }),
+      ];
+    case 'reclassified':
+      return [
+        field('kind', 'Neue Art des Formats', 'select', {
+          options: [{ value: '', label: `– bleibt ${context.profile.kind} –` }, ...BODY_KINDS.map((k) => ({ value: k, label: k }))],
+        }),
+        field('parent', 'Neues übergeordnetes Gremium', 'select', {
+          options: [{ value: '', label: `– bleibt ${context.profile.parent} –` }, ...f.issuers],
+          hint: 'Mindestens eines von beiden ändern; der Beschluss ist anzugeben.',
+        }),
+      ];
     case 'closureInitiated':
       return [deadlineGroup('finalReportDue', 'Frist für den Abschlussbericht', f.issuers), field('reason', 'Begründung', 'textarea', { rows: 3 })];
     case 'closed':
@@ -262,6 +357,10 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
   }
 }
 
+function untilHint(context: BodyContext): string | undefined {
+  return context.approvedUntil ? `Bisher befristet bis ${germanDate(context.approvedUntil)}; das neue Ende muss danach liegen.` : undefined;
+}
+
 /** The values a form starts with (before the user typed anything). */
 export function initialValues(type: BodyEventType, f: EventFormContext): FormValues {
   const { context } = f;
@@ -269,15 +368,11 @@ export function initialValues(type: BodyEventType, f: EventFormContext): FormVal
     case 'revised':
       return profileValues(context.profile);
     case 'approved':
-      return { term: 'until', approvedUntil: context.profile.expectedEnd ?? '', 'reports[0].addressee': context.profile.parent };
+      return { term: 'until', ...termEndValues('approvedUntil', context.profile.expectedEnd), 'reports[0].addressee': context.profile.parent };
     case 'reportRequested':
       return { addressee: context.profile.parent, 'due.kind': 'date' };
     case 'renamed':
       return { title: context.profile.title, shortName: context.profile.shortName ?? '' };
-    case 'leadsChanged':
-      return { leads: context.profile.leads.join('\n'), contactIds: context.profile.contactIds };
-    case 'participantsChanged':
-      return { participants: context.profile.participants.join('\n') };
     case 'closureInitiated':
       return { 'finalReportDue.kind': 'date' };
     default:
@@ -353,7 +448,7 @@ export function eventData(type: BodyEventType, values: FormValues, context: Body
     case 'approved': {
       const term = text(values, 'term');
       if (term === 'permanent') put('permanent', true);
-      else put('approvedUntil', text(values, 'approvedUntil'));
+      else put('approvedUntil', termEndFrom(values, 'approvedUntil') ?? '');
       if (optional(values, 'reports[0].kind')) put('reports', [reportFrom(values, 'reports[0].')]);
       break;
     }
@@ -369,22 +464,31 @@ export function eventData(type: BodyEventType, values: FormValues, context: Body
       put('obligationId', text(values, 'obligationId'));
       break;
     case 'extended':
-      put('approvedUntil', text(values, 'approvedUntil'));
+      put('approvedUntil', termEndFrom(values, 'approvedUntil') ?? '');
       break;
     case 'extensionRequested':
-      put('approvedUntil', text(values, 'approvedUntil'));
+      put('approvedUntil', termEndFrom(values, 'approvedUntil') ?? '');
       put('justification', text(values, 'justification'));
       break;
     case 'renamed':
       put('title', text(values, 'title'));
       put('shortName', optional(values, 'shortName') ?? null);
       break;
-    case 'leadsChanged':
-      put('leads', lines(values, 'leads'));
-      put('contactIds', all(values, 'contactIds'));
+    case 'leadsChanged': {
+      put('added', lines(values, 'added'));
+      put('removed', all(values, 'removed'));
+      put('removedContactIds', all(values, 'removedContactIds'));
+      const contact = contactFrom(values, 'contacts[0].');
+      if (contact) put('contacts', [contact]);
       break;
+    }
     case 'participantsChanged':
-      put('participants', lines(values, 'participants'));
+      put('added', lines(values, 'added'));
+      put('removed', all(values, 'removed'));
+      break;
+    case 'reclassified':
+      put('kind', optional(values, 'kind'));
+      put('parent', optional(values, 'parent'));
       break;
     case 'closureInitiated':
       put('finalReportDue', deadlineFrom(values, 'finalReportDue') ?? { kind: '' });
@@ -419,6 +523,7 @@ export const ACTION_LABELS: Partial<Record<BodyEventType, string>> = {
   renamed: 'Umbenennen',
   leadsChanged: 'Federführung ändern',
   participantsChanged: 'Mitwirkung ändern',
+  reclassified: 'Art oder Zuordnung ändern (Beschluss)',
   closureInitiated: 'Geordneten Abschluss einleiten',
   closed: 'Abschließen (Beschluss)',
   transferred: 'In Nachfolgestruktur überführen (Beschluss)',

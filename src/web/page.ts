@@ -1,12 +1,12 @@
 import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { berlinDate, germanDate, type Deadline } from '../../machines';
+import { berlinDate, describeDeadline, germanDate, type Deadline } from '../../machines';
 import { DomainError } from '../common/errors';
 import { toErrorBody } from '../common/http-errors';
 import { mayAudit, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
 import { Templates } from './templates';
-import { describeDeadline, LIGHT_LABELS } from './web.service';
+import { LIGHT_LABELS } from './web.service';
 
 /** The user may not do this (403), e.g. an auditor posting a form. */
 export class Forbidden extends Error {

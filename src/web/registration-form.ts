@@ -1,6 +1,6 @@
 import { REPORT_KINDS } from '../../machines';
 import type { FieldIssue } from '../common/errors';
-import { deadlineFrom, deadlineGroup, profileFields, profileFrom } from './event-forms';
+import { contactFields, contactFrom, deadlineFrom, deadlineGroup, profileFields, profileFrom } from './event-forms';
 import { field, fillForm, group, optional, text, type FormItem, type FormValues, type Option } from './forms';
 
 const CONTACT_ROWS = 2;
@@ -10,12 +10,7 @@ export function registrationForm(issuers: Option[], values: FormValues | null, i
   const items: FormItem[] = [
     group('profil', 'Angaben zum Gremium', profileFields(issuers)),
     ...Array.from({ length: CONTACT_ROWS }, (_, i) =>
-      group(`contacts[${i}]`, `Ansprechperson ${i + 1}${i === 0 ? '' : ' (optional)'}`, [
-        field(`contacts[${i}].name`, 'Name', 'text', { autocomplete: 'off' }),
-        field(`contacts[${i}].organization`, 'Organisation', 'text', { autocomplete: 'off' }),
-        field(`contacts[${i}].email`, 'E-Mail', 'email', { autocomplete: 'off' }),
-        field(`contacts[${i}].phone`, 'Telefon', 'tel', { autocomplete: 'off' }),
-      ]),
+      group(`contacts[${i}]`, `Ansprechperson ${i + 1}${i === 0 ? '' : ' (optional)'}`, contactFields(`contacts[${i}].`)),
     ),
     group('reports[0]', 'Geplanter Bericht (optional)', [
       field('reports[0].kind', 'Art des Berichts', 'select', {
@@ -33,16 +28,7 @@ export function registrationForm(issuers: Option[], values: FormValues | null, i
 
 /** The registration as the write path takes it; what is missing is for its schema to name. */
 export function registrationInput(values: FormValues) {
-  const contacts = Array.from({ length: CONTACT_ROWS }, (_, i) => {
-    const p = `contacts[${i}].`;
-    const contact = {
-      name: text(values, `${p}name`),
-      organization: optional(values, `${p}organization`),
-      email: optional(values, `${p}email`),
-      phone: optional(values, `${p}phone`),
-    };
-    return Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined));
-  }).filter((c, i) => i === 0 ? Object.values(c).some(Boolean) : Object.values(c).some(Boolean));
+  const contacts = Array.from({ length: CONTACT_ROWS }, (_, i) => contactFrom(values, `contacts[${i}].`)).filter((c) => c !== undefined);
   const reports = optional(values, 'reports[0].kind')
     ? [
         {

@@ -7,7 +7,8 @@ import {
   statePaths,
   type BodyContext,
   type BodyEventType,
-  type Deadline,
+  type TermEnd,
+  termEndDate,
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
 import { AuditService } from '../audit/audit.service';
@@ -48,23 +49,6 @@ export interface FormState {
 
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-/** A Frist as people say it: `31.03.2025`, `im November 2024`, `zur 45. Sitzung (IT-PLR)`, `bis auf Weiteres`. */
-export function describeDeadline(deadline: Deadline): string {
-  switch (deadline.kind) {
-    case 'date':
-      return germanDate(deadline.date);
-    case 'month': {
-      const [year, month] = deadline.month.split('-');
-      const name = new Date(Date.UTC(Number(year), Number(month) - 1, 1)).toLocaleDateString('de-DE', { month: 'long', timeZone: 'UTC' });
-      return `im ${name} ${year}`;
-    }
-    case 'session':
-      return `zur ${deadline.session}. Sitzung (${deadline.issuer})`;
-    default:
-      return 'bis auf Weiteres';
-  }
 }
 
 /**
@@ -247,12 +231,12 @@ export class WebService {
         start: context.startedOn ?? context.profile.start,
         started: context.startedOn !== null,
         approvedUntil: context.approvedUntil,
-        expectedEnd: context.profile.expectedEnd,
+        expectedEnd: context.profile.expectedEnd ? termEndDate(context.profile.expectedEnd) : null,
         permanent: context.permanent,
         endedOn: context.endedOn,
         extensions: history.events
           .filter((e) => e.type === 'extended')
-          .map((e) => ({ on: berlinDate(e.occurredAt), until: (e.data as { approvedUntil: string }).approvedUntil, decision: e.decision?.number ?? null })),
+          .map((e) => ({ on: berlinDate(e.occurredAt), until: termEndDate((e.data as { approvedUntil: TermEnd }).approvedUntil), decision: e.decision?.number ?? null })),
         reports: deadlines
           .filter((d) => d.bodyId === item.id && d.kind === 'report' && d.effectiveDate)
           .map((d) => ({ date: d.effectiveDate!, label: d.label, status: d.status, overdue: d.overdue })),

@@ -3,7 +3,7 @@
  * valid event; tests override what they are about.
  */
 import type { BodyEvent, BodyEventType, DecisionFacts, Deadline, EventData, Registration, RegisteredEvent } from '../../machines';
-import { startOfBerlinDay } from '../../machines';
+import { begin, decide, evolve, startOfBerlinDay } from '../../machines';
 
 export const DECISION_2024_09_AL: DecisionFacts = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', type: 'Beschluss' };
 export const DECISION_2025_03_AL: DecisionFacts = { number: '2025/03-AL', issuer: 'AL-Runde', date: '2025-03-20', type: 'Beschluss' };
@@ -61,3 +61,25 @@ export const closureInitiated = (on = '2025-07-01', due: Deadline = { kind: 'dat
   event('closureInitiated', { finalReportDue: due }, on);
 export const transferred = (name = 'Föderale Digitalstrategie – Umsetzungsgruppe', decision = DECISION_2025_14, on = decision.date) =>
   event('transferred', { successor: { name } }, on, decision);
+
+/** given(events…).when(event) → the verdict and the next snapshot. Setup events must be allowed. */
+export function given(...events: BodyEvent[]) {
+  return givenFrom(registered(), ...events);
+}
+
+/** given, from a registration of one's own. */
+export function givenFrom(start: RegisteredEvent, ...events: BodyEvent[]) {
+  let snapshot = begin(start);
+  for (const e of events) {
+    const verdict = decide(snapshot, e);
+    if (!verdict.allowed) throw new Error(`Setup event ${e.type} refused: ${verdict.reason}`);
+    snapshot = evolve(snapshot, e);
+  }
+  return {
+    snapshot,
+    when(e: BodyEvent) {
+      const verdict = decide(snapshot, e);
+      return { verdict, next: evolve(snapshot, e) };
+    },
+  };
+}

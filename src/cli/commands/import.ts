@@ -1,3 +1,4 @@
+import { describeTermEnd, describeTermEndWithDay } from '../../../machines';
 import type { RegistrationInput } from '../../bodies/registration-input';
 import { FormImportError } from '../../registration-import/form-import.error';
 import { parseRegistrationForm, type ParsedRegistrationForm } from '../../registration-import/registration-form.parser';
@@ -86,7 +87,7 @@ function renderImport(r: ImportResult): string {
   const lines = [`Gremium registriert: ${r.id}`, `  „${r.title}“ (${r.registration.kind}, ${r.registration.parent})`, `  Zustand: ${r.state.label} · Version ${r.version}`];
   if (r.decision) {
     const d = r.decision;
-    const term = r.approvedUntil ? `befristet bis ${date(r.approvedUntil)}` : 'ohne Frist';
+    const term = r.approvedUntil ? `befristet bis ${describeTermEnd(r.approvedUntil)}` : 'ohne Frist';
     if (d.applied) {
       const what = d.outcome === 'rejected' ? 'abgelehnt' : `eingerichtet, ${term}`;
       lines.push(`  Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} ${d.recorded ? 'erfasst und ' : ''}angewandt: ${what}.`);
@@ -118,7 +119,7 @@ export function renderParsed(parsed: ParsedRegistrationForm): string {
     ],
     ['Mitwirkung', list(r.participants)],
     ['Beginn der Tätigkeit', date(r.start)],
-    ['Voraussichtliches Ende', date(r.expectedEnd ?? null)],
+    ['Voraussichtliches Ende', r.expectedEnd ? describeTermEnd(r.expectedEnd) : null],
     ['Zielstellung', r.objective],
     ['Ziele', numbered(r.goals ?? [])],
     ['Fachministerkonferenzen', r.fmkRelation],
@@ -126,6 +127,6 @@ export function renderParsed(parsed: ParsedRegistrationForm): string {
     ['Berichtspflichten', (r.reports ?? []).map((p) => `${p.kind} an ${p.addressee} ${deadline(p.due)}`).join('\n')],
     ['Ressourcen', r.resources],
     ['Beschluss', d ? `${d.number} (${d.issuer})${d.outcome === 'rejected' ? ', Ablehnung' : ''}${d.date ? ` vom ${date(d.date)}` : ''}` : null],
-    ['Befristet bis', parsed.approvedUntil ? date(parsed.approvedUntil) : parsed.approvedPermanently ? 'bis auf Weiteres' : null],
+    ['Befristet bis', parsed.approvedUntil ? describeTermEndWithDay(parsed.approvedUntil) : parsed.approvedPermanently ? 'bis auf Weiteres' : null],
   ]);
 }

@@ -1,4 +1,4 @@
-import type { BodyContext } from '../../../machines';
+import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, type BodyContext } from '../../../machines';
 import type { CliCommand } from '../command';
 import { date, deadline, fields, list, numbered, table, yesNo } from '../format';
 
@@ -53,9 +53,9 @@ export function renderBody(body: BodyView): string {
       ['Ansprechpersonen', list(contacts)],
       ['Mitwirkung', list(p.participants)],
       ['Beginn der Tätigkeit', date(p.start)],
-      ['Voraussichtliches Ende', date(p.expectedEnd)],
+      ['Voraussichtliches Ende', p.expectedEnd ? describeTermEnd(p.expectedEnd) : null],
       ['Eingerichtet am', c.approvedOn ? date(c.approvedOn) : null],
-      ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? date(c.approvedUntil) : null],
+      ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? describeTermEndWithDay(approvedUntilAsWritten(c)!) : null],
       ['Tätigkeit begonnen', c.startedOn ? date(c.startedOn) : null],
       ['Beendet am', c.endedOn ? date(c.endedOn) : null],
       ['Nachfolge', c.successor?.name],

@@ -1,3 +1,4 @@
+import { approvedUntilAsWritten, describeTermEndWithDay } from '../../../machines';
 import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
@@ -37,7 +38,7 @@ function renderState(state: StateAt, when: string): string {
       ['Titel', c.profile.title],
       ['Grundlage', `Version ${state.basedOn.version}: ${state.basedOn.label} (${state.basedOn.type}) am ${day(state.basedOn.occurredAt)}`],
       ['Eingerichtet am', c.approvedOn ? date(c.approvedOn) : null],
-      ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? date(c.approvedUntil) : null],
+      ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? describeTermEndWithDay(approvedUntilAsWritten(c)!) : null],
       ['Nicht berücksichtigt', state.excluded > 0 ? `${state.excluded} spätere Ereignisse` : null],
       ['Nicht nachvollziehbar', state.refused.map((s) => `Version ${s.version} ${s.type}: ${s.refusal}`).join('\n')],
     ]),
