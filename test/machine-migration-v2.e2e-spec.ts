@@ -47,14 +47,22 @@ describe.each(testDatabaseKinds())('a body recorded under version 1, on %s', (da
     });
     await t.http
       .post('/api/decisions')
-      .send({ number: '2026/40', issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Neue Zuordnung' })
+      .send({
+        number: '2026/40',
+        issuer: 'IT-PLR',
+        date: '2026-11-20',
+        procedure: 'Umlaufverfahren',
+        type: 'Beschluss',
+        title: 'Neue Zuordnung',
+        effects: [{ body: id, effect: 'reclassified', data: { kind: 'Arbeitsgruppe', parent: 'AL-Runde' } }],
+      })
       .expect(201);
   });
   afterAll(() => t.close());
 
   test('it replays through version 1 as recorded and knows no reclassification yet', async () => {
     expect((await t.http.get(`/api/bodies/${id}/replay`).expect(200)).body.verdict).toBe('matches');
-    const refused = await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reclassified', data: { kind: 'Arbeitsgruppe' }, decision: '2026/40' }).expect(422);
+    const refused = await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reclassified', data: { kind: 'Arbeitsgruppe', parent: 'AL-Runde' }, decision: '2026/40' }).expect(422);
     expect(refused.body.details.allowedEvents).not.toContain('reclassified');
   });
 
