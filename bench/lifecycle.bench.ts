@@ -1,14 +1,28 @@
 /**
- * Throughput of the write path and of replay, each beside its floor:
- *   durable transitions/s through the service and over HTTP  vs  a raw better-sqlite3 append of the same rows
- *   replay events/s from the store                              vs  a bare transition() fold over the same events
- * Run: npm run bench. SQLite file in a temp folder, WAL, synchronous=FULL (the defaults).
+ * `npm run bench`: every speed target of the project, each measured beside its floor in the same
+ * run and printed with its ratio.
+ *
+ *   load        the service in a process of its own, an HTTP client in another one (32 keep-alive
+ *               connections, each driving its own bodies through their lives): throughput, p50/p99,
+ *               the server's RSS — beside a raw better-sqlite3 append of the same rows, one commit
+ *               per event (synchronous=FULL) and batched; the same load against PostgreSQL with
+ *               two instances of the service
+ *   service     the same lives through the write path in-process (no HTTP)
+ *   obligations write latency on a body with 800 report obligations beside one with none
+ *   replay      replay from the store beside a bare transition() fold over the same events
+ *   log         (large-log.ts) verify, export, sweep, idle RSS and start on a large log
+ *
+ * Sizes: BENCH_BODIES (lives per load run), BENCH_CONNECTIONS, BENCH_LOG_BODIES (bodies of the
+ * large log; 10 events each), BENCH_PG_URL (empty: no PostgreSQL run). SQLite files live in a
+ * temp folder, WAL, synchronous=FULL (the defaults).
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
 import { initialTransition, transition } from 'xstate';
 import { bodyMachine, replay, type BodyEvent, type RegisteredEvent } from '../machines';
 import { databaseConfig } from '../config/configuration';
@@ -16,51 +30,33 @@ import { createApp } from '../src/app';
 import { SECRETARIAT } from '../src/common/actor';
 import { DecisionsService } from '../src/decisions/decisions.service';
 import type { EventRecord } from '../src/event-log/event-hash';
-import { EventStore } from '../src/event-log/event-store';
+import { EventStore, toRecord, type EventRow } from '../src/event-log/event-store';
 import { LifecycleService, type BodyCommand } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { TEST_SECRETARIAT_TOKEN, testConfig } from '../test/support/test-app';
+import { largeLogFigures } from './large-log';
+import { TRANSITIONS_PER_LIFE, decisionsFor, lifeOf, percentile } from './life';
+import type { ClientJob, ClientResult } from './load-client';
+import type { ServerRequest } from './load-server';
 
-const BODIES = Number(process.env.BENCH_BODIES ?? 300);
-const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
+const BODIES = Number(process.env.BENCH_BODIES ?? 400);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres:dev@127.0.0.1:5432/glf_perf';
+const MiB = 2 ** 20;
 
-/** The seed body's life after registration: nine transitions. */
-function lifeOf(bodyId: string): BodyCommand[] {
-  return [
-    { bodyId, type: 'submitted', occurredAt: '2024-06-05' },
-    { bodyId, type: 'approved', data: { approvedUntil: '2025-03-31' }, decision: '2024/09-AL' },
-    { bodyId, type: 'started', occurredAt: '2024-06-17' },
-    { bodyId, type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2024-11-01' },
-    { bodyId, type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2024-11-20' },
-    { bodyId, type: 'reportAcknowledged', data: { obligationId: 'r1' }, occurredAt: '2024-11-28' },
-    { bodyId, type: 'extended', data: { approvedUntil: '2025-12-31' }, decision: '2025/03-AL' },
-    { bodyId, type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-11-30' } }, occurredAt: '2025-09-01' },
-    { bodyId, type: 'transferred', data: { successor: { name: 'Nachfolgestruktur' } }, decision: '2025/20' },
-  ];
+/** One printed line: a figure, and where it has one, its floor's ratio and its target. */
+export interface Figure {
+  what: string;
+  value: string;
+  ratio?: string;
+  target?: string;
+  met?: boolean;
 }
 
-const DECISIONS = [
-  { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' },
-  { number: '2025/03-AL', issuer: 'AL-Runde', date: '2025-03-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Verlängerung' },
-  { number: '2025/20', issuer: 'IT-PLR', date: '2025-10-15', procedure: 'Sitzung', session: 48, type: 'Beschluss', title: 'Überführung' },
-];
-
-/** Runs each body's commands in order, with up to IN_FLIGHT bodies at a time. */
-async function drive(bodyIds: string[], send: (command: BodyCommand) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  let sent = 0;
-  const worker = async () => {
-    while (next < bodyIds.length) {
-      const bodyId = bodyIds[next++];
-      for (const command of lifeOf(bodyId)) {
-        await send(command);
-        sent++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  return sent;
-}
+const figures: Figure[] = [];
+export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const rate = (count: number, seconds: number) => count / seconds;
+const perSecond = (count: number, seconds: number, unit: string) => `${Math.round(rate(count, seconds)).toLocaleString('en')} ${unit}/s`;
 
 async function timed<T>(work: () => Promise<T> | T): Promise<{ result: T; seconds: number }> {
   const start = performance.now();
@@ -68,94 +64,74 @@ async function timed<T>(work: () => Promise<T> | T): Promise<{ result: T; second
   return { result, seconds: (performance.now() - start) / 1000 };
 }
 
-async function main(): Promise<void> {
-  // The benchmark's bodies live in 2024/25: the scheduler would fire their deadlines meanwhile.
-  process.env.SCHEDULER_ENABLED = 'false';
-  const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-bench-'));
-  const rows: Array<[string, number, number, string]> = [];
-  const app = await createApp(testConfig(databaseConfig(join(dir, 'bench.sqlite'))), { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const base = await app.getUrl();
-  const lifecycle = app.get(LifecycleService);
-  const register = async () => (await lifecycle.register({ ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }, SECRETARIAT)).bodyId;
-  const serviceBodies: string[] = [];
-  for (let i = 0; i < BODIES; i++) serviceBodies.push(await register());
-  const httpBodies: string[] = [];
-  for (let i = 0; i < BODIES; i++) httpBodies.push(await register());
-  // Each decision names its effect on every body of the run.
-  for (const decision of DECISIONS) {
-    const effects = [...serviceBodies, ...httpBodies].flatMap((bodyId) =>
-      lifeOf(bodyId)
-        .filter((command) => command.decision === decision.number)
-        .map((command) => ({ body: bodyId, effect: command.type, data: command.data })),
-    );
-    await app.get(DecisionsService).record({ ...decision, effects }, SECRETARIAT);
-  }
+/** A forked benchmark process and a way to ask it something. */
+interface Child {
+  proc: ChildProcess;
+  ask<T>(message: unknown): Promise<T>;
+}
 
-  const service = await timed(() => drive(serviceBodies, (command) => lifecycle.execute(command, SECRETARIAT)));
-  rows.push([`durable transitions, service (${IN_FLIGHT} bodies in flight)`, service.result, service.seconds, 'transitions']);
-
-  const http = await timed(() =>
-    drive(httpBodies, async ({ bodyId, ...command }) => {
-      const response = await fetch(`${base}/api/bodies/${bodyId}/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_SECRETARIAT_TOKEN}` },
-        body: JSON.stringify(command),
+function forkChild(script: string, args: string[] = []): { child: Child; first: Promise<{ url: string; startMs: number }> } {
+  const proc = fork(join(__dirname, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+  const next = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`${script} ended with code ${code}`));
+      proc.once('exit', onExit);
+      proc.once('message', (message: { kind: string; message?: string }) => {
+        proc.off('exit', onExit);
+        if (message.kind === 'error') reject(new Error(`${script}: ${message.message}`));
+        else resolve(message as T);
       });
-      if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-      await response.arrayBuffer();
-    }),
+    });
+  const first = next<{ url: string; startMs: number }>();
+  const ask = <T>(message: unknown) => {
+    const answer = next<T>();
+    proc.send(message as object);
+    return answer;
+  };
+  return { child: { proc, ask }, first };
+}
+
+async function startServer(database: string): Promise<Child & { url: string; startMs: number }> {
+  const { child, first } = forkChild('load-server.js', [database]);
+  const { url, startMs } = await first;
+  return { ...child, url, startMs };
+}
+
+async function stopServer(server: Child): Promise<void> {
+  await server.ask<unknown>({ kind: 'close' } satisfies ServerRequest);
+  server.proc.kill();
+}
+
+/** Drives every body's life over HTTP from a client process of its own. */
+async function load(urls: string[], bodyIds: string[]): Promise<ClientResult> {
+  const { child } = forkChild('load-client.js');
+  const job: ClientJob = { urls, token: TEST_SECRETARIAT_TOKEN, bodyIds, connections: CONNECTIONS };
+  const { result } = await child.ask<{ result: ClientResult }>(job);
+  child.proc.kill();
+  return result;
+}
+
+/** The load run against one or more instances on one database. */
+async function loadRun(databases: string[]): Promise<{ result: ClientResult; rss: number[] }> {
+  const servers: Array<Awaited<ReturnType<typeof startServer>>> = [];
+  for (const database of databases) servers.push(await startServer(database)); // one after the other: migrations
+  const { bodyIds } = await servers[0].ask<{ bodyIds: string[] }>({ kind: 'setup', bodies: BODIES, decisions: true } satisfies ServerRequest);
+  const result = await load(
+    servers.map((s) => s.url),
+    bodyIds,
   );
-  rows.push([`durable transitions, HTTP (${IN_FLIGHT} bodies in flight)`, http.result, http.seconds, 'transitions']);
-
-  // The same rows, appended by hand: one transaction per event (INSERT event, UPDATE body).
-  const store = app.get(EventStore);
-  const streams: EventRecord[][] = [];
-  for (const bodyId of serviceBodies) streams.push(await store.readStream(bodyId));
-  const raw = rawAppend(join(dir, 'bench.sqlite'), streams);
-  rows.push(['raw better-sqlite3 append of the same rows', raw.count, raw.seconds, 'transitions']);
-
-  const fromStore = await timed(async () => {
-    let events = 0;
-    for (const bodyId of serviceBodies) {
-      const [first, ...rest] = await store.readStream(bodyId);
-      replay({ occurredAt: first.occurredAt, data: first.data } as RegisteredEvent, rest.map(toMachineEvent));
-      events += rest.length + 1;
-    }
-    return events;
-  });
-  rows.push(['replay from the store (read, parse, fold)', fromStore.result, fromStore.seconds, 'events']);
-
-  const inMemory = streams.map(([first, ...rest]) => ({ input: { occurredAt: first.occurredAt, data: first.data } as RegisteredEvent, events: rest.map(toMachineEvent) }));
-  const bare = await timed(() => {
-    let events = 0;
-    for (const { input, events: stream } of inMemory) {
-      let snapshot = initialTransition(bodyMachine, input)[0];
-      for (const event of stream) snapshot = transition(bodyMachine, snapshot, event)[0];
-      events += stream.length + 1;
-    }
-    return events;
-  });
-  rows.push(['bare transition() fold over the same events', bare.result, bare.seconds, 'events']);
-
-  await app.close();
-  rmSync(dir, { recursive: true, force: true });
-
-  console.log(`Gremienlauf benchmark: ${BODIES} bodies × 9 transitions, SQLite file (WAL, synchronous=FULL), Node ${process.version}`);
-  console.log(`${'what'.padEnd(52)} ${'count'.padStart(7)} ${'seconds'.padStart(8)} ${'per second'.padStart(11)}`);
-  for (const [what, count, seconds, unit] of rows) {
-    console.log(`${what.padEnd(52)} ${String(count).padStart(7)} ${seconds.toFixed(2).padStart(8)} ${Math.round(count / seconds).toString().padStart(11)} ${unit}/s`);
-  }
-  const mem = process.memoryUsage();
-  console.log(`memory: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  const rss = await Promise.all(servers.map(async (s) => (await s.ask<{ rss: number }>({ kind: 'memory' } satisfies ServerRequest)).rss));
+  for (const server of servers) await stopServer(server);
+  return { result, rss };
 }
 
-function toMachineEvent(record: EventRecord): BodyEvent {
-  return { type: record.type, data: record.data, occurredAt: record.occurredAt, ...(record.decision ? { decision: record.decision } : {}) } as BodyEvent;
-}
-
-function rawAppend(file: string, streams: EventRecord[][]): { count: number; seconds: number } {
-  const db = new BetterSqlite3(file.replace(/bench\.sqlite$/, 'raw.sqlite'));
+/**
+ * The same rows appended by hand with better-sqlite3 (INSERT event, UPDATE body), synchronous=FULL:
+ * one transaction per event, or `batch` events per transaction.
+ */
+function rawAppend(file: string, events: EventRecord[], batch: number): { count: number; seconds: number } {
+  rmSync(file, { force: true });
+  const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(`CREATE TABLE events (id TEXT PRIMARY KEY, body_id TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL,
@@ -166,27 +142,216 @@ function rawAppend(file: string, streams: EventRecord[][]): { count: number; sec
   const upsert = db.prepare(
     'INSERT INTO bodies (id, version, state, context, last_hash) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, state = excluded.state, context = excluded.context, last_hash = excluded.last_hash',
   );
-  const append = db.transaction((e: EventRecord, state: string, context: string) => {
-    insert.run(e.id, e.bodyId, e.version, e.type, JSON.stringify(e.data), e.actor.id, e.actor.role, e.occurredAt, e.recordedAt, e.machine.id,
-      e.machine.version, e.decision?.number ?? null, e.decision ? JSON.stringify(e.decision) : null, e.prevHash, e.hash);
-    upsert.run(e.bodyId, e.version, state, context, e.hash);
-  });
   const context = JSON.stringify({ profile: EXAMPLE_REGISTRATION, obligations: [] });
-  const start = performance.now();
-  let count = 0;
-  for (const stream of streams) {
-    for (const event of stream) {
-      if (event.version === 1) continue; // registrations are not timed in the service runs either
-      append(event, '{"active":{}}', context);
-      count++;
+  const append = db.transaction((rows: EventRecord[]) => {
+    for (const e of rows) {
+      insert.run(e.id, e.bodyId, e.version, e.type, JSON.stringify(e.data), e.actor.id, e.actor.role, e.occurredAt, e.recordedAt, e.machine.id,
+        e.machine.version, e.decision?.number ?? null, e.decision ? JSON.stringify(e.decision) : null, e.prevHash, e.hash);
+      upsert.run(e.bodyId, e.version, '{"active":{}}', context, e.hash);
     }
-  }
+  });
+  const start = performance.now();
+  for (let i = 0; i < events.length; i += batch) append(events.slice(i, i + batch));
   const seconds = (performance.now() - start) / 1000;
   db.close();
-  return { count, seconds };
+  return { count: events.length, seconds };
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+/** The events of the load run (registrations left out: they are not timed there either), in the order they were recorded. */
+function recordedTransitions(file: string): EventRecord[] {
+  const db = new BetterSqlite3(file, { readonly: true });
+  const rows = db.prepare('SELECT * FROM events WHERE version > 1 ORDER BY recorded_at, rowid').all() as EventRow[];
+  db.close();
+  return rows.map(toRecord);
+}
+
+async function resetPostgres(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function toMachineEvent(record: EventRecord): BodyEvent {
+  return { type: record.type, data: record.data, occurredAt: record.occurredAt, ...(record.decision ? { decision: record.decision } : {}) } as BodyEvent;
+}
+
+/** Runs each body's commands in order, with up to `inFlight` bodies at a time. */
+async function drive(bodyIds: string[], inFlight: number, send: (command: BodyCommand) => Promise<unknown>): Promise<number[]> {
+  let next = 0;
+  const latencies: number[] = [];
+  const worker = async () => {
+    while (next < bodyIds.length) {
+      const bodyId = bodyIds[next++];
+      for (const command of lifeOf(bodyId)) {
+        const start = performance.now();
+        await send(command);
+        latencies.push(performance.now() - start);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return latencies;
+}
+
+/** A registration with `n` planned interim reports, one a month from 2030 on. */
+function withReports(n: number) {
+  const reports = Array.from({ length: n }, (_, i) => ({
+    kind: 'Zwischenbericht' as const,
+    addressee: 'IT-Planungsrat',
+    due: { kind: 'month' as const, month: `${2030 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}` },
+  }));
+  return { ...EXAMPLE_REGISTRATION, reports, registeredAt: '2024-06-03' };
+}
+
+async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
+  const app = await createApp(testConfig(databaseConfig(join(dir, 'service.sqlite'))), { logger: false });
+  const lifecycle = app.get(LifecycleService);
+  const register = async (input: unknown = { ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }) => (await lifecycle.register(input, SECRETARIAT)).bodyId;
+  const bodies: string[] = [];
+  for (let i = 0; i < BODIES; i++) bodies.push(await register());
+  const lean = await register(withReports(0));
+  const laden = await register(withReports(800));
+  for (const decision of decisionsFor([...bodies, lean, laden])) await app.get(DecisionsService).record(decision, SECRETARIAT);
+  const service = await timed(() => drive(bodies, CONNECTIONS, (command) => lifecycle.execute(command, SECRETARIAT)));
+  const serviceRate = rate(service.result.length, service.seconds);
+  figures.push({
+    what: `durable transitions, service in-process (${CONNECTIONS} in flight)`,
+    value: `${perSecond(service.result.length, service.seconds, 'transitions')}, p99 ${percentile(service.result, 99).toFixed(1)} ms`,
+    ratio: `${ratio(serviceRate, rawSingle)} raw single`,
+    target: '≥ 2x raw single',
+    met: serviceRate >= 2 * rawSingle,
+  });
+
+  // Write latency: the same events on a body with 800 report obligations and on one with none.
+  const latencyOn = async (bodyId: string) => {
+    for (const command of lifeOf(bodyId).slice(0, 3)) await lifecycle.execute(command, SECRETARIAT);
+    const samples: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const start = performance.now();
+      await lifecycle.execute({ bodyId, type: 'participantsChanged', data: { participants: [`Land ${i}`] }, occurredAt: '2024-06-20' }, SECRETARIAT);
+      samples.push(performance.now() - start);
+    }
+    return percentile(samples, 50);
+  };
+  const none = await latencyOn(lean);
+  const many = await latencyOn(laden);
+  figures.push({
+    what: 'write latency (p50), body with 800 obligations / none',
+    value: `${many.toFixed(2)} ms / ${none.toFixed(2)} ms`,
+    ratio: ratio(many, none),
+    target: '≤ 1.5x',
+    met: many <= 1.5 * none,
+  });
+
+  // Replay from the store beside the bare fold over the same events.
+  const store = app.get(EventStore);
+  const streams: EventRecord[][] = [];
+  for (const bodyId of bodies) streams.push(await store.readStream(bodyId));
+  const fromStore = await timed(async () => {
+    let events = 0;
+    for (const bodyId of bodies) {
+      const [first, ...rest] = await store.readStream(bodyId);
+      replay({ occurredAt: first.occurredAt, data: first.data } as RegisteredEvent, rest.map(toMachineEvent));
+      events += rest.length + 1;
+    }
+    return events;
+  });
+  const inMemory = streams.map(([first, ...rest]) => ({ input: { occurredAt: first.occurredAt, data: first.data } as RegisteredEvent, events: rest.map(toMachineEvent) }));
+  const bare = await timed(() => {
+    let events = 0;
+    for (const { input, events: stream } of inMemory) {
+      let snapshot = initialTransition(bodyMachine, input)[0];
+      for (const event of stream) snapshot = transition(bodyMachine, snapshot, event)[0];
+      events += stream.length + 1;
+    }
+    return events;
+  });
+  figures.push({ what: 'bare transition() fold over the same events', value: perSecond(bare.result, bare.seconds, 'events') });
+  figures.push({
+    what: 'replay from the store (read, parse, fold)',
+    value: perSecond(fromStore.result, fromStore.seconds, 'events'),
+    ratio: `${ratio(rate(fromStore.result, fromStore.seconds), rate(bare.result, bare.seconds))} bare fold`,
+    target: '≥ 0.8x bare fold',
+    met: rate(fromStore.result, fromStore.seconds) >= 0.8 * rate(bare.result, bare.seconds),
+  });
+  await app.close();
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-bench-'));
+  const header = `Gremienlauf benchmark: ${BODIES} lives × ${TRANSITIONS_PER_LIFE} transitions per load run, ${CONNECTIONS} connections, SQLite WAL synchronous=FULL, Node ${process.version}`;
+  try {
+    // Load over HTTP, SQLite, then the raw append of exactly the rows it wrote.
+    const sqliteFile = join(dir, 'load.sqlite');
+    const http = await loadRun([sqliteFile]);
+    const rows = recordedTransitions(sqliteFile);
+    const single = rawAppend(join(dir, 'raw-single.sqlite'), rows, 1);
+    const batched = rawAppend(join(dir, 'raw-batched.sqlite'), rows, CONNECTIONS);
+    const rawSingle = rate(single.count, single.seconds);
+    figures.push({ what: 'raw better-sqlite3 append, one commit per event (FULL)', value: perSecond(single.count, single.seconds, 'transitions') });
+    figures.push({
+      what: `raw better-sqlite3 append, ${CONNECTIONS} events per commit`,
+      value: perSecond(batched.count, batched.seconds, 'transitions'),
+      ratio: `${ratio(rate(batched.count, batched.seconds), rawSingle)} raw single`,
+    });
+    const httpRate = rate(http.result.count, http.result.seconds);
+    figures.push({
+      what: `durable transitions over HTTP, SQLite (${CONNECTIONS} connections)`,
+      value: perSecond(http.result.count, http.result.seconds, 'transitions'),
+      ratio: `${ratio(httpRate, rawSingle)} raw single, ${ratio(httpRate, rate(batched.count, batched.seconds))} batched`,
+      target: '≥ 1.0x raw single',
+      met: httpRate >= rawSingle,
+    });
+    figures.push({
+      what: '  latency p50 / p99 (max), server RSS',
+      value: `${http.result.p50.toFixed(1)} / ${http.result.p99.toFixed(1)} ms (${http.result.max.toFixed(0)}), ${Math.round(http.rss[0] / MiB)} MiB`,
+      target: 'p99 ≤ 20 ms',
+      met: http.result.p99 <= 20,
+    });
+
+    if (PG_URL && (await resetPostgres(PG_URL))) {
+      const pg = await loadRun([PG_URL, PG_URL]);
+      const pgRate = rate(pg.result.count, pg.result.seconds);
+      figures.push({
+        what: `durable transitions over HTTP, PostgreSQL, 2 instances`,
+        value: perSecond(pg.result.count, pg.result.seconds, 'transitions'),
+        ratio: `${ratio(pgRate, httpRate)} SQLite`,
+      });
+      figures.push({
+        what: '  latency p50 / p99 (max), RSS per instance',
+        value: `${pg.result.p50.toFixed(1)} / ${pg.result.p99.toFixed(1)} ms (${pg.result.max.toFixed(0)}), ${pg.rss.map((r) => Math.round(r / MiB)).join(' + ')} MiB`,
+      });
+      await resetPostgres(PG_URL);
+    } else {
+      figures.push({ what: 'PostgreSQL load run', value: `skipped (${PG_URL || 'BENCH_PG_URL empty'} not reachable)` });
+    }
+
+    await inProcessFigures(dir, rawSingle);
+    figures.push(...(await largeLogFigures(dir, sqliteFile, startServer, stopServer)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(header);
+  const width = Math.max(...figures.map((f) => f.what.length));
+  const valueWidth = Math.max(...figures.map((f) => f.value.length));
+  for (const f of figures) {
+    const verdict = f.target ? `${f.target.padEnd(18)} ${f.met ? 'met' : 'NOT met'}` : '';
+    console.log(`${f.what.padEnd(width)}  ${f.value.padEnd(valueWidth)}  ${(f.ratio ?? '').padEnd(28)} ${verdict}`.trimEnd());
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

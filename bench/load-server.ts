@@ -1,0 +1,102 @@
+/**
+ * One instance of the service for the load benchmark, in a process of its own (started by
+ * lifecycle.bench.ts with `fork`). It reports when it listens (with the time since its process
+ * started), registers the bodies the client will drive, and answers with its memory on request.
+ */
+import { performance } from 'node:perf_hooks';
+import { databaseConfig } from '../config/configuration';
+import { createApp } from '../src/app';
+import { AuditService } from '../src/audit/audit.service';
+import { SECRETARIAT } from '../src/common/actor';
+import { Database } from '../src/database/database';
+import { DecisionsService } from '../src/decisions/decisions.service';
+import { LifecycleService } from '../src/lifecycle/lifecycle.service';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { testConfig } from '../test/support/test-app';
+import { decisionsFor } from './life';
+
+export type ServerRequest =
+  | { kind: 'setup'; bodies: number; decisions: boolean }
+  | { kind: 'memory' }
+  | { kind: 'claim' }
+  | { kind: 'verify' }
+  | { kind: 'export' }
+  | { kind: 'checkpoint' }
+  | { kind: 'close' };
+
+/** The peak RSS of this process so far, in bytes. */
+const maxRss = () => process.resourceUsage().maxRSS * 1024;
+
+/** The scheduler's query for due timers (SchedulerService.sweep, one batch of up to 50), best of five. */
+async function claim(db: Database): Promise<{ ms: number; due: number }> {
+  const now = new Date().toISOString();
+  let best = Infinity;
+  let due = 0;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const rows = await db.query(
+      `SELECT key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version FROM timers
+       WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, key LIMIT 50`,
+      [now],
+    );
+    best = Math.min(best, performance.now() - start);
+    due = rows.length;
+  }
+  return { ms: best, due };
+}
+
+async function main(): Promise<void> {
+  // The benchmark's bodies live in 2024/25: the scheduler would fire their deadlines meanwhile.
+  process.env.SCHEDULER_ENABLED = 'false';
+  const app = await createApp(testConfig(databaseConfig(process.argv[2])), { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const send = (message: unknown) => process.send!(message);
+  send({ kind: 'listening', url: await app.getUrl(), startMs: performance.now() });
+
+  process.on('message', (request: ServerRequest) => {
+    const answer = async () => {
+      if (request.kind === 'setup') {
+        const lifecycle = app.get(LifecycleService);
+        const bodyIds: string[] = [];
+        for (let i = 0; i < request.bodies; i++) {
+          bodyIds.push((await lifecycle.register({ ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }, SECRETARIAT)).bodyId);
+        }
+        if (request.decisions) for (const decision of decisionsFor(bodyIds)) await app.get(DecisionsService).record(decision, SECRETARIAT);
+        return { kind: 'ready', bodyIds };
+      }
+      if (request.kind === 'claim') return { kind: 'claim', ...(await claim(app.get(Database))) };
+      if (request.kind === 'verify') {
+        const start = performance.now();
+        const report = await app.get(AuditService).verify();
+        return { kind: 'verify', seconds: (performance.now() - start) / 1000, events: report.events, intact: report.intact, maxRss: maxRss() };
+      }
+      if (request.kind === 'export') {
+        const start = performance.now();
+        let events = 0;
+        let bytes = 0;
+        for await (const line of app.get(AuditService).exportLines()) {
+          bytes += Buffer.byteLength(line);
+          if (line.startsWith('{"kind":"event"')) events++;
+        }
+        return { kind: 'export', seconds: (performance.now() - start) / 1000, events, bytes, maxRss: maxRss() };
+      }
+      if (request.kind === 'checkpoint') {
+        const start = performance.now();
+        await app.get(AuditService).createCheckpoint();
+        return { kind: 'checkpoint', seconds: (performance.now() - start) / 1000, maxRss: maxRss() };
+      }
+      if (request.kind === 'memory') {
+        global.gc?.();
+        return { kind: 'memory', rss: process.memoryUsage().rss };
+      }
+      await app.close();
+      return { kind: 'closed' };
+    };
+    answer().then(send, (error: unknown) => send({ kind: 'error', message: String(error instanceof Error ? error.stack : error) }));
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
