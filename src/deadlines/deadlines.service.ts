@@ -47,6 +47,20 @@ interface TimerRow {
   key: string;
   kind: string;
   status: string;
+  deadline_key: string;
+  series: string | null;
+  due_on: string;
+  due_at: string;
+  payload: string;
+  derived_version: number | string;
+}
+
+interface DeadlineRow {
+  key: string;
+  label: string;
+  deadline: string;
+  resolution: string;
+  status: string;
 }
 
 /** Reminders that went out stay recorded under their key, so deriving them again never sends twice. */
@@ -190,6 +204,11 @@ export class DeadlinesService implements OnModuleInit {
     return body.title;
   }
 
+  /**
+   * Brings the body's Fristen and timers in line with its snapshot by writing only what changed:
+   * one read of each table for the body, then an insert, update or delete per changed row, so a
+   * write costs about the same whether the body has no report obligations or hundreds.
+   */
   private async derive(
     tx: Transaction,
     bodyId: string,
@@ -200,15 +219,20 @@ export class DeadlinesService implements OnModuleInit {
   ): Promise<void> {
     const now = this.clock.now().toISOString();
     const deadlines = deriveDeadlines(bodyId, persisted, this.timerOptions(sessions));
-    // Upserts by key rather than delete-all-and-insert: two writers deriving the same body at
-    // once (PostgreSQL) then meet on the row instead of on its primary key.
-    const keep = deadlines.map((d) => d.key);
-    await tx.query(
-      `DELETE FROM deadlines WHERE body_id = ?${keep.length ? ` AND key NOT IN (${keep.map(() => '?').join(', ')})` : ''}`,
-      [bodyId, ...keep],
+    const stored = new Map(
+      (await tx.query<DeadlineRow>('SELECT key, label, deadline, resolution, status FROM deadlines WHERE body_id = ?', [bodyId])).map((r) => [r.key, r]),
     );
+    const derived = new Set(deadlines.map((d) => d.key));
+    const gone = [...stored.keys()].filter((key) => !derived.has(key));
+    if (gone.length > 0) await tx.query(`DELETE FROM deadlines WHERE key IN (${gone.map(() => '?').join(', ')})`, gone);
     for (const d of deadlines) {
       const resolved = d.resolution.resolved ? d.resolution : null;
+      const deadline = JSON.stringify(d.deadline);
+      const resolution = JSON.stringify(d.resolution);
+      const row = stored.get(d.key);
+      if (row && row.label === d.label && row.deadline === deadline && row.resolution === resolution && row.status === d.status) continue;
+      // Upserts by key: two writers deriving the same body at once (PostgreSQL) meet on the row
+      // instead of on its primary key.
       await tx.query(
         `INSERT INTO deadlines (key, body_id, kind, ref, label, deadline, resolution, original_date, effective_date, status, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -217,19 +241,7 @@ export class DeadlinesService implements OnModuleInit {
              AND deadlines.label = excluded.label THEN deadlines.updated_at ELSE excluded.updated_at END,
            label = excluded.label, deadline = excluded.deadline, resolution = excluded.resolution,
            original_date = excluded.original_date, effective_date = excluded.effective_date, status = excluded.status`,
-        [
-          d.key,
-          bodyId,
-          d.kind,
-          d.ref,
-          d.label,
-          JSON.stringify(d.deadline),
-          JSON.stringify(d.resolution),
-          resolved?.originalDate ?? null,
-          resolved?.effectiveDate ?? null,
-          d.status,
-          now,
-        ],
+        [d.key, bodyId, d.kind, d.ref, d.label, deadline, resolution, resolved?.originalDate ?? null, resolved?.effectiveDate ?? null, d.status, now],
       );
     }
     await this.syncTimers(tx, bodyId, deriveTimers(bodyId, persisted, this.timerOptions(sessions, lastOccurredAt)), version);
@@ -237,13 +249,16 @@ export class DeadlinesService implements OnModuleInit {
 
   private async syncTimers(tx: Transaction, bodyId: string, timers: Timer[], version: number): Promise<void> {
     const existing = new Map(
-      (await tx.query<TimerRow>('SELECT key, kind, status FROM timers WHERE body_id = ?', [bodyId])).map((r) => [r.key, r]),
+      (
+        await tx.query<TimerRow>('SELECT key, kind, status, deadline_key, series, due_on, due_at, payload, derived_version FROM timers WHERE body_id = ?', [
+          bodyId,
+        ])
+      ).map((r) => [r.key, r]),
     );
     const derived = new Set(timers.map((t) => t.key));
-    for (const [key, row] of existing) {
-      if (derived.has(key) || (row.kind === 'reminder' && KEPT_STATUSES.has(row.status))) continue;
-      await tx.query(`DELETE FROM timers WHERE key = ? AND ${NOT_SENT}`, [key]);
-    }
+    const gone = [...existing].filter(([key, row]) => !derived.has(key) && !(row.kind === 'reminder' && KEPT_STATUSES.has(row.status))).map(([key]) => key);
+    if (gone.length > 0) await tx.query(`DELETE FROM timers WHERE key IN (${gone.map(() => '?').join(', ')}) AND ${NOT_SENT}`, gone);
+    let unchanged = 0;
     for (const timer of timers) {
       const payload = JSON.stringify(timer.kind === 'reminder' ? { reminder: timer.reminder } : { event: timer.event });
       const series = timer.kind === 'reminder' ? `${bodyId}/${timer.reminder.series}` : null;
@@ -255,14 +270,30 @@ export class DeadlinesService implements OnModuleInit {
            ON CONFLICT (key) DO NOTHING`,
           [timer.key, bodyId, timer.kind, timer.ref, timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version],
         );
-      } else if (!(row.kind === 'reminder' && KEPT_STATUSES.has(row.status))) {
-        // An event timer the machine refused gets another chance with every new snapshot.
+      } else if (row.kind === 'reminder' && KEPT_STATUSES.has(row.status)) {
+        continue;
+      } else if (
+        row.status === 'pending' &&
+        row.deadline_key === timer.deadlineKey &&
+        row.series === series &&
+        row.due_on === timer.dueOn &&
+        row.due_at === timer.dueAt &&
+        row.payload === payload
+      ) {
+        if (Number(row.derived_version) !== version) unchanged++;
+      } else {
+        // Changed, or an event timer the machine refused: it gets another chance with every new snapshot.
         await tx.query(
           `UPDATE timers SET deadline_key = ?, series = ?, due_on = ?, due_at = ?, payload = ?, derived_version = ?, status = 'pending', last_error = NULL
            WHERE key = ? AND ${NOT_SENT}`,
           [timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version, timer.key],
         );
       }
+    }
+    // The timers that stay as they were now stand on this version (the scheduler fires a timer
+    // only at the version it was derived from): one statement for all of them.
+    if (unchanged > 0) {
+      await tx.query(`UPDATE timers SET derived_version = ? WHERE body_id = ? AND status = 'pending' AND derived_version <> ?`, [version, bodyId, version]);
     }
   }
 
