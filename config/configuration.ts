@@ -34,7 +34,11 @@ export interface AppConfig {
   bodyLimit: number;
   /** Authentication and hardening; absent means the defaults of `DEFAULT_AUTH`. */
   auth?: AuthConfig;
+  /** How long a stored `Idempotency-Key` answers repeats, in hours; absent means DEFAULT_IDEMPOTENCY_KEY_HOURS. */
+  idempotencyKeyHours?: number;
 }
+
+export const DEFAULT_IDEMPOTENCY_KEY_HOURS = 24;
 
 export interface AuthConfig {
   /** On an empty users table, create the secretariat user `geschaeftsstelle` with this API token. */
@@ -97,6 +101,7 @@ const envSchema = z.object({
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(DEFAULT_AUTH.sessionMaxHours),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_AUTH.loginMaxAttempts),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(DEFAULT_AUTH.loginWindowSeconds),
+  IDEMPOTENCY_KEY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(DEFAULT_IDEMPOTENCY_KEY_HOURS),
 });
 
 export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): DatabaseConfig {
@@ -118,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     issuers: e.GREMIENLAUF_ISSUERS,
     seedExample: e.GREMIENLAUF_SEED_EXAMPLE === 'true',
     bodyLimit: e.BODY_LIMIT,
+    idempotencyKeyHours: e.IDEMPOTENCY_KEY_HOURS,
     auth: {
       bootstrapToken: e.GREMIENLAUF_BOOTSTRAP_TOKEN ?? null,
       https: e.GREMIENLAUF_HTTPS === 'true',

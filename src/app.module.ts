@@ -9,6 +9,7 @@ import { DeadlinesModule } from './deadlines/deadlines.module';
 import { DecisionControlModule } from './decision-control/decision-control.module';
 import { DecisionsModule } from './decisions/decisions.module';
 import { HealthController } from './health/health.controller';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { RegistrationImportModule } from './registration-import/registration-import.module';
 import { SeedModule } from './seed/seed.module';
@@ -16,7 +17,7 @@ import { WebModule } from './web/web.module';
 import { SimulationModule } from './simulation/simulation.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule, DecisionControlModule, WebModule, AuthModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule, DecisionControlModule, WebModule, AuthModule, IdempotencyModule],
   controllers: [HealthController],
 })
 export class AppModule {

@@ -14,6 +14,7 @@ import { TooManyAttempts } from './access-denied';
 import { PRINCIPAL, type WithPrincipal } from './principal';
 import { ROLE_LABELS } from './roles';
 import { SecurityLog } from './security-log';
+import { WithoutIdempotencyKey } from '../common/idempotency-key';
 
 const loginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
@@ -28,6 +29,7 @@ export class AuthController {
   ) {}
 
   @Post('login')
+  @WithoutIdempotencyKey()
   @Access(PUBLIC)
   @HttpCode(200)
   @ApiOperation({ summary: 'Anmelden mit Benutzername und Passwort: setzt das Sitzungs-Cookie (für die Weboberfläche)' })
@@ -55,6 +57,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @WithoutIdempotencyKey()
   @Access(SIGNED_IN)
   @HttpCode(200)
   @ApiOperation({ summary: 'Abmelden: beendet die Sitzung des Cookies' })

@@ -5,6 +5,7 @@ import { jsonSchema } from '../common/openapi';
 import type { Actor } from '../event-log/event-hash';
 import { Access, ADMIN } from './access';
 import { AuthService, tokenInputSchema, userInputSchema } from './auth.service';
+import { WithoutIdempotencyKey } from '../common/idempotency-key';
 
 /** Users and API tokens: the admin's work, and nothing else is. */
 @ApiTags('Benutzer und Tokens')
@@ -53,6 +54,7 @@ export class UsersController {
   }
 
   @Post('users/:username/tokens')
+  @WithoutIdempotencyKey()
   @Access(ADMIN)
   @HttpCode(201)
   @ApiOperation({ summary: 'API-Token erzeugen: der Wert wird nur dieses eine Mal gezeigt' })

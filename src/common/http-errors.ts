@@ -44,6 +44,22 @@ const GERMAN: Record<number, string> = {
 
 const logger = new Logger('Errors');
 
+/**
+ * A response given before (to a request with the same `Idempotency-Key`), sent again byte for
+ * byte. Thrown by the idempotency interceptor, so that the handler does not run at all.
+ */
+export class StoredResponse {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {}
+}
+
+/** True when the error is the client's (4xx): its response may be stored and replayed. */
+export function isClientError(error: unknown): boolean {
+  return error instanceof DomainError || statusOf(error) < 500;
+}
+
 /** Maps any error to a status and the one error shape. Internals never reach the client. */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof DomainError) {
@@ -79,6 +95,11 @@ function isJsonSyntaxError(error: unknown): boolean {
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
+    if (exception instanceof StoredResponse) {
+      const reply = host.switchToHttp().getResponse<FastifyReply>();
+      void reply.status(exception.status).header('content-type', 'application/json; charset=utf-8').send(exception.body);
+      return;
+    }
     const body = toErrorBody(exception);
     void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
   }

@@ -20,9 +20,10 @@ export class SessionsController {
   @Access(SECRETARIAT_WRITE)
   @ApiOperation({ summary: 'Sitzung eintragen oder verlegen (201 neu, 200 verlegt oder unverändert)' })
   @ApiBody({ schema: jsonSchema(sessionInputSchema) })
-  async record(@Body() body: unknown, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
+  async record(@Body() body: unknown, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.sessions.record(body, actor);
-    await reply.status(result.created ? 201 : 200).send({ ...result.session, previousDate: result.previousDate });
+    void reply.status(result.created ? 201 : 200);
+    return { ...result.session, previousDate: result.previousDate };
   }
 
   @Get()

@@ -12,6 +12,7 @@ import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { SecurityLog } from '../auth/security-log';
 import { field, fillForm, text, type FormValues } from './forms';
 import { Page, WebErrorFilter } from './page';
+import { WithoutIdempotencyKey } from '../common/idempotency-key';
 
 type Request = FastifyRequest & WithPrincipal & { cookies?: Record<string, string | undefined> };
 
@@ -39,6 +40,7 @@ export function safeReturnPath(value: string | undefined): string {
 /** Sign in and out of the web UI with the access-control service's sessions (cookie). */
 @ApiExcludeController()
 @UseFilters(WebErrorFilter)
+@WithoutIdempotencyKey()
 @Controller()
 export class LoginController {
   /** The same limiter and settings as POST /api/auth/login. */

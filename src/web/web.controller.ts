@@ -17,6 +17,7 @@ import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
 import { eventsFor, mayRecordDecisions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
+import { WithoutIdempotencyKey } from '../common/idempotency-key';
 
 type Request = FastifyRequest & WithPrincipal;
 
@@ -27,6 +28,7 @@ type Request = FastifyRequest & WithPrincipal;
  */
 @ApiExcludeController()
 @UseFilters(WebErrorFilter)
+@WithoutIdempotencyKey()
 @Controller()
 export class WebController {
   constructor(

@@ -4,6 +4,7 @@ import { Deadlines1764305000000 } from './1764305000000-deadlines';
 import { Access1764306000000 } from './1764306000000-access';
 import { DecisionRegister1765300000000 } from './1765300000000-decision-register';
 import { ImportedTitles1765200000000 } from './1765200000000-imported-titles';
+import { IdempotencyKeys1765200001000 } from './1765200001000-idempotency-keys';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Access1764306000000,
   DecisionRegister1765300000000,
   ImportedTitles1765200000000,
+  IdempotencyKeys1765200001000,
 ];

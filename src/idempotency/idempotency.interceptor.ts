@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { defer, lastValueFrom, type Observable } from 'rxjs';
+import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
+import { ValidationError } from '../common/errors';
+import { WITHOUT_IDEMPOTENCY_KEY } from '../common/idempotency-key';
+import { canonicalJson } from '../event-log/canonical-json';
+import { IdempotencyService } from './idempotency.service';
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The draft's key is a structured-field string: `"…"`; a bare token is taken as well. Visible ASCII, 1–255 characters. */
+const KEY = /^"?([\x21\x23-\x7e]{1,255})"?$/;
+
+/**
+ * `Idempotency-Key` on every write of the API (IETF httpapi draft): the first response to a key
+ * is stored with the principal and the request's hash; a repeat gets it again and writes
+ * nothing; the same key with another request is a 422.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest & WithPrincipal>();
+    const header = request.headers['idempotency-key'];
+    if (header === undefined || !WRITES.has(request.method)) return next.handle();
+    if (this.reflector.getAllAndOverride<boolean>(WITHOUT_IDEMPOTENCY_KEY, [context.getHandler(), context.getClass()])) return next.handle();
+    const key = KEY.exec(Array.isArray(header) ? header.join(',') : header)?.[1];
+    if (!key) {
+      throw ValidationError.at('Idempotency-Key', 'Erwartet 1 bis 255 sichtbare ASCII-Zeichen, z. B. eine UUID.');
+    }
+    // Nest has set the route's status; a handler with `@Res({ passthrough: true })` may change it.
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const principal = request[PRINCIPAL]?.userId ?? 'anonym';
+    const requestHash = createHash('sha256')
+      .update(canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }), 'utf8')
+      .digest('hex');
+    const run = () => lastValueFrom(next.handle(), { defaultValue: undefined });
+    return defer(() => this.idempotency.once({ principal, key, requestHash }, run, () => reply.statusCode));
+  }
+}
