@@ -61,7 +61,7 @@ describe('gremienlauf export and verify', () => {
   it('exports after a fresh checkpoint, and the export verifies with the public key (exit 0)', async () => {
     const file = join(dir, 'audit.jsonl');
     expect(await exportCommand.run(context({ DATEI: file }, { checkpoint: true }))).toBeUndefined();
-    expect(notes[0]).toBe('Checkpoint 1 über 7 Ereignisse geschrieben.');
+    expect(notes[0]).toBe('Checkpoint 1 über 9 Ereignisse geschrieben.'); // 7 body events, 2 of the decision register
     const keyFile = join(dir, 'key.pem');
     writeFileSync(keyFile, (await t.http.get('/api/audit/public-key').expect(200)).body.pem);
 

@@ -35,6 +35,10 @@ describe('tampering with the SQLite file is caught and located', () => {
     await t.http.post('/api/audit/checkpoints').expect(201);
     t.clock.set('2025-04-02T09:00:00Z');
     await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
+    // The decision register's own events: an amendment and a withdrawal.
+    await t.http.patch('/api/decisions/AL-Runde/2025%2F02-AL').send({ title: 'Verlängerung der Projektgruppe', reason: 'Titel vervollständigt' }).expect(200);
+    await t.http.post('/api/decisions').send({ number: '2025/05', issuer: 'AL-Runde', date: '2025-04-01', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Doppelt' }).expect(201);
+    await t.http.post('/api/decisions/AL-Runde/2025%2F05-AL/withdrawal').send({ reason: 'Doppelt erfasst' }).expect(200);
     await t.http.post('/api/audit/checkpoints').expect(201);
     publicKey = createPublicKey((await t.http.get('/api/audit/public-key').expect(200)).body.pem);
     published = (await t.http.get('/api/audit/checkpoints').expect(200)).body;
@@ -113,6 +117,44 @@ describe('tampering with the SQLite file is caught and located', () => {
     expect(online).toMatchObject({ intact: true, problems: [] });
     expect(offline.findings).toEqual([]);
     expect(offline.ok).toBe(true);
+  });
+
+  test('the untouched copy: the decision register’s streams verify and the checkpoint covers them', async () => {
+    const { online, offline } = await afterTampering(() => undefined);
+    const decisionStreams = (online as unknown as { streams: Array<{ stream: string; kind: string; events: number; intact: boolean }> }).streams.filter((x) => x.kind === 'decision');
+    expect(decisionStreams).toEqual([
+      expect.objectContaining({ stream: 'decision:AL-Runde:2024/09-AL', events: 1, intact: true }),
+      expect.objectContaining({ stream: 'decision:AL-Runde:2025/02-AL', events: 2, intact: true }),
+      expect.objectContaining({ stream: 'decision:AL-Runde:2025/05-AL', events: 2, intact: true }),
+    ]);
+    expect(published.at(-1)!.payload.heads.map((h) => h.stream)).toEqual(expect.arrayContaining(['decision:AL-Runde:2025/05-AL']));
+    expect(offline.counts).toMatchObject({ decisionEvent: 5, decision: 3 });
+  });
+
+  test('a decision’s register row changed (its date): verify and the offline verifier name the decision and the field', async () => {
+    const { online, offline } = await afterTampering((db) => {
+      const changed = db.prepare("UPDATE decisions SET decided_on = '2024-06-01' WHERE number = '2024/09-AL'").run();
+      expect(changed.changes).toBe(1);
+    });
+    expect(online.intact).toBe(false);
+    expect(online.problems).toEqual([
+      expect.objectContaining({ area: 'projection', kind: 'decisionDiverges', stream: 'decision:AL-Runde:2024/09-AL' }),
+    ]);
+    expect(online.problems[0].message).toContain('Beschluss 2024/09-AL (AL-Runde): Der Registereintrag weicht von seinen Ereignissen ab – Feld „date“ ist "2024-06-01", nach den Ereignissen "2024-06-13".');
+    expect(offline.ok).toBe(false);
+    expect(offline.findings).toEqual([expect.objectContaining({ area: 'register', stream: 'decision:AL-Runde:2024/09-AL' })]);
+  });
+
+  test('a withdrawal’s reason changed in the register’s event: the chain names the decision and the version', async () => {
+    const { online, offline } = await afterTampering((db) => {
+      const changed = db
+        .prepare("UPDATE decision_events SET data = replace(data, 'Doppelt erfasst', 'Irrtum') WHERE stream = 'decision:AL-Runde:2025/05-AL' AND version = 2")
+        .run();
+      expect(changed.changes).toBe(1);
+    });
+    expect(online.problems[0]).toMatchObject({ area: 'chain', kind: 'content', stream: 'decision:AL-Runde:2025/05-AL', version: 2 });
+    expect(online.problems[0].message).toContain('Beschluss 2025/05-AL (AL-Runde), Version 2 (Beschluss zurückgenommen)');
+    expect(offline.findings.find((f) => f.area === 'chain')).toMatchObject({ stream: 'decision:AL-Runde:2025/05-AL', version: 2 });
   });
 
   test('one byte of an event’s data changed: the event is named', async () => {

@@ -66,7 +66,8 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
 
   test('GET /api/audit/verify finds every chain intact, also for one body', async () => {
     const all = (await t.http.get('/api/audit/verify').expect(200)).body;
-    expect(all).toMatchObject({ scope: 'all', intact: true, events: 7, problems: [] });
+    // 7 body events and the decision register's 2 (2024/09-AL and 2025/02-AL recorded).
+    expect(all).toMatchObject({ scope: 'all', intact: true, events: 9, problems: [] });
     const one = (await t.http.get(`/api/audit/verify?body=${s.other}`).expect(200)).body;
     expect(one).toMatchObject({ scope: s.other, intact: true, events: 2 });
     await t.http.get('/api/audit/verify?body=00000000-0000-4000-8000-000000000000').expect(404);
@@ -74,12 +75,12 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
 
   test('POST /api/audit/checkpoints signs a checkpoint over all events; GET lists them', async () => {
     const created = (await t.http.post('/api/audit/checkpoints').expect(201)).body;
-    expect(created.payload).toMatchObject({ sequence: 1, treeSize: 7, previous: null, createdAt: '2026-11-28T09:00:00.000Z' });
+    expect(created.payload).toMatchObject({ sequence: 1, treeSize: 9, previous: null, createdAt: '2026-11-28T09:00:00.000Z' });
     const key = (await t.http.get('/api/audit/public-key').expect(200)).body;
     expect(created.keyId).toBe(key.keyId);
     t.clock.advance(60_000);
     const second = (await t.http.post('/api/audit/checkpoints').expect(201)).body;
-    expect(second.payload).toMatchObject({ sequence: 2, treeSize: 7, rootHash: created.payload.rootHash, previous: expect.any(String) });
+    expect(second.payload).toMatchObject({ sequence: 2, treeSize: 9, rootHash: created.payload.rootHash, previous: expect.any(String) });
     const list = (await t.http.get('/api/audit/checkpoints').expect(200)).body;
     expect(list.map((c: any) => c.payload.sequence)).toEqual([1, 2]);
   });
@@ -111,7 +112,7 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
     await t.http.post('/api/contacts/00000000-0000-4000-8000-000000000000/erasure').send({ reason: 'unbekannt' }).expect(404);
 
     const verify = (await t.http.get('/api/audit/verify').expect(200)).body;
-    expect(verify).toMatchObject({ intact: true, events: 8 });
+    expect(verify).toMatchObject({ intact: true, events: 10 });
     expect(verify.streams.find((st: any) => st.stream === 'audit-log')).toMatchObject({ kind: 'auditLog', events: 1, intact: true });
     const replay = (await t.http.get(`/api/bodies/${s.seed}/replay`).expect(200)).body;
     expect(replay).toMatchObject({ verdict: 'matches', erasures: [{ contactId, auditLogVersion: 1 }] });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import type { EventRecord } from '../event-log/event-hash';
+import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM } from './audit-log';
 import { AuditStore, type ProjectionRow } from './audit.store';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
@@ -58,11 +59,13 @@ export class AuditService {
         throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
       }
       const auditLog = await this.store.auditLog(view);
+      const decisionEvents = await this.store.decisionEvents(view);
+      const decisions = await this.store.decisions(view);
       const checkpoints = await this.store.checkpoints(view);
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
       let leaves = 0;
-      for await (const { link, leaf } of this.store.eachLink(view, auditLog)) {
+      for await (const { link, leaf } of this.store.eachLink(view, auditLog, decisionEvents)) {
         chainVerifier.add(link);
         checkpointVerifier.add(leaf);
         leaves++;
@@ -71,6 +74,14 @@ export class AuditService {
       const problems: AuditProblem[] = [
         ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
         ...projectionProblems(chains.streams, projections),
+        ...registerProblems(decisionEvents, decisions).map((p) => ({
+          area: 'projection' as const,
+          kind: 'decisionDiverges',
+          stream: p.stream,
+          version: null,
+          eventId: null,
+          message: p.message,
+        })),
         ...checkpointVerifier.finish().map((p) => ({
           area: 'checkpoint' as const,
           kind: p.kind,
@@ -89,7 +100,7 @@ export class AuditService {
         intact: scoped.length === 0,
         checkedAt: this.clock.now().toISOString(),
         events: streams.reduce((n, s) => n + s.events, 0),
-        streams: streams.map((s) => ({ ...s, kind: s.stream === AUDIT_LOG_STREAM ? 'auditLog' : 'body' })),
+        streams: streams.map((s) => ({ ...s, kind: s.stream === AUDIT_LOG_STREAM ? 'auditLog' : isDecisionStream(s.stream) ? 'decision' : 'body' })),
         problems: scoped,
         checkpoints: {
           count: checkpoints.length,
@@ -165,11 +176,12 @@ export class AuditService {
   async createCheckpoint(options: { onlyIfGrown?: boolean } = {}): Promise<SignedCheckpoint | null> {
     const signed = await this.store.read(async (view) => {
       const auditLog = await this.store.auditLog(view);
+      const decisionEvents = await this.store.decisionEvents(view);
       const checkpoints = await this.store.checkpoints(view);
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
       const builder = new LogCheckpointBuilder(checkpoints.map((c) => c.payload));
-      for await (const { link, leaf } of this.store.eachLink(view, auditLog)) {
+      for await (const { link, leaf } of this.store.eachLink(view, auditLog, decisionEvents)) {
         chainVerifier.add(link);
         checkpointVerifier.add(leaf);
         builder.add(leaf);
@@ -231,6 +243,7 @@ export class AuditService {
     const leaves: Leaf[] = [
       ...snapshot.events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash })),
       ...snapshot.auditLog.map((e) => ({ stream: AUDIT_LOG_STREAM, version: e.version, hash: e.hash })),
+      ...snapshot.decisionEvents.map((e) => ({ stream: e.stream, version: e.version, hash: e.hash })),
     ];
     return { snapshot, leaves: logOrder(leaves, payloads).slice(0, covered), covered };
   }
@@ -295,7 +308,7 @@ export class AuditService {
   async *exportLines(): AsyncGenerator<string> {
     const view = await this.store.view();
     try {
-      const counts: ExportCounts = { machine: 0, event: 0, auditLog: 0, body: 0, checkpoint: 0 };
+      const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, body: 0, decision: 0, checkpoint: 0 };
       yield exportLine({ kind: 'header', format: EXPORT_FORMAT, exportedAt: this.clock.now().toISOString(), order: LEAF_ORDER });
       for (const { id, version } of await this.store.machinesUsed(view)) {
         const machine = machineVersion(id, version);
@@ -311,9 +324,17 @@ export class AuditService {
         counts.auditLog++;
         yield exportLine({ kind: 'auditLog', entry });
       }
+      for (const event of await this.store.decisionEvents(view)) {
+        counts.decisionEvent++;
+        yield exportLine({ kind: 'decisionEvent', event });
+      }
       for await (const p of this.store.eachProjection(view)) {
         counts.body++;
         yield exportLine({ kind: 'body', id: p.id, version: p.version, machineVersion: p.machineVersion, state: p.state, context: p.context });
+      }
+      for (const decision of await this.store.decisions(view)) {
+        counts.decision++;
+        yield exportLine({ kind: 'decision', decision });
       }
       for (const checkpoint of await this.store.checkpoints(view)) {
         counts.checkpoint++;
@@ -329,7 +350,7 @@ export class AuditService {
 /** The projection rows must stand on each stream's head: same version, same hash. */
 function projectionProblems(streams: StreamVerdict[], projections: ReadonlyArray<Pick<ProjectionRow, 'id' | 'version' | 'lastHash'>>): AuditProblem[] {
   const problems: AuditProblem[] = [];
-  const heads = new Map(streams.filter((s) => s.stream !== AUDIT_LOG_STREAM).map((s) => [s.stream, s.head!]));
+  const heads = new Map(streams.filter((s) => s.stream !== AUDIT_LOG_STREAM && !isDecisionStream(s.stream)).map((s) => [s.stream, s.head!]));
   const projected = new Set(projections.map((p) => p.id));
   for (const projection of projections) {
     const head = heads.get(projection.id);

@@ -5,7 +5,9 @@ import { toRecord, type EventRow } from '../event-log/event-store';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
-import { linkOfAuditLogEntry, linkOfEvent, type ChainLink, type StoredEvent } from './chain-verifier';
+import { linkOfAuditLogEntry, linkOfDecisionEvent, linkOfEvent, type ChainLink, type StoredEvent } from './chain-verifier';
+import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionState, type DecisionEventRow, type DecisionRow } from '../decisions/decision-rows';
+import type { DecisionEvent, DecisionState } from '../decisions/register';
 import type { CheckpointPayload, Leaf, SignedCheckpoint } from './checkpoint';
 
 interface AuditLogRow {
@@ -47,6 +49,7 @@ export interface OrderedLink {
 export interface AuditSnapshot {
   events: StoredEvent[];
   auditLog: AuditLogEntry[];
+  decisionEvents: DecisionEvent[];
   projections: ProjectionRow[];
   checkpoints: SignedCheckpoint[];
 }
@@ -85,6 +88,7 @@ export class AuditStore {
     return this.read(async (tx) => ({
       events: await this.events(tx, bodyId),
       auditLog: await this.auditLog(tx),
+      decisionEvents: bodyId ? [] : await this.decisionEvents(tx),
       projections: await this.projections(tx, bodyId),
       checkpoints: await this.checkpoints(tx),
     }));
@@ -116,22 +120,31 @@ export class AuditStore {
    * Every link of every chain — the bodies' events and the audit log — in checkpoint order
    * (streams by id, then version), with its leaf; events are read page by page.
    */
-  async *eachLink(view: Transaction, auditLog: readonly AuditLogEntry[]): AsyncGenerator<OrderedLink> {
-    const entries = [...auditLog].sort((a, b) => a.version - b.version);
-    let pending = entries.length > 0;
-    const auditLinks = function* (): Generator<OrderedLink> {
-      for (const entry of entries) {
-        yield { event: null, link: linkOfAuditLogEntry(entry), leaf: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } };
-      }
-    };
+  async *eachLink(view: Transaction, auditLog: readonly AuditLogEntry[], decisionEvents: readonly DecisionEvent[] = []): AsyncGenerator<OrderedLink> {
+    // The audit log and the decision register (held in memory) are merged into the body events in checkpoint order.
+    const others: OrderedLink[] = [
+      ...auditLog.map((entry) => ({ event: null, link: linkOfAuditLogEntry(entry), leaf: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } })),
+      ...decisionEvents.map((e) => ({ event: null, link: linkOfDecisionEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
+    ].sort((a, b) => compareLeaves(a.leaf, b.leaf));
+    let next = 0;
     for await (const event of this.eachEvent(view)) {
-      if (pending && event.bodyId > AUDIT_LOG_STREAM) {
-        pending = false;
-        yield* auditLinks();
-      }
-      yield { event, link: linkOfEvent(event), leaf: { stream: event.bodyId, version: event.version, hash: event.hash } };
+      const leaf = { stream: event.bodyId, version: event.version, hash: event.hash };
+      while (next < others.length && compareLeaves(others[next].leaf, leaf) < 0) yield others[next++];
+      yield { event, link: linkOfEvent(event), leaf };
     }
-    if (pending) yield* auditLinks();
+    while (next < others.length) yield others[next++];
+  }
+
+  /** Every event of the decision register, in checkpoint order (by stream id, then version). */
+  async decisionEvents(tx: Transaction): Promise<DecisionEvent[]> {
+    const rows = await tx.query<DecisionEventRow>(`SELECT ${DECISION_EVENT_COLUMNS} FROM decision_events`);
+    return rows.map(toDecisionEvent).sort((a, b) => compareLeaves({ stream: a.stream, version: a.version }, { stream: b.stream, version: b.version }));
+  }
+
+  /** Every row of the decision register (the projection of its streams). */
+  async decisions(tx: Transaction): Promise<DecisionState[]> {
+    const rows = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions ORDER BY issuer, number`);
+    return rows.map(toDecisionState);
   }
 
   /** Every projection row without its state, for checking it against the heads of the chains. */
@@ -241,6 +254,11 @@ export class AuditStore {
     ]);
     return rows.map((row) => row.body_id);
   }
+}
+
+/** Checkpoint order: streams by id (UTF-16 code units, never a database collation), then version. */
+function compareLeaves(a: { stream: string; version: number }, b: { stream: string; version: number }): number {
+  return a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.version - b.version;
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {

@@ -9,6 +9,7 @@
  */
 import { EVENT_LABELS } from '../../machines';
 import { hashEvent, type EventRecord } from '../event-log/event-hash';
+import { DECISION_EVENT_LABELS, decisionStreamName, hashDecisionEvent, isDecisionStream, type DecisionEvent } from '../decisions/register';
 import { AUDIT_LOG_LABELS, AUDIT_LOG_STREAM, hashAuditLogEntry, type AuditLogEntry } from './audit-log';
 
 /** One stored link of a hash chain, as the verifier needs it. */
@@ -87,6 +88,11 @@ export function linkOfAuditLogEntry(entry: AuditLogEntry): ChainLink {
   return { stream: AUDIT_LOG_STREAM, version, id, type, hash, prevHash, recomputed: recompute(() => hashAuditLogEntry(entry)) };
 }
 
+export function linkOfDecisionEvent(event: DecisionEvent): ChainLink {
+  const { stream, id, version, type, hash, prevHash } = event;
+  return { stream, version, id, type, hash, prevHash, recomputed: recompute(() => hashDecisionEvent(event)) };
+}
+
 function recompute(hash: () => string): ChainLink['recomputed'] {
   try {
     return { hash: hash() };
@@ -95,8 +101,12 @@ function recompute(hash: () => string): ChainLink['recomputed'] {
   }
 }
 
-/** Verifies every body's stream and the audit log. */
-export function verifyChains(events: Iterable<StoredEvent>, auditLog: Iterable<AuditLogEntry> = []): ChainReport {
+/** Verifies every body's stream, the audit log and the decision register's streams. */
+export function verifyChains(
+  events: Iterable<StoredEvent>,
+  auditLog: Iterable<AuditLogEntry> = [],
+  decisionEvents: Iterable<DecisionEvent> = [],
+): ChainReport {
   const streams = new Map<string, ChainLink[]>();
   const add = (link: ChainLink) => {
     const links = streams.get(link.stream) ?? [];
@@ -105,6 +115,7 @@ export function verifyChains(events: Iterable<StoredEvent>, auditLog: Iterable<A
   };
   for (const event of events) add(linkOfEvent(event));
   for (const entry of auditLog) add(linkOfAuditLogEntry(entry));
+  for (const event of decisionEvents) add(linkOfDecisionEvent(event));
   const verdicts = [...streams.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([stream, links]) => verifyStream(stream, links));
@@ -187,7 +198,10 @@ export function verifyStream(stream: string, unordered: readonly ChainLink[]): S
     if ('unreadable' in link.recomputed) {
       return verdict(at(link, 'unreadable', `Der gespeicherte Inhalt ist nicht lesbar (${link.recomputed.unreadable}); er wurde verändert.`));
     }
-    if (i === 0 && stream !== AUDIT_LOG_STREAM && link.type !== 'registered') {
+    if (i === 0 && isDecisionStream(stream) && link.type !== 'decisionRecorded') {
+      return verdict(at(link, 'firstEvent', `Der Strom eines Beschlusses muss mit „${DECISION_EVENT_LABELS.decisionRecorded}“ beginnen, nicht mit „${link.type}“.`));
+    }
+    if (i === 0 && stream !== AUDIT_LOG_STREAM && !isDecisionStream(stream) && link.type !== 'registered') {
       return verdict(at(link, 'firstEvent', `Der Strom eines Gremiums muss mit „${EVENT_LABELS.registered}“ beginnen, nicht mit „${link.type}“.`));
     }
 
@@ -225,7 +239,13 @@ export function verifyStream(stream: string, unordered: readonly ChainLink[]): S
 
 /** Names a place in the log in German, e.g. `Gremium 4f…, Version 3 (Verlängert)`. */
 export function place(stream: string, version: number, type: string | null): string {
-  const where = stream === AUDIT_LOG_STREAM ? 'Audit-Protokoll' : `Gremium ${stream}`;
-  const label = type === null ? null : (EVENT_LABELS as Record<string, string>)[type] ?? (AUDIT_LOG_LABELS as Record<string, string>)[type] ?? type;
+  const where = stream === AUDIT_LOG_STREAM ? 'Audit-Protokoll' : isDecisionStream(stream) ? decisionStreamName(stream) : `Gremium ${stream}`;
+  const label =
+    type === null
+      ? null
+      : ((EVENT_LABELS as Record<string, string>)[type] ??
+        (AUDIT_LOG_LABELS as Record<string, string>)[type] ??
+        (DECISION_EVENT_LABELS as Record<string, string>)[type] ??
+        type);
   return label === null ? `${where}, Version ${version}` : `${where}, Version ${version} (${label})`;
 }

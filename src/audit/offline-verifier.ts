@@ -11,6 +11,7 @@ import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../event-log/canonical-json';
 import type { EventRecord } from '../event-log/event-hash';
 import type { AuditLogEntry } from './audit-log';
+import { registerProblems, type DecisionEvent, type DecisionState } from '../decisions/register';
 import { verifyChains, type StoredEvent, type UnreadableEvent } from './chain-verifier';
 import { checkpointDigest, verifyCheckpoints, type Leaf, type SignedCheckpoint } from './checkpoint';
 import { EXPORT_FORMAT, type ExportCounts, type ExportLine } from './export-format';
@@ -20,7 +21,7 @@ import { createHash } from 'node:crypto';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-export type FindingArea = 'file' | 'machine' | 'chain' | 'checkpoint' | 'replay';
+export type FindingArea = 'file' | 'machine' | 'chain' | 'checkpoint' | 'replay' | 'register';
 
 export interface Finding {
   severity: 'error' | 'warning';
@@ -54,10 +55,12 @@ export async function verifyExport(
   const add = (severity: Finding['severity'], area: FindingArea, message: string, stream: string | null = null, version: number | null = null) =>
     findings.push({ severity, area, stream, version, message });
 
-  const counts: ExportCounts = { machine: 0, event: 0, auditLog: 0, body: 0, checkpoint: 0 };
+  const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, body: 0, decision: 0, checkpoint: 0 };
   const machines: Array<Extract<ExportLine, { kind: 'machine' }>> = [];
   const events: StoredEvent[] = [];
   const auditLog: AuditLogEntry[] = [];
+  const decisionEvents: DecisionEvent[] = [];
+  const decisions: DecisionState[] = [];
   const bodies = new Map<string, StoredProjection>();
   const checkpoints: SignedCheckpoint[] = [];
   let header: Extract<ExportLine, { kind: 'header' }> | null = null;
@@ -92,6 +95,14 @@ export async function verifyExport(
         counts.auditLog++;
         auditLog.push(line.entry);
         break;
+      case 'decisionEvent':
+        counts.decisionEvent++;
+        decisionEvents.push(line.event);
+        break;
+      case 'decision':
+        counts.decision++;
+        decisions.push(line.decision);
+        break;
       case 'body':
         counts.body++;
         bodies.set(line.id, { version: line.version, machineVersion: line.machineVersion, state: line.state, context: line.context });
@@ -113,7 +124,7 @@ export async function verifyExport(
   }
   if (!end) {
     add('error', 'file', 'Die Schlusszeile fehlt: der Export ist unvollständig (abgeschnitten).');
-  } else if (canonicalJson(end.counts) !== canonicalJson(counts)) {
+  } else if (canonicalJson({ decisionEvent: 0, decision: 0, ...end.counts }) !== canonicalJson(counts)) {
     add('error', 'file', `Die Zeilenzahlen stimmen nicht mit der Schlusszeile überein (angekündigt ${canonicalJson(end.counts)}, enthalten ${canonicalJson(counts)}): Zeilen wurden entfernt oder hinzugefügt.`);
   }
 
@@ -139,13 +150,17 @@ export async function verifyExport(
   }
 
   // Hash chains.
-  const chains = verifyChains(events, auditLog);
+  const chains = verifyChains(events, auditLog, decisionEvents);
   for (const broken of chains.breaks) add('error', 'chain', broken.message, broken.stream, broken.version);
+
+  // The decision register: each row as the fold of its stream gives it.
+  for (const problem of registerProblems(decisionEvents, decisions)) add('error', 'register', problem.message, problem.stream);
 
   // Checkpoints.
   const leaves: Leaf[] = [
     ...events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash })),
     ...auditLog.map((e) => ({ stream: 'audit-log', version: e.version, hash: e.hash })),
+    ...decisionEvents.map((e) => ({ stream: e.stream, version: e.version, hash: e.hash })),
   ];
   for (const problem of verifyCheckpoints(checkpoints, leaves, publicKey)) {
     add('error', 'checkpoint', problem.message, problem.stream, problem.version);
@@ -208,7 +223,7 @@ function unreadableOf(event: EventRecord, unreadable: string): UnreadableEvent {
 /** The report as German text lines, for the command line. */
 export function formatReport(report: OfflineReport): string[] {
   const out = [
-    `Export: ${count(report.counts.event, 'Ereignis', 'Ereignisse')} in ${count(report.streams, 'Strom', 'Strömen')}, ${count(report.counts.auditLog, 'Eintrag', 'Einträge')} im Audit-Protokoll, ${count(report.counts.checkpoint, 'Checkpoint', 'Checkpoints')}, ${count(report.counts.machine, 'Automatenversion', 'Automatenversionen')}.`,
+    `Export: ${count(report.counts.event, 'Ereignis', 'Ereignisse')} in ${count(report.streams, 'Strom', 'Strömen')}, ${count(report.counts.auditLog, 'Eintrag', 'Einträge')} im Audit-Protokoll, ${count(report.counts.decisionEvent ?? 0, 'Ereignis', 'Ereignisse')} im Beschlussregister, ${count(report.counts.checkpoint, 'Checkpoint', 'Checkpoints')}, ${count(report.counts.machine, 'Automatenversion', 'Automatenversionen')}.`,
   ];
   for (const finding of report.findings) out.push(`${finding.severity === 'error' ? 'FEHLER' : 'Hinweis'}: ${finding.message}`);
   out.push(

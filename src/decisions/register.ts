@@ -141,3 +141,33 @@ export function describeEffect(effect: { effect: string; data: Record<string, un
 export function decisionLabel(decision: { number: string; date: CivilDate }): string {
   return `Beschluss ${decision.number} vom ${germanDate(decision.date)}`;
 }
+
+/** A decision stream's events grouped by stream, each in version order. */
+export function byStream(events: Iterable<DecisionEvent>): Map<string, DecisionEvent[]> {
+  const streams = new Map<string, DecisionEvent[]>();
+  for (const event of events) streams.set(event.stream, [...(streams.get(event.stream) ?? []), event]);
+  for (const list of streams.values()) list.sort((a, b) => a.version - b.version);
+  return streams;
+}
+
+/**
+ * The register's rows checked against their streams: each row must be what the fold of its
+ * stream gives, and each stream must have its row. One German message per decision that differs.
+ */
+export function registerProblems(events: Iterable<DecisionEvent>, rows: readonly DecisionState[]): Array<{ stream: string; message: string }> {
+  const streams = byStream(events);
+  const problems: Array<{ stream: string; message: string }> = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const stream = decisionStream(row.issuer, row.number);
+    seen.add(stream);
+    const differences = decisionDivergences(streams.get(stream) ?? [], row);
+    if (differences.length > 0) {
+      problems.push({ stream, message: `${decisionStreamName(stream)}: Der Registereintrag weicht von seinen Ereignissen ab – ${differences.join(' ')}` });
+    }
+  }
+  for (const stream of streams.keys()) {
+    if (!seen.has(stream)) problems.push({ stream, message: `${decisionStreamName(stream)}: Zu den Ereignissen gibt es keinen Registereintrag (gelöscht).` });
+  }
+  return problems;
+}
