@@ -45,7 +45,7 @@ describe('tampering with the SQLite file is caught and located', () => {
     const file = (t.config.database as { file: string }).file;
     await t.app.close();
     pristine = join(file, '..');
-  });
+  }, 30_000);
   afterAll(() => {
     for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });
   });
