@@ -102,11 +102,11 @@ describe('the body lifecycle', () => {
   test('a report cannot be acknowledged before it is submitted, nor can an unknown one be submitted', () => {
     expect(given(...ACTIVE, reportDue()).when(reportAcknowledged()).verdict).toMatchObject({
       allowed: false,
-      reason: expect.stringContaining('„r1“ (Zwischenbericht) ist im Stand „due“'),
+      reason: 'Die Berichtspflicht „r1“ (Zwischenbericht) ist fällig. Keine Berichtspflicht ist in einem Stand, für den das geht.',
     });
     expect(given(...ACTIVE).when(reportSubmitted('r9')).verdict).toMatchObject({
       allowed: false,
-      reason: 'Es gibt keine Berichtspflicht „r9“.',
+      reason: 'Es gibt keine Berichtspflicht „r9“. In Frage kommt: r1 (Zwischenbericht, offen).',
     });
   });
 

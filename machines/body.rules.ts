@@ -8,6 +8,7 @@ import { findObligation, finalReportAcknowledged } from './body.context';
 import type { BodyEvent, BodyEventOf } from './body.events';
 import { berlinDate, germanDate } from './dates';
 import { describeTermEnd, termEndDate, type TermEnd } from './term-end';
+import { OBLIGATION_STATE_LABELS, obligationLabel } from './labels';
 import type { BodyEventType } from './vocabulary';
 import { DECISION_EVENT_TYPES } from './vocabulary';
 
@@ -59,16 +60,37 @@ const termNotYetOver: Rule<'termExpiring'> = (context, event) => {
     : `Die Laufzeit ist am ${germanDate(on)} bereits abgelaufen.`;
 };
 
-function obligationIn<K extends 'reportDue' | 'reportOverdue' | 'reportSubmitted' | 'reportAcknowledged'>(
-  ...states: ObligationState[]
-): Rule<K> {
+/** The obligation states a report event may act on. */
+export const OBLIGATION_EVENT_STATES = {
+  reportDue: ['pending'],
+  reportOverdue: ['pending', 'due'],
+  reportSubmitted: ['pending', 'due', 'overdue'],
+  reportAcknowledged: ['submitted'],
+} as const satisfies Record<string, readonly ObligationState[]>;
+export type ObligationEventType = keyof typeof OBLIGATION_EVENT_STATES;
+
+/**
+ * Which report obligations the event could name now, in German:
+ * `In Frage kommt: r1 (Erster Zwischenbericht (Zwischenbericht), überfällig).`
+ */
+export function obligationChoices(context: BodyContext, type: ObligationEventType): string {
+  const states: readonly ObligationState[] = OBLIGATION_EVENT_STATES[type];
+  const fitting = context.obligations.filter((o) => states.includes(o.state));
+  if (fitting.length === 0) {
+    return context.obligations.length === 0 ? 'Das Gremium hat keine Berichtspflichten.' : 'Keine Berichtspflicht ist in einem Stand, für den das geht.';
+  }
+  return `In Frage ${fitting.length === 1 ? 'kommt' : 'kommen'}: ${fitting.map((o) => `${o.id} (${obligationLabel(o)}, ${OBLIGATION_STATE_LABELS[o.state]})`).join(', ')}.`;
+}
+
+function obligationIn<K extends ObligationEventType>(type: K): Rule<K> {
+  const states: readonly ObligationState[] = OBLIGATION_EVENT_STATES[type];
   return (context, event) => {
     const { obligationId } = (event as BodyEventOf<'reportDue'>).data;
     const obligation = findObligation(context, obligationId);
-    if (!obligation) return `Es gibt keine Berichtspflicht „${obligationId}“.`;
+    if (!obligation) return `Es gibt keine Berichtspflicht „${obligationId}“. ${obligationChoices(context, type)}`;
     return states.includes(obligation.state)
       ? null
-      : `Die Berichtspflicht „${obligation.id}“ (${obligation.kind}) ist im Stand „${obligation.state}“.`;
+      : `Die Berichtspflicht „${obligation.id}“ (${obligation.kind}) ist ${OBLIGATION_STATE_LABELS[obligation.state]}. ${obligationChoices(context, type)}`;
   };
 }
 
@@ -125,10 +147,10 @@ const rules: { [K in BodyEventType]?: Rule<K>[] } = {
   extensionRequested: [extendsTerm],
   termExpiring: [termNotYetOver],
   termExpired: [termReachesEnd],
-  reportDue: [obligationIn('pending')],
-  reportOverdue: [obligationIn('pending', 'due')],
-  reportSubmitted: [obligationIn('pending', 'due', 'overdue')],
-  reportAcknowledged: [obligationIn('submitted')],
+  reportDue: [obligationIn('reportDue')],
+  reportOverdue: [obligationIn('reportOverdue')],
+  reportSubmitted: [obligationIn('reportSubmitted')],
+  reportAcknowledged: [obligationIn('reportAcknowledged')],
   closed: [closureCriteria],
   leadsChanged: [leadChangeFits],
   participantsChanged: [participantChangeFits],

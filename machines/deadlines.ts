@@ -269,6 +269,16 @@ export function addDays(date: CivilDate, days: number): CivilDate {
   return civil(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
+/** A report due on `due` is overdue from the next day on: „überfällig seit“ names that day. */
+export function overdueSince(due: CivilDate): CivilDate {
+  return addDays(due, 1);
+}
+
+/** A term approved until `lastDay` runs through that day and has expired on the next one. */
+export function expiredOn(lastDay: CivilDate): CivilDate {
+  return addDays(lastDay, 1);
+}
+
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: CivilDate, to: CivilDate): number {
   return Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);

@@ -1,4 +1,5 @@
 /** German labels of states and events, as the secretariat, leads and auditors read them. */
+import type { ObligationState, ReportObligation } from './body.context';
 import type { StoredEventType } from './vocabulary';
 
 export const STATE_LABELS: Record<string, string> = {
@@ -54,3 +55,26 @@ export const EVENT_LABELS: Record<StoredEventType, string> = {
   termExpiring: 'Laufzeitende naht',
   termExpired: 'Laufzeit abgelaufen',
 };
+
+export const OBLIGATION_STATE_LABELS: Record<ObligationState, string> = {
+  pending: 'offen',
+  due: 'fällig',
+  overdue: 'überfällig',
+  submitted: 'eingereicht',
+  acknowledged: 'zur Kenntnis genommen',
+};
+
+/**
+ * A report obligation as people name it: its title with the kind in brackets
+ * (`Erster Zwischenbericht (Zwischenbericht)`), the kind alone when the title is missing or
+ * says nothing more.
+ */
+export function obligationLabel(obligation: Pick<ReportObligation, 'kind' | 'title'>): string {
+  const title = obligation.title?.trim();
+  return title && title !== obligation.kind ? `${title} (${obligation.kind})` : obligation.kind;
+}
+
+/** A count with its noun phrase in singular or plural: `1 späteres Ereignis`, `2 spätere Ereignisse`. */
+export function countOf(n: number, singular: string, plural: string): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

@@ -9,7 +9,7 @@ import type { BodyEvent, RegisteredEvent } from './body.events';
 import { BODY_MACHINE_VERSION, bodyMachine, createBodyMachine, type BodyMachine, type BodyMachineVersion } from './body.machine';
 import { violations } from './body.rules';
 import { EVENT_LABELS, STATE_LABELS } from './labels';
-import { EVENT_TYPES, type BodyEventType } from './vocabulary';
+import { COMMAND_EVENT_TYPES, EVENT_TYPES, type BodyEventType } from './vocabulary';
 
 export type BodySnapshot = SnapshotFrom<typeof bodyMachine>;
 
@@ -45,8 +45,8 @@ export function lifecycleOf(version: BodyMachineVersion): BodyLifecycle {
     begin: (registered) => initialTransition(machine, registered)[0],
     decide(snapshot, event) {
       if (snapshot.can(event)) return { allowed: true };
-      const allowed = allowedEvents(snapshot);
-      if (!allowed.includes(event.type)) {
+      const allowed = offeredEvents(snapshot);
+      if (!allowedEvents(snapshot).includes(event.type)) {
         const reason =
           snapshot.status === 'done'
             ? `Der Lebenslauf des Gremiums ist beendet (${stateLabel(snapshot)}); es sind keine Ereignisse mehr zulässig.`
@@ -75,6 +75,16 @@ export function allowedEvents(snapshot: BodySnapshot): BodyEventType[] {
   if (snapshot.status !== 'active') return [];
   const handled = new Set(getNextTransitions(snapshot).map((t) => t.eventType));
   return EVENT_TYPES.filter((type) => handled.has(type));
+}
+
+const COMMANDS: ReadonlySet<string> = new Set(COMMAND_EVENT_TYPES);
+
+/**
+ * The events a person may be offered now: those the state handles, without the scheduler's own
+ * (`reportDue`, `termExpired`, …), which follow from the Fristen.
+ */
+export function offeredEvents(snapshot: BodySnapshot): BodyEventType[] {
+  return allowedEvents(snapshot).filter((type) => COMMANDS.has(type));
 }
 
 /** Replays a body's stream: a fold of `evolve` over the events after `registered`. */

@@ -23,6 +23,14 @@ export type FocusTopic = (typeof FOCUS_TOPICS)[number];
 export const REPORT_KINDS = ['Zwischenbericht', 'Abschlussbericht', 'Jahresbericht'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
+/** How report obligations name the issuer they go to: the IT-PLR by its full name, others by their id. */
+const ADDRESSEE_NAMES: Readonly<Record<string, string>> = { 'IT-PLR': 'IT-Planungsrat' };
+
+/** The addressee of a report to `issuer`: `IT-PLR` → `IT-Planungsrat`, `AL-Runde` stays. */
+export function addresseeName(issuer: string): string {
+  return ADDRESSEE_NAMES[issuer] ?? issuer;
+}
+
 export const DECISION_TYPES = ['Beschluss', 'Empfehlung', 'Kenntnisnahme', 'Auftrag'] as const;
 export type DecisionType = (typeof DECISION_TYPES)[number];
 

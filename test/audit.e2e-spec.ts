@@ -46,7 +46,7 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
 
   test('state before registration is 404, a malformed date 400', async () => {
     const early = await t.http.get(`/api/bodies/${s.seed}/state?asOf=2024-06-01`).expect(404);
-    expect(early.body.message).toBe(`Gremium ${s.seed} war am 01.06.2024 noch nicht registriert.`);
+    expect(early.body.message).toBe(`„Weiterentwicklung Struktur OZG Föderal“ war am 01.06.2024 noch nicht registriert.`);
     const bad = await t.http.get(`/api/bodies/${s.seed}/state?asOf=31.03.2025`).expect(400);
     expect(bad.body.details).toEqual([{ path: 'asOf', message: expect.stringContaining('JJJJ-MM-TT') }]);
   });

@@ -57,14 +57,14 @@ describe.each(testDatabaseKinds())('POST /api/simulations (%s)', (kind) => {
       '2024-11-04 reminder Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 28 Tage)',
       '2024-11-25 reminder Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 7 Tage)',
       '2024-12-02 reminder Heute fällig: Zwischenbericht',
-      '2024-12-09 reminder Überfällig seit 02.12.2024: Zwischenbericht',
-      '2024-12-16 reminder Überfällig seit 02.12.2024: Zwischenbericht',
+      '2024-12-09 reminder Überfällig seit 03.12.2024: Zwischenbericht',
+      '2024-12-16 reminder Überfällig seit 03.12.2024: Zwischenbericht',
     ]);
     expect(reminders.filter((r) => r.includes('Laufzeit'))).toEqual([
       '2024-12-31 reminder Erinnerung: Laufzeit endet am 31.03.2025 (noch 90 Tage)',
       '2025-03-01 reminder Erinnerung: Laufzeit endet am 31.03.2025 (noch 30 Tage)',
       '2025-03-24 reminder Erinnerung: Laufzeit endet am 31.03.2025 (noch 7 Tage)',
-      '2025-04-01 reminder Laufzeit abgelaufen am 31.03.2025, Beschluss erforderlich',
+      '2025-04-01 reminder Laufzeit abgelaufen am 01.04.2025, Beschluss erforderlich',
     ]);
     const dates = (body.entries as Entry[]).map((e) => e.date);
     expect([...dates].sort()).toEqual(dates);
@@ -74,7 +74,7 @@ describe.each(testDatabaseKinds())('POST /api/simulations (%s)', (kind) => {
     expect(await dump()).toBe(before);
 
     const printed = formatSimulation(body).split('\n');
-    expect(printed).toContain(`02.12.2024  Systemereignis  reportDue – ${SEED_TITLE}`);
+    expect(printed).toContain(`02.12.2024  Systemereignis  Bericht fällig (reportDue) – ${SEED_TITLE}`);
     expect(printed).toContain(`04.11.2024  Erinnerung      Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 28 Tage) – ${SEED_TITLE}`);
     expect(printed.at(-2)).toBe('Zeitraum 01.06.2024 bis 30.04.2025: 5 Systemereignisse, 19 Erinnerungen, 3 erfasste Ereignisse.');
   });

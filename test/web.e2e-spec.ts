@@ -236,7 +236,7 @@ describe('Web pages over HTTP', () => {
     // As known the day before anything was recorded, the body did not exist yet.
     const before = await auditor.http.get(`/pruefung?gremium=${seedId}&kenntnisstand=2026-11-27`).expect(200);
     expect(before.text).toContain('nach Kenntnisstand');
-    expect(before.text).toMatch(/role="alert">Gremium [^<]+ war [^<]*noch nicht registriert/);
+    expect(before.text).toMatch(/role="alert">„[^<]+“ war [^<]*noch nicht registriert/);
     const wrong = await auditor.http.get(`/pruefung?gremium=${seedId}&stichtag=31.12.2024`).expect(200);
     expect(wrong.text).toContain('Erwartet ein Datum (JJJJ-MM-TT)');
     expect((await auditor.http.get(`/gremien/${seedId}`).expect(200)).text).not.toMatch(/action="\/gremien\/[^"]+\/ereignisse"/);

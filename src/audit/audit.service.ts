@@ -161,7 +161,8 @@ export class AuditService {
       const when = [query.asOf && `am ${describeLimit(query.asOf)}`, query.asKnownAt && `nach Kenntnisstand ${describeLimit(query.asKnownAt)}`]
         .filter(Boolean)
         .join(' ');
-      throw new NotFoundError(`Gremium ${bodyId} war ${when} noch nicht registriert.`);
+      const title = ((snapshot.events[0] as EventRecord).data as { title?: string } | null)?.title;
+      throw new NotFoundError(`${title ? `„${title}“` : `Gremium ${bodyId}`} war ${when} noch nicht registriert.`);
     }
     return { bodyId, ...at };
   }

@@ -21,6 +21,15 @@ export const ROLE_LABELS: Record<Role, string> = {
   scheduler: 'Fristenüberwachung (System)',
 };
 
+/**
+ * Who did something, as people read it: a person as `gs (Geschäftsstelle)`, a system actor
+ * (`system:scheduler`) by what it is alone: `Fristenüberwachung (System)`.
+ */
+export function actorLabel(actor: { id: string; role: string }): string {
+  const role = (ROLE_LABELS as Record<string, string>)[actor.role] ?? actor.role;
+  return actor.id.startsWith('system:') ? role : `${actor.id} (${role})`;
+}
+
 /** The event types each role may append to a body's stream. Roles not listed append nothing. */
 export const EVENT_PERMISSIONS: Readonly<Record<Role, readonly StoredEventType[]>> = {
   /** All writes, the scheduler's events included (e.g. recording a Frist by hand). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BODY_MACHINE_ID, EVENT_LABELS, allowedEvents, statePaths, type BodyContext, type PersistedBody } from '../../machines';
+import { BODY_MACHINE_ID, EVENT_LABELS, offeredEvents, statePaths, type BodyContext, type PersistedBody } from '../../machines';
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
@@ -61,6 +61,7 @@ export class BodiesService {
         version: Number(row.version),
         approvedUntil: persisted.context.approvedUntil,
         permanent: persisted.context.permanent,
+        endedOn: persisted.context.endedOn,
         updatedAt: row.updated_at,
       };
     });
@@ -82,7 +83,7 @@ export class BodiesService {
       version: Number(row.version),
       title: context.profile.title,
       state: describeState(persisted, machine),
-      allowedEvents: allowedEvents(snapshot).map((type) => ({ type, label: EVENT_LABELS[type] })),
+      allowedEvents: offeredEvents(snapshot).map((type) => ({ type, label: EVENT_LABELS[type] })),
       context,
       contacts: contacts.map(({ id, name, organization, erased }) => ({ id, name, organization, erased })),
       registeredAt: row.created_at,

@@ -1,6 +1,6 @@
 import type { BodyContext } from '../../machines/body.context';
 import { berlinDate, germanDate, type Instant } from '../../machines/dates';
-import { daysBetween, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
+import { daysBetween, expiredOn, overdueSince, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
 import type { ReminderTimer } from '../../machines/timers';
 
 export interface ReminderMessage {
@@ -21,9 +21,8 @@ export interface ReminderFacts {
   link: string;
 }
 
-/** "noch 1 Tag", "noch 7 Tage"; "seit 1 Tag", "seit 7 Tagen". */
+/** "noch 1 Tag", "noch 7 Tage". */
 const stillLeft = (n: number) => (n === 1 ? 'noch 1 Tag' : `noch ${n} Tage`);
-const since = (n: number) => (n === 1 ? 'seit 1 Tag' : `seit ${n} Tagen`);
 const longDate = (date: string) => `${weekdayName(date)}, ${germanDate(date)}`;
 
 /** The German reminder e-mail and the webhook document for a reminder that fell due. */
@@ -42,10 +41,10 @@ export function reminderMessage({ timer, bodyId, context, deadline, now, link }:
         ? `Erinnerung: ${what} fällig am ${germanDate(r.deadlineOn)} (${stillLeft(left)}) – ${title}`
         : left === 0
           ? `Heute fällig: ${what} – ${title}`
-          : `Überfällig seit ${germanDate(r.deadlineOn)}: ${what} – ${title}`
+          : `Überfällig seit ${germanDate(overdueSince(r.deadlineOn))}: ${what} – ${title}`
       : left >= 0
         ? `Erinnerung: Laufzeit endet am ${germanDate(r.deadlineOn)} (${stillLeft(left)}) – ${title}`
-        : `Laufzeit abgelaufen am ${germanDate(r.deadlineOn)}, Beschluss erforderlich – ${title}`;
+        : `Laufzeit abgelaufen am ${germanDate(expiredOn(r.deadlineOn))}, Beschluss erforderlich – ${title}`;
 
   const resolution = deadline?.resolution;
   const moved = resolution?.resolved && resolution.rule ? ` (ursprünglich ${longDate(resolution.originalDate)}; verschoben nach ${resolution.rule.citation})` : '';
@@ -58,7 +57,7 @@ export function reminderMessage({ timer, bodyId, context, deadline, now, link }:
     `Federführung: ${context.profile.leads.join(', ')}`,
     `Frist: ${deadline?.label ?? what}${resolution ? `, ${resolution.description}` : ''}`,
     `${r.subject === 'report' ? 'Fällig am' : 'Befristet bis'}: ${longDate(r.deadlineOn)}${moved}`,
-    `Stand: ${state(r.subject, left)}`,
+    `Stand: ${state(r.subject, r.deadlineOn, left)}`,
     `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.on)} (${decision.issuer})` : 'keiner erfasst'}`,
     `Link: ${link}`,
     '',
@@ -95,10 +94,11 @@ export function reminderMessage({ timer, bodyId, context, deadline, now, link }:
   };
 }
 
-function state(subject: 'report' | 'term', left: number): string {
+/** Overdue from the day after the due date, expired from the day after the last day of the term. */
+function state(subject: 'report' | 'term', deadlineOn: string, left: number): string {
   if (left > 0) return stillLeft(left);
   if (left === 0) return subject === 'report' ? 'heute fällig' : 'endet heute';
-  return subject === 'report' ? `${since(-left)} überfällig` : `${since(-left)} abgelaufen`;
+  return subject === 'report' ? `überfällig seit ${germanDate(overdueSince(deadlineOn))}` : `abgelaufen am ${germanDate(expiredOn(deadlineOn))}`;
 }
 
 function advice(subject: 'report' | 'term', left: number): string {

@@ -4,9 +4,12 @@ import { z } from 'zod';
 import {
   BODY_MACHINE_ID,
   EVENT_TYPES,
-  allowedEvents,
+  offeredEvents,
   berlinDate,
   eventDataSchemas,
+  obligationChoices,
+  OBLIGATION_EVENT_STATES,
+  type ObligationEventType,
   germanDate,
   registrationSchema,
   startOfBerlinDay,
@@ -145,7 +148,7 @@ export class LifecycleService {
     const { bodyId, ...envelope } = command;
     const c = parseInput(commandSchema, envelope);
     const type = this.eventType(c.type);
-    const { contacts, data } = this.parseData(type, c.data);
+    const { contacts, data } = await this.parseEventData(bodyId, type, c.data);
     const now = this.clock.now().toISOString();
     if (c.occurredAt) this.assertNotInFuture(c.occurredAt, now);
 
@@ -276,6 +279,22 @@ export class LifecycleService {
     throw ValidationError.at('type', `Unbekannter Ereignistyp „${raw}“.${hint} Bekannt: ${EVENT_TYPES.join(', ')}.`);
   }
 
+  /**
+   * The event's data, parsed. A report event without an obligation id is told which of the
+   * body's obligations it could name (read from the body, nothing written).
+   */
+  private async parseEventData(bodyId: string, type: BodyEventType, raw: unknown): Promise<{ data: unknown; contacts?: ContactInput[] }> {
+    try {
+      return this.parseData(type, raw);
+    } catch (error) {
+      const missing = error instanceof ValidationError && error.details.find((issue) => issue.path === 'data.obligationId');
+      if (!missing || !(type in OBLIGATION_EVENT_STATES)) throw error;
+      const body = await this.db.transaction((tx) => this.load(tx, bodyId));
+      const choices = obligationChoices(body.snapshot.context, type as ObligationEventType);
+      throw new ValidationError(error.details.map((issue) => (issue === missing ? { ...issue, message: `${issue.message} ${choices}` } : issue)));
+    }
+  }
+
   private parseData(type: BodyEventType, raw: unknown): { data: unknown; contacts?: ContactInput[] } {
     const input = raw ?? {};
     if (TAKES_CONTACTS.has(type) && typeof input === 'object' && input !== null && 'contacts' in input) {
@@ -351,7 +370,7 @@ function result(event: EventRecord, snapshot: BodySnapshot, machine: MachineVers
     bodyId: event.bodyId,
     version: event.version,
     state: { value: snapshot.value, label: machine.stateLabel(snapshot), paths: statePaths(snapshot.value) },
-    allowedEvents: allowedEvents(snapshot),
+    allowedEvents: offeredEvents(snapshot),
     event,
   };
 }

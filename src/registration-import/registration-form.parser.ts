@@ -10,6 +10,7 @@
 import { DEFAULT_ISSUERS, type Issuer } from '../../config/configuration';
 import {
   BODY_KINDS,
+  addresseeName,
   FOCUS_TOPICS,
   type BodyKind,
   type CivilDate,
@@ -64,8 +65,6 @@ const ISSUER_ALIASES: Record<string, string[]> = {
   'AL-Runde': ['AL-Runde', 'Abteilungsleiter-?runde(?:\\s+des\\s+IT-Planungsrat(?:e?s)?)?'],
 };
 
-/** How report obligations name their addressee. */
-const ADDRESSEE_NAMES: Record<string, string> = { 'IT-PLR': 'IT-Planungsrat' };
 
 const REPORT_WORDS: Array<[RegExp, ReportKind]> = [
   [/Zwischenbericht|Sachstandsbericht|Statusbericht|Fortschrittsbericht/iu, 'Zwischenbericht'],
@@ -511,7 +510,7 @@ class FormReader {
   }
 
   private addresseeOf(issuerId: string): string {
-    return ADDRESSEE_NAMES[issuerId] ?? issuerId;
+    return addresseeName(issuerId);
   }
 
   /** Where the text names an issuer, in reading order; a longer name hides the shorter one inside it. */

@@ -2,20 +2,27 @@
  * `gremienlauf simulate --from 2024-06-01 --to 2025-04-30`: the scheduler's dry run over a
  * period, printed in order.
  */
+import { EVENT_LABELS, countOf, type StoredEventType } from '../../machines';
 import type { CliCommand } from '../cli/command';
 import { dateOption } from '../cli/dates';
 import type { SimulationEntry, SimulationResult } from './simulation.service';
 
 const KIND: Record<SimulationEntry['kind'], string> = { event: 'Systemereignis', reminder: 'Erinnerung', recorded: 'erfasst' };
 
-/** One line per entry: `02.12.2024  Systemereignis  reportDue  Weiterentwicklung …`. */
+/** An event in German with its type, which `send` takes: `Bericht fällig (reportDue)`. */
+const eventName = (type: string) => {
+  const label = EVENT_LABELS[type as StoredEventType];
+  return label ? `${label} (${type})` : type;
+};
+
+/** One line per entry: `02.12.2024  Systemereignis  Bericht fällig (reportDue) – Weiterentwicklung …`. */
 export function formatSimulation(result: SimulationResult): string {
   const german = (date: string) => date.split('-').reverse().join('.');
   const lines = result.entries.map((e) =>
     [
       german(e.date),
       KIND[e.kind].padEnd(14),
-      e.kind === 'reminder' ? e.what : `${e.what} – ${e.bodyTitle}`,
+      e.kind === 'reminder' ? e.what : `${eventName(e.what)} – ${e.bodyTitle}`,
       e.outcome === 'refused' ? `(abgelehnt: ${e.detail ?? ''})` : e.outcome === 'superseded' ? '(übersprungen)' : '',
     ]
       .filter(Boolean)
@@ -24,7 +31,11 @@ export function formatSimulation(result: SimulationResult): string {
   const { systemEvents, reminders, recordedEvents, refused } = result.summary;
   lines.push(
     '',
-    `Zeitraum ${german(result.from)} bis ${german(result.to)}: ${systemEvents} Systemereignisse, ${reminders} Erinnerungen, ${recordedEvents} erfasste Ereignisse${refused ? `, ${refused} abgelehnt` : ''}.`,
+    `Zeitraum ${german(result.from)} bis ${german(result.to)}: ${[
+      countOf(systemEvents, 'Systemereignis', 'Systemereignisse'),
+      countOf(reminders, 'Erinnerung', 'Erinnerungen'),
+      countOf(recordedEvents, 'erfasstes Ereignis', 'erfasste Ereignisse'),
+    ].join(', ')}${refused ? `, ${refused} abgelehnt` : ''}.`,
     'Simulation auf einer Kopie der Daten; nichts wurde gespeichert oder versandt.',
   );
   return lines.join('\n');

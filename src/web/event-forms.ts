@@ -10,7 +10,9 @@ import {
   EVENT_LABELS,
   FOCUS_TOPICS,
   REPORT_KINDS,
+  addresseeName,
   germanDate,
+  obligationLabel,
   type BodyContext,
   type BodyEventType,
   type Deadline,
@@ -139,7 +141,7 @@ function reportFields(prefix: string, issuers: Option[], required: boolean): For
       required,
       options: [...(required ? [] : [{ value: '', label: '– keine –' }]), ...REPORT_KINDS.map((k) => ({ value: k, label: k }))],
     }),
-    field(`${prefix}addressee`, 'Adressat', 'select', { required, options: issuers }),
+    field(`${prefix}addressee`, 'Adressat', 'select', { required, options: addresseeOptions(issuers) }),
     field(`${prefix}title`, 'Titel des Berichts', 'text', { hint: 'Optional, z. B. „Erster Zwischenbericht“.' }),
     deadlineGroup(`${prefix}due`, 'Fälligkeit', issuers, required),
     field(`${prefix}recurrence`, 'Wiederkehr', 'select', {
@@ -147,6 +149,11 @@ function reportFields(prefix: string, issuers: Option[], required: boolean): For
       hint: 'Bei einer wiederkehrenden Berichtspflicht öffnet das Einreichen eines Berichts die nächste Frist.',
     }),
   ];
+}
+
+/** Reports go to an issuer under the name the registration forms use (`IT-Planungsrat`). */
+function addresseeOptions(issuers: Option[]): Option[] {
+  return issuers.map((issuer) => ({ value: addresseeName(issuer.value), label: addresseeName(issuer.value) }));
 }
 
 export function reportFrom(values: FormValues, prefix: string) {
@@ -163,7 +170,7 @@ export function reportFrom(values: FormValues, prefix: string) {
 function obligationOptions(context: BodyContext, states: string[]): Option[] {
   return context.obligations
     .filter((o) => states.includes(o.state))
-    .map((o) => ({ value: o.id, label: `${o.title ?? o.kind} (${o.kind}, an ${o.addressee})` }));
+    .map((o) => ({ value: o.id, label: `${obligationLabel(o)} an ${o.addressee}` }));
 }
 
 function successorFields(bodies: Option[], required: boolean): FormItem[] {
@@ -368,9 +375,9 @@ export function initialValues(type: BodyEventType, f: EventFormContext): FormVal
     case 'revised':
       return profileValues(context.profile);
     case 'approved':
-      return { term: 'until', ...termEndValues('approvedUntil', context.profile.expectedEnd), 'reports[0].addressee': context.profile.parent };
+      return { term: 'until', ...termEndValues('approvedUntil', context.profile.expectedEnd), 'reports[0].addressee': addresseeName(context.profile.parent) };
     case 'reportRequested':
-      return { addressee: context.profile.parent, 'due.kind': 'date' };
+      return { addressee: addresseeName(context.profile.parent), 'due.kind': 'date' };
     case 'renamed':
       return { title: context.profile.title, shortName: context.profile.shortName ?? '' };
     case 'closureInitiated':

@@ -1,12 +1,13 @@
 import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { berlinDate, describeDeadline, germanDate, type Deadline } from '../../machines';
+import { berlinDate, countOf, describeDeadline, germanDate, obligationLabel, type Deadline } from '../../machines';
+import { actorLabel } from '../auth/roles';
 import { DomainError } from '../common/errors';
 import { toErrorBody } from '../common/http-errors';
 import { mayAudit, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
 import { Templates } from './templates';
-import { LIGHT_LABELS } from './web.service';
+import { deadlineState, LIGHT_LABELS } from './web.service';
 
 /** The user may not do this (403), e.g. an auditor posting a form. */
 export class Forbidden extends Error {
@@ -28,7 +29,11 @@ export const helpers = {
   instantDate: (instant: string) => germanDate(berlinDate(instant)),
   dateTime: (instant: string) => TIME.format(new Date(instant)),
   deadline: (deadline: Deadline) => describeDeadline(deadline),
+  deadlineState,
   role: roleLabel,
+  actor: actorLabel,
+  count: countOf,
+  obligation: obligationLabel,
   light: (level: keyof typeof LIGHT_LABELS) => LIGHT_LABELS[level],
   short: (hash: string | null | undefined) => (hash ? hash.slice(0, 12) : '–'),
   lines: (list: string[] | null | undefined) => (list && list.length ? list.join(', ') : '–'),

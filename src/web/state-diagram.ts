@@ -117,6 +117,11 @@ function absolute(box: Box, dx: number, dy: number): void {
   }
 }
 
+/** Why an automatic (eventless) transition happens: the term turns permanent, or the reports' Fristen move. */
+export function automaticLabel(target: string): string {
+  return target === 'active.term.permanent' ? 'automatisch (dauerhaft eingerichtet)' : 'automatisch (folgt aus den Berichtspflichten)';
+}
+
 /** Every transition of the machine, with its source and target as state paths. */
 export function machineTransitions(): DiagramTransition[] {
   const out: DiagramTransition[] = [];
@@ -130,7 +135,7 @@ export function machineTransitions(): DiagramTransition[] {
     }
     for (const t of node.always ?? []) {
       for (const target of t.target ?? []) {
-        out.push({ source: pathOf(node), target: pathOf(target), event: '', label: 'automatisch', automatic: true });
+        out.push({ source: pathOf(node), target: pathOf(target), event: '', label: automaticLabel(pathOf(target)), automatic: true });
       }
     }
     childrenOf(node).forEach(visit);

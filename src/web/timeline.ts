@@ -24,6 +24,7 @@ const LABEL_W = 290;
 const CHART_W = 820;
 const ROW_H = 58;
 const TOP = 46;
+const TODAY_TEXT_W = 120;
 
 const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
@@ -109,7 +110,9 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
 
   const tx = x(today);
   parts.push(`<line class="today" x1="${tx}" x2="${tx}" y1="${TOP - 10}" y2="${height - 14}"><title>Heute, ${germanDate(today)}</title></line>`);
-  parts.push(`<text class="today-text" x="${tx + 4}" y="${height - 4}">Heute ${germanDate(today)}</text>`);
+  // „Heute 02.12.2026“ is about 110 units wide: near the right edge it ends at the line instead.
+  const todayText = tx + 4 + TODAY_TEXT_W > width ? `x="${tx - 4}" text-anchor="end"` : `x="${tx + 4}"`;
+  parts.push(`<text class="today-text" ${todayText} y="${height - 4}">Heute ${germanDate(today)}</text>`);
 
   return [
     `<svg class="timeline" role="img" aria-labelledby="timeline-title timeline-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,

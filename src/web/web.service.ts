@@ -81,12 +81,31 @@ export function trafficLight(
   return { level: 'green', text: 'Im Plan' };
 }
 
+const LIGHT_ORDER: Record<Light, number> = { red: 0, yellow: 1, green: 2, ended: 3 };
+
+/** How a Frist stands, in words: a term past its end is „abgelaufen“, a late report „überfällig“. */
+export function deadlineState(deadline: Pick<DeadlineView, 'kind' | 'status' | 'overdue'>): string {
+  if (deadline.status === 'met') return 'erledigt';
+  if (deadline.overdue) return deadline.kind === 'termEnd' ? 'abgelaufen' : 'überfällig';
+  return deadline.status === 'due' ? 'fällig' : 'offen';
+}
+
+/**
+ * „Befristet bis“ as it stands: the approved end while the body runs, `dauerhaft (entfristet)`,
+ * or once its life has ended the day it ended (a closed body has no running term).
+ */
+export function termText(body: { statePaths: string[]; approvedUntil: string | null; permanent: boolean; endedOn: string | null }): string {
+  if (FINAL_STATES.has(body.statePaths[0])) return body.endedOn ? `beendet am ${germanDate(body.endedOn)}` : '–';
+  if (body.permanent) return 'dauerhaft (entfristet)';
+  return body.approvedUntil ? germanDate(body.approvedUntil) : '–';
+}
+
 /** The machine's transitions as table rows: the diagram's text alternative. */
 export function transitionRows() {
   return machineTransitions().map((t) => ({
     from: stateLabelOf(t.source),
     to: t.target ? stateLabelOf(t.target) : 'bleibt im Zustand',
-    event: t.automatic ? 'automatisch (folgt aus den Berichtspflichten)' : `${t.label} (${t.event})`,
+    event: t.automatic ? t.label : `${t.label} (${t.event})`,
   }));
 }
 
@@ -127,9 +146,12 @@ export class WebService {
       return {
         ...body,
         light: trafficLight({ statePaths: body.state.paths, approvedUntil: body.approvedUntil, permanent: body.permanent }, own, today),
-        nextDeadline: next ? { label: next.label, date: next.effectiveDate!, overdue: next.overdue } : null,
+        nextDeadline: next ? { label: next.label, date: next.effectiveDate!, state: deadlineState(next) } : null,
+        term: termText({ statePaths: body.state.paths, approvedUntil: body.approvedUntil, permanent: body.permanent, endedOn: body.endedOn }),
       };
     });
+    // Most urgent first: red, yellow, green, then the bodies whose life has ended; by title within.
+    rows.sort((a, b) => LIGHT_ORDER[a.light.level] - LIGHT_ORDER[b.light.level]);
     const leads = [...new Set(rows.flatMap((b) => b.leads))].sort((a, b) => a.localeCompare(b, 'de'));
     const filtered = rows.filter(
       (row) =>
@@ -190,6 +212,7 @@ export class WebService {
       forms,
       deadlines,
       light: trafficLight({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent }, deadlines, today),
+      term: termText({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent, endedOn: context.endedOn }),
       history: history.events.map((e) => ({
         ...e,
         label: EVENT_LABELS[e.type as BodyEventType] ?? e.type,

@@ -1,3 +1,4 @@
+import { actorLabel } from '../../auth/roles';
 import type { EventRecord } from '../../event-log/event-hash';
 import type { CliCommand } from '../command';
 import { date, day, table } from '../format';
@@ -20,7 +21,7 @@ export const historyCommand: CliCommand = {
         { header: 'Datum', value: (e) => day(e.occurredAt) },
         { header: 'Ereignis', value: (e) => `${e.label} (${e.type})` },
         { header: 'Beschluss', value: (e) => e.decision?.number ?? '' },
-        { header: 'Akteur', value: (e) => e.actor.id },
+        { header: 'Akteur', value: (e) => actorLabel(e.actor) },
         { header: 'erfasst', value: (e) => date(e.recordedAt) },
         { header: 'Hash', value: (e) => e.hash.slice(0, 12) },
       ]),

@@ -1,4 +1,6 @@
+import { STATE_LABELS } from '../../../machines';
 import type { CliCommand } from '../command';
+import { UsageError } from '../errors';
 import { date, table } from '../format';
 
 interface BodyRow {
@@ -12,17 +14,33 @@ interface BodyRow {
   permanent: boolean;
 }
 
+const plain = (text: string) => text.replace(/\s*\(.*\)$/, '').trim().toLocaleLowerCase('de');
+
+/**
+ * A state as the user names it: its German label (`aktiv`, `Entwurf`, `Laufzeit abgelaufen`;
+ * case and a bracketed addition do not matter) or its path (`active`, `active.term.expired`).
+ */
+export function statePath(name: string): string {
+  const wanted = plain(name);
+  const byPath = Object.keys(STATE_LABELS).find((path) => path.toLowerCase() === wanted);
+  if (byPath) return byPath;
+  const byLabel = Object.entries(STATE_LABELS).find(([, label]) => plain(label) === wanted);
+  if (byLabel) return byLabel[0];
+  const known = Object.entries(STATE_LABELS).map(([path, label]) => `${plain(label)} (${path})`);
+  throw new UsageError(`Unbekannter Zustand „${name}“ bei --state. Möglich: ${known.join(', ')}.`);
+}
+
 export const listCommand: CliCommand = {
   name: 'list',
   summary: 'Gremien auflisten',
   options: {
-    state: { type: 'string', value: 'ZUSTAND', description: 'nur in diesem Zustand, z. B. draft, active, active.term.expired' },
+    state: { type: 'string', value: 'ZUSTAND', description: 'nur in diesem Zustand, deutsch oder als Pfad, z. B. entwurf, aktiv, "laufzeit abgelaufen", active.term.expired' },
     search: { type: 'string', value: 'TEXT', description: 'Suche in Titel, Kurzbezeichnung, Art, Schwerpunkt, Federführung' },
   },
   async run(ctx) {
     const api = await ctx.api();
     const bodies = await api.get<BodyRow[]>('/api/bodies', {
-      state: ctx.options.state as string | undefined,
+      state: typeof ctx.options.state === 'string' ? statePath(ctx.options.state) : undefined,
       q: ctx.options.search as string | undefined,
     });
     ctx.out.result(bodies, (rows) =>

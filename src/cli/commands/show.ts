@@ -1,4 +1,4 @@
-import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, type BodyContext } from '../../../machines';
+import { EVENT_LABELS, approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, type BodyContext, type StoredEventType } from '../../../machines';
 import type { CliCommand } from '../command';
 import { date, deadline, fields, list, numbered, table, yesNo } from '../format';
 
@@ -64,14 +64,14 @@ export function renderBody(body: BodyView): string {
       ['Fachministerkonferenzen', p.fmkRelation],
       ['Planung und Berichte', p.reportingPlan],
       ['Ressourcen', p.resources],
-      ['Beschlüsse', c.decisions.map((d) => `${d.number} (${d.issuer}, ${d.event}, ${date(d.on)})`).join('\n')],
+      ['Beschlüsse', c.decisions.map((d) => `${d.number} (${d.issuer}, ${EVENT_LABELS[d.event as StoredEventType] ?? d.event}, ${date(d.on)})`).join('\n')],
     ]),
   ];
   if (c.obligations.length > 0) {
     parts.push(
       `Berichtspflichten:\n${table(c.obligations, [
         { header: 'Nr.', value: (o) => o.id },
-        { header: 'Art', value: (o) => o.kind },
+        { header: 'Bericht', value: (o) => obligationLabel(o) },
         { header: 'an', value: (o) => o.addressee },
         { header: 'Frist', value: (o) => deadline(o.due) },
         { header: 'fällig am', value: (o) => date(o.dueOn) },
@@ -80,7 +80,7 @@ export function renderBody(body: BodyView): string {
     );
   }
   parts.push(
-    `Zulässige Ereignisse: ${body.allowedEvents.length ? body.allowedEvents.map((e) => `${e.type} (${e.label})`).join(', ') : 'keine'}`,
+    `Zulässige Ereignisse: ${body.allowedEvents.length ? body.allowedEvents.map((e) => `${e.label} (${e.type})`).join(', ') : 'keine'}`,
   );
   return parts.join('\n\n');
 }

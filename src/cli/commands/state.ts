@@ -1,4 +1,4 @@
-import { approvedUntilAsWritten, describeTermEndWithDay } from '../../../machines';
+import { approvedUntilAsWritten, countOf, describeTermEndWithDay, obligationLabel } from '../../../machines';
 import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
@@ -39,7 +39,7 @@ function renderState(state: StateAt, when: string): string {
       ['Grundlage', `Version ${state.basedOn.version}: ${state.basedOn.label} (${state.basedOn.type}) am ${day(state.basedOn.occurredAt)}`],
       ['Eingerichtet am', c.approvedOn ? date(c.approvedOn) : null],
       ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? describeTermEndWithDay(approvedUntilAsWritten(c)!) : null],
-      ['Nicht berücksichtigt', state.excluded > 0 ? `${state.excluded} spätere Ereignisse` : null],
+      ['Nicht berücksichtigt', state.excluded > 0 ? countOf(state.excluded, 'späteres Ereignis', 'spätere Ereignisse') : null],
       ['Nicht nachvollziehbar', state.refused.map((s) => `Version ${s.version} ${s.type}: ${s.refusal}`).join('\n')],
     ]),
   ];
@@ -47,7 +47,7 @@ function renderState(state: StateAt, when: string): string {
     parts.push(
       `Berichtspflichten:\n${table(c.obligations, [
         { header: 'Nr.', value: (o) => o.id },
-        { header: 'Art', value: (o) => o.kind },
+        { header: 'Bericht', value: (o) => obligationLabel(o) },
         { header: 'Frist', value: (o) => deadline(o.due) },
         { header: 'Stand', value: (o) => OBLIGATION_STATES[o.state] ?? o.state },
       ])}`,
