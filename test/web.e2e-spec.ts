@@ -12,6 +12,7 @@ import { machineTransitions, stateDiagramSvg } from '../src/web/state-diagram';
 import { trafficLight } from '../src/web/web.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { DEFAULT_AUTH } from '../config/configuration';
+import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const names = (items: FormItem[]): string[] => items.flatMap((i) => (i.type === 'group' ? names(i.items) : [i.name]));
@@ -206,6 +207,34 @@ describe('Web pages over HTTP', () => {
     expect(filtered.text).toContain('1 von 2 Gremien');
   });
 
+  it('the Übersicht puts the most urgent first: the seed with its expired term above a draft that sorts before it by title', async () => {
+    const res = await t.http.get('/').expect(200);
+    expect(res.text).toContain('Alle registrierten Gremien');
+    expect(res.text.indexOf('Weiterentwicklung Struktur OZG Föderal')).toBeLessThan(res.text.indexOf('Arbeitsgruppe Datennutzung'));
+  });
+
+  it('the Gremium page names the scheduler by what it is, an expired term „abgelaufen“ and each report kind once', async () => {
+    // The scheduler catches up to the frozen today: started, report due and overdue, term expired.
+    await t.app.get(SchedulerService).sweep();
+    const page = await t.http.get(`/gremien/${seedId}`).expect(200);
+    expect(page.text).toContain('<dd>Fristenüberwachung (System)</dd>');
+    expect(page.text).not.toContain('system:scheduler');
+    expect(page.text).toMatch(/Ende der Laufzeit \(befristet bis\)<\/th><td>[^<]+<\/td><td>abgelaufen<\/td>/);
+    expect(page.text).toContain('<th scope="row">Zwischenbericht</th>');
+    expect(page.text).not.toContain('Zwischenbericht (Zwischenbericht)');
+  });
+
+  it('the API offers people no scheduler events, and a report event without an obligation names the ones that fit', async () => {
+    const body = await t.http.get(`/api/bodies/${seedId}`).expect(200);
+    const offered = body.body.allowedEvents.map((e: { type: string }) => e.type);
+    expect(offered).toContain('reportSubmitted');
+    expect(offered.filter((type: string) => ['reportDue', 'reportOverdue', 'termExpiring', 'termExpired'].includes(type))).toEqual([]);
+    const missing = await t.http.post(`/api/bodies/${seedId}/events`).send({ type: 'reportSubmitted' }).expect(400);
+    expect(missing.body.details).toEqual([{ path: 'data.obligationId', message: 'Es fehlt die Berichtspflicht (obligationId). In Frage kommt: r1 (Zwischenbericht, überfällig).' }]);
+    const history = await t.http.get(`/api/bodies/${seedId}/history`).expect(200);
+    expect(history.body.events.at(-1).type).not.toBe('reportSubmitted');
+  });
+
   it('a form post with wrong data answers 400 with the German message next to the field and writes nothing', async () => {
     const res = await t.http.post(`/gremien/${otherId}/ereignisse`).type('form').send({ type: 'returnedForRevision', reason: 'unvollständig' }).expect(422);
     expect(res.text).toContain('ist im Zustand „Entwurf“ nicht zulässig');
@@ -247,6 +276,8 @@ describe('Web pages over HTTP', () => {
     const lead = await t.user('lead', { contactId: body.body.contacts[0].id });
     const overview = await lead.http.get('/').expect(200);
     expect(overview.text).toContain('Weiterentwicklung Struktur OZG Föderal');
+    expect(overview.text).toContain('Die Gremien und Arbeitsformate in Ihrer Federführung');
+    expect(overview.text).not.toContain('Alle registrierten Gremien');
     expect(overview.text).not.toContain('Arbeitsgruppe Datennutzung');
     await lead.http.get(`/gremien/${otherId}`).expect(404);
     const own = await lead.http.get(`/gremien/${seedId}`).expect(200);

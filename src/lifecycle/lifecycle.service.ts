@@ -291,7 +291,9 @@ export class LifecycleService {
       if (!missing || !(type in OBLIGATION_EVENT_STATES)) throw error;
       const body = await this.db.transaction((tx) => this.load(tx, bodyId));
       const choices = obligationChoices(body.snapshot.context, type as ObligationEventType);
-      throw new ValidationError(error.details.map((issue) => (issue === missing ? { ...issue, message: `${issue.message} ${choices}` } : issue)));
+      const absent = (raw as { obligationId?: unknown } | null | undefined)?.obligationId === undefined;
+      const message = absent ? `Es fehlt die Berichtspflicht (obligationId). ${choices}` : `${missing.message} ${choices}`;
+      throw new ValidationError(error.details.map((issue) => (issue === missing ? { ...issue, message } : issue)));
     }
   }
 
