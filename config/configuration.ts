@@ -53,6 +53,8 @@ export interface AuthConfig {
   /** Login attempts allowed per client address and per user name within `loginWindowSeconds`. */
   loginMaxAttempts: number;
   loginWindowSeconds: number;
+  /** Where the security log's JSON lines go: `stdout`, `stderr`, `off`, or a file to append to. */
+  securityLog: string;
 }
 
 export const DEFAULT_AUTH: AuthConfig = {
@@ -63,6 +65,7 @@ export const DEFAULT_AUTH: AuthConfig = {
   sessionMaxHours: 12,
   loginMaxAttempts: 10,
   loginWindowSeconds: 900,
+  securityLog: 'stdout',
 };
 
 const issuerSchema = z.strictObject({
@@ -102,6 +105,7 @@ const envSchema = z.object({
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_AUTH.loginMaxAttempts),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(DEFAULT_AUTH.loginWindowSeconds),
   IDEMPOTENCY_KEY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(DEFAULT_IDEMPOTENCY_KEY_HOURS),
+  SECURITY_LOG: z.string().min(1).default(DEFAULT_AUTH.securityLog),
 });
 
 export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): DatabaseConfig {
@@ -132,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sessionMaxHours: e.SESSION_MAX_HOURS,
       loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+      securityLog: e.SECURITY_LOG,
     },
   };
 }

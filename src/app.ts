@@ -7,7 +7,7 @@ import fastifyHelmet from '@fastify/helmet';
 import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/http-errors';
-import { SecurityLog, discardSink, stdoutSink, type SecuritySink } from './auth/security-log';
+import { SecurityLog, discardSink, type SecuritySink } from './auth/security-log';
 import { webDir } from './web/templates';
 
 /** Builds the application (routes, error shape, OpenAPI) without listening: main.ts and the e2e tests share it. */
@@ -22,8 +22,9 @@ export async function createApp(
     abortOnError: false,
   });
   app.useGlobalFilters(new ErrorFilter());
-  // Security log as JSON lines on stdout; silent where the caller silenced the logger (CLI, tests) unless given a sink.
-  app.get(SecurityLog).redirect(options.securityLog ?? (options.logger === false ? discardSink : stdoutSink));
+  // The security log goes where SECURITY_LOG says; silent where the caller silenced the logger (CLI, tests) unless given a sink.
+  if (options.securityLog) app.get(SecurityLog).redirect(options.securityLog);
+  else if (options.logger === false) app.get(SecurityLog).redirect(discardSink);
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

@@ -16,7 +16,7 @@ import { AuthStore } from './auth.store';
 import { AUTH_CONFIG, LOGIN_LIMITER } from './auth.tokens';
 import { LoginLimiter } from './login-limiter';
 import { mayAppend } from './roles';
-import { SecurityLog, stdoutSink } from './security-log';
+import { SecurityLog, sinkFor } from './security-log';
 import { UsersController } from './users.controller';
 
 /**
@@ -28,7 +28,11 @@ import { UsersController } from './users.controller';
   controllers: [AuthController, UsersController],
   providers: [
     { provide: AUTH_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig): AuthConfig => config.auth ?? DEFAULT_AUTH },
-    { provide: SecurityLog, inject: [Clock], useFactory: (clock: Clock) => new SecurityLog(stdoutSink, () => clock.now()) },
+    {
+      provide: SecurityLog,
+      inject: [AUTH_CONFIG, Clock],
+      useFactory: (config: AuthConfig, clock: Clock) => new SecurityLog(sinkFor(config.securityLog ?? DEFAULT_AUTH.securityLog), () => clock.now()),
+    },
     {
       provide: LOGIN_LIMITER,
       inject: [AUTH_CONFIG, Clock],

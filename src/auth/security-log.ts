@@ -4,6 +4,8 @@
  * token.used, session.used, access.denied, user.created, token.created, token.revoked,
  * bootstrap.
  */
+import { appendFileSync } from 'node:fs';
+
 export interface SecurityEvent {
   event: string;
   username?: string;
@@ -23,7 +25,17 @@ export type SecurityEntry = SecurityEvent & { time: string; log: 'security' };
 export type SecuritySink = (entry: SecurityEntry) => void;
 
 export const stdoutSink: SecuritySink = (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`);
+export const stderrSink: SecuritySink = (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`);
 export const discardSink: SecuritySink = () => undefined;
+
+/** The sink `SECURITY_LOG` names: `stdout`, `stderr`, `off`, or a file the lines are appended to. */
+export function sinkFor(target: string): SecuritySink {
+  if (target === 'stdout') return stdoutSink;
+  if (target === 'stderr') return stderrSink;
+  if (target === 'off') return discardSink;
+  // One synchronous append per line: a line is on its way to the file before the request is answered.
+  return (entry) => appendFileSync(target, `${JSON.stringify(entry)}\n`);
+}
 
 export class SecurityLog {
   constructor(

@@ -58,7 +58,8 @@ export function testConfig(database: DatabaseConfig, overrides: Partial<AppConfi
     issuers: DEFAULT_ISSUERS,
     seedExample: false,
     bodyLimit: 1024 * 1024,
-    auth: { ...DEFAULT_AUTH, bootstrapToken: TEST_SECRETARIAT_TOKEN },
+    // No security-log lines between the test results; startTestApp collects them instead.
+    auth: { ...DEFAULT_AUTH, bootstrapToken: TEST_SECRETARIAT_TOKEN, securityLog: 'off' },
     ...overrides,
   };
 }
