@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/configuration';
 import { createApp } from './app';
+import { FirstAccountSetup } from './auth/first-account';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -7,6 +8,9 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
   console.log(`Gremienlauf läuft auf http://localhost:${config.port} (Datenbank: ${where}): Weboberfläche unter /, API-Dokumentation unter /api/docs.`);
+  // A new installation without a bootstrap token: the one-time link to its first account, on this console only.
+  const setup = await app.get(FirstAccountSetup).offer(`http://localhost:${config.port}`);
+  if (setup) console.log(setup.announcement);
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,8 @@ import { machineTransitions, stateDiagramSvg } from '../src/web/state-diagram';
 import { trafficLight } from '../src/web/web.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { DEFAULT_AUTH } from '../config/configuration';
+import request from 'supertest';
+import { FirstAccountSetup } from '../src/auth/first-account';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -326,6 +328,56 @@ describe('Web pages over HTTP', () => {
 });
 
 describe('the first start of an installation', () => {
+  const noBootstrap = { auth: { ...DEFAULT_AUTH, bootstrapToken: null, securityLog: 'off' } };
+
+  it('without users and bootstrap token, the one-time set-up link creates the first secretariat account, signs it in, and works only once', async () => {
+    const t = await startTestApp({ config: noBootstrap });
+    try {
+      const offer = await t.app.get(FirstAccountSetup).offer('http://localhost:3000');
+      expect(offer?.announcement).toContain(offer!.link);
+      expect(offer?.announcement).toContain('gilt einmal und bis 28.11.2026, 11:00 Uhr');
+      const code = new URL(offer!.link).searchParams.get('code')!;
+      await t.anonymous.get('/einrichten?code=falsch').expect(410);
+      const form = await t.anonymous.get(`/einrichten?code=${code}`).expect(200);
+      expect(form.text).toContain('Erstes Konto einrichten');
+
+      const browser = request.agent(t.app.getHttpServer());
+      const mismatch = await browser.post('/einrichten').type('form').send({ code, username: 'erste', password: 'ein-langes-Passwort', passwordRepeated: 'ein-anderes-Passwort' }).expect(400);
+      expect(mismatch.text).toContain('Die beiden Passwörter stimmen nicht überein.');
+      const short = await browser.post('/einrichten').type('form').send({ code, username: 'erste', password: 'kurz', passwordRepeated: 'kurz' }).expect(400);
+      expect(short.text).toContain('Das Passwort braucht mindestens 12 Zeichen.');
+
+      const created = await browser.post('/einrichten').type('form').send({ code, username: 'erste', password: 'ein-langes-Passwort', passwordRepeated: 'ein-langes-Passwort' }).expect(303);
+      expect(created.headers.location).toBe('/');
+      const overview = await browser.get('/').expect(200);
+      expect(overview.text).toContain('Angemeldet als <strong>erste</strong> (Geschäftsstelle)');
+
+      await t.anonymous.get(`/einrichten?code=${code}`).expect(410);
+      await request(t.app.getHttpServer()).post('/einrichten').type('form').send({ code, username: 'zweite', password: 'ein-langes-Passwort', passwordRepeated: 'ein-langes-Passwort' }).expect(410);
+      expect(await t.app.get(FirstAccountSetup).offer('http://localhost:3000')).toBeNull();
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('the set-up link expires after an hour, and there is none where a bootstrap token is configured', async () => {
+    const t = await startTestApp({ config: noBootstrap });
+    try {
+      const offer = await t.app.get(FirstAccountSetup).offer('http://localhost:3000');
+      const code = new URL(offer!.link).searchParams.get('code')!;
+      t.clock.advance(60 * 60_000 + 1);
+      await t.anonymous.get(`/einrichten?code=${code}`).expect(410);
+    } finally {
+      await t.close();
+    }
+    const withToken = await startTestApp();
+    try {
+      expect(await withToken.app.get(FirstAccountSetup).offer('http://localhost:3000')).toBeNull();
+    } finally {
+      await withToken.close();
+    }
+  });
+
   it('the sign-in page says how to create the first account while there is none, and not after', async () => {
     const t = await startTestApp({ config: { auth: { ...DEFAULT_AUTH, bootstrapToken: null } } });
     try {

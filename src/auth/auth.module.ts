@@ -16,6 +16,7 @@ import { AuthStore } from './auth.store';
 import { AUTH_CONFIG, LOGIN_LIMITER } from './auth.tokens';
 import { LoginLimiter } from './login-limiter';
 import { mayAppend } from './roles';
+import { FirstAccountSetup } from './first-account';
 import { SecurityLog, sinkFor } from './security-log';
 import { UsersController } from './users.controller';
 
@@ -45,12 +46,13 @@ import { UsersController } from './users.controller';
       useFactory: (db: Database, config: AuthConfig, clock: Clock, log: SecurityLog) =>
         new AuthService(new AuthStore(db), config, () => clock.now(), log),
     },
+    FirstAccountSetup,
     // The door first: no credential, body id or field is looked up before the input is I-JSON.
     { provide: APP_GUARD, useClass: InputGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: AccessInterceptor },
   ],
-  exports: [AuthService, SecurityLog, LOGIN_LIMITER, AUTH_CONFIG],
+  exports: [AuthService, FirstAccountSetup, SecurityLog, LOGIN_LIMITER, AUTH_CONFIG],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

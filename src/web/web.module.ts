@@ -7,6 +7,7 @@ import { DecisionsModule } from '../decisions/decisions.module';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { LoginController } from './login.controller';
 import { Page, WebErrorFilter } from './page';
+import { SetupController } from './setup.controller';
 import { Templates } from './templates';
 import { WebController } from './web.controller';
 import { WebService } from './web.service';
@@ -14,7 +15,7 @@ import { WebService } from './web.service';
 /** The German web UI for the secretariat, leads and auditors (server-rendered, no front-end build). */
 @Module({
   imports: [LifecycleModule, BodiesModule, DecisionsModule, DeadlinesModule, AuditModule, AuthModule],
-  controllers: [WebController, LoginController],
+  controllers: [WebController, LoginController, SetupController],
   providers: [Templates, Page, WebService, WebErrorFilter],
 })
 export class WebModule {}
