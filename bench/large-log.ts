@@ -110,11 +110,13 @@ export async function largeLogFigures(
     });
 
     const verify = await server.ask<{ seconds: number; events: number; intact: boolean; maxRss: number }>({ kind: 'verify' } satisfies ServerRequest);
+    // Below a million events the time is scaled to a million (verify is linear in the events).
+    const perMillion = (verify.seconds * 1e6) / verify.events;
     figures.push({
       what: `  verify (chains, projections, checkpoints)`,
-      value: `${verify.events.toLocaleString('en')} events in ${verify.seconds.toFixed(2)} s, ${verify.intact ? 'intact' : 'NOT intact'}, peak RSS ${Math.round(verify.maxRss / MiB)} MiB`,
-      target: '< 10 s, < 300 MB',
-      met: verify.intact && verify.seconds < 10 && verify.maxRss < 300e6,
+      value: `${verify.events.toLocaleString('en')} events in ${verify.seconds.toFixed(2)} s${verify.events < 1e6 ? ` (1M: ~${perMillion.toFixed(0)} s)` : ''}, ${verify.intact ? 'intact' : 'NOT intact'}, peak RSS ${Math.round(verify.maxRss / MiB)} MiB`,
+      target: '1M < 10 s, < 300 MB',
+      met: verify.intact && perMillion < 10 && verify.maxRss < 300e6,
     });
 
     const exported = await server.ask<{ seconds: number; events: number; bytes: number; maxRss: number }>({ kind: 'export' } satisfies ServerRequest);

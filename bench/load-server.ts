@@ -74,9 +74,9 @@ async function main(): Promise<void> {
         const start = performance.now();
         let events = 0;
         let bytes = 0;
-        for await (const line of app.get(AuditService).exportLines()) {
-          bytes += Buffer.byteLength(line);
-          if (line.startsWith('{"kind":"event"')) events++;
+        for await (const chunk of app.get(AuditService).exportLines()) {
+          bytes += Buffer.byteLength(chunk);
+          for (let at = chunk.indexOf('{"kind":"event"'); at >= 0; at = chunk.indexOf('\n{"kind":"event"', at + 1)) events++;
         }
         return { kind: 'export', seconds: (performance.now() - start) / 1000, events, bytes, maxRss: maxRss() };
       }

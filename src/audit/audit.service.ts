@@ -4,7 +4,7 @@ import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/erro
 import type { EventRecord } from '../event-log/event-hash';
 import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM } from './audit-log';
-import { AuditStore, type ProjectionRow } from './audit.store';
+import { AuditStore, toStoredEvent, type ProjectionRow } from './audit.store';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
 import {
   CheckpointVerifier,
@@ -17,7 +17,7 @@ import {
   type Leaf,
   type SignedCheckpoint,
 } from './checkpoint';
-import { EXPORT_FORMAT, exportLine, type ExportCounts } from './export-format';
+import { EXPORT_FORMAT, eventLine, exportLine, unreadableEventLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { describeLimit, isTimeLimit, replayRecords, replayVerdict, stateAt, type ReplayVerdict } from './replay';
 import { consistencyBundle, inclusionBundle, type ProvenEntry } from './proofs';
@@ -305,6 +305,7 @@ export class AuditService {
   /**
    * The export as JSON Lines (see export-format.ts), taken from one read view of the database and
    * read page by page while the lines are written: memory stays the same for any size of log.
+   * Each chunk holds one or more whole lines.
    */
   async *exportLines(): AsyncGenerator<string> {
     const view = await this.store.view();
@@ -317,9 +318,14 @@ export class AuditService {
         counts.machine++;
         yield exportLine({ kind: 'machine', id, version, fingerprint: machineFingerprint(machine), definition: machine.definition() });
       }
-      for await (const event of this.store.eachEvent(view)) {
-        counts.event++;
-        yield exportLine(isUnreadable(event) ? { kind: 'event', event: event as unknown as EventRecord, unreadable: event.unreadable } : { kind: 'event', event });
+      // A page of events at a time, each line written from the stored JSON text.
+      for await (const rows of this.store.eventPages(view)) {
+        let lines = '';
+        for (const row of rows) {
+          counts.event++;
+          lines += eventLine(row) ?? unreadableEventLine(toStoredEvent(row));
+        }
+        yield lines;
       }
       for (const entry of await this.store.auditLog(view)) {
         counts.auditLog++;

@@ -103,10 +103,17 @@ export class AuditStore {
 
   /** Every event in checkpoint order (by body id, then version), read page by page. */
   async *eachEvent(view: Transaction): AsyncGenerator<StoredEvent> {
+    for await (const rows of this.eventPages(view)) {
+      for (const row of rows) yield toStoredEvent(row);
+    }
+  }
+
+  /** The rows of the events table in checkpoint order, a page at a time. */
+  async *eventPages(view: Transaction): AsyncGenerator<EventRow[]> {
     const sql = `SELECT ${EVENT_COLUMNS} FROM events`;
     let rows = await view.query<EventRow>(`${sql} ORDER BY body_id, version LIMIT ${PAGE}`);
     while (rows.length > 0) {
-      for (const row of rows) yield toStoredEvent(row);
+      yield rows;
       if (rows.length < PAGE) return;
       const last = rows[rows.length - 1];
       rows = await view.query<EventRow>(`${sql} WHERE (body_id, version) > (?, ?) ORDER BY body_id, version LIMIT ${PAGE}`, [
@@ -261,7 +268,7 @@ function compareLeaves(a: { stream: string; version: number }, b: { stream: stri
   return a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.version - b.version;
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
+export function toStoredEvent(row: EventRow): StoredEvent {
   try {
     return toRecord(row);
   } catch (error) {

@@ -1,0 +1,35 @@
+import type { EventRow } from '../event-log/event-store';
+import { toRecord } from '../event-log/event-store';
+import { eventLine, exportLine } from './export-format';
+
+const row = (overrides: Partial<EventRow> = {}): EventRow => ({
+  id: '5b0a6c1e-8d7f-4a51-9a4e-0c6f1b2d3e4f',
+  body_id: '0f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910',
+  version: 2,
+  type: 'approved',
+  data: JSON.stringify({ approvedUntil: '2025-03-31', note: 'Zunächst „befristet“ \u2028 bis März' }),
+  actor_id: 'geschaeftsstelle',
+  actor_role: 'secretariat',
+  occurred_at: '2024-06-12T22:00:00.000Z',
+  recorded_at: '2024-06-13T08:00:00.000Z',
+  machine_id: 'body',
+  machine_version: '1',
+  decision: JSON.stringify({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13' }),
+  prev_hash: 'a'.repeat(64),
+  hash: 'b'.repeat(64),
+  ...overrides,
+});
+
+describe('an event line of the export written from the stored row', () => {
+  it.each([
+    ['with a decision', row()],
+    ['without a decision, as version 1', row({ decision: null, prev_hash: null, version: '1' })],
+  ])('is byte for byte the line of the parsed event (%s)', (_, stored) => {
+    expect(eventLine(stored)).toBe(exportLine({ kind: 'event', event: toRecord(stored) }));
+  });
+
+  it('is null when the stored data or decision is no JSON, so the event is exported as unreadable', () => {
+    expect(eventLine(row({ data: '{"approvedUntil": ' }))).toBeNull();
+    expect(eventLine(row({ decision: '{' }))).toBeNull();
+  });
+});
