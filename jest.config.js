@@ -3,6 +3,9 @@ const ESM_PACKAGES = ['@nestjs', 'content-disposition', '@fastify/cookie', 'cook
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // End-to-end tests start real apps, hash passwords with argon2 and talk to real databases:
+  // on a busy two-core machine that outgrows jest's 5 s default without anything being wrong.
+  testTimeout: 30_000,
   roots: ['<rootDir>/machines', '<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: {
