@@ -107,6 +107,7 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
   /** Everything a request could change, but for usage timestamps and the dispatcher's retries. */
   async function fingerprint(): Promise<string> {
     const db = t.app.get(Database);
+    // Not calendar_feeds: a user's own calendar subscriptions, which every reader (the auditor too) may keep.
     const tables = ['contacts', 'decisions', 'decision_events', 'bodies', 'events', 'audit_log', 'audit_checkpoints', 'sessions', 'deadlines', 'users', 'auth_sessions'];
     const parts = await Promise.all(tables.map((table) => db.query(`SELECT * FROM ${table} ORDER BY 1`)));
     parts.push(await db.query('SELECT id, user_id, token_hash, label, revoked_at FROM api_tokens ORDER BY 1'));
@@ -241,6 +242,15 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     'GET /api/audit/checkpoints': read(() => '/api/audit/checkpoints', only(200, ['secretariat', 'auditor'])),
     'POST /api/audit/checkpoints': { method: 'post', path: () => '/api/audit/checkpoints', expect: only(201, ['secretariat']) },
     'GET /api/audit/public-key': read(() => '/api/audit/public-key', everyone(200)),
+    'POST /api/calendar-feeds': { method: 'post', path: () => '/api/calendar-feeds', body: () => ({ label: 'Test' }), expect: only(201, READERS) },
+    'GET /api/calendar-feeds': read(() => '/api/calendar-feeds', only(200, READERS)),
+    'DELETE /api/calendar-feeds/:id': {
+      method: 'delete',
+      path: async () => `/api/calendar-feeds/${(await t.http.post('/api/calendar-feeds').send({}).expect(201)).body.id}`,
+      // Only the owner (the secretariat) may revoke it; for every other reader it does not exist.
+      expect: { ...only(200, ['secretariat']), leadOwn: 404, leadOther: 404, auditor: 404, reader: 404 },
+    },
+    'GET /feeds/:file': read(async () => new URL((await t.http.post('/api/calendar-feeds').send({}).expect(201)).body.url).pathname, everyone(200)),
     'GET /api/audit/checkpoint': read(checkpointed(() => '/api/audit/checkpoint'), everyone(200)),
     'GET /api/audit/checkpoints/:sequence/note': read(checkpointed(() => '/api/audit/checkpoints/1/note'), everyone(200)),
     'GET /api/audit/proof/inclusion': read(

@@ -181,6 +181,23 @@ describe('Web pages over HTTP', () => {
     expect(String(right.headers['set-cookie'])).toMatch(/gremienlauf_session=.+HttpOnly/i);
   });
 
+  it('Fristen: a signed-in reader creates a calendar subscription, sees its URL once, and revokes it', async () => {
+    await t.user('reader', { username: 'web-abo', password: 'ein-richtig-langes-passwort' });
+    const session = String((await t.anonymous.post('/anmelden').type('form').send({ username: 'web-abo', password: 'ein-richtig-langes-passwort' })).headers['set-cookie']).split(';')[0];
+    const created = await t.anonymous.post('/fristen/abonnements').set('Cookie', session).type('form').send({ bezeichnung: 'Thunderbird' }).expect(201);
+    const url = /value="([^"]*\/feeds\/glc_[^"]+\.ics)"/.exec(created.text)?.[1];
+    expect(url).toBeDefined();
+    expect(created.text).toContain('Diese Adresse wird nur jetzt angezeigt.');
+    await t.anonymous.get(new URL(url!).pathname).expect(200);
+    const page = await t.anonymous.get('/fristen').set('Cookie', session).expect(200);
+    expect(page.text).toContain('Thunderbird');
+    expect(page.text).not.toContain(url);
+    const id = /action="\/fristen\/abonnements\/([0-9a-f-]+)\/widerrufen"/.exec(page.text)?.[1];
+    const revoked = await t.anonymous.post(`/fristen/abonnements/${id}/widerrufen`).set('Cookie', session).type('form').send({}).expect(303);
+    expect(revoked.headers.location).toBe('/fristen?widerrufen=1#abonnements');
+    await t.anonymous.get(new URL(url!).pathname).expect(404);
+  });
+
   it('after signing in only a path of this site is a way back: tricks that browsers read as another host lead to /', async () => {
     await t.user('secretariat', { username: 'web-weiter', password: 'ein-richtig-langes-passwort' });
     const tricks = ['/\t/evil.example', '/\n/evil.example', '/\\evil.example', '//evil.example', '/.//evil.example', 'https://evil.example/', '/\u0000x'];

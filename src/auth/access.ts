@@ -51,6 +51,8 @@ export const DECISION_READ: AccessPolicy = { roles: READERS, leadNestedRows: { f
 export const DEADLINES_READ: AccessPolicy = { roles: READERS, leadRows: 'bodyId' };
 /** Feeds over all bodies that cannot be narrowed to a lead's bodies. */
 export const ALL_BODIES_READ: AccessPolicy = { roles: ['secretariat', 'auditor', 'reader'] };
+/** One's own calendar subscriptions (capability URLs): everyone who may read deadlines. */
+export const CALENDAR_FEEDS: AccessPolicy = { roles: READERS };
 /** Reminders name recipients' e-mail addresses. */
 export const REMINDERS_READ: AccessPolicy = { roles: ['secretariat', 'auditor'] };
 /** Users and tokens: only the admin (who in turn cannot move a body). */

@@ -85,9 +85,19 @@ function utcStamp(instant: string): string {
   return new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-/** TEXT escaping (RFC 5545 § 3.3.11). */
-function text(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+/**
+ * TEXT escaping (RFC 5545 § 3.3.11): backslash, semicolon and comma escaped, every line break
+ * (CRLF, LF or a lone CR) as `\\n`. A TEXT value may hold no other control character (TSAFE-CHAR
+ * allows only HTAB of them): each is replaced by U+FFFD, so that nothing can end a content line
+ * early or smuggle in a property.
+ */
+export function text(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\n|\r/g, '\\n')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '\ufffd');
 }
 
 /** Folds a content line at 75 octets without splitting a UTF-8 character (§ 3.1). */

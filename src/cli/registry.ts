@@ -1,5 +1,6 @@
 /** Every command of `gremienlauf`, in the order the help lists them. A new command: one file in commands/, one line here. */
 import type { CliCommand } from './command';
+import { calendarFeedCommand } from './commands/calendar-feed';
 import { deadlinesCommand } from './commands/deadlines';
 import { decisionCommand, decisionsCommand, recordDecisionCommand } from './commands/decisions';
 import { exportCommand } from './commands/export';
@@ -25,6 +26,7 @@ export const COMMANDS: CliCommand[] = [
   historyCommand,
   stateCommand,
   deadlinesCommand,
+  calendarFeedCommand,
   simulateCommand,
   recordDecisionCommand,
   decisionsCommand,

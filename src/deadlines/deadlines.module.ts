@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { CalendarFeedsService } from '../calendar/calendar-feeds.service';
 import { CalendarController } from '../calendar/calendar.controller';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { OutboxModule } from '../outbox/outbox.module';
@@ -15,9 +17,9 @@ import { SchedulerService } from './scheduler.service';
  * and serves the deadlines, reminders and calendar feeds.
  */
 @Module({
-  imports: [LifecycleModule, OutboxModule],
+  imports: [LifecycleModule, OutboxModule, AuthModule],
   controllers: [DeadlinesController, SessionsController, CalendarController],
-  providers: [DeadlinesService, SchedulerService, SessionsStore, SessionsService],
-  exports: [DeadlinesService, SchedulerService, SessionsStore, OutboxModule],
+  providers: [DeadlinesService, SchedulerService, SessionsStore, SessionsService, CalendarFeedsService],
+  exports: [DeadlinesService, SchedulerService, SessionsStore, OutboxModule, CalendarFeedsService],
 })
 export class DeadlinesModule {}

@@ -3,10 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_LABELS, EVENT_TYPES, type BodyContext, type BodyEventType } from '../../machines';
 import { AuthenticationRequired } from '../auth/access-denied';
-import { Access, AUDIT_READ, BODY_EVENT, BODY_LIST, BODY_READ, DEADLINES_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
+import { Access, AUDIT_READ, BODY_EVENT, BODY_LIST, BODY_READ, CALENDAR_FEEDS, DEADLINES_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { AuthService } from '../auth/auth.service';
 import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { BodiesService } from '../bodies/bodies.service';
+import { CalendarFeedsService, type IssuedCalendarFeed } from '../calendar/calendar-feeds.service';
 import { ConcurrencyConflict, DomainError, ValidationError, type FieldIssue } from '../common/errors';
 import { DecisionsService } from '../decisions/decisions.service';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
@@ -38,6 +39,7 @@ export class WebController {
     private readonly bodies: BodiesService,
     private readonly decisions: DecisionsService,
     private readonly auth: AuthService,
+    private readonly feeds: CalendarFeedsService,
   ) {}
 
   @Get()
@@ -130,8 +132,35 @@ export class WebController {
   @Get('fristen')
   @Access(DEADLINES_READ)
   async deadlinesPage(@Req() request: Request, @Res() reply: FastifyReply) {
+    await this.sendDeadlines(reply, request);
+  }
+
+  /** A new calendar subscription: the page shows its secret URL this once (never in a redirect). */
+  @Post('fristen/abonnements')
+  @Access(CALENDAR_FEEDS)
+  async createFeed(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const gremium = optional(values ?? {}, 'gremium');
+    const label = optional(values ?? {}, 'bezeichnung');
+    try {
+      const issued = await this.feeds.create(request[PRINCIPAL]!, { ...(gremium ? { bodyId: gremium } : {}), ...(label ? { label } : {}) });
+      await this.sendDeadlines(reply, request, issued, null, 201);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await this.sendDeadlines(reply, request, null, error.message, statusOf(error));
+    }
+  }
+
+  @Post('fristen/abonnements/:id/widerrufen')
+  @Access(CALENDAR_FEEDS)
+  async revokeFeed(@Param('id') id: string, @Req() request: Request, @Res() reply: FastifyReply) {
+    await this.feeds.revoke(request[PRINCIPAL]!, id);
+    this.page.redirect(reply, '/fristen?widerrufen=1#abonnements');
+  }
+
+  private async sendDeadlines(reply: FastifyReply, request: Request, issued: IssuedCalendarFeed | null = null, feedError: string | null = null, status = 200) {
     const user = await this.user(request);
-    this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, ...(await this.web.deadlinesPage(user)) });
+    const feeds = (await this.feeds.list(request[PRINCIPAL]!)).filter((f) => !f.revokedAt);
+    this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, feeds, issued, feedError, ...(await this.web.deadlinesPage(user)) }, status);
   }
 
   @Get('zeitleiste')

@@ -5,6 +5,7 @@ import { Access1764306000000 } from './1764306000000-access';
 import { DecisionRegister1765300000000 } from './1765300000000-decision-register';
 import { ImportedTitles1765200000000 } from './1765200000000-imported-titles';
 import { IdempotencyKeys1765200001000 } from './1765200001000-idempotency-keys';
+import { CalendarFeeds1765500000000 } from './1765500000000-calendar-feeds';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   DecisionRegister1765300000000,
   ImportedTitles1765200000000,
   IdempotencyKeys1765200001000,
+  CalendarFeeds1765500000000,
 ];
