@@ -238,8 +238,8 @@ describe('Web pages over HTTP', () => {
     const page = await t.http.get(`/gremien/${seedId}`).expect(200);
     expect(page.text).toContain('<dd>Fristenüberwachung (System)</dd>');
     expect(page.text).not.toContain('system:scheduler');
-    expect(page.text).toMatch(/Ende der Laufzeit \(befristet bis\)<\/th><td>[^<]+<\/td><td>abgelaufen<\/td>/);
-    expect(page.text).toContain('<th scope="row">Zwischenbericht</th>');
+    expect(page.text).toMatch(/Ende der Laufzeit \(befristet bis\)<\/th><td[^>]*>[^<]+<\/td><td data-label="Stand">abgelaufen<\/td>/);
+    expect(page.text).toContain('<th scope="row" data-label="Bericht">Zwischenbericht</th>');
     expect(page.text).not.toContain('Zwischenbericht (Zwischenbericht)');
   });
 
