@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 
 const ROOT = join(__dirname, '..');
 const LAUNCHER = join(ROOT, 'bin', 'gremienlauf.js');
@@ -235,6 +236,14 @@ describe('gremienlauf on the local database', () => {
     expect(approved.json).toMatchObject({ version: 3, state: { value: 'established' }, event: { occurredAt: '2024-06-11T22:00:00.000Z' } });
 
     expect(cli(['send', id, 'started', '--date', '2024-06-17', '--expected-version', '3']).code).toBe(0);
+    // Each write went with an Idempotency-Key of its own (a lost answer may be sent again safely).
+    const keys = new BetterSqlite3(database, { readonly: true });
+    try {
+      const rows = keys.prepare("SELECT status FROM idempotency_keys WHERE created_at >= '2000'").all() as Array<{ status: number }>;
+      expect(rows.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      keys.close();
+    }
   });
 
   it('exits 1 when the lifecycle refuses an event, with the state and the allowed events', () => {

@@ -200,11 +200,13 @@ describe('Web pages over HTTP', () => {
 
   it('after signing in only a path of this site is a way back: tricks that browsers read as another host lead to /', async () => {
     await t.user('secretariat', { username: 'web-weiter', password: 'ein-richtig-langes-passwort' });
-    const tricks = ['/\t/evil.example', '/\n/evil.example', '/\\evil.example', '//evil.example', '/.//evil.example', 'https://evil.example/', '/\u0000x'];
+    const tricks = ['/\t/evil.example', '/\n/evil.example', '/\\evil.example', '//evil.example', '/.//evil.example', 'https://evil.example/'];
     for (const weiter of tricks) {
       const right = await t.anonymous.post('/anmelden').type('form').send({ username: 'web-weiter', password: 'ein-richtig-langes-passwort', weiter }).expect(303);
       expect({ weiter, location: right.headers.location }).toEqual({ weiter, location: '/' });
     }
+    // A NUL never gets past the door (I-JSON): 400.
+    await t.anonymous.post('/anmelden').type('form').send({ username: 'web-weiter', password: 'ein-richtig-langes-passwort', weiter: '/\u0000x' }).expect(400);
     const login = await t.anonymous.get('/anmelden?weiter=%2F%09%2Fevil.example').expect(200);
     expect(login.text).toContain('name="weiter" value="/"');
     const session = String((await t.anonymous.post('/anmelden').type('form').send({ username: 'web-weiter', password: 'ein-richtig-langes-passwort' })).headers['set-cookie']).split(';')[0];
@@ -264,6 +266,21 @@ describe('Web pages over HTTP', () => {
     const stale = await t.http.post(`/gremien/${otherId}/ereignisse`).type('form').send({ type: 'withdrawn', expectedVersion: '1' }).expect(409);
     expect(stale.text).toContain('Das Gremium wurde inzwischen geändert (jetzt Version 2)');
     const history = await t.http.get(`/api/bodies/${otherId}/history`).expect(200);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['registered', 'submitted']);
+  });
+
+  it('every form carries a fresh hidden key: a double click on „Einreichen“ takes effect once and both clicks land on the same page', async () => {
+    const id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Doppelklick' }).expect(201)).body.id;
+    const page = (await t.http.get(`/gremien/${id}`).expect(200)).text;
+    const keys = [...page.matchAll(/name="idempotencyKey" value="([^"]+)"/g)].map((m) => m[1]);
+    expect(keys.length).toBeGreaterThan(1);
+    expect(new Set(keys).size).toBe(keys.length);
+    const click = () => t.http.post(`/gremien/${id}/ereignisse`).type('form').send({ type: 'submitted', expectedVersion: '1', idempotencyKey: keys[0] });
+    const [first, second] = await Promise.all([click(), click()]);
+    const third = await click();
+    expect([first.status, second.status, third.status]).toEqual([303, 303, 303]);
+    expect(new Set([first.headers.location, second.headers.location, third.headers.location]).size).toBe(1);
+    const history = await t.http.get(`/api/bodies/${id}/history`).expect(200);
     expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['registered', 'submitted']);
   });
 

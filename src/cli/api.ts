@@ -4,6 +4,7 @@
  * (no port is opened). Either way every command goes through the same controllers, services,
  * validation and error mapping as a request over the network.
  */
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RefusedError } from './errors';
 
@@ -45,6 +46,8 @@ export class ApiClient {
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    // Every write carries a key of its own: sent again (a lost answer), it is carried out once.
+    if (method !== 'GET') headers['idempotency-key'] = randomUUID();
     let body: string | undefined;
     if (options.text !== undefined) {
       headers['content-type'] = 'text/plain; charset=utf-8';
@@ -75,12 +78,16 @@ export function remoteClient(url: string, token?: string): ApiClient {
   return new ApiClient(
     base,
     async (method, path, headers, body) => {
-      let response: Response;
-      try {
-        response = await fetch(`${base}${path}`, { method, headers, body });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new RefusedError(`Der Server ${base} ist nicht erreichbar (${cause?.code ?? cause?.message ?? String(error)}).`);
+      let response: Response | undefined;
+      // A connection lost on the way is tried once more: the Idempotency-Key makes a write that did arrive count once.
+      for (let attempt = 1; !response; attempt++) {
+        try {
+          response = await fetch(`${base}${path}`, { method, headers, body });
+        } catch (error) {
+          if (attempt < 2) continue;
+          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+          throw new RefusedError(`Der Server ${base} ist nicht erreichbar (${cause?.code ?? cause?.message ?? String(error)}).`);
+        }
       }
       return { status: response.status, body: await response.text() };
     },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,13 +5,10 @@ import { defer, lastValueFrom, type Observable } from 'rxjs';
 import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { ValidationError } from '../common/errors';
 import { WITHOUT_IDEMPOTENCY_KEY } from '../common/idempotency-key';
-import { canonicalJson } from '../event-log/canonical-json';
-import { IdempotencyService } from './idempotency.service';
+import { IDEMPOTENCY_KEY, IdempotencyService, requestHash } from './idempotency.service';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The draft's key is a structured-field string: `"…"`; a bare token is taken as well. Visible ASCII, 1–255 characters. */
-const KEY = /^"?([\x21\x23-\x7e]{1,255})"?$/;
 
 /**
  * `Idempotency-Key` on every write of the API (IETF httpapi draft): the first response to a key
@@ -32,17 +28,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const header = request.headers['idempotency-key'];
     if (header === undefined || !WRITES.has(request.method)) return next.handle();
     if (this.reflector.getAllAndOverride<boolean>(WITHOUT_IDEMPOTENCY_KEY, [context.getHandler(), context.getClass()])) return next.handle();
-    const key = KEY.exec(Array.isArray(header) ? header.join(',') : header)?.[1];
+    const key = IDEMPOTENCY_KEY.exec(Array.isArray(header) ? header.join(',') : header)?.[1];
     if (!key) {
       throw ValidationError.at('Idempotency-Key', 'Erwartet 1 bis 255 sichtbare ASCII-Zeichen, z. B. eine UUID.');
     }
     // Nest has set the route's status; a handler with `@Res({ passthrough: true })` may change it.
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const principal = request[PRINCIPAL]?.userId ?? 'anonym';
-    const requestHash = createHash('sha256')
-      .update(canonicalJson({ method: request.method, url: request.url, body: request.body ?? null }), 'utf8')
-      .digest('hex');
+    const hash = requestHash(request.method, request.url, request.body);
     const run = () => lastValueFrom(next.handle(), { defaultValue: undefined });
-    return defer(() => this.idempotency.once({ principal, key, requestHash }, run, () => reply.statusCode));
+    return defer(() => this.idempotency.once({ principal, key, requestHash: hash }, run, () => reply.statusCode));
   }
 }

@@ -6,5 +6,6 @@ import { IdempotencyService } from './idempotency.service';
 /** Exactly-once writes with `Idempotency-Key`. */
 @Module({
   providers: [IdempotencyService, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  exports: [IdempotencyService],
 })
 export class IdempotencyModule {}

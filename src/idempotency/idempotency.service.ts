@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_IDEMPOTENCY_KEY_HOURS, type AppConfig } from '../../config/configuration';
 import { Clock } from '../common/clock';
@@ -5,12 +6,21 @@ import { APP_CONFIG } from '../common/common.module';
 import { DomainError } from '../common/errors';
 import { StoredResponse, isClientError, toErrorBody } from '../common/http-errors';
 import { Database, isUniqueViolation } from '../database/database';
+import { canonicalJson } from '../event-log/canonical-json';
 
 /** Who sent which key with which request (method, URL and body, hashed). */
 export interface IdempotencyClaim {
   principal: string;
   key: string;
   requestHash: string;
+}
+
+/** A key is 1–255 visible ASCII characters (the draft's structured-field string, quotes allowed). */
+export const IDEMPOTENCY_KEY = /^"?([\x21\x23-\x7e]{1,255})"?$/;
+
+/** The hash a repeat must match: method, URL with its query, and the body. */
+export function requestHash(method: string, url: string, body: unknown): string {
+  return createHash('sha256').update(canonicalJson({ method, url, body: body ?? null }), 'utf8').digest('hex');
 }
 
 /** The same key was sent with another request: 422. */
@@ -88,6 +98,47 @@ export class IdempotencyService {
     }
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
+  }
+
+  /**
+   * For the web forms: `run` once per key, its value (where to go next) stored with it. A
+   * repeat (a double click) gets that value without running anything; a refusal stores nothing,
+   * so the corrected form may be sent again.
+   */
+  async remember<T>(claim: IdempotencyClaim, run: () => Promise<T>): Promise<T> {
+    const now = this.clock.now();
+    const expiredBefore = new Date(now.getTime() - this.keyMs).toISOString();
+    const stored = await this.find(claim, expiredBefore);
+    if (stored) return this.storedValue<T>(stored, claim);
+    try {
+      return await this.db.transaction(async (tx) => {
+        await tx.query('DELETE FROM idempotency_keys WHERE principal = ? AND idempotency_key = ? AND created_at < ?', [claim.principal, claim.key, expiredBefore]);
+        await tx.query('INSERT INTO idempotency_keys (principal, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?)', [
+          claim.principal,
+          claim.key,
+          claim.requestHash,
+          now.toISOString(),
+        ]);
+        const value = await run();
+        await tx.query('UPDATE idempotency_keys SET status = ?, response = ? WHERE principal = ? AND idempotency_key = ?', [
+          200,
+          JSON.stringify(value ?? null),
+          claim.principal,
+          claim.key,
+        ]);
+        return value;
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const first = await this.find(claim, expiredBefore);
+      if (!first) throw error;
+      return this.storedValue<T>(first, claim);
+    }
+  }
+
+  private storedValue<T>(stored: StoredRow, claim: IdempotencyClaim): T {
+    if (stored.request_hash !== claim.requestHash) throw new IdempotencyKeyReused(claim.key);
+    return JSON.parse(stored.response ?? 'null') as T;
   }
 
   /** The command in a savepoint of its own: a refusal undoes its writes but not the key's row. */

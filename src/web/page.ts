@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { berlinDate, countOf, describeDeadline, germanDate, obligationLabel, type Deadline } from '../../machines';
@@ -40,6 +41,8 @@ export const helpers = {
   fieldId,
   fieldsetId,
   errorList,
+  /** A fresh key for a form's hidden `idempotencyKey`: sent twice (a double click), the form takes effect once. */
+  idempotencyKey: () => randomUUID(),
 };
 
 interface NavItem {

@@ -19,6 +19,7 @@ import { eventsFor, mayRecordDecisions, mayRegister, webUser, type WebUser } fro
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
 import { WithoutIdempotencyKey } from '../common/idempotency-key';
+import { IDEMPOTENCY_KEY, IdempotencyService, requestHash } from '../idempotency/idempotency.service';
 
 type Request = FastifyRequest & WithPrincipal;
 
@@ -40,6 +41,7 @@ export class WebController {
     private readonly decisions: DecisionsService,
     private readonly auth: AuthService,
     private readonly feeds: CalendarFeedsService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   @Get()
@@ -61,8 +63,11 @@ export class WebController {
   async register(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
     try {
-      const result = await this.lifecycle.register(registrationInput(values ?? {}), user.actor);
-      this.page.redirect(reply, `/gremien/${result.bodyId}?erfolg=registriert`);
+      const next = await this.once(request, values, async (form) => {
+        const result = await this.lifecycle.register(registrationInput(form), user.actor);
+        return `/gremien/${result.bodyId}?erfolg=registriert`;
+      });
+      this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       this.sendRegistration(reply, user, values ?? {}, issuesOf(error), error, statusOf(error));
@@ -94,8 +99,11 @@ export class WebController {
     const offered = eventsFor(user, id, body.allowedEvents.map((e) => e.type));
     if (!(EVENT_TYPES as readonly string[]).includes(type)) throw new Forbidden('Diese Aktion gibt es nicht.');
     try {
-      await this.lifecycle.execute(eventCommand(id, type as BodyEventType, form, body.context as BodyContext), user.actor);
-      this.page.redirect(reply, `/gremien/${id}?erfolg=ereignis&typ=${encodeURIComponent(type)}#history`);
+      const next = await this.once(request, form, async (fields) => {
+        await this.lifecycle.execute(eventCommand(id, type as BodyEventType, fields, body.context as BodyContext), user.actor);
+        return `/gremien/${id}?erfolg=ereignis&typ=${encodeURIComponent(type)}#history`;
+      });
+      this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const own = offered.includes(type as BodyEventType);
@@ -121,8 +129,11 @@ export class WebController {
   async recordDecision(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
     try {
-      const decision = await this.decisions.record(decisionInput(values ?? {}), user.actor);
-      this.page.redirect(reply, `/beschluesse?erfasst=${encodeURIComponent(decision.number)}#register`);
+      const next = await this.once(request, values, async (form) => {
+        const decision = await this.decisions.record(decisionInput(form), user.actor);
+        return `/beschluesse?erfasst=${encodeURIComponent(decision.number)}#register`;
+      });
+      this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await this.sendDecisions(reply, user, {}, values ?? {}, issuesOf(error), error, statusOf(error));
@@ -180,6 +191,19 @@ export class WebController {
       kenntnisstand: optional(query as FormValues, 'kenntnisstand'),
     };
     this.page.send(reply, 'audit', { title: 'Prüfung', nav: 'pruefung', user, ...(await this.web.auditPage(q)) });
+  }
+
+  /**
+   * Runs a form's command once per hidden `idempotencyKey` (a double click lands on the same
+   * page, and nothing happens twice); `run` gets the form without the key and returns where to
+   * go next. A form without a key just runs.
+   */
+  private once(request: Request, values: FormValues | undefined, run: (form: FormValues) => Promise<string>): Promise<string> {
+    const { idempotencyKey, ...form } = values ?? {};
+    const key = typeof idempotencyKey === 'string' ? IDEMPOTENCY_KEY.exec(idempotencyKey)?.[1] : undefined;
+    const principal = request[PRINCIPAL];
+    if (!key || !principal) return run(form);
+    return this.idempotency.remember({ principal: principal.userId, key: `web:${key}`, requestHash: requestHash(request.method, request.url, form) }, () => run(form));
   }
 
   private async user(request: Request): Promise<WebUser> {

@@ -11,10 +11,11 @@ import { SetupController } from './setup.controller';
 import { Templates } from './templates';
 import { WebController } from './web.controller';
 import { WebService } from './web.service';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 
 /** The German web UI for the secretariat, leads and auditors (server-rendered, no front-end build). */
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, DeadlinesModule, AuditModule, AuthModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, DeadlinesModule, AuditModule, AuthModule, IdempotencyModule],
   controllers: [WebController, LoginController, SetupController],
   providers: [Templates, Page, WebService, WebErrorFilter],
 })
