@@ -9,12 +9,14 @@ import { AUTH_CONFIG } from '../auth/auth.tokens';
 import { FirstAccountSetup } from '../auth/first-account';
 import { SecurityLog } from '../auth/security-log';
 import { ValidationError } from '../common/errors';
+import { WithoutIdempotencyKey } from '../common/idempotency-key';
 import { field, fillForm, text, type FormValues } from './forms';
 import { Page, WebErrorFilter } from './page';
 
 /** The one-time set-up link of a new installation: the first secretariat account, signed in at once. */
 @ApiExcludeController()
 @UseFilters(WebErrorFilter)
+@WithoutIdempotencyKey()
 @Controller()
 export class SetupController {
   constructor(
