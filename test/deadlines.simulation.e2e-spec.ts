@@ -1,5 +1,5 @@
 import { Database } from '../src/database/database';
-import { formatSimulation } from '../src/simulation/simulate.command';
+import { formatSimulation } from '../src/cli/commands/simulate';
 import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 

@@ -20,7 +20,7 @@ import {
 import { actorLabel } from '../src/auth/roles';
 import { UsageError } from '../src/cli/errors';
 import { statePath } from '../src/cli/commands/list';
-import { formatSimulation } from '../src/simulation/simulate.command';
+import { formatSimulation } from '../src/cli/commands/simulate';
 import type { SimulationResult } from '../src/simulation/simulation.service';
 import { timelineSvg, type TimelineBody } from '../src/web/timeline';
 import { deadlineState, termText, transitionRows } from '../src/web/web.service';

@@ -10,7 +10,7 @@ import { listCommand } from './commands/list';
 import { sendCommand } from './commands/send';
 import { serveCommand } from './commands/serve';
 import { showCommand } from './commands/show';
-import { simulateCommand } from '../simulation/simulate.command';
+import { simulateCommand } from './commands/simulate';
 import { stateCommand } from './commands/state';
 import { tokenCommand } from './commands/token';
 import { userCommand } from './commands/user';

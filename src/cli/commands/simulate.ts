@@ -2,10 +2,10 @@
  * `gremienlauf simulate --from 2024-06-01 --to 2025-04-30`: the scheduler's dry run over a
  * period, printed in order.
  */
-import { EVENT_LABELS, countOf, type StoredEventType } from '../../machines';
-import type { CliCommand } from '../cli/command';
-import { dateOption } from '../cli/dates';
-import type { SimulationEntry, SimulationResult } from './simulation.service';
+import { EVENT_LABELS, countOf, type StoredEventType } from '../../../machines';
+import type { CliCommand } from '../command';
+import { dateOption } from '../dates';
+import type { SimulationEntry, SimulationResult } from '../../simulation/simulation.service';
 
 const KIND: Record<SimulationEntry['kind'], string> = { event: 'Systemereignis', reminder: 'Erinnerung', recorded: 'erfasst' };
 
