@@ -17,7 +17,7 @@ import { NotFoundError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { Database } from '../database/database';
 import { DeadlinesService } from '../deadlines/deadlines.service';
-import { REMINDERS_CONFIG } from '../deadlines/reminders-config';
+import { REMINDERS_CONFIG } from '../../config/reminders-config';
 import { calendarFeed } from './ics';
 
 export const feedInputSchema = z.strictObject({

@@ -8,7 +8,7 @@ import { jsonSchema } from '../common/openapi';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RemindersConfig } from '../../config/reminders';
 import { DeadlinesService } from '../deadlines/deadlines.service';
-import { REMINDERS_CONFIG } from '../deadlines/reminders-config';
+import { REMINDERS_CONFIG } from '../../config/reminders-config';
 import { CalendarFeedsService, feedInputSchema } from './calendar-feeds.service';
 import { calendarFeed } from './ics';
 

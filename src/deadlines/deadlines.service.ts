@@ -14,7 +14,7 @@ import type { EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type AppendedEvent } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { SessionsStore } from '../sessions/sessions.store';
-import { REMINDERS_CONFIG } from './reminders-config';
+import { REMINDERS_CONFIG } from '../../config/reminders-config';
 
 export interface DeadlineView {
   key: string;

@@ -10,7 +10,10 @@ import { Database, type Transaction } from '../database/database';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { reminderMessage } from './reminder-message';
-import { REMINDERS_CONFIG, SCHEDULER_ACTOR, SIMULATION_MODE } from './reminders-config';
+import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
+
+/** The actor of every event the scheduler appends. */
+export const SCHEDULER_ACTOR = { id: 'system:scheduler', role: 'scheduler' } as const;
 
 const INTERVAL_NAME = 'deadline-scheduler';
 

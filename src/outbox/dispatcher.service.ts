@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
 import { Clock } from '../common/clock';
-import { REMINDERS_CONFIG, SIMULATION_MODE } from '../deadlines/reminders-config';
+import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
 import { OutboxStore, type Channel, type OutboxMessage } from './outbox.store';
 import { MailSender, PermanentDeliveryError, WebhookSender } from './senders';
 

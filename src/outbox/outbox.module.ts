@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ContactsModule } from '../contacts/contacts.module';
-import { remindersConfigProvider, REMINDERS_CONFIG } from '../deadlines/reminders-config';
+import { remindersConfigProvider, REMINDERS_CONFIG } from '../../config/reminders-config';
 import { DispatcherService } from './dispatcher.service';
 import { OutboxStore } from './outbox.store';
 import { MailSender, WebhookSender } from './senders';

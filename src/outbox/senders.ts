@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { RemindersConfig } from '../../config/reminders';
 import { ContactsStore } from '../contacts/contacts.store';
-import { REMINDERS_CONFIG } from '../deadlines/reminders-config';
+import { REMINDERS_CONFIG } from '../../config/reminders-config';
 import type { EmailTarget, OutboxMessage, WebhookTarget } from './outbox.store';
 
 /** A failure that no retry can fix (no recipient at all): the message is dead-lettered at once. */

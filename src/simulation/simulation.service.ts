@@ -12,7 +12,7 @@ import { DomainError, ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { Database, type SqlValue } from '../database/database';
 import { DeadlinesModule } from '../deadlines/deadlines.module';
-import { SIMULATION_MODE } from '../deadlines/reminders-config';
+import { SIMULATION_MODE } from '../../config/reminders-config';
 import { SchedulerService, type SweepEntry } from '../deadlines/scheduler.service';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';

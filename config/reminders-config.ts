@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { loadRemindersConfig } from '../../config/reminders';
+import { loadRemindersConfig } from './reminders';
 
 /** The validated configuration of deadlines, reminders and their delivery. */
 export const REMINDERS_CONFIG = 'REMINDERS_CONFIG';
@@ -14,6 +14,3 @@ export const remindersConfigProvider: Provider = {
   provide: REMINDERS_CONFIG,
   useFactory: () => loadRemindersConfig(process.env),
 };
-
-/** The actor of every event the scheduler appends. */
-export const SCHEDULER_ACTOR = { id: 'system:scheduler', role: 'scheduler' } as const;
