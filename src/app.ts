@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
@@ -7,6 +7,8 @@ import fastifyHelmet from '@fastify/helmet';
 import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/http-errors';
+import { completeOpenApiDocument } from './common/openapi';
+import { ACCESS_POLICY, type AccessPolicy } from './auth/access';
 import { SecurityLog, discardSink, type SecuritySink } from './auth/security-log';
 import { webDir } from './web/templates';
 
@@ -60,8 +62,29 @@ export async function createApp(
       .build(),
   );
   // Every route needs the token but the public ones (health, login, public key); docs/access.md has the roles.
-  document.security = [{ token: [] }];
+  completeOpenApiDocument(document, publicOperations(app));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * The operation ids (`Controller_method`, as @nestjs/swagger names them) of the routes whose
+ * `@Access` policy is public.
+ */
+function publicOperations(app: NestFastifyApplication): (operationId: string) => boolean {
+  const open = new Set<string>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
+      if (!controller) continue;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = controller.prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const policy = (Reflect.getMetadata(ACCESS_POLICY, handler) ?? Reflect.getMetadata(ACCESS_POLICY, controller)) as AccessPolicy | undefined;
+        if (policy?.public) open.add(`${controller.name}_${name}`);
+      }
+    }
+  }
+  return (operationId) => open.has(operationId);
 }
