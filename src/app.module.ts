@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/configuration';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BodiesModule } from './bodies/bodies.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { CommonModule } from './common/common.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { DecisionControlModule } from './decision-control/decision-control.module';
@@ -13,11 +14,12 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { RegistrationImportModule } from './registration-import/registration-import.module';
 import { SeedModule } from './seed/seed.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { WebModule } from './web/web.module';
 import { SimulationModule } from './simulation/simulation.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SimulationModule, DecisionControlModule, WebModule, AuthModule, IdempotencyModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SessionsModule, CalendarModule, SimulationModule, DecisionControlModule, WebModule, AuthModule, IdempotencyModule],
   controllers: [HealthController],
 })
 export class AppModule {

@@ -13,7 +13,7 @@ import { Database, type SqlValue, type Transaction } from '../database/database'
 import type { EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type AppendedEvent } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
-import { SessionsStore } from '../sessions/sessions.store';
+import { SessionsStore } from './sessions.store';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
 
 export interface DeadlineView {

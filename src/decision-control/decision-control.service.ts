@@ -18,7 +18,7 @@ import { canonicalJson } from '../event-log/canonical-json';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
 import { businessTimeSchema } from '../common/time-input';
-import { SessionsStore } from '../sessions/sessions.store';
+import { SessionsStore } from '../deadlines/sessions.store';
 import { effectRequirement } from './effect-labels';
 
 export const applyInputSchema = z.strictObject({

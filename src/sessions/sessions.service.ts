@@ -9,7 +9,7 @@ import { parseInput } from '../common/validation';
 import { Database } from '../database/database';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { Actor } from '../event-log/event-hash';
-import { SessionsStore, type SessionRecord } from './sessions.store';
+import { SessionsStore, type SessionRecord } from '../deadlines/sessions.store';
 
 export const sessionInputSchema = z.strictObject({
   issuer: z.string().trim().min(1).max(60),

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { BodiesModule } from '../bodies/bodies.module';
+import { CalendarModule } from '../calendar/calendar.module';
 import { DeadlinesModule } from '../deadlines/deadlines.module';
 import { DecisionsModule } from '../decisions/decisions.module';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
@@ -15,7 +16,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
 
 /** The German web UI for the secretariat, leads and auditors (server-rendered, no front-end build). */
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, DeadlinesModule, AuditModule, AuthModule, IdempotencyModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule],
   controllers: [WebController, LoginController, SetupController],
   providers: [Templates, Page, WebService, WebErrorFilter],
 })
