@@ -1,5 +1,9 @@
 import ICAL from 'ical.js';
 import { calendarFeed } from '../src/calendar/ics';
+import { ApiClient } from '../src/cli/api';
+import type { CommandContext } from '../src/cli/command';
+import { calendarFeedCommand } from '../src/cli/commands/calendar-feed';
+import { UsageError } from '../src/cli/errors';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import type { DeadlineView } from '../src/deadlines/deadlines.service';
 import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
@@ -77,6 +81,36 @@ describe.each(testDatabaseKinds())('subscribable calendar feeds (%s)', (kind) =>
     expect(gone.body.message).toBe('Dieses Kalender-Abonnement gibt es nicht (mehr).');
     await t.anonymous.get('/feeds/glc_erraten.ics').expect(404);
     await t.anonymous.get(pathOf(feed.url).replace('.ics', '')).expect(404);
+  });
+
+  test('gremienlauf calendar-feed creates, lists and revokes the token user’s subscriptions', async () => {
+    const lead = await t.user('lead', { username: 'lead-cli', contactId: await contactOf(seed) });
+    const out: string[] = [];
+    const client = new ApiClient('test', async (method, url, headers, body) => {
+      const request = t.anonymous[method.toLowerCase() as 'get' | 'post' | 'delete'](url).set({ ...headers, authorization: `Bearer ${lead.token}` });
+      const response = await (body === undefined ? request : request.send(body));
+      return { status: response.status, body: response.text };
+    });
+    const context = (args: Record<string, string>, options: Record<string, string> = { token: lead.token }): CommandContext => ({
+      args,
+      options,
+      rest: [],
+      json: false,
+      env: {},
+      out: { line: (text = '') => out.push(text), note: (text) => out.push(text), result: (value, render) => out.push(render(value)) },
+      api: async () => client,
+      readInput: async () => '',
+    });
+    await calendarFeedCommand.run(context({ AKTION: 'create' }, { token: lead.token, body: seed, label: 'Telefon' }));
+    const url = out[0].split('\n')[0];
+    expect((await t.anonymous.get(pathOf(url)).expect(200)).text).toContain(`UID:${seed}/`);
+    out.length = 0;
+    await calendarFeedCommand.run(context({ AKTION: 'list' }));
+    const id = out[0].split(/\s+/)[0];
+    expect(out[0]).toContain(`Telefon  Gremium ${seed}  aktiv`);
+    await calendarFeedCommand.run(context({ AKTION: 'revoke', ID: id }));
+    await t.anonymous.get(pathOf(url)).expect(404);
+    await expect(calendarFeedCommand.run(context({ AKTION: 'list' }, {}))).rejects.toThrow(UsageError);
   });
 
   test('a feed is read-only: the URL takes no write, and an admin (who reads no body) cannot subscribe', async () => {
