@@ -44,8 +44,6 @@ export interface RemindersConfig {
   schedulerEnabled: boolean;
   schedulerIntervalMs: number;
   dispatcherIntervalMs: number;
-  /** Catch-up limit: at most this many timers per sweep. */
-  sweepLimit: number;
   /** The address of the web UI, for links in e-mails and the calendar feed. */
   publicUrl: string;
   mail: MailConfig;
@@ -77,7 +75,6 @@ const envSchema = z.object({
   SCHEDULER_ENABLED: flag.optional(),
   SCHEDULER_INTERVAL_SECONDS: int(1, 86400).default(60),
   DISPATCHER_INTERVAL_SECONDS: int(1, 86400).default(30),
-  SCHEDULER_SWEEP_LIMIT: int(1, 100000).default(1000),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: int(1, 65535).optional(),
@@ -132,7 +129,6 @@ export function loadRemindersConfig(env: NodeJS.ProcessEnv = process.env): Remin
     schedulerEnabled: e.SCHEDULER_ENABLED ?? env.NODE_ENV !== 'test',
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     dispatcherIntervalMs: e.DISPATCHER_INTERVAL_SECONDS * 1000,
-    sweepLimit: e.SCHEDULER_SWEEP_LIMIT,
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     mail: {
       host: e.SMTP_HOST ?? null,

@@ -248,15 +248,17 @@ export function deriveTimers(bodyId: string, persisted: PersistedBody, options: 
   }
 
   const until = context.approvedUntil;
-  if (until && !context.permanent && (active.term === 'running' || active.term === 'expiring')) {
+  // The reminder on expiry outlives `termExpired`, which falls due at the same instant; once
+  // sent it stays recorded under its key, so deriving it again sends nothing.
+  if (until && !context.permanent && ['running', 'expiring', 'expired'].includes(active.term)) {
     const deadlineKey = `${bodyId}/term/end`;
     const expiringOn = addDays(until, -Math.max(0, policy.termExpiringDays));
     if (active.term === 'running' && clamp(expiringOn, floor.on) <= until) {
       timers.push(eventTimer(bodyId, 'termExpiring', until, expiringOn, floor, {}, deadlineKey));
     }
-    timers.push(eventTimer(bodyId, 'termExpired', until, addDays(until, 1), floor, {}, deadlineKey));
+    if (active.term !== 'expired') timers.push(eventTimer(bodyId, 'termExpired', until, addDays(until, 1), floor, {}, deadlineKey));
     const nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }> = [
-      ...policy.term.daysBefore.map((days) => ({ offset: -days, phase: 'termEnding' as const, escalate: true })),
+      ...(active.term === 'expired' ? [] : policy.term.daysBefore.map((days) => ({ offset: -days, phase: 'termEnding' as const, escalate: true }))),
       ...(policy.term.onExpiry ? [{ offset: 1, phase: 'termExpired' as const, escalate: true }] : []),
     ];
     timers.push(

@@ -2,7 +2,7 @@ import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import type { TestApp } from './support/test-app';
 
 export interface Scenario {
-  /** The seed body: registered, submitted, approved by 2024/09-AL until 31.03.2025, started, extended by 2025/02-AL. */
+  /** The seed body: registered, submitted, approved by 2024/09-AL until 31.03.2025, started, extended by 2024/30-AL. */
   seed: string;
   /** A second body, registered and submitted. */
   other: string;
@@ -34,9 +34,10 @@ export async function recordScenario(t: TestApp): Promise<Scenario> {
   // Started on 17 June, but the secretariat records it only on 1 July.
   at('2024-07-01T08:00:00Z');
   await send(seed, { type: 'started', occurredAt: '2024-06-17' });
-  at('2025-03-11T09:00:00Z');
-  await decision('2025/02', '2025-03-10', [{ body: seed, effect: 'extended', data: { approvedUntil: '2025-12-31' } }]);
-  await send(seed, { type: 'extended', decision: '2025/02-AL', data: { approvedUntil: '2025-12-31' } });
+  // Extended before its first report and its term's warning fell due: no system event in between.
+  at('2024-11-12T09:00:00Z');
+  await decision('2024/30', '2024-11-11', [{ body: seed, effect: 'extended', data: { approvedUntil: '2025-12-31' } }]);
+  await send(seed, { type: 'extended', decision: '2024/30-AL', data: { approvedUntil: '2025-12-31' } });
 
   at('2025-04-01T09:00:00Z');
   const other = (

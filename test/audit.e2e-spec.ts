@@ -59,7 +59,7 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
       [2, 'Zur Beschlussfassung eingereicht', 'secretariat', null, true],
       [3, 'Eingerichtet (Beschluss)', 'secretariat', '2024/09-AL', true],
       [4, 'Tätigkeit begonnen', 'secretariat', null, true],
-      [5, 'Verlängert', 'secretariat', '2025/02-AL', true],
+      [5, 'Verlängert', 'secretariat', '2024/30-AL', true],
     ]);
     expect(body.steps[4].stateLabelAfter).toBe('Aktiv (Laufzeit läuft, Berichte aktuell, In Arbeit)');
   });

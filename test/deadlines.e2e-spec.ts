@@ -124,7 +124,8 @@ describe.each(testDatabaseKinds())('deadlines and the scheduler (seed body, %s)'
       'reminder/r1@2024-12-02+84d',
       'reminder/term@2025-03-31+1d',
     ]);
-    expect(reminders.filter((e) => e.outcome === 'superseded')).toHaveLength(3 + 11 + 3);
+    // Dated at their due instants, the system events leave only the latest reminder of each series due.
+    expect(reminders.filter((e) => e.outcome !== 'written')).toEqual([]);
     expect(await at('2025-04-02T08:00:00Z')).toEqual([]);
   });
 

@@ -83,8 +83,9 @@ describe.each(testDatabaseKinds())('POST /api/simulations (%s)', (kind) => {
     const { body } = await t.http.post('/api/simulations').send({ from: '2024-11-25', to: '2024-12-03' }).expect(200);
     expect(body.entries.map((e: Entry) => `${e.date} ${e.kind}`)).toEqual([
       '2024-11-25 reminder',
-      '2024-12-02 reminder',
+      // Due at the same instant: the system event first, then the reminder that follows its state.
       '2024-12-02 event',
+      '2024-12-02 reminder',
       '2024-12-03 event',
     ]);
   });

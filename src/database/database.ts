@@ -90,7 +90,9 @@ export class Database {
           })
         : new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10 } });
     await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    // Instances starting together on one PostgreSQL database take turns: the first migrates,
+    // the others find nothing left to do.
+    await withAdvisoryLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
     if (config.kind === 'postgres') {
       const readPool = new DataSource({ type: 'postgres', url: config.url, extra: { max: 5 } });
       await readPool.initialize();
@@ -100,6 +102,24 @@ export class Database {
     const reader = config.file === ':memory:' ? null : new BetterSqlite3(config.file, { readonly: true, fileMustExist: true });
     reader?.pragma('busy_timeout = 5000');
     return new Database(config.kind, dataSource, sqlite, reader, null, reader ? config.file : null);
+  }
+
+  /**
+   * Appended to a SELECT that reads a row the transaction is about to change: on PostgreSQL it
+   * locks the row, so concurrent writers of it take turns instead of racing (SQLite has one
+   * writer anyway and knows no FOR UPDATE).
+   */
+  get forUpdate(): string {
+    return this.kind === 'postgres' ? ' FOR UPDATE' : '';
+  }
+
+  /**
+   * Runs `work` while holding the named lock across all instances on the database (a PostgreSQL
+   * advisory lock), e.g. start-up work that must happen once. On SQLite, with one process per
+   * file, it simply runs.
+   */
+  exclusively<T>(lock: LockName, work: () => Promise<T>): Promise<T> {
+    return this.sqlite ? work() : withAdvisoryLock(this.dataSource, lock, work);
   }
 
   /** Called by Nest when the application closes. */
@@ -337,6 +357,30 @@ function isRead(sql: string): boolean {
   return /^\s*SELECT\b/i.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE)\b/i.test(sql);
 }
 
+/** Work that instances sharing a database do one at a time. */
+const ADVISORY_LOCKS = { migrations: 0x676c_6601, seed: 0x676c_6602 } as const;
+export type LockName = keyof typeof ADVISORY_LOCKS;
+
+/**
+ * Holds a session-level PostgreSQL advisory lock on a connection of its own while `work` runs
+ * (on the pool's other connections); another instance asking for it waits.
+ */
+async function withAdvisoryLock<T>(dataSource: DataSource, lock: LockName, work: () => Promise<T>): Promise<T> {
+  if (dataSource.options.type !== 'postgres') return work();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS[lock]]);
+    try {
+      return await work();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS[lock]]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
 function postgresTransaction(manager: EntityManager): Transaction {
   return { query: <T>(sql: string, params: SqlValue[] = []) => manager.query(numbered(sql), params).then(rowsOf<T>) };
 }
@@ -362,6 +406,16 @@ export function isUniqueViolation(error: unknown): boolean {
   const cause = error instanceof QueryFailedError ? error.driverError : error;
   const code = (cause as { code?: string } | undefined)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * True when PostgreSQL gave up the transaction for another one's sake (deadlock, serialization
+ * failure): nothing of it was written, so it may simply run again.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const cause = error instanceof QueryFailedError ? error.driverError : error;
+  const code = (cause as { code?: string } | undefined)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 function prepareFile(file: string): string {

@@ -11,7 +11,7 @@ import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
 import { Database, type SqlValue, type Transaction } from '../database/database';
 import type { EventRecord } from '../event-log/event-hash';
-import { LifecycleService, type AppendedEvent } from '../lifecycle/lifecycle.service';
+import { LifecycleService, type AppendedEvent, type DueTimer } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { SessionsStore } from './sessions.store';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
@@ -90,6 +90,27 @@ export class DeadlinesService implements OnModuleInit {
 
   onModuleInit(): void {
     this.lifecycle.addProjector((tx, appended) => this.project(tx, appended));
+    this.lifecycle.useTimers({
+      due: (tx, bodyId, until, inclusive) => this.dueEvents(tx, bodyId, until, inclusive),
+      refuse: (tx, key, reason) => this.refuse(tx, key, reason),
+    });
+  }
+
+  /** The body's pending system-event timers due before (or at) `until`, earliest first; reminders are the sweep's. */
+  async dueEvents(tx: Transaction, bodyId: string, until: string, inclusive: boolean): Promise<DueTimer[]> {
+    const rows = await tx.query<{ key: string; kind: string; due_at: string; payload: string }>(
+      `SELECT key, kind, due_at, payload FROM timers
+       WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at ${inclusive ? '<=' : '<'} ? ORDER BY due_at, key`,
+      [bodyId, until],
+    );
+    return rows.map((r) => {
+      const { event } = JSON.parse(r.payload) as { event: { type: DueTimer['type']; data: unknown } };
+      return { key: r.key, type: event.type, data: event.data, dueAt: r.due_at };
+    });
+  }
+
+  private async refuse(tx: Transaction, key: string, reason: string): Promise<void> {
+    await tx.query(`UPDATE timers SET status = 'refused', last_error = ? WHERE key = ? AND status = 'pending'`, [reason, key]);
   }
 
   async project(tx: Transaction, { event, next }: AppendedEvent): Promise<void> {

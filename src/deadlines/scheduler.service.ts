@@ -3,17 +3,14 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
 import type { BodyContext } from '../../machines/body.context';
 import type { DeadlineResolution } from '../../machines/deadlines';
-import type { EventTimer, ReminderTimer } from '../../machines/timers';
+import type { ReminderTimer } from '../../machines/timers';
 import { Clock } from '../common/clock';
-import { ConcurrencyConflict, DomainError } from '../common/errors';
+import { ConcurrencyConflict, NotFoundError } from '../common/errors';
 import { Database, type Transaction } from '../database/database';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { reminderMessage } from './reminder-message';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
-
-/** The actor of every event the scheduler appends. */
-export const SCHEDULER_ACTOR = { id: 'system:scheduler', role: 'scheduler' } as const;
 
 const INTERVAL_NAME = 'deadline-scheduler';
 
@@ -29,6 +26,31 @@ export interface SweepEntry {
   detail?: string;
 }
 
+/**
+ * Bodies (and reminders) caught up at once: on SQLite their transactions share commits, on
+ * PostgreSQL they use a few of the pool's connections.
+ */
+const IN_FLIGHT = 8;
+
+/** Runs `work` over the items with up to `limit` at a time; the results in the items' order. */
+async function inFlight<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Days from the deadline to the reminder's nominal date: of two due at once, the later one counts. */
+const offsetOf = (row: DueRow) => (JSON.parse(row.payload) as { reminder: ReminderTimer['reminder'] }).reminder.offsetDays;
+
+const DUE_COLUMNS = 'key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version';
+
 interface DueRow {
   key: string;
   body_id: string;
@@ -43,11 +65,14 @@ interface DueRow {
 }
 
 /**
- * Fires the durable timers that fell due, oldest first (so after downtime it catches up in
- * order). A system event goes through the one write path with `occurredAt` = the timer's due
- * instant; the append and the removal of the timer (by the deadlines projector) happen in one
- * transaction, and `expectedVersion` = the version the timer was derived from, so a timer fires
- * exactly once even with a crash between reading it and appending, or with two instances.
+ * Fires the durable timers that fell due, for the bodies nobody writes to (a write fires its
+ * body's due timers itself, before its own event). One sweep drains everything due by the
+ * clock's now: first each body with a due system event catches up through the write path, the
+ * body whose timer fell due earliest first, its events dated at their due instants and in due
+ * order, in one transaction per body; then the reminders, of each series only the latest due.
+ * Appending an event and removing its timer (by the deadlines projector) happen in one
+ * transaction, and on PostgreSQL the body's row is locked while it is written, so a timer fires
+ * exactly once even with a crash in between or with two instances.
  * A reminder is marked sent in the same transaction that writes its outbox messages.
  */
 @Injectable()
@@ -90,57 +115,66 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
   private async run(): Promise<SweepEntry[]> {
     const now = this.clock.now().toISOString();
-    const done: SweepEntry[] = [];
-    const tried = new Set<string>();
-    while (tried.size < this.config.sweepLimit) {
-      const rows = await this.db.query<DueRow>(
-        `SELECT key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version FROM timers
-         WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, key LIMIT 50`,
-        [now],
-      );
-      const row = rows.find((r) => !tried.has(r.key));
-      if (!row) break;
-      tried.add(row.key);
-      done.push(row.kind === 'reminder' ? await this.fireReminder(row, now) : await this.fireEvent(row));
-    }
-    return done;
+    const events = await this.fireEvents(now);
+    return [...events, ...(await this.sendReminders(now))];
   }
 
-  private async fireEvent(row: DueRow): Promise<SweepEntry> {
-    const { event } = JSON.parse(row.payload) as { event: EventTimer['event'] };
-    const entry = { key: row.key, bodyId: row.body_id, kind: 'event' as const, what: event.type, dueAt: row.due_at };
-    try {
-      await this.lifecycle.execute(
-        { bodyId: row.body_id, type: event.type, data: event.data, occurredAt: row.due_at, expectedVersion: Number(row.derived_version) },
-        SCHEDULER_ACTOR,
-      );
-      return { ...entry, outcome: 'appended' };
-    } catch (error) {
-      // Another writer got there first: the body's timers were derived again with its event.
-      if (error instanceof ConcurrencyConflict) return { ...entry, outcome: 'skipped', detail: error.message };
-      if (!(error instanceof DomainError)) throw error;
-      await this.db.query(`UPDATE timers SET status = 'refused', last_error = ? WHERE key = ? AND derived_version = ?`, [
-        error.message,
-        row.key,
-        Number(row.derived_version),
-      ]);
-      this.logger.warn(`${row.key}: ${event.type} abgelehnt: ${error.message}`);
-      return { ...entry, outcome: 'refused', detail: error.message };
+  /** Every body with a due system event catches up, the one whose timer fell due earliest first. */
+  private async fireEvents(now: string): Promise<SweepEntry[]> {
+    const bodies = await this.db.query<{ body_id: string }>(
+      `SELECT body_id, MIN(due_at) AS first_due FROM timers WHERE status = 'pending' AND kind <> 'reminder' AND due_at <= ?
+       GROUP BY body_id ORDER BY first_due, body_id`,
+      [now],
+    );
+    const caughtUp = await inFlight(bodies, IN_FLIGHT, async ({ body_id: bodyId }): Promise<SweepEntry[]> => {
+      try {
+        return (await this.lifecycle.catchUp(bodyId, now)).map(({ key, type, dueAt, outcome, detail }) => {
+          if (outcome === 'refused') this.logger.warn(`${key}: ${type} abgelehnt: ${detail}`);
+          return { key, bodyId, kind: 'event', what: type, dueAt, outcome, ...(detail ? { detail } : {}) };
+        });
+      } catch (error) {
+        // Another instance is writing the body: its write fires the due timers.
+        if (!(error instanceof ConcurrencyConflict || error instanceof NotFoundError)) throw error;
+        this.logger.warn(`Gremium ${bodyId}: Fristen nicht nachgeholt: ${error.message}`);
+        return [];
+      }
+    });
+    return caughtUp.flat();
+  }
+
+  /**
+   * The due reminders, oldest first. After downtime only the latest due reminder of a series
+   * (by due instant, then by its distance to the deadline) goes out; the earlier ones are marked
+   * superseded in one transaction, so they cost next to nothing.
+   */
+  private async sendReminders(now: string): Promise<SweepEntry[]> {
+    const due = await this.db.query<DueRow>(
+      `SELECT ${DUE_COLUMNS} FROM timers WHERE kind = 'reminder' AND status = 'pending' AND due_at <= ? ORDER BY due_at, key`,
+      [now],
+    );
+    const latest = new Map<string | null, DueRow>();
+    for (const row of due) {
+      const known = latest.get(row.series);
+      if (!known || row.due_at > known.due_at || (row.due_at === known.due_at && offsetOf(row) > offsetOf(known))) latest.set(row.series, row);
     }
+    const superseded = due.filter((row) => latest.get(row.series) !== row);
+    if (superseded.length > 0) {
+      await this.db.transaction(async (tx) => {
+        for (const row of superseded) {
+          await tx.query(`UPDATE timers SET status = 'superseded', fired_at = ? WHERE key = ? AND status = 'pending'`, [now, row.key]);
+        }
+      });
+    }
+    return inFlight(due, IN_FLIGHT, async (row): Promise<SweepEntry> => {
+      const later = latest.get(row.series)!;
+      if (later === row) return this.fireReminder(row, now);
+      return { key: row.key, bodyId: row.body_id, kind: 'reminder', what: row.ref, dueAt: row.due_at, outcome: 'superseded', detail: later.key };
+    });
   }
 
   private fireReminder(row: DueRow, now: string): Promise<SweepEntry> {
     const entry = { key: row.key, bodyId: row.body_id, kind: 'reminder' as const, dueAt: row.due_at };
     return this.db.transaction(async (tx) => {
-      const [later] = await tx.query<{ key: string }>(
-        `SELECT key FROM timers WHERE series = ? AND status = 'pending' AND due_at <= ? AND due_at > ? AND key <> ? LIMIT 1`,
-        [row.series, now, row.due_at, row.key],
-      );
-      if (later) {
-        // After downtime only the latest due reminder of a series goes out.
-        await tx.query(`UPDATE timers SET status = 'superseded', fired_at = ? WHERE key = ? AND status = 'pending'`, [now, row.key]);
-        return { ...entry, what: row.ref, outcome: 'superseded' as const, detail: later.key };
-      }
       const claimed = await tx.query(`UPDATE timers SET status = 'sent', fired_at = ? WHERE key = ? AND status = 'pending' RETURNING key`, [now, row.key]);
       if (claimed.length === 0) return { ...entry, what: row.ref, outcome: 'skipped' as const };
       const subject = await this.writeReminder(tx, row, now);

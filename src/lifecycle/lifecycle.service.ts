@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import {
@@ -31,7 +32,7 @@ import { businessTimeSchema } from '../common/time-input';
 import { parseInput } from '../common/validation';
 import { contactInputSchema, type ContactInput } from '../contacts/contact-input';
 import { ContactsStore } from '../contacts/contacts.store';
-import { Database, type Transaction } from '../database/database';
+import { Database, isTransientConflict, type Transaction } from '../database/database';
 import { DecisionsService } from '../decisions/decisions.service';
 import { hashEvent, type Actor, type EventRecord } from '../event-log/event-hash';
 import { EventStore, type BodyHead, type BodyProjection } from '../event-log/event-store';
@@ -62,6 +63,39 @@ export interface AppendedEvent {
  */
 export type Projector = (tx: Transaction, appended: AppendedEvent) => Promise<void>;
 
+/** The actor of every system event: the due timers the scheduler or a write fires. */
+export const SCHEDULER_ACTOR: Actor = { id: 'system:scheduler', role: 'scheduler' };
+
+/** A durable timer of a body whose system event has fallen due. */
+export interface DueTimer {
+  key: string;
+  type: BodyEventType;
+  data: unknown;
+  /** The instant it fell due: the event's `occurredAt`. */
+  dueAt: string;
+}
+
+/**
+ * Where the write path finds a body's due timers. The deadlines module keeps them and registers
+ * itself here (it stands on the write path, so the write path cannot import it).
+ */
+export interface DueTimers {
+  /** The body's pending system-event timers due before `until` (or at it, if `inclusive`), earliest first. */
+  due(tx: Transaction, bodyId: string, until: string, inclusive: boolean): Promise<DueTimer[]>;
+  /** Notes that the machine refused the timer's event; the next derivation gives it another chance. */
+  refuse(tx: Transaction, key: string, reason: string): Promise<void>;
+}
+
+/** What the write path did with one due timer. */
+export interface FiredTimer {
+  key: string;
+  bodyId: string;
+  type: BodyEventType;
+  dueAt: string;
+  outcome: 'appended' | 'refused';
+  detail?: string;
+}
+
 export interface CommandResult {
   bodyId: string;
   version: number;
@@ -83,6 +117,9 @@ const TAKES_CONTACTS: ReadonlySet<BodyEventType> = new Set(['revised', 'leadsCha
 
 const MAX_CACHED_SNAPSHOTS = 10_000;
 
+/** How often a command without `expectedVersion` is tried when other writers keep winning. */
+const MAX_ATTEMPTS = 5;
+
 /** A body as the write path works on it: where its stream stands, its machine version, its snapshot. */
 interface LoadedBody extends BodyHead {
   id: string;
@@ -98,6 +135,7 @@ interface LoadedBody extends BodyHead {
 @Injectable()
 export class LifecycleService {
   private readonly projectors: Projector[] = [];
+  private timers: DueTimers | null = null;
   /** Restored snapshots by body, valid for exactly the version they were stored with. */
   private readonly snapshots = new Map<string, { version: number; snapshot: BodySnapshot }>();
 
@@ -112,6 +150,23 @@ export class LifecycleService {
 
   addProjector(projector: Projector): void {
     this.projectors.push(projector);
+  }
+
+  /** Registers where the body's durable timers are kept (the deadlines module). */
+  useTimers(timers: DueTimers): void {
+    this.timers = timers;
+  }
+
+  /**
+   * Fires the body's system events due by `until`, in one transaction, each dated at its due
+   * instant (the background sweep, for bodies nobody writes to). Returns what it did.
+   */
+  async catchUp(bodyId: string, until: string): Promise<FiredTimer[]> {
+    return this.unitOfWork(bodyId, undefined, async (tx) => {
+      const fired: FiredTimer[] = [];
+      await this.fireDue(tx, await this.load(tx, bodyId), { until, inclusive: true }, this.clock.now().toISOString(), fired);
+      return fired;
+    });
   }
 
   /** Registers a new body as a draft: the `registered` event opens its stream. */
@@ -152,47 +207,43 @@ export class LifecycleService {
     const now = this.clock.now().toISOString();
     if (c.occurredAt) this.assertNotInFuture(c.occurredAt, now);
 
-    try {
-      return await this.db.transaction(async (tx) => {
-        const current = await this.load(tx, bodyId);
-        if (c.expectedVersion !== undefined && c.expectedVersion !== current.version) {
-          throw new ConcurrencyConflict({ expectedVersion: c.expectedVersion, currentVersion: current.version });
-        }
-        await this.checkSuccessor(tx, bodyId, type, data);
-        const decision = c.decision ? await this.decisions.resolve(tx, c.decision, { bodyId, type, data }) : undefined;
-        const occurredAt = c.occurredAt ?? defaultOccurredAt(decision, current.lastOccurredAt, now);
-        if (occurredAt < current.lastOccurredAt) {
-          throw new LifecycleRefusal(
-            `Das Ereignisdatum ${germanDate(berlinDate(occurredAt))} liegt vor dem letzten Ereignis des Gremiums (${germanDate(berlinDate(current.lastOccurredAt))}); die Geschichte wird nur fortgeschrieben.`,
-          );
-        }
-        const withContacts = contacts ? await this.addContacts(tx, data, contacts, now) : data;
+    return this.unitOfWork(bodyId, c.expectedVersion, async (tx) => {
+      const stored = await this.load(tx, bodyId);
+      // The caller saw the stored stream; system events that fell due since are not its race.
+      if (c.expectedVersion !== undefined && c.expectedVersion !== stored.version) {
+        throw new ConcurrencyConflict({ expectedVersion: c.expectedVersion, currentVersion: stored.version });
+      }
+      await this.checkSuccessor(tx, bodyId, type, data);
+      const decision = c.decision ? await this.decisions.resolve(tx, c.decision, { bodyId, type, data }) : undefined;
+      const occurredAt = c.occurredAt ?? defaultOccurredAt(decision, stored.lastOccurredAt, now);
+      if (occurredAt < stored.lastOccurredAt) {
+        throw new LifecycleRefusal(
+          `Das Ereignisdatum ${germanDate(berlinDate(occurredAt))} liegt vor dem letzten Ereignis des Gremiums (${germanDate(berlinDate(stored.lastOccurredAt))}); die Geschichte wird nur fortgeschrieben.`,
+        );
+      }
+      const current = await this.fireDue(tx, stored, { until: occurredAt, inclusive: false }, now);
+      const withContacts = contacts ? await this.addContacts(tx, data, contacts, now) : data;
 
-        const { machine } = current;
-        const event = { type, data: withContacts, occurredAt, decision } as BodyEvent;
-        const verdict = machine.decide(current.snapshot, event);
-        if (!verdict.allowed) {
-          throw new LifecycleRefusal(verdict.reason, {
-            state: machine.stateLabel(current.snapshot),
-            violations: verdict.violations,
-            allowedEvents: verdict.allowedEvents,
-          });
-        }
-        const snapshot = machine.evolve(current.snapshot, event);
-        return this.append(tx, current, snapshot, machine, {
-          type,
-          data: withContacts,
-          actor,
-          occurredAt,
-          recordedAt: now,
-          decision: decision ?? null,
+      const { machine } = current;
+      const event = { type, data: withContacts, occurredAt, decision } as BodyEvent;
+      const verdict = machine.decide(current.snapshot, event);
+      if (!verdict.allowed) {
+        throw new LifecycleRefusal(verdict.reason, {
+          state: machine.stateLabel(current.snapshot),
+          violations: verdict.violations,
+          allowedEvents: verdict.allowedEvents,
         });
+      }
+      const snapshot = machine.evolve(current.snapshot, event);
+      return this.append(tx, current, snapshot, machine, {
+        type,
+        data: withContacts,
+        actor,
+        occurredAt,
+        recordedAt: now,
+        decision: decision ?? null,
       });
-    } catch (error) {
-      // A failed transaction may have left a snapshot newer than the database in the cache.
-      this.snapshots.delete(bodyId);
-      throw error;
-    }
+    });
   }
 
   /**
@@ -204,32 +255,92 @@ export class LifecycleService {
     const { bodyId, ...envelope } = command;
     const { expectedVersion } = parseInput(z.strictObject({ expectedVersion: z.number().int().min(1).optional() }), envelope);
     const now = this.clock.now().toISOString();
-    try {
-      return await this.db.transaction(async (tx) => {
-        const current = await this.load(tx, bodyId);
-        if (expectedVersion !== undefined && expectedVersion !== current.version) {
-          throw new ConcurrencyConflict({ expectedVersion, currentVersion: current.version });
-        }
-        const target = latestMachine(current.machine.id);
-        if (target.version === current.machine.version) {
-          throw new LifecycleRefusal(`Das Gremium folgt bereits der neuesten Version ${target.version} des Lebenslaufs.`);
-        }
-        if (current.snapshot.status !== 'active') {
-          throw new LifecycleRefusal('Der Lebenslauf des Gremiums ist beendet; er bleibt in der Version, in der er endete.');
-        }
-        const snapshot = upgrade(current.snapshot, current.machine, target);
-        return this.append(tx, current, snapshot, target, {
-          type: 'machineUpgraded',
-          data: { fromVersion: current.machine.version, toVersion: target.version },
-          actor,
-          occurredAt: now > current.lastOccurredAt ? now : current.lastOccurredAt,
-          recordedAt: now,
-          decision: null,
-        });
+    return this.unitOfWork(bodyId, expectedVersion, async (tx) => {
+      const stored = await this.load(tx, bodyId);
+      if (expectedVersion !== undefined && expectedVersion !== stored.version) {
+        throw new ConcurrencyConflict({ expectedVersion, currentVersion: stored.version });
+      }
+      const current = await this.fireDue(tx, stored, { until: now > stored.lastOccurredAt ? now : stored.lastOccurredAt, inclusive: false }, now);
+      const target = latestMachine(current.machine.id);
+      if (target.version === current.machine.version) {
+        throw new LifecycleRefusal(`Das Gremium folgt bereits der neuesten Version ${target.version} des Lebenslaufs.`);
+      }
+      if (current.snapshot.status !== 'active') {
+        throw new LifecycleRefusal('Der Lebenslauf des Gremiums ist beendet; er bleibt in der Version, in der er endete.');
+      }
+      const snapshot = upgrade(current.snapshot, current.machine, target);
+      return this.append(tx, current, snapshot, target, {
+        type: 'machineUpgraded',
+        data: { fromVersion: current.machine.version, toVersion: target.version },
+        actor,
+        occurredAt: now > current.lastOccurredAt ? now : current.lastOccurredAt,
+        recordedAt: now,
+        decision: null,
       });
-    } catch (error) {
-      this.snapshots.delete(bodyId);
-      throw error;
+    });
+  }
+
+  /**
+   * Runs a command on a body in one transaction. A command that names no `expectedVersion` and
+   * loses a race with another writer (PostgreSQL; the body's row lock makes that rare) runs
+   * again from the new state, up to MAX_ATTEMPTS times; with `expectedVersion` a lost race is
+   * the caller's 409.
+   */
+  private async unitOfWork<T>(bodyId: string, expectedVersion: number | undefined, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(work);
+      } catch (error) {
+        // A failed transaction may have left a snapshot newer than the database in the cache.
+        this.snapshots.delete(bodyId);
+        const lostRace = (error instanceof ConcurrencyConflict && expectedVersion === undefined) || isTransientConflict(error);
+        if (!lostRace || attempt >= MAX_ATTEMPTS) throw error;
+        await delay(Math.random() * 5 * attempt);
+      }
+    }
+  }
+
+  /**
+   * Time is part of the fact: before anything is decided on a body, the system events that fell
+   * due before the command's time are appended, each dated at its due instant and in due order,
+   * through the same decide → evolve → append (so the projectors derive the timers anew after
+   * each). One due at the very instant of the command yields to it: "started on 17.06." by
+   * hand is the same fact as the timer of that day. A timer is tried once per call: one the
+   * machine refuses is marked and skipped.
+   */
+  private async fireDue(
+    tx: Transaction,
+    body: LoadedBody,
+    due: { until: string; inclusive: boolean },
+    now: string,
+    fired: FiredTimer[] = [],
+  ): Promise<LoadedBody> {
+    if (!this.timers) return body;
+    const tried = new Set<string>();
+    let current = body;
+    for (;;) {
+      const timer = (await this.timers.due(tx, current.id, due.until, due.inclusive)).find((t) => !tried.has(t.key));
+      if (!timer) return current;
+      tried.add(timer.key);
+      const entry = { key: timer.key, bodyId: current.id, type: timer.type, dueAt: timer.dueAt };
+      const event = { type: timer.type, data: this.parseData(timer.type, timer.data).data, occurredAt: timer.dueAt } as BodyEvent;
+      const verdict = current.machine.decide(current.snapshot, event);
+      if (!verdict.allowed) {
+        await this.timers.refuse(tx, timer.key, verdict.reason);
+        fired.push({ ...entry, outcome: 'refused', detail: verdict.reason });
+        continue;
+      }
+      const snapshot = current.machine.evolve(current.snapshot, event);
+      const { event: record } = await this.append(tx, current, snapshot, current.machine, {
+        type: timer.type,
+        data: event.data,
+        actor: SCHEDULER_ACTOR,
+        occurredAt: timer.dueAt,
+        recordedAt: now,
+        decision: null,
+      });
+      current = { ...current, version: record.version, lastHash: record.hash, lastOccurredAt: record.occurredAt, snapshot };
+      fired.push({ ...entry, outcome: 'appended' });
     }
   }
 

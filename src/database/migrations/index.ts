@@ -6,6 +6,7 @@ import { DecisionRegister1765300000000 } from './1765300000000-decision-register
 import { ImportedTitles1765200000000 } from './1765200000000-imported-titles';
 import { IdempotencyKeys1765200001000 } from './1765200001000-idempotency-keys';
 import { CalendarFeeds1765500000000 } from './1765500000000-calendar-feeds';
+import { TimersByBody1765100000000 } from './1765100000000-timers-by-body';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ImportedTitles1765200000000,
   IdempotencyKeys1765200001000,
   CalendarFeeds1765500000000,
+  TimersByBody1765100000000,
 ];

@@ -1,0 +1,124 @@
+/**
+ * Time is part of the fact: a write to a body first fires the body's system events that fell
+ * due before it, each dated at its due instant and in due order, so a user's write right after a
+ * restart can neither overtake, misdate nor swallow them.
+ */
+import { Database } from '../src/database/database';
+import { SchedulerService } from '../src/deadlines/scheduler.service';
+import { deadlinesEnv, recordSeedBody } from './deadlines.support';
+import { openTestDatabase, startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+const SYSTEM_EVENTS = [
+  '2024-06-16T22:00:00.000Z started system:scheduler',
+  '2024-12-01T23:00:00.000Z reportDue system:scheduler',
+  '2024-12-02T23:00:00.000Z reportOverdue system:scheduler',
+  '2024-12-30T23:00:00.000Z termExpiring system:scheduler',
+  '2025-03-31T22:00:00.000Z termExpired system:scheduler',
+];
+
+describe.each(testDatabaseKinds())('system events at their own time (%s)', (kind) => {
+  let restoreEnv: () => void;
+  let db: Awaited<ReturnType<typeof openTestDatabase>>;
+  const open: TestApp[] = [];
+  let id: string;
+
+  /** The seed body approved on 12.06.2024, and then the service was down until `restartAt`. */
+  async function downUntil(restartAt: string): Promise<TestApp> {
+    const before = await startTestApp({ databaseConfig: db.config });
+    id = await recordSeedBody(before);
+    await before.close();
+    const after = await startTestApp({ databaseConfig: db.config, now: restartAt });
+    open.push(after);
+    return after;
+  }
+
+  async function history(t: TestApp): Promise<string[]> {
+    const rows = await t.app
+      .get(Database)
+      .query<{ type: string; occurred_at: string; actor_id: string }>('SELECT type, occurred_at, actor_id FROM events WHERE body_id = ? ORDER BY version', [id]);
+    return rows.map((r) => `${r.occurred_at} ${r.type} ${r.actor_id}`);
+  }
+
+  beforeEach(async () => {
+    restoreEnv = deadlinesEnv();
+    db = await openTestDatabase(kind);
+  });
+
+  afterEach(async () => {
+    for (const t of open.splice(0)) await t.close();
+    db.cleanup();
+    restoreEnv();
+  });
+
+  it('a write right after the restart first records the system events that fell due, each dated at its due instant', async () => {
+    // Given the service was down from the approval until 02.04.2025, when nobody has swept yet,
+    const t = await downUntil('2025-04-02T07:00:00Z');
+    // when the secretariat records a report request right after the start,
+    const { body } = await t.http
+      .post(`/api/bodies/${id}/events`)
+      .send({ type: 'reportRequested', expectedVersion: 3, data: { kind: 'Abschlussbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2025-06-30' } } })
+      .expect(200);
+
+    // then the five system events stand before it, in due order and dated when they fell due,
+    expect(await history(t)).toEqual([
+      '2024-06-03T09:00:00.000Z registered geschaeftsstelle',
+      '2024-06-05T08:00:00.000Z submitted geschaeftsstelle',
+      '2024-06-12T10:00:00.000Z approved geschaeftsstelle',
+      ...SYSTEM_EVENTS,
+      '2025-04-02T07:00:00.000Z reportRequested geschaeftsstelle',
+    ]);
+    expect(body).toMatchObject({ version: 9, event: { type: 'reportRequested', version: 9 } });
+    expect(body.state.paths).toEqual(expect.arrayContaining(['active.term.expired', 'active.reporting.reportOverdue']));
+    // and nothing is left for the sweep to append.
+    const entries = await t.app.get(SchedulerService).sweep();
+    expect(entries.filter((e) => e.kind === 'event')).toEqual([]);
+  });
+
+  it('the state as of each date is what it was on that date', async () => {
+    const t = await downUntil('2025-04-02T07:00:00Z');
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r1' } }).expect(200);
+
+    const asOf = async (date: string) => {
+      const { body } = await t.http.get(`/api/bodies/${id}/state?asOf=${date}`).expect(200);
+      return { paths: body.statePaths.filter((p: string) => p.includes('.')), report: body.context.obligations[0].state };
+    };
+    expect(await asOf('2024-06-16')).toEqual({ paths: [], report: 'pending' });
+    expect(await asOf('2024-06-17')).toMatchObject({ paths: expect.arrayContaining(['active.term.running', 'active.reporting.upToDate']), report: 'pending' });
+    expect(await asOf('2024-12-02')).toMatchObject({ paths: expect.arrayContaining(['active.term.running', 'active.reporting.reportDue']), report: 'due' });
+    expect(await asOf('2025-01-01')).toMatchObject({
+      paths: expect.arrayContaining(['active.term.expiring', 'active.reporting.reportOverdue']),
+      report: 'overdue',
+    });
+    expect(await asOf('2025-04-01')).toMatchObject({ paths: expect.arrayContaining(['active.term.expired']), report: 'overdue' });
+    expect(await asOf('2025-04-02')).toMatchObject({ paths: expect.arrayContaining(['active.term.expired']), report: 'submitted' });
+  });
+
+  it('a write dated in the past fires only what fell due before it; the rest follows in due order', async () => {
+    const t = await downUntil('2025-04-02T07:00:00Z');
+    // The report came in on 20.11.2024 and is recorded late, with its own date:
+    await t.http
+      .post(`/api/bodies/${id}/events`)
+      .send({ type: 'reportSubmitted', occurredAt: '2024-11-20T10:00:00Z', data: { obligationId: 'r1' } })
+      .expect(200);
+    expect(await history(t)).toEqual([
+      '2024-06-03T09:00:00.000Z registered geschaeftsstelle',
+      '2024-06-05T08:00:00.000Z submitted geschaeftsstelle',
+      '2024-06-12T10:00:00.000Z approved geschaeftsstelle',
+      SYSTEM_EVENTS[0],
+      '2024-11-20T10:00:00.000Z reportSubmitted geschaeftsstelle',
+    ]);
+    await t.app.get(SchedulerService).sweep();
+    expect((await history(t)).slice(5)).toEqual([SYSTEM_EVENTS[3], SYSTEM_EVENTS[4]]);
+  });
+
+  it('a lost race stays a conflict for a caller that names a version other than the stored one', async () => {
+    const t = await downUntil('2025-04-02T07:00:00Z');
+    const { body } = await t.http
+      .post(`/api/bodies/${id}/events`)
+      .send({ type: 'reportSubmitted', expectedVersion: 2, data: { obligationId: 'r1' } })
+      .expect(409);
+    expect(body.message).toBe('Erwartet wurde Version 2, der aktuelle Stand ist Version 3.');
+    // Refused: nothing of it is written, the due system events included.
+    expect(await history(t)).toHaveLength(3);
+  });
+});
