@@ -50,7 +50,8 @@ export async function recordSeedBody(t: TestApp, contacts: Array<{ name: string;
     .send({
       number: '2024/09-AL',
       issuer: 'AL-Runde',
-      date: '2024-06-12',
+      // Decided on 10 June, recorded as approved on 12 June: reminders must name the decision's own date.
+      date: '2024-06-10',
       procedure: 'Sitzung',
       session: 30,
       type: 'Beschluss',
@@ -60,7 +61,7 @@ export async function recordSeedBody(t: TestApp, contacts: Array<{ name: string;
     .expect(201);
   await t.http
     .post(`/api/bodies/${id}/events`)
-    .send({ type: 'approved', decision: '2024/09-AL', data: { approvedUntil: '2025-03-31' } })
+    .send({ type: 'approved', decision: '2024/09-AL', data: { approvedUntil: '2025-03-31' }, occurredAt: '2024-06-12T10:00:00Z' })
     .expect(200);
   return id;
 }

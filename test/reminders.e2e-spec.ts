@@ -146,7 +146,8 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
     expect(mail.text).toContain(
       'Fällig am: Montag, 02.12.2024 (ursprünglich Samstag, 30.11.2024; verschoben nach § 193 BGB, § 31 Abs. 3 VwVfG)',
     );
-    expect(mail.text).toContain('Beschluss: 2024/09-AL vom 12.06.2024 (AL-Runde)');
+    // The decision's own date (10.06.2024), not that of the approval event (12.06.2024).
+    expect(mail.text).toContain('Beschluss: 2024/09-AL vom 10.06.2024 (AL-Runde)');
     expect(mail.text).toContain(`Link: https://gremienlauf.example/bodies/${id}`);
 
     await sweepAt(scheduler, '2024-12-02T06:00:00Z');
@@ -160,7 +161,7 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
     // Nothing is sent twice.
     expect(await dispatcher.dispatch()).toEqual({ sent: [], retried: [], dead: [] });
     expect(smtp.mails).toHaveLength(3);
-  });
+  }, 20_000);
 
   it('posts signed webhooks and retries after a receiver that fails first', async () => {
     const receiver = await startReceiver([500, 200]);

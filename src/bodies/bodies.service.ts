@@ -78,6 +78,7 @@ export class BodiesService {
     const snapshot = machine.restore(persisted);
     const context: BodyContext = persisted.context;
     const contacts = await this.contacts.findMany(context.profile.contactIds);
+    const decisions = await this.events.citedDecisions(id);
     return {
       id: row.id,
       version: Number(row.version),
@@ -86,6 +87,8 @@ export class BodiesService {
       allowedEvents: offeredEvents(snapshot).map((type) => ({ type, label: EVENT_LABELS[type] })),
       context,
       contacts: contacts.map(({ id, name, organization, erased }) => ({ id, name, organization, erased })),
+      /** The decisions the history cites: each with its own date (`date`) and the citing event's (`occurredAt`). */
+      decisions: decisions.map((d) => ({ ...d, eventLabel: EVENT_LABELS[d.event as keyof typeof EVENT_LABELS] ?? d.event })),
       registeredAt: row.created_at,
       updatedAt: row.updated_at,
     };

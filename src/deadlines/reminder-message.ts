@@ -16,6 +16,8 @@ export interface ReminderFacts {
   context: BodyContext;
   /** The watched Frist as the deadlines table holds it. */
   deadline: { label: string; resolution: DeadlineResolution } | null;
+  /** The decisions the body's events cite, with their own dates (not the events'), in order. */
+  decisions: ReadonlyArray<{ number: string; issuer: string; date: string; event: string }>;
   /** When the reminder is written (the sweep's time): "noch 7 Tage" counts from here. */
   now: Instant;
   link: string;
@@ -26,14 +28,14 @@ const stillLeft = (n: number) => (n === 1 ? 'noch 1 Tag' : `noch ${n} Tage`);
 const longDate = (date: string) => `${weekdayName(date)}, ${germanDate(date)}`;
 
 /** The German reminder e-mail and the webhook document for a reminder that fell due. */
-export function reminderMessage({ timer, bodyId, context, deadline, now, link }: ReminderFacts): ReminderMessage {
+export function reminderMessage({ timer, bodyId, context, decisions, deadline, now, link }: ReminderFacts): ReminderMessage {
   const r = timer.reminder;
   const title = context.profile.title;
   const today = berlinDate(now);
   const left = daysBetween(today, r.deadlineOn);
   const obligation = r.obligationId ? context.obligations.find((o) => o.id === r.obligationId) : undefined;
   const what = r.subject === 'report' ? (obligation?.kind ?? 'Bericht') : 'Laufzeit';
-  const decision = citedDecision(context, r.subject);
+  const decision = citedDecision(decisions, r.subject);
 
   const subject =
     r.subject === 'report'
@@ -58,7 +60,7 @@ export function reminderMessage({ timer, bodyId, context, deadline, now, link }:
     `Frist: ${deadline?.label ?? what}${resolution ? `, ${resolution.description}` : ''}`,
     `${r.subject === 'report' ? 'Fällig am' : 'Befristet bis'}: ${longDate(r.deadlineOn)}${moved}`,
     `Stand: ${state(r.subject, r.deadlineOn, left)}`,
-    `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.on)} (${decision.issuer})` : 'keiner erfasst'}`,
+    `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.date)} (${decision.issuer})` : 'keiner erfasst'}`,
     `Link: ${link}`,
     '',
     advice(r.subject, left),
@@ -86,7 +88,7 @@ export function reminderMessage({ timer, bodyId, context, deadline, now, link }:
       },
       daysLeft: left,
       escalated: r.escalate,
-      decision: decision ?? null,
+      decision: decision ? { number: decision.number, issuer: decision.issuer, date: decision.date, event: decision.event } : null,
       link,
       dueAt: timer.dueAt,
       writtenAt: now,
@@ -113,7 +115,7 @@ function advice(subject: 'report' | 'term', left: number): string {
 }
 
 /** The decision a reminder refers to: the approval, or for the term the latest that set its end. */
-function citedDecision(context: BodyContext, subject: 'report' | 'term') {
-  const relevant = context.decisions.filter((d) => (subject === 'term' ? d.event === 'approved' || d.event === 'extended' : d.event === 'approved'));
+function citedDecision(decisions: ReminderFacts['decisions'], subject: 'report' | 'term') {
+  const relevant = decisions.filter((d) => (subject === 'term' ? d.event === 'approved' || d.event === 'extended' : d.event === 'approved'));
   return relevant[relevant.length - 1];
 }

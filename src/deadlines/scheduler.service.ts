@@ -1,3 +1,4 @@
+import { EventStore } from '../event-log/event-store';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
@@ -84,6 +85,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly db: Database,
     private readonly lifecycle: LifecycleService,
     private readonly outbox: OutboxStore,
+    private readonly events: EventStore,
     private readonly clock: Clock,
     private readonly registry: SchedulerRegistry,
     @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
@@ -203,6 +205,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       timer,
       bodyId: row.body_id,
       context,
+      decisions: await this.events.citedDecisions(row.body_id, tx),
       deadline: deadline ? { label: deadline.label, resolution: JSON.parse(deadline.resolution) as DeadlineResolution } : null,
       now,
       link: `${this.config.publicUrl}/bodies/${row.body_id}`,

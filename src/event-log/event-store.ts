@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { PersistedBody } from '../../machines';
+import type { DecisionFacts, PersistedBody } from '../../machines';
 import { ConcurrencyConflict } from '../common/errors';
 import { Database, isUniqueViolation, type SqlValue, type Transaction } from '../database/database';
 import type { EventRecord } from './event-hash';
+
+/** A decision as an event of the body cited it: the decision's own facts, then the event's type, version and time. */
+export interface CitedDecisionFacts extends DecisionFacts {
+  event: string;
+  version: number;
+  occurredAt: string;
+}
 
 /** Where a body's stream stands: its version, the machine version it follows, the chain's head. */
 export interface BodyHead {
@@ -132,6 +139,18 @@ export class EventStore {
   async readStream(bodyId: string): Promise<EventRecord[]> {
     const rows = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE body_id = ? ORDER BY version`, [bodyId]);
     return rows.map(toRecord);
+  }
+
+  /**
+   * The decisions a body's events cite, in version order: each with its own number, issuer, date
+   * and type as the event recorded them, and the event's type and business time.
+   */
+  async citedDecisions(bodyId: string, tx?: Transaction): Promise<CitedDecisionFacts[]> {
+    const sql = 'SELECT version, type, occurred_at, decision FROM events WHERE body_id = ? AND decision IS NOT NULL ORDER BY version';
+    const rows = tx
+      ? await tx.query<{ version: number | string; type: string; occurred_at: string; decision: string }>(sql, [bodyId])
+      : await this.db.query<{ version: number | string; type: string; occurred_at: string; decision: string }>(sql, [bodyId]);
+    return rows.map((row) => ({ ...(JSON.parse(row.decision) as DecisionFacts), event: row.type, version: Number(row.version), occurredAt: row.occurred_at }));
   }
 
   /** The events that cite a decision, oldest first. */

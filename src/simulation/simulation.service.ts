@@ -147,7 +147,7 @@ export class SimulationService {
     for (const { at, event } of checkpoints) {
       await sweepAt(at);
       if (!event) continue;
-      const outcome = await this.replay(lifecycle, ids, event);
+      const outcome = await this.replay(lifecycle, simDb, ids, event);
       if (inPeriod(at)) {
         const known = await titles();
         const simId = ids.get(event.body_id);
@@ -179,13 +179,15 @@ export class SimulationService {
   }
 
   /** Replays one recorded event through the copy's write path; returns why it was refused, or null. */
-  private async replay(lifecycle: LifecycleService, ids: Map<string, string>, event: StoredEvent): Promise<string | null> {
+  private async replay(lifecycle: LifecycleService, simDb: Database, ids: Map<string, string>, event: StoredEvent): Promise<string | null> {
     const actor: Actor = { id: event.actor_id, role: event.actor_role };
     const data = JSON.parse(event.data) as Record<string, unknown>;
     try {
       if (event.type === 'registered') {
         const result = await lifecycle.register({ ...data, registeredAt: event.occurred_at }, actor);
         ids.set(event.body_id, result.bodyId);
+        // The copied decisions name their effects on the real body: in the copy it has another id.
+        await simDb.transaction((tx) => tx.query('UPDATE decisions SET effects = replace(effects, ?, ?)', [event.body_id, result.bodyId]));
         return null;
       }
       const bodyId = ids.get(event.body_id);

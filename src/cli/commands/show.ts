@@ -1,6 +1,6 @@
-import { EVENT_LABELS, approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, type BodyContext, type StoredEventType } from '../../../machines';
+import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, type BodyContext } from '../../../machines';
 import type { CliCommand } from '../command';
-import { date, deadline, fields, list, numbered, table, yesNo } from '../format';
+import { date, day, deadline, fields, list, numbered, table, yesNo } from '../format';
 
 export interface BodyView {
   id: string;
@@ -10,6 +10,8 @@ export interface BodyView {
   allowedEvents: Array<{ type: string; label: string }>;
   context: BodyContext;
   contacts: Array<{ id: string; name: string | null; organization: string | null; erased?: boolean }>;
+  /** The cited decisions with their own date and the citing event's. */
+  decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string }>;
   registeredAt: string;
   updatedAt: string;
 }
@@ -64,7 +66,7 @@ export function renderBody(body: BodyView): string {
       ['Fachministerkonferenzen', p.fmkRelation],
       ['Planung und Berichte', p.reportingPlan],
       ['Ressourcen', p.resources],
-      ['Beschlüsse', c.decisions.map((d) => `${d.number} (${d.issuer}, ${EVENT_LABELS[d.event as StoredEventType] ?? d.event}, ${date(d.on)})`).join('\n')],
+      ['Beschlüsse', (body.decisions ?? []).map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}`).join('\n')],
     ]),
   ];
   if (c.obligations.length > 0) {
