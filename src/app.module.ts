@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { BodiesModule } from './bodies/bodies.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { CommonModule } from './common/common.module';
+import { ErasureModule } from './contacts/erasure.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { DecisionControlModule } from './decision-control/decision-control.module';
 import { DecisionsModule } from './decisions/decisions.module';
@@ -19,7 +20,7 @@ import { WebModule } from './web/web.module';
 import { SimulationModule } from './simulation/simulation.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, DeadlinesModule, SessionsModule, CalendarModule, SimulationModule, DecisionControlModule, WebModule, AuthModule, IdempotencyModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, ErasureModule, DeadlinesModule, SessionsModule, CalendarModule, SimulationModule, DecisionControlModule, WebModule, AuthModule, IdempotencyModule],
   controllers: [HealthController],
 })
 export class AppModule {

@@ -1,8 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
 import { APP_CONFIG } from '../common/common.module';
-import { ErasureController } from '../contacts/erasure.controller';
-import { ErasureService } from '../contacts/erasure.service';
 import { loadAuditConfig, type AuditConfig } from './audit.config';
 import { AuditController } from './audit.controller';
 import { AuditService, SIGNING_KEY } from './audit.service';
@@ -13,7 +11,7 @@ import { loadSigningKey } from './signing-key';
 // No ScheduleModule.forRoot() here: a second one would run a second explorer and registry.
 // The application imports it once; CheckpointScheduler takes its global SchedulerRegistry.
 @Module({
-  controllers: [AuditController, ErasureController],
+  controllers: [AuditController],
   providers: [
     { provide: AUDIT_CONFIG, useFactory: (app: AppConfig) => loadAuditConfig(app), inject: [APP_CONFIG] },
     {
@@ -30,8 +28,7 @@ import { loadSigningKey } from './signing-key';
     AuditStore,
     AuditService,
     CheckpointScheduler,
-    ErasureService,
   ],
-  exports: [AuditService],
+  exports: [AuditService, AuditStore],
 })
 export class AuditModule {}
