@@ -10,3 +10,5 @@ export * from './deadlines';
 export * from './timers';
 export * from './term-end';
 export * from './recurrence';
+export * from './summaries';
+export * from './requests';

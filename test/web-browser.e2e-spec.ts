@@ -103,15 +103,18 @@ describeInBrowser('Web UI in Chromium', () => {
       await openAction(page, 'Einrichten (Beschluss)');
       const approve = page.locator('#aktion-approved');
       await approve.getByLabel('befristet bis zum unten genannten Datum').check();
-      await page.locator('#aktion-approved-approvedUntil').fill('2027-03-31');
+      // "zunächst bis März 2027": a month, as the decision writes it.
+      await approve.getByLabel('bis Ende eines Monats').check();
+      await page.locator('#aktion-approved-approvedUntil-month').fill('2027-03');
       await page.locator('#aktion-approved-decision').selectOption('2024/09-AL');
       await submitAction(page, 'approved');
       await page.waitForURL(/erfolg=ereignis&typ=approved/);
 
       await expect(page.locator('#current-state').textContent()).resolves.toBe('Eingerichtet (Tätigkeit noch nicht begonnen)');
-      await expect(page.locator('.summary-bar').textContent()).resolves.toContain('31.03.2027');
+      await expect(page.locator('.summary-bar').textContent()).resolves.toContain('März 2027 (bis 31.03.2027)');
       const latest = page.locator('ol.history > li').first();
       await expect(latest.textContent()).resolves.toMatch(/Eingerichtet \(Beschluss\)[\s\S]*Beschluss 2024\/09-AL/);
+      await expect(latest.locator('.history__summary').textContent()).resolves.toBe('befristet bis März 2027 (bis 31.03.2027)');
       await expect(latest.locator('code.hash').textContent()).resolves.toMatch(/^[0-9a-f]{64}$/);
       await expect(page.locator('ol.history > li').count()).resolves.toBe(3);
       // The diagram marks the new state as current and the earlier ones as visited.
@@ -145,12 +148,30 @@ describeInBrowser('Web UI in Chromium', () => {
       await submitAction(page, 'started');
       await page.waitForURL(/typ=started/);
       await openAction(page, 'Verlängern (Beschluss)');
-      await page.locator('#aktion-extended-approvedUntil').fill('2026-12-31');
+      await page.locator('#aktion-extended').getByLabel('bis zu einem Tag').check();
+      await page.locator('#aktion-extended-approvedUntil-date').fill('2026-12-31');
       await page.locator('#aktion-extended-decision').selectOption('2024/09-AL');
       await submitAction(page, 'extended');
-      await expect(page.locator('#aktion-extended-approvedUntil-error').textContent()).resolves.toContain('Die Verlängerung muss nach dem bisherigen Ende liegen');
+      await expect(page.locator('#aktion-extended-approvedUntil-gruppe-error').textContent()).resolves.toContain('Die Verlängerung muss nach dem bisherigen Ende liegen');
       await expect(page.locator('#aktion-extended-details').getAttribute('open')).resolves.not.toBeNull();
       await expect(page.locator('#current-state').textContent()).resolves.toContain('Aktiv');
+    });
+  }, 60_000);
+
+  it('Browser: a lead is added by form without losing the others, and the Verlauf says what changed', async () => {
+    const page = noScript.page;
+    await withScreenshot(page, 'federfuehrung', async () => {
+      await page.goto(bodyUrl);
+      await openAction(page, 'Federführung ändern');
+      const form = page.locator('#aktion-leadsChanged');
+      await form.getByLabel('Neu in der Federführung').fill('Sachsen');
+      await form.getByLabel('Name').fill('Sina Sachsen');
+      await form.getByLabel('E-Mail').fill('sina@sachsen.example');
+      await submitAction(page, 'leadsChanged');
+      await page.waitForURL(/typ=leadsChanged/);
+      const latest = page.locator('ol.history > li').first();
+      await expect(latest.locator('.history__summary').textContent()).resolves.toBe('Federführung: + Sachsen; Ansprechpersonen: + 1');
+      await expect(page.locator('#registration').locator('..').textContent()).resolves.toMatch(/Hessen[\s\S]*Sachsen/);
     });
   }, 60_000);
 
@@ -178,6 +199,11 @@ describeInBrowser('Web UI in Chromium', () => {
         await submitAction(page, 'extended');
         await page.locator('#aktion-extended-errors').waitFor();
         await check('Formular mit Fehlern');
+        // The forms for the new actions, opened: leads and participants, reclassification, an extension to a month.
+        for (const action of ['Federführung ändern', 'Mitwirkung ändern', 'Art oder Zuordnung ändern (Beschluss)', 'Verlängerung beantragen', 'Berichtspflicht festlegen']) {
+          await openAction(page, action);
+        }
+        await check('Formulare: Federführung, Mitwirkung, Art oder Zuordnung, Verlängerung beantragen, Berichtspflicht');
         await page.goto(`${base}/gremien/00000000-0000-4000-8000-000000000000`);
         await check('Nicht gefunden');
         expect(found).toEqual([]);

@@ -11,6 +11,7 @@ import {
   germanDate,
   isCivilDate,
   statePaths,
+  summarizeEvent,
   type BodyEvent,
   type BodySnapshot,
   type DecisionFacts,
@@ -38,6 +39,8 @@ export interface ReplayStep {
   refusal: string | null;
   stateAfter: StateValue;
   stateLabelAfter: string;
+  /** What the event changed, in German (machines/summaries.ts). */
+  summary: string;
 }
 
 export interface ReplayResult {
@@ -81,6 +84,7 @@ export function replayRecords(records: readonly EventRecord[]): ReplayResult {
     }
     let allowed = true;
     let refusal: string | null = null;
+    const before = snapshot?.context ?? null;
     if (snapshot === null || machine === null) {
       if (record.type !== 'registered') return fail(record, 'Der Strom beginnt nicht mit „Registriert“.');
       snapshot = next.begin({ occurredAt: record.occurredAt, data: record.data } as RegisteredEvent);
@@ -120,6 +124,7 @@ export function replayRecords(records: readonly EventRecord[]): ReplayResult {
       refusal,
       stateAfter: snapshot.value,
       stateLabelAfter: next.stateLabel(snapshot),
+      summary: summarizeEvent(record.type, record.data, before, allowed ? snapshot.context : null),
     });
   }
   return { steps, snapshot, machine, failure: null };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { BODY_MACHINE_ID, EVENT_LABELS, offeredEvents, statePaths, type BodyContext, type PersistedBody } from '../../machines';
+import { BODY_MACHINE_ID, EVENT_LABELS, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody } from '../../machines';
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
+import { replayRecords } from '../audit/replay';
 import { NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
@@ -60,6 +61,7 @@ export class BodiesService {
         state: describeState(persisted, machineOf(row)),
         version: Number(row.version),
         approvedUntil: persisted.context.approvedUntil,
+        approvedUntilAsWritten: persisted.context.approvedUntilAsWritten ?? null,
         permanent: persisted.context.permanent,
         endedOn: persisted.context.endedOn,
         updatedAt: row.updated_at,
@@ -94,10 +96,21 @@ export class BodiesService {
     };
   }
 
+  /** What waits for the secretariat on bodies that are established or active (see machines/requests.ts). */
+  async openRequests(): Promise<Array<OpenRequest & { bodyId: string; title: string }>> {
+    const rows = await this.db.query<{ id: string; title: string; context: string }>(
+      "SELECT id, title, context FROM bodies WHERE status IN ('established', 'active') ORDER BY title, id",
+    );
+    return rows
+      .flatMap((row) => openRequests(JSON.parse(row.context) as BodyContext).map((request) => ({ ...request, bodyId: row.id, title: row.title })))
+      .sort((a, b) => a.since.localeCompare(b.since));
+  }
+
   async history(id: string) {
     const events = await this.events.readStream(id);
     if (events.length === 0) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
-    return { bodyId: id, events: events.map((event) => ({ ...event, label: EVENT_LABELS[event.type] })) };
+    const summaries = new Map(replayRecords(events).steps.map((step) => [step.version, step.summary]));
+    return { bodyId: id, events: events.map((event) => ({ ...event, label: EVENT_LABELS[event.type], summary: summaries.get(event.version) ?? '' })) };
   }
 }
 

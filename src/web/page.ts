@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { berlinDate, countOf, describeDeadline, germanDate, obligationLabel, type Deadline } from '../../machines';
+import { berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, obligationLabel, type Deadline, type TermEnd } from '../../machines';
 import { actorLabel } from '../auth/roles';
 import { DomainError } from '../common/errors';
 import { toErrorBody } from '../common/http-errors';
@@ -31,6 +31,8 @@ export const helpers = {
   dateTime: (instant: string) => TIME.format(new Date(instant)),
   deadline: (deadline: Deadline) => describeDeadline(deadline),
   deadlineState,
+  /** A term end as written, with its resolved day: `Juli 2011 (bis 31.07.2011)`, `31.03.2025`. */
+  termEnd: (end: TermEnd | null | undefined) => (end ? describeTermEndWithDay(end) : '–'),
   role: roleLabel,
   actor: actorLabel,
   count: countOf,

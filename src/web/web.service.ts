@@ -8,6 +8,8 @@ import {
   type BodyContext,
   type BodyEventType,
   type TermEnd,
+  approvedUntilAsWritten,
+  describeTermEndWithDay,
   termEndDate,
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
@@ -94,10 +96,10 @@ export function deadlineState(deadline: Pick<DeadlineView, 'kind' | 'status' | '
  * „Befristet bis“ as it stands: the approved end while the body runs, `dauerhaft (entfristet)`,
  * or once its life has ended the day it ended (a closed body has no running term).
  */
-export function termText(body: { statePaths: string[]; approvedUntil: string | null; permanent: boolean; endedOn: string | null }): string {
+export function termText(body: { statePaths: string[]; approvedUntil: TermEnd | null; permanent: boolean; endedOn: string | null }): string {
   if (FINAL_STATES.has(body.statePaths[0])) return body.endedOn ? `beendet am ${germanDate(body.endedOn)}` : '–';
   if (body.permanent) return 'dauerhaft (entfristet)';
-  return body.approvedUntil ? germanDate(body.approvedUntil) : '–';
+  return body.approvedUntil ? describeTermEndWithDay(body.approvedUntil) : '–';
 }
 
 /** The machine's transitions as table rows: the diagram's text alternative. */
@@ -138,7 +140,12 @@ export class WebService {
 
   async overview(filter: OverviewFilter, user: WebUser) {
     const today = this.today();
-    const [list, matching, deadlines] = await Promise.all([this.bodies.list({}), filter.q ? this.bodies.list({ q: filter.q }) : null, this.deadlines.list()]);
+    const [list, matching, deadlines, todos] = await Promise.all([
+      this.bodies.list({}),
+      filter.q ? this.bodies.list({ q: filter.q }) : null,
+      this.deadlines.list(),
+      this.todos(user),
+    ]);
     const found = matching ? new Set(matching.map((b) => b.id)) : null;
     const rows = list.filter((body) => sees(user, body.id)).map((body) => {
       const own = deadlines.filter((d) => d.bodyId === body.id);
@@ -147,7 +154,7 @@ export class WebService {
         ...body,
         light: trafficLight({ statePaths: body.state.paths, approvedUntil: body.approvedUntil, permanent: body.permanent }, own, today),
         nextDeadline: next ? { label: next.label, date: next.effectiveDate!, state: deadlineState(next) } : null,
-        term: termText({ statePaths: body.state.paths, approvedUntil: body.approvedUntil, permanent: body.permanent, endedOn: body.endedOn }),
+        term: termText({ statePaths: body.state.paths, approvedUntil: body.approvedUntilAsWritten ?? body.approvedUntil, permanent: body.permanent, endedOn: body.endedOn }),
       };
     });
     // Most urgent first: red, yellow, green, then the bodies whose life has ended; by title within.
@@ -163,7 +170,7 @@ export class WebService {
     const states = Object.entries(STATE_LABELS)
       .filter(([path]) => !/\.(term|reporting|closure)$/.test(path))
       .map(([value, label]) => ({ value, label: value.includes('.') ? `Aktiv: ${label}` : label }));
-    return { rows: filtered, total: rows.length, leads, states, filter, today };
+    return { rows: filtered, total: rows.length, leads, states, filter, today, todos };
   }
 
   async body(id: string, user: WebUser, failed?: FormState) {
@@ -212,7 +219,7 @@ export class WebService {
       forms,
       deadlines,
       light: trafficLight({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent }, deadlines, today),
-      term: termText({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent, endedOn: context.endedOn }),
+      term: termText({ statePaths: body.state.paths, approvedUntil: approvedUntilAsWritten(context), permanent: context.permanent, endedOn: context.endedOn }),
       history: history.events.map((e) => ({
         ...e,
         label: EVENT_LABELS[e.type as BodyEventType] ?? e.type,
@@ -236,8 +243,14 @@ export class WebService {
       overdue: open.filter((d) => d.overdue),
       upcoming: open.filter((d) => !d.overdue),
       met: all.filter((d) => d.status === 'met'),
+      todos: await this.todos(user),
       today,
     };
+  }
+
+  /** Open requests as the secretariat's to-dos: extension requests and submitted reports (none for other roles). */
+  private async todos(user: WebUser) {
+    return user?.role === 'secretariat' ? this.bodies.openRequests() : [];
   }
 
   async timeline(user: WebUser) {

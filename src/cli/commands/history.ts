@@ -5,13 +5,13 @@ import { date, day, table } from '../format';
 
 export interface HistoryView {
   bodyId: string;
-  events: Array<EventRecord & { label: string }>;
+  events: Array<EventRecord & { label: string; summary: string }>;
 }
 
 export const historyCommand: CliCommand = {
   name: 'history',
   args: ['ID'],
-  summary: 'Die Ereignisse eines Gremiums in Reihenfolge, mit Beschluss, Akteur und Hash',
+  summary: 'Die Ereignisse eines Gremiums in Reihenfolge, mit ihrer Änderung, Beschluss, Akteur und Hash',
   async run(ctx) {
     const api = await ctx.api();
     const history = await api.get<HistoryView>(`/api/bodies/${encodeURIComponent(ctx.args.ID!)}/history`);
@@ -20,6 +20,7 @@ export const historyCommand: CliCommand = {
         { header: 'Version', value: (e) => String(e.version) },
         { header: 'Datum', value: (e) => day(e.occurredAt) },
         { header: 'Ereignis', value: (e) => `${e.label} (${e.type})` },
+        { header: 'Änderung', value: (e) => e.summary, max: 90 },
         { header: 'Beschluss', value: (e) => (e.decision ? `${e.decision.number} vom ${date(e.decision.date)}` : '') },
         { header: 'Akteur', value: (e) => actorLabel(e.actor) },
         { header: 'erfasst', value: (e) => date(e.recordedAt) },

@@ -1,0 +1,168 @@
+/**
+ * What an event changed, in one German line for the Verlauf, `gremienlauf history` and the API:
+ * "befristet bis 31.12.2027 → 30.06.2029", "Federführung: + Hessen", "Verlängerung beantragt bis
+ * 31.12.2027: Begründung …". Built from the event's data and the body's context before and after
+ * it (replay supplies both). Contact persons are counted, never named: names are personal data
+ * and stay in the contacts table.
+ *
+ * Pure: no clock.
+ */
+import type { BodyContext, ReportObligation } from './body.context';
+import { approvedUntilAsWritten } from './body.context';
+import type { Deadline, Successor } from './body.events';
+import { germanDate } from './dates';
+import { describeDeadline } from './deadlines';
+import { describeRecurrence } from './recurrence';
+import { describeTermEnd, describeTermEndWithDay, type TermEnd } from './term-end';
+import type { StoredEventType } from './vocabulary';
+
+type Data = Record<string, unknown>;
+
+/** The summary of one stored event; `before` is null for `registered`, `after` null when replay refused it. */
+export function summarizeEvent(type: StoredEventType | string, data: unknown, before: BodyContext | null, after: BodyContext | null): string {
+  const d = (data ?? {}) as Data;
+  const parts = describe(type, d, before, after ?? before).filter((part) => part !== '');
+  if (typeof d.note === 'string' && d.note !== '') parts.push(`Vermerk: ${d.note}`);
+  return parts.join('; ');
+}
+
+function describe(type: string, d: Data, before: BodyContext | null, after: BodyContext | null): string[] {
+  switch (type) {
+    case 'registered': {
+      const p = after?.profile;
+      if (!p) return [];
+      const predecessors = (d.predecessors as Successor[] | undefined) ?? [];
+      return [
+        `${p.kind} unter ${p.parent}`,
+        `Federführung: ${p.leads.join(', ')}`,
+        `Beginn ${germanDate(p.start)}${p.expectedEnd ? `, voraussichtlich bis ${describeTermEnd(p.expectedEnd)}` : ''}`,
+        predecessors.length ? `ersetzt ${predecessors.map((s) => s.name).join(', ')}` : '',
+      ];
+    }
+    case 'revised':
+      return [`geändert: ${Object.keys(d).filter((k) => k !== 'note').map((k) => PROFILE_FIELDS[k] ?? k).join(', ')}`];
+    case 'machineUpgraded':
+      return [`Version ${String(d.fromVersion)} → ${String(d.toVersion)} des Lebenslaufs`];
+    case 'approved': {
+      const term = d.permanent ? 'dauerhaft (bis auf Weiteres)' : `befristet bis ${describeTermEndWithDay(d.approvedUntil as TermEnd)}`;
+      return [term, ...added(before, after).map((o) => `Berichtspflicht: ${obligation(o)}`)];
+    }
+    case 'extended':
+      return [`befristet bis ${termOf(before)} → ${describeTermEndWithDay(d.approvedUntil as TermEnd)}`];
+    case 'madePermanent':
+      return [`befristet bis ${termOf(before)} → dauerhaft (entfristet)`];
+    case 'extensionRequested':
+      return [`Verlängerung beantragt bis ${describeTermEndWithDay(d.approvedUntil as TermEnd)} (bisher ${termOf(before)}): ${String(d.justification)}`];
+    case 'renamed':
+      return [
+        `Titel: ${before?.profile.title ?? '–'} → ${after?.profile.title ?? String(d.title)}`,
+        before && after && before.profile.shortName !== after.profile.shortName
+          ? `Kurzbezeichnung: ${before.profile.shortName ?? '–'} → ${after.profile.shortName ?? '–'}`
+          : '',
+      ];
+    case 'leadsChanged':
+      return [
+        listChange('Federführung', before?.profile.leads, after?.profile.leads),
+        countChange('Ansprechpersonen', before?.profile.contactIds, after?.profile.contactIds),
+      ];
+    case 'participantsChanged':
+      return [listChange('Mitwirkung', before?.profile.participants, after?.profile.participants)];
+    case 'reclassified':
+      return [
+        before && after && before.profile.kind !== after.profile.kind ? `Art: ${before.profile.kind} → ${after.profile.kind}` : '',
+        before && after && before.profile.parent !== after.profile.parent ? `übergeordnet: ${before.profile.parent} → ${after.profile.parent}` : '',
+      ];
+    case 'reportRequested':
+      return added(before, after).map(obligation);
+    case 'reportDue':
+    case 'reportOverdue':
+    case 'reportAcknowledged': {
+      const o = find(after, d.obligationId);
+      return [o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}` : String(d.obligationId)];
+    }
+    case 'reportSubmitted': {
+      const o = find(after, d.obligationId);
+      const next = added(before, after)[0];
+      return [
+        o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}` : String(d.obligationId),
+        typeof d.documentRef === 'string' ? `Fundstelle ${d.documentRef}` : '',
+        next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
+      ];
+    }
+    case 'closureInitiated':
+      return [`Abschlussbericht ${describeDeadline(d.finalReportDue as Deadline)}`, reason(d)];
+    case 'closed':
+      return [d.successor ? `Nachfolge: ${(d.successor as Successor).name}` : `ohne Nachfolgestruktur: ${String(d.noSuccessorReason)}`];
+    case 'transferred':
+      return [`überführt in ${(d.successor as Successor).name}`];
+    case 'started':
+      return [after?.startedOn ? `Beginn der Tätigkeit am ${germanDate(after.startedOn)}` : ''];
+    case 'termExpiring':
+      return [`befristet bis ${termOf(before)}`];
+    case 'termExpired':
+      return [`befristet bis ${termOf(before)}; die Laufzeit ist abgelaufen und wartet auf einen Beschluss`];
+    case 'submitted':
+      return [];
+    default:
+      return [reason(d)];
+  }
+}
+
+const PROFILE_FIELDS: Record<string, string> = {
+  title: 'Titel',
+  shortName: 'Kurzbezeichnung',
+  kind: 'Art',
+  permanent: 'dauerhaft beantragt',
+  parent: 'übergeordnetes Gremium',
+  focusTopic: 'Schwerpunktthema',
+  leads: 'Federführung',
+  contactIds: 'Ansprechpersonen',
+  participants: 'Mitwirkung',
+  start: 'Beginn',
+  expectedEnd: 'voraussichtliches Ende',
+  objective: 'Zielsetzung',
+  goals: 'Ziele',
+  fmkRelation: 'Bezug zu Fachministerkonferenzen',
+  reportingPlan: 'geplante Berichterstattung',
+  resources: 'Ressourcen',
+  predecessors: 'Vorgänger',
+};
+
+function reason(d: Data): string {
+  return typeof d.reason === 'string' && d.reason !== '' ? `Begründung: ${d.reason}` : '';
+}
+
+function termOf(context: BodyContext | null): string {
+  if (!context) return '–';
+  if (context.permanent) return 'dauerhaft';
+  const term = approvedUntilAsWritten(context);
+  return term ? describeTermEndWithDay(term) : '–';
+}
+
+function obligation(o: ReportObligation): string {
+  return `${o.title ?? o.kind} an ${o.addressee}, Frist ${describeDeadline(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''} (${o.id})`;
+}
+
+function added(before: BodyContext | null, after: BodyContext | null): ReportObligation[] {
+  const known = new Set((before?.obligations ?? []).map((o) => o.id));
+  return (after?.obligations ?? []).filter((o) => !known.has(o.id));
+}
+
+function find(context: BodyContext | null, id: unknown): ReportObligation | undefined {
+  return context?.obligations.find((o) => o.id === id);
+}
+
+/** `Federführung: + Hessen, − Bremen`. */
+function listChange(label: string, before: string[] = [], after: string[] = []): string {
+  const plus = after.filter((x) => !before.includes(x)).map((x) => `+ ${x}`);
+  const minus = before.filter((x) => !after.includes(x)).map((x) => `− ${x}`);
+  return plus.length + minus.length > 0 ? `${label}: ${[...plus, ...minus].join(', ')}` : `${label} unverändert`;
+}
+
+/** `Ansprechpersonen: + 1, − 2` (counted: the names are personal data). */
+function countChange(label: string, before: string[] = [], after: string[] = []): string {
+  const plus = after.filter((x) => !before.includes(x)).length;
+  const minus = before.filter((x) => !after.includes(x)).length;
+  const parts = [plus ? `+ ${plus}` : '', minus ? `− ${minus}` : ''].filter(Boolean);
+  return parts.length ? `${label}: ${parts.join(', ')}` : '';
+}
