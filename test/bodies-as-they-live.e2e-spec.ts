@@ -156,4 +156,37 @@ describe.each(testDatabaseKinds())('bodies as they really live, on %s', (databas
     const ics = (await t.http.get(`/api/bodies/${id}/calendar.ics`).expect(200)).text;
     expect(ics).toContain('Jahresbericht');
   });
+
+  test('a successor shows its predecessor both ways: registered as its successor, or transferred into it', async () => {
+    const register = async (title: string, extra: object = {}) =>
+      (
+        await t.http
+          .post('/api/bodies')
+          .send({ title, kind: 'Projektgruppe', parent: 'IT-PLR', focusTopic: 'Datennutzung', leads: ['Bund'], start: '2025-02-01', registeredAt: '2025-01-02', ...extra })
+          .expect(201)
+      ).body.id as string;
+    const old = await register('Koordinierungsprojekt Registermodernisierung');
+    const replacing = await register('Gesamtsteuerung Registermodernisierung', {
+      predecessors: [{ name: 'Koordinierungsprojekt Registermodernisierung', bodyId: old }],
+    });
+    await t.http
+      .post('/api/bodies')
+      .send({ title: 'X', kind: 'Projektgruppe', parent: 'IT-PLR', focusTopic: 'Datennutzung', leads: ['Bund'], start: '2025-02-01', predecessors: [{ name: 'unbekannt', bodyId: '00000000-0000-4000-8000-00000000dead' }] })
+      .expect(400);
+
+    expect((await t.http.get(`/api/bodies/${replacing}`).expect(200)).body.predecessors).toEqual([{ name: 'Koordinierungsprojekt Registermodernisierung', bodyId: old }]);
+    expect((await t.http.get(`/api/bodies/${old}`).expect(200)).body.successors).toEqual([{ name: 'Gesamtsteuerung Registermodernisierung', bodyId: replacing }]);
+    expect((await t.http.get(`/gremien/${replacing}`).expect(200)).text).toMatch(/Hervorgegangen aus<\/dt><dd><ul class="plain"><li><a href="\/gremien\/[^"]+">Koordinierungsprojekt Registermodernisierung<\/a>/);
+
+    // Transferred into a registered body: the successor names the predecessor as well.
+    await approve(old, '2025/13');
+    await send(old, { type: 'started', occurredAt: '2025-02-01' }).expect(200);
+    await send(old, { type: 'closureInitiated', data: { finalReportDue: { kind: 'untilFurtherNotice' } }, occurredAt: '2025-06-01' }).expect(200);
+    const into = await register('AG Register');
+    await decision('2025/30', '2025-09-15', [{ body: old, effect: 'transferred', data: { successor: { name: 'AG Register', bodyId: into } } }]);
+    await send(old, { type: 'transferred', data: { successor: { name: 'AG Register', bodyId: into } }, decision: '2025/30' }).expect(200);
+    expect((await t.http.get(`/api/bodies/${into}`).expect(200)).body.predecessors).toEqual([{ name: 'Koordinierungsprojekt Registermodernisierung', bodyId: old }]);
+    const history = (await t.http.get(`/api/bodies/${old}/history`).expect(200)).body.events;
+    expect(history.at(-1).summary).toBe('überführt in AG Register');
+  });
 });

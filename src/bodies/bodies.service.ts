@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BODY_MACHINE_ID, EVENT_LABELS, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody } from '../../machines';
+import { BODY_MACHINE_ID, EVENT_LABELS, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor } from '../../machines';
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { replayRecords } from '../audit/replay';
 import { NotFoundError } from '../common/errors';
@@ -81,6 +81,7 @@ export class BodiesService {
     const context: BodyContext = persisted.context;
     const contacts = await this.contacts.findMany(context.profile.contactIds);
     const decisions = await this.events.citedDecisions(id);
+    const links = await this.links(row.id, context);
     return {
       id: row.id,
       version: Number(row.version),
@@ -91,8 +92,32 @@ export class BodiesService {
       contacts: contacts.map(({ id, name, organization, erased }) => ({ id, name, organization, erased })),
       /** The decisions the history cites: each with its own date (`date`) and the citing event's (`occurredAt`). */
       decisions: decisions.map((d) => ({ ...d, eventLabel: EVENT_LABELS[d.event as keyof typeof EVENT_LABELS] ?? d.event })),
+      ...links,
       registeredAt: row.created_at,
       updatedAt: row.updated_at,
+    };
+  }
+
+  /**
+   * Predecessors and successors, both ways: the ones this body names (registered as successor of,
+   * transferred or closed into) and the bodies that name it.
+   */
+  private async links(id: string, context: BodyContext): Promise<{ predecessors: Successor[]; successors: Successor[] }> {
+    const rows = await this.db.query<{ id: string; title: string; context: string }>('SELECT id, title, context FROM bodies WHERE id <> ? AND context LIKE ?', [
+      id,
+      `%${id}%`,
+    ]);
+    const others = rows.map((r) => ({ id: r.id, title: r.title, context: JSON.parse(r.context) as BodyContext }));
+    const unique = (list: Successor[]) => list.filter((s, i) => !s.bodyId || list.findIndex((o) => o.bodyId === s.bodyId) === i);
+    return {
+      predecessors: unique([
+        ...(context.profile.predecessors ?? []),
+        ...others.filter((o) => o.context.successor?.bodyId === id).map((o) => ({ name: o.title, bodyId: o.id })),
+      ]),
+      successors: unique([
+        ...(context.successor ? [context.successor] : []),
+        ...others.filter((o) => o.context.profile.predecessors?.some((p) => p.bodyId === id)).map((o) => ({ name: o.title, bodyId: o.id })),
+      ]),
     };
   }
 

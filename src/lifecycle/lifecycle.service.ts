@@ -184,6 +184,9 @@ export class LifecycleService {
     const bodyId = randomUUID();
 
     return this.db.transaction(async (tx) => {
+      for (const [i, predecessor] of (form.predecessors ?? []).entries()) {
+        if (predecessor.bodyId !== undefined) await this.assertBodyExists(tx, predecessor.bodyId, `predecessors[${i}].bodyId`, 'Vorgängergremium');
+      }
       const contactIds = await this.contacts.resolve(tx, contacts, 'contacts', now);
       const data: Registration = parseInput(registrationSchema, { ...form, contactIds: [...form.contactIds, ...contactIds] });
       const machine = latestMachine();
@@ -433,8 +436,12 @@ export class LifecycleService {
     const successorId = (data as { successor?: { bodyId?: string } }).successor?.bodyId;
     if (successorId === undefined) return;
     if (successorId === bodyId) throw ValidationError.at('data.successor.bodyId', 'Ein Gremium kann nicht sein eigener Nachfolger sein.');
-    const [row] = await tx.query('SELECT id FROM bodies WHERE id = ?', [successorId]);
-    if (!row) throw ValidationError.at('data.successor.bodyId', `Nachfolgegremium ${successorId} ist nicht registriert.`);
+    await this.assertBodyExists(tx, successorId, 'data.successor.bodyId', 'Nachfolgegremium');
+  }
+
+  private async assertBodyExists(tx: Transaction, id: string, at: string, what: string): Promise<void> {
+    const [row] = await tx.query('SELECT id FROM bodies WHERE id = ?', [id]);
+    if (!row) throw ValidationError.at(at, `${what} ${id} ist nicht registriert.`);
   }
 
   private assertNotInFuture(occurredAt: string, now: string): void {

@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors';
 import { toErrorBody } from '../common/http-errors';
 import { mayAudit, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
-import { Templates } from './templates';
+import { Templates, escapeHtml } from './templates';
 import { deadlineState, LIGHT_LABELS } from './web.service';
 
 /** The user may not do this (403), e.g. an auditor posting a form. */
@@ -40,6 +40,7 @@ export const helpers = {
   light: (level: keyof typeof LIGHT_LABELS) => LIGHT_LABELS[level],
   short: (hash: string | null | undefined) => (hash ? hash.slice(0, 12) : '–'),
   lines: (list: string[] | null | undefined) => (list && list.length ? list.join(', ') : '–'),
+  escape: escapeHtml,
   fieldId,
   fieldsetId,
   errorList,

@@ -55,7 +55,7 @@ export class WebController {
   @Get('gremien/neu')
   @Access(SECRETARIAT_WRITE)
   async newBody(@Req() request: Request, @Res() reply: FastifyReply) {
-    this.sendRegistration(reply, await this.user(request), null, []);
+    await this.sendRegistration(reply, await this.user(request), null, []);
   }
 
   @Post('gremien')
@@ -63,14 +63,15 @@ export class WebController {
   async register(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
     try {
+      const bodies = await this.web.bodyOptions();
       const next = await this.once(request, values, async (form) => {
-        const result = await this.lifecycle.register(registrationInput(form), user.actor);
+        const result = await this.lifecycle.register(registrationInput(form, bodies), user.actor);
         return `/gremien/${result.bodyId}?erfolg=registriert`;
       });
       this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      this.sendRegistration(reply, user, values ?? {}, issuesOf(error), error, statusOf(error));
+      await this.sendRegistration(reply, user, values ?? {}, issuesOf(error), error, statusOf(error));
     }
   }
 
@@ -212,8 +213,8 @@ export class WebController {
     return webUser(principal, principal.role === 'lead' ? await this.auth.bodiesLedBy(principal) : null);
   }
 
-  private sendRegistration(reply: FastifyReply, user: WebUser, values: FormValues | null, issues: FieldIssue[], error?: DomainError, status = 200) {
-    const form = registrationForm(this.web.issuerOptions(), values, issues);
+  private async sendRegistration(reply: FastifyReply, user: WebUser, values: FormValues | null, issues: FieldIssue[], error?: DomainError, status = 200) {
+    const form = registrationForm(this.web.issuerOptions(), values, issues, await this.web.bodyOptions());
     this.page.send(
       reply,
       'register',

@@ -131,6 +131,11 @@ export class WebService {
     return this.config.issuers.map((i) => ({ value: i.id, label: i.name === i.id ? i.id : `${i.id} – ${i.name}` }));
   }
 
+  /** The registered bodies as options (e.g. a predecessor). */
+  async bodyOptions(): Promise<Option[]> {
+    return (await this.bodies.list({})).map((b) => ({ value: b.id, label: b.title }));
+  }
+
   async decisionOptions(): Promise<Option[]> {
     const list = await this.decisions.list({});
     return list
