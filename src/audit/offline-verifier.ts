@@ -190,7 +190,11 @@ export async function verifyExport(
 
   // Replay every body whose events can be read.
   const byBody = new Map<string, StoredEvent[]>();
-  for (const event of events) byBody.set(event.bodyId, [...(byBody.get(event.bodyId) ?? []), event]);
+  for (const event of events) {
+    const stream = byBody.get(event.bodyId);
+    if (stream) stream.push(event);
+    else byBody.set(event.bodyId, [event]);
+  }
   for (const [bodyId, stream] of byBody) {
     if (stream.some((e) => 'unreadable' in e)) continue; // Already reported by the chain check.
     const verdict = replayVerdict(stream as EventRecord[], bodies.get(bodyId) ?? null);
