@@ -94,6 +94,10 @@ describeInBrowser('Web UI in Chromium', () => {
       await record.getByLabel('im Umlaufverfahren').check();
       await page.locator('#beschluss-erfassen-type').selectOption('Beschluss');
       await page.locator('#beschluss-erfassen-title').fill('Einrichtung der Projektgruppe Barrierefreie Verwaltung');
+      // What the decision does: it establishes this body until 31.03.2027.
+      await page.locator('#beschluss-erfassen-effectBody').selectOption({ label: 'Projektgruppe Barrierefreie Verwaltung' });
+      await page.locator('#beschluss-erfassen-effectType').selectOption('approved');
+      await page.locator('#beschluss-erfassen-effectUntil').fill('2027-03-31');
       await page.getByRole('button', { name: 'Beschluss erfassen' }).click();
       await page.waitForURL(/erfasst=2024%2F09-AL/);
       await expect(page.getByRole('status').textContent()).resolves.toContain('Beschluss 2024/09-AL wurde erfasst.');
@@ -142,7 +146,7 @@ describeInBrowser('Web UI in Chromium', () => {
       await expect(page.getByLabel('Federführung').inputValue()).resolves.toBe('Hessen');
       await expect(page.getByRole('alert').textContent()).resolves.toContain('Der Vorgang wurde nicht ausgeführt');
 
-      // A refusal of the lifecycle lands next to the field it concerns: extending before the old end.
+      // A refusal lands next to the field it concerns: the establishing decision 2024/09-AL orders no extension.
       await page.goto(bodyUrl);
       await openAction(page, 'Beginn der Tätigkeit erfassen');
       await submitAction(page, 'started');
@@ -152,7 +156,7 @@ describeInBrowser('Web UI in Chromium', () => {
       await page.locator('#aktion-extended-approvedUntil-date').fill('2026-12-31');
       await page.locator('#aktion-extended-decision').selectOption('2024/09-AL');
       await submitAction(page, 'extended');
-      await expect(page.locator('#aktion-extended-approvedUntil-gruppe-error').textContent()).resolves.toContain('Die Verlängerung muss nach dem bisherigen Ende liegen');
+      await expect(page.locator('#aktion-extended-decision-error').textContent()).resolves.toContain('sieht für dieses Gremium nicht vor');
       await expect(page.locator('#aktion-extended-details').getAttribute('open')).resolves.not.toBeNull();
       await expect(page.locator('#current-state').textContent()).resolves.toContain('Aktiv');
     });

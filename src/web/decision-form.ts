@@ -1,10 +1,10 @@
-import { DECISION_TYPES } from '../../machines';
+import { DECISION_EFFECT_TYPES, DECISION_TYPES, EVENT_LABELS } from '../../machines';
 import type { FieldIssue } from '../common/errors';
 import { PROCEDURES } from '../decisions/decisions.service';
 import { field, fillForm, optional, text, type FormItem, type FormValues, type Option } from './forms';
 
 /** The form to record a decision (Beschluss) in the register. */
-export function decisionForm(issuers: Option[], values: FormValues | null, issues: FieldIssue[]) {
+export function decisionForm(issuers: Option[], values: FormValues | null, issues: FieldIssue[], bodies: Option[] = []) {
   const items: FormItem[] = [
     field('issuer', 'Beschließendes Gremium', 'select', { required: true, options: issuers }),
     field('number', 'Beschlussnummer', 'text', {
@@ -17,6 +17,15 @@ export function decisionForm(issuers: Option[], values: FormValues | null, issue
     field('session', 'Nummer der Sitzung', 'number', { min: '1', hint: 'Nur bei Beschlüssen in einer Sitzung.' }),
     field('type', 'Art', 'select', { required: true, options: DECISION_TYPES.map((t) => ({ value: t, label: t })) }),
     field('title', 'Titel', 'textarea', { required: true, rows: 2 }),
+    field('effectBody', 'Wirkung auf das Gremium', 'select', {
+      options: [{ value: '', label: '– ohne Wirkung –' }, ...bodies],
+      hint: 'Was der Beschluss für ein Gremium bewirkt; nur so kann ein Ereignis ihn zitieren. Weitere Wirkungen später berichtigen.',
+    }),
+    field('effectType', 'Wirkung', 'select', {
+      options: [{ value: '', label: '– bitte wählen –' }, ...DECISION_EFFECT_TYPES.map((t) => ({ value: t, label: `${EVENT_LABELS[t]} (${t})` }))],
+    }),
+    field('effectUntil', 'Befristet bis / neues Ende', 'date', { hint: 'Bei Einrichtung und Verlängerung.' }),
+    field('effectData', 'Weitere Angaben der Wirkung (JSON)', 'textarea', { rows: 2, hint: 'Optional, z. B. {"title": "Neuer Name"} beim Umbenennen.' }),
   ];
   const unplaced = fillForm(items, values ?? { issuer: issuers[0]?.value ?? '', procedure: 'Sitzung', type: 'Beschluss' }, issues);
   return { id: 'beschluss-erfassen', items, unplaced };
@@ -32,5 +41,25 @@ export function decisionInput(values: FormValues) {
     ...(session ? { session: Number(session) } : {}),
     type: text(values, 'type'),
     title: text(values, 'title'),
+    ...(optional(values, 'effectBody') ? { effects: [effectOf(values)] } : {}),
+  };
+}
+
+/** The one effect the form names; unreadable JSON goes on as text, and the register names the field. */
+function effectOf(values: FormValues) {
+  const until = optional(values, 'effectUntil');
+  const raw = optional(values, 'effectData');
+  let data: unknown = {};
+  if (raw) {
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      data = raw;
+    }
+  }
+  return {
+    body: text(values, 'effectBody'),
+    effect: text(values, 'effectType'),
+    data: { ...(typeof data === 'object' && data !== null ? data : { unreadable: data }), ...(until ? { approvedUntil: until } : {}) },
   };
 }

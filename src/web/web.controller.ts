@@ -236,7 +236,7 @@ export class WebController {
     const filter = { issuer: query.gremium || undefined, year: Number.isInteger(year) && year > 1900 ? year : undefined };
     const model = await this.web.decisionsPage(filter);
     const recorded = query.erfasst && model.decisions.some((d) => d.number === query.erfasst) ? query.erfasst : null;
-    const form = mayRecordDecisions(user) ? decisionForm(model.issuers, values, issues) : null;
+    const form = mayRecordDecisions(user) ? decisionForm(model.issuers, values, issues, model.bodies) : null;
     this.page.send(
       reply,
       'decisions',

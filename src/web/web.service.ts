@@ -237,7 +237,8 @@ export class WebService {
   }
 
   async decisionsPage(filter: { issuer?: string; year?: number }) {
-    return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), filter };
+    const bodies = (await this.bodies.list({})).map((b) => ({ value: b.id, label: b.title }));
+    return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), bodies, filter };
   }
 
   async deadlinesPage(user: WebUser) {
