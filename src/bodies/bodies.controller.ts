@@ -9,7 +9,7 @@ import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { BodiesService } from './bodies.service';
-import { registrationInputSchema } from './registration-input';
+import { registrationInputSchema } from '../lifecycle/registration-input';
 
 const listQuery = z.strictObject({
   state: z.string().regex(/^[A-Za-z.]+$/, 'Erwartet einen Zustand wie active oder active.term.expired.').optional(),

@@ -24,7 +24,7 @@ import {
   type StoredEventType,
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
-import { registrationInputSchema } from '../bodies/registration-input';
+import { registrationInputSchema } from './registration-input';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { ConcurrencyConflict, LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';

@@ -20,7 +20,7 @@ import {
   type ReportKind,
   type TermEnd,
 } from '../../machines';
-import { registrationInputSchema, type RegistrationInput } from '../bodies/registration-input';
+import { registrationInputSchema, type RegistrationInput } from '../lifecycle/registration-input';
 import type { NewContact } from '../contacts/contact-input';
 import { FormImportError, type FormProblem } from './form-import.error';
 import { fieldName, locateFields, type FieldKey, type FormField } from './form-fields';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { describeTermEnd, germanDate, termEndDate, type CivilDate, type TermEnd } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
-import type { RegistrationInput } from '../bodies/registration-input';
+import type { RegistrationInput } from '../lifecycle/registration-input';
 import { BodiesService } from '../bodies/bodies.service';
 import { APP_CONFIG } from '../common/common.module';
 import { DuplicateError, NotFoundError, ValidationError } from '../common/errors';

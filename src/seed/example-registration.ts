@@ -1,4 +1,4 @@
-import type { RegistrationInput } from '../bodies/registration-input';
+import type { RegistrationInput } from '../lifecycle/registration-input';
 
 /**
  * The real registration form in examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt,

@@ -1,5 +1,5 @@
 import { describeTermEnd, describeTermEndWithDay } from '../../../machines';
-import type { RegistrationInput } from '../../bodies/registration-input';
+import type { RegistrationInput } from '../../lifecycle/registration-input';
 import { FormImportError } from '../../registration-import/form-import.error';
 import { parseRegistrationForm, type ParsedRegistrationForm } from '../../registration-import/registration-form.parser';
 import type { ImportResult } from '../../registration-import/registration-import.service';
