@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { databaseConfig, type DatabaseConfig } from '../config/configuration';
 import { createApp } from '../src/app';
-import { SECRETARIAT } from '../src/common/actor';
+import { SECRETARIAT } from '../src/auth/actor';
 import { Clock } from '../src/common/clock';
 import { Database } from '../src/database/database';
 import { SchedulerService, type SweepEntry } from '../src/deadlines/scheduler.service';

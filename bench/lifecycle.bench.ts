@@ -27,7 +27,7 @@ import { initialTransition, transition } from 'xstate';
 import { bodyMachine, replay, type BodyEvent, type RegisteredEvent } from '../machines';
 import { databaseConfig } from '../config/configuration';
 import { createApp } from '../src/app';
-import { SECRETARIAT } from '../src/common/actor';
+import { SECRETARIAT } from '../src/auth/actor';
 import { DecisionsService } from '../src/decisions/decisions.service';
 import type { EventRecord } from '../src/event-log/event-hash';
 import { EventStore, toRecord, type EventRow } from '../src/event-log/event-store';

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { databaseConfig } from '../config/configuration';
 import { createApp } from '../src/app';
 import { AuditService } from '../src/audit/audit.service';
-import { SECRETARIAT } from '../src/common/actor';
+import { SECRETARIAT } from '../src/auth/actor';
 import { Database } from '../src/database/database';
 import { DecisionsService } from '../src/decisions/decisions.service';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';

@@ -5,7 +5,7 @@
  */
 import { AccessDenied } from '../src/auth/access-denied';
 import { EVENT_PERMISSIONS } from '../src/auth/roles';
-import { SECRETARIAT } from '../src/common/actor';
+import { SECRETARIAT } from '../src/auth/actor';
 import { EventStore } from '../src/event-log/event-store';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';

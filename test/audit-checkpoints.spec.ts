@@ -10,7 +10,7 @@ import { CheckpointScheduler } from '../src/audit/checkpoint.scheduler';
 import { loadSigningKey } from '../src/audit/signing-key';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { SECRETARIAT } from '../src/common/actor';
+import { SECRETARIAT } from '../src/auth/actor';
 import { startTestContext, testConfig, testDatabaseKinds, type TestContext } from './support/test-app';
 
 describe.each(testDatabaseKinds())('periodic checkpoints on %s', (database) => {

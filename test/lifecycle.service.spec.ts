@@ -1,4 +1,4 @@
-import { SECRETARIAT } from '../src/common/actor';
+import { SECRETARIAT } from '../src/auth/actor';
 import { ConcurrencyConflict, LifecycleRefusal } from '../src/common/errors';
 import { Database } from '../src/database/database';
 import { EventStore } from '../src/event-log/event-store';

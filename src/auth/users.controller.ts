@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor } from '../common/actor';
+import { CurrentActor } from './actor';
 import { jsonSchema } from '../common/openapi';
 import type { Actor } from '../event-log/event-hash';
 import { Access, ADMIN } from './access';

@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, BODY_EVENT, BODY_HISTORY, BODY_LIST, BODY_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../machines';
-import { CurrentActor } from '../common/actor';
+import { CurrentActor } from '../auth/actor';
 import { jsonSchema } from '../common/openapi';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';

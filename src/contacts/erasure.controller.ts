@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, SECRETARIAT_WRITE } from '../auth/access';
-import { CurrentActor } from '../common/actor';
+import { CurrentActor } from '../auth/actor';
 import type { Actor } from '../event-log/event-hash';
 import { ErasureService } from './erasure.service';
 

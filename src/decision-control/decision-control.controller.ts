@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access, ALL_BODIES_READ, DEADLINES_READ, SECRETARIAT_WRITE } from '../auth/access';
-import { CurrentActor } from '../common/actor';
+import { CurrentActor } from '../auth/actor';
 import { jsonSchema } from '../common/openapi';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AUDIT_READ, Access, DECISION_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
-import { CurrentActor } from '../common/actor';
+import { CurrentActor } from '../auth/actor';
 import { jsonSchema } from '../common/openapi';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';

@@ -3,7 +3,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, IMPORT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { civilDate } from '../../machines';
-import { CurrentActor } from '../common/actor';
+import { CurrentActor } from '../auth/actor';
 import { ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { PROCEDURES } from '../decisions/decisions.service';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
-import { SECRETARIAT } from '../common/actor';
+import { SECRETARIAT } from '../auth/actor';
 import { APP_CONFIG } from '../common/common.module';
 import { projectFile } from '../common/project-file';
 import { Database } from '../database/database';

@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { CurrentActor } from '../common/actor';
+import { CurrentActor } from '../auth/actor';
 import { jsonSchema } from '../common/openapi';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { AuthenticationRequired } from '../auth/access-denied';
-import { actorOf, PRINCIPAL, type WithPrincipal } from '../auth/principal';
+import { AuthenticationRequired } from './access-denied';
+import { actorOf, PRINCIPAL, type WithPrincipal } from './principal';
 import type { Actor } from '../event-log/event-hash';
 
 /**
