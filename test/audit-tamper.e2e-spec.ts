@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseConfig } from '../config/configuration';
-import { canonicalJson } from '../src/event-log/canonical-json';
+import { canonicalJson } from '../src/json/canonical-json';
 import { hashEvent, type EventRecord } from '../src/event-log/event-hash';
 import { signCheckpoint, type CheckpointPayload, type SignedCheckpoint } from '../src/audit/checkpoint';
 import { verifyExport, type OfflineReport } from '../src/audit/offline-verifier';

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Instant } from '../../machines';
-import { canonicalJson } from '../event-log/canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 import type { Actor } from '../event-log/event-hash';
 
 export const AUDIT_LOG_STREAM = 'audit-log';

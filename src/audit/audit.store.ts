@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { StateValue } from 'xstate';
-import { canonicalJson } from '../event-log/canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';

@@ -13,7 +13,7 @@
  */
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { Instant } from '../../machines';
-import { canonicalJson } from '../event-log/canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 import { place } from './chain-verifier';
 import { CompactRange, MerkleAccumulator, leafHash } from './merkle';
 

@@ -22,7 +22,7 @@ import {
   type RegisteredEvent,
   type Verdict,
 } from '../../machines';
-import { canonicalJson } from '../event-log/canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 
 export interface MachineVersion {
   id: string;

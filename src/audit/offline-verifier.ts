@@ -8,7 +8,7 @@
  * and the result must equal the exported projection. The report is in German and names places.
  */
 import type { KeyObject } from 'node:crypto';
-import { canonicalJson } from '../event-log/canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 import type { EventRecord } from '../event-log/event-hash';
 import type { AuditLogEntry } from './audit-log';
 import { registerProblems, type DecisionEvent, type DecisionState } from '../decisions/register';

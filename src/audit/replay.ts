@@ -18,7 +18,7 @@ import {
   type PersistedBody,
   type RegisteredEvent,
 } from '../../machines';
-import { canonicalJson } from '../event-log/canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { machineVersion, upgrade, type MachineVersion } from './machine-versions';
 

@@ -14,7 +14,7 @@ import { BodiesService } from '../bodies/bodies.service';
 import { Clock } from '../common/clock';
 import { parseInput } from '../common/validation';
 import { DecisionsService } from '../decisions/decisions.service';
-import { canonicalJson } from '../event-log/canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
 import { businessTimeSchema } from '../common/time-input';

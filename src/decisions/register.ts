@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { germanDate, type BodyEventType, type CivilDate, type DecisionType, type Instant } from '../../machines';
-import { canonicalJson } from '../event-log/canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 import type { Actor } from '../event-log/event-hash';
 
 export const PROCEDURES = ['Sitzung', 'Umlaufverfahren'] as const;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DecisionFacts, Instant, StoredEventType } from '../../machines';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 
 export interface Actor {
   id: string;

@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../common/common.module';
 import { DomainError } from '../common/errors';
 import { StoredResponse, isClientError, toErrorBody } from '../common/http-errors';
 import { Database, isUniqueViolation } from '../database/database';
-import { canonicalJson } from '../event-log/canonical-json';
+import { canonicalJson } from '../json/canonical-json';
 
 /** Who sent which key with which request (method, URL and body, hashed). */
 export interface IdempotencyClaim {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { canonicalJson } from '../../event-log/canonical-json';
+import { canonicalJson } from '../../json/canonical-json';
 
 interface OldDecisionRow {
   issuer: string;
