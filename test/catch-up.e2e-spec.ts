@@ -8,6 +8,9 @@ import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { deadlinesEnv, recordSeedBody } from './deadlines.support';
 import { openTestDatabase, startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
+// Each test starts two app instances one after the other: room for a busy machine (a time limit, not a speed target).
+jest.setTimeout(60_000);
+
 const SYSTEM_EVENTS = [
   '2024-06-16T22:00:00.000Z started system:scheduler',
   '2024-12-01T23:00:00.000Z reportDue system:scheduler',

@@ -42,29 +42,30 @@ export class SessionsStore {
     return rows.map(toRecord);
   }
 
-  /** Records a session or moves it to another day; returns what was there before. */
+  /**
+   * Records a session or moves it to another day; returns what was there before. A real
+   * INSERT … ON CONFLICT: of concurrent writers of one session the later ones wait for the
+   * first and then move it (on PostgreSQL the row stays locked until their commit).
+   */
   async put(tx: Transaction, session: SessionRecord): Promise<SessionRecord | null> {
+    const values = [session.issuer, session.number, session.date, session.recordedAt, session.recordedBy];
+    const inserted = await tx.query(
+      `INSERT INTO sessions (issuer, number, held_on, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (issuer, number) DO NOTHING RETURNING issuer`,
+      values,
+    );
+    if (inserted.length > 0) return null;
     const [row] = await tx.query<SessionRow>(
-      'SELECT issuer, number, held_on, recorded_at, recorded_by FROM sessions WHERE issuer = ? AND number = ?',
+      `SELECT issuer, number, held_on, recorded_at, recorded_by FROM sessions WHERE issuer = ? AND number = ?${this.db.forUpdate}`,
       [session.issuer, session.number],
     );
-    if (row) {
-      await tx.query('UPDATE sessions SET held_on = ?, recorded_at = ?, recorded_by = ? WHERE issuer = ? AND number = ?', [
-        session.date,
-        session.recordedAt,
-        session.recordedBy,
-        session.issuer,
-        session.number,
-      ]);
-      return toRecord(row);
-    }
-    await tx.query('INSERT INTO sessions (issuer, number, held_on, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?)', [
-      session.issuer,
-      session.number,
+    await tx.query('UPDATE sessions SET held_on = ?, recorded_at = ?, recorded_by = ? WHERE issuer = ? AND number = ?', [
       session.date,
       session.recordedAt,
       session.recordedBy,
+      session.issuer,
+      session.number,
     ]);
-    return null;
+    return toRecord(row);
   }
 }

@@ -76,8 +76,15 @@ const EVENT_COLUMNS =
 export class EventStore {
   constructor(private readonly db: Database) {}
 
+  /**
+   * Where the body's stream stands, read to write the next event: on PostgreSQL the row stays
+   * locked until the transaction ends, so writers of one body take turns.
+   */
   async loadVersion(tx: Transaction, bodyId: string): Promise<BodyHead | null> {
-    const [row] = await tx.query<HeadRow>('SELECT version, machine_version, last_hash, last_occurred_at FROM bodies WHERE id = ?', [bodyId]);
+    const [row] = await tx.query<HeadRow>(
+      `SELECT version, machine_version, last_hash, last_occurred_at FROM bodies WHERE id = ?${this.db.forUpdate}`,
+      [bodyId],
+    );
     return row ? toHead(row) : null;
   }
 

@@ -38,9 +38,13 @@ export class SeedService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedExample) return;
-    const [{ count }] = await this.db.query<{ count: number | string }>('SELECT COUNT(*) AS count FROM events');
-    if (Number(count) > 0) return;
-    const result = await this.importer.import(readFileSync(projectFile(EXAMPLE_FORM), 'utf8'), EXAMPLE_IMPORT, SECRETARIAT);
-    this.logger.log(`Beispielgremium „${result.title}“ aus ${EXAMPLE_FORM} angelegt (${result.id}).`);
+    // Instances starting together on an empty PostgreSQL database import it once: the others
+    // wait for the lock and then find events.
+    await this.db.exclusively('seed', async () => {
+      const [{ count }] = await this.db.query<{ count: number | string }>('SELECT COUNT(*) AS count FROM events');
+      if (Number(count) > 0) return;
+      const result = await this.importer.import(readFileSync(projectFile(EXAMPLE_FORM), 'utf8'), EXAMPLE_IMPORT, SECRETARIAT);
+      this.logger.log(`Beispielgremium „${result.title}“ aus ${EXAMPLE_FORM} angelegt (${result.id}).`);
+    });
   }
 }
