@@ -69,7 +69,7 @@ describeInBrowser('Web UI in Chromium', () => {
       await page.getByLabel('Federführung').fill('Hessen\nBremen');
       await page.getByLabel('Mitwirkung').fill('Bayern\nFITKO');
       await page.getByLabel('Beginn der Tätigkeit').fill('2024-07-01');
-      await page.getByLabel('Voraussichtliches Ende').fill('2025-06-30');
+      await page.locator('#registrierung-expectedEnd-date').fill('2025-06-30');
       await page.getByLabel('Ziele').fill('Leitfaden erstellen\nPilot auswerten');
       await page.locator('#registrierung-contacts-0-name').fill('Erika Musterfrau');
       await page.locator('#registrierung-contacts-0-organization').fill('Hessen');
