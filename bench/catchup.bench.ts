@@ -52,15 +52,26 @@ async function recordBodies(config: DatabaseConfig): Promise<void> {
   const clock = app.get(Clock);
   const lifecycle = app.get(LifecycleService);
   clock.set('2024-06-13T10:00:00Z');
-  await app.get(DecisionsService).record(
-    { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' },
-    SECRETARIAT,
-  );
+  const bodyIds: string[] = [];
   for (let i = 0; i < BODIES; i++) {
     const { bodyId } = await lifecycle.register({ ...EXAMPLE_REGISTRATION, title: `Projektgruppe ${i + 1}`, reports: REPORTS, registeredAt: '2024-06-03' }, SECRETARIAT);
     await lifecycle.execute({ bodyId, type: 'submitted', occurredAt: '2024-06-05' }, SECRETARIAT);
-    await lifecycle.execute({ bodyId, type: 'approved', data: { approvedUntil: '2025-03-31' }, decision: '2024/09-AL' }, SECRETARIAT);
+    bodyIds.push(bodyId);
   }
+  const approval = { approvedUntil: '2025-03-31' };
+  await app.get(DecisionsService).record(
+    {
+      number: '2024/09-AL',
+      issuer: 'AL-Runde',
+      date: '2024-06-13',
+      procedure: 'Umlaufverfahren',
+      type: 'Beschluss',
+      title: 'Einrichtung',
+      effects: bodyIds.map((body) => ({ body, effect: 'approved', data: approval })),
+    },
+    SECRETARIAT,
+  );
+  for (const bodyId of bodyIds) await lifecycle.execute({ bodyId, type: 'approved', data: approval, decision: '2024/09-AL' }, SECRETARIAT);
   clock.set('2024-06-17T08:00:00Z');
   await app.get(SchedulerService).sweep();
   await app.close();
