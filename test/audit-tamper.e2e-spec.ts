@@ -36,7 +36,7 @@ describe('tampering with the SQLite file is caught and located', () => {
     t.clock.set('2025-04-02T09:00:00Z');
     await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
     // The decision register's own events: an amendment and a withdrawal.
-    await t.http.patch('/api/decisions/AL-Runde/2025%2F02-AL').send({ title: 'Verlängerung der Projektgruppe', reason: 'Titel vervollständigt' }).expect(200);
+    await t.http.patch('/api/decisions/AL-Runde/2024%2F30-AL').send({ title: 'Verlängerung der Projektgruppe', reason: 'Titel vervollständigt' }).expect(200);
     await t.http.post('/api/decisions').send({ number: '2025/05', issuer: 'AL-Runde', date: '2025-04-01', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Doppelt' }).expect(201);
     await t.http.post('/api/decisions/AL-Runde/2025%2F05-AL/withdrawal').send({ reason: 'Doppelt erfasst' }).expect(200);
     await t.http.post('/api/audit/checkpoints').expect(201);
@@ -124,7 +124,7 @@ describe('tampering with the SQLite file is caught and located', () => {
     const decisionStreams = (online as unknown as { streams: Array<{ stream: string; kind: string; events: number; intact: boolean }> }).streams.filter((x) => x.kind === 'decision');
     expect(decisionStreams).toEqual([
       expect.objectContaining({ stream: 'decision:AL-Runde:2024/09-AL', events: 1, intact: true }),
-      expect.objectContaining({ stream: 'decision:AL-Runde:2025/02-AL', events: 2, intact: true }),
+      expect.objectContaining({ stream: 'decision:AL-Runde:2024/30-AL', events: 2, intact: true }),
       expect.objectContaining({ stream: 'decision:AL-Runde:2025/05-AL', events: 2, intact: true }),
     ]);
     expect(published.at(-1)!.payload.heads.map((h) => h.stream)).toEqual(expect.arrayContaining(['decision:AL-Runde:2025/05-AL']));

@@ -66,7 +66,7 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
 
   test('GET /api/audit/verify finds every chain intact, also for one body', async () => {
     const all = (await t.http.get('/api/audit/verify').expect(200)).body;
-    // 7 body events and the decision register's 2 (2024/09-AL and 2025/02-AL recorded).
+    // 7 body events and the decision register's 2 (2024/09-AL and 2024/30-AL recorded).
     expect(all).toMatchObject({ scope: 'all', intact: true, events: 9, problems: [] });
     const one = (await t.http.get(`/api/audit/verify?body=${s.other}`).expect(200)).body;
     expect(one).toMatchObject({ scope: s.other, intact: true, events: 2 });
