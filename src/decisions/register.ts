@@ -8,7 +8,7 @@
  * Pure: no database, no clock. The offline verifier uses it as the service does.
  */
 import { createHash } from 'node:crypto';
-import { germanDate, type BodyEventType, type CivilDate, type DecisionType, type Instant } from '../../machines';
+import { germanDate, termEndDate, type BodyEventType, type TermEnd, type CivilDate, type DecisionType, type Instant } from '../../machines';
 import { canonicalJson } from '../json/canonical-json';
 import type { Actor } from '../event-log/event-hash';
 
@@ -128,7 +128,29 @@ export function decisionDivergences(stream: readonly DecisionEvent[], stored: De
 export function effectMatches(effect: Effect, body: string, type: string, data: unknown): boolean {
   if (effect.body !== body || effect.effect !== type) return false;
   const given = (data ?? {}) as Record<string, unknown>;
-  return Object.entries(effect.data).every(([key, value]) => canonicalJson(given[key] ?? null) === canonicalJson(value ?? null));
+  return Object.entries(effect.data).every(([key, value]) => sameParameter(given[key] ?? null, value ?? null));
+}
+
+/**
+ * Two parameter values say the same: equal as canonical JSON, or two ends of a term that resolve
+ * to the same last day ("bis 31.03.2027" in the decision, "bis März 2027" in the event).
+ */
+function sameParameter(given: unknown, required: unknown): boolean {
+  if (canonicalJson(given) === canonicalJson(required)) return true;
+  const a = asTermEnd(given);
+  const b = asTermEnd(required);
+  return a !== null && b !== null && termEndDate(a) === termEndDate(b);
+}
+
+function asTermEnd(value: unknown): TermEnd | null {
+  if (typeof value === 'string') return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : null;
+  if (typeof value !== 'object' || value === null) return null;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.month === 'string' && /^\d{4}-\d{2}$/.test(v.month)) return { month: v.month };
+  if (typeof v.year === 'string' && /^\d{4}$/.test(v.year)) return { year: v.year };
+  return null;
 }
 
 /** An effect in a line of German for messages: `extended {"approvedUntil":"2027-06-30"} für Gremium 4f…`. */
