@@ -277,7 +277,7 @@ describe('gremienlauf on the local database', () => {
     // Local commands act as the operator, under the OS user's name, with the secretariat's rights.
     expect(run.json.events[1].actor).toEqual({ id: expect.stringMatching(/^cli(:.+)?$/), role: 'secretariat' });
     const table = cli(['history', id]);
-    expect(table.stdout).toMatch(/3\s+12\.06\.2024\s+Eingerichtet \(Beschluss\) \(approved\)\s+2024\/09-AL/);
+    expect(table.stdout).toMatch(/3\s+12\.06\.2024\s+Eingerichtet \(Beschluss\) \(approved\)\s+befristet bis 31\.03\.2025\s+2024\/09-AL vom 12\.06\.2024/);
   });
 
   it('tells the state as of a business date', () => {
