@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { DomainError } from '../common/errors';
 import { StoredResponse, isClientError, toErrorBody } from '../common/http-errors';
-import { Database, isUniqueViolation } from '../database/database';
+import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { canonicalJson } from '../json/canonical-json';
 
 /** Who sent which key with which request (method, URL and body, hashed). */
@@ -74,20 +74,9 @@ export class IdempotencyService {
     let outcome: Outcome;
     try {
       outcome = await this.db.transaction(async (tx) => {
-        await tx.query('DELETE FROM idempotency_keys WHERE principal = ? AND idempotency_key = ? AND created_at < ?', [claim.principal, claim.key, expiredBefore]);
-        await tx.query('INSERT INTO idempotency_keys (principal, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?)', [
-          claim.principal,
-          claim.key,
-          claim.requestHash,
-          now.toISOString(),
-        ]);
+        await this.claimKey(tx, claim, now, expiredBefore);
         const result = await this.attempt(run, status);
-        await tx.query('UPDATE idempotency_keys SET status = ?, response = ? WHERE principal = ? AND idempotency_key = ?', [
-          result.status,
-          result.body,
-          claim.principal,
-          claim.key,
-        ]);
+        await this.storeAnswer(tx, claim, result.status, result.body);
         return result;
       });
     } catch (error) {
@@ -112,20 +101,9 @@ export class IdempotencyService {
     if (stored) return this.storedValue<T>(stored, claim);
     try {
       return await this.db.transaction(async (tx) => {
-        await tx.query('DELETE FROM idempotency_keys WHERE principal = ? AND idempotency_key = ? AND created_at < ?', [claim.principal, claim.key, expiredBefore]);
-        await tx.query('INSERT INTO idempotency_keys (principal, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?)', [
-          claim.principal,
-          claim.key,
-          claim.requestHash,
-          now.toISOString(),
-        ]);
+        await this.claimKey(tx, claim, now, expiredBefore);
         const value = await run();
-        await tx.query('UPDATE idempotency_keys SET status = ?, response = ? WHERE principal = ? AND idempotency_key = ?', [
-          200,
-          JSON.stringify(value ?? null),
-          claim.principal,
-          claim.key,
-        ]);
+        await this.storeAnswer(tx, claim, 200, JSON.stringify(value ?? null));
         return value;
       });
     } catch (error) {
@@ -134,6 +112,22 @@ export class IdempotencyService {
       if (!first) throw error;
       return this.storedValue<T>(first, claim);
     }
+  }
+
+  /** Takes the key for this request inside the command's transaction (an expired row gives way). */
+  private async claimKey(tx: Transaction, claim: IdempotencyClaim, now: Date, expiredBefore: string): Promise<void> {
+    await tx.query('DELETE FROM idempotency_keys WHERE principal = ? AND idempotency_key = ? AND created_at < ?', [claim.principal, claim.key, expiredBefore]);
+    await tx.query('INSERT INTO idempotency_keys (principal, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?)', [
+      claim.principal,
+      claim.key,
+      claim.requestHash,
+      now.toISOString(),
+    ]);
+  }
+
+  /** Stores the first answer with its key, in the same transaction. */
+  private async storeAnswer(tx: Transaction, claim: IdempotencyClaim, status: number, body: string): Promise<void> {
+    await tx.query('UPDATE idempotency_keys SET status = ?, response = ? WHERE principal = ? AND idempotency_key = ?', [status, body, claim.principal, claim.key]);
   }
 
   private storedValue<T>(stored: StoredRow, claim: IdempotencyClaim): T {
