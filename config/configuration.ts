@@ -36,6 +36,11 @@ export interface AppConfig {
   auth?: AuthConfig;
   /** How long a stored `Idempotency-Key` answers repeats, in hours; absent means DEFAULT_IDEMPOTENCY_KEY_HOURS. */
   idempotencyKeyHours?: number;
+  /**
+   * The origin (`https://gremien.example.org`, no path) of the OParl object ids; absent means the
+   * origin each request was made to (its Host, or X-Forwarded-* behind TRUST_PROXY).
+   */
+  publicBaseUrl?: string | null;
 }
 
 export const DEFAULT_IDEMPOTENCY_KEY_HOURS = 24;
@@ -106,6 +111,10 @@ const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(DEFAULT_AUTH.loginWindowSeconds),
   IDEMPOTENCY_KEY_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(DEFAULT_IDEMPOTENCY_KEY_HOURS),
   SECURITY_LOG: z.string().min(1).default(DEFAULT_AUTH.securityLog),
+  PUBLIC_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+$/, 'ein Origin wie https://gremien.example.org (ohne Pfad und ohne / am Ende)')
+    .optional(),
 });
 
 export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): DatabaseConfig {
@@ -128,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedExample: e.GREMIENLAUF_SEED_EXAMPLE === 'true',
     bodyLimit: e.BODY_LIMIT,
     idempotencyKeyHours: e.IDEMPOTENCY_KEY_HOURS,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? null,
     auth: {
       bootstrapToken: e.GREMIENLAUF_BOOTSTRAP_TOKEN ?? null,
       https: e.GREMIENLAUF_HTTPS === 'true',

@@ -18,9 +18,10 @@ import { SeedModule } from './seed/seed.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { WebModule } from './web/web.module';
 import { SimulationModule } from './simulation/simulation.module';
+import { OParlModule } from './oparl/oparl.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, ErasureModule, DeadlinesModule, SessionsModule, CalendarModule, SimulationModule, DecisionControlModule, WebModule, AuthModule, IdempotencyModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, ErasureModule, DeadlinesModule, SessionsModule, CalendarModule, SimulationModule, DecisionControlModule, WebModule, AuthModule, IdempotencyModule, OParlModule],
   controllers: [HealthController],
 })
 export class AppModule {

@@ -168,6 +168,11 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
   const extensionRequest = { type: 'extensionRequested', data: { approvedUntil: '2028-12-31', justification: 'Der Auftrag ist noch nicht erfüllt.' } };
   const registration = () => ({ ...EXAMPLE_REGISTRATION, title: `Neu ${next()}`, contacts: [] });
   const read = (path: () => string | Promise<string>, expect: Expectation): Case => ({ method: 'get', path, expect });
+  /** The path of the OParl object of the given kind that stands for 2024/09-AL (an Umlaufverfahren). */
+  const oparlPath = async (kind: string) => {
+    const [paper] = (await t.anonymous.get('/oparl/v1/body/AL-Runde/paper').expect(200)).body.data;
+    return new URL(paper.id.replace('/paper/', `/${kind}/`)).pathname;
+  };
   /** Proofs and notes need a checkpoint: the secretariat writes one first, if there is none. */
   const checkpointed = (path: () => string | Promise<string>) => async () => {
     if ((await t.http.get('/api/audit/checkpoints')).body.length === 0) await t.http.post('/api/audit/checkpoints').expect(201);
@@ -270,6 +275,22 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     'GET /calendar.ics': read(() => '/calendar.ics', only(200, ['secretariat', 'auditor', 'reader'])),
     'GET /api/deadlines': read(() => '/api/deadlines', only(200, READERS)),
     'GET /api/reminders': read(() => '/api/reminders', only(200, ['secretariat', 'auditor'])),
+    'GET /oparl/v1': read(() => '/oparl/v1', everyone(200)),
+    'GET /oparl/v1/body': read(() => '/oparl/v1/body', everyone(200)),
+    'GET /oparl/v1/body/:id': read(() => '/oparl/v1/body/AL-Runde', everyone(200)),
+    'GET /oparl/v1/body/:id/organization': read(() => '/oparl/v1/body/AL-Runde/organization', everyone(200)),
+    'GET /oparl/v1/body/:id/person': read(() => '/oparl/v1/body/AL-Runde/person', everyone(200)),
+    'GET /oparl/v1/body/:id/meeting': read(() => '/oparl/v1/body/AL-Runde/meeting', everyone(200)),
+    'GET /oparl/v1/body/:id/paper': read(() => '/oparl/v1/body/AL-Runde/paper', everyone(200)),
+    'GET /oparl/v1/organization/:id': read(() => `/oparl/v1/organization/${bodyA}`, everyone(200)),
+    'GET /oparl/v1/organization/:id/paper': read(() => `/oparl/v1/organization/${bodyA}/paper`, everyone(200)),
+    'GET /oparl/v1/meeting/session/:issuer/:number': read(async () => {
+      await t.http.post('/api/sessions').send({ issuer: 'AL-Runde', number: 1, date: '2024-05-16' });
+      return '/oparl/v1/meeting/session/AL-Runde/1';
+    }, everyone(200)),
+    'GET /oparl/v1/meeting/umlaufverfahren/:id': read(async () => oparlPath('meeting/umlaufverfahren'), everyone(200)),
+    'GET /oparl/v1/paper/:id': read(async () => oparlPath('paper'), everyone(200)),
+    'GET /oparl/v1/consultation/:id': read(async () => oparlPath('consultation'), everyone(200)),
     'POST /api/simulations': { method: 'post', path: () => '/api/simulations', body: () => ({ from: '2026-11-28', to: '2026-12-05' }), expect: only(200, ['secretariat', 'auditor']) },
   };
 
