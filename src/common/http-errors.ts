@@ -101,6 +101,7 @@ export class ErrorFilter implements ExceptionFilter {
       return;
     }
     const body = toErrorBody(exception);
-    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).send(body);
+    // A route may have set its success type already (@Header): an error is JSON all the same.
+    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }
