@@ -8,6 +8,7 @@ import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/http-errors';
 import { completeOpenApiDocument } from './common/openapi';
+import { WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
 import { ACCESS_POLICY, type AccessPolicy } from './auth/access';
 import { SecurityLog, discardSink, type SecuritySink } from './auth/security-log';
 import { webDir } from './web/templates';
@@ -62,18 +63,19 @@ export async function createApp(
       .build(),
   );
   // Every route needs the token but the public ones (health, login, public key); docs/access.md has the roles.
-  completeOpenApiDocument(document, publicOperations(app));
+  completeOpenApiDocument(document, routePolicies(app));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   app.enableShutdownHooks();
   return app;
 }
 
 /**
- * The operation ids (`Controller_method`, as @nestjs/swagger names them) of the routes whose
- * `@Access` policy is public.
+ * By operation id (`Controller_method`, as @nestjs/swagger names them): the routes whose `@Access`
+ * policy is public, and the writes that ignore `Idempotency-Key`.
  */
-function publicOperations(app: NestFastifyApplication): (operationId: string) => boolean {
+function routePolicies(app: NestFastifyApplication) {
   const open = new Set<string>();
+  const withoutKey = new Set<string>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
@@ -83,8 +85,9 @@ function publicOperations(app: NestFastifyApplication): (operationId: string) =>
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const policy = (Reflect.getMetadata(ACCESS_POLICY, handler) ?? Reflect.getMetadata(ACCESS_POLICY, controller)) as AccessPolicy | undefined;
         if (policy?.public) open.add(`${controller.name}_${name}`);
+        if (Reflect.getMetadata(WITHOUT_IDEMPOTENCY_KEY, handler) ?? Reflect.getMetadata(WITHOUT_IDEMPOTENCY_KEY, controller)) withoutKey.add(`${controller.name}_${name}`);
       }
     }
   }
-  return (operationId) => open.has(operationId);
+  return { isPublic: (operationId: string) => open.has(operationId), ignoresIdempotencyKey: (operationId: string) => withoutKey.has(operationId) };
 }

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { ModulesContainer } from '@nestjs/core';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -12,7 +15,36 @@ function validate(document: unknown): { valid: boolean; errors?: unknown } {
   return JSON.parse(run.stdout);
 }
 
-type Operation = { operationId: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
+type Operation = {
+  operationId: string;
+  security?: unknown[];
+  parameters?: Array<{ name: string; in: string; schema?: Record<string, unknown> }>;
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+};
+
+/** Every route the application's controllers declare, as `METHOD /path/{param}`. */
+function declaredRoutes(t: TestApp): string[] {
+  const routes: string[] = [];
+  for (const module of t.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
+      if (!controller) continue;
+      const prefixes = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = controller.prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+        for (const prefix of prefixes) {
+          for (const path of ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler) ?? '')) {
+            const full = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/').replace(/:([A-Za-z]+)/g, '{$1}');
+            routes.push(`${method} ${full}`);
+          }
+        }
+      }
+    }
+  }
+  return routes;
+}
 
 describe('the OpenAPI document', () => {
   let t: TestApp;
@@ -43,6 +75,46 @@ describe('the OpenAPI document', () => {
     }
     expect(document.components.securitySchemes.token).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(document.components.securitySchemes.token.bearerFormat).toBeUndefined();
+  });
+
+  it('documents every API route the controllers declare (none hidden from the document)', () => {
+    const documented = new Set(operations().map(({ route }) => route));
+    const api = declaredRoutes(t).filter((route) => route.split(' ')[1].startsWith('/api/'));
+    expect(api.length).toBeGreaterThan(40);
+    expect(api.filter((route) => !documented.has(route))).toEqual([]);
+  });
+
+  it('declares for every operation the schema of its success answer, per media type', () => {
+    const missing = operations().flatMap(({ route, op }) => {
+      const success = Object.entries(op.responses).filter(([status]) => /^2\d\d$/.test(status));
+      const described = success.filter(([, answer]) => Object.values(answer.content ?? {}).some((media) => media.schema !== undefined));
+      return described.length > 0 && described.length === success.length ? [] : [route];
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('declares Idempotency-Key on every write but the ones that ignore it (sign-in, sign-out, a new API token)', () => {
+    const withoutKey = operations()
+      .filter(({ route }) => !route.startsWith('GET '))
+      .filter(({ op }) => !op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'))
+      .map(({ route }) => route);
+    expect(withoutKey.sort()).toEqual(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/users/{username}/tokens']);
+  });
+
+  it('declares the query parameters each route parses, with their types', () => {
+    const query = (route: string) => {
+      const op = operations().find((o) => o.route === route)?.op;
+      return Object.fromEntries((op?.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p.schema?.type ?? p.schema?.enum]));
+    };
+    expect(query('GET /api/bodies')).toEqual({ state: 'string', q: 'string' });
+    expect(query('GET /api/decisions')).toEqual({ issuer: 'string', year: 'integer' });
+    expect(query('GET /api/deadlines')).toEqual({ before: 'string', body: 'string', overdue: 'string' });
+    expect(query('GET /api/reminders')).toEqual({ status: 'string', channel: 'string', body: 'string' });
+    expect(query('GET /api/sessions')).toEqual({ issuer: 'string' });
+    expect(query('GET /api/decision-control')).toEqual({ year: 'integer', issuer: 'string', state: 'string' });
+    expect(query('GET /api/audit/verify')).toEqual({ body: 'string' });
+    expect(query('GET /api/audit/proof/consistency')).toEqual({ from: 'integer', to: 'integer' });
+    expect(Object.keys(query('POST /api/bodies/import')).sort()).toEqual(['allowDuplicate', 'applyDecision', 'decisionDate', 'dryRun', 'procedure', 'registeredAt', 'session']);
   });
 
   it('is refused by the validator when broken, so the check can fail', () => {

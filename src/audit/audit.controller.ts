@@ -1,17 +1,28 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Header, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, AUDIT_READ, BODY_HISTORY, PUBLIC, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
+import { ApiAnswer, ApiParamsFrom, ApiQueryFrom, ApiTextAnswer } from '../common/openapi';
 import { parseInput } from '../common/validation';
+import { consistencyProofSchema, inclusionProofSchema, publicKeySchema, replayAnswerSchema, signedCheckpointSchema, stateAtAnswerSchema, verifyAnswerSchema } from './audit-answers';
 import { AuditService } from './audit.service';
 
-const stateQuery = z.strictObject({ asOf: z.string().optional(), asKnownAt: z.string().optional() });
-const verifyQuery = z.strictObject({ body: z.string().min(1).max(36).optional() });
+const stateQuery = z.strictObject({
+  asOf: z.string().optional().describe('Fachliches Datum (JJJJ-MM-TT, ganzer Tag) oder Zeitpunkt: Ereignisse mit occurredAt bis dahin'),
+  asKnownAt: z.string().optional().describe('Systemzeitpunkt (ISO 8601): Ereignisse, die bis dahin aufgezeichnet waren'),
+});
+const verifyQuery = z.strictObject({ body: z.string().min(1).max(36).optional().describe('Nur dieses Gremium (ID); ohne: alle Ströme') });
 const treeSize = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-const inclusionQuery = z.strictObject({ event: z.string().min(1).max(64), treeSize: treeSize.optional() });
-const consistencyQuery = z.strictObject({ from: treeSize, to: treeSize.optional() });
-const sequenceParam = z.strictObject({ sequence: treeSize });
+const inclusionQuery = z.strictObject({
+  event: z.string().min(1).max(64).describe('ID des Ereignisses (oder eines Eintrags im Audit-Protokoll)'),
+  treeSize: treeSize.optional().describe('Baumgröße; Standard: die des neuesten Checkpoints'),
+});
+const consistencyQuery = z.strictObject({
+  from: treeSize.describe('Baumgröße des älteren Checkpoints'),
+  to: treeSize.optional().describe('Baumgröße des neueren; Standard: die des neuesten Checkpoints'),
+});
+const sequenceParam = z.strictObject({ sequence: treeSize.describe('Laufende Nummer des Checkpoints') });
 
 @ApiTags('Prüfung (Audit)')
 @Controller('api')
@@ -21,8 +32,8 @@ export class AuditController {
   @Get('bodies/:id/state')
   @Access(BODY_HISTORY)
   @ApiOperation({ summary: 'Stand eines Gremiums zu einem fachlichen Datum (asOf) und/oder nach Kenntnisstand (asKnownAt)' })
-  @ApiQuery({ name: 'asOf', required: false, description: 'Fachliches Datum (JJJJ-MM-TT, ganzer Tag) oder Zeitpunkt: Ereignisse mit occurredAt bis dahin' })
-  @ApiQuery({ name: 'asKnownAt', required: false, description: 'Systemzeitpunkt (ISO 8601): Ereignisse, die bis dahin aufgezeichnet waren' })
+  @ApiQueryFrom(stateQuery)
+  @ApiAnswer(stateAtAnswerSchema)
   state(@Param('id') id: string, @Query() query: unknown) {
     return this.audit.stateAt(id, parseInput(stateQuery, query, 'query'));
   }
@@ -30,6 +41,7 @@ export class AuditController {
   @Get('bodies/:id/replay')
   @Access(AUDIT_READ)
   @ApiOperation({ summary: 'Wiederholung aller Ereignisse mit der aufgezeichneten Automatenversion: „matches“ oder die erste Abweichung' })
+  @ApiAnswer(replayAnswerSchema)
   replay(@Param('id') id: string) {
     return this.audit.replay(id);
   }
@@ -37,6 +49,8 @@ export class AuditController {
   @Get('audit/verify')
   @Access(AUDIT_READ)
   @ApiOperation({ summary: 'Hashketten, gespeicherte Stände und Checkpoints prüfen (alle Gremien oder eines: ?body=)' })
+  @ApiQueryFrom(verifyQuery)
+  @ApiAnswer(verifyAnswerSchema)
   verify(@Query() query: unknown) {
     return this.audit.verify(parseInput(verifyQuery, query, 'query').body);
   }
@@ -44,6 +58,7 @@ export class AuditController {
   @Get('audit/checkpoints')
   @Access(AUDIT_READ)
   @ApiOperation({ summary: 'Alle signierten Checkpoints (Merkle-Wurzel über alle Ereignisse, Ed25519)' })
+  @ApiAnswer(z.array(signedCheckpointSchema))
   checkpoints() {
     return this.audit.checkpoints();
   }
@@ -52,6 +67,7 @@ export class AuditController {
   @Access(SECRETARIAT_WRITE)
   @HttpCode(201)
   @ApiOperation({ summary: 'Jetzt einen signierten Checkpoint schreiben' })
+  @ApiAnswer(signedCheckpointSchema, { status: 201 })
   createCheckpoint() {
     return this.audit.createCheckpoint();
   }
@@ -59,8 +75,8 @@ export class AuditController {
   @Get('audit/proof/inclusion')
   @Access(AUDIT_READ)
   @ApiOperation({ summary: 'Inklusionsbeweis (RFC 9162 §2.1.3) eines Ereignisses im Baum eines Checkpoints, mit dem Ereignis und dem Checkpoint' })
-  @ApiQuery({ name: 'event', required: true, description: 'ID des Ereignisses (oder eines Eintrags im Audit-Protokoll)' })
-  @ApiQuery({ name: 'treeSize', required: false, description: 'Baumgröße; Standard: die des neuesten Checkpoints' })
+  @ApiQueryFrom(inclusionQuery)
+  @ApiAnswer(inclusionProofSchema)
   inclusionProof(@Query() query: unknown) {
     return this.audit.inclusionProof(parseInput(inclusionQuery, query, 'query'));
   }
@@ -68,8 +84,8 @@ export class AuditController {
   @Get('audit/proof/consistency')
   @Access(AUDIT_READ)
   @ApiOperation({ summary: 'Konsistenzbeweis (RFC 9162 §2.1.4): der ältere Baum ist Anfang des neueren, das Log ist nur gewachsen' })
-  @ApiQuery({ name: 'from', required: true, description: 'Baumgröße des älteren Checkpoints' })
-  @ApiQuery({ name: 'to', required: false, description: 'Baumgröße des neueren; Standard: die des neuesten Checkpoints' })
+  @ApiQueryFrom(consistencyQuery)
+  @ApiAnswer(consistencyProofSchema)
   consistencyProof(@Query() query: unknown) {
     return this.audit.consistencyProof(parseInput(consistencyQuery, query, 'query'));
   }
@@ -79,6 +95,7 @@ export class AuditController {
   @Header('content-type', 'text/plain; charset=utf-8')
   @Header('cache-control', 'no-cache')
   @ApiOperation({ summary: 'Der neueste Checkpoint als signierte Notiz nach c2sp.org/tlog-checkpoint (Ed25519)' })
+  @ApiTextAnswer('text/plain', 'Signierte Notiz: Herkunft, Baumgröße, Wurzel (base64), Leerzeile, Signaturzeile')
   latestCheckpointNote() {
     return this.audit.checkpointNote();
   }
@@ -87,6 +104,8 @@ export class AuditController {
   @Access(PUBLIC)
   @Header('content-type', 'text/plain; charset=utf-8')
   @ApiOperation({ summary: 'Ein Checkpoint als signierte Notiz nach c2sp.org/tlog-checkpoint (Ed25519)' })
+  @ApiParamsFrom(sequenceParam)
+  @ApiTextAnswer('text/plain', 'Signierte Notiz: Herkunft, Baumgröße, Wurzel (base64), Leerzeile, Signaturzeile')
   checkpointNote(@Param() params: unknown) {
     return this.audit.checkpointNote(parseInput(sequenceParam, params, 'path').sequence);
   }
@@ -94,6 +113,7 @@ export class AuditController {
   @Get('audit/public-key')
   @Access(PUBLIC)
   @ApiOperation({ summary: 'Der öffentliche Schlüssel, mit dem Checkpoints geprüft werden' })
+  @ApiAnswer(publicKeySchema)
   publicKey() {
     return this.audit.publicKey();
   }
@@ -101,6 +121,7 @@ export class AuditController {
   @Get('audit/export')
   @Access(AUDIT_READ)
   @ApiOperation({ summary: 'Export als JSON Lines für die Offline-Prüfung (gremienlauf verify)' })
+  @ApiTextAnswer('application/x-ndjson', 'JSON Lines: Kopfzeile, Statecharts, Ereignisse, Beschlüsse, Audit-Protokoll, Checkpoints, Schlusszeile mit Zählern')
   export(): StreamableFile {
     return new StreamableFile(Readable.from(this.audit.exportLines()), {
       type: 'application/x-ndjson; charset=utf-8',

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { ApiAnswer, jsonSchema } from '../common/openapi';
 import { parseInput } from '../common/validation';
+import { loginAnswerSchema, meSchema } from './auth-answers';
 import { Access, PUBLIC, SIGNED_IN } from './access';
 import { SESSION_COOKIE } from './access.guard';
 import { AuthService } from './auth.service';
@@ -33,7 +35,10 @@ export class AuthController {
   @Access(PUBLIC)
   @HttpCode(200)
   @ApiOperation({ summary: 'Anmelden mit Benutzername und Passwort: setzt das Sitzungs-Cookie (für die Weboberfläche)' })
-  @ApiBody({ schema: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } } })
+  @ApiAnswer(loginAnswerSchema, { description: 'Angemeldet: Set-Cookie mit der Sitzung' })
+  @ApiResponse({ status: 401, description: 'Benutzername oder Passwort ist falsch', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } })
+  @ApiResponse({ status: 429, description: 'Zu viele Fehlversuche: Retry-After nennt die Sekunden', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } })
+  @ApiBody({ schema: jsonSchema(loginSchema) })
   async login(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { username, password } = parseInput(loginSchema, body);
     const keys = [`ip:${request.ip}`, `user:${username.toLowerCase()}`];
@@ -61,6 +66,7 @@ export class AuthController {
   @Access(SIGNED_IN)
   @HttpCode(200)
   @ApiOperation({ summary: 'Abmelden: beendet die Sitzung des Cookies' })
+  @ApiAnswer(z.object({ signedOut: z.literal(true) }))
   async logout(@Req() request: FastifyRequest & WithPrincipal & { cookies?: Record<string, string | undefined> }, @Res({ passthrough: true }) reply: FastifyReply) {
     const cookie = request.cookies?.[SESSION_COOKIE];
     if (cookie) await this.auth.logout(cookie);
@@ -73,6 +79,7 @@ export class AuthController {
   @Get('me')
   @Access(SIGNED_IN)
   @ApiOperation({ summary: 'Wer bin ich: Benutzer, Rolle, Anmeldeart' })
+  @ApiAnswer(meSchema)
   me(@Req() request: FastifyRequest & WithPrincipal) {
     const p = request[PRINCIPAL]!;
     return { username: p.username, role: p.role, roleLabel: ROLE_LABELS[p.role], contactId: p.contactId, via: p.via };

@@ -32,6 +32,8 @@ export const userInputSchema = z
   });
 export type UserInput = z.input<typeof userInputSchema>;
 
+export const passwordInputSchema = z.strictObject({ password: passwordSchema });
+
 export const tokenInputSchema = z.strictObject({ label: z.string().trim().min(1).max(100).optional() });
 
 export interface UserView {
@@ -142,7 +144,7 @@ export class AuthService {
   }
 
   async setPassword(username: string, input: unknown, by: string): Promise<void> {
-    const { password } = parseInput(z.strictObject({ password: passwordSchema }), input);
+    const { password } = parseInput(passwordInputSchema, input);
     const user = await this.user(username);
     await this.store.setPassword(user.id, await argon2.hash(password, { type: argon2.argon2id }));
     this.log.record({ event: 'password.set', username, by });

@@ -4,7 +4,9 @@ import { Access, BODY_EVENT, BODY_HISTORY, BODY_LIST, BODY_READ, SECRETARIAT_WRI
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../machines';
 import { CurrentActor } from '../auth/actor';
-import { jsonSchema } from '../common/openapi';
+import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
+import { commandAnswerSchema } from '../lifecycle/command-answer';
+import { bodyHistorySchema, bodySummarySchema, bodyViewSchema, registeredAnswerSchema } from './body-answers';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
@@ -12,8 +14,12 @@ import { BodiesService } from './bodies.service';
 import { registrationInputSchema } from '../lifecycle/registration-input';
 
 const listQuery = z.strictObject({
-  state: z.string().regex(/^[A-Za-z.]+$/, 'Erwartet einen Zustand wie active oder active.term.expired.').optional(),
-  q: z.string().trim().max(200).optional(),
+  state: z
+    .string()
+    .regex(/^[A-Za-z.]+$/, 'Erwartet einen Zustand wie active oder active.term.expired.')
+    .optional()
+    .describe('Zustandspfad: draft, active, active.term.expired, closed, …'),
+  q: z.string().trim().max(200).optional().describe('Freitext über Titel, Kurzname, Art, Zuordnung, Schwerpunkt und Federführung'),
 });
 
 const eventCommandDoc = {
@@ -42,6 +48,7 @@ export class BodiesController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Gremium registrieren (Entwurf)' })
   @ApiBody({ schema: jsonSchema(registrationInputSchema) })
+  @ApiAnswer(registeredAnswerSchema, { status: 201, description: 'Registriert: Entwurf in Version 1' })
   async register(@Body() body: unknown, @CurrentActor() actor: Actor) {
     const result = await this.lifecycle.register(body, actor);
     return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents };
@@ -50,6 +57,8 @@ export class BodiesController {
   @Get()
   @Access(BODY_LIST)
   @ApiOperation({ summary: 'Gremien auflisten (Filter: state, q)' })
+  @ApiQueryFrom(listQuery)
+  @ApiAnswer(z.array(bodySummarySchema))
   list(@Query() query: unknown) {
     return this.bodies.list(parseInput(listQuery, query, 'query'));
   }
@@ -57,6 +66,7 @@ export class BodiesController {
   @Get(':id')
   @Access(BODY_READ)
   @ApiOperation({ summary: 'Ein Gremium: Zustand, Kontext, zulässige Ereignisse' })
+  @ApiAnswer(bodyViewSchema)
   get(@Param('id') id: string) {
     return this.bodies.get(id);
   }
@@ -66,6 +76,7 @@ export class BodiesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Ereignis senden (Übergang im Lebenslauf)' })
   @ApiBody({ schema: eventCommandDoc })
+  @ApiAnswer(commandAnswerSchema)
   async send(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const command = typeof body === 'object' && body !== null ? body : {};
     const result = await this.lifecycle.execute({ ...(command as object), bodyId: id } as never, actor);
@@ -77,6 +88,7 @@ export class BodiesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Gremium auf die neueste Version des Lebenslaufs umstellen (auditiertes Ereignis machineUpgraded)' })
   @ApiBody({ schema: { type: 'object', additionalProperties: false, properties: { expectedVersion: { type: 'integer', minimum: 1 } } } })
+  @ApiAnswer(commandAnswerSchema)
   async upgradeMachine(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const command = typeof body === 'object' && body !== null ? body : {};
     const result = await this.lifecycle.upgradeMachine({ ...(command as object), bodyId: id } as never, actor);
@@ -86,6 +98,7 @@ export class BodiesController {
   @Get(':id/history')
   @Access(BODY_HISTORY)
   @ApiOperation({ summary: 'Die Ereignisse des Gremiums mit ihren Hashes, in Reihenfolge' })
+  @ApiAnswer(bodyHistorySchema)
   history(@Param('id') id: string) {
     return this.bodies.history(id);
   }

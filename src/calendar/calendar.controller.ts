@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Access, ALL_BODIES_READ, BODY_READ, CALENDAR_FEEDS, PUBLIC } from '../auth/access';
 import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { NotFoundError } from '../common/errors';
-import { jsonSchema } from '../common/openapi';
+import { z } from 'zod';
+import { ApiAnswer, ApiTextAnswer, jsonSchema } from '../common/openapi';
+import { instantSchema } from '../event-log/event-schema';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RemindersConfig } from '../../config/reminders';
 import { DeadlinesService } from '../deadlines/deadlines.service';
@@ -13,6 +15,11 @@ import { CalendarFeedsService, feedInputSchema } from './calendar-feeds.service'
 import { calendarFeed } from './ics';
 
 const CALENDAR = 'text/calendar; charset=utf-8';
+
+/** A calendar subscription without its secret URL (`CalendarFeedView`). */
+const calendarFeedSchema = z
+  .object({ id: z.uuid(), bodyId: z.string().nullable(), label: z.string().nullable(), createdAt: instantSchema, revokedAt: instantSchema.nullable() })
+  .meta({ id: 'CalendarFeed', description: 'Ein Kalender-Abonnement (ohne seine geheime URL).' });
 
 @ApiTags('Fristen')
 @Controller()
@@ -28,6 +35,7 @@ export class CalendarController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Ein Kalender-Abonnement anlegen: eine geheime URL, die Kalenderprogramme ohne Anmeldung abrufen (nur jetzt angezeigt)' })
   @ApiBody({ schema: jsonSchema(feedInputSchema) })
+  @ApiAnswer(calendarFeedSchema.extend({ url: z.url().describe('Die geheime Abonnement-URL: nur jetzt angezeigt') }), { status: 201 })
   createFeed(@Req() request: FastifyRequest & WithPrincipal, @Body() body: unknown) {
     return this.feeds.create(request[PRINCIPAL]!, body ?? {});
   }
@@ -35,6 +43,7 @@ export class CalendarController {
   @Get('api/calendar-feeds')
   @Access(CALENDAR_FEEDS)
   @ApiOperation({ summary: 'Die eigenen Kalender-Abonnements (ohne ihre geheimen URLs)' })
+  @ApiAnswer(z.array(calendarFeedSchema))
   listFeeds(@Req() request: FastifyRequest & WithPrincipal) {
     return this.feeds.list(request[PRINCIPAL]!);
   }
@@ -42,6 +51,7 @@ export class CalendarController {
   @Delete('api/calendar-feeds/:id')
   @Access(CALENDAR_FEEDS)
   @ApiOperation({ summary: 'Ein eigenes Kalender-Abonnement widerrufen: die URL liefert danach nichts mehr' })
+  @ApiAnswer(calendarFeedSchema)
   revokeFeed(@Req() request: FastifyRequest & WithPrincipal, @Param('id') id: string) {
     return this.feeds.revoke(request[PRINCIPAL]!, id);
   }
@@ -53,6 +63,8 @@ export class CalendarController {
   @Get('feeds/:file')
   @Access(PUBLIC)
   @ApiOperation({ summary: 'Kalender-Abonnement über seine geheime URL (RFC 5545), ohne Anmeldung; ETag und Cache-Control' })
+  @ApiTextAnswer('text/calendar', 'iCalendar (RFC 5545)')
+  @ApiResponse({ status: 304, description: 'Unverändert (If-None-Match traf das ETag)' })
   async subscription(@Param('file') file: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const feed = file.endsWith('.ics') ? await this.feeds.feed(file.slice(0, -'.ics'.length)) : null;
     if (!feed) throw new NotFoundError('Dieses Kalender-Abonnement gibt es nicht (mehr).');
@@ -73,6 +85,7 @@ export class CalendarController {
   @Get('calendar.ics')
   @Access(ALL_BODIES_READ)
   @ApiOperation({ summary: 'Alle Fristen als iCalendar-Abonnement (RFC 5545)' })
+  @ApiTextAnswer('text/calendar', 'iCalendar (RFC 5545)')
   async all(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const feed = calendarFeed('Gremienlauf – Fristen', await this.deadlines.list(), this.config.publicUrl);
     reply.header('content-type', CALENDAR);
@@ -82,6 +95,7 @@ export class CalendarController {
   @Get('api/bodies/:id/calendar.ics')
   @Access(BODY_READ)
   @ApiOperation({ summary: 'Die Fristen eines Gremiums als iCalendar-Abonnement (RFC 5545)' })
+  @ApiTextAnswer('text/calendar', 'iCalendar (RFC 5545)')
   async body(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const title = await this.deadlines.bodyTitle(id);
     const feed = calendarFeed(`Gremienlauf – ${title}`, await this.deadlines.list({ bodyId: id }), this.config.publicUrl);

@@ -8,7 +8,7 @@ import { DuplicateError, LifecycleRefusal, NotFoundError } from '../common/error
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
 
-const erasureInput = z.strictObject({
+export const erasureInput = z.strictObject({
   reason: z.string().trim().min(3).max(1000),
 });
 

@@ -3,22 +3,24 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, DEADLINES_READ, REMINDERS_READ } from '../auth/access';
 import { z } from 'zod';
 import { civilDate } from '../../machines/body.events';
+import { ApiAnswer, ApiQueryFrom } from '../common/openapi';
 import { parseInput } from '../common/validation';
+import { deadlineViewSchema, remindersAnswerSchema } from './deadline-answers';
 import { OutboxStore } from '../outbox/outbox.store';
 import { DeadlinesService } from './deadlines.service';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 const deadlinesQuery = z.strictObject({
-  before: civilDate.optional(),
-  body: z.uuid().optional(),
-  overdue: bool.optional(),
+  before: civilDate.optional().describe('Nur Fristen mit wirksamem Datum vor diesem Tag (JJJJ-MM-TT)'),
+  body: z.uuid().optional().describe('Nur die Fristen dieses Gremiums'),
+  overdue: bool.optional().describe('true: nur überfällige; false: nur nicht überfällige'),
 });
 
 const remindersQuery = z.strictObject({
-  status: z.enum(['pending', 'sent', 'dead']).optional(),
+  status: z.enum(['pending', 'sent', 'dead']).optional().describe('Stand der Nachricht im Ausgang'),
   channel: z.enum(['email', 'webhook']).optional(),
-  body: z.uuid().optional(),
+  body: z.uuid().optional().describe('Nur die Erinnerungen und Nachrichten dieses Gremiums'),
 });
 
 @ApiTags('Fristen')
@@ -32,6 +34,8 @@ export class DeadlinesController {
   @Get('deadlines')
   @Access(DEADLINES_READ)
   @ApiOperation({ summary: 'Fristen mit ursprünglichem und wirksamem Datum (Filter: before, body, overdue)' })
+  @ApiQueryFrom(deadlinesQuery)
+  @ApiAnswer(z.array(deadlineViewSchema))
   list(@Query() query: unknown) {
     const q = parseInput(deadlinesQuery, query, 'query');
     return this.deadlines.list({ before: q.before, bodyId: q.body, overdue: q.overdue });
@@ -40,6 +44,8 @@ export class DeadlinesController {
   @Get('reminders')
   @Access(REMINDERS_READ)
   @ApiOperation({ summary: 'Erinnerungen: geplante, und versandte, wartende und gescheiterte Nachrichten mit ihren Versuchen' })
+  @ApiQueryFrom(remindersQuery)
+  @ApiAnswer(remindersAnswerSchema)
   async reminders(@Query() query: unknown) {
     const q = parseInput(remindersQuery, query, 'query');
     return {

@@ -3,7 +3,10 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access, ALL_BODIES_READ, DEADLINES_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { CurrentActor } from '../auth/actor';
-import { jsonSchema } from '../common/openapi';
+import { z } from 'zod';
+import { ApiAnswer, ApiQueryFrom, ApiTextAnswer, jsonSchema } from '../common/openapi';
+import { commandAnswerSchema } from '../lifecycle/command-answer';
+import { controlRowSchema } from './control-answers';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
 import { DecisionControlService, applyInputSchema, controlCsv, controlQuerySchema } from './decision-control.service';
@@ -18,6 +21,7 @@ export class DecisionControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Beschluss umsetzen: sendet die Wirkung für das Gremium als Ereignis, das den Beschluss zitiert' })
   @ApiBody({ schema: jsonSchema(applyInputSchema) })
+  @ApiAnswer(commandAnswerSchema)
   async apply(@Param('issuer') issuer: string, @Param('number') number: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const result = await this.control.apply(issuer, number, body, actor);
     return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents, event: result.event };
@@ -26,6 +30,8 @@ export class DecisionControlController {
   @Get('api/decision-control')
   @Access(DEADLINES_READ)
   @ApiOperation({ summary: 'Beschlusskontrolle: je Beschluss und Wirkung das Gremium, was gefordert ist, bis wann, ob umgesetzt (Filter: year, issuer, state)' })
+  @ApiQueryFrom(controlQuerySchema)
+  @ApiAnswer(z.array(controlRowSchema))
   list(@Query() query: unknown) {
     return this.control.rows(parseInput(controlQuerySchema, query, 'query'));
   }
@@ -34,6 +40,8 @@ export class DecisionControlController {
   @Get('api/decision-control.csv')
   @Access(ALL_BODIES_READ)
   @ApiOperation({ summary: 'Beschlusskontrolle als CSV (Semikolon, UTF-8 mit BOM)' })
+  @ApiQueryFrom(controlQuerySchema)
+  @ApiTextAnswer('text/csv', 'Eine Zeile je Beschluss und Wirkung, Kopfzeile auf Deutsch')
   async csv(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const rows = await this.control.rows(parseInput(controlQuerySchema, query, 'query'));
     reply.header('content-type', 'text/csv; charset=utf-8');

@@ -41,9 +41,9 @@ export const CONTROL_STATE_LABELS: Record<ControlState, string> = {
 };
 
 export const controlQuerySchema = z.strictObject({
-  year: z.coerce.number().int().min(1990).max(2999).optional(),
-  issuer: z.string().trim().min(1).max(60).optional(),
-  state: z.enum(CONTROL_STATES).optional(),
+  year: z.coerce.number().int().min(1990).max(2999).optional().describe('Jahr des Beschlussdatums'),
+  issuer: z.string().trim().min(1).max(60).optional().describe('Beschließendes Gremium: IT-PLR oder AL-Runde'),
+  state: z.enum(CONTROL_STATES).optional().describe('Stand: erledigt, bald fällig, überfällig, offen, zurückgenommen'),
 });
 export type ControlQuery = z.output<typeof controlQuerySchema>;
 

@@ -3,14 +3,15 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AUDIT_READ, Access, DECISION_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { CurrentActor } from '../auth/actor';
-import { jsonSchema } from '../common/openapi';
+import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
+import { decisionDetailSchema, decisionHistorySchema, decisionSchema } from './decision-answers';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
 import { DecisionsService, amendmentInputSchema, decisionInputSchema, withdrawalInputSchema } from './decisions.service';
 
 const listQuery = z.strictObject({
-  issuer: z.string().optional(),
-  year: z.coerce.number().int().min(1990).max(2999).optional(),
+  issuer: z.string().optional().describe('Beschließendes Gremium: IT-PLR oder AL-Runde'),
+  year: z.coerce.number().int().min(1990).max(2999).optional().describe('Jahr des Beschlussdatums'),
 });
 
 @ApiTags('Beschlüsse')
@@ -23,6 +24,7 @@ export class DecisionsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Beschluss im Register erfassen' })
   @ApiBody({ schema: jsonSchema(decisionInputSchema) })
+  @ApiAnswer(decisionSchema, { status: 201, description: 'Erfasst' })
   record(@Body() body: unknown, @CurrentActor() actor: Actor) {
     return this.decisions.record(body, actor);
   }
@@ -30,6 +32,8 @@ export class DecisionsController {
   @Get()
   @Access(REGISTER_READ)
   @ApiOperation({ summary: 'Beschlussregister (Filter: issuer, year)' })
+  @ApiQueryFrom(listQuery)
+  @ApiAnswer(z.array(decisionSchema))
   list(@Query() query: unknown) {
     return this.decisions.list(parseInput(listQuery, query, 'query'));
   }
@@ -37,6 +41,7 @@ export class DecisionsController {
   @Get(':issuer/:number')
   @Access(DECISION_READ)
   @ApiOperation({ summary: 'Ein Beschluss mit den Ereignissen, die ihn zitieren (Nummer URL-kodiert: 2024%2F09-AL)' })
+  @ApiAnswer(decisionDetailSchema)
   get(@Param('issuer') issuer: string, @Param('number') number: string) {
     return this.decisions.get(issuer, number);
   }
@@ -46,6 +51,7 @@ export class DecisionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Beschluss berichtigen (Titel, Datum, Verfahren, Art, Wirkungen) mit Begründung: auditiertes Ereignis decisionAmended' })
   @ApiBody({ schema: jsonSchema(amendmentInputSchema) })
+  @ApiAnswer(decisionSchema)
   amend(@Param('issuer') issuer: string, @Param('number') number: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     return this.decisions.amend(issuer, number, body, actor);
   }
@@ -55,6 +61,7 @@ export class DecisionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Beschluss zurücknehmen (mit Begründung): auditiertes Ereignis decisionWithdrawn' })
   @ApiBody({ schema: jsonSchema(withdrawalInputSchema) })
+  @ApiAnswer(decisionSchema)
   withdraw(@Param('issuer') issuer: string, @Param('number') number: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     return this.decisions.withdraw(issuer, number, body, actor);
   }
@@ -62,6 +69,7 @@ export class DecisionsController {
   @Get(':issuer/:number/history')
   @Access(AUDIT_READ)
   @ApiOperation({ summary: 'Die Ereignisse eines Beschlusses (erfasst, berichtigt, zurückgenommen) mit ihren Hashes' })
+  @ApiAnswer(decisionHistorySchema)
   history(@Param('issuer') issuer: string, @Param('number') number: string) {
     return this.decisions.history(issuer, number);
   }

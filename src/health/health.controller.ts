@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ApiAnswer } from '../common/openapi';
 import { Access, PUBLIC } from '../auth/access';
 import { Database } from '../database/database';
 
@@ -10,6 +12,8 @@ export class HealthController {
 
   @Get()
   @Access(PUBLIC)
+  @ApiOperation({ summary: 'Betriebsbereit: die Datenbank antwortet' })
+  @ApiAnswer(z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }))
   async health() {
     await this.db.query('SELECT 1 AS ok');
     return { status: 'ok', database: this.db.kind };

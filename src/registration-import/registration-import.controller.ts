@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { civilDate } from '../../machines';
 import { CurrentActor } from '../auth/actor';
 import { ValidationError } from '../common/errors';
+import { ApiAnswer, ApiQueryFrom } from '../common/openapi';
 import { parseInput } from '../common/validation';
+import { civilDateSchema, instantSchema } from '../event-log/event-schema';
+import { bodyStateSchema } from '../lifecycle/command-answer';
 import { PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
 import { RegistrationImportService } from './registration-import.service';
@@ -13,13 +16,50 @@ import { RegistrationImportService } from './registration-import.service';
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 const importQuery = z.strictObject({
-  applyDecision: flag.optional(),
-  decisionDate: civilDate.optional(),
-  session: z.coerce.number().int().positive().optional(),
+  applyDecision: flag.optional().describe('true: auch den Beschluss, den das Formular nennt, erfassen und anwenden'),
+  decisionDate: civilDate.optional().describe('Datum des Beschlusses, wenn das Formular keines nennt'),
+  session: z.coerce.number().int().positive().optional().describe('Nummer der Sitzung des Beschlusses, wenn das Formular keine nennt'),
   procedure: z.enum(PROCEDURES).optional(),
-  allowDuplicate: flag.optional(),
-  registeredAt: civilDate.optional(),
-  dryRun: flag.optional(),
+  allowDuplicate: flag.optional().describe('true: auch übernehmen, wenn ein Gremium mit demselben Titel registriert ist'),
+  registeredAt: civilDate.optional().describe('Fachliches Datum der Registrierung; Standard: das Beschlussdatum beim Anwenden, sonst heute'),
+  dryRun: flag.optional().describe('true: nur lesen und zeigen, was übernommen würde; nichts wird geschrieben'),
+});
+
+/** The registration as read from the form (`RegistrationInput`). */
+const registrationSchema = z.looseObject({ title: z.string() }).describe('Die Angaben des Formulars, wie sie registriert werden (Eingabe von POST /api/bodies)');
+const formDecisionSchema = z.object({
+  number: z.string(),
+  issuer: z.string(),
+  outcome: z.enum(['approved', 'rejected']),
+  date: civilDateSchema.optional(),
+  procedure: z.enum(PROCEDURES).optional(),
+  session: z.number().int().positive().optional(),
+});
+const termEndSchema = z.union([civilDateSchema, z.object({ month: z.string() }), z.object({ year: z.string() })]);
+
+/** `ImportResult`: the body as registered, and the decision if it was applied. */
+const importAnswerSchema = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  version: z.number().int().min(1),
+  state: bodyStateSchema,
+  allowedEvents: z.array(z.string()),
+  registration: registrationSchema,
+  decision: formDecisionSchema.extend({ recorded: z.boolean(), applied: z.boolean() }).nullable(),
+  approvedUntil: termEndSchema.nullable(),
+  events: z.array(z.object({ version: z.number().int().min(1), type: z.string(), occurredAt: instantSchema, decision: z.string().nullable() })),
+  warnings: z.array(z.string()),
+});
+
+/** `ParsedRegistrationForm` of a dry run: what would be imported. */
+const dryRunAnswerSchema = z.object({
+  dryRun: z.literal(true),
+  registration: registrationSchema,
+  decision: formDecisionSchema.optional(),
+  approvedUntil: termEndSchema.optional(),
+  approvedPermanently: z.boolean().optional(),
+  justification: z.string().optional(),
+  warnings: z.array(z.string()),
 });
 
 @ApiTags('Gremien')
@@ -35,6 +75,8 @@ export class RegistrationImportController {
   })
   @ApiConsumes('text/plain', 'application/json')
   @ApiBody({ schema: { type: 'string', description: 'Das Formular im Textlayout; alternativ JSON {"form": "…"}.' } })
+  @ApiQueryFrom(importQuery)
+  @ApiAnswer(z.union([importAnswerSchema, dryRunAnswerSchema]), { status: 201, description: 'Übernommen (oder mit dryRun=true: was übernommen würde)' })
   async import(@Body() body: unknown, @Query() query: unknown, @CurrentActor() actor: Actor) {
     const { dryRun, ...options } = parseInput(importQuery, query, 'query');
     const text = formText(body);

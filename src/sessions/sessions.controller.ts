@@ -4,12 +4,18 @@ import { Access, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CurrentActor } from '../auth/actor';
-import { jsonSchema } from '../common/openapi';
+import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
+import { civilDateSchema, instantSchema } from '../event-log/event-schema';
+
+/** A session of the calendar (`SessionRecord`). */
+const sessionSchema = z
+  .object({ issuer: z.string(), number: z.number().int().positive(), date: civilDateSchema, recordedAt: instantSchema, recordedBy: z.string() })
+  .meta({ id: 'Session', description: 'Eine Sitzung im Sitzungskalender.' });
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
 import { sessionInputSchema, SessionsService } from './sessions.service';
 
-const listQuery = z.strictObject({ issuer: z.string().trim().min(1).max(60).optional() });
+const listQuery = z.strictObject({ issuer: z.string().trim().min(1).max(60).optional().describe('IT-PLR oder AL-Runde') });
 
 @ApiTags('Sitzungen')
 @Controller('api/sessions')
@@ -20,6 +26,8 @@ export class SessionsController {
   @Access(SECRETARIAT_WRITE)
   @ApiOperation({ summary: 'Sitzung eintragen oder verlegen (201 neu, 200 verlegt oder unverändert)' })
   @ApiBody({ schema: jsonSchema(sessionInputSchema) })
+  @ApiAnswer(sessionSchema.extend({ previousDate: civilDateSchema.nullable() }), { status: 201, description: 'Neu eingetragen' })
+  @ApiAnswer(sessionSchema.extend({ previousDate: civilDateSchema.nullable() }), { description: 'Verlegt (previousDate: das alte Datum) oder unverändert' })
   async record(@Body() body: unknown, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.sessions.record(body, actor);
     void reply.status(result.created ? 201 : 200);
@@ -29,6 +37,8 @@ export class SessionsController {
   @Get()
   @Access(REGISTER_READ)
   @ApiOperation({ summary: 'Sitzungskalender (Filter: issuer)' })
+  @ApiQueryFrom(listQuery)
+  @ApiAnswer(z.array(sessionSchema))
   list(@Query() query: unknown) {
     return this.sessions.list(parseInput(listQuery, query, 'query').issuer);
   }

@@ -1,7 +1,28 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, REMINDERS_READ } from '../auth/access';
-import { jsonSchema } from '../common/openapi';
+import { z } from 'zod';
+import { ApiAnswer, jsonSchema } from '../common/openapi';
+import { civilDateSchema, instantSchema } from '../event-log/event-schema';
+
+/** `SimulationResult`: every system event and reminder of the period, day by day. */
+const simulationAnswerSchema = z.object({
+  from: civilDateSchema,
+  to: civilDateSchema,
+  entries: z.array(
+    z.object({
+      date: civilDateSchema,
+      at: instantSchema,
+      kind: z.enum(['event', 'reminder', 'recorded']),
+      bodyId: z.string(),
+      bodyTitle: z.string(),
+      what: z.string().describe('Der Ereignistyp oder der Betreff der Erinnerung'),
+      outcome: z.enum(['appended', 'written', 'superseded', 'refused', 'skipped', 'recorded']),
+      detail: z.string().optional(),
+    }),
+  ),
+  summary: z.object({ systemEvents: z.number().int(), reminders: z.number().int(), recordedEvents: z.number().int(), refused: z.number().int() }),
+});
 import { simulationInputSchema, SimulationService } from './simulation.service';
 
 @ApiTags('Fristen')
@@ -16,6 +37,7 @@ export class SimulationController {
     summary: 'Fristenlauf simulieren (from, to): Systemereignisse und Erinnerungen Tag für Tag, auf einer Kopie der Daten',
   })
   @ApiBody({ schema: jsonSchema(simulationInputSchema) })
+  @ApiAnswer(simulationAnswerSchema)
   simulate(@Body() body: unknown) {
     return this.simulation.simulate(body);
   }

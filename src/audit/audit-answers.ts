@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { actorSchema, bodyContextSchema, decisionFactsSchema, eventRecordSchema, hashSchema, instantSchema, machineRefSchema } from '../event-log/event-schema';
+import { CHECKPOINT_FORMAT, LEAF_ORDER, LOG_CHECKPOINT_FORMAT, LOG_ORDER } from './checkpoint';
+import { CONSISTENCY_PROOF_FORMAT, INCLUSION_PROOF_FORMAT } from './proofs';
+
+const stateValueSchema = z.union([z.string(), z.record(z.string(), z.unknown())]);
+
+/** A signed checkpoint (`SignedCheckpoint`): the Merkle root over the whole log, Ed25519-signed. */
+export const signedCheckpointSchema = z
+  .object({
+    payload: z.object({
+      format: z.enum([CHECKPOINT_FORMAT, LOG_CHECKPOINT_FORMAT]),
+      sequence: z.number().int().min(1),
+      createdAt: instantSchema,
+      treeSize: z.number().int().min(0),
+      rootHash: hashSchema,
+      order: z.enum([LEAF_ORDER, LOG_ORDER]),
+      origin: z.string().optional().describe('Format 2: der Name des Logs in seiner C2SP-Checkpoint-Notiz'),
+      heads: z.array(z.object({ stream: z.string(), version: z.number().int().min(1), hash: hashSchema })),
+      previous: hashSchema.nullable(),
+    }),
+    signature: z.base64().describe('Ed25519 über die kanonische JSON-Form (RFC 8785) von payload'),
+    keyId: hashSchema.describe('SHA-256 des öffentlichen Schlüssels (SPKI DER)'),
+  })
+  .meta({ id: 'SignedCheckpoint', description: 'Ein signierter Checkpoint: Merkle-Wurzel (RFC 9162) über alle Einträge des Logs.' });
+
+const problemSchema = z.object({
+  area: z.enum(['chain', 'projection', 'checkpoint']),
+  kind: z.string(),
+  stream: z.string().nullable(),
+  version: z.number().int().nullable(),
+  eventId: z.string().nullable(),
+  message: z.string(),
+});
+
+/** `GET /api/audit/verify`. */
+export const verifyAnswerSchema = z.object({
+  scope: z.string().describe('all oder die ID des Gremiums'),
+  intact: z.boolean(),
+  checkedAt: instantSchema,
+  events: z.number().int().min(0),
+  streams: z.array(
+    z.object({
+      stream: z.string(),
+      events: z.number().int().min(0),
+      head: z.object({ version: z.number().int(), hash: z.string() }).nullable(),
+      intact: z.boolean(),
+      firstBreak: z.object({ stream: z.string(), version: z.number().int(), eventId: z.string().nullable(), kind: z.string(), message: z.string() }).nullable(),
+      kind: z.enum(['body', 'decision', 'auditLog']),
+    }),
+  ),
+  problems: z.array(problemSchema),
+  checkpoints: z.object({
+    count: z.number().int().min(0),
+    last: z.object({ sequence: z.number().int(), createdAt: instantSchema, treeSize: z.number().int(), rootHash: hashSchema }).nullable(),
+    uncoveredEvents: z.number().int().describe('Einträge nach dem letzten Checkpoint'),
+  }),
+});
+
+const replayStepSchema = z
+  .object({
+    version: z.number().int().min(1),
+    eventId: z.string(),
+    type: z.string(),
+    label: z.string(),
+    actor: actorSchema,
+    decision: decisionFactsSchema.nullable(),
+    occurredAt: instantSchema,
+    recordedAt: instantSchema,
+    machine: machineRefSchema,
+    hash: z.string(),
+    allowed: z.boolean(),
+    refusal: z.string().nullable(),
+    stateAfter: stateValueSchema,
+    stateLabelAfter: z.string(),
+    summary: z.string(),
+  })
+  .meta({ id: 'ReplayStep', description: 'Ein Ereignis bei der Wiederholung: ob das Statechart es an dieser Stelle zulässt und der Zustand danach.' });
+
+const replayCommon = {
+  bodyId: z.string(),
+  events: z.number().int().min(0),
+  steps: z.array(replayStepSchema),
+  erasures: z.array(
+    z.object({ auditLogVersion: z.number().int(), occurredAt: instantSchema, actor: actorSchema, contactId: z.string(), reason: z.string(), hash: hashSchema }),
+  ),
+};
+
+/** `GET /api/bodies/{id}/replay`: "matches" or the first divergence. */
+export const replayAnswerSchema = z.discriminatedUnion('verdict', [
+  z.object({ ...replayCommon, verdict: z.literal('matches'), state: stateValueSchema, stateLabel: z.string(), machine: machineRefSchema }),
+  z.object({
+    ...replayCommon,
+    verdict: z.literal('diverges'),
+    divergence: z.object({
+      version: z.number().int(),
+      eventId: z.string().nullable(),
+      type: z.string().nullable(),
+      label: z.string().nullable(),
+      path: z.string(),
+      expected: z.unknown(),
+      found: z.unknown(),
+      message: z.string(),
+    }),
+  }),
+]);
+
+/** `GET /api/bodies/{id}/state`: the state as of a business date and/or as known at a system time. */
+export const stateAtAnswerSchema = z.object({
+  bodyId: z.string(),
+  asOf: z.string().nullable(),
+  asKnownAt: z.string().nullable(),
+  state: stateValueSchema,
+  stateLabel: z.string(),
+  statePaths: z.array(z.string()),
+  context: bodyContextSchema,
+  basedOn: replayStepSchema.describe('Das letzte Ereignis, auf dem die Antwort steht'),
+  excluded: z.number().int().min(0),
+  refused: z.array(replayStepSchema),
+});
+
+const auditLogEntrySchema = z.object({
+  id: z.string(),
+  version: z.number().int().min(1),
+  type: z.literal('contactErased'),
+  data: z.object({ contactId: z.string(), reason: z.string(), bodyIds: z.array(z.string()) }),
+  actor: actorSchema,
+  occurredAt: instantSchema,
+  recordedAt: instantSchema,
+  prevHash: hashSchema.nullable(),
+  hash: hashSchema,
+});
+
+/** `GET /api/audit/proof/inclusion` (`InclusionProofBundle`, RFC 9162 §2.1.3). */
+export const inclusionProofSchema = z.object({
+  format: z.literal(INCLUSION_PROOF_FORMAT),
+  stream: z.string(),
+  version: z.number().int().min(1),
+  leafIndex: z.number().int().min(0),
+  treeSize: z.number().int().min(1),
+  leafHash: hashSchema,
+  hashes: z.array(hashSchema).describe('Der Prüfpfad, von unten nach oben'),
+  rootHash: hashSchema,
+  entry: z.discriminatedUnion('kind', [z.object({ kind: z.literal('event'), event: eventRecordSchema }), z.object({ kind: z.literal('auditLog'), entry: auditLogEntrySchema })]),
+  checkpoint: signedCheckpointSchema.nullable(),
+  note: z.string().nullable(),
+});
+
+/** `GET /api/audit/proof/consistency` (`ConsistencyProofBundle`, RFC 9162 §2.1.4). */
+export const consistencyProofSchema = z.object({
+  format: z.literal(CONSISTENCY_PROOF_FORMAT),
+  from: z.number().int().min(1),
+  to: z.number().int().min(1),
+  fromRoot: hashSchema,
+  toRoot: hashSchema,
+  hashes: z.array(hashSchema),
+  checkpoints: z.object({ from: signedCheckpointSchema.nullable(), to: signedCheckpointSchema.nullable() }),
+  notes: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+});
+
+export const publicKeySchema = z.object({
+  algorithm: z.literal('Ed25519'),
+  keyId: hashSchema,
+  logOrigin: z.string(),
+  noteVerifierKey: z.string().describe('Der Schlüssel für C2SP-Notizen: name+keyid+base64'),
+  pem: z.string(),
+  spki: z.base64(),
+});
+

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { BODY_KINDS, COMMAND_EVENT_TYPES, EVENT_TYPES, successorSchema } from '../../machines';
+import { bodyContextSchema, civilDateSchema, decisionFactsSchema, eventRecordSchema, instantSchema } from '../event-log/event-schema';
+import { bodyStateSchema } from '../lifecycle/command-answer';
+
+/** A term end as written: a day, a month or a year (machines/term-end.ts). */
+const termEndSchema = z.union([civilDateSchema, z.object({ month: z.string() }), z.object({ year: z.string() })]);
+
+const linkedBodySchema = successorSchema.meta({ id: 'LinkedBody', description: 'Vorgänger oder Nachfolger: Name und, wenn registriert, die ID.' });
+
+export const registeredAnswerSchema = z.object({
+  id: z.uuid(),
+  state: bodyStateSchema,
+  version: z.literal(1),
+  allowedEvents: z.array(z.enum(COMMAND_EVENT_TYPES)),
+});
+
+/** One line of `GET /api/bodies`. */
+export const bodySummarySchema = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  shortName: z.string().nullable(),
+  kind: z.enum(BODY_KINDS),
+  parent: z.string(),
+  leads: z.array(z.string()),
+  state: bodyStateSchema,
+  version: z.number().int().min(1),
+  approvedUntil: civilDateSchema.nullable(),
+  approvedUntilAsWritten: termEndSchema.nullable(),
+  permanent: z.boolean(),
+  endedOn: civilDateSchema.nullable(),
+  updatedAt: instantSchema,
+});
+
+/** `GET /api/bodies/{id}`. */
+export const bodyViewSchema = z.object({
+  id: z.uuid(),
+  version: z.number().int().min(1),
+  title: z.string(),
+  state: bodyStateSchema,
+  allowedEvents: z.array(z.object({ type: z.enum(EVENT_TYPES), label: z.string() })),
+  context: bodyContextSchema,
+  contacts: z.array(z.object({ id: z.uuid(), name: z.string().nullable(), organization: z.string().nullable(), erased: z.boolean() })),
+  decisions: z.array(
+    decisionFactsSchema.extend({ event: z.string(), eventLabel: z.string(), version: z.number().int().min(1), occurredAt: instantSchema }),
+  ),
+  predecessors: z.array(linkedBodySchema),
+  successors: z.array(linkedBodySchema),
+  registeredAt: instantSchema,
+  updatedAt: instantSchema,
+});
+
+/** `GET /api/bodies/{id}/history`: the stored events with their German label and summary. */
+export const bodyHistorySchema = z.object({
+  bodyId: z.string(),
+  events: z.array(eventRecordSchema.extend({ label: z.string(), summary: z.string() })),
+});

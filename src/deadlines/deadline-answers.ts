@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { deadlineSchema } from '../../machines';
+import { civilDateSchema, instantSchema } from '../event-log/event-schema';
+
+/** A Frist as `GET /api/deadlines` shows it (`DeadlineView`). */
+export const deadlineViewSchema = z
+  .object({
+    key: z.string().describe('<Gremium>/<Art>/<Bezug>, z. B. …/report/r1'),
+    bodyId: z.string(),
+    bodyTitle: z.string(),
+    kind: z.enum(['start', 'report', 'termEnd']),
+    ref: z.string(),
+    label: z.string(),
+    deadline: deadlineSchema.meta({ id: 'DeadlineSpec', description: 'Die Frist, wie sie gesetzt ist: Datum, Monat, Sitzung, erste Sitzung eines Jahres oder bis auf Weiteres.' }),
+    originalDate: civilDateSchema.nullable(),
+    effectiveDate: civilDateSchema.nullable(),
+    rule: z
+      .object({
+        id: z.literal('nextWorkingDay'),
+        citation: z.string(),
+        skipped: z.array(z.object({ date: civilDateSchema, reason: z.string() })),
+        text: z.string(),
+      })
+      .nullable()
+      .describe('Die Regel, die die Frist auf den nächsten Werktag verschoben hat (§ 193 BGB), oder null'),
+    description: z.string(),
+    status: z.enum(['open', 'due', 'overdue', 'met']),
+    overdue: z.boolean(),
+    next: z
+      .object({ event: z.string(), dueAt: instantSchema, status: z.enum(['pending', 'refused']), error: z.string().nullable() })
+      .nullable()
+      .describe('Das nächste Systemereignis, das der Scheduler dafür sendet'),
+    updatedAt: instantSchema,
+  })
+  .meta({ id: 'Deadline' });
+
+const outboxMessageSchema = z
+  .object({
+    id: z.string(),
+    dedupeKey: z.string(),
+    channel: z.enum(['email', 'webhook']),
+    target: z.union([z.object({ contactIds: z.array(z.string()), secretariat: z.boolean() }), z.object({ url: z.string() })]),
+    bodyId: z.string().nullable(),
+    topic: z.enum(['reminder', 'event']),
+    subject: z.string(),
+    payload: z.unknown().describe('E-Mail: {text}; Webhook: das JSON-Dokument, das gesendet wird'),
+    status: z.enum(['pending', 'sent', 'dead']),
+    attempts: z.number().int().min(0),
+    attemptLog: z.array(z.object({ at: instantSchema, ok: z.boolean(), error: z.string().optional() })),
+    nextAttemptAt: instantSchema,
+    lastError: z.string().nullable(),
+    createdAt: instantSchema,
+    sentAt: instantSchema.nullable(),
+  })
+  .meta({ id: 'OutboxMessage', description: 'Eine Nachricht (E-Mail oder Webhook) im Ausgang, mit ihren Zustellversuchen.' });
+
+/** `GET /api/reminders`: the planned reminders (timers) and the messages of the outbox. */
+export const remindersAnswerSchema = z.object({
+  scheduled: z.array(
+    z.looseObject({ key: z.string(), bodyId: z.string(), dueOn: civilDateSchema, dueAt: instantSchema }).describe('Eine geplante Erinnerung mit den Angaben ihres Timers'),
+  ),
+  messages: z.array(outboxMessageSchema),
+});

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { ObligationState } from '../../machines';
+import { civilDateSchema, instantSchema } from '../event-log/event-schema';
+import { CONTROL_STATES } from './decision-control.service';
+
+const OBLIGATION_STATES = ['pending', 'due', 'overdue', 'submitted', 'acknowledged'] as const satisfies readonly ObligationState[];
+
+/** One line of the Beschlusskontrolle (`ControlRow`): one effect of one decision. */
+export const controlRowSchema = z
+  .object({
+    decision: z.object({ number: z.string(), issuer: z.string(), issuerName: z.string(), date: civilDateSchema, title: z.string(), withdrawn: z.boolean() }),
+    effectIndex: z.number().int().min(0),
+    bodyId: z.string(),
+    bodyTitle: z.string(),
+    effect: z.string(),
+    effectLabel: z.string(),
+    required: z.string().describe('Was der Beschluss fordert, z. B. „Verlängerung bis 30.06.2027“'),
+    dueBy: civilDateSchema.nullable(),
+    state: z.enum(CONTROL_STATES),
+    stateLabel: z.string(),
+    appliedBy: z.object({ version: z.number().int().min(1), type: z.string(), occurredAt: instantSchema }).nullable(),
+    report: z.object({ obligationId: z.string(), state: z.enum(OBLIGATION_STATES), acknowledgedOn: civilDateSchema.nullable() }).nullable(),
+  })
+  .meta({ id: 'DecisionControlRow' });
