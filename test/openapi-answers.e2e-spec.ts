@@ -85,9 +85,9 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
       effects: [{ body: bodyId, effect: 'approved', data: { approvedUntil: '2026-06-30' } }],
     }));
     await call('GET /api/decisions/{issuer}/{number}', 200, t.http.get('/api/decisions/IT-PLR/2026%2F41'));
-    await call('GET /api/decision-control', 200, t.http.get('/api/decision-control'));
+    expect((await call('GET /api/decision-control', 200, t.http.get('/api/decision-control'))).body).toHaveLength(1);
     await call('POST /api/decisions/{issuer}/{number}/apply', 200, t.http.post('/api/decisions/IT-PLR/2026%2F41/apply').send({ body: bodyId }));
-    await call('GET /api/bodies', 200, t.http.get('/api/bodies?state=established&q=OZG'));
+    expect((await call('GET /api/bodies', 200, t.http.get('/api/bodies?state=established&q=OZG'))).body).toHaveLength(1);
     await call('GET /api/bodies/{id}', 200, t.http.get(`/api/bodies/${bodyId}`));
     await call('GET /api/bodies/{id}/history', 200, t.http.get(`/api/bodies/${bodyId}/history`));
     await call('GET /api/bodies/{id}/state', 200, t.http.get(`/api/bodies/${bodyId}/state?asOf=2026-01-20`));
@@ -96,8 +96,18 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
     await call('POST /api/bodies/{id}/machine-upgrade', 422, t.http.post(`/api/bodies/${bodyId}/machine-upgrade`).send({}));
   });
 
+  test('a drift inside a shared shape is found as well: an extra field of an event, a missing hash', async () => {
+    const history = await t.http.get(`/api/bodies/${bodyId}/history`).expect(200);
+    const [first, ...rest] = history.body.events;
+    const extra = { ...history, body: { ...history.body, events: [{ ...first, note: 'neu' }, ...rest] } } as Response;
+    expect(answers.problems('GET /api/bodies/{id}/history', extra).join('\n')).toContain('/events/0 must NOT have additional properties');
+    const { hash: _hash, ...withoutHash } = first;
+    const missing = { ...history, body: { ...history.body, events: [withoutHash, ...rest] } } as Response;
+    expect(answers.problems('GET /api/bodies/{id}/history', missing).join('\n')).toContain("must have required property 'hash'");
+  });
+
   test('the register, the Beschlusskontrolle and the sessions calendar answer as declared', async () => {
-    await call('GET /api/decisions', 200, t.http.get('/api/decisions?issuer=IT-PLR&year=2026'));
+    expect((await call('GET /api/decisions', 200, t.http.get('/api/decisions?issuer=IT-PLR&year=2026'))).body).toHaveLength(1);
     await call('POST /api/decisions', 201, t.http.post('/api/decisions').send({
       number: '2026/50', issuer: 'IT-PLR', date: '2026-04-01', procedure: 'Sitzung', session: 50, type: 'Kenntnisnahme', title: 'Bericht', reason: 'Protokoll',
     }));
@@ -112,12 +122,21 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
   });
 
   test('deadlines, reminders, calendars and the simulation answer as declared', async () => {
-    await call('GET /api/deadlines', 200, t.http.get(`/api/deadlines?before=2030-01-01&body=${bodyId}&overdue=true`));
+    expect((await call('GET /api/deadlines', 200, t.http.get(`/api/deadlines?before=2030-01-01&body=${bodyId}&overdue=true`))).body.length).toBeGreaterThan(0);
     await call('GET /api/reminders', 200, t.http.get('/api/reminders?status=pending'));
-    await call('POST /api/simulations', 200, t.http.post('/api/simulations').send({ from: '2026-11-28', to: '2027-08-01' }));
+    // A second body, approved until 31.03.2027: its term expires within the simulated period.
+    const second = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Zweites Gremium', registeredAt: '2026-10-01' }).expect(201)).body.id;
+    await t.http.post(`/api/bodies/${second}/events`).send({ type: 'submitted', occurredAt: '2026-10-02' }).expect(200);
+    await t.http.post('/api/decisions').send({
+      number: '2026/60', issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Beschluss 2026/60',
+      effects: [{ body: second, effect: 'approved', data: { approvedUntil: '2027-03-31' } }],
+    }).expect(201);
+    await t.http.post('/api/decisions/IT-PLR/2026%2F60/apply').send({ body: second }).expect(200);
+    const simulation = await call('POST /api/simulations', 200, t.http.post('/api/simulations').send({ from: '2026-11-28', to: '2027-08-01' }));
+    expect(simulation.body.entries.length).toBeGreaterThan(0);
     await call('GET /calendar.ics', 200, t.http.get('/calendar.ics'));
     const feed = await call('POST /api/calendar-feeds', 201, t.http.post('/api/calendar-feeds').send({ label: 'Telefon' }));
-    await call('GET /api/calendar-feeds', 200, t.http.get('/api/calendar-feeds'));
+    expect((await call('GET /api/calendar-feeds', 200, t.http.get('/api/calendar-feeds'))).body).toHaveLength(1);
     await call('GET /feeds/{file}', 200, t.anonymous.get(new URL(feed.body.url).pathname));
     await call('DELETE /api/calendar-feeds/{id}', 200, t.http.delete(`/api/calendar-feeds/${feed.body.id}`));
   });
@@ -145,7 +164,7 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
     await call('GET /api/users', 200, admin.http.get('/api/users'));
     await call('PUT /api/users/{username}/password', 200, admin.http.put('/api/users/pruefer/password').send({ password: 'ein-langes-passwort' }));
     const token = await call('POST /api/users/{username}/tokens', 201, admin.http.post('/api/users/pruefer/tokens').send({ label: 'CI' }));
-    await call('GET /api/users/{username}/tokens', 200, admin.http.get('/api/users/pruefer/tokens'));
+    expect((await call('GET /api/users/{username}/tokens', 200, admin.http.get('/api/users/pruefer/tokens'))).body).toHaveLength(1);
     await call('GET /api/auth/me', 200, t.as(token.body.token).get('/api/auth/me'));
     await call('DELETE /api/tokens/{id}', 200, admin.http.delete(`/api/tokens/${token.body.id}`));
     const login = await call('POST /api/auth/login', 200, t.anonymous.post('/api/auth/login').send({ username: 'pruefer', password: 'ein-langes-passwort' }));
