@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Response } from 'supertest';
+import { latestMachine, registerMachineVersion } from '../src/audit/machine-versions';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
@@ -199,11 +200,19 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
     await call('POST /api/bodies', 403, lead.http.post('/api/bodies').send(EXAMPLE_REGISTRATION));
   });
 
+  // Last: it adds a statechart version above the shipped one (as a release would) for the rest of this file.
+  test('moving a body to a new statechart version answers as declared', async () => {
+    const shipped = latestMachine();
+    registerMachineVersion({ ...shipped, version: shipped.version + 1, definition: () => ({ ...(shipped.definition() as object), note: 'test version' }) });
+    const moved = await call('POST /api/bodies/{id}/machine-upgrade', 200, t.http.post(`/api/bodies/${bodyId}/machine-upgrade`).send({}));
+    expect(moved.body.event).toMatchObject({ type: 'machineUpgraded', machine: { version: shipped.version + 1 } });
+  });
+
   test('the main operations were all checked against the document', () => {
     for (const route of [
       'POST /api/bodies 201', 'GET /api/bodies 200', 'GET /api/bodies/{id} 200', 'POST /api/bodies/{id}/events 200', 'GET /api/bodies/{id}/history 200',
       'POST /api/decisions 201', 'GET /api/decisions 200', 'POST /api/decisions/{issuer}/{number}/apply 200', 'GET /api/decisions/{issuer}/{number}/history 200',
-      'GET /api/deadlines 200', 'GET /api/decision-control 200', 'GET /api/audit/verify 200', 'POST /api/audit/checkpoints 201',
+      'GET /api/deadlines 200', 'GET /api/decision-control 200', 'POST /api/bodies/{id}/machine-upgrade 200', 'GET /api/audit/verify 200', 'POST /api/audit/checkpoints 201',
       'GET /api/audit/proof/inclusion 200', 'GET /api/audit/proof/consistency 200', 'GET /api/users 200', 'POST /api/users/{username}/tokens 201',
       'POST /api/bodies 400', 'GET /api/bodies/{id} 404', 'POST /api/bodies/{id}/events 409', 'POST /api/bodies/{id}/events 422',
     ]) {
