@@ -12,15 +12,16 @@ import {
   LOG_CHECKPOINT_FORMAT,
   LogCheckpointBuilder,
   checkpointDigest,
-  logOrder,
   signCheckpoint,
-  type Leaf,
+  type CheckpointPayload,
   type SignedCheckpoint,
 } from './checkpoint';
 import { EXPORT_FORMAT, eventLine, exportLine, unreadableEventLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { describeLimit, isTimeLimit, replayRecords, replayVerdict, stateAt, type ReplayVerdict } from './replay';
-import { consistencyBundle, inclusionBundle, type ProvenEntry } from './proofs';
+import { consistencyBundle, findLeaf, inclusionBundle, rangeRoots, type ProvenEntry } from './proofs';
+import { consistencyProofRanges, inclusionProofRanges, type LeafRange } from './merkle';
+import type { Transaction } from '../database/database';
 import { checkpointNoteText, noteVerifierKey, signNote } from './signed-note';
 import type { SigningKey } from './signing-key';
 
@@ -233,20 +234,22 @@ export class AuditService {
   }
 
   /**
-   * The log's leaves in log order as far as the checkpoints fix it, with the events they stand
-   * for. Held in memory: a proof needs the sibling hashes across the whole tree.
+   * The checkpoints on the view and the tree size the newest fixes: proofs reach no further,
+   * what lies beyond has no fixed place in the log yet.
    */
-  private async provableLog() {
-    const snapshot = await this.store.snapshot();
-    const payloads = snapshot.checkpoints.map((c) => c.payload);
+  private async provable(view: Transaction) {
+    const checkpoints = await this.store.checkpoints(view);
+    const payloads = checkpoints.map((c) => c.payload);
     const covered = payloads.at(-1)?.treeSize ?? 0;
     if (covered === 0) throw new LifecycleRefusal('Es gibt noch keinen Checkpoint: Beweise beziehen sich auf die Baumgröße eines Checkpoints.');
-    const leaves: Leaf[] = [
-      ...snapshot.events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash })),
-      ...snapshot.auditLog.map((e) => ({ stream: AUDIT_LOG_STREAM, version: e.version, hash: e.hash })),
-      ...snapshot.decisionEvents.map((e) => ({ stream: e.stream, version: e.version, hash: e.hash })),
-    ];
-    return { snapshot, leaves: logOrder(leaves, payloads).slice(0, covered), covered };
+    return { checkpoints, payloads, covered };
+  }
+
+  /** The roots of the ranges, from the log's leaves read page by page on the view. */
+  private async rangeRoots(view: Transaction, payloads: CheckpointPayload[], ranges: readonly LeafRange[]): Promise<Buffer[]> {
+    const roots = await rangeRoots(this.store.eachLeaf(view), payloads, ranges);
+    if (!roots) throw new LifecycleRefusal('Die Blätter des Logs ergeben die Checkpoints nicht: das Log besteht die Prüfung nicht (GET /api/audit/verify).');
+    return roots;
   }
 
   private checkpointOfSize(checkpoints: readonly SignedCheckpoint[], treeSize: number): SignedCheckpoint | null {
@@ -259,35 +262,45 @@ export class AuditService {
     }
   }
 
-  /** RFC 9162 inclusion proof of one event (or audit-log entry, by its id) in the tree of `treeSize` leaves (default: the newest checkpoint's). */
+  /**
+   * RFC 9162 inclusion proof of one event (or audit-log entry, by its id) in the tree of
+   * `treeSize` leaves (default: the newest checkpoint's). Two passes over the leaves on one read
+   * view: one finds the event's place, the next hashes the subtrees of its audit path.
+   */
   async inclusionProof(query: { event: string; treeSize?: number }) {
-    const { snapshot, leaves, covered } = await this.provableLog();
-    const treeSize = query.treeSize ?? covered;
-    this.checkTreeSize('query.treeSize', treeSize, covered);
-    const event = snapshot.events.find((e) => e.id === query.event);
-    const auditEntry = snapshot.auditLog.find((e) => e.id === query.event);
-    if (event && isUnreadable(event)) throw new LifecycleRefusal(`Das Ereignis ${query.event} ist nicht lesbar: ${event.unreadable}`);
-    const entry: ProvenEntry | null = event ? { kind: 'event', event: event as EventRecord } : auditEntry ? { kind: 'auditLog', entry: auditEntry } : null;
-    if (!entry) throw new NotFoundError(`Ereignis ${query.event} gibt es nicht.`);
-    const [stream, version] = entry.kind === 'event' ? [entry.event.bodyId, entry.event.version] : [AUDIT_LOG_STREAM, entry.entry.version];
-    const index = leaves.findIndex((leaf) => leaf.stream === stream && leaf.version === version);
-    if (index < 0 || index >= treeSize) {
-      throw new LifecycleRefusal(
-        `Ereignis ${query.event} ist im Baum der Größe ${treeSize} noch nicht enthalten; ${index < 0 ? 'der nächste Checkpoint bezeugt es' : `es steht an Stelle ${index}`}.`,
-      );
-    }
-    const checkpoint = this.checkpointOfSize(snapshot.checkpoints, treeSize);
-    return inclusionBundle(leaves, index, treeSize, entry, checkpoint, checkpoint ? this.noteOf(checkpoint) : null);
+    return this.store.read(async (view) => {
+      const { checkpoints, payloads, covered } = await this.provable(view);
+      const treeSize = query.treeSize ?? covered;
+      this.checkTreeSize('query.treeSize', treeSize, covered);
+      const found = await this.store.entryById(view, query.event);
+      if (!found) throw new NotFoundError(`Ereignis ${query.event} gibt es nicht.`);
+      if (found.kind === 'event' && isUnreadable(found.event)) throw new LifecycleRefusal(`Das Ereignis ${query.event} ist nicht lesbar: ${found.event.unreadable}`);
+      const entry: ProvenEntry = found.kind === 'event' ? { kind: 'event', event: found.event as EventRecord } : found;
+      const target = entry.kind === 'event' ? { stream: entry.event.bodyId, version: entry.event.version } : { stream: AUDIT_LOG_STREAM, version: entry.entry.version };
+      const place = await findLeaf(this.store.eachLeaf(view), payloads, target);
+      const index = place && place.index < covered ? place.index : -1;
+      if (!place || index < 0 || index >= treeSize) {
+        throw new LifecycleRefusal(
+          `Ereignis ${query.event} ist im Baum der Größe ${treeSize} noch nicht enthalten; ${index < 0 ? 'der nächste Checkpoint bezeugt es' : `es steht an Stelle ${index}`}.`,
+        );
+      }
+      const [rootHash, ...path] = await this.rangeRoots(view, payloads, [[0, treeSize], ...inclusionProofRanges(index, treeSize)]);
+      const checkpoint = this.checkpointOfSize(checkpoints, treeSize);
+      return inclusionBundle({ leaf: place.leaf, leafIndex: index, treeSize, rootHash, path }, entry, checkpoint, checkpoint ? this.noteOf(checkpoint) : null);
+    });
   }
 
-  /** RFC 9162 consistency proof between the trees of `from` and `to` leaves (default `to`: the newest checkpoint's). */
+  /** RFC 9162 consistency proof between the trees of `from` and `to` leaves (default `to`: the newest checkpoint's), in one pass over the leaves. */
   async consistencyProof(query: { from: number; to?: number }) {
-    const { snapshot, leaves, covered } = await this.provableLog();
-    const to = query.to ?? covered;
-    this.checkTreeSize('query.to', to, covered);
-    this.checkTreeSize('query.from', query.from, to);
-    const [older, newer] = [this.checkpointOfSize(snapshot.checkpoints, query.from), this.checkpointOfSize(snapshot.checkpoints, to)];
-    return consistencyBundle(leaves, query.from, to, { from: older, to: newer }, { from: older && this.noteOf(older), to: newer && this.noteOf(newer) });
+    return this.store.read(async (view) => {
+      const { checkpoints, payloads, covered } = await this.provable(view);
+      const to = query.to ?? covered;
+      this.checkTreeSize('query.to', to, covered);
+      this.checkTreeSize('query.from', query.from, to);
+      const [fromRoot, toRoot, ...path] = await this.rangeRoots(view, payloads, [[0, query.from], [0, to], ...consistencyProofRanges(query.from, to)]);
+      const [older, newer] = [this.checkpointOfSize(checkpoints, query.from), this.checkpointOfSize(checkpoints, to)];
+      return consistencyBundle({ from: query.from, to, fromRoot, toRoot, path }, { from: older, to: newer }, { from: older && this.noteOf(older), to: newer && this.noteOf(newer) });
+    });
   }
 
   publicKey() {

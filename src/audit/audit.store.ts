@@ -32,6 +32,8 @@ export interface ProjectionRow {
   context: unknown;
 }
 
+const AUDIT_LOG_COLUMNS = 'id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, prev_hash, hash';
+
 const EVENT_COLUMNS =
   'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision, prev_hash, hash';
 
@@ -109,17 +111,19 @@ export class AuditStore {
   }
 
   /** The rows of the events table in checkpoint order, a page at a time. */
-  async *eventPages(view: Transaction): AsyncGenerator<EventRow[]> {
-    const sql = `SELECT ${EVENT_COLUMNS} FROM events`;
-    let rows = await view.query<EventRow>(`${sql} ORDER BY body_id, version LIMIT ${PAGE}`);
+  eventPages(view: Transaction): AsyncGenerator<EventRow[]> {
+    return this.pagesOfEvents<EventRow>(view, EVENT_COLUMNS);
+  }
+
+  /** The given columns of the events table in checkpoint order (by body id, then version), a page at a time. */
+  private async *pagesOfEvents<R extends { body_id: string; version: number | string }>(view: Transaction, columns: string): AsyncGenerator<R[]> {
+    const sql = `SELECT ${columns} FROM events`;
+    let rows = await view.query<R>(`${sql} ORDER BY body_id, version LIMIT ${PAGE}`);
     while (rows.length > 0) {
       yield rows;
       if (rows.length < PAGE) return;
       const last = rows[rows.length - 1];
-      rows = await view.query<EventRow>(`${sql} WHERE (body_id, version) > (?, ?) ORDER BY body_id, version LIMIT ${PAGE}`, [
-        last.body_id,
-        Number(last.version),
-      ]);
+      rows = await view.query<R>(`${sql} WHERE (body_id, version) > (?, ?) ORDER BY body_id, version LIMIT ${PAGE}`, [last.body_id, Number(last.version)]);
     }
   }
 
@@ -132,14 +136,36 @@ export class AuditStore {
     const others: OrderedLink[] = [
       ...auditLog.map((entry) => ({ event: null, link: linkOfAuditLogEntry(entry), leaf: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } })),
       ...decisionEvents.map((e) => ({ event: null, link: linkOfDecisionEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
-    ].sort((a, b) => compareLeaves(a.leaf, b.leaf));
-    let next = 0;
-    for await (const event of this.eachEvent(view)) {
-      const leaf = { stream: event.bodyId, version: event.version, hash: event.hash };
-      while (next < others.length && compareLeaves(others[next].leaf, leaf) < 0) yield others[next++];
-      yield { event, link: linkOfEvent(event), leaf };
+    ];
+    async function* bodyLinks(events: AsyncIterable<StoredEvent>): AsyncGenerator<OrderedLink> {
+      for await (const event of events) yield { event, link: linkOfEvent(event), leaf: { stream: event.bodyId, version: event.version, hash: event.hash } };
     }
-    while (next < others.length) yield others[next++];
+    yield* mergeInOrder(others, bodyLinks(this.eachEvent(view)), (link) => link.leaf);
+  }
+
+  /**
+   * Every leaf of the log (stream, version, hash) in checkpoint order, for the proofs: the body
+   * events' hashes page by page, the audit log's and the register's (a few per decision) merged in.
+   */
+  async *eachLeaf(view: Transaction): AsyncGenerator<Leaf> {
+    const auditLog = await view.query<{ version: number | string; hash: string }>('SELECT version, hash FROM audit_log');
+    const register = await view.query<{ stream: string; version: number | string; hash: string }>('SELECT stream, version, hash FROM decision_events');
+    const others: Leaf[] = [
+      ...auditLog.map((row) => ({ stream: AUDIT_LOG_STREAM, version: Number(row.version), hash: row.hash })),
+      ...register.map((row) => ({ stream: row.stream, version: Number(row.version), hash: row.hash })),
+    ];
+    async function* bodyLeaves(pages: AsyncIterable<Array<{ body_id: string; version: number | string; hash: string }>>): AsyncGenerator<Leaf> {
+      for await (const rows of pages) for (const row of rows) yield { stream: row.body_id, version: Number(row.version), hash: row.hash };
+    }
+    yield* mergeInOrder(others, bodyLeaves(this.pagesOfEvents(view, 'body_id, version, hash')), (leaf) => leaf);
+  }
+
+  /** One event or audit-log entry by its id. */
+  async entryById(view: Transaction, id: string): Promise<{ kind: 'event'; event: StoredEvent } | { kind: 'auditLog'; entry: AuditLogEntry } | null> {
+    const [event] = await view.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`, [id]);
+    if (event) return { kind: 'event', event: toStoredEvent(event) };
+    const [entry] = await view.query<AuditLogRow>(`SELECT ${AUDIT_LOG_COLUMNS} FROM audit_log WHERE id = ?`, [id]);
+    return entry ? { kind: 'auditLog', entry: toAuditLogEntry(entry) } : null;
   }
 
   /** Every event of the decision register, in checkpoint order (by stream id, then version). */
@@ -192,21 +218,8 @@ export class AuditStore {
   }
 
   async auditLog(tx: Transaction): Promise<AuditLogEntry[]> {
-    const rows = await tx.query<AuditLogRow>(
-      'SELECT id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, prev_hash, hash FROM audit_log ORDER BY version',
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      version: Number(row.version),
-      type: row.type as AuditLogEntry['type'],
-      // Unreadable data stays a string: its hash will not match, and the chain check says where.
-      data: parseOr(row.data, row.data) as AuditLogEntry['data'],
-      actor: { id: row.actor_id, role: row.actor_role },
-      occurredAt: row.occurred_at,
-      recordedAt: row.recorded_at,
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    }));
+    const rows = await tx.query<AuditLogRow>(`SELECT ${AUDIT_LOG_COLUMNS} FROM audit_log ORDER BY version`);
+    return rows.map(toAuditLogEntry);
   }
 
   async appendAuditLog(tx: Transaction, entry: AuditLogEntry): Promise<void> {
@@ -266,6 +279,32 @@ export class AuditStore {
 /** Checkpoint order: streams by id (UTF-16 code units, never a database collation), then version. */
 function compareLeaves(a: { stream: string; version: number }, b: { stream: string; version: number }): number {
   return a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.version - b.version;
+}
+
+/** The items of `others` (any order; sorted here) merged into `stream` (in checkpoint order), in checkpoint order. */
+async function* mergeInOrder<T>(others: T[], stream: AsyncIterable<T>, leafOf: (item: T) => { stream: string; version: number }): AsyncGenerator<T> {
+  const sorted = [...others].sort((a, b) => compareLeaves(leafOf(a), leafOf(b)));
+  let next = 0;
+  for await (const item of stream) {
+    while (next < sorted.length && compareLeaves(leafOf(sorted[next]), leafOf(item)) < 0) yield sorted[next++];
+    yield item;
+  }
+  while (next < sorted.length) yield sorted[next++];
+}
+
+function toAuditLogEntry(row: AuditLogRow): AuditLogEntry {
+  return {
+    id: row.id,
+    version: Number(row.version),
+    type: row.type as AuditLogEntry['type'],
+    // Unreadable data stays a string: its hash will not match, and the chain check says where.
+    data: parseOr(row.data, row.data) as AuditLogEntry['data'],
+    actor: { id: row.actor_id, role: row.actor_role },
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
 }
 
 export function toStoredEvent(row: EventRow): StoredEvent {

@@ -155,43 +155,72 @@ export function inLogOrder(payload: CheckpointPayload): boolean {
   return payload.format === LOG_CHECKPOINT_FORMAT && payload.order === LOG_ORDER && typeof payload.origin === 'string';
 }
 
-type BatchSource = Pick<CheckpointPayload, 'sequence' | 'heads' | 'treeSize'>;
+export type BatchSource = Pick<CheckpointPayload, 'sequence' | 'heads' | 'treeSize'>;
 
 /**
- * The log-order tree of leaves that arrive in checkpoint order (stream id, version). Each
- * checkpoint's batch is a run of consecutive places starting at the tree size of the checkpoint
- * before it; each leaf goes into the range of its batch, and the leaves beyond every checkpoint
- * into one more range. Joining the ranges gives each checkpoint's root, in memory that grows with
- * the checkpoints and the streams, not with the events.
+ * Where each leaf goes in log order (format 2) when the leaves arrive in checkpoint order
+ * (stream id, version): each checkpoint's batch is a run of consecutive places starting at the
+ * tree size of the checkpoint before it, and a leaf belongs to the first batch whose head of its
+ * stream reaches its version; the leaves beyond every checkpoint follow the last one. Memory
+ * grows with the checkpoints and the streams, not with the events.
  */
-export class LogOrderTree {
-  private readonly batches: Array<{ sequence: number; range: CompactRange }> = [];
-  private readonly beyond: CompactRange;
+export class LogOrderPlacement {
+  /** Per batch, in sequence order: its checkpoint's sequence and the next free place. */
+  readonly batches: Array<{ sequence: number; begin: number; next: number }> = [];
+  private beyond: number;
   /** Per stream: the versions up to which each batch reaches, in sequence order, and how far a leaf got. */
   private readonly reach = new Map<string, { until: Array<{ version: number; batch: number }>; at: number }>();
 
   constructor(earlier: readonly BatchSource[]) {
     const sorted = [...earlier].sort((a, b) => a.sequence - b.sequence);
     sorted.forEach((checkpoint, i) => {
-      this.batches.push({ sequence: checkpoint.sequence, range: new CompactRange(i === 0 ? 0 : sorted[i - 1].treeSize) });
+      const begin = i === 0 ? 0 : sorted[i - 1].treeSize;
+      this.batches.push({ sequence: checkpoint.sequence, begin, next: begin });
       for (const head of checkpoint.heads) {
         const stream = this.reach.get(head.stream) ?? { until: [], at: 0 };
         if (head.version > (stream.until.at(-1)?.version ?? 0)) stream.until.push({ version: head.version, batch: i });
         this.reach.set(head.stream, stream);
       }
     });
-    this.beyond = new CompactRange(sorted.at(-1)?.treeSize ?? 0);
+    this.beyond = sorted.at(-1)?.treeSize ?? 0;
+  }
+
+  /** The next leaf's batch (null: beyond every checkpoint) and its place in the log. */
+  place(leaf: Pick<Leaf, 'stream' | 'version'>): { batch: number | null; index: number } {
+    const stream = this.reach.get(leaf.stream);
+    if (stream) {
+      while (stream.at < stream.until.length && stream.until[stream.at].version < leaf.version) stream.at++;
+      if (stream.at < stream.until.length) {
+        const batch = stream.until[stream.at].batch;
+        return { batch, index: this.batches[batch].next++ };
+      }
+    }
+    return { batch: null, index: this.beyond++ };
+  }
+}
+
+/**
+ * The log-order tree of leaves that arrive in checkpoint order (stream id, version): each leaf
+ * goes into the compact range of its batch (LogOrderPlacement), the leaves beyond every
+ * checkpoint into one more range. Joining the ranges gives each checkpoint's root, in memory
+ * that grows with the checkpoints and the streams, not with the events.
+ */
+export class LogOrderTree {
+  private readonly placement: LogOrderPlacement;
+  private readonly batches: Array<{ sequence: number; range: CompactRange }>;
+  private readonly beyond: CompactRange;
+
+  constructor(earlier: readonly BatchSource[]) {
+    this.placement = new LogOrderPlacement(earlier);
+    this.batches = this.placement.batches.map(({ sequence, begin }) => ({ sequence, range: new CompactRange(begin) }));
+    this.beyond = new CompactRange([...earlier].sort((a, b) => a.sequence - b.sequence).at(-1)?.treeSize ?? 0);
   }
 
   /** Adds the next leaf; leaves must come in checkpoint order. */
   add(leaf: Leaf): void {
     const hash = leafHash(Buffer.from(leaf.hash, 'hex'));
-    const stream = this.reach.get(leaf.stream);
-    if (stream) {
-      while (stream.at < stream.until.length && stream.until[stream.at].version < leaf.version) stream.at++;
-      if (stream.at < stream.until.length) return this.batches[stream.until[stream.at].batch].range.appendLeaf(hash);
-    }
-    this.beyond.appendLeaf(hash);
+    const { batch } = this.placement.place(leaf);
+    (batch === null ? this.beyond : this.batches[batch].range).appendLeaf(hash);
   }
 
   /**

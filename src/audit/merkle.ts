@@ -82,34 +82,87 @@ export class MerkleAccumulator {
  * or the older root), from the bottom of the tree to the top.
  */
 
-/** The audit path PATH(m, D[n]) for leaf `index` in the tree of the first `treeSize` leaves (§2.1.3.1). */
-export function inclusionProof(leaves: readonly Uint8Array[], index: number, treeSize: number = leaves.length): Buffer[] {
-  if (!Number.isInteger(treeSize) || treeSize < 1 || treeSize > leaves.length) throw new RangeError(`tree size ${treeSize} outside 1..${leaves.length}`);
+/** A subtree of the log: the leaves [from, to), whose Merkle Tree Hash is MTH(D[from:to]). */
+export type LeafRange = readonly [from: number, to: number];
+
+/**
+ * The subtrees whose roots make up the audit path PATH(m, D[n]) of leaf `index` in the tree of
+ * `treeSize` leaves (§2.1.3.1), bottom up. They depend on the two numbers only, so a proof can
+ * be computed by hashing just these ranges while the leaves stream by.
+ */
+export function inclusionProofRanges(index: number, treeSize: number): LeafRange[] {
+  if (!Number.isInteger(treeSize) || treeSize < 1) throw new RangeError(`tree size ${treeSize} below 1`);
   if (!Number.isInteger(index) || index < 0 || index >= treeSize) throw new RangeError(`leaf index ${index} outside 0..${treeSize - 1}`);
-  const path = (m: number, from: number, to: number): Buffer[] => {
+  const path = (m: number, from: number, to: number): LeafRange[] => {
     if (to - from === 1) return [];
     const k = splitPoint(to - from);
-    return m < k
-      ? [...path(m, from, from + k), rootFromLeafHashes(leaves.slice(from + k, to))]
-      : [...path(m - k, from + k, to), rootFromLeafHashes(leaves.slice(from, from + k))];
+    return m < k ? [...path(m, from, from + k), [from + k, to]] : [...path(m - k, from + k, to), [from, from + k]];
   };
   return path(index, 0, treeSize);
 }
 
-/** The consistency proof PROOF(m, D[n]) between the trees of the first `from` and `to` leaves (§2.1.4.1). */
-export function consistencyProof(leaves: readonly Uint8Array[], from: number, to: number = leaves.length): Buffer[] {
-  if (!Number.isInteger(to) || to < 0 || to > leaves.length) throw new RangeError(`tree size ${to} outside 0..${leaves.length}`);
+/** The subtrees whose roots make up the consistency proof PROOF(m, D[n]) between the trees of `from` and `to` leaves (§2.1.4.1). */
+export function consistencyProofRanges(from: number, to: number): LeafRange[] {
+  if (!Number.isInteger(to) || to < 0) throw new RangeError(`tree size ${to} below 0`);
   if (!Number.isInteger(from) || from < 0 || from > to) throw new RangeError(`old tree size ${from} outside 0..${to}`);
   if (from === 0 || from === to) return [];
-  const subproof = (m: number, start: number, end: number, complete: boolean): Buffer[] => {
+  const subproof = (m: number, start: number, end: number, complete: boolean): LeafRange[] => {
     const n = end - start;
-    if (m === n) return complete ? [] : [rootFromLeafHashes(leaves.slice(start, end))];
+    if (m === n) return complete ? [] : [[start, end]];
     const k = splitPoint(n);
-    return m <= k
-      ? [...subproof(m, start, start + k, complete), rootFromLeafHashes(leaves.slice(start + k, end))]
-      : [...subproof(m - k, start + k, end, false), rootFromLeafHashes(leaves.slice(start, start + k))];
+    return m <= k ? [...subproof(m, start, start + k, complete), [start + k, end]] : [...subproof(m - k, start + k, end, false), [start, start + k]];
   };
   return subproof(from, 0, to, true);
+}
+
+/** The audit path PATH(m, D[n]) for leaf `index` in the tree of the first `treeSize` leaves (§2.1.3.1). */
+export function inclusionProof(leaves: readonly Uint8Array[], index: number, treeSize: number = leaves.length): Buffer[] {
+  if (treeSize > leaves.length) throw new RangeError(`tree size ${treeSize} outside 1..${leaves.length}`);
+  return inclusionProofRanges(index, treeSize).map(([from, to]) => rootFromLeafHashes(leaves.slice(from, to)));
+}
+
+/** The consistency proof PROOF(m, D[n]) between the trees of the first `from` and `to` leaves (§2.1.4.1). */
+export function consistencyProof(leaves: readonly Uint8Array[], from: number, to: number = leaves.length): Buffer[] {
+  if (to > leaves.length) throw new RangeError(`tree size ${to} outside 0..${leaves.length}`);
+  return consistencyProofRanges(from, to).map(([a, b]) => rootFromLeafHashes(leaves.slice(a, b)));
+}
+
+/**
+ * The roots of a few leaf ranges, from leaves that arrive one at a time with their index, in any
+ * order of runs: each range keeps a compact range per run of consecutive indexes it has seen,
+ * and joins them at the end. Memory grows with the ranges, the runs and log2 of their sizes,
+ * never with the leaves. Every range of an RFC 9162 proof starts at a multiple of the power of
+ * two its size rounds up to, so its own tree (MTH(D[from:to])) and the log's subtree coincide.
+ */
+export class RangeHasher {
+  private readonly runs: CompactRange[][];
+
+  constructor(private readonly ranges: readonly LeafRange[]) {
+    this.runs = ranges.map(() => []);
+  }
+
+  /** Takes the leaf (hashed with `leafHash`) at `index` of the log. */
+  add(index: number, hash: Buffer): void {
+    this.ranges.forEach(([from, to], r) => {
+      if (index < from || index >= to) return;
+      const at = index - from;
+      const runs = this.runs[r];
+      let run = runs.find((c) => c.end === at);
+      if (!run) runs.push((run = new CompactRange(at)));
+      run.appendLeaf(hash);
+    });
+  }
+
+  /** Each range's root in the order of the ranges (once, at the end); null if some range did not get every one of its leaves exactly once. */
+  roots(): Buffer[] | null {
+    const roots: Buffer[] = [];
+    for (const [r, [from, to]] of this.ranges.entries()) {
+      const [first, ...rest] = [...this.runs[r]].sort((a, b) => a.begin - b.begin);
+      if (!first || first.begin !== 0 || !rest.every((run) => first.join(run)) || first.end !== to - from) return null;
+      roots.push(first.root());
+    }
+    return roots;
+  }
 }
 
 /** The root an inclusion proof leads to (§2.1.3.2), or null if the proof cannot be one for that index and size. */

@@ -14,8 +14,8 @@
 import type { KeyObject } from 'node:crypto';
 import { hashEvent, type EventRecord } from '../event-log/event-hash';
 import { AUDIT_LOG_STREAM, hashAuditLogEntry, type AuditLogEntry } from './audit-log';
-import { hasValidSignature, keyIdOf, LOG_CHECKPOINT_FORMAT, type Leaf, type SignedCheckpoint } from './checkpoint';
-import { consistencyProof, inclusionProof, leafHash, rootFromLeafHashes, verifyConsistency, verifyInclusion } from './merkle';
+import { hasValidSignature, keyIdOf, LOG_CHECKPOINT_FORMAT, LogOrderPlacement, type BatchSource, type Leaf, type SignedCheckpoint } from './checkpoint';
+import { leafHash, RangeHasher, verifyConsistency, verifyInclusion, type LeafRange } from './merkle';
 import { openNote, parseCheckpointNoteText } from './signed-note';
 
 export const INCLUSION_PROOF_FORMAT = 'gremienlauf-inclusion-proof/1';
@@ -52,49 +52,75 @@ export interface ConsistencyProofBundle {
 }
 
 const hex = (buffers: Buffer[]) => buffers.map((b) => b.toString('hex'));
-const leafHashes = (leaves: readonly Leaf[]) => leaves.map((leaf) => leafHash(Buffer.from(leaf.hash, 'hex')));
 
-/** The inclusion proof of the leaf at `leafIndex` in the tree of the first `treeSize` leaves in log order. */
+/*
+ * The proofs are computed while the log's leaves stream by in checkpoint order (stream id, then
+ * version, as the store pages them): LogOrderPlacement gives each its place in log order, and
+ * only the few subtrees a proof needs are hashed (RangeHasher). Memory grows with log2 of the
+ * tree and with the checkpoints, never with the events.
+ */
+
+/** Where the leaf of `stream`/`version` stands in log order, with its hash; null if the log has none. Reads no further than that leaf. */
+export async function findLeaf(
+  leaves: AsyncIterable<Leaf>,
+  earlier: readonly BatchSource[],
+  target: { stream: string; version: number },
+): Promise<{ index: number; leaf: Leaf } | null> {
+  const placement = new LogOrderPlacement(earlier);
+  for await (const leaf of leaves) {
+    const { index } = placement.place(leaf);
+    if (leaf.stream === target.stream && leaf.version === target.version) return { index, leaf };
+  }
+  return null;
+}
+
+/** The roots of the given ranges of the log order, reading the leaves once; null if the leaves do not fill them (a log that fails verification). */
+export async function rangeRoots(leaves: AsyncIterable<Leaf>, earlier: readonly BatchSource[], ranges: readonly LeafRange[]): Promise<Buffer[] | null> {
+  const placement = new LogOrderPlacement(earlier);
+  const hasher = new RangeHasher(ranges);
+  const end = Math.max(0, ...ranges.map(([, to]) => to));
+  for await (const leaf of leaves) {
+    const { index } = placement.place(leaf);
+    if (index < end) hasher.add(index, leafHash(Buffer.from(leaf.hash, 'hex')));
+  }
+  return hasher.roots();
+}
+
+/** The inclusion bundle from the leaf, its place and the hashes `rangeRoots` gave for [0, treeSize) and `inclusionProofRanges`. */
 export function inclusionBundle(
-  logLeaves: readonly Leaf[],
-  leafIndex: number,
-  treeSize: number,
+  proof: { leaf: Leaf; leafIndex: number; treeSize: number; rootHash: Buffer; path: Buffer[] },
   entry: ProvenEntry,
   checkpoint: SignedCheckpoint | null,
   note: string | null,
 ): InclusionProofBundle {
-  const hashes = leafHashes(logLeaves.slice(0, treeSize));
-  const leaf = logLeaves[leafIndex];
   return {
     format: INCLUSION_PROOF_FORMAT,
-    stream: leaf.stream,
-    version: leaf.version,
-    leafIndex,
-    treeSize,
-    leafHash: hashes[leafIndex].toString('hex'),
-    hashes: hex(inclusionProof(hashes, leafIndex, treeSize)),
-    rootHash: rootFromLeafHashes(hashes).toString('hex'),
+    stream: proof.leaf.stream,
+    version: proof.leaf.version,
+    leafIndex: proof.leafIndex,
+    treeSize: proof.treeSize,
+    leafHash: leafHash(Buffer.from(proof.leaf.hash, 'hex')).toString('hex'),
+    hashes: hex(proof.path),
+    rootHash: proof.rootHash.toString('hex'),
     entry,
     checkpoint,
     note,
   };
 }
 
+/** The consistency bundle from the roots of [0, from) and [0, to) and the hashes of `consistencyProofRanges`. */
 export function consistencyBundle(
-  logLeaves: readonly Leaf[],
-  from: number,
-  to: number,
+  proof: { from: number; to: number; fromRoot: Buffer; toRoot: Buffer; path: Buffer[] },
   checkpoints: ConsistencyProofBundle['checkpoints'],
   notes: ConsistencyProofBundle['notes'],
 ): ConsistencyProofBundle {
-  const hashes = leafHashes(logLeaves.slice(0, to));
   return {
     format: CONSISTENCY_PROOF_FORMAT,
-    from,
-    to,
-    fromRoot: rootFromLeafHashes(hashes.slice(0, from)).toString('hex'),
-    toRoot: rootFromLeafHashes(hashes).toString('hex'),
-    hashes: hex(consistencyProof(hashes, from, to)),
+    from: proof.from,
+    to: proof.to,
+    fromRoot: proof.fromRoot.toString('hex'),
+    toRoot: proof.toRoot.toString('hex'),
+    hashes: hex(proof.path),
     checkpoints,
     notes,
   };
