@@ -5,6 +5,7 @@ import { startOfBerlinDay } from '../../machines/dates';
 import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
 import { Database, type SqlValue, type Transaction } from '../database/database';
+import type { DecisionRow as RegisterRow } from '../decisions/decision-rows';
 import { filterCondition, listPage, matchesFilter, offsetOf, type ListPage, type ListQuery } from './oparl-list';
 
 export const OPARL_PATH = '/oparl/v1';
@@ -25,20 +26,13 @@ interface BodyRow {
   modified: string;
 }
 
-interface DecisionRow {
+/** A decision as the OParl objects need it: the register's columns, its id and the times of its stream. */
+type DecisionRow = Pick<RegisterRow, 'number' | 'issuer' | 'decided_on' | 'procedure_kind' | 'session_number' | 'type' | 'title' | 'effects'> & {
   id: string;
-  number: string;
-  issuer: string;
-  decided_on: string;
-  procedure_kind: string;
-  session_number: number | string | null;
-  type: string;
-  title: string;
-  effects: string;
   created: string;
   modified: string;
   deleted_at: string | null;
-}
+};
 
 interface MeetingRow {
   kind: 'session' | 'umlaufverfahren';
