@@ -13,7 +13,8 @@
  *   log         (large-log.ts) verify, export, sweep, idle RSS and start on a large log
  *
  * Sizes: BENCH_BODIES (lives per load run), BENCH_CONNECTIONS, BENCH_LOG_BODIES (bodies of the
- * large log; 10 events each), BENCH_PG_URL (empty: no PostgreSQL run). SQLite files live in a
+ * large log; 10 events each), BENCH_DATABASE_URL (a PostgreSQL database the benchmark may empty;
+ * default TEST_DATABASE_URL, neither: no PostgreSQL run). SQLite files live in a
  * temp folder, WAL, synchronous=FULL (the defaults).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -41,7 +42,8 @@ import type { ServerRequest } from './load-server';
 
 const BODIES = Number(process.env.BENCH_BODIES ?? 400);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres:dev@127.0.0.1:5432/glf_perf';
+/** The PostgreSQL database of the load run, emptied before and after it (the same variable as bench:catchup). */
+const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
 const MiB = 2 ** 20;
 
 /** One printed line: a figure, and where it has one, its floor's ratio and its target. */
@@ -71,7 +73,9 @@ interface Child {
 }
 
 function forkChild(script: string, args: string[] = []): { child: Child; first: Promise<{ url: string; startMs: number }> } {
-  const proc = fork(join(__dirname, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+  // BENCH_CPU_PROF=DIR: every forked process writes a CPU profile (.cpuprofile) into DIR when it ends.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc = fork(join(__dirname, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc', ...profile] });
   const next = <T>() =>
     new Promise<T>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`${script} ended with code ${code}`));
@@ -99,7 +103,20 @@ async function startServer(database: string): Promise<Child & { url: string; sta
 
 async function stopServer(server: Child): Promise<void> {
   await server.ask<unknown>({ kind: 'close' } satisfies ServerRequest);
-  server.proc.kill();
+  await ended(server.proc);
+}
+
+/** Lets a child end on its own (so that it writes its CPU profile), stopping it if it lingers. */
+function ended(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = setTimeout(() => proc.kill(), 10_000);
+    proc.once('exit', () => {
+      clearTimeout(stop);
+      resolve();
+    });
+    proc.disconnect();
+  });
 }
 
 /** Drives every body's life over HTTP from a client process of its own. */
@@ -107,7 +124,7 @@ async function load(urls: string[], bodyIds: string[]): Promise<ClientResult> {
   const { child } = forkChild('load-client.js');
   const job: ClientJob = { urls, token: TEST_SECRETARIAT_TOKEN, bodyIds, connections: CONNECTIONS };
   const { result } = await child.ask<{ result: ClientResult }>(job);
-  child.proc.kill();
+  await ended(child.proc);
   return result;
 }
 
@@ -165,17 +182,25 @@ function recordedTransitions(file: string): EventRecord[] {
   return rows.map(toRecord);
 }
 
-async function resetPostgres(url: string): Promise<boolean> {
+/** Empties the database; null when done, else why not. */
+async function resetPostgres(url: string): Promise<string | null> {
   const client = new Client({ connectionString: url });
   try {
     await client.connect();
     await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** The URL without its password, for the printout. */
+function redacted(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }
 
 function toMachineEvent(record: EventRecord): BodyEvent {
@@ -211,7 +236,11 @@ function withReports(n: number) {
 }
 
 async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
+  // The bodies live in 2024/25: the scheduler would fire their deadlines meanwhile (as in load-server.ts).
+  process.env.SCHEDULER_ENABLED = 'false';
   const app = await createApp(testConfig(databaseConfig(join(dir, 'service.sqlite'))), { logger: false });
+  // Initialised as when it listens: the projectors (deadlines, outbox) register themselves in onModuleInit.
+  await app.init();
   const lifecycle = app.get(LifecycleService);
   const register = async (input: unknown = { ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }) => (await lifecycle.register(input, SECRETARIAT)).bodyId;
   const bodies: string[] = [];
@@ -316,7 +345,8 @@ async function main(): Promise<void> {
       met: http.result.p99 <= 20,
     });
 
-    if (PG_URL && (await resetPostgres(PG_URL))) {
+    const pgProblem = PG_URL ? await resetPostgres(PG_URL) : 'neither BENCH_DATABASE_URL nor TEST_DATABASE_URL set';
+    if (!pgProblem) {
       const pg = await loadRun([PG_URL, PG_URL]);
       const pgRate = rate(pg.result.count, pg.result.seconds);
       figures.push({
@@ -330,7 +360,7 @@ async function main(): Promise<void> {
       });
       await resetPostgres(PG_URL);
     } else {
-      figures.push({ what: 'PostgreSQL load run', value: `skipped (${PG_URL || 'BENCH_PG_URL empty'} not reachable)` });
+      figures.push({ what: 'PostgreSQL load run', value: `skipped (${PG_URL ? `${redacted(PG_URL)}: ` : ''}${pgProblem})` });
     }
 
     await inProcessFigures(dir, rawSingle);
