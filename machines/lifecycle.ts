@@ -3,7 +3,7 @@
  * is allowed, evolve to the next snapshot, replay a whole stream. They run no actor and execute
  * no actions; the caller stores what they return.
  */
-import { getNextTransitions, initialTransition, transition, type SnapshotFrom, type StateValue } from 'xstate';
+import { createActor, getNextTransitions, initialTransition, type AnyActorScope, type AnyStateMachine, type SnapshotFrom, type StateValue } from 'xstate';
 import type { BodyContext } from './body.context';
 import type { BodyEvent, RegisteredEvent } from './body.events';
 import { BODY_MACHINE_VERSION, bodyMachine, createBodyMachine, type BodyMachine, type BodyMachineVersion } from './body.machine';
@@ -39,6 +39,7 @@ export interface BodyLifecycle {
 
 export function lifecycleOf(version: BodyMachineVersion): BodyLifecycle {
   const machine = version === BODY_MACHINE_VERSION ? bodyMachine : createBodyMachine(version);
+  const scope = inertScope(machine);
   return {
     version,
     machine,
@@ -56,10 +57,33 @@ export function lifecycleOf(version: BodyMachineVersion): BodyLifecycle {
       const broken = violations(snapshot.context, event, version);
       return { allowed: false, reason: broken.join(' '), violations: broken, allowedEvents: allowed };
     },
-    evolve: (snapshot, event) => transition(machine, snapshot, event)[0],
+    evolve: (snapshot, event) => machine.transition(snapshot, event, scope),
     persist: (snapshot) => ({ value: snapshot.value, context: snapshot.context }),
     restore: (persisted) => machine.resolveState(persisted),
   };
+}
+
+/**
+ * What xstate's `transition()` builds afresh for every event: the scope of an inert actor (one
+ * that runs, spawns and sends nothing). Building it runs the chart's initial transition without
+ * a registration, which fails inside xstate and is caught there: about as costly as the
+ * transition itself. The chart invokes and spawns no actors and `evolve` executes no actions, so
+ * one scope per version serves every event, as `transition()` would give: the same snapshot.
+ */
+function inertScope(machine: BodyMachine): AnyActorScope {
+  const self = createActor(machine as AnyStateMachine);
+  const ignore = () => undefined;
+  return {
+    self,
+    system: self.system,
+    id: '',
+    sessionId: '',
+    logger: ignore,
+    defer: ignore,
+    stopChild: ignore,
+    emit: ignore,
+    actionExecutor: ignore,
+  } as unknown as AnyActorScope;
 }
 
 const current = lifecycleOf(BODY_MACHINE_VERSION);
