@@ -138,59 +138,89 @@ export function plannedStartDate(context: BodyContext): CivilDate | null {
   return context.profile.start > context.approvedOn ? context.profile.start : context.approvedOn;
 }
 
+/** A Frist of a body with the timers that watch it: what the service brings in line together. */
+export interface DeadlineUnit {
+  /** The Frist's key (`<bodyId>/report/r1`), which its timers name as `deadlineKey`. */
+  key: string;
+  deadline: BodyDeadline;
+  timers: readonly Timer[];
+}
+
 /**
- * The Fristen of a body that is established or active: its start (while it has not started),
- * every report obligation, and the end of its term (unless permanent). Other states have none.
+ * The Fristen of a body that is established or active, each with its timers: its start (while it
+ * has not started), every report obligation, and the end of its term (unless permanent). Other
+ * states have none.
+ *
+ * A report obligation's Frist and timers are computed once per obligation object and calendar
+ * (sessions, rules, policy and issuers compared by identity) and then reused: the reducers
+ * replace only the obligations an event changes, so two consecutive snapshots share the units of
+ * every other obligation (the very same objects) unless the floor (`notBefore`) reaches them.
  */
-export function deriveDeadlines(bodyId: string, persisted: PersistedBody, options: TimerOptions = {}): BodyDeadline[] {
+export function deriveUnits(bodyId: string, persisted: PersistedBody, options: TimerOptions = {}): DeadlineUnit[] {
   const { context } = persisted;
   const active = activeRegions(persisted);
   if (!active && !isEstablished(persisted)) return [];
-  const deadlines: BodyDeadline[] = [];
+  const policy = options.policy ?? DEFAULT_REMINDER_POLICY;
+  const units: DeadlineUnit[] = [];
   if (!active) {
     const start = plannedStartDate(context);
     if (start) {
-      deadlines.push({
-        key: `${bodyId}/start/begin`,
-        bodyId,
-        kind: 'start',
-        ref: 'begin',
-        label: 'Beginn der Tätigkeit',
-        deadline: { kind: 'date', date: start },
-        resolution: exactly(start, start === context.profile.start ? 'geplanter Beginn' : 'Beginn mit dem Einrichtungsbeschluss'),
-        status: 'open',
-        obligationId: null,
+      const key = `${bodyId}/start/begin`;
+      units.push({
+        key,
+        deadline: {
+          key,
+          bodyId,
+          kind: 'start',
+          ref: 'begin',
+          label: 'Beginn der Tätigkeit',
+          deadline: { kind: 'date', date: start },
+          resolution: exactly(start, start === context.profile.start ? 'geplanter Beginn' : 'Beginn mit dem Einrichtungsbeschluss'),
+          status: 'open',
+          obligationId: null,
+        },
+        timers: [eventTimer(bodyId, 'started', start, start, floorOf(start, options.notBefore), {}, key)],
       });
     }
   }
+  // Reports and the term are watched once the body has started.
+  const floor = active && context.startedOn ? floorOf(context.startedOn, options.notBefore) : null;
   for (const obligation of context.obligations) {
-    deadlines.push({
-      key: `${bodyId}/report/${obligation.id}`,
-      bodyId,
-      kind: 'report',
-      ref: obligation.id,
-      label: `${obligation.kind} an ${obligation.addressee}`,
-      deadline: obligation.due,
-      resolution: resolveReport(obligation, options),
-      status: reportStatus(obligation),
-      obligationId: obligation.id,
-    });
+    const report = reportDerivation(bodyId, obligation, options, policy);
+    units.push({ key: report.deadline.key, deadline: report.deadline, timers: floor ? report.timersFrom(floor) : NO_TIMERS });
   }
   if (!context.permanent && context.approvedUntil) {
-    deadlines.push({
-      key: `${bodyId}/term/end`,
-      bodyId,
-      kind: 'termEnd',
-      ref: 'end',
-      label: 'Ende der Laufzeit (befristet bis)',
-      deadline: { kind: 'date', date: context.approvedUntil },
-      // The end of a term is not a deadline for an action: it does not move off weekends.
-      resolution: exactly(context.approvedUntil, `befristet bis ${germanDate(context.approvedUntil)}`),
-      status: active?.term === 'expired' ? 'overdue' : active?.term === 'expiring' ? 'due' : 'open',
-      obligationId: null,
+    const until = context.approvedUntil;
+    const key = `${bodyId}/term/end`;
+    units.push({
+      key,
+      deadline: {
+        key,
+        bodyId,
+        kind: 'termEnd',
+        ref: 'end',
+        label: 'Ende der Laufzeit (befristet bis)',
+        deadline: { kind: 'date', date: until },
+        // The end of a term is not a deadline for an action: it does not move off weekends.
+        resolution: exactly(until, `befristet bis ${germanDate(until)}`),
+        status: active?.term === 'expired' ? 'overdue' : active?.term === 'expiring' ? 'due' : 'open',
+        obligationId: null,
+      },
+      timers: floor && active ? termTimers(bodyId, until, active.term, floor, policy) : NO_TIMERS,
     });
   }
-  return deadlines;
+  return units;
+}
+
+/** True when two derivations of a Frist give the same rows. */
+export function sameUnit(a: DeadlineUnit, b: DeadlineUnit): boolean {
+  if (a.deadline === b.deadline && a.timers === b.timers) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The Fristen of a body (see `deriveUnits`). */
+export function deriveDeadlines(bodyId: string, persisted: PersistedBody, options: TimerOptions = {}): BodyDeadline[] {
+  return deriveUnits(bodyId, persisted, options).map((unit) => unit.deadline);
 }
 
 /**
@@ -201,75 +231,125 @@ export function deriveDeadlines(bodyId: string, persisted: PersistedBody, option
  * of those is kept.
  */
 export function deriveTimers(bodyId: string, persisted: PersistedBody, options: TimerOptions = {}): Timer[] {
-  const policy = options.policy ?? DEFAULT_REMINDER_POLICY;
-  const { context } = persisted;
+  return deriveUnits(bodyId, persisted, options)
+    .flatMap((unit) => unit.timers)
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.key.localeCompare(b.key));
+}
+
+const NO_TIMERS: readonly Timer[] = Object.freeze([]);
+
+/** Before every instant: with it, each timer falls due on its own day. */
+const NO_FLOOR: Floor = { on: '0000-01-01', at: '' };
+
+/** A report obligation's Frist and timers, for one calendar. */
+interface ReportDerivation {
+  bodyId: string;
+  calendar: readonly unknown[];
+  deadline: BodyDeadline;
+  /** Its timers as of the floor (the same array for every floor that reaches none of them). */
+  timersFrom(floor: Floor): readonly Timer[];
+}
+
+const reportDerivations = new WeakMap<ReportObligation, ReportDerivation>();
+
+function reportDerivation(bodyId: string, obligation: ReportObligation, options: TimerOptions, policy: ReminderPolicy): ReportDerivation {
+  const calendar = [options.sessions, options.rules, options.issuerOf, policy];
+  const known = reportDerivations.get(obligation);
+  if (known && known.bodyId === bodyId && known.calendar.every((part, i) => part === calendar[i])) return known;
+  const resolution = resolveReport(obligation, options);
+  const key = `${bodyId}/report/${obligation.id}`;
+  const unfloored = reportTimers(bodyId, key, obligation, resolution, NO_FLOOR, policy);
+  // Each timer's own day, so a floor at or before the earliest of them moves none.
+  const earliest = unfloored.reduce((min, timer) => (timer.dueAt < min ? timer.dueAt : min), '\uffff');
+  let floored: { at: Instant; timers: readonly Timer[] } | null = null;
+  const derivation: ReportDerivation = {
+    bodyId,
+    calendar,
+    deadline: {
+      key,
+      bodyId,
+      kind: 'report',
+      ref: obligation.id,
+      label: `${obligation.kind} an ${obligation.addressee}`,
+      deadline: obligation.due,
+      resolution,
+      status: reportStatus(obligation),
+      obligationId: obligation.id,
+    },
+    timersFrom(floor) {
+      if (floor.at <= earliest) return unfloored;
+      if (floored?.at !== floor.at) floored = { at: floor.at, timers: reportTimers(bodyId, key, obligation, resolution, floor, policy) };
+      return floored.timers;
+    },
+  };
+  reportDerivations.set(obligation, derivation);
+  return derivation;
+}
+
+/** The timers of one report obligation while it is open: reportDue, reportOverdue and its reminders. */
+function reportTimers(
+  bodyId: string,
+  deadlineKey: string,
+  obligation: ReportObligation,
+  resolution: DeadlineResolution,
+  floor: Floor,
+  policy: ReminderPolicy,
+): Timer[] {
+  if (!['pending', 'due', 'overdue'].includes(obligation.state) || !resolution.resolved) return [];
   const timers: Timer[] = [];
-  const active = activeRegions(persisted);
-
-  if (isEstablished(persisted)) {
-    const start = plannedStartDate(context);
-    if (start) timers.push(eventTimer(bodyId, 'started', start, start, floorOf(start, options.notBefore), {}, `${bodyId}/start/begin`));
-    return timers;
+  const due = resolution.effectiveDate;
+  const data = { obligationId: obligation.id };
+  if (obligation.state === 'pending') {
+    timers.push(eventTimer(bodyId, 'reportDue', obligation.id, due, floor, data, deadlineKey));
   }
-  if (!active || !context.startedOn) return timers;
-  const floor = floorOf(context.startedOn, options.notBefore);
-
-  for (const obligation of context.obligations) {
-    if (!['pending', 'due', 'overdue'].includes(obligation.state)) continue;
-    const resolution = resolveReport(obligation, options);
-    if (!resolution.resolved) continue;
-    const due = resolution.effectiveDate;
-    const deadlineKey = `${bodyId}/report/${obligation.id}`;
-    const data = { obligationId: obligation.id };
-    if (obligation.state === 'pending') {
-      timers.push(eventTimer(bodyId, 'reportDue', obligation.id, due, floor, data, deadlineKey));
-    }
-    if (obligation.state !== 'overdue') {
-      // A deadline runs to the end of its day (§ 188 BGB): overdue from the next day on.
-      timers.push(eventTimer(bodyId, 'reportOverdue', obligation.id, addDays(due, 1), floor, data, deadlineKey));
-    }
-    const series = `${obligation.id}@${due}`;
-    const nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }> = [
-      ...policy.report.daysBefore.map((days) => ({ offset: -days, phase: 'before' as const, escalate: false })),
-      ...(policy.report.onTheDay ? [{ offset: 0, phase: 'onTheDay' as const, escalate: false }] : []),
-    ];
-    if (policy.report.overdueEveryDays > 0) {
-      for (let i = 1; i <= policy.report.overdueMaxReminders; i++) {
-        nominal.push({ offset: i * policy.report.overdueEveryDays, phase: 'overdue', escalate: true });
-      }
-    }
-    timers.push(
-      ...reminders(bodyId, series, deadlineKey, due, floor, nominal, (n) => ({
-        subject: 'report',
-        obligationId: obligation.id,
-        ...n,
-      })),
-    );
+  if (obligation.state !== 'overdue') {
+    // A deadline runs to the end of its day (§ 188 BGB): overdue from the next day on.
+    timers.push(eventTimer(bodyId, 'reportOverdue', obligation.id, addDays(due, 1), floor, data, deadlineKey));
   }
+  const series = `${obligation.id}@${due}`;
+  const nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }> = [
+    ...policy.report.daysBefore.map((days) => ({ offset: -days, phase: 'before' as const, escalate: false })),
+    ...(policy.report.onTheDay ? [{ offset: 0, phase: 'onTheDay' as const, escalate: false }] : []),
+  ];
+  if (policy.report.overdueEveryDays > 0) {
+    for (let i = 1; i <= policy.report.overdueMaxReminders; i++) {
+      nominal.push({ offset: i * policy.report.overdueEveryDays, phase: 'overdue', escalate: true });
+    }
+  }
+  timers.push(
+    ...reminders(bodyId, series, deadlineKey, due, floor, nominal, (n) => ({
+      subject: 'report',
+      obligationId: obligation.id,
+      ...n,
+    })),
+  );
+  return timers;
+}
 
-  const until = context.approvedUntil;
+/** The timers of the term's end while the term runs, ends soon or has expired. */
+function termTimers(bodyId: string, until: CivilDate, term: string, floor: Floor, policy: ReminderPolicy): Timer[] {
+  if (!['running', 'expiring', 'expired'].includes(term)) return [];
+  const timers: Timer[] = [];
+  const deadlineKey = `${bodyId}/term/end`;
+  const expiringOn = addDays(until, -Math.max(0, policy.termExpiringDays));
+  if (term === 'running' && clamp(expiringOn, floor.on) <= until) {
+    timers.push(eventTimer(bodyId, 'termExpiring', until, expiringOn, floor, {}, deadlineKey));
+  }
+  if (term !== 'expired') timers.push(eventTimer(bodyId, 'termExpired', until, addDays(until, 1), floor, {}, deadlineKey));
   // The reminder on expiry outlives `termExpired`, which falls due at the same instant; once
   // sent it stays recorded under its key, so deriving it again sends nothing.
-  if (until && !context.permanent && ['running', 'expiring', 'expired'].includes(active.term)) {
-    const deadlineKey = `${bodyId}/term/end`;
-    const expiringOn = addDays(until, -Math.max(0, policy.termExpiringDays));
-    if (active.term === 'running' && clamp(expiringOn, floor.on) <= until) {
-      timers.push(eventTimer(bodyId, 'termExpiring', until, expiringOn, floor, {}, deadlineKey));
-    }
-    if (active.term !== 'expired') timers.push(eventTimer(bodyId, 'termExpired', until, addDays(until, 1), floor, {}, deadlineKey));
-    const nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }> = [
-      ...(active.term === 'expired' ? [] : policy.term.daysBefore.map((days) => ({ offset: -days, phase: 'termEnding' as const, escalate: true }))),
-      ...(policy.term.onExpiry ? [{ offset: 1, phase: 'termExpired' as const, escalate: true }] : []),
-    ];
-    timers.push(
-      ...reminders(bodyId, `term@${until}`, deadlineKey, until, floor, nominal, (n) => ({
-        subject: 'term',
-        obligationId: null,
-        ...n,
-      })),
-    );
-  }
-  return timers.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.key.localeCompare(b.key));
+  const nominal: Array<{ offset: number; phase: ReminderPhase; escalate: boolean }> = [
+    ...(term === 'expired' ? [] : policy.term.daysBefore.map((days) => ({ offset: -days, phase: 'termEnding' as const, escalate: true }))),
+    ...(policy.term.onExpiry ? [{ offset: 1, phase: 'termExpired' as const, escalate: true }] : []),
+  ];
+  timers.push(
+    ...reminders(bodyId, `term@${until}`, deadlineKey, until, floor, nominal, (n) => ({
+      subject: 'term',
+      obligationId: null,
+      ...n,
+    })),
+  );
+  return timers;
 }
 
 function reminders(

@@ -1,3 +1,4 @@
+import { DeadlinesService } from '../src/deadlines/deadlines.service';
 import { SchedulerService, type SweepEntry } from '../src/deadlines/scheduler.service';
 import { Database } from '../src/database/database';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
@@ -195,4 +196,36 @@ describe.each(testDatabaseKinds())('deadlines and the scheduler (seed body, %s)'
     const { body } = await t.http.post('/api/sessions').send({ issuer: 'FMK', number: 1, date: '2024-11-21' }).expect(400);
     expect(body.message).toContain('Unbekanntes Gremium „FMK“');
   });
+
+  it('a write rewrites only the Fristen its event changes, and leaves the rows a full derivation writes', async () => {
+    const rows = async () => ({
+      deadlines: await db.query(`SELECT key, kind, ref, label, deadline, resolution, original_date, effective_date, status FROM deadlines WHERE body_id = ? ORDER BY key`, [id]),
+      timers: await db.query(`SELECT key, kind, ref, deadline_key, series, due_on, due_at, payload, status, last_error FROM timers WHERE body_id = ? ORDER BY key`, [id]),
+    });
+    const versions = async () =>
+      Object.fromEntries(
+        (await db.query<{ key: string; v: number | string }>('SELECT key, derived_version AS v FROM timers WHERE body_id = ?', [id])).map((r) => [r.key, Number(r.v)]),
+      );
+    await at('2024-06-16T22:00:00Z');
+    t.clock.set('2024-09-02T10:00:00Z');
+    await t.http
+      .post(`/api/bodies/${id}/events`)
+      .send({ type: 'reportRequested', data: { kind: 'Jahresbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2025-01-31' } } })
+      .expect(200);
+    t.clock.set('2024-11-20T10:00:00Z');
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r1' } }).expect(200);
+
+    // Given the rows after these writes, when a write changes no Frist, then no timer row is rewritten.
+    const before = await versions();
+    t.clock.set('2024-11-21T10:00:00Z');
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'participantsChanged', data: { participants: ['Land Berlin'] } }).expect(200);
+    expect(await versions()).toEqual(before);
+
+    // When every Frist is derived anew from the stored snapshot, then nothing differs.
+    const written = await rows();
+    expect(written.timers.some((r) => (r as { key: string }).key.endsWith('/reportDue/r2'))).toBe(true);
+    await db.transaction((tx) => t.app.get(DeadlinesService).rederiveAll(tx));
+    expect(await rows()).toEqual(written);
+  });
 });
+

@@ -5,7 +5,7 @@ import type { PersistedBody } from '../../machines/lifecycle';
 import { berlinDate, type CivilDate } from '../../machines/dates';
 import type { Deadline } from '../../machines/body.events';
 import type { DeadlineResolution, Session } from '../../machines/deadlines';
-import { deriveDeadlines, deriveTimers, type Timer, type TimerOptions } from '../../machines/timers';
+import { deriveUnits, sameUnit, type DeadlineUnit, type Timer, type TimerOptions } from '../../machines/timers';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
@@ -78,6 +78,16 @@ const NOT_SENT = "NOT (kind = 'reminder' AND status IN ('sent', 'superseded'))";
  */
 @Injectable()
 export class DeadlinesService implements OnModuleInit {
+  /**
+   * The bodies whose rows this process has brought fully in line with its derivation (its
+   * reminder policy and calendar rules may differ from those of the process that wrote them
+   * before): from then on a write touches only the Fristen it changed.
+   */
+  private readonly inLine = new Set<string>();
+  /** The sessions calendar as last read, the same array while unchanged (derivations are reused per calendar). */
+  private calendar: { json: string; sessions: Session[] } | null = null;
+  private readonly issuerOfAddressee = (addressee: string) => this.issuerOf(addressee);
+
   constructor(
     private readonly db: Database,
     private readonly lifecycle: LifecycleService,
@@ -113,15 +123,24 @@ export class DeadlinesService implements OnModuleInit {
     await tx.query(`UPDATE timers SET status = 'refused', last_error = ? WHERE key = ? AND status = 'pending'`, [reason, key]);
   }
 
-  async project(tx: Transaction, { event, next }: AppendedEvent): Promise<void> {
-    const sessions = await this.sessions.all(tx);
-    await this.derive(tx, event.bodyId, next, event.version, event.occurredAt, sessions);
+  async project(tx: Transaction, { event, previous, previousOccurredAt, next }: AppendedEvent): Promise<void> {
+    const sessions = await this.sessionsCalendar(tx);
+    // A machine upgrade derives every Frist anew (the new chart may derive them differently).
+    const before = previous && previousOccurredAt && event.type !== 'machineUpgraded' ? { persisted: previous, lastOccurredAt: previousOccurredAt } : null;
+    await this.derive(tx, event.bodyId, next, event.version, event.occurredAt, sessions, before);
     await this.enqueueEventWebhooks(tx, event);
+  }
+
+  private async sessionsCalendar(tx: Transaction): Promise<Session[]> {
+    const sessions = await this.sessions.all(tx);
+    const json = JSON.stringify(sessions);
+    if (this.calendar?.json !== json) this.calendar = { json, sessions };
+    return this.calendar.sessions;
   }
 
   /** Derives every body's deadlines again, e.g. after a session was added or moved. */
   async rederiveAll(tx: Transaction): Promise<number> {
-    const sessions = await this.sessions.all(tx);
+    const sessions = await this.sessionsCalendar(tx);
     const rows = await tx.query<{ id: string; state: string; context: string; version: number | string; last_occurred_at: string }>(
       'SELECT id, state, context, version, last_occurred_at FROM bodies ORDER BY id',
     );
@@ -137,7 +156,7 @@ export class DeadlinesService implements OnModuleInit {
       sessions,
       rules: this.config.calendar,
       policy: this.config.policy,
-      issuerOf: (addressee) => this.issuerOf(addressee),
+      issuerOf: this.issuerOfAddressee,
       notBefore,
     };
   }
@@ -226,9 +245,11 @@ export class DeadlinesService implements OnModuleInit {
   }
 
   /**
-   * Brings the body's Fristen and timers in line with its snapshot by writing only what changed:
-   * one read of each table for the body, then an insert, update or delete per changed row, so a
-   * write costs about the same whether the body has no report obligations or hundreds.
+   * Brings the body's Fristen and timers in line with its snapshot by writing only what changed.
+   * With the snapshot before the event (and the body already in line in this process), only the
+   * Fristen whose derivation differs between the two snapshots are read and written, so a write
+   * costs about the same whether the body has no report obligations or hundreds; without it,
+   * all of the body's rows are read and compared.
    */
   private async derive(
     tx: Transaction,
@@ -237,16 +258,51 @@ export class DeadlinesService implements OnModuleInit {
     version: number,
     lastOccurredAt: string,
     sessions: readonly Session[],
+    before: { persisted: PersistedBody; lastOccurredAt: string } | null = null,
   ): Promise<void> {
+    const units = deriveUnits(bodyId, persisted, this.timerOptions(sessions, lastOccurredAt));
+    const changed = before && this.inLine.has(bodyId) ? await this.changedFristen(tx, bodyId, units, deriveUnits(bodyId, before.persisted, this.timerOptions(sessions, before.lastOccurredAt))) : null;
+    if (!changed) {
+      this.inLine.add(bodyId);
+      this.db.onRollback(() => this.inLine.delete(bodyId));
+    }
+    if (changed?.size === 0) return;
     const now = this.clock.now().toISOString();
-    const deadlines = deriveDeadlines(bodyId, persisted, this.timerOptions(sessions));
-    const stored = new Map(
-      (await tx.query<DeadlineRow>('SELECT key, label, deadline, resolution, status FROM deadlines WHERE body_id = ?', [bodyId])).map((r) => [r.key, r]),
-    );
-    const derived = new Set(deadlines.map((d) => d.key));
+    const scope = changed ? [...changed] : null;
+    const derived = scope ? units.filter((unit) => changed!.has(unit.key)) : units;
+    await this.syncDeadlines(tx, bodyId, derived, scope, now);
+    await this.syncTimers(tx, bodyId, derived.flatMap((unit) => unit.timers), version, scope);
+  }
+
+  /**
+   * The keys of the Fristen whose rows the event changes: those derived differently from the
+   * snapshots before and after it, and those with a timer the machine refused (it gets another
+   * chance with every new snapshot).
+   */
+  private async changedFristen(tx: Transaction, bodyId: string, after: DeadlineUnit[], before: DeadlineUnit[]): Promise<Set<string>> {
+    const previous = new Map(before.map((unit) => [unit.key, unit]));
+    const changed = new Set<string>();
+    for (const unit of after) {
+      const was = previous.get(unit.key);
+      previous.delete(unit.key);
+      if (!was || !sameUnit(was, unit)) changed.add(unit.key);
+    }
+    for (const key of previous.keys()) changed.add(key);
+    const refused = await tx.query<{ deadline_key: string }>(`SELECT deadline_key FROM timers WHERE body_id = ? AND status = 'refused'`, [bodyId]);
+    for (const row of refused) changed.add(row.deadline_key);
+    return changed;
+  }
+
+  /** The body's Fristen rows (of the keys in `scope`, or all) as derived. */
+  private async syncDeadlines(tx: Transaction, bodyId: string, units: DeadlineUnit[], scope: string[] | null, now: string): Promise<void> {
+    const rows = scope
+      ? await tx.query<DeadlineRow>(`SELECT key, label, deadline, resolution, status FROM deadlines WHERE key IN (${placeholders(scope)})`, scope)
+      : await tx.query<DeadlineRow>('SELECT key, label, deadline, resolution, status FROM deadlines WHERE body_id = ?', [bodyId]);
+    const stored = new Map(rows.map((r) => [r.key, r]));
+    const derived = new Set(units.map((unit) => unit.key));
     const gone = [...stored.keys()].filter((key) => !derived.has(key));
-    if (gone.length > 0) await tx.query(`DELETE FROM deadlines WHERE key IN (${gone.map(() => '?').join(', ')})`, gone);
-    for (const d of deadlines) {
+    if (gone.length > 0) await tx.query(`DELETE FROM deadlines WHERE key IN (${placeholders(gone)})`, gone);
+    for (const { deadline: d } of units) {
       const resolved = d.resolution.resolved ? d.resolution : null;
       const deadline = JSON.stringify(d.deadline);
       const resolution = JSON.stringify(d.resolution);
@@ -265,20 +321,18 @@ export class DeadlinesService implements OnModuleInit {
         [d.key, bodyId, d.kind, d.ref, d.label, deadline, resolution, resolved?.originalDate ?? null, resolved?.effectiveDate ?? null, d.status, now],
       );
     }
-    await this.syncTimers(tx, bodyId, deriveTimers(bodyId, persisted, this.timerOptions(sessions, lastOccurredAt)), version);
   }
 
-  private async syncTimers(tx: Transaction, bodyId: string, timers: Timer[], version: number): Promise<void> {
-    const existing = new Map(
-      (
-        await tx.query<TimerRow>('SELECT key, kind, status, deadline_key, series, due_on, due_at, payload, derived_version FROM timers WHERE body_id = ?', [
-          bodyId,
-        ])
-      ).map((r) => [r.key, r]),
-    );
+  /** The body's timers (of the Fristen in `scope`, or all) as derived; `derived_version` says from which snapshot. */
+  private async syncTimers(tx: Transaction, bodyId: string, timers: Timer[], version: number, scope: string[] | null): Promise<void> {
+    const columns = 'key, kind, status, deadline_key, series, due_on, due_at, payload, derived_version';
+    const rows = scope
+      ? await tx.query<TimerRow>(`SELECT ${columns} FROM timers WHERE deadline_key IN (${placeholders(scope)})`, scope)
+      : await tx.query<TimerRow>(`SELECT ${columns} FROM timers WHERE body_id = ?`, [bodyId]);
+    const existing = new Map(rows.map((r) => [r.key, r]));
     const derived = new Set(timers.map((t) => t.key));
     const gone = [...existing].filter(([key, row]) => !derived.has(key) && !(row.kind === 'reminder' && KEPT_STATUSES.has(row.status))).map(([key]) => key);
-    if (gone.length > 0) await tx.query(`DELETE FROM timers WHERE key IN (${gone.map(() => '?').join(', ')}) AND ${NOT_SENT}`, gone);
+    if (gone.length > 0) await tx.query(`DELETE FROM timers WHERE key IN (${placeholders(gone)}) AND ${NOT_SENT}`, gone);
     let unchanged = 0;
     for (const timer of timers) {
       const payload = JSON.stringify(timer.kind === 'reminder' ? { reminder: timer.reminder } : { event: timer.event });
@@ -311,10 +365,10 @@ export class DeadlinesService implements OnModuleInit {
         );
       }
     }
-    // The timers that stay as they were now stand on this version (the scheduler fires a timer
-    // only at the version it was derived from): one statement for all of them.
+    // The timers of these Fristen that stay as they were now stand on this version: one statement for all of them.
     if (unchanged > 0) {
-      await tx.query(`UPDATE timers SET derived_version = ? WHERE body_id = ? AND status = 'pending' AND derived_version <> ?`, [version, bodyId, version]);
+      const which = scope ? `deadline_key IN (${placeholders(scope)})` : 'body_id = ?';
+      await tx.query(`UPDATE timers SET derived_version = ? WHERE ${which} AND status = 'pending' AND derived_version <> ?`, [version, ...(scope ?? [bodyId]), version]);
     }
   }
 
@@ -336,4 +390,8 @@ export class DeadlinesService implements OnModuleInit {
       );
     }
   }
+}
+
+function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
 }

@@ -54,6 +54,8 @@ export interface BodyCommand {
 export interface AppendedEvent {
   event: EventRecord;
   previous: PersistedBody | null;
+  /** The business time of the event before (`previous`'s), null for a registration. */
+  previousOccurredAt: string | null;
   next: PersistedBody;
 }
 
@@ -195,7 +197,7 @@ export class LifecycleService {
       await this.store.insertBody(tx, event, projectionOf(snapshot, machine));
       await this.store.append(tx, event);
       const next = machine.persist(snapshot);
-      for (const project of this.projectors) await project(tx, { event, previous: null, next });
+      for (const project of this.projectors) await project(tx, { event, previous: null, previousOccurredAt: null, next });
       this.remember(bodyId, 1, snapshot);
       return result(event, snapshot, machine);
     });
@@ -358,7 +360,12 @@ export class LifecycleService {
     const record = this.seal(machine, { ...fields, bodyId: current.id, version: current.version + 1, prevHash: current.lastHash });
     await this.store.append(tx, record);
     await this.store.updateBody(tx, record, projectionOf(snapshot, machine));
-    const appended = { event: record, previous: current.machine.persist(current.snapshot), next: machine.persist(snapshot) };
+    const appended = {
+      event: record,
+      previous: current.machine.persist(current.snapshot),
+      previousOccurredAt: current.lastOccurredAt,
+      next: machine.persist(snapshot),
+    };
     for (const project of this.projectors) await project(tx, appended);
     this.remember(current.id, record.version, snapshot);
     return result(record, snapshot, machine);

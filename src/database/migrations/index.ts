@@ -7,6 +7,7 @@ import { ImportedTitles1765200000000 } from './1765200000000-imported-titles';
 import { IdempotencyKeys1765200001000 } from './1765200001000-idempotency-keys';
 import { CalendarFeeds1765500000000 } from './1765500000000-calendar-feeds';
 import { TimersByBody1765100000000 } from './1765100000000-timers-by-body';
+import { TimersByDeadline1766500000000 } from './1766500000000-timers-by-deadline';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1765200001000,
   CalendarFeeds1765500000000,
   TimersByBody1765100000000,
+  TimersByDeadline1766500000000,
 ];
