@@ -29,6 +29,14 @@ class AnswerChecker {
     this.ajv.addSchema({ ...document, $id: 'urn:gremienlauf:openapi' });
   }
 
+  /** The problems of a JSON request body for `method template` under the declared request schema, or [] if it is valid. */
+  requestProblems(route: string, body: unknown): string[] {
+    const [method, template] = route.split(' ');
+    const ref = `urn:gremienlauf:openapi#/paths/${pointer(template)}/${method.toLowerCase()}/requestBody/content/application~1json/schema`;
+    const validate = this.ajv.getSchema(ref) ?? this.ajv.compile({ $ref: ref });
+    return validate(body) ? [] : (validate.errors ?? []).map((e) => `${route}: ${e.instancePath || '/'} ${e.message}`);
+  }
+
   /** The problems of an answer to `method template` (e.g. `GET /api/bodies/{id}`), or [] if it matches. */
   problems(route: string, response: Response): string[] {
     const [method, template] = route.split(' ');
@@ -105,6 +113,24 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
     const { hash: _hash, ...withoutHash } = first;
     const missing = { ...history, body: { ...history.body, events: [withoutHash, ...rest] } } as Response;
     expect(answers.problems('GET /api/bodies/{id}/history', missing).join('\n')).toContain("must have required property 'hash'");
+  });
+
+  test('the request schemas accept what the routes take and refuse an event whose data does not fit its type', () => {
+    const valid: Array<[string, unknown]> = [
+      ['POST /api/bodies', { ...EXAMPLE_REGISTRATION, registeredAt: '2026-01-05' }],
+      ['POST /api/bodies/{id}/events', { type: 'submitted', occurredAt: '2026-01-06' }],
+      ['POST /api/bodies/{id}/events', { type: 'renamed', data: { title: 'OZG Föderal' }, expectedVersion: 4 }],
+      ['POST /api/bodies/{id}/events', { type: 'extended', decision: '2026/42', data: { approvedUntil: { month: '2027-06' } } }],
+      ['POST /api/bodies/{id}/events', { type: 'leadsChanged', data: { leads: ['Hessen'], contacts: [{ id: '00000000-0000-4000-8000-000000000000' }] } }],
+      ['POST /api/decisions', { number: '2026/41', issuer: 'IT-PLR', date: '2026-01-15', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'B', effects: [] }],
+      ['POST /api/decisions/{issuer}/{number}/apply', { body: '00000000-0000-4000-8000-000000000000' }],
+      ['POST /api/sessions', { issuer: 'IT-PLR', number: 52, date: '2027-03-18' }],
+      ['POST /api/simulations', { from: '2026-11-28', to: '2027-08-01' }],
+      ['POST /api/auth/login', { username: 'pruefer', password: 'ein-langes-passwort' }],
+    ];
+    for (const [route, body] of valid) expect({ route, problems: answers.requestProblems(route, body) }).toEqual({ route, problems: [] });
+    expect(answers.requestProblems('POST /api/bodies/{id}/events', { type: 'renamed', data: { approvedUntil: '2027-06-30' } })).not.toEqual([]);
+    expect(answers.requestProblems('POST /api/bodies/{id}/events', { type: 'opened' })).not.toEqual([]);
   });
 
   test('the register, the Beschlusskontrolle and the sessions calendar answer as declared', async () => {

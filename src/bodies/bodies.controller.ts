@@ -2,16 +2,17 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, BODY_EVENT, BODY_HISTORY, BODY_LIST, BODY_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
-import { EVENT_TYPES } from '../../machines';
+import { EVENT_TYPES, eventDataSchemas, type BodyEventType } from '../../machines';
+import { contactInputSchema } from '../contacts/contact-input';
 import { CurrentActor } from '../auth/actor';
 import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
 import { commandAnswerSchema } from '../lifecycle/command-answer';
 import { bodyHistorySchema, bodySummarySchema, bodyViewSchema, registeredAnswerSchema } from './body-answers';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
-import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { LifecycleService, TAKES_CONTACTS } from '../lifecycle/lifecycle.service';
 import { BodiesService } from './bodies.service';
-import { registrationInputSchema } from '../lifecycle/registration-input';
+import { registrationCommandSchema } from '../lifecycle/registration-input';
 
 const listQuery = z.strictObject({
   state: z
@@ -22,17 +23,33 @@ const listQuery = z.strictObject({
   q: z.string().trim().max(200).optional().describe('Freitext über Titel, Kurzname, Art, Zuordnung, Schwerpunkt und Federführung'),
 });
 
-const eventCommandDoc = {
+/** A zod schema's JSON Schema inside another one (no `$schema` of its own). */
+function embedded(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = jsonSchema(schema);
+  return rest;
+}
+
+/** What `data` takes for an event type: the statechart's schema, plus inline contact persons where the write path takes them. */
+function eventDataDoc(type: BodyEventType): Record<string, unknown> {
+  const data = embedded(eventDataSchemas[type]) as { properties?: Record<string, unknown> };
+  if (!TAKES_CONTACTS.has(type)) return data;
+  const contacts = { ...embedded(z.array(contactInputSchema)), description: 'Ansprechpersonen: bekannte mit {id}, neue mit Name und Organisation; das Ereignis trägt nur ihre IDs (contactIds).' };
+  return { ...data, properties: { ...data.properties, contacts } };
+}
+
+/** The event command: `data` as the statechart takes it for each `type` (machines/body.events.ts `eventDataSchemas`). */
+const eventCommandDoc: Record<string, unknown> = {
   type: 'object',
   required: ['type'],
   additionalProperties: false,
   properties: {
     type: { type: 'string', enum: [...EVENT_TYPES] },
-    data: { type: 'object', description: 'Die Daten des Ereignisses (je nach type).' },
+    data: { type: 'object', description: 'Die Daten des Ereignisses (je nach type, siehe oneOf).' },
     occurredAt: { type: 'string', description: 'Fachliches Datum (JJJJ-MM-TT) oder Zeitpunkt (ISO 8601).' },
     decision: { type: 'string', description: 'Nummer eines erfassten Beschlusses, z. B. 2024/09-AL.' },
     expectedVersion: { type: 'integer', minimum: 1 },
   },
+  oneOf: EVENT_TYPES.map((type) => ({ title: type, properties: { type: { const: type }, data: eventDataDoc(type) } })),
 };
 
 @ApiTags('Gremien')
@@ -47,7 +64,7 @@ export class BodiesController {
   @Access(SECRETARIAT_WRITE)
   @HttpCode(201)
   @ApiOperation({ summary: 'Gremium registrieren (Entwurf)' })
-  @ApiBody({ schema: jsonSchema(registrationInputSchema) })
+  @ApiBody({ schema: jsonSchema(registrationCommandSchema) })
   @ApiAnswer(registeredAnswerSchema, { status: 201, description: 'Registriert: Entwurf in Version 1' })
   async register(@Body() body: unknown, @CurrentActor() actor: Actor) {
     const result = await this.lifecycle.register(body, actor);

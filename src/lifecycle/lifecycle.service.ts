@@ -24,7 +24,7 @@ import {
   type StoredEventType,
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
-import { registrationInputSchema } from './registration-input';
+import { registrationCommandSchema } from './registration-input';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { ConcurrencyConflict, LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
@@ -115,7 +115,7 @@ const commandSchema = z.strictObject({
 });
 
 /** Events whose data may name contact persons inline (`contacts`), recorded apart from the event. */
-const TAKES_CONTACTS: ReadonlySet<BodyEventType> = new Set(['revised', 'leadsChanged']);
+export const TAKES_CONTACTS: ReadonlySet<BodyEventType> = new Set(['revised', 'leadsChanged']);
 
 const MAX_CACHED_SNAPSHOTS = 10_000;
 
@@ -173,10 +173,7 @@ export class LifecycleService {
 
   /** Registers a new body as a draft: the `registered` event opens its stream. */
   async register(input: unknown, actor: Actor): Promise<CommandResult> {
-    const { contacts, registeredAt, ...form } = parseInput(
-      registrationInputSchema.safeExtend({ registeredAt: businessTimeSchema.optional() }),
-      input,
-    );
+    const { contacts, registeredAt, ...form } = parseInput(registrationCommandSchema, input);
     if (!this.config.issuers.some((issuer) => issuer.id === form.parent)) {
       throw ValidationError.at('parent', `Unbekanntes übergeordnetes Gremium „${form.parent}“; bekannt: ${this.issuerIds()}.`);
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { registrationSchema } from '../../machines';
+import { businessTimeSchema } from '../common/time-input';
 import { contactInputSchema } from '../contacts/contact-input';
 
 /**
@@ -11,3 +12,8 @@ export const registrationInputSchema = registrationSchema.safeExtend({
   contacts: z.array(contactInputSchema).default([]),
 });
 export type RegistrationInput = z.input<typeof registrationInputSchema>;
+
+/** What `POST /api/bodies` takes: a registration and the business date it was registered on (default: now). */
+export const registrationCommandSchema = registrationInputSchema.safeExtend({
+  registeredAt: businessTimeSchema.optional().describe('Fachliches Datum der Registrierung (JJJJ-MM-TT) oder Zeitpunkt; Standard: jetzt'),
+});
