@@ -145,7 +145,7 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     expect(of('2026/70').map((r) => [r.bodyId, r.required, r.dueBy, r.state, r.stateLabel])).toEqual([
       [a, 'Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 15.12.2026', '2026-12-15', 'dueSoon', 'bald fällig'],
       [b, 'Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 02.11.2026', '2026-11-02', 'overdue', 'überfällig'],
-      [b, 'Entfristen', null, 'open', 'offen'],
+      [b, 'Entfristen', null, 'open', 'offen ohne Frist'],
     ]);
     expect(of('2026/50').map((r) => r.state)).toEqual(['withdrawn']);
     expect((await t.http.get('/api/decision-control?state=overdue').expect(200)).body.map((r: any) => r.decision.number)).toEqual(['2026/70']);

@@ -146,15 +146,21 @@ describeInBrowser('Web UI in Chromium', () => {
       await expect(page.getByLabel('Federführung').inputValue()).resolves.toBe('Hessen');
       await expect(page.getByRole('alert').textContent()).resolves.toContain('Der Vorgang wurde nicht ausgeführt');
 
-      // A refusal lands next to the field it concerns: the establishing decision 2024/09-AL orders no extension.
+      // A refusal lands next to the field it concerns: 2026/30 extends the body to 30.06.2027, not to 31.12.2026.
+      // (The form offers only decisions with an open extension for this body: the establishing 2024/09-AL is not among them.)
+      await t.http
+        .post('/api/decisions')
+        .send({ number: '2026/30', issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Verlängerung', effects: [{ body: bodyUrl.split('/').pop(), effect: 'extended', data: { approvedUntil: '2027-06-30' } }] })
+        .expect(201);
       await page.goto(bodyUrl);
       await openAction(page, 'Beginn der Tätigkeit erfassen');
       await submitAction(page, 'started');
       await page.waitForURL(/typ=started/);
       await openAction(page, 'Verlängern (Beschluss)');
+      await expect(page.locator('#aktion-extended-decision option').allTextContents()).resolves.toEqual(['– bitte wählen –', '2026/30 vom 20.11.2026 – Verlängern bis 30.06.2027']);
       await page.locator('#aktion-extended').getByLabel('bis zu einem Tag').check();
       await page.locator('#aktion-extended-approvedUntil-date').fill('2026-12-31');
-      await page.locator('#aktion-extended-decision').selectOption('2024/09-AL');
+      await page.locator('#aktion-extended-decision').selectOption('2026/30');
       await submitAction(page, 'extended');
       await expect(page.locator('#aktion-extended-decision-error').textContent()).resolves.toContain('sieht für dieses Gremium nicht vor');
       await expect(page.locator('#aktion-extended-details').getAttribute('open')).resolves.not.toBeNull();

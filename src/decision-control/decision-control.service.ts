@@ -151,7 +151,7 @@ export class DecisionControlService {
           required: effectRequirement(effect),
           dueBy: due,
           state,
-          stateLabel: CONTROL_STATE_LABELS[state],
+          stateLabel: state === 'open' && !due ? 'offen ohne Frist' : CONTROL_STATE_LABELS[state],
           appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt } : null,
           report,
         });

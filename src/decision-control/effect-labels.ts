@@ -1,4 +1,4 @@
-import { EVENT_LABELS, germanDate, type Deadline } from '../../machines';
+import { EVENT_LABELS, describeDeadline, describeTermEnd, type Deadline, type TermEnd } from '../../machines';
 import type { Effect } from '../decisions/register';
 
 /** What a decision orders, in the IT-Planungsrat's words (einrichten, verlängern, entfristen, …). */
@@ -18,18 +18,15 @@ const VERBS: Record<string, string> = {
   dissolved: 'Auflösen',
 };
 
+/** A Frist as the decision words it: `bis 30.11.2026`, `im November 2026`, `zur 45. Sitzung (IT-PLR)`. */
 function deadline(d: Deadline | undefined): string {
   if (!d) return '';
-  switch (d.kind) {
-    case 'date':
-      return `bis ${germanDate(d.date)}`;
-    case 'month':
-      return `im ${d.month.slice(5)}/${d.month.slice(0, 4)}`;
-    case 'session':
-      return `zur ${d.session}. Sitzung (${d.issuer})`;
-    default:
-      return 'bis auf Weiteres';
-  }
+  return d.kind === 'date' ? `bis ${describeDeadline(d)}` : describeDeadline(d);
+}
+
+/** A term end as written: `bis 31.03.2027`, `bis Juli 2027`, `bis Ende 2027`. */
+function until(end: TermEnd): string {
+  return `bis ${describeTermEnd(end)}`;
 }
 
 /** The effect as a requirement: `Verlängern bis 30.06.2027`, `Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 30.11.2026`. */
@@ -38,13 +35,20 @@ export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>): stri
   const d = effect.data as Record<string, any>;
   switch (effect.effect) {
     case 'approved':
-      return d.permanent ? `${verb} (dauerhaft)` : d.approvedUntil ? `${verb} bis ${germanDate(d.approvedUntil)}` : verb;
+      return d.permanent ? `${verb} (dauerhaft)` : d.approvedUntil ? `${verb} ${until(d.approvedUntil)}` : verb;
     case 'extended':
-      return d.approvedUntil ? `${verb} bis ${germanDate(d.approvedUntil)}` : verb;
+      return d.approvedUntil ? `${verb} ${until(d.approvedUntil)}` : verb;
     case 'renamed':
       return d.title ? `${verb} in „${d.title}“` : verb;
     case 'leadsChanged':
-      return Array.isArray(d.leads) ? `${verb}: ${d.leads.join(', ')}` : verb;
+    case 'participantsChanged': {
+      const changes = [
+        ...(Array.isArray(d.leads) ? d.leads : Array.isArray(d.participants) ? d.participants : []),
+        ...(Array.isArray(d.added) ? d.added.map((n: string) => `+ ${n}`) : []),
+        ...(Array.isArray(d.removed) ? d.removed.map((n: string) => `− ${n}`) : []),
+      ];
+      return changes.length ? `${verb}: ${changes.join(', ')}` : verb;
+    }
     case 'reportRequested':
       return `${verb}: ${d.kind ?? 'Bericht'}${d.addressee ? ` an ${d.addressee}` : ''} ${deadline(d.due)}`.trim();
     case 'reportAcknowledged':

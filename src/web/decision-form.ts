@@ -4,7 +4,7 @@ import { PROCEDURES } from '../decisions/decisions.service';
 import { field, fillForm, optional, text, type FormItem, type FormValues, type Option } from './forms';
 
 /** The form to record a decision (Beschluss) in the register. */
-export function decisionForm(issuers: Option[], values: FormValues | null, issues: FieldIssue[], bodies: Option[] = []) {
+export function decisionForm(issuers: Option[], values: FormValues | null, issues: FieldIssue[], bodies: Option[] = [], effect: FormValues | null = null) {
   const items: FormItem[] = [
     field('issuer', 'Beschließendes Gremium', 'select', { required: true, options: issuers }),
     field('number', 'Beschlussnummer', 'text', {
@@ -27,7 +27,7 @@ export function decisionForm(issuers: Option[], values: FormValues | null, issue
     field('effectUntil', 'Befristet bis / neues Ende', 'date', { hint: 'Bei Einrichtung und Verlängerung.' }),
     field('effectData', 'Weitere Angaben der Wirkung (JSON)', 'textarea', { rows: 2, hint: 'Optional, z. B. {"title": "Neuer Name"} beim Umbenennen.' }),
   ];
-  const unplaced = fillForm(items, values ?? { issuer: issuers[0]?.value ?? '', procedure: 'Sitzung', type: 'Beschluss' }, issues);
+  const unplaced = fillForm(items, values ?? { issuer: issuers[0]?.value ?? '', procedure: 'Sitzung', type: 'Beschluss', ...effect }, issues);
   return { id: 'beschluss-erfassen', items, unplaced };
 }
 

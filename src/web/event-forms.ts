@@ -22,12 +22,14 @@ import type { BodyCommand } from '../lifecycle/lifecycle.service';
 import { all, field, group, lines, optional, text, type FormItem, type FormValues, type Option } from './forms';
 
 /** Events that may cite a decision without having to. */
-const MAY_CITE: ReadonlySet<BodyEventType> = new Set(['reportAcknowledged', 'renamed', 'leadsChanged', 'participantsChanged', 'closureInitiated', 'started']);
+const MAY_CITE: ReadonlySet<BodyEventType> = new Set(['reportRequested', 'reportAcknowledged', 'renamed', 'leadsChanged', 'participantsChanged', 'closureInitiated', 'started']);
 
 export interface EventFormContext {
   context: BodyContext;
-  /** Recorded decisions, newest first, as options (value: the canonical number). */
+  /** The decisions this form may cite (an open effect of its type for this body), newest first (value: the canonical number). */
   decisions: Option[];
+  /** Where to record a new decision with this effect and come back (the secretariat's forms). */
+  newDecisionHref?: string;
   /** The other bodies, as successor candidates. */
   bodies: Option[];
   issuers: Option[];
@@ -398,10 +400,9 @@ export function eventFormItems(type: BodyEventType, f: EventFormContext): FormIt
         options: [{ value: '', label: required ? '– bitte wählen –' : '– ohne Beschluss –' }, ...f.decisions],
         hint:
           f.decisions.length === 0
-            ? 'Noch kein Beschluss erfasst: zuerst unter „Beschlüsse“ erfassen.'
-            : required
-              ? 'Der erfasste Beschluss, auf dem dieser Schritt beruht.'
-              : undefined,
+            ? 'Kein erfasster Beschluss sieht diesen Schritt für dieses Gremium vor.'
+            : 'Angeboten werden die Beschlüsse, die diesen Schritt für dieses Gremium vorsehen und noch nicht umgesetzt sind.',
+        ...(f.newDecisionHref ? { link: { value: f.newDecisionHref, label: 'Neuen Beschluss mit dieser Wirkung erfassen' } } : {}),
       }),
     );
   }

@@ -25,6 +25,8 @@ export interface FormField {
   min?: string;
   max?: string;
   rows?: number;
+  /** A link after the field (e.g. to record what the list lacks): `value` is the address. */
+  link?: Option;
 }
 
 export interface FormGroup {

@@ -5,7 +5,7 @@ import { berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDa
 import { actorLabel } from '../auth/roles';
 import { DomainError } from '../common/errors';
 import { toErrorBody } from '../common/http-errors';
-import { mayAudit, mayRegister, roleLabel, type WebUser } from './principal';
+import { mayAudit, mayReadDecisionControl, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
 import { Templates, escapeHtml } from './templates';
 import { deadlineState, LIGHT_LABELS } from './web.service';
@@ -59,6 +59,7 @@ function navFor(user: WebUser | undefined): NavItem[] {
   const items: NavItem[] = [{ key: 'uebersicht', href: '/', label: 'Übersicht' }];
   if (mayRegister(user)) items.push({ key: 'registrieren', href: '/gremien/neu', label: 'Gremium registrieren' });
   items.push({ key: 'beschluesse', href: '/beschluesse', label: 'Beschlüsse' });
+  if (mayReadDecisionControl(user)) items.push({ key: 'beschlusskontrolle', href: '/beschlusskontrolle', label: 'Beschlusskontrolle' });
   items.push({ key: 'fristen', href: '/fristen', label: 'Fristen' }, { key: 'zeitleiste', href: '/zeitleiste', label: 'Zeitleiste' });
   if (mayAudit(user)) items.push({ key: 'pruefung', href: '/pruefung', label: 'Prüfung' });
   return items;

@@ -26,6 +26,8 @@ const SYSTEM: ReadonlySet<string> = new Set(SYSTEM_EVENT_TYPES);
 
 export const mayRegister = (user: WebUser | undefined) => user?.role === 'secretariat' && mayAppend(user.role, 'registered');
 export const mayRecordDecisions = (user: WebUser | undefined) => user?.role === 'secretariat';
+/** The Beschlusskontrolle, as its API allows: everyone who reads deadlines (a lead its own bodies' rows). */
+export const mayReadDecisionControl = (user: WebUser | undefined) => ['secretariat', 'auditor', 'reader', 'lead'].includes(user?.role ?? '');
 export const mayAudit = (user: WebUser | undefined) => user?.role === 'auditor' || user?.role === 'secretariat';
 /** Readers see no personal data: neither contact persons nor who did what. */
 export const seesPersonalData = (user: WebUser | undefined) => user !== undefined && user.role !== 'reader';

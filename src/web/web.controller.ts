@@ -9,6 +9,7 @@ import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { BodiesService } from '../bodies/bodies.service';
 import { CalendarFeedsService, type IssuedCalendarFeed } from '../calendar/calendar-feeds.service';
 import { ConcurrencyConflict, DomainError, ValidationError, type FieldIssue } from '../common/errors';
+import { DecisionControlService } from '../decision-control/decision-control.service';
 import { DecisionsService } from '../decisions/decisions.service';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { decisionForm, decisionInput } from './decision-form';
@@ -39,6 +40,7 @@ export class WebController {
     private readonly lifecycle: LifecycleService,
     private readonly bodies: BodiesService,
     private readonly decisions: DecisionsService,
+    private readonly control: DecisionControlService,
     private readonly auth: AuthService,
     private readonly feeds: CalendarFeedsService,
     private readonly idempotency: IdempotencyService,
@@ -79,14 +81,22 @@ export class WebController {
   @Access(BODY_READ)
   async body(@Param('id') id: string, @Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const model = await this.web.body(id, user);
+    const preset = query.beschluss && query.aktion ? { type: query.aktion, decision: query.beschluss } : undefined;
+    const model = await this.web.body(id, user, undefined, preset);
+    const event = (EVENT_TYPES as readonly string[]).includes(query.typ) ? `„${EVENT_LABELS[query.typ as BodyEventType]}“` : null;
+    // A decision named in the address is echoed only when this body cites it.
+    const applied = model.body.decisions.find((d: { number: string }) => d.number === query.beschluss);
     const notice =
       query.erfolg === 'registriert'
         ? 'Das Gremium wurde als Entwurf registriert.'
-        : query.erfolg === 'ereignis' && (EVENT_TYPES as readonly string[]).includes(query.typ)
-          ? `„${EVENT_LABELS[query.typ as BodyEventType]}“ wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
-          : null;
-    this.page.send(reply, 'body', { title: model.body.title, nav: 'uebersicht', user, notice, ...model });
+        : query.erfolg === 'ereignis' && event
+          ? `${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
+          : query.erfolg === 'umgesetzt' && event && applied
+            ? `Beschluss ${applied.number} umgesetzt: ${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
+            : model.presetDecision
+              ? `Beschluss ${model.presetDecision.number} wurde erfasst und ist im Formular „${model.presetDecision.action}“ ausgewählt.`
+              : null;
+    this.page.send(reply, 'body', { title: model.body.title, nav: 'uebersicht', user, notice, mayApply: mayRecordDecisions(user), ...model });
   }
 
   /** The event type comes in the form (`type`), where the access guard checks it against the role. */
@@ -113,10 +123,62 @@ export class WebController {
       this.page.send(
         reply,
         'body',
-        { title: model.body.title, nav: 'uebersicht', user, notice: null, pageError: own ? null : messageOf(error), ...model },
+        { title: model.body.title, nav: 'uebersicht', user, notice: null, mayApply: mayRecordDecisions(user), pageError: own ? null : messageOf(error), ...model },
         statusOf(error),
       );
     }
+  }
+
+  /**
+   * „Beschluss umsetzen“: one effect of a decision (issuer, number, effect index, body) through
+   * the same path as `POST /api/decisions/:issuer/:number/apply`; back on the body's page.
+   */
+  @Post('beschluesse/umsetzen')
+  @Access(SECRETARIAT_WRITE)
+  async applyDecision(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    const form = values ?? {};
+    const bodyId = text(form, 'body');
+    try {
+      const next = await this.once(request, form, async (fields) => {
+        const number = text(fields, 'number');
+        const index = optional(fields, 'effect');
+        const occurredAt = optional(fields, 'occurredAt');
+        const result = await this.control.apply(
+          text(fields, 'issuer'),
+          number,
+          { body: bodyId, ...(index !== undefined ? { effect: Number(index) } : {}), ...(occurredAt ? { occurredAt } : {}) },
+          user.actor,
+        );
+        return `/gremien/${result.bodyId}?erfolg=umgesetzt&typ=${encodeURIComponent(result.event.type)}&beschluss=${encodeURIComponent(number)}#history`;
+      });
+      this.page.redirect(reply, next);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // The refusal on the body's page, where the effect was offered; an unknown body is the error page.
+      const model = await this.web.body(bodyId, user).catch(() => {
+        throw error;
+      });
+      this.page.send(
+        reply,
+        'body',
+        { title: model.body.title, nav: 'uebersicht', user, notice: null, mayApply: true, pageError: `Beschluss ${text(form, 'number')} wurde nicht umgesetzt: ${messageOf(error)}`, ...model },
+        statusOf(error),
+      );
+    }
+  }
+
+  @Get('beschlusskontrolle')
+  @Access(DEADLINES_READ)
+  async decisionControlPage(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    this.page.send(reply, 'decision-control', {
+      title: 'Beschlusskontrolle',
+      nav: 'beschlusskontrolle',
+      user,
+      mayApply: mayRecordDecisions(user),
+      ...(await this.web.decisionControl(query, user)),
+    });
   }
 
   @Get('beschluesse')
@@ -130,14 +192,19 @@ export class WebController {
   async recordDecision(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
     try {
+      const back = await this.returnBody(values);
       const next = await this.once(request, values, async (form) => {
         const decision = await this.decisions.record(decisionInput(form), user.actor);
-        return `/beschluesse?erfasst=${encodeURIComponent(decision.number)}#register`;
+        // Recorded from an event form: back to it, with this decision chosen.
+        const type = text(form, 'effectType');
+        return back && type
+          ? `/gremien/${back}?beschluss=${encodeURIComponent(decision.number)}&aktion=${encodeURIComponent(type)}#aktion-${encodeURIComponent(type)}-details`
+          : `/beschluesse?erfasst=${encodeURIComponent(decision.number)}#register`;
       });
       this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await this.sendDecisions(reply, user, {}, values ?? {}, issuesOf(error), error, statusOf(error));
+      await this.sendDecisions(reply, user, { zurueck: text(values ?? {}, 'zurueck') }, values ?? {}, issuesOf(error), error, statusOf(error));
     }
   }
 
@@ -223,6 +290,13 @@ export class WebController {
     );
   }
 
+  /** The body an event form sent the user from to record a decision (`zurueck`), if it is a registered one. */
+  private async returnBody(values: FormValues | undefined): Promise<string | null> {
+    const id = text(values ?? {}, 'zurueck');
+    if (!id) return null;
+    return (await this.web.bodyOptions()).some((b) => b.value === id) ? id : null;
+  }
+
   private async sendDecisions(
     reply: FastifyReply,
     user: WebUser,
@@ -236,7 +310,10 @@ export class WebController {
     const filter = { issuer: query.gremium || undefined, year: Number.isInteger(year) && year > 1900 ? year : undefined };
     const model = await this.web.decisionsPage(filter);
     const recorded = query.erfasst && model.decisions.some((d) => d.number === query.erfasst) ? query.erfasst : null;
-    const form = mayRecordDecisions(user) ? decisionForm(model.issuers, values, issues, model.bodies) : null;
+    // From an event form („Neuen Beschluss mit dieser Wirkung erfassen“): the body and the effect filled in, and the way back.
+    const returnTo = await this.returnBody({ zurueck: query.zurueck || query.fuer });
+    const effect = returnTo && query.wirkung && !values ? { effectBody: returnTo, effectType: query.wirkung } : null;
+    const form = mayRecordDecisions(user) ? decisionForm(model.issuers, values, issues, model.bodies, effect) : null;
     this.page.send(
       reply,
       'decisions',
@@ -248,6 +325,7 @@ export class WebController {
         form,
         notice: recorded ? `Beschluss ${recorded} wurde erfasst.` : null,
         message: error ? messageOf(error) : null,
+        returnTo,
         selectedYear: query.jahr ?? '',
       },
       status,

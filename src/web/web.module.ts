@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { BodiesModule } from '../bodies/bodies.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { DeadlinesModule } from '../deadlines/deadlines.module';
+import { DecisionControlModule } from '../decision-control/decision-control.module';
 import { DecisionsModule } from '../decisions/decisions.module';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { LoginController } from './login.controller';
@@ -16,7 +17,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
 
 /** The German web UI for the secretariat, leads and auditors (server-rendered, no front-end build). */
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, DecisionControlModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule],
   controllers: [WebController, LoginController, SetupController],
   providers: [Templates, Page, WebService, WebErrorFilter],
 })

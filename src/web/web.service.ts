@@ -20,10 +20,13 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import type { FieldIssue } from '../common/errors';
 import { DeadlinesService, type DeadlineView } from '../deadlines/deadlines.service';
+import { DecisionControlService } from '../decision-control/decision-control.service';
+import { effectRequirement } from '../decision-control/effect-labels';
 import { DecisionsService } from '../decisions/decisions.service';
-import { actionLabel, eventFormItems, initialValues, type EventFormContext } from './event-forms';
+import { controlFilter, csvLink, filterText, groupByDecision, stateCounts, STATE_OPTIONS } from './decision-control-page';
+import { actionLabel, eventFormItems, initialValues, termEndValues, type EventFormContext } from './event-forms';
 import { errorList, fillForm, type FormItem, type FormValues, type Option } from './forms';
-import { eventsFor, sees, seesPersonalData, type WebUser } from './principal';
+import { eventsFor, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
 
@@ -119,6 +122,7 @@ export class WebService {
     private readonly decisions: DecisionsService,
     private readonly deadlines: DeadlinesService,
     private readonly audit: AuditService,
+    private readonly control: DecisionControlService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -134,13 +138,6 @@ export class WebService {
   /** The registered bodies as options (e.g. a predecessor). */
   async bodyOptions(): Promise<Option[]> {
     return (await this.bodies.list({})).map((b) => ({ value: b.id, label: b.title }));
-  }
-
-  async decisionOptions(): Promise<Option[]> {
-    const list = await this.decisions.list({});
-    return list
-      .reverse()
-      .map((d) => ({ value: d.number, label: `${d.number} vom ${germanDate(d.date)} – ${d.title}` }));
   }
 
   async overview(filter: OverviewFilter, user: WebUser) {
@@ -178,46 +175,86 @@ export class WebService {
     return { rows: filtered, total: rows.length, leads, states, filter, today, todos };
   }
 
-  async body(id: string, user: WebUser, failed?: FormState) {
-    const [body, history, deadlines, decisionOptions, others] = await Promise.all([
+  /**
+   * The Gremium page. `preset` opens an event form with a decision chosen (the way back from
+   * recording a decision in place); `failed` reopens a form as its post left it.
+   */
+  async body(id: string, user: WebUser, failed?: FormState, preset?: { type: string; decision: string }) {
+    const [body, history, deadlines, openEffects, others] = await Promise.all([
       this.bodies.get(id),
       this.bodies.history(id),
       this.deadlines.list({ bodyId: id }),
-      this.decisionOptions(),
+      this.decisions.openEffects(id),
       this.bodies.list({}),
     ]);
     const context = body.context as BodyContext;
     const today = this.today();
     const steps = replayRecords(history.events).steps;
     const visited = [...new Set(steps.flatMap((s) => statePaths(s.stateAfter)))];
+    // Each event form offers only the decisions with an open effect of its type for this body.
+    const decisionsFor = (type: BodyEventType): Option[] => {
+      const seen = new Set<string>();
+      return openEffects
+        .filter(({ decision, effect }) => effect.effect === type && !seen.has(decision.number) && seen.add(decision.number))
+        .map(({ decision, effect }) => ({ value: decision.number, label: `${decision.number} vom ${germanDate(decision.date)} – ${effectRequirement(effect)}` }));
+    };
     const formContext: EventFormContext = {
       context,
-      decisions: decisionOptions,
+      decisions: [],
       bodies: others.filter((b) => b.id !== id).map((b) => ({ value: b.id, label: b.title })),
       issuers: this.issuerOptions(),
       contacts: body.contacts.map((c) => ({ value: c.id, label: c.erased ? 'gelöschte Ansprechperson' : `${c.name}${c.organization ? ` (${c.organization})` : ''}` })),
       today,
     };
     const offered = eventsFor(user, id, body.allowedEvents.map((e) => e.type));
+    const presetEffect =
+      preset && offered.includes(preset.type as BodyEventType)
+        ? openEffects.find(({ decision, effect }) => decision.number === preset.decision && effect.effect === preset.type)
+        : undefined;
     const forms = offered.map((type) => {
       const formId = `aktion-${type}`;
-      const items: FormItem[] = eventFormItems(type, formContext);
+      const items: FormItem[] = eventFormItems(type, {
+        ...formContext,
+        decisions: decisionsFor(type),
+        newDecisionHref: mayRecordDecisions(user) ? `/beschluesse?wirkung=${type}&fuer=${id}#record` : undefined,
+      });
       const mine = failed?.type === type ? failed : undefined;
-      const unplaced = fillForm(items, mine ? mine.values : initialValues(type, formContext), mine?.issues ?? [], 'data.');
+      const chosen = presetEffect?.effect.effect === type ? presetEffect : undefined;
+      const values = mine
+        ? mine.values
+        : chosen
+          ? {
+              ...initialValues(type, formContext),
+              ...termEndValues('approvedUntil', chosen.effect.data.approvedUntil as TermEnd | undefined),
+              decision: chosen.decision.number,
+            }
+          : initialValues(type, formContext);
+      const unplaced = fillForm(items, values, mine?.issues ?? [], 'data.');
       return {
         type,
         label: actionLabel(type),
         formId,
         items,
-        open: Boolean(mine),
+        open: Boolean(mine) || Boolean(chosen),
         message: mine?.message ?? null,
         errors: mine ? errorList(items, formId) : [],
         unplaced,
       };
     });
+    const allowed = new Set(body.allowedEvents.map((e) => e.type));
     return {
       body,
       context,
+      /** The decisions' effects for this body not carried out yet, each with whether its event is allowed now. */
+      openEffects: openEffects.map(({ decision, effect, index }) => ({
+        decision,
+        index,
+        effect: effect.effect,
+        label: EVENT_LABELS[effect.effect] ?? effect.effect,
+        required: effectRequirement(effect),
+        allowed: allowed.has(effect.effect),
+      })),
+      presetDecision: presetEffect ? { number: presetEffect.decision.number, action: actionLabel(presetEffect.effect.effect) } : null,
       contacts: seesPersonalData(user) ? body.contacts : [],
       personal: seesPersonalData(user),
       stateLabel: body.state.label,
@@ -239,6 +276,28 @@ export class WebService {
   async decisionsPage(filter: { issuer?: string; year?: number }) {
     const bodies = (await this.bodies.list({})).map((b) => ({ value: b.id, label: b.title }));
     return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), bodies, filter };
+  }
+
+  /** The Beschlusskontrolle: the effects of every decision, grouped per decision, as far as the user may see their bodies. */
+  async decisionControl(query: Record<string, string | undefined>, user: WebUser) {
+    const filter = controlFilter(query);
+    const [rows, decisions] = await Promise.all([this.control.rows(filter), this.decisions.list({})]);
+    const visible = rows.filter((row) => sees(user, row.bodyId));
+    const years = [...new Set([...decisions.map((d) => d.date.slice(0, 4)), ...(filter.year ? [String(filter.year)] : [])])].sort().reverse();
+    const issuers = this.issuerOptions();
+    return {
+      filter,
+      groups: groupByDecision(visible),
+      counts: stateCounts(visible),
+      total: visible.length,
+      years,
+      issuers,
+      states: STATE_OPTIONS,
+      filterText: filterText(filter, issuers),
+      // The CSV cannot be narrowed to a lead's bodies, so the API gives it to no lead.
+      csv: user.role === 'lead' ? null : csvLink(filter),
+      generatedAt: this.clock.now().toISOString(),
+    };
   }
 
   async deadlinesPage(user: WebUser) {

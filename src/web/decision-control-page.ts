@@ -1,0 +1,137 @@
+/**
+ * The Beschlusskontrolle as a page: the rows of the decision-control service grouped per
+ * decision, each effect with its traffic light in words and colour, the event that carried it
+ * out as a link, and the filters (year, issuer, state) in German query names that the CSV link
+ * passes on under the API's names.
+ */
+import { EVENT_LABELS, berlinDate, germanDate, type BodyEventType } from '../../machines';
+import { ValidationError } from '../common/errors';
+import { parseInput } from '../common/validation';
+import {
+  CONTROL_STATES,
+  CONTROL_STATE_LABELS,
+  controlQuerySchema,
+  type ControlQuery,
+  type ControlRow,
+  type ControlState,
+} from '../decision-control/decision-control.service';
+import type { Option } from './forms';
+
+/** The page's query names and the API's. */
+const QUERY_NAMES = { jahr: 'year', gremium: 'issuer', stand: 'state' } as const;
+
+/** The filters of the page's GET form as the service takes them; a wrong value is a 400 naming the field. */
+export function controlFilter(query: Record<string, string | undefined>): ControlQuery {
+  const input = Object.fromEntries(
+    Object.entries(QUERY_NAMES).flatMap(([german, api]) => (query[german]?.trim() ? [[api, query[german]!.trim()]] : [])),
+  );
+  try {
+    return parseInput(controlQuerySchema, input);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const germanOf = Object.fromEntries(Object.entries(QUERY_NAMES).map(([german, api]) => [api, german]));
+    throw new ValidationError(error.details.map((d) => ({ path: germanOf[d.path] ?? d.path, message: d.message })));
+  }
+}
+
+/** The CSV export with the same filters, under the API's names. */
+export function csvLink(filter: ControlQuery): string {
+  const params = new URLSearchParams();
+  if (filter.year) params.set('year', String(filter.year));
+  if (filter.issuer) params.set('issuer', filter.issuer);
+  if (filter.state) params.set('state', filter.state);
+  const query = params.toString();
+  return `/api/decision-control.csv${query ? `?${query}` : ''}`;
+}
+
+/** Each state's light (the CSS class) and how the filter names it. */
+export const CONTROL_LIGHTS: Record<ControlState, { level: string; filter: string }> = {
+  done: { level: 'green', filter: 'erledigt' },
+  dueSoon: { level: 'yellow', filter: 'bald fällig (Frist in höchstens 30 Tagen)' },
+  overdue: { level: 'red', filter: 'überfällig' },
+  open: { level: 'open', filter: 'offen (ohne Frist oder Frist später)' },
+  withdrawn: { level: 'ended', filter: 'Beschluss zurückgenommen' },
+};
+
+export const STATE_OPTIONS: Option[] = CONTROL_STATES.map((state) => ({ value: state, label: CONTROL_LIGHTS[state].filter }));
+
+/** The filters in a line for the report's heading: `Jahr 2026 · IT-PLR · Stand: überfällig`. */
+export function filterText(filter: ControlQuery, issuers: Option[]): string {
+  const parts = [
+    filter.year ? `Jahr ${filter.year}` : 'alle Jahre',
+    filter.issuer ? (issuers.find((i) => i.value === filter.issuer)?.label ?? filter.issuer) : 'IT-PLR und AL-Runde',
+    filter.state ? `Stand: ${CONTROL_STATE_LABELS[filter.state]}` : 'jeder Stand',
+  ];
+  return parts.join(' · ');
+}
+
+/** One effect of a decision as the page shows it. */
+export interface ControlLine {
+  row: ControlRow;
+  light: string;
+  /** Where the effect was carried out: the applying event (a link into the body's Verlauf), the report's acknowledgement. */
+  carriedOut: { text: string; href: string } | null;
+  /** What is still missing, when not done: `Bericht eingereicht, noch nicht zur Kenntnis genommen`. */
+  pending: string | null;
+  /** Not carried out and the decision stands: "Beschluss umsetzen" may send it. */
+  applicable: boolean;
+}
+
+export interface ControlGroup {
+  key: string;
+  decision: ControlRow['decision'];
+  lines: ControlLine[];
+}
+
+/** How far the requested report got (whether it is late, the light says). */
+const REPORT_STATES: Record<string, string> = {
+  pending: 'Bericht nicht eingereicht',
+  due: 'Bericht nicht eingereicht',
+  overdue: 'Bericht nicht eingereicht',
+  submitted: 'Bericht eingereicht, noch nicht zur Kenntnis genommen',
+  acknowledged: 'Bericht zur Kenntnis genommen',
+};
+
+function lineOf(row: ControlRow): ControlLine {
+  const applied = row.appliedBy;
+  const event = applied
+    ? `${EVENT_LABELS[applied.type as BodyEventType] ?? applied.type} am ${germanDate(berlinDate(applied.occurredAt))} (Version ${applied.version})`
+    : null;
+  let carriedOut: ControlLine['carriedOut'] = null;
+  let pending: string | null = null;
+  if (row.effect === 'reportRequested' && applied) {
+    if (row.report?.state === 'acknowledged') {
+      carriedOut = {
+        text: `${REPORT_STATES.acknowledged}${row.report.acknowledgedOn ? ` am ${germanDate(row.report.acknowledgedOn)}` : ''}; angefordert: ${event}`,
+        href: `/gremien/${row.bodyId}#deadlines`,
+      };
+    } else {
+      pending = `${row.report ? (REPORT_STATES[row.report.state] ?? row.report.state) : 'Bericht ausstehend'}; angefordert: ${event}`;
+    }
+  } else if (applied) {
+    carriedOut = { text: event!, href: `/gremien/${row.bodyId}#version-${applied.version}` };
+  }
+  if (!carriedOut && !pending) pending = row.state === 'withdrawn' ? 'nicht umgesetzt' : 'noch nicht umgesetzt';
+  return { row, light: CONTROL_LIGHTS[row.state].level, carriedOut, pending, applicable: !applied && !row.decision.withdrawn };
+}
+
+/** The rows per decision, newest decision first, the effects in the decision's order. */
+export function groupByDecision(rows: ControlRow[]): ControlGroup[] {
+  const groups = new Map<string, ControlGroup>();
+  for (const row of rows) {
+    const key = `${row.decision.issuer}:${row.decision.number}`;
+    if (!groups.has(key)) groups.set(key, { key, decision: row.decision, lines: [] });
+    groups.get(key)!.lines.push(lineOf(row));
+  }
+  return [...groups.values()].reverse();
+}
+
+/** How many effects stand in each state, in the states' order, leaving out the empty ones. */
+export function stateCounts(rows: ControlRow[]): Array<{ state: ControlState; label: string; count: number; level: string }> {
+  return CONTROL_STATES.map((state) => ({
+    state,
+    label: CONTROL_STATE_LABELS[state],
+    count: rows.filter((r) => r.state === state).length,
+    level: CONTROL_LIGHTS[state].level,
+  })).filter((c) => c.count > 0);
+}
