@@ -11,7 +11,7 @@ import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-ap
 function effectRows(html: string): string[][] {
   return [...html.matchAll(/<tr class="effect-row[^"]*">([\s\S]*?)<\/tr>/g)].map((m) =>
     [...m[1].matchAll(/<td data-label="(?:Stand|Gremium|Gefordert|Frist|Umgesetzt)">([\s\S]*?)<\/td>/g)].map((c) =>
-      c[1].replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim(),
+      c[1].replace(/<[^>]+>/g, '').replace(/\u00AD/g, '').replace(/\s+/g, ' ').trim(),
     ),
   );
 }
@@ -31,14 +31,14 @@ describe.each(testDatabaseKinds())('Beschlusskontrolle page on %s', (database) =
   test('given decisions in every state, the page lists each effect under its decision with its light in words, its Frist and the event that carried it out', async () => {
     const page = await t.http.get('/beschlusskontrolle').expect(200);
     expect(page.text).toContain('<h1>Beschlusskontrolle</h1>');
-    expect(page.text).toMatch(/Auswahl: alle Jahre · IT-PLR und AL-Runde · jeder Stand · Stand: 28\.11\.2026, 10:00 Uhr/);
+    expect(page.text).toMatch(/Auswahl: alle Jahre · IT-PLR und AL-Runde · jeder Stand · erstellt am 28\.11\.2026, 10:00 Uhr/);
     expect(decisionHeadings(page.text)).toEqual(['2026/70', '2026/50', '2026/42', '2026/41', '2025/10-AL']);
     const rows = effectRows(page.text);
     expect(rows).toEqual([
       ['bald fällig', 'Projektgruppe Alpha', 'Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 15.12.2026', '15.12.2026', 'noch nicht umgesetzt'],
       ['überfällig', 'Projektgruppe Beta', 'Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 02.11.2026', '02.11.2026', 'Bericht nicht eingereicht; angefordert: Berichtspflicht festgelegt am 21.10.2026 (Version 6)'],
       ['offen ohne Frist', 'Projektgruppe Beta', 'Entfristen', 'ohne Frist', 'noch nicht umgesetzt'],
-      ['Beschluss zurückgenommen', 'Projektgruppe Alpha', 'Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 30.06.2026', '30.06.2026', 'nicht umgesetzt'],
+      ['zurückgenommen', 'Projektgruppe Alpha', 'Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 30.06.2026', '30.06.2026', 'nicht umgesetzt'],
       ['erledigt', 'Projektgruppe Alpha', 'Verlängern bis 30.06.2027', 'ohne Frist', `Verlängert am 10.03.2026 (Version ${s.alphaExtendedVersion})`],
       ['erledigt', 'Projektgruppe Alpha', 'Einrichten bis 31.12.2026', 'ohne Frist', expect.stringMatching(/^Eingerichtet \(Beschluss\) am 15\.01\.2026 \(Version \d+\)$/)],
       ['erledigt', 'Projektgruppe Beta', 'Einrichten bis 31.12.2026', 'ohne Frist', expect.stringMatching(/^Eingerichtet \(Beschluss\) am 15\.01\.2026/)],
