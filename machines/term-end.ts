@@ -6,6 +6,10 @@
  * day then moves off a weekend is the business of whoever uses it (report deadlines move, § 193 BGB;
  * the end of a term does not, as before).
  *
+ * A quarter ("im 1. Quartal 2026", "bis Ende des 2. Quartals 2026") has no form of its own: the
+ * form import reads it as the quarter's last month (2026-03, 2026-06), which this rule then
+ * resolves to the quarter's last day (31.03.2026, 30.06.2026).
+ *
  * Pure: no clock.
  */
 import { germanDate, germanMonth, type CivilDate } from './dates';

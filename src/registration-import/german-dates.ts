@@ -1,6 +1,9 @@
 /**
  * Dates as German forms write them: `17.06.2024`, `17.6.24`, `17. Juni 2024`, `2024-06-17`,
- * and months like `im November 2024`. Pure; nothing here reads the clock.
+ * months like `im November 2024`, and quarters like `im 1. Quartal 2026` or `bis Ende des
+ * 2. Quartals 2026`. A quarter is read as its last month (`2026-03`, `2026-06`): a deadline or
+ * term "im 1. Quartal" runs through the quarter's last day, which is how the month rule
+ * (machines/term-end.ts) resolves that month. Pure; nothing here reads the clock.
  */
 import { isCivilDate, type CivilDate } from '../../machines';
 
@@ -47,6 +50,8 @@ const NAMED_DATE = new RegExp(`(?<![\\d.])(\\d{1,2})\\.?\\s*${MONTH}\\s*(\\d{4})
 const ISO_DATE = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)/u;
 const NAMED_MONTH = new RegExp(`(?<!\\d\\.?\\s{0,3})(?<!\\p{L})${MONTH}\\s*(\\d{4})(?!\\d)`, 'iu');
 const NUMERIC_MONTH = /(?<![\d.])(\d{1,2})\s?[./]\s?(\d{4})(?![\d.])/u;
+/** `1. Quartal 2026`, `Ende des 2. Quartals 2026`, `Q3/2026`, `Q4 2026`. */
+const QUARTER = /(?<![\p{L}\d])(?:Ende\s+des\s+)?(?:(\d)\.\s*Quartals?|Q(\d))\s*(?:\/\s*)?(\d{4})(?!\d)/iu;
 
 /** A date found in a text: where it stands, what it said, and the civil date or why it is not one. */
 export interface FoundDate {
@@ -75,9 +80,17 @@ export interface FoundMonth {
   month: string | null;
 }
 
-/** The first month-and-year in the text that is not part of a full date; null when there is none. */
+/**
+ * The first month-and-year in the text that is not part of a full date; null when there is none.
+ * A quarter counts as its last month.
+ */
 export function findMonth(text: string): FoundMonth | null {
   const candidates: FoundMonth[] = [];
+  const quarter = QUARTER.exec(text);
+  if (quarter) {
+    const q = Number(quarter[1] ?? quarter[2]);
+    candidates.push(q >= 1 && q <= 4 ? foundMonth(quarter, Number(quarter[3]), q * 3) : { index: quarter.index, raw: quarter[0], month: null });
+  }
   const named = NAMED_MONTH.exec(text);
   if (named) candidates.push(foundMonth(named, Number(named[2]), MONTH_NAMES[named[1].toLowerCase()]));
   const numeric = NUMERIC_MONTH.exec(text);

@@ -188,6 +188,21 @@ describe('parseRegistrationForm', () => {
       expect(parseRegistrationForm(seedWith(['bis zum 31.03.2025', 'bis Ende 2025'])).approvedUntil).toEqual({ year: '2025' });
     });
 
+    it('reads a quarter as its last month: "im 1. Quartal 2026" ends 31.03.2026, "bis Ende des 2. Quartals 2026" 30.06.2026', () => {
+      expect(parseRegistrationForm(seedWith(['zunächst bis zum 31.03.2025', 'zunächst bis Ende des 2. Quartals 2026'])).approvedUntil).toEqual({ month: '2026-06' });
+      expect(parseRegistrationForm(seedWith(['zunächst bis zum 31.03.2025', 'zunächst bis zum 1. Quartal 2026'])).approvedUntil).toEqual({ month: '2026-03' });
+      expect(parseRegistrationForm(seedWith(['Ende: 31.12.2024', 'Ende: im 1. Quartal 2026'])).registration.expectedEnd).toEqual({ month: '2026-03' });
+      expect(parseRegistrationForm(seedWith(['Ende: 31.12.2024', 'Ende: Q4/2026'])).registration.expectedEnd).toEqual({ month: '2026-12' });
+      const reports = parseRegistrationForm(seedWith(['im November 2024.', 'im 1. Quartal 2026.'])).registration.reports;
+      expect(reports?.[0].due).toEqual({ kind: 'month', month: '2026-03' });
+    });
+
+    it('names a quarter that does not exist', () => {
+      expect(problemsOf(seedWith(['im November 2024.', 'im 5. Quartal 2026.']))).toEqual([
+        { line: 31, field: 'Planung und Berichte', message: 'Zwischenbericht: „5. Quartal 2026“ ist kein gültiges Quartal.' },
+      ]);
+    });
+
     it('reads an approval "bis auf Weiteres" as approved without end', () => {
       const parsed = parseRegistrationForm(seedWith(['zunächst bis zum 31.03.2025', 'bis auf Weiteres']));
       expect(parsed.approvedUntil).toBeUndefined();

@@ -404,7 +404,7 @@ class FormReader {
     }
     if (month) {
       if (month.month) return { kind: 'month', month: month.month };
-      this.problem(field.line, field.name, `${kind}: „${oneLine(month.raw)}“ ist kein gültiger Monat.`);
+      this.problem(field.line, field.name, `${kind}: „${oneLine(month.raw)}“ ist kein ${/quartal|^q/iu.test(month.raw) ? 'gültiges Quartal' : 'gültiger Monat'}.`);
       return undefined;
     }
     if (/bis\s+auf\s+weiteres/iu.test(segment)) return { kind: 'untilFurtherNotice' };
