@@ -274,6 +274,7 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     'GET /api/sessions': read(() => '/api/sessions', only(200, READERS)),
     'GET /calendar.ics': read(() => '/calendar.ics', only(200, ['secretariat', 'auditor', 'reader'])),
     'GET /api/deadlines': read(() => '/api/deadlines', only(200, READERS)),
+    'GET /api/todos': read(() => '/api/todos', only(200, ['secretariat', 'leadOwn', 'leadOther', 'auditor'])),
     'GET /api/reminders': read(() => '/api/reminders', only(200, ['secretariat', 'auditor'])),
     'GET /oparl/v1': read(() => '/oparl/v1', everyone(200)),
     'GET /oparl/v1/body': read(() => '/oparl/v1/body', everyone(200)),

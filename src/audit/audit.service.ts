@@ -4,6 +4,7 @@ import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/erro
 import type { EventRecord } from '../event-log/event-hash';
 import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM } from './audit-log';
+import { isContactStream } from './contact-log';
 import { AuditStore, toStoredEvent, type ProjectionRow } from './audit.store';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
 import {
@@ -61,12 +62,13 @@ export class AuditService {
       }
       const auditLog = await this.store.auditLog(view);
       const decisionEvents = await this.store.decisionEvents(view);
+      const contactEvents = await this.store.contactEvents(view);
       const decisions = await this.store.decisions(view);
       const checkpoints = await this.store.checkpoints(view);
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
       let leaves = 0;
-      for await (const { link, leaf } of this.store.eachLink(view, auditLog, decisionEvents)) {
+      for await (const { link, leaf } of this.store.eachLink(view, auditLog, decisionEvents, contactEvents)) {
         chainVerifier.add(link);
         checkpointVerifier.add(leaf);
         leaves++;
@@ -101,7 +103,7 @@ export class AuditService {
         intact: scoped.length === 0,
         checkedAt: this.clock.now().toISOString(),
         events: streams.reduce((n, s) => n + s.events, 0),
-        streams: streams.map((s) => ({ ...s, kind: s.stream === AUDIT_LOG_STREAM ? 'auditLog' : isDecisionStream(s.stream) ? 'decision' : 'body' })),
+        streams: streams.map((s) => ({ ...s, kind: streamKind(s.stream) })),
         problems: scoped,
         checkpoints: {
           count: checkpoints.length,
@@ -179,11 +181,12 @@ export class AuditService {
     const signed = await this.store.read(async (view) => {
       const auditLog = await this.store.auditLog(view);
       const decisionEvents = await this.store.decisionEvents(view);
+      const contactEvents = await this.store.contactEvents(view);
       const checkpoints = await this.store.checkpoints(view);
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
       const builder = new LogCheckpointBuilder(checkpoints.map((c) => c.payload));
-      for await (const { link, leaf } of this.store.eachLink(view, auditLog, decisionEvents)) {
+      for await (const { link, leaf } of this.store.eachLink(view, auditLog, decisionEvents, contactEvents)) {
         chainVerifier.add(link);
         checkpointVerifier.add(leaf);
         builder.add(leaf);
@@ -323,7 +326,7 @@ export class AuditService {
   async *exportLines(): AsyncGenerator<string> {
     const view = await this.store.view();
     try {
-      const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, body: 0, decision: 0, checkpoint: 0 };
+      const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, contactEvent: 0, body: 0, decision: 0, checkpoint: 0 };
       yield exportLine({ kind: 'header', format: EXPORT_FORMAT, exportedAt: this.clock.now().toISOString(), order: LEAF_ORDER });
       for (const { id, version } of await this.store.machinesUsed(view)) {
         const machine = machineVersion(id, version);
@@ -348,6 +351,10 @@ export class AuditService {
         counts.decisionEvent++;
         yield exportLine({ kind: 'decisionEvent', event });
       }
+      for (const event of await this.store.contactEvents(view)) {
+        counts.contactEvent++;
+        yield exportLine({ kind: 'contactEvent', event });
+      }
       for await (const p of this.store.eachProjection(view)) {
         counts.body++;
         yield exportLine({ kind: 'body', id: p.id, version: p.version, machineVersion: p.machineVersion, state: p.state, context: p.context });
@@ -367,10 +374,14 @@ export class AuditService {
   }
 }
 
+function streamKind(stream: string): 'auditLog' | 'decision' | 'contact' | 'body' {
+  return stream === AUDIT_LOG_STREAM ? 'auditLog' : isDecisionStream(stream) ? 'decision' : isContactStream(stream) ? 'contact' : 'body';
+}
+
 /** The projection rows must stand on each stream's head: same version, same hash. */
 function projectionProblems(streams: StreamVerdict[], projections: ReadonlyArray<Pick<ProjectionRow, 'id' | 'version' | 'lastHash'>>): AuditProblem[] {
   const problems: AuditProblem[] = [];
-  const heads = new Map(streams.filter((s) => s.stream !== AUDIT_LOG_STREAM && !isDecisionStream(s.stream)).map((s) => [s.stream, s.head!]));
+  const heads = new Map(streams.filter((s) => streamKind(s.stream) === 'body').map((s) => [s.stream, s.head!]));
   const projected = new Set(projections.map((p) => p.id));
   for (const projection of projections) {
     const head = heads.get(projection.id);

@@ -5,7 +5,8 @@ import { toRecord, type EventRow } from '../event-log/event-store';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
-import { linkOfAuditLogEntry, linkOfDecisionEvent, linkOfEvent, type ChainLink, type StoredEvent } from './chain-verifier';
+import type { ContactEvent } from './contact-log';
+import { linkOfAuditLogEntry, linkOfContactEvent, linkOfDecisionEvent, linkOfEvent, type ChainLink, type StoredEvent } from './chain-verifier';
 import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionState, type DecisionEventRow, type DecisionRow } from '../decisions/decision-rows';
 import type { DecisionEvent, DecisionState } from '../decisions/register';
 import type { CheckpointPayload, Leaf, SignedCheckpoint } from './checkpoint';
@@ -52,6 +53,7 @@ export interface AuditSnapshot {
   events: StoredEvent[];
   auditLog: AuditLogEntry[];
   decisionEvents: DecisionEvent[];
+  contactEvents: ContactEvent[];
   projections: ProjectionRow[];
   checkpoints: SignedCheckpoint[];
 }
@@ -91,6 +93,7 @@ export class AuditStore {
       events: await this.events(tx, bodyId),
       auditLog: await this.auditLog(tx),
       decisionEvents: bodyId ? [] : await this.decisionEvents(tx),
+      contactEvents: bodyId ? [] : await this.contactEvents(tx),
       projections: await this.projections(tx, bodyId),
       checkpoints: await this.checkpoints(tx),
     }));
@@ -128,12 +131,19 @@ export class AuditStore {
   }
 
   /**
-   * Every link of every chain — the bodies' events and the audit log — in checkpoint order
+   * Every link of every chain — the bodies' events, the audit log, the decision register and the
+   * contacts' corrections — in checkpoint order
    * (streams by id, then version), with its leaf; events are read page by page.
    */
-  async *eachLink(view: Transaction, auditLog: readonly AuditLogEntry[], decisionEvents: readonly DecisionEvent[] = []): AsyncGenerator<OrderedLink> {
-    // The audit log and the decision register (held in memory) are merged into the body events in checkpoint order.
+  async *eachLink(
+    view: Transaction,
+    auditLog: readonly AuditLogEntry[],
+    decisionEvents: readonly DecisionEvent[] = [],
+    contactEvents: readonly ContactEvent[] = [],
+  ): AsyncGenerator<OrderedLink> {
+    // The audit log, the decision register and the contacts' chains (held in memory) are merged into the body events in checkpoint order.
     const others: OrderedLink[] = [
+      ...contactEvents.map((e) => ({ event: null, link: linkOfContactEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
       ...auditLog.map((entry) => ({ event: null, link: linkOfAuditLogEntry(entry), leaf: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } })),
       ...decisionEvents.map((e) => ({ event: null, link: linkOfDecisionEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
     ];
@@ -145,14 +155,17 @@ export class AuditStore {
 
   /**
    * Every leaf of the log (stream, version, hash) in checkpoint order, for the proofs: the body
-   * events' hashes page by page, the audit log's and the register's (a few per decision) merged in.
+   * events' hashes page by page, the audit log's, the register's (a few per decision) and the
+   * contacts' corrections merged in.
    */
   async *eachLeaf(view: Transaction): AsyncGenerator<Leaf> {
     const auditLog = await view.query<{ version: number | string; hash: string }>('SELECT version, hash FROM audit_log');
     const register = await view.query<{ stream: string; version: number | string; hash: string }>('SELECT stream, version, hash FROM decision_events');
+    const contacts = await view.query<{ stream: string; version: number | string; hash: string }>('SELECT stream, version, hash FROM contact_events');
     const others: Leaf[] = [
       ...auditLog.map((row) => ({ stream: AUDIT_LOG_STREAM, version: Number(row.version), hash: row.hash })),
       ...register.map((row) => ({ stream: row.stream, version: Number(row.version), hash: row.hash })),
+      ...contacts.map((row) => ({ stream: row.stream, version: Number(row.version), hash: row.hash })),
     ];
     async function* bodyLeaves(pages: AsyncIterable<Array<{ body_id: string; version: number | string; hash: string }>>): AsyncGenerator<Leaf> {
       for await (const rows of pages) for (const row of rows) yield { stream: row.body_id, version: Number(row.version), hash: row.hash };
@@ -172,6 +185,60 @@ export class AuditStore {
   async decisionEvents(tx: Transaction): Promise<DecisionEvent[]> {
     const rows = await tx.query<DecisionEventRow>(`SELECT ${DECISION_EVENT_COLUMNS} FROM decision_events`);
     return rows.map(toDecisionEvent).sort((a, b) => compareLeaves({ stream: a.stream, version: a.version }, { stream: b.stream, version: b.version }));
+  }
+
+  /** Every correction of a contact person (or of the one stream), in checkpoint order (by stream id, then version). */
+  async contactEvents(tx: Transaction, stream?: string): Promise<ContactEvent[]> {
+    const sql = 'SELECT id, stream, version, type, data, actor_id, actor_role, occurred_at, recorded_at, prev_hash, hash FROM contact_events';
+    const rows = stream
+      ? await tx.query<AuditLogRow & { stream: string }>(`${sql} WHERE stream = ?`, [stream])
+      : await tx.query<AuditLogRow & { stream: string }>(sql);
+    return rows
+      .map((row) => ({
+        id: row.id,
+        stream: row.stream,
+        version: Number(row.version),
+        type: row.type as ContactEvent['type'],
+        // Unreadable data stays a string: its hash will not match, and the chain check says where.
+        data: parseOr(row.data, row.data) as ContactEvent['data'],
+        actor: { id: row.actor_id, role: row.actor_role },
+        occurredAt: row.occurred_at,
+        recordedAt: row.recorded_at,
+        prevHash: row.prev_hash,
+        hash: row.hash,
+      }))
+      .sort((a, b) => compareLeaves(a, b));
+  }
+
+  /** The head of a contact's chain (null before its first correction). */
+  async contactHead(tx: Transaction, stream: string): Promise<{ version: number; hash: string } | null> {
+    const [row] = await tx.query<{ version: number | string; hash: string }>('SELECT version, hash FROM contact_events WHERE stream = ? ORDER BY version DESC LIMIT 1', [stream]);
+    return row ? { version: Number(row.version), hash: row.hash } : null;
+  }
+
+  async appendContactEvent(tx: Transaction, event: ContactEvent): Promise<void> {
+    try {
+      await tx.query(
+        `INSERT INTO contact_events (id, stream, version, type, data, actor_id, actor_role, occurred_at, recorded_at, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          event.id,
+          event.stream,
+          event.version,
+          event.type,
+          JSON.stringify(event.data),
+          event.actor.id,
+          event.actor.role,
+          event.occurredAt,
+          event.recordedAt,
+          event.prevHash,
+          event.hash,
+        ],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConcurrencyConflict({ expectedVersion: null, currentVersion: event.version });
+      throw error;
+    }
   }
 
   /** Every row of the decision register (the projection of its streams). */

@@ -11,6 +11,7 @@ import { EVENT_LABELS } from '../../machines';
 import { hashEvent, type EventRecord } from '../event-log/event-hash';
 import { DECISION_EVENT_LABELS, decisionStreamName, hashDecisionEvent, isDecisionStream, type DecisionEvent } from '../decisions/register';
 import { AUDIT_LOG_LABELS, AUDIT_LOG_STREAM, hashAuditLogEntry, type AuditLogEntry } from './audit-log';
+import { CONTACT_EVENT_LABELS, CONTACT_STREAM_PREFIX, hashContactEvent, isContactStream, type ContactEvent } from './contact-log';
 
 /** One stored link of a hash chain, as the verifier needs it. */
 export interface ChainLink {
@@ -93,6 +94,11 @@ export function linkOfDecisionEvent(event: DecisionEvent): ChainLink {
   return { stream, version, id, type, hash, prevHash, recomputed: recompute(() => hashDecisionEvent(event)) };
 }
 
+export function linkOfContactEvent(event: ContactEvent): ChainLink {
+  const { stream, id, version, type, hash, prevHash } = event;
+  return { stream, version, id, type, hash, prevHash, recomputed: recompute(() => hashContactEvent(event)) };
+}
+
 function recompute(hash: () => string): ChainLink['recomputed'] {
   try {
     return { hash: hash() };
@@ -101,11 +107,12 @@ function recompute(hash: () => string): ChainLink['recomputed'] {
   }
 }
 
-/** Verifies every body's stream, the audit log and the decision register's streams. */
+/** Verifies every body's stream, the audit log, the decision register's and the contacts' streams. */
 export function verifyChains(
   events: Iterable<StoredEvent>,
   auditLog: Iterable<AuditLogEntry> = [],
   decisionEvents: Iterable<DecisionEvent> = [],
+  contactEvents: Iterable<ContactEvent> = [],
 ): ChainReport {
   const streams = new Map<string, ChainLink[]>();
   const add = (link: ChainLink) => {
@@ -116,6 +123,7 @@ export function verifyChains(
   for (const event of events) add(linkOfEvent(event));
   for (const entry of auditLog) add(linkOfAuditLogEntry(entry));
   for (const event of decisionEvents) add(linkOfDecisionEvent(event));
+  for (const event of contactEvents) add(linkOfContactEvent(event));
   const verdicts = [...streams.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([stream, links]) => verifyStream(stream, links));
@@ -201,7 +209,7 @@ export function verifyStream(stream: string, unordered: readonly ChainLink[]): S
     if (i === 0 && isDecisionStream(stream) && link.type !== 'decisionRecorded') {
       return verdict(at(link, 'firstEvent', `Der Strom eines Beschlusses muss mit „${DECISION_EVENT_LABELS.decisionRecorded}“ beginnen, nicht mit „${link.type}“.`));
     }
-    if (i === 0 && stream !== AUDIT_LOG_STREAM && !isDecisionStream(stream) && link.type !== 'registered') {
+    if (i === 0 && stream !== AUDIT_LOG_STREAM && !isDecisionStream(stream) && !isContactStream(stream) && link.type !== 'registered') {
       return verdict(at(link, 'firstEvent', `Der Strom eines Gremiums muss mit „${EVENT_LABELS.registered}“ beginnen, nicht mit „${link.type}“.`));
     }
 
@@ -239,13 +247,21 @@ export function verifyStream(stream: string, unordered: readonly ChainLink[]): S
 
 /** Names a place in the log in German, e.g. `Gremium 4f…, Version 3 (Verlängert)`. */
 export function place(stream: string, version: number, type: string | null): string {
-  const where = stream === AUDIT_LOG_STREAM ? 'Audit-Protokoll' : isDecisionStream(stream) ? decisionStreamName(stream) : `Gremium ${stream}`;
+  const where =
+    stream === AUDIT_LOG_STREAM
+      ? 'Audit-Protokoll'
+      : isDecisionStream(stream)
+        ? decisionStreamName(stream)
+        : isContactStream(stream)
+          ? `Ansprechperson ${stream.slice(CONTACT_STREAM_PREFIX.length)}`
+          : `Gremium ${stream}`;
   const label =
     type === null
       ? null
       : ((EVENT_LABELS as Record<string, string>)[type] ??
         (AUDIT_LOG_LABELS as Record<string, string>)[type] ??
         (DECISION_EVENT_LABELS as Record<string, string>)[type] ??
+        (CONTACT_EVENT_LABELS as Record<string, string>)[type] ??
         type);
   return label === null ? `${where}, Version ${version}` : `${where}, Version ${version} (${label})`;
 }

@@ -8,6 +8,8 @@
  *   auditLog    every entry of the audit log (erasures), by version
  *   decisionEvent  every event of the decision register (decisionRecorded, decisionAmended,
  *               decisionWithdrawn), by stream id (`decision:<issuer>:<number>`), then version
+ *   contactEvent   every correction of a contact person (contactCorrected: which fields, never
+ *               their values), by stream id (`contact:<id>`), then version
  *   body        every body's stored projection {id, version, machineVersion, state, context}
  *   decision    every decision's register row (the projection of its stream)
  *   checkpoint  every signed checkpoint, by sequence
@@ -21,6 +23,7 @@ import type { DecisionEvent, DecisionState } from '../decisions/register';
 import type { EventRow } from '../event-log/event-store';
 import type { StoredEvent } from './chain-verifier';
 import type { AuditLogEntry } from './audit-log';
+import type { ContactEvent } from './contact-log';
 import type { SignedCheckpoint } from './checkpoint';
 
 export const EXPORT_FORMAT = 'gremienlauf-audit-export/1';
@@ -31,6 +34,8 @@ export interface ExportCounts {
   auditLog: number;
   /** Absent in exports written before the decision register was a stream: read as 0. */
   decisionEvent?: number;
+  /** Absent in exports written before contacts had chains of their own: read as 0. */
+  contactEvent?: number;
   body: number;
   decision?: number;
   checkpoint: number;
@@ -42,6 +47,7 @@ export type ExportLine =
   | { kind: 'event'; event: EventRecord; unreadable?: string }
   | { kind: 'auditLog'; entry: AuditLogEntry }
   | { kind: 'decisionEvent'; event: DecisionEvent }
+  | { kind: 'contactEvent'; event: ContactEvent }
   | { kind: 'decision'; decision: DecisionState }
   | { kind: 'body'; id: string; version: number; machineVersion: number; state: StateValue; context: unknown }
   | { kind: 'checkpoint'; checkpoint: SignedCheckpoint }

@@ -11,6 +11,7 @@ import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../json/canonical-json';
 import type { EventRecord } from '../event-log/event-hash';
 import type { AuditLogEntry } from './audit-log';
+import type { ContactEvent } from './contact-log';
 import { registerProblems, type DecisionEvent, type DecisionState } from '../decisions/register';
 import { verifyChains, type StoredEvent, type UnreadableEvent } from './chain-verifier';
 import { checkpointDigest, verifyCheckpoints, type Leaf, type SignedCheckpoint } from './checkpoint';
@@ -55,11 +56,12 @@ export async function verifyExport(
   const add = (severity: Finding['severity'], area: FindingArea, message: string, stream: string | null = null, version: number | null = null) =>
     findings.push({ severity, area, stream, version, message });
 
-  const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, body: 0, decision: 0, checkpoint: 0 };
+  const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, contactEvent: 0, body: 0, decision: 0, checkpoint: 0 };
   const machines: Array<Extract<ExportLine, { kind: 'machine' }>> = [];
   const events: StoredEvent[] = [];
   const auditLog: AuditLogEntry[] = [];
   const decisionEvents: DecisionEvent[] = [];
+  const contactEvents: ContactEvent[] = [];
   const decisions: DecisionState[] = [];
   const bodies = new Map<string, StoredProjection>();
   const checkpoints: SignedCheckpoint[] = [];
@@ -99,6 +101,10 @@ export async function verifyExport(
         counts.decisionEvent++;
         decisionEvents.push(line.event);
         break;
+      case 'contactEvent':
+        counts.contactEvent++;
+        contactEvents.push(line.event);
+        break;
       case 'decision':
         counts.decision++;
         decisions.push(line.decision);
@@ -124,7 +130,7 @@ export async function verifyExport(
   }
   if (!end) {
     add('error', 'file', 'Die Schlusszeile fehlt: der Export ist unvollständig (abgeschnitten).');
-  } else if (canonicalJson({ decisionEvent: 0, decision: 0, ...end.counts }) !== canonicalJson(counts)) {
+  } else if (canonicalJson({ decisionEvent: 0, contactEvent: 0, decision: 0, ...end.counts }) !== canonicalJson(counts)) {
     add('error', 'file', `Die Zeilenzahlen stimmen nicht mit der Schlusszeile überein (angekündigt ${canonicalJson(end.counts)}, enthalten ${canonicalJson(counts)}): Zeilen wurden entfernt oder hinzugefügt.`);
   }
 
@@ -150,7 +156,7 @@ export async function verifyExport(
   }
 
   // Hash chains.
-  const chains = verifyChains(events, auditLog, decisionEvents);
+  const chains = verifyChains(events, auditLog, decisionEvents, contactEvents);
   for (const broken of chains.breaks) add('error', 'chain', broken.message, broken.stream, broken.version);
 
   // The decision register: each row as the fold of its stream gives it.
@@ -161,6 +167,7 @@ export async function verifyExport(
     ...events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash })),
     ...auditLog.map((e) => ({ stream: 'audit-log', version: e.version, hash: e.hash })),
     ...decisionEvents.map((e) => ({ stream: e.stream, version: e.version, hash: e.hash })),
+    ...contactEvents.map((e) => ({ stream: e.stream, version: e.version, hash: e.hash })),
   ];
   for (const problem of verifyCheckpoints(checkpoints, leaves, publicKey)) {
     add('error', 'checkpoint', problem.message, problem.stream, problem.version);
@@ -227,7 +234,7 @@ function unreadableOf(event: EventRecord, unreadable: string): UnreadableEvent {
 /** The report as German text lines, for the command line. */
 export function formatReport(report: OfflineReport): string[] {
   const out = [
-    `Export: ${count(report.counts.event, 'Ereignis', 'Ereignisse')} in ${count(report.streams, 'Strom', 'Strömen')}, ${count(report.counts.auditLog, 'Eintrag', 'Einträge')} im Audit-Protokoll, ${count(report.counts.decisionEvent ?? 0, 'Ereignis', 'Ereignisse')} im Beschlussregister, ${count(report.counts.checkpoint, 'Checkpoint', 'Checkpoints')}, ${count(report.counts.machine, 'Automatenversion', 'Automatenversionen')}.`,
+    `Export: ${count(report.counts.event, 'Ereignis', 'Ereignisse')} in ${count(report.streams, 'Strom', 'Strömen')}, ${count(report.counts.auditLog, 'Eintrag', 'Einträge')} im Audit-Protokoll, ${count(report.counts.decisionEvent ?? 0, 'Ereignis', 'Ereignisse')} im Beschlussregister, ${report.counts.contactEvent ? `${count(report.counts.contactEvent, 'Berichtigung', 'Berichtigungen')} von Ansprechpersonen, ` : ''}${count(report.counts.checkpoint, 'Checkpoint', 'Checkpoints')}, ${count(report.counts.machine, 'Automatenversion', 'Automatenversionen')}.`,
   ];
   for (const finding of report.findings) out.push(`${finding.severity === 'error' ? 'FEHLER' : 'Hinweis'}: ${finding.message}`);
   out.push(

@@ -49,6 +49,8 @@ export const REGISTER_READ: AccessPolicy = { roles: READERS };
 /** One decision: a lead sees only the citing events of its own bodies. */
 export const DECISION_READ: AccessPolicy = { roles: READERS, leadNestedRows: { field: 'citedBy', key: 'bodyId' } };
 export const DEADLINES_READ: AccessPolicy = { roles: READERS, leadRows: 'bodyId' };
+/** The secretariat's to-dos (open requests): a lead sees those of its own bodies; readers none (they are workflow, not register). */
+export const TODOS_READ: AccessPolicy = { roles: ['secretariat', 'auditor', 'lead'], leadRows: 'bodyId' };
 /** Feeds over all bodies that cannot be narrowed to a lead's bodies. */
 export const ALL_BODIES_READ: AccessPolicy = { roles: ['secretariat', 'auditor', 'reader'] };
 /** One's own calendar subscriptions (capability URLs): everyone who may read deadlines. */

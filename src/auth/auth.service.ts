@@ -24,10 +24,13 @@ export const userInputSchema = z
     username: usernameSchema,
     role: z.enum(USER_ROLES),
     contactId: z.uuid().optional(),
+    /** The contact by the body that names it (title, short name or id) and its name, instead of contactId. */
+    contact: z.strictObject({ body: z.string().trim().min(1).max(300), name: z.string().trim().min(1).max(200) }).optional(),
     password: passwordSchema.optional(),
   })
-  .refine((u) => (u.role === 'lead') === (u.contactId !== undefined), {
-    message: 'Eine Federführung (lead) braucht contactId (die Ansprechperson, die sie mit ihren Gremien verbindet); andere Rollen keine.',
+  .refine((u) => !(u.contactId && u.contact), { message: 'Entweder contactId oder contact {body, name}, nicht beides.', path: ['contact'] })
+  .refine((u) => (u.role === 'lead') === (u.contactId !== undefined || u.contact !== undefined), {
+    message: 'Eine Federführung (lead) braucht contactId oder contact {body, name} (die Ansprechperson, die sie mit ihren Gremien verbindet); andere Rollen keine.',
     path: ['contactId'],
   });
 export type UserInput = z.input<typeof userInputSchema>;
@@ -124,11 +127,12 @@ export class AuthService {
     if (u.contactId && !(await this.store.contactExists(u.contactId))) {
       throw ValidationError.at('contactId', `Es gibt keine Ansprechperson ${u.contactId}.`);
     }
+    const contactId = u.contact ? await this.contactNamed(u.contact.body, u.contact.name) : u.contactId;
     const row = {
       id: randomUUID(),
       username: u.username,
       role: u.role,
-      contact_id: u.contactId ?? null,
+      contact_id: contactId ?? null,
       password_hash: u.password ? await argon2.hash(u.password, { type: argon2.argon2id }) : null,
       created_at: this.timestamp(),
       created_by: createdBy,
@@ -141,6 +145,38 @@ export class AuthService {
     }
     this.log.record({ event: 'user.created', username: u.username, role: u.role, by: createdBy });
     return userView({ ...row, disabled_at: null });
+  }
+
+  /**
+   * The contact a body names by that name: the body by its title, short name or id, the name
+   * compared without case. Anything but exactly one match is refused, naming the candidates.
+   */
+  private async contactNamed(bodyName: string, name: string): Promise<string> {
+    const wanted = bodyName.toLocaleLowerCase('de');
+    const bodies = (await this.store.bodyContacts()).filter(
+      (b) => b.id === bodyName || b.title.toLocaleLowerCase('de') === wanted || b.shortName?.toLocaleLowerCase('de') === wanted,
+    );
+    if (bodies.length === 0) throw ValidationError.at('contact.body', `Es gibt kein Gremium „${bodyName}“ (gesucht nach Titel, Kurzbezeichnung und ID).`);
+    if (bodies.length > 1) {
+      throw ValidationError.at(
+        'contact.body',
+        `„${bodyName}“ ist nicht eindeutig: ${bodies.map((b) => `${b.title} (${b.id})`).join(', ')}. Bitte das Gremium mit seiner ID angeben.`,
+      );
+    }
+    const [body] = bodies;
+    const contacts = (await this.store.contacts(body.contactIds)).filter((c) => c.name !== null);
+    const matches = contacts.filter((c) => c.name!.trim().toLocaleLowerCase('de') === name.toLocaleLowerCase('de'));
+    if (matches.length === 0) {
+      const known = contacts.map((c) => c.name).join(', ') || 'keine';
+      throw ValidationError.at('contact.name', `„${body.title}“ nennt keine Ansprechperson „${name}“ (genannt: ${known}).`);
+    }
+    if (matches.length > 1) {
+      throw ValidationError.at(
+        'contact.name',
+        `„${body.title}“ nennt ${matches.length} Ansprechpersonen „${name}“ (${matches.map((c) => `${c.organization ?? 'ohne Organisation'}: ${c.id}`).join('; ')}). Bitte die Ansprechperson mit ihrer ID angeben.`,
+      );
+    }
+    return matches[0].id;
   }
 
   async setPassword(username: string, input: unknown, by: string): Promise<void> {

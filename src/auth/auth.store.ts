@@ -91,6 +91,21 @@ export class AuthStore {
     });
   }
 
+  /** Every body with its title, short name and contacts (from its projection), for finding a contact by body and name. */
+  async bodyContacts(): Promise<Array<{ id: string; title: string; shortName: string | null; contactIds: string[] }>> {
+    const rows = await this.db.query<{ id: string; title: string; context: string }>('SELECT id, title, context FROM bodies');
+    return rows.map((row) => {
+      const profile = (JSON.parse(row.context) as { profile?: { shortName?: string | null; contactIds?: string[] } }).profile ?? {};
+      return { id: row.id, title: row.title, shortName: profile.shortName ?? null, contactIds: profile.contactIds ?? [] };
+    });
+  }
+
+  /** The named contacts (erased ones have no name). */
+  async contacts(ids: string[]): Promise<Array<{ id: string; name: string | null; organization: string | null }>> {
+    if (ids.length === 0) return [];
+    return this.db.query(`SELECT id, name, organization FROM contacts WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+  }
+
   async contactExists(contactId: string): Promise<boolean> {
     const rows = await this.db.query('SELECT id FROM contacts WHERE id = ?', [contactId]);
     return rows.length > 0;

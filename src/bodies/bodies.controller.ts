@@ -11,7 +11,7 @@ import { bodyHistorySchema, bodySummarySchema, bodyViewSchema, registeredAnswerS
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, TAKES_CONTACTS } from '../lifecycle/lifecycle.service';
-import { BodiesService } from './bodies.service';
+import { BodiesService, seesContactDetails } from './bodies.service';
 import { registrationCommandSchema } from '../lifecycle/registration-input';
 
 const listQuery = z.strictObject({
@@ -84,8 +84,8 @@ export class BodiesController {
   @Access(BODY_READ)
   @ApiOperation({ summary: 'Ein Gremium: Zustand, Kontext, zulässige Ereignisse' })
   @ApiAnswer(bodyViewSchema)
-  get(@Param('id') id: string) {
-    return this.bodies.get(id);
+  get(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    return this.bodies.get(id, { contactDetails: seesContactDetails(actor.role) });
   }
 
   @Post(':id/events')

@@ -69,7 +69,12 @@ export class BodiesService {
     });
   }
 
-  async get(id: string) {
+  /**
+   * One body. `contactDetails` adds each contact's e-mail and phone: for the secretariat and the
+   * body's own leads, never for auditors (who read the history, not the address book) — see
+   * docs/access.md. Readers see no contacts at all (the access interceptor drops them).
+   */
+  async get(id: string, { contactDetails = false }: { contactDetails?: boolean } = {}) {
     const [row] = await this.db.query<BodyListRow>(
       'SELECT id, state, context, version, machine_version, created_at, updated_at FROM bodies WHERE id = ?',
       [id],
@@ -89,7 +94,9 @@ export class BodiesService {
       state: describeState(persisted, machine),
       allowedEvents: offeredEvents(snapshot).map((type) => ({ type, label: EVENT_LABELS[type] })),
       context,
-      contacts: contacts.map(({ id, name, organization, erased }) => ({ id, name, organization, erased })),
+      contacts: contacts.map(({ id, name, organization, email, phone, erased }) =>
+        contactDetails ? { id, name, organization, email, phone, erased } : { id, name, organization, erased },
+      ),
       /** The decisions the history cites: each with its own date (`date`) and the citing event's (`occurredAt`). */
       decisions: decisions.map((d) => ({ ...d, eventLabel: EVENT_LABELS[d.event as keyof typeof EVENT_LABELS] ?? d.event })),
       ...links,
@@ -137,6 +144,11 @@ export class BodiesService {
     const summaries = new Map(replayRecords(events).steps.map((step) => [step.version, step.summary]));
     return { bodyId: id, events: events.map((event) => ({ ...event, label: EVENT_LABELS[event.type], summary: summaries.get(event.version) ?? '' })) };
   }
+}
+
+/** Who sees a contact's e-mail and phone: the secretariat and leads (of their own bodies: the route sees to that). */
+export function seesContactDetails(role: string): boolean {
+  return role === 'secretariat' || role === 'lead';
 }
 
 function parse(row: BodyListRow): PersistedBody {

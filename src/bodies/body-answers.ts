@@ -40,7 +40,17 @@ export const bodyViewSchema = z.object({
   state: bodyStateSchema,
   allowedEvents: z.array(z.object({ type: z.enum(EVENT_TYPES), label: z.string() })),
   context: bodyContextSchema,
-  contacts: z.array(z.object({ id: z.uuid(), name: z.string().nullable(), organization: z.string().nullable(), erased: z.boolean() })),
+  contacts: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string().nullable(),
+      organization: z.string().nullable(),
+      /** E-mail and phone: for the secretariat and the body's own leads only (docs/access.md). */
+      email: z.string().nullable().optional(),
+      phone: z.string().nullable().optional(),
+      erased: z.boolean(),
+    }),
+  ),
   decisions: z.array(
     decisionFactsSchema.extend({ event: z.string(), eventLabel: z.string(), version: z.number().int().min(1), occurredAt: instantSchema }),
   ),

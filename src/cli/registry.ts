@@ -1,6 +1,7 @@
 /** Every command of `gremienlauf`, in the order the help lists them. A new command: one file in commands/, one line here. */
 import type { CliCommand } from './command';
 import { calendarFeedCommand } from './commands/calendar-feed';
+import { contactCommand } from './commands/contact';
 import { deadlinesCommand } from './commands/deadlines';
 import { decisionCommand, decisionsCommand, recordDecisionCommand } from './commands/decisions';
 import { exportCommand } from './commands/export';
@@ -31,6 +32,7 @@ export const COMMANDS: CliCommand[] = [
   recordDecisionCommand,
   decisionsCommand,
   decisionCommand,
+  contactCommand,
   exportCommand,
   verifyCommand,
   verifyProofCommand,

@@ -1,12 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ContactsController } from './contacts.controller';
+import { ContactCorrectionService } from './correction.service';
 import { ErasureController } from './erasure.controller';
 import { ErasureService } from './erasure.service';
 
-/** DSGVO erasure of contact persons, recorded in the audit log chain. */
+/**
+ * Contact persons as people, on top of the audit module: DSGVO erasure (recorded in the audit
+ * log chain) and corrections (recorded in each contact's own chain).
+ */
 @Module({
   imports: [AuditModule],
-  controllers: [ErasureController],
-  providers: [ErasureService],
+  controllers: [ErasureController, ContactsController],
+  providers: [ErasureService, ContactCorrectionService],
+  exports: [ContactCorrectionService],
 })
 export class ErasureModule {}

@@ -29,6 +29,7 @@ export const mayRecordDecisions = (user: WebUser | undefined) => user?.role === 
 /** The Beschlusskontrolle, as its API allows: everyone who reads deadlines (a lead its own bodies' rows). */
 export const mayReadDecisionControl = (user: WebUser | undefined) => ['secretariat', 'auditor', 'reader', 'lead'].includes(user?.role ?? '');
 export const mayAudit = (user: WebUser | undefined) => user?.role === 'auditor' || user?.role === 'secretariat';
+export const mayCorrectContacts = (user: WebUser | undefined) => user?.role === 'secretariat';
 /** Readers see no personal data: neither contact persons nor who did what. */
 export const seesPersonalData = (user: WebUser | undefined) => user !== undefined && user.role !== 'reader';
 

@@ -8,7 +8,9 @@ import { AuthService } from '../auth/auth.service';
 import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { BodiesService } from '../bodies/bodies.service';
 import { CalendarFeedsService, type IssuedCalendarFeed } from '../calendar/calendar-feeds.service';
-import { ConcurrencyConflict, DomainError, ValidationError, type FieldIssue } from '../common/errors';
+import { ConcurrencyConflict, DomainError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
+import { ContactCorrectionService } from '../contacts/correction.service';
+import { contactCorrectionInput, contactFormType } from './contact-form';
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { DecisionsService } from '../decisions/decisions.service';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
@@ -44,6 +46,7 @@ export class WebController {
     private readonly auth: AuthService,
     private readonly feeds: CalendarFeedsService,
     private readonly idempotency: IdempotencyService,
+    private readonly contacts: ContactCorrectionService,
   ) {}
 
   @Get()
@@ -89,7 +92,9 @@ export class WebController {
     const notice =
       query.erfolg === 'registriert'
         ? 'Das Gremium wurde als Entwurf registriert.'
-        : query.erfolg === 'ereignis' && event
+        : query.erfolg === 'ansprechperson'
+          ? 'Die Berichtigung der Ansprechperson wurde gespeichert.'
+          : query.erfolg === 'ereignis' && event
           ? `${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
           : query.erfolg === 'umgesetzt' && event && applied
             ? `Beschluss ${applied.number} umgesetzt: ${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
@@ -126,6 +131,27 @@ export class WebController {
         { title: model.body.title, nav: 'uebersicht', user, notice: null, mayApply: mayRecordDecisions(user), pageError: own ? null : messageOf(error), ...model },
         statusOf(error),
       );
+    }
+  }
+
+  /** The secretariat corrects a contact person the body names (recorded on the contact's chain). */
+  @Post('gremien/:id/ansprechpersonen/:contactId')
+  @Access(SECRETARIAT_WRITE)
+  async correctContact(@Param('id') id: string, @Param('contactId') contactId: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    const body = await this.bodies.get(id);
+    if (!body.contacts.some((c) => c.id === contactId)) throw new NotFoundError(`Das Gremium nennt keine Ansprechperson ${contactId}.`);
+    try {
+      const next = await this.once(request, values ?? {}, async (form) => {
+        await this.contacts.correct(contactId, contactCorrectionInput(form), user.actor);
+        return `/gremien/${id}?erfolg=ansprechperson#registration`;
+      });
+      this.page.redirect(reply, next);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const failed = { type: contactFormType(contactId), values: values ?? {}, issues: issuesOf(error), message: messageOf(error) };
+      const model = await this.web.body(id, user, failed);
+      this.page.send(reply, 'body', { title: model.body.title, nav: 'uebersicht', user, notice: null, mayApply: mayRecordDecisions(user), ...model }, statusOf(error));
     }
   }
 

@@ -13,11 +13,12 @@ import { SetupController } from './setup.controller';
 import { Templates } from './templates';
 import { WebController } from './web.controller';
 import { WebService } from './web.service';
+import { ErasureModule } from '../contacts/erasure.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 
 /** The German web UI for the secretariat, leads and auditors (server-rendered, no front-end build). */
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, DecisionControlModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, DecisionControlModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule, ErasureModule],
   controllers: [WebController, LoginController, SetupController],
   providers: [Templates, Page, WebService, WebErrorFilter],
 })

@@ -15,7 +15,8 @@ import {
 import type { AppConfig } from '../../config/configuration';
 import { AuditService } from '../audit/audit.service';
 import { replayRecords } from '../audit/replay';
-import { BodiesService } from '../bodies/bodies.service';
+import { BodiesService, seesContactDetails } from '../bodies/bodies.service';
+import { contactCorrectionForm, contactFormType } from './contact-form';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import type { FieldIssue } from '../common/errors';
@@ -26,7 +27,7 @@ import { DecisionsService } from '../decisions/decisions.service';
 import { controlFilter, csvLink, filterText, groupByDecision, stateCounts, STATE_OPTIONS } from './decision-control-page';
 import { actionLabel, eventFormItems, initialValues, termEndValues, type EventFormContext } from './event-forms';
 import { errorList, fillForm, type FormItem, type FormValues, type Option } from './forms';
-import { eventsFor, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
+import { eventsFor, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
 
@@ -181,7 +182,7 @@ export class WebService {
    */
   async body(id: string, user: WebUser, failed?: FormState, preset?: { type: string; decision: string }) {
     const [body, history, deadlines, openEffects, others] = await Promise.all([
-      this.bodies.get(id),
+      this.bodies.get(id, { contactDetails: seesContactDetails(user.role) }),
       this.bodies.history(id),
       this.deadlines.list({ bodyId: id }),
       this.decisions.openEffects(id),
@@ -255,7 +256,11 @@ export class WebService {
         allowed: allowed.has(effect.effect),
       })),
       presetDecision: presetEffect ? { number: presetEffect.decision.number, action: actionLabel(presetEffect.effect.effect) } : null,
-      contacts: seesPersonalData(user) ? body.contacts : [],
+      contacts: (seesPersonalData(user) ? body.contacts : []).map((contact) => ({
+        ...contact,
+        form: mayCorrectContacts(user) && !contact.erased ? contactCorrectionForm(contact, failed?.type === contactFormType(contact.id) ? failed : undefined) : null,
+      })),
+      showContactIds: mayCorrectContacts(user),
       personal: seesPersonalData(user),
       stateLabel: body.state.label,
       forms,

@@ -9,7 +9,8 @@ export interface BodyView {
   state: { label: string };
   allowedEvents: Array<{ type: string; label: string }>;
   context: BodyContext;
-  contacts: Array<{ id: string; name: string | null; organization: string | null; erased?: boolean }>;
+  /** E-mail and phone for the secretariat and the body's leads only. */
+  contacts: Array<{ id: string; name: string | null; organization: string | null; email?: string | null; phone?: string | null; erased?: boolean }>;
   /** The cited decisions with their own date and the citing event's. */
   decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string }>;
   registeredAt: string;
@@ -38,9 +39,6 @@ export const showCommand: CliCommand = {
 export function renderBody(body: BodyView): string {
   const c = body.context;
   const p = c.profile;
-  const contacts = body.contacts.map((contact) =>
-    contact.erased ? '(gelöscht)' : `${contact.name ?? '?'}${contact.organization ? ` (${contact.organization})` : ''}`,
-  );
   const parts = [
     fields([
       ['Titel', p.title],
@@ -52,7 +50,6 @@ export function renderBody(body: BodyView): string {
       ['Gremium', p.parent],
       ['Schwerpunktthema', p.focusTopic],
       ['Federführung', list(p.leads)],
-      ['Ansprechpersonen', list(contacts)],
       ['Mitwirkung', list(p.participants)],
       ['Beginn der Tätigkeit', date(p.start)],
       ['Voraussichtliches Ende', p.expectedEnd ? describeTermEnd(p.expectedEnd) : null],
@@ -69,6 +66,18 @@ export function renderBody(body: BodyView): string {
       ['Beschlüsse', (body.decisions ?? []).map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}`).join('\n')],
     ]),
   ];
+  if (body.contacts.length > 0) {
+    // The id is what `user create … --contact ID` takes for a lead's account.
+    parts.push(
+      `Ansprechpersonen:\n${table(body.contacts, [
+        { header: 'Name', value: (p) => (p.erased ? '(gelöscht)' : (p.name ?? '?')) },
+        { header: 'Organisation', value: (p) => p.organization ?? '' },
+        { header: 'E-Mail', value: (p) => p.email ?? '' },
+        { header: 'Telefon', value: (p) => p.phone ?? '' },
+        { header: 'ID (user create --contact)', value: (p) => p.id },
+      ])}`,
+    );
+  }
   if (c.obligations.length > 0) {
     parts.push(
       `Berichtspflichten:\n${table(c.obligations, [

@@ -7,17 +7,20 @@ import { onLocalDatabase, remote } from './user-local';
 export const userCommand: CliCommand = {
   name: 'user',
   args: ['AKTION', 'BENUTZER'],
-  summary: 'Benutzer anlegen: user create BENUTZER --role ROLLE [--contact ID] [--password-stdin]',
+  summary: 'Benutzer anlegen: user create BENUTZER --role ROLLE [--contact ID | --body GREMIUM --contact NAME] [--password-stdin]',
   description: [
-    `Rollen: ${USER_ROLES.join(', ')}. Eine Federführung (lead) braucht --contact: die Ansprechperson, über die sie ihre Gremien führt.`,
+    `Rollen: ${USER_ROLES.join(', ')}. Eine Federführung (lead) braucht --contact: die Ansprechperson, über die sie ihre Gremien führt —`,
+    'ihre ID (in „gremienlauf show GREMIUM“ unter Ansprechpersonen) oder mit --body GREMIUM (Titel, Kurzbezeichnung oder ID) ihren Namen.',
     'Ohne --url direkt auf der lokalen Datenbank (so entsteht der erste admin); mit --url über die API mit dem Token eines admin.',
     'Beispiele:',
     '  gremienlauf user create admin --role admin',
     '  printf "%s" "$PASSWORT" | gremienlauf user create m.muster --role lead --contact 3f0c… --password-stdin',
+    '  gremienlauf user create e.muster --role lead --body "PG Foo" --contact "Erika Muster"',
   ].join('\n'),
   options: {
     role: { type: 'string', value: 'ROLLE', description: USER_ROLES.join(' | ') },
-    contact: { type: 'string', value: 'ID', description: 'für lead: die Ansprechperson (contacts), die den Benutzer mit seinen Gremien verbindet' },
+    contact: { type: 'string', value: 'ID|NAME', description: 'für lead: die Ansprechperson, die den Benutzer mit seinen Gremien verbindet (mit --body: ihr Name)' },
+    body: { type: 'string', value: 'GREMIUM', description: 'mit --contact NAME: das Gremium, das die Ansprechperson nennt (Titel, Kurzbezeichnung oder ID)' },
     'password-stdin': { type: 'boolean', description: 'Passwort (für die Weboberfläche) von der Standardeingabe lesen' },
   },
   async run(ctx) {
@@ -27,13 +30,30 @@ export const userCommand: CliCommand = {
     const input = {
       username: ctx.args.BENUTZER,
       role: ctx.options.role,
-      ...(typeof ctx.options.contact === 'string' ? { contactId: ctx.options.contact } : {}),
+      ...contactOf(ctx.options.contact, ctx.options.body),
       ...(password !== undefined ? { password } : {}),
     };
     const user = await createUser(ctx, input);
-    ctx.out.result(user, (u) => `Benutzer ${u.username} (${u.role}) angelegt${u.hasPassword ? ', mit Passwort' : ''}. Ein Token: gremienlauf token create ${u.username}`);
+    ctx.out.result(
+      user,
+      (u) =>
+        `Benutzer ${u.username} (${u.role}) angelegt${u.contactId ? `, Ansprechperson ${u.contactId}` : ''}${u.hasPassword ? ', mit Passwort' : ''}. Ein Token: gremienlauf token create ${u.username}`,
+    );
   },
 };
+
+/** `--contact ID`, or `--body GREMIUM --contact NAME` (the server finds the one contact of that name). */
+function contactOf(contact: unknown, body: unknown): Record<string, unknown> {
+  if (typeof body === 'string') {
+    if (typeof contact !== 'string') throw new UsageError('Zu --body GREMIUM gehört --contact NAME (der Name der Ansprechperson).');
+    return { contact: { body, name: contact } };
+  }
+  if (typeof contact !== 'string') return {};
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(contact)) {
+    throw new UsageError(`--contact „${contact}“ ist keine ID; für einen Namen nennen Sie das Gremium mit --body GREMIUM.`);
+  }
+  return { contactId: contact };
+}
 
 async function createUser(ctx: CommandContext, input: Record<string, unknown>): Promise<UserView> {
   if (remote(ctx)) return (await ctx.api()).post<UserView>('/api/users', { json: input });

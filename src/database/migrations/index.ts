@@ -8,6 +8,7 @@ import { IdempotencyKeys1765200001000 } from './1765200001000-idempotency-keys';
 import { CalendarFeeds1765500000000 } from './1765500000000-calendar-feeds';
 import { TimersByBody1765100000000 } from './1765100000000-timers-by-body';
 import { TimersByDeadline1766500000000 } from './1766500000000-timers-by-deadline';
+import { ContactEvents1766200000000 } from './1766200000000-contact-events';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CalendarFeeds1765500000000,
   TimersByBody1765100000000,
   TimersByDeadline1766500000000,
+  ContactEvents1766200000000,
 ];
