@@ -108,7 +108,7 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
   async function fingerprint(): Promise<string> {
     const db = t.app.get(Database);
     // Not calendar_feeds: a user's own calendar subscriptions, which every reader (the auditor too) may keep.
-    const tables = ['contacts', 'decisions', 'decision_events', 'bodies', 'events', 'audit_log', 'audit_checkpoints', 'sessions', 'deadlines', 'users', 'auth_sessions'];
+    const tables = ['contacts', 'contact_events', 'decisions', 'decision_events', 'bodies', 'events', 'audit_log', 'audit_checkpoints', 'sessions', 'deadlines', 'users', 'auth_sessions'];
     const parts = await Promise.all(tables.map((table) => db.query(`SELECT * FROM ${table} ORDER BY 1`)));
     parts.push(await db.query('SELECT id, user_id, token_hash, label, revoked_at FROM api_tokens ORDER BY 1'));
     parts.push(await db.query('SELECT COUNT(*) AS n FROM outbox'));
@@ -270,6 +270,13 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
       body: () => ({ reason: 'Antrag nach Art. 17 DSGVO' }),
       expect: only(200, ['secretariat']),
     },
+    'PATCH /api/contacts/:id': {
+      method: 'patch',
+      path: async () => `/api/contacts/${await freshContact()}`,
+      body: () => ({ email: 'max.wegwerf@berlin.example', reason: 'neue Adresse' }),
+      expect: only(200, ['secretariat']),
+    },
+    'GET /api/contacts/:id/history': read(async () => `/api/contacts/${await freshContact()}/history`, only(200, ['secretariat', 'auditor'])),
     'POST /api/sessions': { method: 'post', path: () => '/api/sessions', body: () => ({ issuer: 'IT-PLR', number: 200 + next(), date: '2027-03-18' }), expect: only(201, ['secretariat']) },
     'GET /api/sessions': read(() => '/api/sessions', only(200, READERS)),
     'GET /calendar.ics': read(() => '/calendar.ics', only(200, ['secretariat', 'auditor', 'reader'])),

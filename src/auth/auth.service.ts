@@ -164,7 +164,8 @@ export class AuthService {
       );
     }
     const [body] = bodies;
-    const contacts = (await this.store.contacts(body.contactIds)).filter((c) => c.name !== null);
+    const found = new Map((await this.store.contacts(body.contactIds)).map((c) => [c.id, c]));
+    const contacts = body.contactIds.flatMap((id) => (found.get(id)?.name ? [found.get(id)!] : []));
     const matches = contacts.filter((c) => c.name!.trim().toLocaleLowerCase('de') === name.toLocaleLowerCase('de'));
     if (matches.length === 0) {
       const known = contacts.map((c) => c.name).join(', ') || 'keine';

@@ -6,7 +6,7 @@ import { CONTACT_EVENT_LABELS, CONTACT_FIELDS, contactStream, describeContactCor
 import { Clock } from '../common/clock';
 import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
-import type { Transaction } from '../database/database';
+import { Database, type Transaction } from '../database/database';
 import type { Actor } from '../event-log/event-hash';
 
 /** An optional text field that an empty input clears (the web form sends every field). */
@@ -42,6 +42,7 @@ interface ContactRow {
 export class ContactCorrectionService {
   constructor(
     private readonly store: AuditStore,
+    private readonly db: Database,
     private readonly clock: Clock,
   ) {}
 
@@ -49,8 +50,10 @@ export class ContactCorrectionService {
     const correction = parseInput(contactCorrectionSchema, input);
     if (actor.role !== 'secretariat') throw new LifecycleRefusal('Ansprechpersonen berichtigt nur die Geschäftsstelle.');
     const now = this.clock.now().toISOString();
-    return this.store.consistent(async (tx) => {
-      const contact = await this.contact(tx, contactId);
+    // A plain transaction (not AuditStore.consistent, which sets an isolation level and so cannot
+    // run inside the Idempotency-Key's unit of work); the contact's row is locked instead.
+    return this.db.transaction(async (tx) => {
+      const contact = await this.contact(tx, contactId, this.db.forUpdate);
       if (contact.erased_at) {
         throw new LifecycleRefusal(
           `Die personenbezogenen Daten der Ansprechperson ${contactId} wurden am ${contact.erased_at} gelöscht (DSGVO Art. 17); sie lässt sich nicht mehr berichtigen.`,
@@ -107,8 +110,8 @@ export class ContactCorrectionService {
     });
   }
 
-  private async contact(tx: Transaction, contactId: string): Promise<ContactRow> {
-    const [row] = await tx.query<ContactRow>('SELECT id, name, organization, email, phone, erased_at FROM contacts WHERE id = ?', [contactId]);
+  private async contact(tx: Transaction, contactId: string, lock = ''): Promise<ContactRow> {
+    const [row] = await tx.query<ContactRow>(`SELECT id, name, organization, email, phone, erased_at FROM contacts WHERE id = ?${lock}`, [contactId]);
     if (!row) throw new NotFoundError(`Ansprechperson ${contactId} ist nicht bekannt.`);
     return row;
   }
