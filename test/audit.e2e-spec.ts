@@ -105,7 +105,7 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
     expect(erased).toMatchObject({ contactId, bodyIds: [s.seed], auditLog: { stream: 'audit-log', version: 1 } });
 
     const after = (await t.http.get(`/api/bodies/${s.seed}`).expect(200)).body;
-    expect(after.contacts[0]).toEqual({ id: contactId, name: null, organization: null, erased: true });
+    expect(after.contacts[0]).toEqual({ id: contactId, name: null, organization: null, email: null, phone: null, erased: true });
     const again = await t.http.post(`/api/contacts/${contactId}/erasure`).send({ reason: 'noch einmal' }).expect(409);
     expect(again.body.message).toContain('bereits');
     await t.http.post(`/api/contacts/${contactId}/erasure`).send({}).expect(400);
