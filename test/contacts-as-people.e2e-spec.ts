@@ -110,7 +110,7 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
   });
 
   test('corrections are verified, exported and checked offline like every chain; a changed correction is named; an erasure later keeps the chain intact and ends corrections', async () => {
-    const { erika } = await register();
+    const { id, erika } = await register();
     await t.http.patch(`/api/contacts/${erika}`).send({ organization: 'Land Hessen', reason: 'Bezeichnung' }).expect(200);
     await t.http.post('/api/audit/checkpoints').expect(201);
 
@@ -125,6 +125,9 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
     const report = await verifyExport(lines(text), publicKey);
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(report.counts.contactEvent).toBe(1);
+    // The proofs read the same leaves as the checkpoint: the contact's among them.
+    const [registered] = (await t.http.get(`/api/bodies/${id}/history`).expect(200)).body.events;
+    await t.http.get(`/api/audit/proof/inclusion?event=${registered.id}`).expect(200);
 
     // Erased afterwards: the values go, the chain (which never held them) still verifies; no more corrections.
     await t.http.post(`/api/contacts/${erika}/erasure`).send({ reason: 'Antrag nach Art. 17 DSGVO' }).expect(200);
