@@ -170,6 +170,8 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
     await t.http.post('/api/decisions/IT-PLR/2026%2F60/apply').send({ body: second }).expect(200);
     // The next write fires the due start: the body works, and its term's reminders are planned.
     await t.http.post(`/api/bodies/${second}/events`).send({ type: 'renamed', data: { title: 'Zweites Gremium (aktiv)' } }).expect(200);
+    await t.http.post(`/api/bodies/${second}/events`).send({ type: 'extensionRequested', data: { approvedUntil: '2027-12-31', justification: 'Mehr Zeit' } }).expect(200);
+    expect((await call('GET /api/todos', 200, t.http.get('/api/todos'))).body).toHaveLength(1);
     const reminders = await call('GET /api/reminders', 200, t.http.get('/api/reminders?status=pending'));
     expect(reminders.body.messages.length).toBeGreaterThan(0);
     expect(reminders.body.scheduled.length).toBeGreaterThan(0);
@@ -183,7 +185,11 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
   });
 
   test('the audit routes answer as declared: verify, checkpoints, notes, proofs, export', async () => {
-    await call('GET /api/audit/verify', 200, t.http.get('/api/audit/verify'));
+    const contact = (await t.http.get(`/api/bodies/${bodyId}`).expect(200)).body.contacts[0].id;
+    await call('PATCH /api/contacts/{id}', 200, t.http.patch(`/api/contacts/${contact}`).send({ phone: '+49 30 1234', reason: 'Neue Durchwahl' }));
+    await call('GET /api/contacts/{id}/history', 200, t.http.get(`/api/contacts/${contact}/history`));
+    const verified = await call('GET /api/audit/verify', 200, t.http.get('/api/audit/verify'));
+    expect(verified.body.streams.map((s: { kind: string }) => s.kind)).toEqual(expect.arrayContaining(['body', 'decision', 'contact']));
     await call('GET /api/audit/verify', 200, t.http.get(`/api/audit/verify?body=${bodyId}`));
     await call('POST /api/audit/checkpoints', 201, t.http.post('/api/audit/checkpoints'));
     await call('POST /api/bodies/{id}/events', 200, t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'renamed', data: { title: 'OZG Föderal' } }));
@@ -254,6 +260,7 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
       'POST /api/decisions 201', 'GET /api/decisions 200', 'POST /api/decisions/{issuer}/{number}/apply 200', 'GET /api/decisions/{issuer}/{number}/history 200',
       'GET /api/deadlines 200', 'GET /api/decision-control 200', 'POST /api/bodies/{id}/machine-upgrade 200', 'GET /api/audit/verify 200', 'POST /api/audit/checkpoints 201',
       'GET /api/audit/proof/inclusion 200', 'GET /api/audit/proof/consistency 200', 'GET /api/users 200', 'POST /api/users/{username}/tokens 201',
+      'GET /api/todos 200', 'PATCH /api/contacts/{id} 200', 'GET /api/contacts/{id}/history 200',
       'POST /api/bodies 400', 'GET /api/bodies/{id} 404', 'POST /api/bodies/{id}/events 409', 'POST /api/bodies/{id}/events 422',
     ]) {
       expect({ route, checked: answers.checked.has(route) }).toEqual({ route, checked: true });

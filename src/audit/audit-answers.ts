@@ -46,7 +46,7 @@ export const verifyAnswerSchema = z.object({
       head: z.object({ version: z.number().int(), hash: z.string() }).nullable(),
       intact: z.boolean(),
       firstBreak: z.object({ stream: z.string(), version: z.number().int(), eventId: z.string().nullable(), kind: z.string(), message: z.string() }).nullable(),
-      kind: z.enum(['body', 'decision', 'auditLog']),
+      kind: z.enum(['body', 'decision', 'contact', 'auditLog']),
     }),
   ),
   problems: z.array(problemSchema),
