@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { ModulesContainer } from '@nestjs/core';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { RequestMethod } from '@nestjs/common';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -22,9 +23,9 @@ type Operation = {
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 };
 
-/** Every route the application's controllers declare, as `METHOD /path/{param}`. */
-function declaredRoutes(t: TestApp): string[] {
-  const routes: string[] = [];
+/** Every route the application's controllers declare, as `METHOD /path/{param}`, and whether its handler reads the query. */
+function declaredRoutes(t: TestApp): Array<{ route: string; readsQuery: boolean }> {
+  const routes: Array<{ route: string; readsQuery: boolean }> = [];
   for (const module of t.app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
@@ -34,10 +35,12 @@ function declaredRoutes(t: TestApp): string[] {
         const handler = controller.prototype[name];
         if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+        const args = Object.keys(Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {});
+        const readsQuery = args.some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
         for (const prefix of prefixes) {
           for (const path of ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler) ?? '')) {
             const full = `/${[prefix, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/').replace(/:([A-Za-z]+)/g, '{$1}');
-            routes.push(`${method} ${full}`);
+            routes.push({ route: `${method} ${full}`, readsQuery });
           }
         }
       }
@@ -79,7 +82,9 @@ describe('the OpenAPI document', () => {
 
   it('documents every API route the controllers declare (none hidden from the document)', () => {
     const documented = new Set(operations().map(({ route }) => route));
-    const api = declaredRoutes(t).filter((route) => route.split(' ')[1].startsWith('/api/'));
+    const api = declaredRoutes(t)
+      .map(({ route }) => route)
+      .filter((route) => route.split(' ')[1].startsWith('/api/'));
     expect(api.length).toBeGreaterThan(40);
     expect(api.filter((route) => !documented.has(route))).toEqual([]);
   });
@@ -100,6 +105,17 @@ describe('the OpenAPI document', () => {
       .filter(({ op }) => !op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'))
       .map(({ route }) => route);
     expect(withoutKey.sort()).toEqual(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/users/{username}/tokens']);
+  });
+
+  it('declares query parameters for every API route whose handler reads the query, and every path parameter of every operation', () => {
+    const byRoute = new Map(operations().map(({ route, op }) => [route, op]));
+    const readers = declaredRoutes(t).filter(({ route, readsQuery }) => readsQuery && route.split(' ')[1].startsWith('/api/'));
+    expect(readers.length).toBeGreaterThanOrEqual(12);
+    expect(readers.filter(({ route }) => !byRoute.get(route)?.parameters?.some((p) => p.in === 'query')).map(({ route }) => route)).toEqual([]);
+    const undeclared = operations().flatMap(({ route, op }) =>
+      [...route.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).filter((name) => !op.parameters?.some((p) => p.in === 'path' && p.name === name)).map((name) => `${route}: ${name}`),
+    );
+    expect(undeclared).toEqual([]);
   });
 
   it('declares the query parameters each route parses, with their types', () => {
