@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
+import { decodeMail, startSmtp } from './support/smtp';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const SECRET = 'ein-geheimnis-fuer-die-tests-0123456789';
@@ -14,36 +14,6 @@ const LEADS = [
   { name: 'Carola Heilemann-Jeschke', organization: 'Hansestadt Bremen', email: 'carola.heilemann-jeschke@bremen.example' },
   { name: 'Dr. Pamela Müller-Niese', organization: 'BMI' },
 ];
-
-interface ReceivedMail {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on loopback that keeps what it receives. */
-async function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: ReceivedMail[] }> {
-  const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, mails };
-}
 
 interface ReceivedHook {
   headers: IncomingHttpHeaders;
@@ -65,34 +35,6 @@ async function startReceiver(statuses: number[]): Promise<{ server: Server; url:
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/gremienlauf`, hooks };
-}
-
-/** Decodes RFC 2047 encoded words and quoted-printable, enough to read what nodemailer wrote. */
-function decodeMail(raw: string): { subject: string; text: string } {
-  const [head, ...rest] = raw.split('\r\n\r\n');
-  const unfolded = head.replace(/\r\n[ \t]+/g, ' ');
-  const subjectLine = /^Subject: (.*)$/m.exec(unfolded)?.[1] ?? '';
-  const subject = subjectLine
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, data: string) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(data, 'base64').toString('utf8')
-        : qp(data.replace(/_/g, ' ')),
-    );
-  const body = rest.join('\r\n\r\n');
-  const text = /Content-Transfer-Encoding: quoted-printable/i.test(head) ? qp(body.replace(/=\r\n/g, '')) : body;
-  return { subject, text };
-}
-
-function qp(s: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '=' && /^[0-9A-F]{2}$/i.test(s.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(s[i], 'utf8'));
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the outbox (%s)', (kind) => {
