@@ -121,7 +121,9 @@ export class AuditController {
   @Get('audit/export')
   @Access(AUDIT_READ)
   @ApiOperation({ summary: 'Export als JSON Lines für die Offline-Prüfung (gremienlauf verify)' })
-  @ApiTextAnswer('application/x-ndjson', 'JSON Lines: Kopfzeile, Statecharts, Ereignisse, Beschlüsse, Audit-Protokoll, Checkpoints, Schlusszeile mit Zählern')
+  @ApiTextAnswer('application/x-ndjson', 'JSON Lines: Kopfzeile, Statecharts, Ereignisse, Beschlüsse, Audit-Protokoll, Checkpoints, Schlusszeile mit Zählern', {
+    headers: { 'Content-Disposition': 'attachment; filename="gremienlauf-audit-export.jsonl"' },
+  })
   export(): StreamableFile {
     return new StreamableFile(Readable.from(this.audit.exportLines()), {
       type: 'application/x-ndjson; charset=utf-8',

@@ -35,9 +35,14 @@ export class AuthController {
   @Access(PUBLIC)
   @HttpCode(200)
   @ApiOperation({ summary: 'Anmelden mit Benutzername und Passwort: setzt das Sitzungs-Cookie (für die Weboberfläche)' })
-  @ApiAnswer(loginAnswerSchema, { description: 'Angemeldet: Set-Cookie mit der Sitzung' })
+  @ApiAnswer(loginAnswerSchema, { description: 'Angemeldet', headers: { 'Set-Cookie': 'Das Sitzungs-Cookie (HttpOnly, SameSite=Lax)' } })
   @ApiResponse({ status: 401, description: 'Benutzername oder Passwort ist falsch', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } })
-  @ApiResponse({ status: 429, description: 'Zu viele Fehlversuche: Retry-After nennt die Sekunden', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } })
+  @ApiResponse({
+    status: 429,
+    description: 'Zu viele Fehlversuche',
+    headers: { 'Retry-After': { description: 'Sekunden bis zum nächsten Versuch', schema: { type: 'integer', minimum: 1 } } },
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  })
   @ApiBody({ schema: jsonSchema(loginSchema) })
   async login(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { username, password } = parseInput(loginSchema, body);

@@ -63,7 +63,9 @@ export class CalendarController {
   @Get('feeds/:file')
   @Access(PUBLIC)
   @ApiOperation({ summary: 'Kalender-Abonnement über seine geheime URL (RFC 5545), ohne Anmeldung; ETag und Cache-Control' })
-  @ApiTextAnswer('text/calendar', 'iCalendar (RFC 5545)')
+  @ApiTextAnswer('text/calendar', 'iCalendar (RFC 5545)', {
+    headers: { ETag: 'Für bedingte Abrufe (If-None-Match)', 'Cache-Control': 'private, max-age=300' },
+  })
   @ApiResponse({ status: 304, description: 'Unverändert (If-None-Match traf das ETag)' })
   async subscription(@Param('file') file: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const feed = file.endsWith('.ics') ? await this.feeds.feed(file.slice(0, -'.ics'.length)) : null;

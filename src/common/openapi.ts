@@ -35,18 +35,25 @@ export function responseSchema(schema: z.ZodType): Record<string, unknown> {
   return toComponentRefs(root) as Record<string, unknown>;
 }
 
+/** Response headers worth naming (ETag, Set-Cookie, …): name → what it carries. */
+type AnswerHeaders = Record<string, string>;
+
+const headerObjects = (headers: AnswerHeaders = {}) =>
+  Object.keys(headers).length === 0 ? {} : { headers: Object.fromEntries(Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) };
+
 /** The JSON answer of a route for a status (200 unless given), described by a zod schema. */
-export function ApiAnswer(schema: z.ZodType, options: { status?: number; description?: string } = {}) {
+export function ApiAnswer(schema: z.ZodType, options: { status?: number; description?: string; headers?: AnswerHeaders } = {}) {
   return ApiResponse({
     status: options.status ?? 200,
     description: options.description ?? 'Erfolg',
     content: { 'application/json': { schema: responseSchema(schema) } },
+    ...headerObjects(options.headers),
   });
 }
 
 /** A route that answers text of a media type (iCalendar, CSV, JSON Lines, a signed note). */
-export function ApiTextAnswer(mediaType: string, description: string, status = 200) {
-  return ApiResponse({ status, description, content: { [mediaType]: { schema: { type: 'string' } } } });
+export function ApiTextAnswer(mediaType: string, description: string, options: { status?: number; headers?: AnswerHeaders } = {}) {
+  return ApiResponse({ status: options.status ?? 200, description, content: { [mediaType]: { schema: { type: 'string' } } }, ...headerObjects(options.headers) });
 }
 
 /** Every query parameter of the zod schema the handler parses its query with, typed as that schema accepts it. */

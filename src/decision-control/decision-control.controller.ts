@@ -41,7 +41,9 @@ export class DecisionControlController {
   @Access(ALL_BODIES_READ)
   @ApiOperation({ summary: 'Beschlusskontrolle als CSV (Semikolon, UTF-8 mit BOM)' })
   @ApiQueryFrom(controlQuerySchema)
-  @ApiTextAnswer('text/csv', 'Eine Zeile je Beschluss und Wirkung, Kopfzeile auf Deutsch')
+  @ApiTextAnswer('text/csv', 'Eine Zeile je Beschluss und Wirkung, Kopfzeile auf Deutsch', {
+    headers: { 'Content-Disposition': 'attachment; filename="beschlusskontrolle.csv"' },
+  })
   async csv(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const rows = await this.control.rows(parseInput(controlQuerySchema, query, 'query'));
     reply.header('content-type', 'text/csv; charset=utf-8');
