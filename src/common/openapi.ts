@@ -31,7 +31,14 @@ function toComponentRefs(value: unknown): unknown {
  */
 export function responseSchema(schema: z.ZodType): Record<string, unknown> {
   const { $defs, $schema: _dialect, ...root } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
-  for (const [name, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) COMPONENTS.set(name, toComponentRefs(definition));
+  for (const [name, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) {
+    const component = toComponentRefs(definition);
+    const known = COMPONENTS.get(name);
+    if (known !== undefined && JSON.stringify(known) !== JSON.stringify(component)) {
+      throw new Error(`OpenAPI: two different answer shapes are both named ${name} (.meta({ id })); give one another name`);
+    }
+    COMPONENTS.set(name, component);
+  }
   return toComponentRefs(root) as Record<string, unknown>;
 }
 
