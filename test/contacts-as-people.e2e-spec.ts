@@ -144,6 +144,17 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
     expect(broken.problems[0].message).toContain(`Ansprechperson ${erika}, Version 1 (Ansprechperson berichtigt)`);
   });
 
+  test('an erasure and a checkpoint sent with an Idempotency-Key are carried out once and answered alike when sent again', async () => {
+    const { erika } = await register();
+    const erase = () => t.http.post(`/api/contacts/${erika}/erasure`).set('Idempotency-Key', 'loeschung-erika-1').send({ reason: 'Antrag nach Art. 17 DSGVO' });
+    const first = await erase().expect(200);
+    expect((await erase().expect(200)).body).toEqual(first.body);
+    const checkpoint = () => t.http.post('/api/audit/checkpoints').set('Idempotency-Key', 'checkpoint-1');
+    const signed = await checkpoint().expect(201);
+    expect((await checkpoint().expect(201)).body).toEqual(signed.body);
+    expect((await t.http.get('/api/audit/verify').expect(200)).body.checkpoints.count).toBe(1);
+  });
+
   test('the web form corrects a contact and shows a refused e-mail next to its field', async () => {
     const { id, erika } = await register();
     const page = (await t.http.get(`/gremien/${id}`).expect(200)).text;

@@ -69,11 +69,14 @@ export class AuditStore {
 
   /**
    * Runs `work` in one transaction with a stable view: on SQLite the queue serialises it with the
-   * writers; on PostgreSQL REPEATABLE READ gives every statement the same snapshot.
+   * writers; on PostgreSQL REPEATABLE READ gives every statement the same snapshot. Inside a unit
+   * of work already (an Idempotency-Key's), it joins that one as it is: PostgreSQL sets the
+   * isolation level only before a transaction's first statement.
    */
   consistent<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const joins = this.db.inUnitOfWork;
     return this.db.transaction(async (tx) => {
-      if (this.db.kind === 'postgres') await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      if (this.db.kind === 'postgres' && !joins) await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       return work(tx);
     });
   }

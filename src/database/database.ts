@@ -157,6 +157,11 @@ export class Database {
     });
   }
 
+  /** Whether the caller runs inside a unit of work (a `transaction` now would join it in a savepoint). */
+  get inUnitOfWork(): boolean {
+    return this.scopes.getStore()?.open === true;
+  }
+
   /** Inside a unit of work: `undo` runs if it does not commit (e.g. to forget what a cache learnt from it). */
   onRollback(undo: () => void): void {
     const scope = this.scopes.getStore();
