@@ -121,3 +121,15 @@ export function germanMonth(month: string): string {
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/**
+ * The instant as Europe/Berlin local time with its offset, to the second:
+ * `2026-01-14T00:00:00+01:00` (the date-time form OParl prescribes, `yyyy-mm-ddThh:mm:ss±hh:mm`).
+ */
+export function berlinDateTime(instant: Instant): string {
+  const date = new Date(instant);
+  const p = partsOf(date);
+  const offset = Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+  const abs = Math.abs(offset);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}

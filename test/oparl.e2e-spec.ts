@@ -76,6 +76,10 @@ describe.each(testDatabaseKinds())('OParl 1.1 on %s', (database) => {
     expect({ id: o.id, type: o.type, known: validate !== undefined }).toEqual({ id: o.id, type: o.type, known: true });
     validate(o);
     expect({ id: o.id, errors: validate.errors ?? [] }).toEqual({ id: o.id, errors: [] });
+    // The schema says only "date-time"; the spec (2.4) prescribes the form yyyy-mm-ddThh:mm:ss±hh:mm.
+    for (const field of ['created', 'modified', 'start', 'end'].filter((f) => f in o)) {
+      expect({ id: o.id, field, value: o[field] }).toEqual({ id: o.id, field, value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/) });
+    }
   }
 
   /**
@@ -139,7 +143,7 @@ describe.each(testDatabaseKinds())('OParl 1.1 on %s', (database) => {
     expect(consultation).toMatchObject({ paper: paper.id, organization: [parent.id], authoritative: true, role: 'Beschlussfassung' });
     expect(await json(consultation.id)).toEqual(consultation);
     const meeting = await json(consultation.meeting);
-    expect(meeting).toMatchObject({ name: '12. Sitzung: Abteilungsleiterrunde des IT-Planungsrats', start: '2026-01-13T23:00:00.000Z', organization: [parent.id] });
+    expect(meeting).toMatchObject({ name: '12. Sitzung: Abteilungsleiterrunde des IT-Planungsrats', start: '2026-01-14T00:00:00+01:00', organization: [parent.id] });
 
     const { objects } = await crawl();
     const types = new Map<string, number>();
@@ -194,7 +198,7 @@ describe.each(testDatabaseKinds())('OParl 1.1 on %s', (database) => {
     await t.http.patch(`/api/decisions/IT-PLR/${encodeURIComponent('2026/05')}`).send({ title: 'Beschluss Nummer 5 (berichtigt)', reason: 'Titel berichtigt' }).expect(200);
     const since = '2026-03-01T11:00:00+01:00';
     const changed = await json(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?modified_since=${encodeURIComponent(since)}&limit=1`);
-    expect(changed.data.map((p: OParlObject) => [p.reference, p.name, p.modified])).toEqual([['2026/05', 'Beschluss Nummer 5 (berichtigt)', '2026-03-01T10:00:00.000Z']]);
+    expect(changed.data.map((p: OParlObject) => [p.reference, p.name, p.modified])).toEqual([['2026/05', 'Beschluss Nummer 5 (berichtigt)', '2026-03-01T11:00:00+01:00']]);
     expect(changed.links.self).toBe(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?limit=1&modified_since=${encodeURIComponent(since)}`);
     expect((await json(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?modified_since=2026-03-01T10%3A00%3A01Z`)).data).toEqual([]);
     // Only the Gremium that changed since then is listed; the issuer's own organization has no timestamps and is left out of a filtered list.
@@ -218,7 +222,7 @@ describe.each(testDatabaseKinds())('OParl 1.1 on %s', (database) => {
     const changed = await json(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?modified_since=2026-04-01T00%3A00%3A00Z`);
     expect(changed.data).toHaveLength(1);
     const [gone] = changed.data;
-    expect(gone).toEqual({ id: gone.id, type: 'https://schema.oparl.org/1.1/Paper', created: expect.any(String), modified: '2026-04-01T12:00:00.000Z', deleted: true });
+    expect(gone).toEqual({ id: gone.id, type: 'https://schema.oparl.org/1.1/Paper', created: expect.any(String), modified: '2026-04-01T14:00:00+02:00', deleted: true });
     expectValid(gone);
     expect(await json(gone.id)).toEqual(gone);
     const consultation = await json(gone.id.replace('/paper/', '/consultation/'));

@@ -88,20 +88,6 @@ export function filterCondition(q: ListQuery): { sql: string; params: SqlValue[]
   return { sql: parts.length ? parts.join(' AND ') : '1 = 1', params };
 }
 
-/** The same filters over objects already in memory (the few without a row of their own). */
-export function matchesFilter(q: ListQuery, o: { created?: string; modified?: string; deleted?: boolean }): boolean {
-  if (o.deleted && !q.modifiedSince) return false;
-  if (isFiltered(q) && (o.created === undefined || o.modified === undefined)) return false;
-  const created = o.created ?? '';
-  const modified = o.modified ?? '';
-  return (
-    (!q.createdSince || created >= q.createdSince) &&
-    (!q.createdUntil || created <= q.createdUntil) &&
-    (!q.modifiedSince || modified >= q.modifiedSince) &&
-    (!q.modifiedUntil || modified <= q.modifiedUntil)
-  );
-}
-
 export interface ListPage<T> {
   data: T[];
   pagination: { totalElements: number; elementsPerPage: number; currentPage: number; totalPages: number };

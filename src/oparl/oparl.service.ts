@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig, Issuer } from '../../config/configuration';
 import type { BodyContext } from '../../machines/body.context';
-import { startOfBerlinDay } from '../../machines/dates';
+import { berlinDateTime, startOfBerlinDay } from '../../machines/dates';
 import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
 import { Database, type SqlValue, type Transaction } from '../database/database';
 import type { DecisionRow as RegisterRow } from '../decisions/decision-rows';
-import { filterCondition, listPage, matchesFilter, offsetOf, type ListPage, type ListQuery } from './oparl-list';
+import { filterCondition, isFiltered, listPage, offsetOf, type ListPage, type ListQuery } from './oparl-list';
 
 export const OPARL_PATH = '/oparl/v1';
 const SCHEMA = 'https://schema.oparl.org/1.1';
@@ -89,7 +89,7 @@ export class OParlService {
   }
 
   bodies(origin: string, q: ListQuery): ListPage<OParlObject> {
-    return pageOf(`${origin}${OPARL_PATH}/body`, q, this.config.issuers.map((issuer) => this.bodyObject(origin, issuer)));
+    return pageOf(`${origin}${OPARL_PATH}/body`, q, configured(q, this.config.issuers.map((issuer) => this.bodyObject(origin, issuer))));
   }
 
   body(origin: string, id: string): OParlObject {
@@ -106,7 +106,7 @@ export class OParlService {
     const issuer = this.issuer(bodyId);
     const rows = await this.db.read((view) => this.bodyRows(view, q));
     const gremien = rows.map((row) => ({ row, context: JSON.parse(row.context) as BodyContext })).filter(({ context }) => context.profile.parent === issuer.id);
-    const all = [this.issuerOrganization(origin, issuer), ...gremien.map(({ row, context }) => this.gremium(origin, row, context))];
+    const all = [...configured(q, [this.issuerOrganization(origin, issuer)]), ...gremien.map(({ row, context }) => this.gremium(origin, row, context))];
     return pageOf(`${origin}${OPARL_PATH}/body/${enc(bodyId)}/organization`, q, all);
   }
 
@@ -240,8 +240,7 @@ export class OParlService {
       subOrganizationOf: `${origin}${OPARL_PATH}/organization/${enc(profile.parent)}`,
       keyword: [profile.focusTopic],
       [`${VENDOR}:paper`]: `${id}/paper`,
-      created: row.created,
-      modified: row.modified,
+      ...times(row),
     };
   }
 
@@ -258,8 +257,7 @@ export class OParlService {
       paperType: row.type,
       consultation: [this.consultationObject(origin, row, sessions)],
       [`${VENDOR}:organization`]: [...new Set(effectBodies(row))].map((body) => `${origin}${OPARL_PATH}/organization/${enc(body)}`),
-      created: row.created,
-      modified: row.modified,
+      ...times(row),
     };
   }
 
@@ -281,8 +279,7 @@ export class OParlService {
       organization: [`${origin}${OPARL_PATH}/organization/${enc(row.issuer)}`],
       authoritative: true,
       role: 'Beschlussfassung',
-      created: row.created,
-      modified: row.modified,
+      ...times(row),
     };
   }
 
@@ -300,22 +297,31 @@ export class OParlService {
         ? `${Number(row.session_number)}. Sitzung: ${issuer?.name ?? row.issuer}`
         : `Umlaufverfahren ${row.reference}: ${issuer?.name ?? row.issuer}`,
       // The calendar and the register know the day only: the meeting starts at its beginning, Berlin time.
-      start: startOfBerlinDay(row.day),
+      start: berlinDateTime(startOfBerlinDay(row.day)),
       organization: [`${origin}${OPARL_PATH}/organization/${enc(row.issuer)}`],
-      created: row.created,
-      modified: row.modified,
+      ...times(row),
     };
   }
 }
 
 /** A soft-deleted object (spec 2.8): id, type, created, `modified` (the withdrawal, the stream's last event), `deleted: true`. */
 function deleted(id: string, type: string, row: { created: string; modified: string }): OParlObject {
-  return { id, type: `${SCHEMA}/${type}`, created: row.created, modified: row.modified, deleted: true };
+  return { id, type: `${SCHEMA}/${type}`, ...times(row), deleted: true };
 }
 
-function pageOf(listUrl: string, q: ListQuery, all: OParlObject[]): ListPage<OParlObject> {
-  const matching = all.filter((o) => matchesFilter(q, o as { created?: string; modified?: string; deleted?: boolean }));
+/** One page of a list already filtered, in memory. */
+function pageOf(listUrl: string, q: ListQuery, matching: OParlObject[]): ListPage<OParlObject> {
   return listPage(listUrl, q, matching.length, matching.slice(offsetOf(q), offsetOf(q) + q.limit));
+}
+
+/** Objects of the configuration (System, Body, the issuers' organizations) carry no timestamps: a filtered list leaves them out. */
+function configured(q: ListQuery, objects: OParlObject[]): OParlObject[] {
+  return isFiltered(q) ? [] : objects;
+}
+
+/** `created` and `modified` in OParl's date-time form, from the stored instants. */
+function times(row: { created: string; modified: string }): { created: string; modified: string } {
+  return { created: berlinDateTime(row.created), modified: berlinDateTime(row.modified) };
 }
 
 /** One page of a row source (with `created`, `modified`, `deleted_at`) and the number of rows that match. */
