@@ -102,6 +102,14 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
         '2026/70 vom 20.10.2026 – Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 15.12.2026',
       ]);
       await expectNoAxeViolations(page);
+
+      // The decision's own page, reached from the list: its effects, its register events, the form to add one.
+      await page.goto(`${base}/beschlusskontrolle`);
+      await page.getByRole('link', { name: 'Beschluss 2026/70' }).click();
+      await page.waitForURL(`${base}/beschluesse/IT-PLR/2026%2F70`);
+      await expect(page.locator('tr.effect-row').count()).resolves.toBe(3);
+      await page.locator('details.action > summary', { hasText: 'Wirkung ergänzen' }).click();
+      await expectNoAxeViolations(page);
     });
   }, 120_000);
 

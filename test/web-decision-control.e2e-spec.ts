@@ -16,7 +16,7 @@ function effectRows(html: string): string[][] {
   );
 }
 
-const decisionHeadings = (html: string) => [...html.matchAll(/<th scope="rowgroup"[^>]*>Beschluss ([^ ]+) /g)].map((m) => m[1]);
+const decisionHeadings = (html: string) => [...html.matchAll(/<th scope="rowgroup"[^>]*><a href="[^"]+">Beschluss ([^<]+)<\/a>/g)].map((m) => m[1]);
 
 describe.each(testDatabaseKinds())('Beschlusskontrolle page on %s', (database) => {
   let t: TestApp;
@@ -172,5 +172,59 @@ describe.each(testDatabaseKinds())('Beschlusskontrolle page on %s', (database) =
       .send({ issuer: 'IT-PLR', number: '2026/81', date: '2026-11-26', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Ohne Rückweg', effectType: 'extended', zurueck: 'https://example.org/' })
       .expect(303);
     expect(elsewhere.headers.location).toBe('/beschluesse?erfasst=2026%2F81#register');
+  });
+
+  test('a decision’s page shows its effects with their lights and its register events; the secretariat adds an effect with a reason, and a refused one changes nothing', async () => {
+    const path = `/beschluesse/IT-PLR/${encodeURIComponent('2026/70')}`;
+    const page = await t.http.get(path).expect(200);
+    expect(page.text).toContain('<h1>Beschluss 2026/70</h1>');
+    expect(effectRows(page.text).map((r) => [r[0], r[1]])).toEqual([
+      ['bald fällig', 'Projektgruppe Alpha'],
+      ['überfällig', 'Projektgruppe Beta'],
+      ['erledigt', 'Projektgruppe Beta'],
+    ]);
+    expect(page.text).toContain('Beschluss erfasst');
+    const register = (await t.http.get('/beschluesse').expect(200)).text;
+    expect(register).toContain(`<a href="${path}">2026/70</a>`);
+
+    const before = (await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2026/70')}/history`).expect(200)).body.events.length;
+    const noReason = await t.http.post(`${path}/wirkungen`).type('form').send({ effectBody: s.gamma, effectType: 'extended', effectUntil: '2028-06-30' }).expect(400);
+    expect(noReason.text).toMatch(/id="wirkung-ergaenzen-reason-error"[\s\S]*?Bitte ausfüllen\./);
+    const wrongDate = await t.http.post(`${path}/wirkungen`).type('form').send({ effectBody: s.gamma, effectType: 'extended', effectUntil: '2028-02-30', reason: 'Ergänzt' }).expect(400);
+    expect(wrongDate.text).toContain('id="wirkung-ergaenzen-effectUntil-error"');
+    expect((await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2026/70')}/history`).expect(200)).body.events).toHaveLength(before);
+
+    const added = await t.http.post(`${path}/wirkungen`).type('form').send({ effectBody: s.gamma, effectType: 'extended', effectUntil: '2028-06-30', reason: 'Im Protokoll übersehen' }).expect(303);
+    expect(added.headers.location).toBe(`${path}?erfolg=wirkung#wirkungen`);
+    const after = await t.http.get(added.headers.location).expect(200);
+    expect(after.text).toContain('Die Wirkung wurde ergänzt.');
+    expect(effectRows(after.text).at(-1)).toEqual(['offen ohne Frist', 'Arbeitsgruppe Gamma', 'Verlängern bis 30.06.2028', 'ohne Frist', 'noch nicht umgesetzt']);
+    expect(after.text).toMatch(/Beschluss berichtigt<\/strong>: Im Protokoll übersehen/);
+    const history = (await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2026/70')}/history`).expect(200)).body.events;
+    expect(history.at(-1)).toMatchObject({ type: 'decisionAmended', data: { reason: 'Im Protokoll übersehen' } });
+    expect(history.at(-1).data.changes.effects).toHaveLength(4);
+  });
+
+  test('a decision is withdrawn by form only with a reason; a withdrawn one offers no forms; readers see no register events, auditors no forms; an unknown decision is a 404', async () => {
+    await t.http.post('/api/decisions').send({ number: '2026/90', issuer: 'IT-PLR', date: '2026-11-27', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Irrtümlich erfasst' }).expect(201);
+    const path = `/beschluesse/IT-PLR/${encodeURIComponent('2026/90')}`;
+    const noReason = await t.http.post(`${path}/zuruecknahme`).type('form').send({ reason: '' }).expect(400);
+    expect(noReason.text).toContain('id="zuruecknehmen-reason-error"');
+    const withdrawn = await t.http.post(`${path}/zuruecknahme`).type('form').send({ reason: 'Doppelt erfasst' }).expect(303);
+    const page = (await t.http.get(withdrawn.headers.location).expect(200)).text;
+    expect(page).toContain('Der Beschluss wurde zurückgenommen.');
+    expect(page).toContain('Zurückgenommen am 28.11.2026: Doppelt erfasst.');
+    expect(page).not.toContain('id="wirkung-ergaenzen"');
+    expect(page).not.toContain('id="zuruecknehmen"');
+
+    const auditor = await t.user('auditor');
+    const audited = (await auditor.http.get(`/beschluesse/IT-PLR/${encodeURIComponent('2026/70')}`).expect(200)).text;
+    expect(audited).toContain('Verlauf im Register');
+    expect(audited).not.toContain('<form id="wirkung-ergaenzen"');
+    await auditor.http.post(`/beschluesse/IT-PLR/${encodeURIComponent('2026/70')}/zuruecknahme`).type('form').send({ reason: 'x' }).expect(403);
+    const reader = await t.user('reader');
+    const read = (await reader.http.get(`/beschluesse/IT-PLR/${encodeURIComponent('2026/70')}`).expect(200)).text;
+    expect(read).not.toContain('Verlauf im Register');
+    await t.http.get(`/beschluesse/IT-PLR/${encodeURIComponent('2026/99')}`).expect(404);
   });
 });

@@ -34,6 +34,11 @@ export function controlFilter(query: Record<string, string | undefined>): Contro
   }
 }
 
+/** A decision's page: `/beschluesse/IT-PLR/2026%2F70`. */
+export function decisionHref(decision: { issuer: string; number: string }): string {
+  return `/beschluesse/${encodeURIComponent(decision.issuer)}/${encodeURIComponent(decision.number)}`;
+}
+
 /** The CSV export with the same filters, under the API's names. */
 export function csvLink(filter: ControlQuery): string {
   const params = new URLSearchParams();
@@ -79,6 +84,7 @@ export interface ControlLine {
 
 export interface ControlGroup {
   key: string;
+  href: string;
   decision: ControlRow['decision'];
   lines: ControlLine[];
 }
@@ -120,7 +126,7 @@ export function groupByDecision(rows: ControlRow[]): ControlGroup[] {
   const groups = new Map<string, ControlGroup>();
   for (const row of rows) {
     const key = `${row.decision.issuer}:${row.decision.number}`;
-    if (!groups.has(key)) groups.set(key, { key, decision: row.decision, lines: [] });
+    if (!groups.has(key)) groups.set(key, { key, href: decisionHref(row.decision), decision: row.decision, lines: [] });
     groups.get(key)!.lines.push(lineOf(row));
   }
   return [...groups.values()].reverse();

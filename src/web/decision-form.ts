@@ -45,8 +45,41 @@ export function decisionInput(values: FormValues) {
   };
 }
 
+/** The form that adds an effect to a recorded decision (an audited amendment, with its reason). */
+export function effectForm(bodies: Option[], values: FormValues | null, issues: FieldIssue[]) {
+  const items: FormItem[] = [
+    field('effectBody', 'Gremium', 'select', { required: true, options: [{ value: '', label: '– bitte wählen –' }, ...bodies] }),
+    field('effectType', 'Wirkung', 'select', {
+      required: true,
+      options: [{ value: '', label: '– bitte wählen –' }, ...DECISION_EFFECT_TYPES.map((t) => ({ value: t, label: `${EVENT_LABELS[t]} (${t})` }))],
+    }),
+    field('effectUntil', 'Befristet bis / neues Ende', 'date', { hint: 'Bei Einrichtung und Verlängerung.' }),
+    field('effectData', 'Weitere Angaben der Wirkung (JSON)', 'textarea', { rows: 2, hint: 'Optional, z. B. {"title": "Neuer Name"} beim Umbenennen.' }),
+    field('reason', 'Begründung der Ergänzung', 'textarea', { required: true, rows: 2, hint: 'Wird mit der Änderung im Register aufgezeichnet.' }),
+  ];
+  const unplaced = fillForm(items, values, issues.map(effectIssue));
+  return { id: 'wirkung-ergaenzen', items, unplaced };
+}
+
+/** The form that withdraws a decision, with its reason. */
+export function withdrawalForm(values: FormValues | null, issues: FieldIssue[]) {
+  const items: FormItem[] = [field('reason', 'Begründung der Rücknahme', 'textarea', { required: true, rows: 2 })];
+  const unplaced = fillForm(items, values, issues);
+  return { id: 'zuruecknehmen', items, unplaced };
+}
+
+/** An amendment's error about the added effect (`effects[3].data.approvedUntil`) filed under the form's field. */
+function effectIssue(issue: FieldIssue): FieldIssue {
+  const path = issue.path
+    .replace(/^effects\[\d+\]\.body$/, 'effectBody')
+    .replace(/^effects\[\d+\]\.effect$/, 'effectType')
+    .replace(/^effects\[\d+\]\.data\.approvedUntil.*$/, 'effectUntil')
+    .replace(/^effects(\[\d+\])?(\..*)?$/, 'effectData');
+  return { ...issue, path };
+}
+
 /** The one effect the form names; unreadable JSON goes on as text, and the register names the field. */
-function effectOf(values: FormValues) {
+export function effectOf(values: FormValues) {
   const until = optional(values, 'effectUntil');
   const raw = optional(values, 'effectData');
   let data: unknown = {};

@@ -14,7 +14,8 @@ import { contactCorrectionInput, contactFormType } from './contact-form';
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { DecisionsService } from '../decisions/decisions.service';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { decisionForm, decisionInput } from './decision-form';
+import { decisionForm, decisionInput, effectForm, effectOf, withdrawalForm } from './decision-form';
+import { decisionHref } from './decision-control-page';
 import { eventCommand } from './event-forms';
 import { optional, text, type FormValues } from './forms';
 import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
@@ -192,6 +193,76 @@ export class WebController {
         statusOf(error),
       );
     }
+  }
+
+  @Get('beschluesse/:issuer/:number')
+  @Access(REGISTER_READ)
+  async decisionPage(@Param('issuer') issuer: string, @Param('number') number: string, @Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
+    const notice = query.erfolg === 'wirkung' ? 'Die Wirkung wurde ergänzt.' : query.erfolg === 'zurueckgenommen' ? 'Der Beschluss wurde zurückgenommen.' : null;
+    await this.sendDecision(reply, await this.user(request), issuer, number, { notice });
+  }
+
+  /** Adds an effect to a recorded decision: an amendment of its effects (the list so far plus this one), with the reason. */
+  @Post('beschluesse/:issuer/:number/wirkungen')
+  @Access(SECRETARIAT_WRITE)
+  async addEffect(@Param('issuer') issuer: string, @Param('number') number: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    try {
+      const next = await this.once(request, values, async (form) => {
+        const current = await this.decisions.get(issuer, number);
+        const effects = current.effects.map(({ body, effect, data }) => ({ body, effect, data }));
+        await this.decisions.amend(issuer, number, { effects: [...effects, effectOf(form)], reason: text(form, 'reason') }, user.actor);
+        return `${decisionHref(current)}?erfolg=wirkung#wirkungen`;
+      });
+      this.page.redirect(reply, next);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error instanceof NotFoundError) throw error;
+      await this.sendDecision(reply, user, issuer, number, { effect: { values: values ?? {}, error } }, statusOf(error));
+    }
+  }
+
+  @Post('beschluesse/:issuer/:number/zuruecknahme')
+  @Access(SECRETARIAT_WRITE)
+  async withdrawDecision(@Param('issuer') issuer: string, @Param('number') number: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    try {
+      const next = await this.once(request, values, async (form) => {
+        const withdrawn = await this.decisions.withdraw(issuer, number, { reason: text(form, 'reason') }, user.actor);
+        return `${decisionHref(withdrawn)}?erfolg=zurueckgenommen`;
+      });
+      this.page.redirect(reply, next);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error instanceof NotFoundError) throw error;
+      await this.sendDecision(reply, user, issuer, number, { withdrawal: { values: values ?? {}, error } }, statusOf(error));
+    }
+  }
+
+  private async sendDecision(
+    reply: FastifyReply,
+    user: WebUser,
+    issuer: string,
+    number: string,
+    state: { notice?: string | null; effect?: { values: FormValues; error: DomainError }; withdrawal?: { values: FormValues; error: DomainError } },
+    status = 200,
+  ) {
+    const model = await this.web.decisionPage(issuer, number, user);
+    const write = mayRecordDecisions(user) && !model.decision.withdrawn;
+    this.page.send(
+      reply,
+      'decision',
+      {
+        title: `Beschluss ${model.decision.number}`,
+        nav: 'beschluesse',
+        user,
+        notice: state.notice ?? null,
+        ...model,
+        effectForm: write ? effectForm(model.bodies, state.effect?.values ?? null, state.effect?.error instanceof ValidationError ? state.effect.error.details : []) : null,
+        effectMessage: state.effect ? messageOf(state.effect.error) : null,
+        withdrawalForm: write ? withdrawalForm(state.withdrawal?.values ?? null, state.withdrawal?.error instanceof ValidationError ? state.withdrawal.error.details : []) : null,
+        withdrawalMessage: state.withdrawal ? messageOf(state.withdrawal.error) : null,
+      },
+      status,
+    );
   }
 
   @Get('beschlusskontrolle')

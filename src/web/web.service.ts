@@ -24,10 +24,11 @@ import { DeadlinesService, type DeadlineView } from '../deadlines/deadlines.serv
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { effectRequirement } from '../decision-control/effect-labels';
 import { DecisionsService } from '../decisions/decisions.service';
-import { controlFilter, csvLink, filterText, groupByDecision, stateCounts, STATE_OPTIONS } from './decision-control-page';
+import { controlFilter, csvLink, decisionHref, filterText, groupByDecision, stateCounts, STATE_OPTIONS } from './decision-control-page';
+import { DECISION_EVENT_LABELS } from '../decisions/register';
 import { actionLabel, eventFormItems, initialValues, termEndValues, type EventFormContext } from './event-forms';
 import { errorList, fillForm, type FormItem, type FormValues, type Option } from './forms';
-import { eventsFor, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
+import { eventsFor, mayAudit, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
 
@@ -281,6 +282,24 @@ export class WebService {
   async decisionsPage(filter: { issuer?: string; year?: number }) {
     const bodies = (await this.bodies.list({})).map((b) => ({ value: b.id, label: b.title }));
     return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), bodies, filter };
+  }
+
+  /**
+   * One decision: its facts, each effect with its state in the Beschlusskontrolle (as far as the
+   * user sees the body), and for the secretariat and auditors its register events.
+   */
+  async decisionPage(issuer: string, number: string, user: WebUser) {
+    const decision = await this.decisions.get(issuer, number);
+    const [rows, bodies] = await Promise.all([this.control.rows({ issuer: decision.issuer }), this.bodyOptions()]);
+    const mine = rows.filter((r) => r.decision.number === decision.number && sees(user, r.bodyId));
+    const history = mayAudit(user) ? (await this.decisions.history(decision.issuer, decision.number)).events : null;
+    return {
+      decision,
+      lines: groupByDecision(mine)[0]?.lines ?? [],
+      history: history?.map((e) => ({ ...e, label: DECISION_EVENT_LABELS[e.type] })) ?? null,
+      bodies,
+      href: decisionHref(decision),
+    };
   }
 
   /** The Beschlusskontrolle: the effects of every decision, grouped per decision, as far as the user may see their bodies. */
