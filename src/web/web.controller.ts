@@ -96,12 +96,12 @@ export class WebController {
         : query.erfolg === 'ansprechperson'
           ? 'Die Berichtigung der Ansprechperson wurde gespeichert.'
           : query.erfolg === 'ereignis' && event
-          ? `${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
-          : query.erfolg === 'umgesetzt' && event && applied
-            ? `Beschluss ${applied.number} umgesetzt: ${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
-            : model.presetDecision
-              ? `Beschluss ${model.presetDecision.number} wurde erfasst und ist im Formular „${model.presetDecision.action}“ ausgewählt.`
-              : null;
+            ? `${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
+            : query.erfolg === 'umgesetzt' && event && applied
+              ? `Beschluss ${applied.number} umgesetzt: ${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
+              : model.presetDecision
+                ? `Beschluss ${model.presetDecision.number} wurde erfasst und ist im Formular „${model.presetDecision.action}“ ausgewählt.`
+                : null;
     this.page.send(reply, 'body', { title: model.body.title, nav: 'uebersicht', user, notice, mayApply: mayRecordDecisions(user), ...model });
   }
 
