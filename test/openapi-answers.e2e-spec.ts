@@ -139,6 +139,7 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
       ['POST /api/sessions', { issuer: 'IT-PLR', number: 52, date: '2027-03-18' }],
       ['POST /api/simulations', { from: '2026-11-28', to: '2027-08-01' }],
       ['POST /api/auth/login', { username: 'pruefer', password: 'ein-langes-passwort' }],
+      ['POST /api/bodies/import', { form: 'Titel des Gremiums: …' }],
     ];
     for (const [route, body] of valid) expect({ route, problems: answers.requestProblems(route, body) }).toEqual({ route, problems: [] });
     expect(answers.requestProblems('POST /api/bodies/{id}/events', { type: 'renamed', data: { approvedUntil: '2027-06-30' } })).not.toEqual([]);

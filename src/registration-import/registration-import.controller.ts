@@ -74,7 +74,15 @@ export class RegistrationImportController {
     summary: 'Registrierungsformular (Text) als Entwurf übernehmen; mit applyDecision=true auch den Beschluss erfassen und anwenden',
   })
   @ApiConsumes('text/plain', 'application/json')
-  @ApiBody({ schema: { type: 'string', description: 'Das Formular im Textlayout; alternativ JSON {"form": "…"}.' } })
+  @ApiBody({
+    schema: {
+      description: 'Das Formular im Textlayout (text/plain) oder als JSON {"form": "…"} (application/json).',
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'object', required: ['form'], properties: { form: { type: 'string', minLength: 1 } } },
+      ],
+    },
+  })
   @ApiQueryFrom(importQuery)
   @ApiAnswer(z.union([importAnswerSchema, dryRunAnswerSchema]), { status: 201, description: 'Übernommen (oder mit dryRun=true: was übernommen würde)' })
   async import(@Body() body: unknown, @Query() query: unknown, @CurrentActor() actor: Actor) {
