@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { OParlService } from '../src/oparl/oparl.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
@@ -191,6 +192,22 @@ describe.each(testDatabaseKinds())('OParl 1.1 on %s', (database) => {
     // A limit above 100 is capped; a page beyond the last is empty.
     expect((await json(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?limit=1000`)).pagination.elementsPerPage).toBe(100);
     expect((await json(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?page=7`)).data).toEqual([]);
+  });
+
+  test('an organization list reads the bodies a page at a time and yields the same organizations with one body per read', async () => {
+    const service = t.app.get(OParlService);
+    const lists = async () => Promise.all(['IT-PLR', 'AL-Runde'].map(async (b) => (await json(`${ORIGIN}/oparl/v1/body/${b}/organization`)).data));
+    const whole = await lists();
+    service.bodyPage = 1;
+    try {
+      expect(await lists()).toEqual(whole);
+      const second = await json(`${ORIGIN}/oparl/v1/body/AL-Runde/organization?limit=1&page=2`);
+      expect(second.data.map((o: OParlObject) => o.id)).toEqual([`${ORIGIN}/oparl/v1/organization/${approvedAl}`]);
+      expect(second.pagination.totalElements).toBe(2);
+    } finally {
+      service.bodyPage = 200;
+    }
+    expect(whole.map((list) => list.length)).toEqual([2, 2]);
   });
 
   test('modified_since lists what changed since then, the links keep the filter, and created_until cuts by creation', async () => {

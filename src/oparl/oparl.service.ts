@@ -71,6 +71,9 @@ const MEETINGS = `SELECT 'session' AS kind, issuer, number AS session_number, NU
  */
 @Injectable()
 export class OParlService {
+  /** Bodies read at a time for the organization lists (each row holds the body's whole context). */
+  bodyPage = 200;
+
   constructor(
     private readonly db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -101,13 +104,26 @@ export class OParlService {
     return pageOf(`${origin}${OPARL_PATH}/body/${enc(bodyId)}/person`, q, []);
   }
 
-  /** The issuer's own organization first, then each Gremium under it, oldest first. */
+  /**
+   * The issuer's own organization first, then each Gremium under it, oldest first. The parent
+   * lies inside each body's context, so the bodies are read a page at a time and only the
+   * requested page of organizations is kept.
+   */
   async organizations(origin: string, bodyId: string, q: ListQuery): Promise<ListPage<OParlObject>> {
     const issuer = this.issuer(bodyId);
-    const rows = await this.db.read((view) => this.bodyRows(view, q));
-    const gremien = rows.map((row) => ({ row, context: JSON.parse(row.context) as BodyContext })).filter(({ context }) => context.profile.parent === issuer.id);
-    const all = [...configured(q, [this.issuerOrganization(origin, issuer)]), ...gremien.map(({ row, context }) => this.gremium(origin, row, context))];
-    return pageOf(`${origin}${OPARL_PATH}/body/${enc(bodyId)}/organization`, q, all);
+    const [from, to] = [offsetOf(q), offsetOf(q) + q.limit];
+    const own = configured(q, [this.issuerOrganization(origin, issuer)]);
+    const page = own.slice(from, to);
+    let total = own.length;
+    await this.db.read(async (view) => {
+      for await (const row of this.publicBodies(view, q)) {
+        const context = JSON.parse(row.context) as BodyContext;
+        if (context.profile.parent !== issuer.id) continue;
+        if (total >= from && total < to) page.push(this.gremium(origin, row, context));
+        total++;
+      }
+    });
+    return listPage(`${origin}${OPARL_PATH}/body/${enc(bodyId)}/organization`, q, total, page);
   }
 
   async organization(origin: string, id: string): Promise<OParlObject> {
@@ -186,13 +202,19 @@ export class OParlService {
     return issuer;
   }
 
-  private bodyRows(view: Transaction, q: ListQuery): Promise<BodyRow[]> {
+  /** The Gremien (approved bodies) the filters let through, oldest first, read `bodyPage` rows at a time. */
+  private async *publicBodies(view: Transaction, q: ListQuery): AsyncGenerator<BodyRow> {
     const { sql, params } = filterCondition(q);
-    return view.query<BodyRow>(
-      `SELECT * FROM (SELECT id, title, context, created_at AS created, updated_at AS modified, NULL AS deleted_at FROM bodies
-         WHERE status IN (${PUBLIC_STATES.map(() => '?').join(', ')})) b WHERE ${sql} ORDER BY created, id`,
-      [...PUBLIC_STATES, ...params],
-    );
+    const source = `SELECT * FROM (SELECT id, title, context, created_at AS created, updated_at AS modified, NULL AS deleted_at FROM bodies
+      WHERE status IN (${PUBLIC_STATES.map(() => '?').join(', ')})) b WHERE ${sql}`;
+    const base = [...PUBLIC_STATES, ...params];
+    let rows = await view.query<BodyRow>(`${source} ORDER BY created, id LIMIT ${this.bodyPage}`, base);
+    while (rows.length > 0) {
+      yield* rows;
+      if (rows.length < this.bodyPage) return;
+      const last = rows[rows.length - 1];
+      rows = await view.query<BodyRow>(`${source} AND (created, id) > (?, ?) ORDER BY created, id LIMIT ${this.bodyPage}`, [...base, last.created, last.id]);
+    }
   }
 
   private bodyObject(origin: string, issuer: Issuer): OParlObject {
