@@ -129,17 +129,20 @@ async function load(urls: string[], bodyIds: string[]): Promise<ClientResult> {
 }
 
 /** The load run against one or more instances on one database. */
-async function loadRun(databases: string[]): Promise<{ result: ClientResult; rss: number[] }> {
+async function loadRun(databases: string[]): Promise<{ result: ClientResult; rss: number[]; cpuMs: number }> {
   const servers: Array<Awaited<ReturnType<typeof startServer>>> = [];
   for (const database of databases) servers.push(await startServer(database)); // one after the other: migrations
   const { bodyIds } = await servers[0].ask<{ bodyIds: string[] }>({ kind: 'setup', bodies: BODIES, decisions: true } satisfies ServerRequest);
+  // The servers' CPU time during the load (user + system, all instances): what a transition costs them, however busy the machine.
+  const usage = () => Promise.all(servers.map((s) => s.ask<{ rss: number; cpuMs: number }>({ kind: 'memory' } satisfies ServerRequest)));
+  const before = await usage();
   const result = await load(
     servers.map((s) => s.url),
     bodyIds,
   );
-  const rss = await Promise.all(servers.map(async (s) => (await s.ask<{ rss: number }>({ kind: 'memory' } satisfies ServerRequest)).rss));
+  const after = await usage();
   for (const server of servers) await stopServer(server);
-  return { result, rss };
+  return { result, rss: after.map((a) => a.rss), cpuMs: after.reduce((sum, a, i) => sum + a.cpuMs - before[i].cpuMs, 0) };
 }
 
 /**
@@ -248,11 +251,13 @@ async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
   const lean = await register(withReports(0));
   const laden = await register(withReports(800));
   for (const decision of decisionsFor([...bodies, lean, laden])) await app.get(DecisionsService).record(decision, SECRETARIAT);
+  const cpu = process.cpuUsage();
   const service = await timed(() => drive(bodies, CONNECTIONS, (command) => lifecycle.execute(command, SECRETARIAT)));
+  const { user, system } = process.cpuUsage(cpu);
   const serviceRate = rate(service.result.length, service.seconds);
   figures.push({
     what: `durable transitions, service in-process (${CONNECTIONS} in flight)`,
-    value: `${perSecond(service.result.length, service.seconds, 'transitions')}, p99 ${percentile(service.result, 99).toFixed(1)} ms`,
+    value: `${perSecond(service.result.length, service.seconds, 'transitions')}, p99 ${percentile(service.result, 99).toFixed(1)} ms, CPU ${((user + system) / 1000 / service.result.length).toFixed(2)} ms/transition`,
     ratio: `${ratio(serviceRate, rawSingle)} raw single`,
     target: '≥ 2x raw single',
     met: serviceRate >= 2 * rawSingle,
@@ -339,8 +344,8 @@ async function main(): Promise<void> {
       met: httpRate >= rawSingle,
     });
     figures.push({
-      what: '  latency p50 / p99 (max), server RSS',
-      value: `${http.result.p50.toFixed(1)} / ${http.result.p99.toFixed(1)} ms (${http.result.max.toFixed(0)}), ${Math.round(http.rss[0] / MiB)} MiB`,
+      what: '  latency p50 / p99 (max), server RSS and CPU',
+      value: `${http.result.p50.toFixed(1)} / ${http.result.p99.toFixed(1)} ms (${http.result.max.toFixed(0)}), ${Math.round(http.rss[0] / MiB)} MiB, server CPU ${(http.cpuMs / http.result.count).toFixed(2)} ms/transition`,
       target: 'p99 ≤ 20 ms',
       met: http.result.p99 <= 20,
     });
@@ -355,8 +360,8 @@ async function main(): Promise<void> {
         ratio: `${ratio(pgRate, httpRate)} SQLite`,
       });
       figures.push({
-        what: '  latency p50 / p99 (max), RSS per instance',
-        value: `${pg.result.p50.toFixed(1)} / ${pg.result.p99.toFixed(1)} ms (${pg.result.max.toFixed(0)}), ${pg.rss.map((r) => Math.round(r / MiB)).join(' + ')} MiB`,
+        what: '  latency p50 / p99 (max), RSS per instance, CPU',
+        value: `${pg.result.p50.toFixed(1)} / ${pg.result.p99.toFixed(1)} ms (${pg.result.max.toFixed(0)}), ${pg.rss.map((r) => Math.round(r / MiB)).join(' + ')} MiB, CPU ${(pg.cpuMs / pg.result.count).toFixed(2)} ms/transition`,
       });
       await resetPostgres(PG_URL);
     } else {

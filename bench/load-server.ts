@@ -87,7 +87,8 @@ async function main(): Promise<void> {
       }
       if (request.kind === 'memory') {
         global.gc?.();
-        return { kind: 'memory', rss: process.memoryUsage().rss };
+        const cpu = process.cpuUsage();
+        return { kind: 'memory', rss: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 };
       }
       await app.close();
       return { kind: 'closed' };
