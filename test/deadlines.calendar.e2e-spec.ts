@@ -58,7 +58,7 @@ describe.each(testDatabaseKinds())('calendar feed (RFC 5545, %s)', (kind) => {
     expect(events[1].description).toContain(
       'Ursprünglich 30.11.2024, wirksam 02.12.2024: Samstag, 30.11.2024 → Montag, 02.12.2024 (§ 193 BGB, § 31 Abs. 3 VwVfG)',
     );
-    expect(events[1].description).toContain(`https://gremienlauf.example/bodies/${id}`);
+    expect(events[1].description).toContain(`https://gremienlauf.example/gremien/${id}`);
   });
 
   it('keeps the UIDs stable while the body moves on, and /calendar.ics has every body', async () => {

@@ -90,7 +90,7 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
     );
     // The decision's own date (10.06.2024), not that of the approval event (12.06.2024).
     expect(mail.text).toContain('Beschluss: 2024/09-AL vom 10.06.2024 (AL-Runde)');
-    expect(mail.text).toContain(`Link: https://gremienlauf.example/bodies/${id}`);
+    expect(mail.text).toContain(`Link: https://gremienlauf.example/gremien/${id}`);
 
     await sweepAt(scheduler, '2024-12-02T06:00:00Z');
     await sweepAt(scheduler, '2024-12-09T06:00:00Z');

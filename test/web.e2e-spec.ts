@@ -16,6 +16,7 @@ import request from 'supertest';
 import { FirstAccountSetup } from '../src/auth/first-account';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { startTestApp, type TestApp } from './support/test-app';
+import { bodyPagePath } from '../src/common/links';
 
 const names = (items: FormItem[]): string[] => items.flatMap((i) => (i.type === 'group' ? names(i.items) : [i.name]));
 const topKey = (name: string) => name.split(/[.[]/)[0];
@@ -215,6 +216,11 @@ describe('Web pages over HTTP', () => {
     const fine = await t.anonymous.get('/anmelden?weiter=%2Ffristen%3Fq%3Dx').set('Cookie', session).expect(303);
     expect(fine.headers.location).toBe('/fristen?q=x');
   }, 60_000);
+
+  it('the link that reminders and calendar entries carry for a body opens its Gremium page', async () => {
+    const page = await t.http.get(bodyPagePath(otherId)).expect(200);
+    expect(page.text).toContain('<h1>Arbeitsgruppe Datennutzung</h1>');
+  });
 
   it('the Übersicht lists every body with state, Federführung and traffic light', async () => {
     const res = await t.http.get('/').expect(200);

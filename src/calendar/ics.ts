@@ -6,6 +6,7 @@
 import { germanDate } from '../../machines/dates';
 import { addDays } from '../../machines/deadlines';
 import type { DeadlineView } from '../deadlines/deadlines.service';
+import { bodyPagePath } from '../common/links';
 
 const BERLIN_VTIMEZONE = [
   'BEGIN:VTIMEZONE',
@@ -41,7 +42,7 @@ export function calendarFeed(name: string, deadlines: DeadlineView[], publicUrl:
   ];
   for (const d of deadlines) {
     if (!d.effectiveDate) continue;
-    const link = `${publicUrl}/bodies/${d.bodyId}`;
+    const link = `${publicUrl}${bodyPagePath(d.bodyId)}`;
     const rule = d.rule as { text?: string } | null;
     const description = [
       `Gremium: ${d.bodyTitle}`,

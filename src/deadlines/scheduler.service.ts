@@ -10,6 +10,7 @@ import { ConcurrencyConflict, NotFoundError } from '../common/errors';
 import { Database, type Transaction } from '../database/database';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
+import { bodyPagePath } from '../common/links';
 import { reminderMessage } from './reminder-message';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
 
@@ -208,7 +209,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       decisions: await this.events.citedDecisions(row.body_id, tx),
       deadline: deadline ? { label: deadline.label, resolution: JSON.parse(deadline.resolution) as DeadlineResolution } : null,
       now,
-      link: `${this.config.publicUrl}/bodies/${row.body_id}`,
+      link: `${this.config.publicUrl}${bodyPagePath(row.body_id)}`,
     });
     await this.outbox.add(
       tx,
