@@ -6,7 +6,7 @@
  * clock. Civil dates are handled as `YYYY-MM-DD` strings with UTC arithmetic, so the process's
  * own time zone never matters.
  */
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
 import type { Deadline } from './body.events';
 import { germanDate, germanMonth, type CivilDate } from './dates';
 
@@ -248,7 +248,9 @@ function calendarOf(land: Land | null): Holidays {
   const key = land ?? 'DE';
   let calendar = calendars.get(key);
   if (!calendar) {
-    calendar = land ? new Holidays('DE', land, { languages: ['de'] }) : new Holidays('DE', { languages: ['de'] });
+    // Loaded on first use: its data for every country would otherwise be read at every start.
+    const Calendar: typeof Holidays = require('date-holidays');
+    calendar = land ? new Calendar('DE', land, { languages: ['de'] }) : new Calendar('DE', { languages: ['de'] });
     calendars.set(key, calendar);
   }
   return calendar;

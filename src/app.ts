@@ -53,18 +53,23 @@ export async function createApp(
   });
   // The web UI's stylesheet and icons, self-hosted (no CDN).
   app.useStaticAssets({ root: webDir('assets'), prefix: '/assets/', decorateReply: false });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Gremienlauf')
-      .setDescription('Lebenslauf der Gremien und Arbeitsformate des IT-Planungsrats und der AL-Runde')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API-Token (gremienlauf token create BENUTZER)' }, 'token')
-      .build(),
-  );
-  // Every route needs the token but the public ones (health, login, public key); docs/access.md has the roles.
-  completeOpenApiDocument(document, routePolicies(app));
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // The OpenAPI document is built on the first request to /api/docs… and kept (scanning every
+  // controller at start cost a noticeable part of the start-up); the routes are all known by then.
+  const openApiDocument = () => {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Gremienlauf')
+        .setDescription('Lebenslauf der Gremien und Arbeitsformate des IT-Planungsrats und der AL-Runde')
+        .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API-Token (gremienlauf token create BENUTZER)' }, 'token')
+        .build(),
+    );
+    // Every route needs the token but the public ones (health, login, public key); docs/access.md has the roles.
+    completeOpenApiDocument(document, routePolicies(app));
+    return document;
+  };
+  SwaggerModule.setup('api/docs', app, openApiDocument, { jsonDocumentUrl: 'api/docs/openapi.json' });
   app.enableShutdownHooks();
   return app;
 }
