@@ -64,11 +64,11 @@ export function ApiTextAnswer(mediaType: string, description: string, options: {
 }
 
 /** Every query parameter of the zod schema the handler parses its query with, typed as that schema accepts it. */
-export function ApiQueryFrom(schema: z.ZodObject, descriptions: Record<string, string> = {}) {
+export function ApiQueryFrom(schema: z.ZodObject) {
   const json = jsonSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
   return applyDecorators(
     ...Object.entries(json.properties ?? {}).map(([name, property]) =>
-      ApiQuery({ name, required: json.required?.includes(name) ?? false, description: descriptions[name] ?? (property.description as string | undefined), schema: property }),
+      ApiQuery({ name, required: json.required?.includes(name) ?? false, description: property.description as string | undefined, schema: property }),
     ),
   );
 }
