@@ -208,20 +208,9 @@ export class AuditStore {
     const rows = stream
       ? await tx.query<AuditLogRow & { stream: string }>(`${sql} WHERE stream = ?`, [stream])
       : await tx.query<AuditLogRow & { stream: string }>(sql);
+    // The same columns as the audit log's, plus the stream.
     return rows
-      .map((row) => ({
-        id: row.id,
-        stream: row.stream,
-        version: Number(row.version),
-        type: row.type as ContactEvent['type'],
-        // Unreadable data stays a string: its hash will not match, and the chain check says where.
-        data: parseOr(row.data, row.data) as ContactEvent['data'],
-        actor: { id: row.actor_id, role: row.actor_role },
-        occurredAt: row.occurred_at,
-        recordedAt: row.recorded_at,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-      }))
+      .map((row) => ({ ...toAuditLogEntry(row), stream: row.stream, type: row.type as ContactEvent['type'], data: parseOr(row.data, row.data) as ContactEvent['data'] }))
       .sort((a, b) => compareLeaves(a, b));
   }
 
