@@ -15,11 +15,6 @@ export interface Transaction {
 
 /** A stable read-only view of the last committed state, held until `close`. */
 export interface ReadView extends Transaction {
-  /**
-   * The rows as arrays of their values in the order of the SELECT: spares building an object
-   * per row (on SQLite that costs more than reading the row) where a large table is walked.
-   */
-  queryValues(sql: string, params?: SqlValue[]): Promise<unknown[][]>;
   close(): Promise<void>;
 }
 
@@ -226,17 +221,11 @@ export class Database {
       connection.pragma('busy_timeout = 5000');
       connection.exec('BEGIN');
       const statements = new Map<string, BetterSqlite3.Statement>();
-      const valueStatements = new Map<string, BetterSqlite3.Statement>();
       return {
         query: async <T>(sql: string, params: SqlValue[] = []) => {
           let statement = statements.get(sql);
           if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
           return statement.all(...sqliteValues(params)) as T[];
-        },
-        queryValues: async (sql: string, params: SqlValue[] = []) => {
-          let statement = valueStatements.get(sql);
-          if (!statement) valueStatements.set(sql, (statement = connection.prepare(sql).raw(true)));
-          return statement.all(...sqliteValues(params)) as unknown[][];
         },
         close: async () => {
           if (connection.open) connection.close();
@@ -247,10 +236,8 @@ export class Database {
       const runner = this.readPool.createQueryRunner();
       await runner.connect();
       await runner.startTransaction('REPEATABLE READ');
-      const query = <T>(sql: string, params: SqlValue[] = []) => runner.query(numbered(sql), params).then(rowsOf<T>);
       return {
-        query,
-        queryValues: async (sql: string, params: SqlValue[] = []) => (await query<Record<string, unknown>>(sql, params)).map((row) => Object.values(row)),
+        query: <T>(sql: string, params: SqlValue[] = []) => runner.query(numbered(sql), params).then(rowsOf<T>),
         close: async () => {
           if (runner.isTransactionActive) await runner.commitTransaction().catch(() => undefined);
           await runner.release();
@@ -267,15 +254,11 @@ export class Database {
       });
     });
     const tx = await opened;
-    return {
-      query: tx.query,
-      queryValues: async (sql: string, params: SqlValue[] = []) => (await tx.query<Record<string, unknown>>(sql, params)).map((row) => Object.values(row)),
-      close: async () => release(),
-    };
+    return { query: tx.query, close: async () => release() };
   }
 
   /** Runs `work` on a read view (see `readView`) and closes it. */
-  async read<T>(work: (view: ReadView) => Promise<T>): Promise<T> {
+  async read<T>(work: (view: Transaction) => Promise<T>): Promise<T> {
     const view = await this.readView();
     try {
       return await work(view);
