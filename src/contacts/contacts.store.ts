@@ -13,6 +13,16 @@ export interface Contact {
   erased: boolean;
 }
 
+/** A row of the contacts table as SQL reads it. */
+export interface ContactRow {
+  id: string;
+  name: string | null;
+  organization: string | null;
+  email: string | null;
+  phone: string | null;
+  erased_at: string | null;
+}
+
 /**
  * Contact persons are personal data: they live here, and events refer to them by id only, so
  * erasing one (DSGVO Art. 17) leaves the event chain intact.
@@ -50,14 +60,7 @@ export class ContactsStore {
 
   async findMany(ids: string[]): Promise<Contact[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.query<{
-      id: string;
-      name: string | null;
-      organization: string | null;
-      email: string | null;
-      phone: string | null;
-      erased_at: string | null;
-    }>(`SELECT id, name, organization, email, phone, erased_at FROM contacts WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+    const rows = await this.db.query<ContactRow>(`SELECT id, name, organization, email, phone, erased_at FROM contacts WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const r = byId.get(id);

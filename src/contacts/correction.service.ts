@@ -8,6 +8,7 @@ import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/erro
 import { parseInput } from '../common/validation';
 import { Database, type Transaction } from '../database/database';
 import type { Actor } from '../event-log/event-hash';
+import type { ContactRow } from './contacts.store';
 
 /** An optional text field that an empty input clears (the web form sends every field). */
 const clearable = (inner: z.ZodType<string>) =>
@@ -22,15 +23,6 @@ export const contactCorrectionSchema = z.strictObject({
   phone: clearable(z.string().trim().max(60)),
   reason: z.string().trim().max(1000).optional(),
 });
-
-interface ContactRow {
-  id: string;
-  name: string | null;
-  organization: string | null;
-  email: string | null;
-  phone: string | null;
-  erased_at: string | null;
-}
 
 /**
  * Corrections of a contact person (Ansprechperson): the new values go into the contacts table,
