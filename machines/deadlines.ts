@@ -177,8 +177,23 @@ function onDate(source: DeadlineSource, date: CivilDate, description: string, ru
   };
 }
 
+const shifts = new Map<string, WorkingDayShift | null>();
+
 /** The shift § 193 BGB asks for, or null when the date is a working day already. */
 export function workingDayShift(date: CivilDate, land: Land | null): WorkingDayShift | null {
+  // Pure and asked for the same few dates again and again (every report obligation, every
+  // write): computed once per date and Land. The shift is shared: nobody changes it.
+  const key = `${date}/${land ?? 'DE'}`;
+  let shift = shifts.get(key);
+  if (shift === undefined) {
+    shift = computeWorkingDayShift(date, land);
+    if (shifts.size >= 10_000) shifts.clear();
+    shifts.set(key, shift);
+  }
+  return shift;
+}
+
+function computeWorkingDayShift(date: CivilDate, land: Land | null): WorkingDayShift | null {
   const skipped: Array<{ date: CivilDate; reason: string }> = [];
   let day = date;
   for (let reason = nonWorkingReason(day, land); reason !== null; reason = nonWorkingReason(day, land)) {
@@ -265,7 +280,21 @@ export function weekdayName(date: CivilDate): string {
   return WEEKDAYS[weekdayOf(date)];
 }
 
+const shiftedDays = new Map<string, CivilDate>();
+
 export function addDays(date: CivilDate, days: number): CivilDate {
+  // Every derivation of reminders asks for the same offsets of the same dates: computed once.
+  const key = `${date}${days < 0 ? '' : '+'}${days}`;
+  let shifted = shiftedDays.get(key);
+  if (shifted === undefined) {
+    shifted = computeAddDays(date, days);
+    if (shiftedDays.size >= 10_000) shiftedDays.clear();
+    shiftedDays.set(key, shifted);
+  }
+  return shifted;
+}
+
+function computeAddDays(date: CivilDate, days: number): CivilDate {
   const d = toUtc(date);
   d.setUTCDate(d.getUTCDate() + days);
   return civil(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());

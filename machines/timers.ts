@@ -157,6 +157,32 @@ export interface DeadlineUnit {
  * every other obligation (the very same objects) unless the floor (`notBefore`) reaches them.
  */
 export function deriveUnits(bodyId: string, persisted: PersistedBody, options: TimerOptions = {}): DeadlineUnit[] {
+  const calendar = [options.sessions, options.rules, options.issuerOf, options.policy];
+  const known = derivedUnits.get(persisted.context);
+  if (known && known.bodyId === bodyId && known.notBefore === options.notBefore && sameParts(known.calendar, calendar) && sameValue(known.value, persisted.value)) {
+    return known.units;
+  }
+  const units = unitsOf(bodyId, persisted, options);
+  derivedUnits.set(persisted.context, { bodyId, value: persisted.value, notBefore: options.notBefore, calendar, units });
+  return units;
+}
+
+/**
+ * The last derivation per context object. A write derives the snapshot before its event and the
+ * one after it; the one before is the previous write's after, the very same context object (the
+ * reducers never change a context in place), so it is derived only once.
+ */
+const derivedUnits = new WeakMap<BodyContext, { bodyId: string; value: unknown; notBefore: Instant | undefined; calendar: readonly unknown[]; units: DeadlineUnit[] }>();
+
+function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function unitsOf(bodyId: string, persisted: PersistedBody, options: TimerOptions): DeadlineUnit[] {
   const { context } = persisted;
   const active = activeRegions(persisted);
   if (!active && !isEstablished(persisted)) return [];
