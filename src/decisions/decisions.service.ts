@@ -105,9 +105,19 @@ interface Citations {
   appliedBy: Array<EventRecord | null>;
 }
 
+/** How many cited decisions the write path keeps parsed. */
+const MAX_CITED_DECISIONS = 1_000;
+
+function sameRow(a: DecisionRow, b: DecisionRow): boolean {
+  return (Object.keys(b) as Array<keyof DecisionRow>).every((column) => a[column] === b[column]);
+}
+
 /** The register of decisions (Beschlüsse) of the IT-PLR and the AL-Runde: an audited stream per decision. */
 @Injectable()
 export class DecisionsService {
+  /** Decisions as the write path last read them, by issuer and number (see `cited`). */
+  private readonly citedDecisions = new Map<string, { row: DecisionRow; decision: DecisionState }>();
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -263,16 +273,12 @@ export class DecisionsService {
   async resolve(tx: Transaction, rawNumber: string, citing: { bodyId: string; type: string; data: unknown }): Promise<DecisionFacts> {
     const number = parseDecisionNumber(rawNumber, this.config.issuers);
     if (typeof number === 'string') throw ValidationError.at('decision', number);
-    const [row] = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE issuer = ? AND number = ?`, [
-      number.issuer.id,
-      number.canonical,
-    ]);
-    if (!row) {
+    const decision = await this.cited(tx, number);
+    if (!decision) {
       throw new LifecycleRefusal(
         `Beschluss ${number.canonical} (${number.issuer.name}) ist nicht erfasst; zuerst im Beschlussregister erfassen (POST /api/decisions, gremienlauf record-decision).`,
       );
     }
-    const decision = toDecisionState(row);
     if (decision.withdrawn) {
       throw new LifecycleRefusal(
         `${this.name(decision)} wurde am ${germanDate(berlinDate(decision.withdrawn.at))} zurückgenommen („${decision.withdrawn.reason}“) und kann nicht mehr zitiert werden.`,
@@ -416,6 +422,28 @@ export class DecisionsService {
       return event;
     });
     return { events, appliedBy };
+  }
+
+  /**
+   * The decision an event cites, as stored, or null. A decision that many bodies cite carries an
+   * effect per body, so its row is large and parsing it dominated the resolution: the parsed
+   * decision is kept and reused while its row reads exactly the same (column by column, so a
+   * change that was rolled back, made by another instance or written around the register is
+   * never missed).
+   */
+  private async cited(tx: Transaction, number: DecisionNumber): Promise<DecisionState | null> {
+    const key = `${number.issuer.id}/${number.canonical}`;
+    const [row] = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE issuer = ? AND number = ?`, [
+      number.issuer.id,
+      number.canonical,
+    ]);
+    const known = this.citedDecisions.get(key);
+    this.citedDecisions.delete(key);
+    if (!row) return null;
+    const decision = known && sameRow(known.row, row) ? known.decision : toDecisionState(row);
+    if (this.citedDecisions.size >= MAX_CITED_DECISIONS) this.citedDecisions.delete(this.citedDecisions.keys().next().value!);
+    this.citedDecisions.set(key, { row, decision });
+    return decision;
   }
 
   private async load(tx: Transaction, issuerId: string, rawNumber: string): Promise<DecisionState> {
