@@ -216,24 +216,8 @@ function unitsOf(bodyId: string, persisted: PersistedBody, options: TimerOptions
     units.push({ key: report.deadline.key, deadline: report.deadline, timers: floor ? report.timersFrom(floor) : NO_TIMERS });
   }
   if (!context.permanent && context.approvedUntil) {
-    const until = context.approvedUntil;
-    const key = `${bodyId}/term/end`;
-    units.push({
-      key,
-      deadline: {
-        key,
-        bodyId,
-        kind: 'termEnd',
-        ref: 'end',
-        label: 'Ende der Laufzeit (befristet bis)',
-        deadline: { kind: 'date', date: until },
-        // The end of a term is not a deadline for an action: it does not move off weekends.
-        resolution: exactly(until, `befristet bis ${germanDate(until)}`),
-        status: active?.term === 'expired' ? 'overdue' : active?.term === 'expiring' ? 'due' : 'open',
-        obligationId: null,
-      },
-      timers: floor && active ? termTimers(bodyId, until, active.term, floor, policy) : NO_TIMERS,
-    });
+    const term = termDerivation(bodyId, context.approvedUntil, active?.term ?? null, policy);
+    units.push({ key: term.deadline.key, deadline: term.deadline, timers: floor && active ? term.timersFrom(floor) : NO_TIMERS });
   }
   return units;
 }
@@ -284,10 +268,6 @@ function reportDerivation(bodyId: string, obligation: ReportObligation, options:
   if (known && known.bodyId === bodyId && known.calendar.every((part, i) => part === calendar[i])) return known;
   const resolution = resolveReport(obligation, options);
   const key = `${bodyId}/report/${obligation.id}`;
-  const unfloored = reportTimers(bodyId, key, obligation, resolution, NO_FLOOR, policy);
-  // Each timer's own day, so a floor at or before the earliest of them moves none.
-  const earliest = unfloored.reduce((min, timer) => (timer.dueAt < min ? timer.dueAt : min), '\uffff');
-  let floored: { at: Instant; timers: readonly Timer[] } | null = null;
   const derivation: ReportDerivation = {
     bodyId,
     calendar,
@@ -302,14 +282,66 @@ function reportDerivation(bodyId: string, obligation: ReportObligation, options:
       status: reportStatus(obligation),
       obligationId: obligation.id,
     },
-    timersFrom(floor) {
-      if (floor.at <= earliest) return unfloored;
-      if (floored?.at !== floor.at) floored = { at: floor.at, timers: reportTimers(bodyId, key, obligation, resolution, floor, policy) };
-      return floored.timers;
-    },
+    timersFrom: flooredTimers((floor) => reportTimers(bodyId, key, obligation, resolution, floor, policy)),
   };
   reportDerivations.set(obligation, derivation);
   return derivation;
+}
+
+/** The end of a body's term: its Frist and timers, for one term region and reminder policy. */
+interface TermDerivation {
+  policy: ReminderPolicy;
+  deadline: BodyDeadline;
+  timersFrom(floor: Floor): readonly Timer[];
+}
+
+/**
+ * Term derivations by body, term end and region: consecutive snapshots of a body whose term did
+ * not change share the very same Frist and timers, so comparing them costs nothing.
+ */
+const termDerivations = new Map<string, TermDerivation>();
+
+function termDerivation(bodyId: string, until: CivilDate, term: string | null, policy: ReminderPolicy): TermDerivation {
+  const cacheKey = `${bodyId}|${until}|${term}`;
+  const known = termDerivations.get(cacheKey);
+  if (known && known.policy === policy) return known;
+  const key = `${bodyId}/term/end`;
+  const derivation: TermDerivation = {
+    policy,
+    deadline: {
+      key,
+      bodyId,
+      kind: 'termEnd',
+      ref: 'end',
+      label: 'Ende der Laufzeit (befristet bis)',
+      deadline: { kind: 'date', date: until },
+      // The end of a term is not a deadline for an action: it does not move off weekends.
+      resolution: exactly(until, `befristet bis ${germanDate(until)}`),
+      status: term === 'expired' ? 'overdue' : term === 'expiring' ? 'due' : 'open',
+      obligationId: null,
+    },
+    timersFrom: flooredTimers((floor) => (term === null ? [] : termTimers(bodyId, until, term, floor, policy))),
+  };
+  if (termDerivations.size >= 10_000) termDerivations.clear();
+  termDerivations.set(cacheKey, derivation);
+  return derivation;
+}
+
+/**
+ * Timers as of a floor, computed once without one: a floor at or before the earliest of them
+ * moves none, so every such floor gets the same array. Only a later floor computes them again
+ * (kept for the last such floor).
+ */
+function flooredTimers(compute: (floor: Floor) => readonly Timer[]): (floor: Floor) => readonly Timer[] {
+  const unfloored = compute(NO_FLOOR);
+  // Each timer's own day, so a floor at or before the earliest of them moves none.
+  const earliest = unfloored.reduce((min, timer) => (timer.dueAt < min ? timer.dueAt : min), '\uffff');
+  let floored: { at: Instant; timers: readonly Timer[] } | null = null;
+  return (floor) => {
+    if (floor.at <= earliest) return unfloored;
+    if (floored?.at !== floor.at) floored = { at: floor.at, timers: compute(floor) };
+    return floored.timers;
+  };
 }
 
 /** The timers of one report obligation while it is open: reportDue, reportOverdue and its reminders. */
