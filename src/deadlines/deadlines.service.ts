@@ -323,7 +323,7 @@ export class DeadlinesService implements OnModuleInit {
     }
   }
 
-  /** The body's timers (of the Fristen in `scope`, or all) as derived; `derived_version` says from which snapshot. */
+  /** The body's timers (of the Fristen in `scope`, or all) as derived; `derived_version` says from which snapshot they were written. */
   private async syncTimers(tx: Transaction, bodyId: string, timers: Timer[], version: number, scope: string[] | null): Promise<void> {
     const columns = 'key, kind, status, deadline_key, series, due_on, due_at, payload, derived_version';
     const rows = scope
@@ -334,17 +334,13 @@ export class DeadlinesService implements OnModuleInit {
     const gone = [...existing].filter(([key, row]) => !derived.has(key) && !(row.kind === 'reminder' && KEPT_STATUSES.has(row.status))).map(([key]) => key);
     if (gone.length > 0) await tx.query(`DELETE FROM timers WHERE key IN (${placeholders(gone)}) AND ${NOT_SENT}`, gone);
     let unchanged = 0;
+    const added: SqlValue[][] = [];
     for (const timer of timers) {
       const payload = JSON.stringify(timer.kind === 'reminder' ? { reminder: timer.reminder } : { event: timer.event });
       const series = timer.kind === 'reminder' ? `${bodyId}/${timer.reminder.series}` : null;
       const row = existing.get(timer.key);
       if (!row) {
-        await tx.query(
-          `INSERT INTO timers (key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version, status, fired_at, last_error)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL)
-           ON CONFLICT (key) DO NOTHING`,
-          [timer.key, bodyId, timer.kind, timer.ref, timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version],
-        );
+        added.push([timer.key, bodyId, timer.kind, timer.ref, timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version]);
       } else if (row.kind === 'reminder' && KEPT_STATUSES.has(row.status)) {
         continue;
       } else if (
@@ -365,10 +361,13 @@ export class DeadlinesService implements OnModuleInit {
         );
       }
     }
-    // The timers of these Fristen that stay as they were now stand on this version: one statement for all of them.
-    if (unchanged > 0) {
-      const which = scope ? `deadline_key IN (${placeholders(scope)})` : 'body_id = ?';
-      await tx.query(`UPDATE timers SET derived_version = ? WHERE ${which} AND status = 'pending' AND derived_version <> ?`, [version, ...(scope ?? [bodyId]), version]);
+    await insertTimers(tx, added);
+    // A full derivation (the first in a process, a machine upgrade, a new calendar) puts every
+    // pending timer of the body on this version: one statement for all that stay as they were.
+    // A write that changes some Fristen leaves the timers it did not change on the version they
+    // were written from (rewriting them only to say so cost a statement per event).
+    if (unchanged > 0 && !scope) {
+      await tx.query(`UPDATE timers SET derived_version = ? WHERE body_id = ? AND status = 'pending' AND derived_version <> ?`, [version, bodyId, version]);
     }
   }
 
@@ -389,6 +388,25 @@ export class DeadlinesService implements OnModuleInit {
         now,
       );
     }
+  }
+}
+
+/** At most this many timer rows go into one INSERT (11 parameters each, far below either database's limit). */
+const TIMERS_PER_INSERT = 32;
+
+/**
+ * Inserts new pending timers, many rows per statement: an event that starts a body or adds a
+ * report obligation derives a dozen or more at once, and each statement has its own cost.
+ */
+async function insertTimers(tx: Transaction, rows: SqlValue[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += TIMERS_PER_INSERT) {
+    const chunk = rows.slice(i, i + TIMERS_PER_INSERT);
+    await tx.query(
+      `INSERT INTO timers (key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version, status, fired_at, last_error)
+       VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL)").join(', ')}
+       ON CONFLICT (key) DO NOTHING`,
+      chunk.flat(),
+    );
   }
 }
 
