@@ -1,0 +1,155 @@
+/**
+ * What the write path keeps in memory between writes (parsed decisions, derivations, the JSON of
+ * unchanged report obligations) never makes it write something other than the stored state asks
+ * for: not after a rolled-back unit of work, not after a change made around it, not beside a
+ * second instance.
+ */
+import { SECRETARIAT } from '../src/auth/actor';
+import { LifecycleRefusal } from '../src/common/errors';
+import { Database } from '../src/database/database';
+import { DeadlinesService } from '../src/deadlines/deadlines.service';
+import { DecisionsService } from '../src/decisions/decisions.service';
+import { contextJson } from '../src/event-log/event-store';
+import { LifecycleService } from '../src/lifecycle/lifecycle.service';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { deadlinesEnv } from './deadlines.support';
+import { openTestDatabase, startTestContext, testDatabaseKinds, type TestContext } from './support/test-app';
+
+const DECISION = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' };
+
+const approvedBy = (bodyId: string, approvedUntil: string) => ({ body: bodyId, effect: 'approved', data: { approvedUntil } });
+const approve = (bodyId: string, approvedUntil: string) => ({ bodyId, type: 'approved', data: { approvedUntil }, decision: DECISION.number });
+
+/** A registration with `n` interim reports, one a month from 2030 on. */
+function withReports(n: number) {
+  const reports = Array.from({ length: n }, (_, i) => ({
+    kind: 'Zwischenbericht' as const,
+    addressee: 'IT-Planungsrat',
+    due: { kind: 'month' as const, month: `${2030 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}` },
+  }));
+  return { ...EXAMPLE_REGISTRATION, reports, registeredAt: '2024-06-03' };
+}
+
+/** The body's Fristen and timers as stored, without the version they were written from. */
+async function deadlineRows(db: Database, bodyId: string) {
+  return {
+    deadlines: await db.query(`SELECT key, kind, ref, label, deadline, resolution, original_date, effective_date, status FROM deadlines WHERE body_id = ? ORDER BY key`, [bodyId]),
+    timers: await db.query(`SELECT key, kind, ref, deadline_key, series, due_on, due_at, payload, status, last_error FROM timers WHERE body_id = ? ORDER BY key`, [bodyId]),
+  };
+}
+
+describe('the JSON of a context', () => {
+  test('is what JSON.stringify writes, also for keys without a value and obligations written before', () => {
+    const obligation = { id: 'r1', kind: 'Zwischenbericht', due: { kind: 'month', month: '2030-01' }, state: 'pending' };
+    const context = { profile: { title: 'T', shortName: null }, obligations: [obligation, { ...obligation, id: 'r2' }], absent: undefined, permanent: false };
+    expect(contextJson(context as never)).toBe(JSON.stringify(context));
+    const changed = { ...context, obligations: [obligation, { ...obligation, id: 'r2', state: 'due' }] };
+    expect(contextJson(changed as never)).toBe(JSON.stringify(changed));
+  });
+});
+
+describe.each(testDatabaseKinds())('the write path’s caches on %s', (database) => {
+  let restoreEnv: () => void;
+  let t: TestContext;
+  let lifecycle: LifecycleService;
+  let decisions: DecisionsService;
+  let db: Database;
+
+  beforeEach(async () => {
+    restoreEnv = deadlinesEnv();
+    t = await startTestContext({ database, now: '2024-06-20T09:00:00Z' });
+    lifecycle = t.context.get(LifecycleService);
+    decisions = t.context.get(DecisionsService);
+    db = t.context.get(Database);
+  });
+  afterEach(async () => {
+    await t.close();
+    restoreEnv();
+  });
+
+  const submitted = async (input: unknown = { ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }) => {
+    const { bodyId } = await lifecycle.register(input, SECRETARIAT);
+    await lifecycle.execute({ bodyId, type: 'submitted', occurredAt: '2024-06-05' }, SECRETARIAT);
+    return bodyId;
+  };
+
+  test('a cited decision changed around the register is read anew', async () => {
+    const [first, second, third] = [await submitted(), await submitted(), await submitted()];
+    await decisions.record({ ...DECISION, effects: [approvedBy(first, '2025-03-31'), approvedBy(second, '2025-03-31')] }, SECRETARIAT);
+    await lifecycle.execute(approve(first, '2025-03-31'), SECRETARIAT);
+    // As the simulation does in its copy: the effect now names another body, the stream's head stays.
+    await db.transaction((tx) => tx.query('UPDATE decisions SET effects = replace(effects, ?, ?)', [second, third]));
+    await expect(lifecycle.execute(approve(second, '2025-03-31'), SECRETARIAT)).rejects.toBeInstanceOf(LifecycleRefusal);
+    await expect(lifecycle.execute(approve(third, '2025-03-31'), SECRETARIAT)).resolves.toMatchObject({ version: 3 });
+  });
+
+  test('a decision cited in a unit of work that rolled back is not the one cited afterwards', async () => {
+    const bodyId = await submitted();
+    await expect(
+      db.transaction(async () => {
+        await decisions.record({ ...DECISION, effects: [approvedBy(bodyId, '2025-03-31')] }, SECRETARIAT);
+        await lifecycle.execute(approve(bodyId, '2025-03-31'), SECRETARIAT);
+        throw new Error('import aborted');
+      }),
+    ).rejects.toThrow('import aborted');
+    await decisions.record({ ...DECISION, effects: [approvedBy(bodyId, '2025-12-31')] }, SECRETARIAT);
+    await expect(lifecycle.execute(approve(bodyId, '2025-03-31'), SECRETARIAT)).rejects.toBeInstanceOf(LifecycleRefusal);
+    await expect(lifecycle.execute(approve(bodyId, '2025-12-31'), SECRETARIAT)).resolves.toMatchObject({ version: 3 });
+  });
+
+  test('after a rolled-back write the Fristen and the projection row follow the stored state', async () => {
+    const bodyId = await submitted(withReports(30));
+    await decisions.record({ ...DECISION, effects: [approvedBy(bodyId, '2025-03-31')] }, SECRETARIAT);
+    await lifecycle.execute(approve(bodyId, '2025-03-31'), SECRETARIAT);
+    await lifecycle.execute({ bodyId, type: 'started', occurredAt: '2024-06-17' }, SECRETARIAT);
+    await expect(
+      db.transaction(async () => {
+        await lifecycle.execute({ bodyId, type: 'reportSubmitted', data: { obligationId: 'r2' }, occurredAt: '2024-06-18' }, SECRETARIAT);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await lifecycle.execute({ bodyId, type: 'reportSubmitted', data: { obligationId: 'r3' }, occurredAt: '2024-06-18' }, SECRETARIAT);
+
+    const written = await deadlineRows(db, bodyId);
+    const [row] = await db.query<{ context: string }>('SELECT context FROM bodies WHERE id = ?', [bodyId]);
+    const states = (JSON.parse(row.context) as { obligations: Array<{ id: string; state: string }> }).obligations.map((o) => `${o.id}:${o.state}`);
+    expect(states.slice(0, 3)).toEqual(['r1:pending', 'r2:pending', 'r3:submitted']);
+    await db.transaction((tx) => t.context.get(DeadlinesService).rederiveAll(tx));
+    expect(await deadlineRows(db, bodyId)).toEqual(written);
+  });
+});
+
+const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
+
+onPostgres('two instances writing one body on postgres', () => {
+  test('each instance’s writes are seen by the other: Fristen, timers and projection follow every write', async () => {
+    const restoreEnv = deadlinesEnv();
+    const { config } = await openTestDatabase('postgres');
+    const a = await startTestContext({ databaseConfig: config, now: '2024-06-20T09:00:00Z' });
+    const b = await startTestContext({ databaseConfig: config, now: '2024-06-20T09:00:00Z' });
+    try {
+      const [lifecycleA, lifecycleB] = [a.context.get(LifecycleService), b.context.get(LifecycleService)];
+      const { bodyId } = await lifecycleA.register(withReports(20), SECRETARIAT);
+      await lifecycleA.execute({ bodyId, type: 'submitted', occurredAt: '2024-06-05' }, SECRETARIAT);
+      await a.context.get(DecisionsService).record({ ...DECISION, effects: [approvedBy(bodyId, '2025-03-31')] }, SECRETARIAT);
+      await lifecycleB.execute(approve(bodyId, '2025-03-31'), SECRETARIAT);
+      await lifecycleA.execute({ bodyId, type: 'started', occurredAt: '2024-06-17' }, SECRETARIAT);
+      await lifecycleB.execute({ bodyId, type: 'reportSubmitted', data: { obligationId: 'r2' }, occurredAt: '2024-06-18' }, SECRETARIAT);
+      // A last wrote version 4; B wrote 5 behind its back.
+      await lifecycleA.execute({ bodyId, type: 'reportSubmitted', data: { obligationId: 'r3' }, occurredAt: '2024-06-19' }, SECRETARIAT);
+
+      const db = a.context.get(Database);
+      const [row] = await db.query<{ version: number | string; context: string }>('SELECT version, context FROM bodies WHERE id = ?', [bodyId]);
+      expect(Number(row.version)).toBe(6);
+      const states = (JSON.parse(row.context) as { obligations: Array<{ id: string; state: string }> }).obligations.map((o) => o.state);
+      expect(states.slice(0, 4)).toEqual(['pending', 'submitted', 'submitted', 'pending']);
+      const written = await deadlineRows(db, bodyId);
+      await db.transaction((tx) => a.context.get(DeadlinesService).rederiveAll(tx));
+      expect(await deadlineRows(db, bodyId)).toEqual(written);
+    } finally {
+      await a.close();
+      await b.close();
+      restoreEnv();
+    }
+  });
+});
