@@ -15,6 +15,12 @@ export interface Transaction {
 
 /** A stable read-only view of the last committed state, held until `close`. */
 export interface ReadView extends Transaction {
+  /**
+   * The rows of one query as arrays of their column values (in the order the SELECT names them),
+   * `size` rows at a time, read from a cursor: for walking through a large table in constant
+   * memory. No other statement may run on the view until the walk has ended.
+   */
+  batches(sql: string, params: SqlValue[], size: number): AsyncGenerator<unknown[][]>;
   close(): Promise<void>;
 }
 
@@ -227,6 +233,7 @@ export class Database {
           if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
           return statement.all(...sqliteValues(params)) as T[];
         },
+        batches: (sql: string, params: SqlValue[], size: number) => sqliteBatches(connection.prepare(sql), params, size),
         close: async () => {
           if (connection.open) connection.close();
         },
@@ -238,6 +245,7 @@ export class Database {
       await runner.startTransaction('REPEATABLE READ');
       return {
         query: <T>(sql: string, params: SqlValue[] = []) => runner.query(numbered(sql), params).then(rowsOf<T>),
+        batches: (sql: string, params: SqlValue[], size: number) => postgresBatches((text, values) => runner.query(text, values).then(rowsOf<Record<string, unknown>>), sql, params, size),
         close: async () => {
           if (runner.isTransactionActive) await runner.commitTransaction().catch(() => undefined);
           await runner.release();
@@ -254,11 +262,15 @@ export class Database {
       });
     });
     const tx = await opened;
-    return { query: tx.query, close: async () => release() };
+    const batches = async function* (sql: string, params: SqlValue[], size: number): AsyncGenerator<unknown[][]> {
+      const rows = (await tx.query<Record<string, unknown>>(sql, params)).map((row) => Object.values(row));
+      for (let at = 0; at < rows.length; at += size) yield rows.slice(at, at + size);
+    };
+    return { query: tx.query, batches, close: async () => release() };
   }
 
   /** Runs `work` on a read view (see `readView`) and closes it. */
-  async read<T>(work: (view: Transaction) => Promise<T>): Promise<T> {
+  async read<T>(work: (view: ReadView) => Promise<T>): Promise<T> {
     const view = await this.readView();
     try {
       return await work(view);
@@ -395,6 +407,40 @@ function postgresTransaction(manager: EntityManager): Transaction {
  * with RETURNING) with `[rows, affectedCount]`; rows are objects, never arrays, so that form is
  * told apart safely.
  */
+/** A SQLite statement's rows as arrays, `size` at a time, from one pass of its cursor. */
+async function* sqliteBatches(statement: BetterSqlite3.Statement, params: SqlValue[], size: number): AsyncGenerator<unknown[][]> {
+  let batch: unknown[][] = [];
+  for (const row of statement.raw(true).iterate(...sqliteValues(params)) as IterableIterator<unknown[]>) {
+    batch.push(row);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** A PostgreSQL query's rows as arrays, `size` at a time, from a cursor in the view's transaction. */
+async function* postgresBatches(
+  query: (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>,
+  sql: string,
+  params: SqlValue[],
+  size: number,
+): AsyncGenerator<unknown[][]> {
+  const cursor = `batches_${++cursors}`;
+  await query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${numbered(sql)}`, params);
+  try {
+    for (;;) {
+      const rows = await query(`FETCH FORWARD ${Math.floor(size)} FROM ${cursor}`, []);
+      if (rows.length > 0) yield rows.map((row) => Object.values(row));
+      if (rows.length < size) return;
+    }
+  } finally {
+    await query(`CLOSE ${cursor}`, []).catch(() => undefined);
+  }
+}
+let cursors = 0;
+
 function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return Array.isArray(result) ? (result as T[]) : [];
