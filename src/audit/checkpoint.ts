@@ -15,7 +15,7 @@ import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:
 import type { Instant } from '../../machines';
 import { canonicalJson } from '../json/canonical-json';
 import { place } from './chain-verifier';
-import { CompactRange, MerkleAccumulator, leafHash } from './merkle';
+import { CompactRange, MerkleAccumulator, leafHashOfHex } from './merkle';
 
 export const CHECKPOINT_FORMAT = 'gremienlauf-checkpoint/1';
 export const LEAF_ORDER = 'stream-id-ascending/version-ascending';
@@ -92,7 +92,7 @@ export function orderLeaves(leaves: Iterable<Leaf>): Leaf[] {
 /** The Merkle root (hex) over leaves already in checkpoint order: MTH with the 32-byte event hashes as entries. */
 export function rootOf(ordered: Iterable<Leaf>): string {
   const accumulator = new MerkleAccumulator();
-  for (const leaf of ordered) accumulator.add(Buffer.from(leaf.hash, 'hex'));
+  for (const leaf of ordered) accumulator.addLeafHash(leafHashOfHex(leaf.hash));
   return accumulator.root().toString('hex');
 }
 
@@ -111,22 +111,37 @@ class OrderGuard {
 /** Builds a checkpoint from leaves that arrive in checkpoint order, in memory that grows with the streams, not the events. */
 export class CheckpointBuilder {
   private readonly order = new OrderGuard();
-  private readonly tree = new MerkleAccumulator();
+  /** Null when only the heads are asked for (a format-2 checkpoint builds its tree in log order). */
+  private readonly tree: MerkleAccumulator | null;
   private readonly heads: StreamHead[] = [];
+
+  constructor(options: { tree: boolean } = { tree: true }) {
+    this.tree = options.tree ? new MerkleAccumulator() : null;
+  }
 
   add(leaf: Leaf): void {
     this.order.check(leaf);
-    this.tree.add(Buffer.from(leaf.hash, 'hex'));
+    this.tree?.addLeafHash(leafHashOfHex(leaf.hash));
     const head = this.heads.at(-1);
-    if (head?.stream === leaf.stream) Object.assign(head, { version: leaf.version, hash: leaf.hash });
-    else this.heads.push({ stream: leaf.stream, version: leaf.version, hash: leaf.hash });
+    if (head?.stream === leaf.stream) {
+      head.version = leaf.version;
+      head.hash = leaf.hash;
+    } else {
+      this.heads.push({ stream: leaf.stream, version: leaf.version, hash: leaf.hash });
+    }
+  }
+
+  /** Every stream's head so far (last version and its hash), by stream id. */
+  streamHeads(): StreamHead[] {
+    return this.heads.map((head) => ({ ...head }));
   }
 
   get size(): number {
-    return this.tree.size;
+    return this.tree?.size ?? 0;
   }
 
   build(meta: { sequence: number; createdAt: Instant; previous: string | null }): CheckpointPayload {
+    if (!this.tree) throw new Error('A builder without a tree gives heads only');
     return {
       format: CHECKPOINT_FORMAT,
       sequence: meta.sequence,
@@ -208,19 +223,20 @@ export class LogOrderPlacement {
 export class LogOrderTree {
   private readonly placement: LogOrderPlacement;
   private readonly batches: Array<{ sequence: number; range: CompactRange }>;
-  private readonly beyond: CompactRange;
+  /** The leaves beyond every checkpoint; null when only the checkpoints' roots are asked for (verification). */
+  private readonly beyond: CompactRange | null;
 
-  constructor(earlier: readonly BatchSource[]) {
+  constructor(earlier: readonly BatchSource[], options: { beyond: boolean } = { beyond: true }) {
     this.placement = new LogOrderPlacement(earlier);
     this.batches = this.placement.batches.map(({ sequence, begin }) => ({ sequence, range: new CompactRange(begin) }));
-    this.beyond = new CompactRange([...earlier].sort((a, b) => a.sequence - b.sequence).at(-1)?.treeSize ?? 0);
+    this.beyond = options.beyond ? new CompactRange([...earlier].sort((a, b) => a.sequence - b.sequence).at(-1)?.treeSize ?? 0) : null;
   }
 
   /** Adds the next leaf; leaves must come in checkpoint order. */
   add(leaf: Leaf): void {
-    const hash = leafHash(Buffer.from(leaf.hash, 'hex'));
     const { batch } = this.placement.place(leaf);
-    (batch === null ? this.beyond : this.batches[batch].range).appendLeaf(hash);
+    const range = batch === null ? this.beyond : this.batches[batch].range;
+    range?.appendLeaf(leafHashOfHex(leaf.hash));
   }
 
   /**
@@ -236,7 +252,7 @@ export class LogOrderTree {
       whole = whole && tree.join(range);
       bySequence.set(sequence, whole ? { size: tree.end, root: tree.root().toString('hex') } : null);
     }
-    whole = whole && tree.join(this.beyond);
+    whole = whole && this.beyond !== null && tree.join(this.beyond);
     return { bySequence, all: whole ? { size: tree.end, root: tree.root().toString('hex') } : null };
   }
 }
@@ -271,7 +287,7 @@ export function logOrder(leaves: Iterable<Leaf>, earlier: readonly Pick<Checkpoi
 
 /** Builds a format-2 checkpoint from leaves that arrive in checkpoint order, after the earlier checkpoints. */
 export class LogCheckpointBuilder {
-  private readonly heads = new CheckpointBuilder();
+  private readonly heads = new CheckpointBuilder({ tree: false });
   private readonly tree: LogOrderTree;
 
   constructor(earlier: readonly BatchSource[]) {
@@ -286,7 +302,7 @@ export class LogCheckpointBuilder {
   build(meta: { sequence: number; createdAt: Instant; previous: string | null; origin: string }): CheckpointPayload {
     const all = this.tree.roots().all;
     if (!all) throw new Error('The leaves do not add up to the earlier checkpoints: verify the log before building a checkpoint.');
-    const { heads } = this.heads.build(meta);
+    const heads = this.heads.streamHeads();
     return {
       format: LOG_CHECKPOINT_FORMAT,
       sequence: meta.sequence,
@@ -360,7 +376,8 @@ interface CheckpointCheck {
   /** False when nothing in the payload counts (bad signature, unknown format). */
   trusted: boolean;
   heads: Map<string, { head: StreamHead; found: string | null }>;
-  tree: MerkleAccumulator;
+  /** Format 1: the tree over the covered leaves in checkpoint order (format 2 takes the log-order tree). */
+  tree: MerkleAccumulator | null;
 }
 
 /**
@@ -386,12 +403,13 @@ export class CheckpointVerifier {
     for (const checkpoint of [...context, ...sorted]) {
       if (checkpoint.keyId === keyId && hasValidSignature(checkpoint, publicKey)) batches.set(checkpoint.payload.sequence, checkpoint.payload);
     }
-    this.logTree = new LogOrderTree([...batches.values()]);
+    this.logTree = new LogOrderTree([...batches.values()], { beyond: false });
     for (let sequence = 1; batches.has(sequence); sequence++) this.orderKnown.add(sequence);
     this.checks = sorted.map((checkpoint, i) => {
       const { payload } = checkpoint;
       const early: CheckpointCheck['early'] = [];
-      const check = { checkpoint, early, trusted: false, heads: new Map(), tree: new MerkleAccumulator() };
+      // Only format 1 needs a tree of its own (its leaves sorted, not in log order).
+      const check: CheckpointCheck = { checkpoint, early, trusted: false, heads: new Map(), tree: inLogOrder(payload) ? null : new MerkleAccumulator() };
       if (checkpoint.keyId !== keyId) {
         early.push(['key', `mit einem anderen Schlüssel signiert (Schlüssel-ID ${checkpoint.keyId.slice(0, 16)}…, erwartet ${keyId.slice(0, 16)}…).`]);
       }
@@ -428,7 +446,7 @@ export class CheckpointVerifier {
     for (const check of this.checks) {
       const named = check.trusted ? check.heads.get(leaf.stream) : undefined;
       if (!named || leaf.version > named.head.version) continue;
-      check.tree.add(Buffer.from(leaf.hash, 'hex'));
+      check.tree?.addLeafHash(leafHashOfHex(leaf.hash));
       if (leaf.version === named.head.version && named.found === null) named.found = leaf.hash;
     }
   }
@@ -467,7 +485,7 @@ export class CheckpointVerifier {
       // Format 2: the root over the log order, known only when no earlier checkpoint is missing
       // (a gap is reported as such above). Format 1: the root over all covered leaves, sorted.
       const logRoot = logRoots.get(sequence);
-      const actual = !inLogOrder(payload)
+      const actual = tree
         ? { size: tree.size, root: tree.root().toString('hex') }
         : this.orderKnown.has(sequence)
           ? (logRoot ?? { size: -1, root: '' })
