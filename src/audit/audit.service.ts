@@ -22,7 +22,8 @@ import { machineFingerprint, machineVersion } from './machine-versions';
 import { describeLimit, isTimeLimit, replayRecords, replayVerdict, stateAt, type ReplayVerdict } from './replay';
 import { consistencyBundle, findLeaf, inclusionBundle, rangeRoots, type ProvenEntry } from './proofs';
 import { consistencyProofRanges, inclusionProofRanges, type LeafRange } from './merkle';
-import type { Transaction } from '../database/database';
+import type { ReadView } from '../database/database';
+import { rowOfTuple } from './event-tuple';
 import { checkpointNoteText, noteVerifierKey, signNote } from './signed-note';
 import type { SigningKey } from './signing-key';
 
@@ -68,10 +69,12 @@ export class AuditService {
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
       let leaves = 0;
-      for await (const { link, leaf } of this.store.eachLink(view, auditLog, decisionEvents, contactEvents)) {
-        chainVerifier.add(link);
-        checkpointVerifier.add(leaf);
-        leaves++;
+      for await (const batch of this.store.linkBatches(view, auditLog, decisionEvents, contactEvents)) {
+        for (const { link, leaf } of batch) {
+          chainVerifier.add(link);
+          checkpointVerifier.add(leaf);
+        }
+        leaves += batch.length;
       }
       const chains = chainVerifier.finish();
       const problems: AuditProblem[] = [
@@ -186,10 +189,12 @@ export class AuditService {
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
       const builder = new LogCheckpointBuilder(checkpoints.map((c) => c.payload));
-      for await (const { link, leaf } of this.store.eachLink(view, auditLog, decisionEvents, contactEvents)) {
-        chainVerifier.add(link);
-        checkpointVerifier.add(leaf);
-        builder.add(leaf);
+      for await (const batch of this.store.linkBatches(view, auditLog, decisionEvents, contactEvents)) {
+        for (const { link, leaf } of batch) {
+          chainVerifier.add(link);
+          checkpointVerifier.add(leaf);
+          builder.add(leaf);
+        }
       }
       const problems = [...chainVerifier.finish().breaks.map((b) => b.message), ...checkpointVerifier.finish().map((p) => p.message)];
       if (problems.length > 0) {
@@ -240,7 +245,7 @@ export class AuditService {
    * The checkpoints on the view and the tree size the newest fixes: proofs reach no further,
    * what lies beyond has no fixed place in the log yet.
    */
-  private async provable(view: Transaction) {
+  private async provable(view: ReadView) {
     const checkpoints = await this.store.checkpoints(view);
     const payloads = checkpoints.map((c) => c.payload);
     const covered = payloads.at(-1)?.treeSize ?? 0;
@@ -249,7 +254,7 @@ export class AuditService {
   }
 
   /** The roots of the ranges, from the log's leaves read page by page on the view. */
-  private async rangeRoots(view: Transaction, payloads: CheckpointPayload[], ranges: readonly LeafRange[]): Promise<Buffer[]> {
+  private async rangeRoots(view: ReadView, payloads: CheckpointPayload[], ranges: readonly LeafRange[]): Promise<Buffer[]> {
     const roots = await rangeRoots(this.store.eachLeaf(view), payloads, ranges);
     if (!roots) throw new LifecycleRefusal('Die Blätter des Logs ergeben die Checkpoints nicht: das Log besteht die Prüfung nicht (GET /api/audit/verify).');
     return roots;
@@ -334,13 +339,11 @@ export class AuditService {
         counts.machine++;
         yield exportLine({ kind: 'machine', id, version, fingerprint: machineFingerprint(machine), definition: machine.definition() });
       }
-      // A page of events at a time, each line written from the stored JSON text.
-      for await (const rows of this.store.eventPages(view)) {
+      // A batch of events at a time, each line written from the stored JSON text.
+      for await (const tuples of this.store.eventTuples(view)) {
         let lines = '';
-        for (const row of rows) {
-          counts.event++;
-          lines += eventLine(row) ?? unreadableEventLine(toStoredEvent(row));
-        }
+        for (const tuple of tuples) lines += eventLine(tuple) ?? unreadableEventLine(toStoredEvent(rowOfTuple(tuple)));
+        counts.event += tuples.length;
         yield lines;
       }
       for (const entry of await this.store.auditLog(view)) {

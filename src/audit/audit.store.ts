@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { StateValue } from 'xstate';
 import { canonicalJson } from '../json/canonical-json';
 import { toRecord, type EventRow } from '../event-log/event-store';
-import { Database, isUniqueViolation, type Transaction } from '../database/database';
+import { Database, isUniqueViolation, type ReadView, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
 import type { ContactEvent } from './contact-log';
 import { linkOfAuditLogEntry, linkOfContactEvent, linkOfDecisionEvent, linkOfEvent, type ChainLink, type StoredEvent } from './chain-verifier';
+import { E, EVENT_TUPLE_COLUMNS, rowOfTuple, storedHashHolds, type EventTuple } from './event-tuple';
 import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionState, type DecisionEventRow, type DecisionRow } from '../decisions/decision-rows';
 import type { DecisionEvent, DecisionState } from '../decisions/register';
 import type { CheckpointPayload, Leaf, SignedCheckpoint } from './checkpoint';
@@ -38,12 +39,11 @@ const AUDIT_LOG_COLUMNS = 'id, version, type, data, actor_id, actor_role, occurr
 const EVENT_COLUMNS =
   'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision, prev_hash, hash';
 
-/** Rows per page when the audit walks through the whole log. */
-const PAGE = 2000;
+/** Rows per batch when the audit walks through the whole log: small batches die young (less garbage collection, less memory). */
+const PAGE = 500;
 
 /** A stored hash chain link with its checkpoint leaf, in checkpoint order. */
 export interface OrderedLink {
-  event: StoredEvent | null;
   link: ChainLink;
   leaf: Leaf;
 }
@@ -65,6 +65,9 @@ export interface AuditSnapshot {
  */
 @Injectable()
 export class AuditStore {
+  /** Rows per batch when the audit walks through the whole log (tests make it small, to cross batch boundaries). */
+  pageSize = PAGE;
+
   constructor(private readonly db: Database) {}
 
   /**
@@ -82,7 +85,7 @@ export class AuditStore {
   }
 
   /** Runs `work` on a stable read-only view that holds up no writer (Database.readView). */
-  read<T>(work: (view: Transaction) => Promise<T>): Promise<T> {
+  read<T>(work: (view: ReadView) => Promise<T>): Promise<T> {
     return this.db.read(work);
   }
 
@@ -109,59 +112,51 @@ export class AuditStore {
     return rows.map(toStoredEvent);
   }
 
-  /** Every event in checkpoint order (by body id, then version), read page by page. */
-  async *eachEvent(view: Transaction): AsyncGenerator<StoredEvent> {
-    for await (const rows of this.eventPages(view)) {
-      for (const row of rows) yield toStoredEvent(row);
-    }
-  }
-
-  /** The rows of the events table in checkpoint order, a page at a time. */
-  eventPages(view: Transaction): AsyncGenerator<EventRow[]> {
-    return this.pagesOfEvents<EventRow>(view, EVENT_COLUMNS);
-  }
-
-  /** The given columns of the events table in checkpoint order (by body id, then version), a page at a time. */
-  private async *pagesOfEvents<R extends { body_id: string; version: number | string }>(view: Transaction, columns: string): AsyncGenerator<R[]> {
-    const sql = `SELECT ${columns} FROM events`;
-    let rows = await view.query<R>(`${sql} ORDER BY body_id, version LIMIT ${PAGE}`);
-    while (rows.length > 0) {
-      yield rows;
-      if (rows.length < PAGE) return;
-      const last = rows[rows.length - 1];
-      rows = await view.query<R>(`${sql} WHERE (body_id, version) > (?, ?) ORDER BY body_id, version LIMIT ${PAGE}`, [last.body_id, Number(last.version)]);
-    }
+  /**
+   * The events as tuples (event-tuple.ts) in checkpoint order (by body id, then version), a batch
+   * at a time from one cursor: no other statement may run on the view meanwhile.
+   */
+  eventTuples(view: ReadView): AsyncGenerator<EventTuple[]> {
+    return view.batches(`SELECT ${EVENT_TUPLE_COLUMNS} FROM events ORDER BY body_id, version`, [], this.pageSize);
   }
 
   /**
    * Every link of every chain — the bodies' events, the audit log, the decision register and the
-   * contacts' corrections — in checkpoint order
-   * (streams by id, then version), with its leaf; events are read page by page.
+   * contacts' corrections — in checkpoint order (streams by id, then version), with its leaf, a
+   * batch at a time. The events come from one cursor; the other chains (small, held in memory)
+   * are merged in.
    */
-  async *eachLink(
-    view: Transaction,
+  async *linkBatches(
+    view: ReadView,
     auditLog: readonly AuditLogEntry[],
     decisionEvents: readonly DecisionEvent[] = [],
     contactEvents: readonly ContactEvent[] = [],
-  ): AsyncGenerator<OrderedLink> {
-    // The audit log, the decision register and the contacts' chains (held in memory) are merged into the body events in checkpoint order.
+  ): AsyncGenerator<OrderedLink[]> {
     const others: OrderedLink[] = [
-      ...contactEvents.map((e) => ({ event: null, link: linkOfContactEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
-      ...auditLog.map((entry) => ({ event: null, link: linkOfAuditLogEntry(entry), leaf: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } })),
-      ...decisionEvents.map((e) => ({ event: null, link: linkOfDecisionEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
-    ];
-    async function* bodyLinks(events: AsyncIterable<StoredEvent>): AsyncGenerator<OrderedLink> {
-      for await (const event of events) yield { event, link: linkOfEvent(event), leaf: { stream: event.bodyId, version: event.version, hash: event.hash } };
+      ...contactEvents.map((e) => ({ link: linkOfContactEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
+      ...auditLog.map((entry) => ({ link: linkOfAuditLogEntry(entry), leaf: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } })),
+      ...decisionEvents.map((e) => ({ link: linkOfDecisionEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
+    ].sort((a, b) => compareLeaves(a.leaf, b.leaf));
+    let next = 0;
+    for await (const tuples of this.eventTuples(view)) {
+      const batch: OrderedLink[] = [];
+      for (const tuple of tuples) {
+        const link = linkOfTuple(tuple);
+        while (next < others.length && compareLeaves(others[next].leaf, link) < 0) batch.push(others[next++]);
+        // The link names its stream, version and hash: it serves as its own leaf.
+        batch.push({ link, leaf: link });
+      }
+      yield batch;
     }
-    yield* mergeInOrder(others, bodyLinks(this.eachEvent(view)), (link) => link.leaf);
+    if (next < others.length) yield others.slice(next);
   }
 
   /**
    * Every leaf of the log (stream, version, hash) in checkpoint order, for the proofs: the body
-   * events' hashes page by page, the audit log's, the register's (a few per decision) and the
+   * events' hashes from one cursor, the audit log's, the register's (a few per decision) and the
    * contacts' corrections merged in.
    */
-  async *eachLeaf(view: Transaction): AsyncGenerator<Leaf> {
+  async *eachLeaf(view: ReadView): AsyncGenerator<Leaf> {
     const auditLog = await view.query<{ version: number | string; hash: string }>('SELECT version, hash FROM audit_log');
     const register = await view.query<{ stream: string; version: number | string; hash: string }>('SELECT stream, version, hash FROM decision_events');
     const contacts = await view.query<{ stream: string; version: number | string; hash: string }>('SELECT stream, version, hash FROM contact_events');
@@ -169,11 +164,16 @@ export class AuditStore {
       ...auditLog.map((row) => ({ stream: AUDIT_LOG_STREAM, version: Number(row.version), hash: row.hash })),
       ...register.map((row) => ({ stream: row.stream, version: Number(row.version), hash: row.hash })),
       ...contacts.map((row) => ({ stream: row.stream, version: Number(row.version), hash: row.hash })),
-    ];
-    async function* bodyLeaves(pages: AsyncIterable<Array<{ body_id: string; version: number | string; hash: string }>>): AsyncGenerator<Leaf> {
-      for await (const rows of pages) for (const row of rows) yield { stream: row.body_id, version: Number(row.version), hash: row.hash };
+    ].sort(compareLeaves);
+    let next = 0;
+    for await (const rows of view.batches('SELECT body_id, version, hash FROM events ORDER BY body_id, version', [], this.pageSize)) {
+      for (const [stream, version, hash] of rows) {
+        const leaf = { stream: stream as string, version: Number(version), hash: hash as string };
+        while (next < others.length && compareLeaves(others[next], leaf) < 0) yield others[next++];
+        yield leaf;
+      }
     }
-    yield* mergeInOrder(others, bodyLeaves(this.pagesOfEvents(view, 'body_id, version, hash')), (leaf) => leaf);
+    while (next < others.length) yield others[next++];
   }
 
   /** One event or audit-log entry by its id. */
@@ -340,17 +340,6 @@ function compareLeaves(a: { stream: string; version: number }, b: { stream: stri
   return a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.version - b.version;
 }
 
-/** The items of `others` (any order; sorted here) merged into `stream` (in checkpoint order), in checkpoint order. */
-async function* mergeInOrder<T>(others: T[], stream: AsyncIterable<T>, leafOf: (item: T) => { stream: string; version: number }): AsyncGenerator<T> {
-  const sorted = [...others].sort((a, b) => compareLeaves(leafOf(a), leafOf(b)));
-  let next = 0;
-  for await (const item of stream) {
-    while (next < sorted.length && compareLeaves(leafOf(sorted[next]), leafOf(item)) < 0) yield sorted[next++];
-    yield item;
-  }
-  while (next < sorted.length) yield sorted[next++];
-}
-
 function toAuditLogEntry(row: AuditLogRow): AuditLogEntry {
   return {
     id: row.id,
@@ -363,6 +352,21 @@ function toAuditLogEntry(row: AuditLogRow): AuditLogEntry {
     recordedAt: row.recorded_at,
     prevHash: row.prev_hash,
     hash: row.hash,
+  };
+}
+
+/** The chain link of an event tuple: its stored hash shown cheaply where it holds, else the full path (which names what is wrong). */
+function linkOfTuple(t: EventTuple): ChainLink {
+  if (!storedHashHolds(t)) return linkOfEvent(toStoredEvent(rowOfTuple(t)));
+  const hash = t[E.hash] as string;
+  return {
+    stream: t[E.bodyId] as string,
+    version: Number(t[E.version]),
+    id: t[E.id] as string,
+    type: t[E.type] as string,
+    hash,
+    prevHash: t[E.prevHash] as string | null,
+    recomputed: { hash },
   };
 }
 

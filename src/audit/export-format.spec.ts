@@ -1,6 +1,7 @@
 import type { EventRow } from '../event-log/event-store';
 import { toRecord } from '../event-log/event-store';
 import { eventLine, exportLine } from './export-format';
+import { tupleOfRow } from './event-tuple';
 
 const row = (overrides: Partial<EventRow> = {}): EventRow => ({
   id: '5b0a6c1e-8d7f-4a51-9a4e-0c6f1b2d3e4f',
@@ -25,11 +26,11 @@ describe('an event line of the export written from the stored row', () => {
     ['with a decision', row()],
     ['without a decision, as version 1', row({ decision: null, prev_hash: null, version: '1' })],
   ])('is byte for byte the line of the parsed event (%s)', (_, stored) => {
-    expect(eventLine(stored)).toBe(exportLine({ kind: 'event', event: toRecord(stored) }));
+    expect(eventLine(tupleOfRow(stored))).toBe(exportLine({ kind: 'event', event: toRecord(stored) }));
   });
 
   it('is null when the stored data or decision is no JSON, so the event is exported as unreadable', () => {
-    expect(eventLine(row({ data: '{"approvedUntil": ' }))).toBeNull();
-    expect(eventLine(row({ decision: '{' }))).toBeNull();
+    expect(eventLine(tupleOfRow(row({ data: '{"approvedUntil": ' })))).toBeNull();
+    expect(eventLine(tupleOfRow(row({ decision: '{' })))).toBeNull();
   });
 });

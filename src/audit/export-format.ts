@@ -20,8 +20,8 @@
 import type { StateValue } from 'xstate';
 import type { EventRecord } from '../event-log/event-hash';
 import type { DecisionEvent, DecisionState } from '../decisions/register';
-import type { EventRow } from '../event-log/event-store';
 import type { StoredEvent } from './chain-verifier';
+import type { EventTuple } from './event-tuple';
 import type { AuditLogEntry } from './audit-log';
 import type { ContactEvent } from './contact-log';
 import type { SignedCheckpoint } from './checkpoint';
@@ -58,23 +58,24 @@ export function exportLine(line: ExportLine): string {
 }
 
 /**
- * The line of a stored event, written from its row: the stored JSON of `data` and `decision` goes
+ * The line of a stored event, written from its tuple (event-tuple.ts): the stored JSON of `data` and `decision` goes
  * in as it is (after checking that it parses), which spares parsing and writing it again. The
  * same bytes as `exportLine({kind: 'event', event})`; null when the stored JSON does not parse.
  */
-export function eventLine(row: EventRow): string | null {
+export function eventLine(tuple: EventTuple): string | null {
+  const [id, bodyId, version, type, data, actorId, actorRole, occurredAt, recordedAt, machineId, machineVersion, decision, prevHash, hash] = tuple;
   try {
-    JSON.parse(row.data);
-    if (row.decision !== null) JSON.parse(row.decision);
+    JSON.parse(data as string);
+    if (decision !== null) JSON.parse(decision as string);
   } catch {
     return null;
   }
   const s = JSON.stringify;
   return (
-    `{"kind":"event","event":{"id":${s(row.id)},"bodyId":${s(row.body_id)},"version":${Number(row.version)},"type":${s(row.type)},` +
-    `"data":${row.data},"actor":{"id":${s(row.actor_id)},"role":${s(row.actor_role)}},"occurredAt":${s(row.occurred_at)},` +
-    `"recordedAt":${s(row.recorded_at)},"machine":{"id":${s(row.machine_id)},"version":${Number(row.machine_version)}},` +
-    `"decision":${row.decision ?? 'null'},"prevHash":${s(row.prev_hash)},"hash":${s(row.hash)}}}\n`
+    `{"kind":"event","event":{"id":${s(id)},"bodyId":${s(bodyId)},"version":${Number(version)},"type":${s(type)},` +
+    `"data":${data as string},"actor":{"id":${s(actorId)},"role":${s(actorRole)}},"occurredAt":${s(occurredAt)},` +
+    `"recordedAt":${s(recordedAt)},"machine":{"id":${s(machineId)},"version":${Number(machineVersion)}},` +
+    `"decision":${(decision as string | null) ?? 'null'},"prevHash":${s(prevHash)},"hash":${s(hash)}}}\n`
   );
 }
 

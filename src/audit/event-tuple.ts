@@ -1,0 +1,127 @@
+/**
+ * A stored event as the array of its column values, the way verify, export and checkpoints read
+ * the whole log (ReadView.batches): no object per row, and the stored JSON text of `data` and
+ * `decision` at hand, so the event's canonical form can often be hashed without building it.
+ */
+import { hash } from 'node:crypto';
+import type { EventRow } from '../event-log/event-store';
+import { canonicalJson } from '../json/canonical-json';
+
+/** The columns of an event tuple, in this order. */
+export const EVENT_TUPLE_COLUMNS =
+  'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision, prev_hash, hash';
+
+export type EventTuple = unknown[];
+
+/** Where each column stands in an event tuple. */
+export const E = {
+  id: 0,
+  bodyId: 1,
+  version: 2,
+  type: 3,
+  data: 4,
+  actorId: 5,
+  actorRole: 6,
+  occurredAt: 7,
+  recordedAt: 8,
+  machineId: 9,
+  machineVersion: 10,
+  decision: 11,
+  prevHash: 12,
+  hash: 13,
+} as const;
+
+/** The tuple as the row object the rest of the code reads (for the rare event that needs it). */
+export function rowOfTuple(t: EventTuple): EventRow {
+  return {
+    id: t[E.id],
+    body_id: t[E.bodyId],
+    version: t[E.version],
+    type: t[E.type],
+    data: t[E.data],
+    actor_id: t[E.actorId],
+    actor_role: t[E.actorRole],
+    occurred_at: t[E.occurredAt],
+    recorded_at: t[E.recordedAt],
+    machine_id: t[E.machineId],
+    machine_version: t[E.machineVersion],
+    decision: t[E.decision],
+    prev_hash: t[E.prevHash],
+    hash: t[E.hash],
+  } as EventRow;
+}
+
+/** The row object as a tuple. */
+export function tupleOfRow(row: EventRow): EventTuple {
+  return [
+    row.id,
+    row.body_id,
+    row.version,
+    row.type,
+    row.data,
+    row.actor_id,
+    row.actor_role,
+    row.occurred_at,
+    row.recorded_at,
+    row.machine_id,
+    row.machine_version,
+    row.decision,
+    row.prev_hash,
+    row.hash,
+  ];
+}
+
+const q = JSON.stringify;
+const sha256 = (text: string) => hash('sha256', text, 'hex');
+
+/**
+ * Whether the stored hash is the hash of the stored event (what `hashEvent(toRecord(row))` would
+ * compute), decided cheaply; false means "not shown here", and the caller takes the full path,
+ * which also names what is wrong. The canonical form (RFC 8785, members sorted: actor, bodyId,
+ * data, decision, id, machine, occurredAt, prevHash, recordedAt, type, version) is written
+ * around the stored JSON text of `data` and `decision` as it is: where that text is already
+ * canonical (most small objects are), it is the canonical form. Only when that hash differs are
+ * the parsed values canonicalised. Why a match with the stored text proves the content: the text
+ * parses as JSON (checked), so it is one whole JSON value followed by the fixed `,"decision":`;
+ * the same bytes as the canonical form the writer hashed can then only come from the same values.
+ */
+export function storedHashHolds(t: EventTuple): boolean {
+  const [id, bodyId, version, type, data, actorId, actorRole, occurredAt, recordedAt, machineId, machineVersion, decision, prevHash, stored] = t;
+  if (
+    typeof id !== 'string' ||
+    typeof bodyId !== 'string' ||
+    typeof type !== 'string' ||
+    typeof data !== 'string' ||
+    typeof actorId !== 'string' ||
+    typeof actorRole !== 'string' ||
+    typeof occurredAt !== 'string' ||
+    typeof recordedAt !== 'string' ||
+    typeof machineId !== 'string' ||
+    (decision !== null && typeof decision !== 'string') ||
+    (prevHash !== null && typeof prevHash !== 'string') ||
+    typeof stored !== 'string'
+  ) {
+    return false;
+  }
+  const v = Number(version);
+  const mv = Number(machineVersion);
+  if (!Number.isFinite(v) || !Number.isFinite(mv)) return false;
+  let parsedData: unknown;
+  let parsedDecision: unknown;
+  try {
+    parsedData = JSON.parse(data);
+    parsedDecision = decision ? JSON.parse(decision) : null;
+  } catch {
+    return false;
+  }
+  const head = `{"actor":{"id":${q(actorId)},"role":${q(actorRole)}},"bodyId":${q(bodyId)},"data":`;
+  const tail =
+    `,"id":${q(id)},"machine":{"id":${q(machineId)},"version":${q(mv)}},"occurredAt":${q(occurredAt)},"prevHash":${q(prevHash)},` +
+    `"recordedAt":${q(recordedAt)},"type":${q(type)},"version":${q(v)}}`;
+  if (sha256(`${head}${data},"decision":${decision || 'null'}${tail}`) === stored) return true;
+  try {
+    return sha256(`${head}${canonicalJson(parsedData)},"decision":${canonicalJson(parsedDecision)}${tail}`) === stored;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * verify, export, checkpoints and the proofs walk through the log a batch of events at a time
+ * from one cursor. Whatever the batch size, they must give the same answers, and tampering in a
+ * later batch must be found and named as in the first.
+ */
+import { createPublicKey } from 'node:crypto';
+import { AuditStore } from '../src/audit/audit.store';
+import { verifyExport } from '../src/audit/offline-verifier';
+import { Database } from '../src/database/database';
+import { recordScenario, type Scenario } from './audit-scenario';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+describe.each(testDatabaseKinds())('the audit in batches on %s', (database) => {
+  let t: TestApp;
+  let s: Scenario;
+  let store: AuditStore;
+  const defaultSize = () => new AuditStore(t.app.get(Database)).pageSize;
+
+  beforeAll(async () => {
+    t = await startTestApp({ database });
+    s = await recordScenario(t);
+    store = t.app.get(AuditStore);
+    await t.http.post('/api/audit/checkpoints').expect(201);
+    t.clock.set('2025-04-02T09:00:00Z');
+    await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
+    t.clock.set('2026-11-28T09:00:00Z');
+  });
+  afterEach(() => {
+    store.pageSize = defaultSize();
+  });
+  afterAll(() => t.close());
+
+  const exportText = async () =>
+    (
+      await t.http
+        .get('/api/audit/export')
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          res.on('end', () => done(null, text));
+        })
+        .expect(200)
+    ).body as string;
+  const verify = async () => (await t.http.get('/api/audit/verify').expect(200)).body;
+  const publicKey = async () => createPublicKey((await t.http.get('/api/audit/public-key').expect(200)).body.pem);
+
+  test('verify, export and the proofs give the same answers for every batch size', async () => {
+    const expected = { verify: await verify(), export: await exportText() };
+    const someEvent = expected.export.split('\n').find((line) => line.startsWith('{"kind":"event"'))!;
+    const proof = async () => (await t.http.get('/api/audit/proof/inclusion').query({ event: JSON.parse(someEvent).event.id }).expect(200)).body;
+    const expectedProof = await proof();
+    expect(expected.verify).toMatchObject({ intact: true });
+    for (const size of [1, 2, 3, 7]) {
+      store.pageSize = size;
+      expect(await verify()).toEqual(expected.verify);
+      expect(await exportText()).toBe(expected.export);
+      expect(await proof()).toEqual(expectedProof);
+    }
+  });
+
+  test('a checkpoint built in batches of two is the one a single batch verifies, online and offline', async () => {
+    store.pageSize = 2;
+    const checkpoint = (await t.http.post('/api/audit/checkpoints').expect(201)).body;
+    store.pageSize = defaultSize();
+    const verdict = await verify();
+    expect(verdict).toMatchObject({ intact: true, checkpoints: { last: { sequence: checkpoint.payload.sequence, rootHash: checkpoint.payload.rootHash }, uncoveredEvents: 0 } });
+    const report = await verifyExport((await exportText()).split('\n'), await publicKey());
+    expect(report.findings).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  test('an event changed in the last batch is found and named, whatever the batch size', async () => {
+    const db = t.app.get(Database);
+    const [last] = await db.query<{ body_id: string; version: number | string }>('SELECT body_id, version FROM events ORDER BY body_id DESC, version DESC LIMIT 1');
+    await db.query("UPDATE events SET occurred_at = '2025-04-01T00:00:00.000Z' WHERE body_id = ? AND version = ?", [last.body_id, Number(last.version)]);
+    const expected = await verify();
+    expect(expected.intact).toBe(false);
+    expect(expected.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ area: 'chain', kind: 'content', stream: last.body_id, version: Number(last.version) })]),
+    );
+    for (const size of [1, 2, 3]) {
+      store.pageSize = size;
+      expect(await verify()).toEqual(expected);
+    }
+    await t.http.post('/api/audit/checkpoints').expect(422);
+  });
+});
