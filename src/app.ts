@@ -3,7 +3,7 @@ import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/http-errors';
@@ -29,7 +29,9 @@ export async function createApp(
   if (options.securityLog) app.get(SecurityLog).redirect(options.securityLog);
   else if (options.logger === false) app.get(SecurityLog).redirect(discardSink);
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
+  // The security headers are the same on every answer, so helmet's middleware is made once
+  // (the fastify plugin made it anew for every request, parsing the CSP directives each time).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -51,6 +53,11 @@ export async function createApp(
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
   });
+  // On every request, matched or not (404s and the static assets included), before any handler.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   // The web UI's stylesheet and icons, self-hosted (no CDN).
   app.useStaticAssets({ root: webDir('assets'), prefix: '/assets/', decorateReply: false });
   // The OpenAPI document is built on the first request to /api/docs… and kept (scanning every
