@@ -118,9 +118,18 @@ function assertNoUnreadFields(body: unknown, context: ExecutionContext, policy: 
   }
 }
 
+/** Whether each handler takes a `@Body()`: its parameters are fixed when the class is declared. */
+const takesBody = new WeakMap<object, boolean>();
+
 function declaresBody(context: ExecutionContext): boolean {
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, unknown>;
-  return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY));
+  const handler = context.getHandler();
+  let known = takesBody.get(handler);
+  if (known === undefined) {
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, unknown>;
+    known = Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY));
+    takesBody.set(handler, known);
+  }
+  return known;
 }
 
 /** Browsers send Origin on cross-site writes; a session-authenticated write must come from this host. */

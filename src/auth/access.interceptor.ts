@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { mergeMap, type Observable } from 'rxjs';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
 import { AuthService } from './auth.service';
-import { PRINCIPAL, type WithPrincipal } from './principal';
+import { PRINCIPAL, type Principal, type WithPrincipal } from './principal';
 
 /** Fields that name or point to people: contacts and who did what. Readers never see them. */
 export const PERSONAL_FIELDS: ReadonlySet<string> = new Set([
@@ -33,24 +33,32 @@ export class AccessInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const principal = context.switchToHttp().getRequest<WithPrincipal>()[PRINCIPAL];
     const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);
-    return next.handle().pipe(
-      mergeMap(async (body: unknown) => {
-        if (!principal) return body;
-        if (principal.role === 'lead' && policy?.leadRows && Array.isArray(body)) {
+    const narrow = principal ? this.narrowing(principal, policy) : null;
+    // Most answers go out as they are: no operator (and no promise) for them.
+    if (!narrow) return next.handle();
+    return next.handle().pipe(mergeMap(narrow));
+  }
+
+  /** How the answer is narrowed for this caller on this route, or null when it is shown as it is. */
+  private narrowing(principal: Principal, policy: AccessPolicy | undefined): ((body: unknown) => Promise<unknown>) | null {
+    if (principal.role === 'lead' && (policy?.leadRows || policy?.leadNestedRows)) {
+      return async (body) => {
+        const key = policy.leadRows;
+        if (key && Array.isArray(body)) {
           const led = await this.auth.bodiesLedBy(principal);
-          const key = policy.leadRows;
           return body.filter((row) => led.has((row as Record<string, string>)[key]));
         }
-        const nested = policy?.leadNestedRows;
-        if (principal.role === 'lead' && nested && isPlainObject(body) && Array.isArray(body[nested.field])) {
+        const nested = policy.leadNestedRows;
+        if (nested && isPlainObject(body) && Array.isArray(body[nested.field])) {
           const led = await this.auth.bodiesLedBy(principal);
           const rows = body[nested.field] as Array<Record<string, string>>;
           return { ...body, [nested.field]: rows.filter((row) => led.has(row[nested.key])) };
         }
-        if (principal.role === 'reader') return withoutPersonalFields(body);
         return body;
-      }),
-    );
+      };
+    }
+    if (principal.role === 'reader') return async (body) => withoutPersonalFields(body);
+    return null;
   }
 }
 
