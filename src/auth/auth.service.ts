@@ -9,6 +9,7 @@ import { AuthStore, type TokenRow, type UserRow } from './auth.store';
 import type { Principal } from './principal';
 import { USER_ROLES, isRole, type UserRole } from './roles';
 import type { SecurityLog } from './security-log';
+import { VerifiedTokens } from './verified-tokens';
 
 /** The user the bootstrap token belongs to; the same id the seed's events carry. */
 export const BOOTSTRAP_USER = 'geschaeftsstelle';
@@ -92,6 +93,8 @@ function newSecret(prefix: string): string {
 export class AuthService {
   /** Credentials that live only in this process (the local CLI), by their secret. */
   private readonly inProcess = new Map<string, Principal>();
+  /** API tokens verified lately, with their principals (VerifiedTokens). */
+  private readonly verified = new VerifiedTokens();
 
   constructor(
     private readonly store: AuthStore,
@@ -190,6 +193,7 @@ export class AuthService {
   async disableUser(username: string, by: string): Promise<UserView> {
     const user = await this.user(username);
     await this.store.disableUser(user.id, this.timestamp());
+    this.verified.forgetUser(user.id);
     this.log.record({ event: 'user.disabled', username, by });
     return userView((await this.store.userById(user.id))!);
   }
@@ -218,6 +222,7 @@ export class AuthService {
     const token = await this.store.tokenById(id);
     if (!token) throw new NotFoundError(`Es gibt kein Token ${id}.`);
     await this.store.revokeToken(id, this.timestamp());
+    this.verified.forgetToken(id);
     this.log.record({ event: 'token.revoked', username: token.username, credential: id, by });
     return { ...tokenView((await this.store.tokenById(id))!), username: token.username };
   }
@@ -232,18 +237,31 @@ export class AuthService {
     return secret;
   }
 
-  /** The principal of a bearer token, or null when it is unknown, revoked or its user disabled. */
+  /**
+   * The principal of a bearer token, or null when it is unknown, revoked or its user disabled.
+   * A token verified less than VERIFIED_TOKEN_LIFETIME_MS ago costs one read by its id: is it
+   * revoked now (here, by another instance or by the CLI)? Disabling a user revokes its tokens.
+   */
   async authenticateToken(token: string): Promise<Principal | null> {
     const local = this.inProcess.get(token);
     if (local) return local;
     if (token.length < 32 || token.length > 200) return null;
-    const found = await this.store.activeToken(sha256(token));
-    if (!found) return null;
+    const hash = sha256(token);
     const now = this.now();
+    const known = this.verified.get(hash, now.getTime());
+    if (known) {
+      if (!(await this.store.tokenRevoked(known.credentialId))) return known;
+      this.verified.forgetToken(known.credentialId);
+      return null;
+    }
+    const found = await this.store.activeToken(hash);
+    if (!found) return null;
     if (!found.token.last_used_at || now.getTime() - Date.parse(found.token.last_used_at) > TOUCH_INTERVAL_MS) {
       await this.store.touchToken(found.token.id, now.toISOString());
     }
-    return principalOf(found.user, 'token', found.token.id);
+    const principal = principalOf(found.user, 'token', found.token.id);
+    if (principal) this.verified.remember(hash, principal, now.getTime());
+    return principal;
   }
 
   /** Checks user name and password; a session, or null (the same for an unknown user and a wrong password). */
@@ -310,9 +328,10 @@ export class AuthService {
   }
 }
 
+/** Frozen: one principal may serve many requests (VerifiedTokens), none of them may change it. */
 function principalOf(user: UserRow, via: Principal['via'], credentialId: string): Principal | null {
   if (!isRole(user.role) || user.role === 'scheduler') return null;
-  return { userId: user.id, username: user.username, role: user.role, contactId: user.contact_id, via, credentialId };
+  return Object.freeze({ userId: user.id, username: user.username, role: user.role, contactId: user.contact_id, via, credentialId });
 }
 
 function userView(row: UserRow): UserView {

@@ -134,6 +134,12 @@ export class AuthStore {
     return user ? { token: row, user } : undefined;
   }
 
+  /** Whether the token is revoked (or gone): one read by its primary key. */
+  async tokenRevoked(id: string): Promise<boolean> {
+    const [row] = await this.db.query<{ revoked_at: string | null }>('SELECT revoked_at FROM api_tokens WHERE id = ?', [id]);
+    return row === undefined || row.revoked_at !== null;
+  }
+
   async touchToken(id: string, at: string): Promise<void> {
     await this.db.query('UPDATE api_tokens SET last_used_at = ? WHERE id = ?', [at, id]);
   }
