@@ -224,8 +224,23 @@ function unitsOf(bodyId: string, persisted: PersistedBody, options: TimerOptions
 
 /** True when two derivations of a Frist give the same rows. */
 export function sameUnit(a: DeadlineUnit, b: DeadlineUnit): boolean {
-  if (a.deadline === b.deadline && a.timers === b.timers) return true;
-  return JSON.stringify(a) === JSON.stringify(b);
+  return a.key === b.key && sameJson(a.deadline, b.deadline) && sameJson(a.timers, b.timers);
+}
+
+/**
+ * True when both values write the same JSON: the same keys in the same order with the same
+ * values (derivations build their objects in one order; comparing them directly spares writing
+ * both out on every write).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+  return keysA.every((key, i) => key === keysB[i] && sameJson(x[key], y[key]));
 }
 
 /** The Fristen of a body (see `deriveUnits`). */
