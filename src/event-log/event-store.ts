@@ -225,6 +225,7 @@ export function toRecord(row: EventRow): EventRecord {
  * and only the changed ones are written anew.
  */
 export function contextJson(context: PersistedBody['context']): string {
+  if ((context.obligations?.length ?? 0) < OBLIGATIONS_WORTH_KEEPING) return JSON.stringify(context);
   const parts: string[] = [];
   for (const [key, value] of Object.entries(context)) {
     const json = key === 'obligations' && Array.isArray(value) ? `[${value.map(obligationJson).join(',')}]` : JSON.stringify(value);
@@ -233,6 +234,9 @@ export function contextJson(context: PersistedBody['context']): string {
   }
   return `{${parts.join(',')}}`;
 }
+
+/** Below this many obligations writing the context in one go is cheaper than putting it together. */
+const OBLIGATIONS_WORTH_KEEPING = 16;
 
 const obligationJsons = new WeakMap<object, string>();
 
