@@ -8,6 +8,7 @@ import { SECRETARIAT } from '../src/auth/actor';
 import { LifecycleRefusal } from '../src/common/errors';
 import { Database } from '../src/database/database';
 import { DeadlinesService } from '../src/deadlines/deadlines.service';
+import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { DecisionsService } from '../src/decisions/decisions.service';
 import { contextJson } from '../src/event-log/event-store';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
@@ -31,7 +32,7 @@ function withReports(n: number) {
 }
 
 /** The body's Fristen and timers as stored, without the version they were written from. */
-async function deadlineRows(db: Database, bodyId: string) {
+async function deadlineRows(db: Pick<Database, 'query'>, bodyId: string) {
   return {
     deadlines: await db.query(`SELECT key, kind, ref, label, deadline, resolution, original_date, effective_date, status FROM deadlines WHERE body_id = ? ORDER BY key`, [bodyId]),
     timers: await db.query(`SELECT key, kind, ref, deadline_key, series, due_on, due_at, payload, status, last_error FROM timers WHERE body_id = ? ORDER BY key`, [bodyId]),
@@ -40,11 +41,13 @@ async function deadlineRows(db: Database, bodyId: string) {
 
 describe('the JSON of a context', () => {
   test('is what JSON.stringify writes, also for keys without a value and obligations written before', () => {
-    const obligation = { id: 'r1', kind: 'Zwischenbericht', due: { kind: 'month', month: '2030-01' }, state: 'pending' };
-    const context = { profile: { title: 'T', shortName: null }, obligations: [obligation, { ...obligation, id: 'r2' }], absent: undefined, permanent: false };
-    expect(contextJson(context as never)).toBe(JSON.stringify(context));
-    const changed = { ...context, obligations: [obligation, { ...obligation, id: 'r2', state: 'due' }] };
-    expect(contextJson(changed as never)).toBe(JSON.stringify(changed));
+    const obligations = Array.from({ length: 40 }, (_, i) => ({ id: `r${i + 1}`, kind: 'Zwischenbericht', due: { kind: 'month', month: '2030-01' }, state: 'pending' }));
+    for (const some of [obligations.slice(0, 2), obligations]) {
+      const context = { profile: { title: 'T', shortName: null }, obligations: some, absent: undefined, permanent: false };
+      expect(contextJson(context as never)).toBe(JSON.stringify(context));
+      const changed = { ...context, obligations: some.map((o, i) => (i === 1 ? { ...o, state: 'due' } : o)) };
+      expect(contextJson(changed as never)).toBe(JSON.stringify(changed));
+    }
   });
 });
 
@@ -149,6 +152,62 @@ onPostgres('two instances writing one body on postgres', () => {
     } finally {
       await a.close();
       await b.close();
+      restoreEnv();
+    }
+  });
+});
+
+describe.each(testDatabaseKinds())('a body’s whole life on %s', (database) => {
+  test('after every write its Fristen and timers are the rows a derivation from scratch writes', async () => {
+    const restoreEnv = deadlinesEnv();
+    const { config, cleanup } = await openTestDatabase(database);
+    // The writer, and a second instance that derives every Frist from scratch in a unit of work it rolls back.
+    const writer = await startTestContext({ databaseConfig: config, now: '2024-06-03T09:00:00Z' });
+    const checker = await startTestContext({ databaseConfig: config, now: '2024-06-03T09:00:00Z' });
+    try {
+      const lifecycle = writer.context.get(LifecycleService);
+      const db = writer.context.get(Database);
+      const fromScratch = async (bodyId: string) => {
+        let rows: Awaited<ReturnType<typeof deadlineRows>> | null = null;
+        const checkerDb = checker.context.get(Database);
+        await checkerDb
+          .transaction(async (tx) => {
+            await checker.context.get(DeadlinesService).rederiveAll(tx);
+            rows = await deadlineRows(tx, bodyId);
+            throw new Error('only looked');
+          })
+          .catch(() => undefined);
+        return rows;
+      };
+      const { bodyId } = await lifecycle.register(withReports(24), SECRETARIAT);
+      const decided = (number: string, date: string, effect: string, data: unknown) =>
+        writer.context.get(DecisionsService).record({ ...DECISION, number, date, effects: [{ body: bodyId, effect, data }] }, SECRETARIAT);
+      const life: Array<{ at: string; command: Record<string, unknown>; sweep?: false }> = [
+        { at: '2024-06-05T10:00:00Z', command: { type: 'submitted' } },
+        { at: '2024-06-14T10:00:00Z', command: { type: 'approved', data: { approvedUntil: '2025-03-31' }, decision: '2024/09-AL' } },
+        // `started` falls due on 17.06. and the sweep sends it.
+        { at: '2024-06-18T10:00:00Z', command: { type: 'participantsChanged', data: { participants: ['Land Hessen'] } } },
+        { at: '2024-08-01T10:00:00Z', command: { type: 'participantsChanged', data: { participants: ['Land Berlin'] } } },
+        { at: '2024-09-02T10:00:00Z', command: { type: 'reportRequested', data: { kind: 'Jahresbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2025-01-31' } } } },
+        { at: '2024-11-20T10:00:00Z', command: { type: 'reportSubmitted', data: { obligationId: 'r1' } } },
+        { at: '2024-11-28T10:00:00Z', command: { type: 'reportAcknowledged', data: { obligationId: 'r1' } } },
+        // No sweep before it: the write itself fires the system events due meanwhile, and each moves the reminders left behind.
+        { at: '2025-03-21T10:00:00Z', command: { type: 'extended', data: { approvedUntil: '2025-12-31' }, decision: '2025/03-AL' }, sweep: false },
+        { at: '2025-09-01T10:00:00Z', command: { type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-11-30' } } } },
+      ];
+      for (const { at, command, sweep } of life) {
+        writer.clock.set(at);
+        // The sweep sends the reminders due meanwhile (and fires the system events due).
+        if (sweep !== false) await writer.context.get(SchedulerService).sweep();
+        if (command.type === 'approved') await decided('2024/09-AL', '2024-06-13', 'approved', { approvedUntil: '2025-03-31' });
+        if (command.type === 'extended') await decided('2025/03-AL', '2025-03-20', 'extended', { approvedUntil: '2025-12-31' });
+        await lifecycle.execute({ bodyId, ...command } as never, SECRETARIAT);
+        expect({ after: command.type, ...(await deadlineRows(db, bodyId)) }).toEqual({ after: command.type, ...(await fromScratch(bodyId)) });
+      }
+    } finally {
+      await writer.close();
+      await checker.close();
+      cleanup();
       restoreEnv();
     }
   });

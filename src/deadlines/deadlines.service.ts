@@ -5,7 +5,7 @@ import type { PersistedBody } from '../../machines/lifecycle';
 import { berlinDate, type CivilDate } from '../../machines/dates';
 import type { Deadline } from '../../machines/body.events';
 import type { DeadlineResolution, Session } from '../../machines/deadlines';
-import { deriveUnits, sameUnit, type DeadlineUnit, type Timer, type TimerOptions } from '../../machines/timers';
+import { deriveUnits, sameJson, sameUnit, type BodyDeadline, type DeadlineUnit, type Timer, type TimerOptions } from '../../machines/timers';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
@@ -261,15 +261,18 @@ export class DeadlinesService implements OnModuleInit {
     before: { persisted: PersistedBody; lastOccurredAt: string } | null = null,
   ): Promise<void> {
     const units = deriveUnits(bodyId, persisted, this.timerOptions(sessions, lastOccurredAt));
-    const changed = before && this.inLine.has(bodyId) ? await this.changedFristen(tx, bodyId, units, deriveUnits(bodyId, before.persisted, this.timerOptions(sessions, before.lastOccurredAt))) : null;
-    if (!changed) {
+    const previous = before && this.inLine.has(bodyId) ? deriveUnits(bodyId, before.persisted, this.timerOptions(sessions, before.lastOccurredAt)) : null;
+    const diff = previous ? await this.changedFristen(tx, bodyId, units, previous) : null;
+    if (!diff) {
       this.inLine.add(bodyId);
       this.db.onRollback(() => this.inLine.delete(bodyId));
     }
-    if (changed?.size === 0) return;
+    if (diff?.changed.size === 0) return;
     const now = this.clock.now().toISOString();
+    if (diff && !diff.refused) return this.writeChanges(tx, bodyId, diff.changed, units, previous!, version, now);
+    const changed = diff?.changed;
     const scope = changed ? [...changed] : null;
-    const derived = scope ? units.filter((unit) => changed!.has(unit.key)) : units;
+    const derived = changed ? units.filter((unit) => changed.has(unit.key)) : units;
     await this.syncDeadlines(tx, bodyId, derived, scope, now);
     await this.syncTimers(tx, bodyId, derived.flatMap((unit) => unit.timers), version, scope);
   }
@@ -279,7 +282,7 @@ export class DeadlinesService implements OnModuleInit {
    * snapshots before and after it, and those with a timer the machine refused (it gets another
    * chance with every new snapshot).
    */
-  private async changedFristen(tx: Transaction, bodyId: string, after: DeadlineUnit[], before: DeadlineUnit[]): Promise<Set<string>> {
+  private async changedFristen(tx: Transaction, bodyId: string, after: DeadlineUnit[], before: DeadlineUnit[]): Promise<{ changed: Set<string>; refused: boolean }> {
     const previous = new Map(before.map((unit) => [unit.key, unit]));
     const changed = new Set<string>();
     for (const unit of after) {
@@ -290,7 +293,51 @@ export class DeadlinesService implements OnModuleInit {
     for (const key of previous.keys()) changed.add(key);
     const refused = await tx.query<{ deadline_key: string }>(`SELECT deadline_key FROM timers WHERE body_id = ? AND status = 'refused'`, [bodyId]);
     for (const row of refused) changed.add(row.deadline_key);
-    return changed;
+    return { changed, refused: refused.length > 0 };
+  }
+
+  /**
+   * Writes the changed Fristen of a body that is in line from the two derivations alone: its rows
+   * are what the derivation before the event gave (no timer of it refused), so the difference
+   * between the two is exactly what to delete, insert and update, and nothing needs to be read
+   * first. Reminders that went out stay as they are (NOT_SENT, and an insert leaves an existing
+   * row alone).
+   */
+  private async writeChanges(
+    tx: Transaction,
+    bodyId: string,
+    changed: Set<string>,
+    after: DeadlineUnit[],
+    before: DeadlineUnit[],
+    version: number,
+    now: string,
+  ): Promise<void> {
+    const afterUnits = new Map(after.map((unit) => [unit.key, unit]));
+    const beforeUnits = new Map(before.map((unit) => [unit.key, unit]));
+    const goneDeadlines: string[] = [];
+    const goneTimers: string[] = [];
+    const changedDeadlines: BodyDeadline[] = [];
+    const changedTimers: Timer[] = [];
+    const added: SqlValue[][] = [];
+    for (const key of changed) {
+      const was = beforeUnits.get(key);
+      const is = afterUnits.get(key);
+      if (!is) goneDeadlines.push(key);
+      else if (!was || !sameJson(was.deadline, is.deadline)) changedDeadlines.push(is.deadline);
+      const previous = new Map((was?.timers ?? []).map((timer) => [timer.key, timer]));
+      for (const timer of is?.timers ?? []) {
+        const old = previous.get(timer.key);
+        previous.delete(timer.key);
+        if (!old) added.push(timerValues(bodyId, timer, version));
+        else if (!sameJson(old, timer)) changedTimers.push(timer);
+      }
+      goneTimers.push(...previous.keys());
+    }
+    if (goneDeadlines.length > 0) await tx.query(`DELETE FROM deadlines WHERE key IN (${placeholders(goneDeadlines)})`, goneDeadlines);
+    if (goneTimers.length > 0) await tx.query(`DELETE FROM timers WHERE key IN (${placeholders(goneTimers)}) AND ${NOT_SENT}`, goneTimers);
+    for (const deadline of changedDeadlines) await upsertDeadline(tx, bodyId, deadline, now);
+    for (const timer of changedTimers) await updateTimer(tx, bodyId, timer, version);
+    await insertTimers(tx, added);
   }
 
   /** The body's Fristen rows (of the keys in `scope`, or all) as derived. */
@@ -303,23 +350,9 @@ export class DeadlinesService implements OnModuleInit {
     const gone = [...stored.keys()].filter((key) => !derived.has(key));
     if (gone.length > 0) await tx.query(`DELETE FROM deadlines WHERE key IN (${placeholders(gone)})`, gone);
     for (const { deadline: d } of units) {
-      const resolved = d.resolution.resolved ? d.resolution : null;
-      const deadline = JSON.stringify(d.deadline);
-      const resolution = JSON.stringify(d.resolution);
       const row = stored.get(d.key);
-      if (row && row.label === d.label && row.deadline === deadline && row.resolution === resolution && row.status === d.status) continue;
-      // Upserts by key: two writers deriving the same body at once (PostgreSQL) meet on the row
-      // instead of on its primary key.
-      await tx.query(
-        `INSERT INTO deadlines (key, body_id, kind, ref, label, deadline, resolution, original_date, effective_date, status, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET
-           updated_at = CASE WHEN deadlines.resolution = excluded.resolution AND deadlines.status = excluded.status
-             AND deadlines.label = excluded.label THEN deadlines.updated_at ELSE excluded.updated_at END,
-           label = excluded.label, deadline = excluded.deadline, resolution = excluded.resolution,
-           original_date = excluded.original_date, effective_date = excluded.effective_date, status = excluded.status`,
-        [d.key, bodyId, d.kind, d.ref, d.label, deadline, resolution, resolved?.originalDate ?? null, resolved?.effectiveDate ?? null, d.status, now],
-      );
+      if (row && row.label === d.label && row.deadline === JSON.stringify(d.deadline) && row.resolution === JSON.stringify(d.resolution) && row.status === d.status) continue;
+      await upsertDeadline(tx, bodyId, d, now);
     }
   }
 
@@ -336,11 +369,11 @@ export class DeadlinesService implements OnModuleInit {
     let unchanged = 0;
     const added: SqlValue[][] = [];
     for (const timer of timers) {
-      const payload = JSON.stringify(timer.kind === 'reminder' ? { reminder: timer.reminder } : { event: timer.event });
-      const series = timer.kind === 'reminder' ? `${bodyId}/${timer.reminder.series}` : null;
+      const payload = timerPayload(timer);
+      const series = timerSeries(bodyId, timer);
       const row = existing.get(timer.key);
       if (!row) {
-        added.push([timer.key, bodyId, timer.kind, timer.ref, timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version]);
+        added.push(timerValues(bodyId, timer, version));
       } else if (row.kind === 'reminder' && KEPT_STATUSES.has(row.status)) {
         continue;
       } else if (
@@ -354,11 +387,7 @@ export class DeadlinesService implements OnModuleInit {
         if (Number(row.derived_version) !== version) unchanged++;
       } else {
         // Changed, or an event timer the machine refused: it gets another chance with every new snapshot.
-        await tx.query(
-          `UPDATE timers SET deadline_key = ?, series = ?, due_on = ?, due_at = ?, payload = ?, derived_version = ?, status = 'pending', last_error = NULL
-           WHERE key = ? AND ${NOT_SENT}`,
-          [timer.deadlineKey, series, timer.dueOn, timer.dueAt, payload, version, timer.key],
-        );
+        await updateTimer(tx, bodyId, timer, version);
       }
     }
     await insertTimers(tx, added);
@@ -389,6 +418,47 @@ export class DeadlinesService implements OnModuleInit {
       );
     }
   }
+}
+
+/**
+ * Writes a Frist's row. Upserts by key: two writers deriving the same body at once (PostgreSQL)
+ * meet on the row instead of on its primary key.
+ */
+async function upsertDeadline(tx: Transaction, bodyId: string, d: BodyDeadline, now: string): Promise<void> {
+  const resolved = d.resolution.resolved ? d.resolution : null;
+  await tx.query(
+    `INSERT INTO deadlines (key, body_id, kind, ref, label, deadline, resolution, original_date, effective_date, status, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET
+       updated_at = CASE WHEN deadlines.resolution = excluded.resolution AND deadlines.status = excluded.status
+         AND deadlines.label = excluded.label THEN deadlines.updated_at ELSE excluded.updated_at END,
+       label = excluded.label, deadline = excluded.deadline, resolution = excluded.resolution,
+       original_date = excluded.original_date, effective_date = excluded.effective_date, status = excluded.status`,
+    [d.key, bodyId, d.kind, d.ref, d.label, JSON.stringify(d.deadline), JSON.stringify(d.resolution), resolved?.originalDate ?? null, resolved?.effectiveDate ?? null, d.status, now],
+  );
+}
+
+function timerPayload(timer: Timer): string {
+  return JSON.stringify(timer.kind === 'reminder' ? { reminder: timer.reminder } : { event: timer.event });
+}
+
+/** Reminders of one series supersede each other; the series is named per body. */
+function timerSeries(bodyId: string, timer: Timer): string | null {
+  return timer.kind === 'reminder' ? `${bodyId}/${timer.reminder.series}` : null;
+}
+
+/** A new timer's values for `insertTimers`. */
+function timerValues(bodyId: string, timer: Timer, version: number): SqlValue[] {
+  return [timer.key, bodyId, timer.kind, timer.ref, timer.deadlineKey, timerSeries(bodyId, timer), timer.dueOn, timer.dueAt, timerPayload(timer), version];
+}
+
+/** Rewrites a timer as derived, pending again; a reminder that went out stays as it was. */
+async function updateTimer(tx: Transaction, bodyId: string, timer: Timer, version: number): Promise<void> {
+  await tx.query(
+    `UPDATE timers SET deadline_key = ?, series = ?, due_on = ?, due_at = ?, payload = ?, derived_version = ?, status = 'pending', last_error = NULL
+     WHERE key = ? AND ${NOT_SENT}`,
+    [timer.deadlineKey, timerSeries(bodyId, timer), timer.dueOn, timer.dueAt, timerPayload(timer), version, timer.key],
+  );
 }
 
 /** At most this many timer rows go into one INSERT (11 parameters each, far below either database's limit). */
