@@ -124,6 +124,7 @@ export class AuditService {
     const unreadable = snapshot.events.find(isUnreadable);
     const records = snapshot.events.filter((e): e is EventRecord => !isUnreadable(e));
     const projection = snapshot.projections[0] ?? null;
+    const replayed = replayRecords(records);
     const verdict: ReplayVerdict = unreadable
       ? {
           verdict: 'diverges',
@@ -139,12 +140,12 @@ export class AuditService {
             message: `Version ${unreadable.version}: ${unreadable.unreadable}`,
           },
         }
-      : replayVerdict(records, projection);
+      : replayVerdict(records, projection, replayed);
     const erasures = snapshot.auditLog.filter((entry) => entry.data?.bodyIds?.includes(bodyId));
     return {
       bodyId,
       ...verdict,
-      steps: replayRecords(records).steps,
+      steps: replayed.steps,
       erasures: erasures.map(({ version, occurredAt, actor, data, hash }) => ({ auditLogVersion: version, occurredAt, actor, contactId: data.contactId, reason: data.reason, hash })),
     };
   }

@@ -159,10 +159,14 @@ export type ReplayVerdict =
 /**
  * Replays the records and compares the outcome with the stored projection: "matches", or the
  * first divergence — a step the chart did not allow at its point, or the first difference
- * between the replayed and the stored version, state and context.
+ * between the replayed and the stored version, state and context. `result`: the records'
+ * replay where the caller has it already (it shows the steps too), so they are folded once.
  */
-export function replayVerdict(records: readonly EventRecord[], projection: StoredProjection | null): ReplayVerdict {
-  const result = replayRecords(records);
+export function replayVerdict(
+  records: readonly EventRecord[],
+  projection: StoredProjection | null,
+  result: ReplayResult = replayRecords(records),
+): ReplayVerdict {
   const diverges = (divergence: Divergence): ReplayVerdict => ({ verdict: 'diverges', events: records.length, divergence });
   const last = result.steps.at(-1);
   const at = (step: ReplayStep | undefined) => ({
