@@ -191,7 +191,7 @@ function projectionValues(event: EventRecord, projection: BodyProjection): SqlVa
     projection.status,
     ` ${projection.statePaths.join(' ')} `,
     JSON.stringify(projection.persisted.value),
-    contextJson(projection.persisted.context),
+    JSON.stringify(projection.persisted.context),
     projection.searchText,
     event.version,
     projection.machineVersion,
@@ -216,37 +216,4 @@ export function toRecord(row: EventRow): EventRecord {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
-}
-
-/**
- * The JSON of a body's context, as JSON.stringify writes it. Every event rewrites the projection
- * row, and a body may have hundreds of report obligations of which an event changes one at most:
- * the reducers keep the unchanged obligation objects, so each obligation's JSON is kept by object
- * and only the changed ones are written anew.
- */
-export function contextJson(context: PersistedBody['context']): string {
-  if ((context.obligations?.length ?? 0) < OBLIGATIONS_WORTH_KEEPING) return JSON.stringify(context);
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(context)) {
-    const json = key === 'obligations' && Array.isArray(value) ? `[${value.map(obligationJson).join(',')}]` : JSON.stringify(value);
-    // As in JSON.stringify: a key whose value has no JSON (undefined, a function) is left out.
-    if (json !== undefined) parts.push(`${JSON.stringify(key)}:${json}`);
-  }
-  return `{${parts.join(',')}}`;
-}
-
-/** Below this many obligations writing the context in one go is cheaper than putting it together. */
-const OBLIGATIONS_WORTH_KEEPING = 16;
-
-const obligationJsons = new WeakMap<object, string>();
-
-function obligationJson(obligation: unknown): string {
-  // In an array, a value without JSON is written as null.
-  if (typeof obligation !== 'object' || obligation === null) return JSON.stringify(obligation) ?? 'null';
-  let json = obligationJsons.get(obligation);
-  if (json === undefined) {
-    json = JSON.stringify(obligation);
-    obligationJsons.set(obligation, json);
-  }
-  return json;
 }
