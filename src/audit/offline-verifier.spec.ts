@@ -7,7 +7,7 @@ import type { EventRecord } from '../event-log/event-hash';
 import { buildCheckpoint, LEAF_ORDER, signCheckpoint } from './checkpoint';
 import { EXPORT_FORMAT, exportLine, type ExportLine } from './export-format';
 import { CURRENT_MACHINE, machineFingerprint } from './machine-versions';
-import { verifyExport } from './offline-verifier';
+import { verifyExport, verifyInMemory } from './offline-verifier';
 import { replayRecords } from './replay';
 import { runVerify } from './verify-cli';
 
@@ -90,6 +90,60 @@ describe('offline verifier', () => {
       expect.arrayContaining([expect.stringContaining('Der Checkpoint 1 im Export weicht vom veröffentlichten ab')]),
     );
     expect(report.findings.find((f) => f.stream === a[0].bodyId)).toMatchObject({ area: 'checkpoint' });
+  });
+
+  describe('reads the export in passes (constant memory), with the findings of the whole-file check', () => {
+    const c = recordStream(typicalLifecycle.slice(0, 3), { bodyId: 'cccccccc-0000-4000-8000-000000000000' });
+    const lines = () => exportOf([a, b, c]);
+    const eventOf = (all: string[], id: string) => all.findIndex((l) => l.startsWith('{"kind":"event"') && l.includes(`"id":"${id}"`));
+    const bodyOf = (all: string[], id: string) => all.findIndex((l) => l.startsWith('{"kind":"body"') && l.includes(`"id":"${id}"`));
+    const edit = (change: (all: string[]) => void) => () => {
+      const all = lines();
+      change(all);
+      return all;
+    };
+    const inOrder: Array<[string, () => string[]]> = [
+      ['untouched', lines],
+      ['an event line edited', edit((all) => (all[eventOf(all, a[2].id)] = all[eventOf(all, a[2].id)].replace('2025-03-31', '2025-09-30')))],
+      ['an event line removed', edit((all) => all.splice(eventOf(all, b[1].id), 1))],
+      ['a body’s events all removed', edit((all) => all.splice(eventOf(all, b[0].id), 2))],
+      ['a body line removed', edit((all) => all.splice(bodyOf(all, c[0].bodyId), 1))],
+      ['a body line changed', edit((all) => (all[bodyOf(all, b[0].bodyId)] = all[bodyOf(all, b[0].bodyId)].replace('"version":2,', '"version":3,')))],
+      ['an event line no JSON', edit((all) => (all[eventOf(all, c[1].id)] = all[eventOf(all, c[1].id)].slice(0, -2)))],
+      ['two event lines of a body swapped', edit((all) => all.splice(eventOf(all, a[3].id), 2, all[eventOf(all, a[4].id)], all[eventOf(all, a[3].id)]))],
+      ['a header after the end', edit((all) => all.push(all[0]))],
+      ['cut off', edit((all) => all.splice(-3))],
+    ];
+    const outOfOrder: Array<[string, () => string[]]> = [
+      ['a body’s event moved behind another body', edit((all) => all.splice(eventOf(all, c[2].id) + 1, 0, ...all.splice(eventOf(all, a[1].id), 1)))],
+      ['a body line twice', edit((all) => all.splice(bodyOf(all, b[0].bodyId), 0, all[bodyOf(all, b[0].bodyId)]))],
+      ['an event line written differently', edit((all) => (all[eventOf(all, b[0].id)] = JSON.stringify(JSON.parse(all[eventOf(all, b[0].id)]), null, 1).replace(/\n/g, '')))],
+    ];
+
+    it.each([...inOrder, ...outOfOrder])('%s', async (name, manipulated) => {
+      const published = [JSON.parse(lines().find((l) => l.includes('"kind":"checkpoint"'))!).checkpoint];
+      let opened = 0;
+      const source = () => {
+        opened++;
+        return manipulated();
+      };
+      const report = await verifyExport(source, publicKey, { published });
+      expect(report).toEqual(await verifyInMemory(manipulated(), publicKey, { published }));
+      if (name === 'untouched') expect(report.ok).toBe(true);
+      // In export order: one pass for all but events and bodies, one reader each for the events and the bodies;
+      // out of it, one more read for the whole-file check.
+      if (inOrder.some(([n]) => n === name)) expect(opened).toBe(3);
+      else expect(opened).toBeGreaterThanOrEqual(2);
+    });
+
+    it('takes a stream that can be read only once (stdin), and a list', async () => {
+      const expected = await verifyInMemory(lines(), publicKey);
+      async function* once() {
+        yield* lines();
+      }
+      expect(await verifyExport(once(), publicKey)).toEqual(expected);
+      expect(await verifyExport(lines(), publicKey)).toEqual(expected);
+    });
   });
 
   it('runs from the command line with exit code 0 only if all checks hold', async () => {

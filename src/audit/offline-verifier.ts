@@ -13,8 +13,8 @@ import type { EventRecord } from '../event-log/event-hash';
 import type { AuditLogEntry } from './audit-log';
 import type { ContactEvent } from './contact-log';
 import { registerProblems, type DecisionEvent, type DecisionState } from '../decisions/register';
-import { verifyChains, type StoredEvent, type UnreadableEvent } from './chain-verifier';
-import { checkpointDigest, verifyCheckpoints, type Leaf, type SignedCheckpoint } from './checkpoint';
+import { ChainVerifier, linkOfAuditLogEntry, linkOfContactEvent, linkOfDecisionEvent, linkOfEvent, verifyChains, type ChainLink, type StoredEvent, type UnreadableEvent } from './chain-verifier';
+import { CheckpointVerifier, checkpointDigest, verifyCheckpoints, type Leaf, type SignedCheckpoint } from './checkpoint';
 import { EXPORT_FORMAT, type ExportCounts, type ExportLine } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { replayVerdict, type StoredProjection } from './replay';
@@ -41,13 +41,36 @@ export interface OfflineReport {
   findings: Finding[];
 }
 
+/** The export's lines: a list, or a function that opens them afresh (a file); a one-shot stream is read into memory first. */
+export type ExportSource = Iterable<string> | AsyncIterable<string> | (() => Iterable<string> | AsyncIterable<string>);
+
 /**
  * Verifies the export's lines (each one JSON object, as the file holds them). `published` are
  * checkpoints the auditor kept from where they were published: each must be in the export
  * unchanged and must still hold over the exported events — that is what makes a rewrite of
  * history detectable even for someone who holds the signing key.
+ *
+ * An export in the order the service writes it is checked in constant memory (see
+ * `verifyStreaming`); any other file (lines moved around, odd formatting) is read into memory
+ * and checked as a whole, with the same findings.
  */
-export async function verifyExport(
+export async function verifyExport(source: ExportSource, publicKey: KeyObject, options: { published?: readonly SignedCheckpoint[] } = {}): Promise<OfflineReport> {
+  const open = await reopenable(source);
+  return (await verifyStreaming(open, publicKey, options)) ?? verifyInMemory(open(), publicKey, options);
+}
+
+async function reopenable(source: ExportSource): Promise<() => Iterable<string> | AsyncIterable<string>> {
+  if (typeof source === 'function') return source;
+  const iterable = source as Partial<Iterable<string>>;
+  // A list hands out a new iterator each time; a generator or stream only itself.
+  if (typeof iterable[Symbol.iterator] === 'function' && (iterable as Iterable<string>)[Symbol.iterator]() !== iterable) return () => source;
+  const lines: string[] = [];
+  for await (const line of source) lines.push(line);
+  return () => lines;
+}
+
+/** The whole export in memory: for files not in the order the service writes (and for tests, which compare both checks). */
+export async function verifyInMemory(
   lines: AsyncIterable<string> | Iterable<string>,
   publicKey: KeyObject,
   options: { published?: readonly SignedCheckpoint[] } = {},
@@ -135,25 +158,9 @@ export async function verifyExport(
   }
 
   // The statechart versions: the export's definitions must be the ones this verifier replays with.
-  for (const line of machines) {
-    const local = machineVersion(line.id, line.version);
-    const declared = createHash('sha256').update(canonicalJson(line.definition), 'utf8').digest('hex');
-    if (declared !== line.fingerprint) {
-      add('error', 'machine', `Zustandsautomat ${line.id} Version ${line.version}: der Fingerabdruck passt nicht zur mitgelieferten Definition.`);
-    } else if (!local) {
-      add('error', 'machine', `Zustandsautomat ${line.id} Version ${line.version} ist diesem Prüfprogramm nicht bekannt; bitte eine neuere Fassung verwenden.`);
-    } else if (machineFingerprint(local) !== line.fingerprint) {
-      add('error', 'machine', `Zustandsautomat ${line.id} Version ${line.version}: die Definition im Export weicht von der dieses Prüfprogramms ab (gleiche Versionsnummer, anderer Inhalt).`);
-    }
-  }
   const named = new Set<string>();
   for (const event of events) if (!('unreadable' in event)) named.add(`${event.machine.id}@${event.machine.version}`);
-  for (const key of named) {
-    const [id, version] = key.split('@');
-    if (!machines.some((m) => m.id === id && m.version === Number(version))) {
-      add('error', 'machine', `Ereignisse nennen Zustandsautomat ${id} Version ${version}, dessen Definition im Export fehlt.`);
-    }
-  }
+  findings.push(...machineFindings(machines, named));
 
   // Hash chains.
   const chains = verifyChains(events, auditLog, decisionEvents, contactEvents);
@@ -174,22 +181,12 @@ export async function verifyExport(
   }
   const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
   const uncovered = last ? Math.max(0, leaves.length - last.payload.treeSize) : leaves.length;
-  if (!last) {
-    add('warning', 'checkpoint', 'Der Export enthält keine Checkpoints: ein vollständig neu berechnetes Log wäre nicht zu erkennen.');
-  } else if (uncovered > 0) {
-    add('warning', 'checkpoint', `${count(uncovered, 'Ereignis ist', 'Ereignisse sind')} jünger als der letzte Checkpoint (${last.payload.sequence} vom ${last.payload.createdAt}) und noch durch keinen Checkpoint bezeugt.`);
-  }
+  findings.push(...coverageFindings(last, uncovered));
 
   // Checkpoints published elsewhere: the export must hold each of them unchanged, and they must
   // hold over the exported events (checked on their own, outside the export's sequence).
   for (const published of options.published ?? []) {
-    const sequence = published.payload?.sequence;
-    const exported = checkpoints.find((c) => c.payload.sequence === sequence);
-    if (!exported) {
-      add('error', 'checkpoint', `Der veröffentlichte Checkpoint ${sequence} fehlt im Export: die Checkpoints wurden entfernt oder neu angelegt.`);
-    } else if (checkpointDigest(exported) !== checkpointDigest(published)) {
-      add('error', 'checkpoint', `Der Checkpoint ${sequence} im Export weicht vom veröffentlichten ab (Wurzel ${exported.payload.rootHash.slice(0, 16)}… statt ${published.payload.rootHash.slice(0, 16)}…): die Geschichte wurde umgeschrieben und neu signiert.`);
-    }
+    findings.push(...publishedFindings(published, checkpoints));
     for (const problem of verifyCheckpoints([published], leaves, publicKey, checkpoints).filter((p) => p.kind !== 'sequence')) {
       add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
     }
@@ -224,6 +221,313 @@ export async function verifyExport(
     },
     findings,
   };
+}
+
+/** How the service writes the lines the streaming check reads in passes of their own. */
+const EVENT_PREFIX = '{"kind":"event"';
+const BODY_PREFIX = '{"kind":"body"';
+
+/** The file is not in the order the service writes: the caller checks it in memory. */
+class NotInExportOrder extends Error {}
+
+type Projection = StoredProjection & { id: string };
+
+/**
+ * The check of an export in the order the service writes it, in memory that grows with the
+ * checkpoints and the small chains (audit log, register, contacts), not with the events or bodies.
+ * Pass 1 reads every line but the events and bodies (header, machines, the small chains,
+ * register rows, checkpoints, end). Pass 2 reads the events body by body and, from a second
+ * reader of the same lines, the body lines (both in body id order): each body's events go
+ * through the chain and checkpoint checks and are replayed against its stored state, then are
+ * dropped. The findings are the ones `verifyInMemory` gives, in the same order. Null when the
+ * file is not in that order (events or bodies out of order or written differently).
+ */
+async function verifyStreaming(
+  open: () => Iterable<string> | AsyncIterable<string>,
+  publicKey: KeyObject,
+  options: { published?: readonly SignedCheckpoint[] },
+): Promise<OfflineReport | null> {
+  try {
+    return await streamingReport(open, publicKey, options);
+  } catch (error) {
+    if (error instanceof NotInExportOrder) return null;
+    throw error;
+  }
+}
+
+async function streamingReport(
+  open: () => Iterable<string> | AsyncIterable<string>,
+  publicKey: KeyObject,
+  options: { published?: readonly SignedCheckpoint[] },
+): Promise<OfflineReport> {
+  const lineFindings: Array<{ line: number; finding: Finding }> = [];
+  const finding = (severity: Finding['severity'], area: FindingArea, message: string, stream: string | null = null, version: number | null = null): Finding => ({
+    severity,
+    area,
+    stream,
+    version,
+    message,
+  });
+  const fileError = (line: number, message: string) => lineFindings.push({ line, finding: finding('error', 'file', message) });
+
+  const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, contactEvent: 0, body: 0, decision: 0, checkpoint: 0 };
+  const machines: Array<Extract<ExportLine, { kind: 'machine' }>> = [];
+  const auditLog: AuditLogEntry[] = [];
+  const decisionEvents: DecisionEvent[] = [];
+  const contactEvents: ContactEvent[] = [];
+  const decisions: DecisionState[] = [];
+  const checkpoints: SignedCheckpoint[] = [];
+  let header: Extract<ExportLine, { kind: 'header' }> | null = null;
+  let end: Extract<ExportLine, { kind: 'end' }> | null = null;
+  let firstEnd = Infinity;
+
+  // Pass 1: everything but the events and the bodies.
+  let number = 0;
+  for await (const raw of open()) {
+    number++;
+    if (raw.startsWith(EVENT_PREFIX) || raw.startsWith(BODY_PREFIX) || raw.trim() === '') continue;
+    let line: ExportLine;
+    try {
+      line = JSON.parse(raw) as ExportLine;
+    } catch {
+      fileError(number, `Zeile ${number} ist kein gültiges JSON.`);
+      continue;
+    }
+    if (end) fileError(number, `Zeile ${number} steht hinter der Schlusszeile.`);
+    switch (line.kind) {
+      case 'header':
+        if (number !== 1 || header) fileError(number, `Zeile ${number}: Kopfzeile an falscher Stelle.`);
+        header = line;
+        break;
+      case 'machine':
+        counts.machine++;
+        machines.push(line);
+        break;
+      case 'auditLog':
+        counts.auditLog++;
+        auditLog.push(line.entry);
+        break;
+      case 'decisionEvent':
+        counts.decisionEvent++;
+        decisionEvents.push(line.event);
+        break;
+      case 'contactEvent':
+        counts.contactEvent++;
+        contactEvents.push(line.event);
+        break;
+      case 'decision':
+        counts.decision++;
+        decisions.push(line.decision);
+        break;
+      case 'checkpoint':
+        counts.checkpoint++;
+        checkpoints.push(line.checkpoint);
+        break;
+      case 'end':
+        end = line;
+        firstEnd = Math.min(firstEnd, number);
+        break;
+      case 'event':
+      case 'body':
+        throw new NotInExportOrder();
+      default:
+        fileError(number, `Zeile ${number}: unbekannte Art „${String((line as { kind?: unknown }).kind)}“.`);
+    }
+  }
+
+  // The lines pass 2 reads: those of one kind, parsed, with their number.
+  async function* linesOf<K extends 'event' | 'body'>(kind: K, prefix: string): AsyncGenerator<Extract<ExportLine, { kind: K }>> {
+    let at = 0;
+    for await (const raw of open()) {
+      at++;
+      if (!raw.startsWith(prefix)) continue;
+      let line: ExportLine;
+      try {
+        line = JSON.parse(raw) as ExportLine;
+      } catch {
+        fileError(at, `Zeile ${at} ist kein gültiges JSON.`);
+        continue;
+      }
+      if (at > firstEnd) fileError(at, `Zeile ${at} steht hinter der Schlusszeile.`);
+      if (line.kind !== kind) throw new NotInExportOrder();
+      yield line as Extract<ExportLine, { kind: K }>;
+    }
+  }
+
+  // Pass 2: the events body by body, merged with the small chains in checkpoint order; the body lines from a second reader.
+  const chains = new ChainVerifier();
+  const checkpointCheck = new CheckpointVerifier(checkpoints, publicKey);
+  const publishedChecks = (options.published ?? []).map((published) => new CheckpointVerifier([published], publicKey, checkpoints));
+  let leaves = 0;
+  const others: ChainLink[] = [
+    ...auditLog.map(linkOfAuditLogEntry),
+    ...decisionEvents.map(linkOfDecisionEvent),
+    ...contactEvents.map(linkOfContactEvent),
+  ].sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.version - b.version));
+  let nextOther = 0;
+  const take = (link: ChainLink) => {
+    chains.add(link);
+    checkpointCheck.add(link);
+    for (const check of publishedChecks) check.add(link);
+    leaves++;
+  };
+  const othersBefore = (stream: string | null) => {
+    while (nextOther < others.length && (stream === null || others[nextOther].stream < stream)) take(others[nextOther++]);
+  };
+
+  const named = new Set<string>();
+  const replayFindings: Finding[] = [];
+  const withoutEvents: Finding[] = [];
+  const noEvents = (id: string) =>
+    withoutEvents.push(finding('error', 'replay', `Gremium ${id}: Es gibt einen gespeicherten Stand, aber keine Ereignisse (alle entfernt).`, id, 1));
+  const bodies = linesOf('body', BODY_PREFIX);
+  let pending: Projection | null = null;
+  let lastBody: string | null = null;
+  const nextBody = async (): Promise<Projection | null> => {
+    const next = await bodies.next();
+    if (next.done) return null;
+    counts.body++;
+    const { id, version, machineVersion, state, context } = next.value;
+    if (lastBody !== null && !(lastBody < id)) throw new NotInExportOrder();
+    lastBody = id;
+    return { id, version, machineVersion, state, context };
+  };
+  /** The stored state of the body (null if none), reporting the bodies before it that have no events. */
+  const projectionOf = async (bodyId: string): Promise<StoredProjection | null> => {
+    pending ??= await nextBody();
+    while (pending && pending.id < bodyId) {
+      noEvents(pending.id);
+      pending = await nextBody();
+    }
+    if (!pending || pending.id !== bodyId) return null;
+    const { id: _, ...projection } = pending;
+    pending = null;
+    return projection;
+  };
+
+  let lastStream: string | null = null;
+  let group: StoredEvent[] = [];
+  const closeGroup = async () => {
+    if (group.length === 0) return;
+    const bodyId = group[0].bodyId;
+    othersBefore(bodyId);
+    for (const event of [...group].sort((a, b) => a.version - b.version)) take(linkOfEvent(event));
+    const projection = await projectionOf(bodyId);
+    if (!group.some((e) => 'unreadable' in e)) {
+      const verdict = replayVerdict(group as EventRecord[], projection);
+      if (verdict.verdict === 'diverges') {
+        replayFindings.push(finding('error', 'replay', `Gremium ${bodyId}: ${verdict.divergence.message}`, bodyId, verdict.divergence.version));
+      }
+    }
+    group = [];
+  };
+  try {
+    await eventsThenBodies();
+  } finally {
+    await bodies.return(undefined);
+  }
+  async function eventsThenBodies() {
+    for await (const line of linesOf('event', EVENT_PREFIX)) {
+    counts.event++;
+    const event = line.unreadable === undefined ? line.event : unreadableOf(line.event, line.unreadable);
+    if (typeof event?.bodyId !== 'string') throw new NotInExportOrder();
+    if (!('unreadable' in event)) named.add(`${event.machine.id}@${event.machine.version}`);
+    if (event.bodyId !== lastStream) {
+      if (lastStream !== null && !(lastStream < event.bodyId)) throw new NotInExportOrder();
+      await closeGroup();
+      lastStream = event.bodyId;
+    }
+    group.push(event);
+    }
+    await closeGroup();
+    othersBefore(null);
+    for (pending ??= await nextBody(); pending; pending = await nextBody()) noEvents(pending.id);
+  }
+
+  // The findings in the order of the whole-file check.
+  const findings: Finding[] = lineFindings.sort((a, b) => a.line - b.line).map((f) => f.finding);
+  const add = (severity: Finding['severity'], area: FindingArea, message: string, stream: string | null = null, version: number | null = null) =>
+    findings.push(finding(severity, area, message, stream, version));
+  if (!header || header.format !== EXPORT_FORMAT) {
+    add('error', 'file', `Die Datei ist kein Export im Format ${EXPORT_FORMAT}.`);
+  }
+  if (!end) {
+    add('error', 'file', 'Die Schlusszeile fehlt: der Export ist unvollständig (abgeschnitten).');
+  } else if (canonicalJson({ decisionEvent: 0, contactEvent: 0, decision: 0, ...end.counts }) !== canonicalJson(counts)) {
+    add('error', 'file', `Die Zeilenzahlen stimmen nicht mit der Schlusszeile überein (angekündigt ${canonicalJson(end.counts)}, enthalten ${canonicalJson(counts)}): Zeilen wurden entfernt oder hinzugefügt.`);
+  }
+  findings.push(...machineFindings(machines, named));
+  const report = chains.finish();
+  for (const broken of report.breaks) add('error', 'chain', broken.message, broken.stream, broken.version);
+  for (const problem of registerProblems(decisionEvents, decisions)) add('error', 'register', problem.message, problem.stream);
+  for (const problem of checkpointCheck.finish()) add('error', 'checkpoint', problem.message, problem.stream, problem.version);
+  const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
+  const uncovered = last ? Math.max(0, leaves - last.payload.treeSize) : leaves;
+  findings.push(...coverageFindings(last, uncovered));
+  (options.published ?? []).forEach((published, i) => {
+    findings.push(...publishedFindings(published, checkpoints));
+    for (const problem of publishedChecks[i].finish().filter((p) => p.kind !== 'sequence')) {
+      add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
+    }
+  });
+  findings.push(...replayFindings, ...withoutEvents);
+  return {
+    ok: findings.every((f) => f.severity !== 'error'),
+    counts,
+    streams: report.streams.length,
+    checkpoints: {
+      count: checkpoints.length,
+      last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize } : null,
+      uncovered,
+    },
+    findings,
+  };
+}
+
+/** The statechart versions: the export's definitions must be the ones this verifier replays with, and every one the events name must be there. */
+function machineFindings(machines: ReadonlyArray<Extract<ExportLine, { kind: 'machine' }>>, named: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  const add = (message: string) => findings.push({ severity: 'error', area: 'machine', stream: null, version: null, message });
+  for (const line of machines) {
+    const local = machineVersion(line.id, line.version);
+    const declared = createHash('sha256').update(canonicalJson(line.definition), 'utf8').digest('hex');
+    if (declared !== line.fingerprint) {
+      add(`Zustandsautomat ${line.id} Version ${line.version}: der Fingerabdruck passt nicht zur mitgelieferten Definition.`);
+    } else if (!local) {
+      add(`Zustandsautomat ${line.id} Version ${line.version} ist diesem Prüfprogramm nicht bekannt; bitte eine neuere Fassung verwenden.`);
+    } else if (machineFingerprint(local) !== line.fingerprint) {
+      add(`Zustandsautomat ${line.id} Version ${line.version}: die Definition im Export weicht von der dieses Prüfprogramms ab (gleiche Versionsnummer, anderer Inhalt).`);
+    }
+  }
+  for (const key of named) {
+    const [id, version] = key.split('@');
+    if (!machines.some((m) => m.id === id && m.version === Number(version))) {
+      add(`Ereignisse nennen Zustandsautomat ${id} Version ${version}, dessen Definition im Export fehlt.`);
+    }
+  }
+  return findings;
+}
+
+/** The warnings about what no checkpoint covers. */
+function coverageFindings(last: SignedCheckpoint | null, uncovered: number): Finding[] {
+  const warning = (message: string): Finding => ({ severity: 'warning', area: 'checkpoint', stream: null, version: null, message });
+  if (!last) return [warning('Der Export enthält keine Checkpoints: ein vollständig neu berechnetes Log wäre nicht zu erkennen.')];
+  if (uncovered > 0) {
+    return [warning(`${count(uncovered, 'Ereignis ist', 'Ereignisse sind')} jünger als der letzte Checkpoint (${last.payload.sequence} vom ${last.payload.createdAt}) und noch durch keinen Checkpoint bezeugt.`)];
+  }
+  return [];
+}
+
+/** A checkpoint published elsewhere must be in the export unchanged. */
+function publishedFindings(published: SignedCheckpoint, checkpoints: readonly SignedCheckpoint[]): Finding[] {
+  const error = (message: string): Finding => ({ severity: 'error', area: 'checkpoint', stream: null, version: null, message });
+  const sequence = published.payload?.sequence;
+  const exported = checkpoints.find((c) => c.payload.sequence === sequence);
+  if (!exported) return [error(`Der veröffentlichte Checkpoint ${sequence} fehlt im Export: die Checkpoints wurden entfernt oder neu angelegt.`)];
+  if (checkpointDigest(exported) !== checkpointDigest(published)) {
+    return [error(`Der Checkpoint ${sequence} im Export weicht vom veröffentlichten ab (Wurzel ${exported.payload.rootHash.slice(0, 16)}… statt ${published.payload.rootHash.slice(0, 16)}…): die Geschichte wurde umgeschrieben und neu signiert.`)];
+  }
+  return [];
 }
 
 function unreadableOf(event: EventRecord, unreadable: string): UnreadableEvent {

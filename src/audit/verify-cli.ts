@@ -67,7 +67,8 @@ export async function runVerify(args: readonly string[], print: (line: string) =
       return 2;
     }
   }
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  // The file is read in passes (constant memory): each pass opens it afresh.
+  const lines = () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   const report = await verifyExport(lines, publicKey, { published });
   for (const line of formatReport(report)) print(line);
   return report.ok ? 0 : 1;

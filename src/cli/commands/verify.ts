@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { KeyObject } from 'node:crypto';
-import { formatReport, verifyExport } from '../../audit/offline-verifier';
+import { formatReport, verifyExport, type ExportSource } from '../../audit/offline-verifier';
 import type { SignedCheckpoint } from '../../audit/checkpoint';
 import { readPublicKey, readPublished } from '../../audit/verify-cli';
 import type { CliCommand } from '../command';
@@ -51,14 +51,15 @@ export const verifyCommand: CliCommand = {
     }
 
     const file = ctx.args.DATEI!;
-    let lines: AsyncIterable<string> | string[];
+    let lines: ExportSource;
     if (file === '-') {
       lines = (await ctx.readInput('-')).split('\n');
     } else {
       await access(file).catch(() => {
         throw new UsageError(`Die Datei „${file}“ gibt es nicht.`);
       });
-      lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+      // The file is read in passes (constant memory): each pass opens it afresh.
+      lines = () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     }
     const report = await verifyExport(lines, publicKey, { published });
     ctx.out.result(report, (r) => formatReport(r).join('\n'));
