@@ -44,6 +44,7 @@ describe('the cheap check of an event tuple’s stored hash', () => {
     ['data stored canonical', sealed(canonicalData)],
     ['data stored with members unsorted', sealed(unsortedData)],
     ['no decision, version 1', sealed(canonicalData, null, { version: 1, prev_hash: null })],
+    ['data with a member named decision', sealed({ a: 1, decision: { b: 2 } }, { c: 3, decision: 'x' })],
   ])('holds exactly when the full path holds (%s)', (_, row) => {
     expect(fullPathHolds(row)).toBe(true);
     expect(storedHashHolds(tupleOfRow(row))).toBe(true);

@@ -74,16 +74,23 @@ export function tupleOfRow(row: EventRow): EventTuple {
 const q = JSON.stringify;
 const sha256 = (text: string) => hash('sha256', text, 'hex');
 
+/** Stands between `data` and `decision` in the canonical form: the one place where the stored texts meet. */
+const DECISION_MEMBER = ',"decision":';
+
 /**
  * Whether the stored hash is the hash of the stored event (what `hashEvent(toRecord(row))` would
  * compute), decided cheaply; false means "not shown here", and the caller takes the full path,
  * which also names what is wrong. The canonical form (RFC 8785, members sorted: actor, bodyId,
  * data, decision, id, machine, occurredAt, prevHash, recordedAt, type, version) is written
  * around the stored JSON text of `data` and `decision` as it is: where that text is already
- * canonical (most small objects are), it is the canonical form. Only when that hash differs are
- * the parsed values canonicalised. Why a match with the stored text proves the content: the text
- * parses as JSON (checked), so it is one whole JSON value followed by the fixed `,"decision":`;
- * the same bytes as the canonical form the writer hashed can then only come from the same values.
+ * canonical (most small objects are), it is the canonical form, and no JSON is parsed. Only when
+ * that hash differs are the parsed values canonicalised.
+ *
+ * Why a match with the stored texts proves the content: every other member is written here with
+ * JSON.stringify, so its quotes are escaped and the member names around it (`,"data":`,
+ * `,"id":`) stand only where this function puts them; and neither stored text contains
+ * `,"decision":` (checked). The bytes the writer hashed then split into the same columns in
+ * only one way: each stored text is exactly the canonical JSON of its value.
  */
 export function storedHashHolds(t: EventTuple): boolean {
   const [id, bodyId, version, type, data, actorId, actorRole, occurredAt, recordedAt, machineId, machineVersion, decision, prevHash, stored] = t;
@@ -106,21 +113,16 @@ export function storedHashHolds(t: EventTuple): boolean {
   const v = Number(version);
   const mv = Number(machineVersion);
   if (!Number.isFinite(v) || !Number.isFinite(mv)) return false;
-  let parsedData: unknown;
-  let parsedDecision: unknown;
-  try {
-    parsedData = JSON.parse(data);
-    parsedDecision = decision ? JSON.parse(decision) : null;
-  } catch {
-    return false;
-  }
   const head = `{"actor":{"id":${q(actorId)},"role":${q(actorRole)}},"bodyId":${q(bodyId)},"data":`;
   const tail =
     `,"id":${q(id)},"machine":{"id":${q(machineId)},"version":${q(mv)}},"occurredAt":${q(occurredAt)},"prevHash":${q(prevHash)},` +
     `"recordedAt":${q(recordedAt)},"type":${q(type)},"version":${q(v)}}`;
-  if (sha256(`${head}${data},"decision":${decision || 'null'}${tail}`) === stored) return true;
+  const verbatim = !data.includes(DECISION_MEMBER) && !(decision && decision.includes(DECISION_MEMBER));
+  if (verbatim && sha256(`${head}${data}${DECISION_MEMBER}${decision || 'null'}${tail}`) === stored) return true;
   try {
-    return sha256(`${head}${canonicalJson(parsedData)},"decision":${canonicalJson(parsedDecision)}${tail}`) === stored;
+    const canonicalData = canonicalJson(JSON.parse(data));
+    const canonicalDecision = decision ? canonicalJson(JSON.parse(decision)) : 'null';
+    return sha256(`${head}${canonicalData}${DECISION_MEMBER}${canonicalDecision}${tail}`) === stored;
   } catch {
     return false;
   }
