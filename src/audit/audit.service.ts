@@ -17,7 +17,7 @@ import {
   type CheckpointPayload,
   type SignedCheckpoint,
 } from './checkpoint';
-import { EXPORT_FORMAT, eventLine, exportLine, unreadableEventLine, type ExportCounts } from './export-format';
+import { EXPORT_FORMAT, bodyLine, eventLine, exportLine, unreadableEventLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { describeLimit, isTimeLimit, replayRecords, replayVerdict, stateAt, type ReplayVerdict } from './replay';
 import { consistencyBundle, findLeaf, inclusionBundle, rangeRoots, type ProvenEntry } from './proofs';
@@ -359,9 +359,11 @@ export class AuditService {
         counts.contactEvent++;
         yield exportLine({ kind: 'contactEvent', event });
       }
-      for await (const p of this.store.eachProjection(view)) {
-        counts.body++;
-        yield exportLine({ kind: 'body', id: p.id, version: p.version, machineVersion: p.machineVersion, state: p.state, context: p.context });
+      for await (const tuples of this.store.projectionTuples(view)) {
+        let lines = '';
+        for (const tuple of tuples) lines += bodyLine(tuple);
+        counts.body += tuples.length;
+        yield lines;
       }
       for (const decision of await this.store.decisions(view)) {
         counts.decision++;

@@ -245,15 +245,9 @@ export class AuditStore {
     return rows.map((row) => ({ id: String(row.id), version: Number(row.version), machineVersion: Number(row.machine_version), lastHash: String(row.last_hash) }));
   }
 
-  /** Every projection row, by id, read page by page. */
-  async *eachProjection(view: Transaction): AsyncGenerator<ProjectionRow> {
-    const sql = 'SELECT id, version, machine_version, last_hash, state, context FROM bodies';
-    let rows = await view.query<Record<string, string | number>>(`${sql} ORDER BY id LIMIT ${PAGE}`);
-    while (rows.length > 0) {
-      for (const row of rows) yield toProjection(row);
-      if (rows.length < PAGE) return;
-      rows = await view.query<Record<string, string | number>>(`${sql} WHERE id > ? ORDER BY id LIMIT ${PAGE}`, [String(rows[rows.length - 1].id)]);
-    }
+  /** Every projection row as a tuple [id, version, machine_version, state, context] (the stored JSON text), by id, a batch at a time from one cursor. */
+  projectionTuples(view: ReadView): AsyncGenerator<unknown[][]> {
+    return view.batches('SELECT id, version, machine_version, state, context FROM bodies ORDER BY id', [], this.pageSize);
   }
 
   /** The machine versions the stored events name. */

@@ -1,6 +1,6 @@
 import type { EventRow } from '../event-log/event-store';
 import { toRecord } from '../event-log/event-store';
-import { eventLine, exportLine } from './export-format';
+import { bodyLine, eventLine, exportLine } from './export-format';
 import { tupleOfRow } from './event-tuple';
 
 const row = (overrides: Partial<EventRow> = {}): EventRow => ({
@@ -32,5 +32,20 @@ describe('an event line of the export written from the stored row', () => {
   it('is null when the stored data or decision is no JSON, so the event is exported as unreadable', () => {
     expect(eventLine(tupleOfRow(row({ data: '{"approvedUntil": ' })))).toBeNull();
     expect(eventLine(tupleOfRow(row({ decision: '{' })))).toBeNull();
+  });
+});
+
+describe('a body line of the export written from the stored projection', () => {
+  const state = { active: { reports: 'idle' } };
+  const context = { title: 'Zunächst „befristet“ \u2028', reports: [{ id: 'r1', due: '2025-03-31' }], lead: null };
+
+  it('is byte for byte the line of the parsed projection', () => {
+    expect(bodyLine(['0f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910', '4', 2, JSON.stringify(state), JSON.stringify(context)])).toBe(
+      exportLine({ kind: 'body', id: '0f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910', version: 4, machineVersion: 2, state, context }),
+    );
+  });
+
+  it('writes stored JSON that does not parse as null', () => {
+    expect(JSON.parse(bodyLine(['b', 1, 1, '{"active":', JSON.stringify(context)]))).toEqual({ kind: 'body', id: 'b', version: 1, machineVersion: 1, state: null, context });
   });
 });

@@ -79,6 +79,28 @@ export function eventLine(tuple: EventTuple): string | null {
   );
 }
 
+/**
+ * The line of a body's stored projection, written from its tuple [id, version, machine_version,
+ * state, context]: the stored JSON of state and context goes in as it is once it parses; what
+ * does not parse is written as null (as the projection's reader takes it).
+ */
+export function bodyLine([id, version, machineVersion, state, context]: unknown[]): string {
+  return (
+    `{"kind":"body","id":${JSON.stringify(String(id))},"version":${Number(version)},"machineVersion":${Number(machineVersion)},` +
+    `"state":${storedJsonOrNull(state)},"context":${storedJsonOrNull(context)}}\n`
+  );
+}
+
+function storedJsonOrNull(stored: unknown): string {
+  const text = String(stored);
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return 'null';
+  }
+}
+
 /** The line of an event whose stored JSON cannot be read back. */
 export function unreadableEventLine(event: StoredEvent): string {
   if (!('unreadable' in event)) return exportLine({ kind: 'event', event });
