@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import * as argon2 from 'argon2';
 import { z } from 'zod';
 import { ValidationError, NotFoundError, DuplicateError } from '../common/errors';
@@ -78,7 +78,7 @@ const DUMMY_HASH = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$Ed2q9s
 const TOUCH_INTERVAL_MS = 60_000;
 
 export function sha256(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 function newSecret(prefix: string): string {
