@@ -407,7 +407,11 @@ function postgresTransaction(manager: EntityManager): Transaction {
  * with RETURNING) with `[rows, affectedCount]`; rows are objects, never arrays, so that form is
  * told apart safely.
  */
-/** A SQLite statement's rows as arrays, `size` at a time, from one pass of its cursor. */
+/**
+ * A SQLite statement's rows as arrays, `size` at a time, from one pass of its cursor. Reading is
+ * synchronous: between batches the event loop gets a turn, so a walk through the whole log does
+ * not hold up the requests that arrive meanwhile.
+ */
 async function* sqliteBatches(statement: BetterSqlite3.Statement, params: SqlValue[], size: number): AsyncGenerator<unknown[][]> {
   let batch: unknown[][] = [];
   for (const row of statement.raw(true).iterate(...sqliteValues(params)) as IterableIterator<unknown[]>) {
@@ -415,6 +419,7 @@ async function* sqliteBatches(statement: BetterSqlite3.Statement, params: SqlVal
     if (batch.length === size) {
       yield batch;
       batch = [];
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   if (batch.length > 0) yield batch;
