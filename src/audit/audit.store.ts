@@ -40,7 +40,7 @@ const EVENT_COLUMNS =
   'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision, prev_hash, hash';
 
 /** Rows per batch when the audit walks through the whole log: small batches die young (less garbage collection, less memory). */
-const PAGE = 500;
+const PAGE = 250;
 
 /** A stored hash chain link with its checkpoint leaf, in checkpoint order. */
 export interface OrderedLink {
