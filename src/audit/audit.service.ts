@@ -163,7 +163,7 @@ export class AuditService {
     if (unreadable) {
       throw new LifecycleRefusal(`Der Stand lässt sich nicht wiederherstellen: Version ${unreadable.version} ist nicht lesbar (${unreadable.unreadable}).`);
     }
-    const at = stateAt(snapshot.events as EventRecord[], query, snapshot.projections[0] ?? null);
+    const at = stateAt(snapshot.events as EventRecord[], query);
     if (!at) {
       const when = [query.asOf && `am ${describeLimit(query.asOf)}`, query.asKnownAt && `nach Kenntnisstand ${describeLimit(query.asKnownAt)}`]
         .filter(Boolean)

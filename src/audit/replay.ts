@@ -12,7 +12,6 @@ import {
   isCivilDate,
   statePaths,
   summarizeEvent,
-  type BodyContext,
   type BodyEvent,
   type BodySnapshot,
   type DecisionFacts,
@@ -110,33 +109,25 @@ export function replayRecords(records: readonly EventRecord[]): ReplayResult {
       }
     }
     machine = next;
-    steps.push(replayStep(record, { allowed, refusal, snapshot, machine, summary: summarizeEvent(record.type, record.data, before, allowed ? snapshot.context : null) }));
+    steps.push({
+      version: record.version,
+      eventId: record.id,
+      type: record.type,
+      label: eventLabel(record.type),
+      actor: record.actor,
+      decision: record.decision,
+      occurredAt: record.occurredAt,
+      recordedAt: record.recordedAt,
+      machine: record.machine,
+      hash: record.hash,
+      allowed,
+      refusal,
+      stateAfter: snapshot.value,
+      stateLabelAfter: next.stateLabel(snapshot),
+      summary: summarizeEvent(record.type, record.data, before, allowed ? snapshot.context : null),
+    });
   }
   return { steps, snapshot, machine, failure: null };
-}
-
-/** The step of `record`, with the snapshot after it under `machine`. */
-function replayStep(
-  record: EventRecord,
-  outcome: { allowed: boolean; refusal: string | null; snapshot: BodySnapshot; machine: MachineVersion; summary: string },
-): ReplayStep {
-  return {
-    version: record.version,
-    eventId: record.id,
-    type: record.type,
-    label: eventLabel(record.type),
-    actor: record.actor,
-    decision: record.decision,
-    occurredAt: record.occurredAt,
-    recordedAt: record.recordedAt,
-    machine: record.machine,
-    hash: record.hash,
-    allowed: outcome.allowed,
-    refusal: outcome.refusal,
-    stateAfter: outcome.snapshot.value,
-    stateLabelAfter: outcome.machine.stateLabel(outcome.snapshot),
-    summary: outcome.summary,
-  };
 }
 
 /** The projection row of a body, as far as replay must reproduce it. */
@@ -145,8 +136,6 @@ export interface StoredProjection {
   machineVersion: number;
   state: StateValue;
   context: unknown;
-  /** The hash of the event it stands on: where given, "state as of" may answer from it (`stateAt`). */
-  lastHash?: string;
 }
 
 export interface Divergence {
@@ -304,19 +293,12 @@ export function isTimeLimit(value: string): boolean {
   return isCivilDate(value) || (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)));
 }
 
-/**
- * The body's state as of a business date and/or as known at a system time; null if it was not
- * registered yet. Given the body's stored projection, a question about a time at or after all of
- * its events is answered from that projection where it can be (`stateFromProjection`), else by
- * folding the events up to the time: the same answer either way.
- */
-export function stateAt(records: readonly EventRecord[], query: TimeTravelQuery, projection: StoredProjection | null = null): StateAt | null {
+/** The body's state as of a business date and/or as known at a system time; null if it was not registered yet. */
+export function stateAt(records: readonly EventRecord[], query: TimeTravelQuery): StateAt | null {
   const included = records.filter(
     (r) => (query.asOf === undefined || notAfter(r.occurredAt, query.asOf)) && (query.asKnownAt === undefined || notAfter(r.recordedAt, query.asKnownAt)),
   );
   if (!included.some((r) => r.type === 'registered')) return null;
-  const stored = projection && included.length === records.length ? stateFromProjection(records, projection, query) : null;
-  if (stored) return stored;
   const result = replayRecords(included);
   if (!result.snapshot || !result.machine) return null;
   const { value, context } = result.machine.persist(result.snapshot);
@@ -332,62 +314,6 @@ export function stateAt(records: readonly EventRecord[], query: TimeTravelQuery,
     excluded: records.length - included.length,
     refused: result.steps.filter((step) => !step.allowed),
   };
-}
-
-/**
- * The state after all of the records, read from the body's stored projection instead of folding
- * them: only where the projection stands on exactly the last record (its version and hash),
- * under the machine version that record names, and where the last step's summary can be written
- * without the context before it (which only a fold knows). Null otherwise.
- */
-function stateFromProjection(records: readonly EventRecord[], projection: StoredProjection, query: TimeTravelQuery): StateAt | null {
-  const last = records.reduce((latest, r) => (r.version > latest.version ? r : latest));
-  if (projection.lastHash !== last.hash || projection.version !== last.version || projection.machineVersion !== last.machine.version) return null;
-  if (last.type === 'registered' && records.length !== 1) return null;
-  const machine = machineVersion(last.machine.id, last.machine.version);
-  if (!machine) return null;
-  const snapshot = machine.restore({ value: projection.state, context: projection.context } as PersistedBody);
-  const summary = summaryFromAfter(last, snapshot.context);
-  if (summary === null) return null;
-  const { value, context } = machine.persist(snapshot);
-  return {
-    asOf: query.asOf ?? null,
-    asKnownAt: query.asKnownAt ?? null,
-    state: value,
-    stateLabel: machine.stateLabel(snapshot),
-    statePaths: statePaths(value),
-    context,
-    basedOn: replayStep(last, { allowed: true, refusal: null, snapshot, machine, summary }),
-    excluded: 0,
-    refused: [],
-  };
-}
-
-/**
- * The summary of an event written from the context after it alone, or null when the summary
- * reads anything of the context before it. That context is handed in as a stand-in that notes
- * every look into it: a summary that never looks cannot depend on it (only on its being there,
- * as it is for every event but the first).
- */
-function summaryFromAfter(record: EventRecord, after: BodyContext): string | null {
-  if (record.type === 'registered') return summarizeEvent(record.type, record.data, null, after);
-  let looked = false;
-  const look = (): undefined => {
-    looked = true;
-    return undefined;
-  };
-  const before = new Proxy(
-    {},
-    {
-      get: () => look(),
-      has: () => (look(), false),
-      ownKeys: () => (look(), []),
-      getOwnPropertyDescriptor: () => look(),
-      getPrototypeOf: () => (look(), null),
-    },
-  ) as BodyContext;
-  const summary = summarizeEvent(record.type, record.data, before, after);
-  return looked ? null : summary;
 }
 
 /** `31.03.2025` for a civil date, the instant unchanged otherwise (for German messages). */
