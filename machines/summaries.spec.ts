@@ -1,4 +1,18 @@
-import { summarizeEvent, type BodyEvent } from '.';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  EVENT_TYPES,
+  SUMMARIES_READING_CONTEXT_BEFORE,
+  lifecycleOf,
+  summarizeEvent,
+  summarizeFromContextAfter,
+  summaryStandsOnContextAfter,
+  type BodyContext,
+  type BodyEvent,
+  type BodyMachineVersion,
+  type RegisteredEvent,
+  type StoredEventType,
+} from '.';
 import { DECISION_2025_03_AL, approved, event, extended, given, reportSubmitted, started, submitted } from '../test/support/machine-events';
 
 /** given(events…), when(event) → the summary of that event, from the context before and after it. */
@@ -50,5 +64,80 @@ describe('what the history says an event changed', () => {
   test('approval names the term; renaming the titles', () => {
     expect(summaryOf([submitted()], approved({ month: '2025-07' } as never))).toBe('befristet bis Juli 2025 (bis 31.07.2025)');
     expect(summaryOf(ACTIVE, event('renamed', { title: 'OZG 2.0' }, '2025-01-10'))).toBe('Titel: Weiterentwicklung Struktur OZG Föderal → OZG 2.0');
+  });
+});
+
+/**
+ * Every recorded stream in test/fixtures (each machine version, every event type between them),
+ * folded step by step: for each event, the context before and after it.
+ */
+function recordedSteps(): Array<{ type: string; data: unknown; before: BodyContext | null; after: BodyContext }> {
+  const dir = join(__dirname, '..', 'test', 'fixtures');
+  const steps: Array<{ type: string; data: unknown; before: BodyContext | null; after: BodyContext }> = [];
+  for (const file of readdirSync(dir).filter((name) => /^body-v\d+-.*\.json$/.test(name))) {
+    const fixture = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { machine: { version: BodyMachineVersion }; events: RecordedEvent[] };
+    const { begin, evolve } = lifecycleOf(fixture.machine.version);
+    const [first, ...rest] = fixture.events;
+    let snapshot = begin({ occurredAt: first.occurredAt, data: first.data } as RegisteredEvent);
+    steps.push({ type: first.type, data: first.data, before: null, after: snapshot.context });
+    for (const e of rest) {
+      const before = snapshot.context;
+      snapshot = evolve(snapshot, { type: e.type, data: e.data, occurredAt: e.occurredAt, ...(e.decision ? { decision: e.decision } : {}) } as BodyEvent);
+      steps.push({ type: e.type, data: e.data, before, after: snapshot.context });
+    }
+  }
+  // A move to a newer chart version carries the context over unchanged.
+  const { snapshot } = given(...ACTIVE);
+  steps.push({ type: 'machineUpgraded', data: { fromVersion: 1, toVersion: 2 }, before: snapshot.context, after: snapshot.context });
+  return steps;
+}
+
+interface RecordedEvent {
+  type: string;
+  data: unknown;
+  occurredAt: string;
+  decision: unknown;
+}
+
+/** The context, with a note of whether anything looked into it (a property, a key, the list of keys). */
+function watched(context: BodyContext): { context: BodyContext; looked: () => boolean } {
+  let looked = false;
+  const look = () => (looked = true);
+  const proxy = new Proxy(context, {
+    get: (target, key, receiver) => (look(), Reflect.get(target, key, receiver)),
+    has: (target, key) => (look(), Reflect.has(target, key)),
+    ownKeys: (target) => (look(), Reflect.ownKeys(target)),
+    getOwnPropertyDescriptor: (target, key) => (look(), Reflect.getOwnPropertyDescriptor(target, key)),
+  });
+  return { context: proxy, looked: () => looked };
+}
+
+describe('which summaries read the context before their event (SUMMARIES_READING_CONTEXT_BEFORE)', () => {
+  const steps = recordedSteps();
+  const STORED_TYPES = ['registered', 'machineUpgraded', ...EVENT_TYPES];
+
+  test('the recorded streams hold every type of stored event', () => {
+    expect([...new Set(steps.map((s) => s.type))].sort()).toEqual([...STORED_TYPES].sort());
+  });
+
+  test('a type whose summary reads the context before is listed, and every listed type reads it', () => {
+    const reading = new Set<string>();
+    for (const step of steps) {
+      if (!step.before) continue;
+      const before = watched(step.before);
+      summarizeEvent(step.type, step.data, before.context, step.after);
+      if (before.looked()) reading.add(step.type);
+    }
+    expect([...reading].sort()).toEqual([...SUMMARIES_READING_CONTEXT_BEFORE].sort());
+  });
+
+  test('from the context after alone, an unlisted type is summed up exactly as from both; a listed one not at all', () => {
+    for (const step of steps) {
+      const fromAfter = summarizeFromContextAfter(step.type, step.data, step.after);
+      if (SUMMARIES_READING_CONTEXT_BEFORE.has(step.type as StoredEventType)) expect([step.type, fromAfter]).toEqual([step.type, null]);
+      else expect([step.type, fromAfter]).toEqual([step.type, summarizeEvent(step.type, step.data, step.before, step.after)]);
+    }
+    expect(summaryStandsOnContextAfter('somethingElse')).toBe(false);
+    expect(summarizeFromContextAfter('somethingElse', {}, steps[0].after)).toBeNull();
   });
 });
