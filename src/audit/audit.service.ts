@@ -157,18 +157,19 @@ export class AuditService {
         throw ValidationError.at(name, 'Erwartet ein Datum (JJJJ-MM-TT) oder einen Zeitpunkt nach ISO 8601, z. B. 2025-03-31T12:00:00Z.');
       }
     }
-    const snapshot = await this.store.snapshot(bodyId);
-    if (snapshot.events.length === 0) throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
-    const unreadable = snapshot.events.find(isUnreadable);
+    const { events, projection } = await this.store.bodyHistory(bodyId);
+    if (events.length === 0) throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
+    const unreadable = events.find(isUnreadable);
     if (unreadable) {
       throw new LifecycleRefusal(`Der Stand lässt sich nicht wiederherstellen: Version ${unreadable.version} ist nicht lesbar (${unreadable.unreadable}).`);
     }
-    const at = stateAt(snapshot.events as EventRecord[], query);
+    // A question about a time after every event is read from the stored projection where it can be.
+    const at = stateAt(events as EventRecord[], query, projection);
     if (!at) {
       const when = [query.asOf && `am ${describeLimit(query.asOf)}`, query.asKnownAt && `nach Kenntnisstand ${describeLimit(query.asKnownAt)}`]
         .filter(Boolean)
         .join(' ');
-      const title = ((snapshot.events[0] as EventRecord).data as { title?: string } | null)?.title;
+      const title = ((events[0] as EventRecord).data as { title?: string } | null)?.title;
       throw new NotFoundError(`${title ? `„${title}“` : `Gremium ${bodyId}`} war ${when} noch nicht registriert.`);
     }
     return { bodyId, ...at };

@@ -105,6 +105,11 @@ export class AuditStore {
     }));
   }
 
+  /** One body's events and its projection row (null if it has none), read in one view: what "state as of" needs. */
+  bodyHistory(bodyId: string): Promise<{ events: StoredEvent[]; projection: ProjectionRow | null }> {
+    return this.read(async (view) => ({ events: await this.events(view, bodyId), projection: (await this.projections(view, bodyId))[0] ?? null }));
+  }
+
   async events(tx: Transaction, bodyId?: string): Promise<StoredEvent[]> {
     const rows = bodyId
       ? await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE body_id = ? ORDER BY version`, [bodyId])

@@ -12,6 +12,7 @@ import {
   isCivilDate,
   statePaths,
   summarizeEvent,
+  summarizeFromContextAfter,
   type BodyEvent,
   type BodySnapshot,
   type DecisionFacts,
@@ -109,25 +110,31 @@ export function replayRecords(records: readonly EventRecord[]): ReplayResult {
       }
     }
     machine = next;
-    steps.push({
-      version: record.version,
-      eventId: record.id,
-      type: record.type,
-      label: eventLabel(record.type),
-      actor: record.actor,
-      decision: record.decision,
-      occurredAt: record.occurredAt,
-      recordedAt: record.recordedAt,
-      machine: record.machine,
-      hash: record.hash,
-      allowed,
-      refusal,
-      stateAfter: snapshot.value,
-      stateLabelAfter: next.stateLabel(snapshot),
-      summary: summarizeEvent(record.type, record.data, before, allowed ? snapshot.context : null),
-    });
+    const summary = summarizeEvent(record.type, record.data, before, allowed ? snapshot.context : null);
+    steps.push(replayStep(record, next, snapshot, refusal, summary));
   }
   return { steps, snapshot, machine, failure: null };
+}
+
+/** The step of `record`, leaving `snapshot` under `machine`; allowed where there is no refusal. */
+function replayStep(record: EventRecord, machine: MachineVersion, snapshot: BodySnapshot, refusal: string | null, summary: string): ReplayStep {
+  return {
+    version: record.version,
+    eventId: record.id,
+    type: record.type,
+    label: eventLabel(record.type),
+    actor: record.actor,
+    decision: record.decision,
+    occurredAt: record.occurredAt,
+    recordedAt: record.recordedAt,
+    machine: record.machine,
+    hash: record.hash,
+    allowed: refusal === null,
+    refusal,
+    stateAfter: snapshot.value,
+    stateLabelAfter: machine.stateLabel(snapshot),
+    summary,
+  };
 }
 
 /** The projection row of a body, as far as replay must reproduce it. */
@@ -136,6 +143,8 @@ export interface StoredProjection {
   machineVersion: number;
   state: StateValue;
   context: unknown;
+  /** The hash of the event it stands on; where given, "state as of" may be read from it (`stateAt`). */
+  lastHash?: string;
 }
 
 export interface Divergence {
@@ -293,12 +302,22 @@ export function isTimeLimit(value: string): boolean {
   return isCivilDate(value) || (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)));
 }
 
-/** The body's state as of a business date and/or as known at a system time; null if it was not registered yet. */
-export function stateAt(records: readonly EventRecord[], query: TimeTravelQuery): StateAt | null {
+/**
+ * The body's state as of a business date and/or as known at a system time; null if it was not
+ * registered yet. Where the question takes in every event and the body's stored projection is
+ * given, the answer is read from that projection where it can be (`stateFromProjection`), else
+ * the events up to the times are folded: the same answer either way
+ * (state-from-projection.spec.ts, test/audit-state-as-of.e2e-spec.ts).
+ */
+export function stateAt(records: readonly EventRecord[], query: TimeTravelQuery, projection: StoredProjection | null = null): StateAt | null {
   const included = records.filter(
     (r) => (query.asOf === undefined || notAfter(r.occurredAt, query.asOf)) && (query.asKnownAt === undefined || notAfter(r.recordedAt, query.asKnownAt)),
   );
   if (!included.some((r) => r.type === 'registered')) return null;
+  if (projection && included.length === records.length) {
+    const stored = stateFromProjection(records, projection);
+    if (stored) return { asOf: query.asOf ?? null, asKnownAt: query.asKnownAt ?? null, ...stored };
+  }
   const result = replayRecords(included);
   if (!result.snapshot || !result.machine) return null;
   const { value, context } = result.machine.persist(result.snapshot);
@@ -314,6 +333,67 @@ export function stateAt(records: readonly EventRecord[], query: TimeTravelQuery)
     excluded: records.length - included.length,
     refused: result.steps.filter((step) => !step.allowed),
   };
+}
+
+/**
+ * The state after all of the records (version order), read from the body's stored projection
+ * instead of folding them. The write path keeps that projection as the fold of exactly these
+ * events, each allowed under the machine version it names; it stands in for the fold only where
+ * nothing could make the fold answer differently:
+ * - it stands on the last record (version and hash) under that record's machine version;
+ * - the records run from `registered` (only there) through every version without a gap, each
+ *   under a known machine version, and every move between versions names the versions it moves
+ *   between (replay refuses one that does not, and stops at an unknown version);
+ * - the last record's summary is written from the context after it alone
+ *   (`summarizeFromContextAfter`, machines/summaries.ts): the context before it only a fold knows.
+ * Null otherwise, and for a projection whose state the machine cannot restore. Whether the
+ * projection really is that fold, and every event allowed where it stands, only replay can tell:
+ * an auditor asks GET /replay (a projection or log changed outside the service shows there and
+ * in verify; here it would be taken as stored).
+ */
+function stateFromProjection(records: readonly EventRecord[], projection: StoredProjection): Omit<StateAt, 'asOf' | 'asKnownAt'> | null {
+  if (!projection.lastHash || projection.state === null || projection.context === null || !foldRunsThrough(records)) return null;
+  const last = records[records.length - 1];
+  if (projection.version !== last.version || projection.lastHash !== last.hash || projection.machineVersion !== last.machine.version) return null;
+  const machine = machineVersion(last.machine.id, last.machine.version)!;
+  let snapshot: BodySnapshot;
+  try {
+    snapshot = machine.restore({ value: projection.state, context: projection.context } as PersistedBody);
+  } catch {
+    return null;
+  }
+  const summary = summarizeFromContextAfter(last.type, last.data, snapshot.context);
+  if (summary === null) return null;
+  const { value, context } = machine.persist(snapshot);
+  return {
+    state: value,
+    stateLabel: machine.stateLabel(snapshot),
+    statePaths: statePaths(value),
+    context,
+    basedOn: replayStep(last, machine, snapshot, null, summary),
+    excluded: 0,
+    refused: [],
+  };
+}
+
+/**
+ * True if a fold of the records would reach their end without a failure or a refused move
+ * between machine versions (what the chart itself allows, only the fold can say): version 1..n
+ * in order, `registered` first and only there, every machine version known, every
+ * `machineUpgraded` naming the version before it and a later one as the one it is recorded under.
+ */
+function foldRunsThrough(records: readonly EventRecord[]): boolean {
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (record.version !== i + 1 || (record.type === 'registered') !== (i === 0)) return false;
+    if (!machineVersion(record.machine.id, record.machine.version)) return false;
+    if (record.type === 'machineUpgraded') {
+      const { fromVersion, toVersion } = (record.data ?? {}) as { fromVersion?: unknown; toVersion?: unknown };
+      const previous = records[i - 1].machine;
+      if (fromVersion !== previous.version || toVersion !== record.machine.version || record.machine.version <= previous.version) return false;
+    }
+  }
+  return true;
 }
 
 /** `31.03.2025` for a civil date, the instant unchanged otherwise (for German messages). */
