@@ -10,6 +10,8 @@
  *   service     the same lives through the write path in-process (no HTTP)
  *   obligations write latency on a body with 800 report obligations beside one with none
  *   replay      replay from the store beside a bare transition() fold over the same events
+ *   as of       (state-as-of.ts) "state as of" on a body with 1,000 events: after its last event
+ *               (from the stored projection) beside the day before it (the events folded)
  *   log         (large-log.ts) verify, export, sweep, idle RSS and start on a large log
  *
  * Sizes: BENCH_BODIES (lives per load run), BENCH_CONNECTIONS, BENCH_LOG_BODIES (bodies of the
@@ -36,6 +38,7 @@ import { LifecycleService, type BodyCommand } from '../src/lifecycle/lifecycle.s
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { TEST_SECRETARIAT_TOKEN, testConfig } from '../test/support/test-app';
 import { largeLogFigures } from './large-log';
+import { stateAsOfFigures } from './state-as-of';
 import { TRANSITIONS_PER_LIFE, decisionsFor, lifeOf, percentile } from './life';
 import type { ClientJob, ClientResult } from './load-client';
 import type { ServerRequest } from './load-server';
@@ -369,6 +372,7 @@ async function main(): Promise<void> {
     }
 
     await inProcessFigures(dir, rawSingle);
+    figures.push(...(await stateAsOfFigures(dir)));
     figures.push(...(await largeLogFigures(dir, sqliteFile, startServer, stopServer)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
