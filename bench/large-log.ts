@@ -39,12 +39,15 @@ async function writeLog(template: string, file: string): Promise<{ events: numbe
   const [{ body_id: templateId }] = source.prepare('SELECT body_id FROM events GROUP BY body_id ORDER BY COUNT(*) DESC LIMIT 1').all() as Array<{ body_id: string }>;
   const life = (source.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(templateId) as EventRow[]).map(toRecord);
   const bodyRow = source.prepare('SELECT * FROM bodies WHERE id = ?').get(templateId) as Record<string, unknown>;
+  // The body's report obligations are stored beside its row (src/event-log/stored-context.ts).
+  const obligations = source.prepare('SELECT position, data FROM body_obligations WHERE body_id = ? ORDER BY position').all(templateId) as Array<{ position: number; data: string }>;
   source.close();
 
   const target = new BetterSqlite3(file);
   target.pragma('synchronous = OFF');
   const columns = Object.keys(bodyRow);
   const insertBody = target.prepare(`INSERT INTO bodies (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  const insertObligation = target.prepare('INSERT INTO body_obligations (body_id, position, data) VALUES (?, ?, ?)');
   const insertEvent = target.prepare(
     `INSERT INTO events (id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -67,6 +70,7 @@ async function writeLog(template: string, file: string): Promise<{ events: numbe
       }
       const head = sealed[sealed.length - 1];
       insertBody.run(...columns.map((c) => (c === 'id' ? bodyId : c === 'last_hash' ? head.hash : bodyRow[c])) as never[]);
+      for (const o of obligations) insertObligation.run(bodyId, o.position, o.data);
       for (const e of sealed) {
         insertEvent.run(e.id, e.bodyId, e.version, e.type, JSON.stringify(e.data), e.actor.id, e.actor.role, e.occurredAt, e.recordedAt, e.machine.id,
           e.machine.version, e.decision?.number ?? null, e.decision ? JSON.stringify(e.decision) : null, e.prevHash, e.hash);

@@ -9,6 +9,7 @@ import { Database } from '../src/database/database';
 import { DeadlinesService } from '../src/deadlines/deadlines.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { DecisionsService } from '../src/decisions/decisions.service';
+import { storedContext } from '../src/event-log/stored-context';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { deadlinesEnv } from './deadlines.support';
@@ -100,8 +101,7 @@ describe.each(testDatabaseKinds())('the write path’s caches on %s', (database)
     await lifecycle.execute({ bodyId, type: 'reportSubmitted', data: { obligationId: 'r3' }, occurredAt: '2024-06-18' }, SECRETARIAT);
 
     const written = await deadlineRows(db, bodyId);
-    const [row] = await db.query<{ context: string }>('SELECT context FROM bodies WHERE id = ?', [bodyId]);
-    const states = (JSON.parse(row.context) as { obligations: Array<{ id: string; state: string }> }).obligations.map((o) => `${o.id}:${o.state}`);
+    const states = (await storedContext(db, bodyId))!.obligations.map((o) => `${o.id}:${o.state}`);
     expect(states.slice(0, 3)).toEqual(['r1:pending', 'r2:pending', 'r3:submitted']);
     await db.transaction((tx) => t.context.get(DeadlinesService).rederiveAll(tx));
     expect(await deadlineRows(db, bodyId)).toEqual(written);
@@ -128,9 +128,9 @@ onPostgres('two instances writing one body on postgres', () => {
       await lifecycleA.execute({ bodyId, type: 'reportSubmitted', data: { obligationId: 'r3' }, occurredAt: '2024-06-19' }, SECRETARIAT);
 
       const db = a.context.get(Database);
-      const [row] = await db.query<{ version: number | string; context: string }>('SELECT version, context FROM bodies WHERE id = ?', [bodyId]);
+      const [row] = await db.query<{ version: number | string }>('SELECT version FROM bodies WHERE id = ?', [bodyId]);
       expect(Number(row.version)).toBe(6);
-      const states = (JSON.parse(row.context) as { obligations: Array<{ id: string; state: string }> }).obligations.map((o) => o.state);
+      const states = (await storedContext(db, bodyId))!.obligations.map((o) => o.state);
       expect(states.slice(0, 4)).toEqual(['pending', 'submitted', 'submitted', 'pending']);
       const written = await deadlineRows(db, bodyId);
       await db.transaction((tx) => a.context.get(DeadlinesService).rederiveAll(tx));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { StateValue } from 'xstate';
 import { canonicalJson } from '../json/canonical-json';
 import { toRecord, type EventRow } from '../event-log/event-store';
+import { obligationsSql, wholeContextText } from '../event-log/stored-context';
 import { Database, isUniqueViolation, type ReadView, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
@@ -250,9 +251,21 @@ export class AuditStore {
     return rows.map((row) => ({ id: String(row.id), version: Number(row.version), machineVersion: Number(row.machine_version), lastHash: String(row.last_hash) }));
   }
 
-  /** Every projection row as a tuple [id, version, machine_version, state, context] (the stored JSON text), by id, a batch at a time from one cursor. */
-  projectionTuples(view: ReadView): AsyncGenerator<unknown[][]> {
-    return view.batches('SELECT id, version, machine_version, state, context FROM bodies ORDER BY id', [], this.pageSize);
+  /**
+   * Every projection row as a tuple [id, version, machine_version, state, context] (the stored
+   * JSON text; the context whole, its obligations put in), by id, a batch at a time from one cursor.
+   */
+  async *projectionTuples(view: ReadView): AsyncGenerator<unknown[][]> {
+    const sql = `SELECT id, version, machine_version, state, context, ${obligationsSql()} AS obligations FROM bodies ORDER BY id`;
+    for await (const batch of view.batches(sql, [], this.pageSize)) {
+      yield batch.map(([id, version, machineVersion, state, context, obligations]) => [
+        id,
+        version,
+        machineVersion,
+        state,
+        wholeContextText(String(context), obligations as string | null),
+      ]);
+    }
   }
 
   /** The machine versions the stored events name. */
@@ -268,7 +281,7 @@ export class AuditStore {
   }
 
   async projections(tx: Transaction, bodyId?: string): Promise<ProjectionRow[]> {
-    const sql = 'SELECT id, version, machine_version, last_hash, state, context FROM bodies';
+    const sql = `SELECT id, version, machine_version, last_hash, state, context, ${obligationsSql()} AS obligations FROM bodies`;
     const rows = bodyId
       ? await tx.query<Record<string, string | number>>(`${sql} WHERE id = ?`, [bodyId])
       : await tx.query<Record<string, string | number>>(`${sql} ORDER BY id`);
@@ -392,7 +405,7 @@ function toProjection(row: Record<string, string | number>): ProjectionRow {
     machineVersion: Number(row.machine_version),
     lastHash: String(row.last_hash),
     state: parseOr(String(row.state), null) as StateValue,
-    context: parseOr(String(row.context), null),
+    context: parseOr(wholeContextText(String(row.context), row.obligations as string | null), null),
   };
 }
 

@@ -95,6 +95,7 @@ export class AuthStore {
   async bodyContacts(): Promise<Array<{ id: string; title: string; shortName: string | null; contactIds: string[] }>> {
     const rows = await this.db.query<{ id: string; title: string; context: string }>('SELECT id, title, context FROM bodies');
     return rows.map((row) => {
+      // The profile is in the row's head (src/event-log/stored-context.ts).
       const profile = (JSON.parse(row.context) as { profile?: { shortName?: string | null; contactIds?: string[] } }).profile ?? {};
       return { id: row.id, title: row.title, shortName: profile.shortName ?? null, contactIds: profile.contactIds ?? [] };
     });
@@ -206,6 +207,7 @@ export class AuthStore {
   }
 }
 
+/** `context`: the row's head (src/event-log/stored-context.ts), which holds the profile. */
 function namesContact(context: string, contactId: string): boolean {
   const ids = (JSON.parse(context) as { profile?: { contactIds?: unknown } }).profile?.contactIds;
   return Array.isArray(ids) && ids.includes(contactId);

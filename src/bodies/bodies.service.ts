@@ -6,6 +6,7 @@ import { NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
 import { EventStore } from '../event-log/event-store';
+import { contextHead, obligationsSql, wholeContext } from '../event-log/stored-context';
 
 export interface BodyFilter {
   /** A state path: `active`, `active.term.expired`, `closed`, … */
@@ -49,7 +50,8 @@ export class BodiesService {
       params,
     );
     return rows.map((row) => {
-      const persisted = parse(row);
+      // The list needs no obligations: the head alone.
+      const persisted = { value: JSON.parse(row.state) as PersistedBody['value'], context: contextHead(row.context) };
       const { profile } = persisted.context;
       return {
         id: row.id,
@@ -75,12 +77,12 @@ export class BodiesService {
    * docs/access.md. Readers see no contacts at all (the access interceptor drops them).
    */
   async get(id: string, { contactDetails = false }: { contactDetails?: boolean } = {}) {
-    const [row] = await this.db.query<BodyListRow>(
-      'SELECT id, state, context, version, machine_version, created_at, updated_at FROM bodies WHERE id = ?',
+    const [row] = await this.db.query<BodyListRow & { obligations: string | null }>(
+      `SELECT id, state, context, ${obligationsSql()} AS obligations, version, machine_version, created_at, updated_at FROM bodies WHERE id = ?`,
       [id],
     );
     if (!row) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
-    const persisted = parse(row);
+    const persisted: PersistedBody = { value: JSON.parse(row.state), context: wholeContext(row.context, row.obligations) };
     const machine = machineOf(row);
     const snapshot = machine.restore(persisted);
     const context: BodyContext = persisted.context;
@@ -114,7 +116,8 @@ export class BodiesService {
       id,
       `%${id}%`,
     ]);
-    const others = rows.map((r) => ({ id: r.id, title: r.title, context: JSON.parse(r.context) as BodyContext }));
+    // Names of other bodies live in the profile and the successor: the heads are enough.
+    const others = rows.map((r) => ({ id: r.id, title: r.title, context: contextHead(r.context) }));
     const unique = (list: Successor[]) => list.filter((s, i) => !s.bodyId || list.findIndex((o) => o.bodyId === s.bodyId) === i);
     return {
       predecessors: unique([
@@ -130,11 +133,11 @@ export class BodiesService {
 
   /** What waits for the secretariat on bodies that are established or active (see machines/requests.ts). */
   async openRequests(): Promise<Array<OpenRequest & { bodyId: string; title: string }>> {
-    const rows = await this.db.query<{ id: string; title: string; context: string }>(
-      "SELECT id, title, context FROM bodies WHERE status IN ('established', 'active') ORDER BY title, id",
+    const rows = await this.db.query<{ id: string; title: string; context: string; obligations: string | null }>(
+      `SELECT id, title, context, ${obligationsSql()} AS obligations FROM bodies WHERE status IN ('established', 'active') ORDER BY title, id`,
     );
     return rows
-      .flatMap((row) => openRequests(JSON.parse(row.context) as BodyContext).map((request) => ({ ...request, bodyId: row.id, title: row.title })))
+      .flatMap((row) => openRequests(wholeContext(row.context, row.obligations)).map((request) => ({ ...request, bodyId: row.id, title: row.title })))
       .sort((a, b) => a.since.localeCompare(b.since));
   }
 
@@ -151,10 +154,6 @@ export function seesContactDetails(role: string): boolean {
   return role === 'secretariat' || role === 'lead';
 }
 
-function parse(row: BodyListRow): PersistedBody {
-  return { value: JSON.parse(row.state), context: JSON.parse(row.context) };
-}
-
 /** The statechart version the body follows (its row says which): labels and allowed events are its. */
 function machineOf(row: BodyListRow): MachineVersion {
   const machine = machineVersion(BODY_MACHINE_ID, Number(row.machine_version));
@@ -162,6 +161,6 @@ function machineOf(row: BodyListRow): MachineVersion {
   return machine;
 }
 
-function describeState(persisted: PersistedBody, machine: MachineVersion) {
+function describeState(persisted: Pick<PersistedBody, 'value'>, machine: MachineVersion) {
   return { value: persisted.value, label: machine.stateLabel(persisted), paths: statePaths(persisted.value) };
 }

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
 import { Database, type SqlValue, type Transaction } from '../database/database';
 import type { EventRecord } from '../event-log/event-hash';
+import { obligationsSql, wholeContext } from '../event-log/stored-context';
 import { LifecycleService, type AppendedEvent, type DueTimer } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { SessionsStore } from './sessions.store';
@@ -141,11 +142,11 @@ export class DeadlinesService implements OnModuleInit {
   /** Derives every body's deadlines again, e.g. after a session was added or moved. */
   async rederiveAll(tx: Transaction): Promise<number> {
     const sessions = await this.sessionsCalendar(tx);
-    const rows = await tx.query<{ id: string; state: string; context: string; version: number | string; last_occurred_at: string }>(
-      'SELECT id, state, context, version, last_occurred_at FROM bodies ORDER BY id',
+    const rows = await tx.query<{ id: string; state: string; context: string; obligations: string | null; version: number | string; last_occurred_at: string }>(
+      `SELECT id, state, context, ${obligationsSql()} AS obligations, version, last_occurred_at FROM bodies ORDER BY id`,
     );
     for (const row of rows) {
-      const persisted = { value: JSON.parse(row.state), context: JSON.parse(row.context) } as PersistedBody;
+      const persisted = { value: JSON.parse(row.state), context: wholeContext(row.context, row.obligations) } as PersistedBody;
       await this.derive(tx, row.id, persisted, Number(row.version), row.last_occurred_at, sessions);
     }
     return rows.length;

@@ -1,8 +1,8 @@
 import { EventStore } from '../event-log/event-store';
+import { storedContext } from '../event-log/stored-context';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
-import type { BodyContext } from '../../machines/body.context';
 import type { DeadlineResolution } from '../../machines/deadlines';
 import type { ReminderTimer } from '../../machines/timers';
 import { Clock } from '../common/clock';
@@ -186,11 +186,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async writeReminder(tx: Transaction, row: DueRow, now: string): Promise<string> {
-    const [body] = await tx.query<{ context: string }>('SELECT context FROM bodies WHERE id = ?', [row.body_id]);
     const [deadline] = await tx.query<{ label: string; resolution: string }>('SELECT label, resolution FROM deadlines WHERE key = ?', [
       row.deadline_key,
     ]);
-    const context = JSON.parse(body.context) as BodyContext;
+    const context = (await storedContext(tx, row.body_id))!;
     const { reminder } = JSON.parse(row.payload) as { reminder: ReminderTimer['reminder'] };
     const timer: ReminderTimer = {
       key: row.key,

@@ -3,6 +3,7 @@ import type { DecisionFacts, PersistedBody } from '../../machines';
 import { ConcurrencyConflict } from '../common/errors';
 import { Database, isUniqueViolation, type SqlValue, type Transaction } from '../database/database';
 import type { EventRecord } from './event-hash';
+import { contextHeadText, obligationsSql, wholeContext, writeObligations } from './stored-context';
 
 /** A decision as an event of the body cited it: the decision's own facts, then the event's type, version and time. */
 export interface CitedDecisionFacts extends DecisionFacts {
@@ -89,12 +90,12 @@ export class EventStore {
   }
 
   async loadBody(tx: Transaction, bodyId: string): Promise<BodyRow | null> {
-    const [row] = await tx.query<HeadRow & { id: string; state: string; context: string }>(
-      'SELECT id, version, machine_version, last_hash, last_occurred_at, state, context FROM bodies WHERE id = ?',
+    const [row] = await tx.query<HeadRow & { id: string; state: string; context: string; obligations: string | null }>(
+      `SELECT id, version, machine_version, last_hash, last_occurred_at, state, context, ${obligationsSql()} AS obligations FROM bodies WHERE id = ?`,
       [bodyId],
     );
     if (!row) return null;
-    return { id: row.id, ...toHead(row), persisted: { value: JSON.parse(row.state), context: JSON.parse(row.context) } };
+    return { id: row.id, ...toHead(row), persisted: { value: JSON.parse(row.state), context: wholeContext(row.context, row.obligations) } };
   }
 
   /**
@@ -133,13 +134,20 @@ export class EventStore {
       `INSERT INTO bodies (${PROJECTION_COLUMNS.join(', ')}, created_at, id) VALUES (${PROJECTION_COLUMNS.map(() => '?').join(', ')}, ?, ?)`,
       [...projectionValues(event, projection), event.recordedAt, event.bodyId],
     );
+    await writeObligations(tx, event.bodyId, null, projection.persisted.context.obligations);
   }
 
-  async updateBody(tx: Transaction, event: EventRecord, projection: BodyProjection): Promise<void> {
+  /**
+   * Rewrites the projection row for the event. `previous`: the context the stored rows hold now
+   * (the snapshot the event was decided on), so that only the obligations that changed are
+   * written; without it all of them are.
+   */
+  async updateBody(tx: Transaction, event: EventRecord, projection: BodyProjection, previous: PersistedBody['context'] | null = null): Promise<void> {
     await tx.query(`UPDATE bodies SET ${PROJECTION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [
       ...projectionValues(event, projection),
       event.bodyId,
     ]);
+    await writeObligations(tx, event.bodyId, previous?.obligations ?? null, projection.persisted.context.obligations);
   }
 
   /** A body's events in version order (outside any write; on SQLite queued behind them). */
@@ -191,7 +199,7 @@ function projectionValues(event: EventRecord, projection: BodyProjection): SqlVa
     projection.status,
     ` ${projection.statePaths.join(' ')} `,
     JSON.stringify(projection.persisted.value),
-    JSON.stringify(projection.persisted.context),
+    contextHeadText(projection.persisted.context),
     projection.searchText,
     event.version,
     projection.machineVersion,

@@ -356,10 +356,11 @@ export class LifecycleService {
   ): Promise<CommandResult> {
     const record = this.seal(machine, { ...fields, bodyId: current.id, version: current.version + 1, prevHash: current.lastHash });
     await this.store.append(tx, record);
-    await this.store.updateBody(tx, record, projectionOf(snapshot, machine));
+    const previous = current.machine.persist(current.snapshot);
+    await this.store.updateBody(tx, record, projectionOf(snapshot, machine), previous.context);
     const appended = {
       event: record,
-      previous: current.machine.persist(current.snapshot),
+      previous,
       previousOccurredAt: current.lastOccurredAt,
       next: machine.persist(snapshot),
     };

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig, Issuer } from '../../config/configuration';
-import type { BodyContext } from '../../machines/body.context';
 import { berlinDateTime, startOfBerlinDay } from '../../machines/dates';
 import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
 import { Database, type SqlValue, type Transaction } from '../database/database';
 import type { DecisionRow as RegisterRow } from '../decisions/decision-rows';
+import { contextHead, type ContextHead } from '../event-log/stored-context';
 import { filterCondition, isFiltered, listPage, offsetOf, type ListPage, type ListQuery } from './oparl-list';
 
 export const OPARL_PATH = '/oparl/v1';
@@ -117,7 +117,7 @@ export class OParlService {
     let total = own.length;
     await this.db.read(async (view) => {
       for await (const row of this.publicBodies(view, q)) {
-        const context = JSON.parse(row.context) as BodyContext;
+        const context = contextHead(row.context);
         if (context.profile.parent !== issuer.id) continue;
         if (total >= from && total < to) page.push(this.gremium(origin, row, context));
         total++;
@@ -134,7 +134,7 @@ export class OParlService {
       [id, ...PUBLIC_STATES],
     );
     if (!row) throw new NotFoundError(`Keine Organisation ${id}.`);
-    return this.gremium(origin, row, JSON.parse(row.context) as BodyContext);
+    return this.gremium(origin, row, contextHead(row.context));
   }
 
   async papers(origin: string, bodyId: string, q: ListQuery): Promise<ListPage<OParlObject>> {
@@ -246,7 +246,8 @@ export class OParlService {
     };
   }
 
-  private gremium(origin: string, row: BodyRow, context: BodyContext): OParlObject {
+  /** `context`: the row's head (the profile and the term; no obligations are needed). */
+  private gremium(origin: string, row: BodyRow, context: ContextHead): OParlObject {
     const { profile } = context;
     const id = `${origin}${OPARL_PATH}/organization/${enc(row.id)}`;
     return {

@@ -9,6 +9,7 @@ import { CalendarFeeds1765500000000 } from './1765500000000-calendar-feeds';
 import { TimersByBody1765100000000 } from './1765100000000-timers-by-body';
 import { TimersByDeadline1766500000000 } from './1766500000000-timers-by-deadline';
 import { ContactEvents1766200000000 } from './1766200000000-contact-events';
+import { BodyObligations1766900000000 } from './1766900000000-body-obligations';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   TimersByBody1765100000000,
   TimersByDeadline1766500000000,
   ContactEvents1766200000000,
+  BodyObligations1766900000000,
 ];
