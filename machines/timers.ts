@@ -211,10 +211,7 @@ function unitsOf(bodyId: string, persisted: PersistedBody, options: TimerOptions
   }
   // Reports and the term are watched once the body has started.
   const floor = active && context.startedOn ? floorOf(context.startedOn, options.notBefore) : null;
-  for (const obligation of context.obligations) {
-    const report = reportDerivation(bodyId, obligation, options, policy);
-    units.push({ key: report.deadline.key, deadline: report.deadline, timers: floor ? report.timersFrom(floor) : NO_TIMERS });
-  }
+  for (const unit of reportUnits(bodyId, context.obligations, options, policy, floor)) units.push(unit);
   if (!context.permanent && context.approvedUntil) {
     const term = termDerivation(bodyId, context.approvedUntil, active?.term ?? null, policy);
     units.push({ key: term.deadline.key, deadline: term.deadline, timers: floor && active ? term.timersFrom(floor) : NO_TIMERS });
@@ -266,6 +263,37 @@ const NO_TIMERS: readonly Timer[] = Object.freeze([]);
 /** Before every instant: with it, each timer falls due on its own day. */
 const NO_FLOOR: Floor = { on: '0000-01-01', at: '' };
 
+/** The report units of one list of obligations, for one calendar and floor. */
+interface ReportUnits {
+  bodyId: string;
+  calendar: readonly unknown[];
+  floorAt: Instant | null;
+  units: readonly DeadlineUnit[];
+}
+
+/**
+ * The report units per obligations list. An event that changes no obligation leaves the very
+ * same list in the next context, so while the floor stays where it was the units are reused as a
+ * whole instead of being looked up obligation by obligation (hundreds on some bodies).
+ */
+const reportUnitsByList = new WeakMap<readonly ReportObligation[], ReportUnits>();
+
+function reportUnits(
+  bodyId: string,
+  obligations: readonly ReportObligation[],
+  options: TimerOptions,
+  policy: ReminderPolicy,
+  floor: Floor | null,
+): readonly DeadlineUnit[] {
+  const calendar = [options.sessions, options.rules, options.issuerOf, policy];
+  const floorAt = floor?.at ?? null;
+  const known = reportUnitsByList.get(obligations);
+  if (known && known.bodyId === bodyId && known.floorAt === floorAt && sameParts(known.calendar, calendar)) return known.units;
+  const units = obligations.map((obligation) => reportDerivation(bodyId, obligation, calendar, options, policy).unitFrom(floor));
+  reportUnitsByList.set(obligations, { bodyId, calendar, floorAt, units });
+  return units;
+}
+
 /** A report obligation's Frist and timers, for one calendar. */
 interface ReportDerivation {
   bodyId: string;
@@ -273,14 +301,15 @@ interface ReportDerivation {
   deadline: BodyDeadline;
   /** Its timers as of the floor (the same array for every floor that reaches none of them). */
   timersFrom(floor: Floor): readonly Timer[];
+  /** Its unit as of the floor (none: not yet watched), the same object while its timers stay the same. */
+  unitFrom(floor: Floor | null): DeadlineUnit;
 }
 
 const reportDerivations = new WeakMap<ReportObligation, ReportDerivation>();
 
-function reportDerivation(bodyId: string, obligation: ReportObligation, options: TimerOptions, policy: ReminderPolicy): ReportDerivation {
-  const calendar = [options.sessions, options.rules, options.issuerOf, policy];
+function reportDerivation(bodyId: string, obligation: ReportObligation, calendar: readonly unknown[], options: TimerOptions, policy: ReminderPolicy): ReportDerivation {
   const known = reportDerivations.get(obligation);
-  if (known && known.bodyId === bodyId && known.calendar.every((part, i) => part === calendar[i])) return known;
+  if (known && known.bodyId === bodyId && sameParts(known.calendar, calendar)) return known;
   const resolution = resolveReport(obligation, options);
   const key = `${bodyId}/report/${obligation.id}`;
   const derivation: ReportDerivation = {
@@ -298,7 +327,13 @@ function reportDerivation(bodyId: string, obligation: ReportObligation, options:
       obligationId: obligation.id,
     },
     timersFrom: flooredTimers((floor) => reportTimers(bodyId, key, obligation, resolution, floor, policy)),
+    unitFrom: (floor) => {
+      const timers = floor ? derivation.timersFrom(floor) : NO_TIMERS;
+      if (unit?.timers !== timers) unit = { key, deadline: derivation.deadline, timers };
+      return unit;
+    },
   };
+  let unit: DeadlineUnit | null = null;
   reportDerivations.set(obligation, derivation);
   return derivation;
 }

@@ -284,9 +284,16 @@ export class DeadlinesService implements OnModuleInit {
    * chance with every new snapshot).
    */
   private async changedFristen(tx: Transaction, bodyId: string, after: DeadlineUnit[], before: DeadlineUnit[]): Promise<{ changed: Set<string>; refused: boolean }> {
-    const previous = new Map(before.map((unit) => [unit.key, unit]));
     const changed = new Set<string>();
-    for (const unit of after) {
+    // Both derivations list the Fristen in one order (start, reports, term end): side by side
+    // while the keys agree (mostly the very same unit objects), by key from the first that differs.
+    let same = 0;
+    while (same < after.length && same < before.length && after[same].key === before[same].key) {
+      if (after[same] !== before[same] && !sameUnit(before[same], after[same])) changed.add(after[same].key);
+      same++;
+    }
+    const previous = new Map(before.slice(same).map((unit) => [unit.key, unit]));
+    for (const unit of after.slice(same)) {
       const was = previous.get(unit.key);
       previous.delete(unit.key);
       if (!was || !sameUnit(was, unit)) changed.add(unit.key);
