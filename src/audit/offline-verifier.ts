@@ -79,15 +79,10 @@ export async function verifyInMemory(
   const add = (severity: Finding['severity'], area: FindingArea, message: string, stream: string | null = null, version: number | null = null) =>
     findings.push({ severity, area, stream, version, message });
 
-  const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, contactEvent: 0, body: 0, decision: 0, checkpoint: 0 };
-  const machines: Array<Extract<ExportLine, { kind: 'machine' }>> = [];
+  const small = smallLines();
+  const { counts, machines, auditLog, decisionEvents, contactEvents, decisions, checkpoints } = small;
   const events: StoredEvent[] = [];
-  const auditLog: AuditLogEntry[] = [];
-  const decisionEvents: DecisionEvent[] = [];
-  const contactEvents: ContactEvent[] = [];
-  const decisions: DecisionState[] = [];
   const bodies = new Map<string, StoredProjection>();
-  const checkpoints: SignedCheckpoint[] = [];
   let header: Extract<ExportLine, { kind: 'header' }> | null = null;
   let end: Extract<ExportLine, { kind: 'end' }> | null = null;
 
@@ -108,43 +103,19 @@ export async function verifyInMemory(
         if (number !== 1 || header) add('error', 'file', `Zeile ${number}: Kopfzeile an falscher Stelle.`);
         header = line;
         break;
-      case 'machine':
-        counts.machine++;
-        machines.push(line);
-        break;
       case 'event':
         counts.event++;
         events.push(line.unreadable === undefined ? line.event : unreadableOf(line.event, line.unreadable));
-        break;
-      case 'auditLog':
-        counts.auditLog++;
-        auditLog.push(line.entry);
-        break;
-      case 'decisionEvent':
-        counts.decisionEvent++;
-        decisionEvents.push(line.event);
-        break;
-      case 'contactEvent':
-        counts.contactEvent++;
-        contactEvents.push(line.event);
-        break;
-      case 'decision':
-        counts.decision++;
-        decisions.push(line.decision);
         break;
       case 'body':
         counts.body++;
         bodies.set(line.id, { version: line.version, machineVersion: line.machineVersion, state: line.state, context: line.context });
         break;
-      case 'checkpoint':
-        counts.checkpoint++;
-        checkpoints.push(line.checkpoint);
-        break;
       case 'end':
         end = line;
         break;
       default:
-        add('error', 'file', `Zeile ${number}: unbekannte Art „${String((line as { kind?: unknown }).kind)}“.`);
+        if (!fileSmallLine(line, small)) add('error', 'file', `Zeile ${number}: unbekannte Art „${String((line as { kind?: unknown }).kind)}“.`);
     }
   }
 
@@ -223,6 +194,57 @@ export async function verifyInMemory(
   };
 }
 
+/** What both checks collect of every line but the events and bodies: the small chains, register rows, checkpoints, machines, and the count of every kind. */
+interface SmallLines {
+  counts: Required<ExportCounts>;
+  machines: Array<Extract<ExportLine, { kind: 'machine' }>>;
+  auditLog: AuditLogEntry[];
+  decisionEvents: DecisionEvent[];
+  contactEvents: ContactEvent[];
+  decisions: DecisionState[];
+  checkpoints: SignedCheckpoint[];
+}
+
+function smallLines(): SmallLines {
+  return {
+    counts: { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, contactEvent: 0, body: 0, decision: 0, checkpoint: 0 },
+    machines: [],
+    auditLog: [],
+    decisionEvents: [],
+    contactEvents: [],
+    decisions: [],
+    checkpoints: [],
+  };
+}
+
+/** Files a parsed line of one of the small kinds (machine, small chains, register row, checkpoint) and counts it; false for any other kind. */
+function fileSmallLine(line: ExportLine, into: SmallLines): boolean {
+  switch (line.kind) {
+    case 'machine':
+      into.machines.push(line);
+      break;
+    case 'auditLog':
+      into.auditLog.push(line.entry);
+      break;
+    case 'decisionEvent':
+      into.decisionEvents.push(line.event);
+      break;
+    case 'contactEvent':
+      into.contactEvents.push(line.event);
+      break;
+    case 'decision':
+      into.decisions.push(line.decision);
+      break;
+    case 'checkpoint':
+      into.checkpoints.push(line.checkpoint);
+      break;
+    default:
+      return false;
+  }
+  into.counts[line.kind]++;
+  return true;
+}
+
 /** How the service writes the lines the streaming check reads in passes of their own. */
 const EVENT_PREFIX = '{"kind":"event"';
 const BODY_PREFIX = '{"kind":"body"';
@@ -270,13 +292,8 @@ async function streamingReport(
   });
   const fileError = (line: number, message: string) => lineFindings.push({ line, finding: finding('error', 'file', message) });
 
-  const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, contactEvent: 0, body: 0, decision: 0, checkpoint: 0 };
-  const machines: Array<Extract<ExportLine, { kind: 'machine' }>> = [];
-  const auditLog: AuditLogEntry[] = [];
-  const decisionEvents: DecisionEvent[] = [];
-  const contactEvents: ContactEvent[] = [];
-  const decisions: DecisionState[] = [];
-  const checkpoints: SignedCheckpoint[] = [];
+  const small = smallLines();
+  const { counts, machines, auditLog, decisionEvents, contactEvents, decisions, checkpoints } = small;
   let header: Extract<ExportLine, { kind: 'header' }> | null = null;
   let end: Extract<ExportLine, { kind: 'end' }> | null = null;
   let firstEnd = Infinity;
@@ -299,30 +316,6 @@ async function streamingReport(
         if (number !== 1 || header) fileError(number, `Zeile ${number}: Kopfzeile an falscher Stelle.`);
         header = line;
         break;
-      case 'machine':
-        counts.machine++;
-        machines.push(line);
-        break;
-      case 'auditLog':
-        counts.auditLog++;
-        auditLog.push(line.entry);
-        break;
-      case 'decisionEvent':
-        counts.decisionEvent++;
-        decisionEvents.push(line.event);
-        break;
-      case 'contactEvent':
-        counts.contactEvent++;
-        contactEvents.push(line.event);
-        break;
-      case 'decision':
-        counts.decision++;
-        decisions.push(line.decision);
-        break;
-      case 'checkpoint':
-        counts.checkpoint++;
-        checkpoints.push(line.checkpoint);
-        break;
       case 'end':
         end = line;
         firstEnd = Math.min(firstEnd, number);
@@ -331,7 +324,7 @@ async function streamingReport(
       case 'body':
         throw new NotInExportOrder();
       default:
-        fileError(number, `Zeile ${number}: unbekannte Art „${String((line as { kind?: unknown }).kind)}“.`);
+        if (!fileSmallLine(line, small)) fileError(number, `Zeile ${number}: unbekannte Art „${String((line as { kind?: unknown }).kind)}“.`);
     }
   }
 
