@@ -84,7 +84,9 @@ const DECISION_MEMBER = ',"decision":';
  * data, decision, id, machine, occurredAt, prevHash, recordedAt, type, version) is written
  * around the stored JSON text of `data` and `decision` as it is: where that text is already
  * canonical (most small objects are), it is the canonical form, and no JSON is parsed. Only when
- * that hash differs are the parsed values canonicalised.
+ * that hash differs are the parsed values canonicalised. Where the last event of the same type
+ * held only in its canonicalised form (its stored text is written in another member order, say),
+ * that form is tried first: the answer is the same, one hash is spared.
  *
  * Why a match with the stored texts proves the content: every other member is written here with
  * JSON.stringify, so its quotes are escaped and the member names around it (`,"data":`,
@@ -118,12 +120,29 @@ export function storedHashHolds(t: EventTuple): boolean {
     `,"id":${q(id)},"machine":{"id":${q(machineId)},"version":${q(mv)}},"occurredAt":${q(occurredAt)},"prevHash":${q(prevHash)},` +
     `"recordedAt":${q(recordedAt)},"type":${q(type)},"version":${q(v)}}`;
   const verbatim = !data.includes(DECISION_MEMBER) && !(decision && decision.includes(DECISION_MEMBER));
-  if (verbatim && sha256(`${head}${data}${DECISION_MEMBER}${decision || 'null'}${tail}`) === stored) return true;
-  try {
-    const canonicalData = canonicalJson(JSON.parse(data));
-    const canonicalDecision = decision ? canonicalJson(JSON.parse(decision)) : 'null';
-    return sha256(`${head}${canonicalData}${DECISION_MEMBER}${canonicalDecision}${tail}`) === stored;
-  } catch {
-    return false;
+  const verbatimHolds = () => verbatim && sha256(`${head}${data}${DECISION_MEMBER}${decision || 'null'}${tail}`) === stored;
+  const canonicalHolds = () => {
+    try {
+      const canonicalData = canonicalJson(JSON.parse(data));
+      const canonicalDecision = decision ? canonicalJson(JSON.parse(decision)) : 'null';
+      return sha256(`${head}${canonicalData}${DECISION_MEMBER}${canonicalDecision}${tail}`) === stored;
+    } catch {
+      return false;
+    }
+  };
+  // The answer is "either form hashes to the stored hash", whichever is tried first; trying
+  // first the form that held for the last event of this type spares a hash of the other.
+  if (canonicalFirst.has(type)) {
+    if (canonicalHolds()) return true;
+    if (!verbatimHolds()) return false;
+    canonicalFirst.delete(type);
+    return true;
   }
+  if (verbatimHolds()) return true;
+  if (!canonicalHolds()) return false;
+  canonicalFirst.add(type);
+  return true;
 }
+
+/** The event types whose last event held only in its canonicalised form (its stored text is not canonical, e.g. members in another order). */
+const canonicalFirst = new Set<string>();
