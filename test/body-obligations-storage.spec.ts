@@ -21,29 +21,15 @@ import { storedContext } from '../src/event-log/stored-context';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { BodyObligations1766900000000 } from '../src/database/migrations/1766900000000-body-obligations';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { deadlinesEnv } from './deadlines.support';
+import { deadlineRows, deadlinesEnv, registrationWithReports } from './deadlines.support';
 import { openTestDatabase, startTestApp, startTestContext, testDatabaseKinds, type TestContext } from './support/test-app';
 
 const DECISION = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' };
 const approvedBy = (bodyId: string) => ({ body: bodyId, effect: 'approved', data: { approvedUntil: '2030-12-31' } });
 
-/** A registration with `n` interim reports, one a month from `from` (YYYY) on. */
-function withReports(n: number, from = 2024) {
-  const reports = Array.from({ length: n }, (_, i) => ({
-    kind: 'Zwischenbericht' as const,
-    addressee: 'IT-Planungsrat',
-    due: { kind: 'month' as const, month: `${from + Math.floor((i + 7) / 12)}-${String(((i + 7) % 12) + 1).padStart(2, '0')}` },
-  }));
-  return { ...EXAMPLE_REGISTRATION, reports, registeredAt: '2024-06-03' };
-}
+/** A registration with `n` interim reports, one a month from August 2024 on. */
+const withReports = (n: number) => registrationWithReports(n, '2024-08');
 
-/** The body's Fristen and timers as stored, without the version they were written from. */
-async function deadlineRows(db: Pick<AppDatabase, 'query'>, bodyId: string) {
-  return {
-    deadlines: await db.query(`SELECT key, kind, ref, label, deadline, resolution, original_date, effective_date, status FROM deadlines WHERE body_id = ? ORDER BY key`, [bodyId]),
-    timers: await db.query(`SELECT key, kind, ref, deadline_key, series, due_on, due_at, payload, status, last_error FROM timers WHERE body_id = ? ORDER BY key`, [bodyId]),
-  };
-}
 
 describe.each(testDatabaseKinds())('report obligations stored beside the body on %s', (database) => {
   let restoreEnv: () => void;

@@ -1,3 +1,5 @@
+import type { Database } from '../src/database/database';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import type { TestApp } from './support/test-app';
 
 /** Environment for the deadlines module in tests: no intervals, the tests drive the scheduler. */
@@ -14,6 +16,25 @@ export function deadlinesEnv(extra: Record<string, string> = {}): () => void {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+  };
+}
+
+/** The example registration with `n` interim reports, one a month from `firstMonth` (YYYY-MM) on. */
+export function registrationWithReports(n: number, firstMonth: string) {
+  const [year, month] = firstMonth.split('-').map(Number);
+  const reports = Array.from({ length: n }, (_, i) => {
+    const index = month - 1 + i;
+    const due = `${year + Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+    return { kind: 'Zwischenbericht' as const, addressee: 'IT-Planungsrat', due: { kind: 'month' as const, month: due } };
+  });
+  return { ...EXAMPLE_REGISTRATION, reports, registeredAt: '2024-06-03' };
+}
+
+/** A body's Fristen and timers as stored, without the version they were written from. */
+export async function deadlineRows(db: Pick<Database, 'query'>, bodyId: string) {
+  return {
+    deadlines: await db.query(`SELECT key, kind, ref, label, deadline, resolution, original_date, effective_date, status FROM deadlines WHERE body_id = ? ORDER BY key`, [bodyId]),
+    timers: await db.query(`SELECT key, kind, ref, deadline_key, series, due_on, due_at, payload, status, last_error FROM timers WHERE body_id = ? ORDER BY key`, [bodyId]),
   };
 }
 

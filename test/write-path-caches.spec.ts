@@ -12,7 +12,7 @@ import { DecisionsService } from '../src/decisions/decisions.service';
 import { storedContext } from '../src/event-log/stored-context';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { deadlinesEnv } from './deadlines.support';
+import { deadlineRows, deadlinesEnv, registrationWithReports } from './deadlines.support';
 import { openTestDatabase, startTestContext, testDatabaseKinds, type TestContext } from './support/test-app';
 
 const DECISION = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' };
@@ -20,23 +20,9 @@ const DECISION = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13',
 const approvedBy = (bodyId: string, approvedUntil: string) => ({ body: bodyId, effect: 'approved', data: { approvedUntil } });
 const approve = (bodyId: string, approvedUntil: string) => ({ bodyId, type: 'approved', data: { approvedUntil }, decision: DECISION.number });
 
-/** A registration with `n` interim reports, one a month from 2030 on. */
-function withReports(n: number) {
-  const reports = Array.from({ length: n }, (_, i) => ({
-    kind: 'Zwischenbericht' as const,
-    addressee: 'IT-Planungsrat',
-    due: { kind: 'month' as const, month: `${2030 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}` },
-  }));
-  return { ...EXAMPLE_REGISTRATION, reports, registeredAt: '2024-06-03' };
-}
+/** A registration with `n` interim reports, one a month from January 2030 on. */
+const withReports = (n: number) => registrationWithReports(n, '2030-01');
 
-/** The body's Fristen and timers as stored, without the version they were written from. */
-async function deadlineRows(db: Pick<Database, 'query'>, bodyId: string) {
-  return {
-    deadlines: await db.query(`SELECT key, kind, ref, label, deadline, resolution, original_date, effective_date, status FROM deadlines WHERE body_id = ? ORDER BY key`, [bodyId]),
-    timers: await db.query(`SELECT key, kind, ref, deadline_key, series, due_on, due_at, payload, status, last_error FROM timers WHERE body_id = ? ORDER BY key`, [bodyId]),
-  };
-}
 
 describe.each(testDatabaseKinds())('the write path’s caches on %s', (database) => {
   let restoreEnv: () => void;
