@@ -5,7 +5,7 @@ import type { EventRecord } from '../event-log/event-hash';
 import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM } from './audit-log';
 import { isContactStream } from './contact-log';
-import { AuditStore, toStoredEvent, type ProjectionRow } from './audit.store';
+import { AuditStore, type ProjectionRow } from './audit.store';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
 import {
   CheckpointVerifier,
@@ -17,13 +17,12 @@ import {
   type CheckpointPayload,
   type SignedCheckpoint,
 } from './checkpoint';
-import { EXPORT_FORMAT, bodyLine, eventLine, exportLine, unreadableEventLine, type ExportCounts } from './export-format';
+import { EXPORT_FORMAT, exportLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { describeLimit, isTimeLimit, replayRecords, replayVerdict, stateAt, type ReplayVerdict } from './replay';
 import { consistencyBundle, findLeaf, inclusionBundle, rangeRoots, type ProvenEntry } from './proofs';
 import { consistencyProofRanges, inclusionProofRanges, type LeafRange } from './merkle';
 import type { ReadView } from '../database/database';
-import { rowOfTuple } from './event-tuple';
 import { checkpointNoteText, noteVerifierKey, signNote } from './signed-note';
 import type { SigningKey } from './signing-key';
 
@@ -330,7 +329,7 @@ export class AuditService {
    * read page by page while the lines are written: memory stays the same for any size of log.
    * Each chunk holds one or more whole lines.
    */
-  async *exportLines(): AsyncGenerator<string> {
+  async *exportLines(): AsyncGenerator<string | Uint8Array> {
     const view = await this.store.view();
     try {
       const counts: Required<ExportCounts> = { machine: 0, event: 0, auditLog: 0, decisionEvent: 0, contactEvent: 0, body: 0, decision: 0, checkpoint: 0 };
@@ -341,12 +340,10 @@ export class AuditService {
         counts.machine++;
         yield exportLine({ kind: 'machine', id, version, fingerprint: machineFingerprint(machine), definition: machine.definition() });
       }
-      // A batch of events at a time, each line written from the stored JSON text.
-      for await (const tuples of this.store.eventTuples(view)) {
-        let lines = '';
-        for (const tuple of tuples) lines += eventLine(tuple) ?? unreadableEventLine(toStoredEvent(rowOfTuple(tuple)));
-        counts.event += tuples.length;
-        yield lines;
+      // A page of events at a time, each line written from the stored JSON text.
+      for await (const page of this.store.eventLinePages(view)) {
+        counts.event += page.count;
+        yield page.lines;
       }
       for (const entry of await this.store.auditLog(view)) {
         counts.auditLog++;
@@ -360,11 +357,9 @@ export class AuditService {
         counts.contactEvent++;
         yield exportLine({ kind: 'contactEvent', event });
       }
-      for await (const tuples of this.store.projectionTuples(view)) {
-        let lines = '';
-        for (const tuple of tuples) lines += bodyLine(tuple);
-        counts.body += tuples.length;
-        yield lines;
+      for await (const page of this.store.bodyLinePages(view)) {
+        counts.body += page.count;
+        yield page.lines;
       }
       for (const decision of await this.store.decisions(view)) {
         counts.decision++;

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { StateValue } from 'xstate';
 import { canonicalJson } from '../json/canonical-json';
 import { toRecord, type EventRow } from '../event-log/event-store';
-import { obligationsSql, wholeContextText } from '../event-log/stored-context';
-import { Database, isUniqueViolation, type ReadView, type Transaction } from '../database/database';
+import { obligationsSql, WHOLE_CONTEXT_SQLITE, wholeContextText } from '../event-log/stored-context';
+import { BODY_LINE_SQLITE, bodyLine, EVENT_LINE_SQLITE, eventLine, unreadableEventLine } from './export-format';
+import { Database, isUniqueViolation, type ReadView, type SqlValue, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
 import type { ContactEvent } from './contact-log';
@@ -42,6 +43,29 @@ const EVENT_COLUMNS =
 
 /** Rows per batch when the audit walks through the whole log: small batches die young (less garbage collection, less memory). */
 const PAGE = 250;
+
+/** Lines of the export (whole lines, as text or UTF-8 bytes) and how many they are. */
+export interface LinePage {
+  lines: string | Uint8Array;
+  count: number;
+}
+
+/** A page of lines the database wrote: NULL lines (rows it left to us) are left out of `lines` and not counted in `written`. */
+interface SqlitePage {
+  lines: Uint8Array;
+  count: number | bigint;
+  written: number | bigint;
+}
+
+/** A projection row [id, version, machine_version, state, context head, obligations] as the export's tuple, its context whole. */
+function projectionTuple([id, version, machineVersion, state, context, obligations]: unknown[]): unknown[] {
+  return [id, version, machineVersion, state, wholeContextText(String(context), obligations as string | null)];
+}
+
+/** An event's export line from its tuple, also when its stored JSON does not parse. */
+function eventLineOfTuple(tuple: EventTuple): string {
+  return eventLine(tuple) ?? unreadableEventLine(toStoredEvent(rowOfTuple(tuple)));
+}
 
 /** A stored hash chain link with its checkpoint leaf, in checkpoint order. */
 export interface OrderedLink {
@@ -257,14 +281,57 @@ export class AuditStore {
    */
   async *projectionTuples(view: ReadView): AsyncGenerator<unknown[][]> {
     const sql = `SELECT id, version, machine_version, state, context, ${obligationsSql()} AS obligations FROM bodies ORDER BY id`;
-    for await (const batch of view.batches(sql, [], this.pageSize)) {
-      yield batch.map(([id, version, machineVersion, state, context, obligations]) => [
-        id,
-        version,
-        machineVersion,
-        state,
-        wholeContextText(String(context), obligations as string | null),
-      ]);
+    for await (const batch of view.batches(sql, [], this.pageSize)) yield batch.map(projectionTuple);
+  }
+
+  /**
+   * The export's event lines in checkpoint order, a page at a time. On SQLite the database writes
+   * them (export-format.ts, `EVENT_LINE_SQLITE`) and hands over a page as one buffer of UTF-8
+   * bytes; a page with a row it cannot write, and PostgreSQL, get lines written from the tuples.
+   */
+  async *eventLinePages(view: ReadView): AsyncGenerator<LinePage> {
+    if (this.db.kind === 'postgres') {
+      for await (const tuples of this.eventTuples(view)) yield { lines: tuples.map(eventLineOfTuple).join(''), count: tuples.length };
+      return;
+    }
+    const after = `(body_id, version) > (?, ?) ORDER BY body_id, version LIMIT ${this.pageSize}`;
+    const pages = `WITH page AS (SELECT body_id, version, ${EVENT_LINE_SQLITE} AS line FROM events WHERE ${after}),
+      last AS (SELECT body_id, version FROM page ORDER BY body_id DESC, version DESC LIMIT 1)
+      SELECT CAST(group_concat(page.line, '' ORDER BY page.body_id, page.version) AS BLOB) AS lines, count(*) AS count,
+        count(page.line) AS written, last.body_id AS last_body, last.version AS last_version FROM page, last`;
+    for (let key: SqlValue[] = ['', 0]; ; ) {
+      const [page] = await view.query<SqlitePage & { last_body: string; last_version: number }>(pages, key);
+      if (!page || Number(page.count) === 0) return;
+      if (Number(page.written) === Number(page.count)) yield { lines: page.lines, count: Number(page.count) };
+      else {
+        const rows = await view.query(`SELECT ${EVENT_TUPLE_COLUMNS} FROM events WHERE ${after}`, key);
+        yield { lines: rows.map((row) => eventLineOfTuple(Object.values(row))).join(''), count: rows.length };
+      }
+      key = [page.last_body, page.last_version];
+    }
+  }
+
+  /**
+   * The export's lines of the bodies' stored projections, by id, a page at a time: on SQLite
+   * written by the database (`BODY_LINE_SQLITE`) as `eventLinePages` does, otherwise from the tuples.
+   */
+  async *bodyLinePages(view: ReadView): AsyncGenerator<LinePage> {
+    if (this.db.kind === 'postgres') {
+      for await (const tuples of this.projectionTuples(view)) yield { lines: tuples.map(bodyLine).join(''), count: tuples.length };
+      return;
+    }
+    const after = `id > ? ORDER BY id LIMIT ${this.pageSize}`;
+    const pages = `WITH page AS (SELECT id, ${BODY_LINE_SQLITE} AS line FROM (SELECT id, version, machine_version, state, ${WHOLE_CONTEXT_SQLITE} AS context FROM bodies WHERE ${after}))
+      SELECT CAST(group_concat(line, '' ORDER BY id) AS BLOB) AS lines, count(*) AS count, count(line) AS written, max(id) AS last_id FROM page`;
+    for (let key: SqlValue[] = ['']; ; ) {
+      const [page] = await view.query<SqlitePage & { last_id: string }>(pages, key);
+      if (!page || Number(page.count) === 0) return;
+      if (Number(page.written) === Number(page.count)) yield { lines: page.lines, count: Number(page.count) };
+      else {
+        const rows = await view.query(`SELECT id, version, machine_version, state, context, ${obligationsSql()} AS obligations FROM bodies WHERE ${after}`, key);
+        yield { lines: rows.map((row) => bodyLine(projectionTuple(Object.values(row)))).join(''), count: rows.length };
+      }
+      key = [page.last_id];
     }
   }
 

@@ -79,6 +79,34 @@ export function eventLine(tuple: EventTuple): string | null {
   );
 }
 
+/** A string column as JSON, in SQLite: `json_quote` escapes exactly as JSON.stringify does. */
+const quoted = (column: string) => `json_quote(${column})`;
+
+/**
+ * `eventLine` as an SQLite expression over a row of `events`, for the database to write the line
+ * itself (the export's largest part, written without making JavaScript strings of its columns).
+ * NULL when the stored JSON does not parse (`json_valid` reads the grammar JSON.parse reads):
+ * such a row's line is then written by `eventLine`/`unreadableEventLine`.
+ */
+export const EVENT_LINE_SQLITE =
+  `CASE WHEN json_valid(data) AND (decision IS NULL OR json_valid(decision)) AND typeof(version) = 'integer' AND typeof(machine_version) = 'integer' THEN ` +
+  `'{"kind":"event","event":{"id":' || ${quoted('id')} || ',"bodyId":' || ${quoted('body_id')} || ',"version":' || version || ` +
+  `',"type":' || ${quoted('type')} || ',"data":' || data || ',"actor":{"id":' || ${quoted('actor_id')} || ',"role":' || ${quoted('actor_role')} || ` +
+  `'},"occurredAt":' || ${quoted('occurred_at')} || ',"recordedAt":' || ${quoted('recorded_at')} || ` +
+  `',"machine":{"id":' || ${quoted('machine_id')} || ',"version":' || machine_version || '},"decision":' || coalesce(decision, 'null') || ` +
+  `',"prevHash":' || ${quoted('prev_hash')} || ',"hash":' || ${quoted('hash')} || '}}' || char(10) END`;
+
+/**
+ * `bodyLine` as an SQLite expression over the columns id, version, machine_version, state and
+ * context (the whole context: stored-context.ts, `WHOLE_CONTEXT_SQLITE`). NULL where `bodyLine`
+ * would have to mend something (a context that could not be put together or does not parse): that
+ * line is then written by `bodyLine`.
+ */
+export const BODY_LINE_SQLITE =
+  `CASE WHEN json_valid(context) AND typeof(version) = 'integer' AND typeof(machine_version) = 'integer' THEN ` +
+  `'{"kind":"body","id":' || json_quote(CAST(id AS TEXT)) || ',"version":' || version || ',"machineVersion":' || machine_version || ` +
+  `',"state":' || CASE WHEN json_valid(state) THEN state ELSE 'null' END || ',"context":' || context || '}' || char(10) END`;
+
 /**
  * The line of a body's stored projection, written from its tuple [id, version, machine_version,
  * state, context]: the stored JSON of state and context goes in as it is once it parses; what

@@ -27,6 +27,15 @@ export function obligationsSql(bodies = 'bodies'): string {
   return `(SELECT string_agg(o.data, ',' ORDER BY o.position) FROM body_obligations o WHERE o.body_id = ${bodies}.id)`;
 }
 
+/**
+ * `wholeContextText` as an SQLite expression over a row of `bodies`: the head with the stored
+ * obligations put in its placeholder; NULL unless the head holds the placeholder exactly once
+ * (then `wholeContextText` mends it).
+ */
+export const WHOLE_CONTEXT_SQLITE =
+  `CASE WHEN length(context) - length(replace(context, '${PLACEHOLDER}', '')) = ${PLACEHOLDER.length} ` +
+  `THEN replace(context, '${PLACEHOLDER}', '"obligations":[' || coalesce(${obligationsSql()}, '') || ']') END`;
+
 /** The text the `context` column stores for a context. */
 export function contextHeadText(context: BodyContext): string {
   // The spread keeps the key order, so the whole context reads back in its own order.
