@@ -7,7 +7,8 @@
  *               the server's RSS — beside a raw better-sqlite3 append of the same rows, one commit
  *               per event (synchronous=FULL) and batched; the same load against PostgreSQL with
  *               two instances of the service
- *   service     the same lives through the write path in-process (no HTTP)
+ *   service     the same lives through the write path in-process (no HTTP), and the SQL statements
+ *               it sent, replayed on their own: what the database alone costs
  *   obligations write latency on a body with 800 report obligations beside one with none
  *   replay      replay from the store beside a bare transition() fold over the same events
  *   as of       (state-as-of.ts) "state as of" on a body with 1,000 events: after its last event
@@ -20,7 +21,7 @@
  * temp folder, WAL, synchronous=FULL (the defaults).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +31,7 @@ import { initialTransition, transition } from 'xstate';
 import { bodyMachine, replay, type BodyEvent, type RegisteredEvent } from '../machines';
 import { databaseConfig } from '../config/configuration';
 import { createApp } from '../src/app';
+import { Database } from '../src/database/database';
 import { SECRETARIAT } from '../src/auth/actor';
 import { DecisionsService } from '../src/decisions/decisions.service';
 import type { EventRecord } from '../src/event-log/event-hash';
@@ -188,6 +190,33 @@ function rawAppend(file: string, events: EventRecord[], batch: number): { count:
   return { count: events.length, seconds };
 }
 
+/** A statement the service's SQLite writer ran, with its values. */
+type TracedStatement = [sql: string, values: ReadonlyArray<string | number | null>];
+
+/**
+ * Runs the statements the service sent during a run, in their order and with their commits, on a
+ * copy of the database as it was before the run: the service's work with everything but the
+ * database itself (JavaScript: decisions, derivations, queue) taken out.
+ */
+function replayStatements(file: string, statements: readonly TracedStatement[]): { seconds: number; cpuMicros: number } {
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (const [sql, values] of statements) {
+    let statement = prepared.get(sql);
+    if (!statement) prepared.set(sql, (statement = db.prepare(sql)));
+    if (statement.reader) statement.all(...values);
+    else statement.run(...values);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
+  db.close();
+  return { seconds, cpuMicros: user + system };
+}
+
 /** The events of the load run (registrations left out: they are not timed there either), in the order they were recorded. */
 function recordedTransitions(file: string): EventRecord[] {
   const db = new BetterSqlite3(file, { readonly: true });
@@ -262,9 +291,17 @@ async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
   const lean = await register(withReports(0));
   const laden = await register(withReports(800));
   for (const decision of decisionsFor([...bodies, lean, laden])) await app.get(DecisionsService).record(decision, SECRETARIAT);
+  // The database as it stands before the run (nothing is being written), and every statement
+  // the run sends it: replayed on their own below, they show what the database alone costs.
+  const database = app.get(Database);
+  const file = join(dir, 'service.sqlite');
+  for (const suffix of ['', '-wal']) copyFileSync(file + suffix, join(dir, `statements.sqlite${suffix}`));
+  const statements: TracedStatement[] = [];
+  database.traceStatements((sql, values) => statements.push([sql, values]));
   const cpu = process.cpuUsage();
   const service = await timed(() => drive(bodies, CONNECTIONS, (command) => lifecycle.execute(command, SECRETARIAT)));
   const { user, system } = process.cpuUsage(cpu);
+  database.traceStatements(null);
   const serviceRate = rate(service.result.length, service.seconds);
   figures.push({
     what: `durable transitions, service in-process (${CONNECTIONS} in flight)`,
@@ -272,6 +309,12 @@ async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
     ratio: `${ratio(serviceRate, rawSingle)} raw single`,
     target: '≥ 2x raw single',
     met: serviceRate >= 2 * rawSingle,
+  });
+  const replayed = replayStatements(join(dir, 'statements.sqlite'), statements);
+  figures.push({
+    what: '  its SQL statements alone, replayed (same commits)',
+    value: `${perSecond(service.result.length, replayed.seconds, 'transitions')}, CPU ${((replayed.cpuMicros / 1000) / service.result.length).toFixed(2)} ms/transition, ${(statements.length / service.result.length).toFixed(1)} statements each`,
+    ratio: `${ratio(rate(service.result.length, replayed.seconds), rawSingle)} raw single`,
   });
 
   // Write latency: the same events on a body with 800 report obligations and on one with none.

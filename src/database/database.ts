@@ -71,6 +71,8 @@ export class Database {
   private readonly readStatements = new Map<string, BetterSqlite3.Statement>();
   private readonly sqliteTx: Transaction = { query: async <R>(sql: string, params: SqlValue[] = []) => this.run<R>(sql, params) };
   private readonly scopes = new AsyncLocalStorage<Scope>();
+  /** Told every statement the SQLite writer runs (see `traceStatements`). */
+  private statementTrace: ((sql: string, values: ReadonlyArray<string | number | null>) => void) | null = null;
 
   private constructor(
     readonly kind: DatabaseConfig['kind'],
@@ -351,6 +353,15 @@ export class Database {
     });
   }
 
+  /**
+   * Tells `trace` every statement the SQLite writer runs from now on, with its values (null:
+   * no longer). For the benchmark, which replays the write path's statements on their own to
+   * show what the database alone costs.
+   */
+  traceStatements(trace: ((sql: string, values: ReadonlyArray<string | number | null>) => void) | null): void {
+    this.statementTrace = trace;
+  }
+
   /** One statement on the SQLite connection, prepared once and cached. */
   private run<T>(sql: string, params: SqlValue[]): T[] {
     let statement = this.statements.get(sql);
@@ -359,6 +370,7 @@ export class Database {
       this.statements.set(sql, statement);
     }
     const values = sqliteValues(params);
+    this.statementTrace?.(sql, values);
     if (statement.reader) return statement.all(...values) as T[];
     statement.run(...values);
     return [];
