@@ -1,3 +1,4 @@
+import { DecisionsService } from '../src/decisions/decisions.service';
 import { hashDecisionEvent } from '../src/decisions/register';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
@@ -56,6 +57,17 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     expect(accepted.body.event).toMatchObject({ type: 'extended', decision: { number: '2026/42', date: '2026-03-10' } });
     const again = await send(a, { type: 'extended', decision: '2026/42', data: { approvedUntil: '2027-06-30' } }).expect(422);
     expect(again.body.message).toContain('ist bereits umgesetzt');
+  });
+
+  test('the forms offer each body its own open effects: one the body carried out is gone, the other body’s stays open for that body', async () => {
+    const decisions = t.app.get(DecisionsService);
+    const open = async (body: string) => (await decisions.openEffects(body)).map(({ decision, index }) => `${decision.number}#${index}`);
+    expect(await open(a)).toEqual([]);
+    expect(await open(b)).toEqual(['2026/42#1']);
+    const register = await decisions.withCitations();
+    const carriedOutBy = (number: string) => register.find(({ decision }) => decision.number === number)!.appliedBy.map((event) => event && event.bodyId);
+    expect(carriedOutBy('2026/41')).toEqual([a, b]);
+    expect(carriedOutBy('2026/42')).toEqual([a, null]);
   });
 
   test('applying the effect from the decision yields the same event as sending it by hand', async () => {

@@ -105,6 +105,27 @@ interface Citations {
   appliedBy: Array<EventRecord | null>;
 }
 
+/** A citing event's row, with the number it cites as a column of its own (indexed). */
+type CitingRow = EventRow & { decision_number: string };
+
+const CITING_COLUMNS =
+  'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash';
+
+/**
+ * The events that cite the decision by its number (of its issuer: numbers repeat across issuers)
+ * and, per effect, the first of them not yet taken that carried it out, in the events' order.
+ */
+function appliedEffects(decision: DecisionState, citingNumber: readonly EventRecord[]): Citations {
+  const events = citingNumber.filter((e) => e.decision?.issuer === decision.issuer);
+  const taken = new Set<EventRecord>();
+  const appliedBy = decision.effects.map((effect) => {
+    const event = events.find((e) => !taken.has(e) && effectMatches(effect, e.bodyId, e.type, e.data)) ?? null;
+    if (event) taken.add(event);
+    return event;
+  });
+  return { events, appliedBy };
+}
+
 /** How many cited decisions the write path keeps parsed. */
 const MAX_CITED_DECISIONS = 1_000;
 
@@ -241,16 +262,27 @@ export class DecisionsService {
     });
   }
 
-  /** Every decision with its effects and, per effect, the event that carried it out (for the Beschlusskontrolle). */
-  async withCitations(): Promise<Array<{ decision: Decision; appliedBy: Array<EventRecord | null> }>> {
+  /**
+   * Every decision with its effects and, per effect, the event that carried it out (for the
+   * Beschlusskontrolle); with `bodyId`, only the decisions with an effect for that body, and of
+   * their effects only the body's own are matched (another body's never counts as carried out
+   * here). The citing events are read in one query, not one per decision.
+   */
+  async withCitations(bodyId?: string): Promise<Array<{ decision: Decision; appliedBy: Array<EventRecord | null> }>> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions ORDER BY decided_on, number`);
-      const out = [];
-      for (const row of rows) {
-        const state = toDecisionState(row);
-        out.push({ decision: this.toDecision(state), appliedBy: (await this.citations(tx, state)).appliedBy });
+      const decisions = rows.map(toDecisionState).filter((d) => bodyId === undefined || d.effects.some((effect) => effect.body === bodyId));
+      if (decisions.length === 0) return [];
+      const rowsCiting = bodyId
+        ? await tx.query<CitingRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE body_id = ? AND decision_number IS NOT NULL ORDER BY version`, [bodyId])
+        : await tx.query<CitingRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE decision_number IS NOT NULL ORDER BY occurred_at, body_id, version`);
+      const citing = new Map<string, EventRecord[]>();
+      for (const row of rowsCiting) {
+        const events = citing.get(row.decision_number) ?? [];
+        if (events.length === 0) citing.set(row.decision_number, events);
+        events.push(toRecord(row));
       }
-      return out;
+      return decisions.map((decision) => ({ decision: this.toDecision(decision), appliedBy: appliedEffects(decision, citing.get(decision.number) ?? []).appliedBy }));
     });
   }
 
@@ -341,7 +373,7 @@ export class DecisionsService {
 
   /** The decisions with an open effect of this type for the body, newest first (the web forms' choices). */
   async openEffects(bodyId: string): Promise<Array<{ decision: Decision; effect: Effect; index: number }>> {
-    const all = await this.withCitations();
+    const all = await this.withCitations(bodyId);
     return all
       .filter(({ decision }) => !decision.withdrawn)
       .flatMap(({ decision, appliedBy }) =>
@@ -409,19 +441,10 @@ export class DecisionsService {
 
   /** The events citing the decision (of one body, when given) and which effect each carried out. */
   private async citations(tx: Transaction, decision: DecisionState, bodyId?: string): Promise<Citations> {
-    const columns =
-      'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash';
     const rows = bodyId
-      ? await tx.query<EventRow>(`SELECT ${columns} FROM events WHERE decision_number = ? AND body_id = ? ORDER BY version`, [decision.number, bodyId])
-      : await tx.query<EventRow>(`SELECT ${columns} FROM events WHERE decision_number = ? ORDER BY occurred_at, body_id, version`, [decision.number]);
-    const events = rows.map(toRecord).filter((e) => e.decision?.issuer === decision.issuer);
-    const taken = new Set<EventRecord>();
-    const appliedBy = decision.effects.map((effect) => {
-      const event = events.find((e) => !taken.has(e) && effectMatches(effect, e.bodyId, e.type, e.data)) ?? null;
-      if (event) taken.add(event);
-      return event;
-    });
-    return { events, appliedBy };
+      ? await tx.query<EventRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE decision_number = ? AND body_id = ? ORDER BY version`, [decision.number, bodyId])
+      : await tx.query<EventRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE decision_number = ? ORDER BY occurred_at, body_id, version`, [decision.number]);
+    return appliedEffects(decision, rows.map(toRecord));
   }
 
   /**
