@@ -205,6 +205,42 @@ describe.each(testDatabaseKinds())('Beschlusskontrolle page on %s', (database) =
     expect(history.at(-1).data.changes.effects).toHaveLength(4);
   });
 
+  test('the secretariat corrects a decision’s facts by form with a reason: only what differs is amended; without a reason, without a change or against what a citing event relies on nothing changes', async () => {
+    await t.http.post('/api/decisions').send({ number: '2026/91', issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Tippfeher im Titel' }).expect(201);
+    const path = `/beschluesse/IT-PLR/${encodeURIComponent('2026/91')}`;
+    const historyOf = async (number: string) => (await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent(number)}/history`).expect(200)).body.events;
+    const page = (await t.http.get(path).expect(200)).text;
+    expect(page).toMatch(/<form id="angaben-berichtigen"[\s\S]*?Tippfeher im Titel<\/textarea>/);
+    const facts = { title: 'Tippfehler im Titel', date: '2026-11-20', procedure: 'Umlaufverfahren', session: '', type: 'Beschluss' };
+
+    const noReason = await t.http.post(`${path}/angaben`).type('form').send(facts).expect(400);
+    expect(noReason.text).toContain('id="angaben-berichtigen-reason-error"');
+    const unchanged = await t.http.post(`${path}/angaben`).type('form').send({ ...facts, title: 'Tippfeher im Titel', reason: 'Nichts' }).expect(400);
+    expect(unchanged.text).toContain('es gibt nichts zu ändern');
+    const future = await t.http.post(`${path}/angaben`).type('form').send({ ...facts, date: '2026-12-24', reason: 'Datum' }).expect(400);
+    expect(future.text).toContain('id="angaben-berichtigen-date-error"');
+    expect(await historyOf('2026/91')).toHaveLength(1);
+
+    const corrected = await t.http.post(`${path}/angaben`).type('form').send({ ...facts, reason: 'Tippfehler' }).expect(303);
+    expect(corrected.headers.location).toBe(`${path}?erfolg=berichtigt`);
+    const after = (await t.http.get(corrected.headers.location).expect(200)).text;
+    expect(after).toContain('Die Angaben des Beschlusses wurden berichtigt.');
+    expect(after).toContain('<dt>Titel</dt><dd>Tippfehler im Titel</dd>');
+    expect((await historyOf('2026/91')).at(-1)).toMatchObject({ type: 'decisionAmended', data: { changes: { title: 'Tippfehler im Titel' }, reason: 'Tippfehler' } });
+
+    // 2026/70 is cited: its date is what the citing events recorded.
+    const cited = `/beschluesse/IT-PLR/${encodeURIComponent('2026/70')}`;
+    const decision = (await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2026/70')}`).expect(200)).body;
+    const before = (await historyOf('2026/70')).length;
+    const relied = await t.http
+      .post(`${cited}/angaben`)
+      .type('form')
+      .send({ title: decision.title, date: '2026-01-02', procedure: decision.procedure, session: decision.session ?? '', type: decision.type, reason: 'Datum falsch' })
+      .expect(422);
+    expect(relied.text).toContain('wird bereits zitiert');
+    expect(await historyOf('2026/70')).toHaveLength(before);
+  });
+
   test('a decision is withdrawn by form only with a reason; a withdrawn one offers no forms; readers see no register events, auditors no forms; an unknown decision is a 404', async () => {
     await t.http.post('/api/decisions').send({ number: '2026/90', issuer: 'IT-PLR', date: '2026-11-27', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Irrtümlich erfasst' }).expect(201);
     const path = `/beschluesse/IT-PLR/${encodeURIComponent('2026/90')}`;
@@ -216,11 +252,13 @@ describe.each(testDatabaseKinds())('Beschlusskontrolle page on %s', (database) =
     expect(page).toContain('Zurückgenommen am 28.11.2026: Doppelt erfasst.');
     expect(page).not.toContain('id="wirkung-ergaenzen"');
     expect(page).not.toContain('id="zuruecknehmen"');
+    expect(page).not.toContain('id="angaben-berichtigen"');
 
     const auditor = await t.user('auditor');
     const audited = (await auditor.http.get(`/beschluesse/IT-PLR/${encodeURIComponent('2026/70')}`).expect(200)).text;
     expect(audited).toContain('Verlauf im Register');
     expect(audited).not.toContain('<form id="wirkung-ergaenzen"');
+    expect(audited).not.toContain('<form id="angaben-berichtigen"');
     await auditor.http.post(`/beschluesse/IT-PLR/${encodeURIComponent('2026/70')}/zuruecknahme`).type('form').send({ reason: 'x' }).expect(403);
     const reader = await t.user('reader');
     const read = (await reader.http.get(`/beschluesse/IT-PLR/${encodeURIComponent('2026/70')}`).expect(200)).text;

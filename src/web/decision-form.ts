@@ -45,6 +45,47 @@ export function decisionInput(values: FormValues) {
   };
 }
 
+/** A recorded decision's facts as the form shows them. */
+export interface RecordedFacts {
+  date: string;
+  procedure: string;
+  session: number | null;
+  type: string;
+  title: string;
+}
+
+/**
+ * The form that corrects a recorded decision's facts (title, date, procedure, session, type): an
+ * audited amendment with its reason. It starts with the facts as recorded; only what differs is
+ * changed.
+ */
+export function factsForm(current: RecordedFacts, values: FormValues | null, issues: FieldIssue[]) {
+  const items: FormItem[] = [
+    field('title', 'Titel', 'textarea', { required: true, rows: 2 }),
+    field('date', 'Datum des Beschlusses', 'date', { required: true }),
+    field('procedure', 'Verfahren', 'radio', { required: true, options: PROCEDURES.map((p) => ({ value: p, label: p === 'Sitzung' ? 'in einer Sitzung' : 'im Umlaufverfahren' })) }),
+    field('session', 'Nummer der Sitzung', 'number', { min: '1', hint: 'Nur bei Beschlüssen in einer Sitzung.' }),
+    field('type', 'Art', 'select', { required: true, options: DECISION_TYPES.map((t) => ({ value: t, label: t })) }),
+    field('reason', 'Begründung der Berichtigung', 'textarea', { required: true, rows: 2, hint: 'Wird mit der Änderung im Register aufgezeichnet.' }),
+  ];
+  const recorded = { title: current.title, date: current.date, procedure: current.procedure, session: current.session === null ? '' : String(current.session), type: current.type };
+  const unplaced = fillForm(items, values ?? recorded, issues);
+  return { id: 'angaben-berichtigen', items, unplaced };
+}
+
+/** The amendment the facts form asks for: every fact as given (the register keeps only those that differ), with the reason. */
+export function factsInput(values: FormValues) {
+  const session = optional(values, 'session');
+  return {
+    title: text(values, 'title'),
+    date: text(values, 'date'),
+    procedure: text(values, 'procedure'),
+    session: session === undefined ? null : Number(session),
+    type: text(values, 'type'),
+    reason: text(values, 'reason'),
+  };
+}
+
 /** The form that adds an effect to a recorded decision (an audited amendment, with its reason). */
 export function effectForm(bodies: Option[], values: FormValues | null, issues: FieldIssue[]) {
   const items: FormItem[] = [

@@ -14,7 +14,7 @@ import { contactCorrectionInput, contactFormType } from './contact-form';
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { DecisionsService } from '../decisions/decisions.service';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { decisionForm, decisionInput, effectForm, effectOf, withdrawalForm } from './decision-form';
+import { decisionForm, decisionInput, effectForm, effectOf, factsForm, factsInput, withdrawalForm } from './decision-form';
 import { decisionHref } from './decision-control-page';
 import { eventCommand } from './event-forms';
 import { optional, text, type FormValues } from './forms';
@@ -26,6 +26,13 @@ import { WithoutIdempotencyKey } from '../common/idempotency-key';
 import { IDEMPOTENCY_KEY, IdempotencyService, requestHash } from '../idempotency/idempotency.service';
 
 type Request = FastifyRequest & WithPrincipal;
+
+/** What a decision's page says after a form of it succeeded (`?erfolg=…`). */
+const DECISION_NOTICES: Record<string, string> = {
+  berichtigt: 'Die Angaben des Beschlusses wurden berichtigt.',
+  wirkung: 'Die Wirkung wurde ergänzt.',
+  zurueckgenommen: 'Der Beschluss wurde zurückgenommen.',
+};
 
 /**
  * The German web UI: server-rendered pages over the services the API uses; forms post back
@@ -198,7 +205,7 @@ export class WebController {
   @Get('beschluesse/:issuer/:number')
   @Access(REGISTER_READ)
   async decisionPage(@Param('issuer') issuer: string, @Param('number') number: string, @Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
-    const notice = query.erfolg === 'wirkung' ? 'Die Wirkung wurde ergänzt.' : query.erfolg === 'zurueckgenommen' ? 'Der Beschluss wurde zurückgenommen.' : null;
+    const notice = DECISION_NOTICES[query.erfolg ?? ''] ?? null;
     await this.sendDecision(reply, await this.user(request), issuer, number, { notice });
   }
 
@@ -218,6 +225,23 @@ export class WebController {
     } catch (error) {
       if (!(error instanceof DomainError) || error instanceof NotFoundError) throw error;
       await this.sendDecision(reply, user, issuer, number, { effect: { values: values ?? {}, error } }, statusOf(error));
+    }
+  }
+
+  /** Corrects a recorded decision's facts (title, date, procedure, session, type): an amendment with its reason. */
+  @Post('beschluesse/:issuer/:number/angaben')
+  @Access(SECRETARIAT_WRITE)
+  async correctFacts(@Param('issuer') issuer: string, @Param('number') number: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    try {
+      const next = await this.once(request, values, async (form) => {
+        const amended = await this.decisions.amend(issuer, number, factsInput(form), user.actor);
+        return `${decisionHref(amended)}?erfolg=berichtigt`;
+      });
+      this.page.redirect(reply, next);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error instanceof NotFoundError) throw error;
+      await this.sendDecision(reply, user, issuer, number, { facts: { values: values ?? {}, error } }, statusOf(error));
     }
   }
 
@@ -242,7 +266,12 @@ export class WebController {
     user: WebUser,
     issuer: string,
     number: string,
-    state: { notice?: string | null; effect?: { values: FormValues; error: DomainError }; withdrawal?: { values: FormValues; error: DomainError } },
+    state: {
+      notice?: string | null;
+      facts?: { values: FormValues; error: DomainError };
+      effect?: { values: FormValues; error: DomainError };
+      withdrawal?: { values: FormValues; error: DomainError };
+    },
     status = 200,
   ) {
     const model = await this.web.decisionPage(issuer, number, user);
@@ -256,6 +285,8 @@ export class WebController {
         user,
         notice: state.notice ?? null,
         ...model,
+        factsForm: write ? factsForm(model.decision, state.facts?.values ?? null, state.facts?.error instanceof ValidationError ? state.facts.error.details : []) : null,
+        factsMessage: state.facts ? messageOf(state.facts.error) : null,
         effectForm: write ? effectForm(model.bodies, state.effect?.values ?? null, state.effect?.error instanceof ValidationError ? state.effect.error.details : []) : null,
         effectMessage: state.effect ? messageOf(state.effect.error) : null,
         withdrawalForm: write ? withdrawalForm(state.withdrawal?.values ?? null, state.withdrawal?.error instanceof ValidationError ? state.withdrawal.error.details : []) : null,
