@@ -11,6 +11,7 @@ import { ErrorFilter } from './common/http-errors';
 import { completeOpenApiDocument } from './common/openapi';
 import { WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
 import { ACCESS_POLICY, type AccessPolicy } from './auth/access';
+import { scopeInterceptors } from './route-interceptors';
 import { SecurityLog, discardSink, type SecuritySink } from './auth/security-log';
 import { webDir } from './web/templates';
 
@@ -21,7 +22,9 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const auth = config.auth ?? DEFAULT_AUTH;
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: auth.trustProxy });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const root = AppModule.forRoot(config);
+  scopeInterceptors(root);
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
     abortOnError: false,
   });

@@ -30,6 +30,16 @@ export class AccessInterceptor implements NestInterceptor {
     private readonly auth: AuthService,
   ) {}
 
+  /**
+   * Whether answers of a route with this policy can be narrowed for anyone: a reader may call it
+   * (a public route too, with a reader's token), or a lead sees only its bodies' rows there.
+   * On the other routes the interceptor is not applied at all (route-interceptors.ts).
+   */
+  static mayNarrow(policy: AccessPolicy | undefined): boolean {
+    if (!policy || policy.public || policy.roles.includes('reader')) return true;
+    return policy.roles.includes('lead') && (policy.leadRows !== undefined || policy.leadNestedRows !== undefined);
+  }
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const principal = context.switchToHttp().getRequest<WithPrincipal>()[PRINCIPAL];
     const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);

@@ -1,5 +1,5 @@
-import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { DEFAULT_AUTH, type AppConfig, type AuthConfig } from '../../config/configuration';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
@@ -9,7 +9,6 @@ import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { AccessDenied } from './access-denied';
 import { AccessGuard } from './access.guard';
-import { AccessInterceptor } from './access.interceptor';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthStore } from './auth.store';
@@ -22,8 +21,11 @@ import { UsersController } from './users.controller';
 
 /**
  * Authentication (API tokens, web sessions), the role of every route (a global guard) and of
- * every appended event (a check on the write path), and the security log.
+ * every appended event (a check on the write path), and the security log. Global: the access
+ * interceptor is made in the module of each route that needs it (route-interceptors.ts) and
+ * asks AuthService which bodies a lead leads.
  */
+@Global()
 @Module({
   imports: [LifecycleModule],
   controllers: [AuthController, UsersController],
@@ -50,7 +52,6 @@ import { UsersController } from './users.controller';
     // The door first: no credential, body id or field is looked up before the input is I-JSON.
     { provide: APP_GUARD, useClass: InputGuard },
     { provide: APP_GUARD, useClass: AccessGuard },
-    { provide: APP_INTERCEPTOR, useClass: AccessInterceptor },
   ],
   exports: [AuthService, FirstAccountSetup, SecurityLog, LOGIN_LIMITER, AUTH_CONFIG],
 })

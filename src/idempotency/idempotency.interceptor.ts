@@ -1,4 +1,4 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Injectable, Optional, RequestMethod, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
@@ -8,7 +8,7 @@ import { WITHOUT_IDEMPOTENCY_KEY } from '../common/idempotency-key';
 import { IDEMPOTENCY_KEY, IdempotencyService, requestHash } from './idempotency.service';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
+const READ_ONLY_ROUTES = new Set<RequestMethod | undefined>([RequestMethod.GET, RequestMethod.HEAD, RequestMethod.OPTIONS]);
 
 /**
  * `Idempotency-Key` on every write of the API (IETF httpapi draft): the first response to a key
@@ -19,8 +19,19 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
-    private readonly idempotency: IdempotencyService,
+    // Absent only where IdempotencyModule is not loaded at all (the scheduler simulation's
+    // copy of the modules, which answers no requests).
+    @Optional() private readonly idempotency?: IdempotencyService,
   ) {}
+
+  /**
+   * Whether a route can take an `Idempotency-Key`: any route that may answer a write (not one
+   * declared for GET, HEAD or OPTIONS only) and does not ignore the key. The interceptor is applied
+   * only there (route-interceptors.ts); it still looks at each request's method and header.
+   */
+  static mayApply(method: RequestMethod | undefined, withoutKey: boolean): boolean {
+    return !withoutKey && !READ_ONLY_ROUTES.has(method);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -37,6 +48,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const principal = request[PRINCIPAL]?.userId ?? 'anonym';
     const hash = requestHash(request.method, request.url, request.body);
     const run = () => lastValueFrom(next.handle(), { defaultValue: undefined });
-    return defer(() => this.idempotency.once({ principal, key, requestHash: hash }, run, () => reply.statusCode));
+    const idempotency = this.idempotency;
+    if (!idempotency) throw new Error('IdempotencyModule is not loaded: Idempotency-Key cannot be honoured.');
+    return defer(() => idempotency.once({ principal, key, requestHash: hash }, run, () => reply.statusCode));
   }
 }

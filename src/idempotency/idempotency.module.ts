@@ -1,11 +1,13 @@
-import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { Global, Module } from '@nestjs/common';
 import { IdempotencyService } from './idempotency.service';
 
-/** Exactly-once writes with `Idempotency-Key`. */
+/**
+ * Exactly-once writes with `Idempotency-Key`. Global: the interceptor is made in the module of
+ * each route that can take a key (route-interceptors.ts) and needs IdempotencyService there.
+ */
+@Global()
 @Module({
-  providers: [IdempotencyService, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [IdempotencyService],
   exports: [IdempotencyService],
 })
 export class IdempotencyModule {}
