@@ -3,7 +3,7 @@ import type { DynamicModule, ForwardReference, RequestMethod, Type } from '@nest
 import { MetadataScanner } from '@nestjs/core';
 import { ACCESS_POLICY, type AccessPolicy } from './auth/access';
 import { AccessInterceptor } from './auth/access.interceptor';
-import { WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
+import { HANDLES_IDEMPOTENCY_KEY, WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 
 type ModuleEntry = Type | DynamicModule | ForwardReference | Promise<DynamicModule> | undefined;
@@ -22,6 +22,8 @@ const scoped = new WeakSet<Handler>();
  * They are declared as `@UseInterceptors` would declare them, on the handler and before Nest
  * scans the modules (NestFactory.create), so that every application resolves instances of its
  * own; access outside, idempotency inside, as they ran globally. Each handler once per process.
+ * A route that honours the key in its handler (`@HandlesIdempotencyKey()`) goes without the
+ * idempotency interceptor.
  */
 export function scopeInterceptors(root: ModuleEntry): void {
   const scanner = new MetadataScanner();
@@ -33,7 +35,8 @@ export function scopeInterceptors(root: ModuleEntry): void {
       const interceptors: Type[] = [];
       if (AccessInterceptor.mayNarrow(routeMetadata<AccessPolicy>(ACCESS_POLICY, handler, controller))) interceptors.push(AccessInterceptor);
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-      if (IdempotencyInterceptor.mayApply(method, routeMetadata<boolean>(WITHOUT_IDEMPOTENCY_KEY, handler, controller) === true)) {
+      const keyElsewhere = routeMetadata<boolean>(WITHOUT_IDEMPOTENCY_KEY, handler, controller) || routeMetadata<boolean>(HANDLES_IDEMPOTENCY_KEY, handler, controller);
+      if (IdempotencyInterceptor.mayApply(method, keyElsewhere === true)) {
         interceptors.push(IdempotencyInterceptor);
       }
       if (interceptors.length === 0) continue;

@@ -69,6 +69,23 @@ describe.each(testDatabaseKinds())('Idempotency-Key on %s', (database) => {
     expect(await eventsOf(bodyId)).toBe(1);
   });
 
+  test('an event honours the key in its handler as the other writes do: a malformed key is a 400 and another event under a used key a 422, neither appends', async () => {
+    const bodyId = (await register(randomUUID(), 'Ereignis mit Schlüssel').expect(201)).body.id;
+    const sendWith = (key: string, command: Record<string, unknown>) => t.http.post(`/api/bodies/${bodyId}/events`).set('Idempotency-Key', key).send(command);
+    const malformed = await sendWith('mit leerzeichen', { type: 'submitted', occurredAt: '2024-06-05' }).expect(400);
+    expect(malformed.body.details).toEqual([{ path: 'Idempotency-Key', message: expect.stringContaining('sichtbare ASCII-Zeichen') }]);
+    expect(await eventsOf(bodyId)).toBe(1);
+    const key = randomUUID();
+    const first = await sendWith(key, { type: 'submitted', occurredAt: '2024-06-05' }).expect(200);
+    expect(first.body).toMatchObject({ id: bodyId, version: 2 });
+    const before = await rowCounts(t.app.get(Database));
+    const reused = await sendWith(key, { type: 'withdrawn', occurredAt: '2024-06-06' }).expect(422);
+    expect(reused.body.message).toContain(`Der Idempotency-Key „${key}“ wurde bereits für eine andere Anfrage verwendet`);
+    expect(await rowCounts(t.app.get(Database))).toEqual(before);
+    expect((await sendWith(key, { type: 'submitted', occurredAt: '2024-06-05' }).expect(200)).text).toBe(first.text);
+    expect(await eventsOf(bodyId)).toBe(2);
+  });
+
   test('a key that is not 1–255 visible ASCII characters is a 400 naming the header', async () => {
     const response = await register('mit leerzeichen').expect(400);
     expect(response.body.details).toEqual([{ path: 'Idempotency-Key', message: expect.stringContaining('sichtbare ASCII-Zeichen') }]);

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, BODY_EVENT, BODY_HISTORY, BODY_LIST, BODY_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
@@ -9,6 +10,9 @@ import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
 import { commandAnswerSchema } from '../lifecycle/command-answer';
 import { bodyHistorySchema, bodySummarySchema, bodyViewSchema, registeredAnswerSchema } from './body-answers';
 import { parseInput } from '../common/validation';
+import { HandlesIdempotencyKey } from '../common/idempotency-key';
+import { underIdempotencyKey } from '../idempotency/idempotency.interceptor';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, TAKES_CONTACTS } from '../lifecycle/lifecycle.service';
 import { BodiesService, seesContactDetails } from './bodies.service';
@@ -58,6 +62,7 @@ export class BodiesController {
   constructor(
     private readonly bodies: BodiesService,
     private readonly lifecycle: LifecycleService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   @Post()
@@ -90,14 +95,24 @@ export class BodiesController {
 
   @Post(':id/events')
   @Access(BODY_EVENT)
+  @HandlesIdempotencyKey()
   @HttpCode(200)
   @ApiOperation({ summary: 'Ereignis senden (Übergang im Lebenslauf)' })
   @ApiBody({ schema: eventCommandDoc })
   @ApiAnswer(commandAnswerSchema)
-  async send(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
-    const command = typeof body === 'object' && body !== null ? body : {};
-    const result = await this.lifecycle.execute({ ...(command as object), bodyId: id } as never, actor);
-    return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents, event: result.event };
+  send(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // The most frequent request: it honours Idempotency-Key here, without the interceptor's pipeline.
+    return underIdempotencyKey(this.idempotency, request, reply, async () => {
+      const command = typeof body === 'object' && body !== null ? body : {};
+      const result = await this.lifecycle.execute({ ...(command as object), bodyId: id } as never, actor);
+      return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents, event: result.event };
+    });
   }
 
   @Post(':id/machine-upgrade')
