@@ -33,4 +33,15 @@ describe('where the security log goes', () => {
     expect(write).not.toHaveBeenCalled();
     write.mockRestore();
   });
+
+  test('a log that is off says so (the guard then gathers no entry per request); one redirected to a sink records again', () => {
+    const log = new SecurityLog(sinkFor('off'), () => new Date());
+    expect(log.recording).toBe(false);
+    expect(new SecurityLog(sinkFor('stdout'), () => new Date()).recording).toBe(true);
+    const entries: unknown[] = [];
+    log.redirect((entry) => entries.push(entry));
+    expect(log.recording).toBe(true);
+    log.record({ event: 'token.used' });
+    expect(entries).toHaveLength(1);
+  });
 });

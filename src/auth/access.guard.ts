@@ -70,7 +70,8 @@ export class AccessGuard implements CanActivate {
         this.denied(request, undefined, 401, match ? 'unknown or revoked token' : 'malformed authorization header');
         throw new AuthenticationRequired();
       }
-      this.log.record({ event: 'token.used', ...who(principal), ...where(request) });
+      // Every request with a token: where, who and when are only gathered for a log that keeps them.
+      if (this.log.recording) this.log.record({ event: 'token.used', ...who(principal), ...where(request) });
       return principal;
     }
     const cookie = request.cookies?.[SESSION_COOKIE];

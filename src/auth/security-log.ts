@@ -48,6 +48,14 @@ export class SecurityLog {
     this.sink = sink;
   }
 
+  /**
+   * Whether entries go anywhere (SECURITY_LOG=off discards them): a caller may skip gathering an
+   * entry nobody keeps, such as the one for every request with a token.
+   */
+  get recording(): boolean {
+    return this.sink !== discardSink;
+  }
+
   record(event: SecurityEvent): void {
     const entry: SecurityEntry = { time: this.now().toISOString(), log: 'security', ...event };
     try {
