@@ -68,12 +68,18 @@ export class AuditService {
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
       let leaves = 0;
-      for await (const batch of this.store.linkBatches(view, auditLog, decisionEvents, contactEvents)) {
-        for (const { link, leaf } of batch) {
-          chainVerifier.add(link);
-          checkpointVerifier.add(leaf);
+      for await (const item of this.store.chainItems(view, auditLog, decisionEvents, contactEvents)) {
+        if (Array.isArray(item)) {
+          for (const { link, leaf } of item) {
+            chainVerifier.add(link);
+            checkpointVerifier.add(leaf);
+          }
+          leaves += item.length;
+        } else {
+          chainVerifier.addIntact(item.stream, item.events, item.hashes[item.events - 1]);
+          checkpointVerifier.addStream(item.stream, item.hashes);
+          leaves += item.events;
         }
-        leaves += batch.length;
       }
       const chains = chainVerifier.finish();
       const problems: AuditProblem[] = [

@@ -7,7 +7,8 @@ import { BODY_LINE_SQLITE, bodyLine, EVENT_LINE_SQLITE, eventLine, unreadableEve
 import { Database, isUniqueViolation, type ReadView, type SqlValue, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
-import type { ContactEvent } from './contact-log';
+import { isContactStream, type ContactEvent } from './contact-log';
+import { isDecisionStream } from '../decisions/register';
 import { linkOfAuditLogEntry, linkOfContactEvent, linkOfDecisionEvent, linkOfEvent, type ChainLink, type StoredEvent } from './chain-verifier';
 import { E, EVENT_TUPLE_COLUMNS, rowOfTuple, storedHashHolds, type EventTuple } from './event-tuple';
 import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionState, type DecisionEventRow, type DecisionRow } from '../decisions/decision-rows';
@@ -71,6 +72,70 @@ function eventLineOfTuple(tuple: EventTuple): string {
 export interface OrderedLink {
   link: ChainLink;
   leaf: Leaf;
+}
+
+/**
+ * A body's whole stream found intact (versions 1..n, starting with `registered` and no
+ * predecessor, every link naming the stored hash before it, every stored hash shown by
+ * `storedHashHolds`): what verifyStream would find for its links, given without them.
+ */
+export interface IntactStream {
+  stream: string;
+  events: number;
+  /** The stored hashes, in version order. */
+  hashes: string[];
+}
+
+/** What `chainItems` yields: links, or a whole intact stream. */
+export type ChainItem = OrderedLink[] | IntactStream;
+
+/** Whether a stream is a body's own (its name is no other chain's: audit log, decisions, contacts). */
+function isBodyStream(stream: string): boolean {
+  return stream !== AUDIT_LOG_STREAM && !isDecisionStream(stream) && !isContactStream(stream);
+}
+
+/** The stream of a body's event tuples (all of it, in version order) as an IntactStream, or null where verifyStream must look at its links. */
+function intactStream(tuples: readonly EventTuple[]): IntactStream | null {
+  const stream = tuples[0][E.bodyId];
+  if (typeof stream !== 'string' || !isBodyStream(stream) || tuples[0][E.type] !== 'registered') return null;
+  const hashes: string[] = [];
+  let previous: string | null = null;
+  for (let i = 0; i < tuples.length; i++) {
+    const tuple = tuples[i];
+    if (Number(tuple[E.version]) !== i + 1 || tuple[E.prevHash] !== previous || !storedHashHolds(tuple)) return null;
+    previous = tuple[E.hash] as string;
+    hashes.push(previous);
+  }
+  return { stream, events: tuples.length, hashes };
+}
+
+/**
+ * The other chains' links (audit log, decision register, contacts), small and held in memory,
+ * handed out in checkpoint order as the event streams go by.
+ */
+class OtherLinks {
+  private readonly links: OrderedLink[];
+  private next = 0;
+
+  constructor(auditLog: readonly AuditLogEntry[], decisionEvents: readonly DecisionEvent[], contactEvents: readonly ContactEvent[]) {
+    this.links = [
+      ...contactEvents.map((e) => ({ link: linkOfContactEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
+      ...auditLog.map((entry) => ({ link: linkOfAuditLogEntry(entry), leaf: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } })),
+      ...decisionEvents.map((e) => ({ link: linkOfDecisionEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
+    ].sort((a, b) => compareLeaves(a.leaf, b.leaf));
+  }
+
+  /** Appends to `batch` the links that come before `leaf`. */
+  before(leaf: { stream: string; version: number }, batch: OrderedLink[]): void {
+    while (this.next < this.links.length && compareLeaves(this.links[this.next].leaf, leaf) < 0) batch.push(this.links[this.next++]);
+  }
+
+  /** The links after every event. */
+  rest(): OrderedLink[] {
+    const rest = this.links.slice(this.next);
+    this.next = this.links.length;
+    return rest;
+  }
 }
 
 /** Everything the audit reads, taken in one consistent view. */
@@ -162,23 +227,49 @@ export class AuditStore {
     decisionEvents: readonly DecisionEvent[] = [],
     contactEvents: readonly ContactEvent[] = [],
   ): AsyncGenerator<OrderedLink[]> {
-    const others: OrderedLink[] = [
-      ...contactEvents.map((e) => ({ link: linkOfContactEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
-      ...auditLog.map((entry) => ({ link: linkOfAuditLogEntry(entry), leaf: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } })),
-      ...decisionEvents.map((e) => ({ link: linkOfDecisionEvent(e), leaf: { stream: e.stream, version: e.version, hash: e.hash } })),
-    ].sort((a, b) => compareLeaves(a.leaf, b.leaf));
-    let next = 0;
-    for await (const tuples of this.eventTuples(view)) {
-      const batch: OrderedLink[] = [];
-      for (const tuple of tuples) {
-        const link = linkOfTuple(tuple);
-        while (next < others.length && compareLeaves(others[next].leaf, link) < 0) batch.push(others[next++]);
-        // The link names its stream, version and hash: it serves as its own leaf.
-        batch.push({ link, leaf: link });
+    const others = new OtherLinks(auditLog, decisionEvents, contactEvents);
+    for await (const tuples of this.eventTuples(view)) yield linksOf(tuples, others);
+    const rest = others.rest();
+    if (rest.length > 0) yield rest;
+  }
+
+  /**
+   * What `linkBatches` gives, with a body's stream that holds from end to end as one
+   * IntactStream instead of a link per event: the verifier then neither builds nor sorts its
+   * links. The tuples of the stream at hand are kept until it ends (as the verifier keeps its
+   * links); a stream that does not hold comes as links, as `linkBatches` gives them.
+   */
+  async *chainItems(
+    view: ReadView,
+    auditLog: readonly AuditLogEntry[],
+    decisionEvents: readonly DecisionEvent[] = [],
+    contactEvents: readonly ContactEvent[] = [],
+  ): AsyncGenerator<ChainItem> {
+    const others = new OtherLinks(auditLog, decisionEvents, contactEvents);
+    let stream: EventTuple[] = [];
+    const ended = function* (): Generator<ChainItem> {
+      const intact = intactStream(stream);
+      if (intact) {
+        const before: OrderedLink[] = [];
+        others.before({ stream: intact.stream, version: 1 }, before);
+        if (before.length > 0) yield before;
+        yield intact;
+      } else {
+        yield linksOf(stream, others);
       }
-      yield batch;
+    };
+    for await (const tuples of this.eventTuples(view)) {
+      for (const tuple of tuples) {
+        if (stream.length > 0 && stream[0][E.bodyId] !== tuple[E.bodyId]) {
+          yield* ended();
+          stream = [];
+        }
+        stream.push(tuple);
+      }
     }
-    if (next < others.length) yield others.slice(next);
+    if (stream.length > 0) yield* ended();
+    const rest = others.rest();
+    if (rest.length > 0) yield rest;
   }
 
   /**
@@ -432,6 +523,18 @@ function toAuditLogEntry(row: AuditLogRow): AuditLogEntry {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** The links of event tuples that come in checkpoint order, the other chains' links merged in. */
+function linksOf(tuples: readonly EventTuple[], others: OtherLinks): OrderedLink[] {
+  const batch: OrderedLink[] = [];
+  for (const tuple of tuples) {
+    const link = linkOfTuple(tuple);
+    others.before(link, batch);
+    // The link names its stream, version and hash: it serves as its own leaf.
+    batch.push({ link, leaf: link });
+  }
+  return batch;
 }
 
 /** The chain link of an event tuple: its stored hash shown cheaply where it holds, else the full path (which names what is wrong). */

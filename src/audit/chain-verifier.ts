@@ -150,6 +150,17 @@ export class ChainVerifier {
     this.current.links.push(link);
   }
 
+  /**
+   * A whole stream shown intact elsewhere (versions 1..events, every stored hash recomputed and
+   * every link in place: what verifyStream would find), as its verdict without its links.
+   */
+  addIntact(stream: string, events: number, headHash: string): void {
+    this.close();
+    if (this.done.has(stream)) throw new Error(`Stream ${stream} arrives in more than one run`);
+    this.streams.push({ stream, events, head: { version: events, hash: headHash }, intact: true, firstBreak: null });
+    this.done.add(stream);
+  }
+
   finish(): ChainReport {
     this.close();
     const breaks = this.streams.flatMap((v) => (v.firstBreak ? [v.firstBreak] : []));

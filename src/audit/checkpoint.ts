@@ -200,6 +200,11 @@ export class LogOrderPlacement {
     this.beyond = sorted.at(-1)?.treeSize ?? 0;
   }
 
+  /** Whether some checkpoint's batch holds leaves of the stream (the others' leaves go beyond every checkpoint). */
+  reaches(stream: string): boolean {
+    return this.reach.has(stream);
+  }
+
   /** The next leaf's batch (null: beyond every checkpoint) and its place in the log. */
   place(leaf: Pick<Leaf, 'stream' | 'version'>): { batch: number | null; index: number } {
     const stream = this.reach.get(leaf.stream);
@@ -230,6 +235,11 @@ export class LogOrderTree {
     this.placement = new LogOrderPlacement(earlier);
     this.batches = this.placement.batches.map(({ sequence, begin }) => ({ sequence, range: new CompactRange(begin) }));
     this.beyond = options.beyond ? new CompactRange([...earlier].sort((a, b) => a.sequence - b.sequence).at(-1)?.treeSize ?? 0) : null;
+  }
+
+  /** Whether a leaf of the stream counts: false when it goes beyond every checkpoint and those leaves are not kept. */
+  takes(stream: string): boolean {
+    return this.beyond !== null || this.placement.reaches(stream);
   }
 
   /** Adds the next leaf; leaves must come in checkpoint order. */
@@ -435,6 +445,20 @@ export class CheckpointVerifier {
       check.trusted = true;
       return check;
     });
+  }
+
+  /**
+   * A whole stream's leaves (versions 1..n, their hashes in order) at once. Where no checkpoint
+   * names the stream or places its leaves in its batch, they change nothing `add` keeps: only
+   * their order is checked.
+   */
+  addStream(stream: string, hashes: readonly string[]): void {
+    if (this.lastVersion.has(stream) || this.logTree.takes(stream)) {
+      hashes.forEach((hash, i) => this.add({ stream, version: i + 1, hash }));
+    } else if (hashes.length > 0) {
+      this.order.check({ stream, version: 1, hash: hashes[0] });
+      this.order.check({ stream, version: hashes.length, hash: hashes[hashes.length - 1] });
+    }
   }
 
   add(leaf: Leaf): void {
