@@ -40,6 +40,20 @@ describe.each(testDatabaseKinds())('verified API tokens with two instances on on
     await second.as(issued.token).get('/api/auth/me').expect(401);
   });
 
+  test('requests whose tokens are checked together each get their own answer: the revoked token is refused, the others pass', async () => {
+    const { admin, issued } = await readerKnownToBoth();
+    await admin.http.delete(`/api/tokens/${issued.id}`).expect(200);
+    for (const instance of [first, second]) {
+      const answers = await Promise.all([
+        instance.as(issued.token).get('/api/auth/me'),
+        instance.http.get('/api/auth/me'),
+        instance.as(issued.token).get('/api/auth/me'),
+        admin.http.get('/api/auth/me'),
+      ]);
+      expect(answers.map((answer) => answer.status)).toEqual([401, 200, 401, 200]);
+    }
+  });
+
   test('the token of a user disabled on one instance is refused at once by both', async () => {
     const { admin, issued } = await readerKnownToBoth();
     await admin.http.post('/api/users/leser/disable').expect(200);

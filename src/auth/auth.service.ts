@@ -9,6 +9,7 @@ import { AuthStore, type TokenRow, type UserRow } from './auth.store';
 import type { Principal } from './principal';
 import { USER_ROLES, isRole, type UserRole } from './roles';
 import type { SecurityLog } from './security-log';
+import { RevocationChecks } from './revocation-checks';
 import { VerifiedTokens } from './verified-tokens';
 
 /** The user the bootstrap token belongs to; the same id the seed's events carry. */
@@ -95,13 +96,17 @@ export class AuthService {
   private readonly inProcess = new Map<string, Principal>();
   /** API tokens verified lately, with their principals (VerifiedTokens). */
   private readonly verified = new VerifiedTokens();
+  /** Is a verified token revoked now? One read for all the requests that ask in a turn of the event loop. */
+  private readonly revocations: RevocationChecks;
 
   constructor(
     private readonly store: AuthStore,
     private readonly config: AuthConfig,
     private readonly now: () => Date,
     private readonly log: SecurityLog,
-  ) {}
+  ) {
+    this.revocations = new RevocationChecks((ids) => this.store.activeTokenIds(ids));
+  }
 
   /** On an empty users table: the secretariat user `geschaeftsstelle` with the configured token. */
   /** True before anyone has an account: the first start of an installation. */
@@ -239,8 +244,10 @@ export class AuthService {
 
   /**
    * The principal of a bearer token, or null when it is unknown, revoked or its user disabled.
-   * A token verified less than VERIFIED_TOKEN_LIFETIME_MS ago costs one read by its id: is it
-   * revoked now (here, by another instance or by the CLI)? Disabling a user revokes its tokens.
+   * A token verified less than VERIFIED_TOKEN_LIFETIME_MS ago costs a share of one read by id: is
+   * it revoked now (here, by another instance or by the CLI)? The requests asking in one turn of
+   * the event loop share the read, made after all of them asked (RevocationChecks). Disabling a
+   * user revokes its tokens.
    */
   async authenticateToken(token: string): Promise<Principal | null> {
     const local = this.inProcess.get(token);
@@ -250,7 +257,7 @@ export class AuthService {
     const now = this.now();
     const known = this.verified.get(hash, now.getTime());
     if (known) {
-      if (!(await this.store.tokenRevoked(known.credentialId))) return known;
+      if (!(await this.revocations.revoked(known.credentialId))) return known;
       this.verified.forgetToken(known.credentialId);
       return null;
     }

@@ -30,6 +30,9 @@ export interface SessionRow {
 }
 
 const USER = 'u.id, u.username, u.role, u.contact_id, u.password_hash, u.created_at, u.created_by, u.disabled_at';
+/** At most this many token ids per statement (so at most this many statements to prepare and keep). */
+const ACTIVE_BATCH = 16;
+
 const TOKEN = 't.id, t.user_id, t.label, t.created_at, t.created_by, t.last_used_at, t.revoked_at';
 
 /** The SQL of users, API tokens and web sessions. Secrets arrive here already hashed. */
@@ -135,10 +138,18 @@ export class AuthStore {
     return user ? { token: row, user } : undefined;
   }
 
-  /** Whether the token is revoked (or gone): one read by its primary key. */
-  async tokenRevoked(id: string): Promise<boolean> {
-    const [row] = await this.db.query<{ revoked_at: string | null }>('SELECT revoked_at FROM api_tokens WHERE id = ?', [id]);
-    return row === undefined || row.revoked_at !== null;
+  /** Those of the token ids that exist and are not revoked: one read by primary key per ACTIVE_BATCH of them. */
+  async activeTokenIds(ids: readonly string[]): Promise<Set<string>> {
+    const active = new Set<string>();
+    for (let i = 0; i < ids.length; i += ACTIVE_BATCH) {
+      const some = ids.slice(i, i + ACTIVE_BATCH);
+      const rows = await this.db.query<{ id: string }>(
+        `SELECT id FROM api_tokens WHERE revoked_at IS NULL AND id IN (${some.map(() => '?').join(', ')})`,
+        some,
+      );
+      for (const row of rows) active.add(row.id);
+    }
+    return active;
   }
 
   async touchToken(id: string, at: string): Promise<void> {
