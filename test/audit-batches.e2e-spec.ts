@@ -9,6 +9,7 @@ import { verifyExport } from '../src/audit/offline-verifier';
 import { Database } from '../src/database/database';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { exportText as exportOf } from './support/audit-export';
 
 describe.each(testDatabaseKinds())('the audit in batches on %s', (database) => {
   let t: TestApp;
@@ -30,18 +31,7 @@ describe.each(testDatabaseKinds())('the audit in batches on %s', (database) => {
   });
   afterAll(() => t.close());
 
-  const exportText = async () =>
-    (
-      await t.http
-        .get('/api/audit/export')
-        .buffer(true)
-        .parse((res, done) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-          res.on('end', () => done(null, text));
-        })
-        .expect(200)
-    ).body as string;
+  const exportText = () => exportOf(t);
   const verify = async () => (await t.http.get('/api/audit/verify').expect(200)).body;
   const publicKey = async () => createPublicKey((await t.http.get('/api/audit/public-key').expect(200)).body.pem);
 

@@ -12,6 +12,7 @@ import { toStoredEvent } from '../src/audit/audit.store';
 import { Database } from '../src/database/database';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { exportText as exportOf } from './support/audit-export';
 
 describe.each(testDatabaseKinds())('the export lines on %s', (database) => {
   let t: TestApp;
@@ -31,18 +32,7 @@ describe.each(testDatabaseKinds())('the export lines on %s', (database) => {
   });
   afterAll(() => t.close());
 
-  const exportText = async () =>
-    (
-      await t.http
-        .get('/api/audit/export')
-        .buffer(true)
-        .parse((res, done) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-          res.on('end', () => done(null, text));
-        })
-        .expect(200)
-    ).body as string;
+  const exportText = () => exportOf(t);
 
   /** The event and body lines as JavaScript writes them from the stored rows. */
   const referenceLines = async () =>

@@ -13,6 +13,7 @@ import { userCommand } from '../src/cli/commands/user';
 import { verifyExport } from '../src/audit/offline-verifier';
 import { Database } from '../src/database/database';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { exportText as exportOf } from './support/audit-export';
 
 const lines = (text: string) => text.split('\n').filter((line) => line.length > 0);
 
@@ -35,18 +36,7 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
   const ERIKA = { name: 'Erika Muster', organization: 'Hessen', email: 'erika.muster@hessen.example', phone: '0611 123' };
   const BERND = { name: 'Bernd Bund', organization: 'BMI' };
 
-  const exportText = async () =>
-    (
-      await t.http
-        .get('/api/audit/export')
-        .buffer(true)
-        .parse((res, done) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-          res.on('end', () => done(null, text));
-        })
-        .expect(200)
-    ).body as string;
+  const exportText = () => exportOf(t);
 
   test('the secretariat and the body\'s own lead see e-mail and phone; an auditor sees name and organisation only; a reader no contacts', async () => {
     const { id, erika } = await register();
