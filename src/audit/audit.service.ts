@@ -7,6 +7,7 @@ import { AUDIT_LOG_STREAM } from './audit-log';
 import { isContactStream } from './contact-log';
 import { AuditStore, type ProjectionRow } from './audit.store';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
+import { feedVerifiers } from './chain-feed';
 import {
   CheckpointVerifier,
   LEAF_ORDER,
@@ -67,20 +68,7 @@ export class AuditService {
       const checkpoints = await this.store.checkpoints(view);
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
-      let leaves = 0;
-      for await (const item of this.store.chainItems(view, auditLog, decisionEvents, contactEvents)) {
-        if (Array.isArray(item)) {
-          for (const { link, leaf } of item) {
-            chainVerifier.add(link);
-            checkpointVerifier.add(leaf);
-          }
-          leaves += item.length;
-        } else {
-          chainVerifier.addIntact(item.stream, item.events, item.hashes[item.events - 1]);
-          checkpointVerifier.addStream(item.stream, item.hashes);
-          leaves += item.events;
-        }
-      }
+      const { leaves } = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
       const chains = chainVerifier.finish();
       const problems: AuditProblem[] = [
         ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),

@@ -1,0 +1,36 @@
+import type { ChainItem } from './audit.store';
+import type { ChainVerifier } from './chain-verifier';
+import type { CheckpointVerifier } from './checkpoint';
+
+/** What went by while the verifiers were fed. */
+export interface FedItems {
+  /** Leaves of the log: every link and every event of an intact stream. */
+  leaves: number;
+  /** How many streams came whole (as an IntactStream) rather than link by link. */
+  intactStreams: number;
+}
+
+/**
+ * Feeds the chain items (AuditStore.chainItems, or the plain link batches of
+ * AuditStore.linkBatches) to the chain verifier and the checkpoint verifier, in the order they
+ * come. verify and the tests that compare both sources go through this one loop, so what the
+ * tests check is what verify does. The caller finishes the verifiers.
+ */
+export async function feedVerifiers(items: AsyncIterable<ChainItem>, chains: ChainVerifier, checkpoints: CheckpointVerifier): Promise<FedItems> {
+  const fed: FedItems = { leaves: 0, intactStreams: 0 };
+  for await (const item of items) {
+    if (Array.isArray(item)) {
+      for (const { link, leaf } of item) {
+        chains.add(link);
+        checkpoints.add(leaf);
+      }
+      fed.leaves += item.length;
+    } else {
+      chains.addIntact(item.stream, item.events, item.hashes[item.events - 1]);
+      checkpoints.addStream(item.stream, item.hashes);
+      fed.leaves += item.events;
+      fed.intactStreams++;
+    }
+  }
+  return fed;
+}
