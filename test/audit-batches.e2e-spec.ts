@@ -4,45 +4,26 @@
  * later batch must be found and named as in the first.
  */
 import { createPublicKey } from 'node:crypto';
-import { AuditStore } from '../src/audit/audit.store';
 import { verifyExport } from '../src/audit/offline-verifier';
-import { Database } from '../src/database/database';
-import { recordScenario, type Scenario } from './audit-scenario';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { testDatabaseKinds } from './support/test-app';
+import { auditSuite, growPastCheckpoint } from './support/audit-suite';
 import { exportText as exportOf } from './support/audit-export';
 
 describe.each(testDatabaseKinds())('the audit in batches on %s', (database) => {
-  let t: TestApp;
-  let s: Scenario;
-  let store: AuditStore;
-  const defaultSize = () => new AuditStore(t.app.get(Database)).pageSize;
+  const audit = auditSuite(database, (suite) => growPastCheckpoint(suite, 'Ziele schärfen'));
 
-  beforeAll(async () => {
-    t = await startTestApp({ database });
-    s = await recordScenario(t);
-    store = t.app.get(AuditStore);
-    await t.http.post('/api/audit/checkpoints').expect(201);
-    t.clock.set('2025-04-02T09:00:00Z');
-    await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
-    t.clock.set('2026-11-28T09:00:00Z');
-  });
-  afterEach(() => {
-    store.pageSize = defaultSize();
-  });
-  afterAll(() => t.close());
-
-  const exportText = () => exportOf(t);
-  const verify = async () => (await t.http.get('/api/audit/verify').expect(200)).body;
-  const publicKey = async () => createPublicKey((await t.http.get('/api/audit/public-key').expect(200)).body.pem);
+  const exportText = () => exportOf(audit.t);
+  const verify = async () => (await audit.t.http.get('/api/audit/verify').expect(200)).body;
+  const publicKey = async () => createPublicKey((await audit.t.http.get('/api/audit/public-key').expect(200)).body.pem);
 
   test('verify, export and the proofs give the same answers for every batch size', async () => {
     const expected = { verify: await verify(), export: await exportText() };
     const someEvent = expected.export.split('\n').find((line) => line.startsWith('{"kind":"event"'))!;
-    const proof = async () => (await t.http.get('/api/audit/proof/inclusion').query({ event: JSON.parse(someEvent).event.id }).expect(200)).body;
+    const proof = async () => (await audit.t.http.get('/api/audit/proof/inclusion').query({ event: JSON.parse(someEvent).event.id }).expect(200)).body;
     const expectedProof = await proof();
     expect(expected.verify).toMatchObject({ intact: true });
     for (const size of [1, 2, 3, 7]) {
-      store.pageSize = size;
+      audit.store.pageSize = size;
       expect(await verify()).toEqual(expected.verify);
       expect(await exportText()).toBe(expected.export);
       expect(await proof()).toEqual(expectedProof);
@@ -50,9 +31,9 @@ describe.each(testDatabaseKinds())('the audit in batches on %s', (database) => {
   });
 
   test('a checkpoint built in batches of two is the one a single batch verifies, online and offline', async () => {
-    store.pageSize = 2;
-    const checkpoint = (await t.http.post('/api/audit/checkpoints').expect(201)).body;
-    store.pageSize = defaultSize();
+    audit.store.pageSize = 2;
+    const checkpoint = (await audit.t.http.post('/api/audit/checkpoints').expect(201)).body;
+    audit.store.pageSize = audit.defaultPageSize;
     const verdict = await verify();
     expect(verdict).toMatchObject({ intact: true, checkpoints: { last: { sequence: checkpoint.payload.sequence, rootHash: checkpoint.payload.rootHash }, uncoveredEvents: 0 } });
     const report = await verifyExport((await exportText()).split('\n'), await publicKey());
@@ -61,18 +42,17 @@ describe.each(testDatabaseKinds())('the audit in batches on %s', (database) => {
   });
 
   test('an event changed in the last batch is found and named, whatever the batch size', async () => {
-    const db = t.app.get(Database);
-    const [last] = await db.query<{ body_id: string; version: number | string }>('SELECT body_id, version FROM events ORDER BY body_id DESC, version DESC LIMIT 1');
-    await db.query("UPDATE events SET occurred_at = '2025-04-01T00:00:00.000Z' WHERE body_id = ? AND version = ?", [last.body_id, Number(last.version)]);
+    const [last] = await audit.db.query<{ body_id: string; version: number | string }>('SELECT body_id, version FROM events ORDER BY body_id DESC, version DESC LIMIT 1');
+    await audit.db.query("UPDATE events SET occurred_at = '2025-04-01T00:00:00.000Z' WHERE body_id = ? AND version = ?", [last.body_id, Number(last.version)]);
     const expected = await verify();
     expect(expected.intact).toBe(false);
     expect(expected.problems).toEqual(
       expect.arrayContaining([expect.objectContaining({ area: 'chain', kind: 'content', stream: last.body_id, version: Number(last.version) })]),
     );
     for (const size of [1, 2, 3]) {
-      store.pageSize = size;
+      audit.store.pageSize = size;
       expect(await verify()).toEqual(expected);
     }
-    await t.http.post('/api/audit/checkpoints').expect(422);
+    await audit.t.http.post('/api/audit/checkpoints').expect(422);
   });
 });

@@ -5,41 +5,24 @@
  * also for strings that need escaping and for rows someone broke in the database, whatever the
  * page size and wherever in a page such a row stands.
  */
-import { AuditStore } from '../src/audit/audit.store';
 import { bodyLine, eventLine, unreadableEventLine } from '../src/audit/export-format';
 import { rowOfTuple } from '../src/audit/event-tuple';
 import { toStoredEvent } from '../src/audit/audit.store';
-import { Database } from '../src/database/database';
-import { recordScenario, type Scenario } from './audit-scenario';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { testDatabaseKinds } from './support/test-app';
+import { auditSuite } from './support/audit-suite';
 import { exportText as exportOf } from './support/audit-export';
 
 describe.each(testDatabaseKinds())('the export lines on %s', (database) => {
-  let t: TestApp;
-  let s: Scenario;
-  let store: AuditStore;
-  let db: Database;
-  const defaultSize = () => new AuditStore(t.app.get(Database)).pageSize;
+  const audit = auditSuite(database);
 
-  beforeAll(async () => {
-    t = await startTestApp({ database });
-    s = await recordScenario(t);
-    store = t.app.get(AuditStore);
-    db = t.app.get(Database);
-  });
-  afterEach(() => {
-    store.pageSize = defaultSize();
-  });
-  afterAll(() => t.close());
-
-  const exportText = () => exportOf(t);
+  const exportText = () => exportOf(audit.t);
 
   /** The event and body lines as JavaScript writes them from the stored rows. */
   const referenceLines = async () =>
-    store.read(async (view) => {
+    audit.store.read(async (view) => {
       let lines = '';
-      for await (const tuples of store.eventTuples(view)) for (const tuple of tuples) lines += eventLine(tuple) ?? unreadableEventLine(toStoredEvent(rowOfTuple(tuple)));
-      for await (const tuples of store.projectionTuples(view)) for (const tuple of tuples) lines += bodyLine(tuple);
+      for await (const tuples of audit.store.eventTuples(view)) for (const tuple of tuples) lines += eventLine(tuple) ?? unreadableEventLine(toStoredEvent(rowOfTuple(tuple)));
+      for await (const tuples of audit.store.projectionTuples(view)) for (const tuple of tuples) lines += bodyLine(tuple);
       return lines;
     });
   const eventAndBodyLines = (text: string) =>
@@ -49,25 +32,25 @@ describe.each(testDatabaseKinds())('the export lines on %s', (database) => {
       .map((line) => `${line}\n`)
       .join('');
   const versions = async (bodyId: string) =>
-    (await db.query<{ version: number | string }>('SELECT version FROM events WHERE body_id = ? ORDER BY version', [bodyId])).map((row) => Number(row.version));
+    (await audit.db.query<{ version: number | string }>('SELECT version FROM events WHERE body_id = ? ORDER BY version', [bodyId])).map((row) => Number(row.version));
 
   test('strings that need escaping and broken rows come out as the JavaScript lines, for every page size', async () => {
-    const [first, second, third] = await versions(s.seed);
+    const [first, second, third] = await versions(audit.s.seed);
     // Quotes, backslashes, control characters, line separators, umlauts and a character beyond the BMP.
-    await db.query('UPDATE events SET actor_id = ? WHERE body_id = ? AND version = ?', ['a"b\\c\u0001\u001f\n\t\u2028ä€😀', s.seed, first]);
+    await audit.db.query('UPDATE events SET actor_id = ? WHERE body_id = ? AND version = ?', ['a"b\\c\u0001\u001f\n\t\u2028ä€😀', audit.s.seed, first]);
     // Stored JSON that does not parse: the line says "unreadable" and holds the raw text.
-    await db.query("UPDATE events SET data = '{\"broken\":' WHERE body_id = ? AND version = ?", [s.seed, second]);
-    await db.query("UPDATE events SET decision = '[1,]' WHERE body_id = ? AND version = ?", [s.seed, third]);
+    await audit.db.query("UPDATE events SET data = '{\"broken\":' WHERE body_id = ? AND version = ?", [audit.s.seed, second]);
+    await audit.db.query("UPDATE events SET decision = '[1,]' WHERE body_id = ? AND version = ?", [audit.s.seed, third]);
     // SQLite takes any value in any column: a version that is no number.
-    if (database === 'sqlite') await db.query("UPDATE events SET version = 'x' WHERE body_id = ? AND version = ?", [s.other, (await versions(s.other))[0]]);
-    await db.query("UPDATE bodies SET state = 'kaputt' WHERE id = ?", [s.seed]);
-    await db.query("UPDATE bodies SET context = '{\"obligations\":null,\"obligations\":null}' WHERE id = ?", [s.other]);
+    if (database === 'sqlite') await audit.db.query("UPDATE events SET version = 'x' WHERE body_id = ? AND version = ?", [audit.s.other, (await versions(audit.s.other))[0]]);
+    await audit.db.query("UPDATE bodies SET state = 'kaputt' WHERE id = ?", [audit.s.seed]);
+    await audit.db.query("UPDATE bodies SET context = '{\"obligations\":null,\"obligations\":null}' WHERE id = ?", [audit.s.other]);
 
     const reference = await referenceLines();
     expect(reference).toContain('"unreadable"');
     expect(reference).toContain('"state":null');
     for (const size of [1, 2, 3, 250]) {
-      store.pageSize = size;
+      audit.store.pageSize = size;
       expect(eventAndBodyLines(await exportText())).toBe(reference);
     }
   });

@@ -11,80 +11,60 @@ import { ChainVerifier } from '../src/audit/chain-verifier';
 import { CheckpointVerifier } from '../src/audit/checkpoint';
 import { SIGNING_KEY } from '../src/audit/audit.service';
 import type { SigningKey } from '../src/audit/signing-key';
-import { Database } from '../src/database/database';
 import { hashEvent } from '../src/event-log/event-hash';
 import { toRecord, type EventRow } from '../src/event-log/event-store';
-import { recordScenario, type Scenario } from './audit-scenario';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { testDatabaseKinds } from './support/test-app';
+import { auditSuite, growPastCheckpoint } from './support/audit-suite';
 
 describe.each(testDatabaseKinds())('intact streams in verify on %s', (database) => {
-  let t: TestApp;
-  let s: Scenario;
-  let store: AuditStore;
-  let db: Database;
-  const defaultSize = () => new AuditStore(t.app.get(Database)).pageSize;
-
-  beforeAll(async () => {
-    t = await startTestApp({ database });
-    s = await recordScenario(t);
-    store = t.app.get(AuditStore);
-    db = t.app.get(Database);
-    // A checkpoint names every stream: the leaves of intact streams then count for it.
-    await t.http.post('/api/audit/checkpoints').expect(201);
-    t.clock.set('2025-04-02T09:00:00Z');
-    await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele „schärfen“\n\t"neu"' } }).expect(200);
-    t.clock.set('2026-11-28T09:00:00Z');
-  });
-  afterEach(() => {
-    store.pageSize = defaultSize();
-  });
-  afterAll(() => t.close());
+  // A checkpoint names every stream: the leaves of intact streams then count for it.
+  const audit = auditSuite(database, (suite) => growPastCheckpoint(suite, 'Ziele „schärfen“\n\t"neu"'));
 
   /** The chain report and checkpoint problems from the given items, fed to the verifiers by verify's own loop (feedVerifiers). */
   const report = (items: (view: Parameters<AuditStore['linkBatches']>[0]) => AsyncIterable<ChainItem>) =>
-    store.read(async (view) => {
-      const checkpoints = await store.checkpoints(view);
+    audit.store.read(async (view) => {
+      const checkpoints = await audit.store.checkpoints(view);
       const chains = new ChainVerifier();
-      const checkpointVerifier = new CheckpointVerifier(checkpoints, t.app.get<SigningKey>(SIGNING_KEY).publicKey);
+      const checkpointVerifier = new CheckpointVerifier(checkpoints, audit.t.app.get<SigningKey>(SIGNING_KEY).publicKey);
       const { leaves, intactStreams } = await feedVerifiers(items(view), chains, checkpointVerifier);
       return { chains: chains.finish(), checkpoints: checkpointVerifier.finish(), leaves, intactStreams };
     });
   const others = async (view: Parameters<AuditStore['linkBatches']>[0]) =>
-    [await store.auditLog(view), await store.decisionEvents(view), await store.contactEvents(view)] as const;
+    [await audit.store.auditLog(view), await audit.store.decisionEvents(view), await audit.store.contactEvents(view)] as const;
   const reference = () => report(async function* (view) {
-    yield* store.linkBatches(view, ...(await others(view)));
+    yield* audit.store.linkBatches(view, ...(await others(view)));
   });
   const fast = () => report(async function* (view) {
-    yield* store.chainItems(view, ...(await others(view)));
+    yield* audit.store.chainItems(view, ...(await others(view)));
   });
 
   /** Checks both ways for every page size; returns the report. */
   const sameForEveryPageSize = async () => {
     const expected = await reference();
     for (const size of [1, 2, 3, 5, 7, 250]) {
-      store.pageSize = size;
+      audit.store.pageSize = size;
       const { intactStreams, ...found } = await fast();
       const { intactStreams: _, ...wanted } = expected;
       expect(found).toEqual(wanted);
     }
-    store.pageSize = defaultSize();
+    audit.store.pageSize = audit.defaultPageSize;
     return { ...expected, intactStreams: (await fast()).intactStreams };
   };
 
-  const streams = async () => (await db.query<{ body_id: string }>('SELECT DISTINCT body_id FROM events ORDER BY body_id')).map((r) => r.body_id);
+  const streams = async () => (await audit.db.query<{ body_id: string }>('SELECT DISTINCT body_id FROM events ORDER BY body_id')).map((r) => r.body_id);
   const row = async (bodyId: string, version: number) =>
-    (await db.query<Record<string, unknown>>('SELECT * FROM events WHERE body_id = ? AND version = ?', [bodyId, version]))[0];
+    (await audit.db.query<Record<string, unknown>>('SELECT * FROM events WHERE body_id = ? AND version = ?', [bodyId, version]))[0];
 
   /** Runs `check` with the row changed by `change` (an SQL assignment), then puts the row back. */
   const withChanged = async (bodyId: string, version: number, change: string, params: unknown[], check: () => Promise<void>) => {
     const original = await row(bodyId, version);
-    await db.query(`UPDATE events SET ${change} WHERE body_id = ? AND version = ?`, [...(params as never[]), bodyId, version]);
+    await audit.db.query(`UPDATE events SET ${change} WHERE body_id = ? AND version = ?`, [...(params as never[]), bodyId, version]);
     try {
       await check();
     } finally {
       const columns = Object.keys(original);
-      await db.query(`DELETE FROM events WHERE id = ?`, [original.id as string]);
-      await db.query(`INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, columns.map((c) => original[c]) as never[]);
+      await audit.db.query(`DELETE FROM events WHERE id = ?`, [original.id as string]);
+      await audit.db.query(`INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, columns.map((c) => original[c]) as never[]);
     }
   };
 
@@ -96,9 +76,9 @@ describe.each(testDatabaseKinds())('intact streams in verify on %s', (database) 
   });
 
   test('stored JSON that is valid but not canonical still holds (the canonical form is tried)', async () => {
-    const { data } = await row(s.other, 1);
+    const { data } = await row(audit.s.other, 1);
     const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(data as string)).reverse()), null, 1);
-    await withChanged(s.other, 1, 'data = ?', [reordered], async () => {
+    await withChanged(audit.s.other, 1, 'data = ?', [reordered], async () => {
       const found = await sameForEveryPageSize();
       expect(found.chains.intact).toBe(true);
     });
@@ -122,7 +102,7 @@ describe.each(testDatabaseKinds())('intact streams in verify on %s', (database) 
   test.each(tamperings)('%s: the same report, in the first, a middle and the last event of a stream', async (what, change, params, sqliteOnly) => {
     if (sqliteOnly && database !== 'sqlite') return;
     const [first, , last] = await streams();
-    const count = async (bodyId: string) => (await db.query('SELECT version FROM events WHERE body_id = ?', [bodyId])).length;
+    const count = async (bodyId: string) => (await audit.db.query('SELECT version FROM events WHERE body_id = ?', [bodyId])).length;
     for (const [bodyId, version] of [
       [first, 1],
       [first, Math.ceil((await count(first)) / 2)],
@@ -142,42 +122,42 @@ describe.each(testDatabaseKinds())('intact streams in verify on %s', (database) 
   };
 
   test('a middle event rewritten, its hash recomputed: the same report (replaced)', async () => {
-    const changed = { ...(await storedRecord(s.seed, 2)), occurredAt: '2024-06-06T00:00:00.000Z' };
-    await withChanged(s.seed, 2, 'occurred_at = ?, hash = ?', [changed.occurredAt, hashEvent(changed)], async () => {
+    const changed = { ...(await storedRecord(audit.s.seed, 2)), occurredAt: '2024-06-06T00:00:00.000Z' };
+    await withChanged(audit.s.seed, 2, 'occurred_at = ?, hash = ?', [changed.occurredAt, hashEvent(changed)], async () => {
       const found = await sameForEveryPageSize();
       expect(found.chains.breaks.map((b) => b.kind)).toEqual(['replaced']);
     });
   });
 
   test('a stream rewritten from its first event on, every hash recomputed, no longer starting with a registration: the same report', async () => {
-    const originals = await db.query<Record<string, unknown>>('SELECT * FROM events WHERE body_id = ? ORDER BY version', [s.seed]);
+    const originals = await audit.db.query<Record<string, unknown>>('SELECT * FROM events WHERE body_id = ? ORDER BY version', [audit.s.seed]);
     let previous: string | null = null;
     for (const original of originals) {
       const version = Number(original.version);
-      const record = { ...(await storedRecord(s.seed, version)), prevHash: previous };
+      const record = { ...(await storedRecord(audit.s.seed, version)), prevHash: previous };
       const changed = version === 1 ? { ...record, type: 'submitted' as const } : record;
       previous = hashEvent(changed);
-      await db.query('UPDATE events SET type = ?, prev_hash = ?, hash = ? WHERE id = ?', [changed.type, changed.prevHash, previous, original.id as string]);
+      await audit.db.query('UPDATE events SET type = ?, prev_hash = ?, hash = ? WHERE id = ?', [changed.type, changed.prevHash, previous, original.id as string]);
     }
     try {
       const found = await sameForEveryPageSize();
       expect(found.chains.breaks.map((b) => b.kind)).toEqual(['firstEvent']);
     } finally {
       for (const original of originals) {
-        await db.query('UPDATE events SET type = ?, prev_hash = ?, hash = ? WHERE id = ?', [original.type as string, original.prev_hash as string | null, original.hash as string, original.id as string]);
+        await audit.db.query('UPDATE events SET type = ?, prev_hash = ?, hash = ? WHERE id = ?', [original.type as string, original.prev_hash as string | null, original.hash as string, original.id as string]);
       }
     }
     expect((await sameForEveryPageSize()).chains.intact).toBe(true);
   });
 
   test('two events swapped: the same report', async () => {
-    const a = await row(s.seed, 2);
-    const b = await row(s.seed, 3);
+    const a = await row(audit.s.seed, 2);
+    const b = await row(audit.s.seed, 3);
     /** Gives event x version vx and event y version vy. */
     const place = async (x: Record<string, unknown>, vx: unknown, y: Record<string, unknown>, vy: unknown) => {
-      await db.query('UPDATE events SET version = -1 WHERE id = ?', [x.id as string]);
-      await db.query('UPDATE events SET version = ? WHERE id = ?', [Number(vy), y.id as string]);
-      await db.query('UPDATE events SET version = ? WHERE id = ?', [Number(vx), x.id as string]);
+      await audit.db.query('UPDATE events SET version = -1 WHERE id = ?', [x.id as string]);
+      await audit.db.query('UPDATE events SET version = ? WHERE id = ?', [Number(vy), y.id as string]);
+      await audit.db.query('UPDATE events SET version = ? WHERE id = ?', [Number(vx), x.id as string]);
     };
     await place(a, b.version, b, a.version);
     try {
