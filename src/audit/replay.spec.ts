@@ -35,6 +35,21 @@ describe('replay for auditors', () => {
     });
   });
 
+  it('names a list element or a field that only the stored projection has', () => {
+    const projection = projectionOf(records);
+    const context = projection.context as { decisions: unknown[] };
+    expect(context.decisions).toHaveLength(2);
+    const extraElement = { ...projection, context: { ...context, decisions: [...context.decisions, context.decisions[0]] } };
+    expect(replayVerdict(records, extraElement)).toMatchObject({
+      verdict: 'diverges',
+      divergence: { path: 'context.decisions[2]', expected: undefined, found: context.decisions[0] },
+    });
+    const extraField = { ...projection, context: { ...context, addedByHand: 1 } };
+    const verdict = replayVerdict(records, extraField);
+    expect(verdict).toMatchObject({ verdict: 'diverges', divergence: { path: 'context.addedByHand', found: 1 } });
+    expect(verdict.verdict === 'diverges' && verdict.divergence.message).toContain('erwartet null, gespeichert 1');
+  });
+
   it('reports a projection ahead of the log, as after a cut-off tail', () => {
     const verdict = replayVerdict(records.slice(0, 3), projectionOf(records));
     expect(verdict).toMatchObject({ verdict: 'diverges', divergence: { path: 'version', expected: 3, found: 5 } });

@@ -251,6 +251,8 @@ export function replayVerdict(
 export function firstDifference(expected: unknown, found: unknown, path = ''): { path: string; expected: unknown; found: unknown } | null {
   const a = normalise(expected);
   const b = normalise(found);
+  // A key or list element only one side has: JSON has no form for the missing one to compare.
+  if (a === undefined || b === undefined) return a === b ? null : { path: path || '(gesamt)', expected: a, found: b };
   if (canonicalJson(a) === canonicalJson(b)) return null;
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
   if (Array.isArray(a) && Array.isArray(b)) {
