@@ -222,6 +222,40 @@ describe('tampering with the SQLite file is caught and located', () => {
     expect(offline.findings.find((f) => f.area === 'checkpoint')).toMatchObject({ stream: s.seed, version: 4 });
   });
 
+  test('obligation rows of no stored context (a body that does not exist, a position past the list): verify names each body and its rows', async () => {
+    const nobody = '00000000-0000-4000-8000-00000000dead';
+    const { online, offline } = await afterTampering((db) => {
+      const { data } = db.prepare('SELECT data FROM body_obligations WHERE body_id = ? AND position = 0').get(s.seed) as { data: string };
+      const insert = db.prepare('INSERT INTO body_obligations (body_id, position, data) VALUES (?, ?, ?)');
+      insert.run(nobody, 0, data);
+      insert.run(nobody, 1, data);
+      // The seed body has one obligation, at position 0: this one stands after a gap.
+      insert.run(s.seed, 5, data);
+    });
+    expect(online.intact).toBe(false);
+    expect(online.problems.filter((p) => p.area !== 'projection')).toEqual([]);
+    const problems = online.problems.filter((p) => p.area === 'projection');
+    expect(problems).toHaveLength(2);
+    expect(problems).toContainEqual({
+      area: 'projection',
+      kind: 'obligationsWithoutBody',
+      stream: nobody,
+      version: null,
+      eventId: null,
+      message: `Gremium ${nobody}: 2 gespeicherte Berichtspflichten (zwischen Position 0 und 1) gehören zu keinem gespeicherten Stand: zu diesem Gremium gibt es keinen.`,
+    });
+    expect(problems).toContainEqual({
+      area: 'projection',
+      kind: 'obligationsOutOfPlace',
+      stream: s.seed,
+      version: null,
+      eventId: null,
+      message: `Gremium ${s.seed}: Eine gespeicherte Berichtspflicht (Position 5) liegt außerhalb der Liste der 2 gespeicherten Berichtspflichten, die die Positionen 0 bis 1 belegen sollten: eine Zeile wurde nachträglich eingefügt oder eine davor entfernt.`,
+    });
+    // The export carries the seed body's context as the readers put it together, the stray row in it.
+    expect(offline.findings).toContainEqual(expect.objectContaining({ stream: s.seed, message: expect.stringContaining('„context.obligations[1]“') }));
+  });
+
   test('a body’s history rewritten with every hash recomputed: only the checkpoint can tell, and it names the body', async () => {
     const { online, offline } = await afterTampering(rewriteSeed);
     expect(online.problems.filter((p) => p.area === 'chain' || p.area === 'projection')).toEqual([]);

@@ -2,6 +2,7 @@ import { BODY_MACHINE_VERSION } from '../machines';
 import { createPublicKey } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { verifyExport } from '../src/audit/offline-verifier';
+import { Database as AppDatabase } from '../src/database/database';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
@@ -71,6 +72,28 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
     const one = (await t.http.get(`/api/audit/verify?body=${s.other}`).expect(200)).body;
     expect(one).toMatchObject({ scope: s.other, intact: true, events: 2 });
     await t.http.get('/api/audit/verify?body=00000000-0000-4000-8000-000000000000').expect(404);
+  });
+
+  test('GET /api/audit/verify names obligation rows that belong to no stored context, and nothing once they are gone', async () => {
+    const db = t.app.get(AppDatabase);
+    const nobody = '00000000-0000-4000-8000-00000000beef';
+    const [{ data }] = await db.query<{ data: string }>('SELECT data FROM body_obligations WHERE body_id = ? AND position = 0', [s.seed]);
+    await db.query('INSERT INTO body_obligations (body_id, position, data) VALUES (?, ?, ?), (?, ?, ?)', [nobody, 3, data, s.seed, -1, data]);
+    try {
+      const verdict = (await t.http.get('/api/audit/verify').expect(200)).body;
+      expect(verdict.intact).toBe(false);
+      expect(verdict.problems.map((p: { kind: string; stream: string }) => [p.kind, p.stream]).sort()).toEqual(
+        [
+          ['obligationsOutOfPlace', s.seed],
+          ['obligationsWithoutBody', nobody],
+        ].sort(),
+      );
+      expect(verdict.problems.find((p: { stream: string }) => p.stream === s.seed).message).toContain('Eine gespeicherte Berichtspflicht (Position -1) liegt außerhalb der Liste');
+      expect((await t.http.get(`/api/audit/verify?body=${s.other}`).expect(200)).body).toMatchObject({ intact: true, problems: [] });
+    } finally {
+      await db.query('DELETE FROM body_obligations WHERE body_id = ? OR position < 0', [nobody]);
+    }
+    expect((await t.http.get('/api/audit/verify').expect(200)).body).toMatchObject({ intact: true, problems: [] });
   });
 
   test('POST /api/audit/checkpoints signs a checkpoint over all events; GET lists them', async () => {

@@ -5,7 +5,7 @@ import type { EventRecord } from '../event-log/event-hash';
 import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM } from './audit-log';
 import { isContactStream } from './contact-log';
-import { AuditStore, type ProjectionRow } from './audit.store';
+import { AuditStore, type OrphanedObligations, type ProjectionRow } from './audit.store';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
 import {
@@ -70,9 +70,11 @@ export class AuditService {
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
       const { leaves } = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
       const chains = chainVerifier.finish();
+      const orphanedObligations = await this.store.orphanedObligations(view);
       const problems: AuditProblem[] = [
         ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
         ...projectionProblems(chains.streams, projections),
+        ...orphanedObligations.map(obligationProblem),
         ...registerProblems(decisionEvents, decisions).map((p) => ({
           area: 'projection' as const,
           kind: 'decisionDiverges',
@@ -403,4 +405,18 @@ function projectionProblems(streams: StreamVerdict[], projections: ReadonlyArray
     }
   }
   return problems;
+}
+
+/** Obligation rows that belong to no stored context: they would be read into a context no event gave. */
+function obligationProblem({ bodyId, rows, bodiless, orphans, positions: [first, last] }: OrphanedObligations): AuditProblem {
+  const which = orphans === 1 ? `Eine gespeicherte Berichtspflicht (Position ${first})` : `${orphans} gespeicherte Berichtspflichten (zwischen Position ${first} und ${last})`;
+  const problem = (kind: string, message: string): AuditProblem => ({ area: 'projection', kind, stream: bodyId, version: null, eventId: null, message: `Gremium ${bodyId}: ${message}` });
+  if (bodiless) {
+    return problem('obligationsWithoutBody', `${which} ${orphans === 1 ? 'gehört' : 'gehören'} zu keinem gespeicherten Stand: zu diesem Gremium gibt es keinen.`);
+  }
+  const list = rows === 1 ? 'der einen gespeicherten Berichtspflicht, die Position 0 belegen sollte' : `der ${rows} gespeicherten Berichtspflichten, die die Positionen 0 bis ${rows - 1} belegen sollten`;
+  return problem(
+    'obligationsOutOfPlace',
+    `${which} ${orphans === 1 ? 'liegt' : 'liegen'} außerhalb der Liste ${list}: eine Zeile wurde nachträglich eingefügt oder eine davor entfernt.`,
+  );
 }

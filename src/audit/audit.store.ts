@@ -138,6 +138,19 @@ class OtherLinks {
   }
 }
 
+/** A body's obligation rows that belong to no stored context (AuditStore.orphanedObligations). */
+export interface OrphanedObligations {
+  bodyId: string;
+  /** All of the body's obligation rows. */
+  rows: number;
+  /** Whether the body has no projection row at all (then every one of its rows is orphaned). */
+  bodiless: boolean;
+  /** How many of the rows are orphaned. */
+  orphans: number;
+  /** The first and the last position among the orphaned rows. */
+  positions: [number, number];
+}
+
 /** Everything the audit reads, taken in one consistent view. */
 export interface AuditSnapshot {
   events: StoredEvent[];
@@ -364,6 +377,38 @@ export class AuditStore {
   async projectionHeads(tx: Transaction): Promise<Array<Pick<ProjectionRow, 'id' | 'version' | 'machineVersion' | 'lastHash'>>> {
     const rows = await tx.query<Record<string, string | number>>('SELECT id, version, machine_version, last_hash FROM bodies ORDER BY id');
     return rows.map((row) => ({ id: String(row.id), version: Number(row.version), machineVersion: Number(row.machine_version), lastHash: String(row.last_hash) }));
+  }
+
+  /**
+   * The bodies with obligation rows that belong to no stored context, each with how many rows it
+   * has and which of them stand apart. Such a row's body has no projection row, or its position
+   * lies outside 0..n-1 for the body's n rows (a gap before it, or a negative one): the list the
+   * readers put together (`obligationsSql`) would take it in where no write put it. The database
+   * counts each body's rows and hands back only the few that stand apart, so memory does not
+   * grow with the table.
+   */
+  async orphanedObligations(tx: Transaction): Promise<OrphanedObligations[]> {
+    const rows = await tx.query<Record<string, string | number>>(
+      `WITH counts AS (
+         SELECT body_id, count(*) AS total, min(position) AS first, max(position) AS last FROM body_obligations GROUP BY body_id
+       ), suspects AS (
+         SELECT c.body_id, c.total, CASE WHEN b.id IS NULL THEN 1 ELSE 0 END AS bodiless
+         FROM counts c LEFT JOIN bodies b ON b.id = c.body_id
+         WHERE b.id IS NULL OR c.first <> 0 OR c.last <> c.total - 1
+       )
+       SELECT s.body_id, s.total, s.bodiless, count(*) AS orphans, min(o.position) AS first, max(o.position) AS last
+       FROM suspects s JOIN body_obligations o ON o.body_id = s.body_id
+       WHERE s.bodiless = 1 OR o.position < 0 OR o.position >= s.total
+       GROUP BY s.body_id, s.total, s.bodiless
+       ORDER BY s.body_id`,
+    );
+    return rows.map((row) => ({
+      bodyId: String(row.body_id),
+      rows: Number(row.total),
+      bodiless: Number(row.bodiless) === 1,
+      orphans: Number(row.orphans),
+      positions: [Number(row.first), Number(row.last)],
+    }));
   }
 
   /**
