@@ -59,6 +59,37 @@ describe.each(testDatabaseKinds())('the write path’s caches on %s', (database)
     await expect(lifecycle.execute(approve(third, '2025-03-31'), SECRETARIAT)).resolves.toMatchObject({ version: 3 });
   });
 
+  test('a cited decision deleted and written again around the register, with the same stream head, is read anew', async () => {
+    const [first, second, third] = [await submitted(), await submitted(), await submitted()];
+    await decisions.record({ ...DECISION, effects: [approvedBy(first, '2025-03-31'), approvedBy(second, '2025-03-31')] }, SECRETARIAT);
+    await lifecycle.execute(approve(first, '2025-03-31'), SECRETARIAT);
+    await db.transaction(async (tx) => {
+      const [row] = await tx.query<Record<string, string | number | null>>('SELECT * FROM decisions WHERE number = ?', [DECISION.number]);
+      await tx.query('DELETE FROM decisions WHERE number = ?', [DECISION.number]);
+      const columns = Object.keys(row).filter((column) => column !== 'revision');
+      const values = columns.map((column) => (column === 'effects' ? String(row.effects).replace(second, third) : row[column]));
+      await tx.query(`INSERT INTO decisions (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, values);
+    });
+    await expect(lifecycle.execute(approve(second, '2025-03-31'), SECRETARIAT)).rejects.toBeInstanceOf(LifecycleRefusal);
+    await expect(lifecycle.execute(approve(third, '2025-03-31'), SECRETARIAT)).resolves.toMatchObject({ version: 3 });
+  });
+
+  test('every change of a decision row gives it a revision no state of a decision row had before', async () => {
+    const bodyId = await submitted();
+    const revisions = async () =>
+      (await db.query<{ number: string; revision: number | string }>('SELECT number, revision FROM decisions ORDER BY number')).map((r) => `${r.number}:${Number(r.revision)}`);
+    await decisions.record({ ...DECISION, effects: [approvedBy(bodyId, '2025-03-31')] }, SECRETARIAT);
+    await decisions.record({ ...DECISION, number: '2024/10-AL', title: 'Zweiter' }, SECRETARIAT);
+    const seen = [...(await revisions())];
+    await db.transaction((tx) => tx.query("UPDATE decisions SET title = 'Geändert' WHERE number = ?", [DECISION.number]));
+    seen.push(...(await revisions()));
+    await db.transaction((tx) => tx.query("UPDATE decisions SET title = 'Geändert' WHERE number = ?", [DECISION.number]));
+    seen.push(...(await revisions()));
+    const ofFirst = seen.filter((r) => r.startsWith(`${DECISION.number}:`));
+    expect(new Set(ofFirst).size).toBe(3);
+    expect(new Set(seen.map((r) => r.split(':')[1])).size).toBe(4);
+  });
+
   test('a decision cited in a unit of work that rolled back is not the one cited afterwards', async () => {
     const bodyId = await submitted();
     await expect(

@@ -114,30 +114,50 @@ const CITING_COLUMNS =
 /**
  * The events that cite the decision by its number (of its issuer: numbers repeat across issuers)
  * and, per effect, the first of them not yet taken that carried it out, in the events' order.
+ * With `bodyId` the events are that body's only, so only its own effects are matched (another
+ * body's effect never matches them).
  */
-function appliedEffects(decision: DecisionState, citingNumber: readonly EventRecord[]): Citations {
+function appliedEffects(decision: DecisionState, citingNumber: readonly EventRecord[], bodyId?: string): Citations {
   const events = citingNumber.filter((e) => e.decision?.issuer === decision.issuer);
   const taken = new Set<EventRecord>();
-  const appliedBy = decision.effects.map((effect) => {
-    const event = events.find((e) => !taken.has(e) && effectMatches(effect, e.bodyId, e.type, e.data)) ?? null;
+  const appliedBy = decision.effects.map((): EventRecord | null => null);
+  for (const i of bodyId === undefined ? decision.effects.keys() : effectsOfBody(decision, bodyId)) {
+    const event = events.find((e) => !taken.has(e) && effectMatches(decision.effects[i], e.bodyId, e.type, e.data)) ?? null;
     if (event) taken.add(event);
-    return event;
-  });
+    appliedBy[i] = event;
+  }
   return { events, appliedBy };
+}
+
+const effectIndexes = new WeakMap<DecisionState, Map<string, number[]>>();
+
+/**
+ * The indexes of the decision's effects for one body, in order. Kept per parsed decision (which is
+ * never changed), so that citing a decision with an effect for each of many bodies does not
+ * walk all of them.
+ */
+function effectsOfBody(decision: DecisionState, bodyId: string): readonly number[] {
+  let byBody = effectIndexes.get(decision);
+  if (!byBody) {
+    byBody = new Map();
+    for (const [i, effect] of decision.effects.entries()) {
+      const indexes = byBody.get(effect.body);
+      if (indexes) indexes.push(i);
+      else byBody.set(effect.body, [i]);
+    }
+    effectIndexes.set(decision, byBody);
+  }
+  return byBody.get(bodyId) ?? [];
 }
 
 /** How many cited decisions the write path keeps parsed. */
 const MAX_CITED_DECISIONS = 1_000;
 
-function sameRow(a: DecisionRow, b: DecisionRow): boolean {
-  return (Object.keys(b) as Array<keyof DecisionRow>).every((column) => a[column] === b[column]);
-}
-
 /** The register of decisions (Beschlüsse) of the IT-PLR and the AL-Runde: an audited stream per decision. */
 @Injectable()
 export class DecisionsService {
   /** Decisions as the write path last read them, by issuer and number (see `cited`). */
-  private readonly citedDecisions = new Map<string, { row: DecisionRow; decision: DecisionState }>();
+  private readonly citedDecisions = new Map<string, { revision: string; decision: DecisionState }>();
 
   constructor(
     private readonly db: Database,
@@ -282,7 +302,7 @@ export class DecisionsService {
         if (events.length === 0) citing.set(row.decision_number, events);
         events.push(toRecord(row));
       }
-      return decisions.map((decision) => ({ decision: this.toDecision(decision), appliedBy: appliedEffects(decision, citing.get(decision.number) ?? []).appliedBy }));
+      return decisions.map((decision) => ({ decision: this.toDecision(decision), appliedBy: appliedEffects(decision, citing.get(decision.number) ?? [], bodyId).appliedBy }));
     });
   }
 
@@ -322,7 +342,9 @@ export class DecisionsService {
       effects: decision.effects,
       requested: { body: citing.bodyId, ...requested },
     };
-    const candidates = decision.effects.map((effect, i) => ({ effect, i })).filter(({ effect }) => effectMatches(effect, citing.bodyId, citing.type, citing.data));
+    const candidates = effectsOfBody(decision, citing.bodyId)
+      .map((i) => ({ effect: decision.effects[i], i }))
+      .filter(({ effect }) => effectMatches(effect, citing.bodyId, citing.type, citing.data));
     if (candidates.length === 0) {
       const own = decision.effects.filter((e) => e.body === citing.bodyId);
       throw new LifecycleRefusal(
@@ -444,29 +466,37 @@ export class DecisionsService {
     const rows = bodyId
       ? await tx.query<EventRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE decision_number = ? AND body_id = ? ORDER BY version`, [decision.number, bodyId])
       : await tx.query<EventRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE decision_number = ? ORDER BY occurred_at, body_id, version`, [decision.number]);
-    return appliedEffects(decision, rows.map(toRecord));
+    return appliedEffects(decision, rows.map(toRecord), bodyId);
   }
 
   /**
    * The decision an event cites, as stored, or null. A decision that many bodies cite carries an
-   * effect per body, so its row is large and parsing it dominated the resolution: the parsed
-   * decision is kept and reused while its row reads exactly the same (column by column, so a
-   * change that was rolled back, made by another instance or written around the register is
-   * never missed).
+   * effect per body, so its row is large: reading and parsing it dominated the write. The parsed
+   * decision is kept with the row's `revision`, which every change of the row renews (a database
+   * trigger, so a change made around the register counts too); a citation reads only that number
+   * and the whole row only when it differs. What a unit of work that rolls back taught is forgotten
+   * (on SQLite its revision number may be given again).
    */
   private async cited(tx: Transaction, number: DecisionNumber): Promise<DecisionState | null> {
     const key = `${number.issuer.id}/${number.canonical}`;
-    const [row] = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE issuer = ? AND number = ?`, [
-      number.issuer.id,
-      number.canonical,
-    ]);
+    const where = [number.issuer.id, number.canonical];
+    const [head] = await tx.query<{ revision: number | string }>('SELECT revision FROM decisions WHERE issuer = ? AND number = ?', where);
     const known = this.citedDecisions.get(key);
     this.citedDecisions.delete(key);
+    if (!head) return null;
+    if (known && known.revision === String(head.revision)) {
+      this.citedDecisions.set(key, known);
+      return known.decision;
+    }
+    const [row] = await tx.query<DecisionRow & { revision: number | string }>(`SELECT ${DECISION_COLUMNS}, revision FROM decisions WHERE issuer = ? AND number = ?`, where);
     if (!row) return null;
-    const decision = known && sameRow(known.row, row) ? known.decision : toDecisionState(row);
+    const entry = { revision: String(row.revision), decision: toDecisionState(row) };
     if (this.citedDecisions.size >= MAX_CITED_DECISIONS) this.citedDecisions.delete(this.citedDecisions.keys().next().value!);
-    this.citedDecisions.set(key, { row, decision });
-    return decision;
+    this.citedDecisions.set(key, entry);
+    this.db.onRollback(() => {
+      if (this.citedDecisions.get(key) === entry) this.citedDecisions.delete(key);
+    });
+    return entry.decision;
   }
 
   private async load(tx: Transaction, issuerId: string, rawNumber: string): Promise<DecisionState> {

@@ -10,6 +10,7 @@ import { TimersByBody1765100000000 } from './1765100000000-timers-by-body';
 import { TimersByDeadline1766500000000 } from './1766500000000-timers-by-deadline';
 import { ContactEvents1766200000000 } from './1766200000000-contact-events';
 import { BodyObligations1766900000000 } from './1766900000000-body-obligations';
+import { DecisionRevisions1767500000000 } from './1767500000000-decision-revisions';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TimersByDeadline1766500000000,
   ContactEvents1766200000000,
   BodyObligations1766900000000,
+  DecisionRevisions1767500000000,
 ];
