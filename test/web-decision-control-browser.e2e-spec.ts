@@ -2,9 +2,9 @@
 /**
  * The Beschlusskontrolle in real headless Chromium on real data (decision-control.scenario.ts,
  * plus enough decisions to fill more than one A4 page): the traffic lights in words and colour,
- * the filters, axe-core, „Beschluss umsetzen“, and the print: with print media the page shows
- * no navigation, filters or buttons, and Chromium's print-to-PDF (A4) goes to
- * .ci/artifacts/beschlusskontrolle.pdf, which CI keeps as an artifact.
+ * the filters, axe-core, „Beschluss umsetzen“, „Angaben berichtigen“, and the print: with print
+ * media the page shows no navigation, filters or buttons, and Chromium's print-to-PDF (A4) goes
+ * to .ci/artifacts/beschlusskontrolle.pdf, which CI keeps as an artifact.
  */
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -160,6 +160,54 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
       await expect(page.locator('.summary-bar').textContent()).resolves.toContain('dauerhaft (entfristet)');
       await page.goto(`${base}/beschlusskontrolle`);
       await expect(light(page, 'Projektgruppe Beta', 'Entfristen')).resolves.toMatchObject({ text: 'erledigt' });
+    });
+  }, 120_000);
+
+  it('Browser: „Angaben berichtigen“ corrects a decision’s title and procedure with a reason; without a reason the form names the field and nothing changes', async () => {
+    const page = browser.page;
+    await withScreenshot(page, 'angaben-berichtigen', async () => {
+      await t.http.post('/api/decisions').send({ number: '2026/92', issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Tippfeher im Titel' }).expect(201);
+      const path = `${base}/beschluesse/IT-PLR/2026%2F92`;
+      const registerEvents = async () => (await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2026/92')}/history`).expect(200)).body.events;
+      const fact = (name: string) => page.locator('dl.facts dt', { hasText: new RegExp(`^${name}$`) }).locator('xpath=following-sibling::dd[1]').textContent();
+      await logIn(page, 'sekretariat');
+      await page.goto(path);
+      const form = page.locator('form#angaben-berichtigen');
+      await page.locator('details.action > summary', { hasText: 'Angaben berichtigen' }).click();
+      await expect(form.getByLabel('Titel').inputValue()).resolves.toBe('Tippfeher im Titel');
+
+      // Without a reason: refused, the field named in German, what was typed kept, nothing recorded.
+      await form.getByLabel('Titel').fill('Tippfehler im Titel');
+      await form.getByRole('button', { name: 'Angaben berichtigen' }).click();
+      await page.waitForURL(`${path}/angaben`);
+      const errors = page.locator('#angaben-berichtigen-errors');
+      await expect(errors.isVisible()).resolves.toBe(true);
+      await expect(errors.textContent()).resolves.toContain('Der Vorgang wurde nicht ausgeführt');
+      await expect(errors.getByRole('link').allTextContents()).resolves.toEqual([expect.stringMatching(/^Begründung der Berichtigung: \S/)]);
+      await expect(page.locator('#angaben-berichtigen-reason-error').isVisible()).resolves.toBe(true);
+      await expect(form.getByLabel('Titel').inputValue()).resolves.toBe('Tippfehler im Titel');
+      await expect(fact('Titel')).resolves.toBe('Tippfeher im Titel');
+      expect(await registerEvents()).toHaveLength(1);
+      await expectNoAxeViolations(page);
+
+      // With a reason, the title and the procedure corrected: the notice, the facts as corrected, the register's event.
+      await form.getByLabel('in einer Sitzung').check();
+      await form.getByLabel('Nummer der Sitzung').fill('41');
+      await form.getByLabel('Begründung der Berichtigung').fill('Tippfehler; in der 41. Sitzung beschlossen');
+      await form.getByRole('button', { name: 'Angaben berichtigen' }).click();
+      await page.waitForURL(`${path}?erfolg=berichtigt`);
+      await expect(page.getByRole('status').textContent()).resolves.toContain('Die Angaben des Beschlusses wurden berichtigt.');
+      await expect(fact('Titel')).resolves.toBe('Tippfehler im Titel');
+      await expect(fact('Verfahren')).resolves.toBe('41. Sitzung');
+      await expect(fact('Datum')).resolves.toBe('20.11.2026');
+      await expect(page.locator('.history__item').first().textContent()).resolves.toContain('Tippfehler; in der 41. Sitzung beschlossen');
+      const events = await registerEvents();
+      expect(events).toHaveLength(2);
+      expect(events.at(-1)).toMatchObject({
+        type: 'decisionAmended',
+        data: { changes: { title: 'Tippfehler im Titel', procedure: 'Sitzung', session: 41 }, reason: 'Tippfehler; in der 41. Sitzung beschlossen' },
+      });
+      await expectNoAxeViolations(page);
     });
   }, 120_000);
 
