@@ -104,6 +104,52 @@ describe.each(testDatabaseKinds())('the write path’s caches on %s', (database)
     await expect(lifecycle.execute(approve(bodyId, '2025-12-31'), SECRETARIAT)).resolves.toMatchObject({ version: 3 });
   });
 
+  describe('the sessions calendar a write derives against', () => {
+    const requestReport = (bodyId: string, session: number, occurredAt: string) =>
+      lifecycle.execute(
+        {
+          bodyId,
+          type: 'reportRequested',
+          data: { kind: 'Jahresbericht', addressee: 'IT-Planungsrat', due: { kind: 'session', issuer: 'IT-PLR', session } },
+          occurredAt,
+        },
+        SECRETARIAT,
+      );
+    const holdSession = (tx: { query: Database['query'] }, number: number, date: string) =>
+      tx.query("INSERT INTO sessions (issuer, number, held_on, recorded_at, recorded_by) VALUES ('IT-PLR', ?, ?, '2024-06-20T09:00:00Z', 'test')", [number, date]);
+    const reportDate = async (bodyId: string, ref: string) =>
+      (await db.query<{ original_date: string | null }>('SELECT original_date FROM deadlines WHERE body_id = ? AND ref = ?', [bodyId, ref]))[0]?.original_date;
+
+    const started = async () => {
+      const bodyId = await submitted();
+      await decisions.record({ ...DECISION, effects: [approvedBy(bodyId, '2025-03-31')] }, SECRETARIAT);
+      await lifecycle.execute(approve(bodyId, '2025-03-31'), SECRETARIAT);
+      await lifecycle.execute({ bodyId, type: 'started', occurredAt: '2024-06-17' }, SECRETARIAT);
+      return bodyId;
+    };
+
+    test('a session entered around the service counts for the next write', async () => {
+      const bodyId = await started();
+      await db.transaction((tx) => holdSession(tx, 46, '2025-03-20'));
+      await requestReport(bodyId, 46, '2024-06-18');
+      expect(await reportDate(bodyId, 'r2')).toBe('2025-03-20');
+    });
+
+    test('a session entered in a unit of work that rolled back does not count afterwards', async () => {
+      const bodyId = await started();
+      await expect(
+        db.transaction(async (tx) => {
+          await holdSession(tx, 46, '2025-03-20');
+          await requestReport(bodyId, 46, '2024-06-18');
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await db.transaction((tx) => holdSession(tx, 46, '2025-05-08'));
+      await requestReport(bodyId, 46, '2024-06-18');
+      expect(await reportDate(bodyId, 'r2')).toBe('2025-05-08');
+    });
+  });
+
   test('after a rolled-back write the Fristen and the projection row follow the stored state', async () => {
     const bodyId = await submitted(withReports(30));
     await decisions.record({ ...DECISION, effects: [approvedBy(bodyId, '2025-03-31')] }, SECRETARIAT);

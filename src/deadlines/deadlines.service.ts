@@ -87,6 +87,8 @@ export class DeadlinesService implements OnModuleInit {
   private readonly inLine = new Set<string>();
   /** The sessions calendar as last read, the same array while unchanged (derivations are reused per calendar). */
   private calendar: { json: string; sessions: Session[] } | null = null;
+  /** The calendar's revision (see the sessions_revision table) that `calendar` is known to hold, or null. */
+  private calendarRevision: string | null = null;
   private readonly issuerOfAddressee = (addressee: string) => this.issuerOf(addressee);
 
   constructor(
@@ -132,10 +134,21 @@ export class DeadlinesService implements OnModuleInit {
     await this.enqueueEventWebhooks(tx, event);
   }
 
+  /**
+   * The sessions calendar, read anew only when its revision changed (a trigger raises it with
+   * every change of the sessions, by this instance, another one or around the service).
+   */
   private async sessionsCalendar(tx: Transaction): Promise<Session[]> {
+    const [{ revision }] = await tx.query<{ revision: number | string }>('SELECT revision FROM sessions_revision');
+    if (this.calendar && this.calendarRevision === String(revision)) return this.calendar.sessions;
     const sessions = await this.sessions.all(tx);
     const json = JSON.stringify(sessions);
     if (this.calendar?.json !== json) this.calendar = { json, sessions };
+    const known = (this.calendarRevision = String(revision));
+    // On SQLite a change that rolls back may hand its revision number on to a later one.
+    this.db.onRollback(() => {
+      if (this.calendarRevision === known) this.calendarRevision = null;
+    });
     return this.calendar.sessions;
   }
 

@@ -11,6 +11,7 @@ import { TimersByDeadline1766500000000 } from './1766500000000-timers-by-deadlin
 import { ContactEvents1766200000000 } from './1766200000000-contact-events';
 import { BodyObligations1766900000000 } from './1766900000000-body-obligations';
 import { DecisionRevisions1767500000000 } from './1767500000000-decision-revisions';
+import { SessionsRevision1767500001000 } from './1767500001000-sessions-revision';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ContactEvents1766200000000,
   BodyObligations1766900000000,
   DecisionRevisions1767500000000,
+  SessionsRevision1767500001000,
 ];
