@@ -4,7 +4,8 @@
  *   header      {kind, format, exportedAt, order}
  *   machine     every statechart version the events name: {id, version, fingerprint, definition}
  *   event       every event of every body, by body id, then version (`unreadable` when the
- *               stored data could not be read back; `event.data` then holds the raw text)
+ *               stored JSON could not be read back; the event then holds only its id, body,
+ *               version, type and hashes)
  *   auditLog    every entry of the audit log (erasures), by version
  *   decisionEvent  every event of the decision register (decisionRecorded, decisionAmended,
  *               decisionWithdrawn), by stream id (`decision:<issuer>:<number>`), then version
@@ -15,7 +16,8 @@
  *   checkpoint  every signed checkpoint, by sequence
  *   end         the number of lines of each kind, so a cut-off file is noticed
  *
- * The offline verifier (offline-verifier.ts) needs nothing but this file and the public key.
+ * The offline verifier (offline-verifier.ts) needs nothing but this file and the public key;
+ * docs/audit-export.schema.json describes every line as a JSON Schema (2020-12).
  */
 import type { StateValue } from 'xstate';
 import type { EventRecord } from '../event-log/event-hash';
