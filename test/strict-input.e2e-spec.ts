@@ -34,6 +34,13 @@ describe.each(testDatabaseKinds())('strict input on %s', (database) => {
     ...overrides,
   });
 
+  /** `levels` arrays inside each other. */
+  const nested = (levels: number) => {
+    let value: unknown[] = [];
+    for (let i = 1; i < levels; i++) value = [value];
+    return value;
+  };
+
   const CASES: Array<[string, () => Promise<{ status: number; body: { message: string; details: unknown } }>, string]> = [
     ['a registration dated 2024-02-30T10:00:00Z', () => t.http.post('/api/bodies').send(registration({ registeredAt: '2024-02-30T10:00:00Z' })), 'registeredAt'],
     ['a registration dated 24:00', () => t.http.post('/api/bodies').send(registration({ registeredAt: '2024-02-10T24:00:00Z' })), 'registeredAt'],
@@ -59,6 +66,13 @@ describe.each(testDatabaseKinds())('strict input on %s', (database) => {
     ['a bell character in a decision title', () => t.http.post('/api/decisions').send(decision({ title: 'Test\u0007' })), 'title'],
     ['NUL in a search query', () => t.http.get('/api/bodies?q=a%00b'), 'query.q'],
     ['NUL in a body id', () => t.http.get('/api/bodies/a%00b'), 'path.id'],
+    [
+      'event data nested 20,000 levels deep',
+      // Sent as text: the test client's own serialiser would run out of stack.
+      () => t.http.post(`/api/bodies/${bodyId}/events`).type('json').send(`{"type":"revised","data":{"goals":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`),
+      `data.goals${'[0]'.repeat(31)}`,
+    ],
+    ['a registration nested 33 levels deep', () => t.http.post('/api/bodies').send(registration({ goals: nested(33) })), `goals${'[0]'.repeat(32)}`],
     ['an import dated 2024-02-30', () => t.http.post('/api/bodies/import?registeredAt=2024-02-30').type('text/plain').send(SEED), 'query.registeredAt'],
   ];
 

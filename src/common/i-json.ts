@@ -4,14 +4,24 @@ import type { FieldIssue } from './errors';
 export const MAX_INTEGER = 2_147_483_647;
 
 /**
+ * How deep input may nest (a registration nests four levels). Every step after the parser walks
+ * values recursively (this check, validation, canonical JSON, hashing): deeper input is refused
+ * here, before any of them could run out of stack.
+ */
+export const MAX_DEPTH = 32;
+
+/**
  * Where a value breaks I-JSON (RFC 7493) or our number bounds: NUL and the other control
  * characters but TAB, LF and CR, lone surrogates and noncharacters in any string (keys
- * included), and numbers beyond ±MAX_INTEGER. Such text cannot be stored alike on SQLite and
- * PostgreSQL (which refuses NUL) nor hashed with RFC 8785 tooling, so it never gets in.
- * `path` names the value as the error message shows it (`title`, `contacts[0].name`, `query.q`).
+ * included), numbers beyond ±MAX_INTEGER, and nesting deeper than MAX_DEPTH. Such text cannot
+ * be stored alike on SQLite and PostgreSQL (which refuses NUL) nor hashed with RFC 8785 tooling,
+ * so it never gets in. `path` names the value as the error message shows it (`title`,
+ * `contacts[0].name`, `query.q`).
  */
-export function iJsonIssues(value: unknown, path: string, issues: FieldIssue[] = []): FieldIssue[] {
-  if (typeof value === 'string') {
+export function iJsonIssues(value: unknown, path: string, issues: FieldIssue[] = [], depth = 0): FieldIssue[] {
+  if (depth > MAX_DEPTH && value !== null && typeof value === 'object') {
+    issues.push({ path: path || 'body', message: `Die Angaben sind tiefer als ${MAX_DEPTH} Ebenen verschachtelt.` });
+  } else if (typeof value === 'string') {
     const problem = textProblem(value);
     if (problem) issues.push({ path: path || 'body', message: problem });
   } else if (typeof value === 'number') {
@@ -19,12 +29,12 @@ export function iJsonIssues(value: unknown, path: string, issues: FieldIssue[] =
       issues.push({ path: path || 'body', message: `Die Zahl ${value} liegt außerhalb des zulässigen Bereichs (−${MAX_INTEGER} bis ${MAX_INTEGER}).` });
     }
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => iJsonIssues(item, `${path}[${i}]`, issues));
+    value.forEach((item, i) => iJsonIssues(item, `${path}[${i}]`, issues, depth + 1));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
       const keyProblem = textProblem(key);
       if (keyProblem) issues.push({ path: path || 'body', message: `Ein Feldname ist ungültig: ${keyProblem}` });
-      else iJsonIssues(inner, path ? `${path}.${key}` : key, issues);
+      else iJsonIssues(inner, path ? `${path}.${key}` : key, issues, depth + 1);
     }
   }
   return issues;
