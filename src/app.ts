@@ -4,10 +4,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
-import { ErrorFilter } from './common/http-errors';
+import { ErrorFilter, clientErrorResponse, toErrorBody } from './common/http-errors';
 import { completeOpenApiDocument } from './common/openapi';
 import { WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
 import { ACCESS_POLICY, type AccessPolicy } from './auth/access';
@@ -21,7 +22,21 @@ export async function createApp(
   options: { logger?: false; securityLog?: SecuritySink } = {},
 ): Promise<NestFastifyApplication> {
   const auth = config.auth ?? DEFAULT_AUTH;
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, trustProxy: auth.trustProxy });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    trustProxy: auth.trustProxy,
+    // Errors found before routing (a path that does not decode, headers too large) get the one
+    // error shape in German too.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = toErrorBody(error);
+      void reply.status(body.statusCode).send(body);
+    },
+    clientErrorHandler: (error, socket) => {
+      const response = clientErrorResponse(error);
+      if (response && socket.writable) socket.end(response);
+      else socket.destroy(error);
+    },
+  });
   const root = AppModule.forRoot(config);
   scopeInterceptors(root);
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {

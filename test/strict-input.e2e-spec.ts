@@ -96,6 +96,18 @@ describe.each(testDatabaseKinds())('strict input on %s', (database) => {
     expect(await rowCounts(t.app.get(Database))).toEqual(before);
   });
 
+  test('a path that does not decode and headers too large are refused in German in the one error shape', async () => {
+    const path = await t.http.get('/api/bodies/%ff').expect(400);
+    expect(path.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Die Adresse enthält ein ungültig kodiertes Zeichen (Prozentkodierung, die kein UTF-8 ist).',
+      details: null,
+    });
+    const headers = await t.http.get('/api/bodies').set('X-Padding', 'x'.repeat(20_000)).expect(431);
+    expect(headers.body).toEqual({ statusCode: 431, error: 'Request Header Fields Too Large', message: 'Die Kopfzeilen der Anfrage sind zu groß.', details: null });
+  });
+
   test('the bounds themselves are accepted: a session numbered 2147483647 and a decision of 2026/100', async () => {
     await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 2147483647, date: '2027-03-18' }).expect(201);
     const recorded = await t.http.post('/api/decisions').send(decision({ number: '2026/100' })).expect(201);

@@ -74,10 +74,36 @@ export function toErrorBody(error: unknown): ErrorBody {
   const message =
     statusCode === 400 && isJsonSyntaxError(error)
       ? 'Der Inhalt der Anfrage ist kein gültiges JSON.'
+      : (error as { code?: unknown } | null)?.code === 'FST_ERR_BAD_URL'
+        ? 'Die Adresse enthält ein ungültig kodiertes Zeichen (Prozentkodierung, die kein UTF-8 ist).'
       : statusCode === 404 && error instanceof HttpException
         ? 'Diese Adresse gibt es nicht.'
         : (GERMAN[statusCode] ?? 'Die Anfrage wurde abgelehnt.');
   return { statusCode, error: REASON[statusCode] ?? 'Error', message, details: null };
+}
+
+/**
+ * The answer to a request Node's HTTP parser refused before any route saw it (headers too
+ * large, a broken request line), written straight to the socket in the one error shape.
+ */
+export function clientErrorResponse(error: { code?: string }): string | null {
+  if (error.code === 'ECONNRESET' || error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return null;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const statusCode = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    statusCode,
+    error: tooLarge ? 'Request Header Fields Too Large' : REASON[400],
+    message: tooLarge ? 'Die Kopfzeilen der Anfrage sind zu groß.' : 'Die Anfrage ist keine gültige HTTP-Anfrage.',
+    details: null,
+  } satisfies ErrorBody);
+  return [
+    `HTTP/1.1 ${statusCode} ${tooLarge ? 'Request Header Fields Too Large' : REASON[400]}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
 }
 
 function statusOf(error: unknown): number {
