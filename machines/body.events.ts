@@ -62,6 +62,14 @@ export const plannedReportSchema = z
   });
 export type PlannedReport = z.infer<typeof plannedReportSchema>;
 
+/**
+ * The report obligations a registration or an approval plans at once. Each becomes a Frist with
+ * its reminders when the body starts (about 17 timer rows); thousands in one event would hold
+ * the one writer for seconds. Real bodies plan a handful; more come one by one (reportRequested).
+ */
+export const MAX_PLANNED_REPORTS = 1000;
+const plannedReports = z.array(plannedReportSchema).max(MAX_PLANNED_REPORTS);
+
 export const successorSchema = z.strictObject({
   name: text(300),
   bodyId: z.uuid().optional(),
@@ -88,7 +96,7 @@ const profileShape = {
   goals: z.array(text(4000)).default([]),
   fmkRelation: z.string().trim().max(4000).default(''),
   reportingPlan: z.string().trim().max(4000).default(''),
-  reports: z.array(plannedReportSchema).default([]),
+  reports: plannedReports.default([]),
   resources: z.string().trim().max(4000).default(''),
   /** Absent unless given, so that registrations from before it stay as they were. */
   predecessors: z.array(predecessorSchema).max(20).optional(),
@@ -137,7 +145,7 @@ export const eventDataSchemas = {
     .strictObject({
       approvedUntil: termEndSchema.optional(),
       permanent: z.literal(true).optional(),
-      reports: z.array(plannedReportSchema).default([]),
+      reports: plannedReports.default([]),
       ...note,
     })
     .refine((d) => (d.approvedUntil === undefined) !== (d.permanent === undefined), {

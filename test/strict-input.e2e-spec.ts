@@ -72,6 +72,11 @@ describe.each(testDatabaseKinds())('strict input on %s', (database) => {
       () => t.http.post(`/api/bodies/${bodyId}/events`).type('json').send(`{"type":"revised","data":{"goals":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`),
       `data.goals${'[0]'.repeat(31)}`,
     ],
+    [
+      'a registration planning 1,001 reports',
+      () => t.http.post('/api/bodies').send(registration({ reports: Array.from({ length: 1001 }, () => ({ kind: 'Zwischenbericht', addressee: 'AL-Runde', due: { kind: 'month', month: '2025-11' } })) })),
+      'reports',
+    ],
     ['a registration nested 33 levels deep', () => t.http.post('/api/bodies').send(registration({ goals: nested(33) })), `goals${'[0]'.repeat(32)}`],
     ['an import dated 2024-02-30', () => t.http.post('/api/bodies/import?registeredAt=2024-02-30').type('text/plain').send(SEED), 'query.registeredAt'],
   ];
