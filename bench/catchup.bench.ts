@@ -3,7 +3,8 @@
  * a term until 31.03.2025, then the service is down until today. The first start drains every
  * due timer — system events dated at their due instants, reminders of which only the latest of
  * each series goes out, the rest superseded — in one sweep.
- * Run: npm run bench:catchup (BENCH_CATCHUP_BODIES, default 100: about 5,700 due timers).
+ * Run: npm run bench:catchup (BENCH_CATCHUP_BODIES, default 100: about 5,700 due timers;
+ * BENCH_CATCHUP_REPORTS, see REPORTS).
  * SQLite file in a temp folder (the defaults); BENCH_DATABASE_URL=postgres://… runs it on an
  * emptied PostgreSQL database instead.
  */
@@ -26,11 +27,23 @@ import { testConfig } from '../test/support/test-app';
 const BODIES = Number(process.env.BENCH_CATCHUP_BODIES ?? 100);
 const TARGET_SECONDS = 10;
 
-const REPORTS = [
+const THREE_REPORTS = [
   { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2024-09' } },
   { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2024-11' } },
   { kind: 'Abschlussbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2025-02-28' } },
 ];
+
+/**
+ * BENCH_CATCHUP_REPORTS=N gives every body N interim reports instead, due on the 15th of a month
+ * from July 2024 to March 2025 in turn: with BENCH_CATCHUP_BODIES=1, one body with many
+ * obligations that fires thousands of system events on its own.
+ */
+const REPORTS = process.env.BENCH_CATCHUP_REPORTS
+  ? Array.from({ length: Number(process.env.BENCH_CATCHUP_REPORTS) }, (_, i) => {
+      const month = ['2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03'][i % 9];
+      return { kind: 'Zwischenbericht', addressee: 'AL-Runde', due: { kind: 'date', date: `${month}-15` } };
+    })
+  : THREE_REPORTS;
 
 async function emptyDatabase(): Promise<{ config: DatabaseConfig; cleanup: () => void; label: string }> {
   const url = process.env.BENCH_DATABASE_URL;
@@ -106,7 +119,7 @@ async function main(): Promise<void> {
   const by = (kind: SweepEntry['kind'], outcome: SweepEntry['outcome']) => entries.filter((e) => e.kind === kind && e.outcome === outcome).length;
   const seconds = (sweepEnd - started) / 1000;
   const events = by('event', 'appended') + by('event', 'refused');
-  console.log(`Gremienlauf catch-up benchmark: ${BODIES} bodies down from June 2024 until ${now.slice(0, 10)}, ${db.label}, Node ${process.version}`);
+  console.log(`Gremienlauf catch-up benchmark: ${BODIES} bodies with ${REPORTS.length} reports each down from June 2024 until ${now.slice(0, 10)}, ${db.label}, Node ${process.version}`);
   console.log(`due timers at start               ${due}`);
   console.log(`system events appended            ${by('event', 'appended')} (refused: ${by('event', 'refused')})`);
   console.log(`reminders written                 ${by('reminder', 'written')}`);

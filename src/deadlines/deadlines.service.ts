@@ -104,17 +104,17 @@ export class DeadlinesService implements OnModuleInit {
   onModuleInit(): void {
     this.lifecycle.addProjector((tx, appended) => this.project(tx, appended));
     this.lifecycle.useTimers({
-      due: (tx, bodyId, until, inclusive) => this.dueEvents(tx, bodyId, until, inclusive),
+      due: (tx, bodyId, until, inclusive, limit) => this.dueEvents(tx, bodyId, until, inclusive, limit),
       refuse: (tx, key, reason) => this.refuse(tx, key, reason),
     });
   }
 
-  /** The body's pending system-event timers due before (or at) `until`, earliest first; reminders are the sweep's. */
-  async dueEvents(tx: Transaction, bodyId: string, until: string, inclusive: boolean): Promise<DueTimer[]> {
+  /** The body's first `limit` pending system-event timers due before (or at) `until`, earliest first; reminders are the sweep's. */
+  async dueEvents(tx: Transaction, bodyId: string, until: string, inclusive: boolean, limit: number): Promise<DueTimer[]> {
     const rows = await tx.query<{ key: string; kind: string; due_at: string; payload: string }>(
       `SELECT key, kind, due_at, payload FROM timers
-       WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at ${inclusive ? '<=' : '<'} ? ORDER BY due_at, key`,
-      [bodyId, until],
+       WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at ${inclusive ? '<=' : '<'} ? ORDER BY due_at, key LIMIT ?`,
+      [bodyId, until, limit],
     );
     return rows.map((r) => {
       const { event } = JSON.parse(r.payload) as { event: { type: DueTimer['type']; data: unknown } };

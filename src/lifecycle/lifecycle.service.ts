@@ -82,8 +82,8 @@ export interface DueTimer {
  * itself here (it stands on the write path, so the write path cannot import it).
  */
 export interface DueTimers {
-  /** The body's pending system-event timers due before `until` (or at it, if `inclusive`), earliest first. */
-  due(tx: Transaction, bodyId: string, until: string, inclusive: boolean): Promise<DueTimer[]>;
+  /** The body's first `limit` pending system-event timers due before `until` (or at it, if `inclusive`), earliest first. */
+  due(tx: Transaction, bodyId: string, until: string, inclusive: boolean, limit: number): Promise<DueTimer[]>;
   /** Notes that the machine refused the timer's event; the next derivation gives it another chance. */
   refuse(tx: Transaction, key: string, reason: string): Promise<void>;
 }
@@ -319,10 +319,19 @@ export class LifecycleService {
   ): Promise<LoadedBody> {
     if (!this.timers) return body;
     const tried = new Set<string>();
+    // Each round reads only the earliest due timer: a body that lay idle with hundreds of
+    // obligations fires thousands, and reading all that are due each round made that quadratic.
+    // A timer tried before that is still pending is looked past by reading one more each time.
+    let stillPending = 0;
     let current = body;
     for (;;) {
-      const timer = (await this.timers.due(tx, current.id, due.until, due.inclusive)).find((t) => !tried.has(t.key));
-      if (!timer) return current;
+      const earliest = await this.timers.due(tx, current.id, due.until, due.inclusive, stillPending + 1);
+      const timer = earliest.find((t) => !tried.has(t.key));
+      if (!timer) {
+        if (earliest.length <= stillPending) return current;
+        stillPending = earliest.length;
+        continue;
+      }
       tried.add(timer.key);
       const entry = { key: timer.key, bodyId: current.id, type: timer.type, dueAt: timer.dueAt };
       const event = { type: timer.type, data: this.parseData(timer.type, timer.data).data, occurredAt: timer.dueAt } as BodyEvent;

@@ -12,6 +12,7 @@ import { ContactEvents1766200000000 } from './1766200000000-contact-events';
 import { BodyObligations1766900000000 } from './1766900000000-body-obligations';
 import { DecisionRevisions1767500000000 } from './1767500000000-decision-revisions';
 import { SessionsRevision1767500001000 } from './1767500001000-sessions-revision';
+import { EventTimersByBody1767500002000 } from './1767500002000-event-timers-by-body';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   BodyObligations1766900000000,
   DecisionRevisions1767500000000,
   SessionsRevision1767500001000,
+  EventTimersByBody1767500002000,
 ];
