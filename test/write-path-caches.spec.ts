@@ -174,6 +174,30 @@ describe.each(testDatabaseKinds())('the write path’s caches on %s', (database)
 const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
 
 onPostgres('two instances writing one body on postgres', () => {
+  test('a version an instance wrote in a unit of work that rolled back is not the one it decides on, once the other instance wrote that version', async () => {
+    const { config } = await openTestDatabase('postgres');
+    const a = await startTestContext({ databaseConfig: config, now: '2024-06-20T09:00:00Z' });
+    const b = await startTestContext({ databaseConfig: config, now: '2024-06-20T09:00:00Z' });
+    try {
+      const [lifecycleA, lifecycleB] = [a.context.get(LifecycleService), b.context.get(LifecycleService)];
+      const { bodyId } = await lifecycleA.register({ ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }, SECRETARIAT);
+      await lifecycleA.execute({ bodyId, type: 'submitted', occurredAt: '2024-06-05' }, SECRETARIAT);
+      // A returns the body for revision (version 3) in a unit of work that rolls back …
+      await expect(
+        a.context.get(Database).transaction(async () => {
+          await lifecycleA.execute({ bodyId, type: 'returnedForRevision', data: { reason: 'Ziele fehlen' }, occurredAt: '2024-06-06' }, SECRETARIAT);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      // … B withdraws it as version 3; to A the body is withdrawn, not in revision.
+      await lifecycleB.execute({ bodyId, type: 'withdrawn', data: { reason: 'Zurückgezogen' }, occurredAt: '2024-06-07' }, SECRETARIAT);
+      await expect(lifecycleA.execute({ bodyId, type: 'submitted', occurredAt: '2024-06-08' }, SECRETARIAT)).rejects.toBeInstanceOf(LifecycleRefusal);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   test('each instance’s writes are seen by the other: Fristen, timers and projection follow every write', async () => {
     const restoreEnv = deadlinesEnv();
     const { config } = await openTestDatabase('postgres');

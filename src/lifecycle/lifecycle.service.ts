@@ -393,11 +393,13 @@ export class LifecycleService {
   private remember(bodyId: string, version: number, snapshot: BodySnapshot): void {
     this.snapshots.delete(bodyId);
     if (this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value!);
-    const entry = { version, snapshot };
-    this.snapshots.set(bodyId, entry);
+    this.snapshots.set(bodyId, { version, snapshot });
     // A larger unit of work (an import, an idempotent request) may still roll this version back.
+    // The undo holds the version, not the snapshot: a catch-up of thousands of events in one unit
+    // would otherwise keep every intermediate snapshot (and what was derived from it) alive until
+    // the commit. At worst it drops a later unit's entry of the same version: a cache miss.
     this.db.onRollback(() => {
-      if (this.snapshots.get(bodyId) === entry) this.snapshots.delete(bodyId);
+      if (this.snapshots.get(bodyId)?.version === version) this.snapshots.delete(bodyId);
     });
   }
 
