@@ -101,6 +101,18 @@ describe.each(testDatabaseKinds())('strict input on %s', (database) => {
     expect(await rowCounts(t.app.get(Database))).toEqual(before);
   });
 
+  test('a body sent to the API as a form or as text is a 415 saying JSON is expected, and writes nothing; the import takes text', async () => {
+    const before = await rowCounts(t.app.get(Database));
+    const unsupported = { statusCode: 415, error: 'Unsupported Media Type', message: 'Dieses Format wird nicht angenommen; erwartet wird application/json.', details: null };
+    // What `curl -d '{"type":"submitted"}'` sends without a Content-Type of its own.
+    const form = await t.http.post(`/api/bodies/${bodyId}/events`).type('form').send('{"type":"submitted"}').expect(415);
+    expect(form.body).toEqual(unsupported);
+    const text = await t.http.post('/api/decisions').type('text/plain').send(JSON.stringify(decision({}))).expect(415);
+    expect(text.body).toEqual(unsupported);
+    expect(await rowCounts(t.app.get(Database))).toEqual(before);
+    await t.http.post('/api/bodies/import?dryRun=true').type('text/plain').send(SEED).expect(201);
+  });
+
   test('a path that does not decode and headers too large are refused in German in the one error shape', async () => {
     const path = await t.http.get('/api/bodies/%ff').expect(400);
     expect(path.body).toEqual({

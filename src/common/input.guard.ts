@@ -1,21 +1,48 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, SetMetadata, UnsupportedMediaTypeException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ValidationError } from './errors';
 import { iJsonIssues } from './i-json';
+
+const ACCEPTS_TEXT = 'acceptsText';
+
+/** Marks an API route that takes a body as text/plain as well as JSON (the registration form). */
+export const AcceptsText = (): MethodDecorator => SetMetadata(ACCEPTS_TEXT, true);
 
 /**
  * The one rule at the door, before anything reads the database: the body, the query and the
  * path parameters of every request are I-JSON with numbers in bounds (see `iJsonIssues`).
  * A violation is a 400 naming each field; the schemas behind it never see such text.
+ * A body sent to the API as anything but JSON (`curl -d` sends a form) is a 415 saying so,
+ * instead of a 400 about fields the body seemed to lack; the web pages take their forms.
  */
 @Injectable()
 export class InputGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (request.body !== undefined && request.url.startsWith('/api/') && !isJson(request.headers['content-type'])) {
+      if (!this.reflector.get<boolean>(ACCEPTS_TEXT, context.getHandler()) || !isText(request.headers['content-type'])) {
+        throw new UnsupportedMediaTypeException();
+      }
+    }
     const issues = iJsonIssues(request.params ?? {}, 'path');
     iJsonIssues(request.query ?? {}, 'query', issues);
     if (request.body !== undefined) iJsonIssues(request.body, '', issues);
     if (issues.length > 0) throw new ValidationError(issues);
     return true;
   }
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return mediaType(contentType) === 'application/json';
+}
+
+function isText(contentType: string | undefined): boolean {
+  return mediaType(contentType) === 'text/plain';
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { civilDate } from '../../machines';
 import { CurrentActor } from '../auth/actor';
 import { ValidationError } from '../common/errors';
+import { AcceptsText } from '../common/input.guard';
 import { ApiAnswer, ApiQueryFrom } from '../common/openapi';
 import { parseInput } from '../common/validation';
 import { civilDateSchema, instantSchema } from '../event-log/event-schema';
@@ -74,6 +75,7 @@ export class RegistrationImportController {
     summary: 'Registrierungsformular (Text) als Entwurf übernehmen; mit applyDecision=true auch den Beschluss erfassen und anwenden',
   })
   @ApiConsumes('text/plain', 'application/json')
+  @AcceptsText()
   @ApiBody({
     schema: {
       description: 'Das Formular im Textlayout (text/plain) oder als JSON {"form": "…"} (application/json).',
