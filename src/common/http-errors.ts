@@ -28,6 +28,7 @@ const REASON: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
 };
 
@@ -40,6 +41,7 @@ const GERMAN: Record<number, string> = {
   413: 'Die Anfrage ist zu groß.',
   415: 'Dieses Format wird nicht angenommen; erwartet wird application/json.',
   429: 'Zu viele Anfragen; bitte später erneut versuchen.',
+  431: 'Die Kopfzeilen der Anfrage sind zu groß.',
 };
 
 const logger = new Logger('Errors');
@@ -88,16 +90,11 @@ export function toErrorBody(error: unknown): ErrorBody {
  */
 export function clientErrorResponse(error: { code?: string }): string | null {
   if (error.code === 'ECONNRESET' || error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return null;
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const statusCode = tooLarge ? 431 : 400;
-  const body = JSON.stringify({
-    statusCode,
-    error: tooLarge ? 'Request Header Fields Too Large' : REASON[400],
-    message: tooLarge ? 'Die Kopfzeilen der Anfrage sind zu groß.' : 'Die Anfrage ist keine gültige HTTP-Anfrage.',
-    details: null,
-  } satisfies ErrorBody);
+  const statusCode = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const message = statusCode === 431 ? GERMAN[431] : 'Die Anfrage ist keine gültige HTTP-Anfrage.';
+  const body = JSON.stringify({ statusCode, error: REASON[statusCode], message, details: null } satisfies ErrorBody);
   return [
-    `HTTP/1.1 ${statusCode} ${tooLarge ? 'Request Header Fields Too Large' : REASON[400]}`,
+    `HTTP/1.1 ${statusCode} ${REASON[statusCode]}`,
     'Content-Type: application/json; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
