@@ -85,10 +85,11 @@ export class DeadlinesService implements OnModuleInit {
    * before): from then on a write touches only the Fristen it changed.
    */
   private readonly inLine = new Set<string>();
-  /** The sessions calendar as last read, the same array while unchanged (derivations are reused per calendar). */
-  private calendar: { json: string; sessions: Session[] } | null = null;
-  /** The calendar's revision (see the sessions_revision table) that `calendar` is known to hold, or null. */
-  private calendarRevision: string | null = null;
+  /**
+   * The sessions calendar as last read, the same array while unchanged (derivations are reused
+   * per calendar), with the revision (sessions_revision) it is known to hold, or null.
+   */
+  private calendar: { json: string; sessions: Session[]; revision: string | null } | null = null;
   private readonly issuerOfAddressee = (addressee: string) => this.issuerOf(addressee);
 
   constructor(
@@ -139,17 +140,18 @@ export class DeadlinesService implements OnModuleInit {
    * every change of the sessions, by this instance, another one or around the service).
    */
   private async sessionsCalendar(tx: Transaction): Promise<Session[]> {
-    const [{ revision }] = await tx.query<{ revision: number | string }>('SELECT revision FROM sessions_revision');
-    if (this.calendar && this.calendarRevision === String(revision)) return this.calendar.sessions;
+    const [row] = await tx.query<{ revision: number | string }>('SELECT revision FROM sessions_revision');
+    const revision = String(row.revision);
+    if (this.calendar?.revision === revision) return this.calendar.sessions;
     const sessions = await this.sessions.all(tx);
     const json = JSON.stringify(sessions);
-    if (this.calendar?.json !== json) this.calendar = { json, sessions };
-    const known = (this.calendarRevision = String(revision));
+    const calendar: NonNullable<typeof this.calendar> = { json, sessions: this.calendar?.json === json ? this.calendar.sessions : sessions, revision };
+    this.calendar = calendar;
     // On SQLite a change that rolls back may hand its revision number on to a later one.
     this.db.onRollback(() => {
-      if (this.calendarRevision === known) this.calendarRevision = null;
+      if (this.calendar === calendar) calendar.revision = null;
     });
-    return this.calendar.sessions;
+    return calendar.sessions;
   }
 
   /** Derives every body's deadlines again, e.g. after a session was added or moved. */
