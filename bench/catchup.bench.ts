@@ -4,7 +4,8 @@
  * due timer — system events dated at their due instants, reminders of which only the latest of
  * each series goes out, the rest superseded — in one sweep.
  * Run: npm run bench:catchup (BENCH_CATCHUP_BODIES, default 100: about 5,700 due timers;
- * BENCH_CATCHUP_REPORTS, see REPORTS).
+ * BENCH_CATCHUP_REPORTS, see REPORTS). Meanwhile a body without reports is written to again and
+ * again: the longest of those writes is how long the catch-up holds up a user.
  * SQLite file in a temp folder (the defaults); BENCH_DATABASE_URL=postgres://… runs it on an
  * emptied PostgreSQL database instead.
  */
@@ -58,8 +59,8 @@ async function emptyDatabase(): Promise<{ config: DatabaseConfig; cleanup: () =>
   return { config: databaseConfig(join(dir, 'bench.sqlite')), cleanup: () => rmSync(dir, { recursive: true, force: true }), label: 'SQLite file (WAL, synchronous=FULL)' };
 }
 
-/** Before the downtime: the bodies are approved and started, their timers derived. */
-async function recordBodies(config: DatabaseConfig): Promise<void> {
+/** Before the downtime: the bodies are approved and started, their timers derived; returns the id of the one without reports, which is written to during the sweep. */
+async function recordBodies(config: DatabaseConfig): Promise<string> {
   const app = await createApp(testConfig(config), { logger: false });
   await app.init();
   const clock = app.get(Clock);
@@ -71,6 +72,9 @@ async function recordBodies(config: DatabaseConfig): Promise<void> {
     await lifecycle.execute({ bodyId, type: 'submitted', occurredAt: '2024-06-05' }, SECRETARIAT);
     bodyIds.push(bodyId);
   }
+  const { bodyId: probe } = await lifecycle.register({ ...EXAMPLE_REGISTRATION, title: 'Projektgruppe ohne Berichte', reports: [], registeredAt: '2024-06-03' }, SECRETARIAT);
+  await lifecycle.execute({ bodyId: probe, type: 'submitted', occurredAt: '2024-06-05' }, SECRETARIAT);
+  bodyIds.push(probe);
   const approval = { approvedUntil: '2025-03-31' };
   await app.get(DecisionsService).record(
     {
@@ -88,12 +92,31 @@ async function recordBodies(config: DatabaseConfig): Promise<void> {
   clock.set('2024-06-17T08:00:00Z');
   await app.get(SchedulerService).sweep();
   await app.close();
+  return probe;
+}
+
+/**
+ * Writes to the body while `sweeping` runs, one after the other with a pause between: how long
+ * a user's write waits while the sweep catches the others up (every write shares SQLite's one
+ * writer with it). Its own few due events it catches up itself with the first write.
+ */
+async function probeWrites(lifecycle: LifecycleService, bodyId: string, sweeping: Promise<unknown>): Promise<number[]> {
+  let done = false;
+  void sweeping.finally(() => (done = true));
+  const waits: number[] = [];
+  for (let i = 0; !done; i++) {
+    const start = performance.now();
+    await lifecycle.execute({ bodyId, type: 'participantsChanged', data: { participants: [`Land ${i}`] } }, SECRETARIAT);
+    waits.push(performance.now() - start);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return waits;
 }
 
 async function main(): Promise<void> {
   process.env.SCHEDULER_ENABLED = 'false';
   const db = await emptyDatabase();
-  await recordBodies(db.config);
+  const probe = await recordBodies(db.config);
 
   const now = new Date().toISOString();
   const before = await Database.open(db.config);
@@ -109,7 +132,9 @@ async function main(): Promise<void> {
   const app = await createApp(testConfig(db.config), { logger: false });
   await app.init();
   // Shares the start sweep (or is it, if the start timeout has not fired yet).
-  const entries: SweepEntry[] = await app.get(SchedulerService).sweep();
+  const sweeping = app.get(SchedulerService).sweep();
+  const waits = await probeWrites(app.get(LifecycleService), probe, sweeping);
+  const entries: SweepEntry[] = await sweeping;
   const sweepEnd = performance.now();
   const cpuUsed = process.cpuUsage(cpu);
   const left = await dueTimers(app.get(Database));
@@ -119,7 +144,7 @@ async function main(): Promise<void> {
   const by = (kind: SweepEntry['kind'], outcome: SweepEntry['outcome']) => entries.filter((e) => e.kind === kind && e.outcome === outcome).length;
   const seconds = (sweepEnd - started) / 1000;
   const events = by('event', 'appended') + by('event', 'refused');
-  console.log(`Gremienlauf catch-up benchmark: ${BODIES} bodies with ${REPORTS.length} reports each down from June 2024 until ${now.slice(0, 10)}, ${db.label}, Node ${process.version}`);
+  console.log(`Gremienlauf catch-up benchmark: ${BODIES} bodies with ${REPORTS.length} reports each and one without (written to during the sweep), down from June 2024 until ${now.slice(0, 10)}, ${db.label}, Node ${process.version}`);
   console.log(`due timers at start               ${due}`);
   console.log(`system events appended            ${by('event', 'appended')} (refused: ${by('event', 'refused')})`);
   console.log(`reminders written                 ${by('reminder', 'written')}`);
@@ -127,6 +152,7 @@ async function main(): Promise<void> {
   console.log(`reminders dropped with their state ${due - events - by('reminder', 'written') - by('reminder', 'superseded')} (of the timers due at start, no longer derived)`);
   console.log(`still due after the first sweep   ${left}`);
   console.log(`start + sweep                     ${seconds.toFixed(2)} s (target < ${TARGET_SECONDS} s), CPU ${((cpuUsed.user + cpuUsed.system) / 1e6).toFixed(2)} s`);
+  console.log(`a write to another body meanwhile ${waits.length} writes, longest wait ${Math.max(...waits).toFixed(0)} ms, median ${[...waits].sort((a, b) => a - b)[Math.floor(waits.length / 2)].toFixed(0)} ms`);
   if (left > 0) throw new Error(`${left} timers still due after the first sweep`);
 }
 

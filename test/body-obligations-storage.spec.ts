@@ -15,17 +15,14 @@ import { BodiesService } from '../src/bodies/bodies.service';
 import { LifecycleRefusal } from '../src/common/errors';
 import { Database as AppDatabase } from '../src/database/database';
 import { DeadlinesService } from '../src/deadlines/deadlines.service';
-import { DecisionsService } from '../src/decisions/decisions.service';
 import { EventStore } from '../src/event-log/event-store';
 import { storedContext } from '../src/event-log/stored-context';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { BodyObligations1766900000000 } from '../src/database/migrations/1766900000000-body-obligations';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { deadlineRows, deadlinesEnv, registrationWithReports } from './deadlines.support';
+import { APPROVING_DECISION, deadlineRows, deadlinesEnv, registrationWithReports, startBodies } from './deadlines.support';
 import { openTestDatabase, startTestApp, startTestContext, testDatabaseKinds, type TestContext } from './support/test-app';
 
-const DECISION = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' };
-const approvedBy = (bodyId: string) => ({ body: bodyId, effect: 'approved', data: { approvedUntil: '2030-12-31' } });
 
 /** A registration with `n` interim reports, one a month from August 2024 on. */
 const withReports = (n: number) => registrationWithReports(n, '2024-08');
@@ -48,21 +45,7 @@ describe.each(testDatabaseKinds())('report obligations stored beside the body on
     restoreEnv();
   });
 
-  /** Bodies registered, approved until 2030 by one decision and started on 17.06.2024. */
-  const started = async (...inputs: unknown[]) => {
-    const bodyIds: string[] = [];
-    for (const input of inputs) {
-      const { bodyId } = await lifecycle.register(input, SECRETARIAT);
-      await lifecycle.execute({ bodyId, type: 'submitted', occurredAt: '2024-06-05' }, SECRETARIAT);
-      bodyIds.push(bodyId);
-    }
-    await t.context.get(DecisionsService).record({ ...DECISION, effects: bodyIds.map(approvedBy) }, SECRETARIAT);
-    for (const bodyId of bodyIds) {
-      await lifecycle.execute({ bodyId, type: 'approved', data: { approvedUntil: '2030-12-31' }, decision: DECISION.number }, SECRETARIAT);
-      await lifecycle.execute({ bodyId, type: 'started', occurredAt: '2024-06-17' }, SECRETARIAT);
-    }
-    return bodyIds;
-  };
+  const started = (...inputs: unknown[]) => startBodies(t, ...inputs);
 
   /** The context a fold of the body's events from scratch gives. */
   const replayed = async (bodyId: string) => {
@@ -110,7 +93,7 @@ describe.each(testDatabaseKinds())('report obligations stored beside the body on
 
     // Dated after r1 and r2 fell due: their reportDue/reportOverdue events are appended first, then `approved` is refused (the body is active).
     const results = await Promise.allSettled([
-      lifecycle.execute({ bodyId: refusedOn, type: 'approved', data: { approvedUntil: '2031-12-31' }, decision: DECISION.number, occurredAt: '2024-10-15' }, SECRETARIAT),
+      lifecycle.execute({ bodyId: refusedOn, type: 'approved', data: { approvedUntil: '2031-12-31' }, decision: APPROVING_DECISION.number, occurredAt: '2024-10-15' }, SECRETARIAT),
       lifecycle.execute({ bodyId: other, type: 'participantsChanged', data: { participants: ['Bayern'] }, occurredAt: '2024-10-15' }, SECRETARIAT),
     ]);
     expect(results[0]).toMatchObject({ status: 'rejected', reason: expect.any(LifecycleRefusal) });

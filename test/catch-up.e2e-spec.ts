@@ -3,10 +3,13 @@
  * due before it, each dated at its due instant and in due order, so a user's write right after a
  * restart can neither overtake, misdate nor swallow them.
  */
+import { SECRETARIAT } from '../src/auth/actor';
 import { Database } from '../src/database/database';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
-import { openTestDatabase, startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { storedContext } from '../src/event-log/stored-context';
+import { LifecycleService } from '../src/lifecycle/lifecycle.service';
+import { deadlinesEnv, recordSeedBody, registrationWithReports, startBodies } from './deadlines.support';
+import { openTestDatabase, startTestApp, startTestContext, testDatabaseKinds, type TestApp, type TestContext } from './support/test-app';
 
 // Each test starts two app instances one after the other: room for a busy machine (a time limit, not a speed target).
 jest.setTimeout(60_000);
@@ -124,4 +127,50 @@ describe.each(testDatabaseKinds())('system events at their own time (%s)', (kind
     // Refused: nothing of it is written, the due system events included.
     expect(await history(t)).toHaveLength(3);
   });
+});
+
+describe.each(testDatabaseKinds())('a long catch-up (%s)', (database) => {
+  let restoreEnv: () => void;
+  let t: TestContext;
+
+  beforeEach(async () => {
+    restoreEnv = deadlinesEnv();
+    // Nobody swept since the bodies started in June 2024.
+    t = await startTestContext({ database, now: '2029-12-01T09:00:00Z' });
+  });
+  afterEach(async () => {
+    await t.close();
+    restoreEnv();
+  });
+
+  it('fires a backlog of many system events in transactions of its own, so that other writes do not wait for the last of them', async () => {
+    // Given a body (4 events so far) whose 60 monthly interim reports (08/2024 – 07/2029) all fell due and overdue meanwhile, and another one,
+    const [idle, other] = await startBodies(t, registrationWithReports(60, '2024-08'), registrationWithReports(0, '2024-08'));
+    const db = t.context.get(Database);
+    const eventsOf = async (bodyId: string) => (await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM events WHERE body_id = ?', [bodyId]))[0].n;
+    // when the sweep catches the idle body up and a write to the other one arrives meanwhile,
+    const sweep = t.context.get(SchedulerService).sweep();
+    let idleEventsWhenWritten: number | string | null = null;
+    const write = t.context
+      .get(LifecycleService)
+      .execute({ bodyId: other, type: 'participantsChanged', data: { participants: ['Hessen'] } }, SECRETARIAT)
+      .then(async () => (idleEventsWhenWritten = await eventsOf(idle)));
+    const entries = await sweep;
+    await write;
+
+    // then all 120 system events are recorded, in due order and one after the other,
+    const fired = entries.filter((e) => e.kind === 'event');
+    expect(fired).toHaveLength(120);
+    expect(fired.every((e) => e.outcome === 'appended')).toBe(true);
+    expect(fired.map((e) => e.dueAt)).toEqual([...fired.map((e) => e.dueAt)].sort());
+    const versions = await db.query<{ version: number | string }>('SELECT version FROM events WHERE body_id = ? ORDER BY version', [idle]);
+    expect(versions.map((r) => Number(r.version))).toEqual(Array.from({ length: 4 + 120 }, (_, i) => i + 1));
+    const context = (await storedContext(db, idle))!;
+    expect(new Set(context.obligations.map((o) => o.state))).toEqual(new Set(['overdue']));
+    // On SQLite, with its one writer, the other write was committed with the first chunk, not after the whole backlog
+    // (on PostgreSQL writes to other bodies run beside the catch-up anyway),
+    if (database === 'sqlite') expect(Number(idleEventsWhenWritten)).toBeLessThan(4 + 120);
+    // and nothing is left for the next sweep.
+    expect((await t.context.get(SchedulerService).sweep()).filter((e) => e.kind === 'event')).toEqual([]);
+  }, 60_000);
 });

@@ -1,6 +1,9 @@
+import { SECRETARIAT } from '../src/auth/actor';
 import type { Database } from '../src/database/database';
+import { DecisionsService } from '../src/decisions/decisions.service';
+import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import type { TestApp } from './support/test-app';
+import type { TestApp, TestContext } from './support/test-app';
 
 /** Environment for the deadlines module in tests: no intervals, the tests drive the scheduler. */
 export function deadlinesEnv(extra: Record<string, string> = {}): () => void {
@@ -28,6 +31,27 @@ export function registrationWithReports(n: number, firstMonth: string) {
     return { kind: 'Zwischenbericht' as const, addressee: 'IT-Planungsrat', due: { kind: 'month' as const, month: due } };
   });
   return { ...EXAMPLE_REGISTRATION, reports, registeredAt: '2024-06-03' };
+}
+
+/** The decision that approves the bodies of `startBodies`. */
+export const APPROVING_DECISION = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' };
+
+/** Bodies registered (each from one input), approved until 2030 by one decision and started on 17.06.2024, through the services. */
+export async function startBodies(t: TestContext, ...inputs: unknown[]): Promise<string[]> {
+  const lifecycle = t.context.get(LifecycleService);
+  const bodyIds: string[] = [];
+  for (const input of inputs) {
+    const { bodyId } = await lifecycle.register(input, SECRETARIAT);
+    await lifecycle.execute({ bodyId, type: 'submitted', occurredAt: '2024-06-05' }, SECRETARIAT);
+    bodyIds.push(bodyId);
+  }
+  const approved = (body: string) => ({ body, effect: 'approved', data: { approvedUntil: '2030-12-31' } });
+  await t.context.get(DecisionsService).record({ ...APPROVING_DECISION, effects: bodyIds.map(approved) }, SECRETARIAT);
+  for (const bodyId of bodyIds) {
+    await lifecycle.execute({ bodyId, type: 'approved', data: { approvedUntil: '2030-12-31' }, decision: APPROVING_DECISION.number }, SECRETARIAT);
+    await lifecycle.execute({ bodyId, type: 'started', occurredAt: '2024-06-17' }, SECRETARIAT);
+  }
+  return bodyIds;
 }
 
 /** A body's Fristen and timers as stored, without the version they were written from. */

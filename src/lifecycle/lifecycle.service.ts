@@ -122,6 +122,9 @@ const MAX_CACHED_SNAPSHOTS = 10_000;
 /** How often a command without `expectedVersion` is tried when other writers keep winning. */
 const MAX_ATTEMPTS = 5;
 
+/** How many due timers a catch-up fires per transaction (see `catchUp`). */
+const CATCH_UP_CHUNK = 100;
+
 /** A body as the write path works on it: where its stream stands, its machine version, its snapshot. */
 interface LoadedBody extends BodyHead {
   id: string;
@@ -160,15 +163,25 @@ export class LifecycleService {
   }
 
   /**
-   * Fires the body's system events due by `until`, in one transaction, each dated at its due
-   * instant (the background sweep, for bodies nobody writes to). Returns what it did.
+   * Fires the body's system events due by `until`, each dated at its due instant (the background
+   * sweep, for bodies nobody writes to). Returns what it did.
+   *
+   * At most CATCH_UP_CHUNK timers are fired per transaction: a body that lay idle with hundreds
+   * of obligations fires thousands of events, and in one transaction it would hold every other
+   * write (on SQLite, all of them) until the last. Each chunk stands on its own: the events are
+   * facts of their time, whatever comes after them.
    */
   async catchUp(bodyId: string, until: string): Promise<FiredTimer[]> {
-    return this.unitOfWork(bodyId, undefined, async (tx) => {
-      const fired: FiredTimer[] = [];
-      await this.fireDue(tx, await this.load(tx, bodyId), { until, inclusive: true }, this.clock.now().toISOString(), fired);
-      return fired;
-    });
+    const fired: FiredTimer[] = [];
+    for (;;) {
+      const chunk = await this.unitOfWork(bodyId, undefined, async (tx) => {
+        const tried: FiredTimer[] = [];
+        await this.fireDue(tx, await this.load(tx, bodyId), { until, inclusive: true }, this.clock.now().toISOString(), tried, CATCH_UP_CHUNK);
+        return tried;
+      });
+      fired.push(...chunk);
+      if (chunk.length < CATCH_UP_CHUNK) return fired;
+    }
   }
 
   /** Registers a new body as a draft: the `registered` event opens its stream. */
@@ -308,7 +321,7 @@ export class LifecycleService {
    * through the same decide → evolve → append (so the projectors derive the timers anew after
    * each). One due at the very instant of the command yields to it: "started on 17.06." by
    * hand is the same fact as the timer of that day. A timer is tried once per call: one the
-   * machine refuses is marked and skipped.
+   * machine refuses is marked and skipped. Stops once `fired` holds `limit` entries.
    */
   private async fireDue(
     tx: Transaction,
@@ -316,6 +329,7 @@ export class LifecycleService {
     due: { until: string; inclusive: boolean },
     now: string,
     fired: FiredTimer[] = [],
+    limit = Infinity,
   ): Promise<LoadedBody> {
     if (!this.timers) return body;
     const tried = new Set<string>();
@@ -324,7 +338,7 @@ export class LifecycleService {
     // A timer tried before that is still pending is looked past by reading one more each time.
     let stillPending = 0;
     let current = body;
-    for (;;) {
+    while (fired.length < limit) {
       const earliest = await this.timers.due(tx, current.id, due.until, due.inclusive, stillPending + 1);
       const timer = earliest.find((t) => !tried.has(t.key));
       if (!timer) {
@@ -353,6 +367,7 @@ export class LifecycleService {
       current = { ...current, version: record.version, lastHash: record.hash, lastOccurredAt: record.occurredAt, snapshot };
       fired.push({ ...entry, outcome: 'appended' });
     }
+    return current;
   }
 
   /** Seals the next event of the body's chain, stores it with the new projection, runs the projectors. */
