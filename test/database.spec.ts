@@ -92,4 +92,21 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
     await db.transaction(insertContact('p'));
     expect(await db.query('SELECT name FROM contacts WHERE id = ? AND name = ?', ['p', 'Person p'])).toEqual([{ name: 'Person p' }]);
   });
+
+  test('a statement with a long list of keys answers like a short one (on PostgreSQL it is not kept prepared on the connection)', async () => {
+    for (const id of ['k1', 'k2', 'k3']) await db.transaction(insertContact(id));
+    const keys = (n: number) => ['k2', ...Array.from({ length: n - 1 }, (_, i) => `none-${i}`)];
+    const list = (n: number) => `SELECT id FROM contacts WHERE id IN (${keys(n).map(() => '?').join(', ')}) ORDER BY id`;
+    const prepared = await db.transaction(async (tx) => {
+      expect(await tx.query(list(3), keys(3))).toEqual([{ id: 'k2' }]);
+      expect(await tx.query(list(500), keys(500))).toEqual([{ id: 'k2' }]);
+      expect(await tx.query(list(500), keys(500))).toEqual([{ id: 'k2' }]);
+      return kind === 'postgres' ? tx.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements') : [];
+    });
+    if (kind === 'postgres') {
+      const texts = prepared.map((p) => p.statement);
+      expect(texts.filter((text) => text.startsWith('SELECT id FROM contacts WHERE id IN ($1, $2, $3)'))).toHaveLength(1);
+      expect(texts.filter((text) => text.includes('$500'))).toEqual([]);
+    }
+  });
 });

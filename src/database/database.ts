@@ -43,6 +43,9 @@ interface Scope {
 /** At most this many units of work share one commit. */
 const MAX_GROUP = 64;
 
+/** SQLite statements with more parameters than this are not cached (see `Database.run`): above the largest batch insert of timers. */
+const MAX_CACHED_PARAMETERS = 400;
+
 /**
  * The one database the service talks to: an embedded SQLite file or PostgreSQL, opened and
  * migrated with TypeORM. SQL is written once with `?` placeholders.
@@ -362,12 +365,16 @@ export class Database {
     this.statementTrace = trace;
   }
 
-  /** One statement on the SQLite connection, prepared once and cached. */
+  /**
+   * One statement on the SQLite connection, prepared once and cached; one with a long list of
+   * parameters (the keys of a large body, every length a text of its own) is prepared anew each
+   * time, so the cache does not grow with every length that ever occurred.
+   */
   private run<T>(sql: string, params: SqlValue[]): T[] {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.sqlite!.prepare(sql);
-      this.statements.set(sql, statement);
+      if (params.length <= MAX_CACHED_PARAMETERS) this.statements.set(sql, statement);
     }
     const values = sqliteValues(params);
     this.statementTrace?.(sql, values);
@@ -436,18 +443,21 @@ function postgresPool(dataSource: DataSource): PgClient {
 /**
  * Our SQL texts as PostgreSQL statements, each with a name: node-postgres prepares a named
  * statement once per connection, so PostgreSQL parses and plans each text once per connection
- * instead of on every call (about half of what a short statement costs the server). A text of
- * several statements cannot be prepared and goes unnamed.
+ * instead of on every call (about half of what a short statement costs the server). A prepared
+ * statement stays on its connection for good, so only texts with few parameters get a name: the
+ * lists of keys of a large body (`IN (?, ?, …)`, every length a text of its own) go unnamed, as
+ * does a text of several statements, which cannot be prepared.
  */
-const preparedTexts = new Map<string, { name: string | undefined; text: string }>();
+const preparedTexts = new Map<string, { name: string; text: string }>();
+const MAX_PREPARED_PARAMETERS = 64;
 
 function prepared(sql: string, values: SqlValue[]): { text: string; values: SqlValue[]; name?: string } {
-  let statement = preparedTexts.get(sql);
-  if (!statement) {
-    statement = { name: sql.includes(';') ? undefined : `glf_${preparedTexts.size + 1}`, text: numbered(sql) };
-    preparedTexts.set(sql, statement);
-  }
-  return statement.name ? { name: statement.name, text: statement.text, values } : { text: statement.text, values };
+  const statement = preparedTexts.get(sql);
+  if (statement) return { name: statement.name, text: statement.text, values };
+  if (values.length > MAX_PREPARED_PARAMETERS || sql.includes(';')) return { text: numbered(sql), values };
+  const named = { name: `glf_${preparedTexts.size + 1}`, text: numbered(sql) };
+  preparedTexts.set(sql, named);
+  return { ...named, values };
 }
 
 /**
