@@ -170,6 +170,11 @@ describe.each(testDatabaseKinds())('a long catch-up (%s)', (database) => {
     // On SQLite, with its one writer, the other write was committed with the first chunk, not after the whole backlog
     // (on PostgreSQL writes to other bodies run beside the catch-up anyway),
     if (database === 'sqlite') expect(Number(idleEventsWhenWritten)).toBeLessThan(4 + 120);
+    // Each report's latest reminder went out, every one naming its own Frist (the body's facts are read once for all of them),
+    const mails = await db.query<{ subject: string }>(`SELECT subject FROM outbox WHERE body_id = ? AND channel = 'email' AND topic = 'reminder'`, [idle]);
+    expect(mails).toHaveLength(60);
+    expect(new Set(mails.map((m) => m.subject)).size).toBe(60);
+    expect(mails.every((m) => /^Überfällig seit \d\d\.\d\d\.20\d\d: Zwischenbericht – /.test(m.subject))).toBe(true);
     // and nothing is left for the next sweep.
     expect((await t.context.get(SchedulerService).sweep()).filter((e) => e.kind === 'event')).toEqual([]);
   }, 60_000);

@@ -1,8 +1,9 @@
-import { EventStore } from '../event-log/event-store';
+import { EventStore, type CitedDecisionFacts } from '../event-log/event-store';
 import { storedContext } from '../event-log/stored-context';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
+import type { BodyContext } from '../../machines/body.context';
 import type { DeadlineResolution } from '../../machines/deadlines';
 import type { ReminderTimer } from '../../machines/timers';
 import { Clock } from '../common/clock';
@@ -50,6 +51,20 @@ async function inFlight<T, R>(items: readonly T[], limit: number, work: (item: T
 
 /** Days from the deadline to the reminder's nominal date: of two due at once, the later one counts. */
 const offsetOf = (row: DueRow) => (JSON.parse(row.payload) as { reminder: ReminderTimer['reminder'] }).reminder.offsetDays;
+
+/**
+ * What a reminder says about its body, as of one version of it. A sweep after downtime writes
+ * many reminders for the same body (one per obligation): each reads the body's version, and its
+ * context and cited decisions only when that version was not read before in the sweep.
+ */
+interface BodyFacts {
+  version: string;
+  context: BodyContext;
+  decisions: CitedDecisionFacts[];
+}
+
+/** The bodies whose facts one sweep keeps at most (a few MB even for bodies with hundreds of obligations). */
+const FACTS_PER_SWEEP = 64;
 
 const DUE_COLUMNS = 'key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version';
 
@@ -168,28 +183,41 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         }
       });
     }
+    const facts = new Map<string, BodyFacts>();
     return inFlight(due, IN_FLIGHT, async (row): Promise<SweepEntry> => {
       const later = latest.get(row.series)!;
-      if (later === row) return this.fireReminder(row, now);
+      if (later === row) return this.fireReminder(row, now, facts);
       return { key: row.key, bodyId: row.body_id, kind: 'reminder', what: row.ref, dueAt: row.due_at, outcome: 'superseded', detail: later.key };
     });
   }
 
-  private fireReminder(row: DueRow, now: string): Promise<SweepEntry> {
+  private fireReminder(row: DueRow, now: string, facts: Map<string, BodyFacts>): Promise<SweepEntry> {
     const entry = { key: row.key, bodyId: row.body_id, kind: 'reminder' as const, dueAt: row.due_at };
     return this.db.transaction(async (tx) => {
       const claimed = await tx.query(`UPDATE timers SET status = 'sent', fired_at = ? WHERE key = ? AND status = 'pending' RETURNING key`, [now, row.key]);
       if (claimed.length === 0) return { ...entry, what: row.ref, outcome: 'skipped' as const };
-      const subject = await this.writeReminder(tx, row, now);
+      const subject = await this.writeReminder(tx, row, now, await this.bodyFacts(tx, row.body_id, facts));
       return { ...entry, what: subject, outcome: 'written' as const };
     });
   }
 
-  private async writeReminder(tx: Transaction, row: DueRow, now: string): Promise<string> {
+  /** The body's facts as of its current version: `known`'s when it read that version before. */
+  private async bodyFacts(tx: Transaction, bodyId: string, known: Map<string, BodyFacts>): Promise<BodyFacts> {
+    const [row] = await tx.query<{ version: number | string }>('SELECT version FROM bodies WHERE id = ?', [bodyId]);
+    const version = String(row?.version);
+    const cached = known.get(bodyId);
+    if (cached?.version === version) return cached;
+    const facts = { version, context: (await storedContext(tx, bodyId))!, decisions: await this.events.citedDecisions(bodyId, tx) };
+    known.delete(bodyId);
+    if (known.size >= FACTS_PER_SWEEP) known.delete(known.keys().next().value!);
+    known.set(bodyId, facts);
+    return facts;
+  }
+
+  private async writeReminder(tx: Transaction, row: DueRow, now: string, { context, decisions }: BodyFacts): Promise<string> {
     const [deadline] = await tx.query<{ label: string; resolution: string }>('SELECT label, resolution FROM deadlines WHERE key = ?', [
       row.deadline_key,
     ]);
-    const context = (await storedContext(tx, row.body_id))!;
     const { reminder } = JSON.parse(row.payload) as { reminder: ReminderTimer['reminder'] };
     const timer: ReminderTimer = {
       key: row.key,
@@ -205,7 +233,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       timer,
       bodyId: row.body_id,
       context,
-      decisions: await this.events.citedDecisions(row.body_id, tx),
+      decisions,
       deadline: deadline ? { label: deadline.label, resolution: JSON.parse(deadline.resolution) as DeadlineResolution } : null,
       now,
       link: `${this.config.publicUrl}${bodyPagePath(row.body_id)}`,
