@@ -135,15 +135,46 @@ describe('deriveTimers', () => {
     ]);
   });
 
-  it('never falls due before the body’s last event, which the write path would refuse to precede', () => {
+  it('never dates a system event before the body’s last event, which the write path would refuse to precede', () => {
     const notBefore = '2024-12-02T09:30:00.000Z';
     const timers = deriveTimers(id, seedBody(), { ...seedTimerOptions, notBefore });
     const due = (ref: string) => timers.find((t) => t.key === `${id}/${ref}`)!;
     expect([due('reportDue/r1').dueOn, due('reportDue/r1').dueAt]).toEqual(['2024-12-02', notBefore]);
     expect(due('reportOverdue/r1').dueAt).toBe('2024-12-02T23:00:00.000Z');
-    // Of the reminders that would have gone out before, only the latest is kept, at that instant.
-    expect(timers.filter((t) => t.dueAt === notBefore).map((t) => t.ref)).toEqual(['r1@2024-12-02+0d', 'r1']);
-    expect(timers.every((t) => t.dueAt >= notBefore)).toBe(true);
+    expect(timers.filter((t) => t.kind !== 'reminder').every((t) => t.dueAt >= notBefore)).toBe(true);
+    // Of the reminders that would have gone out before, only the latest is kept, on its own day.
+    const reminders = timers.filter((t) => t.kind === 'reminder' && t.ref.startsWith('r1'));
+    expect(reminders.filter((t) => t.dueAt < notBefore).map((t) => [t.ref, t.dueAt])).toEqual([['r1@2024-12-02+0d', '2024-12-01T23:00:00.000Z']]);
+  });
+
+  it('keeps a late reminder where it is while later events move the floor, so that they do not rewrite it', () => {
+    const at = (notBefore: string) => deriveTimers(id, seedBody(), { ...seedTimerOptions, notBefore });
+    // Two events on the deadline's day and one the day after: the same reminders each time, until the floor passes the next one (+7d).
+    const first = at('2024-12-02T09:30:00.000Z').filter((t) => t.kind === 'reminder');
+    expect(at('2024-12-02T15:00:00.000Z').filter((t) => t.kind === 'reminder')).toEqual(first);
+    expect(at('2024-12-03T08:00:00.000Z').filter((t) => t.kind === 'reminder')).toEqual(first);
+    const week = at('2024-12-09T08:00:00.000Z').filter((t) => t.kind === 'reminder' && t.dueAt < '2024-12-09T08:00:00.000Z');
+    expect(week.map((t) => t.ref)).toEqual(['r1@2024-12-02+7d']);
+  });
+
+  it('gives for every later floor what a derivation from scratch gives, though it reuses the report units between the timers', () => {
+    const reports = ['2024-08-15', '2024-09-30', '2024-12-02', '2025-02-14'].map((date) => ({ kind: 'Zwischenbericht' as const, addressee: 'AL-Runde', due: { kind: 'date' as const, date } }));
+    let body = persist(bodyAfter(seedRegistration({ reports }), '2024-06-03T09:00:00.000Z', [seedSteps.submitted, seedSteps.approved, seedSteps.started]));
+    // The first report fell due and overdue; the others wait.
+    for (const type of ['reportDue', 'reportOverdue']) body = fire(body, eventTimers(deriveTimers(id, body, seedTimerOptions)).find((t) => t.kind === type)!);
+    // Floors a day apart from August 2024 to April 2025, twice a day on some days, and exactly on a reminder's instant.
+    const floors: string[] = [];
+    for (let day = Date.parse('2024-08-17T06:00:00Z'); day < Date.parse('2025-04-10T00:00:00Z'); day += 86_400_000) {
+      floors.push(new Date(day).toISOString(), new Date(day + 9 * 3_600_000).toISOString());
+    }
+    floors.push(startOfBerlinDay('2024-11-25'));
+    floors.sort();
+    for (const notBefore of floors) {
+      const reused = deriveTimers(id, body, { ...seedTimerOptions, notBefore });
+      // A copy of the body: nothing derived before counts.
+      const copy = JSON.parse(JSON.stringify(body)) as PersistedBody;
+      expect(reused).toEqual(deriveTimers(id, copy, { ...seedTimerOptions, notBefore }));
+    }
   });
 
   it('follows the reminder policy it is given', () => {

@@ -58,7 +58,7 @@ export interface TimerOptions {
   issuerOf?: (addressee: string) => string | null;
   /**
    * The business time of the body's last event. The write path refuses an event dated before
-   * it, so no timer falls due earlier.
+   * it, so no system event falls due earlier (reminders, which are no events, may).
    */
   notBefore?: Instant;
 }
@@ -261,22 +261,48 @@ export function deriveTimers(bodyId: string, persisted: PersistedBody, options: 
 const NO_TIMERS: readonly Timer[] = Object.freeze([]);
 
 /** Before every instant: with it, each timer falls due on its own day. */
-const NO_FLOOR: Floor = { on: '0000-01-01', at: '' };
+const NO_FLOOR: Floor = { on: '0000-01-01', at: '', entered: { on: '0000-01-01', at: '' } };
 
 /** The report units of one list of obligations, for one calendar and floor. */
 interface ReportUnits {
   bodyId: string;
   calendar: readonly unknown[];
-  floorAt: Instant | null;
+  floor: Floor | null;
+  /**
+   * The units hold for every later floor before this instant (the earliest of their timers at or
+   * after the floor): none of them moves until a floor passes one. Null when a system event lies
+   * below the floor (it falls due at the floor itself): then they hold for that floor only.
+   */
+  holdUntil: Instant | null;
   units: readonly DeadlineUnit[];
 }
 
 /**
  * The report units per obligations list. An event that changes no obligation leaves the very
- * same list in the next context, so while the floor stays where it was the units are reused as a
- * whole instead of being looked up obligation by obligation (hundreds on some bodies).
+ * same list in the next context, so while the floor does not pass a timer of theirs the units
+ * are reused as a whole instead of being looked up obligation by obligation (hundreds on some
+ * bodies): each event moves the floor to its own time.
  */
 const reportUnitsByList = new WeakMap<readonly ReportObligation[], ReportUnits>();
+
+function unitsHold(known: ReportUnits, floor: Floor | null): boolean {
+  if (!known.floor || !floor) return known.floor === floor;
+  if (known.floor.entered.at !== floor.entered.at) return false;
+  if (known.floor.at === floor.at) return true;
+  return known.holdUntil !== null && known.floor.at <= floor.at && floor.at < known.holdUntil;
+}
+
+/** See `ReportUnits.holdUntil`. */
+function holdUntil(derivations: readonly ReportDerivation[], floor: Floor): Instant | null {
+  let next = '\uffff';
+  for (const derivation of derivations) {
+    for (const timer of derivation.timersFrom.unfloored) {
+      if (timer.dueAt >= floor.at) next = timer.dueAt < next ? timer.dueAt : next;
+      else if (timer.kind !== 'reminder') return null;
+    }
+  }
+  return next;
+}
 
 function reportUnits(
   bodyId: string,
@@ -286,11 +312,11 @@ function reportUnits(
   floor: Floor | null,
 ): readonly DeadlineUnit[] {
   const calendar = [options.sessions, options.rules, options.issuerOf, policy];
-  const floorAt = floor?.at ?? null;
   const known = reportUnitsByList.get(obligations);
-  if (known && known.bodyId === bodyId && known.floorAt === floorAt && sameParts(known.calendar, calendar)) return known.units;
-  const units = obligations.map((obligation) => reportDerivation(bodyId, obligation, calendar, options, policy).unitFrom(floor));
-  reportUnitsByList.set(obligations, { bodyId, calendar, floorAt, units });
+  if (known && known.bodyId === bodyId && sameParts(known.calendar, calendar) && unitsHold(known, floor)) return known.units;
+  const derivations = obligations.map((obligation) => reportDerivation(bodyId, obligation, calendar, options, policy));
+  const units = derivations.map((derivation) => derivation.unitFrom(floor));
+  reportUnitsByList.set(obligations, { bodyId, calendar, floor, holdUntil: floor && holdUntil(derivations, floor), units });
   return units;
 }
 
@@ -300,7 +326,7 @@ interface ReportDerivation {
   calendar: readonly unknown[];
   deadline: BodyDeadline;
   /** Its timers as of the floor (the same array for every floor that reaches none of them). */
-  timersFrom(floor: Floor): readonly Timer[];
+  timersFrom: FlooredTimers;
   /** Its unit as of the floor (none: not yet watched), the same object while its timers stay the same. */
   unitFrom(floor: Floor | null): DeadlineUnit;
 }
@@ -342,7 +368,7 @@ function reportDerivation(bodyId: string, obligation: ReportObligation, calendar
 interface TermDerivation {
   policy: ReminderPolicy;
   deadline: BodyDeadline;
-  timersFrom(floor: Floor): readonly Timer[];
+  timersFrom: FlooredTimers;
 }
 
 /**
@@ -379,19 +405,33 @@ function termDerivation(bodyId: string, until: CivilDate, term: string | null, p
 
 /**
  * Timers as of a floor, computed once without one: a floor at or before the earliest of them
- * moves none, so every such floor gets the same array. Only a later floor computes them again
- * (kept for the last such floor).
+ * moves none, so every such floor gets the same array. A later floor computes them again only
+ * when it changes them: when it passes another reminder's own day, or while a system event lies
+ * below it (that one falls due at the floor itself). An idle body's overdue obligations, whose
+ * only timer below the floor is their latest reminder, thus keep the same array from one event
+ * to the next (kept for the last such floor).
  */
-function flooredTimers(compute: (floor: Floor) => readonly Timer[]): (floor: Floor) => readonly Timer[] {
+type FlooredTimers = ((floor: Floor) => readonly Timer[]) & { unfloored: readonly Timer[] };
+
+function flooredTimers(compute: (floor: Floor) => readonly Timer[]): FlooredTimers {
   const unfloored = compute(NO_FLOOR);
   // Each timer's own day, so a floor at or before the earliest of them moves none.
   const earliest = unfloored.reduce((min, timer) => (timer.dueAt < min ? timer.dueAt : min), '\uffff');
-  let floored: { at: Instant; timers: readonly Timer[] } | null = null;
-  return (floor) => {
+  let floored: { key: string; timers: readonly Timer[] } | null = null;
+  const timersFrom = (floor: Floor) => {
     if (floor.at <= earliest) return unfloored;
-    if (floored?.at !== floor.at) floored = { at: floor.at, timers: compute(floor) };
+    let late = 0;
+    let eventBelow = false;
+    for (const timer of unfloored) {
+      if (timer.dueAt >= floor.at) continue;
+      if (timer.kind === 'reminder') late++;
+      else eventBelow = true;
+    }
+    const key = eventBelow ? `${floor.entered.at}|${floor.on}|${floor.at}` : `${floor.entered.at}|${late}`;
+    if (floored?.key !== key) floored = { key, timers: compute(floor) };
     return floored.timers;
   };
+  return Object.assign(timersFrom, { unfloored });
 }
 
 /** The timers of one report obligation while it is open: reportDue, reportOverdue and its reminders. */
@@ -482,27 +522,34 @@ function reminders(
       bodyId,
       kind: 'reminder',
       ref,
-      ...dueAfter(addDays(deadlineOn, n.offset), floor),
+      // A reminder is no event of the body: the latest of those that fell before the floor keeps
+      // its own day (or the day the body entered its state), so later events do not move it.
+      ...dueAfter(addDays(deadlineOn, n.offset), floor.entered),
       deadlineKey,
       reminder: { ...details({ phase: n.phase, offsetDays: n.offset, escalate: n.escalate }), deadlineOn, series },
     };
   });
 }
 
-/** The earliest a timer may fall due: a civil date, and possibly a later instant on that day. */
+/**
+ * The earliest a system event may fall due: a civil date, and possibly a later instant on that
+ * day (the body's last event, which the write path would refuse to precede). Reminders only stay
+ * at or after the day the body entered the state that handles them (`entered`).
+ */
 interface Floor {
   on: CivilDate;
   at: Instant;
+  entered: { on: CivilDate; at: Instant };
 }
 
 function floorOf(date: CivilDate, notBefore: Instant | undefined): Floor {
-  const start = startOfBerlinDay(date);
-  if (!notBefore || notBefore <= start) return { on: date, at: start };
-  return { on: berlinDate(notBefore), at: notBefore };
+  const entered = { on: date, at: startOfBerlinDay(date) };
+  if (!notBefore || notBefore <= entered.at) return { ...entered, entered };
+  return { on: berlinDate(notBefore), at: notBefore, entered };
 }
 
 /** The start of the day in Berlin, or the floor when that is later. */
-function dueAfter(date: CivilDate, floor: Floor): { dueOn: CivilDate; dueAt: Instant } {
+function dueAfter(date: CivilDate, floor: { on: CivilDate; at: Instant }): { dueOn: CivilDate; dueAt: Instant } {
   const start = startOfBerlinDay(date);
   return start >= floor.at ? { dueOn: date, dueAt: start } : { dueOn: floor.on, dueAt: floor.at };
 }
