@@ -63,7 +63,7 @@ interface BodyFacts {
   decisions: CitedDecisionFacts[];
 }
 
-/** The bodies whose facts one sweep keeps at most (a few MB even for bodies with hundreds of obligations). */
+/** The bodies whose facts one sweep keeps at most, the oldest read dropped first (a body with 800 obligations holds a few MB of them). */
 const FACTS_PER_SWEEP = 64;
 
 const DUE_COLUMNS = 'key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version';
