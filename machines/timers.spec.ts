@@ -12,7 +12,7 @@ import {
   seedTimerSchedule,
 } from '../test/deadlines.fixtures';
 import { evolve, persist, restore, type PersistedBody } from './lifecycle';
-import { DEFAULT_REMINDER_POLICY, deriveDeadlines, deriveTimers, type EventTimer, type Timer } from './timers';
+import { DEFAULT_REMINDER_POLICY, deriveDeadlines, deriveTimers, type EventTimer, type Timer, type TimerOptions } from './timers';
 
 const id = SEED_BODY_ID;
 const keys = (timers: Timer[]) => timers.map((t) => t.key.slice(id.length + 1));
@@ -175,6 +175,41 @@ describe('deriveTimers', () => {
       const copy = JSON.parse(JSON.stringify(body)) as PersistedBody;
       expect(reused).toEqual(deriveTimers(id, copy, { ...seedTimerOptions, notBefore }));
     }
+  });
+
+  it('gives after every event what a derivation from scratch gives, though it takes the unchanged obligations’ derivations from the list before', () => {
+    const dates = ['2024-08-15', '2024-08-15', '2024-09-30', '2024-11-04', '2024-12-02', '2025-01-15', '2025-02-14', '2025-03-03'];
+    const reports = dates.map((date) => ({ kind: 'Zwischenbericht' as const, addressee: 'AL-Runde', due: { kind: 'date' as const, date } }));
+    let body = persist(bodyAfter(seedRegistration({ reports }), '2024-06-03T09:00:00.000Z', [seedSteps.submitted, seedSteps.approved, seedSteps.started]));
+    let notBefore = seedSteps.started.occurredAt;
+    const events: string[] = [];
+    for (;;) {
+      const timers = deriveTimers(id, body, { ...seedTimerOptions, notBefore });
+      // Copies of the body: nothing derived before counts.
+      const fresh = (bodyId: string, options: TimerOptions) => deriveTimers(bodyId, JSON.parse(JSON.stringify(body)) as PersistedBody, options);
+      // In between, another body with the very same obligations, or this one under another reminder policy.
+      const between: Array<[string, TimerOptions]> = [
+        ['another-body', { ...seedTimerOptions, notBefore }],
+        [id, { ...seedTimerOptions, notBefore, policy: { ...DEFAULT_REMINDER_POLICY, report: { ...DEFAULT_REMINDER_POLICY.report, daysBefore: [14] } } }],
+      ];
+      const [otherId, otherOptions] = between[events.length % 2];
+      expect(deriveTimers(otherId, body, otherOptions)).toEqual(fresh(otherId, otherOptions));
+      expect(timers).toEqual(fresh(id, { ...seedTimerOptions, notBefore }));
+      const next = eventTimers(timers).find((t) => t.kind !== 'termExpiring' && t.kind !== 'termExpired');
+      if (!next) break;
+      body = fire(body, next);
+      notBefore = next.dueAt;
+      events.push(next.key.slice(id.length + 1));
+      // Every third report comes in on the day it fell due.
+      if (next.kind === 'reportDue' && Number(next.ref.slice(1)) % 3 === 0) {
+        notBefore = new Date(Date.parse(next.dueAt) + 10 * 3_600_000).toISOString();
+        body = after(body, { type: 'reportSubmitted', data: { obligationId: next.ref }, occurredAt: notBefore });
+        events.push(`reportSubmitted/${next.ref}`);
+      }
+    }
+    expect(events).toContain('reportSubmitted/r3');
+    expect(events).toContain('reportOverdue/r8');
+    expect(events.length).toBeGreaterThan(15);
   });
 
   it('follows the reminder policy it is given', () => {

@@ -274,6 +274,8 @@ interface ReportUnits {
    * below the floor (it falls due at the floor itself): then they hold for that floor only.
    */
   holdUntil: Instant | null;
+  obligations: readonly ReportObligation[];
+  derivations: readonly ReportDerivation[];
   units: readonly DeadlineUnit[];
 }
 
@@ -284,6 +286,13 @@ interface ReportUnits {
  * bodies): each event moves the floor to its own time.
  */
 const reportUnitsByList = new WeakMap<readonly ReportObligation[], ReportUnits>();
+
+/**
+ * The report units derived last. An event that changes an obligation replaces that one object in
+ * a new list; the next list derived (mostly the same body's, e.g. each event of a catch-up) takes
+ * the derivations of every obligation still in its place from here instead of looking each up.
+ */
+let latestReportUnits: ReportUnits | null = null;
 
 function unitsHold(known: ReportUnits, floor: Floor | null): boolean {
   if (!known.floor || !floor) return known.floor === floor;
@@ -296,10 +305,9 @@ function unitsHold(known: ReportUnits, floor: Floor | null): boolean {
 function holdUntil(derivations: readonly ReportDerivation[], floor: Floor): Instant | null {
   let next = '\uffff';
   for (const derivation of derivations) {
-    for (const timer of derivation.timersFrom.unfloored) {
-      if (timer.dueAt >= floor.at) next = timer.dueAt < next ? timer.dueAt : next;
-      else if (timer.kind !== 'reminder') return null;
-    }
+    const held = derivation.timersFrom.heldUntil(floor.at);
+    if (held === null) return null;
+    if (held < next) next = held;
   }
   return next;
 }
@@ -314,9 +322,13 @@ function reportUnits(
   const calendar = [options.sessions, options.rules, options.issuerOf, policy];
   const known = reportUnitsByList.get(obligations);
   if (known && known.bodyId === bodyId && sameParts(known.calendar, calendar) && unitsHold(known, floor)) return known.units;
-  const derivations = obligations.map((obligation) => reportDerivation(bodyId, obligation, calendar, options, policy));
+  const latest = latestReportUnits?.bodyId === bodyId && sameParts(latestReportUnits.calendar, calendar) ? latestReportUnits : null;
+  const derivations = obligations.map((obligation, i) =>
+    latest?.obligations[i] === obligation ? latest.derivations[i] : reportDerivation(bodyId, obligation, calendar, options, policy),
+  );
   const units = derivations.map((derivation) => derivation.unitFrom(floor));
-  reportUnitsByList.set(obligations, { bodyId, calendar, floor, holdUntil: floor && holdUntil(derivations, floor), units });
+  latestReportUnits = { bodyId, calendar, floor, holdUntil: floor && holdUntil(derivations, floor), obligations, derivations, units };
+  reportUnitsByList.set(obligations, latestReportUnits);
   return units;
 }
 
@@ -411,27 +423,52 @@ function termDerivation(bodyId: string, until: CivilDate, term: string | null, p
  * only timer below the floor is their latest reminder, thus keep the same array from one event
  * to the next (kept for the last such floor).
  */
-type FlooredTimers = ((floor: Floor) => readonly Timer[]) & { unfloored: readonly Timer[] };
+type FlooredTimers = ((floor: Floor) => readonly Timer[]) & {
+  /**
+   * The earliest of the timers at or after the instant (none: '\uffff'), before which a later
+   * floor moves none of them; null when a system event lies below it.
+   */
+  heldUntil(at: Instant): Instant | null;
+};
 
 function flooredTimers(compute: (floor: Floor) => readonly Timer[]): FlooredTimers {
   const unfloored = compute(NO_FLOOR);
-  // Each timer's own day, so a floor at or before the earliest of them moves none.
-  const earliest = unfloored.reduce((min, timer) => (timer.dueAt < min ? timer.dueAt : min), '\uffff');
-  let floored: { key: string; timers: readonly Timer[] } | null = null;
+  // Each timer's own day, once: the reminders' in order, the system events' earliest. A floor at
+  // or before the earliest of all moves none of them.
+  const reminderDays = unfloored.filter((timer) => timer.kind === 'reminder').map((timer) => timer.dueAt).sort();
+  const firstEvent = unfloored.reduce((min, timer) => (timer.kind !== 'reminder' && timer.dueAt < min ? timer.dueAt : min), '\uffff');
+  const earliest = reminderDays.length > 0 && reminderDays[0] < firstEvent ? reminderDays[0] : firstEvent;
+  // Kept for the last floor: the timers are the same for every floor that entered on the same
+  // day and passed as many reminders, unless a system event lies below it (then it falls due at
+  // exactly that floor).
+  let floored: { entered: Instant; late: number; exactly: Instant | null; timers: readonly Timer[] } | null = null;
   const timersFrom = (floor: Floor) => {
     if (floor.at <= earliest) return unfloored;
-    let late = 0;
-    let eventBelow = false;
-    for (const timer of unfloored) {
-      if (timer.dueAt >= floor.at) continue;
-      if (timer.kind === 'reminder') late++;
-      else eventBelow = true;
+    const exactly = firstEvent < floor.at ? floor.at : null;
+    const late = exactly === null ? remindersBefore(reminderDays, floor.at) : -1;
+    if (floored?.entered !== floor.entered.at || floored.late !== late || floored.exactly !== exactly) {
+      floored = { entered: floor.entered.at, late, exactly, timers: compute(floor) };
     }
-    const key = eventBelow ? `${floor.entered.at}|${floor.on}|${floor.at}` : `${floor.entered.at}|${late}`;
-    if (floored?.key !== key) floored = { key, timers: compute(floor) };
     return floored.timers;
   };
-  return Object.assign(timersFrom, { unfloored });
+  const heldUntil = (at: Instant): Instant | null => {
+    if (firstEvent < at) return null;
+    const next = reminderDays[remindersBefore(reminderDays, at)];
+    return next !== undefined && next < firstEvent ? next : firstEvent;
+  };
+  return Object.assign(timersFrom, { heldUntil });
+}
+
+/** How many of the sorted days lie before the instant. */
+function remindersBefore(days: readonly Instant[], at: Instant): number {
+  let low = 0;
+  let high = days.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (days[middle] < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The timers of one report obligation while it is open: reportDue, reportOverdue and its reminders. */

@@ -56,6 +56,12 @@ interface TimerRow {
   derived_version: number | string;
 }
 
+/** A Frist an event changes: its derivation before the event and after it (none: not derived). */
+interface UnitChange {
+  was: DeadlineUnit | undefined;
+  is: DeadlineUnit | undefined;
+}
+
 interface DeadlineRow {
   key: string;
   label: string;
@@ -285,9 +291,9 @@ export class DeadlinesService implements OnModuleInit {
     }
     if (diff?.changed.size === 0) return;
     const now = this.clock.now().toISOString();
-    if (diff && !diff.refused) return this.writeChanges(tx, bodyId, diff.changed, units, previous!, version, now);
+    if (diff && !diff.refused) return this.writeChanges(tx, bodyId, diff.changed, version, now);
     const changed = diff?.changed;
-    const scope = changed ? [...changed] : null;
+    const scope = changed ? [...changed.keys()] : null;
     const derived = changed ? units.filter((unit) => changed.has(unit.key)) : units;
     await this.syncDeadlines(tx, bodyId, derived, scope, now);
     await this.syncTimers(tx, bodyId, derived.flatMap((unit) => unit.timers), version, scope);
@@ -298,24 +304,30 @@ export class DeadlinesService implements OnModuleInit {
    * snapshots before and after it, and those with a timer the machine refused (it gets another
    * chance with every new snapshot).
    */
-  private async changedFristen(tx: Transaction, bodyId: string, after: DeadlineUnit[], before: DeadlineUnit[]): Promise<{ changed: Set<string>; refused: boolean }> {
-    const changed = new Set<string>();
+  private async changedFristen(tx: Transaction, bodyId: string, after: DeadlineUnit[], before: DeadlineUnit[]): Promise<{ changed: Map<string, UnitChange>; refused: boolean }> {
+    const changed = new Map<string, UnitChange>();
     // Both derivations list the Fristen in one order (start, reports, term end): side by side
     // while the keys agree (mostly the very same unit objects), by key from the first that differs.
     let same = 0;
     while (same < after.length && same < before.length && after[same].key === before[same].key) {
-      if (after[same] !== before[same] && !sameUnit(before[same], after[same])) changed.add(after[same].key);
+      if (after[same] !== before[same] && !sameUnit(before[same], after[same])) changed.set(after[same].key, { was: before[same], is: after[same] });
       same++;
     }
     const previous = new Map(before.slice(same).map((unit) => [unit.key, unit]));
     for (const unit of after.slice(same)) {
       const was = previous.get(unit.key);
       previous.delete(unit.key);
-      if (!was || !sameUnit(was, unit)) changed.add(unit.key);
+      if (!was || !sameUnit(was, unit)) changed.set(unit.key, { was, is: unit });
     }
-    for (const key of previous.keys()) changed.add(key);
+    for (const was of previous.values()) changed.set(was.key, { was, is: undefined });
     const refused = await tx.query<{ deadline_key: string }>(`SELECT deadline_key FROM timers WHERE body_id = ? AND status = 'refused'`, [bodyId]);
-    for (const row of refused) changed.add(row.deadline_key);
+    if (refused.length > 0) {
+      const afterByKey = new Map(after.map((unit) => [unit.key, unit]));
+      const beforeByKey = new Map(before.map((unit) => [unit.key, unit]));
+      for (const { deadline_key: key } of refused) {
+        if (!changed.has(key)) changed.set(key, { was: beforeByKey.get(key), is: afterByKey.get(key) });
+      }
+    }
     return { changed, refused: refused.length > 0 };
   }
 
@@ -326,25 +338,13 @@ export class DeadlinesService implements OnModuleInit {
    * first. Reminders that went out stay as they are (NOT_SENT, and an insert leaves an existing
    * row alone).
    */
-  private async writeChanges(
-    tx: Transaction,
-    bodyId: string,
-    changed: Set<string>,
-    after: DeadlineUnit[],
-    before: DeadlineUnit[],
-    version: number,
-    now: string,
-  ): Promise<void> {
-    const afterUnits = new Map(after.map((unit) => [unit.key, unit]));
-    const beforeUnits = new Map(before.map((unit) => [unit.key, unit]));
+  private async writeChanges(tx: Transaction, bodyId: string, changed: Map<string, UnitChange>, version: number, now: string): Promise<void> {
     const goneDeadlines: string[] = [];
     const goneTimers: string[] = [];
     const changedDeadlines: BodyDeadline[] = [];
     const changedTimers: Timer[] = [];
     const added: SqlValue[][] = [];
-    for (const key of changed) {
-      const was = beforeUnits.get(key);
-      const is = afterUnits.get(key);
+    for (const [key, { was, is }] of changed) {
       if (!is) goneDeadlines.push(key);
       else if (!was || !sameJson(was.deadline, is.deadline)) changedDeadlines.push(is.deadline);
       const previous = new Map((was?.timers ?? []).map((timer) => [timer.key, timer]));
