@@ -27,4 +27,24 @@ describe('the example body on an empty database', () => {
       await t.close();
     }
   });
+
+  test('is up to today once the service has started, when the scheduler runs by itself', async () => {
+    // The start sweep may read the timers before the import commits; the next would come an hour later.
+    const env = { SCHEDULER_ENABLED: process.env.SCHEDULER_ENABLED, SCHEDULER_INTERVAL_SECONDS: process.env.SCHEDULER_INTERVAL_SECONDS };
+    Object.assign(process.env, { SCHEDULER_ENABLED: 'true', SCHEDULER_INTERVAL_SECONDS: '3600' });
+    const t = await startTestApp({ config: { seedExample: true } }).finally(() => {
+      for (const [name, value] of Object.entries(env)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
+    try {
+      const [body] = (await t.http.get('/api/bodies').expect(200)).body;
+      expect(body.state.value).toEqual({ active: { term: 'expired', reporting: 'reportOverdue', closure: 'operating' } });
+      const history = (await t.http.get(`/api/bodies/${body.id}/history`).expect(200)).body.events;
+      expect(history.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['started', 'reportDue', 'reportOverdue', 'termExpiring', 'termExpired']));
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { SECRETARIAT } from '../auth/actor';
 import { APP_CONFIG } from '../common/common.module';
 import { projectFile } from '../common/project-file';
 import { Database } from '../database/database';
+import { SchedulerService } from '../deadlines/scheduler.service';
 import { RegistrationImportService, type ImportOptions } from '../registration-import/registration-import.service';
 
 export const EXAMPLE_FORM = 'examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt';
@@ -33,6 +34,7 @@ export class SeedService implements OnApplicationBootstrap {
   constructor(
     private readonly db: Database,
     private readonly importer: RegistrationImportService,
+    private readonly scheduler: SchedulerService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -40,11 +42,14 @@ export class SeedService implements OnApplicationBootstrap {
     if (!this.config.seedExample) return;
     // Instances starting together on an empty PostgreSQL database import it once: the others
     // wait for the lock and then find events.
-    await this.db.exclusively('seed', async () => {
+    const imported = await this.db.exclusively('seed', async () => {
       const [{ count }] = await this.db.query<{ count: number | string }>('SELECT COUNT(*) AS count FROM events');
-      if (Number(count) > 0) return;
+      if (Number(count) > 0) return false;
       const result = await this.importer.import(readFileSync(projectFile(EXAMPLE_FORM), 'utf8'), EXAMPLE_IMPORT, SECRETARIAT);
       this.logger.log(`Beispielgremium „${result.title}“ aus ${EXAMPLE_FORM} angelegt (${result.id}).`);
+      return true;
     });
+    // Its start, report and term fell due long ago: brought up to today before the first page shows it.
+    if (imported) await this.scheduler.sweepAfterwards();
   }
 }
