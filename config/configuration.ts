@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseEnvironment } from './environment';
 
 export interface Issuer {
   /** The id used in the API and in URLs, e.g. `AL-Runde`. */
@@ -123,12 +124,7 @@ export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FU
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Ungültige Konfiguration: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env, 'Ungültige Konfiguration');
   return {
     port: e.PORT,
     host: e.HOST,

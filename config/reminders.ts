@@ -4,6 +4,7 @@
  * start-up; a wrong value stops the start with a message that names it.
  */
 import { z } from 'zod';
+import { parseEnvironment } from './environment';
 import { LAENDER, type CalendarRules } from '../machines/deadlines';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../machines/timers';
 
@@ -97,12 +98,7 @@ const envSchema = z.object({
 });
 
 export function loadRemindersConfig(env: NodeJS.ProcessEnv = process.env): RemindersConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Ungültige Konfiguration der Fristen und Erinnerungen: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env, 'Ungültige Konfiguration der Fristen und Erinnerungen');
   if (e.WEBHOOK_URLS.length > 0 && e.WEBHOOK_SECRET.length < 16) {
     throw new Error('Ungültige Konfiguration der Fristen und Erinnerungen: WEBHOOK_SECRET: mindestens 16 Zeichen, wenn WEBHOOK_URLS gesetzt ist');
   }

@@ -15,8 +15,9 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isKeyName } from './signed-note';
 import type { AppConfig } from '../../config/configuration';
+import { parseEnvironment } from '../../config/environment';
+import { isKeyName } from './signed-note';
 
 export interface AuditConfig {
   signingKey: { pem: string } | { file: string } | { ephemeral: true };
@@ -34,12 +35,7 @@ const envSchema = z.object({
 });
 
 export function loadAuditConfig(app: AppConfig, env: NodeJS.ProcessEnv = process.env): AuditConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Ungültige Konfiguration: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(envSchema, env, 'Ungültige Konfiguration');
   const database = app.database;
   const signingKey = e.GREMIENLAUF_SIGNING_KEY
     ? { pem: e.GREMIENLAUF_SIGNING_KEY.replace(/\\n/g, '\n') }

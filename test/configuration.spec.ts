@@ -1,0 +1,23 @@
+import { databaseConfig, loadConfig } from '../config/configuration';
+import { loadRemindersConfig } from '../config/reminders';
+import { loadAuditConfig } from '../src/audit/audit.config';
+import { testConfig } from './support/test-app';
+
+describe('the environment', () => {
+  it('takes a variable set to nothing or blanks as not set: the default applies (not port 0)', () => {
+    const app = loadConfig({ PORT: ' ', DATABASE_URL: '', SESSION_IDLE_MINUTES: '', BODY_LIMIT: '', GREMIENLAUF_BOOTSTRAP_TOKEN: '' });
+    expect(app.port).toBe(3000);
+    expect(app.database).toEqual(loadConfig({}).database);
+    expect(app.bodyLimit).toBe(1024 * 1024);
+    expect(app.auth).toEqual(loadConfig({}).auth);
+    const reminders = loadRemindersConfig({ NODE_ENV: 'production', SCHEDULER_INTERVAL_SECONDS: '', SMTP_HOST: '', REMINDER_REPORT_DAYS_BEFORE: '' });
+    expect(reminders).toEqual(loadRemindersConfig({ NODE_ENV: 'production' }));
+    const app2 = testConfig(databaseConfig(':memory:'));
+    expect(loadAuditConfig(app2, { GREMIENLAUF_CHECKPOINT_MINUTES: '', GREMIENLAUF_SIGNING_KEY: '' })).toEqual(loadAuditConfig(app2, {}));
+  });
+
+  it('names every variable that does not fit, and what is wrong with it', () => {
+    expect(() => loadConfig({ PORT: 'achtzig', SQLITE_SYNCHRONOUS: 'OFF' })).toThrow(/^Ungültige Konfiguration: PORT: .+; SQLITE_SYNCHRONOUS: .+/);
+    expect(() => loadConfig({ PORT: '80 80' })).toThrow(/^Ungültige Konfiguration: PORT: /);
+  });
+});
