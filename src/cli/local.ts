@@ -21,7 +21,7 @@ export function configFrom(env: NodeJS.ProcessEnv): AppConfig {
 export async function localClient(env: NodeJS.ProcessEnv, token?: string): Promise<ApiClient> {
   const config: AppConfig = { ...configFrom(env), seedExample: false };
   // A command is over in seconds: the scheduler and the dispatcher belong to `serve`, not to it.
-  process.env.SCHEDULER_ENABLED ??= 'false';
+  process.env.SCHEDULER_ENABLED = 'false';
   const { createApp }: typeof import('../app') = require('../app');
   const app = await createApp(config, { logger: false });
   await app.init();
