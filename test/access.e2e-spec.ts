@@ -373,6 +373,10 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     ]) {
       const response = await agents.leadOwn.post(`/api/bodies/${bodyA}/events`).send(event);
       expect({ type: event.type, status: response.status }).toEqual({ type: event.type, status: 403 });
+      // What the role may send instead (the role table is no secret), not a bare "Keine Berechtigung".
+      expect(response.body.message).toBe(
+        `Als Federführung senden Sie nur „Bericht eingereicht“ (reportSubmitted) und „Verlängerung beantragt“ (extensionRequested), nicht „${event.type}“; alles andere trägt die Geschäftsstelle ein.`,
+      );
     }
     expect(await fingerprint()).toEqual(before);
     const submitted = await agents.leadOwn

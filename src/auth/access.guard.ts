@@ -8,7 +8,7 @@ import { AccessDenied, AuthenticationRequired } from './access-denied';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
 import { AuthService } from './auth.service';
 import { PRINCIPAL, type Principal, type WithPrincipal } from './principal';
-import { mayAppend } from './roles';
+import { eventRefusal, mayAppend } from './roles';
 import { SecurityLog } from './security-log';
 
 export const SESSION_COOKIE = 'gremienlauf_session';
@@ -50,7 +50,7 @@ export class AccessGuard implements CanActivate {
     if (policy.sendsEvent) {
       const type = (request.body as { type?: unknown } | null | undefined)?.type;
       if (principal.role !== 'secretariat' && !mayAppend(principal.role, String(type))) {
-        return this.deny(request, principal, 403, `role ${principal.role} may not send ${String(type).slice(0, 40)}`);
+        return this.deny(request, principal, 403, `role ${principal.role} may not send ${String(type).slice(0, 40)}`, eventRefusal(principal.role, String(type)));
       }
     }
     if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
@@ -83,9 +83,9 @@ export class AccessGuard implements CanActivate {
     return null;
   }
 
-  private deny(request: Request, principal: Principal | undefined, status: 401 | 403, reason: string): never {
+  private deny(request: Request, principal: Principal | undefined, status: 401 | 403, reason: string, publicMessage: string | null = null): never {
     this.denied(request, principal, status, reason);
-    throw status === 401 ? new AuthenticationRequired(reason) : new AccessDenied(reason);
+    throw status === 401 ? new AuthenticationRequired(reason) : new AccessDenied(reason, publicMessage);
   }
 
   private denied(request: Request, principal: Principal | undefined, status: number, reason: string): void {

@@ -14,7 +14,7 @@ import { AuthService } from './auth.service';
 import { AuthStore } from './auth.store';
 import { AUTH_CONFIG, LOGIN_LIMITER } from './auth.tokens';
 import { LoginLimiter } from './login-limiter';
-import { mayAppend } from './roles';
+import { eventRefusal, isRole, mayAppend } from './roles';
 import { FirstAccountSetup } from './first-account';
 import { SecurityLog, sinkFor } from './security-log';
 import { UsersController } from './users.controller';
@@ -66,7 +66,7 @@ export class AuthModule implements OnModuleInit {
     // The write path checks every event's actor against the role table, whoever calls it.
     this.lifecycle.addProjector(async (_tx, { event }) => {
       if (!mayAppend(event.actor.role, event.type)) {
-        throw new AccessDenied(`role ${event.actor.role} may not append ${event.type}`);
+        throw new AccessDenied(`role ${event.actor.role} may not append ${event.type}`, isRole(event.actor.role) ? eventRefusal(event.actor.role, event.type) : null);
       }
     });
     if (this.config.bootstrapToken) await this.auth.bootstrap();

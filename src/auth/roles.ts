@@ -3,7 +3,7 @@
  * The routes declare their roles with `@Access(...)` (see policies.ts); the write path checks
  * this table again for every appended event, whoever calls it (REST, CLI, scheduler).
  */
-import { EVENT_TYPES, SYSTEM_EVENT_TYPES, type StoredEventType } from '../../machines';
+import { EVENT_LABELS, EVENT_TYPES, SYSTEM_EVENT_TYPES, type StoredEventType } from '../../machines';
 
 export const ROLES = ['secretariat', 'lead', 'auditor', 'reader', 'admin', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
@@ -43,6 +43,18 @@ export const EVENT_PERMISSIONS: Readonly<Record<Role, readonly StoredEventType[]
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * What a caller is told who sent an event type its role may not send, e.g. `Als Federführung
+ * senden Sie nur „Bericht eingereicht“ (reportSubmitted) und …, nicht „extended“; …`.
+ */
+export function eventRefusal(role: Role, type: string): string {
+  const allowed = EVENT_PERMISSIONS[role].map((allowedType) => `„${EVENT_LABELS[allowedType]}“ (${allowedType})`);
+  const sent = `„${type.slice(0, 40)}“`;
+  if (allowed.length === 0) return `Als ${ROLE_LABELS[role]} senden Sie keine Ereignisse, also auch nicht ${sent}.`;
+  const list = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} und ${allowed.at(-1)}`;
+  return `Als ${ROLE_LABELS[role]} senden Sie nur ${list}, nicht ${sent}; alles andere trägt die Geschäftsstelle ein.`;
 }
 
 export function mayAppend(role: string, type: string): boolean {

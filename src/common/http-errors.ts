@@ -73,15 +73,19 @@ export function toErrorBody(error: unknown): ErrorBody {
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return { statusCode: 500, error: REASON[500], message: 'Interner Fehler; der Vorgang wurde nicht ausgeführt.', details: null };
   }
-  const message =
-    statusCode === 400 && isJsonSyntaxError(error)
-      ? 'Der Inhalt der Anfrage ist kein gültiges JSON.'
-      : (error as { code?: unknown } | null)?.code === 'FST_ERR_BAD_URL'
-        ? 'Die Adresse enthält ein ungültig kodiertes Zeichen (Prozentkodierung, die kein UTF-8 ist).'
-      : statusCode === 404 && error instanceof HttpException
-        ? 'Diese Adresse gibt es nicht.'
-        : (GERMAN[statusCode] ?? 'Die Anfrage wurde abgelehnt.');
-  return { statusCode, error: REASON[statusCode] ?? 'Error', message, details: null };
+  return { statusCode, error: REASON[statusCode] ?? 'Error', message: refusalMessage(error, statusCode), details: null };
+}
+
+/** The message of a refusal that is no domain error: fixed per status, unless the error has one for the caller. */
+function refusalMessage(error: unknown, statusCode: number): string {
+  const publicMessage = (error as { publicMessage?: unknown } | null)?.publicMessage;
+  if (typeof publicMessage === 'string') return publicMessage;
+  if (statusCode === 400 && isJsonSyntaxError(error)) return 'Der Inhalt der Anfrage ist kein gültiges JSON.';
+  if ((error as { code?: unknown } | null)?.code === 'FST_ERR_BAD_URL') {
+    return 'Die Adresse enthält ein ungültig kodiertes Zeichen (Prozentkodierung, die kein UTF-8 ist).';
+  }
+  if (statusCode === 404 && error instanceof HttpException) return 'Diese Adresse gibt es nicht.';
+  return GERMAN[statusCode] ?? 'Die Anfrage wurde abgelehnt.';
 }
 
 /**
