@@ -117,9 +117,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * When the scheduler runs by itself: a sweep that begins after this call, for what was just
-   * committed and may be due already. The example body imported at the first start is: the start
-   * sweep may have read the timers before its import committed, and the next comes a minute later.
+   * When the scheduler runs by itself: a sweep that begins after this call, for something just
+   * committed that may already be due. The example body imported at the first start is such a
+   * case: the start sweep may have read the timers before the import committed, and the next
+   * sweep comes only a minute later.
    */
   async sweepAfterwards(): Promise<void> {
     if (!this.runsByItself()) return;
