@@ -118,10 +118,14 @@ export class DeadlinesService implements OnModuleInit {
 
   /** The body's first `limit` pending system-event timers due before (or at) `until`, earliest first; reminders are the sweep's. */
   async dueEvents(tx: Transaction, bodyId: string, until: string, inclusive: boolean, limit: number): Promise<DueTimer[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`dueEvents: limit must be a positive integer, not ${limit}`);
+    // The limit is written into the text: SQLite prepares a statement with `LIMIT ?` anew on
+    // every run (a bound limit may change its plan), which cost more than the query itself. It
+    // is nearly always 1, so the texts stay few.
     const rows = await tx.query<{ key: string; kind: string; due_at: string; payload: string }>(
       `SELECT key, kind, due_at, payload FROM timers
-       WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at ${inclusive ? '<=' : '<'} ? ORDER BY due_at, key LIMIT ?`,
-      [bodyId, until, limit],
+       WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at ${inclusive ? '<=' : '<'} ? ORDER BY due_at, key LIMIT ${limit}`,
+      [bodyId, until],
     );
     return rows.map((r) => {
       const { event } = JSON.parse(r.payload) as { event: { type: DueTimer['type']; data: unknown } };
