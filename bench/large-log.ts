@@ -37,7 +37,8 @@ async function writeLog(template: string, file: string): Promise<{ events: numbe
   await db.close();
   const source = new BetterSqlite3(template, { readonly: true });
   const [{ body_id: templateId }] = source.prepare('SELECT body_id FROM events GROUP BY body_id ORDER BY COUNT(*) DESC LIMIT 1').all() as Array<{ body_id: string }>;
-  const life = (source.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(templateId) as EventRow[]).map(toRecord);
+  const rows = source.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(templateId) as EventRow[];
+  const life = rows.map(toRecord);
   const bodyRow = source.prepare('SELECT * FROM bodies WHERE id = ?').get(templateId) as Record<string, unknown>;
   // The body's report obligations are stored beside its row (src/event-log/stored-context.ts).
   const obligations = source.prepare('SELECT position, data FROM body_obligations WHERE body_id = ? ORDER BY position').all(templateId) as Array<{ position: number; data: string }>;
@@ -71,10 +72,11 @@ async function writeLog(template: string, file: string): Promise<{ events: numbe
       const head = sealed[sealed.length - 1];
       insertBody.run(...columns.map((c) => (c === 'id' ? bodyId : c === 'last_hash' ? head.hash : bodyRow[c])) as never[]);
       for (const o of obligations) insertObligation.run(bodyId, o.position, o.data);
-      for (const e of sealed) {
-        insertEvent.run(e.id, e.bodyId, e.version, e.type, JSON.stringify(e.data), e.actor.id, e.actor.role, e.occurredAt, e.recordedAt, e.machine.id,
-          e.machine.version, e.decision?.number ?? null, e.decision ? JSON.stringify(e.decision) : null, e.prevHash, e.hash);
-      }
+      // data and decision as the service stored them (their text is part of what verify reads).
+      sealed.forEach((e, i) => {
+        insertEvent.run(e.id, e.bodyId, e.version, e.type, rows[i].data, e.actor.id, e.actor.role, e.occurredAt, e.recordedAt, e.machine.id,
+          e.machine.version, e.decision?.number ?? null, rows[i].decision, e.prevHash, e.hash);
+      });
       for (let t = 0; t < TIMERS_PER_BODY; t++) {
         const due = n * TIMERS_PER_BODY + t < DUE_TIMERS ? '2024-01-01' : `${2030 + (n % 50)}-${String(t + 1).padStart(2, '0')}-15`;
         insertTimer.run(`${bodyId}/bench/${t}`, bodyId, `t${t}`, `${bodyId}/bench/${t}`, due, `${due}T08:00:00.000Z`, head.version);

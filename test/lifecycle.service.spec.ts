@@ -1,7 +1,10 @@
 import { SECRETARIAT } from '../src/auth/actor';
 import { ConcurrencyConflict, LifecycleRefusal } from '../src/common/errors';
 import { Database } from '../src/database/database';
+import { DecisionsService } from '../src/decisions/decisions.service';
+import { hashEvent } from '../src/event-log/event-hash';
 import { EventStore } from '../src/event-log/event-store';
+import { canonicalJson } from '../src/json/canonical-json';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { openTestDatabase, startTestContext, testDatabaseKinds, type TestContext } from './support/test-app';
@@ -78,6 +81,30 @@ describe.each(testDatabaseKinds())('the write path on %s', (database) => {
       lifecycle.execute({ bodyId, type: 'leadsChanged', data: { leads: ['Bayern'], contacts: [{ name: 'Max Muster' }] } }, SECRETARIAT),
     ).rejects.toBeInstanceOf(LifecycleRefusal);
     expect(await counts(db, bodyId)).toEqual(before);
+  });
+
+  test('stores data and decision of every event in the canonical form its hash covers, whatever the member order it came in', async () => {
+    await lifecycle.execute({ bodyId, type: 'submitted', occurredAt: '2024-06-05' }, SECRETARIAT);
+    await t.context.get(DecisionsService).record(
+      { number: '2024/08-AL', issuer: 'AL-Runde', date: '2024-06-10', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: bodyId, effect: 'approved', data: { approvedUntil: '2025-03-31' } }] },
+      SECRETARIAT,
+    );
+    await lifecycle.execute({ bodyId, type: 'approved', data: { approvedUntil: '2025-03-31' }, decision: '2024/08-AL' }, SECRETARIAT);
+    await lifecycle.execute({ bodyId, type: 'started', occurredAt: '2024-06-17' }, SECRETARIAT);
+    // Members in the order a client writes them, not sorted: kind before date.
+    await lifecycle.execute({ bodyId, type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-01-31' } }, occurredAt: '2024-09-02' }, SECRETARIAT);
+    const rows = await db.query<{ type: string; data: string; decision: string | null }>('SELECT type, data, decision FROM events WHERE body_id = ? ORDER BY version', [bodyId]);
+    expect(rows.map((r) => r.type)).toEqual(['registered', 'submitted', 'approved', 'started', 'closureInitiated']);
+    // The registration's members come in the form's order, which is not the canonical one.
+    expect(JSON.stringify(EXAMPLE_REGISTRATION)).not.toBe(canonicalJson(EXAMPLE_REGISTRATION));
+    expect(rows[4].data).toBe('{"finalReportDue":{"date":"2025-01-31","kind":"date"}}');
+    for (const row of rows) {
+      expect(row.data).toBe(canonicalJson(JSON.parse(row.data)));
+      if (row.decision !== null) expect(row.decision).toBe(canonicalJson(JSON.parse(row.decision)));
+    }
+    expect(rows[2].decision).not.toBeNull();
+    const events = await t.context.get(EventStore).readStream(bodyId);
+    for (const event of events) expect(hashEvent(event)).toBe(event.hash);
   });
 
   test('after a failed command the next one starts from the stored state, not from a half-applied one', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DecisionFacts, PersistedBody } from '../../machines';
 import { ConcurrencyConflict } from '../common/errors';
 import { Database, isUniqueViolation, type SqlValue, type Transaction } from '../database/database';
+import { canonicalJson } from '../json/canonical-json';
 import type { EventRecord } from './event-hash';
 import { contextHeadText, obligationsSql, wholeContext, writeObligations } from './stored-context';
 
@@ -101,6 +102,10 @@ export class EventStore {
   /**
    * Appends one event. UNIQUE(body_id, version) makes a lost race fail here instead of
    * overwriting: the caller gets a ConcurrencyConflict and its transaction rolls back.
+   * `data` and `decision` are stored in their canonical form (RFC 8785, the form the hash
+   * covers): verify and the offline verifier then hash the stored text as it is, where a form
+   * in another member order (a registration's, in the order of the form) had to be parsed and
+   * canonicalised again for every event.
    */
   async append(tx: Transaction, event: EventRecord): Promise<void> {
     try {
@@ -109,7 +114,7 @@ export class EventStore {
         event.bodyId,
         event.version,
         event.type,
-        JSON.stringify(event.data),
+        canonicalJson(event.data),
         event.actor.id,
         event.actor.role,
         event.occurredAt,
@@ -117,7 +122,7 @@ export class EventStore {
         event.machine.id,
         event.machine.version,
         event.decision?.number ?? null,
-        event.decision ? JSON.stringify(event.decision) : null,
+        event.decision ? canonicalJson(event.decision) : null,
         event.prevHash,
         event.hash,
       ]);
