@@ -59,6 +59,17 @@ describe('the body lifecycle', () => {
     expect(next.context.decisions).toEqual([{ number: '2024/09-AL', issuer: 'AL-Runde', event: 'approved', on: '2024-06-13' }]);
   });
 
+  test('an approved-until date before the decision is refused, measured from the event date where no decision is cited', () => {
+    const early = given(submitted()).when(approved('2024-05-31'));
+    expect(early.verdict).toMatchObject({ allowed: false, reason: 'Das Datum „befristet bis“ (31.05.2024) liegt vor dem Beschluss (13.06.2024).' });
+    const { verdict } = given(submitted()).when(event('approved', { approvedUntil: '2025-03-31', reports: [] }, '2026-12-03'));
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.allowed === false && verdict.violations).toEqual([
+      '„approved“ muss einen erfassten Beschluss nennen (Feld „decision“).',
+      'Das Datum „befristet bis“ (31.03.2025) liegt vor dem Ereignisdatum (03.12.2026).',
+    ]);
+  });
+
   test('an event may not happen before the decision it cites', () => {
     const { verdict } = given(submitted()).when(approved('2025-03-31', DECISION_2024_09_AL, '2024-06-12'));
     expect(verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('liegt nach dem Ereignisdatum') });

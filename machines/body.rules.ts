@@ -28,9 +28,11 @@ const decisionNotAfterEvent: Rule = (_context, event) => {
 const approvedUntilAfterDecision: Rule<'approved'> = (_context, event) => {
   const until = event.data.approvedUntil;
   const from = event.decision?.date ?? berlinDate(event.occurredAt);
+  // Without a decision (itself refused) the term is measured from the event's date: named as such.
+  const what = event.decision ? 'dem Beschluss' : 'dem Ereignisdatum';
   return until === undefined || termEndDate(until) >= from
     ? null
-    : `Das Datum „befristet bis“ (${describeTermEnd(until)}) liegt vor dem Beschluss (${germanDate(from)}).`;
+    : `Das Datum „befristet bis“ (${describeTermEnd(until)}) liegt vor ${what} (${germanDate(from)}).`;
 };
 
 const notBeforeApproval: Rule<'started'> = (context, event) => {
