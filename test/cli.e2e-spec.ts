@@ -202,7 +202,7 @@ describe('gremienlauf on the local database', () => {
 
     const text = cli(['show', id]);
     expect(text.stdout).toMatch(/Federführung:\s+Hessen, Bremen, Bund \(BMI\)/);
-    expect(text.stdout).toMatch(/r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024/);
+    expect(text.stdout).toMatch(/r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+–\s+offen/);
   });
 
   it('refuses to import the same form twice unless forced', () => {
@@ -305,6 +305,8 @@ describe('gremienlauf on the local database', () => {
     const table = cli(['deadlines', '--body', id]);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('im November 2024');
+    // `show` gives each report the date of its Frist: 30.11.2024 is a Saturday.
+    expect(cli(['show', id]).stdout).toMatch(/r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+02\.12\.2024 \(verschoben von 30\.11\.2024\)\s+offen/);
     expect(cli(['deadlines', '--before', 'gestern']).code).toBe(2);
   });
 

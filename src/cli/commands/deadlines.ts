@@ -3,8 +3,12 @@ import { dateOption } from '../dates';
 import { date, deadline, table } from '../format';
 import type { Deadline } from '../../../machines';
 
-interface DeadlineRow {
+/** A Frist as GET /api/deadlines gives it (the fields the CLI shows). */
+export interface DeadlineRow {
   bodyId: string;
+  kind: 'start' | 'report' | 'termEnd';
+  /** The obligation id for reports. */
+  ref: string;
   bodyTitle: string;
   label: string;
   deadline: Deadline;

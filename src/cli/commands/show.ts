@@ -1,6 +1,7 @@
 import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, type BodyContext } from '../../../machines';
 import type { CliCommand } from '../command';
 import { date, day, deadline, fields, list, numbered, table, yesNo } from '../format';
+import type { DeadlineRow } from './deadlines';
 
 export interface BodyView {
   id: string;
@@ -32,11 +33,28 @@ export const showCommand: CliCommand = {
   async run(ctx) {
     const api = await ctx.api();
     const body = await api.get<BodyView>(`/api/bodies/${encodeURIComponent(ctx.args.ID!)}`);
-    ctx.out.result(body, renderBody);
+    // The date each report is due on (after the calendar rules) is the Frist's, not the context's.
+    const reports = ctx.json ? [] : (await api.get<DeadlineRow[]>('/api/deadlines', { body: body.id })).filter((d) => d.kind === 'report');
+    ctx.out.result(body, (b) => renderBody(b, new Map(reports.map((d) => [d.ref, d]))));
   },
 };
 
-export function renderBody(body: BodyView): string {
+/** A report's effective date, with the date it was moved from (a weekend or holiday). */
+function effectiveDate(frist: DeadlineRow | undefined): string {
+  if (!frist?.effectiveDate) return '–';
+  const moved = frist.originalDate && frist.originalDate !== frist.effectiveDate ? ` (verschoben von ${date(frist.originalDate)})` : '';
+  return `${date(frist.effectiveDate)}${moved}`;
+}
+
+/** The obligation's state, with the day it entered it. */
+function obligationState(o: BodyContext['obligations'][number]): string {
+  const label = OBLIGATION_STATES[o.state] ?? o.state;
+  const since = { pending: null, due: o.dueOn, overdue: o.overdueOn, submitted: o.submittedOn, acknowledged: o.acknowledgedOn }[o.state];
+  if (!since) return label;
+  return o.state === 'due' || o.state === 'overdue' ? `${label} seit ${date(since)}` : `${label} am ${date(since)}`;
+}
+
+export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, DeadlineRow> = new Map()): string {
   const c = body.context;
   const p = c.profile;
   const parts = [
@@ -85,8 +103,8 @@ export function renderBody(body: BodyView): string {
         { header: 'Bericht', value: (o) => obligationLabel(o) },
         { header: 'an', value: (o) => o.addressee },
         { header: 'Frist', value: (o) => deadline(o.due) },
-        { header: 'fällig am', value: (o) => date(o.dueOn) },
-        { header: 'Stand', value: (o) => OBLIGATION_STATES[o.state] ?? o.state },
+        { header: 'fällig am', value: (o) => effectiveDate(reportFristen.get(o.id)) },
+        { header: 'Stand', value: (o) => obligationState(o) },
       ])}`,
     );
   }

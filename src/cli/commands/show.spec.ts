@@ -1,0 +1,53 @@
+import type { Deadline } from '../../../machines';
+import { approved, given, registered, reportDue, reportOverdue, reportSubmitted, started, submitted } from '../../../test/support/machine-events';
+import type { DeadlineRow } from './deadlines';
+import { renderBody, type BodyView } from './show';
+
+const view = (...events: Parameters<typeof given>): BodyView => ({
+  id: 'b1',
+  version: events.length + 1,
+  title: 'Weiterentwicklung Struktur OZG Föderal',
+  state: { label: 'Aktiv' },
+  allowedEvents: [],
+  context: given(...events).snapshot.context,
+  contacts: [],
+  registeredAt: registered().occurredAt,
+  updatedAt: registered().occurredAt,
+});
+
+const reportFrist = (effectiveDate: string, originalDate: string): DeadlineRow => ({
+  bodyId: 'b1',
+  kind: 'report',
+  ref: 'r1',
+  bodyTitle: 'Weiterentwicklung Struktur OZG Föderal',
+  label: 'Zwischenbericht an IT-Planungsrat',
+  deadline: { kind: 'month', month: '2024-11' } satisfies Deadline,
+  originalDate,
+  effectiveDate,
+  rule: null,
+  description: '',
+  status: 'open',
+  overdue: false,
+});
+
+const reportLine = (text: string) => text.split('\n').find((line) => line.startsWith('r1 '));
+
+describe('gremienlauf show', () => {
+  test('a report is due on its Frist’s effective date, with the day it was moved from', () => {
+    const fristen = new Map([['r1', reportFrist('2024-12-02', '2024-11-30')]]);
+    expect(reportLine(renderBody(view(submitted(), approved(), started()), fristen))).toMatch(
+      /^r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+02\.12\.2024 \(verschoben von 30\.11\.2024\)\s+offen$/,
+    );
+  });
+
+  test('a report without a Frist yet (a draft) shows no date', () => {
+    expect(reportLine(renderBody(view()))).toMatch(/^r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+–\s+offen$/);
+  });
+
+  test('the state names the day it began: due and overdue since, submitted on', () => {
+    const active = [submitted(), approved(), started()] as const;
+    expect(reportLine(renderBody(view(...active, reportDue('r1', '2024-11-01'))))).toMatch(/fällig seit 01\.11\.2024$/);
+    expect(reportLine(renderBody(view(...active, reportDue('r1', '2024-11-01'), reportOverdue('r1', '2024-12-03'))))).toMatch(/überfällig seit 03\.12\.2024$/);
+    expect(reportLine(renderBody(view(...active, reportSubmitted('r1', '2024-11-20'))))).toMatch(/eingereicht am 20\.11\.2024$/);
+  });
+});
