@@ -83,17 +83,16 @@ function fieldNames(items: FormItem[]): FormItem[] {
 }
 
 /**
- * The validator's wording for people filling in a form: "Zu klein: erwartet, dass string >=1
- * Zeichen hat" is "Bitte ausfüllen." Messages of our own rules pass unchanged.
+ * The validator's wording (src/common/validation.ts) for people filling in a form: "Pflichtangabe
+ * fehlt." is "Bitte ausfüllen." Messages of our own rules pass unchanged.
  */
 export function plainMessage(message: string): string {
-  if (/^Zu klein: erwartet, dass string >=1 Zeichen hat$/.test(message)) return 'Bitte ausfüllen.';
-  if (/^Zu klein: erwartet, dass array >=1 Elemente hat$/.test(message)) return 'Bitte mindestens eine Angabe machen (eine je Zeile).';
-  if (/^Ungültige Eingabe: erwartet (string|Zahl|number), erhalten (undefined|NaN)$/.test(message)) return 'Bitte ausfüllen.';
-  if (/^Ungültige Option: erwartet eine von/.test(message)) return 'Bitte eine der angebotenen Möglichkeiten wählen.';
-  if (/^Ungültige Eingabe: erwartet Zahl/.test(message)) return 'Bitte eine Zahl eingeben.';
+  if (message === 'Pflichtangabe fehlt.' || message === 'Darf nicht leer sein.') return 'Bitte ausfüllen.';
+  if (message === 'Mindestens ein Eintrag.') return 'Bitte mindestens eine Angabe machen (eine je Zeile).';
+  if (message.startsWith('Erlaubt ist eines von:')) return 'Bitte eine der angebotenen Möglichkeiten wählen.';
+  if (message.startsWith('Erwartet wird eine ganze Zahl')) return 'Bitte eine ganze Zahl eingeben.';
+  if (message.startsWith('Erwartet wird eine Zahl')) return 'Bitte eine Zahl eingeben.';
   if (/^Ungültig: E-Mail-Adresse$/.test(message)) return 'Bitte eine gültige E-Mail-Adresse eingeben, z. B. name@example.de.';
-  if (/^Zu groß: erwartet, dass string <=(\d+) Zeichen hat$/.test(message)) return message.replace(/^Zu groß: erwartet, dass string <=(\d+) Zeichen hat$/, 'Höchstens $1 Zeichen.');
   return message;
 }
 

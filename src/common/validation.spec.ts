@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ValidationError } from './errors';
+import { parseInput } from './validation';
+
+const schema = z.strictObject({
+  title: z.string().min(1),
+  count: z.number().int().min(1).max(5),
+  successor: z.object({ name: z.string() }),
+  leads: z.array(z.string()).min(1),
+  kind: z.enum(['Projektgruppe', 'Arbeitsgruppe']),
+  code: z.string().max(3),
+  note: z.string().min(1, 'Eine eigene Meldung bleibt.'),
+});
+
+/** The messages by field of what parseInput refuses. */
+function messages(input: unknown): Record<string, string> {
+  try {
+    parseInput(schema, input, 'data');
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return Object.fromEntries(error.details.map((d) => [d.path, d.message]));
+  }
+  throw new Error('accepted');
+}
+
+describe('parseInput’s messages', () => {
+  test('a missing field is named as missing, whatever its kind', () => {
+    const all = messages({});
+    expect(Object.keys(all)).toHaveLength(7);
+    for (const message of Object.values(all)) expect(message).toBe('Pflichtangabe fehlt.');
+  });
+
+  test('a value of the wrong kind says what was expected and what came, in the words of a form', () => {
+    expect(messages({ title: 5, count: '1', successor: 'Nachfolge', leads: [1], kind: 'Projektgruppe', code: 'a', note: 'x' })).toEqual({
+      'data.title': 'Erwartet wird Text, nicht eine Zahl.',
+      'data.count': 'Erwartet wird eine Zahl, nicht Text.',
+      'data.successor': 'Erwartet wird ein Objekt ({ … }), nicht Text.',
+      'data.leads[0]': 'Erwartet wird Text, nicht eine Zahl.',
+    });
+    expect(messages({ title: 'T', count: 2.5, successor: null, leads: ['Hessen'], kind: 'Projektgruppe', code: 'a', note: 'x' })).toEqual({
+      'data.count': 'Erwartet wird eine ganze Zahl, nicht eine Kommazahl.',
+      'data.successor': 'Erwartet wird ein Objekt ({ … }), nicht null.',
+    });
+  });
+
+  test('bounds and allowed values are spelled out; a schema’s own message stays; an unknown field is named', () => {
+    expect(messages({ title: '', count: 9, successor: { name: 'N' }, leads: [], kind: 'Gremium', code: 'abcd', note: '', extra: 1 })).toEqual({
+      'data.title': 'Darf nicht leer sein.',
+      'data.count': 'Höchstens 5.',
+      'data.leads': 'Mindestens ein Eintrag.',
+      'data.kind': 'Erlaubt ist eines von: "Projektgruppe", "Arbeitsgruppe".',
+      'data.code': 'Höchstens 3 Zeichen.',
+      'data.note': 'Eine eigene Meldung bleibt.',
+      'data.extra': 'Unbekanntes Feld.',
+    });
+    expect(messages({ title: 'T', count: 0, successor: { name: 'N' }, leads: ['Hessen'], kind: 'Arbeitsgruppe', code: '', note: 'x' })).toEqual({
+      'data.count': 'Mindestens 1.',
+    });
+  });
+});

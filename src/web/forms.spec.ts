@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { ValidationError } from '../common/errors';
+import { parseInput } from '../common/validation';
+import { plainMessage } from './forms';
+
+/** What a form shows under each field for input the validator refuses. */
+function formMessages(schema: z.ZodType, input: unknown): Record<string, string> {
+  try {
+    parseInput(schema, input);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return Object.fromEntries(error.details.map((d) => [d.path, plainMessage(d.message)]));
+  }
+  throw new Error('accepted');
+}
+
+describe('the validator’s messages in a form', () => {
+  const schema = z.object({
+    title: z.string().min(1),
+    leads: z.array(z.string()).min(1),
+    kind: z.enum(['Projektgruppe', 'Arbeitsgruppe']),
+    sessionNumber: z.number().int(),
+    email: z.email(),
+    note: z.string().max(5),
+  });
+
+  test('empty, missing, not chosen, not a number, too long: each in the words of a form', () => {
+    expect(formMessages(schema, { title: '', leads: [], kind: 'Gremium', sessionNumber: Number.NaN, email: 'x', note: 'zu lang' })).toEqual({
+      title: 'Bitte ausfüllen.',
+      leads: 'Bitte mindestens eine Angabe machen (eine je Zeile).',
+      kind: 'Bitte eine der angebotenen Möglichkeiten wählen.',
+      sessionNumber: 'Bitte ausfüllen.',
+      email: 'Bitte eine gültige E-Mail-Adresse eingeben, z. B. name@example.de.',
+      note: 'Höchstens 5 Zeichen.',
+    });
+    expect(formMessages(schema, { leads: ['Hessen'], kind: 'Projektgruppe', sessionNumber: 4.5, email: 'a@example.de', note: '' })).toEqual({
+      title: 'Bitte ausfüllen.',
+      sessionNumber: 'Bitte eine ganze Zahl eingeben.',
+    });
+    expect(formMessages(z.object({ share: z.number() }), { share: 'viel' })).toEqual({ share: 'Bitte eine Zahl eingeben.' });
+  });
+});
