@@ -6,7 +6,7 @@
 import { createActor, getNextTransitions, initialTransition, type AnyActorScope, type AnyStateMachine, type SnapshotFrom, type StateValue } from 'xstate';
 import type { BodyContext } from './body.context';
 import type { BodyEvent, RegisteredEvent } from './body.events';
-import { BODY_MACHINE_VERSION, bodyMachine, createBodyMachine, type BodyMachine, type BodyMachineVersion } from './body.machine';
+import { BODY_MACHINE_VERSION, BODY_MACHINE_VERSIONS, bodyMachine, createBodyMachine, type BodyMachine, type BodyMachineVersion } from './body.machine';
 import { violations } from './body.rules';
 import { EVENT_LABELS, STATE_LABELS } from './labels';
 import { COMMAND_EVENT_TYPES, EVENT_TYPES, type BodyEventType } from './vocabulary';
@@ -124,6 +124,25 @@ export function statePaths(value: StateValue): string[] {
   return Object.entries(value).flatMap(([key, child]) =>
     child === undefined ? [key] : [key, ...statePaths(child).map((path) => `${key}.${path}`)],
   );
+}
+
+/**
+ * Every state of the chart, in every version, as the dotted paths `statePaths` gives: what a
+ * body can be in now or could have been in under an earlier version.
+ */
+export function chartStatePaths(): ReadonlySet<string> {
+  const paths = new Set<string>();
+  const walk = (states: Record<string, { states: Record<string, unknown> }>, prefix: string) => {
+    for (const [key, node] of Object.entries(states)) {
+      paths.add(prefix + key);
+      walk(node.states as typeof states, `${prefix}${key}.`);
+    }
+  };
+  for (const version of BODY_MACHINE_VERSIONS) {
+    const machine = version === BODY_MACHINE_VERSION ? bodyMachine : createBodyMachine(version);
+    walk(machine.root.states, '');
+  }
+  return paths;
 }
 
 /** The German label of the snapshot's state, e.g. `Aktiv (Laufzeit läuft, Berichte aktuell, In Arbeit)`. */

@@ -219,6 +219,10 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     expect(drafts.body).toHaveLength(1);
     expect((await t.http.get('/api/bodies?q=gibt-es-nicht').expect(200)).body).toEqual([]);
     await t.http.get('/api/bodies?sort=1').expect(400);
+    // Any state of the chart filters, a region's too; a state it does not know is a 400 naming those it does.
+    expect((await t.http.get('/api/bodies?state=active.term.expired').expect(200)).body).toEqual([]);
+    const unknown = await t.http.get('/api/bodies?state=aktiv').expect(400);
+    expect(unknown.body.details).toEqual([{ path: 'query.state', message: expect.stringMatching(/^Erlaubt ist eines von: "draft", .*"active\.term\.expired".*"transferred"/) }]);
   });
 
   test('an unknown body is a 404 in the one error shape', async () => {

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, BODY_EVENT, BODY_HISTORY, BODY_LIST, BODY_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
-import { EVENT_TYPES, eventDataSchemas, type BodyEventType } from '../../machines';
+import { chartStatePaths, EVENT_TYPES, eventDataSchemas, type BodyEventType } from '../../machines';
 import { contactInputSchema } from '../contacts/contact-input';
 import { CurrentActor } from '../auth/actor';
 import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
@@ -19,9 +19,9 @@ import { BodiesService, seesContactDetails } from './bodies.service';
 import { registrationCommandSchema } from '../lifecycle/registration-input';
 
 const listQuery = z.strictObject({
+  // The states of the chart, so that a typo is a 400 naming them, not an empty list.
   state: z
-    .string()
-    .regex(/^[A-Za-z.]+$/, 'Erwartet einen Zustand wie active oder active.term.expired.')
+    .enum([...chartStatePaths()] as [string, ...string[]])
     .optional()
     .describe('Zustandspfad: draft, active, active.term.expired, closed, …'),
   q: z.string().trim().max(200).optional().describe('Freitext über Titel, Kurzname, Art, Zuordnung, Schwerpunkt und Federführung'),
