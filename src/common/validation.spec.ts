@@ -43,6 +43,12 @@ describe('parseInput’s messages', () => {
     });
   });
 
+  test('a number read from text that is none (a query’s year=abc) is not taken for a missing one', () => {
+    expect(messages({ title: 'T', count: Number('abc'), successor: { name: 'N' }, leads: ['Hessen'], kind: 'Projektgruppe', code: 'a', note: 'x' })).toEqual({
+      'data.count': 'Erwartet wird eine Zahl.',
+    });
+  });
+
   test('bounds and allowed values are spelled out; a schema’s own message stays; an unknown field is named', () => {
     expect(messages({ title: '', count: 9, successor: { name: 'N' }, leads: [], kind: 'Gremium', code: 'abcd', note: '', extra: 1 })).toEqual({
       'data.title': 'Darf nicht leer sein.',

@@ -29,11 +29,13 @@ function kindOf(value: unknown): string {
  * message still comes first; every other issue keeps zod's German message.
  */
 function germanMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  // NaN: what a form's empty number field becomes.
-  const missing = !('input' in issue) || issue.input === undefined || Number.isNaN(issue.input);
+  const missing = !('input' in issue) || issue.input === undefined;
   switch (issue.code) {
     case 'invalid_type':
-      return missing ? 'Pflichtangabe fehlt.' : `Erwartet wird ${KINDS[issue.expected] ?? issue.expected}, nicht ${kindOf(issue.input)}.`;
+      if (missing) return 'Pflichtangabe fehlt.';
+      // NaN: a number read from text that is none (a query's `year=abc`, a form field).
+      if (Number.isNaN(issue.input)) return `Erwartet wird ${KINDS[issue.expected] ?? issue.expected}.`;
+      return `Erwartet wird ${KINDS[issue.expected] ?? issue.expected}, nicht ${kindOf(issue.input)}.`;
     case 'invalid_value':
       if (missing) return 'Pflichtangabe fehlt.';
       return issue.values.length === 1

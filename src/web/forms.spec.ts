@@ -29,7 +29,7 @@ describe('the validator’s messages in a form', () => {
       title: 'Bitte ausfüllen.',
       leads: 'Bitte mindestens eine Angabe machen (eine je Zeile).',
       kind: 'Bitte eine der angebotenen Möglichkeiten wählen.',
-      sessionNumber: 'Bitte ausfüllen.',
+      sessionNumber: 'Bitte eine Zahl eingeben.',
       email: 'Bitte eine gültige E-Mail-Adresse eingeben, z. B. name@example.de.',
       note: 'Höchstens 5 Zeichen.',
     });
