@@ -130,6 +130,11 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     expect(shown).toMatchObject({ title: 'Einrichtung der Projektgruppen A und B', withdrawn: { reason: 'Vom IT-Planungsrat aufgehoben' } });
     expect(shown.citedBy.map((c: any) => c.bodyId).sort()).toEqual([a, b].sort());
     expect((await t.http.get('/api/decisions?issuer=IT-PLR').expect(200)).body.map((d: any) => d.number)).toContain('2026/41');
+    // An issuer that is none is a 400 naming those there are, in the register and in the Beschlusskontrolle alike.
+    for (const url of ['/api/decisions?issuer=ITPLR', '/api/decision-control?issuer=ITPLR']) {
+      const unknown = await t.http.get(url).expect(400);
+      expect(unknown.body.details).toEqual([{ path: 'query.issuer', message: 'Unbekanntes beschließendes Gremium „ITPLR“; bekannt: IT-PLR, AL-Runde.' }]);
+    }
   });
 
   test('the body page and the body show a decision with its own date and the event with its date', async () => {

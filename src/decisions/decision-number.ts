@@ -26,13 +26,16 @@ export function parseDecisionNumber(raw: string, issuers: Issuer[], issuerId?: s
       ? issuers.find((i) => i.id === issuerId)
       : issuers.find((i) => (i.suffix ?? undefined) === suffix);
   if (!issuer) {
-    return issuerId !== undefined
-      ? `Unbekanntes beschließendes Gremium „${issuerId}“; bekannt: ${issuers.map((i) => i.id).join(', ')}.`
-      : `Kein beschließendes Gremium führt das Kürzel „${suffix}“.`;
+    return issuerId !== undefined ? unknownIssuer(issuerId, issuers) : `Kein beschließendes Gremium führt das Kürzel „${suffix}“.`;
   }
   if (suffix !== undefined && suffix !== issuer.suffix) {
     return `Das Kürzel „-${suffix}“ passt nicht zu ${issuer.name} (${issuer.suffix ? `-${issuer.suffix}` : 'ohne Kürzel'}).`;
   }
   const canonical = `${year}/${sequence}${issuer.suffix ? `-${issuer.suffix}` : ''}`;
   return { canonical, year: Number(year), issuer };
+}
+
+/** The message for an issuer id that no configured issuer has. */
+export function unknownIssuer(issuerId: string, issuers: Issuer[]): string {
+  return `Unbekanntes beschließendes Gremium „${issuerId}“; bekannt: ${issuers.map((i) => i.id).join(', ')}.`;
 }

@@ -21,7 +21,7 @@ import { Database, isUniqueViolation, type Transaction } from '../database/datab
 import { canonicalJson } from '../json/canonical-json';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { toRecord, type EventRow } from '../event-log/event-store';
-import { parseDecisionNumber, type DecisionNumber } from './decision-number';
+import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';
 import {
   DECISION_COLUMNS,
   DECISION_EVENT_COLUMNS,
@@ -251,7 +251,13 @@ export class DecisionsService {
     });
   }
 
+  /** A filter by issuer names a configured one (another would list nothing); `path` names the field. */
+  assertIssuerFilter(issuer: string | undefined, path: string): void {
+    if (issuer !== undefined && !this.config.issuers.some((i) => i.id === issuer)) throw ValidationError.at(path, unknownIssuer(issuer, this.config.issuers));
+  }
+
   async list(filter: { issuer?: string; year?: number }): Promise<Decision[]> {
+    this.assertIssuerFilter(filter.issuer, 'query.issuer');
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (filter.issuer) {
