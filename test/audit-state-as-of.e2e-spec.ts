@@ -50,7 +50,10 @@ describe.each(testDatabaseKinds())('state as of after every step, over HTTP, on 
     for (const query of queries) {
       const response = await t.http.get(`/api/bodies/${id}/state`).query(query);
       expect([query, response.status]).toEqual([query, 200]);
-      expect(response.body).toEqual(await folded(query));
+      // What the log does not hold yet is no part of the fold (see the tests below).
+      const { notYetRecorded, ...state } = response.body;
+      expect(notYetRecorded).toEqual(expect.any(Array));
+      expect(state).toEqual(await folded(query));
     }
   };
 
@@ -121,5 +124,53 @@ describe.each(testDatabaseKinds())('state as of after every step, over HTTP, on 
     await answersAreTheFolds();
     await send({ type: 'leadsChanged', data: { added: ['Sachsen'] } }, 422);
     await answersAreTheFolds();
+  });
+});
+
+describe.each(testDatabaseKinds())('state as of a date by which system events fall due that the log does not hold yet, on %s', (database) => {
+  let t: TestApp;
+  let id: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ database, now: '2024-06-14T09:00:00Z' });
+    id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }).expect(201)).body.id;
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2024-06-05' }).expect(200);
+    await t.http
+      .post('/api/decisions')
+      .send({ number: '2024/09', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2025-03-31' } }] })
+      .expect(201);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'approved', decision: '2024/09-AL', data: { approvedUntil: '2025-03-31' } }).expect(200);
+  });
+  afterAll(() => t.close());
+
+  const state = async (query: object) => (await t.http.get(`/api/bodies/${id}/state`).query(query).expect(200)).body;
+
+  test('the answer names them, with the day they fall due, and the state does not show them yet', async () => {
+    // Established on 13.06.; the work starts on 17.06. (the planned start), recorded by the scheduler.
+    const later = await state({ asOf: '2025-04-15' });
+    expect(later.stateLabel).toMatch(/^Eingerichtet/);
+    // Only what the stored state holds pending: the report and term timers come with the start.
+    expect(later.notYetRecorded).toEqual([{ type: 'started', dueAt: '2024-06-16T22:00:00.000Z' }]);
+    expect((await state({ asOf: '2024-06-17' })).notYetRecorded).toEqual([{ type: 'started', dueAt: '2024-06-16T22:00:00.000Z' }]);
+    expect((await state({ asOf: '2024-06-16' })).notYetRecorded).toEqual([]);
+    // Without a date: those due by now (14.06.), none; knowledge at a time is the log of that time.
+    expect((await state({})).notYetRecorded).toEqual([]);
+    expect((await state({ asKnownAt: '2030-01-01T00:00:00Z' })).notYetRecorded).toEqual([]);
+    // Before the last event the write path has fired all that fell due.
+    expect((await state({ asOf: '2024-06-10' })).notYetRecorded).toEqual([]);
+  });
+
+  test('the auditor’s Prüfung page lists them beside the state', async () => {
+    const auditor = await t.user('auditor');
+    const page = (await auditor.http.get(`/pruefung?gremium=${id}&stichtag=2024-06-20`).expect(200)).text;
+    expect(page).toMatch(/<dt>Noch nicht verbucht<\/dt><dd id="as-of-pending">Tätigkeit begonnen am 17\.06\.2024; die Fristenüberwachung verbucht/);
+  });
+
+  test('once a write has fired them, they are in the log and no longer listed', async () => {
+    t.clock.set('2024-06-20T09:00:00Z');
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'renamed', data: { title: 'Struktur OZG Föderal' }, occurredAt: '2024-06-20' }).expect(200);
+    const after = await state({ asOf: '2024-06-20' });
+    expect(after.stateLabel).toMatch(/^Aktiv/);
+    expect(after.notYetRecorded).toEqual([]);
   });
 });

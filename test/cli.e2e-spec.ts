@@ -287,6 +287,8 @@ describe('gremienlauf on the local database', () => {
     expect(active.code).toBe(0);
     expect(active.stdout).toMatch(/Zustand am 01\.01\.2025:\s+Aktiv/);
     expect(active.stdout).toMatch(/Befristet bis:\s+31\.03\.2025/);
+    // Nothing has written to the body since its start: the report fell due on 02.12.2024 and is not in the log yet.
+    expect(active.stdout).toMatch(/Noch nicht verbucht:\s+Bericht fällig \(reportDue\) am 02\.12\.2024\n\s+Bericht überfällig \(reportOverdue\) am 03\.12\.2024/);
     const before = cli(['state', id, '--as-of', '2024-05-01']);
     expect(before.code).toBe(1);
     expect(before.stderr).toContain('noch nicht registriert');

@@ -117,6 +117,11 @@ export const stateAtAnswerSchema = z.object({
   basedOn: replayStepSchema.describe('Das letzte Ereignis, auf dem die Antwort steht'),
   excluded: z.number().int().min(0),
   refused: z.array(replayStepSchema),
+  notYetRecorded: z
+    .array(z.object({ type: z.string(), dueAt: z.string() }))
+    .describe(
+      'Systemereignisse, die bis zum Stichtag (ohne: bis jetzt) fällig sind, aber noch nicht im Log stehen; der Zustand zeigt sie (und was aus ihnen folgt) noch nicht',
+    ),
 });
 
 const auditLogEntrySchema = z.object({

@@ -5,7 +5,7 @@ import type { EventRecord } from '../event-log/event-hash';
 import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM } from './audit-log';
 import { isContactStream } from './contact-log';
-import { AuditStore, type OrphanedObligations, type ProjectionRow } from './audit.store';
+import { AuditStore, type OrphanedObligations, type PendingSystemEvent, type ProjectionRow } from './audit.store';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
 import {
@@ -20,7 +20,7 @@ import {
 } from './checkpoint';
 import { EXPORT_FORMAT, exportLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
-import { describeLimit, isTimeLimit, replayRecords, replayVerdict, stateAt, type ReplayVerdict } from './replay';
+import { describeLimit, isTimeLimit, notAfter, replayRecords, replayVerdict, stateAt, type ReplayVerdict, type StateAt } from './replay';
 import { consistencyBundle, findLeaf, inclusionBundle, rangeRoots, type ProvenEntry } from './proofs';
 import { consistencyProofRanges, inclusionProofRanges, type LeafRange } from './merkle';
 import type { ReadView } from '../database/database';
@@ -152,7 +152,7 @@ export class AuditService {
         throw ValidationError.at(name, 'Erwartet ein Datum (JJJJ-MM-TT) oder einen Zeitpunkt nach ISO 8601, z. B. 2025-03-31T12:00:00Z.');
       }
     }
-    const { events, projection } = await this.store.bodyHistory(bodyId);
+    const { events, projection, pending } = await this.store.bodyHistory(bodyId);
     if (events.length === 0) throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
     const unreadable = events.find(isUnreadable);
     if (unreadable) {
@@ -167,7 +167,7 @@ export class AuditService {
       const title = ((events[0] as EventRecord).data as { title?: string } | null)?.title;
       throw new NotFoundError(`${title ? `„${title}“` : `Gremium ${bodyId}`} war ${when} noch nicht registriert.`);
     }
-    return { bodyId, ...at };
+    return { bodyId, ...at, notYetRecorded: notYetRecorded(at, pending, query.asOf, this.clock.now().toISOString()) };
   }
 
   /**
@@ -419,4 +419,18 @@ function obligationProblem({ bodyId, rows, bodiless, orphans, positions: [first,
     'obligationsOutOfPlace',
     `${which} ${orphans === 1 ? 'liegt' : 'liegen'} außerhalb der Liste ${list}: eine Zeile wurde nachträglich eingefügt oder eine davor entfernt.`,
   );
+}
+
+/**
+ * The system events due by the answer's date that the log does not hold yet: the scheduler
+ * records each at its due instant within a sweep interval, and a write to the body fires them
+ * first; until then the answer does not show them (a term that ended still reads "läuft"). They
+ * are the timers pending now, derived from the stored state: what recording them makes due in
+ * turn (the report reminders of a start) is not among them. Only an answer on every event and on
+ * no earlier knowledge has them: before the last event the write path has fired all that fell
+ * due. Without a date, those due by now.
+ */
+function notYetRecorded(at: StateAt, pending: readonly PendingSystemEvent[], asOf: string | undefined, now: string): PendingSystemEvent[] {
+  if (at.excluded > 0 || at.asKnownAt !== null) return [];
+  return pending.filter((p) => notAfter(p.dueAt, asOf ?? now));
 }

@@ -28,6 +28,12 @@ interface AuditLogRow {
   hash: string;
 }
 
+/** A system event the scheduler has still to record for a body (its timer is pending). */
+export interface PendingSystemEvent {
+  type: string;
+  dueAt: string;
+}
+
 export interface ProjectionRow {
   id: string;
   version: number;
@@ -209,8 +215,16 @@ export class AuditStore {
   }
 
   /** One body's events and its projection row (null if it has none), read in one view: what "state as of" needs. */
-  bodyHistory(bodyId: string): Promise<{ events: StoredEvent[]; projection: ProjectionRow | null }> {
-    return this.read(async (view) => ({ events: await this.events(view, bodyId), projection: (await this.projections(view, bodyId))[0] ?? null }));
+  /** The body's events and projection, and the system events its timers hold pending, as of one committed state. */
+  bodyHistory(bodyId: string): Promise<{ events: StoredEvent[]; projection: ProjectionRow | null; pending: PendingSystemEvent[] }> {
+    return this.read(async (view) => ({
+      events: await this.events(view, bodyId),
+      projection: (await this.projections(view, bodyId))[0] ?? null,
+      pending: await view.query<PendingSystemEvent>(
+        `SELECT kind AS type, due_at AS "dueAt" FROM timers WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' ORDER BY due_at, key`,
+        [bodyId],
+      ),
+    }));
   }
 
   async events(tx: Transaction, bodyId?: string): Promise<StoredEvent[]> {

@@ -1,4 +1,5 @@
-import { approvedUntilAsWritten, countOf, describeTermEndWithDay, obligationLabel } from '../../../machines';
+import { approvedUntilAsWritten, countOf, describeTermEndWithDay, EVENT_LABELS, obligationLabel, type BodyEventType } from '../../../machines';
+import type { PendingSystemEvent } from '../../audit/audit.store';
 import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
@@ -24,13 +25,13 @@ export const stateCommand: CliCommand = {
     const api = await ctx.api();
     const id = ctx.args.ID!;
     // The audit module replays the stored events through the machine version each was recorded under.
-    const state = await api.get<StateAt & { bodyId: string }>(`/api/bodies/${encodeURIComponent(id)}/state`, { asOf, asKnownAt });
+    const state = await api.get<StateAt & { bodyId: string; notYetRecorded: PendingSystemEvent[] }>(`/api/bodies/${encodeURIComponent(id)}/state`, { asOf, asKnownAt });
     const when = [asOf ? `am ${date(asOf)}` : null, asKnownAt ? `nach Kenntnisstand ${date(asKnownAt)}` : null].filter(Boolean).join(', ');
     ctx.out.result(state, (s) => renderState(s, when));
   },
 };
 
-function renderState(state: StateAt, when: string): string {
+function renderState(state: StateAt & { notYetRecorded: PendingSystemEvent[] }, when: string): string {
   const c = state.context;
   const parts = [
     fields([
@@ -41,8 +42,12 @@ function renderState(state: StateAt, when: string): string {
       ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? describeTermEndWithDay(approvedUntilAsWritten(c)!) : null],
       ['Nicht berücksichtigt', state.excluded > 0 ? countOf(state.excluded, 'späteres Ereignis', 'spätere Ereignisse') : null],
       ['Nicht nachvollziehbar', state.refused.map((s) => `Version ${s.version} ${s.type}: ${s.refusal}`).join('\n')],
+      ['Noch nicht verbucht', state.notYetRecorded.map((p) => `${EVENT_LABELS[p.type as BodyEventType] ?? p.type} (${p.type}) am ${day(p.dueAt)}`).join('\n')],
     ]),
   ];
+  if (state.notYetRecorded.length > 0) {
+    parts.push('Die Fristenüberwachung verbucht fällige Systemereignisse mit ihrem Fälligkeitsdatum; bis dahin zeigt der Zustand sie (und was aus ihnen folgt) nicht.');
+  }
   if (c.obligations.length > 0) {
     parts.push(
       `Berichtspflichten:\n${table(c.obligations, [
