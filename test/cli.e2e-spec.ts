@@ -307,8 +307,10 @@ describe('gremienlauf on the local database', () => {
     const table = cli(['deadlines', '--body', id]);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('im November 2024');
-    // `show` gives each report the date of its Frist: 30.11.2024 is a Saturday.
-    expect(cli(['show', id]).stdout).toMatch(/r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+02\.12\.2024 \(verschoben von 30\.11\.2024\)\s+offen/);
+    // `show` gives each report the date of its Frist (30.11.2024 is a Saturday), and what fell due since its last write.
+    const shown = cli(['show', id]).stdout;
+    expect(shown).toMatch(/r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+02\.12\.2024 \(verschoben von 30\.11\.2024\)\s+offen/);
+    expect(shown).toMatch(/Noch nicht verbucht:\s+Bericht fällig \(reportDue\) am 02\.12\.2024\n/);
     expect(cli(['deadlines', '--before', 'gestern']).code).toBe(2);
   });
 

@@ -34,14 +34,23 @@ const reportLine = (text: string) => text.split('\n').find((line) => line.starts
 
 describe('gremienlauf show', () => {
   test('a report is due on its Frist’s effective date, with the day it was moved from', () => {
-    const fristen = new Map([['r1', reportFrist('2024-12-02', '2024-11-30')]]);
-    expect(reportLine(renderBody(view(submitted(), approved(), started()), fristen))).toMatch(
+    const reportFristen = new Map([['r1', reportFrist('2024-12-02', '2024-11-30')]]);
+    expect(reportLine(renderBody(view(submitted(), approved(), started()), { reportFristen, notYetRecorded: [] }))).toMatch(
       /^r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+02\.12\.2024 \(verschoben von 30\.11\.2024\)\s+offen$/,
     );
   });
 
   test('a report without a Frist yet (a draft) shows no date', () => {
     expect(reportLine(renderBody(view()))).toMatch(/^r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+–\s+offen$/);
+  });
+
+  test('due system events the log does not hold yet are listed under the state', () => {
+    const text = renderBody(view(submitted(), approved()), {
+      reportFristen: new Map(),
+      notYetRecorded: [{ type: 'started', dueAt: '2024-06-16T22:00:00.000Z' }],
+    });
+    expect(text).toMatch(/Noch nicht verbucht:\s+Tätigkeit begonnen \(started\) am 17\.06\.2024\n/);
+    expect(renderBody(view(submitted(), approved()))).not.toContain('Noch nicht verbucht');
   });
 
   test('the state names the day it began: due and overdue since, submitted on', () => {

@@ -1,6 +1,8 @@
-import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, type BodyContext } from '../../../machines';
+import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, EVENT_LABELS, obligationLabel, type BodyContext, type BodyEventType } from '../../../machines';
+import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
 import { date, day, deadline, fields, list, numbered, table, yesNo } from '../format';
+import type { PendingSystemEvent } from '../../audit/audit.store';
 import type { DeadlineRow } from './deadlines';
 
 export interface BodyView {
@@ -33,11 +35,32 @@ export const showCommand: CliCommand = {
   async run(ctx) {
     const api = await ctx.api();
     const body = await api.get<BodyView>(`/api/bodies/${encodeURIComponent(ctx.args.ID!)}`);
-    // The date each report is due on (after the calendar rules) is the Frist's, not the context's.
-    const reports = ctx.json ? [] : (await api.get<DeadlineRow[]>('/api/deadlines', { body: body.id })).filter((d) => d.kind === 'report');
-    ctx.out.result(body, (b) => renderBody(b, new Map(reports.map((d) => [d.ref, d]))));
+    // The table for people also shows what the body's record alone does not tell (--json: the body as the API gives it).
+    const time = ctx.json ? NO_TIME_FACTS : await timeFacts(api, body.id);
+    ctx.out.result(body, (b) => renderBody(b, time));
   },
 };
+
+/** What the table of a body shows beside its record: the reports' due dates and the due system events not yet in the log. */
+export interface TimeFacts {
+  /** The Frist of each report obligation, by obligation id: its date after the calendar rules. */
+  reportFristen: ReadonlyMap<string, DeadlineRow>;
+  /** Without a running scheduler (a local database) the stored state may lag behind the calendar. */
+  notYetRecorded: readonly PendingSystemEvent[];
+}
+
+const NO_TIME_FACTS: TimeFacts = { reportFristen: new Map(), notYetRecorded: [] };
+
+async function timeFacts(api: ApiClient, bodyId: string): Promise<TimeFacts> {
+  const fristen = await api.get<DeadlineRow[]>('/api/deadlines', { body: bodyId });
+  const { notYetRecorded } = await api.get<{ notYetRecorded: PendingSystemEvent[] }>(`/api/bodies/${encodeURIComponent(bodyId)}/state`);
+  return { reportFristen: new Map(fristen.filter((d) => d.kind === 'report').map((d) => [d.ref, d])), notYetRecorded };
+}
+
+/** Due system events the log does not hold yet, a line each: `Laufzeit abgelaufen (termExpired) am 01.04.2025`. */
+export function pendingLines(pending: readonly PendingSystemEvent[]): string {
+  return pending.map((p) => `${EVENT_LABELS[p.type as BodyEventType] ?? p.type} (${p.type}) am ${day(p.dueAt)}`).join('\n');
+}
 
 /** A report's effective date, with the date it was moved from (a weekend or holiday). */
 function effectiveDate(frist: DeadlineRow | undefined): string {
@@ -54,7 +77,7 @@ function obligationState(o: BodyContext['obligations'][number]): string {
   return o.state === 'due' || o.state === 'overdue' ? `${label} seit ${date(since)}` : `${label} am ${date(since)}`;
 }
 
-export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, DeadlineRow> = new Map()): string {
+export function renderBody(body: BodyView, { reportFristen, notYetRecorded }: TimeFacts = NO_TIME_FACTS): string {
   const c = body.context;
   const p = c.profile;
   const parts = [
@@ -63,6 +86,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
       ['Kurzbezeichnung', p.shortName],
       ['ID', body.id],
       ['Zustand', `${body.state.label} · Version ${body.version}`],
+      ['Noch nicht verbucht', pendingLines(notYetRecorded)],
       ['Art des Formates', p.kind],
       ['dauerhaftes Gremium', yesNo(p.permanent)],
       ['Gremium', p.parent],

@@ -1,11 +1,11 @@
-import { approvedUntilAsWritten, countOf, describeTermEndWithDay, EVENT_LABELS, obligationLabel, type BodyEventType } from '../../../machines';
+import { approvedUntilAsWritten, countOf, describeTermEndWithDay, obligationLabel } from '../../../machines';
 import type { PendingSystemEvent } from '../../audit/audit.store';
 import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
 import { UsageError } from '../errors';
 import { date, day, deadline, fields, table } from '../format';
-import { OBLIGATION_STATES } from './show';
+import { OBLIGATION_STATES, pendingLines } from './show';
 
 export const stateCommand: CliCommand = {
   name: 'state',
@@ -42,7 +42,7 @@ function renderState(state: StateAt & { notYetRecorded: PendingSystemEvent[] }, 
       ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? describeTermEndWithDay(approvedUntilAsWritten(c)!) : null],
       ['Nicht berücksichtigt', state.excluded > 0 ? countOf(state.excluded, 'späteres Ereignis', 'spätere Ereignisse') : null],
       ['Nicht nachvollziehbar', state.refused.map((s) => `Version ${s.version} ${s.type}: ${s.refusal}`).join('\n')],
-      ['Noch nicht verbucht', state.notYetRecorded.map((p) => `${EVENT_LABELS[p.type as BodyEventType] ?? p.type} (${p.type}) am ${day(p.dueAt)}`).join('\n')],
+      ['Noch nicht verbucht', pendingLines(state.notYetRecorded)],
     ]),
   ];
   if (state.notYetRecorded.length > 0) {
