@@ -214,8 +214,10 @@ export class AuditStore {
     }));
   }
 
-  /** One body's events and its projection row (null if it has none), read in one view: what "state as of" needs. */
-  /** The body's events and projection, and the system events its timers hold pending, as of one committed state. */
+  /**
+   * One body's events, its projection row (null if it has none) and the system events its timers
+   * hold pending, read in one view: what "state as of" needs.
+   */
   bodyHistory(bodyId: string): Promise<{ events: StoredEvent[]; projection: ProjectionRow | null; pending: PendingSystemEvent[] }> {
     return this.read(async (view) => ({
       events: await this.events(view, bodyId),
