@@ -398,6 +398,16 @@ describe('gremienlauf against a running server (--url)', () => {
     expect(errorJson(missing).error.status).toBe(404);
   });
 
+  it('shows a body to a reader, who may not read its history: without what the log does not hold yet', () => {
+    expect(cli(['user', 'create', 'leser', '--role', 'reader', '--password-stdin'], { input: 'ein-langes-Passwort-für-Leser\n' }).code).toBe(0);
+    const token = cli(['token', 'create', 'leser', '--json']).json.token as string;
+    const id = cli(['list', '--url', url, '--token', TOKEN, '--json']).json[0].id as string;
+    const run = cli(['show', id, '--url', url, '--token', token]);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toMatch(/^Zustand:\s+\S/m);
+    expect(run.stdout).not.toContain('Ansprechpersonen');
+  });
+
   it('exits 1 when no server answers', () => {
     const run = cli(['list', '--url', 'http://127.0.0.1:9']);
     expect(run.code).toBe(1);

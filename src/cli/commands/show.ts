@@ -1,6 +1,7 @@
 import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, EVENT_LABELS, obligationLabel, type BodyContext, type BodyEventType } from '../../../machines';
 import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
+import { RefusedError } from '../errors';
 import { date, day, deadline, fields, list, numbered, table, yesNo } from '../format';
 import type { PendingSystemEvent } from '../../audit/audit.store';
 import type { DeadlineRow } from './deadlines';
@@ -12,8 +13,8 @@ export interface BodyView {
   state: { label: string };
   allowedEvents: Array<{ type: string; label: string }>;
   context: BodyContext;
-  /** E-mail and phone for the secretariat and the body's leads only. */
-  contacts: Array<{ id: string; name: string | null; organization: string | null; email?: string | null; phone?: string | null; erased?: boolean }>;
+  /** E-mail and phone for the secretariat and the body's leads only; none at all for readers. */
+  contacts?: Array<{ id: string; name: string | null; organization: string | null; email?: string | null; phone?: string | null; erased?: boolean }>;
   /** The cited decisions with their own date and the citing event's. */
   decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string }>;
   registeredAt: string;
@@ -53,8 +54,12 @@ const NO_TIME_FACTS: TimeFacts = { reportFristen: new Map(), notYetRecorded: [] 
 
 async function timeFacts(api: ApiClient, bodyId: string): Promise<TimeFacts> {
   const fristen = await api.get<DeadlineRow[]>('/api/deadlines', { body: bodyId });
-  const { notYetRecorded } = await api.get<{ notYetRecorded: PendingSystemEvent[] }>(`/api/bodies/${encodeURIComponent(bodyId)}/state`);
-  return { reportFristen: new Map(fristen.filter((d) => d.kind === 'report').map((d) => [d.ref, d])), notYetRecorded };
+  // A reader may see the body but not its history, which the answer comes from: then it goes without.
+  const state = await api.get<{ notYetRecorded: PendingSystemEvent[] }>(`/api/bodies/${encodeURIComponent(bodyId)}/state`).catch((error: unknown) => {
+    if (error instanceof RefusedError && error.status === 403) return { notYetRecorded: [] };
+    throw error;
+  });
+  return { reportFristen: new Map(fristen.filter((d) => d.kind === 'report').map((d) => [d.ref, d])), notYetRecorded: state.notYetRecorded };
 }
 
 /** Due system events the log does not hold yet, a line each: `Laufzeit abgelaufen (termExpired) am 01.04.2025`. */
@@ -108,7 +113,7 @@ export function renderBody(body: BodyView, { reportFristen, notYetRecorded }: Ti
       ['Beschlüsse', (body.decisions ?? []).map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}`).join('\n')],
     ]),
   ];
-  if (body.contacts.length > 0) {
+  if (body.contacts && body.contacts.length > 0) {
     // The id is what `user create … --contact ID` takes for a lead's account.
     parts.push(
       `Ansprechpersonen:\n${table(body.contacts, [
