@@ -150,8 +150,8 @@ describe.each(testDatabaseKinds())('state as of a date by which system events fa
     const later = await state({ asOf: '2025-04-15' });
     expect(later.stateLabel).toMatch(/^Eingerichtet/);
     // Only what the stored state holds pending: the report and term timers come with the start.
-    expect(later.notYetRecorded).toEqual([{ type: 'started', dueAt: '2024-06-16T22:00:00.000Z' }]);
-    expect((await state({ asOf: '2024-06-17' })).notYetRecorded).toEqual([{ type: 'started', dueAt: '2024-06-16T22:00:00.000Z' }]);
+    expect(later.notYetRecorded).toEqual([{ type: 'started', label: 'Tätigkeit begonnen', dueAt: '2024-06-16T22:00:00.000Z' }]);
+    expect((await state({ asOf: '2024-06-17' })).notYetRecorded).toEqual([{ type: 'started', label: 'Tätigkeit begonnen', dueAt: '2024-06-16T22:00:00.000Z' }]);
     expect((await state({ asOf: '2024-06-16' })).notYetRecorded).toEqual([]);
     // Without a date: those due by now (14.06.), none; knowledge at a time is the log of that time.
     expect((await state({})).notYetRecorded).toEqual([]);

@@ -118,7 +118,7 @@ export const stateAtAnswerSchema = z.object({
   excluded: z.number().int().min(0),
   refused: z.array(replayStepSchema),
   notYetRecorded: z
-    .array(z.object({ type: z.string(), dueAt: z.string() }))
+    .array(z.object({ type: z.string(), label: z.string(), dueAt: z.string() }))
     .describe(
       'Systemereignisse, die bis zum Stichtag (ohne: bis jetzt) fällig sind, aber noch nicht im Log stehen; der Zustand zeigt sie (und was aus ihnen folgt) noch nicht',
     ),

@@ -20,7 +20,7 @@ import {
 } from './checkpoint';
 import { EXPORT_FORMAT, exportLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
-import { describeLimit, isTimeLimit, notAfter, replayRecords, replayVerdict, stateAt, type ReplayVerdict, type StateAt } from './replay';
+import { describeLimit, eventLabel, isTimeLimit, notAfter, replayRecords, replayVerdict, stateAt, type ReplayVerdict, type StateAt } from './replay';
 import { consistencyBundle, findLeaf, inclusionBundle, rangeRoots, type ProvenEntry } from './proofs';
 import { consistencyProofRanges, inclusionProofRanges, type LeafRange } from './merkle';
 import type { ReadView } from '../database/database';
@@ -430,7 +430,12 @@ function obligationProblem({ bodyId, rows, bodiless, orphans, positions: [first,
  * no earlier knowledge has them: before the last event the write path has fired all that fell
  * due. Without a date, those due by now.
  */
-function notYetRecorded(at: StateAt, pending: readonly PendingSystemEvent[], asOf: string | undefined, now: string): PendingSystemEvent[] {
+function notYetRecorded(at: StateAt, pending: readonly PendingSystemEvent[], asOf: string | undefined, now: string): NotYetRecorded[] {
   if (at.excluded > 0 || at.asKnownAt !== null) return [];
-  return pending.filter((p) => notAfter(p.dueAt, asOf ?? now));
+  return pending.filter((p) => notAfter(p.dueAt, asOf ?? now)).map((p) => ({ ...p, label: eventLabel(p.type) }));
+}
+
+/** A due system event the log does not hold yet, with its German label (as replay steps carry theirs). */
+export interface NotYetRecorded extends PendingSystemEvent {
+  label: string;
 }

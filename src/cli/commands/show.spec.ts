@@ -47,7 +47,7 @@ describe('gremienlauf show', () => {
   test('due system events the log does not hold yet are listed under the state', () => {
     const text = renderBody(view(submitted(), approved()), {
       reportFristen: new Map(),
-      notYetRecorded: [{ type: 'started', dueAt: '2024-06-16T22:00:00.000Z' }],
+      notYetRecorded: [{ type: 'started', label: 'Tätigkeit begonnen', dueAt: '2024-06-16T22:00:00.000Z' }],
     });
     expect(text).toMatch(/Noch nicht verbucht:\s+Tätigkeit begonnen \(started\) am 17\.06\.2024\n/);
     expect(renderBody(view(submitted(), approved()))).not.toContain('Noch nicht verbucht');

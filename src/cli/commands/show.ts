@@ -1,9 +1,9 @@
-import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, EVENT_LABELS, obligationLabel, type BodyContext, type BodyEventType } from '../../../machines';
+import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, type BodyContext } from '../../../machines';
 import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
 import { RefusedError } from '../errors';
 import { date, day, deadline, fields, list, numbered, table, yesNo } from '../format';
-import type { PendingSystemEvent } from '../../audit/audit.store';
+import type { NotYetRecorded } from '../../audit/audit.service';
 import type { DeadlineRow } from './deadlines';
 
 export interface BodyView {
@@ -47,24 +47,26 @@ export interface TimeFacts {
   /** The Frist of each report obligation, by obligation id: its date after the calendar rules. */
   reportFristen: ReadonlyMap<string, DeadlineRow>;
   /** Without a running scheduler (a local database) the stored state may lag behind the calendar. */
-  notYetRecorded: readonly PendingSystemEvent[];
+  notYetRecorded: readonly NotYetRecorded[];
 }
 
 const NO_TIME_FACTS: TimeFacts = { reportFristen: new Map(), notYetRecorded: [] };
 
 async function timeFacts(api: ApiClient, bodyId: string): Promise<TimeFacts> {
-  const fristen = await api.get<DeadlineRow[]>('/api/deadlines', { body: bodyId });
-  // A reader may see the body but not its history, which the answer comes from: then it goes without.
-  const state = await api.get<{ notYetRecorded: PendingSystemEvent[] }>(`/api/bodies/${encodeURIComponent(bodyId)}/state`).catch((error: unknown) => {
-    if (error instanceof RefusedError && error.status === 403) return { notYetRecorded: [] };
-    throw error;
-  });
+  const [fristen, state] = await Promise.all([
+    api.get<DeadlineRow[]>('/api/deadlines', { body: bodyId }),
+    // A reader may see the body but not its history, which the answer comes from: then it goes without.
+    api.get<{ notYetRecorded: NotYetRecorded[] }>(`/api/bodies/${encodeURIComponent(bodyId)}/state`).catch((error: unknown) => {
+      if (error instanceof RefusedError && error.status === 403) return { notYetRecorded: [] };
+      throw error;
+    }),
+  ]);
   return { reportFristen: new Map(fristen.filter((d) => d.kind === 'report').map((d) => [d.ref, d])), notYetRecorded: state.notYetRecorded };
 }
 
 /** Due system events the log does not hold yet, a line each: `Laufzeit abgelaufen (termExpired) am 01.04.2025`. */
-export function pendingLines(pending: readonly PendingSystemEvent[]): string {
-  return pending.map((p) => `${EVENT_LABELS[p.type as BodyEventType] ?? p.type} (${p.type}) am ${day(p.dueAt)}`).join('\n');
+export function pendingLines(pending: readonly NotYetRecorded[]): string {
+  return pending.map((p) => `${p.label} (${p.type}) am ${day(p.dueAt)}`).join('\n');
 }
 
 /** A report's effective date, with the date it was moved from (a weekend or holiday). */

@@ -1,5 +1,5 @@
 import { approvedUntilAsWritten, countOf, describeTermEndWithDay, obligationLabel } from '../../../machines';
-import type { PendingSystemEvent } from '../../audit/audit.store';
+import type { NotYetRecorded } from '../../audit/audit.service';
 import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
@@ -25,13 +25,13 @@ export const stateCommand: CliCommand = {
     const api = await ctx.api();
     const id = ctx.args.ID!;
     // The audit module replays the stored events through the machine version each was recorded under.
-    const state = await api.get<StateAt & { bodyId: string; notYetRecorded: PendingSystemEvent[] }>(`/api/bodies/${encodeURIComponent(id)}/state`, { asOf, asKnownAt });
+    const state = await api.get<StateAt & { bodyId: string; notYetRecorded: NotYetRecorded[] }>(`/api/bodies/${encodeURIComponent(id)}/state`, { asOf, asKnownAt });
     const when = [asOf ? `am ${date(asOf)}` : null, asKnownAt ? `nach Kenntnisstand ${date(asKnownAt)}` : null].filter(Boolean).join(', ');
     ctx.out.result(state, (s) => renderState(s, when));
   },
 };
 
-function renderState(state: StateAt & { notYetRecorded: PendingSystemEvent[] }, when: string): string {
+function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[] }, when: string): string {
   const c = state.context;
   const parts = [
     fields([
