@@ -75,6 +75,11 @@ describe.each(testDatabaseKinds())('Beschlusskontrolle page on %s', (database) =
     const wrong = await t.http.get('/beschlusskontrolle?stand=rot').expect(400);
     expect(wrong.text).toContain('stand:');
     expect(wrong.text).not.toContain('effect-row');
+    // An issuer that is none is named by the page's own parameter, here and on the register's page.
+    for (const url of ['/beschlusskontrolle?gremium=ITPLR', '/beschluesse?gremium=ITPLR']) {
+      const unknown = await t.http.get(url).expect(400);
+      expect(unknown.text).toContain('gremium: Unbekanntes beschließendes Gremium „ITPLR“; bekannt: IT-PLR, AL-Runde.');
+    }
   });
 
   test('auditors and readers see the page without „Beschluss umsetzen“; a lead sees only its own bodies and no CSV link; the admin may not', async () => {

@@ -280,6 +280,8 @@ export class WebService {
   }
 
   async decisionsPage(filter: { issuer?: string; year?: number }) {
+    // Named as the page's own parameter, not as the API's query.issuer.
+    this.decisions.assertIssuerFilter(filter.issuer, 'gremium');
     const bodies = (await this.bodies.list({})).map((b) => ({ value: b.id, label: b.title }));
     return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), bodies, filter };
   }
@@ -305,6 +307,7 @@ export class WebService {
   /** The Beschlusskontrolle: the effects of every decision, grouped per decision, as far as the user may see their bodies. */
   async decisionControl(query: Record<string, string | undefined>, user: WebUser) {
     const filter = controlFilter(query);
+    this.decisions.assertIssuerFilter(filter.issuer, 'gremium');
     const [rows, decisions] = await Promise.all([this.control.rows(filter), this.decisions.list({})]);
     const visible = rows.filter((row) => sees(user, row.bodyId));
     const years = [...new Set([...decisions.map((d) => d.date.slice(0, 4)), ...(filter.year ? [String(filter.year)] : [])])].sort().reverse();
