@@ -34,6 +34,7 @@ import { databaseConfig } from '../config/configuration';
 import { createApp } from '../src/app';
 import { Database } from '../src/database/database';
 import { SECRETARIAT } from '../src/auth/actor';
+import { DeadlinesService } from '../src/deadlines/deadlines.service';
 import { DecisionsService } from '../src/decisions/decisions.service';
 import type { EventRecord } from '../src/event-log/event-hash';
 import { EventStore, toRecord, type EventRow } from '../src/event-log/event-store';
@@ -294,8 +295,10 @@ async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
   // The bodies live in 2024/25: the scheduler would fire their deadlines meanwhile (as in load-server.ts).
   process.env.SCHEDULER_ENABLED = 'false';
   const app = await createApp(testConfig(databaseConfig(join(dir, 'service.sqlite'))), { logger: false });
-  // Initialised as when it listens: the projectors (deadlines, outbox) register themselves in onModuleInit.
+  // Initialised as when it listens: the projectors (deadlines, outbox) register themselves in
+  // onModuleInit, and main.ts loads the holiday calendar once listening.
   await app.init();
+  app.get(DeadlinesService).preloadCalendar();
   const lifecycle = app.get(LifecycleService);
   const register = async (input: unknown = { ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }) => (await lifecycle.register(input, SECRETARIAT)).bodyId;
   const bodies: string[] = [];

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { databaseConfig } from '../config/configuration';
 import { createApp } from '../src/app';
+import { DeadlinesService } from '../src/deadlines/deadlines.service';
 import { AuditService } from '../src/audit/audit.service';
 import { SECRETARIAT } from '../src/auth/actor';
 import { Database } from '../src/database/database';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const send = (message: unknown) => process.send!(message);
   send({ kind: 'listening', url: await app.getUrl(), startMs: performance.now() });
+  app.get(DeadlinesService).preloadCalendar(); // as main.ts does once it listens
 
   process.on('message', (request: ServerRequest) => {
     const answer = async () => {

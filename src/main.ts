@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/configuration';
 import { createApp } from './app';
 import { FirstAccountSetup } from './auth/first-account';
+import { DeadlinesService } from './deadlines/deadlines.service';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   // A new installation without a bootstrap token: the one-time link to its first account, on this console only.
   const setup = await app.get(FirstAccountSetup).offer(`http://localhost:${config.port}`);
   if (setup) console.log(setup.announcement);
+  app.get(DeadlinesService).preloadCalendar();
 }
 
 main().catch((error: unknown) => {

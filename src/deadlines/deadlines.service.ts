@@ -4,7 +4,7 @@ import type { RemindersConfig } from '../../config/reminders';
 import type { PersistedBody } from '../../machines/lifecycle';
 import { berlinDate, type CivilDate } from '../../machines/dates';
 import type { Deadline } from '../../machines/body.events';
-import type { DeadlineResolution, Session } from '../../machines/deadlines';
+import { holidaysOf, type DeadlineResolution, type Session } from '../../machines/deadlines';
 import { deriveUnits, sameJson, sameUnit, type BodyDeadline, type DeadlineUnit, type Timer, type TimerOptions } from '../../machines/timers';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
@@ -175,6 +175,15 @@ export class DeadlinesService implements OnModuleInit {
       await this.derive(tx, row.id, persisted, Number(row.version), row.last_occurred_at, sessions);
     }
     return rows.length;
+  }
+
+  /**
+   * Loads the public-holiday calendar of the configured Land and this year's holidays: called once
+   * the service listens, so that the first write resolving a date does not wait for it (about
+   * 150 ms); not at start, which it would slow down by as much.
+   */
+  preloadCalendar(): void {
+    holidaysOf(Number(berlinDate(this.clock.now().toISOString()).slice(0, 4)), this.config.calendar.land);
   }
 
   timerOptions(sessions: readonly Session[], notBefore?: string): TimerOptions {
