@@ -1,4 +1,6 @@
 import { Injectable, SetMetadata, UnsupportedMediaTypeException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ValidationError } from './errors';
@@ -15,6 +17,8 @@ export const AcceptsText = (): MethodDecorator => SetMetadata(ACCEPTS_TEXT, true
  * A violation is a 400 naming each field; the schemas behind it never see such text.
  * A body sent to the API as anything but JSON (`curl -d` sends a form) is a 415 saying so,
  * instead of a 400 about fields the body seemed to lack; the web pages take their forms.
+ * An API route that reads no query (`@Query()`) rejects one, naming each parameter: an auditor's
+ * `/api/audit/export?from=2025-01-01` would otherwise export the whole log as if filtered.
  */
 @Injectable()
 export class InputGuard implements CanActivate {
@@ -28,11 +32,32 @@ export class InputGuard implements CanActivate {
       }
     }
     const issues = iJsonIssues(request.params ?? {}, 'path');
+    const before = issues.length;
     iJsonIssues(request.query ?? {}, 'query', issues);
+    // A parameter that is no I-JSON is named for that alone.
+    if (issues.length === before && request.url.startsWith('/api/') && request.url.includes('?') && !readsQuery(context)) {
+      for (const name of Object.keys(request.query ?? {})) {
+        issues.push({ path: `query.${name}`, message: 'Unbekannter Parameter: dieser Aufruf nimmt keine Parameter an.' });
+      }
+    }
     if (request.body !== undefined) iJsonIssues(request.body, '', issues);
     if (issues.length > 0) throw new ValidationError(issues);
     return true;
   }
+}
+
+const readsQueryByHandler = new WeakMap<object, boolean>();
+
+/** Whether the route's handler takes the query as an argument (`@Query()`). */
+function readsQuery(context: ExecutionContext): boolean {
+  const handler = context.getHandler();
+  let reads = readsQueryByHandler.get(handler);
+  if (reads === undefined) {
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, unknown>;
+    reads = Object.keys(args).some((key) => Number(key.split(':')[0]) === Number(RouteParamtypes.QUERY));
+    readsQueryByHandler.set(handler, reads);
+  }
+  return reads;
 }
 
 function mediaType(contentType: string | undefined): string {
