@@ -23,7 +23,8 @@ import { statePath } from '../src/cli/commands/list';
 import { formatSimulation } from '../src/cli/commands/simulate';
 import type { SimulationResult } from '../src/simulation/simulation.service';
 import { timelineSvg, type TimelineBody } from '../src/web/timeline';
-import { deadlineState, termText, transitionRows } from '../src/web/web.service';
+import { deadlineState } from '../src/deadlines/deadline-state';
+import { termText, transitionRows } from '../src/web/web.service';
 import { approved, registered, reportDue, reportOverdue, started, submitted, termExpiring } from './support/machine-events';
 
 const life = (...events: BodyEvent[]): BodySnapshot => events.reduce((snapshot, event) => evolve(snapshot, event), begin(registered()));

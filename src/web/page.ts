@@ -8,7 +8,8 @@ import { toErrorBody } from '../common/http-errors';
 import { mayAudit, mayReadDecisionControl, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
 import { Templates, escapeHtml } from './templates';
-import { deadlineState, LIGHT_LABELS } from './web.service';
+import { deadlineState } from '../deadlines/deadline-state';
+import { LIGHT_LABELS } from './web.service';
 
 /** The user may not do this (403), e.g. an auditor posting a form. */
 export class Forbidden extends Error {

@@ -20,6 +20,7 @@ import { contactCorrectionForm, contactFormType } from './contact-form';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import type { FieldIssue } from '../common/errors';
+import { deadlineState } from '../deadlines/deadline-state';
 import { DeadlinesService, type DeadlineView } from '../deadlines/deadlines.service';
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { effectRequirement } from '../decision-control/effect-labels';
@@ -89,13 +90,6 @@ export function trafficLight(
 }
 
 const LIGHT_ORDER: Record<Light, number> = { red: 0, yellow: 1, green: 2, ended: 3 };
-
-/** How a Frist stands, in words: a term past its end is „abgelaufen“, a late report „überfällig“. */
-export function deadlineState(deadline: Pick<DeadlineView, 'kind' | 'status' | 'overdue'>): string {
-  if (deadline.status === 'met') return 'erledigt';
-  if (deadline.overdue) return deadline.kind === 'termEnd' ? 'abgelaufen' : 'überfällig';
-  return deadline.status === 'due' ? 'fällig' : 'offen';
-}
 
 /**
  * „Befristet bis“ as it stands: the approved end while the body runs, `dauerhaft (entfristet)`,

@@ -1,3 +1,4 @@
+import { deadlineState } from '../../deadlines/deadline-state';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
 import { date, deadline, table } from '../format';
@@ -19,8 +20,6 @@ export interface DeadlineRow {
   status: 'open' | 'due' | 'overdue' | 'met';
   overdue: boolean;
 }
-
-const STATUS: Record<DeadlineRow['status'], string> = { open: 'offen', due: 'fällig', overdue: 'überfällig', met: 'erledigt' };
 
 export const deadlinesCommand: CliCommand = {
   name: 'deadlines',
@@ -46,7 +45,7 @@ export const deadlinesCommand: CliCommand = {
             { header: 'Frist', value: (d) => d.label },
             { header: 'laut Beschluss', value: (d) => deadline(d.deadline) },
             { header: 'Gremium', value: (d) => d.bodyTitle, max: 40 },
-            { header: 'Stand', value: (d) => STATUS[d.status] ?? d.status },
+            { header: 'Stand', value: (d) => deadlineState(d) },
             { header: 'ID', value: (d) => d.bodyId },
           ]),
     );
