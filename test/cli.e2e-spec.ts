@@ -230,6 +230,8 @@ describe('gremienlauf on the local database', () => {
     expect(submitted.code).toBe(0);
     expect(submitted.stdout).toContain('„Zur Beschlussfassung eingereicht“ (submitted) aufgenommen am 05.06.2024');
     expect(submitted.stdout).toContain('Version 2');
+    // Each with its label, as `show` lists them, and the type `send` takes.
+    expect(submitted.stdout).toMatch(/Zulässige Ereignisse: .*Eingerichtet \(Beschluss\) \(approved\)/);
 
     const approved = cli(['send', id, 'approved', '--decision', '2024/09-AL', '--data', '{"approvedUntil":"2025-03-31"}', '--json']);
     expect(approved.code).toBe(0);
@@ -250,7 +252,7 @@ describe('gremienlauf on the local database', () => {
     const run = cli(['send', id, 'submitted']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Abgelehnt:');
-    expect(run.stderr).toContain('Zulässige Ereignisse:');
+    expect(run.stderr).toMatch(/Zulässige Ereignisse: .*Berichtspflicht festgelegt \(reportRequested\)/);
     const json = cli(['send', id, 'submitted', '--json']);
     expect(errorJson(json).error).toMatchObject({ kind: 'refused', status: 422, details: { details: { allowedEvents: expect.any(Array) } } });
     const stale = cli(['send', id, 'madePermanent', '--decision', '2024/09-AL', '--expected-version', '2']);

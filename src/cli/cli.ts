@@ -9,6 +9,7 @@ import type { ApiClient } from './api';
 import { ApiError, remoteClient } from './api';
 import type { CliCommand, CommandContext, OptionSpec, OptionValues, Output } from './command';
 import { EXIT, RefusedError, UsageError } from './errors';
+import { allowedEventsText } from './format';
 import { COMMANDS } from './registry';
 
 export interface CliIo {
@@ -237,7 +238,7 @@ function refusalHints(error: ApiError): string {
   if (!details || typeof details !== 'object' || Array.isArray(details)) return '';
   const lines: string[] = [];
   if (details.state) lines.push(`Zustand: ${details.state}`);
-  if (details.allowedEvents) lines.push(`Zulässige Ereignisse: ${details.allowedEvents.length ? details.allowedEvents.join(', ') : 'keine'}`);
+  if (details.allowedEvents) lines.push(`Zulässige Ereignisse: ${allowedEventsText(details.allowedEvents)}`);
   return lines.map((l) => `${l}\n`).join('');
 }
 

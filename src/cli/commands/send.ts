@@ -1,8 +1,7 @@
-import { EVENT_LABELS } from '../../../machines';
 import type { CliCommand } from '../command';
 import { dateOption, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
-import { day } from '../format';
+import { allowedEventsText, day, eventLabel } from '../format';
 
 interface SendResult {
   id: string;
@@ -50,11 +49,11 @@ export const sendCommand: CliCommand = {
     const api = await ctx.api();
     const result = await api.post<SendResult>(`/api/bodies/${encodeURIComponent(ctx.args.ID!)}/events`, { json: command });
     ctx.out.result(result, (r) => {
-      const label = (EVENT_LABELS as Record<string, string>)[r.event.type] ?? r.event.type;
+      const label = eventLabel(r.event.type);
       return [
         `„${label}“ (${r.event.type}) aufgenommen am ${day(r.event.occurredAt)}${r.event.decision ? ` mit Beschluss ${r.event.decision.number}` : ''} – Version ${r.version}.`,
         `Zustand: ${r.state.label}`,
-        `Zulässige Ereignisse: ${r.allowedEvents.length ? r.allowedEvents.join(', ') : 'keine'}`,
+        `Zulässige Ereignisse: ${allowedEventsText(r.allowedEvents)}`,
       ].join('\n');
     });
   },
