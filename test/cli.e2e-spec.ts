@@ -335,6 +335,17 @@ describe('gremienlauf on the local database', () => {
     ]);
   });
 
+  it('records an extension, shows what it orders in words and applies it', () => {
+    const recorded = cli(['record-decision', '2025/03-AL', '--date', '12.03.2025', '--umlaufverfahren', '--title', 'Verlängerung der PG', '--effect', 'extended', '--body', id, '--data', '{"approvedUntil":"2025-12-31"}']);
+    expect(recorded.code).toBe(0);
+    expect(recorded.stdout).toContain(`Wirkungen:\n  0: Verlängern bis 31.12.2025 (extended) für Gremium ${id}`);
+    expect(cli(['decision', 'show', '2025/03-AL']).stdout).toContain(`0: Verlängern bis 31.12.2025 (extended) für Gremium ${id} – offen`);
+    const applied = cli(['decision', 'apply', '2025/03-AL', '--body', id]);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/^Beschluss 2025\/03-AL vom 12\.03\.2025 umgesetzt: „Verlängert“ \(extended\) am 12\.03\.2025 – Version \d+\./);
+    expect(cli(['decision', 'show', '2025/03-AL']).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) für Gremium \S+ – umgesetzt \(Version \d+\)/);
+  });
+
   it('exits 1 for a body that does not exist', () => {
     const run = cli(['show', '00000000-0000-4000-8000-000000000000']);
     expect(run.code).toBe(1);

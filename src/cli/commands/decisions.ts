@@ -2,7 +2,9 @@ import { DECISION_TYPES } from '../../../machines';
 import type { CliCommand, CommandContext } from '../command';
 import { dateOption, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
-import { date, day, table } from '../format';
+import { effectRequirement } from '../../decision-control/effect-labels';
+import type { Effect } from '../../decisions/register';
+import { date, day, eventLabel, table } from '../format';
 import { configFrom } from '../local';
 
 interface DecisionView {
@@ -13,7 +15,7 @@ interface DecisionView {
   session: number | null;
   type: string;
   title: string;
-  effects: Array<{ body: string; effect: string; data: Record<string, unknown> }>;
+  effects: Array<{ body: string; effect: Effect['effect']; data: Record<string, unknown> }>;
   withdrawn: { at: string; reason: string } | null;
 }
 
@@ -45,8 +47,10 @@ const effectOptions = {
   effects: { type: 'string', value: 'JSON', description: 'mehrere Wirkungen als JSON-Liste [{body, effect, data}]' },
 } as const;
 
-const describeEffects = (d: DecisionView) =>
-  d.effects.length === 0 ? 'keine Wirkungen' : d.effects.map((e, i) => `  ${i}: ${e.effect} ${JSON.stringify(e.data)} für ${e.body}`).join('\n');
+/** An effect in a line: what it orders in words, the event type (as --effect takes it) and the body, `0: Verlängern bis 31.12.2025 (extended) für Gremium ID`. */
+const effectLine = (e: DecisionView['effects'][number], i: number) => `  ${i}: ${effectRequirement(e)} (${e.effect}) für Gremium ${e.body}`;
+
+const describeEffects = (d: DecisionView) => (d.effects.length === 0 ? 'keine Wirkungen' : d.effects.map(effectLine).join('\n'));
 
 export const recordDecisionCommand: CliCommand = {
   name: 'record-decision',
@@ -174,7 +178,7 @@ export const decisionCommand: CliCommand = {
         const result = await api.post<ApplyResult>(`${path}/apply`, { json: input });
         ctx.out.result(result, (r) =>
           [
-            `Beschluss ${r.event.decision?.number} vom ${r.event.decision ? date(r.event.decision.date) : '–'} umgesetzt: „${r.event.type}“ am ${day(r.event.occurredAt)} – Version ${r.version}.`,
+            `Beschluss ${r.event.decision?.number} vom ${r.event.decision ? date(r.event.decision.date) : '–'} umgesetzt: „${eventLabel(r.event.type)}“ (${r.event.type}) am ${day(r.event.occurredAt)} – Version ${r.version}.`,
             `Zustand: ${r.state.label}`,
           ].join('\n'),
         );
@@ -217,7 +221,7 @@ export const decisionCommand: CliCommand = {
             `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen: ${d.withdrawn.reason}` : ''}`,
             'Wirkungen:',
             ...d.effects.map(
-              (e, i) => `  ${i}: ${e.effect} ${JSON.stringify(e.data)} für ${e.body} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version})` : 'offen'}`,
+              (e, i) => `${effectLine(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version})` : 'offen'}`,
             ),
           ].join('\n'),
         );
