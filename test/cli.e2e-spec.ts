@@ -108,12 +108,15 @@ describe('gremienlauf usage', () => {
     const unknown = cli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unbekannter Befehl „frobnicate“');
+    expect(unknown.stderr).toMatch(/Hilfe: gremienlauf help\n$/);
     const option = cli(['list', '--bogus']);
     expect(option.code).toBe(2);
     expect(option.stderr).toContain('Unbekannte Option „--bogus“');
     const missing = cli(['show']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Es fehlt „ID“');
+    // The help of the command that was used wrongly.
+    expect(missing.stderr).toMatch(/Hilfe: gremienlauf help show\n$/);
     const extra = cli(['show', 'a', 'b']);
     expect(extra.code).toBe(2);
   });

@@ -60,7 +60,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (!command) {
     throw new UsageError(`Unbekannter Befehl „${name}“. Befehle: ${COMMANDS.map((c) => c.name).join(', ')}.`);
   }
-  const rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
+  try {
+    return await runCommand(command, [...argv.slice(0, at), ...argv.slice(at + 1)], io);
+  } catch (error) {
+    // Wrong usage of a known command: its own help is the one to read.
+    if (error instanceof UsageError) error.command ??= command.name;
+    throw error;
+  }
+}
+
+async function runCommand(command: CliCommand, rest: string[], io: CliIo): Promise<number> {
   const parsed = command.passThrough ? passThrough(rest) : parse(command, rest);
   if (parsed.options.help) {
     io.stdout(`${commandHelp(command)}\n`);
@@ -215,7 +224,7 @@ function output(json: boolean, io: CliIo): Output {
 
 function report(error: unknown, json: boolean, io: CliIo): number {
   if (error instanceof UsageError) {
-    io.stderr(json ? `${JSON.stringify({ error: { kind: 'usage', message: error.message } })}\n` : `Fehler: ${error.message}\nHilfe: gremienlauf help\n`);
+    io.stderr(json ? `${JSON.stringify({ error: { kind: 'usage', message: error.message } })}\n` : `Fehler: ${error.message}\nHilfe: gremienlauf help${error.command ? ` ${error.command}` : ''}\n`);
     return EXIT.usage;
   }
   if (error instanceof RefusedError) {

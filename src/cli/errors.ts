@@ -4,6 +4,8 @@ export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
 /** The command line itself is wrong: unknown command or option, missing argument, unreadable value. */
 export class UsageError extends Error {
   readonly exitCode = EXIT.usage;
+  /** The command whose usage was wrong, if the command line named a known one. */
+  command?: string;
 }
 
 /** The command was understood but not carried out; `details` go to `--json` output. */
