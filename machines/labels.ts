@@ -1,5 +1,6 @@
 /** German labels of states and events, as the secretariat, leads and auditors read them. */
 import type { ObligationState, ReportObligation } from './body.context';
+import { germanDate, type CivilDate } from './dates';
 import type { StoredEventType } from './vocabulary';
 
 export const STATE_LABELS: Record<string, string> = {
@@ -63,6 +64,30 @@ export const OBLIGATION_STATE_LABELS: Record<ObligationState, string> = {
   submitted: 'eingereicht',
   acknowledged: 'zur Kenntnis genommen',
 };
+
+/**
+ * How a report obligation stands, with the day it came to: `offen`, `fällig seit 02.12.2024`,
+ * `überfällig seit 03.12.2024`, `eingereicht am 20.11.2024`, `zur Kenntnis genommen am
+ * 05.12.2024 (eingereicht am 20.11.2024)`.
+ */
+export function obligationStanding(
+  obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn'>,
+): string {
+  const label = OBLIGATION_STATE_LABELS[obligation.state] ?? obligation.state;
+  const on = (day: CivilDate | null, word: string) => (day ? ` ${word} ${germanDate(day)}` : '');
+  switch (obligation.state) {
+    case 'due':
+      return label + on(obligation.dueOn, 'seit');
+    case 'overdue':
+      return label + on(obligation.overdueOn, 'seit');
+    case 'submitted':
+      return label + on(obligation.submittedOn, 'am');
+    case 'acknowledged':
+      return label + on(obligation.acknowledgedOn, 'am') + (obligation.submittedOn ? ` (eingereicht am ${germanDate(obligation.submittedOn)})` : '');
+    default:
+      return label;
+  }
+}
 
 /**
  * A report obligation as people name it: its title with the kind in brackets

@@ -357,6 +357,8 @@ describe('Web pages over HTTP', () => {
     await lead.http.post(`/gremien/${id}/ereignisse`).type('form').send({ type: 'reportSubmitted', obligationId: 'r1', title: 'Erster Zwischenbericht' }).expect(303);
     const after = await lead.http.get(`/gremien/${id}`).expect(200);
     expect(after.text).toMatch(/Bericht eingereicht[\s\S]*lead-berlin \(Federführung\)/);
+    // The obligation's state with its day, said once.
+    expect(after.text).toMatch(/<td data-label="Stand">eingereicht am \d{2}\.\d{2}\.\d{4}<\/td>/);
     await lead.http.post(`/gremien/${id}/ereignisse`).type('form').send({ type: 'extended', approvedUntil: '2028-12-31', decision: '2025/04' }).expect(403);
   });
 

@@ -1,5 +1,5 @@
 import type { Deadline } from '../../../machines';
-import { approved, given, registered, reportDue, reportOverdue, reportSubmitted, started, submitted } from '../../../test/support/machine-events';
+import { approved, given, registered, reportAcknowledged, reportDue, reportOverdue, reportSubmitted, started, submitted } from '../../../test/support/machine-events';
 import type { DeadlineRow } from './deadlines';
 import { renderBody, type BodyView } from './show';
 
@@ -57,6 +57,9 @@ describe('gremienlauf show', () => {
     const active = [submitted(), approved(), started()] as const;
     expect(reportLine(renderBody(view(...active, reportDue('r1', '2024-11-01'))))).toMatch(/fällig seit 01\.11\.2024$/);
     expect(reportLine(renderBody(view(...active, reportDue('r1', '2024-11-01'), reportOverdue('r1', '2024-12-03'))))).toMatch(/überfällig seit 03\.12\.2024$/);
-    expect(reportLine(renderBody(view(...active, reportSubmitted('r1', '2024-11-20'))))).toMatch(/eingereicht am 20\.11\.2024$/);
+    expect(reportLine(renderBody(view(...active, reportSubmitted('r1', '2024-11-20'))))).toMatch(/\s{2}eingereicht am 20\.11\.2024$/);
+    expect(reportLine(renderBody(view(...active, reportSubmitted('r1', '2024-11-20'), reportAcknowledged('r1', '2024-11-28'))))).toMatch(
+      /\s{2}zur Kenntnis genommen am 28\.11\.2024 \(eingereicht am 20\.11\.2024\)$/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, type BodyContext } from '../../../machines';
+import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, obligationStanding, type BodyContext } from '../../../machines';
 import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
 import { RefusedError } from '../errors';
@@ -20,14 +20,6 @@ export interface BodyView {
   registeredAt: string;
   updatedAt: string;
 }
-
-export const OBLIGATION_STATES: Record<string, string> = {
-  pending: 'offen',
-  due: 'fällig',
-  overdue: 'überfällig',
-  submitted: 'eingereicht',
-  acknowledged: 'zur Kenntnis genommen',
-};
 
 export const showCommand: CliCommand = {
   name: 'show',
@@ -74,14 +66,6 @@ function effectiveDate(frist: DeadlineRow | undefined): string {
   if (!frist?.effectiveDate) return '–';
   const moved = frist.originalDate && frist.originalDate !== frist.effectiveDate ? ` (verschoben von ${date(frist.originalDate)})` : '';
   return `${date(frist.effectiveDate)}${moved}`;
-}
-
-/** The obligation's state, with the day it entered it. */
-function obligationState(o: BodyContext['obligations'][number]): string {
-  const label = OBLIGATION_STATES[o.state] ?? o.state;
-  const since = { pending: null, due: o.dueOn, overdue: o.overdueOn, submitted: o.submittedOn, acknowledged: o.acknowledgedOn }[o.state];
-  if (!since) return label;
-  return o.state === 'due' || o.state === 'overdue' ? `${label} seit ${date(since)}` : `${label} am ${date(since)}`;
 }
 
 export function renderBody(body: BodyView, { reportFristen, notYetRecorded }: TimeFacts = NO_TIME_FACTS): string {
@@ -135,7 +119,7 @@ export function renderBody(body: BodyView, { reportFristen, notYetRecorded }: Ti
         { header: 'an', value: (o) => o.addressee },
         { header: 'Frist', value: (o) => deadline(o.due) },
         { header: 'fällig am', value: (o) => effectiveDate(reportFristen.get(o.id)) },
-        { header: 'Stand', value: (o) => obligationState(o) },
+        { header: 'Stand', value: (o) => obligationStanding(o) },
       ])}`,
     );
   }

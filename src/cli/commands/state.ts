@@ -1,11 +1,11 @@
-import { approvedUntilAsWritten, countOf, describeTermEndWithDay, obligationLabel } from '../../../machines';
+import { approvedUntilAsWritten, countOf, describeTermEndWithDay, obligationLabel, obligationStanding } from '../../../machines';
 import type { NotYetRecorded } from '../../audit/audit.service';
 import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
 import { UsageError } from '../errors';
 import { date, day, deadline, fields, table } from '../format';
-import { OBLIGATION_STATES, pendingLines } from './show';
+import { pendingLines } from './show';
 
 export const stateCommand: CliCommand = {
   name: 'state',
@@ -54,7 +54,7 @@ function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[] }, when
         { header: 'Nr.', value: (o) => o.id },
         { header: 'Bericht', value: (o) => obligationLabel(o) },
         { header: 'Frist', value: (o) => deadline(o.due) },
-        { header: 'Stand', value: (o) => OBLIGATION_STATES[o.state] ?? o.state },
+        { header: 'Stand', value: (o) => obligationStanding(o) },
       ])}`,
     );
   }
