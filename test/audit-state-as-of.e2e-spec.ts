@@ -166,6 +166,16 @@ describe.each(testDatabaseKinds())('state as of a date by which system events fa
     expect(page).toMatch(/<dt>Noch nicht verbucht<\/dt><dd id="as-of-pending">Tätigkeit begonnen am 17\.06\.2024; die Fristenüberwachung verbucht/);
   });
 
+  test('the body itself names those due by now, also to a reader, who may not read the history', async () => {
+    expect((await t.http.get(`/api/bodies/${id}`).expect(200)).body.notYetRecorded).toEqual([]);
+    t.clock.set('2024-06-18T09:00:00Z');
+    const reader = await t.user('reader');
+    for (const client of [t.http, reader.http]) {
+      expect((await client.get(`/api/bodies/${id}`).expect(200)).body.notYetRecorded).toEqual([{ type: 'started', label: 'Tätigkeit begonnen', dueAt: '2024-06-16T22:00:00.000Z' }]);
+    }
+    await reader.http.get(`/api/bodies/${id}/state`).expect(403);
+  });
+
   test('once a write has fired them, they are in the log and no longer listed', async () => {
     t.clock.set('2024-06-20T09:00:00Z');
     await t.http.post(`/api/bodies/${id}/events`).send({ type: 'renamed', data: { title: 'Struktur OZG Föderal' }, occurredAt: '2024-06-20' }).expect(200);

@@ -4,7 +4,7 @@
  * (so a build by someone else in dist/ cannot interfere).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -318,6 +318,15 @@ describe('gremienlauf on the local database', () => {
     const shown = cli(['show', id]).stdout;
     expect(shown).toMatch(/r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+02\.12\.2024 \(verschoben von 30\.11\.2024\)\s+offen/);
     expect(shown).toMatch(/Noch nicht verbucht:\s+Bericht fällig \(reportDue\) am 02\.12\.2024\n/);
+    // A reader, who may not read the history, sees it too: it comes with the body. (On a copy:
+    // with a user in it, the server below would not take its bootstrap token.)
+    const copy = join(work, 'reader-copy.sqlite');
+    for (const suffix of ['', '-wal']) if (existsSync(database + suffix)) copyFileSync(database + suffix, copy + suffix);
+    expect(cli(['user', 'create', 'leserin', '--role', 'reader', '--database', copy]).code).toBe(0);
+    const readerToken = cli(['token', 'create', 'leserin', '--json', '--database', copy]).json.token as string;
+    const asReader = cli(['show', id, '--token', readerToken, '--database', copy]);
+    expect([asReader.code, asReader.stderr]).toEqual([0, '']);
+    expect(asReader.stdout).toMatch(/Noch nicht verbucht:\s+Bericht fällig \(reportDue\) am 02\.12\.2024\n/);
     expect(cli(['deadlines', '--before', 'gestern']).code).toBe(2);
   });
 
@@ -416,7 +425,7 @@ describe('gremienlauf against a running server (--url)', () => {
     expect(errorJson(missing).error.status).toBe(404);
   });
 
-  it('shows a body to a reader, who may not read its history: without what the log does not hold yet', () => {
+  it('shows a body to a reader, who may not read its history, without its contacts', () => {
     expect(cli(['user', 'create', 'leser', '--role', 'reader', '--password-stdin'], { input: 'ein-langes-Passwort-für-Leser\n' }).code).toBe(0);
     const token = cli(['token', 'create', 'leser', '--json']).json.token as string;
     const id = cli(['list', '--url', url, '--token', TOKEN, '--json']).json[0].id as string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notYetRecordedSchema } from '../bodies/body-answers';
 import { actorSchema, bodyContextSchema, decisionFactsSchema, eventRecordSchema, hashSchema, instantSchema, machineRefSchema } from '../event-log/event-schema';
 import { CHECKPOINT_FORMAT, LEAF_ORDER, LOG_CHECKPOINT_FORMAT, LOG_ORDER } from './checkpoint';
 import { CONSISTENCY_PROOF_FORMAT, INCLUSION_PROOF_FORMAT } from './proofs';
@@ -117,11 +118,7 @@ export const stateAtAnswerSchema = z.object({
   basedOn: replayStepSchema.describe('Das letzte Ereignis, auf dem die Antwort steht'),
   excluded: z.number().int().min(0),
   refused: z.array(replayStepSchema),
-  notYetRecorded: z
-    .array(z.object({ type: z.string(), label: z.string(), dueAt: z.string() }))
-    .describe(
-      'Systemereignisse, die bis zum Stichtag (ohne: bis jetzt) fällig sind, aber noch nicht im Log stehen; der Zustand zeigt sie (und was aus ihnen folgt) noch nicht',
-    ),
+  notYetRecorded: notYetRecordedSchema,
 });
 
 const auditLogEntrySchema = z.object({

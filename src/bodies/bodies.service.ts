@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BODY_MACHINE_ID, EVENT_LABELS, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor } from '../../machines';
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { replayRecords } from '../audit/replay';
+import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
@@ -32,6 +33,7 @@ export class BodiesService {
     private readonly db: Database,
     private readonly events: EventStore,
     private readonly contacts: ContactsStore,
+    private readonly clock: Clock,
   ) {}
 
   async list(filter: BodyFilter) {
@@ -89,6 +91,10 @@ export class BodiesService {
     const contacts = await this.contacts.findMany(context.profile.contactIds);
     const decisions = await this.events.citedDecisions(id);
     const links = await this.links(row.id, context);
+    const notYetRecorded = await this.db.query<{ type: string; dueAt: string }>(
+      `SELECT kind AS type, due_at AS "dueAt" FROM timers WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at <= ? ORDER BY due_at, key`,
+      [id, this.clock.now().toISOString()],
+    );
     return {
       id: row.id,
       version: Number(row.version),
@@ -102,6 +108,8 @@ export class BodiesService {
       /** The decisions the history cites: each with its own date (`date`) and the citing event's (`occurredAt`). */
       decisions: decisions.map((d) => ({ ...d, eventLabel: EVENT_LABELS[d.event as keyof typeof EVENT_LABELS] ?? d.event })),
       ...links,
+      /** Without a running scheduler (a local database) the stored state may lag behind the calendar. */
+      notYetRecorded: notYetRecorded.map((p) => ({ ...p, label: EVENT_LABELS[p.type as keyof typeof EVENT_LABELS] ?? p.type })),
       registeredAt: row.created_at,
       updatedAt: row.updated_at,
     };

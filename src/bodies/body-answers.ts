@@ -32,6 +32,13 @@ export const bodySummarySchema = z.object({
   updatedAt: instantSchema,
 });
 
+/** Due system events the log does not hold yet: what the scheduler records next (or the body's next write). */
+export const notYetRecordedSchema = z
+  .array(z.object({ type: z.string(), label: z.string(), dueAt: z.string() }))
+  .describe(
+    'Systemereignisse, die bis zum Stichtag (ohne: bis jetzt) fällig sind, aber noch nicht im Log stehen; der Zustand zeigt sie (und was aus ihnen folgt) noch nicht',
+  );
+
 /** `GET /api/bodies/{id}`. */
 export const bodyViewSchema = z.object({
   id: z.uuid(),
@@ -56,6 +63,7 @@ export const bodyViewSchema = z.object({
   ),
   predecessors: z.array(linkedBodySchema),
   successors: z.array(linkedBodySchema),
+  notYetRecorded: notYetRecordedSchema,
   registeredAt: instantSchema,
   updatedAt: instantSchema,
 });

@@ -35,7 +35,7 @@ const reportLine = (text: string) => text.split('\n').find((line) => line.starts
 describe('gremienlauf show', () => {
   test('a report is due on its Frist’s effective date, with the day it was moved from', () => {
     const reportFristen = new Map([['r1', reportFrist('2024-12-02', '2024-11-30')]]);
-    expect(reportLine(renderBody(view(submitted(), approved(), started()), { reportFristen, notYetRecorded: [] }))).toMatch(
+    expect(reportLine(renderBody(view(submitted(), approved(), started()), reportFristen))).toMatch(
       /^r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024\s+02\.12\.2024 \(verschoben von 30\.11\.2024\)\s+offen$/,
     );
   });
@@ -45,10 +45,7 @@ describe('gremienlauf show', () => {
   });
 
   test('due system events the log does not hold yet are listed under the state', () => {
-    const text = renderBody(view(submitted(), approved()), {
-      reportFristen: new Map(),
-      notYetRecorded: [{ type: 'started', label: 'Tätigkeit begonnen', dueAt: '2024-06-16T22:00:00.000Z' }],
-    });
+    const text = renderBody({ ...view(submitted(), approved()), notYetRecorded: [{ type: 'started', label: 'Tätigkeit begonnen', dueAt: '2024-06-16T22:00:00.000Z' }] });
     expect(text).toMatch(/Noch nicht verbucht:\s+Tätigkeit begonnen \(started\) am 17\.06\.2024\n/);
     expect(renderBody(view(submitted(), approved()))).not.toContain('Noch nicht verbucht');
   });

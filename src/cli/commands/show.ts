@@ -1,7 +1,6 @@
 import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, obligationStanding, type BodyContext } from '../../../machines';
 import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
-import { RefusedError } from '../errors';
 import { date, day, deadline, fields, list, numbered, table, yesNo } from '../format';
 import type { NotYetRecorded } from '../../audit/audit.service';
 import type { DeadlineRow } from './deadlines';
@@ -17,6 +16,8 @@ export interface BodyView {
   contacts?: Array<{ id: string; name: string | null; organization: string | null; email?: string | null; phone?: string | null; erased?: boolean }>;
   /** The cited decisions with their own date and the citing event's. */
   decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string }>;
+  /** Due system events the log does not hold yet: without a running scheduler (a local database) the state may lag behind the calendar. */
+  notYetRecorded?: NotYetRecorded[];
   registeredAt: string;
   updatedAt: string;
 }
@@ -28,32 +29,16 @@ export const showCommand: CliCommand = {
   async run(ctx) {
     const api = await ctx.api();
     const body = await api.get<BodyView>(`/api/bodies/${encodeURIComponent(ctx.args.ID!)}`);
-    // The table for people also shows what the body's record alone does not tell (--json: the body as the API gives it).
-    const time = ctx.json ? NO_TIME_FACTS : await timeFacts(api, body.id);
-    ctx.out.result(body, (b) => renderBody(b, time));
+    // The table for people also gives each report the date of its Frist (--json: the body as the API gives it).
+    const reportFristen = ctx.json ? new Map<string, DeadlineRow>() : await reportFristenOf(api, body.id);
+    ctx.out.result(body, (b) => renderBody(b, reportFristen));
   },
 };
 
-/** What the table of a body shows beside its record: the reports' due dates and the due system events not yet in the log. */
-export interface TimeFacts {
-  /** The Frist of each report obligation, by obligation id: its date after the calendar rules. */
-  reportFristen: ReadonlyMap<string, DeadlineRow>;
-  /** Without a running scheduler (a local database) the stored state may lag behind the calendar. */
-  notYetRecorded: readonly NotYetRecorded[];
-}
-
-const NO_TIME_FACTS: TimeFacts = { reportFristen: new Map(), notYetRecorded: [] };
-
-async function timeFacts(api: ApiClient, bodyId: string): Promise<TimeFacts> {
-  const [fristen, state] = await Promise.all([
-    api.get<DeadlineRow[]>('/api/deadlines', { body: bodyId }),
-    // A reader may see the body but not its history, which the answer comes from: then it goes without.
-    api.get<{ notYetRecorded: NotYetRecorded[] }>(`/api/bodies/${encodeURIComponent(bodyId)}/state`).catch((error: unknown) => {
-      if (error instanceof RefusedError && error.status === 403) return { notYetRecorded: [] };
-      throw error;
-    }),
-  ]);
-  return { reportFristen: new Map(fristen.filter((d) => d.kind === 'report').map((d) => [d.ref, d])), notYetRecorded: state.notYetRecorded };
+/** The Frist of each report obligation, by obligation id: its date after the calendar rules. */
+async function reportFristenOf(api: ApiClient, bodyId: string): Promise<Map<string, DeadlineRow>> {
+  const fristen = await api.get<DeadlineRow[]>('/api/deadlines', { body: bodyId });
+  return new Map(fristen.filter((d) => d.kind === 'report').map((d) => [d.ref, d]));
 }
 
 /** Due system events the log does not hold yet, a line each: `Laufzeit abgelaufen (termExpired) am 01.04.2025`. */
@@ -68,7 +53,7 @@ function effectiveDate(frist: DeadlineRow | undefined): string {
   return `${date(frist.effectiveDate)}${moved}`;
 }
 
-export function renderBody(body: BodyView, { reportFristen, notYetRecorded }: TimeFacts = NO_TIME_FACTS): string {
+export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, DeadlineRow> = new Map()): string {
   const c = body.context;
   const p = c.profile;
   const parts = [
@@ -77,7 +62,7 @@ export function renderBody(body: BodyView, { reportFristen, notYetRecorded }: Ti
       ['Kurzbezeichnung', p.shortName],
       ['ID', body.id],
       ['Zustand', `${body.state.label} · Version ${body.version}`],
-      ['Noch nicht verbucht', pendingLines(notYetRecorded)],
+      ['Noch nicht verbucht', pendingLines(body.notYetRecorded ?? [])],
       ['Art des Formates', p.kind],
       ['dauerhaftes Gremium', yesNo(p.permanent)],
       ['Gremium', p.parent],
