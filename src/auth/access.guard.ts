@@ -1,9 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { NotFoundError, ValidationError } from '../common/errors';
+import { takesArgument } from '../common/route-arguments';
 import { AccessDenied, AuthenticationRequired } from './access-denied';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
 import { AuthService } from './auth.service';
@@ -109,7 +109,7 @@ function where(request: Request) {
 function assertNoUnreadFields(body: unknown, context: ExecutionContext, policy: AccessPolicy): void {
   if (body === undefined || body === null || body === '') return;
   const isObject = typeof body === 'object' && !Array.isArray(body);
-  if (!declaresBody(context)) {
+  if (!takesArgument(context, RouteParamtypes.BODY)) {
     if (isObject && Object.keys(body).length === 0) return;
     throw ValidationError.at('', 'Diese Anfrage nimmt keine Daten im Inhalt an.');
   }
@@ -117,20 +117,6 @@ function assertNoUnreadFields(body: unknown, context: ExecutionContext, policy: 
     const unknown = Object.keys(body).filter((key) => !policy.bodyFields!.includes(key));
     if (unknown.length > 0) throw new ValidationError(unknown.map((path) => ({ path, message: 'Unbekanntes Feld.' })));
   }
-}
-
-/** Whether each handler takes a `@Body()`: its parameters are fixed when the class is declared. */
-const takesBody = new WeakMap<object, boolean>();
-
-function declaresBody(context: ExecutionContext): boolean {
-  const handler = context.getHandler();
-  let known = takesBody.get(handler);
-  if (known === undefined) {
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, unknown>;
-    known = Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY));
-    takesBody.set(handler, known);
-  }
-  return known;
 }
 
 /** Browsers send Origin on cross-site writes; a session-authenticated write must come from this host. */

@@ -1,10 +1,10 @@
 import { Injectable, SetMetadata, UnsupportedMediaTypeException, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ValidationError } from './errors';
 import { iJsonIssues } from './i-json';
+import { takesArgument } from './route-arguments';
 
 const ACCEPTS_TEXT = 'acceptsText';
 
@@ -35,29 +35,15 @@ export class InputGuard implements CanActivate {
     const before = issues.length;
     iJsonIssues(request.query ?? {}, 'query', issues);
     // A parameter that is no I-JSON is named for that alone.
-    if (issues.length === before && request.url.startsWith('/api/') && request.url.includes('?') && !readsQuery(context)) {
+    if (issues.length === before && request.url.startsWith('/api/') && request.url.includes('?') && !takesArgument(context, RouteParamtypes.QUERY)) {
       for (const name of Object.keys(request.query ?? {})) {
-        issues.push({ path: `query.${name}`, message: 'Unbekannter Parameter: dieser Aufruf nimmt keine Parameter an.' });
+        issues.push({ path: `query.${name}`, message: 'Unbekannter Parameter: diese Anfrage nimmt keine Parameter an.' });
       }
     }
     if (request.body !== undefined) iJsonIssues(request.body, '', issues);
     if (issues.length > 0) throw new ValidationError(issues);
     return true;
   }
-}
-
-const readsQueryByHandler = new WeakMap<object, boolean>();
-
-/** Whether the route's handler takes the query as an argument (`@Query()`). */
-function readsQuery(context: ExecutionContext): boolean {
-  const handler = context.getHandler();
-  let reads = readsQueryByHandler.get(handler);
-  if (reads === undefined) {
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, unknown>;
-    reads = Object.keys(args).some((key) => Number(key.split(':')[0]) === Number(RouteParamtypes.QUERY));
-    readsQueryByHandler.set(handler, reads);
-  }
-  return reads;
 }
 
 function mediaType(contentType: string | undefined): string {
