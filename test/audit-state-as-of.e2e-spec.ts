@@ -174,6 +174,9 @@ describe.each(testDatabaseKinds())('state as of a date by which system events fa
       expect((await client.get(`/api/bodies/${id}`).expect(200)).body.notYetRecorded).toEqual([{ type: 'started', label: 'Tätigkeit begonnen', dueAt: '2024-06-16T22:00:00.000Z' }]);
     }
     await reader.http.get(`/api/bodies/${id}/state`).expect(403);
+    // The body page says so under its state.
+    const page = (await reader.http.get(`/gremien/${id}`).expect(200)).text;
+    expect(page).toMatch(/<p id="not-yet-recorded"><span class="label">Noch nicht verbucht:<\/span> Tätigkeit begonnen am 17\.06\.2024; die Fristenüberwachung verbucht/);
   });
 
   test('once a write has fired them, they are in the log and no longer listed', async () => {
