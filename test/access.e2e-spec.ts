@@ -386,6 +386,20 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     expect(submitted.body.event.actor).toEqual({ id: 'lead-a', role: 'lead' });
   });
 
+  test('a role the route does not admit is told so in terms of its role, and nothing is written', async () => {
+    const before = await fingerprint();
+    for (const [agent, label] of [
+      [agents.auditor, 'Prüfung'],
+      [agents.reader, 'Lesezugriff'],
+    ] as const) {
+      const event = await agent.post(`/api/bodies/${bodyA}/events`).send({ type: 'renamed', data: { title: 'X' } }).expect(403);
+      expect(event.body.message).toBe(`Mit der Rolle „${label}“ senden Sie keine Ereignisse, also auch nicht „renamed“; Ereignisse trägt die Geschäftsstelle ein.`);
+      const decision = await agent.post('/api/decisions').send({}).expect(403);
+      expect(decision.body).toEqual({ statusCode: 403, error: 'Forbidden', message: `Mit der Rolle „${label}“ ist diese Anfrage nicht erlaubt.`, details: null });
+    }
+    expect(await fingerprint()).toEqual(before);
+  });
+
   test('the actor of every event is the authenticated user, whatever the request says', async () => {
     const events = (await t.http.get(`/api/bodies/${bodyA}/history`).expect(200)).body.events as Array<{ type: string; actor: { id: string } }>;
     // The system events that fell due before a write are the scheduler's, never the writer's.

@@ -8,7 +8,7 @@ import { AccessDenied, AuthenticationRequired } from './access-denied';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
 import { AuthService } from './auth.service';
 import { PRINCIPAL, type Principal, type WithPrincipal } from './principal';
-import { eventRefusal, mayAppend } from './roles';
+import { eventRefusal, mayAppend, roleRefusal } from './roles';
 import { SecurityLog } from './security-log';
 
 export const SESSION_COOKIE = 'gremienlauf_session';
@@ -38,7 +38,11 @@ export class AccessGuard implements CanActivate {
     if (principal) request[PRINCIPAL] = principal;
     if (policy.public) return true;
     if (!principal) return this.deny(request, undefined, 401, 'not signed in');
-    if (!policy.roles.includes(principal.role)) return this.deny(request, principal, 403, `role ${principal.role} not allowed`);
+    if (!policy.roles.includes(principal.role)) {
+      // Said to the caller in terms of its role: on a route that sends events, which ones it may send.
+      const refusal = policy.sendsEvent ? eventRefusal(principal.role, String(eventType(request))) : roleRefusal(principal.role);
+      return this.deny(request, principal, 403, `role ${principal.role} not allowed`, refusal);
+    }
 
     if (policy.bodyParam && principal.role === 'lead') {
       const bodyId = String((request.params as Record<string, unknown>)[policy.bodyParam] ?? '');
@@ -48,7 +52,7 @@ export class AccessGuard implements CanActivate {
       }
     }
     if (policy.sendsEvent) {
-      const type = (request.body as { type?: unknown } | null | undefined)?.type;
+      const type = eventType(request);
       if (principal.role !== 'secretariat' && !mayAppend(principal.role, String(type))) {
         return this.deny(request, principal, 403, `role ${principal.role} may not send ${String(type).slice(0, 40)}`, eventRefusal(principal.role, String(type)));
       }
@@ -91,6 +95,11 @@ export class AccessGuard implements CanActivate {
   private denied(request: Request, principal: Principal | undefined, status: number, reason: string): void {
     this.log.record({ event: 'access.denied', ...(principal ? who(principal) : {}), ...where(request), status, reason });
   }
+}
+
+/** The event type a request to an event-sending route names in its body. */
+function eventType(request: Request): unknown {
+  return (request.body as { type?: unknown } | null | undefined)?.type;
 }
 
 function who(principal: Principal) {

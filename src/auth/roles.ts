@@ -52,9 +52,14 @@ export function isRole(value: unknown): value is Role {
 export function eventRefusal(role: Role, type: string): string {
   const allowed = EVENT_PERMISSIONS[role].map((allowedType) => `„${EVENT_LABELS[allowedType]}“ (${allowedType})`);
   const sent = `„${type.slice(0, 40)}“`;
-  if (allowed.length === 0) return `Als ${ROLE_LABELS[role]} senden Sie keine Ereignisse, also auch nicht ${sent}.`;
+  if (allowed.length === 0) return `Mit der Rolle „${ROLE_LABELS[role]}“ senden Sie keine Ereignisse, also auch nicht ${sent}; Ereignisse trägt die Geschäftsstelle ein.`;
   const list = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} und ${allowed.at(-1)}`;
   return `Als ${ROLE_LABELS[role]} senden Sie nur ${list}, nicht ${sent}; alles andere trägt die Geschäftsstelle ein.`;
+}
+
+/** What a caller is told whose role a route does not admit (the role table is no secret). */
+export function roleRefusal(role: Role): string {
+  return `Mit der Rolle „${ROLE_LABELS[role]}“ ist diese Anfrage nicht erlaubt.`;
 }
 
 export function mayAppend(role: string, type: string): boolean {
