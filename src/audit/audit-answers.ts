@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { notYetRecordedSchema } from '../bodies/body-answers';
 import { actorSchema, bodyContextSchema, decisionFactsSchema, eventRecordSchema, hashSchema, instantSchema, machineRefSchema } from '../event-log/event-schema';
 import { CHECKPOINT_FORMAT, LEAF_ORDER, LOG_CHECKPOINT_FORMAT, LOG_ORDER } from './checkpoint';
 import { CONSISTENCY_PROOF_FORMAT, INCLUSION_PROOF_FORMAT } from './proofs';
@@ -105,6 +104,13 @@ export const replayAnswerSchema = z.discriminatedUnion('verdict', [
     }),
   }),
 ]);
+
+/** Due system events the log does not hold yet: what the scheduler records next (or the body's next write). */
+export const notYetRecordedSchema = z
+  .array(z.object({ type: z.string(), label: z.string(), dueAt: z.string() }))
+  .describe(
+    'Systemereignisse, die bis zum Stichtag (ohne: bis jetzt) fällig sind, aber noch nicht im Log stehen; der Zustand zeigt sie (und was aus ihnen folgt) noch nicht',
+  );
 
 /** `GET /api/bodies/{id}/state`: the state as of a business date and/or as known at a system time. */
 export const stateAtAnswerSchema = z.object({

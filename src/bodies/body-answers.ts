@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BODY_KINDS, COMMAND_EVENT_TYPES, EVENT_TYPES, successorSchema } from '../../machines';
 import { bodyContextSchema, civilDateSchema, decisionFactsSchema, eventRecordSchema, instantSchema } from '../event-log/event-schema';
+import { notYetRecordedSchema } from '../audit/audit-answers';
 import { bodyStateSchema } from '../lifecycle/command-answer';
 
 /** A term end as written: a day, a month or a year (machines/term-end.ts). */
@@ -31,13 +32,6 @@ export const bodySummarySchema = z.object({
   endedOn: civilDateSchema.nullable(),
   updatedAt: instantSchema,
 });
-
-/** Due system events the log does not hold yet: what the scheduler records next (or the body's next write). */
-export const notYetRecordedSchema = z
-  .array(z.object({ type: z.string(), label: z.string(), dueAt: z.string() }))
-  .describe(
-    'Systemereignisse, die bis zum Stichtag (ohne: bis jetzt) fällig sind, aber noch nicht im Log stehen; der Zustand zeigt sie (und was aus ihnen folgt) noch nicht',
-  );
 
 /** `GET /api/bodies/{id}`. */
 export const bodyViewSchema = z.object({
