@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
-import { plainMessage } from './forms';
+import { field, fillForm, plainMessage, type FormField } from './forms';
 
 /** What a form shows under each field for input the validator refuses. */
 function formMessages(schema: z.ZodType, input: unknown): Record<string, string> {
@@ -38,5 +38,27 @@ describe('the validator’s messages in a form', () => {
       sessionNumber: 'Bitte eine ganze Zahl eingeben.',
     });
     expect(formMessages(z.object({ share: z.number() }), { share: 'viel' })).toEqual({ share: 'Bitte eine Zahl eingeben.' });
+  });
+});
+
+describe('a required field left empty', () => {
+  const items = () => [
+    field('start', 'Beginn der Tätigkeit', 'date', { required: true }),
+    field('leads', 'Federführung', 'textarea', { required: true }),
+    field('expectedEnd', 'Voraussichtliches Ende', 'date'),
+  ];
+  const dateMessage = 'Erwartet ein existierendes Kalenderdatum im Format JJJJ-MM-TT, z. B. 2025-03-31.';
+
+  test('is asked for as such, not for the format of the empty text; a filled-in or optional one keeps its message', () => {
+    const empty = items();
+    fillForm(empty, { start: '  ', leads: '', expectedEnd: '' }, [
+      { path: 'start', message: dateMessage },
+      { path: 'leads', message: 'Mindestens ein Eintrag.' },
+      { path: 'expectedEnd', message: dateMessage },
+    ]);
+    expect(empty.map((item) => (item as FormField).error)).toEqual(['Bitte ausfüllen.', 'Bitte mindestens eine Angabe machen (eine je Zeile).', dateMessage]);
+    const filled = items();
+    fillForm(filled, { start: '2024-02-30' }, [{ path: 'start', message: dateMessage }]);
+    expect((filled[0] as FormField).error).toBe(dateMessage);
   });
 });

@@ -118,11 +118,23 @@ export function fillForm(items: FormItem[], values: FormValues | null, issues: F
     const target = named
       .filter((item) => path === item.name || path.startsWith(`${item.name}.`) || path.startsWith(`${item.name}[`))
       .sort((a, b) => b.name.length - a.name.length)[0];
+    // A required single-line field left empty is asked for as such, whatever the schema says of
+    // the empty text (a date's format, a number's range).
+    if (target?.type === 'field' && target.required && SINGLE_LINE.has(target.kind) && path === target.name && values && isBlank(values[target.name])) {
+      if (target.error) continue;
+      issue.message = 'Bitte ausfüllen.';
+    }
     if (target && !target.error) target.error = issue.message;
     else if (target) target.error += ` ${issue.message}`;
     else unplaced.push(issue);
   }
   return unplaced;
+}
+
+const SINGLE_LINE = new Set<FormField['kind']>(['text', 'date', 'month', 'number', 'email', 'tel']);
+
+function isBlank(value: string | string[] | undefined): boolean {
+  return (Array.isArray(value) ? value : [value ?? '']).every((v) => v.trim() === '');
 }
 
 /** The errors in page order, each with the id of the field it belongs to (for the error summary's links). */
