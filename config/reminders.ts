@@ -76,7 +76,7 @@ const envSchema = z.object({
   SCHEDULER_ENABLED: flag.optional(),
   SCHEDULER_INTERVAL_SECONDS: int(1, 86400).default(60),
   DISPATCHER_INTERVAL_SECONDS: int(1, 86400).default(30),
-  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  PUBLIC_URL: z.url().optional(),
   SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: int(1, 65535).optional(),
   SMTP_SECURE: flag.optional(),
@@ -96,6 +96,12 @@ const envSchema = z.object({
   DELIVERY_BACKOFF_SECONDS: int(1, 86400).default(30),
   DELIVERY_BACKOFF_MAX_SECONDS: int(1, 7 * 86400).default(6 * 3600),
 });
+
+/** PORT as the service reads it (config/configuration.ts validates it); 3000 when unset or 0 (a free port, known only later). */
+function listeningPort(env: NodeJS.ProcessEnv): string {
+  const port = env.PORT?.trim() ?? '';
+  return /^[1-9]\d{0,4}$/.test(port) ? port : '3000';
+}
 
 export function loadRemindersConfig(env: NodeJS.ProcessEnv = process.env): RemindersConfig {
   const e = parseEnvironment(envSchema, env, 'Ungültige Konfiguration der Fristen und Erinnerungen');
@@ -125,7 +131,8 @@ export function loadRemindersConfig(env: NodeJS.ProcessEnv = process.env): Remin
     schedulerEnabled: e.SCHEDULER_ENABLED ?? env.NODE_ENV !== 'test',
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     dispatcherIntervalMs: e.DISPATCHER_INTERVAL_SECONDS * 1000,
-    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    // Without PUBLIC_URL, links point at this service on this machine, on the port it listens on.
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${listeningPort(env)}`).replace(/\/+$/, ''),
     mail: {
       host: e.SMTP_HOST ?? null,
       port: e.SMTP_PORT ?? (secure ? 465 : 587),

@@ -41,6 +41,12 @@ describe('loadRemindersConfig', () => {
     expect(config.publicUrl).toBe('https://gremien.example.org');
   });
 
+  it('links to the service on its own port when PUBLIC_URL is not set (mails, calendar feeds, subscriptions)', () => {
+    expect(loadRemindersConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadRemindersConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadRemindersConfig({ PORT: '8080', PUBLIC_URL: 'https://gremien.example.org' }).publicUrl).toBe('https://gremien.example.org');
+  });
+
   it('stops the start with a message naming the wrong value', () => {
     expect(() => loadRemindersConfig({ DEADLINE_LAND: 'XY' })).toThrow(/DEADLINE_LAND/);
     expect(() => loadRemindersConfig({ REMINDER_REPORT_DAYS_BEFORE: 'vier Wochen' })).toThrow(
