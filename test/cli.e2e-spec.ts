@@ -358,6 +358,17 @@ describe('gremienlauf on the local database', () => {
     expect(cli(['decision', 'show', '2025/03-AL']).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) für Gremium \S+ – umgesetzt \(Version \d+\)/);
   });
 
+  it('keeps the sessions calendar: records a session, moves it, lists it', () => {
+    expect(cli(['session', 'list']).stdout).toBe('Keine Sitzungen eingetragen.\n');
+    expect(cli(['session', 'record', 'IT-PLR', '45', '--date', '18.03.2027']).stdout).toBe('45. Sitzung (IT-PLR) am 18.03.2027: eingetragen.\n');
+    expect(cli(['session', 'record', 'IT-PLR', '45', '--date', '2027-03-19']).stdout).toBe('45. Sitzung (IT-PLR) am 19.03.2027: verlegt vom 18.03.2027.\n');
+    expect(cli(['session', 'list', '--issuer', 'IT-PLR']).stdout).toMatch(/IT-PLR\s+45\.\s+19\.03\.2027\s+cli:/);
+    const unknown = cli(['session', 'record', 'ITPLR', '46', '--date', '2027-06-24']);
+    expect([unknown.code, unknown.stderr]).toEqual([1, 'Abgelehnt: Ungültige Angaben – issuer: Unbekanntes Gremium „ITPLR“; bekannt: IT-PLR, AL-Runde.\n']);
+    expect(cli(['session', 'record', 'IT-PLR', '46']).code).toBe(2);
+    expect(cli(['session', 'list', '--json']).json).toEqual([expect.objectContaining({ issuer: 'IT-PLR', number: 45, date: '2027-03-19' })]);
+  });
+
   it('exits 1 for a body that does not exist', () => {
     const run = cli(['show', '00000000-0000-4000-8000-000000000000']);
     expect(run.code).toBe(1);

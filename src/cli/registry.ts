@@ -10,6 +10,7 @@ import { importCommand } from './commands/import';
 import { listCommand } from './commands/list';
 import { sendCommand } from './commands/send';
 import { serveCommand } from './commands/serve';
+import { sessionCommand } from './commands/session';
 import { showCommand } from './commands/show';
 import { simulateCommand } from './commands/simulate';
 import { stateCommand } from './commands/state';
@@ -32,6 +33,7 @@ export const COMMANDS: CliCommand[] = [
   recordDecisionCommand,
   decisionsCommand,
   decisionCommand,
+  sessionCommand,
   contactCommand,
   exportCommand,
   verifyCommand,
