@@ -262,6 +262,27 @@ describe('Web pages over HTTP', () => {
     expect(history.body.events.at(-1).type).not.toBe('reportSubmitted');
   });
 
+  it('Fristen: the secretariat keeps the sessions calendar (enter, move, a missing date named at its field); others read it', async () => {
+    const before = (await t.http.get('/fristen').expect(200)).text;
+    expect(before).toContain('Noch keine Sitzungen eingetragen.');
+    expect(before).toContain('action="/fristen/sitzungen"');
+    const entered = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '45', date: '2027-03-18' }).expect(303);
+    expect(entered.headers.location).toBe(`/fristen?sitzung=${encodeURIComponent('45. Sitzung (IT-PLR) am 18.03.2027')}#sitzungen`);
+    const page = (await t.http.get(entered.headers.location).expect(200)).text;
+    expect(page).toContain('45. Sitzung (IT-PLR) am 18.03.2027 eingetragen; die Fristen, die sich auf sie beziehen, richten sich danach.');
+    expect(page).toMatch(/<td data-label="Gremium">IT-PLR<\/td><th scope="row" data-label="Sitzung">45\. Sitzung<\/th><td data-label="Datum">18\.03\.2027<\/td>/);
+    const moved = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '45', date: '2027-03-19' }).expect(303);
+    expect(moved.headers.location).toContain('&verlegt=1#sitzungen');
+    const missing = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '46', date: '' }).expect(400);
+    expect(missing.text).toMatch(/Datum der Sitzung: Bitte ausfüllen\./);
+    expect((await t.http.get('/api/sessions').expect(200)).body.map((x: { number: number; date: string }) => [x.number, x.date])).toEqual([[45, '2027-03-19']]);
+    const reader = await t.user('reader');
+    const read = (await reader.http.get('/fristen').expect(200)).text;
+    expect(read).toContain('19.03.2027');
+    expect(read).not.toContain('action="/fristen/sitzungen"');
+    await reader.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '47', date: '2027-06-24' }).expect(403);
+  });
+
   it('a form post with wrong data answers 400 with the German message next to the field and writes nothing', async () => {
     const res = await t.http.post(`/gremien/${otherId}/ereignisse`).type('form').send({ type: 'returnedForRevision', reason: 'unvollständig' }).expect(422);
     expect(res.text).toContain('ist im Zustand „Entwurf“ nicht zulässig');

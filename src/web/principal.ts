@@ -26,6 +26,7 @@ const SYSTEM: ReadonlySet<string> = new Set(SYSTEM_EVENT_TYPES);
 
 export const mayRegister = (user: WebUser | undefined) => user?.role === 'secretariat' && mayAppend(user.role, 'registered');
 export const mayRecordDecisions = (user: WebUser | undefined) => user?.role === 'secretariat';
+export const mayRecordSessions = (user: WebUser | undefined) => user?.role === 'secretariat';
 /** The Beschlusskontrolle, as its API allows: everyone who reads deadlines (a lead its own bodies' rows). */
 export const mayReadDecisionControl = (user: WebUser | undefined) => ['secretariat', 'auditor', 'reader', 'lead'].includes(user?.role ?? '');
 export const mayAudit = (user: WebUser | undefined) => user?.role === 'auditor' || user?.role === 'secretariat';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EVENT_LABELS, EVENT_TYPES, type BodyContext, type BodyEventType } from '../../machines';
+import { EVENT_LABELS, EVENT_TYPES, germanDate, type BodyContext, type BodyEventType } from '../../machines';
 import { AuthenticationRequired } from '../auth/access-denied';
 import { Access, AUDIT_READ, BODY_EVENT, BODY_LIST, BODY_READ, CALENDAR_FEEDS, DEADLINES_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { AuthService } from '../auth/auth.service';
@@ -18,8 +18,10 @@ import { decisionForm, decisionInput, effectForm, effectOf, factsForm, factsInpu
 import { decisionHref } from './decision-control-page';
 import { eventCommand } from './event-forms';
 import { optional, text, type FormValues } from './forms';
+import { sessionForm, sessionInput } from './session-form';
+import { SessionsService } from '../sessions/sessions.service';
 import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
-import { eventsFor, mayRecordDecisions, mayRegister, webUser, type WebUser } from './principal';
+import { eventsFor, mayRecordDecisions, mayRecordSessions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
 import { WithoutIdempotencyKey } from '../common/idempotency-key';
@@ -55,6 +57,7 @@ export class WebController {
     private readonly feeds: CalendarFeedsService,
     private readonly idempotency: IdempotencyService,
     private readonly contacts: ContactCorrectionService,
+    private readonly sessions: SessionsService,
   ) {}
 
   @Get()
@@ -364,10 +367,42 @@ export class WebController {
     this.page.redirect(reply, '/fristen?widerrufen=1#abonnements');
   }
 
-  private async sendDeadlines(reply: FastifyReply, request: Request, issued: IssuedCalendarFeed | null = null, feedError: string | null = null, status = 200) {
+  /** A session entered or moved in the sessions calendar: the Fristen that cite it follow. */
+  @Post('fristen/sitzungen')
+  @Access(SECRETARIAT_WRITE)
+  async recordSession(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    try {
+      const next = await this.once(request, values, async (form) => {
+        const { session, previousDate } = await this.sessions.record(sessionInput(form), user.actor);
+        const moved = previousDate !== null && previousDate !== session.date;
+        return `/fristen?sitzung=${encodeURIComponent(`${session.number}. Sitzung (${session.issuer}) am ${germanDate(session.date)}`)}${moved ? '&verlegt=1' : ''}#sitzungen`;
+      });
+      this.page.redirect(reply, next);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await this.sendDeadlines(reply, request, null, null, statusOf(error), { values: values ?? {}, issues: issuesOf(error) });
+    }
+  }
+
+  private async sendDeadlines(
+    reply: FastifyReply,
+    request: Request,
+    issued: IssuedCalendarFeed | null = null,
+    feedError: string | null = null,
+    status = 200,
+    failedSession: { values: FormValues; issues: FieldIssue[] } | null = null,
+  ) {
     const user = await this.user(request);
     const feeds = (await this.feeds.list(request[PRINCIPAL]!)).filter((f) => !f.revokedAt);
-    this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, feeds, issued, feedError, ...(await this.web.deadlinesPage(user)) }, status);
+    const query = (request.query ?? {}) as FormValues;
+    const recorded = optional(query, 'sitzung');
+    const sessions = {
+      list: await this.sessions.list(),
+      form: mayRecordSessions(user) ? sessionForm(this.web.issuerOptions(), failedSession?.values ?? null, failedSession?.issues ?? []) : null,
+      notice: recorded ? `${recorded} ${optional(query, 'verlegt') ? 'verlegt' : 'eingetragen'}; die Fristen, die sich auf sie beziehen, richten sich danach.` : null,
+    };
+    this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, feeds, issued, feedError, sessions, ...(await this.web.deadlinesPage(user)) }, status);
   }
 
   @Get('zeitleiste')

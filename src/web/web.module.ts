@@ -15,10 +15,11 @@ import { WebController } from './web.controller';
 import { WebService } from './web.service';
 import { ErasureModule } from '../contacts/erasure.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { SessionsModule } from '../sessions/sessions.module';
 
 /** The German web UI for the secretariat, leads and auditors (server-rendered, no front-end build). */
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, DecisionControlModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule, ErasureModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, DecisionControlModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule, ErasureModule, SessionsModule],
   controllers: [WebController, LoginController, SetupController],
   providers: [Templates, Page, WebService, WebErrorFilter],
 })
