@@ -122,6 +122,13 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+const GERMAN_DATE_TIME = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
+
+/** An instant as people in Germany read it, in Berlin time: `03.12.2026, 17:49`. */
+export function germanDateTime(instant: Instant | Date): string {
+  return GERMAN_DATE_TIME.format(typeof instant === 'string' ? new Date(instant) : instant);
+}
+
 /**
  * The instant as Europe/Berlin local time with its offset, to the second:
  * `2026-01-14T00:00:00+01:00` (the date-time form OParl prescribes, `yyyy-mm-ddThh:mm:ss±hh:mm`).

@@ -358,6 +358,20 @@ describe('gremienlauf on the local database', () => {
     expect(cli(['decision', 'show', '2025/03-AL']).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) für Gremium \S+ – umgesetzt \(Version \d+\)/);
   });
 
+  it('erases a contact person (DSGVO) with a reason, once', () => {
+    // On a copy: the later tests read this body's contacts.
+    const copy = join(work, 'erasure-copy.sqlite');
+    for (const suffix of ['', '-wal']) if (existsSync(database + suffix)) copyFileSync(database + suffix, copy + suffix);
+    const contactId = cli(['show', id, '--json', '--database', copy]).json.contacts[0].id as string;
+    expect(cli(['contact', 'erase', contactId, '--database', copy]).code).toBe(2);
+    const erased = cli(['contact', 'erase', contactId, '--reason', 'Antrag auf Löschung (Art. 17 DSGVO)', '--database', copy]);
+    expect([erased.code, erased.stdout]).toEqual([0, `Personenbezogene Daten der Ansprechperson ${contactId} gelöscht (1 Gremium nennt sie); Audit-Protokoll Version 1.\n`]);
+    expect(cli(['show', id, '--database', copy]).stdout).toMatch(new RegExp(`\\(gelöscht\\)\\s+${contactId}`));
+    const again = cli(['contact', 'erase', contactId, '--reason', 'noch einmal', '--database', copy]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/wurden bereits am \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr gelöscht\.\n$/);
+  });
+
   it('keeps the sessions calendar: records a session, moves it, lists it', () => {
     expect(cli(['session', 'list']).stdout).toBe('Keine Sitzungen eingetragen.\n');
     expect(cli(['session', 'record', 'IT-PLR', '45', '--date', '18.03.2027']).stdout).toBe('45. Sitzung (IT-PLR) am 18.03.2027: eingetragen.\n');

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { AuthConfig } from '../../config/configuration';
+import { germanDateTime } from '../../machines/dates';
 import { Clock } from '../common/clock';
 import { LifecycleRefusal } from '../common/errors';
 import { parseInput } from '../common/validation';
@@ -14,7 +15,6 @@ export const SETUP_LINK_MINUTES = 60;
 
 const setupInputSchema = z.strictObject({ username: usernameSchema, password: passwordSchema });
 
-const TIME = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * The first account of a new installation that has no `GREMIENLAUF_BOOTSTRAP_TOKEN`: a one-time
@@ -47,7 +47,7 @@ export class FirstAccountSetup {
     const announcement = [
       'Noch kein Benutzerkonto. Das erste Konto der Geschäftsstelle richten Sie im Browser ein:',
       `  ${link}`,
-      `Der Link gilt einmal und bis ${TIME.format(expiresAt)} Uhr; er steht nur hier. Ohne ihn: npx gremienlauf user create NAME --role secretariat --password-stdin`,
+      `Der Link gilt einmal und bis ${germanDateTime(expiresAt)} Uhr; er steht nur hier. Ohne ihn: npx gremienlauf user create NAME --role secretariat --password-stdin`,
     ].join('\n');
     return { link, expiresAt, announcement };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { germanDateTime } from '../../machines/dates';
 import { AUDIT_LOG_STREAM, hashAuditLogEntry, type AuditLogEntry } from '../audit/audit-log';
 import { AuditStore } from '../audit/audit.store';
 import { Clock } from '../common/clock';
@@ -36,7 +37,7 @@ export class ErasureService {
       const [contact] = await tx.query<{ id: string; erased_at: string | null }>('SELECT id, erased_at FROM contacts WHERE id = ?', [contactId]);
       if (!contact) throw new NotFoundError(`Ansprechperson ${contactId} ist nicht bekannt.`);
       if (contact.erased_at) {
-        throw new DuplicateError(`Die personenbezogenen Daten der Ansprechperson ${contactId} wurden bereits am ${contact.erased_at} gelöscht.`, {
+        throw new DuplicateError(`Die personenbezogenen Daten der Ansprechperson ${contactId} wurden bereits am ${germanDateTime(contact.erased_at)} Uhr gelöscht.`, {
           erasedAt: contact.erased_at,
         });
       }

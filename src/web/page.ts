@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, obligationLabel, obligationStanding, type Deadline, type TermEnd } from '../../machines';
+import { berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, germanDateTime, obligationLabel, obligationStanding, type Deadline, type TermEnd } from '../../machines';
 import { actorLabel } from '../auth/roles';
 import { DomainError } from '../common/errors';
 import { toErrorBody } from '../common/http-errors';
@@ -23,13 +23,11 @@ export function statusOf(error: unknown): number {
   return toErrorBody(error).statusCode;
 }
 
-const TIME = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
-
 /** Formatting helpers the templates use as `it.h`. */
 export const helpers = {
   date: (civil: string | null | undefined) => (civil && /^\d{4}-\d{2}-\d{2}$/.test(civil) ? germanDate(civil) : civil || '–'),
   instantDate: (instant: string) => germanDate(berlinDate(instant)),
-  dateTime: (instant: string) => TIME.format(new Date(instant)),
+  dateTime: (instant: string) => germanDateTime(instant),
   deadline: (deadline: Deadline) => describeDeadline(deadline),
   deadlineState,
   /** A term end as written, with its resolved day: `Juli 2011 (bis 31.07.2011)`, `31.03.2025`. */
