@@ -267,12 +267,15 @@ describe('Web pages over HTTP', () => {
     expect(before).toContain('Noch keine Sitzungen eingetragen.');
     expect(before).toContain('action="/fristen/sitzungen"');
     const entered = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '45', date: '2027-03-18' }).expect(303);
-    expect(entered.headers.location).toBe(`/fristen?sitzung=${encodeURIComponent('45. Sitzung (IT-PLR) am 18.03.2027')}#sitzungen`);
+    expect(entered.headers.location).toBe(`/fristen?sitzung=${encodeURIComponent('IT-PLR/45')}#sitzungen`);
     const page = (await t.http.get(entered.headers.location).expect(200)).text;
     expect(page).toContain('45. Sitzung (IT-PLR) am 18.03.2027 eingetragen; die Fristen, die sich auf sie beziehen, richten sich danach.');
     expect(page).toMatch(/<td data-label="Gremium">IT-PLR<\/td><th scope="row" data-label="Sitzung">45\. Sitzung<\/th><td data-label="Datum">18\.03\.2027<\/td>/);
     const moved = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '45', date: '2027-03-19' }).expect(303);
     expect(moved.headers.location).toContain('&verlegt=1#sitzungen');
+    expect((await t.http.get(moved.headers.location).expect(200)).text).toContain('45. Sitzung (IT-PLR) am 19.03.2027 verlegt;');
+    // The notice names only a session the calendar holds, never text from the address.
+    expect((await t.http.get('/fristen?sitzung=Ihr%20Konto%20ist%20gesperrt').expect(200)).text).not.toContain('Ihr Konto ist gesperrt');
     const missing = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '46', date: '' }).expect(400);
     expect(missing.text).toMatch(/Datum der Sitzung: Bitte ausfüllen\./);
     expect((await t.http.get('/api/sessions').expect(200)).body.map((x: { number: number; date: string }) => [x.number, x.date])).toEqual([[45, '2027-03-19']]);

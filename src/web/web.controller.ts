@@ -376,7 +376,7 @@ export class WebController {
       const next = await this.once(request, values, async (form) => {
         const { session, previousDate } = await this.sessions.record(sessionInput(form), user.actor);
         const moved = previousDate !== null && previousDate !== session.date;
-        return `/fristen?sitzung=${encodeURIComponent(`${session.number}. Sitzung (${session.issuer}) am ${germanDate(session.date)}`)}${moved ? '&verlegt=1' : ''}#sitzungen`;
+        return `/fristen?sitzung=${encodeURIComponent(`${session.issuer}/${session.number}`)}${moved ? '&verlegt=1' : ''}#sitzungen`;
       });
       this.page.redirect(reply, next);
     } catch (error) {
@@ -396,11 +396,15 @@ export class WebController {
     const user = await this.user(request);
     const feeds = (await this.feeds.list(request[PRINCIPAL]!)).filter((f) => !f.revokedAt);
     const query = (request.query ?? {}) as FormValues;
-    const recorded = optional(query, 'sitzung');
+    const list = await this.sessions.list();
+    // The session just entered or moved (`?sitzung=IT-PLR/45`), as the calendar holds it: the page never repeats text from its address.
+    const recorded = list.find((x) => `${x.issuer}/${x.number}` === optional(query, 'sitzung'));
     const sessions = {
-      list: await this.sessions.list(),
+      list,
       form: mayRecordSessions(user) ? sessionForm(this.web.issuerOptions(), failedSession?.values ?? null, failedSession?.issues ?? []) : null,
-      notice: recorded ? `${recorded} ${optional(query, 'verlegt') ? 'verlegt' : 'eingetragen'}; die Fristen, die sich auf sie beziehen, richten sich danach.` : null,
+      notice: recorded
+        ? `${recorded.number}. Sitzung (${recorded.issuer}) am ${germanDate(recorded.date)} ${optional(query, 'verlegt') ? 'verlegt' : 'eingetragen'}; die Fristen, die sich auf sie beziehen, richten sich danach.`
+        : null,
     };
     this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, feeds, issued, feedError, sessions, ...(await this.web.deadlinesPage(user)) }, status);
   }
