@@ -5,7 +5,8 @@ import type { EventRecord } from '../event-log/event-hash';
 import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM } from './audit-log';
 import { isContactStream } from './contact-log';
-import { AuditStore, type OrphanedObligations, type PendingSystemEvent, type ProjectionRow } from './audit.store';
+import type { PendingSystemEvent } from '../deadlines/pending-events';
+import { AuditStore, type OrphanedObligations, type ProjectionRow } from './audit.store';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
 import {

@@ -6,6 +6,7 @@ import { obligationsSql, WHOLE_CONTEXT_SQLITE, wholeContextText } from '../event
 import { BODY_LINE_SQLITE, bodyLine, EVENT_LINE_SQLITE, eventLine, unreadableEventLine } from './export-format';
 import { Database, isUniqueViolation, type ReadView, type SqlValue, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
+import { pendingSystemEvents, type PendingSystemEvent } from '../deadlines/pending-events';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
 import { isContactStream, type ContactEvent } from './contact-log';
 import { isDecisionStream } from '../decisions/register';
@@ -29,11 +30,6 @@ interface AuditLogRow {
 }
 
 /** A system event the scheduler has still to record for a body (its timer is pending). */
-export interface PendingSystemEvent {
-  type: string;
-  dueAt: string;
-}
-
 export interface ProjectionRow {
   id: string;
   version: number;
@@ -222,10 +218,7 @@ export class AuditStore {
     return this.read(async (view) => ({
       events: await this.events(view, bodyId),
       projection: (await this.projections(view, bodyId))[0] ?? null,
-      pending: await view.query<PendingSystemEvent>(
-        `SELECT kind AS type, due_at AS "dueAt" FROM timers WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' ORDER BY due_at, key`,
-        [bodyId],
-      ),
+      pending: await pendingSystemEvents(view, bodyId),
     }));
   }
 

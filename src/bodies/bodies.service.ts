@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
+import { pendingSystemEvents } from '../deadlines/pending-events';
 import { EventStore } from '../event-log/event-store';
 import { contextHead, obligationsSql, wholeContext } from '../event-log/stored-context';
 
@@ -91,10 +92,7 @@ export class BodiesService {
     const contacts = await this.contacts.findMany(context.profile.contactIds);
     const decisions = await this.events.citedDecisions(id);
     const links = await this.links(row.id, context);
-    const notYetRecorded = await this.db.query<{ type: string; dueAt: string }>(
-      `SELECT kind AS type, due_at AS "dueAt" FROM timers WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at <= ? ORDER BY due_at, key`,
-      [id, this.clock.now().toISOString()],
-    );
+    const notYetRecorded = await pendingSystemEvents(this.db, id, this.clock.now().toISOString());
     return {
       id: row.id,
       version: Number(row.version),
