@@ -57,6 +57,11 @@ export const EVENT_LABELS: Record<StoredEventType, string> = {
   termExpired: 'Laufzeit abgelaufen',
 };
 
+/** The label of an event type (`Tätigkeit begonnen`), or the type itself when it has none. */
+export function eventLabel(type: string): string {
+  return (EVENT_LABELS as Record<string, string>)[type] ?? type;
+}
+
 export const OBLIGATION_STATE_LABELS: Record<ObligationState, string> = {
   pending: 'offen',
   due: 'fällig',

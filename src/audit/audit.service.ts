@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { eventLabel } from '../../machines';
 import { Clock } from '../common/clock';
 import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import type { EventRecord } from '../event-log/event-hash';
@@ -21,7 +22,7 @@ import {
 } from './checkpoint';
 import { EXPORT_FORMAT, exportLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
-import { describeLimit, eventLabel, isTimeLimit, notAfter, replayRecords, replayVerdict, stateAt, type ReplayVerdict, type StateAt } from './replay';
+import { describeLimit, isTimeLimit, notAfter, replayRecords, replayVerdict, stateAt, type ReplayVerdict, type StateAt } from './replay';
 import { consistencyBundle, findLeaf, inclusionBundle, rangeRoots, type ProvenEntry } from './proofs';
 import { consistencyProofRanges, inclusionProofRanges, type LeafRange } from './merkle';
 import type { ReadView } from '../database/database';

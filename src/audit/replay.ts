@@ -6,8 +6,8 @@
  */
 import type { StateValue } from 'xstate';
 import {
-  EVENT_LABELS,
   berlinDate,
+  eventLabel,
   germanDate,
   isCivilDate,
   statePaths,
@@ -60,10 +60,6 @@ export function toBodyEvent(record: EventRecord): BodyEvent {
     occurredAt: record.occurredAt,
     ...(record.decision ? { decision: record.decision } : {}),
   } as BodyEvent;
-}
-
-export function eventLabel(type: string): string {
-  return (EVENT_LABELS as Record<string, string>)[type] ?? type;
 }
 
 /** Replays a body's records (version order) through the machine version each names. */

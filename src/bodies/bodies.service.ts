@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BODY_MACHINE_ID, EVENT_LABELS, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor } from '../../machines';
+import { BODY_MACHINE_ID, EVENT_LABELS, eventLabel, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor } from '../../machines';
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { replayRecords } from '../audit/replay';
 import { Clock } from '../common/clock';
@@ -104,10 +104,10 @@ export class BodiesService {
         contactDetails ? { id, name, organization, email, phone, erased } : { id, name, organization, erased },
       ),
       /** The decisions the history cites: each with its own date (`date`) and the citing event's (`occurredAt`). */
-      decisions: decisions.map((d) => ({ ...d, eventLabel: EVENT_LABELS[d.event as keyof typeof EVENT_LABELS] ?? d.event })),
+      decisions: decisions.map((d) => ({ ...d, eventLabel: eventLabel(d.event) })),
       ...links,
       /** Without a running scheduler (a local database) the stored state may lag behind the calendar. */
-      notYetRecorded: notYetRecorded.map((p) => ({ ...p, label: EVENT_LABELS[p.type as keyof typeof EVENT_LABELS] ?? p.type })),
+      notYetRecorded: notYetRecorded.map((p) => ({ ...p, label: eventLabel(p.type) })),
       registeredAt: row.created_at,
       updatedAt: row.updated_at,
     };

@@ -1,5 +1,5 @@
 /** Plain-text output for people: tables, German dates, labelled fields. */
-import { berlinDate, describeDeadline, EVENT_LABELS, germanDate, isCivilDate, type Deadline } from '../../machines';
+import { berlinDate, describeDeadline, eventLabel, germanDate, isCivilDate, type Deadline } from '../../machines';
 
 export interface Column<T> {
   header: string;
@@ -70,11 +70,6 @@ function oneLine(value: string): string {
 
 function clip(value: string, max: number | undefined): string {
   return max !== undefined && value.length > max ? `${value.slice(0, max - 1)}…` : value;
-}
-
-/** The label of an event type (`Tätigkeit begonnen`), or the type itself when it has none. */
-export function eventLabel(type: string): string {
-  return (EVENT_LABELS as Record<string, string>)[type] ?? type;
 }
 
 /** Events a body may take next, each with its label and the type `send` takes: `Tätigkeit begonnen (started), …`. */

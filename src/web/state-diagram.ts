@@ -5,7 +5,7 @@
  * states lay out their children in a row, parallel states stack their regions.
  */
 import type { AnyStateNode } from 'xstate';
-import { EVENT_LABELS, STATE_LABELS, bodyMachine } from '../../machines';
+import { STATE_LABELS, bodyMachine, eventLabel } from '../../machines';
 import { escapeHtml } from './templates';
 
 export interface DiagramMarks {
@@ -46,7 +46,6 @@ const MAX_CHARS = 19;
 const pathOf = (node: AnyStateNode) => node.path.join('.');
 const labelOf = (path: string) => STATE_LABELS[path] ?? path.split('.').at(-1)!;
 export const stateLabelOf = (path: string) => labelOf(path);
-export const eventLabel = (type: string) => (EVENT_LABELS as Record<string, string>)[type] ?? type;
 
 function wrap(text: string, max = MAX_CHARS): string[] {
   const out: string[] = [];

@@ -1,10 +1,10 @@
-import { DECISION_TYPES } from '../../../machines';
+import { DECISION_TYPES, eventLabel } from '../../../machines';
 import type { CliCommand, CommandContext } from '../command';
 import { dateOption, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
 import { effectRequirement } from '../../decision-control/effect-labels';
 import type { Effect } from '../../decisions/register';
-import { date, day, eventLabel, table } from '../format';
+import { date, day, table } from '../format';
 import { configFrom } from '../local';
 
 interface DecisionView {

@@ -1,7 +1,8 @@
+import { eventLabel } from '../../../machines';
 import type { CliCommand } from '../command';
 import { dateOption, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
-import { allowedEventsText, day, eventLabel } from '../format';
+import { allowedEventsText, day } from '../format';
 
 interface SendResult {
   id: string;
