@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { LoggerService } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -19,7 +20,7 @@ import { webDir } from './web/templates';
 /** Builds the application (routes, error shape, OpenAPI) without listening: main.ts and the e2e tests share it. */
 export async function createApp(
   config: AppConfig,
-  options: { logger?: false; securityLog?: SecuritySink } = {},
+  options: { logger?: false | LoggerService; securityLog?: SecuritySink } = {},
 ): Promise<NestFastifyApplication> {
   const auth = config.auth ?? DEFAULT_AUTH;
   const adapter = new FastifyAdapter({

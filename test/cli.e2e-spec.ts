@@ -466,3 +466,55 @@ describe('gremienlauf against a running server (--url)', () => {
     expect(run.stderr).toContain('nicht erreichbar');
   });
 });
+
+describe('starting the service on a new installation', () => {
+  /** Runs a start command on an empty database until it has said `until` on stdout; stops it then. */
+  async function start(args: string[], until: RegExp, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+    const file = join(work, `new-${args.join('-').replace(/\W+/g, '_')}.sqlite`);
+    const child = spawn(process.execPath, args, {
+      cwd: work,
+      env: { PATH: process.env.PATH, GREMIENLAUF_DIST: dist, DATABASE_URL: file, PORT: '0', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (until.test(stdout)) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`ended with ${code} before saying ${until}: ${stdout}${stderr}`)));
+      });
+      // The address it names answers, and so does the set-up link.
+      const url = /http:\/\/[^\s"]+?:\d+/.exec(stdout)![0];
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      const link = /http:\/\/\S+\/einrichten\?code=[\w-]+/.exec(stdout)![0];
+      expect(await (await fetch(link)).text()).toContain('Erstes Konto einrichten');
+    } finally {
+      const ended = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await ended;
+    }
+    return { stdout, stderr };
+  }
+
+  it('npm start (dist/src/main.js): where it listens (the port it got), the set-up link, and no line per route', async () => {
+    const { stdout } = await start([join(dist, 'src', 'main.js')], /einrichten\?code=.+\n.*\n/);
+    expect(stdout).toMatch(/Gremienlauf läuft auf http:\/\/127\.0\.0\.1:(?!0\b)\d+ \(Datenbank: .+new-.+\.sqlite\)/);
+    expect(stdout).toContain('Noch kein Benutzerkonto.');
+    expect(stdout).not.toMatch(/RouterExplorer|RoutesResolver|InstanceLoader/);
+    expect(stdout).toContain('Beispielgremium');
+  }, 60_000);
+
+  it('serve --json: stdout is one JSON answer with the set-up link; the log goes to stderr', async () => {
+    const { stdout, stderr } = await start([LAUNCHER, 'serve', '--json'], /\}\n$/);
+    const answer = JSON.parse(stdout) as Record<string, string>;
+    expect(Object.keys(answer).sort()).toEqual(['database', 'setupLink', 'setupLinkExpiresAt', 'url']);
+    expect(answer.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(answer.setupLink.startsWith(`${answer.url}/einrichten?code=`)).toBe(true);
+    expect(stderr).toContain('Beispielgremium');
+    expect(stderr).toContain('"event":"setup.offered"');
+  }, 60_000);
+});

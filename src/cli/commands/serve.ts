@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { CliCommand } from '../command';
 import { positiveInteger } from '../dates';
 import { UsageError } from '../errors';
@@ -18,14 +17,14 @@ export const serveCommand: CliCommand = {
     if (typeof ctx.options.port === 'string') env.PORT = ctx.options.port === '0' ? '0' : String(positiveInteger(ctx.options.port, '--port'));
     if (typeof ctx.options.host === 'string') env.HOST = ctx.options.host;
     const config = configFrom(env);
-    const { createApp }: typeof import('../../app') = require('../../app');
-    const app = await createApp(config);
-    await app.listen(config.port, config.host);
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    const url = `http://${host}:${port}`;
-    const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
-    ctx.out.result({ url, database: where }, () => `Gremienlauf läuft auf ${url} (Datenbank: ${where}); API-Dokumentation: ${url}/api/docs`);
+    // With --json stdout carries the one answer below: the log lines (and a security log on stdout) go to stderr.
+    if (ctx.json && config.auth?.securityLog === 'stdout') config.auth = { ...config.auth, securityLog: 'stderr' };
+    const { startService }: typeof import('../../service') = require('../../service');
+    const { app, url, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout');
+    const answer = { url, database, ...(setup && { setupLink: setup.link, setupLinkExpiresAt: setup.expiresAt.toISOString() }) };
+    ctx.out.result(answer, () =>
+      [`Gremienlauf läuft auf ${url} (Datenbank: ${database}); API-Dokumentation: ${url}/api/docs`, ...(setup ? [setup.announcement] : [])].join('\n'),
+    );
     await new Promise<void>((resolve) => app.getHttpServer().once('close', () => resolve()));
   },
 };
