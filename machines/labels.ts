@@ -1,5 +1,6 @@
 /** German labels of states and events, as the secretariat, leads and auditors read them. */
 import type { ObligationState, ReportObligation } from './body.context';
+import type { BodyProfile } from './body.events';
 import { germanDate, type CivilDate } from './dates';
 import type { StoredEventType } from './vocabulary';
 
@@ -108,3 +109,29 @@ export function obligationLabel(obligation: Pick<ReportObligation, 'kind' | 'tit
 export function countOf(n: number, singular: string, plural: string): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
+
+/**
+ * The registration's fields in the words of the registration form (`../shared/seed/`), which the
+ * secretariat and the leads know: the body page and its forms, the CLI, the import's dry run and
+ * the summaries of revisions all name a field by these.
+ */
+export const PROFILE_LABELS: Record<keyof BodyProfile | 'contacts' | 'contactIds', string> = {
+  title: 'Titel',
+  shortName: 'Kurzbezeichnung',
+  kind: 'Art des Formates',
+  permanent: 'Dauerhaftes Gremium beantragt',
+  parent: 'Übergeordnetes Gremium',
+  focusTopic: 'Schwerpunktthema',
+  leads: 'Federführung',
+  contacts: 'Ansprechpersonen',
+  contactIds: 'Ansprechpersonen',
+  participants: 'Mitwirkung',
+  start: 'Beginn der Tätigkeit',
+  expectedEnd: 'Voraussichtliches Ende',
+  objective: 'Zielstellung',
+  goals: 'Ziele',
+  fmkRelation: 'Fachministerkonferenzen',
+  reportingPlan: 'Planung und Berichte',
+  resources: 'Ressourcen',
+  predecessors: 'Vorgänger',
+};

@@ -11,6 +11,7 @@ import type { BodyContext, ReportObligation } from './body.context';
 import { approvedUntilAsWritten } from './body.context';
 import type { Deadline, Successor } from './body.events';
 import { germanDate } from './dates';
+import { PROFILE_LABELS } from './labels';
 import { describeDeadline } from './deadlines';
 import { describeRecurrence } from './recurrence';
 import { describeTermEnd, describeTermEndWithDay, type TermEnd } from './term-end';
@@ -84,7 +85,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       ];
     }
     case 'revised':
-      return [`geändert: ${Object.keys(d).filter((k) => k !== 'note').map((k) => PROFILE_FIELDS[k] ?? k).join(', ')}`];
+      return [`geändert: ${Object.keys(d).filter((k) => k !== 'note').map((k) => (PROFILE_LABELS as Record<string, string>)[k] ?? k).join(', ')}`];
     case 'machineUpgraded':
       return [`Version ${String(d.fromVersion)} → ${String(d.toVersion)} des Lebenslaufs`];
     case 'approved': {
@@ -152,25 +153,6 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
   }
 }
 
-const PROFILE_FIELDS: Record<string, string> = {
-  title: 'Titel',
-  shortName: 'Kurzbezeichnung',
-  kind: 'Art',
-  permanent: 'dauerhaft beantragt',
-  parent: 'übergeordnetes Gremium',
-  focusTopic: 'Schwerpunktthema',
-  leads: 'Federführung',
-  contactIds: 'Ansprechpersonen',
-  participants: 'Mitwirkung',
-  start: 'Beginn',
-  expectedEnd: 'voraussichtliches Ende',
-  objective: 'Zielsetzung',
-  goals: 'Ziele',
-  fmkRelation: 'Bezug zu Fachministerkonferenzen',
-  reportingPlan: 'geplante Berichterstattung',
-  resources: 'Ressourcen',
-  predecessors: 'Vorgänger',
-};
 
 function reason(d: Data): string {
   return typeof d.reason === 'string' && d.reason !== '' ? `Begründung: ${d.reason}` : '';

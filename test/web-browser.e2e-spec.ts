@@ -63,7 +63,7 @@ describeInBrowser('Web UI in Chromium', () => {
 
       await navLink(page, 'Gremium registrieren').click();
       await page.getByLabel('Titel', { exact: false }).first().fill('Projektgruppe Barrierefreie Verwaltung');
-      await page.getByLabel('Art des Formats').selectOption('Projektgruppe');
+      await page.getByLabel('Art des Formates').selectOption('Projektgruppe');
       await page.getByLabel('Übergeordnetes Gremium').selectOption('AL-Runde');
       await page.getByLabel('Schwerpunktthema').selectOption('Digitale Anwendungen');
       await page.getByLabel('Federführung').fill('Hessen\nBremen');

@@ -122,7 +122,7 @@ describeInBrowser('Web UI in Chromium: bodies as they really live', () => {
       await page.goto(bodyUrl);
       await openAction(page, 'Art oder Zuordnung ändern (Beschluss)');
       const form = page.locator('#aktion-reclassified');
-      await form.getByLabel('Neue Art des Formats').selectOption('Arbeitsgruppe');
+      await form.getByLabel('Neue Art des Formates').selectOption('Arbeitsgruppe');
       await form.getByLabel('Neues übergeordnetes Gremium').selectOption('AL-Runde');
       await page.locator('#aktion-reclassified-decision').selectOption('2026/40');
       await submitAction(page, 'reclassified');
@@ -181,7 +181,7 @@ describeInBrowser('Web UI in Chromium: bodies as they really live', () => {
     await withScreenshot(page, 'real-lives-nachfolge', async () => {
       await page.goto(`${base}/gremien/neu`);
       await page.locator('#registrierung-title').fill('AG EfA-Finanzierung 2028');
-      await page.getByLabel('Art des Formats').selectOption('Arbeitsgruppe');
+      await page.getByLabel('Art des Formates').selectOption('Arbeitsgruppe');
       await page.getByLabel('Übergeordnetes Gremium').selectOption('AL-Runde');
       await page.getByLabel('Schwerpunktthema').selectOption('Digitale Anwendungen');
       await page.getByLabel('Federführung').fill('Hessen');

@@ -3,7 +3,7 @@
  * machine, the traffic light, and the pages over HTTP (sign-in, roles, errors in German).
  * The browser suite (web-browser.e2e-spec.ts) walks the same pages in Chromium.
  */
-import { COMMAND_EVENT_TYPES, bodyMachine, eventDataSchemas, type BodyContext, type BodyEventType } from '../machines';
+import { COMMAND_EVENT_TYPES, PROFILE_LABELS, bodyMachine, eventDataSchemas, type BodyContext, type BodyEventType } from '../machines';
 import type { AnyStateNode } from 'xstate';
 import type { DeadlineView } from '../src/deadlines/deadlines.service';
 import { eventData, eventFormItems, type EventFormContext } from '../src/web/event-forms';
@@ -17,6 +17,7 @@ import { FirstAccountSetup } from '../src/auth/first-account';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { startTestApp, type TestApp } from './support/test-app';
 import { bodyPagePath } from '../src/common/links';
+import { renderBody } from '../src/cli/commands/show';
 
 const names = (items: FormItem[]): string[] => items.flatMap((i) => (i.type === 'group' ? names(i.items) : [i.name]));
 const topKey = (name: string) => name.split(/[.[]/)[0];
@@ -249,6 +250,17 @@ describe('Web pages over HTTP', () => {
     expect(page.text).toMatch(/Ende der Laufzeit \(befristet bis\)<\/th><td[^>]*>[^<]+<\/td><td data-label="Stand">abgelaufen<\/td>/);
     expect(page.text).toContain('<th scope="row" data-label="Bericht">Zwischenbericht</th>');
     expect(page.text).not.toContain('Zwischenbericht (Zwischenbericht)');
+  });
+
+  it('the Gremium page names the registration\'s fields as the form and the CLI do (Zielstellung, Planung und Berichte, …)', async () => {
+    const page = await t.http.get(`/gremien/${seedId}`).expect(200);
+    const terms = [...page.text.matchAll(/<dt>([^<]+)<\/dt>/g)].map((m) => m[1]);
+    const shown = renderBody({ ...(await t.http.get(`/api/bodies/${seedId}`).expect(200)).body, contacts: [] });
+    for (const key of ['kind', 'permanent', 'parent', 'objective', 'fmkRelation', 'reportingPlan', 'participants'] as const) {
+      expect(terms).toContain(PROFILE_LABELS[key]);
+      expect(shown).toMatch(new RegExp(`^${PROFILE_LABELS[key]}:`, 'm'));
+    }
+    expect(terms).toEqual(expect.arrayContaining(['Art des Formates', 'Zielstellung', 'Fachministerkonferenzen', 'Planung und Berichte']));
   });
 
   it('the API offers people no scheduler events, and a report event without an obligation names the ones that fit', async () => {

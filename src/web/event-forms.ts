@@ -13,6 +13,7 @@ import {
   addresseeName,
   germanDate,
   obligationLabel,
+  PROFILE_LABELS,
   type BodyContext,
   type BodyEventType,
   type Deadline,
@@ -220,21 +221,21 @@ export function contactFrom(values: FormValues, prefix: string): Record<string, 
 /** The registration fields that a revision may change (the registration form without contacts and reports). */
 export function profileFields(issuers: Option[]): FormItem[] {
   return [
-    field('title', 'Titel', 'text', { required: true }),
-    field('shortName', 'Kurzbezeichnung', 'text'),
-    field('kind', 'Art des Formats', 'select', { required: true, options: BODY_KINDS.map((k) => ({ value: k, label: k })) }),
-    field('permanent', 'Als dauerhaftes Gremium beantragt', 'checkbox'),
-    field('parent', 'Übergeordnetes Gremium', 'select', { required: true, options: issuers }),
-    field('focusTopic', 'Schwerpunktthema', 'select', { required: true, options: FOCUS_TOPICS.map((k) => ({ value: k, label: k })) }),
-    field('leads', 'Federführung', 'textarea', { required: true, hint: linesHint, rows: 3 }),
-    field('participants', 'Mitwirkung', 'textarea', { hint: linesHint, rows: 4 }),
-    field('start', 'Beginn der Tätigkeit', 'date', { required: true }),
-    termEndGroup('expectedEnd', 'Voraussichtliches Ende', false, 'Optional. Ein Monat gilt bis zu seinem letzten Tag, ein Jahr bis zum 31.12.'),
-    field('objective', 'Zielsetzung', 'textarea', { rows: 4 }),
-    field('goals', 'Ziele', 'textarea', { hint: 'Ein Ziel je Zeile; sie werden nummeriert.', rows: 4 }),
-    field('fmkRelation', 'Bezug zu Fachministerkonferenzen', 'textarea', { rows: 3 }),
-    field('reportingPlan', 'Geplante Berichterstattung', 'textarea', { rows: 3 }),
-    field('resources', 'Ressourcen', 'textarea', { rows: 3 }),
+    field('title', PROFILE_LABELS.title, 'text', { required: true }),
+    field('shortName', PROFILE_LABELS.shortName, 'text'),
+    field('kind', PROFILE_LABELS.kind, 'select', { required: true, options: BODY_KINDS.map((k) => ({ value: k, label: k })) }),
+    field('permanent', PROFILE_LABELS.permanent, 'checkbox'),
+    field('parent', PROFILE_LABELS.parent, 'select', { required: true, options: issuers }),
+    field('focusTopic', PROFILE_LABELS.focusTopic, 'select', { required: true, options: FOCUS_TOPICS.map((k) => ({ value: k, label: k })) }),
+    field('leads', PROFILE_LABELS.leads, 'textarea', { required: true, hint: linesHint, rows: 3 }),
+    field('participants', PROFILE_LABELS.participants, 'textarea', { hint: linesHint, rows: 4 }),
+    field('start', PROFILE_LABELS.start, 'date', { required: true }),
+    termEndGroup('expectedEnd', PROFILE_LABELS.expectedEnd, false, 'Optional. Ein Monat gilt bis zu seinem letzten Tag, ein Jahr bis zum 31.12.'),
+    field('objective', PROFILE_LABELS.objective, 'textarea', { rows: 4 }),
+    field('goals', PROFILE_LABELS.goals, 'textarea', { hint: 'Ein Ziel je Zeile; sie werden nummeriert.', rows: 4 }),
+    field('fmkRelation', PROFILE_LABELS.fmkRelation, 'textarea', { rows: 3 }),
+    field('reportingPlan', PROFILE_LABELS.reportingPlan, 'textarea', { rows: 3 }),
+    field('resources', PROFILE_LABELS.resources, 'textarea', { rows: 3 }),
   ];
 }
 
@@ -342,7 +343,7 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
       ];
     case 'reclassified':
       return [
-        field('kind', 'Neue Art des Formats', 'select', {
+        field('kind', `Neue ${PROFILE_LABELS.kind}`, 'select', {
           options: [{ value: '', label: `– bleibt ${context.profile.kind} –` }, ...BODY_KINDS.map((k) => ({ value: k, label: k }))],
         }),
         field('parent', 'Neues übergeordnetes Gremium', 'select', {

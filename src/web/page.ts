@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, germanDateTime, obligationLabel, obligationStanding, type Deadline, type TermEnd } from '../../machines';
+import { berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, germanDateTime, obligationLabel, obligationStanding, PROFILE_LABELS, type Deadline, type TermEnd } from '../../machines';
 import { actorLabel } from '../auth/roles';
 import { DomainError } from '../common/errors';
 import { toErrorBody } from '../common/http-errors';
@@ -37,6 +37,8 @@ export const helpers = {
   count: countOf,
   obligation: obligationLabel,
   obligationStanding,
+  /** The registration's fields as the form names them (machines/labels.ts). */
+  profileLabels: PROFILE_LABELS,
   light: (level: keyof typeof LIGHT_LABELS) => LIGHT_LABELS[level],
   short: (hash: string | null | undefined) => (hash ? hash.slice(0, 12) : '–'),
   lines: (list: string[] | null | undefined) => (list && list.length ? list.join(', ') : '–'),

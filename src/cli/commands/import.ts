@@ -1,4 +1,4 @@
-import { describeTermEnd, describeTermEndWithDay } from '../../../machines';
+import { describeTermEnd, describeTermEndWithDay, PROFILE_LABELS } from '../../../machines';
 import type { RegistrationInput } from '../../lifecycle/registration-input';
 import { FormImportError } from '../../registration-import/form-import.error';
 import { parseRegistrationForm, type ParsedRegistrationForm } from '../../registration-import/registration-form.parser';
@@ -106,26 +106,26 @@ export function renderParsed(parsed: ParsedRegistrationForm): string {
   const r: RegistrationInput = parsed.registration;
   const d = parsed.decision;
   return fields([
-    ['Titel des Gremiums', r.title],
-    ['Kurzbezeichnung', r.shortName ?? null],
-    ['Art des Formates', r.kind],
-    ['dauerhaftes Gremium', yesNo(r.permanent ?? false)],
-    ['Gremium', r.parent],
-    ['Schwerpunktthema', r.focusTopic],
-    ['Federführung', list(r.leads)],
+    [PROFILE_LABELS.title, r.title],
+    [PROFILE_LABELS.shortName, r.shortName ?? null],
+    [PROFILE_LABELS.kind, r.kind],
+    [PROFILE_LABELS.permanent, yesNo(r.permanent ?? false)],
+    [PROFILE_LABELS.parent, r.parent],
+    [PROFILE_LABELS.focusTopic, r.focusTopic],
+    [PROFILE_LABELS.leads, list(r.leads)],
     [
-      'Ansprechpersonen',
+      PROFILE_LABELS.contacts,
       list((r.contacts ?? []).map((c) => ('id' in c ? c.id : `${c.name}${c.organization ? ` (${c.organization})` : ''}`))),
     ],
-    ['Mitwirkung', list(r.participants)],
-    ['Beginn der Tätigkeit', date(r.start)],
-    ['Voraussichtliches Ende', r.expectedEnd ? describeTermEnd(r.expectedEnd) : null],
-    ['Zielstellung', r.objective],
-    ['Ziele', numbered(r.goals ?? [])],
-    ['Fachministerkonferenzen', r.fmkRelation],
-    ['Planung und Berichte', r.reportingPlan],
+    [PROFILE_LABELS.participants, list(r.participants)],
+    [PROFILE_LABELS.start, date(r.start)],
+    [PROFILE_LABELS.expectedEnd, r.expectedEnd ? describeTermEnd(r.expectedEnd) : null],
+    [PROFILE_LABELS.objective, r.objective],
+    [PROFILE_LABELS.goals, numbered(r.goals ?? [])],
+    [PROFILE_LABELS.fmkRelation, r.fmkRelation],
+    [PROFILE_LABELS.reportingPlan, r.reportingPlan],
     ['Berichtspflichten', (r.reports ?? []).map((p) => `${p.kind} an ${p.addressee} ${deadline(p.due)}`).join('\n')],
-    ['Ressourcen', r.resources],
+    [PROFILE_LABELS.resources, r.resources],
     ['Beschluss', d ? `${d.number} (${d.issuer})${d.outcome === 'rejected' ? ', Ablehnung' : ''}${d.date ? ` vom ${date(d.date)}` : ''}` : null],
     ['Befristet bis', parsed.approvedUntil ? describeTermEndWithDay(parsed.approvedUntil) : parsed.approvedPermanently ? 'bis auf Weiteres' : null],
   ]);

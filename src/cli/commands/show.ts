@@ -1,4 +1,4 @@
-import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, obligationStanding, type BodyContext } from '../../../machines';
+import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, obligationStanding, PROFILE_LABELS, type BodyContext } from '../../../machines';
 import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
 import { date, day, deadline, fields, list, numbered, table, yesNo } from '../format';
@@ -58,29 +58,29 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
   const p = c.profile;
   const parts = [
     fields([
-      ['Titel', p.title],
-      ['Kurzbezeichnung', p.shortName],
+      [PROFILE_LABELS.title, p.title],
+      [PROFILE_LABELS.shortName, p.shortName],
       ['ID', body.id],
       ['Zustand', `${body.state.label} · Version ${body.version}`],
       ['Noch nicht verbucht', pendingLines(body.notYetRecorded ?? [])],
-      ['Art des Formates', p.kind],
-      ['dauerhaftes Gremium', yesNo(p.permanent)],
-      ['Gremium', p.parent],
-      ['Schwerpunktthema', p.focusTopic],
-      ['Federführung', list(p.leads)],
-      ['Mitwirkung', list(p.participants)],
-      ['Beginn der Tätigkeit', date(p.start)],
-      ['Voraussichtliches Ende', p.expectedEnd ? describeTermEnd(p.expectedEnd) : null],
+      [PROFILE_LABELS.kind, p.kind],
+      [PROFILE_LABELS.permanent, yesNo(p.permanent)],
+      [PROFILE_LABELS.parent, p.parent],
+      [PROFILE_LABELS.focusTopic, p.focusTopic],
+      [PROFILE_LABELS.leads, list(p.leads)],
+      [PROFILE_LABELS.participants, list(p.participants)],
+      [`${PROFILE_LABELS.start} (geplant)`, date(p.start)],
+      [PROFILE_LABELS.expectedEnd, p.expectedEnd ? describeTermEnd(p.expectedEnd) : null],
       ['Eingerichtet am', c.approvedOn ? date(c.approvedOn) : null],
       ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? describeTermEndWithDay(approvedUntilAsWritten(c)!) : null],
       ['Tätigkeit begonnen', c.startedOn ? date(c.startedOn) : null],
       ['Beendet am', c.endedOn ? date(c.endedOn) : null],
       ['Nachfolge', c.successor?.name],
-      ['Zielstellung', p.objective],
-      ['Ziele', numbered(p.goals)],
-      ['Fachministerkonferenzen', p.fmkRelation],
-      ['Planung und Berichte', p.reportingPlan],
-      ['Ressourcen', p.resources],
+      [PROFILE_LABELS.objective, p.objective],
+      [PROFILE_LABELS.goals, numbered(p.goals)],
+      [PROFILE_LABELS.fmkRelation, p.fmkRelation],
+      [PROFILE_LABELS.reportingPlan, p.reportingPlan],
+      [PROFILE_LABELS.resources, p.resources],
       ['Beschlüsse', (body.decisions ?? []).map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}`).join('\n')],
     ]),
   ];
