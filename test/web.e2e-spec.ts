@@ -403,6 +403,39 @@ describe('Web pages over HTTP', () => {
     expect(css.headers['content-type']).toContain('text/css');
     expect(css.text).toContain(':focus-visible');
   });
+
+  it('the Zeitleiste draws each body’s extensions with their decisions and its report milestones, for a lead only its own bodies', async () => {
+    const created = await t.http
+      .post('/api/bodies')
+      .send({
+        title: 'Projektgruppe Zeitleiste',
+        kind: 'Projektgruppe',
+        parent: 'IT-PLR',
+        focusTopic: 'Datennutzung',
+        leads: ['Hamburg'],
+        start: '2025-03-01',
+        contacts: [{ name: 'Erika Muster', organization: 'Hamburg' }],
+        reports: [{ kind: 'Abschlussbericht', addressee: 'IT-PLR', due: { kind: 'date', date: '2026-02-16' } }],
+        registeredAt: '2025-02-10',
+      })
+      .expect(201);
+    const id = created.body.id;
+    await t.http.post('/api/decisions').send({ number: '2025/07', issuer: 'IT-PLR', date: '2025-02-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2025-12-31' } }] }).expect(201);
+    await t.http.post('/api/decisions').send({ number: '2025/19', issuer: 'IT-PLR', date: '2025-06-18', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Verlängerung', effects: [{ body: id, effect: 'extended', data: { approvedUntil: '2026-06-30' } }] }).expect(201);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2025-02-15' }).expect(200);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'approved', decision: '2025/07', data: { approvedUntil: '2025-12-31' } }).expect(200);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'extended', decision: '2025/19', data: { approvedUntil: '2026-06-30' } }).expect(200);
+
+    const page = await t.http.get('/zeitleiste').expect(200);
+    expect(page.text).toContain('Verlängert am 18.06.2025 bis 30.06.2026 (Beschluss 2025/19)');
+    expect(page.text).toMatch(/<title>[^<]*Abschlussbericht[^<]*16\.02\.2026/);
+    // A lead of another body sees neither the body nor its extension.
+    const contactId = (await t.http.get(`/api/bodies/${seedId}`).expect(200)).body.contacts[0].id;
+    const lead = await t.user('lead', { username: 'lead-zeitleiste', contactId });
+    const ledPage = await lead.http.get('/zeitleiste').expect(200);
+    expect(ledPage.text).not.toContain('Projektgruppe Zeitleiste');
+    expect(ledPage.text).not.toContain('Beschluss 2025/19');
+  });
 });
 
 describe('the first start of an installation', () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BODY_MACHINE_ID, EVENT_LABELS, eventLabel, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor } from '../../machines';
+import { BODY_MACHINE_ID, EVENT_LABELS, eventLabel, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor, type TermEnd } from '../../machines';
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { replayRecords } from '../audit/replay';
 import { Clock } from '../common/clock';
@@ -38,6 +38,14 @@ export class BodiesService {
   ) {}
 
   async list(filter: BodyFilter) {
+    return (await this.listWithHeads(filter)).map(({ summary }) => summary);
+  }
+
+  /**
+   * The list, each body with its context head (all of its context but the obligations): for a
+   * view over all bodies that needs more of each than the list shows, without a query per body.
+   */
+  async listWithHeads(filter: BodyFilter) {
     const where: string[] = [];
     const params: string[] = [];
     if (filter.state) {
@@ -56,7 +64,7 @@ export class BodiesService {
       // The list needs no obligations: the head alone.
       const persisted = { value: JSON.parse(row.state) as PersistedBody['value'], context: contextHead(row.context) };
       const { profile } = persisted.context;
-      return {
+      const summary = {
         id: row.id,
         title: profile.title,
         shortName: profile.shortName,
@@ -71,7 +79,22 @@ export class BodiesService {
         endedOn: persisted.context.endedOn,
         updatedAt: row.updated_at,
       };
+      return { summary, head: persisted.context };
     });
+  }
+
+  /** Every body's extensions (its `extended` events) in the order they happened, by body id: one query for all. */
+  async extensions(): Promise<Map<string, Array<{ occurredAt: string; approvedUntil: TermEnd; decision: string | null }>>> {
+    const rows = await this.db.query<{ body_id: string; occurred_at: string; data: string; decision_number: string | null }>(
+      "SELECT body_id, occurred_at, data, decision_number FROM events WHERE type = 'extended' ORDER BY body_id, version",
+    );
+    const byBody = new Map<string, Array<{ occurredAt: string; approvedUntil: TermEnd; decision: string | null }>>();
+    for (const row of rows) {
+      const list = byBody.get(row.body_id) ?? [];
+      list.push({ occurredAt: row.occurred_at, approvedUntil: (JSON.parse(row.data) as { approvedUntil: TermEnd }).approvedUntil, decision: row.decision_number });
+      byBody.set(row.body_id, list);
+    }
+    return byBody;
   }
 
   /**

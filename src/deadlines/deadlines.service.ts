@@ -226,7 +226,7 @@ export class DeadlinesService implements OnModuleInit {
        ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date, b.title, d.key`,
       params,
     );
-    const next = await this.nextEvents(query.bodyId);
+    const next = rows.length > 0 ? await this.nextEvents(where, params) : new Map<string, NonNullable<DeadlineView['next']>>();
     return rows.map((r) => {
       const resolution = JSON.parse(r.resolution) as DeadlineResolution;
       const status = r.status as DeadlineView['status'];
@@ -250,12 +250,13 @@ export class DeadlinesService implements OnModuleInit {
     });
   }
 
-  /** The earliest system event still to come per Frist. */
-  private async nextEvents(bodyId?: string): Promise<Map<string, NonNullable<DeadlineView['next']>>> {
+  /** The earliest system event still to come per Frist, for the Fristen that `where` (over `deadlines d`) picks. */
+  private async nextEvents(where: string[], params: SqlValue[]): Promise<Map<string, NonNullable<DeadlineView['next']>>> {
     const rows = await this.db.query<{ deadline_key: string; kind: string; due_at: string; status: string; last_error: string | null }>(
-      `SELECT deadline_key, kind, due_at, status, last_error FROM timers
-       WHERE kind <> 'reminder' AND status IN ('pending', 'refused') ${bodyId ? 'AND body_id = ?' : ''} ORDER BY due_at DESC, key DESC`,
-      bodyId ? [bodyId] : [],
+      `SELECT t.deadline_key, t.kind, t.due_at, t.status, t.last_error FROM deadlines d JOIN timers t ON t.deadline_key = d.key
+       WHERE t.kind <> 'reminder' AND t.status IN ('pending', 'refused') ${where.map((condition) => `AND ${condition}`).join(' ')}
+       ORDER BY t.due_at DESC, t.key DESC`,
+      params,
     );
     return new Map(
       rows.map((r) => [r.deadline_key, { event: r.kind, dueAt: r.due_at, status: r.status as 'pending' | 'refused', error: r.last_error }]),

@@ -40,8 +40,9 @@ function shorten(text: string, max = 38): string {
 export function timelineSvg(bodies: TimelineBody[], today: string): string {
   const dates = bodies.flatMap((b) => [b.start, b.approvedUntil, b.expectedEnd, b.endedOn, ...b.extensions.flatMap((e) => [e.on, e.until]), ...b.reports.map((r) => r.date)]);
   const known = [...dates.filter((d): d is string => Boolean(d)), today].map(day);
-  const from = monthStart(Math.min(...known), -1);
-  const to = monthStart(Math.max(...known), 2);
+  // A loop, not Math.min(...known): spread arguments overflow the stack with some 100,000 dates.
+  const from = monthStart(known.reduce((a, b) => Math.min(a, b)), -1);
+  const to = monthStart(known.reduce((a, b) => Math.max(a, b)), 2);
   const x = (date: string | number) => LABEL_W + 24 + (((typeof date === 'number' ? date : day(date)) - from) / (to - from)) * (CHART_W - 24);
   const height = TOP + bodies.length * ROW_H + 24;
   // A label near the right edge ends at its mark instead of running off the picture.

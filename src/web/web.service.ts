@@ -341,27 +341,30 @@ export class WebService {
 
   async timeline(user: WebUser) {
     const today = this.today();
-    const [list, deadlines] = await Promise.all([this.bodies.list({}), this.deadlines.list()]);
+    // Three queries for all bodies (not one per body): the page stays quick with thousands of them.
+    const [list, deadlines, extensions] = await Promise.all([this.bodies.listWithHeads({}), this.deadlines.list(), this.bodies.extensions()]);
+    const reports = new Map<string, TimelineBody['reports']>();
+    for (const d of deadlines) {
+      if (d.kind !== 'report' || !d.effectiveDate) continue;
+      const list = reports.get(d.bodyId) ?? [];
+      list.push({ date: d.effectiveDate, label: d.label, status: d.status, overdue: d.overdue });
+      reports.set(d.bodyId, list);
+    }
     const bodies: TimelineBody[] = [];
-    for (const item of list.filter((b) => sees(user, b.id))) {
-      const [body, history] = await Promise.all([this.bodies.get(item.id), this.bodies.history(item.id)]);
-      const context = body.context as BodyContext;
+    for (const { summary, head: context } of list) {
+      if (!sees(user, summary.id)) continue;
       bodies.push({
-        id: item.id,
-        title: item.title,
-        stateLabel: item.state.label,
+        id: summary.id,
+        title: summary.title,
+        stateLabel: summary.state.label,
         start: context.startedOn ?? context.profile.start,
         started: context.startedOn !== null,
         approvedUntil: context.approvedUntil,
         expectedEnd: context.profile.expectedEnd ? termEndDate(context.profile.expectedEnd) : null,
         permanent: context.permanent,
         endedOn: context.endedOn,
-        extensions: history.events
-          .filter((e) => e.type === 'extended')
-          .map((e) => ({ on: berlinDate(e.occurredAt), until: termEndDate((e.data as { approvedUntil: TermEnd }).approvedUntil), decision: e.decision?.number ?? null })),
-        reports: deadlines
-          .filter((d) => d.bodyId === item.id && d.kind === 'report' && d.effectiveDate)
-          .map((d) => ({ date: d.effectiveDate!, label: d.label, status: d.status, overdue: d.overdue })),
+        extensions: (extensions.get(summary.id) ?? []).map((e) => ({ on: berlinDate(e.occurredAt), until: termEndDate(e.approvedUntil), decision: e.decision })),
+        reports: reports.get(summary.id) ?? [],
       });
     }
     return { svg: bodies.length ? timelineSvg(bodies, today) : '', bodies, today };
