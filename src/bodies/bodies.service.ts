@@ -83,6 +83,11 @@ export class BodiesService {
     });
   }
 
+  /** Every body's id and title, by title: for choosers and lookups that need no more (one light query, not the list). */
+  async titles(): Promise<Array<{ id: string; title: string }>> {
+    return this.db.query<{ id: string; title: string }>('SELECT id, title FROM bodies ORDER BY title, id');
+  }
+
   /** Every body's extensions (its `extended` events) in the order they happened, by body id: one query for all. */
   async extensions(): Promise<Map<string, Array<{ occurredAt: string; approvedUntil: TermEnd; decision: string | null }>>> {
     const rows = await this.db.query<{ body_id: string; occurred_at: string; data: string; decision_number: string | null }>(

@@ -104,7 +104,7 @@ export class DecisionControlService {
   async rows(query: ControlQuery = {}): Promise<ControlRow[]> {
     this.decisions.assertIssuerFilter(query.issuer, 'query.issuer');
     const today = berlinDate(this.clock.now().toISOString());
-    const [all, bodies, sessions] = await Promise.all([this.decisions.withCitations(), this.bodies.list({}), this.sessions.all()]);
+    const [all, bodies, sessions] = await Promise.all([this.decisions.withCitations(), this.bodies.titles(), this.sessions.all()]);
     const titles = new Map(bodies.map((b) => [b.id, b.title]));
     const contexts = new Map<string, BodyContext>();
     const contextOf = async (id: string) => {

@@ -133,7 +133,7 @@ export class WebService {
 
   /** The registered bodies as options (e.g. a predecessor). */
   async bodyOptions(): Promise<Option[]> {
-    return (await this.bodies.list({})).map((b) => ({ value: b.id, label: b.title }));
+    return (await this.bodies.titles()).map((b) => ({ value: b.id, label: b.title }));
   }
 
   async overview(filter: OverviewFilter, user: WebUser) {
@@ -276,8 +276,7 @@ export class WebService {
   async decisionsPage(filter: { issuer?: string; year?: number }) {
     // Named as the page's own parameter, not as the API's query.issuer.
     this.decisions.assertIssuerFilter(filter.issuer, 'gremium');
-    const bodies = (await this.bodies.list({})).map((b) => ({ value: b.id, label: b.title }));
-    return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), bodies, filter };
+    return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), bodies: await this.bodyOptions(), filter };
   }
 
   /**
