@@ -145,8 +145,9 @@ export class WebService {
       this.todos(user),
     ]);
     const found = matching ? new Set(matching.map((b) => b.id)) : null;
+    const deadlinesOf = groupBy(deadlines, (d) => d.bodyId);
     const rows = list.filter((body) => sees(user, body.id)).map((body) => {
-      const own = deadlines.filter((d) => d.bodyId === body.id);
+      const own = deadlinesOf.get(body.id) ?? [];
       const next = own.filter((d) => d.status !== 'met' && d.effectiveDate).sort((a, b) => a.effectiveDate!.localeCompare(b.effectiveDate!))[0];
       return {
         ...body,
@@ -181,7 +182,7 @@ export class WebService {
       this.bodies.history(id),
       this.deadlines.list({ bodyId: id }),
       this.decisions.openEffects(id),
-      this.bodies.list({}),
+      this.bodies.titles(),
     ]);
     const context = body.context as BodyContext;
     const today = this.today();
@@ -342,13 +343,10 @@ export class WebService {
     const today = this.today();
     // Three queries for all bodies (not one per body): the page stays quick with thousands of them.
     const [list, deadlines, extensions] = await Promise.all([this.bodies.listWithHeads({}), this.deadlines.list(), this.bodies.extensions()]);
-    const reports = new Map<string, TimelineBody['reports']>();
-    for (const d of deadlines) {
-      if (d.kind !== 'report' || !d.effectiveDate) continue;
-      const list = reports.get(d.bodyId) ?? [];
-      list.push({ date: d.effectiveDate, label: d.label, status: d.status, overdue: d.overdue });
-      reports.set(d.bodyId, list);
-    }
+    const reports = groupBy(
+      deadlines.filter((d) => d.kind === 'report' && d.effectiveDate),
+      (d) => d.bodyId,
+    );
     const bodies: TimelineBody[] = [];
     for (const { summary, head: context } of list) {
       if (!sees(user, summary.id)) continue;
@@ -363,7 +361,7 @@ export class WebService {
         permanent: context.permanent,
         endedOn: context.endedOn,
         extensions: (extensions.get(summary.id) ?? []).map((e) => ({ on: berlinDate(e.occurredAt), until: termEndDate(e.approvedUntil), decision: e.decision })),
-        reports: reports.get(summary.id) ?? [],
+        reports: (reports.get(summary.id) ?? []).map((d) => ({ date: d.effectiveDate!, label: d.label, status: d.status, overdue: d.overdue })),
       });
     }
     return { svg: bodies.length ? timelineSvg(bodies, today) : '', bodies, today };
@@ -401,4 +399,15 @@ export class WebService {
     }
     return { verification, bodies: list, selected, query, today: this.today() };
   }
+}
+
+/** The items by key, each group in the items' order: one pass, for views that join rows per body. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
