@@ -4,8 +4,11 @@
  * a history that says what changed, and the secretariat's open requests.
  */
 import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
 import { join } from 'node:path';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
+import { Database } from '../src/database/database';
+import { BodyLinks1767600000000 } from '../src/database/migrations/1767600000000-body-links';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const SEED = readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
@@ -188,5 +191,35 @@ describe.each(testDatabaseKinds())('bodies as they really live, on %s', (databas
     expect((await t.http.get(`/api/bodies/${into}`).expect(200)).body.predecessors).toEqual([{ name: 'Koordinierungsprojekt Registermodernisierung', bodyId: old }]);
     const history = (await t.http.get(`/api/bodies/${old}/history`).expect(200)).body.events;
     expect(history.at(-1).summary).toBe('überführt in AG Register');
+
+    // The links are rows of their own (body_links), written with the events that name a body;
+    // the migration that brought them in writes the same rows from the stored bodies.
+    const db = t.app.get(Database);
+    const links = () => db.query<{ body_id: string; linked_id: string }>('SELECT body_id, linked_id FROM body_links ORDER BY body_id, linked_id');
+    const written = await links();
+    expect(written).toEqual(
+      [
+        { body_id: replacing, linked_id: old },
+        { body_id: old, linked_id: into },
+      ].sort((a, b) => a.body_id.localeCompare(b.body_id)),
+    );
+    const config = t.config.database;
+    const source = new DataSource(config.kind === 'sqlite' ? { type: 'better-sqlite3', database: config.file } : { type: 'postgres', url: config.url });
+    await source.initialize();
+    try {
+      const runner = source.createQueryRunner();
+      const migration = new BodyLinks1767600000000();
+      await migration.down(runner);
+      await migration.up(runner);
+      await runner.release();
+    } finally {
+      await source.destroy();
+    }
+    expect(await links()).toEqual(written);
+    // Its own successor first, then the bodies that name it as predecessor.
+    expect((await t.http.get(`/api/bodies/${old}`).expect(200)).body.successors).toEqual([
+      { name: 'AG Register', bodyId: into },
+      { name: 'Gesamtsteuerung Registermodernisierung', bodyId: replacing },
+    ]);
   });
 });

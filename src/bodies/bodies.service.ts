@@ -146,10 +146,10 @@ export class BodiesService {
    * transferred or closed into) and the bodies that name it.
    */
   private async links(id: string, context: BodyContext): Promise<{ predecessors: Successor[]; successors: Successor[] }> {
-    const rows = await this.db.query<{ id: string; title: string; context: string }>('SELECT id, title, context FROM bodies WHERE id <> ? AND context LIKE ?', [
-      id,
-      `%${id}%`,
-    ]);
+    const rows = await this.db.query<{ id: string; title: string; context: string }>(
+      'SELECT b.id, b.title, b.context FROM body_links l JOIN bodies b ON b.id = l.body_id WHERE l.linked_id = ? AND b.id <> ?',
+      [id, id],
+    );
     // Names of other bodies live in the profile and the successor: the heads are enough.
     const others = rows.map((r) => ({ id: r.id, title: r.title, context: contextHead(r.context) }));
     const unique = (list: Successor[]) => list.filter((s, i) => !s.bodyId || list.findIndex((o) => o.bodyId === s.bodyId) === i);

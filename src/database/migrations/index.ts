@@ -13,6 +13,7 @@ import { BodyObligations1766900000000 } from './1766900000000-body-obligations';
 import { DecisionRevisions1767500000000 } from './1767500000000-decision-revisions';
 import { SessionsRevision1767500001000 } from './1767500001000-sessions-revision';
 import { EventTimersByBody1767500002000 } from './1767500002000-event-timers-by-body';
+import { BodyLinks1767600000000 } from './1767600000000-body-links';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   DecisionRevisions1767500000000,
   SessionsRevision1767500001000,
   EventTimersByBody1767500002000,
+  BodyLinks1767600000000,
 ];
