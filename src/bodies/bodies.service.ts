@@ -3,6 +3,7 @@ import { BODY_MACHINE_ID, EVENT_LABELS, eventLabel, offeredEvents, openRequests,
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { replayRecords } from '../audit/replay';
 import { Clock } from '../common/clock';
+import { groupBy } from '../common/group-by';
 import { NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
@@ -89,17 +90,17 @@ export class BodiesService {
   }
 
   /** Every body's extensions (its `extended` events) in the order they happened, by body id: one query for all. */
-  async extensions(): Promise<Map<string, Array<{ occurredAt: string; approvedUntil: TermEnd; decision: string | null }>>> {
+  async extensions(): Promise<Map<string, Array<{ bodyId: string; occurredAt: string; approvedUntil: TermEnd; decision: string | null }>>> {
     const rows = await this.db.query<{ body_id: string; occurred_at: string; data: string; decision_number: string | null }>(
       "SELECT body_id, occurred_at, data, decision_number FROM events WHERE type = 'extended' ORDER BY body_id, version",
     );
-    const byBody = new Map<string, Array<{ occurredAt: string; approvedUntil: TermEnd; decision: string | null }>>();
-    for (const row of rows) {
-      const list = byBody.get(row.body_id) ?? [];
-      list.push({ occurredAt: row.occurred_at, approvedUntil: (JSON.parse(row.data) as { approvedUntil: TermEnd }).approvedUntil, decision: row.decision_number });
-      byBody.set(row.body_id, list);
-    }
-    return byBody;
+    const extensions = rows.map((row) => ({
+      bodyId: row.body_id,
+      occurredAt: row.occurred_at,
+      approvedUntil: (JSON.parse(row.data) as { approvedUntil: TermEnd }).approvedUntil,
+      decision: row.decision_number,
+    }));
+    return groupBy(extensions, (e) => e.bodyId);
   }
 
   /**

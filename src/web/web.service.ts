@@ -32,6 +32,7 @@ import { errorList, fillForm, type FormItem, type FormValues, type Option } from
 import { eventsFor, mayAudit, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
+import { groupBy } from '../common/group-by';
 
 export type Light = 'green' | 'yellow' | 'red' | 'ended';
 
@@ -399,15 +400,4 @@ export class WebService {
     }
     return { verification, bodies: list, selected, query, today: this.today() };
   }
-}
-
-/** The items by key, each group in the items' order: one pass, for views that join rows per body. */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
 }
