@@ -43,8 +43,8 @@ export class SeedService implements OnApplicationBootstrap {
     // Instances starting together on an empty PostgreSQL database import it once: the others
     // wait for the lock and then find events.
     const imported = await this.db.exclusively('seed', async () => {
-      const [{ count }] = await this.db.query<{ count: number | string }>('SELECT COUNT(*) AS count FROM events');
-      if (Number(count) > 0) return false;
+      // One row is enough to know: counting a large log took a tenth of a second of every start.
+      if ((await this.db.query('SELECT 1 FROM events LIMIT 1')).length > 0) return false;
       const result = await this.importer.import(readFileSync(projectFile(EXAMPLE_FORM), 'utf8'), EXAMPLE_IMPORT, SECRETARIAT);
       this.logger.log(`Beispielgremium „${result.title}“ aus ${EXAMPLE_FORM} angelegt (${result.id}).`);
       return true;
