@@ -42,6 +42,8 @@ async function writeLog(template: string, file: string): Promise<{ events: numbe
   const bodyRow = source.prepare('SELECT * FROM bodies WHERE id = ?').get(templateId) as Record<string, unknown>;
   // The body's report obligations are stored beside its row (src/event-log/stored-context.ts).
   const obligations = source.prepare('SELECT position, data FROM body_obligations WHERE body_id = ? ORDER BY position').all(templateId) as Array<{ position: number; data: string }>;
+  // So are the contact persons it names (the bodies a lead leads are found through them).
+  const contacts = source.prepare('SELECT contact_id FROM body_contacts WHERE body_id = ?').pluck().all(templateId) as string[];
   source.close();
 
   const target = new BetterSqlite3(file);
@@ -49,6 +51,7 @@ async function writeLog(template: string, file: string): Promise<{ events: numbe
   const columns = Object.keys(bodyRow);
   const insertBody = target.prepare(`INSERT INTO bodies (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
   const insertObligation = target.prepare('INSERT INTO body_obligations (body_id, position, data) VALUES (?, ?, ?)');
+  const insertContact = target.prepare('INSERT INTO body_contacts (body_id, contact_id) VALUES (?, ?)');
   const insertEvent = target.prepare(
     `INSERT INTO events (id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -72,6 +75,7 @@ async function writeLog(template: string, file: string): Promise<{ events: numbe
       const head = sealed[sealed.length - 1];
       insertBody.run(...columns.map((c) => (c === 'id' ? bodyId : c === 'last_hash' ? head.hash : bodyRow[c])) as never[]);
       for (const o of obligations) insertObligation.run(bodyId, o.position, o.data);
+      for (const contact of contacts) insertContact.run(bodyId, contact);
       // data and decision as the service stored them (their text is part of what verify reads).
       sealed.forEach((e, i) => {
         insertEvent.run(e.id, e.bodyId, e.version, e.type, rows[i].data, e.actor.id, e.actor.role, e.occurredAt, e.recordedAt, e.machine.id,

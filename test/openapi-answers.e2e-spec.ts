@@ -9,7 +9,7 @@ import { deadlinesEnv } from './deadlines.support';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 type MediaType = { schema?: unknown };
-type Operation = { operationId: string; responses: Record<string, { content?: Record<string, MediaType>; headers?: Record<string, unknown> }> };
+type Operation = { operationId: string; responses: Record<string, { content?: Record<string, MediaType>; headers?: Record<string, { required?: boolean }> }> };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
 
 /** A JSON pointer segment (RFC 6901). */
@@ -52,7 +52,9 @@ class AnswerChecker {
     const media = declared.content?.[contentType];
     if (!media?.schema) return [`${route} ${status}: kein Schema für ${contentType} (deklariert: ${Object.keys(declared.content ?? {}).join(', ') || 'nichts'})`];
     this.checked.add(`${route} ${status}`);
-    const absent = Object.keys(declared.headers ?? {}).filter((name) => response.headers[name.toLowerCase()] === undefined);
+    const absent = Object.entries(declared.headers ?? {})
+      .filter(([name, header]) => header.required === true && response.headers[name.toLowerCase()] === undefined)
+      .map(([name]) => name);
     if (absent.length > 0) return [`${route} ${status}: deklarierte Header fehlen: ${absent.join(', ')}`];
     if (contentType !== 'application/json') return typeof response.text === 'string' && response.text.length > 0 ? [] : [`${route} ${status}: leere Antwort`];
     const ref = `urn:gremienlauf:openapi#/paths/${pointer(template)}/${method.toLowerCase()}/responses/${status}/content/${pointer(contentType)}/schema`;

@@ -123,7 +123,7 @@ describe('the OpenAPI document', () => {
       const op = operations().find((o) => o.route === route)?.op;
       return Object.fromEntries((op?.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p.schema?.type ?? p.schema?.enum]));
     };
-    expect(query('GET /api/bodies')).toEqual({ state: 'string', q: 'string' });
+    expect(query('GET /api/bodies')).toEqual({ state: 'string', q: 'string', limit: 'integer', after: 'string' });
     expect(query('GET /api/decisions')).toEqual({ issuer: 'string', year: 'integer' });
     expect(query('GET /api/deadlines')).toEqual({ before: 'string', body: 'string', overdue: 'string' });
     expect(query('GET /api/reminders')).toEqual({ status: 'string', channel: 'string', body: 'string' });

@@ -204,22 +204,14 @@ export class AuthStore {
     await this.db.query('DELETE FROM auth_sessions WHERE expires_at <= ?', [now]);
   }
 
-  /** The body ids whose registration names this contact (a lead's bodies). */
+  /** The bodies whose registration names the contact (body_contacts, kept with every event that changes them). */
   async bodiesWithContact(contactId: string): Promise<string[]> {
-    const rows = await this.db.query<{ id: string; context: string }>('SELECT id, context FROM bodies WHERE context LIKE ?', [
-      `%${contactId}%`,
-    ]);
-    return rows.filter((row) => namesContact(row.context, contactId)).map((row) => row.id);
+    return (await this.db.query<{ body_id: string }>('SELECT body_id FROM body_contacts WHERE contact_id = ?', [contactId])).map((row) => row.body_id);
   }
 
+  /** Whether the body's registration names the contact (a lead's own body). */
   async bodyHasContact(bodyId: string, contactId: string): Promise<boolean> {
-    const [row] = await this.db.query<{ context: string }>('SELECT context FROM bodies WHERE id = ?', [bodyId as SqlValue]);
-    return row !== undefined && namesContact(row.context, contactId);
+    return (await this.db.query('SELECT 1 AS found FROM body_contacts WHERE body_id = ? AND contact_id = ?', [bodyId as SqlValue, contactId])).length > 0;
   }
 }
 
-/** `context`: the row's head (src/event-log/stored-context.ts), which holds the profile. */
-function namesContact(context: string, contactId: string): boolean {
-  const ids = (JSON.parse(context) as { profile?: { contactIds?: unknown } }).profile?.contactIds;
-  return Array.isArray(ids) && ids.includes(contactId);
-}

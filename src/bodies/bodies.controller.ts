@@ -15,8 +15,13 @@ import { underIdempotencyKey } from '../idempotency/idempotency.interceptor';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, TAKES_CONTACTS } from '../lifecycle/lifecycle.service';
-import { BodiesService, seesContactDetails } from './bodies.service';
+import { BodiesService, seesContactDetails, type ListPosition } from './bodies.service';
+import { ValidationError } from '../common/errors';
+import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { registrationCommandSchema } from '../lifecycle/registration-input';
+
+/** The longest page of the list a client may ask for. */
+const MAX_PAGE = 1000;
 
 const listQuery = z.strictObject({
   // The states of the chart, so that a typo is a 400 naming them, not an empty list.
@@ -25,7 +30,40 @@ const listQuery = z.strictObject({
     .optional()
     .describe('Zustandspfad: draft, active, active.term.expired, closed, …'),
   q: z.string().trim().max(200).optional().describe('Freitext über Titel, Kurzname, Art, Zuordnung, Schwerpunkt und Federführung'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE)
+    .optional()
+    .describe(`Höchstens so viele Gremien (eine Seite, bis ${MAX_PAGE}); ohne limit alle. Die nächste Seite nennt der Link-Header (rel="next").`),
+  after: z.string().max(2000).optional().describe('Fortsetzung: der Wert aus dem Link-Header (rel="next") der vorigen Seite, unverändert.'),
 });
+
+/** Where a page of the list ends, as the `after` of the next page's link: the last body's title and id, opaque to clients. */
+function encodePosition(position: ListPosition): string {
+  return Buffer.from(JSON.stringify([position.title, position.id])).toString('base64url');
+}
+
+function decodePosition(after: string): ListPosition {
+  try {
+    const [title, id] = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as unknown[];
+    if (typeof title === 'string' && typeof id === 'string') return { title, id };
+  } catch {
+    // answered below
+  }
+  throw ValidationError.at('query.after', 'Kein gültiger Fortsetzungswert: den Wert aus dem Link-Header (rel="next") der vorigen Seite unverändert übernehmen.');
+}
+
+/** The link to the page after this one: the same filter, the same limit, after its last body. */
+function nextPageLink(query: { state?: string; q?: string; limit: number }, next: ListPosition): string {
+  const params = new URLSearchParams();
+  if (query.state) params.set('state', query.state);
+  if (query.q) params.set('q', query.q);
+  params.set('limit', String(query.limit));
+  params.set('after', encodePosition(next));
+  return `</api/bodies?${params.toString()}>; rel="next"`;
+}
 
 /** A zod schema's JSON Schema inside another one (no `$schema` of its own). */
 function embedded(schema: z.ZodType): Record<string, unknown> {
@@ -78,11 +116,22 @@ export class BodiesController {
 
   @Get()
   @Access(BODY_LIST)
-  @ApiOperation({ summary: 'Gremien auflisten (Filter: state, q)' })
+  @ApiOperation({ summary: 'Gremien auflisten (Filter: state, q; seitenweise mit limit)' })
   @ApiQueryFrom(listQuery)
-  @ApiAnswer(z.array(bodySummarySchema))
-  list(@Query() query: unknown) {
-    return this.bodies.list(parseInput(listQuery, query, 'query'));
+  @ApiAnswer(z.array(bodySummarySchema), {
+    headers: { Link: { description: 'Mit limit, wenn weitere Gremien folgen: die nächste Seite (rel="next"), mit demselben Filter.', sometimes: true } },
+  })
+  async list(@Query() query: unknown, @Req() request: FastifyRequest & WithPrincipal, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { limit, after, ...filter } = parseInput(listQuery, query, 'query');
+    const principal = request[PRINCIPAL];
+    // A lead's list is its own bodies, narrowed here (not after the fact), so that its pages are full.
+    const lead = principal?.role === 'lead' ? principal.contactId : undefined;
+    if (lead === null) return [];
+    const narrowed = { ...filter, ...(lead === undefined ? {} : { contactId: lead }), after: after === undefined ? undefined : decodePosition(after) };
+    if (limit === undefined) return this.bodies.list(narrowed);
+    const page = await this.bodies.page({ ...narrowed, limit });
+    if (page.next) reply.header('link', nextPageLink({ ...filter, limit }, page.next));
+    return page.bodies;
   }
 
   @Get(':id')

@@ -16,6 +16,18 @@ export interface BodyFilter {
   state?: string;
   /** Free text over title, short name, kind, parent, focus topic and lead members. */
   q?: string;
+  /** Only the bodies whose registration names this contact person (a lead's own bodies). */
+  contactId?: string;
+  /** At most this many bodies (a page), in the list's order (title, then id). */
+  limit?: number;
+  /** The bodies after this one in the list's order (where the previous page ended). */
+  after?: ListPosition;
+}
+
+/** A place in the list of bodies: its order is by title, then id. */
+export interface ListPosition {
+  title: string;
+  id: string;
 }
 
 interface BodyListRow {
@@ -43,6 +55,18 @@ export class BodiesService {
   }
 
   /**
+   * A page of the list: at most `filter.limit` bodies, and where the next page starts (null after
+   * the last). Pages follow the bodies' order, not an offset: a body registered meanwhile shifts no
+   * other body onto the next page or off it.
+   */
+  async page(filter: BodyFilter & { limit: number }) {
+    const rows = await this.listWithHeads({ ...filter, limit: filter.limit + 1 });
+    const bodies = rows.slice(0, filter.limit).map(({ summary }) => summary);
+    const last = bodies.at(-1);
+    return { bodies, next: rows.length > filter.limit && last ? { title: last.title, id: last.id } : null };
+  }
+
+  /**
    * The list, each body with its context head (all of its context but the obligations): for a
    * view over all bodies that needs more of each than the list shows, without a query per body.
    */
@@ -57,8 +81,18 @@ export class BodiesService {
       where.push('search_text LIKE ?');
       params.push(`%${filter.q.toLowerCase()}%`);
     }
+    if (filter.contactId !== undefined) {
+      where.push('id IN (SELECT body_id FROM body_contacts WHERE contact_id = ?)');
+      params.push(filter.contactId);
+    }
+    if (filter.after) {
+      where.push('(title > ? OR (title = ? AND id > ?))');
+      params.push(filter.after.title, filter.after.title, filter.after.id);
+    }
+    // The limit is part of the text (SQLite plans a bound LIMIT anew on every run).
+    const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
     const rows = await this.db.query<BodyListRow>(
-      `SELECT id, state, context, version, machine_version, created_at, updated_at FROM bodies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY title, id`,
+      `SELECT id, state, context, version, machine_version, created_at, updated_at FROM bodies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY title, id${limit}`,
       params,
     );
     return rows.map((row) => {

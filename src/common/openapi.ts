@@ -43,10 +43,21 @@ export function responseSchema(schema: z.ZodType): Record<string, unknown> {
 }
 
 /** Response headers worth naming (ETag, Set-Cookie, …): name → what it carries. */
-type AnswerHeaders = Record<string, string>;
+/** Headers of an answer by name: a description (sent with every such answer), or one that is sent only sometimes. */
+type AnswerHeaders = Record<string, string | { description: string; sometimes: true }>;
 
 const headerObjects = (headers: AnswerHeaders = {}) =>
-  Object.keys(headers).length === 0 ? {} : { headers: Object.fromEntries(Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) };
+  Object.keys(headers).length === 0
+    ? {}
+    : {
+        headers: Object.fromEntries(
+          Object.entries(headers).map(([name, header]) =>
+            typeof header === 'string'
+              ? [name, { description: header, required: true, schema: { type: 'string' } }]
+              : [name, { description: header.description, required: false, schema: { type: 'string' } }],
+          ),
+        ),
+      };
 
 /** The JSON answer of a route for a status (200 unless given), described by a zod schema. */
 export function ApiAnswer(schema: z.ZodType, options: { status?: number; description?: string; headers?: AnswerHeaders } = {}) {

@@ -3,7 +3,7 @@ import type { DecisionFacts, PersistedBody } from '../../machines';
 import { ConcurrencyConflict } from '../common/errors';
 import { Database, isUniqueViolation, type SqlValue, type Transaction } from '../database/database';
 import { canonicalJson } from '../json/canonical-json';
-import { writeBodyLinks } from './body-links';
+import { writeNamedIds } from './named-ids';
 import type { EventRecord } from './event-hash';
 import { contextHeadText, obligationsSql, wholeContext, writeObligations } from './stored-context';
 
@@ -141,7 +141,7 @@ export class EventStore {
       [...projectionValues(event, projection), event.recordedAt, event.bodyId],
     );
     await writeObligations(tx, event.bodyId, null, projection.persisted.context.obligations);
-    await writeBodyLinks(tx, event.bodyId, {}, projection.persisted.context);
+    await writeNamedIds(tx, event.bodyId, {}, projection.persisted.context);
   }
 
   /**
@@ -155,7 +155,7 @@ export class EventStore {
       event.bodyId,
     ]);
     await writeObligations(tx, event.bodyId, previous?.obligations ?? null, projection.persisted.context.obligations);
-    await writeBodyLinks(tx, event.bodyId, previous, projection.persisted.context);
+    await writeNamedIds(tx, event.bodyId, previous, projection.persisted.context);
   }
 
   /** A body's events in version order (outside any write; on SQLite queued behind them). */

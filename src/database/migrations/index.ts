@@ -14,6 +14,7 @@ import { DecisionRevisions1767500000000 } from './1767500000000-decision-revisio
 import { SessionsRevision1767500001000 } from './1767500001000-sessions-revision';
 import { EventTimersByBody1767500002000 } from './1767500002000-event-timers-by-body';
 import { BodyLinks1767600000000 } from './1767600000000-body-links';
+import { BodyListPages1767700000000 } from './1767700000000-body-list-pages';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   SessionsRevision1767500001000,
   EventTimersByBody1767500002000,
   BodyLinks1767600000000,
+  BodyListPages1767700000000,
 ];
