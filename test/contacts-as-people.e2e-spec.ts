@@ -61,6 +61,34 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
     expect(auditorPage).not.toContain('Ansprechperson berichtigen');
   });
 
+  test('a new contact person alone is a change: a revision adds it to the draft\'s contacts, a change of the Federführung to the body\'s; nothing else is dropped', async () => {
+    const { id, erika, bernd } = await register();
+    const contactsOf = async () => (await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.profile.contactIds as string[];
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'revised', data: { contacts: [{ name: 'Clara Neu', organization: 'Bremen' }] }, occurredAt: '2025-01-05' }).expect(200);
+    const revised = await contactsOf();
+    expect(revised.slice(0, 2)).toEqual([erika, bernd]);
+    expect(revised).toHaveLength(3);
+    const lead = await t.user('lead', { contactId: revised[2] });
+    await lead.http.get(`/api/bodies/${id}`).expect(200);
+
+    // The web form sends the new contact beside an empty list of leads added.
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2025-01-10' }).expect(200);
+    await t.http
+      .post('/api/decisions')
+      .send({ number: '2025/01', issuer: 'AL-Runde', date: '2025-01-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2027-03-31' } }] })
+      .expect(201);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'approved', data: { approvedUntil: '2027-03-31' }, decision: '2025/01-AL' }).expect(200);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'leadsChanged', data: { added: [], removed: [], contacts: [{ name: 'Dora Dazu', organization: 'Bund' }] } }).expect(200);
+    const changed = await contactsOf();
+    expect(changed.slice(0, 3)).toEqual(revised);
+    expect(changed).toHaveLength(4);
+
+    // Without any contact, nothing changed: still refused, naming the data.
+    const refused = await t.http.post(`/api/bodies/${id}/events`).send({ type: 'leadsChanged', data: { added: [], contacts: [] } }).expect(400);
+    expect(refused.body.message).toContain('Keine Änderung angegeben');
+    expect(await contactsOf()).toEqual(changed);
+  });
+
   test('given a contact, when the secretariat corrects e-mail and phone, the body shows the new values and the contact\'s chain records which fields changed, not their values', async () => {
     const { id, erika } = await register();
     const corrected = await t.http

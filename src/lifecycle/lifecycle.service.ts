@@ -117,6 +117,9 @@ const commandSchema = z.strictObject({
 /** Events whose data may name contact persons inline (`contacts`), recorded apart from the event. */
 export const TAKES_CONTACTS: ReadonlySet<BodyEventType> = new Set(['revised', 'leadsChanged']);
 
+/** Where an event's `contactIds` is the body's whole new list (a revision), not the contacts it adds. */
+const REPLACES_CONTACTS: ReadonlySet<BodyEventType> = new Set(['revised']);
+
 const MAX_CACHED_SNAPSHOTS = 10_000;
 
 /** How often a command without `expectedVersion` is tried when other writers keep winning. */
@@ -237,7 +240,7 @@ export class LifecycleService {
         );
       }
       const current = await this.fireDue(tx, stored, { until: occurredAt, inclusive: false }, now);
-      const withContacts = contacts ? await this.addContacts(tx, data, contacts, now) : data;
+      const withContacts = contacts ? await this.addContacts(tx, type, data, contacts, now, current.snapshot.context) : data;
 
       const { machine } = current;
       const event = { type, data: withContacts, occurredAt, decision } as BodyEvent;
@@ -445,19 +448,35 @@ export class LifecycleService {
   private parseData(type: BodyEventType, raw: unknown): { data: unknown; contacts?: ContactInput[] } {
     const input = raw ?? {};
     if (TAKES_CONTACTS.has(type) && typeof input === 'object' && input !== null && 'contacts' in input) {
-      const { contacts, ...rest } = input as { contacts: unknown };
-      return {
-        contacts: parseInput(z.array(contactInputSchema), contacts, 'data.contacts'),
-        data: parseInput(eventDataSchemas[type], rest, 'data'),
-      };
+      const { contacts: raw, ...rest } = input as { contacts: unknown; contactIds?: unknown };
+      const contacts = parseInput(z.array(contactInputSchema), raw, 'data.contacts');
+      return { contacts, data: this.parseWithContacts(type, rest, contacts.length) };
     }
     return { data: parseInput(eventDataSchemas[type], input, 'data') };
   }
 
-  /** Records inline contact persons and adds their ids to the event's `contactIds`. */
-  private async addContacts(tx: Transaction, data: unknown, contacts: ContactInput[], now: string): Promise<unknown> {
+  /**
+   * The data beside inline contacts, checked as it will be once their ids are known: a new
+   * contact person alone is a change (without them in the check, "no change given" refused it).
+   * Stand-in ids take their place for the check and are left out of the data.
+   */
+  private parseWithContacts(type: BodyEventType, rest: { contactIds?: unknown }, inline: number): unknown {
+    if (inline === 0 || (rest.contactIds !== undefined && !Array.isArray(rest.contactIds))) return parseInput(eventDataSchemas[type], rest, 'data');
+    const standIns = new Set<string>(Array.from({ length: inline }, () => randomUUID()));
+    const given = (rest.contactIds as unknown[] | undefined) ?? [];
+    const parsed = parseInput(eventDataSchemas[type], { ...rest, contactIds: [...given, ...standIns] }, 'data') as { contactIds: string[] };
+    const { contactIds, ...data } = parsed;
+    return rest.contactIds === undefined && REPLACES_CONTACTS.has(type) ? data : { ...data, contactIds: contactIds.filter((id) => !standIns.has(id)) };
+  }
+
+  /**
+   * Records inline contact persons and adds their ids to the event's `contactIds`. A revision's
+   * `contactIds` is the whole new list: without one, the new contacts join the body's own.
+   */
+  private async addContacts(tx: Transaction, type: BodyEventType, data: unknown, contacts: ContactInput[], now: string, current: BodySnapshot['context']): Promise<unknown> {
     const ids = await this.contacts.resolve(tx, contacts, 'data.contacts', now);
-    const known = (data as { contactIds?: string[] }).contactIds ?? [];
+    const given = (data as { contactIds?: string[] }).contactIds;
+    const known = given ?? (REPLACES_CONTACTS.has(type) ? current.profile.contactIds : []);
     return { ...(data as object), contactIds: [...known, ...ids] };
   }
 
