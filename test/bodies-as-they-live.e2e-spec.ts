@@ -4,11 +4,11 @@
  * a history that says what changed, and the secretariat's open requests.
  */
 import { readFileSync } from 'node:fs';
-import { DataSource } from 'typeorm';
 import { join } from 'node:path';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { Database } from '../src/database/database';
 import { BodyLinks1767600000000 } from '../src/database/migrations/1767600000000-body-links';
+import { migrateDownAndUp } from './support/migrations';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const SEED = readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
@@ -203,18 +203,7 @@ describe.each(testDatabaseKinds())('bodies as they really live, on %s', (databas
         { body_id: old, linked_id: into },
       ].sort((a, b) => a.body_id.localeCompare(b.body_id)),
     );
-    const config = t.config.database;
-    const source = new DataSource(config.kind === 'sqlite' ? { type: 'better-sqlite3', database: config.file } : { type: 'postgres', url: config.url });
-    await source.initialize();
-    try {
-      const runner = source.createQueryRunner();
-      const migration = new BodyLinks1767600000000();
-      await migration.down(runner);
-      await migration.up(runner);
-      await runner.release();
-    } finally {
-      await source.destroy();
-    }
+    await migrateDownAndUp(t.config.database, new BodyLinks1767600000000());
     expect(await links()).toEqual(written);
     // Its own successor first, then the bodies that name it as predecessor.
     expect((await t.http.get(`/api/bodies/${old}`).expect(200)).body.successors).toEqual([

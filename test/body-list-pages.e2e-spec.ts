@@ -4,10 +4,10 @@
  * are full (narrowed in SQL through body_contacts, not cut down afterwards); what a lead leads
  * follows the events that change a body's contact persons.
  */
-import { DataSource } from 'typeorm';
 import { Database } from '../src/database/database';
 import { BodyListPages1767700000000 } from '../src/database/migrations/1767700000000-body-list-pages';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { migrateDownAndUp } from './support/migrations';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 type Agent = TestApp['http'];
@@ -107,18 +107,7 @@ describe.each(testDatabaseKinds())('the list of bodies page by page on %s', (dat
     const rows = () => db.query<{ body_id: string; contact_id: string }>('SELECT body_id, contact_id FROM body_contacts ORDER BY body_id, contact_id');
     const written = await rows();
     expect(written.filter((r) => r.contact_id === contact).map((r) => r.body_id).sort()).toEqual(seen);
-    const config = t.config.database;
-    const source = new DataSource(config.kind === 'sqlite' ? { type: 'better-sqlite3', database: config.file } : { type: 'postgres', url: config.url });
-    await source.initialize();
-    try {
-      const runner = source.createQueryRunner();
-      const migration = new BodyListPages1767700000000();
-      await migration.down(runner);
-      await migration.up(runner);
-      await runner.release();
-    } finally {
-      await source.destroy();
-    }
+    await migrateDownAndUp(t.config.database, new BodyListPages1767700000000());
     expect(await rows()).toEqual(written);
   });
 

@@ -7,7 +7,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { DataSource } from 'typeorm';
+import { withQueryRunner } from './support/migrations';
 import { replayRecords } from '../src/audit/replay';
 import { verifyExport } from '../src/audit/offline-verifier';
 import { SECRETARIAT } from '../src/auth/actor';
@@ -124,11 +124,8 @@ describe.each(testDatabaseKinds())('the migration to obligation rows on %s', (da
     } finally {
       await t.close();
     }
-    const source = new DataSource(config.kind === 'sqlite' ? { type: 'better-sqlite3', database: config.file } : { type: 'postgres', url: config.url });
-    await source.initialize();
-    const q = source.createQueryRunner();
-    const contextOf = async () => JSON.parse(((await q.query('SELECT context FROM bodies')) as Array<{ context: string }>)[0].context);
-    try {
+    await withQueryRunner(config, async (q) => {
+      const contextOf = async () => JSON.parse(((await q.query('SELECT context FROM bodies')) as Array<{ context: string }>)[0].context);
       const migration = new BodyObligations1766900000000();
       // Back to one context column, as the releases before it stored it …
       await migration.down(q);
@@ -137,10 +134,7 @@ describe.each(testDatabaseKinds())('the migration to obligation rows on %s', (da
       await migration.up(q);
       expect(await contextOf()).toMatchObject({ obligations: null });
       expect((await q.query('SELECT COUNT(*) AS n FROM body_obligations')) as Array<{ n: number | string }>).toEqual([{ n: database === 'postgres' ? '4' : 4 }]);
-    } finally {
-      await q.release();
-      await source.destroy();
-    }
+    });
     const again = await startTestContext({ databaseConfig: config, now: '2025-12-01T09:00:00Z' });
     try {
       expect(await storedContext(again.context.get(AppDatabase), bodyId)).toEqual(before);

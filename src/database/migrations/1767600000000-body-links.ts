@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { placeholder, storedBodies } from './stored-bodies';
 
 /** Bodies read per step of the backfill. */
 const PAGE = 500;
@@ -18,17 +19,11 @@ export class BodyLinks1767600000000 implements MigrationInterface {
       PRIMARY KEY (body_id, linked_id)
     )`);
     await q.query('CREATE INDEX body_links_linked ON body_links (linked_id)');
-    const p = q.connection.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
-    let after = '';
-    for (;;) {
-      const rows = (await q.query(`SELECT id, context FROM bodies WHERE id > ${p(1)} ORDER BY id LIMIT ${PAGE}`, [after])) as Array<{ id: string; context: string }>;
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        for (const linked of namedBodies(row.context)) {
-          await q.query(`INSERT INTO body_links (body_id, linked_id) VALUES (${p(1)}, ${p(2)})`, [row.id, linked]);
-        }
+    const p = placeholder(q);
+    for await (const body of storedBodies(q, PAGE)) {
+      for (const linked of namedBodies(body.context)) {
+        await q.query(`INSERT INTO body_links (body_id, linked_id) VALUES (${p(1)}, ${p(2)})`, [body.id, linked]);
       }
-      after = rows[rows.length - 1].id;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { placeholder, storedBodies } from './stored-bodies';
 
 /** Bodies read per step of the backfill. */
 const PAGE = 500;
@@ -22,17 +23,11 @@ export class BodyListPages1767700000000 implements MigrationInterface {
     )`);
     await q.query('CREATE INDEX body_contacts_contact ON body_contacts (contact_id)');
     await q.query('CREATE INDEX bodies_title ON bodies (title, id)');
-    const p = q.connection.options.type === 'postgres' ? (n: number) => `$${n}` : () => '?';
-    let after = '';
-    for (;;) {
-      const rows = (await q.query(`SELECT id, context FROM bodies WHERE id > ${p(1)} ORDER BY id LIMIT ${PAGE}`, [after])) as Array<{ id: string; context: string }>;
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        for (const contact of namedContacts(row.context)) {
-          await q.query(`INSERT INTO body_contacts (body_id, contact_id) VALUES (${p(1)}, ${p(2)})`, [row.id, contact]);
-        }
+    const p = placeholder(q);
+    for await (const body of storedBodies(q, PAGE)) {
+      for (const contact of namedContacts(body.context)) {
+        await q.query(`INSERT INTO body_contacts (body_id, contact_id) VALUES (${p(1)}, ${p(2)})`, [body.id, contact]);
       }
-      after = rows[rows.length - 1].id;
     }
   }
 
