@@ -86,8 +86,9 @@ export class BodiesService {
       params.push(filter.contactId);
     }
     if (filter.after) {
-      where.push('(title > ? OR (title = ? AND id > ?))');
-      params.push(filter.after.title, filter.after.title, filter.after.id);
+      // A row value: both databases search the index (title, id) from there (an OR of the two made SQLite scan it from the start).
+      where.push('(title, id) > (?, ?)');
+      params.push(filter.after.title, filter.after.id);
     }
     // The limit is part of the text (SQLite plans a bound LIMIT anew on every run).
     const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
