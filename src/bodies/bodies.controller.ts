@@ -124,7 +124,8 @@ export class BodiesController {
   async list(@Query() query: unknown, @Req() request: FastifyRequest & WithPrincipal, @Res({ passthrough: true }) reply: FastifyReply) {
     const { limit, after, ...filter } = parseInput(listQuery, query, 'query');
     const principal = request[PRINCIPAL];
-    // A lead's list is its own bodies, narrowed here (not after the fact), so that its pages are full.
+    // A lead's list is its own bodies, narrowed in the query so that its pages are full (the access
+    // interceptor's check afterwards then finds nothing to remove).
     const lead = principal?.role === 'lead' ? principal.contactId : undefined;
     if (lead === null) return [];
     const narrowed = { ...filter, ...(lead === undefined ? {} : { contactId: lead }), after: after === undefined ? undefined : decodePosition(after) };
