@@ -217,7 +217,7 @@ describe('gremienlauf on the local database', () => {
   it('lists the bodies as a table and as JSON', () => {
     const table = cli(['list']);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+Titel\s+Art\s+Gremium\s+Zustand\s+befristet bis\s+Version$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+Titel\s+Art des Formates\s+Übergeordnetes Gremium\s+Zustand\s+befristet bis\s+Version$/);
     expect(table.stdout).toContain(id);
     expect(table.stdout).toContain('Entwurf');
     expect(cli(['list', '--state', 'active', '--json']).json).toEqual([]);

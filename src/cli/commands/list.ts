@@ -1,4 +1,4 @@
-import { STATE_LABELS } from '../../../machines';
+import { PROFILE_LABELS, STATE_LABELS } from '../../../machines';
 import type { CliCommand } from '../command';
 import { UsageError } from '../errors';
 import { date, table } from '../format';
@@ -50,9 +50,9 @@ export const listCommand: CliCommand = {
           : 'Noch keine Gremien registriert.'
         : table(rows, [
             { header: 'ID', value: (b) => b.id },
-            { header: 'Titel', value: (b) => b.title, max: 48 },
-            { header: 'Art', value: (b) => b.kind },
-            { header: 'Gremium', value: (b) => b.parent },
+            { header: PROFILE_LABELS.title, value: (b) => b.title, max: 48 },
+            { header: PROFILE_LABELS.kind, value: (b) => b.kind },
+            { header: PROFILE_LABELS.parent, value: (b) => b.parent },
             { header: 'Zustand', value: (b) => b.state.label, max: 40 },
             { header: 'befristet bis', value: (b) => (b.permanent ? 'dauerhaft' : date(b.approvedUntil)) },
             { header: 'Version', value: (b) => String(b.version) },
