@@ -23,7 +23,7 @@ import { SchedulerService, type SweepEntry } from '../src/deadlines/scheduler.se
 import { DecisionsService } from '../src/decisions/decisions.service';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { testConfig } from '../test/support/test-app';
+import { testConfig } from '../test/support/test-config';
 
 const BODIES = Number(process.env.BENCH_CATCHUP_BODIES ?? 100);
 const TARGET_SECONDS = 10;

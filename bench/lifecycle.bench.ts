@@ -40,7 +40,7 @@ import type { EventRecord } from '../src/event-log/event-hash';
 import { EventStore, toRecord, type EventRow } from '../src/event-log/event-store';
 import { LifecycleService, type BodyCommand } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { TEST_SECRETARIAT_TOKEN, testConfig } from '../test/support/test-app';
+import { TEST_SECRETARIAT_TOKEN, testConfig } from '../test/support/test-config';
 import { largeLogFigures } from './large-log';
 import { stateAsOfFigures } from './state-as-of';
 import { TRANSITIONS_PER_LIFE, decisionsFor, lifeOf, percentile } from './life';

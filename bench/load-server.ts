@@ -13,7 +13,7 @@ import { Database } from '../src/database/database';
 import { DecisionsService } from '../src/decisions/decisions.service';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { testConfig } from '../test/support/test-app';
+import { testConfig } from '../test/support/test-config';
 import { decisionsFor } from './life';
 
 export type ServerRequest =

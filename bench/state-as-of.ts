@@ -16,7 +16,7 @@ import { SECRETARIAT } from '../src/auth/actor';
 import { DecisionsService } from '../src/decisions/decisions.service';
 import { LifecycleService, type BodyCommand } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { TEST_SECRETARIAT_TOKEN, testConfig } from '../test/support/test-app';
+import { TEST_SECRETARIAT_TOKEN, testConfig } from '../test/support/test-config';
 import { decisionsFor, lifeOf, percentile } from './life';
 import type { Figure } from './lifecycle.bench';
 

@@ -6,16 +6,17 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import request from 'supertest';
-import { databaseConfig, DEFAULT_AUTH, DEFAULT_ISSUERS, type AppConfig, type DatabaseConfig } from '../../config/configuration';
+import { databaseConfig, type AppConfig, type DatabaseConfig } from '../../config/configuration';
 import { createApp } from '../../src/app';
 import { AppModule } from '../../src/app.module';
 import { AuthService } from '../../src/auth/auth.service';
 import type { UserRole } from '../../src/auth/roles';
 import type { SecurityEntry } from '../../src/auth/security-log';
 import { Clock } from '../../src/common/clock';
+import { TEST_SECRETARIAT_TOKEN, testConfig } from './test-config';
 
-/** The secretariat's API token in every test app (GREMIENLAUF_BOOTSTRAP_TOKEN): `t.http` sends it. */
-export const TEST_SECRETARIAT_TOKEN = 'test-bootstrap-token-0123456789abcdef0123456789abcdef';
+// The token and the configuration live apart, so that a benchmark can start the service without the test tooling.
+export { TEST_SECRETARIAT_TOKEN, testConfig };
 
 export type TestDatabaseKind = 'sqlite' | 'postgres';
 
@@ -48,20 +49,6 @@ export async function openTestDatabase(kind: TestDatabaseKind = 'sqlite'): Promi
   }
   const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-test-'));
   return { config: databaseConfig(join(dir, 'test.sqlite')), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-export function testConfig(database: DatabaseConfig, overrides: Partial<AppConfig> = {}): AppConfig {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    database,
-    issuers: DEFAULT_ISSUERS,
-    seedExample: false,
-    bodyLimit: 1024 * 1024,
-    // No security-log lines between the test results; startTestApp collects them instead.
-    auth: { ...DEFAULT_AUTH, bootstrapToken: TEST_SECRETARIAT_TOKEN, securityLog: 'off' },
-    ...overrides,
-  };
 }
 
 type Http = ReturnType<typeof request.agent>;
