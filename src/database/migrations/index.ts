@@ -15,6 +15,7 @@ import { SessionsRevision1767500001000 } from './1767500001000-sessions-revision
 import { EventTimersByBody1767500002000 } from './1767500002000-event-timers-by-body';
 import { BodyLinks1767600000000 } from './1767600000000-body-links';
 import { BodyListPages1767700000000 } from './1767700000000-body-list-pages';
+import { ProjectionHeads1767700001000 } from './1767700001000-projection-heads';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   EventTimersByBody1767500002000,
   BodyLinks1767600000000,
   BodyListPages1767700000000,
+  ProjectionHeads1767700001000,
 ];
