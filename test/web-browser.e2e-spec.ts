@@ -185,6 +185,23 @@ describeInBrowser('Web UI in Chromium', () => {
     });
   }, 60_000);
 
+  it('Browser: a new Ansprechperson alone is recorded by the Federführung form; the Federführung stays', async () => {
+    const page = noScript.page;
+    await withScreenshot(page, 'ansprechperson', async () => {
+      await page.goto(bodyUrl);
+      await openAction(page, 'Federführung ändern');
+      const form = page.locator('#aktion-leadsChanged');
+      await form.getByLabel('Name').fill('Theo Thüringen');
+      await form.getByLabel('Organisation').fill('Thüringen');
+      await submitAction(page, 'leadsChanged');
+      await page.waitForURL(/typ=leadsChanged/);
+      const latest = page.locator('ol.history > li').first();
+      await expect(latest.locator('.history__summary').textContent()).resolves.toBe('Federführung unverändert; Ansprechpersonen: + 1');
+      await expect(page.locator('body').textContent()).resolves.toContain('Theo Thüringen');
+      await expect(page.locator('#registration').locator('..').textContent()).resolves.toMatch(/Hessen[\s\S]*Sachsen/);
+    });
+  }, 60_000);
+
   it('Browser (axe-core): no accessibility violations on any page', async () => {
     const session = await openBrowser();
     try {
