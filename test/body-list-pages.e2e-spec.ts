@@ -111,6 +111,33 @@ describe.each(testDatabaseKinds())('the list of bodies page by page on %s', (dat
     expect(await rows()).toEqual(written);
   });
 
+  test('each body in the list reads as its own context says, also a term written as a month (the list reads only these fields)', async () => {
+    const id = ids[4];
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted' }).expect(200);
+    const effect = { body: id, effect: 'approved', data: { approvedUntil: { month: '2027-07' } } };
+    await t.http.post('/api/decisions').send({ number: '2026/40', issuer: 'IT-PLR', date: '2026-11-27', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Beschluss 2026/40', effects: [effect] }).expect(201);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'approved', data: effect.data, decision: '2026/40' }).expect(200);
+    const listed = (await t.http.get('/api/bodies').expect(200)).body as Array<Record<string, unknown>>;
+    expect(listed.map((b) => b.id).sort()).toEqual([...ids].sort());
+    for (const entry of listed) {
+      const { context, version } = (await t.http.get(`/api/bodies/${String(entry.id)}`).expect(200)).body;
+      const { title, shortName, kind, parent, leads } = context.profile;
+      expect(entry).toMatchObject({
+        title,
+        shortName,
+        kind,
+        parent,
+        leads,
+        version,
+        approvedUntil: context.approvedUntil,
+        approvedUntilAsWritten: context.approvedUntilAsWritten ?? null,
+        permanent: context.permanent,
+        endedOn: context.endedOn,
+      });
+    }
+    expect(listed.find((b) => b.id === id)).toMatchObject({ approvedUntil: '2027-07-31', approvedUntilAsWritten: { month: '2027-07' } });
+  });
+
   test('a bad limit or a continuation not from a link is refused with 400 naming it', async () => {
     for (const [query, path] of [
       ['limit=0', 'query.limit'],

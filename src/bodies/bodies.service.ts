@@ -9,7 +9,7 @@ import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
 import { pendingSystemEvents } from '../deadlines/pending-events';
 import { EventStore } from '../event-log/event-store';
-import { contextHead, obligationsSql, wholeContext } from '../event-log/stored-context';
+import { contextHead, listHeadSql, obligationsSql, wholeContext, type ListHead } from '../event-log/stored-context';
 
 export interface BodyFilter {
   /** A state path: `active`, `active.term.expired`, `closed`, … */
@@ -33,7 +33,8 @@ export interface ListPosition {
 interface BodyListRow {
   id: string;
   state: string;
-  context: string;
+  /** The context head, or as much of it as the list shows (`ListHead`). */
+  head: string;
   version: number;
   machine_version: number | string;
   created_at: string;
@@ -50,8 +51,10 @@ export class BodiesService {
     private readonly clock: Clock,
   ) {}
 
+  /** The list: each body as the list shows it, read without the rest of its context. */
   async list(filter: BodyFilter) {
-    return (await this.listWithHeads(filter)).map(({ summary }) => summary);
+    const rows = await this.listRows(filter, `${listHeadSql(this.db.kind)} AS head`);
+    return rows.map((row) => summaryOf(row, JSON.parse(row.head) as ListHead));
   }
 
   /**
@@ -60,10 +63,10 @@ export class BodiesService {
    * other body onto the next page or off it.
    */
   async page(filter: BodyFilter & { limit: number }) {
-    const rows = await this.listWithHeads({ ...filter, limit: filter.limit + 1 });
-    const bodies = rows.slice(0, filter.limit).map(({ summary }) => summary);
-    const last = bodies.at(-1);
-    return { bodies, next: rows.length > filter.limit && last ? { title: last.title, id: last.id } : null };
+    const bodies = await this.list({ ...filter, limit: filter.limit + 1 });
+    const shown = bodies.slice(0, filter.limit);
+    const last = shown.at(-1);
+    return { bodies: shown, next: bodies.length > filter.limit && last ? { title: last.title, id: last.id } : null };
   }
 
   /**
@@ -71,6 +74,16 @@ export class BodiesService {
    * view over all bodies that needs more of each than the list shows, without a query per body.
    */
   async listWithHeads(filter: BodyFilter) {
+    const rows = await this.listRows(filter, 'context AS head');
+    return rows.map((row) => {
+      // The list needs no obligations: the head alone.
+      const head = contextHead(row.head);
+      return { summary: summaryOf(row, head), head };
+    });
+  }
+
+  /** The projection rows the filter selects, in the list's order, with `head` as given. */
+  private async listRows(filter: BodyFilter, head: string): Promise<BodyListRow[]> {
     const where: string[] = [];
     const params: string[] = [];
     if (filter.state) {
@@ -92,31 +105,10 @@ export class BodiesService {
     }
     // The limit is part of the text (SQLite plans a bound LIMIT anew on every run).
     const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
-    const rows = await this.db.query<BodyListRow>(
-      `SELECT id, state, context, version, machine_version, created_at, updated_at FROM bodies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY title, id${limit}`,
+    return this.db.query<BodyListRow>(
+      `SELECT id, state, ${head}, version, machine_version, created_at, updated_at FROM bodies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY title, id${limit}`,
       params,
     );
-    return rows.map((row) => {
-      // The list needs no obligations: the head alone.
-      const persisted = { value: JSON.parse(row.state) as PersistedBody['value'], context: contextHead(row.context) };
-      const { profile } = persisted.context;
-      const summary = {
-        id: row.id,
-        title: profile.title,
-        shortName: profile.shortName,
-        kind: profile.kind,
-        parent: profile.parent,
-        leads: profile.leads,
-        state: describeState(persisted, machineOf(row)),
-        version: Number(row.version),
-        approvedUntil: persisted.context.approvedUntil,
-        approvedUntilAsWritten: persisted.context.approvedUntilAsWritten ?? null,
-        permanent: persisted.context.permanent,
-        endedOn: persisted.context.endedOn,
-        updatedAt: row.updated_at,
-      };
-      return { summary, head: persisted.context };
-    });
   }
 
   /** Every body's id and title, by title: for choosers and lookups that need no more (one light query, not the list). */
@@ -145,11 +137,11 @@ export class BodiesService {
    */
   async get(id: string, { contactDetails = false }: { contactDetails?: boolean } = {}) {
     const [row] = await this.db.query<BodyListRow & { obligations: string | null }>(
-      `SELECT id, state, context, ${obligationsSql()} AS obligations, version, machine_version, created_at, updated_at FROM bodies WHERE id = ?`,
+      `SELECT id, state, context AS head, ${obligationsSql()} AS obligations, version, machine_version, created_at, updated_at FROM bodies WHERE id = ?`,
       [id],
     );
     if (!row) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
-    const persisted: PersistedBody = { value: JSON.parse(row.state), context: wholeContext(row.context, row.obligations) };
+    const persisted: PersistedBody = { value: JSON.parse(row.state), context: wholeContext(row.head, row.obligations) };
     const machine = machineOf(row);
     const snapshot = machine.restore(persisted);
     const context: BodyContext = persisted.context;
@@ -229,6 +221,26 @@ function machineOf(row: BodyListRow): MachineVersion {
   const machine = machineVersion(BODY_MACHINE_ID, Number(row.machine_version));
   if (!machine) throw new Error(`Gremium ${row.id} follows ${BODY_MACHINE_ID}@${row.machine_version}, which this build does not know`);
   return machine;
+}
+
+/** A body as the list shows it, from its projection row and (part of) its context head. */
+function summaryOf(row: BodyListRow, head: ListHead) {
+  const { profile } = head;
+  return {
+    id: row.id,
+    title: profile.title,
+    shortName: profile.shortName,
+    kind: profile.kind,
+    parent: profile.parent,
+    leads: profile.leads,
+    state: describeState({ value: JSON.parse(row.state) as PersistedBody['value'] }, machineOf(row)),
+    version: Number(row.version),
+    approvedUntil: head.approvedUntil,
+    approvedUntilAsWritten: head.approvedUntilAsWritten ?? null,
+    permanent: head.permanent,
+    endedOn: head.endedOn,
+    updatedAt: row.updated_at,
+  };
 }
 
 function describeState(persisted: Pick<PersistedBody, 'value'>, machine: MachineVersion) {

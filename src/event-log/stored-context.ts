@@ -42,6 +42,35 @@ export function contextHeadText(context: BodyContext): string {
   return JSON.stringify({ ...context, obligations: null });
 }
 
+/** What a list of bodies shows of each head: a few fields of the profile and the term. */
+export interface ListHead {
+  profile: Pick<ContextHead['profile'], 'title' | 'shortName' | 'kind' | 'parent' | 'leads'>;
+  approvedUntil: ContextHead['approvedUntil'];
+  /** Null (or absent) where the decision wrote a day. */
+  approvedUntilAsWritten?: ContextHead['approvedUntilAsWritten'] | null;
+  permanent: boolean;
+  endedOn: ContextHead['endedOn'];
+}
+
+const LIST_PROFILE_FIELDS = ['title', 'shortName', 'kind', 'parent', 'leads'] as const;
+const LIST_TERM_FIELDS = ['approvedUntil', 'approvedUntilAsWritten', 'permanent', 'endedOn'] as const;
+
+/**
+ * A column expression over a row of `bodies`: the JSON text of its `ListHead`, picked out by the
+ * database. A list of all bodies then carries a few hundred bytes per body instead of the whole
+ * head (about 2.5 kB, mostly the registration's texts).
+ */
+export function listHeadSql(kind: 'sqlite' | 'postgres'): string {
+  if (kind === 'sqlite') {
+    const profile = LIST_PROFILE_FIELDS.map((f) => `'${f}', context -> '$.profile.${f}'`).join(', ');
+    const term = LIST_TERM_FIELDS.map((f) => `'${f}', context -> '$.${f}'`).join(', ');
+    return `json_object('profile', json_object(${profile}), ${term})`;
+  }
+  const profile = LIST_PROFILE_FIELDS.map((f) => `'${f}', c -> 'profile' -> '${f}'`).join(', ');
+  const term = LIST_TERM_FIELDS.map((f) => `'${f}', c -> '${f}'`).join(', ');
+  return `(SELECT jsonb_build_object('profile', jsonb_build_object(${profile}), ${term})::text FROM (SELECT bodies.context::jsonb AS c) head)`;
+}
+
 /** The head alone (profile, term, history): for readers that need no obligations. */
 export function contextHead(head: string): ContextHead {
   return JSON.parse(head) as ContextHead;
