@@ -23,7 +23,7 @@ import { SessionsService } from '../sessions/sessions.service';
 import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
 import { eventsFor, mayRecordDecisions, mayRecordSessions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
-import { WebService } from './web.service';
+import { WebService, overviewPage } from './web.service';
 import { WithoutIdempotencyKey } from '../common/idempotency-key';
 import { IDEMPOTENCY_KEY, IdempotencyService, requestHash } from '../idempotency/idempotency.service';
 
@@ -65,7 +65,8 @@ export class WebController {
   async overview(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
     const filter = { q: query.q?.trim(), zustand: query.zustand, ampel: query.ampel, federfuehrung: query.federfuehrung };
-    this.page.send(reply, 'overview', { title: 'Übersicht', nav: 'uebersicht', user, canRegister: mayRegister(user), ...(await this.web.overview(filter, user)) });
+    const model = await this.web.overview(filter, user, overviewPage(query.seite));
+    this.page.send(reply, 'overview', { title: 'Übersicht', nav: 'uebersicht', user, canRegister: mayRegister(user), ...model });
   }
 
   @Get('gremien/neu')

@@ -19,7 +19,7 @@ import { BodiesService, seesContactDetails } from '../bodies/bodies.service';
 import { contactCorrectionForm, contactFormType } from './contact-form';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
-import type { FieldIssue } from '../common/errors';
+import { ValidationError, type FieldIssue } from '../common/errors';
 import { deadlineState } from '../deadlines/deadline-state';
 import { DeadlinesService, type DeadlineView } from '../deadlines/deadlines.service';
 import { DecisionControlService } from '../decision-control/decision-control.service';
@@ -46,6 +46,47 @@ export interface OverviewFilter {
   zustand?: string;
   ampel?: string;
   federfuehrung?: string;
+}
+
+/** Rows on one page of the Übersicht: a register of a hundred bodies fits on one. */
+export const OVERVIEW_PAGE_SIZE = 100;
+
+/** The page of the Übersicht asked for with `seite`: the first without it. */
+export function overviewPage(seite: string | undefined): number {
+  if (seite === undefined || seite === '') return 1;
+  if (!/^[1-9]\d{0,8}$/.test(seite)) throw ValidationError.at('seite', `„${seite}“ ist keine Seitenzahl: erwartet wird eine ganze Zahl ab 1.`);
+  return Number(seite);
+}
+
+/** Where a page of the Übersicht is, with the links to its neighbours (keeping the filter). */
+export interface OverviewPages {
+  page: number;
+  count: number;
+  /** The first and last row shown, counted from 1 over the filtered rows. */
+  from: number;
+  to: number;
+  previous: string | null;
+  next: string | null;
+}
+
+function overviewPages(filter: OverviewFilter, asked: number, rows: number): OverviewPages {
+  const count = Math.max(1, Math.ceil(rows / OVERVIEW_PAGE_SIZE));
+  // A page past the last (the filter now matches fewer bodies) shows the last.
+  const page = Math.min(asked, count);
+  const href = (n: number) => {
+    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])));
+    if (n > 1) query.set('seite', String(n));
+    const text = query.toString();
+    return text ? `/?${text}` : '/';
+  };
+  return {
+    page,
+    count,
+    from: rows === 0 ? 0 : (page - 1) * OVERVIEW_PAGE_SIZE + 1,
+    to: Math.min(rows, page * OVERVIEW_PAGE_SIZE),
+    previous: page > 1 ? href(page - 1) : null,
+    next: page < count ? href(page + 1) : null,
+  };
 }
 
 /** A form of the Gremium page as the failed post left it. */
@@ -137,7 +178,8 @@ export class WebService {
     return (await this.bodies.titles()).map((b) => ({ value: b.id, label: b.title }));
   }
 
-  async overview(filter: OverviewFilter, user: WebUser) {
+  /** The Übersicht: the bodies the user sees, most urgent first, filtered, one page of them. */
+  async overview(filter: OverviewFilter, user: WebUser, page = 1) {
     const today = this.today();
     const [list, matching, deadlines, todos] = await Promise.all([
       this.bodies.list({}),
@@ -170,7 +212,8 @@ export class WebService {
     const states = Object.entries(STATE_LABELS)
       .filter(([path]) => !/\.(term|reporting|closure)$/.test(path))
       .map(([value, label]) => ({ value, label: value.includes('.') ? `Aktiv: ${label}` : label }));
-    return { rows: filtered, total: rows.length, leads, states, filter, today, todos };
+    const pages = overviewPages(filter, page, filtered.length);
+    return { rows: filtered.slice((pages.page - 1) * OVERVIEW_PAGE_SIZE, pages.to), matching: filtered.length, total: rows.length, pages, leads, states, filter, today, todos };
   }
 
   /**
