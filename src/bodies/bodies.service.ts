@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { groupBy } from '../common/group-by';
 import { NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
-import { Database } from '../database/database';
+import { Database, placeholders } from '../database/database';
 import { pendingSystemEvents } from '../deadlines/pending-events';
 import { EventStore } from '../event-log/event-store';
 import { contextHead, listHeadSql, obligationsSql, wholeContext, type ListHead } from '../event-log/stored-context';
@@ -18,8 +18,12 @@ export interface BodyFilter {
   q?: string;
   /** Only the bodies whose registration names this contact person (a lead's own bodies). */
   contactId?: string;
+  /** Only these bodies (e.g. the ones a lead leads). */
+  ids?: readonly string[];
   /** At most this many bodies (a page), in the list's order (title, then id). */
   limit?: number;
+  /** Skip this many bodies first (a numbered page of a web list). */
+  offset?: number;
   /** The bodies after this one in the list's order (where the previous page ended). */
   after?: ListPosition;
 }
@@ -82,44 +86,37 @@ export class BodiesService {
     });
   }
 
+  /** How many bodies the filter selects (its `limit` and `offset` aside). */
+  async count(filter: BodyFilter): Promise<number> {
+    const { where, params } = listWhere(filter);
+    const [row] = await this.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM bodies ${where}`, params);
+    return Number(row.n);
+  }
+
   /** The projection rows the filter selects, in the list's order, with `head` as given. */
   private async listRows(filter: BodyFilter, head: string): Promise<BodyListRow[]> {
-    const where: string[] = [];
-    const params: string[] = [];
-    if (filter.state) {
-      where.push('state_paths LIKE ?');
-      params.push(`% ${filter.state} %`);
-    }
-    if (filter.q) {
-      where.push('search_text LIKE ?');
-      params.push(`%${filter.q.toLowerCase()}%`);
-    }
-    if (filter.contactId !== undefined) {
-      where.push('id IN (SELECT body_id FROM body_contacts WHERE contact_id = ?)');
-      params.push(filter.contactId);
-    }
-    if (filter.after) {
-      // A row value: both databases search the index (title, id) from there (an OR of the two made SQLite scan it from the start).
-      where.push('(title, id) > (?, ?)');
-      params.push(filter.after.title, filter.after.id);
-    }
-    // The limit is part of the text (SQLite plans a bound LIMIT anew on every run).
+    const { where, params } = listWhere(filter);
+    // Limit and offset are part of the text (SQLite plans a bound LIMIT anew on every run).
     const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+    const offset = filter.offset ? ` OFFSET ${Math.max(0, Math.floor(filter.offset))}` : '';
     return this.db.query<BodyListRow>(
-      `SELECT id, state, ${head}, version, machine_version, created_at, updated_at FROM bodies ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY title, id${limit}`,
+      `SELECT id, state, ${head}, version, machine_version, created_at, updated_at FROM bodies ${where} ORDER BY title, id${limit}${offset}`,
       params,
     );
   }
+
 
   /** Every body's id and title, by title: for choosers and lookups that need no more (one light query, not the list). */
   async titles(): Promise<Array<{ id: string; title: string }>> {
     return this.db.query<{ id: string; title: string }>('SELECT id, title FROM bodies ORDER BY title, id');
   }
 
-  /** Every body's extensions (its `extended` events) in the order they happened, by body id: one query for all. */
-  async extensions(): Promise<Map<string, Array<{ bodyId: string; occurredAt: string; approvedUntil: TermEnd; decision: string | null }>>> {
+  /** The bodies' extensions (their `extended` events) in the order they happened, by body id: one query for all. */
+  async extensions(bodyIds: readonly string[]): Promise<Map<string, Array<{ bodyId: string; occurredAt: string; approvedUntil: TermEnd; decision: string | null }>>> {
+    if (bodyIds.length === 0) return new Map();
     const rows = await this.db.query<{ body_id: string; occurred_at: string; data: string; decision_number: string | null }>(
-      "SELECT body_id, occurred_at, data, decision_number FROM events WHERE type = 'extended' ORDER BY body_id, version",
+      `SELECT body_id, occurred_at, data, decision_number FROM events WHERE type = 'extended' AND body_id IN (${placeholders(bodyIds)}) ORDER BY body_id, version`,
+      [...bodyIds],
     );
     const extensions = rows.map((row) => ({
       bodyId: row.body_id,
@@ -221,6 +218,34 @@ function machineOf(row: BodyListRow): MachineVersion {
   const machine = machineVersion(BODY_MACHINE_ID, Number(row.machine_version));
   if (!machine) throw new Error(`Gremium ${row.id} follows ${BODY_MACHINE_ID}@${row.machine_version}, which this build does not know`);
   return machine;
+}
+
+/** The WHERE clause (or nothing) of the bodies a filter selects, with its parameters. */
+function listWhere(filter: BodyFilter): { where: string; params: string[] } {
+  const where: string[] = [];
+  const params: string[] = [];
+  if (filter.state) {
+    where.push('state_paths LIKE ?');
+    params.push(`% ${filter.state} %`);
+  }
+  if (filter.q) {
+    where.push('search_text LIKE ?');
+    params.push(`%${filter.q.toLowerCase()}%`);
+  }
+  if (filter.contactId !== undefined) {
+    where.push('id IN (SELECT body_id FROM body_contacts WHERE contact_id = ?)');
+    params.push(filter.contactId);
+  }
+  if (filter.ids) {
+    where.push(filter.ids.length ? `id IN (${placeholders(filter.ids)})` : '1 = 0');
+    params.push(...filter.ids);
+  }
+  if (filter.after) {
+    // A row value: both databases search the index (title, id) from there (an OR of the two made SQLite scan it from the start).
+    where.push('(title, id) > (?, ?)');
+    params.push(filter.after.title, filter.after.id);
+  }
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
 /** A body as the list shows it, from its projection row and (part of) its context head. */

@@ -8,6 +8,11 @@ import { MIGRATIONS } from './migrations';
 
 export type SqlValue = string | number | boolean | null;
 
+/** `?, ?, ?`: one placeholder per value, for an `IN (…)` list or a row of values. */
+export function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
 /** The handle a unit of work gets: queries inside one transaction. */
 export interface Transaction {
   query<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;

@@ -9,7 +9,7 @@ import { deriveUnits, sameJson, sameUnit, type BodyDeadline, type DeadlineUnit, 
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
-import { Database, type SqlValue, type Transaction } from '../database/database';
+import { Database, placeholders, type SqlValue, type Transaction } from '../database/database';
 import type { EventRecord } from '../event-log/event-hash';
 import { obligationsSql, wholeContext } from '../event-log/stored-context';
 import { LifecycleService, type AppendedEvent, type DueTimer } from '../lifecycle/lifecycle.service';
@@ -41,6 +41,8 @@ export interface DeadlineView {
 export interface DeadlineQuery {
   before?: CivilDate;
   bodyId?: string;
+  /** Only the Fristen of these bodies. */
+  bodyIds?: readonly string[];
   overdue?: boolean;
 }
 
@@ -209,6 +211,10 @@ export class DeadlinesService implements OnModuleInit {
     if (query.bodyId) {
       where.push('d.body_id = ?');
       params.push(query.bodyId);
+    }
+    if (query.bodyIds) {
+      where.push(query.bodyIds.length ? `d.body_id IN (${placeholders(query.bodyIds)})` : '1 = 0');
+      params.push(...query.bodyIds);
     }
     if (query.before) {
       where.push('d.effective_date < ?');
@@ -515,8 +521,4 @@ async function insertTimers(tx: Transaction, rows: SqlValue[][]): Promise<void> 
       chunk.flat(),
     );
   }
-}
-
-function placeholders(values: readonly unknown[]): string {
-  return values.map(() => '?').join(', ');
 }

@@ -23,7 +23,8 @@ import { SessionsService } from '../sessions/sessions.service';
 import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
 import { eventsFor, mayRecordDecisions, mayRecordSessions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
-import { WebService, overviewPage } from './web.service';
+import { WebService } from './web.service';
+import { pageNumber } from './pages';
 import { WithoutIdempotencyKey } from '../common/idempotency-key';
 import { IDEMPOTENCY_KEY, IdempotencyService, requestHash } from '../idempotency/idempotency.service';
 
@@ -65,7 +66,7 @@ export class WebController {
   async overview(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
     const filter = { q: query.q?.trim(), zustand: query.zustand, ampel: query.ampel, federfuehrung: query.federfuehrung };
-    const model = await this.web.overview(filter, user, overviewPage(query.seite));
+    const model = await this.web.overview(filter, user, pageNumber(query.seite));
     this.page.send(reply, 'overview', { title: 'Übersicht', nav: 'uebersicht', user, canRegister: mayRegister(user), ...model });
   }
 
@@ -412,9 +413,10 @@ export class WebController {
 
   @Get('zeitleiste')
   @Access(BODY_LIST)
-  async timelinePage(@Req() request: Request, @Res() reply: FastifyReply) {
+  async timelinePage(@Query() query: Record<string, string>, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    this.page.send(reply, 'timeline', { title: 'Zeitleiste', nav: 'zeitleiste', user, ...(await this.web.timeline(user)) });
+    const model = await this.web.timeline(user, pageNumber(query.seite));
+    this.page.send(reply, 'timeline', { title: 'Zeitleiste', nav: 'zeitleiste', user, ...model });
   }
 
   @Get('pruefung')

@@ -19,7 +19,7 @@ import { BodiesService, seesContactDetails } from '../bodies/bodies.service';
 import { contactCorrectionForm, contactFormType } from './contact-form';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
-import { ValidationError, type FieldIssue } from '../common/errors';
+import type { FieldIssue } from '../common/errors';
 import { deadlineState } from '../deadlines/deadline-state';
 import { DeadlinesService, type DeadlineView } from '../deadlines/deadlines.service';
 import { DecisionControlService } from '../decision-control/decision-control.service';
@@ -33,6 +33,7 @@ import { eventsFor, mayAudit, mayCorrectContacts, mayRecordDecisions, sees, sees
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
 import { groupBy } from '../common/group-by';
+import { PAGE_SIZE, pagesOf } from './pages';
 
 export type Light = 'green' | 'yellow' | 'red' | 'ended';
 
@@ -46,47 +47,6 @@ export interface OverviewFilter {
   zustand?: string;
   ampel?: string;
   federfuehrung?: string;
-}
-
-/** Rows on one page of the Übersicht: a register of a hundred bodies fits on one. */
-export const OVERVIEW_PAGE_SIZE = 100;
-
-/** The page of the Übersicht asked for with `seite`: the first without it. */
-export function overviewPage(seite: string | undefined): number {
-  if (seite === undefined || seite === '') return 1;
-  if (!/^[1-9]\d{0,8}$/.test(seite)) throw ValidationError.at('seite', `„${seite}“ ist keine Seitenzahl: erwartet wird eine ganze Zahl ab 1.`);
-  return Number(seite);
-}
-
-/** Where a page of the Übersicht is, with the links to its neighbours (keeping the filter). */
-export interface OverviewPages {
-  page: number;
-  count: number;
-  /** The first and last row shown, counted from 1 over the filtered rows. */
-  from: number;
-  to: number;
-  previous: string | null;
-  next: string | null;
-}
-
-function overviewPages(filter: OverviewFilter, asked: number, rows: number): OverviewPages {
-  const count = Math.max(1, Math.ceil(rows / OVERVIEW_PAGE_SIZE));
-  // A page past the last (the filter now matches fewer bodies) shows the last.
-  const page = Math.min(asked, count);
-  const href = (n: number) => {
-    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])));
-    if (n > 1) query.set('seite', String(n));
-    const text = query.toString();
-    return text ? `/?${text}` : '/';
-  };
-  return {
-    page,
-    count,
-    from: rows === 0 ? 0 : (page - 1) * OVERVIEW_PAGE_SIZE + 1,
-    to: Math.min(rows, page * OVERVIEW_PAGE_SIZE),
-    previous: page > 1 ? href(page - 1) : null,
-    next: page < count ? href(page + 1) : null,
-  };
 }
 
 /** A form of the Gremium page as the failed post left it. */
@@ -212,8 +172,8 @@ export class WebService {
     const states = Object.entries(STATE_LABELS)
       .filter(([path]) => !/\.(term|reporting|closure)$/.test(path))
       .map(([value, label]) => ({ value, label: value.includes('.') ? `Aktiv: ${label}` : label }));
-    const pages = overviewPages(filter, page, filtered.length);
-    return { rows: filtered.slice((pages.page - 1) * OVERVIEW_PAGE_SIZE, pages.to), matching: filtered.length, total: rows.length, pages, leads, states, filter, today, todos };
+    const pages = pagesOf('/', { ...filter }, page, filtered.length);
+    return { rows: filtered.slice(pages.offset, pages.to), matching: filtered.length, total: rows.length, pages, leads, states, filter, today, todos };
   }
 
   /**
@@ -383,10 +343,16 @@ export class WebService {
     return user?.role === 'secretariat' ? this.bodies.openRequests() : [];
   }
 
-  async timeline(user: WebUser) {
+  /** The Zeitleiste: a page of the bodies the user sees, by title, with their terms, extensions and reports. */
+  async timeline(user: WebUser, page = 1) {
     const today = this.today();
-    // Three queries for all bodies (not one per body): the page stays quick with thousands of them.
-    const [list, deadlines, extensions] = await Promise.all([this.bodies.listWithHeads({}), this.deadlines.list(), this.bodies.extensions()]);
+    // A lead's bodies are chosen in the query, so that its pages are full.
+    const filter = user.role === 'lead' ? { ids: [...(user.led ?? [])] } : {};
+    const pages = pagesOf('/zeitleiste', {}, page, await this.bodies.count(filter));
+    const list = await this.bodies.listWithHeads({ ...filter, limit: PAGE_SIZE, offset: pages.offset });
+    // Three more queries for the page's bodies (not one per body).
+    const ids = list.map(({ summary }) => summary.id);
+    const [deadlines, extensions] = await Promise.all([this.deadlines.list({ bodyIds: ids }), this.bodies.extensions(ids)]);
     const reports = groupBy(
       deadlines.filter((d) => d.kind === 'report' && d.effectiveDate),
       (d) => d.bodyId,
@@ -408,7 +374,7 @@ export class WebService {
         reports: (reports.get(summary.id) ?? []).map((d) => ({ date: d.effectiveDate!, label: d.label, status: d.status, overdue: d.overdue })),
       });
     }
-    return { svg: bodies.length ? timelineSvg(bodies, today) : '', bodies, today };
+    return { svg: bodies.length ? timelineSvg(bodies, today) : '', bodies, pages, today };
   }
 
   async auditPage(query: { gremium?: string; stichtag?: string; kenntnisstand?: string }) {
