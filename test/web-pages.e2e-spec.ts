@@ -92,13 +92,18 @@ describe.each(testDatabaseKinds())('the Übersicht and the Zeitleiste page by pa
     expect((last.match(/<g class="row">/g) ?? []).length).toBe(5);
   });
 
-  test("a lead's Zeitleiste holds only its own body, on one page", async () => {
+  test("a lead's Zeitleiste and Übersicht hold only its own body, on one page", async () => {
     const contactId = (await t.http.get(`/api/bodies/${ids[0]}`).expect(200)).body.context.profile.contactIds[0];
     const lead = await t.user('lead', { username: 'lea-seiten', contactId });
     const page = (await lead.http.get('/zeitleiste').expect(200)).text;
     expect(rowIds(page)).toEqual([ids[0]]);
     expect(page).not.toContain('class="pages"');
-    expect(rowIds((await lead.http.get('/').expect(200)).text)).toEqual([ids[0]]);
+    const overview = (await lead.http.get('/').expect(200)).text;
+    expect(rowIds(overview)).toEqual([ids[0]]);
+    expect(resultCount(overview)).toBe('1 von 1 Gremien');
+    // The search, too, looks only at the lead's bodies.
+    expect(resultCount((await lead.http.get('/?q=sondergruppe').expect(200)).text)).toBe('1 von 1 Gremien');
+    expect(resultCount((await lead.http.get('/?q=arbeitsgruppe').expect(200)).text)).toBe('0 von 1 Gremien');
   });
 
   test('a page number that is none is refused with 400, naming the parameter', async () => {

@@ -141,10 +141,13 @@ export class WebService {
   /** The Übersicht: the bodies the user sees, most urgent first, filtered, one page of them. */
   async overview(filter: OverviewFilter, user: WebUser, page = 1) {
     const today = this.today();
+    // A lead's bodies are chosen in the queries: a lead of three bodies reads three, not the register.
+    const led = user.role === 'lead' ? [...(user.led ?? [])] : null;
+    const mine = led ? { ids: led } : {};
     const [list, matching, deadlines, todos] = await Promise.all([
-      this.bodies.list({}),
-      filter.q ? this.bodies.list({ q: filter.q }) : null,
-      this.deadlines.list(),
+      this.bodies.list(mine),
+      filter.q ? this.bodies.list({ ...mine, q: filter.q }) : null,
+      this.deadlines.list(led ? { bodyIds: led } : {}),
       this.todos(user),
     ]);
     const found = matching ? new Set(matching.map((b) => b.id)) : null;
