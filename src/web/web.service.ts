@@ -381,7 +381,8 @@ export class WebService {
   }
 
   async auditPage(query: { gremium?: string; stichtag?: string; kenntnisstand?: string }) {
-    const [verification, list] = await Promise.all([this.audit.verify(), this.bodies.list({})]);
+    // The chooser needs ids and titles only.
+    const [verification, list] = await Promise.all([this.audit.verify(), this.bodies.titles()]);
     let selected = null;
     if (query.gremium) {
       const body = list.find((b) => b.id === query.gremium);
