@@ -1,0 +1,113 @@
+/// <reference lib="dom" />
+/**
+ * The pages of the Übersicht and the Zeitleiste in real headless Chromium: with more bodies than
+ * fit on one page, the secretariat follows „Nächste Seite“ and „Vorherige Seite“, and a search
+ * starts on its first page; the pages' navigation passes axe-core and does not make the page scroll sideways at 320
+ * CSS pixels.
+ */
+import type { Page } from 'playwright-core';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { PAGE_SIZE } from '../src/web/pages';
+import { startTestApp, type TestApp } from './support/test-app';
+import { axeViolations, describeInBrowser, describeViolations, openBrowser, withScreenshot, type BrowserSession } from './web-browser';
+
+const PASSWORD = 'richtig-langes-passwort-1';
+/** The titles on the second page of both, in order. */
+const SECOND_PAGE = ['Sondergruppe 004', 'Sondergruppe 005', 'Sondergruppe 006', 'Sondergruppe 007', 'Sondergruppe 008', 'Sondergruppe 009', 'Sondergruppe 010'];
+
+describeInBrowser('Web UI in Chromium, a page at a time', () => {
+  let t: TestApp;
+  let base: string;
+  let session: BrowserSession;
+  const bodies = PAGE_SIZE + 7;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
+    for (let i = 0; i < bodies; i++) {
+      // The titles sort as they are numbered; the first eleven hold „Sonder“.
+      const title = `${i < 11 ? 'Sondergruppe' : 'Projektgruppe'} ${String(i).padStart(3, '0')}`;
+      await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title, registeredAt: '2024-06-03' }).expect(201);
+    }
+    await t.app.listen(0, '127.0.0.1');
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    // The pages need no JavaScript.
+    session = await openBrowser({ javaScript: false });
+    await logIn(session.page);
+  }, 90_000);
+
+  afterAll(async () => {
+    await session?.close();
+    await t?.close();
+  });
+
+  async function logIn(page: Page): Promise<void> {
+    await page.goto(`${base}/`);
+    await page.waitForURL(/\/anmelden/);
+    await page.getByLabel('Benutzername').fill('sekretariat');
+    await page.getByLabel('Passwort').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.waitForURL(`${base}/`);
+  }
+
+  const pages = (page: Page, name: string) => page.getByRole('navigation', { name });
+  const titles = (page: Page) => page.locator('tbody th[scope="row"] a').allTextContents();
+
+  it('Browser: the Übersicht pages forward and back; a search starts on its first page', async () => {
+    const page = session.page;
+    await withScreenshot(page, 'seiten-uebersicht', async () => {
+      await page.goto(`${base}/`);
+      await expect(page.locator('#result-count').textContent()).resolves.toBe(`${bodies} von ${bodies} Gremien, hier 1–${PAGE_SIZE} (Seite 1 von 2)`);
+      expect(await titles(page)).toHaveLength(PAGE_SIZE);
+      await pages(page, 'Seiten der Übersicht').getByRole('link', { name: 'Nächste Seite' }).click();
+      await page.waitForURL(`${base}/?seite=2`);
+      // All drafts, so in one light and by title: the last seven „Sondergruppen“.
+      expect(await titles(page)).toEqual(SECOND_PAGE);
+      await pages(page, 'Seiten der Übersicht').getByRole('link', { name: 'Vorherige Seite' }).click();
+      await page.waitForURL(`${base}/`);
+
+      // From the second page, a search starts on its first page (it fits on one).
+      await page.goto(`${base}/?seite=2`);
+      await page.getByLabel('Suche').fill('sondergruppe');
+      await page.getByRole('button', { name: 'Filtern' }).click();
+      await page.waitForURL(`${base}/?q=sondergruppe&zustand=&ampel=&federfuehrung=`);
+      await expect(page.locator('#result-count').textContent()).resolves.toBe(`11 von ${bodies} Gremien`);
+      expect(await titles(page)).toHaveLength(11);
+      expect(await pages(page, 'Seiten der Übersicht').count()).toBe(0);
+    });
+  }, 60_000);
+
+  it('Browser: the Zeitleiste pages by title, its picture with the page’s bodies', async () => {
+    const page = session.page;
+    await withScreenshot(page, 'seiten-zeitleiste', async () => {
+      await page.goto(`${base}/zeitleiste`);
+      await expect(page.locator('#timeline-count').textContent()).resolves.toBe(`Gremien 1–${PAGE_SIZE} (Seite 1 von 2), nach Titel`);
+      expect((await titles(page))[0]).toBe('Projektgruppe 011');
+      await pages(page, 'Seiten der Zeitleiste').getByRole('link', { name: 'Nächste Seite' }).click();
+      await page.waitForURL(`${base}/zeitleiste?seite=2`);
+      expect(await titles(page)).toEqual(SECOND_PAGE);
+      expect(await page.locator('svg.timeline g.row').count()).toBe(7);
+    });
+  }, 60_000);
+
+  it('Browser (axe-core): the second pages pass, and at 320 CSS pixels they do not scroll sideways', async () => {
+    // axe-core runs in the page: a session with JavaScript.
+    const withScript = await openBrowser();
+    const page = withScript.page;
+    await logIn(page);
+    await withScreenshot(page, 'seiten-axe', async () => {
+      const found: string[] = [];
+      const wide: string[] = [];
+      for (const path of ['/?seite=2', '/zeitleiste?seite=2']) {
+        await page.setViewportSize({ width: 1280, height: 800 });
+        await page.goto(`${base}${path}`);
+        const violations = await axeViolations(page);
+        if (violations.length) found.push(`${path}:\n${describeViolations(violations)}`);
+        await page.setViewportSize({ width: 320, height: 800 });
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (width > 320) wide.push(`${path}: ${width}px`);
+      }
+      expect({ found, wide }).toEqual({ found: [], wide: [] });
+    }).finally(() => withScript.close());
+  }, 60_000);
+});
