@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { PAGE_SIZE } from '../src/web/pages';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, describeInBrowser, describeViolations, openBrowser, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 /** The titles on the second page of both, in order. */
@@ -41,14 +41,7 @@ describeInBrowser('Web UI in Chromium, a page at a time', () => {
     await t?.close();
   });
 
-  async function logIn(page: Page): Promise<void> {
-    await page.goto(`${base}/`);
-    await page.waitForURL(/\/anmelden/);
-    await page.getByLabel('Benutzername').fill('sekretariat');
-    await page.getByLabel('Passwort').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL(`${base}/`);
-  }
+  const logIn = (page: Page) => signIn(page, base, 'sekretariat', PASSWORD);
 
   const pages = (page: Page, name: string) => page.getByRole('navigation', { name });
   const titles = (page: Page) => page.locator('tbody th[scope="row"] a').allTextContents();

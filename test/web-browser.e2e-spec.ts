@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 
@@ -32,14 +32,7 @@ describeInBrowser('Web UI in Chromium', () => {
     await t?.close();
   });
 
-  async function logIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${base}/`);
-    await page.waitForURL(/\/anmelden/);
-    await page.getByLabel('Benutzername').fill(username);
-    await page.getByLabel('Passwort').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL(`${base}/`);
-  }
+  const logIn = (page: Page, username: string) => signIn(page, base, username, PASSWORD);
 
   const navLink = (page: Page, name: string) => page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name, exact: true });
 

@@ -120,3 +120,17 @@ export function describeViolations(violations: AxeViolation[]): string {
     .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join('\n')}`)
     .join('\n');
 }
+
+/**
+ * Signs `username` in on the app at `base` (any session of the page ended first): the Übersicht
+ * sends to the login page, which sends back to the Übersicht.
+ */
+export async function signIn(page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${base}/`);
+  await page.waitForURL(/\/anmelden/);
+  await page.getByLabel('Benutzername').fill(username);
+  await page.getByLabel('Passwort').fill(password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL(`${base}/`);
+}

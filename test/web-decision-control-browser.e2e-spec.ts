@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { recordControlScenario, SCENARIO_NOW, type ControlScenario } from './decision-control.scenario';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 const ARTIFACTS = join(__dirname, '..', '.ci', 'artifacts');
@@ -50,14 +50,7 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
     await t?.close();
   });
 
-  async function logIn(page: Page, username: string): Promise<void> {
-    await page.context().clearCookies();
-    await page.goto(`${base}/anmelden`);
-    await page.getByLabel('Benutzername').fill(username);
-    await page.getByLabel('Passwort').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL(`${base}/`);
-  }
+  const logIn = (page: Page, username: string) => signIn(page, base, username, PASSWORD);
 
   /** The light's words and its colour class, per effect row of one body and requirement. */
   async function light(page: Page, body: string, required: string): Promise<{ text: string; level: string | null; colour: string }> {

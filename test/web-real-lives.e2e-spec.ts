@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, describeInBrowser, describeViolations, openBrowser, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-2';
 const TITLE = 'PG EfA-Finanzierung';
@@ -67,14 +67,7 @@ describeInBrowser('Web UI in Chromium: bodies as they really live', () => {
     await t?.close();
   });
 
-  async function logIn(page: Page): Promise<void> {
-    await page.goto(`${base}/`);
-    await page.waitForURL(/\/anmelden/);
-    await page.getByLabel('Benutzername').fill('sekretariat');
-    await page.getByLabel('Passwort').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL(`${base}/`);
-  }
+  const logIn = (page: Page) => signIn(page, base, 'sekretariat', PASSWORD);
 
   async function openAction(page: Page, label: string): Promise<void> {
     await page.locator('details.action > summary', { hasText: label }).first().click();
