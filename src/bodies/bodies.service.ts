@@ -105,7 +105,6 @@ export class BodiesService {
     );
   }
 
-
   /** Every body's id and title, by title: for choosers and lookups that need no more (one light query, not the list). */
   async titles(): Promise<Array<{ id: string; title: string }>> {
     return this.db.query<{ id: string; title: string }>('SELECT id, title FROM bodies ORDER BY title, id');

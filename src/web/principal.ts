@@ -34,6 +34,11 @@ export const mayCorrectContacts = (user: WebUser | undefined) => user?.role === 
 /** Readers see no personal data: neither contact persons nor who did what. */
 export const seesPersonalData = (user: WebUser | undefined) => user !== undefined && user.role !== 'reader';
 
+/** The ids of the bodies a lead leads, for the queries of its pages to read only those; null for every other role. */
+export function ledIds(user: WebUser): string[] | null {
+  return user.role === 'lead' ? [...(user.led ?? [])] : null;
+}
+
 /** Whether the list rows of this body are for the user: a lead sees only the bodies it leads. */
 export function sees(user: WebUser, bodyId: string): boolean {
   return user.role !== 'lead' || (user.led?.has(bodyId) ?? false);

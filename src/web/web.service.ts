@@ -29,7 +29,7 @@ import { controlFilter, csvLink, decisionHref, filterText, groupByDecision, stat
 import { DECISION_EVENT_LABELS } from '../decisions/register';
 import { actionLabel, eventFormItems, initialValues, termEndValues, type EventFormContext } from './event-forms';
 import { errorList, fillForm, type FormItem, type FormValues, type Option } from './forms';
-import { eventsFor, mayAudit, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
+import { eventsFor, ledIds, mayAudit, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
 import { groupBy } from '../common/group-by';
@@ -142,7 +142,7 @@ export class WebService {
   async overview(filter: OverviewFilter, user: WebUser, page = 1) {
     const today = this.today();
     // A lead's bodies are chosen in the queries: a lead of three bodies reads three, not the register.
-    const led = user.role === 'lead' ? [...(user.led ?? [])] : null;
+    const led = ledIds(user);
     const mine = led ? { ids: led } : {};
     const [list, matching, deadlines, todos] = await Promise.all([
       this.bodies.list(mine),
@@ -350,9 +350,10 @@ export class WebService {
   async timeline(user: WebUser, page = 1) {
     const today = this.today();
     // A lead's bodies are chosen in the query, so that its pages are full.
-    const filter = user.role === 'lead' ? { ids: [...(user.led ?? [])] } : {};
-    const pages = pagesOf('/zeitleiste', {}, page, await this.bodies.count(filter));
-    const list = await this.bodies.listWithHeads({ ...filter, limit: PAGE_SIZE, offset: pages.offset });
+    const led = ledIds(user);
+    const mine = led ? { ids: led } : {};
+    const pages = pagesOf('/zeitleiste', {}, page, await this.bodies.count(mine));
+    const list = await this.bodies.listWithHeads({ ...mine, limit: PAGE_SIZE, offset: pages.offset });
     // Three more queries for the page's bodies (not one per body).
     const ids = list.map(({ summary }) => summary.id);
     const [deadlines, extensions] = await Promise.all([this.deadlines.list({ bodyIds: ids }), this.bodies.extensions(ids)]);
