@@ -44,6 +44,13 @@ export interface DeadlineQuery {
   /** Only the Fristen of these bodies. */
   bodyIds?: readonly string[];
   overdue?: boolean;
+  /** Only the met Fristen (true) or only those not met (false). */
+  met?: boolean;
+  /** The latest effective date first (the Fristen without one last, as always). */
+  latestFirst?: boolean;
+  /** A page of the list: at most `limit` Fristen after the first `offset`. */
+  limit?: number;
+  offset?: number;
 }
 
 interface TimerRow {
@@ -204,35 +211,34 @@ export class DeadlinesService implements OnModuleInit {
     return this.app.issuers.find((i) => i.id.toLowerCase() === wanted || i.name.toLowerCase() === wanted)?.id ?? null;
   }
 
+  /**
+   * SQLite looks a title up by the body's primary key, and so reads its projection row (kilobytes
+   * of stored context) for each Frist; the index of titles by id answers from the index alone.
+   * PostgreSQL joins by hash and needs no hint.
+   */
+  private get titlesById(): string {
+    return this.db.kind === 'sqlite' ? 'INDEXED BY bodies_titles_by_id' : '';
+  }
+
   async list(query: DeadlineQuery = {}): Promise<DeadlineView[]> {
     const today = berlinDate(this.clock.now().toISOString());
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    if (query.bodyId) {
-      where.push('d.body_id = ?');
-      params.push(query.bodyId);
-    }
-    if (query.bodyIds) {
-      where.push(query.bodyIds.length ? `d.body_id IN (${placeholders(query.bodyIds)})` : '1 = 0');
-      params.push(...query.bodyIds);
-    }
-    if (query.before) {
-      where.push('d.effective_date < ?');
-      params.push(query.before);
-    }
-    if (query.overdue !== undefined) {
-      const overdue = "(d.status = 'overdue' OR (d.status IN ('open', 'due') AND d.effective_date < ?))";
-      where.push(query.overdue ? overdue : `NOT ${overdue}`);
-      params.push(today);
-    }
+    const { where, params } = whereOf(query, today);
+    // Written into the text, not bound: SQLite plans a bound LIMIT anew on every run.
+    const page = query.limit === undefined ? '' : `LIMIT ${Math.trunc(query.limit)} OFFSET ${Math.trunc(query.offset ?? 0)}`;
+    const direction = query.latestFirst ? 'DESC' : '';
     const rows = await this.db.query<Record<string, string>>(
       `SELECT d.key, d.body_id, b.title, d.kind, d.ref, d.label, d.deadline, d.resolution, d.original_date, d.effective_date, d.status, d.updated_at
-       FROM deadlines d JOIN bodies b ON b.id = d.body_id
+       FROM deadlines d JOIN bodies b ${this.titlesById} ON b.id = d.body_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date, b.title, d.key`,
+       ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date ${direction}, b.title, d.key ${page}`,
       params,
     );
-    const next = rows.length > 0 ? await this.nextEvents(where, params) : new Map<string, NonNullable<DeadlineView['next']>>();
+    let next = new Map<string, NonNullable<DeadlineView['next']>>();
+    if (rows.length > 0) {
+      // A page asks for the next events of its own Fristen only.
+      const keys = rows.map((r) => r.key);
+      next = page ? await this.nextEvents([`d.key IN (${placeholders(keys)})`], keys) : await this.nextEvents(where, params);
+    }
     return rows.map((r) => {
       const resolution = JSON.parse(r.resolution) as DeadlineResolution;
       const status = r.status as DeadlineView['status'];
@@ -249,18 +255,30 @@ export class DeadlinesService implements OnModuleInit {
         rule: resolution.resolved ? resolution.rule : null,
         description: resolution.description,
         status,
-        overdue: status === 'overdue' || (status !== 'met' && r.effective_date !== null && r.effective_date < today),
+        overdue: isOverdue(status, r.effective_date, today),
         next: next.get(r.key) ?? null,
         updatedAt: r.updated_at,
       };
     });
   }
 
+  /** How many Fristen `list` gives for the query without its page. */
+  async count(query: DeadlineQuery = {}): Promise<number> {
+    const { where, params } = whereOf(query, berlinDate(this.clock.now().toISOString()));
+    const [row] = await this.db.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM deadlines d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+    );
+    return Number(row.n);
+  }
+
   /** The earliest system event still to come per Frist, for the Fristen that `where` (over `deadlines d`) picks. */
   private async nextEvents(where: string[], params: SqlValue[]): Promise<Map<string, NonNullable<DeadlineView['next']>>> {
     const rows = await this.db.query<{ deadline_key: string; kind: string; due_at: string; status: string; last_error: string | null }>(
-      `SELECT t.deadline_key, t.kind, t.due_at, t.status, t.last_error FROM deadlines d JOIN timers t ON t.deadline_key = d.key
-       WHERE t.kind <> 'reminder' AND t.status IN ('pending', 'refused') ${where.map((condition) => `AND ${condition}`).join(' ')}
+      // From the Fristen to their timers, never the other way (CROSS JOIN keeps SQLite to that order):
+      // a body's Fristen are a few rows of an index, every pending timer is a scan.
+      `SELECT t.deadline_key, t.kind, t.due_at, t.status, t.last_error FROM deadlines d CROSS JOIN timers t
+       WHERE t.deadline_key = d.key AND t.kind <> 'reminder' AND t.status IN ('pending', 'refused') ${where.map((condition) => `AND ${condition}`).join(' ')}
        ORDER BY t.due_at DESC, t.key DESC`,
       params,
     );
@@ -521,4 +539,35 @@ async function insertTimers(tx: Transaction, rows: SqlValue[][]): Promise<void> 
       chunk.flat(),
     );
   }
+}
+
+/** True when the effective date has passed and the Frist is not met (as the `overdue` query picks them). */
+function isOverdue(status: DeadlineView['status'], effectiveDate: CivilDate | null, today: CivilDate): boolean {
+  return status === 'overdue' || (status !== 'met' && effectiveDate !== null && effectiveDate < today);
+}
+
+/** The conditions (over `deadlines d`) that pick the Fristen of a query, with their parameters. */
+function whereOf(query: DeadlineQuery, today: CivilDate): { where: string[]; params: SqlValue[] } {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (query.bodyId) {
+    where.push('d.body_id = ?');
+    params.push(query.bodyId);
+  }
+  if (query.bodyIds) {
+    where.push(query.bodyIds.length ? `d.body_id IN (${placeholders(query.bodyIds)})` : '1 = 0');
+    params.push(...query.bodyIds);
+  }
+  if (query.before) {
+    where.push('d.effective_date < ?');
+    params.push(query.before);
+  }
+  if (query.overdue !== undefined) {
+    // Never NULL: a Frist without a date yet is not overdue, and so among those `overdue: false` gives.
+    const overdue = "(d.status = 'overdue' OR (d.status IN ('open', 'due') AND d.effective_date IS NOT NULL AND d.effective_date < ?))";
+    where.push(query.overdue ? overdue : `NOT ${overdue}`);
+    params.push(today);
+  }
+  if (query.met !== undefined) where.push(query.met ? "d.status = 'met'" : "d.status <> 'met'");
+  return { where, params };
 }

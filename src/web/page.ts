@@ -35,6 +35,8 @@ export const helpers = {
   role: roleLabel,
   actor: actorLabel,
   count: countOf,
+  /** A count as German writes it: 200.000. */
+  number: (n: number) => n.toLocaleString('de-DE'),
   obligation: obligationLabel,
   obligationStanding,
   /** The registration's fields as the form names them (machines/labels.ts). */

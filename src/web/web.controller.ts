@@ -408,7 +408,7 @@ export class WebController {
         ? `${recorded.number}. Sitzung (${recorded.issuer}) am ${germanDate(recorded.date)} ${optional(query, 'verlegt') ? 'verlegt' : 'eingetragen'}; die Fristen, die sich auf sie beziehen, richten sich danach.`
         : null,
     };
-    this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, feeds, issued, feedError, sessions, ...(await this.web.deadlinesPage(user)) }, status);
+    this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, feeds, issued, feedError, sessions, ...(await this.web.deadlinesPage(user, query)) }, status);
   }
 
   @Get('zeitleiste')

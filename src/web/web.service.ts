@@ -21,19 +21,19 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import type { FieldIssue } from '../common/errors';
 import { deadlineState } from '../deadlines/deadline-state';
-import { DeadlinesService, type DeadlineView } from '../deadlines/deadlines.service';
+import { DeadlinesService, type DeadlineQuery, type DeadlineView } from '../deadlines/deadlines.service';
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { effectRequirement } from '../decision-control/effect-labels';
 import { DecisionsService } from '../decisions/decisions.service';
 import { controlFilter, csvLink, decisionHref, filterText, groupByDecision, stateCounts, STATE_OPTIONS } from './decision-control-page';
 import { DECISION_EVENT_LABELS } from '../decisions/register';
 import { actionLabel, eventFormItems, initialValues, termEndValues, type EventFormContext } from './event-forms';
-import { errorList, fillForm, type FormItem, type FormValues, type Option } from './forms';
+import { errorList, fillForm, optional, type FormItem, type FormValues, type Option } from './forms';
 import { eventsFor, ledIds, mayAudit, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
 import { groupBy } from '../common/group-by';
-import { PAGE_SIZE, pagesOf } from './pages';
+import { PAGE_SIZE, pageNumber, pagesOf } from './pages';
 
 export type Light = 'green' | 'yellow' | 'red' | 'ended';
 
@@ -41,6 +41,13 @@ export const LIGHT_LABELS: Record<Light, string> = { green: 'Grün', yellow: 'Ge
 
 const FINAL_STATES = new Set(['rejected', 'withdrawn', 'closed', 'transferred', 'dissolved']);
 const WARN_DAYS = 30;
+
+/** The Fristen page's lists: each its page parameter (`?erledigt=2`), its section and its Fristen. */
+const DEADLINE_LISTS: Array<{ param: string; anchor: string; query: DeadlineQuery }> = [
+  { param: 'ueberfaellig', anchor: 'overdue', query: { overdue: true } },
+  { param: 'anstehend', anchor: 'upcoming', query: { overdue: false, met: false } },
+  { param: 'erledigt', anchor: 'met', query: { met: true, latestFirst: true } },
+];
 
 export interface OverviewFilter {
   q?: string;
@@ -328,17 +335,25 @@ export class WebService {
     };
   }
 
-  async deadlinesPage(user: WebUser) {
-    const today = this.today();
-    const all = (await this.deadlines.list()).filter((d) => sees(user, d.bodyId));
-    const open = all.filter((d) => d.status !== 'met');
-    return {
-      overdue: open.filter((d) => d.overdue),
-      upcoming: open.filter((d) => !d.overdue),
-      met: all.filter((d) => d.status === 'met'),
-      todos: await this.todos(user),
-      today,
-    };
+  /**
+   * The Fristen page: the overdue ones (the longest overdue first), the upcoming ones (the next
+   * first) and the met ones (the latest first), each list a page at a time with its own page
+   * parameter; a lead's of its own bodies only.
+   */
+  async deadlinesPage(user: WebUser, values: FormValues) {
+    const query = Object.fromEntries(DEADLINE_LISTS.map(({ param }) => [param, optional(values, param)]));
+    const asked = Object.fromEntries(DEADLINE_LISTS.map(({ param }) => [param, pageNumber(query[param], param)]));
+    const led = ledIds(user);
+    const mine = led ? { bodyIds: led } : {};
+    const lists = await Promise.all(
+      DEADLINE_LISTS.map(async ({ param, anchor, query: which }) => {
+        const pages = pagesOf('/fristen', query, asked[param], await this.deadlines.count({ ...mine, ...which }), { param, anchor });
+        const rows = await this.deadlines.list({ ...mine, ...which, limit: PAGE_SIZE, offset: pages.offset });
+        return { rows: rows.filter((d) => sees(user, d.bodyId)), pages };
+      }),
+    );
+    const [overdue, upcoming, met] = lists;
+    return { overdue, upcoming, met, todos: await this.todos(user), today: this.today() };
   }
 
   /** Open requests as the secretariat's to-dos: extension requests and submitted reports (none for other roles). */

@@ -16,6 +16,7 @@ import { EventTimersByBody1767500002000 } from './1767500002000-event-timers-by-
 import { BodyLinks1767600000000 } from './1767600000000-body-links';
 import { BodyListPages1767700000000 } from './1767700000000-body-list-pages';
 import { ProjectionHeads1767700001000 } from './1767700001000-projection-heads';
+import { BodyTitlesById1767800000000 } from './1767800000000-body-titles-by-id';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   BodyLinks1767600000000,
   BodyListPages1767700000000,
   ProjectionHeads1767700001000,
+  BodyTitlesById1767800000000,
 ];
