@@ -142,6 +142,15 @@ describe.each(testDatabaseKinds())('the Fristen page list by list, page by page,
     expect(page).not.toContain(busy);
   });
 
+  test("the Übersicht's light and next Frist of each body come from its open Fristen, the met ones left out", async () => {
+    const page = (await t.http.get('/').expect(200)).text;
+    const row = (id: string) => page.split('<tr').find((tr) => tr.includes(`href="/gremien/${id}"`)) ?? '';
+    const firstOpen = (await apiDates()).overdue[0];
+    expect(row(busy)).toContain('Frist überschritten: Zwischenbericht an IT-Planungsrat');
+    expect(row(busy)).toMatch(new RegExp(`<td data-label="Nächste Frist">${firstOpen.replace(/\./g, '\\.')}<br><span class="muted">Zwischenbericht an IT-Planungsrat \\(überfällig\\)`));
+    expect(row(small)).toContain('<td data-label="Nächste Frist">02.03.2026<br>');
+  });
+
   test('a page number that is none is refused with 400, naming the list', async () => {
     for (const param of ['ueberfaellig', 'anstehend', 'erledigt']) {
       for (const value of ['0', 'zwei', '1.5']) {

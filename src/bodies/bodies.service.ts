@@ -93,6 +93,12 @@ export class BodiesService {
     return Number(row.n);
   }
 
+  /** The ids of the bodies the filter selects (a search's hits, say), in no particular order. */
+  async ids(filter: BodyFilter): Promise<string[]> {
+    const { where, params } = listWhere(filter);
+    return (await this.db.query<{ id: string }>(`SELECT id FROM bodies ${where}`, params)).map((row) => row.id);
+  }
+
   /** The projection rows the filter selects, in the list's order, with `head` as given. */
   private async listRows(filter: BodyFilter, head: string): Promise<BodyListRow[]> {
     const { where, params } = listWhere(filter);

@@ -38,6 +38,9 @@ export interface DeadlineView {
   updatedAt: string;
 }
 
+/** What decides how a Frist stands, with its body, name and day (`DeadlinesService.standings`). */
+export type DeadlineStanding = Pick<DeadlineView, 'bodyId' | 'kind' | 'label' | 'effectiveDate' | 'status' | 'overdue'>;
+
 export interface DeadlineQuery {
   before?: CivilDate;
   bodyId?: string;
@@ -260,6 +263,29 @@ export class DeadlinesService implements OnModuleInit {
         updatedAt: r.updated_at,
       };
     });
+  }
+
+  /**
+   * The Fristen of `list` with only what decides how they stand (a body's traffic light, its
+   * next Frist): no title, no resolution, no next event. In the order of `list` within each body.
+   */
+  async standings(query: DeadlineQuery = {}): Promise<DeadlineStanding[]> {
+    const today = berlinDate(this.clock.now().toISOString());
+    const { where, params } = whereOf(query, today);
+    const rows = await this.db.query<{ body_id: string; kind: DeadlineView['kind']; label: string; effective_date: CivilDate | null; status: DeadlineView['status'] }>(
+      `SELECT d.body_id, d.kind, d.label, d.effective_date, d.status FROM deadlines d
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date, d.key`,
+      params,
+    );
+    return rows.map((r) => ({
+      bodyId: r.body_id,
+      kind: r.kind,
+      label: r.label,
+      effectiveDate: r.effective_date,
+      status: r.status,
+      overdue: isOverdue(r.status, r.effective_date, today),
+    }));
   }
 
   /** How many Fristen `list` gives for the query without its page. */

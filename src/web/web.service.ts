@@ -21,7 +21,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import type { FieldIssue } from '../common/errors';
 import { deadlineState } from '../deadlines/deadline-state';
-import { DeadlinesService, type DeadlineQuery, type DeadlineView } from '../deadlines/deadlines.service';
+import { DeadlinesService, type DeadlineQuery, type DeadlineStanding } from '../deadlines/deadlines.service';
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { effectRequirement } from '../decision-control/effect-labels';
 import { DecisionsService } from '../decisions/decisions.service';
@@ -75,7 +75,7 @@ export function daysBetween(from: string, to: string): number {
  */
 export function trafficLight(
   body: { statePaths: string[]; approvedUntil: string | null; permanent: boolean },
-  deadlines: DeadlineView[],
+  deadlines: DeadlineStanding[],
   today: string,
 ): { level: Light; text: string } {
   if (FINAL_STATES.has(body.statePaths[0])) return { level: 'ended', text: 'Lebenslauf beendet' };
@@ -153,37 +153,42 @@ export class WebService {
     const mine = led ? { ids: led } : {};
     const [list, matching, deadlines, todos] = await Promise.all([
       this.bodies.list(mine),
-      filter.q ? this.bodies.list({ ...mine, q: filter.q }) : null,
-      this.deadlines.list(led ? { bodyIds: led } : {}),
+      filter.q ? this.bodies.ids({ ...mine, q: filter.q }) : null,
+      // The light and the next Frist look at how the open Fristen stand, nothing more.
+      this.deadlines.standings({ ...(led ? { bodyIds: led } : {}), met: false }),
       this.todos(user),
     ]);
-    const found = matching ? new Set(matching.map((b) => b.id)) : null;
+    const found = matching ? new Set(matching) : null;
     const deadlinesOf = groupBy(deadlines, (d) => d.bodyId);
-    const rows = list.filter((body) => sees(user, body.id)).map((body) => {
-      const own = deadlinesOf.get(body.id) ?? [];
-      const next = own.filter((d) => d.status !== 'met' && d.effectiveDate).sort((a, b) => a.effectiveDate!.localeCompare(b.effectiveDate!))[0];
-      return {
-        ...body,
-        light: trafficLight({ statePaths: body.state.paths, approvedUntil: body.approvedUntil, permanent: body.permanent }, own, today),
-        nextDeadline: next ? { label: next.label, date: next.effectiveDate!, state: deadlineState(next) } : null,
-        term: termText({ statePaths: body.state.paths, approvedUntil: body.approvedUntilAsWritten ?? body.approvedUntil, permanent: body.permanent, endedOn: body.endedOn }),
-      };
-    });
+    // Every body's light (the order and the filter need it); the rest of a row only for the page shown.
+    const lit = list
+      .filter((body) => sees(user, body.id))
+      .map((body) => ({ body, light: trafficLight({ statePaths: body.state.paths, approvedUntil: body.approvedUntil, permanent: body.permanent }, deadlinesOf.get(body.id) ?? [], today) }));
     // Most urgent first: red, yellow, green, then the bodies whose life has ended; by title within.
-    rows.sort((a, b) => LIGHT_ORDER[a.light.level] - LIGHT_ORDER[b.light.level]);
-    const leads = [...new Set(rows.flatMap((b) => b.leads))].sort((a, b) => a.localeCompare(b, 'de'));
-    const filtered = rows.filter(
-      (row) =>
-        (!found || found.has(row.id)) &&
-        (!filter.zustand || row.state.paths.includes(filter.zustand)) &&
-        (!filter.ampel || row.light.level === filter.ampel) &&
-        (!filter.federfuehrung || row.leads.includes(filter.federfuehrung)),
+    lit.sort((a, b) => LIGHT_ORDER[a.light.level] - LIGHT_ORDER[b.light.level]);
+    const leads = [...new Set(lit.flatMap(({ body }) => body.leads))].sort((a, b) => a.localeCompare(b, 'de'));
+    const filtered = lit.filter(
+      ({ body, light }) =>
+        (!found || found.has(body.id)) &&
+        (!filter.zustand || body.state.paths.includes(filter.zustand)) &&
+        (!filter.ampel || light.level === filter.ampel) &&
+        (!filter.federfuehrung || body.leads.includes(filter.federfuehrung)),
     );
     const states = Object.entries(STATE_LABELS)
       .filter(([path]) => !/\.(term|reporting|closure)$/.test(path))
       .map(([value, label]) => ({ value, label: value.includes('.') ? `Aktiv: ${label}` : label }));
     const pages = pagesOf('/', { ...filter }, page, filtered.length);
-    return { rows: filtered.slice(pages.offset, pages.to), matching: filtered.length, total: rows.length, pages, leads, states, filter, today, todos };
+    const rows = filtered.slice(pages.offset, pages.to).map(({ body, light }) => {
+      // The standings come by date, those without one last: the first with a date is the next.
+      const next = (deadlinesOf.get(body.id) ?? []).find((d) => d.effectiveDate);
+      return {
+        ...body,
+        light,
+        nextDeadline: next ? { label: next.label, date: next.effectiveDate!, state: deadlineState(next) } : null,
+        term: termText({ statePaths: body.state.paths, approvedUntil: body.approvedUntilAsWritten ?? body.approvedUntil, permanent: body.permanent, endedOn: body.endedOn }),
+      };
+    });
+    return { rows, matching: filtered.length, total: lit.length, pages, leads, states, filter, today, todos };
   }
 
   /**
