@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 /**
- * The pages of the Übersicht and the Zeitleiste in real headless Chromium: with more bodies than
- * fit on one page, the secretariat follows „Nächste Seite“ and „Vorherige Seite“, and a search
- * starts on its first page; the pages' navigation passes axe-core and does not make the page scroll sideways at 320
- * CSS pixels.
+ * The pages of the Übersicht, the Zeitleiste and the Fristen in real headless Chromium: with more
+ * bodies (Fristen) than fit on one page, the secretariat follows „Nächste Seite“ and „Vorherige
+ * Seite“, and a search starts on its first page; the pages' navigation passes axe-core and does
+ * not make the page scroll sideways at 320 CSS pixels.
  */
 import type { Page } from 'playwright-core';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
@@ -83,6 +83,38 @@ describeInBrowser('Web UI in Chromium, a page at a time', () => {
     });
   }, 60_000);
 
+  it('Browser: a list of the Fristen pages on its own, the others staying on their page', async () => {
+    // A running body with more overdue reports than fit on a page (after the tests above, whose
+    // order it would change: its light is red).
+    const reports = Array.from({ length: PAGE_SIZE + 5 }, (_, i) => ({
+      kind: 'Zwischenbericht',
+      addressee: 'IT-Planungsrat',
+      due: { kind: 'date', date: new Date(Date.parse('2025-01-06T00:00:00Z') + i * 3 * 86_400_000).toISOString().slice(0, 10) },
+    }));
+    const { body } = await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Arbeitsgruppe Berichte', reports, start: '2024-07-01', registeredAt: '2024-06-03' }).expect(201);
+    const send = (command: object) => t.http.post(`/api/bodies/${body.id}/events`).send(command).expect(200);
+    await send({ type: 'submitted', occurredAt: '2024-06-04' });
+    const effects = [{ body: body.id, effect: 'approved', data: { permanent: true } }];
+    await t.http.post('/api/decisions').send({ number: '2024/41', issuer: 'IT-PLR', date: '2024-06-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Beschluss 2024/41', effects }).expect(201);
+    await send({ type: 'approved', data: { permanent: true }, decision: '2024/41' });
+    await send({ type: 'started', occurredAt: '2024-07-01' });
+
+    const page = session.page;
+    await withScreenshot(page, 'seiten-fristen', async () => {
+      await page.goto(`${base}/fristen`);
+      await expect(page.locator('#overdue-count').textContent()).resolves.toBe(`1–${PAGE_SIZE} von ${PAGE_SIZE + 5} (Seite 1 von 2)`);
+      await pages(page, 'Seiten: Überfällig').getByRole('link', { name: 'Nächste Seite' }).click();
+      await page.waitForURL(`${base}/fristen?ueberfaellig=2#overdue`);
+      await expect(page.locator('#overdue-count').textContent()).resolves.toBe(`${PAGE_SIZE + 1}–${PAGE_SIZE + 5} von ${PAGE_SIZE + 5} (Seite 2 von 2)`);
+      expect(await page.locator('section[aria-labelledby="overdue"] tbody tr').count()).toBe(5);
+      // The other lists have one page each and no navigation.
+      expect(await page.locator('nav.pages').count()).toBe(1);
+      await pages(page, 'Seiten: Überfällig').getByRole('link', { name: 'Vorherige Seite' }).click();
+      await page.waitForURL(`${base}/fristen#overdue`);
+      expect(await page.locator('section[aria-labelledby="overdue"] tbody tr').count()).toBe(PAGE_SIZE);
+    });
+  }, 60_000);
+
   it('Browser (axe-core): the second pages pass, and at 320 CSS pixels they do not scroll sideways', async () => {
     // axe-core runs in the page: a session with JavaScript.
     const withScript = await openBrowser();
@@ -91,7 +123,7 @@ describeInBrowser('Web UI in Chromium, a page at a time', () => {
     await withScreenshot(page, 'seiten-axe', async () => {
       const found: string[] = [];
       const wide: string[] = [];
-      for (const path of ['/?seite=2', '/zeitleiste?seite=2']) {
+      for (const path of ['/?seite=2', '/zeitleiste?seite=2', '/fristen?ueberfaellig=2']) {
         await page.setViewportSize({ width: 1280, height: 800 });
         await page.goto(`${base}${path}`);
         const violations = await axeViolations(page);
