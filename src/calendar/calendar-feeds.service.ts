@@ -129,11 +129,8 @@ export class CalendarFeedsService {
       const name = `Gremienlauf – ${title}`;
       return { name, ics: calendarFeed(name, await this.deadlines.list({ bodyId: row.body_id }), this.config.publicUrl) };
     }
-    let deadlines = await this.deadlines.list();
-    if (owner.role === 'lead') {
-      const led = await this.auth.bodiesLedBy(owner);
-      deadlines = deadlines.filter((d) => led.has(d.bodyId));
-    }
+    // A lead's feed reads the Fristen of its bodies only, not every Frist to drop the rest.
+    const deadlines = await this.deadlines.list(owner.role === 'lead' ? { bodyIds: [...(await this.auth.bodiesLedBy(owner))] } : {});
     const name = owner.role === 'lead' ? 'Gremienlauf – Fristen meiner Gremien' : 'Gremienlauf – Fristen';
     return { name, ics: calendarFeed(name, deadlines, this.config.publicUrl) };
   }
