@@ -103,11 +103,13 @@ export function text(value: string): string {
 
 /** Folds a content line at 75 octets without splitting a UTF-8 character (§ 3.1). */
 function fold(line: string): string {
+  // Most lines fit: one count of their octets, no walk through their characters.
+  if (Buffer.byteLength(line, 'utf8') <= 75) return line;
   const parts: string[] = [];
   let current = '';
   let octets = 0;
   for (const char of line) {
-    const size = Buffer.byteLength(char, 'utf8');
+    const size = utf8Octets(char.codePointAt(0)!);
     const limit = parts.length === 0 ? 75 : 74;
     if (octets + size > limit) {
       parts.push(current);
@@ -119,4 +121,9 @@ function fold(line: string): string {
   }
   parts.push(current);
   return parts.join('\r\n ');
+}
+
+/** The octets of a code point in UTF-8 (a lone surrogate is written as U+FFFD, three octets). */
+function utf8Octets(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
 }
