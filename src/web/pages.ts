@@ -1,10 +1,11 @@
 /**
- * Lists on the web pages a page at a time (`?seite=N`): a register of a hundred bodies fits on
- * one page, a register of thousands no longer makes one page read and draw every body.
+ * Lists on the web pages a page at a time (`?seite=N`; on the Fristen page a parameter per list):
+ * a register of a hundred bodies fits on one page, a register of thousands no longer makes one
+ * page read and draw every body.
  */
 import { ValidationError } from '../common/errors';
 
-/** Rows (bodies) on one page. */
+/** Rows (bodies, Fristen) on one page. */
 export const PAGE_SIZE = 100;
 
 /** The page asked for with the parameter `name` (`seite` unless a page lists several things): the first without it. */
