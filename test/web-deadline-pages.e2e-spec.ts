@@ -151,6 +151,46 @@ describe.each(testDatabaseKinds())('the Fristen page list by list, page by page,
     expect(row(small)).toContain('<td data-label="Nächste Frist">02.03.2026<br>');
   });
 
+  test('GET /api/deadlines a page at a time: each page holds limit Fristen, its Link header the next; together they hold the list', async () => {
+    const whole = (await t.http.get('/api/deadlines').expect(200)).body as Array<{ key: string }>;
+    const keys: string[] = [];
+    let next: string | null = '/api/deadlines?limit=150';
+    let pages = 0;
+    while (next) {
+      const response = await t.http.get(next).expect(200);
+      expect(response.body.length).toBeLessThanOrEqual(150);
+      keys.push(...response.body.map((d: { key: string }) => d.key));
+      next = /^<([^>]+)>; rel="next"$/.exec(response.headers.link ?? '')?.[1] ?? null;
+      pages++;
+    }
+    expect(pages).toBe(Math.ceil(whole.length / 150));
+    expect(keys).toEqual(whole.map((d) => d.key));
+
+    // The filter stays in the link; met picks the met ones.
+    const met = await t.http.get('/api/deadlines?met=true&limit=100').expect(200);
+    expect(met.body).toHaveLength(100);
+    expect(met.body.every((d: { status: string }) => d.status === 'met')).toBe(true);
+    expect(met.headers.link).toBe('</api/deadlines?met=true&limit=100&offset=100>; rel="next"');
+    const rest = await t.http.get('/api/deadlines?met=true&limit=100&offset=100').expect(200);
+    expect(rest.body).toHaveLength(submitted - 100);
+    expect(rest.headers.link).toBeUndefined();
+
+    // A lead's pages hold its own body's Fristen, chosen in the query: full pages.
+    const contactId = (await t.http.get(`/api/bodies/${small}`).expect(200)).body.context.profile.contactIds[0];
+    const lead = await t.user('lead', { username: 'lea-api-fristen', contactId });
+    const own = await lead.http.get('/api/deadlines?limit=3').expect(200);
+    expect(own.body.map((d: { bodyId: string }) => d.bodyId)).toEqual([small, small, small]);
+    expect(own.headers.link).toBe('</api/deadlines?limit=3&offset=3>; rel="next"');
+    expect((await lead.http.get('/api/deadlines?limit=3&offset=3').expect(200)).body).toHaveLength(1);
+  });
+
+  test('bad paging of GET /api/deadlines is refused with 400, naming the parameter', async () => {
+    for (const [query, field] of [['limit=0', 'query.limit'], ['limit=1001', 'query.limit'], ['limit=zehn', 'query.limit'], ['limit=5&offset=-1', 'query.offset'], ['offset=5', 'query.offset'], ['met=ja', 'query.met']]) {
+      const response = await t.http.get(`/api/deadlines?${query}`).expect(400);
+      expect(JSON.stringify(response.body)).toContain(field);
+    }
+  });
+
   test('a page number that is none is refused with 400, naming the list', async () => {
     for (const param of ['ueberfaellig', 'anstehend', 'erledigt']) {
       for (const value of ['0', 'zwei', '1.5']) {

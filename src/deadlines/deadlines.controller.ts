@@ -1,6 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, DEADLINES_READ, REMINDERS_READ } from '../auth/access';
+import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { z } from 'zod';
 import { civilDate } from '../../machines/body.events';
 import { ApiAnswer, ApiQueryFrom } from '../common/openapi';
@@ -11,11 +13,31 @@ import { DeadlinesService } from './deadlines.service';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/** The most Fristen one page of `GET /api/deadlines` holds. */
+const MAX_PAGE = 1000;
+
 const deadlinesQuery = z.strictObject({
   before: civilDate.optional().describe('Nur Fristen mit wirksamem Datum vor diesem Tag (JJJJ-MM-TT)'),
   body: z.uuid().optional().describe('Nur die Fristen dieses Gremiums'),
-  overdue: bool.optional().describe('true: nur überfällige; false: nur nicht überfällige'),
-});
+  overdue: bool.optional().describe('true: nur überfällige; false: nur nicht überfällige (auch die noch ohne Datum)'),
+  met: bool.optional().describe('true: nur erledigte; false: nur nicht erledigte'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE)
+    .optional()
+    .describe(`Höchstens so viele Fristen (eine Seite, bis ${MAX_PAGE}); ohne limit alle. Die nächste Seite nennt der Link-Header (rel="next").`),
+  offset: z.coerce.number().int().min(0).optional().describe('Mit limit: so viele Fristen der Liste überspringen (die nächste Seite nennt der Link-Header)'),
+}).refine((q) => q.offset === undefined || q.limit !== undefined, { path: ['offset'], message: 'offset gilt nur zusammen mit limit (eine Seite).' });
+
+/** The link to the page after this one: the same filter and limit, `limit` Fristen further on. */
+function nextPageLink(query: z.infer<typeof deadlinesQuery>, limit: number): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined && name !== 'offset') params.set(name, String(value));
+  params.set('offset', String((query.offset ?? 0) + limit));
+  return `</api/deadlines?${params.toString()}>; rel="next"`;
+}
 
 const remindersQuery = z.strictObject({
   status: z.enum(['pending', 'sent', 'dead']).optional().describe('Stand der Nachricht im Ausgang'),
@@ -33,12 +55,24 @@ export class DeadlinesController {
 
   @Get('deadlines')
   @Access(DEADLINES_READ)
-  @ApiOperation({ summary: 'Fristen mit ursprünglichem und wirksamem Datum (Filter: before, body, overdue)' })
+  @ApiOperation({ summary: 'Fristen mit ursprünglichem und wirksamem Datum (Filter: before, body, overdue, met; seitenweise mit limit)' })
   @ApiQueryFrom(deadlinesQuery)
-  @ApiAnswer(z.array(deadlineViewSchema))
-  list(@Query() query: unknown) {
+  @ApiAnswer(z.array(deadlineViewSchema), {
+    headers: { Link: { description: 'Mit limit, wenn weitere Fristen folgen: die nächste Seite (rel="next"), mit demselben Filter.', sometimes: true } },
+  })
+  async list(@Query() query: unknown, @Req() request: FastifyRequest & WithPrincipal, @Res({ passthrough: true }) reply: FastifyReply) {
     const q = parseInput(deadlinesQuery, query, 'query');
-    return this.deadlines.list({ before: q.before, bodyId: q.body, overdue: q.overdue });
+    const principal = request[PRINCIPAL];
+    // A lead's Fristen are its own bodies', chosen in the query so that its pages are full (the
+    // access interceptor's check afterwards then finds nothing to remove).
+    const lead = principal?.role === 'lead' ? principal.contactId : undefined;
+    if (lead === null) return [];
+    const filter = { before: q.before, bodyId: q.body, overdue: q.overdue, met: q.met, ...(lead === undefined ? {} : { contactId: lead }) };
+    if (q.limit === undefined) return this.deadlines.list(filter);
+    // One more than the page holds says whether another page follows.
+    const rows = await this.deadlines.list({ ...filter, limit: q.limit + 1, offset: q.offset ?? 0 });
+    if (rows.length > q.limit) reply.header('link', nextPageLink(q, q.limit));
+    return rows.slice(0, q.limit);
   }
 
   @Get('reminders')

@@ -46,6 +46,8 @@ export interface DeadlineQuery {
   bodyId?: string;
   /** Only the Fristen of these bodies. */
   bodyIds?: readonly string[];
+  /** Only the Fristen of the bodies that name this contact person (a lead's). */
+  contactId?: string;
   overdue?: boolean;
   /** Only the met Fristen (true) or only those not met (false). */
   met?: boolean;
@@ -583,6 +585,10 @@ function whereOf(query: DeadlineQuery, today: CivilDate): { where: string[]; par
   if (query.bodyIds) {
     where.push(query.bodyIds.length ? `d.body_id IN (${placeholders(query.bodyIds)})` : '1 = 0');
     params.push(...query.bodyIds);
+  }
+  if (query.contactId !== undefined) {
+    where.push('d.body_id IN (SELECT body_id FROM body_contacts WHERE contact_id = ?)');
+    params.push(query.contactId);
   }
   if (query.before) {
     where.push('d.effective_date < ?');
