@@ -157,9 +157,9 @@ describe.each(testDatabaseKinds())('the Fristen page list by list, page by page,
     let next: string | null = '/api/deadlines?limit=150';
     let pages = 0;
     while (next) {
-      const response = await t.http.get(next).expect(200);
+      const response: { body: Array<{ key: string }>; headers: Record<string, string | undefined> } = await t.http.get(next).expect(200);
       expect(response.body.length).toBeLessThanOrEqual(150);
-      keys.push(...response.body.map((d: { key: string }) => d.key));
+      keys.push(...response.body.map((d) => d.key));
       next = /^<([^>]+)>; rel="next"$/.exec(response.headers.link ?? '')?.[1] ?? null;
       pages++;
     }

@@ -9,7 +9,7 @@ import { CurrentActor } from '../auth/actor';
 import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
 import { commandAnswerSchema } from '../lifecycle/command-answer';
 import { bodyHistorySchema, bodySummarySchema, bodyViewSchema, registeredAnswerSchema } from './body-answers';
-import { parseInput } from '../common/validation';
+import { pageLimit, parseInput } from '../common/validation';
 import { HandlesIdempotencyKey } from '../common/idempotency-key';
 import { underIdempotencyKey } from '../idempotency/idempotency.interceptor';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -20,9 +20,6 @@ import { ValidationError } from '../common/errors';
 import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { registrationCommandSchema } from '../lifecycle/registration-input';
 
-/** The longest page of the list a client may ask for. */
-const MAX_PAGE = 1000;
-
 const listQuery = z.strictObject({
   // The states of the chart, so that a typo is a 400 naming them, not an empty list.
   state: z
@@ -30,13 +27,7 @@ const listQuery = z.strictObject({
     .optional()
     .describe('Zustandspfad: draft, active, active.term.expired, closed, …'),
   q: z.string().trim().max(200).optional().describe('Freitext über Titel, Kurzname, Art, Zuordnung, Schwerpunkt und Federführung'),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE)
-    .optional()
-    .describe(`Höchstens so viele Gremien (eine Seite, bis ${MAX_PAGE}); ohne limit alle. Die nächste Seite nennt der Link-Header (rel="next").`),
+  limit: pageLimit('Gremien'),
   after: z.string().max(2000).optional().describe('Fortsetzung: der Wert aus dem Link-Header (rel="next") der vorigen Seite, unverändert.'),
 });
 

@@ -84,3 +84,17 @@ function formatPath(at: string, path: PropertyKey[]): string {
   }
   return out;
 }
+
+/** The most rows one page of a paged list of the API holds. */
+export const MAX_PAGE = 1000;
+
+/** The `limit` of a paged list of the API (`rows`: what it lists, e.g. „Fristen“): up to MAX_PAGE, without it all. */
+export function pageLimit(rows: string) {
+  return z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE)
+    .optional()
+    .describe(`Höchstens so viele ${rows} (eine Seite, bis ${MAX_PAGE}); ohne limit alle. Die nächste Seite nennt der Link-Header (rel="next").`);
+}

@@ -6,28 +6,19 @@ import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { z } from 'zod';
 import { civilDate } from '../../machines/body.events';
 import { ApiAnswer, ApiQueryFrom } from '../common/openapi';
-import { parseInput } from '../common/validation';
+import { pageLimit, parseInput } from '../common/validation';
 import { deadlineViewSchema, remindersAnswerSchema } from './deadline-answers';
 import { OutboxStore } from '../outbox/outbox.store';
 import { DeadlinesService } from './deadlines.service';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** The most Fristen one page of `GET /api/deadlines` holds. */
-const MAX_PAGE = 1000;
-
 const deadlinesQuery = z.strictObject({
   before: civilDate.optional().describe('Nur Fristen mit wirksamem Datum vor diesem Tag (JJJJ-MM-TT)'),
   body: z.uuid().optional().describe('Nur die Fristen dieses Gremiums'),
   overdue: bool.optional().describe('true: nur überfällige; false: nur nicht überfällige (auch die noch ohne Datum)'),
   met: bool.optional().describe('true: nur erledigte; false: nur nicht erledigte'),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE)
-    .optional()
-    .describe(`Höchstens so viele Fristen (eine Seite, bis ${MAX_PAGE}); ohne limit alle. Die nächste Seite nennt der Link-Header (rel="next").`),
+  limit: pageLimit('Fristen'),
   offset: z.coerce.number().int().min(0).optional().describe('Mit limit: so viele Fristen der Liste überspringen (die nächste Seite nennt der Link-Header)'),
 }).refine((q) => q.offset === undefined || q.limit !== undefined, { path: ['offset'], message: 'offset gilt nur zusammen mit limit (eine Seite).' });
 
