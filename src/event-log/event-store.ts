@@ -150,10 +150,14 @@ export class EventStore {
    * written; without it all of them are.
    */
   async updateBody(tx: Transaction, event: EventRecord, projection: BodyProjection, previous: PersistedBody['context'] | null = null): Promise<void> {
-    await tx.query(`UPDATE bodies SET ${PROJECTION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`, [
-      ...projectionValues(event, projection),
-      event.bodyId,
-    ]);
+    // A title written again, even the same, is taken out of and put back into both indexes of
+    // titles: most events leave it as it is, and so leave it out.
+    const values = projectionValues(event, projection);
+    if (previous?.profile.title === projection.title) {
+      await tx.query(UPDATE_KEEPING_TITLE, [...values.slice(1), event.bodyId]);
+    } else {
+      await tx.query(UPDATE_ALL, [...values, event.bodyId]);
+    }
     await writeObligations(tx, event.bodyId, previous?.obligations ?? null, projection.persisted.context.obligations);
     await writeNamedIds(tx, event.bodyId, previous, projection.persisted.context);
   }
@@ -186,7 +190,7 @@ export class EventStore {
   }
 }
 
-/** The columns of the projection row that every event rewrites. */
+/** The columns of the projection row that every event rewrites (the title first: only when it changed). */
 const PROJECTION_COLUMNS = [
   'title',
   'status',
@@ -201,6 +205,10 @@ const PROJECTION_COLUMNS = [
   'updated_at',
 ];
 
+const UPDATE_ALL = `UPDATE bodies SET ${PROJECTION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
+const UPDATE_KEEPING_TITLE = `UPDATE bodies SET ${PROJECTION_COLUMNS.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
+
+/** The values of PROJECTION_COLUMNS, in their order. */
 function projectionValues(event: EventRecord, projection: BodyProjection): SqlValue[] {
   return [
     projection.title,
