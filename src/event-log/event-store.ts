@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DecisionFacts, PersistedBody } from '../../machines';
+import { statePaths, type DecisionFacts, type PersistedBody } from '../../machines';
 import { ConcurrencyConflict } from '../common/errors';
 import { Database, isUniqueViolation, type SqlValue, type Transaction } from '../database/database';
 import { canonicalJson } from '../json/canonical-json';
@@ -145,21 +145,20 @@ export class EventStore {
   }
 
   /**
-   * Rewrites the projection row for the event. `previous`: the context the stored rows hold now
-   * (the snapshot the event was decided on), so that only the obligations that changed are
-   * written; without it all of them are.
+   * Rewrites the projection row for the event. `previous`: the snapshot the stored rows hold now
+   * (the one the event was decided on), so that only the obligations that changed are written,
+   * and the title and state only when they changed; without it all of them are.
    */
-  async updateBody(tx: Transaction, event: EventRecord, projection: BodyProjection, previous: PersistedBody['context'] | null = null): Promise<void> {
-    // A title written again, even the same, is taken out of and put back into both indexes of
-    // titles: most events leave it as it is, and so leave it out.
-    const values = projectionValues(event, projection);
-    if (previous?.profile.title === projection.title) {
-      await tx.query(UPDATE_KEEPING_TITLE, [...values.slice(1), event.bodyId]);
-    } else {
-      await tx.query(UPDATE_ALL, [...values, event.bodyId]);
-    }
-    await writeObligations(tx, event.bodyId, previous?.obligations ?? null, projection.persisted.context.obligations);
-    await writeNamedIds(tx, event.bodyId, previous, projection.persisted.context);
+  async updateBody(tx: Transaction, event: EventRecord, projection: BodyProjection, previous: PersistedBody | null = null): Promise<void> {
+    // Title and state are indexed: written again, even unchanged, each is taken out of its indexes
+    // and put back. Most events change neither.
+    const unchanged = new Set<string>();
+    if (previous?.context.profile.title === projection.title) unchanged.add('title');
+    if (previous && statePaths(previous.value)[0] === projection.status) unchanged.add('status');
+    const values = projectionValues(event, projection).filter((_, i) => !unchanged.has(PROJECTION_COLUMNS[i]));
+    await tx.query(updateSql(PROJECTION_COLUMNS.filter((column) => !unchanged.has(column))), [...values, event.bodyId]);
+    await writeObligations(tx, event.bodyId, previous?.context.obligations ?? null, projection.persisted.context.obligations);
+    await writeNamedIds(tx, event.bodyId, previous?.context ?? null, projection.persisted.context);
   }
 
   /** A body's events in version order (outside any write; on SQLite queued behind them). */
@@ -190,7 +189,7 @@ export class EventStore {
   }
 }
 
-/** The columns of the projection row that every event rewrites (the title first: only when it changed). */
+/** The columns of the projection row that every event rewrites (title and status only when they changed). */
 const PROJECTION_COLUMNS = [
   'title',
   'status',
@@ -205,8 +204,14 @@ const PROJECTION_COLUMNS = [
   'updated_at',
 ];
 
-const UPDATE_ALL = `UPDATE bodies SET ${PROJECTION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
-const UPDATE_KEEPING_TITLE = `UPDATE bodies SET ${PROJECTION_COLUMNS.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
+/** The UPDATE of these projection columns (four texts in all, each built once). */
+const updates = new Map<string, string>();
+function updateSql(columns: string[]): string {
+  const key = columns.join(',');
+  let sql = updates.get(key);
+  if (!sql) updates.set(key, (sql = `UPDATE bodies SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`));
+  return sql;
+}
 
 /** The values of PROJECTION_COLUMNS, in their order. */
 function projectionValues(event: EventRecord, projection: BodyProjection): SqlValue[] {

@@ -384,7 +384,7 @@ export class LifecycleService {
     const record = this.seal(machine, { ...fields, bodyId: current.id, version: current.version + 1, prevHash: current.lastHash });
     await this.store.append(tx, record);
     const previous = current.machine.persist(current.snapshot);
-    await this.store.updateBody(tx, record, projectionOf(snapshot, machine), previous.context);
+    await this.store.updateBody(tx, record, projectionOf(snapshot, machine), previous);
     const appended = {
       event: record,
       previous,
