@@ -129,8 +129,10 @@ export class CalendarFeedsService {
       const name = `Gremienlauf – ${title}`;
       return { name, ics: calendarFeed(name, await this.deadlines.list({ bodyId: row.body_id }), this.config.publicUrl) };
     }
-    // A lead's feed reads the Fristen of its bodies only, not every Frist to drop the rest.
-    const deadlines = await this.deadlines.list(owner.role === 'lead' ? { bodyIds: [...(await this.auth.bodiesLedBy(owner))] } : {});
+    // A lead's feed reads the Fristen of its bodies only (by its contact, as GET /api/deadlines
+    // does), not every Frist to drop the rest; a lead without a contact leads none.
+    const lead = owner.role === 'lead';
+    const deadlines = lead && owner.contactId === null ? [] : await this.deadlines.list(lead ? { contactId: owner.contactId! } : {});
     const name = owner.role === 'lead' ? 'Gremienlauf – Fristen meiner Gremien' : 'Gremienlauf – Fristen';
     return { name, ics: calendarFeed(name, deadlines, this.config.publicUrl) };
   }
