@@ -109,4 +109,79 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
       expect(texts.filter((text) => text.includes('$500'))).toEqual([]);
     }
   });
+
+  describe('writes no one waits for (Transaction.write)', () => {
+    const insert = 'INSERT INTO contacts (id, name, created_at) VALUES (?, ?, ?)';
+    const row = (id: string) => [id, `Person ${id}`, '2026-11-28T09:00:00.000Z'];
+    class Named extends Error {}
+
+    test('take effect in the order written: the next statement of the unit of work sees them', async () => {
+      const seen = await db.transaction(async (tx) => {
+        tx.write(insert, row('s'));
+        tx.write('UPDATE contacts SET name = ? WHERE id = ?', ['Umbenannt', 's']);
+        tx.write(insert, row('t'));
+        return tx.query<{ id: string; name: string }>('SELECT id, name FROM contacts ORDER BY id');
+      });
+      expect(seen).toEqual([
+        { id: 's', name: 'Umbenannt' },
+        { id: 't', name: 'Person t' },
+      ]);
+      expect(await ids()).toEqual(['s', 't']);
+    });
+
+    test('one that fails fails the unit of work with the error its writer named, at the next statement; nothing is written and the connection serves on', async () => {
+      const failure = await db
+        .transaction(async (tx) => {
+          tx.write(insert, row('p'));
+          tx.write(insert, row('p'), (error) => new Named(`doppelt: ${String(error)}`));
+          tx.write(insert, row('q'));
+          await tx.query('SELECT id FROM contacts');
+          throw new Error('not reached: the statement above fails');
+        })
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(Named);
+      expect(await ids()).toEqual([]);
+      for (const id of ['r', 's', 't']) await db.transaction(insertContact(id));
+      expect(await ids()).toEqual(['r', 's', 't']);
+    });
+
+    test('one that fails with no statement after it fails the COMMIT: nothing is written', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          tx.write(insert, row('a'));
+          tx.write(insert, row('a'), () => new Named('doppelt'));
+        }),
+      ).rejects.toBeInstanceOf(Named);
+      expect(await ids()).toEqual([]);
+    });
+
+    test('a unit of work that throws while its writes are unanswered rolls them back and reports its own error', async () => {
+      await db.transaction(insertContact('b'));
+      const failure = await db
+        .transaction(async (tx) => {
+          tx.write(insert, row('c'));
+          tx.write(insert, row('b')); // would fail too: the unit's own error is the one reported
+          throw new Named('abgelehnt');
+        })
+        .catch((error: unknown) => error);
+      // On SQLite the duplicate fails where it is written, before the unit's own throw.
+      if (kind === 'postgres') expect(failure).toBeInstanceOf(Named);
+      else expect(failure).not.toBeInstanceOf(Named);
+      expect(await ids()).toEqual(['b']);
+    });
+
+    test('a nested unit of work whose write fails rolls back alone; the outer one goes on and commits its own', async () => {
+      await db.transaction(async (tx) => {
+        tx.write(insert, row('o'));
+        await expect(
+          db.transaction(async (inner) => {
+            inner.write(insert, row('n'));
+            inner.write(insert, row('o'), () => new Named('doppelt'));
+          }),
+        ).rejects.toBeInstanceOf(Named);
+        tx.write(insert, row('p'));
+      });
+      expect(await ids()).toEqual(['o', 'p']);
+    });
+  });
 });

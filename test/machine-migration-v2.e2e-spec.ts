@@ -37,12 +37,12 @@ describe.each(testDatabaseKinds())('a body recorded under version 1, on %s', (da
     const store = t.app.get(EventStore);
     await db.transaction(async (tx) => {
       let snapshot = v1.begin({ occurredAt: records[0].occurredAt, data: records[0].data as never });
-      await store.insertBody(tx, records[0], projectionOf(snapshot, v1));
-      await store.append(tx, records[0]);
+      store.insertBody(tx, records[0], projectionOf(snapshot, v1));
+      store.append(tx, records[0]);
       for (const record of records.slice(1)) {
         snapshot = v1.evolve(snapshot, { type: record.type, data: record.data, occurredAt: record.occurredAt, ...(record.decision ? { decision: record.decision } : {}) } as never);
-        await store.append(tx, record);
-        await store.updateBody(tx, record, projectionOf(snapshot, v1));
+        store.append(tx, record);
+        store.updateBody(tx, record, projectionOf(snapshot, v1));
       }
     });
     await t.http

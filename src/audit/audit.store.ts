@@ -4,7 +4,7 @@ import { canonicalJson } from '../json/canonical-json';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { obligationsSql, WHOLE_CONTEXT_SQLITE, wholeContextText } from '../event-log/stored-context';
 import { BODY_LINE_SQLITE, bodyLine, EVENT_LINE_SQLITE, eventLine, unreadableEventLine } from './export-format';
-import { Database, isUniqueViolation, type ReadView, type SqlValue, type Transaction } from '../database/database';
+import { Database, isUniqueViolation, type ReadView, type SqlValue, type Queries, type Transaction } from '../database/database';
 import { ConcurrencyConflict } from '../common/errors';
 import { pendingSystemEvents, type PendingSystemEvent } from '../deadlines/pending-events';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
@@ -222,7 +222,7 @@ export class AuditStore {
     }));
   }
 
-  async events(tx: Transaction, bodyId?: string): Promise<StoredEvent[]> {
+  async events(tx: Queries, bodyId?: string): Promise<StoredEvent[]> {
     const rows = bodyId
       ? await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE body_id = ? ORDER BY version`, [bodyId])
       : await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY body_id, version`);
@@ -320,7 +320,7 @@ export class AuditStore {
   }
 
   /** One event or audit-log entry by its id. */
-  async entryById(view: Transaction, id: string): Promise<{ kind: 'event'; event: StoredEvent } | { kind: 'auditLog'; entry: AuditLogEntry } | null> {
+  async entryById(view: Queries, id: string): Promise<{ kind: 'event'; event: StoredEvent } | { kind: 'auditLog'; entry: AuditLogEntry } | null> {
     const [event] = await view.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`, [id]);
     if (event) return { kind: 'event', event: toStoredEvent(event) };
     const [entry] = await view.query<AuditLogRow>(`SELECT ${AUDIT_LOG_COLUMNS} FROM audit_log WHERE id = ?`, [id]);
@@ -328,13 +328,13 @@ export class AuditStore {
   }
 
   /** Every event of the decision register, in checkpoint order (by stream id, then version). */
-  async decisionEvents(tx: Transaction): Promise<DecisionEvent[]> {
+  async decisionEvents(tx: Queries): Promise<DecisionEvent[]> {
     const rows = await tx.query<DecisionEventRow>(`SELECT ${DECISION_EVENT_COLUMNS} FROM decision_events`);
     return rows.map(toDecisionEvent).sort((a, b) => compareLeaves({ stream: a.stream, version: a.version }, { stream: b.stream, version: b.version }));
   }
 
   /** Every correction of a contact person (or of the one stream), in checkpoint order (by stream id, then version). */
-  async contactEvents(tx: Transaction, stream?: string): Promise<ContactEvent[]> {
+  async contactEvents(tx: Queries, stream?: string): Promise<ContactEvent[]> {
     const sql = 'SELECT id, stream, version, type, data, actor_id, actor_role, occurred_at, recorded_at, prev_hash, hash FROM contact_events';
     const rows = stream
       ? await tx.query<AuditLogRow & { stream: string }>(`${sql} WHERE stream = ?`, [stream])
@@ -346,7 +346,7 @@ export class AuditStore {
   }
 
   /** The head of a contact's chain (null before its first correction). */
-  async contactHead(tx: Transaction, stream: string): Promise<{ version: number; hash: string } | null> {
+  async contactHead(tx: Queries, stream: string): Promise<{ version: number; hash: string } | null> {
     const [row] = await tx.query<{ version: number | string; hash: string }>('SELECT version, hash FROM contact_events WHERE stream = ? ORDER BY version DESC LIMIT 1', [stream]);
     return row ? { version: Number(row.version), hash: row.hash } : null;
   }
@@ -377,13 +377,13 @@ export class AuditStore {
   }
 
   /** Every row of the decision register (the projection of its streams). */
-  async decisions(tx: Transaction): Promise<DecisionState[]> {
+  async decisions(tx: Queries): Promise<DecisionState[]> {
     const rows = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions ORDER BY issuer, number`);
     return rows.map(toDecisionState);
   }
 
   /** Every projection row without its state, for checking it against the heads of the chains. */
-  async projectionHeads(tx: Transaction): Promise<Array<Pick<ProjectionRow, 'id' | 'version' | 'machineVersion' | 'lastHash'>>> {
+  async projectionHeads(tx: Queries): Promise<Array<Pick<ProjectionRow, 'id' | 'version' | 'machineVersion' | 'lastHash'>>> {
     const rows = await tx.query<Record<string, string | number>>('SELECT id, version, machine_version, last_hash FROM bodies ORDER BY id');
     return rows.map((row) => ({ id: String(row.id), version: Number(row.version), machineVersion: Number(row.machine_version), lastHash: String(row.last_hash) }));
   }
@@ -396,7 +396,7 @@ export class AuditStore {
    * counts each body's rows and hands back only the few that stand apart, so memory does not
    * grow with the table.
    */
-  async orphanedObligations(tx: Transaction): Promise<OrphanedObligations[]> {
+  async orphanedObligations(tx: Queries): Promise<OrphanedObligations[]> {
     const rows = await tx.query<Record<string, string | number>>(
       `WITH counts AS (
          SELECT body_id, count(*) AS total, min(position) AS first, max(position) AS last FROM body_obligations GROUP BY body_id
@@ -481,18 +481,18 @@ export class AuditStore {
   }
 
   /** The machine versions the stored events name. */
-  async machinesUsed(tx: Transaction): Promise<Array<{ id: string; version: number }>> {
+  async machinesUsed(tx: Queries): Promise<Array<{ id: string; version: number }>> {
     const rows = await tx.query<{ machine_id: string; machine_version: number | string }>(
       'SELECT DISTINCT machine_id, machine_version FROM events ORDER BY machine_id, machine_version',
     );
     return rows.map((row) => ({ id: row.machine_id, version: Number(row.machine_version) }));
   }
 
-  async hasEvents(tx: Transaction, bodyId: string): Promise<boolean> {
+  async hasEvents(tx: Queries, bodyId: string): Promise<boolean> {
     return (await tx.query('SELECT 1 AS found FROM events WHERE body_id = ? LIMIT 1', [bodyId])).length > 0;
   }
 
-  async projections(tx: Transaction, bodyId?: string): Promise<ProjectionRow[]> {
+  async projections(tx: Queries, bodyId?: string): Promise<ProjectionRow[]> {
     const sql = `SELECT id, version, machine_version, last_hash, state, context, ${obligationsSql()} AS obligations FROM bodies`;
     const rows = bodyId
       ? await tx.query<Record<string, string | number>>(`${sql} WHERE id = ?`, [bodyId])
@@ -500,7 +500,7 @@ export class AuditStore {
     return rows.map(toProjection);
   }
 
-  async auditLog(tx: Transaction): Promise<AuditLogEntry[]> {
+  async auditLog(tx: Queries): Promise<AuditLogEntry[]> {
     const rows = await tx.query<AuditLogRow>(`SELECT ${AUDIT_LOG_COLUMNS} FROM audit_log ORDER BY version`);
     return rows.map(toAuditLogEntry);
   }
@@ -529,7 +529,7 @@ export class AuditStore {
     }
   }
 
-  async checkpoints(tx: Transaction): Promise<SignedCheckpoint[]> {
+  async checkpoints(tx: Queries): Promise<SignedCheckpoint[]> {
     const rows = await tx.query<{ payload: string; signature: string; key_id: string }>(
       'SELECT payload, signature, key_id FROM audit_checkpoints ORDER BY sequence',
     );
@@ -551,7 +551,7 @@ export class AuditStore {
   }
 
   /** The bodies whose stored events name the contact anywhere in their data (registration, revision, lead change). */
-  async bodiesNaming(tx: Transaction, contactId: string): Promise<string[]> {
+  async bodiesNaming(tx: Queries, contactId: string): Promise<string[]> {
     const rows = await tx.query<{ body_id: string }>('SELECT DISTINCT body_id FROM events WHERE data LIKE ? ORDER BY body_id', [
       `%"${contactId}"%`,
     ]);

@@ -6,7 +6,7 @@ import { CONTACT_EVENT_LABELS, CONTACT_FIELDS, contactStream, describeContactCor
 import { Clock } from '../common/clock';
 import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
-import { Database, type Transaction } from '../database/database';
+import { Database, type Queries, type Transaction } from '../database/database';
 import type { Actor } from '../event-log/event-hash';
 import type { ContactRow } from './contacts.store';
 
@@ -102,7 +102,7 @@ export class ContactCorrectionService {
     });
   }
 
-  private async contact(tx: Transaction, contactId: string, lock = ''): Promise<ContactRow> {
+  private async contact(tx: Queries, contactId: string, lock = ''): Promise<ContactRow> {
     const [row] = await tx.query<ContactRow>(`SELECT id, name, organization, email, phone, erased_at FROM contacts WHERE id = ?${lock}`, [contactId]);
     if (!row) throw new NotFoundError(`Ansprechperson ${contactId} ist nicht bekannt.`);
     return row;

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import type { DatabaseConfig } from '../../config/configuration';
 import { MIGRATIONS } from './migrations';
 
@@ -13,13 +13,25 @@ export function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
 }
 
-/** The handle a unit of work gets: queries inside one transaction. */
-export interface Transaction {
+/** Statements that answer with their rows. */
+export interface Queries {
   query<T = Record<string, unknown>>(sql: string, params?: SqlValue[]): Promise<T[]>;
 }
 
+/** The handle a unit of work gets: statements inside one transaction. */
+export interface Transaction extends Queries {
+  /**
+   * A statement whose rows no one needs (an insert, update or delete). On PostgreSQL it is sent
+   * at once without waiting for its answer: it travels with the next statement that does wait
+   * (or with the COMMIT), one round trip for both. Its failure, given to `failure` to name it
+   * first, is thrown by that next statement; the unit of work then rolls back as ever. On SQLite
+   * it simply runs, and a failure is thrown here.
+   */
+  write(sql: string, params?: SqlValue[], failure?: (error: unknown) => unknown): void;
+}
+
 /** A stable read-only view of the last committed state, held until `close`. */
-export interface ReadView extends Transaction {
+export interface ReadView extends Queries {
   /**
    * The rows of one query as arrays of their column values (in the order the SELECT names them),
    * `size` rows at a time, read from a cursor: for walking through a large table in constant
@@ -77,7 +89,16 @@ export class Database {
   private draining: Promise<void> | null = null;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly readStatements = new Map<string, BetterSqlite3.Statement>();
-  private readonly sqliteTx: Transaction = { query: async <R>(sql: string, params: SqlValue[] = []) => this.run<R>(sql, params) };
+  private readonly sqliteTx: Transaction = {
+    query: async <R>(sql: string, params: SqlValue[] = []) => this.run<R>(sql, params),
+    write: (sql: string, params: SqlValue[] = [], failure?: (error: unknown) => unknown) => {
+      try {
+        this.run(sql, params);
+      } catch (error) {
+        throw failure ? failure(error) : error;
+      }
+    },
+  };
   private readonly scopes = new AsyncLocalStorage<Scope>();
   /** Told every statement the SQLite writer runs (see `traceStatements`). */
   private statementTrace: ((sql: string, values: ReadonlyArray<string | number | null>) => void) | null = null;
@@ -104,7 +125,9 @@ export class Database {
             },
             migrations: MIGRATIONS,
           })
-        : new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10 } });
+        : // Pipelining: a connection sends each statement at once, without waiting for the answers
+          // before it (see `PipelinedTransaction`); a caller that awaits each statement sees no difference.
+          new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10, pipeline: true } });
     await dataSource.initialize();
     // Instances starting together on one PostgreSQL database take turns: the first migrates,
     // the others find nothing left to do.
@@ -166,7 +189,7 @@ export class Database {
       scope.tx = tx;
       return this.scopes.run(scope, () => work(tx)).finally(() => (scope.open = false));
     };
-    const done = this.sqlite ? this.schedule(true, run) : this.dataSource.transaction((manager) => run(postgresTransaction(manager)));
+    const done = this.sqlite ? this.schedule(true, run) : postgresUnitOfWork(postgresPool(this.dataSource), run);
     return done.catch((error: unknown) => {
       for (const undo of scope.onRollback) undo();
       throw error;
@@ -431,18 +454,93 @@ interface PgResult<T> {
   rows: T[];
 }
 
+/** A node-postgres pool: its `query` runs on any free connection, `connect` lends one out. */
+interface PgPool extends PgClient {
+  connect(): Promise<PgPooledClient>;
+}
+
+interface PgPooledClient extends PgClient {
+  /** Gives the connection back; with an error the pool closes it instead. */
+  release(error?: Error | boolean): void;
+  /** The connection's socket: corked, it gathers what is written until uncorked. */
+  connection: { stream: { cork(): void; uncork(): void } };
+}
+
 /**
- * Statements go straight to the transaction's node-postgres client: TypeORM's query runner costs
- * more per statement than the statement itself (logging, subscribers, result wrapping).
+ * A unit of work on one pooled PostgreSQL connection, BEGIN to COMMIT. Statements go straight to
+ * node-postgres (TypeORM's query runner costs more per statement than the statement itself), and
+ * the connection pipelines: BEGIN and every `write` are sent at once and answered together with
+ * the next statement that is awaited, the last writes with the COMMIT. A transition that used to
+ * take one round trip per statement (about 13) now takes one per read and one for the COMMIT.
  */
-function postgresTransaction(manager: EntityManager): Transaction {
-  const client = (manager.queryRunner as unknown as { databaseConnection: PgClient }).databaseConnection;
-  return { query: <T>(sql: string, params: SqlValue[] = []) => client.query<T>(prepared(sql, params)).then(rowsOf<T>) };
+async function postgresUnitOfWork<T>(pool: PgPool, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const tx = new PipelinedTransaction(client);
+  let value: T;
+  try {
+    tx.write('BEGIN');
+    value = await work(tx);
+    await tx.query('COMMIT');
+  } catch (error) {
+    // The writes still unanswered fail with the transaction: only the first failure counts.
+    tx.takeWrites();
+    await client.query({ text: 'ROLLBACK', values: [] }).then(
+      () => client.release(),
+      (broken: unknown) => client.release(broken instanceof Error ? broken : true),
+    );
+    throw error;
+  }
+  client.release();
+  return value;
+}
+
+/**
+ * The statements of a unit of work on a pipelining connection (see `Transaction.write`). The
+ * writes are held in the socket (corked) until a statement is awaited: then all of them and that
+ * statement leave in one system call. Under load, the profiles of the service showed most of its
+ * time in the socket's `writev`, one per statement.
+ */
+class PipelinedTransaction implements Transaction {
+  /** The writes sent since the last statement that was awaited, in the order sent. */
+  private writes: Array<Promise<unknown>> = [];
+
+  constructor(private readonly client: PgPooledClient) {}
+
+  write(sql: string, params: SqlValue[] = [], failure?: (error: unknown) => unknown): void {
+    if (this.writes.length === 0) this.client.connection.stream.cork();
+    const answered = this.client.query(prepared(sql, params)).catch((error: unknown) => {
+      throw failure ? failure(error) : error;
+    });
+    // Awaited by the next query; until then (or if the unit of work fails first) not unhandled.
+    answered.catch(() => undefined);
+    this.writes.push(answered);
+  }
+
+  async query<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    const answer = this.client.query<T>(prepared(sql, params));
+    const writes = this.takeWrites();
+    if (writes.length > 0) {
+      // A write that failed aborted the transaction, and with it this statement: its own error counts.
+      answer.catch(() => undefined);
+      for (const write of writes) await write;
+    }
+    return rowsOf(await answer);
+  }
+
+  /** Sends what the socket holds and hands over the writes not yet awaited. */
+  takeWrites(): Array<Promise<unknown>> {
+    const writes = this.writes;
+    if (writes.length > 0) {
+      this.writes = [];
+      this.client.connection.stream.uncork();
+    }
+    return writes;
+  }
 }
 
 /** The node-postgres pool behind a TypeORM data source. */
-function postgresPool(dataSource: DataSource): PgClient {
-  return (dataSource.driver as unknown as { master: PgClient }).master;
+function postgresPool(dataSource: DataSource): PgPool {
+  return (dataSource.driver as unknown as { master: PgPool }).master;
 }
 
 /**

@@ -147,8 +147,8 @@ export class DeadlinesService implements OnModuleInit {
     });
   }
 
-  private async refuse(tx: Transaction, key: string, reason: string): Promise<void> {
-    await tx.query(`UPDATE timers SET status = 'refused', last_error = ? WHERE key = ? AND status = 'pending'`, [reason, key]);
+  private refuse(tx: Transaction, key: string, reason: string): void {
+    tx.write(`UPDATE timers SET status = 'refused', last_error = ? WHERE key = ? AND status = 'pending'`, [reason, key]);
   }
 
   async project(tx: Transaction, { event, previous, previousOccurredAt, next }: AppendedEvent): Promise<void> {
@@ -422,11 +422,11 @@ export class DeadlinesService implements OnModuleInit {
       }
       goneTimers.push(...previous.keys());
     }
-    if (goneDeadlines.length > 0) await tx.query(`DELETE FROM deadlines WHERE key IN (${placeholders(goneDeadlines)})`, goneDeadlines);
-    if (goneTimers.length > 0) await tx.query(`DELETE FROM timers WHERE key IN (${placeholders(goneTimers)}) AND ${NOT_SENT}`, goneTimers);
-    for (const deadline of changedDeadlines) await upsertDeadline(tx, bodyId, deadline, now);
-    for (const timer of changedTimers) await updateTimer(tx, bodyId, timer, version);
-    await insertTimers(tx, added);
+    if (goneDeadlines.length > 0) tx.write(`DELETE FROM deadlines WHERE key IN (${placeholders(goneDeadlines)})`, goneDeadlines);
+    if (goneTimers.length > 0) tx.write(`DELETE FROM timers WHERE key IN (${placeholders(goneTimers)}) AND ${NOT_SENT}`, goneTimers);
+    for (const deadline of changedDeadlines) upsertDeadline(tx, bodyId, deadline, now);
+    for (const timer of changedTimers) updateTimer(tx, bodyId, timer, version);
+    insertTimers(tx, added);
   }
 
   /** The body's Fristen rows (of the keys in `scope`, or all) as derived. */
@@ -437,11 +437,11 @@ export class DeadlinesService implements OnModuleInit {
     const stored = new Map(rows.map((r) => [r.key, r]));
     const derived = new Set(units.map((unit) => unit.key));
     const gone = [...stored.keys()].filter((key) => !derived.has(key));
-    if (gone.length > 0) await tx.query(`DELETE FROM deadlines WHERE key IN (${placeholders(gone)})`, gone);
+    if (gone.length > 0) tx.write(`DELETE FROM deadlines WHERE key IN (${placeholders(gone)})`, gone);
     for (const { deadline: d } of units) {
       const row = stored.get(d.key);
       if (row && row.label === d.label && row.deadline === JSON.stringify(d.deadline) && row.resolution === JSON.stringify(d.resolution) && row.status === d.status) continue;
-      await upsertDeadline(tx, bodyId, d, now);
+      upsertDeadline(tx, bodyId, d, now);
     }
   }
 
@@ -454,7 +454,7 @@ export class DeadlinesService implements OnModuleInit {
     const existing = new Map(rows.map((r) => [r.key, r]));
     const derived = new Set(timers.map((t) => t.key));
     const gone = [...existing].filter(([key, row]) => !derived.has(key) && !(row.kind === 'reminder' && KEPT_STATUSES.has(row.status))).map(([key]) => key);
-    if (gone.length > 0) await tx.query(`DELETE FROM timers WHERE key IN (${placeholders(gone)}) AND ${NOT_SENT}`, gone);
+    if (gone.length > 0) tx.write(`DELETE FROM timers WHERE key IN (${placeholders(gone)}) AND ${NOT_SENT}`, gone);
     let unchanged = 0;
     const added: SqlValue[][] = [];
     for (const timer of timers) {
@@ -476,16 +476,16 @@ export class DeadlinesService implements OnModuleInit {
         if (Number(row.derived_version) !== version) unchanged++;
       } else {
         // Changed, or an event timer the machine refused: it gets another chance with every new snapshot.
-        await updateTimer(tx, bodyId, timer, version);
+        updateTimer(tx, bodyId, timer, version);
       }
     }
-    await insertTimers(tx, added);
+    insertTimers(tx, added);
     // A full derivation (the first in a process, a machine upgrade, a new calendar) puts every
     // pending timer of the body on this version: one statement for all that stay as they were.
     // A write that changes some Fristen leaves the timers it did not change on the version they
     // were written from (rewriting them only to say so cost a statement per event).
     if (unchanged > 0 && !scope) {
-      await tx.query(`UPDATE timers SET derived_version = ? WHERE body_id = ? AND status = 'pending' AND derived_version <> ?`, [version, bodyId, version]);
+      tx.write(`UPDATE timers SET derived_version = ? WHERE body_id = ? AND status = 'pending' AND derived_version <> ?`, [version, bodyId, version]);
     }
   }
 
@@ -513,9 +513,9 @@ export class DeadlinesService implements OnModuleInit {
  * Writes a Frist's row. Upserts by key: two writers deriving the same body at once (PostgreSQL)
  * meet on the row instead of on its primary key.
  */
-async function upsertDeadline(tx: Transaction, bodyId: string, d: BodyDeadline, now: string): Promise<void> {
+function upsertDeadline(tx: Transaction, bodyId: string, d: BodyDeadline, now: string): void {
   const resolved = d.resolution.resolved ? d.resolution : null;
-  await tx.query(
+  tx.write(
     `INSERT INTO deadlines (key, body_id, kind, ref, label, deadline, resolution, original_date, effective_date, status, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET
@@ -542,8 +542,8 @@ function timerValues(bodyId: string, timer: Timer, version: number): SqlValue[] 
 }
 
 /** Rewrites a timer as derived, pending again; a reminder that went out stays as it was. */
-async function updateTimer(tx: Transaction, bodyId: string, timer: Timer, version: number): Promise<void> {
-  await tx.query(
+function updateTimer(tx: Transaction, bodyId: string, timer: Timer, version: number): void {
+  tx.write(
     `UPDATE timers SET deadline_key = ?, series = ?, due_on = ?, due_at = ?, payload = ?, derived_version = ?, status = 'pending', last_error = NULL
      WHERE key = ? AND ${NOT_SENT}`,
     [timer.deadlineKey, timerSeries(bodyId, timer), timer.dueOn, timer.dueAt, timerPayload(timer), version, timer.key],
@@ -557,10 +557,10 @@ const TIMERS_PER_INSERT = 32;
  * Inserts new pending timers, many rows per statement: an event that starts a body or adds a
  * report obligation derives a dozen or more at once, and each statement has its own cost.
  */
-async function insertTimers(tx: Transaction, rows: SqlValue[][]): Promise<void> {
+function insertTimers(tx: Transaction, rows: SqlValue[][]): void {
   for (let i = 0; i < rows.length; i += TIMERS_PER_INSERT) {
     const chunk = rows.slice(i, i + TIMERS_PER_INSERT);
-    await tx.query(
+    tx.write(
       `INSERT INTO timers (key, body_id, kind, ref, deadline_key, series, due_on, due_at, payload, derived_version, status, fired_at, last_error)
        VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, NULL)").join(', ')}
        ON CONFLICT (key) DO NOTHING`,

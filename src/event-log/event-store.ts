@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { statePaths, type DecisionFacts, type PersistedBody } from '../../machines';
 import { ConcurrencyConflict } from '../common/errors';
-import { Database, isUniqueViolation, type SqlValue, type Transaction } from '../database/database';
+import { Database, isUniqueViolation, type SqlValue, type Queries, type Transaction } from '../database/database';
 import { canonicalJson } from '../json/canonical-json';
 import { writeNamedIds } from './named-ids';
 import type { EventRecord } from './event-hash';
@@ -83,7 +83,7 @@ export class EventStore {
    * Where the body's stream stands, read to write the next event: on PostgreSQL the row stays
    * locked until the transaction ends, so writers of one body take turns.
    */
-  async loadVersion(tx: Transaction, bodyId: string): Promise<BodyHead | null> {
+  async loadVersion(tx: Queries, bodyId: string): Promise<BodyHead | null> {
     const [row] = await tx.query<HeadRow>(
       `SELECT version, machine_version, last_hash, last_occurred_at FROM bodies WHERE id = ?${this.db.forUpdate}`,
       [bodyId],
@@ -91,7 +91,7 @@ export class EventStore {
     return row ? toHead(row) : null;
   }
 
-  async loadBody(tx: Transaction, bodyId: string): Promise<BodyRow | null> {
+  async loadBody(tx: Queries, bodyId: string): Promise<BodyRow | null> {
     const [row] = await tx.query<HeadRow & { id: string; state: string; context: string; obligations: string | null }>(
       `SELECT id, version, machine_version, last_hash, last_occurred_at, state, context, ${obligationsSql()} AS obligations FROM bodies WHERE id = ?`,
       [bodyId],
@@ -101,16 +101,18 @@ export class EventStore {
   }
 
   /**
-   * Appends one event. UNIQUE(body_id, version) makes a lost race fail here instead of
-   * overwriting: the caller gets a ConcurrencyConflict and its transaction rolls back.
+   * Appends one event. UNIQUE(body_id, version) makes a lost race fail instead of overwriting:
+   * the unit of work gets a ConcurrencyConflict (on PostgreSQL from its next awaited statement,
+   * see `Transaction.write`) and rolls back.
    * `data` and `decision` are stored in their canonical form (RFC 8785, the form the hash
    * covers): verify and the offline verifier then hash the stored text as it is, where a form
    * in another member order (a registration's, in the order of the form) had to be parsed and
    * canonicalised again for every event.
    */
-  async append(tx: Transaction, event: EventRecord): Promise<void> {
-    try {
-      await tx.query(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+  append(tx: Transaction, event: EventRecord): void {
+    tx.write(
+      `INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         event.id,
         event.bodyId,
         event.version,
@@ -126,22 +128,18 @@ export class EventStore {
         event.decision ? canonicalJson(event.decision) : null,
         event.prevHash,
         event.hash,
-      ]);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConcurrencyConflict({ expectedVersion: null, currentVersion: event.version });
-      }
-      throw error;
-    }
+      ],
+      (error) => (isUniqueViolation(error) ? new ConcurrencyConflict({ expectedVersion: null, currentVersion: event.version }) : error),
+    );
   }
 
-  async insertBody(tx: Transaction, event: EventRecord, projection: BodyProjection): Promise<void> {
-    await tx.query(
+  insertBody(tx: Transaction, event: EventRecord, projection: BodyProjection): void {
+    tx.write(
       `INSERT INTO bodies (${PROJECTION_COLUMNS.join(', ')}, created_at, id) VALUES (${PROJECTION_COLUMNS.map(() => '?').join(', ')}, ?, ?)`,
       [...projectionValues(event, projection), event.recordedAt, event.bodyId],
     );
-    await writeObligations(tx, event.bodyId, null, projection.persisted.context.obligations);
-    await writeNamedIds(tx, event.bodyId, {}, projection.persisted.context);
+    writeObligations(tx, event.bodyId, null, projection.persisted.context.obligations);
+    writeNamedIds(tx, event.bodyId, {}, projection.persisted.context);
   }
 
   /**
@@ -149,16 +147,16 @@ export class EventStore {
    * (the one the event was decided on), so that only the obligations that changed are written,
    * and the title and state only when they changed; without it all of them are.
    */
-  async updateBody(tx: Transaction, event: EventRecord, projection: BodyProjection, previous: PersistedBody | null = null): Promise<void> {
+  updateBody(tx: Transaction, event: EventRecord, projection: BodyProjection, previous: PersistedBody | null = null): void {
     // Title and state are indexed: written again, even unchanged, each is taken out of its indexes
     // and put back. Most events change neither.
     const unchanged = new Set<string>();
     if (previous?.context.profile.title === projection.title) unchanged.add('title');
     if (previous && statePaths(previous.value)[0] === projection.status) unchanged.add('status');
     const values = projectionValues(event, projection).filter((_, i) => !unchanged.has(PROJECTION_COLUMNS[i]));
-    await tx.query(updateSql(PROJECTION_COLUMNS.filter((column) => !unchanged.has(column))), [...values, event.bodyId]);
-    await writeObligations(tx, event.bodyId, previous?.context.obligations ?? null, projection.persisted.context.obligations);
-    await writeNamedIds(tx, event.bodyId, previous?.context ?? null, projection.persisted.context);
+    tx.write(updateSql(PROJECTION_COLUMNS.filter((column) => !unchanged.has(column))), [...values, event.bodyId]);
+    writeObligations(tx, event.bodyId, previous?.context.obligations ?? null, projection.persisted.context.obligations);
+    writeNamedIds(tx, event.bodyId, previous?.context ?? null, projection.persisted.context);
   }
 
   /** A body's events in version order (outside any write; on SQLite queued behind them). */
@@ -171,7 +169,7 @@ export class EventStore {
    * The decisions a body's events cite, in version order: each with its own number, issuer, date
    * and type as the event recorded them, and the event's type and business time.
    */
-  async citedDecisions(bodyId: string, tx?: Transaction): Promise<CitedDecisionFacts[]> {
+  async citedDecisions(bodyId: string, tx?: Queries): Promise<CitedDecisionFacts[]> {
     const sql = 'SELECT version, type, occurred_at, decision FROM events WHERE body_id = ? AND decision IS NOT NULL ORDER BY version';
     const rows = tx
       ? await tx.query<{ version: number | string; type: string; occurred_at: string; decision: string }>(sql, [bodyId])

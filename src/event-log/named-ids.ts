@@ -43,12 +43,12 @@ const BODY_CONTACTS: NamedIdRows = { table: 'body_contacts', column: 'contact_id
  * `previous`: the context the rows were written from, or null when that is not known (then they
  * are rewritten). Most events change no link and no contact: then nothing is written.
  */
-export async function writeNamedIds(tx: Transaction, bodyId: string, previous: object | null, next: object): Promise<void> {
+export function writeNamedIds(tx: Transaction, bodyId: string, previous: object | null, next: object): void {
   for (const { table, column, of } of [BODY_LINKS, BODY_CONTACTS]) {
     const before = previous === null ? null : of(previous);
     const after = of(next);
     if (before && before.join(' ') === after.join(' ')) continue;
-    if (before === null || before.length > 0) await tx.query(`DELETE FROM ${table} WHERE body_id = ?`, [bodyId]);
-    for (const id of after) await tx.query(`INSERT INTO ${table} (body_id, ${column}) VALUES (?, ?)`, [bodyId, id]);
+    if (before === null || before.length > 0) tx.write(`DELETE FROM ${table} WHERE body_id = ?`, [bodyId]);
+    for (const id of after) tx.write(`INSERT INTO ${table} (body_id, ${column}) VALUES (?, ?)`, [bodyId, id]);
   }
 }

@@ -10,7 +10,7 @@
  * or the term read the head alone with `contextHead`, whose type has no obligations.
  */
 import type { BodyContext, ReportObligation } from '../../machines';
-import type { SqlValue, Transaction } from '../database/database';
+import type { Queries, SqlValue, Transaction } from '../database/database';
 
 /** The stored head of a context: the obligations are in `body_obligations`. */
 export type ContextHead = Omit<BodyContext, 'obligations'> & { obligations: null };
@@ -106,7 +106,7 @@ export function wholeContext(head: string, obligations: string | null | undefine
 }
 
 /** The whole context of one body as stored, or null for an unknown body. */
-export async function storedContext(q: Transaction, bodyId: string): Promise<BodyContext | null> {
+export async function storedContext(q: Queries, bodyId: string): Promise<BodyContext | null> {
   const [row] = await q.query<{ context: string; obligations: string | null }>(
     `SELECT context, ${obligationsSql()} AS obligations FROM bodies WHERE id = ?`,
     [bodyId],
@@ -124,12 +124,12 @@ const ROWS_PER_STATEMENT = 200;
  * ones an event does not touch, so an event writes one row or none. Rows past the end of `next`
  * are deleted.
  */
-export async function writeObligations(
+export function writeObligations(
   tx: Transaction,
   bodyId: string,
   previous: readonly ReportObligation[] | null,
   next: readonly ReportObligation[],
-): Promise<void> {
+): void {
   const changed: number[] = [];
   for (let position = 0; position < next.length; position++) {
     if (previous?.[position] !== next[position]) changed.push(position);
@@ -137,13 +137,13 @@ export async function writeObligations(
   for (let from = 0; from < changed.length; from += ROWS_PER_STATEMENT) {
     const positions = changed.slice(from, from + ROWS_PER_STATEMENT);
     const values: SqlValue[] = positions.flatMap((position) => [bodyId, position, JSON.stringify(next[position])]);
-    await tx.query(
+    tx.write(
       `INSERT INTO body_obligations (body_id, position, data) VALUES ${positions.map(() => '(?, ?, ?)').join(', ')}
        ON CONFLICT (body_id, position) DO UPDATE SET data = excluded.data`,
       values,
     );
   }
   if (previous === null || previous.length > next.length) {
-    await tx.query('DELETE FROM body_obligations WHERE body_id = ? AND position >= ?', [bodyId, next.length]);
+    tx.write('DELETE FROM body_obligations WHERE body_id = ? AND position >= ?', [bodyId, next.length]);
   }
 }

@@ -85,7 +85,7 @@ export interface DueTimers {
   /** The body's first `limit` pending system-event timers due before `until` (or at it, if `inclusive`), earliest first. */
   due(tx: Transaction, bodyId: string, until: string, inclusive: boolean, limit: number): Promise<DueTimer[]>;
   /** Notes that the machine refused the timer's event; the next derivation gives it another chance. */
-  refuse(tx: Transaction, key: string, reason: string): Promise<void>;
+  refuse(tx: Transaction, key: string, reason: string): void;
 }
 
 /** What the write path did with one due timer. */
@@ -207,8 +207,8 @@ export class LifecycleService {
       const machine = latestMachine();
       const snapshot = machine.begin({ occurredAt, data });
       const event = this.seal(machine, { bodyId, version: 1, type: 'registered', data, actor, occurredAt, recordedAt: now, decision: null, prevHash: null });
-      await this.store.insertBody(tx, event, projectionOf(snapshot, machine));
-      await this.store.append(tx, event);
+      this.store.insertBody(tx, event, projectionOf(snapshot, machine));
+      this.store.append(tx, event);
       const next = machine.persist(snapshot);
       for (const project of this.projectors) await project(tx, { event, previous: null, previousOccurredAt: null, next });
       this.remember(bodyId, 1, snapshot);
@@ -354,7 +354,7 @@ export class LifecycleService {
       const event = { type: timer.type, data: this.parseData(timer.type, timer.data).data, occurredAt: timer.dueAt } as BodyEvent;
       const verdict = current.machine.decide(current.snapshot, event);
       if (!verdict.allowed) {
-        await this.timers.refuse(tx, timer.key, verdict.reason);
+        this.timers.refuse(tx, timer.key, verdict.reason);
         fired.push({ ...entry, outcome: 'refused', detail: verdict.reason });
         continue;
       }
@@ -382,9 +382,9 @@ export class LifecycleService {
     fields: Pick<EventRecord, 'type' | 'data' | 'actor' | 'occurredAt' | 'recordedAt' | 'decision'>,
   ): Promise<CommandResult> {
     const record = this.seal(machine, { ...fields, bodyId: current.id, version: current.version + 1, prevHash: current.lastHash });
-    await this.store.append(tx, record);
+    this.store.append(tx, record);
     const previous = current.machine.persist(current.snapshot);
-    await this.store.updateBody(tx, record, projectionOf(snapshot, machine), previous);
+    this.store.updateBody(tx, record, projectionOf(snapshot, machine), previous);
     const appended = {
       event: record,
       previous,

@@ -3,7 +3,7 @@ import type { AppConfig, Issuer } from '../../config/configuration';
 import { berlinDateTime, startOfBerlinDay } from '../../machines/dates';
 import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
-import { Database, type SqlValue, type Transaction } from '../database/database';
+import { Database, type SqlValue, type Queries, type Transaction } from '../database/database';
 import type { DecisionRow as RegisterRow } from '../decisions/decision-rows';
 import { contextHead, type ContextHead } from '../event-log/stored-context';
 import { filterCondition, isFiltered, listPage, offsetOf, type ListPage, type ListQuery } from './oparl-list';
@@ -203,7 +203,7 @@ export class OParlService {
   }
 
   /** The Gremien (approved bodies) the filters let through, oldest first, read `bodyPage` rows at a time. */
-  private async *publicBodies(view: Transaction, q: ListQuery): AsyncGenerator<BodyRow> {
+  private async *publicBodies(view: Queries, q: ListQuery): AsyncGenerator<BodyRow> {
     const { sql, params } = filterCondition(q);
     const source = `SELECT * FROM (SELECT id, title, context, created_at AS created, updated_at AS modified, NULL AS deleted_at FROM bodies
       WHERE status IN (${PUBLIC_STATES.map(() => '?').join(', ')})) b WHERE ${sql}`;
@@ -349,7 +349,7 @@ function times(row: { created: string; modified: string }): { created: string; m
 
 /** One page of a row source (with `created`, `modified`, `deleted_at`) and the number of rows that match. */
 async function pageRows<R>(
-  view: Transaction,
+  view: Queries,
   source: string,
   sourceParams: SqlValue[],
   orderBy: string,
@@ -365,14 +365,14 @@ async function pageRows<R>(
   return { total: Number(n), rows };
 }
 
-async function decisionById(view: Transaction, id: string, what: string): Promise<DecisionRow> {
+async function decisionById(view: Queries, id: string, what: string): Promise<DecisionRow> {
   const [row] = await view.query<DecisionRow>(`${DECISIONS} WHERE id = ?`, [id]);
   if (!row) throw new NotFoundError(`${what} ${id}.`);
   return row;
 }
 
 /** The sessions the calendar knows, as `issuer/number`: a consultation links only to a meeting that exists. */
-async function knownSessions(view: Transaction): Promise<Set<string>> {
+async function knownSessions(view: Queries): Promise<Set<string>> {
   const rows = await view.query<{ issuer: string; number: number | string }>('SELECT issuer, number FROM sessions');
   return new Set(rows.map((r) => `${r.issuer}/${Number(r.number)}`));
 }
