@@ -4,7 +4,8 @@ import { canonicalJson } from '../json/canonical-json';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { obligationsSql, WHOLE_CONTEXT_SQLITE, wholeContextText } from '../event-log/stored-context';
 import { BODY_LINE_SQLITE, bodyLine, EVENT_LINE_SQLITE, eventLine, unreadableEventLine } from './export-format';
-import { Database, isUniqueViolation, type ReadView, type SqlValue, type Queries, type Transaction } from '../database/database';
+import { Database, isUniqueViolation, type Queries, type ReadView, type SqlValue, type Transaction } from '../database/database';
+import type { ChainedRow } from '../database/chained-row';
 import { ConcurrencyConflict } from '../common/errors';
 import { pendingSystemEvents, type PendingSystemEvent } from '../deadlines/pending-events';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
@@ -16,18 +17,7 @@ import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionSt
 import type { DecisionEvent, DecisionState } from '../decisions/register';
 import type { CheckpointPayload, Leaf, SignedCheckpoint } from './checkpoint';
 
-interface AuditLogRow {
-  id: string;
-  version: number | string;
-  type: string;
-  data: string;
-  actor_id: string;
-  actor_role: string;
-  occurred_at: string;
-  recorded_at: string;
-  prev_hash: string | null;
-  hash: string;
-}
+type AuditLogRow = ChainedRow;
 
 /** A system event the scheduler has still to record for a body (its timer is pending). */
 export interface ProjectionRow {

@@ -2,6 +2,7 @@
  * The register's two tables as rows and back: `decisions` (the projection of each decision's
  * stream) and `decision_events` (the streams). Shared by the register service and the audit.
  */
+import type { ChainedRow } from '../database/chained-row';
 import type { DecisionEvent, DecisionState, Effect } from './register';
 
 export interface DecisionRow {
@@ -26,18 +27,8 @@ export interface DecisionRow {
 export const DECISION_COLUMNS =
   'number, issuer, decided_on, procedure_kind, session_number, type, title, effects, withdrawn_at, withdrawn_by, withdrawal_reason, version, last_hash, recorded_at, recorded_by, updated_at';
 
-export interface DecisionEventRow {
-  id: string;
+export interface DecisionEventRow extends ChainedRow {
   stream: string;
-  version: number | string;
-  type: string;
-  data: string;
-  actor_id: string;
-  actor_role: string;
-  occurred_at: string;
-  recorded_at: string;
-  prev_hash: string | null;
-  hash: string;
 }
 
 export const DECISION_EVENT_COLUMNS = 'id, stream, version, type, data, actor_id, actor_role, occurred_at, recorded_at, prev_hash, hash';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { statePaths, type DecisionFacts, type PersistedBody } from '../../machines';
 import { ConcurrencyConflict } from '../common/errors';
-import { Database, isUniqueViolation, type SqlValue, type Queries, type Transaction } from '../database/database';
+import { Database, isUniqueViolation, type Queries, type SqlValue, type Transaction } from '../database/database';
+import type { ChainedRow } from '../database/chained-row';
 import { canonicalJson } from '../json/canonical-json';
 import { writeNamedIds } from './named-ids';
 import type { EventRecord } from './event-hash';
@@ -54,21 +55,11 @@ export interface BodyProjection {
 }
 
 /** A row of the events table as the database returns it (PostgreSQL may give numbers as strings). */
-export interface EventRow {
-  id: string;
+export interface EventRow extends ChainedRow {
   body_id: string;
-  version: number | string;
-  type: string;
-  data: string;
-  actor_id: string;
-  actor_role: string;
-  occurred_at: string;
-  recorded_at: string;
   machine_id: string;
   machine_version: number | string;
   decision: string | null;
-  prev_hash: string | null;
-  hash: string;
 }
 
 const EVENT_COLUMNS =

@@ -3,7 +3,7 @@ import type { AppConfig, Issuer } from '../../config/configuration';
 import { berlinDateTime, startOfBerlinDay } from '../../machines/dates';
 import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
-import { Database, type SqlValue, type Queries, type Transaction } from '../database/database';
+import { Database, type Queries, type SqlValue, type Transaction } from '../database/database';
 import type { DecisionRow as RegisterRow } from '../decisions/decision-rows';
 import { contextHead, type ContextHead } from '../event-log/stored-context';
 import { filterCondition, isFiltered, listPage, offsetOf, type ListPage, type ListQuery } from './oparl-list';
