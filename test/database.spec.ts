@@ -170,6 +170,30 @@ describe.each(testDatabaseKinds())('the database on %s', (kind) => {
       expect(await ids()).toEqual(['b']);
     });
 
+    test('many units of work at once, every third failing on a write: each lands or not on its own, and every connection serves on', async () => {
+      await db.transaction(insertContact('taken'));
+      const units = Array.from({ length: 60 }, (_, i) =>
+        db.transaction(async (tx) => {
+          const id = `u${String(i).padStart(2, '0')}`;
+          tx.write(insert, row(id));
+          if (i % 3 === 2) tx.write(insert, row('taken'), () => new Named(id));
+          tx.write('UPDATE contacts SET name = ? WHERE id = ?', [`Person ${id} (geändert)`, id]);
+          return (await tx.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM contacts WHERE id = ?', [id]))[0].n;
+        }),
+      );
+      const settled = await Promise.allSettled(units);
+      settled.forEach((outcome, i) => {
+        if (i % 3 === 2) expect(outcome).toEqual({ status: 'rejected', reason: new Named(`u${String(i).padStart(2, '0')}`) });
+        else expect(outcome).toEqual({ status: 'fulfilled', value: kind === 'postgres' ? '1' : 1 });
+      });
+      const landed = Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 3 !== 2).map((i) => `u${String(i).padStart(2, '0')}`);
+      expect(await ids()).toEqual(['taken', ...landed]);
+      const names = await db.query<{ name: string }>("SELECT name FROM contacts WHERE id LIKE 'u%' ORDER BY id");
+      expect(names.every(({ name }) => name.endsWith('(geändert)'))).toBe(true);
+      await Promise.all(['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'w0', 'w1', 'w2'].map((id) => db.transaction(insertContact(id))));
+      expect(await ids()).toHaveLength(landed.length + 13);
+    });
+
     test('a nested unit of work whose write fails rolls back alone; the outer one goes on and commits its own', async () => {
       await db.transaction(async (tx) => {
         tx.write(insert, row('o'));
