@@ -520,7 +520,8 @@ class PipelinedTransaction implements Transaction {
     const answer = this.client.query<T>(prepared(sql, params));
     const writes = this.takeWrites();
     if (writes.length > 0) {
-      // A write that failed aborted the transaction, and with it this statement: its own error counts.
+      // A write that failed aborted the transaction, and so this statement too: the write's error
+      // is the one thrown, not this statement's "transaction is aborted".
       answer.catch(() => undefined);
       for (const write of writes) await write;
     }
