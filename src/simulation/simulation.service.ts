@@ -15,6 +15,7 @@ import { DeadlinesModule } from '../deadlines/deadlines.module';
 import { SIMULATION_MODE } from '../../config/reminders-config';
 import { SchedulerService, type SweepEntry } from '../deadlines/scheduler.service';
 import type { Actor } from '../event-log/event-hash';
+import type { EventRow } from '../event-log/event-store';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 
@@ -47,16 +48,7 @@ export interface SimulationResult {
 /** Tables copied into the simulation as they are: what the events refer to. */
 const REFERENCE_TABLES = ['decisions', 'contacts', 'sessions'];
 
-interface StoredEvent {
-  body_id: string;
-  version: number | string;
-  type: string;
-  data: string;
-  actor_id: string;
-  actor_role: string;
-  occurred_at: string;
-  decision_number: string | null;
-}
+type StoredEvent = Pick<EventRow, 'body_id' | 'version' | 'type' | 'data' | 'actor_id' | 'actor_role' | 'occurred_at'> & { decision_number: string | null };
 
 @Global()
 @Module({})
