@@ -253,7 +253,8 @@ describe.each(testDatabaseKinds())('OParl 1.1 on %s', (database) => {
   test('no e-mail address, phone number, contact name or actor appears in any OParl response', async () => {
     const { responses } = await crawl();
     expect(responses.length).toBeGreaterThan(20);
-    const text = responses.join('\n');
+    // Random ids and hashes could hold '4711' by chance; they are masked so the digits are looked for only where a phone number could leak.
+    const text = responses.join('\n').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{64}/g, '<id>');
     for (const secret of [CONTACT.name, 'Mustermann', CONTACT.email, '@', CONTACT.phone, '4711', 'geschaeftsstelle', 'Ralf Stettner']) {
       expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
     }
