@@ -9,6 +9,7 @@ import {
   seedRegistration,
   seedSteps,
   seedTimerOptions,
+  overdueSeedBody,
   seedTimerSchedule,
 } from '../test/deadlines.fixtures';
 import { evolve, persist, restore, type PersistedBody } from './lifecycle';
@@ -87,7 +88,16 @@ describe('deriveTimers', () => {
     const afterDue = keys(deriveTimers(id, body, seedTimerOptions));
     expect(afterDue).not.toContain('reportDue/r1');
     expect(afterDue).toContain('reportOverdue/r1');
-    expect(afterDue).toContain('reminder/r1@2024-12-02+7d');
+    // The reminders of a report in default are planned once it is overdue, not before.
+    const onTime = ['reminder/r1@2024-12-02-28d', 'reminder/r1@2024-12-02-7d', 'reminder/r1@2024-12-02+0d'];
+    expect(afterDue.filter((k) => k.startsWith('reminder/r1@'))).toEqual(onTime);
+    body = fire(body, eventTimers(deriveTimers(id, body, seedTimerOptions)).find((t) => t.kind === 'reportOverdue')!);
+    const afterOverdue = keys(deriveTimers(id, body, seedTimerOptions));
+    expect(afterOverdue).not.toContain('reportOverdue/r1');
+    expect(afterOverdue.filter((k) => k.startsWith('reminder/r1@'))).toEqual([
+      ...onTime,
+      ...Array.from({ length: 12 }, (_, i) => `reminder/r1@2024-12-02+${7 * (i + 1)}d`),
+    ]);
 
     body = after(body, { type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2024-12-02T15:00:00.000Z' });
     expect(keys(deriveTimers(id, body, seedTimerOptions)).filter((k) => k.includes('r1'))).toEqual([]);
@@ -148,11 +158,12 @@ describe('deriveTimers', () => {
   });
 
   it('keeps a late reminder where it is while later events move the floor, so that they do not rewrite it', () => {
-    const at = (notBefore: string) => deriveTimers(id, seedBody(), { ...seedTimerOptions, notBefore });
-    // Two events on the deadline's day and one the day after: the same reminders each time, until the floor passes the next one (+7d).
-    const first = at('2024-12-02T09:30:00.000Z').filter((t) => t.kind === 'reminder');
-    expect(at('2024-12-02T15:00:00.000Z').filter((t) => t.kind === 'reminder')).toEqual(first);
-    expect(at('2024-12-03T08:00:00.000Z').filter((t) => t.kind === 'reminder')).toEqual(first);
+    const at = (notBefore: string) => deriveTimers(id, overdueSeedBody(), { ...seedTimerOptions, notBefore });
+    // Two events on the day after the deadline and one the day after that: the same reminders each time, until the floor passes the next one (+7d).
+    const first = at('2024-12-03T09:30:00.000Z').filter((t) => t.kind === 'reminder');
+    expect(first.map((t) => t.ref)).toContain('r1@2024-12-02+0d');
+    expect(at('2024-12-03T15:00:00.000Z').filter((t) => t.kind === 'reminder')).toEqual(first);
+    expect(at('2024-12-04T08:00:00.000Z').filter((t) => t.kind === 'reminder')).toEqual(first);
     const week = at('2024-12-09T08:00:00.000Z').filter((t) => t.kind === 'reminder' && t.dueAt < '2024-12-09T08:00:00.000Z');
     expect(week.map((t) => t.ref)).toEqual(['r1@2024-12-02+7d']);
   });
@@ -221,7 +232,7 @@ describe('deriveTimers', () => {
   });
 
   it('escalates overdue reports and term reminders to the secretariat, not the first report reminders', () => {
-    const reminders = deriveTimers(id, seedBody(), seedTimerOptions).flatMap((t) => (t.kind === 'reminder' ? [t] : []));
+    const reminders = [seedBody(), overdueSeedBody()].flatMap((body) => deriveTimers(id, body, seedTimerOptions).flatMap((t) => (t.kind === 'reminder' ? [t] : [])));
     const escalated = (ref: string) => reminders.find((t) => t.ref === ref)!.reminder.escalate;
     expect([escalated('r1@2024-12-02-28d'), escalated('r1@2024-12-02+0d'), escalated('r1@2024-12-02+7d')]).toEqual([false, false, true]);
     expect(escalated('term@2025-03-31-90d')).toBe(true);

@@ -47,6 +47,14 @@ export function seedBody(stage: 'established' | 'active' = 'active', extra: Step
   return persist(bodyAfter(seedRegistration(), '2024-06-03T09:00:00.000Z', steps));
 }
 
+/** The seed body whose interim report r1 (due 02.12.2024) fell due and then overdue, each when its timer fired. */
+export function overdueSeedBody(): PersistedBody {
+  return seedBody('active', [
+    { type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: startOfBerlinDay('2024-12-02') } as Step,
+    { type: 'reportOverdue', data: { obligationId: 'r1' }, occurredAt: startOfBerlinDay('2024-12-03') } as Step,
+  ]);
+}
+
 export const issuerOf = (addressee: string): string | null =>
   ({ 'IT-Planungsrat': 'IT-PLR', 'IT-PLR': 'IT-PLR', 'AL-Runde': 'AL-Runde' })[addressee] ?? null;
 
@@ -126,9 +134,16 @@ export function runCalendarCases(): Array<{ name: string; original: string | nul
 
 export const seedTimerOptions: TimerOptions = { issuerOf };
 
-/** The seed body's timers as `key → dueAt`, the way the scheduler will see them. */
+/**
+ * The seed body's timers over its year as `key → dueAt`, the way the scheduler will see them:
+ * those derived from the started body, and the reminders planned once its report is overdue.
+ */
 export function seedTimerSchedule(): Array<[string, string]> {
-  return deriveTimers(SEED_BODY_ID, seedBody(), seedTimerOptions).map((t) => [t.key.slice(SEED_BODY_ID.length + 1), t.dueAt]);
+  const schedule = new Map<string, string>();
+  for (const body of [seedBody(), overdueSeedBody()]) {
+    for (const timer of deriveTimers(SEED_BODY_ID, body, seedTimerOptions)) schedule.set(timer.key.slice(SEED_BODY_ID.length + 1), timer.dueAt);
+  }
+  return [...schedule].sort(([keyA, atA], [keyB, atB]) => atA.localeCompare(atB) || keyA.localeCompare(keyB));
 }
 
 /** Hand-checked; CET is UTC+1, CEST (from 30.03.2025) UTC+2. */
