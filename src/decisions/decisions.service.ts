@@ -15,6 +15,7 @@ import {
 import { APP_CONFIG } from '../common/common.module';
 import type { AppConfig } from '../../config/configuration';
 import { Clock } from '../common/clock';
+import { timeOrderedId } from '../common/time-ordered-id';
 import { DuplicateError, LifecycleRefusal, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
@@ -545,7 +546,7 @@ export class DecisionsService {
     event: DecisionEventData,
   ): DecisionEvent {
     const unsealed = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       stream: head.stream,
       version: head.version,
       ...event,

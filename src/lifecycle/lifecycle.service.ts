@@ -26,6 +26,7 @@ import {
 import type { AppConfig } from '../../config/configuration';
 import { registrationCommandSchema } from './registration-input';
 import { Clock } from '../common/clock';
+import { timeOrderedId } from '../common/time-ordered-id';
 import { APP_CONFIG } from '../common/common.module';
 import { ConcurrencyConflict, LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import { businessTimeSchema } from '../common/time-input';
@@ -503,7 +504,7 @@ export class LifecycleService {
   }
 
   private seal(machine: MachineVersion, fields: Omit<EventRecord, 'id' | 'hash' | 'machine'> & { type: StoredEventType }): EventRecord {
-    const unsealed = { id: randomUUID(), ...fields, machine: { id: machine.id, version: machine.version } };
+    const unsealed = { id: timeOrderedId(), ...fields, machine: { id: machine.id, version: machine.version } };
     return { ...unsealed, hash: hashEvent(unsealed) };
   }
 }
