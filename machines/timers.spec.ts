@@ -88,7 +88,7 @@ describe('deriveTimers', () => {
     const afterDue = keys(deriveTimers(id, body, seedTimerOptions));
     expect(afterDue).not.toContain('reportDue/r1');
     expect(afterDue).toContain('reportOverdue/r1');
-    // The reminders of a report in default are planned once it is overdue, not before.
+    // The weekly reminders of an overdue report are planned once it is overdue, not before.
     const onTime = ['reminder/r1@2024-12-02-28d', 'reminder/r1@2024-12-02-7d', 'reminder/r1@2024-12-02+0d'];
     expect(afterDue.filter((k) => k.startsWith('reminder/r1@'))).toEqual(onTime);
     body = fire(body, eventTimers(deriveTimers(id, body, seedTimerOptions)).find((t) => t.kind === 'reportOverdue')!);

@@ -496,7 +496,7 @@ function reportTimers(
     ...policy.report.daysBefore.map((days) => ({ offset: -days, phase: 'before' as const, escalate: false })),
     ...(policy.report.onTheDay ? [{ offset: 0, phase: 'onTheDay' as const, escalate: false }] : []),
   ];
-  // The reminders of a report in default are planned once the machine has it overdue (reportOverdue):
+  // The weekly reminders of an overdue report are planned once the machine has it overdue (reportOverdue):
   // a report handed in on time never writes their rows.
   if (obligation.state === 'overdue' && policy.report.overdueEveryDays > 0) {
     for (let i = 1; i <= policy.report.overdueMaxReminders; i++) {
