@@ -111,6 +111,32 @@ describe.each(testDatabaseKinds())('deadlines and the scheduler (seed body, %s)'
     expect(written.filter((w) => w.includes('r1@') && w.includes('+'))).toHaveLength(1 + 12);
   });
 
+  it('plans the weekly reminders of a report only once it is overdue, and drops those still pending when it comes in', async () => {
+    const reportReminders = async () =>
+      (await db.query<{ key: string }>(`SELECT key FROM timers WHERE body_id = ? AND kind = 'reminder' ORDER BY due_at`, [id]))
+        .map((r) => r.key.slice(id.length + 1))
+        .filter((key) => key.startsWith('reminder/r1@'));
+    const beforeAndOnTheDay = ['reminder/r1@2024-12-02-28d', 'reminder/r1@2024-12-02-7d', 'reminder/r1@2024-12-02+0d'];
+    const weekly = Array.from({ length: 12 }, (_, i) => `reminder/r1@2024-12-02+${7 * (i + 1)}d`);
+
+    await at('2024-06-16T22:00:00Z');
+    expect(await reportReminders()).toEqual(beforeAndOnTheDay);
+    await at('2024-11-04T08:00:00Z');
+    await at('2024-11-25T08:00:00Z');
+    expect(appended(await at('2024-12-02T08:00:00Z'))).toEqual(['2024-12-01T23:00:00.000Z reportDue']);
+    expect(await reportReminders()).toEqual(beforeAndOnTheDay);
+    // From the day after the deadline on the report is overdue: the machine says so, and only then the reminders follow.
+    expect(appended(await at('2024-12-03T08:00:00Z'))).toEqual(['2024-12-02T23:00:00.000Z reportOverdue']);
+    expect(await reportReminders()).toEqual([...beforeAndOnTheDay, ...weekly]);
+
+    // The report comes in: the pending weekly reminders go, those that went out stay recorded.
+    await at('2024-12-12T10:00:00Z');
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r1' } }).expect(200);
+    expect(await reportReminders()).toEqual([...beforeAndOnTheDay, weekly[0]]);
+    const [first] = await db.query<{ status: string }>('SELECT status FROM timers WHERE key = ?', [`${id}/${weekly[0]}`]);
+    expect(first.status).toBe('sent');
+  });
+
   it('catches up after downtime in due order, and sends only the latest reminder of each series', async () => {
     const entries = await at('2025-04-02T08:00:00Z');
     expect(appended(entries)).toEqual([
