@@ -80,6 +80,38 @@ describe.each(testDatabaseKinds())('system events at their own time (%s)', (kind
     expect(entries.filter((e) => e.kind === 'event')).toEqual([]);
   });
 
+  it('timers an earlier release planned ahead (the weekly reminders of a report not yet overdue) go at the first write after the restart', async () => {
+    // Given the body started under the release before, which planned a report's twelve weekly
+    // reminders together with the others, long before the report could be overdue,
+    const before = await startTestApp({ databaseConfig: db.config });
+    id = await recordSeedBody(before);
+    before.clock.set('2024-06-17T06:00:00Z');
+    await before.app.get(SchedulerService).sweep();
+    const database = before.app.get(Database);
+    const [onTheDay] = await database.query<Record<string, string | number | null>>('SELECT * FROM timers WHERE key = ?', [`${id}/reminder/r1@2024-12-02+0d`]);
+    const weeksLater = (instant: string, weeks: number) => new Date(Date.parse(instant) + weeks * 7 * 86_400_000).toISOString();
+    await database.transaction(async (tx) => {
+      for (let week = 1; week <= 12; week++) {
+        const row = { ...onTheDay, key: `${id}/reminder/r1@2024-12-02+${7 * week}d`, due_on: weeksLater(`${onTheDay.due_on}T12:00:00Z`, week).slice(0, 10), due_at: weeksLater(String(onTheDay.due_at), week) };
+        await tx.query(`INSERT INTO timers (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map(() => '?').join(', ')})`, Object.values(row));
+      }
+    });
+    await before.close();
+    const weekly = async (t: TestApp) =>
+      (await t.app.get(Database).query<{ key: string }>(`SELECT key FROM timers WHERE body_id = ? AND key LIKE '%/reminder/r1@2024-12-02+%' AND key NOT LIKE '%+0d'`, [id])).length;
+    // when this release starts and the secretariat writes to the body,
+    const after = await startTestApp({ databaseConfig: db.config, now: '2024-09-02T10:00:00Z' });
+    open.push(after);
+    expect(await weekly(after)).toBe(12);
+    await after.http.post(`/api/bodies/${id}/events`).send({ type: 'participantsChanged', data: { participants: ['Land Berlin'] } }).expect(200);
+    // then the body's timers are what this release plans: none of the twelve before the report is overdue,
+    expect(await weekly(after)).toBe(0);
+    // and all twelve once it is.
+    after.clock.set('2024-12-03T08:00:00Z');
+    expect((await after.app.get(SchedulerService).sweep()).filter((e) => e.kind === 'event').map((e) => e.what)).toEqual(['reportDue', 'reportOverdue']);
+    expect(await weekly(after)).toBe(12);
+  });
+
   it('the state as of each date is what it was on that date', async () => {
     const t = await downUntil('2025-04-02T07:00:00Z');
     await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r1' } }).expect(200);
