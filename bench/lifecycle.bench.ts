@@ -16,7 +16,8 @@
  *               (from the stored projection) beside the day before it (the events folded)
  *   log         (large-log.ts) verify, export, sweep, idle RSS and start on a large log
  *
- * Sizes: BENCH_BODIES (lives per load run), BENCH_CONNECTIONS, BENCH_LOG_BODIES (bodies of the
+ * Sizes: BENCH_BODIES (lives per load run), BENCH_WARMUP_BODIES (lives driven before each timed run
+ * and not counted: a service runs warm), BENCH_CONNECTIONS, BENCH_LOG_BODIES (bodies of the
  * large log; 10 events each), BENCH_DATABASE_URL (a PostgreSQL database the benchmark may empty;
  * default TEST_DATABASE_URL, neither: no PostgreSQL run). SQLite files live in a
  * temp folder, WAL, synchronous=FULL (the defaults).
@@ -48,6 +49,8 @@ import type { ClientJob, ClientResult } from './load-client';
 import type { ServerRequest } from './load-server';
 
 const BODIES = Number(process.env.BENCH_BODIES ?? 400);
+/** Lives driven before each timed run (HTTP and in-process), not counted: the code a service runs for months is compiled and warm. */
+const WARMUP = Number(process.env.BENCH_WARMUP_BODIES ?? 100);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** The PostgreSQL database of the load run, emptied before and after it (the same variable as bench:catchup). */
 const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
@@ -144,20 +147,21 @@ async function load(urls: string[], bodyIds: string[]): Promise<ClientResult> {
 }
 
 /** The load run against one or more instances on one database. */
-async function loadRun(databases: string[]): Promise<{ result: ClientResult; rss: number[]; cpuMs: number }> {
+async function loadRun(databases: string[]): Promise<{ result: ClientResult; warm: string[]; rss: number[]; cpuMs: number }> {
   const servers: Array<Awaited<ReturnType<typeof startServer>>> = [];
   for (const database of databases) servers.push(await startServer(database)); // one after the other: migrations
-  const { bodyIds } = await servers[0].ask<{ bodyIds: string[] }>({ kind: 'setup', bodies: BODIES, decisions: true } satisfies ServerRequest);
+  const setup = await servers[0].ask<{ bodyIds: string[] }>({ kind: 'setup', bodies: WARMUP + BODIES, decisions: true } satisfies ServerRequest);
+  const urls = servers.map((s) => s.url);
+  const warm = setup.bodyIds.slice(0, WARMUP);
+  if (warm.length > 0) await load(urls, warm);
+  const bodyIds = setup.bodyIds.slice(WARMUP);
   // The servers' CPU time during the load (user + system, all instances): what a transition costs them, however busy the machine.
   const usage = () => Promise.all(servers.map((s) => s.ask<{ rss: number; cpuMs: number }>({ kind: 'memory' } satisfies ServerRequest)));
   const before = await usage();
-  const result = await load(
-    servers.map((s) => s.url),
-    bodyIds,
-  );
+  const result = await load(urls, bodyIds);
   const after = await usage();
   for (const server of servers) await stopServer(server);
-  return { result, rss: after.map((a) => a.rss), cpuMs: after.reduce((sum, a, i) => sum + a.cpuMs - before[i].cpuMs, 0) };
+  return { result, warm, rss: after.map((a) => a.rss), cpuMs: after.reduce((sum, a, i) => sum + a.cpuMs - before[i].cpuMs, 0) };
 }
 
 /**
@@ -219,12 +223,16 @@ function replayStatements(file: string, statements: readonly TracedStatement[]):
   return { seconds, cpuMicros: user + system };
 }
 
-/** The events of the load run (registrations left out: they are not timed there either), in the order they were recorded. */
-function recordedTransitions(file: string): EventRecord[] {
+/**
+ * The events of the timed load run (registrations and the warm-up's lives left out: they are not
+ * timed there either), in the order they were recorded.
+ */
+function recordedTransitions(file: string, warm: readonly string[]): EventRecord[] {
   const db = new BetterSqlite3(file, { readonly: true });
   const rows = db.prepare('SELECT * FROM events WHERE version > 1 ORDER BY recorded_at, rowid').all() as EventRow[];
   db.close();
-  return rows.map(toRecord);
+  const untimed = new Set(warm);
+  return rows.filter((row) => !untimed.has(row.body_id)).map(toRecord);
 }
 
 /** Empties the database; null when done, else why not. */
@@ -301,12 +309,15 @@ async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
   app.get(DeadlinesService).preloadCalendar();
   const lifecycle = app.get(LifecycleService);
   const register = async (input: unknown = { ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }) => (await lifecycle.register(input, SECRETARIAT)).bodyId;
+  const warm: string[] = [];
+  for (let i = 0; i < WARMUP; i++) warm.push(await register());
   const bodies: string[] = [];
   for (let i = 0; i < BODIES; i++) bodies.push(await register());
   const lean = await register(withReports(0));
   const laden = await register(withReports(800));
   const behind = await register(withPastReports(800));
-  for (const decision of decisionsFor([...bodies, lean, laden, behind])) await app.get(DecisionsService).record(decision, SECRETARIAT);
+  for (const decision of decisionsFor([...warm, ...bodies, lean, laden, behind])) await app.get(DecisionsService).record(decision, SECRETARIAT);
+  await drive(warm, CONNECTIONS, (command) => lifecycle.execute(command, SECRETARIAT));
   // The database as it stands before the run (nothing is being written), and every statement
   // the run sends it: replayed on their own below, they show what the database alone costs.
   const database = app.get(Database);
@@ -424,12 +435,14 @@ async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-bench-'));
-  const header = `Gremienlauf benchmark: ${BODIES} lives × ${TRANSITIONS_PER_LIFE} transitions per load run, ${CONNECTIONS} connections, SQLite WAL synchronous=FULL, Node ${process.version}`;
+  const header =
+    `Gremienlauf benchmark: ${BODIES} lives × ${TRANSITIONS_PER_LIFE} transitions per load run (after ${WARMUP} lives not counted), ` +
+    `${CONNECTIONS} connections, SQLite WAL synchronous=FULL, Node ${process.version}`;
   try {
     // Load over HTTP, SQLite, then the raw append of exactly the rows it wrote.
     const sqliteFile = join(dir, 'load.sqlite');
     const http = await loadRun([sqliteFile]);
-    const rows = recordedTransitions(sqliteFile);
+    const rows = recordedTransitions(sqliteFile, http.warm);
     const single = rawAppend(join(dir, 'raw-single.sqlite'), rows, 1);
     const batched = rawAppend(join(dir, 'raw-batched.sqlite'), rows, CONNECTIONS);
     const rawSingle = rate(single.count, single.seconds);
