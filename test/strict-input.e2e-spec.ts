@@ -79,6 +79,10 @@ describe.each(testDatabaseKinds())('strict input on %s', (database) => {
     ],
     ['a registration nested 33 levels deep', () => t.http.post('/api/bodies').send(registration({ goals: nested(33) })), `goals${'[0]'.repeat(32)}`],
     ['an import dated 2024-02-30', () => t.http.post('/api/bodies/import?registeredAt=2024-02-30').type('text/plain').send(SEED), 'query.registeredAt'],
+    // Routes that add the body's id from the path to what was sent: anything but an object is refused at the root.
+    ['an event sent as a list', () => t.http.post(`/api/bodies/${bodyId}/events`).send([{ type: 'submitted' }]), ''],
+    ['an event sent as null', () => t.http.post(`/api/bodies/${bodyId}/events`).type('json').send('null'), ''],
+    ['a machine upgrade sent as a list', () => t.http.post(`/api/bodies/${bodyId}/machine-upgrade`).send([]), ''],
     // Routes that read no query: a parameter they would ignore is refused, not taken as a filter or a dry run.
     ['an event sent as a dry run the route does not know', () => t.http.post(`/api/bodies/${bodyId}/events?dryRun=true`).send({ type: 'submitted' }), 'query.dryRun'],
     ['an audit export from a date', () => t.http.get('/api/audit/export?from=2025-01-01'), 'query.from'],

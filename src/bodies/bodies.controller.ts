@@ -9,7 +9,7 @@ import { CurrentActor } from '../auth/actor';
 import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
 import { commandAnswerSchema } from '../lifecycle/command-answer';
 import { bodyHistorySchema, bodySummarySchema, bodyViewSchema, registeredAnswerSchema } from './body-answers';
-import { pageLimit, parseInput } from '../common/validation';
+import { objectBody, pageLimit, parseInput } from '../common/validation';
 import { HandlesIdempotencyKey } from '../common/idempotency-key';
 import { underIdempotencyKey } from '../idempotency/idempotency.interceptor';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -150,8 +150,7 @@ export class BodiesController {
   ) {
     // The most frequent request: it honours Idempotency-Key here, without the interceptor's pipeline.
     return underIdempotencyKey(this.idempotency, request, reply, async () => {
-      const command = typeof body === 'object' && body !== null ? body : {};
-      const result = await this.lifecycle.execute({ ...(command as object), bodyId: id } as never, actor);
+      const result = await this.lifecycle.execute({ ...objectBody(body), bodyId: id } as never, actor);
       return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents, event: result.event };
     });
   }
@@ -163,8 +162,7 @@ export class BodiesController {
   @ApiBody({ schema: { type: 'object', additionalProperties: false, properties: { expectedVersion: { type: 'integer', minimum: 1 } } } })
   @ApiAnswer(commandAnswerSchema)
   async upgradeMachine(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
-    const command = typeof body === 'object' && body !== null ? body : {};
-    const result = await this.lifecycle.upgradeMachine({ ...(command as object), bodyId: id } as never, actor);
+    const result = await this.lifecycle.upgradeMachine({ ...objectBody(body), bodyId: id } as never, actor);
     return { id: result.bodyId, state: result.state, version: result.version, allowedEvents: result.allowedEvents, event: result.event };
   }
 

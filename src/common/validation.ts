@@ -76,6 +76,17 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, at = 
   );
 }
 
+/**
+ * A request's JSON body that must be an object, for routes that add to it before parsing (the
+ * body's id from the path); a request without a body counts as `{}`. Anything else is refused
+ * at the root, as a schema would.
+ */
+export function objectBody(body: unknown): object {
+  if (body === undefined) return {};
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body;
+  throw ValidationError.at('', `Erwartet wird ${KINDS.object}, nicht ${kindOf(body)}.`);
+}
+
 function formatPath(at: string, path: PropertyKey[]): string {
   let out = at;
   for (const segment of path) {
