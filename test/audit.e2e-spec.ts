@@ -49,7 +49,9 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
     const early = await t.http.get(`/api/bodies/${s.seed}/state?asOf=2024-06-01`).expect(404);
     expect(early.body.message).toBe(`„Weiterentwicklung Struktur OZG Föderal“ war am 01.06.2024 noch nicht registriert.`);
     const bad = await t.http.get(`/api/bodies/${s.seed}/state?asOf=31.03.2025`).expect(400);
-    expect(bad.body.details).toEqual([{ path: 'asOf', message: expect.stringContaining('JJJJ-MM-TT') }]);
+    expect(bad.body.details).toEqual([{ path: 'query.asOf', message: expect.stringContaining('JJJJ-MM-TT') }]);
+    const badKnown = await t.http.get(`/api/bodies/${s.seed}/state?asKnownAt=gestern`).expect(400);
+    expect(badKnown.body.details).toEqual([{ path: 'query.asKnownAt', message: expect.stringContaining('JJJJ-MM-TT') }]);
   });
 
   test('GET /api/bodies/:id/replay says "matches" and shows each step with label, actor and decision', async () => {

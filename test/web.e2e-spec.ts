@@ -345,7 +345,9 @@ describe('Web pages over HTTP', () => {
     expect(before.text).toContain('nach Kenntnisstand');
     expect(before.text).toMatch(/role="alert">„[^<]+“ war [^<]*noch nicht registriert/);
     const wrong = await auditor.http.get(`/pruefung?gremium=${seedId}&stichtag=31.12.2024`).expect(200);
-    expect(wrong.text).toContain('Erwartet ein Datum (JJJJ-MM-TT)');
+    // Named as the form names the field, not as the API does.
+    expect(wrong.text).toContain('Stichtag: Erwartet ein Datum (JJJJ-MM-TT)');
+    expect(wrong.text).not.toContain('asOf');
     expect((await auditor.http.get(`/gremien/${seedId}`).expect(200)).text).not.toMatch(/action="\/gremien\/[^"]+\/ereignisse"/);
   });
 

@@ -35,7 +35,7 @@ export class AuditController {
   @ApiQueryFrom(stateQuery)
   @ApiAnswer(stateAtAnswerSchema)
   state(@Param('id') id: string, @Query() query: unknown) {
-    return this.audit.stateAt(id, parseInput(stateQuery, query, 'query'));
+    return this.audit.stateAt(id, parseInput(stateQuery, query, 'query'), { asOf: 'query.asOf', asKnownAt: 'query.asKnownAt' });
   }
 
   @Get('bodies/:id/replay')

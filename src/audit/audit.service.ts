@@ -147,11 +147,15 @@ export class AuditService {
     };
   }
 
-  /** The body's state as of a business date and/or as known at a system time. */
-  async stateAt(bodyId: string, query: { asOf?: string; asKnownAt?: string }) {
-    for (const [name, value] of Object.entries(query)) {
+  /**
+   * The body's state as of a business date and/or as known at a system time; a limit that is no
+   * date or time is refused under the name its caller gave the field (`query.asOf`, „Stichtag“).
+   */
+  async stateAt(bodyId: string, query: { asOf?: string; asKnownAt?: string }, fields: Record<'asOf' | 'asKnownAt', string>) {
+    for (const name of ['asOf', 'asKnownAt'] as const) {
+      const value = query[name];
       if (value !== undefined && !isTimeLimit(value)) {
-        throw ValidationError.at(name, 'Erwartet ein Datum (JJJJ-MM-TT) oder einen Zeitpunkt nach ISO 8601, z. B. 2025-03-31T12:00:00Z.');
+        throw ValidationError.at(fields[name], 'Erwartet ein Datum (JJJJ-MM-TT) oder einen Zeitpunkt nach ISO 8601, z. B. 2025-03-31T12:00:00Z.');
       }
     }
     const { events, projection, pending } = await this.store.bodyHistory(bodyId);

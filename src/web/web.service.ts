@@ -413,7 +413,7 @@ export class WebService {
         let asOfError: string | null = null;
         if (query.stichtag || query.kenntnisstand) {
           try {
-            const at = await this.audit.stateAt(body.id, { asOf: query.stichtag, asKnownAt: query.kenntnisstand });
+            const at = await this.audit.stateAt(body.id, { asOf: query.stichtag, asKnownAt: query.kenntnisstand }, { asOf: 'Stichtag', asKnownAt: 'Kenntnisstand' });
             asOf = {
               ...at,
               diagram: stateDiagramSvg(
