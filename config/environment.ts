@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+// The environment is read before anything else of the service: its messages in German too.
+import '../src/common/zod-german';
 
 /**
  * The environment's variables read with a schema. A variable set to nothing or to blanks only

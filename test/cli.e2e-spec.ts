@@ -127,6 +127,12 @@ describe('gremienlauf usage', () => {
     expect(errorJson(run)).toEqual({ error: { kind: 'usage', message: expect.stringContaining('gibt es nicht') } });
   });
 
+  it('names a configuration value that does not fit in German, though the CLI reads it before any module of the service', () => {
+    const run = cli(['serve'], { env: { PORT: 'achtzig' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('Abgelehnt: Ungültige Konfiguration: PORT: Erwartet wird eine Zahl.\n');
+  });
+
   it('runs through npx in the clone', () => {
     const run = spawnSync('npx', ['--offline', 'gremienlauf', '--help'], {
       cwd: ROOT,
