@@ -471,6 +471,23 @@ describe('gremienlauf against a running server (--url)', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('nicht erreichbar');
   });
+
+  it('a second start on the port the server holds exits 1 saying so in German, from serve and from npm start alike', () => {
+    const port = new URL(url).port;
+    const serve = cli(['serve', '--port', port, '--host', '127.0.0.1']);
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toContain(`Abgelehnt: Port ${port} auf 127.0.0.1 ist schon belegt – läuft Gremienlauf dort bereits?`);
+    const main = spawnSync(process.execPath, [join(dist, 'src', 'main.js')], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, DATABASE_URL: database, PORT: port, HOST: '127.0.0.1', GREMIENLAUF_SEED_EXAMPLE: 'false' },
+      timeout: 60_000,
+    });
+    expect(main.status).toBe(1);
+    expect(main.stderr).toContain(`Port ${port} auf 127.0.0.1 ist schon belegt`);
+    // Nest's own English line for the failed listen is not printed beside it.
+    for (const run of [serve, main]) expect(run.stdout + run.stderr).not.toContain('EADDRINUSE');
+  });
 });
 
 describe('starting the service on a new installation', () => {

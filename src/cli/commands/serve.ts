@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import { positiveInteger } from '../dates';
-import { UsageError } from '../errors';
+import { RefusedError, UsageError } from '../errors';
 import { configFrom } from '../local';
 
 export const serveCommand: CliCommand = {
@@ -19,8 +19,10 @@ export const serveCommand: CliCommand = {
     const config = configFrom(env);
     // With --json stdout carries the one answer below: the log lines (and a security log on stdout) go to stderr.
     if (ctx.json && config.auth?.securityLog === 'stdout') config.auth = { ...config.auth, securityLog: 'stderr' };
-    const { startService }: typeof import('../../service') = require('../../service');
-    const { app, url, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout');
+    const { startService, ListenFailure }: typeof import('../../service') = require('../../service');
+    const { app, url, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout').catch((error: unknown) => {
+      throw error instanceof ListenFailure ? new RefusedError(error.message) : error;
+    });
     const answer = { url, database, ...(setup && { setupLink: setup.link, setupLinkExpiresAt: setup.expiresAt.toISOString() }) };
     ctx.out.result(answer, () =>
       [`Gremienlauf läuft auf ${url} (Datenbank: ${database}); API-Dokumentation: ${url}/api/docs`, ...(setup ? [setup.announcement] : [])].join('\n'),
