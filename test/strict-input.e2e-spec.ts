@@ -133,6 +133,13 @@ describe.each(testDatabaseKinds())('strict input on %s', (database) => {
     expect(headers.body).toEqual({ statusCode: 431, error: 'Request Header Fields Too Large', message: 'Die Kopfzeilen der Anfrage sind zu groß.', details: null });
   });
 
+  test('an unknown query parameter is named as a parameter, an unknown field of the body as a field', async () => {
+    const query = await t.http.get('/api/deadlines?erledigt=true').expect(400);
+    expect(query.body.details).toEqual([{ path: 'query.erledigt', message: 'Unbekannter Parameter.' }]);
+    const field = await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 78, date: '2027-03-18', ort: 'Berlin' }).expect(400);
+    expect(field.body.details).toEqual([{ path: 'ort', message: 'Unbekanntes Feld.' }]);
+  });
+
   test('the bounds themselves are accepted: a session numbered 2147483647 and a decision of 2026/100', async () => {
     await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 2147483647, date: '2027-03-18' }).expect(201);
     const recorded = await t.http.post('/api/decisions').send(decision({ number: '2026/100' })).expect(201);

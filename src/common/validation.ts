@@ -12,7 +12,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, at = 
   throw new ValidationError(
     result.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: formatPath(at, [...issue.path, key]), message: 'Unbekanntes Feld.' }))
+        ? issue.keys.map((key) => ({ path: formatPath(at, [...issue.path, key]), message: at === 'query' ? 'Unbekannter Parameter.' : 'Unbekanntes Feld.' }))
         : [{ path: formatPath(at, issue.path), message: issue.message }],
     ),
   );
