@@ -307,6 +307,9 @@ describe('Web pages over HTTP', () => {
     expect(bad.text).toContain('aria-invalid="true"');
     const stale = await t.http.post(`/gremien/${otherId}/ereignisse`).type('form').send({ type: 'withdrawn', expectedVersion: '1' }).expect(409);
     expect(stale.text).toContain('Das Gremium wurde inzwischen geändert (jetzt Version 2)');
+    // A version that is no number is refused, not dropped: dropped, the post would skip the check and be carried out.
+    const garbled = await t.http.post(`/gremien/${otherId}/ereignisse`).type('form').send({ type: 'withdrawn', expectedVersion: 'zwei' }).expect(400);
+    expect(garbled.text).toContain('Erwartet wird die Version, bei der das Formular angezeigt wurde');
     const history = await t.http.get(`/api/bodies/${otherId}/history`).expect(200);
     expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['registered', 'submitted']);
   });

@@ -20,6 +20,7 @@ import {
   type TermEnd,
 } from '../../machines';
 import type { BodyCommand } from '../lifecycle/lifecycle.service';
+import { ValidationError } from '../common/errors';
 import { all, field, group, lines, optional, text, type FormItem, type FormValues, type Option } from './forms';
 
 /** Events that may cite a decision without having to. */
@@ -419,14 +420,16 @@ export function eventFormItems(type: BodyEventType, f: EventFormContext): FormIt
 
 /** The command a form post stands for. The data goes on unchecked: the write path validates it. */
 export function eventCommand(bodyId: string, type: BodyEventType, values: FormValues, context: BodyContext): BodyCommand {
-  const version = Number(text(values, 'expectedVersion'));
+  // The version the form was drawn at: refused when it is no number, never dropped (which would skip the check).
+  const version = optional(values, 'expectedVersion');
+  if (version !== undefined && !/^[1-9]\d{0,9}$/.test(version)) throw ValidationError.at('expectedVersion', 'Erwartet wird die Version, bei der das Formular angezeigt wurde (eine ganze Zahl ab 1).');
   return {
     bodyId,
     type,
     data: eventData(type, values, context),
     ...(optional(values, 'decision') && mayCiteDecision(type) ? { decision: optional(values, 'decision') } : {}),
     ...(optional(values, 'occurredAt') ? { occurredAt: optional(values, 'occurredAt') } : {}),
-    ...(Number.isInteger(version) && version > 0 ? { expectedVersion: version } : {}),
+    ...(version !== undefined ? { expectedVersion: Number(version) } : {}),
   };
 }
 
