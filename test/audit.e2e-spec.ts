@@ -52,6 +52,10 @@ describe.each(testDatabaseKinds())('audit over HTTP on %s', (database) => {
     expect(bad.body.details).toEqual([{ path: 'query.asOf', message: expect.stringContaining('JJJJ-MM-TT') }]);
     const badKnown = await t.http.get(`/api/bodies/${s.seed}/state?asKnownAt=gestern`).expect(400);
     expect(badKnown.body.details).toEqual([{ path: 'query.asKnownAt', message: expect.stringContaining('JJJJ-MM-TT') }]);
+    // Nothing rolls over (30 February is no day, 24:00 no hour), and an instant names its zone.
+    for (const limit of ['2025-02-30T12:00:00Z', '2025-03-01T24:00:00Z', '2025-03-01T12:00:00']) {
+      await t.http.get(`/api/bodies/${s.seed}/state?asKnownAt=${encodeURIComponent(limit)}`).expect(400);
+    }
   });
 
   test('GET /api/bodies/:id/replay says "matches" and shows each step with label, actor and decision', async () => {

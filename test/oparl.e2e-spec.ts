@@ -268,6 +268,9 @@ describe.each(testDatabaseKinds())('OParl 1.1 on %s', (database) => {
     expect(system.headers['access-control-allow-origin']).toBe('*');
     const bad = await get(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?modified_since=2026-03-01`).expect(400);
     expect(bad.body.details).toEqual([{ path: 'query.modified_since', message: expect.stringContaining('date-time mit Zeitzone') }]);
+    // A day that does not exist is refused, not rolled over into March (one issue, not two for one value).
+    const rolled = await get(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?created_since=2026-02-30T00%3A00%3A00Z`).expect(400);
+    expect(rolled.body.details).toEqual([{ path: 'query.created_since', message: expect.stringContaining('die es gibt') }]);
     expect((await get(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?limit=0`).expect(400)).body.details[0].path).toBe('query.limit');
     expect((await get(`${ORIGIN}/oparl/v1/body/IT-PLR/paper?sort=name`).expect(400)).body.details[0].path).toBe('query.sort');
     await get(`${ORIGIN}/oparl/v1/body/Stadtrat`).expect(404);

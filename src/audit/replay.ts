@@ -20,6 +20,7 @@ import {
   type RegisteredEvent,
 } from '../../machines';
 import { canonicalJson } from '../json/canonical-json';
+import { existingInstant } from '../common/time-input';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { machineVersion, upgrade, type MachineVersion } from './machine-versions';
 
@@ -296,8 +297,9 @@ export function notAfter(time: string, limit: string): boolean {
   return isCivilDate(limit) ? berlinDate(time) <= limit : Date.parse(time) <= Date.parse(limit);
 }
 
+/** A limit of "as of" / "as known at": a civil date, or an instant with a zone that exists. */
 export function isTimeLimit(value: string): boolean {
-  return isCivilDate(value) || (/^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)));
+  return isCivilDate(value) || existingInstant(value) !== null;
 }
 
 /**

@@ -11,7 +11,7 @@ const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?
  * day; the day in Berlin lies within BUSINESS_DATES.
  */
 export const businessTimeSchema = z.string().transform((raw, ctx) => {
-  const instant = isCivilDate(raw) ? (isBusinessDate(raw) ? startOfBerlinDay(raw) : OUT_OF_RANGE) : toInstant(raw);
+  const instant = isCivilDate(raw) ? (isBusinessDate(raw) ? startOfBerlinDay(raw) : OUT_OF_RANGE) : existingInstant(raw);
   if (instant === null) {
     ctx.addIssue({ code: 'custom', message: 'Erwartet ein existierendes Datum (JJJJ-MM-TT) oder einen Zeitpunkt nach ISO 8601 mit Zeitzone.' });
     return z.NEVER;
@@ -23,7 +23,12 @@ export const businessTimeSchema = z.string().transform((raw, ctx) => {
   return instant;
 });
 
-function toInstant(raw: string): string | null {
+/**
+ * An ISO 8601 instant with a time zone (`2024-06-17T10:00:00+02:00`, seconds and fractions
+ * optional) as a UTC instant, or null when it is written otherwise or does not exist: no day
+ * 2024-02-30, no hour 24, nothing rolls over as `Date.parse` would let it.
+ */
+export function existingInstant(raw: string): string | null {
   const match = INSTANT.exec(raw);
   if (!match) return null;
   const [, date, hours, minutes, seconds = '00', offsetHours = '00', offsetMinutes = '00'] = match;

@@ -5,19 +5,19 @@
  */
 import { z } from 'zod';
 import { parseInput } from '../common/validation';
+import { existingInstant } from '../common/time-input';
 import type { SqlValue } from '../database/database';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
 /** A full date-time with a zone (`2014-01-01T00:00:00+01:00` or `…Z`), as the filters require. */
-const dateTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, {
-    message: 'Erwartet eine vollständige date-time mit Zeitzone, z. B. 2024-01-01T00:00:00+01:00.',
-  })
-  .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'Kein existierender Zeitpunkt.' })
-  .transform((value) => new Date(value).toISOString());
+const dateTime = z.string().transform((value, ctx) => {
+  const instant = existingInstant(value);
+  if (instant !== null) return instant;
+  ctx.addIssue({ code: 'custom', message: 'Erwartet eine vollständige date-time mit Zeitzone, die es gibt, z. B. 2024-01-01T00:00:00+01:00.' });
+  return z.NEVER;
+});
 
 const listQuerySchema = z.strictObject({
   created_since: dateTime.optional(),
