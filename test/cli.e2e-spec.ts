@@ -274,6 +274,9 @@ describe('gremienlauf on the local database', () => {
     const date = cli(['send', id, 'started', '--date', '31.02.2024']);
     expect(date.code).toBe(2);
     expect(date.stderr).toContain('kein Datum');
+    // An instant that does not exist is caught here too, not rolled over into March.
+    const instant = cli(['send', id, 'started', '--date', '2024-02-30T10:00:00Z']);
+    expect([instant.code, instant.stderr]).toEqual([2, expect.stringContaining('„2024-02-30T10:00:00Z“ ist kein Datum für --date')]);
   });
 
   it('shows the history in order', () => {

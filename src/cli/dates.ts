@@ -1,15 +1,16 @@
 import { isCivilDate } from '../../machines';
+import { existingInstant } from '../common/time-input';
 import { findDate } from '../registration-import/german-dates';
 import { UsageError } from './errors';
 
 /**
  * A date given on the command line: `2024-06-17`, `17.06.2024` or `17. Juni 2024` become the
- * civil date; an ISO instant with time zone (`2024-06-17T10:00:00Z`) is kept as it is.
+ * civil date; an ISO instant with time zone (`2024-06-17T10:00:00Z`) that exists is kept as it is.
  */
 export function dateOption(value: string, option: string, allowInstant = true): string {
   const trimmed = value.trim();
   if (isCivilDate(trimmed)) return trimmed;
-  if (allowInstant && /^\d{4}-\d{2}-\d{2}T/.test(trimmed) && !Number.isNaN(Date.parse(trimmed))) return trimmed;
+  if (allowInstant && existingInstant(trimmed) !== null) return trimmed;
   const found = findDate(trimmed);
   if (found?.date && found.index === 0 && found.raw.trim().length === trimmed.length) return found.date;
   throw new UsageError(`„${value}“ ist kein Datum für ${option} (erwartet z. B. 2024-06-17, 17.06.2024 oder 17. Juni 2024).`);
