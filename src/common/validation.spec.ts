@@ -63,4 +63,17 @@ describe('parseInput’s messages', () => {
       'data.count': 'Mindestens 1.',
     });
   });
+
+  test('an id that is no UUID and an e-mail address that is none say what is expected', () => {
+    const refused = (schema: z.ZodType, value: string) => {
+      try {
+        parseInput(schema, value);
+      } catch (error) {
+        return (error as ValidationError).details[0].message;
+      }
+      throw new Error('accepted');
+    };
+    expect(refused(z.uuid(), 'abc')).toBe('Erwartet wird eine ID (UUID: 32 Hexadezimalziffern in Gruppen 8-4-4-4-12).');
+    expect(refused(z.email(), 'erika.example.org')).toBe('Erwartet wird eine E-Mail-Adresse (name@example.de).');
+  });
 });

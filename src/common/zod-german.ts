@@ -8,6 +8,9 @@ import { z } from 'zod';
 z.config(z.locales.de());
 z.config({ customError: germanMessage });
 
+/** What an e-mail address that is none is told (a form puts it in its own words). */
+export const NO_EMAIL = 'Erwartet wird eine E-Mail-Adresse (name@example.de).';
+
 /** What a value is, in the words of the messages below. */
 const KINDS: Record<string, string> = {
   string: 'Text',
@@ -28,7 +31,7 @@ function kindOf(value: unknown): string {
 
 /**
  * German messages for the issues a user meets most (a missing field, a value of the wrong kind,
- * too short or too long, not one of the allowed values), in the words of the forms; zod's own
+ * too short or too long, not one of the allowed values, no id or e-mail address), in the words of the forms; zod's own
  * German ones ("erwartet string, erhalten undefined") name JavaScript types. A schema's own
  * message still comes first; every other issue keeps zod's German message.
  */
@@ -59,6 +62,10 @@ function germanMessage(issue: z.core.$ZodRawIssue): string | undefined {
       if (issue.origin === 'number') return issue.inclusive ? `Höchstens ${max}.` : `Kleiner als ${max}.`;
       return undefined;
     }
+    case 'invalid_format':
+      if (issue.format === 'uuid') return 'Erwartet wird eine ID (UUID: 32 Hexadezimalziffern in Gruppen 8-4-4-4-12).';
+      if (issue.format === 'email') return NO_EMAIL;
+      return undefined;
     default:
       return undefined;
   }

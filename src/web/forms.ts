@@ -4,6 +4,7 @@
  * (`application/x-www-form-urlencoded`), with names such as `contacts[0].name` kept literally.
  */
 import type { FieldIssue } from '../common/errors';
+import { NO_EMAIL } from '../common/zod-german';
 
 export interface Option {
   value: string;
@@ -83,7 +84,7 @@ function fieldNames(items: FormItem[]): FormItem[] {
 }
 
 /**
- * The validator's wording (src/common/validation.ts) for people filling in a form: "Pflichtangabe
+ * The validator's wording (src/common/zod-german.ts) for people filling in a form: "Pflichtangabe
  * fehlt." is "Bitte ausfüllen." Messages of our own rules pass unchanged.
  */
 export function plainMessage(message: string): string {
@@ -92,7 +93,7 @@ export function plainMessage(message: string): string {
   if (message.startsWith('Erlaubt ist eines von:')) return 'Bitte eine der angebotenen Möglichkeiten wählen.';
   if (message.startsWith('Erwartet wird eine ganze Zahl')) return 'Bitte eine ganze Zahl eingeben.';
   if (message.startsWith('Erwartet wird eine Zahl')) return 'Bitte eine Zahl eingeben.';
-  if (/^Ungültig: E-Mail-Adresse$/.test(message)) return 'Bitte eine gültige E-Mail-Adresse eingeben, z. B. name@example.de.';
+  if (message === NO_EMAIL) return 'Bitte eine gültige E-Mail-Adresse eingeben, z. B. name@example.de.';
   return message;
 }
 
