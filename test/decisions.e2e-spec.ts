@@ -83,6 +83,8 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
 
   test('recording, amending and withdrawing a decision are events of its own hash chain, with actor and reason', async () => {
     await record('2026/50', '2026-04-01', [], { reason: 'Sitzungsprotokoll' }).expect(201);
+    const nothing = await t.http.patch(path('2026/50')).send({ reason: 'Nur ein Grund' }).expect(400);
+    expect(nothing.body.details).toEqual([{ path: '', message: expect.stringContaining('Keine Änderung angegeben: erwartet wird mindestens eines von date') }]);
     await t.http.patch(path('2026/50')).send({ title: 'Bericht zur Kenntnis', reason: 'Titel berichtigt' }).expect(200);
     await t.http.patch(path('2026/50')).send({ effects: [{ body: a, effect: 'reportRequested', data: { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2026-12-15' } } }], reason: 'Wirkung ergänzt' }).expect(200);
     const withdrawn = await t.http.post(`${path('2026/50')}/withdrawal`).send({ reason: 'Im Umlaufverfahren gescheitert' }).expect(200);

@@ -90,7 +90,9 @@ export const amendmentInputSchema = z
     effects: z.array(effectInputSchema).max(5000).optional(),
     reason,
   })
-  .refine((d) => Object.keys(d).some((k) => k !== 'reason'), { message: 'Keine Änderung angegeben.', path: ['effects'] });
+  .refine((d) => Object.keys(d).some((k) => k !== 'reason'), {
+    message: 'Keine Änderung angegeben: erwartet wird mindestens eines von date, procedure, session, type, title, effects.',
+  });
 
 export const withdrawalInputSchema = z.strictObject({ reason });
 
