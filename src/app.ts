@@ -5,11 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import helmet from 'helmet';
 import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import { ErrorFilter, clientErrorResponse, toErrorBody } from './common/http-errors';
+import { ValidationError } from './common/errors';
+import { TextEncodingError, decodeText, decodeUtf8 } from './common/text-encoding';
 import { completeOpenApiDocument } from './common/openapi';
 import { WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
 import { ACCESS_POLICY, type AccessPolicy } from './auth/access';
@@ -45,6 +47,27 @@ export async function createApp(
     abortOnError: false,
   });
   app.useGlobalFilters(new ErrorFilter());
+  // Bodies are decoded strictly (src/common/text-encoding.ts): JSON as UTF-8, a form sent as
+  // text/plain as its editor saved it; what is neither is a 400, never stored with U+FFFD.
+  const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: config.bodyLimit }, (request, body, done) => {
+    let text: string;
+    try {
+      text = decodeUtf8(body);
+    } catch (error) {
+      if (!(error instanceof TextEncodingError)) throw error;
+      return done(ValidationError.at('', `Der Inhalt der Anfrage ist kein gültiges UTF-8 (Zeile ${error.line}); JSON wird in UTF-8 gesendet (RFC 8259).`), undefined);
+    }
+    parseJson(request, text, done);
+  });
+  app.useBodyParser<RawServerDefault>('text/plain', { bodyLimit: config.bodyLimit }, (_request, body, done) => {
+    try {
+      done(null, decodeText(body));
+    } catch (error) {
+      if (!(error instanceof TextEncodingError)) throw error;
+      done(ValidationError.at('body', error.message), undefined);
+    }
+  });
   // The security log goes where SECURITY_LOG says; silent where the caller silenced the logger (CLI, tests) unless given a sink.
   if (options.securityLog) app.get(SecurityLog).redirect(options.securityLog);
   else if (options.logger === false) app.get(SecurityLog).redirect(discardSink);

@@ -25,7 +25,7 @@ interface Run {
   json: any;
 }
 
-function cli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Run {
+function cli(args: string[], options: { env?: Record<string, string>; input?: string | Buffer } = {}): Run {
   const result = spawnSync(process.execPath, [LAUNCHER, ...args], {
     cwd: work,
     input: options.input,
@@ -162,6 +162,20 @@ describe('gremienlauf on the local database', () => {
     const stdin = cli(['import', '-', '--dry-run', '--json'], { input: SEED.replace('Beschluss 2024/09', 'Beschluss 2024/11') });
     expect(stdin.code).toBe(0);
     expect(stdin.json.decision.number).toBe('2024/11-AL');
+    expect(cli(['list', '--json']).json).toEqual([]);
+  });
+
+  it('reads a form saved as UTF-16, and refuses one saved as Windows-1252 with exit 2 naming the file and the line', () => {
+    const unicode = join(work, 'unicode.txt');
+    writeFileSync(unicode, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(SEED, 'utf16le')]));
+    const read = cli(['import', unicode, '--dry-run', '--json']);
+    expect([read.code, read.json?.registration.title]).toEqual([0, 'Weiterentwicklung Struktur OZG Föderal']);
+    const ansi = join(work, 'ansi.txt');
+    writeFileSync(ansi, Buffer.from(SEED, 'latin1'));
+    const file = cli(['import', ansi, '--dry-run']);
+    expect([file.code, file.stderr]).toEqual([2, expect.stringContaining(`Die Datei „${ansi}“: Der Text ist nicht in UTF-8 kodiert (Zeile 3)`)]);
+    const stdin = cli(['import', '-', '--dry-run'], { input: Buffer.from(SEED, 'latin1') });
+    expect([stdin.code, stdin.stderr]).toEqual([2, expect.stringContaining('Die Standardeingabe: Der Text ist nicht in UTF-8 kodiert (Zeile 3)')]);
     expect(cli(['list', '--json']).json).toEqual([]);
   });
 

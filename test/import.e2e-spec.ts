@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseRegistrationForm } from '../src/registration-import/registration-form.parser';
 import { Database } from '../src/database/database';
 import { rowCounts } from './support/row-counts';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { TEST_SECRETARIAT_TOKEN, startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const SEED = readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
 
@@ -17,6 +17,32 @@ describe('POST /api/bodies/import', () => {
 
   const importForm = (text: string, query = '') =>
     t.http.post(`/api/bodies/import${query}`).set('Content-Type', 'text/plain; charset=utf-8').send(text);
+
+  it('takes the form as its editor saved it (UTF-8 with a byte order mark, UTF-16), and refuses Windows-1252 naming the line, writing nothing', async () => {
+    const asSent = (bytes: Buffer) => t.http.post('/api/bodies/import?dryRun=true').set('Content-Type', 'text/plain').send(bytes);
+    const title = 'Weiterentwicklung Struktur OZG Föderal';
+    for (const bytes of [
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SEED, 'utf8')]),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(SEED, 'utf16le')]),
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(SEED, 'utf16le').swap16()]),
+    ]) {
+      expect((await asSent(bytes).expect(201)).body.registration.title).toBe(title);
+    }
+    const before = await rowCounts(t.app.get(Database));
+    // Line 3 is the first with an umlaut („für“): in Windows-1252 a byte that is no UTF-8.
+    const ansi = await t.http.post('/api/bodies/import').set('Content-Type', 'text/plain').send(Buffer.from(SEED, 'latin1')).expect(400);
+    expect(ansi.body.details).toEqual([{ path: 'body', message: expect.stringContaining('nicht in UTF-8 kodiert (Zeile 3), vermutlich als Windows-1252') }]);
+    // JSON too must be UTF-8: a title is never stored with U+FFFD for a byte it did not decode.
+    // (Injected: the test client would send a Buffer as JSON of its own.)
+    const json = await t.app.getHttpAdapter().getInstance().inject({
+      method: 'POST',
+      url: '/api/bodies',
+      headers: { authorization: `Bearer ${TEST_SECRETARIAT_TOKEN}`, 'content-type': 'application/json' },
+      payload: Buffer.from('{"title":"F\xf6derales Gremium"}', 'latin1'),
+    });
+    expect([json.statusCode, json.json().message]).toEqual([400, expect.stringContaining('kein gültiges UTF-8 (Zeile 1)')]);
+    expect(await rowCounts(t.app.get(Database))).toEqual(before);
+  });
 
   it('registers the seed form as a draft body with every field', async () => {
     const response = await importForm(SEED).expect(201);

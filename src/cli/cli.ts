@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { TextEncodingError, decodeText } from '../common/text-encoding';
 import type { ApiClient } from './api';
 import { ApiError, remoteClient } from './api';
 import type { CliCommand, CommandContext, OptionSpec, OptionValues, Output } from './command';
@@ -102,11 +103,18 @@ async function runCommand(command: CliCommand, rest: string[], io: CliIo): Promi
     },
     async readInput(path) {
       if (path === '-') return io.stdin();
+      let bytes: Buffer;
       try {
-        return await readFile(path, 'utf8');
+        bytes = await readFile(path);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         throw new UsageError(code === 'ENOENT' ? `Die Datei „${path}“ gibt es nicht.` : `Die Datei „${path}“ ist nicht lesbar (${code}).`);
+      }
+      try {
+        return decodeText(bytes);
+      } catch (error) {
+        if (error instanceof TextEncodingError) throw new UsageError(`Die Datei „${path}“: ${error.message}`);
+        throw error;
       }
     },
   };
