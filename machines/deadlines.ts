@@ -152,6 +152,11 @@ export function describeDeadline(deadline: Deadline): string {
   }
 }
 
+/** A Frist after what is due, as the forms write it: `zum 31.03.2025`, `im November 2024`, `zur 45. Sitzung (IT-PLR)`. */
+export function describeDue(deadline: Deadline): string {
+  return deadline.kind === 'date' ? `zum ${germanDate(deadline.date)}` : describeDeadline(deadline);
+}
+
 function atSession(source: DeadlineSource, session: Session, description: string): ResolvedDeadline {
   return {
     resolved: true,

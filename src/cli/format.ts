@@ -1,5 +1,5 @@
 /** Plain-text output for people: tables, German dates, labelled fields. */
-import { berlinDate, describeDeadline, eventLabel, germanDate, isCivilDate, type Deadline } from '../../machines';
+import { berlinDate, eventLabel, germanDate, isCivilDate } from '../../machines';
 
 export interface Column<T> {
   header: string;
@@ -45,11 +45,6 @@ export function date(value: string | null | undefined): string {
 /** The business date (Berlin) of an instant, German. */
 export function day(instant: string | null | undefined): string {
   return instant ? germanDate(berlinDate(instant)) : '–';
-}
-
-/** A Frist as the forms write it: `im November 2024`, `zum 31.03.2025`, `zur 45. Sitzung (IT-PLR)`. */
-export function deadline(due: Deadline): string {
-  return due.kind === 'date' ? `zum ${germanDate(due.date)}` : describeDeadline(due);
 }
 
 export function yesNo(value: boolean): string {

@@ -1,8 +1,8 @@
 import { deadlineState } from '../../deadlines/deadline-state';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
-import { date, deadline, table } from '../format';
-import type { Deadline } from '../../../machines';
+import { date, table } from '../format';
+import { describeDue, type Deadline } from '../../../machines';
 
 /** A Frist as GET /api/deadlines gives it (the fields the CLI shows). */
 export interface DeadlineRow {
@@ -43,7 +43,7 @@ export const deadlinesCommand: CliCommand = {
             { header: 'Datum', value: (d) => date(d.effectiveDate) },
             { header: 'verschoben von', value: (d) => (d.originalDate && d.originalDate !== d.effectiveDate ? date(d.originalDate) : '') },
             { header: 'Frist', value: (d) => d.label },
-            { header: 'laut Beschluss', value: (d) => deadline(d.deadline) },
+            { header: 'laut Beschluss', value: (d) => describeDue(d.deadline) },
             { header: 'Gremium', value: (d) => d.bodyTitle, max: 40 },
             { header: 'Stand', value: (d) => deadlineState(d) },
             { header: 'ID', value: (d) => d.bodyId },

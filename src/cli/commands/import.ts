@@ -1,12 +1,12 @@
-import { describeTermEnd, describeTermEndWithDay, PROFILE_LABELS } from '../../../machines';
-import type { RegistrationInput } from '../../lifecycle/registration-input';
+import { describeTermEnd } from '../../../machines';
 import { FormImportError } from '../../registration-import/form-import.error';
+import { formSummary } from '../../registration-import/form-summary';
 import { parseRegistrationForm, type ParsedRegistrationForm } from '../../registration-import/registration-form.parser';
 import type { ImportResult } from '../../registration-import/registration-import.service';
 import type { CliCommand } from '../command';
 import { dateOption, positiveInteger } from '../dates';
 import { RefusedError, UsageError } from '../errors';
-import { date, day, deadline, fields, list, numbered, yesNo } from '../format';
+import { date, day, fields } from '../format';
 import { configFrom } from '../local';
 
 export const importCommand: CliCommand = {
@@ -103,30 +103,5 @@ function renderImport(r: ImportResult): string {
 
 /** What a form says, field by field, as the dry run shows it. */
 export function renderParsed(parsed: ParsedRegistrationForm): string {
-  const r: RegistrationInput = parsed.registration;
-  const d = parsed.decision;
-  return fields([
-    [PROFILE_LABELS.title, r.title],
-    [PROFILE_LABELS.shortName, r.shortName ?? null],
-    [PROFILE_LABELS.kind, r.kind],
-    [PROFILE_LABELS.permanent, yesNo(r.permanent ?? false)],
-    [PROFILE_LABELS.parent, r.parent],
-    [PROFILE_LABELS.focusTopic, r.focusTopic],
-    [PROFILE_LABELS.leads, list(r.leads)],
-    [
-      PROFILE_LABELS.contacts,
-      list((r.contacts ?? []).map((c) => ('id' in c ? c.id : `${c.name}${c.organization ? ` (${c.organization})` : ''}`))),
-    ],
-    [PROFILE_LABELS.participants, list(r.participants)],
-    [PROFILE_LABELS.start, date(r.start)],
-    [PROFILE_LABELS.expectedEnd, r.expectedEnd ? describeTermEnd(r.expectedEnd) : null],
-    [PROFILE_LABELS.objective, r.objective],
-    [PROFILE_LABELS.goals, numbered(r.goals ?? [])],
-    [PROFILE_LABELS.fmkRelation, r.fmkRelation],
-    [PROFILE_LABELS.reportingPlan, r.reportingPlan],
-    ['Berichtspflichten', (r.reports ?? []).map((p) => `${p.kind} an ${p.addressee} ${deadline(p.due)}`).join('\n')],
-    [PROFILE_LABELS.resources, r.resources],
-    ['Beschluss', d ? `${d.number} (${d.issuer})${d.outcome === 'rejected' ? ', Ablehnung' : ''}${d.date ? ` vom ${date(d.date)}` : ''}` : null],
-    ['Befristet bis', parsed.approvedUntil ? describeTermEndWithDay(parsed.approvedUntil) : parsed.approvedPermanently ? 'bis auf Weiteres' : null],
-  ]);
+  return fields(formSummary(parsed));
 }

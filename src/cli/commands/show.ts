@@ -1,7 +1,7 @@
-import { approvedUntilAsWritten, describeTermEnd, describeTermEndWithDay, obligationLabel, obligationStanding, PROFILE_LABELS, type BodyContext } from '../../../machines';
+import { approvedUntilAsWritten, describeDue, describeTermEnd, describeTermEndWithDay, obligationLabel, obligationStanding, PROFILE_LABELS, type BodyContext } from '../../../machines';
 import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
-import { date, day, deadline, fields, list, numbered, table, yesNo } from '../format';
+import { date, day, fields, list, numbered, table, yesNo } from '../format';
 import type { NotYetRecorded } from '../../audit/audit.service';
 import type { DeadlineRow } from './deadlines';
 
@@ -102,7 +102,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
         { header: 'Nr.', value: (o) => o.id },
         { header: 'Bericht', value: (o) => obligationLabel(o) },
         { header: 'an', value: (o) => o.addressee },
-        { header: 'Frist', value: (o) => deadline(o.due) },
+        { header: 'Frist', value: (o) => describeDue(o.due) },
         { header: 'fällig am', value: (o) => effectiveDate(reportFristen.get(o.id)) },
         { header: 'Stand', value: (o) => obligationStanding(o) },
       ])}`,

@@ -1,10 +1,10 @@
-import { approvedUntilAsWritten, countOf, describeTermEndWithDay, obligationLabel, obligationStanding } from '../../../machines';
+import { approvedUntilAsWritten, countOf, describeDue, describeTermEndWithDay, obligationLabel, obligationStanding } from '../../../machines';
 import type { NotYetRecorded } from '../../audit/audit.service';
 import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
 import { UsageError } from '../errors';
-import { date, day, deadline, fields, table } from '../format';
+import { date, day, fields, table } from '../format';
 import { pendingLines } from './show';
 
 export const stateCommand: CliCommand = {
@@ -53,7 +53,7 @@ function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[] }, when
       `Berichtspflichten:\n${table(c.obligations, [
         { header: 'Nr.', value: (o) => o.id },
         { header: 'Bericht', value: (o) => obligationLabel(o) },
-        { header: 'Frist', value: (o) => deadline(o.due) },
+        { header: 'Frist', value: (o) => describeDue(o.due) },
         { header: 'Stand', value: (o) => obligationStanding(o) },
       ])}`,
     );
