@@ -4,6 +4,8 @@
  * SQLite file: the secretariat walks a body from registration to approval, every page passes
  * axe-core, auditors see no write controls. A failing step leaves a screenshot in test/artifacts/.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/test-app';
 import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
@@ -209,10 +211,16 @@ describeInBrowser('Web UI in Chromium', () => {
         await check('Anmelden');
         await logIn(page, 'sekretariat');
         const id = bodyUrl.split('/').pop();
-        for (const path of ['/', '/?ampel=red', '/gremien/neu', bodyUrl.replace(base, ''), '/beschluesse', '/fristen', '/zeitleiste', '/pruefung', `/pruefung?gremium=${id}&stichtag=2026-11-28`]) {
+        for (const path of ['/', '/?ampel=red', '/gremien/neu', '/gremien/formular', bodyUrl.replace(base, ''), '/beschluesse', '/fristen', '/zeitleiste', '/pruefung', `/pruefung?gremium=${id}&stichtag=2026-11-28`]) {
           await page.goto(`${base}${path}`);
           await check(path);
         }
+        // A registration form pasted and checked: what would be registered, and the text to correct.
+        await page.goto(`${base}/gremien/formular`);
+        await page.fill('#formular-text', readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8'));
+        await page.getByRole('button', { name: 'Prüfen' }).click();
+        await page.locator('#vorschau-angaben').waitFor();
+        await check('Registrierungsformular geprüft');
         // A form with errors, opened.
         await page.goto(bodyUrl);
         await openAction(page, 'Verlängern (Beschluss)');
@@ -241,7 +249,7 @@ describeInBrowser('Web UI in Chromium', () => {
         await logIn(page, 'sekretariat');
         await page.setViewportSize({ width: 320, height: 800 });
         const wide: string[] = [];
-        for (const path of ['/', '/gremien/neu', bodyUrl.replace(base, ''), '/beschluesse', '/fristen', '/zeitleiste', '/pruefung']) {
+        for (const path of ['/', '/gremien/neu', '/gremien/formular', bodyUrl.replace(base, ''), '/beschluesse', '/fristen', '/zeitleiste', '/pruefung']) {
           await page.goto(`${base}${path}`);
           const width = await page.evaluate(() => document.documentElement.scrollWidth);
           if (width > 320) wide.push(`${path}: ${width}px`);

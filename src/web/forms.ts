@@ -55,9 +55,13 @@ export function group(name: string, legend: string, items: FormItem[], extra: Pa
 
 /** One text value of a form post (the last one if a name came twice). */
 export function text(values: FormValues, name: string): string {
+  return untrimmed(values, name).trim();
+}
+
+/** One text value as it was sent, blank lines and all: a pasted text whose line numbers count. */
+export function untrimmed(values: FormValues, name: string): string {
   const value = values[name];
-  const one = Array.isArray(value) ? value[value.length - 1] : value;
-  return (one ?? '').trim();
+  return (Array.isArray(value) ? value[value.length - 1] : value) ?? '';
 }
 
 /** A text value, or undefined when the field was left empty. */

@@ -8,7 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { BodiesService } from '../bodies/bodies.service';
 import { CalendarFeedsService, type IssuedCalendarFeed } from '../calendar/calendar-feeds.service';
-import { ConcurrencyConflict, DomainError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
+import { ConcurrencyConflict, DomainError, DuplicateError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
 import { ContactCorrectionService } from '../contacts/correction.service';
 import { contactCorrectionInput, contactFormType } from './contact-form';
 import { DecisionControlService } from '../decision-control/decision-control.service';
@@ -17,13 +17,17 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { decisionForm, decisionInput, effectForm, effectOf, factsForm, factsInput, withdrawalForm } from './decision-form';
 import { decisionHref } from './decision-control-page';
 import { eventCommand } from './event-forms';
-import { optional, text, type FormValues } from './forms';
+import { optional, text, untrimmed, type FormValues } from './forms';
 import { sessionForm, sessionInput } from './session-form';
 import { SessionsService } from '../sessions/sessions.service';
 import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
 import { eventsFor, mayRecordDecisions, mayRecordSessions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
+import { FormImportError, describeProblem } from '../registration-import/form-import.error';
+import { formSummary } from '../registration-import/form-summary';
+import type { ParsedRegistrationForm } from '../registration-import/registration-form.parser';
+import { RegistrationImportService } from '../registration-import/registration-import.service';
 import { pageNumber } from './pages';
 import { WithoutIdempotencyKey } from '../common/idempotency-key';
 import { IDEMPOTENCY_KEY, IdempotencyService, requestHash } from '../idempotency/idempotency.service';
@@ -59,6 +63,7 @@ export class WebController {
     private readonly idempotency: IdempotencyService,
     private readonly contacts: ContactCorrectionService,
     private readonly sessions: SessionsService,
+    private readonly imports: RegistrationImportService,
   ) {}
 
   @Get()
@@ -90,6 +95,33 @@ export class WebController {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await this.sendRegistration(reply, user, values ?? {}, issuesOf(error), error, statusOf(error));
+    }
+  }
+
+  /** „Registrierungsformular übernehmen“: the form's text pasted in, checked without storing anything, then registered as a draft. */
+  @Get('gremien/formular')
+  @Access(SECRETARIAT_WRITE)
+  async formImport(@Req() request: Request, @Res() reply: FastifyReply) {
+    this.sendFormImport(reply, await this.user(request), '');
+  }
+
+  @Post('gremien/formular')
+  @Access(SECRETARIAT_WRITE)
+  async importForm(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    // As pasted: the problems name the form's lines.
+    const formText = untrimmed(values ?? {}, 'formular');
+    try {
+      if (!formText.trim()) throw ValidationError.at('formular', 'Bitte den Text des ausgefüllten Registrierungsformulars einfügen.');
+      if (text(values, 'schritt') !== 'uebernehmen') return this.sendFormImport(reply, user, formText, this.imports.parse(formText));
+      const next = await this.once(request, values, async (form) => {
+        const result = await this.imports.import(untrimmed(form, 'formular'), {}, user.actor);
+        return `/gremien/${result.id}?erfolg=registriert`;
+      });
+      this.page.redirect(reply, next);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.sendFormImport(reply, user, formText, null, error, statusOf(error));
     }
   }
 
@@ -456,6 +488,32 @@ export class WebController {
       reply,
       'register',
       { title: 'Gremium registrieren', nav: 'registrieren', user, form, message: error ? messageOf(error) : null },
+      status,
+    );
+  }
+
+  private sendFormImport(reply: FastifyReply, user: WebUser, formText: string, parsed: ParsedRegistrationForm | null = null, error?: DomainError, status = 200) {
+    // A form whose title is registered already: the page links that body (the API's message names its options, which the page has not).
+    const registered = error instanceof DuplicateError && Array.isArray(error.details.ids) ? { title: String(error.details.title), ids: error.details.ids as string[] } : null;
+    this.page.send(
+      reply,
+      'form-import',
+      {
+        title: 'Registrierungsformular übernehmen',
+        nav: 'registrieren',
+        user,
+        text: formText,
+        summary: parsed ? formSummary(parsed).filter(([, value]) => value !== null) : null,
+        warnings: parsed?.warnings ?? [],
+        problems:
+          error instanceof FormImportError
+            ? error.problems.map(describeProblem)
+            : error instanceof ValidationError
+              ? error.details.map((d) => (d.path && d.path !== 'formular' ? `${d.path}: ${d.message}` : d.message))
+              : [],
+        message: error && !(error instanceof FormImportError || error instanceof ValidationError || registered) ? messageOf(error) : null,
+        registered,
+      },
       status,
     );
   }

@@ -16,10 +16,11 @@ import { WebService } from './web.service';
 import { ErasureModule } from '../contacts/erasure.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { RegistrationImportModule } from '../registration-import/registration-import.module';
 
 /** The German web UI for the secretariat, leads and auditors (server-rendered, no front-end build). */
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, DecisionControlModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule, ErasureModule, SessionsModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, DecisionControlModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule, ErasureModule, SessionsModule, RegistrationImportModule],
   controllers: [WebController, LoginController, SetupController],
   providers: [Templates, Page, WebService, WebErrorFilter],
 })

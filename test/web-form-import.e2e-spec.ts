@@ -1,0 +1,79 @@
+/**
+ * „Registrierungsformular übernehmen“ on the web: the secretariat pastes the text of a filled-in
+ * form, sees what would be registered (nothing stored), and registers it as a draft with every
+ * field, contact person and report obligation: what the API's and the CLI's import do.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Database } from '../src/database/database';
+import { rowCounts } from './support/row-counts';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+const SEED = readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
+const TITLE = 'Weiterentwicklung Struktur OZG Föderal';
+
+describe.each(testDatabaseKinds())('the web page „Registrierungsformular übernehmen“ on %s', (database) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ database, now: '2026-11-28T09:00:00Z' });
+  }, 30_000);
+  afterAll(() => t.close());
+
+  const post = (fields: Record<string, string>) => t.http.post('/gremien/formular').type('form').send(fields);
+  const counts = () => rowCounts(t.app.get(Database));
+
+  it('is linked from „Gremium registrieren“ and open to the secretariat only', async () => {
+    expect((await t.http.get('/gremien/neu').expect(200)).text).toContain('href="/gremien/formular"');
+    expect((await t.http.get('/gremien/formular').expect(200)).text).toContain('<textarea id="formular-text" name="formular"');
+    for (const role of ['reader', 'auditor'] as const) {
+      const other = await t.user(role);
+      await other.http.get('/gremien/formular').expect(403);
+      await other.http.post('/gremien/formular').type('form').send({ formular: SEED, schritt: 'uebernehmen' }).expect(403);
+    }
+  });
+
+  it('„Prüfen“ shows what the form says, field by field, keeps the text and stores nothing', async () => {
+    const before = await counts();
+    const page = (await post({ formular: SEED, schritt: 'pruefen' }).expect(200)).text;
+    const preview = page.slice(page.indexOf('id="vorschau-angaben"'), page.indexOf('</dl>'));
+    expect(preview).toContain(`<dt>Titel</dt><dd class="prose">${TITLE}</dd>`);
+    expect(preview).toContain('<dt>Federführung</dt><dd class="prose">Hessen\nBremen\nBund (BMI)</dd>');
+    expect(preview).toContain('Carola Heilemann-Jeschke (Hansestadt Bremen)');
+    expect(preview).toContain('<dt>Berichtspflichten</dt><dd class="prose">Zwischenbericht an IT-Planungsrat im November 2024</dd>');
+    expect(preview).toContain('<dt>Beschluss</dt><dd class="prose">2024/09-AL (AL-Runde)</dd>');
+    expect(preview).toContain('<dt>Befristet bis</dt><dd class="prose">31.03.2025</dd>');
+    // The text goes on with the button that registers it, and stays in the field to be corrected.
+    expect(page).toMatch(/<input type="hidden" name="formular" value="[^"]*Titel des Gremiums: Weiterentwicklung Struktur OZG Föderal/);
+    // As pasted, its two blank lines first (a textarea drops the line feed right after its tag, so one more is written).
+    expect(page).toContain('aria-describedby="formular-text-hint">\n\n\nRegistrierung für Gremien oder Arbeitsformate des IT-Planungsrates');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a form that cannot be read is listed line by line with its fields, an empty one is asked for; nothing is stored', async () => {
+    const before = await counts();
+    const broken = await post({ formular: SEED.replace('17.06.2024', 'Mitte Juni'), schritt: 'uebernehmen' }).expect(400);
+    expect(broken.text).toContain('Zeile 9, Feld „Beginn der Tätigkeit“');
+    expect(broken.text).toContain('aria-invalid="true"');
+    expect(broken.text).toContain('Mitte Juni');
+    const empty = await post({ formular: '  ', schritt: 'pruefen' }).expect(400);
+    expect(empty.text).toContain('Bitte den Text des ausgefüllten Registrierungsformulars einfügen.');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('„Als Entwurf übernehmen“ registers the body with its contacts and report obligation, once per click; the same title again links the body', async () => {
+    const click = { formular: SEED, schritt: 'uebernehmen', idempotencyKey: '5b0f1d1e-8d5c-4e55-9d43-0d6f3b1f2a11' };
+    const first = await post(click).expect(303);
+    expect(first.headers.location).toMatch(/^\/gremien\/[0-9a-f-]{36}\?erfolg=registriert$/);
+    // A double click lands on the same page and registers nothing more.
+    expect((await post(click).expect(303)).headers.location).toBe(first.headers.location);
+    const id = first.headers.location.split('/')[2].split('?')[0];
+    const body = (await t.http.get(`/api/bodies/${id}`).expect(200)).body;
+    expect([body.title, body.state.value, body.contacts.length, body.context.obligations.length]).toEqual([TITLE, 'draft', 3, 1]);
+    expect((await t.http.get(first.headers.location).expect(200)).text).toContain('Das Gremium wurde als Entwurf registriert.');
+
+    const again = await post({ formular: SEED, schritt: 'uebernehmen' }).expect(409);
+    expect(again.text).toContain(`ist bereits registriert: <a href="/gremien/${id}">${TITLE}</a>`);
+    expect((await t.http.get('/api/bodies').expect(200)).body).toHaveLength(1);
+  });
+});
