@@ -75,5 +75,10 @@ describe.each(testDatabaseKinds())('the web page „Registrierungsformular über
     const again = await post({ formular: SEED, schritt: 'uebernehmen' }).expect(409);
     expect(again.text).toContain(`ist bereits registriert: <a href="/gremien/${id}">${TITLE}</a>`);
     expect((await t.http.get('/api/bodies').expect(200)).body).toHaveLength(1);
+    // „Prüfen“ says so before the click, and offers no „Als Entwurf übernehmen“ beside the preview.
+    const checked = (await post({ formular: SEED, schritt: 'pruefen' }).expect(200)).text;
+    expect(checked).toContain(`id="vorschau-registriert">Ein Gremium „${TITLE}“ ist bereits registriert: <a href="/gremien/${id}">`);
+    const preview = checked.slice(checked.indexOf('id="vorschau"'), checked.indexOf('id="formular-titel"'));
+    expect(preview).not.toContain('value="uebernehmen"');
   });
 });

@@ -132,9 +132,14 @@ export class RegistrationImportService {
     };
   }
 
+  /** The ids of the bodies registered under exactly this title. */
+  async registeredAs(title: string): Promise<string[]> {
+    return (await this.bodies.list({ q: title })).filter((body) => body.title === title).map((body) => body.id);
+  }
+
   private async assertNotRegistered(title: string): Promise<void> {
-    const same = (await this.bodies.list({ q: title })).filter((body) => body.title === title);
-    if (same.length > 0) throw duplicateTitle(title, same.map((b) => b.id));
+    const same = await this.registeredAs(title);
+    if (same.length > 0) throw duplicateTitle(title, same);
   }
 
   /** The title's row in `imported_titles`: of two imports of one form, even at the same moment, one fails here. */

@@ -113,7 +113,12 @@ export class WebController {
     const formText = untrimmed(values ?? {}, 'formular');
     try {
       if (!formText.trim()) throw ValidationError.at('formular', 'Bitte den Text des ausgefüllten Registrierungsformulars einfügen.');
-      if (text(values, 'schritt') !== 'uebernehmen') return this.sendFormImport(reply, user, formText, this.imports.parse(formText));
+      if (text(values, 'schritt') !== 'uebernehmen') {
+        const parsed = this.imports.parse(formText);
+        // Told before the click that would be refused.
+        const ids = await this.imports.registeredAs(parsed.registration.title);
+        return this.sendFormImport(reply, user, formText, parsed, ids.length > 0 ? new DuplicateError('', { title: parsed.registration.title, ids }) : undefined);
+      }
       const next = await this.once(request, values, async (form) => {
         const result = await this.imports.import(untrimmed(form, 'formular'), {}, user.actor);
         return `/gremien/${result.id}?erfolg=registriert`;
