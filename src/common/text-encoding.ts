@@ -33,24 +33,26 @@ export function decodeText(bytes: Uint8Array): string {
   }
 }
 
+// Used whole, never streaming, so one decoder serves every call.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** UTF-8, a leading byte order mark dropped (as JSON parsers may, RFC 8259). */
 export function decodeUtf8(bytes: Uint8Array): string {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
-    return decoder.decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
-    throw new TextEncodingError(firstLineNotUtf8(bytes, decoder));
+    throw new TextEncodingError(firstLineNotUtf8(bytes));
   }
 }
 
 /** The number of the first line that does not decode (UTF-8 never has a line feed inside a character). */
-function firstLineNotUtf8(bytes: Uint8Array, decoder: TextDecoder): number {
+function firstLineNotUtf8(bytes: Uint8Array): number {
   let line = 1;
   let start = 0;
   for (let i = 0; i <= bytes.length; i++) {
     if (i < bytes.length && bytes[i] !== 0x0a) continue;
     try {
-      decoder.decode(bytes.subarray(start, i));
+      UTF8.decode(bytes.subarray(start, i));
     } catch {
       return line;
     }

@@ -102,7 +102,7 @@ export class WebController {
   @Get('gremien/formular')
   @Access(SECRETARIAT_WRITE)
   async formImport(@Req() request: Request, @Res() reply: FastifyReply) {
-    this.sendFormImport(reply, await this.user(request), '');
+    this.sendFormImport(reply, await this.user(request), '', {});
   }
 
   @Post('gremien/formular')
@@ -117,7 +117,7 @@ export class WebController {
         const parsed = this.imports.parse(formText);
         // Told before the click that would be refused.
         const ids = await this.imports.registeredAs(parsed.registration.title);
-        return this.sendFormImport(reply, user, formText, parsed, ids.length > 0 ? new DuplicateError('', { title: parsed.registration.title, ids }) : undefined);
+        return this.sendFormImport(reply, user, formText, { parsed, registered: ids.length > 0 ? { title: parsed.registration.title, ids } : null });
       }
       const next = await this.once(request, values, async (form) => {
         const result = await this.imports.import(untrimmed(form, 'formular'), {}, user.actor);
@@ -126,7 +126,9 @@ export class WebController {
       this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      this.sendFormImport(reply, user, formText, null, error, statusOf(error));
+      // A form whose title is registered already: the page links that body (the API's message names its options, which the page has not).
+      const registered = error instanceof DuplicateError && Array.isArray(error.details.ids) ? { title: String(error.details.title), ids: error.details.ids as string[] } : null;
+      this.sendFormImport(reply, user, formText, { error, registered }, statusOf(error));
     }
   }
 
@@ -497,9 +499,14 @@ export class WebController {
     );
   }
 
-  private sendFormImport(reply: FastifyReply, user: WebUser, formText: string, parsed: ParsedRegistrationForm | null = null, error?: DomainError, status = 200) {
-    // A form whose title is registered already: the page links that body (the API's message names its options, which the page has not).
-    const registered = error instanceof DuplicateError && Array.isArray(error.details.ids) ? { title: String(error.details.title), ids: error.details.ids as string[] } : null;
+  /** The import page: the text as sent, and what checking it gave (the form read, the error, the bodies registered under its title). */
+  private sendFormImport(
+    reply: FastifyReply,
+    user: WebUser,
+    formText: string,
+    { parsed = null, error, registered = null }: { parsed?: ParsedRegistrationForm | null; error?: DomainError; registered?: { title: string; ids: string[] } | null },
+    status = 200,
+  ) {
     this.page.send(
       reply,
       'form-import',
