@@ -221,7 +221,7 @@ describe('gremienlauf user / token on the local database', () => {
     return {
       out,
       err,
-      io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), stdin: async () => stdin, env: { DATABASE_URL: file } },
+      io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), stdin: async () => Buffer.from(stdin), env: { DATABASE_URL: file } },
     };
   };
 

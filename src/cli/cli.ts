@@ -16,7 +16,8 @@ import { COMMANDS } from './registry';
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  stdin(): Promise<string>;
+  /** Standard input, read whole. */
+  stdin(): Promise<Buffer>;
   env: NodeJS.ProcessEnv;
 }
 
@@ -102,18 +103,18 @@ async function runCommand(command: CliCommand, rest: string[], io: CliIo): Promi
       return client!;
     },
     async readInput(path) {
-      if (path === '-') return io.stdin();
       let bytes: Buffer;
       try {
-        bytes = await readFile(path);
+        bytes = path === '-' ? await io.stdin() : await readFile(path);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         throw new UsageError(code === 'ENOENT' ? `Die Datei „${path}“ gibt es nicht.` : `Die Datei „${path}“ ist nicht lesbar (${code}).`);
       }
+      // UTF-8 or UTF-16, as the editor saved it (src/common/text-encoding.ts); anything else names the line.
       try {
         return decodeText(bytes);
       } catch (error) {
-        if (error instanceof TextEncodingError) throw new UsageError(`Die Datei „${path}“: ${error.message}`);
+        if (error instanceof TextEncodingError) throw new UsageError(`${path === '-' ? 'Die Standardeingabe' : `Die Datei „${path}“`}: ${error.message}`);
         throw error;
       }
     },

@@ -1,21 +1,13 @@
 #!/usr/bin/env node
 /** Entry of the compiled CLI (dist/src/cli/main.js); `bin/gremienlauf.js` starts it. */
-import { TextEncodingError, decodeText } from '../common/text-encoding';
 import { runCli } from './cli';
-import { UsageError } from './errors';
 
-/** Standard input as text, decoded as a file is (UTF-8 or UTF-16; anything else is a usage error). */
-function readStdin(): Promise<string> {
+/** Standard input's bytes; the CLI decodes them as it decodes a file. */
+function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
-    process.stdin.on('end', () => {
-      try {
-        resolve(decodeText(Buffer.concat(chunks)));
-      } catch (error) {
-        reject(error instanceof TextEncodingError ? new UsageError(`Die Standardeingabe: ${error.message}`) : error);
-      }
-    });
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });
 }
