@@ -358,7 +358,12 @@ describe('gremienlauf on the local database', () => {
     writeFileSync(other, SEED.replace('Weiterentwicklung Struktur OZG Föderal', 'Cloud-Strategie Föderal').replace('Beschluss 2024/09', 'Beschluss 2024/10'));
     const missing = cli(['import', other, '--apply-decision']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('--decision-date');
+    // Told with this command's options, not the API's parameters.
+    expect(missing.stderr).toBe(
+      'Abgelehnt: Ungültige Angaben – --decision-date DATUM: Beschluss 2024/10-AL ist noch nicht im Beschlussregister erfasst, und das Formular nennt sein Datum nicht. ' +
+        'Bitte angeben oder den Beschluss zuerst erfassen.; --session N oder --umlaufverfahren: Beschluss 2024/10-AL ist noch nicht im Beschlussregister erfasst, ' +
+        'und das Formular nennt nicht, ob er in einer Sitzung oder im Umlaufverfahren gefasst wurde. Bitte angeben oder den Beschluss zuerst erfassen.\n',
+    );
     expect(cli(['list', '--json']).json).toHaveLength(1);
 
     const run = cli(['import', other, '--apply-decision', '--decision-date', '20.06.2024', '--umlaufverfahren']);

@@ -95,14 +95,31 @@ describe('POST /api/bodies/import', () => {
       .post('/api/decisions')
       .send({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-10', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' })
       .expect(201);
+    // What the caller says of it must be what the register holds.
+    for (const [query, path, message] of [
+      ['&decisionDate=2024-06-12', 'decisionDate', 'Beschluss 2024/09-AL ist bereits mit Datum 10.06.2024 erfasst, nicht 12.06.2024.'],
+      ['&procedure=Sitzung&session=3', 'procedure', 'Beschluss 2024/09-AL ist bereits erfasst, gefasst im Umlaufverfahren, nicht in der 3. Sitzung.'],
+      ['&session=3', 'session', 'Beschluss 2024/09-AL ist bereits erfasst, gefasst im Umlaufverfahren, nicht in der 3. Sitzung.'],
+    ]) {
+      expect((await importForm(SEED, `?applyDecision=true${query}`).expect(400)).body.details).toEqual([{ path, message }]);
+    }
+    expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
     const response = await importForm(SEED, '?applyDecision=true').expect(201);
     expect(response.body.decision).toMatchObject({ date: '2024-06-10', recorded: false, applied: true });
     expect(response.body.warnings).toEqual([expect.stringContaining('bereits erfasst')]);
   });
 
-  it('with applyDecision but without the decision date creates nothing', async () => {
+  it('with applyDecision but without the date and procedure of the decision asks for each under its parameter and creates nothing', async () => {
     const response = await importForm(SEED, '?applyDecision=true').expect(400);
-    expect(response.body.message).toContain('Datum');
+    expect(response.body.details).toEqual([
+      { path: 'decisionDate', message: 'Beschluss 2024/09-AL ist noch nicht im Beschlussregister erfasst, und das Formular nennt sein Datum nicht. Bitte angeben oder den Beschluss zuerst erfassen.' },
+      { path: 'procedure', message: expect.stringContaining('nennt nicht, ob er in einer Sitzung oder im Umlaufverfahren gefasst wurde') },
+    ]);
+    // A session without its number, a written procedure with one: each is refused, not recorded half or dropped.
+    const withoutNumber = await importForm(SEED, '?applyDecision=true&decisionDate=2024-06-12&procedure=Sitzung').expect(400);
+    expect(withoutNumber.body.details).toEqual([{ path: 'session', message: expect.stringContaining('nennt die Nummer seiner Sitzung nicht') }]);
+    const numbered = await importForm(SEED, '?applyDecision=true&decisionDate=2024-06-12&procedure=Umlaufverfahren&session=3').expect(400);
+    expect(numbered.body.details).toEqual([{ path: 'session', message: 'Ein Beschluss im Umlaufverfahren fällt in keiner Sitzung; die Nummer einer Sitzung passt nicht dazu.' }]);
     expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
     expect((await t.http.get('/api/decisions').expect(200)).body).toEqual([]);
   });

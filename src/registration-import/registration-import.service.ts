@@ -4,7 +4,7 @@ import type { AppConfig } from '../../config/configuration';
 import type { RegistrationInput } from '../lifecycle/registration-input';
 import { BodiesService } from '../bodies/bodies.service';
 import { APP_CONFIG } from '../common/common.module';
-import { DuplicateError, NotFoundError, ValidationError } from '../common/errors';
+import { DuplicateError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { DecisionsService, type PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
@@ -160,21 +160,38 @@ export class RegistrationImportService {
    * options. The register holds facts, so nothing is guessed: a missing date or procedure is
    * asked for.
    */
+  /** The decision the form names as the register holds it, or null when it is not recorded yet (e.g. for the preview). */
+  async recordedDecision(form: FormDecision) {
+    return this.decisions.get(form.issuer, form.number).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+  }
+
+  /**
+   * The decision to apply: the one in the register, or one to record from the form and the
+   * options. The register holds facts, so nothing is guessed: a missing date or procedure is
+   * asked for, each under the option that gives it (the API's parameter; the web form's field
+   * and the CLI's option take the same name).
+   */
   private async resolveDecision(parsed: ParsedRegistrationForm, options: ImportOptions, warnings: string[]): Promise<ResolvedDecision> {
     const form = parsed.decision;
     if (!form) {
       throw ValidationError.at('applyDecision', 'Das Formular nennt im Feld „Ergebnis“ keinen Beschluss; es gibt nichts anzuwenden.');
     }
-    const existing = await this.decisions.get(form.issuer, form.number).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    });
+    const existing = await this.recordedDecision(form);
     if (existing) {
       if (options.decisionDate && options.decisionDate !== existing.date) {
         throw ValidationError.at(
           'decisionDate',
           `Beschluss ${existing.number} ist bereits mit Datum ${germanDate(existing.date)} erfasst, nicht ${germanDate(options.decisionDate)}.`,
         );
+      }
+      if (options.procedure && options.procedure !== existing.procedure) {
+        throw ValidationError.at('procedure', `Beschluss ${existing.number} ist bereits erfasst, gefasst ${inProcedure(existing)}, nicht ${inProcedure(options)}.`);
+      }
+      if (options.session !== undefined && options.session !== existing.session) {
+        throw ValidationError.at('session', `Beschluss ${existing.number} ist bereits erfasst, gefasst ${inProcedure(existing)}, nicht in der ${options.session}. Sitzung.`);
       }
       warnings.push(`Beschluss ${existing.number} war bereits erfasst (${germanDate(existing.date)}); er wird zitiert, nicht neu erfasst.`);
       return { form, date: existing.date, record: null };
@@ -186,22 +203,26 @@ export class RegistrationImportService {
     }
     const session = options.session ?? form.session;
     const procedure = options.procedure ?? (options.session !== undefined ? 'Sitzung' : form.procedure);
-    const missing = [
-      date ? null : 'das Datum (decisionDate, CLI: --decision-date JJJJ-MM-TT)',
-      procedure ? null : 'die Sitzung (session, CLI: --session N) oder das Umlaufverfahren (procedure=Umlaufverfahren, CLI: --umlaufverfahren)',
-    ].filter((m): m is string => m !== null);
-    if (missing.length > 0) {
-      throw ValidationError.at(
-        'decision',
-        `Beschluss ${form.number} ist noch nicht im Beschlussregister erfasst, und das Formular nennt nicht ${missing.join(' und nicht ')}. Bitte angeben oder den Beschluss zuerst erfassen.`,
-      );
+    const unrecorded = `Beschluss ${form.number} ist noch nicht im Beschlussregister erfasst`;
+    const missing: FieldIssue[] = [];
+    if (!date) missing.push({ path: 'decisionDate', message: `${unrecorded}, und das Formular nennt sein Datum nicht. Bitte angeben oder den Beschluss zuerst erfassen.` });
+    if (!procedure) {
+      missing.push({
+        path: 'procedure',
+        message: `${unrecorded}, und das Formular nennt nicht, ob er in einer Sitzung oder im Umlaufverfahren gefasst wurde. Bitte angeben oder den Beschluss zuerst erfassen.`,
+      });
+    } else if (procedure === 'Sitzung' && session === undefined) {
+      missing.push({ path: 'session', message: `${unrecorded}, und das Formular nennt die Nummer seiner Sitzung nicht. Bitte angeben oder den Beschluss zuerst erfassen.` });
+    } else if (procedure === 'Umlaufverfahren' && options.session !== undefined) {
+      missing.push({ path: 'session', message: 'Ein Beschluss im Umlaufverfahren fällt in keiner Sitzung; die Nummer einer Sitzung passt nicht dazu.' });
     }
+    if (missing.length > 0) throw new ValidationError(missing);
     const record = {
       number: form.number,
       issuer: form.issuer,
       date,
       procedure,
-      ...(procedure === 'Sitzung' && session !== undefined ? { session } : {}),
+      ...(procedure === 'Sitzung' ? { session } : {}),
       type: 'Beschluss',
       title: `${form.outcome === 'rejected' ? 'Ablehnung' : 'Einrichtung'} des Formats „${parsed.registration.title}“`,
     };
@@ -234,6 +255,11 @@ export class RegistrationImportService {
     }
     return { type: 'approved', data: { approvedUntil: until, ...note } };
   }
+}
+
+/** "in der 3. Sitzung", "im Umlaufverfahren". */
+function inProcedure(d: { procedure?: string; session?: number | null }): string {
+  return d.procedure === 'Umlaufverfahren' ? 'im Umlaufverfahren' : d.session ? `in der ${d.session}. Sitzung` : 'in einer Sitzung';
 }
 
 function duplicateTitle(title: string, ids: string[]): DuplicateError {

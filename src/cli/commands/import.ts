@@ -5,6 +5,7 @@ import { parseRegistrationForm, type ParsedRegistrationForm } from '../../regist
 import type { ImportResult } from '../../registration-import/registration-import.service';
 import type { CliCommand } from '../command';
 import { dateOption, positiveInteger } from '../dates';
+import { ApiError } from '../api';
 import { RefusedError, UsageError } from '../errors';
 import { date, day, fields } from '../format';
 import { configFrom } from '../local';
@@ -59,11 +60,33 @@ export const importCommand: CliCommand = {
       return;
     }
     const api = await ctx.api();
-    const result = await api.post<ImportResult>('/api/bodies/import', { text, query });
+    const result = await api.post<ImportResult>('/api/bodies/import', { text, query }).catch((error: unknown) => {
+      throw inOptionTerms(error);
+    });
     for (const warning of result.warnings) ctx.out.note(`Hinweis: ${warning}`);
     ctx.out.result(result, renderImport);
   },
 };
+
+/** The import's parameters as this command's options name them, for its messages. */
+const OPTION_OF: Record<string, string> = {
+  applyDecision: '--apply-decision',
+  decisionDate: '--decision-date DATUM',
+  procedure: '--session N oder --umlaufverfahren',
+  session: '--session N',
+  registeredAt: '--registered-at DATUM',
+};
+
+/** A refusal naming the API's parameters (decisionDate: …) told with the options that give them (--decision-date DATUM: …). */
+function inOptionTerms(error: unknown): unknown {
+  const issues = error instanceof ApiError ? (error.details as { details?: unknown } | null)?.details : null;
+  if (!Array.isArray(issues) || !issues.some((issue: { path?: string }) => issue.path !== undefined && issue.path in OPTION_OF)) return error;
+  const told = issues.map(({ path, message }: { path?: string; message: string }) => {
+    const named = path ? (OPTION_OF[path] ?? path) : '';
+    return named ? `${named}: ${message}` : message;
+  });
+  return new ApiError(`Ungültige Angaben – ${told.join('; ')}`, (error as ApiError).details, (error as ApiError).status);
+}
 
 function localDryRun(text: string, env: NodeJS.ProcessEnv): ParsedRegistrationForm {
   try {
