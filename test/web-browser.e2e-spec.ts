@@ -197,6 +197,39 @@ describeInBrowser('Web UI in Chromium', () => {
     });
   }, 60_000);
 
+  /** The seed registration form under another title, naming another decision of the AL-Runde. */
+  const seedFormAs = (title: string, decision: string) =>
+    readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8')
+      .replace('Weiterentwicklung Struktur OZG Föderal', title)
+      .replace('Beschluss 2024/09', `Beschluss ${decision}`);
+
+  it('Browser: a pasted registration form is taken over with the decision it names: what the form lacks is asked, the body is established', async () => {
+    const page = noScript.page;
+    await withScreenshot(page, 'formular-mit-beschluss', async () => {
+      await page.goto(`${base}/gremien/formular`);
+      await page.fill('#formular-text', seedFormAs('Cloud-Strategie Föderal', '2024/12'));
+      await page.getByRole('button', { name: 'Prüfen' }).click();
+      await expect(page.locator('#mit-beschluss-text').textContent()).resolves.toContain('Beschluss 2024/12-AL ist noch nicht im Beschlussregister erfasst');
+      // Without the date: refused, said at the field, the rest as entered.
+      const apply = page.locator('#beschluss-anwenden');
+      await apply.getByLabel('in einer Sitzung').check();
+      await apply.getByLabel('Nummer der Sitzung').fill('3');
+      await page.getByRole('button', { name: 'Übernehmen und Beschluss anwenden' }).click();
+      await expect(page.locator('#beschluss-anwenden-errors').textContent()).resolves.toContain('Datum des Beschlusses: Bitte ausfüllen.');
+      await expect(apply.getByLabel('Nummer der Sitzung').inputValue()).resolves.toBe('3');
+      await apply.getByLabel('Datum des Beschlusses').fill('2024-06-12');
+      await page.getByRole('button', { name: 'Übernehmen und Beschluss anwenden' }).click();
+      await page.waitForURL(/\/gremien\/[0-9a-f-]{36}\?erfolg=uebernommen&beschluss=2024%2F12-AL/);
+      await expect(page.locator('#notice').textContent()).resolves.toContain('Beschluss 2024/12-AL angewandt');
+      await expect(page.locator('#current-state').textContent()).resolves.toBe('Eingerichtet (Tätigkeit noch nicht begonnen)');
+      // The text went through the browser's form post intact: every field and the report obligation.
+      await expect(page.locator('.summary-bar').textContent()).resolves.toContain('31.03.2025');
+      const id = page.url().split('/')[4].split('?')[0];
+      const body = (await t.http.get(`/api/bodies/${id}`).expect(200)).body;
+      expect([body.title, body.contacts.length, body.context.obligations.length]).toEqual(['Cloud-Strategie Föderal', 3, 1]);
+    });
+  }, 60_000);
+
   it('Browser (axe-core): no accessibility violations on any page', async () => {
     const session = await openBrowser();
     try {
@@ -221,6 +254,12 @@ describeInBrowser('Web UI in Chromium', () => {
         await page.getByRole('button', { name: 'Prüfen' }).click();
         await page.locator('#vorschau-angaben').waitFor();
         await check('Registrierungsformular geprüft');
+        // Its decision not yet recorded, applied without what the form lacks: the fields asked for, with their errors.
+        await page.fill('#formular-text', seedFormAs('Datenschutz Föderal', '2024/13'));
+        await page.getByRole('button', { name: 'Prüfen' }).click();
+        await page.getByRole('button', { name: 'Übernehmen und Beschluss anwenden' }).click();
+        await page.locator('#beschluss-anwenden-errors').waitFor();
+        await check('Registrierungsformular: Beschluss anwenden, mit Fehlern');
         // A form with errors, opened.
         await page.goto(bodyUrl);
         await openAction(page, 'Verlängern (Beschluss)');

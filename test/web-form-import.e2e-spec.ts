@@ -81,4 +81,77 @@ describe.each(testDatabaseKinds())('the web page „Registrierungsformular über
     const preview = checked.slice(checked.indexOf('id="vorschau"'), checked.indexOf('id="formular-titel"'));
     expect(preview).not.toContain('value="uebernehmen"');
   });
+  /** The seed form under another title, naming another decision. */
+  const formOf = (title: string, decision: string) => SEED.replace(TITLE, title).replace('Beschluss 2024/09', `Beschluss ${decision}`);
+
+  it('„Prüfen“ offers „Übernehmen und Beschluss anwenden“, asking what the form does not say of a decision not yet recorded', async () => {
+    const page = (await post({ formular: formOf('Cloud-Strategie Föderal', '2024/11'), schritt: 'pruefen' }).expect(200)).text;
+    const section = page.slice(page.indexOf('id="mit-beschluss"'), page.indexOf('id="formular-titel"'));
+    expect(section).toContain(
+      'Beschluss 2024/11-AL ist noch nicht im Beschlussregister erfasst; er wird mit den Angaben des Formulars und den folgenden erfasst. ' +
+        'Das Gremium wird registriert, eingereicht und eingerichtet, jeweils zum Datum des Beschlusses.',
+    );
+    // The seed form names neither the decision's date nor its procedure.
+    expect(section).toContain('name="decisionDate"');
+    expect(section).toContain('name="procedure"');
+    expect(section).toContain('name="session"');
+    expect(section).toContain('<input type="hidden" name="schritt" value="anwenden">');
+    expect(section).toContain('>Übernehmen und Beschluss anwenden</button>');
+  });
+
+  it('„Übernehmen und Beschluss anwenden“ without the date and procedure says so at their fields and stores nothing', async () => {
+    const form = formOf('Cloud-Strategie Föderal', '2024/11');
+    const before = await counts();
+    const refused = (await post({ formular: form, schritt: 'anwenden' }).expect(400)).text;
+    expect(refused).toContain('id="beschluss-anwenden-errors"');
+    expect(refused).toContain('<a href="#beschluss-anwenden-decisionDate">Datum des Beschlusses: Bitte ausfüllen.</a>');
+    expect(refused).toContain('<a href="#beschluss-anwenden-procedure-0">Verfahren: Beschluss 2024/11-AL ist noch nicht im Beschlussregister erfasst');
+    expect(refused).not.toMatch(/decisionDate:|procedure:|CLI/);
+    // In a session, but without its number; a date that does not exist.
+    const withoutNumber = (await post({ formular: form, schritt: 'anwenden', decisionDate: '2024-06-12', procedure: 'Sitzung' }).expect(400)).text;
+    expect(withoutNumber).toContain('<a href="#beschluss-anwenden-session">Nummer der Sitzung: Beschluss 2024/11-AL ist noch nicht im Beschlussregister erfasst, und das Formular nennt die Nummer seiner Sitzung nicht.');
+    expect(withoutNumber).toContain('value="2024-06-12"');
+    const noDay = (await post({ formular: form, schritt: 'anwenden', decisionDate: '2024-02-30', procedure: 'Umlaufverfahren' }).expect(400)).text;
+    expect(noDay).toContain('<a href="#beschluss-anwenden-decisionDate">Datum des Beschlusses: Erwartet ein existierendes Kalenderdatum');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('„Übernehmen und Beschluss anwenden“ records the decision and establishes the body, once per click; a second form cites the recorded decision', async () => {
+    const click = {
+      formular: formOf('Cloud-Strategie Föderal', '2024/11'),
+      schritt: 'anwenden',
+      decisionDate: '2024-06-12',
+      procedure: 'Sitzung',
+      session: '3',
+      idempotencyKey: '0c6a3e55-27f1-4a0e-9a57-3d1b8c2e6f40',
+    };
+    const first = await post(click).expect(303);
+    expect(first.headers.location).toMatch(/^\/gremien\/[0-9a-f-]{36}\?erfolg=uebernommen&beschluss=2024%2F11-AL$/);
+    expect((await post(click).expect(303)).headers.location).toBe(first.headers.location);
+    const id = first.headers.location.split('/')[2].split('?')[0];
+    const body = (await t.http.get(`/api/bodies/${id}`).expect(200)).body;
+    expect([body.state.value, body.context.approvedUntil, body.context.approvedOn]).toEqual(['established', '2025-03-31', '2024-06-12']);
+    const decision = (await t.http.get('/api/decisions/AL-Runde/2024%2F11-AL').expect(200)).body;
+    expect([decision.date, decision.procedure, decision.session, decision.effects.map((e: { body: string; effect: string }) => [e.body, e.effect])]).toEqual([
+      '2024-06-12',
+      'Sitzung',
+      3,
+      [[id, 'approved']],
+    ]);
+    expect((await t.http.get(first.headers.location).expect(200)).text).toContain(
+      'Das Gremium wurde aus dem Registrierungsformular übernommen und Beschluss 2024/11-AL angewandt. Aktueller Zustand: Eingerichtet (Tätigkeit noch nicht begonnen).',
+    );
+
+    // Another form naming the same decision: it is cited as recorded, nothing is asked.
+    const other = formOf('Datenschutz Föderal', '2024/11');
+    const checked = (await post({ formular: other, schritt: 'pruefen' }).expect(200)).text;
+    const section = checked.slice(checked.indexOf('id="mit-beschluss"'), checked.indexOf('id="formular-titel"'));
+    expect(section).toContain('Beschluss 2024/11-AL ist im Beschlussregister erfasst (vom 12.06.2024) und wird zitiert.');
+    expect(section).not.toMatch(/name="(decisionDate|procedure|session)"/);
+    const second = await post({ formular: other, schritt: 'anwenden' }).expect(303);
+    const secondId = second.headers.location.split('/')[2].split('?')[0];
+    expect((await t.http.get(`/api/bodies/${secondId}`).expect(200)).body.state.value).toBe('established');
+    const cited = (await t.http.get('/api/decisions/AL-Runde/2024%2F11-AL').expect(200)).body;
+    expect(cited.effects.map((e: { body: string }) => e.body)).toEqual([id, secondId]);
+  });
 });

@@ -3,6 +3,16 @@ import type { FieldIssue } from '../common/errors';
 import { PROCEDURES } from '../decisions/decisions.service';
 import { field, fillForm, optional, text, type FormItem, type FormValues, type Option } from './forms';
 
+/** How a decision was taken: in a session (whose number goes in `session`) or by written procedure. */
+export function procedureField() {
+  return field('procedure', 'Verfahren', 'radio', { required: true, options: PROCEDURES.map((p) => ({ value: p, label: p === 'Sitzung' ? 'in einer Sitzung' : 'im Umlaufverfahren' })) });
+}
+
+/** The number of the session a decision was taken in; asked for beside the procedure unless `required` alone. */
+export function sessionField(required = false) {
+  return field('session', 'Nummer der Sitzung', 'number', required ? { required, min: '1' } : { min: '1', hint: 'Nur bei Beschlüssen in einer Sitzung.' });
+}
+
 /** The form to record a decision (Beschluss) in the register. */
 export function decisionForm(issuers: Option[], values: FormValues | null, issues: FieldIssue[], bodies: Option[] = [], effect: FormValues | null = null) {
   const items: FormItem[] = [
@@ -13,8 +23,8 @@ export function decisionForm(issuers: Option[], values: FormValues | null, issue
       hint: 'JJJJ/NN, z. B. 2024/09; die AL-Runde mit Zusatz, z. B. 2024/08-AL.',
     }),
     field('date', 'Datum des Beschlusses', 'date', { required: true }),
-    field('procedure', 'Verfahren', 'radio', { required: true, options: PROCEDURES.map((p) => ({ value: p, label: p === 'Sitzung' ? 'in einer Sitzung' : 'im Umlaufverfahren' })) }),
-    field('session', 'Nummer der Sitzung', 'number', { min: '1', hint: 'Nur bei Beschlüssen in einer Sitzung.' }),
+    procedureField(),
+    sessionField(),
     field('type', 'Art', 'select', { required: true, options: DECISION_TYPES.map((t) => ({ value: t, label: t })) }),
     field('title', 'Titel', 'textarea', { required: true, rows: 2 }),
     field('effectBody', 'Wirkung auf das Gremium', 'select', {
@@ -63,8 +73,8 @@ export function factsForm(current: RecordedFacts, values: FormValues | null, iss
   const items: FormItem[] = [
     field('title', 'Titel', 'textarea', { required: true, rows: 2 }),
     field('date', 'Datum des Beschlusses', 'date', { required: true }),
-    field('procedure', 'Verfahren', 'radio', { required: true, options: PROCEDURES.map((p) => ({ value: p, label: p === 'Sitzung' ? 'in einer Sitzung' : 'im Umlaufverfahren' })) }),
-    field('session', 'Nummer der Sitzung', 'number', { min: '1', hint: 'Nur bei Beschlüssen in einer Sitzung.' }),
+    procedureField(),
+    sessionField(),
     field('type', 'Art', 'select', { required: true, options: DECISION_TYPES.map((t) => ({ value: t, label: t })) }),
     field('reason', 'Begründung der Berichtigung', 'textarea', { required: true, rows: 2, hint: 'Wird mit der Änderung im Register aufgezeichnet.' }),
   ];

@@ -24,6 +24,7 @@ import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
 import { eventsFor, mayRecordDecisions, mayRecordSessions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
+import { applyDecisionForm, applyDecisionOptions, applyDecisionText } from './apply-decision-form';
 import { FormImportError, describeProblem } from '../registration-import/form-import.error';
 import { formSummary } from '../registration-import/form-summary';
 import type { ParsedRegistrationForm } from '../registration-import/registration-form.parser';
@@ -111,25 +112,54 @@ export class WebController {
     const user = await this.user(request);
     // As pasted: the problems name the form's lines.
     const formText = untrimmed(values ?? {}, 'formular');
+    const step = text(values ?? {}, 'schritt');
+    const apply = step === 'anwenden';
     try {
       if (!formText.trim()) throw ValidationError.at('formular', 'Bitte den Text des ausgefüllten Registrierungsformulars einfügen.');
-      if (text(values, 'schritt') !== 'uebernehmen') {
-        const parsed = this.imports.parse(formText);
-        // Told before the click that would be refused.
-        const ids = await this.imports.registeredAs(parsed.registration.title);
-        return this.sendFormImport(reply, user, formText, { parsed, registered: ids.length > 0 ? { title: parsed.registration.title, ids } : null });
-      }
+      // „Prüfen“: what would be registered, told before the click that would be refused.
+      if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText));
+      // Read first: an unreadable form is told line by line, before anything the decision's fields lack.
+      if (apply) this.imports.parse(formText);
       const next = await this.once(request, values, async (form) => {
-        const result = await this.imports.import(untrimmed(form, 'formular'), {}, user.actor);
-        return `/gremien/${result.id}?erfolg=registriert`;
+        const result = await this.imports.import(untrimmed(form, 'formular'), apply ? applyDecisionOptions(form) : {}, user.actor);
+        return apply && result.decision
+          ? `/gremien/${result.id}?erfolg=uebernommen&beschluss=${encodeURIComponent(result.decision.number)}`
+          : `/gremien/${result.id}?erfolg=registriert`;
       });
       this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // A form whose title is registered already: the page links that body (the API's message names its options, which the page has not).
       const registered = error instanceof DuplicateError && Array.isArray(error.details.ids) ? { title: String(error.details.title), ids: error.details.ids as string[] } : null;
+      // Refused with its decision: the preview again, each error at the field of the decision it concerns.
+      if (apply && !registered && !(error instanceof FormImportError) && formText.trim()) {
+        return this.sendFormImport(reply, user, formText, await this.checked(formText, { values: values ?? {}, error }), statusOf(error));
+      }
       this.sendFormImport(reply, user, formText, { error, registered }, statusOf(error));
     }
+  }
+
+  /**
+   * What „Prüfen“ shows: the form as read, the bodies registered under its title, and, when the
+   * form names a decision, what applying it would take (with the errors of a refused attempt).
+   */
+  private async checked(formText: string, failed?: { values: FormValues; error: DomainError }) {
+    const parsed = this.imports.parse(formText);
+    const ids = await this.imports.registeredAs(parsed.registration.title);
+    const registered = ids.length > 0 ? { title: parsed.registration.title, ids } : null;
+    const decision = registered ? undefined : parsed.decision;
+    if (!decision) return { parsed, registered };
+    const recorded = await this.imports.recordedDecision(decision);
+    const form = applyDecisionForm(decision, recorded !== null, failed?.values ?? null, failed ? issuesOf(failed.error) : []);
+    return {
+      parsed,
+      registered,
+      apply: {
+        text: applyDecisionText(decision, recorded?.date ?? null, form.items.length > 0),
+        form,
+        message: failed ? messageOf(failed.error) : null,
+      },
+    };
   }
 
   @Get('gremien/:id')
@@ -144,6 +174,8 @@ export class WebController {
     const notice =
       query.erfolg === 'registriert'
         ? 'Das Gremium wurde als Entwurf registriert.'
+        : query.erfolg === 'uebernommen' && applied
+          ? `Das Gremium wurde aus dem Registrierungsformular übernommen und Beschluss ${applied.number} angewandt. Aktueller Zustand: ${model.stateLabel}.`
         : query.erfolg === 'ansprechperson'
           ? 'Die Berichtigung der Ansprechperson wurde gespeichert.'
           : query.erfolg === 'ereignis' && event
@@ -504,7 +536,12 @@ export class WebController {
     reply: FastifyReply,
     user: WebUser,
     formText: string,
-    { parsed = null, error, registered = null }: { parsed?: ParsedRegistrationForm | null; error?: DomainError; registered?: { title: string; ids: string[] } | null },
+    {
+      parsed = null,
+      error,
+      registered = null,
+      apply = null,
+    }: { parsed?: ParsedRegistrationForm | null; error?: DomainError; registered?: { title: string; ids: string[] } | null; apply?: ApplyModel | null },
     status = 200,
   ) {
     this.page.send(
@@ -525,6 +562,7 @@ export class WebController {
               : [],
         message: error && !(error instanceof FormImportError || error instanceof ValidationError || registered) ? messageOf(error) : null,
         registered,
+        apply,
       },
       status,
     );
@@ -574,6 +612,13 @@ export class WebController {
 }
 
 /** The field issues of a domain error: a validation error's own; a refusal filed under the field it is about. */
+/** „Übernehmen und Beschluss anwenden“ on the import page: what it will do, its form and a refusal's message. */
+interface ApplyModel {
+  text: string;
+  form: ReturnType<typeof applyDecisionForm>;
+  message: string | null;
+}
+
 export function issuesOf(error: DomainError, type?: string): FieldIssue[] {
   if (error instanceof ValidationError) return error.details;
   if (error instanceof ConcurrencyConflict) return [];

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { civilDate, germanDate, type CivilDate } from '../../machines';
+import type { FieldIssue } from '../common/errors';
+import { parseInput } from '../common/validation';
+import { PROCEDURES } from '../decisions/decisions.service';
+import type { FormDecision } from '../registration-import/registration-form.parser';
+import type { ImportOptions } from '../registration-import/registration-import.service';
+import { procedureField, sessionField } from './decision-form';
+import { field, fillForm, optional, type FormItem, type FormValues } from './forms';
+
+/**
+ * „Übernehmen und Beschluss anwenden“ on the page „Registrierungsformular übernehmen“: what the
+ * import needs to know of the decision the form names beyond what the form says. A decision in
+ * the register asks for nothing; one still to be recorded asks for its date and its procedure
+ * (with the session's number) where the form is silent on them. The fields bear the names of the
+ * import's options, so that its refusals land on them.
+ */
+export function applyDecisionForm(decision: FormDecision, recorded: boolean, values: FormValues | null, issues: FieldIssue[]) {
+  const items: FormItem[] = [];
+  if (!recorded) {
+    if (!decision.date) items.push(field('decisionDate', 'Datum des Beschlusses', 'date', { required: true }));
+    if (!decision.procedure) items.push(procedureField(), sessionField());
+    else if (decision.procedure === 'Sitzung' && decision.session === undefined) items.push(sessionField(true));
+  }
+  const unplaced = formIssues(fillForm(items, values, issues));
+  return { id: 'beschluss-anwenden', items, unplaced };
+}
+
+const applyOptions = z.strictObject({
+  decisionDate: civilDate.optional(),
+  procedure: z.enum(PROCEDURES).optional(),
+  session: z.coerce.number().int().positive().optional(),
+});
+
+/** The form's post as the import's options: what was left empty is not given. */
+export function applyDecisionOptions(values: FormValues): ImportOptions {
+  const given = { decisionDate: optional(values, 'decisionDate'), procedure: optional(values, 'procedure'), session: optional(values, 'session') };
+  return { applyDecision: true, ...parseInput(applyOptions, given) };
+}
+
+/** Where a refusal of the import with its decision concerns the form's text rather than a field here. */
+const FORM_LABELS: Record<string, string> = {
+  approvedUntil: 'Befristet bis',
+  'data.note': 'Begründung und Erläuterung',
+};
+
+/** A refusal's issues no field here takes, named as the form's text names them (never by the API's parameters). */
+export function formIssues(unplaced: FieldIssue[]): FieldIssue[] {
+  return unplaced.map(({ path, message }) => ({ path: FORM_LABELS[path] ?? '', message }));
+}
+
+/** What „Übernehmen und Beschluss anwenden“ will do, in a sentence or two. */
+export function applyDecisionText(decision: FormDecision, recordedOn: CivilDate | null, asks: boolean): string {
+  const register = recordedOn
+    ? `Beschluss ${decision.number} ist im Beschlussregister erfasst (vom ${germanDate(recordedOn)}) und wird zitiert.`
+    : `Beschluss ${decision.number} ist noch nicht im Beschlussregister erfasst; er wird mit den Angaben des Formulars${asks ? ' und den folgenden' : ''} erfasst.`;
+  const outcome = decision.outcome === 'rejected' ? 'abgelehnt' : 'eingerichtet';
+  return `${register} Das Gremium wird registriert, eingereicht und ${outcome}, jeweils zum Datum des Beschlusses.`;
+}
