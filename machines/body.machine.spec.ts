@@ -6,6 +6,7 @@ import {
   bodyMachine,
   decide,
   evolve,
+  offeredEvents,
   persist,
   replay,
   restore,
@@ -192,6 +193,17 @@ describe('the body lifecycle', () => {
     const { next } = given(...ACTIVE, closureInitiated()).when(transferred('Nachfolgegruppe'));
     expect(next.value).toBe('transferred');
     expect(next.context.successor).toEqual({ name: 'Nachfolgegruppe' });
+  });
+
+  test('a report event is offered only while an obligation could take it: one open to submit, one submitted to acknowledge', () => {
+    const reportEvents = (...events: BodyEvent[]) => offeredEvents(given(...events).snapshot).filter((type) => type.startsWith('report'));
+    // The state handles both throughout; which are offered follows the obligation r1.
+    expect(reportEvents(...ACTIVE)).toEqual(['reportRequested', 'reportSubmitted']);
+    expect(reportEvents(...ACTIVE, reportSubmitted())).toEqual(['reportRequested', 'reportAcknowledged']);
+    expect(reportEvents(...ACTIVE, reportSubmitted(), reportAcknowledged())).toEqual(['reportRequested']);
+    expect(allowedEvents(given(...ACTIVE, reportSubmitted(), reportAcknowledged()).snapshot)).toEqual(expect.arrayContaining(['reportSubmitted', 'reportAcknowledged']));
+    // The final report asked for on closure is open again to submit.
+    expect(reportEvents(...ACTIVE, reportSubmitted(), reportAcknowledged(), closureInitiated())).toEqual(['reportRequested', 'reportSubmitted']);
   });
 
   test('a finished body accepts no event any more', () => {

@@ -3,7 +3,7 @@
  * reason (in German) why the event may not happen, or null when it may. The statechart's
  * `rulesHold` guard runs the rules of the event's type; `decide` reports their reasons.
  */
-import type { BodyContext, ObligationState } from './body.context';
+import type { BodyContext, ObligationState, ReportObligation } from './body.context';
 import { findObligation, finalReportAcknowledged } from './body.context';
 import type { BodyEvent, BodyEventOf } from './body.events';
 import { berlinDate, germanDate } from './dates';
@@ -71,13 +71,18 @@ export const OBLIGATION_EVENT_STATES = {
 } as const satisfies Record<string, readonly ObligationState[]>;
 export type ObligationEventType = keyof typeof OBLIGATION_EVENT_STATES;
 
+/** The report obligations an event of this type could name now. */
+export function obligationsFor(context: BodyContext, type: ObligationEventType): ReportObligation[] {
+  const states: readonly ObligationState[] = OBLIGATION_EVENT_STATES[type];
+  return context.obligations.filter((o) => states.includes(o.state));
+}
+
 /**
  * Which report obligations the event could name now, in German:
  * `In Frage kommt: r1 (Erster Zwischenbericht (Zwischenbericht), überfällig).`
  */
 export function obligationChoices(context: BodyContext, type: ObligationEventType): string {
-  const states: readonly ObligationState[] = OBLIGATION_EVENT_STATES[type];
-  const fitting = context.obligations.filter((o) => states.includes(o.state));
+  const fitting = obligationsFor(context, type);
   if (fitting.length === 0) {
     return context.obligations.length === 0 ? 'Das Gremium hat keine Berichtspflichten.' : 'Keine Berichtspflicht ist in einem Stand, für den das geht.';
   }

@@ -367,7 +367,7 @@ describe('Web pages over HTTP', () => {
     expect(own.text).not.toMatch(/name="type" value="(approved|returnedForRevision|rejected|withdrawn)"/);
   });
 
-  it('a lead of an active body is offered exactly „Bericht einreichen“ and „Verlängerung beantragen“, and its report is recorded under its name', async () => {
+  it('a lead of an active body is offered exactly „Bericht einreichen“ and „Verlängerung beantragen“, its report is recorded under its name, and then only „Verlängerung beantragen“ is left', async () => {
     const created = await t.http
       .post('/api/bodies')
       .send({
@@ -400,6 +400,8 @@ describe('Web pages over HTTP', () => {
     expect(after.text).toMatch(/Bericht eingereicht[\s\S]*lead-berlin \(Federführung\)/);
     // The obligation's state with its day, said once.
     expect(after.text).toMatch(/<td data-label="Stand">eingereicht am \d{2}\.\d{2}\.\d{4}<\/td>/);
+    // Its only report is in: no form to submit one is offered any more (it would have nothing to choose).
+    expect([...after.text.matchAll(/name="type" value="([A-Za-z]+)"/g)].map((m) => m[1])).toEqual(['extensionRequested']);
     await lead.http.post(`/gremien/${id}/ereignisse`).type('form').send({ type: 'extended', approvedUntil: '2028-12-31', decision: '2025/04' }).expect(403);
   });
 

@@ -17,7 +17,9 @@ export const commandAnswerSchema = z
     id: z.uuid(),
     state: bodyStateSchema,
     version: z.number().int().min(1),
-    allowedEvents: z.array(z.enum(EVENT_TYPES)),
+    allowedEvents: z
+      .array(z.enum(EVENT_TYPES))
+      .describe('Was jetzt gesendet werden kann: ohne die Ereignisse des Schedulers, Berichtsereignisse nur, wenn eine Berichtspflicht dafür in Frage kommt'),
     event: eventRecordSchema,
   })
   .meta({ id: 'CommandAnswer', description: 'Das geschriebene Ereignis und der Stand des Gremiums danach.' });
