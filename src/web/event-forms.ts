@@ -105,7 +105,7 @@ export function termEndGroup(name: string, legend: string, required: boolean, hi
         ],
       }),
       field(`${name}.date`, 'Tag', 'date', { hint: 'Bei „bis zu einem Tag“.' }),
-      field(`${name}.month`, 'Monat', 'month', { hint: 'Bei „bis Ende eines Monats“, Format JJJJ-MM, z. B. 2011-07 für „bis Juli 2011“.' }),
+      field(`${name}.month`, 'Monat', 'month', { hint: 'Bei „bis Ende eines Monats“, Format JJJJ-MM, z. B. 2027-07 für „bis Juli 2027“.' }),
       field(`${name}.year`, 'Jahr', 'number', { min: '1900', hint: 'Bei „bis Ende eines Jahres“, z. B. 2025.' }),
     ],
     { hint: hint ?? 'Ein Monat gilt bis zu seinem letzten Tag, ein Jahr bis zum 31.12.' },
@@ -303,7 +303,7 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
             { value: 'permanent', label: 'dauerhaft (bis auf Weiteres)' },
           ],
         }),
-        termEndGroup('approvedUntil', 'Befristet bis', false, 'Bei befristeter Einrichtung: wie der Beschluss es sagt, z. B. „bis Juli 2011“ als Monat.'),
+        termEndGroup('approvedUntil', 'Befristet bis', false, 'Bei befristeter Einrichtung: wie der Beschluss es sagt, z. B. „bis Juli 2027“ als Monat.'),
         group('reports[0]', 'Zusätzliche Berichtspflicht (optional)', reportFields('reports[0].', f.issuers, false), {
           hint: 'Nur ausfüllen, wenn der Beschluss einen weiteren Bericht verlangt.',
         }),
