@@ -110,6 +110,8 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
     ]);
     expect(JSON.stringify(history.events)).not.toContain('digital.hessen');
     expect(history.events[1].prevHash).toBe(history.events[0].hash);
+    // Time-ordered ids (UUID version 7), as the body events have.
+    expect(history.events.map((e: { id: string }) => e.id)).toEqual([expect.stringMatching(/^[0-9a-f-]{14}7/), expect.stringMatching(/^[0-9a-f-]{14}7/)]);
   });
 
   test('a correction that changes nothing, a bad e-mail, an unknown contact and a lead are refused, and nothing is written', async () => {

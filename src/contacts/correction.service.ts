@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { AuditStore } from '../audit/audit.store';
@@ -9,6 +8,7 @@ import { parseInput } from '../common/validation';
 import { Database, type Queries, type Transaction } from '../database/database';
 import type { Actor } from '../event-log/event-hash';
 import type { ContactRow } from './contacts.store';
+import { timeOrderedId } from '../common/time-ordered-id';
 
 /** An optional text field that an empty input clears (the web form sends every field). */
 const clearable = (inner: z.ZodType<string>) =>
@@ -68,7 +68,7 @@ export class ContactCorrectionService {
       const stream = contactStream(contactId);
       const head = await this.store.contactHead(tx, stream);
       const unhashed: Omit<ContactEvent, 'hash'> = {
-        id: randomUUID(),
+        id: timeOrderedId(),
         stream,
         version: (head?.version ?? 0) + 1,
         type: 'contactCorrected',

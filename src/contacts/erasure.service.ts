@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { germanDateTime } from '../../machines/dates';
@@ -8,6 +7,7 @@ import { Clock } from '../common/clock';
 import { DuplicateError, LifecycleRefusal, NotFoundError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
+import { timeOrderedId } from '../common/time-ordered-id';
 
 export const erasureInput = z.strictObject({
   reason: z.string().trim().min(3).max(1000),
@@ -48,7 +48,7 @@ export class ErasureService {
       );
       const [last] = await tx.query<{ version: number | string; hash: string }>('SELECT version, hash FROM audit_log ORDER BY version DESC LIMIT 1');
       const unhashed: Omit<AuditLogEntry, 'hash'> = {
-        id: randomUUID(),
+        id: timeOrderedId(),
         version: last ? Number(last.version) + 1 : 1,
         type: 'contactErased',
         data: { contactId, reason, bodyIds },

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Database, type SqlValue, type Transaction } from '../database/database';
+import { timeOrderedId } from '../common/time-ordered-id';
 
 export type Channel = 'email' | 'webhook';
 export type MessageStatus = 'pending' | 'sent' | 'dead';
@@ -105,7 +105,7 @@ export class OutboxStore {
       `INSERT INTO outbox (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, NULL, ?, NULL)
        ON CONFLICT (dedupe_key) DO NOTHING`,
       [
-        randomUUID(),
+        timeOrderedId(),
         message.dedupeKey,
         message.channel,
         JSON.stringify(message.target),
