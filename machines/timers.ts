@@ -75,6 +75,8 @@ export interface BodyDeadline {
   deadline: Deadline;
   resolution: DeadlineResolution;
   status: 'open' | 'due' | 'overdue' | 'met';
+  /** The day it was met (a report: the day it was submitted), or null while it is not. */
+  metOn: CivilDate | null;
   obligationId: string | null;
 }
 
@@ -203,6 +205,7 @@ function unitsOf(bodyId: string, persisted: PersistedBody, options: TimerOptions
           deadline: { kind: 'date', date: start },
           resolution: exactly(start, start === context.profile.start ? 'geplanter Beginn' : 'Beginn mit dem Einrichtungsbeschluss'),
           status: 'open',
+          metOn: null,
           obligationId: null,
         },
         timers: [eventTimer(bodyId, 'started', start, start, floorOf(start, options.notBefore), {}, key)],
@@ -362,6 +365,7 @@ function reportDerivation(bodyId: string, obligation: ReportObligation, calendar
       deadline: obligation.due,
       resolution,
       status: reportStatus(obligation),
+      metOn: reportStatus(obligation) === 'met' ? obligation.submittedOn : null,
       obligationId: obligation.id,
     },
     timersFrom: flooredTimers((floor) => reportTimers(bodyId, key, obligation, resolution, floor, policy)),
@@ -406,6 +410,7 @@ function termDerivation(bodyId: string, until: CivilDate, term: string | null, p
       // The end of a term is not a deadline for an action: it does not move off weekends.
       resolution: exactly(until, `befristet bis ${germanDate(until)}`),
       status: term === 'expired' ? 'overdue' : term === 'expiring' ? 'due' : 'open',
+      metOn: null,
       obligationId: null,
     },
     timersFrom: flooredTimers((floor) => (term === null ? [] : termTimers(bodyId, until, term, floor, policy))),

@@ -58,10 +58,13 @@ describe('days of a Frist', () => {
     expect(expiredOn('2028-02-28')).toBe('2028-02-29');
   });
 
-  test('a term past its end is „abgelaufen“, a late report „überfällig“, a met Frist „erledigt“', () => {
+  test('a term past its end is „abgelaufen“, a late report „überfällig“, a met Frist „erledigt“ or, where known, when (and whether late)', () => {
     expect(deadlineState({ kind: 'termEnd', status: 'open', overdue: true })).toBe('abgelaufen');
     expect(deadlineState({ kind: 'report', status: 'overdue', overdue: true })).toBe('überfällig');
     expect(deadlineState({ kind: 'report', status: 'met', overdue: false })).toBe('erledigt');
+    // With the day it was met: on time, or after the Frist's day.
+    expect(deadlineState({ kind: 'report', status: 'met', overdue: false, metOn: '2024-12-02', effectiveDate: '2024-12-02' })).toBe('eingereicht am 02.12.2024');
+    expect(deadlineState({ kind: 'report', status: 'met', overdue: false, metOn: '2024-12-03', effectiveDate: '2024-12-02' })).toBe('eingereicht am 03.12.2024, verspätet');
     expect(deadlineState({ kind: 'report', status: 'due', overdue: false })).toBe('fällig');
     expect(deadlineState({ kind: 'start', status: 'open', overdue: false })).toBe('offen');
   });

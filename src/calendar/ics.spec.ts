@@ -16,6 +16,7 @@ function frist(bodyTitle: string): DeadlineView {
     rule: null,
     description: 'bis 02.03.2026',
     status: 'open',
+    metOn: null,
     overdue: false,
     next: null,
     updatedAt: '2026-01-05T10:00:00.000Z',

@@ -25,6 +25,7 @@ export const deadlineViewSchema = z
       .describe('Die Regel, die die Frist auf den nächsten Werktag verschoben hat (§ 193 BGB), oder null'),
     description: z.string(),
     status: z.enum(['open', 'due', 'overdue', 'met']),
+    metOn: civilDateSchema.nullable().describe('Der Tag, an dem die Frist erledigt wurde (ein Bericht: eingereicht), sonst null'),
     overdue: z.boolean(),
     next: z
       .object({ event: z.string(), dueAt: instantSchema, status: z.enum(['pending', 'refused']), error: z.string().nullable() })

@@ -31,6 +31,8 @@ export interface DeadlineView {
   rule: unknown;
   description: string;
   status: 'open' | 'due' | 'overdue' | 'met';
+  /** The day it was met (a report: submitted), or null. */
+  metOn: CivilDate | null;
   /** True when the effective date has passed and the Frist is not met. */
   overdue: boolean;
   /** The next system event the scheduler will send for it; `refused` with the machine's reason. */
@@ -82,6 +84,7 @@ interface DeadlineRow {
   deadline: string;
   resolution: string;
   status: string;
+  met_on: string | null;
 }
 
 /** Reminders that went out stay recorded under their key, so deriving them again never sends twice. */
@@ -232,7 +235,7 @@ export class DeadlinesService implements OnModuleInit {
     const page = query.limit === undefined ? '' : `LIMIT ${Math.trunc(query.limit)} OFFSET ${Math.trunc(query.offset ?? 0)}`;
     const direction = query.latestFirst ? 'DESC' : '';
     const rows = await this.db.query<Record<string, string>>(
-      `SELECT d.key, d.body_id, b.title, d.kind, d.ref, d.label, d.deadline, d.resolution, d.original_date, d.effective_date, d.status, d.updated_at
+      `SELECT d.key, d.body_id, b.title, d.kind, d.ref, d.label, d.deadline, d.resolution, d.original_date, d.effective_date, d.status, d.met_on, d.updated_at
        FROM deadlines d JOIN bodies b ${this.titlesById} ON b.id = d.body_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date ${direction}, b.title, d.key ${page}`,
@@ -260,6 +263,7 @@ export class DeadlinesService implements OnModuleInit {
         rule: resolution.resolved ? resolution.rule : null,
         description: resolution.description,
         status,
+        metOn: r.met_on ?? null,
         overdue: isOverdue(status, r.effective_date, today),
         next: next.get(r.key) ?? null,
         updatedAt: r.updated_at,
@@ -432,15 +436,24 @@ export class DeadlinesService implements OnModuleInit {
   /** The body's Fristen rows (of the keys in `scope`, or all) as derived. */
   private async syncDeadlines(tx: Transaction, bodyId: string, units: DeadlineUnit[], scope: string[] | null, now: string): Promise<void> {
     const rows = scope
-      ? await tx.query<DeadlineRow>(`SELECT key, label, deadline, resolution, status FROM deadlines WHERE key IN (${placeholders(scope)})`, scope)
-      : await tx.query<DeadlineRow>('SELECT key, label, deadline, resolution, status FROM deadlines WHERE body_id = ?', [bodyId]);
+      ? await tx.query<DeadlineRow>(`SELECT key, label, deadline, resolution, status, met_on FROM deadlines WHERE key IN (${placeholders(scope)})`, scope)
+      : await tx.query<DeadlineRow>('SELECT key, label, deadline, resolution, status, met_on FROM deadlines WHERE body_id = ?', [bodyId]);
     const stored = new Map(rows.map((r) => [r.key, r]));
     const derived = new Set(units.map((unit) => unit.key));
     const gone = [...stored.keys()].filter((key) => !derived.has(key));
     if (gone.length > 0) tx.write(`DELETE FROM deadlines WHERE key IN (${placeholders(gone)})`, gone);
     for (const { deadline: d } of units) {
       const row = stored.get(d.key);
-      if (row && row.label === d.label && row.deadline === JSON.stringify(d.deadline) && row.resolution === JSON.stringify(d.resolution) && row.status === d.status) continue;
+      if (
+        row &&
+        row.label === d.label &&
+        row.deadline === JSON.stringify(d.deadline) &&
+        row.resolution === JSON.stringify(d.resolution) &&
+        row.status === d.status &&
+        row.met_on === d.metOn
+      ) {
+        continue;
+      }
       upsertDeadline(tx, bodyId, d, now);
     }
   }
@@ -516,14 +529,14 @@ export class DeadlinesService implements OnModuleInit {
 function upsertDeadline(tx: Transaction, bodyId: string, d: BodyDeadline, now: string): void {
   const resolved = d.resolution.resolved ? d.resolution : null;
   tx.write(
-    `INSERT INTO deadlines (key, body_id, kind, ref, label, deadline, resolution, original_date, effective_date, status, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO deadlines (key, body_id, kind, ref, label, deadline, resolution, original_date, effective_date, status, met_on, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET
        updated_at = CASE WHEN deadlines.resolution = excluded.resolution AND deadlines.status = excluded.status
          AND deadlines.label = excluded.label THEN deadlines.updated_at ELSE excluded.updated_at END,
        label = excluded.label, deadline = excluded.deadline, resolution = excluded.resolution,
-       original_date = excluded.original_date, effective_date = excluded.effective_date, status = excluded.status`,
-    [d.key, bodyId, d.kind, d.ref, d.label, JSON.stringify(d.deadline), JSON.stringify(d.resolution), resolved?.originalDate ?? null, resolved?.effectiveDate ?? null, d.status, now],
+       original_date = excluded.original_date, effective_date = excluded.effective_date, status = excluded.status, met_on = excluded.met_on`,
+    [d.key, bodyId, d.kind, d.ref, d.label, JSON.stringify(d.deadline), JSON.stringify(d.resolution), resolved?.originalDate ?? null, resolved?.effectiveDate ?? null, d.status, d.metOn, now],
   );
 }
 

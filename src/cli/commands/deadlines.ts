@@ -18,6 +18,7 @@ export interface DeadlineRow {
   rule: unknown;
   description: string;
   status: 'open' | 'due' | 'overdue' | 'met';
+  metOn: string | null;
   overdue: boolean;
 }
 

@@ -27,6 +27,7 @@ const reportFrist = (effectiveDate: string, originalDate: string): DeadlineRow =
   rule: null,
   description: '',
   status: 'open',
+  metOn: null,
   overdue: false,
 });
 

@@ -17,6 +17,7 @@ import { BodyLinks1767600000000 } from './1767600000000-body-links';
 import { BodyListPages1767700000000 } from './1767700000000-body-list-pages';
 import { ProjectionHeads1767700001000 } from './1767700001000-projection-heads';
 import { BodyTitlesById1767800000000 } from './1767800000000-body-titles-by-id';
+import { DeadlinesMetOn1767900000000 } from './1767900000000-deadlines-met-on';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   BodyListPages1767700000000,
   ProjectionHeads1767700001000,
   BodyTitlesById1767800000000,
+  DeadlinesMetOn1767900000000,
 ];
