@@ -7,7 +7,7 @@ import type { EventRecord } from '../event-log/event-hash';
 import { buildCheckpoint, LEAF_ORDER, signCheckpoint } from './checkpoint';
 import { EXPORT_FORMAT, exportLine, type ExportLine } from './export-format';
 import { CURRENT_MACHINE, machineFingerprint } from './machine-versions';
-import { verifyExport, verifyInMemory } from './offline-verifier';
+import { formatReport, verifyExport, verifyInMemory } from './offline-verifier';
 import { replayRecords } from './replay';
 import { runVerify } from './verify-cli';
 
@@ -41,6 +41,8 @@ describe('offline verifier', () => {
     const report = await verifyExport(exportOf([a, b]), publicKey);
     expect(report.findings).toEqual([]);
     expect(report).toMatchObject({ ok: true, counts: { event: 8, body: 2, checkpoint: 1 }, checkpoints: { uncovered: 0 } });
+    // The events counted are the bodies' (the register's and the log's are counted apart).
+    expect(formatReport(report)[0]).toBe('Export: 8 Ereignisse von 2 Gremien, 0 Einträge im Audit-Protokoll, 0 Ereignisse im Beschlussregister, 1 Checkpoint, 1 Automatenversion.');
   });
 
   it('names the event whose line was edited', async () => {

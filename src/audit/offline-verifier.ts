@@ -531,7 +531,7 @@ function unreadableOf(event: EventRecord, unreadable: string): UnreadableEvent {
 /** The report as German text lines, for the command line. */
 export function formatReport(report: OfflineReport): string[] {
   const out = [
-    `Export: ${count(report.counts.event, 'Ereignis', 'Ereignisse')} in ${count(report.streams, 'Strom', 'Strömen')}, ${count(report.counts.auditLog, 'Eintrag', 'Einträge')} im Audit-Protokoll, ${count(report.counts.decisionEvent ?? 0, 'Ereignis', 'Ereignisse')} im Beschlussregister, ${report.counts.contactEvent ? `${count(report.counts.contactEvent, 'Berichtigung', 'Berichtigungen')} von Ansprechpersonen, ` : ''}${count(report.counts.checkpoint, 'Checkpoint', 'Checkpoints')}, ${count(report.counts.machine, 'Automatenversion', 'Automatenversionen')}.`,
+    `Export: ${count(report.counts.event, 'Ereignis', 'Ereignisse')} von ${count(report.counts.body, 'Gremium', 'Gremien')}, ${count(report.counts.auditLog, 'Eintrag', 'Einträge')} im Audit-Protokoll, ${count(report.counts.decisionEvent ?? 0, 'Ereignis', 'Ereignisse')} im Beschlussregister, ${report.counts.contactEvent ? `${count(report.counts.contactEvent, 'Berichtigung', 'Berichtigungen')} von Ansprechpersonen, ` : ''}${count(report.counts.checkpoint, 'Checkpoint', 'Checkpoints')}, ${count(report.counts.machine, 'Automatenversion', 'Automatenversionen')}.`,
   ];
   for (const finding of report.findings) out.push(`${finding.severity === 'error' ? 'FEHLER' : 'Hinweis'}: ${finding.message}`);
   out.push(
