@@ -46,3 +46,15 @@ describe('the iCalendar feed folds its content lines (RFC 5545 § 3.1)', () => {
     expect(feed).toContain('\r\nSUMMARY:Zwischenbericht – AG Kurz\r\n');
   });
 });
+
+describe('the iCalendar feed says how a Frist stands as the web pages do', () => {
+  const unfolded = (d: DeadlineView) => calendarFeed('Fristen', [d], 'https://gremien.example').replace(/\r\n /g, '');
+
+  test('a report submitted after its day: when, and late', () => {
+    expect(unfolded({ ...frist('AG Kurz'), status: 'met', metOn: '2026-03-04' })).toContain('\\nStand: eingereicht am 04.03.2026\\, verspätet\\n');
+  });
+
+  test('a term past its end: abgelaufen', () => {
+    expect(unfolded({ ...frist('AG Kurz'), kind: 'termEnd', status: 'overdue', overdue: true })).toContain('\\nStand: abgelaufen\\n');
+  });
+});

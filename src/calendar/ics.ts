@@ -5,6 +5,7 @@
  */
 import { germanDate } from '../../machines/dates';
 import { addDays } from '../../machines/deadlines';
+import { deadlineState } from '../deadlines/deadline-state';
 import type { DeadlineView } from '../deadlines/deadlines.service';
 import { bodyPagePath } from '../common/links';
 
@@ -50,7 +51,7 @@ export function calendarFeed(name: string, deadlines: DeadlineView[], publicUrl:
       d.originalDate && d.originalDate !== d.effectiveDate
         ? `Ursprünglich ${germanDate(d.originalDate)}, wirksam ${germanDate(d.effectiveDate)}${rule?.text ? `: ${rule.text}` : ''}`
         : `Datum: ${germanDate(d.effectiveDate)}`,
-      `Stand: ${STATUS_LABELS[d.status]}${d.overdue && d.status !== 'overdue' ? ' (Datum überschritten)' : ''}`,
+      `Stand: ${deadlineState(d)}`,
       link,
     ].join('\n');
     lines.push(
@@ -70,13 +71,6 @@ export function calendarFeed(name: string, deadlines: DeadlineView[], publicUrl:
   lines.push('END:VCALENDAR');
   return lines.map(fold).join('\r\n') + '\r\n';
 }
-
-const STATUS_LABELS: Record<DeadlineView['status'], string> = {
-  open: 'offen',
-  due: 'fällig',
-  overdue: 'überfällig',
-  met: 'erledigt',
-};
 
 function compact(date: string): string {
   return date.replaceAll('-', '');
