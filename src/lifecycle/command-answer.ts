@@ -19,7 +19,7 @@ export const commandAnswerSchema = z
     version: z.number().int().min(1),
     allowedEvents: z
       .array(z.enum(EVENT_TYPES))
-      .describe('Was jetzt gesendet werden kann: ohne die Ereignisse des Schedulers, Berichtsereignisse nur, wenn eine Berichtspflicht dafür in Frage kommt'),
+      .describe('Was das Gremium jetzt annimmt (welche davon eine Rolle senden darf, regelt der Zugriff): ohne die Ereignisse des Schedulers, Berichtsereignisse nur, wenn eine Berichtspflicht dafür in Frage kommt'),
     event: eventRecordSchema,
   })
   .meta({ id: 'CommandAnswer', description: 'Das geschriebene Ereignis und der Stand des Gremiums danach.' });
