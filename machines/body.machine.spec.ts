@@ -177,6 +177,10 @@ describe('the body lifecycle', () => {
       reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.',
     });
     const withReport = given(...closing, reportSubmitted('r2', '2025-09-15'), reportAcknowledged('r2', '2025-10-01'));
+    // Offered only once it could be: the state handles it before, the rule refuses it whatever the data.
+    expect(allowedEvents(given(...closing).snapshot)).toContain('closed');
+    expect(offeredEvents(given(...closing).snapshot)).not.toContain('closed');
+    expect(offeredEvents(withReport.snapshot)).toContain('closed');
     expect(withReport.snapshot.context.obligations[1]).toMatchObject({ kind: 'Abschlussbericht', addressee: 'AL-Runde' });
     const { verdict, next } = withReport.when(close({ noSuccessorReason: 'Auftrag erfüllt.' }));
     expect(verdict.allowed).toBe(true);

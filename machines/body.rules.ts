@@ -71,6 +71,17 @@ export const OBLIGATION_EVENT_STATES = {
 } as const satisfies Record<string, readonly ObligationState[]>;
 export type ObligationEventType = keyof typeof OBLIGATION_EVENT_STATES;
 
+/**
+ * What the context must hold for an event of the type to be possible with any data at all: a
+ * report open to submit, one submitted to acknowledge, an acknowledged final report to close.
+ * Without it no data could satisfy the event's rules, so it is not offered.
+ */
+export const POSSIBLE_ONLY_IF: { [K in BodyEventType]?: (context: BodyContext) => boolean } = {
+  reportSubmitted: (context) => obligationsFor(context, 'reportSubmitted').length > 0,
+  reportAcknowledged: (context) => obligationsFor(context, 'reportAcknowledged').length > 0,
+  closed: finalReportAcknowledged,
+};
+
 /** The report obligations an event of this type could name now. */
 export function obligationsFor(context: BodyContext, type: ObligationEventType): ReportObligation[] {
   const states: readonly ObligationState[] = OBLIGATION_EVENT_STATES[type];

@@ -7,7 +7,7 @@ import { createActor, getNextTransitions, initialTransition, type AnyActorScope,
 import type { BodyContext } from './body.context';
 import type { BodyEvent, RegisteredEvent } from './body.events';
 import { BODY_MACHINE_VERSION, BODY_MACHINE_VERSIONS, bodyMachine, createBodyMachine, type BodyMachine, type BodyMachineVersion } from './body.machine';
-import { OBLIGATION_EVENT_STATES, obligationsFor, violations, type ObligationEventType } from './body.rules';
+import { POSSIBLE_ONLY_IF, violations } from './body.rules';
 import { EVENT_LABELS, STATE_LABELS } from './labels';
 import { COMMAND_EVENT_TYPES, EVENT_TYPES, type BodyEventType } from './vocabulary';
 
@@ -105,13 +105,12 @@ const COMMANDS: ReadonlySet<string> = new Set(COMMAND_EVENT_TYPES);
 
 /**
  * The events a person may be offered now: those the state handles, without the scheduler's own
- * (`reportDue`, `termExpired`, …), which follow from the Fristen, and without a report event no
- * obligation could take (no report open to submit, none submitted to acknowledge).
+ * (`reportDue`, `termExpired`, …), which follow from the Fristen, and without those the context
+ * rules out whatever their data (`POSSIBLE_ONLY_IF`: no report open to submit, none submitted to
+ * acknowledge, no acknowledged final report to close with).
  */
 export function offeredEvents(snapshot: BodySnapshot): BodyEventType[] {
-  return allowedEvents(snapshot).filter(
-    (type) => COMMANDS.has(type) && (!(type in OBLIGATION_EVENT_STATES) || obligationsFor(snapshot.context, type as ObligationEventType).length > 0),
-  );
+  return allowedEvents(snapshot).filter((type) => COMMANDS.has(type) && (POSSIBLE_ONLY_IF[type]?.(snapshot.context) ?? true));
 }
 
 /** Replays a body's stream: a fold of `evolve` over the events after `registered`. */
