@@ -1,6 +1,6 @@
 /**
  * A met Frist says when it was met: a report the day it was submitted, and whether that was
- * after the Frist's day. The API gives `metOn`, the web pages and the CLI say it in words; the
+ * after the Frist's day. The API gives `metOn`, the web pages (Fristen, Gremium, Zeitleiste) say it in words; the
  * migration that brought the column gives the Fristen met before theirs.
  */
 import { readFileSync } from 'node:fs';
@@ -34,6 +34,8 @@ describe.each(testDatabaseKinds())('the day a Frist was met on %s', (database) =
       expect(met).toContain('02.12.2024<br>eingereicht am 05.12.2024, verspätet</td>');
       const page = (await t.http.get(`/gremien/${bodyId}`).expect(200)).text;
       expect(page).toContain('<td data-label="Stand">eingereicht am 05.12.2024, verspätet</td>');
+      const timeline = (await t.http.get('/zeitleiste').expect(200)).text;
+      expect(timeline).toContain('<title>Zwischenbericht an IT-Planungsrat: 02.12.2024 (eingereicht am 05.12.2024, verspätet)</title>');
     } finally {
       await t.close();
     }

@@ -150,7 +150,7 @@ describe('the Zeitleiste', () => {
   });
 
   test('a body with a great many report milestones is drawn (its dates are not spread into Math.min)', () => {
-    const reports = Array.from({ length: 200_000 }, (_, i) => ({ date: i % 2 ? '2024-11-30' : '2025-06-30', label: 'Zwischenbericht', status: 'open' as const, overdue: false }));
+    const reports = Array.from({ length: 200_000 }, (_, i) => ({ date: i % 2 ? '2024-11-30' : '2025-06-30', label: 'Zwischenbericht', status: 'open' as const, overdue: false, state: 'offen' }));
     const svg = timelineSvg([{ ...body('2027-03-31'), reports }], '2025-03-31');
     expect(svg).toContain('Heute 31.03.2025');
   });

@@ -17,7 +17,8 @@ export interface TimelineBody {
   permanent: boolean;
   endedOn: string | null;
   extensions: Array<{ on: string; until: string; decision: string | null }>;
-  reports: Array<{ date: string; label: string; status: string; overdue: boolean }>;
+  /** `state`: how the Frist stands in words (`deadlineState`), e.g. „eingereicht am 05.12.2024, verspätet“. */
+  reports: Array<{ date: string; label: string; status: string; overdue: boolean; state: string }>;
 }
 
 const LABEL_W = 290;
@@ -101,9 +102,8 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
     for (const report of body.reports) {
       const rx = x(report.date);
       const state = report.status === 'met' ? 'met' : report.overdue ? 'overdue' : 'open';
-      const word = state === 'met' ? 'erledigt' : state === 'overdue' ? 'überfällig' : 'offen';
       parts.push(
-        `<path class="report ${state}" d="M${rx},${mid + 9} l6,11 l-12,0 z"><title>${escapeHtml(`${report.label}: ${germanDate(report.date)} (${word})`)}</title></path>`,
+        `<path class="report ${state}" d="M${rx},${mid + 9} l6,11 l-12,0 z"><title>${escapeHtml(`${report.label}: ${germanDate(report.date)} (${report.state})`)}</title></path>`,
       );
     }
     parts.push('</g>');

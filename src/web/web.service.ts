@@ -395,7 +395,7 @@ export class WebService {
         permanent: context.permanent,
         endedOn: context.endedOn,
         extensions: (extensions.get(summary.id) ?? []).map((e) => ({ on: berlinDate(e.occurredAt), until: termEndDate(e.approvedUntil), decision: e.decision })),
-        reports: (reports.get(summary.id) ?? []).map((d) => ({ date: d.effectiveDate!, label: d.label, status: d.status, overdue: d.overdue })),
+        reports: (reports.get(summary.id) ?? []).map((d) => ({ date: d.effectiveDate!, label: d.label, status: d.status, overdue: d.overdue, state: deadlineState(d) })),
       });
     }
     return { svg: bodies.length ? timelineSvg(bodies, today) : '', bodies, pages, today };
