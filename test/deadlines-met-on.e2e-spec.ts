@@ -1,7 +1,8 @@
 /**
  * A met Frist says when it was met: a report the day it was submitted, and whether that was
- * after the Frist's day. The API gives `metOn`, the web pages (Fristen, Gremium, Zeitleiste) say it in words; the
- * migration that brought the column gives the Fristen met before theirs.
+ * after the Frist's day. The API gives `metOn`; the web pages (Fristen, Gremium, Zeitleiste), the
+ * CLI and the calendar feeds say it in words. The migration that brought the column gives the
+ * Fristen met before theirs.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
