@@ -171,8 +171,8 @@ export class RegistrationImportService {
   /**
    * The decision to apply: the one in the register, or one to record from the form and the
    * options. The register holds facts, so nothing is guessed: a missing date or procedure is
-   * asked for, each under the option that gives it (the API's parameter; the web form's field
-   * and the CLI's option take the same name).
+   * asked for, each under the API's parameter that gives it (the web page's fields bear the
+   * same names; the CLI tells them by its options).
    */
   private async resolveDecision(parsed: ParsedRegistrationForm, options: ImportOptions, warnings: string[]): Promise<ResolvedDecision> {
     const form = parsed.decision;
