@@ -77,15 +77,25 @@ export type ObligationEventType = keyof typeof OBLIGATION_EVENT_STATES;
  * Without it no data could satisfy the event's rules, so it is not offered.
  */
 export const POSSIBLE_ONLY_IF: { [K in BodyEventType]?: (context: BodyContext) => boolean } = {
-  reportSubmitted: (context) => obligationsFor(context, 'reportSubmitted').length > 0,
-  reportAcknowledged: (context) => obligationsFor(context, 'reportAcknowledged').length > 0,
+  reportSubmitted: (context) => anyObligationFor(context, 'reportSubmitted'),
+  reportAcknowledged: (context) => anyObligationFor(context, 'reportAcknowledged'),
   closed: finalReportAcknowledged,
 };
 
-/** The report obligations an event of this type could name now. */
-export function obligationsFor(context: BodyContext, type: ObligationEventType): ReportObligation[] {
+/** Whether an event of this type could name any obligation now (asked with every write's answer: it stops at the first). */
+function anyObligationFor(context: BodyContext, type: ObligationEventType): boolean {
+  return context.obligations.some(fitsEvent(type));
+}
+
+/** Whether an obligation is in a state an event of this type may act on. */
+function fitsEvent(type: ObligationEventType): (obligation: ReportObligation) => boolean {
   const states: readonly ObligationState[] = OBLIGATION_EVENT_STATES[type];
-  return context.obligations.filter((o) => states.includes(o.state));
+  return (obligation) => states.includes(obligation.state);
+}
+
+/** The report obligations an event of this type could name now. */
+function obligationsFor(context: BodyContext, type: ObligationEventType): ReportObligation[] {
+  return context.obligations.filter(fitsEvent(type));
 }
 
 /**
