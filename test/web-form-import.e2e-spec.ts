@@ -154,4 +154,19 @@ describe.each(testDatabaseKinds())('the web page „Registrierungsformular über
     const cited = (await t.http.get('/api/decisions/AL-Runde/2024%2F11-AL').expect(200)).body;
     expect(cited.effects.map((e: { body: string }) => e.body)).toEqual([id, secondId]);
   });
+  it('a decision the form names that was withdrawn is said so, and only the draft is offered', async () => {
+    await t.http.post('/api/decisions').send({ number: '2024/14-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' }).expect(201);
+    await t.http.post('/api/decisions/AL-Runde/2024%2F14-AL/withdrawal').send({ reason: 'Irrtümlich erfasst' }).expect(200);
+    const form = formOf('Open Data Föderal', '2024/14');
+    const checked = (await post({ formular: form, schritt: 'pruefen' }).expect(200)).text;
+    const section = checked.slice(checked.indexOf('id="mit-beschluss"'), checked.indexOf('id="formular-titel"'));
+    expect(section).toMatch(/Beschluss 2024\/14-AL wurde am \d{2}\.\d{2}\.\d{4} zurückgenommen \(„Irrtümlich erfasst“\) und lässt sich nicht mehr anwenden; das Formular lässt sich nur als Entwurf übernehmen\./);
+    expect(section).not.toContain('value="anwenden"');
+    expect(checked).toContain('value="uebernehmen">Als Entwurf übernehmen</button>');
+    // Sent anyway: refused, with the same words, and nothing stored.
+    const before = await counts();
+    const refused = (await post({ formular: form, schritt: 'anwenden' }).expect(422)).text;
+    expect(refused).toContain('und lässt sich nicht mehr anwenden');
+    expect(await counts()).toEqual(before);
+  });
 });

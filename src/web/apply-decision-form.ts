@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { civilDate, germanDate, type CivilDate } from '../../machines';
+import { berlinDate, civilDate, germanDate, type CivilDate } from '../../machines';
 import type { FieldIssue } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { PROCEDURES } from '../decisions/decisions.service';
@@ -49,10 +49,21 @@ export function formIssues(unplaced: FieldIssue[]): FieldIssue[] {
   return unplaced.map(({ path, message }) => ({ path: FORM_LABELS[path] ?? '', message }));
 }
 
+/** A decision of the register as the import page tells of it. */
+export interface RecordedDecision {
+  date: CivilDate;
+  withdrawn: { at: string; reason: string } | null;
+}
+
+/** Why a withdrawn decision cannot be applied: the page offers only the draft then. */
+export function withdrawnDecisionText(decision: FormDecision, withdrawn: { at: string; reason: string }): string {
+  return `Beschluss ${decision.number} wurde am ${germanDate(berlinDate(withdrawn.at))} zurückgenommen („${withdrawn.reason}“) und lässt sich nicht mehr anwenden; das Formular lässt sich nur als Entwurf übernehmen.`;
+}
+
 /** What „Übernehmen und Beschluss anwenden“ will do, in a sentence or two. */
-export function applyDecisionText(decision: FormDecision, recordedOn: CivilDate | null, asks: boolean): string {
-  const register = recordedOn
-    ? `Beschluss ${decision.number} ist im Beschlussregister erfasst (vom ${germanDate(recordedOn)}) und wird zitiert.`
+export function applyDecisionText(decision: FormDecision, recorded: RecordedDecision | null, asks: boolean): string {
+  const register = recorded
+    ? `Beschluss ${decision.number} ist im Beschlussregister erfasst (vom ${germanDate(recorded.date)}) und wird zitiert.`
     : `Beschluss ${decision.number} ist noch nicht im Beschlussregister erfasst; er wird mit den Angaben des Formulars${asks ? ' und den folgenden' : ''} erfasst.`;
   const outcome = decision.outcome === 'rejected' ? 'abgelehnt' : 'eingerichtet';
   return `${register} Das Gremium wird registriert, eingereicht und ${outcome}, jeweils zum Datum des Beschlusses.`;

@@ -24,7 +24,7 @@ import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
 import { eventsFor, mayRecordDecisions, mayRecordSessions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
-import { applyDecisionForm, applyDecisionOptions, applyDecisionText } from './apply-decision-form';
+import { applyDecisionForm, applyDecisionOptions, applyDecisionText, withdrawnDecisionText } from './apply-decision-form';
 import { FormImportError, describeProblem } from '../registration-import/form-import.error';
 import { formSummary } from '../registration-import/form-summary';
 import type { ParsedRegistrationForm } from '../registration-import/registration-form.parser';
@@ -150,12 +150,13 @@ export class WebController {
     const decision = registered ? undefined : parsed.decision;
     if (!decision) return { parsed, registered };
     const recorded = await this.imports.recordedDecision(decision);
+    if (recorded?.withdrawn) return { parsed, registered, apply: { text: withdrawnDecisionText(decision, recorded.withdrawn), form: null, message: null } };
     const form = applyDecisionForm(decision, recorded !== null, failed?.values ?? null, failed ? issuesOf(failed.error) : []);
     return {
       parsed,
       registered,
       apply: {
-        text: applyDecisionText(decision, recorded?.date ?? null, form.items.length > 0),
+        text: applyDecisionText(decision, recorded, form.items.length > 0),
         form,
         message: failed ? messageOf(failed.error) : null,
       },
@@ -615,7 +616,8 @@ export class WebController {
 /** „Übernehmen und Beschluss anwenden“ on the import page: what it will do, its form and a refusal's message. */
 interface ApplyModel {
   text: string;
-  form: ReturnType<typeof applyDecisionForm>;
+  /** None for a decision that cannot be applied (withdrawn). */
+  form: ReturnType<typeof applyDecisionForm> | null;
   message: string | null;
 }
 
