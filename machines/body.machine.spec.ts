@@ -6,6 +6,7 @@ import {
   bodyMachine,
   decide,
   evolve,
+  notYetPossible,
   offeredEvents,
   persist,
   replay,
@@ -181,6 +182,13 @@ describe('the body lifecycle', () => {
     expect(allowedEvents(given(...closing).snapshot)).toContain('closed');
     expect(offeredEvents(given(...closing).snapshot)).not.toContain('closed');
     expect(offeredEvents(withReport.snapshot)).toContain('closed');
+    // What is left out is told with why.
+    expect(notYetPossible(given(...closing).snapshot)).toEqual([
+      { type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' },
+      { type: 'closed', reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.' },
+    ]);
+    // r1 is still open to submit; none waits to be acknowledged.
+    expect(notYetPossible(withReport.snapshot)).toEqual([{ type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' }]);
     expect(withReport.snapshot.context.obligations[1]).toMatchObject({ kind: 'Abschlussbericht', addressee: 'AL-Runde' });
     const { verdict, next } = withReport.when(close({ noSuccessorReason: 'Auftrag erfüllt.' }));
     expect(verdict.allowed).toBe(true);

@@ -74,13 +74,22 @@ export type ObligationEventType = keyof typeof OBLIGATION_EVENT_STATES;
 /**
  * What the context must hold for an event of the type to be possible with any data at all: a
  * report open to submit, one submitted to acknowledge, an acknowledged final report to close.
- * Without it no data could satisfy the event's rules, so it is not offered.
+ * Without it no data could satisfy the event's rules, so it is not offered; `lacking` says why,
+ * for people looking for it.
  */
-export const POSSIBLE_ONLY_IF: { [K in BodyEventType]?: (context: BodyContext) => boolean } = {
-  reportSubmitted: (context) => anyObligationFor(context, 'reportSubmitted'),
-  reportAcknowledged: (context) => anyObligationFor(context, 'reportAcknowledged'),
-  closed: finalReportAcknowledged,
+export const POSSIBLE_ONLY_IF: { [K in BodyEventType]?: { possible(context: BodyContext): boolean; lacking(context: BodyContext): string } } = {
+  reportSubmitted: {
+    possible: (context) => anyObligationFor(context, 'reportSubmitted'),
+    lacking: (context) => (context.obligations.length === 0 ? 'Das Gremium hat keine Berichtspflichten.' : 'Jeder festgelegte Bericht ist eingereicht.'),
+  },
+  reportAcknowledged: {
+    possible: (context) => anyObligationFor(context, 'reportAcknowledged'),
+    lacking: () => 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.',
+  },
+  closed: { possible: finalReportAcknowledged, lacking: () => CLOSURE_NEEDS_FINAL_REPORT },
 };
+
+const CLOSURE_NEEDS_FINAL_REPORT = 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.';
 
 /** Whether an event of this type could name any obligation now (asked with every write's answer: it stops at the first). */
 function anyObligationFor(context: BodyContext, type: ObligationEventType): boolean {
@@ -122,10 +131,7 @@ function obligationIn<K extends ObligationEventType>(type: K): Rule<K> {
   };
 }
 
-const closureCriteria: Rule<'closed'> = (context) =>
-  finalReportAcknowledged(context)
-    ? null
-    : 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.';
+const closureCriteria: Rule<'closed'> = (context) => (finalReportAcknowledged(context) ? null : CLOSURE_NEEDS_FINAL_REPORT);
 
 /** Since version 2: the full-replace form drops a contact person only when `removedContactIds` names it. */
 const keepsContacts: Rule<'leadsChanged'> = (context, event) => {

@@ -110,7 +110,15 @@ const COMMANDS: ReadonlySet<string> = new Set(COMMAND_EVENT_TYPES);
  * acknowledge, no acknowledged final report to close with).
  */
 export function offeredEvents(snapshot: BodySnapshot): BodyEventType[] {
-  return allowedEvents(snapshot).filter((type) => COMMANDS.has(type) && (POSSIBLE_ONLY_IF[type]?.(snapshot.context) ?? true));
+  return allowedEvents(snapshot).filter((type) => COMMANDS.has(type) && (POSSIBLE_ONLY_IF[type]?.possible(snapshot.context) ?? true));
+}
+
+/** The events the state handles that the context rules out for now, each with why: what `offeredEvents` leaves out. */
+export function notYetPossible(snapshot: BodySnapshot): Array<{ type: BodyEventType; reason: string }> {
+  return allowedEvents(snapshot).flatMap((type) => {
+    const condition = POSSIBLE_ONLY_IF[type];
+    return COMMANDS.has(type) && condition && !condition.possible(snapshot.context) ? [{ type, reason: condition.lacking(snapshot.context) }] : [];
+  });
 }
 
 /** Replays a body's stream: a fold of `evolve` over the events after `registered`. */

@@ -402,6 +402,11 @@ describe('Web pages over HTTP', () => {
     expect(after.text).toMatch(/<td data-label="Stand">eingereicht am \d{2}\.\d{2}\.\d{4}<\/td>/);
     // Its only report is in: no form to submit one is offered any more (it would have nothing to choose).
     expect([...after.text.matchAll(/name="type" value="([A-Za-z]+)"/g)].map((m) => m[1])).toEqual(['extensionRequested']);
+    expect(after.text).toContain('<li>„Bericht einreichen“: Jeder festgelegte Bericht ist eingereicht.</li>');
+    // The secretariat's page tells of its own actions only: to acknowledge the report is possible now.
+    const forSecretariat = (await t.http.get(`/gremien/${id}`).expect(200)).text;
+    expect(forSecretariat).toContain('<li>„Bericht einreichen“: Jeder festgelegte Bericht ist eingereicht.</li>');
+    expect(forSecretariat).not.toContain('„Bericht zur Kenntnis nehmen“:');
     await lead.http.post(`/gremien/${id}/ereignisse`).type('form').send({ type: 'extended', approvedUntil: '2028-12-31', decision: '2025/04' }).expect(403);
   });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BODY_MACHINE_ID, EVENT_LABELS, eventLabel, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor, type TermEnd } from '../../machines';
+import { BODY_MACHINE_ID, EVENT_LABELS, eventLabel, notYetPossible, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor, type TermEnd } from '../../machines';
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { replayRecords } from '../audit/replay';
 import { Clock } from '../common/clock';
@@ -157,6 +157,7 @@ export class BodiesService {
       title: context.profile.title,
       state: describeState(persisted, machine),
       allowedEvents: offeredEvents(snapshot).map((type) => ({ type, label: EVENT_LABELS[type] })),
+      notYetPossible: notYetPossible(snapshot).map(({ type, reason }) => ({ type, label: EVENT_LABELS[type], reason })),
       context,
       contacts: contacts.map(({ id, name, organization, email, phone, erased }) =>
         contactDetails ? { id, name, organization, email, phone, erased } : { id, name, organization, erased },

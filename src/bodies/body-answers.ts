@@ -40,6 +40,9 @@ export const bodyViewSchema = z.object({
   title: z.string(),
   state: bodyStateSchema,
   allowedEvents: z.array(z.object({ type: z.enum(EVENT_TYPES), label: z.string() })),
+  notYetPossible: z
+    .array(z.object({ type: z.enum(EVENT_TYPES), label: z.string(), reason: z.string() }))
+    .describe('Ereignisse, die der Zustand annimmt, die aber noch nicht möglich sind, mit dem Grund (z. B. „Abgeschlossen“ vor dem zur Kenntnis genommenen Abschlussbericht)'),
   context: bodyContextSchema,
   contacts: z.array(
     z.object({

@@ -279,6 +279,10 @@ export class WebService {
       personal: seesPersonalData(user),
       stateLabel: body.state.label,
       forms,
+      /** The actions of the user's role the state would take but the body's facts rule out for now, with why. */
+      notYetPossible: body.notYetPossible
+        .filter(({ type }) => eventsFor(user, id, [type]).length > 0)
+        .map(({ type, reason }) => ({ label: actionLabel(type), reason })),
       deadlines,
       light: trafficLight({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent }, deadlines, today),
       term: termText({ statePaths: body.state.paths, approvedUntil: approvedUntilAsWritten(context), permanent: context.permanent, endedOn: context.endedOn }),
