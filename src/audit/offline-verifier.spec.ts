@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordStream, typicalLifecycle } from '../../test/audit-builders';
@@ -150,26 +150,30 @@ describe('offline verifier', () => {
 
   it('runs from the command line with exit code 0 only if all checks hold', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-verify-'));
-    const file = join(dir, 'export.jsonl');
-    const keyFile = join(dir, 'public.pem');
-    writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
-    writeFileSync(file, exportOf([a, b]).join('\n') + '\n');
-    const out: string[] = [];
-    expect(await runVerify([file, '--public-key', keyFile], (l) => out.push(l))).toBe(0);
-    expect(out.at(-1)).toContain('Alle Prüfungen bestanden');
+    try {
+      const file = join(dir, 'export.jsonl');
+      const keyFile = join(dir, 'public.pem');
+      writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+      writeFileSync(file, exportOf([a, b]).join('\n') + '\n');
+      const out: string[] = [];
+      expect(await runVerify([file, '--public-key', keyFile], (l) => out.push(l))).toBe(0);
+      expect(out.at(-1)).toContain('Alle Prüfungen bestanden');
 
-    const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-    writeFileSync(file, exportOf([a, b]).join('\n').replace('Weiterentwicklung', 'Weiterentwicklunq'));
-    const failed: string[] = [];
-    expect(await runVerify([file, '--public-key', der], (l) => failed.push(l))).toBe(1);
-    expect(failed.join('\n')).toContain('Version 1 (Registriert)');
+      const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+      writeFileSync(file, exportOf([a, b]).join('\n').replace('Weiterentwicklung', 'Weiterentwicklunq'));
+      const failed: string[] = [];
+      expect(await runVerify([file, '--public-key', der], (l) => failed.push(l))).toBe(1);
+      expect(failed.join('\n')).toContain('Version 1 (Registriert)');
 
-    expect(await runVerify([file], () => undefined)).toBe(2);
+      expect(await runVerify([file], () => undefined)).toBe(2);
 
-    const publishedFile = join(dir, 'published.json');
-    writeFileSync(file, exportOf([a, b]).join('\n') + '\n');
-    const checkpointLine = exportOf([a, b]).find((l) => l.includes('"kind":"checkpoint"'))!;
-    writeFileSync(publishedFile, JSON.stringify([JSON.parse(checkpointLine).checkpoint]));
-    expect(await runVerify([file, '--public-key', keyFile, '--published', publishedFile], () => undefined)).toBe(0);
+      const publishedFile = join(dir, 'published.json');
+      writeFileSync(file, exportOf([a, b]).join('\n') + '\n');
+      const checkpointLine = exportOf([a, b]).find((l) => l.includes('"kind":"checkpoint"'))!;
+      writeFileSync(publishedFile, JSON.stringify([JSON.parse(checkpointLine).checkpoint]));
+      expect(await runVerify([file, '--public-key', keyFile, '--published', publishedFile], () => undefined)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
