@@ -151,7 +151,9 @@ export class WebController {
     if (!decision) return { parsed, registered };
     const recorded = await this.imports.recordedDecision(decision);
     if (recorded?.withdrawn) return { parsed, registered, apply: { text: withdrawnDecisionText(decision, recorded.withdrawn), form: null, message: null } };
-    const form = applyDecisionForm(decision, recorded !== null, failed?.values ?? null, failed ? issuesOf(failed.error) : []);
+    // Only a validation's issues have fields; any other refusal is its message (issuesOf guesses fields of event forms).
+    const issues = failed?.error instanceof ValidationError ? failed.error.details : [];
+    const form = applyDecisionForm(decision, recorded !== null, failed?.values ?? null, issues);
     return {
       parsed,
       registered,
