@@ -386,6 +386,22 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     expect(submitted.body.event.actor).toEqual({ id: 'lead-a', role: 'lead' });
   });
 
+  test('a body tells each caller which of its allowed events that caller may send (yourEvents)', async () => {
+    const yours = async (caller: Caller) => {
+      const body = (await agents[caller].get(`/api/bodies/${bodyA}`).expect(200)).body as { allowedEvents: Array<{ type: string }>; yourEvents: Array<{ type: string }> };
+      return { allowed: body.allowedEvents.map((e) => e.type), yours: body.yourEvents.map((e) => e.type) };
+    };
+    const secretariat = await yours('secretariat');
+    // (The body's one report is in: the lead's test above submitted it.)
+    expect(secretariat.allowed).toEqual(expect.arrayContaining(['extended', 'reportAcknowledged', 'extensionRequested', 'dissolved']));
+    expect(secretariat.yours).toEqual(secretariat.allowed);
+    // The lead of the body: of its two event types the one the body takes now, nothing else.
+    const lead = await yours('leadOwn');
+    expect(lead.allowed).toEqual(secretariat.allowed);
+    expect(lead.yours).toEqual(['extensionRequested']);
+    for (const caller of ['auditor', 'reader'] as const) expect((await yours(caller)).yours).toEqual([]);
+  });
+
   test('a role the route does not admit is told so in terms of its role, and nothing is written', async () => {
     const before = await fingerprint();
     for (const [agent, label] of [

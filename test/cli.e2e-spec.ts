@@ -486,6 +486,8 @@ describe('gremienlauf against a running server (--url)', () => {
     expect([run.code, run.stderr]).toEqual([0, '']);
     expect(run.stdout).toMatch(/^Zustand:\s+\S/m);
     expect(run.stdout).not.toContain('Ansprechpersonen');
+    // The events the body takes are listed; the reader is told it sends none of them.
+    expect(run.stdout).toMatch(/^Zulässige Ereignisse: .*\(\w+\)\nDavon für Sie: keines; Ereignisse trägt die Geschäftsstelle ein\.$/m);
   });
 
   it('exits 1 when no server answers', () => {

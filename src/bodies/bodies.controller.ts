@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, BODY_EVENT, BODY_HISTORY, BODY_LIST, BODY_READ, SECRETARIAT_WRITE } from '../auth/access';
+import { mayAppend } from '../auth/roles';
 import { z } from 'zod';
 import { chartStatePaths, EVENT_TYPES, eventDataSchemas, type BodyEventType } from '../../machines';
 import { contactInputSchema } from '../contacts/contact-input';
@@ -130,8 +131,10 @@ export class BodiesController {
   @Access(BODY_READ)
   @ApiOperation({ summary: 'Ein Gremium: Zustand, Kontext, zulässige Ereignisse' })
   @ApiAnswer(bodyViewSchema)
-  get(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return this.bodies.get(id, { contactDetails: seesContactDetails(actor.role) });
+  async get(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    const body = await this.bodies.get(id, { contactDetails: seesContactDetails(actor.role) });
+    // BODY_READ admits a lead to its own bodies only, so its role alone tells what it may send here.
+    return { ...body, yourEvents: body.allowedEvents.filter(({ type }) => mayAppend(actor.role, type)) };
   }
 
   @Post(':id/events')

@@ -39,7 +39,12 @@ export const bodyViewSchema = z.object({
   version: z.number().int().min(1),
   title: z.string(),
   state: bodyStateSchema,
-  allowedEvents: z.array(z.object({ type: z.enum(EVENT_TYPES), label: z.string() })),
+  allowedEvents: z
+    .array(z.object({ type: z.enum(EVENT_TYPES), label: z.string() }))
+    .describe('Was das Gremium jetzt annimmt, ohne die Ereignisse des Schedulers; welche davon der Aufrufer senden darf, sagt yourEvents'),
+  yourEvents: z
+    .array(z.object({ type: z.enum(EVENT_TYPES), label: z.string() }))
+    .describe('Die zulässigen Ereignisse, die der Aufrufer mit seiner Rolle senden darf: die Geschäftsstelle alle, die Federführung ihres Gremiums „Bericht eingereicht“ und „Verlängerung beantragt“, Prüfung und Lesezugriff keines'),
   notYetPossible: z
     .array(z.object({ type: z.enum(EVENT_TYPES), label: z.string(), reason: z.string() }))
     .describe('Ereignisse, die der Zustand annimmt, die aber noch nicht möglich sind, mit dem Grund (z. B. „Abgeschlossen“ vor dem zur Kenntnis genommenen Abschlussbericht)'),

@@ -60,4 +60,20 @@ describe('gremienlauf show', () => {
       /\s{2}zur Kenntnis genommen am 28\.11\.2024 \(eingereicht am 20\.11\.2024\)$/,
     );
   });
+
+  test('which of the allowed events the caller may send, where it is not all of them', () => {
+    const allowedEvents = [
+      { type: 'reportSubmitted', label: 'Bericht eingereicht' },
+      { type: 'extended', label: 'Verlängert' },
+    ];
+    const lastLines = (body: BodyView) => renderBody(body).split('\n').slice(-2).join('\n');
+    const active = view(submitted(), approved(), started());
+    expect(lastLines({ ...active, allowedEvents, yourEvents: [allowedEvents[0]] })).toBe(
+      'Zulässige Ereignisse: Bericht eingereicht (reportSubmitted), Verlängert (extended)\nDavon für Sie: Bericht eingereicht (reportSubmitted); die übrigen trägt die Geschäftsstelle ein.',
+    );
+    expect(lastLines({ ...active, allowedEvents, yourEvents: [] })).toMatch(/\nDavon für Sie: keines; Ereignisse trägt die Geschäftsstelle ein\.$/);
+    // All of them (the secretariat), or an answer without the field: no second line.
+    expect(renderBody({ ...active, allowedEvents, yourEvents: allowedEvents })).not.toContain('Davon für Sie');
+    expect(renderBody({ ...active, allowedEvents })).not.toContain('Davon für Sie');
+  });
 });

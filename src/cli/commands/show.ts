@@ -11,6 +11,8 @@ export interface BodyView {
   title: string;
   state: { label: string };
   allowedEvents: Array<{ type: string; label: string }>;
+  /** Those of allowedEvents the caller's role may send. */
+  yourEvents?: Array<{ type: string; label: string }>;
   context: BodyContext;
   /** E-mail and phone for the secretariat and the body's leads only; none at all for readers. */
   contacts?: Array<{ id: string; name: string | null; organization: string | null; email?: string | null; phone?: string | null; erased?: boolean }>;
@@ -108,8 +110,15 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
       ])}`,
     );
   }
-  parts.push(
-    `Zulässige Ereignisse: ${body.allowedEvents.length ? body.allowedEvents.map((e) => `${e.label} (${e.type})`).join(', ') : 'keine'}`,
-  );
+  parts.push(`Zulässige Ereignisse: ${eventList(body.allowedEvents)}${yoursLine(body)}`);
   return parts.join('\n\n');
+}
+
+const eventList = (events: BodyView['allowedEvents']) => (events.length ? events.map((e) => `${e.label} (${e.type})`).join(', ') : 'keine');
+
+/** Which of the allowed events the caller's role may send, where that is not all of them. */
+function yoursLine({ allowedEvents, yourEvents }: BodyView): string {
+  if (!yourEvents || yourEvents.length === allowedEvents.length) return '';
+  if (yourEvents.length === 0) return '\nDavon für Sie: keines; Ereignisse trägt die Geschäftsstelle ein.';
+  return `\nDavon für Sie: ${eventList(yourEvents)}; die übrigen trägt die Geschäftsstelle ein.`;
 }
