@@ -91,8 +91,8 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     expect(error.message).toContain('Beschluss 2024/99-AL');
   });
 
-  test('decision 2024/09-AL approves the body until 2025-03-31', async () => {
-    const response = await send({ type: 'approved', data: { approvedUntil: '2025-03-31' }, decision: '2024/09-AL' }).expect(200);
+  test('decision 2024/09-AL, cited as the minutes cite it („Beschluss 2024/09-AL“), approves the body until 2025-03-31', async () => {
+    const response = await send({ type: 'approved', data: { approvedUntil: '2025-03-31' }, decision: 'Beschluss 2024/09-AL' }).expect(200);
     expect(response.body).toMatchObject({ version: 3, state: { value: 'established' } });
     expect(response.body.event).toMatchObject({
       occurredAt: '2024-06-12T22:00:00.000Z',
