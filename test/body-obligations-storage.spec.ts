@@ -173,7 +173,7 @@ describe('a changed obligation row', () => {
       expect(offline.ok).toBe(false);
       expect(offline.findings).toContainEqual(expect.objectContaining({ stream: bodyId, message: expect.stringContaining('context.obligations[1].state') }));
     } finally {
-      await t.app.close();
+      await t.close();
       restoreEnv();
     }
   });
