@@ -380,7 +380,8 @@ describe('gremienlauf on the local database', () => {
     expect(recorded.code).toBe(0);
     expect(recorded.stdout).toContain(`Wirkungen:\n  0: Verlängern bis 31.12.2025 (extended) für Gremium ${id}`);
     expect(cli(['decision', 'show', '2025/03-AL']).stdout).toContain(`0: Verlängern bis 31.12.2025 (extended) für Gremium ${id} – offen`);
-    const applied = cli(['decision', 'apply', '2025/03-AL', '--body', id]);
+    // Its only open effect: no --body needed.
+    const applied = cli(['decision', 'apply', '2025/03-AL']);
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/^Beschluss 2025\/03-AL vom 12\.03\.2025 umgesetzt: „Verlängert“ \(extended\) am 12\.03\.2025 – Version \d+\./);
     expect(cli(['decision', 'show', '2025/03-AL']).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) für Gremium \S+ – umgesetzt \(Version \d+\)/);

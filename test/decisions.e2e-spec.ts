@@ -195,4 +195,24 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
       report: { obligationId: obligation.id, state: 'acknowledged' },
     });
   });
+
+  test('applying without naming the body takes the decision’s only open effect; with several bodies open it asks for the body', async () => {
+    const report = { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2027-03-31' } };
+    await record('2026/72', '2026-11-27', [
+      { body: a, effect: 'reportRequested', data: report },
+      { body: b, effect: 'reportRequested', data: report },
+    ]).expect(201);
+    const versions = async () => [(await history(a)).length, (await history(b)).length];
+    const before = await versions();
+    const ambiguous = await t.http.post(`${path('2026/72')}/apply`).send({}).expect(400);
+    expect(ambiguous.body.details).toEqual([{ path: 'body', message: expect.stringMatching(/^Beschluss 2026\/72 \(IT-PLR\) vom 27\.11\.2026 hat offene Wirkungen für mehrere Gremien \(reportRequested .*\); bitte das Gremium angeben \(body\)\.$/) }]);
+    for (const body of [a, b]) expect(ambiguous.body.details[0].message).toContain(`für Gremium ${body}`);
+    expect(await versions()).toEqual(before);
+
+    await t.http.post(`${path('2026/72')}/apply`).send({ body: a }).expect(200);
+    const rest = await t.http.post(`${path('2026/72')}/apply`).send({}).expect(200);
+    expect(rest.body).toMatchObject({ id: b, event: { type: 'reportRequested', decision: { number: '2026/72' } } });
+    const none = await t.http.post(`${path('2026/72')}/apply`).send({}).expect(400);
+    expect(none.body.details).toEqual([{ path: 'body', message: 'Beschluss 2026/72 (IT-PLR) vom 27.11.2026 hat keine offene Wirkung.' }]);
+  });
 });

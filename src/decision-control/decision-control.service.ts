@@ -22,9 +22,8 @@ import { SessionsStore } from '../deadlines/sessions.store';
 import { effectRequirement } from './effect-labels';
 
 export const applyInputSchema = z.strictObject({
-  body: z.uuid(),
-  /** The effect's position in the decision's list (from 0); without it, the only open effect for the body. */
-  effect: z.number().int().min(0).optional(),
+  body: z.uuid().optional().describe('Das Gremium; ohne Angabe das der einzigen offenen Wirkung des Beschlusses'),
+  effect: z.number().int().min(0).optional().describe('Die Nummer der Wirkung im Beschluss (ab 0); ohne Angabe die einzige offene (für das Gremium)'),
   occurredAt: businessTimeSchema.optional(),
   expectedVersion: z.number().int().min(1).optional(),
 });

@@ -377,28 +377,29 @@ export class DecisionsService {
     return { number: decision.number, issuer: decision.issuer, date: decision.date, type: decision.type };
   }
 
-  /** The effect of a decision to apply: the given one (index from 0) or the only open one for the body. */
-  async effectToApply(issuerId: string, rawNumber: string, bodyId: string, index?: number): Promise<{ decision: Decision; effect: Effect }> {
+  /**
+   * The effect of a decision to apply: the given one (index from 0), else the only open one for
+   * the body, else, without a body, the decision's only open effect.
+   */
+  async effectToApply(issuerId: string, rawNumber: string, bodyId: string | undefined, index?: number): Promise<{ decision: Decision; effect: Effect }> {
     return this.db.transaction(async (tx) => {
       const decision = await this.load(tx, issuerId, rawNumber);
       const { appliedBy } = await this.citations(tx, decision);
+      const forBody = bodyId === undefined ? '' : ` für Gremium ${bodyId}`;
       if (index !== undefined) {
         const effect = decision.effects[index];
-        if (!effect || effect.body !== bodyId) {
-          throw ValidationError.at('effect', `${this.name(decision)} hat keine Wirkung Nr. ${index} für Gremium ${bodyId}.`);
+        if (!effect || (bodyId !== undefined && effect.body !== bodyId)) {
+          throw ValidationError.at('effect', `${this.name(decision)} hat keine Wirkung Nr. ${index}${forBody}.`);
         }
         return { decision: this.toDecision(decision), effect };
       }
-      const open = decision.effects.filter((e, i) => e.body === bodyId && appliedBy[i] === null);
-      if (open.length !== 1) {
-        throw ValidationError.at(
-          'effect',
-          open.length === 0
-            ? `${this.name(decision)} hat für Gremium ${bodyId} keine offene Wirkung.`
-            : `${this.name(decision)} hat für Gremium ${bodyId} mehrere offene Wirkungen (${open.map((e) => describeEffect(e)).join('; ')}); bitte die Nummer der Wirkung angeben (effect).`,
-        );
-      }
-      return { decision: this.toDecision(decision), effect: open[0] };
+      const open = decision.effects.filter((e, i) => (bodyId === undefined || e.body === bodyId) && appliedBy[i] === null);
+      if (open.length === 1) return { decision: this.toDecision(decision), effect: open[0] };
+      if (open.length === 0) throw ValidationError.at(bodyId === undefined ? 'body' : 'effect', `${this.name(decision)} hat${forBody} keine offene Wirkung.`);
+      const listed = open.map((e) => describeEffect(e)).join('; ');
+      throw bodyId === undefined && new Set(open.map((e) => e.body)).size > 1
+        ? ValidationError.at('body', `${this.name(decision)} hat offene Wirkungen für mehrere Gremien (${listed}); bitte das Gremium angeben (body).`)
+        : ValidationError.at('effect', `${this.name(decision)} hat${forBody} mehrere offene Wirkungen (${listed}); bitte die Nummer der Wirkung angeben (effect).`);
     });
   }
 

@@ -140,6 +140,7 @@ export const decisionCommand: CliCommand = {
   summary: 'Einen Beschluss umsetzen, berichtigen, zurücknehmen oder seine Geschichte zeigen: decision apply|amend|withdraw|history|show NUMMER',
   description: [
     'Beispiele:',
+    '  gremienlauf decision apply 2026/12-AL                    (die einzige offene Wirkung umsetzen)',
     '  gremienlauf decision apply 2026/12-AL --body ID          (die offene Wirkung für das Gremium umsetzen)',
     '  gremienlauf decision amend 2026/12-AL --title "…" --reason "Tippfehler"',
     '  gremienlauf decision amend 2026/12-AL --effect extended --body ID --data \'{"approvedUntil":"2027-06-30"}\' --reason "Wirkung ergänzt"',
@@ -168,9 +169,8 @@ export const decisionCommand: CliCommand = {
     };
     switch (ctx.args.AKTION) {
       case 'apply': {
-        if (typeof o.body !== 'string') throw new UsageError('Es fehlt --body ID (das Gremium, für das die Wirkung umgesetzt wird).');
         const input = {
-          body: o.body,
+          ...(typeof o.body === 'string' ? { body: o.body } : {}),
           ...(typeof o.index === 'string' ? { effect: Number(o.index) } : {}),
           ...(typeof o.date === 'string' ? { occurredAt: dateOption(o.date, '--date') } : {}),
           ...(typeof o['expected-version'] === 'string' ? { expectedVersion: positiveInteger(o['expected-version'], '--expected-version') } : {}),
