@@ -13,6 +13,8 @@ export interface BodyView {
   allowedEvents: Array<{ type: string; label: string }>;
   /** Those of allowedEvents the caller's role may send. */
   yourEvents?: Array<{ type: string; label: string }>;
+  /** Events the state takes that the body's facts rule out for now, each with why. */
+  notYetPossible?: Array<{ type: string; label: string; reason: string }>;
   context: BodyContext;
   /** E-mail and phone for the secretariat and the body's leads only; none at all for readers. */
   contacts?: Array<{ id: string; name: string | null; organization: string | null; email?: string | null; phone?: string | null; erased?: boolean }>;
@@ -110,11 +112,16 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
       ])}`,
     );
   }
-  parts.push(`Zulässige Ereignisse: ${eventList(body.allowedEvents)}${yoursLine(body)}`);
+  parts.push(`Zulässige Ereignisse: ${eventList(body.allowedEvents)}${yoursLine(body)}${notYetPossibleLines(body)}`);
   return parts.join('\n\n');
 }
 
 const eventList = (events: BodyView['allowedEvents']) => (events.length ? events.map((e) => `${e.label} (${e.type})`).join(', ') : 'keine');
+
+/** The events the state takes that the body's facts rule out for now, each with why. */
+function notYetPossibleLines({ notYetPossible = [] }: BodyView): string {
+  return notYetPossible.map((n) => `\nNoch nicht möglich: ${n.label} (${n.type}) – ${n.reason}`).join('');
+}
 
 /** Which of the allowed events the caller's role may send, where that is not all of them. */
 function yoursLine({ allowedEvents, yourEvents }: BodyView): string {
