@@ -1,9 +1,12 @@
 /**
  * Dates as German forms write them: `17.06.2024`, `17.6.24`, `17. Juni 2024`, `2024-06-17`,
- * months like `im November 2024`, and quarters like `im 1. Quartal 2026` or `bis Ende des
- * 2. Quartals 2026`. A quarter is read as its last month (`2026-03`, `2026-06`): a deadline or
- * term "im 1. Quartal" runs through the quarter's last day, which is how the month rule
- * (machines/term-end.ts) resolves that month. Pure; nothing here reads the clock.
+ * months like `im November 2024`, and periods like `im 1. Quartal 2026`, `bis Ende des
+ * 2. Quartals 2026`, `im 2. Halbjahr 2026` or `Ende 2026`. A period is read as its last month
+ * (`2026-03`, `2026-06`, `2026-12`): a deadline or term "im 1. Quartal" runs through the
+ * quarter's last day, which is how the month rule (machines/term-end.ts) resolves that month.
+ * Words that name no exact period (`Mitte 2026`, `im Herbst 2026`) are read the same way, as the
+ * last month they can mean, and marked `approximate`, so that the reader can say so. A winter
+ * spans two years and is not read. Pure; nothing here reads the clock.
  */
 import { isCivilDate, type CivilDate } from '../../machines';
 
@@ -52,6 +55,13 @@ const NAMED_MONTH = new RegExp(`(?<!\\d\\.?\\s{0,3})(?<!\\p{L})${MONTH}\\s*(\\d{
 const NUMERIC_MONTH = /(?<![\d.])(\d{1,2})\s?[./]\s?(\d{4})(?![\d.])/u;
 /** `1. Quartal 2026`, `Ende des 2. Quartals 2026`, `Q3/2026`, `Q4 2026`. */
 const QUARTER = /(?<![\p{L}\d])(?:Ende\s+des\s+)?(?:(\d)\.\s*Quartals?|Q(\d))\s*(?:\/\s*)?(\d{4})(?!\d)/iu;
+/** `1. Halbjahr 2026`, `Ende des 2. Halbjahres 2026`, `H2/2026`. */
+const HALF_YEAR = /(?<![\p{L}\d])(?:Ende\s+des\s+)?(?:(\d)\.\s*Halbjahr(?:es|s)?|H(\d))\s*(?:\/\s*)?(\d{4})(?!\d)/iu;
+/** `Ende 2026`, `Ende des Jahres 2026`, `Jahresende 2026`; `Mitte 2026`, `Jahresmitte 2026`. */
+const PART_OF_YEAR = /(?<![\p{L}])(?:(Ende|Mitte)\s+(?:des\s+Jahres\s+)?|Jahres(ende|mitte)\s+)(\d{4})(?!\d)/iu;
+/** `Frühjahr 2026`, `im Sommer 2026`, `Herbst 2026`: the season's last month (meteorological: May, August, November). */
+const SEASON = /(?<![\p{L}])(Frühjahr|Frühling|Sommer|Herbst)(?:es|s)?\s+(?:des\s+Jahres\s+)?(\d{4})(?!\d)/iu;
+const SEASON_END: Record<string, number> = { frühjahr: 5, frühling: 5, sommer: 8, herbst: 11 };
 
 /** A date found in a text: where it stands, what it said, and the civil date or why it is not one. */
 export interface FoundDate {
@@ -73,24 +83,34 @@ export function findDate(text: string): FoundDate | null {
   return candidates[0] ?? null;
 }
 
-/** A month found in a text (`November 2024`, `11/2024`), as `YYYY-MM`. */
+/** A month found in a text (`November 2024`, `11/2024`, `2. Halbjahr 2024`), as `YYYY-MM`. */
 export interface FoundMonth {
   index: number;
   raw: string;
   month: string | null;
+  /** What was written: a month, or the period read as its last month. */
+  unit: 'Monat' | 'Quartal' | 'Halbjahr' | 'Jahresabschnitt' | 'Jahreszeit';
+  /** The words name no exact period (`Mitte 2026`, `Herbst 2026`): the month is the last they can mean. */
+  approximate: boolean;
 }
 
 /**
  * The first month-and-year in the text that is not part of a full date; null when there is none.
- * A quarter counts as its last month.
+ * A period counts as its last month.
  */
 export function findMonth(text: string): FoundMonth | null {
   const candidates: FoundMonth[] = [];
   const quarter = QUARTER.exec(text);
-  if (quarter) {
-    const q = Number(quarter[1] ?? quarter[2]);
-    candidates.push(q >= 1 && q <= 4 ? foundMonth(quarter, Number(quarter[3]), q * 3) : { index: quarter.index, raw: quarter[0], month: null });
+  if (quarter) candidates.push(nthPart(quarter, 'Quartal', 4));
+  const half = HALF_YEAR.exec(text);
+  if (half) candidates.push(nthPart(half, 'Halbjahr', 2));
+  const part = PART_OF_YEAR.exec(text);
+  if (part) {
+    const middle = /mitte/iu.test(part[1] ?? part[2]);
+    candidates.push(foundMonth(part, Number(part[3]), middle ? 6 : 12, 'Jahresabschnitt', middle));
   }
+  const season = SEASON.exec(text);
+  if (season) candidates.push(foundMonth(season, Number(season[2]), SEASON_END[season[1].toLowerCase()], 'Jahreszeit', true));
   const named = NAMED_MONTH.exec(text);
   if (named) candidates.push(foundMonth(named, Number(named[2]), MONTH_NAMES[named[1].toLowerCase()]));
   const numeric = NUMERIC_MONTH.exec(text);
@@ -99,14 +119,21 @@ export function findMonth(text: string): FoundMonth | null {
   return candidates[0] ?? null;
 }
 
+/** The n-th of `count` equal parts of a year (a quarter, a half-year), as its last month. */
+function nthPart(match: RegExpExecArray, unit: 'Quartal' | 'Halbjahr', count: number): FoundMonth {
+  const n = Number(match[1] ?? match[2]);
+  const month = n >= 1 && n <= count ? n * (12 / count) : 0;
+  return foundMonth(match, Number(match[3]), month, unit);
+}
+
 function found(match: RegExpExecArray, year: number, month: number, day: number): FoundDate {
   const date = `${year}-${pad(month)}-${pad(day)}`;
   return { index: match.index, raw: match[0], date: isCivilDate(date) ? date : null };
 }
 
-function foundMonth(match: RegExpExecArray, year: number, month: number): FoundMonth {
+function foundMonth(match: RegExpExecArray, year: number, month: number, unit: FoundMonth['unit'] = 'Monat', approximate = false): FoundMonth {
   const valid = month >= 1 && month <= 12 && year >= 1000;
-  return { index: match.index, raw: match[0], month: valid ? `${year}-${pad(month)}` : null };
+  return { index: match.index, raw: match[0], month: valid ? `${year}-${pad(month)}` : null, unit, approximate };
 }
 
 function fullYear(year: string): string {

@@ -197,6 +197,44 @@ describe('parseRegistrationForm', () => {
       expect(reports?.[0].due).toEqual({ kind: 'month', month: '2026-03' });
     });
 
+    it('reads a half-year and the end of a year as their last month, without a note', () => {
+      const parsed = parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Zwischenbericht im 1. Halbjahr 2026, Abschlussbericht Ende 2026, Sachstandsbericht H2/2027.']));
+      expect(parsed.registration.reports?.map((r) => [r.kind, r.due])).toEqual([
+        ['Zwischenbericht', { kind: 'month', month: '2026-06' }],
+        ['Abschlussbericht', { kind: 'month', month: '2026-12' }],
+        ['Zwischenbericht', { kind: 'month', month: '2027-12' }],
+      ]);
+      expect(parsed.warnings).toEqual([]);
+      expect(parseRegistrationForm(seedWith(['zunächst bis zum 31.03.2025', 'zunächst bis Ende des Jahres 2026'])).approvedUntil).toEqual({ month: '2026-12' });
+    });
+
+    it('reads „Mitte 2026“ and a season as the last month they can mean, and says so', () => {
+      const parsed = parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Zwischenbericht im Herbst 2025, Abschlussbericht Mitte 2026.']));
+      expect(parsed.registration.reports?.map((r) => r.due)).toEqual([
+        { kind: 'month', month: '2025-11' },
+        { kind: 'month', month: '2026-06' },
+      ]);
+      expect(parsed.warnings).toEqual([
+        'Zeile 31: Zwischenbericht „Herbst 2025“ nennt keinen genauen Zeitpunkt; übernommen wird „im November 2025“ (bis zum Monatsende). Bitte prüfen.',
+        'Zeile 31: Abschlussbericht „Mitte 2026“ nennt keinen genauen Zeitpunkt; übernommen wird „im Juni 2026“ (bis zum Monatsende). Bitte prüfen.',
+      ]);
+      const approval = parseRegistrationForm(seedWith(['zunächst bis zum 31.03.2025', 'zunächst bis zum Frühjahr 2026']));
+      expect(approval.approvedUntil).toEqual({ month: '2026-05' });
+      expect(approval.warnings).toEqual([expect.stringMatching(/^Zeile \d+: Befristet bis „Frühjahr 2026“ nennt keinen genauen Zeitpunkt; übernommen wird „im Mai 2026“/)]);
+      const end = parseRegistrationForm(seedWith(['Ende: 31.12.2024', 'Ende: Sommer 2025']));
+      expect(end.registration.expectedEnd).toEqual({ month: '2025-08' });
+      expect(end.warnings).toEqual([expect.stringContaining('Voraussichtliches Ende „Sommer 2025“ nennt keinen genauen Zeitpunkt; übernommen wird „im August 2025“')]);
+    });
+
+    it('does not read a winter (it spans two years) nor a half-year that does not exist', () => {
+      expect(problemsOf(seedWith(['im November 2024.', 'im Winter 2025.']))).toEqual([
+        { line: 31, field: 'Planung und Berichte', message: expect.stringContaining('Frist in „Erster Zwischenbericht an den IT-Planungsrat im Winter 2025.“ ist nicht lesbar') },
+      ]);
+      expect(problemsOf(seedWith(['im November 2024.', 'im 3. Halbjahr 2026.']))).toEqual([
+        { line: 31, field: 'Planung und Berichte', message: 'Zwischenbericht: „3. Halbjahr 2026“ ist kein gültiges Halbjahr.' },
+      ]);
+    });
+
     it('names a quarter that does not exist', () => {
       expect(problemsOf(seedWith(['im November 2024.', 'im 5. Quartal 2026.']))).toEqual([
         { line: 31, field: 'Planung und Berichte', message: 'Zwischenbericht: „5. Quartal 2026“ ist kein gültiges Quartal.' },

@@ -11,6 +11,7 @@ import { DEFAULT_ISSUERS, type Issuer } from '../../config/configuration';
 import {
   BODY_KINDS,
   addresseeName,
+  describeDue,
   FOCUS_TOPICS,
   type BodyKind,
   type CivilDate,
@@ -24,7 +25,7 @@ import { registrationInputSchema, type RegistrationInput } from '../lifecycle/re
 import type { NewContact } from '../contacts/contact-input';
 import { FormImportError, type FormProblem } from './form-import.error';
 import { fieldName, locateFields, type FieldKey, type FormField } from './form-fields';
-import { findDate, findMonth, type FoundDate } from './german-dates';
+import { findDate, findMonth, type FoundDate, type FoundMonth } from './german-dates';
 
 /** The decision that the form's result ("Ergebnis") names. */
 export interface FormDecision {
@@ -271,7 +272,10 @@ class FormReader {
       const year = /^(?:(?:bis\s+)?Ende\s+)(\d{4})(?!\d)/iu.exec(value);
       if (year) return { date: { year: year[1] } };
       const month = findMonth(value);
-      if (month?.month) return { date: { month: month.month } };
+      if (month?.month) {
+        this.noteApproximate(field.line, 'Voraussichtliches Ende', month);
+        return { date: { month: month.month } };
+      }
     }
     if (!findDate(value) && OPEN_END.test(value)) {
       return { date: null, permanentHint: /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig/iu.test(value) ? true : undefined };
@@ -403,9 +407,12 @@ class FormReader {
       return undefined;
     }
     if (month) {
-      if (month.month) return { kind: 'month', month: month.month };
-      this.problem(field.line, field.name, `${kind}: „${oneLine(month.raw)}“ ist kein ${/quartal|^q/iu.test(month.raw) ? 'gültiges Quartal' : 'gültiger Monat'}.`);
-      return undefined;
+      if (!month.month) {
+        this.problem(field.line, field.name, `${kind}: „${oneLine(month.raw)}“ ist kein ${month.unit === 'Monat' ? 'gültiger Monat' : `gültiges ${month.unit}`}.`);
+        return undefined;
+      }
+      this.noteApproximate(field.line, kind, month);
+      return { kind: 'month', month: month.month };
     }
     if (/bis\s+auf\s+weiteres/iu.test(segment)) return { kind: 'untilFurtherNotice' };
     if (/(?<!\d)(?:19|20)\d{2}(?!\d)/u.test(segment)) {
@@ -416,6 +423,14 @@ class FormReader {
       );
     }
     return undefined;
+  }
+
+  /** Says how words that name no exact month (`Mitte 2025`, `im Herbst 2025`) were read: as the last month they can mean. */
+  private noteApproximate(line: number, what: string, month: FoundMonth): void {
+    if (!month.approximate || !month.month) return;
+    this.warnings.push(
+      `Zeile ${line}: ${what} „${oneLine(month.raw)}“ nennt keinen genauen Zeitpunkt; übernommen wird „${describeDue({ kind: 'month', month: month.month })}“ (bis zum Monatsende). Bitte prüfen.`,
+    );
   }
 
   /** "Offizielles Format der AL-Runde, Beschluss 2024/09" → parent AL-Runde, decision 2024/09-AL. */
@@ -496,7 +511,10 @@ class FormReader {
         }
         // "zunächst bis Juli 2011": kept as a month (it runs through the month's last day).
         const month = findMonth(after);
-        if (month?.month && month.index === 0) return { until: { month: month.month } };
+        if (month?.month && month.index === 0) {
+          this.noteApproximate(this.located.lineOf(field.offset + bis.index), 'Befristet bis', month);
+          return { until: { month: month.month } };
+        }
       }
       if (key === 'justification' && /unbefristet|dauerhaft\s+eingerichtet|entfristet/iu.test(raw)) return { permanently: true };
     }
