@@ -90,6 +90,22 @@ describe('POST /api/bodies/import', () => {
     expect(history.events[2].data).toMatchObject({ approvedUntil: '2025-03-31', note: expect.stringContaining('zunächst bis zum 31.03.2025') });
   });
 
+  it('a form that plans a yearly report without its year gets a recurring obligation: submitting one opens the next', async () => {
+    const form = SEED.replace('Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht an den IT-Planungsrat jeweils zum 31. März.');
+    const response = await importForm(form, '?applyDecision=true&decisionDate=2024-06-12&session=3').expect(201);
+    expect(response.body.warnings).toEqual([expect.stringContaining('Jahresbericht „31. März“ ohne Jahr: erste Frist am 31.03.2025')]);
+    const id = response.body.id as string;
+    const reports = async () =>
+      (await t.http.get(`/api/deadlines?body=${id}`).expect(200)).body
+        .filter((d: { kind: string }) => d.kind === 'report')
+        .map((d: { ref: string; effectiveDate: string; status: string }) => [d.ref, d.effectiveDate, d.status]);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2025-03-20' }).expect(200);
+    expect(await reports()).toEqual([
+      ['r1', '2025-03-31', 'met'],
+      ['r2', '2026-03-31', 'open'],
+    ]);
+  });
+
   it('with applyDecision cites a decision that is already recorded', async () => {
     await t.http
       .post('/api/decisions')

@@ -83,6 +83,33 @@ export function findDate(text: string): FoundDate | null {
   return candidates[0] ?? null;
 }
 
+/** A day of the year without its year (`zum 31.12.`, `jeweils zum 30. Juni`), as a recurring report names it. */
+export interface FoundDayOfYear {
+  index: number;
+  raw: string;
+  month: number;
+  day: number;
+}
+
+const ABBREVIATED = new Set(['jan', 'feb', 'mär', 'mrz', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'okt', 'nov', 'dez']);
+const NUMERIC_DAY_OF_YEAR = /(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.(?!\s?\d)/u;
+const NAMED_DAY_OF_YEAR = new RegExp(`(?<![\\d.])(\\d{1,2})\\.?\\s*${MONTH}(?!\\s*\\d)`, 'iu');
+
+/** The first day-and-month in the text that has no year; null when there is none. */
+export function findDayOfYear(text: string): FoundDayOfYear | null {
+  const numeric = NUMERIC_DAY_OF_YEAR.exec(text);
+  const named = NAMED_DAY_OF_YEAR.exec(text);
+  const candidates: FoundDayOfYear[] = [];
+  if (numeric) candidates.push({ index: numeric.index, raw: numeric[0], month: Number(numeric[2]), day: Number(numeric[1]) });
+  if (named) {
+    // `31. Dez.` keeps the dot of its abbreviation; `31. März.` ends a sentence.
+    const raw = ABBREVIATED.has(named[2].toLowerCase()) ? named[0] : named[0].replace(/\.$/u, '');
+    candidates.push({ index: named.index, raw, month: MONTH_NAMES[named[2].toLowerCase()], day: Number(named[1]) });
+  }
+  candidates.sort((a, b) => a.index - b.index);
+  return candidates[0] ?? null;
+}
+
 /** A month found in a text (`November 2024`, `11/2024`, `2. Halbjahr 2024`), as `YYYY-MM`. */
 export interface FoundMonth {
   index: number;

@@ -360,6 +360,47 @@ describe('parseRegistrationForm', () => {
       ]);
     });
 
+    it('reads a recurring report: its period from the words, its first Frist from the date or month', () => {
+      const parsed = parseRegistrationForm(
+        seedWith([
+          'Erster Zwischenbericht an den IT-Planungsrat im November 2024.',
+          'Halbjährliche Berichte an die AL-Runde, erstmals im Dezember 2024. Ein jährlicher Bericht an den IT-Planungsrat zum 31.03.2025. Sachstandsbericht alle 4 Monate ab 30.09.2024.',
+        ]),
+      );
+      expect(parsed.registration.reports).toEqual([
+        { kind: 'Zwischenbericht', addressee: 'AL-Runde', due: { kind: 'month', month: '2024-12' }, recurrence: { everyMonths: 6 } },
+        { kind: 'Jahresbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2025-03-31' }, recurrence: { everyMonths: 12 } },
+        { kind: 'Zwischenbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2024-09-30' }, recurrence: { everyMonths: 4 } },
+      ]);
+      expect(parsed.warnings).toEqual([]);
+    });
+
+    it('takes a recurring report’s day without year first in the year the sentence names, else from the start of the work, and says so', () => {
+      // The seed's work begins on 17.06.2024.
+      const fromStart = parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht jeweils zum 31. März.']));
+      expect(fromStart.registration.reports).toEqual([{ kind: 'Jahresbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2025-03-31' }, recurrence: { everyMonths: 12 } }]);
+      expect(fromStart.warnings).toEqual([
+        'Zeile 31: Jahresbericht „31. März“ ohne Jahr: erste Frist am 31.03.2025 (die erste ab dem Beginn der Tätigkeit am 17.06.2024), danach alle 12 Monate. Bitte prüfen.',
+      ]);
+      const named = parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht jährlich zum 31.12., erstmals 2025.']));
+      expect(named.registration.reports?.[0]).toMatchObject({ due: { kind: 'date', date: '2025-12-31' }, recurrence: { everyMonths: 12 } });
+      expect(named.warnings).toEqual([]);
+      // A report due once needs its year, as before.
+      expect(parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Zwischenbericht zum 31.12.'])).warnings).toEqual([
+        expect.stringContaining('keine Frist erkennbar'),
+      ]);
+      expect(problemsOf(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht jährlich zum 31.02.']))).toEqual([
+        { line: 31, field: 'Planung und Berichte', message: 'Jahresbericht: „31.02.“ ist im Jahr 2025 kein gültiges Kalenderdatum.' },
+      ]);
+    });
+
+    it('says so when the plan names reports the import does not recognise, instead of leaving them out silently', () => {
+      const parsed = parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Berichte erfolgen nach Bedarf.']));
+      expect(parsed.registration.reports).toEqual([]);
+      expect(parsed.warnings).toEqual([expect.stringContaining('nennt Berichte, aber keinen, den der Import als Zwischen-, Abschluss- oder Jahresbericht erkennt')]);
+      expect(parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Keine.'])).warnings).toEqual([]);
+    });
+
     it('leaves a report without any deadline in the text only, with a warning', () => {
       const parsed = parseRegistrationForm(
         seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht zur ersten Sitzung eines Jahres.']),

@@ -13,6 +13,8 @@ import {
   addresseeName,
   describeDue,
   FOCUS_TOPICS,
+  germanDate,
+  isCivilDate,
   type BodyKind,
   type CivilDate,
   type Deadline,
@@ -25,7 +27,7 @@ import { registrationInputSchema, type RegistrationInput } from '../lifecycle/re
 import type { NewContact } from '../contacts/contact-input';
 import { FormImportError, type FormProblem } from './form-import.error';
 import { fieldName, locateFields, type FieldKey, type FormField } from './form-fields';
-import { findDate, findMonth, type FoundDate, type FoundMonth } from './german-dates';
+import { findDate, findDayOfYear, findMonth, type FoundDate, type FoundDayOfYear, type FoundMonth } from './german-dates';
 
 /** The decision that the form's result ("Ergebnis") names. */
 export interface FormDecision {
@@ -68,10 +70,26 @@ const ISSUER_ALIASES: Record<string, string[]> = {
 
 
 const REPORT_WORDS: Array<[RegExp, ReportKind]> = [
-  [/Zwischenbericht|Sachstandsbericht|Statusbericht|Fortschrittsbericht/iu, 'Zwischenbericht'],
+  [/Zwischenbericht|Sachstandsbericht|Statusbericht|Fortschrittsbericht|Halbjahresbericht|Quartalsbericht|(?:halb|viertel)jährliche[nrs]?\s+Bericht/iu, 'Zwischenbericht'],
   [/Abschlussbericht|Schlussbericht|Endbericht/iu, 'Abschlussbericht'],
-  [/Jahresbericht|jährliche[nrs]?\s+Bericht/iu, 'Jahresbericht'],
+  [/Jahresbericht|(?<!\p{L})jährliche[nrs]?\s+Bericht/iu, 'Jahresbericht'],
 ];
+
+/** Words that make a report recurring, with its period in months; `alle 6 Monate` says it in numbers. */
+const RECURRENCE_WORDS: Array<[RegExp, number]> = [
+  [/(?<!\p{L})(?:halbjährlich|Halbjahresbericht)/iu, 6],
+  [/(?<!\p{L})(?:vierteljährlich|quartalsweise|Quartalsbericht)/iu, 3],
+  [/(?<!\p{L})monatlich/iu, 1],
+  [/(?<!\p{L})(?:jährlich|jedes\s+Jahr|einmal\s+im\s+Jahr)/iu, 12],
+];
+const EVERY_N_MONTHS = /(?<!\p{L})alle\s+(\d{1,3})\s+Monate/iu;
+
+/** How often a report recurs, in months, as its sentence says; null for a report due once. */
+function recurrenceIn(segment: string): number | null {
+  const every = EVERY_N_MONTHS.exec(segment);
+  if (every) return Number(every[1]);
+  return RECURRENCE_WORDS.find(([pattern]) => pattern.test(segment))?.[1] ?? null;
+}
 const ANY_REPORT_WORD = new RegExp(REPORT_WORDS.map(([pattern]) => pattern.source).join('|'), 'giu');
 
 const OPEN_END = /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig|offen|entfällt|keine[ns]?|^\s*[-–—]+\s*$/iu;
@@ -130,6 +148,7 @@ class FormReader {
     const parent = result.parent ?? this.headerIssuer() ?? 'IT-PLR';
     const objective = this.readObjective();
     const reportingPlan = paragraphs(this.field('reportingPlan')?.raw ?? '');
+    const start = this.readDate('start') as CivilDate;
 
     const registration: RegistrationInput = {
       title: oneLine(this.field('title')?.raw ?? ''),
@@ -141,13 +160,13 @@ class FormReader {
       leads: splitList(this.field('leads')?.raw ?? ''),
       contactIds: [],
       participants: splitList(this.field('participants')?.raw ?? ''),
-      start: this.readDate('start') as CivilDate,
+      start,
       expectedEnd: expectedEnd.date,
       objective: objective.objective,
       goals: objective.goals,
       fmkRelation: paragraphs(this.field('fmkRelation')?.raw ?? ''),
       reportingPlan,
-      reports: this.readReports(reportingPlan, parent),
+      reports: this.readReports(reportingPlan, parent, start),
       resources: paragraphs(this.field('resources')?.raw ?? ''),
       contacts: this.readContacts(),
     };
@@ -367,9 +386,15 @@ class FormReader {
    * "Erster Zwischenbericht an den IT-Planungsrat im November 2024." → one obligation per report
    * word, with the addressee and the deadline from its sentence.
    */
-  private readReports(plan: string, parent: string): PlannedReport[] {
+  private readReports(plan: string, parent: string, start: CivilDate | undefined): PlannedReport[] {
     const field = this.field('reportingPlan');
     if (!field || plan === '') return [];
+    if (plan.search(ANY_REPORT_WORD) === -1 && /Bericht/iu.test(plan)) {
+      this.warnings.push(
+        `Zeile ${field.line}: „Planung und Berichte“ nennt Berichte, aber keinen, den der Import als Zwischen-, Abschluss- oder Jahresbericht erkennt; es wird keine Berichtspflicht angelegt (der Text bleibt unter „Planung und Berichte“).`,
+      );
+      return [];
+    }
     const defaultAddressee = this.addresseeOf(parent);
     // The n-th report word of the plan is the n-th one in the raw text: that gives each report its line.
     const lines = [...field.raw.matchAll(ANY_REPORT_WORD)].map((m) => this.located.lineOf(field.offset + m.index));
@@ -386,14 +411,28 @@ class FormReader {
         const addresseeId = this.issuerMentions(segment)[0]?.issuer.id ?? clauseAddressee;
         const addressee = addresseeId ? this.addresseeOf(addresseeId) : defaultAddressee;
         const line = lines[counted++] ?? field.line;
-        const due = this.readDeadline(segment, addresseeId ?? parent, { ...field, line }, kind);
-        if (due) reports.push({ kind, addressee, due });
+        // A Jahresbericht on a day without year (`Jahresbericht jeweils zum 31. März`) recurs yearly by its name.
+        const everyMonths = recurrenceIn(segment) ?? (kind === 'Jahresbericht' && findDayOfYear(segment) && !findDate(segment) ? 12 : null);
+        const due = this.readDeadline(segment, addresseeId ?? parent, { ...field, line }, kind, everyMonths === null ? null : { everyMonths, start });
+        if (!due) return;
+        if (everyMonths === null) reports.push({ kind, addressee, due });
+        else if (due.kind === 'date' || due.kind === 'month') reports.push({ kind, addressee, due, recurrence: { everyMonths } });
+        else {
+          this.warnings.push(`Zeile ${line}: ${kind} „${oneLine(segment)}“ wiederkehrend braucht als erste Frist ein Datum oder einen Monat; angelegt wird nur diese eine Frist.`);
+          reports.push({ kind, addressee, due });
+        }
       });
     }
     return reports;
   }
 
-  private readDeadline(segment: string, issuer: string, field: FormField, kind: ReportKind): Deadline | undefined {
+  private readDeadline(
+    segment: string,
+    issuer: string,
+    field: FormField,
+    kind: ReportKind,
+    recurring: { everyMonths: number; start: CivilDate | undefined } | null,
+  ): Deadline | undefined {
     const session = /(?:zur|zu\s+der|in\s+der|bis\s+zur)\s+(\d{1,3})\.\s*Sitzung/iu.exec(segment);
     if (session) {
       const named = this.issuerMentions(segment.slice(session.index + session[0].length))[0]?.issuer.id;
@@ -415,6 +454,8 @@ class FormReader {
       return { kind: 'month', month: month.month };
     }
     if (/bis\s+auf\s+weiteres/iu.test(segment)) return { kind: 'untilFurtherNotice' };
+    const dayOfYear = recurring ? findDayOfYear(segment) : null;
+    if (recurring && dayOfYear) return this.firstRecurrence(segment, dayOfYear, recurring, field, kind);
     if (/(?<!\d)(?:19|20)\d{2}(?!\d)/u.test(segment)) {
       this.problem(field.line, field.name, `${kind}: Frist in „${oneLine(segment)}“ ist nicht lesbar (erwartet z. B. „im November 2024“ oder „zum 30.11.2024“).`);
     } else {
@@ -423,6 +464,38 @@ class FormReader {
       );
     }
     return undefined;
+  }
+
+  /**
+   * A recurring report's first Frist from a day without year (`jährlich zum 31.12.`): in the year
+   * the sentence names (`erstmals 2025`), else the first such day from the start of the work on,
+   * and the import says which day it took.
+   */
+  private firstRecurrence(
+    segment: string,
+    day: FoundDayOfYear,
+    { everyMonths, start }: { everyMonths: number; start: CivilDate | undefined },
+    field: FormField,
+    kind: ReportKind,
+  ): Deadline | undefined {
+    const named = /(?<!\d)((?:19|20)\d{2})(?!\d)/u.exec(segment)?.[1];
+    if (!named && !start) {
+      this.problem(field.line, field.name, `${kind}: „${oneLine(day.raw)}“ nennt kein Jahr und der Beginn der Tätigkeit fehlt; bitte die erste Frist mit Jahr nennen (z. B. „erstmals zum 31.12.2025“).`);
+      return undefined;
+    }
+    const inYear = (year: number) => `${year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
+    const year = Number(named ?? start!.slice(0, 4));
+    const date = named || inYear(year) >= start! ? inYear(year) : inYear(year + 1);
+    if (!isCivilDate(date)) {
+      this.problem(field.line, field.name, `${kind}: „${oneLine(day.raw)}“ ist im Jahr ${date.slice(0, 4)} kein gültiges Kalenderdatum.`);
+      return undefined;
+    }
+    if (!named) {
+      this.warnings.push(
+        `Zeile ${field.line}: ${kind} „${oneLine(day.raw)}“ ohne Jahr: erste Frist am ${germanDate(date)} (die erste ab dem Beginn der Tätigkeit am ${germanDate(start!)}), danach alle ${everyMonths} Monate. Bitte prüfen.`,
+      );
+    }
+    return { kind: 'date', date };
   }
 
   /** Says how words that name no exact month (`Mitte 2025`, `im Herbst 2025`) were read: as the last month they can mean. */
