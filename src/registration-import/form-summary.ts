@@ -1,4 +1,4 @@
-import { describeDue, describeTermEnd, describeTermEndWithDay, germanDate, PROFILE_LABELS } from '../../machines';
+import { describeDue, describeRecurrence, describeTermEnd, describeTermEndWithDay, germanDate, PROFILE_LABELS } from '../../machines';
 import type { ParsedRegistrationForm } from './registration-form.parser';
 
 /**
@@ -26,7 +26,7 @@ export function formSummary(parsed: ParsedRegistrationForm): Array<[string, stri
     [PROFILE_LABELS.goals, lines((r.goals ?? []).map((goal, i) => `${i + 1}. ${goal}`))],
     [PROFILE_LABELS.fmkRelation, r.fmkRelation ?? null],
     [PROFILE_LABELS.reportingPlan, r.reportingPlan ?? null],
-    ['Berichtspflichten', lines((r.reports ?? []).map((p) => `${p.kind} an ${p.addressee} ${describeDue(p.due)}`))],
+    ['Berichtspflichten', lines((r.reports ?? []).map((p) => `${p.kind} an ${p.addressee} ${describeDue(p.due)}${p.recurrence ? `, ${describeRecurrence(p.recurrence)}` : ''}`))],
     [PROFILE_LABELS.resources, r.resources ?? null],
     ['Beschluss', d ? `${d.number} (${d.issuer})${d.outcome === 'rejected' ? ', Ablehnung' : ''}${d.date ? ` vom ${germanDate(d.date)}` : ''}` : null],
     ['Befristet bis', parsed.approvedUntil ? describeTermEndWithDay(parsed.approvedUntil) : parsed.approvedPermanently ? 'bis auf Weiteres' : null],

@@ -68,12 +68,12 @@ const ISSUER_ALIASES: Record<string, string[]> = {
   'AL-Runde': ['AL-Runde', 'Abteilungsleiter-?runde(?:\\s+des\\s+IT-Planungsrat(?:e?s)?)?'],
 };
 
-
 const REPORT_WORDS: Array<[RegExp, ReportKind]> = [
   [/Zwischenbericht|Sachstandsbericht|Statusbericht|Fortschrittsbericht|Halbjahresbericht|Quartalsbericht|(?:halb|viertel)jährliche[nrs]?\s+Bericht/iu, 'Zwischenbericht'],
   [/Abschlussbericht|Schlussbericht|Endbericht/iu, 'Abschlussbericht'],
   [/Jahresbericht|(?<!\p{L})jährliche[nrs]?\s+Bericht/iu, 'Jahresbericht'],
 ];
+const ANY_REPORT_WORD = new RegExp(REPORT_WORDS.map(([pattern]) => pattern.source).join('|'), 'giu');
 
 /** Words that make a report recurring, with its period in months; `alle 6 Monate` says it in numbers. */
 const RECURRENCE_WORDS: Array<[RegExp, number]> = [
@@ -90,7 +90,6 @@ function recurrenceIn(segment: string): number | null {
   if (every) return Number(every[1]);
   return RECURRENCE_WORDS.find(([pattern]) => pattern.test(segment))?.[1] ?? null;
 }
-const ANY_REPORT_WORD = new RegExp(REPORT_WORDS.map(([pattern]) => pattern.source).join('|'), 'giu');
 
 const OPEN_END = /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig|offen|entfällt|keine[ns]?|^\s*[-–—]+\s*$/iu;
 
