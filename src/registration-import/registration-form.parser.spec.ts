@@ -462,6 +462,17 @@ describe('parseRegistrationForm', () => {
       ]);
     });
 
+    it('reads a start given as a month as its first day, with a note; a period or a season stays unreadable', () => {
+      const parsed = parseRegistrationForm(seedWith(['Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: Juli 2024']));
+      expect(parsed.registration.start).toBe('2024-07-01');
+      expect(parsed.warnings).toEqual(['Zeile 9: Beginn der Tätigkeit „Juli 2024“ nennt keinen Tag; übernommen wird der 01.07.2024 (Monatsanfang). Bitte prüfen.']);
+      for (const start of ['im 3. Quartal 2024', 'Herbst 2024']) {
+        expect(problemsOf(seedWith(['Beginn der Tätigkeit: 17.06.2024', `Beginn der Tätigkeit: ${start}`]))).toEqual([
+          { line: 9, field: 'Beginn der Tätigkeit', message: expect.stringContaining('ist kein lesbares Datum') },
+        ]);
+      }
+    });
+
     it('names an impossible date', () => {
       expect(problemsOf(seedWith(['31.12.2024', '31.13.2024']))).toEqual([
         { line: 9, field: 'Voraussichtliches Ende', message: '„31.13.2024“ ist kein gültiges Kalenderdatum.' },

@@ -147,7 +147,7 @@ class FormReader {
     const parent = result.parent ?? this.headerIssuer() ?? 'IT-PLR';
     const objective = this.readObjective();
     const reportingPlan = paragraphs(this.field('reportingPlan')?.raw ?? '');
-    const start = this.readDate('start') as CivilDate;
+    const start = this.readStart() as CivilDate;
 
     const registration: RegistrationInput = {
       title: oneLine(this.field('title')?.raw ?? ''),
@@ -262,9 +262,16 @@ class FormReader {
     return checked;
   }
 
-  private readDate(key: FieldKey): CivilDate | undefined {
-    const field = this.field(key);
+  /** The start of the work: a day, or a month read as its first day (`Juli 2024` → 01.07.2024), which the import says. */
+  private readStart(): CivilDate | undefined {
+    const field = this.field('start');
     if (!field || oneLine(field.raw) === '') return undefined;
+    const month = findDate(field.raw) ? null : findMonth(field.raw);
+    if (month?.month && month.unit === 'Monat') {
+      const first = `${month.month}-01`;
+      this.warnings.push(`Zeile ${field.line}: Beginn der Tätigkeit „${oneLine(month.raw)}“ nennt keinen Tag; übernommen wird der ${germanDate(first)} (Monatsanfang). Bitte prüfen.`);
+      return first;
+    }
     return this.dateIn(field, field.raw, field.offset);
   }
 
