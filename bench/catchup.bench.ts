@@ -120,13 +120,18 @@ async function main(): Promise<void> {
 
   const now = new Date().toISOString();
   const before = await Database.open(db.config);
-  const dueTimers = async (database: Database) =>
-    Number((await database.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM timers WHERE status = 'pending' AND due_at <= ?`, [now]))[0].n);
+  /** The pending timers due by now; with `kind`, only those of that kind. */
+  const dueTimers = async (database: Database, kind?: string) =>
+    Number(
+      (
+        await database.query<{ n: number | string }>(
+          `SELECT COUNT(*) AS n FROM timers WHERE status = 'pending' AND due_at <= ?${kind ? ' AND kind = ?' : ''}`,
+          kind ? [now, kind] : [now],
+        )
+      )[0].n,
+    );
   const due = await dueTimers(before);
-  const [{ n: dueReminders }] = await before.query<{ n: number | string }>(
-    `SELECT COUNT(*) AS n FROM timers WHERE status = 'pending' AND due_at <= ? AND kind = 'reminder'`,
-    [now],
-  );
+  const dueReminders = await dueTimers(before, 'reminder');
   await before.close();
 
   // The restart: the scheduler's own start sweep, on the real clock.
@@ -148,7 +153,7 @@ async function main(): Promise<void> {
   const by = (kind: SweepEntry['kind'], outcome: SweepEntry['outcome']) => entries.filter((e) => e.kind === kind && e.outcome === outcome).length;
   const seconds = (sweepEnd - started) / 1000;
   console.log(`Gremienlauf catch-up benchmark: ${BODIES} bodies with ${REPORTS.length} reports each and one without (written to during the sweep), down from June 2024 until ${now.slice(0, 10)}, ${db.label}, Node ${process.version}`);
-  console.log(`due timers at start               ${due} (${due - Number(dueReminders)} system events, ${dueReminders} reminders)`);
+  console.log(`due timers at start               ${due} (${due - dueReminders} system events, ${dueReminders} reminders)`);
   console.log(`system events appended            ${by('event', 'appended')} (refused: ${by('event', 'refused')})`);
   console.log(`reminders written                 ${by('reminder', 'written')}`);
   console.log(`reminders superseded              ${by('reminder', 'superseded')}`);
