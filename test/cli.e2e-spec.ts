@@ -380,6 +380,8 @@ describe('gremienlauf on the local database', () => {
     expect(recorded.code).toBe(0);
     expect(recorded.stdout).toContain(`Wirkungen:\n  0: Verlängern bis 31.12.2025 (extended) für Gremium ${id}`);
     expect(cli(['decision', 'show', '2025/03-AL']).stdout).toContain(`0: Verlängern bis 31.12.2025 (extended) für Gremium ${id} – offen`);
+    const badIndex = cli(['decision', 'apply', '2025/03-AL', '--index', 'erste']);
+    expect([badIndex.code, badIndex.stderr]).toEqual([2, expect.stringContaining('--index erwartet eine ganze Zahl ab 0, nicht „erste“.')]);
     // Its only open effect: no --body needed.
     const applied = cli(['decision', 'apply', '2025/03-AL']);
     expect(applied.code).toBe(0);

@@ -213,6 +213,6 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     const rest = await t.http.post(`${path('2026/72')}/apply`).send({}).expect(200);
     expect(rest.body).toMatchObject({ id: b, event: { type: 'reportRequested', decision: { number: '2026/72' } } });
     const none = await t.http.post(`${path('2026/72')}/apply`).send({}).expect(400);
-    expect(none.body.details).toEqual([{ path: 'body', message: 'Beschluss 2026/72 (IT-PLR) vom 27.11.2026 hat keine offene Wirkung.' }]);
+    expect(none.body.details).toEqual([{ path: 'effect', message: 'Beschluss 2026/72 (IT-PLR) vom 27.11.2026 hat keine offene Wirkung.' }]);
   });
 });

@@ -20,3 +20,9 @@ export function positiveInteger(value: string, option: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`${option} erwartet eine positive ganze Zahl, nicht „${value}“.`);
   return Number(value);
 }
+
+/** A position counted from 0, e.g. `--index 0` for a decision's first effect. */
+export function positionFromZero(value: string, option: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${option} erwartet eine ganze Zahl ab 0, nicht „${value}“.`);
+  return Number(value);
+}

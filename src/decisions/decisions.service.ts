@@ -395,7 +395,7 @@ export class DecisionsService {
       }
       const open = decision.effects.filter((e, i) => (bodyId === undefined || e.body === bodyId) && appliedBy[i] === null);
       if (open.length === 1) return { decision: this.toDecision(decision), effect: open[0] };
-      if (open.length === 0) throw ValidationError.at(bodyId === undefined ? 'body' : 'effect', `${this.name(decision)} hat${forBody} keine offene Wirkung.`);
+      if (open.length === 0) throw ValidationError.at('effect', `${this.name(decision)} hat${forBody} keine offene Wirkung.`);
       const listed = open.map((e) => describeEffect(e)).join('; ');
       throw bodyId === undefined && new Set(open.map((e) => e.body)).size > 1
         ? ValidationError.at('body', `${this.name(decision)} hat offene Wirkungen für mehrere Gremien (${listed}); bitte das Gremium angeben (body).`)

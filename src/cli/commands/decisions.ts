@@ -1,6 +1,6 @@
 import { DECISION_TYPES, eventLabel } from '../../../machines';
 import type { CliCommand, CommandContext } from '../command';
-import { dateOption, positiveInteger } from '../dates';
+import { dateOption, positionFromZero, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
 import { effectRequirement } from '../../decision-control/effect-labels';
 import type { Effect } from '../../decisions/register';
@@ -171,7 +171,7 @@ export const decisionCommand: CliCommand = {
       case 'apply': {
         const input = {
           ...(typeof o.body === 'string' ? { body: o.body } : {}),
-          ...(typeof o.index === 'string' ? { effect: Number(o.index) } : {}),
+          ...(typeof o.index === 'string' ? { effect: positionFromZero(o.index, '--index') } : {}),
           ...(typeof o.date === 'string' ? { occurredAt: dateOption(o.date, '--date') } : {}),
           ...(typeof o['expected-version'] === 'string' ? { expectedVersion: positiveInteger(o['expected-version'], '--expected-version') } : {}),
         };
