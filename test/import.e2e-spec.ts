@@ -93,7 +93,7 @@ describe('POST /api/bodies/import', () => {
   it('a form that plans a yearly report without its year gets a recurring obligation: submitting one opens the next', async () => {
     const form = SEED.replace('Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht an den IT-Planungsrat jeweils zum 31. März.');
     const response = await importForm(form, '?applyDecision=true&decisionDate=2024-06-12&session=3').expect(201);
-    expect(response.body.warnings).toEqual([expect.stringContaining('Jahresbericht „31. März“ ohne Jahr: erste Frist am 31.03.2025')]);
+    expect(response.body.warnings).toEqual([expect.stringContaining('Jahresbericht „31. März“ ohne Jahr: erste Frist zum 31.03.2025')]);
     const id = response.body.id as string;
     const reports = async () =>
       (await t.http.get(`/api/deadlines?body=${id}`).expect(200)).body

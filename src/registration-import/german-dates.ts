@@ -83,31 +83,38 @@ export function findDate(text: string): FoundDate | null {
   return candidates[0] ?? null;
 }
 
-/** A day of the year without its year (`zum 31.12.`, `jeweils zum 30. Juni`), as a recurring report names it. */
-export interface FoundDayOfYear {
+/**
+ * A day or a month of the year without its year (`zum 31.12.`, `jeweils zum 30. Juni`,
+ * `jährlich im November`), as a recurring report names it; `day` is null for a month.
+ */
+export interface FoundInYear {
   index: number;
   raw: string;
   month: number;
-  day: number;
+  day: number | null;
 }
 
 const ABBREVIATED = new Set(['jan', 'feb', 'mär', 'mrz', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'okt', 'nov', 'dez']);
 const NUMERIC_DAY_OF_YEAR = /(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.(?!\s?\d)/u;
 const NAMED_DAY_OF_YEAR = new RegExp(`(?<![\\d.])(\\d{1,2})\\.?\\s*${MONTH}(?!\\s*\\d)`, 'iu');
+const MONTH_OF_YEAR = new RegExp(`(?<!\\d\\.?\\s{0,3})(?<!\\p{L})${MONTH}(?!\\s*\\d)`, 'iu');
 
-/** The first day-and-month in the text that has no year; null when there is none. */
-export function findDayOfYear(text: string): FoundDayOfYear | null {
+/** The first day-and-month or month in the text that has no year; null when there is none. */
+export function findInYear(text: string): FoundInYear | null {
+  const candidates: FoundInYear[] = [];
   const numeric = NUMERIC_DAY_OF_YEAR.exec(text);
-  const named = NAMED_DAY_OF_YEAR.exec(text);
-  const candidates: FoundDayOfYear[] = [];
   if (numeric) candidates.push({ index: numeric.index, raw: numeric[0], month: Number(numeric[2]), day: Number(numeric[1]) });
-  if (named) {
-    // `31. Dez.` keeps the dot of its abbreviation; `31. März.` ends a sentence.
-    const raw = ABBREVIATED.has(named[2].toLowerCase()) ? named[0] : named[0].replace(/\.$/u, '');
-    candidates.push({ index: named.index, raw, month: MONTH_NAMES[named[2].toLowerCase()], day: Number(named[1]) });
-  }
+  const named = NAMED_DAY_OF_YEAR.exec(text);
+  if (named) candidates.push({ index: named.index, raw: withoutFullStop(named[0], named[2]), month: MONTH_NAMES[named[2].toLowerCase()], day: Number(named[1]) });
+  const month = MONTH_OF_YEAR.exec(text);
+  if (month) candidates.push({ index: month.index, raw: withoutFullStop(month[0], month[1]), month: MONTH_NAMES[month[1].toLowerCase()], day: null });
   candidates.sort((a, b) => a.index - b.index);
   return candidates[0] ?? null;
+}
+
+/** `Dez.` keeps the dot of its abbreviation; in `zum 31. März.` the dot ends the sentence. */
+function withoutFullStop(raw: string, monthName: string): string {
+  return ABBREVIATED.has(monthName.toLowerCase()) ? raw : raw.replace(/\.$/u, '');
 }
 
 /** A month found in a text (`November 2024`, `11/2024`, `2. Halbjahr 2024`), as `YYYY-MM`. */

@@ -380,11 +380,18 @@ describe('parseRegistrationForm', () => {
       const fromStart = parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht jeweils zum 31. März.']));
       expect(fromStart.registration.reports).toEqual([{ kind: 'Jahresbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2025-03-31' }, recurrence: { everyMonths: 12 } }]);
       expect(fromStart.warnings).toEqual([
-        'Zeile 31: Jahresbericht „31. März“ ohne Jahr: erste Frist am 31.03.2025 (die erste ab dem Beginn der Tätigkeit am 17.06.2024), danach alle 12 Monate. Bitte prüfen.',
+        'Zeile 31: Jahresbericht „31. März“ ohne Jahr: erste Frist zum 31.03.2025 (die erste ab dem Beginn der Tätigkeit am 17.06.2024), danach alle 12 Monate. Bitte prüfen.',
       ]);
       const named = parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht jährlich zum 31.12., erstmals 2025.']));
       expect(named.registration.reports?.[0]).toMatchObject({ due: { kind: 'date', date: '2025-12-31' }, recurrence: { everyMonths: 12 } });
       expect(named.warnings).toEqual([]);
+      // A month without year likewise: from the start's own month on.
+      const inMonth = (plan: string) => parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', plan]));
+      expect(inMonth('Jahresbericht jeweils im Juni.').registration.reports?.[0]).toMatchObject({ due: { kind: 'month', month: '2024-06' }, recurrence: { everyMonths: 12 } });
+      expect(inMonth('Halbjährlicher Bericht im Mai.').registration.reports?.[0]).toMatchObject({ due: { kind: 'month', month: '2025-05' }, recurrence: { everyMonths: 6 } });
+      expect(inMonth('Jahresbericht jeweils im Juni.').warnings).toEqual([
+        'Zeile 31: Jahresbericht „Juni“ ohne Jahr: erste Frist im Juni 2024 (die erste ab dem Beginn der Tätigkeit am 17.06.2024), danach alle 12 Monate. Bitte prüfen.',
+      ]);
       // A report due once needs its year, as before.
       expect(parseRegistrationForm(seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Zwischenbericht zum 31.12.'])).warnings).toEqual([
         expect.stringContaining('keine Frist erkennbar'),

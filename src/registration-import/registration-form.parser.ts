@@ -27,7 +27,7 @@ import { registrationInputSchema, type RegistrationInput } from '../lifecycle/re
 import type { NewContact } from '../contacts/contact-input';
 import { FormImportError, type FormProblem } from './form-import.error';
 import { fieldName, locateFields, type FieldKey, type FormField } from './form-fields';
-import { findDate, findDayOfYear, findMonth, type FoundDate, type FoundDayOfYear, type FoundMonth } from './german-dates';
+import { findDate, findInYear, findMonth, type FoundDate, type FoundInYear, type FoundMonth } from './german-dates';
 
 /** The decision that the form's result ("Ergebnis") names. */
 export interface FormDecision {
@@ -417,8 +417,8 @@ class FormReader {
         const addresseeId = this.issuerMentions(segment)[0]?.issuer.id ?? clauseAddressee;
         const addressee = addresseeId ? this.addresseeOf(addresseeId) : defaultAddressee;
         const line = lines[counted++] ?? field.line;
-        // A Jahresbericht on a day without year (`Jahresbericht jeweils zum 31. März`) recurs yearly by its name.
-        const everyMonths = recurrenceIn(segment) ?? (kind === 'Jahresbericht' && findDayOfYear(segment) && !findDate(segment) ? 12 : null);
+        // A Jahresbericht on a day or month without year (`Jahresbericht jeweils zum 31. März`) recurs yearly by its name.
+        const everyMonths = recurrenceIn(segment) ?? (kind === 'Jahresbericht' && findInYear(segment) && !findDate(segment) && !findMonth(segment) ? 12 : null);
         const due = this.readDeadline(segment, addresseeId ?? parent, { ...field, line }, kind, everyMonths === null ? null : { everyMonths, start });
         if (!due) return;
         if (everyMonths === null) reports.push({ kind, addressee, due });
@@ -460,8 +460,8 @@ class FormReader {
       return { kind: 'month', month: month.month };
     }
     if (/bis\s+auf\s+weiteres/iu.test(segment)) return { kind: 'untilFurtherNotice' };
-    const dayOfYear = recurring ? findDayOfYear(segment) : null;
-    if (recurring && dayOfYear) return this.firstRecurrence(segment, dayOfYear, recurring, field, kind);
+    const inYear = recurring ? findInYear(segment) : null;
+    if (recurring && inYear) return this.firstRecurrence(segment, inYear, recurring, field, kind);
     if (/(?<!\d)(?:19|20)\d{2}(?!\d)/u.test(segment)) {
       this.problem(field.line, field.name, `${kind}: Frist in „${oneLine(segment)}“ ist nicht lesbar (erwartet z. B. „im November 2024“ oder „zum 30.11.2024“).`);
     } else {
@@ -473,35 +473,38 @@ class FormReader {
   }
 
   /**
-   * A recurring report's first Frist from a day without year (`jährlich zum 31.12.`): in the year
-   * the sentence names (`erstmals 2025`), else the first such day from the start of the work on,
-   * and the import says which day it took.
+   * A recurring report's first Frist from a day or month without year (`jährlich zum 31.12.`,
+   * `jährlich im November`): in the year the sentence names (`erstmals 2025`), else the first such
+   * day or month from the start of the work on, and the import says which it took.
    */
   private firstRecurrence(
     segment: string,
-    day: FoundDayOfYear,
+    found: FoundInYear,
     { everyMonths, start }: { everyMonths: number; start: CivilDate | undefined },
     field: FormField,
     kind: ReportKind,
   ): Deadline | undefined {
     const named = /(?<!\d)((?:19|20)\d{2})(?!\d)/u.exec(segment)?.[1];
     if (!named && !start) {
-      this.problem(field.line, field.name, `${kind}: „${oneLine(day.raw)}“ nennt kein Jahr und der Beginn der Tätigkeit fehlt; bitte die erste Frist mit Jahr nennen (z. B. „erstmals zum 31.12.2025“).`);
+      this.problem(field.line, field.name, `${kind}: „${oneLine(found.raw)}“ nennt kein Jahr und der Beginn der Tätigkeit fehlt; bitte die erste Frist mit Jahr nennen (z. B. „erstmals zum 31.12.2025“).`);
       return undefined;
     }
-    const inYear = (year: number) => `${year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const inYear = (year: number) => `${year}-${pad(found.month)}${found.day === null ? '' : `-${pad(found.day)}`}`;
     const year = Number(named ?? start!.slice(0, 4));
-    const date = named || inYear(year) >= start! ? inYear(year) : inYear(year + 1);
-    if (!isCivilDate(date)) {
-      this.problem(field.line, field.name, `${kind}: „${oneLine(day.raw)}“ ist im Jahr ${date.slice(0, 4)} kein gültiges Kalenderdatum.`);
+    // A month counts from the start's month on: work that begins on 17.06. still owes a report "im Juni".
+    const first = named || inYear(year) >= start!.slice(0, found.day === null ? 7 : 10) ? inYear(year) : inYear(year + 1);
+    if (found.day !== null && !isCivilDate(first)) {
+      this.problem(field.line, field.name, `${kind}: „${oneLine(found.raw)}“ ist im Jahr ${first.slice(0, 4)} kein gültiges Kalenderdatum.`);
       return undefined;
     }
+    const due: Deadline = found.day === null ? { kind: 'month', month: first } : { kind: 'date', date: first };
     if (!named) {
       this.warnings.push(
-        `Zeile ${field.line}: ${kind} „${oneLine(day.raw)}“ ohne Jahr: erste Frist am ${germanDate(date)} (die erste ab dem Beginn der Tätigkeit am ${germanDate(start!)}), danach alle ${everyMonths} Monate. Bitte prüfen.`,
+        `Zeile ${field.line}: ${kind} „${oneLine(found.raw)}“ ohne Jahr: erste Frist ${describeDue(due)} (die erste ab dem Beginn der Tätigkeit am ${germanDate(start!)}), danach alle ${everyMonths} Monate. Bitte prüfen.`,
       );
     }
-    return { kind: 'date', date };
+    return due;
   }
 
   /** Says how words that name no exact month (`Mitte 2025`, `im Herbst 2025`) were read: as the last month they can mean. */
