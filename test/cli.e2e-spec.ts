@@ -378,15 +378,17 @@ describe('gremienlauf on the local database', () => {
   it('records an extension, shows what it orders in words and applies it', () => {
     const recorded = cli(['record-decision', '2025/03-AL', '--date', '12.03.2025', '--umlaufverfahren', '--title', 'Verlängerung der PG', '--effect', 'extended', '--body', id, '--data', '{"approvedUntil":"2025-12-31"}']);
     expect(recorded.code).toBe(0);
-    expect(recorded.stdout).toContain(`Wirkungen:\n  0: Verlängern bis 31.12.2025 (extended) für Gremium ${id}`);
-    expect(cli(['decision', 'show', '2025/03-AL']).stdout).toContain(`0: Verlängern bis 31.12.2025 (extended) für Gremium ${id} – offen`);
+    // The body with its title, for people; --json keeps the answer of the API.
+    expect(recorded.stdout).toContain(`Wirkungen:\n  0: Verlängern bis 31.12.2025 (extended) für Gremium ${id} („Weiterentwicklung Struktur OZG Föderal“)`);
+    expect(cli(['decision', 'show', '2025/03-AL']).stdout).toContain(`0: Verlängern bis 31.12.2025 (extended) für Gremium ${id} („Weiterentwicklung Struktur OZG Föderal“) – offen`);
+    expect(cli(['decision', 'show', '2025/03-AL', '--json']).json.effects).toEqual([expect.objectContaining({ body: id, effect: 'extended' })]);
     const badIndex = cli(['decision', 'apply', '2025/03-AL', '--index', 'erste']);
     expect([badIndex.code, badIndex.stderr]).toEqual([2, expect.stringContaining('--index erwartet eine ganze Zahl ab 0, nicht „erste“.')]);
     // Its only open effect: no --body needed.
     const applied = cli(['decision', 'apply', '2025/03-AL']);
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/^Beschluss 2025\/03-AL vom 12\.03\.2025 umgesetzt: „Verlängert“ \(extended\) am 12\.03\.2025 – Version \d+\./);
-    expect(cli(['decision', 'show', '2025/03-AL']).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) für Gremium \S+ – umgesetzt \(Version \d+\)/);
+    expect(cli(['decision', 'show', '2025/03-AL']).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) für Gremium \S+ \(„Weiterentwicklung Struktur OZG Föderal“\) – umgesetzt \(Version \d+\)/);
   });
 
   it('erases a contact person (DSGVO) with a reason, once', () => {

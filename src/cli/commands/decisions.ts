@@ -2,6 +2,7 @@ import { DECISION_TYPES, eventLabel } from '../../../machines';
 import type { CliCommand, CommandContext } from '../command';
 import { dateOption, positionFromZero, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
+import { ApiError, type ApiClient } from '../api';
 import { effectRequirement } from '../../decision-control/effect-labels';
 import type { Effect } from '../../decisions/register';
 import { date, day, table } from '../format';
@@ -47,10 +48,30 @@ const effectOptions = {
   effects: { type: 'string', value: 'JSON', description: 'mehrere Wirkungen als JSON-Liste [{body, effect, data}]' },
 } as const;
 
-/** An effect in a line: what it orders in words, the event type (as --effect takes it) and the body, `0: Verlängern bis 31.12.2025 (extended) für Gremium ID`. */
-const effectLine = (e: DecisionView['effects'][number], i: number) => `  ${i}: ${effectRequirement(e)} (${e.effect}) für Gremium ${e.body}`;
+/**
+ * An effect in a line: what it orders in words, the event type (as --effect takes it) and the
+ * body with its title where the caller may read it, `0: Verlängern bis 31.12.2025 (extended)
+ * für Gremium ID („Weiterentwicklung Struktur OZG Föderal“)`.
+ */
+const effectLine = (titles: ReadonlyMap<string, string>) => (e: DecisionView['effects'][number], i: number) =>
+  `  ${i}: ${effectRequirement(e)} (${e.effect}) für Gremium ${e.body}${titles.has(e.body) ? ` („${titles.get(e.body)}“)` : ''}`;
 
-const describeEffects = (d: DecisionView) => (d.effects.length === 0 ? 'keine Wirkungen' : d.effects.map(effectLine).join('\n'));
+const describeEffects = (d: DecisionView, titles: ReadonlyMap<string, string>) =>
+  d.effects.length === 0 ? 'keine Wirkungen' : d.effects.map(effectLine(titles)).join('\n');
+
+/** The titles of the bodies the effects name, for people (not for --json); a body the caller may not read stays an id. */
+async function titlesOf(ctx: CommandContext, api: ApiClient, effects: DecisionView['effects']): Promise<Map<string, string>> {
+  const titles = new Map<string, string>();
+  if (ctx.json) return titles;
+  for (const id of new Set(effects.map((e) => e.body))) {
+    try {
+      titles.set(id, (await api.get<{ title: string }>(`/api/bodies/${encodeURIComponent(id)}`)).title);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+    }
+  }
+  return titles;
+}
 
 export const recordDecisionCommand: CliCommand = {
   name: 'record-decision',
@@ -86,7 +107,8 @@ export const recordDecisionCommand: CliCommand = {
     };
     const api = await ctx.api();
     const decision = await api.post<DecisionView>('/api/decisions', { json: input });
-    ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} erfasst: ${d.title}\nWirkungen:\n${describeEffects(d)}`);
+    const titles = await titlesOf(ctx, api, decision.effects);
+    ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} erfasst: ${d.title}\nWirkungen:\n${describeEffects(d, titles)}`);
   },
 };
 
@@ -192,7 +214,8 @@ export const decisionCommand: CliCommand = {
           reason: reason(),
         };
         const decision = await api.request<DecisionView>('PATCH', path, { json: input });
-        ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} berichtigt: ${d.title}\nWirkungen:\n${describeEffects(d)}`);
+        const titles = await titlesOf(ctx, api, decision.effects);
+        ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} berichtigt: ${d.title}\nWirkungen:\n${describeEffects(d, titles)}`);
         return;
       }
       case 'withdraw': {
@@ -216,12 +239,13 @@ export const decisionCommand: CliCommand = {
       }
       case 'show': {
         const decision = await api.get<Omit<DecisionView, 'effects'> & { effects: Array<DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number } | null }> }>(path);
+        const line = effectLine(await titlesOf(ctx, api, decision.effects));
         ctx.out.result(decision, (d) =>
           [
             `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen: ${d.withdrawn.reason}` : ''}`,
             'Wirkungen:',
             ...d.effects.map(
-              (e, i) => `${effectLine(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version})` : 'offen'}`,
+              (e, i) => `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version})` : 'offen'}`,
             ),
           ].join('\n'),
         );
