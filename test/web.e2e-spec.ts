@@ -342,6 +342,8 @@ describe('Web pages over HTTP', () => {
     const auditor = await t.user('auditor');
     const audit = await auditor.http.get(`/pruefung?gremium=${seedId}&stichtag=2026-11-28`).expect(200);
     expect(audit.text).toContain('Intakt:');
+    // The events counted by what their chains record, not as "in N Ketten" (a decision's chain is no body's).
+    expect(audit.text).toMatch(/Alle \d+ Ereignisse sind unverändert: \d+ von \d+ Gremi(um|en)[,.]/);
     expect(audit.text).toContain('Stimmt überein:');
     // As known the day before anything was recorded, the body did not exist yet.
     const before = await auditor.http.get(`/pruefung?gremium=${seedId}&kenntnisstand=2026-11-27`).expect(200);

@@ -8,6 +8,7 @@ import { toErrorBody } from '../common/http-errors';
 import { mayAudit, mayReadDecisionControl, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
 import { Templates, escapeHtml } from './templates';
+import { intactChainsText } from './chain-verdict';
 import { deadlineState } from '../deadlines/deadline-state';
 import { LIGHT_LABELS } from './web.service';
 
@@ -35,6 +36,8 @@ export const helpers = {
   role: roleLabel,
   actor: actorLabel,
   count: countOf,
+  /** The verdict of an intact chain check, by what the chains record (chain-verdict.ts). */
+  intactChains: intactChainsText,
   /** A count as German writes it: 200.000. */
   number: (n: number) => n.toLocaleString('de-DE'),
   obligation: obligationLabel,
