@@ -388,6 +388,8 @@ describe('gremienlauf on the local database', () => {
     const applied = cli(['decision', 'apply', '2025/03-AL']);
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/^Beschluss 2025\/03-AL vom 12\.03\.2025 umgesetzt: „Verlängert“ \(extended\) am 12\.03\.2025 – Version \d+\./);
+    // On the decision's own day: nothing to point out.
+    expect(applied.stdout).not.toContain('Hinweis');
     expect(cli(['decision', 'show', '2025/03-AL']).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) für Gremium \S+ \(„Weiterentwicklung Struktur OZG Föderal“\) – umgesetzt \(Version \d+\)/);
   });
 

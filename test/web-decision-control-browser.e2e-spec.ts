@@ -149,7 +149,7 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
       await expect(button.textContent()).resolves.toBe('Beschluss umsetzen: 2026/70, Projektgruppe Beta, Entfristen');
       await button.click();
       await page.waitForURL(new RegExp(`/gremien/${s.beta}\\?erfolg=umgesetzt`));
-      await expect(page.getByRole('status').textContent()).resolves.toContain('Beschluss 2026/70 umgesetzt: „Entfristet“ wurde erfasst.');
+      await expect(page.getByRole('status').textContent()).resolves.toContain('Beschluss 2026/70 umgesetzt: „Entfristet“ wurde erfasst (mit Datum 28.11.2026, der Beschluss ist vom 20.10.2026).');
       await expect(page.locator('.summary-bar').textContent()).resolves.toContain('dauerhaft (entfristet)');
       await page.goto(`${base}/beschlusskontrolle`);
       await expect(light(page, 'Projektgruppe Beta', 'Entfristen')).resolves.toMatchObject({ text: 'erledigt' });

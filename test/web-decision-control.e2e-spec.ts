@@ -119,7 +119,8 @@ describe.each(testDatabaseKinds())('Beschlusskontrolle page on %s', (database) =
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actor: { role: 'secretariat' }, decision: { number: '2026/70', date: '2026-10-20' } });
     const body = await t.http.get(first.headers.location).expect(200);
-    expect(body.text).toContain('Beschluss 2026/70 umgesetzt: „Entfristet“ wurde erfasst.');
+    // Beta has lived on since the decision (its report request of 21.10.): the Entfristung is dated today, and the notice says so.
+    expect(body.text).toContain('Beschluss 2026/70 umgesetzt: „Entfristet“ wurde erfasst (mit Datum 28.11.2026, der Beschluss ist vom 20.10.2026).');
     const done = effectRows((await t.http.get('/beschlusskontrolle?jahr=2026').expect(200)).text).find((r) => r[2] === 'Entfristen')!;
     expect(done[0]).toBe('erledigt');
     expect(done[4]).toMatch(/^Entfristet am 2[0-9]\.\d\d\.2026 \(Version \d+\)$/);

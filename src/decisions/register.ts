@@ -8,7 +8,7 @@
  * Pure: no database, no clock. The offline verifier uses it as the service does.
  */
 import { createHash } from 'node:crypto';
-import { germanDate, termEndDate, type BodyEventType, type TermEnd, type CivilDate, type DecisionType, type Instant } from '../../machines';
+import { berlinDate, germanDate, termEndDate, type BodyEventType, type TermEnd, type CivilDate, type DecisionType, type Instant } from '../../machines';
 import { canonicalJson } from '../json/canonical-json';
 import type { Actor } from '../event-log/event-hash';
 
@@ -162,6 +162,16 @@ export function describeEffect(effect: { effect: string; data: Record<string, un
 /** `Beschluss 2024/09-AL vom 12.06.2024`: the decision's own number and date. */
 export function decisionLabel(decision: { number: string; date: CivilDate }): string {
   return `Beschluss ${decision.number} vom ${germanDate(decision.date)}`;
+}
+
+/**
+ * For an event that cites a decision but is dated after the decision's own day (recorded late,
+ * after the body had lived on): `mit Datum 04.12.2026, der Beschluss ist vom 20.03.2025`; null
+ * when it is dated on that day.
+ */
+export function datedAfterDecision(decisionDate: CivilDate, occurredAt: Instant): string | null {
+  const day = berlinDate(occurredAt);
+  return day > decisionDate ? `mit Datum ${germanDate(day)}, der Beschluss ist vom ${germanDate(decisionDate)}` : null;
 }
 
 /** A decision stream's events grouped by stream, each in version order. */

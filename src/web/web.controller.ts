@@ -13,6 +13,7 @@ import { ContactCorrectionService } from '../contacts/correction.service';
 import { contactCorrectionInput, contactFormType } from './contact-form';
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { DecisionsService } from '../decisions/decisions.service';
+import { datedAfterDecision } from '../decisions/register';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { decisionForm, decisionInput, effectForm, effectOf, factsForm, factsInput, withdrawalForm } from './decision-form';
 import { decisionHref } from './decision-control-page';
@@ -172,8 +173,8 @@ export class WebController {
     const preset = query.beschluss && query.aktion ? { type: query.aktion, decision: query.beschluss } : undefined;
     const model = await this.web.body(id, user, undefined, preset);
     const event = (EVENT_TYPES as readonly string[]).includes(query.typ) ? `„${EVENT_LABELS[query.typ as BodyEventType]}“` : null;
-    // A decision named in the address is echoed only when this body cites it.
-    const applied = model.body.decisions.find((d: { number: string }) => d.number === query.beschluss);
+    // A decision named in the address is echoed only when this body cites it (its latest citation).
+    const applied = (model.body.decisions as Array<{ number: string; date: string; occurredAt: string }>).findLast((d) => d.number === query.beschluss);
     const notice =
       query.erfolg === 'registriert'
         ? 'Das Gremium wurde als Entwurf registriert.'
@@ -184,7 +185,7 @@ export class WebController {
           : query.erfolg === 'ereignis' && event
             ? `${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
             : query.erfolg === 'umgesetzt' && event && applied
-              ? `Beschluss ${applied.number} umgesetzt: ${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
+              ? `Beschluss ${applied.number} umgesetzt: ${event} wurde erfasst${laterThan(applied)}. Aktueller Zustand: ${model.stateLabel}.`
               : model.presetDecision
                 ? `Beschluss ${model.presetDecision.number} wurde erfasst und ist im Formular „${model.presetDecision.action}“ ausgewählt.`
                 : null;
@@ -631,6 +632,12 @@ export function issuesOf(error: DomainError, type?: string): FieldIssue[] {
   if (/Nachfolge/.test(error.message)) return [{ path: 'data.successor', message: error.message }];
   if (type && /Beschluss/.test(error.message)) return [{ path: 'decision', message: error.message }];
   return [];
+}
+
+/** ` (mit Datum 04.12.2026, der Beschluss ist vom 20.03.2025)` when the event came later than its decision, else nothing. */
+function laterThan(citation: { date: string; occurredAt: string }): string {
+  const later = datedAfterDecision(citation.date, citation.occurredAt);
+  return later ? ` (${later})` : '';
 }
 
 export function messageOf(error: DomainError): string {

@@ -4,7 +4,7 @@ import { dateOption, positionFromZero, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
 import { ApiError, type ApiClient } from '../api';
 import { effectRequirement } from '../../decision-control/effect-labels';
-import type { Effect } from '../../decisions/register';
+import { datedAfterDecision, type Effect } from '../../decisions/register';
 import { date, day, table } from '../format';
 import { configFrom } from '../local';
 
@@ -198,10 +198,13 @@ export const decisionCommand: CliCommand = {
           ...(typeof o['expected-version'] === 'string' ? { expectedVersion: positiveInteger(o['expected-version'], '--expected-version') } : {}),
         };
         const result = await api.post<ApplyResult>(`${path}/apply`, { json: input });
+        // Without --date the event falls on the decision's day, unless the body has lived on since.
+        const later = result.event.decision && !input.occurredAt ? datedAfterDecision(result.event.decision.date, result.event.occurredAt) : null;
         ctx.out.result(result, (r) =>
           [
             `Beschluss ${r.event.decision?.number} vom ${r.event.decision ? date(r.event.decision.date) : '–'} umgesetzt: „${eventLabel(r.event.type)}“ (${r.event.type}) am ${day(r.event.occurredAt)} – Version ${r.version}.`,
             `Zustand: ${r.state.label}`,
+            ...(later ? [`Hinweis: ${later}; das Gremium hat seit dem Beschluss schon Ereignisse, und seine Geschichte wird nur fortgeschrieben (mit --date ein anderes Datum ab dem letzten Ereignis).`] : []),
           ].join('\n'),
         );
         return;
