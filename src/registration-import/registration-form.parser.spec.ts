@@ -480,6 +480,21 @@ describe('parseRegistrationForm', () => {
       }
     });
 
+    it('reads a start „mit Beschlussfassung“ as the day of the decision the result dates, with a note; without that day it asks for one', () => {
+      const dated = parseRegistrationForm(
+        seedWith(['Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: mit Beschlussfassung'], ['Beschluss 2024/09', 'Beschluss 2024/09 vom 12.06.2024']),
+      );
+      expect(dated.registration.start).toBe('2024-06-12');
+      expect(dated.warnings).toEqual(['Zeile 9: Beginn der Tätigkeit „mit Beschlussfassung“: übernommen wird der Tag des Beschlusses, 12.06.2024. Bitte prüfen.']);
+      expect(problemsOf(seedWith(['Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: ab sofort']))).toEqual([
+        {
+          line: 9,
+          field: 'Beginn der Tätigkeit',
+          message: '„ab sofort“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“).',
+        },
+      ]);
+    });
+
     it('names an impossible date', () => {
       expect(problemsOf(seedWith(['31.12.2024', '31.13.2024']))).toEqual([
         { line: 9, field: 'Voraussichtliches Ende', message: '„31.13.2024“ ist kein gültiges Kalenderdatum.' },

@@ -91,6 +91,9 @@ function recurrenceIn(segment: string): number | null {
   return RECURRENCE_WORDS.find(([pattern]) => pattern.test(segment))?.[1] ?? null;
 }
 
+/** A start that waits for the decision: „mit Beschlussfassung“, „nach Beschluss“, „ab Einrichtung“, „ab sofort“. */
+const START_ON_DECISION = /(?<!\p{L})(?:(?:mit|nach|ab)\s+(?:der\s+|dem\s+)?(?:Beschluss(?:fassung)?|Einrichtung)|(?:ab\s+)?sofort)(?!\p{L})/iu;
+
 const OPEN_END = /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig|offen|entfällt|keine[ns]?|^\s*[-–—]+\s*$/iu;
 
 /** Reads a registration form; throws `FormImportError` with every problem found. */
@@ -147,7 +150,7 @@ class FormReader {
     const parent = result.parent ?? this.headerIssuer() ?? 'IT-PLR';
     const objective = this.readObjective();
     const reportingPlan = paragraphs(this.field('reportingPlan')?.raw ?? '');
-    const start = this.readStart() as CivilDate;
+    const start = this.readStart(result.decision?.date) as CivilDate;
 
     const registration: RegistrationInput = {
       title: oneLine(this.field('title')?.raw ?? ''),
@@ -262,15 +265,33 @@ class FormReader {
     return checked;
   }
 
-  /** The start of the work: a day, or a month read as its first day (`Juli 2024` → 01.07.2024), which the import says. */
-  private readStart(): CivilDate | undefined {
+  /**
+   * The start of the work: a day; a month read as its first day (`Juli 2024` → 01.07.2024); or
+   * „mit Beschlussfassung“ read as the day of the decision the result names with its date. The
+   * import says which day it took.
+   */
+  private readStart(decisionDate: CivilDate | undefined): CivilDate | undefined {
     const field = this.field('start');
     if (!field || oneLine(field.raw) === '') return undefined;
-    const month = findDate(field.raw) ? null : findMonth(field.raw);
+    if (findDate(field.raw)) return this.dateIn(field, field.raw, field.offset);
+    const said = oneLine(field.raw);
+    const month = findMonth(field.raw);
     if (month?.month && month.unit === 'Monat') {
       const first = `${month.month}-01`;
       this.warnings.push(`Zeile ${field.line}: Beginn der Tätigkeit „${oneLine(month.raw)}“ nennt keinen Tag; übernommen wird der ${germanDate(first)} (Monatsanfang). Bitte prüfen.`);
       return first;
+    }
+    if (START_ON_DECISION.test(said)) {
+      if (decisionDate) {
+        this.warnings.push(`Zeile ${field.line}: Beginn der Tätigkeit „${said}“: übernommen wird der Tag des Beschlusses, ${germanDate(decisionDate)}. Bitte prüfen.`);
+        return decisionDate;
+      }
+      this.problem(
+        field.line,
+        field.name,
+        `„${said}“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“).`,
+      );
+      return undefined;
     }
     return this.dateIn(field, field.raw, field.offset);
   }
