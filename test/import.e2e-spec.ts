@@ -106,6 +106,15 @@ describe('POST /api/bodies/import', () => {
     ]);
   });
 
+  it('a start „mit Beschlussfassung“ begins on the day of the decision the import applies; as a draft it asks for a day', async () => {
+    const form = SEED.replace('Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: mit Beschlussfassung');
+    const draft = await importForm(form).expect(400);
+    expect(draft.body.details).toEqual([expect.objectContaining({ line: 9, field: 'Beginn der Tätigkeit', message: expect.stringContaining('„mit Beschlussfassung“ nennt keinen Tag') })]);
+    const applied = await importForm(form, '?applyDecision=true&decisionDate=2024-06-12&session=3').expect(201);
+    expect(applied.body.registration.start).toBe('2024-06-12');
+    expect(applied.body.warnings).toContain('Zeile 9: Beginn der Tätigkeit „mit Beschlussfassung“: übernommen wird der Tag des Beschlusses, 12.06.2024. Bitte prüfen.');
+  });
+
   it('with applyDecision cites a decision that is already recorded', async () => {
     await t.http
       .post('/api/decisions')

@@ -490,9 +490,13 @@ describe('parseRegistrationForm', () => {
         {
           line: 9,
           field: 'Beginn der Tätigkeit',
-          message: '„ab sofort“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“).',
+          message:
+            '„ab sofort“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“, oder beim Übernehmen mit dem Beschluss dessen Datum angeben).',
         },
       ]);
+      // The day the caller gives for the decision it applies.
+      const given = parseRegistrationForm(seedWith(['Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: ab sofort']), { decisionDate: '2024-06-13' });
+      expect(given.registration.start).toBe('2024-06-13');
     });
 
     it('names an impossible date', () => {

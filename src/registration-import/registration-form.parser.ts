@@ -58,6 +58,8 @@ export interface ParsedRegistrationForm {
 export interface ParseOptions {
   /** The issuers whose decisions the form may cite (default: IT-PLR and AL-Runde). */
   issuers?: Issuer[];
+  /** The day of the form's decision when the caller gives it (an import that applies it): a start „mit Beschlussfassung“ begins then. */
+  decisionDate?: CivilDate;
 }
 
 const MANDATORY: FieldKey[] = ['title', 'kind', 'leads', 'start', 'focusTopic'];
@@ -98,7 +100,7 @@ const OPEN_END = /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig|offen|entf
 
 /** Reads a registration form; throws `FormImportError` with every problem found. */
 export function parseRegistrationForm(text: string, options: ParseOptions = {}): ParsedRegistrationForm {
-  return new FormReader(normalize(text), options.issuers ?? DEFAULT_ISSUERS).read();
+  return new FormReader(normalize(text), options.issuers ?? DEFAULT_ISSUERS, options.decisionDate).read();
 }
 
 function normalize(text: string): string {
@@ -121,6 +123,7 @@ class FormReader {
   constructor(
     private readonly text: string,
     private readonly issuers: Issuer[],
+    private readonly decisionDate: CivilDate | undefined,
   ) {
     this.located = locateFields(text);
     this.issuerPatterns = issuers.map((issuer) => {
@@ -150,7 +153,7 @@ class FormReader {
     const parent = result.parent ?? this.headerIssuer() ?? 'IT-PLR';
     const objective = this.readObjective();
     const reportingPlan = paragraphs(this.field('reportingPlan')?.raw ?? '');
-    const start = this.readStart(result.decision?.date) as CivilDate;
+    const start = this.readStart(result.decision?.date ?? this.decisionDate) as CivilDate;
 
     const registration: RegistrationInput = {
       title: oneLine(this.field('title')?.raw ?? ''),
@@ -289,7 +292,7 @@ class FormReader {
       this.problem(
         field.line,
         field.name,
-        `„${said}“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“).`,
+        `„${said}“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“, oder beim Übernehmen mit dem Beschluss dessen Datum angeben).`,
       );
       return undefined;
     }

@@ -61,13 +61,14 @@ export class RegistrationImportService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Reads a form without storing anything (the CLI's `--dry-run`). */
-  parse(text: string): ParsedRegistrationForm {
-    return parseRegistrationForm(text, { issuers: this.config.issuers });
+  /** Reads a form without storing anything (the CLI's `--dry-run`); `decisionDate` is the day of the decision the caller will apply. */
+  parse(text: string, decisionDate?: CivilDate): ParsedRegistrationForm {
+    return parseRegistrationForm(text, { issuers: this.config.issuers, ...(decisionDate ? { decisionDate } : {}) });
   }
 
   async import(text: string, options: ImportOptions, actor: Actor): Promise<ImportResult> {
-    const parsed = this.parse(text);
+    // The decision's day, given to apply it, is also the start of work that begins „mit Beschlussfassung“.
+    const parsed = this.parse(text, options.applyDecision ? options.decisionDate : undefined);
     return this.db.transaction((tx) => this.importParsed(tx, parsed, options, actor));
   }
 
