@@ -112,6 +112,11 @@ export function findInYear(text: string): FoundInYear | null {
   return candidates[0] ?? null;
 }
 
+/** A day or month without year placed in a year: `2025-03-31`, or `2025-11` for a month. */
+export function inYear(found: FoundInYear, year: number): string {
+  return `${year}-${pad(found.month)}${found.day === null ? '' : `-${pad(found.day)}`}`;
+}
+
 /** `Dez.` keeps the dot of its abbreviation; in `zum 31. März.` the dot ends the sentence. */
 function withoutFullStop(raw: string, monthName: string): string {
   return ABBREVIATED.has(monthName.toLowerCase()) ? raw : raw.replace(/\.$/u, '');

@@ -27,7 +27,7 @@ import { registrationInputSchema, type RegistrationInput } from '../lifecycle/re
 import type { NewContact } from '../contacts/contact-input';
 import { FormImportError, type FormProblem } from './form-import.error';
 import { fieldName, locateFields, type FieldKey, type FormField } from './form-fields';
-import { findDate, findInYear, findMonth, type FoundDate, type FoundInYear, type FoundMonth } from './german-dates';
+import { findDate, findInYear, findMonth, inYear, type FoundDate, type FoundInYear, type FoundMonth } from './german-dates';
 
 /** The decision that the form's result ("Ergebnis") names. */
 export interface FormDecision {
@@ -513,11 +513,9 @@ class FormReader {
       this.problem(field.line, field.name, `${kind}: „${oneLine(found.raw)}“ nennt kein Jahr und der Beginn der Tätigkeit fehlt; bitte die erste Frist mit Jahr nennen (z. B. „erstmals zum 31.12.2025“).`);
       return undefined;
     }
-    const pad = (n: number) => String(n).padStart(2, '0');
-    const inYear = (year: number) => `${year}-${pad(found.month)}${found.day === null ? '' : `-${pad(found.day)}`}`;
     const year = Number(named ?? start!.slice(0, 4));
     // A month counts from the start's month on: work that begins on 17.06. still owes a report "im Juni".
-    const first = named || inYear(year) >= start!.slice(0, found.day === null ? 7 : 10) ? inYear(year) : inYear(year + 1);
+    const first = named || inYear(found, year) >= start!.slice(0, found.day === null ? 7 : 10) ? inYear(found, year) : inYear(found, year + 1);
     if (found.day !== null && !isCivilDate(first)) {
       this.problem(field.line, field.name, `${kind}: „${oneLine(found.raw)}“ ist im Jahr ${first.slice(0, 4)} kein gültiges Kalenderdatum.`);
       return undefined;
