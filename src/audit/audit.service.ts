@@ -378,7 +378,10 @@ export class AuditService {
   }
 }
 
-function streamKind(stream: string): 'auditLog' | 'decision' | 'contact' | 'body' {
+/** What a hash chain records: a body's life, a decision, a contact's corrections, or the audit log. */
+export type StreamKind = 'auditLog' | 'decision' | 'contact' | 'body';
+
+function streamKind(stream: string): StreamKind {
   return stream === AUDIT_LOG_STREAM ? 'auditLog' : isDecisionStream(stream) ? 'decision' : isContactStream(stream) ? 'contact' : 'body';
 }
 

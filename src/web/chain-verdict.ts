@@ -1,8 +1,9 @@
 import { countOf } from '../../machines';
+import type { StreamKind } from '../audit/audit.service';
 
 /** What the stored hash chains hold, by what they record: the verdict line of the Prüfung page. */
 export interface ChainCount {
-  kind: 'auditLog' | 'decision' | 'contact' | 'body';
+  kind: StreamKind;
   events: number;
 }
 
