@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { berlinDate } from '../machines';
 import { parseRegistrationForm } from '../src/registration-import/registration-form.parser';
 import { Database } from '../src/database/database';
 import { rowCounts } from './support/row-counts';
@@ -113,6 +114,39 @@ describe('POST /api/bodies/import', () => {
     const applied = await importForm(form, '?applyDecision=true&decisionDate=2024-06-12&session=3').expect(201);
     expect(applied.body.registration.start).toBe('2024-06-12');
     expect(applied.body.warnings).toContain('Zeile 9: Beginn der Tätigkeit „mit Beschlussfassung“: übernommen wird der Tag des Beschlusses, 12.06.2024. Bitte prüfen.');
+  });
+
+  it('a start „mit Beschlussfassung“ takes the day the register holds for the decision the form names, in the dry run and the import', async () => {
+    const form = SEED.replace('Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: mit Beschlussfassung');
+    // The dry run reads what the import with the same options would: the day given to apply the decision.
+    expect((await importForm(form, '?dryRun=true').expect(400)).body.details).toEqual([expect.objectContaining({ line: 9, field: 'Beginn der Tätigkeit' })]);
+    const given = await importForm(form, '?dryRun=true&applyDecision=true&decisionDate=2024-06-11').expect(201);
+    expect(given.body.registration.start).toBe('2024-06-11');
+
+    const decision = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' };
+    await t.http.post('/api/decisions').send(decision).expect(201);
+    const dry = await importForm(form, '?dryRun=true').expect(201);
+    expect([dry.body.registration.start, dry.body.warnings]).toEqual(['2024-06-12', expect.arrayContaining([expect.stringContaining('übernommen wird der Tag des Beschlusses, 12.06.2024')])]);
+    const draft = await importForm(form).expect(201);
+    expect((await t.http.get(`/api/bodies/${draft.body.id}`).expect(200)).body.context.profile.start).toBe('2024-06-12');
+
+    // A withdrawn decision began nothing: the form needs its day again.
+    await t.http.post('/api/decisions/AL-Runde/2024%2F09-AL/withdrawal').send({ reason: 'Irrtümlich erfasst' }).expect(200);
+    const after = await importForm(form, '?dryRun=true').expect(400);
+    expect(after.body.details).toEqual([expect.objectContaining({ line: 9, message: expect.stringContaining('den Beschluss zuerst im Beschlussregister erfassen') })]);
+  });
+
+  it('with applyDecision of a recorded decision the form dates otherwise, the register holds and the import says so', async () => {
+    await t.http
+      .post('/api/decisions')
+      .send({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' })
+      .expect(201);
+    const form = SEED.replace('Beschluss 2024/09', 'Beschluss 2024/09 vom 13.06.2024');
+    const response = await importForm(form, '?applyDecision=true').expect(201);
+    expect(response.body.events.map((e: { occurredAt: string }) => berlinDate(e.occurredAt))).toEqual(['2024-06-12', '2024-06-12', '2024-06-12']);
+    expect(response.body.warnings).toContain(
+      'Das Formular datiert Beschluss 2024/09-AL auf den 13.06.2024, das Beschlussregister auf den 12.06.2024; es gilt das Register. Bitte prüfen.',
+    );
   });
 
   it('with applyDecision cites a decision that is already recorded', async () => {

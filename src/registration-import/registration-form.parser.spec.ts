@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormImportError, type FormProblem } from './form-import.error';
-import { parseRegistrationForm, type ParsedRegistrationForm } from './registration-form.parser';
+import { decisionNamedIn, parseRegistrationForm, type ParsedRegistrationForm } from './registration-form.parser';
 
 const SEED = readFileSync(join(__dirname, '../../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
 
@@ -424,6 +424,14 @@ describe('parseRegistrationForm', () => {
       expect(parsed.decision).toEqual({ number: '2024/08-AL', issuer: 'AL-Runde', outcome: 'approved' });
     });
 
+    it('names the decision of a form that cannot be read as a whole (an import looks up its day before reading the rest)', () => {
+      const waiting = seedWith(['Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: mit Beschlussfassung']);
+      expect(problemsOf(waiting)).toEqual([expect.objectContaining({ line: 9, field: 'Beginn der Tätigkeit' })]);
+      expect(decisionNamedIn(waiting)).toEqual({ number: '2024/09-AL', issuer: 'AL-Runde', outcome: 'approved' });
+      expect(decisionNamedIn(seedWith(['Beschluss 2024/09', 'Beschluss 2024/09 vom 12.06.2024']))).toMatchObject({ date: '2024-06-12' });
+      expect(decisionNamedIn(seedWith(['Ergebnis: Offizielles Format der AL-Runde, Beschluss 2024/09', 'Ergebnis: offen']))).toBeUndefined();
+    });
+
     it.each(['Beschluss 2024/09x', 'Beschluss Nr. 2024/8-AL', 'Beschluss 2024/09-ALx'])('refuses „%s“ with an error naming the line, instead of guessing a number', (result) => {
       expect(problemsOf(seedWith(['Beschluss 2024/09', result]))).toEqual([
         { line: 37, field: 'Ergebnis', message: expect.stringContaining('Beschlussnummer') },
@@ -491,7 +499,7 @@ describe('parseRegistrationForm', () => {
           line: 9,
           field: 'Beginn der Tätigkeit',
           message:
-            '„ab sofort“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“, oder beim Übernehmen mit dem Beschluss dessen Datum angeben).',
+            '„ab sofort“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“, oder den Beschluss zuerst im Beschlussregister erfassen, oder beim Übernehmen mit dem Beschluss dessen Datum angeben).',
         },
       ]);
       // The day the caller gives for the decision it applies.

@@ -58,7 +58,10 @@ export interface ParsedRegistrationForm {
 export interface ParseOptions {
   /** The issuers whose decisions the form may cite (default: IT-PLR and AL-Runde). */
   issuers?: Issuer[];
-  /** The day of the form's decision when the caller gives it (an import that applies it): a start „mit Beschlussfassung“ begins then. */
+  /**
+   * The day of the form's decision when the caller knows it (given to apply it, or held in the
+   * register) and the result does not date it: a start „mit Beschlussfassung“ begins then.
+   */
   decisionDate?: CivilDate;
 }
 
@@ -101,6 +104,14 @@ const OPEN_END = /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig|offen|entf
 /** Reads a registration form; throws `FormImportError` with every problem found. */
 export function parseRegistrationForm(text: string, options: ParseOptions = {}): ParsedRegistrationForm {
   return new FormReader(normalize(text), options.issuers ?? DEFAULT_ISSUERS, options.decisionDate).read();
+}
+
+/**
+ * The decision the form's result names, read without the rest of the form: what an import looks
+ * up in the register before it reads the form (a start „mit Beschlussfassung“ begins on its day).
+ */
+export function decisionNamedIn(text: string, options: ParseOptions = {}): FormDecision | undefined {
+  return new FormReader(normalize(text), options.issuers ?? DEFAULT_ISSUERS, undefined).namedDecision();
 }
 
 function normalize(text: string): string {
@@ -187,6 +198,10 @@ class FormReader {
     const justification = paragraphs(this.field('justification')?.raw ?? '');
     if (justification) parsed.justification = justification;
     return parsed;
+  }
+
+  namedDecision(): FormDecision | undefined {
+    return this.readResult().decision;
   }
 
   /** "Zeitraum: 17.06.2024 bis 31.12.2024" without the labels "Beginn"/"Ende": the first date is the start, the rest the end. */
@@ -292,7 +307,7 @@ class FormReader {
       this.problem(
         field.line,
         field.name,
-        `„${said}“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“, oder beim Übernehmen mit dem Beschluss dessen Datum angeben).`,
+        `„${said}“ nennt keinen Tag, und das Ergebnis nennt den Tag des Beschlusses nicht; bitte den Beginn als Datum eintragen (oder im Ergebnis z. B. „Beschluss 2024/09 vom 12.06.2024“, oder den Beschluss zuerst im Beschlussregister erfassen, oder beim Übernehmen mit dem Beschluss dessen Datum angeben).`,
       );
       return undefined;
     }

@@ -9,7 +9,7 @@ import { Database, isUniqueViolation, type Transaction } from '../database/datab
 import { DecisionsService, type PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
-import { parseRegistrationForm, type FormDecision, type ParsedRegistrationForm } from './registration-form.parser';
+import { decisionNamedIn, parseRegistrationForm, type FormDecision, type ParsedRegistrationForm } from './registration-form.parser';
 
 export interface ImportOptions {
   /** Also record the decision the form's result names and send `submitted` and `approved` (or `rejected`). */
@@ -61,14 +61,22 @@ export class RegistrationImportService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Reads a form without storing anything (the CLI's `--dry-run`); `decisionDate` is the day of the decision the caller will apply. */
-  parse(text: string, decisionDate?: CivilDate): ParsedRegistrationForm {
-    return parseRegistrationForm(text, { issuers: this.config.issuers, ...(decisionDate ? { decisionDate } : {}) });
+  /**
+   * Reads a form without storing anything (the preview, `dryRun`). A start „mit Beschlussfassung“
+   * begins on the decision's day: the one the result gives, else `decisionDate` (the day given to
+   * apply the decision), else the one the register holds for the decision the form names (unless
+   * it was withdrawn: then the work did not begin with it).
+   */
+  async read(text: string, decisionDate?: CivilDate): Promise<ParsedRegistrationForm> {
+    const options = { issuers: this.config.issuers };
+    const named = decisionDate ? undefined : decisionNamedIn(text, options);
+    const recorded = named && !named.date ? await this.recordedDecision(named) : null;
+    const day = decisionDate ?? (recorded && !recorded.withdrawn ? recorded.date : undefined);
+    return parseRegistrationForm(text, { ...options, ...(day ? { decisionDate: day } : {}) });
   }
 
   async import(text: string, options: ImportOptions, actor: Actor): Promise<ImportResult> {
-    // The decision's day, given to apply it, is also the start of work that begins „mit Beschlussfassung“.
-    const parsed = this.parse(text, options.applyDecision ? options.decisionDate : undefined);
+    const parsed = await this.read(text, options.applyDecision ? options.decisionDate : undefined);
     return this.db.transaction((tx) => this.importParsed(tx, parsed, options, actor));
   }
 
@@ -195,6 +203,11 @@ export class RegistrationImportService {
         throw ValidationError.at('session', `Beschluss ${existing.number} ist bereits erfasst, gefasst ${inProcedure(existing)}, nicht in der ${options.session}. Sitzung.`);
       }
       warnings.push(`Beschluss ${existing.number} war bereits erfasst (${germanDate(existing.date)}); er wird zitiert, nicht neu erfasst.`);
+      if (form.date && form.date !== existing.date) {
+        warnings.push(
+          `Das Formular datiert Beschluss ${existing.number} auf den ${germanDate(form.date)}, das Beschlussregister auf den ${germanDate(existing.date)}; es gilt das Register. Bitte prüfen.`,
+        );
+      }
       return { form, date: existing.date, record: null };
     }
 

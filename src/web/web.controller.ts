@@ -120,7 +120,7 @@ export class WebController {
       // „Prüfen“: what would be registered, told before the click that would be refused.
       if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText));
       // Read first: an unreadable form is told line by line, before anything the decision's fields lack.
-      if (apply) this.imports.parse(formText);
+      if (apply) await this.imports.read(formText, applyDecisionOptions(values ?? {}).decisionDate);
       const next = await this.once(request, values, async (form) => {
         const result = await this.imports.import(untrimmed(form, 'formular'), apply ? applyDecisionOptions(form) : {}, user.actor);
         return apply && result.decision
@@ -145,7 +145,7 @@ export class WebController {
    * form names a decision, what applying it would take (with the errors of a refused attempt).
    */
   private async checked(formText: string, failed?: { values: FormValues; error: DomainError }) {
-    const parsed = this.imports.parse(formText);
+    const parsed = await this.imports.read(formText);
     const ids = await this.imports.registeredAs(parsed.registration.title);
     const registered = ids.length > 0 ? { title: parsed.registration.title, ids } : null;
     const decision = registered ? undefined : parsed.decision;

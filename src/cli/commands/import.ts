@@ -1,14 +1,12 @@
 import { describeTermEnd } from '../../../machines';
-import { FormImportError } from '../../registration-import/form-import.error';
 import { formSummary } from '../../registration-import/form-summary';
-import { parseRegistrationForm, type ParsedRegistrationForm } from '../../registration-import/registration-form.parser';
+import type { ParsedRegistrationForm } from '../../registration-import/registration-form.parser';
 import type { ImportResult } from '../../registration-import/registration-import.service';
 import type { CliCommand } from '../command';
 import { dateOption, positiveInteger } from '../dates';
 import { ApiError } from '../api';
-import { RefusedError, UsageError } from '../errors';
+import { UsageError } from '../errors';
 import { date, day, fields } from '../format';
-import { configFrom } from '../local';
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -54,7 +52,7 @@ export const importCommand: CliCommand = {
     const text = await ctx.readInput(ctx.args.DATEI!);
 
     if (o['dry-run']) {
-      const parsed = ctx.options.url ? await remoteDryRun(ctx, text) : localDryRun(text, ctx.env);
+      const parsed = await dryRun(ctx, text, query);
       for (const warning of parsed.warnings) ctx.out.note(`Hinweis: ${warning}`);
       ctx.out.result(parsed, renderParsed);
       return;
@@ -88,20 +86,15 @@ function inOptionTerms(error: unknown): unknown {
   return new ApiError(`Ungültige Angaben – ${told.join('; ')}`, (error as ApiError).details, (error as ApiError).status);
 }
 
-function localDryRun(text: string, env: NodeJS.ProcessEnv): ParsedRegistrationForm {
-  try {
-    return parseRegistrationForm(text, { issuers: configFrom(env).issuers });
-  } catch (error) {
-    if (error instanceof FormImportError) throw new RefusedError(error.message, { problems: error.problems });
-    throw error;
-  }
-}
-
-async function remoteDryRun(ctx: Parameters<CliCommand['run']>[0], text: string): Promise<ParsedRegistrationForm> {
+/**
+ * What the import with these options would read, from the service it would go to (the local
+ * database or --url): the register there dates a decision the form names without its day.
+ */
+async function dryRun(ctx: Parameters<CliCommand['run']>[0], text: string, query: Record<string, unknown>): Promise<ParsedRegistrationForm> {
   const api = await ctx.api();
   const { dryRun: _dryRun, ...parsed } = await api.post<ParsedRegistrationForm & { dryRun: true }>('/api/bodies/import', {
     text,
-    query: { dryRun: true },
+    query: { ...query, dryRun: true },
   });
   return parsed;
 }
