@@ -122,6 +122,14 @@ describe.each(testDatabaseKinds())('the Fristen page list by list, page by page,
     expect([...list(second, 'met').dates, ...list(third, 'met').dates]).toEqual(expected.met);
   });
 
+  test('a Frist moved past a holiday names the day it names, the holiday and the day it falls due, once', async () => {
+    const pages = [(await t.http.get('/fristen').expect(200)).text, (await t.http.get('/fristen?erledigt=2').expect(200)).text].join('');
+    expect(pages).toContain('bis 01.01.2025; verschoben: Mittwoch, 01.01.2025 (Neujahr) → Donnerstag, 02.01.2025 (§ 193 BGB');
+    // A Saturday moves to the Monday, with the day it named.
+    expect(pages).toContain('bis 04.01.2025; verschoben: Samstag, 04.01.2025 → Montag, 06.01.2025');
+    expect(pages).not.toContain('verschoben vom');
+  });
+
   test('a page past the last shows the last; a Frist without a date yet is upcoming, in the page and the API', async () => {
     const beyond = list((await t.http.get('/fristen?anstehend=9').expect(200)).text, 'upcoming');
     expect(beyond.shown).toBe('101–122 von 122 (Seite 2 von 2)');
