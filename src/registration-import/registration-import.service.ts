@@ -202,7 +202,9 @@ export class RegistrationImportService {
       if (options.session !== undefined && options.session !== existing.session) {
         throw ValidationError.at('session', `Beschluss ${existing.number} ist bereits erfasst, gefasst ${inProcedure(existing)}, nicht in der ${options.session}. Sitzung.`);
       }
-      warnings.push(`Beschluss ${existing.number} war bereits erfasst (${germanDate(existing.date)}); er wird zitiert, nicht neu erfasst.`);
+      warnings.push(
+        `Beschluss ${existing.number} war bereits erfasst („${existing.title}“ vom ${germanDate(existing.date)}); er wird zitiert und um die Wirkung auf dieses Gremium ergänzt, nicht neu erfasst.`,
+      );
       if (form.date && form.date !== existing.date) {
         warnings.push(
           `Das Formular datiert Beschluss ${existing.number} auf den ${germanDate(form.date)}, das Beschlussregister auf den ${germanDate(existing.date)}; es gilt das Register. Bitte prüfen.`,

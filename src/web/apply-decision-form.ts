@@ -52,7 +52,10 @@ export function formIssues(unplaced: FieldIssue[]): FieldIssue[] {
 /** A decision of the register as the import page tells of it. */
 export interface RecordedDecision {
   date: CivilDate;
+  title: string;
   withdrawn: { at: string; reason: string } | null;
+  /** What it already does, each effect with the title of its body: `Arbeitsgruppe X: Einrichten bis 30.09.2025`. */
+  effects: string[];
 }
 
 /** Why a withdrawn decision cannot be applied: the page offers only the draft then. */
@@ -62,8 +65,11 @@ export function withdrawnDecisionText(decision: FormDecision, withdrawn: { at: s
 
 /** What „Übernehmen und Beschluss anwenden“ will do, in a sentence or two. */
 export function applyDecisionText(decision: FormDecision, recorded: RecordedDecision | null, asks: boolean): string {
+  // A decision in the register is amended by the import (an effect for the new body): told with what it is and does, so a mistyped number shows.
   const register = recorded
-    ? `Beschluss ${decision.number} ist im Beschlussregister erfasst (vom ${germanDate(recorded.date)}) und wird zitiert.`
+    ? `Beschluss ${decision.number} ist im Beschlussregister erfasst: „${recorded.title}“ vom ${germanDate(recorded.date)}, ` +
+      (recorded.effects.length > 0 ? `mit den Wirkungen ${recorded.effects.map((e) => `„${e}“`).join(', ')}. ` : 'bisher ohne Wirkung. ') +
+      'Er wird zitiert und im Beschlussregister um die Wirkung auf dieses Gremium ergänzt (als Berichtigung vermerkt).'
     : `Beschluss ${decision.number} ist noch nicht im Beschlussregister erfasst; er wird mit den Angaben des Formulars${asks ? ' und den folgenden' : ''} erfasst.`;
   const outcome = decision.outcome === 'rejected' ? 'abgelehnt' : 'eingerichtet';
   return `${register} Das Gremium wird registriert, eingereicht und ${outcome}, jeweils zum Datum des Beschlusses.`;

@@ -25,6 +25,7 @@ import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
 import { eventsFor, mayRecordDecisions, mayRecordSessions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
+import { effectRequirement } from '../decision-control/effect-labels';
 import { applyDecisionForm, applyDecisionOptions, applyDecisionText, withdrawnDecisionText } from './apply-decision-form';
 import { FormImportError, describeProblem } from '../registration-import/form-import.error';
 import { formSummary } from '../registration-import/form-summary';
@@ -155,11 +156,16 @@ export class WebController {
     // Only a validation's issues have fields; any other refusal is its message (issuesOf guesses fields of event forms).
     const issues = failed?.error instanceof ValidationError ? failed.error.details : [];
     const form = applyDecisionForm(decision, recorded !== null, failed?.values ?? null, issues);
+    const titles = new Map(recorded ? (await this.bodies.titles()).map((b) => [b.id, b.title]) : []);
+    const told = recorded && {
+      ...recorded,
+      effects: recorded.effects.map((e) => `${titles.get(e.body) ?? `Gremium ${e.body}`}: ${effectRequirement(e)}`),
+    };
     return {
       parsed,
       registered,
       apply: {
-        text: applyDecisionText(decision, recorded, form.items.length > 0),
+        text: applyDecisionText(decision, told, form.items.length > 0),
         form,
         message: failed ? messageOf(failed.error) : null,
       },
