@@ -7,9 +7,10 @@ export function lifeOf(bodyId: string): BodyCommand[] {
     { bodyId, type: 'submitted', occurredAt: '2024-06-05' },
     { bodyId, type: 'approved', data: { approvedUntil: '2025-03-31' }, decision: '2024/09-AL' },
     { bodyId, type: 'started', occurredAt: '2024-06-17' },
-    { bodyId, type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2024-11-01' },
-    { bodyId, type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2024-11-20' },
-    { bodyId, type: 'reportAcknowledged', data: { obligationId: 'r1' }, occurredAt: '2024-11-28' },
+    // „im November 2024“: due on Saturday 30.11., moved to Monday 02.12.2024 (recorded by hand on its day, as the scheduler would).
+    { bodyId, type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2024-12-02' },
+    { bodyId, type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2024-12-02T14:00:00Z' },
+    { bodyId, type: 'reportAcknowledged', data: { obligationId: 'r1' }, occurredAt: '2024-12-05' },
     { bodyId, type: 'extended', data: { approvedUntil: '2025-12-31' }, decision: '2025/03-AL' },
     { bodyId, type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-11-30' } }, occurredAt: '2025-09-01' },
     { bodyId, type: 'transferred', data: { successor: { name: 'Nachfolgestruktur' } }, decision: '2025/20' },

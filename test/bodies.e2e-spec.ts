@@ -133,8 +133,18 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     await expectRefused(t.http.post(`/api/bodies/${id}/events`).set('content-type', 'application/json').send('{"type":'), 400);
   });
 
+  test('a system event is recorded by hand only once it has fallen due, never on a whim', async () => {
+    // „im November 2024“ falls due at the end of the month, Saturday 30.11., moved to Monday 02.12.2024.
+    const early = await expectRefused(send({ type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2024-11-01' }), 422);
+    expect(early.message).toBe(
+      '„Bericht fällig“ für die Berichtspflicht „r1“ steht erst am 02.12.2024 an (Ereignisdatum 01.11.2024); die Fristenüberwachung erfasst es dann selbst.',
+    );
+    const expiring = await expectRefused(send({ type: 'termExpiring', occurredAt: '2024-11-01' }), 422);
+    expect(expiring.message).toContain('„Laufzeitende naht“ steht erst am 31.12.2024 an');
+    expect((await t.http.get(`/api/bodies/${id}/history`).expect(200)).body.events).toHaveLength(4);
+  });
+
   test('the interim report due in November 2024 is submitted and acknowledged', async () => {
-    await send({ type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2024-11-01' }).expect(200);
     await send({ type: 'reportSubmitted', data: { obligationId: 'r1', title: 'Erster Zwischenbericht' }, occurredAt: '2024-11-25' }).expect(200);
     await t.http
       .post('/api/decisions')
@@ -194,7 +204,7 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     // termExpiring fell due (90 days before the end of the term) before the extension and again before the transfer:
     // the write path recorded it, dated on its day, by system:scheduler.
     expect(events.map((e) => e.type)).toEqual([
-      'registered', 'submitted', 'approved', 'started', 'reportDue', 'reportSubmitted', 'reportAcknowledged', 'termExpiring', 'extended',
+      'registered', 'submitted', 'approved', 'started', 'reportSubmitted', 'reportAcknowledged', 'termExpiring', 'extended',
       'closureInitiated', 'termExpiring', 'transferred',
     ]);
     expect(events.filter((e) => e.type === 'termExpiring').map((e) => `${e.occurredAt} ${(e.actor as { id: string }).id}`)).toEqual([

@@ -130,6 +130,7 @@ export class DeadlinesService implements OnModuleInit {
     this.lifecycle.useTimers({
       due: (tx, bodyId, until, inclusive, limit) => this.dueEvents(tx, bodyId, until, inclusive, limit),
       refuse: (tx, key, reason) => this.refuse(tx, key, reason),
+      dueAtOf: (tx, bodyId, type, obligationId) => this.dueAtOf(tx, bodyId, type, obligationId),
     });
   }
 
@@ -148,6 +149,15 @@ export class DeadlinesService implements OnModuleInit {
       const { event } = JSON.parse(r.payload) as { event: { type: DueTimer['type']; data: unknown } };
       return { key: r.key, type: event.type, data: event.data, dueAt: r.due_at };
     });
+  }
+
+  /** When the body's pending timer of this system event falls due (for a report's: `ref` is its obligation), or null. */
+  private async dueAtOf(tx: Transaction, bodyId: string, type: string, obligationId?: string): Promise<string | null> {
+    const [row] = await tx.query<{ due_at: string }>(
+      `SELECT due_at FROM timers WHERE body_id = ? AND kind = ? AND status = 'pending'${obligationId === undefined ? '' : ' AND ref = ?'} ORDER BY due_at LIMIT 1`,
+      obligationId === undefined ? [bodyId, type] : [bodyId, type, obligationId],
+    );
+    return row?.due_at ?? null;
   }
 
   private refuse(tx: Transaction, key: string, reason: string): void {

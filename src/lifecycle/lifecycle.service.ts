@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import {
   BODY_MACHINE_ID,
+  EVENT_LABELS,
   EVENT_TYPES,
   offeredEvents,
   berlinDate,
@@ -87,7 +88,19 @@ export interface DueTimers {
   due(tx: Transaction, bodyId: string, until: string, inclusive: boolean, limit: number): Promise<DueTimer[]>;
   /** Notes that the machine refused the timer's event; the next derivation gives it another chance. */
   refuse(tx: Transaction, key: string, reason: string): void;
+  /** When the pending timer of this system event falls due (a report's: of that obligation), or null when none is pending. */
+  dueAtOf(tx: Transaction, bodyId: string, type: TimedEventType, obligationId?: string): Promise<string | null>;
 }
+
+/**
+ * The system events a person may record only once they have fallen due: what they say („die
+ * Laufzeit endet bald“, „der Bericht ist fällig“, „… überfällig“) follows from a Frist, and a
+ * record of them before it would be untrue. (`termExpired` the chart itself holds to the term's
+ * end; `started` is the secretariat's to record when the work begins.)
+ */
+const TIMED_EVENT_TYPES = ['termExpiring', 'reportDue', 'reportOverdue'] as const;
+export type TimedEventType = (typeof TIMED_EVENT_TYPES)[number];
+const isTimed = (type: BodyEventType): type is TimedEventType => (TIMED_EVENT_TYPES as readonly string[]).includes(type);
 
 /** What the write path did with one due timer. */
 export interface FiredTimer {
@@ -253,6 +266,7 @@ export class LifecycleService {
           allowedEvents: verdict.allowedEvents,
         });
       }
+      if (isTimed(type) && actor.role !== SCHEDULER_ACTOR.role) await this.assertFallenDue(tx, bodyId, type, withContacts, occurredAt);
       const snapshot = machine.evolve(current.snapshot, event);
       return this.append(tx, current, snapshot, machine, {
         type,
@@ -493,6 +507,25 @@ export class LifecycleService {
   private async assertBodyExists(tx: Transaction, id: string, at: string, what: string): Promise<void> {
     const [row] = await tx.query('SELECT id FROM bodies WHERE id = ?', [id]);
     if (!row) throw ValidationError.at(at, `${what} ${id} ist nicht registriert.`);
+  }
+
+  /**
+   * A system event recorded by hand stands for the scheduler's: it may come on the day its timer
+   * falls due (or later, when the scheduler has not run yet), never before, and not where no
+   * Frist with a date calls for it.
+   */
+  private async assertFallenDue(tx: Transaction, bodyId: string, type: TimedEventType, data: unknown, occurredAt: string): Promise<void> {
+    if (!this.timers) return;
+    const obligationId = type === 'termExpiring' ? undefined : (data as { obligationId: string }).obligationId;
+    const dueAt = await this.timers.dueAtOf(tx, bodyId, type, obligationId);
+    if (dueAt !== null && dueAt <= occurredAt) return;
+    const what = `„${EVENT_LABELS[type]}“${obligationId ? ` für die Berichtspflicht „${obligationId}“` : ''}`;
+    throw new LifecycleRefusal(
+      dueAt === null
+        ? `${what} steht nicht an: keine Frist mit Datum sieht es vor.`
+        : `${what} steht erst am ${germanDate(berlinDate(dueAt))} an (Ereignisdatum ${germanDate(berlinDate(occurredAt))}); die Fristenüberwachung erfasst es dann selbst.`,
+      { dueAt },
+    );
   }
 
   private assertNotInFuture(occurredAt: string, now: string): void {
