@@ -179,6 +179,9 @@ describe('POST /api/bodies/import', () => {
     expect(withoutNumber.body.details).toEqual([{ path: 'session', message: expect.stringContaining('nennt die Nummer seiner Sitzung nicht') }]);
     const numbered = await importForm(SEED, '?applyDecision=true&decisionDate=2024-06-12&procedure=Umlaufverfahren&session=3').expect(400);
     expect(numbered.body.details).toEqual([{ path: 'session', message: 'Ein Beschluss im Umlaufverfahren fällt in keiner Sitzung; die Nummer einer Sitzung passt nicht dazu.' }]);
+    // A session number no column holds (PostgreSQL's int4) is refused like in a decision's JSON.
+    const huge = await importForm(SEED, '?applyDecision=true&decisionDate=2024-06-12&session=99999999999').expect(400);
+    expect(huge.body.details).toEqual([{ path: 'query.session', message: 'Höchstens 2147483647.' }]);
     expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
     expect((await t.http.get('/api/decisions').expect(200)).body).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { pageLimit, parseInput } from '../common/validation';
 import { deadlineViewSchema, remindersAnswerSchema } from './deadline-answers';
 import { OutboxStore } from '../outbox/outbox.store';
 import { DeadlinesService } from './deadlines.service';
+import { MAX_INTEGER } from '../common/i-json';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -19,7 +20,7 @@ const deadlinesQuery = z.strictObject({
   overdue: bool.optional().describe('true: nur überfällige; false: nur nicht überfällige (auch die noch ohne Datum)'),
   met: bool.optional().describe('true: nur erledigte; false: nur nicht erledigte'),
   limit: pageLimit('Fristen'),
-  offset: z.coerce.number().int().min(0).optional().describe('Mit limit: so viele Fristen der Liste überspringen (die nächste Seite nennt der Link-Header)'),
+  offset: z.coerce.number().int().min(0).max(MAX_INTEGER).optional().describe('Mit limit: so viele Fristen der Liste überspringen (die nächste Seite nennt der Link-Header)'),
 }).refine((q) => q.offset === undefined || q.limit !== undefined, { path: ['offset'], message: 'offset gilt nur zusammen mit limit (eine Seite).' });
 
 /** The link to the page after this one: the same filter and limit, `limit` Fristen further on. */

@@ -13,13 +13,14 @@ import { bodyStateSchema } from '../lifecycle/command-answer';
 import { PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
 import { RegistrationImportService } from './registration-import.service';
+import { MAX_INTEGER } from '../common/i-json';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 const importQuery = z.strictObject({
   applyDecision: flag.optional().describe('true: auch den Beschluss, den das Formular nennt, erfassen und anwenden'),
   decisionDate: civilDate.optional().describe('Datum des Beschlusses, wenn das Formular keines nennt'),
-  session: z.coerce.number().int().positive().optional().describe('Nummer der Sitzung des Beschlusses, wenn das Formular keine nennt'),
+  session: z.coerce.number().int().positive().max(MAX_INTEGER).optional().describe('Nummer der Sitzung des Beschlusses, wenn das Formular keine nennt'),
   procedure: z.enum(PROCEDURES).optional(),
   allowDuplicate: flag.optional().describe('true: auch übernehmen, wenn ein Gremium mit demselben Titel registriert ist'),
   registeredAt: civilDate.optional().describe('Fachliches Datum der Registrierung; Standard: das Beschlussdatum beim Anwenden, sonst heute'),

@@ -7,6 +7,7 @@ import type { FormDecision } from '../registration-import/registration-form.pars
 import type { ImportOptions } from '../registration-import/registration-import.service';
 import { procedureField, sessionField } from './decision-form';
 import { field, fillForm, optional, type FormItem, type FormValues } from './forms';
+import { MAX_INTEGER } from '../common/i-json';
 
 /**
  * „Übernehmen und Beschluss anwenden“ on the page „Registrierungsformular übernehmen“: what the
@@ -29,7 +30,7 @@ export function applyDecisionForm(decision: FormDecision, recorded: boolean, val
 const applyOptions = z.strictObject({
   decisionDate: civilDate.optional(),
   procedure: z.enum(PROCEDURES).optional(),
-  session: z.coerce.number().int().positive().optional(),
+  session: z.coerce.number().int().positive().max(MAX_INTEGER).optional(),
 });
 
 /** The form's post as the import's options: what was left empty is not given. */
