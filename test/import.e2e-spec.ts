@@ -227,6 +227,9 @@ describe('POST /api/bodies/import', () => {
   it('refuses a registration date after the decision it applies', async () => {
     const response = await importForm(SEED, '?applyDecision=true&decisionDate=2024-06-12&session=3&registeredAt=2024-06-20').expect(400);
     expect(response.body.message).toContain('nach dem Beschluss');
+    // A day still to come is named as the registration's, where it was given (the CLI tells it as --registered-at).
+    const future = await importForm(SEED, '?registeredAt=2030-01-01').expect(400);
+    expect(future.body.details).toEqual([{ path: 'registeredAt', message: 'Das Datum der Registrierung liegt in der Zukunft.' }]);
     expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
   });
 

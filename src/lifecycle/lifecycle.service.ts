@@ -209,7 +209,7 @@ export class LifecycleService {
     }
     const now = this.clock.now().toISOString();
     const occurredAt = registeredAt ?? now;
-    this.assertNotInFuture(occurredAt, now);
+    this.assertNotInFuture(occurredAt, now, 'registeredAt');
     const bodyId = randomUUID();
 
     return this.db.transaction(async (tx) => {
@@ -528,8 +528,9 @@ export class LifecycleService {
     );
   }
 
-  private assertNotInFuture(occurredAt: string, now: string): void {
-    if (occurredAt > now) throw ValidationError.at('occurredAt', 'Das Ereignisdatum liegt in der Zukunft.');
+  /** `field`: where the caller gave the time (`registeredAt` for a registration). */
+  private assertNotInFuture(occurredAt: string, now: string, field = 'occurredAt'): void {
+    if (occurredAt > now) throw ValidationError.at(field, field === 'occurredAt' ? 'Das Ereignisdatum liegt in der Zukunft.' : 'Das Datum der Registrierung liegt in der Zukunft.');
   }
 
   private issuerIds(): string {
