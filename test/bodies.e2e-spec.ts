@@ -228,6 +228,8 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     const drafts = await t.http.get('/api/bodies?state=draft&q=digitalstrategie').expect(200);
     expect(drafts.body).toHaveLength(1);
     expect((await t.http.get('/api/bodies?q=gibt-es-nicht').expect(200)).body).toEqual([]);
+    // The text as typed: „%“ and „_“ match themselves, not anything.
+    for (const q of ['%25', '_', 'digitalstrat_gie', '%5C']) expect((await t.http.get(`/api/bodies?q=${q}`).expect(200)).body).toEqual([]);
     await t.http.get('/api/bodies?sort=1').expect(400);
     // Any state of the chart filters, a region's too; a state it does not know is a 400 naming those it does.
     expect((await t.http.get('/api/bodies?state=active.term.expired').expect(200)).body).toEqual([]);

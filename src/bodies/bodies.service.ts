@@ -235,8 +235,9 @@ function listWhere(filter: BodyFilter): { where: string; params: string[] } {
     params.push(`% ${filter.state} %`);
   }
   if (filter.q) {
-    where.push('search_text LIKE ?');
-    params.push(`%${filter.q.toLowerCase()}%`);
+    // The text as typed: `%` and `_` are letters here, not LIKE's wildcards.
+    where.push(`search_text LIKE ? ESCAPE '\\'`);
+    params.push(`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
   if (filter.contactId !== undefined) {
     where.push('id IN (SELECT body_id FROM body_contacts WHERE contact_id = ?)');
