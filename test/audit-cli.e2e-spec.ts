@@ -76,8 +76,23 @@ describe('gremienlauf export and verify', () => {
   it('is a usage error without a key or with an unreadable one', async () => {
     await expect(verifyCommand.run(context({ DATEI: join(dir, 'audit.jsonl') }))).rejects.toThrow(UsageError);
     await expect(verifyCommand.run(context({ DATEI: join(dir, 'audit.jsonl') }, { 'public-key': 'kein Schlüssel' }))).rejects.toThrow(
-      'Der öffentliche Schlüssel ist nicht lesbar',
+      'Der öffentliche Schlüssel ist nicht lesbar: „kein Schlüssel“ ist weder eine Datei, die es gibt, noch ein Schlüssel als PEM-Text oder Base64.',
     );
+    const notAKey = join(dir, 'not-a-key.pem');
+    writeFileSync(notAKey, 'kein Schlüssel\n');
+    await expect(verifyCommand.run(context({ DATEI: join(dir, 'audit.jsonl') }, { 'public-key': notAKey }))).rejects.toThrow(
+      `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${notAKey}“ enthält keinen Schlüssel als PEM-Text oder Base64.`,
+    );
+  });
+
+  it('export writes to stdout with „-“, and names a file it cannot write with its reason, as a usage error', async () => {
+    expect(await exportCommand.run(context({ DATEI: '-' }))).toBeUndefined();
+    expect(out.join('\n')).toContain('"kind":"event"');
+    const missing = join(dir, 'fehlt', 'audit.jsonl');
+    await expect(exportCommand.run(context({ DATEI: missing }))).rejects.toThrow(
+      new UsageError(`Die Datei „${missing}“ lässt sich nicht schreiben: das Verzeichnis „${join(dir, 'fehlt')}“ gibt es nicht.`),
+    );
+    await expect(exportCommand.run(context({ DATEI: dir }))).rejects.toThrow(`Die Datei „${dir}“ lässt sich nicht schreiben: das ist ein Verzeichnis.`);
   });
 
   it('verify-proof checks an inclusion proof against a published checkpoint note, and a consistency proof between two checkpoints', async () => {

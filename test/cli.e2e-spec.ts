@@ -290,7 +290,9 @@ describe('gremienlauf on the local database', () => {
   });
 
   it('exits 2 on unreadable --data or --date', () => {
-    expect(cli(['send', id, 'revised', '--data', '{title:']).code).toBe(2);
+    // Where the JSON breaks, in German (JSON.parse says it in English, counting from 0).
+    expect(cli(['send', id, 'revised', '--data', '{title:'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--data ist kein gültiges JSON: bei Zeichen 2 („t“).') });
+    expect(cli(['send', id, 'revised', '--data', '{"title":']).stderr).toContain('--data ist kein gültiges JSON: der Text endet vorzeitig.');
     const date = cli(['send', id, 'started', '--date', '31.02.2024']);
     expect(date.code).toBe(2);
     expect(date.stderr).toContain('kein Datum');

@@ -7,6 +7,7 @@ import { effectRequirement } from '../../decision-control/effect-labels';
 import { datedAfterDecision, type Effect } from '../../decisions/register';
 import { date, day, table } from '../format';
 import { configFrom } from '../local';
+import { jsonOption } from '../json-option';
 
 interface DecisionView {
   number: string;
@@ -20,14 +21,6 @@ interface DecisionView {
   withdrawn: { at: string; reason: string } | null;
 }
 
-/** A JSON option, or a usage error naming it. */
-function jsonOption(value: string, name: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch (error) {
-    throw new UsageError(`${name} ist kein gültiges JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
 
 /** The effects of `--effect TYP --body ID [--data JSON]` (one) or `--effects JSON` (a list). */
 function effectsOption(o: CommandContext['options']): unknown[] | undefined {

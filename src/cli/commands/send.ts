@@ -3,6 +3,7 @@ import type { CliCommand } from '../command';
 import { dateOption, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
 import { allowedEventsText, day } from '../format';
+import { jsonOption } from '../json-option';
 
 interface SendResult {
   id: string;
@@ -30,14 +31,7 @@ export const sendCommand: CliCommand = {
     'expected-version': { type: 'string', value: 'N', description: 'nur, wenn das Gremium noch auf dieser Version steht' },
   },
   async run(ctx) {
-    let data: unknown;
-    if (typeof ctx.options.data === 'string') {
-      try {
-        data = JSON.parse(ctx.options.data);
-      } catch (error) {
-        throw new UsageError(`--data ist kein gültiges JSON: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    const data = typeof ctx.options.data === 'string' ? jsonOption(ctx.options.data, '--data') : undefined;
     const command = {
       type: ctx.args.EREIGNIS,
       ...(data !== undefined ? { data } : {}),

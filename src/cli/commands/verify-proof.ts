@@ -13,6 +13,7 @@ import { parseNoteVerifierKey } from '../../audit/signed-note';
 import { readPublicKey } from '../../audit/verify-cli';
 import type { CliCommand, CommandContext } from '../command';
 import { EXIT, UsageError } from '../errors';
+import { whereJsonBreaks } from '../json-option';
 
 /** A checkpoint file as published: the signed JSON (one object) or the C2SP note text. */
 async function readCheckpoint(ctx: CommandContext, path: string): Promise<TrustedCheckpoint> {
@@ -21,7 +22,7 @@ async function readCheckpoint(ctx: CommandContext, path: string): Promise<Truste
   try {
     return { json: JSON.parse(text) as SignedCheckpoint };
   } catch (error) {
-    throw new UsageError(`Der Checkpoint in „${path}“ ist kein gültiges JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`Der Checkpoint in „${path}“ ist kein gültiges JSON: ${whereJsonBreaks(text, error)}.`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { KeyObject } from 'node:crypto';
@@ -35,8 +35,13 @@ export const verifyCommand: CliCommand = {
     let publicKey: KeyObject;
     try {
       publicKey = readPublicKey(key);
-    } catch (error) {
-      throw new UsageError(`Der öffentliche Schlüssel ist nicht lesbar: ${error instanceof Error ? error.message : String(error)}`);
+    } catch {
+      // The option takes a file or the key itself: which of them was meant, the message cannot know, so it names both.
+      throw new UsageError(
+        existsSync(key)
+          ? `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${key}“ enthält keinen Schlüssel als PEM-Text oder Base64.`
+          : `Der öffentliche Schlüssel ist nicht lesbar: „${key}“ ist weder eine Datei, die es gibt, noch ein Schlüssel als PEM-Text oder Base64.`,
+      );
     }
     if (publicKey.asymmetricKeyType !== 'ed25519') throw new UsageError(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
 
