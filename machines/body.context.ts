@@ -125,6 +125,11 @@ export function findObligation(context: BodyContext, id: string): ReportObligati
   return context.obligations.find((o) => o.id === id);
 }
 
+/** Not yet handed in: pending, due or overdue. */
+export function isOpenObligation(obligation: ReportObligation): boolean {
+  return obligation.state === 'pending' || obligation.state === 'due' || obligation.state === 'overdue';
+}
+
 export function finalReportAcknowledged(context: BodyContext): boolean {
   return context.obligations.some((o) => o.kind === 'Abschlussbericht' && o.state === 'acknowledged');
 }

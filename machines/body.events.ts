@@ -102,9 +102,11 @@ const profileShape = {
   predecessors: z.array(predecessorSchema).max(20).optional(),
 };
 
-const endAfterStart = (profile: { start?: CivilDate; expectedEnd?: TermEnd | null }) =>
+/** Whether the expected end lies on or after the start (the registration's rule; since version 3 also a revision's). */
+export const endAfterStart = (profile: { start?: CivilDate; expectedEnd?: TermEnd | null }) =>
   !profile.start || !profile.expectedEnd || termEndDate(profile.expectedEnd) >= profile.start;
-const endAfterStartIssue = { message: 'Das voraussichtliche Ende liegt vor dem Beginn der Tätigkeit.', path: ['expectedEnd'] };
+export const END_BEFORE_START = 'Das voraussichtliche Ende liegt vor dem Beginn der Tätigkeit.';
+const endAfterStartIssue = { message: END_BEFORE_START, path: ['expectedEnd'] };
 
 /** The registration form (the data of the `registered` event that opens every stream). */
 export const registrationSchema = z.strictObject(profileShape).refine(endAfterStart, endAfterStartIssue);

@@ -1,11 +1,12 @@
 import { getAdjacencyMap } from 'xstate/graph';
 import { getMicrosteps, getNextTransitions, type AnyStateNode } from 'xstate';
 import {
+  BODY_MACHINE_VERSIONS,
   allowedEvents,
   begin,
-  bodyMachine,
   decide,
   evolve,
+  lifecycleOf,
   notYetPossible,
   offeredEvents,
   persist,
@@ -246,7 +247,9 @@ describe('the body lifecycle', () => {
   });
 });
 
-describe('coverage of the statechart (xstate/graph)', () => {
+describe.each(BODY_MACHINE_VERSIONS)('coverage of the statechart version %i (xstate/graph)', (version) => {
+  const { machine, decide } = lifecycleOf(version);
+
   /** A valid event of every type the state handles, with data that fits the context. */
   function candidates(snapshot: BodySnapshot): BodyEvent[] {
     const { context } = snapshot;
@@ -295,7 +298,7 @@ describe('coverage of the statechart (xstate/graph)', () => {
     return d.toISOString().slice(0, 10);
   }
 
-  const graph = getAdjacencyMap(bodyMachine, {
+  const graph = getAdjacencyMap(machine, {
     input: registered(),
     events: candidates,
     // States differ by where they are and how far their reports are, not by dates or names.
@@ -310,14 +313,14 @@ describe('coverage of the statechart (xstate/graph)', () => {
   test('every state of the statechart is reached', () => {
     const reached = new Set<string>();
     for (const { state } of Object.values(graph)) for (const node of state._nodes) reached.add(node.id);
-    const all = allStateNodes(bodyMachine.root).map((n) => n.id);
+    const all = allStateNodes(machine.root).map((n) => n.id);
     expect(all.filter((id) => !reached.has(id))).toEqual([]);
     expect(all.length).toBeGreaterThan(20);
   });
 
   test('every transition of the statechart is taken', () => {
     const declared = new Set<string>();
-    for (const node of allStateNodes(bodyMachine.root)) {
+    for (const node of allStateNodes(machine.root)) {
       for (const [eventType, transitions] of node.transitions) if (transitions.length > 0) declared.add(`${node.id} ${eventType}`);
       if (node.always?.length) for (const t of node.always) declared.add(`${node.id} always→${t.target?.[0]?.id}`);
     }
@@ -328,7 +331,7 @@ describe('coverage of the statechart (xstate/graph)', () => {
         taken.add(`${getNextTransitions(state).find((t) => t.eventType === event.type)!.source.id} ${event.type}`);
         // The microsteps after the event show the eventless transitions it set off.
         let previous = state;
-        for (const [next] of getMicrosteps(bodyMachine, state, event)) {
+        for (const [next] of getMicrosteps(machine, state, event)) {
           for (const node of previous._nodes) {
             for (const t of node.always ?? []) {
               const target = t.target?.[0];

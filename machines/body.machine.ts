@@ -6,22 +6,26 @@
  * already stored event changes replay, and needs a new BODY_MACHINE_VERSION.
  *
  * Versions: 1 is the first release. 2 adds `reclassified` (kind and parent by decision) and
- * refuses a full-replace `leadsChanged` that silently drops contact persons. Both are built from
- * this one chart (`createBodyMachine(version)`); version 1 stays for replaying its events.
+ * refuses a full-replace `leadsChanged` that silently drops contact persons. 3 makes the Frist of
+ * `closureInitiated` the final report's: an open Abschlussbericht moves to it (and is open
+ * again), one already handed in must be named with its own Frist; and it refuses a `revised`
+ * whose expected end lies before the start, as registration does. All are built from this one
+ * chart (`createBodyMachine(version)`); the earlier versions stay for replaying their events.
  */
 import { assign, not, setup } from 'xstate';
 import type { BodyContext, ReportObligation } from './body.context';
-import { initialContext, newObligation, nextObligationId } from './body.context';
+import { initialContext, isOpenObligation, newObligation, nextObligationId } from './body.context';
 import type { BodyEvent, BodyEventOf, RegisteredEvent } from './body.events';
 import { berlinDate } from './dates';
+import { sameDeadline } from './deadlines';
 import { violations } from './body.rules';
 import { nextDue } from './recurrence';
 import { coarseTermEnd, termEndDate, type TermEnd } from './term-end';
 
 export const BODY_MACHINE_ID = 'body';
-export const BODY_MACHINE_VERSIONS = [1, 2] as const;
+export const BODY_MACHINE_VERSIONS = [1, 2, 3] as const;
 export type BodyMachineVersion = (typeof BODY_MACHINE_VERSIONS)[number];
-export const BODY_MACHINE_VERSION: BodyMachineVersion = 2;
+export const BODY_MACHINE_VERSION: BodyMachineVersion = 3;
 
 const on = (event: BodyEvent) => berlinDate(event.occurredAt);
 
@@ -181,6 +185,7 @@ const lifecycle = (version: BodyMachineVersion) => setup({
       })),
       decisions: cite(context, event),
     })),
+    /** Versions 1 and 2: any final report, open or handed in, keeps its Frist; the closure's applies only to a new one. */
     initiateClosure: assign(({ context, event }) => {
       const { finalReportDue, reason } = (event as BodyEventOf<'closureInitiated'>).data;
       const hasOpenFinalReport = context.obligations.some((o) => o.kind === 'Abschlussbericht');
@@ -193,6 +198,23 @@ const lifecycle = (version: BodyMachineVersion) => setup({
               addressee: context.profile.parent,
               due: finalReportDue,
             }),
+          ];
+      return { closureInitiatedOn: on(event), obligations, lastReason: reason ?? null, decisions: cite(context, event) };
+    }),
+    /**
+     * Since version 3: the closure's Frist is the final report's. Every open final report whose
+     * Frist differs takes it and is open again (`reportDue` and `reportOverdue` follow from the
+     * new Frist); without any final report a new one is owed. One already handed in keeps its
+     * Frist, which the rules make the closure name.
+     */
+    initiateClosureSettingFinalReportDue: assign(({ context, event }) => {
+      const { finalReportDue, reason } = (event as BodyEventOf<'closureInitiated'>).data;
+      const moves = (o: ReportObligation) => o.kind === 'Abschlussbericht' && isOpenObligation(o) && !sameDeadline(o.due, finalReportDue);
+      const obligations = context.obligations.some((o) => o.kind === 'Abschlussbericht')
+        ? context.obligations.map((o) => (moves(o) ? { ...o, due: finalReportDue, state: 'pending' as const, dueOn: null, overdueOn: null } : o))
+        : [
+            ...context.obligations,
+            newObligation(nextObligationId(context.obligations), { kind: 'Abschlussbericht', addressee: context.profile.parent, due: finalReportDue }),
           ];
       return { closureInitiatedOn: on(event), obligations, lastReason: reason ?? null, decisions: cite(context, event) };
     }),
@@ -228,10 +250,11 @@ const termDecisions = {
   madePermanent: { guard: 'rulesHold', target: 'permanent', actions: 'makePermanent' },
 } as const;
 
-/** The chart of the given version; version 1 lacks what version 2 added. */
+/** The chart of the given version; an earlier version lacks what a later one added. */
 export function createBodyMachine(version: BodyMachineVersion) {
   const since2 = <T extends object>(transitions: T): T | object => (version >= 2 ? transitions : {});
   const reclassify = since2({ reclassified: { guard: 'rulesHold', actions: 'reclassify' } } as const);
+  const initiateClosure = version >= 3 ? 'initiateClosureSettingFinalReportDue' : 'initiateClosure';
   return lifecycle(version).createMachine({
   id: BODY_MACHINE_ID,
   context: ({ input }) => initialContext(input),
@@ -322,7 +345,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
           initial: 'operating',
           states: {
             operating: {
-              on: { closureInitiated: { guard: 'rulesHold', target: 'closing', actions: 'initiateClosure' } },
+              on: { closureInitiated: { guard: 'rulesHold', target: 'closing', actions: initiateClosure } },
             },
             closing: {
               on: {

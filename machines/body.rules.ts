@@ -4,9 +4,11 @@
  * `rulesHold` guard runs the rules of the event's type; `decide` reports their reasons.
  */
 import type { BodyContext, ObligationState, ReportObligation } from './body.context';
-import { findObligation, finalReportAcknowledged } from './body.context';
+import { findObligation, finalReportAcknowledged, isOpenObligation } from './body.context';
 import type { BodyEvent, BodyEventOf } from './body.events';
+import { END_BEFORE_START, endAfterStart } from './body.events';
 import { berlinDate, germanDate } from './dates';
+import { describeDeadline, sameDeadline } from './deadlines';
 import { describeTermEnd, termEndDate, type TermEnd } from './term-end';
 import { OBLIGATION_STATE_LABELS, obligationLabel } from './labels';
 import type { BodyEventType } from './vocabulary';
@@ -174,6 +176,29 @@ const changesClassification: Rule<'reclassified'> = (context, event) => {
     : `Keine Änderung: das Gremium ist bereits ${profile.kind} unter ${profile.parent}.`;
 };
 
+/** Since version 3: a revision leaves the expected end on or after the start, as the registration must. */
+const revisionEndsAfterStart: Rule<'revised'> = (context, event) => {
+  const { start = context.profile.start, expectedEnd } = event.data;
+  return endAfterStart({ start, expectedEnd: expectedEnd === undefined ? context.profile.expectedEnd : expectedEnd }) ? null : END_BEFORE_START;
+};
+
+/**
+ * Since version 3: the Frist a closure gives is the final report's. An open final report takes it
+ * (see the chart); one already handed in keeps its own, so the closure must name that one: any
+ * other Frist would apply to no report.
+ */
+const finalReportDueApplies: Rule<'closureInitiated'> = (context, event) => {
+  const finalReports = context.obligations.filter((o) => o.kind === 'Abschlussbericht');
+  const given = event.data.finalReportDue;
+  if (finalReports.length === 0 || finalReports.some(isOpenObligation) || finalReports.some((o) => sameDeadline(o.due, given))) return null;
+  const last = finalReports[finalReports.length - 1];
+  return (
+    `Der Abschlussbericht „${last.id}“ ist bereits ${OBLIGATION_STATE_LABELS[last.state]} (Frist ${describeDeadline(last.due)}); ` +
+    `die Frist ${describeDeadline(given)} gälte für keinen Bericht. Als Frist ${describeDeadline(last.due)} angeben ` +
+    'oder einen weiteren Abschlussbericht zuerst als Berichtspflicht festlegen.'
+  );
+};
+
 const rules: { [K in BodyEventType]?: Rule<K>[] } = {
   approved: [approvedUntilAfterDecision],
   started: [notBeforeApproval],
@@ -194,6 +219,7 @@ const rules: { [K in BodyEventType]?: Rule<K>[] } = {
 /** Rules a later version of the chart added, by the version that added them. */
 const rulesSince: Record<number, { [K in BodyEventType]?: Rule<K>[] }> = {
   2: { leadsChanged: [keepsContacts] },
+  3: { revised: [revisionEndsAfterStart], closureInitiated: [finalReportDueApplies] },
 };
 
 /**

@@ -152,6 +152,15 @@ export function describeDeadline(deadline: Deadline): string {
   }
 }
 
+/** Whether two Fristen are the same as written (`im März 2027` is not `31.03.2027`). */
+export function sameDeadline(a: Deadline, b: Deadline): boolean {
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  const fields = a as Record<string, unknown>;
+  const other = b as Record<string, unknown>;
+  return keysA.length === keysB.length && keysA.every((key) => fields[key] === other[key]);
+}
+
 /** A Frist after what is due, as the forms write it: `zum 31.03.2025`, `im November 2024`, `zur 45. Sitzung (IT-PLR)`. */
 export function describeDue(deadline: Deadline): string {
   return deadline.kind === 'date' ? `zum ${germanDate(deadline.date)}` : describeDeadline(deadline);

@@ -95,6 +95,25 @@ const SCENARIOS: Record<string, { description: string; steps: Step[]; registered
       { type: 'termExpired', occurredAt: '2025-07-31T22:00:00.000Z' },
     ],
   },
+  'final-report-moved-on-closure': {
+    description: 'Abschlussbericht im November 2025 geplant und überfällig; der Abschluss gibt März 2026: der Bericht ist wieder offen mit dieser Frist, eingereicht, zur Kenntnis genommen, abgeschlossen (seit Version 3)',
+    steps: [
+      { type: 'submitted', occurredAt: '2024-05-10T09:00:00.000Z', actor: lead },
+      {
+        type: 'approved',
+        data: { approvedUntil: '2026-12-31', reports: [{ kind: 'Abschlussbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2025-11' } }] },
+        occurredAt: '2024-06-20T12:00:00.000Z',
+        decision: decisionFacts('2024/14', '2024-06-20'),
+      },
+      { type: 'started', occurredAt: '2024-07-01T07:00:00.000Z' },
+      { type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2025-11-30T23:00:00.000Z' },
+      { type: 'reportOverdue', data: { obligationId: 'r1' }, occurredAt: '2025-12-01T23:00:00.000Z' },
+      { type: 'closureInitiated', data: { finalReportDue: { kind: 'month', month: '2026-03' }, reason: 'Auftrag erfüllt' }, occurredAt: '2026-01-15T10:00:00.000Z', decision: decisionFacts('2026/02', '2026-01-15') },
+      { type: 'reportSubmitted', data: { obligationId: 'r1', documentRef: 'DMS-0815' }, occurredAt: '2026-03-10T10:00:00.000Z', actor: lead },
+      { type: 'reportAcknowledged', data: { obligationId: 'r1' }, occurredAt: '2026-03-20T10:00:00.000Z' },
+      { type: 'closed', data: { noSuccessorReason: 'Ergebnisse übergeben' }, occurredAt: '2026-03-26T10:00:00.000Z', decision: decisionFacts('2026/11', '2026-03-26') },
+    ],
+  },
   'permanent-transferred': {
     description: 'Dauerhaft eingerichtet, Abschluss eingeleitet, in Nachfolgestruktur überführt',
     steps: [

@@ -1,7 +1,7 @@
 /**
- * Every version of the body statechart that events may have been recorded under. Replay takes
- * each event through the version it names, so a superseded version stays here (its code kept in
- * `machines/`, e.g. `machines/v1/`) as long as any stored event names it.
+ * Every version of the body statechart that events may have been recorded under (1, 2 and 3,
+ * all built by `createBodyMachine(version)`). Replay takes each event through the version it
+ * names, so a superseded version stays here as long as any stored event names it.
  *
  * Bumping BODY_MACHINE_VERSION: keep the old chart importable, add an entry below for the new
  * one, and add its persisted-snapshot conversion in `upgrade` if the context shape changed.
