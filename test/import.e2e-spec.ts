@@ -149,6 +149,14 @@ describe('POST /api/bodies/import', () => {
     );
   });
 
+  it('answers with the term as applied: the requested end when the justification names none, or for good', async () => {
+    const apply = '?applyDecision=true&decisionDate=2024-06-12&session=3';
+    const requested = await importForm(SEED.replace('zunächst bis zum 31.03.2025 beschlossen', 'beschlossen'), apply).expect(201);
+    expect([requested.body.approvedUntil, requested.body.approvedPermanently]).toEqual(['2024-12-31', false]);
+    const forGood = await importForm(SEED.replace('zunächst bis zum 31.03.2025', 'bis auf Weiteres').replace('Beschluss 2024/09', 'Beschluss 2024/10'), `${apply}&allowDuplicate=true`).expect(201);
+    expect([forGood.body.approvedUntil, forGood.body.approvedPermanently]).toEqual([null, true]);
+  });
+
   it('with applyDecision cites a decision that is already recorded', async () => {
     await t.http
       .post('/api/decisions')

@@ -424,6 +424,19 @@ describe('parseRegistrationForm', () => {
       expect(parsed.decision).toEqual({ number: '2024/08-AL', issuer: 'AL-Runde', outcome: 'approved' });
     });
 
+    it('reads a result that says no as a rejection, also with „nicht“ before the verb of its clause', () => {
+      for (const result of ['Nicht als offizielles Format der AL-Runde aufgenommen, Beschluss 2024/16', 'Beschluss 2024/16: abgelehnt', 'Ablehnung, Beschluss 2024/16']) {
+        expect(parseRegistrationForm(seedWith(['Offizielles Format der AL-Runde, Beschluss 2024/09', result])).decision?.outcome).toBe('rejected');
+      }
+      expect(parseRegistrationForm(seedWith(['Offizielles Format der AL-Runde, Beschluss 2024/09', 'Offizielles Format, nicht nur befristet, Beschluss 2024/16'])).decision?.outcome).toBe('approved');
+    });
+
+    it('notes a justification that speaks of a rejection where the result reads as approval', () => {
+      const parsed = parseRegistrationForm(seedWith(['wurde zunächst bis zum 31.03.2025 beschlossen.', 'wurde abgelehnt.']));
+      expect(parsed.decision?.outcome).toBe('approved');
+      expect(parsed.warnings).toContain('Zeile 37: Das Ergebnis liest sich als Zustimmung, die Begründung spricht von Ablehnung („abgelehnt“); übernommen wird „eingerichtet“. Bitte prüfen.');
+    });
+
     it('names the decision of a form that cannot be read as a whole (an import looks up its day before reading the rest)', () => {
       const waiting = seedWith(['Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: mit Beschlussfassung']);
       expect(problemsOf(waiting)).toEqual([expect.objectContaining({ line: 9, field: 'Beginn der Tätigkeit' })]);

@@ -99,6 +99,12 @@ function recurrenceIn(segment: string): number | null {
 /** A start that waits for the decision: „mit Beschlussfassung“, „nach Beschluss“, „ab Einrichtung“, „ab sofort“. */
 const START_ON_DECISION = /(?<!\p{L})(?:(?:mit|nach|ab)\s+(?:der\s+|dem\s+)?(?:Beschluss(?:fassung)?|Einrichtung)|(?:ab\s+)?sofort)(?!\p{L})/iu;
 
+/**
+ * A result or justification that says no: „abgelehnt“, „Ablehnung“, or „nicht“ before the verb
+ * of the same clause („Nicht als offizielles Format der AL-Runde aufgenommen“).
+ */
+const REJECTION = /(?<!\p{L})(?:abgelehnt|Ablehnung|nicht\s+(?:[^.;,:]*?\s)?(?:eingerichtet|angenommen|zugestimmt|beschlossen|aufgenommen|anerkannt|bestätigt))(?!\p{L})/iu;
+
 const OPEN_END = /unbefristet|bis\s+auf\s+weiteres|dauerhaft|ständig|offen|entfällt|keine[ns]?|^\s*[-–—]+\s*$/iu;
 
 /** Reads a registration form; throws `FormImportError` with every problem found. */
@@ -589,8 +595,14 @@ class FormReader {
     const decision: FormDecision = {
       number: `${number[1]}/${number[2]}${issuer.suffix ? `-${issuer.suffix}` : ''}`,
       issuer: issuer.id,
-      outcome: /abgelehnt|Ablehnung|nicht\s+(?:eingerichtet|angenommen|zugestimmt|beschlossen)/iu.test(value) ? 'rejected' : 'approved',
+      outcome: REJECTION.test(value) ? 'rejected' : 'approved',
     };
+    const justification = oneLine(this.field('justification')?.raw ?? '');
+    if (decision.outcome === 'approved' && REJECTION.test(justification)) {
+      this.warnings.push(
+        `Zeile ${field.line}: Das Ergebnis liest sich als Zustimmung, die Begründung spricht von Ablehnung („${oneLine(REJECTION.exec(justification)![0])}“); übernommen wird „eingerichtet“. Bitte prüfen.`,
+      );
+    }
     const dated = /(?:vom|am)\s+/iu.exec(value.slice(number.index));
     const date: FoundDate | null = dated ? findDate(value.slice(number.index + dated.index)) : null;
     if (date) {

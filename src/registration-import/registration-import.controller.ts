@@ -49,6 +49,7 @@ const importAnswerSchema = z.object({
   registration: registrationSchema,
   decision: formDecisionSchema.extend({ recorded: z.boolean(), applied: z.boolean() }).nullable(),
   approvedUntil: termEndSchema.nullable(),
+  approvedPermanently: z.boolean(),
   events: z.array(z.object({ version: z.number().int().min(1), type: z.string(), occurredAt: instantSchema, decision: z.string().nullable() })),
   warnings: z.array(z.string()),
 });

@@ -35,7 +35,10 @@ export interface ImportResult {
   registration: RegistrationInput;
   /** The decision the form names; `recorded` when this import put it in the register, `applied` when it was sent. */
   decision: (FormDecision & { recorded: boolean; applied: boolean }) | null;
+  /** Until when the body was approved: as applied (the justification's Frist, else the requested end), else as the form's justification says. */
   approvedUntil: TermEnd | null;
+  /** Approved without end (applied), or so the justification says. */
+  approvedPermanently: boolean;
   events: Array<{ version: number; type: string; occurredAt: string; decision: string | null }>;
   warnings: string[];
 }
@@ -44,6 +47,11 @@ interface ResolvedDecision {
   form: FormDecision;
   date: CivilDate;
   record: Record<string, unknown> | null;
+}
+
+/** The term the applied decision gave (none for a rejection). */
+function appliedTerm(data: { approvedUntil?: TermEnd; permanent?: boolean }): Pick<ImportResult, 'approvedUntil' | 'approvedPermanently'> {
+  return { approvedUntil: data.approvedUntil ?? null, approvedPermanently: data.permanent === true };
 }
 
 /**
@@ -130,7 +138,7 @@ export class RegistrationImportService {
       decision: parsed.decision
         ? { ...parsed.decision, ...(decision ? { date: decision.date } : {}), recorded: decision?.record != null, applied: decision !== null }
         : null,
-      approvedUntil: parsed.approvedUntil ?? null,
+      ...(approval ? appliedTerm(approval.data) : { approvedUntil: parsed.approvedUntil ?? null, approvedPermanently: parsed.approvedPermanently === true }),
       events: results.map((r) => ({
         version: r.event.version,
         type: r.event.type,
@@ -246,7 +254,11 @@ export class RegistrationImportService {
   }
 
   /** The approval (until when, or permanently) or the rejection, checked before anything is written. */
-  private approvalData(parsed: ParsedRegistrationForm, decision: ResolvedDecision, warnings: string[]) {
+  private approvalData(
+    parsed: ParsedRegistrationForm,
+    decision: ResolvedDecision,
+    warnings: string[],
+  ): { type: 'approved' | 'rejected'; data: { approvedUntil?: TermEnd; permanent?: true; note?: string } } {
     const note = parsed.justification ? { note: parsed.justification } : {};
     if (decision.form.outcome === 'rejected') return { type: 'rejected', data: { ...note } };
     if (parsed.approvedPermanently || (parsed.approvedUntil === undefined && parsed.registration.permanent)) {

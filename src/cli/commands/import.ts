@@ -103,7 +103,7 @@ function renderImport(r: ImportResult): string {
   const lines = [`Gremium registriert: ${r.id}`, `  „${r.title}“ (${r.registration.kind}, ${r.registration.parent})`, `  Zustand: ${r.state.label} · Version ${r.version}`];
   if (r.decision) {
     const d = r.decision;
-    const term = r.approvedUntil ? `befristet bis ${describeTermEnd(r.approvedUntil)}` : 'ohne Frist';
+    const term = r.approvedPermanently ? 'dauerhaft' : r.approvedUntil ? `befristet bis ${describeTermEnd(r.approvedUntil)}` : 'ohne Frist in der Begründung';
     if (d.applied) {
       const what = d.outcome === 'rejected' ? 'abgelehnt' : `eingerichtet, ${term}`;
       lines.push(`  Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} ${d.recorded ? 'erfasst und ' : ''}angewandt: ${what}.`);
