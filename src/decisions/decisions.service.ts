@@ -58,12 +58,20 @@ export const effectInputSchema = z.strictObject({
 });
 export type EffectInput = z.input<typeof effectInputSchema>;
 
-const sessionMatchesProcedure = (d: { procedure?: string; session?: number | null }) =>
-  d.procedure === undefined || (d.procedure === 'Sitzung') === (d.session !== undefined && d.session !== null);
-const sessionIssue = {
-  message: 'Bei procedure „Sitzung“ die Nummer der Sitzung angeben (session), beim Umlaufverfahren keine.',
-  path: ['session'],
-};
+const SESSION_MISSING = 'Bei einem Beschluss in einer Sitzung die Nummer der Sitzung angeben.';
+const SESSION_UNWANTED = 'Ein Beschluss im Umlaufverfahren hat keine Nummer der Sitzung; bitte leer lassen.';
+
+/**
+ * What is wrong with the session number for the procedure, or null: a decision taken in a session
+ * names its number, one taken by written procedure has none. Said without the parameters' names:
+ * the API's answers name the path (`session`), and the web form shows it at its field.
+ */
+function sessionProblem(d: { procedure?: string; session?: number | null }): string | null {
+  const hasSession = d.session !== undefined && d.session !== null;
+  if (d.procedure === 'Sitzung' && !hasSession) return SESSION_MISSING;
+  if (d.procedure === 'Umlaufverfahren' && hasSession) return SESSION_UNWANTED;
+  return null;
+}
 
 export const decisionInputSchema = z
   .strictObject({
@@ -77,7 +85,8 @@ export const decisionInputSchema = z
     effects: z.array(effectInputSchema).max(5000).default([]),
     reason: reason.optional(),
   })
-  .refine(sessionMatchesProcedure, sessionIssue);
+  .refine((d) => sessionProblem(d) !== SESSION_MISSING, { message: SESSION_MISSING, path: ['session'] })
+  .refine((d) => sessionProblem(d) !== SESSION_UNWANTED, { message: SESSION_UNWANTED, path: ['session'] });
 export type DecisionInput = z.input<typeof decisionInputSchema>;
 
 export const amendmentInputSchema = z
@@ -227,7 +236,8 @@ export class DecisionsService {
       }
       if (Object.keys(amended).length === 0) throw ValidationError.at('effects', 'Die Angaben entsprechen dem erfassten Beschluss; es gibt nichts zu ändern.');
       const next = { ...current, ...amended };
-      if (!sessionMatchesProcedure(next)) throw ValidationError.at('session', sessionIssue.message);
+      const sessionWrong = sessionProblem(next);
+      if (sessionWrong) throw ValidationError.at('session', sessionWrong);
       if (amended.date !== undefined) this.checkDate(this.parseNumber(current.number, current.issuer), amended.date, this.clock.now().toISOString());
 
       const citations = await this.citations(tx, current);

@@ -177,7 +177,8 @@ function obligationOptions(context: BodyContext, states: string[]): Option[] {
     .map((o) => ({ value: o.id, label: `${obligationLabel(o)} an ${o.addressee}` }));
 }
 
-function successorFields(bodies: Option[], required: boolean): FormItem[] {
+/** The successor structure: its name, and the body when it is registered here (event forms and the decision form). */
+export function successorFields(bodies: Option[], required: boolean): FormItem[] {
   return [
     field('successor.name', 'Name der Nachfolgestruktur', 'text', { required, autocomplete: 'off' }),
     field('successor.bodyId', 'Registriertes Nachfolgegremium', 'select', {

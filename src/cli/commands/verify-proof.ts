@@ -13,7 +13,7 @@ import { parseNoteVerifierKey } from '../../audit/signed-note';
 import { readPublicKey } from '../../audit/verify-cli';
 import type { CliCommand, CommandContext } from '../command';
 import { EXIT, UsageError } from '../errors';
-import { whereJsonBreaks } from '../json-option';
+import { whereJsonBreaks } from '../../common/json-problem';
 
 /** A checkpoint file as published: the signed JSON (one object) or the C2SP note text. */
 async function readCheckpoint(ctx: CommandContext, path: string): Promise<TrustedCheckpoint> {

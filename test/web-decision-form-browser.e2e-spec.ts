@@ -1,0 +1,66 @@
+/// <reference lib="dom" />
+/**
+ * „Beschluss erfassen“ in real headless Chromium, opened as a body's „Abschließen (Beschluss)“
+ * form links it: refused without the successor or the reason there is none (the error summary
+ * links the fieldset, axe-core finds nothing), then recorded from the fields alone and back on
+ * the body's page, which lists it among the decisions to carry out.
+ */
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { startTestApp, type TestApp } from './support/test-app';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+
+const PASSWORD = 'richtig-langes-passwort-1';
+
+describeInBrowser('Beschluss erfassen in Chromium', () => {
+  let t: TestApp;
+  let base: string;
+  let body: string;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    clearFailureScreenshots();
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+    body = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Projektgruppe Alpha', parent: 'IT-PLR', expectedEnd: null, reports: [] }).expect(201)).body.id;
+    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
+    await t.app.listen(0, '127.0.0.1');
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    // axe-core runs in the page, so this browser has JavaScript on; the page itself has none.
+    browser = await openBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('Browser: a closing decision is refused at „Nachfolgestruktur“ without successor or reason, then recorded from the fields alone and back on the body’s page', async () => {
+    const page = browser.page;
+    await withScreenshot(page, 'beschluss-erfassen-abschluss', async () => {
+      await signIn(page, base, 'sekretariat', PASSWORD);
+      await page.goto(`${base}/beschluesse?wirkung=closed&fuer=${body}#record`);
+      const form = page.locator('form#beschluss-erfassen');
+      await form.getByLabel('Beschlussnummer').fill('2026/90');
+      await form.getByLabel('Datum des Beschlusses').fill('2026-11-20');
+      await form.getByLabel('im Umlaufverfahren').check();
+      await form.getByLabel('Titel').fill('Abschluss der Projektgruppe Alpha');
+      await form.getByRole('button', { name: 'Beschluss erfassen' }).click();
+      await page.waitForURL(`${base}/beschluesse`);
+
+      const errors = page.locator('#beschluss-erfassen-errors');
+      await expect(errors.getByRole('link').allTextContents()).resolves.toEqual(['Nachfolgestruktur: Bitte die Nachfolgestruktur nennen oder begründen, warum es keine gibt.']);
+      await expect(errors.getByRole('link').getAttribute('href')).resolves.toBe('#beschluss-erfassen-successor-gruppe');
+      await expect(page.locator('#beschluss-erfassen-successor-gruppe-error').isVisible()).resolves.toBe(true);
+      await expect(form.getByLabel('Beschlussnummer').inputValue()).resolves.toBe('2026/90');
+      await expect(page.locator('#beschluss-erfassen-effectType').inputValue()).resolves.toBe('closed');
+      await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2026/90')}`).expect(404);
+      expect(describeViolations(await axeViolations(page))).toBe('');
+
+      await form.getByLabel('Begründung, warum es keine Nachfolgestruktur gibt').fill('Die Aufgabe ist erledigt.');
+      await form.getByRole('button', { name: 'Beschluss erfassen' }).click();
+      await page.waitForURL(/\/gremien\/.*beschluss=2026%2F90&aktion=closed/);
+      await expect(page.locator('body').textContent()).resolves.toContain('Beschluss 2026/90 (IT-Planungsrat) vom 20.11.2026: Abschließen');
+      const recorded = (await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2026/90')}`).expect(200)).body;
+      expect(recorded.effects).toEqual([expect.objectContaining({ body, effect: 'closed', data: { noSuccessorReason: 'Die Aufgabe ist erledigt.' } })]);
+    });
+  }, 90_000);
+});

@@ -1,0 +1,142 @@
+/**
+ * „Beschluss erfassen“ and „Wirkung ergänzen“ over HTTP: each effect asks in fields for what it
+ * needs (a term or „dauerhaft“, a successor or why there is none), a refusal names the field in
+ * German at the field — never an API path such as `effects[0].data.successor` — keeps what was
+ * typed and stores nothing.
+ */
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** The text of a field's (or fieldset's) error on the page, or null when it has none. */
+function fieldError(html: string, id: string): string | null {
+  const match = new RegExp(`<p class="error-message" id="${id}-error">([\\s\\S]*?)</p>`).exec(html);
+  return match ? match[1].replace(/<[^>]+>/g, '').replace(/^Fehler: /, '').trim() : null;
+}
+
+/** The error summary's entries as the page reads them. */
+function summary(html: string, formId: string): string[] {
+  const box = new RegExp(`<div class="error-summary" id="${formId}-errors"[\\s\\S]*?</div>`).exec(html)?.[0] ?? '';
+  return [...box.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
+}
+
+describe('the forms that record a decision and add an effect', () => {
+  let t: TestApp;
+  let alpha: string;
+  let beta: string;
+
+  const decision = (number: string) => t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent(number)}`);
+  const facts = (number: string) => ({ issuer: 'IT-PLR', number, date: '2025-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}` });
+  const record = (fields: Record<string, string>) => t.http.post('/beschluesse').type('form').send(fields);
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+    const register = async (title: string) =>
+      (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title, parent: 'IT-PLR', start: '2025-01-06', expectedEnd: null, reports: [], registeredAt: '2025-01-06' }).expect(201)).body.id as string;
+    alpha = await register('Projektgruppe Alpha');
+    beta = await register('Projektgruppe Beta');
+  }, 60_000);
+  afterAll(() => t.close());
+
+  test('an effect chosen without a body is refused at „Wirkung auf das Gremium“; nothing is stored, the form keeps its input and the number stays free', async () => {
+    const refused = await record({ ...facts('2025/20'), effectBody: '', effectType: 'approved', effectUntil: '2026-06-30' }).expect(400);
+    expect(fieldError(refused.text, 'beschluss-erfassen-effectBody')).toBe('Bitte das Gremium wählen, für das die Wirkung gilt.');
+    expect(summary(refused.text, 'beschluss-erfassen')).toEqual(['Wirkung auf das Gremium: Bitte das Gremium wählen, für das die Wirkung gilt.']);
+    expect(refused.text).toMatch(/id="beschluss-erfassen-number"[^>]*value="2025\/20"/);
+    expect(refused.text).toMatch(/id="beschluss-erfassen-effectUntil"[^>]*value="2026-06-30"/);
+    expect(refused.text).toContain('<option value="approved" selected>');
+    await decision('2025/20').expect(404);
+
+    await record({ ...facts('2025/20'), effectBody: alpha, effectType: 'approved', effectUntil: '2026-06-30' }).expect(303);
+    expect((await decision('2025/20').expect(200)).body.effects).toEqual([expect.objectContaining({ body: alpha, effect: 'approved', data: { approvedUntil: '2026-06-30' } })]);
+  });
+
+  test('„Wirkung ergänzen“ without a body names the field in German and changes nothing', async () => {
+    await t.http.post('/api/decisions').send({ ...facts('2025/21'), effects: [] }).expect(201);
+    const path = `/beschluesse/IT-PLR/${encodeURIComponent('2025/21')}`;
+    const refused = await t.http.post(`${path}/wirkungen`).type('form').send({ effectBody: '', effectType: 'extended', effectUntil: '2027-06-30', reason: 'Übersehen' }).expect(400);
+    expect(fieldError(refused.text, 'wirkung-ergaenzen-effectBody')).toBe('Bitte das Gremium wählen, für das die Wirkung gilt.');
+    expect(refused.text).not.toMatch(/effects\[\d+\]/);
+    // A refused effect without a reason: both named at once.
+    const both = await t.http.post(`${path}/wirkungen`).type('form').send({ effectBody: alpha, effectType: 'approved', effectUntil: '', reason: '' }).expect(400);
+    expect(fieldError(both.text, 'wirkung-ergaenzen-effectUntil')).toMatch(/^Bitte angeben, bis wann/);
+    expect(fieldError(both.text, 'wirkung-ergaenzen-reason')).toBe('Bitte ausfüllen.');
+    expect((await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2025/21')}/history`).expect(200)).body.events).toHaveLength(1);
+
+    await t.http.post(`${path}/wirkungen`).type('form').send({ effectBody: alpha, effectType: 'transferred', 'successor.name': 'Föderale Zusammenarbeit', reason: 'Übersehen' }).expect(303);
+    expect((await decision('2025/21').expect(200)).body.effects).toEqual([expect.objectContaining({ effect: 'transferred', data: { successor: { name: 'Föderale Zusammenarbeit' } } })]);
+  });
+
+  test('a closing decision asks for the successor or the reason there is none, in fields, and says in German what is missing', async () => {
+    const form = (await t.http.get(`/beschluesse?wirkung=closed&fuer=${alpha}`).expect(200)).text;
+    expect(form).toContain('<option value="closed" selected>');
+    expect(form).toContain('id="beschluss-erfassen-successor-name"');
+    expect(form).toContain('id="beschluss-erfassen-successor-bodyId"');
+    expect(form).toContain('id="beschluss-erfassen-noSuccessorReason"');
+
+    const neither = await record({ ...facts('2025/22'), effectBody: alpha, effectType: 'closed', zurueck: alpha }).expect(400);
+    expect(fieldError(neither.text, 'beschluss-erfassen-successor-gruppe')).toBe('Bitte die Nachfolgestruktur nennen oder begründen, warum es keine gibt.');
+    expect(neither.text).not.toMatch(/effects\[\d+\]|noSuccessorReason \(|successor \(/);
+    const both = await record({ ...facts('2025/22'), effectBody: alpha, effectType: 'closed', 'successor.name': 'Nachfolger', noSuccessorReason: 'Aufgabe erledigt' }).expect(400);
+    expect(fieldError(both.text, 'beschluss-erfassen-noSuccessorReason')).toMatch(/^Entweder die Nachfolgestruktur/);
+    await decision('2025/22').expect(404);
+
+    const closed = await record({ ...facts('2025/22'), effectBody: alpha, effectType: 'closed', noSuccessorReason: 'Aufgabe erledigt', zurueck: alpha }).expect(303);
+    expect(closed.headers.location).toBe(`/gremien/${alpha}?beschluss=2025%2F22&aktion=closed#aktion-closed-details`);
+    expect((await decision('2025/22').expect(200)).body.effects).toEqual([expect.objectContaining({ body: alpha, effect: 'closed', data: { noSuccessorReason: 'Aufgabe erledigt' } })]);
+
+    await record({ ...facts('2025/23'), effectBody: alpha, effectType: 'closed', 'successor.name': 'Projektgruppe Beta', 'successor.bodyId': beta }).expect(303);
+    expect((await decision('2025/23').expect(200)).body.effects[0].data).toEqual({ successor: { name: 'Projektgruppe Beta', bodyId: beta } });
+  });
+
+  test('a transfer asks for the successor’s name at its field', async () => {
+    const refused = await record({ ...facts('2025/24'), effectBody: alpha, effectType: 'transferred', 'successor.bodyId': beta }).expect(400);
+    expect(fieldError(refused.text, 'beschluss-erfassen-successor-name')).toBe('Bitte den Namen der Nachfolgestruktur angeben.');
+    expect(refused.text).not.toMatch(/effects\[\d+\]/);
+    await decision('2025/24').expect(404);
+    await record({ ...facts('2025/24'), effectBody: alpha, effectType: 'transferred', 'successor.name': 'Projektgruppe Beta', 'successor.bodyId': beta }).expect(303);
+    expect((await decision('2025/24').expect(200)).body.effects[0].data).toEqual({ successor: { name: 'Projektgruppe Beta', bodyId: beta } });
+  });
+
+  test('an establishment is befristet or dauerhaft, chosen in fields; an extension needs its new end; fields that do not fit the effect are refused there', async () => {
+    const none = await record({ ...facts('2025/25'), effectBody: beta, effectType: 'approved' }).expect(400);
+    expect(fieldError(none.text, 'beschluss-erfassen-effectUntil')).toBe('Bitte angeben, bis wann das Gremium eingerichtet ist, oder „dauerhaft“ ankreuzen.');
+    expect(none.text).not.toMatch(/approvedUntil|permanent: true/);
+    const both = await record({ ...facts('2025/25'), effectBody: beta, effectType: 'approved', effectUntil: '2027-12-31', effectPermanent: 'on' }).expect(400);
+    expect(fieldError(both.text, 'beschluss-erfassen-effectPermanent')).toMatch(/^Entweder befristet oder dauerhaft/);
+    const extended = await record({ ...facts('2025/25'), effectBody: beta, effectType: 'extended', effectPermanent: 'on' }).expect(400);
+    expect(fieldError(extended.text, 'beschluss-erfassen-effectUntil')).toBe('Bitte das neue Ende angeben.');
+    expect(fieldError(extended.text, 'beschluss-erfassen-effectPermanent')).toMatch(/^Nur bei der Einrichtung/);
+    const misplaced = await record({ ...facts('2025/25'), effectBody: beta, effectType: 'madePermanent', effectUntil: '2027-12-31', noSuccessorReason: 'x' }).expect(400);
+    expect(fieldError(misplaced.text, 'beschluss-erfassen-effectUntil')).toMatch(/^Nur bei Einrichtung und Verlängerung/);
+    expect(fieldError(misplaced.text, 'beschluss-erfassen-noSuccessorReason')).toMatch(/^Nur beim Abschluss/);
+    await decision('2025/25').expect(404);
+
+    await record({ ...facts('2025/25'), effectBody: beta, effectType: 'approved', effectPermanent: 'on' }).expect(303);
+    expect((await decision('2025/25').expect(200)).body.effects[0].data).toEqual({ permanent: true });
+  });
+
+  test('a decision in a session without its number is refused at „Nummer der Sitzung“ in German, without the API’s names', async () => {
+    const refused = await record({ ...facts('2025/26'), procedure: 'Sitzung' }).expect(400);
+    expect(fieldError(refused.text, 'beschluss-erfassen-session')).toBe('Bei einem Beschluss in einer Sitzung die Nummer der Sitzung angeben.');
+    const circular = await record({ ...facts('2025/26'), session: '41' }).expect(400);
+    expect(fieldError(circular.text, 'beschluss-erfassen-session')).toBe('Ein Beschluss im Umlaufverfahren hat keine Nummer der Sitzung; bitte leer lassen.');
+    await decision('2025/26').expect(404);
+    // The API names the parameter by its path, as its other answers do.
+    const api = await t.http.post('/api/decisions').send({ ...facts('2025/26'), procedure: 'Sitzung' }).expect(400);
+    expect(JSON.stringify(api.body)).toContain('Bei einem Beschluss in einer Sitzung die Nummer der Sitzung angeben.');
+    expect(JSON.stringify(api.body)).toContain('session');
+  });
+
+  test('unreadable JSON in „Weitere Angaben der Wirkung“ is one error at that field', async () => {
+    const refused = await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectData: '{title: Neu}' }).expect(400);
+    expect(fieldError(refused.text, 'beschluss-erfassen-effectData')).toMatch(/^Kein gültiges JSON: \S/);
+    expect(summary(refused.text, 'beschluss-erfassen')).toEqual([expect.stringMatching(/^Weitere Angaben der Wirkung \(JSON\): Kein gültiges JSON: /)]);
+    expect(refused.text).not.toMatch(/unreadable|effects\[\d+\]/);
+    expect(refused.text).toContain('{title: Neu}');
+    // Readable JSON that lacks what the effect needs names the key inside the field.
+    const lacking = await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectData: '{"shortName": "PG A"}' }).expect(400);
+    expect(fieldError(lacking.text, 'beschluss-erfassen-effectData')).toBe('„title“: Bitte ausfüllen.');
+    await decision('2025/27').expect(404);
+    await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectData: '{"title": "Projektgruppe Alpha (neu)"}' }).expect(303);
+  });
+});
