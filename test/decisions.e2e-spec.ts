@@ -36,8 +36,9 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     const before = await history(a);
     const refused = await send(a, { type: 'extended', decision: '2026/41', data: { approvedUntil: '2027-06-30' }, occurredAt: '2026-03-01' }).expect(422);
     expect(refused.body.message).toContain('Beschluss 2026/41 (IT-PLR) vom 15.01.2026 sieht für dieses Gremium nicht vor');
-    expect(refused.body.message).toContain('extended {"approvedUntil":"2027-06-30"}');
-    expect(refused.body.message).toContain(`approved {"approvedUntil":"2026-06-30"} für Gremium ${a}`);
+    // In the register's words, without JSON or ids: what the event asked and what the decision orders for this body.
+    expect(refused.body.message).toContain('was das Ereignis verlangt („Verlängern bis 30.06.2027“). Seine Wirkung für dieses Gremium: „Einrichten bis 30.06.2026“.');
+    expect(refused.body.message).not.toMatch(/[{}]|PATCH|[0-9a-f]{8}-[0-9a-f]{4}/);
     expect(refused.body.details).toMatchObject({
       decision: { number: '2026/41', issuer: 'IT-PLR', date: '2026-01-15' },
       effects: [{ body: a, effect: 'approved' }, { body: b, effect: 'approved' }],
@@ -52,11 +53,11 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
       { body: b, effect: 'extended', data: { approvedUntil: '2027-06-30' } },
     ]).expect(201);
     const other = await send(a, { type: 'extended', decision: '2026/42', data: { approvedUntil: '2027-12-31' } }).expect(422);
-    expect(other.body.message).toContain('Seine Wirkungen für dieses Gremium: extended {"approvedUntil":"2027-06-30"}');
+    expect(other.body.message).toContain('Seine Wirkung für dieses Gremium: „Verlängern bis 30.06.2027“.');
     const accepted = await send(a, { type: 'extended', decision: '2026/42', data: { approvedUntil: '2027-06-30' } }).expect(200);
     expect(accepted.body.event).toMatchObject({ type: 'extended', decision: { number: '2026/42', date: '2026-03-10' } });
     const again = await send(a, { type: 'extended', decision: '2026/42', data: { approvedUntil: '2027-06-30' } }).expect(422);
-    expect(again.body.message).toContain('ist bereits umgesetzt');
+    expect(again.body.message).toContain('die Wirkung „Verlängern bis 30.06.2027“ ist für dieses Gremium bereits umgesetzt (Version');
   });
 
   test('the forms offer each body its own open effects: one the body carried out is gone, the other body’s stays open for that body', async () => {

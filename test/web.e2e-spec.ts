@@ -314,6 +314,24 @@ describe('Web pages over HTTP', () => {
     expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['registered', 'submitted']);
   });
 
+  it('an event form offering one decision is filled in with what the decision orders, not with the end the body asked for', async () => {
+    const { body } = await t.http
+      .post('/api/bodies')
+      .send({ ...EXAMPLE_REGISTRATION, title: 'Kooperationsgruppe Registermodernisierung', expectedEnd: { month: '2027-07' }, registeredAt: '2025-03-01' })
+      .expect(201);
+    await t.http.post(`/api/bodies/${body.id}/events`).send({ type: 'submitted', occurredAt: '2025-03-10' }).expect(200);
+    await t.http
+      .post('/api/decisions')
+      .send({ number: '2025/20', issuer: 'IT-PLR', date: '2025-03-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: body.id, effect: 'approved', data: { approvedUntil: '2026-06-30' } }] })
+      .expect(201);
+    const page = (await t.http.get(`/gremien/${body.id}`).expect(200)).text;
+    const form = page.slice(page.indexOf('id="aktion-approved"'), page.indexOf('</form>', page.indexOf('id="aktion-approved"')));
+    expect(form).toMatch(/name="approvedUntil.precision" value="day" checked>/);
+    expect(form).toMatch(/name="approvedUntil.date"[^>]*value="2026-06-30">/);
+    expect(form).toMatch(/name="approvedUntil.month"[^>]*value="">/);
+    expect(form).toContain('<option value="2025/20" selected>');
+  });
+
   it('every form carries a fresh hidden key: a double click on „Einreichen“ takes effect once and both clicks land on the same page', async () => {
     const id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Doppelklick' }).expect(201)).body.id;
     const page = (await t.http.get(`/gremien/${id}`).expect(200)).text;

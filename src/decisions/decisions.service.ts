@@ -6,6 +6,7 @@ import {
   EVENT_LABELS,
   berlinDate,
   civilDate,
+  countOf,
   decisionTypeSchema,
   eventDataSchemas,
   germanDate,
@@ -20,6 +21,7 @@ import { DuplicateError, LifecycleRefusal, NotFoundError, ValidationError, type 
 import { parseInput } from '../common/validation';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { canonicalJson } from '../json/canonical-json';
+import { effectRequirement } from '../decision-control/effect-labels';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';
@@ -341,7 +343,7 @@ export class DecisionsService {
    * that matches none of the decision's effects for the body, or an effect already carried out
    * is refused (422).
    */
-  async resolve(tx: Transaction, rawNumber: string, citing: { bodyId: string; type: string; data: unknown }): Promise<DecisionFacts> {
+  async resolve(tx: Transaction, rawNumber: string, citing: { bodyId: string; type: BodyEventType; data: unknown }): Promise<DecisionFacts> {
     const number = parseDecisionNumber(rawNumber, this.config.issuers);
     if (typeof number === 'string') throw ValidationError.at('decision', number);
     const decision = await this.cited(tx, number);
@@ -365,13 +367,15 @@ export class DecisionsService {
       .map((i) => ({ effect: decision.effects[i], i }))
       .filter(({ effect }) => effectMatches(effect, citing.bodyId, citing.type, citing.data));
     if (candidates.length === 0) {
+      // Said in the register's words („Verlängern bis 30.06.2027“); the effects themselves are in the details.
       const own = decision.effects.filter((e) => e.body === citing.bodyId);
+      const others = new Set(decision.effects.filter((e) => e.body !== citing.bodyId).map((e) => e.body)).size;
       throw new LifecycleRefusal(
-        `${this.name(decision)} sieht für dieses Gremium nicht vor, was das Ereignis verlangt (${describeEffect(requested)}). ` +
+        `${this.name(decision)} sieht für dieses Gremium nicht vor, was das Ereignis verlangt („${effectRequirement(requested)}“). ` +
           (own.length > 0
-            ? `Seine Wirkungen für dieses Gremium: ${own.map((e) => describeEffect(e)).join('; ')}.`
-            : `Er hat für dieses Gremium keine Wirkung${decision.effects.length > 0 ? ` (Wirkungen: ${decision.effects.map((e) => describeEffect(e)).join('; ')})` : ''}.`) +
-          ' Die Wirkung im Beschlussregister ergänzen (PATCH /api/decisions/…) oder den passenden Beschluss nennen.',
+            ? `Seine ${own.length === 1 ? 'Wirkung' : 'Wirkungen'} für dieses Gremium: ${own.map((e) => `„${effectRequirement(e)}“`).join(', ')}.`
+            : `Er hat für dieses Gremium keine Wirkung${others > 0 ? ` (nur für ${countOf(others, 'anderes Gremium', 'andere Gremien')})` : ''}.`) +
+          ' Die Wirkung im Beschlussregister ergänzen („Wirkung ergänzen“) oder den passenden Beschluss nennen.',
         details,
       );
     }
@@ -380,7 +384,7 @@ export class DecisionsService {
     if (!open) {
       const done = appliedBy[candidates[0].i]!;
       throw new LifecycleRefusal(
-        `${this.name(decision)}: die Wirkung ${describeEffect(candidates[0].effect)} ist bereits umgesetzt (Gremium ${done.bodyId}, Version ${done.version}, ${germanDate(berlinDate(done.occurredAt))}).`,
+        `${this.name(decision)}: die Wirkung „${effectRequirement(candidates[0].effect)}“ ist für dieses Gremium bereits umgesetzt (Version ${done.version} vom ${germanDate(berlinDate(done.occurredAt))}).`,
         details,
       );
     }

@@ -229,20 +229,27 @@ export class WebService {
         : undefined;
     const forms = offered.map((type) => {
       const formId = `aktion-${type}`;
+      const decisions = decisionsFor(type);
       const items: FormItem[] = eventFormItems(type, {
         ...formContext,
-        decisions: decisionsFor(type),
+        decisions,
         newDecisionHref: mayRecordDecisions(user) ? `/beschluesse?wirkung=${type}&fuer=${id}#record` : undefined,
       });
       const mine = failed?.type === type ? failed : undefined;
       const chosen = presetEffect?.effect.effect === type ? presetEffect : undefined;
+      // The only decision the form offers is filled in with what it orders (its term), as one chosen from the address is.
+      const only =
+        decisions.length === 1 ? openEffects.find(({ decision, effect }) => decision.number === decisions[0].value && effect.effect === type) : undefined;
+      const fromDecision = chosen ?? only;
       const values = mine
         ? mine.values
-        : chosen
+        : fromDecision
           ? {
               ...initialValues(type, formContext),
-              ...termEndValues('approvedUntil', chosen.effect.data.approvedUntil as TermEnd | undefined),
-              decision: chosen.decision.number,
+              ...(fromDecision.effect.data.permanent === true
+                ? { term: 'permanent' }
+                : { 'approvedUntil.date': '', 'approvedUntil.month': '', 'approvedUntil.year': '', ...termEndValues('approvedUntil', fromDecision.effect.data.approvedUntil as TermEnd | undefined) }),
+              decision: fromDecision.decision.number,
             }
           : initialValues(type, formContext);
       const unplaced = fillForm(items, values, mine?.issues ?? [], 'data.');
