@@ -125,6 +125,14 @@ describe.each(testDatabaseKinds())('state as of after every step, over HTTP, on 
     await send({ type: 'leadsChanged', data: { added: ['Sachsen'] } }, 422);
     await answersAreTheFolds();
   });
+
+  test('the Prüfung page on a day after the body was closed says its life had ended, not its old term, and that the day lies ahead', async () => {
+    const auditor = await t.user('auditor');
+    const page = (await auditor.http.get(`/pruefung?gremium=${id}&stichtag=2030-01-01`).expect(200)).text;
+    const facts = page.slice(page.indexOf('id="as-of-facts"'), page.indexOf('</dl>', page.indexOf('id="as-of-facts"')));
+    expect(facts).toContain('<dt>Befristet bis</dt><dd>beendet am 14.06.2024</dd>');
+    expect(page).toContain('id="as-of-future">Der Stichtag liegt in der Zukunft');
+  });
 });
 
 describe.each(testDatabaseKinds())('state as of a date by which system events fall due that the log does not hold yet, on %s', (database) => {

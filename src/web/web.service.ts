@@ -427,6 +427,9 @@ export class WebService {
             const at = await this.audit.stateAt(body.id, { asOf: query.stichtag, asKnownAt: query.kenntnisstand }, { asOf: 'Stichtag', asKnownAt: 'Kenntnisstand' });
             asOf = {
               ...at,
+              // As the body page says it: a life that had ended by then has no running term.
+              term: termText({ statePaths: at.statePaths, approvedUntil: approvedUntilAsWritten(at.context), permanent: at.context.permanent, endedOn: at.context.endedOn }),
+              future: query.stichtag !== undefined && query.stichtag > this.today(),
               diagram: stateDiagramSvg(
                 {
                   current: at.statePaths,
