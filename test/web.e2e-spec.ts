@@ -387,6 +387,19 @@ describe('Web pages over HTTP', () => {
     expect(own.text).not.toMatch(/name="type" value="(approved|returnedForRevision|rejected|withdrawn)"/);
   });
 
+  it('a lead sees a predecessor it may not open named, without a link that would answer „nicht registriert“', async () => {
+    const { body } = await t.http
+      .post('/api/bodies')
+      .send({ ...EXAMPLE_REGISTRATION, title: 'Nachfolge Datennutzung', contacts: [{ name: 'Erika Muster', organization: 'Bayern' }], predecessors: [{ name: 'Arbeitsgruppe Datennutzung', bodyId: otherId }] })
+      .expect(201);
+    const contacts = (await t.http.get(`/api/bodies/${body.id}`).expect(200)).body.contacts;
+    const lead = await t.user('lead', { contactId: contacts.at(-1).id });
+    const page = (await lead.http.get(`/gremien/${body.id}`).expect(200)).text;
+    expect(page).toContain('<dt>Hervorgegangen aus</dt><dd><ul class="plain"><li>Arbeitsgruppe Datennutzung</li>');
+    expect(page).not.toContain(`href="/gremien/${otherId}"`);
+    expect((await t.http.get(`/gremien/${body.id}`).expect(200)).text).toContain(`<li><a href="/gremien/${otherId}">Arbeitsgruppe Datennutzung</a></li>`);
+  });
+
   it('a lead of an active body is offered exactly „Bericht einreichen“ and „Verlängerung beantragen“, its report is recorded under its name, and then only „Verlängerung beantragen“ is left', async () => {
     const created = await t.http
       .post('/api/bodies')

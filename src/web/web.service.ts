@@ -265,8 +265,10 @@ export class WebService {
       };
     });
     const allowed = new Set(body.allowedEvents.map((e) => e.type));
+    // A predecessor or successor the user may not open is named without a link (a lead's other bodies are a 404 to it).
+    const linkable = (links: typeof body.successors) => links.map(({ bodyId, ...link }) => (bodyId && sees(user, bodyId) ? { ...link, bodyId } : link));
     return {
-      body,
+      body: { ...body, predecessors: linkable(body.predecessors), successors: linkable(body.successors) },
       context,
       /** The decisions' effects for this body not carried out yet, each with whether its event is allowed now. */
       openEffects: openEffects.map(({ decision, effect, index }) => ({
