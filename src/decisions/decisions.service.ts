@@ -462,6 +462,13 @@ export class DecisionsService {
     for (const [i, effect] of effects.entries()) {
       const [row] = await tx.query('SELECT id FROM bodies WHERE id = ?', [effect.body]);
       if (!row) throw ValidationError.at(`${at}[${i}].body`, `Gremium ${effect.body} ist nicht registriert.`);
+      // A successor the event that carries the effect out would refuse is refused here, where it is written down.
+      const successor = (effect.data as { successor?: { bodyId?: string } }).successor?.bodyId;
+      if (successor === undefined) continue;
+      const path = `${at}[${i}].data.successor.bodyId`;
+      if (successor === effect.body) throw ValidationError.at(path, 'Ein Gremium kann nicht sein eigener Nachfolger sein.');
+      const [named] = await tx.query('SELECT id FROM bodies WHERE id = ?', [successor]);
+      if (!named) throw ValidationError.at(path, `Nachfolgegremium ${successor} ist nicht registriert.`);
     }
     return effects;
   }

@@ -245,9 +245,9 @@ export class LifecycleService {
       if (c.expectedVersion !== undefined && c.expectedVersion !== stored.version) {
         throw new ConcurrencyConflict({ expectedVersion: c.expectedVersion, currentVersion: stored.version });
       }
-      await this.checkSuccessor(tx, bodyId, type, data);
       const decision = c.decision ? await this.decisions.resolve(tx, c.decision, { bodyId, type, data }) : undefined;
       const occurredAt = c.occurredAt ?? defaultOccurredAt(decision, stored.lastOccurredAt, now);
+      await this.checkSuccessor(tx, bodyId, type, data, occurredAt);
       if (occurredAt < stored.lastOccurredAt) {
         throw new LifecycleRefusal(
           `Das Ereignisdatum ${germanDate(berlinDate(occurredAt))} liegt vor dem letzten Ereignis des Gremiums (${germanDate(berlinDate(stored.lastOccurredAt))}); die Geschichte wird nur fortgeschrieben.`,
@@ -496,12 +496,24 @@ export class LifecycleService {
   }
 
   /** A named successor body must exist and be another body. */
-  private async checkSuccessor(tx: Transaction, bodyId: string, type: BodyEventType, data: unknown): Promise<void> {
+  /**
+   * A registered successor must exist, be another body, and not have ended by the day the work
+   * passes to it: nothing is transferred into a structure that was dissolved or closed before.
+   */
+  private async checkSuccessor(tx: Transaction, bodyId: string, type: BodyEventType, data: unknown, occurredAt: string): Promise<void> {
     if (type !== 'closed' && type !== 'transferred') return;
     const successorId = (data as { successor?: { bodyId?: string } }).successor?.bodyId;
     if (successorId === undefined) return;
-    if (successorId === bodyId) throw ValidationError.at('data.successor.bodyId', 'Ein Gremium kann nicht sein eigener Nachfolger sein.');
-    await this.assertBodyExists(tx, successorId, 'data.successor.bodyId', 'Nachfolgegremium');
+    const at = 'data.successor.bodyId';
+    if (successorId === bodyId) throw ValidationError.at(at, 'Ein Gremium kann nicht sein eigener Nachfolger sein.');
+    const [row] = await tx.query<{ title: string; context: string }>('SELECT title, context FROM bodies WHERE id = ?', [successorId]);
+    if (!row) throw ValidationError.at(at, `Nachfolgegremium ${successorId} ist nicht registriert.`);
+    const endedOn = (JSON.parse(row.context) as { endedOn: string | null }).endedOn;
+    if (endedOn !== null && endedOn <= berlinDate(occurredAt)) {
+      throw new LifecycleRefusal(
+        `Das Nachfolgegremium „${row.title}“ ist seit dem ${germanDate(endedOn)} beendet; in eine beendete Struktur geht die Arbeit nicht über (Ereignisdatum ${germanDate(berlinDate(occurredAt))}).`,
+      );
+    }
   }
 
   private async assertBodyExists(tx: Transaction, id: string, at: string, what: string): Promise<void> {

@@ -1,0 +1,51 @@
+/**
+ * A successor structure named by a decision or an event: another body, registered, and one whose
+ * life has not ended by the day the work passes to it.
+ */
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+describe.each(testDatabaseKinds())('the successor of a body, on %s', (database) => {
+  let t: TestApp;
+  let a: string;
+  let b: string;
+
+  const send = (body: string, command: object) => t.http.post(`/api/bodies/${body}/events`).send(command);
+  const record = (number: string, date: string, effects: object[]) =>
+    t.http.post('/api/decisions').send({ number, issuer: 'IT-PLR', date, procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects });
+
+  /** A and B approved for good by 2026/50; B dissolved by 2026/51 on 01.03.2026; A's closure initiated on 01.04.2026. */
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
+    const register = async (title: string) =>
+      (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title, registeredAt: '2026-01-05' }).expect(201)).body.id as string;
+    a = await register('Projektgruppe Vorgänger');
+    b = await register('Projektgruppe Aufgelöst');
+    for (const body of [a, b]) await send(body, { type: 'submitted', occurredAt: '2026-01-06' }).expect(200);
+    await record('2026/50', '2026-01-15', [a, b].map((body) => ({ body, effect: 'approved', data: { permanent: true } }))).expect(201);
+    for (const body of [a, b]) await send(body, { type: 'approved', decision: '2026/50', data: { permanent: true } }).expect(200);
+    await record('2026/51', '2026-03-01', [{ body: b, effect: 'dissolved', data: {} }]).expect(201);
+    await send(b, { type: 'dissolved', decision: '2026/51', data: {} }).expect(200);
+    await send(a, { type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2026-06-30' } }, occurredAt: '2026-04-01' }).expect(200);
+  }, 60_000);
+  afterAll(() => t.close());
+
+  test('a decision naming a body as its own successor, or one not registered, is refused where it is recorded, and nothing is recorded', async () => {
+    const own = await record('2026/52', '2026-05-04', [{ body: a, effect: 'transferred', data: { successor: { name: 'Projektgruppe Vorgänger', bodyId: a } } }]).expect(400);
+    expect(own.body.details).toEqual([{ path: 'effects[0].data.successor.bodyId', message: 'Ein Gremium kann nicht sein eigener Nachfolger sein.' }]);
+    const unknown = '00000000-0000-4000-8000-000000000099';
+    const missing = await record('2026/52', '2026-05-04', [{ body: a, effect: 'transferred', data: { successor: { name: 'Neu', bodyId: unknown } } }]).expect(400);
+    expect(missing.body.details).toEqual([{ path: 'effects[0].data.successor.bodyId', message: `Nachfolgegremium ${unknown} ist nicht registriert.` }]);
+    await t.http.get('/api/decisions/IT-PLR/2026%2F52').expect(404);
+  });
+
+  test('nothing passes into a body dissolved before the day of the transfer; the history stays as it was', async () => {
+    await record('2026/53', '2026-05-04', [{ body: a, effect: 'transferred', data: { successor: { name: 'Projektgruppe Aufgelöst', bodyId: b } } }]).expect(201);
+    const before = (await t.http.get(`/api/bodies/${a}/history`).expect(200)).body.events.length;
+    const refused = await send(a, { type: 'transferred', decision: '2026/53', data: { successor: { name: 'Projektgruppe Aufgelöst', bodyId: b } } }).expect(422);
+    expect(refused.body.message).toBe(
+      'Das Nachfolgegremium „Projektgruppe Aufgelöst“ ist seit dem 01.03.2026 beendet; in eine beendete Struktur geht die Arbeit nicht über (Ereignisdatum 04.05.2026).',
+    );
+    expect((await t.http.get(`/api/bodies/${a}/history`).expect(200)).body.events).toHaveLength(before);
+  });
+});
