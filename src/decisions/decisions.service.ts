@@ -75,6 +75,28 @@ function sessionProblem(d: { procedure?: string; session?: number | null }): str
   return null;
 }
 
+/**
+ * What a decision of each type may order. A Kenntnisnahme takes note (of a report: its
+ * Kenntnisnahme is the one effect it carries); an Empfehlung recommends and orders nothing. Only
+ * a Beschluss or an Auftrag sets up, extends, moves or ends a body.
+ */
+const EFFECTS_OF_TYPE: Partial<Record<string, { allowed: readonly string[]; says: string }>> = {
+  Kenntnisnahme: { allowed: ['reportAcknowledged'], says: 'Eine Kenntnisnahme nimmt zur Kenntnis (etwa einen Bericht)' },
+  Empfehlung: { allowed: [], says: 'Eine Empfehlung empfiehlt' },
+};
+
+/** Refuses an effect the decision's type cannot order, at the effect (or, for a changed type, at `type`). */
+function checkEffectsFitType(type: string, effects: ReadonlyArray<{ effect: string }>, at?: 'type'): void {
+  const rule = EFFECTS_OF_TYPE[type];
+  if (!rule) return;
+  const i = effects.findIndex((e) => !rule.allowed.includes(e.effect));
+  if (i === -1) return;
+  throw ValidationError.at(
+    at ?? `effects[${i}].effect`,
+    `${rule.says}; „${EVENT_LABELS[effects[i].effect as BodyEventType] ?? effects[i].effect}“ ordnet nur ein Beschluss oder Auftrag an.`,
+  );
+}
+
 export const decisionInputSchema = z
   .strictObject({
     number: z.string().trim().min(1).max(40),
@@ -190,6 +212,7 @@ export class DecisionsService {
     const now = this.clock.now().toISOString();
     this.checkDate(number, d.date, now);
     const effects = await this.checkEffects(tx, d.effects, 'effects');
+    checkEffectsFitType(d.type, effects);
     const data = {
       number: number.canonical,
       issuer: number.issuer.id,
@@ -238,6 +261,7 @@ export class DecisionsService {
       }
       if (Object.keys(amended).length === 0) throw ValidationError.at('effects', 'Die Angaben entsprechen dem erfassten Beschluss; es gibt nichts zu ändern.');
       const next = { ...current, ...amended };
+      if (amended.type !== undefined || amended.effects !== undefined) checkEffectsFitType(next.type, next.effects, amended.effects === undefined ? 'type' : undefined);
       const sessionWrong = sessionProblem(next);
       if (sessionWrong) throw ValidationError.at('session', sessionWrong);
       if (amended.date !== undefined) this.checkDate(this.parseNumber(current.number, current.issuer), amended.date, this.clock.now().toISOString());

@@ -17,6 +17,7 @@ import {
   startOfBerlinDay,
   statePaths,
   type BodyEvent,
+  type CivilDate,
   type BodyEventType,
   type BodySnapshot,
   type DecisionFacts,
@@ -90,6 +91,20 @@ export interface DueTimers {
   refuse(tx: Transaction, key: string, reason: string): void;
   /** When the pending timer of this system event falls due (a report's: of that obligation), or null when none is pending. */
   dueAtOf(tx: Transaction, bodyId: string, type: TimedEventType, obligationId?: string): Promise<string | null>;
+}
+
+interface RegisteredSuccessor {
+  title: string;
+  endedOn: CivilDate | null;
+}
+
+/** Nothing passes into a structure that was dissolved or closed by the day of the event. */
+function assertNotEndedBy(successor: RegisteredSuccessor, occurredAt: string): void {
+  const on = berlinDate(occurredAt);
+  if (successor.endedOn === null || successor.endedOn > on) return;
+  throw new LifecycleRefusal(
+    `Das Nachfolgegremium „${successor.title}“ ist seit dem ${germanDate(successor.endedOn)} beendet; in eine beendete Struktur geht die Arbeit nicht über (Ereignisdatum ${germanDate(on)}).`,
+  );
 }
 
 /**
@@ -245,9 +260,10 @@ export class LifecycleService {
       if (c.expectedVersion !== undefined && c.expectedVersion !== stored.version) {
         throw new ConcurrencyConflict({ expectedVersion: c.expectedVersion, currentVersion: stored.version });
       }
+      const successor = await this.successorOf(tx, bodyId, type, data);
       const decision = c.decision ? await this.decisions.resolve(tx, c.decision, { bodyId, type, data }) : undefined;
       const occurredAt = c.occurredAt ?? defaultOccurredAt(decision, stored.lastOccurredAt, now);
-      await this.checkSuccessor(tx, bodyId, type, data, occurredAt);
+      if (successor) assertNotEndedBy(successor, occurredAt);
       if (occurredAt < stored.lastOccurredAt) {
         throw new LifecycleRefusal(
           `Das Ereignisdatum ${germanDate(berlinDate(occurredAt))} liegt vor dem letzten Ereignis des Gremiums (${germanDate(berlinDate(stored.lastOccurredAt))}); die Geschichte wird nur fortgeschrieben.`,
@@ -496,24 +512,16 @@ export class LifecycleService {
   }
 
   /** A named successor body must exist and be another body. */
-  /**
-   * A registered successor must exist, be another body, and not have ended by the day the work
-   * passes to it: nothing is transferred into a structure that was dissolved or closed before.
-   */
-  private async checkSuccessor(tx: Transaction, bodyId: string, type: BodyEventType, data: unknown, occurredAt: string): Promise<void> {
-    if (type !== 'closed' && type !== 'transferred') return;
+  /** The registered successor a closure or transfer names: another body, registered (else a 400 at its field); null when it names none. */
+  private async successorOf(tx: Transaction, bodyId: string, type: BodyEventType, data: unknown): Promise<RegisteredSuccessor | null> {
+    if (type !== 'closed' && type !== 'transferred') return null;
     const successorId = (data as { successor?: { bodyId?: string } }).successor?.bodyId;
-    if (successorId === undefined) return;
+    if (successorId === undefined) return null;
     const at = 'data.successor.bodyId';
     if (successorId === bodyId) throw ValidationError.at(at, 'Ein Gremium kann nicht sein eigener Nachfolger sein.');
     const [row] = await tx.query<{ title: string; context: string }>('SELECT title, context FROM bodies WHERE id = ?', [successorId]);
     if (!row) throw ValidationError.at(at, `Nachfolgegremium ${successorId} ist nicht registriert.`);
-    const endedOn = (JSON.parse(row.context) as { endedOn: string | null }).endedOn;
-    if (endedOn !== null && endedOn <= berlinDate(occurredAt)) {
-      throw new LifecycleRefusal(
-        `Das Nachfolgegremium „${row.title}“ ist seit dem ${germanDate(endedOn)} beendet; in eine beendete Struktur geht die Arbeit nicht über (Ereignisdatum ${germanDate(berlinDate(occurredAt))}).`,
-      );
-    }
+    return { title: row.title, endedOn: (JSON.parse(row.context) as { endedOn: string | null }).endedOn };
   }
 
   private async assertBodyExists(tx: Transaction, id: string, at: string, what: string): Promise<void> {

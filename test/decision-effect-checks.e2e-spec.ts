@@ -1,6 +1,7 @@
 /**
- * A successor structure named by a decision or an event: another body, registered, and one whose
- * life has not ended by the day the work passes to it.
+ * What a decision may order and an event may carry out: a successor structure is another body,
+ * registered, whose life has not ended by the day the work passes to it; a Kenntnisnahme or an
+ * Empfehlung sets up, extends or ends no body.
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
@@ -47,5 +48,33 @@ describe.each(testDatabaseKinds())('the successor of a body, on %s', (database) 
       'Das Nachfolgegremium „Projektgruppe Aufgelöst“ ist seit dem 01.03.2026 beendet; in eine beendete Struktur geht die Arbeit nicht über (Ereignisdatum 04.05.2026).',
     );
     expect((await t.http.get(`/api/bodies/${a}/history`).expect(200)).body.events).toHaveLength(before);
+  });
+});
+
+describe('what a decision of each type may order', () => {
+  let t: TestApp;
+  let id: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+    id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, registeredAt: '2026-01-05' }).expect(201)).body.id;
+  });
+  afterAll(() => t.close());
+
+  const record = (number: string, type: string, effect: string, data: object = {}) =>
+    t.http.post('/api/decisions').send({ number, issuer: 'IT-PLR', date: '2026-02-10', procedure: 'Umlaufverfahren', type, title: number, effects: [{ body: id, effect, data }] });
+
+  test('a Kenntnisnahme sets up no body and an Empfehlung extends none; only a Beschluss or Auftrag orders that', async () => {
+    const noted = await record('2026/60', 'Kenntnisnahme', 'approved', { approvedUntil: '2026-12-31' }).expect(400);
+    expect(noted.body.details).toEqual([
+      { path: 'effects[0].effect', message: 'Eine Kenntnisnahme nimmt zur Kenntnis (etwa einen Bericht); „Eingerichtet (Beschluss)“ ordnet nur ein Beschluss oder Auftrag an.' },
+    ]);
+    const recommended = await record('2026/60', 'Empfehlung', 'extended', { approvedUntil: '2027-12-31' }).expect(400);
+    expect(recommended.body.details[0].message).toMatch(/^Eine Empfehlung empfiehlt; „Verlängert“ ordnet nur ein Beschluss oder Auftrag an\.$/);
+    await record('2026/60', 'Kenntnisnahme', 'reportAcknowledged', { obligationId: 'r1' }).expect(201);
+    await record('2026/61', 'Auftrag', 'approved', { approvedUntil: '2026-12-31' }).expect(201);
+    // Changing the type of a decision with effects it could then not order is refused at the type.
+    const retyped = await t.http.patch('/api/decisions/IT-PLR/2026%2F61').send({ type: 'Empfehlung', reason: 'Art berichtigt' }).expect(400);
+    expect(retyped.body.details).toEqual([{ path: 'type', message: expect.stringContaining('Eine Empfehlung empfiehlt') }]);
   });
 });
