@@ -64,7 +64,7 @@ describe.each(testDatabaseKinds())('POST /api/simulations (%s)', (kind) => {
       '2024-12-31 reminder Erinnerung: Laufzeit endet am 31.03.2025 (noch 90 Tage)',
       '2025-03-01 reminder Erinnerung: Laufzeit endet am 31.03.2025 (noch 30 Tage)',
       '2025-03-24 reminder Erinnerung: Laufzeit endet am 31.03.2025 (noch 7 Tage)',
-      '2025-04-01 reminder Laufzeit abgelaufen am 01.04.2025, Beschluss erforderlich',
+      '2025-04-01 reminder Laufzeit mit Ablauf des 31.03.2025 abgelaufen, Beschluss erforderlich',
     ]);
     const dates = (body.entries as Entry[]).map((e) => e.date);
     expect([...dates].sort()).toEqual(dates);
@@ -76,6 +76,7 @@ describe.each(testDatabaseKinds())('POST /api/simulations (%s)', (kind) => {
     const printed = formatSimulation(body).split('\n');
     expect(printed).toContain(`02.12.2024  Systemereignis  Bericht fällig (reportDue) – ${SEED_TITLE}`);
     expect(printed).toContain(`04.11.2024  Erinnerung      Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 28 Tage) – ${SEED_TITLE}`);
+    expect(printed).toContain(`01.04.2025  Erinnerung      Laufzeit mit Ablauf des 31.03.2025 abgelaufen, Beschluss erforderlich – ${SEED_TITLE}`);
     expect(printed.at(-2)).toBe('Zeitraum 01.06.2024 bis 30.04.2025: 5 Systemereignisse, 19 Erinnerungen, 3 erfasste Ereignisse.');
   });
 

@@ -105,6 +105,26 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
     expect(smtp.mails).toHaveLength(3);
   }, 20_000);
 
+  it('e-mails the expiry of a term as ended with its last day, the day after it', async () => {
+    const smtp = await startSmtp();
+    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+    const { scheduler, dispatcher } = await start({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: SECRETARIAT });
+    await sweepAt(scheduler, '2024-06-17T06:00:00Z');
+    await sweepAt(scheduler, '2025-03-31T06:00:00Z');
+    await dispatcher.dispatch();
+    const before = smtp.mails.length;
+    await sweepAt(scheduler, '2025-04-01T06:00:00Z');
+    await dispatcher.dispatch();
+
+    const mails = smtp.mails.slice(before).map((m) => ({ ...decodeMail(m.raw), to: m.to }));
+    const expired = mails.find((m) => m.subject.startsWith('Laufzeit'));
+    expect(expired?.subject).toBe(`Laufzeit mit Ablauf des 31.03.2025 abgelaufen, Beschluss erforderlich – ${SEED_TITLE}`);
+    expect(expired?.to).toContain(SECRETARIAT);
+    expect(expired?.text).toContain('Befristet bis: Montag, 31.03.2025');
+    expect(expired?.text).toContain('Stand: mit Ablauf des 31.03.2025 abgelaufen');
+    expect(mails.some((m) => `${m.subject}\n${m.text}`.includes('abgelaufen am'))).toBe(false);
+  }, 20_000);
+
   it('posts signed webhooks and retries after a receiver that fails first', async () => {
     const receiver = await startReceiver([500, 200]);
     closers.push(() => new Promise<void>((resolve) => receiver.server.close(() => resolve())));

@@ -1,6 +1,6 @@
 import type { BodyContext } from '../../machines/body.context';
 import { berlinDate, germanDate, type Instant } from '../../machines/dates';
-import { daysBetween, expiredOn, overdueSince, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
+import { daysBetween, overdueSince, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
 import type { ReminderTimer } from '../../machines/timers';
 
 export interface ReminderMessage {
@@ -44,9 +44,11 @@ export function reminderMessage({ timer, bodyId, context, decisions, deadline, n
         : left === 0
           ? `Heute fällig: ${what} – ${title}`
           : `Überfällig seit ${germanDate(overdueSince(r.deadlineOn))}: ${what} – ${title}`
-      : left >= 0
+      : left > 0
         ? `Erinnerung: Laufzeit endet am ${germanDate(r.deadlineOn)} (${stillLeft(left)}) – ${title}`
-        : `Laufzeit abgelaufen am ${germanDate(expiredOn(r.deadlineOn))}, Beschluss erforderlich – ${title}`;
+        : left === 0
+          ? `Heute letzter Tag der Laufzeit: ${germanDate(r.deadlineOn)} – ${title}`
+          : `Laufzeit ${endedWith(r.deadlineOn)} abgelaufen, Beschluss erforderlich – ${title}`;
 
   const resolution = deadline?.resolution;
   const moved = resolution?.resolved && resolution.rule ? ` (ursprünglich ${longDate(resolution.originalDate)}; verschoben nach ${resolution.rule.citation})` : '';
@@ -96,11 +98,19 @@ export function reminderMessage({ timer, bodyId, context, decisions, deadline, n
   };
 }
 
-/** Overdue from the day after the due date, expired from the day after the last day of the term. */
+/**
+ * A term ends with its last day, as German administrative usage says: „mit Ablauf des
+ * 31.03.2025“. „abgelaufen am 01.04.2025“ would read one day late.
+ */
+const endedWith = (lastDay: string) => `mit Ablauf des ${germanDate(lastDay)}`;
+
+/** Overdue from the day after the due date; a term has expired with its last day. */
 function state(subject: 'report' | 'term', deadlineOn: string, left: number): string {
   if (left > 0) return stillLeft(left);
   if (left === 0) return subject === 'report' ? 'heute fällig' : 'endet heute';
-  return subject === 'report' ? `überfällig seit ${germanDate(overdueSince(deadlineOn))}` : `abgelaufen am ${germanDate(expiredOn(deadlineOn))}`;
+  return subject === 'report'
+    ? `überfällig seit ${germanDate(overdueSince(deadlineOn))}`
+    : `${endedWith(deadlineOn)} abgelaufen`;
 }
 
 function advice(subject: 'report' | 'term', left: number): string {

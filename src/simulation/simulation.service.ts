@@ -79,11 +79,14 @@ export class SimulationService {
 
   async simulate(input: unknown): Promise<SimulationResult> {
     const { from, to } = parseInput(simulationInputSchema, input);
-    const recorded = await this.db.query<StoredEvent>(
+    const end = startOfBerlinDay(addDays(to, 1));
+    // Every registration: an event of the period may name a body registered only after it.
+    const stored = await this.db.query<StoredEvent>(
       `SELECT body_id, version, type, data, actor_id, actor_role, occurred_at, decision_number FROM events
-       WHERE actor_id <> 'system:scheduler' AND occurred_at < ? ORDER BY occurred_at, body_id, version`,
-      [startOfBerlinDay(addDays(to, 1))],
+       WHERE actor_id <> 'system:scheduler' AND (occurred_at < ? OR type = 'registered') ORDER BY occurred_at, body_id, version`,
+      [end],
     );
+    const recorded = inReplayOrder(stored, end);
     const copy = await NestFactory.createApplicationContext(
       SimulationRootModule.forRoot({ ...this.config, seedExample: false, database: { kind: 'sqlite', file: ':memory:', synchronous: 'NORMAL' } }),
       { logger: false, abortOnError: false },
@@ -101,7 +104,7 @@ export class SimulationService {
     scheduler: SchedulerService,
     clock: Clock,
     simDb: Database,
-    recorded: StoredEvent[],
+    recorded: Array<{ at: string; event: StoredEvent }>,
     from: CivilDate,
     to: CivilDate,
   ): Promise<SimulationResult> {
@@ -112,15 +115,22 @@ export class SimulationService {
       new Map((await simDb.query<{ id: string; title: string }>('SELECT id, title FROM bodies')).map((r) => [r.id, r.title]));
     const realId = (simId: string) => [...ids].find(([, sim]) => sim === simId)?.[0] ?? simId;
 
-    const sweepAt = async (at: string) => {
+    /**
+     * The sweep the scheduler runs at `at`. Right after a recorded event (`afterEvent`) it writes
+     * the reminders that event made due at once (a Frist set or moved later than its reminder's
+     * day): they go out then, not on a day their Frist did not exist yet. Every other reminder
+     * goes out on its own day, when the daily sweep finds it.
+     */
+    const sweepAt = async (at: string, afterEvent = false) => {
       clock.set(at);
       const done = await scheduler.sweep();
       const known = done.length ? await titles() : new Map<string, string>();
       for (const e of done) {
-        if (!inPeriod(e.dueAt) || e.outcome === 'skipped') continue;
+        const when = afterEvent && e.kind === 'reminder' ? at : e.dueAt;
+        if (!inPeriod(when) || e.outcome === 'skipped') continue;
         entries.push({
-          date: berlinDate(e.dueAt),
-          at: e.dueAt,
+          date: berlinDate(when),
+          at: when,
           kind: e.kind,
           bodyId: realId(e.bodyId),
           bodyTitle: known.get(e.bodyId) ?? '',
@@ -132,14 +142,14 @@ export class SimulationService {
     };
 
     const checkpoints: Array<{ at: string; event?: StoredEvent }> = [
-      ...recorded.map((event) => ({ at: event.occurred_at, event })),
+      ...recorded,
       ...days(from, to).map((day) => ({ at: startOfBerlinDay(day), event: undefined })),
     ].sort((a, b) => a.at.localeCompare(b.at) || (a.event ? 1 : 0) - (b.event ? 1 : 0));
 
     for (const { at, event } of checkpoints) {
       await sweepAt(at);
       if (!event) continue;
-      const outcome = await this.replay(lifecycle, simDb, ids, event);
+      const outcome = await this.replay(lifecycle, simDb, ids, event, at);
       if (inPeriod(at)) {
         const known = await titles();
         const simId = ids.get(event.body_id);
@@ -154,6 +164,7 @@ export class SimulationService {
           ...(outcome === null ? {} : { detail: outcome }),
         });
       }
+      await sweepAt(at, true);
     }
 
     entries.sort((a, b) => a.at.localeCompare(b.at));
@@ -170,13 +181,17 @@ export class SimulationService {
     };
   }
 
-  /** Replays one recorded event through the copy's write path; returns why it was refused, or null. */
-  private async replay(lifecycle: LifecycleService, simDb: Database, ids: Map<string, string>, event: StoredEvent): Promise<string | null> {
+  /**
+   * Replays one recorded event through the copy's write path at `at`; returns why it was
+   * refused, or null. The bodies it names (a successor, predecessors) are named by their ids
+   * in the copy.
+   */
+  private async replay(lifecycle: LifecycleService, simDb: Database, ids: Map<string, string>, event: StoredEvent, at: string): Promise<string | null> {
     const actor: Actor = { id: event.actor_id, role: event.actor_role };
-    const data = JSON.parse(event.data) as Record<string, unknown>;
+    const data = JSON.parse(event.data.replace(UUID, (id) => ids.get(id.toLowerCase()) ?? id)) as Record<string, unknown>;
     try {
       if (event.type === 'registered') {
-        const result = await lifecycle.register({ ...data, registeredAt: event.occurred_at }, actor);
+        const result = await lifecycle.register({ ...data, registeredAt: at }, actor);
         ids.set(event.body_id, result.bodyId);
         // The copied decisions name their effects on the real body: in the copy it has another id.
         await simDb.transaction((tx) => tx.query('UPDATE decisions SET effects = replace(effects, ?, ?)', [event.body_id, result.bodyId]));
@@ -209,6 +224,34 @@ export class SimulationService {
       }
     });
   }
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * The recorded events before `end` in the order they are replayed, each with its instant. The
+ * write path checks that a body an event names (a successor, a predecessor) is registered when
+ * the event is recorded, not as of its date: a transfer dated 15.09. may name a body registered
+ * on 20.09. Such a registration is replayed just before the first event that names it, at that
+ * event's instant; registrations from `end` on that nothing names are left out.
+ */
+function inReplayOrder(events: readonly StoredEvent[], end: string): Array<{ at: string; event: StoredEvent }> {
+  const registrations = new Map(events.filter((e) => e.type === 'registered').map((e) => [e.body_id, e]));
+  const replayed = new Set<string>();
+  const order: Array<{ at: string; event: StoredEvent }> = [];
+  const add = (event: StoredEvent, at: string) => {
+    if (event.type === 'registered') {
+      if (replayed.has(event.body_id)) return;
+      replayed.add(event.body_id);
+    }
+    for (const named of new Set(event.data.toLowerCase().match(UUID) ?? [])) {
+      const registration = registrations.get(named);
+      if (registration && named !== event.body_id) add(registration, at);
+    }
+    order.push({ at, event });
+  };
+  for (const event of events) if (event.occurred_at < end) add(event, event.occurred_at);
+  return order;
 }
 
 function days(from: CivilDate, to: CivilDate): CivilDate[] {
