@@ -350,6 +350,31 @@ describe('parseRegistrationForm', () => {
       ]);
     });
 
+    it('reads a report „zur ersten Sitzung“ of a year, also recurring yearly, with the year it names or, failing that, the one after the start', () => {
+      const plan = (text: string) => seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', text]);
+      expect(parseRegistrationForm(plan('Abschlussbericht an die AL-Runde zur ersten Sitzung 2025.')).registration.reports).toEqual([
+        { kind: 'Abschlussbericht', addressee: 'AL-Runde', due: { kind: 'firstSession', issuer: 'AL-Runde', year: 2025 } },
+      ]);
+      const named = parseRegistrationForm(plan('Jahresbericht an die AL-Runde jährlich zur ersten Sitzung eines Jahres, erstmals 2025.'));
+      expect(named.registration.reports).toEqual([
+        { kind: 'Jahresbericht', addressee: 'AL-Runde', due: { kind: 'firstSession', issuer: 'AL-Runde', year: 2025 }, recurrence: { everyMonths: 12 } },
+      ]);
+      // The seed's work begins on 17.06.2024: the first session of 2024 lies before it.
+      const unnamed = parseRegistrationForm(plan('Jahresbericht an die AL-Runde jährlich zur ersten Sitzung eines Jahres.'));
+      expect(unnamed.registration.reports).toEqual([
+        { kind: 'Jahresbericht', addressee: 'AL-Runde', due: { kind: 'firstSession', issuer: 'AL-Runde', year: 2025 }, recurrence: { everyMonths: 12 } },
+      ]);
+      expect(unnamed.warnings).toContain(
+        'Zeile 31: Jahresbericht „zur ersten Sitzung eines Jahres“ ohne Jahr: erste Frist zur ersten Sitzung 2025 (AL-Runde) (die erste nach dem Beginn der Tätigkeit am 17.06.2024), danach jährlich. Bitte prüfen.',
+      );
+      // A Jahresbericht recurs by its name; another report due once needs its year.
+      expect(parseRegistrationForm(plan('Jahresbericht zur ersten Sitzung eines Jahres.')).registration.reports).toEqual([
+        { kind: 'Jahresbericht', addressee: 'AL-Runde', due: { kind: 'firstSession', issuer: 'AL-Runde', year: 2025 }, recurrence: { everyMonths: 12 } },
+      ]);
+      const once = parseRegistrationForm(plan('Abschlussbericht an die AL-Runde zur ersten Sitzung eines Jahres.'));
+      expect([once.registration.reports, once.warnings]).toEqual([[], [expect.stringContaining('„zur ersten Sitzung eines Jahres“ nennt kein Jahr; diese Berichtspflicht wird nicht angelegt')]]);
+    });
+
     it('reads two reports in one sentence', () => {
       const parsed = parseRegistrationForm(
         seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Zwischenbericht im November 2024 und Abschlussbericht im 03/2025 an die AL-Runde.']),
@@ -410,10 +435,10 @@ describe('parseRegistrationForm', () => {
 
     it('leaves a report without any deadline in the text only, with a warning', () => {
       const parsed = parseRegistrationForm(
-        seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Jahresbericht zur ersten Sitzung eines Jahres.']),
+        seedWith(['Erster Zwischenbericht an den IT-Planungsrat im November 2024.', 'Zwischenbericht nach Bedarf.']),
       );
       expect(parsed.registration.reports).toEqual([]);
-      expect(parsed.registration.reportingPlan).toBe('Jahresbericht zur ersten Sitzung eines Jahres.');
+      expect(parsed.registration.reportingPlan).toBe('Zwischenbericht nach Bedarf.');
       expect(parsed.warnings).toEqual([expect.stringContaining('keine Frist erkennbar')]);
     });
   });

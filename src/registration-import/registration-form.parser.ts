@@ -12,6 +12,7 @@ import {
   BODY_KINDS,
   addresseeName,
   describeDue,
+  describeRecurrence,
   FOCUS_TOPICS,
   germanDate,
   isCivilDate,
@@ -95,6 +96,9 @@ function recurrenceIn(segment: string): number | null {
   if (every) return Number(every[1]);
   return RECURRENCE_WORDS.find(([pattern]) => pattern.test(segment))?.[1] ?? null;
 }
+
+/** „zur ersten Sitzung eines Jahres“: a first session with no year of its own (a yearly report's). */
+const FIRST_SESSION_OF_ANY_YEAR = /ersten\s+Sitzung\s+(?:des|eines|im)\s+(?:Jahres|Jahr)(?!\s+(?:19|20)\d{2})/iu;
 
 /** A start that waits for the decision: „mit Beschlussfassung“, „nach Beschluss“, „ab Einrichtung“, „ab sofort“. */
 const START_ON_DECISION = /(?<!\p{L})(?:(?:mit|nach|ab)\s+(?:der\s+|dem\s+)?(?:Beschluss(?:fassung)?|Einrichtung)|(?:ab\s+)?sofort)(?!\p{L})/iu;
@@ -463,13 +467,17 @@ class FormReader {
         const addressee = addresseeId ? this.addresseeOf(addresseeId) : defaultAddressee;
         const line = lines[counted++] ?? field.line;
         // A Jahresbericht on a day or month without year (`Jahresbericht jeweils zum 31. März`) recurs yearly by its name.
-        const everyMonths = recurrenceIn(segment) ?? (kind === 'Jahresbericht' && findInYear(segment) && !findDate(segment) && !findMonth(segment) ? 12 : null);
+        const yearless = (findInYear(segment) && !findDate(segment) && !findMonth(segment)) || FIRST_SESSION_OF_ANY_YEAR.test(segment);
+        const everyMonths = recurrenceIn(segment) ?? (kind === 'Jahresbericht' && yearless ? 12 : null);
         const due = this.readDeadline(segment, addresseeId ?? parent, { ...field, line }, kind, everyMonths === null ? null : { everyMonths, start });
         if (!due) return;
         if (everyMonths === null) reports.push({ kind, addressee, due });
-        else if (due.kind === 'date' || due.kind === 'month') reports.push({ kind, addressee, due, recurrence: { everyMonths } });
-        else {
-          this.warnings.push(`Zeile ${line}: ${kind} „${oneLine(segment)}“ wiederkehrend braucht als erste Frist ein Datum oder einen Monat; angelegt wird nur diese eine Frist.`);
+        else if (due.kind === 'date' || due.kind === 'month' || (due.kind === 'firstSession' && everyMonths % 12 === 0)) {
+          reports.push({ kind, addressee, due, recurrence: { everyMonths } });
+        } else {
+          this.warnings.push(
+            `Zeile ${line}: ${kind} „${oneLine(segment)}“ wiederkehrend braucht als erste Frist ein Datum, einen Monat oder (jährlich) die erste Sitzung eines Jahres; angelegt wird nur diese eine Frist.`,
+          );
           reports.push({ kind, addressee, due });
         }
       });
@@ -484,6 +492,8 @@ class FormReader {
     kind: ReportKind,
     recurring: { everyMonths: number; start: CivilDate | undefined } | null,
   ): Deadline | undefined {
+    const firstSession = this.firstSessionDeadline(segment, issuer, field, kind, recurring);
+    if (firstSession !== null) return firstSession;
     const session = /(?:zur|zu\s+der|in\s+der|bis\s+zur)\s+(\d{1,3})\.\s*Sitzung/iu.exec(segment);
     if (session) {
       const named = this.issuerMentions(segment.slice(session.index + session[0].length))[0]?.issuer.id;
@@ -515,6 +525,38 @@ class FormReader {
       );
     }
     return undefined;
+  }
+
+  /**
+   * „zur ersten Sitzung 2025“, „jährlich zur ersten Sitzung eines Jahres (erstmals 2025)“: the
+   * first session of a year of the issuer named after it (else the addressee's). Without a year,
+   * a recurring report is first owed at the first session after the work began (the year after
+   * the start: a year's first session falls in its first weeks), with a note; null when the
+   * segment names no first session, undefined when it names no year and recurs not.
+   */
+  private firstSessionDeadline(
+    segment: string,
+    issuer: string,
+    field: FormField,
+    kind: ReportKind,
+    recurring: { everyMonths: number; start: CivilDate | undefined } | null,
+  ): Deadline | undefined | null {
+    const first = /(?:zur|zu\s+der|in\s+der|bis\s+zur)\s+ersten\s+Sitzung(?:\s+(?:des|eines|im)\s+(?:Jahres|Jahr))?(?:\s+((?:19|20)\d{2})(?!\d))?/iu.exec(segment);
+    if (!first) return null;
+    const named = this.issuerMentions(segment.slice(first.index + first[0].length))[0]?.issuer.id ?? issuer;
+    const year = first[1] ?? /(?<!\d)((?:19|20)\d{2})(?!\d)/u.exec(segment)?.[1];
+    if (year) return { kind: 'firstSession', issuer: named, year: Number(year) };
+    if (!recurring?.start) {
+      this.warnings.push(
+        `Zeile ${field.line}: ${kind} „${oneLine(first[0])}“ nennt kein Jahr; diese Berichtspflicht wird nicht angelegt (sie steht weiter im Text „Planung und Berichte“).`,
+      );
+      return undefined;
+    }
+    const due: Deadline = { kind: 'firstSession', issuer: named, year: Number(recurring.start.slice(0, 4)) + 1 };
+    this.warnings.push(
+      `Zeile ${field.line}: ${kind} „${oneLine(first[0])}“ ohne Jahr: erste Frist ${describeDue(due)} (die erste nach dem Beginn der Tätigkeit am ${germanDate(recurring.start)}), danach ${describeRecurrence({ everyMonths: recurring.everyMonths })}. Bitte prüfen.`,
+    );
+    return due;
   }
 
   /**
