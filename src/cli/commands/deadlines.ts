@@ -44,7 +44,7 @@ export const deadlinesCommand: CliCommand = {
             { header: 'Datum', value: (d) => date(d.effectiveDate) },
             { header: 'verschoben von', value: (d) => (d.originalDate && d.originalDate !== d.effectiveDate ? date(d.originalDate) : '') },
             { header: 'Frist', value: (d) => d.label },
-            { header: 'laut Beschluss', value: (d) => describeDue(d.deadline) },
+            { header: 'festgelegt', value: (d) => describeDue(d.deadline) },
             { header: 'Gremium', value: (d) => d.bodyTitle, max: 40 },
             { header: 'Stand', value: (d) => deadlineState(d) },
             { header: 'ID', value: (d) => d.bodyId },
