@@ -77,6 +77,19 @@ describe('gremienlauf show', () => {
     expect(renderBody({ ...active, allowedEvents })).not.toContain('Davon für Sie');
   });
 
+  test('where the body came from and where its work went, both ways, and how often a report recurs', () => {
+    const linked = renderBody({
+      ...view(submitted(), approved(), started()),
+      predecessors: [{ name: 'Projektgruppe Vorläufer', bodyId: 'b0' }],
+      successors: [{ name: 'Kooperationsgruppe Nachfolge' }],
+    });
+    expect(linked).toMatch(/Hervorgegangen aus:\s+Projektgruppe Vorläufer \(b0\)\n/);
+    expect(linked).toMatch(/Nachfolgestruktur:\s+Kooperationsgruppe Nachfolge\n/);
+    const yearly = view(submitted(), approved(), started());
+    yearly.context = { ...yearly.context, obligations: yearly.context.obligations.map((o) => ({ ...o, recurrence: { everyMonths: 12 } })) };
+    expect(reportLine(renderBody(yearly))).toMatch(/^r1\s+Zwischenbericht\s+IT-Planungsrat\s+im November 2024, jährlich\s/);
+  });
+
   test('the events the body’s facts rule out for now are told with why, after the allowed ones', () => {
     const notYetPossible = [{ type: 'closed', label: 'Abgeschlossen', reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.' }];
     const text = renderBody({ ...view(submitted(), approved(), started()), allowedEvents: [{ type: 'dissolved', label: 'Aufgelöst' }], notYetPossible });

@@ -1,9 +1,27 @@
-import { approvedUntilAsWritten, describeDue, describeTermEnd, describeTermEndWithDay, obligationLabel, obligationStanding, PROFILE_LABELS, type BodyContext } from '../../../machines';
+import {
+  approvedUntilAsWritten,
+  describeDue,
+  describeRecurrence,
+  describeTermEnd,
+  describeTermEndWithDay,
+  obligationLabel,
+  obligationStanding,
+  PROFILE_LABELS,
+  type BodyContext,
+} from '../../../machines';
 import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
 import { date, day, fields, list, numbered, table, yesNo } from '../format';
 import type { NotYetRecorded } from '../../audit/audit.service';
 import type { DeadlineRow } from './deadlines';
+
+/** A predecessor or successor: its name, and its id when it is registered here. */
+interface LinkedBody {
+  name: string;
+  bodyId?: string;
+}
+
+const linked = (bodies: readonly LinkedBody[] = []) => bodies.map((b) => (b.bodyId ? `${b.name} (${b.bodyId})` : b.name)).join('\n');
 
 export interface BodyView {
   id: string;
@@ -22,6 +40,9 @@ export interface BodyView {
   decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string }>;
   /** Due system events the log does not hold yet: without a running scheduler (a local database) the state may lag behind the calendar. */
   notYetRecorded?: NotYetRecorded[];
+  /** Where the body came from and where its work went, both ways (named by either body). */
+  predecessors?: LinkedBody[];
+  successors?: LinkedBody[];
   registeredAt: string;
   updatedAt: string;
 }
@@ -79,7 +100,8 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
       ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? describeTermEndWithDay(approvedUntilAsWritten(c)!) : null],
       ['Tätigkeit begonnen', c.startedOn ? date(c.startedOn) : null],
       ['Beendet am', c.endedOn ? date(c.endedOn) : null],
-      ['Nachfolge', c.successor?.name],
+      ['Hervorgegangen aus', linked(body.predecessors)],
+      ['Nachfolgestruktur', body.successors ? linked(body.successors) : c.successor?.name],
       [PROFILE_LABELS.objective, p.objective],
       [PROFILE_LABELS.goals, numbered(p.goals)],
       [PROFILE_LABELS.fmkRelation, p.fmkRelation],
@@ -106,7 +128,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
         { header: 'Nr.', value: (o) => o.id },
         { header: 'Bericht', value: (o) => obligationLabel(o) },
         { header: 'an', value: (o) => o.addressee },
-        { header: 'Frist', value: (o) => describeDue(o.due) },
+        { header: 'Frist', value: (o) => `${describeDue(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''}` },
         { header: 'fällig am', value: (o) => effectiveDate(reportFristen.get(o.id)) },
         { header: 'Stand', value: (o) => obligationStanding(o) },
       ])}`,
