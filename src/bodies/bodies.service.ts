@@ -137,6 +137,17 @@ export class BodiesService {
    * body's own leads, never for auditors (who read the history, not the address book) — see
    * docs/access.md. Readers see no contacts at all (the access interceptor drops them).
    */
+  /** The withdrawals of the cited decisions that were withdrawn, by `issuer number`. */
+  private async withdrawalsOf(cited: ReadonlyArray<{ issuer: string; number: string }>): Promise<Map<string, { at: string; reason: string }>> {
+    if (cited.length === 0) return new Map();
+    const numbers = [...new Set(cited.map((d) => d.number))];
+    const rows = await this.db.query<{ issuer: string; number: string; withdrawn_at: string; withdrawal_reason: string }>(
+      `SELECT issuer, number, withdrawn_at, withdrawal_reason FROM decisions WHERE withdrawn_at IS NOT NULL AND number IN (${numbers.map(() => '?').join(', ')})`,
+      numbers,
+    );
+    return new Map(rows.map((r) => [`${r.issuer} ${r.number}`, { at: r.withdrawn_at, reason: r.withdrawal_reason }]));
+  }
+
   async get(id: string, { contactDetails = false }: { contactDetails?: boolean } = {}) {
     const [row] = await this.db.query<BodyListRow & { obligations: string | null }>(
       `SELECT id, state, context AS head, ${obligationsSql()} AS obligations, version, machine_version, created_at, updated_at FROM bodies WHERE id = ?`,
@@ -149,6 +160,7 @@ export class BodiesService {
     const context: BodyContext = persisted.context;
     const contacts = await this.contacts.findMany(context.profile.contactIds);
     const decisions = await this.events.citedDecisions(id);
+    const withdrawals = await this.withdrawalsOf(decisions);
     const links = await this.links(row.id, context);
     const notYetRecorded = await pendingSystemEvents(this.db, id, this.clock.now().toISOString());
     return {
@@ -162,8 +174,11 @@ export class BodiesService {
       contacts: contacts.map(({ id, name, organization, email, phone, erased }) =>
         contactDetails ? { id, name, organization, email, phone, erased } : { id, name, organization, erased },
       ),
-      /** The decisions the history cites: each with its own date (`date`) and the citing event's (`occurredAt`). */
-      decisions: decisions.map((d) => ({ ...d, eventLabel: eventLabel(d.event) })),
+      /**
+       * The decisions the history cites: each with its own date (`date`) and the citing event's
+       * (`occurredAt`), and when and why it was withdrawn since (what it ordered then rests on nothing).
+       */
+      decisions: decisions.map((d) => ({ ...d, eventLabel: eventLabel(d.event), withdrawn: withdrawals.get(`${d.issuer} ${d.number}`) ?? null })),
       ...links,
       /** Without a running scheduler (a local database) the stored state may lag behind the calendar. */
       notYetRecorded: notYetRecorded.map((p) => ({ ...p, label: eventLabel(p.type) })),

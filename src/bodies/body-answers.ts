@@ -61,7 +61,13 @@ export const bodyViewSchema = z.object({
     }),
   ),
   decisions: z.array(
-    decisionFactsSchema.extend({ event: z.string(), eventLabel: z.string(), version: z.number().int().min(1), occurredAt: instantSchema }),
+    decisionFactsSchema.extend({
+      event: z.string(),
+      eventLabel: z.string(),
+      version: z.number().int().min(1),
+      occurredAt: instantSchema,
+      withdrawn: z.object({ at: instantSchema, reason: z.string() }).nullable().describe('Zurückgenommen seit (und warum): was der Beschluss anordnete, steht dann ohne Grundlage'),
+    }),
   ),
   predecessors: z.array(linkedBodySchema),
   successors: z.array(linkedBodySchema),

@@ -37,7 +37,7 @@ export interface BodyView {
   /** E-mail and phone for the secretariat and the body's leads only; none at all for readers. */
   contacts?: Array<{ id: string; name: string | null; organization: string | null; email?: string | null; phone?: string | null; erased?: boolean }>;
   /** The cited decisions with their own date and the citing event's. */
-  decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string }>;
+  decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string; withdrawn?: { at: string; reason: string } | null }>;
   /** Due system events the log does not hold yet: without a running scheduler (a local database) the state may lag behind the calendar. */
   notYetRecorded?: NotYetRecorded[];
   /** Where the body came from and where its work went, both ways (named by either body). */
@@ -107,7 +107,12 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
       [PROFILE_LABELS.fmkRelation, p.fmkRelation],
       [PROFILE_LABELS.reportingPlan, p.reportingPlan],
       [PROFILE_LABELS.resources, p.resources],
-      ['Beschlüsse', (body.decisions ?? []).map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}`).join('\n')],
+      [
+        'Beschlüsse',
+        (body.decisions ?? [])
+          .map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}${d.withdrawn ? ` – zurückgenommen am ${day(d.withdrawn.at)} („${d.withdrawn.reason}“), ohne Grundlage` : ''}`)
+          .join('\n'),
+      ],
     ]),
   ];
   if (body.contacts && body.contacts.length > 0) {
