@@ -4,7 +4,16 @@ import type { CoarseTermEnd, TermEnd } from './term-end';
 import { berlinDate } from './dates';
 import type { BodyEventType, ReportKind } from './vocabulary';
 
-export type ObligationState = 'pending' | 'due' | 'overdue' | 'submitted' | 'acknowledged';
+/** `waived` (since version 3): no longer owed (Berichtspflicht entfallen). */
+export type ObligationState = 'pending' | 'due' | 'overdue' | 'submitted' | 'acknowledged' | 'waived';
+
+/** Who changed or dropped an obligation, when and why (since version 3). */
+export interface ObligationChange {
+  on: CivilDate;
+  reason: string | null;
+  /** The number of the decision cited, if any. */
+  decision: string | null;
+}
 
 /** A Berichtspflicht: one report the body owes, and how far it has come. */
 export interface ReportObligation {
@@ -24,6 +33,10 @@ export interface ReportObligation {
   recurrence?: Recurrence;
   series?: string;
   period?: number;
+  /** Absent until its Frist is first moved (`reportRescheduled`): each former Frist, oldest first. */
+  rescheduled?: Array<ObligationChange & { from: Deadline }>;
+  /** Only on a waived obligation (`reportWaived`). */
+  waived?: ObligationChange;
 }
 
 /** A lead's request for a longer term; the decision on it is a separate `extended` event. */
@@ -33,6 +46,8 @@ export interface ExtensionRequest {
   asWritten?: CoarseTermEnd;
   justification: string;
   on: CivilDate;
+  /** Since version 3, once the secretariat records the answer no (`extensionDeclined`). */
+  declined?: ObligationChange;
 }
 
 /** A decision the body's history cites, and for what. */
@@ -132,4 +147,14 @@ export function isOpenObligation(obligation: ReportObligation): boolean {
 
 export function finalReportAcknowledged(context: BodyContext): boolean {
   return context.obligations.some((o) => o.kind === 'Abschlussbericht' && o.state === 'acknowledged');
+}
+
+/**
+ * What the orderly closure needs of the final report: one acknowledged, or (since version 3,
+ * which alone can waive one) one waived while no other is still open or awaiting Kenntnisnahme.
+ */
+export function finalReportSettled(context: BodyContext): boolean {
+  if (finalReportAcknowledged(context)) return true;
+  const finalReports = context.obligations.filter((o) => o.kind === 'Abschlussbericht');
+  return finalReports.some((o) => o.state === 'waived') && finalReports.every((o) => o.state === 'waived' || o.state === 'acknowledged');
 }

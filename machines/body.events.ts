@@ -22,7 +22,7 @@ const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Erwartet einen 
  * year `{"year":"2025"}` ("bis Ende 2025"); see term-end.ts for how it resolves to a day.
  */
 export const termEndSchema = z.union(
-  [civilDate, z.strictObject({ month: monthSchema }), z.strictObject({ year: z.string().regex(/^\d{4}$/) })],
+  [civilDate, z.strictObject({ month: monthSchema }), z.strictObject({ year: z.string().regex(/^\d{4}$/, 'Bitte das Jahr vierstellig angeben (z. B. 2025).') })],
   { error: 'Erwartet ein Datum "JJJJ-MM-TT", einen Monat {"month":"JJJJ-MM"} oder ein Jahr {"year":"JJJJ"}.' },
 ) as z.ZodType<TermEnd, TermEnd>;
 
@@ -159,8 +159,14 @@ export const eventDataSchemas = {
   reportRequested: plannedReportSchema.extend(note),
   reportSubmitted: z.strictObject({ obligationId: text(20), title: optionalText(300), documentRef: optionalText(500), ...note }),
   reportAcknowledged: obligationRef,
+  /** Since version 3: a report still owed gets another Frist (and is open again until it). */
+  reportRescheduled: z.strictObject({ obligationId: text(20), due: deadlineSchema, reason: optionalText(), ...note }),
+  /** Since version 3: a report still owed is no longer owed; why, in `reason`. */
+  reportWaived: z.strictObject({ obligationId: text(20), reason: text(), ...note }),
   extensionRequested: z.strictObject({ approvedUntil: termEndSchema, justification: text(), ...note }),
   extended: z.strictObject({ approvedUntil: termEndSchema, ...note }),
+  /** Since version 3: the open extension request is answered with no (Verlängerung abgelehnt). */
+  extensionDeclined: z.strictObject({ reason: text(), ...note }),
   madePermanent: empty,
   renamed: z.strictObject({ title: profileShape.title, shortName: text(60).nullable().optional(), ...note }),
   /**

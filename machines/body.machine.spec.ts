@@ -9,6 +9,7 @@ import {
   lifecycleOf,
   notYetPossible,
   offeredEvents,
+  openRequests,
   persist,
   replay,
   restore,
@@ -68,7 +69,7 @@ describe('the body lifecycle', () => {
     const { verdict } = given(submitted()).when(event('approved', { approvedUntil: '2025-03-31', reports: [] }, '2026-12-03'));
     expect(verdict.allowed).toBe(false);
     expect(verdict.allowed === false && verdict.violations).toEqual([
-      '„approved“ muss einen erfassten Beschluss nennen (Feld „decision“).',
+      '„Eingerichtet (Beschluss)“ braucht den Beschluss, der es anordnet: bitte einen erfassten Beschluss nennen.',
       'Das Datum „befristet bis“ (31.03.2025) liegt vor dem Ereignisdatum (03.12.2026).',
     ]);
   });
@@ -184,12 +185,14 @@ describe('the body lifecycle', () => {
     expect(offeredEvents(given(...closing).snapshot)).not.toContain('closed');
     expect(offeredEvents(withReport.snapshot)).toContain('closed');
     // What is left out is told with why.
+    const noRequest = { type: 'extensionDeclined', reason: 'Es liegt kein offener Verlängerungsantrag vor.' };
     expect(notYetPossible(given(...closing).snapshot)).toEqual([
       { type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' },
+      noRequest,
       { type: 'closed', reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.' },
     ]);
     // r1 is still open to submit; none waits to be acknowledged.
-    expect(notYetPossible(withReport.snapshot)).toEqual([{ type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' }]);
+    expect(notYetPossible(withReport.snapshot)).toEqual([{ type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' }, noRequest]);
     expect(withReport.snapshot.context.obligations[1]).toMatchObject({ kind: 'Abschlussbericht', addressee: 'AL-Runde' });
     const { verdict, next } = withReport.when(close({ noSuccessorReason: 'Auftrag erfüllt.' }));
     expect(verdict.allowed).toBe(true);
@@ -210,13 +213,16 @@ describe('the body lifecycle', () => {
 
   test('a report event is offered only while an obligation could take it: one open to submit, one submitted to acknowledge', () => {
     const reportEvents = (...events: BodyEvent[]) => offeredEvents(given(...events).snapshot).filter((type) => type.startsWith('report'));
-    // The state handles both throughout; which are offered follows the obligation r1.
-    expect(reportEvents(...ACTIVE)).toEqual(['reportRequested', 'reportSubmitted']);
+    // The state handles them throughout; which are offered follows the obligation r1.
+    const owed = ['reportRequested', 'reportSubmitted', 'reportRescheduled', 'reportWaived'];
+    expect(reportEvents(...ACTIVE)).toEqual(owed);
     expect(reportEvents(...ACTIVE, reportSubmitted())).toEqual(['reportRequested', 'reportAcknowledged']);
     expect(reportEvents(...ACTIVE, reportSubmitted(), reportAcknowledged())).toEqual(['reportRequested']);
-    expect(allowedEvents(given(...ACTIVE, reportSubmitted(), reportAcknowledged()).snapshot)).toEqual(expect.arrayContaining(['reportSubmitted', 'reportAcknowledged']));
+    expect(allowedEvents(given(...ACTIVE, reportSubmitted(), reportAcknowledged()).snapshot)).toEqual(
+      expect.arrayContaining(['reportSubmitted', 'reportAcknowledged', 'reportRescheduled', 'reportWaived']),
+    );
     // The final report asked for on closure is open again to submit.
-    expect(reportEvents(...ACTIVE, reportSubmitted(), reportAcknowledged(), closureInitiated())).toEqual(['reportRequested', 'reportSubmitted']);
+    expect(reportEvents(...ACTIVE, reportSubmitted(), reportAcknowledged(), closureInitiated())).toEqual(owed);
   });
 
   test('a finished body accepts no event any more', () => {
@@ -274,6 +280,14 @@ describe.each(BODY_MACHINE_VERSIONS)('coverage of the statechart version %i (xst
         case 'reportOverdue': { const id = firstIn('pending', 'due'); if (id) out.push(reportOverdue(id)); break; }
         case 'reportSubmitted': { const id = firstIn('pending', 'due', 'overdue'); if (id) out.push(reportSubmitted(id, '2024-12-05')); break; }
         case 'reportAcknowledged': { const id = firstIn('submitted'); if (id) out.push(reportAcknowledged(id, '2024-12-10')); break; }
+        case 'reportRescheduled': {
+          const o = context.obligations.find((x) => ['pending', 'due', 'overdue'].includes(x.state));
+          const due = o?.due.kind === 'month' && o.due.month === '2026-06' ? { kind: 'month' as const, month: '2026-09' } : { kind: 'month' as const, month: '2026-06' };
+          if (o) out.push(event('reportRescheduled', { obligationId: o.id, due }, '2024-07-01'));
+          break;
+        }
+        case 'reportWaived': { const id = firstIn('pending', 'due', 'overdue'); if (id) out.push(event('reportWaived', { obligationId: id, reason: 'Entfällt laut Beschluss.' }, '2024-07-01')); break; }
+        case 'extensionDeclined': out.push(event('extensionDeclined', { reason: 'Auftrag erfüllt.' }, '2024-07-01')); break;
         case 'extended': out.push(extended(nextYear, decision('2024-07-01'), '2024-07-01')); break;
         case 'extensionRequested': out.push(event('extensionRequested', { approvedUntil: nextYear, justification: 'Auftrag noch offen.' }, '2024-07-01')); break;
         case 'madePermanent': out.push(event('madePermanent', {}, '2024-07-01', decision('2024-07-01'))); break;
@@ -303,7 +317,7 @@ describe.each(BODY_MACHINE_VERSIONS)('coverage of the statechart version %i (xst
     events: candidates,
     // States differ by where they are and how far their reports are, not by dates or names.
     serializeState: (s) =>
-      JSON.stringify([s.value, s.context.permanent, s.context.obligations.map((o) => `${o.kind}:${o.state}`)]),
+      JSON.stringify([s.value, s.context.permanent, s.context.obligations.map((o) => `${o.kind}:${o.state}`), openRequests(s.context).length]),
   });
 
   function allStateNodes(node: AnyStateNode): AnyStateNode[] {

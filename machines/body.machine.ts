@@ -9,11 +9,13 @@
  * refuses a full-replace `leadsChanged` that silently drops contact persons. 3 makes the Frist of
  * `closureInitiated` the final report's: an open Abschlussbericht moves to it (and is open
  * again), one already handed in must be named with its own Frist; and it refuses a `revised`
- * whose expected end lies before the start, as registration does. All are built from this one
+ * whose expected end lies before the start, as registration does; the secretariat moves a report's
+ * Frist (`reportRescheduled`), waives a report (`reportWaived`) and declines an extension request
+ * (`extensionDeclined`). All are built from this one
  * chart (`createBodyMachine(version)`); the earlier versions stay for replaying their events.
  */
 import { assign, not, setup } from 'xstate';
-import type { BodyContext, ReportObligation } from './body.context';
+import type { BodyContext, ObligationChange, ReportObligation } from './body.context';
 import { initialContext, isOpenObligation, newObligation, nextObligationId } from './body.context';
 import type { BodyEvent, BodyEventOf, RegisteredEvent } from './body.events';
 import { berlinDate } from './dates';
@@ -41,6 +43,23 @@ function updateObligation(
   change: (obligation: ReportObligation) => Partial<ReportObligation>,
 ): ReportObligation[] {
   return context.obligations.map((o) => (o.id === id ? { ...o, ...change(o) } : o));
+}
+
+/** A recurring obligation's next period, after this one was handed in or waived: its Frist follows the planned one. */
+function nextPeriod(current: ReportObligation, obligations: ReportObligation[]): ReportObligation[] {
+  if (!current.recurrence) return obligations;
+  const planned = current.rescheduled?.[0]?.from ?? current.due;
+  const next = newObligation(
+    nextObligationId(obligations),
+    { kind: current.kind, addressee: current.addressee, due: nextDue(planned, current.recurrence), recurrence: current.recurrence },
+    { series: current.series ?? current.id, period: (current.period ?? 1) + 1 },
+  );
+  return [...obligations, next];
+}
+
+/** Who changed an obligation or answered a request, when and why. */
+function change(event: BodyEvent): ObligationChange {
+  return { on: on(event), reason: reasonOf(event), decision: event.decision?.number ?? null };
 }
 
 const reasonOf = (event: BodyEvent) => ('reason' in event.data ? (event.data.reason ?? null) : null);
@@ -168,14 +187,27 @@ const lifecycle = (version: BodyMachineVersion) => setup({
         }));
         // A recurring obligation: submitting this period opens the next.
         const current = context.obligations.find((o) => o.id === obligationId);
-        if (!current?.recurrence) return obligations;
-        const next = newObligation(
-          nextObligationId(obligations),
-          { kind: current.kind, addressee: current.addressee, due: nextDue(current.due, current.recurrence), recurrence: current.recurrence },
-          { series: current.series ?? current.id, period: (current.period ?? 1) + 1 },
-        );
-        return [...obligations, next];
+        return current ? nextPeriod(current, obligations) : obligations;
       },
+    }),
+    /** Since version 3: another Frist, and the report open again until it; the former Frist is kept. */
+    rescheduleReport: assign(({ context, event }) => {
+      const { obligationId, due } = (event as BodyEventOf<'reportRescheduled'>).data;
+      const obligations = updateObligation(context, obligationId, (o) => ({
+        due,
+        state: 'pending',
+        dueOn: null,
+        overdueOn: null,
+        rescheduled: [...(o.rescheduled ?? []), { from: o.due, ...change(event) }],
+      }));
+      return { obligations, decisions: cite(context, event) };
+    }),
+    /** Since version 3: no longer owed. A recurring obligation's next period opens, as on submission. */
+    waiveReport: assign(({ context, event }) => {
+      const { obligationId } = (event as BodyEventOf<'reportWaived'>).data;
+      const obligations = updateObligation(context, obligationId, () => ({ state: 'waived', waived: change(event) }));
+      const current = context.obligations.find((o) => o.id === obligationId);
+      return { obligations: current ? nextPeriod(current, obligations) : obligations, decisions: cite(context, event) };
     }),
     markReportAcknowledged: assign(({ context, event }) => ({
       obligations: updateObligation(context, (event as BodyEventOf<'reportAcknowledged'>).data.obligationId, () => ({
@@ -210,7 +242,8 @@ const lifecycle = (version: BodyMachineVersion) => setup({
     initiateClosureSettingFinalReportDue: assign(({ context, event }) => {
       const { finalReportDue, reason } = (event as BodyEventOf<'closureInitiated'>).data;
       const moves = (o: ReportObligation) => o.kind === 'Abschlussbericht' && isOpenObligation(o) && !sameDeadline(o.due, finalReportDue);
-      const obligations = context.obligations.some((o) => o.kind === 'Abschlussbericht')
+      // A waived final report is owed no more: then the closure's Frist is that of a new one.
+      const obligations = context.obligations.some((o) => o.kind === 'Abschlussbericht' && o.state !== 'waived')
         ? context.obligations.map((o) => (moves(o) ? { ...o, due: finalReportDue, state: 'pending' as const, dueOn: null, overdueOn: null } : o))
         : [
             ...context.obligations,
@@ -235,6 +268,14 @@ const lifecycle = (version: BodyMachineVersion) => setup({
         return [...(context.extensionRequests ?? []), request];
       },
     }),
+    /** Since version 3: the latest request is answered no, and leaves the secretariat's to-dos. */
+    declineExtension: assign(({ context, event }) => {
+      const requests = context.extensionRequests ?? [];
+      return {
+        extensionRequests: requests.map((request, i) => (i === requests.length - 1 ? { ...request, declined: change(event) } : request)),
+        decisions: cite(context, event),
+      };
+    }),
     transfer: assign(({ context, event }) => ({
       successor: (event as BodyEventOf<'transferred'>).data.successor,
       endedOn: on(event),
@@ -250,11 +291,23 @@ const termDecisions = {
   madePermanent: { guard: 'rulesHold', target: 'permanent', actions: 'makePermanent' },
 } as const;
 
+/** Since version 3: declining the open request as well. */
+const termDecisionsSince3 = { ...termDecisions, extensionDeclined: { guard: 'rulesHold', actions: 'declineExtension' } } as const;
+
+/** Since version 3: moving a report's Frist or waiving the report, before the start as after it. */
+const obligationChanges = {
+  reportRescheduled: { guard: 'rulesHold', actions: 'rescheduleReport' },
+  reportWaived: { guard: 'rulesHold', actions: 'waiveReport' },
+} as const;
+
 /** The chart of the given version; an earlier version lacks what a later one added. */
 export function createBodyMachine(version: BodyMachineVersion) {
   const since2 = <T extends object>(transitions: T): T | object => (version >= 2 ? transitions : {});
   const reclassify = since2({ reclassified: { guard: 'rulesHold', actions: 'reclassify' } } as const);
+  const since3 = <T extends object>(transitions: T): T | object => (version >= 3 ? transitions : {});
   const initiateClosure = version >= 3 ? 'initiateClosureSettingFinalReportDue' : 'initiateClosure';
+  const terms = version >= 3 ? termDecisionsSince3 : termDecisions;
+  const changeObligations = since3(obligationChanges);
   return lifecycle(version).createMachine({
   id: BODY_MACHINE_ID,
   context: ({ input }) => initialContext(input),
@@ -279,6 +332,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
       on: {
         started: { guard: 'rulesHold', target: 'active', actions: 'start' },
         reportRequested: { guard: 'rulesHold', actions: 'requestReport' },
+        ...changeObligations,
         renamed: { guard: 'rulesHold', actions: 'rename' },
         leadsChanged: { guard: 'rulesHold', actions: 'changeLeads' },
         participantsChanged: { guard: 'rulesHold', actions: 'changeParticipants' },
@@ -304,13 +358,13 @@ export function createBodyMachine(version: BodyMachineVersion) {
               on: {
                 termExpiring: { guard: 'rulesHold', target: 'expiring' },
                 termExpired: { guard: 'rulesHold', target: 'expired' },
-                ...termDecisions,
+                ...terms,
               },
             },
             expiring: {
-              on: { termExpired: { guard: 'rulesHold', target: 'expired' }, ...termDecisions },
+              on: { termExpired: { guard: 'rulesHold', target: 'expired' }, ...terms },
             },
-            expired: { on: termDecisions },
+            expired: { on: terms },
             permanent: {},
           },
         },
@@ -339,6 +393,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
             reportOverdue: { guard: 'rulesHold', actions: 'markReportOverdue' },
             reportSubmitted: { guard: 'rulesHold', actions: 'markReportSubmitted' },
             reportAcknowledged: { guard: 'rulesHold', actions: 'markReportAcknowledged' },
+            ...changeObligations,
           },
         },
         closure: {

@@ -4,20 +4,21 @@
  * `rulesHold` guard runs the rules of the event's type; `decide` reports their reasons.
  */
 import type { BodyContext, ObligationState, ReportObligation } from './body.context';
-import { findObligation, finalReportAcknowledged, isOpenObligation } from './body.context';
+import { findObligation, finalReportSettled, isOpenObligation } from './body.context';
 import type { BodyEvent, BodyEventOf } from './body.events';
 import { END_BEFORE_START, endAfterStart } from './body.events';
 import { berlinDate, germanDate } from './dates';
-import { describeDeadline, sameDeadline } from './deadlines';
+import { describeDeadline, resolveDeadline, sameDeadline } from './deadlines';
+import { openRequests } from './requests';
 import { describeTermEnd, termEndDate, type TermEnd } from './term-end';
-import { OBLIGATION_STATE_LABELS, obligationLabel } from './labels';
+import { EVENT_LABELS, OBLIGATION_STATE_LABELS, obligationLabel } from './labels';
 import type { BodyEventType } from './vocabulary';
 import { DECISION_EVENT_TYPES } from './vocabulary';
 
 type Rule<K extends BodyEventType = BodyEventType> = (context: BodyContext, event: BodyEventOf<K>) => string | null;
 
 const citesDecision: Rule = (_context, event) =>
-  event.decision ? null : `„${event.type}“ muss einen erfassten Beschluss nennen (Feld „decision“).`;
+  event.decision ? null : `„${EVENT_LABELS[event.type]}“ braucht den Beschluss, der es anordnet: bitte einen erfassten Beschluss nennen.`;
 
 const decisionNotAfterEvent: Rule = (_context, event) => {
   if (!event.decision) return null;
@@ -61,7 +62,9 @@ const termNotYetOver: Rule<'termExpiring'> = (context, event) => {
   const on = berlinDate(event.occurredAt);
   return context.approvedUntil !== null && on <= context.approvedUntil
     ? null
-    : `Die Laufzeit ist am ${germanDate(on)} bereits abgelaufen.`;
+    : context.approvedUntil !== null
+      ? `Die Laufzeit ist mit Ablauf des ${germanDate(context.approvedUntil)} abgelaufen (Ereignisdatum ${germanDate(on)}).`
+      : `Die Laufzeit ist am ${germanDate(on)} bereits abgelaufen.`;
 };
 
 /** The obligation states a report event may act on. */
@@ -70,6 +73,8 @@ export const OBLIGATION_EVENT_STATES = {
   reportOverdue: ['pending', 'due'],
   reportSubmitted: ['pending', 'due', 'overdue'],
   reportAcknowledged: ['submitted'],
+  reportRescheduled: ['pending', 'due', 'overdue'],
+  reportWaived: ['pending', 'due', 'overdue'],
 } as const satisfies Record<string, readonly ObligationState[]>;
 export type ObligationEventType = keyof typeof OBLIGATION_EVENT_STATES;
 
@@ -88,8 +93,18 @@ export const POSSIBLE_ONLY_IF: { [K in BodyEventType]?: { possible(context: Body
     possible: (context) => anyObligationFor(context, 'reportAcknowledged'),
     lacking: () => 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.',
   },
-  closed: { possible: finalReportAcknowledged, lacking: () => CLOSURE_NEEDS_FINAL_REPORT },
+  reportRescheduled: { possible: (context) => anyObligationFor(context, 'reportRescheduled'), lacking: () => NO_REPORT_OWED },
+  reportWaived: { possible: (context) => anyObligationFor(context, 'reportWaived'), lacking: () => NO_REPORT_OWED },
+  extensionDeclined: { possible: hasOpenExtensionRequest, lacking: () => NO_OPEN_EXTENSION_REQUEST },
+  closed: { possible: finalReportSettled, lacking: () => CLOSURE_NEEDS_FINAL_REPORT },
 };
+
+const NO_REPORT_OWED = 'Kein Bericht ist mehr offen (jeder ist eingereicht, zur Kenntnis genommen oder entfallen).';
+const NO_OPEN_EXTENSION_REQUEST = 'Es liegt kein offener Verlängerungsantrag vor.';
+
+function hasOpenExtensionRequest(context: BodyContext): boolean {
+  return openRequests(context).some((request) => request.kind === 'extensionRequest');
+}
 
 const CLOSURE_NEEDS_FINAL_REPORT = 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.';
 
@@ -133,7 +148,28 @@ function obligationIn<K extends ObligationEventType>(type: K): Rule<K> {
   };
 }
 
-const closureCriteria: Rule<'closed'> = (context) => (finalReportAcknowledged(context) ? null : CLOSURE_NEEDS_FINAL_REPORT);
+const closureCriteria: Rule<'closed'> = (context) => (finalReportSettled(context) ? null : CLOSURE_NEEDS_FINAL_REPORT);
+
+/** A new Frist must differ from the one the report has. */
+const changesDue: Rule<'reportRescheduled'> = (context, event) => {
+  const obligation = findObligation(context, event.data.obligationId);
+  return obligation && sameDeadline(obligation.due, event.data.due)
+    ? `Die Berichtspflicht „${obligation.id}“ (${obligation.kind}) hat bereits die Frist ${describeDeadline(obligation.due)}.`
+    : null;
+};
+
+/** A Frist moved to a day already past when it is moved would only be overdue at once. */
+const dueNotBeforeEvent: Rule<'reportRescheduled'> = (context, event) => {
+  const on = berlinDate(event.occurredAt);
+  const resolution = resolveDeadline(event.data.due);
+  const obligation = findObligation(context, event.data.obligationId);
+  // The same Frist is refused as such (changesDue).
+  return !resolution.resolved || resolution.originalDate >= on || (obligation && sameDeadline(obligation.due, event.data.due))
+    ? null
+    : `Die neue Frist (${describeDeadline(event.data.due)}) liegt vor dem Ereignisdatum (${germanDate(on)}).`;
+};
+
+const extensionRequestOpen: Rule<'extensionDeclined'> = (context) => (hasOpenExtensionRequest(context) ? null : NO_OPEN_EXTENSION_REQUEST);
 
 /** Since version 2: the full-replace form drops a contact person only when `removedContactIds` names it. */
 const keepsContacts: Rule<'leadsChanged'> = (context, event) => {
@@ -188,7 +224,8 @@ const revisionEndsAfterStart: Rule<'revised'> = (context, event) => {
  * other Frist would apply to no report.
  */
 const finalReportDueApplies: Rule<'closureInitiated'> = (context, event) => {
-  const finalReports = context.obligations.filter((o) => o.kind === 'Abschlussbericht');
+  // A waived one is owed no more: the closure's Frist is that of a new one (see the chart).
+  const finalReports = context.obligations.filter((o) => o.kind === 'Abschlussbericht' && o.state !== 'waived');
   const given = event.data.finalReportDue;
   if (finalReports.length === 0 || finalReports.some(isOpenObligation) || finalReports.some((o) => sameDeadline(o.due, given))) return null;
   const last = finalReports[finalReports.length - 1];
@@ -210,6 +247,10 @@ const rules: { [K in BodyEventType]?: Rule<K>[] } = {
   reportOverdue: [obligationIn('reportOverdue')],
   reportSubmitted: [obligationIn('reportSubmitted')],
   reportAcknowledged: [obligationIn('reportAcknowledged')],
+  // Since version 3 (earlier charts have no such transition).
+  reportRescheduled: [obligationIn('reportRescheduled'), changesDue, dueNotBeforeEvent],
+  reportWaived: [obligationIn('reportWaived')],
+  extensionDeclined: [extensionRequestOpen],
   closed: [closureCriteria],
   leadsChanged: [leadChangeFits],
   participantsChanged: [participantChangeFits],

@@ -43,8 +43,11 @@ export const EVENT_LABELS: Record<StoredEventType, string> = {
   reportOverdue: 'Bericht überfällig',
   reportSubmitted: 'Bericht eingereicht',
   reportAcknowledged: 'Bericht zur Kenntnis genommen',
+  reportRescheduled: 'Berichtsfrist geändert',
+  reportWaived: 'Berichtspflicht entfallen',
   extensionRequested: 'Verlängerung beantragt',
   extended: 'Verlängert',
+  extensionDeclined: 'Verlängerung abgelehnt',
   madePermanent: 'Entfristet',
   renamed: 'Umbenannt',
   leadsChanged: 'Federführung geändert',
@@ -69,15 +72,16 @@ export const OBLIGATION_STATE_LABELS: Record<ObligationState, string> = {
   overdue: 'überfällig',
   submitted: 'eingereicht',
   acknowledged: 'zur Kenntnis genommen',
+  waived: 'entfallen',
 };
 
 /**
  * How a report obligation stands, with the day it came to: `offen`, `fällig seit 02.12.2024`,
  * `überfällig seit 03.12.2024`, `eingereicht am 20.11.2024`, `zur Kenntnis genommen am
- * 05.12.2024 (eingereicht am 20.11.2024)`.
+ * 05.12.2024 (eingereicht am 20.11.2024)`, `entfallen am 31.03.2025`.
  */
 export function obligationStanding(
-  obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn'>,
+  obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn' | 'waived'>,
 ): string {
   const label = OBLIGATION_STATE_LABELS[obligation.state] ?? obligation.state;
   const on = (day: CivilDate | null, word: string) => (day ? ` ${word} ${germanDate(day)}` : '');
@@ -90,6 +94,8 @@ export function obligationStanding(
       return label + on(obligation.submittedOn, 'am');
     case 'acknowledged':
       return label + on(obligation.acknowledgedOn, 'am') + (obligation.submittedOn ? ` (eingereicht am ${germanDate(obligation.submittedOn)})` : '');
+    case 'waived':
+      return label + on(obligation.waived?.on ?? null, 'am');
     default:
       return label;
   }

@@ -19,8 +19,8 @@ export interface OpenRequest {
 
 /**
  * The body's open requests, oldest first. An extension request counts as answered once an
- * extension or Entfristung was decided on or after its day; of several unanswered requests only
- * the latest is open.
+ * extension or Entfristung was decided on or after its day, or (since version 3) once it was
+ * declined (`extensionDeclined`); of several unanswered requests only the latest is open.
  */
 export function openRequests(context: BodyContext): OpenRequest[] {
   const open: OpenRequest[] = [];
@@ -28,7 +28,7 @@ export function openRequests(context: BodyContext): OpenRequest[] {
     .filter((d) => d.event === 'extended' || d.event === 'madePermanent')
     .reduce<CivilDate | null>((last, d) => (last === null || d.on > last ? d.on : last), null);
   const request = (context.extensionRequests ?? []).at(-1);
-  if (request && !context.permanent && (lastTermDecision === null || lastTermDecision < request.on)) {
+  if (request && !request.declined && !context.permanent && (lastTermDecision === null || lastTermDecision < request.on)) {
     open.push({
       kind: 'extensionRequest',
       since: request.on,

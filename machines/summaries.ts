@@ -134,6 +134,30 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
         next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
       ];
     }
+    case 'reportRescheduled': {
+      const o = find(after, d.obligationId);
+      const from = o?.rescheduled?.at(-1)?.from;
+      return [
+        o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}: Frist ${from ? `${describeDeadline(from)} → ` : ''}${describeDeadline(o.due)}` : String(d.obligationId),
+        reason(d),
+      ];
+    }
+    case 'reportWaived': {
+      const o = find(after, d.obligationId);
+      const next = o?.recurrence ? after?.obligations.find((x) => x.series === (o.series ?? o.id) && x.period === (o.period ?? 1) + 1) : undefined;
+      return [
+        o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}, entfällt` : String(d.obligationId),
+        reason(d),
+        next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
+      ];
+    }
+    case 'extensionDeclined': {
+      const request = after?.extensionRequests?.at(-1);
+      return [
+        request ? `Verlängerung bis ${describeTermEndWithDay(request.asWritten ?? request.approvedUntil)} (beantragt am ${germanDate(request.on)}) abgelehnt` : '',
+        reason(d),
+      ];
+    }
     case 'closureInitiated':
       return [`Abschlussbericht ${describeDeadline(d.finalReportDue as Deadline)}`, reason(d)];
     case 'closed':

@@ -150,8 +150,8 @@ export interface DeadlineUnit {
 
 /**
  * The Fristen of a body that is established or active, each with its timers: its start (while it
- * has not started), every report obligation, and the end of its term (unless permanent). Other
- * states have none.
+ * has not started), every report obligation not waived, and the end of its term (unless
+ * permanent). Other states have none.
  *
  * A report obligation's Frist and timers are computed once per obligation object and calendar
  * (sessions, rules, policy and issuers compared by identity) and then reused: the reducers
@@ -329,7 +329,8 @@ function reportUnits(
   const derivations = obligations.map((obligation, i) =>
     latest?.obligations[i] === obligation ? latest.derivations[i] : reportDerivation(bodyId, obligation, calendar, options, policy),
   );
-  const units = derivations.map((derivation) => derivation.unitFrom(floor));
+  // A waived report is owed no more: it has no Frist (and so no timers) at all.
+  const units = derivations.flatMap((derivation, i) => (obligations[i].state === 'waived' ? [] : [derivation.unitFrom(floor)]));
   latestReportUnits = { bodyId, calendar, floor, holdUntil: floor && holdUntil(derivations, floor), obligations, derivations, units };
   reportUnitsByList.set(obligations, latestReportUnits);
   return units;

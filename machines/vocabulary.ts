@@ -46,8 +46,11 @@ export const COMMAND_EVENT_TYPES = [
   'reportRequested',
   'reportSubmitted',
   'reportAcknowledged',
+  'reportRescheduled',
+  'reportWaived',
   'extensionRequested',
   'extended',
+  'extensionDeclined',
   'madePermanent',
   'renamed',
   'leadsChanged',
@@ -91,8 +94,9 @@ export const DECISION_EVENT_TYPES: readonly BodyEventType[] = [
 /**
  * The events a decision can bring about — its effects (Wirkungen) on a body — and so the only
  * events that may cite one: those that must (DECISION_EVENT_TYPES) and those a decision may
- * order (rename, new leads or participants, a report requested or acknowledged, closure
- * initiated). An event citing a decision must match one of the decision's effects for its body.
+ * order (rename, new leads or participants, a report requested, acknowledged, rescheduled or
+ * waived, an extension declined, closure initiated). An event citing a decision must match one
+ * of the decision's effects for its body.
  */
 export const DECISION_EFFECT_TYPES: readonly BodyEventType[] = [
   ...DECISION_EVENT_TYPES,
@@ -101,5 +105,8 @@ export const DECISION_EFFECT_TYPES: readonly BodyEventType[] = [
   'participantsChanged',
   'reportRequested',
   'reportAcknowledged',
+  'reportRescheduled',
+  'reportWaived',
+  'extensionDeclined',
   'closureInitiated',
 ];

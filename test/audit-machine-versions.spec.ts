@@ -114,6 +114,39 @@ const SCENARIOS: Record<string, { description: string; steps: Step[]; registered
       { type: 'closed', data: { noSuccessorReason: 'Ergebnisse übergeben' }, occurredAt: '2026-03-26T10:00:00.000Z', decision: decisionFacts('2026/11', '2026-03-26') },
     ],
   },
+  'report-rescheduled-waived-extension-declined': {
+    description:
+      'Zwischenbericht fällig und entfallen, Verlängerungsantrag abgelehnt, dann per Beschluss verlängert; der überfällige Abschlussbericht „im März 2025“ bekommt die Frist „im September 2025“, wird eingereicht und zur Kenntnis genommen (seit Version 3)',
+    steps: [
+      { type: 'submitted', occurredAt: '2024-05-10T09:00:00.000Z', actor: lead },
+      {
+        type: 'approved',
+        data: {
+          approvedUntil: '2025-03-31',
+          reports: [report('Zwischenbericht', '2024-11'), { kind: 'Abschlussbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2025-03' } }],
+        },
+        occurredAt: '2024-06-20T12:00:00.000Z',
+        decision: decisionFacts('2024/15', '2024-06-20'),
+      },
+      { type: 'started', occurredAt: '2024-07-01T07:00:00.000Z' },
+      { type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2024-12-01T23:00:00.000Z' },
+      { type: 'reportWaived', data: { obligationId: 'r1', reason: 'Der Zwischenstand geht in den Abschlussbericht ein.' }, occurredAt: '2024-12-10T10:00:00.000Z', decision: decisionFacts('2024/41', '2024-12-10') },
+      { type: 'termExpiring', occurredAt: '2025-01-01T06:00:00.000Z' },
+      { type: 'extensionRequested', data: { approvedUntil: '2025-12-31', justification: 'Pilotierung dauert länger.' }, occurredAt: '2025-02-03T10:00:00.000Z', actor: lead },
+      { type: 'extensionDeclined', data: { reason: 'Nur bis September 2025, siehe gesonderten Beschluss.' }, occurredAt: '2025-03-10T10:00:00.000Z' },
+      { type: 'reportDue', data: { obligationId: 'r2' }, occurredAt: '2025-03-30T22:00:00.000Z' },
+      { type: 'extended', data: { approvedUntil: '2025-09-30' }, occurredAt: '2025-03-31T10:00:00.000Z', decision: decisionFacts('2025/08', '2025-03-31') },
+      { type: 'reportOverdue', data: { obligationId: 'r2' }, occurredAt: '2025-03-31T22:00:00.000Z' },
+      {
+        type: 'reportRescheduled',
+        data: { obligationId: 'r2', due: { kind: 'month', month: '2025-09' }, reason: 'Laufzeit verlängert bis 30.09.2025' },
+        occurredAt: '2025-04-02T10:00:00.000Z',
+        decision: decisionFacts('2025/08', '2025-03-31'),
+      },
+      { type: 'reportSubmitted', data: { obligationId: 'r2', documentRef: 'DMS-0930' }, occurredAt: '2025-09-20T10:00:00.000Z', actor: lead },
+      { type: 'reportAcknowledged', data: { obligationId: 'r2' }, occurredAt: '2025-09-25T10:00:00.000Z' },
+    ],
+  },
   'permanent-transferred': {
     description: 'Dauerhaft eingerichtet, Abschluss eingeleitet, in Nachfolgestruktur überführt',
     steps: [

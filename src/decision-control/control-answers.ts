@@ -3,7 +3,7 @@ import type { ObligationState } from '../../machines';
 import { civilDateSchema, instantSchema } from '../event-log/event-schema';
 import { CONTROL_STATES } from './decision-control.service';
 
-const OBLIGATION_STATES = ['pending', 'due', 'overdue', 'submitted', 'acknowledged'] as const satisfies readonly ObligationState[];
+const OBLIGATION_STATES = ['pending', 'due', 'overdue', 'submitted', 'acknowledged', 'waived'] as const satisfies readonly ObligationState[];
 
 /** One line of the Beschlusskontrolle (`ControlRow`): one effect of one decision. */
 export const controlRowSchema = z

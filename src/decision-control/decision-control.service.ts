@@ -119,12 +119,15 @@ export class DecisionControlService {
         const due = dueOf(effect.effect, effect.data, sessions);
         let report: ControlRow['report'] = null;
         if (effect.effect === 'reportRequested' && applied) {
+          // The Frist as requested: the one a later change (reportRescheduled) moved it from, if any.
+          const requested = canonicalJson(effect.data.due);
           const obligation = (await contextOf(effect.body)).obligations.find(
-            (o) => o.kind === effect.data.kind && o.addressee === effect.data.addressee && canonicalJson(o.due) === canonicalJson(effect.data.due),
+            (o) => o.kind === effect.data.kind && o.addressee === effect.data.addressee && canonicalJson(o.rescheduled?.[0]?.from ?? o.due) === requested,
           );
           if (obligation) report = { obligationId: obligation.id, state: obligation.state, acknowledgedOn: obligation.acknowledgedOn };
         }
-        const done = effect.effect === 'reportRequested' ? report?.state === 'acknowledged' : applied !== null;
+        // A requested report is done once acknowledged, or waived (no longer owed).
+        const done = effect.effect === 'reportRequested' ? report?.state === 'acknowledged' || report?.state === 'waived' : applied !== null;
         const state: ControlState = done
           ? 'done'
           : decision.withdrawn

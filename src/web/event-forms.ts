@@ -12,6 +12,8 @@ import {
   REPORT_KINDS,
   addresseeName,
   germanDate,
+  describeDeadline,
+  describeTermEndWithDay,
   obligationLabel,
   PROFILE_LABELS,
   type BodyContext,
@@ -24,7 +26,21 @@ import { ValidationError } from '../common/errors';
 import { all, field, group, lines, optional, text, type FormItem, type FormValues, type Option } from './forms';
 
 /** Events that may cite a decision without having to. */
-const MAY_CITE: ReadonlySet<BodyEventType> = new Set(['reportRequested', 'reportAcknowledged', 'renamed', 'leadsChanged', 'participantsChanged', 'closureInitiated', 'started']);
+const MAY_CITE: ReadonlySet<BodyEventType> = new Set([
+  'reportRequested',
+  'reportAcknowledged',
+  'reportRescheduled',
+  'reportWaived',
+  'extensionDeclined',
+  'renamed',
+  'leadsChanged',
+  'participantsChanged',
+  'closureInitiated',
+  'started',
+]);
+
+/** A report still owed: the ones whose Frist can move or that can be waived. */
+const OWED = ['pending', 'due', 'overdue'];
 
 export interface EventFormContext {
   context: BodyContext;
@@ -171,10 +187,18 @@ export function reportFrom(values: FormValues, prefix: string) {
   };
 }
 
-function obligationOptions(context: BodyContext, states: string[]): Option[] {
+function obligationOptions(context: BodyContext, states: string[], withDue = false): Option[] {
   return context.obligations
     .filter((o) => states.includes(o.state))
-    .map((o) => ({ value: o.id, label: `${obligationLabel(o)} an ${o.addressee}` }));
+    .map((o) => ({ value: o.id, label: `${obligationLabel(o)} an ${o.addressee}${withDue ? `, Frist ${describeDeadline(o.due)}` : ''}` }));
+}
+
+/** The extension request the answer refers to: the latest one (the rules refuse the answer unless it is open). */
+function requestHint(context: BodyContext): string | undefined {
+  const request = context.extensionRequests?.at(-1);
+  return request && !request.declined
+    ? `Beantragt am ${germanDate(request.on)}: Verlängerung bis ${describeTermEndWithDay(request.asWritten ?? request.approvedUntil)}, ${request.justification}`
+    : undefined;
 }
 
 /** The successor structure: its name, and the body when it is registered here (event forms and the decision form). */
@@ -313,12 +337,25 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
       return reportFields('', f.issuers, true);
     case 'reportSubmitted':
       return [
-        field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, ['pending', 'due', 'overdue']) }),
+        field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, OWED) }),
         field('title', 'Titel des Berichts', 'text'),
         field('documentRef', 'Fundstelle des Dokuments', 'text', { hint: 'Optional: Aktenzeichen oder Adresse des Dokuments.' }),
       ];
     case 'reportAcknowledged':
       return [field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, ['submitted']) })];
+    case 'reportRescheduled':
+      return [
+        field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, OWED, true) }),
+        deadlineGroup('due', 'Neue Frist', f.issuers),
+        field('reason', 'Begründung', 'textarea', { rows: 3, hint: 'Optional, z. B. „Laufzeit verlängert bis 30.09.2025“.' }),
+      ];
+    case 'reportWaived':
+      return [
+        field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, OWED, true) }),
+        field('reason', 'Begründung', 'textarea', { required: true, rows: 3, hint: 'Warum der Bericht nicht mehr geschuldet ist; danach gibt es für ihn keine Frist und keine Erinnerungen mehr.' }),
+      ];
+    case 'extensionDeclined':
+      return [field('reason', 'Begründung', 'textarea', { required: true, rows: 3, hint: requestHint(context) })];
     case 'extended':
       return [termEndGroup('approvedUntil', 'Neues Ende (befristet bis)', true, untilHint(context))];
     case 'extensionRequested':
@@ -387,6 +424,8 @@ export function initialValues(type: BodyEventType, f: EventFormContext): FormVal
       return { title: context.profile.title, shortName: context.profile.shortName ?? '' };
     case 'closureInitiated':
       return { 'finalReportDue.kind': 'date' };
+    case 'reportRescheduled':
+      return { 'due.kind': 'date' };
     default:
       return {};
   }
@@ -476,6 +515,18 @@ export function eventData(type: BodyEventType, values: FormValues, context: Body
     case 'reportAcknowledged':
       put('obligationId', text(values, 'obligationId'));
       break;
+    case 'reportRescheduled':
+      put('obligationId', text(values, 'obligationId'));
+      put('due', deadlineFrom(values, 'due') ?? { kind: '' });
+      put('reason', optional(values, 'reason'));
+      break;
+    case 'reportWaived':
+      put('obligationId', text(values, 'obligationId'));
+      put('reason', text(values, 'reason'));
+      break;
+    case 'extensionDeclined':
+      put('reason', text(values, 'reason'));
+      break;
     case 'extended':
       put('approvedUntil', termEndFrom(values, 'approvedUntil') ?? '');
       break;
@@ -530,8 +581,11 @@ export const ACTION_LABELS: Partial<Record<BodyEventType, string>> = {
   reportRequested: 'Berichtspflicht festlegen',
   reportSubmitted: 'Bericht einreichen',
   reportAcknowledged: 'Bericht zur Kenntnis nehmen',
+  reportRescheduled: 'Berichtsfrist ändern',
+  reportWaived: 'Berichtspflicht aufheben',
   extensionRequested: 'Verlängerung beantragen',
   extended: 'Verlängern (Beschluss)',
+  extensionDeclined: 'Verlängerung ablehnen',
   madePermanent: 'Entfristen (Beschluss)',
   renamed: 'Umbenennen',
   leadsChanged: 'Federführung ändern',
