@@ -154,6 +154,7 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
     expect((await t.http.get('/api/audit/verify').expect(200)).body.intact).toBe(true);
     const refused = await t.http.patch(`/api/contacts/${erika}`).send({ phone: '0611 1' }).expect(422);
     expect(refused.body.message).toContain('lässt sich nicht mehr berichtigen');
+    expect(refused.body.message).toMatch(/wurden am \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr gelöscht/);
 
     // Someone rewrites the stored correction: verification names the contact's chain.
     const db = t.app.get(Database);

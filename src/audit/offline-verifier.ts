@@ -19,6 +19,7 @@ import { EXPORT_FORMAT, type ExportCounts, type ExportLine } from './export-form
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { replayVerdict, type StoredProjection } from './replay';
 import { createHash } from 'node:crypto';
+import { germanDateTime } from '../../machines';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -506,7 +507,7 @@ function coverageFindings(last: SignedCheckpoint | null, uncovered: number): Fin
   const warning = (message: string): Finding => ({ severity: 'warning', area: 'checkpoint', stream: null, version: null, message });
   if (!last) return [warning('Der Export enthält keine Checkpoints: ein vollständig neu berechnetes Log wäre nicht zu erkennen.')];
   if (uncovered > 0) {
-    return [warning(`${count(uncovered, 'Ereignis ist', 'Ereignisse sind')} jünger als der letzte Checkpoint (${last.payload.sequence} vom ${last.payload.createdAt}) und noch durch keinen Checkpoint bezeugt.`)];
+    return [warning(`${count(uncovered, 'Ereignis ist', 'Ereignisse sind')} jünger als der letzte Checkpoint (${last.payload.sequence} vom ${germanDateTime(last.payload.createdAt)}) und noch durch keinen Checkpoint bezeugt.`)];
   }
   return [];
 }

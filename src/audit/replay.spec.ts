@@ -1,7 +1,7 @@
 import { BODY_MACHINE_VERSION } from '../../machines';
 import { decisionFacts, recordStream, rehash, typicalLifecycle } from '../../test/audit-builders';
 import type { EventRecord } from '../event-log/event-hash';
-import { replayRecords, replayVerdict, stateAt, type StoredProjection } from './replay';
+import { describeLimit, replayRecords, replayVerdict, stateAt, type StoredProjection } from './replay';
 
 const projectionOf = (records: EventRecord[]): StoredProjection => {
   const { snapshot } = replayRecords(records);
@@ -98,5 +98,12 @@ describe('time travel', () => {
 
   it('answers null before the body was registered', () => {
     expect(stateAt(records, { asOf: '2024-05-01' })).toBeNull();
+  });
+});
+
+describe('a limit as the messages name it', () => {
+  it('is a German date for a day and Berlin local time for an instant, never ISO', () => {
+    expect(describeLimit('2025-03-31')).toBe('31.03.2025');
+    expect(describeLimit('2026-12-04T21:16:00Z')).toBe('04.12.2026, 22:16');
   });
 });

@@ -9,6 +9,7 @@ import {
   berlinDate,
   eventLabel,
   germanDate,
+  germanDateTime,
   isCivilDate,
   statePaths,
   summarizeEvent,
@@ -396,7 +397,7 @@ function foldRunsThrough(records: readonly EventRecord[]): boolean {
   return true;
 }
 
-/** `31.03.2025` for a civil date, the instant unchanged otherwise (for German messages). */
+/** `31.03.2025` for a civil date, `04.12.2026, 22:16` (Berlin time) for an instant (for German messages). */
 export function describeLimit(limit: string): string {
-  return isCivilDate(limit) ? germanDate(limit) : limit;
+  return isCivilDate(limit) ? germanDate(limit) : germanDateTime(limit);
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { germanDateTime } from '../../machines';
 import { z } from 'zod';
 import { AuditStore } from '../audit/audit.store';
 import { CONTACT_EVENT_LABELS, CONTACT_FIELDS, contactStream, describeContactCorrection, hashContactEvent, type ContactEvent, type ContactField } from '../audit/contact-log';
@@ -48,7 +49,7 @@ export class ContactCorrectionService {
       const contact = await this.contact(tx, contactId, this.db.forUpdate);
       if (contact.erased_at) {
         throw new LifecycleRefusal(
-          `Die personenbezogenen Daten der Ansprechperson ${contactId} wurden am ${contact.erased_at} gelöscht (DSGVO Art. 17); sie lässt sich nicht mehr berichtigen.`,
+          `Die personenbezogenen Daten der Ansprechperson ${contactId} wurden am ${germanDateTime(contact.erased_at)} Uhr gelöscht (DSGVO Art. 17); sie lässt sich nicht mehr berichtigen.`,
           { erasedAt: contact.erased_at },
         );
       }
