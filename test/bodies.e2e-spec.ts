@@ -172,6 +172,7 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
   test('an event dated before the last one is refused: history is only appended', async () => {
     const error = await expectRefused(send({ type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-11-30' } }, occurredAt: '2025-01-01' }), 422);
     expect(error.message).toContain('liegt vor dem letzten Ereignis');
+    expect(error.details).toEqual({ lastOccurredAt: expect.any(String) });
   });
 
   test('closure is initiated and the body is transferred to a named successor', async () => {
@@ -253,5 +254,20 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     await t.http.get('/api/docs').expect(200).expect('content-type', /html/);
     const openapi = (await t.http.get('/api/docs/openapi.json').expect(200)).body;
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/bodies', '/api/bodies/{id}/events', '/api/decisions']));
+  });
+});
+
+describe('an event on the day of the body\'s last one, before it', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  test('is refused with both times, since a day means its midnight, and how to date it instead', async () => {
+    t = await startTestApp({ now: '2026-12-04T21:30:00Z' });
+    const { id } = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, registeredAt: '2026-12-04T21:00:00Z' }).expect(201)).body;
+    const refused = await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2026-12-04' }).expect(422);
+    expect(refused.body.message).toBe(
+      'Das Ereignisdatum 04.12.2026, 00:00 Uhr liegt vor dem letzten Ereignis des Gremiums (04.12.2026, 22:00 Uhr); die Geschichte wird nur fortgeschrieben. Ohne Datum gilt jetzt; sonst einen Zeitpunkt danach angeben.',
+    );
+    expect(refused.body.details).toEqual({ lastOccurredAt: '2026-12-04T21:00:00.000Z' });
   });
 });

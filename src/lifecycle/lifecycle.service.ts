@@ -13,6 +13,7 @@ import {
   OBLIGATION_EVENT_STATES,
   type ObligationEventType,
   germanDate,
+  germanDateTime,
   registrationSchema,
   startOfBerlinDay,
   statePaths,
@@ -91,6 +92,20 @@ export interface DueTimers {
   refuse(tx: Transaction, key: string, reason: string): void;
   /** When the pending timer of this system event falls due (a report's: of that obligation), or null when none is pending. */
   dueAtOf(tx: Transaction, bodyId: string, type: TimedEventType, obligationId?: string): Promise<string | null>;
+}
+
+/**
+ * An event dated before the body's last one: the history is only carried forward. On the same
+ * day the times tell them apart (a day means its midnight), and how to date the event after it.
+ */
+function beforeLastEvent(occurredAt: string, lastOccurredAt: string): LifecycleRefusal {
+  const sameDay = berlinDate(occurredAt) === berlinDate(lastOccurredAt);
+  const when = (instant: string) => (sameDay ? `${germanDateTime(instant)} Uhr` : germanDate(berlinDate(instant)));
+  return new LifecycleRefusal(
+    `Das Ereignisdatum ${when(occurredAt)} liegt vor dem letzten Ereignis des Gremiums (${when(lastOccurredAt)}); die Geschichte wird nur fortgeschrieben.` +
+      (sameDay ? ' Ohne Datum gilt jetzt; sonst einen Zeitpunkt danach angeben.' : ''),
+    { lastOccurredAt },
+  );
 }
 
 interface RegisteredSuccessor {
@@ -264,11 +279,7 @@ export class LifecycleService {
       const decision = c.decision ? await this.decisions.resolve(tx, c.decision, { bodyId, type, data }) : undefined;
       const occurredAt = c.occurredAt ?? defaultOccurredAt(decision, stored.lastOccurredAt, now);
       if (successor) assertNotEndedBy(successor, occurredAt);
-      if (occurredAt < stored.lastOccurredAt) {
-        throw new LifecycleRefusal(
-          `Das Ereignisdatum ${germanDate(berlinDate(occurredAt))} liegt vor dem letzten Ereignis des Gremiums (${germanDate(berlinDate(stored.lastOccurredAt))}); die Geschichte wird nur fortgeschrieben.`,
-        );
-      }
+      if (occurredAt < stored.lastOccurredAt) throw beforeLastEvent(occurredAt, stored.lastOccurredAt);
       const current = await this.fireDue(tx, stored, { until: occurredAt, inclusive: false }, now);
       const withContacts = contacts ? await this.addContacts(tx, type, data, contacts, now, current.snapshot.context) : data;
 
