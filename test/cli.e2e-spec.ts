@@ -421,7 +421,7 @@ describe('gremienlauf on the local database', () => {
     expect(cli(['session', 'record', 'IT-PLR', '45', '--date', '2027-03-19']).stdout).toBe('45. Sitzung (IT-PLR) am 19.03.2027: verlegt vom 18.03.2027.\n');
     expect(cli(['session', 'list', '--issuer', 'IT-PLR']).stdout).toMatch(/IT-PLR\s+45\.\s+19\.03\.2027\s+cli:/);
     const unknown = cli(['session', 'record', 'ITPLR', '46', '--date', '2027-06-24']);
-    expect([unknown.code, unknown.stderr]).toEqual([1, 'Abgelehnt: Ungültige Angaben – issuer: Unbekanntes Gremium „ITPLR“; bekannt: IT-PLR, AL-Runde.\n']);
+    expect([unknown.code, unknown.stderr]).toEqual([1, 'Abgelehnt: Ungültige Angaben – issuer: Unbekanntes beschließendes Gremium „ITPLR“; bekannt: IT-PLR, AL-Runde.\n']);
     expect(cli(['session', 'record', 'IT-PLR', '46']).code).toBe(2);
     expect(cli(['session', 'list', '--json']).json).toEqual([expect.objectContaining({ issuer: 'IT-PLR', number: 45, date: '2027-03-19' })]);
   });

@@ -220,7 +220,10 @@ describe.each(testDatabaseKinds())('deadlines and the scheduler (seed body, %s)'
 
   it('refuses a session of an unknown issuer, in German', async () => {
     const { body } = await t.http.post('/api/sessions').send({ issuer: 'FMK', number: 1, date: '2024-11-21' }).expect(400);
-    expect(body.message).toContain('Unbekanntes Gremium „FMK“');
+    expect(body.message).toContain('Unbekanntes beschließendes Gremium „FMK“');
+    // The calendar of an issuer nobody configured is refused alike, not answered as empty.
+    const listed = await t.http.get('/api/sessions?issuer=FMK').expect(400);
+    expect(listed.body.details).toEqual([{ path: 'query.issuer', message: 'Unbekanntes beschließendes Gremium „FMK“; bekannt: IT-PLR, AL-Runde.' }]);
   });
 
   it('a write rewrites only the Fristen its event changes, and leaves the rows a full derivation writes', async () => {

@@ -10,6 +10,7 @@ import { Database } from '../database/database';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { Actor } from '../event-log/event-hash';
 import { SessionsStore, type SessionRecord } from '../deadlines/sessions.store';
+import { unknownIssuer } from '../decisions/decision-number';
 
 export const sessionInputSchema = z.strictObject({
   issuer: z.string().trim().min(1).max(60),
@@ -34,9 +35,7 @@ export class SessionsService {
 
   async record(input: unknown, actor: Actor): Promise<{ session: SessionRecord; previousDate: string | null; created: boolean }> {
     const s = parseInput(sessionInputSchema, input);
-    if (!this.config.issuers.some((i) => i.id === s.issuer)) {
-      throw ValidationError.at('issuer', `Unbekanntes Gremium „${s.issuer}“; bekannt: ${this.config.issuers.map((i) => i.id).join(', ')}.`);
-    }
+    this.assertIssuer(s.issuer, 'issuer');
     const session: SessionRecord = { ...s, recordedAt: this.clock.now().toISOString(), recordedBy: actor.id };
     const previous = await this.db.transaction(async (tx) => {
       const before = await this.store.put(tx, session);
@@ -46,7 +45,13 @@ export class SessionsService {
     return { session, previousDate: previous?.date ?? null, created: previous === null };
   }
 
+  /** The sessions, of one issuer if given: one nobody configured is a 400, as in the decision register, not an empty calendar. */
   list(issuer?: string): Promise<SessionRecord[]> {
+    if (issuer !== undefined) this.assertIssuer(issuer, 'query.issuer');
     return this.store.list(issuer);
+  }
+
+  private assertIssuer(issuer: string, path: string): void {
+    if (!this.config.issuers.some((i) => i.id === issuer)) throw ValidationError.at(path, unknownIssuer(issuer, this.config.issuers));
   }
 }
