@@ -263,6 +263,8 @@ describeInBrowser('Web UI in Chromium', () => {
         // A form with errors, opened.
         await page.goto(bodyUrl);
         await openAction(page, 'Verlängern (Beschluss)');
+        // The one decision offered fills the form in: without it, the form has errors to show.
+        await page.selectOption('#aktion-extended-decision', '');
         await submitAction(page, 'extended');
         await page.locator('#aktion-extended-errors').waitFor();
         await check('Formular mit Fehlern');

@@ -19,7 +19,7 @@ import type { Actor, EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
 import { businessTimeSchema } from '../common/time-input';
 import { SessionsStore } from '../deadlines/sessions.store';
-import { effectRequirement } from './effect-labels';
+import { effectRequirement } from '../decisions/effect-labels';
 
 export const applyInputSchema = z.strictObject({
   body: z.uuid().optional().describe('Das Gremium; ohne Angabe das der einzigen offenen Wirkung des Beschlusses'),

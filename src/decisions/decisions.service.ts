@@ -21,7 +21,7 @@ import { DuplicateError, LifecycleRefusal, NotFoundError, ValidationError, type 
 import { parseInput } from '../common/validation';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { canonicalJson } from '../json/canonical-json';
-import { effectRequirement } from '../decision-control/effect-labels';
+import { effectRequirement } from './effect-labels';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';

@@ -25,7 +25,7 @@ import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
 import { eventsFor, mayRecordDecisions, mayRecordSessions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
-import { effectRequirement } from '../decision-control/effect-labels';
+import { effectRequirement } from '../decisions/effect-labels';
 import { applyDecisionForm, applyDecisionOptions, applyDecisionText, withdrawnDecisionText } from './apply-decision-form';
 import { FormImportError, describeProblem } from '../registration-import/form-import.error';
 import { formSummary } from '../registration-import/form-summary';

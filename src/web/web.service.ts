@@ -23,7 +23,7 @@ import type { FieldIssue } from '../common/errors';
 import { deadlineState } from '../deadlines/deadline-state';
 import { DeadlinesService, type DeadlineQuery, type DeadlineStanding } from '../deadlines/deadlines.service';
 import { DecisionControlService } from '../decision-control/decision-control.service';
-import { effectRequirement } from '../decision-control/effect-labels';
+import { effectRequirement } from '../decisions/effect-labels';
 import { DecisionsService } from '../decisions/decisions.service';
 import { controlFilter, csvLink, decisionHref, filterText, groupByDecision, stateCounts, STATE_OPTIONS } from './decision-control-page';
 import { DECISION_EVENT_LABELS } from '../decisions/register';

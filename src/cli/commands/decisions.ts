@@ -3,7 +3,7 @@ import type { CliCommand, CommandContext } from '../command';
 import { dateOption, positionFromZero, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
 import { ApiError, type ApiClient } from '../api';
-import { effectRequirement } from '../../decision-control/effect-labels';
+import { effectRequirement } from '../../decisions/effect-labels';
 import { datedAfterDecision, type Effect } from '../../decisions/register';
 import { date, day, table } from '../format';
 import { configFrom } from '../local';

@@ -1,5 +1,5 @@
 import { EVENT_LABELS, describeDeadline, describeTermEnd, type Deadline, type TermEnd } from '../../machines';
-import type { Effect } from '../decisions/register';
+import type { Effect } from './register';
 
 /** What a decision orders, in the IT-Planungsrat's words (einrichten, verlängern, entfristen, …). */
 const VERBS: Record<string, string> = {
