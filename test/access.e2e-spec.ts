@@ -11,6 +11,7 @@ import type { Response } from 'supertest';
 import { ACCESS_POLICY, type AccessPolicy } from '../src/auth/access';
 import { EVENT_PERMISSIONS } from '../src/auth/roles';
 import { Database } from '../src/database/database';
+import { decisionDetailSchema } from '../src/decisions/decision-answers';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { DEFAULT_AUTH } from '../config/configuration';
 import { startTestApp, testDatabaseKinds, TEST_SECRETARIAT_TOKEN, type TestApp } from './support/test-app';
@@ -360,6 +361,19 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     expect(await cited(agents.leadOther)).toEqual([]);
   });
 
+  test('a lead sees which event carried out an effect only on its own bodies; on another body it reads as null', async () => {
+    const path = `/api/decisions/AL-Runde/${encodeURIComponent('2024/09-AL')}`;
+    const effects = async (agent: Agent) => (await agent.get(path).expect(200)).body.effects as Array<{ body: string; appliedBy: { bodyId: string; version: number } | null }>;
+    const applied = { bodyId: bodyA, version: 3, type: 'approved', occurredAt: expect.any(String) };
+    expect(await effects(agents.secretariat)).toEqual([expect.objectContaining({ body: bodyA, appliedBy: applied })]);
+    expect(await effects(agents.auditor)).toEqual([expect.objectContaining({ body: bodyA, appliedBy: applied })]);
+    expect(await effects(agents.leadOwn)).toEqual([expect.objectContaining({ body: bodyA, appliedBy: applied })]);
+    // The decision's own content (the effect on bodyA) stays; only the event of bodyA is not shown.
+    const other = (await agents.leadOther.get(path).expect(200)).body;
+    expect(other.effects).toEqual([{ body: bodyA, effect: 'approved', data: { approvedUntil: '2027-03-31' }, appliedBy: null }]);
+    expect(decisionDetailSchema.safeParse(other).success).toBe(true);
+  });
+
   test('a lead sends only its own event types: reports and extension requests, never a decision', async () => {
     expect(EVENT_PERMISSIONS.lead).toEqual(['reportSubmitted', 'extensionRequested']);
     const before = await fingerprint();
@@ -367,6 +381,9 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
       { type: 'extended', data: { approvedUntil: '2029-12-31' }, decision: '2024/09-AL' },
       { type: 'dissolved', data: {}, decision: '2024/09-AL' },
       { type: 'reportAcknowledged', data: { obligationId: 'r1' } },
+      { type: 'reportRescheduled', data: { obligationId: 'r1', due: { kind: 'month', month: '2027-06' } } },
+      { type: 'reportWaived', data: { obligationId: 'r1', reason: 'Entfällt.' } },
+      { type: 'extensionDeclined', data: { reason: 'Abgelehnt.' } },
       { type: 'termExpired', data: {} },
       { type: 'registered', data: {} },
       { type: 'kaputt' },
@@ -384,6 +401,35 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
       .send({ type: 'reportSubmitted', data: { obligationId: 'r1', title: 'Zwischenbericht' } })
       .expect(200);
     expect(submitted.body.event.actor).toEqual({ id: 'lead-a', role: 'lead' });
+  });
+
+  test('the secretariat moves a report\'s Frist, waives a report and declines an extension request; an auditor is refused and changes nothing', async () => {
+    const id = (await t.http.post('/api/bodies').send({ ...registration(), registeredAt: '2024-06-03' }).expect(201)).body.id;
+    const write = (http: Agent, body: object) => http.post(`/api/bodies/${id}/events`).send(body);
+    await write(t.http, { type: 'submitted', occurredAt: '2024-06-05' }).expect(200);
+    await t.http
+      .post('/api/decisions')
+      .send({ number: '2024/77', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2027-03-31' } }] })
+      .expect(201);
+    await write(t.http, { type: 'approved', data: { approvedUntil: '2027-03-31' }, decision: '2024/77-AL' }).expect(200);
+    await write(t.http, { type: 'started', occurredAt: '2024-06-17' }).expect(200);
+    await write(t.http, extensionRequest).expect(200);
+    const events = [
+      { type: 'reportRescheduled', data: { obligationId: 'r1', due: { kind: 'month', month: '2027-06' }, reason: 'Laufzeit verlängert' } },
+      { type: 'extensionDeclined', data: { reason: 'Der Auftrag ist erfüllt.' } },
+      { type: 'reportWaived', data: { obligationId: 'r1', reason: 'Ergebnisse liegen vor.' } },
+    ];
+    for (const event of events) {
+      // (A lead is refused these on its own body above: its role sends reports and requests only.)
+      const before = await fingerprint();
+      const refused = await write(agents.auditor, event);
+      expect({ type: event.type, status: refused.status }).toEqual({ type: event.type, status: 403 });
+      expect(await fingerprint()).toEqual(before);
+      const recorded = await write(t.http, event).expect(200);
+      expect(recorded.body.event).toMatchObject({ type: event.type, actor: { role: 'secretariat' } });
+    }
+    expect(EVENT_PERMISSIONS.secretariat).toEqual(expect.arrayContaining(['reportRescheduled', 'reportWaived', 'extensionDeclined']));
+    expect(EVENT_PERMISSIONS.auditor).toEqual([]);
   });
 
   test('a body tells each caller which of its allowed events that caller may send (yourEvents)', async () => {

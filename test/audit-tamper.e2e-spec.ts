@@ -13,6 +13,7 @@ import { canonicalJson } from '../src/json/canonical-json';
 import { hashEvent, type EventRecord } from '../src/event-log/event-hash';
 import { signCheckpoint, type CheckpointPayload, type SignedCheckpoint } from '../src/audit/checkpoint';
 import { verifyExport, type OfflineReport } from '../src/audit/offline-verifier';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -254,6 +255,73 @@ describe('tampering with the SQLite file is caught and located', () => {
     });
     // The export carries the seed body's context as the readers put it together, the stray row in it.
     expect(offline.findings).toContainEqual(expect.objectContaining({ stream: s.seed, message: expect.stringContaining('„context.obligations[1]“') }));
+  });
+
+  test('derived columns and index rows changed (state paths, status, title, search text, contacts, links): verify names each as a projection problem of its body', async () => {
+    const nobody = '00000000-0000-4000-8000-00000000beef';
+    let listed: string[] = [];
+    const { online, offline } = await afterTampering(
+      (db) => {
+        const set = (column: string, value: string, id: string) => db.prepare(`UPDATE bodies SET ${column} = ? WHERE id = ?`).run(value, id);
+        // The other body was returned for revision (a draft again): now the list by state finds it running.
+        set('state_paths', ' active active.term active.term.running ', s.other);
+        set('status', 'closed', s.seed);
+        set('title', 'Ein anderer Titel', s.seed);
+        set('search_text', 'geheim', s.other);
+        // The seed body's lead would lead the other body, too; the seed body names a body it does not name.
+        db.prepare('INSERT INTO body_contacts (body_id, contact_id) VALUES (?, ?)').run(s.other, s.contactIds[0]);
+        db.prepare('INSERT INTO body_links (body_id, linked_id) VALUES (?, ?)').run(s.seed, s.other);
+        db.prepare('INSERT INTO body_contacts (body_id, contact_id) VALUES (?, ?)').run(nobody, s.contactIds[0]);
+      },
+      async (app) => {
+        listed = ((await app.http.get('/api/bodies?state=active.term.running').expect(200)).body as Array<{ id: string }>).map((b) => b.id);
+      },
+    );
+    expect(listed).toContain(s.other);
+    expect(online.intact).toBe(false);
+    expect(online.problems.filter((p) => p.area !== 'projection')).toEqual([]);
+    const named = online.problems.map((p) => [p.kind, p.stream, p.version]);
+    expect(named).toEqual(
+      expect.arrayContaining([
+        ['statePathsDiverge', s.other, null],
+        ['searchTextDiverges', s.other, null],
+        ['contactsDiverge', s.other, null],
+        ['statusDiverges', s.seed, null],
+        ['titleDiverges', s.seed, null],
+        ['linksDiverge', s.seed, null],
+        ['indexWithoutBody', nobody, null],
+      ]),
+    );
+    expect(named).toHaveLength(7);
+    const message = (kind: string) => online.problems.find((p) => p.kind === kind)?.message;
+    expect(message('statePathsDiverge')).toBe(
+      `Gremium ${s.other}: Die Spalte „state_paths“ nennt „active active.term active.term.running“, aus dem gespeicherten Zustand folgt „draft“: Listen nach Zustand finden das Gremium, wo es nicht steht, oder nicht, wo es steht.`,
+    );
+    expect(message('contactsDiverge')).toBe(
+      `Gremium ${s.other}: In „body_contacts“ steht die Ansprechperson ${s.contactIds[0]}, die der gespeicherte Stand nicht nennt: eine Federführung mit dieser Ansprechperson sieht und bearbeitet das Gremium, ohne es zu leiten.`,
+    );
+    expect(message('titleDiverges')).toBe(
+      `Gremium ${s.seed}: Die Spalte „title“ lautet „Ein anderer Titel“, der gespeicherte Stand nennt den Titel „${EXAMPLE_REGISTRATION.title}“: Listen zeigen und ordnen das Gremium unter einem Titel, den kein Ereignis gab.`,
+    );
+    expect(message('indexWithoutBody')).toBe(`Gremium ${nobody}: In „body_contacts“ steht eine Zeile (Ansprechperson) zu diesem Gremium, zu dem es keinen gespeicherten Stand gibt.`);
+    // Only the rows beside the projection changed: the export carries none of them, and replay reproduces the projection.
+    expect(offline.findings).toEqual([]);
+  });
+
+  test('a contact row removed: verify names the contact person whom the stored context still names', async () => {
+    const { online } = await afterTampering((db) => {
+      db.prepare('DELETE FROM body_contacts WHERE body_id = ? AND contact_id = ?').run(s.seed, s.contactIds[0]);
+    });
+    expect(online.problems).toEqual([
+      {
+        area: 'projection',
+        kind: 'contactsDiverge',
+        stream: s.seed,
+        version: null,
+        eventId: null,
+        message: `Gremium ${s.seed}: In „body_contacts“ fehlt die Ansprechperson ${s.contactIds[0]}, die der gespeicherte Stand nennt: eine Federführung mit dieser Ansprechperson sieht das Gremium nicht, obwohl sie es leitet.`,
+      },
+    ]);
   });
 
   test('a body’s history rewritten with every hash recomputed: only the checkpoint can tell, and it names the body', async () => {

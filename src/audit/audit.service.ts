@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eventLabel } from '../../machines';
+import type { StateValue } from 'xstate';
+import { eventLabel, statePaths, type BodyProfile } from '../../machines';
 import { Clock } from '../common/clock';
 import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import type { EventRecord } from '../event-log/event-hash';
@@ -7,7 +8,8 @@ import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM } from './audit-log';
 import { isContactStream } from './contact-log';
 import type { PendingSystemEvent } from '../deadlines/pending-events';
-import { AuditStore, type OrphanedObligations, type ProjectionRow } from './audit.store';
+import { AuditStore, type DerivedRow, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations, type ProjectionRow } from './audit.store';
+import { contactIdsOf, linkedBodyIds, searchTextOf } from '../event-log/named-ids';
 import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
 import {
@@ -73,10 +75,17 @@ export class AuditService {
       const { leaves } = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
       const chains = chainVerifier.finish();
       const orphanedObligations = await this.store.orphanedObligations(view);
+      // The derived columns and index rows, body by body from one cursor; only the problems stay.
+      const derived: AuditProblem[] = [];
+      const states = new Map<string, string[] | null>();
+      for await (const rows of this.store.derivedRows(view, bodyId)) for (const row of rows) derived.push(...derivedProblems(row, states));
+      const unindexed = await this.store.indexRowsWithoutBody(view);
       const problems: AuditProblem[] = [
         ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
         ...projectionProblems(chains.streams, projections),
         ...orphanedObligations.map(obligationProblem),
+        ...derived,
+        ...unindexed.map(indexRowsProblem),
         ...registerProblems(decisionEvents, decisions).map((p) => ({
           area: 'projection' as const,
           kind: 'decisionDiverges',
@@ -428,6 +437,133 @@ function obligationProblem({ bodyId, rows, bodiless, orphans, positions: [first,
     'obligationsOutOfPlace',
     `${which} ${orphans === 1 ? 'liegt' : 'liegen'} außerhalb der Liste ${list}: eine Zeile wurde nachträglich eingefügt oder eine davor entfernt.`,
   );
+}
+
+/** What the write path derives from a stored state and context head (`projectionOf`, src/lifecycle; EventStore; named-ids.ts). */
+export interface DerivedColumns {
+  /** Null where the stored state or context head does not parse (replay names that). */
+  title: string | null;
+  status: string | null;
+  statePaths: string | null;
+  searchText: string | null;
+  contacts: string[] | null;
+  links: string[] | null;
+}
+
+/**
+ * The columns and index rows the write path derives from a body's stored state value and
+ * context head (or the head's `profile` and `successor` alone), in their stored form:
+ * `state_paths` between spaces, the search text lower-case, the ids sorted. Null for what the
+ * stored JSON text does not let one derive. `known`: the state paths derived so far, by the
+ * state's text.
+ */
+export function derivedColumns(stateText: string, contextText: string | null, known: Map<string, string[] | null> = new Map()): DerivedColumns {
+  let paths = known.get(stateText);
+  if (paths === undefined) {
+    const state = parseJson(stateText) as StateValue | undefined;
+    paths = typeof state === 'string' || (typeof state === 'object' && state !== null && !Array.isArray(state)) ? statePathsOf(state) : null;
+    // Bodies share a few dozen states: each is derived once per verify (and never more than that many kept).
+    if (known.size < 1000) known.set(stateText, paths);
+  }
+  const head = (contextText === null ? undefined : parseJson(contextText)) as { profile?: Partial<BodyProfile> } | undefined;
+  const profile = typeof head === 'object' && head !== null && typeof head.profile === 'object' && head.profile !== null ? head.profile : null;
+  return {
+    title: typeof profile?.title === 'string' ? profile.title : null,
+    status: paths?.[0] ?? null,
+    statePaths: paths ? ` ${paths.join(' ')} ` : null,
+    searchText: profile ? searchTextOf(profile) : null,
+    contacts: head === undefined ? null : contactIdsOf(head),
+    links: head === undefined ? null : linkedBodyIds(head),
+  };
+}
+
+function statePathsOf(state: StateValue): string[] | null {
+  try {
+    const paths = statePaths(state);
+    return paths.every((path) => typeof path === 'string') && paths.length > 0 ? paths : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the German messages call each index table's entries. */
+const INDEX_ENTRIES: Record<IndexTable, { one: string; many: string; which: string }> = {
+  body_contacts: { one: 'die Ansprechperson', many: 'die Ansprechpersonen', which: 'die' },
+  body_links: { one: 'das Gremium', many: 'die Gremien', which: 'das' },
+};
+
+/**
+ * The derived columns and index rows of a projection row that are not what its stored state and
+ * context derive: each changes what lists, the search or a lead's access show, and no event
+ * gave it.
+ */
+function derivedProblems(row: DerivedRow, known: Map<string, string[] | null>): AuditProblem[] {
+  const derived = derivedColumns(row.state, row.context, known);
+  const problems: AuditProblem[] = [];
+  const problem = (kind: string, message: string) =>
+    problems.push({ area: 'projection', kind, stream: row.id, version: null, eventId: null, message: `Gremium ${row.id}: ${message}` });
+  if (derived.title !== null && row.title !== derived.title) {
+    problem('titleDiverges', `Die Spalte „title“ lautet „${row.title}“, der gespeicherte Stand nennt den Titel „${derived.title}“: Listen zeigen und ordnen das Gremium unter einem Titel, den kein Ereignis gab.`);
+  }
+  if (derived.status !== null && row.status !== derived.status) {
+    problem('statusDiverges', `Die Spalte „status“ sagt „${row.status}“, der gespeicherte Zustand ist „${derived.status}“: Listen nach Zustand führen das Gremium falsch.`);
+  }
+  if (derived.statePaths !== null && row.statePaths !== derived.statePaths) {
+    problem(
+      'statePathsDiverge',
+      `Die Spalte „state_paths“ nennt „${row.statePaths.trim()}“, aus dem gespeicherten Zustand folgt „${derived.statePaths.trim()}“: Listen nach Zustand finden das Gremium, wo es nicht steht, oder nicht, wo es steht.`,
+    );
+  }
+  if (derived.searchText !== null && row.searchText !== derived.searchText) {
+    problem('searchTextDiverges', `Die Spalte „search_text“ ist nicht der Suchtext des gespeicherten Stands („${derived.searchText}“): die Suche findet das Gremium unter fremden Wörtern oder nicht unter seinen.`);
+  }
+  const index = (table: IndexTable, kind: string, stored: string[], expected: string[] | null, extra: (many: boolean) => string, missing: (many: boolean) => string) => {
+    if (expected === null) return;
+    const { one, many, which } = INDEX_ENTRIES[table];
+    const ids = (list: string[]) => (list.length === 1 ? `${one} ${list[0]}, ${which}` : `${many} ${list.join(', ')}, die`);
+    const added = stored.filter((id) => !expected.includes(id));
+    const lost = expected.filter((id) => !stored.includes(id));
+    if (added.length > 0) problem(kind, `In „${table}“ ${added.length === 1 ? 'steht' : 'stehen'} ${ids(added)} der gespeicherte Stand nicht nennt: ${extra(added.length > 1)}`);
+    if (lost.length > 0) problem(kind, `In „${table}“ ${lost.length === 1 ? 'fehlt' : 'fehlen'} ${ids(lost)} der gespeicherte Stand nennt: ${missing(lost.length > 1)}`);
+  };
+  index(
+    'body_contacts',
+    'contactsDiverge',
+    row.contacts,
+    derived.contacts,
+    (many) => `eine Federführung mit ${many ? 'einer dieser Ansprechpersonen' : 'dieser Ansprechperson'} sieht und bearbeitet das Gremium, ohne es zu leiten.`,
+    (many) => `eine Federführung mit ${many ? 'einer dieser Ansprechpersonen' : 'dieser Ansprechperson'} sieht das Gremium nicht, obwohl sie es leitet.`,
+  );
+  index(
+    'body_links',
+    'linksDiverge',
+    row.links,
+    derived.links,
+    (many) => `der Index verbindet dieses Gremium mit ${many ? 'ihnen' : 'ihm'}, obwohl es ${many ? 'sie' : 'es'} weder als Vorgänger noch als Nachfolger nennt.`,
+    (many) => `${many ? 'ihre Seiten zeigen' : 'seine Seite zeigt'} dieses Gremium nicht als Vorgänger oder Nachfolger an.`,
+  );
+  return problems;
+}
+
+/** Rows of an index table for a body without a projection row. */
+function indexRowsProblem({ table, bodyId, rows }: IndexRowsWithoutBody): AuditProblem {
+  const what = table === 'body_contacts' ? 'Ansprechperson' : 'Vorgänger oder Nachfolger';
+  return {
+    area: 'projection',
+    kind: 'indexWithoutBody',
+    stream: bodyId,
+    version: null,
+    eventId: null,
+    message: `Gremium ${bodyId}: In „${table}“ ${rows === 1 ? `steht eine Zeile (${what})` : `stehen ${rows} Zeilen (${what})`} zu diesem Gremium, zu dem es keinen gespeicherten Stand gibt.`,
+  };
 }
 
 /**

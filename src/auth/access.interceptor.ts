@@ -37,7 +37,7 @@ export class AccessInterceptor implements NestInterceptor {
    */
   static mayNarrow(policy: AccessPolicy | undefined): boolean {
     if (!policy || policy.public || policy.roles.includes('reader')) return true;
-    return policy.roles.includes('lead') && (policy.leadRows !== undefined || policy.leadNestedRows !== undefined);
+    return policy.roles.includes('lead') && leadNarrows(policy);
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -51,25 +51,38 @@ export class AccessInterceptor implements NestInterceptor {
 
   /** How the answer is narrowed for this caller on this route, or null when it is shown as it is. */
   private narrowing(principal: Principal, policy: AccessPolicy | undefined): ((body: unknown) => Promise<unknown>) | null {
-    if (principal.role === 'lead' && (policy?.leadRows || policy?.leadNestedRows)) {
+    if (principal.role === 'lead' && policy && leadNarrows(policy)) {
       return async (body) => {
         const key = policy.leadRows;
         if (key && Array.isArray(body)) {
           const led = await this.auth.bodiesLedBy(principal);
           return body.filter((row) => led.has((row as Record<string, string>)[key]));
         }
-        const nested = policy.leadNestedRows;
-        if (nested && isPlainObject(body) && Array.isArray(body[nested.field])) {
-          const led = await this.auth.bodiesLedBy(principal);
-          const rows = body[nested.field] as Array<Record<string, string>>;
-          return { ...body, [nested.field]: rows.filter((row) => led.has(row[nested.key])) };
+        if (!isPlainObject(body)) return body;
+        const { leadNestedRows: rows, leadNestedRefs: refs } = policy;
+        const narrowsRows = rows !== undefined && Array.isArray(body[rows.field]);
+        const narrowsRefs = refs !== undefined && Array.isArray(body[refs.field]);
+        if (!narrowsRows && !narrowsRefs) return body;
+        const led = await this.auth.bodiesLedBy(principal);
+        const narrowed = { ...body };
+        if (narrowsRows) narrowed[rows.field] = (body[rows.field] as Array<Record<string, string>>).filter((row) => led.has(row[rows.key]));
+        if (narrowsRefs) {
+          narrowed[refs.field] = (body[refs.field] as unknown[]).map((row) => {
+            const ref = isPlainObject(row) ? row[refs.ref] : null;
+            return isPlainObject(ref) && !led.has(ref[refs.key] as string) ? { ...(row as object), [refs.ref]: null } : row;
+          });
         }
-        return body;
+        return narrowed;
       };
     }
     if (principal.role === 'reader') return async (body) => withoutPersonalFields(body);
     return null;
   }
+}
+
+/** Whether a lead's answers on a route with this policy are narrowed to its bodies. */
+function leadNarrows(policy: AccessPolicy): boolean {
+  return policy.leadRows !== undefined || policy.leadNestedRows !== undefined || policy.leadNestedRefs !== undefined;
 }
 
 /** A copy of plain JSON data without PERSONAL_FIELDS at any depth; anything else (streams, text) as it is. */

@@ -17,6 +17,12 @@ export interface AccessPolicy {
   leadRows?: 'id' | 'bodyId';
   /** A lead sees only its bodies' rows of a list inside a single object (e.g. a decision's `citedBy`). */
   leadNestedRows?: { field: string; key: 'id' | 'bodyId' };
+  /**
+   * A lead sees, in each row of a list inside a single object, a reference to a body's event
+   * only for its own bodies; for any other body the reference is null (e.g. the event that
+   * carried out a decision's effect, `effects[].appliedBy`).
+   */
+  leadNestedRefs?: { field: string; ref: string; key: 'bodyId' };
   /** The request carries a lifecycle event (`type`): the role must be allowed to send it (EVENT_PERMISSIONS). */
   sendsEvent?: boolean;
   /** For a handler that reads only some fields of a JSON body without a strict schema: the fields allowed. */
@@ -46,8 +52,15 @@ export const BODY_HISTORY: AccessPolicy = { roles: ['secretariat', 'auditor', 'l
 export const AUDIT_READ: AccessPolicy = { roles: ['secretariat', 'auditor'] };
 /** Registers without personal data (decisions, sessions calendar). */
 export const REGISTER_READ: AccessPolicy = { roles: READERS };
-/** One decision: a lead sees only the citing events of its own bodies. */
-export const DECISION_READ: AccessPolicy = { roles: READERS, leadNestedRows: { field: 'citedBy', key: 'bodyId' } };
+/**
+ * One decision: a lead sees only the citing events of its own bodies, and which event carried
+ * out an effect only where the effect is on one of its bodies (otherwise `appliedBy` is null).
+ */
+export const DECISION_READ: AccessPolicy = {
+  roles: READERS,
+  leadNestedRows: { field: 'citedBy', key: 'bodyId' },
+  leadNestedRefs: { field: 'effects', ref: 'appliedBy', key: 'bodyId' },
+};
 export const DEADLINES_READ: AccessPolicy = { roles: READERS, leadRows: 'bodyId' };
 /** The secretariat's to-dos (open requests): a lead sees those of its own bodies; readers none (they are workflow, not register). */
 export const TODOS_READ: AccessPolicy = { roles: ['secretariat', 'auditor', 'lead'], leadRows: 'bodyId' };

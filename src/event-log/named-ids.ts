@@ -52,3 +52,12 @@ export function writeNamedIds(tx: Transaction, bodyId: string, previous: object 
     for (const id of after) tx.write(`INSERT INTO ${table} (body_id, ${column}) VALUES (?, ?)`, [bodyId, id]);
   }
 }
+
+/**
+ * The words a body is found by (the `search_text` column): title, short name, kind, parent, focus
+ * topic and leads, lower-case. The write path stores it; verify derives it again to compare.
+ */
+export function searchTextOf(profile: { title?: unknown; shortName?: unknown; kind?: unknown; parent?: unknown; focusTopic?: unknown; leads?: unknown }): string {
+  const leads = Array.isArray(profile.leads) ? profile.leads : [];
+  return [profile.title, profile.shortName, profile.kind, profile.parent, profile.focusTopic, ...leads].filter(Boolean).join(' ').toLowerCase();
+}

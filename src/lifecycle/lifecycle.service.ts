@@ -41,6 +41,7 @@ import { DecisionsService } from '../decisions/decisions.service';
 import { hashEvent, type Actor, type EventRecord } from '../event-log/event-hash';
 import { EventStore, type BodyHead, type BodyProjection } from '../event-log/event-store';
 import { latestMachine, machineVersion, upgrade, type MachineVersion } from '../audit/machine-versions';
+import { searchTextOf } from '../event-log/named-ids';
 
 /** A command against an existing body: "send this lifecycle event". */
 export interface BodyCommand {
@@ -593,10 +594,7 @@ export function projectionOf(snapshot: BodySnapshot, machine: MachineVersion): B
     status: paths[0],
     statePaths: paths,
     persisted: machine.persist(snapshot),
-    searchText: [profile.title, profile.shortName, profile.kind, profile.parent, profile.focusTopic, ...profile.leads]
-      .filter(Boolean)
-      .join(' ')
-      .toLowerCase(),
+    searchText: searchTextOf(profile),
     machineVersion: machine.version,
   };
 }
