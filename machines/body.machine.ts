@@ -45,9 +45,16 @@ function updateObligation(
   return context.obligations.map((o) => (o.id === id ? { ...o, ...change(o) } : o));
 }
 
-/** A recurring obligation's next period, after this one was handed in or waived: its Frist follows the planned one. */
+/**
+ * A recurring obligation's next period, once this one is handed in or waived (since version 3
+ * also once it falls due: a yearly report is owed every year, whether last year's came in or
+ * not), and only once: its Frist follows the planned one.
+ */
 function nextPeriod(current: ReportObligation, obligations: ReportObligation[]): ReportObligation[] {
   if (!current.recurrence) return obligations;
+  const series = current.series ?? current.id;
+  const period = current.period ?? 1;
+  if (obligations.some((o) => (o.series ?? o.id) === series && (o.period ?? 1) > period)) return obligations;
   const planned = current.rescheduled?.[0]?.from ?? current.due;
   const next = newObligation(
     nextObligationId(obligations),
@@ -175,6 +182,23 @@ const lifecycle = (version: BodyMachineVersion) => setup({
           state: 'overdue',
           overdueOn: on(event),
         })),
+    }),
+    /** Since version 3: a recurring report falling due (or overdue) opens its next period, so that one's Frist runs on time. */
+    markReportDueOpeningNext: assign({
+      obligations: ({ context, event }) => {
+        const { obligationId } = (event as BodyEventOf<'reportDue'>).data;
+        const obligations = updateObligation(context, obligationId, () => ({ state: 'due', dueOn: on(event) }));
+        const current = context.obligations.find((o) => o.id === obligationId);
+        return current ? nextPeriod(current, obligations) : obligations;
+      },
+    }),
+    markReportOverdueOpeningNext: assign({
+      obligations: ({ context, event }) => {
+        const { obligationId } = (event as BodyEventOf<'reportOverdue'>).data;
+        const obligations = updateObligation(context, obligationId, () => ({ state: 'overdue', overdueOn: on(event) }));
+        const current = context.obligations.find((o) => o.id === obligationId);
+        return current ? nextPeriod(current, obligations) : obligations;
+      },
     }),
     markReportSubmitted: assign({
       obligations: ({ context, event }) => {
@@ -389,8 +413,8 @@ export function createBodyMachine(version: BodyMachineVersion) {
           },
           on: {
             reportRequested: { guard: 'rulesHold', actions: 'requestReport' },
-            reportDue: { guard: 'rulesHold', actions: 'markReportDue' },
-            reportOverdue: { guard: 'rulesHold', actions: 'markReportOverdue' },
+            reportDue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportDueOpeningNext' : 'markReportDue' },
+            reportOverdue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportOverdueOpeningNext' : 'markReportOverdue' },
             reportSubmitted: { guard: 'rulesHold', actions: 'markReportSubmitted' },
             reportAcknowledged: { guard: 'rulesHold', actions: 'markReportAcknowledged' },
             ...changeObligations,

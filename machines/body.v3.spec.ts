@@ -147,6 +147,46 @@ describe('version 3: the closure decision sets the final report\'s Frist', () =>
   });
 });
 
+describe('version 3: a yearly report is owed every year, whether last year\'s came in or not', () => {
+  const yearly = event('reportRequested', { kind: 'Jahresbericht', addressee: 'IT-PLR', due: { kind: 'month', month: '2024-10' }, recurrence: { everyMonths: 12 } }, '2024-07-01');
+  const periods = (snapshot: { context: { obligations: Array<{ id: string; state: string; due: Deadline; period?: number }> } }) =>
+    snapshot.context.obligations.slice(2).map((o) => [o.id, o.state, o.due, o.period]);
+
+  test('given the 2024 report, when it falls due, the 2025 report is owed from then on; its own Frist runs on time', () => {
+    const { verdict, next } = givenIn(3, ...ACTIVE_WITH_FINAL_REPORT, yearly).when(reportDue('r3', '2024-10-31'));
+    expect(verdict.allowed).toBe(true);
+    expect(periods(next)).toEqual([
+      ['r3', 'due', { kind: 'month', month: '2024-10' }, 1],
+      ['r4', 'pending', { kind: 'month', month: '2025-10' }, 2],
+    ]);
+    expect(summarizeEvent('reportDue', { obligationId: 'r3' }, givenIn(3, ...ACTIVE_WITH_FINAL_REPORT, yearly).snapshot.context, next.context)).toBe(
+      'Jahresbericht (r3) an IT-PLR, Frist im Oktober 2024; nächster Jahresbericht im Oktober 2025 (r4)',
+    );
+    // The 2024 report handed in late, after the 2025 one fell due: it opens nothing; 2025 opened when 2024 fell due, 2026 when 2025 did.
+    const late = givenIn(3, ...ACTIVE_WITH_FINAL_REPORT, yearly, reportDue('r3', '2024-10-31'), reportOverdue('r3', '2024-11-01'), reportDue('r4', '2025-10-31'));
+    expect(periods(late.when(reportSubmitted('r3', '2025-12-10')).next)).toEqual([
+      ['r3', 'submitted', { kind: 'month', month: '2024-10' }, 1],
+      ['r4', 'due', { kind: 'month', month: '2025-10' }, 2],
+      ['r5', 'pending', { kind: 'month', month: '2026-10' }, 3],
+    ]);
+  });
+
+  test('a report handed in before its Frist opens the next period then, and falling due later opens nothing more', () => {
+    const early = givenIn(3, ...ACTIVE_WITH_FINAL_REPORT, yearly, reportSubmitted('r3', '2024-09-20'));
+    expect(periods(early.snapshot)).toEqual([
+      ['r3', 'submitted', { kind: 'month', month: '2024-10' }, 1],
+      ['r4', 'pending', { kind: 'month', month: '2025-10' }, 2],
+    ]);
+  });
+
+  test('versions 1 and 2 open the next period on submission only, as they recorded', () => {
+    for (const version of [1, 2] as const) {
+      const { next } = givenIn(version, ...ACTIVE_WITH_FINAL_REPORT, yearly).when(reportDue('r3', '2024-10-31'));
+      expect(periods(next)).toEqual([['r3', 'due', { kind: 'month', month: '2024-10' }, 1]]);
+    }
+  });
+});
+
 describe('version 3: a revision keeps the expected end on or after the start', () => {
   const END_BEFORE_START = 'Das voraussichtliche Ende liegt vor dem Beginn der Tätigkeit.';
   const revised = (data: object) => event('revised', data as never, '2024-06-04');

@@ -119,7 +119,15 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       ];
     case 'reportRequested':
       return added(before, after).map(obligation);
-    case 'reportDue':
+    case 'reportDue': {
+      // Since version 3 a recurring report falling due opens its next period (read from the context after: versions 1 and 2 have none yet).
+      const o = find(after, d.obligationId);
+      const next = o?.recurrence ? after?.obligations.find((x) => x.series === (o.series ?? o.id) && x.period === (o.period ?? 1) + 1) : undefined;
+      return [
+        o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}` : String(d.obligationId),
+        next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
+      ];
+    }
     case 'reportOverdue':
     case 'reportAcknowledged': {
       const o = find(after, d.obligationId);
