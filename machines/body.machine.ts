@@ -64,6 +64,14 @@ function nextPeriod(current: ReportObligation, obligations: ReportObligation[]):
   return [...obligations, next];
 }
 
+/** The obligation the event names changed so, and (a recurring one) its next period opened. */
+function changedOpeningNext(context: BodyContext, event: BodyEvent, changed: Partial<ReportObligation>): ReportObligation[] {
+  const { obligationId } = (event as BodyEventOf<'reportDue'>).data;
+  const current = context.obligations.find((o) => o.id === obligationId);
+  const obligations = updateObligation(context, obligationId, () => changed);
+  return current ? nextPeriod(current, obligations) : obligations;
+}
+
 /** Who changed an obligation or answered a request, when and why. */
 function change(event: BodyEvent): ObligationChange {
   return { on: on(event), reason: reasonOf(event), decision: event.decision?.number ?? null };
@@ -185,20 +193,10 @@ const lifecycle = (version: BodyMachineVersion) => setup({
     }),
     /** Since version 3: a recurring report falling due (or overdue) opens its next period, so that one's Frist runs on time. */
     markReportDueOpeningNext: assign({
-      obligations: ({ context, event }) => {
-        const { obligationId } = (event as BodyEventOf<'reportDue'>).data;
-        const obligations = updateObligation(context, obligationId, () => ({ state: 'due', dueOn: on(event) }));
-        const current = context.obligations.find((o) => o.id === obligationId);
-        return current ? nextPeriod(current, obligations) : obligations;
-      },
+      obligations: ({ context, event }) => changedOpeningNext(context, event, { state: 'due', dueOn: on(event) }),
     }),
     markReportOverdueOpeningNext: assign({
-      obligations: ({ context, event }) => {
-        const { obligationId } = (event as BodyEventOf<'reportOverdue'>).data;
-        const obligations = updateObligation(context, obligationId, () => ({ state: 'overdue', overdueOn: on(event) }));
-        const current = context.obligations.find((o) => o.id === obligationId);
-        return current ? nextPeriod(current, obligations) : obligations;
-      },
+      obligations: ({ context, event }) => changedOpeningNext(context, event, { state: 'overdue', overdueOn: on(event) }),
     }),
     markReportSubmitted: assign({
       obligations: ({ context, event }) => {
