@@ -165,7 +165,7 @@ describe('gremienlauf on the local database', () => {
     // What the import with the same options would read: work „mit Beschlussfassung“ begins on the decision's given day.
     const waiting = join(work, 'waiting.txt');
     writeFileSync(waiting, SEED.replace('Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: mit Beschlussfassung'));
-    const dated = cli(['import', waiting, '--dry-run', '--apply-decision', '--decision-date', '12.06.2024', '--json']);
+    const dated = cli(['import', waiting, '--dry-run', '--apply-decision', '--decision-date', '12.06.2024', '--umlaufverfahren', '--json']);
     expect([dated.code, dated.json?.registration.start]).toEqual([0, '2024-06-12']);
     expect(cli(['import', waiting, '--dry-run']).stderr).toContain('Zeile 9, Feld „Beginn der Tätigkeit“');
     expect(cli(['list', '--json']).json).toEqual([]);

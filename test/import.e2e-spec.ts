@@ -120,7 +120,7 @@ describe('POST /api/bodies/import', () => {
     const form = SEED.replace('Beginn der Tätigkeit: 17.06.2024', 'Beginn der Tätigkeit: mit Beschlussfassung');
     // The dry run reads what the import with the same options would: the day given to apply the decision.
     expect((await importForm(form, '?dryRun=true').expect(400)).body.details).toEqual([expect.objectContaining({ line: 9, field: 'Beginn der Tätigkeit' })]);
-    const given = await importForm(form, '?dryRun=true&applyDecision=true&decisionDate=2024-06-11').expect(201);
+    const given = await importForm(form, '?dryRun=true&applyDecision=true&decisionDate=2024-06-11&procedure=Umlaufverfahren').expect(201);
     expect(given.body.registration.start).toBe('2024-06-11');
 
     const decision = { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' };
@@ -210,6 +210,17 @@ describe('POST /api/bodies/import', () => {
     expect(second.body.message).toContain(first.body.id);
     await importForm(SEED, '?allowDuplicate=true').expect(201);
     expect((await t.http.get('/api/bodies').expect(200)).body).toHaveLength(2);
+  });
+
+  it('a dry run with applyDecision refuses what the import would, and writes nothing', async () => {
+    const late = await importForm(SEED, '?dryRun=true&applyDecision=true&decisionDate=2025-06-12&procedure=Umlaufverfahren').expect(400);
+    expect(late.body.details).toEqual([{ path: 'approvedUntil', message: 'Das Datum „befristet bis“ (31.03.2025) liegt vor dem Beschluss (12.06.2025).' }]);
+    const missing = await importForm(SEED, '?dryRun=true&applyDecision=true').expect(400);
+    expect(missing.body.details.map((d: { path: string }) => d.path)).toEqual(['decisionDate', 'procedure']);
+    const fine = await importForm(SEED, '?dryRun=true&applyDecision=true&decisionDate=2024-06-12&procedure=Umlaufverfahren').expect(201);
+    expect(fine.body).toMatchObject({ dryRun: true, approvedUntil: '2025-03-31' });
+    expect((await t.http.get('/api/bodies').expect(200)).body).toEqual([]);
+    expect((await t.http.get('/api/decisions').expect(200)).body).toEqual([]);
   });
 
   it('accepts the form as JSON and reads it without storing on dryRun', async () => {

@@ -92,8 +92,8 @@ export class RegistrationImportController {
   async import(@Body() body: unknown, @Query() query: unknown, @CurrentActor() actor: Actor) {
     const { dryRun, ...options } = parseInput(importQuery, query, 'query');
     const text = formText(body);
-    // What the import with these options would read: a start „mit Beschlussfassung“ on the day given to apply the decision.
-    if (dryRun) return { dryRun: true, ...(await this.imports.read(text, options.applyDecision ? options.decisionDate : undefined)) };
+    // What the import with these options would read and refuse, without writing.
+    if (dryRun) return { dryRun: true, ...(await this.imports.dryRun(text, options)) };
     return this.imports.import(text, options, actor);
   }
 }

@@ -83,6 +83,19 @@ export class RegistrationImportService {
     return parseRegistrationForm(text, { ...options, ...(day ? { decisionDate: day } : {}) });
   }
 
+  /**
+   * What `import` with these options would do, without writing: the form read and, with
+   * `applyDecision`, the decision resolved and the approval checked, so that the dry run refuses
+   * what the import would (a term ending before the decision, a date or procedure missing).
+   */
+  async dryRun(text: string, options: ImportOptions): Promise<ParsedRegistrationForm> {
+    const parsed = await this.read(text, options.applyDecision ? options.decisionDate : undefined);
+    if (!options.applyDecision) return parsed;
+    const warnings = [...parsed.warnings];
+    this.approvalData(parsed, await this.resolveDecision(parsed, options, warnings), warnings);
+    return { ...parsed, warnings };
+  }
+
   async import(text: string, options: ImportOptions, actor: Actor): Promise<ImportResult> {
     const parsed = await this.read(text, options.applyDecision ? options.decisionDate : undefined);
     return this.db.transaction((tx) => this.importParsed(tx, parsed, options, actor));

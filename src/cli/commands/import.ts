@@ -87,15 +87,16 @@ function inOptionTerms(error: unknown): unknown {
 }
 
 /**
- * What the import with these options would read, from the service it would go to (the local
- * database or --url): the register there dates a decision the form names without its day.
+ * What the import with these options would read and refuse, from the service it would go to (the
+ * local database or --url): the register there dates a decision the form names without its day.
  */
 async function dryRun(ctx: Parameters<CliCommand['run']>[0], text: string, query: Record<string, unknown>): Promise<ParsedRegistrationForm> {
   const api = await ctx.api();
-  const { dryRun: _dryRun, ...parsed } = await api.post<ParsedRegistrationForm & { dryRun: true }>('/api/bodies/import', {
-    text,
-    query: { ...query, dryRun: true },
-  });
+  const { dryRun: _dryRun, ...parsed } = await api
+    .post<ParsedRegistrationForm & { dryRun: true }>('/api/bodies/import', { text, query: { ...query, dryRun: true } })
+    .catch((error: unknown) => {
+      throw inOptionTerms(error);
+    });
   return parsed;
 }
 
