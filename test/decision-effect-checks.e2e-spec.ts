@@ -40,6 +40,16 @@ describe.each(testDatabaseKinds())('the successor of a body, on %s', (database) 
     await t.http.get('/api/decisions/IT-PLR/2026%2F52').expect(404);
   });
 
+  test('the Gremium page offers no ended body as successor, and tells bodies of the same title apart', async () => {
+    const twin = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Projektgruppe Nachfolge', registeredAt: '2026-01-05' }).expect(201)).body.id;
+    const twin2 = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Projektgruppe Nachfolge', registeredAt: '2026-01-05' }).expect(201)).body.id;
+    const page = (await t.http.get(`/gremien/${a}`).expect(200)).text;
+    const select = page.slice(page.indexOf('id="aktion-transferred-successor-bodyId"'), page.indexOf('</select>', page.indexOf('id="aktion-transferred-successor-bodyId"')));
+    expect(select).not.toContain(`value="${b}"`);
+    expect(select).toContain(`<option value="${twin}">Projektgruppe Nachfolge (${twin.slice(0, 8)})</option>`);
+    expect(select).toContain(`<option value="${twin2}">Projektgruppe Nachfolge (${twin2.slice(0, 8)})</option>`);
+  });
+
   test('nothing passes into a body dissolved before the day of the transfer; the history stays as it was', async () => {
     await record('2026/53', '2026-05-04', [{ body: a, effect: 'transferred', data: { successor: { name: 'Projektgruppe Aufgelöst', bodyId: b } } }]).expect(201);
     const before = (await t.http.get(`/api/bodies/${a}/history`).expect(200)).body.events.length;

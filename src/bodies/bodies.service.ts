@@ -112,8 +112,9 @@ export class BodiesService {
   }
 
   /** Every body's id and title, by title: for choosers and lookups that need no more (one light query, not the list). */
-  async titles(): Promise<Array<{ id: string; title: string }>> {
-    return this.db.query<{ id: string; title: string }>('SELECT id, title FROM bodies ORDER BY title, id');
+  /** Every body's title and status (the first state path: `active`, `closed`, …), by title. */
+  async titles(): Promise<Array<{ id: string; title: string; status: string }>> {
+    return this.db.query<{ id: string; title: string; status: string }>('SELECT id, title, status FROM bodies ORDER BY title, id');
   }
 
   /** The bodies' extensions (their `extended` events) in the order they happened, by body id: one query for all. */

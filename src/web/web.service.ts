@@ -98,6 +98,13 @@ export function trafficLight(
   return { level: 'green', text: 'Im Plan' };
 }
 
+/** Bodies as options, each labelled with its title; titles that several share get the body's id beside them. */
+function distinctLabels(bodies: ReadonlyArray<{ id: string; title: string }>): Option[] {
+  const count = new Map<string, number>();
+  for (const b of bodies) count.set(b.title, (count.get(b.title) ?? 0) + 1);
+  return bodies.map((b) => ({ value: b.id, label: (count.get(b.title) ?? 0) > 1 ? `${b.title} (${b.id.slice(0, 8)})` : b.title }));
+}
+
 const LIGHT_ORDER: Record<Light, number> = { red: 0, yellow: 1, green: 2, ended: 3 };
 
 /**
@@ -140,9 +147,14 @@ export class WebService {
     return this.config.issuers.map((i) => ({ value: i.id, label: i.name === i.id ? i.id : `${i.id} – ${i.name}` }));
   }
 
-  /** The registered bodies as options (e.g. a predecessor). */
+  /** The registered bodies as options (e.g. a predecessor), each label its title. */
   async bodyOptions(): Promise<Option[]> {
     return (await this.bodies.titles()).map((b) => ({ value: b.id, label: b.title }));
+  }
+
+  /** The same for a choice among them: bodies that share a title told apart by their id. */
+  async distinctBodyOptions(): Promise<Option[]> {
+    return distinctLabels(await this.bodies.titles());
   }
 
   /** The Übersicht: the bodies the user sees, most urgent first, filtered, one page of them. */
@@ -217,7 +229,8 @@ export class WebService {
     const formContext: EventFormContext = {
       context,
       decisions: [],
-      bodies: others.filter((b) => b.id !== id).map((b) => ({ value: b.id, label: b.title })),
+      // A successor is a body whose life goes on: ended ones are not offered.
+      bodies: distinctLabels(others.filter((b) => b.id !== id && !FINAL_STATES.has(b.status))),
       issuers: this.issuerOptions(),
       contacts: body.contacts.map((c) => ({ value: c.id, label: c.erased ? 'gelöschte Ansprechperson' : `${c.name}${c.organization ? ` (${c.organization})` : ''}` })),
       today,
@@ -309,7 +322,7 @@ export class WebService {
   async decisionsPage(filter: { issuer?: string; year?: number }) {
     // Named as the page's own parameter, not as the API's query.issuer.
     this.decisions.assertIssuerFilter(filter.issuer, 'gremium');
-    return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), bodies: await this.bodyOptions(), filter };
+    return { decisions: await this.decisions.list(filter), issuers: this.issuerOptions(), bodies: await this.distinctBodyOptions(), filter };
   }
 
   /**
@@ -318,7 +331,7 @@ export class WebService {
    */
   async decisionPage(issuer: string, number: string, user: WebUser) {
     const decision = await this.decisions.get(issuer, number);
-    const [rows, bodies] = await Promise.all([this.control.rows({ issuer: decision.issuer }), this.bodyOptions()]);
+    const [rows, bodies] = await Promise.all([this.control.rows({ issuer: decision.issuer }), this.distinctBodyOptions()]);
     const mine = rows.filter((r) => r.decision.number === decision.number && sees(user, r.bodyId));
     const history = mayAudit(user) ? (await this.decisions.history(decision.issuer, decision.number)).events : null;
     return {
