@@ -6,9 +6,8 @@
  */
 import { latestMachine, machineVersion } from '../src/audit/machine-versions';
 import { Database } from '../src/database/database';
-import { EventStore } from '../src/event-log/event-store';
-import { projectionOf } from '../src/lifecycle/lifecycle.service';
 import { decisionFacts, lead, recordStream, registration } from './audit-builders';
+import { storeRecordedStream } from './support/stored-stream';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 describe.each(testDatabaseKinds())('a body recorded under version 1, on %s', (database) => {
@@ -35,17 +34,7 @@ describe.each(testDatabaseKinds())('a body recorded under version 1, on %s', (da
       { machine: v1, registration: registration({ contactIds: contacts, parent: 'IT-PLR' }) },
     );
     id = records[0].bodyId;
-    const store = t.app.get(EventStore);
-    await db.transaction(async (tx) => {
-      let snapshot = v1.begin({ occurredAt: records[0].occurredAt, data: records[0].data as never });
-      store.insertBody(tx, records[0], projectionOf(snapshot, v1));
-      store.append(tx, records[0]);
-      for (const record of records.slice(1)) {
-        snapshot = v1.evolve(snapshot, { type: record.type, data: record.data, occurredAt: record.occurredAt, ...(record.decision ? { decision: record.decision } : {}) } as never);
-        store.append(tx, record);
-        store.updateBody(tx, record, projectionOf(snapshot, v1));
-      }
-    });
+    await storeRecordedStream(t, records, v1);
     await t.http
       .post('/api/decisions')
       .send({

@@ -6,12 +6,11 @@
  */
 import { machineVersion } from '../src/audit/machine-versions';
 import { Database } from '../src/database/database';
-import { EventStore } from '../src/event-log/event-store';
-import { projectionOf } from '../src/lifecycle/lifecycle.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { decisionFacts, lead, recordStream, registration } from './audit-builders';
 import { deadlinesEnv } from './deadlines.support';
+import { storeRecordedStream } from './support/stored-stream';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 interface Frist {
@@ -137,17 +136,7 @@ describe.each(testDatabaseKinds())('statechart version 3, on %s', (database) => 
         { machine: v2, registration: registration({ expectedEnd: '2027-12-31' }) },
       );
       id = records[0].bodyId;
-      const store = t.app.get(EventStore);
-      await t.app.get(Database).transaction(async (tx) => {
-        let snapshot = v2.begin({ occurredAt: records[0].occurredAt, data: records[0].data as never });
-        store.insertBody(tx, records[0], projectionOf(snapshot, v2));
-        store.append(tx, records[0]);
-        for (const record of records.slice(1)) {
-          snapshot = v2.evolve(snapshot, { type: record.type, data: record.data, occurredAt: record.occurredAt, ...(record.decision ? { decision: record.decision } : {}) } as never);
-          store.append(tx, record);
-          store.updateBody(tx, record, projectionOf(snapshot, v2));
-        }
-      });
+      await storeRecordedStream(t, records, v2);
     });
 
     test('it replays through version 2 as recorded', async () => {
