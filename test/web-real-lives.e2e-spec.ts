@@ -143,6 +143,23 @@ describeInBrowser('Web UI in Chromium: bodies as they really live', () => {
     });
   }, 60_000);
 
+  it('Browser: the yearly report\'s Frist is moved by form; the Fristen follow and the history names both Fristen', async () => {
+    const page = browser.page;
+    await withScreenshot(page, 'real-lives-berichtsfrist', async () => {
+      await page.goto(bodyUrl);
+      await openAction(page, 'Berichtsfrist ändern');
+      const form = page.locator('#aktion-reportRescheduled');
+      await form.getByLabel('Berichtspflicht').selectOption('r1');
+      await page.locator('#aktion-reportRescheduled-due-date').fill('2027-03-31');
+      await form.getByLabel('Begründung').fill('Daten liegen erst im März vor');
+      await submitAction(page, 'reportRescheduled');
+      await expect(latestSummary(page)).resolves.toBe('Jahresbericht (r1) an IT-Planungsrat: Frist 29.01.2027 → 31.03.2027; Begründung: Daten liegen erst im März vor');
+      const fristen = (await page.locator('#deadlines').locator('..').textContent()) ?? '';
+      expect(fristen).toMatch(/Jahresbericht[\s\S]*31\.03\.2027/);
+      expect(fristen).not.toContain('29.01.2027');
+    });
+  }, 60_000);
+
   it('Browser: the secretariat corrects a contact person: a bad e-mail is named at its field, a good one is saved and shown', async () => {
     const page = browser.page;
     await withScreenshot(page, 'real-lives-ansprechperson', async () => {
@@ -198,7 +215,9 @@ describeInBrowser('Web UI in Chromium: bodies as they really live', () => {
         if (violations.length) found.push(`${label}:\n${describeViolations(violations)}`);
       };
       await page.goto(bodyUrl);
-      for (const action of ['Federführung ändern', 'Mitwirkung ändern', 'Berichtspflicht festlegen']) await openAction(page, action);
+      for (const action of ['Federführung ändern', 'Mitwirkung ändern', 'Berichtspflicht festlegen', 'Berichtsfrist ändern', 'Berichtspflicht aufheben']) {
+        await openAction(page, action);
+      }
       await page.locator(`#ansprechperson-${bernd}-details > summary`).click();
       await check('Gremium mit geöffneten Formularen');
 
