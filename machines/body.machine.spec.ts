@@ -177,7 +177,7 @@ describe('the body lifecycle', () => {
     const close = (data: object) => event('closed', data as never, '2025-10-20', { ...DECISION_2025_14, date: '2025-10-20' });
     expect(given(...closing).when(close({ noSuccessorReason: 'Auftrag erfüllt.' })).verdict).toMatchObject({
       allowed: false,
-      reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.',
+      reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.',
     });
     const withReport = given(...closing, reportSubmitted('r2', '2025-09-15'), reportAcknowledged('r2', '2025-10-01'));
     // Offered only once it could be: the state handles it before, the rule refuses it whatever the data.
@@ -189,7 +189,7 @@ describe('the body lifecycle', () => {
     expect(notYetPossible(given(...closing).snapshot)).toEqual([
       { type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' },
       noRequest,
-      { type: 'closed', reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.' },
+      { type: 'closed', reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.' },
     ]);
     // r1 is still open to submit; none waits to be acknowledged.
     expect(notYetPossible(withReport.snapshot)).toEqual([{ type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' }, noRequest]);

@@ -106,7 +106,7 @@ function hasOpenExtensionRequest(context: BodyContext): boolean {
   return openRequests(context).some((request) => request.kind === 'extensionRequest');
 }
 
-const CLOSURE_NEEDS_FINAL_REPORT = 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.';
+const CLOSURE_NEEDS_FINAL_REPORT = 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.';
 
 /** Whether an event of this type could name any obligation now (asked with every write's answer: it stops at the first). */
 function anyObligationFor(context: BodyContext, type: ObligationEventType): boolean {

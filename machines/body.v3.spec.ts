@@ -63,13 +63,14 @@ function givenFromIn(version: BodyMachineVersion, start: RegisteredEvent, ...eve
 
 describe('version 3: the closure decision sets the final report\'s Frist', () => {
   test('given an Abschlussbericht „im November 2026“ overdue, when closure is initiated with „im März 2027“, the report is open again with that Frist', () => {
-    const { verdict, next } = givenIn(3, ...FINAL_REPORT_OVERDUE).when(closingWith(MARCH_2027));
+    const { snapshot, when } = givenIn(3, ...FINAL_REPORT_OVERDUE);
+    const { verdict, next } = when(closingWith(MARCH_2027));
     expect(verdict.allowed).toBe(true);
     expect(next.context.obligations).toHaveLength(2);
     expect(next.context.obligations[1]).toMatchObject({ id: 'r2', kind: 'Abschlussbericht', due: MARCH_2027, state: 'pending', dueOn: null, overdueOn: null });
     expect(next.value).toEqual({ active: { term: 'running', reporting: 'upToDate', closure: 'closing' } });
     // The history's line and the record now name the same Frist.
-    expect(summarizeEvent('closureInitiated', { finalReportDue: MARCH_2027 }, null, next.context)).toBe('Abschlussbericht im März 2027');
+    expect(summarizeEvent('closureInitiated', { finalReportDue: MARCH_2027 }, snapshot.context, next.context)).toBe('Abschlussbericht (r2) an AL-Runde: Frist im November 2026 → im März 2027');
   });
 
   test('then the Fristen show the final report due in March 2027, open, and its timers watch that Frist', () => {
@@ -379,7 +380,7 @@ describe('version 3: the secretariat waives a report (reportWaived)', () => {
     ]);
     const decision = { ...DECISION_2025_03_AL, number: '2027/05-AL', date: '2027-02-01' };
     const close = event('closed', { noSuccessorReason: 'Auftrag erfüllt.' }, '2027-02-01', decision);
-    expect(closing.when(close).verdict).toMatchObject({ allowed: false, reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.' });
+    expect(closing.when(close).verdict).toMatchObject({ allowed: false, reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.' });
     const bothWaived = givenIn(3, ...FINAL_REPORT_OVERDUE, waived('r2', '2026-12-05'), closingWith(MARCH_2027), event('reportWaived', { obligationId: 'r3', reason: 'Kein Bericht laut Beschluss' }, '2027-02-01', decision));
     expect(offeredEvents(bothWaived.snapshot)).toContain('closed');
     const { verdict, next } = bothWaived.when(close);

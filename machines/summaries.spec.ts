@@ -61,6 +61,13 @@ describe('what the history says an event changed', () => {
     );
   });
 
+  test('a closure names the Frist an open Abschlussbericht had before it moved to the closure\'s', () => {
+    const requested = event('reportRequested', { kind: 'Abschlussbericht', addressee: 'AL-Runde', due: { kind: 'month', month: '2027-09' } }, '2025-01-10');
+    const closure = event('closureInitiated', { finalReportDue: { kind: 'date', date: '2025-11-30' } }, '2025-09-01');
+    expect(summaryOf([...ACTIVE, requested], closure)).toBe('Abschlussbericht (r2) an AL-Runde: Frist im September 2027 → 30.11.2025');
+    expect(summaryOf(ACTIVE, closure)).toBe('Abschlussbericht 30.11.2025');
+  });
+
   test('approval names the term; renaming the titles', () => {
     expect(summaryOf([submitted()], approved({ month: '2025-07' } as never))).toBe('befristet bis Juli 2025 (bis 31.07.2025)');
     expect(summaryOf(ACTIVE, event('renamed', { title: 'OZG 2.0' }, '2025-01-10'))).toBe('Titel: Weiterentwicklung Struktur OZG Föderal → OZG 2.0');

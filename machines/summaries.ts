@@ -12,7 +12,7 @@ import { approvedUntilAsWritten } from './body.context';
 import type { Deadline, Successor } from './body.events';
 import { germanDate } from './dates';
 import { PROFILE_LABELS } from './labels';
-import { describeDeadline } from './deadlines';
+import { describeDeadline, sameDeadline } from './deadlines';
 import { describeRecurrence } from './recurrence';
 import { describeTermEnd, describeTermEndWithDay, type TermEnd } from './term-end';
 import { EVENT_TYPES, type StoredEventType } from './vocabulary';
@@ -32,6 +32,7 @@ export const SUMMARIES_READING_CONTEXT_BEFORE: ReadonlySet<StoredEventType> = ne
   'extended',
   'madePermanent',
   'extensionRequested',
+  'closureInitiated',
   'renamed',
   'leadsChanged',
   'participantsChanged',
@@ -166,8 +167,14 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
         reason(d),
       ];
     }
-    case 'closureInitiated':
-      return [`Abschlussbericht ${describeDeadline(d.finalReportDue as Deadline)}`, reason(d)];
+    case 'closureInitiated': {
+      // Version 3 moves an open Abschlussbericht to the closure's Frist: name the one it had.
+      const moved = (after?.obligations ?? []).flatMap((o) => {
+        const was = o.kind === 'Abschlussbericht' ? find(before, o.id) : undefined;
+        return was && !sameDeadline(was.due, o.due) ? [`${o.title ?? o.kind} (${o.id}) an ${o.addressee}: Frist ${describeDeadline(was.due)} → ${describeDeadline(o.due)}`] : [];
+      });
+      return [...(moved.length ? moved : [`Abschlussbericht ${describeDeadline(d.finalReportDue as Deadline)}`]), reason(d)];
+    }
     case 'closed':
       return [d.successor ? `Nachfolge: ${(d.successor as Successor).name}` : `ohne Nachfolgestruktur: ${String(d.noSuccessorReason)}`];
     case 'transferred':

@@ -91,11 +91,11 @@ describe('gremienlauf show', () => {
   });
 
   test('the events the body’s facts rule out for now are told with why, after the allowed ones', () => {
-    const notYetPossible = [{ type: 'closed', label: 'Abgeschlossen', reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.' }];
+    const notYetPossible = [{ type: 'closed', label: 'Abgeschlossen', reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.' }];
     const text = renderBody({ ...view(submitted(), approved(), started()), allowedEvents: [{ type: 'dissolved', label: 'Aufgelöst' }], notYetPossible });
     expect(text.split('\n').slice(-2)).toEqual([
       'Zulässige Ereignisse: Aufgelöst (dissolved)',
-      'Noch nicht möglich: Abgeschlossen (closed) – Der geordnete Abschluss setzt einen zur Kenntnis genommenen Abschlussbericht voraus.',
+      'Noch nicht möglich: Abgeschlossen (closed) – Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.',
     ]);
     expect(renderBody(view(submitted(), approved(), started()))).not.toContain('Noch nicht möglich');
   });
