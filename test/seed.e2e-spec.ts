@@ -23,6 +23,8 @@ describe('the example body on an empty database', () => {
       const history = (await t.http.get(`/api/bodies/${body.id}/history`).expect(200)).body.events;
       expect(history.map((e: { type: string }) => e.type).slice(0, 3)).toEqual(['registered', 'submitted', 'approved']);
       expect(history[2].decision).toMatchObject({ number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-12' });
+      // Recorded by the service itself: no user account's name (a user may later be called `geschaeftsstelle`).
+      expect(history.slice(0, 3).map((e: { actor: unknown }) => e.actor)).toEqual(Array(3).fill({ id: 'system:example', role: 'secretariat' }));
     } finally {
       await t.close();
     }

@@ -4,10 +4,17 @@ import { actorOf, PRINCIPAL, type WithPrincipal } from './principal';
 import type { Actor } from '../event-log/event-hash';
 
 /**
- * The Geschäftsstelle as the actor of work the service does on its own behalf (the example
- * seed), and the user name of the secretariat user the bootstrap token creates.
+ * The Geschäftsstelle under the user name of the secretariat user the bootstrap token creates
+ * (tests and benchmarks act as it).
  */
 export const SECRETARIAT: Actor = { id: 'geschaeftsstelle', role: 'secretariat' };
+
+/**
+ * The Geschäftsstelle as the actor of the example body the service records on its own behalf on
+ * an empty database. A system id (`system:…` is no valid user name): the example's events name
+ * no person, not even the user that may later be called `geschaeftsstelle`.
+ */
+export const EXAMPLE_SEED_ACTOR: Actor = { id: 'system:example', role: 'secretariat' };
 
 /**
  * The actor of the request: the authenticated principal (user name and role) that the access

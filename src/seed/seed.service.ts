@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
-import { SECRETARIAT } from '../auth/actor';
+import { EXAMPLE_SEED_ACTOR } from '../auth/actor';
 import { APP_CONFIG } from '../common/common.module';
 import { projectFile } from '../common/project-file';
 import { Database } from '../database/database';
@@ -45,7 +45,7 @@ export class SeedService implements OnApplicationBootstrap {
     const imported = await this.db.exclusively('seed', async () => {
       // One row is enough to know: counting a large log took a tenth of a second of every start.
       if ((await this.db.query('SELECT 1 FROM events LIMIT 1')).length > 0) return false;
-      const result = await this.importer.import(readFileSync(projectFile(EXAMPLE_FORM), 'utf8'), EXAMPLE_IMPORT, SECRETARIAT);
+      const result = await this.importer.import(readFileSync(projectFile(EXAMPLE_FORM), 'utf8'), EXAMPLE_IMPORT, EXAMPLE_SEED_ACTOR);
       this.logger.log(`Beispielgremium „${result.title}“ aus ${EXAMPLE_FORM} angelegt (${result.id}).`);
       return true;
     });
