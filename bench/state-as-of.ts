@@ -23,7 +23,7 @@ import type { Figure } from './lifecycle.bench';
 const EVENTS = Number(process.env.BENCH_AS_OF_EVENTS ?? 1000);
 const ROUNDS = 40;
 
-/** Registered, submitted, approved, started, then changes of participants, and closure initiated last (its summary needs only the state after it). */
+/** Registered, submitted, approved, started, then changes of participants, and the interim report falling due last (its summary needs only the state after it). */
 function longHistory(bodyId: string): BodyCommand[] {
   const changes = Array.from({ length: Math.max(0, EVENTS - 5) }, (_, i): BodyCommand => ({
     bodyId,
@@ -31,7 +31,7 @@ function longHistory(bodyId: string): BodyCommand[] {
     data: { participants: i % 2 === 0 ? ['Bund', 'Hamburg'] : ['Bund', 'Bayern'] },
     occurredAt: '2024-06-20',
   }));
-  return [...lifeOf(bodyId).slice(0, 3), ...changes, { bodyId, type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-11-30' } }, occurredAt: '2025-09-01' }];
+  return [...lifeOf(bodyId).slice(0, 3), ...changes, lifeOf(bodyId)[3]];
 }
 
 /** Median wall time and CPU per request of GET `url`, the two questions taking turns. */
@@ -61,7 +61,7 @@ export async function stateAsOfFigures(dir: string): Promise<Figure[]> {
     const { bodyId } = await lifecycle.register({ ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }, SECRETARIAT);
     for (const decision of decisionsFor([bodyId])) await app.get(DecisionsService).record(decision, SECRETARIAT);
     for (const command of longHistory(bodyId)) await lifecycle.execute(command, SECRETARIAT);
-    const [projection, fold] = await timeRoute(app, [`/api/bodies/${bodyId}/state?asOf=2030-01-01`, `/api/bodies/${bodyId}/state?asOf=2025-08-31`]);
+    const [projection, fold] = await timeRoute(app, [`/api/bodies/${bodyId}/state?asOf=2030-01-01`, `/api/bodies/${bodyId}/state?asOf=2024-12-01`]);
     return [
       { what: `state as of after the last event, ${EVENTS} events (stored projection)`, value: `p50 ${projection.p50.toFixed(2)} ms, CPU ${projection.cpu.toFixed(2)} ms/request` },
       {
