@@ -66,6 +66,7 @@ const moved = append(v1, { id: 'body', version: 2 }, [{ type: 'machineUpgraded',
 const livedOn = append(moved, { id: 'body', version: 2 }, [
   { type: 'reclassified', data: { kind: 'Arbeitsgruppe', parent: 'AL-Runde' }, occurredAt: '2025-04-01T10:00:00.000Z', decision: decisionFacts('2025/05-AL', '2025-04-01', 'AL-Runde') },
   { type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-10-31' } }, occurredAt: '2025-06-01T10:00:00.000Z' },
+  { type: 'transferred', data: { successor: { name: 'Nachfolgestruktur' } }, occurredAt: '2025-07-01T10:00:00.000Z', decision: decisionFacts('2025/09-AL', '2025-07-01', 'AL-Runde') },
 ]);
 
 describe('state as of a time after the last event, from the stored projection', () => {
