@@ -8,7 +8,7 @@
  */
 import type Holidays from 'date-holidays';
 import type { Deadline } from './body.events';
-import { germanDate, germanMonth, type CivilDate } from './dates';
+import { germanDate, germanMonth, startOfBerlinDay, type CivilDate, type Instant } from './dates';
 
 /** The German Länder by their ISO 3166-2 codes (without `DE-`), as date-holidays names them. */
 export const LAENDER = ['BW', 'BY', 'BE', 'BB', 'HB', 'HE', 'HH', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'] as const;
@@ -28,6 +28,10 @@ export interface Session {
   issuer: string;
   number: number;
   date: CivilDate;
+  /** When the calendar learnt this date (system time); absent: known all along. */
+  recordedAt?: Instant;
+  /** The days the session had before it was moved, oldest first, each with when it was recorded. */
+  earlier?: ReadonlyArray<{ date: CivilDate; recordedAt: Instant }>;
 }
 
 export const WORKING_DAY_CITATION = '§ 193 BGB, § 31 Abs. 3 VwVfG';
@@ -90,10 +94,70 @@ const WEEKDAYS = ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Fr
  * Month ends and exact dates then move to the next working day when the rule is on. A session
  * date is the day of the meeting itself and stays as it is: a report due "zur 45. Sitzung" that
  * moved past the session would miss it.
+ *
+ * The calendar counts as it was known when the Frist fell due: a session recorded or moved
+ * (`recordedAt`, `earlier`) once the day the Frist then had has begun no longer moves it. Its
+ * `reportDue` and `reportOverdue`, and the reminders before them, fell on that day, and the
+ * Frist goes on saying so. Sessions recorded before still resolve it, held already or not.
  */
 export function resolveDeadline(deadline: Deadline, options: ResolveOptions = {}): DeadlineResolution {
+  let resolution = resolveAgainst(deadline, [], options);
+  const known = new Map<number, Session>();
+  for (const version of sessionVersions(deadline, options.sessions ?? [], options.issuer ?? null)) {
+    if (resolution.resolved && version.recordedAt >= startOfBerlinDay(resolution.effectiveDate)) break;
+    known.set(version.number, version);
+    resolution = resolveAgainst(deadline, [...known.values()], options);
+  }
+  return resolution;
+}
+
+/** One date a session had, and since when the calendar knew it ('' for known all along). */
+interface SessionVersion extends Session {
+  recordedAt: Instant;
+}
+
+/**
+ * Every date the calendar gave a session that could decide the deadline, in the order the
+ * calendar learnt them: of the sessions of its issuer that have, or once had, their day in the
+ * deadline's month or year (for `session`: that session).
+ */
+function sessionVersions(deadline: Deadline, sessions: readonly Session[], monthIssuer: string | null): SessionVersion[] {
+  let issuer: string | null;
+  let counts: (session: Session) => boolean;
+  switch (deadline.kind) {
+    case 'session':
+      issuer = deadline.issuer;
+      counts = (s) => s.number === deadline.session;
+      break;
+    case 'firstSession':
+      issuer = deadline.issuer;
+      counts = (s) => hadDayIn(s, `${deadline.year}-`);
+      break;
+    case 'month':
+      issuer = monthIssuer;
+      counts = (s) => hadDayIn(s, `${deadline.month}-`);
+      break;
+    default:
+      return [];
+  }
+  const versions: SessionVersion[] = [];
+  for (const s of sessions) {
+    if (s.issuer !== issuer || !counts(s)) continue;
+    for (const e of s.earlier ?? []) versions.push({ issuer: s.issuer, number: s.number, date: e.date, recordedAt: e.recordedAt });
+    versions.push({ issuer: s.issuer, number: s.number, date: s.date, recordedAt: s.recordedAt ?? '' });
+  }
+  // Stable: the days of one session stay in their order.
+  return versions.length > 1 ? versions.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0)) : versions;
+}
+
+/** Whether the session has, or once had, its day in the year or month (`2025-`, `2024-11-`). */
+function hadDayIn(session: Session, prefix: string): boolean {
+  return session.date.startsWith(prefix) || (session.earlier?.some((e) => e.date.startsWith(prefix)) ?? false);
+}
+
+/** The deadline against exactly these sessions. */
+function resolveAgainst(deadline: Deadline, sessions: readonly Session[], options: ResolveOptions): DeadlineResolution {
   const rules = options.rules ?? DEFAULT_CALENDAR_RULES;
-  const sessions = options.sessions ?? [];
   switch (deadline.kind) {
     case 'untilFurtherNotice':
       return { resolved: false, reason: 'untilFurtherNotice', description: 'bis auf Weiteres' };
@@ -173,7 +237,7 @@ function atSession(source: DeadlineSource, session: Session, description: string
     originalDate: session.date,
     effectiveDate: session.date,
     rule: null,
-    session,
+    session: { issuer: session.issuer, number: session.number, date: session.date },
     description,
   };
 }

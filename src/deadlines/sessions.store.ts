@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import type { Session } from '../../machines/deadlines';
 import { Database, type Transaction } from '../database/database';
 
-export interface SessionRecord extends Session {
+export interface SessionRecord {
+  issuer: string;
+  number: number;
+  date: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** A day the session had before it was moved, with who recorded it when (`earlier_dates`, oldest first). */
+interface EarlierDate {
+  date: string;
   recordedAt: string;
   recordedBy: string;
 }
@@ -13,7 +23,10 @@ interface SessionRow {
   held_on: string;
   recorded_at: string;
   recorded_by: string;
+  earlier_dates: string | null;
 }
+
+const COLUMNS = 'issuer, number, held_on, recorded_at, recorded_by, earlier_dates';
 
 const toRecord = (r: SessionRow): SessionRecord => ({
   issuer: r.issuer,
@@ -23,20 +36,37 @@ const toRecord = (r: SessionRow): SessionRecord => ({
   recordedBy: r.recorded_by,
 });
 
-/** The sessions calendar (Sitzungskalender): which session of which issuer is held on which day. */
+/** Instants as the clock writes them, so that they compare as text (`…T09:00:00Z` is `…T09:00:00.000Z`). */
+const instant = (value: string) => new Date(value).toISOString();
+
+/**
+ * The sessions calendar (Sitzungskalender): which session of which issuer is held on which day,
+ * and since when the calendar knows it. A moved session keeps the days it had before
+ * (`earlier_dates`): a Frist resolved against one of them before it fell due stays on it.
+ */
 @Injectable()
 export class SessionsStore {
   constructor(private readonly db: Database) {}
 
+  /** The calendar as the Fristen are resolved against it: every session with when each of its days was recorded. */
   async all(tx?: Transaction): Promise<Session[]> {
-    const sql = 'SELECT issuer, number, held_on, recorded_at, recorded_by FROM sessions ORDER BY held_on, issuer, number';
+    const sql = `SELECT ${COLUMNS} FROM sessions ORDER BY held_on, issuer, number`;
     const rows = tx ? await tx.query<SessionRow>(sql) : await this.db.query<SessionRow>(sql);
-    return rows.map(toRecord).map(({ issuer, number, date }) => ({ issuer, number, date }));
+    return rows.map((r) => {
+      const earlier = r.earlier_dates ? (JSON.parse(r.earlier_dates) as EarlierDate[]) : [];
+      return {
+        issuer: r.issuer,
+        number: Number(r.number),
+        date: r.held_on,
+        recordedAt: instant(r.recorded_at),
+        ...(earlier.length > 0 ? { earlier: earlier.map((e) => ({ date: e.date, recordedAt: instant(e.recordedAt) })) } : {}),
+      };
+    });
   }
 
   async list(issuer?: string): Promise<SessionRecord[]> {
     const rows = await this.db.query<SessionRow>(
-      `SELECT issuer, number, held_on, recorded_at, recorded_by FROM sessions ${issuer ? 'WHERE issuer = ?' : ''} ORDER BY held_on, issuer, number`,
+      `SELECT ${COLUMNS} FROM sessions ${issuer ? 'WHERE issuer = ?' : ''} ORDER BY held_on, issuer, number`,
       issuer ? [issuer] : [],
     );
     return rows.map(toRecord);
@@ -45,24 +75,30 @@ export class SessionsStore {
   /**
    * Records a session or moves it to another day; returns what was there before. A real
    * INSERT … ON CONFLICT: of concurrent writers of one session the later ones wait for the
-   * first and then move it (on PostgreSQL the row stays locked until their commit).
+   * first and then move it (on PostgreSQL the row stays locked until their commit). The same
+   * day again writes nothing: the session stays known since it was first recorded.
    */
   async put(tx: Transaction, session: SessionRecord): Promise<SessionRecord | null> {
-    const values = [session.issuer, session.number, session.date, session.recordedAt, session.recordedBy];
     const inserted = await tx.query(
       `INSERT INTO sessions (issuer, number, held_on, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (issuer, number) DO NOTHING RETURNING issuer`,
-      values,
+      [session.issuer, session.number, session.date, session.recordedAt, session.recordedBy],
     );
     if (inserted.length > 0) return null;
-    const [row] = await tx.query<SessionRow>(
-      `SELECT issuer, number, held_on, recorded_at, recorded_by FROM sessions WHERE issuer = ? AND number = ?${this.db.forUpdate}`,
-      [session.issuer, session.number],
-    );
-    await tx.query('UPDATE sessions SET held_on = ?, recorded_at = ?, recorded_by = ? WHERE issuer = ? AND number = ?', [
+    const [row] = await tx.query<SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE issuer = ? AND number = ?${this.db.forUpdate}`, [
+      session.issuer,
+      session.number,
+    ]);
+    if (row.held_on === session.date) return toRecord(row);
+    const earlier: EarlierDate[] = [
+      ...(row.earlier_dates ? (JSON.parse(row.earlier_dates) as EarlierDate[]) : []),
+      { date: row.held_on, recordedAt: row.recorded_at, recordedBy: row.recorded_by },
+    ];
+    await tx.query('UPDATE sessions SET held_on = ?, recorded_at = ?, recorded_by = ?, earlier_dates = ? WHERE issuer = ? AND number = ?', [
       session.date,
       session.recordedAt,
       session.recordedBy,
+      JSON.stringify(earlier),
       session.issuer,
       session.number,
     ]);

@@ -21,7 +21,9 @@ export const sessionInputSchema = z.strictObject({
 /**
  * The secretariat's sessions calendar. A new or moved session changes which day "zur 45.
  * Sitzung" and "im November" mean, so every body's deadlines are derived again in the same
- * transaction.
+ * transaction: those that have not fallen due yet follow it (machines/deadlines.ts
+ * `resolveDeadline`). The same day again changes nothing and is answered with the session as
+ * the calendar knows it.
  */
 @Injectable()
 export class SessionsService {
@@ -42,7 +44,8 @@ export class SessionsService {
       if (before?.date !== session.date) await this.deadlines.rederiveAll(tx);
       return before;
     });
-    return { session, previousDate: previous?.date ?? null, created: previous === null };
+    const unchanged = previous !== null && previous.date === session.date;
+    return { session: unchanged ? previous : session, previousDate: previous?.date ?? null, created: previous === null };
   }
 
   /** The sessions, of one issuer if given: one nobody configured is a 400, as in the decision register, not an empty calendar. */

@@ -18,6 +18,7 @@ import { BodyListPages1767700000000 } from './1767700000000-body-list-pages';
 import { ProjectionHeads1767700001000 } from './1767700001000-projection-heads';
 import { BodyTitlesById1767800000000 } from './1767800000000-body-titles-by-id';
 import { DeadlinesMetOn1767900000000 } from './1767900000000-deadlines-met-on';
+import { SessionEarlierDates1768000000000 } from './1768000000000-session-earlier-dates';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   ProjectionHeads1767700001000,
   BodyTitlesById1767800000000,
   DeadlinesMetOn1767900000000,
+  SessionEarlierDates1768000000000,
 ];
