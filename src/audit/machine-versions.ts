@@ -14,14 +14,19 @@ import {
   BODY_MACHINE_ID,
   BODY_MACHINE_VERSION,
   BODY_MACHINE_VERSIONS,
+  isOpenObligation,
   lifecycleOf,
+  sameDeadline,
   stateLabel,
   type BodyEvent,
   type BodySnapshot,
+  type Deadline,
   type PersistedBody,
   type RegisteredEvent,
+  type ReportObligation,
   type Verdict,
 } from '../../machines';
+import type { EventRecord } from '../event-log/event-hash';
 import { canonicalJson } from '../json/canonical-json';
 
 export interface MachineVersion {
@@ -87,8 +92,93 @@ export function machineFingerprint(machine: MachineVersion): string {
   return createHash('sha256').update(canonicalJson(machine.definition()), 'utf8').digest('hex');
 }
 
-/** Carries a snapshot from the version an earlier event was recorded under to a later one. */
-export function upgrade(snapshot: BodySnapshot, from: MachineVersion, to: MachineVersion): BodySnapshot {
+/**
+ * What a move to a later version carries over besides the snapshot, recorded in the
+ * `machineUpgraded` event's data beside `fromVersion` and `toVersion` (absent: nothing).
+ *
+ * Since version 3 the closure's Frist is the final report's. A body whose closure an earlier
+ * version recorded kept the planned Frist of the Abschlussbericht the closure found open, and the
+ * closure's Frist applied nowhere. Moved to version 3, those reports (`obligationIds`: the final
+ * reports open when the closure was recorded and open still) take the closure's Frist
+ * (`finalReportDue`) and are open again, as if version 3 had recorded the closure.
+ */
+export interface CarriedOver {
+  finalReportDue?: Deadline;
+  obligationIds?: string[];
+}
+
+/**
+ * Carries a snapshot from the version an earlier event was recorded under to a later one, with
+ * what the `machineUpgraded` event recorded as carried over (`carried`: its data; see
+ * `carriedOver`). Without it the snapshot passes as it is, as every move recorded before did.
+ */
+export function upgrade(snapshot: BodySnapshot, from: MachineVersion, to: MachineVersion, carried?: unknown): BodySnapshot {
   if (from === to) return snapshot;
-  return to.restore(from.persist(snapshot));
+  const persisted = from.persist(snapshot);
+  const { finalReportDue, obligationIds } = (carried ?? {}) as CarriedOver;
+  if (!finalReportDue || !Array.isArray(obligationIds) || obligationIds.length === 0) return to.restore(persisted);
+  return to.restore(withFinalReportDue(persisted, finalReportDue, obligationIds));
+}
+
+/**
+ * What the move of a body from `from` to `to` carries over (see CarriedOver), from its stream
+ * (version order) and its snapshot now: nothing unless it crosses into version 3 while closing
+ * with a final report the closure found open still open under another Frist.
+ */
+export function carriedOver(snapshot: BodySnapshot, from: MachineVersion, to: MachineVersion, stream: readonly EventRecord[]): CarriedOver {
+  if (!closureFristCarried(snapshot, from, to)) return {};
+  const closure = stream.findLastIndex((record) => record.type === 'closureInitiated');
+  if (closure < 0) return {};
+  const { finalReportDue } = stream[closure].data as { finalReportDue: Deadline };
+  const foundOpen = new Set(contextAfter(stream.slice(0, closure + 1)).obligations.filter(isOpenObligation).map((o) => o.id));
+  const obligationIds = snapshot.context.obligations.filter((o) => foundOpen.has(o.id) && movesTo(o, finalReportDue)).map((o) => o.id);
+  return obligationIds.length > 0 ? { finalReportDue, obligationIds } : {};
+}
+
+/** True when the move may carry a closure's Frist over (`carriedOver` needs the body's stream then). */
+export function closureFristCarried(snapshot: BodySnapshot, from: MachineVersion, to: MachineVersion): boolean {
+  if (from.id !== BODY_MACHINE_ID || from.version >= 3 || to.version < 3) return false;
+  const value = snapshot.value as { active?: { closure?: string } };
+  return value.active?.closure === 'closing' && snapshot.context.obligations.some((o) => o.kind === 'Abschlussbericht' && isOpenObligation(o));
+}
+
+const movesTo = (obligation: ReportObligation, due: Deadline) =>
+  obligation.kind === 'Abschlussbericht' && isOpenObligation(obligation) && !sameDeadline(obligation.due, due);
+
+/**
+ * The named final reports with the closure's Frist, open again (version 3's
+ * `initiateClosureSettingFinalReportDue`), and the reporting region where the chart's eventless
+ * transitions would take it: restoring a snapshot runs none.
+ */
+function withFinalReportDue(persisted: PersistedBody, due: Deadline, ids: readonly string[]): PersistedBody {
+  const obligations = persisted.context.obligations.map((o) =>
+    ids.includes(o.id) && movesTo(o, due) ? { ...o, due, state: 'pending' as const, dueOn: null, overdueOn: null } : o,
+  );
+  const value = persisted.value as { active?: Record<string, string> };
+  const reporting = obligations.some((o) => o.state === 'overdue') ? 'reportOverdue' : obligations.some((o) => o.state === 'due') ? 'reportDue' : 'upToDate';
+  return {
+    value: value.active ? { ...value, active: { ...value.active, reporting } } : persisted.value,
+    context: { ...persisted.context, obligations },
+  };
+}
+
+/** The context after the records (a stream's beginning, version order), each through the version it was recorded under. */
+function contextAfter(records: readonly EventRecord[]): PersistedBody['context'] {
+  const [registered, ...rest] = records;
+  let machine = machineVersion(registered.machine.id, registered.machine.version)!;
+  let snapshot = machine.begin({ occurredAt: registered.occurredAt, data: registered.data } as RegisteredEvent);
+  for (const record of rest) {
+    const next = machineVersion(record.machine.id, record.machine.version)!;
+    snapshot = upgrade(snapshot, machine, next, record.type === 'machineUpgraded' ? record.data : undefined);
+    if (record.type !== 'machineUpgraded') {
+      snapshot = next.evolve(snapshot, {
+        type: record.type,
+        data: record.data,
+        occurredAt: record.occurredAt,
+        ...(record.decision ? { decision: record.decision } : {}),
+      } as BodyEvent);
+    }
+    machine = next;
+  }
+  return snapshot.context;
 }

@@ -89,7 +89,7 @@ export function replayRecords(records: readonly EventRecord[]): ReplayResult {
       snapshot = next.begin({ occurredAt: record.occurredAt, data: record.data } as RegisteredEvent);
     } else {
       if (record.type === 'registered') return fail(record, '„Registriert“ kommt nur als erstes Ereignis vor.');
-      snapshot = upgrade(snapshot, machine, next);
+      snapshot = upgrade(snapshot, machine, next, record.type === 'machineUpgraded' ? record.data : undefined);
       if (record.type === 'machineUpgraded') {
         // The event is the move itself: recorded under the new version, it carries the snapshot over.
         const { fromVersion, toVersion } = record.data as { fromVersion: number; toVersion: number };

@@ -150,9 +150,10 @@ export class EventStore {
     writeNamedIds(tx, event.bodyId, previous?.context ?? null, projection.persisted.context);
   }
 
-  /** A body's events in version order (outside any write; on SQLite queued behind them). */
-  async readStream(bodyId: string): Promise<EventRecord[]> {
-    const rows = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE body_id = ? ORDER BY version`, [bodyId]);
+  /** A body's events in version order (outside any write unless `tx` is given; on SQLite queued behind them). */
+  async readStream(bodyId: string, tx?: Queries): Promise<EventRecord[]> {
+    const sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE body_id = ? ORDER BY version`;
+    const rows = tx ? await tx.query<EventRow>(sql, [bodyId]) : await this.db.query<EventRow>(sql, [bodyId]);
     return rows.map(toRecord);
   }
 

@@ -40,7 +40,7 @@ import { Database, isTransientConflict, type Transaction } from '../database/dat
 import { DecisionsService } from '../decisions/decisions.service';
 import { hashEvent, type Actor, type EventRecord } from '../event-log/event-hash';
 import { EventStore, type BodyHead, type BodyProjection } from '../event-log/event-store';
-import { latestMachine, machineVersion, upgrade, type MachineVersion } from '../audit/machine-versions';
+import { carriedOver, closureFristCarried, latestMachine, machineVersion, upgrade, type MachineVersion } from '../audit/machine-versions';
 import { searchTextOf } from '../event-log/named-ids';
 
 /** A command against an existing body: "send this lifecycle event". */
@@ -329,10 +329,14 @@ export class LifecycleService {
       if (current.snapshot.status !== 'active') {
         throw new LifecycleRefusal('Der Lebenslauf des Gremiums ist beendet; er bleibt in der Version, in der er endete.');
       }
-      const snapshot = upgrade(current.snapshot, current.machine, target);
+      // A body closing under a version before 3 carries the closure's Frist over (read from its stream, only then).
+      const carried = closureFristCarried(current.snapshot, current.machine, target)
+        ? carriedOver(current.snapshot, current.machine, target, await this.store.readStream(bodyId, tx))
+        : {};
+      const snapshot = upgrade(current.snapshot, current.machine, target, carried);
       return this.append(tx, current, snapshot, target, {
         type: 'machineUpgraded',
-        data: { fromVersion: current.machine.version, toVersion: target.version },
+        data: { fromVersion: current.machine.version, toVersion: target.version, ...carried },
         actor,
         occurredAt: now > current.lastOccurredAt ? now : current.lastOccurredAt,
         recordedAt: now,
