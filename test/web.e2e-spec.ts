@@ -284,7 +284,7 @@ describe('Web pages over HTTP', () => {
     const entered = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '45', date: '2027-03-18' }).expect(303);
     expect(entered.headers.location).toBe(`/fristen?sitzung=${encodeURIComponent('IT-PLR/45')}#sitzungen`);
     const page = (await t.http.get(entered.headers.location).expect(200)).text;
-    expect(page).toContain('45. Sitzung (IT-PLR) am 18.03.2027 eingetragen; die Fristen, die sich auf sie beziehen, richten sich danach.');
+    expect(page).toContain('45. Sitzung (IT-PLR) am 18.03.2027 eingetragen; die Fristen, die sich auf sie beziehen und noch nicht fällig waren, richten sich danach.');
     expect(page).toMatch(/<td data-label="Gremium">IT-PLR<\/td><th scope="row" data-label="Sitzung">45\. Sitzung<\/th><td data-label="Datum">18\.03\.2027<\/td>/);
     const moved = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '45', date: '2027-03-19' }).expect(303);
     expect(moved.headers.location).toContain('&verlegt=1#sitzungen');

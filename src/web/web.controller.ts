@@ -486,7 +486,7 @@ export class WebController {
       list,
       form: mayRecordSessions(user) ? sessionForm(this.web.issuerOptions(), failedSession?.values ?? null, failedSession?.issues ?? []) : null,
       notice: recorded
-        ? `${recorded.number}. Sitzung (${recorded.issuer}) am ${germanDate(recorded.date)} ${optional(query, 'verlegt') ? 'verlegt' : 'eingetragen'}; die Fristen, die sich auf sie beziehen, richten sich danach.`
+        ? `${recorded.number}. Sitzung (${recorded.issuer}) am ${germanDate(recorded.date)} ${optional(query, 'verlegt') ? 'verlegt' : 'eingetragen'}; die Fristen, die sich auf sie beziehen und noch nicht fällig waren, richten sich danach.`
         : null,
     };
     this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, feeds, issued, feedError, sessions, ...(await this.web.deadlinesPage(user, query)) }, status);
