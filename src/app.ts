@@ -11,6 +11,7 @@ import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import { ErrorFilter, clientErrorResponse, toErrorBody } from './common/http-errors';
 import { ValidationError } from './common/errors';
+import { repeatedNameIssues } from './common/i-json';
 import { TextEncodingError, decodeText, decodeUtf8 } from './common/text-encoding';
 import { completeOpenApiDocument } from './common/openapi';
 import { WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
@@ -58,7 +59,13 @@ export async function createApp(
       if (!(error instanceof TextEncodingError)) throw error;
       return done(ValidationError.at('', `Der Inhalt der Anfrage ist kein gültiges UTF-8 (Zeile ${error.line}); JSON wird in UTF-8 gesendet (RFC 8259).`), undefined);
     }
-    parseJson(request, text, done);
+    // JSON.parse keeps the last of two members of the same name: such a body is refused instead.
+    parseJson(request, text, (error: Error | null, value?: unknown) => {
+      if (error) return done(error, undefined);
+      const repeated = repeatedNameIssues(text);
+      if (repeated.length > 0) return done(new ValidationError(repeated), undefined);
+      done(null, value);
+    });
   });
   app.useBodyParser<RawServerDefault>('text/plain', { bodyLimit: config.bodyLimit }, (_request, body, done) => {
     try {

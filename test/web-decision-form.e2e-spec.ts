@@ -133,6 +133,9 @@ describe('the forms that record a decision and add an effect', () => {
     expect(summary(refused.text, 'beschluss-erfassen')).toEqual([expect.stringMatching(/^Weitere Angaben der Wirkung \(JSON\): Kein gültiges JSON: /)]);
     expect(refused.text).not.toMatch(/unreadable|effects\[\d+\]/);
     expect(refused.text).toContain('{title: Neu}');
+    // A key given twice is not read as its last value.
+    const twice = await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectData: '{"title": "A", "title": "B"}' }).expect(400);
+    expect(fieldError(twice.text, 'beschluss-erfassen-effectData')).toBe('„title“ steht mehrmals; jeder Feldname darf nur einmal vorkommen, sonst bliebe offen, welcher Wert gilt.');
     // Readable JSON that lacks what the effect needs names the key inside the field.
     const lacking = await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectData: '{"shortName": "PG A"}' }).expect(400);
     expect(fieldError(lacking.text, 'beschluss-erfassen-effectData')).toBe('„title“: Bitte ausfüllen.');

@@ -71,3 +71,83 @@ function nonCharacter(point: number, index: number): string {
 function hex(code: number): string {
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
+
+/** One open object or array while `repeatedNameIssues` walks the text. */
+interface Level {
+  /** The member names seen so far; null in an array. */
+  names: Set<string> | null;
+  /** Where the walk stands in it: the current member's name, or the current element's index. */
+  at: string | number;
+  /** The names already reported as repeated here (each is named once). */
+  reported?: Set<string>;
+}
+
+/**
+ * Where JSON text names a member twice in one object (I-JSON, RFC 7493, § 2.3): JSON.parse
+ * keeps the last value silently, so `{"title":"A","title":"B"}` would be read as one title, and
+ * which one the sender meant is a guess. `path` names the repeated member (`data.title`,
+ * `contacts[1].name`), once however often it repeats.
+ *
+ * Meant for text JSON.parse has just read (a request body, a CLI option): one pass over it that
+ * skips each string with `indexOf` and keeps per open object the set of its names. Nothing is
+ * parsed again; a name is decoded only where it holds an escape (`"t\u0069tle"` is `title`).
+ */
+export function repeatedNameIssues(text: string): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const levels: Level[] = [];
+  let expectName = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22 /* " */) {
+      const end = closingQuote(text, i);
+      if (expectName) {
+        const level = levels[levels.length - 1];
+        const raw = text.slice(i + 1, end);
+        const name = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
+        if (!level.names!.has(name)) level.names!.add(name);
+        else if (!level.reported?.has(name)) {
+          (level.reported ??= new Set()).add(name);
+          issues.push({ path: pathTo(levels, name), message: `Das Feld „${name}“ steht mehrmals in diesem Objekt; jeder Feldname darf nur einmal vorkommen (I-JSON, RFC 7493), sonst bliebe offen, welcher Wert gilt.` });
+        }
+        level.at = name;
+        expectName = false;
+      }
+      i = end;
+    } else if (code === 0x7b /* { */) {
+      levels.push({ names: new Set(), at: '' });
+      expectName = true;
+    } else if (code === 0x5b /* [ */) {
+      levels.push({ names: null, at: 0 });
+    } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
+      levels.pop();
+      expectName = false;
+    } else if (code === 0x2c /* , */ && levels.length > 0) {
+      const level = levels[levels.length - 1];
+      if (level.names) expectName = true;
+      else (level.at as number)++;
+    }
+  }
+  return issues;
+}
+
+/** The index of the quote that closes the string opening at `open` (one not escaped by an odd run of backslashes). */
+function closingQuote(text: string, open: number): number {
+  let end = text.indexOf('"', open + 1);
+  while (end !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+  return text.length;
+}
+
+/** `data.title`, `contacts[1].name`: the member `name` of the innermost open object. */
+function pathTo(levels: Level[], name: string): string {
+  let path = '';
+  for (let depth = 0; depth < levels.length - 1; depth++) {
+    const at = levels[depth].at;
+    path += typeof at === 'number' ? `[${at}]` : path ? `.${at}` : at;
+  }
+  return path ? `${path}.${name}` : name;
+}

@@ -29,7 +29,8 @@ export function objectBody(body: unknown): object {
   throw ValidationError.at('', notTheKind('object', body));
 }
 
-function formatPath(at: string, path: PropertyKey[]): string {
+/** A field's path as error details name it: `at` (`data`) and zod's segments → `data.contacts[0].id`. */
+export function formatPath(at: string, path: readonly PropertyKey[]): string {
   let out = at;
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;

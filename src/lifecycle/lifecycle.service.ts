@@ -28,6 +28,7 @@ import {
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
 import { registrationCommandSchema } from './registration-input';
+import { checkCommandData, unchangedProfile } from './command-input';
 import { Clock } from '../common/clock';
 import { timeOrderedId } from '../common/time-ordered-id';
 import { APP_CONFIG } from '../common/common.module';
@@ -267,6 +268,7 @@ export class LifecycleService {
     const c = parseInput(commandSchema, envelope);
     const type = this.eventType(c.type);
     const { contacts, data } = await this.parseEventData(bodyId, type, c.data);
+    checkCommandData(type, c.data);
     const now = this.clock.now().toISOString();
     if (c.occurredAt) this.assertNotInFuture(c.occurredAt, now);
 
@@ -296,6 +298,10 @@ export class LifecycleService {
       }
       if (isTimed(type) && actor.role !== SCHEDULER_ACTOR.role) await this.assertFallenDue(tx, bodyId, type, withContacts, occurredAt);
       const snapshot = machine.evolve(current.snapshot, event);
+      const unchanged = unchangedProfile(type, withContacts, current.snapshot.context.profile, snapshot.context.profile);
+      if (unchanged) {
+        throw new LifecycleRefusal(unchanged, { state: machine.stateLabel(current.snapshot), violations: [unchanged], allowedEvents: offeredEvents(current.snapshot) });
+      }
       return this.append(tx, current, snapshot, machine, {
         type,
         data: withContacts,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { civilDate, germanDate, germanMonth, isCivilDate, registrationSchema, termEndDate, termEndSchema, type PlannedReport, type TermEnd } from '../../machines';
 import { businessTimeSchema } from '../common/time-input';
-import { contactInputSchema } from '../contacts/contact-input';
+import { contactInputSchema, repeatedContacts } from '../contacts/contact-input';
+import { repeatedMembers } from './command-input';
 
 /**
  * The expected end as people give it: the statechart's term end (a day, `{month}`, `{year}`),
@@ -24,7 +25,8 @@ const expectedEndInput = z.union(
  * Built on the statechart's shape rather than on `registrationSchema` itself: its "end not before
  * the start" rule also fires on an end that is not a term end at all (`{"month":"07.2027"}`),
  * naming a second, false error. Here the dates are compared only once each is valid; the write
- * path parses `registrationSchema` afterwards all the same.
+ * path parses `registrationSchema` afterwards all the same. A contact person named twice (in
+ * `contactIds` and `contacts` together) is refused at the second mention.
  */
 export const registrationInputSchema = z
   .strictObject({
@@ -33,6 +35,7 @@ export const registrationInputSchema = z
     contacts: z.array(contactInputSchema).default([]),
   })
   .superRefine((registration, ctx) => {
+    for (const { path, message } of [...repeatedContacts(registration), ...repeatedMembers(registration)]) ctx.addIssue({ code: 'custom', path, message });
     const start = registration.start;
     if (typeof start !== 'string' || !isCivilDate(start)) return;
     const end = registration.expectedEnd;

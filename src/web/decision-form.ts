@@ -1,6 +1,7 @@
 import { DECISION_EFFECT_TYPES, DECISION_TYPES, EVENT_LABELS } from '../../machines';
 import { ValidationError, type FieldIssue } from '../common/errors';
 import { PROCEDURES, decisionInputSchema } from '../decisions/decisions.service';
+import { repeatedNameIssues } from '../common/i-json';
 import { whereJsonBreaks } from '../common/json-problem';
 import { parseInput } from '../common/validation';
 import { successorFields } from './event-forms';
@@ -251,6 +252,11 @@ function jsonData(values: FormValues, refuse: (path: string, message: string) =>
     data = JSON.parse(raw);
   } catch (error) {
     refuse('effectData', `Kein gültiges JSON: ${whereJsonBreaks(raw, error)}; Schlüssel und Texte stehen in doppelten Anführungszeichen, z. B. {"title": "Neuer Name"}.`);
+    return {};
+  }
+  const repeated = repeatedNameIssues(raw);
+  if (repeated.length > 0) {
+    refuse('effectData', `„${repeated[0].path}“ steht mehrmals; jeder Feldname darf nur einmal vorkommen, sonst bliebe offen, welcher Wert gilt.`);
     return {};
   }
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) return { ...data };
