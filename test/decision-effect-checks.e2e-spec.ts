@@ -40,6 +40,18 @@ describe.each(testDatabaseKinds())('the successor of a body, on %s', (database) 
     await t.http.get('/api/decisions/IT-PLR/2026%2F52').expect(404);
   });
 
+  test('an effect its event would refuse as saying a thing twice, or nothing, is refused where it is recorded', async () => {
+    const twice = await record('2026/53', '2026-05-04', [
+      { body: a, effect: 'leadsChanged', data: { added: ['Sachsen', 'Sachsen'] } },
+      { body: a, effect: 'participantsChanged', data: { added: [] } },
+    ]).expect(400);
+    expect(twice.body.details).toEqual([
+      { path: 'effects[0].data.added[1]', message: '„Sachsen“ steht bereits in effects[0].data.added[0].' },
+      { path: 'effects[1].data.added', message: 'Keine Änderung angegeben.' },
+    ]);
+    await t.http.get('/api/decisions/IT-PLR/2026%2F53').expect(404);
+  });
+
   test('the Gremium page offers no ended body as successor, and tells bodies of the same title apart', async () => {
     const twin = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Projektgruppe Nachfolge', registeredAt: '2026-01-05' }).expect(201)).body.id;
     const twin2 = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Projektgruppe Nachfolge', registeredAt: '2026-01-05' }).expect(201)).body.id;

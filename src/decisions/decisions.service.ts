@@ -25,6 +25,7 @@ import { effectRequirement } from './effect-labels';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';
+import { commandDataIssues } from '../lifecycle/command-input';
 import {
   DECISION_COLUMNS,
   DECISION_EVENT_COLUMNS,
@@ -477,6 +478,11 @@ export class DecisionsService {
         for (const issue of parsed.error.issues) {
           issues.push({ path: [`${at}[${i}].data`, ...issue.path.map(String)].join('.'), message: issue.message });
         }
+        continue;
+      }
+      const repeated = commandDataIssues(raw.effect, given, `${at}[${i}].data`);
+      if (repeated.length > 0) {
+        issues.push(...repeated);
         continue;
       }
       const kept = Object.fromEntries(Object.keys(given).map((key) => [key, (parsed.data as Record<string, unknown>)[key]]));

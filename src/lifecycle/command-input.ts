@@ -1,5 +1,5 @@
 import { PROFILE_LABELS, type BodyEventType, type BodyProfile } from '../../machines';
-import { ValidationError } from '../common/errors';
+import { ValidationError, type FieldIssue } from '../common/errors';
 import { formatPath } from '../common/validation';
 import { repeatedContacts } from '../contacts/contact-input';
 import { canonicalJson } from '../json/canonical-json';
@@ -10,12 +10,21 @@ import { canonicalJson } from '../json/canonical-json';
  * participant change that names someone. `raw` is the data as sent, once its schema has read it.
  */
 export function checkCommandData(type: BodyEventType, raw: unknown): void {
-  const issues = [...repeatedContacts(raw, 'data'), ...repeatedMembers(raw, 'data')].map(({ path, message }) => ({ path: formatPath('data', path), message }));
+  const issues = commandDataIssues(type, raw);
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+/**
+ * The issues `checkCommandData` raises, each at its path under `at` (`data`; a decision's effect
+ * `effects[0].data`, so that it is refused where it is written down, not only when carried out).
+ */
+export function commandDataIssues(type: string, raw: unknown, at = 'data'): FieldIssue[] {
+  const issues = [...repeatedContacts(raw, at), ...repeatedMembers(raw, at)].map(({ path, message }) => ({ path: formatPath(at, path), message }));
   if (type === 'participantsChanged') {
     const { participants, added = [], removed = [] } = (raw ?? {}) as { participants?: unknown; added?: unknown[]; removed?: unknown[] };
-    if (participants === undefined && added.length + removed.length === 0) issues.push({ path: 'data.added', message: 'Keine Änderung angegeben.' });
+    if (participants === undefined && added.length + removed.length === 0) issues.push({ path: `${at}.added`, message: 'Keine Änderung angegeben.' });
   }
-  if (issues.length > 0) throw new ValidationError(issues);
+  return issues;
 }
 
 /** The lists of Länder and members a registration or a change names (whole lists, or what is added and removed). */
