@@ -5,7 +5,10 @@
  * validation and error mapping as a request over the network.
  */
 import { randomUUID } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { serverUnreachable, type SettingSource } from './connection';
 import { RefusedError } from './errors';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -59,9 +62,12 @@ export class ApiClient {
     const response = await this.send(method, withQuery(path, options.query), headers, body);
     const parsed = parseJson(response.body);
     if (response.status >= 200 && response.status < 300) return parsed as T;
-    const error = parsed as { message?: string; details?: unknown } | undefined;
+    const error = parsed as { message?: unknown; details?: unknown } | undefined;
     throw new ApiError(
-      error?.message ?? `Der Dienst antwortete mit Status ${response.status}.`,
+      typeof error?.message === 'string'
+        ? error.message
+        : // Not our error shape: a proxy's or another web server's page.
+          `Die Antwort von ${this.target} (Status ${response.status}) kommt nicht von einem Gremienlauf-Server – stimmt die Adresse?`,
       { statusCode: response.status, ...(typeof parsed === 'object' && parsed !== null ? parsed : { body: response.body }) },
       response.status,
     );
@@ -72,28 +78,47 @@ export class ApiClient {
   }
 }
 
-/** A client for a running server. */
-export function remoteClient(url: string, token?: string): ApiClient {
-  const base = url.replace(/\/+$/, '');
+/**
+ * A client for a running server at `base` (checked by `serverUrl`), named in messages as given
+ * by `source` (`--url` or `GREMIENLAUF_URL`). Node's http(s) rather than fetch: fetch refuses
+ * ports the browsers block (1, 9, 6000, …), which a server of ours may well listen on.
+ */
+export function remoteClient(base: string, token: string | undefined, source: SettingSource = '--url'): ApiClient {
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   return new ApiClient(
     base,
     async (method, path, headers, body) => {
-      let response: Response | undefined;
       // A connection lost on the way is tried once more: the Idempotency-Key makes a write that did arrive count once.
-      for (let attempt = 1; !response; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         try {
-          response = await fetch(`${base}${path}`, { method, headers, body });
+          return await send(new URL(`${base}${path}`), agents, method, headers, body);
         } catch (error) {
-          if (attempt < 2) continue;
-          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-          throw new RefusedError(`Der Server ${base} ist nicht erreichbar (${cause?.code ?? cause?.message ?? String(error)}).`);
+          if (attempt >= 2) throw serverUnreachable(base, source, error);
         }
       }
-      return { status: response.status, body: await response.text() };
     },
-    undefined,
+    async () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
     token,
   );
+}
+
+function send(url: URL, agents: { http: HttpAgent; https: HttpsAgent }, method: string, headers: Record<string, string>, body?: string): Promise<RawResponse> {
+  const secure = url.protocol === 'https:';
+  const request = secure ? httpsRequest : httpRequest;
+  const withLength = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method, headers: withLength, agent: secure ? agents.https : agents.http }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 /** A client for an application built in this process (see `local.ts`). */

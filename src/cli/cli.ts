@@ -1,7 +1,8 @@
 /**
  * The `gremienlauf` command line: finds the command, parses its options (node:util parseArgs),
  * connects to the service on first use, prints the result (tables, or JSON with --json) and
- * turns the outcome into the exit code: 0 done, 1 refused, 2 wrong usage.
+ * turns the outcome into the exit code: 0 done, 1 refused (or the server or the database not
+ * reached), 2 wrong usage.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -9,7 +10,8 @@ import { TextEncodingError, decodeText } from '../common/text-encoding';
 import type { ApiClient } from './api';
 import { ApiError, remoteClient } from './api';
 import type { CliCommand, CommandContext, OptionSpec, OptionValues, Output } from './command';
-import { EXIT, RefusedError, UsageError } from './errors';
+import { serverUrl } from './connection';
+import { EXIT, RefusedError, UnreachableError, UsageError } from './errors';
 import { allowedEventsText } from './format';
 import { COMMANDS } from './registry';
 
@@ -93,11 +95,13 @@ async function runCommand(command: CliCommand, rest: string[], io: CliIo): Promi
     out: output(json, io),
     async api() {
       if (!client) {
-        if (url) client = remoteClient(url, token);
-        else {
+        if (url) {
+          const source = typeof parsed.options.url === 'string' ? '--url' : 'GREMIENLAUF_URL';
+          client = remoteClient(serverUrl(url, source), token, source);
+        } else {
           // Required only here, so that help and offline commands start without NestJS.
-          const { localClient }: typeof import('./local') = require('./local');
-          client = await localClient(env, token);
+          const { databaseSource, localClient }: typeof import('./local') = require('./local');
+          client = await localClient(env, token, databaseSource(parsed.options, io.env));
         }
       }
       return client!;
@@ -236,6 +240,11 @@ function report(error: unknown, json: boolean, io: CliIo): number {
     io.stderr(json ? `${JSON.stringify({ error: { kind: 'usage', message: error.message } })}\n` : `Fehler: ${error.message}\nHilfe: gremienlauf help${error.command ? ` ${error.command}` : ''}\n`);
     return EXIT.usage;
   }
+  if (error instanceof UnreachableError) {
+    io.stderr(json ? `${JSON.stringify({ error: { kind: 'unreachable', status: null, message: error.message, details: error.details } }, null, 2)}\n` : `Fehler: ${error.message}\n`);
+    if (io.env.GREMIENLAUF_DEBUG && error.cause instanceof Error) io.stderr(`${error.cause.stack}\n`);
+    return EXIT.refused;
+  }
   if (error instanceof RefusedError) {
     if (json) {
       io.stderr(`${JSON.stringify({ error: { kind: 'refused', status: error.status, message: error.message, details: error.details } }, null, 2)}\n`);
@@ -289,7 +298,7 @@ export function overview(): string {
     ...optionLines(GLOBAL_OPTIONS),
     '',
     'Ohne --url arbeitet der Befehl direkt auf der lokalen Datenbank.',
-    'Exit-Codes: 0 erledigt, 1 abgelehnt, 2 falscher Aufruf.',
+    'Exit-Codes: 0 erledigt, 1 abgelehnt oder Server/Datenbank nicht erreichbar, 2 falscher Aufruf.',
     'Mehr zu einem Befehl: gremienlauf help BEFEHL',
   ].join('\n');
 }

@@ -1,4 +1,7 @@
-/** Exit codes: 0 done, 1 refused (by the service or because the input is wrong), 2 wrong usage. */
+/**
+ * Exit codes: 0 done, 1 refused (by the service, because the input is wrong, or because the
+ * server or the database cannot be reached), 2 wrong usage.
+ */
 export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
 
 /** The command line itself is wrong: unknown command or option, missing argument, unreadable value. */
@@ -18,5 +21,16 @@ export class RefusedError extends Error {
     readonly status: number | null = null,
   ) {
     super(message);
+  }
+}
+
+/**
+ * The server of `--url` or the local database could not be reached, so nothing was carried out
+ * (connection.ts says why). Exit code 1 like a refusal; `--json` tells it apart as `unreachable`.
+ */
+export class UnreachableError extends RefusedError {
+  constructor(message: string, details: { target: string; source: string; reason: string }, options: { cause: unknown }) {
+    super(message, details);
+    this.cause = options.cause;
   }
 }

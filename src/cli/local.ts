@@ -1,7 +1,8 @@
 import { userInfo } from 'node:os';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig, type AppConfig } from '../../config/configuration';
+import { loadConfig, type AppConfig, type DatabaseConfig } from '../../config/configuration';
 import { injectClient, type ApiClient } from './api';
+import { DEFAULT_DATABASE, databaseUnreachable, type SettingSource } from './connection';
 import { RefusedError } from './errors';
 
 /** The configuration from the environment, as `serve` and the local client use it. */
@@ -18,16 +19,34 @@ export function configFrom(env: NodeJS.ProcessEnv): AppConfig {
  * built in this process without listening. It does not register the example body (on an
  * empty database the CLI shows what is there, nothing else) and runs no scheduler.
  */
-export async function localClient(env: NodeJS.ProcessEnv, token?: string): Promise<ApiClient> {
+export async function localClient(env: NodeJS.ProcessEnv, token: string | undefined, source: SettingSource): Promise<ApiClient> {
   const config: AppConfig = { ...configFrom(env), seedExample: false };
   // A command is over in seconds: the scheduler and the dispatcher belong to `serve`, not to it.
   process.env.SCHEDULER_ENABLED = 'false';
   const { createApp }: typeof import('../app') = require('../app');
-  const app = await createApp(config, { logger: false });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  const app = await openingDatabase(config.database, source, async () => {
+    const built = await createApp(config, { logger: false });
+    await built.init();
+    await built.getHttpAdapter().getInstance().ready();
+    return built;
+  });
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
   return injectClient(app, `lokale Datenbank ${where}`, token ?? trustLocalOperator(app));
+}
+
+/** Runs `open`; a database that cannot be opened is reported as such (connection.ts), anything else as it is. */
+export async function openingDatabase<T>(database: DatabaseConfig, source: SettingSource, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    throw databaseUnreachable(database, source, error) ?? error;
+  }
+}
+
+/** Where the local database was named: `--database`, `DATABASE_URL`, or nowhere (the default). */
+export function databaseSource(options: { database?: unknown }, env: NodeJS.ProcessEnv): SettingSource {
+  if (typeof options.database === 'string') return '--database';
+  return env.DATABASE_URL ? 'DATABASE_URL' : DEFAULT_DATABASE;
 }
 
 /**

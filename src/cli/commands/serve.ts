@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { positiveInteger } from '../dates';
 import { RefusedError, UsageError } from '../errors';
-import { configFrom } from '../local';
+import { configFrom, databaseSource, openingDatabase } from '../local';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -19,6 +19,10 @@ export const serveCommand: CliCommand = {
     const config = configFrom(env);
     // With --json stdout carries the one answer below: the log lines (and a security log on stdout) go to stderr.
     if (ctx.json && config.auth?.securityLog === 'stdout') config.auth = { ...config.auth, securityLog: 'stderr' };
+    // Opened once before the service starts: a database that cannot be opened is one German line
+    // (connection.ts), not Nest's stack trace of the failed start.
+    const { Database }: typeof import('../../database/database') = require('../../database/database');
+    await openingDatabase(config.database, databaseSource(ctx.options, ctx.env), async () => (await Database.open(config.database)).close());
     const { startService, ListenFailure }: typeof import('../../service') = require('../../service');
     const { app, url, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout').catch((error: unknown) => {
       throw error instanceof ListenFailure ? new RefusedError(error.message) : error;

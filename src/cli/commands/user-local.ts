@@ -3,7 +3,8 @@ import type { AuthService } from '../../auth/auth.service';
 import { DomainError } from '../../common/errors';
 import type { CommandContext } from '../command';
 import { RefusedError } from '../errors';
-import { configFrom } from '../local';
+import { databaseUnreachable } from '../connection';
+import { configFrom, databaseSource } from '../local';
 
 export function remote(ctx: CommandContext): boolean {
   return typeof ctx.options.url === 'string' || Boolean(ctx.env.GREMIENLAUF_URL);
@@ -13,13 +14,21 @@ export function remote(ctx: CommandContext): boolean {
 export async function onLocalDatabase<T>(ctx: CommandContext, work: (auth: AuthService, by: string) => Promise<T>): Promise<T> {
   // Required only here, so that help starts without the database driver.
   const { localOperator, withLocalAuth }: typeof import('../../auth/local-auth') = require('../../auth/local-auth');
-  return withLocalAuth(configFrom(ctx.env), async (auth) => {
-    try {
-      return await work(auth, localOperator());
-    } catch (error) {
-      // A refusal of the service (validation, unknown user, duplicate): exit code 1, details with --json.
-      if (error instanceof DomainError) throw new RefusedError(error.message, { details: error.details });
-      throw error;
-    }
-  });
+  const config = configFrom(ctx.env);
+  let opened = false;
+  try {
+    return await withLocalAuth(config, async (auth) => {
+      opened = true;
+      try {
+        return await work(auth, localOperator());
+      } catch (error) {
+        // A refusal of the service (validation, unknown user, duplicate): exit code 1, details with --json.
+        if (error instanceof DomainError) throw new RefusedError(error.message, { details: error.details });
+        throw error;
+      }
+    });
+  } catch (error) {
+    // Only a failure to open is the database's; what the work ran into is reported as it is.
+    throw (!opened && databaseUnreachable(config.database, databaseSource(ctx.options, ctx.env), error)) || error;
+  }
 }
