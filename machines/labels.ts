@@ -111,6 +111,11 @@ export function obligationLabel(obligation: Pick<ReportObligation, 'kind' | 'tit
   return title && title !== obligation.kind ? `${title} (${obligation.kind})` : obligation.kind;
 }
 
+/** A number as German writes it, with a dot between thousands: `1.208`, `1.048.576`. */
+export function germanNumber(n: number): string {
+  return n.toLocaleString('de-DE');
+}
+
 /** A count with its noun phrase in singular or plural: `1 späteres Ereignis`, `2 spätere Ereignisse`. */
 export function countOf(n: number, singular: string, plural: string): string {
   return `${n} ${n === 1 ? singular : plural}`;

@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import helmet from 'helmet';
 import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
-import { ErrorFilter, clientErrorResponse, toErrorBody } from './common/http-errors';
+import { ErrorFilter, clientErrorResponse } from './common/http-errors';
 import { ValidationError } from './common/errors';
 import { repeatedNameIssues } from './common/i-json';
 import { TextEncodingError, decodeText, decodeUtf8 } from './common/text-encoding';
@@ -19,6 +19,10 @@ import { ACCESS_POLICY, type AccessPolicy } from './auth/access';
 import { scopeInterceptors } from './route-interceptors';
 import { SecurityLog, discardSink, type SecuritySink } from './auth/security-log';
 import { webDir } from './web/templates';
+import { Page, WebErrorFilter } from './web/page';
+
+/** The longest path segment standing for a value (Fastify's default, named so that its 414 can say it). */
+const PATH_SEGMENT_CHARS = 100;
 
 /** Builds the application (routes, error shape, OpenAPI) without listening: main.ts and the e2e tests share it. */
 export async function createApp(
@@ -26,15 +30,15 @@ export async function createApp(
   options: { logger?: false | LoggerService; securityLog?: SecuritySink } = {},
 ): Promise<NestFastifyApplication> {
   const auth = config.auth ?? DEFAULT_AUTH;
+  // The refusals of a body over the limit (413) or a path segment too long (414) name the limit.
+  const errors = new ErrorFilter({ bodyBytes: config.bodyLimit, pathSegmentChars: PATH_SEGMENT_CHARS });
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     trustProxy: auth.trustProxy,
-    // Errors found before routing (a path that does not decode, headers too large) get the one
-    // error shape in German too.
-    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
-      const body = toErrorBody(error);
-      void reply.status(body.statusCode).send(body);
-    },
+    routerOptions: { maxParamLength: PATH_SEGMENT_CHARS },
+    // Errors found before routing (a path that does not decode, a segment too long) get the one
+    // error shape in German too, or the web UI's error page for a browser.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => errors.answer(error, request, reply),
     clientErrorHandler: (error, socket) => {
       const response = clientErrorResponse(error);
       if (response && socket.writable) socket.end(response);
@@ -47,7 +51,8 @@ export async function createApp(
     logger: options.logger ?? ['log', 'warn', 'error'],
     abortOnError: false,
   });
-  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalFilters(errors);
+  errors.pages = new WebErrorFilter(app.get(Page, { strict: false }));
   // Bodies are decoded strictly (src/common/text-encoding.ts): JSON as UTF-8, a form sent as
   // text/plain as its editor saved it; what is neither is a 400, never stored with U+FFFD.
   const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');

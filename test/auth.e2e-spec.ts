@@ -205,7 +205,7 @@ describe('start-up without a bootstrap token', () => {
     const t = await startTestApp({ config: { bodyLimit: 1024 } });
     try {
       const response = await t.http.post('/api/bodies').send({ title: 'x'.repeat(4096) }).expect(413);
-      expect(response.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Die Anfrage ist zu groß.', details: null });
+      expect(response.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Der Inhalt der Anfrage ist zu groß: angenommen werden höchstens 1.024 Bytes (1 KiB).', details: null });
     } finally {
       await t.close();
     }

@@ -4,9 +4,11 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, AUDIT_READ, BODY_HISTORY, PUBLIC, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { ApiAnswer, ApiParamsFrom, ApiQueryFrom, ApiTextAnswer } from '../common/openapi';
+import { ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { consistencyProofSchema, inclusionProofSchema, publicKeySchema, replayAnswerSchema, signedCheckpointSchema, stateAtAnswerSchema, verifyAnswerSchema } from './audit-answers';
 import { AuditService } from './audit.service';
+import { CONSISTENCY_TREE_SIZES, INCLUSION_TREE_SIZES, treeSizeIssues, treeSizesInOrder, type TreeSizeParameter } from './proofs';
 
 const stateQuery = z.strictObject({
   asOf: z.string().optional().describe('Fachliches Datum (JJJJ-MM-TT, ganzer Tag) oder Zeitpunkt: Ereignisse mit occurredAt bis dahin'),
@@ -77,8 +79,8 @@ export class AuditController {
   @ApiOperation({ summary: 'Inklusionsbeweis (RFC 9162 §2.1.3) eines Ereignisses im Baum eines Checkpoints, mit dem Ereignis und dem Checkpoint' })
   @ApiQueryFrom(inclusionQuery)
   @ApiAnswer(inclusionProofSchema)
-  inclusionProof(@Query() query: unknown) {
-    return this.audit.inclusionProof(parseInput(inclusionQuery, query, 'query'));
+  async inclusionProof(@Query() query: unknown) {
+    return this.audit.inclusionProof(await this.proofQuery(inclusionQuery, query, INCLUSION_TREE_SIZES));
   }
 
   @Get('audit/proof/consistency')
@@ -86,8 +88,32 @@ export class AuditController {
   @ApiOperation({ summary: 'Konsistenzbeweis (RFC 9162 §2.1.4): der ältere Baum ist Anfang des neueren, das Log ist nur gewachsen' })
   @ApiQueryFrom(consistencyQuery)
   @ApiAnswer(consistencyProofSchema)
-  consistencyProof(@Query() query: unknown) {
-    return this.audit.consistencyProof(parseInput(consistencyQuery, query, 'query'));
+  async consistencyProof(@Query() query: unknown) {
+    return this.audit.consistencyProof(await this.proofQuery(consistencyQuery, query, CONSISTENCY_TREE_SIZES));
+  }
+
+  /**
+   * A proof's query. Tree sizes that are none, or out of order, are refused naming each
+   * parameter with the sizes there are, up to the newest checkpoint's tree size (read only
+   * then); a size beyond it the service refuses, as it reads the checkpoints anyway.
+   */
+  private async proofQuery<S extends z.ZodObject>(schema: S, query: unknown, sizes: readonly TreeSizeParameter[]): Promise<z.output<S>> {
+    const parsed = schema.safeParse(query);
+    if (parsed.success && treeSizesInOrder(parsed.data, sizes)) return parsed.data;
+    const given = (query ?? {}) as Record<string, unknown>;
+    const newest = (await this.audit.checkpoints()).at(-1)?.payload.treeSize ?? 0;
+    const names = sizes.map((size) => size.name);
+    const known = Object.keys(schema.shape);
+    const issues = treeSizeIssues(given, sizes, newest);
+    // The other parameters as the schema finds them; an unknown one with the names there are.
+    for (const issue of parsed.error?.issues ?? []) {
+      if (issue.code !== 'unrecognized_keys' && !names.includes(String(issue.path[0]))) issues.push({ path: `query.${String(issue.path[0])}`, message: issue.message });
+    }
+    for (const name of Object.keys(given).filter((name) => !known.includes(name))) {
+      issues.push({ path: `query.${name}`, message: `Unbekannter Parameter; diese Anfrage nimmt ${known.join(', ')}.` });
+    }
+    if (issues.length === 0) return parseInput(schema, query, 'query');
+    throw new ValidationError(issues);
   }
 
   @Get('audit/checkpoint')

@@ -12,6 +12,7 @@
  * the public key and, preferably, the checkpoints the auditor kept from where they were published.
  */
 import type { KeyObject } from 'node:crypto';
+import type { FieldIssue } from '../common/errors';
 import { hashEvent, type EventRecord } from '../event-log/event-hash';
 import { AUDIT_LOG_STREAM, hashAuditLogEntry, type AuditLogEntry } from './audit-log';
 import { hasValidSignature, keyIdOf, LOG_CHECKPOINT_FORMAT, LogOrderPlacement, type BatchSource, type Leaf, type SignedCheckpoint } from './checkpoint';
@@ -124,6 +125,82 @@ export function consistencyBundle(
     checkpoints,
     notes,
   };
+}
+
+/** A tree size a proof query names. */
+export interface TreeSizeParameter {
+  /** The query parameter: `from`, `to`, `treeSize`. */
+  name: string;
+  /** Whose size it is, for the message that it is missing: `des älteren Baums`. */
+  of: string;
+  required: boolean;
+  /** The parameter it may not exceed, when that is given: `from` ≤ `to`. */
+  atMost?: string;
+}
+
+export const CONSISTENCY_TREE_SIZES: readonly TreeSizeParameter[] = [
+  { name: 'from', of: 'des älteren Baums', required: true, atMost: 'to' },
+  { name: 'to', of: 'des neueren Baums', required: false },
+];
+
+export const INCLUSION_TREE_SIZES: readonly TreeSizeParameter[] = [{ name: 'treeSize', of: 'des Baums', required: false }];
+
+/** A tree size as the query gives it, read as a number the way the query schema does (a huge one too); null if it is none. */
+function treeSizeOf(value: unknown): number | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 ? n : null;
+}
+
+/** True when every tree size of the parsed query that has an upper neighbour stays below it (`from` ≤ `to`). */
+export function treeSizesInOrder(query: Record<string, unknown>, parameters: readonly TreeSizeParameter[]): boolean {
+  return parameters.every((p) => {
+    const [value, bound] = [query[p.name], p.atMost === undefined ? undefined : query[p.atMost]];
+    return typeof value !== 'number' || typeof bound !== 'number' || value <= bound;
+  });
+}
+
+/**
+ * Why the tree sizes of a proof query (`?from=…&to=…`, `?treeSize=…`, as sent) cannot be proven
+ * against: one issue per parameter (`query.from`), in German, saying what was given and which
+ * sizes there are — 1 to `newest`, the tree size of the newest checkpoint (0: none yet), and for
+ * `from` at most `to`. Empty when every size can be proven against.
+ */
+export function treeSizeIssues(query: Record<string, unknown>, parameters: readonly TreeSizeParameter[], newest: number): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const newestRange =
+    newest > 0 ? `von 1 bis ${newest} (die Baumgröße des neuesten Checkpoints)` : 'ab 1, sobald es einen Checkpoint gibt; noch gibt es keinen';
+  for (const parameter of parameters) {
+    const raw = query[parameter.name];
+    const size = treeSizeOf(raw);
+    const bound = parameter.atMost === undefined ? null : treeSizeOf(query[parameter.atMost]);
+    // The upper neighbour counts only when it can itself be proven against.
+    const below = bound !== null && bound < newest ? bound : null;
+    const range = below === null ? newestRange : `von 1 bis ${below} (${parameter.atMost}, die Baumgröße ${describeOf(parameters, parameter.atMost!)})`;
+    const expected = `erwartet wird eine ganze Zahl ${range}`;
+    let message: string | null = null;
+    if (raw === undefined) {
+      if (parameter.required) message = `Pflichtangabe fehlt: die Baumgröße ${parameter.of}; ${expected}.`;
+    } else if (Array.isArray(raw)) {
+      message = `Mehrfach angegeben; ${expected}.`;
+    } else if (size === null) {
+      message = `${typeof raw === 'string' && raw.trim() === '' ? 'Ohne Wert angegeben' : `„${String(raw)}“ ist keine Baumgröße`}; ${expected}.`;
+    } else if (size > newest) {
+      const shown = String(raw).trim();
+      message =
+        newest > 0
+          ? `${shown} liegt über der Baumgröße des neuesten Checkpoints; erwartet wird eine ganze Zahl von 1 bis ${newest}. Spätere Ereignisse bezeugt erst der nächste Checkpoint.`
+          : `Es gibt noch keinen Checkpoint, also noch keine Baumgröße ${shown}; Beweise beziehen sich auf die Baumgröße eines Checkpoints.`;
+    } else if (bound !== null && bound <= newest && size > bound) {
+      message = `${size} ist größer als ${parameter.atMost} (${bound}): der ältere Baum kann nicht größer sein als der neuere; ${expected}.`;
+    }
+    if (message) issues.push({ path: `query.${parameter.name}`, message });
+  }
+  return issues;
+}
+
+function describeOf(parameters: readonly TreeSizeParameter[], name: string): string {
+  return parameters.find((p) => p.name === name)?.of ?? name;
 }
 
 /** A checkpoint as the auditor holds it: the signed JSON, or the C2SP note text. */

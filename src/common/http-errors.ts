@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { germanNumber } from '../../machines';
 import { DomainError } from './errors';
 
 /** The one shape of every error response. */
@@ -25,6 +26,7 @@ const REASON: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
@@ -62,8 +64,22 @@ export function isClientError(error: unknown): boolean {
   return error instanceof DomainError || statusOf(error) < 500;
 }
 
+/** The limits a request can break before any route sees it; a refusal for breaking one names it. */
+export interface RequestLimits {
+  /** The largest request body, in bytes (BODY_LIMIT). */
+  bodyBytes: number;
+  /** The longest segment of a path that stands for a value (an id, a decision number), in characters. */
+  pathSegmentChars: number;
+}
+
+/** What the answer to an error may name besides the error: the limits, and the request that broke one. */
+export interface ErrorContext {
+  limits?: RequestLimits;
+  request?: Pick<FastifyRequest, 'url' | 'headers'>;
+}
+
 /** Maps any error to a status and the one error shape. Internals never reach the client. */
-export function toErrorBody(error: unknown): ErrorBody {
+export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBody {
   if (error instanceof DomainError) {
     const statusCode = STATUS_OF[error.kind];
     return { statusCode, error: REASON[statusCode], message: error.message, details: error.details };
@@ -73,19 +89,65 @@ export function toErrorBody(error: unknown): ErrorBody {
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return { statusCode: 500, error: REASON[500], message: 'Interner Fehler; der Vorgang wurde nicht ausgeführt.', details: null };
   }
-  return { statusCode, error: REASON[statusCode] ?? 'Error', message: refusalMessage(error, statusCode), details: null };
+  return { statusCode, error: REASON[statusCode] ?? 'Error', message: refusalMessage(error, statusCode, context), details: null };
 }
 
 /** The message of a refusal that is no domain error: fixed per status, unless the error has one for the caller. */
-function refusalMessage(error: unknown, statusCode: number): string {
+function refusalMessage(error: unknown, statusCode: number, context: ErrorContext): string {
   const publicMessage = (error as { publicMessage?: unknown } | null)?.publicMessage;
   if (typeof publicMessage === 'string') return publicMessage;
   if (statusCode === 400 && isJsonSyntaxError(error)) return 'Der Inhalt der Anfrage ist kein gültiges JSON.';
-  if ((error as { code?: unknown } | null)?.code === 'FST_ERR_BAD_URL') {
+  const code = frameworkCode(error);
+  if (code === 'FST_ERR_BAD_URL') {
     return 'Die Adresse enthält ein ungültig kodiertes Zeichen (Prozentkodierung, die kein UTF-8 ist).';
   }
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH' || statusCode === 414) return pathTooLong(context);
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || (statusCode === 413 && context.limits)) return bodyTooLarge(context);
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupportedMediaType(context);
+  if (code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return 'Der Inhalt der Anfrage ist nicht so lang, wie die Kopfzeile Content-Length angibt.';
   if (statusCode === 404 && error instanceof HttpException) return 'Diese Adresse gibt es nicht.';
   return GERMAN[statusCode] ?? 'Die Anfrage wurde abgelehnt.';
+}
+
+/** 414: a segment of the path (between two „/“) longer than the router takes, with its length and the limit. */
+function pathTooLong({ limits, request }: ErrorContext): string {
+  const path = request?.url.split('?')[0] ?? '';
+  const longest = Math.max(0, ...path.split('/').map((segment) => segment.length));
+  const limit = limits ? `; erlaubt sind höchstens ${germanNumber(limits.pathSegmentChars)}` : '';
+  const found = longest > 0 ? ` hat einen Abschnitt mit ${germanNumber(longest)} Zeichen` : ' hat einen zu langen Abschnitt';
+  return `Die Adresse${found} (zwischen zwei „/“)${limit} – so lang ist keine ID und keine Beschlussnummer.`;
+}
+
+/** 413: the body over BODY_LIMIT, with the limit in bytes. */
+function bodyTooLarge({ limits }: ErrorContext): string {
+  if (!limits) return GERMAN[413];
+  return `Der Inhalt der Anfrage ist zu groß: angenommen werden höchstens ${bytesText(limits.bodyBytes)}.`;
+}
+
+/** 415 before any route: a body of a type nothing here reads, named, with what the address takes. */
+function unsupportedMediaType({ request }: ErrorContext): string {
+  const sent = String(request?.headers['content-type'] ?? '').split(';')[0].trim();
+  const expected = !request || request.url.startsWith('/api/') ? 'application/json' : 'ein Formular (application/x-www-form-urlencoded)';
+  return sent ? `Inhalte vom Typ ${sent} werden nicht angenommen; erwartet wird ${expected}.` : `Dieses Format wird nicht angenommen; erwartet wird ${expected}.`;
+}
+
+/** `1.048.576 Bytes (1 MiB)`, `2.048 Bytes (2 KiB)`, `1.000 Bytes`. */
+function bytesText(bytes: number): string {
+  const exact = [
+    [1024 * 1024, 'MiB'],
+    [1024, 'KiB'],
+  ].find(([unit]) => bytes >= (unit as number) && bytes % (unit as number) === 0);
+  const plain = `${germanNumber(bytes)} ${bytes === 1 ? 'Byte' : 'Bytes'}`;
+  return exact ? `${plain} (${germanNumber(bytes / (exact[0] as number))} ${exact[1]})` : plain;
+}
+
+/** The code of an error Fastify raised (`FST_ERR_…`), also when Nest wrapped it in an HttpException. */
+function frameworkCode(error: unknown): string | undefined {
+  for (const candidate of [error, error instanceof HttpException ? error.cause : undefined]) {
+    const code = (candidate as { code?: unknown } | null | undefined)?.code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }
 
 /**
@@ -119,16 +181,35 @@ function isJsonSyntaxError(error: unknown): boolean {
   return cause instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
 }
 
+/**
+ * Answers an error as a web page where the request is a browser's for one (the web UI's
+ * WebErrorFilter, handed over by app.ts); false leaves the answer to the JSON shape.
+ */
+export interface ErrorPages {
+  answer(request: FastifyRequest, reply: FastifyReply, body: ErrorBody): boolean;
+}
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
+  /** The web UI's error pages, once the application has them. */
+  pages: ErrorPages | null = null;
+
+  constructor(private readonly limits?: RequestLimits) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    this.answer(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /** The answer to an error: the one JSON shape, or a web page for a browser asking for one. Also for errors Fastify finds before routing. */
+  answer(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     if (exception instanceof StoredResponse) {
-      const reply = host.switchToHttp().getResponse<FastifyReply>();
       void reply.status(exception.status).header('content-type', 'application/json; charset=utf-8').send(exception.body);
       return;
     }
-    const body = toErrorBody(exception);
+    const body = toErrorBody(exception, { limits: this.limits, request });
+    if (this.pages?.answer(request, reply, body)) return;
     // A route may have set its success type already (@Header): an error is JSON all the same.
-    void host.switchToHttp().getResponse<FastifyReply>().status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -1,4 +1,4 @@
-import { countOf } from '../../machines';
+import { countOf, germanNumber } from '../../machines';
 import type { StreamKind } from '../audit/audit.service';
 
 /** What the stored hash chains hold, by what they record: the verdict line of the Prüfung page. */
@@ -6,9 +6,6 @@ export interface ChainCount {
   kind: StreamKind;
   events: number;
 }
-
-/** A count as German writes it: 1.208. */
-const de = (n: number) => n.toLocaleString('de-DE');
 
 /**
  * „Alle 12 Ereignisse sind unverändert: 10 von 1 Gremium, 2 im Beschlussregister“: the chains
@@ -19,13 +16,13 @@ export function intactChainsText(streams: readonly ChainCount[]): string {
   const sum = (kind: ChainCount['kind']) => streams.filter((s) => s.kind === kind).reduce((n, s) => n + s.events, 0);
   const bodies = streams.filter((s) => s.kind === 'body').length;
   const parts = [
-    bodies > 0 ? `${de(sum('body'))} von ${countOf(bodies, 'Gremium', 'Gremien')}` : null,
-    sum('decision') > 0 ? `${de(sum('decision'))} im Beschlussregister` : null,
+    bodies > 0 ? `${germanNumber(sum('body'))} von ${countOf(bodies, 'Gremium', 'Gremien')}` : null,
+    sum('decision') > 0 ? `${germanNumber(sum('decision'))} im Beschlussregister` : null,
     sum('contact') > 0 ? `${countOf(sum('contact'), 'Berichtigung', 'Berichtigungen')} von Ansprechpersonen` : null,
-    sum('auditLog') > 0 ? `${de(sum('auditLog'))} im Audit-Protokoll` : null,
+    sum('auditLog') > 0 ? `${germanNumber(sum('auditLog'))} im Audit-Protokoll` : null,
   ].filter((part): part is string => part !== null);
   const total = streams.reduce((n, s) => n + s.events, 0);
   if (total === 0) return 'Noch keine Ereignisse.';
-  const head = total === 1 ? 'Das Ereignis ist unverändert' : `Alle ${de(total)} Ereignisse sind unverändert`;
+  const head = total === 1 ? 'Das Ereignis ist unverändert' : `Alle ${germanNumber(total)} Ereignisse sind unverändert`;
   return `${head}: ${parts.join(', ')}.`;
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, germanDateTime, obligationLabel, obligationStanding, PROFILE_LABELS, type Deadline, type TermEnd } from '../../machines';
+import { berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, germanDateTime, germanNumber, obligationLabel, obligationStanding, PROFILE_LABELS, type Deadline, type TermEnd } from '../../machines';
 import { actorLabel } from '../auth/roles';
 import { DomainError } from '../common/errors';
-import { toErrorBody } from '../common/http-errors';
+import { toErrorBody, type ErrorBody, type ErrorPages } from '../common/http-errors';
 import { mayAudit, mayReadDecisionControl, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
 import { Templates, escapeHtml } from './templates';
@@ -39,7 +39,7 @@ export const helpers = {
   /** The verdict of an intact chain check, by what the chains record (chain-verdict.ts). */
   intactChains: intactChainsText,
   /** A count as German writes it: 200.000. */
-  number: (n: number) => n.toLocaleString('de-DE'),
+  number: germanNumber,
   obligation: obligationLabel,
   obligationStanding,
   /** The registration's fields as the form names them (machines/labels.ts). */
@@ -98,9 +98,13 @@ export class Page {
 
 const logger = new Logger('Web');
 
-/** Errors on the pages become a German HTML page (the API keeps its JSON errors). */
+/**
+ * Errors on the pages become a German HTML page (the API keeps its JSON errors). Errors found
+ * before any page's route (a path segment too long, a form over the size limit, an address
+ * that does not exist) come through `answer`, from the application's ErrorFilter.
+ */
 @Catch()
-export class WebErrorFilter implements ExceptionFilter {
+export class WebErrorFilter implements ExceptionFilter, ErrorPages {
   constructor(private readonly page: Page) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -112,13 +116,25 @@ export class WebErrorFilter implements ExceptionFilter {
       const back = request.method === 'GET' ? request.url : '/';
       return this.page.redirect(reply, `/anmelden?weiter=${encodeURIComponent(back)}`);
     }
-    const heading =
-      status === 404 ? 'Nicht gefunden' : status === 403 ? 'Keine Berechtigung' : status >= 500 ? 'Interner Fehler' : 'Die Anfrage wurde abgelehnt';
     let message: string;
     if (exception instanceof Forbidden || exception instanceof DomainError) message = exception.message;
     else if (exception instanceof HttpException && status === 404) message = 'Diese Seite gibt es nicht.';
     else message = toErrorBody(exception).message;
     if (status >= 500 && !(exception instanceof DomainError)) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.sendError(reply, status, message);
+  }
+
+  /** A browser's request for a page, answered with the error page; the API and OParl keep their JSON. */
+  answer(request: FastifyRequest, reply: FastifyReply, body: ErrorBody): boolean {
+    const path = request.url.split('?')[0];
+    if (path.startsWith('/api/') || path.startsWith('/oparl/') || !String(request.headers.accept ?? '').includes('text/html')) return false;
+    this.sendError(reply, body.statusCode, body.message);
+    return true;
+  }
+
+  private sendError(reply: FastifyReply, status: number, message: string): void {
+    const heading =
+      status === 404 ? 'Nicht gefunden' : status === 403 ? 'Keine Berechtigung' : status >= 500 ? 'Interner Fehler' : 'Die Anfrage wurde abgelehnt';
     this.page.send(reply, 'error', { title: heading, heading, message, status, user: undefined, nav: '' }, status);
   }
 }
