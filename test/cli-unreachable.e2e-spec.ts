@@ -192,4 +192,21 @@ describe('a local database that cannot be opened', () => {
     expect(serve.stdout).not.toContain('SqliteError');
     expectOneLine(cli(['token', 'create', 'geschaeftsstelle', '--database', folder]), 1, line);
   });
+
+  test('npm start (dist/src/main.js) says the same, and writes no signing key beside the database it could not open', () => {
+    const parent = join(work, 'start-eltern');
+    const folder = join(parent, 'ordner');
+    mkdirSync(folder, { recursive: true });
+    const result = spawnSync(process.execPath, [join(dist, 'src', 'main.js')], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, DATABASE_URL: folder, PORT: '0', HOST: '127.0.0.1' },
+      timeout: 60_000,
+    });
+    expect({ code: result.status, stderr: result.stderr }).toEqual({
+      code: 1,
+      stderr: `Die Datenbank ${folder} (DATABASE_URL) lässt sich nicht öffnen: das ist ein Verzeichnis, keine Datenbankdatei.\n`,
+    });
+    expect(existsSync(join(parent, 'signing-key.pem'))).toBe(false);
+  });
 });
