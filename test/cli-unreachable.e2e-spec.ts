@@ -193,6 +193,14 @@ describe('a local database that cannot be opened', () => {
     expectOneLine(cli(['token', 'create', 'geschaeftsstelle', '--database', folder]), 1, line);
   });
 
+  test('a local command writes no signing key beside a database it could not open', () => {
+    const parent = join(work, 'lokal-eltern');
+    const folder = join(parent, 'ordner');
+    mkdirSync(folder, { recursive: true });
+    expectOneLine(cli(['list', '--database', folder]), 1, `Fehler: Die Datenbank ${folder} (--database) lässt sich nicht öffnen: das ist ein Verzeichnis, keine Datenbankdatei.`);
+    expect(existsSync(join(parent, 'signing-key.pem'))).toBe(false);
+  });
+
   test('npm start (dist/src/main.js) says the same, and writes no signing key beside the database it could not open', () => {
     const parent = join(work, 'start-eltern');
     const folder = join(parent, 'ordner');
