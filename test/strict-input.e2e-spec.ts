@@ -111,12 +111,20 @@ describe.each(testDatabaseKinds())('strict input on %s', (database) => {
 
   test('a body sent to the API as a form or as text is a 415 saying JSON is expected, and writes nothing; the import takes text', async () => {
     const before = await rowCounts(t.app.get(Database));
-    const unsupported = { statusCode: 415, error: 'Unsupported Media Type', message: 'Dieses Format wird nicht angenommen; erwartet wird application/json.', details: null };
+    const unsupported = (sent: string, expected = 'application/json') => ({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: `Inhalte vom Typ ${sent} werden nicht angenommen; erwartet wird ${expected}.`,
+      details: null,
+    });
     // What `curl -d '{"type":"submitted"}'` sends without a Content-Type of its own.
     const form = await t.http.post(`/api/bodies/${bodyId}/events`).type('form').send('{"type":"submitted"}').expect(415);
-    expect(form.body).toEqual(unsupported);
+    expect(form.body).toEqual(unsupported('application/x-www-form-urlencoded'));
     const text = await t.http.post('/api/decisions').type('text/plain').send(JSON.stringify(decision({}))).expect(415);
-    expect(text.body).toEqual(unsupported);
+    expect(text.body).toEqual(unsupported('text/plain'));
+    // The form import takes its form as text too, and says so.
+    const importForm = await t.http.post('/api/bodies/import?dryRun=true').type('form').send('a=b').expect(415);
+    expect(importForm.body).toEqual(unsupported('application/x-www-form-urlencoded', 'application/json oder text/plain (das Formular als Text)'));
     expect(await rowCounts(t.app.get(Database))).toEqual(before);
     await t.http.post('/api/bodies/import?dryRun=true').type('text/plain').send(SEED).expect(201);
   });

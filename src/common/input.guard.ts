@@ -29,9 +29,8 @@ export class InputGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (request.body !== undefined && request.url.startsWith('/api/') && !isJson(request.headers['content-type'])) {
-      if (!this.reflector.get<boolean>(ACCEPTS_TEXT, context.getHandler()) || !isText(request.headers['content-type'])) {
-        throw new UnsupportedMediaTypeException();
-      }
+      const takesText = this.reflector.get<boolean>(ACCEPTS_TEXT, context.getHandler()) ?? false;
+      if (!takesText || !isText(request.headers['content-type'])) throw unsupportedType(request.headers['content-type'], takesText);
     }
     const issues = iJsonIssues(request.params ?? {}, 'path');
     const before = issues.length;
@@ -46,6 +45,16 @@ export class InputGuard implements CanActivate {
     if (issues.length > 0) throw new ValidationError(issues);
     return true;
   }
+}
+
+/** 415 naming the type sent and what the route takes (the form import takes its form as text too). */
+function unsupportedType(contentType: string | undefined, takesText: boolean): UnsupportedMediaTypeException {
+  const sent = mediaType(contentType);
+  const expected = takesText ? 'application/json oder text/plain (das Formular als Text)' : 'application/json';
+  const error = new UnsupportedMediaTypeException();
+  return Object.assign(error, {
+    publicMessage: sent ? `Inhalte vom Typ ${sent} werden nicht angenommen; erwartet wird ${expected}.` : `Dieses Format wird nicht angenommen; erwartet wird ${expected}.`,
+  });
 }
 
 function mediaType(contentType: string | undefined): string {
