@@ -14,6 +14,7 @@ import { germanDate } from './dates';
 import { PROFILE_LABELS } from './labels';
 import { describeDeadline, sameDeadline } from './deadlines';
 import { describeRecurrence } from './recurrence';
+import { openRequests } from './requests';
 import { describeTermEnd, describeTermEndWithDay, type TermEnd } from './term-end';
 import { EVENT_TYPES, type StoredEventType } from './vocabulary';
 
@@ -97,8 +98,12 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       return [`befristet bis ${termOf(before)} → ${describeTermEndWithDay(d.approvedUntil as TermEnd)}`];
     case 'madePermanent':
       return [`befristet bis ${termOf(before)} → dauerhaft (entfristet)`];
-    case 'extensionRequested':
-      return [`Verlängerung beantragt bis ${describeTermEndWithDay(d.approvedUntil as TermEnd)} (bisher ${termOf(before)}): ${String(d.justification)}`];
+    case 'extensionRequested': {
+      // Of several unanswered requests only the latest is open: one still open is replaced.
+      const replaced = before && openRequests(before).some((r) => r.kind === 'extensionRequest') ? before.extensionRequests?.at(-1) : undefined;
+      const replacing = replaced ? `; ersetzt den offenen Antrag bis ${describeTermEndWithDay(replaced.asWritten ?? replaced.approvedUntil)} vom ${germanDate(replaced.on)}` : '';
+      return [`Verlängerung beantragt bis ${describeTermEndWithDay(d.approvedUntil as TermEnd)} (bisher ${termOf(before)}${replacing}): ${String(d.justification)}`];
+    }
     case 'renamed':
       return [
         `Titel: ${before?.profile.title ?? '–'} → ${after?.profile.title ?? String(d.title)}`,

@@ -9,6 +9,7 @@ import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { Response } from 'supertest';
 import { ACCESS_POLICY, type AccessPolicy } from '../src/auth/access';
+import { EVENT_LABELS } from '../machines';
 import { EVENT_PERMISSIONS } from '../src/auth/roles';
 import { Database } from '../src/database/database';
 import { decisionDetailSchema } from '../src/decisions/decision-answers';
@@ -391,10 +392,18 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
       const response = await agents.leadOwn.post(`/api/bodies/${bodyA}/events`).send(event);
       expect({ type: event.type, status: response.status }).toEqual({ type: event.type, status: 403 });
       // What the role may send instead (the role table is no secret), not a bare "Keine Berechtigung".
+      const sent = event.type in EVENT_LABELS ? `„${EVENT_LABELS[event.type as keyof typeof EVENT_LABELS]}“ (${event.type})` : `„${event.type}“`;
       expect(response.body.message).toBe(
-        `Als Federführung senden Sie nur „Bericht eingereicht“ (reportSubmitted) und „Verlängerung beantragt“ (extensionRequested), nicht „${event.type}“; alles andere trägt die Geschäftsstelle ein.`,
+        `Als Federführung senden Sie nur „Bericht eingereicht“ (reportSubmitted) und „Verlängerung beantragt“ (extensionRequested), nicht ${sent}; alles andere trägt die Geschäftsstelle ein.`,
       );
     }
+    // What a lead sends happens when it arrives: no date of its own.
+    const dated = await agents.leadOwn.post(`/api/bodies/${bodyA}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2024-11-21' }).expect(400);
+    expect(dated.body.details).toEqual([{ path: 'occurredAt', message: expect.stringMatching(/^Als Federführung senden Sie ohne Datum/) }]);
+    // A refusal offers the lead only what the lead could send instead.
+    const refused = await agents.leadOwn.post(`/api/bodies/${bodyA}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r9' } }).expect(422);
+    expect(refused.body.details.allowedEvents.length).toBeGreaterThan(0);
+    expect(refused.body.details.allowedEvents.filter((type: string) => !EVENT_PERMISSIONS.lead.includes(type as never))).toEqual([]);
     expect(await fingerprint()).toEqual(before);
     const submitted = await agents.leadOwn
       .post(`/api/bodies/${bodyA}/events`)

@@ -164,6 +164,19 @@ describe.each(testDatabaseKinds())('input strictness on %s', (database) => {
       await send(draft, { type: 'revised', data: { title, goals: [...goals].reverse() } }).expect(200);
     });
 
+    test('an extension request repeating the open one word for word is refused as no change (422); another end replaces it, and the history says so', async () => {
+      const request = { type: 'extensionRequested', data: { approvedUntil: '2027-12-31', justification: 'Pilotierung in drei Ländern offen.' } };
+      await send(active, request).expect(200);
+      const again = await refused(() => send(active, request), 422);
+      expect(again.message).toBe('Keine Änderung: der Antrag auf Verlängerung bis 31.12.2027 vom 28.11.2026 liegt mit dieser Begründung bereits offen vor.');
+      await send(active, { ...request, data: { ...request.data, approvedUntil: '2028-06-30' } }).expect(200);
+      const history = (await t.http.get(`/api/bodies/${active}/history`).expect(200)).body.events as Array<{ type: string; summary: string }>;
+      expect(history.filter((e) => e.type === 'extensionRequested').map((e) => e.summary)).toEqual([
+        'Verlängerung beantragt bis 31.12.2027 (bisher 31.03.2025): Pilotierung in drei Ländern offen.',
+        'Verlängerung beantragt bis 30.06.2028 (bisher 31.03.2025; ersetzt den offenen Antrag bis 31.12.2027 vom 28.11.2026): Pilotierung in drei Ländern offen.',
+      ]);
+    });
+
     test('a refused no-op leaves the history as it was; earlier events replay as before', async () => {
       const history = (await t.http.get(`/api/bodies/${active}/history`).expect(200)).body.events as Array<{ type: string }>;
       expect(history.filter((e) => e.type === 'participantsChanged')).toEqual([]);

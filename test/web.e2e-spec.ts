@@ -430,6 +430,9 @@ describe('Web pages over HTTP', () => {
     const offered = [...page.text.matchAll(/name="type" value="([A-Za-z]+)"/g)].map((m) => m[1]);
     expect(offered.sort()).toEqual(['extensionRequested', 'reportSubmitted']);
     expect(page.text).toContain('Bericht einreichen');
+    // What a lead sends is dated when it arrives: its forms have no date field (the secretariat's have).
+    expect(page.text).not.toContain('name="occurredAt"');
+    expect((await t.http.get(`/gremien/${id}`).expect(200)).text).toContain('name="occurredAt"');
 
     await lead.http.post(`/gremien/${id}/ereignisse`).type('form').send({ type: 'reportSubmitted', obligationId: 'r1', title: 'Erster Zwischenbericht' }).expect(303);
     const after = await lead.http.get(`/gremien/${id}`).expect(200);

@@ -51,7 +51,8 @@ export function isRole(value: unknown): value is Role {
  */
 export function eventRefusal(role: Role, type: string): string {
   const allowed = EVENT_PERMISSIONS[role].map((allowedType) => `„${EVENT_LABELS[allowedType]}“ (${allowedType})`);
-  const sent = `„${type.slice(0, 40)}“`;
+  const label = (EVENT_LABELS as Record<string, string | undefined>)[type];
+  const sent = label && Object.hasOwn(EVENT_LABELS, type) ? `„${label}“ (${type})` : `„${type.slice(0, 40)}“`;
   if (allowed.length === 0) return `Mit der Rolle „${ROLE_LABELS[role]}“ senden Sie keine Ereignisse, also auch nicht ${sent}; Ereignisse trägt die Geschäftsstelle ein.`;
   const list = allowed.length === 1 ? allowed[0] : `${allowed.slice(0, -1).join(', ')} und ${allowed.at(-1)}`;
   return `Als ${ROLE_LABELS[role]} senden Sie nur ${list}, nicht ${sent}; alles andere trägt die Geschäftsstelle ein.`;
@@ -60,6 +61,11 @@ export function eventRefusal(role: Role, type: string): string {
 /** What a caller is told whose role a route does not admit (the role table is no secret). */
 export function roleRefusal(role: Role): string {
   return `Mit der Rolle „${ROLE_LABELS[role]}“ ist diese Anfrage nicht erlaubt.`;
+}
+
+/** Of the events a state allows, those this role may send (a refusal offers the caller only what it could do). */
+export function ownEvents<T extends string>(role: string, types: readonly T[]): T[] {
+  return types.filter((type) => mayAppend(role, type));
 }
 
 export function mayAppend(role: string, type: string): boolean {

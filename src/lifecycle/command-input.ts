@@ -1,4 +1,4 @@
-import { PROFILE_LABELS, type BodyEventType, type BodyProfile } from '../../machines';
+import { PROFILE_LABELS, describeTermEndWithDay, germanDate, openRequests, type BodyContext, type BodyEventType, type BodyProfile } from '../../machines';
 import { ValidationError, type FieldIssue } from '../common/errors';
 import { formatPath } from '../common/validation';
 import { repeatedContacts } from '../contacts/contact-input';
@@ -105,4 +105,18 @@ function sameProfile(before: BodyProfile, after: BodyProfile): boolean {
 function canonical(key: string, value: unknown): string {
   if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return 'null';
   return canonicalJson(UNORDERED.has(key) && Array.isArray(value) ? [...(value as string[])].sort() : value);
+}
+
+/**
+ * Why a lead's extension request repeats the one still open word for word (the same end, the same
+ * justification), or null. A request with another end or justification replaces the open one (of
+ * several unanswered requests only the latest is open); the very same again would only stand in
+ * the history twice.
+ */
+export function repeatedRequest(type: BodyEventType, before: BodyContext, after: BodyContext): string | null {
+  if (type !== 'extensionRequested' || !openRequests(before).some((request) => request.kind === 'extensionRequest')) return null;
+  const open = before.extensionRequests?.at(-1);
+  const made = after.extensionRequests?.at(-1);
+  if (!open || !made || canonicalJson({ ...open, on: null }) !== canonicalJson({ ...made, on: null })) return null;
+  return `Keine Änderung: der Antrag auf Verlängerung bis ${describeTermEndWithDay(open.asWritten ?? open.approvedUntil)} vom ${germanDate(open.on)} liegt mit dieser Begründung bereits offen vor.`;
 }

@@ -28,11 +28,12 @@ import {
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
 import { registrationCommandSchema } from './registration-input';
-import { checkCommandData, unchangedProfile } from './command-input';
+import { checkCommandData, repeatedRequest, unchangedProfile } from './command-input';
 import { Clock } from '../common/clock';
 import { timeOrderedId } from '../common/time-ordered-id';
 import { APP_CONFIG } from '../common/common.module';
 import { ConcurrencyConflict, LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
+import { ownEvents } from '../auth/roles';
 import { businessTimeSchema } from '../common/time-input';
 import { parseInput } from '../common/validation';
 import { contactInputSchema, type ContactInput } from '../contacts/contact-input';
@@ -270,6 +271,10 @@ export class LifecycleService {
     const { contacts, data } = await this.parseEventData(bodyId, type, c.data);
     checkCommandData(type, c.data);
     const now = this.clock.now().toISOString();
+    if (c.occurredAt && actor.role === 'lead') {
+      // What a lead sends happens when it arrives: a date before that is a fact only the Geschäftsstelle records.
+      throw ValidationError.at('occurredAt', 'Als Federführung senden Sie ohne Datum: das Ereignis gilt, wenn es eingeht. Ein früheres Datum (etwa eines per E-Mail eingereichten Berichts) trägt die Geschäftsstelle ein.');
+    }
     if (c.occurredAt) this.assertNotInFuture(c.occurredAt, now);
 
     return this.unitOfWork(bodyId, c.expectedVersion, async (tx) => {
@@ -293,14 +298,16 @@ export class LifecycleService {
         throw new LifecycleRefusal(verdict.reason, {
           state: machine.stateLabel(current.snapshot),
           violations: verdict.violations,
-          allowedEvents: verdict.allowedEvents,
+          allowedEvents: ownEvents(actor.role, verdict.allowedEvents),
         });
       }
       if (isTimed(type) && actor.role !== SCHEDULER_ACTOR.role) await this.assertFallenDue(tx, bodyId, type, withContacts, occurredAt);
       const snapshot = machine.evolve(current.snapshot, event);
-      const unchanged = unchangedProfile(type, withContacts, current.snapshot.context.profile, snapshot.context.profile);
+      const unchanged =
+        unchangedProfile(type, withContacts, current.snapshot.context.profile, snapshot.context.profile) ??
+        repeatedRequest(type, current.snapshot.context, snapshot.context);
       if (unchanged) {
-        throw new LifecycleRefusal(unchanged, { state: machine.stateLabel(current.snapshot), violations: [unchanged], allowedEvents: offeredEvents(current.snapshot) });
+        throw new LifecycleRefusal(unchanged, { state: machine.stateLabel(current.snapshot), violations: [unchanged], allowedEvents: ownEvents(actor.role, offeredEvents(current.snapshot)) });
       }
       return this.append(tx, current, snapshot, machine, {
         type,

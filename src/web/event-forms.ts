@@ -53,6 +53,8 @@ export interface EventFormContext {
   issuers: Option[];
   contacts: Option[];
   today: string;
+  /** Whether the form may name the day of the event (the secretariat's); a lead's event is dated when it arrives. */
+  dated?: boolean;
 }
 
 export function needsDecision(type: BodyEventType): boolean {
@@ -448,13 +450,15 @@ export function eventFormItems(type: BodyEventType, f: EventFormContext): FormIt
       }),
     );
   }
-  items.push(
-    field('occurredAt', 'Datum des Ereignisses', 'date', {
-      max: f.today,
-      hint: mayCiteDecision(type) ? 'Leer lassen: Tag des Beschlusses, sonst heute.' : 'Leer lassen: heute.',
-    }),
-    field('note', 'Vermerk', 'textarea', { rows: 2 }),
-  );
+  if (f.dated !== false) {
+    items.push(
+      field('occurredAt', 'Datum des Ereignisses', 'date', {
+        max: f.today,
+        hint: mayCiteDecision(type) ? 'Leer lassen: Tag des Beschlusses, sonst heute.' : 'Leer lassen: heute.',
+      }),
+    );
+  }
+  items.push(field('note', 'Vermerk', 'textarea', { rows: 2 }));
   return items;
 }
 

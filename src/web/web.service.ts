@@ -247,6 +247,7 @@ export class WebService {
         ...formContext,
         decisions,
         newDecisionHref: mayRecordDecisions(user) ? `/beschluesse?wirkung=${type}&fuer=${id}#record` : undefined,
+        dated: user?.role !== 'lead',
       });
       const mine = failed?.type === type ? failed : undefined;
       const chosen = presetEffect?.effect.effect === type ? presetEffect : undefined;
