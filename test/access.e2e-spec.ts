@@ -204,7 +204,8 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     'POST /api/bodies/:id/events': {
       method: 'post',
       path: () => `/api/bodies/${bodyA}/events`,
-      body: () => extensionRequest,
+      // A justification of its own each time: the very same request again while open is no change (422).
+      body: () => ({ ...extensionRequest, data: { ...extensionRequest.data, justification: `${extensionRequest.data.justification} (${next()})` } }),
       expect: only(200, ['secretariat', 'leadOwn'], { bodyScoped: true }),
     },
     // One version of the chart ships: the secretariat reaches the write path, which refuses (422).
@@ -464,7 +465,7 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
       [agents.reader, 'Lesezugriff'],
     ] as const) {
       const event = await agent.post(`/api/bodies/${bodyA}/events`).send({ type: 'renamed', data: { title: 'X' } }).expect(403);
-      expect(event.body.message).toBe(`Mit der Rolle „${label}“ senden Sie keine Ereignisse, also auch nicht „renamed“; Ereignisse trägt die Geschäftsstelle ein.`);
+      expect(event.body.message).toBe(`Mit der Rolle „${label}“ senden Sie keine Ereignisse, also auch nicht „Umbenannt“ (renamed); Ereignisse trägt die Geschäftsstelle ein.`);
       const decision = await agent.post('/api/decisions').send({}).expect(403);
       expect(decision.body).toEqual({ statusCode: 403, error: 'Forbidden', message: `Mit der Rolle „${label}“ ist diese Anfrage nicht erlaubt.`, details: null });
     }
