@@ -6,6 +6,12 @@ import type { ReminderTimer } from '../../machines/timers';
 export interface ReminderMessage {
   subject: string;
   text: string;
+  /**
+   * Whether the e-mail goes to the Geschäftsstelle as well as to the body's contact persons: when
+   * the policy escalates the reminder, and whenever it tells of an overdue report or an expired
+   * term on the day it is written.
+   */
+  secretariat: boolean;
   /** The JSON document webhooks receive. */
   webhook: Record<string, unknown>;
 }
@@ -21,6 +27,8 @@ export interface ReminderFacts {
   /** When the reminder is written (the sweep's time): "noch 7 Tage" counts from here. */
   now: Instant;
   link: string;
+  /** Whether the Geschäftsstelle has an e-mail address (SECRETARIAT_EMAIL): without one no mail says it is informed. */
+  secretariatAddress?: boolean;
 }
 
 /** "noch 1 Tag", "noch 7 Tage". */
@@ -28,11 +36,15 @@ const stillLeft = (n: number) => (n === 1 ? 'noch 1 Tag' : `noch ${n} Tage`);
 const longDate = (date: string) => `${weekdayName(date)}, ${germanDate(date)}`;
 
 /** The German reminder e-mail and the webhook document for a reminder that fell due. */
-export function reminderMessage({ timer, bodyId, context, decisions, deadline, now, link }: ReminderFacts): ReminderMessage {
+export function reminderMessage({ timer, bodyId, context, decisions, deadline, now, link, secretariatAddress = false }: ReminderFacts): ReminderMessage {
   const r = timer.reminder;
   const title = context.profile.title;
   const today = berlinDate(now);
   const left = daysBetween(today, r.deadlineOn);
+  // The recipients follow the words, which follow the day the mail is written: the reminder on
+  // the day of the Frist, written only after it (after downtime, or for a body entered late),
+  // tells of an overdue report, and the Geschäftsstelle hears of that when the lead does.
+  const secretariat = r.escalate || left < 0;
   const obligation = r.obligationId ? context.obligations.find((o) => o.id === r.obligationId) : undefined;
   const what = r.subject === 'report' ? (obligation?.kind ?? 'Bericht') : 'Laufzeit';
   const decision = citedDecision(decisions, r.subject);
@@ -65,7 +77,7 @@ export function reminderMessage({ timer, bodyId, context, decisions, deadline, n
     `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.date)} (${decision.issuer})` : 'keiner erfasst'}`,
     `Link: ${link}`,
     '',
-    advice(r.subject, left),
+    advice(r.subject, left, secretariat && secretariatAddress),
     '',
     'Diese Nachricht wurde automatisch erstellt. Fragen beantwortet die Geschäftsstelle.',
   ];
@@ -73,6 +85,7 @@ export function reminderMessage({ timer, bodyId, context, decisions, deadline, n
   return {
     subject,
     text: lines.join('\n'),
+    secretariat,
     webhook: {
       type: 'reminder',
       reminderKey: timer.key,
@@ -89,7 +102,7 @@ export function reminderMessage({ timer, bodyId, context, decisions, deadline, n
         rule: resolution?.resolved ? resolution.rule : null,
       },
       daysLeft: left,
-      escalated: r.escalate,
+      escalated: secretariat,
       decision: decision ? { number: decision.number, issuer: decision.issuer, date: decision.date, event: decision.event } : null,
       link,
       dueAt: timer.dueAt,
@@ -113,11 +126,11 @@ function state(subject: 'report' | 'term', deadlineOn: string, left: number): st
     : `${endedWith(deadlineOn)} abgelaufen`;
 }
 
-function advice(subject: 'report' | 'term', left: number): string {
+/** `informed`: the mail goes to the Geschäftsstelle's address as well, so it may say so. */
+function advice(subject: 'report' | 'term', left: number, informed: boolean): string {
   if (subject === 'report') {
-    return left >= 0
-      ? 'Bitte reichen Sie den Bericht fristgerecht bei der Geschäftsstelle ein.'
-      : 'Der Bericht liegt noch nicht vor. Bitte reichen Sie ihn umgehend ein; die Geschäftsstelle ist informiert.';
+    if (left >= 0) return 'Bitte reichen Sie den Bericht fristgerecht bei der Geschäftsstelle ein.';
+    return `Der Bericht liegt noch nicht vor. Bitte reichen Sie ihn umgehend ein${informed ? '; die Geschäftsstelle ist informiert' : ''}.`;
   }
   return left >= 0
     ? 'Soll das Gremium über dieses Datum hinaus tätig sein, ist rechtzeitig eine Verlängerung oder Entfristung zu beschließen.'

@@ -255,13 +255,15 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       deadline: deadline ? { label: deadline.label, resolution: JSON.parse(deadline.resolution) as DeadlineResolution } : null,
       now,
       link: `${this.config.publicUrl}${bodyPagePath(row.body_id)}`,
+      secretariatAddress: this.config.mail.secretariat !== null,
     });
     await this.outbox.add(
       tx,
       {
         dedupeKey: `${row.key}/email`,
         channel: 'email',
-        target: { contactIds: context.profile.contactIds, secretariat: reminder.escalate },
+        // Decided by what the mail says when it is written, not by the phase it was planned for.
+        target: { contactIds: context.profile.contactIds, secretariat: message.secretariat },
         bodyId: row.body_id,
         topic: 'reminder',
         subject: message.subject,
