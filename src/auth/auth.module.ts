@@ -64,6 +64,7 @@ export class AuthModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     // The write path checks every event's actor against the role table, whoever calls it.
+    this.lifecycle.useRoleTable(mayAppend);
     this.lifecycle.addProjector(async (_tx, { event }) => {
       if (!mayAppend(event.actor.role, event.type)) {
         throw new AccessDenied(`role ${event.actor.role} may not append ${event.type}`, isRole(event.actor.role) ? eventRefusal(event.actor.role, event.type) : null);

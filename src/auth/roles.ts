@@ -63,11 +63,6 @@ export function roleRefusal(role: Role): string {
   return `Mit der Rolle „${ROLE_LABELS[role]}“ ist diese Anfrage nicht erlaubt.`;
 }
 
-/** Of the events a state allows, those this role may send (a refusal offers the caller only what it could do). */
-export function ownEvents<T extends string>(role: string, types: readonly T[]): T[] {
-  return types.filter((type) => mayAppend(role, type));
-}
-
 export function mayAppend(role: string, type: string): boolean {
   return isRole(role) && (EVENT_PERMISSIONS[role] as readonly string[]).includes(type);
 }

@@ -25,7 +25,7 @@ import { effectRequirement } from './effect-labels';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';
-import { commandDataIssues } from '../lifecycle/command-input';
+import { commandDataIssues } from '../event-log/command-data';
 import {
   DECISION_COLUMNS,
   DECISION_EVENT_COLUMNS,

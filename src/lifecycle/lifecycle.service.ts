@@ -28,12 +28,11 @@ import {
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
 import { registrationCommandSchema } from './registration-input';
-import { checkCommandData, repeatedRequest, unchangedProfile } from './command-input';
+import { checkCommandData, repeatedRequest, unchangedProfile } from '../event-log/command-data';
 import { Clock } from '../common/clock';
 import { timeOrderedId } from '../common/time-ordered-id';
 import { APP_CONFIG } from '../common/common.module';
 import { ConcurrencyConflict, LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
-import { ownEvents } from '../auth/roles';
 import { businessTimeSchema } from '../common/time-input';
 import { parseInput } from '../common/validation';
 import { contactInputSchema, type ContactInput } from '../contacts/contact-input';
@@ -191,6 +190,8 @@ interface LoadedBody extends BodyHead {
 export class LifecycleService {
   private readonly projectors: Projector[] = [];
   private timers: DueTimers | null = null;
+  /** The role table (see `useRoleTable`). */
+  private mayAppend: (role: string, type: string) => boolean = () => true;
   /** Restored snapshots by body, valid for exactly the version they were stored with. */
   private readonly snapshots = new Map<string, { version: number; snapshot: BodySnapshot }>();
 
@@ -205,6 +206,15 @@ export class LifecycleService {
 
   addProjector(projector: Projector): void {
     this.projectors.push(projector);
+  }
+
+  /**
+   * Registers the role table (the auth module's): which event types a role may send. A refusal
+   * offers the caller only those, and a lead's own `occurredAt` is refused only for an event it
+   * may send (any other is the role check's to refuse). Until then every role may send anything.
+   */
+  useRoleTable(mayAppend: (role: string, type: string) => boolean): void {
+    this.mayAppend = mayAppend;
   }
 
   /** Registers where the body's durable timers are kept (the deadlines module). */
@@ -271,7 +281,7 @@ export class LifecycleService {
     const { contacts, data } = await this.parseEventData(bodyId, type, c.data);
     checkCommandData(type, c.data);
     const now = this.clock.now().toISOString();
-    if (c.occurredAt && actor.role === 'lead') {
+    if (c.occurredAt && actor.role === 'lead' && this.mayAppend(actor.role, type)) {
       // What a lead sends happens when it arrives: a date before that is a fact only the Geschäftsstelle records.
       throw ValidationError.at('occurredAt', 'Als Federführung senden Sie ohne Datum: das Ereignis gilt, wenn es eingeht. Ein früheres Datum (etwa eines per E-Mail eingereichten Berichts) trägt die Geschäftsstelle ein.');
     }
@@ -298,7 +308,7 @@ export class LifecycleService {
         throw new LifecycleRefusal(verdict.reason, {
           state: machine.stateLabel(current.snapshot),
           violations: verdict.violations,
-          allowedEvents: ownEvents(actor.role, verdict.allowedEvents),
+          allowedEvents: verdict.allowedEvents.filter((t) => this.mayAppend(actor.role, t)),
         });
       }
       if (isTimed(type) && actor.role !== SCHEDULER_ACTOR.role) await this.assertFallenDue(tx, bodyId, type, withContacts, occurredAt);
@@ -307,7 +317,7 @@ export class LifecycleService {
         unchangedProfile(type, withContacts, current.snapshot.context.profile, snapshot.context.profile) ??
         repeatedRequest(type, current.snapshot.context, snapshot.context);
       if (unchanged) {
-        throw new LifecycleRefusal(unchanged, { state: machine.stateLabel(current.snapshot), violations: [unchanged], allowedEvents: ownEvents(actor.role, offeredEvents(current.snapshot)) });
+        throw new LifecycleRefusal(unchanged, { state: machine.stateLabel(current.snapshot), violations: [unchanged], allowedEvents: offeredEvents(current.snapshot).filter((t) => this.mayAppend(actor.role, t)) });
       }
       return this.append(tx, current, snapshot, machine, {
         type,

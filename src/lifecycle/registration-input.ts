@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { civilDate, germanDate, germanMonth, isCivilDate, registrationSchema, termEndDate, termEndSchema, type PlannedReport, type TermEnd } from '../../machines';
 import { businessTimeSchema } from '../common/time-input';
-import { contactInputSchema, repeatedContacts } from '../contacts/contact-input';
-import { repeatedMembers } from './command-input';
+import { contactInputSchema } from '../contacts/contact-input';
+import { repeatedContacts, repeatedMembers } from '../event-log/command-data';
 
 /**
  * The expected end as people give it: the statechart's term end (a day, `{month}`, `{year}`),

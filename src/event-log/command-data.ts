@@ -1,8 +1,54 @@
+/**
+ * What the data of a command must say beyond its event's schema (which the statechart owns, and
+ * with it what recorded events accepted then): each contact person and member once, a change that
+ * changes something. Pure; the write path, the registration and the decision register (whose
+ * effects are commands written down ahead) ask the same rules.
+ */
 import { PROFILE_LABELS, describeTermEndWithDay, germanDate, openRequests, type BodyContext, type BodyEventType, type BodyProfile } from '../../machines';
 import { ValidationError, type FieldIssue } from '../common/errors';
 import { formatPath } from '../common/validation';
-import { repeatedContacts } from '../contacts/contact-input';
 import { canonicalJson } from '../json/canonical-json';
+
+/** The lists of a command that name contact persons by id, in the order their repeats are looked for. */
+const CONTACT_ID_LISTS = ['contactIds', 'contacts', 'removedContactIds'] as const;
+
+/** A contact person named again: where (zod's path segments) and what to say there. */
+export interface RepeatedContact {
+  path: Array<string | number>;
+  message: string;
+}
+
+/**
+ * Where a command names the same contact person twice: by id in `contactIds`, in `contacts`
+ * (`{"id": …}`) and in `removedContactIds`, the three taken together. Each repeat is named at its
+ * own field, with the field that named the person first (`at` prefixes that one as the error's
+ * paths are prefixed, e.g. `data`). An id in capitals is the same person. Lists that are no
+ * lists and ids that are no text are left to the schema.
+ */
+export function repeatedContacts(input: unknown, at = ''): RepeatedContact[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const first = new Map<string, { where: string; removed: boolean }>();
+  const repeats: RepeatedContact[] = [];
+  for (const list of CONTACT_ID_LISTS) {
+    const entries = (input as Record<string, unknown>)[list];
+    if (!Array.isArray(entries)) continue;
+    const removed = list === 'removedContactIds';
+    entries.forEach((entry, i) => {
+      const id = list === 'contacts' ? (entry as { id?: unknown } | null)?.id : entry;
+      if (typeof id !== 'string') return;
+      const path = list === 'contacts' ? [list, i, 'id'] : [list, i];
+      const key = id.toLowerCase();
+      const earlier = first.get(key);
+      if (!earlier) {
+        first.set(key, { where: `${at ? `${at}.` : ''}${list}[${i}]${list === 'contacts' ? '.id' : ''}`, removed });
+        return;
+      }
+      const contradiction = earlier.removed !== removed ? '; sie kann nicht zugleich genannt und entfernt werden' : '';
+      repeats.push({ path, message: `Diese Ansprechperson kommt bereits in ${earlier.where} vor${contradiction}.` });
+    });
+  }
+  return repeats;
+}
 
 /**
  * What a command's event data must say beyond its schema (which the statechart owns, and with it
