@@ -3,6 +3,7 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/configuration';
 import { createApp } from './app';
+import { SigningKeyRefusal } from './audit/signing-key';
 import { FirstAccountSetup } from './auth/first-account';
 import { DeadlinesService } from './deadlines/deadlines.service';
 
@@ -81,6 +82,8 @@ export class ServiceLogger extends ConsoleLogger {
     if (logLevel === 'log' && ServiceLogger.START_CONTEXTS.has(context)) return;
     // A failed listen: startService says what it means in German.
     if (logLevel === 'error' && context === 'NestApplication' && String(messages[0]).startsWith('Error: listen ')) return;
+    // A start refused for the signing key: its one German line is the start's answer, not Nest's stack trace.
+    if (logLevel === 'error' && context === 'ExceptionHandler' && messages[0] instanceof SigningKeyRefusal) return;
     super.printMessages(messages, context, logLevel, this.stream === 'stderr' ? 'stderr' : writeStreamType, ...rest);
   }
 }

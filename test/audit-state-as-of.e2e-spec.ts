@@ -51,7 +51,8 @@ describe.each(testDatabaseKinds())('state as of after every step, over HTTP, on 
       const response = await t.http.get(`/api/bodies/${id}/state`).query(query);
       expect([query, response.status]).toEqual([query, 200]);
       // What the log does not hold yet is no part of the fold (see the tests below).
-      const { notYetRecorded, ...state } = response.body;
+      const { notYetRecorded, tampered, warning, ...state } = response.body;
+      expect([tampered, warning]).toEqual([[], null]);
       expect(notYetRecorded).toEqual(expect.any(Array));
       expect(state).toEqual(await folded(query));
     }

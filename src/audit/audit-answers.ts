@@ -50,10 +50,17 @@ export const verifyAnswerSchema = z.object({
     }),
   ),
   problems: z.array(problemSchema),
+  notes: z
+    .array(problemSchema)
+    .describe('Was die Prüfung nicht feststellen kann, ohne dass etwas verändert wäre (kind earlierKey: ein Checkpoint mit einem früheren Schlüssel signiert); zählt nicht gegen intact'),
   checkpoints: z.object({
     count: z.number().int().min(0),
     last: z.object({ sequence: z.number().int(), createdAt: instantSchema, treeSize: z.number().int(), rootHash: hashSchema }).nullable(),
-    uncoveredEvents: z.number().int().describe('Einträge nach dem letzten Checkpoint'),
+    uncoveredEvents: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Einträge nach dem letzten Checkpoint; mit ?body= die Ereignisse dieses Gremiums nach dem Kopf seines Stroms im letzten Checkpoint'),
   }),
 });
 
@@ -77,31 +84,56 @@ const replayStepSchema = z
   })
   .meta({ id: 'ReplayStep', description: 'Ein Ereignis bei der Wiederholung: ob das Statechart es an dieser Stelle zulässt und der Zustand danach.' });
 
+/** A stored event that is not what was recorded (`TamperedEvent`, stream-integrity.ts). */
+const tamperedEventSchema = z
+  .object({
+    version: z.number().int(),
+    eventId: z.string(),
+    type: z.string(),
+    label: z.string(),
+    kind: z.enum(['content', 'unreadable', 'start', 'gap', 'duplicate', 'link']),
+    expected: z.unknown(),
+    found: z.unknown(),
+    message: z.string(),
+  })
+  .meta({
+    id: 'TamperedEvent',
+    description:
+      'Ein gespeichertes Ereignis, das nicht ist, was aufgezeichnet wurde: sein Hash passt nicht zum Inhalt (content, unreadable), seine Version folgt nicht auf die davor (start, gap, duplicate) oder sein prevHash ist nicht der gespeicherte Hash der Version davor (link).',
+  });
+
 const replayCommon = {
   bodyId: z.string(),
   events: z.number().int().min(0),
+  tampered: z.array(tamperedEventSchema).describe('Die Ereignisse, deren Hash oder Verkettung nicht stimmt; leer, wenn alle stimmen'),
   steps: z.array(replayStepSchema),
   erasures: z.array(
     z.object({ auditLogVersion: z.number().int(), occurredAt: instantSchema, actor: actorSchema, contactId: z.string(), reason: z.string(), hash: hashSchema }),
   ),
 };
 
-/** `GET /api/bodies/{id}/replay`: "matches" or the first divergence. */
+const divergenceSchema = z.object({
+  version: z.number().int(),
+  eventId: z.string().nullable(),
+  type: z.string().nullable(),
+  label: z.string().nullable(),
+  path: z.string(),
+  expected: z.unknown(),
+  found: z.unknown(),
+  message: z.string(),
+});
+
+/**
+ * `GET /api/bodies/{id}/replay`: "tampered" (an event is not what was recorded: named first,
+ * nothing compared), "matches", or the first divergence.
+ */
 export const replayAnswerSchema = z.discriminatedUnion('verdict', [
   z.object({ ...replayCommon, verdict: z.literal('matches'), state: stateValueSchema, stateLabel: z.string(), machine: machineRefSchema }),
+  z.object({ ...replayCommon, verdict: z.literal('diverges'), divergence: divergenceSchema }),
   z.object({
     ...replayCommon,
-    verdict: z.literal('diverges'),
-    divergence: z.object({
-      version: z.number().int(),
-      eventId: z.string().nullable(),
-      type: z.string().nullable(),
-      label: z.string().nullable(),
-      path: z.string(),
-      expected: z.unknown(),
-      found: z.unknown(),
-      message: z.string(),
-    }),
+    verdict: z.literal('tampered'),
+    divergence: divergenceSchema.describe('Das erste veränderte Ereignis (path hash, event, version oder prevHash): was die Kette dort verlangt und was gespeichert ist'),
   }),
 ]);
 
@@ -125,6 +157,8 @@ export const stateAtAnswerSchema = z.object({
   excluded: z.number().int().min(0),
   refused: z.array(replayStepSchema),
   notYetRecorded: notYetRecordedSchema,
+  tampered: z.array(tamperedEventSchema).describe('Die Ereignisse, die die Antwort faltet oder auf denen sie steht und deren Hash oder Verkettung nicht stimmt'),
+  warning: z.string().nullable().describe('Die Warnung dazu, auf Deutsch; null, wenn alle stimmen'),
 });
 
 const auditLogEntrySchema = z.object({

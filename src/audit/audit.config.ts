@@ -5,7 +5,12 @@
  *                                  several instances: all must sign with the same key)
  *   GREMIENLAUF_SIGNING_KEY_FILE   a file holding that PEM; created with a new key on first start
  *                                  if missing. Default: `signing-key.pem` beside the SQLite file,
- *                                  or ./data/signing-key.pem
+ *                                  or ./data/signing-key.pem. Once the log holds checkpoints, a
+ *                                  missing file stops the start instead (restore it from the backup)
+ *   GREMIENLAUF_SIGNING_KEY_LOST   the key id (hex, at least its first 16 digits) of a key that is
+ *                                  truly lost: with its file missing, the start writes a new key in
+ *                                  its place. Only that key id does it, so the setting can stay
+ *                                  without ever replacing the new key unnoticed
  *   GREMIENLAUF_CHECKPOINT_MINUTES how often to write a checkpoint when the log has grown
  *                                  (default 60; 0 switches the periodic checkpoint off, and so
  *                                  does SCHEDULER_ENABLED=false, which the CLI's local commands set)
@@ -21,6 +26,8 @@ import { isKeyName } from './signed-note';
 
 export interface AuditConfig {
   signingKey: { pem: string } | { file: string } | { ephemeral: true };
+  /** The key id (or its first 16 or more hex digits, lower-case) of a lost key that a new one may replace. */
+  lostKeyId?: string;
   checkpointEveryMinutes: number;
   /** The log's origin for C2SP notes; undefined: derived from the key id. */
   logOrigin?: string;
@@ -32,6 +39,11 @@ const envSchema = z.object({
   GREMIENLAUF_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
   SCHEDULER_ENABLED: z.string().optional(),
   GREMIENLAUF_LOG_ORIGIN: z.string().refine(isKeyName, 'ohne Leerzeichen, Steuerzeichen und +').optional(),
+  GREMIENLAUF_SIGNING_KEY_LOST: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{16,64}$/, 'die Schlüssel-ID des verlorenen Schlüssels (hexadezimal, mindestens ihre ersten 16 Ziffern), wie sie der Start nennt')
+    .optional(),
 });
 
 export function loadAuditConfig(app: AppConfig, env: NodeJS.ProcessEnv = process.env): AuditConfig {
@@ -49,5 +61,6 @@ export function loadAuditConfig(app: AppConfig, env: NodeJS.ProcessEnv = process
     signingKey,
     checkpointEveryMinutes: schedulerOff ? 0 : e.GREMIENLAUF_CHECKPOINT_MINUTES,
     ...(e.GREMIENLAUF_LOG_ORIGIN ? { logOrigin: e.GREMIENLAUF_LOG_ORIGIN } : {}),
+    ...(e.GREMIENLAUF_SIGNING_KEY_LOST ? { lostKeyId: e.GREMIENLAUF_SIGNING_KEY_LOST.toLowerCase() } : {}),
   };
 }

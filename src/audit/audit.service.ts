@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { StateValue } from 'xstate';
-import { eventLabel, statePaths, type BodyProfile } from '../../machines';
+import { eventLabel, germanDateTime, statePaths, type BodyProfile } from '../../machines';
 import { Clock } from '../common/clock';
 import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import type { EventRecord } from '../event-log/event-hash';
 import { isDecisionStream, registerProblems } from '../decisions/register';
-import { AUDIT_LOG_STREAM } from './audit-log';
+import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
 import { isContactStream } from './contact-log';
 import type { PendingSystemEvent } from '../deadlines/pending-events';
-import { AuditStore, type DerivedRow, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations, type ProjectionRow } from './audit.store';
+import { AuditStore, type DerivedRow, type ErasureUndone, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations, type ProjectionRow } from './audit.store';
 import { contactIdsOf, linkedBodyIds, searchTextOf } from '../event-log/named-ids';
-import { ChainVerifier, isUnreadable, type StreamVerdict } from './chain-verifier';
+import { ChainVerifier, isUnreadable, place, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
 import {
   CheckpointVerifier,
@@ -24,7 +24,8 @@ import {
 } from './checkpoint';
 import { EXPORT_FORMAT, exportLine, type ExportCounts } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
-import { describeLimit, isTimeLimit, notAfter, replayRecords, replayVerdict, stateAt, type ReplayVerdict, type StateAt } from './replay';
+import { describeLimit, isTimeLimit, notAfter, replayRecords, replayVerdict, stateAt, withinTimes, type ReplayVerdict, type StateAt } from './replay';
+import { tamperedVerdict, tamperingWarning, type TamperedVerdict } from './stream-integrity';
 import { consistencyBundle, findLeaf, inclusionBundle, rangeRoots, type ProvenEntry } from './proofs';
 import { consistencyProofRanges, inclusionProofRanges, type LeafRange } from './merkle';
 import type { ReadView } from '../database/database';
@@ -71,7 +72,7 @@ export class AuditService {
       const decisions = await this.store.decisions(view);
       const checkpoints = await this.store.checkpoints(view);
       const chainVerifier = new ChainVerifier();
-      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
+      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true });
       const { leaves } = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
       const chains = chainVerifier.finish();
       const orphanedObligations = await this.store.orphanedObligations(view);
@@ -80,6 +81,8 @@ export class AuditService {
       const states = new Map<string, string[] | null>();
       for await (const rows of this.store.derivedRows(view, bodyId)) for (const row of rows) derived.push(...derivedProblems(row, states));
       const unindexed = await this.store.indexRowsWithoutBody(view);
+      const erasures = erasuresOf(auditLog);
+      const undone = await this.store.erasuresUndone(view, [...erasures.keys()]);
       const problems: AuditProblem[] = [
         ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
         ...projectionProblems(chains.streams, projections),
@@ -105,8 +108,16 @@ export class AuditService {
       ];
       const inScope = (stream: string | null) => bodyId === undefined || stream === bodyId || stream === null;
       const streams = chains.streams.filter((s) => inScope(s.stream));
-      const scoped = problems.filter((p) => inScope(p.stream));
+      // An undone erasure belongs to the bodies the erasure touched.
+      const erasureProblems = undone
+        .map((u) => ({ undone: u, entry: erasures.get(u.contactId)! }))
+        .filter(({ entry }) => bodyId === undefined || entry.data.bodyIds?.includes(bodyId))
+        .map(({ undone: u, entry }) => erasureUndoneProblem(u, entry));
+      const scoped = [...problems.filter((p) => inScope(p.stream)), ...erasureProblems];
       const last = checkpoints.at(-1);
+      // In a body's answer, its own events beyond the newest checkpoint's head of its stream.
+      const covered = bodyId === undefined ? (last?.payload.treeSize ?? 0) : (last?.payload.heads.find((h) => h.stream === bodyId)?.version ?? 0);
+      const counted = bodyId === undefined ? leaves : streams.reduce((n, s) => n + s.events, 0);
       return {
         scope: bodyId ?? 'all',
         intact: scoped.length === 0,
@@ -114,43 +125,34 @@ export class AuditService {
         events: streams.reduce((n, s) => n + s.events, 0),
         streams: streams.map((s) => ({ ...s, kind: streamKind(s.stream) })),
         problems: scoped,
+        /** What the check could not establish, without a problem found: checkpoints signed with an earlier key. */
+        notes: checkpointVerifier.notes.map((n) => ({ area: 'checkpoint' as const, kind: n.kind, stream: null, version: null, eventId: null, message: n.message })),
         checkpoints: {
           count: checkpoints.length,
           last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize, rootHash: last.payload.rootHash } : null,
-          uncoveredEvents: leaves - (last?.payload.treeSize ?? 0),
+          uncoveredEvents: Math.max(0, counted - covered),
         },
       };
     });
   }
 
-  /** Replays the body through the machine versions its events name and compares with the stored state. */
+  /**
+   * Replays the body through the machine versions its events name and compares with the stored
+   * state. First each event is checked against its stored hash and its predecessor: where one is
+   * not what was recorded, the verdict is "tampered", naming it, and nothing is compared (a
+   * comparison would take the changed event for the truth and blame the projection).
+   */
   async replay(bodyId: string) {
-    const snapshot = await this.store.snapshot(bodyId);
-    if (snapshot.events.length === 0) throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
-    const unreadable = snapshot.events.find(isUnreadable);
-    const records = snapshot.events.filter((e): e is EventRecord => !isUnreadable(e));
-    const projection = snapshot.projections[0] ?? null;
+    const { events, tampered, projection, auditLog } = await this.store.bodyReplay(bodyId);
+    if (events.length === 0) throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
+    const records = events.filter((e): e is EventRecord => !isUnreadable(e));
     const replayed = replayRecords(records);
-    const verdict: ReplayVerdict = unreadable
-      ? {
-          verdict: 'diverges',
-          events: snapshot.events.length,
-          divergence: {
-            version: unreadable.version,
-            eventId: unreadable.id,
-            type: unreadable.type,
-            label: null,
-            path: 'event',
-            expected: 'ein lesbares Ereignis',
-            found: unreadable.unreadable,
-            message: `Version ${unreadable.version}: ${unreadable.unreadable}`,
-          },
-        }
-      : replayVerdict(records, projection, replayed);
-    const erasures = snapshot.auditLog.filter((entry) => entry.data?.bodyIds?.includes(bodyId));
+    const verdict: ReplayVerdict | TamperedVerdict = tampered.length > 0 ? tamperedVerdict(events.length, tampered) : replayVerdict(records, projection, replayed);
+    const erasures = auditLog.filter((entry) => entry.data?.bodyIds?.includes(bodyId));
     return {
       bodyId,
       ...verdict,
+      tampered,
       steps: replayed.steps,
       erasures: erasures.map(({ version, occurredAt, actor, data, hash }) => ({ auditLogVersion: version, occurredAt, actor, contactId: data.contactId, reason: data.reason, hash })),
     };
@@ -167,7 +169,7 @@ export class AuditService {
         throw ValidationError.at(fields[name], 'Erwartet ein Datum (JJJJ-MM-TT) oder einen Zeitpunkt nach ISO 8601, z. B. 2025-03-31T12:00:00Z.');
       }
     }
-    const { events, projection, pending } = await this.store.bodyHistory(bodyId);
+    const { events, tampered, projection, pending } = await this.store.bodyHistory(bodyId);
     if (events.length === 0) throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
     const unreadable = events.find(isUnreadable);
     if (unreadable) {
@@ -182,7 +184,15 @@ export class AuditService {
       const title = ((events[0] as EventRecord).data as { title?: string } | null)?.title;
       throw new NotFoundError(`${title ? `„${title}“` : `Gremium ${bodyId}`} war ${when} noch nicht registriert.`);
     }
-    return { bodyId, ...at, notYetRecorded: notYetRecorded(at, pending, query.asOf, this.clock.now().toISOString()) };
+    // The events the answer folds, or (read from the projection) stands on: a changed one is named.
+    const changed = tampered.filter((t) => withinTimes(events.find((e) => e.id === t.eventId) as EventRecord, query));
+    return {
+      bodyId,
+      ...at,
+      notYetRecorded: notYetRecorded(at, pending, query.asOf, this.clock.now().toISOString()),
+      tampered: changed,
+      warning: tamperingWarning(changed),
+    };
   }
 
   /**
@@ -199,7 +209,8 @@ export class AuditService {
       const contactEvents = await this.store.contactEvents(view);
       const checkpoints = await this.store.checkpoints(view);
       const chainVerifier = new ChainVerifier();
-      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey);
+      // A lost key's checkpoints count as unsigned claims: the new one is written only where they still hold.
+      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true });
       const builder = new LogCheckpointBuilder(checkpoints.map((c) => c.payload));
       for await (const batch of this.store.linkBatches(view, auditLog, decisionEvents, contactEvents)) {
         for (const { link, leaf } of batch) {
@@ -208,7 +219,15 @@ export class AuditService {
           builder.add(leaf);
         }
       }
-      const problems = [...chainVerifier.finish().breaks.map((b) => b.message), ...checkpointVerifier.finish().map((p) => p.message)];
+      // A checkpoint under a lost key that no checkpoint under this key continues yet is no
+      // reason to refuse: the new one continues it, where its claims still hold.
+      const problems = [
+        ...chainVerifier.finish().breaks.map((b) => b.message),
+        ...checkpointVerifier
+          .finish()
+          .filter((p) => p.kind !== 'earlierKey')
+          .map((p) => p.message),
+      ];
       if (problems.length > 0) {
         throw new LifecycleRefusal(`Kein Checkpoint: das Log besteht die Prüfung nicht. ${problems[0]}`, { violations: problems });
       }
@@ -219,7 +238,8 @@ export class AuditService {
         previous: last ? checkpointDigest(last) : null,
         origin: this.key.logOrigin,
       });
-      if (options.onlyIfGrown && last && last.payload.rootHash === payload.rootHash && last.payload.treeSize === payload.treeSize) return null;
+      // Unchanged since a checkpoint under this key: nothing to write (after a lost key, the first one under the new key is written even so).
+      if (options.onlyIfGrown && last && last.keyId === this.key.keyId && last.payload.rootHash === payload.rootHash && last.payload.treeSize === payload.treeSize) return null;
       return signCheckpoint(payload, this.key.privateKey);
     });
     if (signed) await this.store.consistent((tx) => this.store.insertCheckpoint(tx, signed));
@@ -551,6 +571,34 @@ function derivedProblems(row: DerivedRow, known: Map<string, string[] | null>): 
     (many) => `${many ? 'ihre Seiten zeigen' : 'seine Seite zeigt'} dieses Gremium nicht als Vorgänger oder Nachfolger an.`,
   );
   return problems;
+}
+
+/** The erasures the audit log records, by contact (the last one of each). */
+function erasuresOf(auditLog: readonly AuditLogEntry[]): Map<string, AuditLogEntry> {
+  const erasures = new Map<string, AuditLogEntry>();
+  for (const entry of auditLog) {
+    // An entry whose data does not parse is the chain check's to name.
+    if (entry.type === 'contactErased' && typeof entry.data?.contactId === 'string') erasures.set(entry.data.contactId, entry);
+  }
+  return erasures;
+}
+
+const PERSONAL_FIELD_NAMES: Record<ErasureUndone['fields'][number], string> = { name: 'Name', organization: 'Organisation', email: 'E-Mail', phone: 'Telefon' };
+
+/** A contact erased by the audit log's entry whose row holds personal data again, or is no longer marked erased. */
+function erasureUndoneProblem({ contactId, fields, unmarked }: ErasureUndone, entry: AuditLogEntry): AuditProblem {
+  const what = [
+    ...(fields.length > 0 ? [`stehen in „contacts“ wieder ${fields.map((f) => PERSONAL_FIELD_NAMES[f]).join(', ')}`] : []),
+    ...(unmarked ? ['ist sie dort nicht mehr als gelöscht markiert'] : []),
+  ].join(', und ');
+  return {
+    area: 'projection',
+    kind: 'erasureUndone',
+    stream: AUDIT_LOG_STREAM,
+    version: entry.version,
+    eventId: entry.id,
+    message: `${place(AUDIT_LOG_STREAM, entry.version, entry.type)}: Die personenbezogenen Daten der Ansprechperson ${contactId} wurden am ${germanDateTime(entry.occurredAt)} Uhr gelöscht (DSGVO Art. 17), doch ${what}: die Löschung wurde rückgängig gemacht.`,
+  };
 }
 
 /** Rows of an index table for a body without a projection row. */

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { StateValue } from 'xstate';
 import { canonicalJson } from '../json/canonical-json';
-import { toRecord, type EventRow } from '../event-log/event-store';
+import type { EventRow } from '../event-log/event-store';
 import { obligationsSql, WHOLE_CONTEXT_SQLITE, wholeContextText } from '../event-log/stored-context';
 import { BODY_LINE_SQLITE, bodyLine, EVENT_LINE_SQLITE, eventLine, unreadableEventLine } from './export-format';
-import { Database, isUniqueViolation, type Queries, type ReadView, type SqlValue, type Transaction } from '../database/database';
+import { Database, isUniqueViolation, placeholders, type Queries, type ReadView, type SqlValue, type Transaction } from '../database/database';
 import type { ChainedRow } from '../database/chained-row';
 import { ConcurrencyConflict } from '../common/errors';
 import { pendingSystemEvents, type PendingSystemEvent } from '../deadlines/pending-events';
@@ -16,6 +16,10 @@ import { E, EVENT_TUPLE_COLUMNS, rowOfTuple, storedHashHolds, type EventTuple } 
 import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionState, type DecisionEventRow, type DecisionRow } from '../decisions/decision-rows';
 import type { DecisionEvent, DecisionState } from '../decisions/register';
 import type { CheckpointPayload, Leaf, SignedCheckpoint } from './checkpoint';
+import type { StoredCheckpoints } from './signing-key';
+import { readCheckedStream, toStoredEvent, type CheckedStream } from './stream-integrity';
+
+export { toStoredEvent };
 
 type AuditLogRow = ChainedRow;
 
@@ -171,6 +175,18 @@ export interface DerivedRow {
   links: string[];
 }
 
+/** The personal fields of a contact row: empty once the contact is erased (DSGVO Art. 17). */
+export const CONTACT_PERSONAL_FIELDS = ['name', 'organization', 'email', 'phone'] as const;
+
+/** A contact the audit log records as erased whose row says otherwise (AuditStore.erasuresUndone). */
+export interface ErasureUndone {
+  contactId: string;
+  /** The personal fields that hold a value again. */
+  fields: Array<(typeof CONTACT_PERSONAL_FIELDS)[number]>;
+  /** Whether the row is no longer marked erased (`erased_at` empty). */
+  unmarked: boolean;
+}
+
 /** Rows of an index table whose body has no projection row. */
 export interface IndexRowsWithoutBody {
   table: IndexTable;
@@ -194,16 +210,6 @@ const DERIVED_FROM_SQLITE =
 /** Ids aggregated by the database (space-separated, in no particular order), sorted as JavaScript sorts. */
 function splitIds(value: unknown): string[] {
   return typeof value === 'string' && value !== '' ? value.split(' ').sort() : [];
-}
-
-/** Everything the audit reads, taken in one consistent view. */
-export interface AuditSnapshot {
-  events: StoredEvent[];
-  auditLog: AuditLogEntry[];
-  decisionEvents: DecisionEvent[];
-  contactEvents: ContactEvent[];
-  projections: ProjectionRow[];
-  checkpoints: SignedCheckpoint[];
 }
 
 /**
@@ -241,27 +247,27 @@ export class AuditStore {
     return this.db.readView();
   }
 
-  /** All events, audit log entries, projections and checkpoints, or those of one body. */
-  snapshot(bodyId?: string): Promise<AuditSnapshot> {
-    return this.read(async (tx) => ({
-      events: await this.events(tx, bodyId),
-      auditLog: await this.auditLog(tx),
-      decisionEvents: bodyId ? [] : await this.decisionEvents(tx),
-      contactEvents: bodyId ? [] : await this.contactEvents(tx),
-      projections: await this.projections(tx, bodyId),
-      checkpoints: await this.checkpoints(tx),
-    }));
-  }
-
   /**
    * One body's events, its projection row (null if it has none) and the system events its timers
    * hold pending, read in one view: what "state as of" needs.
    */
-  bodyHistory(bodyId: string): Promise<{ events: StoredEvent[]; projection: ProjectionRow | null; pending: PendingSystemEvent[] }> {
+  bodyHistory(bodyId: string): Promise<CheckedStream & { projection: ProjectionRow | null; pending: PendingSystemEvent[] }> {
     return this.read(async (view) => ({
-      events: await this.events(view, bodyId),
+      ...(await readCheckedStream(view, bodyId)),
       projection: (await this.projections(view, bodyId))[0] ?? null,
       pending: await pendingSystemEvents(view, bodyId),
+    }));
+  }
+
+  /**
+   * One body's events, each checked against its hash and its predecessor, its projection row
+   * (null if it has none) and the audit log, read in one view: what replay needs.
+   */
+  bodyReplay(bodyId: string): Promise<CheckedStream & { projection: ProjectionRow | null; auditLog: AuditLogEntry[] }> {
+    return this.read(async (view) => ({
+      ...(await readCheckedStream(view, bodyId)),
+      projection: (await this.projections(view, bodyId))[0] ?? null,
+      auditLog: await this.auditLog(view),
     }));
   }
 
@@ -618,6 +624,13 @@ export class AuditStore {
     return rows.map((row) => ({ payload: parseOr(row.payload, {}) as CheckpointPayload, signature: row.signature, keyId: row.key_id }));
   }
 
+  /** How many checkpoints the log holds, and the newest one's sequence and key id: what the choice of signing key needs. */
+  async storedCheckpoints(): Promise<StoredCheckpoints> {
+    const [count] = await this.db.query<{ n: number | string }>('SELECT count(*) AS n FROM audit_checkpoints');
+    const [newest] = await this.db.query<{ sequence: number | string; key_id: string }>('SELECT sequence, key_id FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1');
+    return { count: Number(count.n), newest: newest ? { sequence: Number(newest.sequence), keyId: newest.key_id } : null };
+  }
+
   /** Stores a checkpoint; another instance that stored the same sequence first makes this a conflict. */
   async insertCheckpoint(tx: Transaction, checkpoint: SignedCheckpoint): Promise<void> {
     const { payload } = checkpoint;
@@ -630,6 +643,29 @@ export class AuditStore {
       if (isUniqueViolation(error)) throw new ConcurrencyConflict({ expectedVersion: null, currentVersion: payload.sequence });
       throw error;
     }
+  }
+
+  /**
+   * Of the given contacts (those the audit log records as erased), the ones whose row holds
+   * personal data again or is no longer marked erased: which fields are filled, never their
+   * values. Asked a few hundred ids at a time; the rows that hold are not returned.
+   */
+  async erasuresUndone(tx: Queries, contactIds: readonly string[]): Promise<ErasureUndone[]> {
+    const undone: ErasureUndone[] = [];
+    const filled = CONTACT_PERSONAL_FIELDS.map((field) => `CASE WHEN ${field} IS NULL OR ${field} = '' THEN 0 ELSE 1 END AS ${field}`).join(', ');
+    const unerased = CONTACT_PERSONAL_FIELDS.map((field) => `(${field} IS NOT NULL AND ${field} <> '')`).join(' OR ');
+    for (let i = 0; i < contactIds.length; i += 500) {
+      const ids = contactIds.slice(i, i + 500);
+      const rows = await tx.query<Record<string, string | number | null>>(
+        `SELECT id, ${filled}, CASE WHEN erased_at IS NULL THEN 1 ELSE 0 END AS unmarked FROM contacts
+         WHERE id IN (${placeholders(ids)}) AND (erased_at IS NULL OR ${unerased})`,
+        [...ids],
+      );
+      for (const row of rows) {
+        undone.push({ contactId: String(row.id), fields: CONTACT_PERSONAL_FIELDS.filter((field) => Number(row[field]) === 1), unmarked: Number(row.unmarked) === 1 });
+      }
+    }
+    return undone;
   }
 
   /** The bodies whose stored events name the contact anywhere in their data (registration, revision, lead change). */
@@ -686,22 +722,6 @@ function linkOfTuple(t: EventTuple): ChainLink {
     prevHash: t[E.prevHash] as string | null,
     recomputed: { hash },
   };
-}
-
-export function toStoredEvent(row: EventRow): StoredEvent {
-  try {
-    return toRecord(row);
-  } catch (error) {
-    return {
-      id: row.id,
-      bodyId: row.body_id,
-      version: Number(row.version),
-      type: row.type,
-      hash: row.hash,
-      prevHash: row.prev_hash,
-      unreadable: `gespeichertes JSON nicht lesbar: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
 }
 
 function toProjection(row: Record<string, string | number>): ProjectionRow {

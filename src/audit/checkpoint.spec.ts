@@ -4,6 +4,7 @@ import type { EventRecord } from '../event-log/event-hash';
 import {
   buildCheckpoint,
   buildLogCheckpoint,
+  CheckpointVerifier,
   logOrder,
   checkpointDigest,
   hasValidSignature,
@@ -77,6 +78,85 @@ describe('signed checkpoints', () => {
     const rewritten = rehash([...b.slice(0, 2), { ...b[2], data: { approvedUntil: '2030-12-31', reports: [] } }]);
     const [problem] = verifyCheckpoints([cp], leavesOf([...a, ...rewritten]), publicKey);
     expect(problem).toMatchObject({ kind: 'headChanged', stream: b[0].bodyId, version: 3 });
+  });
+
+  describe('after a lost key was replaced (earlierKeys)', () => {
+    const lost = generateKeyPairSync('ed25519').privateKey;
+    /** Checkpoints 1 and 2 under the lost key, 3 under the current one, each naming the one before. */
+    const replaced = (): SignedCheckpoint[] => {
+      const out: SignedCheckpoint[] = [];
+      [a.slice(0, 2), [...a.slice(0, 4), ...b], [...a, ...b]].forEach((log, i) => {
+        const payload = buildCheckpoint(leavesOf(log), { sequence: i + 1, createdAt: `2025-0${i + 1}-01T00:00:00.000Z`, previous: out.length ? checkpointDigest(out[i - 1]) : null });
+        out.push(signCheckpoint(payload, i < 2 ? lost : privateKey));
+      });
+      return out;
+    };
+    const verify = (cps: SignedCheckpoint[], leaves: Leaf[]) => {
+      const verifier = new CheckpointVerifier(cps, publicKey, [], { earlierKeys: true });
+      for (const leaf of leaves) verifier.add(leaf);
+      return { problems: verifier.finish(), notes: verifier.notes };
+    };
+
+    it('names the checkpoints before the first under the current key as signed with an earlier key, and no problem', () => {
+      const { problems, notes } = verify(replaced(), leavesOf([...a, ...b]));
+      expect(problems).toEqual([]);
+      expect(notes.map((n) => [n.sequence, n.kind])).toEqual([
+        [1, 'earlierKey'],
+        [2, 'earlierKey'],
+      ]);
+      expect(notes[0].message).toContain('mit einem früheren Schlüssel (ID');
+      expect(notes[0].message).toContain('Checkpoint 3 unter dem aktuellen Schlüssel setzt ihn fort');
+      // Without the option: a key and a signature problem each, as before.
+      expect(verifyCheckpoints(replaced(), leavesOf([...a, ...b]), publicKey).map((p) => [p.sequence, p.kind])).toEqual([
+        [1, 'key'],
+        [1, 'signature'],
+        [2, 'key'],
+        [2, 'signature'],
+      ]);
+    });
+
+    it('before a checkpoint under the current key continues them, each is a problem of its own kind, not a key and a signature problem', () => {
+      const { problems, notes } = verify(replaced().slice(0, 2), leavesOf([...a, ...b]));
+      expect(notes).toEqual([]);
+      expect(problems.map((p) => [p.sequence, p.kind])).toEqual([
+        [1, 'earlierKey'],
+        [2, 'earlierKey'],
+      ]);
+      expect(problems[0].message).toMatch(/^Checkpoint 1: mit einem früheren Schlüssel \(ID [0-9a-f]{16}…\) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar\./);
+    });
+
+    it('compares their heads and roots with the log as claims: a rewrite is named', () => {
+      const rewritten = rehash([...b.slice(0, 2), { ...b[2], data: { approvedUntil: '2030-12-31', reports: [] } }]);
+      const { problems } = verify(replaced(), leavesOf([...a, ...rewritten]));
+      expect(problems.map((p) => [p.sequence, p.kind, p.stream, p.version])).toEqual([
+        [2, 'headChanged', b[0].bodyId, 3],
+        [3, 'headChanged', b[0].bodyId, 3],
+      ]);
+      expect(problems[0].message).toMatch(/^Checkpoint 2 \(mit einem früheren Schlüssel signiert\): /);
+    });
+
+    it('an earlier checkpoint replaced breaks the link of the one under the current key after it', () => {
+      const cps = replaced();
+      const other = generateKeyPairSync('ed25519').privateKey;
+      cps[1] = signCheckpoint({ ...cps[1].payload, createdAt: '2025-02-02T00:00:00.000Z' }, other);
+      const { problems, notes } = verify(cps, leavesOf([...a, ...b]));
+      expect(notes).toHaveLength(2);
+      expect(problems.map((p) => [p.sequence, p.kind])).toEqual([[3, 'previous']]);
+    });
+
+    it('a checkpoint under another key after one under the current key is no earlier key', () => {
+      const cps = replaced();
+      cps[2] = signCheckpoint(cps[2].payload, lost);
+      const more = buildCheckpoint(leavesOf([...a, ...b]), { sequence: 4, createdAt: '2025-04-01T00:00:00.000Z', previous: checkpointDigest(cps[2]) });
+      const fourth = signCheckpoint(more, privateKey);
+      const fifth = signCheckpoint({ ...more, sequence: 5, previous: checkpointDigest(fourth) }, lost);
+      const { problems, notes } = verify([...cps, fourth, fifth], leavesOf([...a, ...b]));
+      expect(notes.map((n) => n.sequence)).toEqual([1, 2, 3]);
+      expect(problems.map((p) => [p.sequence, p.kind])).toEqual([
+        [5, 'key'],
+        [5, 'signature'],
+      ]);
+    });
   });
 
   it('notices a covered event replaced inside a stream whose head is unchanged', () => {

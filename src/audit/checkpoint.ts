@@ -71,7 +71,9 @@ export type CheckpointProblemKind =
   | 'previous'
   | 'truncated'
   | 'headChanged'
-  | 'root';
+  | 'root'
+  /** Signed with an earlier key (CheckpointVerifierOptions.earlierKeys): a problem until a checkpoint under this key continues it, a note after. */
+  | 'earlierKey';
 
 export interface CheckpointProblem {
   sequence: number;
@@ -168,6 +170,11 @@ export function buildCheckpoint(
 /** Whether the payload is in the log-order format (2). */
 export function inLogOrder(payload: CheckpointPayload): boolean {
   return payload.format === LOG_CHECKPOINT_FORMAT && payload.order === LOG_ORDER && typeof payload.origin === 'string';
+}
+
+/** Whether the payload is in a format this build checks (1 or 2). */
+function knownFormat(payload: CheckpointPayload): boolean {
+  return inLogOrder(payload) || (payload.format === CHECKPOINT_FORMAT && payload.order === LEAF_ORDER);
 }
 
 export type BatchSource = Pick<CheckpointPayload, 'sequence' | 'heads' | 'treeSize'>;
@@ -372,10 +379,28 @@ export function verifyCheckpoints(
   publicKey: KeyObject,
   /** Earlier checkpoints that fix the log order of format-2 ones checked alone (e.g. a published one). */
   context: readonly SignedCheckpoint[] = [],
+  options: CheckpointVerifierOptions = {},
 ): CheckpointProblem[] {
-  const verifier = new CheckpointVerifier(checkpoints, publicKey, context);
+  const verifier = new CheckpointVerifier(checkpoints, publicKey, context, options);
   for (const leaf of orderLeaves(leaves)) verifier.add(leaf);
   return verifier.finish();
+}
+
+export interface CheckpointVerifierOptions {
+  /**
+   * Whether checkpoints signed with another key *before* the first one that holds under this
+   * key are taken as signed with an earlier key (the operator replaced a lost key:
+   * GREMIENLAUF_SIGNING_KEY_LOST). Their signatures cannot be checked; each is named as such
+   * (kind `earlierKey`) instead of as a key and a signature problem, and its payload is compared
+   * with the log as an unsigned claim (sequence, predecessor, heads, root), so a rewrite of what
+   * it covers is still named. Once a checkpoint under this key follows them, it names the last of
+   * them as its predecessor and so vouches for all of them: they are `notes` then. Until then each
+   * is a problem of kind `earlierKey` (a log re-signed with a stranger's key looks the same).
+   * Without the option (the default), such a checkpoint is a key and a signature problem and
+   * nothing in its payload counts. A checkpoint under another key after one under this key is
+   * never taken as earlier.
+   */
+  earlierKeys?: boolean;
 }
 
 /** What one checkpoint's check needs while the leaves go by. */
@@ -385,6 +410,8 @@ interface CheckpointCheck {
   early: Array<[CheckpointProblemKind, string]>;
   /** False when nothing in the payload counts (bad signature, unknown format). */
   trusted: boolean;
+  /** Signed with an earlier key: its payload counts as an unsigned claim (CheckpointVerifierOptions.earlierKeys). */
+  earlierKey: boolean;
   heads: Map<string, { head: StreamHead; found: string | null }>;
   /** Format 1: the tree over the covered leaves in checkpoint order (format 2 takes the log-order tree). */
   tree: MerkleAccumulator | null;
@@ -404,30 +431,60 @@ export class CheckpointVerifier {
   private readonly logTree: LogOrderTree;
   /** Sequence numbers the log order is known for: every earlier checkpoint is there. */
   private readonly orderKnown = new Set<number>();
+  /**
+   * The checkpoints signed with an earlier key that a checkpoint under this key continues, each
+   * named once: what the check cannot establish, with nothing found wrong (CheckpointVerifierOptions.earlierKeys).
+   */
+  readonly notes: CheckpointProblem[] = [];
 
-  constructor(checkpoints: readonly SignedCheckpoint[], publicKey: KeyObject, context: readonly SignedCheckpoint[] = []) {
+  constructor(checkpoints: readonly SignedCheckpoint[], publicKey: KeyObject, context: readonly SignedCheckpoint[] = [], options: CheckpointVerifierOptions = {}) {
     const keyId = keyIdOf(publicKey);
     const sorted = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence);
-    // The batches come from every validly signed checkpoint (the context's fill in what is not checked here).
+    // One signature check per checkpoint.
+    const holds = sorted.map((checkpoint) => hasValidSignature(checkpoint, publicKey));
+    const signed = (i: number) => sorted[i].keyId === keyId && holds[i];
+    // Before the first checkpoint that holds under this key, another key's are an earlier key's.
+    const firstSigned = sorted.findIndex((_, i) => signed(i));
+    const earlier = (i: number) =>
+      options.earlierKeys === true && sorted[i].keyId !== keyId && (firstSigned === -1 || i < firstSigned) && knownFormat(sorted[i].payload);
+    // The batches come from every validly signed checkpoint (the context's fill in what is not
+    // checked here), and from the claims of an earlier key's.
     const batches = new Map<number, CheckpointPayload>();
-    for (const checkpoint of [...context, ...sorted]) {
+    for (const checkpoint of context) {
       if (checkpoint.keyId === keyId && hasValidSignature(checkpoint, publicKey)) batches.set(checkpoint.payload.sequence, checkpoint.payload);
     }
+    sorted.forEach((checkpoint, i) => {
+      if (signed(i) || earlier(i)) batches.set(checkpoint.payload.sequence, checkpoint.payload);
+    });
     this.logTree = new LogOrderTree([...batches.values()], { beyond: false });
     for (let sequence = 1; batches.has(sequence); sequence++) this.orderKnown.add(sequence);
     this.checks = sorted.map((checkpoint, i) => {
       const { payload } = checkpoint;
       const early: CheckpointCheck['early'] = [];
       // Only format 1 needs a tree of its own (its leaves sorted, not in log order).
-      const check: CheckpointCheck = { checkpoint, early, trusted: false, heads: new Map(), tree: inLogOrder(payload) ? null : new MerkleAccumulator() };
-      if (checkpoint.keyId !== keyId) {
-        early.push(['key', `mit einem anderen Schlüssel signiert (Schlüssel-ID ${checkpoint.keyId.slice(0, 16)}…, erwartet ${keyId.slice(0, 16)}…).`]);
+      const check: CheckpointCheck = { checkpoint, early, trusted: false, earlierKey: false, heads: new Map(), tree: inLogOrder(payload) ? null : new MerkleAccumulator() };
+      if (earlier(i)) {
+        check.earlierKey = true;
+        const unchecked = `mit einem früheren Schlüssel (ID ${checkpoint.keyId.slice(0, 16)}…) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar. Baumgröße, Wurzel und Köpfe werden als unsignierte Angaben mit dem Log verglichen`;
+        if (firstSigned === -1) {
+          early.push([
+            'earlierKey',
+            `${unchecked}; noch bestätigt ihn kein Checkpoint unter dem aktuellen Schlüssel (der nächste tut es: POST /api/audit/checkpoints oder der periodische).`,
+          ]);
+        } else {
+          const anchor = sorted[firstSigned].payload.sequence;
+          this.notes.push({ sequence: payload.sequence, kind: 'earlierKey', stream: null, version: null, message: `Checkpoint ${payload.sequence}: ${unchecked}; Checkpoint ${anchor} unter dem aktuellen Schlüssel setzt ihn fort.` });
+        }
+      } else {
+        if (checkpoint.keyId !== keyId) {
+          early.push(['key', `mit einem anderen Schlüssel signiert (Schlüssel-ID ${checkpoint.keyId.slice(0, 16)}…, erwartet ${keyId.slice(0, 16)}…).`]);
+        }
+        if (!holds[i]) {
+          early.push(['signature', 'Die Signatur ist ungültig: der Checkpoint wurde verändert oder ersetzt.']);
+          return check; // Nothing else in an unsigned payload is evidence.
+        }
       }
-      if (!hasValidSignature(checkpoint, publicKey)) {
-        early.push(['signature', 'Die Signatur ist ungültig: der Checkpoint wurde verändert oder ersetzt.']);
-        return check; // Nothing else in an unsigned payload is evidence.
-      }
-      if (!inLogOrder(payload) && (payload.format !== CHECKPOINT_FORMAT || payload.order !== LEAF_ORDER)) {
+      if (!knownFormat(payload)) {
         early.push(['format', `unbekanntes Format „${payload.format}“ oder unbekannte Reihenfolge „${payload.order}“.`]);
         return check;
       }
@@ -478,11 +535,13 @@ export class CheckpointVerifier {
   finish(): CheckpointProblem[] {
     const problems: CheckpointProblem[] = [];
     const logRoots = this.logTree.roots().bySequence;
-    for (const { checkpoint, early, trusted, heads, tree } of this.checks) {
+    for (const { checkpoint, early, trusted, earlierKey, heads, tree } of this.checks) {
       const { payload } = checkpoint;
       const sequence = payload.sequence;
+      // What such a checkpoint's claims show is named as coming from an earlier key's.
+      const which = earlierKey ? ' (mit einem früheren Schlüssel signiert)' : '';
       const problem = (kind: CheckpointProblemKind, message: string, stream: string | null = null, version: number | null = null) =>
-        problems.push({ sequence, kind, stream, version, message: `Checkpoint ${sequence}: ${message}` });
+        problems.push({ sequence, kind, stream, version, message: `Checkpoint ${sequence}${kind === 'earlierKey' ? '' : which}: ${message}` });
       for (const [kind, message] of early) problem(kind, message);
       if (!trusted) continue;
       let located = false;

@@ -293,6 +293,11 @@ export interface StateAt {
   refused: ReplayStep[];
 }
 
+/** Whether "state as of" takes the record in: it happened, and was recorded, by the given times. */
+export function withinTimes(record: Pick<EventRecord, 'occurredAt' | 'recordedAt'>, query: TimeTravelQuery): boolean {
+  return (query.asOf === undefined || notAfter(record.occurredAt, query.asOf)) && (query.asKnownAt === undefined || notAfter(record.recordedAt, query.asKnownAt));
+}
+
 /** True if `time` (an instant) is not after `limit` (a civil date meaning its whole Berlin day, or an instant). */
 export function notAfter(time: string, limit: string): boolean {
   return isCivilDate(limit) ? berlinDate(time) <= limit : Date.parse(time) <= Date.parse(limit);
@@ -311,9 +316,7 @@ export function isTimeLimit(value: string): boolean {
  * (state-from-projection.spec.ts, test/audit-state-as-of.e2e-spec.ts).
  */
 export function stateAt(records: readonly EventRecord[], query: TimeTravelQuery, projection: StoredProjection | null = null): StateAt | null {
-  const included = records.filter(
-    (r) => (query.asOf === undefined || notAfter(r.occurredAt, query.asOf)) && (query.asKnownAt === undefined || notAfter(r.recordedAt, query.asKnownAt)),
-  );
+  const included = records.filter((r) => withinTimes(r, query));
   if (!included.some((r) => r.type === 'registered')) return null;
   if (projection && included.length === records.length) {
     const stored = stateFromProjection(records, projection);

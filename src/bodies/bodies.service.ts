@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { BODY_MACHINE_ID, EVENT_LABELS, eventLabel, notYetPossible, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor, type TermEnd } from '../../machines';
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { replayRecords } from '../audit/replay';
+import { isUnreadable } from '../audit/chain-verifier';
+import { readCheckedStream } from '../audit/stream-integrity';
+import type { EventRecord } from '../event-log/event-hash';
 import { Clock } from '../common/clock';
 import { groupBy } from '../common/group-by';
-import { NotFoundError } from '../common/errors';
+import { LifecycleRefusal, NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database, placeholders } from '../database/database';
 import { pendingSystemEvents } from '../deadlines/pending-events';
@@ -222,11 +225,31 @@ export class BodiesService {
       .sort((a, b) => a.since.localeCompare(b.since));
   }
 
+  /**
+   * The body's events with their German label and summary; each checked against its stored hash
+   * and its predecessor (`intact`, and where it fails `tampering` says how): an event changed
+   * in the database after it was recorded is shown as such, not as genuine.
+   */
   async history(id: string) {
-    const events = await this.events.readStream(id);
-    if (events.length === 0) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
+    const { events: stored, tampered } = await readCheckedStream(this.db, id);
+    if (stored.length === 0) throw new NotFoundError(`Gremium ${id} ist nicht registriert.`);
+    const unreadable = stored.find(isUnreadable);
+    if (unreadable) {
+      throw new LifecycleRefusal(`Die Geschichte lässt sich nicht zeigen: Version ${unreadable.version} wurde nach der Aufzeichnung verändert, ihr Inhalt ist nicht lesbar (GET /api/bodies/${id}/replay).`);
+    }
+    const events = stored as EventRecord[];
     const summaries = new Map(replayRecords(events).steps.map((step) => [step.version, step.summary]));
-    return { bodyId: id, events: events.map((event) => ({ ...event, label: EVENT_LABELS[event.type], summary: summaries.get(event.version) ?? '' })) };
+    const tampering = new Map(tampered.map((t) => [t.eventId, t.message]));
+    return {
+      bodyId: id,
+      events: events.map((event) => ({
+        ...event,
+        label: EVENT_LABELS[event.type],
+        summary: summaries.get(event.version) ?? '',
+        intact: !tampering.has(event.id),
+        tampering: tampering.get(event.id) ?? null,
+      })),
+    };
   }
 }
 

@@ -79,5 +79,12 @@ export const bodyViewSchema = z.object({
 /** `GET /api/bodies/{id}/history`: the stored events with their German label and summary. */
 export const bodyHistorySchema = z.object({
   bodyId: z.string(),
-  events: z.array(eventRecordSchema.extend({ label: z.string(), summary: z.string() })),
+  events: z.array(
+    eventRecordSchema.extend({
+      label: z.string(),
+      summary: z.string(),
+      intact: z.boolean().describe('Ob der gespeicherte Hash zum Inhalt passt und das Ereignis auf den Hash der Version davor verweist'),
+      tampering: z.string().nullable().describe('Wenn nicht: was nicht stimmt, auf Deutsch'),
+    }),
+  ),
 });

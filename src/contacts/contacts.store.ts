@@ -58,15 +58,20 @@ export class ContactsStore {
     return ids;
   }
 
+  /**
+   * The contacts, in the given order. One marked erased comes without personal data whatever
+   * else its row holds: personal data written back into the row after the erasure is shown
+   * nowhere (GET /api/audit/verify names it against the audit log, `erasureUndone`).
+   */
   async findMany(ids: string[]): Promise<Contact[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.query<ContactRow>(`SELECT id, name, organization, email, phone, erased_at FROM contacts WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.flatMap((id) => {
+    return ids.flatMap((id): Contact[] => {
       const r = byId.get(id);
-      return r
-        ? [{ id, name: r.name, organization: r.organization, email: r.email, phone: r.phone, erased: r.erased_at !== null }]
-        : [];
+      if (!r) return [];
+      if (r.erased_at !== null) return [{ id, name: null, organization: null, email: null, phone: null, erased: true }];
+      return [{ id, name: r.name, organization: r.organization, email: r.email, phone: r.phone, erased: false }];
     });
   }
 }

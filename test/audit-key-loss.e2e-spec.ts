@@ -1,0 +1,268 @@
+/**
+ * The signing key file lost while the log holds checkpoints signed with it: the start is refused
+ * with one German line (the file, the key id the checkpoints name, what to do), no new key is
+ * written; only GREMIENLAUF_SIGNING_KEY_LOST naming that key id starts with a new key. Then the
+ * earlier checkpoints are named as signed with an earlier key (not as changed), their heads and
+ * roots are still compared with the log as unsigned claims (a rewrite is named), and new
+ * checkpoints can be written again. Real SQLite files; the tampering is made in the file.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { databaseConfig } from '../config/configuration';
+import { signCheckpoint, type CheckpointPayload } from '../src/audit/checkpoint';
+import { CheckpointScheduler } from '../src/audit/checkpoint.scheduler';
+import { hashEvent, type EventRecord } from '../src/event-log/event-hash';
+import { recordScenario, type Scenario } from './audit-scenario';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface Problem {
+  area: string;
+  kind: string;
+  stream: string | null;
+  version: number | null;
+  message: string;
+}
+
+describe('a lost signing key', () => {
+  let pristine: string;
+  let s: Scenario;
+  let oldKeyId: string;
+  let contactStream: string;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    const t = await startTestApp({ database: 'sqlite' });
+    s = await recordScenario(t);
+    // A contact's own chain, covered by the checkpoints like every other.
+    await t.http.patch(`/api/contacts/${s.contactIds[0]}`).send({ phone: '+49 30 1234', reason: 'Durchwahl' }).expect(200);
+    contactStream = `contact:${s.contactIds[0]}`;
+    await t.http.post('/api/audit/checkpoints').expect(201);
+    t.clock.set('2025-04-02T09:00:00Z');
+    await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
+    await t.http.post('/api/audit/checkpoints').expect(201);
+    oldKeyId = (await t.http.get('/api/audit/public-key').expect(200)).body.keyId;
+    await t.app.close();
+    pristine = join((t.config.database as { file: string }).file, '..');
+  }, 30_000);
+  afterAll(() => {
+    delete process.env.GREMIENLAUF_SIGNING_KEY_LOST;
+    for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A copy of the recorded database without its key file, changed by `tamper`. */
+  function withoutKey(tamper: (db: Database.Database) => void = () => undefined): { dir: string; file: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-key-loss-'));
+    dirs.push(dir);
+    cpSync(pristine, dir, { recursive: true });
+    rmSync(join(dir, 'signing-key.pem'));
+    const file = join(dir, 'test.sqlite');
+    const db = new Database(file);
+    try {
+      db.transaction(() => tamper(db))();
+    } finally {
+      db.close();
+    }
+    return { dir, file };
+  }
+
+  /** Starts on the file with GREMIENLAUF_SIGNING_KEY_LOST set to `lost` (unset: undefined). */
+  async function start(file: string, lost?: string): Promise<TestApp> {
+    if (lost === undefined) delete process.env.GREMIENLAUF_SIGNING_KEY_LOST;
+    else process.env.GREMIENLAUF_SIGNING_KEY_LOST = lost;
+    try {
+      return await startTestApp({ databaseConfig: databaseConfig(file), now: '2025-04-03T09:00:00Z' });
+    } finally {
+      delete process.env.GREMIENLAUF_SIGNING_KEY_LOST;
+    }
+  }
+
+  /** Changes the seed body's approval in version 3 and recomputes every hash after it, projection included. */
+  function rewriteSeed(db: Database.Database): void {
+    const rows = db.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(s.seed) as Array<Record<string, any>>;
+    let prevHash: string | null = null;
+    for (const row of rows) {
+      const data = JSON.parse(row.data);
+      if (row.version === 3) data.approvedUntil = '2025-06-30';
+      const record: Omit<EventRecord, 'hash'> = {
+        id: row.id,
+        bodyId: row.body_id,
+        version: row.version,
+        type: row.type,
+        data,
+        actor: { id: row.actor_id, role: row.actor_role },
+        occurredAt: row.occurred_at,
+        recordedAt: row.recorded_at,
+        machine: { id: row.machine_id, version: row.machine_version },
+        decision: row.decision ? JSON.parse(row.decision) : null,
+        prevHash,
+      };
+      const hash = hashEvent(record);
+      db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?').run(JSON.stringify(data), prevHash, hash, row.id);
+      prevHash = hash;
+    }
+    db.prepare('UPDATE bodies SET last_hash = ? WHERE id = ?').run(prevHash, s.seed);
+  }
+
+  test('a start without the key file is refused in one German line naming the file, the key id and what to do; no key is written', async () => {
+    const { dir, file } = withoutKey();
+    const refusal = await start(file).then(
+      async (app) => {
+        await app.close();
+        return null;
+      },
+      (error: Error) => error,
+    );
+    expect(refusal).toBeInstanceOf(Error);
+    const message = refusal!.message;
+    expect(message).not.toContain('\n');
+    expect(message).toContain(join(dir, 'signing-key.pem'));
+    expect(message).toContain(oldKeyId);
+    expect(message).toContain('2 Checkpoints');
+    expect(message).toContain('aus der Sicherung');
+    expect(message).toContain(`GREMIENLAUF_SIGNING_KEY_LOST=${oldKeyId}`);
+    expect(existsSync(join(dir, 'signing-key.pem'))).toBe(false);
+  });
+
+  test('GREMIENLAUF_SIGNING_KEY_LOST naming another key id is refused too, naming both', async () => {
+    const { dir, file } = withoutKey();
+    const other = 'ab'.repeat(32);
+    await expect(start(file, other)).rejects.toThrow(new RegExp(`GREMIENLAUF_SIGNING_KEY_LOST nennt ${other.slice(0, 16)}.*${oldKeyId}`));
+    await expect(start(file, 'verloren')).rejects.toThrow('GREMIENLAUF_SIGNING_KEY_LOST');
+    expect(existsSync(join(dir, 'signing-key.pem'))).toBe(false);
+  });
+
+  test('with the lost key named, a new key is written; verify names the earlier key, not a change, and new checkpoints follow', async () => {
+    const { dir, file } = withoutKey();
+    const app = await start(file, oldKeyId.slice(0, 16));
+    try {
+      expect(readFileSync(join(dir, 'signing-key.pem'), 'utf8')).toContain('BEGIN PRIVATE KEY');
+      const newKeyId = (await app.http.get('/api/audit/public-key').expect(200)).body.keyId;
+      expect(newKeyId).not.toBe(oldKeyId);
+
+      // Until a checkpoint under the new key continues them, the earlier ones are named as such (a
+      // log re-signed with a stranger's key would look the same), not as changed.
+      const lead = (sequence: number) =>
+        `Checkpoint ${sequence}: mit einem früheren Schlüssel (ID ${oldKeyId.slice(0, 16)}…) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar. Baumgröße, Wurzel und Köpfe werden als unsignierte Angaben mit dem Log verglichen;`;
+      const verified = (await app.http.get('/api/audit/verify').expect(200)).body;
+      expect(verified).toMatchObject({ intact: false, notes: [] });
+      expect(verified.problems.map((p: Problem) => [p.area, p.kind, p.message.slice(0, lead(1).length)])).toEqual([
+        ['checkpoint', 'earlierKey', lead(1)],
+        ['checkpoint', 'earlierKey', lead(2)],
+      ]);
+      expect(JSON.stringify(verified)).not.toContain('verändert');
+
+      // The next checkpoint continues the earlier ones (log order and `previous`), with a proof of it.
+      await app.http.post(`/api/bodies/${s.other}/events`).send({ type: 'submitted' }).expect(200);
+      const third = (await app.http.post('/api/audit/checkpoints').expect(201)).body;
+      expect(third).toMatchObject({ keyId: newKeyId, payload: { sequence: 3, previous: expect.any(String) } });
+      const after = (await app.http.get('/api/audit/verify').expect(200)).body;
+      expect(after).toMatchObject({ intact: true, problems: [], checkpoints: { count: 3, uncoveredEvents: 0 } });
+      expect(after.notes.map((n: Problem) => [n.kind, n.message.slice(0, lead(1).length)])).toEqual([
+        ['earlierKey', lead(1)],
+        ['earlierKey', lead(2)],
+      ]);
+      expect(after.notes[1].message).toContain('Checkpoint 3 unter dem aktuellen Schlüssel setzt ihn fort.');
+      const [, second] = (await app.http.get('/api/audit/checkpoints').expect(200)).body;
+      expect(third.payload.treeSize).toBe(second.payload.treeSize + 1);
+      await app.http.get('/api/audit/proof/consistency').query({ from: second.payload.treeSize, to: third.payload.treeSize }).expect(200);
+    } finally {
+      await app.close();
+    }
+    // The new key is in the file now: the next start takes it, the setting no longer matters.
+    const again = await start(file);
+    try {
+      expect((await again.http.get('/api/audit/verify').expect(200)).body).toMatchObject({ intact: true, problems: [] });
+    } finally {
+      await again.close();
+    }
+  });
+
+  test('after the key changed, an event rewritten with recomputed hashes is still named by the earlier checkpoints, and no checkpoint vouches for it', async () => {
+    const { file } = withoutKey(rewriteSeed);
+    const app = await start(file, oldKeyId);
+    try {
+      const verified = (await app.http.get('/api/audit/verify').expect(200)).body;
+      expect(verified.intact).toBe(false);
+      expect(verified.problems).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ area: 'checkpoint', kind: 'headChanged', stream: s.seed, version: 5 }),
+        ]),
+      );
+      expect(verified.problems.find((p: Problem) => p.kind === 'headChanged').message).toMatch(/^Checkpoint 1 \(mit einem früheren Schlüssel signiert\): Gremium .*, Version 5 hat nicht mehr den bezeugten Hash/);
+      expect(verified.problems.map((p: Problem) => p.kind)).not.toContain('signature');
+      expect(verified.problems.map((p: Problem) => p.kind)).toContain('earlierKey');
+      const refused = (await app.http.post('/api/audit/checkpoints').expect(422)).body;
+      expect(refused.message).toContain('hat nicht mehr den bezeugten Hash');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('after the key changed, a contact’s whole correction chain deleted is named by the earlier checkpoints', async () => {
+    const { file } = withoutKey((db) => {
+      expect(db.prepare('DELETE FROM contact_events WHERE stream = ?').run(contactStream).changes).toBe(1);
+    });
+    const app = await start(file, oldKeyId);
+    try {
+      const verified = (await app.http.get('/api/audit/verify').expect(200)).body;
+      expect(verified.intact).toBe(false);
+      expect(verified.problems).toEqual(
+        expect.arrayContaining([expect.objectContaining({ area: 'checkpoint', kind: 'truncated', stream: contactStream, version: 1 })]),
+      );
+      expect(verified.problems.find((p: Problem) => p.kind === 'truncated').message).toContain('der ganze Strom fehlt');
+      await app.http.post('/api/audit/checkpoints').expect(422);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the periodic checkpoint writes the first one under the new key even where the log has not grown', async () => {
+    const { file } = withoutKey();
+    const app = await start(file, oldKeyId);
+    try {
+      const scheduler = app.app.get(CheckpointScheduler);
+      await scheduler.tick();
+      await scheduler.tick();
+      const checkpoints = (await app.http.get('/api/audit/checkpoints').expect(200)).body;
+      expect(checkpoints.map((c: { payload: { sequence: number } }) => c.payload.sequence)).toEqual([1, 2, 3]);
+      expect(checkpoints[2].payload.treeSize).toBe(checkpoints[1].payload.treeSize);
+      expect((await app.http.get('/api/audit/verify').expect(200)).body).toMatchObject({ intact: true, problems: [] });
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a checkpoint signed with another key after one signed with the current key is no earlier key: key and signature are named', async () => {
+    const { file } = withoutKey();
+    const app = await start(file, oldKeyId);
+    try {
+      await app.http.post('/api/audit/checkpoints').expect(201);
+      await app.http.post(`/api/bodies/${s.other}/events`).send({ type: 'submitted' }).expect(200);
+      await app.http.post('/api/audit/checkpoints').expect(201);
+    } finally {
+      await app.app.close();
+    }
+    // Checkpoint 4 re-signed with the lost key (found again, say): it follows one under the current key, so it is no earlier key's.
+    const lost = createPrivateKey(readFileSync(join(pristine, 'signing-key.pem'), 'utf8'));
+    const db = new Database(file);
+    const row = db.prepare('SELECT payload FROM audit_checkpoints WHERE sequence = 4').get() as { payload: string };
+    const resigned = signCheckpoint(JSON.parse(row.payload) as CheckpointPayload, lost);
+    expect(resigned.keyId).toBe(oldKeyId);
+    db.prepare('UPDATE audit_checkpoints SET signature = ?, key_id = ? WHERE sequence = 4').run(resigned.signature, resigned.keyId);
+    db.close();
+    const again = await start(file);
+    try {
+      const verified = (await again.http.get('/api/audit/verify').expect(200)).body;
+      expect(verified.problems.map((p: Problem) => [p.kind, p.message.slice(0, 13)])).toEqual([
+        ['key', 'Checkpoint 4:'],
+        ['signature', 'Checkpoint 4:'],
+      ]);
+      expect(verified.notes).toHaveLength(2);
+    } finally {
+      await again.app.close();
+    }
+  });
+});
