@@ -370,7 +370,7 @@ describe('Web pages over HTTP', () => {
     const before = await auditor.http.get(`/pruefung?gremium=${seedId}&kenntnisstand=2026-11-27`).expect(200);
     expect(before.text).toContain('nach Kenntnisstand');
     expect(before.text).toMatch(/role="alert">„[^<]+“ war [^<]*noch nicht registriert/);
-    const wrong = await auditor.http.get(`/pruefung?gremium=${seedId}&stichtag=31.12.2024`).expect(200);
+    const wrong = await auditor.http.get(`/pruefung?gremium=${seedId}&stichtag=31.12.2024`).expect(400);
     // Named as the form names the field, not as the API does.
     expect(wrong.text).toContain('Stichtag: Erwartet ein Datum (JJJJ-MM-TT)');
     expect(wrong.text).not.toContain('asOf');

@@ -5,6 +5,7 @@ import { Access, AUDIT_READ, BODY_HISTORY, PUBLIC, SECRETARIAT_WRITE } from '../
 import { z } from 'zod';
 import { ApiAnswer, ApiParamsFrom, ApiQueryFrom, ApiTextAnswer } from '../common/openapi';
 import { ValidationError } from '../common/errors';
+import { MAX_INTEGER } from '../common/i-json';
 import { parseInput } from '../common/validation';
 import { consistencyProofSchema, inclusionProofSchema, publicKeySchema, replayAnswerSchema, signedCheckpointSchema, stateAtAnswerSchema, verifyAnswerSchema } from './audit-answers';
 import { AuditService } from './audit.service';
@@ -24,7 +25,15 @@ const consistencyQuery = z.strictObject({
   from: treeSize.describe('Baumgröße des älteren Checkpoints'),
   to: treeSize.optional().describe('Baumgröße des neueren; Standard: die des neuesten Checkpoints'),
 });
-const sequenceParam = z.strictObject({ sequence: treeSize.describe('Laufende Nummer des Checkpoints') });
+// One message for a number out of bounds: the bound stops the checks (zod's own for unsafe integers would add a second).
+const sequenceParam = z.strictObject({
+  sequence: z.coerce
+    .number()
+    .min(1, { abort: true })
+    .max(MAX_INTEGER, { abort: true })
+    .int()
+    .describe(`Laufende Nummer des Checkpoints (1 bis ${MAX_INTEGER})`),
+});
 
 @ApiTags('Prüfung (Audit)')
 @Controller('api')

@@ -39,6 +39,8 @@ export interface OfflineReport {
   counts: ExportCounts;
   streams: number;
   checkpoints: { count: number; last: { sequence: number; createdAt: string; treeSize: number } | null; uncovered: number };
+  /** The sequences of the published checkpoints compared with the export; null when none were given (no `--published`). */
+  published: number[] | null;
   findings: Finding[];
 }
 
@@ -49,7 +51,8 @@ export type ExportSource = Iterable<string> | AsyncIterable<string> | (() => Ite
  * Verifies the export's lines (each one JSON object, as the file holds them). `published` are
  * checkpoints the auditor kept from where they were published: each must be in the export
  * unchanged and must still hold over the exported events — that is what makes a rewrite of
- * history detectable even for someone who holds the signing key.
+ * history detectable even for someone who holds the signing key. Without `published` the report
+ * says that none were compared (`published: null`); an empty list is a warning of its own.
  *
  * An export in the order the service writes it is checked in constant memory (see
  * `verifyStreaming`); any other file (lines moved around, odd formatting) is read into memory
@@ -157,6 +160,7 @@ export async function verifyInMemory(
 
   // Checkpoints published elsewhere: the export must hold each of them unchanged, and they must
   // hold over the exported events (checked on their own, outside the export's sequence).
+  findings.push(...nonePublished(options.published));
   for (const published of options.published ?? []) {
     findings.push(...publishedFindings(published, checkpoints));
     for (const problem of verifyCheckpoints([published], leaves, publicKey, checkpoints).filter((p) => p.kind !== 'sequence')) {
@@ -191,6 +195,7 @@ export async function verifyInMemory(
       last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize } : null,
       uncovered,
     },
+    published: publishedSequences(options.published),
     findings,
   };
 }
@@ -458,6 +463,7 @@ async function streamingReport(
   const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
   const uncovered = last ? Math.max(0, leaves - last.payload.treeSize) : leaves;
   findings.push(...coverageFindings(last, uncovered));
+  findings.push(...nonePublished(options.published));
   (options.published ?? []).forEach((published, i) => {
     findings.push(...publishedFindings(published, checkpoints));
     for (const problem of publishedChecks[i].finish().filter((p) => p.kind !== 'sequence')) {
@@ -474,6 +480,7 @@ async function streamingReport(
       last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize } : null,
       uncovered,
     },
+    published: publishedSequences(options.published),
     findings,
   };
 }
@@ -507,9 +514,27 @@ function coverageFindings(last: SignedCheckpoint | null, uncovered: number): Fin
   const warning = (message: string): Finding => ({ severity: 'warning', area: 'checkpoint', stream: null, version: null, message });
   if (!last) return [warning('Der Export enthält keine Checkpoints: ein vollständig neu berechnetes Log wäre nicht zu erkennen.')];
   if (uncovered > 0) {
-    return [warning(`${count(uncovered, 'Ereignis ist', 'Ereignisse sind')} jünger als der letzte Checkpoint (${last.payload.sequence} vom ${germanDateTime(last.payload.createdAt)}) und noch durch keinen Checkpoint bezeugt.`)];
+    return [warning(`${count(uncovered, 'Ereignis ist', 'Ereignisse sind')} jünger als der letzte Checkpoint (Nr. ${last.payload.sequence} vom ${germanDateTime(last.payload.createdAt)}) und noch durch keinen Checkpoint bezeugt.`)];
   }
   return [];
+}
+
+/** `--published` with a file that holds no checkpoint: nothing was compared, which the report must not pass over in silence. */
+function nonePublished(published: readonly SignedCheckpoint[] | undefined): Finding[] {
+  if (published === undefined || published.length > 0) return [];
+  return [
+    {
+      severity: 'warning',
+      area: 'checkpoint',
+      stream: null,
+      version: null,
+      message: 'Die veröffentlichten Checkpoints sind leer: mit keinem veröffentlichten Checkpoint wurde verglichen.',
+    },
+  ];
+}
+
+function publishedSequences(published: readonly SignedCheckpoint[] | undefined): number[] | null {
+  return published === undefined ? null : published.map((checkpoint) => checkpoint.payload?.sequence);
 }
 
 /** A checkpoint published elsewhere must be in the export unchanged. */
@@ -534,11 +559,28 @@ export function formatReport(report: OfflineReport): string[] {
   const out = [
     `Export: ${count(report.counts.event, 'Ereignis', 'Ereignisse')} von ${count(report.counts.body, 'Gremium', 'Gremien')}, ${count(report.counts.auditLog, 'Eintrag', 'Einträge')} im Audit-Protokoll, ${count(report.counts.decisionEvent ?? 0, 'Ereignis', 'Ereignisse')} im Beschlussregister, ${report.counts.contactEvent ? `${count(report.counts.contactEvent, 'Berichtigung', 'Berichtigungen')} von Ansprechpersonen, ` : ''}${count(report.counts.checkpoint, 'Checkpoint', 'Checkpoints')}, ${count(report.counts.machine, 'Automatenversion', 'Automatenversionen')}.`,
   ];
+  const published = report.published ?? [];
+  if (published.length > 0) out.push(`${count(published.length, 'veröffentlichter Checkpoint', 'veröffentlichte Checkpoints')} geprüft (Nr. ${sequenceRanges(published)}).`);
   for (const finding of report.findings) out.push(`${finding.severity === 'error' ? 'FEHLER' : 'Hinweis'}: ${finding.message}`);
+  if (report.published === null) {
+    out.push('Hinweis: Ohne --published wurde mit keinem veröffentlichten Checkpoint verglichen: eine mit dem richtigen Schlüssel neu signierte Geschichte wäre so nicht zu erkennen.');
+  }
   out.push(
     report.ok
-      ? 'Ergebnis: Alle Prüfungen bestanden — Hashes, Ketten, Checkpoint-Signaturen und die Wiederholung jedes Gremiums stimmen.'
+      ? `Ergebnis: Alle Prüfungen bestanden — Hashes, Ketten, Checkpoint-Signaturen${published.length > 0 ? ', die veröffentlichten Checkpoints' : ''} und die Wiederholung jedes Gremiums stimmen.`
       : `Ergebnis: NICHT bestanden (${report.findings.filter((f) => f.severity === 'error').length} Fehler).`,
   );
   return out;
+}
+
+/** `1–3, 7`: sequence numbers, consecutive ones as a range (an hourly checkpoint makes many). */
+function sequenceRanges(sequences: readonly number[]): string {
+  const sorted = [...new Set(sequences)].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const from = sorted[i];
+    while (i + 1 < sorted.length && sorted[i + 1] === sorted[i] + 1) i++;
+    ranges.push(sorted[i] === from ? String(from) : `${from}–${sorted[i]}`);
+  }
+  return ranges.join(', ');
 }

@@ -8,6 +8,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { SignedCheckpoint } from './checkpoint';
+import { whereJsonBreaks } from '../common/json-problem';
 import { formatReport, verifyExport } from './offline-verifier';
 
 export const VERIFY_USAGE =
@@ -19,15 +20,83 @@ export function readPublicKey(key: string): KeyObject {
   return createPublicKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'spki' });
 }
 
+/** The file of `--published` does not hold checkpoints that can be read; the message (German) names the file and where. */
+export class PublishedCheckpointsUnreadable extends Error {}
+
 /**
  * Checkpoints as they were published: a JSON array (as GET /api/audit/checkpoints answers), one
- * checkpoint object, or JSON Lines of them.
+ * checkpoint object, or JSON Lines of them (also the export's checkpoint lines).
  */
 export function readPublished(file: string): SignedCheckpoint[] {
-  const text = readFileSync(file, 'utf8').trim();
-  const parsed: unknown = text.startsWith('[') ? JSON.parse(text) : text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
-  const list = (Array.isArray(parsed) ? parsed : [parsed]) as Array<SignedCheckpoint | { kind: 'checkpoint'; checkpoint: SignedCheckpoint }>;
-  return list.map((item) => ('checkpoint' in item ? item.checkpoint : item));
+  const unreadable = (why: string) => new PublishedCheckpointsUnreadable(`Die veröffentlichten Checkpoints in „${file}“ sind nicht lesbar: ${why}`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new PublishedCheckpointsUnreadable(`Die Datei „${file}“ (--published) gibt es nicht.`);
+    throw unreadable(code === 'EISDIR' ? 'das ist ein Verzeichnis.' : `die Datei lässt sich nicht öffnen (${code}).`);
+  }
+  let items: unknown[];
+  try {
+    items = jsonItems(text);
+  } catch (error) {
+    if (!(error instanceof JsonBreak)) throw error;
+    throw unreadable(`kein gültiges JSON, ${error.where}.`);
+  }
+  return items.map((item, i) => {
+    const checkpoint = isRecord(item) && item.kind === 'checkpoint' && 'checkpoint' in item ? item.checkpoint : item;
+    if (!isRecord(checkpoint) || !isRecord(checkpoint.payload) || typeof checkpoint.payload.sequence !== 'number' || typeof checkpoint.signature !== 'string') {
+      throw unreadable(`${items.length === 1 ? 'der Inhalt' : `Eintrag ${i + 1}`} ist kein signierter Checkpoint (mit payload.sequence und signature, wie GET /api/audit/checkpoints sie nennt).`);
+    }
+    return checkpoint as unknown as SignedCheckpoint;
+  });
+}
+
+class JsonBreak extends Error {
+  constructor(readonly where: string) {
+    super(where);
+  }
+}
+
+/** The values of the text: one JSON value (an array gives its items), else JSON Lines; where neither, the line and character it breaks at. */
+function jsonItems(text: string): unknown[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    try {
+      const value: unknown = JSON.parse(text);
+      return Array.isArray(value) ? value : [value];
+    } catch (error) {
+      // More than one object: JSON Lines. An array, or a single object, breaks where it breaks.
+      if (trimmed.startsWith('[') || !/after JSON/.test(String(error))) throw new JsonBreak(breakAt(text, error));
+    }
+  }
+  const lines = text.split('\n');
+  return lines.flatMap((line, i) => {
+    if (line.trim() === '') return [];
+    try {
+      return [JSON.parse(line) as unknown];
+    } catch (error) {
+      throw new JsonBreak(breakAt(line, error, i + 1));
+    }
+  });
+}
+
+/** `Zeile 3, Zeichen 5 („x“)` where JSON.parse stopped (`firstLine`: the line the text starts on). */
+function breakAt(text: string, error: unknown, firstLine = 1): string {
+  const given = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
+  // Without a position (node names the token only), a text that cannot start a JSON value breaks at its first character.
+  const start = text.search(/\S/);
+  const at = given ? Number(given[1]) : start >= 0 && !/[[{"\-0-9tfn]/.test(text[start]) ? start : null;
+  if (at === null) return `Zeile ${firstLine}: ${whereJsonBreaks(text, error)}`;
+  const before = text.slice(0, at);
+  const line = firstLine + before.split('\n').length - 1;
+  if (at >= text.length) return `in Zeile ${line} endet der Text vorzeitig`;
+  return `Zeile ${line}, Zeichen ${at - before.lastIndexOf('\n')} („${text[at]}“)`;
+}
+
+function isRecord(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export async function runVerify(args: readonly string[], print: (line: string) => void = console.log): Promise<number> {
@@ -58,12 +127,13 @@ export async function runVerify(args: readonly string[], print: (line: string) =
     print(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
     return 2;
   }
-  let published: SignedCheckpoint[] = [];
+  let published: SignedCheckpoint[] | undefined;
   if (publishedFile) {
     try {
       published = readPublished(publishedFile);
     } catch (error) {
-      print(`Die veröffentlichten Checkpoints sind nicht lesbar: ${error instanceof Error ? error.message : String(error)}`);
+      if (!(error instanceof PublishedCheckpointsUnreadable)) throw error;
+      print(error.message);
       return 2;
     }
   }

@@ -42,6 +42,20 @@ export function date(value: string | null | undefined): string {
   return `${germanDate(berlinDate(value))}, ${clock}`;
 }
 
+const TO_THE_SECOND = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/**
+ * `05.12.2026, 00:51:07` (Berlin time) for an instant, a civil date as `date` gives it: where
+ * several events may fall in one minute and the second tells which of them a time includes
+ * (when an event was recorded, an `--as-known-at`).
+ */
+export function toTheSecond(value: string | null | undefined): string {
+  if (!value || isCivilDate(value)) return date(value);
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) return value;
+  return `${germanDate(berlinDate(value))}, ${TO_THE_SECOND.format(time)}`;
+}
+
 /** The business date (Berlin) of an instant, German. */
 export function day(instant: string | null | undefined): string {
   return instant ? germanDate(berlinDate(instant)) : '–';

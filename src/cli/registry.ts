@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export';
 import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
 import { listCommand } from './commands/list';
+import { replayCommand } from './commands/replay';
 import { sendCommand } from './commands/send';
 import { serveCommand } from './commands/serve';
 import { sessionCommand } from './commands/session';
@@ -27,6 +28,7 @@ export const COMMANDS: CliCommand[] = [
   sendCommand,
   historyCommand,
   stateCommand,
+  replayCommand,
   deadlinesCommand,
   calendarFeedCommand,
   simulateCommand,

@@ -96,6 +96,9 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
 function refusalMessage(error: unknown, statusCode: number, context: ErrorContext): string {
   const publicMessage = (error as { publicMessage?: unknown } | null)?.publicMessage;
   if (typeof publicMessage === 'string') return publicMessage;
+  if (statusCode === 400 && isEmptyJsonBody(error)) {
+    return 'Der Inhalt der Anfrage ist leer, obwohl Content-Type: application/json angegeben ist; erwartet wird JSON (ohne Angaben: {}).';
+  }
   if (statusCode === 400 && isJsonSyntaxError(error)) return 'Der Inhalt der Anfrage ist kein gültiges JSON.';
   const code = frameworkCode(error);
   if (code === 'FST_ERR_BAD_URL') {
@@ -173,6 +176,12 @@ function statusOf(error: unknown): number {
   if (error instanceof HttpException) return error.getStatus();
   const status = (error as { statusCode?: unknown })?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+/** Content-Type application/json with no body at all: Fastify's parser refuses it before any route sees it. */
+function isEmptyJsonBody(error: unknown): boolean {
+  const cause = error instanceof HttpException ? error.cause : error;
+  return (cause as { code?: string } | undefined)?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
 }
 
 function isJsonSyntaxError(error: unknown): boolean {

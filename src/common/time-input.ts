@@ -36,3 +36,15 @@ export function existingInstant(raw: string): string | null {
   const time = new Date(raw);
   return Number.isNaN(time.getTime()) ? null : time.toISOString();
 }
+
+const OFFSET_AS_SPACE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?) (\d{2}:\d{2})$/;
+
+/**
+ * An instant whose `+` before the time zone arrived as a space, as an unencoded `+` in a query
+ * does (`?asOf=2025-06-01T12:00:00+02:00` decodes to `…T12:00:00 02:00`), with its `+` back.
+ * Nothing else can stand there, so the reading is unambiguous. Any other text stays as it is.
+ */
+export function restoreOffsetPlus(value: string): string {
+  const match = OFFSET_AS_SPACE.exec(value);
+  return match ? `${match[1]}+${match[2]}` : value;
+}

@@ -1,21 +1,44 @@
 import { z } from 'zod';
 import { ValidationError } from './errors';
+import { restoreOffsetPlus } from './time-input';
 import { notTheKind } from './zod-german';
 
 /**
  * Parses input with a zod schema; on failure throws a ValidationError that names each failing
- * field (prefixed with `at`, e.g. `data`), with zod's German messages.
+ * field (prefixed with `at`, e.g. `data`), with zod's German messages. A query (`at` = `query`)
+ * is read as it was meant (`queryAsMeant`), and a parameter given more than once where one
+ * value is taken is told so, whatever kind of value it takes.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, at = ''): z.output<S> {
-  const result = schema.safeParse(input);
+  const given = at === 'query' ? queryAsMeant(input) : input;
+  const result = schema.safeParse(given);
   if (result.success) return result.data;
   throw new ValidationError(
     result.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
         ? issue.keys.map((key) => ({ path: formatPath(at, [...issue.path, key]), message: at === 'query' ? 'Unbekannter Parameter.' : 'Unbekanntes Feld.' }))
-        : [{ path: formatPath(at, issue.path), message: issue.message }],
+        : [{ path: formatPath(at, issue.path), message: (at === 'query' && repeatedParameter(given, issue)) || issue.message }],
     ),
   );
+}
+
+/** A query's values with the `+` of a time zone restored where it arrived as a space (`restoreOffsetPlus`). */
+function queryAsMeant(query: unknown): unknown {
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) return query;
+  return Object.fromEntries(Object.entries(query).map(([name, value]) => [name, typeof value === 'string' ? restoreOffsetPlus(value) : value]));
+}
+
+/**
+ * `?year=2025&year=2026` where the schema takes one value: the parameter's issue (a number, a
+ * text, one of some values, whatever it expected) says that it came more than once. Null for
+ * issues about anything else, and for a schema that takes a list (its issues say what is wrong with it).
+ */
+function repeatedParameter(query: unknown, issue: z.core.$ZodIssue): string | null {
+  if (issue.path.length !== 1 || typeof query !== 'object' || query === null) return null;
+  const values = (query as Record<string, unknown>)[String(issue.path[0])];
+  if (!Array.isArray(values) || ('origin' in issue && issue.origin === 'array') || (issue.code === 'invalid_type' && issue.expected === 'array')) return null;
+  const shown = values.slice(0, 3).map((value) => `„${String(value)}“`);
+  return `Mehrfach angegeben (${shown.join(', ')}${values.length > 3 ? ', …' : ''}); der Parameter nimmt einen Wert.`;
 }
 
 /**

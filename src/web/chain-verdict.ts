@@ -26,3 +26,26 @@ export function intactChainsText(streams: readonly ChainCount[]): string {
   const head = total === 1 ? 'Das Ereignis ist unverändert' : `Alle ${germanNumber(total)} Ereignisse sind unverändert`;
   return `${head}: ${parts.join(', ')}.`;
 }
+
+/**
+ * What a replay verdict other than „matches“ and „diverges“ says (one this code does not know
+ * yet, e.g. added to the service later): the German `summary` and `message` fields of the
+ * answer, of the objects in it and of the items of its lists, the steps and erasures aside.
+ */
+export function otherVerdictTexts(answer: object): string[] {
+  const texts: string[] = [];
+  const take = (value: unknown) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    for (const key of ['summary', 'message'] as const) {
+      const text = (value as Record<string, unknown>)[key];
+      if (typeof text === 'string' && text.trim() !== '') texts.push(text);
+    }
+  };
+  take(answer);
+  for (const [key, value] of Object.entries(answer)) {
+    if (key === 'steps' || key === 'erasures') continue;
+    if (Array.isArray(value)) value.forEach(take);
+    else take(value);
+  }
+  return [...new Set(texts)];
+}

@@ -8,7 +8,7 @@ import { toErrorBody, type ErrorBody, type ErrorPages } from '../common/http-err
 import { mayAudit, mayReadDecisionControl, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
 import { Templates, escapeHtml } from './templates';
-import { intactChainsText } from './chain-verdict';
+import { intactChainsText, otherVerdictTexts } from './chain-verdict';
 import { deadlineState } from '../deadlines/deadline-state';
 import { LIGHT_LABELS } from './web.service';
 
@@ -24,11 +24,17 @@ export function statusOf(error: unknown): number {
   return toErrorBody(error).statusCode;
 }
 
+const TO_THE_SECOND = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 /** Formatting helpers the templates use as `it.h`. */
 export const helpers = {
   date: (civil: string | null | undefined) => (civil && /^\d{4}-\d{2}-\d{2}$/.test(civil) ? germanDate(civil) : civil || '–'),
   instantDate: (instant: string) => germanDate(berlinDate(instant)),
   dateTime: (instant: string) => germanDateTime(instant),
+  /** `05.12.2026, 00:51:07`: when an event was recorded, where several fall in one minute. */
+  dateTimeSeconds: (instant: string) => `${germanDate(berlinDate(instant))}, ${TO_THE_SECOND.format(new Date(instant))}`,
+  /** The German texts of a replay verdict the page does not know (chain-verdict.ts). */
+  otherVerdictTexts,
   deadline: (deadline: Deadline) => describeDeadline(deadline),
   deadlineState,
   /** A term end as written, with its resolved day: `Juli 2011 (bis 31.07.2011)`, `31.03.2025`. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EVENT_LABELS, EVENT_TYPES, germanDate, type BodyContext, type BodyEventType } from '../../machines';
+import { EVENT_LABELS, EVENT_TYPES, germanDate, isCivilDate, type BodyContext, type BodyEventType } from '../../machines';
 import { AuthenticationRequired } from '../auth/access-denied';
 import { Access, AUDIT_READ, BODY_EVENT, BODY_LIST, BODY_READ, CALENDAR_FEEDS, DEADLINES_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { AuthService } from '../auth/auth.service';
@@ -509,7 +509,14 @@ export class WebController {
       stichtag: optional(query as FormValues, 'stichtag'),
       kenntnisstand: optional(query as FormValues, 'kenntnisstand'),
     };
-    this.page.send(reply, 'audit', { title: 'Prüfung', nav: 'pruefung', user, ...(await this.web.auditPage(q)) });
+    // A date that is none is a 400 with the error alone: no state is looked up, no heading names the date.
+    const dateErrors = [dayIssue('Stichtag', q.stichtag), dayIssue('Kenntnisstand', q.kenntnisstand)].filter((issue): issue is string => issue !== null);
+    if (dateErrors.length > 0) {
+      const page = await this.web.auditPage({ gremium: q.gremium });
+      this.page.send(reply, 'audit', { title: 'Prüfung', nav: 'pruefung', user, ...page, query: q, dateErrors }, 400);
+      return;
+    }
+    this.page.send(reply, 'audit', { title: 'Prüfung', nav: 'pruefung', user, ...(await this.web.auditPage(q)), dateErrors });
   }
 
   /**
@@ -652,4 +659,11 @@ export function messageOf(error: DomainError): string {
     return `Das Gremium wurde inzwischen geändert (jetzt Version ${error.details.currentVersion}). Bitte prüfen Sie den neuen Stand und senden Sie das Formular erneut.`;
   }
   return error.message;
+}
+
+/** The Prüfung page's dates, as its date fields send them (a day, `2025-03-31`): null if the day exists, else the German error naming the field. */
+function dayIssue(field: string, value: string | undefined): string | null {
+  if (value === undefined || isCivilDate(value)) return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${field}: Den ${germanDate(value)} gibt es nicht.`;
+  return `${field}: Erwartet ein Datum (JJJJ-MM-TT), z. B. 2025-03-31, nicht „${value}“.`;
 }

@@ -1,7 +1,7 @@
 import { actorLabel } from '../../auth/roles';
 import type { EventRecord } from '../../event-log/event-hash';
 import type { CliCommand } from '../command';
-import { date, day, table } from '../format';
+import { date, day, table, toTheSecond } from '../format';
 
 export interface HistoryView {
   bodyId: string;
@@ -23,7 +23,7 @@ export const historyCommand: CliCommand = {
         { header: 'Änderung', value: (e) => e.summary, max: 90 },
         { header: 'Beschluss', value: (e) => (e.decision ? `${e.decision.number} vom ${date(e.decision.date)}` : '') },
         { header: 'Akteur', value: (e) => actorLabel(e.actor) },
-        { header: 'erfasst', value: (e) => date(e.recordedAt) },
+        { header: 'erfasst', value: (e) => toTheSecond(e.recordedAt) },
         { header: 'Hash', value: (e) => e.hash.slice(0, 12) },
       ]),
     );

@@ -2,9 +2,9 @@ import { approvedUntilAsWritten, countOf, describeDue, describeTermEndWithDay, o
 import type { NotYetRecorded } from '../../audit/audit.service';
 import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
-import { dateOption } from '../dates';
+import { timeLimitOption } from '../dates';
 import { UsageError } from '../errors';
-import { date, day, fields, table } from '../format';
+import { date, day, fields, table, toTheSecond } from '../format';
 import { pendingLines } from './show';
 
 export const stateCommand: CliCommand = {
@@ -16,33 +16,40 @@ export const stateCommand: CliCommand = {
     '(GET /api/bodies/ID/state). Ein Datum meint den ganzen Tag (Europe/Berlin). War das Gremium da noch nicht registriert: Exit-Code 1.',
   options: {
     'as-of': { type: 'string', value: 'DATUM', description: 'fachliches Datum: Ereignisse, die bis dahin geschehen sind' },
-    'as-known-at': { type: 'string', value: 'ZEITPUNKT', description: 'Systemzeit: Ereignisse, die bis dahin erfasst waren' },
+    'as-known-at': {
+      type: 'string',
+      value: 'ZEITPUNKT',
+      description: 'Systemzeit: Ereignisse, die bis dahin erfasst waren; ein Datum meint den ganzen Tag, „01.07.2024, 10:00:07“ (wie history es zeigt) die ganze Sekunde',
+    },
   },
   async run(ctx) {
-    const asOf = typeof ctx.options['as-of'] === 'string' ? dateOption(ctx.options['as-of'], '--as-of') : undefined;
-    const asKnownAt = typeof ctx.options['as-known-at'] === 'string' ? dateOption(ctx.options['as-known-at'], '--as-known-at') : undefined;
+    const asOf = typeof ctx.options['as-of'] === 'string' ? timeLimitOption(ctx.options['as-of'], '--as-of') : undefined;
+    const asKnownAt = typeof ctx.options['as-known-at'] === 'string' ? timeLimitOption(ctx.options['as-known-at'], '--as-known-at') : undefined;
     if (!asOf && !asKnownAt) throw new UsageError('Es fehlt --as-of DATUM (oder --as-known-at ZEITPUNKT).');
     const api = await ctx.api();
     const id = ctx.args.ID!;
     // The audit module replays the stored events through the machine version each was recorded under.
     const state = await api.get<StateAt & { bodyId: string; notYetRecorded: NotYetRecorded[] }>(`/api/bodies/${encodeURIComponent(id)}/state`, { asOf, asKnownAt });
-    const when = [asOf ? `am ${date(asOf)}` : null, asKnownAt ? `nach Kenntnisstand ${date(asKnownAt)}` : null].filter(Boolean).join(', ');
+    // To the second: which of several events recorded in one minute a time takes in, the history's „erfasst“ tells.
+    const when = [asOf ? `am ${toTheSecond(asOf)}` : null, asKnownAt ? `nach Kenntnisstand vom ${toTheSecond(asKnownAt)}` : null].filter(Boolean).join(', ');
     ctx.out.result(state, (s) => renderState(s, when));
   },
 };
 
-function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[] }, when: string): string {
+function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[]; warning?: unknown }, when: string): string {
   const c = state.context;
   const parts = [
     fields([
       [`Zustand ${when}`, state.stateLabel],
       ['Titel', c.profile.title],
-      ['Grundlage', `Version ${state.basedOn.version}: ${state.basedOn.label} (${state.basedOn.type}) am ${day(state.basedOn.occurredAt)}`],
+      ['Grundlage', `Version ${state.basedOn.version}: ${state.basedOn.label} (${state.basedOn.type}) am ${day(state.basedOn.occurredAt)}, erfasst ${toTheSecond(state.basedOn.recordedAt)}`],
       ['Eingerichtet am', c.approvedOn ? date(c.approvedOn) : null],
       ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? describeTermEndWithDay(approvedUntilAsWritten(c)!) : null],
       ['Nicht berücksichtigt', state.excluded > 0 ? countOf(state.excluded, 'späteres Ereignis', 'spätere Ereignisse') : null],
       ['Nicht nachvollziehbar', state.refused.map((s) => `Version ${s.version} ${s.type}: ${s.refusal}`).join('\n')],
       ['Noch nicht verbucht', pendingLines(state.notYetRecorded)],
+      // A warning the service adds (German), e.g. about events whose hash does not hold.
+      ['Warnung', typeof state.warning === 'string' ? state.warning : null],
     ]),
   ];
   if (state.notYetRecorded.length > 0) {

@@ -2,72 +2,157 @@ import { createReadStream, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { KeyObject } from 'node:crypto';
+import { countOf, germanNumber } from '../../../machines';
+import type { StreamKind } from '../../audit/audit.service';
 import { formatReport, verifyExport, type ExportSource } from '../../audit/offline-verifier';
 import type { SignedCheckpoint } from '../../audit/checkpoint';
-import { readPublicKey, readPublished } from '../../audit/verify-cli';
-import type { CliCommand } from '../command';
+import { PublishedCheckpointsUnreadable, readPublicKey, readPublished } from '../../audit/verify-cli';
+import { intactChainsText } from '../../web/chain-verdict';
+import type { CliCommand, CommandContext } from '../command';
 import { EXIT, UsageError } from '../errors';
+import { date, fields, table, toTheSecond } from '../format';
+
+/** `GET /api/audit/verify`, as the command reads it. */
+export interface ServiceVerification {
+  scope: string;
+  intact: boolean;
+  checkedAt: string;
+  events: number;
+  streams: Array<{ stream: string; events: number; kind: StreamKind; intact: boolean }>;
+  problems: Array<{ area: string; kind: string; stream: string | null; version: number | null; message: string }>;
+  /** What the check could not establish without anything being changed; not counted against `intact`. */
+  notes?: Array<{ message: string }>;
+  checkpoints: { count: number; last: { sequence: number; createdAt: string; treeSize: number } | null; uncoveredEvents: number };
+}
 
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  args: ['DATEI'],
-  summary: 'Einen Prüfexport (JSON Lines) offline prüfen: Hashes, Ketten, Checkpoint-Signaturen, Wiederholung jedes Gremiums',
+  args: ['DATEI?'],
+  summary: 'Ohne DATEI: das Log vom Dienst prüfen lassen (GET /api/audit/verify); mit DATEI: einen Prüfexport offline prüfen',
   description: [
-    'Braucht weder Datenbank noch Netz: nur die Exportdatei (gremienlauf export, GET /api/audit/export; „-“ liest von stdin)',
-    'und den öffentlichen Schlüssel, der aus einer vertrauenswürdigen Quelle stammen muss, nicht aus dem Export selbst.',
+    'Ohne DATEI prüft der Dienst seine Datenbank (lokal oder mit --url den Server): Hashes und Ketten aller Gremien, des Beschlussregisters,',
+    'der Ansprechpersonen und des Audit-Protokolls, die gespeicherten Stände und die Checkpoint-Signaturen; --body ID prüft ein Gremium.',
+    'Dem Dienst muss man dafür trauen; wer das nicht will, prüft einen Export offline:',
+    'Mit DATEI (gremienlauf export, GET /api/audit/export; „-“ liest von stdin) braucht die Prüfung weder Datenbank noch Netz, nur',
+    'den öffentlichen Schlüssel, der aus einer vertrauenswürdigen Quelle stammen muss, nicht aus dem Export selbst: Hashes, Ketten,',
+    'Checkpoint-Signaturen, Wiederholung jedes Gremiums, mit --published auch die veröffentlichten Checkpoints.',
     'Exit-Code 0 nur, wenn alle Prüfungen bestehen; 1, wenn eine fehlschlägt; 2 bei falschem Aufruf.',
   ].join('\n'),
   options: {
     'public-key': {
       type: 'string',
       value: 'SCHLÜSSEL',
-      description: 'öffentlicher Ed25519-Schlüssel: PEM-Datei, PEM-Text oder Base64 (SPKI-DER, wie GET /api/audit/public-key ihn nennt)',
+      description: 'mit DATEI: öffentlicher Ed25519-Schlüssel: PEM-Datei, PEM-Text oder Base64 (SPKI-DER, wie GET /api/audit/public-key ihn nennt)',
     },
     published: {
       type: 'string',
-      value: 'DATEI',
-      description: 'veröffentlichte Checkpoints (JSON wie GET /api/audit/checkpoints): müssen unverändert im Export stehen und noch gelten',
+      value: 'CHECKPOINTS',
+      description: 'mit DATEI: veröffentlichte Checkpoints (JSON wie GET /api/audit/checkpoints): müssen unverändert im Export stehen und noch gelten',
     },
+    body: { type: 'string', value: 'ID', description: 'ohne DATEI: nur dieses Gremium prüfen' },
   },
   async run(ctx) {
-    const key = ctx.options['public-key'];
-    if (typeof key !== 'string') throw new UsageError('Es fehlt --public-key SCHLÜSSEL.');
-    let publicKey: KeyObject;
-    try {
-      publicKey = readPublicKey(key);
-    } catch {
-      // The option takes a file or the key itself: which of them was meant, the message cannot know, so it names both.
-      throw new UsageError(
-        existsSync(key)
-          ? `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${key}“ enthält keinen Schlüssel als PEM-Text oder Base64.`
-          : `Der öffentliche Schlüssel ist nicht lesbar: „${key}“ ist weder eine Datei, die es gibt, noch ein Schlüssel als PEM-Text oder Base64.`,
-      );
+    const file = ctx.args.DATEI;
+    if (file === undefined) return verifyService(ctx);
+    if (typeof ctx.options.body === 'string') {
+      throw new UsageError('--body gilt für die Prüfung durch den Dienst (ohne DATEI); ein Export wird immer ganz geprüft.');
     }
-    if (publicKey.asymmetricKeyType !== 'ed25519') throw new UsageError(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
-
-    let published: SignedCheckpoint[] = [];
-    if (typeof ctx.options.published === 'string') {
-      const path = ctx.options.published;
-      try {
-        published = readPublished(path);
-      } catch (error) {
-        throw new UsageError(`Die veröffentlichten Checkpoints in „${path}“ sind nicht lesbar: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-
-    const file = ctx.args.DATEI!;
-    let lines: ExportSource;
-    if (file === '-') {
-      lines = (await ctx.readInput('-')).split('\n');
-    } else {
-      await access(file).catch(() => {
-        throw new UsageError(`Die Datei „${file}“ gibt es nicht.`);
-      });
-      // The file is read in passes (constant memory): each pass opens it afresh.
-      lines = () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-    }
-    const report = await verifyExport(lines, publicKey, { published });
-    ctx.out.result(report, (r) => formatReport(r).join('\n'));
-    return report.ok ? EXIT.ok : EXIT.refused;
+    return verifyFile(ctx, file);
   },
 };
+
+async function verifyService(ctx: CommandContext): Promise<number> {
+  const fileOnly = ['public-key', 'published'].filter((name) => ctx.options[name] !== undefined);
+  if (fileOnly.length > 0) {
+    throw new UsageError(`${fileOnly.map((name) => `--${name}`).join(' und ')} gilt für einen Prüfexport: es fehlt DATEI (gremienlauf verify DATEI --public-key SCHLÜSSEL).`);
+  }
+  const body = typeof ctx.options.body === 'string' ? ctx.options.body : undefined;
+  const api = await ctx.api();
+  const answer = await api.get<ServiceVerification>('/api/audit/verify', { body });
+  ctx.out.result(answer, (v) => renderVerification(v, api.target));
+  return answer.intact ? EXIT.ok : EXIT.refused;
+}
+
+/** The service's verdict for people: what was checked, the problems, the result. */
+export function renderVerification(v: ServiceVerification, target: string): string {
+  const broken = v.streams.filter((s) => !s.intact).length;
+  const last = v.checkpoints.last;
+  const parts = [
+    fields([
+      ['Geprüft', v.scope === 'all' ? 'alle Ketten' : `Gremium ${v.scope}`],
+      ['Von', /^https?:/.test(target) ? `Server ${target}` : target],
+      ['Am', toTheSecond(v.checkedAt)],
+      ['Ketten', `${countOf(v.streams.length, 'Kette', 'Ketten')} mit ${countOf(v.events, 'Ereignis', 'Ereignissen')}${broken > 0 ? `, davon ${germanNumber(broken)} gebrochen` : ''}`],
+      [
+        'Checkpoints',
+        last
+          ? `${germanNumber(v.checkpoints.count)}, der letzte Nr. ${last.sequence} vom ${date(last.createdAt)} über ${countOf(last.treeSize, 'Eintrag', 'Einträge')}`
+          : 'keine: ein vollständig neu berechnetes Log wäre nicht zu erkennen',
+      ],
+      ['Ohne Checkpoint', v.checkpoints.uncoveredEvents > 0 ? `${countOf(v.checkpoints.uncoveredEvents, 'Eintrag ist', 'Einträge sind')} jünger als der letzte Checkpoint` : null],
+    ]),
+  ];
+  if (v.problems.length > 0) {
+    parts.push(
+      `Probleme:\n${table(v.problems, [
+        { header: 'Kette', value: (p) => (p.stream ? streamLabel(p.stream, v) : '–') },
+        { header: 'Version', value: (p) => (p.version === null ? '–' : String(p.version)) },
+        { header: 'Befund', value: (p) => p.message },
+      ])}`,
+    );
+  }
+  if (v.notes && v.notes.length > 0) parts.push(v.notes.map((note) => `Hinweis: ${note.message}`).join('\n'));
+  parts.push(
+    v.intact
+      ? `Ergebnis: Intakt. ${intactChainsText(v.streams)} Die gespeicherten Stände stimmen mit den Ketten überein.`
+      : `Ergebnis: NICHT intakt (${countOf(v.problems.length, 'Problem', 'Probleme')}).`,
+  );
+  return parts.join('\n\n');
+}
+
+/** `Gremium 0e59…` for a body's chain, else the stream as the log names it (`decision:AL-Runde:2024/09-AL`). */
+function streamLabel(stream: string, v: ServiceVerification): string {
+  return v.streams.find((s) => s.stream === stream)?.kind === 'body' ? `Gremium ${stream}` : stream;
+}
+
+async function verifyFile(ctx: CommandContext, file: string): Promise<number> {
+  const key = ctx.options['public-key'];
+  if (typeof key !== 'string') throw new UsageError('Es fehlt --public-key SCHLÜSSEL.');
+  let publicKey: KeyObject;
+  try {
+    publicKey = readPublicKey(key);
+  } catch {
+    // The option takes a file or the key itself: which of them was meant, the message cannot know, so it names both.
+    throw new UsageError(
+      existsSync(key)
+        ? `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${key}“ enthält keinen Schlüssel als PEM-Text oder Base64.`
+        : `Der öffentliche Schlüssel ist nicht lesbar: „${key}“ ist weder eine Datei, die es gibt, noch ein Schlüssel als PEM-Text oder Base64.`,
+    );
+  }
+  if (publicKey.asymmetricKeyType !== 'ed25519') throw new UsageError(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
+
+  // Undefined without --published: the report then says that no published checkpoint was compared.
+  let published: SignedCheckpoint[] | undefined;
+  if (typeof ctx.options.published === 'string') {
+    try {
+      published = readPublished(ctx.options.published);
+    } catch (error) {
+      if (error instanceof PublishedCheckpointsUnreadable) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+
+  let lines: ExportSource;
+  if (file === '-') {
+    lines = (await ctx.readInput('-')).split('\n');
+  } else {
+    await access(file).catch(() => {
+      throw new UsageError(`Die Datei „${file}“ gibt es nicht.`);
+    });
+    // The file is read in passes (constant memory): each pass opens it afresh.
+    lines = () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  }
+  const report = await verifyExport(lines, publicKey, { published });
+  ctx.out.result(report, (r) => formatReport(r).join('\n'));
+  return report.ok ? EXIT.ok : EXIT.refused;
+}
