@@ -210,5 +210,16 @@ describe.each(testDatabaseKinds())('bodies as they really live, on %s', (databas
       { name: 'AG Register', bodyId: into },
       { name: 'Gesamtsteuerung Registermodernisierung', bodyId: replacing },
     ]);
+
+    // Transferred into a structure named before it was registered: once registered as the
+    // successor, it is one successor, linked, not the name and the body side by side.
+    const earlier = await register('Projektgruppe Portalverbund');
+    await approve(earlier, '2025/14');
+    await send(earlier, { type: 'started', occurredAt: '2025-02-01' }).expect(200);
+    await send(earlier, { type: 'closureInitiated', data: { finalReportDue: { kind: 'untilFurtherNotice' } }, occurredAt: '2025-06-01' }).expect(200);
+    await decision('2025/31', '2025-09-16', [{ body: earlier, effect: 'transferred', data: { successor: { name: 'Kooperationsgruppe Portalverbund' } } }]);
+    await send(earlier, { type: 'transferred', data: { successor: { name: 'Kooperationsgruppe Portalverbund' } }, decision: '2025/31' }).expect(200);
+    const later = await register('Kooperationsgruppe Portalverbund', { predecessors: [{ name: 'Projektgruppe Portalverbund', bodyId: earlier }] });
+    expect((await t.http.get(`/api/bodies/${earlier}`).expect(200)).body.successors).toEqual([{ name: 'Kooperationsgruppe Portalverbund', bodyId: later }]);
   });
 });

@@ -202,7 +202,15 @@ export class BodiesService {
     );
     // Names of other bodies live in the profile and the successor: the heads are enough.
     const others = rows.map((r) => ({ id: r.id, title: r.title, context: contextHead(r.context) }));
-    const unique = (list: Successor[]) => list.filter((s, i) => !s.bodyId || list.findIndex((o) => o.bodyId === s.bodyId) === i);
+    // Each body once: a successor named before it was registered (by name alone) is the same as
+    // the registered body of that name that later names this one as its predecessor.
+    const key = (s: Successor) => s.name.trim().toLowerCase();
+    const unique = (list: Successor[]) => {
+      const linked = new Set(list.filter((s) => s.bodyId).map(key));
+      return list.filter((s, i) =>
+        s.bodyId ? list.findIndex((o) => o.bodyId === s.bodyId) === i : !linked.has(key(s)) && list.findIndex((o) => !o.bodyId && key(o) === key(s)) === i,
+      );
+    };
     return {
       predecessors: unique([
         ...(context.profile.predecessors ?? []),
