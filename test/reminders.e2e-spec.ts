@@ -83,7 +83,7 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
     expect(first.to.sort()).toEqual([LEADS[0].email, LEADS[1].email].sort());
     const mail = decodeMail(first.raw);
     expect(mail.subject).toBe(`Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 28 Tage) – ${SEED_TITLE}`);
-    expect(mail.text).toContain(`Gremium: ${SEED_TITLE}, Projektgruppe der AL-Runde`);
+    expect(mail.text).toContain(`Gremium: ${SEED_TITLE}, Projektgruppe unter AL-Runde`);
     expect(mail.text).toContain('Frist: Zwischenbericht an IT-Planungsrat, im November 2024 (Monatsende)');
     expect(mail.text).toContain(
       'Fällig am: Montag, 02.12.2024 (ursprünglich Samstag, 30.11.2024; verschoben nach § 193 BGB, § 31 Abs. 3 VwVfG)',

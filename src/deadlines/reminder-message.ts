@@ -69,7 +69,7 @@ export function reminderMessage({ timer, bodyId, context, decisions, deadline, n
     '',
     'dies ist eine automatische Erinnerung aus Gremienlauf.',
     '',
-    `Gremium: ${title}${context.profile.shortName ? ` (${context.profile.shortName})` : ''}, ${context.profile.kind} der ${context.profile.parent}`,
+    `Gremium: ${title}${context.profile.shortName ? ` (${context.profile.shortName})` : ''}, ${context.profile.kind} unter ${context.profile.parent}`,
     `Federführung: ${context.profile.leads.join(', ')}`,
     `Frist: ${deadline?.label ?? what}${resolution ? `, ${resolution.description}` : ''}`,
     `${r.subject === 'report' ? 'Fällig am' : 'Befristet bis'}: ${longDate(r.deadlineOn)}${moved}`,
