@@ -2,10 +2,13 @@
  * The auditor's commands as users run them: real processes of bin/gremienlauf.js on a temp
  * SQLite file (and once against a server with --url). `replay ID` and `verify` without a file
  * ask the service; `verify FILE` checks an export offline and says whether, and how many,
- * published checkpoints it compared; `history` and `state` show times to the second.
+ * published checkpoints it compared; `history` and `state` show times to the second. An event
+ * changed in the file is „Verändert“ in replay and leads the offline report; a missing signing
+ * key refuses the local commands and `serve` in one line, and after it was declared lost the
+ * offline check takes the current and the earlier public key.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,11 +30,11 @@ interface Run {
   json: any;
 }
 
-function cli(args: string[]): Run {
+function cli(args: string[], env: Record<string, string> = {}): Run {
   const result = spawnSync(process.execPath, [LAUNCHER, ...args], {
     cwd: work,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, GREMIENLAUF_DIST: dist, DATABASE_URL: database },
+    env: { PATH: process.env.PATH, GREMIENLAUF_DIST: dist, DATABASE_URL: database, ...env },
     timeout: 60_000,
   });
   let json: unknown;
@@ -208,6 +211,32 @@ describe('gremienlauf replay and verify on the local database', () => {
     expect(cli(['verify', '--json']).json).toMatchObject({ intact: false, problems: expect.arrayContaining([expect.objectContaining({ stream: id, version: 3 })]) });
   });
 
+  it('the same changed event: replay says „Verändert“ with the version (exit 1), history marks it, the offline report leads with it', () => {
+    const replay = cli(['replay', id]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toMatch(
+      /\nEreignis:\s+Version 3 \(Eingerichtet \(Beschluss\), approved\)\nStelle:\s+hash\nErgebnis: Verändert: Version 3 wurde nach der Aufzeichnung verändert \(Hash stimmt nicht\): .*die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen\.\n$/,
+    );
+    expect(replay.stdout).not.toContain('Befund');
+    expect(cli(['replay', id, '--json']).json).toMatchObject({ verdict: 'tampered', divergence: { version: 3, path: 'hash' } });
+
+    const history = cli(['history', id]);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/\n\nAchtung: Version 3 wurde nach der Aufzeichnung verändert \(Hash stimmt nicht\)[^\n]*\n$/);
+
+    // Offline: the chain break, and no replay finding that blames the stored state for the forged date.
+    const file = join(work, 'tampered.jsonl');
+    expect(cli(['export', file]).code).toBe(0);
+    const offline = cli(['verify', file, '--public-key', join(work, 'key.pem')]);
+    expect(offline.code).toBe(1);
+    const reported = offline.stdout.split('\n').filter((line) => line.startsWith('FEHLER') || line.startsWith('Hinweis: Gremium'));
+    expect(reported).toEqual([
+      expect.stringMatching(new RegExp(`^FEHLER: Gremium ${id}, Version 3 \\(Eingerichtet \\(Beschluss\\)\\): Der gespeicherte Hash passt nicht zum Inhalt`)),
+      `Hinweis: Gremium ${id}: Die Kette ist bei Version 3 gebrochen (oben): was der Export hält, ist nicht, was aufgezeichnet wurde; die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen.`,
+    ]);
+    expect(offline.stdout).not.toContain('erwartet');
+  });
+
   describe('against a running server (--url)', () => {
     let server: ChildProcess;
     let url: string;
@@ -246,5 +275,65 @@ describe('gremienlauf replay and verify on the local database', () => {
       expect(verify.stdout).toMatch(new RegExp(`Geprüft:\\s+Gremium ${id}\\nVon:\\s+Server ${url.replace(/[.]/g, '\\.')}\\n`));
       expect(cli(['verify', '--url', url]).stderr).toContain('Anmeldung erforderlich');
     });
+  });
+});
+
+describe('a signing key file that is missing while the log holds a checkpoint', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let lostKeyId: string;
+
+  beforeAll(() => {
+    dir = join(work, 'key-loss');
+    env = { DATABASE_URL: join(dir, 'register.sqlite') };
+    const imported = cli(['import', SEED_FILE, '--registered-at', '01.06.2024', '--json'], env);
+    if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
+    // Checkpoint 1, signed with the key that is then lost; its public key was published.
+    if (cli(['export', join(dir, 'first.jsonl'), '--checkpoint'], env).code !== 0) throw new Error('export failed');
+    const lost = createPublicKey(readFileSync(join(dir, 'signing-key.pem')));
+    writeFileSync(join(dir, 'lost-key.pem'), lost.export({ type: 'spki', format: 'pem' }));
+    lostKeyId = createHash('sha256').update(lost.export({ type: 'spki', format: 'der' })).digest('hex');
+    rmSync(join(dir, 'signing-key.pem'));
+  }, 120_000);
+
+  const refusal = () =>
+    `Fehler: Der Signaturschlüssel ${join(dir, 'signing-key.pem')} fehlt, das Log hält aber schon einen Checkpoint, der neueste (Checkpoint 1) signiert mit der Schlüssel-ID ${lostKeyId}: ein neuer Schlüssel ließe ihn unprüfbar. Legen Sie die Datei aus der Sicherung wieder an (oder nennen Sie sie mit GREMIENLAUF_SIGNING_KEY_FILE); ist der Schlüssel verloren, startet GREMIENLAUF_SIGNING_KEY_LOST=${lostKeyId} mit einem neuen (docs/audit.md, „Der Signaturschlüssel“).\n`;
+
+  it('a local command and serve are refused in one German line with exit 1, and no key is written', () => {
+    const list = cli(['list'], env);
+    expect([list.code, list.stdout, list.stderr]).toEqual([1, '', refusal()]);
+    const json = cli(['list', '--json'], env);
+    expect([json.code, JSON.parse(json.stderr)]).toEqual([1, { error: { kind: 'startRefused', status: null, message: refusal().slice('Fehler: '.length, -1), details: null } }]);
+    const serve = cli(['serve', '--port', '0', '--host', '127.0.0.1'], env);
+    expect([serve.code, serve.stdout, serve.stderr]).toEqual([1, '', refusal()]);
+    expect(existsSync(join(dir, 'signing-key.pem'))).toBe(false);
+  });
+
+  it('declared lost, a new key signs the next checkpoint; verify FILE takes the current key and, after it, the lost one', () => {
+    const file = join(dir, 'audit.jsonl');
+    const exported = cli(['export', file, '--checkpoint'], { ...env, GREMIENLAUF_SIGNING_KEY_LOST: lostKeyId.slice(0, 16) });
+    expect([exported.code, exported.stderr]).toEqual([0, expect.stringMatching(/^Checkpoint 2 über /)]);
+    const keyFile = join(dir, 'key.pem');
+    writeFileSync(keyFile, createPublicKey(readFileSync(join(dir, 'signing-key.pem'))).export({ type: 'spki', format: 'pem' }));
+    const note = `Hinweis: Checkpoint 1: mit einem früheren Schlüssel (ID ${lostKeyId.slice(0, 16)}…) signiert;`;
+
+    const current = cli(['verify', file, '--public-key', keyFile], env);
+    expect(current.code).toBe(0);
+    expect(current.stdout).toContain(`${note} die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar.`);
+    expect(current.stdout).toContain('Checkpoint-Signaturen (bis auf 1 Checkpoint eines früheren Schlüssels, siehe Hinweise)');
+    expect(cli(['verify', file, '--public-key', keyFile, '--json'], env).json).toMatchObject({
+      ok: true,
+      checkpoints: { count: 2, signaturesUnchecked: [1] },
+      findings: [expect.objectContaining({ severity: 'warning', area: 'checkpoint', message: expect.stringContaining('Checkpoint 2 unter dem aktuellen Schlüssel setzt ihn fort.') })],
+    });
+
+    const both = cli(['verify', file, '--public-key', keyFile, '--public-key', join(dir, 'lost-key.pem')], env);
+    expect(both.code).toBe(0);
+    expect(both.stdout).toContain(`${note} die Signatur ist mit diesem Schlüssel geprüft und gültig.`);
+    expect(both.stdout).toContain('Hashes, Ketten, Checkpoint-Signaturen und die Wiederholung');
+    expect(cli(['help', 'verify']).stdout).toContain('mehrfach: der erste der aktuelle, jeder weitere ein früherer');
+
+    // The key file is there now: the commands run again without the setting.
+    expect(cli(['list'], env).code).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The pieces of the CLI's audit commands that need no database: the time limits `state` takes,
- * the replay verdicts it prints (one it does not know included), and the times to the second.
+ * the replay verdicts it prints (tampered, and one it does not know), and the times to the second.
  */
 import type { CommandContext } from '../src/cli/command';
 import { replayCommand, renderReplay, type ReplayView } from '../src/cli/commands/replay';
@@ -83,25 +83,56 @@ describe('replay verdicts as the CLI prints them', () => {
     expect(out[0]).toMatch(/Abweichung:\s+Version 1 \(Registriert, registered\)\nStelle:\s+context\.approvedUntil\nErgebnis: Weicht ab\. Nach Version 1 weicht/);
   });
 
-  test('a verdict it does not know is shown by where it points and the German texts it carries, and is no success', async () => {
+  test('tampered: the first event that is not what was recorded, each of them, and „Verändert“; exit 1', async () => {
     const tampered = {
       ...base,
       verdict: 'tampered',
-      divergence: { version: 2, eventId: 'e2', type: 'submitted', label: 'Eingereicht', path: 'hash', expected: 'aa', found: 'bb', message: 'Version 2: Der Hash passt nicht zum Inhalt. Betroffen sind 2 Ereignisse (Versionen 2, 4).' },
+      divergence: {
+        version: 2,
+        eventId: 'e2',
+        type: 'submitted',
+        label: 'Eingereicht',
+        path: 'hash',
+        expected: 'aa',
+        found: 'bb',
+        message:
+          'Version 2 wurde nach der Aufzeichnung verändert (Hash stimmt nicht): „Eingereicht“ hat nicht mehr den Inhalt, über den sein Hash berechnet wurde. Betroffen sind 2 Ereignisse (Versionen 2, 4). Was das Log hält, ist nicht, was aufgezeichnet wurde: die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen.',
+      },
       tampered: [
-        { version: 2, kind: 'content', message: 'Version 2: Der Hash passt nicht zum Inhalt.' },
-        { version: 4, kind: 'content', message: 'Version 4: Der Hash passt nicht zum Inhalt.' },
+        { version: 2, kind: 'content', message: 'Version 2 wurde nach der Aufzeichnung verändert (Hash stimmt nicht): „Eingereicht“ hat nicht mehr den Inhalt, über den sein Hash berechnet wurde.' },
+        { version: 4, kind: 'link', message: 'Version 4 verweist nicht auf den gespeicherten Hash von Version 3: die Kette ist davor unterbrochen.' },
       ],
     };
     const out: string[] = [];
     expect(await replayCommand.run(context(tampered, out))).toBe(1);
-    expect(out[0].split('\n').slice(-6)).toEqual([
+    expect(out[0].split('\n').slice(-5)).toEqual([
+      'Ereignis:  Version 2 (Eingereicht, submitted)',
+      'Stelle:    hash',
+      'Ergebnis: Verändert: Version 2 wurde nach der Aufzeichnung verändert (Hash stimmt nicht): „Eingereicht“ hat nicht mehr den Inhalt, über den sein Hash berechnet wurde. Betroffen sind 2 Ereignisse (Versionen 2, 4). Was das Log hält, ist nicht, was aufgezeichnet wurde: die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen.',
+      '- Version 2 wurde nach der Aufzeichnung verändert (Hash stimmt nicht): „Eingereicht“ hat nicht mehr den Inhalt, über den sein Hash berechnet wurde.',
+      '- Version 4 verweist nicht auf den gespeicherten Hash von Version 3: die Kette ist davor unterbrochen.',
+    ]);
+    expect(out[0]).not.toContain('Befund');
+    // One event: the verdict names it, no list.
+    const one = renderReplay({ ...tampered, tampered: tampered.tampered.slice(0, 1) } as ReplayView);
+    expect(one).toMatch(/\nErgebnis: Verändert: Version 2 wurde nach der Aufzeichnung verändert \(Hash stimmt nicht\)[^\n]*$/);
+  });
+
+  test('a verdict it does not know is shown by where it points and the German texts it carries, and is no success', async () => {
+    const later = {
+      ...base,
+      verdict: 'unvollständig',
+      divergence: { version: 2, eventId: 'e2', type: 'submitted', label: 'Eingereicht', path: 'events', expected: 3, found: 2, message: 'Version 3 fehlt im Log.' },
+      missing: [{ version: 3, message: 'Version 3: gelöscht.' }],
+    };
+    const out: string[] = [];
+    expect(await replayCommand.run(context(later, out))).toBe(1);
+    expect(out[0].split('\n').slice(-5)).toEqual([
       'Abweichung:  Version 2 (Eingereicht, submitted)',
-      'Stelle:      hash',
-      'Ergebnis: Stimmt nicht überein (Befund „tampered“).',
-      'Version 2: Der Hash passt nicht zum Inhalt. Betroffen sind 2 Ereignisse (Versionen 2, 4).',
-      'Version 2: Der Hash passt nicht zum Inhalt.',
-      'Version 4: Der Hash passt nicht zum Inhalt.',
+      'Stelle:      events',
+      'Ergebnis: Stimmt nicht überein (Befund „unvollständig“).',
+      'Version 3 fehlt im Log.',
+      'Version 3: gelöscht.',
     ]);
     // Without anything to show but its name.
     expect(renderReplay({ ...base, verdict: 'unbekannt' } as ReplayView)).toMatch(/\n\nErgebnis: Stimmt nicht überein \(Befund „unbekannt“\)\.$/);

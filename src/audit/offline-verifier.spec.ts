@@ -1,10 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordStream, typicalLifecycle } from '../../test/audit-builders';
+import { recordStream, rehash, typicalLifecycle } from '../../test/audit-builders';
 import type { EventRecord } from '../event-log/event-hash';
-import { buildCheckpoint, LEAF_ORDER, signCheckpoint } from './checkpoint';
+import { buildCheckpoint, checkpointDigest, LEAF_ORDER, signCheckpoint, type SignedCheckpoint } from './checkpoint';
 import { EXPORT_FORMAT, exportLine, type ExportLine } from './export-format';
 import { CURRENT_MACHINE, machineFingerprint } from './machine-versions';
 import { formatReport, verifyExport, verifyInMemory } from './offline-verifier';
@@ -13,12 +13,15 @@ import { runVerify } from './verify-cli';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 
-function exportOf(streams: EventRecord[][]): string[] {
+/** A checkpoint over the streams' events, signed with `key`, following `previous`. */
+function checkpointOver(streams: EventRecord[][], key: KeyObject, previous: SignedCheckpoint | null = null): SignedCheckpoint {
+  const leaves = streams.flat().map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash }));
+  const sequence = (previous?.payload.sequence ?? 0) + 1;
+  return signCheckpoint(buildCheckpoint(leaves, { sequence, createdAt: `2025-04-0${sequence}T00:00:00.000Z`, previous: previous && checkpointDigest(previous) }), key);
+}
+
+function exportOf(streams: EventRecord[][], checkpoints: SignedCheckpoint[] = [checkpointOver(streams, privateKey)]): string[] {
   const events = streams.flat();
-  const checkpoint = signCheckpoint(
-    buildCheckpoint(events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash })), { sequence: 1, createdAt: '2025-04-01T00:00:00.000Z', previous: null }),
-    privateKey,
-  );
   const lines: ExportLine[] = [
     { kind: 'header', format: EXPORT_FORMAT, exportedAt: '2025-04-02T00:00:00.000Z', order: LEAF_ORDER },
     { kind: 'machine', id: 'body', version: CURRENT_MACHINE.version, fingerprint: machineFingerprint(CURRENT_MACHINE), definition: CURRENT_MACHINE.definition() },
@@ -27,8 +30,8 @@ function exportOf(streams: EventRecord[][]): string[] {
       const { snapshot } = replayRecords(records);
       return { kind: 'body' as const, id: records[0].bodyId, version: records.length, machineVersion: CURRENT_MACHINE.version, state: snapshot!.value, context: JSON.parse(JSON.stringify(snapshot!.context)) };
     }),
-    { kind: 'checkpoint', checkpoint },
-    { kind: 'end', counts: { machine: 1, event: events.length, auditLog: 0, body: streams.length, checkpoint: 1 } },
+    ...checkpoints.map((checkpoint) => ({ kind: 'checkpoint' as const, checkpoint })),
+    { kind: 'end', counts: { machine: 1, event: events.length, auditLog: 0, body: streams.length, checkpoint: checkpoints.length } },
   ];
   return lines.map((line) => exportLine(line).trimEnd());
 }
@@ -45,13 +48,26 @@ describe('offline verifier', () => {
     expect(formatReport(report)[0]).toBe('Export: 8 Ereignisse von 2 Gremien, 0 Einträge im Audit-Protokoll, 0 Ereignisse im Beschlussregister, 1 Checkpoint, 1 Automatenversion.');
   });
 
-  it('names the event whose line was edited', async () => {
+  it('names the event whose line was edited, and does not blame the stored state for differing from the forged value', async () => {
     const lines = exportOf([a, b]);
     const at = lines.findIndex((l) => l.includes(a[2].id) && l.includes('"kind":"event"'));
     lines[at] = lines[at].replace('2025-03-31', '2025-09-30');
     const report = await verifyExport(lines, publicKey);
     expect(report.ok).toBe(false);
     expect(report.findings[0]).toMatchObject({ area: 'chain', stream: a[0].bodyId, version: 3 });
+    // The stored state holds the recorded 2025-03-31: a replay of the forged event would call that the divergence.
+    expect(report.findings.filter((f) => f.area === 'replay')).toEqual([
+      {
+        severity: 'warning',
+        area: 'replay',
+        stream: a[0].bodyId,
+        version: 3,
+        message: `Gremium ${a[0].bodyId}: Die Kette ist bei Version 3 gebrochen (oben): was der Export hält, ist nicht, was aufgezeichnet wurde; die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen.`,
+      },
+    ]);
+    expect(formatReport(report).join('\n')).not.toMatch(/erwartet|gespeichert "/);
+    // The stored hash was left alone: the checkpoint still holds, the chain names the change.
+    expect(report.findings.filter((f) => f.severity === 'error').map((f) => f.area)).toEqual(['chain']);
   });
 
   it('notices a removed event line twice: in the counts and in the chain or checkpoint', async () => {
@@ -66,10 +82,14 @@ describe('offline verifier', () => {
     expect(report.findings[0].message).toContain('abgeschnitten');
   });
 
-  it('rejects checkpoints under another public key', async () => {
+  it('rejects checkpoints under another public key, asking whether the key given is the current one', async () => {
     const other = generateKeyPairSync('ed25519').publicKey;
     const report = await verifyExport(exportOf([a]), other);
-    expect(report.findings.map((f) => f.area)).toEqual(['checkpoint', 'checkpoint']);
+    expect(report.ok).toBe(false);
+    // Without a checkpoint under the key given, an earlier key's (not yet continued) and a wrong key look the same.
+    expect(report.findings).toEqual([expect.objectContaining({ severity: 'error', area: 'checkpoint' })]);
+    expect(report.findings[0].message).toMatch(/^Checkpoint 1: mit einem früheren Schlüssel \(ID [0-9a-f]{16}…\) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar\./);
+    expect(report.findings[0].message).toMatch(/Unter dem gegebenen Schlüssel \(ID [0-9a-f]{16}…\) ist kein Checkpoint des Exports signiert: ist es der aktuelle Schlüssel des Dienstes\?$/);
   });
 
   it('refuses a machine definition that differs from the one it replays with', async () => {
@@ -148,6 +168,81 @@ describe('offline verifier', () => {
     });
   });
 
+  describe('after a key declared lost (GREMIENLAUF_SIGNING_KEY_LOST), as the service checks it', () => {
+    // Checkpoint 1 signed with the lost key, checkpoint 2 with the new one, continuing it.
+    const lost = generateKeyPairSync('ed25519');
+    const lostId = (c: SignedCheckpoint) => c.keyId.slice(0, 16);
+    const first = checkpointOver([a, b], lost.privateKey);
+    const second = checkpointOver([a, b], privateKey, first);
+
+    it('compares an earlier key’s checkpoint with the log and notes that its signature cannot be checked', async () => {
+      const report = await verifyExport(exportOf([a, b], [first, second]), publicKey);
+      expect(report).toMatchObject({ ok: true, checkpoints: { count: 2, signaturesUnchecked: [1] } });
+      expect(report.findings).toEqual([
+        {
+          severity: 'warning',
+          area: 'checkpoint',
+          stream: null,
+          version: null,
+          message: `Checkpoint 1: mit einem früheren Schlüssel (ID ${lostId(first)}…) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar. Baumgröße, Wurzel und Köpfe werden als unsignierte Angaben mit dem Log verglichen; Checkpoint 2 unter dem aktuellen Schlüssel setzt ihn fort.`,
+        },
+      ]);
+      const text = formatReport(report);
+      expect(text).toContain(report.findings.map((f) => `Hinweis: ${f.message}`)[0]);
+      expect(text.at(-1)).toBe(
+        'Ergebnis: Alle Prüfungen bestanden — Hashes, Ketten, Checkpoint-Signaturen (bis auf 1 Checkpoint eines früheren Schlüssels, siehe Hinweise) und die Wiederholung jedes Gremiums stimmen.',
+      );
+      // Its published copy is checked against the export as well, without an error for its key.
+      expect(await verifyExport(exportOf([a, b], [first, second]), publicKey, { published: [first, second] })).toMatchObject({ ok: true, published: [1, 2] });
+    });
+
+    it('still names a rewrite of what the earlier key’s checkpoint covers', async () => {
+      // The forger rewrote the approval in a (every hash recomputed) and signed checkpoint 2 over the rewrite.
+      const rewritten = rehash(a.map((e) => (e.version === 3 ? { ...e, data: { ...(e.data as object), approvedUntil: '2025-06-30' } } : e)));
+      const resigned = checkpointOver([rewritten, b], privateKey, first);
+      const report = await verifyExport(exportOf([rewritten, b], [first, resigned]), publicKey);
+      expect(report.ok).toBe(false);
+      expect(report.findings.filter((f) => f.severity === 'error')).toEqual([
+        expect.objectContaining({ area: 'checkpoint', stream: a[0].bodyId, version: 5, message: expect.stringMatching(/^Checkpoint 1 \(mit einem früheren Schlüssel signiert\): Gremium .*, Version 5 hat nicht mehr den bezeugten Hash/) }),
+      ]);
+      // Streamed or read whole, the same.
+      expect(report).toEqual(await verifyInMemory(exportOf([rewritten, b], [first, resigned]), publicKey));
+    });
+
+    it('checks the earlier key’s signatures with that key where it is given', async () => {
+      const lines = exportOf([a, b], [first, second]);
+      const report = await verifyExport(lines, publicKey, { earlierKeys: [lost.publicKey] });
+      expect(report).toMatchObject({ ok: true, checkpoints: { signaturesUnchecked: [] } });
+      expect(report.findings.map((f) => [f.severity, f.message])).toEqual([
+        ['warning', `Checkpoint 1: mit einem früheren Schlüssel (ID ${lostId(first)}…) signiert; die Signatur ist mit diesem Schlüssel geprüft und gültig.`],
+      ]);
+      expect(formatReport(report).at(-1)).toContain('Hashes, Ketten, Checkpoint-Signaturen und die Wiederholung');
+
+      // A signature by someone else under the lost key's id: not checkable without the key, invalid with it.
+      const forged = { ...first, signature: signCheckpoint(first.payload, generateKeyPairSync('ed25519').privateKey).signature };
+      const withForged = exportOf([a, b], [forged, checkpointOver([a, b], privateKey, forged)]);
+      expect((await verifyExport(withForged, publicKey)).ok).toBe(true);
+      const checked = await verifyExport(withForged, publicKey, { earlierKeys: [lost.publicKey] });
+      expect(checked.ok).toBe(false);
+      expect(checked.findings.map((f) => [f.severity, f.message])).toEqual([
+        ['error', `Checkpoint 1: mit einem früheren Schlüssel (ID ${lostId(first)}…) signiert; die Signatur ist mit diesem Schlüssel ungültig: der Checkpoint wurde verändert oder ersetzt.`],
+      ]);
+      expect(await verifyExport(withForged, publicKey, { earlierKeys: [lost.publicKey], published: [forged] })).toMatchObject({
+        findings: expect.arrayContaining([expect.objectContaining({ message: expect.stringMatching(/^veröffentlicht: Checkpoint 1: .* ungültig/) })]),
+      });
+      expect(checked).toEqual(await verifyInMemory(withForged, publicKey, { earlierKeys: [lost.publicKey] }));
+    });
+
+    it('an earlier key given as the current one: the checkpoint after it under the other key is named, with the order of the keys', async () => {
+      const report = await verifyExport(exportOf([a, b], [first, second]), lost.publicKey, { earlierKeys: [publicKey] });
+      expect(report.ok).toBe(false);
+      expect(report.findings.map((f) => f.message)).toEqual([
+        expect.stringMatching(/^Checkpoint 2: mit einem anderen Schlüssel signiert .* Der Schlüssel ist als früherer gegeben; ein früherer Schlüssel gilt nur vor dem ersten Checkpoint unter dem aktuellen \(dem ersten --public-key\)\.$/),
+        'Checkpoint 2: Die Signatur ist ungültig: der Checkpoint wurde verändert oder ersetzt.',
+      ]);
+    });
+  });
+
   it('runs from the command line with exit code 0 only if all checks hold', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-verify-'));
     try {
@@ -172,6 +267,16 @@ describe('offline verifier', () => {
       const checkpointLine = exportOf([a, b]).find((l) => l.includes('"kind":"checkpoint"'))!;
       writeFileSync(publishedFile, JSON.stringify([JSON.parse(checkpointLine).checkpoint]));
       expect(await runVerify([file, '--public-key', keyFile, '--published', publishedFile], () => undefined)).toBe(0);
+
+      // After a key loss: the current key first, the earlier one after it.
+      const lost = generateKeyPairSync('ed25519');
+      const lostFile = join(dir, 'lost.pem');
+      writeFileSync(lostFile, lost.publicKey.export({ type: 'spki', format: 'pem' }));
+      const first = checkpointOver([a, b], lost.privateKey);
+      writeFileSync(file, exportOf([a, b], [first, checkpointOver([a, b], privateKey, first)]).join('\n') + '\n');
+      const both: string[] = [];
+      expect(await runVerify([file, '--public-key', keyFile, '--public-key', lostFile], (l) => both.push(l))).toBe(0);
+      expect(both).toContain(`Hinweis: Checkpoint 1: mit einem früheren Schlüssel (ID ${first.keyId.slice(0, 16)}…) signiert; die Signatur ist mit diesem Schlüssel geprüft und gültig.`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

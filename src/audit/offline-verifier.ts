@@ -4,8 +4,11 @@
  *
  * It recomputes every hash and chain, checks every checkpoint's signature and root against the
  * exported events, checks that the statechart definitions the events name are the ones this
- * verifier replays with, and replays every body: each event must have been allowed at its point,
- * and the result must equal the exported projection. The report is in German and names places.
+ * verifier replays with, and replays every body whose chain holds: each event must have been
+ * allowed at its point, and the result must equal the exported projection. Checkpoints signed
+ * with an earlier key (one declared lost and replaced) are taken as the service takes them: their
+ * claims are compared with the log, their signatures checked where that key is given. The report
+ * is in German and names places.
  */
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../json/canonical-json';
@@ -13,8 +16,30 @@ import type { EventRecord } from '../event-log/event-hash';
 import type { AuditLogEntry } from './audit-log';
 import type { ContactEvent } from './contact-log';
 import { registerProblems, type DecisionEvent, type DecisionState } from '../decisions/register';
-import { ChainVerifier, linkOfAuditLogEntry, linkOfContactEvent, linkOfDecisionEvent, linkOfEvent, verifyChains, type ChainLink, type StoredEvent, type UnreadableEvent } from './chain-verifier';
-import { CheckpointVerifier, checkpointDigest, verifyCheckpoints, type Leaf, type SignedCheckpoint } from './checkpoint';
+import {
+  ChainVerifier,
+  linkOfAuditLogEntry,
+  linkOfContactEvent,
+  linkOfDecisionEvent,
+  linkOfEvent,
+  verifyChains,
+  verifyStream,
+  type ChainBreak,
+  type ChainLink,
+  type StoredEvent,
+  type UnreadableEvent,
+} from './chain-verifier';
+import {
+  CheckpointVerifier,
+  checkpointDigest,
+  hasValidSignature,
+  keyIdOf,
+  orderLeaves,
+  verifyCheckpoints,
+  type CheckpointProblem,
+  type Leaf,
+  type SignedCheckpoint,
+} from './checkpoint';
 import { EXPORT_FORMAT, type ExportCounts, type ExportLine } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { replayVerdict, type StoredProjection } from './replay';
@@ -38,10 +63,29 @@ export interface OfflineReport {
   ok: boolean;
   counts: ExportCounts;
   streams: number;
-  checkpoints: { count: number; last: { sequence: number; createdAt: string; treeSize: number } | null; uncovered: number };
+  checkpoints: {
+    count: number;
+    last: { sequence: number; createdAt: string; treeSize: number } | null;
+    uncovered: number;
+    /** The checkpoints signed with an earlier key that is not among the keys given: their signatures were not checked (their claims were). */
+    signaturesUnchecked: number[];
+  };
   /** The sequences of the published checkpoints compared with the export; null when none were given (no `--published`). */
   published: number[] | null;
   findings: Finding[];
+}
+
+export interface VerifyOptions {
+  /** Checkpoints the auditor kept from where they were published. */
+  published?: readonly SignedCheckpoint[];
+  /**
+   * The public keys of earlier signing keys the auditor trusts (keys declared lost and replaced:
+   * GREMIENLAUF_SIGNING_KEY_LOST). A checkpoint signed with another key than the current one
+   * before the first checkpoint under the current key is an earlier key's: its claims are
+   * compared with the log either way, and where its key is among these, its signature is checked
+   * with it; otherwise the report notes that it could not be.
+   */
+  earlierKeys?: readonly KeyObject[];
 }
 
 /** The export's lines: a list, or a function that opens them afresh (a file); a one-shot stream is read into memory first. */
@@ -58,7 +102,7 @@ export type ExportSource = Iterable<string> | AsyncIterable<string> | (() => Ite
  * `verifyStreaming`); any other file (lines moved around, odd formatting) is read into memory
  * and checked as a whole, with the same findings.
  */
-export async function verifyExport(source: ExportSource, publicKey: KeyObject, options: { published?: readonly SignedCheckpoint[] } = {}): Promise<OfflineReport> {
+export async function verifyExport(source: ExportSource, publicKey: KeyObject, options: VerifyOptions = {}): Promise<OfflineReport> {
   const open = await reopenable(source);
   return (await verifyStreaming(open, publicKey, options)) ?? verifyInMemory(open(), publicKey, options);
 }
@@ -77,7 +121,7 @@ async function reopenable(source: ExportSource): Promise<() => Iterable<string> 
 export async function verifyInMemory(
   lines: AsyncIterable<string> | Iterable<string>,
   publicKey: KeyObject,
-  options: { published?: readonly SignedCheckpoint[] } = {},
+  options: VerifyOptions = {},
 ): Promise<OfflineReport> {
   const findings: Finding[] = [];
   const add = (severity: Finding['severity'], area: FindingArea, message: string, stream: string | null = null, version: number | null = null) =>
@@ -151,9 +195,10 @@ export async function verifyInMemory(
     ...decisionEvents.map((e) => ({ stream: e.stream, version: e.version, hash: e.hash })),
     ...contactEvents.map((e) => ({ stream: e.stream, version: e.version, hash: e.hash })),
   ];
-  for (const problem of verifyCheckpoints(checkpoints, leaves, publicKey)) {
-    add('error', 'checkpoint', problem.message, problem.stream, problem.version);
-  }
+  const earlier = new EarlierKeys(publicKey, options.earlierKeys);
+  const checkpointCheck = new CheckpointVerifier(checkpoints, publicKey, [], { earlierKeys: true });
+  for (const leaf of orderLeaves(leaves)) checkpointCheck.add(leaf);
+  findings.push(...earlier.findings(checkpointCheck.finish(), checkpointCheck.notes, checkpoints));
   const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
   const uncovered = last ? Math.max(0, leaves.length - last.payload.treeSize) : leaves.length;
   findings.push(...coverageFindings(last, uncovered));
@@ -163,25 +208,21 @@ export async function verifyInMemory(
   findings.push(...nonePublished(options.published));
   for (const published of options.published ?? []) {
     findings.push(...publishedFindings(published, checkpoints));
-    for (const problem of verifyCheckpoints([published], leaves, publicKey, checkpoints).filter((p) => p.kind !== 'sequence')) {
+    for (const problem of publishedProblems(verifyCheckpoints([published], leaves, publicKey, checkpoints, { earlierKeys: true }))) {
       add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
     }
+    findings.push(...earlier.publishedFindings(published));
   }
 
-  // Replay every body whose events can be read.
+  // Replay every body whose chain holds.
   const byBody = new Map<string, StoredEvent[]>();
   for (const event of events) {
     const stream = byBody.get(event.bodyId);
     if (stream) stream.push(event);
     else byBody.set(event.bodyId, [event]);
   }
-  for (const [bodyId, stream] of byBody) {
-    if (stream.some((e) => 'unreadable' in e)) continue; // Already reported by the chain check.
-    const verdict = replayVerdict(stream as EventRecord[], bodies.get(bodyId) ?? null);
-    if (verdict.verdict === 'diverges') {
-      add('error', 'replay', `Gremium ${bodyId}: ${verdict.divergence.message}`, bodyId, verdict.divergence.version);
-    }
-  }
+  const broken = new Map(chains.breaks.map((b) => [b.stream, b]));
+  for (const [bodyId, stream] of byBody) findings.push(...replayFindings(bodyId, stream, bodies.get(bodyId) ?? null, broken.get(bodyId) ?? null));
   for (const bodyId of bodies.keys()) {
     if (!byBody.has(bodyId)) add('error', 'replay', `Gremium ${bodyId}: Es gibt einen gespeicherten Stand, aber keine Ereignisse (alle entfernt).`, bodyId, 1);
   }
@@ -194,6 +235,7 @@ export async function verifyInMemory(
       count: checkpoints.length,
       last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize } : null,
       uncovered,
+      signaturesUnchecked: earlier.unchecked,
     },
     published: publishedSequences(options.published),
     findings,
@@ -273,7 +315,7 @@ type Projection = StoredProjection & { id: string };
 async function verifyStreaming(
   open: () => Iterable<string> | AsyncIterable<string>,
   publicKey: KeyObject,
-  options: { published?: readonly SignedCheckpoint[] },
+  options: VerifyOptions,
 ): Promise<OfflineReport | null> {
   try {
     return await streamingReport(open, publicKey, options);
@@ -286,7 +328,7 @@ async function verifyStreaming(
 async function streamingReport(
   open: () => Iterable<string> | AsyncIterable<string>,
   publicKey: KeyObject,
-  options: { published?: readonly SignedCheckpoint[] },
+  options: VerifyOptions,
 ): Promise<OfflineReport> {
   const lineFindings: Array<{ line: number; finding: Finding }> = [];
   const finding = (severity: Finding['severity'], area: FindingArea, message: string, stream: string | null = null, version: number | null = null): Finding => ({
@@ -355,8 +397,8 @@ async function streamingReport(
 
   // Pass 2: the events body by body, merged with the small chains in checkpoint order; the body lines from a second reader.
   const chains = new ChainVerifier();
-  const checkpointCheck = new CheckpointVerifier(checkpoints, publicKey);
-  const publishedChecks = (options.published ?? []).map((published) => new CheckpointVerifier([published], publicKey, checkpoints));
+  const checkpointCheck = new CheckpointVerifier(checkpoints, publicKey, [], { earlierKeys: true });
+  const publishedChecks = (options.published ?? []).map((published) => new CheckpointVerifier([published], publicKey, checkpoints, { earlierKeys: true }));
   let leaves = 0;
   const others: ChainLink[] = [
     ...auditLog.map(linkOfAuditLogEntry),
@@ -375,7 +417,7 @@ async function streamingReport(
   };
 
   const named = new Set<string>();
-  const replayFindings: Finding[] = [];
+  const replayed: Finding[] = [];
   const withoutEvents: Finding[] = [];
   const noEvents = (id: string) =>
     withoutEvents.push(finding('error', 'replay', `Gremium ${id}: Es gibt einen gespeicherten Stand, aber keine Ereignisse (alle entfernt).`, id, 1));
@@ -410,14 +452,11 @@ async function streamingReport(
     if (group.length === 0) return;
     const bodyId = group[0].bodyId;
     othersBefore(bodyId);
-    for (const event of [...group].sort((a, b) => a.version - b.version)) take(linkOfEvent(event));
+    const links = [...group].sort((a, b) => a.version - b.version).map(linkOfEvent);
+    for (const link of links) take(link);
     const projection = await projectionOf(bodyId);
-    if (!group.some((e) => 'unreadable' in e)) {
-      const verdict = replayVerdict(group as EventRecord[], projection);
-      if (verdict.verdict === 'diverges') {
-        replayFindings.push(finding('error', 'replay', `Gremium ${bodyId}: ${verdict.divergence.message}`, bodyId, verdict.divergence.version));
-      }
-    }
+    // The chain verifier names this stream's break once the next stream arrives; replay needs it now.
+    replayed.push(...replayFindings(bodyId, group, projection, verifyStream(bodyId, links).firstBreak));
     group = [];
   };
   try {
@@ -459,18 +498,20 @@ async function streamingReport(
   const report = chains.finish();
   for (const broken of report.breaks) add('error', 'chain', broken.message, broken.stream, broken.version);
   for (const problem of registerProblems(decisionEvents, decisions)) add('error', 'register', problem.message, problem.stream);
-  for (const problem of checkpointCheck.finish()) add('error', 'checkpoint', problem.message, problem.stream, problem.version);
+  const earlier = new EarlierKeys(publicKey, options.earlierKeys);
+  findings.push(...earlier.findings(checkpointCheck.finish(), checkpointCheck.notes, checkpoints));
   const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
   const uncovered = last ? Math.max(0, leaves - last.payload.treeSize) : leaves;
   findings.push(...coverageFindings(last, uncovered));
   findings.push(...nonePublished(options.published));
   (options.published ?? []).forEach((published, i) => {
     findings.push(...publishedFindings(published, checkpoints));
-    for (const problem of publishedChecks[i].finish().filter((p) => p.kind !== 'sequence')) {
+    for (const problem of publishedProblems(publishedChecks[i].finish())) {
       add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
     }
+    findings.push(...earlier.publishedFindings(published));
   });
-  findings.push(...replayFindings, ...withoutEvents);
+  findings.push(...replayed, ...withoutEvents);
   return {
     ok: findings.every((f) => f.severity !== 'error'),
     counts,
@@ -479,6 +520,7 @@ async function streamingReport(
       count: checkpoints.length,
       last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize } : null,
       uncovered,
+      signaturesUnchecked: earlier.unchecked,
     },
     published: publishedSequences(options.published),
     findings,
@@ -517,6 +559,106 @@ function coverageFindings(last: SignedCheckpoint | null, uncovered: number): Fin
     return [warning(`${count(uncovered, 'Ereignis ist', 'Ereignisse sind')} jünger als der letzte Checkpoint (Nr. ${last.payload.sequence} vom ${germanDateTime(last.payload.createdAt)}) und noch durch keinen Checkpoint bezeugt.`)];
   }
   return [];
+}
+
+/**
+ * Replay of one body against its exported state, where its chain holds. Where it broke, the
+ * events are not what was recorded: a replay of them would blame the stored state for differing
+ * from a forged value („erwartet <forged>, gespeichert <recorded>“), so nothing is compared and a
+ * note says why, after the chain break that names the tampering.
+ */
+function replayFindings(bodyId: string, stream: readonly StoredEvent[], projection: StoredProjection | null, broken: ChainBreak | null): Finding[] {
+  if (broken) {
+    return [
+      {
+        severity: 'warning',
+        area: 'replay',
+        stream: bodyId,
+        version: broken.version,
+        message: `Gremium ${bodyId}: Die Kette ist bei Version ${broken.version} gebrochen (oben): was der Export hält, ist nicht, was aufgezeichnet wurde; die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen.`,
+      },
+    ];
+  }
+  const verdict = replayVerdict(stream as EventRecord[], projection);
+  if (verdict.verdict !== 'diverges') return [];
+  return [{ severity: 'error', area: 'replay', stream: bodyId, version: verdict.divergence.version, message: `Gremium ${bodyId}: ${verdict.divergence.message}` }];
+}
+
+/**
+ * A published checkpoint is checked alone: where it stands in the sequence is the export's to
+ * show (`sequence`), and that no checkpoint under the current key follows it in a list of one says
+ * nothing (`earlierKey`); its earlier key's signature is `EarlierKeys.publishedFindings`'.
+ */
+function publishedProblems(problems: readonly CheckpointProblem[]): CheckpointProblem[] {
+  return problems.filter((p) => p.kind !== 'sequence' && p.kind !== 'earlierKey');
+}
+
+/**
+ * The earlier signing keys the auditor gave (VerifyOptions.earlierKeys), by key id. The checkpoint
+ * check names each checkpoint of an earlier key as one whose signature it cannot check (kind
+ * `earlierKey`: a problem until a checkpoint under the current key continues it, a note after);
+ * where that key was given, the signature is checked with it instead: valid, a note; invalid, an error.
+ */
+class EarlierKeys {
+  /** The current key's id. */
+  private readonly current: string;
+  private readonly keys = new Map<string, KeyObject>();
+  /** The sequences of the earlier key's checkpoints whose key was not given. */
+  readonly unchecked: number[] = [];
+
+  constructor(current: KeyObject, given: readonly KeyObject[] = []) {
+    this.current = keyIdOf(current);
+    for (const key of given) {
+      const id = keyIdOf(key);
+      if (id !== this.current) this.keys.set(id, key);
+    }
+  }
+
+  /** The checkpoint check's problems (errors) and notes (warnings) as findings, each earlier key's signature checked where its key was given. */
+  findings(problems: readonly CheckpointProblem[], notes: readonly CheckpointProblem[], checkpoints: readonly SignedCheckpoint[]): Finding[] {
+    // A sequence that occurs twice is the sequence check's to name; its signatures are not attributed.
+    const bySequence = new Map<number, SignedCheckpoint | null>();
+    for (const checkpoint of checkpoints) bySequence.set(checkpoint.payload.sequence, bySequence.has(checkpoint.payload.sequence) ? null : checkpoint);
+    const judged = (problem: CheckpointProblem, severity: Finding['severity']): Finding => {
+      const finding = (as: Finding['severity'], message: string): Finding => ({ severity: as, area: 'checkpoint', stream: problem.stream, version: problem.version, message });
+      const checkpoint = bySequence.get(problem.sequence);
+      if (!checkpoint) return finding(severity, problem.message);
+      const key = this.keys.get(checkpoint.keyId);
+      const signed = `Checkpoint ${problem.sequence}: mit einem früheren Schlüssel (ID ${checkpoint.keyId.slice(0, 16)}…) signiert`;
+      if (problem.kind === 'key' && key) {
+        return finding(
+          severity,
+          `${problem.message} Der Schlüssel ist als früherer gegeben; ein früherer Schlüssel gilt nur vor dem ersten Checkpoint unter dem aktuellen (dem ersten --public-key).`,
+        );
+      }
+      if (problem.kind !== 'earlierKey') return finding(severity, problem.message);
+      if (!key) {
+        this.unchecked.push(problem.sequence);
+        const message = this.keys.size > 0 ? problem.message.replace('mit dem aktuellen Schlüssel nicht prüfbar', 'weder mit dem aktuellen noch mit einem der gegebenen früheren Schlüssel prüfbar') : problem.message;
+        // A problem (not a note): no checkpoint of the export holds under the given key, which is what a wrong key looks like too.
+        return finding(severity, severity === 'error' ? `${message} Unter dem gegebenen Schlüssel (ID ${this.current.slice(0, 16)}…) ist kein Checkpoint des Exports signiert: ist es der aktuelle Schlüssel des Dienstes?` : message);
+      }
+      return hasValidSignature(checkpoint, key)
+        ? finding('warning', `${signed}; die Signatur ist mit diesem Schlüssel geprüft und gültig.`)
+        : finding('error', `${signed}; die Signatur ist mit diesem Schlüssel ungültig: der Checkpoint wurde verändert oder ersetzt.`);
+    };
+    return [...problems.map((p) => judged(p, 'error')), ...notes.map((n) => judged(n, 'warning'))];
+  }
+
+  /** A published checkpoint signed with a given earlier key: an error where its signature does not hold. */
+  publishedFindings(published: SignedCheckpoint): Finding[] {
+    const key = this.keys.get(published.keyId);
+    if (!key || hasValidSignature(published, key)) return [];
+    return [
+      {
+        severity: 'error',
+        area: 'checkpoint',
+        stream: null,
+        version: null,
+        message: `veröffentlicht: Checkpoint ${published.payload?.sequence}: mit einem früheren Schlüssel (ID ${published.keyId.slice(0, 16)}…) signiert; die Signatur ist mit diesem Schlüssel ungültig: der Checkpoint wurde verändert oder ersetzt.`,
+      },
+    ];
+  }
 }
 
 /** `--published` with a file that holds no checkpoint: nothing was compared, which the report must not pass over in silence. */
@@ -565,9 +707,11 @@ export function formatReport(report: OfflineReport): string[] {
   if (report.published === null) {
     out.push('Hinweis: Ohne --published wurde mit keinem veröffentlichten Checkpoint verglichen: eine mit dem richtigen Schlüssel neu signierte Geschichte wäre so nicht zu erkennen.');
   }
+  const unchecked = report.checkpoints.signaturesUnchecked.length;
+  const signatures = unchecked > 0 ? `Checkpoint-Signaturen (bis auf ${count(unchecked, 'Checkpoint', 'Checkpoints')} eines früheren Schlüssels, siehe Hinweise)` : 'Checkpoint-Signaturen';
   out.push(
     report.ok
-      ? `Ergebnis: Alle Prüfungen bestanden — Hashes, Ketten, Checkpoint-Signaturen${published.length > 0 ? ', die veröffentlichten Checkpoints' : ''} und die Wiederholung jedes Gremiums stimmen.`
+      ? `Ergebnis: Alle Prüfungen bestanden — Hashes, Ketten, ${signatures}${published.length > 0 ? ', die veröffentlichten Checkpoints' : ''} und die Wiederholung jedes Gremiums stimmen.`
       : `Ergebnis: NICHT bestanden (${report.findings.filter((f) => f.severity === 'error').length} Fehler).`,
   );
   return out;

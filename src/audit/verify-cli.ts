@@ -1,8 +1,9 @@
 /**
  * `gremienlauf verify FILE --public-key KEY`: checks an audit export offline.
  * KEY is a PEM file, PEM text or the base64 of the SPKI DER key (as GET /api/audit/public-key
- * gives it); `--published FILE` adds checkpoints kept from where they were published. Exit code
- * 0 only if every check holds, 1 if any fails, 2 on wrong usage.
+ * gives it); further `--public-key` options name earlier keys (declared lost and replaced), whose
+ * checkpoints' signatures are then checked too. `--published FILE` adds checkpoints kept from
+ * where they were published. Exit code 0 only if every check holds, 1 if any fails, 2 on wrong usage.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { whereJsonBreaks } from '../common/json-problem';
 import { formatReport, verifyExport } from './offline-verifier';
 
 export const VERIFY_USAGE =
-  'Aufruf: gremienlauf verify EXPORTDATEI --public-key SCHLÜSSEL [--published CHECKPOINTS] (SCHLÜSSEL: PEM-Datei, PEM-Text oder Base64 des SPKI-DER-Schlüssels; CHECKPOINTS: JSON-Datei mit veröffentlichten Checkpoints)';
+  'Aufruf: gremienlauf verify EXPORTDATEI --public-key SCHLÜSSEL [--public-key FRÜHERER …] [--published CHECKPOINTS] (SCHLÜSSEL: der aktuelle, PEM-Datei, PEM-Text oder Base64 des SPKI-DER-Schlüssels; FRÜHERER: ein früherer, für verloren erklärter Schlüssel, mit dem die Signaturen seiner Checkpoints geprüft werden; CHECKPOINTS: JSON-Datei mit veröffentlichten Checkpoints)';
 
 export function readPublicKey(key: string): KeyObject {
   const text = existsSync(key) ? readFileSync(key, 'utf8') : key;
@@ -105,10 +106,12 @@ export async function runVerify(args: readonly string[], print: (line: string) =
     const at = rest.indexOf(name);
     return at >= 0 ? rest.splice(at, 2)[1] : undefined;
   };
-  const key = option('--public-key');
+  // The first --public-key is the current key, every further one an earlier key.
+  const keys: string[] = [];
+  for (let key = option('--public-key'); key !== undefined; key = option('--public-key')) keys.push(key);
   const publishedFile = option('--published');
   const [file, ...extra] = rest;
-  if (!file || !key || extra.length > 0) {
+  if (!file || keys.length === 0 || extra.length > 0) {
     print(VERIFY_USAGE);
     return 2;
   }
@@ -116,17 +119,22 @@ export async function runVerify(args: readonly string[], print: (line: string) =
     print(`Die Datei ${file} gibt es nicht.`);
     return 2;
   }
-  let publicKey: KeyObject;
-  try {
-    publicKey = readPublicKey(key);
-  } catch (error) {
-    print(`Der öffentliche Schlüssel ist nicht lesbar: ${error instanceof Error ? error.message : String(error)}`);
-    return 2;
+  const publicKeys: KeyObject[] = [];
+  for (const key of keys) {
+    let publicKey: KeyObject;
+    try {
+      publicKey = readPublicKey(key);
+    } catch (error) {
+      print(`Der öffentliche Schlüssel ist nicht lesbar: ${error instanceof Error ? error.message : String(error)}`);
+      return 2;
+    }
+    if (publicKey.asymmetricKeyType !== 'ed25519') {
+      print(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
+      return 2;
+    }
+    publicKeys.push(publicKey);
   }
-  if (publicKey.asymmetricKeyType !== 'ed25519') {
-    print(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
-    return 2;
-  }
+  const [publicKey, ...earlierKeys] = publicKeys;
   let published: SignedCheckpoint[] | undefined;
   if (publishedFile) {
     try {
@@ -139,7 +147,7 @@ export async function runVerify(args: readonly string[], print: (line: string) =
   }
   // The file is read in passes (constant memory): each pass opens it afresh.
   const lines = () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  const report = await verifyExport(lines, publicKey, { published });
+  const report = await verifyExport(lines, publicKey, { published, earlierKeys });
   for (const line of formatReport(report)) print(line);
   return report.ok ? 0 : 1;
 }

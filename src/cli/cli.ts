@@ -11,7 +11,7 @@ import type { ApiClient } from './api';
 import { ApiError, remoteClient } from './api';
 import type { CliCommand, CommandContext, OptionSpec, OptionValues, Output } from './command';
 import { serverUrl } from './connection';
-import { EXIT, RefusedError, UnreachableError, UsageError } from './errors';
+import { EXIT, RefusedError, StartRefusedError, UnreachableError, UsageError } from './errors';
 import { allowedEventsText } from './format';
 import { COMMANDS } from './registry';
 
@@ -240,8 +240,10 @@ function report(error: unknown, json: boolean, io: CliIo): number {
     io.stderr(json ? `${JSON.stringify({ error: { kind: 'usage', message: error.message } })}\n` : `Fehler: ${error.message}\nHilfe: gremienlauf help${error.command ? ` ${error.command}` : ''}\n`);
     return EXIT.usage;
   }
-  if (error instanceof UnreachableError) {
-    io.stderr(json ? `${JSON.stringify({ error: { kind: 'unreachable', status: null, message: error.message, details: error.details } }, null, 2)}\n` : `Fehler: ${error.message}\n`);
+  // What the command needs cannot be reached, or the service will not start on it as configured: one line that names it.
+  if (error instanceof UnreachableError || error instanceof StartRefusedError) {
+    const kind = error instanceof UnreachableError ? 'unreachable' : 'startRefused';
+    io.stderr(json ? `${JSON.stringify({ error: { kind, status: null, message: error.message, details: error.details } }, null, 2)}\n` : `Fehler: ${error.message}\n`);
     if (io.env.GREMIENLAUF_DEBUG && error.cause instanceof Error) io.stderr(`${error.cause.stack}\n`);
     return EXIT.refused;
   }

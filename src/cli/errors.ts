@@ -25,6 +25,19 @@ export class RefusedError extends Error {
 }
 
 /**
+ * The service refuses to start on the database as configured: the signing key file is missing
+ * while the log holds checkpoints signed with it (src/audit/signing-key.ts). Nothing was carried
+ * out; the message is one German line that says what to do. Exit code 1 like a refusal; `--json`
+ * tells it apart as `startRefused`.
+ */
+export class StartRefusedError extends RefusedError {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message);
+    this.cause = options.cause;
+  }
+}
+
+/**
  * The server of `--url` or the local database could not be reached, so nothing was carried out
  * (connection.ts says why). Exit code 1 like a refusal; `--json` tells it apart as `unreachable`.
  */

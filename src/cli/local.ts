@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig, type DatabaseConfig } from '../../config/configuration';
 import { injectClient, type ApiClient } from './api';
 import { DEFAULT_DATABASE, databaseUnreachable, type SettingSource } from './connection';
-import { RefusedError } from './errors';
+import { RefusedError, StartRefusedError } from './errors';
 
 /** The configuration from the environment, as `serve` and the local client use it. */
 export function configFrom(env: NodeJS.ProcessEnv): AppConfig {
@@ -25,7 +25,9 @@ export async function localClient(env: NodeJS.ProcessEnv, token: string | undefi
   process.env.SCHEDULER_ENABLED = 'false';
   const { createApp }: typeof import('../app') = require('../app');
   const app = await openingDatabase(config.database, source, async () => {
-    const built = await createApp(config, { logger: false });
+    const built = await createApp(config, { logger: false }).catch((error: unknown) => {
+      throw startRefusal(error) ?? error;
+    });
     await built.init();
     await built.getHttpAdapter().getInstance().ready();
     return built;
@@ -41,6 +43,17 @@ export async function openingDatabase<T>(database: DatabaseConfig, source: Setti
   } catch (error) {
     throw databaseUnreachable(database, source, error) ?? error;
   }
+}
+
+/**
+ * The service's refusal to start as configured (the signing key file missing while the log holds
+ * checkpoints: src/audit/signing-key.ts) as the CLI reports it, one German line with exit code 1;
+ * null for any other error.
+ */
+export function startRefusal(error: unknown): StartRefusedError | null {
+  // Required only here, so that help and offline commands load no audit code.
+  const { SigningKeyRefusal }: typeof import('../audit/signing-key') = require('../audit/signing-key');
+  return error instanceof SigningKeyRefusal ? new StartRefusedError(error.message, { cause: error }) : null;
 }
 
 /** Where the local database was named: `--database`, `DATABASE_URL`, or nowhere (the default). */

@@ -22,7 +22,8 @@ interface ReplayStepView {
 }
 
 /**
- * `GET /api/bodies/ID/replay`. A verdict other than these two (the service may add one) is shown
+ * `GET /api/bodies/ID/replay`: `matches`, `diverges` or `tampered` (an event is not what was
+ * recorded: stream-integrity.ts). A verdict other than these (the service may add one) is shown
  * by the German texts it carries (`otherVerdictTexts`).
  */
 export type ReplayView = {
@@ -33,6 +34,8 @@ export type ReplayView = {
   erasures: Array<{ auditLogVersion: number; occurredAt: string; contactId: string; reason: string }>;
   stateLabel?: string;
   divergence?: { version: number; type: string | null; label: string | null; path: string; message: string };
+  /** The events that fail their hash or chain check (`tampered`), in version order. */
+  tampered?: Array<{ version: number; message: string }>;
 };
 
 export const replayCommand: CliCommand = {
@@ -40,8 +43,10 @@ export const replayCommand: CliCommand = {
   args: ['ID'],
   summary: 'Alle Ereignisse eines Gremiums mit der aufgezeichneten Automatenversion wiederholen und mit dem gespeicherten Stand vergleichen',
   description: [
-    'GET /api/bodies/ID/replay: jedes Ereignis wird darauf geprüft, ob der Zustandsautomat in der Version, unter der es erfasst wurde,',
-    'es an seiner Stelle zulässt; das Ergebnis wird mit dem gespeicherten Stand verglichen. Weicht es ab, steht die erste Abweichung da.',
+    'GET /api/bodies/ID/replay: zuerst wird jedes Ereignis gegen seinen gespeicherten Hash und seinen Vorgänger geprüft; ist eines',
+    'nach der Aufzeichnung verändert worden, lautet das Ergebnis „Verändert“ mit der Version, und nichts wird verglichen. Sonst wird',
+    'jedes Ereignis darauf geprüft, ob der Zustandsautomat in der Version, unter der es erfasst wurde, es an seiner Stelle zulässt;',
+    'das Ergebnis wird mit dem gespeicherten Stand verglichen. Weicht es ab, steht die erste Abweichung da.',
     'Exit-Code 0, wenn die Wiederholung den gespeicherten Stand ergibt; 1, wenn nicht.',
   ].join('\n'),
   async run(ctx) {
@@ -85,17 +90,24 @@ function verdictText(replay: ReplayView): string {
   if (replay.verdict === 'matches') {
     return `Ergebnis: Stimmt überein. Die Wiederholung ${replay.events === 1 ? 'des Ereignisses' : `aller ${countOf(replay.events, 'Ereignis', 'Ereignisse')}`} mit der aufgezeichneten Automatenversion ergibt den gespeicherten Stand „${replay.stateLabel}“.`;
   }
-  // Where: the first divergence, as any verdict but „matches“ may name it.
+  // Where: the first divergence (for „tampered“ the first event that is not what was recorded), as any verdict but „matches“ may name it.
   const d = replay.divergence;
   const where = d
     ? fields([
-        ['Abweichung', d.version > 0 ? `Version ${d.version}${d.label ? ` (${d.label}${d.type ? `, ${d.type}` : ''})` : ''}` : null],
+        [replay.verdict === 'tampered' ? 'Ereignis' : 'Abweichung', d.version > 0 ? `Version ${d.version}${d.label ? ` (${d.label}${d.type ? `, ${d.type}` : ''})` : ''}` : null],
         ['Stelle', d.path],
       ])
     : '';
-  const result =
-    replay.verdict === 'diverges' && d
-      ? [`Ergebnis: Weicht ab. ${d.message}`]
-      : [`Ergebnis: Stimmt nicht überein (Befund „${replay.verdict}“).`, ...otherVerdictTexts(replay)];
-  return [where, ...result].filter(Boolean).join('\n');
+  return [where, ...resultLines(replay)].filter(Boolean).join('\n');
+}
+
+function resultLines(replay: ReplayView): string[] {
+  const d = replay.divergence;
+  if (replay.verdict === 'diverges' && d) return [`Ergebnis: Weicht ab. ${d.message}`];
+  if (replay.verdict === 'tampered' && d) {
+    // The message names the first; with more than one, each is listed.
+    const tampered = replay.tampered ?? [];
+    return [`Ergebnis: Verändert: ${d.message}`, ...(tampered.length > 1 ? tampered.map((t) => `- ${t.message}`) : [])];
+  }
+  return [`Ergebnis: Stimmt nicht überein (Befund „${replay.verdict}“).`, ...otherVerdictTexts(replay)];
 }

@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { positiveInteger } from '../dates';
 import { RefusedError, UsageError } from '../errors';
-import { configFrom, databaseSource, openingDatabase } from '../local';
+import { configFrom, databaseSource, openingDatabase, startRefusal } from '../local';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -24,8 +24,9 @@ export const serveCommand: CliCommand = {
     const { Database }: typeof import('../../database/database') = require('../../database/database');
     await openingDatabase(config.database, databaseSource(ctx.options, ctx.env), async () => (await Database.open(config.database)).close());
     const { startService, ListenFailure }: typeof import('../../service') = require('../../service');
+    // A port that cannot be taken, or a signing key the service refuses to start without: one German line, exit code 1.
     const { app, url, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout').catch((error: unknown) => {
-      throw error instanceof ListenFailure ? new RefusedError(error.message) : error;
+      throw error instanceof ListenFailure ? new RefusedError(error.message) : (startRefusal(error) ?? error);
     });
     const answer = { url, database, ...(setup && { setupLink: setup.link, setupLinkExpiresAt: setup.expiresAt.toISOString() }) };
     ctx.out.result(answer, () =>

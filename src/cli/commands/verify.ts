@@ -36,13 +36,18 @@ export const verifyCommand: CliCommand = {
     'Mit DATEI (gremienlauf export, GET /api/audit/export; „-“ liest von stdin) braucht die Prüfung weder Datenbank noch Netz, nur',
     'den öffentlichen Schlüssel, der aus einer vertrauenswürdigen Quelle stammen muss, nicht aus dem Export selbst: Hashes, Ketten,',
     'Checkpoint-Signaturen, Wiederholung jedes Gremiums, mit --published auch die veröffentlichten Checkpoints.',
+    'Wurde der Signaturschlüssel für verloren erklärt (GREMIENLAUF_SIGNING_KEY_LOST), nennt der erste --public-key den aktuellen Schlüssel,',
+    'jeder weitere einen früheren: die Checkpoints vor dem ersten des aktuellen Schlüssels werden dann mit ihm geprüft; ohne ihn werden',
+    'ihre Angaben mit dem Log verglichen und ein Hinweis sagt, dass ihre Signatur nicht prüfbar ist.',
     'Exit-Code 0 nur, wenn alle Prüfungen bestehen; 1, wenn eine fehlschlägt; 2 bei falschem Aufruf.',
   ].join('\n'),
   options: {
     'public-key': {
       type: 'string',
+      multiple: true,
       value: 'SCHLÜSSEL',
-      description: 'mit DATEI: öffentlicher Ed25519-Schlüssel: PEM-Datei, PEM-Text oder Base64 (SPKI-DER, wie GET /api/audit/public-key ihn nennt)',
+      description:
+        'mit DATEI: öffentlicher Ed25519-Schlüssel: PEM-Datei, PEM-Text oder Base64 (SPKI-DER, wie GET /api/audit/public-key ihn nennt); mehrfach: der erste der aktuelle, jeder weitere ein früherer',
     },
     published: {
       type: 'string',
@@ -116,20 +121,11 @@ function streamLabel(stream: string, v: ServiceVerification): string {
 }
 
 async function verifyFile(ctx: CommandContext, file: string): Promise<number> {
-  const key = ctx.options['public-key'];
-  if (typeof key !== 'string') throw new UsageError('Es fehlt --public-key SCHLÜSSEL.');
-  let publicKey: KeyObject;
-  try {
-    publicKey = readPublicKey(key);
-  } catch {
-    // The option takes a file or the key itself: which of them was meant, the message cannot know, so it names both.
-    throw new UsageError(
-      existsSync(key)
-        ? `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${key}“ enthält keinen Schlüssel als PEM-Text oder Base64.`
-        : `Der öffentliche Schlüssel ist nicht lesbar: „${key}“ ist weder eine Datei, die es gibt, noch ein Schlüssel als PEM-Text oder Base64.`,
-    );
-  }
-  if (publicKey.asymmetricKeyType !== 'ed25519') throw new UsageError(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
+  const given = ctx.options['public-key'];
+  const keys = Array.isArray(given) ? given : typeof given === 'string' ? [given] : [];
+  if (keys.length === 0) throw new UsageError('Es fehlt --public-key SCHLÜSSEL.');
+  // The first is the current key; each further one an earlier key, declared lost and replaced.
+  const [publicKey, ...earlierKeys] = keys.map(publicKeyOption);
 
   // Undefined without --published: the report then says that no published checkpoint was compared.
   let published: SignedCheckpoint[] | undefined;
@@ -152,7 +148,24 @@ async function verifyFile(ctx: CommandContext, file: string): Promise<number> {
     // The file is read in passes (constant memory): each pass opens it afresh.
     lines = () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   }
-  const report = await verifyExport(lines, publicKey, { published });
+  const report = await verifyExport(lines, publicKey, { published, earlierKeys });
   ctx.out.result(report, (r) => formatReport(r).join('\n'));
   return report.ok ? EXIT.ok : EXIT.refused;
+}
+
+/** One `--public-key`: a file or the key itself (PEM or base64 SPKI), Ed25519. */
+function publicKeyOption(key: string): KeyObject {
+  let publicKey: KeyObject;
+  try {
+    publicKey = readPublicKey(key);
+  } catch {
+    // The option takes a file or the key itself: which of them was meant, the message cannot know, so it names both.
+    throw new UsageError(
+      existsSync(key)
+        ? `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${key}“ enthält keinen Schlüssel als PEM-Text oder Base64.`
+        : `Der öffentliche Schlüssel ist nicht lesbar: „${key}“ ist weder eine Datei, die es gibt, noch ein Schlüssel als PEM-Text oder Base64.`,
+    );
+  }
+  if (publicKey.asymmetricKeyType !== 'ed25519') throw new UsageError(`Erwartet einen Ed25519-Schlüssel, nicht ${publicKey.asymmetricKeyType}.`);
+  return publicKey;
 }

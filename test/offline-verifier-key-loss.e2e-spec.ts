@@ -1,0 +1,203 @@
+/**
+ * The offline verifier after a signing key was declared lost (GREMIENLAUF_SIGNING_KEY_LOST): it
+ * takes the earlier key's checkpoints as the service does — their claims (heads, root) are still
+ * compared with the exported events, so a rewrite of what they cover is named, and once a
+ * checkpoint under the new key continues them they are notes, not errors. Given the lost key's
+ * public key as a further --public-key, it checks their signatures too. Real SQLite files, a real
+ * export, the verifier run on files as `node dist/src/audit/verify-cli.js` runs it.
+ */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { databaseConfig } from '../config/configuration';
+import type { SignedCheckpoint } from '../src/audit/checkpoint';
+import { verifyExport, type OfflineReport } from '../src/audit/offline-verifier';
+import { runVerify } from '../src/audit/verify-cli';
+import { hashEvent, type EventRecord } from '../src/event-log/event-hash';
+import { recordScenario, type Scenario } from './audit-scenario';
+import { exportText } from './support/audit-export';
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('the offline verifier after a key declared lost', () => {
+  let pristine: string;
+  let s: Scenario;
+  let lostKey: KeyObject;
+  let lostKeyId: string;
+  /** The checkpoints signed with the lost key, as an auditor kept them from where they were published. */
+  let published: SignedCheckpoint[];
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    const t = await startTestApp({ database: 'sqlite' });
+    s = await recordScenario(t);
+    await t.http.post('/api/audit/checkpoints').expect(201);
+    t.clock.set('2025-04-02T09:00:00Z');
+    await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
+    await t.http.post('/api/audit/checkpoints').expect(201);
+    published = (await t.http.get('/api/audit/checkpoints').expect(200)).body;
+    await t.app.close();
+    pristine = join((t.config.database as { file: string }).file, '..');
+    lostKey = createPublicKey(createPrivateKey(readFileSync(join(pristine, 'signing-key.pem'), 'utf8')));
+    lostKeyId = published[0].keyId;
+  }, 30_000);
+  afterAll(() => {
+    delete process.env.GREMIENLAUF_SIGNING_KEY_LOST;
+    for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * A copy of the recorded database without its key file, changed by `tamper`, started with the
+   * lost key declared (a new key is written), `then` run on it; its export and new public key in files.
+   */
+  async function afterKeyLoss(
+    tamper: (db: Database.Database) => void,
+    then: (app: TestApp) => Promise<unknown>,
+  ): Promise<{ dir: string; exportFile: string; keyFile: string; lostKeyFile: string; publicKey: KeyObject }> {
+    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-offline-key-loss-'));
+    dirs.push(dir);
+    cpSync(pristine, dir, { recursive: true });
+    rmSync(join(dir, 'signing-key.pem'));
+    const file = join(dir, 'test.sqlite');
+    const db = new Database(file);
+    try {
+      db.transaction(() => tamper(db))();
+    } finally {
+      db.close();
+    }
+    process.env.GREMIENLAUF_SIGNING_KEY_LOST = lostKeyId;
+    let app: TestApp;
+    try {
+      app = await startTestApp({ databaseConfig: databaseConfig(file), now: '2025-04-03T09:00:00Z' });
+    } finally {
+      delete process.env.GREMIENLAUF_SIGNING_KEY_LOST;
+    }
+    try {
+      await then(app);
+      const publicKey = createPublicKey((await app.http.get('/api/audit/public-key').expect(200)).body.pem);
+      const exportFile = join(dir, 'audit.jsonl');
+      writeFileSync(exportFile, await exportText(app));
+      const keyFile = join(dir, 'key.pem');
+      writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+      const lostKeyFile = join(dir, 'lost-key.pem');
+      writeFileSync(lostKeyFile, lostKey.export({ type: 'spki', format: 'pem' }));
+      return { dir, exportFile, keyFile, lostKeyFile, publicKey };
+    } finally {
+      await app.close();
+    }
+  }
+
+  /** The verifier on the files, as the command line runs it: exit code and the lines it prints. */
+  async function verifyFiles(args: string[]): Promise<{ code: number; lines: string[] }> {
+    const lines: string[] = [];
+    const code = await runVerify(args, (line) => lines.push(line));
+    return { code, lines };
+  }
+
+  const offline = async (exportFile: string, publicKey: KeyObject, options: Parameters<typeof verifyExport>[2] = {}): Promise<OfflineReport> =>
+    verifyExport(readFileSync(exportFile, 'utf8').split('\n'), publicKey, options);
+
+  const earlier = (sequence: number) =>
+    `Checkpoint ${sequence}: mit einem früheren Schlüssel (ID ${lostKeyId.slice(0, 16)}…) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar. Baumgröße, Wurzel und Köpfe werden als unsignierte Angaben mit dem Log verglichen;`;
+
+  /** Changes the seed body's approval in version 3 and recomputes every hash after it, projection included. */
+  function rewriteSeed(db: Database.Database): void {
+    const rows = db.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(s.seed) as Array<Record<string, any>>;
+    let prevHash: string | null = null;
+    for (const row of rows) {
+      const data = JSON.parse(row.data);
+      if (row.version === 3) data.approvedUntil = '2025-06-30';
+      const record: Omit<EventRecord, 'hash'> = {
+        id: row.id,
+        bodyId: row.body_id,
+        version: row.version,
+        type: row.type,
+        data,
+        actor: { id: row.actor_id, role: row.actor_role },
+        occurredAt: row.occurred_at,
+        recordedAt: row.recorded_at,
+        machine: { id: row.machine_id, version: row.machine_version },
+        decision: row.decision ? JSON.parse(row.decision) : null,
+        prevHash,
+      };
+      const hash = hashEvent(record);
+      db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?').run(JSON.stringify(data), prevHash, hash, row.id);
+      prevHash = hash;
+    }
+    db.prepare('UPDATE bodies SET last_hash = ? WHERE id = ?').run(prevHash, s.seed);
+  }
+
+  test('before a checkpoint under the new key, the earlier ones are named as the service names them, not as changed', async () => {
+    const { exportFile, keyFile, publicKey } = await afterKeyLoss(
+      () => undefined,
+      async () => undefined,
+    );
+    const report = await offline(exportFile, publicKey);
+    expect(report.ok).toBe(false);
+    expect(report.findings.map((f) => [f.severity, f.area, f.message.slice(0, earlier(1).length)])).toEqual([
+      ['error', 'checkpoint', earlier(1)],
+      ['error', 'checkpoint', earlier(2)],
+    ]);
+    expect(JSON.stringify(report)).not.toMatch(/verändert|ungültig/);
+    expect((await verifyFiles([exportFile, '--public-key', keyFile])).code).toBe(1);
+  });
+
+  test('once a checkpoint under the new key continues them: exit 0, each earlier checkpoint a note, and the lost key’s public key checks their signatures', async () => {
+    const { exportFile, keyFile, lostKeyFile, publicKey } = await afterKeyLoss(
+      () => undefined,
+      (app) => app.http.post('/api/audit/checkpoints').expect(201),
+    );
+    const report = await offline(exportFile, publicKey);
+    expect(report).toMatchObject({ ok: true, checkpoints: { count: 3, signaturesUnchecked: [1, 2] } });
+    expect(report.findings.map((f) => [f.severity, f.message.slice(0, earlier(1).length)])).toEqual([
+      ['warning', earlier(1)],
+      ['warning', earlier(2)],
+    ]);
+    expect(report.findings[1].message).toContain('Checkpoint 3 unter dem aktuellen Schlüssel setzt ihn fort.');
+
+    const current = await verifyFiles([exportFile, '--public-key', keyFile]);
+    expect(current.code).toBe(0);
+    expect(current.lines).toContain(`Hinweis: ${report.findings[0].message}`);
+    expect(current.lines.at(-1)).toContain('Checkpoint-Signaturen (bis auf 2 Checkpoints eines früheren Schlüssels, siehe Hinweise)');
+
+    // The lost key's public key, kept from where it was published: the earlier signatures are checked.
+    const both = await verifyFiles([exportFile, '--public-key', keyFile, '--public-key', lostKeyFile]);
+    expect(both.code).toBe(0);
+    expect(both.lines.filter((line) => line.startsWith('Hinweis: Checkpoint'))).toEqual([1, 2].map(
+      (sequence) => `Hinweis: Checkpoint ${sequence}: mit einem früheren Schlüssel (ID ${lostKeyId.slice(0, 16)}…) signiert; die Signatur ist mit diesem Schlüssel geprüft und gültig.`,
+    ));
+    expect(both.lines.at(-1)).toContain('Hashes, Ketten, Checkpoint-Signaturen und die Wiederholung');
+
+    // The checkpoints published before the key was lost are compared with the export, under either key setting.
+    const publishedFile = join(exportFile, '..', 'published.json');
+    writeFileSync(publishedFile, JSON.stringify(published));
+    const compared = await verifyFiles([exportFile, '--public-key', keyFile, '--published', publishedFile]);
+    expect(compared.code).toBe(0);
+    expect(compared.lines).toContain('2 veröffentlichte Checkpoints geprüft (Nr. 1–2).');
+    expect(compared.lines.filter((line) => line.startsWith('FEHLER'))).toEqual([]);
+    expect((await verifyFiles([exportFile, '--public-key', keyFile, '--public-key', lostKeyFile, '--published', publishedFile])).code).toBe(0);
+  });
+
+  test('a body rewritten with every hash recomputed after the key changed: the earlier key’s checkpoints still name it offline', async () => {
+    const { exportFile, keyFile, lostKeyFile, publicKey } = await afterKeyLoss(rewriteSeed, async (app) => {
+      // The service refuses to vouch for it with a new checkpoint.
+      await app.http.post('/api/audit/checkpoints').expect(422);
+    });
+    const report = await offline(exportFile, publicKey);
+    expect(report.ok).toBe(false);
+    const changed = report.findings.filter((f) => f.area === 'checkpoint' && f.stream === s.seed);
+    expect(changed.map((f) => [f.version, f.message.replace(/^(Checkpoint \d \(mit einem früheren Schlüssel signiert\): ).*(hat nicht mehr den bezeugten Hash).*$/, '$1$2')])).toEqual([
+      [5, 'Checkpoint 1 (mit einem früheren Schlüssel signiert): hat nicht mehr den bezeugten Hash'],
+      [5, 'Checkpoint 2 (mit einem früheren Schlüssel signiert): hat nicht mehr den bezeugten Hash'],
+    ]);
+    // The chains hold (every hash was recomputed), and replay reproduces the rewritten projection: only the checkpoints tell.
+    expect(report.findings.filter((f) => f.severity === 'error' && f.area !== 'checkpoint')).toEqual([]);
+
+    // With the lost key given too: the signatures hold, the rewrite is still named.
+    const both = await verifyFiles([exportFile, '--public-key', keyFile, '--public-key', lostKeyFile]);
+    expect(both.code).toBe(1);
+    expect(both.lines.filter((line) => line.startsWith('FEHLER:') && line.includes('hat nicht mehr den bezeugten Hash'))).toHaveLength(2);
+    expect(both.lines.join('\n')).not.toContain('ungültig');
+  });
+});
