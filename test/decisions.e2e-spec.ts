@@ -121,9 +121,9 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
   test('a cited decision keeps what its events relied on; withdrawing it needs a reason, and it stays visible with its citations', async () => {
     const date = await t.http.patch(path('2026/41')).send({ date: '2026-01-14', reason: 'Tippfehler' }).expect(422);
     expect(date.body.message).toContain('wird bereits zitiert');
-    expect(date.body.message).toContain('Das Datum 15.01.2026 steht in Gremium');
+    expect(date.body.message).toMatch(/Das Datum 15\.01\.2026 steht in „Projektgruppe [AB]“, Version \d+ \(Eingerichtet \(Beschluss\)\)\./);
     const dropped = await t.http.patch(path('2026/41')).send({ effects: [{ body: a, effect: 'approved', data: { approvedUntil: '2026-06-30' } }], reason: 'B gestrichen' }).expect(422);
-    expect(dropped.body.message).toContain(`Die Wirkung approved {"approvedUntil":"2026-06-30"} für Gremium ${b} ist umgesetzt`);
+    expect(dropped.body.message).toMatch(/Die Wirkung „Einrichten bis 30\.06\.2026“ für „Projektgruppe B“ ist umgesetzt \(Version \d+, Eingerichtet \(Beschluss\)\) und bleibt\./);
     await t.http.patch(path('2026/41')).send({ title: 'Einrichtung der Projektgruppen A und B', reason: 'Titel vervollständigt' }).expect(200);
 
     const noReason = await t.http.post(`${path('2026/41')}/withdrawal`).send({}).expect(400);
@@ -183,7 +183,7 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('Beschluss;Gremium (beschließend);Beschlussdatum;Titel;Gremium;Gremium-ID;Wirkung;Gefordert;Frist;Stand;Umgesetzt durch (Version);Umgesetzt am');
     expect(lines.slice(1)).toEqual([
-      `2026/70;IT-PLR;2026-11-20;Beschluss 2026/70;Projektgruppe B;${b};reportRequested;Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 02.11.2026;2026-11-02;überfällig;;`,
+      `2026/70;IT-PLR;2026-11-20;Beschluss 2026/70;Projektgruppe B;${b};Berichtspflicht festgelegt;Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 02.11.2026;2026-11-02;überfällig;;`,
     ]);
   });
 
@@ -212,8 +212,15 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     const versions = async () => [(await history(a)).length, (await history(b)).length];
     const before = await versions();
     const ambiguous = await t.http.post(`${path('2026/72')}/apply`).send({}).expect(400);
-    expect(ambiguous.body.details).toEqual([{ path: 'body', message: expect.stringMatching(/^Beschluss 2026\/72 \(IT-PLR\) vom 27\.11\.2026 hat offene Wirkungen für mehrere Gremien \(reportRequested .*\); bitte das Gremium angeben \(body\)\.$/) }]);
-    for (const body of [a, b]) expect(ambiguous.body.details[0].message).toContain(`für Gremium ${body}`);
+    expect(ambiguous.body.details).toEqual([
+      {
+        path: 'body',
+        message:
+          'Beschluss 2026/72 (IT-PLR) vom 27.11.2026 hat offene Wirkungen für mehrere Gremien – ' +
+          'Wirkung 0: Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 31.03.2027 für „Projektgruppe A (neu)“; ' +
+          'Wirkung 1: Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 31.03.2027 für „Projektgruppe B“. Bitte das Gremium angeben oder die Nummer der Wirkung.',
+      },
+    ]);
     expect(await versions()).toEqual(before);
 
     await t.http.post(`${path('2026/72')}/apply`).send({ body: a }).expect(200);

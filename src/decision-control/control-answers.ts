@@ -1,23 +1,30 @@
 import { z } from 'zod';
 import type { ObligationState } from '../../machines';
 import { civilDateSchema, instantSchema } from '../event-log/event-schema';
-import { CONTROL_STATES } from './decision-control.service';
+import { CONTROL_STATES, CONTROL_STATES_DESCRIBED } from './decision-control.service';
 
 const OBLIGATION_STATES = ['pending', 'due', 'overdue', 'submitted', 'acknowledged', 'waived'] as const satisfies readonly ObligationState[];
 
 /** One line of the Beschlusskontrolle (`ControlRow`): one effect of one decision. */
 export const controlRowSchema = z
   .object({
-    decision: z.object({ number: z.string(), issuer: z.string(), issuerName: z.string(), date: civilDateSchema, title: z.string(), withdrawn: z.boolean() }),
+    decision: z.object({
+      number: z.string(),
+      issuer: z.string(),
+      issuerName: z.string(),
+      date: civilDateSchema,
+      title: z.string(),
+      withdrawn: z.boolean().describe('Der Beschluss ist zurückgenommen: der Stand jeder seiner Wirkungen ist dann appliedWithdrawn oder withdrawn'),
+    }),
     effectIndex: z.number().int().min(0),
     bodyId: z.string(),
     bodyTitle: z.string(),
     effect: z.string(),
-    effectLabel: z.string(),
+    effectLabel: z.string().describe('Die Wirkung auf Deutsch, z. B. „Verlängert“ (die CSV-Spalte „Wirkung“)'),
     required: z.string().describe('Was der Beschluss fordert, z. B. „Verlängerung bis 30.06.2027“'),
-    dueBy: civilDateSchema.nullable(),
-    state: z.enum(CONTROL_STATES),
-    stateLabel: z.string(),
+    dueBy: civilDateSchema.nullable().describe('Die Frist eines angeforderten Berichts oder des Abschlussberichts, aufgelöst wie in den Fristen (Sitzungskalender des Adressaten, Werktagsregel), sonst null'),
+    state: z.enum(CONTROL_STATES).describe(CONTROL_STATES_DESCRIBED),
+    stateLabel: z.string().describe('Der Stand auf Deutsch, z. B. „umgesetzt, Beschluss zurückgenommen“ oder „offen ohne Frist“'),
     appliedBy: z.object({ version: z.number().int().min(1), type: z.string(), occurredAt: instantSchema }).nullable(),
     report: z.object({ obligationId: z.string(), state: z.enum(OBLIGATION_STATES), acknowledgedOn: civilDateSchema.nullable() }).nullable(),
   })

@@ -6,9 +6,11 @@ import {
   daysBetween,
   resolveDeadline,
   type BodyContext,
+  type CalendarRules,
   type CivilDate,
   type Deadline,
   type ReportObligation,
+  type Session,
 } from '../../machines';
 import { BodiesService } from '../bodies/bodies.service';
 import { Clock } from '../common/clock';
@@ -18,6 +20,7 @@ import { canonicalJson } from '../json/canonical-json';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
 import { businessTimeSchema } from '../common/time-input';
+import { DeadlinesService } from '../deadlines/deadlines.service';
 import { SessionsStore } from '../deadlines/sessions.store';
 import { effectRequirement } from '../decisions/effect-labels';
 
@@ -28,7 +31,7 @@ export const applyInputSchema = z.strictObject({
   expectedVersion: z.number().int().min(1).optional(),
 });
 
-export const CONTROL_STATES = ['done', 'dueSoon', 'overdue', 'open', 'withdrawn'] as const;
+export const CONTROL_STATES = ['done', 'dueSoon', 'overdue', 'open', 'appliedWithdrawn', 'withdrawn'] as const;
 export type ControlState = (typeof CONTROL_STATES)[number];
 
 export const CONTROL_STATE_LABELS: Record<ControlState, string> = {
@@ -36,13 +39,28 @@ export const CONTROL_STATE_LABELS: Record<ControlState, string> = {
   dueSoon: 'bald fällig',
   overdue: 'überfällig',
   open: 'offen',
+  appliedWithdrawn: 'umgesetzt, Beschluss zurückgenommen',
   withdrawn: 'Beschluss zurückgenommen',
 };
+
+/** What each state means, for the API's description of `state`. */
+export const CONTROL_STATES_DESCRIBED =
+  'done: erledigt (umgesetzt; ein angeforderter Bericht: zur Kenntnis genommen oder entfallen); ' +
+  'dueSoon: bald fällig (nicht erledigt, Frist in höchstens 30 Tagen); overdue: überfällig (Frist verstrichen); ' +
+  'open: offen (Frist später oder keine); ' +
+  'appliedWithdrawn: umgesetzt, Beschluss zurückgenommen (was die Wirkung bewirkt hat, steht seither ohne Grundlage: ein neuer Beschluss ist nötig); ' +
+  'withdrawn: Beschluss zurückgenommen, Wirkung nicht umgesetzt';
 
 export const controlQuerySchema = z.strictObject({
   year: z.coerce.number().int().min(1990).max(2999).optional().describe('Jahr des Beschlussdatums'),
   issuer: z.string().trim().min(1).max(60).optional().describe('Beschließendes Gremium: IT-PLR oder AL-Runde'),
-  state: z.enum(CONTROL_STATES).optional().describe('Stand: erledigt, bald fällig, überfällig, offen, zurückgenommen'),
+  state: z
+    .enum(CONTROL_STATES)
+    .optional()
+    .describe(
+      'Stand: done (erledigt), dueSoon (bald fällig), overdue (überfällig), open (offen), appliedWithdrawn (umgesetzt, Beschluss zurückgenommen), ' +
+        'withdrawn (jede Wirkung eines zurückgenommenen Beschlusses, umgesetzt oder nicht)',
+    ),
 });
 export type ControlQuery = z.output<typeof controlQuerySchema>;
 
@@ -80,6 +98,7 @@ export class DecisionControlService {
     private readonly lifecycle: LifecycleService,
     private readonly bodies: BodiesService,
     private readonly sessions: SessionsStore,
+    private readonly deadlines: DeadlinesService,
     private readonly clock: Clock,
   ) {}
 
@@ -105,6 +124,7 @@ export class DecisionControlService {
     const today = berlinDate(this.clock.now().toISOString());
     const [all, bodies, sessions] = await Promise.all([this.decisions.withCitations(), this.bodies.titles(), this.sessions.all()]);
     const titles = new Map(bodies.map((b) => [b.id, b.title]));
+    const calendar = { sessions, rules: this.deadlines.timerOptions(sessions).rules };
     const contexts = new Map<string, BodyContext>();
     const contextOf = async (id: string) => {
       if (!contexts.has(id)) contexts.set(id, (await this.bodies.get(id)).context);
@@ -116,22 +136,27 @@ export class DecisionControlService {
       if (query.issuer && decision.issuer !== query.issuer) continue;
       for (const [i, effect] of decision.effects.entries()) {
         const applied: EventRecord | null = appliedBy[i];
-        const due = dueOf(effect.effect, effect.data, sessions);
         let report: ControlRow['report'] = null;
-        if (effect.effect === 'reportRequested' && applied) {
-          // The Frist as requested: the one a later change (reportRescheduled) moved it from, if any.
-          const requested = canonicalJson(effect.data.due);
-          const obligation = (await contextOf(effect.body)).obligations.find(
-            (o) => o.kind === effect.data.kind && o.addressee === effect.data.addressee && canonicalJson(o.rescheduled?.[0]?.from ?? o.due) === requested,
-          );
+        let due: CivilDate | null = null;
+        if (effect.effect === 'reportRequested') {
+          const obligation = applied ? requestedObligation(await contextOf(effect.body), effect.data.kind, effect.data.due, effect.data.addressee) : undefined;
           if (obligation) report = { obligationId: obligation.id, state: obligation.state, acknowledgedOn: obligation.acknowledgedOn };
+          due = this.resolve(effect.data.due as Deadline, effect.data.addressee as string, calendar);
+        } else if (effect.effect === 'closureInitiated') {
+          // The final report is owed to the body's parent: the one it was when the closure began, else its parent now.
+          const context = await contextOf(effect.body);
+          const finalReport = applied ? requestedObligation(context, 'Abschlussbericht', effect.data.finalReportDue) : undefined;
+          due = this.resolve(effect.data.finalReportDue as Deadline, finalReport?.addressee ?? context.profile.parent, calendar);
         }
         // A requested report is done once acknowledged, or waived (no longer owed).
         const done = effect.effect === 'reportRequested' ? report?.state === 'acknowledged' || report?.state === 'waived' : applied !== null;
-        const state: ControlState = done
-          ? 'done'
-          : decision.withdrawn
-            ? 'withdrawn'
+        // What a withdrawn decision had carried out stands without a basis: it is not done, a new decision is needed.
+        const state: ControlState = decision.withdrawn
+          ? applied
+            ? 'appliedWithdrawn'
+            : 'withdrawn'
+          : done
+            ? 'done'
             : due && due < today
               ? 'overdue'
               : due && daysBetween(today, due) <= DUE_SOON_DAYS
@@ -160,16 +185,31 @@ export class DecisionControlService {
         });
       }
     }
+    // `withdrawn` finds every effect of a withdrawn decision, carried out (appliedWithdrawn) or not.
+    if (query.state === 'withdrawn') return rows.filter((r) => r.decision.withdrawn);
     return query.state ? rows.filter((r) => r.state === query.state) : rows;
+  }
+
+  /**
+   * The date a Frist the decision sets falls on, as the Fristen resolve a report's: the sessions
+   * of the issuer the addressee names (`IT-Planungsrat` → IT-PLR), the configured calendar rules.
+   */
+  private resolve(deadline: Deadline | undefined, addressee: string | undefined, calendar: { sessions: readonly Session[]; rules?: CalendarRules }): CivilDate | null {
+    if (!deadline) return null;
+    const resolution = resolveDeadline(deadline, { ...calendar, issuer: addressee ? this.deadlines.issuerOf(addressee) : null });
+    return resolution.resolved ? resolution.effectiveDate : null;
   }
 }
 
-/** The Frist a decision's effect sets, as a date: the report's due date, the final report's. */
-function dueOf(effect: string, data: Record<string, unknown>, sessions: Awaited<ReturnType<SessionsStore['all']>>): CivilDate | null {
-  const deadline = (effect === 'reportRequested' ? data.due : effect === 'closureInitiated' ? data.finalReportDue : undefined) as Deadline | undefined;
-  if (!deadline) return null;
-  const resolution = resolveDeadline(deadline, { sessions, issuer: (data.addressee as string | undefined) ?? undefined });
-  return resolution.resolved ? resolution.effectiveDate : null;
+/**
+ * The obligation an applied request created: of its kind (and addressee), with the Frist as
+ * requested – the one a later change (reportRescheduled) moved it from, if any.
+ */
+function requestedObligation(context: BodyContext, kind: unknown, due: unknown, addressee?: unknown): ReportObligation | undefined {
+  const requested = canonicalJson(due);
+  return context.obligations.find(
+    (o) => o.kind === kind && (addressee === undefined || o.addressee === addressee) && canonicalJson(o.rescheduled?.[0]?.from ?? o.due) === requested,
+  );
 }
 
 /** The rows as CSV (RFC 4180, semicolon-separated for German spreadsheets, with a BOM). */
@@ -182,7 +222,7 @@ export function controlCsv(rows: ControlRow[]): string {
     r.decision.title,
     r.bodyTitle,
     r.bodyId,
-    r.effect,
+    r.effectLabel,
     r.required,
     r.dueBy ?? '',
     r.stateLabel,

@@ -39,7 +39,6 @@ import {
 import {
   PROCEDURES,
   decisionStream,
-  describeEffect,
   effectMatches,
   foldDecision,
   hashDecisionEvent,
@@ -268,7 +267,7 @@ export class DecisionsService {
       if (amended.date !== undefined) this.checkDate(this.parseNumber(current.number, current.issuer), amended.date, this.clock.now().toISOString());
 
       const citations = await this.citations(tx, current);
-      const relied = this.reliedUpon(current, amended, citations);
+      const relied = await this.reliedUpon(tx, current, amended, citations);
       if (relied.length > 0) {
         throw new LifecycleRefusal(`${this.name(current)} wird bereits zitiert; was die Ereignisse voraussetzen, bleibt: ${relied.join(' ')}`, {
           violations: relied,
@@ -418,27 +417,39 @@ export class DecisionsService {
 
   /**
    * The effect of a decision to apply: the given one (index from 0), else the only open one for
-   * the body, else, without a body, the decision's only open effect.
+   * the body, else, without a body, the decision's only open effect. A refusal lists the open
+   * effects in the register's words, each with its number („Wirkung 0: …“), and names the bodies
+   * by title; it names the parameter by its path only (`body`, `effect`), so that the CLI can
+   * say its own option instead.
    */
   async effectToApply(issuerId: string, rawNumber: string, bodyId: string | undefined, index?: number): Promise<{ decision: Decision; effect: Effect }> {
     return this.db.transaction(async (tx) => {
       const decision = await this.load(tx, issuerId, rawNumber);
       const { appliedBy } = await this.citations(tx, decision);
-      const forBody = bodyId === undefined ? '' : ` für Gremium ${bodyId}`;
       if (index !== undefined) {
         const effect = decision.effects[index];
-        if (!effect || (bodyId !== undefined && effect.body !== bodyId)) {
-          throw ValidationError.at('effect', `${this.name(decision)} hat keine Wirkung Nr. ${index}${forBody}.`);
+        if (!effect) {
+          const last = decision.effects.length - 1;
+          const there = last < 0 ? '' : last === 0 ? ' (nur Wirkung 0)' : ` (nur Wirkung 0 bis ${last})`;
+          throw ValidationError.at('effect', `${this.name(decision)} hat keine Wirkung ${index}${there}.`);
+        }
+        if (bodyId !== undefined && effect.body !== bodyId) {
+          const names = await this.bodyNames(tx, [effect.body, bodyId]);
+          throw ValidationError.at('effect', `${this.name(decision)}: Wirkung ${index} gilt ${names.get(effect.body)}, nicht ${names.get(bodyId)}.`);
         }
         return { decision: this.toDecision(decision), effect };
       }
-      const open = decision.effects.filter((e, i) => (bodyId === undefined || e.body === bodyId) && appliedBy[i] === null);
-      if (open.length === 1) return { decision: this.toDecision(decision), effect: open[0] };
+      const open = [...decision.effects.entries()].filter(([i, e]) => (bodyId === undefined || e.body === bodyId) && appliedBy[i] === null);
+      if (open.length === 1) return { decision: this.toDecision(decision), effect: open[0][1] };
+      const bodies = new Set([...(bodyId === undefined ? [] : [bodyId]), ...open.map(([, e]) => e.body)]);
+      const names = await this.bodyNames(tx, bodies);
+      const one = bodies.size === 1 ? [...bodies][0] : undefined;
+      const forBody = one === undefined ? '' : ` für ${names.get(one)}`;
       if (open.length === 0) throw ValidationError.at('effect', `${this.name(decision)} hat${forBody} keine offene Wirkung.`);
-      const listed = open.map((e) => describeEffect(e)).join('; ');
-      throw bodyId === undefined && new Set(open.map((e) => e.body)).size > 1
-        ? ValidationError.at('body', `${this.name(decision)} hat offene Wirkungen für mehrere Gremien (${listed}); bitte das Gremium angeben (body).`)
-        : ValidationError.at('effect', `${this.name(decision)} hat${forBody} mehrere offene Wirkungen (${listed}); bitte die Nummer der Wirkung angeben (effect).`);
+      const listed = open.map(([i, e]) => `Wirkung ${i}: ${effectRequirement(e)}${one === undefined ? ` für ${names.get(e.body)}` : ''}`).join('; ');
+      throw one === undefined
+        ? ValidationError.at('body', `${this.name(decision)} hat offene Wirkungen für mehrere Gremien – ${listed}. Bitte das Gremium angeben oder die Nummer der Wirkung.`)
+        : ValidationError.at('effect', `${this.name(decision)} hat${forBody} mehrere offene Wirkungen – ${listed}. Bitte die Nummer der Wirkung angeben.`);
     });
   }
 
@@ -504,22 +515,44 @@ export class DecisionsService {
   }
 
   /** What the citing events rely on and the amendment would change, as German sentences. */
-  private reliedUpon(current: DecisionState, amended: DecisionChanges, citations: Citations): string[] {
+  private async reliedUpon(tx: Transaction, current: DecisionState, amended: DecisionChanges, citations: Citations): Promise<string[]> {
     if (citations.events.length === 0) return [];
     const first = citations.events[0];
-    const where = `Gremium ${first.bodyId}, Version ${first.version} (${EVENT_LABELS[first.type]})`;
+    const dropped =
+      amended.effects === undefined
+        ? []
+        : current.effects.flatMap((effect, i) => {
+            const applied = citations.appliedBy[i];
+            return applied && !amended.effects!.some((e) => canonicalJson(e) === canonicalJson(effect)) ? [{ effect, applied }] : [];
+          });
+    if (amended.date === undefined && amended.type === undefined && dropped.length === 0) return [];
+    const names = await this.bodyNames(tx, [first.bodyId, ...dropped.map(({ effect }) => effect.body)]);
+    const where = `${names.get(first.bodyId)}, Version ${first.version} (${EVENT_LABELS[first.type]})`;
     const problems: string[] = [];
     if (amended.date !== undefined) problems.push(`Das Datum ${germanDate(current.date)} steht in ${where}.`);
     if (amended.type !== undefined) problems.push(`Die Art „${current.type}“ steht in ${where}.`);
-    if (amended.effects !== undefined) {
-      current.effects.forEach((effect, i) => {
-        const applied = citations.appliedBy[i];
-        if (applied && !amended.effects!.some((e) => canonicalJson(e) === canonicalJson(effect))) {
-          problems.push(`Die Wirkung ${describeEffect(effect)} ist umgesetzt (Gremium ${applied.bodyId}, Version ${applied.version}, ${EVENT_LABELS[applied.type]}) und bleibt.`);
-        }
-      });
+    for (const { effect, applied } of dropped) {
+      problems.push(`Die Wirkung „${effectRequirement(effect)}“ für ${names.get(effect.body)} ist umgesetzt (Version ${applied.version}, ${EVENT_LABELS[applied.type]}) und bleibt.`);
     }
     return problems;
+  }
+
+  /**
+   * How messages name bodies: by title (`„AG X“`), with the id where another registered body bears
+   * the same title (`„AG X“ (ID)`); an id no body has stays an id (`Gremium ID`).
+   */
+  private async bodyNames(tx: Transaction, ids: Iterable<string>): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)];
+    const names = new Map(wanted.map((id) => [id, `Gremium ${id}`]));
+    if (wanted.length === 0) return names;
+    const rows = await tx.query<{ id: string; title: string }>(
+      `SELECT id, title FROM bodies WHERE title IN (SELECT title FROM bodies WHERE id IN (${wanted.map(() => '?').join(', ')}))`,
+      wanted,
+    );
+    const bearers = new Map<string, number>();
+    for (const row of rows) bearers.set(row.title, (bearers.get(row.title) ?? 0) + 1);
+    for (const row of rows) if (names.has(row.id)) names.set(row.id, bearers.get(row.title)! > 1 ? `„${row.title}“ (${row.id})` : `„${row.title}“`);
+    return names;
   }
 
   /** The events citing the decision (of one body, when given) and which effect each carried out. */

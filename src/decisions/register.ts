@@ -153,12 +153,6 @@ function asTermEnd(value: unknown): TermEnd | null {
   return null;
 }
 
-/** An effect in a line of German for messages: `extended {"approvedUntil":"2027-06-30"} für Gremium 4f…`. */
-export function describeEffect(effect: { effect: string; data: Record<string, unknown>; body?: string }): string {
-  const params = Object.keys(effect.data).length > 0 ? ` ${canonicalJson(effect.data)}` : '';
-  return `${effect.effect}${params}${effect.body ? ` für Gremium ${effect.body}` : ''}`;
-}
-
 /** `Beschluss 2024/09-AL vom 12.06.2024`: the decision's own number and date. */
 export function decisionLabel(decision: { number: string; date: CivilDate }): string {
   return `Beschluss ${decision.number} vom ${germanDate(decision.date)}`;

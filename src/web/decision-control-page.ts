@@ -49,13 +49,17 @@ export function csvLink(filter: ControlQuery): string {
   return `/api/decision-control.csv${query ? `?${query}` : ''}`;
 }
 
-/** Each state's light (the CSS class) and how the filter names it. */
+/**
+ * Each state's light (the CSS class) and how the filter names it. An effect carried out under a
+ * decision withdrawn since needs a new decision: red like an overdue one, told apart by its words.
+ */
 export const CONTROL_LIGHTS: Record<ControlState, { level: string; filter: string }> = {
   done: { level: 'green', filter: 'erledigt' },
   dueSoon: { level: 'yellow', filter: 'bald fällig (Frist in höchstens 30 Tagen)' },
   overdue: { level: 'red', filter: 'überfällig' },
   open: { level: 'open', filter: 'offen (ohne Frist oder Frist später)' },
-  withdrawn: { level: 'ended', filter: 'Beschluss zurückgenommen' },
+  appliedWithdrawn: { level: 'red', filter: 'umgesetzt, Beschluss zurückgenommen (neuer Beschluss nötig)' },
+  withdrawn: { level: 'ended', filter: 'Beschluss zurückgenommen (umgesetzt oder nicht)' },
 };
 
 export const STATE_OPTIONS: Option[] = CONTROL_STATES.map((state) => ({ value: state, label: CONTROL_LIGHTS[state].filter }));
@@ -65,7 +69,7 @@ export function filterText(filter: ControlQuery, issuers: Option[]): string {
   const parts = [
     filter.year ? `Jahr ${filter.year}` : 'alle Jahre',
     filter.issuer ? (issuers.find((i) => i.value === filter.issuer)?.label ?? filter.issuer) : 'IT-PLR und AL-Runde',
-    filter.state ? `Stand: ${CONTROL_STATE_LABELS[filter.state]}` : 'jeder Stand',
+    filter.state ? `Stand: ${filter.state === 'withdrawn' ? CONTROL_LIGHTS.withdrawn.filter : CONTROL_STATE_LABELS[filter.state]}` : 'jeder Stand',
   ];
   return parts.join(' · ');
 }
@@ -87,6 +91,8 @@ export interface ControlGroup {
   href: string;
   decision: ControlRow['decision'];
   lines: ControlLine[];
+  /** For a withdrawn decision that had been carried out: what follows from the withdrawal. */
+  note: string | null;
 }
 
 /** How far the requested report got (whether it is late, the light says). */
@@ -126,8 +132,10 @@ export function groupByDecision(rows: ControlRow[]): ControlGroup[] {
   const groups = new Map<string, ControlGroup>();
   for (const row of rows) {
     const key = `${row.decision.issuer}:${row.decision.number}`;
-    if (!groups.has(key)) groups.set(key, { key, href: decisionHref(row.decision), decision: row.decision, lines: [] });
-    groups.get(key)!.lines.push(lineOf(row));
+    if (!groups.has(key)) groups.set(key, { key, href: decisionHref(row.decision), decision: row.decision, lines: [], note: null });
+    const group = groups.get(key)!;
+    group.lines.push(lineOf(row));
+    if (row.state === 'appliedWithdrawn') group.note = 'was davon umgesetzt ist, steht ohne Grundlage; ein neuer Beschluss ist nötig';
   }
   return [...groups.values()].reverse();
 }

@@ -141,6 +141,25 @@ function issuerBySuffix(number: string, env: NodeJS.ProcessEnv): string {
   return issuer.id;
 }
 
+/** The parameters of `POST …/apply` as `decision apply` names them. */
+const APPLY_OPTION_OF: Record<string, string> = {
+  body: '--body ID',
+  effect: '--index N',
+  occurredAt: '--date DATUM',
+  expectedVersion: '--expected-version N',
+};
+
+/** A refusal naming the API's parameters (effect: …) told with this command's options (--index N: …); --json keeps the details as given. */
+function inApplyOptions(error: unknown): unknown {
+  const issues = error instanceof ApiError ? (error.details as { details?: unknown } | null)?.details : null;
+  if (!Array.isArray(issues) || !issues.some((issue: { path?: string }) => issue.path !== undefined && issue.path in APPLY_OPTION_OF)) return error;
+  const told = issues.map(({ path, message }: { path?: string; message: string }) => {
+    const named = path ? (APPLY_OPTION_OF[path] ?? path) : '';
+    return named ? `${named}: ${message}` : message;
+  });
+  return new ApiError(`Ungültige Angaben – ${told.join('; ')}`, (error as ApiError).details, (error as ApiError).status);
+}
+
 interface ApplyResult {
   id: string;
   version: number;
@@ -190,7 +209,9 @@ export const decisionCommand: CliCommand = {
           ...(typeof o.date === 'string' ? { occurredAt: dateOption(o.date, '--date') } : {}),
           ...(typeof o['expected-version'] === 'string' ? { expectedVersion: positiveInteger(o['expected-version'], '--expected-version') } : {}),
         };
-        const result = await api.post<ApplyResult>(`${path}/apply`, { json: input });
+        const result = await api.post<ApplyResult>(`${path}/apply`, { json: input }).catch((error: unknown) => {
+          throw inApplyOptions(error);
+        });
         // Without --date the event falls on the decision's day, unless the body has lived on since.
         const later = result.event.decision && !input.occurredAt ? datedAfterDecision(result.event.decision.date, result.event.occurredAt) : null;
         ctx.out.result(result, (r) =>
