@@ -104,10 +104,18 @@ export class AuthStore {
     });
   }
 
-  /** The named contacts (erased ones have no name). */
+  /**
+   * The named contacts. One marked erased comes without name and organisation whatever else its
+   * row holds, as ContactsStore.findMany gives it: personal data written back into the row after
+   * the erasure must not let `user create --contact` match or name the person.
+   */
   async contacts(ids: string[]): Promise<Array<{ id: string; name: string | null; organization: string | null }>> {
     if (ids.length === 0) return [];
-    return this.db.query(`SELECT id, name, organization FROM contacts WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+    const rows = await this.db.query<{ id: string; name: string | null; organization: string | null; erased_at: string | null }>(
+      `SELECT id, name, organization, erased_at FROM contacts WHERE id IN (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    return rows.map((r) => (r.erased_at !== null ? { id: r.id, name: null, organization: null } : { id: r.id, name: r.name, organization: r.organization }));
   }
 
   async contactExists(contactId: string): Promise<boolean> {

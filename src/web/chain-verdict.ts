@@ -1,5 +1,6 @@
 import { countOf, germanNumber } from '../../machines';
 import type { StreamKind } from '../audit/audit.service';
+import type { TamperKind } from '../audit/stream-integrity';
 
 /** What the stored hash chains hold, by what they record: the verdict line of the Prüfung page. */
 export interface ChainCount {
@@ -28,7 +29,26 @@ export function intactChainsText(streams: readonly ChainCount[]): string {
 }
 
 /**
- * What a replay verdict other than „matches“ and „diverges“ says (one this code does not know
+ * How the Prüfung page marks an event that is not what was recorded, by what is wrong with it
+ * (stream-integrity.ts): a few words in the replay's steps and beside the event a state as of a
+ * date stands on, where the verdict and the warning say it in full.
+ */
+const TAMPER_MARKS: Record<TamperKind, string> = {
+  content: 'verändert (Hash stimmt nicht)',
+  unreadable: 'verändert (nicht lesbar)',
+  start: 'Lücke davor (gelöscht)',
+  gap: 'Lücke davor (gelöscht)',
+  duplicate: 'Version doppelt',
+  link: 'Kette davor unterbrochen',
+};
+
+/** The mark of each event (by id) that fails its hash or chain check; events not named are intact. */
+export function tamperMarks(tampered: ReadonlyArray<{ eventId: string; kind: TamperKind }>): Map<string, string> {
+  return new Map(tampered.map((t) => [t.eventId, TAMPER_MARKS[t.kind]]));
+}
+
+/**
+ * What a replay verdict other than „matches“, „diverges“ and „tampered“ says (one this code does not know
  * yet, e.g. added to the service later): the German `summary` and `message` fields of the
  * answer, of the objects in it and of the items of its lists, the steps and erasures aside.
  */

@@ -19,7 +19,7 @@ import { BodiesService, seesContactDetails } from '../bodies/bodies.service';
 import { contactCorrectionForm, contactFormType } from './contact-form';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
-import type { FieldIssue } from '../common/errors';
+import { LifecycleRefusal, type FieldIssue } from '../common/errors';
 import { deadlineState } from '../deadlines/deadline-state';
 import { DeadlinesService, type DeadlineQuery, type DeadlineStanding } from '../deadlines/deadlines.service';
 import { DecisionControlService } from '../decision-control/decision-control.service';
@@ -34,6 +34,7 @@ import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagr
 import { timelineSvg, type TimelineBody } from './timeline';
 import { groupBy } from '../common/group-by';
 import { PAGE_SIZE, pageNumber, pagesOf } from './pages';
+import { tamperMarks } from './chain-verdict';
 
 export type Light = 'green' | 'yellow' | 'red' | 'ended';
 
@@ -210,7 +211,14 @@ export class WebService {
   async body(id: string, user: WebUser, failed?: FormState, preset?: { type: string; decision: string }) {
     const [body, history, deadlines, openEffects, others] = await Promise.all([
       this.bodies.get(id, { contactDetails: seesContactDetails(user.role) }),
-      this.bodies.history(id),
+      // An event whose stored content cannot be read refuses the history: the page shows the body without its Verlauf, saying why.
+      this.bodies.history(id).then(
+        ({ events }) => ({ events, unreadable: null }),
+        (error: unknown) => {
+          if (error instanceof LifecycleRefusal) return { events: [], unreadable: error.message };
+          throw error;
+        },
+      ),
       this.deadlines.list({ bodyId: id }),
       this.decisions.openEffects(id),
       this.bodies.titles(),
@@ -314,6 +322,10 @@ export class WebService {
         label: EVENT_LABELS[e.type as BodyEventType] ?? e.type,
         stateAfter: steps.find((s) => s.version === e.version)?.stateLabelAfter ?? '',
       })),
+      /** The events that fail their hash or chain check: named at the top, what the page shows rests on them too. */
+      tampered: history.events.filter((e) => !e.intact).map((e) => ({ version: e.version, label: EVENT_LABELS[e.type as BodyEventType] ?? e.type })),
+      historyUnreadable: history.unreadable,
+      auditHref: mayAudit(user) ? `/pruefung?gremium=${encodeURIComponent(id)}#body-check` : null,
       diagram: stateDiagramSvg({ current: body.state.paths, visited }),
       transitions: transitionRows(),
       today,
@@ -446,6 +458,8 @@ export class WebService {
               // As the body page says it: a life that had ended by then has no running term.
               term: termText({ statePaths: at.statePaths, approvedUntil: approvedUntilAsWritten(at.context), permanent: at.context.permanent, endedOn: at.context.endedOn }),
               future: query.stichtag !== undefined && query.stichtag > this.today(),
+              /** The mark of the event the answer stands on, where it fails its hash or chain check. */
+              basedOnMark: tamperMarks(at.tampered).get(at.basedOn.eventId) ?? null,
               diagram: stateDiagramSvg(
                 {
                   current: at.statePaths,
@@ -459,7 +473,9 @@ export class WebService {
             asOfError = error instanceof Error ? error.message : String(error);
           }
         }
-        selected = { body, replay, asOf, asOfError };
+        // Each step whose event fails its hash or chain check carries a mark of what is wrong (the verdict says it in full).
+        const marks = tamperMarks(replay.tampered);
+        selected = { body, replay: { ...replay, steps: replay.steps.map((step) => ({ ...step, tamperMark: marks.get(step.eventId) ?? null })) }, asOf, asOfError };
       }
     }
     return { verification, bodies: list, selected, query, today: this.today() };
