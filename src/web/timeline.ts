@@ -73,6 +73,16 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
     parts.push(`<g class="row"><title>${escapeHtml(`${body.title}: ${body.stateLabel}`)}</title>`);
     parts.push(`<text class="body-title" x="8" y="${mid - 4}">${escapeHtml(shorten(body.title))}</text>`);
     parts.push(`<text class="state-text" x="8" y="${mid + 13}">${escapeHtml(shorten(body.stateLabel, 44))}</text>`);
+    if (!body.started && body.endedOn) {
+      // Rejected, withdrawn or ended before its work began: no bar of work, the day it ended.
+      const ex = x(body.endedOn);
+      parts.push(
+        `<line class="term-end" x1="${ex}" x2="${ex}" y1="${mid - 8}" y2="${mid + 8}"><title>${escapeHtml(`${body.stateLabel}: ${germanDate(body.endedOn)}, ohne Beginn der Tätigkeit`)}</title></line>`,
+        `<text class="mark" x="${ex}" y="${mid - 11}" text-anchor="${anchor(ex)}">${escapeHtml(`beendet am ${germanDate(body.endedOn)}`)}</text>`,
+        '</g>',
+      );
+      return;
+    }
     const barClass = body.approvedUntil || body.permanent ? 'term' : 'planned';
     parts.push(
       `<rect class="${barClass}" x="${x(body.start)}" y="${mid - 7}" width="${Math.max(4, barEnd - x(body.start))}" height="14" rx="3"><title>${escapeHtml(
