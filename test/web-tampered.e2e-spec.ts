@@ -238,6 +238,20 @@ describe('the web UI over a tampered event', () => {
     );
   });
 
+  test('an unreadable event that cites a decision: the Gremium page and the Beschlusskontrolle still open', async () => {
+    await afterTampering(
+      (db) => {
+        expect(db.prepare("UPDATE events SET data = '{kaputt' WHERE body_id = ? AND type = 'approved'").run(s.seed).changes).toBe(1);
+      },
+      async (app) => {
+        const page = await app.http.get(`/gremien/${s.seed}`).expect(200);
+        expect(textOf(page.text, 'history-unreadable')).toBe('Verändert: Der Verlauf lässt sich nicht zeigen, weil ein gespeichertes Ereignis nicht lesbar ist (siehe oben).');
+        await app.http.get('/beschlusskontrolle').expect(200);
+        await app.http.get('/api/decision-control').expect(200);
+      },
+    );
+  });
+
   (existsSync(CHROMIUM) ? test : test.skip)('in Chromium, the Prüfung page and the Gremium page with a changed event pass axe-core', async () => {
     await afterTampering(
       (db) => {

@@ -343,9 +343,12 @@ export class DecisionsService {
         : await tx.query<CitingRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE decision_number IS NOT NULL ORDER BY occurred_at, body_id, version`);
       const citing = new Map<string, EventRecord[]>();
       for (const row of rowsCiting) {
+        const event = readableRecord(row);
+        // A citing event whose stored content no longer reads carries nothing out here; verify and replay name it.
+        if (!event) continue;
         const events = citing.get(row.decision_number) ?? [];
         if (events.length === 0) citing.set(row.decision_number, events);
-        events.push(toRecord(row));
+        events.push(event);
       }
       return decisions.map((decision) => ({ decision: this.toDecision(decision), appliedBy: appliedEffects(decision, citing.get(decision.number) ?? [], bodyId).appliedBy }));
     });
@@ -662,4 +665,13 @@ function withoutNote(data: unknown): Record<string, unknown> {
 
 function reference(event: EventRecord | null) {
   return event ? { bodyId: event.bodyId, version: event.version, type: event.type, occurredAt: event.occurredAt } : null;
+}
+
+/** The event of a stored row, or null where its stored JSON does not parse (changed behind the service). */
+function readableRecord(row: CitingRow): EventRecord | null {
+  try {
+    return toRecord(row);
+  } catch {
+    return null;
+  }
 }
