@@ -78,11 +78,22 @@ export const OBLIGATION_STATE_LABELS: Record<ObligationState, string> = {
 /**
  * How a report obligation stands, with the day it came to: `offen`, `fällig seit 02.12.2024`,
  * `überfällig seit 03.12.2024`, `eingereicht am 20.11.2024`, `zur Kenntnis genommen am
- * 05.12.2024 (eingereicht am 20.11.2024)`, `entfallen am 31.03.2025`.
+ * 05.12.2024 (eingereicht am 20.11.2024)`, `entfallen am 31.03.2025`; with the day a body's life
+ * ended (`endedOn`), one still open adds `; offen geblieben, Gremium beendet am 05.12.2026`.
  */
 export function obligationStanding(
   obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn' | 'waived'>,
+  endedOn: CivilDate | null = null,
 ): string {
+  const standing = obligationStandingAlone(obligation);
+  // A body whose life ended owes nothing more: what was still open stays open, and says since when it stopped.
+  const open = obligation.state === 'pending' || obligation.state === 'due' || obligation.state === 'overdue';
+  if (!endedOn || !open) return standing;
+  const ended = `offen geblieben, Gremium beendet am ${germanDate(endedOn)}`;
+  return obligation.state === 'pending' ? ended : `${standing}; ${ended}`;
+}
+
+function obligationStandingAlone(obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn' | 'waived'>): string {
   const label = OBLIGATION_STATE_LABELS[obligation.state] ?? obligation.state;
   const on = (day: CivilDate | null, word: string) => (day ? ` ${word} ${germanDate(day)}` : '');
   switch (obligation.state) {

@@ -135,7 +135,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
         { header: 'an', value: (o) => o.addressee },
         { header: 'Frist', value: (o) => `${describeDue(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''}` },
         { header: 'fällig am', value: (o) => effectiveDate(reportFristen.get(o.id)) },
-        { header: 'Stand', value: (o) => obligationStanding(o) },
+        { header: 'Stand', value: (o) => obligationStanding(o, c.endedOn) },
       ])}`,
     );
   }

@@ -61,7 +61,7 @@ function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[]; warnin
         { header: 'Nr.', value: (o) => o.id },
         { header: 'Bericht', value: (o) => obligationLabel(o) },
         { header: 'Frist', value: (o) => describeDue(o.due) },
-        { header: 'Stand', value: (o) => obligationStanding(o) },
+        { header: 'Stand', value: (o) => obligationStanding(o, c.endedOn) },
       ])}`,
     );
   }
