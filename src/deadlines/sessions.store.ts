@@ -73,6 +73,31 @@ export class SessionsStore {
   }
 
   /**
+   * The issuer's sessions other than `number`, with their days: what a session's day has to fit
+   * between. One read of the primary key's leading column; an issuer holds a few sessions a year.
+   */
+  async othersOf(tx: Transaction, issuer: string, number: number): Promise<Array<{ number: number; date: string }>> {
+    const rows = await tx.query<{ number: number | string; held_on: string }>('SELECT number, held_on FROM sessions WHERE issuer = ? AND number <> ?', [issuer, number]);
+    return rows.map((r) => ({ number: Number(r.number), date: r.held_on }));
+  }
+
+  /**
+   * The recorded decisions of the issuer taken in the session on another day than `date`, oldest
+   * first: the days the session cannot be moved away from. A withdrawn decision does not count (it
+   * no longer stands, and a wrong date may be why it was withdrawn). Read by the issuer, the
+   * leading column of the register's unique key.
+   */
+  async decisionsOnOtherDays(tx: Transaction, issuer: string, number: number, date: string): Promise<Array<{ number: string; date: string }>> {
+    const rows = await tx.query<{ number: string; decided_on: string }>(
+      `SELECT number, decided_on FROM decisions
+       WHERE issuer = ? AND procedure_kind = 'Sitzung' AND session_number = ? AND withdrawn_at IS NULL AND decided_on <> ?
+       ORDER BY decided_on, number`,
+      [issuer, number, date],
+    );
+    return rows.map((r) => ({ number: r.number, date: r.decided_on }));
+  }
+
+  /**
    * Records a session or moves it to another day; returns what was there before. A real
    * INSERT … ON CONFLICT: of concurrent writers of one session the later ones wait for the
    * first and then move it (on PostgreSQL the row stays locked until their commit). The same

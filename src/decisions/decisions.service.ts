@@ -211,6 +211,7 @@ export class DecisionsService {
     const number = this.parseNumber(d.number, d.issuer);
     const now = this.clock.now().toISOString();
     this.checkDate(number, d.date, now);
+    await this.checkSessionDay(tx, number.issuer.id, d, 'date');
     const effects = await this.checkEffects(tx, d.effects, 'effects');
     checkEffectsFitType(d.type, effects);
     const data = {
@@ -265,6 +266,9 @@ export class DecisionsService {
       const sessionWrong = sessionProblem(next);
       if (sessionWrong) throw ValidationError.at('session', sessionWrong);
       if (amended.date !== undefined) this.checkDate(this.parseNumber(current.number, current.issuer), amended.date, this.clock.now().toISOString());
+      if (amended.date !== undefined || amended.procedure !== undefined || amended.session !== undefined) {
+        await this.checkSessionDay(tx, current.issuer, next, amended.date !== undefined ? 'date' : 'session');
+      }
 
       const citations = await this.citations(tx, current);
       const relied = await this.reliedUpon(tx, current, amended, citations);
@@ -479,6 +483,22 @@ export class DecisionsService {
       throw ValidationError.at('number', `Das Jahr der Beschlussnummer (${number.year}) muss dem Jahr des Beschlussdatums (${year}) entsprechen.`);
     }
     if (date > berlinDate(now)) throw ValidationError.at('date', `Das Beschlussdatum ${germanDate(date)} liegt in der Zukunft.`);
+  }
+
+  /**
+   * A decision taken in a session the calendar knows is dated on that session's day (refused at
+   * `at` otherwise). Reads the session's row for update: a concurrent move of the session waits for
+   * this decision and then sees it.
+   */
+  private async checkSessionDay(tx: Transaction, issuer: string, d: { procedure?: string; session?: number | null; date: string }, at: 'date' | 'session'): Promise<void> {
+    if (d.procedure !== 'Sitzung' || d.session === undefined || d.session === null) return;
+    const [session] = await tx.query<{ held_on: string }>(`SELECT held_on FROM sessions WHERE issuer = ? AND number = ?${this.db.forUpdate}`, [issuer, d.session]);
+    if (!session || session.held_on === d.date) return;
+    const day = germanDate(session.held_on);
+    throw ValidationError.at(
+      at,
+      `Die ${d.session}. Sitzung (${issuer}) ist laut Sitzungskalender am ${day}: Ein Beschluss in dieser Sitzung ist vom ${day}, nicht vom ${germanDate(d.date)}.`,
+    );
   }
 
   /** Each effect's parameters must be valid data of its event; its body must be registered. Keeps only the parameters given. */

@@ -6,11 +6,12 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
-import { Database } from '../database/database';
+import { Database, type Transaction } from '../database/database';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { Actor } from '../event-log/event-hash';
 import { SessionsStore, type SessionRecord } from '../deadlines/sessions.store';
 import { unknownIssuer } from '../decisions/decision-number';
+import { contradictedByDecisions, outOfOrder } from './session-order';
 
 export const sessionInputSchema = z.strictObject({
   issuer: z.string().trim().min(1).max(60),
@@ -23,7 +24,8 @@ export const sessionInputSchema = z.strictObject({
  * Sitzung" and "im November" mean, so every body's deadlines are derived again in the same
  * transaction: those that have not fallen due yet follow it (machines/deadlines.ts
  * `resolveDeadline`). The same day again changes nothing and is answered with the session as
- * the calendar knows it.
+ * the calendar knows it. A day out of order with the issuer's other sessions, or (when the session
+ * is entered) other than the day of a decision recorded as taken in it, is refused (400 at `date`).
  */
 @Injectable()
 export class SessionsService {
@@ -40,8 +42,12 @@ export class SessionsService {
     this.assertIssuer(s.issuer, 'issuer');
     const session: SessionRecord = { ...s, recordedAt: this.clock.now().toISOString(), recordedBy: actor.id };
     const previous = await this.db.transaction(async (tx) => {
+      // Written before it is checked, so that on PostgreSQL the moved row stays locked while the
+      // register is read (a decision recorded meanwhile waits for it); a refusal rolls it back.
       const before = await this.store.put(tx, session);
-      if (before?.date !== session.date) await this.deadlines.rederiveAll(tx);
+      if (before?.date === session.date) return before;
+      await this.assertFitsCalendar(tx, session, before !== null);
+      await this.deadlines.rederiveAll(tx);
       return before;
     });
     const unchanged = previous !== null && previous.date === session.date;
@@ -52,6 +58,21 @@ export class SessionsService {
   list(issuer?: string): Promise<SessionRecord[]> {
     if (issuer !== undefined) this.assertIssuer(issuer, 'query.issuer');
     return this.store.list(issuer);
+  }
+
+  /**
+   * A session's day fits the issuer's other sessions (numbered in the order of their days) and,
+   * when it is entered, the decisions recorded as taken in it (dated on its day). Both refusals
+   * at `date`, together. Moving a session checks the order alone: a day recorded wrongly in the
+   * calendar and in the register alike can always be corrected in the calendar first (a decision
+   * already cited keeps its date).
+   */
+  private async assertFitsCalendar(tx: Transaction, session: SessionRecord, moved: boolean): Promise<void> {
+    const problems = [
+      outOfOrder(session, session.issuer, await this.store.othersOf(tx, session.issuer, session.number)),
+      moved ? null : contradictedByDecisions(session, session.issuer, await this.store.decisionsOnOtherDays(tx, session.issuer, session.number, session.date)),
+    ].filter((message): message is string => message !== null);
+    if (problems.length > 0) throw new ValidationError(problems.map((message) => ({ path: 'date', message })));
   }
 
   private assertIssuer(issuer: string, path: string): void {
