@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseConfig } from '../config/configuration';
 import { canonicalJson } from '../src/json/canonical-json';
-import { hashEvent, type EventRecord } from '../src/event-log/event-hash';
 import { signCheckpoint, type CheckpointPayload, type SignedCheckpoint } from '../src/audit/checkpoint';
 import { verifyExport, type OfflineReport } from '../src/audit/offline-verifier';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
+import { rewriteApproval } from './support/rewrite-chain';
 
 interface Verdict {
   intact: boolean;
@@ -86,32 +86,8 @@ describe('tampering with the SQLite file is caught and located', () => {
   const at = (problems: Array<{ stream: string | null; version: number | null }>, stream: string) =>
     problems.filter((p) => p.stream === stream).map((p) => p.version);
 
-  /** Changes the seed body's approval in version 3 and recomputes every hash after it, projection included. */
-  function rewriteSeed(db: Database.Database): void {
-    const rows = db.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(s.seed) as Array<Record<string, any>>;
-    let prevHash: string | null = null;
-    for (const row of rows) {
-      const data = JSON.parse(row.data);
-      if (row.version === 3) data.approvedUntil = '2025-06-30';
-      const record: Omit<EventRecord, 'hash'> = {
-        id: row.id,
-        bodyId: row.body_id,
-        version: row.version,
-        type: row.type,
-        data,
-        actor: { id: row.actor_id, role: row.actor_role },
-        occurredAt: row.occurred_at,
-        recordedAt: row.recorded_at,
-        machine: { id: row.machine_id, version: row.machine_version },
-        decision: row.decision ? JSON.parse(row.decision) : null,
-        prevHash,
-      };
-      const hash = hashEvent(record);
-      db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?').run(JSON.stringify(data), prevHash, hash, row.id);
-      prevHash = hash;
-    }
-    db.prepare('UPDATE bodies SET last_hash = ? WHERE id = ?').run(prevHash, s.seed);
-  }
+  /** The seed body's approval changed in version 3, every hash after it recomputed (test/support/rewrite-chain.ts). */
+  const rewriteSeed = (db: Database.Database) => rewriteApproval(db, s.seed);
 
   test('the untouched copy verifies online and offline', async () => {
     const { online, offline } = await afterTampering(() => undefined);

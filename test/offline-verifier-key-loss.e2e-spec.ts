@@ -15,10 +15,10 @@ import { databaseConfig } from '../config/configuration';
 import type { SignedCheckpoint } from '../src/audit/checkpoint';
 import { verifyExport, type OfflineReport } from '../src/audit/offline-verifier';
 import { runVerify } from '../src/audit/verify-cli';
-import { hashEvent, type EventRecord } from '../src/event-log/event-hash';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { exportText } from './support/audit-export';
 import { startTestApp, type TestApp } from './support/test-app';
+import { rewriteApproval } from './support/rewrite-chain';
 
 describe('the offline verifier after a key declared lost', () => {
   let pristine: string;
@@ -101,32 +101,8 @@ describe('the offline verifier after a key declared lost', () => {
   const earlier = (sequence: number) =>
     `Checkpoint ${sequence}: mit einem früheren Schlüssel (ID ${lostKeyId.slice(0, 16)}…) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar. Baumgröße, Wurzel und Köpfe werden als unsignierte Angaben mit dem Log verglichen;`;
 
-  /** Changes the seed body's approval in version 3 and recomputes every hash after it, projection included. */
-  function rewriteSeed(db: Database.Database): void {
-    const rows = db.prepare('SELECT * FROM events WHERE body_id = ? ORDER BY version').all(s.seed) as Array<Record<string, any>>;
-    let prevHash: string | null = null;
-    for (const row of rows) {
-      const data = JSON.parse(row.data);
-      if (row.version === 3) data.approvedUntil = '2025-06-30';
-      const record: Omit<EventRecord, 'hash'> = {
-        id: row.id,
-        bodyId: row.body_id,
-        version: row.version,
-        type: row.type,
-        data,
-        actor: { id: row.actor_id, role: row.actor_role },
-        occurredAt: row.occurred_at,
-        recordedAt: row.recorded_at,
-        machine: { id: row.machine_id, version: row.machine_version },
-        decision: row.decision ? JSON.parse(row.decision) : null,
-        prevHash,
-      };
-      const hash = hashEvent(record);
-      db.prepare('UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?').run(JSON.stringify(data), prevHash, hash, row.id);
-      prevHash = hash;
-    }
-    db.prepare('UPDATE bodies SET last_hash = ? WHERE id = ?').run(prevHash, s.seed);
-  }
+  /** The seed body's approval changed in version 3, every hash after it recomputed (test/support/rewrite-chain.ts). */
+  const rewriteSeed = (db: Database.Database) => rewriteApproval(db, s.seed);
 
   test('before a checkpoint under the new key, the earlier ones are named as the service names them, not as changed', async () => {
     const { exportFile, keyFile, publicKey } = await afterKeyLoss(
