@@ -4,13 +4,12 @@
  * again, and no answer shows the personal data of a contact marked erased. Also: a verify
  * scoped to one body counts that body's events beyond the last checkpoint, not the whole log's.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { databaseConfig } from '../config/configuration';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
+import { startOnTamperedCopy } from './support/tampered-copy';
 
 interface Problem {
   area: string;
@@ -46,17 +45,7 @@ describe('an erasure undone in the database file', () => {
   });
 
   async function afterTampering(tamper: (db: Database.Database) => void, check: (app: TestApp) => Promise<void>): Promise<void> {
-    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-erasure-undone-'));
-    dirs.push(dir);
-    cpSync(pristine, dir, { recursive: true });
-    const file = join(dir, 'test.sqlite');
-    const db = new Database(file);
-    try {
-      db.transaction(() => tamper(db))();
-    } finally {
-      db.close();
-    }
-    const app = await startTestApp({ databaseConfig: databaseConfig(file) });
+    const app = await startOnTamperedCopy(pristine, tamper, dirs);
     try {
       await check(app);
     } finally {

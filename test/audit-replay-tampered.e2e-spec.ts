@@ -4,13 +4,12 @@
  * marks the event; "state as of" warns when its answer folds or stands on it. The same for a
  * broken link (an event removed). Real SQLite files, changed with better-sqlite3.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { databaseConfig } from '../config/configuration';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
+import { startOnTamperedCopy } from './support/tampered-copy';
 
 describe('replay, history and state as of over a tampered event', () => {
   let pristine: string;
@@ -29,17 +28,7 @@ describe('replay, history and state as of over a tampered event', () => {
 
   /** Runs `check` on an app over a copy of the recorded database changed by `tamper`. */
   async function afterTampering(tamper: (db: Database.Database) => void, check: (app: TestApp) => Promise<void>): Promise<void> {
-    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-replay-tampered-'));
-    dirs.push(dir);
-    cpSync(pristine, dir, { recursive: true });
-    const file = join(dir, 'test.sqlite');
-    const db = new Database(file);
-    try {
-      db.transaction(() => tamper(db))();
-    } finally {
-      db.close();
-    }
-    const app = await startTestApp({ databaseConfig: databaseConfig(file) });
+    const app = await startOnTamperedCopy(pristine, tamper, dirs);
     try {
       await check(app);
     } finally {

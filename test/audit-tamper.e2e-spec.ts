@@ -16,6 +16,7 @@ import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 import { rewriteApproval } from './support/rewrite-chain';
+import { startOnTamperedCopy } from './support/tampered-copy';
 
 interface Verdict {
   intact: boolean;
@@ -56,17 +57,7 @@ describe('tampering with the SQLite file is caught and located', () => {
     tamper: (db: Database.Database) => void,
     thenOnline: (app: TestApp) => Promise<unknown> = async () => undefined,
   ): Promise<{ online: Verdict; offline: OfflineReport; app: TestApp }> {
-    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-tamper-'));
-    dirs.push(dir);
-    cpSync(pristine, dir, { recursive: true });
-    const file = join(dir, 'test.sqlite');
-    const db = new Database(file);
-    try {
-      db.transaction(() => tamper(db))();
-    } finally {
-      db.close();
-    }
-    const app = await startTestApp({ databaseConfig: databaseConfig(file) });
+    const app = await startOnTamperedCopy(pristine, tamper, dirs);
     try {
       await thenOnline(app);
       const online = (await app.http.get('/api/audit/verify').expect(200)).body as Verdict;

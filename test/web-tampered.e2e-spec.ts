@@ -5,14 +5,13 @@
  * that rests on it; the Gremium page names the changed events at the top and marks each in its
  * Verlauf, in words. In Chromium, where present, both pages pass axe-core.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { databaseConfig } from '../config/configuration';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 import { axeViolations, CHROMIUM, describeViolations, openBrowser, signIn } from './web-browser';
+import { startOnTamperedCopy } from './support/tampered-copy';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 
@@ -64,17 +63,7 @@ describe('the web UI over a tampered event', () => {
 
   /** Runs `check` on an app over a copy of the recorded database changed by `tamper`, as an auditor with a password. */
   async function afterTampering(tamper: (db: Database.Database) => void, check: (app: TestApp, auditor: TestApp['http']) => Promise<void>): Promise<void> {
-    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-web-tampered-'));
-    dirs.push(dir);
-    cpSync(pristine, dir, { recursive: true });
-    const file = join(dir, 'test.sqlite');
-    const db = new Database(file);
-    try {
-      db.transaction(() => tamper(db))();
-    } finally {
-      db.close();
-    }
-    const app = await startTestApp({ databaseConfig: databaseConfig(file) });
+    const app = await startOnTamperedCopy(pristine, tamper, dirs);
     try {
       const auditor = await app.user('auditor', { username: 'pruefer', password: PASSWORD });
       await check(app, auditor.http);
