@@ -7,12 +7,13 @@
  * key refuses the local commands and `serve` in one line, and after it was declared lost the
  * offline check takes the current and the earlier public key.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { startCliServer, type CliServer } from './support/cli-server';
 
 const ROOT = join(__dirname, '..');
 const LAUNCHER = join(ROOT, 'bin', 'gremienlauf.js');
@@ -238,33 +239,15 @@ describe('gremienlauf replay and verify on the local database', () => {
   });
 
   describe('against a running server (--url)', () => {
-    let server: ChildProcess;
+    let server: CliServer;
     let url: string;
 
     beforeAll(async () => {
-      server = spawn(process.execPath, [LAUNCHER, 'serve', '--port', '0', '--host', '127.0.0.1', '--json'], {
-        cwd: work,
-        env: { PATH: process.env.PATH, GREMIENLAUF_DIST: dist, DATABASE_URL: database, GREMIENLAUF_SEED_EXAMPLE: 'false', GREMIENLAUF_BOOTSTRAP_TOKEN: TOKEN },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        server.stdout!.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /"url": "([^"]+)"/.exec(out);
-          if (match) resolve(match[1]);
-        });
-        server.once('exit', (code) => reject(new Error(`serve ended with ${code}`)));
-      });
+      server = await startCliServer(LAUNCHER, work, { GREMIENLAUF_DIST: dist, DATABASE_URL: database, GREMIENLAUF_SEED_EXAMPLE: 'false', GREMIENLAUF_BOOTSTRAP_TOKEN: TOKEN });
+      url = server.url;
     }, 60_000);
 
-    afterAll(async () => {
-      if (server.exitCode === null) {
-        const ended = new Promise((resolve) => server.once('exit', resolve));
-        server.kill('SIGTERM');
-        await ended;
-      }
-    });
+    afterAll(() => server.stop());
 
     it('replay and verify ask the server, with its verdict and exit code', () => {
       const replay = cli(['replay', id, '--url', url, '--token', TOKEN, '--json']);

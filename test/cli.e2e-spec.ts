@@ -3,11 +3,12 @@
  * by exit code, stdout and stderr. The project is compiled once into a private folder first
  * (so a build by someone else in dist/ cannot interfere).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { startCliServer, type CliServer } from './support/cli-server';
 
 const ROOT = join(__dirname, '..');
 const LAUNCHER = join(ROOT, 'bin', 'gremienlauf.js');
@@ -435,39 +436,15 @@ describe('gremienlauf on the local database', () => {
 
 describe('gremienlauf against a running server (--url)', () => {
   const TOKEN = 'glf_test_0123456789abcdef0123456789abcdef';
-  let server: ChildProcess;
+  let server: CliServer;
   let url: string;
 
   beforeAll(async () => {
-    server = spawn(process.execPath, [LAUNCHER, 'serve', '--port', '0', '--host', '127.0.0.1', '--json'], {
-      cwd: work,
-      env: {
-        PATH: process.env.PATH,
-        GREMIENLAUF_DIST: dist,
-        DATABASE_URL: database,
-        GREMIENLAUF_SEED_EXAMPLE: 'false',
-        GREMIENLAUF_BOOTSTRAP_TOKEN: TOKEN,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /"url": "([^"]+)"/.exec(out);
-        if (match) resolve(match[1]);
-      });
-      server.once('exit', (code) => reject(new Error(`serve ended with ${code}`)));
-    });
+    server = await startCliServer(LAUNCHER, work, { GREMIENLAUF_DIST: dist, DATABASE_URL: database, GREMIENLAUF_SEED_EXAMPLE: 'false', GREMIENLAUF_BOOTSTRAP_TOKEN: TOKEN });
+    url = server.url;
   }, 60_000);
 
-  afterAll(async () => {
-    if (server.exitCode === null) {
-      const ended = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await ended;
-    }
-  });
+  afterAll(() => server.stop());
 
   it('sends the token as Bearer, and exits 1 without a valid one', () => {
     const anonymous = cli(['list', '--url', url]);
