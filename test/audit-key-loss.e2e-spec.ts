@@ -7,8 +7,7 @@
  * checkpoints can be written again. Real SQLite files; the tampering is made in the file.
  */
 import { createPrivateKey } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseConfig } from '../config/configuration';
@@ -17,6 +16,7 @@ import { CheckpointScheduler } from '../src/audit/checkpoint.scheduler';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 import { rewriteApproval } from './support/rewrite-chain';
+import { tamperedCopy } from './support/tampered-copy';
 
 interface Problem {
   area: string;
@@ -54,18 +54,7 @@ describe('a lost signing key', () => {
 
   /** A copy of the recorded database without its key file, changed by `tamper`. */
   function withoutKey(tamper: (db: Database.Database) => void = () => undefined): { dir: string; file: string } {
-    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-key-loss-'));
-    dirs.push(dir);
-    cpSync(pristine, dir, { recursive: true });
-    rmSync(join(dir, 'signing-key.pem'));
-    const file = join(dir, 'test.sqlite');
-    const db = new Database(file);
-    try {
-      db.transaction(() => tamper(db))();
-    } finally {
-      db.close();
-    }
-    return { dir, file };
+    return tamperedCopy(pristine, tamper, dirs, { withoutKey: true });
   }
 
   /** Starts on the file with GREMIENLAUF_SIGNING_KEY_LOST set to `lost` (unset: undefined). */

@@ -7,8 +7,7 @@
  * export, the verifier run on files as `node dist/src/audit/verify-cli.js` runs it.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseConfig } from '../config/configuration';
@@ -19,6 +18,7 @@ import { recordScenario, type Scenario } from './audit-scenario';
 import { exportText } from './support/audit-export';
 import { startTestApp, type TestApp } from './support/test-app';
 import { rewriteApproval } from './support/rewrite-chain';
+import { tamperedCopy } from './support/tampered-copy';
 
 describe('the offline verifier after a key declared lost', () => {
   let pristine: string;
@@ -55,17 +55,7 @@ describe('the offline verifier after a key declared lost', () => {
     tamper: (db: Database.Database) => void,
     then: (app: TestApp) => Promise<unknown>,
   ): Promise<{ dir: string; exportFile: string; keyFile: string; lostKeyFile: string; publicKey: KeyObject }> {
-    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-offline-key-loss-'));
-    dirs.push(dir);
-    cpSync(pristine, dir, { recursive: true });
-    rmSync(join(dir, 'signing-key.pem'));
-    const file = join(dir, 'test.sqlite');
-    const db = new Database(file);
-    try {
-      db.transaction(() => tamper(db))();
-    } finally {
-      db.close();
-    }
+    const { dir, file } = tamperedCopy(pristine, tamper, dirs, { withoutKey: true });
     process.env.GREMIENLAUF_SIGNING_KEY_LOST = lostKeyId;
     let app: TestApp;
     try {

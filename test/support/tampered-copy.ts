@@ -1,19 +1,26 @@
 /**
- * A copy of a recorded test database, changed behind the service's back, with an app started on
- * it: how the audit specs tamper. `tamper` runs in one transaction on the copy's file before the
- * app opens it; the copy's folder goes into `dirs` for the spec's afterAll to remove.
+ * A copy of a recorded test database, changed behind the service's back: how the audit specs
+ * tamper. `tamper` runs in one transaction on the copy's file before any app opens it; the copy's
+ * folder goes into `dirs` for the spec's afterAll to remove.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseConfig } from '../../config/configuration';
 import { startTestApp, type TestApp } from './test-app';
 
-export async function startOnTamperedCopy(pristine: string, tamper: (db: Database.Database) => void, dirs: string[]): Promise<TestApp> {
+/** The copy's folder and database file; `withoutKey`: its signing-key file removed too (a key lost). */
+export function tamperedCopy(
+  pristine: string,
+  tamper: (db: Database.Database) => void,
+  dirs: string[],
+  options: { withoutKey?: boolean } = {},
+): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-tampered-'));
   dirs.push(dir);
   cpSync(pristine, dir, { recursive: true });
+  if (options.withoutKey) rmSync(join(dir, 'signing-key.pem'));
   const file = join(dir, 'test.sqlite');
   const db = new Database(file);
   try {
@@ -21,5 +28,10 @@ export async function startOnTamperedCopy(pristine: string, tamper: (db: Databas
   } finally {
     db.close();
   }
-  return startTestApp({ databaseConfig: databaseConfig(file) });
+  return { dir, file };
+}
+
+/** An app started on a tampered copy (see `tamperedCopy`). */
+export async function startOnTamperedCopy(pristine: string, tamper: (db: Database.Database) => void, dirs: string[]): Promise<TestApp> {
+  return startTestApp({ databaseConfig: databaseConfig(tamperedCopy(pristine, tamper, dirs).file) });
 }
