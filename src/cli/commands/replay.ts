@@ -1,25 +1,15 @@
 import { countOf } from '../../../machines';
 import { actorLabel } from '../../auth/roles';
-import type { Actor } from '../../event-log/event-hash';
+import type { ReplayStep } from '../../audit/replay';
 import { otherVerdictTexts } from '../../web/chain-verdict';
 import type { CliCommand } from '../command';
 import { EXIT } from '../errors';
 import { day, fields, table, toTheSecond } from '../format';
 
-interface ReplayStepView {
-  version: number;
-  type: string;
-  label: string;
-  actor: Actor;
+/** A step as the replay route answers it (its decision's number is all the table shows). */
+type ReplayStepView = Pick<ReplayStep, 'version' | 'type' | 'label' | 'actor' | 'occurredAt' | 'recordedAt' | 'machine' | 'hash' | 'allowed' | 'refusal' | 'stateLabelAfter'> & {
   decision: { number: string } | null;
-  occurredAt: string;
-  recordedAt: string;
-  machine: { id: string; version: number };
-  hash: string;
-  allowed: boolean;
-  refusal: string | null;
-  stateLabelAfter: string;
-}
+};
 
 /**
  * `GET /api/bodies/ID/replay`: `matches`, `diverges` or `tampered` (an event is not what was
