@@ -21,9 +21,14 @@
  * large log; 10 events each), BENCH_DATABASE_URL (a PostgreSQL database the benchmark may empty;
  * default TEST_DATABASE_URL, neither: no PostgreSQL run). SQLite files live in a
  * temp folder, WAL, synchronous=FULL (the defaults).
+ *
+ * For profiling: BENCH_ONLY=service runs the in-process figures alone (no load run, so no ratio to
+ * the raw append), BENCH_SERVICE_PROF=FILE writes a CPU profile of its timed run to FILE, and
+ * BENCH_CPU_PROF=DIR one of every forked server.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -299,6 +304,24 @@ function withPastReports(n: number) {
   return { ...EXAMPLE_REGISTRATION, reports, registeredAt: '2024-06-03' };
 }
 
+/** BENCH_SERVICE_PROF=FILE: a CPU profile of the timed in-process run alone, written to FILE. */
+async function startProfile(): Promise<{ stop(): Promise<void> } | null> {
+  const file = process.env.BENCH_SERVICE_PROF;
+  if (!file) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
   // The bodies live in 2024/25: the scheduler would fire their deadlines meanwhile (as in load-server.ts).
   process.env.SCHEDULER_ENABLED = 'false';
@@ -326,7 +349,9 @@ async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
   const statements: TracedStatement[] = [];
   database.traceStatements((sql, values) => statements.push([sql, values]));
   const cpu = process.cpuUsage();
+  const profiling = await startProfile();
   const service = await timed(() => drive(bodies, CONNECTIONS, (command) => lifecycle.execute(command, SECRETARIAT)));
+  await profiling?.stop();
   const { user, system } = process.cpuUsage(cpu);
   database.traceStatements(null);
   const serviceRate = rate(service.result.length, service.seconds);
@@ -439,6 +464,11 @@ async function main(): Promise<void> {
     `Gremienlauf benchmark: ${BODIES} lives × ${TRANSITIONS_PER_LIFE} transitions per load run (after ${WARMUP} lives not counted), ` +
     `${CONNECTIONS} connections, SQLite WAL synchronous=FULL, Node ${process.version}`;
   try {
+    if (process.env.BENCH_ONLY === 'service') {
+      // Only the in-process write path (for profiling it): no load run, so no raw append to compare.
+      await inProcessFigures(dir, NaN);
+      return printFigures(header);
+    }
     // Load over HTTP, SQLite, then the raw append of exactly the rows it wrote.
     const sqliteFile = join(dir, 'load.sqlite');
     const http = await loadRun([sqliteFile]);
@@ -491,7 +521,10 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  printFigures(header);
+}
 
+function printFigures(header: string): void {
   console.log(header);
   const width = Math.max(...figures.map((f) => f.what.length));
   const valueWidth = Math.max(...figures.map((f) => f.value.length));
