@@ -1,7 +1,10 @@
 /** What the benchmarks drive: the seed body's life after registration, and the decisions it cites. */
 import type { BodyCommand } from '../src/lifecycle/lifecycle.service';
 
-/** Nine transitions: the seed body from submission to its transfer into a successor structure. */
+/**
+ * Ten transitions: the seed body from submission to its transfer into a successor structure (since
+ * statechart version 4 a transfer needs the final report settled: the transfer decision waives it).
+ */
 export function lifeOf(bodyId: string): BodyCommand[] {
   return [
     { bodyId, type: 'submitted', occurredAt: '2024-06-05' },
@@ -13,11 +16,12 @@ export function lifeOf(bodyId: string): BodyCommand[] {
     { bodyId, type: 'reportAcknowledged', data: { obligationId: 'r1' }, occurredAt: '2024-12-05' },
     { bodyId, type: 'extended', data: { approvedUntil: '2025-12-31' }, decision: '2025/03-AL' },
     { bodyId, type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-11-30' } }, occurredAt: '2025-09-01' },
+    { bodyId, type: 'reportWaived', data: { obligationId: 'r2', reason: 'Die Ergebnisse gehen in die Nachfolgestruktur ein.' }, decision: '2025/20' },
     { bodyId, type: 'transferred', data: { successor: { name: 'Nachfolgestruktur' } }, decision: '2025/20' },
   ];
 }
 
-export const TRANSITIONS_PER_LIFE = 9;
+export const TRANSITIONS_PER_LIFE = 10;
 
 export const DECISIONS = [
   { number: '2024/09-AL', issuer: 'AL-Runde', date: '2024-06-13', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' },

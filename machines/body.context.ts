@@ -35,8 +35,18 @@ export interface ReportObligation {
   period?: number;
   /** Absent until its Frist is first moved (`reportRescheduled`): each former Frist, oldest first. */
   rescheduled?: Array<ObligationChange & { from: Deadline }>;
-  /** Only on a waived obligation (`reportWaived`). */
+  /** Only on a waived obligation (`reportWaived`; since version 4 also a period dropped when its series ended). */
   waived?: ObligationChange;
+  /**
+   * Since version 4, on every period of a recurring series that a decision ended
+   * (`reportSeriesEnded`): periods whose Frist falls on or after `from` are owed no more.
+   */
+  seriesEnded?: SeriesEnd;
+}
+
+/** How a recurring series ended: from which day on its periods are owed no more, when, why, by which decision. */
+export interface SeriesEnd extends ObligationChange {
+  from: CivilDate;
 }
 
 /** A lead's request for a longer term; the decision on it is a separate `extended` event. */
@@ -138,6 +148,11 @@ export function nextObligationId(obligations: ReportObligation[]): string {
 
 export function findObligation(context: BodyContext, id: string): ReportObligation | undefined {
   return context.obligations.find((o) => o.id === id);
+}
+
+/** The series a recurring obligation belongs to (its first period's id); null for a report owed once. */
+export function seriesOf(obligation: ReportObligation): string | null {
+  return obligation.recurrence ? (obligation.series ?? obligation.id) : null;
 }
 
 /** Not yet handed in: pending, due or overdue. */

@@ -163,6 +163,12 @@ export const eventDataSchemas = {
   reportRescheduled: z.strictObject({ obligationId: text(20), due: deadlineSchema, reason: optionalText(), ...note }),
   /** Since version 3: a report still owed is no longer owed; why, in `reason`. */
   reportWaived: z.strictObject({ obligationId: text(20), reason: text(), ...note }),
+  /**
+   * Since version 4, by decision: a recurring report (any period of the series named) is owed no
+   * more from `from` on: its open periods whose Frist falls on or after that day are dropped and no
+   * later period opens. Periods before it stay owed; what was handed in stays.
+   */
+  reportSeriesEnded: z.strictObject({ obligationId: text(20), from: civilDate, reason: optionalText(), ...note }),
   extensionRequested: z.strictObject({ approvedUntil: termEndSchema, justification: text(), ...note }),
   extended: z.strictObject({ approvedUntil: termEndSchema, ...note }),
   /** Since version 3: the open extension request is answered with no (Verlängerung abgelehnt). */

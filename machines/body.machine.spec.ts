@@ -40,6 +40,8 @@ import {
 } from '../test/support/machine-events';
 
 const ACTIVE = [submitted(), approved(), started()];
+/** The closure's final report (r2, „bis 30.09.2025“) handed in and noted: what an orderly end needs. */
+const FINAL_REPORT_NOTED = [reportSubmitted('r2', '2025-09-15'), reportAcknowledged('r2', '2025-10-01')];
 
 describe('the body lifecycle', () => {
   test('a registered body starts as a draft that can be revised, submitted or withdrawn', () => {
@@ -175,10 +177,10 @@ describe('the body lifecycle', () => {
   test('closing needs the final report acknowledged and a successor or a reason for none', () => {
     const closing = [...ACTIVE, closureInitiated()];
     const close = (data: object) => event('closed', data as never, '2025-10-20', { ...DECISION_2025_14, date: '2025-10-20' });
-    expect(given(...closing).when(close({ noSuccessorReason: 'Auftrag erfüllt.' })).verdict).toMatchObject({
-      allowed: false,
-      reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.',
-    });
+    const openFinalReport =
+      'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus. ' +
+      'Offen ist: Abschlussbericht „r2“ an AL-Runde (Frist 30.09.2025, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.';
+    expect(given(...closing).when(close({ noSuccessorReason: 'Auftrag erfüllt.' })).verdict).toMatchObject({ allowed: false, reason: openFinalReport });
     const withReport = given(...closing, reportSubmitted('r2', '2025-09-15'), reportAcknowledged('r2', '2025-10-01'));
     // Offered only once it could be: the state handles it before, the rule refuses it whatever the data.
     expect(allowedEvents(given(...closing).snapshot)).toContain('closed');
@@ -186,13 +188,20 @@ describe('the body lifecycle', () => {
     expect(offeredEvents(withReport.snapshot)).toContain('closed');
     // What is left out is told with why.
     const noRequest = { type: 'extensionDeclined', reason: 'Es liegt kein offener Verlängerungsantrag vor.' };
+    const noSeries = { type: 'reportSeriesEnded', reason: 'Das Gremium hat keine wiederkehrende Berichtspflicht, die noch läuft.' };
     expect(notYetPossible(given(...closing).snapshot)).toEqual([
       { type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' },
+      noSeries,
       noRequest,
-      { type: 'closed', reason: 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.' },
+      { type: 'closed', reason: openFinalReport },
+      { type: 'transferred', reason: expect.stringMatching(/^Die Überführung in eine Nachfolgestruktur ist ein geordneter Abschluss .* Offen ist: Abschlussbericht „r2“/) },
     ]);
     // r1 is still open to submit; none waits to be acknowledged.
-    expect(notYetPossible(withReport.snapshot)).toEqual([{ type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' }, noRequest]);
+    expect(notYetPossible(withReport.snapshot)).toEqual([
+      { type: 'reportAcknowledged', reason: 'Kein eingereichter Bericht wartet darauf, zur Kenntnis genommen zu werden.' },
+      noSeries,
+      noRequest,
+    ]);
     expect(withReport.snapshot.context.obligations[1]).toMatchObject({ kind: 'Abschlussbericht', addressee: 'AL-Runde' });
     const { verdict, next } = withReport.when(close({ noSuccessorReason: 'Auftrag erfüllt.' }));
     expect(verdict.allowed).toBe(true);
@@ -206,7 +215,7 @@ describe('the body lifecycle', () => {
       allowed: false,
       reason: expect.stringContaining('nicht zulässig'),
     });
-    const { next } = given(...ACTIVE, closureInitiated()).when(transferred('Nachfolgegruppe'));
+    const { next } = given(...ACTIVE, closureInitiated(), ...FINAL_REPORT_NOTED).when(transferred('Nachfolgegruppe'));
     expect(next.value).toBe('transferred');
     expect(next.context.successor).toEqual({ name: 'Nachfolgegruppe' });
   });
@@ -226,9 +235,9 @@ describe('the body lifecycle', () => {
   });
 
   test('a finished body accepts no event any more', () => {
-    const { snapshot } = given(...ACTIVE, closureInitiated(), transferred());
+    const { snapshot } = given(...ACTIVE, closureInitiated(), ...FINAL_REPORT_NOTED, transferred());
     expect(allowedEvents(snapshot)).toEqual([]);
-    const { verdict } = given(...ACTIVE, closureInitiated(), transferred()).when(extended('2030-01-01'));
+    const { verdict } = given(...ACTIVE, closureInitiated(), ...FINAL_REPORT_NOTED, transferred()).when(extended('2030-01-01'));
     expect(verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('beendet') });
   });
 
@@ -243,7 +252,7 @@ describe('the body lifecycle', () => {
   });
 
   test('replay folds the events to the same snapshot as evolving one by one, and restore round-trips', () => {
-    const events = [...ACTIVE, reportDue(), reportSubmitted(), extended(), closureInitiated(), transferred()];
+    const events = [...ACTIVE, reportDue(), reportSubmitted(), extended(), closureInitiated(), ...FINAL_REPORT_NOTED, transferred()];
     const { snapshot } = given(...events);
     const replayed = replay(registered(), events);
     expect(persist(replayed)).toEqual(persist(snapshot));
@@ -262,7 +271,8 @@ describe.each(BODY_MACHINE_VERSIONS)('coverage of the statechart version %i (xst
     const until = context.approvedUntil ?? '2025-03-31';
     const nextYear = `${Number(until.slice(0, 4)) + 1}${until.slice(4)}`;
     const decision = (date: string) => ({ ...DECISION_2025_03_AL, date });
-    const firstIn = (...states: string[]) => context.obligations.find((o) => states.includes(o.state))?.id;
+    // A recurring report's later periods are left alone: each period acted on opens the next, without end.
+    const firstIn = (...states: string[]) => context.obligations.find((o) => states.includes(o.state) && (o.period ?? 1) === 1)?.id;
     const out: BodyEvent[] = [];
     for (const type of allowedEvents(snapshot)) {
       switch (type) {
@@ -274,8 +284,17 @@ describe.each(BODY_MACHINE_VERSIONS)('coverage of the statechart version %i (xst
         case 'rejected': out.push(event('rejected', {}, '2024-06-13', DECISION_2024_09_AL)); break;
         case 'started': out.push(started()); break;
         case 'reportRequested':
-          if (context.obligations.length < 2) out.push(event('reportRequested', { kind: 'Jahresbericht', addressee: 'IT-PLR', due: { kind: 'untilFurtherNotice' } }, '2024-07-01'));
+          // Since version 4 a yearly report, recurring, so that its series can be ended (only its first period is acted on below).
+          if (context.obligations.length < 2) {
+            const due = version >= 4 ? { kind: 'month' as const, month: '2025-01' } : { kind: 'untilFurtherNotice' as const };
+            out.push(event('reportRequested', { kind: 'Jahresbericht', addressee: 'IT-PLR', due, ...(version >= 4 ? { recurrence: { everyMonths: 12 } } : {}) }, '2024-07-01'));
+          }
           break;
+        case 'reportSeriesEnded': {
+          const running = context.obligations.find((o) => o.recurrence && !o.seriesEnded);
+          if (running) out.push(event('reportSeriesEnded', { obligationId: running.id, from: '2025-01-01' }, '2024-07-01', decision('2024-07-01')));
+          break;
+        }
         case 'reportDue': { const id = firstIn('pending'); if (id) out.push(reportDue(id)); break; }
         case 'reportOverdue': { const id = firstIn('pending', 'due'); if (id) out.push(reportOverdue(id)); break; }
         case 'reportSubmitted': { const id = firstIn('pending', 'due', 'overdue'); if (id) out.push(reportSubmitted(id, '2024-12-05')); break; }

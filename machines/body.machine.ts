@@ -11,23 +11,27 @@
  * again), one already handed in must be named with its own Frist; and it refuses a `revised`
  * whose expected end lies before the start, as registration does; the secretariat moves a report's
  * Frist (`reportRescheduled`), waives a report (`reportWaived`) and declines an extension request
- * (`extensionDeclined`). All are built from this one
- * chart (`createBodyMachine(version)`); the earlier versions stay for replaying their events.
+ * (`extensionDeclined`). 4 makes the transfer an orderly closure: `transferred` needs the final
+ * report noted or waived, as `closed` does; an `extended` whose new end lies before the event's
+ * day (a decision recorded after the fact) leaves the term expired at once instead of running
+ * until the scheduler finds it over; and a decision ends a recurring report from a day on
+ * (`reportSeriesEnded`). All are built from this one chart (`createBodyMachine(version)`); the
+ * earlier versions stay for replaying their events.
  */
-import { assign, not, setup } from 'xstate';
+import { and, assign, not, setup, type AnyStateMachine } from 'xstate';
 import type { BodyContext, ObligationChange, ReportObligation } from './body.context';
-import { initialContext, isOpenObligation, newObligation, nextObligationId } from './body.context';
+import { findObligation, initialContext, isOpenObligation, newObligation, nextObligationId, seriesOf } from './body.context';
 import type { BodyEvent, BodyEventOf, RegisteredEvent } from './body.events';
 import { berlinDate } from './dates';
 import { sameDeadline } from './deadlines';
 import { violations } from './body.rules';
-import { nextDue } from './recurrence';
+import { dueOnOrAfter, nextDue } from './recurrence';
 import { coarseTermEnd, termEndDate, type TermEnd } from './term-end';
 
 export const BODY_MACHINE_ID = 'body';
-export const BODY_MACHINE_VERSIONS = [1, 2, 3] as const;
+export const BODY_MACHINE_VERSIONS = [1, 2, 3, 4] as const;
 export type BodyMachineVersion = (typeof BODY_MACHINE_VERSIONS)[number];
-export const BODY_MACHINE_VERSION: BodyMachineVersion = 3;
+export const BODY_MACHINE_VERSION: BodyMachineVersion = 4;
 
 const on = (event: BodyEvent) => berlinDate(event.occurredAt);
 
@@ -48,7 +52,9 @@ function updateObligation(
 /**
  * A recurring obligation's next period, once this one is handed in or waived (since version 3
  * also once it falls due: a yearly report is owed every year, whether last year's came in or
- * not), and only once: its Frist follows the planned one.
+ * not), and only once: its Frist follows the planned one. A series a decision ended (since
+ * version 4) opens no period whose Frist falls on or after its end; one before it still opens,
+ * and knows the end.
  */
 function nextPeriod(current: ReportObligation, obligations: ReportObligation[]): ReportObligation[] {
   if (!current.recurrence) return obligations;
@@ -56,12 +62,15 @@ function nextPeriod(current: ReportObligation, obligations: ReportObligation[]):
   const period = current.period ?? 1;
   if (obligations.some((o) => (o.series ?? o.id) === series && (o.period ?? 1) > period)) return obligations;
   const planned = current.rescheduled?.[0]?.from ?? current.due;
+  const due = nextDue(planned, current.recurrence);
+  const ended = current.seriesEnded;
+  if (ended && dueOnOrAfter(due, ended.from)) return obligations;
   const next = newObligation(
     nextObligationId(obligations),
-    { kind: current.kind, addressee: current.addressee, due: nextDue(planned, current.recurrence), recurrence: current.recurrence },
+    { kind: current.kind, addressee: current.addressee, due, recurrence: current.recurrence },
     { series: current.series ?? current.id, period: (current.period ?? 1) + 1 },
   );
-  return [...obligations, next];
+  return [...obligations, ended ? { ...next, seriesEnded: ended } : next];
 }
 
 /** The obligation the event names changed so, and (a recurring one) its next period opened. */
@@ -101,6 +110,8 @@ const lifecycle = (version: BodyMachineVersion) => setup({
     isPermanent: ({ context }) => context.permanent,
     hasOverdueReport: ({ context }) => context.obligations.some((o) => o.state === 'overdue'),
     hasDueReport: ({ context }) => context.obligations.some((o) => o.state === 'due'),
+    /** Since version 4: an extension whose new end lies before the event's day (recorded after the fact). */
+    endsBeforeEvent: ({ event }) => termEndDate((event as BodyEventOf<'extended'>).data.approvedUntil) < on(event),
   },
   actions: {
     revise: assign(({ context, event }) => {
@@ -231,6 +242,22 @@ const lifecycle = (version: BodyMachineVersion) => setup({
       const current = context.obligations.find((o) => o.id === obligationId);
       return { obligations: current ? nextPeriod(current, obligations) : obligations, decisions: cite(context, event) };
     }),
+    /**
+     * Since version 4: every period of the series knows its end; those still open whose Frist
+     * falls on or after it are owed no more (waived, with the decision), and no later one opens.
+     */
+    endReportSeries: assign(({ context, event }) => {
+      const { obligationId, from } = (event as BodyEventOf<'reportSeriesEnded'>).data;
+      const named = findObligation(context, obligationId);
+      const series = named ? seriesOf(named) : null;
+      const ended = { from, ...change(event) };
+      const obligations = context.obligations.map((o) => {
+        if (series === null || seriesOf(o) !== series) return o;
+        const dropped = isOpenObligation(o) && dueOnOrAfter(o.due, from);
+        return dropped ? { ...o, state: 'waived' as const, waived: change(event), seriesEnded: ended } : { ...o, seriesEnded: ended };
+      });
+      return { obligations, decisions: cite(context, event) };
+    }),
     markReportAcknowledged: assign(({ context, event }) => ({
       obligations: updateObligation(context, (event as BodyEventOf<'reportAcknowledged'>).data.obligationId, () => ({
         state: 'acknowledged',
@@ -316,11 +343,34 @@ const termDecisions = {
 /** Since version 3: declining the open request as well. */
 const termDecisionsSince3 = { ...termDecisions, extensionDeclined: { guard: 'rulesHold', actions: 'declineExtension' } } as const;
 
+/**
+ * Since version 4: an extension recorded after the new end has passed leaves the term expired at
+ * once (it needs another decision), instead of running until the scheduler records the expiry.
+ */
+const termDecisionsSince4 = {
+  ...termDecisionsSince3,
+  extended: [
+    { guard: and(['rulesHold', 'endsBeforeEvent']), target: 'expired', actions: 'extend' },
+    { guard: 'rulesHold', target: 'running', actions: 'extend' },
+  ],
+} as const;
+
 /** Since version 3: moving a report's Frist or waiving the report, before the start as after it. */
 const obligationChanges = {
   reportRescheduled: { guard: 'rulesHold', actions: 'rescheduleReport' },
   reportWaived: { guard: 'rulesHold', actions: 'waiveReport' },
 } as const;
+
+/** Since version 4: ending a recurring report by decision as well. */
+const obligationChangesSince4 = { ...obligationChanges, reportSeriesEnded: { guard: 'rulesHold', actions: 'endReportSeries' } } as const;
+
+/** The version each chart was built as (see `chartVersion`). */
+const chartVersions = new WeakMap<AnyStateMachine, BodyMachineVersion>();
+
+/** The version a chart built by `createBodyMachine` was built as (a snapshot's: `chartVersion(snapshot.machine)`). */
+export function chartVersion(machine: AnyStateMachine): BodyMachineVersion | undefined {
+  return chartVersions.get(machine);
+}
 
 /** The chart of the given version; an earlier version lacks what a later one added. */
 export function createBodyMachine(version: BodyMachineVersion) {
@@ -328,9 +378,9 @@ export function createBodyMachine(version: BodyMachineVersion) {
   const reclassify = since2({ reclassified: { guard: 'rulesHold', actions: 'reclassify' } } as const);
   const since3 = <T extends object>(transitions: T): T | object => (version >= 3 ? transitions : {});
   const initiateClosure = version >= 3 ? 'initiateClosureSettingFinalReportDue' : 'initiateClosure';
-  const terms = version >= 3 ? termDecisionsSince3 : termDecisions;
-  const changeObligations = since3(obligationChanges);
-  return lifecycle(version).createMachine({
+  const terms = version >= 4 ? termDecisionsSince4 : version >= 3 ? termDecisionsSince3 : termDecisions;
+  const changeObligations = version >= 4 ? obligationChangesSince4 : since3(obligationChanges);
+  const machine = lifecycle(version).createMachine({
   id: BODY_MACHINE_ID,
   context: ({ input }) => initialContext(input),
   initial: 'draft',
@@ -441,6 +491,8 @@ export function createBodyMachine(version: BodyMachineVersion) {
     dissolved: { type: 'final' },
   },
   });
+  chartVersions.set(machine as AnyStateMachine, version);
+  return machine;
 }
 
 export type BodyMachine = ReturnType<typeof createBodyMachine>;

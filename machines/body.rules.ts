@@ -4,14 +4,15 @@
  * `rulesHold` guard runs the rules of the event's type; `decide` reports their reasons.
  */
 import type { BodyContext, ObligationState, ReportObligation } from './body.context';
-import { findObligation, finalReportSettled, isOpenObligation } from './body.context';
+import { findObligation, finalReportSettled, isOpenObligation, seriesOf } from './body.context';
 import type { BodyEvent, BodyEventOf } from './body.events';
 import { END_BEFORE_START, endAfterStart } from './body.events';
 import { berlinDate, germanDate } from './dates';
 import { describeDeadline, resolveDeadline, sameDeadline } from './deadlines';
+import { describeRecurrence } from './recurrence';
 import { openRequests } from './requests';
 import { describeTermEnd, termEndDate, type TermEnd } from './term-end';
-import { EVENT_LABELS, OBLIGATION_STATE_LABELS, obligationLabel } from './labels';
+import { EVENT_LABELS, OBLIGATION_STATE_LABELS, obligationLabel, obligationStanding } from './labels';
 import type { BodyEventType } from './vocabulary';
 import { DECISION_EVENT_TYPES } from './vocabulary';
 
@@ -80,11 +81,14 @@ export type ObligationEventType = keyof typeof OBLIGATION_EVENT_STATES;
 
 /**
  * What the context must hold for an event of the type to be possible with any data at all: a
- * report open to submit, one submitted to acknowledge, an acknowledged final report to close.
- * Without it no data could satisfy the event's rules, so it is not offered; `lacking` says why,
- * for people looking for it.
+ * report open to submit, one submitted to acknowledge, an acknowledged final report to close or
+ * transfer. Without it no data could satisfy the event's rules, so it is not offered; `lacking`
+ * says why, for people looking for it. `since`: the version of the chart that made it a
+ * condition (absent: every version).
  */
-export const POSSIBLE_ONLY_IF: { [K in BodyEventType]?: { possible(context: BodyContext): boolean; lacking(context: BodyContext): string } } = {
+export const POSSIBLE_ONLY_IF: {
+  [K in BodyEventType]?: { since?: number; possible(context: BodyContext): boolean; lacking(context: BodyContext): string };
+} = {
   reportSubmitted: {
     possible: (context) => anyObligationFor(context, 'reportSubmitted'),
     lacking: (context) => (context.obligations.length === 0 ? 'Das Gremium hat keine Berichtspflichten.' : 'Jeder festgelegte Bericht ist eingereicht.'),
@@ -96,8 +100,16 @@ export const POSSIBLE_ONLY_IF: { [K in BodyEventType]?: { possible(context: Body
   reportRescheduled: { possible: (context) => anyObligationFor(context, 'reportRescheduled'), lacking: () => NO_REPORT_OWED },
   reportWaived: { possible: (context) => anyObligationFor(context, 'reportWaived'), lacking: () => NO_REPORT_OWED },
   extensionDeclined: { possible: hasOpenExtensionRequest, lacking: () => NO_OPEN_EXTENSION_REQUEST },
-  closed: { possible: finalReportSettled, lacking: () => CLOSURE_NEEDS_FINAL_REPORT },
+  reportSeriesEnded: { possible: (context) => runningSeries(context).length > 0, lacking: () => NO_RUNNING_SERIES },
+  closed: { possible: finalReportSettled, lacking: (context) => closureRefusal(CLOSURE_NEEDS_FINAL_REPORT, context) },
+  transferred: { since: 4, possible: finalReportSettled, lacking: (context) => closureRefusal(TRANSFER_NEEDS_FINAL_REPORT, context) },
 };
+
+/** The condition an event of the type needs under the given version of the chart, if any. */
+export function possibleOnlyIf(type: BodyEventType, version: number) {
+  const condition = POSSIBLE_ONLY_IF[type];
+  return condition && (condition.since ?? 0) <= version ? condition : undefined;
+}
 
 const NO_REPORT_OWED = 'Kein Bericht ist mehr offen (jeder ist eingereicht, zur Kenntnis genommen oder entfallen).';
 const NO_OPEN_EXTENSION_REQUEST = 'Es liegt kein offener Verlängerungsantrag vor.';
@@ -107,6 +119,44 @@ function hasOpenExtensionRequest(context: BodyContext): boolean {
 }
 
 const CLOSURE_NEEDS_FINAL_REPORT = 'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.';
+const TRANSFER_NEEDS_FINAL_REPORT =
+  'Die Überführung in eine Nachfolgestruktur ist ein geordneter Abschluss und setzt wie dieser einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.';
+
+/**
+ * Why an orderly closure (or, since version 4, a transfer) cannot happen yet: the rule, then each
+ * final report not yet settled with its Frist, how it stands and what settles it:
+ * `… Offen ist: Abschlussbericht „r2“ an AL-Runde (Frist im März 2027, überfällig seit 01.04.2027) –
+ * erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`
+ */
+function closureRefusal(rule: string, context: BodyContext): string {
+  const unsettled = context.obligations.filter((o) => o.kind === 'Abschlussbericht' && o.state !== 'acknowledged' && o.state !== 'waived');
+  if (unsettled.length === 0) return rule;
+  const named = unsettled.map((o) => {
+    const settles = o.state === 'submitted' ? 'erst zur Kenntnis nehmen' : 'erst einreichen und zur Kenntnis nehmen';
+    return `${obligationLabel(o)} „${o.id}“ an ${o.addressee} (Frist ${describeDeadline(o.due)}, ${obligationStanding(o)}) – ${settles} oder als entfallen erfassen`;
+  });
+  return `${rule} Offen ist: ${named.join('; ')}.`;
+}
+
+const NO_RUNNING_SERIES = 'Das Gremium hat keine wiederkehrende Berichtspflicht, die noch läuft.';
+
+/** The latest period of each recurring series not yet ended, in the order the series began. */
+export function runningSeries(context: BodyContext): ReportObligation[] {
+  const latest = new Map<string, ReportObligation>();
+  for (const o of context.obligations) {
+    const series = seriesOf(o);
+    if (series !== null && !o.seriesEnded) latest.set(series, o);
+  }
+  return [...latest.values()];
+}
+
+/** Which recurring series a `reportSeriesEnded` could name now, in German: `In Frage kommt: r4 (Jahresbericht an IT-PLR, jährlich).` */
+export function seriesChoices(context: BodyContext): string {
+  const running = runningSeries(context);
+  if (running.length === 0) return `${NO_RUNNING_SERIES}`;
+  const named = running.map((o) => `${o.id} (${obligationLabel(o)} an ${o.addressee}, ${describeRecurrence(o.recurrence!)})`);
+  return `In Frage ${running.length === 1 ? 'kommt' : 'kommen'}: ${named.join(', ')}.`;
+}
 
 /** Whether an event of this type could name any obligation now (asked with every write's answer: it stops at the first). */
 function anyObligationFor(context: BodyContext, type: ObligationEventType): boolean {
@@ -148,7 +198,28 @@ function obligationIn<K extends ObligationEventType>(type: K): Rule<K> {
   };
 }
 
-const closureCriteria: Rule<'closed'> = (context) => (finalReportSettled(context) ? null : CLOSURE_NEEDS_FINAL_REPORT);
+const closureCriteria: Rule<'closed'> = (context) => (finalReportSettled(context) ? null : closureRefusal(CLOSURE_NEEDS_FINAL_REPORT, context));
+
+/** Since version 4: a transfer is an orderly closure, with its criteria (final report noted or waived). */
+const transferCriteria: Rule<'transferred'> = (context) => (finalReportSettled(context) ? null : closureRefusal(TRANSFER_NEEDS_FINAL_REPORT, context));
+
+/** Since version 4: the obligation named is a period of a recurring series that has not ended yet. */
+const seriesToEnd: Rule<'reportSeriesEnded'> = (context, event) => {
+  const { obligationId } = event.data;
+  const obligation = findObligation(context, obligationId);
+  if (!obligation) return `Es gibt keine Berichtspflicht „${obligationId}“. ${seriesChoices(context)}`;
+  if (!obligation.recurrence) {
+    return (
+      `Die Berichtspflicht „${obligation.id}“ (${obligationLabel(obligation)}) ist nicht wiederkehrend; ` +
+      `einen einzelnen Bericht hebt „${EVENT_LABELS.reportWaived}“ auf. ${seriesChoices(context)}`
+    );
+  }
+  const ended = obligation.seriesEnded;
+  return ended
+    ? `Die wiederkehrende Berichtspflicht „${obligation.id}“ (${obligationLabel(obligation)}, ${describeRecurrence(obligation.recurrence)}) ` +
+        `ist bereits ab dem ${germanDate(ended.from)} beendet${ended.decision ? ` (Beschluss ${ended.decision})` : ''}.`
+    : null;
+};
 
 /** A new Frist must differ from the one the report has. */
 const changesDue: Rule<'reportRescheduled'> = (context, event) => {
@@ -261,6 +332,7 @@ const rules: { [K in BodyEventType]?: Rule<K>[] } = {
 const rulesSince: Record<number, { [K in BodyEventType]?: Rule<K>[] }> = {
   2: { leadsChanged: [keepsContacts] },
   3: { revised: [revisionEndsAfterStart], closureInitiated: [finalReportDueApplies] },
+  4: { transferred: [transferCriteria], reportSeriesEnded: [seriesToEnd] },
 };
 
 /**

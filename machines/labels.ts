@@ -45,6 +45,7 @@ export const EVENT_LABELS: Record<StoredEventType, string> = {
   reportAcknowledged: 'Bericht zur Kenntnis genommen',
   reportRescheduled: 'Berichtsfrist geändert',
   reportWaived: 'Berichtspflicht entfallen',
+  reportSeriesEnded: 'Wiederkehrende Berichtspflicht beendet',
   extensionRequested: 'Verlängerung beantragt',
   extended: 'Verlängert',
   extensionDeclined: 'Verlängerung abgelehnt',

@@ -6,8 +6,8 @@
 import { createActor, getNextTransitions, initialTransition, type AnyActorScope, type AnyStateMachine, type SnapshotFrom, type StateValue } from 'xstate';
 import type { BodyContext } from './body.context';
 import type { BodyEvent, RegisteredEvent } from './body.events';
-import { BODY_MACHINE_VERSION, BODY_MACHINE_VERSIONS, bodyMachine, createBodyMachine, type BodyMachine, type BodyMachineVersion } from './body.machine';
-import { POSSIBLE_ONLY_IF, violations } from './body.rules';
+import { BODY_MACHINE_VERSION, BODY_MACHINE_VERSIONS, bodyMachine, chartVersion, createBodyMachine, type BodyMachine, type BodyMachineVersion } from './body.machine';
+import { possibleOnlyIf, violations } from './body.rules';
 import { EVENT_LABELS, STATE_LABELS } from './labels';
 import { COMMAND_EVENT_TYPES, EVENT_TYPES, type BodyEventType } from './vocabulary';
 
@@ -106,19 +106,27 @@ const COMMANDS: ReadonlySet<string> = new Set(COMMAND_EVENT_TYPES);
 /**
  * The events a person may be offered now: those the state handles, without the scheduler's own
  * (`reportDue`, `termExpired`, …), which follow from the Fristen, and without those the context
- * rules out whatever their data (`POSSIBLE_ONLY_IF`: no report open to submit, none submitted to
- * acknowledge, no acknowledged final report to close with).
+ * rules out whatever their data (`POSSIBLE_ONLY_IF`, by the snapshot's version of the chart: no
+ * report open to submit, none submitted to acknowledge, no acknowledged final report to close or
+ * transfer with).
  */
 export function offeredEvents(snapshot: BodySnapshot): BodyEventType[] {
-  return allowedEvents(snapshot).filter((type) => COMMANDS.has(type) && (POSSIBLE_ONLY_IF[type]?.possible(snapshot.context) ?? true));
+  const version = versionOf(snapshot);
+  return allowedEvents(snapshot).filter((type) => COMMANDS.has(type) && (possibleOnlyIf(type, version)?.possible(snapshot.context) ?? true));
 }
 
 /** The events the state handles that the context rules out for now, each with why: what `offeredEvents` leaves out. */
 export function notYetPossible(snapshot: BodySnapshot): Array<{ type: BodyEventType; reason: string }> {
+  const version = versionOf(snapshot);
   return allowedEvents(snapshot).flatMap((type) => {
-    const condition = POSSIBLE_ONLY_IF[type];
+    const condition = possibleOnlyIf(type, version);
     return COMMANDS.has(type) && condition && !condition.possible(snapshot.context) ? [{ type, reason: condition.lacking(snapshot.context) }] : [];
   });
+}
+
+/** The version of the chart the snapshot was made by (the current one for a snapshot of no known chart). */
+function versionOf(snapshot: BodySnapshot): BodyMachineVersion {
+  return chartVersion(snapshot.machine as AnyStateMachine) ?? BODY_MACHINE_VERSION;
 }
 
 /** Replays a body's stream: a fold of `evolve` over the events after `registered`. */

@@ -2,6 +2,7 @@
  * Recurring report obligations: when one period is submitted, the next one is owed. Pure.
  */
 import type { Deadline, Recurrence } from './body.events';
+import type { CivilDate } from './dates';
 import { lastDayOfMonth } from './deadlines';
 
 /**
@@ -28,6 +29,27 @@ export function nextDue(due: Deadline, recurrence: Recurrence): Deadline {
       return { kind: 'firstSession', issuer: due.issuer, year: due.year + Math.max(1, Math.round(n / 12)) };
     default:
       return due;
+  }
+}
+
+/**
+ * Whether a Frist certainly falls on or after the day, as far as the chart knows without the
+ * sessions calendar: a date on itself, a month on its last day ("im Januar 2026": by 31.01.2026),
+ * the first session of a year no earlier than 1 January of that year. A session not yet in the
+ * calendar or "bis auf Weiteres" falls on no known day: not certainly.
+ */
+export function dueOnOrAfter(due: Deadline, day: CivilDate): boolean {
+  switch (due.kind) {
+    case 'date':
+      return due.date >= day;
+    case 'month': {
+      const [year, month] = due.month.split('-').map(Number);
+      return lastDayOfMonth(year, month) >= day;
+    }
+    case 'firstSession':
+      return `${due.year}-01-01` >= day;
+    default:
+      return false;
   }
 }
 

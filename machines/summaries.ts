@@ -10,12 +10,12 @@
 import type { BodyContext, ReportObligation } from './body.context';
 import { approvedUntilAsWritten } from './body.context';
 import type { Deadline, Successor } from './body.events';
-import { germanDate } from './dates';
+import { germanDate, type CivilDate } from './dates';
 import { PROFILE_LABELS } from './labels';
 import { describeDeadline, sameDeadline } from './deadlines';
 import { describeRecurrence } from './recurrence';
 import { openRequests } from './requests';
-import { describeTermEnd, describeTermEndWithDay, type TermEnd } from './term-end';
+import { describeTermEnd, describeTermEndWithDay, termEndDate, type TermEnd } from './term-end';
 import { EVENT_TYPES, type StoredEventType } from './vocabulary';
 
 type Data = Record<string, unknown>;
@@ -40,6 +40,7 @@ export const SUMMARIES_READING_CONTEXT_BEFORE: ReadonlySet<StoredEventType> = ne
   'reclassified',
   'reportRequested',
   'reportSubmitted',
+  'reportSeriesEnded',
   'termExpiring',
   'termExpired',
 ]);
@@ -94,8 +95,16 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const term = d.permanent ? 'dauerhaft (bis auf Weiteres)' : `befristet bis ${describeTermEndWithDay(d.approvedUntil as TermEnd)}`;
       return [term, ...added(before, after).map((o) => `Berichtspflicht: ${obligation(o)}`)];
     }
-    case 'extended':
-      return [`befristet bis ${termOf(before)} → ${describeTermEndWithDay(d.approvedUntil as TermEnd)}`];
+    case 'extended': {
+      // The day of the event is the one the extension cited its decision on (`extended` must cite one); a refused one cited none.
+      const cited = after !== before ? after?.decisions.at(-1) : undefined;
+      const on: CivilDate | null = cited?.event === 'extended' ? cited.on : null;
+      const over = on !== null && termEndDate(d.approvedUntil as TermEnd) < on;
+      return [
+        `befristet bis ${termOf(before)} → ${describeTermEndWithDay(d.approvedUntil as TermEnd)}`,
+        over ? `das neue Ende lag am ${germanDate(on)} schon zurück: die Laufzeit ist abgelaufen und braucht einen weiteren Beschluss` : '',
+      ];
+    }
     case 'madePermanent':
       return [`befristet bis ${termOf(before)} → dauerhaft (entfristet)`];
     case 'extensionRequested': {
@@ -163,6 +172,23 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
         o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}, entfällt` : String(d.obligationId),
         reason(d),
         next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
+      ];
+    }
+    case 'reportSeriesEnded': {
+      // Since version 4: the series' open periods from the day on are dropped; name them, and those still owed.
+      const o = find(after, d.obligationId);
+      const series = o?.series ?? o?.id;
+      const periods = (after?.obligations ?? []).filter((x) => x.recurrence && (x.series ?? x.id) === series);
+      const dropped = periods.filter((x) => x.state === 'waived' && find(before, x.id)?.state !== 'waived');
+      const owed = periods.filter((x) => x.state === 'pending' || x.state === 'due' || x.state === 'overdue');
+      const listed = (list: ReportObligation[]) => list.map((x) => `${x.id} (Frist ${describeDeadline(x.due)})`).join(', ');
+      return [
+        o?.recurrence
+          ? `${o.title ?? o.kind} an ${o.addressee}, ${describeRecurrence(o.recurrence)}: ab ${germanDate(String(d.from))} nicht mehr geschuldet`
+          : String(d.obligationId),
+        dropped.length ? `entfällt: ${listed(dropped)}` : '',
+        owed.length ? `bleibt geschuldet: ${listed(owed)}` : '',
+        reason(d),
       ];
     }
     case 'extensionDeclined': {

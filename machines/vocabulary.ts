@@ -48,6 +48,7 @@ export const COMMAND_EVENT_TYPES = [
   'reportAcknowledged',
   'reportRescheduled',
   'reportWaived',
+  'reportSeriesEnded',
   'extensionRequested',
   'extended',
   'extensionDeclined',
@@ -78,7 +79,8 @@ export type StoredEventType = BodyEventType | 'registered' | 'machineUpgraded';
 
 /**
  * Event types that must cite a recorded decision: those that change a body's approval status,
- * and reclassification (kind or parent body). The one list of them.
+ * reclassification (kind or parent body) and the end of a recurring report (a reporting rule
+ * the decisions set, e.g. the yearly report). The one list of them.
  */
 export const DECISION_EVENT_TYPES: readonly BodyEventType[] = [
   'approved',
@@ -86,6 +88,7 @@ export const DECISION_EVENT_TYPES: readonly BodyEventType[] = [
   'extended',
   'madePermanent',
   'reclassified',
+  'reportSeriesEnded',
   'closed',
   'transferred',
   'dissolved',

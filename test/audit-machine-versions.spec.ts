@@ -148,15 +148,55 @@ const SCENARIOS: Record<string, { description: string; steps: Step[]; registered
     ],
   },
   'permanent-transferred': {
-    description: 'Dauerhaft eingerichtet, Abschluss eingeleitet, in Nachfolgestruktur überführt',
+    description: 'Dauerhaft eingerichtet, Abschluss eingeleitet, Abschlussbericht eingereicht und zur Kenntnis genommen, in Nachfolgestruktur überführt',
     steps: [
       { type: 'submitted', occurredAt: '2024-05-10T09:00:00.000Z', actor: lead },
       { type: 'approved', data: { permanent: true }, occurredAt: '2024-06-20T12:00:00.000Z', decision: decisionFacts('2024/12', '2024-06-20') },
       { type: 'started', occurredAt: '2024-07-01T07:00:00.000Z' },
       { type: 'closureInitiated', data: { finalReportDue: { kind: 'month', month: '2025-09' }, reason: 'Überführung' }, occurredAt: '2025-06-01T10:00:00.000Z' },
+      // Since version 4 a transfer is an orderly closure: the final report noted first.
+      { type: 'reportSubmitted', data: { obligationId: 'r1', documentRef: 'DMS-0901' }, occurredAt: '2025-09-01T10:00:00.000Z', actor: lead },
+      { type: 'reportAcknowledged', data: { obligationId: 'r1' }, occurredAt: '2025-09-10T10:00:00.000Z' },
       { type: 'transferred', data: { successor: { name: 'Arbeitsgruppe Föderale Zusammenarbeit' } }, occurredAt: '2025-09-15T10:00:00.000Z', decision: decisionFacts('2025/30', '2025-09-15') },
     ],
   },
+};
+
+SCENARIOS['yearly-series-ended-late-extension-transferred'] = {
+  description:
+    'Jahresbericht jährlich, Laufzeit abgelaufen, Verlängerung bis 30.06.2025 erst am 10.07.2025 erfasst (Laufzeit bleibt abgelaufen), entfristet mit anderer Berichtsregel: ' +
+    'Jahresberichte ab 01.01.2026 beendet, neuer Jahresbericht zur ersten Sitzung; Abschluss eingeleitet, Abschlussbericht mit dem Überführungsbeschluss entfallen, überführt (seit Version 4)',
+  steps: [
+    { type: 'submitted', occurredAt: '2024-05-10T09:00:00.000Z', actor: lead },
+    {
+      type: 'approved',
+      data: { approvedUntil: '2025-03-31', reports: [{ ...report('Jahresbericht', '2025-01'), recurrence: { everyMonths: 12 } }] },
+      occurredAt: '2024-06-20T12:00:00.000Z',
+      decision: decisionFacts('2024/16', '2024-06-20'),
+    },
+    { type: 'started', occurredAt: '2024-07-01T07:00:00.000Z' },
+    { type: 'termExpiring', occurredAt: '2024-12-31T23:00:00.000Z' },
+    { type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2025-01-30T23:00:00.000Z' },
+    { type: 'reportSubmitted', data: { obligationId: 'r1', documentRef: 'DMS-2025-01' }, occurredAt: '2025-02-10T10:00:00.000Z', actor: lead },
+    { type: 'termExpired', occurredAt: '2025-03-31T22:00:00.000Z' },
+    { type: 'extended', data: { approvedUntil: '2025-06-30' }, occurredAt: '2025-07-10T10:00:00.000Z', decision: decisionFacts('2025/05', '2025-03-25') },
+    { type: 'madePermanent', occurredAt: '2025-09-18T10:00:00.000Z', decision: decisionFacts('2025/20', '2025-09-18') },
+    {
+      type: 'reportSeriesEnded',
+      data: { obligationId: 'r1', from: '2026-01-01', reason: 'Dauerhaft eingerichtet; berichtet wird zur ersten Sitzung eines Jahres.' },
+      occurredAt: '2025-09-18T10:00:00.000Z',
+      decision: decisionFacts('2025/20', '2025-09-18'),
+    },
+    {
+      type: 'reportRequested',
+      data: { kind: 'Jahresbericht', addressee: 'IT-Planungsrat', due: { kind: 'firstSession', issuer: 'IT-PLR', year: 2026 }, recurrence: { everyMonths: 12 } },
+      occurredAt: '2025-09-18T10:00:00.000Z',
+      decision: decisionFacts('2025/20', '2025-09-18'),
+    },
+    { type: 'closureInitiated', data: { finalReportDue: { kind: 'month', month: '2026-09' }, reason: 'Überführung' }, occurredAt: '2026-06-01T10:00:00.000Z' },
+    { type: 'reportWaived', data: { obligationId: 'r4', reason: 'Die Ergebnisse gehen in die Nachfolgestruktur ein.' }, occurredAt: '2026-09-15T10:00:00.000Z', decision: decisionFacts('2026/30', '2026-09-15') },
+    { type: 'transferred', data: { successor: { name: 'Kooperationsgruppe Föderale Berichte' } }, occurredAt: '2026-09-15T10:00:00.000Z', decision: decisionFacts('2026/30', '2026-09-15') },
+  ],
 };
 
 function record(name: string): Fixture {

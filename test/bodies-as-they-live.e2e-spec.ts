@@ -186,7 +186,13 @@ describe.each(testDatabaseKinds())('bodies as they really live, on %s', (databas
     await send(old, { type: 'started', occurredAt: '2025-02-01' }).expect(200);
     await send(old, { type: 'closureInitiated', data: { finalReportDue: { kind: 'untilFurtherNotice' } }, occurredAt: '2025-06-01' }).expect(200);
     const into = await register('AG Register');
-    await decision('2025/30', '2025-09-15', [{ body: old, effect: 'transferred', data: { successor: { name: 'AG Register', bodyId: into } } }]);
+    // A transfer is an orderly closure: the final report noted or, as here, waived by the same decision.
+    const waived = { obligationId: 'r1', reason: 'Die Ergebnisse gehen in die AG Register ein.' };
+    await decision('2025/30', '2025-09-15', [
+      { body: old, effect: 'reportWaived', data: waived },
+      { body: old, effect: 'transferred', data: { successor: { name: 'AG Register', bodyId: into } } },
+    ]);
+    await send(old, { type: 'reportWaived', data: waived, decision: '2025/30' }).expect(200);
     await send(old, { type: 'transferred', data: { successor: { name: 'AG Register', bodyId: into } }, decision: '2025/30' }).expect(200);
     expect((await t.http.get(`/api/bodies/${into}`).expect(200)).body.predecessors).toEqual([{ name: 'Koordinierungsprojekt Registermodernisierung', bodyId: old }]);
     const history = (await t.http.get(`/api/bodies/${old}/history`).expect(200)).body.events;
@@ -217,7 +223,11 @@ describe.each(testDatabaseKinds())('bodies as they really live, on %s', (databas
     await approve(earlier, '2025/14');
     await send(earlier, { type: 'started', occurredAt: '2025-02-01' }).expect(200);
     await send(earlier, { type: 'closureInitiated', data: { finalReportDue: { kind: 'untilFurtherNotice' } }, occurredAt: '2025-06-01' }).expect(200);
-    await decision('2025/31', '2025-09-16', [{ body: earlier, effect: 'transferred', data: { successor: { name: 'Kooperationsgruppe Portalverbund' } } }]);
+    await decision('2025/31', '2025-09-16', [
+      { body: earlier, effect: 'reportWaived', data: { obligationId: 'r1', reason: 'Ergebnisse übergeben.' } },
+      { body: earlier, effect: 'transferred', data: { successor: { name: 'Kooperationsgruppe Portalverbund' } } },
+    ]);
+    await send(earlier, { type: 'reportWaived', data: { obligationId: 'r1', reason: 'Ergebnisse übergeben.' }, decision: '2025/31' }).expect(200);
     await send(earlier, { type: 'transferred', data: { successor: { name: 'Kooperationsgruppe Portalverbund' } }, decision: '2025/31' }).expect(200);
     const later = await register('Kooperationsgruppe Portalverbund', { predecessors: [{ name: 'Projektgruppe Portalverbund', bodyId: earlier }] });
     expect((await t.http.get(`/api/bodies/${earlier}`).expect(200)).body.successors).toEqual([{ name: 'Kooperationsgruppe Portalverbund', bodyId: later }]);

@@ -175,7 +175,7 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     expect(error.details).toEqual({ lastOccurredAt: expect.any(String) });
   });
 
-  test('closure is initiated and the body is transferred to a named successor', async () => {
+  test('closure is initiated and, its final report settled, the body is transferred to a named successor', async () => {
     const successor = await t.http
       .post('/api/bodies')
       .send({ ...EXAMPLE_REGISTRATION, title: 'Föderale Digitalstrategie – Umsetzung', contacts: [], registeredAt: '2025-09-01' })
@@ -184,7 +184,10 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     await t.http
       .post('/api/decisions')
       .send({ number: '2025/20', issuer: 'IT-PLR', date: '2025-10-15', procedure: 'Sitzung', session: 48, type: 'Beschluss', title: 'Überführung',
-        effects: [{ body: id, effect: 'transferred', data: { successor: { name: 'Föderale Digitalstrategie – Umsetzung', bodyId: successor.body.id } } }],
+        effects: [
+          { body: id, effect: 'reportWaived', data: { obligationId: 'r2', reason: 'Die Ergebnisse gehen in die Umsetzung ein.' } },
+          { body: id, effect: 'transferred', data: { successor: { name: 'Föderale Digitalstrategie – Umsetzung', bodyId: successor.body.id } } },
+        ],
       })
       .expect(201);
     const unknownSuccessor = await expectRefused(
@@ -192,6 +195,14 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
       400,
     );
     expect(unknownSuccessor.details).toEqual([{ path: 'data.successor.bodyId', message: expect.stringContaining('nicht registriert') }]);
+    // A transfer is an orderly closure: not while the final report is open.
+    const transfer = { type: 'transferred', data: { successor: { name: 'Föderale Digitalstrategie – Umsetzung', bodyId: successor.body.id } }, decision: '2025/20' };
+    const open = await expectRefused(send(transfer), 422);
+    expect(open.message).toBe(
+      'Die Überführung in eine Nachfolgestruktur ist ein geordneter Abschluss und setzt wie dieser einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus. ' +
+        'Offen ist: Abschlussbericht „r2“ an AL-Runde (Frist 30.11.2025, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.',
+    );
+    await send({ type: 'reportWaived', data: { obligationId: 'r2', reason: 'Die Ergebnisse gehen in die Umsetzung ein.' }, decision: '2025/20' }).expect(200);
     const response = await send({
       type: 'transferred',
       data: { successor: { name: 'Föderale Digitalstrategie – Umsetzung', bodyId: successor.body.id } },
@@ -206,7 +217,7 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     // the write path recorded it, dated on its day, by system:scheduler.
     expect(events.map((e) => e.type)).toEqual([
       'registered', 'submitted', 'approved', 'started', 'reportSubmitted', 'reportAcknowledged', 'termExpiring', 'extended',
-      'closureInitiated', 'termExpiring', 'transferred',
+      'closureInitiated', 'termExpiring', 'reportWaived', 'transferred',
     ]);
     expect(events.filter((e) => e.type === 'termExpiring').map((e) => `${e.occurredAt} ${(e.actor as { id: string }).id}`)).toEqual([
       '2024-12-30T23:00:00.000Z system:scheduler',

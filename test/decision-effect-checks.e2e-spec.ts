@@ -15,7 +15,7 @@ describe.each(testDatabaseKinds())('the successor of a body, on %s', (database) 
   const record = (number: string, date: string, effects: object[]) =>
     t.http.post('/api/decisions').send({ number, issuer: 'IT-PLR', date, procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects });
 
-  /** A and B approved for good by 2026/50; B dissolved by 2026/51 on 01.03.2026; A's closure initiated on 01.04.2026. */
+  /** A and B approved for good by 2026/50; B dissolved by 2026/51 on 01.03.2026; A's closure initiated on 01.04.2026, its final report noted. */
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
     const register = async (title: string) =>
@@ -28,6 +28,9 @@ describe.each(testDatabaseKinds())('the successor of a body, on %s', (database) 
     await record('2026/51', '2026-03-01', [{ body: b, effect: 'dissolved', data: {} }]).expect(201);
     await send(b, { type: 'dissolved', decision: '2026/51', data: {} }).expect(200);
     await send(a, { type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2026-06-30' } }, occurredAt: '2026-04-01' }).expect(200);
+    // A transfer is an orderly closure: A's final report (r2) handed in and noted, so the transfer is offered.
+    await send(a, { type: 'reportSubmitted', data: { obligationId: 'r2' }, occurredAt: '2026-04-02' }).expect(200);
+    await send(a, { type: 'reportAcknowledged', data: { obligationId: 'r2' }, occurredAt: '2026-04-03' }).expect(200);
   }, 60_000);
   afterAll(() => t.close());
 

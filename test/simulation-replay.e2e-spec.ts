@@ -34,17 +34,23 @@ describe.each(testDatabaseKinds())('simulation replays what was recorded (%s)', 
     return body.id as string;
   }
 
-  /** Closure initiated on 01.09.2024, then transferred into `successor` by Beschluss 2024/40 of `on`. */
+  /** Closure initiated on 01.09.2024, then its final report (r2) waived and the body transferred into `successor` by Beschluss 2024/40 of `on`. */
   async function transfer(successor: string, on: string): Promise<void> {
     await t.http
       .post(`/api/bodies/${seed}/events`)
       .send({ type: 'closureInitiated', data: { finalReportDue: { kind: 'untilFurtherNotice' } }, occurredAt: '2024-09-01' })
       .expect(200);
     const data = { successor: { name: 'PG Nachfolge', bodyId: successor } };
+    const waived = { obligationId: 'r2', reason: 'Die Ergebnisse gehen in die Nachfolge ein.' };
+    const effects = [
+      { body: seed, effect: 'reportWaived', data: waived },
+      { body: seed, effect: 'transferred', data },
+    ];
     await t.http
       .post('/api/decisions')
-      .send({ number: '2024/40', issuer: 'IT-PLR', date: on, procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Überführung', effects: [{ body: seed, effect: 'transferred', data }] })
+      .send({ number: '2024/40', issuer: 'IT-PLR', date: on, procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Überführung', effects })
       .expect(201);
+    await t.http.post(`/api/bodies/${seed}/events`).send({ type: 'reportWaived', data: waived, decision: '2024/40', occurredAt: on }).expect(200);
     await t.http.post(`/api/bodies/${seed}/events`).send({ type: 'transferred', data, decision: '2024/40', occurredAt: on }).expect(200);
   }
 
@@ -57,6 +63,7 @@ describe.each(testDatabaseKinds())('simulation replays what was recorded (%s)', 
 
     expect(result.entries.filter((e) => e.kind === 'recorded').map(line)).toEqual([
       '2024-09-01 recorded closureInitiated recorded',
+      '2024-09-15 recorded reportWaived recorded',
       '2024-09-15 recorded transferred recorded',
     ]);
     expect(result.summary.refused).toBe(0);
@@ -73,6 +80,7 @@ describe.each(testDatabaseKinds())('simulation replays what was recorded (%s)', 
 
     expect(result.entries.filter((e) => e.kind === 'recorded' && e.bodyId === seed).map(line)).toEqual([
       '2024-09-01 recorded closureInitiated recorded',
+      '2024-09-15 recorded reportWaived recorded',
       '2024-09-15 recorded transferred recorded',
     ]);
     expect(result.summary.refused).toBe(0);

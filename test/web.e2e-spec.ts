@@ -72,6 +72,7 @@ describe('Web forms and pictures from the machine', () => {
       ['closureInitiated', { 'finalReportDue.kind': 'date', 'finalReportDue.date': '2025-02-28', reason: 'Auftrag erfüllt' }],
       ['reportRescheduled', { obligationId: 'r1', 'due.kind': 'month', 'due.month': '2025-09', reason: 'Laufzeit verlängert' }],
       ['reportWaived', { obligationId: 'r1', reason: 'Ergebnisse gehen in den Abschlussbericht ein' }],
+      ['reportSeriesEnded', { obligationId: 'r1', from: '2026-01-01', reason: 'Jahresbericht nicht mehr erforderlich' }],
       ['extensionDeclined', { reason: 'Auftrag erfüllt' }],
       ['closed', { noSuccessorReason: 'Aufgabe erledigt' }],
       ['transferred', { 'successor.name': 'AG Föderale Zusammenarbeit' }],

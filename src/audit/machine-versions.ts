@@ -1,7 +1,12 @@
 /**
- * Every version of the body statechart that events may have been recorded under (1, 2 and 3,
- * all built by `createBodyMachine(version)`). Replay takes each event through the version it
- * names, so a superseded version stays here as long as any stored event names it.
+ * Every version of the body statechart that events may have been recorded under (1 to 4, all
+ * built by `createBodyMachine(version)`). Replay takes each event through the version it names,
+ * so a superseded version stays here as long as any stored event names it.
+ *
+ * Version 4 adds only optional keys to the context (`seriesEnded` on report obligations), so a
+ * body moves from 3 to 4 by `persist`/`restore` alone: what version 4 decides differently (a
+ * transfer needs the final report settled, a late extension leaves the term expired, a series
+ * can be ended) applies to the events after the move.
  *
  * Bumping BODY_MACHINE_VERSION: keep the old chart importable, add an entry below for the new
  * one, and add its persisted-snapshot conversion in `upgrade` if the context shape changed.

@@ -1,4 +1,4 @@
-import { EVENT_LABELS, describeDeadline, describeTermEnd, type Deadline, type TermEnd } from '../../machines';
+import { EVENT_LABELS, describeDeadline, describeTermEnd, germanDate, type Deadline, type TermEnd } from '../../machines';
 import type { Effect } from './register';
 
 /** What a decision orders, in the IT-Planungsrat's words (einrichten, verlängern, entfristen, …). */
@@ -14,6 +14,7 @@ const VERBS: Record<string, string> = {
   reportAcknowledged: 'Bericht zur Kenntnis nehmen',
   reportRescheduled: 'Berichtsfrist ändern',
   reportWaived: 'Berichtspflicht aufheben',
+  reportSeriesEnded: 'Wiederkehrende Berichtspflicht beenden',
   extensionDeclined: 'Verlängerung ablehnen',
   closureInitiated: 'Geordneten Abschluss einleiten',
   closed: 'Abschließen',
@@ -56,6 +57,8 @@ export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>): stri
       return `${verb}: ${d.kind ?? 'Bericht'}${d.addressee ? ` an ${d.addressee}` : ''} ${deadline(d.due)}`.trim();
     case 'reportAcknowledged':
       return d.obligationId ? `${verb} (${d.obligationId})` : verb;
+    case 'reportSeriesEnded':
+      return d.obligationId ? `${verb} (${d.obligationId})${typeof d.from === 'string' ? ` ab ${germanDate(d.from)}` : ''}` : verb;
     case 'closureInitiated':
       return d.finalReportDue ? `${verb}, Abschlussbericht ${deadline(d.finalReportDue)}` : verb;
     case 'closed':

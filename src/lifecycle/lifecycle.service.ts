@@ -10,6 +10,7 @@ import {
   berlinDate,
   eventDataSchemas,
   obligationChoices,
+  seriesChoices,
   OBLIGATION_EVENT_STATES,
   type ObligationEventType,
   germanDate,
@@ -506,9 +507,11 @@ export class LifecycleService {
       return this.parseData(type, raw);
     } catch (error) {
       const missing = error instanceof ValidationError && error.details.find((issue) => issue.path === 'data.obligationId');
-      if (!missing || !(type in OBLIGATION_EVENT_STATES)) throw error;
+      const endsSeries = type === 'reportSeriesEnded';
+      if (!missing || !(type in OBLIGATION_EVENT_STATES || endsSeries)) throw error;
       const body = await this.db.transaction((tx) => this.load(tx, bodyId));
-      const choices = obligationChoices(body.snapshot.context, type as ObligationEventType);
+      const { context } = body.snapshot;
+      const choices = endsSeries ? seriesChoices(context) : obligationChoices(context, type as ObligationEventType);
       const absent = (raw as { obligationId?: unknown } | null | undefined)?.obligationId === undefined;
       const message = absent ? `Es fehlt die Berichtspflicht (obligationId). ${choices}` : `${missing.message} ${choices}`;
       throw new ValidationError(error.details.map((issue) => (issue === missing ? { ...issue, message } : issue)));

@@ -15,6 +15,7 @@ import {
   describeDeadline,
   describeTermEndWithDay,
   obligationLabel,
+  runningSeries,
   PROFILE_LABELS,
   type BodyContext,
   type BodyEventType,
@@ -195,6 +196,11 @@ function obligationOptions(context: BodyContext, states: string[], withDue = fal
     .map((o) => ({ value: o.id, label: `${obligationLabel(o)} an ${o.addressee}${withDue ? `, Frist ${describeDeadline(o.due)}` : ''}` }));
 }
 
+/** The recurring reports whose series still runs, each by its latest period. */
+function seriesOptions(context: BodyContext): Option[] {
+  return runningSeries(context).map((o) => ({ value: o.id, label: `${obligationLabel(o)} an ${o.addressee}, zuletzt Frist ${describeDeadline(o.due)}` }));
+}
+
 /** The extension request the answer refers to: the latest one (the rules refuse the answer unless it is open). */
 function requestHint(context: BodyContext): string | undefined {
   const request = context.extensionRequests?.at(-1);
@@ -355,6 +361,12 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
       return [
         field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, OWED, true) }),
         field('reason', 'Begründung', 'textarea', { required: true, rows: 3, hint: 'Warum der Bericht nicht mehr geschuldet ist; danach gibt es für ihn keine Frist und keine Erinnerungen mehr.' }),
+      ];
+    case 'reportSeriesEnded':
+      return [
+        field('obligationId', 'Wiederkehrende Berichtspflicht', 'select', { required: true, options: seriesOptions(context) }),
+        field('from', 'Nicht mehr geschuldet ab', 'date', { required: true, hint: 'Berichte mit einer Frist an oder nach diesem Tag entfallen; frühere bleiben geschuldet.' }),
+        field('reason', 'Begründung', 'textarea', { rows: 3 }),
       ];
     case 'extensionDeclined':
       return [field('reason', 'Begründung', 'textarea', { required: true, rows: 3, hint: requestHint(context) })];
@@ -528,6 +540,11 @@ export function eventData(type: BodyEventType, values: FormValues, context: Body
       put('obligationId', text(values, 'obligationId'));
       put('reason', text(values, 'reason'));
       break;
+    case 'reportSeriesEnded':
+      put('obligationId', text(values, 'obligationId'));
+      put('from', text(values, 'from'));
+      put('reason', optional(values, 'reason'));
+      break;
     case 'extensionDeclined':
       put('reason', text(values, 'reason'));
       break;
@@ -587,6 +604,7 @@ export const ACTION_LABELS: Partial<Record<BodyEventType, string>> = {
   reportAcknowledged: 'Bericht zur Kenntnis nehmen',
   reportRescheduled: 'Berichtsfrist ändern',
   reportWaived: 'Berichtspflicht aufheben',
+  reportSeriesEnded: 'Wiederkehrende Berichtspflicht beenden (Beschluss)',
   extensionRequested: 'Verlängerung beantragen',
   extended: 'Verlängern (Beschluss)',
   extensionDeclined: 'Verlängerung ablehnen',
