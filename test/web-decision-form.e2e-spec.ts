@@ -127,19 +127,14 @@ describe('the forms that record a decision and add an effect', () => {
     expect(JSON.stringify(api.body)).toContain('session');
   });
 
-  test('unreadable JSON in „Weitere Angaben der Wirkung“ is one error at that field', async () => {
-    const refused = await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectData: '{title: Neu}' }).expect(400);
-    expect(fieldError(refused.text, 'beschluss-erfassen-effectData')).toMatch(/^Kein gültiges JSON: \S/);
-    expect(summary(refused.text, 'beschluss-erfassen')).toEqual([expect.stringMatching(/^Weitere Angaben der Wirkung \(JSON\): Kein gültiges JSON: /)]);
-    expect(refused.text).not.toMatch(/unreadable|effects\[\d+\]/);
-    expect(refused.text).toContain('{title: Neu}');
-    // A key given twice is not read as its last value.
-    const twice = await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectData: '{"title": "A", "title": "B"}' }).expect(400);
-    expect(fieldError(twice.text, 'beschluss-erfassen-effectData')).toBe('„title“ steht mehrmals; jeder Feldname darf nur einmal vorkommen, sonst bliebe offen, welcher Wert gilt.');
-    // Readable JSON that lacks what the effect needs names the key inside the field.
-    const lacking = await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectData: '{"shortName": "PG A"}' }).expect(400);
-    expect(fieldError(lacking.text, 'beschluss-erfassen-effectData')).toBe('„title“: Bitte ausfüllen.');
+  test('no effect asks for JSON: a renaming is recorded from „Neuer Name des Gremiums“, and without it refused there', async () => {
+    const form = (await t.http.get('/beschluesse').expect(200)).text;
+    expect(form).not.toMatch(/JSON|effectData/);
+    const refused = await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectShortName: 'PG A' }).expect(400);
+    expect(fieldError(refused.text, 'beschluss-erfassen-effectTitle')).toBe('Bitte den neuen Namen des Gremiums angeben.');
+    expect(refused.text).toMatch(/id="beschluss-erfassen-effectShortName"[^>]*value="PG A"/);
     await decision('2025/27').expect(404);
-    await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectData: '{"title": "Projektgruppe Alpha (neu)"}' }).expect(303);
+    await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectTitle: 'Projektgruppe Alpha (neu)' }).expect(303);
+    expect((await decision('2025/27').expect(200)).body.effects[0].data).toEqual({ title: 'Projektgruppe Alpha (neu)' });
   });
 });

@@ -28,6 +28,8 @@ export interface FormField {
   rows?: number;
   /** A link after the field (e.g. to record what the list lacks): `value` is the address. */
   link?: Option;
+  /** Classes of the field's box beside its own (the stylesheet shows an effect's fields for that effect only). */
+  className?: string;
 }
 
 export interface FormGroup {
@@ -38,6 +40,8 @@ export interface FormGroup {
   hint?: string;
   items: FormItem[];
   error?: string;
+  /** Classes of the fieldset beside its own. */
+  className?: string;
 }
 
 export type FormItem = FormField | FormGroup;

@@ -304,7 +304,8 @@ export class WebController {
       const next = await this.once(request, values, async (form) => {
         const current = await this.decisions.get(issuer, number);
         const effects = current.effects.map(({ body, effect, data }) => ({ body, effect, data }));
-        await this.decisions.amend(issuer, number, { effects: [...effects, effectOf(form)], reason: text(form, 'reason') }, user.actor);
+        const effect = effectOf(form, await this.web.obligationOptions(optional(form, 'effectBody')));
+        await this.decisions.amend(issuer, number, { effects: [...effects, effect], reason: text(form, 'reason') }, user.actor);
         return `${decisionHref(current)}?erfolg=wirkung#wirkungen`;
       });
       this.page.redirect(reply, next);
@@ -362,6 +363,8 @@ export class WebController {
   ) {
     const model = await this.web.decisionPage(issuer, number, user);
     const write = mayRecordDecisions(user) && !model.decision.withdrawn;
+    const effectValues = state.effect?.values ?? null;
+    const effectFields = { bodies: model.bodies, issuers: model.issuers, obligations: write ? await this.web.obligationOptions(optional(effectValues ?? {}, 'effectBody')) : null };
     this.page.send(
       reply,
       'decision',
@@ -373,7 +376,7 @@ export class WebController {
         ...model,
         factsForm: write ? factsForm(model.decision, state.facts?.values ?? null, state.facts?.error instanceof ValidationError ? state.facts.error.details : []) : null,
         factsMessage: state.facts ? messageOf(state.facts.error) : null,
-        effectForm: write ? effectForm(model.bodies, state.effect?.values ?? null, state.effect?.error instanceof ValidationError ? state.effect.error.details : []) : null,
+        effectForm: write ? effectForm(effectValues, state.effect?.error instanceof ValidationError ? state.effect.error.details : [], effectFields) : null,
         effectMessage: state.effect ? messageOf(state.effect.error) : null,
         withdrawalForm: write ? withdrawalForm(state.withdrawal?.values ?? null, state.withdrawal?.error instanceof ValidationError ? state.withdrawal.error.details : []) : null,
         withdrawalMessage: state.withdrawal ? messageOf(state.withdrawal.error) : null,
@@ -408,7 +411,7 @@ export class WebController {
     try {
       const back = await this.returnBody(values);
       const next = await this.once(request, values, async (form) => {
-        const decision = await this.decisions.record(decisionInput(form), user.actor);
+        const decision = await this.decisions.record(decisionInput(form, await this.web.obligationOptions(optional(form, 'effectBody'))), user.actor);
         // Recorded from an event form: back to it, with this decision chosen.
         const type = text(form, 'effectType');
         return back && type
@@ -608,7 +611,9 @@ export class WebController {
     // From an event form („Neuen Beschluss mit dieser Wirkung erfassen“): the body and the effect filled in, and the way back.
     const returnTo = await this.returnBody({ zurueck: query.zurueck || query.fuer });
     const effect = returnTo && query.wirkung && !values ? { effectBody: returnTo, effectType: query.wirkung } : null;
-    const form = mayRecordDecisions(user) ? decisionForm(model.issuers, values, issues, model.bodies, effect) : null;
+    // The open report obligations of the body the form names so far (chosen, or preset from an event form).
+    const obligations = mayRecordDecisions(user) ? await this.web.obligationOptions(optional(values ?? effect ?? {}, 'effectBody')) : null;
+    const form = mayRecordDecisions(user) ? decisionForm(values, issues, { issuers: model.issuers, bodies: model.bodies, obligations }, effect) : null;
     this.page.send(
       reply,
       'decisions',

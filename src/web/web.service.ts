@@ -19,7 +19,7 @@ import { BodiesService, seesContactDetails } from '../bodies/bodies.service';
 import { contactCorrectionForm, contactFormType } from './contact-form';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
-import { LifecycleRefusal, type FieldIssue } from '../common/errors';
+import { LifecycleRefusal, NotFoundError, type FieldIssue } from '../common/errors';
 import { deadlineState } from '../deadlines/deadline-state';
 import { DeadlinesService, type DeadlineQuery, type DeadlineStanding } from '../deadlines/deadlines.service';
 import { DecisionControlService } from '../decision-control/decision-control.service';
@@ -35,6 +35,9 @@ import { timelineSvg, type TimelineBody } from './timeline';
 import { groupBy } from '../common/group-by';
 import { PAGE_SIZE, pageNumber, pagesOf } from './pages';
 import { tamperMarks } from './chain-verdict';
+import { obligationOptions, type ObligationOption } from './effect-fields';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type Light = 'green' | 'yellow' | 'red' | 'ended';
 
@@ -349,11 +352,26 @@ export class WebService {
     const history = mayAudit(user) ? (await this.decisions.history(decision.issuer, decision.number)).events : null;
     return {
       decision,
+      issuers: this.issuerOptions(),
       lines: groupByDecision(mine)[0]?.lines ?? [],
       history: history?.map((e) => ({ ...e, label: DECISION_EVENT_LABELS[e.type] })) ?? null,
       bodies,
       href: decisionHref(decision),
     };
+  }
+
+  /**
+   * The open report obligations of a body, as the decision forms offer them for an effect on one
+   * (Kenntnisnahme, neue Frist, Aufhebung); null when no body, or none registered, is named.
+   */
+  async obligationOptions(bodyId: string | undefined): Promise<ObligationOption[] | null> {
+    if (!bodyId || !UUID.test(bodyId)) return null;
+    try {
+      return obligationOptions((await this.bodies.get(bodyId)).context.obligations);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
   }
 
   /** The Beschlusskontrolle: the effects of every decision, grouped per decision, as far as the user may see their bodies. */
