@@ -51,6 +51,35 @@ describe.each(testDatabaseKinds())('the write path on %s', (database) => {
     expect((await counts(db, bodyId)).version).toBe(landed.length + 1);
   });
 
+  test('an undated command is recorded at the body\'s last event when its clock is behind it (another instance wrote it a moment ago)', async () => {
+    t.clock.set('2026-11-28T09:00:01Z');
+    await lifecycle.execute({ bodyId, type: 'revised', data: { title: 'Titel A' } }, SECRETARIAT);
+    t.clock.set('2026-11-28T09:00:00Z');
+    const second = await lifecycle.execute({ bodyId, type: 'revised', data: { title: 'Titel B' } }, SECRETARIAT);
+    const events = await t.context.get(EventStore).readStream(bodyId);
+    expect(second.version).toBe(3);
+    expect(events.map((e) => e.occurredAt).slice(1)).toEqual(['2026-11-28T09:00:01.000Z', '2026-11-28T09:00:01.000Z']);
+  });
+
+  if (database === 'postgres') {
+    test('undated commands sent to two instances at once all land, whichever instance\'s clock is ahead', async () => {
+      const other = await startTestContext({ databaseConfig: t.config.database, now: '2026-11-28T09:00:02Z' });
+      try {
+        const instances = [lifecycle, other.context.get(LifecycleService)];
+        const results = await Promise.allSettled(
+          Array.from({ length: 30 }, (_, i) => instances[i % 2].execute({ bodyId, type: 'revised', data: { title: `Titel ${i}` } }, SECRETARIAT)),
+        );
+        const refused = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+        expect(refused).toEqual([]);
+        const events = await t.context.get(EventStore).readStream(bodyId);
+        expect(events).toHaveLength(31);
+        events.slice(2).forEach((e, i) => expect(e.occurredAt >= events[i + 1].occurredAt).toBe(true));
+      } finally {
+        await other.close();
+      }
+    });
+  }
+
   test('of concurrent commands expecting the same version exactly one lands; the others get 409 with the current version', async () => {
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => lifecycle.execute(rename(bodyId, `Titel ${i}`, 1), SECRETARIAT)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

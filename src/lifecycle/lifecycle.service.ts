@@ -281,14 +281,17 @@ export class LifecycleService {
     const type = this.eventType(c.type);
     const { contacts, data } = await this.parseEventData(bodyId, type, c.data);
     checkCommandData(type, c.data);
-    const now = this.clock.now().toISOString();
+    const arrived = this.clock.now().toISOString();
     if (c.occurredAt && actor.role === 'lead' && this.mayAppend(actor.role, type)) {
       // What a lead sends happens when it arrives: a date before that is a fact only the Geschäftsstelle records.
       throw ValidationError.at('occurredAt', 'Als Federführung senden Sie ohne Datum: das Ereignis gilt, wenn es eingeht. Ein früheres Datum (etwa eines per E-Mail eingereichten Berichts) trägt die Geschäftsstelle ein.');
     }
-    if (c.occurredAt) this.assertNotInFuture(c.occurredAt, now);
+    if (c.occurredAt) this.assertNotInFuture(c.occurredAt, arrived);
 
     return this.unitOfWork(bodyId, c.expectedVersion, async (tx) => {
+      // Read once the body is this unit's (on PostgreSQL after its row lock): a command that waited
+      // for another writer of the body is recorded after it, not at the instant it arrived.
+      const now = this.clock.now().toISOString();
       const stored = await this.load(tx, bodyId);
       // The caller saw the stored stream; system events that fell due since are not its race.
       if (c.expectedVersion !== undefined && c.expectedVersion !== stored.version) {
@@ -610,9 +613,12 @@ export class LifecycleService {
  * that is before the body's last event (a decision recorded late), or today: then it is now.
  */
 function defaultOccurredAt(decision: DecisionFacts | undefined, lastOccurredAt: string, now: string): string {
-  if (!decision || berlinDate(now) === decision.date) return now;
+  // "Now" is never before the body's last event: another instance whose clock runs a little ahead
+  // may have written it a moment ago.
+  const current = now > lastOccurredAt ? now : lastOccurredAt;
+  if (!decision || berlinDate(now) === decision.date) return current;
   const decisionDay = startOfBerlinDay(decision.date);
-  return decisionDay >= lastOccurredAt ? decisionDay : now;
+  return decisionDay >= lastOccurredAt ? decisionDay : current;
 }
 
 /** The projection row of a snapshot (also for tests that store a recorded stream as it was). */
