@@ -7,8 +7,10 @@
  * verifier replays with, and replays every body whose chain holds: each event must have been
  * allowed at its point, and the result must equal the exported projection. Checkpoints signed
  * with an earlier key (one declared lost and replaced) are taken as the service takes them: their
- * claims are compared with the log, their signatures checked where that key is given. The report
- * is in German and names places.
+ * claims are compared with the log, their signatures checked where that key is given. The tree
+ * head (size and Merkle root) every checkpoint claims, exported or published, is recomputed from
+ * the exported events whatever key signed it (`RootCheck`): the root check needs no key. The
+ * report is in German and names places.
  */
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../json/canonical-json';
@@ -30,16 +32,22 @@ import {
   type UnreadableEvent,
 } from './chain-verifier';
 import {
+  CHECKPOINT_FORMAT,
   CheckpointVerifier,
+  LEAF_ORDER,
+  LogOrderPlacement,
   checkpointDigest,
   hasValidSignature,
+  inLogOrder,
   keyIdOf,
   orderLeaves,
   verifyCheckpoints,
+  type CheckpointPayload,
   type CheckpointProblem,
   type Leaf,
   type SignedCheckpoint,
 } from './checkpoint';
+import { CompactRange, MerkleAccumulator, leafHashOfHex } from './merkle';
 import { EXPORT_FORMAT, type ExportCounts, type ExportLine } from './export-format';
 import { machineFingerprint, machineVersion } from './machine-versions';
 import { replayVerdict, type StoredProjection } from './replay';
@@ -57,6 +65,14 @@ export interface Finding {
   stream: string | null;
   version: number | null;
   message: string;
+  /** A checkpoint whose tree head the exported events do not reproduce: what it claims and what they give. */
+  treeHead?: { sequence: number; keyId: string; claimed: TreeHead; found: TreeHead };
+}
+
+/** A tree head: the number of leaves and the RFC 9162 Merkle root over them (hex). */
+export interface TreeHead {
+  size: number;
+  root: string;
 }
 
 export interface OfflineReport {
@@ -69,6 +85,10 @@ export interface OfflineReport {
     uncovered: number;
     /** The checkpoints signed with an earlier key that is not among the keys given: their signatures were not checked (their claims were). */
     signaturesUnchecked: number[];
+    /** The sequences of the exported checkpoints whose tree head was recomputed from the exported events (whatever key signed them). */
+    rootsRecomputed: number[];
+    /** Those whose tree head could not be: the log order before them is not known (a checkpoint missing or unreadable). */
+    rootsNotRecomputed: number[];
   };
   /** The sequences of the published checkpoints compared with the export; null when none were given (no `--published`). */
   published: number[] | null;
@@ -197,8 +217,15 @@ export async function verifyInMemory(
   ];
   const earlier = new EarlierKeys(publicKey, options.earlierKeys);
   const checkpointCheck = new CheckpointVerifier(checkpoints, publicKey, [], { earlierKeys: true });
-  for (const leaf of orderLeaves(leaves)) checkpointCheck.add(leaf);
-  findings.push(...earlier.findings(checkpointCheck.finish(), checkpointCheck.notes, checkpoints));
+  const roots = new RootCheck(checkpoints, options.published, publicKey, options.earlierKeys);
+  const ordered = orderLeaves(leaves);
+  for (const leaf of ordered) {
+    checkpointCheck.add(leaf);
+    roots.add(leaf);
+  }
+  while (roots.endPass()) for (const leaf of ordered) roots.add(leaf);
+  findings.push(...earlier.findings(withoutRoot(checkpointCheck.finish()), checkpointCheck.notes, checkpoints));
+  findings.push(...roots.exportedFindings());
   const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
   const uncovered = last ? Math.max(0, leaves.length - last.payload.treeSize) : leaves.length;
   findings.push(...coverageFindings(last, uncovered));
@@ -206,13 +233,14 @@ export async function verifyInMemory(
   // Checkpoints published elsewhere: the export must hold each of them unchanged, and they must
   // hold over the exported events (checked on their own, outside the export's sequence).
   findings.push(...nonePublished(options.published));
-  for (const published of options.published ?? []) {
+  (options.published ?? []).forEach((published, i) => {
     findings.push(...publishedFindings(published, checkpoints));
     for (const problem of publishedProblems(verifyCheckpoints([published], leaves, publicKey, checkpoints, { earlierKeys: true }))) {
       add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
     }
+    findings.push(...roots.publishedFindings(i));
     findings.push(...earlier.publishedFindings(published));
-  }
+  });
 
   // Replay every body whose chain holds.
   const byBody = new Map<string, StoredEvent[]>();
@@ -236,6 +264,7 @@ export async function verifyInMemory(
       last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize } : null,
       uncovered,
       signaturesUnchecked: earlier.unchecked,
+      ...roots.recomputed(),
     },
     published: publishedSequences(options.published),
     findings,
@@ -308,9 +337,11 @@ type Projection = StoredProjection & { id: string };
  * Pass 1 reads every line but the events and bodies (header, machines, the small chains,
  * register rows, checkpoints, end). Pass 2 reads the events body by body and, from a second
  * reader of the same lines, the body lines (both in body id order): each body's events go
- * through the chain and checkpoint checks and are replayed against its stored state, then are
- * dropped. The findings are the ones `verifyInMemory` gives, in the same order. Null when the
- * file is not in that order (events or bodies out of order or written differently).
+ * through the chain, checkpoint and root checks and are replayed against its stored state, then
+ * are dropped. Only where the events do not add up to the tree sizes the checkpoints claim does
+ * the root check read the event lines once more (`RootCheck.endPass`). The findings are the ones
+ * `verifyInMemory` gives, in the same order. Null when the file is not in that order (events or
+ * bodies out of order or written differently).
  */
 async function verifyStreaming(
   open: () => Iterable<string> | AsyncIterable<string>,
@@ -399,6 +430,7 @@ async function streamingReport(
   const chains = new ChainVerifier();
   const checkpointCheck = new CheckpointVerifier(checkpoints, publicKey, [], { earlierKeys: true });
   const publishedChecks = (options.published ?? []).map((published) => new CheckpointVerifier([published], publicKey, checkpoints, { earlierKeys: true }));
+  const roots = new RootCheck(checkpoints, options.published, publicKey, options.earlierKeys);
   let leaves = 0;
   const others: ChainLink[] = [
     ...auditLog.map(linkOfAuditLogEntry),
@@ -410,6 +442,7 @@ async function streamingReport(
     chains.add(link);
     checkpointCheck.add(link);
     for (const check of publishedChecks) check.add(link);
+    roots.add(link);
     leaves++;
   };
   const othersBefore = (stream: string | null) => {
@@ -481,6 +514,9 @@ async function streamingReport(
     othersBefore(null);
     for (pending ??= await nextBody(); pending; pending = await nextBody()) noEvents(pending.id);
   }
+  // Only where the batches do not add up to the tree sizes the checkpoints claim (a tampered
+  // export) does the root check need the leaves once more.
+  while (roots.endPass()) for await (const leaf of leavesOfFile(open, others)) roots.add(leaf);
 
   // The findings in the order of the whole-file check.
   const findings: Finding[] = lineFindings.sort((a, b) => a.line - b.line).map((f) => f.finding);
@@ -499,7 +535,8 @@ async function streamingReport(
   for (const broken of report.breaks) add('error', 'chain', broken.message, broken.stream, broken.version);
   for (const problem of registerProblems(decisionEvents, decisions)) add('error', 'register', problem.message, problem.stream);
   const earlier = new EarlierKeys(publicKey, options.earlierKeys);
-  findings.push(...earlier.findings(checkpointCheck.finish(), checkpointCheck.notes, checkpoints));
+  findings.push(...earlier.findings(withoutRoot(checkpointCheck.finish()), checkpointCheck.notes, checkpoints));
+  findings.push(...roots.exportedFindings());
   const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
   const uncovered = last ? Math.max(0, leaves - last.payload.treeSize) : leaves;
   findings.push(...coverageFindings(last, uncovered));
@@ -509,6 +546,7 @@ async function streamingReport(
     for (const problem of publishedProblems(publishedChecks[i].finish())) {
       add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
     }
+    findings.push(...roots.publishedFindings(i));
     findings.push(...earlier.publishedFindings(published));
   });
   findings.push(...replayed, ...withoutEvents);
@@ -521,6 +559,7 @@ async function streamingReport(
       last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize } : null,
       uncovered,
       signaturesUnchecked: earlier.unchecked,
+      ...roots.recomputed(),
     },
     published: publishedSequences(options.published),
     findings,
@@ -587,10 +626,290 @@ function replayFindings(bodyId: string, stream: readonly StoredEvent[], projecti
 /**
  * A published checkpoint is checked alone: where it stands in the sequence is the export's to
  * show (`sequence`), and that no checkpoint under the current key follows it in a list of one says
- * nothing (`earlierKey`); its earlier key's signature is `EarlierKeys.publishedFindings`'.
+ * nothing (`earlierKey`); its earlier key's signature is `EarlierKeys.publishedFindings`', its
+ * root `RootCheck`'s.
  */
 function publishedProblems(problems: readonly CheckpointProblem[]): CheckpointProblem[] {
-  return problems.filter((p) => p.kind !== 'sequence' && p.kind !== 'earlierKey');
+  return withoutRoot(problems).filter((p) => p.kind !== 'sequence' && p.kind !== 'earlierKey');
+}
+
+/**
+ * The checkpoint check's problems but its root comparison: that one holds only for checkpoints
+ * whose signature it can check, and is left out where a head already names the change. The roots
+ * are `RootCheck`'s, for every checkpoint whatever key signed it.
+ */
+function withoutRoot(problems: readonly CheckpointProblem[]): CheckpointProblem[] {
+  return problems.filter((p) => p.kind !== 'root');
+}
+
+/**
+ * The root check: the tree head (size and Merkle root) that every checkpoint claims, each exported
+ * one and each published one, recomputed from the exported events whatever key signed it and
+ * whether that key is given, so a rewrite of what a lost key's checkpoint covers is named by its
+ * root as by any other's. A format-2 checkpoint's tree is the log order fixed by the heads of the
+ * checkpoints before it: for the exported checkpoints the exported ones, for the published ones
+ * the published copies where given, the exported ones otherwise. A format-1 checkpoint's tree
+ * holds the leaves it covers in checkpoint order. The leaves go by once, in checkpoint order, and
+ * once more only where the batches do not add up to the claimed tree sizes (`endPass`); memory
+ * grows with the checkpoints and the streams they name, never with the events.
+ */
+class RootCheck {
+  private readonly current: string;
+  private readonly exported: SignedCheckpoint[];
+  /** Each published checkpoint, or the exported one it is identical with (the same payload object, so that its tree is shared). */
+  private readonly published: SignedCheckpoint[];
+  /** The exported checkpoints' log order, and (where it differs) the published checkpoints'. */
+  private readonly passes: Array<{ order: CheckpointPayload[]; tree: TreeHeads; realigned: boolean; heads: Map<number, TreeHead> | null }>;
+  private readonly publishedPass: number;
+  /** Format 1: each checkpoint's own tree over the leaves it covers (stream → its head's version). */
+  private readonly ownTrees = new Map<CheckpointPayload, { covers: Map<string, number>; tree: MerkleAccumulator }>();
+  private firstPass = true;
+  /** The sequence of the first exported checkpoint under the current key: another key's before it is an earlier key's. */
+  private readonly firstCurrent: number | null;
+  /** The keys given, by key id: a checkpoint under one of them whose signature fails had its claims changed itself. */
+  private readonly keys = new Map<string, KeyObject>();
+
+  constructor(exported: readonly SignedCheckpoint[], published: readonly SignedCheckpoint[] = [], currentKey: KeyObject, earlierKeys: readonly KeyObject[] = []) {
+    this.current = keyIdOf(currentKey);
+    for (const key of [currentKey, ...earlierKeys]) if (!this.keys.has(keyIdOf(key))) this.keys.set(keyIdOf(key), key);
+    this.exported = [...exported].sort((a, b) => a.payload.sequence - b.payload.sequence);
+    this.firstCurrent = this.exported.find((c) => c.keyId === this.current)?.payload.sequence ?? null;
+    const bySequence = new Map<number, SignedCheckpoint>();
+    for (const checkpoint of this.exported) if (!bySequence.has(checkpoint.payload.sequence)) bySequence.set(checkpoint.payload.sequence, checkpoint);
+    this.published = published.map((checkpoint) => {
+      const copy = bySequence.get(checkpoint.payload?.sequence);
+      return copy && checkpointDigest(copy) === checkpointDigest(checkpoint) ? copy : checkpoint;
+    });
+    const exportedOrder = logOrderOf(this.exported);
+    const publishedOrder = logOrderOf([...this.published, ...this.exported]);
+    const same = publishedOrder.length === exportedOrder.length && publishedOrder.every((payload, i) => payload === exportedOrder[i]);
+    // Only format-2 checkpoints need the log-order tree (format 1 has a tree of its own).
+    this.passes = (same ? [exportedOrder] : [exportedOrder, publishedOrder]).map((order) => ({
+      order,
+      tree: new TreeHeads(order),
+      realigned: false,
+      heads: order.some(inLogOrder) ? null : new Map(),
+    }));
+    this.publishedPass = same ? 0 : 1;
+    for (const { payload } of [...this.exported, ...this.published]) {
+      if (!readableClaim(payload) || inLogOrder(payload) || this.ownTrees.has(payload)) continue;
+      this.ownTrees.set(payload, { covers: new Map(payload.heads.map((head) => [head.stream, head.version])), tree: new MerkleAccumulator() });
+    }
+  }
+
+  /** The next leaf, in checkpoint order (stream id, version); its leaf hash is computed once, and only where a tree takes it. */
+  add(leaf: Leaf): void {
+    let hashed: Buffer | null = null;
+    for (const pass of this.passes) {
+      if (pass.heads !== null) continue;
+      const batch = pass.tree.batchOf(leaf);
+      if (batch !== null) pass.tree.append(batch, (hashed ??= leafHashOfHex(leaf.hash)));
+    }
+    if (!this.firstPass) return;
+    for (const own of this.ownTrees.values()) {
+      const until = own.covers.get(leaf.stream);
+      if (until !== undefined && leaf.version <= until) own.tree.addLeafHash((hashed ??= leafHashOfHex(leaf.hash)));
+    }
+  }
+
+  /**
+   * Ends a pass over the leaves: true when the batches did not add up to the tree sizes the
+   * checkpoints claim, so that the trees after them could not be joined; the next pass places
+   * every batch where the leaves showed it begins.
+   */
+  endPass(): boolean {
+    this.firstPass = false;
+    let again = false;
+    for (const pass of this.passes) {
+      if (pass.heads) continue;
+      const result = pass.tree.finish();
+      if ('heads' in result) {
+        pass.heads = result.heads;
+      } else {
+        if (pass.realigned) throw new Error('Batches placed where the leaves showed them to begin do not join');
+        pass.tree = new TreeHeads(pass.order, result.begins);
+        pass.realigned = true;
+        again = true;
+      }
+    }
+    return again;
+  }
+
+  /** Errors for the exported checkpoints whose tree head the exported events do not reproduce. */
+  exportedFindings(): Finding[] {
+    return this.exported.flatMap((checkpoint) => this.compare(checkpoint, 0, ''));
+  }
+
+  /** Errors for the `i`th published checkpoint where the exported events do not reproduce its tree head. */
+  publishedFindings(i: number): Finding[] {
+    return this.compare(this.published[i], this.publishedPass, 'veröffentlicht: ');
+  }
+
+  /** The sequences of the exported checkpoints whose tree head was recomputed, and of those whose could not be. */
+  recomputed(): { rootsRecomputed: number[]; rootsNotRecomputed: number[] } {
+    const recomputed = new Set<number>();
+    const not = new Set<number>();
+    for (const checkpoint of this.exported) (this.found(checkpoint.payload, 0) ? recomputed : not).add(checkpoint.payload.sequence);
+    return { rootsRecomputed: [...recomputed], rootsNotRecomputed: [...not].filter((sequence) => !recomputed.has(sequence)) };
+  }
+
+  /** The tree head the leaves give for the payload; null where its tree is not known (a gap or an unreadable checkpoint before it, or its own). */
+  private found(payload: CheckpointPayload, pass: number): TreeHead | null {
+    if (!readableClaim(payload)) return null;
+    const own = this.ownTrees.get(payload);
+    if (own) return { size: own.tree.size, root: own.tree.root().toString('hex') };
+    const { order, heads } = this.passes[pass];
+    // Another checkpoint with the same sequence fixed that place in the log order: the sequence check names it.
+    if (order[payload.sequence - 1] !== payload) return null;
+    return heads?.get(payload.sequence) ?? null;
+  }
+
+  private compare(checkpoint: SignedCheckpoint, pass: number, prefix: string): Finding[] {
+    const { payload, keyId } = checkpoint;
+    const found = this.found(payload, pass);
+    if (!found || (found.size === payload.treeSize && found.root === payload.rootHash)) return [];
+    const claimed = { size: payload.treeSize, root: payload.rootHash };
+    const entries = (n: number) => count(n, 'Eintrag', 'Einträge');
+    // A format-2 checkpoint's tree follows the batches of those before it: changed heads there move leaves in it.
+    const before = inLogOrder(payload) && payload.sequence > 1 ? ', oder die Köpfe eines Checkpoints davor, die die Reihenfolge des Logs festlegen, wurden verändert' : '';
+    const key = typeof keyId === 'string' ? this.keys.get(keyId) : undefined;
+    const why =
+      key && !hasValidSignature(checkpoint, key)
+        ? 'Seine Signatur hält nicht: die Angaben des Checkpoints selbst wurden verändert.'
+        : `Ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt${before}.`;
+    return [
+      {
+        severity: 'error',
+        area: 'checkpoint',
+        stream: null,
+        version: null,
+        message:
+          `${prefix}Checkpoint ${payload.sequence}, signiert mit ${this.signedWith(keyId, payload.sequence)}: Die exportierten Ereignisse ergeben nicht den Baumkopf, den er bezeugt. ` +
+          `Bezeugt: ${entries(claimed.size)}, Merkle-Wurzel ${claimed.root}; nachgerechnet: ${entries(found.size)}, Merkle-Wurzel ${found.root}. ${why}`,
+        treeHead: { sequence: payload.sequence, keyId, claimed, found },
+      },
+    ];
+  }
+
+  /** „dem aktuellen Schlüssel (ID …)“, „einem früheren …“ (another key before the first checkpoint under the current one), „einem anderen …“. */
+  private signedWith(keyId: unknown, sequence: number): string {
+    const id = typeof keyId === 'string' ? `ID ${keyId.slice(0, 16)}…` : 'ohne Schlüssel-ID';
+    if (keyId === this.current) return `dem aktuellen Schlüssel (${id})`;
+    if (this.firstCurrent === null || sequence < this.firstCurrent) return `einem früheren Schlüssel (${id})`;
+    return `einem anderen Schlüssel (${id})`;
+  }
+}
+
+/**
+ * The tree heads of the checkpoints in `order` (sequences 1, 2, … without a gap), from leaves that
+ * arrive in checkpoint order (stream id, version). Each checkpoint's batch, the leaves its heads
+ * cover beyond those before it (LogOrderPlacement), goes into a compact range that starts at the
+ * batch's place in the log: the tree size the checkpoint before it claims, or `begins`, the places
+ * the leaves showed in a first pass. Joined in sequence order, the ranges give each checkpoint's
+ * tree head. Memory grows with the checkpoints and the streams they name, never with the leaves.
+ */
+class TreeHeads {
+  private readonly placement: LogOrderPlacement;
+  private readonly batches: Array<{ range: CompactRange; count: number }>;
+
+  constructor(
+    private readonly order: readonly CheckpointPayload[],
+    begins?: readonly number[],
+  ) {
+    this.placement = new LogOrderPlacement(order);
+    this.batches = order.map((_, i) => ({ range: new CompactRange(begins?.[i] ?? (i === 0 ? 0 : order[i - 1].treeSize)), count: 0 }));
+  }
+
+  /** The batch the next leaf belongs to; null beyond every checkpoint. Leaves must come in checkpoint order, each asked for once. */
+  batchOf(leaf: Leaf): number | null {
+    return this.placement.place(leaf).batch;
+  }
+
+  /** Appends the leaf hash of the leaf `batchOf` placed in `batch`. */
+  append(batch: number, hash: Buffer): void {
+    this.batches[batch].range.appendLeaf(hash);
+    this.batches[batch].count++;
+  }
+
+  /**
+   * Each checkpoint's tree head, by sequence; or, where a batch does not begin where the tree
+   * before it ends (the leaves do not add up to a claimed tree size), the places where the
+   * batches begin according to the leaves, for another pass.
+   */
+  finish(): { heads: Map<number, TreeHead> } | { begins: number[] } {
+    const heads = new Map<number, TreeHead>();
+    const tree = new CompactRange(0);
+    for (const [i, payload] of this.order.entries()) {
+      if (!tree.join(this.batches[i].range)) {
+        let begin = 0;
+        return { begins: this.batches.map(({ count }) => (begin += count) - count) };
+      }
+      heads.set(payload.sequence, { size: tree.end, root: tree.root().toString('hex') });
+    }
+    return { heads };
+  }
+}
+
+/**
+ * The checkpoints that fix the log order: by sequence from 1 up to the first that is missing or
+ * cannot be read as a claim, each sequence once (the first given).
+ */
+function logOrderOf(checkpoints: readonly SignedCheckpoint[]): CheckpointPayload[] {
+  const bySequence = new Map<number, CheckpointPayload>();
+  for (const { payload } of checkpoints) if (readableClaim(payload) && !bySequence.has(payload.sequence)) bySequence.set(payload.sequence, payload);
+  const order: CheckpointPayload[] = [];
+  for (let sequence = 1; bySequence.has(sequence); sequence++) order.push(bySequence.get(sequence)!);
+  return order;
+}
+
+/** Whether the payload claims a tree head this build can recompute: a known format, a size, a root and heads. */
+function readableClaim(payload: unknown): payload is CheckpointPayload {
+  if (typeof payload !== 'object' || payload === null) return false;
+  const p = payload as CheckpointPayload;
+  return (
+    (inLogOrder(p) || (p.format === CHECKPOINT_FORMAT && p.order === LEAF_ORDER)) &&
+    Number.isSafeInteger(p.sequence) &&
+    p.sequence >= 1 &&
+    Number.isSafeInteger(p.treeSize) &&
+    p.treeSize >= 0 &&
+    typeof p.rootHash === 'string' &&
+    Array.isArray(p.heads) &&
+    p.heads.every((head) => typeof head === 'object' && head !== null && typeof head.stream === 'string' && Number.isSafeInteger(head.version))
+  );
+}
+
+/**
+ * The leaves of an export in the order the service writes it, read from the file once more, in
+ * the order the streaming check takes them: each body's events (by version), and before each body
+ * the small chains' links (`others`, sorted) whose stream comes first. Lines that are no JSON are
+ * skipped: the first reading named them.
+ */
+async function* leavesOfFile(open: () => Iterable<string> | AsyncIterable<string>, others: readonly Leaf[]): AsyncGenerator<Leaf> {
+  let next = 0;
+  let group: Leaf[] = [];
+  function* flush(): Generator<Leaf> {
+    if (group.length === 0) return;
+    const stream = group[0].stream;
+    while (next < others.length && others[next].stream < stream) yield others[next++];
+    const body = group.sort((a, b) => a.version - b.version);
+    group = [];
+    yield* body;
+  }
+  for await (const raw of open()) {
+    if (!raw.startsWith(EVENT_PREFIX)) continue;
+    let line: ExportLine;
+    try {
+      line = JSON.parse(raw) as ExportLine;
+    } catch {
+      continue;
+    }
+    if (line.kind !== 'event') continue;
+    const { bodyId, version, hash } = line.event;
+    if (group.length > 0 && group[0].stream !== bodyId) yield* flush();
+    group.push({ stream: bodyId, version, hash });
+  }
+  yield* flush();
+  while (next < others.length) yield others[next++];
 }
 
 /**
@@ -703,6 +1022,15 @@ export function formatReport(report: OfflineReport): string[] {
   ];
   const published = report.published ?? [];
   if (published.length > 0) out.push(`${count(published.length, 'veröffentlichter Checkpoint', 'veröffentlichte Checkpoints')} geprüft (Nr. ${sequenceRanges(published)}).`);
+  const { rootsRecomputed, rootsNotRecomputed } = report.checkpoints;
+  if (rootsRecomputed.length > 0) {
+    out.push(`Baumköpfe (Größe und Merkle-Wurzel) aus den exportierten Ereignissen nachgerechnet für Checkpoint Nr. ${sequenceRanges(rootsRecomputed)}, gleich mit welchem Schlüssel signiert.`);
+  }
+  if (rootsNotRecomputed.length > 0) {
+    out.push(
+      `Hinweis: Die Baumköpfe der Checkpoints Nr. ${sequenceRanges(rootsNotRecomputed)} ließen sich nicht nachrechnen: sie selbst oder ein Checkpoint vor ihnen fehlen oder sind in keinem bekannten Format, so dass die Reihenfolge des Logs nicht feststeht.`,
+    );
+  }
   for (const finding of report.findings) out.push(`${finding.severity === 'error' ? 'FEHLER' : 'Hinweis'}: ${finding.message}`);
   if (report.published === null) {
     out.push('Hinweis: Ohne --published wurde mit keinem veröffentlichten Checkpoint verglichen: eine mit dem richtigen Schlüssel neu signierte Geschichte wäre so nicht zu erkennen.');

@@ -3,7 +3,9 @@
  * KEY is a PEM file, PEM text or the base64 of the SPKI DER key (as GET /api/audit/public-key
  * gives it); further `--public-key` options name earlier keys (declared lost and replaced), whose
  * checkpoints' signatures are then checked too. `--published FILE` adds checkpoints kept from
- * where they were published. Exit code 0 only if every check holds, 1 if any fails, 2 on wrong usage.
+ * where they were published. The tree head (size and Merkle root) of every checkpoint, exported
+ * or published, is recomputed from the exported events whatever key signed it, given or not.
+ * Exit code 0 only if every check holds, 1 if any fails, 2 on wrong usage.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
