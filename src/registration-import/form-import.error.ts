@@ -1,6 +1,6 @@
 import { DomainError } from '../common/errors';
 
-/** One thing wrong with a registration form: where (line, 1-based; null when the field is missing), which field, what. */
+/** One thing wrong with a registration form: where (line, 1-based; null when the field is missing or the problem is not tied to a line), which field, what. */
 export interface FormProblem {
   line: number | null;
   field: string;

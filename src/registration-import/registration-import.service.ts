@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { describeTermEnd, germanDate, termEndDate, type CivilDate, type TermEnd } from '../../machines';
+import { berlinDate, describeTermEnd, germanDate, termEndDate, type CivilDate, type TermEnd } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
 import type { RegistrationInput } from '../lifecycle/registration-input';
 import { BodiesService } from '../bodies/bodies.service';
+import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { DuplicateError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
@@ -10,6 +11,8 @@ import { DecisionsService, type PROCEDURES } from '../decisions/decisions.servic
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
 import { decisionNamedIn, parseRegistrationForm, type FormDecision, type ParsedRegistrationForm } from './registration-form.parser';
+import { FormImportError } from './form-import.error';
+import { fieldName } from './form-fields';
 
 export interface ImportOptions {
   /** Also record the decision the form's result names and send `submitted` and `approved` (or `rejected`). */
@@ -66,6 +69,7 @@ export class RegistrationImportService {
     private readonly bodies: BodiesService,
     private readonly decisions: DecisionsService,
     private readonly db: Database,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -92,7 +96,9 @@ export class RegistrationImportService {
     const parsed = await this.read(text, options.applyDecision ? options.decisionDate : undefined);
     if (!options.applyDecision) return parsed;
     const warnings = [...parsed.warnings];
-    this.approvalData(parsed, await this.resolveDecision(parsed, options, warnings), warnings);
+    const decision = await this.resolveDecision(parsed, options, warnings);
+    this.approvalData(parsed, decision, warnings);
+    this.assertDatable(decision, options);
     return { ...parsed, warnings };
   }
 
@@ -108,6 +114,7 @@ export class RegistrationImportService {
     if (!options.allowDuplicate) await this.assertNotRegistered(registration.title);
     const decision = options.applyDecision ? await this.resolveDecision(parsed, options, warnings) : null;
     const approval = decision ? this.approvalData(parsed, decision, warnings) : null;
+    if (decision) this.assertDatable(decision, options);
 
     if (decision && options.registeredAt && options.registeredAt > decision.date) {
       throw ValidationError.at(
@@ -123,7 +130,9 @@ export class RegistrationImportService {
       // The decision names its effect on the new body: recorded with it, or added to the one in the register.
       const { note: _note, ...params } = approval.data as Record<string, unknown>;
       const effect = { body: registered.bodyId, effect: approval.type, data: params };
-      if (decision.record) await this.decisions.record({ ...decision.record, effects: [effect] }, actor);
+      if (decision.record) await this.decisions.record({ ...decision.record, effects: [effect] }, actor).catch((error: unknown) => {
+        throw asSent(error, options);
+      });
       else {
         const existing = await this.decisions.get(decision.form.issuer, decision.form.number);
         await this.decisions.amend(
@@ -266,6 +275,17 @@ export class RegistrationImportService {
     return { form, date: date!, record };
   }
 
+  /**
+   * A decision still to be recorded is dated in the year of its number and not after today, as
+   * the register will check; checked before anything is written, so that the dry run refuses it
+   * too, and named where its date was given.
+   */
+  private assertDatable(decision: ResolvedDecision, options: ImportOptions): void {
+    if (!decision.record) return;
+    const problem = decisionDateProblem(decision.form.number, decision.date, berlinDate(this.clock.now().toISOString()));
+    if (problem) throw asSent(ValidationError.at('date', problem), options);
+  }
+
   /** The approval (until when, or permanently) or the rejection, checked before anything is written. */
   private approvalData(
     parsed: ParsedRegistrationForm,
@@ -296,6 +316,38 @@ export class RegistrationImportService {
     }
     return { type: 'approved', data: { approvedUntil: until, ...note } };
   }
+}
+
+/** Why a decision numbered `number` cannot be dated `date` (its year is the number's, and it has been taken by `today`), or null. */
+function decisionDateProblem(number: string, date: CivilDate, today: CivilDate): string | null {
+  const year = number.slice(0, 4);
+  if (date.slice(0, 4) !== year) return `Das Jahr der Beschlussnummer (${year}) muss dem Jahr des Beschlussdatums (${date.slice(0, 4)}) entsprechen.`;
+  if (date > today) return `Das Beschlussdatum ${germanDate(date)} liegt in der Zukunft.`;
+  return null;
+}
+
+/** The form's field that names the decision, with its date and procedure when the form gives them. */
+const RESULT_FIELD = fieldName('result');
+
+/**
+ * A refusal of the decision the import records, named where the user gave what was refused: the
+ * register's `date` (and `number`, whose year must be the date's) as `decisionDate`, its
+ * `procedure` and `session` under the option that set them, and whatever of it the form gave as
+ * the form's field „Ergebnis“.
+ */
+function asSent(error: unknown, options: ImportOptions): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const given = (path: string): string | null => {
+    if (path === 'date' || path === 'number') return options.decisionDate ? 'decisionDate' : null;
+    if (path === 'procedure' || path === 'session') {
+      if (options[path] !== undefined) return path;
+      return options.procedure !== undefined ? 'procedure' : options.session !== undefined ? 'session' : null;
+    }
+    return path;
+  };
+  const issues = error.details.map((issue) => ({ ...issue, path: given(issue.path) }));
+  if (issues.every((issue) => issue.path !== null)) return new ValidationError(issues as FieldIssue[]);
+  return new FormImportError(issues.map(({ path, message }) => ({ line: null, field: path ?? RESULT_FIELD, message })));
 }
 
 /** "in der 3. Sitzung", "im Umlaufverfahren". */
