@@ -16,6 +16,7 @@ import { TextEncodingError, decodeText, decodeUtf8 } from './common/text-encodin
 import { completeOpenApiDocument } from './common/openapi';
 import { WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
 import { ACCESS_POLICY, type AccessPolicy } from './auth/access';
+import { deferBodyRefusal, unsupportedMediaType } from './auth/body-refusal';
 import { scopeInterceptors } from './route-interceptors';
 import { SecurityLog, discardSink, type SecuritySink } from './auth/security-log';
 import { webDir } from './web/templates';
@@ -54,32 +55,41 @@ export async function createApp(
   app.useGlobalFilters(errors);
   errors.pages = new WebErrorFilter(app.get(Page, { strict: false }));
   // Bodies are decoded strictly (src/common/text-encoding.ts): JSON as UTF-8, a form sent as
-  // text/plain as its editor saved it; what is neither is a 400, never stored with U+FFFD.
-  const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  // text/plain as its editor saved it; what is neither is a 400, never stored with U+FFFD. The
+  // parsers do not answer a body they refuse: they keep the refusal for the guards, which say it
+  // once the caller may call the route at all (src/auth/body-refusal.ts), and hand on no body.
+  const fastify = app.getHttpAdapter().getInstance();
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const refuse = (request: object, refusal: unknown, done: (error: Error | null, body?: unknown) => void) => {
+    deferBodyRefusal(request, refusal);
+    done(null, undefined);
+  };
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: config.bodyLimit }, (request, body, done) => {
     let text: string;
     try {
       text = decodeUtf8(body);
     } catch (error) {
       if (!(error instanceof TextEncodingError)) throw error;
-      return done(ValidationError.at('', `Der Inhalt der Anfrage ist kein gültiges UTF-8 (Zeile ${error.line}); JSON wird in UTF-8 gesendet (RFC 8259).`), undefined);
+      return refuse(request, ValidationError.at('', `Der Inhalt der Anfrage ist kein gültiges UTF-8 (Zeile ${error.line}); JSON wird in UTF-8 gesendet (RFC 8259).`), done);
     }
     // JSON.parse keeps the last of two members of the same name: such a body is refused instead.
     parseJson(request, text, (error: Error | null, value?: unknown) => {
-      if (error) return done(error, undefined);
+      if (error) return refuse(request, error, done);
       const repeated = repeatedNameIssues(text);
-      if (repeated.length > 0) return done(new ValidationError(repeated), undefined);
+      if (repeated.length > 0) return refuse(request, new ValidationError(repeated), done);
       done(null, value);
     });
   });
-  app.useBodyParser<RawServerDefault>('text/plain', { bodyLimit: config.bodyLimit }, (_request, body, done) => {
+  app.useBodyParser<RawServerDefault>('text/plain', { bodyLimit: config.bodyLimit }, (request, body, done) => {
     try {
       done(null, decodeText(body));
     } catch (error) {
       if (!(error instanceof TextEncodingError)) throw error;
-      done(ValidationError.at('body', error.message), undefined);
+      refuse(request, ValidationError.at('body', error.message), done);
     }
   });
+  // A body of any other type (or of none named) is read to its end and refused like the others: 415.
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.bodyLimit }, (request, _body, done) => refuse(request, unsupportedMediaType(request), done));
   // The security log goes where SECURITY_LOG says; silent where the caller silenced the logger (CLI, tests) unless given a sink.
   if (options.securityLog) app.get(SecurityLog).redirect(options.securityLog);
   else if (options.logger === false) app.get(SecurityLog).redirect(discardSink);

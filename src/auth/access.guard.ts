@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../common/errors';
 import { takesArgument } from '../common/route-arguments';
 import { AccessDenied, AuthenticationRequired } from './access-denied';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
+import { assertBodyRead } from './body-refusal';
 import { AuthService } from './auth.service';
 import { PRINCIPAL, type Principal, type WithPrincipal } from './principal';
 import { eventRefusal, mayAppend, roleRefusal } from './roles';
@@ -18,8 +19,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 type Request = FastifyRequest & WithPrincipal & { cookies?: Record<string, string | undefined> };
 
 /**
- * The global guard: who is calling (API token or session cookie), and may it call this route
- * for this body. Routes without an `@Access` declaration are refused.
+ * The first global guard: who is calling (API token or session cookie), and may its role call
+ * this route at all. It reads the credential and nothing the request carries besides (no path
+ * parameter, no query, no body), so it stands before the input check (InputGuard): a caller
+ * without a credential hears 401, one whose role is not admitted 403, whatever it sent. Routes
+ * without an `@Access` declaration are refused. What depends on the input (the lead's body, the
+ * event sent, the fields) is `AccessScopeGuard`'s, after the input check.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -32,35 +37,21 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
     const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);
-    if (!policy) return this.deny(request, undefined, 403, 'route declares no roles');
+    if (!policy) return deny(this.log, request, undefined, 403, 'route declares no roles');
 
     const principal = await this.authenticate(request, policy.public === true);
     if (principal) request[PRINCIPAL] = principal;
     if (policy.public) return true;
-    if (!principal) return this.deny(request, undefined, 401, 'not signed in');
+    if (!principal) return deny(this.log, request, undefined, 401, 'not signed in');
     if (!policy.roles.includes(principal.role)) {
       // Said to the caller in terms of its role: on a route that sends events, which ones it may send.
-      const refusal = policy.sendsEvent ? eventRefusal(principal.role, String(eventType(request))) : roleRefusal(principal.role);
-      return this.deny(request, principal, 403, `role ${principal.role} not allowed`, refusal);
-    }
-
-    if (policy.bodyParam && principal.role === 'lead') {
-      const bodyId = String((request.params as Record<string, unknown>)[policy.bodyParam] ?? '');
-      if (!(await this.auth.leads(principal, bodyId))) {
-        this.denied(request, principal, 404, 'lead of another body');
-        throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
-      }
-    }
-    if (policy.sendsEvent) {
       const type = eventType(request);
-      if (principal.role !== 'secretariat' && !mayAppend(principal.role, String(type))) {
-        return this.deny(request, principal, 403, `role ${principal.role} may not send ${String(type).slice(0, 40)}`, eventRefusal(principal.role, String(type)));
-      }
+      const refusal = policy.sendsEvent && typeof type === 'string' ? eventRefusal(principal.role, type) : roleRefusal(principal.role);
+      return deny(this.log, request, principal, 403, `role ${principal.role} not allowed`, refusal);
     }
     if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
-      return this.deny(request, principal, 403, 'cross-origin write with a session cookie');
+      return deny(this.log, request, principal, 403, 'cross-origin write with a session cookie');
     }
-    assertNoUnreadFields(request.body, context, policy);
     return true;
   }
 
@@ -71,7 +62,7 @@ export class AccessGuard implements CanActivate {
       const principal = match ? await this.auth.authenticateToken(match[1]) : null;
       if (!principal) {
         if (optional) return null;
-        this.denied(request, undefined, 401, match ? 'unknown or revoked token' : 'malformed authorization header');
+        denied(this.log, request, undefined, 401, match ? 'unknown or revoked token' : 'malformed authorization header');
         throw new AuthenticationRequired();
       }
       // Every request with a token: where, who and when are only gathered for a log that keeps them.
@@ -82,19 +73,59 @@ export class AccessGuard implements CanActivate {
     if (cookie) {
       const principal = await this.auth.authenticateSession(cookie);
       if (principal) return principal;
-      if (!optional) this.denied(request, undefined, 401, 'unknown or expired session');
+      if (!optional) denied(this.log, request, undefined, 401, 'unknown or expired session');
     }
     return null;
   }
+}
 
-  private deny(request: Request, principal: Principal | undefined, status: 401 | 403, reason: string, publicMessage: string | null = null): never {
-    this.denied(request, principal, status, reason);
-    throw status === 401 ? new AuthenticationRequired(reason) : new AccessDenied(reason, publicMessage);
-  }
+/**
+ * The last global guard, after the input check: the body the parser could not read (refused
+ * only now, src/auth/body-refusal.ts), then, for a lead, whether it leads the body of the route;
+ * on a route that sends events, whether the caller's role may send this one; and no field the
+ * handler does not read.
+ */
+@Injectable()
+export class AccessScopeGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    private readonly log: SecurityLog,
+  ) {}
 
-  private denied(request: Request, principal: Principal | undefined, status: number, reason: string): void {
-    this.log.record({ event: 'access.denied', ...(principal ? who(principal) : {}), ...where(request), status, reason });
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request>();
+    // AccessGuard refused a route without a policy, and any caller its policy does not admit.
+    const policy = this.reflector.getAllAndOverride<AccessPolicy>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);
+    assertBodyRead(request);
+    const principal = request[PRINCIPAL];
+    if (policy.public || !principal) return true;
+
+    if (policy.bodyParam && principal.role === 'lead') {
+      const bodyId = String((request.params as Record<string, unknown>)[policy.bodyParam] ?? '');
+      if (!(await this.auth.leads(principal, bodyId))) {
+        denied(this.log, request, principal, 404, 'lead of another body');
+        throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
+      }
+    }
+    if (policy.sendsEvent) {
+      const type = eventType(request);
+      if (principal.role !== 'secretariat' && !mayAppend(principal.role, String(type))) {
+        return deny(this.log, request, principal, 403, `role ${principal.role} may not send ${String(type).slice(0, 40)}`, eventRefusal(principal.role, String(type)));
+      }
+    }
+    assertNoUnreadFields(request.body, context, policy);
+    return true;
   }
+}
+
+function deny(log: SecurityLog, request: Request, principal: Principal | undefined, status: 401 | 403, reason: string, publicMessage: string | null = null): never {
+  denied(log, request, principal, status, reason);
+  throw status === 401 ? new AuthenticationRequired(reason) : new AccessDenied(reason, publicMessage);
+}
+
+function denied(log: SecurityLog, request: Request, principal: Principal | undefined, status: number, reason: string): void {
+  log.record({ event: 'access.denied', ...(principal ? who(principal) : {}), ...where(request), status, reason });
 }
 
 /** The event type a request to an event-sending route names in its body. */

@@ -8,7 +8,7 @@ import { Database } from '../database/database';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { AccessDenied } from './access-denied';
-import { AccessGuard } from './access.guard';
+import { AccessGuard, AccessScopeGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthStore } from './auth.store';
@@ -49,9 +49,12 @@ import { UsersController } from './users.controller';
         new AuthService(new AuthStore(db), config, () => clock.now(), log),
     },
     FirstAccountSetup,
-    // The door first: no credential, body id or field is looked up before the input is I-JSON.
-    { provide: APP_GUARD, useClass: InputGuard },
+    // In this order: who calls and whether its role may call the route (from the credential
+    // alone: 401 and 403 whatever the request carries); then the input is I-JSON; only then are a
+    // body id or a field looked up, and an unreadable body refused (src/auth/body-refusal.ts).
     { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_GUARD, useClass: InputGuard },
+    { provide: APP_GUARD, useClass: AccessScopeGuard },
   ],
   exports: [AuthService, FirstAccountSetup, SecurityLog, LOGIN_LIMITER, AUTH_CONFIG],
 })

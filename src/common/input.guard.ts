@@ -12,11 +12,12 @@ const ACCEPTS_TEXT = 'acceptsText';
 export const AcceptsText = (): MethodDecorator => SetMetadata(ACCEPTS_TEXT, true);
 
 /**
- * The one rule at the door, before anything reads the database: the body, the query and the
+ * The rule at the door, after the credential alone is checked (AccessGuard: 401 and 403 whatever
+ * the request carries) and before anything else reads the database: the body, the query and the
  * path parameters of every request are I-JSON with numbers in bounds (see `iJsonIssues`).
  * A violation is a 400 naming each field; the schemas behind it never see such text. (A JSON
  * body naming a member twice never gets here: the body parser refuses it, src/app.ts, while it
- * still has the text that shows it.)
+ * still has the text that shows it, and AccessScopeGuard says so, src/auth/body-refusal.ts.)
  * A body sent to the API as anything but JSON (`curl -d` sends a form) is a 415 saying so,
  * instead of a 400 about fields the body seemed to lack; the web pages take their forms.
  * An API route that reads no query (`@Query()`) rejects one, naming each parameter: an auditor's
