@@ -161,6 +161,16 @@ export class Database {
     return this.sqlite ? work() : withAdvisoryLock(this.dataSource, lock, work);
   }
 
+  /**
+   * Inside a unit of work: holds the named lock for `key` (e.g. one issuer's sessions calendar)
+   * until the unit commits or rolls back, so that units of work for the same key take turns
+   * across all instances, also where they would insert rows no one can lock yet (a PostgreSQL
+   * transaction-level advisory lock). SQLite has one writer anyway.
+   */
+  async lockUntilCommit(tx: Transaction, lock: KeyedLockName, key: string): Promise<void> {
+    if (this.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(?, hashtext(?))', [KEYED_ADVISORY_LOCKS[lock], key]);
+  }
+
   /** Called by Nest when the application closes. */
   onApplicationShutdown(): Promise<void> {
     return this.close();
@@ -424,6 +434,10 @@ function isRead(sql: string): boolean {
 /** Work that instances sharing a database do one at a time. */
 const ADVISORY_LOCKS = { migrations: 0x676c_6601, seed: 0x676c_6602 } as const;
 export type LockName = keyof typeof ADVISORY_LOCKS;
+
+/** Work that units of work for the same key do one at a time (the first of the two keys of a PostgreSQL advisory lock; the second is the key's hash). */
+const KEYED_ADVISORY_LOCKS = { sessionsCalendar: 0x676c_6603 } as const;
+export type KeyedLockName = keyof typeof KEYED_ADVISORY_LOCKS;
 
 /**
  * Holds a session-level PostgreSQL advisory lock on a connection of its own while `work` runs

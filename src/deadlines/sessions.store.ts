@@ -98,6 +98,15 @@ export class SessionsStore {
   }
 
   /**
+   * Makes the writers of one issuer's calendar take turns until the caller's unit of work ends:
+   * a new session has no row to lock yet, and the days of the issuer's other sessions (and the
+   * decisions taken in it) that its day is checked against must not change meanwhile.
+   */
+  lockCalendarOf(tx: Transaction, issuer: string): Promise<void> {
+    return this.db.lockUntilCommit(tx, 'sessionsCalendar', issuer);
+  }
+
+  /**
    * Records a session or moves it to another day; returns what was there before. A real
    * INSERT … ON CONFLICT: of concurrent writers of one session the later ones wait for the
    * first and then move it (on PostgreSQL the row stays locked until their commit). The same

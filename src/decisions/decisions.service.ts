@@ -487,11 +487,13 @@ export class DecisionsService {
 
   /**
    * A decision taken in a session the calendar knows is dated on that session's day (refused at
-   * `at` otherwise). Reads the session's row for update: a concurrent move of the session waits for
-   * this decision and then sees it.
+   * `at` otherwise). Holds the issuer's calendar as the sessions' writers do (SessionsStore
+   * `lockCalendarOf`): a session entered or moved meanwhile waits for this decision and then sees
+   * it, or this decision waits for the session, also for one not yet in the calendar.
    */
   private async checkSessionDay(tx: Transaction, issuer: string, d: { procedure?: string; session?: number | null; date: string }, at: 'date' | 'session'): Promise<void> {
     if (d.procedure !== 'Sitzung' || d.session === undefined || d.session === null) return;
+    await this.db.lockUntilCommit(tx, 'sessionsCalendar', issuer);
     const [session] = await tx.query<{ held_on: string }>(`SELECT held_on FROM sessions WHERE issuer = ? AND number = ?${this.db.forUpdate}`, [issuer, d.session]);
     if (!session || session.held_on === d.date) return;
     const day = germanDate(session.held_on);

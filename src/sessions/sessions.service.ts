@@ -42,6 +42,10 @@ export class SessionsService {
     this.assertIssuer(s.issuer, 'issuer');
     const session: SessionRecord = { ...s, recordedAt: this.clock.now().toISOString(), recordedBy: actor.id };
     const previous = await this.db.transaction(async (tx) => {
+      // One writer of the issuer's calendar at a time: two new sessions entered at once would
+      // each check its day against the calendar without the other (on PostgreSQL; SQLite has
+      // one writer anyway).
+      await this.store.lockCalendarOf(tx, s.issuer);
       // Written before it is checked, so that on PostgreSQL the moved row stays locked while the
       // register is read (a decision recorded meanwhile waits for it); a refusal rolls it back.
       const before = await this.store.put(tx, session);

@@ -1,0 +1,169 @@
+/**
+ * The writers of one issuer's sessions calendar on PostgreSQL, on two instances at the same
+ * instant, take turns as SQLite's single writer has them anyway: a new session has no row to
+ * lock yet, so each would check its day against the calendar and the register without the
+ * other's uncommitted session or decision (src/sessions/session-order.ts). Each writer is held
+ * after its checks, before its commit; the other must wait for it and then see it.
+ *
+ * Two new sessions happen to be serialised by the trigger that raises `sessions_revision` too
+ * (one row, updated by every session writer); a decision taken in a session is not, and only
+ * the issuer's calendar lock makes it wait.
+ */
+import { Client } from 'pg';
+import { DeadlinesService } from '../src/deadlines/deadlines.service';
+import { DecisionsService } from '../src/decisions/decisions.service';
+import { openTestDatabase, startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+jest.setTimeout(60_000);
+
+const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
+
+onPostgres('new sessions of one issuer entered at once on PostgreSQL', () => {
+  let first: TestApp;
+  let second: TestApp;
+  let observer: Client;
+
+  beforeEach(async () => {
+    const { config } = await openTestDatabase('postgres');
+    first = await startTestApp({ databaseConfig: config });
+    second = await startTestApp({ databaseConfig: config });
+    observer = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await observer.connect();
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await observer.end();
+    await second.close();
+    await first.close();
+  });
+
+  /** 'waiting' once some transaction waits for a lock another holds, 'done' if `writer` answers first. */
+  async function waitingOrDone(writer: Promise<unknown>): Promise<'waiting' | 'done'> {
+    let answered = false;
+    void writer.then(() => (answered = true));
+    while (!answered) {
+      const { rows } = await observer.query<{ n: string }>('SELECT count(*) AS n FROM pg_locks WHERE NOT granted');
+      if (Number(rows[0].n) > 0) return 'waiting';
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return 'done';
+  }
+
+  it('the second writer waits for the first and is refused when its day breaks the order; the calendar stays in order', async () => {
+    // The first writer is held after its checks, before its commit.
+    let release!: () => void;
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const rederive = DeadlinesService.prototype.rederiveAll;
+    let calls = 0;
+    jest.spyOn(DeadlinesService.prototype, 'rederiveAll').mockImplementation(async function (this: DeadlinesService, tx) {
+      if (++calls === 1) {
+        reached();
+        await held;
+      }
+      return rederive.call(this, tx);
+    });
+
+    const fifth = first.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 5, date: '2025-03-10' }).then((r) => r);
+    await atGate;
+    // The 6. Sitzung before the 5.: only one of the two can stand.
+    const sixth = second.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 6, date: '2025-03-01' }).then((r) => r);
+    const sixthAlone = await waitingOrDone(sixth);
+    release();
+    const [a, b] = await Promise.all([fifth, sixth]);
+
+    expect(sixthAlone).toBe('waiting');
+    expect(a.status).toBe(201);
+    expect([b.status, b.body.details]).toEqual([
+      400,
+      [
+        {
+          path: 'date',
+          message:
+            'Die 6. Sitzung (IT-PLR) kann nicht am 01.03.2025 sein: Die Sitzungen zählen mit ihren Tagen aufwärts, aber die 5. Sitzung ist erst am 10.03.2025. Passend ist ein Tag ab dem 10.03.2025 (5. Sitzung).',
+        },
+      ],
+    ]);
+    expect((await first.http.get('/api/sessions?issuer=IT-PLR').expect(200)).body.map((s: { number: number; date: string }) => [s.number, s.date])).toEqual([[5, '2025-03-10']]);
+  });
+
+  it('a decision taken in a session entered at the same instant waits for it and is refused when its day is another', async () => {
+    let release!: () => void;
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const rederive = DeadlinesService.prototype.rederiveAll;
+    let calls = 0;
+    jest.spyOn(DeadlinesService.prototype, 'rederiveAll').mockImplementation(async function (this: DeadlinesService, tx) {
+      if (++calls === 1) {
+        reached();
+        await held;
+      }
+      return rederive.call(this, tx);
+    });
+
+    // The session has checked that no decision of the register was taken in it on another day, and is not committed yet.
+    const session = first.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 3, date: '2025-03-10' }).then((r) => r);
+    await atGate;
+    const decision = second.http
+      .post('/api/decisions')
+      .send({ number: '2025/04', issuer: 'IT-PLR', date: '2025-03-11', procedure: 'Sitzung', session: 3, type: 'Kenntnisnahme', title: 'Bericht zur Kenntnis' })
+      .then((r) => r);
+    const decisionAlone = await waitingOrDone(decision);
+    release();
+    const [s, d] = await Promise.all([session, decision]);
+
+    expect(decisionAlone).toBe('waiting');
+    expect(s.status).toBe(201);
+    expect([d.status, d.body.details]).toEqual([
+      400,
+      [{ path: 'date', message: 'Die 3. Sitzung (IT-PLR) ist laut Sitzungskalender am 10.03.2025: Ein Beschluss in dieser Sitzung ist vom 10.03.2025, nicht vom 11.03.2025.' }],
+    ]);
+    expect((await first.http.get('/api/decisions?issuer=IT-PLR').expect(200)).body).toEqual([]);
+  });
+
+  it('a session entered while a decision taken in it on another day is being recorded waits for it and is refused', async () => {
+    let release!: () => void;
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    // The decision has checked its day against the calendar (no 3. Sitzung yet) and is not committed yet.
+    const effects = DecisionsService.prototype as unknown as { checkEffects: (...args: unknown[]) => Promise<unknown> };
+    const checkEffects = effects.checkEffects;
+    jest.spyOn(effects, 'checkEffects').mockImplementation(async function (this: DecisionsService, ...args: unknown[]) {
+      reached();
+      await held;
+      return checkEffects.apply(this, args);
+    });
+
+    const decision = first.http
+      .post('/api/decisions')
+      .send({ number: '2025/04', issuer: 'IT-PLR', date: '2025-03-11', procedure: 'Sitzung', session: 3, type: 'Kenntnisnahme', title: 'Bericht zur Kenntnis' })
+      .then((r) => r);
+    await atGate;
+    const session = second.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 3, date: '2025-03-10' }).then((r) => r);
+    const sessionAlone = await waitingOrDone(session);
+    release();
+    const [d, s] = await Promise.all([decision, session]);
+
+    expect(sessionAlone).toBe('waiting');
+    expect(d.status).toBe(201);
+    expect([s.status, s.body.details]).toEqual([
+      400,
+      [{ path: 'date', message: 'Die 3. Sitzung (IT-PLR) kann nicht am 10.03.2025 sein: Laut Beschlussregister wurde Beschluss 2025/04 am 11.03.2025 in ihr gefasst.' }],
+    ]);
+    expect((await first.http.get('/api/sessions?issuer=IT-PLR').expect(200)).body).toEqual([]);
+  });
+
+  it('ten new sessions of one issuer entered at once end in a calendar whose numbers rise with their days', async () => {
+    // Days in the reverse order of the numbers: of those entered together, each later one breaks the order of an earlier one.
+    const entries = Array.from({ length: 10 }, (_, i) => ({ issuer: 'IT-PLR', number: i + 1, date: `2025-04-${String(20 - i).padStart(2, '0')}` }));
+    const responses = await Promise.all(entries.map((entry, i) => (i % 2 === 0 ? first : second).http.post('/api/sessions').send(entry)));
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 400)).toHaveLength(9);
+    const calendar = (await first.http.get('/api/sessions?issuer=IT-PLR').expect(200)).body as Array<{ number: number; date: string }>;
+    expect(calendar).toHaveLength(1);
+  });
+});
