@@ -2,11 +2,12 @@ import { EVENT_LABELS, describeDeadline, describeTermEnd, germanDate, type Deadl
 import type { Effect } from './register';
 
 /** What a decision orders, in the IT-Planungsrat's words (einrichten, verlängern, entfristen, …). */
-const VERBS: Record<string, string> = {
+export const EFFECT_VERBS: Readonly<Record<string, string>> = {
   approved: 'Einrichten',
   rejected: 'Ablehnen',
   extended: 'Verlängern',
   madePermanent: 'Entfristen',
+  reclassified: 'Art oder Zuordnung ändern',
   renamed: 'Umbenennen',
   leadsChanged: 'Federführung ändern',
   participantsChanged: 'Mitwirkung ändern',
@@ -35,7 +36,7 @@ function until(end: TermEnd): string {
 
 /** The effect as a requirement: `Verlängern bis 30.06.2027`, `Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 30.11.2026`. */
 export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>): string {
-  const verb = VERBS[effect.effect] ?? EVENT_LABELS[effect.effect] ?? effect.effect;
+  const verb = EFFECT_VERBS[effect.effect] ?? EVENT_LABELS[effect.effect] ?? effect.effect;
   const d = effect.data as Record<string, any>;
   switch (effect.effect) {
     case 'approved':

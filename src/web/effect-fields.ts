@@ -19,29 +19,15 @@ import {
 } from '../../machines';
 import type { FieldIssue } from '../common/errors';
 import { iJsonIssues } from '../common/i-json';
+import { EFFECT_VERBS } from '../decisions/effect-labels';
 import { deadlineGroup, successorFields } from './event-forms';
 import { field, group, lines, optional, plainMessage, text, type FormItem, type FormValues, type Option } from './forms';
 
-/** What a decision orders, as the choice of the effect says it (the register's verbs). */
+/** What a decision orders, as the choice of the effect says it: the register's verbs, two of them spelt out. */
 const EFFECT_ACTIONS: Readonly<Record<string, string>> = {
-  approved: 'Einrichten',
-  rejected: 'Ablehnen',
-  extended: 'Verlängern',
-  madePermanent: 'Entfristen',
-  reclassified: 'Art oder Zuordnung ändern',
-  closed: 'Abschließen',
-  transferred: 'In Nachfolgestruktur überführen',
-  dissolved: 'Auflösen',
-  renamed: 'Umbenennen',
-  leadsChanged: 'Federführung ändern',
-  participantsChanged: 'Mitwirkung ändern',
+  ...EFFECT_VERBS,
   reportRequested: 'Bericht anfordern (Berichtspflicht festlegen)',
-  reportAcknowledged: 'Bericht zur Kenntnis nehmen',
-  reportRescheduled: 'Berichtsfrist ändern',
-  reportWaived: 'Berichtspflicht aufheben',
-  reportSeriesEnded: 'Wiederkehrende Berichtspflicht beenden',
-  extensionDeclined: 'Verlängerung ablehnen',
-  closureInitiated: 'Geordneten Abschluss einleiten',
+  transferred: 'In Nachfolgestruktur überführen',
 };
 
 /** The choice of an effect: its verb, or the event's label for an effect this form does not know yet. */
