@@ -3,8 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
 import { Clock } from '../common/clock';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
-import { OutboxStore, type Channel, type OutboxMessage } from './outbox.store';
-import { MailSender, PermanentDeliveryError, WebhookSender } from './senders';
+import { OutboxStore, type Channel, type OutboxMessage, type WebhookTarget } from './outbox.store';
+import { MailDeliveryError, MailSender, PermanentDeliveryError, WebhookSender } from './senders';
 
 const INTERVAL_NAME = 'outbox-dispatcher';
 
@@ -72,6 +72,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         await this.outbox.markFailed(message.id, this.clock.now().toISOString(), reason, retryAt);
         (retryAt === null ? result.dead : result.retried).push(message.id);
         if (retryAt === null) this.logger.warn(`Nachricht ${message.id} („${message.subject}“) nicht zustellbar: ${reason}`);
+        // Said once per message and error: a server that keeps refusing does not fill the log with one line per attempt.
+        else if (reason !== message.lastError) this.logger.warn(`${deliveryName(message, error)} nicht zugestellt (Versuch ${message.attempts} von ${this.config.delivery.maxAttempts}, nächster ab ${retryAt}): ${reason}`);
       }
     }
     return result;
@@ -88,4 +90,14 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const delay = Math.min(backoffMs * 2 ** (message.attempts - 1), backoffMaxMs);
     return new Date(now.getTime() + delay).toISOString();
   }
+}
+
+/**
+ * A message as a log line names it: channel, subject, id, and the number of recipients where
+ * known. A webhook by its host only: its path or query may hold the receiver's secret.
+ */
+function deliveryName(message: OutboxMessage, error: unknown): string {
+  if (message.channel === 'webhook') return `Webhook „${message.subject}“ (Nachricht ${message.id}, an ${new URL((message.target as WebhookTarget).url).host})`;
+  const recipients = error instanceof MailDeliveryError ? `, ${error.recipients} Empfänger` : '';
+  return `E-Mail „${message.subject}“ (Nachricht ${message.id}${recipients})`;
 }

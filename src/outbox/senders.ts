@@ -9,6 +9,17 @@ import type { EmailTarget, OutboxMessage, WebhookTarget } from './outbox.store';
 /** A failure that no retry can fix (no recipient at all): the message is dead-lettered at once. */
 export class PermanentDeliveryError extends Error {}
 
+/** The SMTP server did not take an e-mail; `recipients` is how many addresses it was for. The message is the server's (or nodemailer's). */
+export class MailDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly recipients: number,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 export const SIGNATURE_HEADER = 'x-gremienlauf-signature';
 
 /** `sha256=<hex>`: HMAC-SHA256 of the exact request body with the shared secret. */
@@ -39,14 +50,18 @@ export class MailSender {
       );
     }
     const { text } = message.payload as { text: string };
-    await this.transporter().sendMail({
-      from: this.config.mail.from,
-      to,
-      subject: message.subject,
-      text,
-      messageId: `<${message.id}@gremienlauf>`,
-      headers: { 'X-Gremienlauf-Delivery': message.id },
-    });
+    try {
+      await this.transporter().sendMail({
+        from: this.config.mail.from,
+        to,
+        subject: message.subject,
+        text,
+        messageId: `<${message.id}@gremienlauf>`,
+        headers: { 'X-Gremienlauf-Delivery': message.id },
+      });
+    } catch (error) {
+      throw new MailDeliveryError(error instanceof Error ? error.message : String(error), to.length, { cause: error });
+    }
   }
 
   close(): void {
