@@ -4,7 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseEnvironment } from './environment';
+import { ConfigurationError, envFlag, parseEnvironment } from './environment';
+import { loadRemindersConfig } from './reminders';
 
 export interface Issuer {
   /** The id used in the API and in URLs, e.g. `AL-Runde`. */
@@ -83,7 +84,14 @@ const issuerSchema = z.strictObject({
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z.string().min(1).default('./data/gremienlauf.sqlite'),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .default('./data/gremienlauf.sqlite')
+    .superRefine((url, ctx) => {
+      const problem = unknownScheme(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   GREMIENLAUF_ISSUERS: z
     .string()
@@ -97,15 +105,15 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
-  GREMIENLAUF_SEED_EXAMPLE: z.enum(['true', 'false']).default('true'),
+  GREMIENLAUF_SEED_EXAMPLE: envFlag.default(true),
   BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
   GREMIENLAUF_BOOTSTRAP_TOKEN: z
     .string()
     .min(32, 'mindestens 32 Zeichen (z. B. openssl rand -hex 32)')
     .regex(/^[\x21-\x7e]+$/, 'nur sichtbare ASCII-Zeichen')
     .optional(),
-  GREMIENLAUF_HTTPS: z.enum(['true', 'false']).default('false'),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  GREMIENLAUF_HTTPS: envFlag.default(false),
+  TRUST_PROXY: envFlag.default(false),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(DEFAULT_AUTH.sessionIdleMinutes),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(DEFAULT_AUTH.sessionMaxHours),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_AUTH.loginMaxAttempts),
@@ -118,26 +126,59 @@ const envSchema = z.object({
     .optional(),
 });
 
-export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): DatabaseConfig {
-  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
-  return { kind: 'sqlite', file: url === ':memory:' ? url : resolve(url.replace(/^sqlite:/, '')), synchronous };
+const POSTGRES_SCHEME = /^postgres(ql)?:\/\//i;
+
+/**
+ * Why DATABASE_URL names no database the service can open, or null when it does: a value that
+ * begins like a URL (a scheme and a colon: `postgress://`, `mysql://`, `file:`) but is neither
+ * PostgreSQL nor `sqlite:` is a mistake, not the name of a file to create. Only the scheme is
+ * named, never the rest, which may hold a password. A single letter before the colon is a
+ * Windows drive (`C:\daten\…`), a path.
+ */
+export function unknownScheme(url: string): string | null {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]+):/.exec(url)?.[1];
+  if (scheme === undefined || POSTGRES_SCHEME.test(url) || scheme.toLowerCase() === 'sqlite') return null;
+  const given = url.slice(scheme.length + 1).startsWith('//') ? `${scheme}://` : `${scheme}:`;
+  if (/^postgres(ql)?$/i.test(scheme)) return `„${given}“ ist unvollständig; erwartet wird postgres://BENUTZER:PASSWORT@RECHNER:PORT/DATENBANK.`;
+  return `„${given}“ ist kein unterstütztes Schema; erwartet wird postgres://… oder postgresql://… für PostgreSQL oder der Pfad einer SQLite-Datei (z. B. ./data/gremienlauf.sqlite).`;
 }
 
+/**
+ * The database DATABASE_URL names: PostgreSQL for `postgres://` and `postgresql://` in any case,
+ * else a SQLite file (`sqlite:` in front allowed). A value of another scheme is refused (see
+ * `unknownScheme`) instead of becoming a folder named after it.
+ */
+export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): DatabaseConfig {
+  const problem = unknownScheme(url);
+  if (problem) throw new ConfigurationError('Ungültige Konfiguration', [`DATABASE_URL: ${problem}`]);
+  if (POSTGRES_SCHEME.test(url)) return { kind: 'postgres', url: url.replace(/^[a-z]+/i, (scheme) => scheme.toLowerCase()) };
+  return { kind: 'sqlite', file: url === ':memory:' ? url : resolve(url.replace(/^sqlite:/i, '')), synchronous };
+}
+
+/**
+ * The service's configuration from the environment. The settings of deadlines and delivery
+ * (config/reminders.ts) are read by their module when the application is built; they are
+ * checked here as well, so that a wrong one stops the start before anything is written, and in
+ * the same one line as the others.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const e = parseEnvironment(envSchema, env, 'Ungültige Konfiguration');
+  const problems: string[] = [];
+  const e = problemsOf(problems, () => parseEnvironment(envSchema, env, 'Ungültige Konfiguration'));
+  problemsOf(problems, () => loadRemindersConfig(env));
+  if (!e || problems.length > 0) throw new ConfigurationError('Ungültige Konfiguration', problems);
   return {
     port: e.PORT,
     host: e.HOST,
     database: databaseConfig(e.DATABASE_URL, e.SQLITE_SYNCHRONOUS),
     issuers: e.GREMIENLAUF_ISSUERS,
-    seedExample: e.GREMIENLAUF_SEED_EXAMPLE === 'true',
+    seedExample: e.GREMIENLAUF_SEED_EXAMPLE,
     bodyLimit: e.BODY_LIMIT,
     idempotencyKeyHours: e.IDEMPOTENCY_KEY_HOURS,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? null,
     auth: {
       bootstrapToken: e.GREMIENLAUF_BOOTSTRAP_TOKEN ?? null,
-      https: e.GREMIENLAUF_HTTPS === 'true',
-      trustProxy: e.TRUST_PROXY === 'true',
+      https: e.GREMIENLAUF_HTTPS,
+      trustProxy: e.TRUST_PROXY,
       sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
       sessionMaxHours: e.SESSION_MAX_HOURS,
       loginMaxAttempts: e.LOGIN_MAX_ATTEMPTS,
@@ -145,4 +186,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       securityLog: e.SECURITY_LOG,
     },
   };
+}
+
+/** Runs `read`; the problems of a ConfigurationError are added to `problems` instead of thrown. */
+function problemsOf<T>(problems: string[], read: () => T): T | null {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    problems.push(...error.problems);
+    return null;
+  }
 }

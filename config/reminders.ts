@@ -4,7 +4,7 @@
  * start-up; a wrong value stops the start with a message that names it.
  */
 import { z } from 'zod';
-import { parseEnvironment } from './environment';
+import { ConfigurationError, envFlag, parseEnvironment } from './environment';
 import { LAENDER, type CalendarRules } from '../machines/deadlines';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../machines/timers';
 
@@ -56,31 +56,32 @@ const days = z
   .string()
   .regex(/^\s*\d{1,4}(\s*,\s*\d{1,4})*\s*$/, 'erwartet eine durch Kommas getrennte Liste von Tagen, z. B. 28,7')
   .transform((raw) => [...new Set(raw.split(',').map((d) => Number(d.trim())))].sort((a, b) => b - a));
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const envSchema = z.object({
   REMINDER_REPORT_DAYS_BEFORE: days.optional(),
-  REMINDER_REPORT_ON_THE_DAY: flag.optional(),
+  REMINDER_REPORT_ON_THE_DAY: envFlag.optional(),
   REMINDER_REPORT_OVERDUE_EVERY_DAYS: int(0, 365).optional(),
   REMINDER_REPORT_OVERDUE_MAX: int(0, 520).optional(),
   REMINDER_TERM_DAYS_BEFORE: days.optional(),
-  REMINDER_TERM_ON_EXPIRY: flag.optional(),
+  REMINDER_TERM_ON_EXPIRY: envFlag.optional(),
   TERM_EXPIRING_DAYS: int(0, 3650).optional(),
   DEADLINE_LAND: z
     .string()
     .transform((v) => v.trim().toUpperCase())
     .pipe(z.enum(['BUND', ...LAENDER]))
     .optional(),
-  DEADLINE_SHIFT_TO_WORKING_DAY: flag.optional(),
-  SCHEDULER_ENABLED: flag.optional(),
+  DEADLINE_SHIFT_TO_WORKING_DAY: envFlag.optional(),
+  SCHEDULER_ENABLED: envFlag.optional(),
   SCHEDULER_INTERVAL_SECONDS: int(1, 86400).default(60),
   DISPATCHER_INTERVAL_SECONDS: int(1, 86400).default(30),
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'erwartet die Adresse der Weboberfläche, wie Nutzer sie aufrufen, z. B. https://gremien.example.org' })
+    .optional(),
   SMTP_HOST: z.string().min(1).optional(),
-  SMTP_PORT: int(1, 65535).optional(),
-  SMTP_SECURE: flag.optional(),
-  SMTP_REQUIRE_TLS: flag.optional(),
+  SMTP_PORT: z.coerce.number({ message: 'erwartet die Portnummer des SMTP-Servers, z. B. 587 (oder 465 mit SMTP_SECURE=true)' }).int().min(1).max(65535).optional(),
+  SMTP_SECURE: envFlag.optional(),
+  SMTP_REQUIRE_TLS: envFlag.optional(),
   SMTP_USER: z.string().min(1).optional(),
   SMTP_PASSWORD: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(3).default('Gremienlauf <gremienlauf@localhost>'),
@@ -106,7 +107,7 @@ function listeningPort(env: NodeJS.ProcessEnv): string {
 export function loadRemindersConfig(env: NodeJS.ProcessEnv = process.env): RemindersConfig {
   const e = parseEnvironment(envSchema, env, 'Ungültige Konfiguration der Fristen und Erinnerungen');
   if (e.WEBHOOK_URLS.length > 0 && e.WEBHOOK_SECRET.length < 16) {
-    throw new Error('Ungültige Konfiguration der Fristen und Erinnerungen: WEBHOOK_SECRET: mindestens 16 Zeichen, wenn WEBHOOK_URLS gesetzt ist');
+    throw new ConfigurationError('Ungültige Konfiguration der Fristen und Erinnerungen', ['WEBHOOK_SECRET: mindestens 16 Zeichen, wenn WEBHOOK_URLS gesetzt ist']);
   }
   const d = DEFAULT_REMINDER_POLICY;
   const secure = e.SMTP_SECURE ?? false;

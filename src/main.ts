@@ -1,15 +1,19 @@
 import { loadConfig } from '../config/configuration';
-import { databaseSource, openingDatabase } from './cli/local';
-import { Database } from './database/database';
+import { databaseSource } from './cli/local';
 import { startService } from './service';
+import { checkBeforeStart, migrateAtStart } from './start-checks';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // Opened once before the service starts: a database that cannot be opened is one German line
+  const source = databaseSource({}, process.env);
+  // Nothing is written before the settings, the port and the database's permissions are known good.
+  await checkBeforeStart(config, process.env, source);
+  // Migrated once before the service starts: a database that cannot be opened is one German line
   // naming it (src/cli/connection.ts), not Nest's stack trace, and nothing is written beside it.
-  await openingDatabase(config.database, databaseSource({}, process.env), async () => (await Database.open(config.database)).close());
+  const migrated = await migrateAtStart(config.database, source);
+  if (migrated) console.log(migrated);
   const service = await startService(config, 'stdout');
-  console.log(`Gremienlauf läuft auf ${service.url} (Datenbank: ${service.database}): Weboberfläche unter /, API-Dokumentation unter /api/docs.`);
+  console.log(`Gremienlauf läuft ${service.listening} (Datenbank: ${service.database}): Weboberfläche unter /, API-Dokumentation unter /api/docs.`);
   // The one-time link to a new installation's first account: on this console only.
   if (service.setup) console.log(service.setup.announcement);
 }

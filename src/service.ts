@@ -2,17 +2,25 @@ import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/configuration';
+import type { RemindersConfig } from '../config/reminders';
+import { REMINDERS_CONFIG } from '../config/reminders-config';
 import { createApp } from './app';
 import { SigningKeyRefusal } from './audit/signing-key';
 import { FirstAccountSetup } from './auth/first-account';
+import { databaseLabel } from './cli/connection';
 import { DeadlinesService } from './deadlines/deadlines.service';
+import { ensurePortFree, listenFailure } from './start-checks';
+
+export { ListenFailure } from './start-checks';
 
 /** A started service: what `npm start` and `gremienlauf serve` print of it. */
 export interface RunningService {
   app: NestFastifyApplication;
   /** Where it answers, with the port it really listens on (PORT=0 picks a free one). */
   url: string;
-  /** The SQLite file, or "PostgreSQL". */
+  /** Where it listens, in words that are true for its HOST: `auf http://127.0.0.1:3000`, or all addresses and the port. */
+  listening: string;
+  /** The SQLite file, or the PostgreSQL URL without its password. */
   database: string;
   /** On a new installation without a bootstrap token: the one-time link to its first account. */
   setup: { link: string; expiresAt: Date; announcement: string } | null;
@@ -25,6 +33,8 @@ export interface RunningService {
  * stdout carries a machine-readable answer (`serve --json`).
  */
 export async function startService(config: AppConfig, logTo: 'stdout' | 'stderr'): Promise<RunningService> {
+  // Before the application is built: building it seeds the database and writes the signing key.
+  await ensurePortFree(config);
   const app = await createApp(config, { logger: new ServiceLogger(logTo) });
   try {
     await app.listen(config.port, config.host);
@@ -34,29 +44,22 @@ export async function startService(config: AppConfig, logTo: 'stdout' | 'stderr'
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://${hostInUrl(config.host)}:${port}`;
-  const setup = await app.get(FirstAccountSetup).offer(url);
+  // The set-up link is opened in a browser, maybe elsewhere: at the address users reach, where PUBLIC_URL names it.
+  const publicUrl = process.env.PUBLIC_URL?.trim() ? app.get<string, RemindersConfig>(REMINDERS_CONFIG).publicUrl : null;
+  const setup = await app.get(FirstAccountSetup).offer(publicUrl ?? url);
   app.get(DeadlinesService).preloadCalendar();
-  const database = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
-  return { app, url, database, setup };
+  return { app, url, listening: listeningOn(config.host, url, publicUrl), database: databaseLabel(config.database), setup };
 }
 
-/** The service could not listen where its configuration says: a fact of the machine, said in German, not a fault of the service. */
-export class ListenFailure extends Error {}
-
-/** Why the service could not listen, in the operator's words: the port taken or not allowed, the host unknown. */
-function listenFailure(error: unknown, { port, host }: Pick<AppConfig, 'port' | 'host'>): Error {
-  const other = 'Einen anderen wählt die Umgebungsvariable PORT (bei „gremienlauf serve“ auch --port).';
-  switch ((error as NodeJS.ErrnoException | null)?.code) {
-    case 'EADDRINUSE':
-      return new ListenFailure(`Port ${port} auf ${host} ist schon belegt – läuft Gremienlauf dort bereits? ${other}`, { cause: error });
-    case 'EACCES':
-      return new ListenFailure(`Port ${port} auf ${host} darf dieser Benutzer nicht öffnen (Ports unter 1024 brauchen besondere Rechte). ${other}`, { cause: error });
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-      return new ListenFailure(`Die Adresse ${host} (HOST) gehört nicht zu diesem Rechner; 0.0.0.0 nimmt Anfragen an allen Adressen an, 127.0.0.1 nur von diesem Rechner.`, { cause: error });
-    default:
-      return error instanceof Error ? error : new Error(String(error));
-  }
+/**
+ * Where the service listens, as the start line says it: one address is named as its URL; a
+ * wildcard (HOST 0.0.0.0 or ::) as all addresses of the machine, with the URL that reaches it
+ * here; PUBLIC_URL, when set, as the address users have.
+ */
+function listeningOn(host: string, url: string, publicUrl: string | null): string {
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const where = wildcard ? `auf allen Adressen dieses Rechners (HOST ${host}), Port ${new URL(url).port} – hier ${url}` : `auf ${url}`;
+  return publicUrl ? `${where}, für Nutzer ${publicUrl}` : where;
 }
 
 /** A wildcard address is reached as localhost; an IPv6 literal goes in brackets. */

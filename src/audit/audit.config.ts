@@ -21,7 +21,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/configuration';
-import { parseEnvironment } from '../../config/environment';
+import { envFlag, parseEnvironment } from '../../config/environment';
 import { isKeyName } from './signed-note';
 
 export interface AuditConfig {
@@ -37,7 +37,8 @@ const envSchema = z.object({
   GREMIENLAUF_SIGNING_KEY: z.string().min(1).optional(),
   GREMIENLAUF_SIGNING_KEY_FILE: z.string().min(1).optional(),
   GREMIENLAUF_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
-  SCHEDULER_ENABLED: z.string().optional(),
+  // Read as config/reminders.ts reads it: one switch for the scheduler, the dispatcher and the checkpoints.
+  SCHEDULER_ENABLED: envFlag.optional(),
   GREMIENLAUF_LOG_ORIGIN: z.string().refine(isKeyName, 'ohne Leerzeichen, Steuerzeichen und +').optional(),
   GREMIENLAUF_SIGNING_KEY_LOST: z
     .string()
@@ -56,7 +57,7 @@ export function loadAuditConfig(app: AppConfig, env: NodeJS.ProcessEnv = process
       : database.kind === 'sqlite' && database.file === ':memory:'
         ? ({ ephemeral: true } as const)
         : { file: database.kind === 'sqlite' ? join(dirname(database.file), 'signing-key.pem') : resolve('data/signing-key.pem') };
-  const schedulerOff = e.SCHEDULER_ENABLED !== undefined && ['false', '0', 'no'].includes(e.SCHEDULER_ENABLED.toLowerCase());
+  const schedulerOff = e.SCHEDULER_ENABLED === false;
   return {
     signingKey,
     checkpointEveryMinutes: schedulerOff ? 0 : e.GREMIENLAUF_CHECKPOINT_MINUTES,

@@ -1,0 +1,184 @@
+/**
+ * What the start checks before it writes anything: the settings of every module, the port, and
+ * whether the database can be written. A start that would fail later (a port taken, a database
+ * file restored as root) stops here with one German line, instead of after it has created a new
+ * database or while it answers every request with a 500. Then the database is migrated, and
+ * what that did is said.
+ */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
+import type { AppConfig, DatabaseConfig } from '../config/configuration';
+import { loadAuditConfig } from './audit/audit.config';
+import { databaseLabel, databaseUnreachable, type SettingSource } from './cli/connection';
+import { Database } from './database/database';
+import { MIGRATIONS } from './database/migrations';
+
+/** The service could not listen where its configuration says: a fact of the machine, said in German, not a fault of the service. */
+export class ListenFailure extends Error {}
+
+/** The service refuses to start on a database it could not write to, or could not open. */
+export class DatabaseRefusal extends Error {}
+
+/**
+ * Everything that must hold before the start writes anything: the audit's settings (the
+ * others are checked by loadConfig), the port free, the SQLite file and its companions writable.
+ */
+export async function checkBeforeStart(config: AppConfig, env: NodeJS.ProcessEnv, source: SettingSource): Promise<void> {
+  loadAuditConfig(config, env);
+  await ensurePortFree(config);
+  ensureWritable(config.database, source);
+}
+
+/**
+ * Takes the port and gives it back at once: taken (or not allowed) is a ListenFailure now, before
+ * the database is created and seeded. Port 0 (a free one, chosen when listening) needs no check.
+ */
+export async function ensurePortFree(config: Pick<AppConfig, 'port' | 'host'>): Promise<void> {
+  if (config.port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ port: config.port, host: config.host, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw listenFailure(error, config);
+  }
+  await new Promise((resolve) => probe.close(resolve));
+}
+
+/** Why the service could not listen, in the operator's words: the port taken or not allowed, the host unknown. */
+export function listenFailure(error: unknown, { port, host }: Pick<AppConfig, 'port' | 'host'>): Error {
+  const other = 'Einen anderen wählt die Umgebungsvariable PORT (bei „gremienlauf serve“ auch --port).';
+  switch ((error as NodeJS.ErrnoException | null)?.code) {
+    case 'EADDRINUSE':
+      return new ListenFailure(`Port ${port} auf ${host} ist schon belegt – läuft Gremienlauf dort bereits? ${other}`, { cause: error });
+    case 'EACCES':
+      return new ListenFailure(`Port ${port} auf ${host} darf dieser Benutzer nicht öffnen (Ports unter 1024 brauchen besondere Rechte). ${other}`, { cause: error });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ListenFailure(`Die Adresse ${host} (HOST) gehört nicht zu diesem Rechner; 0.0.0.0 nimmt Anfragen an allen Adressen an, 127.0.0.1 nur von diesem Rechner.`, { cause: error });
+    default:
+      return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * SQLite opens a file it may not write read-only without a word, and every write then fails
+ * („attempt to write a readonly database“). So the database file, and its -wal and -shm files
+ * where they exist, must be writable by the user the service runs as, as the OS answers for it.
+ */
+export function ensureWritable(database: DatabaseConfig, source: SettingSource): void {
+  if (database.kind !== 'sqlite' || database.file === ':memory:') return;
+  const file = database.file;
+  const denied = [file, `${file}-wal`, `${file}-shm`].filter((path) => existsSync(path) && !writable(path));
+  if (denied.length === 0) return;
+  const user = userName();
+  throw new DatabaseRefusal(
+    `Die Datenbank ${file} (${source}) darf dieser Benutzer${user ? ` (${user})` : ''} nicht schreiben: ${denied.map(ownership).join(', ')} – ` +
+      `der Dienst muss darin schreiben; Eigentümer oder Rechte anpassen (z. B. chown${user ? ` ${user}` : ''} ${denied.join(' ')}).`,
+  );
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `/srv/x.sqlite (Eigentümer uid 0, Rechte 644)`. */
+function ownership(path: string): string {
+  const { uid, mode } = statSync(path);
+  return `${path} (Eigentümer uid ${uid}, Rechte ${(mode & 0o777).toString(8)})`;
+}
+
+function userName(): string | null {
+  try {
+    return userInfo().username;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Opens the database once, which migrates it, and says what that did: null when no migration
+ * ran, else one line naming how many and which. A database opened before it is migrated (as
+ * here) that cannot be opened is named as such (src/cli/connection.ts).
+ */
+export async function migrateAtStart(database: DatabaseConfig, source: SettingSource): Promise<string | null> {
+  try {
+    const before = await appliedMigrations(database);
+    await (await Database.open(database)).close();
+    return before === null ? null : migrationsLine(MIGRATIONS.map(migrationName).filter((name) => !before.has(name)), before.size === 0);
+  } catch (error) {
+    throw databaseUnreachable(database, source, error) ?? postgresRefusal(database, source, error) ?? error;
+  }
+}
+
+/** What a start that ran these migrations says; null when it ran none. */
+export function migrationsLine(ran: string[], fresh: boolean): string | null {
+  if (ran.length === 0) return null;
+  const which = ran.length <= 5 ? ran.join(', ') : `${ran[0]} … ${ran[ran.length - 1]}`;
+  if (fresh) return `Neue Datenbank angelegt: alle ${ran.length} Migrationen ausgeführt (${which}).`;
+  return `Datenbank aktualisiert: ${ran.length === 1 ? '1 Migration' : `${ran.length} Migrationen`} ausgeführt (${which}).`;
+}
+
+/** As TypeORM records a migration in its table. */
+function migrationName(migration: (typeof MIGRATIONS)[number]): string {
+  return (new migration() as { name?: string }).name ?? migration.name;
+}
+
+/**
+ * The migrations the database has had, read without changing it; an empty set for a new one.
+ * Null where that cannot be read without writing (the SQLite file is then opened as ever and
+ * any failure reported from there): the start then says nothing about migrations.
+ */
+async function appliedMigrations(database: DatabaseConfig): Promise<Set<string> | null> {
+  if (database.kind === 'sqlite') {
+    if (database.file === ':memory:' || !existsSync(database.file)) return new Set();
+    try {
+      const db = new BetterSqlite3(database.file, { readonly: true, fileMustExist: true });
+      try {
+        const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get();
+        if (!table) return new Set();
+        return new Set((db.prepare('SELECT name FROM migrations').all() as Array<{ name: string }>).map((row) => row.name));
+      } finally {
+        db.close();
+      }
+    } catch {
+      return null;
+    }
+  }
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations');
+    return new Set(rows.map((row) => row.name));
+  } catch (error) {
+    // No migrations table yet: a new database.
+    if ((error as { code?: string }).code === '42P01') return new Set();
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A PostgreSQL server that refused the SSL the URL asks for (`?sslmode=require` against a server
+ * without SSL): the driver's error carries no code, so src/cli/connection.ts does not know it.
+ * One line naming DATABASE_URL and the server's answer; null for other errors.
+ */
+function postgresRefusal(database: DatabaseConfig, source: SettingSource, error: unknown): DatabaseRefusal | null {
+  if (database.kind !== 'postgres' || !(error instanceof Error) || !/\bSSL\b/.test(error.message)) return null;
+  const hint = /does not support SSL/i.test(error.message)
+    ? 'sslmode in der URL verlangt SSL, das dieser Server nicht anbietet; ohne SSL den Parameter sslmode weglassen (oder sslmode=disable)'
+    : 'stimmen sslmode und die Zertifikate?';
+  return new DatabaseRefusal(`Die Datenbank ${databaseLabel(database)} (${source}) ist nicht erreichbar: der Server antwortet „${error.message}“ – ${hint}.`, { cause: error });
+}
