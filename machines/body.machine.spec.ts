@@ -119,7 +119,7 @@ describe('the body lifecycle', () => {
   test('a report cannot be acknowledged before it is submitted, nor can an unknown one be submitted', () => {
     expect(given(...ACTIVE, reportDue()).when(reportAcknowledged()).verdict).toMatchObject({
       allowed: false,
-      reason: 'Die Berichtspflicht „r1“ (Zwischenbericht) ist fällig. Keine Berichtspflicht ist in einem Stand, für den das geht.',
+      reason: 'Die Berichtspflicht „r1“ (Zwischenbericht) ist fällig. Kein eingereichter Bericht wartet auf Kenntnisnahme.',
     });
     expect(given(...ACTIVE).when(reportSubmitted('r9')).verdict).toMatchObject({
       allowed: false,

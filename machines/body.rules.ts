@@ -174,6 +174,25 @@ function obligationsFor(context: BodyContext, type: ObligationEventType): Report
   return context.obligations.filter(fitsEvent(type));
 }
 
+/** What an event of each type is told when the body has report obligations but none it could act on. */
+const NONE_FITS: Record<ObligationEventType, string> = {
+  reportDue: 'Keine Berichtspflicht ist mehr offen, die fällig werden könnte.',
+  reportOverdue: 'Keine Berichtspflicht ist mehr offen oder fällig, die überfällig werden könnte.',
+  reportSubmitted: 'Kein Bericht ist mehr einzureichen.',
+  reportAcknowledged: 'Kein eingereichter Bericht wartet auf Kenntnisnahme.',
+  reportRescheduled: 'Kein Bericht ist mehr offen, dessen Frist sich ändern ließe.',
+  reportWaived: 'Kein Bericht ist mehr offen, der entfallen könnte.',
+};
+
+/** An obligation's states in the order a report passes through them; `waived` ends it like an acknowledgement. */
+const OBLIGATION_STATE_ORDER: readonly ObligationState[] = ['pending', 'due', 'overdue', 'submitted', 'acknowledged', 'waived'];
+
+/** `ist bereits eingereicht` where the obligation is past every state the event acts on, else `ist fällig`. */
+function obligationStateText(obligation: ReportObligation, states: readonly ObligationState[]): string {
+  const past = states.every((state) => OBLIGATION_STATE_ORDER.indexOf(obligation.state) > OBLIGATION_STATE_ORDER.indexOf(state));
+  return `ist ${past ? 'bereits ' : ''}${OBLIGATION_STATE_LABELS[obligation.state]}`;
+}
+
 /**
  * Which report obligations the event could name now, in German:
  * `In Frage kommt: r1 (Erster Zwischenbericht (Zwischenbericht), überfällig).`
@@ -181,7 +200,7 @@ function obligationsFor(context: BodyContext, type: ObligationEventType): Report
 export function obligationChoices(context: BodyContext, type: ObligationEventType): string {
   const fitting = obligationsFor(context, type);
   if (fitting.length === 0) {
-    return context.obligations.length === 0 ? 'Das Gremium hat keine Berichtspflichten.' : 'Keine Berichtspflicht ist in einem Stand, für den das geht.';
+    return context.obligations.length === 0 ? 'Das Gremium hat keine Berichtspflichten.' : NONE_FITS[type];
   }
   return `In Frage ${fitting.length === 1 ? 'kommt' : 'kommen'}: ${fitting.map((o) => `${o.id} (${obligationLabel(o)}, ${OBLIGATION_STATE_LABELS[o.state]})`).join(', ')}.`;
 }
@@ -194,7 +213,7 @@ function obligationIn<K extends ObligationEventType>(type: K): Rule<K> {
     if (!obligation) return `Es gibt keine Berichtspflicht „${obligationId}“. ${obligationChoices(context, type)}`;
     return states.includes(obligation.state)
       ? null
-      : `Die Berichtspflicht „${obligation.id}“ (${obligation.kind}) ist ${OBLIGATION_STATE_LABELS[obligation.state]}. ${obligationChoices(context, type)}`;
+      : `Die Berichtspflicht „${obligation.id}“ (${obligation.kind}) ${obligationStateText(obligation, states)}. ${obligationChoices(context, type)}`;
   };
 }
 

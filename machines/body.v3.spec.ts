@@ -282,7 +282,7 @@ describe('version 3: the secretariat moves a report\'s Frist (reportRescheduled)
 
   test.each([
     ['an unknown obligation', 'r9', SEPTEMBER_2025, 'Es gibt keine Berichtspflicht „r9“. In Frage kommt: r2 (Abschlussbericht, überfällig).'],
-    ['a report already submitted', 'r1', SEPTEMBER_2025, 'Die Berichtspflicht „r1“ (Zwischenbericht) ist eingereicht. In Frage kommt: r2 (Abschlussbericht, überfällig).'],
+    ['a report already submitted', 'r1', SEPTEMBER_2025, 'Die Berichtspflicht „r1“ (Zwischenbericht) ist bereits eingereicht. In Frage kommt: r2 (Abschlussbericht, überfällig).'],
     ['the same Frist', 'r2', MARCH_2025, 'Die Berichtspflicht „r2“ (Abschlussbericht) hat bereits die Frist im März 2025.'],
     ['a Frist before the event', 'r2', { kind: 'date', date: '2025-04-01' } as Deadline, 'Die neue Frist (01.04.2025) liegt vor dem Ereignisdatum (02.04.2025).'],
   ])('is refused for %s, with the reason', (_case, obligationId, due, reason) => {
@@ -293,9 +293,9 @@ describe('version 3: the secretariat moves a report\'s Frist (reportRescheduled)
 
   test('a report acknowledged or waived keeps its Frist', () => {
     const acknowledged = givenIn(3, ...FINAL_REPORT_OVERDUE_AFTER_EXTENSION, reportAcknowledged('r1', '2025-04-02')).when(rescheduled('r1', SEPTEMBER_2025, '2025-04-03'));
-    expect(acknowledged.verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('„r1“ (Zwischenbericht) ist zur Kenntnis genommen.') });
+    expect(acknowledged.verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('„r1“ (Zwischenbericht) ist bereits zur Kenntnis genommen.') });
     const dropped = givenIn(3, ...FINAL_REPORT_OVERDUE_AFTER_EXTENSION, waived('r2')).when(rescheduled('r2', SEPTEMBER_2025, '2025-04-03'));
-    expect(dropped.verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('„r2“ (Abschlussbericht) ist entfallen.') });
+    expect(dropped.verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('„r2“ (Abschlussbericht) ist bereits entfallen.') });
   });
 
   test('a recurring report moved for one period keeps its rhythm: the next period follows the planned Frist', () => {
@@ -345,7 +345,7 @@ describe('version 3: the secretariat waives a report (reportWaived)', () => {
 
   test.each([
     ['an unknown obligation', 'r9', 'Es gibt keine Berichtspflicht „r9“.'],
-    ['a report already submitted', 'r1', 'Die Berichtspflicht „r1“ (Zwischenbericht) ist eingereicht.'],
+    ['a report already submitted', 'r1', 'Die Berichtspflicht „r1“ (Zwischenbericht) ist bereits eingereicht.'],
   ])('is refused for %s, with the reason', (_case, obligationId, reason) => {
     expect(givenIn(3, ...FINAL_REPORT_OVERDUE_AFTER_EXTENSION).when(waived(obligationId)).verdict).toMatchObject({ allowed: false, reason: expect.stringContaining(reason) });
   });
@@ -353,7 +353,7 @@ describe('version 3: the secretariat waives a report (reportWaived)', () => {
   test('a report waived already is refused again, and a reason is required', () => {
     expect(givenIn(3, ...FINAL_REPORT_OVERDUE_AFTER_EXTENSION, waived('r2')).when(waived('r2', '2025-04-03')).verdict).toMatchObject({
       allowed: false,
-      reason: 'Die Berichtspflicht „r2“ (Abschlussbericht) ist entfallen. Keine Berichtspflicht ist in einem Stand, für den das geht.',
+      reason: 'Die Berichtspflicht „r2“ (Abschlussbericht) ist bereits entfallen. Kein Bericht ist mehr offen, der entfallen könnte.',
     });
     expect(eventDataSchemas.reportWaived.safeParse({ obligationId: 'r2' }).success).toBe(false);
     expect(eventDataSchemas.reportWaived.safeParse({ obligationId: 'r2', reason: ' ' }).success).toBe(false);

@@ -370,7 +370,7 @@ describe('gremienlauf on the local database', () => {
     // Told with this command's options, not the API's parameters.
     expect(missing.stderr).toBe(
       'Abgelehnt: Ungültige Angaben – --decision-date DATUM: Beschluss 2024/10-AL ist noch nicht im Beschlussregister erfasst, und das Formular nennt sein Datum nicht. ' +
-        'Bitte angeben oder den Beschluss zuerst erfassen.; --session N oder --umlaufverfahren: Beschluss 2024/10-AL ist noch nicht im Beschlussregister erfasst, ' +
+        'Bitte angeben oder den Beschluss zuerst erfassen; --session N oder --umlaufverfahren: Beschluss 2024/10-AL ist noch nicht im Beschlussregister erfasst, ' +
         'und das Formular nennt nicht, ob er in einer Sitzung oder im Umlaufverfahren gefasst wurde. Bitte angeben oder den Beschluss zuerst erfassen.\n',
     );
     expect(cli(['list', '--json']).json).toHaveLength(1);

@@ -247,7 +247,7 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
       const { erika } = await register();
       const admin = await t.user('admin');
       await userCommand.run(context(admin.token, { AKTION: 'create', BENUTZER: 'e.muster' }, { role: 'lead', body: 'pg foo', contact: 'erika muster' }));
-      expect(out[0]).toBe(`Benutzer e.muster (lead) angelegt, Ansprechperson ${erika}. Ein Token: gremienlauf token create e.muster`);
+      expect(out[0]).toBe(`Benutzer e.muster (Federführung, Ansprechperson ${erika}) ohne Passwort angelegt. Zugangstoken für API und Kommandozeile: gremienlauf token create e.muster`);
 
       const refusal = async (options: Record<string, string>) => {
         const error = await userCommand.run(context(admin.token, { AKTION: 'create', BENUTZER: `x${Math.random()}`.slice(0, 10) }, { role: 'lead', ...options })).catch((e: Error) => e);

@@ -66,7 +66,7 @@ describe.each(testDatabaseKinds())('report obligations change, and extension req
     const body = (await t.http.get(`/api/bodies/${id}`).expect(200)).body;
     expect(body.context.obligations[0]).toMatchObject({ id: 'r1', state: 'waived', waived: { on: '2024-12-10', reason: 'Der Zwischenstand geht in den Abschlussbericht ein.', decision: null } });
     const again = await send({ type: 'reportWaived', data: { obligationId: 'r1', reason: 'Doppelt' } }).expect(422);
-    expect(again.body.message).toBe('Die Berichtspflicht „r1“ (Zwischenbericht) ist entfallen. In Frage kommt: r2 (Abschlussbericht, offen).');
+    expect(again.body.message).toBe('Die Berichtspflicht „r1“ (Zwischenbericht) ist bereits entfallen. In Frage kommt: r2 (Abschlussbericht, offen).');
   });
 
   test('an extension request declined leaves GET /api/todos; without an open request the answer is refused', async () => {

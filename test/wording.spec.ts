@@ -123,7 +123,7 @@ describe('what people are offered', () => {
   test('a report event without an obligation is told which obligations fit', () => {
     const due = life(submitted(), approved(), started(), reportDue());
     expect(obligationChoices(due.context, 'reportSubmitted')).toBe('In Frage kommt: r1 (Zwischenbericht, fällig).');
-    expect(obligationChoices(due.context, 'reportAcknowledged')).toBe('Keine Berichtspflicht ist in einem Stand, für den das geht.');
+    expect(obligationChoices(due.context, 'reportAcknowledged')).toBe('Kein eingereichter Bericht wartet auf Kenntnisnahme.');
   });
 });
 

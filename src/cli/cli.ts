@@ -237,7 +237,8 @@ function output(json: boolean, io: CliIo): Output {
 
 function report(error: unknown, json: boolean, io: CliIo): number {
   if (error instanceof UsageError) {
-    io.stderr(json ? `${JSON.stringify({ error: { kind: 'usage', message: error.message } })}\n` : `Fehler: ${error.message}\nHilfe: gremienlauf help${error.command ? ` ${error.command}` : ''}\n`);
+    const help = error.showHelp ? `Hilfe: gremienlauf help${error.command ? ` ${error.command}` : ''}\n` : '';
+    io.stderr(json ? `${JSON.stringify({ error: { kind: 'usage', message: error.message } })}\n` : `Fehler: ${error.message}\n${help}`);
     return EXIT.usage;
   }
   // What the command needs cannot be reached, or the service will not start on it as configured: one line that names it.

@@ -9,6 +9,14 @@ export class UsageError extends Error {
   readonly exitCode = EXIT.usage;
   /** The command whose usage was wrong, if the command line named a known one. */
   command?: string;
+
+  constructor(
+    message: string,
+    /** Whether the pointer to the command's help follows; not where the message itself says what to use instead. */
+    readonly showHelp = true,
+  ) {
+    super(message);
+  }
 }
 
 /** The command was understood but not carried out; `details` go to `--json` output. */

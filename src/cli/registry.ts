@@ -1,5 +1,6 @@
 /** Every command of `gremienlauf`, in the order the help lists them. A new command: one file in commands/, one line here. */
 import type { CliCommand } from './command';
+import { backupCommand } from './commands/backup';
 import { calendarFeedCommand } from './commands/calendar-feed';
 import { contactCommand } from './commands/contact';
 import { deadlinesCommand } from './commands/deadlines';
@@ -42,4 +43,5 @@ export const COMMANDS: CliCommand[] = [
   verifyProofCommand,
   userCommand,
   tokenCommand,
+  backupCommand,
 ];

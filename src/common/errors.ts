@@ -9,6 +9,15 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * Several problems as one sentence: `title: Darf nicht leer sein; kind: Unbekannter Wert.` Each
+ * message's own closing full stop gives way to the `;` between them, and one ends the list.
+ */
+export function issueList(messages: readonly string[]): string {
+  const joined = messages.map((message) => message.trimEnd().replace(/\.$/, '')).join('; ');
+  return joined === '' || /[.!?…]$/.test(joined) ? joined : `${joined}.`;
+}
+
 export abstract class DomainError extends Error {
   abstract readonly kind: 'validation' | 'not-found' | 'refused' | 'conflict';
   abstract readonly details: unknown;
@@ -18,7 +27,7 @@ export abstract class DomainError extends Error {
 export class ValidationError extends DomainError {
   readonly kind = 'validation';
   constructor(readonly details: FieldIssue[]) {
-    super(`Ungültige Angaben – ${details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ')}`);
+    super(`Ungültige Angaben – ${issueList(details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)))}`);
   }
 
   static at(path: string, message: string): ValidationError {

@@ -3,6 +3,7 @@ import type { CliCommand, CommandContext } from '../command';
 import { dateOption, positionFromZero, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
 import { ApiError, type ApiClient } from '../api';
+import { issueList } from '../../common/errors';
 import { effectRequirement } from '../../decisions/effect-labels';
 import { datedAfterDecision, type Effect } from '../../decisions/register';
 import { date, day, table } from '../format';
@@ -157,7 +158,7 @@ function inApplyOptions(error: unknown): unknown {
     const named = path ? (APPLY_OPTION_OF[path] ?? path) : '';
     return named ? `${named}: ${message}` : message;
   });
-  return new ApiError(`Ungültige Angaben – ${told.join('; ')}`, (error as ApiError).details, (error as ApiError).status);
+  return new ApiError(`Ungültige Angaben – ${issueList(told)}`, (error as ApiError).details, (error as ApiError).status);
 }
 
 interface ApplyResult {

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { countOf } from '../../../machines';
 import type { CliCommand } from '../command';
 import { RefusedError, UsageError } from '../errors';
 
@@ -18,7 +19,7 @@ export const exportCommand: CliCommand = {
     const api = await ctx.api();
     if (ctx.options.checkpoint) {
       const created = await api.post<{ payload: { sequence: number; treeSize: number } }>('/api/audit/checkpoints');
-      ctx.out.note(`Checkpoint ${created.payload.sequence} über ${created.payload.treeSize} Ereignisse geschrieben.`);
+      ctx.out.note(`Checkpoint ${created.payload.sequence} über ${countOf(created.payload.treeSize, 'Ereignis', 'Ereignisse')} geschrieben.`);
     }
     const text = await api.get<unknown>('/api/audit/export');
     if (typeof text !== 'string') throw new RefusedError('Der Dienst lieferte keinen Export im Format JSON Lines.');
@@ -27,13 +28,31 @@ export const exportCommand: CliCommand = {
       await writeFile(file, text, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new UsageError(unwritable(file, error.code));
       });
-      const events = text.split('\n').filter((line) => line.startsWith('{"kind":"event"')).length;
-      ctx.out.note(`Export mit ${events} Ereignissen nach ${file} geschrieben.`);
+      ctx.out.note(`Export mit ${exportedEntries(text)} nach ${file} geschrieben.`);
     } else {
       ctx.out.line(text.replace(/\n$/, ''));
     }
   },
 };
+
+/**
+ * What the export holds of the log, in the dative of „Export mit …“: the bodies' events, and beside
+ * them, where there are any, the decision register's events, the contacts' corrections and the
+ * audit log's entries (`11 Ereignissen der Gremien und 4 Ereignissen des Beschlussregisters`).
+ */
+export function exportedEntries(text: string): string {
+  const lines = (kind: string) => text.split('\n').filter((line) => line.startsWith(`{"kind":"${kind}"`)).length;
+  const events = lines('event');
+  const others = [
+    [lines('decisionEvent'), 'Ereignis des Beschlussregisters', 'Ereignissen des Beschlussregisters'],
+    [lines('contactEvent'), 'Berichtigung einer Ansprechperson', 'Berichtigungen von Ansprechpersonen'],
+    [lines('auditLog'), 'Eintrag des Audit-Protokolls', 'Einträgen des Audit-Protokolls'],
+  ] as const;
+  const present = others.filter(([n]) => n > 0).map(([n, singular, plural]) => countOf(n, singular, plural));
+  if (present.length === 0) return countOf(events, 'Ereignis', 'Ereignissen');
+  const all = [countOf(events, 'Ereignis der Gremien', 'Ereignissen der Gremien'), ...present];
+  return `${all.slice(0, -1).join(', ')} und ${all.at(-1)}`;
+}
 
 /** Why the export file cannot be written, as the command's user can act on it. */
 function unwritable(file: string, code: string | undefined): string {

@@ -1,4 +1,5 @@
 import { describeTermEnd } from '../../../machines';
+import { issueList } from '../../common/errors';
 import { formSummary } from '../../registration-import/form-summary';
 import type { ParsedRegistrationForm } from '../../registration-import/registration-form.parser';
 import type { ImportResult } from '../../registration-import/registration-import.service';
@@ -83,7 +84,7 @@ function inOptionTerms(error: unknown): unknown {
     const named = path ? (OPTION_OF[path] ?? path) : '';
     return named ? `${named}: ${message}` : message;
   });
-  return new ApiError(`Ungültige Angaben – ${told.join('; ')}`, (error as ApiError).details, (error as ApiError).status);
+  return new ApiError(`Ungültige Angaben – ${issueList(told)}`, (error as ApiError).details, (error as ApiError).status);
 }
 
 /**

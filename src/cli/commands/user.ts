@@ -1,4 +1,4 @@
-import { USER_ROLES } from '../../auth/roles';
+import { ROLE_LABELS, USER_ROLES } from '../../auth/roles';
 import type { UserView } from '../../auth/auth.service';
 import type { CliCommand, CommandContext } from '../command';
 import { UsageError } from '../errors';
@@ -34,13 +34,22 @@ export const userCommand: CliCommand = {
       ...(password !== undefined ? { password } : {}),
     };
     const user = await createUser(ctx, input);
-    ctx.out.result(
-      user,
-      (u) =>
-        `Benutzer ${u.username} (${u.role}) angelegt${u.contactId ? `, Ansprechperson ${u.contactId}` : ''}${u.hasPassword ? ', mit Passwort' : ''}. Ein Token: gremienlauf token create ${u.username}`,
-    );
+    ctx.out.result(user, userCreatedText);
   },
 };
+
+/**
+ * What `user create` says it did, in the register's words: `Benutzer gs2 (Geschäftsstelle) mit
+ * Passwort angelegt. Zugangstoken für API und Kommandozeile: gremienlauf token create gs2`.
+ */
+export function userCreatedText(user: Pick<UserView, 'username' | 'role' | 'contactId' | 'hasPassword'>): string {
+  const role = (ROLE_LABELS as Record<string, string>)[user.role] ?? user.role;
+  const who = user.contactId ? `${role}, Ansprechperson ${user.contactId}` : role;
+  return (
+    `Benutzer ${user.username} (${who}) ${user.hasPassword ? 'mit' : 'ohne'} Passwort angelegt. ` +
+    `Zugangstoken für API und Kommandozeile: gremienlauf token create ${user.username}`
+  );
+}
 
 /** `--contact ID`, or `--body GREMIUM --contact NAME` (the server finds the one contact of that name). */
 function contactOf(contact: unknown, body: unknown): Record<string, unknown> {

@@ -94,7 +94,7 @@ export function renderVerification(v: ServiceVerification, target: string): stri
           ? `${germanNumber(v.checkpoints.count)}, der letzte Nr. ${last.sequence} vom ${date(last.createdAt)} über ${countOf(last.treeSize, 'Eintrag', 'Einträge')}`
           : 'keine: ein vollständig neu berechnetes Log wäre nicht zu erkennen',
       ],
-      ['Ohne Checkpoint', v.checkpoints.uncoveredEvents > 0 ? `${countOf(v.checkpoints.uncoveredEvents, 'Eintrag ist', 'Einträge sind')} jünger als der letzte Checkpoint` : null],
+      ['Ohne Checkpoint', uncoveredText(v.checkpoints.uncoveredEvents, last !== null)],
     ]),
   ];
   if (v.problems.length > 0) {
@@ -113,6 +113,13 @@ export function renderVerification(v: ServiceVerification, target: string): stri
       : `Ergebnis: NICHT intakt (${countOf(v.problems.length, 'Problem', 'Probleme')}).`,
   );
   return parts.join('\n\n');
+}
+
+/** The entries no checkpoint covers yet: those after the last one, or every entry while there is none; null for none. */
+function uncoveredText(uncovered: number, anyCheckpoint: boolean): string | null {
+  if (uncovered === 0) return null;
+  if (anyCheckpoint) return `${countOf(uncovered, 'Eintrag ist', 'Einträge sind')} jünger als der letzte Checkpoint`;
+  return `${uncovered === 1 ? 'der einzige Eintrag' : `alle ${germanNumber(uncovered)} Einträge`}, da es noch keinen Checkpoint gibt`;
 }
 
 /** `Gremium 0e59…` for a body's chain, else the stream as the log names it (`decision:AL-Runde:2024/09-AL`). */
