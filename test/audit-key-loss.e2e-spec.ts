@@ -1,10 +1,10 @@
 /**
  * The signing key file lost while the log holds checkpoints signed with it: the start is refused
  * with one German line (the file, the key id the checkpoints name, what to do), no new key is
- * written; only GREMIENLAUF_SIGNING_KEY_LOST naming that key id starts with a new key. Then the
- * earlier checkpoints are named as signed with an earlier key (not as changed), their heads and
- * roots are still compared with the log as unsigned claims (a rewrite is named), and new
- * checkpoints can be written again. Real SQLite files; the tampering is made in the file.
+ * written; only GREMIENLAUF_SIGNING_KEY_LOST naming that key id starts with a new key, and that
+ * start writes a checkpoint under it that continues the earlier ones. Those are named as signed
+ * with an earlier key (not as changed), their heads and roots are still compared with the log as
+ * unsigned claims (a rewrite is named, and then no checkpoint continues them). Real SQLite files; the tampering is made in the file.
  */
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -99,7 +99,7 @@ describe('a lost signing key', () => {
     expect(existsSync(join(dir, 'signing-key.pem'))).toBe(false);
   });
 
-  test('with the lost key named, a new key is written; verify names the earlier key, not a change, and new checkpoints follow', async () => {
+  test('with the lost key named, a new key is written and the start continues the earlier checkpoints under it: verify is intact at once, naming them as notes', async () => {
     const { dir, file } = withoutKey();
     const app = await start(file, oldKeyId.slice(0, 16));
     try {
@@ -107,32 +107,28 @@ describe('a lost signing key', () => {
       const newKeyId = (await app.http.get('/api/audit/public-key').expect(200)).body.keyId;
       expect(newKeyId).not.toBe(oldKeyId);
 
-      // Until a checkpoint under the new key continues them, the earlier ones are named as such (a
-      // log re-signed with a stranger's key would look the same), not as changed.
+      // The start wrote checkpoint 3 under the new key over the unchanged log: it continues the
+      // earlier ones (log order and `previous`), which verify names as notes, not as changed.
       const lead = (sequence: number) =>
         `Checkpoint ${sequence}: mit einem früheren Schlüssel (ID ${oldKeyId.slice(0, 16)}…) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar. Baumgröße, Wurzel und Köpfe werden als unsignierte Angaben mit dem Log verglichen;`;
+      const [, second, third] = (await app.http.get('/api/audit/checkpoints').expect(200)).body;
+      expect(third).toMatchObject({ keyId: newKeyId, payload: { sequence: 3, previous: expect.any(String), treeSize: second.payload.treeSize } });
       const verified = (await app.http.get('/api/audit/verify').expect(200)).body;
-      expect(verified).toMatchObject({ intact: false, notes: [] });
-      expect(verified.problems.map((p: Problem) => [p.area, p.kind, p.message.slice(0, lead(1).length)])).toEqual([
-        ['checkpoint', 'earlierKey', lead(1)],
-        ['checkpoint', 'earlierKey', lead(2)],
-      ]);
-      expect(JSON.stringify(verified)).not.toContain('verändert');
-
-      // The next checkpoint continues the earlier ones (log order and `previous`), with a proof of it.
-      await app.http.post(`/api/bodies/${s.other}/events`).send({ type: 'submitted' }).expect(200);
-      const third = (await app.http.post('/api/audit/checkpoints').expect(201)).body;
-      expect(third).toMatchObject({ keyId: newKeyId, payload: { sequence: 3, previous: expect.any(String) } });
-      const after = (await app.http.get('/api/audit/verify').expect(200)).body;
-      expect(after).toMatchObject({ intact: true, problems: [], checkpoints: { count: 3, uncoveredEvents: 0 } });
-      expect(after.notes.map((n: Problem) => [n.kind, n.message.slice(0, lead(1).length)])).toEqual([
+      expect(verified).toMatchObject({ intact: true, problems: [], checkpoints: { count: 3, uncoveredEvents: 0 } });
+      expect(verified.notes.map((n: Problem) => [n.kind, n.message.slice(0, lead(1).length)])).toEqual([
         ['earlierKey', lead(1)],
         ['earlierKey', lead(2)],
       ]);
-      expect(after.notes[1].message).toContain('Checkpoint 3 unter dem aktuellen Schlüssel setzt ihn fort.');
-      const [, second] = (await app.http.get('/api/audit/checkpoints').expect(200)).body;
-      expect(third.payload.treeSize).toBe(second.payload.treeSize + 1);
-      await app.http.get('/api/audit/proof/consistency').query({ from: second.payload.treeSize, to: third.payload.treeSize }).expect(200);
+      expect(verified.notes[1].message).toContain('Checkpoint 3 unter dem aktuellen Schlüssel setzt ihn fort.');
+      expect(JSON.stringify(verified)).not.toContain('verändert');
+
+      // The next checkpoints follow under the new key, with a proof across the replacement.
+      await app.http.post(`/api/bodies/${s.other}/events`).send({ type: 'submitted' }).expect(200);
+      const fourth = (await app.http.post('/api/audit/checkpoints').expect(201)).body;
+      expect(fourth).toMatchObject({ keyId: newKeyId, payload: { sequence: 4 } });
+      expect(fourth.payload.treeSize).toBe(second.payload.treeSize + 1);
+      expect((await app.http.get('/api/audit/verify').expect(200)).body).toMatchObject({ intact: true, problems: [], checkpoints: { count: 4, uncoveredEvents: 0 } });
+      await app.http.get('/api/audit/proof/consistency').query({ from: second.payload.treeSize, to: fourth.payload.treeSize }).expect(200);
     } finally {
       await app.close();
     }
@@ -161,6 +157,8 @@ describe('a lost signing key', () => {
       expect(verified.problems.map((p: Problem) => p.kind)).toContain('earlierKey');
       const refused = (await app.http.post('/api/audit/checkpoints').expect(422)).body;
       expect(refused.message).toContain('hat nicht mehr den bezeugten Hash');
+      // Nor did the start write one under the new key.
+      expect((await app.http.get('/api/audit/checkpoints').expect(200)).body).toHaveLength(2);
     } finally {
       await app.close();
     }
@@ -184,7 +182,7 @@ describe('a lost signing key', () => {
     }
   });
 
-  test('the periodic checkpoint writes the first one under the new key even where the log has not grown', async () => {
+  test('the first checkpoint under the new key is written at the start even where the log has not grown; the periodic one adds none', async () => {
     const { file } = withoutKey();
     const app = await start(file, oldKeyId);
     try {
@@ -204,7 +202,7 @@ describe('a lost signing key', () => {
     const { file } = withoutKey();
     const app = await start(file, oldKeyId);
     try {
-      await app.http.post('/api/audit/checkpoints').expect(201);
+      // Checkpoint 3, under the current key, the start wrote.
       await app.http.post(`/api/bodies/${s.other}/events`).send({ type: 'submitted' }).expect(200);
       await app.http.post('/api/audit/checkpoints').expect(201);
     } finally {

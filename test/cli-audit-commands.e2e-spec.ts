@@ -280,7 +280,7 @@ describe('a signing key file that is missing while the log holds a checkpoint', 
   }, 120_000);
 
   const refusal = () =>
-    `Fehler: Der Signaturschlüssel ${join(dir, 'signing-key.pem')} fehlt, das Log hält aber schon einen Checkpoint, der neueste (Checkpoint 1) signiert mit der Schlüssel-ID ${lostKeyId}: ein neuer Schlüssel ließe ihn unprüfbar. Legen Sie die Datei aus der Sicherung wieder an (oder nennen Sie sie mit GREMIENLAUF_SIGNING_KEY_FILE); ist der Schlüssel verloren, startet GREMIENLAUF_SIGNING_KEY_LOST=${lostKeyId} mit einem neuen (docs/audit.md, „Der Signaturschlüssel“).\n`;
+    `Fehler: Der Signaturschlüssel ${join(dir, 'signing-key.pem')} fehlt, das Log hält aber schon einen Checkpoint, der neueste (Checkpoint 1) signiert mit der Schlüssel-ID ${lostKeyId}: ein neuer Schlüssel ließe ihn unprüfbar. Legen Sie die Datei aus der Sicherung oder von einer anderen Instanz wieder an (oder nennen Sie sie mit GREMIENLAUF_SIGNING_KEY_FILE, oder geben Sie den Schlüssel als Text in GREMIENLAUF_SIGNING_KEY); ist der Schlüssel verloren, startet GREMIENLAUF_SIGNING_KEY_LOST=${lostKeyId} mit einem neuen (docs/audit.md, „The signing key“).\n`;
 
   it('a local command and serve are refused in one German line with exit 1, and no key is written', () => {
     const list = cli(['list'], env);
@@ -292,10 +292,10 @@ describe('a signing key file that is missing while the log holds a checkpoint', 
     expect(existsSync(join(dir, 'signing-key.pem'))).toBe(false);
   });
 
-  it('declared lost, a new key signs the next checkpoint; verify FILE takes the current key and, after it, the lost one', () => {
+  it('declared lost, a new key signs a checkpoint at once (2) and the next (3); verify FILE takes the current key and, after it, the lost one', () => {
     const file = join(dir, 'audit.jsonl');
     const exported = cli(['export', file, '--checkpoint'], { ...env, GREMIENLAUF_SIGNING_KEY_LOST: lostKeyId.slice(0, 16) });
-    expect([exported.code, exported.stderr]).toEqual([0, expect.stringMatching(/^Checkpoint 2 über /)]);
+    expect([exported.code, exported.stderr]).toEqual([0, expect.stringMatching(/^Checkpoint 3 über /)]);
     const keyFile = join(dir, 'key.pem');
     writeFileSync(keyFile, createPublicKey(readFileSync(join(dir, 'signing-key.pem'))).export({ type: 'spki', format: 'pem' }));
     const note = `Hinweis: Checkpoint 1: mit einem früheren Schlüssel (ID ${lostKeyId.slice(0, 16)}…) signiert;`;
@@ -306,7 +306,7 @@ describe('a signing key file that is missing while the log holds a checkpoint', 
     expect(current.stdout).toContain('Checkpoint-Signaturen (bis auf 1 Checkpoint eines früheren Schlüssels, siehe Hinweise)');
     expect(cli(['verify', file, '--public-key', keyFile, '--json'], env).json).toMatchObject({
       ok: true,
-      checkpoints: { count: 2, signaturesUnchecked: [1] },
+      checkpoints: { count: 3, signaturesUnchecked: [1] },
       findings: [expect.objectContaining({ severity: 'warning', area: 'checkpoint', message: expect.stringContaining('Checkpoint 2 unter dem aktuellen Schlüssel setzt ihn fort.') })],
     });
 

@@ -71,6 +71,9 @@ export class AuditService {
       const contactEvents = await this.store.contactEvents(view);
       const decisions = await this.store.decisions(view);
       const checkpoints = await this.store.checkpoints(view);
+      const recorded = await this.store.recordedKey(view);
+      // An instance holding another key than the database's would judge its checkpoints unlike the others: no verdict from it.
+      if (recorded && recorded.keyId !== this.key.keyId) throw new LifecycleRefusal(`Keine Prüfung: ${this.foreignKey(recorded.keyId)}`, { keyId: this.key.keyId, boundKeyId: recorded.keyId });
       const chainVerifier = new ChainVerifier();
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true });
       const { leaves } = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
@@ -201,6 +204,9 @@ export class AuditService {
    * (`onlyIfGrown`) writes nothing when the log is unchanged since the last checkpoint. The log
    * is read page by page from one read view (no writer waits); the checkpoint covers exactly
    * what that view saw, and a checkpoint another instance stored meanwhile makes this a conflict.
+   * An instance whose key is not the one the database is bound to (the key recorded last, or
+   * the newest checkpoint's on a database without a recorded key) signs nothing: checked on the
+   * view and again in the transaction that stores the checkpoint.
    */
   async createCheckpoint(options: { onlyIfGrown?: boolean } = {}): Promise<SignedCheckpoint | null> {
     const signed = await this.store.read(async (view) => {
@@ -208,6 +214,7 @@ export class AuditService {
       const decisionEvents = await this.store.decisionEvents(view);
       const contactEvents = await this.store.contactEvents(view);
       const checkpoints = await this.store.checkpoints(view);
+      this.assertOwnKey((await this.store.recordedKey(view))?.keyId ?? checkpoints.at(-1)?.keyId);
       const chainVerifier = new ChainVerifier();
       // A lost key's checkpoints count as unsigned claims: the new one is written only where they still hold.
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true });
@@ -242,8 +249,43 @@ export class AuditService {
       if (options.onlyIfGrown && last && last.keyId === this.key.keyId && last.payload.rootHash === payload.rootHash && last.payload.treeSize === payload.treeSize) return null;
       return signCheckpoint(payload, this.key.privateKey);
     });
-    if (signed) await this.store.consistent((tx) => this.store.insertCheckpoint(tx, signed));
+    if (signed) {
+      await this.store.consistent(async (tx) => {
+        this.assertOwnKey((await this.store.recordedKey(tx))?.keyId);
+        await this.store.insertCheckpoint(tx, signed);
+      });
+    }
     return signed;
+  }
+
+  /**
+   * Where this key replaced one declared lost (the database is bound to it, the newest checkpoint
+   * carries another key id), the checkpoint under it that continues the lost key's: written only
+   * where their claims still hold (createCheckpoint), it names the last of them as its
+   * predecessor, and from then on verify names them as notes. Null where there is nothing to continue.
+   */
+  async continueReplacedKey(): Promise<SignedCheckpoint | null> {
+    const stored = await this.store.storedCheckpoints();
+    if (!stored.newest || stored.newest.keyId === this.key.keyId || stored.recorded?.keyId !== this.key.keyId) return null;
+    return this.createCheckpoint({ onlyIfGrown: true });
+  }
+
+  /** Refuses to sign where the database is bound to another key than this instance's. */
+  private assertOwnKey(bound: string | undefined): void {
+    if (bound === undefined || bound === this.key.keyId) return;
+    throw new LifecycleRefusal(
+      `Kein Checkpoint: ${this.foreignKey(bound)} Ein Checkpoint unter diesem Schlüssel ließe die Prüfung der anderen Instanzen scheitern.`,
+      { keyId: this.key.keyId, boundKeyId: bound },
+    );
+  }
+
+  /** What is wrong with an instance that holds another key than the database's, and what to do, in German. */
+  private foreignKey(bound: string): string {
+    return (
+      `Diese Instanz hält den Signaturschlüssel mit der Schlüssel-ID ${this.key.keyId}, die Datenbank ist aber an die Schlüssel-ID ${bound} gebunden ` +
+      `(eine andere Instanz hat mit ihm begonnen oder einen verlorenen Schlüssel durch ihn ersetzt). Alle Instanzen müssen mit demselben Schlüssel signieren: ` +
+      `starten Sie diese mit dem Schlüssel ${bound} neu (dieselbe Datei über GREMIENLAUF_SIGNING_KEY_FILE oder derselbe Schlüssel in GREMIENLAUF_SIGNING_KEY).`
+    );
   }
 
   async checkpoints(): Promise<SignedCheckpoint[]> {

@@ -16,7 +16,7 @@ import { E, EVENT_TUPLE_COLUMNS, rowOfTuple, storedHashHolds, type EventTuple } 
 import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionState, type DecisionEventRow, type DecisionRow } from '../decisions/decision-rows';
 import type { DecisionEvent, DecisionState } from '../decisions/register';
 import type { CheckpointPayload, Leaf, SignedCheckpoint } from './checkpoint';
-import type { StoredCheckpoints } from './signing-key';
+import type { RecordedKey, StoredCheckpoints } from './signing-key';
 import { readCheckedStream, toStoredEvent, type CheckedStream } from './stream-integrity';
 
 export { toStoredEvent };
@@ -624,11 +624,37 @@ export class AuditStore {
     return rows.map((row) => ({ payload: parseOr(row.payload, {}) as CheckpointPayload, signature: row.signature, keyId: row.key_id }));
   }
 
-  /** How many checkpoints the log holds, and the newest one's sequence and key id: what the choice of signing key needs. */
+  /**
+   * How many checkpoints the log holds, the newest one's sequence and key id, and the key the
+   * database is bound to: what the choice of signing key needs.
+   */
   async storedCheckpoints(): Promise<StoredCheckpoints> {
     const [count] = await this.db.query<{ n: number | string }>('SELECT count(*) AS n FROM audit_checkpoints');
     const [newest] = await this.db.query<{ sequence: number | string; key_id: string }>('SELECT sequence, key_id FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1');
-    return { count: Number(count.n), newest: newest ? { sequence: Number(newest.sequence), keyId: newest.key_id } : null };
+    return { count: Number(count.n), newest: newest ? { sequence: Number(newest.sequence), keyId: newest.key_id } : null, recorded: await this.recordedKey(this.db) };
+  }
+
+  /** The signing key recorded last for the database (every instance signs with it); null before a start recorded one. */
+  async recordedKey(q: Queries): Promise<RecordedKey | null> {
+    const [row] = await q.query<{ position: number | string; key_id: string }>('SELECT position, key_id FROM audit_signing_keys ORDER BY position DESC LIMIT 1');
+    return row ? { position: Number(row.position), keyId: row.key_id } : null;
+  }
+
+  /**
+   * Records the key as the one the database is bound to, after `after` (the key recorded last
+   * when the start checked; null: none). False where another instance recorded a key first: the
+   * start checks again against that one.
+   */
+  async recordKey(keyId: string, after: RecordedKey | null, replaces: string | null, recordedAt: string): Promise<boolean> {
+    try {
+      await this.db.transaction((tx) =>
+        tx.query('INSERT INTO audit_signing_keys (position, key_id, replaces, recorded_at) VALUES (?, ?, ?, ?)', [(after?.position ?? 0) + 1, keyId, replaces, recordedAt]),
+      );
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
   }
 
   /** Stores a checkpoint; another instance that stored the same sequence first makes this a conflict. */

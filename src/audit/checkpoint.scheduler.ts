@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { ConcurrencyConflict } from '../common/errors';
 import type { AuditConfig } from './audit.config';
 import { AuditService } from './audit.service';
 
@@ -22,7 +23,9 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnApplicatio
     @Optional() private readonly registry?: SchedulerRegistry,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // Before the periodic one (and also where it is off, as in the CLI's local commands).
+    await this.continueReplacedKey();
     if (this.config.checkpointEveryMinutes <= 0) return;
     this.timer = setInterval(() => void this.tick(), this.config.checkpointEveryMinutes * 60_000);
     this.timer.unref();
@@ -33,6 +36,28 @@ export class CheckpointScheduler implements OnApplicationBootstrap, OnApplicatio
     if (this.registry?.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * After a key declared lost was replaced, the checkpoint under the new key that continues the
+   * lost key's, at once: verify is intact again without waiting for the next checkpoint. Where
+   * the log does not pass the check, the start goes on and says why (verify names the problems).
+   */
+  private async continueReplacedKey(): Promise<void> {
+    try {
+      const checkpoint = await this.audit.continueReplacedKey();
+      if (checkpoint) {
+        this.logger.log(
+          `Checkpoint ${checkpoint.payload.sequence} unter dem neuen Schlüssel (${checkpoint.payload.treeSize} Ereignisse): er setzt die Checkpoints des verlorenen Schlüssels fort; die Prüfung nennt sie als Hinweise.`,
+        );
+      }
+    } catch (error) {
+      // Another instance with the same new key wrote it first.
+      if (error instanceof ConcurrencyConflict) return;
+      this.logger.error(
+        `Kein Checkpoint unter dem neuen Schlüssel: ${error instanceof Error ? error.message : String(error)} Bis einer die Checkpoints des verlorenen Schlüssels fortsetzt, nennt die Prüfung sie als Problem.`,
+      );
+    }
   }
 
   /** One periodic run; a refusal (tampered log) is logged loudly, never swallowed silently. */

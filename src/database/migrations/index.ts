@@ -19,6 +19,7 @@ import { ProjectionHeads1767700001000 } from './1767700001000-projection-heads';
 import { BodyTitlesById1767800000000 } from './1767800000000-body-titles-by-id';
 import { DeadlinesMetOn1767900000000 } from './1767900000000-deadlines-met-on';
 import { SessionEarlierDates1768000000000 } from './1768000000000-session-earlier-dates';
+import { SigningKeys1768100000000 } from './1768100000000-signing-keys';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   BodyTitlesById1767800000000,
   DeadlinesMetOn1767900000000,
   SessionEarlierDates1768000000000,
+  SigningKeys1768100000000,
 ];
