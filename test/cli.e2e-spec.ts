@@ -504,6 +504,14 @@ describe('gremienlauf against a running server (--url)', () => {
     // Nest's own English line for the failed listen is not printed beside it.
     for (const run of [serve, main]) expect(run.stdout + run.stderr).not.toContain('EADDRINUSE');
   });
+
+  it('serve on a taken port creates nothing: no database, no signing key', () => {
+    const folder = join(work, 'never-created');
+    const serve = cli(['serve', '--port', new URL(url).port, '--host', '127.0.0.1'], { env: { DATABASE_URL: join(folder, 'neu.sqlite') } });
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toContain('ist schon belegt');
+    expect(existsSync(folder)).toBe(false);
+  });
 });
 
 describe('starting the service on a new installation', () => {

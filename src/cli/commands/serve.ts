@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command';
 import { positiveInteger } from '../dates';
 import { RefusedError, UsageError } from '../errors';
-import { configFrom, databaseSource, openingDatabase, startRefusal } from '../local';
+import { configFrom, databaseSource, startRefusal } from '../local';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -19,18 +19,25 @@ export const serveCommand: CliCommand = {
     const config = configFrom(env);
     // With --json stdout carries the one answer below: the log lines (and a security log on stdout) go to stderr.
     if (ctx.json && config.auth?.securityLog === 'stdout') config.auth = { ...config.auth, securityLog: 'stderr' };
-    // Opened once before the service starts: a database that cannot be opened is one German line
-    // (connection.ts), not Nest's stack trace of the failed start.
-    const { Database }: typeof import('../../database/database') = require('../../database/database');
-    await openingDatabase(config.database, databaseSource(ctx.options, ctx.env), async () => (await Database.open(config.database)).close());
-    const { startService, ListenFailure }: typeof import('../../service') = require('../../service');
-    // A port that cannot be taken, or a signing key the service refuses to start without: one German line, exit code 1.
-    const { app, url, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout').catch((error: unknown) => {
-      throw error instanceof ListenFailure ? new RefusedError(error.message) : (startRefusal(error) ?? error);
+    // As `npm start` does (src/main.ts): nothing is written before the settings, the port and the
+    // database's permissions are known good; the database is migrated once before the service
+    // starts, so one that cannot be opened is one German line (connection.ts), not Nest's stack
+    // trace; a port that cannot be taken or a signing key the service refuses: one line, exit 1.
+    const { checkBeforeStart, migrateAtStart, DatabaseRefusal, ListenFailure }: typeof import('../../start-checks') = require('../../start-checks');
+    const refused = (error: unknown) => (error instanceof ListenFailure || error instanceof DatabaseRefusal ? new RefusedError(error.message) : (startRefusal(error) ?? error));
+    const source = databaseSource(ctx.options, ctx.env);
+    const migrated = await checkBeforeStart(config, env, source)
+      .then(() => migrateAtStart(config.database, source))
+      .catch((error: unknown) => {
+        throw refused(error);
+      });
+    const { startService }: typeof import('../../service') = require('../../service');
+    const { app, url, listening, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout').catch((error: unknown) => {
+      throw refused(error);
     });
     const answer = { url, database, ...(setup && { setupLink: setup.link, setupLinkExpiresAt: setup.expiresAt.toISOString() }) };
     ctx.out.result(answer, () =>
-      [`Gremienlauf läuft auf ${url} (Datenbank: ${database}); API-Dokumentation: ${url}/api/docs`, ...(setup ? [setup.announcement] : [])].join('\n'),
+      [...(migrated ? [migrated] : []), `Gremienlauf läuft ${listening} (Datenbank: ${database}); API-Dokumentation: ${url}/api/docs`, ...(setup ? [setup.announcement] : [])].join('\n'),
     );
     await new Promise<void>((resolve) => app.getHttpServer().once('close', () => resolve()));
   },
