@@ -1,6 +1,7 @@
 import { z } from 'zod';
 // The environment is read before anything else of the service: its messages in German too.
 import '../src/common/zod-german';
+import { issueList } from '../src/common/errors';
 
 /**
  * Settings that do not fit: one line that names every variable and what is wrong with it
@@ -12,7 +13,7 @@ export class ConfigurationError extends Error {
     readonly heading: string,
     readonly problems: string[],
   ) {
-    super(`${heading}: ${problems.join('; ')}`);
+    super(`${heading}: ${issueList(problems)}`);
   }
 }
 

@@ -19,5 +19,8 @@ describe('the environment', () => {
   it('names every variable that does not fit, and what is wrong with it', () => {
     expect(() => loadConfig({ PORT: 'achtzig', SQLITE_SYNCHRONOUS: 'OFF' })).toThrow(/^Ungültige Konfiguration: PORT: .+; SQLITE_SYNCHRONOUS: .+/);
     expect(() => loadConfig({ PORT: '80 80' })).toThrow(/^Ungültige Konfiguration: PORT: /);
+    // One sentence: no full stop before a semicolon, one at the end.
+    expect(() => loadConfig({ PORT: 'achtzig', SQLITE_SYNCHRONOUS: 'OFF' })).toThrow(/^[^]*[^.]; SQLITE_SYNCHRONOUS: [^]*\.$/);
+    expect(() => loadConfig({ PORT: 'achtzig', SQLITE_SYNCHRONOUS: 'OFF' })).not.toThrow(/\.;/);
   });
 });
