@@ -1,6 +1,7 @@
 /**
- * The large-log figures of `npm run bench`: a log of BENCH_LOG_BODIES bodies × 10 events (default
- * 100,000 × 10 = 1,000,000 events) with 5 pending timers per body (some of them due), written
+ * The large-log figures of `npm run bench`: a log of BENCH_LOG_BODIES bodies, each with the events
+ * of one life of the load run (13 with its system events: by default 100,000 × 13 = 1,300,000
+ * events), and 5 pending timers per body (some of them due), written
  * straight into a migrated SQLite file by copying one real life with new ids and a freshly
  * sealed hash chain. Then the service starts on it in a process of its own: start to listening,
  * idle RSS, verify, export, a checkpoint and the scheduler's claim of the due timers.

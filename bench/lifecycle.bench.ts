@@ -23,7 +23,7 @@
  * temp folder, WAL, synchronous=FULL (the defaults).
  *
  * For profiling: BENCH_ONLY=service runs the in-process figures alone (no load run, so no ratio to
- * the raw append), BENCH_SERVICE_PROF=FILE writes a CPU profile of its timed run to FILE, and
+ * the raw append), BENCH_ONLY=log those of the large log alone (the one BENCH_LOG_FILE keeps), BENCH_SERVICE_PROF=FILE writes a CPU profile of its timed run to FILE, and
  * BENCH_CPU_PROF=DIR one of every forked server.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -467,6 +467,11 @@ async function main(): Promise<void> {
     if (process.env.BENCH_ONLY === 'service') {
       // Only the in-process write path (for profiling it): no load run, so no raw append to compare.
       await inProcessFigures(dir, NaN);
+      return printFigures(header);
+    }
+    if (process.env.BENCH_ONLY === 'log') {
+      // Only the large log's figures, on the log BENCH_LOG_FILE keeps (written by an earlier run).
+      figures.push(...(await largeLogFigures(dir, '', startServer, stopServer)));
       return printFigures(header);
     }
     // Load over HTTP, SQLite, then the raw append of exactly the rows it wrote.
