@@ -166,7 +166,7 @@ describe('refused before anything is written', () => {
   });
 
   it.each([
-    [{ SMTP_PORT: 'abc' }, 'Ungültige Konfiguration: SMTP_PORT: erwartet die Portnummer des SMTP-Servers, z. B. 587 (oder 465 mit SMTP_SECURE=true)'],
+    [{ SMTP_PORT: 'abc' }, 'Ungültige Konfiguration: SMTP_PORT: erwartet die Portnummer des SMTP-Servers, z. B. 587 (oder 465 mit SMTP_SECURE=true).'],
     [{ SCHEDULER_ENABLED: 'vielleicht' }, 'Ungültige Konfiguration: SCHEDULER_ENABLED: Erwartet wird true oder false (auch yes/no, ja/nein, on/off, 1/0), nicht „vielleicht“.'],
     [{ GREMIENLAUF_CHECKPOINT_MINUTES: 'stündlich' }, /^Ungültige Konfiguration: GREMIENLAUF_CHECKPOINT_MINUTES: Erwartet wird eine Zahl\.\n$/],
   ])('%o: one German line naming the variable, and nothing created', (env, line) => {
