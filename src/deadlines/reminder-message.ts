@@ -1,4 +1,4 @@
-import type { BodyContext } from '../../machines/body.context';
+import type { BodyContext, ReportObligation } from '../../machines/body.context';
 import { berlinDate, germanDate, type Instant } from '../../machines/dates';
 import { daysBetween, overdueSince, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
 import type { ReminderTimer } from '../../machines/timers';
@@ -47,7 +47,10 @@ export function reminderMessage({ timer, bodyId, context, decisions, deadline, n
   const secretariat = r.escalate || left < 0;
   const obligation = r.obligationId ? context.obligations.find((o) => o.id === r.obligationId) : undefined;
   const what = r.subject === 'report' ? (obligation?.kind ?? 'Bericht') : 'Laufzeit';
-  const decision = citedDecision(decisions, r.subject);
+  const decision = r.subject === 'report' && obligation ? (fristDecision(decisions, context, obligation) ?? citedDecision(decisions, 'report')) : citedDecision(decisions, r.subject);
+  // The end the reminder watches was set by an extension: „ohne Verlängerung“ would contradict the
+  // Beschluss line (and an extension recorded after its new end leaves the term expired at once).
+  const extension = r.subject === 'term' && decision?.event === 'extended' && context.approvedUntil === r.deadlineOn ? decision : undefined;
 
   const subject =
     r.subject === 'report'
@@ -77,7 +80,7 @@ export function reminderMessage({ timer, bodyId, context, decisions, deadline, n
     `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.date)} (${decision.issuer})` : 'keiner erfasst'}`,
     `Link: ${link}`,
     '',
-    advice(r.subject, left, secretariat && secretariatAddress),
+    advice(r.subject, left, secretariat && secretariatAddress, extension && { number: extension.number, until: r.deadlineOn }),
     '',
     'Diese Nachricht wurde automatisch erstellt. Fragen beantwortet die Geschäftsstelle.',
   ];
@@ -127,14 +130,40 @@ function state(subject: 'report' | 'term', deadlineOn: string, left: number): st
 }
 
 /** `informed`: the mail goes to the Geschäftsstelle's address as well, so it may say so. */
-function advice(subject: 'report' | 'term', left: number, informed: boolean): string {
+function advice(subject: 'report' | 'term', left: number, informed: boolean, extension?: { number: string; until: string }): string {
   if (subject === 'report') {
     if (left >= 0) return 'Bitte reichen Sie den Bericht fristgerecht bei der Geschäftsstelle ein.';
     return `Der Bericht liegt noch nicht vor. Bitte reichen Sie ihn umgehend ein${informed ? '; die Geschäftsstelle ist informiert' : ''}.`;
   }
+  if (left < 0 && extension) {
+    return `Die mit Beschluss ${extension.number} bis ${germanDate(extension.until)} verlängerte Laufzeit ist abgelaufen; ein weiterer Beschluss ist nötig (Verlängerung, Entfristung oder geordneter Abschluss).`;
+  }
   return left >= 0
     ? 'Soll das Gremium über dieses Datum hinaus tätig sein, ist rechtzeitig eine Verlängerung oder Entfristung zu beschließen.'
     : 'Die Laufzeit ist abgelaufen, ohne dass eine Verlängerung beschlossen wurde. Bitte führen Sie einen Beschluss herbei (Verlängerung, Entfristung oder geordneter Abschluss).';
+}
+
+/**
+ * The decision that set a report's current Frist, where the context records it: the latest
+ * `reportRescheduled` of that obligation, or for an Abschlussbericht the `closureInitiated` whose
+ * Frist it took, whichever came last. Undefined when neither did, or when the Frist was last
+ * moved without a decision (then no decision set it).
+ */
+function fristDecision(decisions: ReminderFacts['decisions'], context: BodyContext, obligation: ReportObligation) {
+  const moves = obligation.rescheduled ?? [];
+  const closes = obligation.kind === 'Abschlussbericht' && context.closureInitiatedOn !== null && context.closureInitiatedOn !== undefined;
+  if (moves.length === 0 && !closes) return undefined;
+  const moved = (number: string, on: string) => moves.some((m) => m.decision === number && m.on === on);
+  let setter: BodyContext['decisions'][number] | undefined;
+  for (const cited of context.decisions) {
+    if ((cited.event === 'closureInitiated' && closes) || (cited.event === 'reportRescheduled' && moved(cited.number, cited.on))) setter = cited;
+  }
+  const last = moves[moves.length - 1];
+  if (last && last.decision === null && (!setter || last.on >= setter.on)) return undefined;
+  if (!setter) return undefined;
+  const found = setter;
+  const matching = decisions.filter((d) => d.number === found.number && d.issuer === found.issuer && d.event === found.event);
+  return matching[matching.length - 1];
 }
 
 /** The decision a reminder refers to: the approval, or for the term the latest that set its end. */
