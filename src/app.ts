@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import helmet from 'helmet';
 import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
+import { Database } from './database/database';
 import { ErrorFilter, clientErrorResponse } from './common/http-errors';
 import { ValidationError } from './common/errors';
 import { repeatedNameIssues } from './common/i-json';
@@ -25,11 +26,20 @@ import { Page, WebErrorFilter } from './web/page';
 /** The longest path segment standing for a value (Fastify's default, named so that its 414 can say it). */
 const PATH_SEGMENT_CHARS = 100;
 
-/** Builds the application (routes, error shape, OpenAPI) without listening: main.ts and the e2e tests share it. */
-export async function createApp(
-  config: AppConfig,
-  options: { logger?: false | LoggerService; securityLog?: SecuritySink } = {},
-): Promise<NestFastifyApplication> {
+/**
+ * Builds the application (routes, error shape, OpenAPI) without listening: main.ts and the e2e
+ * tests share it. A build that fails closes the database it opened (see `Database.closedOnFailure`).
+ */
+export function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  return Database.closedOnFailure(() => buildApp(config, options));
+}
+
+interface AppOptions {
+  logger?: false | LoggerService;
+  securityLog?: SecuritySink;
+}
+
+async function buildApp(config: AppConfig, options: AppOptions): Promise<NestFastifyApplication> {
   const auth = config.auth ?? DEFAULT_AUTH;
   // The refusals of a body over the limit (413) or a path segment too long (414) name the limit.
   const errors = new ErrorFilter({ bodyBytes: config.bodyLimit, pathSegmentChars: PATH_SEGMENT_CHARS });

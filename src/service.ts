@@ -42,13 +42,19 @@ export async function startService(config: AppConfig, logTo: 'stdout' | 'stderr'
     await app.close();
     throw listenFailure(error, config);
   }
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const url = `http://${hostInUrl(config.host)}:${port}`;
-  // The set-up link is opened in a browser, maybe elsewhere: at the address users reach, where PUBLIC_URL names it.
-  const publicUrl = process.env.PUBLIC_URL?.trim() ? app.get<string, RemindersConfig>(REMINDERS_CONFIG).publicUrl : null;
-  const setup = await app.get(FirstAccountSetup).offer(publicUrl ?? url);
-  app.get(DeadlinesService).preloadCalendar();
-  return { app, url, listening: listeningOn(config.host, url, publicUrl), database: databaseLabel(config.database), setup };
+  try {
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const url = `http://${hostInUrl(config.host)}:${port}`;
+    // The set-up link is opened in a browser, maybe elsewhere: at the address users reach, where PUBLIC_URL names it.
+    const publicUrl = process.env.PUBLIC_URL?.trim() ? app.get<string, RemindersConfig>(REMINDERS_CONFIG).publicUrl : null;
+    const setup = await app.get(FirstAccountSetup).offer(publicUrl ?? url);
+    app.get(DeadlinesService).preloadCalendar();
+    return { app, url, listening: listeningOn(config.host, url, publicUrl), database: databaseLabel(config.database), setup };
+  } catch (error) {
+    // A start that fails after listening closes what it opened (the port, the database's pools).
+    await app.close();
+    throw error;
+  }
 }
 
 /**

@@ -63,6 +63,9 @@ const MAX_GROUP = 64;
 /** SQLite statements with more parameters than this are not cached (see `Database.run`): above the largest batch insert of timers. */
 const MAX_CACHED_PARAMETERS = 400;
 
+/** The databases opened while a `Database.closedOnFailure` runs (see there). */
+const openedDuring = new AsyncLocalStorage<Database[]>();
+
 /**
  * The one database the service talks to: an embedded SQLite file or PostgreSQL, opened and
  * migrated with TypeORM. SQL is written once with `?` placeholders.
@@ -112,7 +115,29 @@ export class Database {
     private readonly file: string | null,
   ) {}
 
+  /**
+   * Runs `work` (building the application) and, should it fail, closes every Database opened
+   * within it: a refused start (a signing key the database is not bound to, any failing
+   * provider after this one) would otherwise leave the PostgreSQL pools open and the process
+   * waiting on them. What `work` returns keeps its databases; its close is the caller's.
+   */
+  static async closedOnFailure<T>(work: () => Promise<T>): Promise<T> {
+    const opened: Database[] = [];
+    try {
+      return await openedDuring.run(opened, work);
+    } catch (error) {
+      await Promise.allSettled(opened.map((db) => db.close()));
+      throw error;
+    }
+  }
+
   static async open(config: DatabaseConfig): Promise<Database> {
+    const db = await Database.connect(config);
+    openedDuring.getStore()?.push(db);
+    return db;
+  }
+
+  private static async connect(config: DatabaseConfig): Promise<Database> {
     const dataSource =
       config.kind === 'sqlite'
         ? new DataSource({
@@ -129,13 +154,21 @@ export class Database {
           // before it (see `PipelinedTransaction`); a caller that awaits each statement sees no difference.
           new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10, pipeline: true } });
     await dataSource.initialize();
-    // Instances starting together on one PostgreSQL database take turns: the first migrates,
-    // the others find nothing left to do.
-    await withAdvisoryLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
-    if (config.kind === 'postgres') {
-      const readPool = new DataSource({ type: 'postgres', url: config.url, extra: { max: 5 } });
-      await readPool.initialize();
-      return new Database(config.kind, dataSource, null, null, readPool, null);
+    // A failed migration (or read pool) closes what was opened before it, as a failed start does.
+    let readPool: DataSource | null = null;
+    try {
+      // Instances starting together on one PostgreSQL database take turns: the first migrates,
+      // the others find nothing left to do.
+      await withAdvisoryLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
+      if (config.kind === 'postgres') {
+        readPool = new DataSource({ type: 'postgres', url: config.url, extra: { max: 5 } });
+        await readPool.initialize();
+        return new Database(config.kind, dataSource, null, null, readPool, null);
+      }
+    } catch (error) {
+      if (readPool?.isInitialized) await readPool.destroy();
+      await dataSource.destroy();
+      throw error;
     }
     const sqlite = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     const reader = config.file === ':memory:' ? null : new BetterSqlite3(config.file, { readonly: true, fileMustExist: true });
