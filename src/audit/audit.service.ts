@@ -55,6 +55,31 @@ export class AuditService {
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
   ) {}
 
+  /** The last read of the key the database is bound to, for `foreignKeyHeld`. */
+  private bound: { keyId: string | null; readAt: number; reading: Promise<string | null> | null } = { keyId: null, readAt: -Infinity, reading: null };
+
+  /**
+   * Whether this instance holds another signing key than the one the database is bound to (then
+   * it writes no checkpoint and gives no verdict): both key ids and the reason in German, or null.
+   * The recorded key is read at most every `maxAgeMs` (a health check asks often; the binding
+   * changes only when an operator replaces a lost key), by wall time, not the business clock.
+   */
+  async foreignKeyHeld(maxAgeMs = 5000): Promise<{ keyId: string; boundKeyId: string; reason: string } | null> {
+    if (performance.now() - this.bound.readAt >= maxAgeMs) {
+      this.bound.reading ??= this.store
+        .boundKey()
+        .then((recorded) => {
+          this.bound = { keyId: recorded?.keyId ?? null, readAt: performance.now(), reading: null };
+          return this.bound.keyId;
+        })
+        .finally(() => (this.bound.reading = null));
+      await this.bound.reading;
+    }
+    const bound = this.bound.keyId;
+    if (bound === null || bound === this.key.keyId) return null;
+    return { keyId: this.key.keyId, boundKeyId: bound, reason: this.foreignKey(bound) };
+  }
+
   /**
    * Chain, projection and checkpoint verification, of everything or of one body. The events are
    * read page by page from one read view and checked as they go by: memory grows with the

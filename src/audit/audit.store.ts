@@ -634,6 +634,11 @@ export class AuditStore {
     return { count: Number(count.n), newest: newest ? { sequence: Number(newest.sequence), keyId: newest.key_id } : null, recorded: await this.recordedKey(this.db) };
   }
 
+  /** `recordedKey` outside a read view (the health check). */
+  async boundKey(): Promise<RecordedKey | null> {
+    return this.recordedKey(this.db);
+  }
+
   /** The signing key recorded last for the database (every instance signs with it); null before a start recorded one. */
   async recordedKey(q: Queries): Promise<RecordedKey | null> {
     const [row] = await q.query<{ position: number | string; key_id: string }>('SELECT position, key_id FROM audit_signing_keys ORDER BY position DESC LIMIT 1');

@@ -1,21 +1,38 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ApiAnswer } from '../common/openapi';
 import { Access, PUBLIC } from '../auth/access';
+import { AuditService } from '../audit/audit.service';
 import { Database } from '../database/database';
 
 @ApiTags('Betrieb')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @Access(PUBLIC)
-  @ApiOperation({ summary: 'Betriebsbereit: die Datenbank antwortet' })
+  @ApiOperation({
+    summary: 'Betriebsbereit: die Datenbank antwortet, und die Instanz signiert mit dem Schlüssel der Datenbank',
+    description: 'Eine Instanz mit einem anderen Signaturschlüssel als dem, an den die Datenbank gebunden ist, schreibt keine Checkpoints und gibt kein Prüfergebnis: sie antwortet 503, ein Load Balancer leitet nicht mehr zu ihr.',
+  })
   @ApiAnswer(z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }))
-  async health() {
+  @ApiResponse({
+    status: 503,
+    description: 'Nicht betriebsbereit: die Instanz hält einen anderen Signaturschlüssel als den der Datenbank (details: keyId, boundKeyId)',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  })
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
     await this.db.query('SELECT 1 AS ok');
-    return { status: 'ok', database: this.db.kind };
+    const foreign = await this.audit.foreignKeyHeld();
+    if (!foreign) return { status: 'ok', database: this.db.kind };
+    // The one error shape, said by the controller itself: a 5xx error thrown would reach the client as „Interner Fehler“.
+    reply.status(503);
+    return { statusCode: 503, error: 'Service Unavailable', message: foreign.reason, details: { keyId: foreign.keyId, boundKeyId: foreign.boundKeyId } };
   }
 }
