@@ -104,7 +104,7 @@ describe('every effect of a decision, from form fields', () => {
     [
       'reportSeriesEnded',
       'ab einem Tag, mit Begründung',
-      { effectObligation: 'YEARLY', effectFrom: '2028-01-01', effectReason: 'Der Jahresbericht geht im Gesamtbericht auf.' },
+      { effectSeries: 'YEARLY', effectFrom: '2028-01-01', effectReason: 'Der Jahresbericht geht im Gesamtbericht auf.' },
       { obligationId: 'YEARLY', from: '2028-01-01', reason: 'Der Jahresbericht geht im Gesamtbericht auf.' },
     ],
     ['extensionDeclined', 'mit Begründung', { effectReason: 'Keine Begründung für die Verlängerung.' }, { reason: 'Keine Begründung für die Verlängerung.' }],
@@ -143,6 +143,10 @@ describe('every effect of a decision, from form fields', () => {
     const preset = (await t.http.get(`/beschluesse?wirkung=reportAcknowledged&fuer=${alpha}`).expect(200)).text;
     expect(preset).toContain(`<option value="${report}">Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat, Frist 31.03.2027 (offen)</option>`);
     expect(preset).toContain('<option value="reportAcknowledged" selected>Bericht zur Kenntnis nehmen</option>');
+    // A recurring report is offered for its end once, as its series, by its latest period.
+    const ending = (await t.http.get(`/beschluesse?wirkung=reportSeriesEnded&fuer=${alpha}`).expect(200)).text;
+    const series = /<select[^>]*id="beschluss-erfassen-effectSeries"[\s\S]*?<\/select>/.exec(ending)?.[0] ?? '';
+    expect([...series.matchAll(/<option value="([^"]+)">([^<]*)<\/option>/g)].map((m) => [m[1], m[2]])).toEqual([[yearly, `Jahresbericht an IT-Planungsrat, jährlich (seit ${yearly})`]]);
     for (const label of ['Befristet bis / neues Ende (Tag)', 'oder bis Ende des Monats', 'Art des Berichts', 'Berichtspflicht des Gremiums', 'Neue Frist / Frist für den Abschlussbericht', 'Neuer Name des Gremiums', 'Kommen hinzu', 'Scheiden aus', 'Neue Art des Formats', 'Begründung der Wirkung']) {
       expect(preset).toContain(label);
     }
@@ -190,11 +194,13 @@ describe('every effect of a decision, from form fields', () => {
     ['a Kenntnisnahme without its Berichtspflicht', { effectType: 'reportAcknowledged' }, 'effectObligation', 'Bitte die Berichtspflicht wählen.'],
     ['a Berichtspflicht the body does not have', { effectType: 'reportAcknowledged', effectObligation: 'r99' }, 'effectObligation', 'Diese Berichtspflicht hat das gewählte Gremium nicht offen; bitte eine der angebotenen wählen.'],
     ['a Berichtspflicht for an effect that has none', { effectType: 'renamed', effectTitle: 'Neu', effectObligation: 'REPORT' }, 'effectObligation', /^Nur bei Kenntnisnahme/],
-    ['the end of a series for a report owed once', { effectType: 'reportSeriesEnded', effectObligation: 'REPORT', effectFrom: '2028-01-01' }, 'effectObligation', /^Diese Berichtspflicht ist einmalig/],
-    ['the end of a series without its day', { effectType: 'reportSeriesEnded', effectObligation: 'YEARLY' }, 'effectFrom', 'Bitte den Tag angeben, ab dem die Berichte nicht mehr geschuldet sind.'],
+    ['the end of a series for a report owed once', { effectType: 'reportSeriesEnded', effectSeries: 'REPORT', effectFrom: '2028-01-01' }, 'effectSeries', /^Diese Berichtspflicht ist einmalig/],
+    ['the end of a series named as a period to choose', { effectType: 'reportSeriesEnded', effectObligation: 'YEARLY', effectSeries: 'YEARLY', effectFrom: '2028-01-01' }, 'effectObligation', /^Nur bei Kenntnisnahme/],
+    ['the end of a series without its day', { effectType: 'reportSeriesEnded', effectSeries: 'YEARLY' }, 'effectFrom', 'Bitte den Tag angeben, ab dem die Berichte nicht mehr geschuldet sind.'],
     ['a waiver without its reason', { effectType: 'reportWaived', effectObligation: 'REPORT' }, 'effectReason', 'Bitte begründen, warum der Bericht nicht mehr geschuldet ist.'],
     ['a declined extension without its reason', { effectType: 'extensionDeclined' }, 'effectReason', 'Bitte begründen, warum die Verlängerung abgelehnt wird.'],
     ['a reason where the effect takes none', { effectType: 'madePermanent', effectReason: 'Bewährt' }, 'effectReason', /^Nur bei Ablehnung/],
+    ['„dauerhaft“ ticked for an extension', { effectType: 'extended', effectUntil: '2027-12-31', effectPermanent: 'on' }, 'effectPermanent', /die Wirkung „Entfristen“ wählen\.$/],
     ['a term given as a day and a year', { effectType: 'extended', effectUntil: '2027-12-31', effectUntilYear: '2027' }, 'term-gruppe', 'Bitte nur eines angeben: einen Tag, einen Monat oder ein Jahr.'],
     ['a month that is none', { effectType: 'extended', effectUntilMonth: '2027-13' }, 'effectUntilMonth', 'Bitte einen Monat im Format JJJJ-MM angeben, z. B. 2027-07.'],
     ['a year of two digits', { effectType: 'approved', effectUntilYear: '27' }, 'effectUntilYear', 'Bitte das Jahr vierstellig angeben, z. B. 2027.'],
@@ -226,7 +232,7 @@ describe('every effect of a decision, from form fields', () => {
     for (const [name, value] of Object.entries(fields)) {
       if (name.endsWith('.kind') || name.endsWith('.issuer') || name === 'effectType' || name === 'report.addressee') continue;
       const kept = [`value="${value}"`, `>${value}</textarea>`, `<option value="${value}" selected>`];
-      if (['effectObligation', 'effectKind'].includes(name) && !page.includes(`<option value="${value}"`)) continue;
+      if (['effectObligation', 'effectSeries', 'effectKind'].includes(name) && !page.includes(`<option value="${value}"`)) continue;
       expect(kept.some((k) => page.includes(k))).toBe(true);
     }
     await decision(number).expect(404);

@@ -137,4 +137,34 @@ describe('the forms that record a decision and add an effect', () => {
     await record({ ...facts('2025/27'), effectBody: alpha, effectType: 'renamed', effectTitle: 'Projektgruppe Alpha (neu)' }).expect(303);
     expect((await decision('2025/27').expect(200)).body.effects[0].data).toEqual({ title: 'Projektgruppe Alpha (neu)' });
   });
+
+  test('„Neuen Beschluss mit dieser Wirkung erfassen“ presets the issuer from the body’s parent and leaves the procedure to choose', async () => {
+    const register = async (title: string, parent: string) =>
+      (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title, parent, start: '2025-01-06', expectedEnd: null, reports: [], registeredAt: '2025-01-06' }).expect(201)).body.id as string;
+    const issuer = (html: string) => /<select[^>]*id="beschluss-erfassen-issuer"[\s\S]*?<\/select>/.exec(html)?.[0] ?? '';
+    const procedure = (html: string) => [...html.matchAll(/<input type="radio"[^>]*name="procedure"[^>]*>/g)].map((m) => m[0]);
+
+    const al = await register('Unterarbeitsgruppe der AL-Runde', 'AL-Runde');
+    const fromAl = (await t.http.get(`/beschluesse?wirkung=extended&fuer=${al}`).expect(200)).text;
+    expect(issuer(fromAl)).toContain('<option value="AL-Runde" selected>');
+    expect(issuer(fromAl)).not.toMatch(/value="IT-PLR" selected/);
+    expect(procedure(fromAl)).toHaveLength(2);
+    expect(procedure(fromAl).filter((r) => r.includes(' checked'))).toEqual([]);
+
+    // The blank form keeps its defaults.
+    const blank = (await t.http.get('/beschluesse').expect(200)).text;
+    expect(issuer(blank)).toContain('<option value="IT-PLR" selected>');
+    expect(issuer(blank)).not.toContain('– bitte wählen –');
+  });
+
+  test('a number already recorded is refused at „Beschlussnummer“; a Frist in a month without its month asks for the month', async () => {
+    await record(facts('2025/30')).expect(303);
+    const again = await record(facts('2025/30')).expect(409);
+    expect(fieldError(again.text, 'beschluss-erfassen-number')).toBe('Beschluss 2025/30 (IT-PLR) ist bereits erfasst.');
+    expect(summary(again.text, 'beschluss-erfassen')).toEqual(['Beschlussnummer: Beschluss 2025/30 (IT-PLR) ist bereits erfasst.']);
+
+    const noMonth = await record({ ...facts('2025/31'), effectBody: alpha, effectType: 'reportRequested', 'report.kind': 'Zwischenbericht', 'report.addressee': 'IT-Planungsrat', 'report.due.kind': 'month' }).expect(400);
+    expect(fieldError(noMonth.text, 'beschluss-erfassen-report-due-month')).toBe('Bitte den Monat angeben.');
+    await decision('2025/31').expect(404);
+  });
 });

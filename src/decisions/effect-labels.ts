@@ -1,4 +1,4 @@
-import { EVENT_LABELS, describeDeadline, describeTermEnd, germanDate, type Deadline, type TermEnd } from '../../machines';
+import { EVENT_LABELS, describeDeadline, describeRecurrence, describeTermEnd, germanDate, obligationLabel, type Deadline, type ReportObligation, type TermEnd } from '../../machines';
 import type { Effect } from './register';
 
 /** What a decision orders, in the IT-Planungsrat's words (einrichten, verlängern, entfristen, …). */
@@ -34,13 +34,35 @@ function until(end: TermEnd): string {
   return `bis ${describeTermEnd(end)}`;
 }
 
-/** The effect as a requirement: `Verlängern bis 30.06.2027`, `Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 30.11.2026`. */
-export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>): string {
+/** A Berichtspflicht the decision orders: `Zwischenbericht an IT-Planungsrat bis 30.11.2026, jährlich`. */
+function report(d: Record<string, any>): string {
+  const recurrence = typeof d.recurrence?.everyMonths === 'number' ? `, ${describeRecurrence(d.recurrence)}` : '';
+  return `${d.kind ?? 'Bericht'}${d.addressee ? ` an ${d.addressee}` : ''} ${deadline(d.due)}`.trim() + recurrence;
+}
+
+/**
+ * The Berichtspflicht an effect names, by its name when the body's obligations are given
+ * (`Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat`), else by its id (`r1`).
+ */
+function named(id: string, obligations: readonly ReportObligation[] | undefined): { label: string; known: boolean } {
+  const o = obligations?.find((x) => x.id === id);
+  return o ? { label: `${obligationLabel(o)} an ${o.addressee}`, known: true } : { label: id, known: false };
+}
+
+/**
+ * The effect as a requirement: `Verlängern bis 30.06.2027`, `Bericht anfordern: Zwischenbericht an
+ * IT-Planungsrat bis 30.11.2026`. `obligations`, the body's report obligations, lets a report the
+ * effect names by id be named by its name.
+ */
+export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>, obligations?: readonly ReportObligation[]): string {
   const verb = EFFECT_VERBS[effect.effect] ?? EVENT_LABELS[effect.effect] ?? effect.effect;
   const d = effect.data as Record<string, any>;
+  const reports = Array.isArray(d.reports) && d.reports.length > 0 ? `; Bericht: ${d.reports.map(report).join('; ')}` : '';
+  const obligation = typeof d.obligationId === 'string' ? named(d.obligationId, obligations) : null;
+  const which = obligation ? (obligation.known ? `: ${obligation.label}` : ` (${obligation.label})`) : '';
   switch (effect.effect) {
     case 'approved':
-      return d.permanent ? `${verb} (dauerhaft)` : d.approvedUntil ? `${verb} ${until(d.approvedUntil)}` : verb;
+      return (d.permanent ? `${verb} (dauerhaft)` : d.approvedUntil ? `${verb} ${until(d.approvedUntil)}` : verb) + reports;
     case 'extended':
       return d.approvedUntil ? `${verb} ${until(d.approvedUntil)}` : verb;
     case 'renamed':
@@ -55,11 +77,17 @@ export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>): stri
       return changes.length ? `${verb}: ${changes.join(', ')}` : verb;
     }
     case 'reportRequested':
-      return `${verb}: ${d.kind ?? 'Bericht'}${d.addressee ? ` an ${d.addressee}` : ''} ${deadline(d.due)}`.trim();
+      return `${verb}: ${report(d)}`;
     case 'reportAcknowledged':
-      return d.obligationId ? `${verb} (${d.obligationId})` : verb;
-    case 'reportSeriesEnded':
-      return d.obligationId ? `${verb} (${d.obligationId})${typeof d.from === 'string' ? ` ab ${germanDate(d.from)}` : ''}` : verb;
+    case 'reportWaived':
+      return `${verb}${which}`;
+    case 'reportRescheduled':
+      return `${verb}${which}${d.due ? `${which ? ',' : ':'} neue Frist ${deadline(d.due)}` : ''}`;
+    case 'reportSeriesEnded': {
+      // Any period names the whole series: said as the series, not as the one period.
+      const series = obligation ? (obligation.known ? `: ${obligation.label}` : ` (Reihe mit ${obligation.label})`) : '';
+      return `${verb}${series}${typeof d.from === 'string' ? ` ab ${germanDate(d.from)}` : ''}`;
+    }
     case 'closureInitiated':
       return d.finalReportDue ? `${verb}, Abschlussbericht ${deadline(d.finalReportDue)}` : verb;
     case 'closed':

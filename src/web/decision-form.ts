@@ -32,12 +32,17 @@ const DECISION_FIELD_NAMES = ['issuer', 'number', 'date', 'procedure', 'session'
 
 /**
  * The form to record a decision (Beschluss) in the register, with one effect (Wirkung) asked in
- * fields; `effect` presets the body and the effect (from an event form), `c.obligations` are the
- * open report obligations of the body chosen so far.
+ * fields; `effect` presets the body, the effect and the issuer (from an event form: the body's
+ * parent, empty when the register knows none), `c.obligations` are the open report obligations
+ * of the body chosen so far.
  */
 export function decisionForm(values: FormValues | null, issues: FieldIssue[], c: EffectFieldsContext, effect: FormValues | null = null) {
+  // From a body's page the issuer is its parent and the procedure is left to choose: a default
+  // there would record a decision of the wrong body or procedure unnoticed.
+  const preset = values ?? (effect ? { issuer: '', type: 'Beschluss', ...effect } : { issuer: c.issuers[0]?.value ?? '', procedure: 'Sitzung', type: 'Beschluss' });
+  const issuers = c.issuers.some((i) => i.value === text(preset, 'issuer')) ? c.issuers : [{ value: '', label: '– bitte wählen –' }, ...c.issuers];
   const items: FormItem[] = [
-    field('issuer', 'Beschließendes Gremium', 'select', { required: true, options: c.issuers }),
+    field('issuer', 'Beschließendes Gremium', 'select', { required: true, options: issuers }),
     field('number', 'Beschlussnummer', 'text', {
       required: true,
       autocomplete: 'off',
@@ -62,7 +67,6 @@ export function decisionForm(values: FormValues | null, issues: FieldIssue[], c:
       { hint: 'Füllen Sie zur gewählten Wirkung nur die Felder aus, deren Hinweis sie nennt.' },
     ),
   ];
-  const preset = values ?? { issuer: c.issuers[0]?.value ?? '', procedure: 'Sitzung', type: 'Beschluss', ...effect };
   const unplaced = fillForm(items, preset, issues.map(effectIssue(text(preset, 'effectType'))));
   return { id: 'beschluss-erfassen', items, unplaced };
 }

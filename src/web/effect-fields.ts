@@ -8,6 +8,10 @@
  */
 import {
   BODY_KINDS,
+  describeRecurrence,
+  runningSeries,
+  seriesOf,
+  type BodyContext,
   OBLIGATION_STATE_LABELS,
   REPORT_KINDS,
   addresseeName,
@@ -38,32 +42,45 @@ export function effectChoice(type: string): Option {
 /** The obligations a decision can take note of, move or waive: those not yet acknowledged or waived. */
 const OPEN_OBLIGATIONS: ReadonlySet<string> = new Set(['pending', 'due', 'overdue', 'submitted']);
 
-/** An open obligation as the form offers it; `series` for the latest period of a recurring series still running. */
+/**
+ * A Berichtspflicht as the form offers it: an open period (`series` false) for Kenntnisnahme,
+ * neue Frist and Aufhebung, or a recurring series still running (`series` true), valued by its
+ * latest period as the event that ends it names it, for „Wiederkehrende Berichtspflicht beenden“.
+ */
 export interface ObligationOption extends Option {
   recurring: boolean;
   series: boolean;
 }
 
-/** A body's open obligations as the form offers them: `Jahresbericht an IT-Planungsrat, Frist 31.01.2027 (offen, wiederkehrend)`. */
+/**
+ * A body's obligations as the form offers them: each open period
+ * (`Jahresbericht an IT-Planungsrat, Frist 31.01.2027 (offen, wiederkehrend)`) and each running
+ * series once (`Jahresbericht an IT-Planungsrat, jährlich (seit r1)`).
+ */
 export function obligationOptions(obligations: readonly ReportObligation[]): ObligationOption[] {
-  // A series is named by its latest period, as the event form that ends it names it.
-  const latest = new Map<string, string>();
-  for (const o of obligations) if (o.recurrence) latest.set(o.series ?? o.id, o.id);
-  return obligations
+  const periods = obligations
     .filter((o) => OPEN_OBLIGATIONS.has(o.state))
     .map((o) => ({
       value: o.id,
       label: `${obligationLabel(o)} an ${o.addressee}, Frist ${describeDeadline(o.due)} (${OBLIGATION_STATE_LABELS[o.state]}${o.recurrence ? ', wiederkehrend' : ''})`,
-      recurring: o.recurrence !== undefined && o.recurrence !== null,
-      series: !!o.recurrence && !o.seriesEnded && latest.get(o.series ?? o.id) === o.id,
+      recurring: !!o.recurrence,
+      series: false,
     }));
+  // The statechart's own reading of the running series; it reads only the context's obligations.
+  const series = runningSeries({ obligations } as BodyContext).map((o) => ({
+    value: o.id,
+    label: `${obligationLabel(o)} an ${o.addressee}, ${describeRecurrence(o.recurrence!)} (seit ${seriesOf(o)})`,
+    recurring: true,
+    series: true,
+  }));
+  return [...periods, ...series];
 }
 
 export interface EffectFieldsContext {
   /** The bodies, as successor candidates. */
   bodies: Option[];
   issuers: Option[];
-  /** The open obligations of the body the form was drawn for; null when it names none yet. */
+  /** The open obligations and running series of the body the form was drawn for; null when it names none yet. */
   obligations: ObligationOption[] | null;
 }
 
@@ -92,14 +109,19 @@ const deadlineNames = (name: string) => ['kind', 'date', 'month', 'session', 'ye
 const leaveEmpty = (only: string) => `Nur ${only}; bei dieser Wirkung bitte leer lassen.`;
 
 const TERM = ['approved', 'extended'];
-const OBLIGATION = ['reportAcknowledged', 'reportRescheduled', 'reportWaived', 'reportSeriesEnded'];
+const OBLIGATION = ['reportAcknowledged', 'reportRescheduled', 'reportWaived'];
 const REASON = ['rejected', 'dissolved', 'reportRescheduled', 'reportWaived', 'reportSeriesEnded', 'extensionDeclined', 'closureInitiated'];
 
 const FAMILIES: readonly Family[] = [
   { at: 'effectUntil', types: TERM, names: ['effectUntil'], misplaced: leaveEmpty('bei Einrichtung und Verlängerung') },
   { at: 'effectUntilMonth', types: TERM, names: ['effectUntilMonth'], misplaced: leaveEmpty('bei Einrichtung und Verlängerung') },
   { at: 'effectUntilYear', types: TERM, names: ['effectUntilYear'], misplaced: leaveEmpty('bei Einrichtung und Verlängerung') },
-  { at: 'effectPermanent', types: ['approved'], names: ['effectPermanent'], misplaced: 'Nur bei der Einrichtung; bei dieser Wirkung bitte nicht ankreuzen.' },
+  {
+    at: 'effectPermanent',
+    types: ['approved'],
+    names: ['effectPermanent'],
+    misplaced: 'Nur bei der Einrichtung; bei dieser Wirkung bitte nicht ankreuzen. Soll ein eingerichtetes Gremium dauerhaft bestehen, die Wirkung „Entfristen“ wählen.',
+  },
   {
     at: 'report',
     types: ['reportRequested', 'approved'],
@@ -110,7 +132,13 @@ const FAMILIES: readonly Family[] = [
     at: 'effectObligation',
     types: OBLIGATION,
     names: ['effectObligation'],
-    misplaced: 'Nur bei Kenntnisnahme, Änderung der Frist oder Aufhebung eines Berichts und beim Beenden einer wiederkehrenden Berichtspflicht; bei dieser Wirkung bitte „– keine –“ wählen.',
+    misplaced: 'Nur bei Kenntnisnahme, Änderung der Frist oder Aufhebung eines Berichts; bei dieser Wirkung bitte „– keine –“ wählen.',
+  },
+  {
+    at: 'effectSeries',
+    types: ['reportSeriesEnded'],
+    names: ['effectSeries'],
+    misplaced: 'Nur beim Beenden einer wiederkehrenden Berichtspflicht; bei dieser Wirkung bitte „– keine –“ wählen.',
   },
   { at: 'effectFrom', types: ['reportSeriesEnded'], names: ['effectFrom'], misplaced: leaveEmpty('beim Beenden einer wiederkehrenden Berichtspflicht') },
   { at: 'effectDue', types: ['reportRescheduled', 'closureInitiated'], names: deadlineNames('effectDue'), misplaced: leaveEmpty('bei Änderung einer Berichtsfrist und beim Einleiten des Abschlusses') },
@@ -154,12 +182,20 @@ const forNames = (types: readonly string[]) => types.map((t) => EFFECT_ACTIONS[t
  * each group's hint names them.
  */
 export function effectDetailFields(c: EffectFieldsContext): FormItem[] {
+  const periods = (c.obligations ?? []).filter((o) => !o.series);
+  const series = (c.obligations ?? []).filter((o) => o.series);
   const obligationHint =
     c.obligations === null
       ? 'Angeboten werden die offenen Berichtspflichten des gewählten Gremiums: Gremium und Wirkung wählen und absenden, dann erscheinen sie hier.'
-      : c.obligations.length === 0
+      : periods.length === 0
         ? 'Das gewählte Gremium hat keine offene Berichtspflicht.'
         : 'Die offenen Berichtspflichten des gewählten Gremiums.';
+  const seriesHint =
+    c.obligations === null
+      ? 'Angeboten werden die laufenden wiederkehrenden Berichtspflichten des gewählten Gremiums: Gremium und Wirkung wählen und absenden, dann erscheinen sie hier.'
+      : series.length === 0
+        ? 'Das gewählte Gremium hat keine wiederkehrende Berichtspflicht, die noch läuft.'
+        : 'Die laufenden wiederkehrenden Berichtspflichten des gewählten Gremiums, jede einmal.';
   return [
     group(
       'term',
@@ -185,9 +221,14 @@ export function effectDetailFields(c: EffectFieldsContext): FormItem[] {
       { hint: 'Bei: Bericht anfordern. Bei der Einrichtung nur, wenn der Beschluss einen Bericht verlangt.', className: forEffects(['reportRequested', 'approved']) },
     ),
     field('effectObligation', 'Berichtspflicht des Gremiums', 'select', {
-      options: [{ value: '', label: '– keine –' }, ...(c.obligations ?? [])],
+      options: [{ value: '', label: '– keine –' }, ...periods],
       hint: `Bei: ${forNames(OBLIGATION)}. ${obligationHint}`,
       className: forEffects(OBLIGATION),
+    }),
+    field('effectSeries', 'Zu beendende wiederkehrende Berichtspflicht', 'select', {
+      options: [{ value: '', label: '– keine –' }, ...series],
+      hint: `Bei: Wiederkehrende Berichtspflicht beenden. ${seriesHint}`,
+      className: forEffects(['reportSeriesEnded']),
     }),
     field('effectFrom', 'Nicht mehr geschuldet ab', 'date', {
       hint: 'Bei: Wiederkehrende Berichtspflicht beenden. Berichte mit einer Frist ab diesem Tag entfallen; frühere bleiben geschuldet.',
@@ -287,7 +328,7 @@ export function readEffect(values: FormValues, obligations: ObligationOption[] |
     case 'reportRescheduled':
     case 'reportWaived':
     case 'reportSeriesEnded': {
-      put('obligationId', obligation(values, obligations, refuse, type === 'reportSeriesEnded'));
+      put('obligationId', type === 'reportSeriesEnded' ? runningSeriesOf(values, obligations, refuse) : obligation(values, obligations, refuse));
       if (type === 'reportSeriesEnded') {
         const from = optional(values, 'effectFrom');
         if (!from) refuse('effectFrom', 'Bitte den Tag angeben, ab dem die Berichte nicht mehr geschuldet sind.');
@@ -448,7 +489,11 @@ function deadline(values: FormValues, name: string, refuse: (path: string, messa
     case 'date':
       return { kind, date: value('date') ?? '' };
     case 'month':
-      return { kind, month: value('month') ?? '' };
+      if (value('month') === undefined) {
+        refuse(`${name}.month`, 'Bitte den Monat angeben.');
+        return undefined;
+      }
+      return { kind, month: value('month') };
     case 'session':
       return { kind, issuer: text(values, `${name}.issuer`), session: number(value('session')) };
     case 'firstSession':
@@ -464,32 +509,46 @@ function number(entry: string | undefined): number | string | undefined {
   return /^-?\d+$/.test(entry) ? Number(entry) : entry;
 }
 
-/** The chosen Berichtspflicht, one of the body's open ones (a recurring one for `series`) when they are known. */
-function obligation(values: FormValues, obligations: ObligationOption[] | null, refuse: (path: string, message: string) => void, series: boolean): string | undefined {
+/** The chosen Berichtspflicht, one of the body's open periods when they are known. */
+function obligation(values: FormValues, obligations: ObligationOption[] | null, refuse: (path: string, message: string) => void): string | undefined {
   const id = optional(values, 'effectObligation');
+  const periods = obligations?.filter((o) => !o.series) ?? null;
   if (!id) {
     refuse(
       'effectObligation',
-      obligations === null || obligations.length > 0
-        ? 'Bitte die Berichtspflicht wählen.'
-        : 'Das gewählte Gremium hat keine offene Berichtspflicht, auf die sich die Wirkung beziehen könnte.',
+      periods === null || periods.length > 0 ? 'Bitte die Berichtspflicht wählen.' : 'Das gewählte Gremium hat keine offene Berichtspflicht, auf die sich die Wirkung beziehen könnte.',
     );
     return undefined;
   }
-  const known = obligations?.find((o) => o.value === id);
-  if (obligations !== null && !known) {
+  if (periods !== null && !periods.some((o) => o.value === id)) {
     refuse('effectObligation', 'Diese Berichtspflicht hat das gewählte Gremium nicht offen; bitte eine der angebotenen wählen.');
     return undefined;
   }
-  if (series && known && !known.recurring) {
-    refuse('effectObligation', 'Diese Berichtspflicht ist einmalig, nicht wiederkehrend; beenden lässt sich nur eine wiederkehrende (eine einmalige wird aufgehoben).');
-    return undefined;
-  }
-  if (series && known && !known.series) {
-    refuse('effectObligation', 'Bitte die jüngste Frist der noch laufenden wiederkehrenden Berichtspflicht wählen; mit ihr nennt auch das Ereignis, das die Wirkung umsetzt, die Berichtspflicht.');
-    return undefined;
-  }
   return id;
+}
+
+/** The chosen recurring series, by its latest period: one of the body's running series when they are known. */
+function runningSeriesOf(values: FormValues, obligations: ObligationOption[] | null, refuse: (path: string, message: string) => void): string | undefined {
+  const id = optional(values, 'effectSeries');
+  const series = obligations?.filter((o) => o.series) ?? null;
+  if (!id) {
+    refuse(
+      'effectSeries',
+      series === null || series.length > 0
+        ? 'Bitte die wiederkehrende Berichtspflicht wählen.'
+        : 'Das gewählte Gremium hat keine wiederkehrende Berichtspflicht, die noch läuft; eine einmalige wird aufgehoben („Berichtspflicht aufheben“).',
+    );
+    return undefined;
+  }
+  if (series === null || series.some((o) => o.value === id)) return id;
+  const once = obligations!.some((o) => o.value === id && !o.recurring);
+  refuse(
+    'effectSeries',
+    once
+      ? 'Diese Berichtspflicht ist einmalig, nicht wiederkehrend; beenden lässt sich nur eine wiederkehrende (eine einmalige wird aufgehoben).'
+      : 'Eine solche wiederkehrende Berichtspflicht läuft beim gewählten Gremium nicht; bitte eine der angebotenen wählen.',
+  );
+  return undefined;
 }
 
 /**
@@ -522,7 +581,7 @@ function fieldOf(type: string, parameter: string, rest: string): string | null {
     case 'finalReportDue':
       return `effectDue${rest}`;
     case 'obligationId':
-      return 'effectObligation';
+      return type === 'reportSeriesEnded' ? 'effectSeries' : 'effectObligation';
     case 'from':
       return 'effectFrom';
     case 'reason':

@@ -421,7 +421,9 @@ export class WebController {
       this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await this.sendDecisions(reply, user, { zurueck: text(values ?? {}, 'zurueck') }, values ?? {}, issuesOf(error), error, statusOf(error));
+      // A number already recorded is refused at „Beschlussnummer“, like any other field.
+      const refusal = error instanceof DuplicateError && text(values ?? {}, 'number') ? ValidationError.at('number', error.message) : error;
+      await this.sendDecisions(reply, user, { zurueck: text(values ?? {}, 'zurueck') }, values ?? {}, issuesOf(refusal), refusal, statusOf(error));
     }
   }
 
@@ -610,7 +612,7 @@ export class WebController {
     const recorded = query.erfasst && model.decisions.some((d) => d.number === query.erfasst) ? query.erfasst : null;
     // From an event form („Neuen Beschluss mit dieser Wirkung erfassen“): the body and the effect filled in, and the way back.
     const returnTo = await this.returnBody({ zurueck: query.zurueck || query.fuer });
-    const effect = returnTo && query.wirkung && !values ? { effectBody: returnTo, effectType: query.wirkung } : null;
+    const effect = returnTo && query.wirkung && !values ? { effectBody: returnTo, effectType: query.wirkung, issuer: (await this.web.issuerOf(returnTo)) ?? '' } : null;
     // The open report obligations of the body the form names so far (chosen, or preset from an event form).
     const obligations = mayRecordDecisions(user) ? await this.web.obligationOptions(optional(values ?? effect ?? {}, 'effectBody')) : null;
     const form = mayRecordDecisions(user) ? decisionForm(values, issues, { issuers: model.issuers, bodies: model.bodies, obligations }, effect) : null;

@@ -235,7 +235,7 @@ export class WebService {
       const seen = new Set<string>();
       return openEffects
         .filter(({ decision, effect }) => effect.effect === type && !seen.has(decision.number) && seen.add(decision.number))
-        .map(({ decision, effect }) => ({ value: decision.number, label: `${decision.number} vom ${germanDate(decision.date)} – ${effectRequirement(effect)}` }));
+        .map(({ decision, effect }) => ({ value: decision.number, label: `${decision.number} vom ${germanDate(decision.date)} – ${effectRequirement(effect, context.obligations)}` }));
     };
     const formContext: EventFormContext = {
       context,
@@ -358,6 +358,12 @@ export class WebService {
       bodies,
       href: decisionHref(decision),
     };
+  }
+
+  /** The issuer a decision on a body likely comes from: its parent body (`profile.parent`) when the register knows it as an issuer, by id or name. */
+  async issuerOf(bodyId: string): Promise<string | null> {
+    const parent = (await this.bodies.get(bodyId)).context.profile.parent;
+    return this.config.issuers.find((i) => i.id === parent || i.name === parent)?.id ?? null;
   }
 
   /**

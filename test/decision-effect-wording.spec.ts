@@ -1,0 +1,79 @@
+/**
+ * What the decision form offers for an effect on a body's reports, and how a recorded effect reads
+ * as a requirement („Gefordert“): a recurring report is offered and named as its series, and the
+ * requirement says what the effect's data holds (the report, the new Frist).
+ */
+import type { ReportObligation } from '../machines';
+import { effectRequirement } from '../src/decisions/effect-labels';
+import { obligationOptions, readEffect } from '../src/web/effect-fields';
+
+/** A yearly report to the IT-Planungsrat in its `period`th year, due each November from 2025. */
+function yearly(period: number, state: ReportObligation['state']): ReportObligation {
+  return {
+    id: `r${period}`,
+    kind: 'Jahresbericht',
+    addressee: 'IT-Planungsrat',
+    title: null,
+    due: { kind: 'date', date: `${2024 + period}-11-30` },
+    state,
+    dueOn: null,
+    overdueOn: null,
+    submittedOn: null,
+    documentRef: null,
+    acknowledgedOn: null,
+    acknowledgedBy: null,
+    recurrence: { everyMonths: 12 },
+    series: 'r1',
+    period,
+  };
+}
+
+const interim: ReportObligation = { ...yearly(1, 'pending'), id: 'r9', kind: 'Zwischenbericht', title: 'Erster Zwischenbericht', recurrence: undefined, series: undefined, period: undefined };
+const obligations = [yearly(1, 'acknowledged'), yearly(2, 'submitted'), yearly(3, 'pending'), interim];
+
+const ending = (effectSeries: string) => readEffect({ effectBody: 'b', effectType: 'reportSeriesEnded', effectSeries, effectFrom: '2026-11-01' }, obligationOptions(obligations));
+
+describe('ending a recurring report from the decision form', () => {
+  test('offers each running series once, valued by its latest period', () => {
+    expect(obligationOptions(obligations).filter((o) => o.series)).toEqual([
+      { value: 'r3', label: 'Jahresbericht an IT-Planungsrat, jährlich (seit r1)', recurring: true, series: true },
+    ]);
+  });
+
+  test('takes the series as offered, without asking for its latest Frist', () => {
+    expect(ending('r3')).toEqual({ effect: { body: 'b', effect: 'reportSeriesEnded', data: { obligationId: 'r3', from: '2026-11-01' } }, issues: [] });
+  });
+
+  test('refuses a report owed once, and says why', () => {
+    expect(ending('r9').issues).toEqual([{ path: 'effectSeries', message: expect.stringMatching(/^Diese Berichtspflicht ist einmalig/) }]);
+  });
+});
+
+describe('an effect as a requirement („Gefordert“)', () => {
+  test('ending a series names the series, not one period, when the body’s reports are known', () => {
+    const effect = { effect: 'reportSeriesEnded' as const, data: { obligationId: 'r3', from: '2026-11-01' } };
+    expect(effectRequirement(effect, obligations)).toBe('Wiederkehrende Berichtspflicht beenden: Jahresbericht an IT-Planungsrat ab 01.11.2026');
+    expect(effectRequirement(effect)).toBe('Wiederkehrende Berichtspflicht beenden (Reihe mit r3) ab 01.11.2026');
+  });
+
+  test('an establishment names the report the same decision orders', () => {
+    const effect = {
+      effect: 'approved' as const,
+      data: { approvedUntil: '2027-06-30', reports: [{ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2027-03' } }] },
+    };
+    expect(effectRequirement(effect)).toBe('Einrichten bis 30.06.2027; Bericht: Zwischenbericht an IT-Planungsrat im März 2027');
+  });
+
+  test('a new Frist names the report and the new Frist', () => {
+    const effect = { effect: 'reportRescheduled' as const, data: { obligationId: 'r9', due: { kind: 'date', date: '2027-03-31' } } };
+    expect(effectRequirement(effect, obligations)).toBe('Berichtsfrist ändern: Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat, neue Frist bis 31.03.2027');
+    expect(effectRequirement(effect)).toBe('Berichtsfrist ändern (r9), neue Frist bis 31.03.2027');
+  });
+
+  test('a waiver names the report', () => {
+    expect(effectRequirement({ effect: 'reportWaived', data: { obligationId: 'r9', reason: 'Entfällt.' } }, obligations)).toBe(
+      'Berichtspflicht aufheben: Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat',
+    );
+    expect(effectRequirement({ effect: 'reportWaived', data: { obligationId: 'r9' } })).toBe('Berichtspflicht aufheben (r9)');
+  });
+});
