@@ -90,7 +90,8 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
     case 'revised':
       return [`geändert: ${Object.keys(d).filter((k) => k !== 'note').map((k) => (PROFILE_LABELS as Record<string, string>)[k] ?? k).join(', ')}`];
     case 'machineUpgraded':
-      return [`Version ${String(d.fromVersion)} → ${String(d.toVersion)} des Lebenslaufs`];
+      // The chart's versions, told apart from the numbers of the body's events beside them.
+      return [`Regeln des Lebenslaufs von Version ${String(d.fromVersion)} auf ${String(d.toVersion)} umgestellt`];
     case 'approved': {
       const term = d.permanent ? 'dauerhaft (bis auf Weiteres)' : `befristet bis ${describeTermEndWithDay(d.approvedUntil as TermEnd)}`;
       return [term, ...added(before, after).map((o) => `Berichtspflicht: ${obligation(o)}`)];

@@ -26,6 +26,16 @@ export const controlRowSchema = z
     state: z.enum(CONTROL_STATES).describe(CONTROL_STATES_DESCRIBED),
     stateLabel: z.string().describe('Der Stand auf Deutsch, z. B. „umgesetzt, Beschluss zurückgenommen“ oder „offen ohne Frist“'),
     appliedBy: z.object({ version: z.number().int().min(1), type: z.string(), occurredAt: instantSchema }).nullable(),
-    report: z.object({ obligationId: z.string(), state: z.enum(OBLIGATION_STATES), acknowledgedOn: civilDateSchema.nullable() }).nullable(),
+    report: z
+      .object({
+        obligationId: z.string(),
+        state: z.enum(OBLIGATION_STATES),
+        acknowledgedOn: civilDateSchema.nullable(),
+        waived: z
+          .object({ on: civilDateSchema, decision: z.string().nullable() })
+          .nullable()
+          .describe('Bei einem entfallenen Bericht: seit wann und durch welchen Beschluss (falls erfasst), sonst null'),
+      })
+      .nullable(),
   })
   .meta({ id: 'DecisionControlRow' });

@@ -4,6 +4,7 @@ import {
   EVENT_LABELS,
   berlinDate,
   daysBetween,
+  germanDate,
   resolveDeadline,
   type BodyContext,
   type CalendarRules,
@@ -31,7 +32,7 @@ export const applyInputSchema = z.strictObject({
   expectedVersion: z.number().int().min(1).optional(),
 });
 
-export const CONTROL_STATES = ['done', 'dueSoon', 'overdue', 'open', 'appliedWithdrawn', 'withdrawn'] as const;
+export const CONTROL_STATES = ['done', 'dueSoon', 'overdue', 'open', 'bodyEnded', 'appliedWithdrawn', 'withdrawn'] as const;
 export type ControlState = (typeof CONTROL_STATES)[number];
 
 export const CONTROL_STATE_LABELS: Record<ControlState, string> = {
@@ -39,6 +40,7 @@ export const CONTROL_STATE_LABELS: Record<ControlState, string> = {
   dueSoon: 'bald fällig',
   overdue: 'überfällig',
   open: 'offen',
+  bodyEnded: 'nicht mehr umsetzbar',
   appliedWithdrawn: 'umgesetzt, Beschluss zurückgenommen',
   withdrawn: 'Beschluss zurückgenommen',
 };
@@ -48,6 +50,7 @@ export const CONTROL_STATES_DESCRIBED =
   'done: erledigt (umgesetzt; ein angeforderter Bericht: zur Kenntnis genommen oder entfallen); ' +
   'dueSoon: bald fällig (nicht erledigt, Frist in höchstens 30 Tagen); overdue: überfällig (Frist verstrichen); ' +
   'open: offen (Frist später oder keine); ' +
+  'bodyEnded: nicht mehr umsetzbar (nicht umgesetzt, das Gremium ist inzwischen beendet); ' +
   'appliedWithdrawn: umgesetzt, Beschluss zurückgenommen (was die Wirkung bewirkt hat, steht seither ohne Grundlage: ein neuer Beschluss ist nötig); ' +
   'withdrawn: Beschluss zurückgenommen, Wirkung nicht umgesetzt';
 
@@ -58,7 +61,7 @@ export const controlQuerySchema = z.strictObject({
     .enum(CONTROL_STATES)
     .optional()
     .describe(
-      'Stand: done (erledigt), dueSoon (bald fällig), overdue (überfällig), open (offen), appliedWithdrawn (umgesetzt, Beschluss zurückgenommen), ' +
+      'Stand: done (erledigt), dueSoon (bald fällig), overdue (überfällig), open (offen), bodyEnded (nicht mehr umsetzbar, Gremium beendet), appliedWithdrawn (umgesetzt, Beschluss zurückgenommen), ' +
         'withdrawn (jede Wirkung eines zurückgenommenen Beschlusses, umgesetzt oder nicht)',
     ),
 });
@@ -83,8 +86,13 @@ export interface ControlRow {
   stateLabel: string;
   /** The event that carried the effect out. */
   appliedBy: { version: number; type: string; occurredAt: string } | null;
-  /** For a requested report: the obligation it created and whether it was acknowledged. */
-  report: { obligationId: string; state: ReportObligation['state']; acknowledgedOn: CivilDate | null } | null;
+  /** For a requested report: the obligation it created, whether it was acknowledged, or when and by which decision it was waived. */
+  report: {
+    obligationId: string;
+    state: ReportObligation['state'];
+    acknowledgedOn: CivilDate | null;
+    waived: { on: CivilDate; decision: string | null } | null;
+  } | null;
 }
 
 /**
@@ -140,7 +148,15 @@ export class DecisionControlService {
         let due: CivilDate | null = null;
         if (effect.effect === 'reportRequested') {
           const obligation = applied ? requestedObligation(await contextOf(effect.body), effect.data.kind, effect.data.due, effect.data.addressee) : undefined;
-          if (obligation) report = { obligationId: obligation.id, state: obligation.state, acknowledgedOn: obligation.acknowledgedOn };
+          if (obligation) {
+            const waived = obligation.state === 'waived' ? (obligation.waived ?? obligation.seriesEnded ?? null) : null;
+            report = {
+              obligationId: obligation.id,
+              state: obligation.state,
+              acknowledgedOn: obligation.acknowledgedOn,
+              waived: waived ? { on: waived.on, decision: waived.decision } : null,
+            };
+          }
           due = this.resolve(effect.data.due as Deadline, effect.data.addressee as string, calendar);
         } else if (effect.effect === 'closureInitiated') {
           // The final report is owed to the body's parent: the one it was when the closure began, else its parent now.
@@ -150,6 +166,8 @@ export class DecisionControlService {
         }
         // A requested report is done once acknowledged, or waived (no longer owed).
         const done = effect.effect === 'reportRequested' ? report?.state === 'acknowledged' || report?.state === 'waived' : applied !== null;
+        // An ended body takes no more events: what was not carried out by then cannot be any more.
+        const endedOn = !applied && !decision.withdrawn ? (await contextOf(effect.body)).endedOn : null;
         // What a withdrawn decision had carried out stands without a basis: it is not done, a new decision is needed.
         const state: ControlState = decision.withdrawn
           ? applied
@@ -157,11 +175,13 @@ export class DecisionControlService {
             : 'withdrawn'
           : done
             ? 'done'
-            : due && due < today
-              ? 'overdue'
-              : due && daysBetween(today, due) <= DUE_SOON_DAYS
-                ? 'dueSoon'
-                : 'open';
+            : endedOn
+              ? 'bodyEnded'
+              : due && due < today
+                ? 'overdue'
+                : due && daysBetween(today, due) <= DUE_SOON_DAYS
+                  ? 'dueSoon'
+                  : 'open';
         rows.push({
           decision: {
             number: decision.number,
@@ -179,7 +199,12 @@ export class DecisionControlService {
           required: effectRequirement(effect),
           dueBy: due,
           state,
-          stateLabel: state === 'open' && !due ? 'offen ohne Frist' : CONTROL_STATE_LABELS[state],
+          stateLabel:
+            state === 'open' && !due
+              ? 'offen ohne Frist'
+              : state === 'bodyEnded' && endedOn
+                ? `${CONTROL_STATE_LABELS.bodyEnded}: Gremium beendet am ${germanDate(endedOn)}`
+                : CONTROL_STATE_LABELS[state],
           appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt } : null,
           report,
         });

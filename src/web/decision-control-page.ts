@@ -4,7 +4,7 @@
  * out as a link, and the filters (year, issuer, state) in German query names that the CSV link
  * passes on under the API's names.
  */
-import { EVENT_LABELS, berlinDate, germanDate, type BodyEventType } from '../../machines';
+import { EVENT_LABELS, berlinDate, germanDate, type BodyEventType, type ObligationState } from '../../machines';
 import { ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import {
@@ -58,6 +58,7 @@ export const CONTROL_LIGHTS: Record<ControlState, { level: string; filter: strin
   dueSoon: { level: 'yellow', filter: 'bald fällig (Frist in höchstens 30 Tagen)' },
   overdue: { level: 'red', filter: 'überfällig' },
   open: { level: 'open', filter: 'offen (ohne Frist oder Frist später)' },
+  bodyEnded: { level: 'ended', filter: 'nicht mehr umsetzbar (Gremium beendet)' },
   appliedWithdrawn: { level: 'red', filter: 'umgesetzt, Beschluss zurückgenommen (neuer Beschluss nötig)' },
   withdrawn: { level: 'ended', filter: 'Beschluss zurückgenommen (umgesetzt oder nicht)' },
 };
@@ -82,7 +83,7 @@ export interface ControlLine {
   carriedOut: { text: string; href: string } | null;
   /** What is still missing, when not done: `Bericht eingereicht, noch nicht zur Kenntnis genommen`. */
   pending: string | null;
-  /** Not carried out and the decision stands: "Beschluss umsetzen" may send it. */
+  /** Not carried out, the decision stands and the body has not ended: "Beschluss umsetzen" may send it. */
   applicable: boolean;
 }
 
@@ -95,14 +96,25 @@ export interface ControlGroup {
   note: string | null;
 }
 
-/** How far the requested report got (whether it is late, the light says). */
-const REPORT_STATES: Record<string, string> = {
+/** How far the requested report got (whether it is late, the light says); every obligation state has its words. */
+const REPORT_STATES: Record<ObligationState, string> = {
   pending: 'Bericht nicht eingereicht',
   due: 'Bericht nicht eingereicht',
   overdue: 'Bericht nicht eingereicht',
   submitted: 'Bericht eingereicht, noch nicht zur Kenntnis genommen',
   acknowledged: 'Bericht zur Kenntnis genommen',
+  waived: 'Bericht entfallen',
 };
+
+/** How a requested report was settled, when it was: `Bericht entfallen am 27.11.2026 (Beschluss 2026/17-AL)`. */
+function reportSettled(report: NonNullable<ControlRow['report']>): string | null {
+  if (report.state === 'acknowledged') return `${REPORT_STATES.acknowledged}${report.acknowledgedOn ? ` am ${germanDate(report.acknowledgedOn)}` : ''}`;
+  if (report.state === 'waived') {
+    const waived = report.waived;
+    return `${REPORT_STATES.waived}${waived ? ` am ${germanDate(waived.on)}${waived.decision ? ` (Beschluss ${waived.decision})` : ''}` : ''}`;
+  }
+  return null;
+}
 
 function lineOf(row: ControlRow): ControlLine {
   const applied = row.appliedBy;
@@ -112,19 +124,17 @@ function lineOf(row: ControlRow): ControlLine {
   let carriedOut: ControlLine['carriedOut'] = null;
   let pending: string | null = null;
   if (row.effect === 'reportRequested' && applied) {
-    if (row.report?.state === 'acknowledged') {
-      carriedOut = {
-        text: `${REPORT_STATES.acknowledged}${row.report.acknowledgedOn ? ` am ${germanDate(row.report.acknowledgedOn)}` : ''}; angefordert: ${event}`,
-        href: `/gremien/${row.bodyId}#deadlines`,
-      };
+    const settled = row.report ? reportSettled(row.report) : null;
+    if (settled) {
+      carriedOut = { text: `${settled}; angefordert: ${event}`, href: `/gremien/${row.bodyId}#deadlines` };
     } else {
-      pending = `${row.report ? (REPORT_STATES[row.report.state] ?? row.report.state) : 'Bericht ausstehend'}; angefordert: ${event}`;
+      pending = `${row.report ? REPORT_STATES[row.report.state] : 'Bericht ausstehend'}; angefordert: ${event}`;
     }
   } else if (applied) {
     carriedOut = { text: event!, href: `/gremien/${row.bodyId}#version-${applied.version}` };
   }
-  if (!carriedOut && !pending) pending = row.state === 'withdrawn' ? 'nicht umgesetzt' : 'noch nicht umgesetzt';
-  return { row, light: CONTROL_LIGHTS[row.state].level, carriedOut, pending, applicable: !applied && !row.decision.withdrawn };
+  if (!carriedOut && !pending) pending = row.state === 'withdrawn' || row.state === 'bodyEnded' ? 'nicht umgesetzt' : 'noch nicht umgesetzt';
+  return { row, light: CONTROL_LIGHTS[row.state].level, carriedOut, pending, applicable: !applied && !row.decision.withdrawn && row.state !== 'bodyEnded' };
 }
 
 /** The rows per decision, newest decision first, the effects in the decision's order. */

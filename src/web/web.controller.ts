@@ -188,6 +188,8 @@ export class WebController {
           ? `Das Gremium wurde aus dem Registrierungsformular übernommen und Beschluss ${applied.number} angewandt. Aktueller Zustand: ${model.stateLabel}.`
         : query.erfolg === 'ansprechperson'
           ? 'Die Berichtigung der Ansprechperson wurde gespeichert.'
+        : query.erfolg === 'umgestellt' && model.machineVersion
+          ? `Das Gremium folgt nun Version ${model.machineVersion} des Lebenslaufs. Aktueller Zustand: ${model.stateLabel}.`
           : query.erfolg === 'ereignis' && event
             ? `${event} wurde erfasst. Aktueller Zustand: ${model.stateLabel}.`
             : query.erfolg === 'umgesetzt' && event && applied
@@ -223,6 +225,30 @@ export class WebController {
         reply,
         'body',
         { title: model.body.title, nav: 'uebersicht', user, notice: null, mayApply: mayRecordDecisions(user), pageError: own ? null : messageOf(error), ...model },
+        statusOf(error),
+      );
+    }
+  }
+
+  /** The secretariat moves a body to the newest version of the chart, as `POST /api/bodies/:id/machine-upgrade` does. */
+  @Post('gremien/:id/lebenslauf-umstellen')
+  @Access(SECRETARIAT_WRITE)
+  async upgradeMachine(@Param('id') id: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    const user = await this.user(request);
+    try {
+      const next = await this.once(request, values ?? {}, async (form) => {
+        const expected = optional(form, 'expectedVersion');
+        await this.lifecycle.upgradeMachine({ bodyId: id, ...(expected ? { expectedVersion: Number(expected) } : {}) }, user.actor);
+        return `/gremien/${id}?erfolg=umgestellt#history`;
+      });
+      this.page.redirect(reply, next);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const model = await this.web.body(id, user);
+      this.page.send(
+        reply,
+        'body',
+        { title: model.body.title, nav: 'uebersicht', user, notice: null, mayApply: mayRecordDecisions(user), pageError: `Nicht umgestellt: ${messageOf(error)}`, ...model },
         statusOf(error),
       );
     }

@@ -36,6 +36,7 @@ import { groupBy } from '../common/group-by';
 import { PAGE_SIZE, pageNumber, pagesOf } from './pages';
 import { tamperMarks } from './chain-verdict';
 import { obligationOptions, type ObligationOption } from './effect-fields';
+import { latestMachine } from '../audit/machine-versions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,6 +45,31 @@ export type Light = 'green' | 'yellow' | 'red' | 'ended';
 export const LIGHT_LABELS: Record<Light, string> = { green: 'Grün', yellow: 'Gelb', red: 'Rot', ended: 'Beendet' };
 
 const FINAL_STATES = new Set(['rejected', 'withdrawn', 'closed', 'transferred', 'dissolved']);
+
+/** What the newest version of the chart changed, for the note that offers a body on an older one the move. */
+const LATEST_CHANGES = {
+  version: 4,
+  text:
+    'ist eine Überführung in eine Nachfolgestruktur ein geordneter Abschluss (erst mit einem zur Kenntnis genommenen oder entfallenen Abschlussbericht), ' +
+    'eine wiederkehrende Berichtspflicht kann durch Beschluss beendet werden, und eine nachträglich erfasste Verlängerung, deren neues Ende schon zurückliegt, lässt die Laufzeit sofort ablaufen.',
+};
+
+/**
+ * The move to the newest version of the chart, when the body's last event was recorded under an
+ * older one and its life goes on (an ended body stays in the version it ended in); else null.
+ */
+function machineUpgrade(events: ReadonlyArray<{ machine: { version: number } }>, statePaths: readonly string[]) {
+  const from = events.at(-1)?.machine.version;
+  const to = latestMachine().version;
+  if (from === undefined || from >= to || FINAL_STATES.has(statePaths[0])) return null;
+  return {
+    from,
+    to,
+    note:
+      `Dieses Gremium folgt noch Version ${from} des Lebenslaufs; seit Version ${to} ${LATEST_CHANGES.version === to ? LATEST_CHANGES.text : 'gelten neuere Regeln.'} ` +
+      'Die Umstellung wird im Verlauf erfasst; was bisher erfasst ist, bleibt unverändert.',
+  };
+}
 const WARN_DAYS = 30;
 
 /** The Fristen page's lists: each its page parameter (`?erledigt=2`), its section and its Fristen. */
@@ -301,9 +327,16 @@ export class WebService {
         index,
         effect: effect.effect,
         label: EVENT_LABELS[effect.effect] ?? effect.effect,
-        required: effectRequirement(effect),
+        required: effectRequirement(effect, context.obligations),
         allowed: allowed.has(effect.effect),
+        /** Why the effect cannot be carried out now: the rule's reason as a refusal would give it, else the state. */
+        refusal: allowed.has(effect.effect)
+          ? null
+          : (body.notYetPossible.find(({ type }) => type === effect.effect)?.reason ?? `Im Zustand „${body.state.label}“ nicht möglich.`),
       })),
+      /** The version of the chart whose rules the body follows (that of its last event); null without a readable history. */
+      machineVersion: history.events.at(-1)?.machine.version ?? null,
+      machineUpgrade: mayRecordDecisions(user) ? machineUpgrade(history.events, body.state.paths) : null,
       presetDecision: presetEffect ? { number: presetEffect.decision.number, action: actionLabel(presetEffect.effect.effect) } : null,
       contacts: (seesPersonalData(user) ? body.contacts : []).map((contact) => ({
         ...contact,
