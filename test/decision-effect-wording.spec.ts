@@ -3,29 +3,14 @@
  * as a requirement („Gefordert“): a recurring report is offered and named as its series, and the
  * requirement says what the effect's data holds (the report, the new Frist).
  */
-import type { ReportObligation } from '../machines';
+import { newObligation, type ReportObligation } from '../machines';
 import { effectRequirement } from '../src/decisions/effect-labels';
 import { obligationOptions, readEffect } from '../src/web/effect-fields';
 
 /** A yearly report to the IT-Planungsrat in its `period`th year, due each November from 2025. */
 function yearly(period: number, state: ReportObligation['state']): ReportObligation {
-  return {
-    id: `r${period}`,
-    kind: 'Jahresbericht',
-    addressee: 'IT-Planungsrat',
-    title: null,
-    due: { kind: 'date', date: `${2024 + period}-11-30` },
-    state,
-    dueOn: null,
-    overdueOn: null,
-    submittedOn: null,
-    documentRef: null,
-    acknowledgedOn: null,
-    acknowledgedBy: null,
-    recurrence: { everyMonths: 12 },
-    series: 'r1',
-    period,
-  };
+  const report = { kind: 'Jahresbericht' as const, addressee: 'IT-Planungsrat', due: { kind: 'date' as const, date: `${2024 + period}-11-30` }, recurrence: { everyMonths: 12 } };
+  return { ...newObligation(`r${period}`, report, { series: 'r1', period }), state };
 }
 
 const interim: ReportObligation = { ...yearly(1, 'pending'), id: 'r9', kind: 'Zwischenbericht', title: 'Erster Zwischenbericht', recurrence: undefined, series: undefined, period: undefined };

@@ -1,4 +1,4 @@
-import type { BodyContext, ReportObligation } from '../machines/body.context';
+import { newObligation, type BodyContext, type ReportObligation } from '../machines/body.context';
 import { startOfBerlinDay } from '../machines/dates';
 import { addDays } from '../machines/deadlines';
 import type { ReminderTimer } from '../machines/timers';
@@ -36,21 +36,7 @@ function message(timer: ReminderTimer, context: Partial<BodyContext>, decisions:
 }
 
 function finalReport(changes: Partial<ReportObligation> = {}): ReportObligation {
-  return {
-    id: 'r2',
-    kind: 'Abschlussbericht',
-    addressee: 'AL-Runde',
-    title: null,
-    due: { kind: 'date', date: '2026-09-30' },
-    state: 'pending',
-    dueOn: null,
-    overdueOn: null,
-    submittedOn: null,
-    documentRef: null,
-    acknowledgedOn: null,
-    acknowledgedBy: null,
-    ...changes,
-  };
+  return { ...newObligation('r2', { kind: 'Abschlussbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2026-09-30' } }), ...changes };
 }
 
 describe('the decision a reminder cites', () => {
