@@ -38,6 +38,27 @@ onPostgres('new sessions of one issuer entered at once on PostgreSQL', () => {
     await first.close();
   });
 
+  /**
+   * Holds the first writer that re-derives the deadlines (after its checks, before its commit)
+   * until `release`; `atGate` resolves once it is held.
+   */
+  function holdFirstRederive(): { atGate: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const rederive = DeadlinesService.prototype.rederiveAll;
+    let calls = 0;
+    jest.spyOn(DeadlinesService.prototype, 'rederiveAll').mockImplementation(async function (this: DeadlinesService, tx) {
+      if (++calls === 1) {
+        reached();
+        await held;
+      }
+      return rederive.call(this, tx);
+    });
+    return { atGate, release };
+  }
+
   /** 'waiting' once some transaction waits for a lock another holds, 'done' if `writer` answers first. */
   async function waitingOrDone(writer: Promise<unknown>): Promise<'waiting' | 'done'> {
     let answered = false;
@@ -52,19 +73,7 @@ onPostgres('new sessions of one issuer entered at once on PostgreSQL', () => {
 
   it('the second writer waits for the first and is refused when its day breaks the order; the calendar stays in order', async () => {
     // The first writer is held after its checks, before its commit.
-    let release!: () => void;
-    let reached!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const atGate = new Promise<void>((resolve) => (reached = resolve));
-    const rederive = DeadlinesService.prototype.rederiveAll;
-    let calls = 0;
-    jest.spyOn(DeadlinesService.prototype, 'rederiveAll').mockImplementation(async function (this: DeadlinesService, tx) {
-      if (++calls === 1) {
-        reached();
-        await held;
-      }
-      return rederive.call(this, tx);
-    });
+    const { atGate, release } = holdFirstRederive();
 
     const fifth = first.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 5, date: '2025-03-10' }).then((r) => r);
     await atGate;
@@ -90,19 +99,7 @@ onPostgres('new sessions of one issuer entered at once on PostgreSQL', () => {
   });
 
   it('a decision taken in a session entered at the same instant waits for it and is refused when its day is another', async () => {
-    let release!: () => void;
-    let reached!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const atGate = new Promise<void>((resolve) => (reached = resolve));
-    const rederive = DeadlinesService.prototype.rederiveAll;
-    let calls = 0;
-    jest.spyOn(DeadlinesService.prototype, 'rederiveAll').mockImplementation(async function (this: DeadlinesService, tx) {
-      if (++calls === 1) {
-        reached();
-        await held;
-      }
-      return rederive.call(this, tx);
-    });
+    const { atGate, release } = holdFirstRederive();
 
     // The session has checked that no decision of the register was taken in it on another day, and is not committed yet.
     const session = first.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 3, date: '2025-03-10' }).then((r) => r);
