@@ -11,7 +11,6 @@ import { databaseLabel } from './cli/connection';
 import { DeadlinesService } from './deadlines/deadlines.service';
 import { ensurePortFree, listenFailure } from './start-checks';
 
-export { ListenFailure } from './start-checks';
 
 /** A started service: what `npm start` and `gremienlauf serve` print of it. */
 export interface RunningService {
