@@ -9,7 +9,7 @@ import { SigningKeyRefusal } from './audit/signing-key';
 import { FirstAccountSetup } from './auth/first-account';
 import { databaseLabel } from './cli/connection';
 import { DeadlinesService } from './deadlines/deadlines.service';
-import { ensurePortFree, listenFailure } from './start-checks';
+import { listenFailure } from './start-checks';
 
 
 /** A started service: what `npm start` and `gremienlauf serve` print of it. */
@@ -32,8 +32,8 @@ export interface RunningService {
  * stdout carries a machine-readable answer (`serve --json`).
  */
 export async function startService(config: AppConfig, logTo: 'stdout' | 'stderr'): Promise<RunningService> {
-  // Before the application is built: building it seeds the database and writes the signing key.
-  await ensurePortFree(config);
+  // Both callers ran `checkBeforeStart` (src/start-checks.ts) first: the port was free before the
+  // application was built, which seeds the database and writes the signing key.
   const app = await createApp(config, { logger: new ServiceLogger(logTo) });
   try {
     await app.listen(config.port, config.host);
