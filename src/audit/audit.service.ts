@@ -8,7 +8,7 @@ import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
 import { isContactStream } from './contact-log';
 import type { PendingSystemEvent } from '../deadlines/pending-events';
-import { AuditStore, type DerivedRow, type ErasureUndone, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations, type ProjectionRow } from './audit.store';
+import { AuditStore, type DerivedRow, type ErasureUndone, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations } from './audit.store';
 import { contactIdsOf, linkedBodyIds, searchTextOf } from '../event-log/named-ids';
 import { ChainVerifier, isUnreadable, place, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
@@ -87,8 +87,7 @@ export class AuditService {
    */
   async verify(bodyId?: string) {
     return this.store.read(async (view) => {
-      const projections = await this.store.projectionHeads(view);
-      if (bodyId !== undefined && !projections.some((p) => p.id === bodyId) && !(await this.store.hasEvents(view, bodyId))) {
+      if (bodyId !== undefined && !(await this.store.hasProjection(view, bodyId)) && !(await this.store.hasEvents(view, bodyId))) {
         throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
       }
       const auditLog = await this.store.auditLog(view);
@@ -104,16 +103,23 @@ export class AuditService {
       const { leaves } = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
       const chains = chainVerifier.finish();
       const orphanedObligations = await this.store.orphanedObligations(view);
-      // The derived columns and index rows, body by body from one cursor; only the problems stay.
+      // Each projection row against its stream's head, then its derived columns and index rows,
+      // body by body from one cursor; only the problems stay.
+      const projected = new ProjectionCheck(chains.streams);
       const derived: AuditProblem[] = [];
       const states = new Map<string, string[] | null>();
-      for await (const rows of this.store.derivedRows(view, bodyId)) for (const row of rows) derived.push(...derivedProblems(row, states));
+      for await (const rows of this.store.derivedRows(view, bodyId)) {
+        for (const row of rows) {
+          projected.check(row);
+          derived.push(...derivedProblems(row, states));
+        }
+      }
       const unindexed = await this.store.indexRowsWithoutBody(view);
       const erasures = erasuresOf(auditLog);
       const undone = await this.store.erasuresUndone(view, [...erasures.keys()]);
       const problems: AuditProblem[] = [
         ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
-        ...projectionProblems(chains.streams, projections),
+        ...projected.finish(bodyId),
         ...orphanedObligations.map(obligationProblem),
         ...derived,
         ...unindexed.map(indexRowsProblem),
@@ -482,14 +488,25 @@ function streamKind(stream: string): StreamKind {
 }
 
 /** The projection rows must stand on each stream's head: same version, same hash. */
-function projectionProblems(streams: StreamVerdict[], projections: ReadonlyArray<Pick<ProjectionRow, 'id' | 'version' | 'lastHash'>>): AuditProblem[] {
-  const problems: AuditProblem[] = [];
-  const heads = new Map(streams.filter((s) => streamKind(s.stream) === 'body').map((s) => [s.stream, s.head!]));
-  const projected = new Set(projections.map((p) => p.id));
-  for (const projection of projections) {
-    const head = heads.get(projection.id);
+/**
+ * Each projection row against the head of its body's stream: the stored state rests on the
+ * version and hash of the last event, so a projection ahead of, behind or beside the log is named,
+ * and so is a stream with no projection row at all. The rows come one at a time (AuditStore.derivedRows).
+ */
+class ProjectionCheck {
+  readonly problems: AuditProblem[] = [];
+  /** The heads of the body streams no projection row has named yet. */
+  private readonly unprojected: Map<string, { version: number; hash: string }>;
+
+  constructor(streams: readonly StreamVerdict[]) {
+    this.unprojected = new Map(streams.filter((s) => streamKind(s.stream) === 'body').map((s) => [s.stream, s.head!]));
+  }
+
+  check(projection: Pick<DerivedRow, 'id' | 'version' | 'lastHash'>): void {
+    const head = this.unprojected.get(projection.id);
+    this.unprojected.delete(projection.id);
     const problem = (kind: string, version: number, message: string) =>
-      problems.push({ area: 'projection', kind, stream: projection.id, version, eventId: null, message: `Gremium ${projection.id}: ${message}` });
+      this.problems.push({ area: 'projection', kind, stream: projection.id, version, eventId: null, message: `Gremium ${projection.id}: ${message}` });
     if (!head) {
       problem('eventsMissing', 1, `Der gespeicherte Stand beruht auf Version ${projection.version}, im Log gibt es aber keine Ereignisse: alle wurden entfernt.`);
     } else if (projection.version > head.version) {
@@ -504,12 +521,15 @@ function projectionProblems(streams: StreamVerdict[], projections: ReadonlyArray
       problem('headChanged', head.version, `Version ${head.version} hat nicht den Hash, auf dem der gespeicherte Stand beruht: das Log wurde umgeschrieben.`);
     }
   }
-  for (const stream of heads.keys()) {
-    if (!projected.has(stream)) {
-      problems.push({ area: 'projection', kind: 'projectionMissing', stream, version: null, eventId: null, message: `Gremium ${stream}: Zu den Ereignissen gibt es keinen gespeicherten Stand.` });
+
+  /** The problems found, and the streams (of the one body, where given) no projection row named. */
+  finish(bodyId?: string): AuditProblem[] {
+    for (const stream of this.unprojected.keys()) {
+      if (bodyId !== undefined && stream !== bodyId) continue;
+      this.problems.push({ area: 'projection', kind: 'projectionMissing', stream, version: null, eventId: null, message: `Gremium ${stream}: Zu den Ereignissen gibt es keinen gespeicherten Stand.` });
     }
+    return this.problems;
   }
-  return problems;
 }
 
 /** Obligation rows that belong to no stored context: they would be read into a context no event gave. */

@@ -153,10 +153,13 @@ export type IndexTable = 'body_contacts' | 'body_links';
 /**
  * A projection row's columns that the write path derives from its state and context
  * (EventStore.updateBody), its rows in the index tables, and the stored state and context head
- * they come from, as stored (AuditStore.derivedRows).
+ * they come from, as stored (AuditStore.derivedRows); with the version and hash of the event it
+ * was last written from.
  */
 export interface DerivedRow {
   id: string;
+  version: number;
+  lastHash: string;
   /** The stored state value, JSON text. */
   state: string;
   /**
@@ -432,9 +435,8 @@ export class AuditStore {
   }
 
   /** Every projection row without its state, for checking it against the heads of the chains. */
-  async projectionHeads(tx: Queries): Promise<Array<Pick<ProjectionRow, 'id' | 'version' | 'machineVersion' | 'lastHash'>>> {
-    const rows = await tx.query<Record<string, string | number>>('SELECT id, version, machine_version, last_hash FROM bodies ORDER BY id');
-    return rows.map((row) => ({ id: String(row.id), version: Number(row.version), machineVersion: Number(row.machine_version), lastHash: String(row.last_hash) }));
+  async hasProjection(tx: Queries, bodyId: string): Promise<boolean> {
+    return (await tx.query('SELECT 1 AS found FROM bodies WHERE id = ?', [bodyId])).length > 0;
   }
 
   /**
@@ -479,11 +481,13 @@ export class AuditStore {
   async *derivedRows(view: ReadView, bodyId?: string): AsyncGenerator<DerivedRow[]> {
     const ids = (table: string, column: string) => `(SELECT string_agg(${column}, ' ') FROM ${table} x WHERE x.body_id = bodies.id)`;
     const head = this.db.kind === 'sqlite' ? DERIVED_FROM_SQLITE : 'context';
-    const sql = `SELECT id, state, ${head} AS head, title, status, state_paths, search_text, ${ids('body_contacts', 'contact_id')} AS contacts,
+    const sql = `SELECT id, version, last_hash, state, ${head} AS head, title, status, state_paths, search_text, ${ids('body_contacts', 'contact_id')} AS contacts,
       ${ids('body_links', 'linked_id')} AS links FROM bodies${bodyId === undefined ? '' : ' WHERE id = ?'} ORDER BY id`;
     for await (const batch of view.batches(sql, bodyId === undefined ? [] : [bodyId], this.pageSize)) {
-      yield batch.map(([id, state, context, title, status, statePaths, searchText, contacts, links]) => ({
+      yield batch.map(([id, version, lastHash, state, context, title, status, statePaths, searchText, contacts, links]) => ({
         id: String(id),
+        version: Number(version),
+        lastHash: String(lastHash),
         state: String(state),
         context: context === null ? null : String(context),
         title: String(title),
