@@ -30,9 +30,9 @@ function timerFor(subject: 'report' | 'term', deadlineOn: string, offsetDays: nu
   };
 }
 
-function message(timer: ReminderTimer, context: Partial<BodyContext>, decisions: ReminderFacts['decisions'], writtenOn: string) {
+function message(timer: ReminderTimer, context: Partial<BodyContext>, decisions: ReminderFacts['decisions'], writtenOn: string, closure: ReminderFacts['closure'] = null) {
   const full = { profile: PROFILE, obligations: [], decisions: [], closureInitiatedOn: null, approvedUntil: null, ...context } as unknown as BodyContext;
-  return reminderMessage({ timer, bodyId: 'b', context: full, decisions, deadline: null, now: startOfBerlinDay(writtenOn), link: 'https://gremienlauf.example/gremien/b' });
+  return reminderMessage({ timer, bodyId: 'b', context: full, decisions, closure, deadline: null, now: startOfBerlinDay(writtenOn), link: 'https://gremienlauf.example/gremien/b' });
 }
 
 function finalReport(changes: Partial<ReportObligation> = {}): ReportObligation {
@@ -84,8 +84,24 @@ describe('the decision a reminder cites', () => {
       },
       [APPROVAL, closure],
       '2026-09-23',
+      { finalReportDue: { kind: 'date', date: '2026-09-30' } },
     ).text;
     expect(text).toContain('Beschluss: 2026/30-AL vom 15.06.2026 (AL-Runde)');
+  });
+
+  it('an Abschlussbericht that kept a Frist of its own through the closure (statechart versions 1 and 2) cites the approval, not the closure', () => {
+    const closure = { number: '2026/30-AL', issuer: 'AL-Runde', date: '2026-06-15', event: 'closureInitiated' };
+    const context = {
+      obligations: [finalReport()],
+      closureInitiatedOn: '2026-06-16',
+      decisions: [
+        { number: APPROVAL.number, issuer: APPROVAL.issuer, event: 'approved' as const, on: '2025-01-20' },
+        { number: closure.number, issuer: closure.issuer, event: 'closureInitiated' as const, on: '2026-06-16' },
+      ],
+    };
+    const text = message(timerFor('report', '2026-09-30', -7, 'r2'), context, [APPROVAL, closure], '2026-09-23', { finalReportDue: { kind: 'month', month: '2026-12' } }).text;
+    expect(text).toContain('Beschluss: 2025/10-AL vom 20.01.2025 (AL-Runde)');
+    expect(text).not.toContain('2026/30-AL');
   });
 
   it('a report whose Frist a decision moved cites that decision; one moved later without a decision falls back to the approval', () => {

@@ -101,7 +101,7 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
     expect(overdue?.text).toContain('Stand: überfällig seit 03.12.2024');
 
     // Nothing is sent twice.
-    expect(await dispatcher.dispatch()).toEqual({ sent: [], retried: [], dead: [] });
+    expect(await dispatcher.dispatch()).toEqual({ sent: [], retried: [], dead: [], withdrawn: [] });
     expect(smtp.mails).toHaveLength(3);
   }, 20_000);
 
@@ -190,11 +190,11 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
     t.clock.advance(30_000);
     expect((await dispatcher.dispatch()).retried).toHaveLength(all);
     t.clock.advance(59_000);
-    expect(await dispatcher.dispatch()).toEqual({ sent: [], retried: [], dead: [] });
+    expect(await dispatcher.dispatch()).toEqual({ sent: [], retried: [], dead: [], withdrawn: [] });
     t.clock.advance(1_000);
     expect((await dispatcher.dispatch()).dead).toHaveLength(all);
     t.clock.advance(3_600_000);
-    expect(await dispatcher.dispatch()).toEqual({ sent: [], retried: [], dead: [] });
+    expect(await dispatcher.dispatch()).toEqual({ sent: [], retried: [], dead: [], withdrawn: [] });
 
     const { body } = await t.http.get('/api/reminders?status=dead').expect(200);
     expect(body.messages).toHaveLength(all);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deadlineSchema } from '../../machines';
 import { civilDateSchema, instantSchema } from '../event-log/event-schema';
+import { MESSAGE_STATUSES } from '../outbox/outbox.store';
 
 /** A Frist as `GET /api/deadlines` shows it (`DeadlineView`). */
 export const deadlineViewSchema = z
@@ -45,13 +46,15 @@ const outboxMessageSchema = z
     topic: z.enum(['reminder', 'event']),
     subject: z.string(),
     payload: z.unknown().describe('E-Mail: {text}; Webhook: das JSON-Dokument, das gesendet wird'),
-    status: z.enum(['pending', 'sent', 'dead']),
+    status: z.enum(MESSAGE_STATUSES).describe('pending: wartet auf einen Versuch; sent: versandt; dead: unzustellbar; withdrawn: zurückgezogen, nie versandt (die Erinnerung traf nicht mehr zu)'),
     attempts: z.number().int().min(0),
     attemptLog: z.array(z.object({ at: instantSchema, ok: z.boolean(), error: z.string().optional() })),
     nextAttemptAt: instantSchema,
     lastError: z.string().nullable(),
     createdAt: instantSchema,
     sentAt: instantSchema.nullable(),
+    withdrawnAt: instantSchema.nullable().describe('Wann die Nachricht zurückgezogen wurde, sonst null'),
+    withdrawnReason: z.string().nullable().describe('Warum die Nachricht zurückgezogen wurde (z. B. „Die Berichtspflicht … ist entfallen“), sonst null'),
   })
   .meta({ id: 'OutboxMessage', description: 'Eine Nachricht (E-Mail oder Webhook) im Ausgang, mit ihren Zustellversuchen.' });
 

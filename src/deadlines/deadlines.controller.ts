@@ -8,7 +8,7 @@ import { civilDate } from '../../machines/body.events';
 import { ApiAnswer, ApiQueryFrom } from '../common/openapi';
 import { pageLimit, parseInput } from '../common/validation';
 import { deadlineViewSchema, remindersAnswerSchema } from './deadline-answers';
-import { OutboxStore } from '../outbox/outbox.store';
+import { MESSAGE_STATUSES, OutboxStore } from '../outbox/outbox.store';
 import { DeadlinesService } from './deadlines.service';
 import { MAX_INTEGER } from '../common/i-json';
 
@@ -32,7 +32,7 @@ function nextPageLink(query: z.infer<typeof deadlinesQuery>, limit: number): str
 }
 
 const remindersQuery = z.strictObject({
-  status: z.enum(['pending', 'sent', 'dead']).optional().describe('Stand der Nachricht im Ausgang'),
+  status: z.enum(MESSAGE_STATUSES).optional().describe('Stand der Nachricht im Ausgang (withdrawn: zurückgezogen)'),
   channel: z.enum(['email', 'webhook']).optional(),
   body: z.uuid().optional().describe('Nur die Erinnerungen und Nachrichten dieses Gremiums'),
 });
@@ -69,7 +69,7 @@ export class DeadlinesController {
 
   @Get('reminders')
   @Access(REMINDERS_READ)
-  @ApiOperation({ summary: 'Erinnerungen: geplante, und versandte, wartende und gescheiterte Nachrichten mit ihren Versuchen' })
+  @ApiOperation({ summary: 'Erinnerungen: geplante, und versandte, wartende, gescheiterte und zurückgezogene Nachrichten mit ihren Versuchen' })
   @ApiQueryFrom(remindersQuery)
   @ApiAnswer(remindersAnswerSchema)
   async reminders(@Query() query: unknown) {

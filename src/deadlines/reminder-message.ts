@@ -1,6 +1,7 @@
 import type { BodyContext, ReportObligation } from '../../machines/body.context';
+import type { Deadline } from '../../machines/body.events';
 import { berlinDate, germanDate, type Instant } from '../../machines/dates';
-import { daysBetween, overdueSince, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
+import { daysBetween, overdueSince, sameDeadline, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
 import type { ReminderTimer } from '../../machines/timers';
 
 export interface ReminderMessage {
@@ -16,6 +17,11 @@ export interface ReminderMessage {
   webhook: Record<string, unknown>;
 }
 
+/** What the body's (latest) `closureInitiated` decided for the final report: its Frist. */
+export interface ClosureFacts {
+  finalReportDue: Deadline;
+}
+
 export interface ReminderFacts {
   timer: ReminderTimer;
   bodyId: string;
@@ -24,6 +30,8 @@ export interface ReminderFacts {
   deadline: { label: string; resolution: DeadlineResolution } | null;
   /** The decisions the body's events cite, with their own dates (not the events'), in order. */
   decisions: ReadonlyArray<{ number: string; issuer: string; date: string; event: string }>;
+  /** The closure's Frist for the final report, where the body's closure was initiated (else null or absent). */
+  closure?: ClosureFacts | null;
   /** When the reminder is written (the sweep's time): "noch 7 Tage" counts from here. */
   now: Instant;
   link: string;
@@ -36,7 +44,7 @@ const stillLeft = (n: number) => (n === 1 ? 'noch 1 Tag' : `noch ${n} Tage`);
 const longDate = (date: string) => `${weekdayName(date)}, ${germanDate(date)}`;
 
 /** The German reminder e-mail and the webhook document for a reminder that fell due. */
-export function reminderMessage({ timer, bodyId, context, decisions, deadline, now, link, secretariatAddress = false }: ReminderFacts): ReminderMessage {
+export function reminderMessage({ timer, bodyId, context, decisions, closure = null, deadline, now, link, secretariatAddress = false }: ReminderFacts): ReminderMessage {
   const r = timer.reminder;
   const title = context.profile.title;
   const today = berlinDate(now);
@@ -47,7 +55,7 @@ export function reminderMessage({ timer, bodyId, context, decisions, deadline, n
   const secretariat = r.escalate || left < 0;
   const obligation = r.obligationId ? context.obligations.find((o) => o.id === r.obligationId) : undefined;
   const what = r.subject === 'report' ? (obligation?.kind ?? 'Bericht') : 'Laufzeit';
-  const decision = r.subject === 'report' && obligation ? (fristDecision(decisions, context, obligation) ?? citedDecision(decisions, 'report')) : citedDecision(decisions, r.subject);
+  const decision = r.subject === 'report' && obligation ? (fristDecision(decisions, context, obligation, closure) ?? citedDecision(decisions, 'report')) : citedDecision(decisions, r.subject);
   // The end the reminder watches was set by an extension: „ohne Verlängerung“ would contradict the
   // Beschluss line (and an extension recorded after its new end leaves the term expired at once).
   const extension = r.subject === 'term' && decision?.event === 'extended' && context.approvedUntil === r.deadlineOn ? decision : undefined;
@@ -148,10 +156,18 @@ function advice(subject: 'report' | 'term', left: number, informed: boolean, ext
  * `reportRescheduled` of that obligation, or for an Abschlussbericht the `closureInitiated` whose
  * Frist it took, whichever came last. Undefined when neither did, or when the Frist was last
  * moved without a decision (then no decision set it).
+ *
+ * A final report took the closure's Frist when it has that Frist (or had it before a later move):
+ * since version 3 of the chart every open final report takes it, before that only one the closure
+ * added itself, while one owed already kept its own. So on versions 1 and 2 a final report with
+ * a Frist of its own does not cite the closure.
  */
-function fristDecision(decisions: ReminderFacts['decisions'], context: BodyContext, obligation: ReportObligation) {
+function fristDecision(decisions: ReminderFacts['decisions'], context: BodyContext, obligation: ReportObligation, closure: ClosureFacts | null) {
   const moves = obligation.rescheduled ?? [];
-  const closes = obligation.kind === 'Abschlussbericht' && context.closureInitiatedOn !== null && context.closureInitiatedOn !== undefined;
+  const closes =
+    obligation.kind === 'Abschlussbericht' &&
+    closure !== null &&
+    (sameDeadline(obligation.due, closure.finalReportDue) || moves.some((m) => sameDeadline(m.from, closure.finalReportDue)));
   if (moves.length === 0 && !closes) return undefined;
   const moved = (number: string, on: string) => moves.some((m) => m.decision === number && m.on === on);
   let setter: BodyContext['decisions'][number] | undefined;

@@ -1,18 +1,21 @@
 import { EventStore, type CitedDecisionFacts } from '../event-log/event-store';
 import { storedContext } from '../event-log/stored-context';
-import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
 import type { BodyContext } from '../../machines/body.context';
+import type { Deadline } from '../../machines/body.events';
 import type { DeadlineResolution } from '../../machines/deadlines';
 import type { ReminderTimer } from '../../machines/timers';
 import { Clock } from '../common/clock';
 import { ConcurrencyConflict, NotFoundError } from '../common/errors';
 import { Database, type Transaction } from '../database/database';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { DispatcherService } from '../outbox/dispatcher.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { bodyPagePath } from '../common/links';
-import { reminderMessage } from './reminder-message';
+import { reminderMessage, type ClosureFacts } from './reminder-message';
+import { reminderEmailKey, reminderWebhookKey, reminderWithdrawal } from './reminder-withdrawal';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
 
 const INTERVAL_NAME = 'deadline-scheduler';
@@ -61,6 +64,7 @@ interface BodyFacts {
   version: string;
   context: BodyContext;
   decisions: CitedDecisionFacts[];
+  closure: ClosureFacts | null;
 }
 
 /** The bodies whose facts one sweep keeps at most, the oldest read dropped first (a body with 800 obligations holds a few MB of them). */
@@ -90,10 +94,12 @@ interface DueRow {
  * Appending an event and removing its timer (by the deadlines projector) happen in one
  * transaction, and on PostgreSQL the body's row is locked while it is written, so a timer fires
  * exactly once even with a crash in between or with two instances.
- * A reminder is marked sent in the same transaction that writes its outbox messages.
+ * A reminder is marked sent in the same transaction that writes its outbox messages. Should it
+ * no longer apply when the dispatcher's turn to send them comes, they are withdrawn instead
+ * (`reminderWithdrawal`, which this service hands the dispatcher).
  */
 @Injectable()
-export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SchedulerService.name);
   private running: Promise<SweepEntry[]> | null = null;
 
@@ -101,12 +107,17 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly db: Database,
     private readonly lifecycle: LifecycleService,
     private readonly outbox: OutboxStore,
+    private readonly dispatcher: DispatcherService,
     private readonly events: EventStore,
     private readonly clock: Clock,
     private readonly registry: SchedulerRegistry,
     @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
     @Optional() @Inject(SIMULATION_MODE) private readonly simulation: boolean | null = null,
   ) {}
+
+  onModuleInit(): void {
+    this.dispatcher.withdrawIf((message) => reminderWithdrawal(this.db, message));
+  }
 
   onApplicationBootstrap(): void {
     if (!this.runsByItself()) return;
@@ -225,14 +236,22 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const version = String(row?.version);
     const cached = known.get(bodyId);
     if (cached?.version === version) return cached;
-    const facts = { version, context: (await storedContext(tx, bodyId))!, decisions: await this.events.citedDecisions(bodyId, tx) };
+    const context = (await storedContext(tx, bodyId))!;
+    const facts = { version, context, decisions: await this.events.citedDecisions(bodyId, tx), closure: await this.closure(tx, bodyId, context) };
     known.delete(bodyId);
     if (known.size >= FACTS_PER_SWEEP) known.delete(known.keys().next().value!);
     known.set(bodyId, facts);
     return facts;
   }
 
-  private async writeReminder(tx: Transaction, row: DueRow, now: string, { context, decisions }: BodyFacts): Promise<string> {
+  /** The Frist the body's (latest) closure gave its final report, if its closure was initiated. */
+  private async closure(tx: Transaction, bodyId: string, context: BodyContext): Promise<ClosureFacts | null> {
+    if (!context.closureInitiatedOn) return null;
+    const [row] = await tx.query<{ data: string }>(`SELECT data FROM events WHERE body_id = ? AND type = 'closureInitiated' ORDER BY version DESC LIMIT 1`, [bodyId]);
+    return row ? { finalReportDue: (JSON.parse(row.data) as { finalReportDue: Deadline }).finalReportDue } : null;
+  }
+
+  private async writeReminder(tx: Transaction, row: DueRow, now: string, { context, decisions, closure }: BodyFacts): Promise<string> {
     const [deadline] = await tx.query<{ label: string; resolution: string }>('SELECT label, resolution FROM deadlines WHERE key = ?', [
       row.deadline_key,
     ]);
@@ -252,6 +271,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       bodyId: row.body_id,
       context,
       decisions,
+      closure,
       deadline: deadline ? { label: deadline.label, resolution: JSON.parse(deadline.resolution) as DeadlineResolution } : null,
       now,
       link: `${this.config.publicUrl}${bodyPagePath(row.body_id)}`,
@@ -260,7 +280,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     await this.outbox.add(
       tx,
       {
-        dedupeKey: `${row.key}/email`,
+        dedupeKey: reminderEmailKey(row.key),
         channel: 'email',
         // Decided by what the mail says when it is written, not by the phase it was planned for.
         target: { contactIds: context.profile.contactIds, secretariat: message.secretariat },
@@ -275,7 +295,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       await this.outbox.add(
         tx,
         {
-          dedupeKey: `${row.key}/webhook/${i}`,
+          dedupeKey: reminderWebhookKey(row.key, i),
           channel: 'webhook',
           target: { url },
           bodyId: row.body_id,

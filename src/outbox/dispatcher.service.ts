@@ -12,7 +12,15 @@ export interface DispatchResult {
   sent: string[];
   retried: string[];
   dead: string[];
+  /** Not sent, and never to be: they no longer applied (see `withdrawIf`). */
+  withdrawn: string[];
 }
+
+/**
+ * Why a message no longer applies, in German, or null while it does. Asked right before each
+ * attempt; an error counts as a failed attempt (the message is tried again).
+ */
+export type WithdrawalCheck = (message: OutboxMessage) => Promise<string | null>;
 
 /**
  * Sends the outbox: e-mails and webhooks, at least once. A failed attempt is retried with
@@ -23,6 +31,7 @@ export interface DispatchResult {
 export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DispatcherService.name);
   private running: Promise<DispatchResult> | null = null;
+  private withdrawal: WithdrawalCheck | null = null;
 
   constructor(
     private readonly outbox: OutboxStore,
@@ -47,9 +56,19 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     this.mail.close();
   }
 
+  /**
+   * Sets what is asked before each attempt whether the message still applies (the scheduler's
+   * check of its reminders against their Fristen): one that no longer does is withdrawn instead
+   * of sent. Asked at the last moment, not when the state changes, so that no write has to look
+   * for the messages it makes obsolete, and a message waiting for a retry is asked again each time.
+   */
+  withdrawIf(check: WithdrawalCheck): void {
+    this.withdrawal = check;
+  }
+
   /** One round: every message due for an attempt. Overlapping calls share the running round. */
   dispatch(): Promise<DispatchResult> {
-    if (this.simulation) return Promise.resolve({ sent: [], retried: [], dead: [] });
+    if (this.simulation) return Promise.resolve({ sent: [], retried: [], dead: [], withdrawn: [] });
     this.running ??= this.round().finally(() => {
       this.running = null;
     });
@@ -57,12 +76,20 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async round(): Promise<DispatchResult> {
-    const result: DispatchResult = { sent: [], retried: [], dead: [] };
+    const result: DispatchResult = { sent: [], retried: [], dead: [], withdrawn: [] };
     const now = this.clock.now();
     const channels: Channel[] = this.mail.configured ? ['email', 'webhook'] : ['webhook'];
     const lease = new Date(now.getTime() + 5 * 60_000).toISOString();
     for (const message of await this.outbox.claimDue(now.toISOString(), lease, channels, 100)) {
       try {
+        // Checked after the claim: while this instance holds the lease no other one sends the message.
+        const withdrawn = await this.withdrawal?.(message);
+        if (withdrawn) {
+          await this.outbox.markWithdrawn(message.id, this.clock.now().toISOString(), withdrawn);
+          result.withdrawn.push(message.id);
+          this.logger.log(`${deliveryName(message)} zurückgezogen, nicht versandt: ${withdrawn}`);
+          continue;
+        }
         await this.deliver(message);
         await this.outbox.markSent(message.id, this.clock.now().toISOString());
         result.sent.push(message.id);
@@ -96,7 +123,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
  * A message as a log line names it: channel, subject, id, and the number of recipients where
  * known. A webhook by its host only: its path or query may hold the receiver's secret.
  */
-function deliveryName(message: OutboxMessage, error: unknown): string {
+function deliveryName(message: OutboxMessage, error?: unknown): string {
   if (message.channel === 'webhook') return `Webhook „${message.subject}“ (Nachricht ${message.id}, an ${new URL((message.target as WebhookTarget).url).host})`;
   const recipients = error instanceof MailDeliveryError ? `, ${error.recipients} Empfänger` : '';
   return `E-Mail „${message.subject}“ (Nachricht ${message.id}${recipients})`;

@@ -3,7 +3,13 @@ import { Database, type SqlValue, type Transaction } from '../database/database'
 import { timeOrderedId } from '../common/time-ordered-id';
 
 export type Channel = 'email' | 'webhook';
-export type MessageStatus = 'pending' | 'sent' | 'dead';
+/**
+ * `pending` waits for an attempt, `sent` went out, `dead` failed for good; `withdrawn` was never
+ * sent because it no longer applied when its turn came (a reminder whose Frist was met, waived
+ * or moved, or whose body ended), with the reason.
+ */
+export const MESSAGE_STATUSES = ['pending', 'sent', 'dead', 'withdrawn'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** Who gets an e-mail. Addresses are looked up when it is sent, so an erased contact gets nothing. */
 export interface EmailTarget {
@@ -43,6 +49,9 @@ export interface OutboxMessage extends Omit<NewMessage, 'dedupeKey'> {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** When and why (in German) the message was withdrawn instead of sent; null unless it was. */
+  withdrawnAt: string | null;
+  withdrawnReason: string | null;
 }
 
 interface OutboxRow {
@@ -61,10 +70,14 @@ interface OutboxRow {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  withdrawn_at: string | null;
+  withdrawn_reason: string | null;
 }
 
-const COLUMNS =
+/** The columns a new message is written with. */
+const NEW_COLUMNS =
   'id, dedupe_key, channel, target, body_id, topic, subject, payload, status, attempts, attempt_log, next_attempt_at, last_error, created_at, sent_at';
+const COLUMNS = `${NEW_COLUMNS}, withdrawn_at, withdrawn_reason`;
 
 function toMessage(r: OutboxRow): OutboxMessage {
   return {
@@ -83,6 +96,8 @@ function toMessage(r: OutboxRow): OutboxMessage {
     lastError: r.last_error,
     createdAt: r.created_at,
     sentAt: r.sent_at,
+    withdrawnAt: r.withdrawn_at,
+    withdrawnReason: r.withdrawn_reason,
   };
 }
 
@@ -102,7 +117,7 @@ export class OutboxStore {
 
   async add(tx: Transaction, message: NewMessage, now: string): Promise<void> {
     await tx.query(
-      `INSERT INTO outbox (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, NULL, ?, NULL)
+      `INSERT INTO outbox (${NEW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, NULL, ?, NULL)
        ON CONFLICT (dedupe_key) DO NOTHING`,
       [
         timeOrderedId(),
@@ -171,6 +186,21 @@ export class OutboxStore {
       retryAt === null
         ? ["status = 'dead', last_error = ?, attempt_log = ?", [error, log]]
         : ['next_attempt_at = ?, last_error = ?, attempt_log = ?', [retryAt, error, log]],
+    );
+  }
+
+  /**
+   * A claimed message that no longer applies: it is never sent and never tried again. The claim
+   * counted an attempt that was not made, so it is taken back. Only a message still pending is
+   * withdrawn (one another instance has meanwhile sent stays sent).
+   */
+  async markWithdrawn(id: string, at: string, reason: string): Promise<void> {
+    await this.db.transaction((tx) =>
+      tx.query(
+        `UPDATE outbox SET status = 'withdrawn', withdrawn_at = ?, withdrawn_reason = ?, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+         WHERE id = ? AND status = 'pending'`,
+        [at, reason, id],
+      ),
     );
   }
 

@@ -8,13 +8,21 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A real SMTP server on loopback that keeps what it receives. */
-export async function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: ReceivedMail[] }> {
+/**
+ * A real SMTP server on loopback that keeps what it receives. While `refuse(true)` holds it, it
+ * refuses every mail with a temporary error (451), as a server that is down for a while.
+ */
+export async function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: ReceivedMail[]; refuse(on: boolean): void }> {
   const mails: ReceivedMail[] = [];
+  let refusing = false;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onMailFrom(_address, _session, callback) {
+      if (!refusing) return callback();
+      callback(Object.assign(new Error('Dienst vorübergehend nicht verfügbar'), { responseCode: 451 }));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -29,7 +37,14 @@ export async function startSmtp(): Promise<{ server: SMTPServer; port: number; m
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, mails };
+  return {
+    server,
+    port: (server.server.address() as AddressInfo).port,
+    mails,
+    refuse: (on) => {
+      refusing = on;
+    },
+  };
 }
 
 /** Decodes RFC 2047 encoded words and quoted-printable, enough to read what nodemailer wrote. */

@@ -20,6 +20,7 @@ import { BodyTitlesById1767800000000 } from './1767800000000-body-titles-by-id';
 import { DeadlinesMetOn1767900000000 } from './1767900000000-deadlines-met-on';
 import { SessionEarlierDates1768000000000 } from './1768000000000-session-earlier-dates';
 import { SigningKeys1768100000000 } from './1768100000000-signing-keys';
+import { OutboxWithdrawn1768200000000 } from './1768200000000-outbox-withdrawn';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   DeadlinesMetOn1767900000000,
   SessionEarlierDates1768000000000,
   SigningKeys1768100000000,
+  OutboxWithdrawn1768200000000,
 ];
