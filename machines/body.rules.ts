@@ -133,7 +133,7 @@ function closureRefusal(rule: string, context: BodyContext): string {
   if (unsettled.length === 0) return rule;
   const named = unsettled.map((o) => {
     const settles = o.state === 'submitted' ? 'erst zur Kenntnis nehmen' : 'erst einreichen und zur Kenntnis nehmen';
-    return `${obligationLabel(o)} „${o.id}“ an ${o.addressee} (Frist ${describeDeadline(o.due)}, ${obligationStanding(o)}) – ${settles} oder als entfallen erfassen`;
+    return `${obligationLabel(o, context.obligations)} „${o.id}“ an ${o.addressee} (Frist ${describeDeadline(o.due)}, ${obligationStanding(o)}) – ${settles} oder als entfallen erfassen`;
   });
   return `${rule} Offen ist: ${named.join('; ')}.`;
 }
@@ -154,7 +154,7 @@ export function runningSeries(context: BodyContext): ReportObligation[] {
 export function seriesChoices(context: BodyContext): string {
   const running = runningSeries(context);
   if (running.length === 0) return `${NO_RUNNING_SERIES}`;
-  const named = running.map((o) => `${o.id} (${obligationLabel(o)} an ${o.addressee}, ${describeRecurrence(o.recurrence!)})`);
+  const named = running.map((o) => `${o.id} (${obligationLabel(o, context.obligations)} an ${o.addressee}, ${describeRecurrence(o.recurrence!)})`);
   return `In Frage ${running.length === 1 ? 'kommt' : 'kommen'}: ${named.join(', ')}.`;
 }
 
@@ -202,7 +202,7 @@ export function obligationChoices(context: BodyContext, type: ObligationEventTyp
   if (fitting.length === 0) {
     return context.obligations.length === 0 ? 'Das Gremium hat keine Berichtspflichten.' : NONE_FITS[type];
   }
-  return `In Frage ${fitting.length === 1 ? 'kommt' : 'kommen'}: ${fitting.map((o) => `${o.id} (${obligationLabel(o)}, ${OBLIGATION_STATE_LABELS[o.state]})`).join(', ')}.`;
+  return `In Frage ${fitting.length === 1 ? 'kommt' : 'kommen'}: ${fitting.map((o) => `${o.id} (${obligationLabel(o, context.obligations)}, ${OBLIGATION_STATE_LABELS[o.state]})`).join(', ')}.`;
 }
 
 function obligationIn<K extends ObligationEventType>(type: K): Rule<K> {
@@ -229,13 +229,13 @@ const seriesToEnd: Rule<'reportSeriesEnded'> = (context, event) => {
   if (!obligation) return `Es gibt keine Berichtspflicht „${obligationId}“. ${seriesChoices(context)}`;
   if (!obligation.recurrence) {
     return (
-      `Die Berichtspflicht „${obligation.id}“ (${obligationLabel(obligation)}) ist nicht wiederkehrend; ` +
+      `Die Berichtspflicht „${obligation.id}“ (${obligationLabel(obligation, context.obligations)}) ist nicht wiederkehrend; ` +
       `einen einzelnen Bericht hebt „${EVENT_LABELS.reportWaived}“ auf. ${seriesChoices(context)}`
     );
   }
   const ended = obligation.seriesEnded;
   return ended
-    ? `Die wiederkehrende Berichtspflicht „${obligation.id}“ (${obligationLabel(obligation)}, ${describeRecurrence(obligation.recurrence)}) ` +
+    ? `Die wiederkehrende Berichtspflicht „${obligation.id}“ (${obligationLabel(obligation, context.obligations)}, ${describeRecurrence(obligation.recurrence)}) ` +
         `ist bereits ab dem ${germanDate(ended.from)} beendet${ended.decision ? ` (Beschluss ${ended.decision})` : ''}.`
     : null;
 };

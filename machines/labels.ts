@@ -113,13 +113,49 @@ function obligationStandingAlone(obligation: Pick<ReportObligation, 'state' | 'd
   }
 }
 
+/** What names a report: its kind and title, and for a period of a recurring series its series. */
+type NamedReport = Pick<ReportObligation, 'kind' | 'title'> & Partial<Pick<ReportObligation, 'id' | 'recurrence' | 'series'>>;
+
+/**
+ * A report's title: its own, or for a later period of a recurring series without one, its
+ * series' (the title of the series' first period). Every version of the statechart opens the
+ * next period without a title, and recorded streams replay as they were, so the title is read
+ * from the series here. `obligations` is the body's list the report is in; without it only a
+ * title of its own counts. Null when there is none.
+ */
+export function reportTitle(obligation: NamedReport, obligations?: readonly ReportObligation[]): string | null {
+  const own = obligation.title?.trim();
+  if (own) return own;
+  const series = obligation.recurrence ? obligation.series : undefined;
+  if (!obligations || !series || series === obligation.id) return null;
+  return titlesOf(obligations).get(series) ?? null;
+}
+
+/** Each obligation's own title (trimmed, null for none) by id, once per list: a body may owe hundreds. */
+const titlesByList = new WeakMap<readonly ReportObligation[], Map<string, string | null>>();
+
+function titlesOf(obligations: readonly ReportObligation[]): Map<string, string | null> {
+  let titles = titlesByList.get(obligations);
+  if (!titles) {
+    titles = new Map(obligations.map((o) => [o.id, o.title?.trim() || null]));
+    titlesByList.set(obligations, titles);
+  }
+  return titles;
+}
+
+/** A report's title (see `reportTitle`), or its kind when it has none: `Jährlicher Sachstandsbericht`, `Zwischenbericht`. */
+export function reportName(obligation: NamedReport, obligations?: readonly ReportObligation[]): string {
+  return reportTitle(obligation, obligations) ?? obligation.kind;
+}
+
 /**
  * A report obligation as people name it: its title with the kind in brackets
  * (`Erster Zwischenbericht (Zwischenbericht)`), the kind alone when the title is missing or
- * says nothing more.
+ * says nothing more. With the body's list of reports, a later period of a recurring series
+ * without a title of its own is named by its series' title (see `reportTitle`).
  */
-export function obligationLabel(obligation: Pick<ReportObligation, 'kind' | 'title'>): string {
-  const title = obligation.title?.trim();
+export function obligationLabel(obligation: NamedReport, obligations?: readonly ReportObligation[]): string {
+  const title = reportTitle(obligation, obligations);
   return title && title !== obligation.kind ? `${title} (${obligation.kind})` : obligation.kind;
 }
 

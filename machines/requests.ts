@@ -4,6 +4,7 @@
  */
 import type { BodyContext } from './body.context';
 import type { CivilDate } from './dates';
+import { reportName } from './labels';
 import { describeTermEndWithDay } from './term-end';
 
 export interface OpenRequest {
@@ -44,7 +45,7 @@ export function openRequests(context: BodyContext): OpenRequest[] {
       since: o.submittedOn ?? context.registeredOn,
       answer: 'reportAcknowledged',
       obligationId: o.id,
-      text: `${o.title ?? o.kind} an ${o.addressee} zur Kenntnis nehmen (eingereicht, ${o.id})`,
+      text: `${reportName(o, context.obligations)} an ${o.addressee} zur Kenntnis nehmen (eingereicht, ${o.id})`,
     });
   }
   return open.sort((a, b) => a.since.localeCompare(b.since));

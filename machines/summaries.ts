@@ -11,7 +11,7 @@ import type { BodyContext, ReportObligation } from './body.context';
 import { approvedUntilAsWritten } from './body.context';
 import type { Deadline, Successor } from './body.events';
 import { germanDate, type CivilDate } from './dates';
-import { PROFILE_LABELS } from './labels';
+import { PROFILE_LABELS, reportName } from './labels';
 import { describeDeadline, sameDeadline } from './deadlines';
 import { describeRecurrence } from './recurrence';
 import { openRequests } from './requests';
@@ -94,7 +94,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       return [`Regeln des Lebenslaufs von Version ${String(d.fromVersion)} auf ${String(d.toVersion)} umgestellt`];
     case 'approved': {
       const term = d.permanent ? 'dauerhaft (bis auf Weiteres)' : `befristet bis ${describeTermEndWithDay(d.approvedUntil as TermEnd)}`;
-      return [term, ...added(before, after).map((o) => `Berichtspflicht: ${obligation(o)}`)];
+      return [term, ...added(before, after).map((o) => `Berichtspflicht: ${obligation(o, after?.obligations)}`)];
     }
     case 'extended': {
       // The day of the event is the one the extension cited its decision on (`extended` must cite one); a refused one cited none.
@@ -134,26 +134,26 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
         before && after && before.profile.parent !== after.profile.parent ? `übergeordnet: ${before.profile.parent} → ${after.profile.parent}` : '',
       ];
     case 'reportRequested':
-      return added(before, after).map(obligation);
+      return added(before, after).map((o) => obligation(o, after?.obligations));
     case 'reportDue': {
       // Since version 3 a recurring report falling due opens its next period (read from the context after: versions 1 and 2 have none yet).
       const o = find(after, d.obligationId);
       const next = o?.recurrence ? after?.obligations.find((x) => x.series === (o.series ?? o.id) && x.period === (o.period ?? 1) + 1) : undefined;
       return [
-        o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}` : String(d.obligationId),
+        o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}` : String(d.obligationId),
         next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
       ];
     }
     case 'reportOverdue':
     case 'reportAcknowledged': {
       const o = find(after, d.obligationId);
-      return [o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}` : String(d.obligationId)];
+      return [o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}` : String(d.obligationId)];
     }
     case 'reportSubmitted': {
       const o = find(after, d.obligationId);
       const next = added(before, after)[0];
       return [
-        o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}` : String(d.obligationId),
+        o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}` : String(d.obligationId),
         typeof d.documentRef === 'string' ? `Fundstelle ${d.documentRef}` : '',
         next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
       ];
@@ -162,7 +162,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const o = find(after, d.obligationId);
       const from = o?.rescheduled?.at(-1)?.from;
       return [
-        o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}: Frist ${from ? `${describeDeadline(from)} → ` : ''}${describeDeadline(o.due)}` : String(d.obligationId),
+        o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}: Frist ${from ? `${describeDeadline(from)} → ` : ''}${describeDeadline(o.due)}` : String(d.obligationId),
         reason(d),
       ];
     }
@@ -170,7 +170,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const o = find(after, d.obligationId);
       const next = o?.recurrence ? after?.obligations.find((x) => x.series === (o.series ?? o.id) && x.period === (o.period ?? 1) + 1) : undefined;
       return [
-        o ? `${o.title ?? o.kind} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}, entfällt` : String(d.obligationId),
+        o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}, entfällt` : String(d.obligationId),
         reason(d),
         next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
       ];
@@ -185,7 +185,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const listed = (list: ReportObligation[]) => list.map((x) => `${x.id} (Frist ${describeDeadline(x.due)})`).join(', ');
       return [
         o?.recurrence
-          ? `${o.title ?? o.kind} an ${o.addressee}, ${describeRecurrence(o.recurrence)}: ab ${germanDate(String(d.from))} nicht mehr geschuldet`
+          ? `${reportName(o, after?.obligations)} an ${o.addressee}, ${describeRecurrence(o.recurrence)}: ab ${germanDate(String(d.from))} nicht mehr geschuldet`
           : String(d.obligationId),
         dropped.length ? `entfällt: ${listed(dropped)}` : '',
         owed.length ? `bleibt geschuldet: ${listed(owed)}` : '',
@@ -203,7 +203,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       // Version 3 moves an open Abschlussbericht to the closure's Frist: name the one it had.
       const moved = (after?.obligations ?? []).flatMap((o) => {
         const was = o.kind === 'Abschlussbericht' ? find(before, o.id) : undefined;
-        return was && !sameDeadline(was.due, o.due) ? [`${o.title ?? o.kind} (${o.id}) an ${o.addressee}: Frist ${describeDeadline(was.due)} → ${describeDeadline(o.due)}`] : [];
+        return was && !sameDeadline(was.due, o.due) ? [`${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}: Frist ${describeDeadline(was.due)} → ${describeDeadline(o.due)}`] : [];
       });
       return [...(moved.length ? moved : [`Abschlussbericht ${describeDeadline(d.finalReportDue as Deadline)}`]), reason(d)];
     }
@@ -236,8 +236,8 @@ function termOf(context: BodyContext | null): string {
   return term ? describeTermEndWithDay(term) : '–';
 }
 
-function obligation(o: ReportObligation): string {
-  return `${o.title ?? o.kind} an ${o.addressee}, Frist ${describeDeadline(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''} (${o.id})`;
+function obligation(o: ReportObligation, obligations?: readonly ReportObligation[]): string {
+  return `${reportName(o, obligations)} an ${o.addressee}, Frist ${describeDeadline(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''} (${o.id})`;
 }
 
 function added(before: BodyContext | null, after: BodyContext | null): ReportObligation[] {

@@ -21,6 +21,7 @@ import {
   type DeadlineResolution,
   type Session,
 } from './deadlines';
+import { obligationLabel, reportTitle } from './labels';
 import type { PersistedBody } from './lifecycle';
 
 /** When reminders go out, in days relative to a deadline's effective date (negative: before). */
@@ -70,7 +71,10 @@ export interface BodyDeadline {
   kind: 'start' | 'report' | 'termEnd';
   /** The obligation id for reports (`r1`), `begin` for the start, `end` for the term end. */
   ref: string;
-  /** German, e.g. `Zwischenbericht an IT-Planungsrat`. */
+  /**
+   * German, e.g. `Zwischenbericht an IT-Planungsrat`; a report with a title (its own, or a later
+   * period's its series') names it first: `Jährlicher Sachstandsbericht (Zwischenbericht) an IT-Planungsrat`.
+   */
   label: string;
   deadline: Deadline;
   resolution: DeadlineResolution;
@@ -326,9 +330,12 @@ function reportUnits(
   const known = reportUnitsByList.get(obligations);
   if (known && known.bodyId === bodyId && sameParts(known.calendar, calendar) && unitsHold(known, floor)) return known.units;
   const latest = latestReportUnits?.bodyId === bodyId && sameParts(latestReportUnits.calendar, calendar) ? latestReportUnits : null;
-  const derivations = obligations.map((obligation, i) =>
-    latest?.obligations[i] === obligation ? latest.derivations[i] : reportDerivation(bodyId, obligation, calendar, options, policy),
-  );
+  const derivations = obligations.map((obligation, i) => {
+    // A later period of a series is named by the series' title: it changes with another obligation.
+    const title = reportTitle(obligation, obligations);
+    const reused = latest?.obligations[i] === obligation ? latest.derivations[i] : undefined;
+    return reused?.title === title ? reused : reportDerivation(bodyId, obligation, title, calendar, options, policy);
+  });
   // A waived report is owed no more: it has no Frist (and so no timers) at all.
   const units = derivations.flatMap((derivation, i) => (obligations[i].state === 'waived' ? [] : [derivation.unitFrom(floor)]));
   latestReportUnits = { bodyId, calendar, floor, holdUntil: floor && holdUntil(derivations, floor), obligations, derivations, units };
@@ -339,6 +346,8 @@ function reportUnits(
 /** A report obligation's Frist and timers, for one calendar. */
 interface ReportDerivation {
   bodyId: string;
+  /** The report's title, its own or its series' (`reportTitle`), which its Frist's label names. */
+  title: string | null;
   calendar: readonly unknown[];
   deadline: BodyDeadline;
   /** Its timers as of the floor (the same array for every floor that reaches none of them). */
@@ -349,20 +358,28 @@ interface ReportDerivation {
 
 const reportDerivations = new WeakMap<ReportObligation, ReportDerivation>();
 
-function reportDerivation(bodyId: string, obligation: ReportObligation, calendar: readonly unknown[], options: TimerOptions, policy: ReminderPolicy): ReportDerivation {
+function reportDerivation(
+  bodyId: string,
+  obligation: ReportObligation,
+  title: string | null,
+  calendar: readonly unknown[],
+  options: TimerOptions,
+  policy: ReminderPolicy,
+): ReportDerivation {
   const known = reportDerivations.get(obligation);
-  if (known && known.bodyId === bodyId && sameParts(known.calendar, calendar)) return known;
+  if (known && known.bodyId === bodyId && known.title === title && sameParts(known.calendar, calendar)) return known;
   const resolution = resolveReport(obligation, options);
   const key = `${bodyId}/report/${obligation.id}`;
   const derivation: ReportDerivation = {
     bodyId,
+    title,
     calendar,
     deadline: {
       key,
       bodyId,
       kind: 'report',
       ref: obligation.id,
-      label: `${obligation.kind} an ${obligation.addressee}`,
+      label: `${obligationLabel({ kind: obligation.kind, title })} an ${obligation.addressee}`,
       deadline: obligation.due,
       resolution,
       status: reportStatus(obligation),

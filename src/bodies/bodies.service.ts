@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BODY_MACHINE_ID, EVENT_LABELS, eventLabel, notYetPossible, offeredEvents, openRequests, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor, type TermEnd } from '../../machines';
+import { BODY_MACHINE_ID, EVENT_LABELS, eventLabel, notYetPossible, obligationLabel, offeredEvents, openRequests, reportTitle, statePaths, type BodyContext, type OpenRequest, type PersistedBody, type Successor, type TermEnd } from '../../machines';
 import { machineVersion, type MachineVersion } from '../audit/machine-versions';
 import { replayRecords } from '../audit/replay';
 import { isUnreadable } from '../audit/chain-verifier';
@@ -175,6 +175,11 @@ export class BodiesService {
       allowedEvents: offeredEvents(snapshot).map((type) => ({ type, label: EVENT_LABELS[type] })),
       notYetPossible: notYetPossible(snapshot).map(({ type, reason }) => ({ type, label: EVENT_LABELS[type], reason })),
       context,
+      /**
+       * Each report's name as pages and lists give it: a later period of a recurring series has no
+       * title of its own in the context (the statechart opens it without one) and carries its series'.
+       */
+      reportNames: context.obligations.map((o) => ({ obligationId: o.id, title: reportTitle(o, context.obligations), label: obligationLabel(o, context.obligations) })),
       contacts: contacts.map(({ id, name, organization, email, phone, erased }) =>
         contactDetails ? { id, name, organization, email, phone, erased } : { id, name, organization, erased },
       ),

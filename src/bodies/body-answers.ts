@@ -49,6 +49,11 @@ export const bodyViewSchema = z.object({
     .array(z.object({ type: z.enum(EVENT_TYPES), label: z.string(), reason: z.string() }))
     .describe('Ereignisse, die der Zustand annimmt, die aber noch nicht möglich sind, mit dem Grund (z. B. „Abgeschlossen“ vor dem zur Kenntnis genommenen Abschlussbericht)'),
   context: bodyContextSchema,
+  reportNames: z
+    .array(z.object({ obligationId: z.string(), title: z.string().nullable(), label: z.string() }))
+    .describe(
+      'Der Name jeder Berichtspflicht, wie Seiten und Listen ihn zeigen: title ist ihr Titel, bei einer späteren Periode einer wiederkehrenden Berichtspflicht ohne eigenen Titel der ihrer Reihe (im context steht dort null); label z. B. „Jährlicher Sachstandsbericht (Zwischenbericht)“',
+    ),
   contacts: z.array(
     z.object({
       id: z.uuid(),

@@ -61,7 +61,7 @@ export function withdrawalReason(reminder: ReminderTimer['reminder'], frist: Fri
   }
   const obligation = context.obligations.find((o) => o.id === reminder.obligationId);
   if (!obligation) return `Die Berichtspflicht ${reminder.obligationId} besteht nicht mehr.`;
-  const report = `„${obligationLabel(obligation)}“`;
+  const report = `„${obligationLabel(obligation, context.obligations)}“`;
   if (obligation.state === 'waived') {
     const decision = obligation.waived?.decision ? `, Beschluss ${obligation.waived.decision}` : '';
     return `Die Berichtspflicht ${report} ist entfallen${obligation.waived ? ` (am ${germanDate(obligation.waived.on)}${decision})` : ''}.`;

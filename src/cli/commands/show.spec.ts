@@ -1,5 +1,5 @@
 import type { Deadline } from '../../../machines';
-import { approved, given, registered, reportAcknowledged, reportDue, reportOverdue, reportSubmitted, started, submitted } from '../../../test/support/machine-events';
+import { approved, given, givenFrom, registered, reportAcknowledged, reportDue, reportOverdue, reportSubmitted, started, submitted } from '../../../test/support/machine-events';
 import type { DeadlineRow } from './deadlines';
 import { renderBody, type BodyView } from './show';
 
@@ -98,5 +98,18 @@ describe('gremienlauf show', () => {
       'Noch nicht möglich: Abgeschlossen (closed) – Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus.',
     ]);
     expect(renderBody(view(submitted(), approved(), started()))).not.toContain('Noch nicht möglich');
+  });
+
+  test('every period of a titled recurring report is named by the series’ title, though the later ones have none of their own', () => {
+    const yearly = registered('2024-06-03', {
+      reports: [{ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', title: 'Jährlicher Sachstandsbericht', due: { kind: 'month', month: '2024-11' }, recurrence: { everyMonths: 12 } }],
+    });
+    const body = { ...view(), context: givenFrom(yearly, submitted(), approved(), started(), reportDue('r1', '2024-11-01')).snapshot.context };
+    expect(body.context.obligations.map((o) => o.title)).toEqual(['Jährlicher Sachstandsbericht', null]);
+    const lines = renderBody(body).split('\n').filter((line) => /^r[12] /.test(line));
+    expect(lines).toEqual([
+      expect.stringMatching(/^r1\s+Jährlicher Sachstandsbericht \(Zwischenbericht\)\s+IT-Planungsrat\s+im November 2024, jährlich\s/),
+      expect.stringMatching(/^r2\s+Jährlicher Sachstandsbericht \(Zwischenbericht\)\s+IT-Planungsrat\s+im November 2025, jährlich\s/),
+    ]);
   });
 });

@@ -131,7 +131,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
     parts.push(
       `Berichtspflichten:\n${table(c.obligations, [
         { header: 'Nr.', value: (o) => o.id },
-        { header: 'Bericht', value: (o) => obligationLabel(o) },
+        { header: 'Bericht', value: (o) => obligationLabel(o, c.obligations) },
         { header: 'an', value: (o) => o.addressee },
         { header: 'Frist', value: (o) => `${describeDue(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''}` },
         { header: 'fällig am', value: (o) => effectiveDate(reportFristen.get(o.id)) },

@@ -36,7 +36,8 @@ export const stateCommand: CliCommand = {
   },
 };
 
-function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[]; warning?: unknown }, when: string): string {
+/** The answer of `GET /api/bodies/ID/state` for people: the state, what it stands on, the report obligations. */
+export function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[]; warning?: unknown }, when: string): string {
   const c = state.context;
   const parts = [
     fields([
@@ -59,7 +60,7 @@ function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[]; warnin
     parts.push(
       `Berichtspflichten:\n${table(c.obligations, [
         { header: 'Nr.', value: (o) => o.id },
-        { header: 'Bericht', value: (o) => obligationLabel(o) },
+        { header: 'Bericht', value: (o) => obligationLabel(o, c.obligations) },
         { header: 'Frist', value: (o) => describeDue(o.due) },
         { header: 'Stand', value: (o) => obligationStanding(o, c.endedOn) },
       ])}`,
