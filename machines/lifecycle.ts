@@ -163,12 +163,16 @@ export function chartStatePaths(): ReadonlySet<string> {
   return paths;
 }
 
-/** The German label of the snapshot's state, e.g. `Aktiv (Laufzeit läuft, Berichte aktuell, In Arbeit)`. */
+/**
+ * The German label of the snapshot's state, e.g. `Aktiv (Laufzeit läuft, Berichte aktuell, In Arbeit)`.
+ * Within the brackets a detail goes without its own bracketed addition, so that brackets never
+ * nest: `Aktiv (Dauerhaft eingerichtet, …)`, where the state alone reads `Dauerhaft eingerichtet (entfristet)`.
+ */
 export function stateLabel(snapshot: { value: StateValue }): string {
   const paths = statePaths(snapshot.value);
   const leaves = paths.filter((path) => !paths.some((other) => other.startsWith(`${path}.`)));
   const top = paths[0];
-  const details = leaves.filter((leaf) => leaf !== top).map((leaf) => STATE_LABELS[leaf] ?? leaf);
+  const details = leaves.filter((leaf) => leaf !== top).map((leaf) => (STATE_LABELS[leaf] ?? leaf).replace(/\s*\([^()]*\)$/, ''));
   const label = STATE_LABELS[top] ?? top;
   return details.length > 0 ? `${label} (${details.join(', ')})` : label;
 }

@@ -127,11 +127,12 @@ describe.each(testDatabaseKinds())('state as of after every step, over HTTP, on 
     await answersAreTheFolds();
   });
 
-  test('the Prüfung page on a day after the body was closed says its life had ended, not its old term, and that the day lies ahead', async () => {
+  test('the Prüfung page on a day after the body was closed shows the term as approved and apart from it the day its life ended, and that the day lies ahead', async () => {
     const auditor = await t.user('auditor');
     const page = (await auditor.http.get(`/pruefung?gremium=${id}&stichtag=2030-01-01`).expect(200)).text;
     const facts = page.slice(page.indexOf('id="as-of-facts"'), page.indexOf('</dl>', page.indexOf('id="as-of-facts"')));
-    expect(facts).toContain('<dt>Befristet bis</dt><dd>beendet am 14.06.2024</dd>');
+    expect(facts).toContain('<dt>Befristet bis</dt><dd>31.03.2025</dd>');
+    expect(facts).toContain('<dt>Beendet am</dt><dd>14.06.2024</dd>');
     expect(page).toContain('id="as-of-future">Der Stichtag liegt in der Zukunft');
   });
 });

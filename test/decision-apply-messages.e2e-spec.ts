@@ -65,7 +65,7 @@ describe('messages of „Beschluss umsetzen“ and of a refused amendment', () =
         path: 'body',
         message:
           'Beschluss 2026/31-AL (AL-Runde) vom 20.11.2026 hat offene Wirkungen für mehrere Gremien – ' +
-          'Wirkung 0: Bericht zur Kenntnis nehmen (r1) für „AG Digitale Verwaltung“; ' +
+          'Wirkung 0: Bericht zur Kenntnis nehmen: ein beim Gremium nicht geführter Bericht für „AG Digitale Verwaltung“; ' +
           'Wirkung 1: Geordneten Abschluss einleiten, Abschlussbericht bis 31.03.2027 für „AG Register“. ' +
           'Bitte das Gremium angeben oder die Nummer der Wirkung.',
       },
@@ -109,10 +109,10 @@ describe('messages of „Beschluss umsetzen“ and of a refused amendment', () =
     await decide('2026/32-AL', 'AL-Runde', [{ body: digital, effect: 'approved', data: { approvedUntil: '2027-12-31' } }]);
     const applied = await t.http.post(`${path('AL-Runde', '2026/32-AL')}/apply`).send({}).expect(200);
     const date = await t.http.patch(path('AL-Runde', '2026/32-AL')).send({ date: '2026-11-19', reason: 'Tippfehler' }).expect(422);
-    expect(date.body.message).toContain(`Das Datum 20.11.2026 steht in „AG Digitale Verwaltung“, Version ${applied.body.version} (Eingerichtet (Beschluss)).`);
+    expect(date.body.message).toContain(`Das Datum 20.11.2026 steht in „AG Digitale Verwaltung“, Version ${applied.body.version} „Eingerichtet (Beschluss)“.`);
     expect(date.body.message).not.toMatch(UUID);
     const dropped = await t.http.patch(path('AL-Runde', '2026/32-AL')).send({ effects: [], reason: 'Gestrichen' }).expect(422);
-    expect(dropped.body.message).toContain(`Die Wirkung „Einrichten bis 31.12.2027“ für „AG Digitale Verwaltung“ ist umgesetzt (Version ${applied.body.version}, Eingerichtet (Beschluss)) und bleibt.`);
+    expect(dropped.body.message).toContain(`Die Wirkung „Einrichten bis 31.12.2027“ für „AG Digitale Verwaltung“ ist durch Version ${applied.body.version} „Eingerichtet (Beschluss)“ umgesetzt und bleibt.`);
     expect(dropped.body.message).not.toMatch(UUID);
   });
 });

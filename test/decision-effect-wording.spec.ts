@@ -19,9 +19,9 @@ const obligations = [yearly(1, 'acknowledged'), yearly(2, 'submitted'), yearly(3
 const ending = (effectSeries: string) => readEffect({ effectBody: 'b', effectType: 'reportSeriesEnded', effectSeries, effectFrom: '2026-11-01' }, obligationOptions(obligations));
 
 describe('ending a recurring report from the decision form', () => {
-  test('offers each running series once, valued by its latest period', () => {
+  test('offers each running series once, valued by its latest period and named by its latest Frist, not by an id', () => {
     expect(obligationOptions(obligations).filter((o) => o.series)).toEqual([
-      { value: 'r3', label: 'Jahresbericht an IT-Planungsrat, jährlich (seit r1)', recurring: true, series: true },
+      { value: 'r3', label: 'Jahresbericht an IT-Planungsrat, jährlich, zuletzt Frist 30.11.2027', recurring: true, series: true },
     ]);
   });
 
@@ -35,10 +35,9 @@ describe('ending a recurring report from the decision form', () => {
 });
 
 describe('an effect as a requirement („Gefordert“)', () => {
-  test('ending a series names the series, not one period, when the body’s reports are known', () => {
+  test('ending a series names the series, not one period', () => {
     const effect = { effect: 'reportSeriesEnded' as const, data: { obligationId: 'r3', from: '2026-11-01' } };
     expect(effectRequirement(effect, obligations)).toBe('Wiederkehrende Berichtspflicht beenden: Jahresbericht an IT-Planungsrat ab 01.11.2026');
-    expect(effectRequirement(effect)).toBe('Wiederkehrende Berichtspflicht beenden (Reihe mit r3) ab 01.11.2026');
   });
 
   test('an establishment names the report the same decision orders', () => {
@@ -46,19 +45,35 @@ describe('an effect as a requirement („Gefordert“)', () => {
       effect: 'approved' as const,
       data: { approvedUntil: '2027-06-30', reports: [{ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2027-03' } }] },
     };
-    expect(effectRequirement(effect)).toBe('Einrichten bis 30.06.2027; Bericht: Zwischenbericht an IT-Planungsrat im März 2027');
+    expect(effectRequirement(effect, null)).toBe('Einrichten bis 30.06.2027; Bericht: Zwischenbericht an IT-Planungsrat im März 2027');
   });
 
-  test('a new Frist names the report and the new Frist', () => {
+  test('a new Frist names the report with the Frist it is moved from, before and after it was moved, and the new Frist', () => {
     const effect = { effect: 'reportRescheduled' as const, data: { obligationId: 'r9', due: { kind: 'date', date: '2027-03-31' } } };
-    expect(effectRequirement(effect, obligations)).toBe('Berichtsfrist ändern: Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat, neue Frist bis 31.03.2027');
-    expect(effectRequirement(effect)).toBe('Berichtsfrist ändern (r9), neue Frist bis 31.03.2027');
+    const said = 'Berichtsfrist ändern: Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat, Frist 30.11.2025, neue Frist bis 31.03.2027';
+    expect(effectRequirement(effect, obligations)).toBe(said);
+    const moved: ReportObligation = { ...interim, due: { kind: 'date', date: '2027-03-31' }, rescheduled: [{ from: interim.due, on: '2025-10-01', decision: '2025/40', reason: null }] };
+    expect(effectRequirement(effect, [moved])).toBe(said);
   });
 
-  test('a waiver names the report', () => {
+  test('a waiver and a Kenntnisnahme name the report by its name, addressee and Frist, as the body’s page does', () => {
     expect(effectRequirement({ effect: 'reportWaived', data: { obligationId: 'r9', reason: 'Entfällt.' } }, obligations)).toBe(
-      'Berichtspflicht aufheben: Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat',
+      'Berichtspflicht aufheben: Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat, Frist 30.11.2025',
     );
-    expect(effectRequirement({ effect: 'reportWaived', data: { obligationId: 'r9' } })).toBe('Berichtspflicht aufheben (r9)');
+    expect(effectRequirement({ effect: 'reportAcknowledged', data: { obligationId: 'r2' } }, obligations)).toBe(
+      'Bericht zur Kenntnis nehmen: Jahresbericht an IT-Planungsrat, Frist 30.11.2026',
+    );
+  });
+
+  test('a report is never named by its id: one the body does not hold, or of a body whose reports are not known, is said to be so', () => {
+    const waiver = { effect: 'reportWaived' as const, data: { obligationId: 'r9' } };
+    expect(effectRequirement(waiver, [])).toBe('Berichtspflicht aufheben: ein beim Gremium nicht geführter Bericht');
+    expect(effectRequirement(waiver, null)).toBe('Berichtspflicht aufheben: ein Bericht des Gremiums');
+    const ending = { effect: 'reportSeriesEnded' as const, data: { obligationId: 'r3', from: '2026-11-01' } };
+    expect(effectRequirement(ending, null)).toBe('Wiederkehrende Berichtspflicht beenden: ein Bericht des Gremiums ab 01.11.2026');
+    for (const effect of [waiver, ending, { effect: 'reportRescheduled' as const, data: { obligationId: 'r9', due: { kind: 'date', date: '2027-03-31' } } }]) {
+      expect(effectRequirement(effect, null)).not.toMatch(/\br\d+\b/);
+      expect(effectRequirement(effect, [])).not.toMatch(/\br\d+\b/);
+    }
   });
 });

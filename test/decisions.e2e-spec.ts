@@ -121,9 +121,9 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
   test('a cited decision keeps what its events relied on; withdrawing it needs a reason, and it stays visible with its citations', async () => {
     const date = await t.http.patch(path('2026/41')).send({ date: '2026-01-14', reason: 'Tippfehler' }).expect(422);
     expect(date.body.message).toContain('wird bereits zitiert');
-    expect(date.body.message).toMatch(/Das Datum 15\.01\.2026 steht in „Projektgruppe [AB]“, Version \d+ \(Eingerichtet \(Beschluss\)\)\./);
+    expect(date.body.message).toMatch(/Das Datum 15\.01\.2026 steht in „Projektgruppe [AB]“, Version \d+ „Eingerichtet \(Beschluss\)“\./);
     const dropped = await t.http.patch(path('2026/41')).send({ effects: [{ body: a, effect: 'approved', data: { approvedUntil: '2026-06-30' } }], reason: 'B gestrichen' }).expect(422);
-    expect(dropped.body.message).toMatch(/Die Wirkung „Einrichten bis 30\.06\.2026“ für „Projektgruppe B“ ist umgesetzt \(Version \d+, Eingerichtet \(Beschluss\)\) und bleibt\./);
+    expect(dropped.body.message).toMatch(/Die Wirkung „Einrichten bis 30\.06\.2026“ für „Projektgruppe B“ ist durch Version \d+ „Eingerichtet \(Beschluss\)“ umgesetzt und bleibt\./);
     await t.http.patch(path('2026/41')).send({ title: 'Einrichtung der Projektgruppen A und B', reason: 'Titel vervollständigt' }).expect(200);
 
     const noReason = await t.http.post(`${path('2026/41')}/withdrawal`).send({}).expect(400);

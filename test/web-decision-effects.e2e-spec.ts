@@ -146,7 +146,7 @@ describe('every effect of a decision, from form fields', () => {
     // A recurring report is offered for its end once, as its series, by its latest period.
     const ending = (await t.http.get(`/beschluesse?wirkung=reportSeriesEnded&fuer=${alpha}`).expect(200)).text;
     const series = /<select[^>]*id="beschluss-erfassen-effectSeries"[\s\S]*?<\/select>/.exec(ending)?.[0] ?? '';
-    expect([...series.matchAll(/<option value="([^"]+)">([^<]*)<\/option>/g)].map((m) => [m[1], m[2]])).toEqual([[yearly, `Jahresbericht an IT-Planungsrat, jährlich (seit ${yearly})`]]);
+    expect([...series.matchAll(/<option value="([^"]+)">([^<]*)<\/option>/g)].map((m) => [m[1], m[2]])).toEqual([[yearly, 'Jahresbericht an IT-Planungsrat, jährlich, zuletzt Frist 31.01.2027']]);
     for (const label of ['Befristet bis / neues Ende (Tag)', 'oder bis Ende des Monats', 'Art des Berichts', 'Berichtspflicht des Gremiums', 'Neue Frist / Frist für den Abschlussbericht', 'Neuer Name des Gremiums', 'Kommen hinzu', 'Scheiden aus', 'Neue Art des Formats', 'Begründung der Wirkung']) {
       expect(preset).toContain(label);
     }

@@ -167,4 +167,29 @@ describe('the forms that record a decision and add an effect', () => {
     expect(fieldError(noMonth.text, 'beschluss-erfassen-report-due-month')).toBe('Bitte den Monat angeben.');
     await decision('2025/31').expect(404);
   });
+
+  test('an error in a Frist is named in the summary with the fieldset it belongs to, shown at its field with what was typed kept; an empty day is asked for there', async () => {
+    const report = { effectBody: alpha, effectType: 'reportRequested', 'report.kind': 'Zwischenbericht', 'report.addressee': 'IT-Planungsrat', 'report.title': 'Sachstand 2026' };
+    const month = await record({ ...facts('2025/32'), ...report, 'report.due.kind': 'month', 'report.due.month': '2026-13' }).expect(400);
+    expect(summary(month.text, 'beschluss-erfassen')).toEqual(['Fälligkeit › Monat: Bitte einen Monat im Format JJJJ-MM angeben, z. B. 2024-11.']);
+    expect(fieldError(month.text, 'beschluss-erfassen-report-due-month')).toBe('Bitte einen Monat im Format JJJJ-MM angeben, z. B. 2024-11.');
+    expect(month.text).toMatch(/id="beschluss-erfassen-report-due-month"[^>]*value="2026-13"/);
+    expect(month.text).toMatch(/id="beschluss-erfassen-report-title"[^>]*value="Sachstand 2026"/);
+
+    const closing = await record({ ...facts('2025/32'), effectBody: alpha, effectType: 'closureInitiated', 'effectDue.kind': 'month', 'effectDue.month': '11.2026' }).expect(400);
+    expect(summary(closing.text, 'beschluss-erfassen')).toEqual(['Neue Frist / Frist für den Abschlussbericht › Monat: Bitte einen Monat im Format JJJJ-MM angeben, z. B. 2024-11.']);
+    expect(closing.text).toMatch(/id="beschluss-erfassen-effectDue-month"[^>]*value="11\.2026"/);
+
+    const day = await record({ ...facts('2025/32'), ...report, 'report.due.kind': 'date' }).expect(400);
+    expect(summary(day.text, 'beschluss-erfassen')).toEqual(['Fälligkeit › Datum: Bitte das Datum angeben.']);
+    expect(fieldError(day.text, 'beschluss-erfassen-report-due-date')).toBe('Bitte das Datum angeben.');
+    expect(day.text).toMatch(/<input type="radio" id="beschluss-erfassen-report-due-kind-0"[^>]*value="date" checked/);
+    const session = await record({ ...facts('2025/32'), effectBody: alpha, effectType: 'closureInitiated', 'effectDue.kind': 'session', 'effectDue.issuer': 'IT-PLR' }).expect(400);
+    expect(summary(session.text, 'beschluss-erfassen')).toEqual(['Neue Frist / Frist für den Abschlussbericht › Nummer der Sitzung: Bitte die Nummer der Sitzung angeben.']);
+    await decision('2025/32').expect(404);
+
+    // A label the form bears once stays as it is: the decision's own session number.
+    const own = await record({ ...facts('2025/32'), procedure: 'Sitzung' }).expect(400);
+    expect(summary(own.text, 'beschluss-erfassen')).toEqual(['Nummer der Sitzung: Bei einem Beschluss in einer Sitzung die Nummer der Sitzung angeben.']);
+  });
 });

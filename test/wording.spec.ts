@@ -14,6 +14,7 @@ import {
   obligationLabel,
   offeredEvents,
   overdueSince,
+  stateLabel,
   type BodySnapshot,
   type BodyEvent,
 } from '../machines';
@@ -25,7 +26,7 @@ import type { SimulationResult } from '../src/simulation/simulation.service';
 import { timelineSvg, type TimelineBody } from '../src/web/timeline';
 import { deadlineState } from '../src/deadlines/deadline-state';
 import { termText, transitionRows } from '../src/web/web.service';
-import { approved, registered, reportDue, reportOverdue, started, submitted, termExpiring } from './support/machine-events';
+import { approved, approvedPermanently, registered, reportDue, reportOverdue, started, submitted, termExpiring } from './support/machine-events';
 
 const life = (...events: BodyEvent[]): BodySnapshot => events.reduce((snapshot, event) => evolve(snapshot, event), begin(registered()));
 
@@ -69,11 +70,11 @@ describe('days of a Frist', () => {
     expect(deadlineState({ kind: 'start', status: 'open', overdue: false })).toBe('offen');
   });
 
-  test('a body whose life has ended shows the day it ended instead of a running term', () => {
-    const closed = { statePaths: ['closed'], approvedUntil: '2029-06-30', permanent: false, endedOn: '2026-10-15' };
-    expect(termText(closed)).toBe('beendet am 15.10.2026');
-    expect(termText({ ...closed, statePaths: ['active', 'active.term', 'active.term.running'] })).toBe('30.06.2029');
-    expect(termText({ ...closed, statePaths: ['active'], permanent: true })).toBe('dauerhaft (entfristet)');
+  test('„Befristet bis“ is the term as approved, also once the body’s life has ended (the day it ended is told apart)', () => {
+    expect(termText({ approvedUntil: '2029-06-30', permanent: false })).toBe('30.06.2029');
+    expect(termText({ approvedUntil: { month: '2029-07' }, permanent: false })).toBe('Juli 2029 (bis 31.07.2029)');
+    expect(termText({ approvedUntil: null, permanent: true })).toBe('dauerhaft (entfristet)');
+    expect(termText({ approvedUntil: null, permanent: false })).toBe('–');
   });
 });
 
@@ -92,6 +93,14 @@ describe('names', () => {
   test('reports to the IT-PLR go to „IT-Planungsrat“, as in the registration forms', () => {
     expect(addresseeName('IT-PLR')).toBe('IT-Planungsrat');
     expect(addresseeName('AL-Runde')).toBe('AL-Runde');
+  });
+
+  test('a state label never nests brackets: a detail goes without its own bracketed addition', () => {
+    const permanent = life(submitted(), approvedPermanently(), started());
+    expect(permanent.context.permanent).toBe(true);
+    expect(stateLabel(permanent)).toBe('Aktiv (Dauerhaft eingerichtet, Berichte aktuell, In Arbeit)');
+    expect(stateLabel(life(submitted(), approved(), started()))).toBe('Aktiv (Laufzeit läuft, Berichte aktuell, In Arbeit)');
+    expect(stateLabel(life(submitted(), approved()))).toBe('Eingerichtet (Tätigkeit noch nicht begonnen)');
   });
 
   test('the automatic branch to a permanent term is not explained by the reports', () => {

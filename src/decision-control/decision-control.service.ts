@@ -23,7 +23,7 @@ import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.ser
 import { businessTimeSchema } from '../common/time-input';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import { SessionsStore } from '../deadlines/sessions.store';
-import { effectRequirement } from '../decisions/effect-labels';
+import { effectRequirement, namesReport } from '../decisions/effect-labels';
 
 export const applyInputSchema = z.strictObject({
   body: z.uuid().optional().describe('Das Gremium; ohne Angabe das der einzigen offenen Wirkung des Beschlusses'),
@@ -196,7 +196,8 @@ export class DecisionControlService {
           bodyTitle: titles.get(effect.body) ?? effect.body,
           effect: effect.effect,
           effectLabel: EVENT_LABELS[effect.effect] ?? effect.effect,
-          required: effectRequirement(effect),
+          // A report the effect names by its id is named as the body's page names it.
+          required: effectRequirement(effect, namesReport(effect) ? (await contextOf(effect.body)).obligations : null),
           dueBy: due,
           state,
           stateLabel:

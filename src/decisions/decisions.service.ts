@@ -12,6 +12,7 @@ import {
   germanDate,
   type BodyEventType,
   type DecisionFacts,
+  type ReportObligation,
 } from '../../machines';
 import { APP_CONFIG } from '../common/common.module';
 import type { AppConfig } from '../../config/configuration';
@@ -21,7 +22,8 @@ import { DuplicateError, LifecycleRefusal, NotFoundError, ValidationError, type 
 import { parseInput } from '../common/validation';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
 import { canonicalJson } from '../json/canonical-json';
-import { effectRequirement } from './effect-labels';
+import { effectRequirement, namesReport } from './effect-labels';
+import { storedContext } from '../event-log/stored-context';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';
@@ -401,10 +403,11 @@ export class DecisionsService {
       // Said in the register's words („Verlängern bis 30.06.2027“); the effects themselves are in the details.
       const own = decision.effects.filter((e) => e.body === citing.bodyId);
       const others = new Set(decision.effects.filter((e) => e.body !== citing.bodyId).map((e) => e.body)).size;
+      const required = await this.requirements(tx, [{ body: citing.bodyId, ...requested }, ...own]);
       throw new LifecycleRefusal(
-        `${this.name(decision)} sieht für dieses Gremium nicht vor, was das Ereignis verlangt („${effectRequirement(requested)}“). ` +
+        `${this.name(decision)} sieht für dieses Gremium nicht vor, was das Ereignis verlangt („${required({ body: citing.bodyId, ...requested })}“). ` +
           (own.length > 0
-            ? `Seine ${own.length === 1 ? 'Wirkung' : 'Wirkungen'} für dieses Gremium: ${own.map((e) => `„${effectRequirement(e)}“`).join(', ')}.`
+            ? `Seine ${own.length === 1 ? 'Wirkung' : 'Wirkungen'} für dieses Gremium: ${own.map((e) => `„${required(e)}“`).join(', ')}.`
             : `Er hat für dieses Gremium keine Wirkung${others > 0 ? ` (nur für ${countOf(others, 'anderes Gremium', 'andere Gremien')})` : ''}.`) +
           ' Die Wirkung im Beschlussregister ergänzen („Wirkung ergänzen“) oder den passenden Beschluss nennen.',
         details,
@@ -414,8 +417,9 @@ export class DecisionsService {
     const open = candidates.find(({ i }) => appliedBy[i] === null);
     if (!open) {
       const done = appliedBy[candidates[0].i]!;
+      const required = await this.requirements(tx, [candidates[0].effect]);
       throw new LifecycleRefusal(
-        `${this.name(decision)}: die Wirkung „${effectRequirement(candidates[0].effect)}“ ist für dieses Gremium bereits umgesetzt (Version ${done.version} vom ${germanDate(berlinDate(done.occurredAt))}).`,
+        `${this.name(decision)}: die Wirkung „${required(candidates[0].effect)}“ ist für dieses Gremium bereits umgesetzt (Version ${done.version} vom ${germanDate(berlinDate(done.occurredAt))}).`,
         details,
       );
     }
@@ -453,7 +457,8 @@ export class DecisionsService {
       const one = bodies.size === 1 ? [...bodies][0] : undefined;
       const forBody = one === undefined ? '' : ` für ${names.get(one)}`;
       if (open.length === 0) throw ValidationError.at('effect', `${this.name(decision)} hat${forBody} keine offene Wirkung.`);
-      const listed = open.map(([i, e]) => `Wirkung ${i}: ${effectRequirement(e)}${one === undefined ? ` für ${names.get(e.body)}` : ''}`).join('; ');
+      const required = await this.requirements(tx, open.map(([, e]) => e));
+      const listed = open.map(([i, e]) => `Wirkung ${i}: ${required(e)}${one === undefined ? ` für ${names.get(e.body)}` : ''}`).join('; ');
       throw one === undefined
         ? ValidationError.at('body', `${this.name(decision)} hat offene Wirkungen für mehrere Gremien – ${listed}. Bitte das Gremium angeben oder die Nummer der Wirkung.`)
         : ValidationError.at('effect', `${this.name(decision)} hat${forBody} mehrere offene Wirkungen – ${listed}. Bitte die Nummer der Wirkung angeben.`);
@@ -552,14 +557,27 @@ export class DecisionsService {
           });
     if (amended.date === undefined && amended.type === undefined && dropped.length === 0) return [];
     const names = await this.bodyNames(tx, [first.bodyId, ...dropped.map(({ effect }) => effect.body)]);
-    const where = `${names.get(first.bodyId)}, Version ${first.version} (${EVENT_LABELS[first.type]})`;
+    const where = `${names.get(first.bodyId)}, Version ${first.version} „${EVENT_LABELS[first.type]}“`;
     const problems: string[] = [];
     if (amended.date !== undefined) problems.push(`Das Datum ${germanDate(current.date)} steht in ${where}.`);
     if (amended.type !== undefined) problems.push(`Die Art „${current.type}“ steht in ${where}.`);
+    const required = await this.requirements(tx, dropped.map(({ effect }) => effect));
     for (const { effect, applied } of dropped) {
-      problems.push(`Die Wirkung „${effectRequirement(effect)}“ für ${names.get(effect.body)} ist umgesetzt (Version ${applied.version}, ${EVENT_LABELS[applied.type]}) und bleibt.`);
+      problems.push(`Die Wirkung „${required(effect)}“ für ${names.get(effect.body)} ist durch Version ${applied.version} „${EVENT_LABELS[applied.type]}“ umgesetzt und bleibt.`);
     }
     return problems;
+  }
+
+  /**
+   * How messages say what effects require: a report an effect names by its id is named as the
+   * body's page names it (title, addressee, Frist), from the body's report obligations as stored.
+   */
+  private async requirements(tx: Transaction, effects: ReadonlyArray<Pick<Effect, 'body' | 'effect' | 'data'>>): Promise<(effect: Pick<Effect, 'body' | 'effect' | 'data'>) => string> {
+    const reports = new Map<string, ReportObligation[] | null>();
+    for (const { body } of effects.filter(namesReport)) {
+      if (!reports.has(body)) reports.set(body, (await storedContext(tx, body))?.obligations ?? null);
+    }
+    return (effect) => effectRequirement(effect, reports.get(effect.body) ?? null);
   }
 
   /**

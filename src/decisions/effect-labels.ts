@@ -1,4 +1,4 @@
-import { EVENT_LABELS, describeDeadline, describeRecurrence, describeTermEnd, germanDate, obligationLabel, type Deadline, type ReportObligation, type TermEnd } from '../../machines';
+import { EVENT_LABELS, describeDeadline, describeRecurrence, describeTermEnd, germanDate, obligationLabel, sameDeadline, type Deadline, type ReportObligation, type TermEnd } from '../../machines';
 import type { Effect } from './register';
 
 /** What a decision orders, in the IT-Planungsrat's words (einrichten, verlängern, entfristen, …). */
@@ -40,26 +40,48 @@ function report(d: Record<string, any>): string {
   return `${d.kind ?? 'Bericht'}${d.addressee ? ` an ${d.addressee}` : ''} ${deadline(d.due)}`.trim() + recurrence;
 }
 
+/** Whether the effect names one of the body's report obligations (by its id): its requirement reads the body's reports then. */
+export function namesReport(effect: Pick<Effect, 'data'>): boolean {
+  return typeof (effect.data as Record<string, unknown>).obligationId === 'string';
+}
+
 /**
- * The Berichtspflicht an effect names, by its name when the body's obligations are given
- * (`Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat`), else by its id (`r1`).
+ * The Frist a report had when the effect was decided: its Frist now, or for a new Frist already
+ * carried out the one it was moved from.
  */
-function named(id: string, obligations: readonly ReportObligation[] | undefined): { label: string; known: boolean } {
-  const o = obligations?.find((x) => x.id === id);
-  return o ? { label: `${obligationLabel(o)} an ${o.addressee}`, known: true } : { label: id, known: false };
+function fristBefore(o: ReportObligation, effect: string, newDue: unknown): Deadline {
+  if (effect !== 'reportRescheduled' || !newDue || !o.rescheduled?.length) return o.due;
+  const fristen = [...o.rescheduled.map((change) => change.from), o.due];
+  for (let i = fristen.length - 1; i > 0; i--) if (sameDeadline(fristen[i], newDue as Deadline)) return fristen[i - 1];
+  return o.due;
+}
+
+/**
+ * The Berichtspflicht an effect names, as the body's page names it: its name, addressee and
+ * Frist (`Erster Zwischenbericht (Zwischenbericht) an IT-Planungsrat, Frist 30.11.2026`), a
+ * recurring series as the series. Never by its id: where the body's reports are not known
+ * (`null`, a body the reader may not see) or do not hold it, that is said instead.
+ */
+function named(effect: Pick<Effect, 'effect' | 'data'>, obligations: readonly ReportObligation[] | null): string {
+  const d = effect.data as Record<string, any>;
+  if (obligations === null) return 'ein Bericht des Gremiums';
+  const o = obligations.find((x) => x.id === d.obligationId);
+  if (!o) return 'ein beim Gremium nicht geführter Bericht';
+  const report = `${obligationLabel(o, obligations)} an ${o.addressee}`;
+  if (effect.effect === 'reportSeriesEnded') return report;
+  return `${report}, Frist ${describeDeadline(fristBefore(o, effect.effect, d.due))}`;
 }
 
 /**
  * The effect as a requirement: `Verlängern bis 30.06.2027`, `Bericht anfordern: Zwischenbericht an
- * IT-Planungsrat bis 30.11.2026`. `obligations`, the body's report obligations, lets a report the
- * effect names by id be named by its name.
+ * IT-Planungsrat bis 30.11.2026`. `obligations`, the report obligations of the effect's body, name
+ * a report the effect refers to (`namesReport`); null where they are not known to the reader.
  */
-export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>, obligations?: readonly ReportObligation[]): string {
+export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>, obligations: readonly ReportObligation[] | null): string {
   const verb = EFFECT_VERBS[effect.effect] ?? EVENT_LABELS[effect.effect] ?? effect.effect;
   const d = effect.data as Record<string, any>;
   const reports = Array.isArray(d.reports) && d.reports.length > 0 ? `; Bericht: ${d.reports.map(report).join('; ')}` : '';
-  const obligation = typeof d.obligationId === 'string' ? named(d.obligationId, obligations) : null;
-  const which = obligation ? (obligation.known ? `: ${obligation.label}` : ` (${obligation.label})`) : '';
+  const which = namesReport(effect) ? `: ${named(effect, obligations)}` : '';
   switch (effect.effect) {
     case 'approved':
       return (d.permanent ? `${verb} (dauerhaft)` : d.approvedUntil ? `${verb} ${until(d.approvedUntil)}` : verb) + reports;
@@ -83,11 +105,9 @@ export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>, oblig
       return `${verb}${which}`;
     case 'reportRescheduled':
       return `${verb}${which}${d.due ? `${which ? ',' : ':'} neue Frist ${deadline(d.due)}` : ''}`;
-    case 'reportSeriesEnded': {
+    case 'reportSeriesEnded':
       // Any period names the whole series: said as the series, not as the one period.
-      const series = obligation ? (obligation.known ? `: ${obligation.label}` : ` (Reihe mit ${obligation.label})`) : '';
-      return `${verb}${series}${typeof d.from === 'string' ? ` ab ${germanDate(d.from)}` : ''}`;
-    }
+      return `${verb}${which}${typeof d.from === 'string' ? ` ab ${germanDate(d.from)}` : ''}`;
     case 'closureInitiated':
       return d.finalReportDue ? `${verb}, Abschlussbericht ${deadline(d.finalReportDue)}` : verb;
     case 'closed':

@@ -10,7 +10,6 @@ import {
   BODY_KINDS,
   describeRecurrence,
   runningSeries,
-  seriesOf,
   type BodyContext,
   OBLIGATION_STATE_LABELS,
   REPORT_KINDS,
@@ -55,21 +54,22 @@ export interface ObligationOption extends Option {
 /**
  * A body's obligations as the form offers them: each open period
  * (`Jahresbericht an IT-Planungsrat, Frist 31.01.2027 (offen, wiederkehrend)`) and each running
- * series once (`Jahresbericht an IT-Planungsrat, jährlich (seit r1)`).
+ * series once, by its latest Frist (`Jahresbericht an IT-Planungsrat, jährlich, zuletzt Frist
+ * 30.11.2027`), as the body's forms name it.
  */
 export function obligationOptions(obligations: readonly ReportObligation[]): ObligationOption[] {
   const periods = obligations
     .filter((o) => OPEN_OBLIGATIONS.has(o.state))
     .map((o) => ({
       value: o.id,
-      label: `${obligationLabel(o)} an ${o.addressee}, Frist ${describeDeadline(o.due)} (${OBLIGATION_STATE_LABELS[o.state]}${o.recurrence ? ', wiederkehrend' : ''})`,
+      label: `${obligationLabel(o, obligations)} an ${o.addressee}, Frist ${describeDeadline(o.due)} (${OBLIGATION_STATE_LABELS[o.state]}${o.recurrence ? ', wiederkehrend' : ''})`,
       recurring: !!o.recurrence,
       series: false,
     }));
   // The statechart's own reading of the running series; it reads only the context's obligations.
   const series = runningSeries({ obligations } as BodyContext).map((o) => ({
     value: o.id,
-    label: `${obligationLabel(o)} an ${o.addressee}, ${describeRecurrence(o.recurrence!)} (seit ${seriesOf(o)})`,
+    label: `${obligationLabel(o, obligations)} an ${o.addressee}, ${describeRecurrence(o.recurrence!)}, zuletzt Frist ${describeDeadline(o.due)}`,
     recurring: true,
     series: true,
   }));
@@ -458,9 +458,19 @@ const DEADLINE_PARTS: Record<string, readonly string[]> = {
   untilFurtherNotice: [],
 };
 
+/** What each kind of Frist needs filled in, asked for at that field when it is left empty. */
+const DEADLINE_MISSING: Record<string, string> = {
+  date: 'Bitte das Datum angeben.',
+  month: 'Bitte den Monat angeben.',
+  session: 'Bitte die Nummer der Sitzung angeben.',
+  year: 'Bitte das Jahr angeben.',
+};
+
 /**
  * A Frist from its group: the kind chosen, or the one whose only field is filled in (a date alone
- * is a date). A field of another kind filled in is refused there rather than dropped.
+ * is a date). A field of another kind filled in is refused there rather than dropped; the field
+ * the kind needs, left empty or a month not written as one, is refused at that field in the
+ * form's words (the register would name the API's parameter).
  */
 function deadline(values: FormValues, name: string, refuse: (path: string, message: string) => void, missing: string): Record<string, unknown> | undefined {
   const entered = ['date', 'month', 'session', 'year'].filter((part) => optional(values, `${name}.${part}`) !== undefined);
@@ -485,12 +495,17 @@ function deadline(values: FormValues, name: string, refuse: (path: string, messa
   for (const part of stray) refuse(`${name}.${part}`, 'Passt nicht zur gewählten Art der Frist; bitte leer lassen.');
   if (stray.length > 0) return undefined;
   const value = (part: string) => optional(values, `${name}.${part}`);
+  const empty = parts.find((part) => value(part) === undefined);
+  if (empty) {
+    refuse(`${name}.${empty}`, DEADLINE_MISSING[empty]);
+    return undefined;
+  }
   switch (kind) {
     case 'date':
-      return { kind, date: value('date') ?? '' };
+      return { kind, date: value('date') };
     case 'month':
-      if (value('month') === undefined) {
-        refuse(`${name}.month`, 'Bitte den Monat angeben.');
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value('month')!)) {
+        refuse(`${name}.month`, 'Bitte einen Monat im Format JJJJ-MM angeben, z. B. 2024-11.');
         return undefined;
       }
       return { kind, month: value('month') };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
-import { field, fillForm, plainMessage, type FormField } from './forms';
+import { errorList, field, fillForm, group, plainMessage, type FormField } from './forms';
 
 /** What a form shows under each field for input the validator refuses. */
 function formMessages(schema: z.ZodType, input: unknown): Record<string, string> {
@@ -60,5 +60,26 @@ describe('a required field left empty', () => {
     const filled = items();
     fillForm(filled, { start: '2024-02-30' }, [{ path: 'start', message: dateMessage }]);
     expect((filled[0] as FormField).error).toBe(dateMessage);
+  });
+});
+
+describe('the error summary', () => {
+  const fristen = () => [
+    field('session', 'Nummer der Sitzung', 'number'),
+    group('report', 'Berichtspflicht', [group('report.due', 'Fälligkeit', [field('report.due.month', 'Monat', 'month'), field('report.due.session', 'Nummer der Sitzung', 'number')])]),
+    group('effectDue', 'Neue Frist', [field('effectDue.month', 'Monat', 'month')]),
+    group('reports[0]', 'Bericht 1', [group('reports[0].due', 'Fälligkeit', [field('reports[0].due.month', 'Monat', 'month')])]),
+  ];
+
+  test('names a field whose label several bear by the fieldsets around it, as far as it takes to tell it apart, and any other by its label', () => {
+    const items = fristen();
+    fillForm(items, null, ['session', 'report.due.month', 'report.due.session', 'effectDue.month', 'reports[0].due.month'].map((path) => ({ path, message: 'Falsch.' })));
+    expect(errorList(items, 'f').map((e) => e.label)).toEqual([
+      'Nummer der Sitzung',
+      'Berichtspflicht › Fälligkeit › Monat',
+      'Fälligkeit › Nummer der Sitzung',
+      'Neue Frist › Monat',
+      'Bericht 1 › Fälligkeit › Monat',
+    ]);
   });
 });

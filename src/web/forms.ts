@@ -146,15 +146,44 @@ function isBlank(value: string | string[] | undefined): boolean {
   return (Array.isArray(value) ? value : [value ?? '']).every((v) => v.trim() === '');
 }
 
-/** The errors in page order, each with the id of the field it belongs to (for the error summary's links). */
+/**
+ * The errors in page order, each with the id of the field it belongs to (for the error summary's
+ * links) and its name as the form labels it: a label that several fields bear (`Monat`) is told
+ * apart by the fieldsets around it (`Fälligkeit › Monat`).
+ */
 export function errorList(items: FormItem[], formId: string): Array<{ id: string; message: string; label: string }> {
-  return fieldNames(items)
-    .filter((item) => item.error)
-    .map((item) => ({
-      id: item.type === 'group' ? fieldsetId(formId, item.name) : fieldId(formId, item.name, item),
-      message: item.error!,
-      label: item.type === 'group' ? item.legend : item.label,
-    }));
+  const failed = fieldNames(items).filter((item) => item.error);
+  const labels = failed.length > 0 ? summaryLabels(items) : new Map<FormItem, string>();
+  return failed.map((item) => ({
+    id: item.type === 'group' ? fieldsetId(formId, item.name) : fieldId(formId, item.name, item),
+    message: item.error!,
+    label: labels.get(item)!,
+  }));
+}
+
+/**
+ * Each field's and fieldset's name for the error summary: its label, after as many legends of
+ * the fieldsets around it as it takes to tell it from every other (`Fälligkeit › Monat` and
+ * `Neue Frist / Frist für den Abschlussbericht › Monat`), the label alone where it is the only one.
+ */
+function summaryLabels(items: FormItem[]): Map<FormItem, string> {
+  const paths: Array<{ item: FormItem; path: string[] }> = [];
+  const walk = (list: FormItem[], legends: string[]) => {
+    for (const item of list) {
+      const path = [...legends, item.type === 'group' ? item.legend : item.label];
+      paths.push({ item, path });
+      if (item.type === 'group') walk(item.items, path);
+    }
+  };
+  walk(items, []);
+  const tail = (path: string[], n: number) => path.slice(-n).join(' › ');
+  return new Map(
+    paths.map(({ item, path }) => {
+      let n = 1;
+      while (n < path.length && paths.some((other) => other.item !== item && tail(other.path, n) === tail(path, n))) n++;
+      return [item, tail(path, n)];
+    }),
+  );
 }
 
 /** A stable, valid HTML id for a field of a form. */

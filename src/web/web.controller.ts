@@ -25,7 +25,7 @@ import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
 import { eventsFor, mayRecordDecisions, mayRecordSessions, mayRegister, webUser, type WebUser } from './principal';
 import { registrationForm, registrationInput } from './registration-form';
 import { WebService } from './web.service';
-import { effectRequirement } from '../decisions/effect-labels';
+import { effectRequirement, namesReport } from '../decisions/effect-labels';
 import { applyDecisionForm, applyDecisionOptions, applyDecisionText, withdrawnDecisionText } from './apply-decision-form';
 import { FormImportError, describeProblem } from '../registration-import/form-import.error';
 import { formSummary } from '../registration-import/form-summary';
@@ -159,7 +159,11 @@ export class WebController {
     const titles = new Map(recorded ? (await this.bodies.titles()).map((b) => [b.id, b.title]) : []);
     const told = recorded && {
       ...recorded,
-      effects: recorded.effects.map((e) => `${titles.get(e.body) ?? `Gremium ${e.body}`}: ${effectRequirement(e)}`),
+      effects: await Promise.all(
+        recorded.effects.map(
+          async (e) => `${titles.get(e.body) ?? `Gremium ${e.body}`}: ${effectRequirement(e, namesReport(e) ? (await this.bodies.get(e.body)).context.obligations : null)}`,
+        ),
+      ),
     };
     return {
       parsed,

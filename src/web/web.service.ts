@@ -138,11 +138,10 @@ function distinctLabels(bodies: ReadonlyArray<{ id: string; title: string }>): O
 const LIGHT_ORDER: Record<Light, number> = { red: 0, yellow: 1, green: 2, ended: 3 };
 
 /**
- * „Befristet bis“ as it stands: the approved end while the body runs, `dauerhaft (entfristet)`,
- * or once its life has ended the day it ended (a closed body has no running term).
+ * „Befristet bis“: the approved end as the decisions set it (`dauerhaft (entfristet)` without
+ * one), also once the body's life has ended; the day it ended is told beside it („Beendet am“).
  */
-export function termText(body: { statePaths: string[]; approvedUntil: TermEnd | null; permanent: boolean; endedOn: string | null }): string {
-  if (FINAL_STATES.has(body.statePaths[0])) return body.endedOn ? `beendet am ${germanDate(body.endedOn)}` : '–';
+export function termText(body: { approvedUntil: TermEnd | null; permanent: boolean }): string {
   if (body.permanent) return 'dauerhaft (entfristet)';
   return body.approvedUntil ? describeTermEndWithDay(body.approvedUntil) : '–';
 }
@@ -227,7 +226,8 @@ export class WebService {
         ...body,
         light,
         nextDeadline: next ? { label: next.label, date: next.effectiveDate!, state: deadlineState(next) } : null,
-        term: termText({ statePaths: body.state.paths, approvedUntil: body.approvedUntilAsWritten ?? body.approvedUntil, permanent: body.permanent, endedOn: body.endedOn }),
+        term: termText({ approvedUntil: body.approvedUntilAsWritten ?? body.approvedUntil, permanent: body.permanent }),
+        endedOn: body.endedOn,
       };
     });
     return { rows, matching: filtered.length, total: lit.length, pages, leads, states, filter, today, todos };
@@ -352,7 +352,8 @@ export class WebService {
         .map(({ type, reason }) => ({ label: actionLabel(type), reason })),
       deadlines,
       light: trafficLight({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent }, deadlines, today),
-      term: termText({ statePaths: body.state.paths, approvedUntil: approvedUntilAsWritten(context), permanent: context.permanent, endedOn: context.endedOn }),
+      term: termText({ approvedUntil: approvedUntilAsWritten(context), permanent: context.permanent }),
+      endedOn: context.endedOn,
       history: history.events.map((e) => ({
         ...e,
         label: EVENT_LABELS[e.type as BodyEventType] ?? e.type,
@@ -512,8 +513,9 @@ export class WebService {
             const at = await this.audit.stateAt(body.id, { asOf: query.stichtag, asKnownAt: query.kenntnisstand }, { asOf: 'Stichtag', asKnownAt: 'Kenntnisstand' });
             asOf = {
               ...at,
-              // As the body page says it: a life that had ended by then has no running term.
-              term: termText({ statePaths: at.statePaths, approvedUntil: approvedUntilAsWritten(at.context), permanent: at.context.permanent, endedOn: at.context.endedOn }),
+              // As the body page says it: the approved end, and apart from it the day a life that had ended by then ended.
+              term: termText({ approvedUntil: approvedUntilAsWritten(at.context), permanent: at.context.permanent }),
+              endedOn: at.context.endedOn,
               future: query.stichtag !== undefined && query.stichtag > this.today(),
               /** The mark of the event the answer stands on, where it fails its hash or chain check. */
               basedOnMark: tamperMarks(at.tampered).get(at.basedOn.eventId) ?? null,

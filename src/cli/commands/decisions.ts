@@ -1,4 +1,4 @@
-import { DECISION_TYPES, eventLabel } from '../../../machines';
+import { DECISION_TYPES, eventLabel, type ReportObligation } from '../../../machines';
 import type { CliCommand, CommandContext } from '../command';
 import { dateOption, positionFromZero, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
@@ -42,29 +42,39 @@ const effectOptions = {
   effects: { type: 'string', value: 'JSON', description: 'mehrere Wirkungen als JSON-Liste [{body, effect, data}]' },
 } as const;
 
+/** A body an effect names, as far as the caller may read it: its title and its report obligations. */
+interface EffectBody {
+  title: string;
+  obligations: ReportObligation[];
+}
+
 /**
- * An effect in a line: what it orders in words, the event type (as --effect takes it) and the
- * body with its title where the caller may read it, `0: Verlängern bis 31.12.2025 (extended)
- * für Gremium ID („Weiterentwicklung Struktur OZG Föderal“)`.
+ * An effect in a line: what it orders in words (a report it names by the report's name and Frist,
+ * as `show` lists it), the event type (as --effect takes it) and the body with its title where
+ * the caller may read it, `0: Verlängern bis 31.12.2025 (extended) für Gremium ID („Weiterentwicklung
+ * Struktur OZG Föderal“)`.
  */
-const effectLine = (titles: ReadonlyMap<string, string>) => (e: DecisionView['effects'][number], i: number) =>
-  `  ${i}: ${effectRequirement(e)} (${e.effect}) für Gremium ${e.body}${titles.has(e.body) ? ` („${titles.get(e.body)}“)` : ''}`;
+const effectLine = (bodies: ReadonlyMap<string, EffectBody>) => (e: DecisionView['effects'][number], i: number) => {
+  const body = bodies.get(e.body);
+  return `  ${i}: ${effectRequirement(e, body?.obligations ?? null)} (${e.effect}) für Gremium ${e.body}${body ? ` („${body.title}“)` : ''}`;
+};
 
-const describeEffects = (d: DecisionView, titles: ReadonlyMap<string, string>) =>
-  d.effects.length === 0 ? 'keine Wirkungen' : d.effects.map(effectLine(titles)).join('\n');
+const describeEffects = (d: DecisionView, bodies: ReadonlyMap<string, EffectBody>) =>
+  d.effects.length === 0 ? 'keine Wirkungen' : d.effects.map(effectLine(bodies)).join('\n');
 
-/** The titles of the bodies the effects name, for people (not for --json); a body the caller may not read stays an id. */
-async function titlesOf(ctx: CommandContext, api: ApiClient, effects: DecisionView['effects']): Promise<Map<string, string>> {
-  const titles = new Map<string, string>();
-  if (ctx.json) return titles;
+/** The bodies the effects name, for people (not for --json); a body the caller may not read stays an id. */
+async function bodiesOf(ctx: CommandContext, api: ApiClient, effects: DecisionView['effects']): Promise<Map<string, EffectBody>> {
+  const bodies = new Map<string, EffectBody>();
+  if (ctx.json) return bodies;
   for (const id of new Set(effects.map((e) => e.body))) {
     try {
-      titles.set(id, (await api.get<{ title: string }>(`/api/bodies/${encodeURIComponent(id)}`)).title);
+      const body = await api.get<{ title: string; context: { obligations: ReportObligation[] } }>(`/api/bodies/${encodeURIComponent(id)}`);
+      bodies.set(id, { title: body.title, obligations: body.context.obligations });
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 404)) throw error;
     }
   }
-  return titles;
+  return bodies;
 }
 
 export const recordDecisionCommand: CliCommand = {
@@ -101,8 +111,8 @@ export const recordDecisionCommand: CliCommand = {
     };
     const api = await ctx.api();
     const decision = await api.post<DecisionView>('/api/decisions', { json: input });
-    const titles = await titlesOf(ctx, api, decision.effects);
-    ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} erfasst: ${d.title}\nWirkungen:\n${describeEffects(d, titles)}`);
+    const bodies = await bodiesOf(ctx, api, decision.effects);
+    ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} erfasst: ${d.title}\nWirkungen:\n${describeEffects(d, bodies)}`);
   },
 };
 
@@ -232,8 +242,8 @@ export const decisionCommand: CliCommand = {
           reason: reason(),
         };
         const decision = await api.request<DecisionView>('PATCH', path, { json: input });
-        const titles = await titlesOf(ctx, api, decision.effects);
-        ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} berichtigt: ${d.title}\nWirkungen:\n${describeEffects(d, titles)}`);
+        const bodies = await bodiesOf(ctx, api, decision.effects);
+        ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} berichtigt: ${d.title}\nWirkungen:\n${describeEffects(d, bodies)}`);
         return;
       }
       case 'withdraw': {
@@ -257,7 +267,7 @@ export const decisionCommand: CliCommand = {
       }
       case 'show': {
         const decision = await api.get<Omit<DecisionView, 'effects'> & { effects: Array<DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number } | null }> }>(path);
-        const line = effectLine(await titlesOf(ctx, api, decision.effects));
+        const line = effectLine(await bodiesOf(ctx, api, decision.effects));
         ctx.out.result(decision, (d) =>
           [
             `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen: ${d.withdrawn.reason}` : ''}`,

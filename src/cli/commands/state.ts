@@ -46,6 +46,7 @@ export function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[];
       ['Grundlage', `Version ${state.basedOn.version}: ${state.basedOn.label} (${state.basedOn.type}) am ${day(state.basedOn.occurredAt)}, erfasst ${toTheSecond(state.basedOn.recordedAt)}`],
       ['Eingerichtet am', c.approvedOn ? date(c.approvedOn) : null],
       ['Befristet bis', c.permanent ? 'dauerhaft (entfristet)' : c.approvedUntil ? describeTermEndWithDay(approvedUntilAsWritten(c)!) : null],
+      ['Beendet am', c.endedOn ? date(c.endedOn) : null],
       ['Nicht berücksichtigt', state.excluded > 0 ? countOf(state.excluded, 'späteres Ereignis', 'spätere Ereignisse') : null],
       ['Nicht nachvollziehbar', state.refused.map((s) => `Version ${s.version} ${s.type}: ${s.refusal}`).join('\n')],
       ['Noch nicht verbucht', pendingLines(state.notYetRecorded)],
