@@ -5,12 +5,11 @@
  * log and for the one body asked about.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseConfig } from '../config/configuration';
-import { recordScenario, type Scenario } from './audit-scenario';
+import type { Scenario } from './audit-scenario';
 import { startTestApp } from './support/test-app';
-import { tamperedCopy } from './support/tampered-copy';
+import { recordedScenario, tamperedCopy } from './support/tampered-copy';
 
 interface Problem {
   area: string;
@@ -26,11 +25,7 @@ describe('verify compares every projection row with the head of its stream', () 
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    const t = await startTestApp({ database: 'sqlite' });
-    s = await recordScenario(t);
-    const file = (t.config.database as { file: string }).file;
-    await t.app.close();
-    pristine = join(file, '..');
+    ({ pristine, scenario: s } = await recordedScenario());
   }, 30_000);
   afterAll(() => {
     for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });

@@ -5,11 +5,10 @@
  * broken link (an event removed). Real SQLite files, changed with better-sqlite3.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { recordScenario, type Scenario } from './audit-scenario';
-import { startTestApp, type TestApp } from './support/test-app';
-import { startOnTamperedCopy } from './support/tampered-copy';
+import type { Scenario } from './audit-scenario';
+import type { TestApp } from './support/test-app';
+import { recordedScenario, startOnTamperedCopy } from './support/tampered-copy';
 
 describe('replay, history and state as of over a tampered event', () => {
   let pristine: string;
@@ -17,10 +16,7 @@ describe('replay, history and state as of over a tampered event', () => {
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    const t = await startTestApp({ database: 'sqlite' });
-    s = await recordScenario(t);
-    await t.app.close();
-    pristine = join((t.config.database as { file: string }).file, '..');
+    ({ pristine, scenario: s } = await recordedScenario());
   }, 30_000);
   afterAll(() => {
     for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });

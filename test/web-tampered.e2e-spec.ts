@@ -6,12 +6,11 @@
  * Verlauf, in words. In Chromium, where present, both pages pass axe-core.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { recordScenario, type Scenario } from './audit-scenario';
-import { startTestApp, type TestApp } from './support/test-app';
+import type { Scenario } from './audit-scenario';
+import type { TestApp } from './support/test-app';
 import { axeViolations, CHROMIUM, describeViolations, openBrowser, signIn } from './web-browser';
-import { startOnTamperedCopy } from './support/tampered-copy';
+import { recordedScenario, startOnTamperedCopy } from './support/tampered-copy';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 
@@ -52,10 +51,7 @@ describe('the web UI over a tampered event', () => {
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    const t = await startTestApp({ database: 'sqlite' });
-    s = await recordScenario(t);
-    await t.app.close();
-    pristine = join((t.config.database as { file: string }).file, '..');
+    ({ pristine, scenario: s } = await recordedScenario());
   }, 30_000);
   afterAll(() => {
     for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseConfig } from '../../config/configuration';
+import { recordScenario, type Scenario } from '../audit-scenario';
 import { startTestApp, type TestApp } from './test-app';
 
 /** The copy's folder and database file; `withoutKey`: its signing-key file removed too (a key lost). */
@@ -34,4 +35,16 @@ export function tamperedCopy(
 /** An app started on a tampered copy (see `tamperedCopy`). */
 export async function startOnTamperedCopy(pristine: string, tamper: (db: Database.Database) => void, dirs: string[]): Promise<TestApp> {
   return startTestApp({ databaseConfig: databaseConfig(tamperedCopy(pristine, tamper, dirs).file) });
+}
+
+/**
+ * The audit scenario (two bodies, test/audit-scenario.ts) recorded once into a SQLite database of
+ * its own: its folder (`pristine`, what `tamperedCopy` copies) and the scenario's ids. The spec's
+ * afterAll removes the folder.
+ */
+export async function recordedScenario(): Promise<{ pristine: string; scenario: Scenario }> {
+  const t = await startTestApp({ database: 'sqlite' });
+  const scenario = await recordScenario(t);
+  await t.app.close();
+  return { pristine: join((t.config.database as { file: string }).file, '..'), scenario };
 }
