@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { AppConfig } from '../config/configuration';
 import { AuditModule } from './audit/audit.module';
+import { BackfillModule } from './backfill/backfill.module';
 import { AuthModule } from './auth/auth.module';
 import { BodiesModule } from './bodies/bodies.module';
 import { CalendarModule } from './calendar/calendar.module';
@@ -21,7 +22,7 @@ import { SimulationModule } from './simulation/simulation.module';
 import { OParlModule } from './oparl/oparl.module';
 
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, ErasureModule, DeadlinesModule, SessionsModule, CalendarModule, SimulationModule, DecisionControlModule, WebModule, AuthModule, IdempotencyModule, OParlModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, SeedModule, RegistrationImportModule, AuditModule, ErasureModule, DeadlinesModule, SessionsModule, CalendarModule, SimulationModule, DecisionControlModule, WebModule, AuthModule, IdempotencyModule, OParlModule, BackfillModule],
   controllers: [HealthController],
 })
 export class AppModule {

@@ -164,8 +164,11 @@ export const stateAtAnswerSchema = z.object({
 const auditLogEntrySchema = z.object({
   id: z.string(),
   version: z.number().int().min(1),
-  type: z.literal('contactErased'),
-  data: z.object({ contactId: z.string(), reason: z.string(), bodyIds: z.array(z.string()) }),
+  type: z.enum(['contactErased', 'backfillBegun', 'backfillEnded']),
+  data: z.union([
+    z.object({ contactId: z.string(), reason: z.string(), bodyIds: z.array(z.string()) }).describe('contactErased'),
+    z.object({ bodyId: z.string(), reason: z.string() }).describe('backfillBegun, backfillEnded: die Nacherfassung eines Gremiums'),
+  ]),
   actor: actorSchema,
   occurredAt: instantSchema,
   recordedAt: instantSchema,

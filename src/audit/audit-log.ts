@@ -1,6 +1,8 @@
 /**
- * The audit log: a hash chain of its own for administrative acts that belong to no single body's
- * lifecycle — today the erasure of a contact person's personal data (DSGVO Art. 17).
+ * The audit log: a hash chain of its own for administrative acts that belong to no body's
+ * lifecycle — the erasure of a contact person's personal data (DSGVO Art. 17), and the begin and
+ * end of a body's Nacherfassung (its deadline monitoring held while its known history is entered;
+ * see backfill/backfill.service.ts).
  *
  * Why not an event in every body's stream: a contact may be named by several bodies, by bodies
  * that have already ended (a final state accepts no events) or by none at all; one chain holds
@@ -17,9 +19,11 @@ export const AUDIT_LOG_STREAM = 'audit-log';
 
 export const AUDIT_LOG_LABELS: Record<AuditLogEntryType, string> = {
   contactErased: 'Personenbezogene Daten einer Ansprechperson gelöscht (DSGVO Art. 17)',
+  backfillBegun: 'Nacherfassung begonnen',
+  backfillEnded: 'Nacherfassung beendet',
 };
 
-export type AuditLogEntryType = 'contactErased';
+export type AuditLogEntryType = 'contactErased' | 'backfillBegun' | 'backfillEnded';
 
 export interface ContactErasedData {
   contactId: string;
@@ -28,11 +32,17 @@ export interface ContactErasedData {
   bodyIds: string[];
 }
 
+/** A Nacherfassung begun or ended: the body, and why (in the secretariat's words). */
+export interface BackfillData {
+  bodyId: string;
+  reason: string;
+}
+
 export interface AuditLogEntry {
   id: string;
   version: number;
   type: AuditLogEntryType;
-  data: ContactErasedData;
+  data: ContactErasedData | BackfillData;
   actor: Actor;
   occurredAt: Instant;
   recordedAt: Instant;
@@ -45,4 +55,14 @@ export function hashAuditLogEntry(entry: Omit<AuditLogEntry, 'hash'>): string {
   const { id, version, type, data, actor, occurredAt, recordedAt, prevHash } = entry;
   const hashed = { stream: AUDIT_LOG_STREAM, id, version, type, data, actor, occurredAt, recordedAt, prevHash };
   return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+}
+
+/** Whether the entry records an erasure (its data then names the contact and the bodies). */
+export function isErasure(entry: AuditLogEntry): entry is AuditLogEntry & { type: 'contactErased'; data: ContactErasedData } {
+  return entry.type === 'contactErased';
+}
+
+/** Whether the entry begins or ends a body's Nacherfassung. */
+export function isBackfillEntry(entry: AuditLogEntry): entry is AuditLogEntry & { type: 'backfillBegun' | 'backfillEnded'; data: BackfillData } {
+  return entry.type === 'backfillBegun' || entry.type === 'backfillEnded';
 }

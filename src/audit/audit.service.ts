@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import type { EventRecord } from '../event-log/event-hash';
 import { isDecisionStream, registerProblems } from '../decisions/register';
-import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
+import { AUDIT_LOG_STREAM, isBackfillEntry, isErasure, type AuditLogEntry, type ContactErasedData } from './audit-log';
 import { isContactStream } from './contact-log';
 import type { PendingSystemEvent } from '../deadlines/pending-events';
 import { AuditStore, type DerivedRow, type ErasureUndone, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations } from './audit.store';
@@ -117,12 +117,14 @@ export class AuditService {
       const unindexed = await this.store.indexRowsWithoutBody(view);
       const erasures = erasuresOf(auditLog);
       const undone = await this.store.erasuresUndone(view, [...erasures.keys()]);
+      const holds = backfillHoldProblems(auditLog, await this.store.backfillHolds(view));
       const problems: AuditProblem[] = [
         ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
         ...projected.finish(bodyId),
         ...orphanedObligations.map(obligationProblem),
         ...derived,
         ...unindexed.map(indexRowsProblem),
+        ...holds,
         ...registerProblems(decisionEvents, decisions).map((p) => ({
           area: 'projection' as const,
           kind: 'decisionDiverges',
@@ -183,7 +185,7 @@ export class AuditService {
     const records = events.filter((e): e is EventRecord => !isUnreadable(e));
     const replayed = replayRecords(records);
     const verdict: ReplayVerdict | TamperedVerdict = tampered.length > 0 ? tamperedVerdict(events.length, tampered) : replayVerdict(records, projection, replayed);
-    const erasures = auditLog.filter((entry) => entry.data?.bodyIds?.includes(bodyId));
+    const erasures = auditLog.filter(isErasure).filter((entry) => entry.data?.bodyIds?.includes(bodyId));
     return {
       bodyId,
       ...verdict,
@@ -662,13 +664,60 @@ function derivedProblems(row: DerivedRow, known: Map<string, string[] | null>): 
 }
 
 /** The erasures the audit log records, by contact (the last one of each). */
-function erasuresOf(auditLog: readonly AuditLogEntry[]): Map<string, AuditLogEntry> {
-  const erasures = new Map<string, AuditLogEntry>();
+function erasuresOf(auditLog: readonly AuditLogEntry[]): Map<string, AuditLogEntry & { data: ContactErasedData }> {
+  const erasures = new Map<string, AuditLogEntry & { data: ContactErasedData }>();
   for (const entry of auditLog) {
     // An entry whose data does not parse is the chain check's to name.
-    if (entry.type === 'contactErased' && typeof entry.data?.contactId === 'string') erasures.set(entry.data.contactId, entry);
+    if (isErasure(entry) && typeof entry.data?.contactId === 'string') erasures.set(entry.data.contactId, entry);
   }
   return erasures;
+}
+
+/**
+ * `backfill_holds` against the audit log: a body is held exactly when its last `backfillBegun` is
+ * not followed by a `backfillEnded`, and its row names that entry. A row the log does not back
+ * silences the body's monitoring unrecorded; a missing row let the scheduler run where the log
+ * says it rests.
+ */
+function backfillHoldProblems(auditLog: readonly AuditLogEntry[], rows: ReadonlyArray<{ bodyId: string; auditLogVersion: number }>): AuditProblem[] {
+  const held = new Map<string, AuditLogEntry>();
+  for (const entry of auditLog) {
+    if (!isBackfillEntry(entry) || typeof entry.data?.bodyId !== 'string') continue;
+    if (entry.type === 'backfillBegun') held.set(entry.data.bodyId, entry);
+    else held.delete(entry.data.bodyId);
+  }
+  const problem = (bodyId: string, message: string, entry?: AuditLogEntry): AuditProblem => ({
+    area: 'projection',
+    kind: 'backfillHoldDiverges',
+    stream: bodyId,
+    version: null,
+    eventId: entry?.id ?? null,
+    message: `Gremium ${bodyId}: ${message}`,
+  });
+  const problems: AuditProblem[] = [];
+  for (const row of rows) {
+    const entry = held.get(row.bodyId);
+    if (!entry) {
+      problems.push(problem(row.bodyId, `In „backfill_holds“ ruht seine Fristenüberwachung (Nacherfassung), doch das Audit-Protokoll hält keine laufende Nacherfassung fest.`));
+    } else if (entry.version !== row.auditLogVersion) {
+      problems.push(
+        problem(row.bodyId, `In „backfill_holds“ verweist die Nacherfassung auf Version ${row.auditLogVersion} des Audit-Protokolls, begonnen wurde sie in Version ${entry.version}.`, entry),
+      );
+    }
+  }
+  const stored = new Set(rows.map((row) => row.bodyId));
+  for (const [bodyId, entry] of held) {
+    if (!stored.has(bodyId)) {
+      problems.push(
+        problem(
+          bodyId,
+          `Laut ${place(AUDIT_LOG_STREAM, entry.version, entry.type)} läuft seit ${germanDateTime(entry.occurredAt)} Uhr eine Nacherfassung, doch in „backfill_holds“ fehlt sie: der Scheduler überwacht seine Fristen wieder.`,
+          entry,
+        ),
+      );
+    }
+  }
+  return problems;
 }
 
 const PERSONAL_FIELD_NAMES: Record<ErasureUndone['fields'][number], string> = { name: 'Name', organization: 'Organisation', email: 'E-Mail', phone: 'Telefon' };

@@ -8,7 +8,8 @@ import { Database, isUniqueViolation, placeholders, type Queries, type ReadView,
 import type { ChainedRow } from '../database/chained-row';
 import { ConcurrencyConflict } from '../common/errors';
 import { pendingSystemEvents, type PendingSystemEvent } from '../deadlines/pending-events';
-import { AUDIT_LOG_STREAM, type AuditLogEntry } from './audit-log';
+import { AUDIT_LOG_STREAM, hashAuditLogEntry, type AuditLogEntry } from './audit-log';
+import { timeOrderedId } from '../common/time-ordered-id';
 import { isContactStream, type ContactEvent } from './contact-log';
 import { isDecisionStream } from '../decisions/register';
 import { linkOfAuditLogEntry, linkOfContactEvent, linkOfDecisionEvent, linkOfEvent, type ChainLink, type StoredEvent } from './chain-verifier';
@@ -595,6 +596,27 @@ export class AuditStore {
   async auditLog(tx: Queries): Promise<AuditLogEntry[]> {
     const rows = await tx.query<AuditLogRow>(`SELECT ${AUDIT_LOG_COLUMNS} FROM audit_log ORDER BY version`);
     return rows.map(toAuditLogEntry);
+  }
+
+  /** Appends the next entry of the audit log (hashed onto the last one) and returns it; a lost race is a ConcurrencyConflict. */
+  async recordAuditLog(tx: Transaction, entry: Pick<AuditLogEntry, 'type' | 'data' | 'actor' | 'occurredAt'>, recordedAt: string): Promise<AuditLogEntry> {
+    const [last] = await tx.query<{ version: number | string; hash: string }>('SELECT version, hash FROM audit_log ORDER BY version DESC LIMIT 1');
+    const unhashed: Omit<AuditLogEntry, 'hash'> = {
+      id: timeOrderedId(),
+      version: last ? Number(last.version) + 1 : 1,
+      ...entry,
+      recordedAt,
+      prevHash: last?.hash ?? null,
+    };
+    const appended: AuditLogEntry = { ...unhashed, hash: hashAuditLogEntry(unhashed) };
+    await this.appendAuditLog(tx, appended);
+    return appended;
+  }
+
+  /** The bodies whose deadline monitoring rests (Nacherfassung), with the audit-log entry that began each hold. */
+  async backfillHolds(view: Queries): Promise<Array<{ bodyId: string; auditLogVersion: number }>> {
+    const rows = await view.query<{ body_id: string; audit_log_version: number | string }>('SELECT body_id, audit_log_version FROM backfill_holds ORDER BY body_id');
+    return rows.map((row) => ({ bodyId: row.body_id, auditLogVersion: Number(row.audit_log_version) }));
   }
 
   async appendAuditLog(tx: Transaction, entry: AuditLogEntry): Promise<void> {

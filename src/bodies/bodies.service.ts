@@ -11,6 +11,7 @@ import { LifecycleRefusal, NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database, placeholders } from '../database/database';
 import { pendingSystemEvents } from '../deadlines/pending-events';
+import { backfillHold, backfillNotice } from '../backfill/backfill-hold';
 import { EventStore } from '../event-log/event-store';
 import { contextHead, listHeadSql, obligationsSql, wholeContext, type ListHead } from '../event-log/stored-context';
 
@@ -167,6 +168,7 @@ export class BodiesService {
     const withdrawals = await this.withdrawalsOf(decisions);
     const links = await this.links(row.id, context);
     const notYetRecorded = await pendingSystemEvents(this.db, id, this.clock.now().toISOString());
+    const backfill = await backfillHold(this.db, id);
     return {
       id: row.id,
       version: Number(row.version),
@@ -191,6 +193,8 @@ export class BodiesService {
       ...links,
       /** Without a running scheduler (a local database) the stored state may lag behind the calendar. */
       notYetRecorded: notYetRecorded.map((p) => ({ ...p, label: eventLabel(p.type) })),
+      /** Nacherfassung: while it runs, the scheduler records nothing for the body and sends no reminders. */
+      backfill: backfill ? { ...backfill, notice: backfillNotice(backfill) } : null,
       registeredAt: row.created_at,
       updatedAt: row.updated_at,
     };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BODY_KINDS, COMMAND_EVENT_TYPES, EVENT_TYPES, successorSchema } from '../../machines';
 import { bodyContextSchema, civilDateSchema, decisionFactsSchema, eventRecordSchema, instantSchema } from '../event-log/event-schema';
 import { notYetRecordedSchema } from '../audit/audit-answers';
+import { backfillViewSchema } from '../backfill/backfill-answers';
 import { bodyStateSchema } from '../lifecycle/command-answer';
 
 /** A term end as written: a day, a month or a year (machines/term-end.ts). */
@@ -77,6 +78,7 @@ export const bodyViewSchema = z.object({
   predecessors: z.array(linkedBodySchema),
   successors: z.array(linkedBodySchema),
   notYetRecorded: notYetRecordedSchema,
+  backfill: backfillViewSchema.nullable().describe('Nacherfassung: die Fristenüberwachung ruht (keine Ereignisse des Schedulers, keine Erinnerungen); null, wenn sie läuft'),
   registeredAt: instantSchema,
   updatedAt: instantSchema,
 });

@@ -1,5 +1,6 @@
 /** Every command of `gremienlauf`, in the order the help lists them. A new command: one file in commands/, one line here. */
 import type { CliCommand } from './command';
+import { backfillCommand } from './commands/backfill';
 import { backupCommand } from './commands/backup';
 import { calendarFeedCommand } from './commands/calendar-feed';
 import { contactCommand } from './commands/contact';
@@ -38,6 +39,7 @@ export const COMMANDS: CliCommand[] = [
   decisionCommand,
   sessionCommand,
   contactCommand,
+  backfillCommand,
   exportCommand,
   verifyCommand,
   verifyProofCommand,

@@ -27,7 +27,8 @@ export const deadlineViewSchema = z
     description: z.string(),
     status: z.enum(['open', 'due', 'overdue', 'met']),
     metOn: civilDateSchema.nullable().describe('Der Tag, an dem die Frist erledigt wurde (ein Bericht: eingereicht), sonst null'),
-    overdue: z.boolean(),
+    overdue: z.boolean().describe('Überfällig: das Datum ist vorbei und die Frist nicht erledigt; nie, solange die Fristenüberwachung des Gremiums ruht (Nacherfassung)'),
+    backfillSince: instantSchema.nullable().optional().describe('Seit wann die Fristenüberwachung des Gremiums für seine Nacherfassung ruht, sonst null'),
     next: z
       .object({ event: z.string(), dueAt: instantSchema, status: z.enum(['pending', 'refused']), error: z.string().nullable() })
       .nullable()

@@ -15,6 +15,7 @@ import { obligationsSql, wholeContext } from '../event-log/stored-context';
 import { LifecycleService, type AppendedEvent, type DueTimer } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { SessionsStore } from './sessions.store';
+import { notHeld } from '../backfill/backfill-hold';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
 
 export interface DeadlineView {
@@ -33,8 +34,10 @@ export interface DeadlineView {
   status: 'open' | 'due' | 'overdue' | 'met';
   /** The day it was met (a report: submitted), or null. */
   metOn: CivilDate | null;
-  /** True when the effective date has passed and the Frist is not met. */
+  /** True when the effective date has passed and the Frist is not met (never while the body's monitoring rests). */
   overdue: boolean;
+  /** Since when the body's deadline monitoring rests for its Nacherfassung, or null: its Fristen raise no alarm meanwhile. */
+  backfillSince?: string | null;
   /** The next system event the scheduler will send for it; `refused` with the machine's reason. */
   next: { event: string; dueAt: string; status: 'pending' | 'refused'; error: string | null } | null;
   updatedAt: string;
@@ -86,6 +89,9 @@ interface DeadlineRow {
   status: string;
   met_on: string | null;
 }
+
+/** When the Frist's body began its Nacherfassung (a primary-key probe per Frist), or NULL. */
+const HELD_SINCE = '(SELECT h.since FROM backfill_holds h WHERE h.body_id = d.body_id) AS held_since';
 
 /** Reminders that went out stay recorded under their key, so deriving them again never sends twice. */
 const KEPT_STATUSES = new Set(['sent', 'superseded']);
@@ -245,7 +251,7 @@ export class DeadlinesService implements OnModuleInit {
     const page = query.limit === undefined ? '' : `LIMIT ${Math.trunc(query.limit)} OFFSET ${Math.trunc(query.offset ?? 0)}`;
     const direction = query.latestFirst ? 'DESC' : '';
     const rows = await this.db.query<Record<string, string>>(
-      `SELECT d.key, d.body_id, b.title, d.kind, d.ref, d.label, d.deadline, d.resolution, d.original_date, d.effective_date, d.status, d.met_on, d.updated_at
+      `SELECT d.key, d.body_id, b.title, d.kind, d.ref, d.label, d.deadline, d.resolution, d.original_date, d.effective_date, d.status, d.met_on, d.updated_at, ${HELD_SINCE}
        FROM deadlines d JOIN bodies b ${this.titlesById} ON b.id = d.body_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date ${direction}, b.title, d.key ${page}`,
@@ -274,7 +280,8 @@ export class DeadlinesService implements OnModuleInit {
         description: resolution.description,
         status,
         metOn: r.met_on ?? null,
-        overdue: isOverdue(status, r.effective_date, today),
+        overdue: !r.held_since && isOverdue(status, r.effective_date, today),
+        backfillSince: r.held_since ?? null,
         next: next.get(r.key) ?? null,
         updatedAt: r.updated_at,
       };
@@ -288,8 +295,8 @@ export class DeadlinesService implements OnModuleInit {
   async standings(query: DeadlineQuery = {}): Promise<DeadlineStanding[]> {
     const today = berlinDate(this.clock.now().toISOString());
     const { where, params } = whereOf(query, today);
-    const rows = await this.db.query<{ body_id: string; kind: DeadlineView['kind']; label: string; effective_date: CivilDate | null; status: DeadlineView['status'] }>(
-      `SELECT d.body_id, d.kind, d.label, d.effective_date, d.status FROM deadlines d
+    const rows = await this.db.query<{ body_id: string; kind: DeadlineView['kind']; label: string; effective_date: CivilDate | null; status: DeadlineView['status']; held_since: string | null }>(
+      `SELECT d.body_id, d.kind, d.label, d.effective_date, d.status, ${HELD_SINCE} FROM deadlines d
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date, d.key`,
       params,
@@ -300,7 +307,7 @@ export class DeadlinesService implements OnModuleInit {
       label: r.label,
       effectiveDate: r.effective_date,
       status: r.status,
-      overdue: isOverdue(r.status, r.effective_date, today),
+      overdue: !r.held_since && isOverdue(r.status, r.effective_date, today),
     }));
   }
 
@@ -619,7 +626,8 @@ function whereOf(query: DeadlineQuery, today: CivilDate): { where: string[]; par
   }
   if (query.overdue !== undefined) {
     // Never NULL: a Frist without a date yet is not overdue, and so among those `overdue: false` gives.
-    const overdue = "(d.status = 'overdue' OR (d.status IN ('open', 'due') AND d.effective_date IS NOT NULL AND d.effective_date < ?))";
+    // A body held for its Nacherfassung raises no alarm: its Fristen count among the others.
+    const overdue = `((d.status = 'overdue' OR (d.status IN ('open', 'due') AND d.effective_date IS NOT NULL AND d.effective_date < ?)) AND ${notHeld('d')})`;
     where.push(query.overdue ? overdue : `NOT ${overdue}`);
     params.push(today);
   }

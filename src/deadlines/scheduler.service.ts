@@ -14,6 +14,7 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { DispatcherService } from '../outbox/dispatcher.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { bodyPagePath } from '../common/links';
+import { backfillHold, notHeld } from '../backfill/backfill-hold';
 import { reminderMessage, type ClosureFacts } from './reminder-message';
 import { reminderEmailKey, reminderWebhookKey, reminderWithdrawal } from './reminder-withdrawal';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
@@ -94,6 +95,8 @@ interface DueRow {
  * Appending an event and removing its timer (by the deadlines projector) happen in one
  * transaction, and on PostgreSQL the body's row is locked while it is written, so a timer fires
  * exactly once even with a crash in between or with two instances.
+ * A body held for its Nacherfassung (`backfill_holds`) is left out of both: its timers wait until
+ * the hold ends, and the next sweep then catches it up like any other body.
  * A reminder is marked sent in the same transaction that writes its outbox messages. Should it
  * no longer apply when the dispatcher's turn to send them comes, they are withdrawn instead
  * (`reminderWithdrawal`, which this service hands the dispatcher).
@@ -169,13 +172,15 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
   /** Every body with a due system event catches up, the one whose timer fell due earliest first. */
   private async fireEvents(now: string): Promise<SweepEntry[]> {
     const bodies = await this.db.query<{ body_id: string }>(
-      `SELECT body_id, MIN(due_at) AS first_due FROM timers WHERE status = 'pending' AND kind <> 'reminder' AND due_at <= ?
+      `SELECT body_id, MIN(due_at) AS first_due FROM timers t WHERE status = 'pending' AND kind <> 'reminder' AND due_at <= ? AND ${notHeld('t')}
        GROUP BY body_id ORDER BY first_due, body_id`,
       [now],
     );
     const caughtUp = await inFlight(bodies, IN_FLIGHT, async ({ body_id: bodyId }): Promise<SweepEntry[]> => {
       try {
-        return (await this.lifecycle.catchUp(bodyId, now)).map(({ key, type, dueAt, outcome, detail }) => {
+        // A Nacherfassung begun since the claim read the timers: the body waits (its hold locked the body's row).
+        const rests = async (tx: Transaction) => (await backfillHold(tx, bodyId)) !== null;
+        return (await this.lifecycle.catchUp(bodyId, now, rests)).map(({ key, type, dueAt, outcome, detail }) => {
           if (outcome === 'refused') this.logger.warn(`${key}: ${type} abgelehnt: ${detail}`);
           return { key, bodyId, kind: 'event', what: type, dueAt, outcome, ...(detail ? { detail } : {}) };
         });
@@ -196,7 +201,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
    */
   private async sendReminders(now: string): Promise<SweepEntry[]> {
     const due = await this.db.query<DueRow>(
-      `SELECT ${DUE_COLUMNS} FROM timers WHERE kind = 'reminder' AND status = 'pending' AND due_at <= ? ORDER BY due_at, key`,
+      `SELECT ${DUE_COLUMNS} FROM timers t WHERE kind = 'reminder' AND status = 'pending' AND due_at <= ? AND ${notHeld('t')} ORDER BY due_at, key`,
       [now],
     );
     const latest = new Map<string | null, DueRow>();
@@ -223,7 +228,10 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
   private fireReminder(row: DueRow, now: string, facts: Map<string, BodyFacts>): Promise<SweepEntry> {
     const entry = { key: row.key, bodyId: row.body_id, kind: 'reminder' as const, dueAt: row.due_at };
     return this.db.transaction(async (tx) => {
-      const claimed = await tx.query(`UPDATE timers SET status = 'sent', fired_at = ? WHERE key = ? AND status = 'pending' RETURNING key`, [now, row.key]);
+      const claimed = await tx.query(`UPDATE timers SET status = 'sent', fired_at = ? WHERE key = ? AND status = 'pending' AND ${notHeld('timers')} RETURNING key`, [
+        now,
+        row.key,
+      ]);
       if (claimed.length === 0) return { ...entry, what: row.ref, outcome: 'skipped' as const };
       const subject = await this.writeReminder(tx, row, now, await this.bodyFacts(tx, row.body_id, facts));
       return { ...entry, what: subject, outcome: 'written' as const };

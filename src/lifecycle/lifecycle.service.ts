@@ -231,13 +231,17 @@ export class LifecycleService {
    * of obligations fires thousands of events, and in one transaction it would hold every other
    * write (on SQLite, all of them) until the last. Each chunk stands on its own: the events are
    * facts of their time, whatever comes after them.
+   * `rests` is asked once the body is this unit's (on PostgreSQL after its row lock): when it says
+   * the body's monitoring rests (a Nacherfassung), nothing is fired.
    */
-  async catchUp(bodyId: string, until: string): Promise<FiredTimer[]> {
+  async catchUp(bodyId: string, until: string, rests?: (tx: Transaction) => Promise<boolean>): Promise<FiredTimer[]> {
     const fired: FiredTimer[] = [];
     for (;;) {
       const chunk = await this.unitOfWork(bodyId, undefined, async (tx) => {
         const tried: FiredTimer[] = [];
-        await this.fireDue(tx, await this.load(tx, bodyId), { until, inclusive: true }, this.clock.now().toISOString(), tried, CATCH_UP_CHUNK);
+        const body = await this.load(tx, bodyId);
+        if (rests && (await rests(tx))) return tried;
+        await this.fireDue(tx, body, { until, inclusive: true }, this.clock.now().toISOString(), tried, CATCH_UP_CHUNK);
         return tried;
       });
       fired.push(...chunk);

@@ -13,6 +13,7 @@ import { bodyStateSchema } from '../lifecycle/command-answer';
 import { PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
 import { RegistrationImportService } from './registration-import.service';
+import { backfillHoldSchema } from '../backfill/backfill-answers';
 import { MAX_INTEGER } from '../common/i-json';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -24,6 +25,7 @@ const importQuery = z.strictObject({
   procedure: z.enum(PROCEDURES).optional(),
   allowDuplicate: flag.optional().describe('true: auch übernehmen, wenn ein Gremium mit demselben Titel registriert ist'),
   registeredAt: civilDate.optional().describe('Fachliches Datum der Registrierung; Standard: das Beschlussdatum beim Anwenden, sonst heute'),
+  backfill: flag.optional().describe('true: mit dem Import die Nacherfassung beginnen (die Fristenüberwachung des Gremiums ruht, bis seine bekannte Geschichte erfasst ist)'),
   dryRun: flag.optional().describe('true: nur lesen und zeigen, was übernommen würde; nichts wird geschrieben'),
 });
 
@@ -51,6 +53,7 @@ const importAnswerSchema = z.object({
   approvedUntil: termEndSchema.nullable(),
   approvedPermanently: z.boolean(),
   events: z.array(z.object({ version: z.number().int().min(1), type: z.string(), occurredAt: instantSchema, decision: z.string().nullable() })),
+  backfill: backfillHoldSchema.nullable().describe('Mit backfill=true: die mit dem Import begonnene Nacherfassung'),
   warnings: z.array(z.string()),
 });
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackfillModule } from '../backfill/backfill.module';
 import { BodiesModule } from '../bodies/bodies.module';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { RegistrationImportController } from './registration-import.controller';
@@ -6,7 +7,7 @@ import { RegistrationImportService } from './registration-import.service';
 
 /** Registration forms in their text layout → draft bodies (and, on request, their approval). */
 @Module({
-  imports: [LifecycleModule, BodiesModule],
+  imports: [LifecycleModule, BodiesModule, BackfillModule],
   controllers: [RegistrationImportController],
   providers: [RegistrationImportService],
   exports: [RegistrationImportService],

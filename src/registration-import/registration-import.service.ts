@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { berlinDate, describeTermEnd, germanDate, termEndDate, type CivilDate, type TermEnd } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
 import type { RegistrationInput } from '../lifecycle/registration-input';
+import { BackfillService } from '../backfill/backfill.service';
+import type { BackfillHold } from '../backfill/backfill-hold';
 import { BodiesService } from '../bodies/bodies.service';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
@@ -26,6 +28,11 @@ export interface ImportOptions {
   allowDuplicate?: boolean;
   /** When the form was registered (business date); default the decision's date when applying it, else now. */
   registeredAt?: CivilDate;
+  /**
+   * Begin the body's Nacherfassung with the import (in its transaction): its deadline monitoring
+   * rests until the secretariat has entered its known history and ends the hold.
+   */
+  backfill?: boolean;
 }
 
 export interface ImportResult {
@@ -43,6 +50,8 @@ export interface ImportResult {
   /** Approved without end (applied), or so the justification says. */
   approvedPermanently: boolean;
   events: Array<{ version: number; type: string; occurredAt: string; decision: string | null }>;
+  /** With `backfill`: the hold begun with the import. */
+  backfill: BackfillHold | null;
   warnings: string[];
 }
 
@@ -70,6 +79,7 @@ export class RegistrationImportService {
     private readonly decisions: DecisionsService,
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly backfill: BackfillService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -149,6 +159,9 @@ export class RegistrationImportService {
       );
     }
 
+    const backfill = options.backfill
+      ? (await this.backfill.begin(registered.bodyId, { reason: `Import des Registrierungsformulars „${registration.title}“ mit Nacherfassung` }, actor)).backfill
+      : null;
     const last = results[results.length - 1];
     return {
       id: registered.bodyId,
@@ -167,6 +180,7 @@ export class RegistrationImportService {
         occurredAt: r.event.occurredAt,
         decision: r.event.decision?.number ?? null,
       })),
+      backfill,
       warnings,
     };
   }

@@ -1,4 +1,4 @@
-import { describeTermEnd } from '../../../machines';
+import { describeTermEnd, germanDateTime } from '../../../machines';
 import { issueList } from '../../common/errors';
 import { formSummary } from '../../registration-import/form-summary';
 import type { ParsedRegistrationForm } from '../../registration-import/registration-form.parser';
@@ -21,6 +21,8 @@ export const importCommand: CliCommand = {
     'Verfahren des Beschlusses nicht, sind sie mit --decision-date und --session bzw. --umlaufverfahren anzugeben.',
     'Ohne --apply-decision ist das Datum der Registrierung heute; soll später ein älterer Beschluss angewandt werden,',
     'das Datum mit --registered-at angeben (Ereignisse werden nur fortgeschrieben, nie zurückdatiert).',
+    'Mit --nacherfassung ruht die Fristenüberwachung des Gremiums, bis seine bekannte Geschichte (eingereichte Berichte, Verlängerungen, …)',
+    'mit ihren Daten erfasst und die Nacherfassung beendet ist: gremienlauf backfill end ID --reason TEXT.',
   ].join('\n'),
   options: {
     'apply-decision': { type: 'boolean', description: 'den Beschluss aus dem Formular erfassen und anwenden' },
@@ -31,6 +33,10 @@ export const importCommand: CliCommand = {
       type: 'string',
       value: 'DATUM',
       description: 'Datum der Registrierung (sonst das des Beschlusses mit --apply-decision, sonst heute)',
+    },
+    nacherfassung: {
+      type: 'boolean',
+      description: 'mit dem Import die Nacherfassung beginnen: die Fristenüberwachung ruht, bis die bekannte Geschichte erfasst ist (beenden: gremienlauf backfill end ID)',
     },
     force: { type: 'boolean', description: 'auch übernehmen, wenn ein Gremium mit demselben Titel schon registriert ist' },
     'dry-run': { type: 'boolean', description: 'nur lesen und anzeigen, nichts anlegen' },
@@ -49,6 +55,7 @@ export const importCommand: CliCommand = {
       procedure: o.umlaufverfahren ? 'Umlaufverfahren' : undefined,
       allowDuplicate: o.force === true ? true : undefined,
       registeredAt: typeof o['registered-at'] === 'string' ? dateOption(o['registered-at'], '--registered-at', false) : undefined,
+      backfill: o.nacherfassung === true ? true : undefined,
     };
     const text = await ctx.readInput(ctx.args.DATEI!);
 
@@ -115,6 +122,7 @@ function renderImport(r: ImportResult): string {
       );
     }
   }
+  if (r.backfill) lines.push(`  Nacherfassung: Fristenüberwachung ruht seit ${germanDateTime(r.backfill.since)} Uhr; beenden mit: gremienlauf backfill end ${r.id} --reason TEXT`);
   if (r.events.length > 1) lines.push(`  Ereignisse: ${r.events.map((e) => `${e.version} ${e.type} (${day(e.occurredAt)})`).join(', ')}`);
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import {
   describeRecurrence,
   describeTermEnd,
   describeTermEndWithDay,
+  germanDateTime,
   obligationLabel,
   obligationStanding,
   PROFILE_LABELS,
@@ -40,6 +41,8 @@ export interface BodyView {
   decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string; withdrawn?: { at: string; reason: string } | null }>;
   /** Due system events the log does not hold yet: without a running scheduler (a local database) the state may lag behind the calendar. */
   notYetRecorded?: NotYetRecorded[];
+  /** Nacherfassung: the deadline monitoring rests since then (null: it runs). */
+  backfill?: { since: string; reason: string; by: string } | null;
   /** Where the body came from and where its work went, both ways (named by either body). */
   predecessors?: LinkedBody[];
   successors?: LinkedBody[];
@@ -88,6 +91,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
       ['ID', body.id],
       ['Zustand', `${body.state.label} · Version ${body.version}`],
       ['Noch nicht verbucht', pendingLines(body.notYetRecorded ?? [])],
+      ['Nacherfassung', body.backfill ? `Fristenüberwachung ruht seit ${germanDateTime(body.backfill.since)} Uhr (${body.backfill.reason})` : null],
       [PROFILE_LABELS.kind, p.kind],
       [PROFILE_LABELS.permanent, yesNo(p.permanent)],
       [PROFILE_LABELS.parent, p.parent],

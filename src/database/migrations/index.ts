@@ -21,6 +21,7 @@ import { DeadlinesMetOn1767900000000 } from './1767900000000-deadlines-met-on';
 import { SessionEarlierDates1768000000000 } from './1768000000000-session-earlier-dates';
 import { SigningKeys1768100000000 } from './1768100000000-signing-keys';
 import { OutboxWithdrawn1768200000000 } from './1768200000000-outbox-withdrawn';
+import { BackfillHolds1768300000000 } from './1768300000000-backfill-holds';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   SessionEarlierDates1768000000000,
   SigningKeys1768100000000,
   OutboxWithdrawn1768200000000,
+  BackfillHolds1768300000000,
 ];
