@@ -8,7 +8,9 @@
 import ICAL from 'ical.js';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
+import { ReportFristLabels1768400000000 } from '../src/database/migrations/1768400000000-report-frist-labels';
 import { deadlinesEnv } from './deadlines.support';
+import { withQueryRunner } from './support/migrations';
 import { decodeMail, startSmtp } from './support/smtp';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
@@ -138,5 +140,17 @@ describe.each(testDatabaseKinds())('a titled yearly report, period by period (%s
     const mails = smtp.mails.map((m) => decodeMail(m.raw));
     const reminder = mails.find((m) => m.subject === `Erinnerung: Zwischenbericht fällig am 31.03.2026 (noch 28 Tage) – ${TITLE}`);
     expect(reminder?.text).toContain(`Frist: ${FRIST}, `);
+  });
+
+  // Last: it changes the stored labels behind the running service.
+  test('the Fristen labelled by the release before by the kind alone are named by the title once migrated', async () => {
+    const labels = async () =>
+      ((await t.http.get(`/api/deadlines?body=${id}`).expect(200)).body as Array<{ kind: string; label: string }>).filter((d) => d.kind === 'report').map((d) => d.label);
+    await withQueryRunner(t.config.database, async (q) => {
+      await q.query(`UPDATE deadlines SET label = 'Zwischenbericht an IT-Planungsrat' WHERE kind = 'report' AND body_id = ${kind === 'postgres' ? '$1' : '?'}`, [id]);
+    });
+    expect(await labels()).toEqual(Array(3).fill('Zwischenbericht an IT-Planungsrat'));
+    await withQueryRunner(t.config.database, (q) => new ReportFristLabels1768400000000().up(q));
+    expect(await labels()).toEqual([FRIST, FRIST, FRIST]);
   });
 });

@@ -22,6 +22,7 @@ import { SessionEarlierDates1768000000000 } from './1768000000000-session-earlie
 import { SigningKeys1768100000000 } from './1768100000000-signing-keys';
 import { OutboxWithdrawn1768200000000 } from './1768200000000-outbox-withdrawn';
 import { BackfillHolds1768300000000 } from './1768300000000-backfill-holds';
+import { ReportFristLabels1768400000000 } from './1768400000000-report-frist-labels';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   SigningKeys1768100000000,
   OutboxWithdrawn1768200000000,
   BackfillHolds1768300000000,
+  ReportFristLabels1768400000000,
 ];
