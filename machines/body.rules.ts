@@ -29,7 +29,8 @@ const decisionNotAfterEvent: Rule = (_context, event) => {
     : `Beschluss ${event.decision.number} vom ${germanDate(event.decision.date)} liegt nach dem Ereignisdatum ${germanDate(on)}.`;
 };
 
-const approvedUntilAfterDecision: Rule<'approved'> = (_context, event) => {
+/** Exported for the decision register, which refuses such an effect where it is recorded. */
+export const approvedUntilAfterDecision: Rule<'approved'> = (_context, event) => {
   const until = event.data.approvedUntil;
   const from = event.decision?.date ?? berlinDate(event.occurredAt);
   // Without a decision (itself refused) the term is measured from the event's date: named as such.
@@ -46,8 +47,11 @@ const notBeforeApproval: Rule<'started'> = (context, event) => {
     : `Die Tätigkeit kann nicht vor dem Einrichtungsbeschluss beginnen (Beginn ${germanDate(on)}, Beschluss vom ${germanDate(context.approvedOn ?? on)}).`;
 };
 
-/** For `extended` and `extensionRequested` alike: the new end lies after the current one. */
-const extendsTerm = (context: BodyContext, event: { data: { approvedUntil: TermEnd } }): string | null =>
+/**
+ * For `extended` and `extensionRequested` alike: the new end lies after the current one. Exported
+ * for the decision register, which refuses such an effect where it is recorded.
+ */
+export const extendsTerm = (context: BodyContext, event: { data: { approvedUntil: TermEnd } }): string | null =>
   context.approvedUntil === null || termEndDate(event.data.approvedUntil) > context.approvedUntil
     ? null
     : `Die Verlängerung muss nach dem bisherigen Ende liegen: neu ${describeTermEnd(event.data.approvedUntil)}, bisher ${germanDate(context.approvedUntil)}.`;

@@ -156,10 +156,12 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     expect(body.context.obligations[0]).toMatchObject({ state: 'acknowledged', submittedOn: '2024-11-25', acknowledgedOn: '2024-12-05', acknowledgedBy: '2024/15-AL' });
   });
 
-  test('an extension to an earlier date is refused', async () => {
-    await decision('2025/02', '2025-03-20', { effects: [{ body: id, effect: 'extended', data: { approvedUntil: '2025-01-31' } }] }).expect(201);
+  test('an extension to an earlier date is refused, in the decision as in the event', async () => {
+    // An effect its event would refuse whatever comes is refused where the decision is recorded, with the same reason.
+    const recorded = await decision('2025/02', '2025-03-20', { effects: [{ body: id, effect: 'extended', data: { approvedUntil: '2025-01-31' } }] }).expect(400);
+    expect(recorded.body.details).toEqual([{ path: 'effects[0].data.approvedUntil', message: expect.stringContaining('nach dem bisherigen Ende') }]);
     await decision('2025/03', '2025-03-20', { effects: [{ body: id, effect: 'extended', data: { approvedUntil: '2025-12-31' } }] }).expect(201);
-    const error = await expectRefused(send({ type: 'extended', data: { approvedUntil: '2025-01-31' }, decision: '2025/02-AL' }), 422);
+    const error = await expectRefused(send({ type: 'extended', data: { approvedUntil: '2025-01-31' } }), 422);
     expect(error.message).toContain('nach dem bisherigen Ende');
   });
 

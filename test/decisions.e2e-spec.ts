@@ -157,7 +157,8 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
   });
 
   test('the Beschlusskontrolle lists each effect with body, requirement, Frist, state and the event that carried it out; filters by year, issuer and state', async () => {
-    await record('2026/70', '2026-11-20', [
+    // Dated before b's report falls due: a Frist already past on the decision's day is refused (the report would be overdue at once).
+    await record('2026/70', '2026-10-20', [
       { body: a, effect: 'reportRequested', data: { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2026-12-15' } } },
       { body: b, effect: 'reportRequested', data: { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2026-11-02' } } },
       { body: b, effect: 'madePermanent' },
@@ -183,7 +184,7 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('Beschluss;Gremium (beschließend);Beschlussdatum;Titel;Gremium;Gremium-ID;Wirkung;Gefordert;Frist;Stand;Umgesetzt durch (Version);Umgesetzt am');
     expect(lines.slice(1)).toEqual([
-      `2026/70;IT-PLR;2026-11-20;Beschluss 2026/70;Projektgruppe B;${b};Berichtspflicht festgelegt;Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 02.11.2026;2026-11-02;überfällig;;`,
+      `2026/70;IT-PLR;2026-10-20;Beschluss 2026/70;Projektgruppe B;${b};Berichtspflicht festgelegt;Bericht anfordern: Zwischenbericht an IT-Planungsrat bis 02.11.2026;2026-11-02;überfällig;;`,
     ]);
   });
 

@@ -4,6 +4,13 @@ import { z } from 'zod';
 import {
   DECISION_EFFECT_TYPES,
   EVENT_LABELS,
+  approvedUntilAfterDecision,
+  extendsTerm,
+  startOfBerlinDay,
+  type BodyEventOf,
+  type CivilDate,
+  type Deadline,
+  type TermEnd,
   berlinDate,
   civilDate,
   countOf,
@@ -28,6 +35,16 @@ import type { Actor, EventRecord } from '../event-log/event-hash';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';
 import { commandDataIssues } from '../event-log/command-data';
+import {
+  closureSetsFrist,
+  fristBeforeDay,
+  fristSetBy,
+  registeredSuccessor,
+  rescheduleSetsFrist,
+  successorNameOmitted,
+  successorNameProblem,
+  withSuccessorName,
+} from '../lifecycle/command-checks';
 import {
   DECISION_COLUMNS,
   DECISION_EVENT_COLUMNS,
@@ -216,6 +233,7 @@ export class DecisionsService {
     await this.checkSessionDay(tx, number.issuer.id, d, 'date');
     const effects = await this.checkEffects(tx, d.effects, 'effects');
     checkEffectsFitType(d.type, effects);
+    await this.checkEffectsPossible(tx, effects, d.date, 'effects', [...effects.keys()]);
     const data = {
       number: number.canonical,
       issuer: number.issuer.id,
@@ -278,6 +296,15 @@ export class DecisionsService {
         throw new LifecycleRefusal(`${this.name(current)} wird bereits zitiert; was die Ereignisse voraussetzen, bleibt: ${relied.join(' ')}`, {
           violations: relied,
         });
+      }
+      if (amended.effects !== undefined || amended.date !== undefined) {
+        // An added effect is checked as at recording; with another date, every effect not carried out yet.
+        const applied = new Map(current.effects.map((effect, i) => [canonicalJson(effect), citations.appliedBy[i] !== null]));
+        const open = next.effects.flatMap((effect, i) => {
+          const known = applied.get(canonicalJson(effect));
+          return known === undefined || (amended.date !== undefined && !known) ? [i] : [];
+        });
+        await this.checkEffectsPossible(tx, next.effects, next.date, 'effects', open);
       }
       return this.toDecision(await this.next(tx, current, actor, { type: 'decisionAmended', data: { changes: amended, reason: why } }));
     });
@@ -512,8 +539,15 @@ export class DecisionsService {
   private async checkEffects(tx: Transaction, input: EffectInput[], at: string): Promise<Effect[]> {
     const issues: FieldIssue[] = [];
     const effects: Effect[] = [];
+    const unnamed = new Set<number>();
     for (const [i, raw] of input.entries()) {
-      const given = withoutNote(raw.data ?? {});
+      let given = withoutNote(raw.data ?? {});
+      if (successorNameOmitted(raw.effect, given)) {
+        // A successor named by its registered body alone takes the body's title; one not registered is refused below.
+        const registered = await registeredSuccessor(tx, (given.successor as { bodyId: string }).bodyId);
+        given = withSuccessorName(given, registered?.title ?? 'Nachfolgegremium');
+        unnamed.add(i);
+      }
       const parsed = eventDataSchemas[raw.effect].safeParse(given);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
@@ -538,10 +572,50 @@ export class DecisionsService {
       if (successor === undefined) continue;
       const path = `${at}[${i}].data.successor.bodyId`;
       if (successor === effect.body) throw ValidationError.at(path, 'Ein Gremium kann nicht sein eigener Nachfolger sein.');
-      const [named] = await tx.query('SELECT id FROM bodies WHERE id = ?', [successor]);
+      const named = await registeredSuccessor(tx, successor);
       if (!named) throw ValidationError.at(path, `Nachfolgegremium ${successor} ist nicht registriert.`);
+      const problem = unnamed.has(i) ? null : successorNameProblem((effect.data.successor as { name: string }).name, named);
+      if (problem) throw ValidationError.at(`${at}[${i}].data.successor.name`, problem);
     }
     return effects;
+  }
+
+  /**
+   * Refuses an effect (of those at `indexes`) that its event would refuse whatever happens until
+   * it is carried out, with the reason the event would be given, at the effect's field: an
+   * approval until a day before the decision, an extension that does not go beyond the body's
+   * current end (a term only grows), a report's Frist that has passed on the decision's day.
+   * Anything that may still change before the effect is carried out is left to the write path.
+   */
+  private async checkEffectsPossible(tx: Transaction, effects: readonly Effect[], date: CivilDate, at: string, indexes: readonly number[]): Promise<void> {
+    const issues: FieldIssue[] = [];
+    for (const i of indexes) {
+      const { body, effect, data } = effects[i];
+      const path = `${at}[${i}].data`;
+      if (effect === 'approved' && data.approvedUntil !== undefined) {
+        const event = { type: 'approved', data, occurredAt: startOfBerlinDay(date), decision: { number: '', issuer: '', date, type: 'Beschluss' } } as BodyEventOf<'approved'>;
+        const context = await storedContext(tx, body);
+        const problem = context && approvedUntilAfterDecision(context, event);
+        if (problem) issues.push({ path: `${path}.approvedUntil`, message: problem });
+        continue;
+      }
+      if (effect === 'extended') {
+        const context = await storedContext(tx, body);
+        const problem = context && extendsTerm(context, { data: data as { approvedUntil: TermEnd } });
+        if (problem) issues.push({ path: `${path}.approvedUntil`, message: problem });
+        continue;
+      }
+      const set = fristSetBy(effect, data);
+      if (!set) continue;
+      if (effect === 'closureInitiated' || effect === 'reportRescheduled') {
+        const context = await storedContext(tx, body);
+        if (effect === 'closureInitiated' && !closureSetsFrist(set.due, context?.obligations ?? [])) continue;
+        if (effect === 'reportRescheduled' && !rescheduleSetsFrist(context, data as { obligationId?: string; due: Deadline })) continue;
+      }
+      const problem = fristBeforeDay(set, date, 'dem Beschluss');
+      if (problem) issues.push({ path: `${path}.${set.field}`, message: problem });
+    }
+    if (issues.length > 0) throw new ValidationError(issues);
   }
 
   /** What the citing events rely on and the amendment would change, as German sentences. */

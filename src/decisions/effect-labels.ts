@@ -1,4 +1,4 @@
-import { EVENT_LABELS, describeDeadline, describeRecurrence, describeTermEnd, germanDate, obligationLabel, sameDeadline, type Deadline, type ReportObligation, type TermEnd } from '../../machines';
+import { EVENT_LABELS, addresseeName, describeDeadline, describeRecurrence, describeTermEnd, germanDate, obligationLabel, sameDeadline, type Deadline, type ReportObligation, type TermEnd } from '../../machines';
 import type { Effect } from './register';
 
 /** What a decision orders, in the IT-Planungsrat's words (einrichten, verlängern, entfristen, …). */
@@ -37,7 +37,7 @@ function until(end: TermEnd): string {
 /** A Berichtspflicht the decision orders: `Zwischenbericht an IT-Planungsrat bis 30.11.2026, jährlich`. */
 function report(d: Record<string, any>): string {
   const recurrence = typeof d.recurrence?.everyMonths === 'number' ? `, ${describeRecurrence(d.recurrence)}` : '';
-  return `${d.kind ?? 'Bericht'}${d.addressee ? ` an ${d.addressee}` : ''} ${deadline(d.due)}`.trim() + recurrence;
+  return `${d.kind ?? 'Bericht'}${d.addressee ? ` an ${addresseeName(d.addressee)}` : ''} ${deadline(d.due)}`.trim() + recurrence;
 }
 
 /** Whether the effect names one of the body's report obligations (by its id): its requirement reads the body's reports then. */
@@ -67,7 +67,8 @@ function named(effect: Pick<Effect, 'effect' | 'data'>, obligations: readonly Re
   if (obligations === null) return 'ein Bericht des Gremiums';
   const o = obligations.find((x) => x.id === d.obligationId);
   if (!o) return 'ein beim Gremium nicht geführter Bericht';
-  const report = `${obligationLabel(o, obligations)} an ${o.addressee}`;
+  // A closure's final report is owed to the body's parent by its id (`IT-PLR`): named as every report to it is.
+  const report = `${obligationLabel(o, obligations)} an ${addresseeName(o.addressee)}`;
   if (effect.effect === 'reportSeriesEnded') return report;
   return `${report}, Frist ${describeDeadline(fristBefore(o, effect.effect, d.due))}`;
 }

@@ -19,7 +19,6 @@ import {
   startOfBerlinDay,
   statePaths,
   type BodyEvent,
-  type CivilDate,
   type BodyEventType,
   type BodySnapshot,
   type DecisionFacts,
@@ -29,6 +28,16 @@ import {
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
 import { registrationCommandSchema } from './registration-input';
+import {
+  closureSetsFrist,
+  fristBeforeDay,
+  fristSetBy,
+  registeredSuccessor,
+  successorNameOmitted,
+  successorNameProblem,
+  withSuccessorName,
+  type RegisteredSuccessor,
+} from './command-checks';
 import { checkCommandData, repeatedRequest, unchangedProfile } from '../event-log/command-data';
 import { Clock } from '../common/clock';
 import { timeOrderedId } from '../common/time-ordered-id';
@@ -109,11 +118,6 @@ function beforeLastEvent(occurredAt: string, lastOccurredAt: string): LifecycleR
       (sameDay ? ' Ohne Datum gilt jetzt; sonst einen Zeitpunkt danach angeben.' : ''),
     { lastOccurredAt },
   );
-}
-
-interface RegisteredSuccessor {
-  title: string;
-  endedOn: CivilDate | null;
 }
 
 /** Nothing passes into a structure that was dissolved or closed by the day of the event. */
@@ -283,7 +287,9 @@ export class LifecycleService {
     const { bodyId, ...envelope } = command;
     const c = parseInput(commandSchema, envelope);
     const type = this.eventType(c.type);
-    const { contacts, data } = await this.parseEventData(bodyId, type, c.data);
+    // A successor named by its registered body alone takes the body's title (in the transaction, below).
+    const successorUnnamed = successorNameOmitted(type, c.data);
+    const { contacts, data: parsed } = await this.parseEventData(bodyId, type, successorUnnamed ? withSuccessorName(c.data, SUCCESSOR_STAND_IN) : c.data);
     checkCommandData(type, c.data);
     const arrived = this.clock.now().toISOString();
     if (c.occurredAt && actor.role === 'lead' && this.mayAppend(actor.role, type)) {
@@ -301,7 +307,8 @@ export class LifecycleService {
       if (c.expectedVersion !== undefined && c.expectedVersion !== stored.version) {
         throw new ConcurrencyConflict({ expectedVersion: c.expectedVersion, currentVersion: stored.version });
       }
-      const successor = await this.successorOf(tx, bodyId, type, data);
+      const successor = await this.successorOf(tx, bodyId, type, parsed);
+      const data = successor ? namedSuccessor(parsed, successor, successorUnnamed) : parsed;
       const decision = c.decision ? await this.decisions.resolve(tx, c.decision, { bodyId, type, data }) : undefined;
       const occurredAt = c.occurredAt ?? defaultOccurredAt(decision, stored.lastOccurredAt, now);
       if (successor) assertNotEndedBy(successor, occurredAt);
@@ -321,11 +328,13 @@ export class LifecycleService {
       }
       if (isTimed(type) && actor.role !== SCHEDULER_ACTOR.role) await this.assertFallenDue(tx, bodyId, type, withContacts, occurredAt);
       const snapshot = machine.evolve(current.snapshot, event);
-      const unchanged =
+      // What the chart allows but a new command may not do: change nothing, or owe a report overdue at once.
+      const refusal =
         unchangedProfile(type, withContacts, current.snapshot.context.profile, snapshot.context.profile) ??
-        repeatedRequest(type, current.snapshot.context, snapshot.context);
-      if (unchanged) {
-        throw new LifecycleRefusal(unchanged, { state: machine.stateLabel(current.snapshot), violations: [unchanged], allowedEvents: offeredEvents(current.snapshot).filter((t) => this.mayAppend(actor.role, t)) });
+        repeatedRequest(type, current.snapshot.context, snapshot.context) ??
+        overdueAtOnce(type, withContacts, occurredAt, current.snapshot, snapshot);
+      if (refusal) {
+        throw new LifecycleRefusal(refusal, { state: machine.stateLabel(current.snapshot), violations: [refusal], allowedEvents: offeredEvents(current.snapshot).filter((t) => this.mayAppend(actor.role, t)) });
       }
       return this.append(tx, current, snapshot, machine, {
         type,
@@ -560,7 +569,6 @@ export class LifecycleService {
     return { ...(data as object), contactIds: [...known, ...ids] };
   }
 
-  /** A named successor body must exist and be another body. */
   /** The registered successor a closure or transfer names: another body, registered (else a 400 at its field); null when it names none. */
   private async successorOf(tx: Transaction, bodyId: string, type: BodyEventType, data: unknown): Promise<RegisteredSuccessor | null> {
     if (type !== 'closed' && type !== 'transferred') return null;
@@ -568,9 +576,9 @@ export class LifecycleService {
     if (successorId === undefined) return null;
     const at = 'data.successor.bodyId';
     if (successorId === bodyId) throw ValidationError.at(at, 'Ein Gremium kann nicht sein eigener Nachfolger sein.');
-    const [row] = await tx.query<{ title: string; context: string }>('SELECT title, context FROM bodies WHERE id = ?', [successorId]);
-    if (!row) throw ValidationError.at(at, `Nachfolgegremium ${successorId} ist nicht registriert.`);
-    return { title: row.title, endedOn: (JSON.parse(row.context) as { endedOn: string | null }).endedOn };
+    const successor = await registeredSuccessor(tx, successorId);
+    if (!successor) throw ValidationError.at(at, `Nachfolgegremium ${successorId} ist nicht registriert.`);
+    return successor;
   }
 
   private async assertBodyExists(tx: Transaction, id: string, at: string, what: string): Promise<void> {
@@ -610,6 +618,33 @@ export class LifecycleService {
     const unsealed = { id: timeOrderedId(), ...fields, machine: { id: machine.id, version: machine.version } };
     return { ...unsealed, hash: hashEvent(unsealed) };
   }
+}
+
+/** Stands for a successor's name left out until the registered body's title replaces it (see `namedSuccessor`). */
+const SUCCESSOR_STAND_IN = 'Nachfolgegremium';
+
+/**
+ * The data with the registered successor's name: its title where the command left the name out
+ * (the stored event still carries the name); a name that contradicts the body is refused at its
+ * field.
+ */
+function namedSuccessor(data: unknown, successor: RegisteredSuccessor, unnamed: boolean): unknown {
+  if (unnamed) return withSuccessorName(data, successor.title);
+  const problem = successorNameProblem((data as { successor: { name: string } }).successor.name, successor);
+  if (problem) throw ValidationError.at('data.successor.name', problem);
+  return data;
+}
+
+/**
+ * Why a report request or a closure would set a Frist that has passed by the event's day (the
+ * report would be overdue at once), or null. `reportRescheduled` the chart refuses itself.
+ */
+function overdueAtOnce(type: BodyEventType, data: unknown, occurredAt: string, before: BodySnapshot, after: BodySnapshot): string | null {
+  if (type !== 'reportRequested' && type !== 'closureInitiated') return null;
+  const set = fristSetBy(type, data);
+  if (!set) return null;
+  if (type === 'closureInitiated' && !closureSetsFrist(set.due, before.context.obligations, after.context.obligations)) return null;
+  return fristBeforeDay(set, berlinDate(occurredAt), 'dem Ereignisdatum');
 }
 
 /**

@@ -1,0 +1,18 @@
+import { newObligation } from '../../machines';
+import { effectRequirement } from './effect-labels';
+
+describe('the addressee of a report in an effect’s requirement', () => {
+  /** The final report a closure of an IT-PLR body creates: the chart stores its parent's id as the addressee. */
+  const finalReport = newObligation('r2', { kind: 'Abschlussbericht', addressee: 'IT-PLR', due: { kind: 'month', month: '2027-05' } });
+
+  test('a final report a closure owes to the IT-PLR is named „an IT-Planungsrat“, as reports from the form are', () => {
+    const waiver = { effect: 'reportWaived' as const, data: { obligationId: 'r2', reason: 'Ergebnisse übergeben' } };
+    expect(effectRequirement(waiver, [finalReport])).toBe('Berichtspflicht aufheben: Abschlussbericht an IT-Planungsrat, Frist im Mai 2027');
+  });
+
+  test('a report requested of the IT-PLR by its id is named by its full name; the AL-Runde keeps its own', () => {
+    const requested = (addressee: string) => ({ effect: 'reportRequested' as const, data: { kind: 'Zwischenbericht', addressee, due: { kind: 'month', month: '2027-05' } } });
+    expect(effectRequirement(requested('IT-PLR'), null)).toBe('Bericht anfordern: Zwischenbericht an IT-Planungsrat im Mai 2027');
+    expect(effectRequirement(requested('AL-Runde'), null)).toBe('Bericht anfordern: Zwischenbericht an AL-Runde im Mai 2027');
+  });
+});
