@@ -70,7 +70,7 @@ describe('version 3: the closure decision sets the final report\'s Frist', () =>
     expect(next.context.obligations[1]).toMatchObject({ id: 'r2', kind: 'Abschlussbericht', due: MARCH_2027, state: 'pending', dueOn: null, overdueOn: null });
     expect(next.value).toEqual({ active: { term: 'running', reporting: 'upToDate', closure: 'closing' } });
     // The history's line and the record now name the same Frist.
-    expect(summarizeEvent('closureInitiated', { finalReportDue: MARCH_2027 }, snapshot.context, next.context)).toBe('Abschlussbericht (r2) an AL-Runde: Frist im November 2026 → im März 2027');
+    expect(summarizeEvent('closureInitiated', { finalReportDue: MARCH_2027 }, snapshot.context, next.context)).toBe('Abschlussbericht an AL-Runde: Frist im November 2026 → im März 2027');
   });
 
   test('then the Fristen show the final report due in March 2027, open, and its timers watch that Frist', () => {
@@ -161,7 +161,7 @@ describe('version 3: a yearly report is owed every year, whether last year\'s ca
       ['r4', 'pending', { kind: 'month', month: '2025-10' }, 2],
     ]);
     expect(summarizeEvent('reportDue', { obligationId: 'r3' }, givenIn(3, ...ACTIVE_WITH_FINAL_REPORT, yearly).snapshot.context, next.context)).toBe(
-      'Jahresbericht (r3) an IT-PLR, Frist im Oktober 2024; nächster Jahresbericht im Oktober 2025 (r4)',
+      'Jahresbericht an IT-PLR, Frist im Oktober 2024; nächster Jahresbericht im Oktober 2025',
     );
     // The 2024 report handed in late, after the 2025 one fell due: it opens nothing; 2025 opened when 2024 fell due, 2026 when 2025 did.
     const late = givenIn(3, ...ACTIVE_WITH_FINAL_REPORT, yearly, reportDue('r3', '2024-10-31'), reportOverdue('r3', '2024-11-01'), reportDue('r4', '2025-10-31'));
@@ -255,7 +255,7 @@ describe('version 3: the secretariat moves a report\'s Frist (reportRescheduled)
     expect(next.value).toEqual({ active: { term: 'running', reporting: 'upToDate', closure: 'operating' } });
     expect(next.context.decisions.at(-1)).toEqual({ number: '2025/03-AL', issuer: 'AL-Runde', event: 'reportRescheduled', on: '2025-04-02' });
     expect(summarizeEvent('reportRescheduled', { obligationId: 'r2', due: SEPTEMBER_2025, reason: 'Laufzeit verlängert bis 30.09.2025' }, null, next.context)).toBe(
-      'Abschlussbericht (r2) an AL-Runde: Frist im März 2025 → im September 2025; Begründung: Laufzeit verlängert bis 30.09.2025',
+      'Abschlussbericht an AL-Runde: Frist im März 2025 → im September 2025; Begründung: Laufzeit verlängert bis 30.09.2025',
     );
   });
 
@@ -331,7 +331,7 @@ describe('version 3: the secretariat waives a report (reportWaived)', () => {
     expect(deriveDeadlines('b', persisted).map((d) => d.ref)).toEqual(['r1', 'end']);
     expect(deriveTimers('b', persisted, { notBefore: waived('r2').occurredAt }).filter((t) => t.ref.startsWith('r2'))).toEqual([]);
     expect(summarizeEvent('reportWaived', { obligationId: 'r2', reason: 'Ergebnisse fließen in die Nachfolgestruktur ein' }, null, next.context)).toBe(
-      'Abschlussbericht (r2) an AL-Runde, Frist im März 2025, entfällt; Begründung: Ergebnisse fließen in die Nachfolgestruktur ein',
+      'Abschlussbericht an AL-Runde, Frist im März 2025, entfällt; Begründung: Ergebnisse fließen in die Nachfolgestruktur ein',
     );
     expect(offeredEvents(next)).not.toContain('reportSubmitted');
   });
@@ -367,7 +367,7 @@ describe('version 3: the secretariat waives a report (reportWaived)', () => {
       ['r4', 'pending', { kind: 'month', month: '2026-01' }, 2],
     ]);
     expect(summarizeEvent('reportWaived', { obligationId: 'r3', reason: 'Abschlussbericht folgt' }, null, next.context)).toBe(
-      'Jahresbericht (r3) an IT-PLR, Frist im Januar 2025, entfällt; Begründung: Abschlussbericht folgt; nächster Jahresbericht im Januar 2026 (r4)',
+      'Jahresbericht an IT-PLR, Frist im Januar 2025, entfällt; Begründung: Abschlussbericht folgt; nächster Jahresbericht im Januar 2026',
     );
   });
 

@@ -129,7 +129,7 @@ describe('version 4: a decision ends a recurring report from a day on (reportSer
     expect(next.context.obligations[1]).toMatchObject({ seriesEnded: ended });
     expect(next.context.decisions.at(-1)).toEqual({ number: '2025/12-AL', issuer: 'AL-Runde', event: 'reportSeriesEnded', on: '2025-06-12' });
     expect(summarizeEvent('reportSeriesEnded', { obligationId: 'r3', from: '2026-01-01', reason: 'Der Jahresbericht ist nicht mehr erforderlich.' }, snapshot.context, next.context)).toBe(
-      'Jahresbericht an IT-PLR, jährlich: ab 01.01.2026 nicht mehr geschuldet; entfällt: r3 (Frist im Januar 2026); bleibt geschuldet: r2 (Frist im Januar 2025); ' +
+      'Jahresbericht an IT-PLR, jährlich: ab 01.01.2026 nicht mehr geschuldet; entfällt: Frist im Januar 2026; bleibt geschuldet: Frist im Januar 2025; ' +
         'Begründung: Der Jahresbericht ist nicht mehr erforderlich.',
     );
     // The dropped period has no Frist and no timers; the 2025 one keeps its own.

@@ -81,12 +81,18 @@ export const OBLIGATION_STATE_LABELS: Record<ObligationState, string> = {
  * `überfällig seit 03.12.2024`, `eingereicht am 20.11.2024`, `zur Kenntnis genommen am
  * 05.12.2024 (eingereicht am 20.11.2024)`, `entfallen am 31.03.2025`; with the day a body's life
  * ended (`endedOn`), one still open adds `; offen geblieben, Gremium beendet am 05.12.2026`.
+ *
+ * A report handed in after its Frist says so, as the Fristen page does: `eingereicht am
+ * 15.01.2025, verspätet`. Late is a submission after `dueDate`, the Frist's effective date (after
+ * the calendar rules) where the caller knows it; without it, a submission the chart had already
+ * recorded as overdue (`overdueOn`), which only a Frist that had passed can be.
  */
 export function obligationStanding(
   obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn' | 'waived'>,
   endedOn: CivilDate | null = null,
+  dueDate: CivilDate | null = null,
 ): string {
-  const standing = obligationStandingAlone(obligation);
+  const standing = obligationStandingAlone(obligation, submittedLate(obligation, dueDate));
   // A body whose life ended owes nothing more: what was still open stays open, and says since when it stopped.
   const open = obligation.state === 'pending' || obligation.state === 'due' || obligation.state === 'overdue';
   if (!endedOn || !open) return standing;
@@ -94,18 +100,27 @@ export function obligationStanding(
   return obligation.state === 'pending' ? ended : `${standing}; ${ended}`;
 }
 
-function obligationStandingAlone(obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn' | 'waived'>): string {
+/** True when the report was handed in after its Frist (see `obligationStanding`). */
+function submittedLate(obligation: Pick<ReportObligation, 'overdueOn' | 'submittedOn'>, dueDate: CivilDate | null): boolean {
+  const { submittedOn, overdueOn } = obligation;
+  if (!submittedOn) return false;
+  if (dueDate) return submittedOn > dueDate;
+  return overdueOn !== null && submittedOn >= overdueOn;
+}
+
+function obligationStandingAlone(obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn' | 'waived'>, late: boolean): string {
   const label = OBLIGATION_STATE_LABELS[obligation.state] ?? obligation.state;
   const on = (day: CivilDate | null, word: string) => (day ? ` ${word} ${germanDate(day)}` : '');
+  const lateness = late ? ', verspätet' : '';
   switch (obligation.state) {
     case 'due':
       return label + on(obligation.dueOn, 'seit');
     case 'overdue':
       return label + on(obligation.overdueOn, 'seit');
     case 'submitted':
-      return label + on(obligation.submittedOn, 'am');
+      return label + on(obligation.submittedOn, 'am') + lateness;
     case 'acknowledged':
-      return label + on(obligation.acknowledgedOn, 'am') + (obligation.submittedOn ? ` (eingereicht am ${germanDate(obligation.submittedOn)})` : '');
+      return label + on(obligation.acknowledgedOn, 'am') + (obligation.submittedOn ? ` (eingereicht am ${germanDate(obligation.submittedOn)}${lateness})` : '');
     case 'waived':
       return label + on(obligation.waived?.on ?? null, 'am');
     default:

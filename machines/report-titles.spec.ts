@@ -123,7 +123,7 @@ describe('where a later period is named', () => {
 
   test('the history names the period that fell due by the series’ title', () => {
     expect(summarizeEvent('reportDue', { obligationId: 'r2' }, due.context, secondDue.context)).toBe(
-      `${SACHSTAND} (r2) an IT-Planungsrat, Frist 31.03.2026; nächster Zwischenbericht 31.03.2027 (r3)`,
+      `${SACHSTAND} an IT-Planungsrat, Frist 31.03.2026; nächster Zwischenbericht 31.03.2027`,
     );
   });
 

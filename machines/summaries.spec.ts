@@ -13,7 +13,7 @@ import {
   type RegisteredEvent,
   type StoredEventType,
 } from '.';
-import { DECISION_2025_03_AL, approved, event, extended, given, reportSubmitted, started, submitted } from '../test/support/machine-events';
+import { DECISION_2025_03_AL, approved, event, extended, given, reportDue, reportOverdue, reportSubmitted, started, submitted } from '../test/support/machine-events';
 
 /** given(events…), when(event) → the summary of that event, from the context before and after it. */
 function summaryOf(setup: BodyEvent[], e: BodyEvent): string {
@@ -54,17 +54,38 @@ describe('what the history says an event changed', () => {
     ).toBe('Art: Projektgruppe → Arbeitsgruppe; übergeordnet: AL-Runde → IT-PLR; Vermerk: laut Protokoll');
   });
 
+  test('a report is named by its title, addressee and Frist, never by the id the log keeps for it', () => {
+    const { snapshot } = given(...ACTIVE);
+    const report = snapshot.context.obligations[0];
+    const lines = [
+      summaryOf(ACTIVE, reportDue(report.id, '2024-11-01')),
+      summaryOf([...ACTIVE, reportDue(report.id, '2024-11-01')], reportOverdue(report.id, '2024-12-03')),
+      summaryOf(ACTIVE, reportSubmitted(report.id, '2024-11-20')),
+      summaryOf([...ACTIVE, reportSubmitted(report.id, '2024-11-20')], event('reportAcknowledged', { obligationId: report.id }, '2024-11-28')),
+      summaryOf(ACTIVE, event('reportRescheduled', { obligationId: report.id, due: { kind: 'date', date: '2025-01-31' }, reason: 'Sitzung verschoben' }, '2024-10-01')),
+    ];
+    // Submitting names the report's title as the lead gave it.
+    expect(lines).toEqual([
+      'Zwischenbericht an IT-Planungsrat, Frist im November 2024',
+      'Zwischenbericht an IT-Planungsrat, Frist im November 2024',
+      'Erster Zwischenbericht an IT-Planungsrat, Frist im November 2024',
+      'Erster Zwischenbericht an IT-Planungsrat, Frist im November 2024',
+      'Zwischenbericht an IT-Planungsrat: Frist im November 2024 → 31.01.2025; Begründung: Sitzung verschoben',
+    ]);
+    for (const line of lines) expect(line).not.toContain(report.id);
+  });
+
   test('submitting a recurring report names the next period', () => {
     const yearly = event('reportRequested', { kind: 'Jahresbericht', addressee: 'IT-PLR', due: { kind: 'month', month: '2025-01' }, recurrence: { everyMonths: 12 } }, '2024-07-01');
     expect(summaryOf([...ACTIVE, yearly], reportSubmitted('r2', '2025-01-15'))).toBe(
-      'Erster Zwischenbericht (r2) an IT-PLR; nächster Jahresbericht im Januar 2026 (r3)',
+      'Erster Zwischenbericht an IT-PLR, Frist im Januar 2025; nächster Jahresbericht im Januar 2026',
     );
   });
 
   test('a closure names the Frist an open Abschlussbericht had before it moved to the closure\'s', () => {
     const requested = event('reportRequested', { kind: 'Abschlussbericht', addressee: 'AL-Runde', due: { kind: 'month', month: '2027-09' } }, '2025-01-10');
     const closure = event('closureInitiated', { finalReportDue: { kind: 'date', date: '2025-11-30' } }, '2025-09-01');
-    expect(summaryOf([...ACTIVE, requested], closure)).toBe('Abschlussbericht (r2) an AL-Runde: Frist im September 2027 → 30.11.2025');
+    expect(summaryOf([...ACTIVE, requested], closure)).toBe('Abschlussbericht an AL-Runde: Frist im September 2027 → 30.11.2025');
     expect(summaryOf(ACTIVE, closure)).toBe('Abschlussbericht 30.11.2025');
   });
 

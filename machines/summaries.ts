@@ -140,29 +140,29 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const o = find(after, d.obligationId);
       const next = o?.recurrence ? after?.obligations.find((x) => x.series === (o.series ?? o.id) && x.period === (o.period ?? 1) + 1) : undefined;
       return [
-        o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}` : String(d.obligationId),
-        next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
+        o ? named(o, after) : String(d.obligationId),
+        next ? `nächster ${next.kind} ${describeDeadline(next.due)}` : '',
       ];
     }
     case 'reportOverdue':
     case 'reportAcknowledged': {
       const o = find(after, d.obligationId);
-      return [o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}` : String(d.obligationId)];
+      return [o ? named(o, after) : String(d.obligationId)];
     }
     case 'reportSubmitted': {
       const o = find(after, d.obligationId);
       const next = added(before, after)[0];
       return [
-        o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}` : String(d.obligationId),
+        o ? named(o, after) : String(d.obligationId),
         typeof d.documentRef === 'string' ? `Fundstelle ${d.documentRef}` : '',
-        next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
+        next ? `nächster ${next.kind} ${describeDeadline(next.due)}` : '',
       ];
     }
     case 'reportRescheduled': {
       const o = find(after, d.obligationId);
       const from = o?.rescheduled?.at(-1)?.from;
       return [
-        o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}: Frist ${from ? `${describeDeadline(from)} → ` : ''}${describeDeadline(o.due)}` : String(d.obligationId),
+        o ? `${reportName(o, after?.obligations)} an ${o.addressee}: Frist ${from ? `${describeDeadline(from)} → ` : ''}${describeDeadline(o.due)}` : String(d.obligationId),
         reason(d),
       ];
     }
@@ -170,9 +170,9 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const o = find(after, d.obligationId);
       const next = o?.recurrence ? after?.obligations.find((x) => x.series === (o.series ?? o.id) && x.period === (o.period ?? 1) + 1) : undefined;
       return [
-        o ? `${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}, Frist ${describeDeadline(o.due)}, entfällt` : String(d.obligationId),
+        o ? `${named(o, after)}, entfällt` : String(d.obligationId),
         reason(d),
-        next ? `nächster ${next.kind} ${describeDeadline(next.due)} (${next.id})` : '',
+        next ? `nächster ${next.kind} ${describeDeadline(next.due)}` : '',
       ];
     }
     case 'reportSeriesEnded': {
@@ -182,7 +182,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const periods = (after?.obligations ?? []).filter((x) => x.recurrence && (x.series ?? x.id) === series);
       const dropped = periods.filter((x) => x.state === 'waived' && find(before, x.id)?.state !== 'waived');
       const owed = periods.filter((x) => x.state === 'pending' || x.state === 'due' || x.state === 'overdue');
-      const listed = (list: ReportObligation[]) => list.map((x) => `${x.id} (Frist ${describeDeadline(x.due)})`).join(', ');
+      const listed = (list: ReportObligation[]) => `${list.length === 1 ? 'Frist' : 'Fristen'} ${list.map((x) => describeDeadline(x.due)).join(', ')}`;
       return [
         o?.recurrence
           ? `${reportName(o, after?.obligations)} an ${o.addressee}, ${describeRecurrence(o.recurrence)}: ab ${germanDate(String(d.from))} nicht mehr geschuldet`
@@ -203,7 +203,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       // Version 3 moves an open Abschlussbericht to the closure's Frist: name the one it had.
       const moved = (after?.obligations ?? []).flatMap((o) => {
         const was = o.kind === 'Abschlussbericht' ? find(before, o.id) : undefined;
-        return was && !sameDeadline(was.due, o.due) ? [`${reportName(o, after?.obligations)} (${o.id}) an ${o.addressee}: Frist ${describeDeadline(was.due)} → ${describeDeadline(o.due)}`] : [];
+        return was && !sameDeadline(was.due, o.due) ? [`${reportName(o, after?.obligations)} an ${o.addressee}: Frist ${describeDeadline(was.due)} → ${describeDeadline(o.due)}`] : [];
       });
       return [...(moved.length ? moved : [`Abschlussbericht ${describeDeadline(d.finalReportDue as Deadline)}`]), reason(d)];
     }
@@ -237,7 +237,15 @@ function termOf(context: BodyContext | null): string {
 }
 
 function obligation(o: ReportObligation, obligations?: readonly ReportObligation[]): string {
-  return `${reportName(o, obligations)} an ${o.addressee}, Frist ${describeDeadline(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''} (${o.id})`;
+  return `${reportName(o, obligations)} an ${o.addressee}, Frist ${describeDeadline(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''}`;
+}
+
+/**
+ * A report as the history names it to people: by its name, addressee and Frist, which tell it
+ * apart (the period of a recurring series too); its id (`r1`) is the log's, not theirs.
+ */
+function named(o: ReportObligation, after: BodyContext | null): string {
+  return `${reportName(o, after?.obligations)} an ${o.addressee}, Frist ${describeDeadline(o.due)}`;
 }
 
 function added(before: BodyContext | null, after: BodyContext | null): ReportObligation[] {

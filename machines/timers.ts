@@ -628,6 +628,20 @@ function eventTimer(
   return { key: `${bodyId}/${type}/${ref}`, bodyId, kind: type, ref, ...dueAfter(dueOn, floor), deadlineKey, event: { type, data } };
 }
 
+/**
+ * The effective date of each report's Frist (after the calendar rules), by obligation id, as its
+ * Frist's row has it for the same calendar; null while it is unresolved. Also for a body whose
+ * life ended, which has no Fristen any more: whether a report came late is read against it.
+ */
+export function reportDueDates(obligations: readonly ReportObligation[], options: TimerOptions = {}): Map<string, CivilDate | null> {
+  return new Map(
+    obligations.map((o) => {
+      const resolution = resolveReport(o, options);
+      return [o.id, resolution.resolved ? resolution.effectiveDate : null];
+    }),
+  );
+}
+
 function resolveReport(obligation: ReportObligation, options: TimerOptions): DeadlineResolution {
   return resolveDeadline(obligation.due, {
     sessions: options.sessions,

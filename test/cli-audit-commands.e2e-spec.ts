@@ -193,7 +193,7 @@ describe('gremienlauf replay and verify on the local database', () => {
     const replay = cli(['replay', id]);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toMatch(
-      /\nAbweichung:\s+Version 4 \(Tätigkeit begonnen, started\)\nStelle:\s+context\.approvedUntil\nErgebnis: Weicht ab\. Nach Version 4 weicht der gespeicherte Stand bei „context\.approvedUntil“ von der Wiederholung ab: erwartet "2025-03-31", gespeichert "2025-03-30"\.\n$/,
+      /\nAbweichung:\s+Version 4 „Tätigkeit begonnen“ \(started\)\nStelle:\s+context\.approvedUntil\nErgebnis: Weicht ab\. Nach Version 4 weicht der gespeicherte Stand bei „context\.approvedUntil“ von der Wiederholung ab: erwartet "2025-03-31", gespeichert "2025-03-30"\.\n$/,
     );
   });
 
@@ -216,7 +216,7 @@ describe('gremienlauf replay and verify on the local database', () => {
     const replay = cli(['replay', id]);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toMatch(
-      /\nEreignis:\s+Version 3 \(Eingerichtet \(Beschluss\), approved\)\nStelle:\s+hash\nErgebnis: Verändert: Version 3 wurde nach der Aufzeichnung verändert \(Hash stimmt nicht\): .*die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen\.\n$/,
+      /\nEreignis:\s+Version 3 „Eingerichtet \(Beschluss\)“ \(approved\)\nStelle:\s+hash\nErgebnis: Verändert: Version 3 wurde nach der Aufzeichnung verändert \(Hash stimmt nicht\): .*die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen\.\n$/,
     );
     expect(replay.stdout).not.toContain('Befund');
     expect(cli(['replay', id, '--json']).json).toMatchObject({ verdict: 'tampered', divergence: { version: 3, path: 'hash' } });

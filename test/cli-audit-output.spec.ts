@@ -80,7 +80,14 @@ describe('replay verdicts as the CLI prints them', () => {
     const out: string[] = [];
     const divergence = { version: 1, eventId: 'e1', type: 'registered', label: 'Registriert', path: 'context.approvedUntil', expected: '2025-03-31', found: '2025-03-30', message: 'Nach Version 1 weicht der gespeicherte Stand bei „context.approvedUntil“ von der Wiederholung ab.' };
     expect(await replayCommand.run(context({ ...base, verdict: 'diverges', divergence }, out))).toBe(1);
-    expect(out[0]).toMatch(/Abweichung:\s+Version 1 \(Registriert, registered\)\nStelle:\s+context\.approvedUntil\nErgebnis: Weicht ab\. Nach Version 1 weicht/);
+    expect(out[0]).toMatch(/Abweichung:\s+Version 1 „Registriert“ \(registered\)\nStelle:\s+context\.approvedUntil\nErgebnis: Weicht ab\. Nach Version 1 weicht/);
+  });
+
+  test('the event a verdict names is quoted, so that a label with brackets nests in none', async () => {
+    const divergence = { version: 3, eventId: 'e3', type: 'approved', label: 'Eingerichtet (Beschluss)', path: 'context.approvedUntil', expected: '2025-03-31', found: '2025-03-30', message: 'Nach Version 3 weicht der gespeicherte Stand ab.' };
+    const text = renderReplay({ ...base, verdict: 'diverges', divergence } as ReplayView);
+    expect(text).toMatch(/\nAbweichung:\s+Version 3 „Eingerichtet \(Beschluss\)“ \(approved\)\n/);
+    expect(text).not.toMatch(/\([^()\n]*\(Beschluss\)/);
   });
 
   test('tampered: the first event that is not what was recorded, each of them, and „Verändert“; exit 1', async () => {
@@ -106,7 +113,7 @@ describe('replay verdicts as the CLI prints them', () => {
     const out: string[] = [];
     expect(await replayCommand.run(context(tampered, out))).toBe(1);
     expect(out[0].split('\n').slice(-5)).toEqual([
-      'Ereignis:  Version 2 (Eingereicht, submitted)',
+      'Ereignis:  Version 2 „Eingereicht“ (submitted)',
       'Stelle:    hash',
       'Ergebnis: Verändert: Version 2 wurde nach der Aufzeichnung verändert (Hash stimmt nicht): „Eingereicht“ hat nicht mehr den Inhalt, über den sein Hash berechnet wurde. Betroffen sind 2 Ereignisse (Versionen 2, 4). Was das Log hält, ist nicht, was aufgezeichnet wurde: die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen.',
       '- Version 2 wurde nach der Aufzeichnung verändert (Hash stimmt nicht): „Eingereicht“ hat nicht mehr den Inhalt, über den sein Hash berechnet wurde.',
@@ -128,7 +135,7 @@ describe('replay verdicts as the CLI prints them', () => {
     const out: string[] = [];
     expect(await replayCommand.run(context(later, out))).toBe(1);
     expect(out[0].split('\n').slice(-5)).toEqual([
-      'Abweichung:  Version 2 (Eingereicht, submitted)',
+      'Abweichung:  Version 2 „Eingereicht“ (submitted)',
       'Stelle:      events',
       'Ergebnis: Stimmt nicht überein (Befund „unvollständig“).',
       'Version 3 fehlt im Log.',

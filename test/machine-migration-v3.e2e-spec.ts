@@ -114,7 +114,7 @@ describe.each(testDatabaseKinds())('statechart version 3, on %s', (database) => 
       const { body: overdue } = await t.http.get('/api/deadlines?overdue=true').expect(200);
       expect(overdue.filter((d: Frist & { bodyId: string }) => d.bodyId === id)).toEqual([]);
       const history = (await t.http.get(`/api/bodies/${id}/history`).expect(200)).body.events;
-      expect(history.at(-1)).toMatchObject({ type: 'closureInitiated', summary: 'Abschlussbericht (r1) an IT-Planungsrat: Frist im November 2026 → im März 2027' });
+      expect(history.at(-1)).toMatchObject({ type: 'closureInitiated', summary: 'Abschlussbericht an IT-Planungsrat: Frist im November 2026 → im März 2027' });
       expect((await t.http.get(`/api/bodies/${id}/replay`).expect(200)).body.verdict).toBe('matches');
     });
   });

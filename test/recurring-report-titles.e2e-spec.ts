@@ -105,7 +105,7 @@ describe.each(testDatabaseKinds())('a titled yearly report, period by period (%s
     expect(count(page, `<th scope="row" data-label="Frist">${FRIST}</th>`)).toBe(3);
     expect(count(page, `<th scope="row" data-label="Bericht">${LABEL}</th>`)).toBe(3);
     // The Verlauf: the 2026 report fell due.
-    expect(page).toContain(`${SACHSTAND} (r2) an IT-Planungsrat, Frist 31.03.2026`);
+    expect(page).toContain(`${SACHSTAND} an IT-Planungsrat, Frist 31.03.2026`);
     // The body's forms offer each period, and the series to end, by the series' title.
     expect(page).toContain(`<option value="r2">${FRIST}</option>`);
     expect(page).toContain(`<option value="r3">${FRIST}, Frist 31.03.2027</option>`);

@@ -126,7 +126,7 @@ describe.each(testDatabaseKinds())('report obligations change, and extension req
     const history = (await t.http.get(`/api/bodies/${id}/history`).expect(200)).body.events;
     expect(history.at(-1)).toMatchObject({
       type: 'reportRescheduled',
-      summary: 'Abschlussbericht (r2) an IT-Planungsrat: Frist im März 2025 → im September 2025; Begründung: Laufzeit verlängert bis 30.09.2025',
+      summary: 'Abschlussbericht an IT-Planungsrat: Frist im März 2025 → im September 2025; Begründung: Laufzeit verlängert bis 30.09.2025',
     });
     expect((await t.http.get(`/api/bodies/${id}/replay`).expect(200)).body.verdict).toBe('matches');
   });

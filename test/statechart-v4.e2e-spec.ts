@@ -100,7 +100,7 @@ describe.each(testDatabaseKinds())('statechart version 4, on %s', (database) => 
       expect((await history(id)).at(-1)).toMatchObject({
         type: 'reportSeriesEnded',
         summary:
-          'Jahresbericht an IT-Planungsrat, jährlich: ab 01.01.2026 nicht mehr geschuldet; entfällt: r2 (Frist im Januar 2026); bleibt geschuldet: r1 (Frist im Januar 2025); ' +
+          'Jahresbericht an IT-Planungsrat, jährlich: ab 01.01.2026 nicht mehr geschuldet; entfällt: Frist im Januar 2026; bleibt geschuldet: Frist im Januar 2025; ' +
           'Begründung: Der Jahresbericht ist nicht mehr erforderlich.',
       });
       const fristen = (await t.http.get(`/api/deadlines?body=${id}`).expect(200)).body as Array<{ ref: string }>;

@@ -138,7 +138,7 @@ describeInBrowser('Web UI in Chromium: bodies as they really live', () => {
       await page.locator('#aktion-reportRequested-due-date').fill('2027-01-29');
       await form.getByLabel('Wiederkehr').selectOption('12');
       await submitAction(page, 'reportRequested');
-      await expect(latestSummary(page)).resolves.toBe('Jahresbericht an IT-Planungsrat, Frist 29.01.2027, jährlich (r1)');
+      await expect(latestSummary(page)).resolves.toBe('Jahresbericht an IT-Planungsrat, Frist 29.01.2027, jährlich');
       await expect(page.locator('#deadlines').locator('..').textContent()).resolves.toMatch(/Jahresbericht[\s\S]*29\.01\.2027/);
     });
   }, 60_000);
@@ -153,7 +153,7 @@ describeInBrowser('Web UI in Chromium: bodies as they really live', () => {
       await page.locator('#aktion-reportRescheduled-due-date').fill('2027-03-31');
       await form.getByLabel('Begründung').fill('Daten liegen erst im März vor');
       await submitAction(page, 'reportRescheduled');
-      await expect(latestSummary(page)).resolves.toBe('Jahresbericht (r1) an IT-Planungsrat: Frist 29.01.2027 → 31.03.2027; Begründung: Daten liegen erst im März vor');
+      await expect(latestSummary(page)).resolves.toBe('Jahresbericht an IT-Planungsrat: Frist 29.01.2027 → 31.03.2027; Begründung: Daten liegen erst im März vor');
       const fristen = (await page.locator('#deadlines').locator('..').textContent()) ?? '';
       expect(fristen).toMatch(/Jahresbericht[\s\S]*31\.03\.2027/);
       expect(fristen).not.toContain('29.01.2027');

@@ -4,8 +4,9 @@ import type { RemindersConfig } from '../../config/reminders';
 import type { PersistedBody } from '../../machines/lifecycle';
 import { berlinDate, type CivilDate } from '../../machines/dates';
 import type { Deadline } from '../../machines/body.events';
+import type { ReportObligation } from '../../machines/body.context';
 import { holidaysOf, type DeadlineResolution, type Session } from '../../machines/deadlines';
-import { deriveUnits, sameJson, sameUnit, type BodyDeadline, type DeadlineUnit, type Timer, type TimerOptions } from '../../machines/timers';
+import { deriveUnits, reportDueDates, sameJson, sameUnit, type BodyDeadline, type DeadlineUnit, type Timer, type TimerOptions } from '../../machines/timers';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { NotFoundError } from '../common/errors';
@@ -227,6 +228,11 @@ export class DeadlinesService implements OnModuleInit {
       issuerOf: this.issuerOfAddressee,
       notBefore,
     };
+  }
+
+  /** The effective date of each report's Frist by obligation id, against the calendar as now known (`reportDueDates`). */
+  async reportDueDates(obligations: readonly ReportObligation[]): Promise<Map<string, CivilDate | null>> {
+    return reportDueDates(obligations, this.timerOptions(await this.sessions.all()));
   }
 
   /** The issuer whose sessions count for a report addressed to `addressee` (its id or its name). */

@@ -450,7 +450,7 @@ function report(values: FormValues, refuse: (path: string, message: string) => v
   };
 }
 
-const DEADLINE_PARTS: Record<string, readonly string[]> = {
+export const DEADLINE_PARTS: Record<string, readonly string[]> = {
   date: ['date'],
   month: ['month'],
   session: ['session'],
@@ -459,7 +459,7 @@ const DEADLINE_PARTS: Record<string, readonly string[]> = {
 };
 
 /** What each kind of Frist needs filled in, asked for at that field when it is left empty. */
-const DEADLINE_MISSING: Record<string, string> = {
+export const DEADLINE_MISSING: Record<string, string> = {
   date: 'Bitte das Datum angeben.',
   month: 'Bitte den Monat angeben.',
   session: 'Bitte die Nummer der Sitzung angeben.',

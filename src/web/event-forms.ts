@@ -23,7 +23,8 @@ import {
   type TermEnd,
 } from '../../machines';
 import type { BodyCommand } from '../lifecycle/lifecycle.service';
-import { ValidationError } from '../common/errors';
+import { ValidationError, type FieldIssue } from '../common/errors';
+import { DEADLINE_MISSING, DEADLINE_PARTS } from './effect-fields';
 import { all, field, group, lines, optional, text, type FormItem, type FormValues, type Option } from './forms';
 
 /** Events that may cite a decision without having to. */
@@ -107,6 +108,35 @@ export function deadlineFrom(values: FormValues, name: string): Deadline | Recor
     return { kind, issuer: text(values, `${name}.issuer`), year: year ? Number(year) : undefined };
   }
   return { kind };
+}
+
+/** The Frist groups of each event form, by their field names. */
+const DEADLINE_GROUPS: Partial<Record<BodyEventType, readonly string[]>> = {
+  approved: ['reports[0].due'],
+  reportRequested: ['due'],
+  reportRescheduled: ['due'],
+  closureInitiated: ['finalReportDue'],
+};
+
+/**
+ * The issues of a refused event form, with a Frist whose kind is chosen but whose field it needs
+ * is left empty asked for at that field, as the decision form asks („Bitte das Datum angeben.“),
+ * instead of the schema's words about the API's parameter; the form's other issues stay.
+ */
+export function withDeadlineIssues(type: string, values: FormValues, issues: FieldIssue[]): FieldIssue[] {
+  const asked: FieldIssue[] = [];
+  const groups = DEADLINE_GROUPS[type as BodyEventType] ?? [];
+  for (const name of groups) {
+    const kind = optional(values, `${name}.kind`);
+    // An optional group left wholly empty (the approval's planned report) is no Frist at all.
+    if (!kind || !Object.hasOwn(DEADLINE_PARTS, kind)) continue;
+    const empty = DEADLINE_PARTS[kind].find((part) => optional(values, `${name}.${part}`) === undefined);
+    if (empty) asked.push({ path: `data.${name}.${empty}`, message: DEADLINE_MISSING[empty] });
+  }
+  if (asked.length === 0) return issues;
+  const groupOf = (issue: FieldIssue) => issue.path.slice(0, issue.path.lastIndexOf('.'));
+  const inAskedGroup = (path: string) => asked.some((a) => path === groupOf(a) || path.startsWith(`${groupOf(a)}.`));
+  return [...issues.filter((issue) => !inAskedGroup(issue.path)), ...asked];
 }
 
 /** The end of a term: a day, a month ("bis Juli 2011") or a year ("bis Ende 2025"). */

@@ -11,6 +11,13 @@ export interface Option {
   label: string;
 }
 
+/** Bodies as options, each labelled with its title; titles that several share get the body's id beside them. */
+export function distinctLabels(bodies: ReadonlyArray<{ id: string; title: string }>): Option[] {
+  const count = new Map<string, number>();
+  for (const b of bodies) count.set(b.title, (count.get(b.title) ?? 0) + 1);
+  return bodies.map((b) => ({ value: b.id, label: (count.get(b.title) ?? 0) > 1 ? `${b.title} (${b.id.slice(0, 8)})` : b.title }));
+}
+
 export interface FormField {
   type: 'field';
   name: string;

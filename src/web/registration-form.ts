@@ -1,7 +1,7 @@
 import { REPORT_KINDS, addresseeName } from '../../machines';
 import { DuplicateError, type FieldIssue } from '../common/errors';
 import { contactFields, contactFrom, deadlineFrom, deadlineGroup, profileFields, profileFrom } from './event-forms';
-import { field, fillForm, group, optional, text, type FormItem, type FormValues, type Option } from './forms';
+import { distinctLabels, field, fillForm, group, optional, text, type FormItem, type FormValues, type Option } from './forms';
 
 const CONTACT_ROWS = 2;
 const CONFIRM_DUPLICATE = 'allowDuplicate';
@@ -38,7 +38,8 @@ export function registrationForm(issuers: Option[], values: FormValues | null, i
     group('predecessors[0]', 'Ersetzt ein anderes Gremium (optional)', [
       field('predecessors[0].name', 'Name des Vorgängers', 'text', { autocomplete: 'off', hint: 'z. B. „Koordinierungsprojekt Registermodernisierung“.' }),
       field('predecessors[0].bodyId', 'Registrierter Vorgänger', 'select', {
-        options: [{ value: '', label: '– nicht registriert –' }, ...bodies],
+        // Bodies that share a title are told apart by their id.
+        options: [{ value: '', label: '– nicht registriert –' }, ...distinctLabels(bodies.map((b) => ({ id: b.value, title: b.label })))],
         hint: 'Wenn der Vorgänger hier registriert ist: seine Seite zeigt dann die Nachfolge.',
       }),
     ]),

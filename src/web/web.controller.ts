@@ -17,7 +17,7 @@ import { datedAfterDecision } from '../decisions/register';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { decisionForm, decisionInput, effectForm, effectOf, factsForm, factsInput, withdrawalForm } from './decision-form';
 import { decisionHref } from './decision-control-page';
-import { eventCommand } from './event-forms';
+import { eventCommand, withDeadlineIssues } from './event-forms';
 import { optional, text, untrimmed, type FormValues } from './forms';
 import { sessionForm, sessionInput } from './session-form';
 import { SessionsService } from '../sessions/sessions.service';
@@ -223,7 +223,7 @@ export class WebController {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const own = offered.includes(type as BodyEventType);
-      const failed = { type, values: form, issues: issuesOf(error, type), message: messageOf(error) };
+      const failed = { type, values: form, issues: withDeadlineIssues(type, form, issuesOf(error, type)), message: messageOf(error) };
       const model = await this.web.body(id, user, own ? failed : undefined);
       this.page.send(
         reply,

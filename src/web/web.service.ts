@@ -4,6 +4,8 @@ import {
   STATE_LABELS,
   berlinDate,
   germanDate,
+  obligationLabel,
+  obligationStanding,
   statePaths,
   type BodyContext,
   type BodyEventType,
@@ -28,7 +30,7 @@ import { DecisionsService } from '../decisions/decisions.service';
 import { controlFilter, csvLink, decisionHref, filterText, groupByDecision, stateCounts, STATE_OPTIONS } from './decision-control-page';
 import { DECISION_EVENT_LABELS } from '../decisions/register';
 import { actionLabel, eventFormItems, initialValues, termEndValues, type EventFormContext } from './event-forms';
-import { errorList, fillForm, optional, type FormItem, type FormValues, type Option } from './forms';
+import { distinctLabels, errorList, fillForm, optional, type FormItem, type FormValues, type Option } from './forms';
 import { eventsFor, ledIds, mayAudit, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
@@ -126,13 +128,6 @@ export function trafficLight(
     return { level: 'yellow', text: `Laufzeit endet in ${daysBetween(today, body.approvedUntil!)} Tagen` };
   }
   return { level: 'green', text: 'Im Plan' };
-}
-
-/** Bodies as options, each labelled with its title; titles that several share get the body's id beside them. */
-function distinctLabels(bodies: ReadonlyArray<{ id: string; title: string }>): Option[] {
-  const count = new Map<string, number>();
-  for (const b of bodies) count.set(b.title, (count.get(b.title) ?? 0) + 1);
-  return bodies.map((b) => ({ value: b.id, label: (count.get(b.title) ?? 0) > 1 ? `${b.title} (${b.id.slice(0, 8)})` : b.title }));
 }
 
 const LIGHT_ORDER: Record<Light, number> = { red: 0, yellow: 1, green: 2, ended: 3 };
@@ -255,6 +250,7 @@ export class WebService {
     const context = body.context as BodyContext;
     const today = this.today();
     const steps = replayRecords(history.events).steps;
+    const reportStandings = await this.reportStandings(context);
     const visited = [...new Set(steps.flatMap((s) => statePaths(s.stateAfter)))];
     // Each event form offers only the decisions with an open effect of its type for this body.
     const decisionsFor = (type: BodyEventType): Option[] => {
@@ -354,6 +350,8 @@ export class WebService {
       light: trafficLight({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent }, deadlines, today),
       term: termText({ approvedUntil: approvedUntilAsWritten(context), permanent: context.permanent }),
       endedOn: context.endedOn,
+      /** Each report's standing in words by obligation id, late ones said so (as the Fristen page says it), also once the body ended. */
+      reportStandings,
       history: history.events.map((e) => ({
         ...e,
         label: EVENT_LABELS[e.type as BodyEventType] ?? e.type,
@@ -367,6 +365,12 @@ export class WebService {
       transitions: transitionRows(),
       today,
     };
+  }
+
+  /** How each of the body's reports stands, in words, by obligation id: a late one says so, read against its Frist's effective date. */
+  private async reportStandings(context: Pick<BodyContext, 'obligations' | 'endedOn'>): Promise<Record<string, string>> {
+    const dueDates = await this.deadlines.reportDueDates(context.obligations);
+    return Object.fromEntries(context.obligations.map((o) => [o.id, obligationStanding(o, context.endedOn, dueDates.get(o.id) ?? null)]));
   }
 
   async decisionsPage(filter: { issuer?: string; year?: number }) {
@@ -511,11 +515,14 @@ export class WebService {
         if (query.stichtag || query.kenntnisstand) {
           try {
             const at = await this.audit.stateAt(body.id, { asOf: query.stichtag, asKnownAt: query.kenntnisstand }, { asOf: 'Stichtag', asKnownAt: 'Kenntnisstand' });
+            const standings = await this.reportStandings(at.context);
             asOf = {
               ...at,
               // As the body page says it: the approved end, and apart from it the day a life that had ended by then ended.
               term: termText({ approvedUntil: approvedUntilAsWritten(at.context), permanent: at.context.permanent }),
               endedOn: at.context.endedOn,
+              /** The reports as they stood then, each with its standing as the body page says it (late ones so named). */
+              reports: at.context.obligations.map((o) => ({ label: obligationLabel(o, at.context.obligations), standing: standings[o.id] })),
               future: query.stichtag !== undefined && query.stichtag > this.today(),
               /** The mark of the event the answer stands on, where it fails its hash or chain check. */
               basedOnMark: tamperMarks(at.tampered).get(at.basedOn.eventId) ?? null,
@@ -537,6 +544,7 @@ export class WebService {
         selected = { body, replay: { ...replay, steps: replay.steps.map((step) => ({ ...step, tamperMark: marks.get(step.eventId) ?? null })) }, asOf, asOfError };
       }
     }
-    return { verification, bodies: list, selected, query, today: this.today() };
+    // Bodies that share a title are told apart by their id, as in the register and the Beschlusskontrolle.
+    return { verification, bodies: distinctLabels(list), selected, query, today: this.today() };
   }
 }

@@ -5,7 +5,7 @@ import { UsageError } from '../errors';
 import { ApiError, type ApiClient } from '../api';
 import { issueList } from '../../common/errors';
 import { effectRequirement } from '../../decisions/effect-labels';
-import { datedAfterDecision, type Effect } from '../../decisions/register';
+import { DECISION_EVENT_LABELS, datedAfterDecision, type Effect } from '../../decisions/register';
 import { date, day, table } from '../format';
 import { configFrom } from '../local';
 import { jsonOption } from '../json-option';
@@ -178,6 +178,29 @@ interface ApplyResult {
   event: { type: string; occurredAt: string; decision: { number: string; date: string } | null };
 }
 
+/** An event of a decision's stream as `GET /api/decisions/ISSUER/NUMBER/history` gives it (the fields the CLI shows). */
+export interface DecisionHistoryEvent {
+  version: number;
+  type: string;
+  recordedAt: string;
+  actor: { id: string };
+  data: { reason?: string | null };
+  hash: string;
+}
+
+/** A decision's history for people: each event by its German label, with its type as the log stores it (as `history` names a body's). */
+export function renderDecisionHistory(events: readonly DecisionHistoryEvent[]): string {
+  const labels: Record<string, string> = DECISION_EVENT_LABELS;
+  return table(events, [
+    { header: 'Version', value: (e) => String(e.version) },
+    { header: 'Ereignis', value: (e) => (labels[e.type] ? `${labels[e.type]} (${e.type})` : e.type) },
+    { header: 'Aufgezeichnet', value: (e) => day(e.recordedAt) },
+    { header: 'Von', value: (e) => e.actor.id },
+    { header: 'Begründung', value: (e) => e.data.reason ?? '', max: 50 },
+    { header: 'Hash', value: (e) => e.hash.slice(0, 12) },
+  ]);
+}
+
 /** One decision: apply an effect, amend, withdraw, show its history. */
 export const decisionCommand: CliCommand = {
   name: 'decision',
@@ -252,17 +275,8 @@ export const decisionCommand: CliCommand = {
         return;
       }
       case 'history': {
-        const history = await api.get<{ events: Array<{ version: number; type: string; recordedAt: string; actor: { id: string }; data: { reason?: string | null }; hash: string }> }>(`${path}/history`);
-        ctx.out.result(history, (h) =>
-          table(h.events, [
-            { header: 'Version', value: (e) => String(e.version) },
-            { header: 'Ereignis', value: (e) => e.type },
-            { header: 'Aufgezeichnet', value: (e) => day(e.recordedAt) },
-            { header: 'Von', value: (e) => e.actor.id },
-            { header: 'Begründung', value: (e) => e.data.reason ?? '', max: 50 },
-            { header: 'Hash', value: (e) => e.hash.slice(0, 12) },
-          ]),
-        );
+        const history = await api.get<{ events: DecisionHistoryEvent[] }>(`${path}/history`);
+        ctx.out.result(history, (h) => renderDecisionHistory(h.events));
         return;
       }
       case 'show': {

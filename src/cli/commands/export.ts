@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { countOf } from '../../../machines';
 import type { CliCommand } from '../command';
+import { ApiError } from '../api';
 import { RefusedError, UsageError } from '../errors';
 
 export const exportCommand: CliCommand = {
@@ -18,7 +19,11 @@ export const exportCommand: CliCommand = {
   async run(ctx) {
     const api = await ctx.api();
     if (ctx.options.checkpoint) {
-      const created = await api.post<{ payload: { sequence: number; treeSize: number } }>('/api/audit/checkpoints');
+      const created = await api.post<{ payload: { sequence: number; treeSize: number } }>('/api/audit/checkpoints').catch((error: unknown) => {
+        // The auditor asked for an export its last events are witnessed in: refused as a whole, not handed one without, and told what it may run.
+        if (error instanceof ApiError && error.status === 403) throw new RefusedError(checkpointRefusal(error.message, ctx.args.DATEI), error.details, error.status);
+        throw error;
+      });
       ctx.out.note(`Checkpoint ${created.payload.sequence} über ${countOf(created.payload.treeSize, 'Ereignis', 'Ereignisse')} geschrieben.`);
     }
     const text = await api.get<unknown>('/api/audit/export');
@@ -52,6 +57,18 @@ export function exportedEntries(text: string): string {
   if (present.length === 0) return countOf(events, 'Ereignis', 'Ereignissen');
   const all = [countOf(events, 'Ereignis der Gremien', 'Ereignissen der Gremien'), ...present];
   return `${all.slice(0, -1).join(', ')} und ${all.at(-1)}`;
+}
+
+/**
+ * Why `--checkpoint` was refused (the service's 403 answer is `refusal`): writing a checkpoint is
+ * the secretariat's, the export alone the caller may have; nothing was written.
+ */
+export function checkpointRefusal(refusal: string, file: string | undefined): string {
+  const command = `gremienlauf export${file ? ` ${file}` : ''}`;
+  return (
+    `Einen signierten Checkpoint schreiben (--checkpoint) darf nur die Geschäftsstelle (${refusal.replace(/\.$/, '')}); es wurde nichts geschrieben, auch kein Export. ` +
+    `Den Export selbst dürfen Sie ohne --checkpoint holen: „${command}“; die Ereignisse nach dem letzten Checkpoint der Geschäftsstelle bezeugt darin dann keiner („gremienlauf verify“ zählt sie).`
+  );
 }
 
 /** Why the export file cannot be written, as the command's user can act on it. */

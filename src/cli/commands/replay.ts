@@ -76,6 +76,15 @@ export function renderReplay(replay: ReplayView): string {
   return parts.join('\n\n');
 }
 
+/**
+ * The event a verdict names, its label quoted so that a label's own brackets nest in none:
+ * `Version 3 „Eingerichtet (Beschluss)“ (approved)`.
+ */
+function eventPlace(d: { version: number; label?: string | null; type?: string | null }): string {
+  if (!d.label) return `Version ${d.version}`;
+  return `Version ${d.version} „${d.label}“${d.type ? ` (${d.type})` : ''}`;
+}
+
 function verdictText(replay: ReplayView): string {
   if (replay.verdict === 'matches') {
     return `Ergebnis: Stimmt überein. Die Wiederholung ${replay.events === 1 ? 'des Ereignisses' : `aller ${countOf(replay.events, 'Ereignis', 'Ereignisse')}`} mit der aufgezeichneten Automatenversion ergibt den gespeicherten Stand „${replay.stateLabel}“.`;
@@ -84,7 +93,7 @@ function verdictText(replay: ReplayView): string {
   const d = replay.divergence;
   const where = d
     ? fields([
-        [replay.verdict === 'tampered' ? 'Ereignis' : 'Abweichung', d.version > 0 ? `Version ${d.version}${d.label ? ` (${d.label}${d.type ? `, ${d.type}` : ''})` : ''}` : null],
+        [replay.verdict === 'tampered' ? 'Ereignis' : 'Abweichung', d.version > 0 ? eventPlace(d) : null],
         ['Stelle', d.path],
       ])
     : '';

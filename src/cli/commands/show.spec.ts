@@ -61,6 +61,17 @@ describe('gremienlauf show', () => {
     );
   });
 
+  test('a report handed in after its Frist says it came late: against the Frist’s effective date, or, once the body has no Fristen, as the chart recorded it overdue', () => {
+    const active = [submitted(), approved(), started()] as const;
+    const reportFristen = new Map([['r1', reportFrist('2024-12-02', '2024-11-30')]]);
+    expect(reportLine(renderBody(view(...active, reportSubmitted('r1', '2024-12-05'), reportAcknowledged('r1', '2025-02-20')), reportFristen))).toMatch(
+      /\s{2}zur Kenntnis genommen am 20\.02\.2025 \(eingereicht am 05\.12\.2024, verspätet\)$/,
+    );
+    expect(reportLine(renderBody(view(...active, reportSubmitted('r1', '2024-12-02')), reportFristen))).toMatch(/\s{2}eingereicht am 02\.12\.2024$/);
+    const late = view(...active, reportDue('r1', '2024-12-02'), reportOverdue('r1', '2024-12-03'), reportSubmitted('r1', '2025-01-15'), reportAcknowledged('r1', '2025-02-20'));
+    expect(reportLine(renderBody(late))).toMatch(/\(eingereicht am 15\.01\.2025, verspätet\)$/);
+  });
+
   test('which of the allowed events the caller may send, where it is not all of them', () => {
     const allowedEvents = [
       { type: 'reportSubmitted', label: 'Bericht eingereicht' },

@@ -64,7 +64,7 @@ export const showCommand: CliCommand = {
 };
 
 /** The Frist of each report obligation, by obligation id: its date after the calendar rules. */
-async function reportFristenOf(api: ApiClient, bodyId: string): Promise<Map<string, DeadlineRow>> {
+export async function reportFristenOf(api: ApiClient, bodyId: string): Promise<Map<string, DeadlineRow>> {
   const fristen = await api.get<DeadlineRow[]>('/api/deadlines', { body: bodyId });
   return new Map(fristen.filter((d) => d.kind === 'report').map((d) => [d.ref, d]));
 }
@@ -139,7 +139,8 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
         { header: 'an', value: (o) => o.addressee },
         { header: 'Frist', value: (o) => `${describeDue(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''}` },
         { header: 'fällig am', value: (o) => effectiveDate(reportFristen.get(o.id)) },
-        { header: 'Stand', value: (o) => obligationStanding(o, c.endedOn) },
+        // Late against the Frist's effective date, as the Fristen say it; a body that ended has none, and the chart's record of the overdue report tells.
+        { header: 'Stand', value: (o) => obligationStanding(o, c.endedOn, reportFristen.get(o.id)?.effectiveDate ?? null) },
       ])}`,
     );
   }

@@ -1,11 +1,12 @@
-import { approvedUntilAsWritten, countOf, describeDue, describeTermEndWithDay, obligationLabel, obligationStanding } from '../../../machines';
+import { approvedUntilAsWritten, countOf, describeDue, describeTermEndWithDay, obligationLabel, obligationStanding, sameDeadline } from '../../../machines';
 import type { NotYetRecorded } from '../../audit/audit.service';
 import type { StateAt } from '../../audit/replay';
 import type { CliCommand } from '../command';
 import { timeLimitOption } from '../dates';
 import { UsageError } from '../errors';
 import { date, day, fields, table, toTheSecond } from '../format';
-import { pendingLines } from './show';
+import type { DeadlineRow } from './deadlines';
+import { pendingLines, reportFristenOf } from './show';
 
 export const stateCommand: CliCommand = {
   name: 'state',
@@ -32,12 +33,18 @@ export const stateCommand: CliCommand = {
     const state = await api.get<StateAt & { bodyId: string; notYetRecorded: NotYetRecorded[] }>(`/api/bodies/${encodeURIComponent(id)}/state`, { asOf, asKnownAt });
     // To the second: which of several events recorded in one minute a time takes in, the history's „erfasst“ tells.
     const when = [asOf ? `am ${toTheSecond(asOf)}` : null, asKnownAt ? `nach Kenntnisstand vom ${toTheSecond(asKnownAt)}` : null].filter(Boolean).join(', ');
-    ctx.out.result(state, (s) => renderState(s, when));
+    // Whether a report came late is read against its Frist's effective date, where the body still has its Fristen.
+    const reportFristen = ctx.json ? new Map<string, DeadlineRow>() : await reportFristenOf(api, id);
+    ctx.out.result(state, (s) => renderState(s, when, reportFristen));
   },
 };
 
 /** The answer of `GET /api/bodies/ID/state` for people: the state, what it stands on, the report obligations. */
-export function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[]; warning?: unknown }, when: string): string {
+export function renderState(
+  state: StateAt & { notYetRecorded: NotYetRecorded[]; warning?: unknown },
+  when: string,
+  reportFristen: ReadonlyMap<string, DeadlineRow> = new Map(),
+): string {
   const c = state.context;
   const parts = [
     fields([
@@ -63,9 +70,14 @@ export function renderState(state: StateAt & { notYetRecorded: NotYetRecorded[];
         { header: 'Nr.', value: (o) => o.id },
         { header: 'Bericht', value: (o) => obligationLabel(o, c.obligations) },
         { header: 'Frist', value: (o) => describeDue(o.due) },
-        { header: 'Stand', value: (o) => obligationStanding(o, c.endedOn) },
+        { header: 'Stand', value: (o) => obligationStanding(o, c.endedOn, dueDateOf(o, reportFristen.get(o.id))) },
       ])}`,
     );
   }
   return parts.join('\n\n');
+}
+
+/** The effective date of a report's Frist as the body's Fristen have it now, if it is still the Frist the report had then. */
+function dueDateOf(obligation: { due: DeadlineRow['deadline'] }, frist: DeadlineRow | undefined): string | null {
+  return frist?.effectiveDate && sameDeadline(frist.deadline, obligation.due) ? frist.effectiveDate : null;
 }
