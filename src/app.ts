@@ -17,7 +17,7 @@ import { TextEncodingError, decodeText, decodeUtf8 } from './common/text-encodin
 import { completeOpenApiDocument } from './common/openapi';
 import { WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
 import { ACCESS_POLICY, type AccessPolicy } from './auth/access';
-import { deferBodyRefusal, unsupportedMediaType } from './auth/body-refusal';
+import { deferBodyRefusal, refuseOversizedBodyLater, unsupportedMediaType } from './auth/body-refusal';
 import { scopeInterceptors } from './route-interceptors';
 import { SecurityLog, discardSink, type SecuritySink } from './auth/security-log';
 import { webDir } from './web/templates';
@@ -69,6 +69,7 @@ async function buildApp(config: AppConfig, options: AppOptions): Promise<NestFas
   // parsers do not answer a body they refuse: they keep the refusal for the guards, which say it
   // once the caller may call the route at all (src/auth/body-refusal.ts), and hand on no body.
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('preParsing', refuseOversizedBodyLater({ bodyBytes: config.bodyLimit, pathSegmentChars: PATH_SEGMENT_CHARS }));
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   const refuse = (request: object, refusal: unknown, done: (error: Error | null, body?: unknown) => void) => {
     deferBodyRefusal(request, refusal);

@@ -1,20 +1,24 @@
 /**
- * What the start checks before it writes anything: the settings of every module, the port, and
- * whether the database can be written. A start that would fail later (a port taken, a database
- * file restored as root) stops here with one German line, instead of after it has created a new
- * database or while it answers every request with a 500. Then the database is migrated, and
- * what that did is said.
+ * What the start checks before it writes anything: the settings of every module, the port,
+ * whether the database can be written, and that no other service runs on the SQLite file (the
+ * lock it then holds, src/database/service-lock.ts). A start that would fail later (a port taken,
+ * a database file restored as root) stops here with one German line, instead of after it has
+ * created a new database or while it answers every request with a 500. Then the database is
+ * migrated, and what that did is said.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import { Client } from 'pg';
 import type { AppConfig, DatabaseConfig } from '../config/configuration';
+import { loadRemindersConfig, type RemindersConfig } from '../config/reminders';
 import { loadAuditConfig } from './audit/audit.config';
 import { databaseLabel, databaseUnreachable, type SettingSource } from './cli/connection';
 import { Database } from './database/database';
 import { MIGRATIONS } from './database/migrations';
+import { ServiceLock, ServiceLockTaken, lockFileOf, type LockHolder } from './database/service-lock';
 
 /** The service could not listen where its configuration says: a fact of the machine, said in German, not a fault of the service. */
 export class ListenFailure extends Error {}
@@ -24,12 +28,80 @@ export class DatabaseRefusal extends Error {}
 
 /**
  * Everything that must hold before the start writes anything: the audit's settings (the
- * others are checked by loadConfig), the port free, the SQLite file and its companions writable.
+ * others are checked by loadConfig), the port free, the SQLite file and its companions
+ * writable, no other service on that file. The SQLite file's lock is then held until the
+ * process ends (or `release`, where a caller stops the service and goes on); null for
+ * PostgreSQL and an in-memory database, which need none.
  */
-export async function checkBeforeStart(config: AppConfig, env: NodeJS.ProcessEnv, source: SettingSource): Promise<void> {
+export async function checkBeforeStart(config: AppConfig, env: NodeJS.ProcessEnv, source: SettingSource): Promise<ServiceLock | null> {
   loadAuditConfig(config, env);
   await ensurePortFree(config);
   ensureWritable(config.database, source);
+  return lockDatabase(config, loadRemindersConfig(env), source);
+}
+
+/**
+ * Takes the SQLite file's lock for this service, or refuses the start in one line naming the
+ * file and the service that has it (its PID, and its port where it was given one).
+ */
+export function lockDatabase(config: AppConfig, reminders: RemindersConfig, source: SettingSource): ServiceLock | null {
+  const database = config.database;
+  if (database.kind !== 'sqlite' || database.file === ':memory:') return null;
+  try {
+    // A new installation's folder: the database is created in it right after.
+    mkdirSync(dirname(database.file), { recursive: true });
+    return ServiceLock.acquire(database.file, {
+      pid: process.pid,
+      since: new Date().toISOString(),
+      port: config.port === 0 ? null : config.port,
+      settings: deadlineSettings(config, reminders),
+    });
+  } catch (error) {
+    if (error instanceof ServiceLockTaken) {
+      const cli = error.holder?.port ? ` Die Befehle der CLI erreichen ihn mit --url ${holderUrl(error.holder)}.` : '';
+      throw new DatabaseRefusal(
+        `Die Datenbank ${database.file} (${source}) nutzt schon ein anderer Gremienlauf-Dienst (${holderName(error.holder)}); auf einer SQLite-Datei läuft nur einer, dieser startet nicht.${cli}`,
+        { cause: error },
+      );
+    }
+    throw databaseUnreachable(database, source, error) ?? error;
+  }
+}
+
+/** `PID 4711, Port 3000, seit 05.12.2026, 10:15 Uhr`, as far as the lock's sidecar tells. */
+export function holderName(holder: LockHolder | null): string {
+  if (!holder) return 'welcher, sagt die Sperrdatei nicht';
+  const since = new Date(holder.since);
+  const when = Number.isNaN(since.getTime())
+    ? ''
+    : `, seit ${since.toLocaleString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })} Uhr`;
+  return `PID ${holder.pid}${holder.port ? `, Port ${holder.port}` : ''}${when}`;
+}
+
+/** Where the holding service is reached from this machine: its port on localhost. */
+export function holderUrl(holder: LockHolder): string {
+  return `http://localhost:${holder.port}`;
+}
+
+/**
+ * The settings every writer of one database must share, by variable, as read (`ja` and `true`
+ * alike): a body's Fristen and timers are derived with them, and a service keeps in memory that
+ * the rows it wrote are the ones it derives (README "Benchmark" → "Deadlines"), so rows another
+ * writer derived with other settings stay as that one wrote them (test/sqlite-second-writer.spec.ts).
+ */
+export function deadlineSettings(config: Pick<AppConfig, 'issuers'>, { policy, calendar }: Pick<RemindersConfig, 'policy' | 'calendar'>): Record<string, string> {
+  return {
+    DEADLINE_LAND: calendar.land ?? 'BUND',
+    DEADLINE_SHIFT_TO_WORKING_DAY: String(calendar.shiftToWorkingDay),
+    TERM_EXPIRING_DAYS: String(policy.termExpiringDays),
+    REMINDER_REPORT_DAYS_BEFORE: policy.report.daysBefore.join(','),
+    REMINDER_REPORT_ON_THE_DAY: String(policy.report.onTheDay),
+    REMINDER_REPORT_OVERDUE_EVERY_DAYS: String(policy.report.overdueEveryDays),
+    REMINDER_REPORT_OVERDUE_MAX: String(policy.report.overdueMaxReminders),
+    REMINDER_TERM_DAYS_BEFORE: policy.term.daysBefore.join(','),
+    REMINDER_TERM_ON_EXPIRY: String(policy.term.onExpiry),
+    GREMIENLAUF_ISSUERS: JSON.stringify(config.issuers),
+  };
 }
 
 /**
@@ -75,7 +147,7 @@ export function listenFailure(error: unknown, { port, host }: Pick<AppConfig, 'p
 export function ensureWritable(database: DatabaseConfig, source: SettingSource): void {
   if (database.kind !== 'sqlite' || database.file === ':memory:') return;
   const file = database.file;
-  const denied = [file, `${file}-wal`, `${file}-shm`].filter((path) => existsSync(path) && !writable(path));
+  const denied = [file, `${file}-wal`, `${file}-shm`, lockFileOf(file)].filter((path) => existsSync(path) && !writable(path));
   if (denied.length === 0) return;
   const user = userName();
   throw new DatabaseRefusal(

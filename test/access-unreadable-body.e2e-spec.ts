@@ -4,6 +4,8 @@
  * text that is not UTF-8 — and a caller without a credential 401. The roles that may write still
  * get the clear 400 (or 415) naming what is wrong with the body. Nothing is written either way.
  */
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { Database } from '../src/database/database';
 import { rowCounts } from './support/row-counts';
@@ -85,5 +87,97 @@ describe('a write with a body the parser refuses', () => {
     }
     const login = await post(null, '/api/auth/login', 'application/json', '{"username": "pruefung",');
     expect([login.status, login.body.message]).toEqual([400, 'Der Inhalt der Anfrage ist kein gültiges JSON.']);
+  });
+});
+
+describe('a write with a body over BODY_LIMIT', () => {
+  const LIMIT = 2048;
+  let t: TestApp;
+  let auditorToken: string;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z', config: { bodyLimit: LIMIT } });
+    auditorToken = (await t.user('auditor', { username: 'pruefung' })).token;
+    const server = t.app.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => t.close());
+
+  const oversized = JSON.stringify({ issuer: 'IT-PLR', number: 1, date: '2026-12-01', note: 'x'.repeat(4 * LIMIT) });
+  const TOO_LARGE = 'Der Inhalt der Anfrage ist zu groß: angenommen werden höchstens 2.048 Bytes (2 KiB).';
+
+  /**
+   * Sends the headers and the first `sent` bytes of a body of `declared` bytes (or, chunked, its
+   * first chunks) and never the rest: the answer comes only from a server that does not wait for
+   * the whole body.
+   */
+  function sendPart(token: string | null, { declared, sent }: { declared: number | 'chunked'; sent: number }) {
+    return new Promise<{ status: number; body: { message: string }; connection: string | undefined }>((resolve, reject) => {
+      const outgoing = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/sessions',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(declared === 'chunked' ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(declared) }),
+        },
+      });
+      outgoing.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => {
+          outgoing.destroy();
+          resolve({ status: response.statusCode!, body: JSON.parse(text), connection: response.headers.connection });
+        });
+      });
+      // The server may close the connection while the rest is still on its way.
+      outgoing.on('error', (error: NodeJS.ErrnoException) => (['ECONNRESET', 'EPIPE'].includes(error.code ?? '') ? undefined : reject(error)));
+      for (let at = 0; at < sent; at += 1024) outgoing.write(oversized.slice(at, at + 1024));
+    });
+  }
+
+  it('an auditor gets 403, as for a small one, and nothing changes', async () => {
+    const before = await rowCounts(t.app.get(Database));
+    const answer = await t.as(auditorToken).post('/api/sessions').send(JSON.parse(oversized)).expect(403);
+    expect(answer.body.message).toBe('Mit der Rolle „Prüfung“ ist diese Anfrage nicht erlaubt.');
+    expect(await rowCounts(t.app.get(Database))).toEqual(before);
+  });
+
+  it('the secretariat still gets 413 naming the limit; without a credential it is 401', async () => {
+    const answer = await t.http.post('/api/sessions').send(JSON.parse(oversized)).expect(413);
+    expect(answer.body.message).toBe(TOO_LARGE);
+    await t.anonymous.post('/api/sessions').send(JSON.parse(oversized)).expect(401);
+  });
+
+  it('a Content-Length over the limit is answered without waiting for the body, and the connection is closed', async () => {
+    const auditor = await sendPart(auditorToken, { declared: 50 * 1024 * 1024, sent: 1024 });
+    expect([auditor.status, auditor.connection]).toEqual([403, 'close']);
+    const secretariat = await sendPart(TEST_SECRETARIAT_TOKEN, { declared: 50 * 1024 * 1024, sent: 1024 });
+    expect([secretariat.status, secretariat.body.message, secretariat.connection]).toEqual([413, TOO_LARGE, 'close']);
+  });
+
+  it('a chunked body is read up to the limit and no further: 403 for the auditor, 413 for the secretariat', async () => {
+    const auditor = await sendPart(auditorToken, { declared: 'chunked', sent: 2 * LIMIT });
+    expect([auditor.status, auditor.connection]).toEqual([403, 'close']);
+    const secretariat = await sendPart(TEST_SECRETARIAT_TOKEN, { declared: 'chunked', sent: 2 * LIMIT });
+    expect([secretariat.status, secretariat.body.message]).toEqual([413, TOO_LARGE]);
+  });
+
+  it('a body within the limit, chunked or not, is read as before', async () => {
+    const session = { issuer: 'IT-PLR', number: 47, date: '2026-12-01' };
+    await t.http.post('/api/sessions').send(session).expect(201);
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const outgoing = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/sessions', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_SECRETARIAT_TOKEN}`, 'transfer-encoding': 'chunked' } });
+      outgoing.on('response', (response) => resolve(response.statusCode!));
+      outgoing.on('error', reject);
+      const text = JSON.stringify({ ...session, number: 48, date: '2026-12-10' });
+      outgoing.write(text.slice(0, 10));
+      outgoing.end(text.slice(10));
+    });
+    expect(chunked).toBe(201);
   });
 });

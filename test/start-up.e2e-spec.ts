@@ -127,9 +127,11 @@ describe('a new installation, and its second start', () => {
   }, 60_000);
 
   (AS_ROOT ? it : it.skip)('a database file the service user may not write (restored as root) stops the start naming the file', () => {
-    // The folder is the service user's; the file stays root's, mode 644, as a restore as root leaves it.
+    // The folder is the service user's, and so is the lock file its starts used (docs/operations.md); the
+    // file stays root's, mode 644, as a restore as root leaves it.
     chownSync(folder(), 65534, 65534);
     const file = database();
+    chownSync(`${file}-lock`, 65534, 65534);
     const run = startOnce({ DATABASE_URL: file, PORT: '0', HOST: '127.0.0.1' }, { user: 'nobody', cwd: folder() });
     expectRefused(
       run,
@@ -145,6 +147,14 @@ describe('a new installation, and its second start', () => {
     const run = startOnce({ DATABASE_URL: file, PORT: '0', HOST: '127.0.0.1' }, { user: 'nobody', cwd: folder() });
     expectRefused(run, new RegExp(`^Die Datenbank ${file} \\(DATABASE_URL\\) darf dieser Benutzer \\(nobody\\) nicht schreiben: ${file}-wal \\(Eigentümer uid 0, Rechte 644\\) – `));
     rmSync(`${file}-wal`);
+  });
+
+  (AS_ROOT ? it : it.skip)('so does the lock file of root that says no other service uses the database', () => {
+    const file = database();
+    chownSync(`${file}-lock`, 0, 0);
+    const run = startOnce({ DATABASE_URL: file, PORT: '0', HOST: '127.0.0.1' }, { user: 'nobody', cwd: folder() });
+    expectRefused(run, new RegExp(`^Die Datenbank ${file} \\(DATABASE_URL\\) darf dieser Benutzer \\(nobody\\) nicht schreiben: ${file}-lock \\(Eigentümer uid 0, Rechte 644\\) – `));
+    chownSync(`${file}-lock`, 65534, 65534);
   });
 });
 

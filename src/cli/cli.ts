@@ -10,7 +10,7 @@ import { TextEncodingError, decodeText } from '../common/text-encoding';
 import type { ApiClient } from './api';
 import { ApiError, remoteClient } from './api';
 import type { CliCommand, CommandContext, OptionSpec, OptionValues, Output } from './command';
-import { serverUrl } from './connection';
+import { databaseOption, serverUrl } from './connection';
 import { EXIT, RefusedError, StartRefusedError, UnreachableError, UsageError } from './errors';
 import { allowedEventsText } from './format';
 import { COMMANDS } from './registry';
@@ -84,7 +84,7 @@ async function runCommand(command: CliCommand, rest: string[], io: CliIo): Promi
   const url = (parsed.options.url as string | undefined) ?? io.env.GREMIENLAUF_URL;
   const token = (parsed.options.token as string | undefined) ?? io.env.GREMIENLAUF_TOKEN;
   const env = { ...io.env };
-  if (typeof parsed.options.database === 'string') env.DATABASE_URL = parsed.options.database;
+  if (typeof parsed.options.database === 'string') env.DATABASE_URL = databaseOption(parsed.options.database);
   const json = parsed.options.json === true;
   const ctx: CommandContext = {
     args: parsed.args,

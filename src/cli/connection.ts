@@ -37,6 +37,20 @@ export function serverUrl(raw: string, source: SettingSource): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
+/**
+ * The database `--database` names, handed on to the service as DATABASE_URL: a value that is no
+ * database (nothing, or a scheme neither PostgreSQL nor SQLite) is wrong usage named after the
+ * option, not after the variable it was not given in.
+ */
+export function databaseOption(raw: string): string {
+  if (raw.trim() === '') throw new UsageError('Die Option --database erwartet eine Datenbank: den Pfad einer SQLite-Datei oder postgres://…; sie ist leer.');
+  // Required only here: the configuration's schemas are not loaded for help and offline commands.
+  const { unknownScheme }: typeof import('../../config/configuration') = require('../../config/configuration');
+  const problem = unknownScheme(raw);
+  if (problem) throw new UsageError(`Ungültige Option --database: ${problem}`);
+  return raw;
+}
+
 /** Why a request to the server at `base` got no answer; `error` is Node's from http(s).request. */
 export function serverUnreachable(base: string, source: SettingSource, error: unknown): UnreachableError {
   const code = errorCode(error);

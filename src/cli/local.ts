@@ -21,6 +21,7 @@ export function configFrom(env: NodeJS.ProcessEnv): AppConfig {
  */
 export async function localClient(env: NodeJS.ProcessEnv, token: string | undefined, source: SettingSource): Promise<ApiClient> {
   const config: AppConfig = { ...configFrom(env), seedExample: false };
+  assertSameSettingsAsService(config, env, source);
   // A command is over in seconds: the scheduler and the dispatcher belong to `serve`, not to it.
   process.env.SCHEDULER_ENABLED = 'false';
   const { createApp }: typeof import('../app') = require('../app');
@@ -34,6 +35,34 @@ export async function localClient(env: NodeJS.ProcessEnv, token: string | undefi
   });
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
   return injectClient(app, `lokale Datenbank ${where}`, token ?? trustLocalOperator(app));
+}
+
+/**
+ * Beside a service on the same SQLite file a local command writes as a second writer. That is
+ * safe only with the service's settings of the Fristen: the service keeps in memory that the
+ * rows it wrote are the ones it derives, and would leave rows this process derived otherwise as
+ * they are (test/sqlite-second-writer.spec.ts). With other settings the command is refused
+ * before anything is opened, naming each setting and the way to the service (--url).
+ */
+function assertSameSettingsAsService(config: AppConfig, env: NodeJS.ProcessEnv, source: SettingSource): void {
+  const database = config.database;
+  if (database.kind !== 'sqlite' || database.file === ':memory:') return;
+  // Required only here, so that help and offline commands load neither.
+  const { ServiceLock }: typeof import('../database/service-lock') = require('../database/service-lock');
+  const { deadlineSettings, holderName, holderUrl }: typeof import('../start-checks') = require('../start-checks');
+  const { loadRemindersConfig }: typeof import('../../config/reminders') = require('../../config/reminders');
+  const held = ServiceLock.heldOf(database.file);
+  if (!held?.holder) return;
+  const ours = deadlineSettings(config, loadRemindersConfig(env));
+  const theirs = held.holder.settings;
+  const differing = Object.keys(ours).filter((name) => name in theirs && theirs[name] !== ours[name]);
+  if (differing.length === 0) return;
+  const settings = differing.map((name) => `${name} dort ${theirs[name]}, hier ${ours[name]}`).join('; ');
+  const url = held.holder.port ? ` ${holderUrl(held.holder)}` : '';
+  throw new RefusedError(
+    `Auf der Datenbank ${database.file} (${source}) läuft der Gremienlauf-Dienst (${holderName(held.holder)}) mit anderen Einstellungen der Fristen (${settings}); ` +
+      `ein lokaler Befehl leitete Fristen anders ab, und der Dienst berichtigte sie nicht – den Befehl mit --url${url} (und --token) an den Dienst richten oder hier dieselben Einstellungen setzen.`,
+  );
 }
 
 /** Runs `open`; a database that cannot be opened is reported as such (connection.ts), anything else as it is. */
@@ -59,7 +88,8 @@ export function startRefusal(error: unknown): StartRefusedError | null {
 /** Where the local database was named: `--database`, `DATABASE_URL`, or nowhere (the default). */
 export function databaseSource(options: { database?: unknown }, env: NodeJS.ProcessEnv): SettingSource {
   if (typeof options.database === 'string') return '--database';
-  return env.DATABASE_URL ? 'DATABASE_URL' : DEFAULT_DATABASE;
+  // A variable set to nothing counts as not set (config/environment.ts): then the default is used.
+  return env.DATABASE_URL?.trim() ? 'DATABASE_URL' : DEFAULT_DATABASE;
 }
 
 /**
