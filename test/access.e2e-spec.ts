@@ -215,6 +215,9 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
       body: () => ({}),
       expect: only(422, ['secretariat']),
     },
+    // Begun, then ended again by the same caller: the body's monitoring runs as before for the routes after them.
+    'POST /api/bodies/:id/backfill': { method: 'post', path: () => `/api/bodies/${bodyA}/backfill`, body: () => ({ reason: 'Altbestand nacherfassen' }), expect: only(201, ['secretariat']) },
+    'POST /api/bodies/:id/backfill/end': { method: 'post', path: () => `/api/bodies/${bodyA}/backfill/end`, body: () => ({ reason: 'Geschichte erfasst' }), expect: only(200, ['secretariat']) },
     'GET /api/bodies/:id/history': read(() => `/api/bodies/${bodyA}/history`, only(200, ['secretariat', 'leadOwn', 'auditor'], { bodyScoped: true })),
     'GET /api/bodies/:id/state': read(() => `/api/bodies/${bodyA}/state?asOf=2024-07-01`, only(200, ['secretariat', 'leadOwn', 'auditor'], { bodyScoped: true })),
     'GET /api/bodies/:id/replay': read(() => `/api/bodies/${bodyA}/replay`, only(200, ['secretariat', 'auditor'])),
