@@ -14,7 +14,7 @@ import { openRequests } from './requests';
 import { describeTermEnd, termEndDate, type TermEnd } from './term-end';
 import { EVENT_LABELS, OBLIGATION_STATE_LABELS, obligationLabel, obligationStanding } from './labels';
 import type { BodyEventType } from './vocabulary';
-import { DECISION_EVENT_TYPES } from './vocabulary';
+import { addresseeName, DECISION_EVENT_TYPES } from './vocabulary';
 
 type Rule<K extends BodyEventType = BodyEventType> = (context: BodyContext, event: BodyEventOf<K>) => string | null;
 
@@ -137,7 +137,7 @@ function closureRefusal(rule: string, context: BodyContext): string {
   if (unsettled.length === 0) return rule;
   const named = unsettled.map((o) => {
     const settles = o.state === 'submitted' ? 'erst zur Kenntnis nehmen' : 'erst einreichen und zur Kenntnis nehmen';
-    return `${obligationLabel(o, context.obligations)} „${o.id}“ an ${o.addressee} (Frist ${describeDeadline(o.due)}, ${obligationStanding(o)}) – ${settles} oder als entfallen erfassen`;
+    return `${obligationLabel(o, context.obligations)} „${o.id}“ an ${addresseeName(o.addressee)} (Frist ${describeDeadline(o.due)}, ${obligationStanding(o)}) – ${settles} oder als entfallen erfassen`;
   });
   return `${rule} Offen ist: ${named.join('; ')}.`;
 }
@@ -154,11 +154,11 @@ export function runningSeries(context: BodyContext): ReportObligation[] {
   return [...latest.values()];
 }
 
-/** Which recurring series a `reportSeriesEnded` could name now, in German: `In Frage kommt: r4 (Jahresbericht an IT-PLR, jährlich).` */
+/** Which recurring series a `reportSeriesEnded` could name now, in German: `In Frage kommt: r4 (Jahresbericht an IT-Planungsrat, jährlich).` */
 export function seriesChoices(context: BodyContext): string {
   const running = runningSeries(context);
   if (running.length === 0) return `${NO_RUNNING_SERIES}`;
-  const named = running.map((o) => `${o.id} (${obligationLabel(o, context.obligations)} an ${o.addressee}, ${describeRecurrence(o.recurrence!)})`);
+  const named = running.map((o) => `${o.id} (${obligationLabel(o, context.obligations)} an ${addresseeName(o.addressee)}, ${describeRecurrence(o.recurrence!)})`);
   return `In Frage ${running.length === 1 ? 'kommt' : 'kommen'}: ${named.join(', ')}.`;
 }
 

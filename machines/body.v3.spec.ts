@@ -161,7 +161,7 @@ describe('version 3: a yearly report is owed every year, whether last year\'s ca
       ['r4', 'pending', { kind: 'month', month: '2025-10' }, 2],
     ]);
     expect(summarizeEvent('reportDue', { obligationId: 'r3' }, givenIn(3, ...ACTIVE_WITH_FINAL_REPORT, yearly).snapshot.context, next.context)).toBe(
-      'Jahresbericht an IT-PLR, Frist im Oktober 2024; nächster Jahresbericht im Oktober 2025',
+      'Jahresbericht an IT-Planungsrat, Frist im Oktober 2024; nächster Jahresbericht im Oktober 2025',
     );
     // The 2024 report handed in late, after the 2025 one fell due: it opens nothing; 2025 opened when 2024 fell due, 2026 when 2025 did.
     const late = givenIn(3, ...ACTIVE_WITH_FINAL_REPORT, yearly, reportDue('r3', '2024-10-31'), reportOverdue('r3', '2024-11-01'), reportDue('r4', '2025-10-31'));
@@ -367,7 +367,7 @@ describe('version 3: the secretariat waives a report (reportWaived)', () => {
       ['r4', 'pending', { kind: 'month', month: '2026-01' }, 2],
     ]);
     expect(summarizeEvent('reportWaived', { obligationId: 'r3', reason: 'Abschlussbericht folgt' }, null, next.context)).toBe(
-      'Jahresbericht an IT-PLR, Frist im Januar 2025, entfällt; Begründung: Abschlussbericht folgt; nächster Jahresbericht im Januar 2026',
+      'Jahresbericht an IT-Planungsrat, Frist im Januar 2025, entfällt; Begründung: Abschlussbericht folgt; nächster Jahresbericht im Januar 2026',
     );
   });
 

@@ -129,7 +129,7 @@ describe('version 4: a decision ends a recurring report from a day on (reportSer
     expect(next.context.obligations[1]).toMatchObject({ seriesEnded: ended });
     expect(next.context.decisions.at(-1)).toEqual({ number: '2025/12-AL', issuer: 'AL-Runde', event: 'reportSeriesEnded', on: '2025-06-12' });
     expect(summarizeEvent('reportSeriesEnded', { obligationId: 'r3', from: '2026-01-01', reason: 'Der Jahresbericht ist nicht mehr erforderlich.' }, snapshot.context, next.context)).toBe(
-      'Jahresbericht an IT-PLR, jährlich: ab 01.01.2026 nicht mehr geschuldet; entfällt: Frist im Januar 2026; bleibt geschuldet: Frist im Januar 2025; ' +
+      'Jahresbericht an IT-Planungsrat, jährlich: ab 01.01.2026 nicht mehr geschuldet; entfällt: Frist im Januar 2026; bleibt geschuldet: Frist im Januar 2025; ' +
         'Begründung: Der Jahresbericht ist nicht mehr erforderlich.',
     );
     // The dropped period has no Frist and no timers; the 2025 one keeps its own.
@@ -188,11 +188,11 @@ describe('version 4: a decision ends a recurring report from a day on (reportSer
 
   test.each([
     ['without a decision', end('r3', '2026-01-01', '2025-06-12', null), '„Wiederkehrende Berichtspflicht beendet“ braucht den Beschluss, der es anordnet: bitte einen erfassten Beschluss nennen.'],
-    ['for an unknown obligation', end('r9', '2026-01-01'), 'Es gibt keine Berichtspflicht „r9“. In Frage kommt: r3 (Jahresbericht an IT-PLR, jährlich).'],
+    ['for an unknown obligation', end('r9', '2026-01-01'), 'Es gibt keine Berichtspflicht „r9“. In Frage kommt: r3 (Jahresbericht an IT-Planungsrat, jährlich).'],
     [
       'for a report owed once',
       end('r1', '2026-01-01'),
-      'Die Berichtspflicht „r1“ (Zwischenbericht) ist nicht wiederkehrend; einen einzelnen Bericht hebt „Berichtspflicht entfallen“ auf. In Frage kommt: r3 (Jahresbericht an IT-PLR, jährlich).',
+      'Die Berichtspflicht „r1“ (Zwischenbericht) ist nicht wiederkehrend; einen einzelnen Bericht hebt „Berichtspflicht entfallen“ auf. In Frage kommt: r3 (Jahresbericht an IT-Planungsrat, jährlich).',
     ],
   ])('is refused %s, with the reason, and changes nothing', (_case, e, reason) => {
     const { snapshot, when } = givenIn(4, ...YEARLY_DUE);

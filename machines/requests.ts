@@ -6,6 +6,7 @@ import type { BodyContext } from './body.context';
 import type { CivilDate } from './dates';
 import { reportName } from './labels';
 import { describeTermEndWithDay } from './term-end';
+import { addresseeName } from './vocabulary';
 
 export interface OpenRequest {
   kind: 'extensionRequest' | 'reportSubmitted';
@@ -14,7 +15,7 @@ export interface OpenRequest {
   /** The event that answers it. */
   answer: 'extended' | 'reportAcknowledged';
   obligationId: string | null;
-  /** German, e.g. `Verlängerung beantragt bis 31.12.2027: …` or `Zwischenbericht an IT-PLR zur Kenntnis nehmen`. */
+  /** German, e.g. `Verlängerung beantragt bis 31.12.2027: …` or `Zwischenbericht an IT-Planungsrat zur Kenntnis nehmen`. */
   text: string;
 }
 
@@ -45,7 +46,7 @@ export function openRequests(context: BodyContext): OpenRequest[] {
       since: o.submittedOn ?? context.registeredOn,
       answer: 'reportAcknowledged',
       obligationId: o.id,
-      text: `${reportName(o, context.obligations)} an ${o.addressee} zur Kenntnis nehmen (eingereicht, ${o.id})`,
+      text: `${reportName(o, context.obligations)} an ${addresseeName(o.addressee)} zur Kenntnis nehmen (eingereicht, ${o.id})`,
     });
   }
   return open.sort((a, b) => a.since.localeCompare(b.since));

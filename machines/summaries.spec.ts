@@ -78,7 +78,7 @@ describe('what the history says an event changed', () => {
   test('submitting a recurring report names the next period', () => {
     const yearly = event('reportRequested', { kind: 'Jahresbericht', addressee: 'IT-PLR', due: { kind: 'month', month: '2025-01' }, recurrence: { everyMonths: 12 } }, '2024-07-01');
     expect(summaryOf([...ACTIVE, yearly], reportSubmitted('r2', '2025-01-15'))).toBe(
-      'Erster Zwischenbericht an IT-PLR, Frist im Januar 2025; nächster Jahresbericht im Januar 2026',
+      'Erster Zwischenbericht an IT-Planungsrat, Frist im Januar 2025; nächster Jahresbericht im Januar 2026',
     );
   });
 

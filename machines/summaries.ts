@@ -16,7 +16,7 @@ import { describeDeadline, sameDeadline } from './deadlines';
 import { describeRecurrence } from './recurrence';
 import { openRequests } from './requests';
 import { describeTermEnd, describeTermEndWithDay, termEndDate, type TermEnd } from './term-end';
-import { EVENT_TYPES, type StoredEventType } from './vocabulary';
+import { addresseeName, EVENT_TYPES, type StoredEventType } from './vocabulary';
 
 type Data = Record<string, unknown>;
 
@@ -162,7 +162,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const o = find(after, d.obligationId);
       const from = o?.rescheduled?.at(-1)?.from;
       return [
-        o ? `${reportName(o, after?.obligations)} an ${o.addressee}: Frist ${from ? `${describeDeadline(from)} → ` : ''}${describeDeadline(o.due)}` : String(d.obligationId),
+        o ? `${reportName(o, after?.obligations)} an ${addresseeName(o.addressee)}: Frist ${from ? `${describeDeadline(from)} → ` : ''}${describeDeadline(o.due)}` : String(d.obligationId),
         reason(d),
       ];
     }
@@ -185,7 +185,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const listed = (list: ReportObligation[]) => `${list.length === 1 ? 'Frist' : 'Fristen'} ${list.map((x) => describeDeadline(x.due)).join(', ')}`;
       return [
         o?.recurrence
-          ? `${reportName(o, after?.obligations)} an ${o.addressee}, ${describeRecurrence(o.recurrence)}: ab ${germanDate(String(d.from))} nicht mehr geschuldet`
+          ? `${reportName(o, after?.obligations)} an ${addresseeName(o.addressee)}, ${describeRecurrence(o.recurrence)}: ab ${germanDate(String(d.from))} nicht mehr geschuldet`
           : String(d.obligationId),
         dropped.length ? `entfällt: ${listed(dropped)}` : '',
         owed.length ? `bleibt geschuldet: ${listed(owed)}` : '',
@@ -203,7 +203,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       // Version 3 moves an open Abschlussbericht to the closure's Frist: name the one it had.
       const moved = (after?.obligations ?? []).flatMap((o) => {
         const was = o.kind === 'Abschlussbericht' ? find(before, o.id) : undefined;
-        return was && !sameDeadline(was.due, o.due) ? [`${reportName(o, after?.obligations)} an ${o.addressee}: Frist ${describeDeadline(was.due)} → ${describeDeadline(o.due)}`] : [];
+        return was && !sameDeadline(was.due, o.due) ? [`${reportName(o, after?.obligations)} an ${addresseeName(o.addressee)}: Frist ${describeDeadline(was.due)} → ${describeDeadline(o.due)}`] : [];
       });
       return [...(moved.length ? moved : [`Abschlussbericht ${describeDeadline(d.finalReportDue as Deadline)}`]), reason(d)];
     }
@@ -237,7 +237,7 @@ function termOf(context: BodyContext | null): string {
 }
 
 function obligation(o: ReportObligation, obligations?: readonly ReportObligation[]): string {
-  return `${reportName(o, obligations)} an ${o.addressee}, Frist ${describeDeadline(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''}`;
+  return `${reportName(o, obligations)} an ${addresseeName(o.addressee)}, Frist ${describeDeadline(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''}`;
 }
 
 /**
@@ -245,7 +245,7 @@ function obligation(o: ReportObligation, obligations?: readonly ReportObligation
  * apart (the period of a recurring series too); its id (`r1`) is the log's, not theirs.
  */
 function named(o: ReportObligation, after: BodyContext | null): string {
-  return `${reportName(o, after?.obligations)} an ${o.addressee}, Frist ${describeDeadline(o.due)}`;
+  return `${reportName(o, after?.obligations)} an ${addresseeName(o.addressee)}, Frist ${describeDeadline(o.due)}`;
 }
 
 function added(before: BodyContext | null, after: BodyContext | null): ReportObligation[] {

@@ -22,7 +22,16 @@ import {
   type Session,
 } from './deadlines';
 import { obligationLabel, reportTitle } from './labels';
+import { addresseeName } from './vocabulary';
 import type { PersistedBody } from './lifecycle';
+
+/**
+ * The label of a report's Frist: its title (a later period's is its series') and its addressee by
+ * name, „Abschlussbericht an IT-Planungsrat“ also where the obligation stores `IT-PLR`.
+ */
+export function reportFristLabel(obligation: Pick<ReportObligation, 'kind' | 'addressee'>, title: string | null): string {
+  return `${obligationLabel({ kind: obligation.kind, title })} an ${addresseeName(obligation.addressee)}`;
+}
 
 /** When reminders go out, in days relative to a deadline's effective date (negative: before). */
 export interface ReminderPolicy {
@@ -379,7 +388,7 @@ function reportDerivation(
       bodyId,
       kind: 'report',
       ref: obligation.id,
-      label: `${obligationLabel({ kind: obligation.kind, title })} an ${obligation.addressee}`,
+      label: reportFristLabel(obligation, title),
       deadline: obligation.due,
       resolution,
       status: reportStatus(obligation),

@@ -117,13 +117,13 @@ describe('Web forms and pictures from the machine', () => {
   });
 
   it('the traffic light: red when overdue or expired, yellow within 30 days, green otherwise, none once ended', () => {
-    const deadline = (effectiveDate: string, overdue = false) => ({ label: 'Zwischenbericht an IT-PLR', effectiveDate, overdue, status: 'open' }) as DeadlineView;
+    const deadline = (effectiveDate: string, overdue = false) => ({ label: 'Zwischenbericht an IT-Planungsrat', effectiveDate, overdue, status: 'open' }) as DeadlineView;
     const active = { statePaths: ['active', 'active.term', 'active.term.running'], approvedUntil: '2027-03-31', permanent: false };
     const today = '2026-11-28';
     expect(trafficLight(active, [], today)).toEqual({ level: 'green', text: 'Im Plan' });
-    expect(trafficLight(active, [deadline('2026-12-28')], today)).toEqual({ level: 'yellow', text: 'Zwischenbericht an IT-PLR in 30 Tagen' });
+    expect(trafficLight(active, [deadline('2026-12-28')], today)).toEqual({ level: 'yellow', text: 'Zwischenbericht an IT-Planungsrat in 30 Tagen' });
     expect(trafficLight(active, [deadline('2026-12-29')], today).level).toBe('green');
-    expect(trafficLight(active, [deadline('2026-11-01', true)], today)).toEqual({ level: 'red', text: 'Frist überschritten: Zwischenbericht an IT-PLR' });
+    expect(trafficLight(active, [deadline('2026-11-01', true)], today)).toEqual({ level: 'red', text: 'Frist überschritten: Zwischenbericht an IT-Planungsrat' });
     expect(trafficLight({ ...active, statePaths: ['active', 'active.term', 'active.term.expired'] }, [], today).level).toBe('red');
     expect(trafficLight({ ...active, approvedUntil: '2026-11-27' }, [], today).level).toBe('red');
     expect(trafficLight({ ...active, approvedUntil: '2026-12-10' }, [], today)).toEqual({ level: 'yellow', text: 'Laufzeit endet in 12 Tagen' });

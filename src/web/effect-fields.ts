@@ -62,14 +62,14 @@ export function obligationOptions(obligations: readonly ReportObligation[]): Obl
     .filter((o) => OPEN_OBLIGATIONS.has(o.state))
     .map((o) => ({
       value: o.id,
-      label: `${obligationLabel(o, obligations)} an ${o.addressee}, Frist ${describeDeadline(o.due)} (${OBLIGATION_STATE_LABELS[o.state]}${o.recurrence ? ', wiederkehrend' : ''})`,
+      label: `${obligationLabel(o, obligations)} an ${addresseeName(o.addressee)}, Frist ${describeDeadline(o.due)} (${OBLIGATION_STATE_LABELS[o.state]}${o.recurrence ? ', wiederkehrend' : ''})`,
       recurring: !!o.recurrence,
       series: false,
     }));
   // The statechart's own reading of the running series; it reads only the context's obligations.
   const series = runningSeries({ obligations } as BodyContext).map((o) => ({
     value: o.id,
-    label: `${obligationLabel(o, obligations)} an ${o.addressee}, ${describeRecurrence(o.recurrence!)}, zuletzt Frist ${describeDeadline(o.due)}`,
+    label: `${obligationLabel(o, obligations)} an ${addresseeName(o.addressee)}, ${describeRecurrence(o.recurrence!)}, zuletzt Frist ${describeDeadline(o.due)}`,
     recurring: true,
     series: true,
   }));

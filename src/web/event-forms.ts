@@ -223,12 +223,12 @@ export function reportFrom(values: FormValues, prefix: string) {
 function obligationOptions(context: BodyContext, states: string[], withDue = false): Option[] {
   return context.obligations
     .filter((o) => states.includes(o.state))
-    .map((o) => ({ value: o.id, label: `${obligationLabel(o, context.obligations)} an ${o.addressee}${withDue ? `, Frist ${describeDeadline(o.due)}` : ''}` }));
+    .map((o) => ({ value: o.id, label: `${obligationLabel(o, context.obligations)} an ${addresseeName(o.addressee)}${withDue ? `, Frist ${describeDeadline(o.due)}` : ''}` }));
 }
 
 /** The recurring reports whose series still runs, each by its latest period. */
 function seriesOptions(context: BodyContext): Option[] {
-  return runningSeries(context).map((o) => ({ value: o.id, label: `${obligationLabel(o, context.obligations)} an ${o.addressee}, zuletzt Frist ${describeDeadline(o.due)}` }));
+  return runningSeries(context).map((o) => ({ value: o.id, label: `${obligationLabel(o, context.obligations)} an ${addresseeName(o.addressee)}, zuletzt Frist ${describeDeadline(o.due)}` }));
 }
 
 /** The extension request the answer refers to: the latest one (the rules refuse the answer unless it is open). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, germanDateTime, germanNumber, obligationLabel, obligationStanding, PROFILE_LABELS, type Deadline, type TermEnd } from '../../machines';
+import { addresseeName, berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, germanDateTime, germanNumber, obligationLabel, obligationStanding, PROFILE_LABELS, type Deadline, type TermEnd } from '../../machines';
 import { actorLabel } from '../auth/roles';
 import { DomainError } from '../common/errors';
 import { toErrorBody, type ErrorBody, type ErrorPages } from '../common/http-errors';
@@ -47,6 +47,8 @@ export const helpers = {
   /** A count as German writes it: 200.000. */
   number: germanNumber,
   obligation: obligationLabel,
+  /** A report's addressee by its name: `IT-PLR` (as a closure's Abschlussbericht stores it) → `IT-Planungsrat`. */
+  addressee: addresseeName,
   obligationStanding,
   /** The registration's fields as the form names them (machines/labels.ts). */
   profileLabels: PROFILE_LABELS,

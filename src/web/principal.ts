@@ -31,6 +31,8 @@ export const mayRecordSessions = (user: WebUser | undefined) => user?.role === '
 export const mayReadDecisionControl = (user: WebUser | undefined) => ['secretariat', 'auditor', 'reader', 'lead'].includes(user?.role ?? '');
 export const mayAudit = (user: WebUser | undefined) => user?.role === 'auditor' || user?.role === 'secretariat';
 export const mayCorrectContacts = (user: WebUser | undefined) => user?.role === 'secretariat';
+/** Nacherfassung begins and ends by the secretariat only, as its API allows. */
+export const mayBackfill = (user: WebUser | undefined) => user?.role === 'secretariat';
 /** Readers see no personal data: neither contact persons nor who did what. */
 export const seesPersonalData = (user: WebUser | undefined) => user !== undefined && user.role !== 'reader';
 

@@ -11,6 +11,8 @@ import { CalendarFeedsService, type IssuedCalendarFeed } from '../calendar/calen
 import { ConcurrencyConflict, DomainError, DuplicateError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
 import { ContactCorrectionService } from '../contacts/correction.service';
 import { contactCorrectionInput, contactFormType } from './contact-form';
+import { BackfillService } from '../backfill/backfill.service';
+import { backfillFormType, backfillInput, type BackfillStep } from './backfill-form';
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { DecisionsService } from '../decisions/decisions.service';
 import { datedAfterDecision } from '../decisions/register';
@@ -67,6 +69,7 @@ export class WebController {
     private readonly contacts: ContactCorrectionService,
     private readonly sessions: SessionsService,
     private readonly imports: RegistrationImportService,
+    private readonly backfill: BackfillService,
   ) {}
 
   @Get()
@@ -116,14 +119,16 @@ export class WebController {
     const formText = untrimmed(values ?? {}, 'formular');
     const step = text(values ?? {}, 'schritt');
     const apply = step === 'anwenden';
+    const backfill = text(values ?? {}, 'nacherfassung') !== '';
     try {
       if (!formText.trim()) throw ValidationError.at('formular', 'Bitte den Text des ausgefüllten Registrierungsformulars einfügen.');
       // „Prüfen“: what would be registered, told before the click that would be refused.
-      if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText));
+      if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText), 200, backfill);
       // Read first: an unreadable form is told line by line, before anything the decision's fields lack.
       if (apply) await this.imports.read(formText, applyDecisionOptions(values ?? {}).decisionDate);
       const next = await this.once(request, values, async (form) => {
-        const result = await this.imports.import(untrimmed(form, 'formular'), apply ? applyDecisionOptions(form) : {}, user.actor);
+        const options = { ...(apply ? applyDecisionOptions(form) : {}), ...(backfill ? { backfill: true } : {}) };
+        const result = await this.imports.import(untrimmed(form, 'formular'), options, user.actor);
         return apply && result.decision
           ? `/gremien/${result.id}?erfolg=uebernommen&beschluss=${encodeURIComponent(result.decision.number)}`
           : `/gremien/${result.id}?erfolg=registriert`;
@@ -135,9 +140,9 @@ export class WebController {
       const registered = error instanceof DuplicateError && Array.isArray(error.details.ids) ? { title: String(error.details.title), ids: error.details.ids as string[] } : null;
       // Refused with its decision: the preview again, each error at the field of the decision it concerns.
       if (apply && !registered && !(error instanceof FormImportError) && formText.trim()) {
-        return this.sendFormImport(reply, user, formText, await this.checked(formText, { values: values ?? {}, error }), statusOf(error));
+        return this.sendFormImport(reply, user, formText, await this.checked(formText, { values: values ?? {}, error }), statusOf(error), backfill);
       }
-      this.sendFormImport(reply, user, formText, { error, registered }, statusOf(error));
+      this.sendFormImport(reply, user, formText, { error, registered }, statusOf(error), backfill);
     }
   }
 
@@ -190,6 +195,10 @@ export class WebController {
         ? 'Das Gremium wurde als Entwurf registriert.'
         : query.erfolg === 'uebernommen' && applied
           ? `Das Gremium wurde aus dem Registrierungsformular übernommen und Beschluss ${applied.number} angewandt. Aktueller Zustand: ${model.stateLabel}.`
+        : query.erfolg === 'nacherfassung-begonnen' && model.body.backfill
+          ? 'Die Nacherfassung hat begonnen: die Fristenüberwachung ruht, bis sie beendet wird.'
+        : query.erfolg === 'nacherfassung-beendet' && !model.body.backfill
+          ? 'Die Nacherfassung ist beendet: die Fristenüberwachung läuft wieder und holt nach, was seither fällig war.'
         : query.erfolg === 'ansprechperson'
           ? 'Die Berichtigung der Ansprechperson wurde gespeichert.'
         : query.erfolg === 'umgestellt' && model.machineVersion
@@ -253,6 +262,44 @@ export class WebController {
         reply,
         'body',
         { title: model.body.title, nav: 'uebersicht', user, notice: null, mayApply: mayRecordDecisions(user), pageError: `Nicht umgestellt: ${messageOf(error)}`, ...model },
+        statusOf(error),
+      );
+    }
+  }
+
+  /** „Nacherfassung beginnen“: the secretariat holds the body's deadline monitoring, as `POST /api/bodies/:id/backfill` does. */
+  @Post('gremien/:id/nacherfassung')
+  @Access(SECRETARIAT_WRITE)
+  async beginBackfill(@Param('id') id: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    await this.backfillStep(id, 'begin', values, request, reply);
+  }
+
+  /** „Nacherfassung beenden“, as `POST /api/bodies/:id/backfill/end` does. */
+  @Post('gremien/:id/nacherfassung/beenden')
+  @Access(SECRETARIAT_WRITE)
+  async endBackfill(@Param('id') id: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+    await this.backfillStep(id, 'end', values, request, reply);
+  }
+
+  private async backfillStep(id: string, step: BackfillStep, values: FormValues | undefined, request: Request, reply: FastifyReply) {
+    const user = await this.user(request);
+    try {
+      const next = await this.once(request, values ?? {}, async (form) => {
+        const input = backfillInput(form);
+        await (step === 'begin' ? this.backfill.begin(id, input, user.actor) : this.backfill.end(id, input, user.actor));
+        return `/gremien/${id}?erfolg=${step === 'begin' ? 'nacherfassung-begonnen' : 'nacherfassung-beendet'}#backfill`;
+      });
+      this.page.redirect(reply, next);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error instanceof NotFoundError) throw error;
+      const failed = { type: backfillFormType(step), values: values ?? {}, issues: issuesOf(error), message: messageOf(error) };
+      const model = await this.web.body(id, user, failed);
+      // A form the body no longer offers (begun or ended meanwhile): the refusal at the top of the page.
+      const placed = model.backfillForm?.open === true;
+      this.page.send(
+        reply,
+        'body',
+        { title: model.body.title, nav: 'uebersicht', user, notice: null, mayApply: mayRecordDecisions(user), pageError: placed ? null : messageOf(error), ...model },
         statusOf(error),
       );
     }
@@ -583,7 +630,10 @@ export class WebController {
     );
   }
 
-  /** The import page: the text as sent, and what checking it gave (the form read, the error, the bodies registered under its title). */
+  /**
+   * The import page: the text as sent, and what checking it gave (the form read, the error, the
+   * bodies registered under its title); `backfill` whether „Nacherfassung“ was chosen.
+   */
   private sendFormImport(
     reply: FastifyReply,
     user: WebUser,
@@ -595,6 +645,7 @@ export class WebController {
       apply = null,
     }: { parsed?: ParsedRegistrationForm | null; error?: DomainError; registered?: { title: string; ids: string[] } | null; apply?: ApplyModel | null },
     status = 200,
+    backfill = false,
   ) {
     this.page.send(
       reply,
@@ -615,6 +666,7 @@ export class WebController {
         message: error && !(error instanceof FormImportError || error instanceof ValidationError || registered) ? messageOf(error) : null,
         registered,
         apply,
+        backfill,
       },
       status,
     );

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { BackfillModule } from '../backfill/backfill.module';
 import { BodiesModule } from '../bodies/bodies.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { DeadlinesModule } from '../deadlines/deadlines.module';
@@ -20,7 +21,7 @@ import { RegistrationImportModule } from '../registration-import/registration-im
 
 /** The German web UI for the secretariat, leads and auditors (server-rendered, no front-end build). */
 @Module({
-  imports: [LifecycleModule, BodiesModule, DecisionsModule, DecisionControlModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule, ErasureModule, SessionsModule, RegistrationImportModule],
+  imports: [LifecycleModule, BodiesModule, DecisionsModule, DecisionControlModule, DeadlinesModule, CalendarModule, AuditModule, AuthModule, IdempotencyModule, ErasureModule, SessionsModule, RegistrationImportModule, BackfillModule],
   controllers: [WebController, LoginController, SetupController],
   providers: [Templates, Page, WebService, WebErrorFilter],
 })

@@ -19,6 +19,7 @@ import { AuditService } from '../audit/audit.service';
 import { replayRecords } from '../audit/replay';
 import { BodiesService, seesContactDetails } from '../bodies/bodies.service';
 import { contactCorrectionForm, contactFormType } from './contact-form';
+import { backfillForm, backfillFormType, backfillStep } from './backfill-form';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { LifecycleRefusal, NotFoundError, type FieldIssue } from '../common/errors';
@@ -31,7 +32,7 @@ import { controlFilter, csvLink, decisionHref, filterText, groupByDecision, stat
 import { DECISION_EVENT_LABELS } from '../decisions/register';
 import { actionLabel, eventFormItems, initialValues, termEndValues, type EventFormContext } from './event-forms';
 import { distinctLabels, errorList, fillForm, optional, type FormItem, type FormValues, type Option } from './forms';
-import { eventsFor, ledIds, mayAudit, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
+import { eventsFor, ledIds, mayAudit, mayBackfill, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
 import { timelineSvg, type TimelineBody } from './timeline';
 import { groupBy } from '../common/group-by';
@@ -339,6 +340,8 @@ export class WebService {
         form: mayCorrectContacts(user) && !contact.erased ? contactCorrectionForm(contact, failed?.type === contactFormType(contact.id) ? failed : undefined) : null,
       })),
       showContactIds: mayCorrectContacts(user),
+      /** „Nacherfassung beginnen“ or „… beenden“ for the secretariat; none once the body's life has ended and nothing is held. */
+      backfillForm: this.backfillFormOf(id, user, body.backfill !== null, body.state.paths, failed),
       personal: seesPersonalData(user),
       stateLabel: body.state.label,
       forms,
@@ -365,6 +368,12 @@ export class WebService {
       transitions: transitionRows(),
       today,
     };
+  }
+
+  private backfillFormOf(id: string, user: WebUser, held: boolean, paths: string[], failed: FormState | undefined) {
+    const step = mayBackfill(user) ? backfillStep(held, FINAL_STATES.has(paths[0])) : null;
+    if (!step) return null;
+    return backfillForm(id, step, failed?.type === backfillFormType(step) ? failed : undefined);
   }
 
   /** How each of the body's reports stands, in words, by obligation id: a late one says so, read against its Frist's effective date. */

@@ -9,6 +9,7 @@ import {
   obligationStanding,
   PROFILE_LABELS,
   type BodyContext,
+  addresseeName,
 } from '../../../machines';
 import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
@@ -136,7 +137,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
       `Berichtspflichten:\n${table(c.obligations, [
         { header: 'Nr.', value: (o) => o.id },
         { header: 'Bericht', value: (o) => obligationLabel(o, c.obligations) },
-        { header: 'an', value: (o) => o.addressee },
+        { header: 'an', value: (o) => addresseeName(o.addressee) },
         { header: 'Frist', value: (o) => `${describeDue(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''}` },
         { header: 'fällig am', value: (o) => effectiveDate(reportFristen.get(o.id)) },
         // Late against the Frist's effective date, as the Fristen say it; a body that ended has none, and the chart's record of the overdue report tells.

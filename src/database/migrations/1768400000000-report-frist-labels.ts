@@ -1,10 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { ReportObligation } from '../../../machines/body.context';
-import { obligationLabel, reportTitle } from '../../../machines/labels';
+import { reportTitle } from '../../../machines/labels';
+import { reportFristLabel } from '../../../machines/timers';
 
 /**
  * A report's Frist is labelled by the report's title since this release (its own, or for a later
- * period of a recurring series its series': `reportTitle`), no longer by its kind alone. The write
+ * period of a recurring series its series': `reportTitle`), no longer by its kind alone, and names
+ * its addressee by name (`IT-PLR` → `IT-Planungsrat`, the label the write path derives:
+ * `reportFristLabel`). The write
  * path writes the new label with a body's next event; this brings the Fristen of every body that
  * is not written to in line at once, so that the Fristen page and the calendar feeds name all
  * bodies' reports alike. Taken back, nothing needs undoing: the older release wrote its own label
@@ -28,7 +31,7 @@ export class ReportFristLabels1768400000000 implements MigrationInterface {
       }
       const obligation = obligations.find((o) => o.id === row.ref);
       if (!obligation) continue;
-      const label = `${obligationLabel({ kind: obligation.kind, title: reportTitle(obligation, obligations) })} an ${obligation.addressee}`;
+      const label = reportFristLabel(obligation, reportTitle(obligation, obligations));
       if (label !== row.label) await q.query(`UPDATE deadlines SET label = ${postgres ? '$1' : '?'} WHERE key = ${postgres ? '$2' : '?'}`, [label, row.key]);
     }
   }

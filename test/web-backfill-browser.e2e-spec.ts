@@ -1,0 +1,70 @@
+/// <reference lib="dom" />
+/**
+ * Nacherfassung in real headless Chromium: the Geschäftsstelle begins the hold
+ * on the body's page, is asked for the Begründung it left out, then ends the hold; the page with
+ * the refused form passes axe-core.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestApp, type TestApp } from './support/test-app';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+
+const PASSWORD = 'richtig-langes-passwort-1';
+const SEED = readFileSync(join(__dirname, '..', 'examples', 'registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
+
+describeInBrowser('Nacherfassung in Chromium', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: BrowserSession;
+  let id: string;
+
+  beforeAll(async () => {
+    clearFailureScreenshots();
+    t = await startTestApp({ now: '2025-06-02T08:00:00Z' });
+    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
+    id = (
+      await t.http
+        .post('/api/bodies/import?applyDecision=true&decisionDate=2024-06-12&registeredAt=2024-06-03&procedure=Umlaufverfahren')
+        .set('Content-Type', 'text/plain; charset=utf-8')
+        .send(SEED)
+        .expect(201)
+    ).body.id;
+    await t.app.listen(0, '127.0.0.1');
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    // With JavaScript, for axe-core; the forms themselves need none.
+    browser = await openBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('Browser: the Geschäftsstelle begins the Nacherfassung on the body page, is asked for the missing Begründung, and ends it again', async () => {
+    const page = browser.page;
+    await withScreenshot(page, 'nacherfassung', async () => {
+      await signIn(page, base, 'sekretariat', PASSWORD);
+      await page.goto(`${base}/gremien/${id}`);
+      await page.locator('details.action > summary', { hasText: 'Nacherfassung beginnen' }).click();
+      const begin = page.locator('#nacherfassung-beginnen');
+      await begin.getByRole('button', { name: 'Nacherfassung beginnen' }).click();
+      await page.waitForURL(`${base}/gremien/${id}/nacherfassung`);
+      await expect(page.locator('#nacherfassung-beginnen-reason-error').textContent()).resolves.toContain('Bitte eine Begründung angeben');
+      const violations = await axeViolations(page);
+      expect(describeViolations(violations)).toBe('');
+
+      await begin.getByLabel('Begründung').fill('Bekannte Geschichte seit 2024 nacherfassen');
+      await begin.getByRole('button', { name: 'Nacherfassung beginnen' }).click();
+      await page.waitForURL(/erfolg=nacherfassung-begonnen/);
+      await expect(page.locator('#notice').textContent()).resolves.toContain('Die Nacherfassung hat begonnen');
+      await expect(page.locator('#backfill').textContent()).resolves.toContain('Nacherfassung: Fristenüberwachung ruht seit 02.06.2025, 10:00 Uhr');
+
+      await page.locator('details.action > summary', { hasText: 'Nacherfassung beenden' }).click();
+      await page.locator('#nacherfassung-beenden').getByLabel('Begründung').fill('Bekannte Geschichte erfasst');
+      await page.locator('#nacherfassung-beenden').getByRole('button', { name: 'Nacherfassung beenden' }).click();
+      await page.waitForURL(/erfolg=nacherfassung-beendet/);
+      await expect(page.locator('#notice').textContent()).resolves.toContain('Die Nacherfassung ist beendet');
+      await expect(page.locator('#backfill').count()).resolves.toBe(0);
+    });
+  }, 60_000);
+});
