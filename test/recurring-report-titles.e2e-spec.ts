@@ -138,7 +138,7 @@ describe.each(testDatabaseKinds())('a titled yearly report, period by period (%s
 
   test('the reminder of the 2026 report names it by the series’ title', async () => {
     const mails = smtp.mails.map((m) => decodeMail(m.raw));
-    const reminder = mails.find((m) => m.subject === `Erinnerung: Zwischenbericht fällig am 31.03.2026 (noch 28 Tage) – ${TITLE}`);
+    const reminder = mails.find((m) => m.subject === `Erinnerung: ${SACHSTAND} fällig am 31.03.2026 (noch 28 Tage) – ${TITLE}`);
     expect(reminder?.text).toContain(`Frist: ${FRIST}, `);
   });
 

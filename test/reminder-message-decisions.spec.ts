@@ -121,3 +121,54 @@ describe('the decision a reminder cites', () => {
     );
   });
 });
+
+describe('the decision a reminder cites for a report a decision requested', () => {
+  const requesting = { number: '2026/42-AL', issuer: 'AL-Runde', date: '2026-11-05', event: 'reportRequested' };
+  const due = { kind: 'date' as const, date: '2026-12-09' };
+  const planned = newObligation('r1', { kind: 'Zwischenbericht', addressee: 'AL-Runde', due });
+  const requested = newObligation('r2', { kind: 'Zwischenbericht', addressee: 'AL-Runde', due, title: 'Sachstand Registermodernisierung' });
+  const cited = [{ number: APPROVAL.number, issuer: APPROVAL.issuer, event: 'approved' as const, on: '2025-01-20' }];
+
+  function reminderFor(obligationId: string, obligations: ReportObligation[], requests: ReminderFacts['requests']) {
+    const full = { profile: PROFILE, obligations, decisions: cited, closureInitiatedOn: null, approvedUntil: null } as unknown as BodyContext;
+    return reminderMessage({
+      timer: timerFor('report', '2026-12-09', -7, obligationId),
+      bodyId: 'b',
+      context: full,
+      decisions: [APPROVAL, requesting],
+      requests,
+      deadline: null,
+      now: startOfBerlinDay('2026-12-02'),
+      link: 'https://gremienlauf.example/gremien/b',
+    });
+  }
+
+  const byDecision = { planned: 1, requests: [{ report: { kind: 'Zwischenbericht' as const, addressee: 'AL-Runde', due }, decision: requesting }] };
+
+  it('cites the decision of the request that created the report, not the approval', () => {
+    const message = reminderFor('r2', [planned, requested], byDecision);
+    expect(message.text).toContain('Beschluss: 2026/42-AL vom 05.11.2026 (AL-Runde)');
+    expect(message.webhook.decision).toEqual({ number: '2026/42-AL', issuer: 'AL-Runde', date: '2026-11-05', event: 'reportRequested' });
+  });
+
+  it('a report the approval planned with the same kind and Frist still cites the approval', () => {
+    expect(reminderFor('r1', [planned, requested], byDecision).text).toContain('Beschluss: 2025/10-AL vom 20.01.2025 (AL-Runde)');
+  });
+
+  it('a report requested without a decision does not take the decision of another request', () => {
+    const other = newObligation('r3', { kind: 'Zwischenbericht', addressee: 'AL-Runde', due });
+    // r2 was requested without a decision, r3 by 2026/42-AL: the requests come in the order of their reports.
+    const requests = { planned: 1, requests: [{ report: byDecision.requests[0].report, decision: null }, byDecision.requests[0]] };
+    expect(reminderFor('r2', [planned, requested, other], requests).text).not.toContain('2026/42-AL');
+    expect(reminderFor('r3', [planned, requested, other], requests).text).toContain('Beschluss: 2026/42-AL vom 05.11.2026 (AL-Runde)');
+  });
+
+  it('a later period of a series a decision requested cites that decision too', () => {
+    const yearly = { kind: 'Jahresbericht' as const, addressee: 'AL-Runde', due: { kind: 'date' as const, date: '2025-12-09' }, recurrence: { everyMonths: 12 } };
+    const first = { ...newObligation('r2', { ...yearly, title: 'Jährlicher Sachstand' }), state: 'submitted' as const };
+    const second = newObligation('r3', { ...yearly, due }, { series: 'r2', period: 2 });
+    const message = reminderFor('r3', [planned, first, second], { planned: 1, requests: [{ report: yearly, decision: requesting }] });
+    expect(message.text).toContain('Beschluss: 2026/42-AL vom 05.11.2026 (AL-Runde)');
+    expect(message.subject).toBe('Erinnerung: Jährlicher Sachstand fällig am 09.12.2026 (noch 7 Tage) – PG Register');
+  });
+});

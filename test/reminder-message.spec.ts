@@ -1,4 +1,4 @@
-import type { BodyContext } from '../machines/body.context';
+import { newObligation, type BodyContext } from '../machines/body.context';
 import { startOfBerlinDay } from '../machines/dates';
 import { addDays } from '../machines/deadlines';
 import type { ReminderTimer } from '../machines/timers';
@@ -47,5 +47,38 @@ describe('reminder message of a term', () => {
     const message = termReminder(-7, '2025-03-31');
     expect(message.subject).toBe(`Heute letzter Tag der Laufzeit: 31.03.2025 – ${TITLE}`);
     expect(message.text).toContain('Stand: endet heute');
+  });
+});
+
+describe('reminder message of a report', () => {
+  const due = { kind: 'date' as const, date: '2026-12-07' };
+  const obligations = [
+    newObligation('r1', { kind: 'Zwischenbericht', addressee: 'AL-Runde', due }),
+    newObligation('r2', { kind: 'Zwischenbericht', addressee: 'AL-Runde', due, title: 'Sachstand Registermodernisierung' }),
+  ];
+
+  function reportReminder(obligationId: string) {
+    const deadlineOn = '2026-12-07';
+    const timer: ReminderTimer = {
+      key: `b/reminder/${obligationId}@${deadlineOn}-7d`,
+      bodyId: 'b',
+      kind: 'reminder',
+      ref: `${obligationId}@${deadlineOn}`,
+      dueOn: '2026-11-30',
+      dueAt: startOfBerlinDay('2026-11-30'),
+      deadlineKey: `b/report/${obligationId}`,
+      reminder: { subject: 'report', phase: 'before', obligationId, deadlineOn, offsetDays: -7, escalate: false, series: `${obligationId}@${deadlineOn}` },
+    };
+    const context = {
+      profile: { title: TITLE, shortName: null, kind: 'Projektgruppe', parent: 'AL-Runde', leads: ['Hessen'], contactIds: [] },
+      obligations,
+    } as unknown as BodyContext;
+    return reminderMessage({ timer, bodyId: 'b', context, decisions: [], deadline: null, now: startOfBerlinDay('2026-11-30'), link: 'https://gremienlauf.example/gremien/b' });
+  }
+
+  it('names the report by its title, so that two Zwischenberichte due the same day can be told apart', () => {
+    expect(reportReminder('r2').subject).toBe(`Erinnerung: Sachstand Registermodernisierung fällig am 07.12.2026 (noch 7 Tage) – ${TITLE}`);
+    expect(reportReminder('r2').webhook.deadline).toMatchObject({ label: 'Sachstand Registermodernisierung' });
+    expect(reportReminder('r1').subject).toBe(`Erinnerung: Zwischenbericht fällig am 07.12.2026 (noch 7 Tage) – ${TITLE}`);
   });
 });

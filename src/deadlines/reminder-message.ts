@@ -1,7 +1,8 @@
 import type { BodyContext, ReportObligation } from '../../machines/body.context';
-import type { Deadline } from '../../machines/body.events';
+import type { Deadline, PlannedReport } from '../../machines/body.events';
 import { berlinDate, germanDate, type Instant } from '../../machines/dates';
 import { daysBetween, overdueSince, sameDeadline, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
+import { reportName } from '../../machines/labels';
 import type { ReminderTimer } from '../../machines/timers';
 
 export interface ReminderMessage {
@@ -22,6 +23,24 @@ export interface ClosureFacts {
   finalReportDue: Deadline;
 }
 
+/** A decision as a body's event cites it: its number, issuer and own date, and the citing event's type. */
+type CitingDecision = { number: string; issuer: string; date: string; event: string };
+
+/** A `reportRequested` event: the report it asked for and the decision it cites (null for none). */
+export interface ReportRequest {
+  report: Pick<PlannedReport, 'kind' | 'addressee' | 'due' | 'recurrence'>;
+  decision: CitingDecision | null;
+}
+
+/**
+ * The body's report requests in the order recorded, and how many reports its registration and
+ * approval planned: those are its first obligations (`r1` …), the requested ones come after.
+ */
+export interface RequestFacts {
+  planned: number;
+  requests: readonly ReportRequest[];
+}
+
 export interface ReminderFacts {
   timer: ReminderTimer;
   bodyId: string;
@@ -29,7 +48,9 @@ export interface ReminderFacts {
   /** The watched Frist as the deadlines table holds it. */
   deadline: { label: string; resolution: DeadlineResolution } | null;
   /** The decisions the body's events cite, with their own dates (not the events'), in order. */
-  decisions: ReadonlyArray<{ number: string; issuer: string; date: string; event: string }>;
+  decisions: ReadonlyArray<CitingDecision>;
+  /** The body's report requests, where one cites a decision (else null or absent). */
+  requests?: RequestFacts | null;
   /** The closure's Frist for the final report, where the body's closure was initiated (else null or absent). */
   closure?: ClosureFacts | null;
   /** When the reminder is written (the sweep's time): "noch 7 Tage" counts from here. */
@@ -44,7 +65,7 @@ const stillLeft = (n: number) => (n === 1 ? 'noch 1 Tag' : `noch ${n} Tage`);
 const longDate = (date: string) => `${weekdayName(date)}, ${germanDate(date)}`;
 
 /** The German reminder e-mail and the webhook document for a reminder that fell due. */
-export function reminderMessage({ timer, bodyId, context, decisions, closure = null, deadline, now, link, secretariatAddress = false }: ReminderFacts): ReminderMessage {
+export function reminderMessage({ timer, bodyId, context, decisions, requests = null, closure = null, deadline, now, link, secretariatAddress = false }: ReminderFacts): ReminderMessage {
   const r = timer.reminder;
   const title = context.profile.title;
   const today = berlinDate(now);
@@ -54,8 +75,12 @@ export function reminderMessage({ timer, bodyId, context, decisions, closure = n
   // tells of an overdue report, and the Geschäftsstelle hears of that when the lead does.
   const secretariat = r.escalate || left < 0;
   const obligation = r.obligationId ? context.obligations.find((o) => o.id === r.obligationId) : undefined;
-  const what = r.subject === 'report' ? (obligation?.kind ?? 'Bericht') : 'Laufzeit';
-  const decision = r.subject === 'report' && obligation ? (fristDecision(decisions, context, obligation, closure) ?? citedDecision(decisions, 'report')) : citedDecision(decisions, r.subject);
+  // Named as the Fristen page names it: two Zwischenberichte must be told apart by their titles.
+  const what = r.subject === 'report' ? (obligation ? reportName(obligation, context.obligations) : 'Bericht') : 'Laufzeit';
+  const decision =
+    r.subject === 'report' && obligation
+      ? (fristDecision(decisions, context, obligation, closure) ?? requestDecision(requests, context.obligations, obligation) ?? citedDecision(decisions, 'report'))
+      : citedDecision(decisions, r.subject);
   // The end the reminder watches was set by an extension: „ohne Verlängerung“ would contradict the
   // Beschluss line (and an extension recorded after its new end leaves the term expired at once).
   const extension = r.subject === 'term' && decision?.event === 'extended' && context.approvedUntil === r.deadlineOn ? decision : undefined;
@@ -180,6 +205,49 @@ function fristDecision(decisions: ReminderFacts['decisions'], context: BodyConte
   const found = setter;
   const matching = decisions.filter((d) => d.number === found.number && d.issuer === found.issuer && d.event === found.event);
   return matching[matching.length - 1];
+}
+
+/**
+ * The decision cited by the `reportRequested` that created the obligation (for a later period of
+ * a recurring series: its first period's, whose rule sets every period's Frist), where the Frist
+ * is still the requested one. Undefined for a report the registration or approval planned, a
+ * request without a decision, or a Frist moved since (`fristDecision` says who moved it).
+ */
+function requestDecision(requests: RequestFacts | null, obligations: readonly ReportObligation[], obligation: ReportObligation) {
+  if (!requests || (obligation.rescheduled?.length ?? 0) > 0) return undefined;
+  const first = obligation.recurrence && obligation.series ? obligation.series : obligation.id;
+  return requestOf(first, obligations, requests)?.decision ?? undefined;
+}
+
+/**
+ * The request that created obligation `id`, if one did. Each `reportRequested` appends one
+ * obligation to the list, after those the registration and approval planned, so the requests,
+ * in order, are found in order among the later obligations: by kind, addressee, first Frist and
+ * recurrence (the title may change on submission). A later period of a series and a final report
+ * the closure added lie between them; a request whose report the closure gave another Frist is
+ * passed over.
+ */
+function requestOf(id: string, obligations: readonly ReportObligation[], { planned, requests }: RequestFacts): ReportRequest | undefined {
+  let from = planned;
+  for (const request of requests) {
+    const at = obligations.findIndex((o, i) => i >= from && createdBy(o, request.report));
+    if (at < 0) continue;
+    if (obligations[at].id === id) return request;
+    from = at + 1;
+  }
+  return undefined;
+}
+
+/** Whether the obligation is what the request asked for (a series' first period, as first due). */
+function createdBy(obligation: ReportObligation, report: ReportRequest['report']): boolean {
+  const firstPeriod = !obligation.series || obligation.series === obligation.id;
+  return (
+    firstPeriod &&
+    obligation.kind === report.kind &&
+    obligation.addressee === report.addressee &&
+    obligation.recurrence?.everyMonths === report.recurrence?.everyMonths &&
+    sameDeadline(obligation.rescheduled?.[0]?.from ?? obligation.due, report.due)
+  );
 }
 
 /** The decision a reminder refers to: the approval, or for the term the latest that set its end. */

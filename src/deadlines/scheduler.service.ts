@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
 import type { BodyContext } from '../../machines/body.context';
-import type { Deadline } from '../../machines/body.events';
+import type { Deadline, DecisionFacts } from '../../machines/body.events';
 import type { DeadlineResolution } from '../../machines/deadlines';
 import type { ReminderTimer } from '../../machines/timers';
 import { Clock } from '../common/clock';
@@ -15,7 +15,7 @@ import { DispatcherService } from '../outbox/dispatcher.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { bodyPagePath } from '../common/links';
 import { backfillHold, notHeld } from '../backfill/backfill-hold';
-import { reminderMessage, type ClosureFacts } from './reminder-message';
+import { reminderMessage, type ClosureFacts, type ReportRequest, type RequestFacts } from './reminder-message';
 import { reminderEmailKey, reminderWebhookKey, reminderWithdrawal } from './reminder-withdrawal';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
 
@@ -65,6 +65,7 @@ interface BodyFacts {
   version: string;
   context: BodyContext;
   decisions: CitedDecisionFacts[];
+  requests: RequestFacts | null;
   closure: ClosureFacts | null;
 }
 
@@ -245,11 +246,36 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
     const cached = known.get(bodyId);
     if (cached?.version === version) return cached;
     const context = (await storedContext(tx, bodyId))!;
-    const facts = { version, context, decisions: await this.events.citedDecisions(bodyId, tx), closure: await this.closure(tx, bodyId, context) };
+    const decisions = await this.events.citedDecisions(bodyId, tx);
+    const requests = decisions.some((d) => d.event === 'reportRequested') ? await this.requests(tx, bodyId) : null;
+    const facts = { version, context, decisions, requests, closure: await this.closure(tx, bodyId, context) };
     known.delete(bodyId);
     if (known.size >= FACTS_PER_SWEEP) known.delete(known.keys().next().value!);
     known.set(bodyId, facts);
     return facts;
+  }
+
+  /** The body's report requests with the decisions they cite, and the number of reports planned before them. */
+  private async requests(tx: Transaction, bodyId: string): Promise<RequestFacts> {
+    const rows = await tx.query<{ type: string; data: string; decision: string | null }>(
+      `SELECT type, data, decision FROM events WHERE body_id = ? AND type IN ('registered', 'approved', 'reportRequested') ORDER BY version`,
+      [bodyId],
+    );
+    let planned = 0;
+    const requests: ReportRequest[] = [];
+    for (const row of rows) {
+      const data = JSON.parse(row.data) as { reports?: unknown[] } & ReportRequest['report'];
+      if (row.type !== 'reportRequested') {
+        planned += data.reports?.length ?? 0;
+        continue;
+      }
+      const decision = row.decision ? (JSON.parse(row.decision) as DecisionFacts) : null;
+      requests.push({
+        report: { kind: data.kind, addressee: data.addressee, due: data.due, recurrence: data.recurrence },
+        decision: decision && { number: decision.number, issuer: decision.issuer, date: decision.date, event: row.type },
+      });
+    }
+    return { planned, requests };
   }
 
   /** The Frist the body's (latest) closure gave its final report, if its closure was initiated. */
@@ -259,7 +285,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
     return row ? { finalReportDue: (JSON.parse(row.data) as { finalReportDue: Deadline }).finalReportDue } : null;
   }
 
-  private async writeReminder(tx: Transaction, row: DueRow, now: string, { context, decisions, closure }: BodyFacts): Promise<string> {
+  private async writeReminder(tx: Transaction, row: DueRow, now: string, { context, decisions, requests, closure }: BodyFacts): Promise<string> {
     const [deadline] = await tx.query<{ label: string; resolution: string }>('SELECT label, resolution FROM deadlines WHERE key = ?', [
       row.deadline_key,
     ]);
@@ -279,6 +305,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
       bodyId: row.body_id,
       context,
       decisions,
+      requests,
       closure,
       deadline: deadline ? { label: deadline.label, resolution: JSON.parse(deadline.resolution) as DeadlineResolution } : null,
       now,
