@@ -66,12 +66,23 @@ describe.each(testDatabaseKinds())('the successor of a body, on %s', (database) 
   });
 
   test('nothing passes into a body dissolved before the day of the transfer; the history stays as it was', async () => {
-    await record('2026/53', '2026-05-04', [{ body: a, effect: 'transferred', data: { successor: { name: 'Projektgruppe Aufgelöst', bodyId: b } } }]).expect(201);
+    const transfer = { body: a, effect: 'transferred', data: { successor: { name: 'Projektgruppe Aufgelöst', bodyId: b } } };
+    // Decided after the end, it could never be carried out: refused where it is written down.
+    const decided = await record('2026/53', '2026-05-04', [transfer]).expect(400);
+    expect(decided.body.details).toEqual([
+      {
+        path: 'effects[0].data.successor.bodyId',
+        message: 'Das Nachfolgegremium „Projektgruppe Aufgelöst“ ist seit dem 01.03.2026 beendet; in eine beendete Struktur geht die Arbeit nicht über (Beschluss vom 04.05.2026).',
+      },
+    ]);
+    // Decided before the end, it is carried out too late.
+    await record('2026/53', '2026-02-20', [transfer]).expect(201);
     const before = (await t.http.get(`/api/bodies/${a}/history`).expect(200)).body.events.length;
-    const refused = await send(a, { type: 'transferred', decision: '2026/53', data: { successor: { name: 'Projektgruppe Aufgelöst', bodyId: b } } }).expect(422);
+    const refused = await send(a, { type: 'transferred', decision: '2026/53', data: transfer.data, occurredAt: '2026-05-04' }).expect(422);
     expect(refused.body.message).toBe(
       'Das Nachfolgegremium „Projektgruppe Aufgelöst“ ist seit dem 01.03.2026 beendet; in eine beendete Struktur geht die Arbeit nicht über (Ereignisdatum 04.05.2026).',
     );
+    expect(refused.body.details.path).toBe('data.successor.bodyId');
     expect((await t.http.get(`/api/bodies/${a}/history`).expect(200)).body.events).toHaveLength(before);
   });
 });

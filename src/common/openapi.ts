@@ -112,7 +112,7 @@ export const ERROR_SCHEMA = {
     error: { type: 'string', description: 'HTTP reason phrase, e.g. Bad Request' },
     message: { type: 'string', description: 'German, for people' },
     details: {
-      description: '400: [{path, message}] per failing field; 409: {expectedVersion, currentVersion}; 422: {state, violations, allowedEvents}; otherwise null',
+      description: '400: [{path, message}] per failing field; 409: {expectedVersion, currentVersion}; 422: {state, violations, allowedEvents, path?} (path: the field the refusal is about, e.g. data.due, where it is about one); otherwise null',
     },
   },
   additionalProperties: false,

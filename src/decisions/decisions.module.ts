@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
+import { SessionsStore } from '../deadlines/sessions.store';
 import { EventLogModule } from '../event-log/event-log.module';
 import { DecisionsController } from './decisions.controller';
 import { DecisionsService } from './decisions.service';
 
+/**
+ * The register of decisions. It reads the sessions calendar (SessionsStore, a plain store on the
+ * database) to resolve the Fristen its effects set, and lends it to the write path below it.
+ */
 @Module({
   imports: [EventLogModule],
   controllers: [DecisionsController],
-  providers: [DecisionsService],
-  exports: [DecisionsService],
+  providers: [DecisionsService, SessionsStore],
+  exports: [DecisionsService, SessionsStore],
 })
 export class DecisionsModule {}

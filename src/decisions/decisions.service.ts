@@ -28,6 +28,7 @@ import { timeOrderedId } from '../common/time-ordered-id';
 import { DuplicateError, LifecycleRefusal, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { Database, isUniqueViolation, type Transaction } from '../database/database';
+import { SessionsStore } from '../deadlines/sessions.store';
 import { canonicalJson } from '../json/canonical-json';
 import { effectRequirement, namesReport } from './effect-labels';
 import { storedContext } from '../event-log/stored-context';
@@ -36,14 +37,18 @@ import { toRecord, type EventRow } from '../event-log/event-store';
 import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';
 import { commandDataIssues } from '../event-log/command-data';
 import {
+  bodyEndedBy,
   closureSetsFrist,
   fristBeforeDay,
   fristSetBy,
+  readsCalendar,
   registeredSuccessor,
   rescheduleSetsFrist,
+  successorEndedBy,
   successorNameOmitted,
   successorNameProblem,
   withSuccessorName,
+  type FristCalendar,
 } from '../lifecycle/command-checks';
 import {
   DECISION_COLUMNS,
@@ -217,6 +222,7 @@ export class DecisionsService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly sessions: SessionsStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -582,16 +588,31 @@ export class DecisionsService {
 
   /**
    * Refuses an effect (of those at `indexes`) that its event would refuse whatever happens until
-   * it is carried out, with the reason the event would be given, at the effect's field: an
-   * approval until a day before the decision, an extension that does not go beyond the body's
-   * current end (a term only grows), a report's Frist that has passed on the decision's day.
-   * Anything that may still change before the effect is carried out is left to the write path.
+   * it is carried out, with the reason the event would be given, at the effect's field: an effect
+   * for a body whose life ended by the decision's day, a transfer or closure into a successor
+   * ended by then, an approval until a day before the decision, an extension that does not go
+   * beyond the body's current end (a term only grows), a report's Frist that has passed on the
+   * decision's day (resolved with the sessions calendar, as the Fristen are). Anything that may
+   * still change before the effect is carried out is left to the write path.
    */
   private async checkEffectsPossible(tx: Transaction, effects: readonly Effect[], date: CivilDate, at: string, indexes: readonly number[]): Promise<void> {
     const issues: FieldIssue[] = [];
+    let calendar: FristCalendar | undefined;
     for (const i of indexes) {
       const { body, effect, data } = effects[i];
       const path = `${at}[${i}].data`;
+      const ended = await bodyEndedBy(tx, body, date);
+      if (ended) {
+        issues.push({ path: `${at}[${i}].body`, message: ended });
+        continue;
+      }
+      const successorId = (data as { successor?: { bodyId?: string } }).successor?.bodyId;
+      if (successorId !== undefined) {
+        const successor = await registeredSuccessor(tx, successorId);
+        const problem = successor && successorEndedBy(successor, date, 'Beschluss vom');
+        if (problem) issues.push({ path: `${path}.successor.bodyId`, message: problem });
+        continue;
+      }
       if (effect === 'approved' && data.approvedUntil !== undefined) {
         const event = { type: 'approved', data, occurredAt: startOfBerlinDay(date), decision: { number: '', issuer: '', date, type: 'Beschluss' } } as BodyEventOf<'approved'>;
         const context = await storedContext(tx, body);
@@ -605,14 +626,15 @@ export class DecisionsService {
         if (problem) issues.push({ path: `${path}.approvedUntil`, message: problem });
         continue;
       }
-      const set = fristSetBy(effect, data);
+      if (effect !== 'reportRequested' && effect !== 'closureInitiated' && effect !== 'reportRescheduled') continue;
+      // The addressee of a closure's final report (the parent) and of a rescheduled report are the body's.
+      const context = effect === 'reportRequested' ? null : await storedContext(tx, body);
+      const set = fristSetBy(effect, data, context);
       if (!set) continue;
-      if (effect === 'closureInitiated' || effect === 'reportRescheduled') {
-        const context = await storedContext(tx, body);
-        if (effect === 'closureInitiated' && !closureSetsFrist(set.due, context?.obligations ?? [])) continue;
-        if (effect === 'reportRescheduled' && !rescheduleSetsFrist(context, data as { obligationId?: string; due: Deadline })) continue;
-      }
-      const problem = fristBeforeDay(set, date, 'dem Beschluss');
+      if (effect === 'closureInitiated' && !closureSetsFrist(set.due, context?.obligations ?? [])) continue;
+      if (effect === 'reportRescheduled' && !rescheduleSetsFrist(context, data as { obligationId?: string; due: Deadline })) continue;
+      if (readsCalendar(set.due)) calendar ??= { sessions: await this.sessions.all(tx), issuers: this.config.issuers };
+      const problem = fristBeforeDay(set, date, 'dem Beschluss', calendar ?? { sessions: [], issuers: this.config.issuers });
       if (problem) issues.push({ path: `${path}.${set.field}`, message: problem });
     }
     if (issues.length > 0) throw new ValidationError(issues);

@@ -15,4 +15,17 @@ describe('the addressee of a report in an effect’s requirement', () => {
     expect(effectRequirement(requested('IT-PLR'), null)).toBe('Bericht anfordern: Zwischenbericht an IT-Planungsrat im Mai 2027');
     expect(effectRequirement(requested('AL-Runde'), null)).toBe('Bericht anfordern: Zwischenbericht an AL-Runde im Mai 2027');
   });
+
+  test('a report requested with a title is named by its title, with its kind in brackets, as the body’s reports are', () => {
+    const requested = { effect: 'reportRequested' as const, data: { kind: 'Zwischenbericht', title: 'Auftragsbericht Cloud', addressee: 'AL-Runde', due: { kind: 'date', date: '2026-12-09' } } };
+    expect(effectRequirement(requested, null)).toBe('Bericht anfordern: Auftragsbericht Cloud (Zwischenbericht) an AL-Runde bis 09.12.2026');
+  });
+
+  test('a report planned by an approval is named by its title too', () => {
+    const approval = {
+      effect: 'approved' as const,
+      data: { approvedUntil: '2027-12-31', reports: [{ kind: 'Abschlussbericht', title: 'Ergebnisbericht', addressee: 'IT-PLR', due: { kind: 'month', month: '2027-11' } }] },
+    };
+    expect(effectRequirement(approval, null)).toBe('Einrichten bis 31.12.2027; Bericht: Ergebnisbericht (Abschlussbericht) an IT-Planungsrat im November 2027');
+  });
 });

@@ -1,4 +1,4 @@
-import { EVENT_LABELS, addresseeName, describeDeadline, describeRecurrence, describeTermEnd, germanDate, obligationLabel, sameDeadline, type Deadline, type ReportObligation, type TermEnd } from '../../machines';
+import { EVENT_LABELS, addresseeName, describeDeadline, describeRecurrence, describeTermEnd, germanDate, obligationLabel, sameDeadline, type Deadline, type ReportKind, type ReportObligation, type TermEnd } from '../../machines';
 import type { Effect } from './register';
 
 /** What a decision orders, in the IT-Planungsrat's words (einrichten, verlängern, entfristen, …). */
@@ -34,10 +34,14 @@ function until(end: TermEnd): string {
   return `bis ${describeTermEnd(end)}`;
 }
 
-/** A Berichtspflicht the decision orders: `Zwischenbericht an IT-Planungsrat bis 30.11.2026, jährlich`. */
+/**
+ * A Berichtspflicht the decision orders, named as the body's reports are (with its title):
+ * `Auftragsbericht Cloud (Zwischenbericht) an IT-Planungsrat bis 30.11.2026, jährlich`.
+ */
 function report(d: Record<string, any>): string {
   const recurrence = typeof d.recurrence?.everyMonths === 'number' ? `, ${describeRecurrence(d.recurrence)}` : '';
-  return `${d.kind ?? 'Bericht'}${d.addressee ? ` an ${addresseeName(d.addressee)}` : ''} ${deadline(d.due)}`.trim() + recurrence;
+  const name = typeof d.kind === 'string' ? obligationLabel({ kind: d.kind as ReportKind, title: typeof d.title === 'string' ? d.title : null }) : 'Bericht';
+  return `${name}${d.addressee ? ` an ${addresseeName(d.addressee)}` : ''} ${deadline(d.due)}`.trim() + recurrence;
 }
 
 /** Whether the effect names one of the body's report obligations (by its id): its requirement reads the body's reports then. */

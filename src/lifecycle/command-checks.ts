@@ -10,11 +10,13 @@ import {
   germanDate,
   resolveDeadline,
   sameDeadline,
+  stateLabel,
   type BodyContext,
   type BodyEventType,
   type CivilDate,
   type Deadline,
   type ReportObligation,
+  type Session,
 } from '../../machines';
 import type { Transaction } from '../database/database';
 
@@ -25,25 +27,59 @@ export interface FristSet {
   due: Deadline;
   /** `Die Frist des Abschlussberichts`. */
   what: string;
+  /** To whom the report is owed (an issuer's id or name): whose sessions a month counts. Null when not known. */
+  addressee: string | null;
 }
 
-/** The Frist a report request or a closure sets, or null for any other command. */
-export function fristSetBy(type: BodyEventType, data: unknown): FristSet | null {
-  const d = data as { due?: Deadline; kind?: string; finalReportDue?: Deadline };
-  if (type === 'reportRequested' && d.due) return { field: 'due', due: d.due, what: `Die Frist des ${d.kind ?? 'Bericht'}s` };
-  if (type === 'closureInitiated' && d.finalReportDue) return { field: 'finalReportDue', due: d.finalReportDue, what: 'Die Frist des Abschlussberichts' };
-  if (type === 'reportRescheduled' && d.due) return { field: 'due', due: d.due, what: 'Die neue Frist' };
+/**
+ * The Frist a report request, a closure or a reschedule sets, or null for any other command. The
+ * body's context names the addressee of a closure's final report (the body's parent) and of a
+ * rescheduled report; without it that is not known.
+ */
+export function fristSetBy(type: BodyEventType, data: unknown, context: Pick<BodyContext, 'profile' | 'obligations'> | null): FristSet | null {
+  const d = data as { due?: Deadline; kind?: string; addressee?: string; finalReportDue?: Deadline; obligationId?: string };
+  if (type === 'reportRequested' && d.due) return { field: 'due', due: d.due, what: `Die Frist des ${d.kind ?? 'Bericht'}s`, addressee: d.addressee ?? null };
+  if (type === 'closureInitiated' && d.finalReportDue) {
+    return { field: 'finalReportDue', due: d.finalReportDue, what: 'Die Frist des Abschlussberichts', addressee: context?.profile.parent ?? null };
+  }
+  if (type === 'reportRescheduled' && d.due) {
+    const addressee = context?.obligations.find((o) => o.id === d.obligationId)?.addressee ?? null;
+    return { field: 'due', due: d.due, what: 'Die neue Frist', addressee };
+  }
   return null;
+}
+
+/** What a Frist is resolved against, as the Fristen are: the sessions calendar and the configured issuers. */
+export interface FristCalendar {
+  sessions: readonly Session[];
+  issuers: ReadonlyArray<{ id: string; name: string }>;
+}
+
+/** Whether the Frist's day depends on the sessions calendar (a session, the first of a year, a month's session). */
+export function readsCalendar(due: Deadline): boolean {
+  return due.kind === 'session' || due.kind === 'firstSession' || due.kind === 'month';
+}
+
+/** The issuer whose sessions count for a report addressed to `addressee` (its id or its name), or null. */
+export function issuerOfAddressee(issuers: FristCalendar['issuers'], addressee: string): string | null {
+  const wanted = addressee.trim().toLowerCase();
+  return issuers.find((i) => i.id.toLowerCase() === wanted || i.name.toLowerCase() === wanted)?.id ?? null;
 }
 
 /**
  * Why a Frist lies before the day it is set on (the report would be overdue the moment it is
- * owed), as `reportRescheduled`'s rule says it; null when it does not or has no date yet. `day`
- * is named as `dem Ereignisdatum` or `dem Beschluss`.
+ * owed), as `reportRescheduled`'s rule says it; null when it does not or has no date yet (a
+ * session the calendar does not know). Resolved as the Fristen are: a session or the first
+ * session of a year by the calendar, a month by the addressee's first session in it. `day` is
+ * named as `dem Ereignisdatum` or `dem Beschluss`.
  */
-export function fristBeforeDay(set: FristSet, day: CivilDate, dayName: 'dem Ereignisdatum' | 'dem Beschluss'): string | null {
-  const resolution = resolveDeadline(set.due);
-  return !resolution.resolved || resolution.originalDate >= day ? null : `${set.what} (${describeDeadline(set.due)}) liegt vor ${dayName} (${germanDate(day)}).`;
+export function fristBeforeDay(set: FristSet, day: CivilDate, dayName: 'dem Ereignisdatum' | 'dem Beschluss', calendar: FristCalendar): string | null {
+  const issuer = set.addressee === null ? null : issuerOfAddressee(calendar.issuers, set.addressee);
+  const resolution = resolveDeadline(set.due, { sessions: calendar.sessions, issuer });
+  if (!resolution.resolved || resolution.originalDate >= day) return null;
+  // A session's day is said with it: `zur 50. Sitzung (IT-PLR) am 25.06.2026`.
+  const frist = resolution.session ? `, ${resolution.description},` : ` (${describeDeadline(set.due)})`;
+  return `${set.what}${frist} liegt vor ${dayName} (${germanDate(day)}).`;
 }
 
 /**
@@ -99,6 +135,30 @@ export async function registeredSuccessor(tx: Transaction, id: string): Promise<
   const context = JSON.parse(row.context) as Pick<BodyContext, 'endedOn'> & Partial<Pick<BodyContext, 'nameHistory'>>;
   const formerTitles = (context.nameHistory ?? []).map((entry) => entry.title).filter((title) => title !== row.title);
   return { title: row.title, formerTitles, endedOn: context.endedOn };
+}
+
+/**
+ * Why nothing can pass into the registered successor on `day`: it was dissolved or closed by
+ * then. Null while it goes on. `when` names the day as the write path (`Ereignisdatum`) or the
+ * register (`Beschluss vom`) knows it.
+ */
+export function successorEndedBy(successor: RegisteredSuccessor, day: CivilDate, when: 'Ereignisdatum' | 'Beschluss vom'): string | null {
+  if (successor.endedOn === null || successor.endedOn > day) return null;
+  return `Das Nachfolgegremium „${successor.title}“ ist seit dem ${germanDate(successor.endedOn)} beendet; in eine beendete Struktur geht die Arbeit nicht über (${when} ${germanDate(day)}).`;
+}
+
+/**
+ * Why no event can be recorded for the body on `day` (the day of a decision ordering one): its
+ * life ended by then, as the chart says when it refuses every later event. Null when the body
+ * is not registered or lives on that day.
+ */
+export async function bodyEndedBy(tx: Transaction, id: string, day: CivilDate): Promise<string | null> {
+  const [row] = await tx.query<{ title: string; state: string; context: string }>('SELECT title, state, context FROM bodies WHERE id = ?', [id]);
+  if (!row) return null;
+  const { endedOn } = JSON.parse(row.context) as Pick<BodyContext, 'endedOn'>;
+  if (endedOn === null || endedOn > day) return null;
+  const state = stateLabel({ value: JSON.parse(row.state) });
+  return `Der Lebenslauf des Gremiums „${row.title}“ ist seit dem ${germanDate(endedOn)} beendet (${state}); es sind keine Ereignisse mehr zulässig (Beschluss vom ${germanDate(day)}).`;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type BodyEvent,
   type BodyEventType,
   type BodySnapshot,
+  type Deadline,
   type DecisionFacts,
   type PersistedBody,
   type Registration,
@@ -32,7 +33,10 @@ import {
   closureSetsFrist,
   fristBeforeDay,
   fristSetBy,
+  readsCalendar,
   registeredSuccessor,
+  rescheduleSetsFrist,
+  successorEndedBy,
   successorNameOmitted,
   successorNameProblem,
   withSuccessorName,
@@ -49,6 +53,7 @@ import { contactInputSchema, type ContactInput } from '../contacts/contact-input
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database, isTransientConflict, type Transaction } from '../database/database';
 import { DecisionsService } from '../decisions/decisions.service';
+import { SessionsStore } from '../deadlines/sessions.store';
 import { hashEvent, type Actor, type EventRecord } from '../event-log/event-hash';
 import { EventStore, type BodyHead, type BodyProjection } from '../event-log/event-store';
 import { carriedOver, closureFristCarried, latestMachine, machineVersion, upgrade, type MachineVersion } from '../audit/machine-versions';
@@ -120,13 +125,10 @@ function beforeLastEvent(occurredAt: string, lastOccurredAt: string): LifecycleR
   );
 }
 
-/** Nothing passes into a structure that was dissolved or closed by the day of the event. */
+/** Nothing passes into a structure that was dissolved or closed by the day of the event (refused at the successor, `path`). */
 function assertNotEndedBy(successor: RegisteredSuccessor, occurredAt: string): void {
-  const on = berlinDate(occurredAt);
-  if (successor.endedOn === null || successor.endedOn > on) return;
-  throw new LifecycleRefusal(
-    `Das Nachfolgegremium „${successor.title}“ ist seit dem ${germanDate(successor.endedOn)} beendet; in eine beendete Struktur geht die Arbeit nicht über (Ereignisdatum ${germanDate(on)}).`,
-  );
+  const problem = successorEndedBy(successor, berlinDate(occurredAt), 'Ereignisdatum');
+  if (problem) throw new LifecycleRefusal(problem, { path: 'data.successor.bodyId' });
 }
 
 /**
@@ -205,6 +207,7 @@ export class LifecycleService {
     private readonly store: EventStore,
     private readonly contacts: ContactsStore,
     private readonly decisions: DecisionsService,
+    private readonly sessions: SessionsStore,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -328,13 +331,16 @@ export class LifecycleService {
       }
       if (isTimed(type) && actor.role !== SCHEDULER_ACTOR.role) await this.assertFallenDue(tx, bodyId, type, withContacts, occurredAt);
       const snapshot = machine.evolve(current.snapshot, event);
-      // What the chart allows but a new command may not do: change nothing, or owe a report overdue at once.
-      const refusal =
-        unchangedProfile(type, withContacts, current.snapshot.context.profile, snapshot.context.profile) ??
-        repeatedRequest(type, current.snapshot.context, snapshot.context) ??
-        overdueAtOnce(type, withContacts, occurredAt, current.snapshot, snapshot);
+      // What the chart allows but a new command may not do: change nothing, or owe a report overdue at once (said at its Frist, `path`).
+      const unchanged = unchangedProfile(type, withContacts, current.snapshot.context.profile, snapshot.context.profile) ?? repeatedRequest(type, current.snapshot.context, snapshot.context);
+      const refusal: { message: string; path?: string } | null = unchanged ? { message: unchanged } : await this.overdueAtOnce(tx, type, withContacts, occurredAt, current.snapshot, snapshot);
       if (refusal) {
-        throw new LifecycleRefusal(refusal, { state: machine.stateLabel(current.snapshot), violations: [refusal], allowedEvents: offeredEvents(current.snapshot).filter((t) => this.mayAppend(actor.role, t)) });
+        throw new LifecycleRefusal(refusal.message, {
+          state: machine.stateLabel(current.snapshot),
+          violations: [refusal.message],
+          allowedEvents: offeredEvents(current.snapshot).filter((t) => this.mayAppend(actor.role, t)),
+          ...(refusal.path ? { path: refusal.path } : {}),
+        });
       }
       return this.append(tx, current, snapshot, machine, {
         type,
@@ -605,6 +611,30 @@ export class LifecycleService {
     );
   }
 
+  /**
+   * Why a report request, a closure or a reschedule would set a Frist that has passed by the
+   * event's day (the report would be overdue at once), with the Frist's field; null otherwise. The
+   * Frist is resolved as the Fristen are, with the sessions calendar: a session that took place
+   * before the day counts, one the calendar does not know yet does not. A reschedule to a Frist
+   * with a date the chart refuses itself; one to a session, which it cannot resolve, is here.
+   */
+  private async overdueAtOnce(
+    tx: Transaction,
+    type: BodyEventType,
+    data: unknown,
+    occurredAt: string,
+    before: BodySnapshot,
+    after: BodySnapshot,
+  ): Promise<{ message: string; path: string } | null> {
+    const set = fristSetBy(type, data, before.context);
+    if (!set) return null;
+    if (type === 'closureInitiated' && !closureSetsFrist(set.due, before.context.obligations, after.context.obligations)) return null;
+    if (type === 'reportRescheduled' && !rescheduleSetsFrist(before.context, data as { obligationId?: string; due: Deadline })) return null;
+    const calendar = { sessions: readsCalendar(set.due) ? await this.sessions.all(tx) : [], issuers: this.config.issuers };
+    const message = fristBeforeDay(set, berlinDate(occurredAt), 'dem Ereignisdatum', calendar);
+    return message ? { message, path: `data.${set.field}` } : null;
+  }
+
   /** `field`: where the caller gave the time (`registeredAt` for a registration). */
   private assertNotInFuture(occurredAt: string, now: string, field = 'occurredAt'): void {
     if (occurredAt > now) throw ValidationError.at(field, field === 'occurredAt' ? 'Das Ereignisdatum liegt in der Zukunft.' : 'Das Datum der Registrierung liegt in der Zukunft.');
@@ -633,18 +663,6 @@ function namedSuccessor(data: unknown, successor: RegisteredSuccessor, unnamed: 
   const problem = successorNameProblem((data as { successor: { name: string } }).successor.name, successor);
   if (problem) throw ValidationError.at('data.successor.name', problem);
   return data;
-}
-
-/**
- * Why a report request or a closure would set a Frist that has passed by the event's day (the
- * report would be overdue at once), or null. `reportRescheduled` the chart refuses itself.
- */
-function overdueAtOnce(type: BodyEventType, data: unknown, occurredAt: string, before: BodySnapshot, after: BodySnapshot): string | null {
-  if (type !== 'reportRequested' && type !== 'closureInitiated') return null;
-  const set = fristSetBy(type, data);
-  if (!set) return null;
-  if (type === 'closureInitiated' && !closureSetsFrist(set.due, before.context.obligations, after.context.obligations)) return null;
-  return fristBeforeDay(set, berlinDate(occurredAt), 'dem Ereignisdatum');
 }
 
 /**
