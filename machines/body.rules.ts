@@ -129,7 +129,7 @@ const TRANSFER_NEEDS_FINAL_REPORT =
 /**
  * Why an orderly closure (or, since version 4, a transfer) cannot happen yet: the rule, then each
  * final report not yet settled with its Frist, how it stands and what settles it:
- * `… Offen ist: Abschlussbericht „r2“ an AL-Runde (Frist im März 2027, überfällig seit 01.04.2027) –
+ * `… Offen ist: Abschlussbericht an AL-Runde (Frist im März 2027, überfällig seit 01.04.2027) –
  * erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`
  */
 function closureRefusal(rule: string, context: BodyContext): string {
@@ -137,7 +137,7 @@ function closureRefusal(rule: string, context: BodyContext): string {
   if (unsettled.length === 0) return rule;
   const named = unsettled.map((o) => {
     const settles = o.state === 'submitted' ? 'erst zur Kenntnis nehmen' : 'erst einreichen und zur Kenntnis nehmen';
-    return `${obligationLabel(o, context.obligations)} „${o.id}“ an ${addresseeName(o.addressee)} (Frist ${describeDeadline(o.due)}, ${obligationStanding(o)}) – ${settles} oder als entfallen erfassen`;
+    return `${obligationLabel(o, context.obligations)} an ${addresseeName(o.addressee)} (Frist ${describeDeadline(o.due)}, ${obligationStanding(o)}) – ${settles} oder als entfallen erfassen`;
   });
   return `${rule} Offen ist: ${named.join('; ')}.`;
 }

@@ -384,7 +384,7 @@ describe('version 3: the secretariat waives a report (reportWaived)', () => {
       allowed: false,
       reason:
         'Der geordnete Abschluss setzt einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus. ' +
-        'Offen ist: Abschlussbericht „r3“ an AL-Runde (Frist im März 2027, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.',
+        'Offen ist: Abschlussbericht an AL-Runde (Frist im März 2027, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.',
     });
     const bothWaived = givenIn(3, ...FINAL_REPORT_OVERDUE, waived('r2', '2026-12-05'), closingWith(MARCH_2027), event('reportWaived', { obligationId: 'r3', reason: 'Kein Bericht laut Beschluss' }, '2027-02-01', decision));
     expect(offeredEvents(bothWaived.snapshot)).toContain('closed');

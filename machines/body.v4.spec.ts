@@ -59,7 +59,7 @@ describe('version 4: a transfer is an orderly closure', () => {
   test('given the final report still open, a transfer is refused naming the report, and the body stays closing', () => {
     const { snapshot, when } = givenIn(4, ...CLOSING);
     const { verdict, next } = when(transfer());
-    const reason = `${RULE} Offen ist: Abschlussbericht „r2“ an AL-Runde (Frist 30.09.2025, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`;
+    const reason = `${RULE} Offen ist: Abschlussbericht an AL-Runde (Frist 30.09.2025, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`;
     expect(verdict).toMatchObject({ allowed: false, reason, violations: [reason] });
     expect(next.value).toMatchObject({ active: { closure: 'closing' } });
     expect(next.context.successor).toBeNull();
@@ -70,11 +70,11 @@ describe('version 4: a transfer is an orderly closure', () => {
 
   test('an overdue final report is named as overdue; one handed in but not yet noted is to be noted first', () => {
     const overdue = givenIn(4, ...CLOSING, reportDue('r2', '2025-09-30'), reportOverdue('r2', '2025-10-01')).when(transfer());
-    expect(overdue.verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('Abschlussbericht „r2“ an AL-Runde (Frist 30.09.2025, überfällig seit 01.10.2025)') });
+    expect(overdue.verdict).toMatchObject({ allowed: false, reason: expect.stringContaining('Abschlussbericht an AL-Runde (Frist 30.09.2025, überfällig seit 01.10.2025)') });
     const handedIn = givenIn(4, ...CLOSING, event('reportSubmitted', { obligationId: 'r2' }, '2025-09-15')).when(transfer());
     expect(handedIn.verdict).toMatchObject({
       allowed: false,
-      reason: `${RULE} Offen ist: Abschlussbericht „r2“ an AL-Runde (Frist 30.09.2025, eingereicht am 15.09.2025) – erst zur Kenntnis nehmen oder als entfallen erfassen.`,
+      reason: `${RULE} Offen ist: Abschlussbericht an AL-Runde (Frist 30.09.2025, eingereicht am 15.09.2025) – erst zur Kenntnis nehmen oder als entfallen erfassen.`,
     });
   });
 

@@ -129,7 +129,7 @@ describe('where a later period is named', () => {
 
   test('the to-do of a period handed in names it by the series’ title', () => {
     const handedIn = lifecycleOf(4).evolve(secondDue, event('reportSubmitted', { obligationId: 'r2' }, '2026-04-02'));
-    expect(openRequests(handedIn.context).map((r) => r.text)).toEqual([`${SACHSTAND} an IT-Planungsrat zur Kenntnis nehmen (eingereicht, r2)`]);
+    expect(openRequests(handedIn.context).map((r) => r.text)).toEqual([`${SACHSTAND} an IT-Planungsrat zur Kenntnis nehmen (eingereicht am 02.04.2026)`]);
   });
 
   test('the series a decision could end is named by its title', () => {

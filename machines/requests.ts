@@ -3,7 +3,7 @@
  * has answered yet, a submitted report not yet taken note of (Kenntnisnahme). Pure.
  */
 import type { BodyContext } from './body.context';
-import type { CivilDate } from './dates';
+import { germanDate, type CivilDate } from './dates';
 import { reportName } from './labels';
 import { describeTermEndWithDay } from './term-end';
 import { addresseeName } from './vocabulary';
@@ -46,7 +46,7 @@ export function openRequests(context: BodyContext): OpenRequest[] {
       since: o.submittedOn ?? context.registeredOn,
       answer: 'reportAcknowledged',
       obligationId: o.id,
-      text: `${reportName(o, context.obligations)} an ${addresseeName(o.addressee)} zur Kenntnis nehmen (eingereicht, ${o.id})`,
+      text: `${reportName(o, context.obligations)} an ${addresseeName(o.addressee)} zur Kenntnis nehmen (eingereicht${o.submittedOn ? ` am ${germanDate(o.submittedOn)}` : ''})`,
     });
   }
   return open.sort((a, b) => a.since.localeCompare(b.since));

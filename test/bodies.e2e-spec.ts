@@ -202,7 +202,7 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     const open = await expectRefused(send(transfer), 422);
     expect(open.message).toBe(
       'Die Überführung in eine Nachfolgestruktur ist ein geordneter Abschluss und setzt wie dieser einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus. ' +
-        'Offen ist: Abschlussbericht „r2“ an AL-Runde (Frist 30.11.2025, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.',
+        'Offen ist: Abschlussbericht an AL-Runde (Frist 30.11.2025, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.',
     );
     await send({ type: 'reportWaived', data: { obligationId: 'r2', reason: 'Die Ergebnisse gehen in die Umsetzung ein.' }, decision: '2025/20' }).expect(200);
     const response = await send({

@@ -120,7 +120,7 @@ describe.each(testDatabaseKinds())('statechart version 4, on %s', (database) => 
 
       const refused = await send(id, { type: 'transferred', data: { successor: { name: 'Kooperationsgruppe Register' } }, decision: '2025/30-AL' }).expect(422);
 
-      const reason = `${TRANSFER_RULE} Offen ist: Abschlussbericht „r3“ an AL-Runde (Frist 31.10.2025, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`;
+      const reason = `${TRANSFER_RULE} Offen ist: Abschlussbericht an AL-Runde (Frist 31.10.2025, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`;
       expect(refused.body.message).toBe(reason);
       expect(refused.body.details).toMatchObject({ violations: [reason], allowedEvents: expect.not.arrayContaining(['transferred']) });
       expect(await history(id)).toEqual(before);
@@ -172,7 +172,7 @@ describe.each(testDatabaseKinds())('statechart version 4, on %s', (database) => 
         .send({ number: '2026/41', issuer: 'IT-PLR', date: '2026-06-11', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Überführung', effects: [{ body: id, effect: 'transferred', data: { successor: { name: 'AG Nachfolge' } } }] })
         .expect(201);
       const refused = await transfer(id, '2026/41').expect(422);
-      expect(refused.body.message).toBe(`${TRANSFER_RULE} Offen ist: Abschlussbericht „r1“ an IT-Planungsrat (Frist im September 2026, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`);
+      expect(refused.body.message).toBe(`${TRANSFER_RULE} Offen ist: Abschlussbericht an IT-Planungsrat (Frist im September 2026, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`);
       expect((await t.http.get(`/api/bodies/${id}/replay`).expect(200)).body.verdict).toBe('matches');
     });
   });

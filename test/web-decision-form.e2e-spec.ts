@@ -88,13 +88,13 @@ describe('the forms that record a decision and add an effect', () => {
     expect((await decision('2025/23').expect(200)).body.effects[0].data).toEqual({ successor: { name: 'Projektgruppe Beta', bodyId: beta } });
   });
 
-  test('a transfer asks for the successor’s name at its field', async () => {
-    const refused = await record({ ...facts('2025/24'), effectBody: alpha, effectType: 'transferred', 'successor.bodyId': beta }).expect(400);
-    expect(fieldError(refused.text, 'beschluss-erfassen-successor-name')).toBe('Bitte den Namen der Nachfolgestruktur angeben.');
+  test('a transfer asks for the successor’s name at its field only when no registered successor is chosen', async () => {
+    const refused = await record({ ...facts('2025/24'), effectBody: alpha, effectType: 'transferred' }).expect(400);
+    expect(fieldError(refused.text, 'beschluss-erfassen-successor-name')).toBe('Bitte den Namen der Nachfolgestruktur angeben oder ein registriertes Nachfolgegremium wählen.');
     expect(refused.text).not.toMatch(/effects\[\d+\]/);
     await decision('2025/24').expect(404);
-    await record({ ...facts('2025/24'), effectBody: alpha, effectType: 'transferred', 'successor.name': 'Projektgruppe Beta', 'successor.bodyId': beta }).expect(303);
-    expect((await decision('2025/24').expect(200)).body.effects[0].data).toEqual({ successor: { name: 'Projektgruppe Beta', bodyId: beta } });
+    await record({ ...facts('2025/24'), effectBody: alpha, effectType: 'transferred', 'successor.name': '', 'successor.bodyId': beta }).expect(303);
+    expect((await decision('2025/24').expect(200)).body.effects[0].data.successor).toEqual(expect.objectContaining({ bodyId: beta }));
   });
 
   test('an establishment is befristet or dauerhaft, chosen in fields; an extension needs its new end; fields that do not fit the effect are refused there', async () => {

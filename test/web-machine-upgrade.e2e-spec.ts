@@ -84,7 +84,7 @@ describe('moving a body to the newest statechart version on its page', () => {
     const section = /<section aria-labelledby="open-decisions"[\s\S]*?<\/section>/.exec(page)![0];
     expect(section).toContain('Beschluss 2026/41');
     expect(section).toContain(`<p class="hint">${refused.body.message}</p>`);
-    expect(section).toContain('Offen ist: Abschlussbericht „r1“');
+    expect(section).toContain('Offen ist: Abschlussbericht');
     expect(section).not.toContain('nicht möglich.');
   });
 });

@@ -29,6 +29,12 @@ export async function backfillHold(q: Queries, bodyId: string): Promise<Backfill
   return row ? { since: row.since, reason: row.reason, by: row.actor_id } : null;
 }
 
+/** The held bodies, each with when its hold began (system time). */
+export async function heldBodies(q: Queries): Promise<Map<string, string>> {
+  const rows = await q.query<{ body_id: string; since: string }>('SELECT body_id, since FROM backfill_holds');
+  return new Map(rows.map((r) => [r.body_id, r.since]));
+}
+
 /** What pages and the CLI say about a held body: „Nacherfassung: Fristenüberwachung ruht seit 03.12.2026, 17:49 Uhr“. */
 export function backfillNotice(hold: Pick<BackfillHold, 'since'>): string {
   return `Nacherfassung: Fristenüberwachung ruht seit ${germanDateTime(hold.since)} Uhr`;

@@ -388,9 +388,9 @@ export function readEffect(values: FormValues, obligations: ObligationOption[] |
       const named = name !== undefined || successorBody !== undefined;
       if (type === 'closed' && !named && !reason) refuse('successor', 'Bitte die Nachfolgestruktur nennen oder begründen, warum es keine gibt.');
       if (type === 'closed' && named && reason) refuse('noSuccessorReason', 'Entweder die Nachfolgestruktur nennen oder begründen, warum es keine gibt, nicht beides.');
-      // The successor is named even when it is registered: the event that carries the effect out says the same.
-      if ((type === 'transferred' || named) && !name) refuse('successor.name', 'Bitte den Namen der Nachfolgestruktur angeben.');
-      if (named) put('successor', { name: name ?? '', ...(successorBody ? { bodyId: successorBody } : {}) });
+      // A registered successor is named by its title; only an unregistered one needs its name.
+      if ((type === 'transferred' || named) && !name && !successorBody) refuse('successor.name', 'Bitte den Namen der Nachfolgestruktur angeben oder ein registriertes Nachfolgegremium wählen.');
+      if (named) put('successor', { ...(name ? { name } : {}), ...(successorBody ? { bodyId: successorBody } : {}) });
       put('noSuccessorReason', reason);
       break;
     }

@@ -239,10 +239,17 @@ function requestHint(context: BodyContext): string | undefined {
     : undefined;
 }
 
-/** The successor structure: its name, and the body when it is registered here (event forms and the decision form). */
+/**
+ * The successor structure: its name, and the body when it is registered here (event forms and the
+ * decision form). A registered successor's title is its name, so the name is asked for only
+ * without one (`required`: a successor must be named).
+ */
 export function successorFields(bodies: Option[], required: boolean): FormItem[] {
+  const hint = required
+    ? 'Pflicht, wenn kein registriertes Nachfolgegremium gewählt ist; sonst leer lassen, dann gilt dessen Titel.'
+    : 'Bei einem registrierten Nachfolgegremium leer lassen, dann gilt dessen Titel.';
   return [
-    field('successor.name', 'Name der Nachfolgestruktur', 'text', { required, autocomplete: 'off' }),
+    field('successor.name', 'Name der Nachfolgestruktur', 'text', { autocomplete: 'off', hint }),
     field('successor.bodyId', 'Registriertes Nachfolgegremium', 'select', {
       options: [{ value: '', label: '– nicht registriert –' }, ...bodies],
       hint: 'Optional: wenn die Nachfolgestruktur hier registriert ist.',
@@ -254,7 +261,7 @@ function successorFrom(values: FormValues) {
   const name = text(values, 'successor.name');
   const bodyId = optional(values, 'successor.bodyId');
   if (!name && !bodyId) return undefined;
-  return { name, ...(bodyId ? { bodyId } : {}) };
+  return { ...(name ? { name } : {}), ...(bodyId ? { bodyId } : {}) };
 }
 
 const linesHint = 'Eine Angabe je Zeile.';

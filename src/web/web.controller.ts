@@ -8,7 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { BodiesService } from '../bodies/bodies.service';
 import { CalendarFeedsService, type IssuedCalendarFeed } from '../calendar/calendar-feeds.service';
-import { ConcurrencyConflict, DomainError, DuplicateError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
+import { ConcurrencyConflict, DomainError, DuplicateError, LifecycleRefusal, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
 import { ContactCorrectionService } from '../contacts/correction.service';
 import { contactCorrectionInput, contactFormType } from './contact-form';
 import { BackfillService } from '../backfill/backfill.service';
@@ -729,6 +729,11 @@ interface ApplyModel {
 export function issuesOf(error: DomainError, type?: string): FieldIssue[] {
   if (error instanceof ValidationError) return error.details;
   if (error instanceof ConcurrencyConflict) return [];
+  // The write path names the field a refusal is about.
+  const path = error instanceof LifecycleRefusal ? error.details.path : undefined;
+  if (typeof path === 'string' && path !== '') return [{ path, message: error.message }];
+  // The chart's own refusal of a reschedule to a day before the event's (no path): at the new Frist.
+  if (type === 'reportRescheduled' && /^Die neue Frist .* liegt vor dem Ereignisdatum/.test(error.message)) return [{ path: 'data.due', message: error.message }];
   if (/(Verlängerung|befristet bis|neue Ende)/.test(error.message)) return [{ path: 'data.approvedUntil', message: error.message }];
   if (/Ereignisdatum/.test(error.message)) return [{ path: 'occurredAt', message: error.message }];
   if (/Nachfolge/.test(error.message)) return [{ path: 'data.successor', message: error.message }];

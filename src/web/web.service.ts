@@ -21,6 +21,8 @@ import { BodiesService, seesContactDetails } from '../bodies/bodies.service';
 import { contactCorrectionForm, contactFormType } from './contact-form';
 import { backfillForm, backfillFormType, backfillStep } from './backfill-form';
 import { Clock } from '../common/clock';
+import { Database } from '../database/database';
+import { heldBodies } from '../backfill/backfill-hold';
 import { APP_CONFIG } from '../common/common.module';
 import { LifecycleRefusal, NotFoundError, type FieldIssue } from '../common/errors';
 import { deadlineState } from '../deadlines/deadline-state';
@@ -43,9 +45,9 @@ import { latestMachine } from '../audit/machine-versions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type Light = 'green' | 'yellow' | 'red' | 'ended';
+export type Light = 'green' | 'yellow' | 'red' | 'held' | 'ended';
 
-export const LIGHT_LABELS: Record<Light, string> = { green: 'Grün', yellow: 'Gelb', red: 'Rot', ended: 'Beendet' };
+export const LIGHT_LABELS: Record<Light, string> = { green: 'Grün', yellow: 'Gelb', red: 'Rot', held: 'Nacherfassung', ended: 'Beendet' };
 
 const FINAL_STATES = new Set(['rejected', 'withdrawn', 'closed', 'transferred', 'dissolved']);
 
@@ -104,14 +106,16 @@ export function daysBetween(from: string, to: string): number {
 /**
  * The traffic light of a body: red when a Frist is overdue or the term has expired, yellow
  * when a Frist or the end of the term is at most 30 days away, green otherwise; a body whose
- * life has ended gets none. Always with a sentence, never colour alone.
+ * life has ended gets none. A body held for its Nacherfassung raises no alarm: its past is still
+ * being entered, so it gets the neutral „Nacherfassung“. Always with a sentence, never colour alone.
  */
 export function trafficLight(
-  body: { statePaths: string[]; approvedUntil: string | null; permanent: boolean },
+  body: { statePaths: string[]; approvedUntil: string | null; permanent: boolean; held?: boolean },
   deadlines: DeadlineStanding[],
   today: string,
 ): { level: Light; text: string } {
   if (FINAL_STATES.has(body.statePaths[0])) return { level: 'ended', text: 'Lebenslauf beendet' };
+  if (body.held) return { level: 'held', text: 'Nacherfassung – Überwachung ruht' };
   const open = deadlines.filter((d) => d.status !== 'met');
   const termRunning = ['established', 'active'].includes(body.statePaths[0]) && !body.permanent && body.approvedUntil;
   if (body.statePaths.includes('active.term.expired') || (termRunning && body.approvedUntil! < today)) {
@@ -131,7 +135,7 @@ export function trafficLight(
   return { level: 'green', text: 'Im Plan' };
 }
 
-const LIGHT_ORDER: Record<Light, number> = { red: 0, yellow: 1, green: 2, ended: 3 };
+const LIGHT_ORDER: Record<Light, number> = { red: 0, yellow: 1, green: 2, held: 3, ended: 4 };
 
 /**
  * „Befristet bis“: the approved end as the decisions set it (`dauerhaft (entfristet)` without
@@ -161,6 +165,7 @@ export class WebService {
     private readonly audit: AuditService,
     private readonly control: DecisionControlService,
     private readonly clock: Clock,
+    private readonly db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -188,19 +193,20 @@ export class WebService {
     // A lead's bodies are chosen in the queries: a lead of three bodies reads three, not the register.
     const led = ledIds(user);
     const mine = led ? { ids: led } : {};
-    const [list, matching, deadlines, todos] = await Promise.all([
+    const [list, matching, deadlines, todos, held] = await Promise.all([
       this.bodies.list(mine),
       filter.q ? this.bodies.ids({ ...mine, q: filter.q }) : null,
       // The light and the next Frist look at how the open Fristen stand, nothing more.
       this.deadlines.standings({ ...(led ? { bodyIds: led } : {}), met: false }),
       this.todos(user),
+      heldBodies(this.db),
     ]);
     const found = matching ? new Set(matching) : null;
     const deadlinesOf = groupBy(deadlines, (d) => d.bodyId);
     // Every body's light (the order and the filter need it); the rest of a row only for the page shown.
     const lit = list
       .filter((body) => sees(user, body.id))
-      .map((body) => ({ body, light: trafficLight({ statePaths: body.state.paths, approvedUntil: body.approvedUntil, permanent: body.permanent }, deadlinesOf.get(body.id) ?? [], today) }));
+      .map((body) => ({ body, light: trafficLight({ statePaths: body.state.paths, approvedUntil: body.approvedUntil, permanent: body.permanent, held: held.has(body.id) }, deadlinesOf.get(body.id) ?? [], today) }));
     // Most urgent first: red, yellow, green, then the bodies whose life has ended; by title within.
     lit.sort((a, b) => LIGHT_ORDER[a.light.level] - LIGHT_ORDER[b.light.level]);
     const leads = [...new Set(lit.flatMap(({ body }) => body.leads))].sort((a, b) => a.localeCompare(b, 'de'));
@@ -301,14 +307,16 @@ export class WebService {
             }
           : initialValues(type, formContext);
       const unplaced = fillForm(items, values, mine?.issues ?? [], 'data.');
+      const errors = mine ? errorList(items, formId) : [];
       return {
         type,
         label: actionLabel(type),
         formId,
         items,
         open: Boolean(mine) || Boolean(chosen),
-        message: mine?.message ?? null,
-        errors: mine ? errorList(items, formId) : [],
+        // A refusal placed at its field is said once, in the summary's link to that field.
+        message: mine && !errors.some((e) => e.message === mine.message) ? mine.message : null,
+        errors,
         unplaced,
       };
     });
@@ -350,7 +358,7 @@ export class WebService {
         .filter(({ type }) => eventsFor(user, id, [type]).length > 0)
         .map(({ type, reason }) => ({ label: actionLabel(type), reason })),
       deadlines,
-      light: trafficLight({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent }, deadlines, today),
+      light: trafficLight({ statePaths: body.state.paths, approvedUntil: context.approvedUntil, permanent: context.permanent, held: body.backfill !== null }, deadlines, today),
       term: termText({ approvedUntil: approvedUntilAsWritten(context), permanent: context.permanent }),
       endedOn: context.endedOn,
       /** Each report's standing in words by obligation id, late ones said so (as the Fristen page says it), also once the body ended. */
