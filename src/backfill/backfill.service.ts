@@ -12,7 +12,7 @@ import { Database, type Transaction } from '../database/database';
 import { SchedulerService } from '../deadlines/scheduler.service';
 import type { Actor } from '../event-log/event-hash';
 import { EventStore } from '../event-log/event-store';
-import { backfillHold, type BackfillHold } from './backfill-hold';
+import { backfillHold, type BackfillHold } from '../deadlines/backfill-hold';
 
 export const backfillInput = z.strictObject({
   reason: z.string().trim().min(3).max(1000).describe('Warum die Nacherfassung beginnt oder endet (wird im Audit-Protokoll festgehalten)'),

@@ -11,7 +11,7 @@ import { LifecycleRefusal, NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database, placeholders } from '../database/database';
 import { pendingSystemEvents } from '../deadlines/pending-events';
-import { backfillHold, backfillNotice } from '../backfill/backfill-hold';
+import { backfillHold, backfillNotice } from '../deadlines/backfill-hold';
 import { EventStore } from '../event-log/event-store';
 import { contextHead, listHeadSql, obligationsSql, wholeContext, type ListHead } from '../event-log/stored-context';
 

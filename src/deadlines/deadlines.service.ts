@@ -16,7 +16,7 @@ import { obligationsSql, wholeContext } from '../event-log/stored-context';
 import { LifecycleService, type AppendedEvent, type DueTimer } from '../lifecycle/lifecycle.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { SessionsStore } from './sessions.store';
-import { notHeld } from '../backfill/backfill-hold';
+import { notHeld } from './backfill-hold';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
 
 export interface DeadlineView {
@@ -138,6 +138,7 @@ export class DeadlinesService implements OnModuleInit {
       due: (tx, bodyId, until, inclusive, limit) => this.dueEvents(tx, bodyId, until, inclusive, limit),
       refuse: (tx, key, reason) => this.refuse(tx, key, reason),
       dueAtOf: (tx, bodyId, type, obligationId) => this.dueAtOf(tx, bodyId, type, obligationId),
+      sessions: (tx) => this.sessions.all(tx),
     });
   }
 

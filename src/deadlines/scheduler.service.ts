@@ -14,7 +14,7 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { DispatcherService } from '../outbox/dispatcher.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { bodyPagePath } from '../common/links';
-import { backfillHold, notHeld } from '../backfill/backfill-hold';
+import { backfillHold, notHeld } from './backfill-hold';
 import { reminderMessage, type ClosureFacts, type ReportRequest, type RequestFacts } from './reminder-message';
 import { reminderEmailKey, reminderWebhookKey, reminderWithdrawal } from './reminder-withdrawal';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';

@@ -49,7 +49,7 @@ import {
   successorNameProblem,
   withSuccessorName,
   type FristCalendar,
-} from '../lifecycle/command-checks';
+} from '../event-log/command-checks';
 import {
   DECISION_COLUMNS,
   DECISION_EVENT_COLUMNS,

@@ -25,6 +25,7 @@ import {
   type DecisionFacts,
   type PersistedBody,
   type Registration,
+  type Session,
   type StoredEventType,
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
@@ -41,7 +42,7 @@ import {
   successorNameProblem,
   withSuccessorName,
   type RegisteredSuccessor,
-} from './command-checks';
+} from '../event-log/command-checks';
 import { checkCommandData, repeatedRequest, unchangedProfile } from '../event-log/command-data';
 import { Clock } from '../common/clock';
 import { timeOrderedId } from '../common/time-ordered-id';
@@ -53,7 +54,6 @@ import { contactInputSchema, type ContactInput } from '../contacts/contact-input
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database, isTransientConflict, type Transaction } from '../database/database';
 import { DecisionsService } from '../decisions/decisions.service';
-import { SessionsStore } from '../deadlines/sessions.store';
 import { hashEvent, type Actor, type EventRecord } from '../event-log/event-hash';
 import { EventStore, type BodyHead, type BodyProjection } from '../event-log/event-store';
 import { carriedOver, closureFristCarried, latestMachine, machineVersion, upgrade, type MachineVersion } from '../audit/machine-versions';
@@ -109,6 +109,8 @@ export interface DueTimers {
   refuse(tx: Transaction, key: string, reason: string): void;
   /** When the pending timer of this system event falls due (a report's: of that obligation), or null when none is pending. */
   dueAtOf(tx: Transaction, bodyId: string, type: TimedEventType, obligationId?: string): Promise<string | null>;
+  /** The sessions calendar, as the Fristen are resolved against it. */
+  sessions(tx: Transaction): Promise<Session[]>;
 }
 
 /**
@@ -207,7 +209,6 @@ export class LifecycleService {
     private readonly store: EventStore,
     private readonly contacts: ContactsStore,
     private readonly decisions: DecisionsService,
-    private readonly sessions: SessionsStore,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -630,7 +631,7 @@ export class LifecycleService {
     if (!set) return null;
     if (type === 'closureInitiated' && !closureSetsFrist(set.due, before.context.obligations, after.context.obligations)) return null;
     if (type === 'reportRescheduled' && !rescheduleSetsFrist(before.context, data as { obligationId?: string; due: Deadline })) return null;
-    const calendar = { sessions: readsCalendar(set.due) ? await this.sessions.all(tx) : [], issuers: this.config.issuers };
+    const calendar = { sessions: readsCalendar(set.due) && this.timers ? await this.timers.sessions(tx) : [], issuers: this.config.issuers };
     const message = fristBeforeDay(set, berlinDate(occurredAt), 'dem Ereignisdatum', calendar);
     return message ? { message, path: `data.${set.field}` } : null;
   }

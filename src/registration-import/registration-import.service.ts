@@ -3,7 +3,7 @@ import { berlinDate, describeTermEnd, germanDate, termEndDate, type CivilDate, t
 import type { AppConfig } from '../../config/configuration';
 import type { RegistrationInput } from '../lifecycle/registration-input';
 import { BackfillService } from '../backfill/backfill.service';
-import type { BackfillHold } from '../backfill/backfill-hold';
+import type { BackfillHold } from '../deadlines/backfill-hold';
 import { BodiesService } from '../bodies/bodies.service';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';

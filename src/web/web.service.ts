@@ -22,7 +22,7 @@ import { contactCorrectionForm, contactFormType } from './contact-form';
 import { backfillForm, backfillFormType, backfillStep } from './backfill-form';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database';
-import { heldBodies } from '../backfill/backfill-hold';
+import { heldBodies } from '../deadlines/backfill-hold';
 import { APP_CONFIG } from '../common/common.module';
 import { LifecycleRefusal, NotFoundError, type FieldIssue } from '../common/errors';
 import { deadlineState } from '../deadlines/deadline-state';
