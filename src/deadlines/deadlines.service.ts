@@ -57,6 +57,8 @@ export interface DeadlineQuery {
   overdue?: boolean;
   /** Only the met Fristen (true) or only those not met (false). */
   met?: boolean;
+  /** Only the Fristen of the bodies held for their Nacherfassung (true) or only those of the others (false). */
+  held?: boolean;
   /** The latest effective date first (the Fristen without one last, as always). */
   latestFirst?: boolean;
   /** A page of the list: at most `limit` Fristen after the first `offset`. */
@@ -639,5 +641,6 @@ function whereOf(query: DeadlineQuery, today: CivilDate): { where: string[]; par
     params.push(today);
   }
   if (query.met !== undefined) where.push(query.met ? "d.status = 'met'" : "d.status <> 'met'");
+  if (query.held !== undefined) where.push(query.held ? `NOT ${notHeld('d')}` : notHeld('d'));
   return { where, params };
 }

@@ -77,10 +77,15 @@ function machineUpgrade(events: ReadonlyArray<{ machine: { version: number } }>,
 }
 const WARN_DAYS = 30;
 
-/** The Fristen page's lists: each its page parameter (`?erledigt=2`), its section and its Fristen. */
+/**
+ * The Fristen page's lists: each its page parameter (`?erledigt=2`), its section and its Fristen.
+ * The open Fristen of a body held for its Nacherfassung are overdue nowhere, and not upcoming
+ * either (their day may long have passed): they have a list of their own.
+ */
 const DEADLINE_LISTS: Array<{ param: string; anchor: string; query: DeadlineQuery }> = [
   { param: 'ueberfaellig', anchor: 'overdue', query: { overdue: true } },
-  { param: 'anstehend', anchor: 'upcoming', query: { overdue: false, met: false } },
+  { param: 'nacherfassung', anchor: 'held', query: { held: true, met: false } },
+  { param: 'anstehend', anchor: 'upcoming', query: { overdue: false, met: false, held: false } },
   { param: 'erledigt', anchor: 'met', query: { met: true, latestFirst: true } },
 ];
 
@@ -459,9 +464,9 @@ export class WebService {
   }
 
   /**
-   * The Fristen page: the overdue ones (the longest overdue first), the upcoming ones (the next
-   * first) and the met ones (the latest first), each list a page at a time with its own page
-   * parameter; a lead's of its own bodies only.
+   * The Fristen page: the overdue ones (the longest overdue first), the open ones of bodies held
+   * for their Nacherfassung, the upcoming ones (the next first) and the met ones (the latest
+   * first), each list a page at a time with its own page parameter; a lead's of its own bodies only.
    */
   async deadlinesPage(user: WebUser, values: FormValues) {
     const query = Object.fromEntries(DEADLINE_LISTS.map(({ param }) => [param, optional(values, param)]));
@@ -475,8 +480,8 @@ export class WebService {
         return { rows: rows.filter((d) => sees(user, d.bodyId)), pages };
       }),
     );
-    const [overdue, upcoming, met] = lists;
-    return { overdue, upcoming, met, todos: await this.todos(user), today: this.today() };
+    const [overdue, held, upcoming, met] = lists;
+    return { overdue, held, upcoming, met, todos: await this.todos(user), today: this.today() };
   }
 
   /** Open requests as the secretariat's to-dos: extension requests and submitted reports (none for other roles). */
