@@ -15,6 +15,8 @@ import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.ser
 import { decisionNamedIn, parseRegistrationForm, type FormDecision, type ParsedRegistrationForm } from './registration-form.parser';
 import { FormImportError } from './form-import.error';
 import { fieldName } from './form-fields';
+import { effectRequirement } from '../decisions/effect-labels';
+import type { Effect } from '../decisions/register';
 
 export interface ImportOptions {
   /** Also record the decision the form's result names and send `submitted` and `approved` (or `rejected`). */
@@ -59,6 +61,8 @@ interface ResolvedDecision {
   form: FormDecision;
   date: CivilDate;
   record: Record<string, unknown> | null;
+  /** The decision as the register already holds it (the import adds its effect on the new body), or null. */
+  recorded: { number: string; title: string; date: CivilDate; effects: readonly Effect[] } | null;
 }
 
 /** The term the applied decision gave (none for a rejection). */
@@ -107,8 +111,9 @@ export class RegistrationImportService {
     if (!options.applyDecision) return parsed;
     const warnings = [...parsed.warnings];
     const decision = await this.resolveDecision(parsed, options, warnings);
-    this.approvalData(parsed, decision, warnings);
+    const approval = this.approvalData(parsed, decision, warnings);
     this.assertDatable(decision, options);
+    await this.tellAmendment(decision, approval, parsed.registration.title, 'will', warnings);
     return { ...parsed, warnings };
   }
 
@@ -125,6 +130,8 @@ export class RegistrationImportService {
     const decision = options.applyDecision ? await this.resolveDecision(parsed, options, warnings) : null;
     const approval = decision ? this.approvalData(parsed, decision, warnings) : null;
     if (decision) this.assertDatable(decision, options);
+    // Told before the body is registered: the same-titled bodies it names are the earlier ones.
+    if (decision && approval) await this.tellAmendment(decision, approval, registration.title, 'did', warnings);
 
     if (decision && options.registeredAt && options.registeredAt > decision.date) {
       throw ValidationError.at(
@@ -246,15 +253,12 @@ export class RegistrationImportService {
       if (options.session !== undefined && options.session !== existing.session) {
         throw ValidationError.at('session', `Beschluss ${existing.number} ist bereits erfasst, gefasst ${inProcedure(existing)}, nicht in der ${options.session}. Sitzung.`);
       }
-      warnings.push(
-        `Beschluss ${existing.number} war bereits erfasst („${existing.title}“ vom ${germanDate(existing.date)}); er wird zitiert und um die Wirkung auf dieses Gremium ergänzt, nicht neu erfasst.`,
-      );
       if (form.date && form.date !== existing.date) {
         warnings.push(
           `Das Formular datiert Beschluss ${existing.number} auf den ${germanDate(form.date)}, das Beschlussregister auf den ${germanDate(existing.date)}; es gilt das Register. Bitte prüfen.`,
         );
       }
-      return { form, date: existing.date, record: null };
+      return { form, date: existing.date, record: null, recorded: existing };
     }
 
     const date = options.decisionDate ?? form.date;
@@ -286,7 +290,38 @@ export class RegistrationImportService {
       type: 'Beschluss',
       title: `${form.outcome === 'rejected' ? 'Ablehnung' : 'Einrichtung'} des Formats „${parsed.registration.title}“`,
     };
-    return { form, date: date!, record };
+    return { form, date: date!, record, recorded: null };
+  }
+
+  /**
+   * Says plainly that the import adds its effect on the new body to a decision the register
+   * already holds (`will`: the dry run; `did`: the import), and which bodies of the same title
+   * that decision already affects (a second import of one form with allowDuplicate).
+   */
+  private async tellAmendment(
+    decision: ResolvedDecision,
+    approval: { type: 'approved' | 'rejected'; data: Record<string, unknown> },
+    title: string,
+    tense: 'will' | 'did',
+    warnings: string[],
+  ): Promise<void> {
+    const recorded = decision.recorded;
+    if (!recorded) return;
+    const { note: _note, ...data } = approval.data;
+    const effect = effectRequirement({ effect: approval.type, data }, null);
+    const added = tense === 'will' ? 'wird ihm hinzugefügt' : 'wurde ihm hinzugefügt';
+    const cited = tense === 'will' ? 'er wird zitiert, nicht neu erfasst' : 'er wurde zitiert, nicht neu erfasst';
+    const lines = [
+      `Beschluss ${recorded.number} ist bereits erfasst („${recorded.title}“ vom ${germanDate(recorded.date)}); die Wirkung „${effect}“ für dieses Gremium ${added} (im Beschlussregister als Berichtigung vermerkt), ${cited}.`,
+    ];
+    const namesakes = new Set(await this.registeredAs(title));
+    const same = recorded.effects.filter((e) => namesakes.has(e.body));
+    if (same.length > 0) {
+      lines.push(
+        `Er hat bereits ${same.map((e) => `die Wirkung „${effectRequirement(e, null)}“ für das gleichnamige Gremium ${e.body}`).join(' und ')}.`,
+      );
+    }
+    warnings.unshift(lines.join(' '));
   }
 
   /**

@@ -115,7 +115,9 @@ function renderImport(r: ImportResult): string {
     const term = r.approvedPermanently ? 'dauerhaft' : r.approvedUntil ? `befristet bis ${describeTermEnd(r.approvedUntil)}` : 'ohne Frist in der Begründung';
     if (d.applied) {
       const what = d.outcome === 'rejected' ? 'abgelehnt' : `eingerichtet, ${term}`;
-      lines.push(`  Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} ${d.recorded ? 'erfasst und ' : ''}angewandt: ${what}.`);
+      // A decision the register held already got the new body's effect added: said here, not only in the notes.
+      const cited = d.recorded ? 'erfasst und angewandt' : 'war bereits erfasst; um die Wirkung auf dieses Gremium ergänzt und angewandt';
+      lines.push(`  Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} ${cited}: ${what}.`);
     } else {
       lines.push(
         `  Beschluss laut Formular: ${d.number} (${d.issuer}), ${d.outcome === 'rejected' ? 'Ablehnung' : term} – nicht angewandt (mit --apply-decision anwenden).`,
