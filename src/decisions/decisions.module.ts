@@ -6,12 +6,12 @@ import { DecisionsService } from './decisions.service';
 
 /**
  * The register of decisions. It reads the sessions calendar (SessionsStore, a plain store on the
- * database) to resolve the Fristen its effects set, and lends it to the write path below it.
+ * database) to resolve the Fristen its effects set.
  */
 @Module({
   imports: [EventLogModule],
   controllers: [DecisionsController],
   providers: [DecisionsService, SessionsStore],
-  exports: [DecisionsService, SessionsStore],
+  exports: [DecisionsService],
 })
 export class DecisionsModule {}
