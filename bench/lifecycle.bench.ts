@@ -71,7 +71,8 @@ export interface Figure {
 }
 
 const figures: Figure[] = [];
-export const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+/** a / b as "1.23x"; "—x" where b was not measured in this run (BENCH_ONLY=service has no raw append). */
+export const ratio = (a: number, b: number) => (Number.isFinite(b) ? `${(a / b).toFixed(2)}x` : '—x');
 const rate = (count: number, seconds: number) => count / seconds;
 const perSecond = (count: number, seconds: number, unit: string) => `${Math.round(rate(count, seconds)).toLocaleString('en')} ${unit}/s`;
 
@@ -360,7 +361,7 @@ async function inProcessFigures(dir: string, rawSingle: number): Promise<void> {
     value: `${perSecond(service.result.length, service.seconds, 'transitions')}, p99 ${percentile(service.result, 99).toFixed(1)} ms, CPU ${((user + system) / 1000 / service.result.length).toFixed(2)} ms/transition`,
     ratio: `${ratio(serviceRate, rawSingle)} raw single`,
     target: '≥ 2x raw single',
-    met: serviceRate >= 2 * rawSingle,
+    met: Number.isFinite(rawSingle) ? serviceRate >= 2 * rawSingle : undefined,
   });
   const replayed = replayStatements(join(dir, 'statements.sqlite'), statements);
   figures.push({
@@ -534,7 +535,7 @@ function printFigures(header: string): void {
   const width = Math.max(...figures.map((f) => f.what.length));
   const valueWidth = Math.max(...figures.map((f) => f.value.length));
   for (const f of figures) {
-    const verdict = f.target ? `${f.target.padEnd(18)} ${f.met ? 'met' : 'NOT met'}` : '';
+    const verdict = f.target ? `${f.target.padEnd(18)} ${f.met === undefined ? 'not measured' : f.met ? 'met' : 'NOT met'}` : '';
     console.log(`${f.what.padEnd(width)}  ${f.value.padEnd(valueWidth)}  ${(f.ratio ?? '').padEnd(28)} ${verdict}`.trimEnd());
   }
 }
