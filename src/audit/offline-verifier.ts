@@ -187,14 +187,7 @@ export async function verifyInMemory(
     }
   }
 
-  if (!header || header.format !== EXPORT_FORMAT) {
-    add('error', 'file', `Die Datei ist kein Export im Format ${EXPORT_FORMAT}.`);
-  }
-  if (!end) {
-    add('error', 'file', 'Die Schlusszeile fehlt: der Export ist unvollständig (abgeschnitten).');
-  } else if (canonicalJson({ decisionEvent: 0, contactEvent: 0, decision: 0, ...end.counts }) !== canonicalJson(counts)) {
-    add('error', 'file', `Die Zeilenzahlen stimmen nicht mit der Schlusszeile überein (angekündigt ${canonicalJson(end.counts)}, enthalten ${canonicalJson(counts)}): Zeilen wurden entfernt oder hinzugefügt.`);
-  }
+  findings.push(...headerAndEndFindings(header, end, counts));
 
   // The statechart versions: the export's definitions must be the ones this verifier replays with.
   const named = new Set<string>();
@@ -215,7 +208,6 @@ export async function verifyInMemory(
     ...decisionEvents.map((e) => ({ stream: e.stream, version: e.version, hash: e.hash })),
     ...contactEvents.map((e) => ({ stream: e.stream, version: e.version, hash: e.hash })),
   ];
-  const earlier = new EarlierKeys(publicKey, options.earlierKeys);
   const checkpointCheck = new CheckpointVerifier(checkpoints, publicKey, [], { earlierKeys: true });
   const roots = new RootCheck(checkpoints, options.published, publicKey, options.earlierKeys);
   const ordered = orderLeaves(leaves);
@@ -224,23 +216,6 @@ export async function verifyInMemory(
     roots.add(leaf);
   }
   while (roots.endPass()) for (const leaf of ordered) roots.add(leaf);
-  findings.push(...earlier.findings(withoutRoot(checkpointCheck.finish()), checkpointCheck.notes, checkpoints));
-  findings.push(...roots.exportedFindings());
-  const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
-  const uncovered = last ? Math.max(0, leaves.length - last.payload.treeSize) : leaves.length;
-  findings.push(...coverageFindings(last, uncovered));
-
-  // Checkpoints published elsewhere: the export must hold each of them unchanged, and they must
-  // hold over the exported events (checked on their own, outside the export's sequence).
-  findings.push(...nonePublished(options.published));
-  (options.published ?? []).forEach((published, i) => {
-    findings.push(...publishedFindings(published, checkpoints));
-    for (const problem of publishedProblems(verifyCheckpoints([published], leaves, publicKey, checkpoints, { earlierKeys: true }))) {
-      add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
-    }
-    findings.push(...roots.publishedFindings(i));
-    findings.push(...earlier.publishedFindings(published));
-  });
 
   // Replay every body whose chain holds.
   const byBody = new Map<string, StoredEvent[]>();
@@ -250,15 +225,94 @@ export async function verifyInMemory(
     else byBody.set(event.bodyId, [event]);
   }
   const broken = new Map(chains.breaks.map((b) => [b.stream, b]));
-  for (const [bodyId, stream] of byBody) findings.push(...replayFindings(bodyId, stream, bodies.get(bodyId) ?? null, broken.get(bodyId) ?? null));
-  for (const bodyId of bodies.keys()) {
-    if (!byBody.has(bodyId)) add('error', 'replay', `Gremium ${bodyId}: Es gibt einen gespeicherten Stand, aber keine Ereignisse (alle entfernt).`, bodyId, 1);
-  }
+  const replayed: Finding[] = [];
+  for (const [bodyId, stream] of byBody) replayed.push(...replayFindings(bodyId, stream, bodies.get(bodyId) ?? null, broken.get(bodyId) ?? null));
+  for (const bodyId of bodies.keys()) if (!byBody.has(bodyId)) replayed.push(withoutEventsFinding(bodyId));
 
+  return checkpointReport(findings, {
+    counts,
+    streams: chains.streams.length,
+    leaves: leaves.length,
+    checkpoints,
+    checkpointCheck,
+    roots,
+    // Checked on their own, outside the export's sequence.
+    publishedProblems: (published) => verifyCheckpoints([published], leaves, publicKey, checkpoints, { earlierKeys: true }),
+    replayed,
+    publicKey,
+    options,
+  });
+}
+
+/** The header and the closing line: the format, and the closing line's counts against the lines the file holds. */
+function headerAndEndFindings(
+  header: Extract<ExportLine, { kind: 'header' }> | null,
+  end: Extract<ExportLine, { kind: 'end' }> | null,
+  counts: Required<ExportCounts>,
+): Finding[] {
+  const findings: Finding[] = [];
+  const add = (message: string) => findings.push({ severity: 'error', area: 'file', stream: null, version: null, message });
+  if (!header || header.format !== EXPORT_FORMAT) add(`Die Datei ist kein Export im Format ${EXPORT_FORMAT}.`);
+  if (!end) {
+    add('Die Schlusszeile fehlt: der Export ist unvollständig (abgeschnitten).');
+  } else if (canonicalJson({ decisionEvent: 0, contactEvent: 0, decision: 0, ...end.counts }) !== canonicalJson(counts)) {
+    add(`Die Zeilenzahlen stimmen nicht mit der Schlusszeile überein (angekündigt ${canonicalJson(end.counts)}, enthalten ${canonicalJson(counts)}): Zeilen wurden entfernt oder hinzugefügt.`);
+  }
+  return findings;
+}
+
+const withoutEventsFinding = (bodyId: string): Finding => ({
+  severity: 'error',
+  area: 'replay',
+  stream: bodyId,
+  version: 1,
+  message: `Gremium ${bodyId}: Es gibt einen gespeicherten Stand, aber keine Ereignisse (alle entfernt).`,
+});
+
+/** What both checks found once every leaf went through the checkpoint checks. */
+interface CheckedLeaves {
+  counts: Required<ExportCounts>;
+  streams: number;
+  leaves: number;
+  checkpoints: readonly SignedCheckpoint[];
+  checkpointCheck: CheckpointVerifier;
+  roots: RootCheck;
+  /** The problems of each published checkpoint over the exported events. */
+  publishedProblems: (published: SignedCheckpoint, index: number) => readonly CheckpointProblem[];
+  /** The replay findings, which come last. */
+  replayed: readonly Finding[];
+  publicKey: KeyObject;
+  options: VerifyOptions;
+}
+
+/**
+ * Adds to `findings` (what the file, machines, chains and register gave) the checkpoints'
+ * findings in the order both checks share, and makes the report: the exported checkpoints, their
+ * coverage, the checkpoints published elsewhere (each must be in the export unchanged and hold
+ * over the exported events), then the replays.
+ */
+function checkpointReport(findings: Finding[], checked: CheckedLeaves): OfflineReport {
+  const { counts, streams, leaves, checkpoints, checkpointCheck, roots, publicKey, options } = checked;
+  const earlier = new EarlierKeys(publicKey, options.earlierKeys);
+  findings.push(...earlier.findings(withoutRoot(checkpointCheck.finish()), checkpointCheck.notes, checkpoints));
+  findings.push(...roots.exportedFindings());
+  const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
+  const uncovered = last ? Math.max(0, leaves - last.payload.treeSize) : leaves;
+  findings.push(...coverageFindings(last, uncovered));
+  findings.push(...nonePublished(options.published));
+  (options.published ?? []).forEach((published, i) => {
+    findings.push(...publishedFindings(published, checkpoints));
+    for (const problem of publishedProblems(checked.publishedProblems(published, i))) {
+      findings.push({ severity: 'error', area: 'checkpoint', stream: problem.stream, version: problem.version, message: `veröffentlicht: ${problem.message}` });
+    }
+    findings.push(...roots.publishedFindings(i));
+    findings.push(...earlier.publishedFindings(published));
+  });
+  findings.push(...checked.replayed);
   return {
     ok: findings.every((f) => f.severity !== 'error'),
     counts,
-    streams: chains.streams.length,
+    streams,
     checkpoints: {
       count: checkpoints.length,
       last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize } : null,
@@ -452,8 +506,7 @@ async function streamingReport(
   const named = new Set<string>();
   const replayed: Finding[] = [];
   const withoutEvents: Finding[] = [];
-  const noEvents = (id: string) =>
-    withoutEvents.push(finding('error', 'replay', `Gremium ${id}: Es gibt einen gespeicherten Stand, aber keine Ereignisse (alle entfernt).`, id, 1));
+  const noEvents = (id: string) => withoutEvents.push(withoutEventsFinding(id));
   const bodies = linesOf('body', BODY_PREFIX);
   let pending: Projection | null = null;
   let lastBody: string | null = null;
@@ -522,48 +575,23 @@ async function streamingReport(
   const findings: Finding[] = lineFindings.sort((a, b) => a.line - b.line).map((f) => f.finding);
   const add = (severity: Finding['severity'], area: FindingArea, message: string, stream: string | null = null, version: number | null = null) =>
     findings.push(finding(severity, area, message, stream, version));
-  if (!header || header.format !== EXPORT_FORMAT) {
-    add('error', 'file', `Die Datei ist kein Export im Format ${EXPORT_FORMAT}.`);
-  }
-  if (!end) {
-    add('error', 'file', 'Die Schlusszeile fehlt: der Export ist unvollständig (abgeschnitten).');
-  } else if (canonicalJson({ decisionEvent: 0, contactEvent: 0, decision: 0, ...end.counts }) !== canonicalJson(counts)) {
-    add('error', 'file', `Die Zeilenzahlen stimmen nicht mit der Schlusszeile überein (angekündigt ${canonicalJson(end.counts)}, enthalten ${canonicalJson(counts)}): Zeilen wurden entfernt oder hinzugefügt.`);
-  }
+  findings.push(...headerAndEndFindings(header, end, counts));
   findings.push(...machineFindings(machines, named));
   const report = chains.finish();
   for (const broken of report.breaks) add('error', 'chain', broken.message, broken.stream, broken.version);
   for (const problem of registerProblems(decisionEvents, decisions)) add('error', 'register', problem.message, problem.stream);
-  const earlier = new EarlierKeys(publicKey, options.earlierKeys);
-  findings.push(...earlier.findings(withoutRoot(checkpointCheck.finish()), checkpointCheck.notes, checkpoints));
-  findings.push(...roots.exportedFindings());
-  const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
-  const uncovered = last ? Math.max(0, leaves - last.payload.treeSize) : leaves;
-  findings.push(...coverageFindings(last, uncovered));
-  findings.push(...nonePublished(options.published));
-  (options.published ?? []).forEach((published, i) => {
-    findings.push(...publishedFindings(published, checkpoints));
-    for (const problem of publishedProblems(publishedChecks[i].finish())) {
-      add('error', 'checkpoint', `veröffentlicht: ${problem.message}`, problem.stream, problem.version);
-    }
-    findings.push(...roots.publishedFindings(i));
-    findings.push(...earlier.publishedFindings(published));
-  });
-  findings.push(...replayed, ...withoutEvents);
-  return {
-    ok: findings.every((f) => f.severity !== 'error'),
+  return checkpointReport(findings, {
     counts,
     streams: report.streams.length,
-    checkpoints: {
-      count: checkpoints.length,
-      last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize } : null,
-      uncovered,
-      signaturesUnchecked: earlier.unchecked,
-      ...roots.recomputed(),
-    },
-    published: publishedSequences(options.published),
-    findings,
-  };
+    leaves,
+    checkpoints,
+    checkpointCheck,
+    roots,
+    publishedProblems: (_, i) => publishedChecks[i].finish(),
+    replayed: [...replayed, ...withoutEvents],
+    publicKey,
+    options,
+  });
 }
 
 /** The statechart versions: the export's definitions must be the ones this verifier replays with, and every one the events name must be there. */
