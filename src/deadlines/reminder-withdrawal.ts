@@ -2,9 +2,9 @@ import type { BodyContext } from '../../machines/body.context';
 import { germanDate, type CivilDate } from '../../machines/dates';
 import { obligationLabel, obligationStanding, STATE_LABELS } from '../../machines/labels';
 import type { ReminderTimer } from '../../machines/timers';
-import type { Queries } from '../database/database';
+import type { Queries, Transaction } from '../database/database';
 import { obligationsSql, wholeContext } from '../event-log/stored-context';
-import type { OutboxMessage } from '../outbox/outbox.store';
+import type { OutboxMessage, Withdrawal } from '../outbox/outbox.store';
 
 /** The dedupe key of a reminder's e-mail in the outbox. */
 export const reminderEmailKey = (timerKey: string) => `${timerKey}/email`;
@@ -98,4 +98,39 @@ export async function reminderWithdrawal(q: Queries, message: OutboxMessage): Pr
     [row.body_id],
   );
   return withdrawalReason(reminder, frist, body ? { status: body.status, context: wholeContext(body.context, body.obligations) } : null);
+}
+
+/**
+ * Once none of a reminder's messages is left to go out (all withdrawn; none sent, waiting or
+ * dead), its timer row goes as well: the reminder counts as never written. Its Frist lies on
+ * another day now (the withdrawal was decided with the body locked), so no derivation holds that
+ * timer; should the Frist come back to the day, the timer is derived anew and its reminder
+ * written and sent then (the withdrawn messages give up their dedupe keys, see `OutboxStore.add`).
+ * A reminder one of whose messages went out stays recorded as written and is never sent again.
+ */
+export async function reminderWithdrawn(tx: Transaction, message: OutboxMessage): Promise<void> {
+  const timerKey = message.topic === 'reminder' ? reminderTimerKey(message.dedupeKey) : null;
+  if (timerKey === null || message.bodyId === null) return;
+  const webhooks = `${timerKey}/webhook/`;
+  await tx.query(
+    `DELETE FROM timers WHERE key = ? AND kind = 'reminder' AND status = 'sent' AND NOT EXISTS (
+       SELECT 1 FROM outbox WHERE body_id = ? AND status <> 'withdrawn' AND (dedupe_key = ? OR substr(dedupe_key, 1, ${webhooks.length}) = ?))`,
+    [timerKey, message.bodyId, reminderEmailKey(timerKey), webhooks],
+  );
+}
+
+/**
+ * How the dispatcher withdraws the scheduler's reminders (`DispatcherService.withdrawIf`): by
+ * `reminderWithdrawal`, with the body's row locked (`forUpdate`, PostgreSQL) while it is asked
+ * again and the message withdrawn, as the write path locks it, so that a write moving the Frist
+ * back meanwhile is either seen or sees the withdrawal; then `reminderWithdrawn`.
+ */
+export function reminderWithdrawals(forUpdate: string): Withdrawal {
+  return {
+    reason: reminderWithdrawal,
+    lock: async (tx, message) => {
+      if (message.topic === 'reminder' && message.bodyId !== null) await tx.query(`SELECT id FROM bodies WHERE id = ?${forUpdate}`, [message.bodyId]);
+    },
+    withdrawn: reminderWithdrawn,
+  };
 }

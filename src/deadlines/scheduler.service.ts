@@ -16,7 +16,7 @@ import { OutboxStore } from '../outbox/outbox.store';
 import { bodyPagePath } from '../common/links';
 import { backfillHold, notHeld } from './backfill-hold';
 import { reminderMessage, type ClosureFacts, type ReportRequest, type RequestFacts } from './reminder-message';
-import { reminderEmailKey, reminderWebhookKey, reminderWithdrawal } from './reminder-withdrawal';
+import { reminderEmailKey, reminderWebhookKey, reminderWithdrawals } from './reminder-withdrawal';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
 
 const INTERVAL_NAME = 'deadline-scheduler';
@@ -100,7 +100,8 @@ interface DueRow {
  * the hold ends, and the next sweep then catches it up like any other body.
  * A reminder is marked sent in the same transaction that writes its outbox messages. Should it
  * no longer apply when the dispatcher's turn to send them comes, they are withdrawn instead
- * (`reminderWithdrawal`, which this service hands the dispatcher).
+ * (`reminderWithdrawals`, which this service hands the dispatcher), and a reminder none of whose
+ * messages went out is written again should its Frist come back to the day it was written for.
  */
 @Injectable()
 export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -120,7 +121,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
   ) {}
 
   onModuleInit(): void {
-    this.dispatcher.withdrawIf((message) => reminderWithdrawal(this.db, message));
+    this.dispatcher.withdrawIf(reminderWithdrawals(this.db.forUpdate));
   }
 
   onApplicationBootstrap(): void {

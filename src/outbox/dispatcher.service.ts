@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
 import { Clock } from '../common/clock';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
-import { OutboxStore, type Channel, type OutboxMessage, type WebhookTarget } from './outbox.store';
+import { OutboxStore, type Channel, type OutboxMessage, type WebhookTarget, type Withdrawal } from './outbox.store';
 import { MailDeliveryError, MailSender, PermanentDeliveryError, WebhookSender } from './senders';
 
 const INTERVAL_NAME = 'outbox-dispatcher';
@@ -17,12 +17,6 @@ export interface DispatchResult {
 }
 
 /**
- * Why a message no longer applies, in German, or null while it does. Asked right before each
- * attempt; an error counts as a failed attempt (the message is tried again).
- */
-export type WithdrawalCheck = (message: OutboxMessage) => Promise<string | null>;
-
-/**
  * Sends the outbox: e-mails and webhooks, at least once. A failed attempt is retried with
  * exponential backoff; after the configured number of attempts the message is dead-lettered.
  * Receivers de-duplicate by the delivery id (webhook header, e-mail Message-ID).
@@ -31,7 +25,7 @@ export type WithdrawalCheck = (message: OutboxMessage) => Promise<string | null>
 export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DispatcherService.name);
   private running: Promise<DispatchResult> | null = null;
-  private withdrawal: WithdrawalCheck | null = null;
+  private withdrawal: Withdrawal | null = null;
 
   constructor(
     private readonly outbox: OutboxStore,
@@ -60,10 +54,11 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
    * Sets what is asked before each attempt whether the message still applies (the scheduler's
    * check of its reminders against their Fristen): one that no longer does is withdrawn instead
    * of sent. Asked at the last moment, not when the state changes, so that no write has to look
-   * for the messages it makes obsolete, and a message waiting for a retry is asked again each time.
+   * for the messages it makes obsolete, and a message waiting for a retry is asked again each
+   * time. An error counts as a failed attempt (the message is tried again).
    */
-  withdrawIf(check: WithdrawalCheck): void {
-    this.withdrawal = check;
+  withdrawIf(withdrawal: Withdrawal): void {
+    this.withdrawal = withdrawal;
   }
 
   /** One round: every message due for an attempt. Overlapping calls share the running round. */
@@ -83,9 +78,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     for (const message of await this.outbox.claimDue(now.toISOString(), lease, channels, 100)) {
       try {
         // Checked after the claim: while this instance holds the lease no other one sends the message.
-        const withdrawn = await this.withdrawal?.(message);
+        const withdrawn = this.withdrawal && (await this.outbox.withdrawUnlessApplies(message, this.clock.now().toISOString(), this.withdrawal));
         if (withdrawn) {
-          await this.outbox.markWithdrawn(message.id, this.clock.now().toISOString(), withdrawn);
           result.withdrawn.push(message.id);
           this.logger.log(`${deliveryName(message)} zurückgezogen, nicht versandt: ${withdrawn}`);
           continue;

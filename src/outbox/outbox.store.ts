@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type SqlValue, type Transaction } from '../database/database';
+import { Database, type Queries, type SqlValue, type Transaction } from '../database/database';
 import { timeOrderedId } from '../common/time-ordered-id';
 
 export type Channel = 'email' | 'webhook';
@@ -101,6 +101,19 @@ function toMessage(r: OutboxRow): OutboxMessage {
   };
 }
 
+/**
+ * When a message no longer applies, and what follows once it is withdrawn (the scheduler's check
+ * of its reminders against their Fristen; see `withdrawUnlessApplies`).
+ */
+export interface Withdrawal {
+  /** Why the message no longer applies, in German, or null while it does. */
+  reason(q: Queries, message: OutboxMessage): Promise<string | null>;
+  /** Locks what a concurrent write would change that `reason` reads, until the withdrawal commits. */
+  lock?(tx: Transaction, message: OutboxMessage): Promise<void>;
+  /** What else follows from the withdrawal, written in its transaction. */
+  withdrawn?(tx: Transaction, message: OutboxMessage): Promise<void>;
+}
+
 export interface OutboxFilter {
   status?: MessageStatus;
   bodyId?: string;
@@ -115,10 +128,25 @@ export interface OutboxFilter {
 export class OutboxStore {
   constructor(private readonly db: Database) {}
 
+  /**
+   * Writes a message, unless one with its dedupe key is there already. A withdrawn message gives
+   * its key up to the new one (it stays listed under `<key>/withdrawn/<its id>`): a reminder
+   * whose Frist came back to the day it was written for is written anew, while one that went out
+   * or still waits is never written twice.
+   */
   async add(tx: Transaction, message: NewMessage, now: string): Promise<void> {
-    await tx.query(
+    if (await this.insert(tx, message, now)) return;
+    const moved = await tx.query(`UPDATE outbox SET dedupe_key = dedupe_key || '/withdrawn/' || id WHERE dedupe_key = ? AND status = 'withdrawn' RETURNING id`, [
+      message.dedupeKey,
+    ]);
+    if (moved.length > 0) await this.insert(tx, message, now);
+  }
+
+  /** True if the message was written, false if its dedupe key is taken. */
+  private async insert(tx: Transaction, message: NewMessage, now: string): Promise<boolean> {
+    const rows = await tx.query(
       `INSERT INTO outbox (${NEW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, '[]', ?, NULL, ?, NULL)
-       ON CONFLICT (dedupe_key) DO NOTHING`,
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
       [
         timeOrderedId(),
         message.dedupeKey,
@@ -132,6 +160,7 @@ export class OutboxStore {
         now,
       ],
     );
+    return rows.length > 0;
   }
 
   async list(filter: OutboxFilter = {}, limit = 500): Promise<OutboxMessage[]> {
@@ -190,18 +219,27 @@ export class OutboxStore {
   }
 
   /**
-   * A claimed message that no longer applies: it is never sent and never tried again. The claim
-   * counted an attempt that was not made, so it is taken back. Only a message still pending is
-   * withdrawn (one another instance has meanwhile sent stays sent).
+   * Withdraws a claimed message that no longer applies (`withdrawal.reason`, asked first outside
+   * any transaction): it is never sent and never tried again. Asked again in the transaction that
+   * withdraws it, after `withdrawal.lock`, so a write that made it apply again meanwhile is seen;
+   * `withdrawal.withdrawn` then writes what follows, in the same transaction. The claim counted
+   * an attempt that was not made, so it is taken back. Only a message still pending is withdrawn
+   * (one another instance has meanwhile sent stays sent). The reason, or null while it applies.
    */
-  async markWithdrawn(id: string, at: string, reason: string): Promise<void> {
-    await this.db.transaction((tx) =>
-      tx.query(
+  async withdrawUnlessApplies(message: OutboxMessage, at: string, withdrawal: Withdrawal): Promise<string | null> {
+    if ((await withdrawal.reason(this.db, message)) === null) return null;
+    return this.db.transaction(async (tx) => {
+      await withdrawal.lock?.(tx, message);
+      const reason = await withdrawal.reason(tx, message);
+      if (reason === null) return null;
+      const withdrawn = await tx.query(
         `UPDATE outbox SET status = 'withdrawn', withdrawn_at = ?, withdrawn_reason = ?, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
-         WHERE id = ? AND status = 'pending'`,
-        [at, reason, id],
-      ),
-    );
+         WHERE id = ? AND status = 'pending' RETURNING id`,
+        [at, reason, message.id],
+      );
+      if (withdrawn.length > 0) await withdrawal.withdrawn?.(tx, message);
+      return reason;
+    });
   }
 
   private async record(id: string, attempt: Attempt, change: (log: string) => [string, SqlValue[]]): Promise<void> {
