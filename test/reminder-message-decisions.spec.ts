@@ -163,6 +163,21 @@ describe('the decision a reminder cites for a report a decision requested', () =
     expect(reminderFor('r3', [planned, requested, other], requests).text).toContain('Beschluss: 2026/42-AL vom 05.11.2026 (AL-Runde)');
   });
 
+  it('a report requested without a decision cites none, not the approval, and says when and by whom it was set', () => {
+    const requests = { planned: 1, requests: [{ report: byDecision.requests[0].report, decision: null, on: '2026-11-05', by: 'secretariat' }] };
+    const message = reminderFor('r2', [planned, requested], requests);
+    expect(message.text).toContain('Beschluss: keiner (Berichtspflicht am 05.11.2026 festgelegt von: Geschäftsstelle)');
+    expect(message.text).not.toContain('2025/10-AL');
+    expect(message.webhook.decision).toBeNull();
+  });
+
+  it('a requested report whose Frist was moved without a decision cites none, not the approval', () => {
+    const moved = { ...requested, rescheduled: [{ on: '2026-11-20', reason: null, decision: null, from: due }] };
+    const text = reminderFor('r2', [planned, moved], byDecision).text;
+    expect(text).toContain('Beschluss: keiner erfasst');
+    expect(text).not.toContain('2025/10-AL');
+  });
+
   it('a later period of a series a decision requested cites that decision too', () => {
     const yearly = { kind: 'Jahresbericht' as const, addressee: 'AL-Runde', due: { kind: 'date' as const, date: '2025-12-09' }, recurrence: { everyMonths: 12 } };
     const first = { ...newObligation('r2', { ...yearly, title: 'Jährlicher Sachstand' }), state: 'submitted' as const };

@@ -1,9 +1,10 @@
 import type { BodyContext, ReportObligation } from '../../machines/body.context';
 import type { Deadline, PlannedReport } from '../../machines/body.events';
-import { berlinDate, germanDate, type Instant } from '../../machines/dates';
+import { berlinDate, germanDate, type CivilDate, type Instant } from '../../machines/dates';
 import { daysBetween, overdueSince, sameDeadline, weekdayName, type DeadlineResolution } from '../../machines/deadlines';
 import { reportName } from '../../machines/labels';
 import type { ReminderTimer } from '../../machines/timers';
+import { ROLE_LABELS } from '../auth/roles';
 
 export interface ReminderMessage {
   subject: string;
@@ -30,11 +31,15 @@ type CitingDecision = { number: string; issuer: string; date: string; event: str
 export interface ReportRequest {
   report: Pick<PlannedReport, 'kind' | 'addressee' | 'due' | 'recurrence'>;
   decision: CitingDecision | null;
+  /** The day of the event and the role of whoever recorded it (`secretariat`), where known. */
+  on?: CivilDate;
+  by?: string;
 }
 
 /**
  * The body's report requests in the order recorded, and how many reports its registration and
- * approval planned: those are its first obligations (`r1` …), the requested ones come after.
+ * approval planned: those are its first obligations (`r1` …), the requested ones come after. A
+ * report the facts know as requested never cites the approval, which did not ask for it.
  */
 export interface RequestFacts {
   planned: number;
@@ -49,7 +54,7 @@ export interface ReminderFacts {
   deadline: { label: string; resolution: DeadlineResolution } | null;
   /** The decisions the body's events cite, with their own dates (not the events'), in order. */
   decisions: ReadonlyArray<CitingDecision>;
-  /** The body's report requests, where one cites a decision (else null or absent). */
+  /** The body's report requests (null or absent: not read; the reports then count as planned). */
   requests?: RequestFacts | null;
   /** The closure's Frist for the final report, where the body's closure was initiated (else null or absent). */
   closure?: ClosureFacts | null;
@@ -77,10 +82,8 @@ export function reminderMessage({ timer, bodyId, context, decisions, requests = 
   const obligation = r.obligationId ? context.obligations.find((o) => o.id === r.obligationId) : undefined;
   // Named as the Fristen page names it: two Zwischenberichte must be told apart by their titles.
   const what = r.subject === 'report' ? (obligation ? reportName(obligation, context.obligations) : 'Bericht') : 'Laufzeit';
-  const decision =
-    r.subject === 'report' && obligation
-      ? (fristDecision(decisions, context, obligation, closure) ?? requestDecision(requests, context.obligations, obligation) ?? citedDecision(decisions, 'report'))
-      : citedDecision(decisions, r.subject);
+  const { decision, request } =
+    r.subject === 'report' && obligation ? reportDecision(decisions, context, obligation, closure, requests) : { decision: citedDecision(decisions, r.subject), request: undefined };
   // The end the reminder watches was set by an extension: „ohne Verlängerung“ would contradict the
   // Beschluss line (and an extension recorded after its new end leaves the term expired at once).
   const extension = r.subject === 'term' && decision?.event === 'extended' && context.approvedUntil === r.deadlineOn ? decision : undefined;
@@ -110,7 +113,7 @@ export function reminderMessage({ timer, bodyId, context, decisions, requests = 
     `Frist: ${deadline?.label ?? what}${resolution ? `, ${resolution.description}` : ''}`,
     `${r.subject === 'report' ? 'Fällig am' : 'Befristet bis'}: ${longDate(r.deadlineOn)}${moved}`,
     `Stand: ${state(r.subject, r.deadlineOn, left)}`,
-    `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.date)} (${decision.issuer})` : 'keiner erfasst'}`,
+    `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.date)} (${decision.issuer})` : request && !request.decision ? `keiner (${requestedWithout(request)})` : 'keiner erfasst'}`,
     `Link: ${link}`,
     '',
     advice(r.subject, left, secretariat && secretariatAddress, extension && { number: extension.number, until: r.deadlineOn }),
@@ -208,15 +211,31 @@ function fristDecision(decisions: ReminderFacts['decisions'], context: BodyConte
 }
 
 /**
- * The decision cited by the `reportRequested` that created the obligation (for a later period of
- * a recurring series: its first period's, whose rule sets every period's Frist), where the Frist
- * is still the requested one. Undefined for a report the registration or approval planned, a
- * request without a decision, or a Frist moved since (`fristDecision` says who moved it).
+ * The decision a report's reminder cites, and the request that created the report, if one did:
+ * the decision that set its current Frist (`fristDecision`); else for a requested report the
+ * decision its request cites while the Frist is still the requested one (for a later period of
+ * a recurring series: its first period's, whose rule sets every period's Frist), and none for a
+ * request without one or a Frist moved since without one; else the approval, which planned it.
  */
-function requestDecision(requests: RequestFacts | null, obligations: readonly ReportObligation[], obligation: ReportObligation) {
-  if (!requests || (obligation.rescheduled?.length ?? 0) > 0) return undefined;
+function reportDecision(
+  decisions: ReminderFacts['decisions'],
+  context: BodyContext,
+  obligation: ReportObligation,
+  closure: ClosureFacts | null,
+  requests: RequestFacts | null,
+): { decision: CitingDecision | undefined; request: ReportRequest | undefined } {
   const first = obligation.recurrence && obligation.series ? obligation.series : obligation.id;
-  return requestOf(first, obligations, requests)?.decision ?? undefined;
+  const request = requests ? requestOf(first, context.obligations, requests) : undefined;
+  const setter = fristDecision(decisions, context, obligation, closure);
+  if (setter) return { decision: setter, request };
+  if (!request) return { decision: citedDecision(decisions, 'report'), request };
+  return { decision: (obligation.rescheduled?.length ?? 0) > 0 ? undefined : (request.decision ?? undefined), request };
+}
+
+/** A request without a decision as a reminder names it: `Berichtspflicht am 30.10.2024 festgelegt von: Geschäftsstelle`. */
+function requestedWithout(request: ReportRequest): string {
+  const by = request.by ? `${(ROLE_LABELS as Record<string, string>)[request.by] ?? request.by}` : null;
+  return `Berichtspflicht${request.on ? ` am ${germanDate(request.on)}` : ''} festgelegt${by ? ` von: ${by}` : ''}`;
 }
 
 /**

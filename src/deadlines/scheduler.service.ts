@@ -6,6 +6,7 @@ import type { RemindersConfig } from '../../config/reminders';
 import type { BodyContext } from '../../machines/body.context';
 import type { Deadline, DecisionFacts } from '../../machines/body.events';
 import type { DeadlineResolution } from '../../machines/deadlines';
+import { berlinDate } from '../../machines/dates';
 import type { ReminderTimer } from '../../machines/timers';
 import { Clock } from '../common/clock';
 import { ConcurrencyConflict, NotFoundError } from '../common/errors';
@@ -65,7 +66,8 @@ interface BodyFacts {
   version: string;
   context: BodyContext;
   decisions: CitedDecisionFacts[];
-  requests: RequestFacts | null;
+  /** Read with the first report reminder that needs them (a term reminder does not). */
+  requests?: RequestFacts;
   closure: ClosureFacts | null;
 }
 
@@ -248,18 +250,21 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
     if (cached?.version === version) return cached;
     const context = (await storedContext(tx, bodyId))!;
     const decisions = await this.events.citedDecisions(bodyId, tx);
-    const requests = decisions.some((d) => d.event === 'reportRequested') ? await this.requests(tx, bodyId) : null;
-    const facts = { version, context, decisions, requests, closure: await this.closure(tx, bodyId, context) };
+    const facts: BodyFacts = { version, context, decisions, closure: await this.closure(tx, bodyId, context) };
     known.delete(bodyId);
     if (known.size >= FACTS_PER_SWEEP) known.delete(known.keys().next().value!);
     known.set(bodyId, facts);
     return facts;
   }
 
-  /** The body's report requests with the decisions they cite, and the number of reports planned before them. */
+  /**
+   * The body's report requests with the decisions they cite (or their day and who recorded them),
+   * and the number of reports planned before them: a requested report cites its request, never
+   * the approval.
+   */
   private async requests(tx: Transaction, bodyId: string): Promise<RequestFacts> {
-    const rows = await tx.query<{ type: string; data: string; decision: string | null }>(
-      `SELECT type, data, decision FROM events WHERE body_id = ? AND type IN ('registered', 'approved', 'reportRequested') ORDER BY version`,
+    const rows = await tx.query<{ type: string; data: string; decision: string | null; occurred_at: string; actor_role: string }>(
+      `SELECT type, data, decision, occurred_at, actor_role FROM events WHERE body_id = ? AND type IN ('registered', 'approved', 'reportRequested') ORDER BY version`,
       [bodyId],
     );
     let planned = 0;
@@ -274,6 +279,8 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
       requests.push({
         report: { kind: data.kind, addressee: data.addressee, due: data.due, recurrence: data.recurrence },
         decision: decision && { number: decision.number, issuer: decision.issuer, date: decision.date, event: row.type },
+        on: berlinDate(row.occurred_at),
+        by: row.actor_role,
       });
     }
     return { planned, requests };
@@ -286,11 +293,14 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
     return row ? { finalReportDue: (JSON.parse(row.data) as { finalReportDue: Deadline }).finalReportDue } : null;
   }
 
-  private async writeReminder(tx: Transaction, row: DueRow, now: string, { context, decisions, requests, closure }: BodyFacts): Promise<string> {
+  private async writeReminder(tx: Transaction, row: DueRow, now: string, facts: BodyFacts): Promise<string> {
+    const { context, decisions, closure } = facts;
     const [deadline] = await tx.query<{ label: string; resolution: string }>('SELECT label, resolution FROM deadlines WHERE key = ?', [
       row.deadline_key,
     ]);
     const { reminder } = JSON.parse(row.payload) as { reminder: ReminderTimer['reminder'] };
+    if (reminder.subject === 'report') facts.requests ??= await this.requests(tx, row.body_id);
+    const requests = reminder.subject === 'report' ? facts.requests! : null;
     const timer: ReminderTimer = {
       key: row.key,
       bodyId: row.body_id,
