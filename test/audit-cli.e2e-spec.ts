@@ -70,7 +70,7 @@ describe('gremienlauf export and verify', () => {
 
     writeFileSync(file, readFileSync(file, 'utf8').replace('"2025-03-31"', '"2025-03-30"'));
     expect(await verifyCommand.run(context({ DATEI: file }, { 'public-key': keyFile }))).toBe(1);
-    expect(out.join('\n')).toMatch(/FEHLER: Gremium [0-9a-f-]+, Version 3 \(Eingerichtet \(Beschluss\)\)/);
+    expect(out.join('\n')).toMatch(/FEHLER: Gremium [0-9a-f-]+, Version 3 „Eingerichtet \(Beschluss\)“/);
   });
 
   it('is a usage error without a key or with an unreadable one', async () => {

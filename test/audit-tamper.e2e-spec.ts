@@ -121,7 +121,7 @@ describe('tampering with the SQLite file is caught and located', () => {
       expect(changed.changes).toBe(1);
     });
     expect(online.problems[0]).toMatchObject({ area: 'chain', kind: 'content', stream: 'decision:AL-Runde:2025/05-AL', version: 2 });
-    expect(online.problems[0].message).toContain('Beschluss 2025/05-AL (AL-Runde), Version 2 (Beschluss zurückgenommen)');
+    expect(online.problems[0].message).toContain('Beschluss 2025/05-AL (AL-Runde), Version 2 „Beschluss zurückgenommen“');
     expect(offline.findings.find((f) => f.area === 'chain')).toMatchObject({ stream: 'decision:AL-Runde:2025/05-AL', version: 2 });
   });
 
@@ -134,7 +134,7 @@ describe('tampering with the SQLite file is caught and located', () => {
     });
     expect(online.intact).toBe(false);
     expect(online.problems[0]).toMatchObject({ area: 'chain', kind: 'content', stream: s.seed, version: 3 });
-    expect(online.problems[0].message).toContain('Version 3 (Eingerichtet (Beschluss))');
+    expect(online.problems[0].message).toContain('Version 3 „Eingerichtet (Beschluss)“');
     expect(offline.ok).toBe(false);
     expect(offline.findings.find((f) => f.area === 'chain')).toMatchObject({ stream: s.seed, version: 3 });
   });

@@ -232,7 +232,7 @@ describe('gremienlauf replay and verify on the local database', () => {
     expect(offline.code).toBe(1);
     const reported = offline.stdout.split('\n').filter((line) => line.startsWith('FEHLER') || line.startsWith('Hinweis: Gremium'));
     expect(reported).toEqual([
-      expect.stringMatching(new RegExp(`^FEHLER: Gremium ${id}, Version 3 \\(Eingerichtet \\(Beschluss\\)\\): Der gespeicherte Hash passt nicht zum Inhalt`)),
+      expect.stringMatching(new RegExp(`^FEHLER: Gremium ${id}, Version 3 „Eingerichtet \\(Beschluss\\)“: Der gespeicherte Hash passt nicht zum Inhalt`)),
       `Hinweis: Gremium ${id}: Die Kette ist bei Version 3 gebrochen (oben): was der Export hält, ist nicht, was aufgezeichnet wurde; die Wiederholung wird darum nicht mit dem gespeicherten Stand verglichen.`,
     ]);
     expect(offline.stdout).not.toContain('erwartet');

@@ -162,7 +162,7 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
     const broken = (await t.http.get('/api/audit/verify').expect(200)).body;
     expect(broken.intact).toBe(false);
     expect(broken.problems[0]).toMatchObject({ area: 'chain', kind: 'content', stream: `contact:${erika}` });
-    expect(broken.problems[0].message).toContain(`Ansprechperson ${erika}, Version 1 (Ansprechperson berichtigt)`);
+    expect(broken.problems[0].message).toContain(`Ansprechperson ${erika}, Version 1 „Ansprechperson berichtigt“`);
   });
 
   test('an erasure and a checkpoint sent with an Idempotency-Key are carried out once and answered alike when sent again', async () => {

@@ -20,7 +20,7 @@ describe('chain verification', () => {
     events[3] = { ...events[3], occurredAt: '2024-06-30T07:00:00.000Z' };
     const [broken] = verifyChains(events).breaks;
     expect(broken).toMatchObject({ version: 4, kind: 'content', eventId: events[3].id });
-    expect(broken.message).toContain('Version 4 (Tätigkeit begonnen)');
+    expect(broken.message).toContain('Version 4 „Tätigkeit begonnen“');
     expect(broken.message).toContain('verändert');
   });
 

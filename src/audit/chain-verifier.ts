@@ -256,7 +256,10 @@ export function verifyStream(stream: string, unordered: readonly ChainLink[]): S
   return verdict(null);
 }
 
-/** Names a place in the log in German, e.g. `Gremium 4f…, Version 3 (Verlängert)`. */
+/**
+ * Names a place in the log in German, e.g. `Gremium 4f…, Version 3 „Eingerichtet (Beschluss)“`:
+ * the event's label in quotes, as other messages name an event, so that no brackets nest.
+ */
 export function place(stream: string, version: number, type: string | null): string {
   const where =
     stream === AUDIT_LOG_STREAM
@@ -274,5 +277,5 @@ export function place(stream: string, version: number, type: string | null): str
         (DECISION_EVENT_LABELS as Record<string, string>)[type] ??
         (CONTACT_EVENT_LABELS as Record<string, string>)[type] ??
         type);
-  return label === null ? `${where}, Version ${version}` : `${where}, Version ${version} (${label})`;
+  return label === null ? `${where}, Version ${version}` : `${where}, Version ${version} „${label}“`;
 }

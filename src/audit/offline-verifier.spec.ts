@@ -260,7 +260,7 @@ describe('offline verifier', () => {
       writeFileSync(file, exportOf([a, b]).join('\n').replace('Weiterentwicklung', 'Weiterentwicklunq'));
       const failed: string[] = [];
       expect(await runVerify([file, '--public-key', der], (l) => failed.push(l))).toBe(1);
-      expect(failed.join('\n')).toContain('Version 1 (Registriert)');
+      expect(failed.join('\n')).toContain('Version 1 „Registriert“');
 
       expect(await runVerify([file], () => undefined)).toBe(2);
 
