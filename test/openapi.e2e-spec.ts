@@ -125,7 +125,7 @@ describe('the OpenAPI document', () => {
     };
     expect(query('GET /api/bodies')).toEqual({ state: 'string', q: 'string', limit: 'integer', after: 'string' });
     expect(query('GET /api/decisions')).toEqual({ issuer: 'string', year: 'integer' });
-    expect(query('GET /api/deadlines')).toEqual({ before: 'string', body: 'string', overdue: 'string', met: 'string', limit: 'integer', offset: 'integer' });
+    expect(query('GET /api/deadlines')).toEqual({ before: 'string', body: 'string', overdue: 'string', met: 'string', held: 'string', limit: 'integer', offset: 'integer' });
     expect(query('GET /api/reminders')).toEqual({ status: 'string', channel: 'string', body: 'string' });
     expect(query('GET /api/sessions')).toEqual({ issuer: 'string' });
     expect(query('GET /api/decision-control')).toEqual({ year: 'integer', issuer: 'string', state: 'string' });

@@ -19,6 +19,7 @@ const deadlinesQuery = z.strictObject({
   body: z.uuid().optional().describe('Nur die Fristen dieses Gremiums'),
   overdue: bool.optional().describe('true: nur überfällige; false: nur nicht überfällige (auch die noch ohne Datum)'),
   met: bool.optional().describe('true: nur erledigte; false: nur nicht erledigte'),
+  held: bool.optional().describe('true: nur die Fristen der Gremien in Nacherfassung (Fristenüberwachung ruht); false: nur die der übrigen'),
   limit: pageLimit('Fristen'),
   offset: z.coerce.number().int().min(0).max(MAX_INTEGER).optional().describe('Mit limit: so viele Fristen der Liste überspringen (die nächste Seite nennt der Link-Header)'),
 }).refine((q) => q.offset === undefined || q.limit !== undefined, { path: ['offset'], message: 'offset gilt nur zusammen mit limit (eine Seite).' });
@@ -47,7 +48,7 @@ export class DeadlinesController {
 
   @Get('deadlines')
   @Access(DEADLINES_READ)
-  @ApiOperation({ summary: 'Fristen mit ursprünglichem und wirksamem Datum (Filter: before, body, overdue, met; seitenweise mit limit)' })
+  @ApiOperation({ summary: 'Fristen mit ursprünglichem und wirksamem Datum (Filter: before, body, overdue, met, held; seitenweise mit limit)' })
   @ApiQueryFrom(deadlinesQuery)
   @ApiAnswer(z.array(deadlineViewSchema), {
     headers: { Link: { description: 'Mit limit, wenn weitere Fristen folgen: die nächste Seite (rel="next"), mit demselben Filter.', sometimes: true } },
@@ -59,7 +60,7 @@ export class DeadlinesController {
     // access interceptor's check afterwards then finds nothing to remove).
     const lead = principal?.role === 'lead' ? principal.contactId : undefined;
     if (lead === null) return [];
-    const filter = { before: q.before, bodyId: q.body, overdue: q.overdue, met: q.met, ...(lead === undefined ? {} : { contactId: lead }) };
+    const filter = { before: q.before, bodyId: q.body, overdue: q.overdue, met: q.met, held: q.held, ...(lead === undefined ? {} : { contactId: lead }) };
     if (q.limit === undefined) return this.deadlines.list(filter);
     // One more than the page holds says whether another page follows.
     const rows = await this.deadlines.list({ ...filter, limit: q.limit + 1, offset: q.offset ?? 0 });
