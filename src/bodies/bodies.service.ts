@@ -11,6 +11,7 @@ import { LifecycleRefusal, NotFoundError } from '../common/errors';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database, placeholders } from '../database/database';
 import { pendingSystemEvents } from '../deadlines/pending-events';
+import { DeadlinesService } from '../deadlines/deadlines.service';
 import { backfillHold, backfillNotice } from '../deadlines/backfill-hold';
 import { EventStore } from '../event-log/event-store';
 import { contextHead, listHeadSql, obligationsSql, wholeContext, type ListHead } from '../event-log/stored-context';
@@ -56,6 +57,7 @@ export class BodiesService {
     private readonly db: Database,
     private readonly events: EventStore,
     private readonly contacts: ContactsStore,
+    private readonly deadlines: DeadlinesService,
     private readonly clock: Clock,
   ) {}
 
@@ -169,6 +171,7 @@ export class BodiesService {
     const links = await this.links(row.id, context);
     const notYetRecorded = await pendingSystemEvents(this.db, id, this.clock.now().toISOString());
     const backfill = await backfillHold(this.db, id);
+    const dueDates = await this.deadlines.reportDueDates(context.obligations);
     return {
       id: row.id,
       version: Number(row.version),
@@ -182,6 +185,12 @@ export class BodiesService {
        * title of its own in the context (the statechart opens it without one) and carries its series'.
        */
       reportNames: context.obligations.map((o) => ({ obligationId: o.id, title: reportTitle(o, context.obligations), label: obligationLabel(o, context.obligations) })),
+      /**
+       * Each report's Frist as the Fristen page and the body page read it (its effective date after
+       * moves and the calendar rules), also once the body's life has ended and it has no Fristen any
+       * more, with the day the report was handed in: what tells whether it came late.
+       */
+      reportDates: context.obligations.map((o) => ({ obligationId: o.id, effectiveDate: dueDates.get(o.id) ?? null, submittedOn: o.submittedOn })),
       contacts: contacts.map(({ id, name, organization, email, phone, erased }) =>
         contactDetails ? { id, name, organization, email, phone, erased } : { id, name, organization, erased },
       ),

@@ -55,6 +55,17 @@ export const bodyViewSchema = z.object({
     .describe(
       'Der Name jeder Berichtspflicht, wie Seiten und Listen ihn zeigen: title ist ihr Titel, bei einer späteren Periode einer wiederkehrenden Berichtspflicht ohne eigenen Titel der ihrer Reihe (im context steht dort null); label z. B. „Jährlicher Sachstandsbericht (Zwischenbericht)“',
     ),
+  reportDates: z
+    .array(
+      z.object({
+        obligationId: z.string(),
+        effectiveDate: civilDateSchema.nullable().describe('Der Tag, bis zu dem der Bericht vorliegen muss: die Frist nach Verschiebungen und den Kalenderregeln (§ 193 BGB), wie die Fristen sie zeigen; null, solange sie kein Datum hat (z. B. eine noch nicht terminierte Sitzung)'),
+        submittedOn: civilDateSchema.nullable().describe('Der Tag, an dem der Bericht eingereicht wurde, sonst null'),
+      }),
+    )
+    .describe(
+      'Die wirksame Frist jeder Berichtspflicht und ihr Einreichungsdatum, auch nachdem das Gremium beendet ist und keine Fristen mehr hat: ein Bericht, eingereicht nach effectiveDate, kam verspätet',
+    ),
   contacts: z.array(
     z.object({
       id: z.uuid(),

@@ -72,6 +72,15 @@ describe('gremienlauf show', () => {
     expect(reportLine(renderBody(late))).toMatch(/\(eingereicht am 15\.01\.2025, verspätet\)$/);
   });
 
+  test('a report handed in after its Frist says so from the body’s reportDates, where the body has no Fristen and the chart never had it overdue', () => {
+    const active = [submitted(), approved(), started()] as const;
+    const body = view(...active, reportSubmitted('r1', '2024-12-03'));
+    expect(body.context.obligations[0].overdueOn).toBeNull();
+    expect(reportLine(renderBody(body))).toMatch(/\s{2}eingereicht am 03\.12\.2024$/);
+    const reportDates = [{ obligationId: 'r1', effectiveDate: '2024-12-02', submittedOn: '2024-12-03' }];
+    expect(reportLine(renderBody({ ...body, reportDates }))).toMatch(/\s{2}eingereicht am 03\.12\.2024, verspätet$/);
+  });
+
   test('which of the allowed events the caller may send, where it is not all of them', () => {
     const allowedEvents = [
       { type: 'reportSubmitted', label: 'Bericht eingereicht' },

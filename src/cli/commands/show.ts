@@ -42,6 +42,8 @@ export interface BodyView {
   decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string; withdrawn?: { at: string; reason: string } | null }>;
   /** Due system events the log does not hold yet: without a running scheduler (a local database) the state may lag behind the calendar. */
   notYetRecorded?: NotYetRecorded[];
+  /** Each report's Frist after moves and the calendar rules, also once the body has ended and has no Fristen any more, with the day it was handed in. */
+  reportDates?: ReportDate[];
   /** Nacherfassung: the deadline monitoring rests since then (null: it runs). */
   backfill?: { since: string; reason: string; by: string } | null;
   /** Where the body came from and where its work went, both ways (named by either body). */
@@ -49,6 +51,13 @@ export interface BodyView {
   successors?: LinkedBody[];
   registeredAt: string;
   updatedAt: string;
+}
+
+/** A report's effective Frist and the day it was handed in, as `GET /api/bodies/ID` gives them (`reportDates`). */
+export interface ReportDate {
+  obligationId: string;
+  effectiveDate: string | null;
+  submittedOn: string | null;
 }
 
 export const showCommand: CliCommand = {
@@ -68,6 +77,16 @@ export const showCommand: CliCommand = {
 export async function reportFristenOf(api: ApiClient, bodyId: string): Promise<Map<string, DeadlineRow>> {
   const fristen = await api.get<DeadlineRow[]>('/api/deadlines', { body: bodyId });
   return new Map(fristen.filter((d) => d.kind === 'report').map((d) => [d.ref, d]));
+}
+
+/**
+ * Each report obligation's Frist as the body now has it (its deadline and the effective date the
+ * body's answer gives, also once the body has ended and has no Fristen any more), by obligation id.
+ */
+export async function reportDueDatesOf(api: ApiClient, bodyId: string): Promise<Map<string, Pick<DeadlineRow, 'deadline' | 'effectiveDate'>>> {
+  const body = await api.get<BodyView>(`/api/bodies/${encodeURIComponent(bodyId)}`);
+  const dates = new Map((body.reportDates ?? []).map((r) => [r.obligationId, r.effectiveDate]));
+  return new Map(body.context.obligations.map((o) => [o.id, { deadline: o.due, effectiveDate: dates.get(o.id) ?? null }]));
 }
 
 /** Due system events the log does not hold yet, a line each: `Laufzeit abgelaufen (termExpired) am 01.04.2025`. */
@@ -133,6 +152,9 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
     );
   }
   if (c.obligations.length > 0) {
+    const reportDates = new Map((body.reportDates ?? []).map((r) => [r.obligationId, r]));
+    // Late against the Frist's effective date as the body's answer gives it, also once the body has ended and has no Fristen.
+    const dueDate = (id: string) => reportDates.get(id)?.effectiveDate ?? reportFristen.get(id)?.effectiveDate ?? null;
     parts.push(
       `Berichtspflichten:\n${table(c.obligations, [
         { header: 'Nr.', value: (o) => o.id },
@@ -140,8 +162,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
         { header: 'an', value: (o) => addresseeName(o.addressee) },
         { header: 'Frist', value: (o) => `${describeDue(o.due)}${o.recurrence ? `, ${describeRecurrence(o.recurrence)}` : ''}` },
         { header: 'fällig am', value: (o) => effectiveDate(reportFristen.get(o.id)) },
-        // Late against the Frist's effective date, as the Fristen say it; a body that ended has none, and the chart's record of the overdue report tells.
-        { header: 'Stand', value: (o) => obligationStanding(o, c.endedOn, reportFristen.get(o.id)?.effectiveDate ?? null) },
+        { header: 'Stand', value: (o) => obligationStanding(o, c.endedOn, dueDate(o.id)) },
       ])}`,
     );
   }

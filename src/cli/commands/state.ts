@@ -6,7 +6,10 @@ import { timeLimitOption } from '../dates';
 import { UsageError } from '../errors';
 import { date, day, fields, table, toTheSecond } from '../format';
 import type { DeadlineRow } from './deadlines';
-import { pendingLines, reportFristenOf } from './show';
+import { pendingLines, reportDueDatesOf } from './show';
+
+/** A report's Frist as the body has it now: its deadline and effective date. */
+type ReportFrist = Pick<DeadlineRow, 'deadline' | 'effectiveDate'>;
 
 export const stateCommand: CliCommand = {
   name: 'state',
@@ -33,8 +36,8 @@ export const stateCommand: CliCommand = {
     const state = await api.get<StateAt & { bodyId: string; notYetRecorded: NotYetRecorded[] }>(`/api/bodies/${encodeURIComponent(id)}/state`, { asOf, asKnownAt });
     // To the second: which of several events recorded in one minute a time takes in, the history's „erfasst“ tells.
     const when = [asOf ? `am ${toTheSecond(asOf)}` : null, asKnownAt ? `nach Kenntnisstand vom ${toTheSecond(asKnownAt)}` : null].filter(Boolean).join(', ');
-    // Whether a report came late is read against its Frist's effective date, where the body still has its Fristen.
-    const reportFristen = ctx.json ? new Map<string, DeadlineRow>() : await reportFristenOf(api, id);
+    // Whether a report came late is read against its Frist's effective date, also once the body has ended and has no Fristen any more.
+    const reportFristen = ctx.json ? new Map<string, ReportFrist>() : await reportDueDatesOf(api, id);
     ctx.out.result(state, (s) => renderState(s, when, reportFristen));
   },
 };
@@ -43,7 +46,7 @@ export const stateCommand: CliCommand = {
 export function renderState(
   state: StateAt & { notYetRecorded: NotYetRecorded[]; warning?: unknown },
   when: string,
-  reportFristen: ReadonlyMap<string, DeadlineRow> = new Map(),
+  reportFristen: ReadonlyMap<string, ReportFrist> = new Map(),
 ): string {
   const c = state.context;
   const parts = [
@@ -77,7 +80,7 @@ export function renderState(
   return parts.join('\n\n');
 }
 
-/** The effective date of a report's Frist as the body's Fristen have it now, if it is still the Frist the report had then. */
-function dueDateOf(obligation: { due: DeadlineRow['deadline'] }, frist: DeadlineRow | undefined): string | null {
+/** The effective date of a report's Frist as the body has it now, if it is still the Frist the report had then. */
+function dueDateOf(obligation: { due: DeadlineRow['deadline'] }, frist: ReportFrist | undefined): string | null {
   return frist?.effectiveDate && sameDeadline(frist.deadline, obligation.due) ? frist.effectiveDate : null;
 }
