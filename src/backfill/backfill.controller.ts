@@ -6,13 +6,17 @@ import { CurrentActor } from '../auth/actor';
 import { ApiAnswer, jsonSchema } from '../common/openapi';
 import type { Actor } from '../event-log/event-hash';
 import { hashSchema } from '../event-log/event-schema';
-import { backfillHoldSchema } from './backfill-answers';
+import { backfillHoldSchema, recordedBeforeSchema } from './backfill-answers';
 import { BackfillService, backfillInput } from './backfill.service';
 
 const backfillAnswerSchema = z.object({
   bodyId: z.uuid(),
   backfill: backfillHoldSchema.nullable().describe('Die Nacherfassung nach dem Aufruf; null, wenn sie beendet ist'),
   auditLog: z.object({ stream: z.literal('audit-log'), version: z.number().int().min(1), hash: hashSchema }).describe('Der Eintrag im Audit-Protokoll, der Beginn oder Ende festhält'),
+  recordedBefore: recordedBeforeSchema
+    .nullable()
+    .optional()
+    .describe('Nur beim Beginn: was die Fristenüberwachung für das Gremium schon erfasst und verschickt hatte (dafür kommt die Nacherfassung zu spät); null, wenn nichts'),
 });
 
 @ApiTags('Gremien')

@@ -13,6 +13,7 @@ import { SchedulerService } from '../deadlines/scheduler.service';
 import type { Actor } from '../event-log/event-hash';
 import { EventStore } from '../event-log/event-store';
 import { backfillHold, type BackfillHold } from '../deadlines/backfill-hold';
+import { recordedBefore, type RecordedBefore } from './recorded-before';
 
 export const backfillInput = z.strictObject({
   reason: z.string().trim().min(3).max(1000).describe('Warum die Nacherfassung beginnt oder endet (wird im Audit-Protokoll festgehalten)'),
@@ -24,6 +25,8 @@ export interface BackfillAnswer {
   backfill: BackfillHold | null;
   /** The audit-log entry that records the act. */
   auditLog: { stream: string; version: number; hash: string };
+  /** On begin: what the deadline monitoring had already recorded and sent for the body (the hold came too late for it), or null. */
+  recordedBefore?: RecordedBefore | null;
 }
 
 /**
@@ -63,8 +66,19 @@ export class BackfillService {
       const now = this.clock.now().toISOString();
       const entry = await this.audit.recordAuditLog(tx, { type: 'backfillBegun', data: { bodyId, reason }, actor, occurredAt: now }, now);
       await tx.query('INSERT INTO backfill_holds (body_id, since, reason, actor_id, audit_log_version) VALUES (?, ?, ?, ?, ?)', [bodyId, now, reason, actor.id, entry.version]);
-      return { bodyId, backfill: { since: now, reason, by: actor.id }, auditLog: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash } };
+      return {
+        bodyId,
+        backfill: { since: now, reason, by: actor.id },
+        auditLog: { stream: AUDIT_LOG_STREAM, version: entry.version, hash: entry.hash },
+        // Allowed all the same, but said plainly: the hold holds only what is still to come.
+        recordedBefore: await recordedBefore(tx, bodyId, now),
+      };
     });
+  }
+
+  /** What the deadline monitoring had recorded and sent for the body by `until` (e.g. when its hold began), or null when nothing. */
+  recordedBefore(bodyId: string, until: string): Promise<RecordedBefore | null> {
+    return recordedBefore(this.db, bodyId, until);
   }
 
   /** Ends the hold; the scheduler (when it runs by itself) sweeps right after, so the body's due Fristen are recorded at once. */

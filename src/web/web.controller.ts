@@ -189,14 +189,20 @@ export class WebController {
     const model = await this.web.body(id, user, undefined, preset);
     const event = (EVENT_TYPES as readonly string[]).includes(query.typ) ? `„${EVENT_LABELS[query.typ as BodyEventType]}“` : null;
     // A decision named in the address is echoed only when this body cites it (its latest citation).
-    const applied = (model.body.decisions as Array<{ number: string; date: string; occurredAt: string }>).findLast((d) => d.number === query.beschluss);
+    const applied = (model.body.decisions as Array<{ number: string; issuer: string; date: string; occurredAt: string }>).findLast((d) => d.number === query.beschluss);
+    const amended = query.erfolg === 'uebernommen' && applied ? await this.amendedByImport(id, applied) : null;
+    // A hold begun after the monitoring had recorded or sent something for the body says so: as of when it began.
+    const held = model.body.backfill as { since: string } | null;
+    const lateHold = query.erfolg === 'nacherfassung-begonnen' && held ? await this.backfill.recordedBefore(id, held.since) : null;
     const notice =
       query.erfolg === 'registriert'
         ? 'Das Gremium wurde als Entwurf registriert.'
+        : query.erfolg === 'uebernommen' && applied && amended
+          ? `Das Gremium wurde aus dem Registrierungsformular übernommen. ${amended} Aktueller Zustand: ${model.stateLabel}.`
         : query.erfolg === 'uebernommen' && applied
           ? `Das Gremium wurde aus dem Registrierungsformular übernommen und Beschluss ${applied.number} angewandt. Aktueller Zustand: ${model.stateLabel}.`
         : query.erfolg === 'nacherfassung-begonnen' && model.body.backfill
-          ? 'Die Nacherfassung hat begonnen: die Fristenüberwachung ruht, bis sie beendet wird.'
+          ? `Die Nacherfassung hat begonnen: die Fristenüberwachung ruht, bis sie beendet wird.${lateHold ? ` ${lateHold.notice}` : ''}`
         : query.erfolg === 'nacherfassung-beendet' && !model.body.backfill
           ? 'Die Nacherfassung ist beendet: die Fristenüberwachung läuft wieder und holt nach, was seither fällig war.'
         : query.erfolg === 'ansprechperson'
@@ -211,6 +217,23 @@ export class WebController {
                 ? `Beschluss ${model.presetDecision.number} wurde erfasst und ist im Formular „${model.presetDecision.action}“ ausgewählt.`
                 : null;
     this.page.send(reply, 'body', { title: model.body.title, nav: 'uebersicht', user, notice, mayApply: mayRecordDecisions(user), ...model });
+  }
+
+  /**
+   * What the import did to a decision the register held already, as the API's and the CLI's answer
+   * say it: the decision as first recorded had no effect on this body, so the import added one
+   * (noted as a correction). Null when the import recorded the decision itself.
+   */
+  private async amendedByImport(bodyId: string, cited: { number: string; issuer: string }): Promise<string | null> {
+    const [{ events }, decision] = await Promise.all([this.decisions.history(cited.issuer, cited.number), this.decisions.get(cited.issuer, cited.number)]);
+    const first = events[0];
+    if (first?.type !== 'decisionRecorded' || first.data.effects.some((e) => e.body === bodyId)) return null;
+    const effect = decision.effects.find((e) => e.body === bodyId);
+    const what = effect ? `die Wirkung „${effectRequirement(effect, null)}“` : 'eine Wirkung';
+    return (
+      `Beschluss ${decision.number} war bereits erfasst („${decision.title}“ vom ${germanDate(decision.date)}); ${what} für dieses Gremium wurde ihm hinzugefügt ` +
+      '(im Beschlussregister als Berichtigung vermerkt), er wurde zitiert und angewandt, nicht neu erfasst.'
+    );
   }
 
   /** The event type comes in the form (`type`), where the access guard checks it against the role. */

@@ -6,6 +6,8 @@ interface BackfillResult {
   bodyId: string;
   backfill: { since: string; reason: string; by: string } | null;
   auditLog: { stream: string; version: number; hash: string };
+  /** On begin: what the deadline monitoring had already recorded and sent for the body, with a German notice. */
+  recordedBefore?: { notice: string } | null;
 }
 
 /** Nacherfassung: hold a body's deadline monitoring while its known history is entered, and end the hold. */
@@ -30,6 +32,8 @@ export const backfillCommand: CliCommand = {
     if (typeof ctx.options.reason !== 'string') throw new UsageError(`Die Nacherfassung ${action === 'begin' ? 'zu beginnen' : 'zu beenden'} braucht eine Begründung: --reason TEXT.`);
     const path = `/api/bodies/${encodeURIComponent(ctx.args.ID!)}/backfill${action === 'end' ? '/end' : ''}`;
     const result = await (await ctx.api()).post<BackfillResult>(path, { json: { reason: ctx.options.reason } });
+    // A hold begun after the monitoring had already recorded or sent something for the body: said, as the import says its notes.
+    if (result.recordedBefore) ctx.out.note(`Hinweis: ${result.recordedBefore.notice}`);
     ctx.out.result(result, (r) =>
       r.backfill
         ? `Gremium ${r.bodyId}: Nacherfassung begonnen; Fristenüberwachung ruht seit ${germanDateTime(r.backfill.since)} Uhr (Audit-Protokoll, Version ${r.auditLog.version}).`
