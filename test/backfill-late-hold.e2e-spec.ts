@@ -88,7 +88,13 @@ describe.each(testDatabaseKinds())('a Nacherfassung begun after the monitoring c
       lastOccurredAt: '2025-03-31T22:00:00.000Z',
     });
     expect(begun.recordedBefore.reminders).toEqual({ sent: 0, waiting: n });
-    expect(begun.recordedBefore.notice).toBe(`${RECORDED}; ${n} Erinnerungen geschrieben, die im Ausgang auf den Versand warten. ${HOLDS_ONLY}`);
+    expect(begun.recordedBefore.notice).toBe(`${RECORDED}; ${n} Erinnerungen geschrieben, die im Ausgang bis zum Ende der Nacherfassung warten (dann geht hinaus, was noch zutrifft). ${HOLDS_ONLY}`);
+
+    // While the hold lasts they wait: the dispatcher neither sends nor withdraws them.
+    t.clock.set('2025-06-02T08:30:00Z');
+    expect(await t.app.get(DispatcherService).dispatch()).toEqual({ sent: [], retried: [], dead: [], withdrawn: [] });
+    expect(await reminders(id)).toEqual(Array(n).fill('pending'));
+    expect(smtp.mails).toEqual([]);
     await end(id);
 
     // Once the reminders went out, the CLI says they were sent.

@@ -45,7 +45,7 @@ export function recordedBeforeNotice(events: RecordedBefore['events'], reminders
   const parts = [
     recorded.length > 0 ? `erfasst: ${recorded.join(', ')}` : null,
     reminders.sent > 0 ? `${countOf(reminders.sent, 'Erinnerung', 'Erinnerungen')} versandt` : null,
-    reminders.waiting > 0 ? `${countOf(reminders.waiting, 'Erinnerung', 'Erinnerungen')} geschrieben, die im Ausgang auf den Versand ${reminders.waiting === 1 ? 'wartet' : 'warten'}` : null,
+    reminders.waiting > 0 ? `${countOf(reminders.waiting, 'Erinnerung', 'Erinnerungen')} geschrieben, die im Ausgang bis zum Ende der Nacherfassung ${reminders.waiting === 1 ? 'wartet' : 'warten'} (dann geht hinaus, was noch zutrifft)` : null,
   ].filter(Boolean);
   const last = events.map((e) => e.lastOccurredAt).sort().at(-1);
   const kept = last ? `: Bereits Erfasstes bleibt im Verlauf, und Ereignisse vor dem ${day(last)} lassen sich nicht mehr nachtragen` : '';

@@ -23,6 +23,15 @@ export function notHeld(alias: string): string {
   return `NOT EXISTS (SELECT 1 FROM backfill_holds h WHERE h.body_id = ${alias}.body_id)`;
 }
 
+/**
+ * The dispatcher's condition over an outbox row aliased `alias`: a reminder of a held body. It
+ * stays in the outbox unsent until the hold ends; then the dispatcher asks, as before every
+ * attempt, whether it still applies to the history entered meanwhile.
+ */
+export function heldReminder(alias: string): string {
+  return `(${alias}.topic = 'reminder' AND EXISTS (SELECT 1 FROM backfill_holds h WHERE h.body_id = ${alias}.body_id))`;
+}
+
 /** The body's hold, or null when its deadline monitoring runs. */
 export async function backfillHold(q: Queries, bodyId: string): Promise<BackfillHold | null> {
   const [row] = await q.query<{ since: string; reason: string; actor_id: string }>('SELECT since, reason, actor_id FROM backfill_holds WHERE body_id = ?', [bodyId]);

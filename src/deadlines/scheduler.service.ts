@@ -15,7 +15,7 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { DispatcherService } from '../outbox/dispatcher.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { bodyPagePath } from '../common/links';
-import { backfillHold, notHeld } from './backfill-hold';
+import { backfillHold, heldReminder, notHeld } from './backfill-hold';
 import { reminderMessage, type ClosureFacts, type ReportRequest, type RequestFacts } from './reminder-message';
 import { reminderEmailKey, reminderWebhookKey, reminderWithdrawals } from './reminder-withdrawal';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
@@ -99,7 +99,9 @@ interface DueRow {
  * transaction, and on PostgreSQL the body's row is locked while it is written, so a timer fires
  * exactly once even with a crash in between or with two instances.
  * A body held for its Nacherfassung (`backfill_holds`) is left out of both: its timers wait until
- * the hold ends, and the next sweep then catches it up like any other body.
+ * the hold ends, and the next sweep then catches it up like any other body. Its reminders written
+ * before the hold began wait in the outbox meanwhile (`heldReminder`, which this service hands the
+ * dispatcher), and are then sent if they still apply.
  * A reminder is marked sent in the same transaction that writes its outbox messages. Should it
  * no longer apply when the dispatcher's turn to send them comes, they are withdrawn instead
  * (`reminderWithdrawals`, which this service hands the dispatcher), and a reminder none of whose
@@ -124,6 +126,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
 
   onModuleInit(): void {
     this.dispatcher.withdrawIf(reminderWithdrawals(this.db.forUpdate));
+    this.dispatcher.leaveWaiting(heldReminder('outbox'));
   }
 
   onApplicationBootstrap(): void {

@@ -26,6 +26,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger(DispatcherService.name);
   private running: Promise<DispatchResult> | null = null;
   private withdrawal: Withdrawal | null = null;
+  private waiting: string | null = null;
 
   constructor(
     private readonly outbox: OutboxStore,
@@ -61,6 +62,15 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     this.withdrawal = withdrawal;
   }
 
+  /**
+   * Sets which messages wait, unclaimed and unsent, while they are due (the reminders of a body in
+   * Nacherfassung): an SQL condition over a row of `outbox`. Once it no longer holds, the message
+   * is claimed with the others and asked, as each one, whether it still applies.
+   */
+  leaveWaiting(condition: string): void {
+    this.waiting = condition;
+  }
+
   /** One round: every message due for an attempt. Overlapping calls share the running round. */
   dispatch(): Promise<DispatchResult> {
     if (this.simulation) return Promise.resolve({ sent: [], retried: [], dead: [], withdrawn: [] });
@@ -75,7 +85,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const now = this.clock.now();
     const channels: Channel[] = this.mail.configured ? ['email', 'webhook'] : ['webhook'];
     const lease = new Date(now.getTime() + 5 * 60_000).toISOString();
-    for (const message of await this.outbox.claimDue(now.toISOString(), lease, channels, 100)) {
+    for (const message of await this.outbox.claimDue(now.toISOString(), lease, channels, 100, this.waiting)) {
       try {
         // Checked after the claim: while this instance holds the lease no other one sends the message.
         const withdrawn = this.withdrawal && (await this.outbox.withdrawUnlessApplies(message, this.clock.now().toISOString(), this.withdrawal));

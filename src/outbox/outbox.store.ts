@@ -182,12 +182,13 @@ export class OutboxStore {
   /**
    * Claims up to `limit` messages due for an attempt: counts the attempt and leases the message
    * until `leaseUntil`. Another instance does not claim it meanwhile; if this one dies while
-   * sending, the message is tried again when the lease runs out.
+   * sending, the message is tried again when the lease runs out. `waiting` is an SQL condition over
+   * a row of `outbox` under which a message is left waiting, unclaimed (see `DispatcherService.leaveWaiting`).
    */
-  async claimDue(now: string, leaseUntil: string, channels: Channel[], limit: number): Promise<OutboxMessage[]> {
+  async claimDue(now: string, leaseUntil: string, channels: Channel[], limit: number, waiting: string | null = null): Promise<OutboxMessage[]> {
     if (channels.length === 0) return [];
     const candidates = await this.db.query<{ id: string }>(
-      `SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND channel IN (${channels.map(() => '?').join(', ')})
+      `SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND channel IN (${channels.map(() => '?').join(', ')})${waiting ? ` AND NOT ${waiting}` : ''}
        ORDER BY next_attempt_at, created_at, id LIMIT ${Number(limit)}`,
       [now, ...channels],
     );
