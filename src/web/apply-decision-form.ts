@@ -42,6 +42,7 @@ export function applyDecisionOptions(values: FormValues): ImportOptions {
 /** Where a refusal of the import with its decision concerns the form's text rather than a field here. */
 const FORM_LABELS: Record<string, string> = {
   approvedUntil: 'Befristet bis',
+  registeredAt: 'Registriert am',
   'data.note': 'Begründung und Erläuterung',
 };
 

@@ -46,6 +46,13 @@ const DECISION_NOTICES: Record<string, string> = {
   zurueckgenommen: 'Der Beschluss wurde zurückgenommen.',
 };
 
+/** What the import page asks beside the form's text, carried through its preview: the Nacherfassung, and the day of the registration. */
+interface ImportChoices {
+  backfill: boolean;
+  /** As entered (`YYYY-MM-DD`); null: the day of the decision applied with the form, else today. */
+  registeredAt: string | null;
+}
+
 /**
  * The German web UI: server-rendered pages over the services the API uses; forms post back
  * here and answer with a redirect (303) or the same page with the errors next to the fields.
@@ -119,15 +126,22 @@ export class WebController {
     const formText = untrimmed(values ?? {}, 'formular');
     const step = text(values ?? {}, 'schritt');
     const apply = step === 'anwenden';
-    const backfill = text(values ?? {}, 'nacherfassung') !== '';
+    const choices: ImportChoices = { backfill: text(values ?? {}, 'nacherfassung') !== '', registeredAt: optional(values ?? {}, 'registeredAt') ?? null };
     try {
       if (!formText.trim()) throw ValidationError.at('formular', 'Bitte den Text des ausgefüllten Registrierungsformulars einfügen.');
+      if (choices.registeredAt !== null && !isCivilDate(choices.registeredAt)) {
+        throw ValidationError.at('registeredAt', `„${choices.registeredAt}“ ist kein Datum; erwartet wird ein Tag wie 03.06.2024.`);
+      }
       // „Prüfen“: what would be registered, told before the click that would be refused.
-      if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText), 200, backfill);
+      if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText), 200, choices);
       // Read first: an unreadable form is told line by line, before anything the decision's fields lack.
       if (apply) await this.imports.read(formText, applyDecisionOptions(values ?? {}).decisionDate);
       const next = await this.once(request, values, async (form) => {
-        const options = { ...(apply ? applyDecisionOptions(form) : {}), ...(backfill ? { backfill: true } : {}) };
+        const options = {
+          ...(apply ? applyDecisionOptions(form) : {}),
+          ...(choices.backfill ? { backfill: true } : {}),
+          ...(choices.registeredAt ? { registeredAt: choices.registeredAt } : {}),
+        };
         const result = await this.imports.import(untrimmed(form, 'formular'), options, user.actor);
         return apply && result.decision
           ? `/gremien/${result.id}?erfolg=uebernommen&beschluss=${encodeURIComponent(result.decision.number)}`
@@ -140,9 +154,9 @@ export class WebController {
       const registered = error instanceof DuplicateError && Array.isArray(error.details.ids) ? { title: String(error.details.title), ids: error.details.ids as string[] } : null;
       // Refused with its decision: the preview again, each error at the field of the decision it concerns.
       if (apply && !registered && !(error instanceof FormImportError) && formText.trim()) {
-        return this.sendFormImport(reply, user, formText, await this.checked(formText, { values: values ?? {}, error }), statusOf(error), backfill);
+        return this.sendFormImport(reply, user, formText, await this.checked(formText, { values: values ?? {}, error }), statusOf(error), choices);
       }
-      this.sendFormImport(reply, user, formText, { error, registered }, statusOf(error), backfill);
+      this.sendFormImport(reply, user, formText, { error, registered }, statusOf(error), choices);
     }
   }
 
@@ -668,7 +682,7 @@ export class WebController {
       apply = null,
     }: { parsed?: ParsedRegistrationForm | null; error?: DomainError; registered?: { title: string; ids: string[] } | null; apply?: ApplyModel | null },
     status = 200,
-    backfill = false,
+    { backfill, registeredAt }: ImportChoices = { backfill: false, registeredAt: null },
   ) {
     this.page.send(
       reply,
@@ -684,12 +698,13 @@ export class WebController {
           error instanceof FormImportError
             ? error.problems.map(describeProblem)
             : error instanceof ValidationError
-              ? error.details.map((d) => (d.path && d.path !== 'formular' ? `${d.path}: ${d.message}` : d.message))
+              ? error.details.map((d) => (d.path === 'registeredAt' ? `Registriert am: ${d.message}` : d.path && d.path !== 'formular' ? `${d.path}: ${d.message}` : d.message))
               : [],
         message: error && !(error instanceof FormImportError || error instanceof ValidationError || registered) ? messageOf(error) : null,
         registered,
         apply,
         backfill,
+        registeredAt,
       },
       status,
     );
