@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorSchema, bodyContextSchema, decisionFactsSchema, eventRecordSchema, hashSchema, instantSchema, machineRefSchema } from '../event-log/event-schema';
+import { actorSchema, bodyContextSchema, civilDateSchema, decisionFactsSchema, eventRecordSchema, hashSchema, instantSchema, machineRefSchema } from '../event-log/event-schema';
 import { CHECKPOINT_FORMAT, LEAF_ORDER, LOG_CHECKPOINT_FORMAT, LOG_ORDER } from './checkpoint';
 import { CONSISTENCY_PROOF_FORMAT, INCLUSION_PROOF_FORMAT } from './proofs';
 
@@ -164,10 +164,13 @@ export const stateAtAnswerSchema = z.object({
 const auditLogEntrySchema = z.object({
   id: z.string(),
   version: z.number().int().min(1),
-  type: z.enum(['contactErased', 'backfillBegun', 'backfillEnded']),
+  type: z.enum(['contactErased', 'backfillBegun', 'backfillEnded', 'sessionScheduled', 'sessionMoved']),
   data: z.union([
     z.object({ contactId: z.string(), reason: z.string(), bodyIds: z.array(z.string()) }).describe('contactErased'),
     z.object({ bodyId: z.string(), reason: z.string() }).describe('backfillBegun, backfillEnded: die Nacherfassung eines Gremiums'),
+    z
+      .object({ issuer: z.string(), number: z.number().int().min(1), date: civilDateSchema, previousDate: civilDateSchema.nullable() })
+      .describe('sessionScheduled, sessionMoved: eine Sitzung im Sitzungskalender eingetragen oder verlegt (previousDate: der Tag davor)'),
   ]),
   actor: actorSchema,
   occurredAt: instantSchema,

@@ -1,8 +1,10 @@
 /**
  * The audit log: a hash chain of its own for administrative acts that belong to no body's
- * lifecycle — the erasure of a contact person's personal data (DSGVO Art. 17), and the begin and
+ * lifecycle — the erasure of a contact person's personal data (DSGVO Art. 17), the begin and
  * end of a body's Nacherfassung (its deadline monitoring held while its known history is entered;
- * see backfill/backfill.service.ts).
+ * see backfill/backfill.service.ts), and each session entered in the sessions calendar or moved
+ * (the days „zur 45. Sitzung“ and „im November“ resolve against, so a moved session moves Fristen;
+ * see sessions/sessions.service.ts).
  *
  * Why not an event in every body's stream: a contact may be named by several bodies, by bodies
  * that have already ended (a final state accepts no events) or by none at all; one chain holds
@@ -11,7 +13,7 @@
  * streams, under the stream id `audit-log`.
  */
 import { createHash } from 'node:crypto';
-import type { Instant } from '../../machines';
+import type { CivilDate, Instant } from '../../machines';
 import { canonicalJson } from '../json/canonical-json';
 import type { Actor } from '../event-log/event-hash';
 
@@ -21,9 +23,11 @@ export const AUDIT_LOG_LABELS: Record<AuditLogEntryType, string> = {
   contactErased: 'Personenbezogene Daten einer Ansprechperson gelöscht (DSGVO Art. 17)',
   backfillBegun: 'Nacherfassung begonnen',
   backfillEnded: 'Nacherfassung beendet',
+  sessionScheduled: 'Sitzung eingetragen',
+  sessionMoved: 'Sitzung verlegt',
 };
 
-export type AuditLogEntryType = 'contactErased' | 'backfillBegun' | 'backfillEnded';
+export type AuditLogEntryType = 'contactErased' | 'backfillBegun' | 'backfillEnded' | 'sessionScheduled' | 'sessionMoved';
 
 export interface ContactErasedData {
   contactId: string;
@@ -38,11 +42,19 @@ export interface BackfillData {
   reason: string;
 }
 
+/** A session entered in the calendar (`previousDate` null) or moved from `previousDate` to `date`. */
+export interface SessionData {
+  issuer: string;
+  number: number;
+  date: CivilDate;
+  previousDate: CivilDate | null;
+}
+
 export interface AuditLogEntry {
   id: string;
   version: number;
   type: AuditLogEntryType;
-  data: ContactErasedData | BackfillData;
+  data: ContactErasedData | BackfillData | SessionData;
   actor: Actor;
   occurredAt: Instant;
   recordedAt: Instant;
@@ -65,4 +77,9 @@ export function isErasure(entry: AuditLogEntry): entry is AuditLogEntry & { type
 /** Whether the entry begins or ends a body's Nacherfassung. */
 export function isBackfillEntry(entry: AuditLogEntry): entry is AuditLogEntry & { type: 'backfillBegun' | 'backfillEnded'; data: BackfillData } {
   return entry.type === 'backfillBegun' || entry.type === 'backfillEnded';
+}
+
+/** Whether the entry enters a session in the calendar or moves one. */
+export function isSessionEntry(entry: AuditLogEntry): entry is AuditLogEntry & { type: 'sessionScheduled' | 'sessionMoved'; data: SessionData } {
+  return entry.type === 'sessionScheduled' || entry.type === 'sessionMoved';
 }

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { StateValue } from 'xstate';
-import { eventLabel, germanDateTime, statePaths, type BodyProfile } from '../../machines';
+import { eventLabel, germanDate, germanDateTime, statePaths, type BodyProfile } from '../../machines';
 import { Clock } from '../common/clock';
 import { LifecycleRefusal, NotFoundError, ValidationError } from '../common/errors';
 import type { EventRecord } from '../event-log/event-hash';
 import { isDecisionStream, registerProblems } from '../decisions/register';
-import { AUDIT_LOG_STREAM, isBackfillEntry, isErasure, type AuditLogEntry, type ContactErasedData } from './audit-log';
+import { AUDIT_LOG_STREAM, isBackfillEntry, isErasure, isSessionEntry, type AuditLogEntry, type ContactErasedData, type SessionData } from './audit-log';
 import { isContactStream } from './contact-log';
 import type { PendingSystemEvent } from '../deadlines/pending-events';
-import { AuditStore, type DerivedRow, type ErasureUndone, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations } from './audit.store';
+import { AuditStore, type DerivedRow, type ErasureUndone, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations, type SessionDays } from './audit.store';
 import { contactIdsOf, linkedBodyIds, searchTextOf } from '../event-log/named-ids';
 import { ChainVerifier, isUnreadable, place, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
@@ -118,6 +118,7 @@ export class AuditService {
       const erasures = erasuresOf(auditLog);
       const undone = await this.store.erasuresUndone(view, [...erasures.keys()]);
       const holds = backfillHoldProblems(auditLog, await this.store.backfillHolds(view));
+      const sessions = sessionProblems(auditLog, await this.store.sessionDays(view));
       const problems: AuditProblem[] = [
         ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
         ...projected.finish(bodyId),
@@ -125,6 +126,7 @@ export class AuditService {
         ...derived,
         ...unindexed.map(indexRowsProblem),
         ...holds,
+        ...sessions,
         ...registerProblems(decisionEvents, decisions).map((p) => ({
           area: 'projection' as const,
           kind: 'decisionDiverges',
@@ -768,4 +770,56 @@ function notYetRecorded(at: StateAt, pending: readonly PendingSystemEvent[], asO
 /** A due system event the log does not hold yet, with its German label (as replay steps carry theirs). */
 export interface NotYetRecorded extends PendingSystemEvent {
   label: string;
+}
+
+/**
+ * The sessions calendar against the audit log: each session's day and the days it had before are
+ * the days its `sessionScheduled` and `sessionMoved` entries name, in their order. A day the log
+ * does not back moves Fristen unrecorded; a session the log holds and the calendar lacks resolves
+ * no Frist any more.
+ */
+function sessionProblems(auditLog: readonly AuditLogEntry[], calendar: readonly SessionDays[]): AuditProblem[] {
+  const logged = new Map<string, { days: string[]; last: AuditLogEntry }>();
+  for (const entry of auditLog) {
+    if (!isSessionEntry(entry) || typeof entry.data?.issuer !== 'string') continue;
+    const key = `${entry.data.issuer}#${entry.data.number}`;
+    const known = logged.get(key);
+    if (known) {
+      known.days.push(entry.data.date);
+      known.last = entry;
+    } else logged.set(key, { days: [entry.data.date], last: entry });
+  }
+  const name = (s: { issuer: string; number: number }) => `${s.number}. Sitzung (${s.issuer})`;
+  const problem = (message: string, entry?: AuditLogEntry): AuditProblem => ({
+    area: 'projection',
+    kind: 'sessionDiverges',
+    stream: AUDIT_LOG_STREAM,
+    version: entry?.version ?? null,
+    eventId: entry?.id ?? null,
+    message,
+  });
+  const days = (list: readonly string[]) => list.map(germanDate).join(', ') || 'keine';
+  const problems: AuditProblem[] = [];
+  for (const session of calendar) {
+    const key = `${session.issuer}#${session.number}`;
+    const log = logged.get(key);
+    logged.delete(key);
+    if (!log) {
+      problems.push(problem(`Die ${name(session)} steht im Sitzungskalender am ${germanDate(session.date)}, doch das Audit-Protokoll hält sie nicht fest.`));
+      continue;
+    }
+    const day = log.days.at(-1)!;
+    if (day !== session.date) {
+      problems.push(problem(`Die ${name(session)} steht im Sitzungskalender am ${germanDate(session.date)}, laut ${place(AUDIT_LOG_STREAM, log.last.version, log.last.type)} am ${germanDate(day)}.`, log.last));
+    } else if (log.days.slice(0, -1).join() !== session.earlier.join()) {
+      problems.push(
+        problem(`Die früheren Tage der ${name(session)} im Sitzungskalender (${days(session.earlier)}) weichen vom Audit-Protokoll ab (${days(log.days.slice(0, -1))}).`, log.last),
+      );
+    }
+  }
+  for (const { last } of logged.values()) {
+    const data = last.data as SessionData;
+    problems.push(problem(`Laut ${place(AUDIT_LOG_STREAM, last.version, last.type)} findet die ${name(data)} am ${germanDate(data.date)} statt, doch im Sitzungskalender fehlt sie.`, last));
+  }
+  return problems;
 }

@@ -221,6 +221,15 @@ function splitIds(value: unknown): string[] {
  * longer parses (because someone edited the database) comes back as an UnreadableEvent to be
  * reported at its place, not as an exception.
  */
+/** A session of the calendar as verify compares it with the audit log. */
+export interface SessionDays {
+  issuer: string;
+  number: number;
+  date: string;
+  /** The days it had before it was moved, oldest first. */
+  earlier: string[];
+}
+
 @Injectable()
 export class AuditStore {
   /** Rows per batch when the audit walks through the whole log (tests make it small, to cross batch boundaries). */
@@ -611,6 +620,19 @@ export class AuditStore {
     const appended: AuditLogEntry = { ...unhashed, hash: hashAuditLogEntry(unhashed) };
     await this.appendAuditLog(tx, appended);
     return appended;
+  }
+
+  /** The sessions calendar: each session's day and the days it had before (oldest first). */
+  async sessionDays(view: Queries): Promise<SessionDays[]> {
+    const rows = await view.query<{ issuer: string; number: number | string; held_on: string; earlier_dates: string | null }>(
+      'SELECT issuer, number, held_on, earlier_dates FROM sessions ORDER BY issuer, number',
+    );
+    return rows.map((row) => ({
+      issuer: row.issuer,
+      number: Number(row.number),
+      date: row.held_on,
+      earlier: row.earlier_dates ? (JSON.parse(row.earlier_dates) as Array<{ date: string }>).map((e) => e.date) : [],
+    }));
   }
 
   /** The bodies whose deadline monitoring rests (Nacherfassung), with the audit-log entry that began each hold. */

@@ -11,10 +11,15 @@ export interface SessionRecord {
 }
 
 /** A day the session had before it was moved, with who recorded it when (`earlier_dates`, oldest first). */
-interface EarlierDate {
+export interface EarlierDate {
   date: string;
   recordedAt: string;
   recordedBy: string;
+}
+
+/** A session as the calendar lists it: with the days it had before it was moved, oldest first. */
+export interface ListedSession extends SessionRecord {
+  earlierDates: EarlierDate[];
 }
 
 interface SessionRow {
@@ -64,12 +69,12 @@ export class SessionsStore {
     });
   }
 
-  async list(issuer?: string): Promise<SessionRecord[]> {
+  async list(issuer?: string): Promise<ListedSession[]> {
     const rows = await this.db.query<SessionRow>(
       `SELECT ${COLUMNS} FROM sessions ${issuer ? 'WHERE issuer = ?' : ''} ORDER BY held_on, issuer, number`,
       issuer ? [issuer] : [],
     );
-    return rows.map(toRecord);
+    return rows.map((r) => ({ ...toRecord(r), earlierDates: r.earlier_dates ? (JSON.parse(r.earlier_dates) as EarlierDate[]) : [] }));
   }
 
   /**

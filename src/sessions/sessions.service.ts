@@ -1,15 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/configuration';
+import type { RemindersConfig } from '../../config/reminders';
+import { REMINDERS_CONFIG } from '../../config/reminders-config';
 import { civilDate } from '../../machines/body.events';
+import { germanDate } from '../../machines/dates';
+import { nonWorkingReason } from '../../machines/deadlines';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { Database, type Transaction } from '../database/database';
+import { AuditStore } from '../audit/audit.store';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { Actor } from '../event-log/event-hash';
-import { SessionsStore, type SessionRecord } from '../deadlines/sessions.store';
+import { SessionsStore, type ListedSession, type SessionRecord } from '../deadlines/sessions.store';
 import { unknownIssuer } from '../decisions/decision-number';
 import { contradictedByDecisions, outOfOrder } from './session-order';
 
@@ -24,7 +29,9 @@ export const sessionInputSchema = z.strictObject({
  * Sitzung" and "im November" mean, so every body's deadlines are derived again in the same
  * transaction: those that have not fallen due yet follow it (machines/deadlines.ts
  * `resolveDeadline`). The same day again changes nothing and is answered with the session as
- * the calendar knows it. A day out of order with the issuer's other sessions, or (when the session
+ * the calendar knows it. Each new or moved day is an entry of the audit log (`sessionScheduled`,
+ * `sessionMoved`), in the same transaction: the Fristen it moves can be traced, verified and
+ * exported like every other change. A day out of order with the issuer's other sessions, or (when the session
  * is entered) other than the day of a decision recorded as taken in it, is refused (400 at `date`).
  */
 @Injectable()
@@ -33,11 +40,13 @@ export class SessionsService {
     private readonly db: Database,
     private readonly store: SessionsStore,
     private readonly deadlines: DeadlinesService,
+    private readonly audit: AuditStore,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REMINDERS_CONFIG) private readonly reminders: RemindersConfig,
   ) {}
 
-  async record(input: unknown, actor: Actor): Promise<{ session: SessionRecord; previousDate: string | null; created: boolean }> {
+  async record(input: unknown, actor: Actor): Promise<{ session: SessionRecord; previousDate: string | null; created: boolean; warnings: string[] }> {
     const s = parseInput(sessionInputSchema, input);
     this.assertIssuer(s.issuer, 'issuer');
     const session: SessionRecord = { ...s, recordedAt: this.clock.now().toISOString(), recordedBy: actor.id };
@@ -52,14 +61,27 @@ export class SessionsService {
       if (before?.date === session.date) return before;
       await this.assertFitsCalendar(tx, session, before !== null);
       await this.deadlines.rederiveAll(tx);
+      await this.audit.recordAuditLog(
+        tx,
+        {
+          type: before ? 'sessionMoved' : 'sessionScheduled',
+          data: { issuer: session.issuer, number: session.number, date: session.date, previousDate: before?.date ?? null },
+          actor,
+          occurredAt: session.recordedAt,
+        },
+        session.recordedAt,
+      );
       return before;
     });
     const unchanged = previous !== null && previous.date === session.date;
-    return { session: unchanged ? previous : session, previousDate: previous?.date ?? null, created: previous === null };
+    // Not refused: a session on a Saturday is rare, not impossible; but a slip of the date is likelier.
+    const notWorking = nonWorkingReason(session.date, this.reminders.calendar.land);
+    const warnings = notWorking ? [`Der ${germanDate(session.date)} ist kein Arbeitstag (${notWorking}); bitte prüfen, ob die Sitzung an diesem Tag stattfindet.`] : [];
+    return { session: unchanged ? previous : session, previousDate: previous?.date ?? null, created: previous === null, warnings };
   }
 
   /** The sessions, of one issuer if given: one nobody configured is a 400, as in the decision register, not an empty calendar. */
-  list(issuer?: string): Promise<SessionRecord[]> {
+  list(issuer?: string): Promise<ListedSession[]> {
     if (issuer !== undefined) this.assertIssuer(issuer, 'query.issuer');
     return this.store.list(issuer);
   }

@@ -10,6 +10,8 @@ interface SessionRow {
   date: string;
   recordedAt: string;
   recordedBy: string;
+  /** The days it had before it was moved, oldest first. */
+  earlierDates?: Array<{ date: string }>;
 }
 
 export const sessionCommand: CliCommand = {
@@ -41,6 +43,7 @@ export const sessionCommand: CliCommand = {
                 { header: 'Sitzung', value: (s) => `${s.number}.` },
                 { header: 'Datum', value: (s) => date(s.date) },
                 { header: 'eingetragen von', value: (s) => s.recordedBy },
+                { header: 'früher', value: (s) => s.earlierDates?.map((e) => date(e.date)).join(', ') || '–' },
               ]),
         );
         return;
@@ -50,7 +53,8 @@ export const sessionCommand: CliCommand = {
         if (typeof ctx.options.date !== 'string') throw new UsageError('Es fehlt --date DATUM, der Tag der Sitzung.');
         const input = { issuer: ctx.args.GREMIUM, number: positiveInteger(ctx.args.NUMMER, 'NUMMER'), date: dateOption(ctx.options.date, '--date', false) };
         const api = await ctx.api();
-        const recorded = await api.post<SessionRow & { previousDate: string | null }>('/api/sessions', { json: input });
+        const recorded = await api.post<SessionRow & { previousDate: string | null; warnings?: string[] }>('/api/sessions', { json: input });
+        for (const warning of recorded.warnings ?? []) ctx.out.note(`Hinweis: ${warning}`);
         ctx.out.result(recorded, (s) => {
           const what = s.previousDate === null ? 'eingetragen' : s.previousDate === s.date ? 'unverändert' : `verlegt vom ${date(s.previousDate)}`;
           return `${s.number}. Sitzung (${s.issuer}) am ${date(s.date)}: ${what}.`;

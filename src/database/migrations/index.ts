@@ -23,6 +23,7 @@ import { SigningKeys1768100000000 } from './1768100000000-signing-keys';
 import { OutboxWithdrawn1768200000000 } from './1768200000000-outbox-withdrawn';
 import { BackfillHolds1768300000000 } from './1768300000000-backfill-holds';
 import { ReportFristLabels1768400000000 } from './1768400000000-report-frist-labels';
+import { SessionAuditEntries1768500000000 } from './1768500000000-session-audit-entries';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   OutboxWithdrawn1768200000000,
   BackfillHolds1768300000000,
   ReportFristLabels1768400000000,
+  SessionAuditEntries1768500000000,
 ];
