@@ -1,5 +1,5 @@
 import { ScheduleModule } from '@nestjs/schedule';
-import { Global, Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
 import type { AppConfig } from '../../config/configuration';
@@ -10,14 +10,14 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, CommonModule } from '../common/common.module';
 import { DomainError, ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
-import { Database, type SqlValue } from '../database/database';
+import { Database, type ReadView, type SqlValue } from '../database/database';
 import { DeadlinesModule } from '../deadlines/deadlines.module';
 import { SIMULATION_MODE } from '../../config/reminders-config';
 import { SchedulerService, type SweepEntry } from '../deadlines/scheduler.service';
 import type { Actor } from '../event-log/event-hash';
 import type { EventRow } from '../event-log/event-store';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
-import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { LifecycleService, SCHEDULER_ACTOR } from '../lifecycle/lifecycle.service';
 
 export const simulationInputSchema = z
   .strictObject({ from: civilDate, to: civilDate })
@@ -45,8 +45,28 @@ export interface SimulationResult {
   summary: { systemEvents: number; reminders: number; recordedEvents: number; refused: number };
 }
 
-/** Tables copied into the simulation as they are: what the events refer to. */
+/** Tables copied into the replay of past days as they are: what the events refer to. */
 const REFERENCE_TABLES = ['decisions', 'contacts', 'sessions'];
+
+/**
+ * Tables copied into the simulation from today on as they are: the store as the write path,
+ * the deadlines and the scheduler read it (parents before the rows that refer to them).
+ */
+const STORE_TABLES = [
+  'contacts',
+  'decisions',
+  'decision_events',
+  'sessions',
+  'bodies',
+  'events',
+  'body_obligations',
+  'body_contacts',
+  'body_links',
+  'deadlines',
+  'timers',
+  'outbox',
+  'backfill_holds',
+];
 
 type StoredEvent = Pick<EventRow, 'body_id' | 'version' | 'type' | 'data' | 'actor_id' | 'actor_role' | 'occurred_at'> & { decision_number: string | null };
 
@@ -64,39 +84,119 @@ class SimulationRootModule {
 }
 
 /**
- * "What will the scheduler do between these two days?" Runs on a copy, never on the real
- * store: a fresh in-memory database gets the decisions, contacts and sessions, and the events
- * people recorded are replayed through the write path on their business dates, while the
- * scheduler sweeps at the start of every day. What it appends and writes in the period is the
- * answer. Nothing is delivered.
+ * "What will the scheduler do between these two days?" Runs on copies, never on the real store.
+ *
+ * From today on the simulation starts from the state as recorded: a fresh in-memory database
+ * gets the real store's bodies, events, Fristen, timers and outbox, decisions, contacts and
+ * sessions as they stand, and the scheduler sweeps now and at the start of every later day.
+ * What is recorded today already (events people recorded, system events, reminders sent) is
+ * listed from the log as it stands; nothing recorded is decided again.
+ *
+ * Days before today have no such state to copy: for them the events people recorded before
+ * today are replayed through a second copy's write path on their business dates, while the
+ * scheduler sweeps at the start of every day, so that the answer says what the scheduler did or
+ * would have done then. What either appends and writes in the period is the answer. Nothing is
+ * delivered.
  */
 @Injectable()
 export class SimulationService {
   constructor(
     private readonly db: Database,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async simulate(input: unknown): Promise<SimulationResult> {
     const { from, to } = parseInput(simulationInputSchema, input);
-    const end = startOfBerlinDay(addDays(to, 1));
-    // Every registration: an event of the period may name a body registered only after it.
-    const stored = await this.db.query<StoredEvent>(
-      `SELECT body_id, version, type, data, actor_id, actor_role, occurred_at, decision_number FROM events
-       WHERE actor_id <> 'system:scheduler' AND (occurred_at < ? OR type = 'registered') ORDER BY occurred_at, body_id, version`,
-      [end],
-    );
-    const recorded = inReplayOrder(stored, end);
+    const now = this.clock.now().toISOString();
+    const today = berlinDate(now);
+    const entries: SimulationEntry[] = [];
+    if (from < today) entries.push(...(await this.reconstruct(from, to < today ? to : addDays(today, -1))));
+    if (to >= today) entries.push(...(await this.forecast(from > today ? from : today, to, now)));
+    entries.sort((a, b) => a.at.localeCompare(b.at));
+    return {
+      from,
+      to,
+      entries,
+      summary: {
+        systemEvents: entries.filter((e) => e.kind === 'event' && e.outcome === 'appended').length,
+        reminders: entries.filter((e) => e.kind === 'reminder' && e.outcome === 'written').length,
+        recordedEvents: entries.filter((e) => e.kind === 'recorded' && e.outcome === 'recorded').length,
+        refused: entries.filter((e) => e.outcome === 'refused').length,
+      },
+    };
+  }
+
+  /** A fresh in-memory copy of the service: its own database, write path and scheduler. */
+  private async withCopy<T>(work: (copy: INestApplicationContext) => Promise<T>): Promise<T> {
     const copy = await NestFactory.createApplicationContext(
       SimulationRootModule.forRoot({ ...this.config, seedExample: false, database: { kind: 'sqlite', file: ':memory:', synchronous: 'NORMAL' } }),
       { logger: false, abortOnError: false },
     );
     try {
-      await this.copyReferenceTables(copy.get(Database));
-      return await this.run(copy.get(LifecycleService), copy.get(SchedulerService), copy.get(Clock), copy.get(Database), recorded, from, to);
+      return await work(copy);
     } finally {
       await copy.close();
     }
+  }
+
+  /**
+   * Today (or a later `first` day) up to `to`: the copy holds the store as recorded now. Today's
+   * part of the log is listed as it stands; then the scheduler sweeps now (what fell due and was
+   * not fired yet goes now) and at the start of each later day.
+   */
+  private async forecast(first: CivilDate, to: CivilDate, now: string): Promise<SimulationEntry[]> {
+    return this.withCopy(async (copy) => {
+      const simDb = copy.get(Database);
+      const start = startOfBerlinDay(first);
+      const logged = await this.db.read(async (view) => {
+        await copyTables(view, simDb, STORE_TABLES);
+        return start <= now ? loggedSince(view, start) : [];
+      });
+      const titles = await titlesOf(simDb);
+      const entries: SimulationEntry[] = logged.map((e) => ({ ...e, bodyTitle: titles.get(e.bodyId) ?? '' }));
+      const clock = copy.get(Clock);
+      const scheduler = copy.get(SchedulerService);
+      // Reminders an event of today made due at once (a Frist set or moved later than their day) go out with the sweep now.
+      const lateToday = new Set(start <= now ? await remindersLateFrom(simDb, start) : []);
+      const sweeps = [...(start <= now ? [now] : []), ...days(first, to).map((day) => startOfBerlinDay(day)).filter((at) => at > now)];
+      for (const at of sweeps) {
+        clock.set(at);
+        const done = await scheduler.sweep();
+        const known = done.length ? await titlesOf(simDb) : titles;
+        for (const e of done) {
+          // Any other is dated when it fell due: one due before `first` (the scheduler was behind) is not of the period.
+          const when = e.kind === 'reminder' && lateToday.has(e.key) ? at : e.dueAt;
+          if (e.outcome === 'skipped' || berlinDate(when) < first || berlinDate(when) > to) continue;
+          entries.push({ date: berlinDate(when), at: when, kind: e.kind, bodyId: e.bodyId, bodyTitle: known.get(e.bodyId) ?? '', what: e.what, outcome: e.outcome, detail: e.detail });
+        }
+      }
+      return entries;
+    });
+  }
+
+  /**
+   * The days `from` to `last`, all before today: the events people recorded before the day after
+   * `last` are replayed on a copy with the reference tables, the scheduler sweeping at the start
+   * of each day of the period.
+   */
+  private async reconstruct(from: CivilDate, last: CivilDate): Promise<SimulationEntry[]> {
+    const end = startOfBerlinDay(addDays(last, 1));
+    // Every registration: an event of the period may name a body registered only after it. A
+    // machine upgrade is left out: the copy registers every body under the newest chart.
+    const stored = await this.db.query<StoredEvent>(
+      `SELECT body_id, version, type, data, actor_id, actor_role, occurred_at, decision_number FROM events
+       WHERE actor_id <> ? AND type <> 'machineUpgraded' AND (occurred_at < ? OR type = 'registered') ORDER BY occurred_at, body_id, version`,
+      [SCHEDULER_ACTOR.id, end],
+    );
+    const recorded = inReplayOrder(stored, end);
+    return this.withCopy(async (copy) => {
+      const simDb = copy.get(Database);
+      await this.db.read((view) => copyTables(view, simDb, REFERENCE_TABLES));
+      // The events cite their decisions as they stood when they were recorded: one withdrawn since could be cited then.
+      await simDb.transaction((tx) => tx.query('UPDATE decisions SET withdrawn_at = NULL, withdrawn_by = NULL, withdrawal_reason = NULL WHERE withdrawn_at IS NOT NULL'));
+      return this.run(copy.get(LifecycleService), copy.get(SchedulerService), copy.get(Clock), simDb, recorded, from, last);
+    });
   }
 
   private async run(
@@ -107,12 +207,11 @@ export class SimulationService {
     recorded: Array<{ at: string; event: StoredEvent }>,
     from: CivilDate,
     to: CivilDate,
-  ): Promise<SimulationResult> {
+  ): Promise<SimulationEntry[]> {
     const ids = new Map<string, string>(); // real body id → simulated body id
     const entries: SimulationEntry[] = [];
     const inPeriod = (at: string) => berlinDate(at) >= from && berlinDate(at) <= to;
-    const titles = async () =>
-      new Map((await simDb.query<{ id: string; title: string }>('SELECT id, title FROM bodies')).map((r) => [r.id, r.title]));
+    const titles = () => titlesOf(simDb);
     const realId = (simId: string) => [...ids].find(([, sim]) => sim === simId)?.[0] ?? simId;
 
     /**
@@ -167,18 +266,7 @@ export class SimulationService {
       await sweepAt(at, true);
     }
 
-    entries.sort((a, b) => a.at.localeCompare(b.at));
-    return {
-      from,
-      to,
-      entries,
-      summary: {
-        systemEvents: entries.filter((e) => e.kind === 'event' && e.outcome === 'appended').length,
-        reminders: entries.filter((e) => e.kind === 'reminder' && e.outcome === 'written').length,
-        recordedEvents: entries.filter((e) => e.kind === 'recorded' && e.outcome === 'recorded').length,
-        refused: entries.filter((e) => e.outcome === 'refused').length,
-      },
-    };
+    return entries;
   }
 
   /**
@@ -199,10 +287,9 @@ export class SimulationService {
       }
       const bodyId = ids.get(event.body_id);
       if (!bodyId) return 'Gremium in der Simulation nicht registriert.';
-      await lifecycle.execute(
-        { bodyId, type: event.type, data, occurredAt: event.occurred_at, decision: event.decision_number ?? undefined },
-        actor,
-      );
+      // What a lead sent is dated when it arrived, never by the lead: the copy's clock stands at that instant.
+      const occurredAt = actor.role === 'lead' ? undefined : event.occurred_at;
+      await lifecycle.execute({ bodyId, type: event.type, data, occurredAt, decision: event.decision_number ?? undefined }, actor);
       return null;
     } catch (error) {
       if (error instanceof DomainError) return error.message;
@@ -210,20 +297,60 @@ export class SimulationService {
     }
   }
 
-  private async copyReferenceTables(target: Database): Promise<void> {
-    await target.transaction(async (tx) => {
-      for (const table of REFERENCE_TABLES) {
-        const rows = await this.db.query<Record<string, SqlValue>>(`SELECT * FROM ${table}`);
-        for (const row of rows) {
-          const columns = Object.keys(row);
-          await tx.query(
-            `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-            columns.map((c) => row[c]),
-          );
-        }
+}
+
+/** Copies the tables' rows as they are, from the real store's read view into the copy, in one transaction. */
+async function copyTables(source: ReadView, target: Database, tables: readonly string[]): Promise<void> {
+  await target.transaction(async (tx) => {
+    for (const table of tables) {
+      const rows = await source.query<Record<string, SqlValue>>(`SELECT * FROM ${table}`);
+      for (const row of rows) {
+        const columns = Object.keys(row);
+        // A row the copy's migrations wrote already (a counter) is replaced by the stored one.
+        await tx.query(
+          `INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          columns.map((c) => row[c]),
+        );
       }
-    });
-  }
+    }
+  });
+}
+
+async function titlesOf(db: Database): Promise<Map<string, string>> {
+  return new Map((await db.query<{ id: string; title: string }>('SELECT id, title FROM bodies')).map((r) => [r.id, r.title]));
+}
+
+/** The pending reminders due before the event they were derived at, an event from `start` on. */
+async function remindersLateFrom(db: Database, start: string): Promise<string[]> {
+  const rows = await db.query<{ key: string }>(
+    `SELECT t.key FROM timers t JOIN events e ON e.body_id = t.body_id AND e.version = t.derived_version
+     WHERE t.kind = 'reminder' AND t.status = 'pending' AND t.due_at < e.occurred_at AND e.occurred_at >= ?`,
+    [start],
+  );
+  return rows.map((r) => r.key);
+}
+
+/**
+ * What the log holds from `start` on (today's part of it): the events people recorded, the
+ * system events and the reminders sent, each at its instant (a reminder's subject from its e-mail).
+ */
+async function loggedSince(view: ReadView, start: string): Promise<Array<Omit<SimulationEntry, 'bodyTitle'>>> {
+  const events = await view.query<{ body_id: string; type: string; actor_id: string; occurred_at: string }>(
+    'SELECT body_id, type, actor_id, occurred_at FROM events WHERE occurred_at >= ? ORDER BY occurred_at, body_id, version',
+    [start],
+  );
+  const reminders = await view.query<{ body_id: string; ref: string; fired_at: string; subject: string | null }>(
+    `SELECT t.body_id, t.ref, t.fired_at, o.subject FROM timers t LEFT JOIN outbox o ON o.dedupe_key = t.key || '/email'
+     WHERE t.kind = 'reminder' AND t.status = 'sent' AND t.fired_at >= ? ORDER BY t.fired_at, t.key`,
+    [start],
+  );
+  return [
+    ...events.map((e) => {
+      const system = e.actor_id === SCHEDULER_ACTOR.id;
+      return { date: berlinDate(e.occurred_at), at: e.occurred_at, kind: system ? 'event' : 'recorded', bodyId: e.body_id, what: e.type, outcome: system ? 'appended' : 'recorded' } as const;
+    }),
+    ...reminders.map((r) => ({ date: berlinDate(r.fired_at), at: r.fired_at, kind: 'reminder', bodyId: r.body_id, what: r.subject ?? r.ref, outcome: 'written' }) as const),
+  ];
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

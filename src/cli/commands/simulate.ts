@@ -45,7 +45,7 @@ export const simulateCommand: CliCommand = {
   name: 'simulate',
   summary: 'Fristenlauf Tag für Tag simulieren (auf einer Kopie der Daten)',
   description:
-    'Spielt die erfassten Ereignisse auf einer Kopie der Daten nach und lässt den Fristenlauf an jedem Tag des Zeitraums laufen. Zeigt Systemereignisse und Erinnerungen mit Datum; speichert und versendet nichts.',
+    'Ab heute beginnt die Simulation beim erfassten Stand (einer Kopie der Daten), für frühere Tage spielt sie die erfassten Ereignisse auf einer Kopie nach; der Fristenlauf läuft an jedem Tag des Zeitraums. Zeigt Systemereignisse und Erinnerungen mit Datum; speichert und versendet nichts.',
   options: {
     from: { type: 'string', value: 'DATUM', description: 'erster Tag (JJJJ-MM-TT)' },
     to: { type: 'string', value: 'DATUM', description: 'letzter Tag (JJJJ-MM-TT)' },
