@@ -148,6 +148,7 @@ describe('the Zeitleiste', () => {
     permanent: false,
     endedOn: null,
     extensions: [],
+    lapses: [],
     reports: [],
   });
 

@@ -140,6 +140,28 @@ export class BodiesService {
   }
 
   /**
+   * The bodies' lapses by body id: from each `termExpired` to the `extended` or `madePermanent`
+   * that gave them a term again (null while none has), the business instants, one query for all.
+   */
+  async termLapses(bodyIds: readonly string[]): Promise<Map<string, Array<{ bodyId: string; expiredAt: string; resumedAt: string | null }>>> {
+    if (bodyIds.length === 0) return new Map();
+    const rows = await this.db.query<{ body_id: string; type: string; occurred_at: string }>(
+      `SELECT body_id, type, occurred_at FROM events WHERE type IN ('termExpired', 'extended', 'madePermanent') AND body_id IN (${placeholders(bodyIds)}) ORDER BY body_id, version`,
+      [...bodyIds],
+    );
+    const lapses: Array<{ bodyId: string; expiredAt: string; resumedAt: string | null }> = [];
+    for (const row of rows) {
+      const open = lapses.at(-1)?.bodyId === row.body_id && lapses.at(-1)?.resumedAt === null ? lapses.at(-1) : undefined;
+      if (row.type === 'termExpired') {
+        if (!open) lapses.push({ bodyId: row.body_id, expiredAt: row.occurred_at, resumedAt: null });
+      } else if (open) {
+        open.resumedAt = row.occurred_at;
+      }
+    }
+    return groupBy(lapses, (l) => l.bodyId);
+  }
+
+  /**
    * One body. `contactDetails` adds each contact's e-mail and phone: for the secretariat and the
    * body's own leads, never for auditors (who read the history, not the address book) — see
    * docs/access.md. Readers see no contacts at all (the access interceptor drops them).

@@ -11,6 +11,7 @@ const body = (over: Partial<TimelineBody>): TimelineBody => ({
   permanent: false,
   endedOn: '2026-12-05',
   extensions: [],
+  lapses: [],
   reports: [],
   ...over,
 });
@@ -28,5 +29,44 @@ describe('the Zeitleiste', () => {
     const svg = timelineSvg([body({ stateLabel: 'Aufgelöst', start: '2025-02-01', started: true, approvedUntil: '2027-12-31', endedOn: '2026-06-30' })], '2026-12-05');
     expect(svg).toContain('<rect class="term"');
     expect(svg).toContain('Beginn 01.02.2025 bis 30.06.2026');
+  });
+
+  describe('a term that lapsed before it was extended', () => {
+    // Approved until 31.03.2025, expired on 01.04.2025, extended only on 05.12.2026 until 30.06.2027.
+    const lapsed = body({
+      title: 'PG Verlängert',
+      stateLabel: 'Aktiv',
+      start: '2024-06-17',
+      started: true,
+      approvedUntil: '2027-06-30',
+      expectedEnd: null,
+      endedOn: null,
+      extensions: [{ on: '2026-12-05', until: '2027-06-30', decision: '2026/30' }],
+      lapses: [{ from: '2025-04-01', to: '2026-12-05' }],
+    });
+    const xOf = (svg: string, cls: string) => Number(new RegExp(`<rect class="${cls}" x="([\\d.]+)"`).exec(svg)?.[1]);
+    const widthOf = (svg: string, cls: string) => Number(new RegExp(`<rect class="${cls}" x="[\\d.]+" y="[\\d.]+" width="([\\d.]+)"`).exec(svg)?.[1]);
+
+    test('draws the lapse as its own segment, titled in German, from the expiry to the extension', () => {
+      const svg = timelineSvg([lapsed], '2026-12-10');
+      expect(svg).toContain('<title>Laufzeit abgelaufen vom 01.04.2025 bis zur Verlängerung am 05.12.2026, ohne Beschluss</title>');
+      const [start, end] = [xOf(svg, 'lapse'), xOf(svg, 'lapse') + widthOf(svg, 'lapse')];
+      // On the bar, between its start and its end: from 01.04.2025 to 05.12.2026.
+      expect(start).toBeGreaterThan(xOf(svg, 'term'));
+      expect(end).toBeLessThan(xOf(svg, 'term') + widthOf(svg, 'term'));
+      const extension = Number(/<path class="extension" d="M([\d.]+),/.exec(svg)?.[1]);
+      expect(end).toBeCloseTo(extension, 5);
+      expect(svg).toContain('wo die Laufzeit abgelaufen war');
+    });
+
+    test('draws a lapse no extension ended up to today, and none where the term never lapsed', () => {
+      const open = timelineSvg([{ ...lapsed, approvedUntil: '2025-03-31', extensions: [], lapses: [{ from: '2025-04-01', to: null }] }], '2026-12-10');
+      expect(open).toContain('<title>Laufzeit abgelaufen seit 01.04.2025, ohne Beschluss</title>');
+      const today = Number(/<line class="today" x1="([\d.]+)"/.exec(open)?.[1]);
+      expect(xOf(open, 'lapse') + widthOf(open, 'lapse')).toBeCloseTo(today, 5);
+
+      const inTime = timelineSvg([{ ...lapsed, extensions: [{ on: '2025-03-20', until: '2027-06-30', decision: '2025/05' }], lapses: [] }], '2026-12-10');
+      expect(inTime).not.toContain('class="lapse"');
+    });
   });
 });

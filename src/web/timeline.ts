@@ -1,6 +1,6 @@
 /**
  * The Zeitleiste: one row per body on a shared time axis — start, approved-until (or planned
- * end), extensions, report milestones and a line for today. Every mark carries a `<title>`;
+ * end), extensions, lapses of the term, report milestones and a line for today. Every mark carries a `<title>`;
  * the page repeats the same facts as a table.
  */
 import { germanDate } from '../../machines';
@@ -17,6 +17,11 @@ export interface TimelineBody {
   permanent: boolean;
   endedOn: string | null;
   extensions: Array<{ on: string; until: string; decision: string | null }>;
+  /**
+   * Where the term had lapsed: from the day it expired (`termExpired`, the day after the last
+   * approved day) to the day an extension or Entfristung gave it a term again, null while none has.
+   */
+  lapses: Array<{ from: string; to: string | null }>;
   /** `state`: how the Frist stands in words (`deadlineState`), e.g. „eingereicht am 05.12.2024, verspätet“. */
   reports: Array<{ date: string; label: string; status: string; overdue: boolean; state: string }>;
 }
@@ -39,7 +44,15 @@ function shorten(text: string, max = 38): string {
 }
 
 export function timelineSvg(bodies: TimelineBody[], today: string): string {
-  const dates = bodies.flatMap((b) => [b.start, b.approvedUntil, b.expectedEnd, b.endedOn, ...b.extensions.flatMap((e) => [e.on, e.until]), ...b.reports.map((r) => r.date)]);
+  const dates = bodies.flatMap((b) => [
+    b.start,
+    b.approvedUntil,
+    b.expectedEnd,
+    b.endedOn,
+    ...b.extensions.flatMap((e) => [e.on, e.until]),
+    ...b.lapses.flatMap((l) => [l.from, l.to]),
+    ...b.reports.map((r) => r.date),
+  ]);
   const known = [...dates.filter((d): d is string => Boolean(d)), today].map(day);
   // A loop, not Math.min(...known): spread arguments overflow the stack with some 100,000 dates.
   const from = monthStart(known.reduce((a, b) => Math.min(a, b)), -1);
@@ -89,6 +102,15 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
         `${body.started ? 'Beginn' : 'Geplanter Beginn'} ${germanDate(body.start)}${end && !body.permanent ? ` bis ${germanDate(end)}` : ''}${body.permanent ? ', entfristet' : ''}`,
       )}</title></rect>`,
     );
+    for (const lapse of body.lapses) {
+      // Drawn over the bar: the time without an approved term is not part of it.
+      const until = lapse.to ?? body.endedOn ?? today;
+      const lx = x(lapse.from);
+      const text = lapse.to
+        ? `Laufzeit abgelaufen vom ${germanDate(lapse.from)} bis zur Verlängerung am ${germanDate(lapse.to)}, ohne Beschluss`
+        : `Laufzeit abgelaufen seit ${germanDate(lapse.from)}${body.endedOn ? ` bis ${germanDate(body.endedOn)}` : ''}, ohne Beschluss`;
+      parts.push(`<rect class="lapse" x="${lx}" y="${mid - 7}" width="${Math.max(4, x(until) - lx)}" height="14"><title>${escapeHtml(text)}</title></rect>`);
+    }
     parts.push(`<circle class="start" cx="${x(body.start)}" cy="${mid}" r="5"><title>${escapeHtml(`Beginn ${germanDate(body.start)}`)}</title></circle>`);
     if (body.permanent) {
       parts.push(`<text class="mark" x="${barEnd - 4}" y="${mid - 11}" text-anchor="end">entfristet →</text>`);
@@ -129,7 +151,7 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
     `<svg class="timeline" role="img" aria-labelledby="timeline-title timeline-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
     `<title id="timeline-title">Zeitleiste aller Gremien</title>`,
     `<desc id="timeline-desc">${escapeHtml(
-      `${bodies.length} Gremien von ${germanDate(new Date(from).toISOString().slice(0, 10))} bis ${germanDate(new Date(to).toISOString().slice(0, 10))}: Balken von Beginn bis „befristet bis“, Rauten für Verlängerungen, Dreiecke für Berichte, senkrechte Linie für heute. Dieselben Angaben stehen in der Tabelle unter der Grafik.`,
+      `${bodies.length} Gremien von ${germanDate(new Date(from).toISOString().slice(0, 10))} bis ${germanDate(new Date(to).toISOString().slice(0, 10))}: Balken von Beginn bis „befristet bis“, rot gestrichelt umrandete Abschnitte, wo die Laufzeit abgelaufen war, Rauten für Verlängerungen, Dreiecke für Berichte, senkrechte Linie für heute. Dieselben Angaben stehen in der Tabelle unter der Grafik.`,
     )}</desc>`,
     ...parts,
     '</svg>',

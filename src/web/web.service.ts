@@ -497,9 +497,9 @@ export class WebService {
     const mine = led ? { ids: led } : {};
     const pages = pagesOf('/zeitleiste', {}, page, await this.bodies.count(mine));
     const list = await this.bodies.listWithHeads({ ...mine, limit: PAGE_SIZE, offset: pages.offset });
-    // Three more queries for the page's bodies (not one per body).
+    // Four more queries for the page's bodies (not one per body).
     const ids = list.map(({ summary }) => summary.id);
-    const [deadlines, extensions] = await Promise.all([this.deadlines.list({ bodyIds: ids }), this.bodies.extensions(ids)]);
+    const [deadlines, extensions, lapses] = await Promise.all([this.deadlines.list({ bodyIds: ids }), this.bodies.extensions(ids), this.bodies.termLapses(ids)]);
     const reports = groupBy(
       deadlines.filter((d) => d.kind === 'report' && d.effectiveDate),
       (d) => d.bodyId,
@@ -518,6 +518,7 @@ export class WebService {
         permanent: context.permanent,
         endedOn: context.endedOn,
         extensions: (extensions.get(summary.id) ?? []).map((e) => ({ on: berlinDate(e.occurredAt), until: termEndDate(e.approvedUntil), decision: e.decision })),
+        lapses: (lapses.get(summary.id) ?? []).map((l) => ({ from: berlinDate(l.expiredAt), to: l.resumedAt ? berlinDate(l.resumedAt) : null })),
         reports: (reports.get(summary.id) ?? []).map((d) => ({ date: d.effectiveDate!, label: d.label, status: d.status, overdue: d.overdue, state: deadlineState(d) })),
       });
     }
