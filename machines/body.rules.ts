@@ -7,12 +7,12 @@ import type { BodyContext, ObligationState, ReportObligation } from './body.cont
 import { findObligation, finalReportSettled, isOpenObligation, seriesOf } from './body.context';
 import type { BodyEvent, BodyEventOf } from './body.events';
 import { END_BEFORE_START, endAfterStart } from './body.events';
-import { berlinDate, germanDate } from './dates';
+import { berlinDate, germanDate, type CivilDate } from './dates';
 import { describeDeadline, resolveDeadline, sameDeadline } from './deadlines';
 import { describeRecurrence } from './recurrence';
 import { openRequests } from './requests';
 import { describeTermEnd, termEndDate, type TermEnd } from './term-end';
-import { EVENT_LABELS, OBLIGATION_STATE_LABELS, obligationLabel, obligationStanding } from './labels';
+import { EVENT_LABELS, fristOnDay, OBLIGATION_STATE_LABELS, obligationLabel, obligationStanding } from './labels';
 import type { BodyEventType } from './vocabulary';
 import { addresseeName, DECISION_EVENT_TYPES } from './vocabulary';
 
@@ -87,11 +87,12 @@ export type ObligationEventType = keyof typeof OBLIGATION_EVENT_STATES;
  * What the context must hold for an event of the type to be possible with any data at all: a
  * report open to submit, one submitted to acknowledge, an acknowledged final report to close or
  * transfer. Without it no data could satisfy the event's rules, so it is not offered; `lacking`
- * says why, for people looking for it. `since`: the version of the chart that made it a
- * condition (absent: every version).
+ * says why, for people looking for it (with `dueDates`, the effective days of the reports'
+ * Fristen by obligation id, a Frist is named by the day it falls on). `since`: the version of the
+ * chart that made it a condition (absent: every version).
  */
 export const POSSIBLE_ONLY_IF: {
-  [K in BodyEventType]?: { since?: number; possible(context: BodyContext): boolean; lacking(context: BodyContext): string };
+  [K in BodyEventType]?: { since?: number; possible(context: BodyContext): boolean; lacking(context: BodyContext, dueDates?: DueDates): string };
 } = {
   reportSubmitted: {
     possible: (context) => anyObligationFor(context, 'reportSubmitted'),
@@ -105,9 +106,12 @@ export const POSSIBLE_ONLY_IF: {
   reportWaived: { possible: (context) => anyObligationFor(context, 'reportWaived'), lacking: () => NO_REPORT_OWED },
   extensionDeclined: { possible: hasOpenExtensionRequest, lacking: () => NO_OPEN_EXTENSION_REQUEST },
   reportSeriesEnded: { possible: (context) => runningSeries(context).length > 0, lacking: () => NO_RUNNING_SERIES },
-  closed: { possible: finalReportSettled, lacking: (context) => closureRefusal(CLOSURE_NEEDS_FINAL_REPORT, context) },
-  transferred: { since: 4, possible: finalReportSettled, lacking: (context) => closureRefusal(TRANSFER_NEEDS_FINAL_REPORT, context) },
+  closed: { possible: finalReportSettled, lacking: (context, dueDates) => closureRefusal(CLOSURE_NEEDS_FINAL_REPORT, context, dueDates) },
+  transferred: { since: 4, possible: finalReportSettled, lacking: (context, dueDates) => closureRefusal(TRANSFER_NEEDS_FINAL_REPORT, context, dueDates) },
 };
+
+/** The effective day of each report's Frist (after the calendar rules) by obligation id; null while unresolved. */
+export type DueDates = ReadonlyMap<string, CivilDate | null>;
 
 /** The condition an event of the type needs under the given version of the chart, if any. */
 export function possibleOnlyIf(type: BodyEventType, version: number) {
@@ -130,16 +134,32 @@ const TRANSFER_NEEDS_FINAL_REPORT =
  * Why an orderly closure (or, since version 4, a transfer) cannot happen yet: the rule, then each
  * final report not yet settled with its Frist, how it stands and what settles it:
  * `… Offen ist: Abschlussbericht an AL-Runde (Frist im März 2027, überfällig seit 01.04.2027) –
- * erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`
+ * erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.` The chart knows only the
+ * Frist as set; given `dueDates`, each Frist is named by the day it falls on, as the Fristen
+ * are: `(Frist 01.12.2025, verschoben von 30.11.2025; offen)`.
  */
-function closureRefusal(rule: string, context: BodyContext): string {
+function closureRefusal(rule: string, context: BodyContext, dueDates?: DueDates): string {
   const unsettled = context.obligations.filter((o) => o.kind === 'Abschlussbericht' && o.state !== 'acknowledged' && o.state !== 'waived');
   if (unsettled.length === 0) return rule;
   const named = unsettled.map((o) => {
     const settles = o.state === 'submitted' ? 'erst zur Kenntnis nehmen' : 'erst einreichen und zur Kenntnis nehmen';
-    return `${obligationLabel(o, context.obligations)} an ${addresseeName(o.addressee)} (Frist ${describeDeadline(o.due)}, ${obligationStanding(o)}) – ${settles} oder als entfallen erfassen`;
+    const frist = dueDates ? fristOnDay(o.due, dueDates.get(o.id) ?? null) : `Frist ${describeDeadline(o.due)}`;
+    const then = frist.includes(',') ? ';' : ',';
+    return `${obligationLabel(o, context.obligations)} an ${addresseeName(o.addressee)} (${frist}${then} ${obligationStanding(o)}) – ${settles} oder als entfallen erfassen`;
   });
   return `${rule} Offen ist: ${named.join('; ')}.`;
+}
+
+/**
+ * The refusal of a closure or transfer with each open final report's Frist named by the day it
+ * falls on (`dueDates`), beside the one the chart's rule gives (`planned`), so that the write
+ * path can put the one in place of the other. Null for other events and when nothing is missing.
+ */
+export function closureRefusalOnDueDates(type: BodyEventType, context: BodyContext, version: number, dueDates: DueDates): { planned: string; onDueDates: string } | null {
+  if (type !== 'closed' && type !== 'transferred') return null;
+  const condition = possibleOnlyIf(type, version);
+  if (!condition || condition.possible(context)) return null;
+  return { planned: condition.lacking(context), onDueDates: condition.lacking(context, dueDates) };
 }
 
 const NO_RUNNING_SERIES = 'Das Gremium hat keine wiederkehrende Berichtspflicht, die noch läuft.';

@@ -5,7 +5,7 @@ export * from './body.context';
 export * from './body.machine';
 export * from './lifecycle';
 export * from './labels';
-export { OBLIGATION_EVENT_STATES, approvedUntilAfterDecision, extendsTerm, obligationChoices, runningSeries, seriesChoices, violations, type ObligationEventType } from './body.rules';
+export { OBLIGATION_EVENT_STATES, approvedUntilAfterDecision, closureRefusalOnDueDates, extendsTerm, obligationChoices, runningSeries, seriesChoices, violations, type DueDates, type ObligationEventType } from './body.rules';
 export * from './deadlines';
 export * from './timers';
 export * from './term-end';

@@ -1,7 +1,9 @@
 /** German labels of states and events, as the secretariat, leads and auditors read them. */
 import type { ObligationState, ReportObligation } from './body.context';
-import type { BodyProfile } from './body.events';
+import type { BodyProfile, Deadline } from './body.events';
 import { germanDate, type CivilDate } from './dates';
+import { describeDeadline } from './deadlines';
+import { describeTermEndWithDay, type CoarseTermEnd } from './term-end';
 import type { StoredEventType } from './vocabulary';
 
 export const STATE_LABELS: Record<string, string> = {
@@ -75,6 +77,27 @@ export const OBLIGATION_STATE_LABELS: Record<ObligationState, string> = {
   acknowledged: 'zur Kenntnis genommen',
   waived: 'entfallen',
 };
+
+/**
+ * A report's Frist with the day it falls on after the calendar rules (`day`, null while not
+ * known), as the Fristen name it: `Frist 01.12.2025, verschoben von 30.11.2025` (a Sunday),
+ * `Frist im März 2027, fällig am 31.03.2027`, `Frist 31.10.2025` (the day as set).
+ */
+export function fristOnDay(due: Deadline, day: CivilDate | null): string {
+  const planned = `Frist ${describeDeadline(due)}`;
+  if (day === null) return planned;
+  if (due.kind === 'date') return day === due.date ? planned : `Frist ${germanDate(day)}, verschoben von ${germanDate(due.date)}`;
+  return `${planned}, fällig am ${germanDate(day)}`;
+}
+
+/**
+ * A Frist as it was set, in a list of Fristen: the end of a term that a decision wrote as a month
+ * or a year as the body's page says it (`März 2028 (bis 31.03.2028)`), any other Frist by
+ * `describe` (the web's `31.03.2028`, the CLI's `zum 31.03.2028`).
+ */
+export function fristAsSet(frist: { deadline: Deadline; termEndAsWritten?: CoarseTermEnd | null }, describe: (deadline: Deadline) => string = describeDeadline): string {
+  return frist.termEndAsWritten ? describeTermEndWithDay(frist.termEndAsWritten) : describe(frist.deadline);
+}
 
 /**
  * How a report obligation stands, with the day it came to: `offen`, `fällig seit 02.12.2024`,

@@ -7,7 +7,7 @@ import { createActor, getNextTransitions, initialTransition, type AnyActorScope,
 import type { BodyContext } from './body.context';
 import type { BodyEvent, RegisteredEvent } from './body.events';
 import { BODY_MACHINE_VERSION, BODY_MACHINE_VERSIONS, bodyMachine, chartVersion, createBodyMachine, type BodyMachine, type BodyMachineVersion } from './body.machine';
-import { possibleOnlyIf, violations } from './body.rules';
+import { possibleOnlyIf, violations, type DueDates } from './body.rules';
 import { EVENT_LABELS, STATE_LABELS } from './labels';
 import { COMMAND_EVENT_TYPES, EVENT_TYPES, type BodyEventType } from './vocabulary';
 
@@ -115,12 +115,16 @@ export function offeredEvents(snapshot: BodySnapshot): BodyEventType[] {
   return allowedEvents(snapshot).filter((type) => COMMANDS.has(type) && (possibleOnlyIf(type, version)?.possible(snapshot.context) ?? true));
 }
 
-/** The events the state handles that the context rules out for now, each with why: what `offeredEvents` leaves out. */
-export function notYetPossible(snapshot: BodySnapshot): Array<{ type: BodyEventType; reason: string }> {
+/**
+ * The events the state handles that the context rules out for now, each with why: what
+ * `offeredEvents` leaves out. With `dueDates` (the reports' effective days by obligation id) a
+ * reason names a report's Frist by the day it falls on.
+ */
+export function notYetPossible(snapshot: BodySnapshot, dueDates?: DueDates): Array<{ type: BodyEventType; reason: string }> {
   const version = versionOf(snapshot);
   return allowedEvents(snapshot).flatMap((type) => {
     const condition = possibleOnlyIf(type, version);
-    return COMMANDS.has(type) && condition && !condition.possible(snapshot.context) ? [{ type, reason: condition.lacking(snapshot.context) }] : [];
+    return COMMANDS.has(type) && condition && !condition.possible(snapshot.context) ? [{ type, reason: condition.lacking(snapshot.context, dueDates) }] : [];
   });
 }
 

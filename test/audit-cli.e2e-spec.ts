@@ -81,7 +81,7 @@ describe('gremienlauf export and verify', () => {
     const notAKey = join(dir, 'not-a-key.pem');
     writeFileSync(notAKey, 'kein Schlüssel\n');
     await expect(verifyCommand.run(context({ DATEI: join(dir, 'audit.jsonl') }, { 'public-key': notAKey }))).rejects.toThrow(
-      `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${notAKey}“ enthält keinen Schlüssel als PEM-Text oder Base64.`,
+      `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${notAKey}“ enthält keinen Schlüssel als PEM-Text, Base64 oder JSON von GET /api/audit/public-key.`,
     );
   });
 

@@ -197,13 +197,17 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
       400,
     );
     expect(unknownSuccessor.details).toEqual([{ path: 'data.successor.bodyId', message: expect.stringContaining('nicht registriert') }]);
-    // A transfer is an orderly closure: not while the final report is open.
+    // A transfer is an orderly closure: not while the final report is open. Its Frist, a Sunday, is named by the day it falls on, as the Fristen name it.
     const transfer = { type: 'transferred', data: { successor: { name: 'Föderale Digitalstrategie – Umsetzung', bodyId: successor.body.id } }, decision: '2025/20' };
     const open = await expectRefused(send(transfer), 422);
     expect(open.message).toBe(
       'Die Überführung in eine Nachfolgestruktur ist ein geordneter Abschluss und setzt wie dieser einen zur Kenntnis genommenen oder entfallenen Abschlussbericht voraus. ' +
-        'Offen ist: Abschlussbericht an AL-Runde (Frist 30.11.2025, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.',
+        'Offen ist: Abschlussbericht an AL-Runde (Frist 01.12.2025, verschoben von 30.11.2025; offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.',
     );
+    const fristen = (await t.http.get(`/api/deadlines?body=${id}`).expect(200)).body.filter((d: { ref: string }) => d.ref === 'r2');
+    expect(fristen).toEqual([expect.objectContaining({ originalDate: '2025-11-30', effectiveDate: '2025-12-01' })]);
+    const notYet = (await t.http.get(`/api/bodies/${id}`).expect(200)).body.notYetPossible;
+    expect(notYet).toContainEqual(expect.objectContaining({ type: 'transferred', reason: open.message }));
     await send({ type: 'reportWaived', data: { obligationId: 'r2', reason: 'Die Ergebnisse gehen in die Umsetzung ein.' }, decision: '2025/20' }).expect(200);
     const response = await send({
       type: 'transferred',

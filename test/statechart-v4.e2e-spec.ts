@@ -172,7 +172,7 @@ describe.each(testDatabaseKinds())('statechart version 4, on %s', (database) => 
         .send({ number: '2026/41', issuer: 'IT-PLR', date: '2026-06-11', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Überführung', effects: [{ body: id, effect: 'transferred', data: { successor: { name: 'AG Nachfolge' } } }] })
         .expect(201);
       const refused = await transfer(id, '2026/41').expect(422);
-      expect(refused.body.message).toBe(`${TRANSFER_RULE} Offen ist: Abschlussbericht an IT-Planungsrat (Frist im September 2026, offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`);
+      expect(refused.body.message).toBe(`${TRANSFER_RULE} Offen ist: Abschlussbericht an IT-Planungsrat (Frist im September 2026, fällig am 30.09.2026; offen) – erst einreichen und zur Kenntnis nehmen oder als entfallen erfassen.`);
       expect((await t.http.get(`/api/bodies/${id}/replay`).expect(200)).body.verdict).toBe('matches');
     });
   });

@@ -283,4 +283,43 @@ describe('offline verifier', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('does not claim checkpoint signatures it had none to check', async () => {
+    const report = await verifyExport(exportOf([a, b], []), publicKey);
+    expect(report).toMatchObject({ ok: true, counts: { checkpoint: 0 } });
+    const result = formatReport(report).at(-1);
+    expect(result).toBe(
+      'Ergebnis: Alle Prüfungen bestanden — Hashes, Ketten und die Wiederholung jedes Gremiums stimmen. Keine Checkpoints im Export: es war keine Signatur zu prüfen.',
+    );
+    expect(formatReport(report)).toContain('Hinweis: Der Export enthält keine Checkpoints: ein vollständig neu berechnetes Log wäre nicht zu erkennen.');
+  });
+
+  it('takes the key as GET /api/audit/public-key answers it, and says what is missing from other JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-verify-'));
+    try {
+      const file = join(dir, 'export.jsonl');
+      writeFileSync(file, exportOf([a, b]).join('\n') + '\n');
+      const answerFile = join(dir, 'public-key.json');
+      const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      const spki = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+      writeFileSync(answerFile, JSON.stringify({ algorithm: 'Ed25519', keyId: 'ab'.repeat(32), logOrigin: 'gremienlauf', noteVerifierKey: 'x', pem, spki }, null, 2));
+      const out: string[] = [];
+      expect(await runVerify([file, '--public-key', answerFile], (l) => out.push(l))).toBe(0);
+      expect(out.at(-1)).toContain('Alle Prüfungen bestanden');
+
+      const other = join(dir, 'other.json');
+      writeFileSync(other, JSON.stringify({ key: pem }));
+      const refused: string[] = [];
+      expect(await runVerify([file, '--public-key', other], (l) => refused.push(l))).toBe(2);
+      expect(refused).toEqual([
+        `Der öffentliche Schlüssel ist nicht lesbar: Die Datei „${other}“ ist JSON, aber ohne Feld „pem“ mit dem Schlüssel als PEM-Text, wie GET /api/audit/public-key ihn nennt.`,
+      ]);
+      writeFileSync(other, '{"pem": ');
+      const broken: string[] = [];
+      expect(await runVerify([file, '--public-key', other], (l) => broken.push(l))).toBe(2);
+      expect(broken[0]).toContain(`Der öffentliche Schlüssel ist nicht lesbar: Die Datei „${other}“ beginnt mit „{“, ist aber kein gültiges JSON (`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1064,10 +1064,18 @@ export function formatReport(report: OfflineReport): string[] {
     out.push('Hinweis: Ohne --published wurde mit keinem veröffentlichten Checkpoint verglichen: eine mit dem richtigen Schlüssel neu signierte Geschichte wäre so nicht zu erkennen.');
   }
   const unchecked = report.checkpoints.signaturesUnchecked.length;
-  const signatures = unchecked > 0 ? `Checkpoint-Signaturen (bis auf ${count(unchecked, 'Checkpoint', 'Checkpoints')} eines früheren Schlüssels, siehe Hinweise)` : 'Checkpoint-Signaturen';
+  // Without a checkpoint in the export no signature was checked: the result must not claim one.
+  const none = report.counts.checkpoint === 0;
+  const checked = [
+    'Hashes',
+    'Ketten',
+    ...(none ? [] : [unchecked > 0 ? `Checkpoint-Signaturen (bis auf ${count(unchecked, 'Checkpoint', 'Checkpoints')} eines früheren Schlüssels, siehe Hinweise)` : 'Checkpoint-Signaturen']),
+    ...(published.length > 0 ? ['die veröffentlichten Checkpoints'] : []),
+  ];
   out.push(
     report.ok
-      ? `Ergebnis: Alle Prüfungen bestanden — Hashes, Ketten, ${signatures}${published.length > 0 ? ', die veröffentlichten Checkpoints' : ''} und die Wiederholung jedes Gremiums stimmen.`
+      ? `Ergebnis: Alle Prüfungen bestanden — ${checked.join(', ')} und die Wiederholung jedes Gremiums stimmen.` +
+          (none ? ' Keine Checkpoints im Export: es war keine Signatur zu prüfen.' : '')
       : `Ergebnis: NICHT bestanden (${report.findings.filter((f) => f.severity === 'error').length} Fehler).`,
   );
   return out;

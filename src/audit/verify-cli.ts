@@ -1,7 +1,7 @@
 /**
  * `gremienlauf verify FILE --public-key KEY`: checks an audit export offline.
- * KEY is a PEM file, PEM text or the base64 of the SPKI DER key (as GET /api/audit/public-key
- * gives it); further `--public-key` options name earlier keys (declared lost and replaced), whose
+ * KEY is a PEM file, PEM text, the base64 of the SPKI DER key or the JSON that
+ * GET /api/audit/public-key answers (as a file or text); further `--public-key` options name earlier keys (declared lost and replaced), whose
  * checkpoints' signatures are then checked too. `--published FILE` adds checkpoints kept from
  * where they were published. The tree head (size and Merkle root) of every checkpoint, exported
  * or published, is recomputed from the exported events whatever key signed it, given or not.
@@ -15,12 +15,36 @@ import { whereJsonBreaks } from '../common/json-problem';
 import { formatReport, verifyExport } from './offline-verifier';
 
 export const VERIFY_USAGE =
-  'Aufruf: gremienlauf verify EXPORTDATEI --public-key SCHLÜSSEL [--public-key FRÜHERER …] [--published CHECKPOINTS] (SCHLÜSSEL: der aktuelle, PEM-Datei, PEM-Text oder Base64 des SPKI-DER-Schlüssels; FRÜHERER: ein früherer, für verloren erklärter Schlüssel, mit dem die Signaturen seiner Checkpoints geprüft werden; CHECKPOINTS: JSON-Datei mit veröffentlichten Checkpoints)';
+  'Aufruf: gremienlauf verify EXPORTDATEI --public-key SCHLÜSSEL [--public-key FRÜHERER …] [--published CHECKPOINTS] (SCHLÜSSEL: der aktuelle, PEM-Datei, PEM-Text, Base64 des SPKI-DER-Schlüssels oder die Antwort von GET /api/audit/public-key als JSON-Datei; FRÜHERER: ein früherer, für verloren erklärter Schlüssel, mit dem die Signaturen seiner Checkpoints geprüft werden; CHECKPOINTS: JSON-Datei mit veröffentlichten Checkpoints)';
 
+/** A `--public-key` that is JSON but not the service's answer with the key; the message (German) says what is missing. */
+export class PublicKeyUnreadable extends Error {}
+
+/**
+ * The public key of a `--public-key`: a file or the text itself, holding PEM, the base64 of the
+ * SPKI DER key, or the JSON that GET /api/audit/public-key answers (its `pem`).
+ */
 export function readPublicKey(key: string): KeyObject {
-  const text = existsSync(key) ? readFileSync(key, 'utf8') : key;
+  const fromFile = existsSync(key);
+  const text = (fromFile ? readFileSync(key, 'utf8') : key).replace(/^\uFEFF/, '');
+  if (text.trim().startsWith('{')) return createPublicKey(pemOfAnswer(text, fromFile ? `Die Datei „${key}“` : 'Der Text'));
   if (text.includes('-----BEGIN')) return createPublicKey(text);
   return createPublicKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'spki' });
+}
+
+/** The `pem` of GET /api/audit/public-key's answer; `what` names where the JSON came from. */
+function pemOfAnswer(text: string, what: string): string {
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch (error) {
+    throw new PublicKeyUnreadable(`${what} beginnt mit „{“, ist aber kein gültiges JSON (${whereJsonBreaks(text, error)}).`);
+  }
+  const pem = isRecord(answer) ? answer.pem : undefined;
+  if (typeof pem !== 'string' || !pem.includes('-----BEGIN')) {
+    throw new PublicKeyUnreadable(`${what} ist JSON, aber ohne Feld „pem“ mit dem Schlüssel als PEM-Text, wie GET /api/audit/public-key ihn nennt.`);
+  }
+  return pem;
 }
 
 /** The file of `--published` does not hold checkpoints that can be read; the message (German) names the file and where. */

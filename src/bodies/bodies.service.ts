@@ -200,7 +200,7 @@ export class BodiesService {
       title: context.profile.title,
       state: describeState(persisted, machine),
       allowedEvents: offeredEvents(snapshot).map((type) => ({ type, label: EVENT_LABELS[type] })),
-      notYetPossible: notYetPossible(snapshot).map(({ type, reason }) => ({ type, label: EVENT_LABELS[type], reason })),
+      notYetPossible: notYetPossible(snapshot, dueDates).map(({ type, reason }) => ({ type, label: EVENT_LABELS[type], reason })),
       context,
       /**
        * Each report's name as pages and lists give it: a later period of a recurring series has no

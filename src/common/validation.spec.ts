@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deadlineSchema } from '../../machines';
 import { ValidationError } from './errors';
 import { parseInput } from './validation';
 
@@ -75,5 +76,30 @@ describe('parseInput’s messages', () => {
     };
     expect(refused(z.uuid(), 'abc')).toBe('Erwartet wird eine ID (UUID: 32 Hexadezimalziffern in Gruppen 8-4-4-4-12).');
     expect(refused(z.email(), 'erika.example.org')).toBe('Erwartet wird eine E-Mail-Adresse (name@example.de).');
+  });
+});
+
+describe('a Frist given in a form it does not have', () => {
+  const closure = z.strictObject({ finalReportDue: deadlineSchema });
+  const refused = (input: unknown) => {
+    try {
+      parseInput(closure, input, 'data');
+    } catch (error) {
+      return (error as ValidationError).details;
+    }
+    throw new Error('accepted');
+  };
+  const SHAPE =
+    'Eine Frist wird so angegeben: {"kind":"date","date":"2025-11-30"}, {"kind":"month","month":"2025-11"}, ' +
+    '{"kind":"session","issuer":"IT-PLR","session":45}, {"kind":"firstSession","issuer":"IT-PLR","year":2026} oder {"kind":"untilFurtherNotice"}.';
+
+  test('a plain date where a Frist is an object is told how a Frist is written', () => {
+    expect(refused({ finalReportDue: '2025-11-30' })).toEqual([{ path: 'data.finalReportDue', message: `Erwartet wird ein Objekt ({ … }), nicht Text. ${SHAPE}` }]);
+  });
+
+  test('a Frist without its kind, or with one that does not exist, names the kinds there are', () => {
+    const kinds = '"date", "month", "session", "firstSession", "untilFurtherNotice"';
+    expect(refused({ finalReportDue: { date: '2025-11-30' } })).toEqual([{ path: 'data.finalReportDue.kind', message: `Pflichtangabe fehlt; erlaubt ist eines von: ${kinds}. ${SHAPE}` }]);
+    expect(refused({ finalReportDue: { kind: 'day', date: '2025-11-30' } })).toEqual([{ path: 'data.finalReportDue.kind', message: `"day" gibt es nicht; erlaubt ist eines von: ${kinds}. ${SHAPE}` }]);
   });
 });

@@ -4,6 +4,7 @@
  * this module configures zod once for the whole process.
  */
 import { z } from 'zod';
+import { deadlineSchema } from '../../machines/body.events';
 
 z.config(z.locales.de());
 z.config({ customError: germanMessage });
@@ -21,6 +22,24 @@ const KINDS: Record<string, string> = {
   array: 'eine Liste ([ … ])',
   null: 'null',
 };
+
+/**
+ * How a value of a structured kind is written, by its schema: said after a value of the wrong
+ * kind (`"2025-11-30"` where a Frist is an object) and after an unknown `kind`.
+ */
+const SHAPES = new WeakMap<object, string>([
+  [
+    deadlineSchema,
+    'Eine Frist wird so angegeben: {"kind":"date","date":"2025-11-30"}, {"kind":"month","month":"2025-11"}, ' +
+      '{"kind":"session","issuer":"IT-PLR","session":45}, {"kind":"firstSession","issuer":"IT-PLR","year":2026} oder {"kind":"untilFurtherNotice"}.',
+  ],
+]);
+
+/** The shape of the schema's values (see SHAPES) after a space, or nothing. */
+function shapeOf(issue: z.core.$ZodRawIssue): string {
+  const shape = issue.inst ? SHAPES.get(issue.inst) : undefined;
+  return shape ? ` ${shape}` : '';
+}
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
@@ -42,7 +61,15 @@ function germanMessage(issue: z.core.$ZodRawIssue): string | undefined {
       if (missing) return 'Pflichtangabe fehlt.';
       // NaN: a number read from text that is none (a query's `year=abc`, a form field).
       if (Number.isNaN(issue.input)) return `Erwartet wird ${KINDS[issue.expected] ?? issue.expected}.`;
-      return notTheKind(issue.expected, issue.input);
+      return notTheKind(issue.expected, issue.input) + shapeOf(issue);
+    case 'invalid_union': {
+      // A discriminated union (a Frist) whose `kind` is missing or none of its own: named at `kind`.
+      const { discriminator, options } = issue as { discriminator?: string; options?: unknown[] };
+      if (!discriminator || !options?.length) return undefined;
+      const given = typeof issue.input === 'object' && issue.input !== null ? (issue.input as Record<string, unknown>)[discriminator] : undefined;
+      const allowed = options.map((v) => JSON.stringify(v)).join(', ');
+      return `${given === undefined ? 'Pflichtangabe fehlt' : `${JSON.stringify(given)} gibt es nicht`}; erlaubt ist eines von: ${allowed}.${shapeOf(issue)}`;
+    }
     case 'invalid_value':
       if (missing) return 'Pflichtangabe fehlt.';
       return issue.values.length === 1

@@ -24,6 +24,11 @@ export const deadlineViewSchema = z
       })
       .nullable()
       .describe('Die Regel, die die Frist auf den nächsten Werktag verschoben hat (§ 193 BGB), oder null'),
+    termEndAsWritten: z
+      .union([z.object({ month: z.string() }), z.object({ year: z.string() })])
+      .nullable()
+      .optional()
+      .describe('Beim Ende der Laufzeit: wie der Beschluss es schrieb, wenn gröber als ein Tag (ein Monat {month: "2028-03"}, ein Jahr {year: "2028"}); sonst null'),
     description: z.string(),
     status: z.enum(['open', 'due', 'overdue', 'met']),
     metOn: civilDateSchema.nullable().describe('Der Tag, an dem die Frist erledigt wurde (ein Bericht: eingereicht), sonst null'),

@@ -6,6 +6,7 @@ import { berlinDate, type CivilDate } from '../../machines/dates';
 import type { Deadline } from '../../machines/body.events';
 import type { ReportObligation } from '../../machines/body.context';
 import { holidaysOf, type DeadlineResolution, type Session } from '../../machines/deadlines';
+import { termEndDate, type CoarseTermEnd } from '../../machines/term-end';
 import { deriveUnits, reportDueDates, sameJson, sameUnit, type BodyDeadline, type DeadlineUnit, type Timer, type TimerOptions } from '../../machines/timers';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
@@ -31,6 +32,8 @@ export interface DeadlineView {
   effectiveDate: CivilDate | null;
   /** The rule that moved it (§ 193 BGB), or null. */
   rule: unknown;
+  /** The end of a term as the decision wrote it where that is coarser than a day (`{month: '2028-03'}`), else null. */
+  termEndAsWritten?: CoarseTermEnd | null;
   description: string;
   status: 'open' | 'due' | 'overdue' | 'met';
   /** The day it was met (a report: submitted), or null. */
@@ -141,6 +144,7 @@ export class DeadlinesService implements OnModuleInit {
       refuse: (tx, key, reason) => this.refuse(tx, key, reason),
       dueAtOf: (tx, bodyId, type, obligationId) => this.dueAtOf(tx, bodyId, type, obligationId),
       sessions: (tx) => this.sessions.all(tx),
+      reportDueDates: async (tx, obligations) => reportDueDates(obligations, this.timerOptions(await this.sessions.all(tx))),
     });
   }
 
@@ -253,6 +257,12 @@ export class DeadlinesService implements OnModuleInit {
     return this.db.kind === 'sqlite' ? 'INDEXED BY bodies_titles_by_id' : '';
   }
 
+  /** A column: for the end of a term, the body's `approvedUntilAsWritten` as JSON text (NULL or `null` for a day). */
+  private get termEndAsWrittenSql(): string {
+    const field = this.db.kind === 'sqlite' ? "b.context -> '$.approvedUntilAsWritten'" : "(b.context::jsonb -> 'approvedUntilAsWritten')::text";
+    return `CASE WHEN d.kind = 'termEnd' THEN ${field} END AS term_as_written`;
+  }
+
   async list(query: DeadlineQuery = {}): Promise<DeadlineView[]> {
     const today = berlinDate(this.clock.now().toISOString());
     const { where, params } = whereOf(query, today);
@@ -260,7 +270,7 @@ export class DeadlinesService implements OnModuleInit {
     const page = query.limit === undefined ? '' : `LIMIT ${Math.trunc(query.limit)} OFFSET ${Math.trunc(query.offset ?? 0)}`;
     const direction = query.latestFirst ? 'DESC' : '';
     const rows = await this.db.query<Record<string, string>>(
-      `SELECT d.key, d.body_id, b.title, d.kind, d.ref, d.label, d.deadline, d.resolution, d.original_date, d.effective_date, d.status, d.met_on, d.updated_at, ${HELD_SINCE}
+      `SELECT d.key, d.body_id, b.title, d.kind, d.ref, d.label, d.deadline, d.resolution, d.original_date, d.effective_date, d.status, d.met_on, d.updated_at, ${HELD_SINCE}, ${this.termEndAsWrittenSql}
        FROM deadlines d JOIN bodies b ${this.titlesById} ON b.id = d.body_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY CASE WHEN d.effective_date IS NULL THEN 1 ELSE 0 END, d.effective_date ${direction}, b.title, d.key ${page}`,
@@ -286,6 +296,7 @@ export class DeadlinesService implements OnModuleInit {
         originalDate: r.original_date,
         effectiveDate: r.effective_date,
         rule: resolution.resolved ? resolution.rule : null,
+        termEndAsWritten: termEndAsWritten(r.term_as_written, r.effective_date),
         description: resolution.description,
         status,
         metOn: r.met_on ?? null,
@@ -609,6 +620,12 @@ function insertTimers(tx: Transaction, rows: SqlValue[][]): void {
 }
 
 /** True when the effective date has passed and the Frist is not met (as the `overdue` query picks them). */
+/** The term end as written, when it is coarser than a day and still ends on the Frist's day (else null). */
+function termEndAsWritten(json: string | null | undefined, day: CivilDate | null): CoarseTermEnd | null {
+  const written = json ? (JSON.parse(json) as CoarseTermEnd | null) : null;
+  return written && termEndDate(written) === day ? written : null;
+}
+
 function isOverdue(status: DeadlineView['status'], effectiveDate: CivilDate | null, today: CivilDate): boolean {
   return status === 'overdue' || (status !== 'met' && effectiveDate !== null && effectiveDate < today);
 }

@@ -6,6 +6,7 @@
  * out is refused where it is written down.
  */
 import {
+  closureRefusalOnDueDates,
   describeDeadline,
   germanDate,
   resolveDeadline,
@@ -15,6 +16,7 @@ import {
   type BodyEventType,
   type CivilDate,
   type Deadline,
+  type DueDates,
   type ReportObligation,
   type Session,
 } from '../../machines';
@@ -101,6 +103,26 @@ export function closureSetsFrist(due: Deadline, before: readonly ReportObligatio
 export function rescheduleSetsFrist(context: BodyContext | null, data: { obligationId?: string; due: Deadline }): boolean {
   const obligation = context?.obligations.find((o) => o.id === data.obligationId);
   return !obligation || !sameDeadline(obligation.due, data.due);
+}
+
+/**
+ * A refusal whose reasons name each report's Frist by the day it falls on (`dueDates`, after the
+ * calendar rules), where the chart's rule names it as set: a closure or transfer refused for an
+ * open final report says `Frist 01.12.2025, verschoben von 30.11.2025`, as the Fristen do, not
+ * the Sunday it was set to. Any other refusal is returned as it is (without asking for `dueDates`).
+ */
+export async function refusalOnDueDates<R extends { reason: string; violations: string[] }>(
+  refusal: R,
+  type: BodyEventType,
+  context: BodyContext,
+  version: number,
+  dueDates: () => Promise<DueDates>,
+): Promise<R> {
+  if (type !== 'closed' && type !== 'transferred') return refusal;
+  const worded = closureRefusalOnDueDates(type, context, version, await dueDates());
+  if (!worded || !refusal.violations.includes(worded.planned)) return refusal;
+  const violations = refusal.violations.map((v) => (v === worded.planned ? worded.onDueDates : v));
+  return { ...refusal, reason: violations.join(' '), violations };
 }
 
 /** The event types whose data may name a successor structure. */

@@ -23,8 +23,10 @@ import {
   type BodySnapshot,
   type Deadline,
   type DecisionFacts,
+  type DueDates,
   type PersistedBody,
   type Registration,
+  type ReportObligation,
   type Session,
   type StoredEventType,
 } from '../../machines';
@@ -35,6 +37,7 @@ import {
   fristBeforeDay,
   fristSetBy,
   readsCalendar,
+  refusalOnDueDates,
   registeredSuccessor,
   rescheduleSetsFrist,
   successorEndedBy,
@@ -111,6 +114,8 @@ export interface DueTimers {
   dueAtOf(tx: Transaction, bodyId: string, type: TimedEventType, obligationId?: string): Promise<string | null>;
   /** The sessions calendar, as the Fristen are resolved against it. */
   sessions(tx: Transaction): Promise<Session[]>;
+  /** The effective day of each report's Frist (after the calendar rules) by obligation id, as the Fristen have it. */
+  reportDueDates(tx: Transaction, obligations: readonly ReportObligation[]): Promise<DueDates>;
 }
 
 /**
@@ -324,9 +329,12 @@ export class LifecycleService {
       const event = { type, data: withContacts, occurredAt, decision } as BodyEvent;
       const verdict = machine.decide(current.snapshot, event);
       if (!verdict.allowed) {
-        throw new LifecycleRefusal(verdict.reason, {
+        // The chart names a report's Frist as set; the refusal names the day it falls on, as the Fristen do.
+        const { timers } = this;
+        const refused = timers ? await refusalOnDueDates(verdict, type, current.snapshot.context, machine.version, () => timers.reportDueDates(tx, current.snapshot.context.obligations)) : verdict;
+        throw new LifecycleRefusal(refused.reason, {
           state: machine.stateLabel(current.snapshot),
-          violations: verdict.violations,
+          violations: refused.violations,
           allowedEvents: verdict.allowedEvents.filter((t) => this.mayAppend(actor.role, t)),
         });
       }

@@ -503,13 +503,20 @@ export function eventFormItems(type: BodyEventType, f: EventFormContext): FormIt
     items.push(
       field('occurredAt', 'Datum des Ereignisses', 'date', {
         max: f.today,
-        hint: mayCiteDecision(type) ? 'Leer lassen: Tag des Beschlusses, sonst heute.' : 'Leer lassen: heute.',
+        hint: mayCiteDecision(type) ? DATED_BY_DECISION : 'Leer lassen: heute.',
       }),
     );
   }
   items.push(field('note', 'Vermerk', 'textarea', { rows: 2 }));
   return items;
 }
+
+/**
+ * How an event citing a decision is dated when the date is left empty (`defaultOccurredAt` of the
+ * write path): on the decision's day, unless the body has an event after that day (the history
+ * is only carried forward), then today; without a decision, today.
+ */
+export const DATED_BY_DECISION = 'Leer lassen: Tag des Beschlusses – oder heute, ohne Beschluss oder wenn nach ihm schon ein Ereignis verbucht ist (etwa ein Antrag der Federführung).';
 
 /** The command a form post stands for. The data goes on unchecked: the write path validates it. */
 export function eventCommand(bodyId: string, type: BodyEventType, values: FormValues, context: BodyContext): BodyCommand {

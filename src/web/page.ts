@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { addresseeName, berlinDate, countOf, describeDeadline, describeTermEndWithDay, germanDate, germanDateTime, germanNumber, obligationLabel, obligationStanding, PROFILE_LABELS, type Deadline, type TermEnd } from '../../machines';
+import { addresseeName, berlinDate, countOf, describeDeadline, describeTermEndWithDay, fristAsSet, germanDate, germanDateTime, germanNumber, obligationLabel, obligationStanding, PROFILE_LABELS, type Deadline, type TermEnd } from '../../machines';
 import { actorLabel } from '../auth/roles';
 import { DomainError } from '../common/errors';
 import { toErrorBody, type ErrorBody, type ErrorPages } from '../common/http-errors';
@@ -36,6 +36,8 @@ export const helpers = {
   /** The German texts of a replay verdict the page does not know (chain-verdict.ts). */
   otherVerdictTexts,
   deadline: (deadline: Deadline) => describeDeadline(deadline),
+  /** A row of the Fristen as it was set: a term end written as a month as `März 2028 (bis 31.03.2028)`, as the body's page says it. */
+  fristAsSet: (frist: Parameters<typeof fristAsSet>[0]) => fristAsSet(frist),
   deadlineState,
   /** A term end as written, with its resolved day: `Juli 2011 (bis 31.07.2011)`, `31.03.2025`. */
   termEnd: (end: TermEnd | null | undefined) => (end ? describeTermEndWithDay(end) : '–'),

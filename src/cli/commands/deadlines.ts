@@ -2,7 +2,7 @@ import { deadlineState } from '../../deadlines/deadline-state';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
 import { date, table } from '../format';
-import { describeDue, type Deadline } from '../../../machines';
+import { describeDue, fristAsSet, type CoarseTermEnd, type Deadline } from '../../../machines';
 
 /** A Frist as GET /api/deadlines gives it (the fields the CLI shows). */
 export interface DeadlineRow {
@@ -16,6 +16,8 @@ export interface DeadlineRow {
   originalDate: string | null;
   effectiveDate: string | null;
   rule: unknown;
+  /** The end of a term as the decision wrote it, where coarser than a day. */
+  termEndAsWritten?: CoarseTermEnd | null;
   description: string;
   status: 'open' | 'due' | 'overdue' | 'met';
   metOn: string | null;
@@ -44,7 +46,7 @@ export const deadlinesCommand: CliCommand = {
             { header: 'Datum', value: (d) => date(d.effectiveDate) },
             { header: 'verschoben von', value: (d) => (d.originalDate && d.originalDate !== d.effectiveDate ? date(d.originalDate) : '') },
             { header: 'Frist', value: (d) => d.label },
-            { header: 'festgelegt', value: (d) => describeDue(d.deadline) },
+            { header: 'festgelegt', value: (d) => fristAsSet(d, describeDue) },
             { header: 'Gremium', value: (d) => d.bodyTitle, max: 40 },
             { header: 'Stand', value: (d) => deadlineState(d) },
             { header: 'ID', value: (d) => d.bodyId },

@@ -26,7 +26,7 @@ export const sendCommand: CliCommand = {
   ].join('\n'),
   options: {
     decision: { type: 'string', value: 'NUMMER', description: 'Nummer eines erfassten Beschlusses, z. B. 2024/09-AL' },
-    date: { type: 'string', value: 'DATUM', description: 'fachliches Datum (sonst das des Beschlusses, sonst heute)' },
+    date: { type: 'string', value: 'DATUM', description: 'fachliches Datum (sonst das des Beschlusses; heute ohne Beschluss oder wenn nach ihm schon ein Ereignis verbucht ist)' },
     data: { type: 'string', value: 'JSON', description: 'Daten des Ereignisses als JSON-Objekt' },
     'expected-version': { type: 'string', value: 'N', description: 'nur, wenn das Gremium noch auf dieser Version steht' },
   },

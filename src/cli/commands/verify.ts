@@ -6,7 +6,7 @@ import { countOf, germanNumber } from '../../../machines';
 import type { StreamKind } from '../../audit/audit.service';
 import { formatReport, verifyExport, type ExportSource } from '../../audit/offline-verifier';
 import type { SignedCheckpoint } from '../../audit/checkpoint';
-import { PublishedCheckpointsUnreadable, readPublicKey, readPublished } from '../../audit/verify-cli';
+import { PublicKeyUnreadable, PublishedCheckpointsUnreadable, readPublicKey, readPublished } from '../../audit/verify-cli';
 import { intactChainsText } from '../../web/chain-verdict';
 import type { CliCommand, CommandContext } from '../command';
 import { EXIT, UsageError } from '../errors';
@@ -47,7 +47,7 @@ export const verifyCommand: CliCommand = {
       multiple: true,
       value: 'SCHLÜSSEL',
       description:
-        'mit DATEI: öffentlicher Ed25519-Schlüssel: PEM-Datei, PEM-Text oder Base64 (SPKI-DER, wie GET /api/audit/public-key ihn nennt); mehrfach: der erste der aktuelle, jeder weitere ein früherer',
+        'mit DATEI: öffentlicher Ed25519-Schlüssel: PEM-Datei, PEM-Text, Base64 (SPKI-DER) oder eine Datei mit der Antwort von GET /api/audit/public-key (JSON); mehrfach: der erste der aktuelle, jeder weitere ein früherer',
     },
     published: {
       type: 'string',
@@ -165,11 +165,12 @@ function publicKeyOption(key: string): KeyObject {
   let publicKey: KeyObject;
   try {
     publicKey = readPublicKey(key);
-  } catch {
+  } catch (error) {
+    if (error instanceof PublicKeyUnreadable) throw new UsageError(`Der öffentliche Schlüssel ist nicht lesbar: ${error.message}`);
     // The option takes a file or the key itself: which of them was meant, the message cannot know, so it names both.
     throw new UsageError(
       existsSync(key)
-        ? `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${key}“ enthält keinen Schlüssel als PEM-Text oder Base64.`
+        ? `Der öffentliche Schlüssel ist nicht lesbar: die Datei „${key}“ enthält keinen Schlüssel als PEM-Text, Base64 oder JSON von GET /api/audit/public-key.`
         : `Der öffentliche Schlüssel ist nicht lesbar: „${key}“ ist weder eine Datei, die es gibt, noch ein Schlüssel als PEM-Text oder Base64.`,
     );
   }
