@@ -409,7 +409,7 @@ describe('gremienlauf on the local database', () => {
     const contactId = cli(['show', id, '--json', '--database', copy]).json.contacts[0].id as string;
     expect(cli(['contact', 'erase', contactId, '--database', copy]).code).toBe(2);
     const erased = cli(['contact', 'erase', contactId, '--reason', 'Antrag auf Löschung (Art. 17 DSGVO)', '--database', copy]);
-    expect([erased.code, erased.stdout]).toEqual([0, `Personenbezogene Daten der Ansprechperson ${contactId} gelöscht (1 Gremium nennt sie); Audit-Protokoll Version 1.\n`]);
+    expect([erased.code, erased.stdout]).toEqual([0, `Personenbezogene Daten der Ansprechperson ${contactId} gelöscht (2 Gremien nennen sie); Audit-Protokoll Version 1.\n`]);
     expect(cli(['show', id, '--database', copy]).stdout).toMatch(new RegExp(`\\(gelöscht\\)\\s+${contactId}`));
     const again = cli(['contact', 'erase', contactId, '--reason', 'noch einmal', '--database', copy]);
     expect(again.code).toBe(1);

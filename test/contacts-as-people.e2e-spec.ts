@@ -261,7 +261,8 @@ describe.each(testDatabaseKinds())('contacts as people, on %s', (database) => {
       await register('PG Foo 2', [ERIKA]);
       await t.http.post('/api/bodies').send({ title: 'PG Zwei', shortName: 'PG Foo kurz', kind: 'Projektgruppe', parent: 'IT-PLR', focusTopic: 'Datennutzung', leads: ['Bund'], start: '2025-02-01' }).expect(201);
       expect(await refusal({ body: 'PG Foo kurz', contact: 'Erika Muster' })).toMatch(/„PG Foo kurz“ ist nicht eindeutig: PG Foo \([0-9a-f-]+\), PG Zwei \([0-9a-f-]+\)\. Bitte das Gremium mit seiner ID angeben\./);
-      await register('PG Doppelt', [ERIKA, { ...ERIKA, organization: 'Bund' }]);
+      // (Another address: one name and one address are one person, and a registration may not name a person twice.)
+      await register('PG Doppelt', [ERIKA, { ...ERIKA, organization: 'Bund', email: 'erika.muster@bund.example' }]);
       expect(await refusal({ body: 'PG Doppelt', contact: 'Erika Muster' })).toMatch(/„PG Doppelt“ nennt 2 Ansprechpersonen „Erika Muster“ \(Hessen: [0-9a-f-]+; Bund: [0-9a-f-]+\)\. Bitte die Ansprechperson mit ihrer ID angeben\./);
     });
   });

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { ContactsStore } from './contacts.store';
 
-@Module({ providers: [ContactsStore], exports: [ContactsStore] })
+/** Contact persons' records; a reused contact's filled-in fields go onto its chain (the audit module's store). */
+@Module({ imports: [AuditModule], providers: [ContactsStore], exports: [ContactsStore] })
 export class ContactsModule {}

@@ -277,7 +277,9 @@ export class LifecycleService {
       for (const [i, predecessor] of (form.predecessors ?? []).entries()) {
         if (predecessor.bodyId !== undefined) await this.assertBodyExists(tx, predecessor.bodyId, `predecessors[${i}].bodyId`, 'Vorgängergremium');
       }
-      const contactIds = await this.contacts.resolve(tx, contacts, 'contacts', now);
+      // A contact person already recorded (by e-mail address, or by a name no one else bears) is reused, not recorded twice.
+      const reason = `Ergänzt bei der Registrierung des Gremiums „${form.title}“`;
+      const contactIds = await this.contacts.resolve(tx, contacts, 'contacts', now, { actor, reason }, form.contactIds);
       const data: Registration = parseInput(registrationSchema, { ...form, contactIds: [...form.contactIds, ...contactIds] });
       const machine = latestMachine();
       const snapshot = machine.begin({ occurredAt, data });
@@ -323,7 +325,7 @@ export class LifecycleService {
       if (successor) assertNotEndedBy(successor, occurredAt);
       if (occurredAt < stored.lastOccurredAt) throw beforeLastEvent(occurredAt, stored.lastOccurredAt);
       const current = await this.fireDue(tx, stored, { until: occurredAt, inclusive: false }, now);
-      const withContacts = contacts ? await this.addContacts(tx, type, data, contacts, now, current.snapshot.context) : data;
+      const withContacts = contacts ? await this.addContacts(tx, { bodyId, type, actor }, data, contacts, now, current.snapshot.context) : data;
 
       const { machine } = current;
       const event = { type, data: withContacts, occurredAt, decision } as BodyEvent;
@@ -577,10 +579,18 @@ export class LifecycleService {
    * Records inline contact persons and adds their ids to the event's `contactIds`. A revision's
    * `contactIds` is the whole new list: without one, the new contacts join the body's own.
    */
-  private async addContacts(tx: Transaction, type: BodyEventType, data: unknown, contacts: ContactInput[], now: string, current: BodySnapshot['context']): Promise<unknown> {
-    const ids = await this.contacts.resolve(tx, contacts, 'data.contacts', now);
+  private async addContacts(
+    tx: Transaction,
+    { bodyId, type, actor }: { bodyId: string; type: BodyEventType; actor: Actor },
+    data: unknown,
+    contacts: ContactInput[],
+    now: string,
+    current: BodySnapshot['context'],
+  ): Promise<unknown> {
     const given = (data as { contactIds?: string[] }).contactIds;
     const known = given ?? (REPLACES_CONTACTS.has(type) ? current.profile.contactIds : []);
+    const reason = `Ergänzt mit „${EVENT_LABELS[type]}“ für Gremium ${bodyId}`;
+    const ids = await this.contacts.resolve(tx, contacts, 'data.contacts', now, { actor, reason }, known);
     return { ...(data as object), contactIds: [...known, ...ids] };
   }
 

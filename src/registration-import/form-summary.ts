@@ -1,5 +1,5 @@
 import { describeDue, describeRecurrence, describeTermEnd, describeTermEndWithDay, germanDate, PROFILE_LABELS } from '../../machines';
-import type { ParsedRegistrationForm } from './registration-form.parser';
+import type { ContactPreview, ParsedRegistrationForm } from './registration-form.parser';
 
 /**
  * What a registration form says, field by field, as people read it (label, text; null where the
@@ -18,7 +18,7 @@ export function formSummary(parsed: ParsedRegistrationForm): Array<[string, stri
     [PROFILE_LABELS.parent, r.parent],
     [PROFILE_LABELS.focusTopic, r.focusTopic],
     [PROFILE_LABELS.leads, lines(r.leads)],
-    [PROFILE_LABELS.contacts, lines((r.contacts ?? []).map((c) => ('id' in c ? c.id : `${c.name}${c.organization ? ` (${c.organization})` : ''}`)))],
+    [PROFILE_LABELS.contacts, lines((r.contacts ?? []).map((c, i) => ('id' in c ? c.id : `${c.name}${c.organization ? ` (${c.organization})` : ''}${known(parsed.contactMatches?.[i])}`)))],
     [PROFILE_LABELS.participants, lines(r.participants)],
     [PROFILE_LABELS.start, germanDate(r.start)],
     [PROFILE_LABELS.expectedEnd, r.expectedEnd ? describeTermEnd(r.expectedEnd) : null],
@@ -31,4 +31,11 @@ export function formSummary(parsed: ParsedRegistrationForm): Array<[string, stri
     ['Beschluss', d ? `${d.number} (${d.issuer})${d.outcome === 'rejected' ? ', Ablehnung' : ''}${d.date ? ` vom ${germanDate(d.date)}` : ''}` : null],
     ['Befristet bis', parsed.approvedUntil ? describeTermEndWithDay(parsed.approvedUntil) : parsed.approvedPermanently ? 'bis auf Weiteres' : null],
   ];
+}
+
+/** ` – bereits erfasst`, ` – neu`: whether the import reuses a recorded contact person (nothing when not asked). */
+function known(match: ContactPreview | undefined): string {
+  if (!match) return '';
+  if (match.status === 'existing') return ' – bereits erfasst';
+  return match.status === 'repeated' ? ' – doppelt genannt' : ' – neu';
 }

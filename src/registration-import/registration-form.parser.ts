@@ -54,6 +54,18 @@ export interface ParsedRegistrationForm {
   justification?: string;
   /** Things read with a guess or left out, in German; they do not stop the import. */
   warnings: string[];
+  /**
+   * For each of `registration.contacts`, whether the service holds that person already
+   * („bereits erfasst“, reused with its id) or records a new one. Set by the import service, which
+   * asks the database; the parser leaves it out.
+   */
+  contactMatches?: ContactPreview[];
+}
+
+/** A contact person of the form as the import will take it: a recorded one (`id`), a new one, or one named twice. */
+export interface ContactPreview {
+  status: 'existing' | 'new' | 'repeated';
+  id?: string;
 }
 
 export interface ParseOptions {
@@ -138,6 +150,8 @@ function normalize(text: string): string {
 class FormReader {
   private readonly problems: FormProblem[] = [];
   private readonly warnings: string[] = [];
+  /** The line each planned report was read from, by its index in `reports`. */
+  private readonly reportLines: number[] = [];
   private readonly located: ReturnType<typeof locateFields>;
   private readonly issuerPatterns: Array<{ issuer: Issuer; pattern: RegExp }>;
 
@@ -471,6 +485,7 @@ class FormReader {
         const everyMonths = recurrenceIn(segment) ?? (kind === 'Jahresbericht' && yearless ? 12 : null);
         const due = this.readDeadline(segment, addresseeId ?? parent, { ...field, line }, kind, everyMonths === null ? null : { everyMonths, start });
         if (!due) return;
+        this.reportLines[reports.length] = line;
         if (everyMonths === null) reports.push({ kind, addressee, due });
         else if (due.kind === 'date' || due.kind === 'month' || (due.kind === 'firstSession' && everyMonths % 12 === 0)) {
           reports.push({ kind, addressee, due, recurrence: { everyMonths } });
@@ -717,17 +732,25 @@ class FormReader {
     return kept;
   }
 
-  /** The schema has the last word (lengths, the end not before the start); its issues name the field. */
+  /**
+   * The schema has the last word (lengths, the end not before the start); its issues name the
+   * form's field the value was read from, and the line: a planned report's own, where known.
+   */
   private validate(registration: RegistrationInput): void {
     const parsed = registrationInputSchema.safeParse(registration);
     if (parsed.success) return;
     for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0] ?? '') as FieldKey;
+      const [first, index] = issue.path;
+      const key = (FORM_FIELD_OF[String(first ?? '')] ?? String(first ?? '')) as FieldKey;
       const field = this.field(key);
-      this.problem(field?.line ?? null, fieldName(key), issue.message);
+      const line = first === 'reports' && typeof index === 'number' ? (this.reportLines[index] ?? field?.line) : field?.line;
+      this.problem(line ?? null, fieldName(key), issue.message);
     }
   }
 }
+
+/** The form's field a registration value is read from, where the two are named differently. */
+const FORM_FIELD_OF: Record<string, FieldKey> = { reports: 'reportingPlan', goals: 'objective', contactIds: 'contacts' };
 
 /** All whitespace (tabs, line breaks) as single spaces. */
 function oneLine(text: string): string {

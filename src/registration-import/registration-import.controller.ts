@@ -54,6 +54,9 @@ const importAnswerSchema = z.object({
   approvedPermanently: z.boolean(),
   events: z.array(z.object({ version: z.number().int().min(1), type: z.string(), occurredAt: instantSchema, decision: z.string().nullable() })),
   backfill: backfillHoldSchema.nullable().describe('Mit backfill=true: die mit dem Import begonnene Nacherfassung'),
+  contacts: z
+    .array(z.object({ id: z.uuid(), name: z.string(), status: z.enum(['existing', 'new']) }))
+    .describe('Die Ansprechpersonen des Formulars: existing = bereits erfasst (wiederverwendet, kein zweiter Datensatz), new = neu erfasst'),
   warnings: z.array(z.string()),
 });
 
@@ -65,6 +68,10 @@ const dryRunAnswerSchema = z.object({
   approvedUntil: termEndSchema.optional(),
   approvedPermanently: z.boolean().optional(),
   justification: z.string().optional(),
+  contactMatches: z
+    .array(z.object({ status: z.enum(['existing', 'new', 'repeated']), id: z.uuid().optional() }))
+    .optional()
+    .describe('Je Ansprechperson des Formulars (in seiner Reihenfolge): existing = bereits erfasst (mit ID), new = würde neu erfasst, repeated = doppelt genannt'),
   warnings: z.array(z.string()),
 });
 

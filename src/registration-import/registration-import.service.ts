@@ -8,7 +8,9 @@ import { BodiesService } from '../bodies/bodies.service';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../common/common.module';
 import { DuplicateError, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
-import { Database, isUniqueViolation, type Transaction } from '../database/database';
+import { Database, isUniqueViolation, type Queries, type Transaction } from '../database/database';
+import { ContactsStore } from '../contacts/contacts.store';
+import type { NewContact } from '../contacts/contact-input';
 import { DecisionsService, type PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
@@ -54,6 +56,8 @@ export interface ImportResult {
   events: Array<{ version: number; type: string; occurredAt: string; decision: string | null }>;
   /** With `backfill`: the hold begun with the import. */
   backfill: BackfillHold | null;
+  /** The form's contact persons as registered: `existing` a recorded person reused (no second record), `new` recorded now. */
+  contacts: Array<{ id: string; name: string; status: 'existing' | 'new' }>;
   warnings: string[];
 }
 
@@ -84,6 +88,7 @@ export class RegistrationImportService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly backfill: BackfillService,
+    private readonly contacts: ContactsStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -91,9 +96,14 @@ export class RegistrationImportService {
    * Reads a form without storing anything (the preview, `dryRun`). A start „mit Beschlussfassung“
    * begins on the decision's day: the one the result gives, else `decisionDate` (the day given to
    * apply the decision), else the one the register holds for the decision the form names (unless
-   * it was withdrawn: then the work did not begin with it).
+   * it was withdrawn: then the work did not begin with it). Says of each contact person whether
+   * it is recorded already („bereits erfasst“: the import reuses it) or new.
    */
   async read(text: string, decisionDate?: CivilDate): Promise<ParsedRegistrationForm> {
+    return this.withContacts(this.db, await this.parse(text, decisionDate));
+  }
+
+  private async parse(text: string, decisionDate?: CivilDate): Promise<ParsedRegistrationForm> {
     const options = { issuers: this.config.issuers };
     const named = decisionDate ? undefined : decisionNamedIn(text, options);
     const recorded = named && !named.date ? await this.recordedDecision(named) : null;
@@ -118,8 +128,20 @@ export class RegistrationImportService {
   }
 
   async import(text: string, options: ImportOptions, actor: Actor): Promise<ImportResult> {
-    const parsed = await this.read(text, options.applyDecision ? options.decisionDate : undefined);
-    return this.db.transaction((tx) => this.importParsed(tx, parsed, options, actor));
+    const parsed = await this.parse(text, options.applyDecision ? options.decisionDate : undefined);
+    // Matched in the import's transaction: the persons told as reused are the ones registration reuses.
+    return this.db.transaction(async (tx) => this.importParsed(tx, await this.withContacts(tx, parsed), options, actor));
+  }
+
+  /** The form with `contactMatches` (which persons are recorded already) and the notes on persons not merged. */
+  private async withContacts(q: Queries, parsed: ParsedRegistrationForm): Promise<ParsedRegistrationForm> {
+    const inline = (parsed.registration.contacts ?? []).filter((c): c is NewContact => !('id' in c));
+    const matches = await this.contacts.match(q, inline);
+    return {
+      ...parsed,
+      contactMatches: matches.map((m) => (m.status === 'existing' ? { status: m.status, id: m.id } : { status: m.status })),
+      warnings: [...parsed.warnings, ...matches.flatMap((m) => m.notes)],
+    };
   }
 
   private async importParsed(tx: Transaction, parsed: ParsedRegistrationForm, options: ImportOptions, actor: Actor): Promise<ImportResult> {
@@ -170,6 +192,8 @@ export class RegistrationImportService {
       ? (await this.backfill.begin(registered.bodyId, { reason: `Import des Registrierungsformulars „${registration.title}“ mit Nacherfassung` }, actor)).backfill
       : null;
     const last = results[results.length - 1];
+    const contactIds = (registered.event.data as { contactIds: string[] }).contactIds;
+    const inline = (registration.contacts ?? []).filter((c): c is NewContact => !('id' in c));
     return {
       id: registered.bodyId,
       title: registration.title,
@@ -188,6 +212,7 @@ export class RegistrationImportService {
         decision: r.event.decision?.number ?? null,
       })),
       backfill,
+      contacts: inline.map((c, i) => ({ id: contactIds[i], name: c.name, status: parsed.contactMatches?.[i]?.status === 'existing' ? 'existing' : 'new' })),
       warnings,
     };
   }
