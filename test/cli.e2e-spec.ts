@@ -402,6 +402,18 @@ describe('gremienlauf on the local database', () => {
     expect(cli(['decision', 'show', '2025/03-AL']).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) für Gremium \S+ \(„Weiterentwicklung Struktur OZG Föderal“\) – umgesetzt \(Version \d+\)/);
   });
 
+  it('records a decision that replaces a withdrawn one with --replaces, and shows which event carried it out', () => {
+    // On a copy: the later tests read this decision as it stands.
+    const copy = join(work, 'replacement-copy.sqlite');
+    for (const suffix of ['', '-wal']) if (existsSync(database + suffix)) copyFileSync(database + suffix, copy + suffix);
+    expect(cli(['decision', 'withdraw', '2025/03-AL', '--reason', 'richtig ist 2025/04-AL', '--database', copy]).code).toBe(0);
+    const args = ['record-decision', '2025/04-AL', '--date', '12.03.2025', '--umlaufverfahren', '--title', 'Verlängerung der PG', '--effect', 'extended', '--body', id, '--data', '{"approvedUntil":"2025-12-31"}'];
+    const recorded = cli([...args, '--replaces', '2025/03-AL', '--database', copy]);
+    expect(recorded.code).toBe(0);
+    expect(cli(['decision', 'show', '2025/04-AL', '--database', copy]).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) .* – umgesetzt \(Version \d+, unter dem ersetzten Beschluss 2025\/03-AL\)/);
+    expect(cli(['decision', 'show', '2025/03-AL', '--database', copy]).stdout).toContain('übernommen von Beschluss 2025/04-AL');
+  });
+
   it('erases a contact person (DSGVO) with a reason, once', () => {
     // On a copy: the later tests read this body's contacts.
     const copy = join(work, 'erasure-copy.sqlite');

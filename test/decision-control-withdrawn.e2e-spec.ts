@@ -109,8 +109,9 @@ describe.each(testDatabaseKinds())('a withdrawn decision in the Beschlusskontrol
   test('the OpenAPI answer schema lists and explains the state', async () => {
     const document = (await t.anonymous.get('/api/docs/openapi.json').expect(200)).body;
     const state = document.components.schemas.DecisionControlRow.properties.state;
-    expect(state.enum).toEqual(['done', 'dueSoon', 'overdue', 'open', 'bodyEnded', 'appliedWithdrawn', 'withdrawn']);
+    expect(state.enum).toEqual(['done', 'dueSoon', 'overdue', 'open', 'bodyEnded', 'appliedWithdrawn', 'replaced', 'withdrawn']);
     expect(state.description).toContain('appliedWithdrawn');
+    expect(state.description).toContain('replaced');
     expect(state.description).toContain('neuer Beschluss');
   });
 });

@@ -15,6 +15,7 @@ import { DeadlinesService } from '../deadlines/deadlines.service';
 import { backfillHold, backfillNotice } from '../deadlines/backfill-hold';
 import { EventStore } from '../event-log/event-store';
 import { contextHead, listHeadSql, obligationsSql, wholeContext, type ListHead } from '../event-log/stored-context';
+import { replacementKey, replacementsOf, type Effect } from '../decisions/register';
 
 export interface BodyFilter {
   /** A state path: `active`, `active.term.expired`, `closed`, … */
@@ -177,6 +178,20 @@ export class BodiesService {
     return new Map(rows.map((r) => [`${r.issuer} ${r.number}`, { at: r.withdrawn_at, reason: r.withdrawal_reason }]));
   }
 
+  /**
+   * The decisions that took over a carried-out effect of a withdrawn one (recorded again under the
+   * right number): by the withdrawn decision and the body's event (`replacementKey`), with their date.
+   */
+  private async replacements(): Promise<Map<string, { number: string; issuer: string; date: string }>> {
+    const rows = await this.db.query<{ number: string; issuer: string; decided_on: string; effects: string }>(
+      'SELECT number, issuer, decided_on, effects FROM decisions WHERE effects LIKE ?',
+      ['%"replaces"%'],
+    );
+    const dates = new Map(rows.map((r) => [`${r.issuer} ${r.number}`, r.decided_on]));
+    const replacing = replacementsOf(rows.map((r) => ({ number: r.number, issuer: r.issuer, effects: JSON.parse(r.effects) as Effect[] })));
+    return new Map([...replacing].map(([key, by]) => [key, { ...by, date: dates.get(`${by.issuer} ${by.number}`)! }]));
+  }
+
   async get(id: string, { contactDetails = false }: { contactDetails?: boolean } = {}) {
     const [row] = await this.db.query<BodyListRow & { obligations: string | null }>(
       `SELECT id, state, context AS head, ${obligationsSql()} AS obligations, version, machine_version, created_at, updated_at FROM bodies WHERE id = ?`,
@@ -190,6 +205,7 @@ export class BodiesService {
     const contacts = await this.contacts.findMany(context.profile.contactIds);
     const decisions = await this.events.citedDecisions(id);
     const withdrawals = await this.withdrawalsOf(decisions);
+    const replacements = withdrawals.size > 0 ? await this.replacements() : new Map<string, { number: string; issuer: string; date: string }>();
     const links = await this.links(row.id, context);
     const notYetRecorded = await pendingSystemEvents(this.db, id, this.clock.now().toISOString());
     const backfill = await backfillHold(this.db, id);
@@ -218,9 +234,13 @@ export class BodiesService {
       ),
       /**
        * The decisions the history cites: each with its own date (`date`) and the citing event's
-       * (`occurredAt`), and when and why it was withdrawn since (what it ordered then rests on nothing).
+       * (`occurredAt`), and when and why it was withdrawn since (what it ordered then rests on nothing,
+       * unless a decision replacing it took the event over: `replacedBy`).
        */
-      decisions: decisions.map((d) => ({ ...d, eventLabel: eventLabel(d.event), withdrawn: withdrawals.get(`${d.issuer} ${d.number}`) ?? null })),
+      decisions: decisions.map((d) => {
+        const withdrawn = withdrawals.get(`${d.issuer} ${d.number}`) ?? null;
+        return { ...d, eventLabel: eventLabel(d.event), withdrawn, replacedBy: withdrawn ? (replacements.get(replacementKey(d, id, d.version)) ?? null) : null };
+      }),
       ...links,
       /** Without a running scheduler (a local database) the stored state may lag behind the calendar. */
       notYetRecorded: notYetRecorded.map((p) => ({ ...p, label: eventLabel(p.type) })),

@@ -84,6 +84,10 @@ export const bodyViewSchema = z.object({
       version: z.number().int().min(1),
       occurredAt: instantSchema,
       withdrawn: z.object({ at: instantSchema, reason: z.string() }).nullable().describe('Zurückgenommen seit (und warum): was der Beschluss anordnete, steht dann ohne Grundlage'),
+      replacedBy: z
+        .object({ number: z.string(), issuer: z.string(), date: civilDateSchema })
+        .nullable()
+        .describe('Bei einem zurückgenommenen Beschluss: der Beschluss, der ihn ersetzt und dieses Ereignis als Umsetzung seiner Wirkung übernommen hat'),
     }),
   ),
   predecessors: z.array(linkedBodySchema),

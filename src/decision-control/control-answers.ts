@@ -14,7 +14,7 @@ export const controlRowSchema = z
       issuerName: z.string(),
       date: civilDateSchema,
       title: z.string(),
-      withdrawn: z.boolean().describe('Der Beschluss ist zurückgenommen: der Stand jeder seiner Wirkungen ist dann appliedWithdrawn oder withdrawn'),
+      withdrawn: z.boolean().describe('Der Beschluss ist zurückgenommen: der Stand jeder seiner Wirkungen ist dann appliedWithdrawn, replaced oder withdrawn'),
     }),
     effectIndex: z.number().int().min(0),
     bodyId: z.string(),
@@ -25,7 +25,18 @@ export const controlRowSchema = z
     dueBy: civilDateSchema.nullable().describe('Die Frist eines angeforderten Berichts oder des Abschlussberichts, aufgelöst wie in den Fristen (Sitzungskalender des Adressaten, Werktagsregel), sonst null'),
     state: z.enum(CONTROL_STATES).describe(CONTROL_STATES_DESCRIBED),
     stateLabel: z.string().describe('Der Stand auf Deutsch, z. B. „umgesetzt, Beschluss zurückgenommen“ oder „offen ohne Frist“'),
-    appliedBy: z.object({ version: z.number().int().min(1), type: z.string(), occurredAt: instantSchema }).nullable(),
+    appliedBy: z
+      .object({
+        version: z.number().int().min(1),
+        type: z.string(),
+        occurredAt: instantSchema,
+        cites: z.object({ number: z.string(), issuer: z.string() }).optional().describe('Das Ereignis zitiert einen zurückgenommenen Beschluss, den dieser ersetzt'),
+      })
+      .nullable(),
+    replacedBy: z
+      .object({ number: z.string(), issuer: z.string() })
+      .nullable()
+      .describe('Bei einem zurückgenommenen Beschluss: der Beschluss, der die umgesetzte Wirkung übernommen hat (Stand replaced)'),
     report: z
       .object({
         obligationId: z.string(),

@@ -16,7 +16,7 @@ import {
 import { BodiesService } from '../bodies/bodies.service';
 import { Clock } from '../common/clock';
 import { parseInput } from '../common/validation';
-import { DecisionsService } from '../decisions/decisions.service';
+import { DecisionsService, citesOther } from '../decisions/decisions.service';
 import { canonicalJson } from '../json/canonical-json';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
@@ -32,7 +32,7 @@ export const applyInputSchema = z.strictObject({
   expectedVersion: z.number().int().min(1).optional(),
 });
 
-export const CONTROL_STATES = ['done', 'dueSoon', 'overdue', 'open', 'bodyEnded', 'appliedWithdrawn', 'withdrawn'] as const;
+export const CONTROL_STATES = ['done', 'dueSoon', 'overdue', 'open', 'bodyEnded', 'appliedWithdrawn', 'replaced', 'withdrawn'] as const;
 export type ControlState = (typeof CONTROL_STATES)[number];
 
 export const CONTROL_STATE_LABELS: Record<ControlState, string> = {
@@ -42,6 +42,7 @@ export const CONTROL_STATE_LABELS: Record<ControlState, string> = {
   open: 'offen',
   bodyEnded: 'nicht mehr umsetzbar',
   appliedWithdrawn: 'umgesetzt, Beschluss zurückgenommen',
+  replaced: 'umgesetzt, Beschluss ersetzt',
   withdrawn: 'Beschluss zurückgenommen',
 };
 
@@ -52,6 +53,7 @@ export const CONTROL_STATES_DESCRIBED =
   'open: offen (Frist später oder keine); ' +
   'bodyEnded: nicht mehr umsetzbar (nicht umgesetzt, das Gremium ist inzwischen beendet); ' +
   'appliedWithdrawn: umgesetzt, Beschluss zurückgenommen (was die Wirkung bewirkt hat, steht seither ohne Grundlage: ein neuer Beschluss ist nötig); ' +
+  'replaced: umgesetzt, Beschluss zurückgenommen und ersetzt (ein neuer Beschluss hat die umgesetzte Wirkung übernommen, replacedBy); ' +
   'withdrawn: Beschluss zurückgenommen, Wirkung nicht umgesetzt';
 
 export const controlQuerySchema = z.strictObject({
@@ -62,6 +64,7 @@ export const controlQuerySchema = z.strictObject({
     .optional()
     .describe(
       'Stand: done (erledigt), dueSoon (bald fällig), overdue (überfällig), open (offen), bodyEnded (nicht mehr umsetzbar, Gremium beendet), appliedWithdrawn (umgesetzt, Beschluss zurückgenommen), ' +
+        'replaced (umgesetzt, Beschluss zurückgenommen und durch einen neuen ersetzt), ' +
         'withdrawn (jede Wirkung eines zurückgenommenen Beschlusses, umgesetzt oder nicht)',
     ),
 });
@@ -84,8 +87,10 @@ export interface ControlRow {
   dueBy: CivilDate | null;
   state: ControlState;
   stateLabel: string;
-  /** The event that carried the effect out. */
-  appliedBy: { version: number; type: string; occurredAt: string } | null;
+  /** The event that carried the effect out; `cites` when it cites a withdrawn decision this one replaces. */
+  appliedBy: { version: number; type: string; occurredAt: string; cites?: { number: string; issuer: string } } | null;
+  /** For a withdrawn decision's carried-out effect: the decision that took it over, if any. */
+  replacedBy: { number: string; issuer: string } | null;
   /** For a requested report: the obligation it created, whether it was acknowledged, or when and by which decision it was waived. */
   report: {
     obligationId: string;
@@ -139,7 +144,7 @@ export class DecisionControlService {
       return contexts.get(id)!;
     };
     const rows: ControlRow[] = [];
-    for (const { decision, appliedBy } of all) {
+    for (const { decision, appliedBy, replacedBy } of all) {
       if (query.year && !decision.date.startsWith(`${query.year}-`)) continue;
       if (query.issuer && decision.issuer !== query.issuer) continue;
       for (const [i, effect] of decision.effects.entries()) {
@@ -169,9 +174,12 @@ export class DecisionControlService {
         // An ended body takes no more events: what was not carried out by then cannot be any more.
         const endedOn = !applied && !decision.withdrawn ? (await contextOf(effect.body)).endedOn : null;
         // What a withdrawn decision had carried out stands without a basis: it is not done, a new decision is needed.
+        // Unless a new decision took it over (recorded under the right number, say): then it rests on that one.
         const state: ControlState = decision.withdrawn
           ? applied
-            ? 'appliedWithdrawn'
+            ? replacedBy[i]
+              ? 'replaced'
+              : 'appliedWithdrawn'
             : 'withdrawn'
           : done
             ? 'done'
@@ -205,8 +213,11 @@ export class DecisionControlService {
               ? 'offen ohne Frist'
               : state === 'bodyEnded' && endedOn
                 ? `${CONTROL_STATE_LABELS.bodyEnded}: Gremium beendet am ${germanDate(endedOn)}`
-                : CONTROL_STATE_LABELS[state],
-          appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt } : null,
+                : state === 'replaced'
+                  ? `umgesetzt, Beschluss ersetzt durch ${replacedBy[i]!.number}`
+                  : CONTROL_STATE_LABELS[state],
+          appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt, ...citesOther(decision, applied) } : null,
+          replacedBy: replacedBy[i],
           report,
         });
       }

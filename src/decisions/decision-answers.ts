@@ -3,8 +3,18 @@ import { DECISION_EFFECT_TYPES, DECISION_TYPES, EVENT_TYPES } from '../../machin
 import { actorSchema, civilDateSchema, hashSchema, instantSchema } from '../event-log/event-schema';
 import { PROCEDURES } from './register';
 
+const decisionRef = z.object({ number: z.string(), issuer: z.string() });
+
 const effectSchema = z
-  .object({ body: z.uuid(), effect: z.enum(DECISION_EFFECT_TYPES), data: z.record(z.string(), z.unknown()) })
+  .object({
+    body: z.uuid(),
+    effect: z.enum(DECISION_EFFECT_TYPES),
+    data: z.record(z.string(), z.unknown()),
+    replaces: decisionRef
+      .extend({ version: z.number().int().min(1) })
+      .optional()
+      .describe('Übernommen von einem zurückgenommenen Beschluss, den dieser ersetzt: dort umgesetzt durch diese Version des Gremiums'),
+  })
   .meta({ id: 'DecisionEffect', description: 'Was der Beschluss für ein Gremium bewirkt: ein Ereignis mit seinen Daten, z. B. extended {approvedUntil}.' });
 
 const decisionFields = {
@@ -32,10 +42,19 @@ export const decisionSchema = z
 
 const eventReference = z.object({ bodyId: z.string(), version: z.number().int().min(1), type: z.enum([...EVENT_TYPES, 'registered', 'machineUpgraded']), occurredAt: instantSchema });
 
-/** `GET /api/decisions/{issuer}/{number}`: with the event that applied each effect and every event citing it. */
+const citingReference = eventReference.extend({
+  cites: decisionRef.optional().describe('Das Ereignis zitiert einen anderen, zurückgenommenen Beschluss, den dieser ersetzt'),
+});
+
+/** `GET /api/decisions/{issuer}/{number}`: with the event that applied each effect and every event citing it (for a lead: its own bodies' only). */
 export const decisionDetailSchema = decisionSchema.extend({
-  effects: z.array(effectSchema.extend({ appliedBy: eventReference.nullable() })),
-  citedBy: z.array(eventReference),
+  effects: z.array(
+    effectSchema.extend({
+      appliedBy: citingReference.nullable(),
+      replacedBy: decisionRef.nullable().describe('Bei einem zurückgenommenen Beschluss: der Beschluss, der die umgesetzte Wirkung übernommen hat'),
+    }),
+  ),
+  citedBy: z.array(citingReference),
 });
 
 /** `GET /api/decisions/{issuer}/{number}/history`: the decision's own hash-chained stream. */

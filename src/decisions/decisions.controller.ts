@@ -1,8 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AUDIT_READ, Access, DECISION_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { CurrentActor } from '../auth/actor';
+import { AuthService } from '../auth/auth.service';
+import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
 import { decisionDetailSchema, decisionHistorySchema, decisionSchema } from './decision-answers';
 import { parseInput } from '../common/validation';
@@ -17,12 +20,15 @@ const listQuery = z.strictObject({
 @ApiTags('Beschlüsse')
 @Controller('api/decisions')
 export class DecisionsController {
-  constructor(private readonly decisions: DecisionsService) {}
+  constructor(
+    private readonly decisions: DecisionsService,
+    private readonly auth: AuthService,
+  ) {}
 
   @Post()
   @Access(SECRETARIAT_WRITE)
   @HttpCode(201)
-  @ApiOperation({ summary: 'Beschluss im Register erfassen' })
+  @ApiOperation({ summary: 'Beschluss im Register erfassen; mit replaces übernimmt er umgesetzte Wirkungen eines zurückgenommenen Beschlusses' })
   @ApiBody({ schema: jsonSchema(decisionInputSchema) })
   @ApiAnswer(decisionSchema, { status: 201, description: 'Erfasst' })
   record(@Body() body: unknown, @CurrentActor() actor: Actor) {
@@ -40,10 +46,13 @@ export class DecisionsController {
 
   @Get(':issuer/:number')
   @Access(DECISION_READ)
-  @ApiOperation({ summary: 'Ein Beschluss mit den Ereignissen, die ihn zitieren (Nummer URL-kodiert: 2024%2F09-AL)' })
+  @ApiOperation({ summary: 'Ein Beschluss mit den Ereignissen, die ihn zitieren (Nummer URL-kodiert: 2024%2F09-AL); die Federführung sieht nur die Wirkungen auf ihre Gremien' })
   @ApiAnswer(decisionDetailSchema)
-  get(@Param('issuer') issuer: string, @Param('number') number: string) {
-    return this.decisions.get(issuer, number);
+  async get(@Param('issuer') issuer: string, @Param('number') number: string, @Req() request: FastifyRequest & WithPrincipal) {
+    const principal = request[PRINCIPAL];
+    // A lead sees its own bodies' effects only: another body's, shown without its events, would read as not carried out.
+    const bodies = principal?.role === 'lead' ? await this.auth.bodiesLedBy(principal) : undefined;
+    return this.decisions.get(issuer, number, bodies);
   }
 
   @Patch(':issuer/:number')

@@ -71,11 +71,23 @@ import {
   type DecisionEventData,
   type DecisionState,
   type Effect,
+  type Replacements,
+  eventKey,
+  replacementKey,
+  replacementsOf,
 } from './register';
 
 export { PROCEDURES } from './register';
 
 const reason = z.string().trim().min(1).max(2000);
+
+/** The withdrawn decision whose carried-out effects this one takes over (recorded under the wrong number, say). */
+const replacesSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .describe('Nummer des zurückgenommenen Beschlusses, den dieser ersetzt (z. B. 2026/38-AL): seine umgesetzten Wirkungen, die dieser Beschluss gleich anordnet, gelten als durch dieses Ereignis umgesetzt');
 
 export const effectInputSchema = z.strictObject({
   body: z.uuid(),
@@ -131,6 +143,7 @@ export const decisionInputSchema = z
     type: decisionTypeSchema,
     title: z.string().trim().min(1).max(1000),
     effects: z.array(effectInputSchema).max(5000).default([]),
+    replaces: replacesSchema.optional(),
     reason: reason.optional(),
   })
   .refine((d) => sessionProblem(d) !== SESSION_MISSING, { message: SESSION_MISSING, path: ['session'] })
@@ -145,10 +158,11 @@ export const amendmentInputSchema = z
     type: decisionTypeSchema.optional(),
     title: z.string().trim().min(1).max(1000).optional(),
     effects: z.array(effectInputSchema).max(5000).optional(),
+    replaces: replacesSchema.optional(),
     reason,
   })
   .refine((d) => Object.keys(d).some((k) => k !== 'reason'), {
-    message: 'Keine Änderung angegeben: erwartet wird mindestens eines von date, procedure, session, type, title, effects.',
+    message: 'Keine Änderung angegeben: erwartet wird mindestens eines von date, procedure, session, type, title, effects, replaces.',
   });
 
 export const withdrawalInputSchema = z.strictObject({ reason });
@@ -163,6 +177,8 @@ interface Citations {
   events: EventRecord[];
   /** Per effect (same index), the citing event that applied it, or null. */
   appliedBy: Array<EventRecord | null>;
+  /** The events that cite a withdrawn decision this one replaces and carried out effects this one took over. */
+  takenOver: EventRecord[];
 }
 
 /** A citing event's row, with the number it cites as a column of its own (indexed). */
@@ -177,16 +193,30 @@ const CITING_COLUMNS =
  * With `bodyId` the events are that body's only, so only its own effects are matched (another
  * body's effect never matches them).
  */
-function appliedEffects(decision: DecisionState, citingNumber: readonly EventRecord[], bodyId?: string): Citations {
+function appliedEffects(
+  decision: DecisionState,
+  citingNumber: readonly EventRecord[],
+  bodyId?: string,
+  byKey: ReadonlyMap<string, EventRecord> = new Map(),
+): Citations {
   const events = citingNumber.filter((e) => e.decision?.issuer === decision.issuer);
   const taken = new Set<EventRecord>();
+  const takenOver: EventRecord[] = [];
   const appliedBy = decision.effects.map((): EventRecord | null => null);
   for (const i of bodyId === undefined ? decision.effects.keys() : effectsOfBody(decision, bodyId)) {
-    const event = events.find((e) => !taken.has(e) && effectMatches(decision.effects[i], e.bodyId, e.type, e.data)) ?? null;
+    const effect = decision.effects[i];
+    if (effect.replaces) {
+      // Carried out under the withdrawn decision it replaces: by that body's event, which cites the other number.
+      const event = byKey.get(eventKey(effect.body, effect.replaces.version)) ?? null;
+      if (event) takenOver.push(event);
+      appliedBy[i] = event;
+      continue;
+    }
+    const event = events.find((e) => !taken.has(e) && effectMatches(effect, e.bodyId, e.type, e.data)) ?? null;
     if (event) taken.add(event);
     appliedBy[i] = event;
   }
-  return { events, appliedBy };
+  return { events, appliedBy, takenOver };
 }
 
 const effectIndexes = new WeakMap<DecisionState, Map<string, number[]>>();
@@ -237,9 +267,11 @@ export class DecisionsService {
     const now = this.clock.now().toISOString();
     this.checkDate(number, d.date, now);
     await this.checkSessionDay(tx, number.issuer.id, d, 'date');
-    const effects = await this.checkEffects(tx, d.effects, 'effects');
-    checkEffectsFitType(d.type, effects);
-    await this.checkEffectsPossible(tx, effects, d.date, 'effects', [...effects.keys()]);
+    const checked = await this.checkEffects(tx, d.effects, 'effects');
+    checkEffectsFitType(d.type, checked);
+    const effects = d.replaces === undefined ? checked : await this.takeOver(tx, d.replaces, { number: number.canonical, issuer: number.issuer.id }, checked, [...checked.keys()]);
+    // What is taken over is carried out already: only the other effects must still be possible.
+    await this.checkEffectsPossible(tx, effects, d.date, 'effects', [...effects.keys()].filter((i) => !effects[i].replaces));
     const data = {
       number: number.canonical,
       issuer: number.issuer.id,
@@ -278,13 +310,21 @@ export class DecisionsService {
     return this.db.transaction(async (tx) => {
       const current = await this.load(tx, issuerId, rawNumber);
       if (current.withdrawn) throw new LifecycleRefusal(`${this.name(current)} ist zurückgenommen; ein zurückgenommener Beschluss wird nicht mehr geändert.`);
-      const { reason: why, effects: effectInput, ...fields } = changes;
+      const { reason: why, effects: effectInput, replaces, ...fields } = changes;
       const amended: DecisionChanges = Object.fromEntries(
         Object.entries(fields).filter(([key, value]) => canonicalJson(value ?? null) !== canonicalJson(current[key as keyof DecisionState] ?? null)),
       );
       if (effectInput !== undefined) {
-        const effects = await this.checkEffects(tx, effectInput, 'effects');
+        const effects = keepReplacements(await this.checkEffects(tx, effectInput, 'effects'), current.effects);
         if (canonicalJson(effects) !== canonicalJson(current.effects)) amended.effects = effects;
+      }
+      const citations = await this.citations(tx, current);
+      if (replaces !== undefined) {
+        // Only an effect not carried out yet (nor taken over already) can take over another decision's event.
+        const effects = amended.effects ?? current.effects;
+        const carriedOut = new Set(current.effects.flatMap((effect, i) => (citations.appliedBy[i] ? [canonicalJson(effect)] : [])));
+        const open = [...effects.keys()].filter((i) => !effects[i].replaces && !carriedOut.has(canonicalJson(effects[i])));
+        amended.effects = await this.takeOver(tx, replaces, current, effects, open);
       }
       if (Object.keys(amended).length === 0) throw ValidationError.at('effects', 'Die Angaben entsprechen dem erfassten Beschluss; es gibt nichts zu ändern.');
       const next = { ...current, ...amended };
@@ -296,7 +336,6 @@ export class DecisionsService {
         await this.checkSessionDay(tx, current.issuer, next, amended.date !== undefined ? 'date' : 'session');
       }
 
-      const citations = await this.citations(tx, current);
       const relied = await this.reliedUpon(tx, current, amended, citations);
       if (relied.length > 0) {
         throw new LifecycleRefusal(`${this.name(current)} wird bereits zitiert; was die Ereignisse voraussetzen, bleibt: ${relied.join(' ')}`, {
@@ -307,6 +346,7 @@ export class DecisionsService {
         // An added effect is checked as at recording; with another date, every effect not carried out yet.
         const applied = new Map(current.effects.map((effect, i) => [canonicalJson(effect), citations.appliedBy[i] !== null]));
         const open = next.effects.flatMap((effect, i) => {
+          if (effect.replaces) return [];
           const known = applied.get(canonicalJson(effect));
           return known === undefined || (amended.date !== undefined && !known) ? [i] : [];
         });
@@ -353,15 +393,29 @@ export class DecisionsService {
     return rows.map((row) => this.toDecision(toDecisionState(row)));
   }
 
-  /** One decision with the events (bodies, transitions) that cite it and, per effect, the event that applied it. */
-  async get(issuerId: string, rawNumber: string) {
+  /**
+   * One decision with the events (bodies, transitions) that cite it and, per effect, the event that
+   * applied it. An effect taken over from a withdrawn decision counts as carried out by the event
+   * that cited that one (`appliedBy.cites` names it), and that event is among `citedBy`; an effect
+   * another decision took over since names it in `replacedBy`. With `bodies` (a lead's own), only
+   * the effects on those bodies and the events of those bodies.
+   */
+  async get(issuerId: string, rawNumber: string, bodies?: ReadonlySet<string>) {
     return this.db.transaction(async (tx) => {
       const decision = await this.load(tx, issuerId, rawNumber);
       const citations = await this.citations(tx, decision);
+      const replacements = decision.withdrawn ? replacementsOf(await this.replacingDecisions(tx)) : new Map() as Replacements;
+      const seen = (bodyId: string) => bodies === undefined || bodies.has(bodyId);
+      const cited = (e: EventRecord) => ({ ...reference(e)!, ...citesOther(decision, e) });
       return {
         ...this.toDecision(decision),
-        effects: decision.effects.map((effect, i) => ({ ...effect, appliedBy: reference(citations.appliedBy[i]) })),
-        citedBy: citations.events.map((e) => ({ bodyId: e.bodyId, version: e.version, type: e.type, occurredAt: e.occurredAt })),
+        effects: decision.effects.flatMap((effect, i) => {
+          if (!seen(effect.body)) return [];
+          const applied = citations.appliedBy[i];
+          const replacedBy = applied ? (replacements.get(replacementKey(decision, applied.bodyId, applied.version)) ?? null) : null;
+          return [{ ...effect, appliedBy: applied ? cited(applied) : null, replacedBy }];
+        }),
+        citedBy: [...citations.events, ...citations.takenOver].filter((e) => seen(e.bodyId)).map(cited),
       };
     });
   }
@@ -372,15 +426,19 @@ export class DecisionsService {
    * their effects only the body's own are matched (another body's never counts as carried out
    * here). The citing events are read in one query, not one per decision.
    */
-  async withCitations(bodyId?: string): Promise<Array<{ decision: Decision; appliedBy: Array<EventRecord | null> }>> {
+  async withCitations(
+    bodyId?: string,
+  ): Promise<Array<{ decision: Decision; appliedBy: Array<EventRecord | null>; replacedBy: Array<{ number: string; issuer: string } | null> }>> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions ORDER BY decided_on, number`);
-      const decisions = rows.map(toDecisionState).filter((d) => bodyId === undefined || d.effects.some((effect) => effect.body === bodyId));
+      const all = rows.map(toDecisionState);
+      const decisions = all.filter((d) => bodyId === undefined || d.effects.some((effect) => effect.body === bodyId));
       if (decisions.length === 0) return [];
       const rowsCiting = bodyId
         ? await tx.query<CitingRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE body_id = ? AND decision_number IS NOT NULL ORDER BY version`, [bodyId])
         : await tx.query<CitingRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE decision_number IS NOT NULL ORDER BY occurred_at, body_id, version`);
       const citing = new Map<string, EventRecord[]>();
+      const byKey = new Map<string, EventRecord>();
       for (const row of rowsCiting) {
         const event = readableRecord(row);
         // A citing event whose stored content no longer reads carries nothing out here; verify and replay name it.
@@ -388,8 +446,17 @@ export class DecisionsService {
         const events = citing.get(row.decision_number) ?? [];
         if (events.length === 0) citing.set(row.decision_number, events);
         events.push(event);
+        byKey.set(eventKey(event.bodyId, event.version), event);
       }
-      return decisions.map((decision) => ({ decision: this.toDecision(decision), appliedBy: appliedEffects(decision, citing.get(decision.number) ?? [], bodyId).appliedBy }));
+      const replacements = replacementsOf(all);
+      return decisions.map((decision) => {
+        const { appliedBy } = appliedEffects(decision, citing.get(decision.number) ?? [], bodyId, byKey);
+        return {
+          decision: this.toDecision(decision),
+          appliedBy,
+          replacedBy: appliedBy.map((event) => (event && decision.withdrawn ? (replacements.get(replacementKey(decision, event.bodyId, event.version)) ?? null) : null)),
+        };
+      });
     });
   }
 
@@ -587,6 +654,78 @@ export class DecisionsService {
   }
 
   /**
+   * Takes over what the withdrawn decision `raw` (a number, of `own`'s issuer unless it says
+   * another) ordered and a body carried out: each effect at `indexes` that orders the same as one
+   * of the withdrawn decision's carried-out effects — same body, event and parameters — not taken
+   * over by another decision yet, gets `replaces` (the withdrawn decision and the body's event).
+   * Refused at `replaces` when the named decision is not recorded or not withdrawn (422), or when
+   * none of the effects can take anything over, saying for each why (422). Returns the effects,
+   * with `replaces` where taken over.
+   */
+  private async takeOver(tx: Transaction, raw: string, own: { number: string; issuer: string }, effects: readonly Effect[], indexes: readonly number[]): Promise<Effect[]> {
+    const number = parseDecisionNumber(raw, this.config.issuers, own.issuer);
+    if (typeof number === 'string') throw ValidationError.at('replaces', number);
+    const refuse = (message: string) => new LifecycleRefusal(message, { path: 'replaces' });
+    if (number.issuer.id === own.issuer && number.canonical === own.number) throw refuse(`Beschluss ${own.number} kann nicht sich selbst ersetzen.`);
+    // Held until commit: two decisions taking over the same event wait for each other, the second sees the first.
+    const [row] = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE issuer = ? AND number = ?${this.db.forUpdate}`, [number.issuer.id, number.canonical]);
+    if (!row) throw refuse(`Beschluss ${number.canonical} (${number.issuer.id}) ist nicht erfasst; ersetzt werden kann nur ein zurückgenommener Beschluss.`);
+    const withdrawn = toDecisionState(row);
+    if (!withdrawn.withdrawn) {
+      throw refuse(`${this.name(withdrawn)} ist nicht zurückgenommen; ersetzt werden kann nur ein zurückgenommener Beschluss. Zuerst zurücknehmen (mit Begründung), dann ersetzen.`);
+    }
+    const { appliedBy } = await this.citations(tx, withdrawn);
+    const taken = replacementsOf(await this.replacingDecisions(tx));
+    const next = [...effects];
+    const used = new Set<number>();
+    const why: Array<{ effect: Effect; problem: (required: (e: Effect) => string, name: string) => string }> = [];
+    for (const i of indexes) {
+      const effect = effects[i];
+      const sameKind = [...withdrawn.effects.keys()].filter((j) => withdrawn.effects[j].body === effect.body && withdrawn.effects[j].effect === effect.effect);
+      const same = sameKind.filter((j) => sameEffect(withdrawn.effects[j], effect));
+      const carried = same.filter((j) => appliedBy[j] !== null && !used.has(j));
+      const free = carried.find((j) => !taken.has(replacementKey(withdrawn, effect.body, appliedBy[j]!.version)));
+      if (free !== undefined) {
+        used.add(free);
+        next[i] = { ...effect, replaces: { number: withdrawn.number, issuer: withdrawn.issuer, version: appliedBy[free]!.version } };
+        continue;
+      }
+      if (sameKind.length === 0) {
+        why.push({ effect, problem: (_, name) => `Er hatte für ${name} keine Wirkung „${EVENT_LABELS[effect.effect] ?? effect.effect}“` });
+      } else if (same.length === 0) {
+        why.push({
+          effect,
+          problem: (required, name) =>
+            `Die Wirkungen unterscheiden sich: für ${name} ordnete er ${sameKind.map((j) => `„${required(withdrawn.effects[j])}“`).join(', ')} an, dieser Beschluss „${required(effect)}“`,
+        });
+      } else if (carried.length === 0) {
+        why.push({ effect, problem: (required, name) => `Seine Wirkung „${required(effect)}“ wurde für ${name} nicht umgesetzt; es gibt nichts zu übernehmen` });
+      } else {
+        const by = taken.get(replacementKey(withdrawn, effect.body, appliedBy[carried[0]]!.version))!;
+        why.push({ effect, problem: (required, name) => `Seine umgesetzte Wirkung „${required(effect)}“ für ${name} hat bereits Beschluss ${by.number} (${by.issuer}) übernommen` });
+      }
+    }
+    if (used.size > 0) return next;
+    const head = `Beschluss ${own.number} kann ${this.name(withdrawn)} nicht ersetzen:`;
+    if (why.length === 0) throw refuse(`${head} Ohne Wirkung übernimmt er nichts. Die Wirkung angeben, die der zurückgenommene Beschluss angeordnet hatte und die umgesetzt ist.`);
+    const required = await this.requirements(tx, [...why.map((w) => w.effect), ...withdrawn.effects]);
+    const names = await this.bodyNames(tx, why.map((w) => w.effect.body));
+    throw refuse(`${head} ${why.map((w) => w.problem(required, names.get(w.effect.body)!)).join('. ')}.`);
+  }
+
+  /** The decisions that took over an effect of a withdrawn one (their effects name it in `replaces`). */
+  private async replacingDecisions(tx: Transaction): Promise<Array<Pick<DecisionState, 'number' | 'issuer' | 'effects'>>> {
+    const rows = await tx.query<{ number: string; issuer: string; effects: string }>(`SELECT number, issuer, effects FROM decisions WHERE effects LIKE ?`, ['%"replaces"%']);
+    return rows.flatMap((row) => {
+      try {
+        return [{ number: row.number, issuer: row.issuer, effects: JSON.parse(row.effects) as Effect[] }];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /**
    * Refuses an effect (of those at `indexes`) that its event would refuse whatever happens until
    * it is carried out, with the reason the event would be given, at the effect's field: an effect
    * for a body whose life ended by the decision's day, a transfer or closure into a successor
@@ -699,7 +838,14 @@ export class DecisionsService {
     const rows = bodyId
       ? await tx.query<EventRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE decision_number = ? AND body_id = ? ORDER BY version`, [decision.number, bodyId])
       : await tx.query<EventRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE decision_number = ? ORDER BY occurred_at, body_id, version`, [decision.number]);
-    return appliedEffects(decision, rows.map(toRecord), bodyId);
+    // The events of the effects taken over from a withdrawn decision cite that one's number: read by body and version.
+    const byKey = new Map<string, EventRecord>();
+    for (const { body, replaces } of decision.effects) {
+      if (!replaces || (bodyId !== undefined && body !== bodyId)) continue;
+      const [row] = await tx.query<EventRow>(`SELECT ${CITING_COLUMNS} FROM events WHERE body_id = ? AND version = ?`, [body, replaces.version]);
+      if (row) byKey.set(eventKey(body, replaces.version), toRecord(row));
+    }
+    return appliedEffects(decision, rows.map(toRecord), bodyId, byKey);
   }
 
   /**
@@ -794,9 +940,36 @@ export class DecisionsService {
   }
 }
 
+/** Two effects order the same: same body and event, and each one's parameters match the other's. */
+function sameEffect(a: Effect, b: Effect): boolean {
+  return effectMatches(a, b.body, b.effect, b.data) && effectMatches(b, a.body, a.effect, a.data);
+}
+
+/**
+ * The effects as given, each with the `replaces` of the same effect as recorded: an amendment
+ * that lists the effects again (as the API shows them, without it) keeps what they took over.
+ */
+function keepReplacements(given: readonly Effect[], current: readonly Effect[]): Effect[] {
+  const recorded = current.filter((e) => e.replaces);
+  if (recorded.length === 0) return [...given];
+  const left = [...recorded];
+  return given.map((effect) => {
+    const k = left.findIndex(({ replaces: _replaces, ...e }) => canonicalJson(e) === canonicalJson(effect));
+    if (k === -1) return effect;
+    const [kept] = left.splice(k, 1);
+    return { ...effect, replaces: kept.replaces };
+  });
+}
+
 function withoutNote(data: unknown): Record<string, unknown> {
   const { note: _note, ...rest } = (data ?? {}) as Record<string, unknown>;
   return rest;
+}
+
+/** For an event that cites another decision than `decision` (a withdrawn one it replaces): `{cites: {number, issuer}}`. */
+export function citesOther(decision: { number: string; issuer: string }, event: EventRecord): { cites?: { number: string; issuer: string } } {
+  const cited = event.decision;
+  return cited && (cited.number !== decision.number || cited.issuer !== decision.issuer) ? { cites: { number: cited.number, issuer: cited.issuer } } : {};
 }
 
 function reference(event: EventRecord | null) {

@@ -24,11 +24,47 @@ export const DECISION_EVENT_LABELS = {
 } as const;
 export type DecisionEventType = keyof typeof DECISION_EVENT_LABELS;
 
-/** What a decision does to one body: a lifecycle event with its parameters, e.g. `extended {approvedUntil}`. */
+/**
+ * A withdrawn decision's effect that the body had carried out, taken over by another decision
+ * (recorded under the right number): the withdrawn decision and the body's event (its version)
+ * that cited it. The event stays as it is; the register counts it as carrying out the new
+ * decision's effect.
+ */
+export interface Replacement {
+  number: string;
+  issuer: string;
+  version: number;
+}
+
+/**
+ * What a decision does to one body: a lifecycle event with its parameters, e.g. `extended
+ * {approvedUntil}`; `replaces` when the effect was carried out under a withdrawn decision it replaces.
+ */
 export interface Effect {
   body: string;
   effect: BodyEventType;
   data: Record<string, unknown>;
+  replaces?: Replacement;
+}
+
+/** The key of a body's event: `<bodyId>#<version>`. */
+export const eventKey = (bodyId: string, version: number) => `${bodyId}#${version}`;
+
+/** Which decision took over a withdrawn decision's carried-out effect: by `<issuer> <number>` of the withdrawn one and the event's key. */
+export type Replacements = Map<string, { number: string; issuer: string }>;
+
+export const replacementKey = (withdrawn: { issuer: string; number: string }, bodyId: string, version: number) =>
+  `${withdrawn.issuer} ${withdrawn.number} ${eventKey(bodyId, version)}`;
+
+/** The decisions that took over effects of withdrawn ones, as `Replacements`. */
+export function replacementsOf(decisions: Iterable<Pick<DecisionState, 'number' | 'issuer' | 'effects'>>): Replacements {
+  const replacements: Replacements = new Map();
+  for (const decision of decisions) {
+    for (const { body, replaces } of decision.effects) {
+      if (replaces) replacements.set(replacementKey(replaces, body, replaces.version), { number: decision.number, issuer: decision.issuer });
+    }
+  }
+  return replacements;
 }
 
 /** The facts of a decision as the register keeps them. */

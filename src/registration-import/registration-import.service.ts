@@ -177,7 +177,7 @@ export class RegistrationImportService {
         await this.decisions.amend(
           decision.form.issuer,
           decision.form.number,
-          { effects: [...existing.effects.map(({ appliedBy: _applied, ...e }) => e), effect], reason: `Import des Registrierungsformulars „${registration.title}“` },
+          { effects: [...existing.effects.map(({ appliedBy: _applied, replacedBy: _replacedBy, replaces: _replaces, ...e }) => e), effect], reason: `Import des Registrierungsformulars „${registration.title}“` },
           actor,
         );
       }

@@ -60,6 +60,7 @@ export const CONTROL_LIGHTS: Record<ControlState, { level: string; filter: strin
   open: { level: 'open', filter: 'offen (ohne Frist oder Frist später)' },
   bodyEnded: { level: 'ended', filter: 'nicht mehr umsetzbar (Gremium beendet)' },
   appliedWithdrawn: { level: 'red', filter: 'umgesetzt, Beschluss zurückgenommen (neuer Beschluss nötig)' },
+  replaced: { level: 'ended', filter: 'umgesetzt, Beschluss ersetzt (durch einen neuen Beschluss)' },
   withdrawn: { level: 'ended', filter: 'Beschluss zurückgenommen (umgesetzt oder nicht)' },
 };
 
@@ -94,6 +95,16 @@ export interface ControlGroup {
   lines: ControlLine[];
   /** For a withdrawn decision that had been carried out: what follows from the withdrawal. */
   note: string | null;
+  /** Where a new decision that replaces this withdrawn one is recorded (the decision form with „Ersetzt Beschluss“ filled in), while one is needed. */
+  replaceHref: string | null;
+}
+
+/**
+ * The decision form with „Ersetzt Beschluss“ and the issuer filled in, for a withdrawn decision
+ * whose carried-out effect needs a new decision (recorded under the right number, say).
+ */
+export function replacementHref(decision: { issuer: string; number: string }): string {
+  return `/beschluesse?${new URLSearchParams({ ersetzt: decision.number, gremium: decision.issuer }).toString()}#beschluss-erfassen`;
 }
 
 /** How far the requested report got (whether it is late, the light says); every obligation state has its words. */
@@ -131,7 +142,10 @@ function lineOf(row: ControlRow): ControlLine {
       pending = `${row.report ? REPORT_STATES[row.report.state] : 'Bericht ausstehend'}; angefordert: ${event}`;
     }
   } else if (applied) {
-    carriedOut = { text: event!, href: `/gremien/${row.bodyId}#version-${applied.version}` };
+    // Taken over from a withdrawn decision: the event cites that one's number.
+    const cites = applied.cites ? `, unter Beschluss ${applied.cites.number} (zurückgenommen, ersetzt)` : '';
+    const replaced = row.replacedBy ? `; übernommen von Beschluss ${row.replacedBy.number}` : '';
+    carriedOut = { text: `${event!}${cites}${replaced}`, href: `/gremien/${row.bodyId}#version-${applied.version}` };
   }
   if (!carriedOut && !pending) pending = row.state === 'withdrawn' || row.state === 'bodyEnded' ? 'nicht umgesetzt' : 'noch nicht umgesetzt';
   return { row, light: CONTROL_LIGHTS[row.state].level, carriedOut, pending, applicable: !applied && !row.decision.withdrawn && row.state !== 'bodyEnded' };
@@ -142,10 +156,15 @@ export function groupByDecision(rows: ControlRow[]): ControlGroup[] {
   const groups = new Map<string, ControlGroup>();
   for (const row of rows) {
     const key = `${row.decision.issuer}:${row.decision.number}`;
-    if (!groups.has(key)) groups.set(key, { key, href: decisionHref(row.decision), decision: row.decision, lines: [], note: null });
+    if (!groups.has(key)) groups.set(key, { key, href: decisionHref(row.decision), decision: row.decision, lines: [], note: null, replaceHref: null });
     const group = groups.get(key)!;
     group.lines.push(lineOf(row));
-    if (row.state === 'appliedWithdrawn') group.note = 'was davon umgesetzt ist, steht ohne Grundlage; ein neuer Beschluss ist nötig';
+    if (row.state === 'appliedWithdrawn') {
+      group.note = 'was davon umgesetzt ist, steht ohne Grundlage; ein neuer Beschluss ist nötig';
+      group.replaceHref = replacementHref(row.decision);
+    } else if (row.state === 'replaced' && !group.note) {
+      group.note = `was davon umgesetzt ist, hat Beschluss ${row.replacedBy!.number} übernommen`;
+    }
   }
   return [...groups.values()].reverse();
 }

@@ -28,7 +28,19 @@ export function sessionField(required = false) {
 }
 
 /** The decision's own fields, each taking one value. */
-const DECISION_FIELD_NAMES = ['issuer', 'number', 'date', 'procedure', 'session', 'type', 'title'];
+const DECISION_FIELD_NAMES = ['issuer', 'number', 'date', 'procedure', 'session', 'type', 'title', 'replaces'];
+
+/**
+ * The decision form's preset for recording a decision that replaces a withdrawn one
+ * (`/beschluesse?ersetzt=2026/38-AL&gremium=AL-Runde`, linked from the Beschlusskontrolle where a
+ * new decision is needed): „Ersetzt Beschluss“ and the issuer filled in. Null without `ersetzt`,
+ * or when the form comes back with its own values.
+ */
+export function replacementPreset(query: Record<string, string | undefined>, values: FormValues | null): FormValues | null {
+  const replaces = query.ersetzt?.trim();
+  if (values || !replaces) return null;
+  return { replaces, issuer: query.gremium?.trim() ?? '', procedure: 'Sitzung' };
+}
 
 /**
  * The form to record a decision (Beschluss) in the register, with one effect (Wirkung) asked in
@@ -53,6 +65,12 @@ export function decisionForm(values: FormValues | null, issues: FieldIssue[], c:
     sessionField(),
     field('type', 'Art', 'select', { required: true, options: DECISION_TYPES.map((t) => ({ value: t, label: t })) }),
     field('title', 'Titel', 'textarea', { required: true, rows: 2 }),
+    field('replaces', 'Ersetzt Beschluss (optional)', 'text', {
+      autocomplete: 'off',
+      hint:
+        'Nur wenn dieser Beschluss einen zurückgenommenen ersetzt, dessen Wirkung schon umgesetzt ist (etwa unter falscher Nummer erfasst): dessen Nummer, z. B. 2026/38-AL. ' +
+        'Die Wirkung unten so angeben, wie der zurückgenommene Beschluss sie anordnete; sie gilt dann als durch dasselbe Ereignis umgesetzt.',
+    }),
     group(
       'effect',
       'Wirkung (optional)',
@@ -89,6 +107,7 @@ export function decisionInput(values: FormValues, obligations: ObligationOption[
     ...(session ? { session: Number(session) } : {}),
     type: text(values, 'type'),
     title: text(values, 'title'),
+    ...(optional(values, 'replaces') ? { replaces: optional(values, 'replaces') } : {}),
   };
   const repeated = repeatedFieldIssues(values, [...DECISION_FIELD_NAMES, ...EFFECT_FIELD_NAMES]);
   const names = ['effectBody', 'effectType', ...EFFECT_DETAIL_NAMES].some((name) => optional(values, name) !== undefined);

@@ -17,7 +17,7 @@ import { DecisionControlService } from '../decision-control/decision-control.ser
 import { DecisionsService } from '../decisions/decisions.service';
 import { datedAfterDecision } from '../decisions/register';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { decisionForm, decisionInput, effectForm, effectOf, factsForm, factsInput, withdrawalForm } from './decision-form';
+import { decisionForm, decisionInput, effectForm, effectOf, factsForm, factsInput, replacementPreset, withdrawalForm } from './decision-form';
 import { decisionHref } from './decision-control-page';
 import { eventCommand, withDeadlineIssues } from './event-forms';
 import { optional, text, untrimmed, type FormValues } from './forms';
@@ -735,7 +735,7 @@ export class WebController {
     const effect = returnTo && query.wirkung && !values ? { effectBody: returnTo, effectType: query.wirkung, issuer: (await this.web.issuerOf(returnTo)) ?? '' } : null;
     // The open report obligations of the body the form names so far (chosen, or preset from an event form).
     const obligations = mayRecordDecisions(user) ? await this.web.obligationOptions(optional(values ?? effect ?? {}, 'effectBody')) : null;
-    const form = mayRecordDecisions(user) ? decisionForm(values, issues, { issuers: model.issuers, bodies: model.bodies, obligations }, effect) : null;
+    const form = mayRecordDecisions(user) ? decisionForm(values, issues, { issuers: model.issuers, bodies: model.bodies, obligations }, effect ?? replacementPreset(query, values)) : null;
     this.page.send(
       reply,
       'decisions',

@@ -40,6 +40,11 @@ const effectOptions = {
   body: { type: 'string', value: 'ID', description: 'das Gremium, auf das die Wirkung zielt' },
   data: { type: 'string', value: 'JSON', description: 'Parameter der Wirkung, z. B. {"approvedUntil":"2027-06-30"}' },
   effects: { type: 'string', value: 'JSON', description: 'mehrere Wirkungen als JSON-Liste [{body, effect, data}]' },
+  replaces: {
+    type: 'string',
+    value: 'NUMMER',
+    description: 'ersetzt den zurückgenommenen Beschluss NUMMER: dessen umgesetzte Wirkung, die dieser gleich anordnet, gilt als durch dasselbe Ereignis umgesetzt',
+  },
 } as const;
 
 /** A body an effect names, as far as the caller may read it: its title and its report obligations. */
@@ -108,6 +113,7 @@ export const recordDecisionCommand: CliCommand = {
       type: typeof o.type === 'string' ? o.type : 'Beschluss',
       title: o.title,
       ...(effectsOption(o) ? { effects: effectsOption(o) } : {}),
+      ...(typeof o.replaces === 'string' ? { replaces: o.replaces } : {}),
     };
     const api = await ctx.api();
     const decision = await api.post<DecisionView>('/api/decisions', { json: input });
@@ -213,6 +219,8 @@ export const decisionCommand: CliCommand = {
     '  gremienlauf decision amend 2026/12-AL --title "…" --reason "Tippfehler"',
     '  gremienlauf decision amend 2026/12-AL --effect extended --body ID --data \'{"approvedUntil":"2027-06-30"}\' --reason "Wirkung ergänzt"',
     '  gremienlauf decision withdraw 2026/12-AL --reason "irrtümlich erfasst"',
+    '  gremienlauf record-decision 2026/33-AL … --effect extended --body ID --data \'{"approvedUntil":"2027-06-30"}\' --replaces 2026/12-AL',
+    '                                                           (umgesetzte Wirkung des zurückgenommenen Beschlusses übernehmen)',
     '  gremienlauf decision history 2026/12-AL',
     'Mit --effect/--effects ersetzt amend die Liste der Wirkungen (bisherige bleiben nur, wenn sie wieder genannt sind).',
   ].join('\n'),
@@ -262,6 +270,7 @@ export const decisionCommand: CliCommand = {
           ...(typeof o.title === 'string' ? { title: o.title } : {}),
           ...(typeof o.date === 'string' ? { date: dateOption(o.date, '--date', false) } : {}),
           ...(effectsOption(o) ? { effects: effectsOption(o) } : {}),
+          ...(typeof o.replaces === 'string' ? { replaces: o.replaces } : {}),
           reason: reason(),
         };
         const decision = await api.request<DecisionView>('PATCH', path, { json: input });
@@ -280,14 +289,21 @@ export const decisionCommand: CliCommand = {
         return;
       }
       case 'show': {
-        const decision = await api.get<Omit<DecisionView, 'effects'> & { effects: Array<DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number } | null }> }>(path);
+        type Ref = { number: string; issuer: string };
+        const decision = await api.get<
+          Omit<DecisionView, 'effects'> & {
+            effects: Array<DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number; cites?: Ref } | null; replacedBy?: Ref | null }>;
+          }
+        >(path);
         const line = effectLine(await bodiesOf(ctx, api, decision.effects));
         ctx.out.result(decision, (d) =>
           [
             `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen: ${d.withdrawn.reason}` : ''}`,
             'Wirkungen:',
             ...d.effects.map(
-              (e, i) => `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version})` : 'offen'}`,
+              (e, i) =>
+                `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''})` : 'offen'}` +
+                (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : ''),
             ),
           ].join('\n'),
         );
