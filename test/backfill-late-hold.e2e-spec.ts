@@ -6,15 +6,14 @@
  * recorded system event.
  */
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { SMTPServer } from 'smtp-server';
-import { runCli } from '../src/cli/cli';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { deadlinesEnv } from './deadlines.support';
 import { startSmtp, type ReceivedMail } from './support/smtp';
-import { startTestApp, testDatabaseKinds, TEST_SECRETARIAT_TOKEN, type TestApp } from './support/test-app';
+import { cliAgainst } from './support/cli-run';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -48,19 +47,7 @@ describe.each(testDatabaseKinds())('a Nacherfassung begun after the monitoring c
   const reminders = async (id: string) => ((await t.http.get('/api/reminders').query({ body: id }).expect(200)).body.messages as Array<{ status: string }>).map((m) => m.status);
   const end = (id: string) => t.http.post(`/api/bodies/${id}/backfill/end`).send({ reason: 'Geschichte erfasst' }).expect(200);
 
-  async function cli(args: string[]) {
-    if (!t.app.getHttpServer().listening) await t.app.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli([...args, '--url', url, '--token', TEST_SECRETARIAT_TOKEN], {
-      stdout: (s) => out.push(s),
-      stderr: (s) => err.push(s),
-      stdin: async () => Buffer.alloc(0),
-      env: {},
-    });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  }
+  const cli = (args: string[]) => cliAgainst(t, args);
 
   it('the API, the CLI and the web page say what was already recorded, waiting and sent, and begin the hold all the same', async () => {
     const { id } = await importSeed();

@@ -6,20 +6,19 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { berlinDate } from '../machines';
 import addFormats from 'ajv-formats';
 import { verifyExport } from '../src/audit/offline-verifier';
-import { runCli } from '../src/cli/cli';
 import { Database } from '../src/database/database';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { deadlinesEnv } from './deadlines.support';
 import { exportText } from './support/audit-export';
 import { rowCounts } from './support/row-counts';
-import { startTestApp, testDatabaseKinds, TEST_SECRETARIAT_TOKEN, type TestApp } from './support/test-app';
+import { cliAgainst } from './support/cli-run';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -204,19 +203,7 @@ describe.each(testDatabaseKinds())('Nacherfassung (%s)', (database) => {
   });
 
   it('the CLI imports with --nacherfassung, shows the hold and ends it', async () => {
-    await t.app.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    const cli = async (args: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli([...args, '--url', url, '--token', TEST_SECRETARIAT_TOKEN], {
-        stdout: (s) => out.push(s),
-        stderr: (s) => err.push(s),
-        stdin: async () => Buffer.alloc(0),
-        env: {},
-      });
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    };
+    const cli = (args: string[]) => cliAgainst(t, args);
     const imported = await cli(['import', SEED_FILE, '--apply-decision', '--decision-date', '12.06.2024', '--registered-at', '03.06.2024', '--umlaufverfahren', '--nacherfassung']);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('Nacherfassung: Fristenüberwachung ruht seit 02.06.2025, 10:00 Uhr');

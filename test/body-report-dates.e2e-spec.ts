@@ -4,10 +4,9 @@
  * body's life has ended and it has no Fristen any more; `show` and `state` judge lateness by it,
  * not by whether the chart happened to record the report overdue.
  */
-import type { AddressInfo } from 'node:net';
-import { runCli } from '../src/cli/cli';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { startTestApp, testDatabaseKinds, TEST_SECRETARIAT_TOKEN, type TestApp } from './support/test-app';
+import { cliAgainst } from './support/cli-run';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -54,19 +53,7 @@ describe.each(testDatabaseKinds())('the effective report dates of a body (%s)', 
   });
   afterEach(() => t.close());
 
-  async function cli(args: string[]) {
-    if (!t.app.getHttpServer().listening) await t.app.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli([...args, '--url', url, '--token', TEST_SECRETARIAT_TOKEN], {
-      stdout: (s) => out.push(s),
-      stderr: (s) => err.push(s),
-      stdin: async () => Buffer.alloc(0),
-      env: {},
-    });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  }
+  const cli = (args: string[]) => cliAgainst(t, args);
   const reportLine = (text: string, id: string) => text.split('\n').find((line) => line.startsWith(`${id} `));
 
   it('the body’s answer gives each report’s effective Frist and the day it was handed in, though the ended body has no Fristen any more', async () => {

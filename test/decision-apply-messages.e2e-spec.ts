@@ -3,16 +3,14 @@
  * register's words: each open effect with the number to give and the body by its title (with
  * its id only where another body bears the same title). The CLI names its own option (--index).
  */
-import type { AddressInfo } from 'node:net';
-import { runCli } from '../src/cli/cli';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { startTestApp, TEST_SECRETARIAT_TOKEN, type TestApp } from './support/test-app';
+import { cliAgainst } from './support/cli-run';
+import { startTestApp, type TestApp } from './support/test-app';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 describe('messages of „Beschluss umsetzen“ and of a refused amendment', () => {
   let t: TestApp;
-  let url: string;
   let digital: string;
   let register: string;
   let twinOne: string;
@@ -20,17 +18,7 @@ describe('messages of „Beschluss umsetzen“ and of a refused amendment', () =
   const path = (issuer: string, number: string) => `/api/decisions/${issuer}/${encodeURIComponent(number)}`;
   const decide = (number: string, issuer: string, effects: object[]) =>
     t.http.post('/api/decisions').send({ number, issuer, date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects }).expect(201);
-  const cli = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli([...args, '--url', url, '--token', TEST_SECRETARIAT_TOKEN], {
-      stdout: (s) => out.push(s),
-      stderr: (s) => err.push(s),
-      stdin: async () => Buffer.alloc(0),
-      env: {},
-    });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  };
+  const cli = (args: string[]) => cliAgainst(t, args);
 
   /**
    * Given four bodies, two of them both titled „AG Doppelt“; 2026/31-AL acknowledges a report of
@@ -38,8 +26,6 @@ describe('messages of „Beschluss umsetzen“ and of a refused amendment', () =
    */
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
-    await t.app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     const registered = async (title: string, parent: string) =>
       (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title, parent, expectedEnd: null, reports: [], registeredAt: '2026-01-05' }).expect(201)).body.id as string;
     digital = await registered('AG Digitale Verwaltung', 'AL-Runde');

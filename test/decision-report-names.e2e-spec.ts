@@ -4,10 +4,9 @@
  * Beschlusskontrolle (page, CSV, decision page), the body's page, `gremienlauf decision show` and
  * the register's messages. The report's internal id stays in the API's fields only.
  */
-import type { AddressInfo } from 'node:net';
-import { runCli } from '../src/cli/cli';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { startTestApp, TEST_SECRETARIAT_TOKEN, type TestApp } from './support/test-app';
+import { cliAgainst } from './support/cli-run';
+import { startTestApp, type TestApp } from './support/test-app';
 
 /** An obligation id as the body's context gives it (`r1`), anywhere in a text. */
 const REPORT_ID = /\br\d+\b/;
@@ -26,27 +25,14 @@ const textOf = (html: string) =>
 
 describe('a report named by a decision’s effect', () => {
   let t: TestApp;
-  let url: string;
   let body: string;
   const number = '2026/60';
   const path = `/api/decisions/IT-PLR/${encodeURIComponent(number)}`;
-  const cli = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli([...args, '--url', url, '--token', TEST_SECRETARIAT_TOKEN], {
-      stdout: (s) => out.push(s),
-      stderr: (s) => err.push(s),
-      stdin: async () => Buffer.alloc(0),
-      env: {},
-    });
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  };
+  const cli = (args: string[]) => cliAgainst(t, args);
 
   /** Given an active body owing „Sachstand 2025“ by 30.11.2026, and 2026/60 waiving it, acknowledging it and moving its Frist. */
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
-    await t.app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     const report = { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', title: 'Sachstand 2025', due: { kind: 'date', date: '2026-11-30' } };
     body = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Projektgruppe Alpha', parent: 'IT-PLR', start: '2026-01-12', expectedEnd: null, reports: [report], registeredAt: '2026-01-05' }).expect(201)).body.id;
     await t.http.post(`/api/bodies/${body}/events`).send({ type: 'submitted', occurredAt: '2026-01-06' }).expect(200);

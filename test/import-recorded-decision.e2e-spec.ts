@@ -4,10 +4,9 @@
  * answer and the CLI's output after, plainly and naming the effect and the namesake it already has.
  */
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { runCli } from '../src/cli/cli';
-import { startTestApp, testDatabaseKinds, TEST_SECRETARIAT_TOKEN, type TestApp } from './support/test-app';
+import { cliAgainst } from './support/cli-run';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -52,18 +51,9 @@ describe.each(testDatabaseKinds())('an import citing a decision already recorded
   });
 
   it('says so in the CLI’s output of import --force --apply-decision, before (--dry-run) and after', async () => {
-    await t.app.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     const cli = async (args: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli([...args, '--url', url, '--token', TEST_SECRETARIAT_TOKEN], {
-        stdout: (s) => out.push(s),
-        stderr: (s) => err.push(s),
-        stdin: async () => Buffer.alloc(0),
-        env: {},
-      });
-      return { code, output: out.join('') + err.join('') };
+      const run = await cliAgainst(t, args);
+      return { code: run.code, output: run.stdout + run.stderr };
     };
     const dry = await cli(['import', SEED_FILE, '--apply-decision', '--force', '--dry-run']);
     expect(dry.code).toBe(0);
