@@ -104,7 +104,7 @@ describe('the decision a reminder cites', () => {
     expect(text).not.toContain('2026/30-AL');
   });
 
-  it('a report whose Frist a decision moved cites that decision; one moved later without a decision falls back to the approval', () => {
+  it('a report whose Frist a decision moved cites that decision; one moved later without a decision cites none', () => {
     const moving = { number: '2026/12-AL', issuer: 'AL-Runde', date: '2026-03-02', event: 'reportRescheduled' };
     const cited = [
       { number: APPROVAL.number, issuer: APPROVAL.issuer, event: 'approved' as const, on: '2025-01-20' },
@@ -115,10 +115,13 @@ describe('the decision a reminder cites', () => {
     expect(message(timerFor('report', '2026-09-30', -7, 'r1'), { obligations: [report], decisions: cited }, [APPROVAL, moving], '2026-09-23').text).toContain(
       'Beschluss: 2026/12-AL vom 02.03.2026 (AL-Runde)',
     );
+    // This used to fall back to the approval, which set neither the Frist now owed nor the one
+    // before it: no decision set the current Frist, and the reminder says so (who moved it needs
+    // the request facts, which this call leaves out).
     const again = { ...report, rescheduled: [moved, { ...moved, on: '2026-04-01', decision: null }] };
-    expect(message(timerFor('report', '2026-09-30', -7, 'r1'), { obligations: [again], decisions: cited }, [APPROVAL, moving], '2026-09-23').text).toContain(
-      'Beschluss: 2025/10-AL vom 20.01.2025 (AL-Runde)',
-    );
+    const text = message(timerFor('report', '2026-09-30', -7, 'r1'), { obligations: [again], decisions: cited }, [APPROVAL, moving], '2026-09-23').text;
+    expect(text).toContain('Beschluss: keiner (Frist am 01.04.2026 verschoben)');
+    expect(text).not.toContain('2025/10-AL');
   });
 });
 
@@ -174,7 +177,7 @@ describe('the decision a reminder cites for a report a decision requested', () =
   it('a requested report whose Frist was moved without a decision cites none, not the approval', () => {
     const moved = { ...requested, rescheduled: [{ on: '2026-11-20', reason: null, decision: null, from: due }] };
     const text = reminderFor('r2', [planned, moved], byDecision).text;
-    expect(text).toContain('Beschluss: keiner erfasst');
+    expect(text).toContain('Beschluss: keiner (Frist am 20.11.2026 verschoben)');
     expect(text).not.toContain('2025/10-AL');
   });
 
@@ -185,5 +188,78 @@ describe('the decision a reminder cites for a report a decision requested', () =
     const message = reminderFor('r3', [planned, first, second], { planned: 1, requests: [{ report: yearly, decision: requesting }] });
     expect(message.text).toContain('Beschluss: 2026/42-AL vom 05.11.2026 (AL-Runde)');
     expect(message.subject).toBe('Erinnerung: Jährlicher Sachstand fällig am 09.12.2026 (noch 7 Tage) – PG Register');
+  });
+});
+
+describe('the decision a reminder cites for a Frist set without one', () => {
+  const approvedOnly = [{ number: APPROVAL.number, issuer: APPROVAL.issuer, event: 'approved' as const, on: '2025-01-20' }];
+  const september = { kind: 'date' as const, date: '2026-09-30' };
+  const closingWithout = { finalReportDue: september, decision: null, on: '2026-06-16', by: 'secretariat' };
+
+  function reminderFor(obligations: ReportObligation[], facts: Pick<ReminderFacts, 'requests' | 'closure'>, cited: BodyContext['decisions'] = approvedOnly, known: ReminderFacts['decisions'] = [APPROVAL]) {
+    const context = { profile: PROFILE, obligations, decisions: cited, closureInitiatedOn: facts.closure ? '2026-06-16' : null, approvedUntil: null } as unknown as BodyContext;
+    const id = obligations[obligations.length - 1].id;
+    return reminderMessage({
+      timer: timerFor('report', '2026-09-30', -7, id),
+      bodyId: 'b',
+      context,
+      decisions: known,
+      ...facts,
+      deadline: null,
+      now: startOfBerlinDay('2026-09-23'),
+      link: 'https://gremienlauf.example/gremien/b',
+    });
+  }
+
+  it('a planned report moved without a decision cites none, not the approval, and says when and by whom it was moved', () => {
+    const report = finalReport({ id: 'r1', kind: 'Zwischenbericht', rescheduled: [{ from: { kind: 'date', date: '2026-06-30' }, on: '2026-04-01', reason: null, decision: null }] });
+    const message = reminderFor([report], { requests: { planned: 1, requests: [], plannedDue: [{ kind: 'date', date: '2026-06-30' }], movedBy: { r1: 'secretariat' } } });
+    expect(message.text).toContain('Beschluss: keiner (Frist am 01.04.2026 verschoben von: Geschäftsstelle)');
+    expect(message.text).not.toContain('2025/10-AL');
+    expect(message.webhook.decision).toBeNull();
+  });
+
+  it('a report moved without a decision and then by one cites that decision', () => {
+    const moving = { number: '2026/12-AL', issuer: 'AL-Runde', date: '2026-05-04', event: 'reportRescheduled' };
+    const report = finalReport({
+      id: 'r1',
+      kind: 'Zwischenbericht',
+      rescheduled: [
+        { from: { kind: 'date', date: '2026-06-30' }, on: '2026-04-01', reason: null, decision: null },
+        { from: { kind: 'date', date: '2026-07-31' }, on: '2026-05-05', reason: null, decision: moving.number },
+      ],
+    });
+    const cited = [...approvedOnly, { number: moving.number, issuer: moving.issuer, event: 'reportRescheduled' as const, on: '2026-05-05' }];
+    const message = reminderFor([report], { requests: { planned: 1, requests: [], movedBy: { r1: 'secretariat' } } }, cited, [APPROVAL, moving]);
+    expect(message.text).toContain('Beschluss: 2026/12-AL vom 04.05.2026 (AL-Runde)');
+    expect(message.webhook.decision).toEqual({ number: '2026/12-AL', issuer: 'AL-Runde', date: '2026-05-04', event: 'reportRescheduled' });
+  });
+
+  it('a final report a closure without a decision added cites none, not the approval, and says when and by whom its Frist was set', () => {
+    const interim = newObligation('r1', { kind: 'Zwischenbericht', addressee: 'AL-Runde', due: { kind: 'date', date: '2026-03-31' } });
+    const message = reminderFor([{ ...interim, state: 'submitted' }, finalReport()], { requests: { planned: 1, requests: [], plannedDue: [interim.due] }, closure: closingWithout });
+    expect(message.text).toContain('Beschluss: keiner (Frist am 16.06.2026 mit Einleitung des geordneten Abschlusses festgelegt von: Geschäftsstelle)');
+    expect(message.text).not.toContain('2025/10-AL');
+    expect(message.webhook.decision).toBeNull();
+  });
+
+  it('a planned final report a closure without a decision moved to its Frist (statechart version 3 on) cites none either', () => {
+    const requests = { planned: 1, requests: [], plannedDue: [{ kind: 'month' as const, month: '2026-12' }] };
+    const text = reminderFor([finalReport({ id: 'r1' })], { requests, closure: closingWithout }).text;
+    expect(text).toContain('Beschluss: keiner (Frist am 16.06.2026 mit Einleitung des geordneten Abschlusses festgelegt von: Geschäftsstelle)');
+  });
+
+  it('a final report the approval planned with the Frist a closure without a decision named again still cites the approval', () => {
+    const text = reminderFor([finalReport({ id: 'r1' })], { requests: { planned: 1, requests: [], plannedDue: [september] }, closure: closingWithout }).text;
+    expect(text).toContain('Beschluss: 2025/10-AL vom 20.01.2025 (AL-Runde)');
+  });
+
+  it('a final report a closure without a decision added and a decision then moved cites that decision', () => {
+    const moving = { number: '2026/31-AL', issuer: 'AL-Runde', date: '2026-07-01', event: 'reportRescheduled' };
+    const moved = finalReport({ rescheduled: [{ from: { kind: 'date', date: '2026-08-31' }, on: '2026-07-02', reason: null, decision: moving.number }] });
+    const cited = [...approvedOnly, { number: moving.number, issuer: moving.issuer, event: 'reportRescheduled' as const, on: '2026-07-02' }];
+    const closure = { ...closingWithout, finalReportDue: { kind: 'date' as const, date: '2026-08-31' } };
+    const text = reminderFor([moved], { requests: { planned: 0, requests: [], plannedDue: [] }, closure }, cited, [APPROVAL, moving]).text;
+    expect(text).toContain('Beschluss: 2026/31-AL vom 01.07.2026 (AL-Runde)');
   });
 });

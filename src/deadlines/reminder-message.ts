@@ -22,6 +22,14 @@ export interface ReminderMessage {
 /** What the body's (latest) `closureInitiated` decided for the final report: its Frist. */
 export interface ClosureFacts {
   finalReportDue: Deadline;
+  /**
+   * The number of the decision it cites, null for none (absent: not read). With none, a final
+   * report whose Frist it set cites no decision: neither the approval nor any other.
+   */
+  decision?: string | null;
+  /** The day of the event and the role of whoever recorded it (`secretariat`), where known. */
+  on?: CivilDate;
+  by?: string;
 }
 
 /** A decision as a body's event cites it: its number, issuer and own date, and the citing event's type. */
@@ -44,6 +52,10 @@ export interface ReportRequest {
 export interface RequestFacts {
   planned: number;
   requests: readonly ReportRequest[];
+  /** The Fristen the registration and approval planned (`r1` …), where read: a final report the closure moved no longer has its own. */
+  plannedDue?: readonly Deadline[];
+  /** Per obligation, the role of whoever recorded its latest `reportRescheduled`, where read. */
+  movedBy?: Readonly<Record<string, string>>;
 }
 
 export interface ReminderFacts {
@@ -82,8 +94,8 @@ export function reminderMessage({ timer, bodyId, context, decisions, requests = 
   const obligation = r.obligationId ? context.obligations.find((o) => o.id === r.obligationId) : undefined;
   // Named as the Fristen page names it: two Zwischenberichte must be told apart by their titles.
   const what = r.subject === 'report' ? (obligation ? reportName(obligation, context.obligations) : 'Bericht') : 'Laufzeit';
-  const { decision, request } =
-    r.subject === 'report' && obligation ? reportDecision(decisions, context, obligation, closure, requests) : { decision: citedDecision(decisions, r.subject), request: undefined };
+  const { decision, without } =
+    r.subject === 'report' && obligation ? reportDecision(decisions, context, obligation, closure, requests) : { decision: citedDecision(decisions, r.subject), without: undefined };
   // The end the reminder watches was set by an extension: „ohne Verlängerung“ would contradict the
   // Beschluss line (and an extension recorded after its new end leaves the term expired at once).
   const extension = r.subject === 'term' && decision?.event === 'extended' && context.approvedUntil === r.deadlineOn ? decision : undefined;
@@ -113,7 +125,7 @@ export function reminderMessage({ timer, bodyId, context, decisions, requests = 
     `Frist: ${deadline?.label ?? what}${resolution ? `, ${resolution.description}` : ''}`,
     `${r.subject === 'report' ? 'Fällig am' : 'Befristet bis'}: ${longDate(r.deadlineOn)}${moved}`,
     `Stand: ${state(r.subject, r.deadlineOn, left)}`,
-    `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.date)} (${decision.issuer})` : request && !request.decision ? `keiner (${requestedWithout(request)})` : 'keiner erfasst'}`,
+    `Beschluss: ${decision ? `${decision.number} vom ${germanDate(decision.date)} (${decision.issuer})` : without ? `keiner (${without})` : 'keiner erfasst'}`,
     `Link: ${link}`,
     '',
     advice(r.subject, left, secretariat && secretariatAddress, extension && { number: extension.number, until: r.deadlineOn }),
@@ -211,11 +223,13 @@ function fristDecision(decisions: ReminderFacts['decisions'], context: BodyConte
 }
 
 /**
- * The decision a report's reminder cites, and the request that created the report, if one did:
- * the decision that set its current Frist (`fristDecision`); else for a requested report the
- * decision its request cites while the Frist is still the requested one (for a later period of
- * a recurring series: its first period's, whose rule sets every period's Frist), and none for a
- * request without one or a Frist moved since without one; else the approval, which planned it.
+ * The decision a report's reminder cites, or what set its Frist without one (`without`, the words
+ * in „keiner (…)“): the decision that set its current Frist (`fristDecision`); else a move
+ * without a decision (the latest `reportRescheduled`), or for a final report the closure recorded
+ * without one that set its Frist; else for a requested report the decision its request cites
+ * while the Frist is still the requested one (for a later period of a recurring series: its first
+ * period's, whose rule sets every period's Frist), and none for a request without one; else the
+ * approval, which planned it.
  */
 function reportDecision(
   decisions: ReminderFacts['decisions'],
@@ -223,19 +237,40 @@ function reportDecision(
   obligation: ReportObligation,
   closure: ClosureFacts | null,
   requests: RequestFacts | null,
-): { decision: CitingDecision | undefined; request: ReportRequest | undefined } {
+): { decision: CitingDecision | undefined; without?: string } {
+  const setter = fristDecision(decisions, context, obligation, closure);
+  if (setter) return { decision: setter };
+  const moves = obligation.rescheduled ?? [];
+  const last = moves[moves.length - 1];
+  if (last && last.decision === null) return { decision: undefined, without: setWithout('Frist', last.on, 'verschoben', requests?.movedBy?.[obligation.id]) };
   const first = obligation.recurrence && obligation.series ? obligation.series : obligation.id;
   const request = requests ? requestOf(first, context.obligations, requests) : undefined;
-  const setter = fristDecision(decisions, context, obligation, closure);
-  if (setter) return { decision: setter, request };
-  if (!request) return { decision: citedDecision(decisions, 'report'), request };
-  return { decision: (obligation.rescheduled?.length ?? 0) > 0 ? undefined : (request.decision ?? undefined), request };
+  if (!request && closure && closureSetWithout(context, obligation, closure, requests)) {
+    const on = closure.on ?? context.closureInitiatedOn ?? undefined;
+    return { decision: undefined, without: setWithout('Frist', on, 'mit Einleitung des geordneten Abschlusses festgelegt', closure.by) };
+  }
+  if (!request) return { decision: citedDecision(decisions, 'report') };
+  if (moves.length > 0) return { decision: undefined };
+  return request.decision ? { decision: request.decision } : { decision: undefined, without: setWithout('Berichtspflicht', request.on, 'festgelegt', request.by) };
 }
 
-/** A request without a decision as a reminder names it: `Berichtspflicht am 30.10.2024 festgelegt von: Geschäftsstelle`. */
-function requestedWithout(request: ReportRequest): string {
-  const by = request.by ? `${(ROLE_LABELS as Record<string, string>)[request.by] ?? request.by}` : null;
-  return `Berichtspflicht${request.on ? ` am ${germanDate(request.on)}` : ''} festgelegt${by ? ` von: ${by}` : ''}`;
+/**
+ * Whether a closure recorded without a decision set the final report's current Frist: it added
+ * the report, or moved one the registration or approval planned with another Frist (since
+ * version 3). One planned with that very Frist keeps citing the approval; unread facts change nothing.
+ */
+function closureSetWithout(context: BodyContext, obligation: ReportObligation, closure: ClosureFacts, requests: RequestFacts | null): boolean {
+  if (closure.decision !== null || !requests || obligation.kind !== 'Abschlussbericht' || !sameDeadline(obligation.due, closure.finalReportDue)) return false;
+  const at = context.obligations.findIndex((o) => o.id === obligation.id);
+  if (at >= requests.planned) return true;
+  const planned = requests.plannedDue?.[at];
+  return planned !== undefined && !sameDeadline(planned, obligation.due);
+}
+
+/** A Frist set without a decision as a reminder names it: `Frist am 30.10.2025 verschoben von: Geschäftsstelle`. */
+function setWithout(what: string, on: CivilDate | undefined, how: string, role: string | undefined): string {
+  const by = role ? ((ROLE_LABELS as Record<string, string>)[role] ?? role) : null;
+  return `${what}${on ? ` am ${germanDate(on)}` : ''} ${how}${by ? ` von: ${by}` : ''}`;
 }
 
 /**

@@ -262,20 +262,25 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
 
   /**
    * The body's report requests with the decisions they cite (or their day and who recorded them),
-   * and the number of reports planned before them: a requested report cites its request, never
-   * the approval.
+   * and the reports planned before them with their Fristen: a requested report cites its request,
+   * never the approval; and who last moved each report's Frist, for a move without a decision.
    */
   private async requests(tx: Transaction, bodyId: string): Promise<RequestFacts> {
     const rows = await tx.query<{ type: string; data: string; decision: string | null; occurred_at: string; actor_role: string }>(
-      `SELECT type, data, decision, occurred_at, actor_role FROM events WHERE body_id = ? AND type IN ('registered', 'approved', 'reportRequested') ORDER BY version`,
+      `SELECT type, data, decision, occurred_at, actor_role FROM events WHERE body_id = ? AND type IN ('registered', 'approved', 'reportRequested', 'reportRescheduled') ORDER BY version`,
       [bodyId],
     );
-    let planned = 0;
+    const plannedDue: Deadline[] = [];
+    const movedBy: Record<string, string> = {};
     const requests: ReportRequest[] = [];
     for (const row of rows) {
-      const data = JSON.parse(row.data) as { reports?: unknown[] } & ReportRequest['report'];
+      const data = JSON.parse(row.data) as { reports?: Array<{ due: Deadline }>; obligationId?: string } & ReportRequest['report'];
+      if (row.type === 'reportRescheduled') {
+        if (data.obligationId) movedBy[data.obligationId] = row.actor_role;
+        continue;
+      }
       if (row.type !== 'reportRequested') {
-        planned += data.reports?.length ?? 0;
+        for (const report of data.reports ?? []) plannedDue.push(report.due);
         continue;
       }
       const decision = row.decision ? (JSON.parse(row.decision) as DecisionFacts) : null;
@@ -286,14 +291,22 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
         by: row.actor_role,
       });
     }
-    return { planned, requests };
+    return { planned: plannedDue.length, requests, plannedDue, movedBy };
   }
 
-  /** The Frist the body's (latest) closure gave its final report, if its closure was initiated. */
+  /**
+   * The Frist the body's (latest) closure gave its final report, if its closure was initiated,
+   * and the decision it cites or, recorded without one, its day and who recorded it.
+   */
   private async closure(tx: Transaction, bodyId: string, context: BodyContext): Promise<ClosureFacts | null> {
     if (!context.closureInitiatedOn) return null;
-    const [row] = await tx.query<{ data: string }>(`SELECT data FROM events WHERE body_id = ? AND type = 'closureInitiated' ORDER BY version DESC LIMIT 1`, [bodyId]);
-    return row ? { finalReportDue: (JSON.parse(row.data) as { finalReportDue: Deadline }).finalReportDue } : null;
+    const [row] = await tx.query<{ data: string; decision: string | null; occurred_at: string; actor_role: string }>(
+      `SELECT data, decision, occurred_at, actor_role FROM events WHERE body_id = ? AND type = 'closureInitiated' ORDER BY version DESC LIMIT 1`,
+      [bodyId],
+    );
+    if (!row) return null;
+    const decision = row.decision ? (JSON.parse(row.decision) as DecisionFacts).number : null;
+    return { finalReportDue: (JSON.parse(row.data) as { finalReportDue: Deadline }).finalReportDue, decision, on: berlinDate(row.occurred_at), by: row.actor_role };
   }
 
   private async writeReminder(tx: Transaction, row: DueRow, now: string, facts: BodyFacts): Promise<string> {

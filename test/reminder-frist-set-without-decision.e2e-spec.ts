@@ -1,0 +1,130 @@
+/**
+ * A report whose current Frist no Beschluss set: one the approval planned and the Geschäftsstelle
+ * moved without a decision, and the final report a closure recorded without a decision added. Its
+ * reminders cite no Beschluss — not the approval, which did not set that Frist — and say when and
+ * by whom the Frist was set; a Frist a decision moved still cites that decision. E-mailed over a
+ * real SMTP server, with a real webhook receiver, through the real app.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DispatcherService } from '../src/outbox/dispatcher.service';
+import { SchedulerService } from '../src/deadlines/scheduler.service';
+import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
+import { decodeMail, startSmtp } from './support/smtp';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+jest.setTimeout(30_000);
+
+const LEADS = [{ name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example' }];
+
+interface ReminderHook {
+  type: string;
+  subject: string;
+  obligationId: string | null;
+  decision: { number: string } | null;
+}
+
+describe.each(testDatabaseKinds())('reminders of a Frist no decision set (%s)', (kind) => {
+  let restoreEnv: () => void;
+  let t: TestApp;
+  let closers: Array<() => Promise<void>>;
+
+  beforeEach(() => {
+    closers = [];
+  });
+
+  afterEach(async () => {
+    await t?.close();
+    for (const close of closers) await close();
+    restoreEnv();
+  });
+
+  async function start() {
+    const smtp = await startSmtp();
+    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+    const hooks: ReminderHook[] = [];
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReminderHook;
+        if (body.type === 'reminder') hooks.push(body);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    restoreEnv = deadlinesEnv({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      WEBHOOK_URLS: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+      WEBHOOK_SECRET: 'ein-geheimnis-fuer-die-tests-0123456789',
+    });
+    t = await startTestApp({ database: kind });
+    const id = await recordSeedBody(t, LEADS);
+    t.clock.set('2024-06-17T06:00:00Z');
+    await t.app.get(SchedulerService).sweep();
+    return { id, smtp, hooks };
+  }
+
+  async function remindOn(instant: string) {
+    t.clock.set(instant);
+    await t.app.get(SchedulerService).sweep();
+    await t.app.get(DispatcherService).dispatch();
+  }
+
+  const reportHooks = (hooks: ReminderHook[]) => hooks.filter((h) => h.subject === 'report').map((h) => [h.obligationId, h.decision?.number ?? null]);
+
+  it('a planned report moved without a decision cites none, not the approval, and says when and by whom it was moved', async () => {
+    const { id, smtp, hooks } = await start();
+    t.clock.set('2024-10-30T10:00:00Z');
+    await t.http
+      .post(`/api/bodies/${id}/events`)
+      .send({ type: 'reportRescheduled', data: { obligationId: 'r1', due: { kind: 'date', date: '2024-12-16' }, reason: 'Sitzung verlegt' } })
+      .expect(200);
+
+    await remindOn('2024-12-09T06:00:00Z');
+
+    const mails = smtp.mails.map((m) => decodeMail(m.raw));
+    const moved = mails.find((m) => m.subject.includes('Zwischenbericht'));
+    expect(moved?.subject).toBe(`Erinnerung: Zwischenbericht fällig am 16.12.2024 (noch 7 Tage) – ${SEED_TITLE}`);
+    expect(moved?.text).toContain('Beschluss: keiner (Frist am 30.10.2024 verschoben von: Geschäftsstelle)');
+    expect(moved?.text).not.toContain('2024/09-AL');
+    expect(reportHooks(hooks)).toEqual([['r1', null]]);
+  });
+
+  it('the final report a closure without a decision added cites none; a report a decision moved cites that decision', async () => {
+    const { id, smtp, hooks } = await start();
+    t.clock.set('2024-11-04T10:00:00Z');
+    await t.http
+      .post('/api/decisions')
+      .send({
+        number: '2024/42-AL',
+        issuer: 'AL-Runde',
+        date: '2024-11-01',
+        procedure: 'Umlaufverfahren',
+        type: 'Beschluss',
+        title: 'Zwischenbericht später',
+        effects: [{ body: id, effect: 'reportRescheduled', data: { obligationId: 'r1', due: { kind: 'date', date: '2025-01-31' } } }],
+      })
+      .expect(201);
+    await t.http.post(`/api/decisions/AL-Runde/${encodeURIComponent('2024/42-AL')}/apply`).send({ body: id }).expect(200);
+    await t.http
+      .post(`/api/bodies/${id}/events`)
+      .send({ type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-01-31' }, reason: 'Auftrag erfüllt' } })
+      .expect(200);
+
+    await remindOn('2025-01-24T06:00:00Z');
+
+    const mails = smtp.mails.map((m) => decodeMail(m.raw));
+    const final = mails.find((m) => m.subject.includes('Abschlussbericht'));
+    expect(final?.subject).toBe(`Erinnerung: Abschlussbericht fällig am 31.01.2025 (noch 7 Tage) – ${SEED_TITLE}`);
+    expect(final?.text).toContain('Beschluss: keiner (Frist am 04.11.2024 mit Einleitung des geordneten Abschlusses festgelegt von: Geschäftsstelle)');
+    expect(final?.text).not.toContain('2024/09-AL');
+    expect(mails.find((m) => m.subject.includes('Zwischenbericht'))?.text).toContain('Beschluss: 2024/42-AL vom 01.11.2024 (AL-Runde)');
+    expect(reportHooks(hooks).sort()).toEqual([
+      ['r1', '2024/42-AL'],
+      ['r2', null],
+    ]);
+  });
+});
