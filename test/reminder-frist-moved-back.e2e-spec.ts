@@ -4,13 +4,12 @@
  * Through the real app, with a real SMTP server and a real webhook receiver, on SQLite (and
  * PostgreSQL where TEST_DATABASE_URL is set).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { decodeMail, startSmtp } from './support/smtp';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { recordSeedBody, SEED_TITLE } from './deadlines.support';
+import { decodeMail } from './support/smtp';
+import { reminderRig } from './support/reminder-rig';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(30_000);
 
@@ -27,49 +26,14 @@ interface Message {
   withdrawnReason: string | null;
 }
 
-/** A real webhook receiver that keeps the reminders it took, with the day it took them. */
-async function startReceiver(t: () => TestApp): Promise<{ server: Server; url: string; reminders: Array<{ on: string; reminderKey: string; daysLeft: number }> }> {
-  const reminders: Array<{ on: string; reminderKey: string; daysLeft: number }> = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type: string; reminderKey: string; daysLeft: number };
-      if (body.type === 'reminder') reminders.push({ on: t().clock.now().toISOString().slice(0, 10), reminderKey: body.reminderKey, daysLeft: body.daysLeft });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, reminders };
-}
-
 describe.each(testDatabaseKinds())('a Frist moved away and back to its former day (%s)', (kind) => {
-  let restoreEnv: () => void;
+  const rig = reminderRig(kind);
   let t: TestApp;
-  let closers: Array<() => Promise<void>>;
-
-  beforeEach(() => {
-    closers = [];
-  });
-
-  afterEach(async () => {
-    await t?.close();
-    for (const close of closers) await close();
-    restoreEnv();
-  });
 
   async function start() {
-    const smtp = await startSmtp();
-    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
-    const receiver = await startReceiver(() => t);
-    closers.push(() => new Promise<void>((resolve) => receiver.server.close(() => resolve())));
-    restoreEnv = deadlinesEnv({
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(smtp.port),
-      WEBHOOK_URLS: receiver.url,
-      WEBHOOK_SECRET: 'ein-geheimnis-fuer-die-tests-0123456789',
-    });
-    t = await startTestApp({ database: kind });
+    const started = await rig<{ reminderKey: string; daysLeft: number }>();
+    t = started.t;
+    const { smtp, hooks } = started;
     const id = await recordSeedBody(t, LEADS);
     const scheduler = t.app.get(SchedulerService);
     const dispatcher = t.app.get(DispatcherService);
@@ -89,7 +53,7 @@ describe.each(testDatabaseKinds())('a Frist moved away and back to its former da
       return dispatch();
     };
     await turn('2024-06-17T06:00:00Z');
-    return { id, turn, dispatch, received: () => mails, webhooks: receiver.reminders, smtp };
+    return { id, turn, dispatch, received: () => mails, webhooks: hooks, smtp };
   }
 
   /** The Zwischenbericht's Frist: „im November 2024“ (02.12.2024, the 30th being a Saturday) or another day. */
@@ -125,7 +89,7 @@ describe.each(testDatabaseKinds())('a Frist moved away and back to its former da
       { on: '2024-11-25', subject: 'Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 7 Tage)' },
       { on: '2024-12-02', subject: 'Heute fällig: Zwischenbericht' },
     ]);
-    expect(webhooks.map(({ on, daysLeft }) => ({ on, daysLeft }))).toEqual([
+    expect(webhooks.map(({ receivedOn, daysLeft }) => ({ on: receivedOn, daysLeft }))).toEqual([
       { on: '2024-11-18', daysLeft: 14 },
       { on: '2024-11-25', daysLeft: 7 },
       { on: '2024-12-02', daysLeft: 0 },
@@ -160,7 +124,7 @@ describe.each(testDatabaseKinds())('a Frist moved away and back to its former da
       { on: '2024-11-04', subject: 'Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 28 Tage)' },
       { on: '2024-11-25', subject: 'Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 7 Tage)' },
     ]);
-    expect(webhooks.map(({ on, daysLeft }) => ({ on, daysLeft }))).toEqual([
+    expect(webhooks.map(({ receivedOn, daysLeft }) => ({ on: receivedOn, daysLeft }))).toEqual([
       { on: '2024-11-04', daysLeft: 28 },
       { on: '2024-11-25', daysLeft: 7 },
     ]);
@@ -182,7 +146,7 @@ describe.each(testDatabaseKinds())('a Frist moved away and back to its former da
     await turn('2024-11-25T06:00:00Z');
 
     expect(received()).toEqual([{ on: '2024-11-25', subject: 'Erinnerung: Zwischenbericht fällig am 02.12.2024 (noch 7 Tage)' }]);
-    expect(webhooks.map(({ on, daysLeft }) => ({ on, daysLeft }))).toEqual([
+    expect(webhooks.map(({ receivedOn, daysLeft }) => ({ on: receivedOn, daysLeft }))).toEqual([
       { on: '2024-11-04', daysLeft: 28 },
       { on: '2024-11-25', daysLeft: 7 },
     ]);

@@ -4,13 +4,12 @@
  * report and when. Reports the approval planned still cite the approval. E-mailed over a real
  * SMTP server, with a real webhook receiver, through the real app.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { decodeMail, startSmtp } from './support/smtp';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { recordSeedBody, SEED_TITLE } from './deadlines.support';
+import { decodeMail } from './support/smtp';
+import { reminderRig } from './support/reminder-rig';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(30_000);
 
@@ -23,42 +22,13 @@ interface ReminderHook {
 }
 
 describe.each(testDatabaseKinds())('reminders of a report requested without a decision (%s)', (kind) => {
-  let restoreEnv: () => void;
+  const rig = reminderRig(kind);
   let t: TestApp;
-  let closers: Array<() => Promise<void>>;
-
-  beforeEach(() => {
-    closers = [];
-  });
-
-  afterEach(async () => {
-    await t?.close();
-    for (const close of closers) await close();
-    restoreEnv();
-  });
 
   async function start() {
-    const smtp = await startSmtp();
-    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
-    const hooks: ReminderHook[] = [];
-    const server: Server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReminderHook;
-        if (body.type === 'reminder') hooks.push(body);
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    restoreEnv = deadlinesEnv({
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(smtp.port),
-      WEBHOOK_URLS: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-      WEBHOOK_SECRET: 'ein-geheimnis-fuer-die-tests-0123456789',
-    });
-    t = await startTestApp({ database: kind });
+    const started = await rig<ReminderHook>();
+    t = started.t;
+    const { smtp, hooks } = started;
     const id = await recordSeedBody(t, LEADS);
     t.clock.set('2024-06-17T06:00:00Z');
     await t.app.get(SchedulerService).sweep();

@@ -1,0 +1,57 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { deadlinesEnv } from '../deadlines.support';
+import { startSmtp, type ReceivedMail } from './smtp';
+import { startTestApp, type TestApp, type TestDatabaseKind } from './test-app';
+
+/** A reminder's webhook as the receiver took it: its JSON, and the day it arrived by the app's clock. */
+export type ReceivedReminder<H> = H & { receivedOn: string };
+
+export interface ReminderRig<H> {
+  t: TestApp;
+  smtp: { port: number; mails: ReceivedMail[]; refuse(on: boolean): void };
+  /** The reminders the webhook receiver took (`type: 'reminder'`), in the order they came. */
+  hooks: Array<ReceivedReminder<H>>;
+}
+
+/**
+ * What a reminder spec runs against, per test: a real SMTP server, a real webhook receiver, and
+ * the app (scheduler off, the clock in the test's hands) sending to both; registers the
+ * `afterEach` that closes all three and restores the environment. Call the returned function in
+ * each test.
+ */
+export function reminderRig(kind: TestDatabaseKind): <H extends object>() => Promise<ReminderRig<H>> {
+  let closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of closers.reverse()) await close();
+    closers = [];
+  });
+  return async <H extends object>() => {
+    const smtp = await startSmtp();
+    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+    const hooks: Array<ReceivedReminder<H>> = [];
+    let t: TestApp | undefined;
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as H & { type?: string };
+        if (body.type === 'reminder') hooks.push({ ...body, receivedOn: t!.clock.now().toISOString().slice(0, 10) });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+    const restoreEnv = deadlinesEnv({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      WEBHOOK_URLS: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+      WEBHOOK_SECRET: 'ein-geheimnis-fuer-die-tests-0123456789',
+    });
+    closers.push(async () => restoreEnv());
+    t = await startTestApp({ database: kind });
+    const app = t;
+    closers.push(() => app.close());
+    return { t, smtp, hooks };
+  };
+}
