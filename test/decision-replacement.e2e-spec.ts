@@ -144,6 +144,15 @@ describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on 
     expect(page).toContain('Beschluss 2026/33-AL (AL-Runde) vom 20.11.2026: Verlängert');
     expect(page).toContain('ersetzt Beschluss 2026/38-AL (AL-Runde) vom 10.11.2026');
     expect(page).not.toContain('ein neuer Beschluss ist nötig');
+    expect(page).not.toContain('Neuen Beschluss erfassen, der ihn ersetzt');
+
+    // U's event is not taken over yet: its page offers the Geschäftsstelle the form that replaces the decision, an auditor not.
+    const link = 'href="/beschluesse?ersetzt=2026%2F38-AL&amp;gremium=AL-Runde#beschluss-erfassen" class="no-print replace-link">Neuen Beschluss erfassen, der ihn ersetzt';
+    expect((await t.http.get(`/gremien/${u}`).expect(200)).text).toContain(link);
+    const auditor = await t.user('auditor', { username: 'pruefung-ersetzen' });
+    const seen = (await auditor.http.get(`/gremien/${u}`).expect(200)).text;
+    expect(seen).toContain('ein neuer Beschluss ist nötig');
+    expect(seen).not.toContain('Neuen Beschluss erfassen, der ihn ersetzt');
   });
 
   test('by amendment: without replaces the effect is refused as at recording, with replaces it is taken over and kept when the effects are listed again', async () => {

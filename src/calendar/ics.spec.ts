@@ -54,6 +54,24 @@ describe('the iCalendar feed says how a Frist stands as the web pages do', () =>
     expect(unfolded({ ...frist('AG Kurz'), status: 'met', metOn: '2026-03-04' })).toContain('\\nStand: eingereicht am 04.03.2026\\, verspätet\\n');
   });
 
+  test('a term the decision wrote as a month names the month and its last day, as the body page does', () => {
+    const termEnd: DeadlineView = {
+      ...frist('AG Kurz'),
+      key: 'b1/termEnd/term',
+      kind: 'termEnd',
+      ref: 'term',
+      label: 'Ende der Laufzeit',
+      deadline: { kind: 'date', date: '2028-03-31' },
+      originalDate: '2028-03-31',
+      effectiveDate: '2028-03-31',
+      description: 'bis 31.03.2028',
+      termEndAsWritten: { month: '2028-03' },
+    };
+    expect(unfolded(termEnd)).toContain('\\nFrist: Ende der Laufzeit\\, März 2028 (bis 31.03.2028)\\nDatum: 31.03.2028\\n');
+    // A term to a day keeps the resolution's words.
+    expect(unfolded({ ...termEnd, termEndAsWritten: null })).toContain('\\nFrist: Ende der Laufzeit\\, bis 31.03.2028\\n');
+  });
+
   test('a term past its end: abgelaufen', () => {
     expect(unfolded({ ...frist('AG Kurz'), kind: 'termEnd', status: 'overdue', overdue: true })).toContain('\\nStand: abgelaufen\\n');
   });

@@ -5,6 +5,7 @@
  */
 import { germanDate } from '../../machines/dates';
 import { addDays } from '../../machines/deadlines';
+import { describeTermEndWithDay } from '../../machines/term-end';
 import { deadlineState } from '../deadlines/deadline-state';
 import type { DeadlineView } from '../deadlines/deadlines.service';
 import { bodyPagePath } from '../common/links';
@@ -47,7 +48,8 @@ export function calendarFeed(name: string, deadlines: DeadlineView[], publicUrl:
     const rule = d.rule as { text?: string } | null;
     const description = [
       `Gremium: ${d.bodyTitle}`,
-      `Frist: ${d.label}, ${d.description}`,
+      // A term the decision wrote as a month or year reads as on the body page: „März 2028 (bis 31.03.2028)“.
+      `Frist: ${d.label}, ${d.termEndAsWritten ? describeTermEndWithDay(d.termEndAsWritten) : d.description}`,
       d.originalDate && d.originalDate !== d.effectiveDate
         ? `Ursprünglich ${germanDate(d.originalDate)}, wirksam ${germanDate(d.effectiveDate)}${rule?.text ? `: ${rule.text}` : ''}`
         : `Datum: ${germanDate(d.effectiveDate)}`,

@@ -30,7 +30,7 @@ import { DeadlinesService, type DeadlineQuery, type DeadlineStanding } from '../
 import { DecisionControlService } from '../decision-control/decision-control.service';
 import { effectRequirement } from '../decisions/effect-labels';
 import { DecisionsService } from '../decisions/decisions.service';
-import { controlFilter, csvLink, decisionHref, filterText, groupByDecision, stateCounts, STATE_OPTIONS } from './decision-control-page';
+import { controlFilter, csvLink, decisionHref, filterText, groupByDecision, replacementHref, stateCounts, STATE_OPTIONS } from './decision-control-page';
 import { DECISION_EVENT_LABELS } from '../decisions/register';
 import { actionLabel, eventFormItems, initialValues, termEndValues, type EventFormContext } from './event-forms';
 import { distinctLabels, errorList, fillForm, optional, type FormItem, type FormValues, type Option } from './forms';
@@ -328,8 +328,10 @@ export class WebService {
     const allowed = new Set(body.allowedEvents.map((e) => e.type));
     // A predecessor or successor the user may not open is named without a link (a lead's other bodies are a 404 to it).
     const linkable = (links: typeof body.successors) => links.map(({ bodyId, ...link }) => (bodyId && sees(user, bodyId) ? { ...link, bodyId } : link));
+    // A withdrawn decision whose event no decision has taken over yet: the Geschäftsstelle records the one that replaces it.
+    const decisions = body.decisions.map((d) => ({ ...d, replaceHref: mayRecordDecisions(user) && d.withdrawn && !d.replacedBy ? replacementHref(d) : null }));
     return {
-      body: { ...body, predecessors: linkable(body.predecessors), successors: linkable(body.successors) },
+      body: { ...body, decisions, predecessors: linkable(body.predecessors), successors: linkable(body.successors) },
       context,
       /** The decisions' effects for this body not carried out yet, each with whether its event is allowed now. */
       openEffects: openEffects.map(({ decision, effect, index }) => ({

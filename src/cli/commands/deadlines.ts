@@ -1,6 +1,7 @@
 import { deadlineState } from '../../deadlines/deadline-state';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
+import { UsageError } from '../errors';
 import { date, table } from '../format';
 import { describeDue, fristAsSet, type CoarseTermEnd, type Deadline } from '../../../machines';
 
@@ -31,6 +32,11 @@ export const deadlinesCommand: CliCommand = {
     before: { type: 'string', value: 'DATUM', description: 'nur Fristen vor diesem Datum' },
     body: { type: 'string', value: 'ID', description: 'nur Fristen dieses Gremiums' },
     overdue: { type: 'boolean', description: 'nur überfällige' },
+    held: {
+      type: 'string',
+      value: 'ja|nein',
+      description: 'ja: nur die Fristen der Gremien in Nacherfassung (Fristenüberwachung ruht); nein: nur die der übrigen',
+    },
   },
   async run(ctx) {
     const api = await ctx.api();
@@ -38,6 +44,7 @@ export const deadlinesCommand: CliCommand = {
       before: typeof ctx.options.before === 'string' ? dateOption(ctx.options.before, '--before', false) : undefined,
       body: ctx.options.body as string | undefined,
       overdue: ctx.options.overdue === true ? true : undefined,
+      held: typeof ctx.options.held === 'string' ? heldOption(ctx.options.held) : undefined,
     });
     ctx.out.result(rows, (list) =>
       list.length === 0
@@ -54,3 +61,11 @@ export const deadlinesCommand: CliCommand = {
     );
   },
 };
+
+/** `--held ja|nein` (also `true|false`, as the API writes it): whether only the held bodies' Fristen, or only the others'. */
+export function heldOption(value: string): boolean {
+  const given = value.trim().toLowerCase();
+  if (given === 'ja' || given === 'true') return true;
+  if (given === 'nein' || given === 'false') return false;
+  throw new UsageError(`„${value}“ ist kein Wert für --held (erwartet ja: nur Gremien in Nacherfassung, oder nein: nur die übrigen).`);
+}
