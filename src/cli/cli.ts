@@ -210,12 +210,13 @@ function passThrough(argv: string[]): Parsed {
 function germanParseError(error: unknown): string {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
-  const option = /'(-[^']*)'/.exec(message)?.[1]?.split(',')[0] ?? '';
+  const option = /'(-[^']*)'/.exec(message)?.[1]?.split(/[, ]/)[0] ?? '';
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `Unbekannte Option „${option}“.`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return message.includes('argument missing')
+      // „argument missing“ at the end of the line, „argument is ambiguous“ before another option (`--held --url …`).
+      return message.includes('argument missing') || message.includes('argument is ambiguous')
         ? `Die Option „${option}“ erwartet einen Wert.`
         : `Die Option „${option}“ nimmt keinen Wert.`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
