@@ -18,7 +18,7 @@ describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on 
 
   const path = (number: string) => `/api/decisions/AL-Runde/${encodeURIComponent(number)}`;
   const record = (number: string, effects: object[], extra: object = {}) =>
-    t.http.post('/api/decisions').send({ number, issuer: 'AL-Runde', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects, ...extra });
+    t.http.post('/api/decisions').send({ number, issuer: 'AL-Runde', date: '2026-11-09', procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects, ...extra });
   const extension = (body: string, approvedUntil = '2027-06-30') => ({ body, effect: 'extended', data: { approvedUntil } });
   const controlRows = async (number: string) => ((await t.http.get('/api/decision-control').expect(200)).body as any[]).filter((r) => r.decision.number === number);
   const register = async () => (await t.http.get('/api/decisions').expect(200)).body;
@@ -87,6 +87,15 @@ describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on 
     await t.http.get(path('2026/33-AL')).expect(404);
   });
 
+  test('a decision dated after the event it would take over is refused: an event never rests on a later decision', async () => {
+    const before = await register();
+    const refused = await record('2026/32-AL', [extension(s)], { replaces: '2026/38-AL', date: '2026-11-12' }).expect(422);
+    expect(refused.body.message).toContain(
+      `Seine Wirkung „Verlängern bis 30.06.2027“ wurde für „Arbeitsgruppe S“ am 10.11.2026 umgesetzt (Version ${extendedVersion}), vor dem Datum dieses Beschlusses (12.11.2026)`,
+    );
+    expect(await register()).toEqual(before);
+  });
+
   test('recorded with replaces, the new decision takes over the event that carried out the withdrawn one: register, apply and citations agree', async () => {
     const recorded = await record('2026/33-AL', [extension(s)], { replaces: '2026/38-AL', reason: 'unter falscher Nummer erfasst' }).expect(201);
     expect(recorded.body.effects).toEqual([{ ...extension(s), replaces: { number: '2026/38-AL', issuer: 'AL-Runde', version: extendedVersion } }]);
@@ -138,10 +147,10 @@ describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on 
     const body = (await t.http.get(`/api/bodies/${s}`).expect(200)).body;
     expect(body.decisions.find((d: any) => d.number === '2026/38-AL')).toMatchObject({
       withdrawn: { reason: 'richtig ist 2026/33-AL' },
-      replacedBy: { number: '2026/33-AL', issuer: 'AL-Runde', date: '2026-11-20' },
+      replacedBy: { number: '2026/33-AL', issuer: 'AL-Runde', date: '2026-11-09' },
     });
     const page = (await t.http.get(`/gremien/${s}`).expect(200)).text;
-    expect(page).toContain('Beschluss 2026/33-AL (AL-Runde) vom 20.11.2026: Verlängert');
+    expect(page).toContain('Beschluss 2026/33-AL (AL-Runde) vom 09.11.2026: Verlängert');
     expect(page).toContain('ersetzt Beschluss 2026/38-AL (AL-Runde) vom 10.11.2026');
     expect(page).not.toContain('ein neuer Beschluss ist nötig');
     expect(page).not.toContain('Neuen Beschluss erfassen, der ihn ersetzt');
@@ -190,5 +199,14 @@ describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on 
     const seen = (await lead.http.get(path('2026/38-AL')).expect(200)).body;
     expect(seen.effects.map((e: any) => [e.body, e.appliedBy?.version])).toEqual([[s, extendedVersion]]);
     expect(seen.citedBy.map((e: any) => e.bodyId)).toEqual([s]);
+  });
+
+  test('the events it took over rest on the replacing decision as on one they cite: its date, type and taken-over effect stay', async () => {
+    const before = await register();
+    for (const change of [{ date: '2026-11-08' }, { type: 'Auftrag' }, { effects: [] }]) {
+      const refused = await t.http.patch(path('2026/33-AL')).send({ ...change, reason: 'Versuch' });
+      expect([refused.status, refused.body.message]).toEqual([422, expect.stringContaining('Beschluss 2026/33-AL (AL-Runde) vom 09.11.2026 wird bereits zitiert')]);
+    }
+    expect(await register()).toEqual(before);
   });
 });

@@ -269,7 +269,7 @@ export class DecisionsService {
     await this.checkSessionDay(tx, number.issuer.id, d, 'date');
     const checked = await this.checkEffects(tx, d.effects, 'effects');
     checkEffectsFitType(d.type, checked);
-    const effects = d.replaces === undefined ? checked : await this.takeOver(tx, d.replaces, { number: number.canonical, issuer: number.issuer.id }, checked, [...checked.keys()]);
+    const effects = d.replaces === undefined ? checked : await this.takeOver(tx, d.replaces, { number: number.canonical, issuer: number.issuer.id, date: d.date }, checked, [...checked.keys()]);
     // What is taken over is carried out already: only the other effects must still be possible.
     await this.checkEffectsPossible(tx, effects, d.date, 'effects', [...effects.keys()].filter((i) => !effects[i].replaces));
     const data = {
@@ -324,7 +324,7 @@ export class DecisionsService {
         const effects = amended.effects ?? current.effects;
         const carriedOut = new Set(current.effects.flatMap((effect, i) => (citations.appliedBy[i] ? [canonicalJson(effect)] : [])));
         const open = [...effects.keys()].filter((i) => !effects[i].replaces && !carriedOut.has(canonicalJson(effects[i])));
-        amended.effects = await this.takeOver(tx, replaces, current, effects, open);
+        amended.effects = await this.takeOver(tx, replaces, { ...current, date: amended.date ?? current.date }, effects, open);
       }
       if (Object.keys(amended).length === 0) throw ValidationError.at('effects', 'Die Angaben entsprechen dem erfassten Beschluss; es gibt nichts zu ändern.');
       const next = { ...current, ...amended };
@@ -662,7 +662,13 @@ export class DecisionsService {
    * none of the effects can take anything over, saying for each why (422). Returns the effects,
    * with `replaces` where taken over.
    */
-  private async takeOver(tx: Transaction, raw: string, own: { number: string; issuer: string }, effects: readonly Effect[], indexes: readonly number[]): Promise<Effect[]> {
+  private async takeOver(
+    tx: Transaction,
+    raw: string,
+    own: { number: string; issuer: string; date: CivilDate },
+    effects: readonly Effect[],
+    indexes: readonly number[],
+  ): Promise<Effect[]> {
     const number = parseDecisionNumber(raw, this.config.issuers, own.issuer);
     if (typeof number === 'string') throw ValidationError.at('replaces', number);
     const refuse = (message: string) => new LifecycleRefusal(message, { path: 'replaces' });
@@ -685,9 +691,20 @@ export class DecisionsService {
       const same = sameKind.filter((j) => sameEffect(withdrawn.effects[j], effect));
       const carried = same.filter((j) => appliedBy[j] !== null && !used.has(j));
       const free = carried.find((j) => !taken.has(replacementKey(withdrawn, effect.body, appliedBy[j]!.version)));
-      if (free !== undefined) {
-        used.add(free);
-        next[i] = { ...effect, replaces: { number: withdrawn.number, issuer: withdrawn.issuer, version: appliedBy[free]!.version } };
+      const event = free === undefined ? null : appliedBy[free]!;
+      const day = event && berlinDate(event.occurredAt);
+      if (event && day! < own.date) {
+        // As when it is applied: the event falls on the decision's day or later, never before it.
+        why.push({
+          effect,
+          problem: (required, name) =>
+            `Seine Wirkung „${required(effect)}“ wurde für ${name} am ${germanDate(day!)} umgesetzt (Version ${event.version}), vor dem Datum dieses Beschlusses (${germanDate(own.date)}); ein Ereignis beruht nicht auf einem späteren Beschluss`,
+        });
+        continue;
+      }
+      if (event) {
+        used.add(free!);
+        next[i] = { ...effect, replaces: { number: withdrawn.number, issuer: withdrawn.issuer, version: event.version } };
         continue;
       }
       if (sameKind.length === 0) {
@@ -781,8 +798,10 @@ export class DecisionsService {
 
   /** What the citing events rely on and the amendment would change, as German sentences. */
   private async reliedUpon(tx: Transaction, current: DecisionState, amended: DecisionChanges, citations: Citations): Promise<string[]> {
-    if (citations.events.length === 0) return [];
-    const first = citations.events[0];
+    // The events citing it, and those of a withdrawn decision whose effects it took over: both rest on it.
+    const relied = [...citations.events, ...citations.takenOver];
+    if (relied.length === 0) return [];
+    const first = relied[0];
     const dropped =
       amended.effects === undefined
         ? []
