@@ -289,7 +289,7 @@ describe('Web pages over HTTP', () => {
     expect(page).toMatch(/<td data-label="Gremium">IT-PLR<\/td><th scope="row" data-label="Sitzung">45\. Sitzung<\/th><td data-label="Datum">18\.03\.2027<\/td>/);
     const moved = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '45', date: '2027-03-19' }).expect(303);
     expect(moved.headers.location).toContain('&verlegt=1#sitzungen');
-    expect((await t.http.get(moved.headers.location).expect(200)).text).toContain('45. Sitzung (IT-PLR) am 19.03.2027 verlegt;');
+    expect((await t.http.get(moved.headers.location).expect(200)).text).toContain('45. Sitzung (IT-PLR) verlegt vom 18.03.2027 auf den 19.03.2027;');
     // The notice names only a session the calendar holds, never text from the address.
     expect((await t.http.get('/fristen?sitzung=Ihr%20Konto%20ist%20gesperrt').expect(200)).text).not.toContain('Ihr Konto ist gesperrt');
     const missing = await t.http.post('/fristen/sitzungen').type('form').send({ issuer: 'IT-PLR', number: '46', date: '' }).expect(400);

@@ -74,10 +74,17 @@ export class SessionsService {
       return before;
     });
     const unchanged = previous !== null && previous.date === session.date;
-    // Not refused: a session on a Saturday is rare, not impossible; but a slip of the date is likelier.
-    const notWorking = nonWorkingReason(session.date, this.reminders.calendar.land);
-    const warnings = notWorking ? [`Der ${germanDate(session.date)} ist kein Arbeitstag (${notWorking}); bitte prüfen, ob die Sitzung an diesem Tag stattfindet.`] : [];
-    return { session: unchanged ? previous : session, previousDate: previous?.date ?? null, created: previous === null, warnings };
+    return { session: unchanged ? previous : session, previousDate: previous?.date ?? null, created: previous === null, warnings: this.warningsFor(session.date) };
+  }
+
+  /**
+   * What recording a session on `date` answers besides it: a day that is no working day is told,
+   * not refused (a session on a Saturday is rare, not impossible; but a slip of the date is
+   * likelier). The web page after the redirect tells it from the session's day with this too.
+   */
+  warningsFor(date: string): string[] {
+    const notWorking = nonWorkingReason(date, this.reminders.calendar.land);
+    return notWorking ? [`Der ${germanDate(date)} ist kein Arbeitstag (${notWorking}); bitte prüfen, ob die Sitzung an diesem Tag stattfindet.`] : [];
   }
 
   /** The sessions, of one issuer if given: one nobody configured is a 400, as in the decision register, not an empty calendar. */

@@ -17,7 +17,9 @@ const simulationAnswerSchema = z.object({
       bodyId: z.string(),
       bodyTitle: z.string(),
       what: z.string().describe('Der Ereignistyp oder der Betreff der Erinnerung'),
-      outcome: z.enum(['appended', 'written', 'superseded', 'refused', 'skipped', 'recorded']),
+      outcome: z
+        .enum(['appended', 'written', 'superseded', 'refused', 'skipped', 'recorded', 'sent'])
+        .describe('sent: eine Erinnerung, die der Fristenlauf heute schon vor der Simulation verschickt hatte (zählt nicht in summary.reminders)'),
       detail: z.string().optional(),
     }),
   ),

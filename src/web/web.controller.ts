@@ -133,7 +133,7 @@ export class WebController {
         throw ValidationError.at('registeredAt', `„${choices.registeredAt}“ ist kein Datum; erwartet wird ein Tag wie 03.06.2024.`);
       }
       // „Prüfen“: what would be registered, told before the click that would be refused.
-      if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText), 200, choices);
+      if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText, choices.registeredAt), 200, choices);
       // Read first: an unreadable form is told line by line, before anything the decision's fields lack.
       if (apply) await this.imports.read(formText, applyDecisionOptions(values ?? {}).decisionDate);
       const next = await this.once(request, values, async (form) => {
@@ -154,7 +154,7 @@ export class WebController {
       const registered = error instanceof DuplicateError && Array.isArray(error.details.ids) ? { title: String(error.details.title), ids: error.details.ids as string[] } : null;
       // Refused with its decision: the preview again, each error at the field of the decision it concerns.
       if (apply && !registered && !(error instanceof FormImportError) && formText.trim()) {
-        return this.sendFormImport(reply, user, formText, await this.checked(formText, { values: values ?? {}, error }), statusOf(error), choices);
+        return this.sendFormImport(reply, user, formText, await this.checked(formText, choices.registeredAt, { values: values ?? {}, error }), statusOf(error), choices);
       }
       this.sendFormImport(reply, user, formText, { error, registered }, statusOf(error), choices);
     }
@@ -162,16 +162,18 @@ export class WebController {
 
   /**
    * What „Prüfen“ shows: the form as read, the bodies registered under its title, and, when the
-   * form names a decision, what applying it would take (with the errors of a refused attempt).
+   * form names a decision, what applying it would take (with the errors of a refused attempt),
+   * and whether „Registriert am“ (`registeredAt`) keeps it from being applied: a hint at the
+   * decision, while the draft is taken over with that day all the same.
    */
-  private async checked(formText: string, failed?: { values: FormValues; error: DomainError }) {
+  private async checked(formText: string, registeredAt: string | null, failed?: { values: FormValues; error: DomainError }) {
     const parsed = await this.imports.read(formText);
     const ids = await this.imports.registeredAs(parsed.registration.title);
     const registered = ids.length > 0 ? { title: parsed.registration.title, ids } : null;
     const decision = registered ? undefined : parsed.decision;
     if (!decision) return { parsed, registered };
     const recorded = await this.imports.recordedDecision(decision);
-    if (recorded?.withdrawn) return { parsed, registered, apply: { text: withdrawnDecisionText(decision, recorded.withdrawn), form: null, message: null } };
+    if (recorded?.withdrawn) return { parsed, registered, apply: { text: withdrawnDecisionText(decision, recorded.withdrawn), form: null, message: null, hint: null } };
     // Only a validation's issues have fields; any other refusal is its message (issuesOf guesses fields of event forms).
     const issues = failed?.error instanceof ValidationError ? failed.error.details : [];
     const form = applyDecisionForm(decision, recorded !== null, failed?.values ?? null, issues);
@@ -191,6 +193,8 @@ export class WebController {
         text: applyDecisionText(decision, told, form.items.length > 0),
         form,
         message: failed ? messageOf(failed.error) : null,
+        // Not once more beside the refusal that says it.
+        hint: registeredAt && !issues.some((i) => i.path === 'registeredAt') ? registeredAfterDecision(registeredAt, recorded?.date ?? decision.date ?? null) : null,
       },
     };
   }
@@ -601,12 +605,17 @@ export class WebController {
     const list = await this.sessions.list();
     // The session just entered or moved (`?sitzung=IT-PLR/45`), as the calendar holds it: the page never repeats text from its address.
     const recorded = list.find((x) => `${x.issuer}/${x.number}` === optional(query, 'sitzung'));
+    // Moved: the day it had last before, as the calendar keeps it.
+    const movedFrom = recorded && optional(query, 'verlegt') ? (recorded.earlierDates.at(-1)?.date ?? null) : null;
+    const what = recorded && (movedFrom ? `verlegt vom ${germanDate(movedFrom)} auf den ${germanDate(recorded.date)}` : `am ${germanDate(recorded.date)} eingetragen`);
     const sessions = {
       list,
       form: mayRecordSessions(user) ? sessionForm(this.web.issuerOptions(), failedSession?.values ?? null, failedSession?.issues ?? []) : null,
       notice: recorded
-        ? `${recorded.number}. Sitzung (${recorded.issuer}) am ${germanDate(recorded.date)} ${optional(query, 'verlegt') ? 'verlegt' : 'eingetragen'}; die Fristen, die sich auf sie beziehen und noch nicht fällig waren, richten sich danach.`
+        ? `${recorded.number}. Sitzung (${recorded.issuer}) ${what}; die Fristen, die sich auf sie beziehen und noch nicht fällig waren, richten sich danach.`
         : null,
+      // What the API answers besides the session (a day that is no working day), told from its day as the calendar holds it.
+      warnings: recorded ? this.sessions.warningsFor(recorded.date) : [],
     };
     this.page.send(reply, 'deadlines', { title: 'Fristen', nav: 'fristen', user, feeds, issued, feedError, sessions, ...(await this.web.deadlinesPage(user, query)) }, status);
   }
@@ -762,6 +771,22 @@ interface ApplyModel {
   /** None for a decision that cannot be applied (withdrawn). */
   form: ReturnType<typeof applyDecisionForm> | null;
   message: string | null;
+  /** Why applying the decision would be refused with the day entered as „Registriert am“; the draft is not. */
+  hint: string | null;
+}
+
+/**
+ * A registration dated after the decision applied with it is refused by the import: told in the
+ * preview already. The decision's day known (from the register or the form), in its words; else
+ * (asked for here) what the day asked for has to be.
+ */
+function registeredAfterDecision(registeredAt: string, decisionDate: string | null): string | null {
+  if (decisionDate === null) return `Der Beschluss kann nicht vor dem Tag liegen, der unter „Registriert am“ steht (${germanDate(registeredAt)}).`;
+  if (registeredAt <= decisionDate) return null;
+  return (
+    `Die Registrierung (${germanDate(registeredAt)}) kann nicht nach dem Beschluss (${germanDate(decisionDate)}) liegen: so wird „Übernehmen und Beschluss anwenden“ abgelehnt. ` +
+    `Bitte „Registriert am“ leeren oder berichtigen und erneut prüfen; „Als Entwurf übernehmen“ geht auch so.`
+  );
 }
 
 export function issuesOf(error: DomainError, type?: string): FieldIssue[] {

@@ -23,17 +23,25 @@ export function formatSimulation(result: SimulationResult): string {
       german(e.date),
       KIND[e.kind].padEnd(14),
       e.kind === 'reminder' ? e.what : `${eventName(e.what)} – ${e.bodyTitle}`,
-      e.outcome === 'refused' ? `(abgelehnt: ${e.detail ?? ''})` : e.outcome === 'superseded' ? '(übersprungen)' : '',
+      e.outcome === 'refused'
+        ? `(abgelehnt: ${e.detail ?? ''})`
+        : e.outcome === 'superseded'
+          ? '(übersprungen)'
+          : e.outcome === 'sent'
+            ? '(heute bereits verschickt)'
+            : '',
     ]
       .filter(Boolean)
       .join('  '),
   );
   const { systemEvents, reminders, recordedEvents, refused } = result.summary;
+  // Not the simulation's: told beside its reminders, never among them.
+  const sentToday = result.entries.filter((e) => e.outcome === 'sent').length;
   lines.push(
     '',
     `Zeitraum ${german(result.from)} bis ${german(result.to)}: ${[
       countOf(systemEvents, 'Systemereignis', 'Systemereignisse'),
-      countOf(reminders, 'Erinnerung', 'Erinnerungen'),
+      `${countOf(reminders, 'Erinnerung', 'Erinnerungen')}${sentToday ? ` (dazu ${sentToday} heute bereits verschickt)` : ''}`,
       countOf(recordedEvents, 'erfasstes Ereignis', 'erfasste Ereignisse'),
     ].join(', ')}${refused ? `, ${refused} abgelehnt` : ''}.`,
     'Simulation auf einer Kopie der Daten; nichts wurde gespeichert oder versandt.',
