@@ -15,7 +15,7 @@ import { DeadlinesService } from '../deadlines/deadlines.service';
 import { backfillHold, backfillNotice } from '../deadlines/backfill-hold';
 import { EventStore } from '../event-log/event-store';
 import { contextHead, listHeadSql, obligationsSql, wholeContext, type ListHead } from '../event-log/stored-context';
-import { replacementKey, replacementsOf, type Effect } from '../decisions/register';
+import { lastReplacement, replacementsOf, type Effect } from '../decisions/register';
 
 export interface BodyFilter {
   /** A state path: `active`, `active.term.expired`, `closed`, … */
@@ -50,6 +50,9 @@ interface BodyListRow {
   created_at: string;
   updated_at: string;
 }
+
+/** When and why a decision was withdrawn. */
+type Withdrawal = { at: string; reason: string };
 
 /** The read side of bodies: the projection rows, labelled for people. */
 @Injectable()
@@ -124,19 +127,34 @@ export class BodiesService {
     return this.db.query<{ id: string; title: string; status: string }>('SELECT id, title, status FROM bodies ORDER BY title, id');
   }
 
-  /** The bodies' extensions (their `extended` events) in the order they happened, by body id: one query for all. */
-  async extensions(bodyIds: readonly string[]): Promise<Map<string, Array<{ bodyId: string; occurredAt: string; approvedUntil: TermEnd; decision: string | null }>>> {
+  /**
+   * The bodies' extensions (their `extended` events) in the order they happened, by body id: one
+   * query for all. Each with the decision it rests on now (`decision`): the one it cites, or, when
+   * that was withdrawn and another took the event over, the last replacing one (`replaces`: the
+   * cited number); `withdrawn` when that decision is withdrawn and nothing replaced it.
+   */
+  async extensions(
+    bodyIds: readonly string[],
+  ): Promise<Map<string, Array<{ bodyId: string; occurredAt: string; approvedUntil: TermEnd; decision: string | null; replaces: string | null; withdrawn: boolean }>>> {
     if (bodyIds.length === 0) return new Map();
-    const rows = await this.db.query<{ body_id: string; occurred_at: string; data: string; decision_number: string | null }>(
-      `SELECT body_id, occurred_at, data, decision_number FROM events WHERE type = 'extended' AND body_id IN (${placeholders(bodyIds)}) ORDER BY body_id, version`,
+    const rows = await this.db.query<{ body_id: string; version: number | string; occurred_at: string; data: string; decision: string | null }>(
+      `SELECT body_id, version, occurred_at, data, decision FROM events WHERE type = 'extended' AND body_id IN (${placeholders(bodyIds)}) ORDER BY body_id, version`,
       [...bodyIds],
     );
-    const extensions = rows.map((row) => ({
-      bodyId: row.body_id,
-      occurredAt: row.occurred_at,
-      approvedUntil: (JSON.parse(row.data) as { approvedUntil: TermEnd }).approvedUntil,
-      decision: row.decision_number,
-    }));
+    const cited = rows.map((row) => (row.decision ? (JSON.parse(row.decision) as { issuer: string; number: string }) : null));
+    const standing = await this.standingDecisions(rows.flatMap((row, i) => (cited[i] ? [{ ...cited[i], bodyId: row.body_id, version: Number(row.version) }] : [])));
+    const extensions = rows.map((row, i) => {
+      const decision = cited[i];
+      const now = decision ? standing(decision, row.body_id, Number(row.version)) : null;
+      return {
+        bodyId: row.body_id,
+        occurredAt: row.occurred_at,
+        approvedUntil: (JSON.parse(row.data) as { approvedUntil: TermEnd }).approvedUntil,
+        decision: now?.replacedBy?.number ?? decision?.number ?? null,
+        replaces: now?.replacedBy ? decision!.number : null,
+        withdrawn: now ? (now.replacedBy ? now.replacedBy.withdrawn : now.withdrawn) !== null : false,
+      };
+    });
     return groupBy(extensions, (e) => e.bodyId);
   }
 
@@ -168,7 +186,7 @@ export class BodiesService {
    * docs/access.md. Readers see no contacts at all (the access interceptor drops them).
    */
   /** The withdrawals of the cited decisions that were withdrawn, by `issuer number`. */
-  private async withdrawalsOf(cited: ReadonlyArray<{ issuer: string; number: string }>): Promise<Map<string, { at: string; reason: string }>> {
+  private async withdrawalsOf(cited: ReadonlyArray<{ issuer: string; number: string }>): Promise<Map<string, Withdrawal>> {
     if (cited.length === 0) return new Map();
     const numbers = [...new Set(cited.map((d) => d.number))];
     const rows = await this.db.query<{ issuer: string; number: string; withdrawn_at: string; withdrawal_reason: string }>(
@@ -179,17 +197,36 @@ export class BodiesService {
   }
 
   /**
-   * The decisions that took over a carried-out effect of a withdrawn one (recorded again under the
-   * right number): by the withdrawn decision and the body's event (`replacementKey`), with their date.
+   * How the decisions that body events cite stand now, per event: a cited decision's withdrawal
+   * (null while it stands) and, when it was withdrawn, the decision that carries the event now
+   * (`replacedBy`): the one that took it over (recorded again under the right number), or the last
+   * of a chain of such (a replacing decision withdrawn and replaced in turn), with its date and its
+   * own withdrawal (null: it stands). Two queries, none when nothing cited was withdrawn.
    */
-  private async replacements(): Promise<Map<string, { number: string; issuer: string; date: string }>> {
-    const rows = await this.db.query<{ number: string; issuer: string; decided_on: string; effects: string }>(
-      'SELECT number, issuer, decided_on, effects FROM decisions WHERE effects LIKE ?',
+  private async standingDecisions(cited: ReadonlyArray<{ issuer: string; number: string }>): Promise<
+    (
+      decision: { issuer: string; number: string },
+      bodyId: string,
+      version: number,
+    ) => { withdrawn: Withdrawal | null; replacedBy: { number: string; issuer: string; date: string; withdrawn: Withdrawal | null } | null }
+  > {
+    const withdrawals = await this.withdrawalsOf(cited);
+    if (withdrawals.size === 0) return () => ({ withdrawn: null, replacedBy: null });
+    const rows = await this.db.query<{ number: string; issuer: string; decided_on: string; effects: string; withdrawn_at: string | null; withdrawal_reason: string | null }>(
+      'SELECT number, issuer, decided_on, effects, withdrawn_at, withdrawal_reason FROM decisions WHERE effects LIKE ?',
       ['%"replaces"%'],
     );
-    const dates = new Map(rows.map((r) => [`${r.issuer} ${r.number}`, r.decided_on]));
-    const replacing = replacementsOf(rows.map((r) => ({ number: r.number, issuer: r.issuer, effects: JSON.parse(r.effects) as Effect[] })));
-    return new Map([...replacing].map(([key, by]) => [key, { ...by, date: dates.get(`${by.issuer} ${by.number}`)! }]));
+    const replacing = new Map(rows.map((r) => [`${r.issuer} ${r.number}`, r]));
+    const replacements = replacementsOf(rows.map((r) => ({ number: r.number, issuer: r.issuer, effects: JSON.parse(r.effects) as Effect[] })));
+    return (decision, bodyId, version) => {
+      const withdrawn = withdrawals.get(`${decision.issuer} ${decision.number}`) ?? null;
+      const last = withdrawn ? lastReplacement(replacements, decision, bodyId, version) : null;
+      const row = last ? replacing.get(`${last.issuer} ${last.number}`)! : null;
+      return {
+        withdrawn,
+        replacedBy: last && row ? { ...last, date: row.decided_on, withdrawn: row.withdrawn_at ? { at: row.withdrawn_at, reason: row.withdrawal_reason ?? '' } : null } : null,
+      };
+    };
   }
 
   async get(id: string, { contactDetails = false }: { contactDetails?: boolean } = {}) {
@@ -204,8 +241,7 @@ export class BodiesService {
     const context: BodyContext = persisted.context;
     const contacts = await this.contacts.findMany(context.profile.contactIds);
     const decisions = await this.events.citedDecisions(id);
-    const withdrawals = await this.withdrawalsOf(decisions);
-    const replacements = withdrawals.size > 0 ? await this.replacements() : new Map<string, { number: string; issuer: string; date: string }>();
+    const standing = await this.standingDecisions(decisions);
     const links = await this.links(row.id, context);
     const notYetRecorded = await pendingSystemEvents(this.db, id, this.clock.now().toISOString());
     const backfill = await backfillHold(this.db, id);
@@ -235,12 +271,10 @@ export class BodiesService {
       /**
        * The decisions the history cites: each with its own date (`date`) and the citing event's
        * (`occurredAt`), and when and why it was withdrawn since (what it ordered then rests on nothing,
-       * unless a decision replacing it took the event over: `replacedBy`).
+       * unless a decision replacing it took the event over: `replacedBy`, the one that stands now at
+       * the end of a chain of replacements, or the last one, withdrawn too, when none stands).
        */
-      decisions: decisions.map((d) => {
-        const withdrawn = withdrawals.get(`${d.issuer} ${d.number}`) ?? null;
-        return { ...d, eventLabel: eventLabel(d.event), withdrawn, replacedBy: withdrawn ? (replacements.get(replacementKey(d, id, d.version)) ?? null) : null };
-      }),
+      decisions: decisions.map((d) => ({ ...d, eventLabel: eventLabel(d.event), ...standing(d, id, d.version) })),
       ...links,
       /** Without a running scheduler (a local database) the stored state may lag behind the calendar. */
       notYetRecorded: notYetRecorded.map((p) => ({ ...p, label: eventLabel(p.type) })),

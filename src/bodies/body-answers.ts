@@ -85,9 +85,19 @@ export const bodyViewSchema = z.object({
       occurredAt: instantSchema,
       withdrawn: z.object({ at: instantSchema, reason: z.string() }).nullable().describe('Zurückgenommen seit (und warum): was der Beschluss anordnete, steht dann ohne Grundlage'),
       replacedBy: z
-        .object({ number: z.string(), issuer: z.string(), date: civilDateSchema })
+        .object({
+          number: z.string(),
+          issuer: z.string(),
+          date: civilDateSchema,
+          withdrawn: z
+            .object({ at: instantSchema, reason: z.string() })
+            .nullable()
+            .describe('Auch dieser ersetzende Beschluss ist zurückgenommen und (noch) nicht ersetzt: das Ereignis steht ohne Grundlage'),
+        })
         .nullable()
-        .describe('Bei einem zurückgenommenen Beschluss: der Beschluss, der ihn ersetzt und dieses Ereignis als Umsetzung seiner Wirkung übernommen hat'),
+        .describe(
+          'Bei einem zurückgenommenen Beschluss: der Beschluss, der ihn ersetzt und dieses Ereignis als Umsetzung seiner Wirkung übernommen hat; wurde auch der zurückgenommen und ersetzt, der letzte dieser Kette (der heute gilt)',
+        ),
     }),
   ),
   predecessors: z.array(linkedBodySchema),

@@ -67,6 +67,25 @@ export function replacementsOf(decisions: Iterable<Pick<DecisionState, 'number' 
   return replacements;
 }
 
+/**
+ * The decision a withdrawn one's carried-out effect (the body's event) rests on now: the one that
+ * took it over, or, when that was withdrawn and replaced in turn, the one that replaced it, and so
+ * on to the last (which may be withdrawn too, with nothing replacing it yet). Null when none took
+ * it over. A loop ends the walk at the last decision before one repeats.
+ */
+export function lastReplacement(replacements: Replacements, withdrawn: { issuer: string; number: string }, bodyId: string, version: number): { number: string; issuer: string } | null {
+  const name = (d: { issuer: string; number: string }) => `${d.issuer} ${d.number}`;
+  const seen = new Set([name(withdrawn)]);
+  let last: { number: string; issuer: string } | null = null;
+  let next = replacements.get(replacementKey(withdrawn, bodyId, version));
+  while (next && !seen.has(name(next))) {
+    seen.add(name(next));
+    last = next;
+    next = replacements.get(replacementKey(next, bodyId, version));
+  }
+  return last;
+}
+
 /** The facts of a decision as the register keeps them. */
 export interface DecisionFields {
   number: string;

@@ -16,7 +16,12 @@ export interface TimelineBody {
   expectedEnd: string | null;
   permanent: boolean;
   endedOn: string | null;
-  extensions: Array<{ on: string; until: string; decision: string | null }>;
+  /**
+   * `decision`: the Beschluss the extension rests on now — the one it cites, or the one that took
+   * it over when that was withdrawn (`replaces`: the cited one); `withdrawn` when that one is
+   * withdrawn and nothing replaced it.
+   */
+  extensions: Array<{ on: string; until: string; decision: string | null; replaces?: string | null; withdrawn?: boolean }>;
   /**
    * Where the term had lapsed: from the day it expired (`termExpired`, the day after the last
    * approved day) to the day an extension or Entfristung gave it a term again, null while none has.
@@ -24,6 +29,16 @@ export interface TimelineBody {
   lapses: Array<{ from: string; to: string | null }>;
   /** `state`: how the Frist stands in words (`deadlineState`), e.g. „eingereicht am 05.12.2024, verspätet“. */
   reports: Array<{ date: string; label: string; status: string; overdue: boolean; state: string }>;
+}
+
+/**
+ * The Beschluss an extension rests on, in words: „Beschluss 2026/33-AL, ersetzt 2026/38-AL“ when
+ * it took over the event of the withdrawn one, „Beschluss 2026/38-AL, zurückgenommen“ when the
+ * decision is withdrawn and nothing replaced it; null without a decision.
+ */
+export function extensionBasis(ext: TimelineBody['extensions'][number]): string | null {
+  if (!ext.decision) return null;
+  return `Beschluss ${ext.decision}${ext.replaces ? `, ersetzt ${ext.replaces}` : ''}${ext.withdrawn ? ', zurückgenommen' : ''}`;
 }
 
 const LABEL_W = 290;
@@ -127,7 +142,7 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
       const ex = x(ext.on);
       parts.push(
         `<path class="extension" d="M${ex},${mid - 8} l7,8 l-7,8 l-7,-8 z"><title>${escapeHtml(
-          `Verlängert am ${germanDate(ext.on)} bis ${germanDate(ext.until)}${ext.decision ? ` (Beschluss ${ext.decision})` : ''}`,
+          `Verlängert am ${germanDate(ext.on)} bis ${germanDate(ext.until)}${ext.decision ? ` (${extensionBasis(ext)})` : ''}`,
         )}</title></path>`,
       );
     }

@@ -36,7 +36,7 @@ import { actionLabel, eventFormItems, initialValues, termEndValues, type EventFo
 import { distinctLabels, errorList, fillForm, optional, type FormItem, type FormValues, type Option } from './forms';
 import { eventsFor, ledIds, mayAudit, mayBackfill, mayCorrectContacts, mayRecordDecisions, sees, seesPersonalData, type WebUser } from './principal';
 import { machineTransitions, stateDiagramSvg, stateLabelOf } from './state-diagram';
-import { timelineSvg, type TimelineBody } from './timeline';
+import { extensionBasis, timelineSvg, type TimelineBody } from './timeline';
 import { groupBy } from '../common/group-by';
 import { PAGE_SIZE, pageNumber, pagesOf } from './pages';
 import { tamperMarks } from './chain-verdict';
@@ -328,8 +328,12 @@ export class WebService {
     const allowed = new Set(body.allowedEvents.map((e) => e.type));
     // A predecessor or successor the user may not open is named without a link (a lead's other bodies are a 404 to it).
     const linkable = (links: typeof body.successors) => links.map(({ bodyId, ...link }) => (bodyId && sees(user, bodyId) ? { ...link, bodyId } : link));
-    // A withdrawn decision whose event no decision has taken over yet: the Geschäftsstelle records the one that replaces it.
-    const decisions = body.decisions.map((d) => ({ ...d, replaceHref: mayRecordDecisions(user) && d.withdrawn && !d.replacedBy ? replacementHref(d) : null }));
+    // A withdrawn decision whose event no standing decision has taken over: the Geschäftsstelle records the one that replaces
+    // it, or, when the one that replaced it was withdrawn too, the one that replaces that (the last of the chain).
+    const decisions = body.decisions.map((d) => ({
+      ...d,
+      replaceHref: mayRecordDecisions(user) && d.withdrawn && (!d.replacedBy || d.replacedBy.withdrawn) ? replacementHref(d.replacedBy ?? d) : null,
+    }));
     return {
       body: { ...body, decisions, predecessors: linkable(body.predecessors), successors: linkable(body.successors) },
       context,
@@ -519,7 +523,10 @@ export class WebService {
         expectedEnd: context.profile.expectedEnd ? termEndDate(context.profile.expectedEnd) : null,
         permanent: context.permanent,
         endedOn: context.endedOn,
-        extensions: (extensions.get(summary.id) ?? []).map((e) => ({ on: berlinDate(e.occurredAt), until: termEndDate(e.approvedUntil), decision: e.decision })),
+        extensions: (extensions.get(summary.id) ?? []).map((e) => {
+          const extension = { on: berlinDate(e.occurredAt), until: termEndDate(e.approvedUntil), decision: e.decision, replaces: e.replaces, withdrawn: e.withdrawn };
+          return { ...extension, basis: extensionBasis(extension) };
+        }),
         lapses: (lapses.get(summary.id) ?? []).map((l) => ({ from: berlinDate(l.expiredAt), to: l.resumedAt ? berlinDate(l.resumedAt) : null })),
         reports: (reports.get(summary.id) ?? []).map((d) => ({ date: d.effectiveDate!, label: d.label, status: d.status, overdue: d.overdue, state: deadlineState(d) })),
       });

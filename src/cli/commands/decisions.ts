@@ -139,7 +139,8 @@ export const decisionsCommand: CliCommand = {
       rows.length === 0
         ? 'Keine Beschlüsse erfasst.'
         : table(rows, [
-            { header: 'Nummer', value: (d) => d.number },
+            // As the register page marks it: what a withdrawn decision ordered stands without a basis.
+            { header: 'Nummer', value: (d) => (d.withdrawn ? `${d.number} (zurückgenommen)` : d.number) },
             { header: 'Gremium', value: (d) => d.issuer },
             { header: 'Datum', value: (d) => date(d.date) },
             { header: 'Verfahren', value: (d) => (d.session ? `${d.session}. Sitzung` : d.procedure) },
@@ -175,6 +176,38 @@ function inApplyOptions(error: unknown): unknown {
     return named ? `${named}: ${message}` : message;
   });
   return new ApiError(`Ungültige Angaben – ${issueList(told)}`, (error as ApiError).details, (error as ApiError).status);
+}
+
+/** A decision as `GET /api/decisions/ISSUER/NUMBER` gives it: per effect the event that carried it out, and who took it over. */
+type DecisionWithEvents = Omit<DecisionView, 'effects'> & {
+  effects: Array<DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number; cites?: DecisionRef } | null; replacedBy?: DecisionRef | null }>;
+};
+type DecisionRef = { number: string; issuer: string };
+
+/**
+ * `decision apply` without --index refused because nothing is left to carry out (for the body,
+ * with --body): said plainly, each effect with the event that carried it out and, where that event
+ * was taken over from a withdrawn decision or by a replacing one, which. Null when an effect is
+ * still open or the decision cannot be read: the refusal is told as the API gave it. In words
+ * for people; the API's refusal at `effect` (decisions.service `effectToApply`) names no event.
+ */
+async function nothingOpen(ctx: CommandContext, api: ApiClient, path: string, bodyId: string | undefined): Promise<string | null> {
+  let decision: DecisionWithEvents;
+  try {
+    decision = await api.get<DecisionWithEvents>(path);
+  } catch {
+    return null;
+  }
+  const effects = [...decision.effects.entries()].filter(([, e]) => bodyId === undefined || e.body === bodyId);
+  if (effects.length === 0 || effects.some(([, e]) => e.appliedBy === null)) return null;
+  const line = effectLine(await bodiesOf(ctx, api, effects.map(([, e]) => e)));
+  const carried = effects.map(([i, e]) => {
+    const by = e.appliedBy!;
+    const from = by.cites ? `; das Ereignis ist unter Beschluss ${by.cites.number} (${by.cites.issuer}) erfasst, dieser Beschluss hat es von ihm übernommen` : '';
+    const taken = e.replacedBy ? `; übernommen hat es Beschluss ${e.replacedBy.number} (${e.replacedBy.issuer})` : '';
+    return `${line(e, i).trim()} – bereits umgesetzt (Version ${by.version}${from})${taken}`;
+  });
+  return `Beschluss ${decision.number} (${decision.issuer}) ist bereits umgesetzt, es bleibt nichts umzusetzen:\n${carried.map((c) => `  ${c}`).join('\n')}`;
 }
 
 interface ApplyResult {
@@ -251,7 +284,12 @@ export const decisionCommand: CliCommand = {
           ...(typeof o.date === 'string' ? { occurredAt: dateOption(o.date, '--date') } : {}),
           ...(typeof o['expected-version'] === 'string' ? { expectedVersion: positiveInteger(o['expected-version'], '--expected-version') } : {}),
         };
-        const result = await api.post<ApplyResult>(`${path}/apply`, { json: input }).catch((error: unknown) => {
+        const result = await api.post<ApplyResult>(`${path}/apply`, { json: input }).catch(async (error: unknown) => {
+          // Refused at `effect` though no --index was given: when everything is carried out already, say so, not „--index N: …“.
+          const issues = error instanceof ApiError ? (error.details as { details?: unknown } | null)?.details : null;
+          const atEffect = Array.isArray(issues) && issues.some((issue: { path?: string }) => issue.path === 'effect');
+          const plainly = atEffect && input.effect === undefined && !ctx.json ? await nothingOpen(ctx, api, path, input.body) : null;
+          if (plainly) throw new ApiError(plainly, (error as ApiError).details, (error as ApiError).status);
           throw inApplyOptions(error);
         });
         // Without --date the event falls on the decision's day, unless the body has lived on since.
@@ -289,12 +327,7 @@ export const decisionCommand: CliCommand = {
         return;
       }
       case 'show': {
-        type Ref = { number: string; issuer: string };
-        const decision = await api.get<
-          Omit<DecisionView, 'effects'> & {
-            effects: Array<DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number; cites?: Ref } | null; replacedBy?: Ref | null }>;
-          }
-        >(path);
+        const decision = await api.get<DecisionWithEvents>(path);
         const line = effectLine(await bodiesOf(ctx, api, decision.effects));
         ctx.out.result(decision, (d) =>
           [

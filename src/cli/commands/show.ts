@@ -39,7 +39,17 @@ export interface BodyView {
   /** E-mail and phone for the secretariat and the body's leads only; none at all for readers. */
   contacts?: Array<{ id: string; name: string | null; organization: string | null; email?: string | null; phone?: string | null; erased?: boolean }>;
   /** The cited decisions with their own date and the citing event's. */
-  decisions?: Array<{ number: string; issuer: string; date: string; event: string; eventLabel: string; occurredAt: string; withdrawn?: { at: string; reason: string } | null }>;
+  decisions?: Array<{
+    number: string;
+    issuer: string;
+    date: string;
+    event: string;
+    eventLabel: string;
+    occurredAt: string;
+    withdrawn?: { at: string; reason: string } | null;
+    /** The decision that took the event over (the last of a chain), itself withdrawn when none stands. */
+    replacedBy?: { number: string; issuer: string; date: string; withdrawn?: { at: string; reason: string } | null } | null;
+  }>;
   /** Due system events the log does not hold yet: without a running scheduler (a local database) the state may lag behind the calendar. */
   notYetRecorded?: NotYetRecorded[];
   /** Each report's Frist after moves and the calendar rules, also once the body has ended and has no Fristen any more, with the day it was handed in. */
@@ -90,6 +100,20 @@ export async function reportDueDatesOf(api: ApiClient, bodyId: string): Promise<
 }
 
 /** Due system events the log does not hold yet, a line each: `Laufzeit abgelaufen (termExpired) am 01.04.2025`. */
+/**
+ * A cited decision withdrawn since, in words: replaced by the one that took its event over (the
+ * last of a chain) and rests on it, or without a basis when nothing replaced it or that one was
+ * withdrawn too.
+ */
+function withdrawnDecision(withdrawn: { at: string; reason: string }, replacedBy: NonNullable<BodyView['decisions']>[number]['replacedBy']): string {
+  const told = `zurückgenommen am ${day(withdrawn.at)} („${withdrawn.reason}“)`;
+  if (!replacedBy) return `${told}, ohne Grundlage`;
+  const by = `ersetzt durch ${replacedBy.number} (${replacedBy.issuer}) vom ${date(replacedBy.date)}`;
+  return replacedBy.withdrawn
+    ? `${told}, ${by}, auch dieser zurückgenommen am ${day(replacedBy.withdrawn.at)} („${replacedBy.withdrawn.reason}“), ohne Grundlage`
+    : `${told}, ${by}`;
+}
+
 export function pendingLines(pending: readonly NotYetRecorded[]): string {
   return pending.map((p) => `${p.label} (${p.type}) am ${day(p.dueAt)}`).join('\n');
 }
@@ -134,7 +158,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
       [
         'Beschlüsse',
         (body.decisions ?? [])
-          .map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}${d.withdrawn ? ` – zurückgenommen am ${day(d.withdrawn.at)} („${d.withdrawn.reason}“), ohne Grundlage` : ''}`)
+          .map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}${d.withdrawn ? ` – ${withdrawnDecision(d.withdrawn, d.replacedBy)}` : ''}`)
           .join('\n'),
       ],
     ]),
