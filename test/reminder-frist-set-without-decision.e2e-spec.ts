@@ -5,12 +5,10 @@
  * by whom the Frist was set; a Frist a decision moved still cites that decision. E-mailed over a
  * real SMTP server, with a real webhook receiver, through the real app.
  */
-import { DispatcherService } from '../src/outbox/dispatcher.service';
-import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { recordSeedBody, SEED_TITLE } from './deadlines.support';
+import { SEED_TITLE } from './deadlines.support';
 import { decodeMail } from './support/smtp';
-import { reminderRig } from './support/reminder-rig';
-import { testDatabaseKinds, type TestApp } from './support/test-app';
+import { seedBodyRig } from './support/reminder-rig';
+import { testDatabaseKinds } from './support/test-app';
 
 jest.setTimeout(30_000);
 
@@ -24,29 +22,12 @@ interface ReminderHook {
 }
 
 describe.each(testDatabaseKinds())('reminders of a Frist no decision set (%s)', (kind) => {
-  const rig = reminderRig(kind);
-  let t: TestApp;
-
-  async function start() {
-    const started = await rig<ReminderHook>();
-    t = started.t;
-    const { smtp, hooks } = started;
-    const id = await recordSeedBody(t, LEADS);
-    t.clock.set('2024-06-17T06:00:00Z');
-    await t.app.get(SchedulerService).sweep();
-    return { id, smtp, hooks };
-  }
-
-  async function remindOn(instant: string) {
-    t.clock.set(instant);
-    await t.app.get(SchedulerService).sweep();
-    await t.app.get(DispatcherService).dispatch();
-  }
+  const start = seedBodyRig(kind, LEADS);
 
   const reportHooks = (hooks: ReminderHook[]) => hooks.filter((h) => h.subject === 'report').map((h) => [h.obligationId, h.decision?.number ?? null]);
 
   it('a planned report moved without a decision cites none, not the approval, and says when and by whom it was moved', async () => {
-    const { id, smtp, hooks } = await start();
+    const { t, id, smtp, hooks, remindOn } = await start<ReminderHook>();
     t.clock.set('2024-10-30T10:00:00Z');
     await t.http
       .post(`/api/bodies/${id}/events`)
@@ -64,7 +45,7 @@ describe.each(testDatabaseKinds())('reminders of a Frist no decision set (%s)', 
   });
 
   it('the final report a closure without a decision added cites none; a report a decision moved cites that decision', async () => {
-    const { id, smtp, hooks } = await start();
+    const { t, id, smtp, hooks, remindOn } = await start<ReminderHook>();
     t.clock.set('2024-11-04T10:00:00Z');
     await t.http
       .post('/api/decisions')

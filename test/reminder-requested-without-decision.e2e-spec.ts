@@ -4,12 +4,10 @@
  * report and when. Reports the approval planned still cite the approval. E-mailed over a real
  * SMTP server, with a real webhook receiver, through the real app.
  */
-import { DispatcherService } from '../src/outbox/dispatcher.service';
-import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { recordSeedBody, SEED_TITLE } from './deadlines.support';
+import { SEED_TITLE } from './deadlines.support';
 import { decodeMail } from './support/smtp';
-import { reminderRig } from './support/reminder-rig';
-import { testDatabaseKinds, type TestApp } from './support/test-app';
+import { seedBodyRig } from './support/reminder-rig';
+import { testDatabaseKinds } from './support/test-app';
 
 jest.setTimeout(30_000);
 
@@ -22,29 +20,12 @@ interface ReminderHook {
 }
 
 describe.each(testDatabaseKinds())('reminders of a report requested without a decision (%s)', (kind) => {
-  const rig = reminderRig(kind);
-  let t: TestApp;
-
-  async function start() {
-    const started = await rig<ReminderHook>();
-    t = started.t;
-    const { smtp, hooks } = started;
-    const id = await recordSeedBody(t, LEADS);
-    t.clock.set('2024-06-17T06:00:00Z');
-    await t.app.get(SchedulerService).sweep();
-    return { id, smtp, hooks };
-  }
-
-  async function remindOn(instant: string) {
-    t.clock.set(instant);
-    await t.app.get(SchedulerService).sweep();
-    await t.app.get(DispatcherService).dispatch();
-  }
+  const start = seedBodyRig(kind, LEADS);
 
   const REPORT = { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', title: 'Sachstand Registermodernisierung', due: { kind: 'date', date: '2024-12-09' } };
 
   it('cites no decision, says the Geschäftsstelle set the report; the planned report keeps the approval', async () => {
-    const { id, smtp, hooks } = await start();
+    const { t, id, smtp, hooks, remindOn } = await start<ReminderHook>();
     t.clock.set('2024-10-30T10:00:00Z');
     await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reportRequested', data: REPORT }).expect(200);
 
@@ -64,7 +45,7 @@ describe.each(testDatabaseKinds())('reminders of a report requested without a de
   });
 
   it('beside a report another decision requested, each reminder cites its own request', async () => {
-    const { id, smtp, hooks } = await start();
+    const { t, id, smtp, hooks, remindOn } = await start<ReminderHook>();
     t.clock.set('2024-10-30T10:00:00Z');
     await t.http
       .post('/api/decisions')

@@ -4,7 +4,7 @@
  * body's page, also once the body's life has ended and it has no Fristen any more, and on the
  * Prüfung page's state at a Stichtag.
  */
-import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { dissolvedReportBody } from './support/report-body';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** A page's text without tags, whitespace folded. */
@@ -21,35 +21,11 @@ describe('a late report on the web pages', () => {
    */
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
-    bodyId = (
-      await t.http
-        .post('/api/bodies')
-        .send({
-          ...EXAMPLE_REGISTRATION,
-          title: 'AG Berichte',
-          parent: 'IT-PLR',
-          start: '2026-02-02',
-          expectedEnd: null,
-          registeredAt: '2026-01-05',
-          reports: [
-            { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2026-03-31' } },
-            { kind: 'Abschlussbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2026-05-30' } },
-          ],
-        })
-        .expect(201)
-    ).body.id;
-    const event = (type: string, occurredAt: string, data?: object) => t.http.post(`/api/bodies/${bodyId}/events`).send({ type, occurredAt, ...(data ? { data } : {}) }).expect(200);
-    const decide = async (number: string, date: string, effect: object) => {
-      await t.http.post('/api/decisions').send({ number, issuer: 'IT-PLR', date, procedure: 'Umlaufverfahren', type: 'Beschluss', title: number, effects: [{ body: bodyId, ...effect }] }).expect(201);
-      await t.http.post(`/api/decisions/IT-PLR/${encodeURIComponent(number)}/apply`).send({}).expect(200);
-    };
-    await event('submitted', '2026-01-06');
-    await decide('2026/10', '2026-01-20', { effect: 'approved', data: { approvedUntil: '2026-12-31' } });
-    await event('started', '2026-02-02');
-    await event('reportSubmitted', '2026-04-15', { obligationId: 'r1' });
-    await event('reportAcknowledged', '2026-04-20', { obligationId: 'r1' });
-    await event('reportSubmitted', '2026-06-01', { obligationId: 'r2' });
-    await decide('2026/30', '2026-06-15', { effect: 'dissolved', data: {} });
+    bodyId = await dissolvedReportBody(t, [
+      ['reportSubmitted', '2026-04-15', { obligationId: 'r1' }],
+      ['reportAcknowledged', '2026-04-20', { obligationId: 'r1' }],
+      ['reportSubmitted', '2026-06-01', { obligationId: 'r2' }],
+    ]);
   }, 60_000);
   afterAll(() => t.close());
 

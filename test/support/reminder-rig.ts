@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deadlinesEnv } from '../deadlines.support';
+import { SchedulerService } from '../../src/deadlines/scheduler.service';
+import { DispatcherService } from '../../src/outbox/dispatcher.service';
+import { deadlinesEnv, recordSeedBody } from '../deadlines.support';
 import { startSmtp, type ReceivedMail } from './smtp';
 import { startTestApp, type TestApp, type TestDatabaseKind } from './test-app';
 
@@ -53,5 +55,39 @@ export function reminderRig(kind: TestDatabaseKind): <H extends object>() => Pro
     const app = t;
     closers.push(() => app.close());
     return { t, smtp, hooks };
+  };
+}
+
+export interface SeedBodyRig<H> extends ReminderRig<H> {
+  /** The seed body, recorded and started (swept on 17.06.2024). */
+  id: string;
+  /** One turn of the service at `instant`: the scheduler's sweep, then the dispatcher's round. */
+  remindOn(instant: string): Promise<void>;
+}
+
+/**
+ * The rig with the seed body recorded (its leads `leads`) and its start swept on 17.06.2024,
+ * nothing sent yet: what the specs of a report's reminders begin with. Call the returned function
+ * in each test.
+ */
+export function seedBodyRig(kind: TestDatabaseKind, leads: Array<{ name: string; organization?: string; email?: string }>) {
+  const rig = reminderRig(kind);
+  return async <H extends object>(): Promise<SeedBodyRig<H>> => {
+    const started = await rig<H>();
+    const { t } = started;
+    const id = await recordSeedBody(t, leads);
+    const sweepAt = async (instant: string) => {
+      t.clock.set(instant);
+      await t.app.get(SchedulerService).sweep();
+    };
+    await sweepAt('2024-06-17T06:00:00Z');
+    return {
+      ...started,
+      id,
+      async remindOn(instant) {
+        await sweepAt(instant);
+        await t.app.get(DispatcherService).dispatch();
+      },
+    };
   };
 }
