@@ -18,8 +18,11 @@ const simulationAnswerSchema = z.object({
       bodyTitle: z.string(),
       what: z.string().describe('Der Ereignistyp oder der Betreff der Erinnerung'),
       outcome: z
-        .enum(['appended', 'written', 'superseded', 'refused', 'skipped', 'recorded', 'sent'])
-        .describe('sent: eine Erinnerung, die der Fristenlauf heute schon vor der Simulation verschickt hatte (zählt nicht in summary.reminders)'),
+        .enum(['appended', 'written', 'superseded', 'refused', 'skipped', 'recorded', 'sent', 'logged'])
+        .describe(
+          'sent: eine Erinnerung, die der Fristenlauf heute schon vor der Simulation verschickt hatte (zählt nicht in summary.reminders); ' +
+            'logged: ein Systemereignis, das der Fristenlauf heute schon vor der Simulation erfasst hatte (zählt nicht in summary.systemEvents)',
+        ),
       detail: z.string().optional(),
     }),
   ),

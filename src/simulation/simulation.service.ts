@@ -33,15 +33,21 @@ export interface SimulationEntry {
   bodyTitle: string;
   /** The event type, or the reminder's subject line. */
   what: string;
-  /** `sent`: a reminder the scheduler had sent already today, before the simulation; listed, not counted as written by it. */
-  outcome: SweepEntry['outcome'] | 'recorded' | 'sent';
+  /**
+   * `sent`: a reminder the scheduler had sent already today, before the simulation; `logged`: a
+   * system event it had appended already today. Both listed, neither counted as the simulation's.
+   */
+  outcome: SweepEntry['outcome'] | 'recorded' | 'sent' | 'logged';
   detail?: string;
 }
 
 export interface SimulationResult {
   from: CivilDate;
   to: CivilDate;
-  /** Every system event and reminder of the period, in order; `recorded` are the events people recorded, `sent` the reminders sent today already. */
+  /**
+   * Every system event and reminder of the period, in order; `recorded` are the events people
+   * recorded, `sent` the reminders sent today already, `logged` the system events appended today already.
+   */
   entries: SimulationEntry[];
   summary: { systemEvents: number; reminders: number; recordedEvents: number; refused: number };
 }
@@ -334,7 +340,8 @@ async function remindersLateFrom(db: Database, start: string): Promise<string[]>
 /**
  * What the log holds from `start` on (today's part of it): the events people recorded, the
  * system events and the reminders sent, each at its instant (a reminder's subject from its e-mail).
- * A reminder sent is `sent`, not `written`: the simulation did not write it, and the summary does not count it.
+ * A reminder sent is `sent`, not `written`, and a system event is `logged`, not `appended`: the
+ * simulation did neither, and the summary does not count them.
  */
 async function loggedSince(view: ReadView, start: string): Promise<Array<Omit<SimulationEntry, 'bodyTitle'>>> {
   const events = await view.query<{ body_id: string; type: string; actor_id: string; occurred_at: string }>(
@@ -349,7 +356,7 @@ async function loggedSince(view: ReadView, start: string): Promise<Array<Omit<Si
   return [
     ...events.map((e) => {
       const system = e.actor_id === SCHEDULER_ACTOR.id;
-      return { date: berlinDate(e.occurred_at), at: e.occurred_at, kind: system ? 'event' : 'recorded', bodyId: e.body_id, what: e.type, outcome: system ? 'appended' : 'recorded' } as const;
+      return { date: berlinDate(e.occurred_at), at: e.occurred_at, kind: system ? 'event' : 'recorded', bodyId: e.body_id, what: e.type, outcome: system ? 'logged' : 'recorded' } as const;
     }),
     ...reminders.map((r) => ({ date: berlinDate(r.fired_at), at: r.fired_at, kind: 'reminder', bodyId: r.body_id, what: r.subject ?? r.ref, outcome: 'sent' }) as const),
   ];

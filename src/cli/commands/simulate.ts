@@ -29,18 +29,21 @@ export function formatSimulation(result: SimulationResult): string {
           ? '(übersprungen)'
           : e.outcome === 'sent'
             ? '(heute bereits verschickt)'
-            : '',
+            : e.outcome === 'logged'
+              ? '(heute bereits erfasst)'
+              : '',
     ]
       .filter(Boolean)
       .join('  '),
   );
   const { systemEvents, reminders, recordedEvents, refused } = result.summary;
-  // Not the simulation's: told beside its reminders, never among them.
+  // Not the simulation's: told beside its reminders and system events, never among them.
   const sentToday = result.entries.filter((e) => e.outcome === 'sent').length;
+  const loggedToday = result.entries.filter((e) => e.outcome === 'logged').length;
   lines.push(
     '',
     `Zeitraum ${german(result.from)} bis ${german(result.to)}: ${[
-      countOf(systemEvents, 'Systemereignis', 'Systemereignisse'),
+      `${countOf(systemEvents, 'Systemereignis', 'Systemereignisse')}${loggedToday ? ` (dazu ${loggedToday} heute bereits erfasst)` : ''}`,
       `${countOf(reminders, 'Erinnerung', 'Erinnerungen')}${sentToday ? ` (dazu ${sentToday} heute bereits verschickt)` : ''}`,
       countOf(recordedEvents, 'erfasstes Ereignis', 'erfasste Ereignisse'),
     ].join(', ')}${refused ? `, ${refused} abgelehnt` : ''}.`,
