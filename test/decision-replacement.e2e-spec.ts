@@ -107,7 +107,7 @@ describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on 
     const withdrawn = (await t.http.get(path('2026/38-AL')).expect(200)).body;
     expect(withdrawn.withdrawn).toMatchObject({ reason: 'richtig ist 2026/33-AL' });
     expect(withdrawn.effects.map((e: any) => [e.body, e.appliedBy?.version ?? null, e.replacedBy])).toEqual([
-      [s, extendedVersion, { number: '2026/33-AL', issuer: 'AL-Runde' }],
+      [s, extendedVersion, { number: '2026/33-AL', issuer: 'AL-Runde', withdrawn: false }],
       [u, expect.any(Number), null],
     ]);
 

@@ -36,7 +36,10 @@ export const controlRowSchema = z
     replacedBy: z
       .object({ number: z.string(), issuer: z.string() })
       .nullable()
-      .describe('Bei einem zurückgenommenen Beschluss: der Beschluss, der die umgesetzte Wirkung übernommen hat (Stand replaced)'),
+      .describe(
+        'Bei einem zurückgenommenen Beschluss: der Beschluss, der die umgesetzte Wirkung übernommen hat, bei einer Kette von Ersetzungen der letzte (Stand replaced); ' +
+          'ist auch dieser zurückgenommen und nicht ersetzt, steht appliedWithdrawn (ein neuer Beschluss, der ihn ersetzt, ist nötig)',
+      ),
     report: z
       .object({
         obligationId: z.string(),

@@ -52,8 +52,9 @@ export const CONTROL_STATES_DESCRIBED =
   'dueSoon: bald fällig (nicht erledigt, Frist in höchstens 30 Tagen); overdue: überfällig (Frist verstrichen); ' +
   'open: offen (Frist später oder keine); ' +
   'bodyEnded: nicht mehr umsetzbar (nicht umgesetzt, das Gremium ist inzwischen beendet); ' +
-  'appliedWithdrawn: umgesetzt, Beschluss zurückgenommen (was die Wirkung bewirkt hat, steht seither ohne Grundlage: ein neuer Beschluss ist nötig); ' +
-  'replaced: umgesetzt, Beschluss zurückgenommen und ersetzt (ein neuer Beschluss hat die umgesetzte Wirkung übernommen, replacedBy); ' +
+  'appliedWithdrawn: umgesetzt, Beschluss zurückgenommen (was die Wirkung bewirkt hat, steht seither ohne Grundlage: ein neuer Beschluss ist nötig; ' +
+  'auch wenn ein Beschluss sie übernommen hatte, der seinerseits zurückgenommen und nicht ersetzt ist: replacedBy nennt dann diesen); ' +
+  'replaced: umgesetzt, Beschluss zurückgenommen und ersetzt (ein neuer Beschluss hat die umgesetzte Wirkung übernommen, replacedBy: bei einer Kette von Ersetzungen der letzte, der gilt); ' +
   'withdrawn: Beschluss zurückgenommen, Wirkung nicht umgesetzt';
 
 export const controlQuerySchema = z.strictObject({
@@ -89,7 +90,10 @@ export interface ControlRow {
   stateLabel: string;
   /** The event that carried the effect out; `cites` when it cites a withdrawn decision this one replaces. */
   appliedBy: { version: number; type: string; occurredAt: string; cites?: { number: string; issuer: string } } | null;
-  /** For a withdrawn decision's carried-out effect: the decision that took it over, if any. */
+  /**
+   * For a withdrawn decision's carried-out effect: the last of the chain of decisions that took it
+   * over, if any — the one that stands (`replaced`), or one withdrawn too (`appliedWithdrawn`).
+   */
   replacedBy: { number: string; issuer: string } | null;
   /** For a requested report: the obligation it created, whether it was acknowledged, or when and by which decision it was waived. */
   report: {
@@ -174,10 +178,12 @@ export class DecisionControlService {
         // An ended body takes no more events: what was not carried out by then cannot be any more.
         const endedOn = !applied && !decision.withdrawn ? (await contextOf(effect.body)).endedOn : null;
         // What a withdrawn decision had carried out stands without a basis: it is not done, a new decision is needed.
-        // Unless a new decision took it over (recorded under the right number, say): then it rests on that one.
+        // Unless a new decision took it over (recorded under the right number, say), or the last of a chain of such
+        // (one withdrawn and replaced in turn): then it rests on that one, as long as that one is not withdrawn too.
+        const replacement = replacedBy[i];
         const state: ControlState = decision.withdrawn
           ? applied
-            ? replacedBy[i]
+            ? replacement && !replacement.withdrawn
               ? 'replaced'
               : 'appliedWithdrawn'
             : 'withdrawn'
@@ -214,10 +220,12 @@ export class DecisionControlService {
               : state === 'bodyEnded' && endedOn
                 ? `${CONTROL_STATE_LABELS.bodyEnded}: Gremium beendet am ${germanDate(endedOn)}`
                 : state === 'replaced'
-                  ? `umgesetzt, Beschluss ersetzt durch ${replacedBy[i]!.number}`
-                  : CONTROL_STATE_LABELS[state],
+                  ? `umgesetzt, Beschluss ersetzt durch ${replacement!.number}`
+                  : state === 'appliedWithdrawn' && replacement
+                    ? `${CONTROL_STATE_LABELS.appliedWithdrawn}; ersetzt durch ${replacement.number}, auch dieser zurückgenommen`
+                    : CONTROL_STATE_LABELS[state],
           appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt, ...citesOther(decision, applied) } : null,
-          replacedBy: replacedBy[i],
+          replacedBy: replacement ? { number: replacement.number, issuer: replacement.issuer } : null,
           report,
         });
       }

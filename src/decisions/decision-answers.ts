@@ -51,7 +51,10 @@ export const decisionDetailSchema = decisionSchema.extend({
   effects: z.array(
     effectSchema.extend({
       appliedBy: citingReference.nullable(),
-      replacedBy: decisionRef.nullable().describe('Bei einem zurückgenommenen Beschluss: der Beschluss, der die umgesetzte Wirkung übernommen hat'),
+      replacedBy: decisionRef
+        .extend({ withdrawn: z.boolean().describe('Auch dieser Beschluss ist zurückgenommen und nicht ersetzt: ein neuer Beschluss, der ihn ersetzt, ist nötig') })
+        .nullable()
+        .describe('Bei einem zurückgenommenen Beschluss: der Beschluss, der die umgesetzte Wirkung übernommen hat, bei einer Kette von Ersetzungen der letzte'),
     }),
   ),
   citedBy: z.array(citingReference),

@@ -71,8 +71,8 @@ import {
   type DecisionEventData,
   type DecisionState,
   type Effect,
-  type Replacements,
   eventKey,
+  lastReplacement,
   replacementKey,
   replacementsOf,
 } from './register';
@@ -186,6 +186,25 @@ type CitingRow = EventRow & { decision_number: string };
 
 const CITING_COLUMNS =
   'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash';
+
+/** The decision a withdrawn one's carried-out effect rests on now, and whether that one is withdrawn too (then nothing stands). */
+export type StandingReplacement = { number: string; issuer: string; withdrawn: boolean };
+
+/**
+ * For a withdrawn decision and the body's event that carried out its effect: the last of the chain
+ * of decisions that took the event over (`lastReplacement`), with whether it is withdrawn too, or
+ * null when none took it over. `decisions` must include every replacing one.
+ */
+function standingReplacement(
+  decisions: ReadonlyArray<Pick<DecisionState, 'number' | 'issuer' | 'effects'> & { withdrawn: boolean | DecisionState['withdrawn'] }>,
+): (withdrawn: { issuer: string; number: string }, event: { bodyId: string; version: number }) => StandingReplacement | null {
+  const replacements = replacementsOf(decisions);
+  const withdrawnOnes = new Set(decisions.filter((d) => d.withdrawn).map((d) => `${d.issuer} ${d.number}`));
+  return (withdrawn, event) => {
+    const last = lastReplacement(replacements, withdrawn, event.bodyId, event.version);
+    return last ? { number: last.number, issuer: last.issuer, withdrawn: withdrawnOnes.has(`${last.issuer} ${last.number}`) } : null;
+  };
+}
 
 /**
  * The events that cite the decision by its number (of its issuer: numbers repeat across issuers)
@@ -397,14 +416,16 @@ export class DecisionsService {
    * One decision with the events (bodies, transitions) that cite it and, per effect, the event that
    * applied it. An effect taken over from a withdrawn decision counts as carried out by the event
    * that cited that one (`appliedBy.cites` names it), and that event is among `citedBy`; an effect
-   * another decision took over since names it in `replacedBy`. With `bodies` (a lead's own), only
+   * another decision took over since names in `replacedBy` the last of the chain of replacements
+   * (`withdrawn`: that one is withdrawn too, nothing stands). With `bodies` (a lead's own), only
    * the effects on those bodies and the events of those bodies.
    */
   async get(issuerId: string, rawNumber: string, bodies?: ReadonlySet<string>) {
     return this.db.transaction(async (tx) => {
       const decision = await this.load(tx, issuerId, rawNumber);
       const citations = await this.citations(tx, decision);
-      const replacements = decision.withdrawn ? replacementsOf(await this.replacingDecisions(tx)) : new Map() as Replacements;
+      const replacing = decision.withdrawn ? await this.replacingDecisions(tx) : [];
+      const standing = standingReplacement(replacing);
       const seen = (bodyId: string) => bodies === undefined || bodies.has(bodyId);
       const cited = (e: EventRecord) => ({ ...reference(e)!, ...citesOther(decision, e) });
       return {
@@ -412,8 +433,7 @@ export class DecisionsService {
         effects: decision.effects.flatMap((effect, i) => {
           if (!seen(effect.body)) return [];
           const applied = citations.appliedBy[i];
-          const replacedBy = applied ? (replacements.get(replacementKey(decision, applied.bodyId, applied.version)) ?? null) : null;
-          return [{ ...effect, appliedBy: applied ? cited(applied) : null, replacedBy }];
+          return [{ ...effect, appliedBy: applied ? cited(applied) : null, replacedBy: applied ? standing(decision, applied) : null }];
         }),
         citedBy: [...citations.events, ...citations.takenOver].filter((e) => seen(e.bodyId)).map(cited),
       };
@@ -424,11 +444,13 @@ export class DecisionsService {
    * Every decision with its effects and, per effect, the event that carried it out (for the
    * Beschlusskontrolle); with `bodyId`, only the decisions with an effect for that body, and of
    * their effects only the body's own are matched (another body's never counts as carried out
-   * here). The citing events are read in one query, not one per decision.
+   * here). The citing events are read in one query, not one per decision. For a withdrawn
+   * decision's carried-out effect, `replacedBy` is the last of the chain of decisions that took
+   * it over (`withdrawn` when that one is withdrawn too and nothing replaced it), else null.
    */
   async withCitations(
     bodyId?: string,
-  ): Promise<Array<{ decision: Decision; appliedBy: Array<EventRecord | null>; replacedBy: Array<{ number: string; issuer: string } | null> }>> {
+  ): Promise<Array<{ decision: Decision; appliedBy: Array<EventRecord | null>; replacedBy: Array<StandingReplacement | null> }>> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions ORDER BY decided_on, number`);
       const all = rows.map(toDecisionState);
@@ -448,13 +470,13 @@ export class DecisionsService {
         events.push(event);
         byKey.set(eventKey(event.bodyId, event.version), event);
       }
-      const replacements = replacementsOf(all);
+      const standing = standingReplacement(all);
       return decisions.map((decision) => {
         const { appliedBy } = appliedEffects(decision, citing.get(decision.number) ?? [], bodyId, byKey);
         return {
           decision: this.toDecision(decision),
           appliedBy,
-          replacedBy: appliedBy.map((event) => (event && decision.withdrawn ? (replacements.get(replacementKey(decision, event.bodyId, event.version)) ?? null) : null)),
+          replacedBy: appliedBy.map((event) => (event && decision.withdrawn ? standing(decision, event) : null)),
         };
       });
     });
@@ -730,12 +752,15 @@ export class DecisionsService {
     throw refuse(`${head} ${why.map((w) => w.problem(required, names.get(w.effect.body)!)).join('. ')}.`);
   }
 
-  /** The decisions that took over an effect of a withdrawn one (their effects name it in `replaces`). */
-  private async replacingDecisions(tx: Transaction): Promise<Array<Pick<DecisionState, 'number' | 'issuer' | 'effects'>>> {
-    const rows = await tx.query<{ number: string; issuer: string; effects: string }>(`SELECT number, issuer, effects FROM decisions WHERE effects LIKE ?`, ['%"replaces"%']);
+  /** The decisions that took over an effect of a withdrawn one (their effects name it in `replaces`), and whether each is withdrawn itself. */
+  private async replacingDecisions(tx: Transaction): Promise<Array<Pick<DecisionState, 'number' | 'issuer' | 'effects'> & { withdrawn: boolean }>> {
+    const rows = await tx.query<{ number: string; issuer: string; effects: string; withdrawn_at: string | null }>(
+      `SELECT number, issuer, effects, withdrawn_at FROM decisions WHERE effects LIKE ?`,
+      ['%"replaces"%'],
+    );
     return rows.flatMap((row) => {
       try {
-        return [{ number: row.number, issuer: row.issuer, effects: JSON.parse(row.effects) as Effect[] }];
+        return [{ number: row.number, issuer: row.issuer, effects: JSON.parse(row.effects) as Effect[], withdrawn: row.withdrawn_at !== null }];
       } catch {
         return [];
       }

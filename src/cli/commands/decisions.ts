@@ -180,7 +180,9 @@ function inApplyOptions(error: unknown): unknown {
 
 /** A decision as `GET /api/decisions/ISSUER/NUMBER` gives it: per effect the event that carried it out, and who took it over. */
 type DecisionWithEvents = Omit<DecisionView, 'effects'> & {
-  effects: Array<DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number; cites?: DecisionRef } | null; replacedBy?: DecisionRef | null }>;
+  effects: Array<
+    DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number; cites?: DecisionRef } | null; replacedBy?: (DecisionRef & { withdrawn?: boolean }) | null }
+  >;
 };
 type DecisionRef = { number: string; issuer: string };
 
@@ -204,7 +206,7 @@ async function nothingOpen(ctx: CommandContext, api: ApiClient, path: string, bo
   const carried = effects.map(([i, e]) => {
     const by = e.appliedBy!;
     const from = by.cites ? `; das Ereignis ist unter Beschluss ${by.cites.number} (${by.cites.issuer}) erfasst, dieser Beschluss hat es von ihm übernommen` : '';
-    const taken = e.replacedBy ? `; übernommen hat es Beschluss ${e.replacedBy.number} (${e.replacedBy.issuer})` : '';
+    const taken = e.replacedBy ? `; übernommen hat es Beschluss ${e.replacedBy.number} (${e.replacedBy.issuer})${e.replacedBy.withdrawn ? ', auch dieser zurückgenommen' : ''}` : '';
     return `${line(e, i).trim()} – bereits umgesetzt (Version ${by.version}${from})${taken}`;
   });
   return `Beschluss ${decision.number} (${decision.issuer}) ist bereits umgesetzt, es bleibt nichts umzusetzen:\n${carried.map((c) => `  ${c}`).join('\n')}`;
@@ -336,7 +338,8 @@ export const decisionCommand: CliCommand = {
             ...d.effects.map(
               (e, i) =>
                 `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''})` : 'offen'}` +
-                (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : ''),
+                (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : '') +
+                (e.replacedBy?.withdrawn ? ', auch dieser zurückgenommen: steht ohne Grundlage, ein neuer Beschluss ist nötig' : ''),
             ),
           ].join('\n'),
         );
