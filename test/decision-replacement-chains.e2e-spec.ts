@@ -4,8 +4,8 @@
  * rests on the last decision that took it over; while that one is withdrawn too and nothing
  * replaced it, a new decision is needed — one that replaces that last one.
  */
-import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { cliAgainst } from './support/cli-run';
+import { approvedBodies } from './support/approved-bodies';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskontrolle and decision show on %s', (database) => {
@@ -31,19 +31,7 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
    */
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
-    const body = async (title: string) =>
-      (
-        await t.http
-          .post('/api/bodies')
-          .send({ ...EXAMPLE_REGISTRATION, title, parent: 'AL-Runde', start: '2026-02-01', expectedEnd: null, reports: [], registeredAt: '2026-01-05' })
-          .expect(201)
-      ).body.id as string;
-    s = await body('Arbeitsgruppe S');
-    u = await body('Arbeitsgruppe U');
-    v = await body('Arbeitsgruppe V');
-    for (const id of [s, u, v]) await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2026-01-06' }).expect(200);
-    await record('2026/10-AL', [s, u, v].map((id) => ({ body: id, effect: 'approved', data: { approvedUntil: '2026-12-31' } })), { date: '2026-01-15' }).expect(201);
-    for (const effect of [0, 1, 2]) await t.http.post(`${path('2026/10-AL')}/apply`).send({ effect }).expect(200);
+    [s, u, v] = await approvedBodies(t, [{ title: 'Arbeitsgruppe S' }, { title: 'Arbeitsgruppe U' }, { title: 'Arbeitsgruppe V' }]);
     await record('2026/41-AL', [extension(s)], { date: '2026-11-10' }).expect(201);
     await t.http.post(`${path('2026/41-AL')}/apply`).send({ occurredAt: '2026-11-25' }).expect(200);
     await record('2026/38-AL', [extension(u), extension(v)], { date: '2026-11-10' }).expect(201);

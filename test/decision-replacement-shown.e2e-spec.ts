@@ -4,9 +4,9 @@
  * now, as do `show` and the Zeitleiste; the CLI register marks a withdrawn decision, and `decision
  * apply` of a decision whose effect was taken over says that it is carried out already.
  */
-import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { lastReplacement, replacementsOf } from '../src/decisions/register';
 import { cliAgainst } from './support/cli-run';
+import { approvedBodies } from './support/approved-bodies';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 describe('lastReplacement follows a chain of replacements', () => {
@@ -46,29 +46,7 @@ describe.each(testDatabaseKinds())('a replaced decision as the pages and the CLI
    */
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
-    const body = async (title: string) =>
-      (
-        await t.http
-          .post('/api/bodies')
-          .send({ ...EXAMPLE_REGISTRATION, title, parent: 'AL-Runde', start: '2026-02-01', expectedEnd: null, reports: [], registeredAt: '2026-01-05' })
-          .expect(201)
-      ).body.id as string;
-    s = await body('Arbeitsgruppe S');
-    u = await body('Arbeitsgruppe U');
-    for (const id of [s, u]) await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2026-01-06' }).expect(200);
-    await t.http
-      .post('/api/decisions')
-      .send({
-        number: '2026/10-AL',
-        issuer: 'AL-Runde',
-        date: '2026-01-15',
-        procedure: 'Umlaufverfahren',
-        type: 'Beschluss',
-        title: 'Einrichtung',
-        effects: [s, u].map((id) => ({ body: id, effect: 'approved', data: { approvedUntil: '2026-12-31' } })),
-      })
-      .expect(201);
-    for (const effect of [0, 1]) await t.http.post(`${path('2026/10-AL')}/apply`).send({ effect }).expect(200);
+    [s, u] = await approvedBodies(t, [{ title: 'Arbeitsgruppe S' }, { title: 'Arbeitsgruppe U' }]);
     await record('2026/41-AL', [extension(s)], { date: '2026-11-10' }).expect(201);
     await t.http.post(`${path('2026/41-AL')}/apply`).send({ occurredAt: '2026-11-25' }).expect(200);
     await record('2026/38-AL', [extension(u)], { date: '2026-11-10' }).expect(201);

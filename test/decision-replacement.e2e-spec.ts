@@ -6,8 +6,8 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { verifyExport } from '../src/audit/offline-verifier';
-import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { exportText } from './support/audit-export';
+import { approvedBodies } from './support/approved-bodies';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on %s', (database) => {
@@ -26,30 +26,11 @@ describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on 
   /** S and U approved by 2026/10-AL until 31.12.2026; 2026/38-AL extends both to 30.06.2027, is carried out on both and withdrawn. */
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
-    const body = async (title: string, contacts: object[]) =>
-      (
-        await t.http
-          .post('/api/bodies')
-          .send({ ...EXAMPLE_REGISTRATION, title, contacts, parent: 'AL-Runde', start: '2026-02-01', expectedEnd: null, reports: [], registeredAt: '2026-01-05' })
-          .expect(201)
-      ).body.id as string;
     // Each with a contact of its own: the lead of S is not the lead of U.
-    s = await body('Arbeitsgruppe S', [{ name: 'Sabine Sommer', organization: 'Hessen' }]);
-    u = await body('Arbeitsgruppe U', [{ name: 'Uwe Ulrich', organization: 'Bayern' }]);
-    for (const id of [s, u]) await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2026-01-06' }).expect(200);
-    await t.http
-      .post('/api/decisions')
-      .send({
-        number: '2026/10-AL',
-        issuer: 'AL-Runde',
-        date: '2026-01-15',
-        procedure: 'Umlaufverfahren',
-        type: 'Beschluss',
-        title: 'Einrichtung',
-        effects: [s, u].map((id) => ({ body: id, effect: 'approved', data: { approvedUntil: '2026-12-31' } })),
-      })
-      .expect(201);
-    for (const effect of [0, 1]) await t.http.post(`${path('2026/10-AL')}/apply`).send({ effect }).expect(200);
+    [s, u] = await approvedBodies(t, [
+      { title: 'Arbeitsgruppe S', contacts: [{ name: 'Sabine Sommer', organization: 'Hessen' }] },
+      { title: 'Arbeitsgruppe U', contacts: [{ name: 'Uwe Ulrich', organization: 'Bayern' }] },
+    ]);
     await t.http
       .post('/api/decisions')
       .send({ number: '2026/38-AL', issuer: 'AL-Runde', date: '2026-11-10', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Verlängerung', effects: [extension(s), extension(u)] })

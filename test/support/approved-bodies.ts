@@ -1,0 +1,34 @@
+import { EXAMPLE_REGISTRATION } from '../../src/seed/example-registration';
+import type { TestApp } from './test-app';
+
+/**
+ * Working groups of the AL-Runde, one per title (each with its own contacts where given),
+ * submitted on 06.01.2026 and approved by 2026/10-AL (15.01.2026) until 31.12.2026, started on
+ * 01.02.2026 as planned: the bodies the specs of decisions recorded under a wrong number work on.
+ * Their ids, in the order of the titles.
+ */
+export async function approvedBodies(t: TestApp, bodies: ReadonlyArray<{ title: string; contacts?: object[] }>): Promise<string[]> {
+  const ids: string[] = [];
+  for (const { title, contacts } of bodies) {
+    const registered = await t.http
+      .post('/api/bodies')
+      .send({ ...EXAMPLE_REGISTRATION, title, ...(contacts ? { contacts } : {}), parent: 'AL-Runde', start: '2026-02-01', expectedEnd: null, reports: [], registeredAt: '2026-01-05' })
+      .expect(201);
+    ids.push(registered.body.id as string);
+  }
+  for (const id of ids) await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', occurredAt: '2026-01-06' }).expect(200);
+  await t.http
+    .post('/api/decisions')
+    .send({
+      number: '2026/10-AL',
+      issuer: 'AL-Runde',
+      date: '2026-01-15',
+      procedure: 'Umlaufverfahren',
+      type: 'Beschluss',
+      title: 'Einrichtung',
+      effects: ids.map((id) => ({ body: id, effect: 'approved', data: { approvedUntil: '2026-12-31' } })),
+    })
+    .expect(201);
+  for (const effect of ids.keys()) await t.http.post(`/api/decisions/AL-Runde/${encodeURIComponent('2026/10-AL')}/apply`).send({ effect }).expect(200);
+  return ids;
+}
