@@ -79,6 +79,16 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
     expect(show.stdout).toContain('übernommen von Beschluss 2026/40-AL, auch dieser zurückgenommen: steht ohne Grundlage, ein neuer Beschluss ist nötig');
   });
 
+  test('decision show says of a carried-out effect no other decision took over that it stands without basis', async () => {
+    const lines = (await cliAgainst(t, ['decision', 'show', '2026/38-AL'])).stdout.split('\n');
+    expect(lines.find((l) => l.includes('Arbeitsgruppe U'))).toMatch(/übernommen von Beschluss 2026\/37-AL, auch dieser zurückgenommen: steht ohne Grundlage, ein neuer Beschluss ist nötig$/);
+    expect(lines.find((l) => l.includes('Arbeitsgruppe V'))).toMatch(/– umgesetzt \(Version \d+\): steht ohne Grundlage, ein neuer Beschluss ist nötig$/);
+    // The withdrawn 2026/40-AL carried out its effect by taking over 2026/41-AL's event, and nothing replaced it yet.
+    expect((await cliAgainst(t, ['decision', 'show', '2026/40-AL'])).stdout).toMatch(
+      /– umgesetzt \(Version \d+, unter dem ersetzten Beschluss 2026\/41-AL\): steht ohne Grundlage, ein neuer Beschluss ist nötig$/m,
+    );
+  });
+
   test('replaced in turn, every row, the answer and decision show follow the chain to the decision that stands', async () => {
     await record('2026/43-AL', [extension(s)], { replaces: '2026/40-AL' }).expect(201);
     expect((await rowsOf('2026/41-AL')).map((r) => [r.state, r.stateLabel, r.replacedBy])).toEqual([

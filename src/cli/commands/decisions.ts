@@ -331,6 +331,7 @@ export const decisionCommand: CliCommand = {
       case 'show': {
         const decision = await api.get<DecisionWithEvents>(path);
         const line = effectLine(await bodiesOf(ctx, api, decision.effects));
+        const baseless = ': steht ohne Grundlage, ein neuer Beschluss ist nötig';
         ctx.out.result(decision, (d) =>
           [
             `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen: ${d.withdrawn.reason}` : ''}`,
@@ -339,7 +340,9 @@ export const decisionCommand: CliCommand = {
               (e, i) =>
                 `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''})` : 'offen'}` +
                 (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : '') +
-                (e.replacedBy?.withdrawn ? ', auch dieser zurückgenommen: steht ohne Grundlage, ein neuer Beschluss ist nötig' : ''),
+                (e.replacedBy?.withdrawn ? `, auch dieser zurückgenommen${baseless}` : '') +
+                // Carried out, withdrawn and taken over by no other decision: what it did stands without basis.
+                (d.withdrawn && e.appliedBy && !e.replacedBy ? baseless : ''),
             ),
           ].join('\n'),
         );
