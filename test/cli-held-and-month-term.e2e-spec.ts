@@ -1,7 +1,7 @@
 /**
  * The CLI over HTTP: `deadlines --held ja|nein` splits the Fristen as `GET /api/deadlines?held=`
- * and the Fristen page do, a wrong value is a usage error; `show` and `state` name a term the
- * decision wrote as a month as the body page, the Fristen page and `deadlines` do.
+ * and the Fristen page do, a wrong value is a usage error; `show`, `list` and `state` name a term
+ * the decision wrote as a month as the body page, the Fristen page and `deadlines` do.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,7 +57,7 @@ describe('gremienlauf deadlines --held', () => {
   });
 });
 
-describe('gremienlauf show and state: a term written as a month', () => {
+describe('gremienlauf show, list and state: a term written as a month', () => {
   let t: TestApp;
   let id: string;
 
@@ -103,6 +103,14 @@ describe('gremienlauf show and state: a term written as a month', () => {
     expect(show.stdout).toMatch(/\nBefristet bis:\s+März 2028 \(bis 31\.03\.2028\)\n/);
     const deadlines = await cliAgainst(t, ['deadlines', '--body', id]);
     expect(deadlines.stdout).toContain('März 2028 (bis 31.03.2028)');
+  });
+
+  test('list names the month and its last day in „befristet bis“, --json keeps the answer of the API', async () => {
+    const list = await cliAgainst(t, ['list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout.split('\n').find((l) => l.startsWith(id))).toMatch(/\sMärz 2028 \(bis 31\.03\.2028\)\s/);
+    const json = await cliAgainst(t, ['list', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id, approvedUntil: '2028-03-31', approvedUntilAsWritten: { month: '2028-03' } })]);
   });
 
   test('state as of a day names it the same way', async () => {

@@ -28,7 +28,9 @@ export const bodySummarySchema = z.object({
   state: bodyStateSchema,
   version: z.number().int().min(1),
   approvedUntil: civilDateSchema.nullable(),
-  approvedUntilAsWritten: termEndSchema.nullable(),
+  approvedUntilAsWritten: termEndSchema
+    .nullable()
+    .describe('Das Ende der Laufzeit, wie der Beschluss es schrieb, wenn gröber als ein Tag (ein Monat {month: "2028-03"}, ein Jahr {year: "2028"}; approvedUntil ist dessen letzter Tag); sonst null'),
   permanent: z.boolean(),
   endedOn: civilDateSchema.nullable(),
   updatedAt: instantSchema,

@@ -1,4 +1,4 @@
-import { PROFILE_LABELS, STATE_LABELS } from '../../../machines';
+import { describeTermEndWithDay, PROFILE_LABELS, STATE_LABELS, type CoarseTermEnd } from '../../../machines';
 import type { CliCommand } from '../command';
 import { UsageError } from '../errors';
 import { date, table } from '../format';
@@ -11,6 +11,7 @@ interface BodyRow {
   state: { label: string };
   version: number;
   approvedUntil: string | null;
+  approvedUntilAsWritten: CoarseTermEnd | null;
   permanent: boolean;
 }
 
@@ -54,7 +55,8 @@ export const listCommand: CliCommand = {
             { header: PROFILE_LABELS.kind, value: (b) => b.kind },
             { header: PROFILE_LABELS.parent, value: (b) => b.parent },
             { header: 'Zustand', value: (b) => b.state.label, max: 40 },
-            { header: 'befristet bis', value: (b) => (b.permanent ? 'dauerhaft' : date(b.approvedUntil)) },
+            // A term the decision wrote as a month or a year as the body page names it: `März 2028 (bis 31.03.2028)`.
+            { header: 'befristet bis', value: (b) => (b.permanent ? 'dauerhaft' : b.approvedUntilAsWritten ? describeTermEndWithDay(b.approvedUntilAsWritten) : date(b.approvedUntil)) },
             { header: 'Version', value: (b) => String(b.version) },
           ]),
     );
