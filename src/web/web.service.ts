@@ -9,6 +9,7 @@ import {
   statePaths,
   type BodyContext,
   type BodyEventType,
+  type CivilDate,
   type TermEnd,
   approvedUntilAsWritten,
   describeTermEndWithDay,
@@ -151,6 +152,14 @@ export function termText(body: { approvedUntil: TermEnd | null; permanent: boole
   return body.approvedUntil ? describeTermEndWithDay(body.approvedUntil) : '–';
 }
 
+/**
+ * How each of the body's reports stands, in words, by obligation id: a late one says so, read
+ * against its Frist's effective date (`dueDates`, by obligation id).
+ */
+function standingsOfReports(context: Pick<BodyContext, 'obligations' | 'endedOn'>, dueDates: ReadonlyMap<string, CivilDate | null>): Record<string, string> {
+  return Object.fromEntries(context.obligations.map((o) => [o.id, obligationStanding(o, context.endedOn, dueDates.get(o.id) ?? null)]));
+}
+
 /** The machine's transitions as table rows: the diagram's text alternative. */
 export function transitionRows() {
   return machineTransitions().map((t) => ({
@@ -262,7 +271,8 @@ export class WebService {
     const context = body.context as BodyContext;
     const today = this.today();
     const steps = replayRecords(history.events).steps;
-    const reportStandings = await this.reportStandings(context);
+    // The effective Fristen the body's answer gives (`reportDates`), not derived here a second time.
+    const reportStandings = standingsOfReports(context, new Map(body.reportDates.map((r) => [r.obligationId, r.effectiveDate])));
     const visited = [...new Set(steps.flatMap((s) => statePaths(s.stateAfter)))];
     // Each event form offers only the decisions with an open effect of its type for this body.
     const decisionsFor = (type: BodyEventType): Option[] => {
@@ -393,12 +403,6 @@ export class WebService {
     const step = mayBackfill(user) ? backfillStep(held, FINAL_STATES.has(paths[0])) : null;
     if (!step) return null;
     return backfillForm(id, step, failed?.type === backfillFormType(step) ? failed : undefined);
-  }
-
-  /** How each of the body's reports stands, in words, by obligation id: a late one says so, read against its Frist's effective date. */
-  private async reportStandings(context: Pick<BodyContext, 'obligations' | 'endedOn'>): Promise<Record<string, string>> {
-    const dueDates = await this.deadlines.reportDueDates(context.obligations);
-    return Object.fromEntries(context.obligations.map((o) => [o.id, obligationStanding(o, context.endedOn, dueDates.get(o.id) ?? null)]));
   }
 
   async decisionsPage(filter: { issuer?: string; year?: number }) {
@@ -547,7 +551,7 @@ export class WebService {
         if (query.stichtag || query.kenntnisstand) {
           try {
             const at = await this.audit.stateAt(body.id, { asOf: query.stichtag, asKnownAt: query.kenntnisstand }, { asOf: 'Stichtag', asKnownAt: 'Kenntnisstand' });
-            const standings = await this.reportStandings(at.context);
+            const standings = standingsOfReports(at.context, await this.deadlines.reportDueDates(at.context.obligations));
             asOf = {
               ...at,
               // As the body page says it: the approved end, and apart from it the day a life that had ended by then ended.
