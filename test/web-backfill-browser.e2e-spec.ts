@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 const SEED = readFileSync(join(__dirname, '..', 'examples', 'registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
@@ -29,10 +29,8 @@ describeInBrowser('Nacherfassung in Chromium', () => {
         .send(SEED)
         .expect(201)
     ).body.id;
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     // With JavaScript, for axe-core; the forms themselves need none.
-    browser = await openBrowser();
+    ({ base, browser } = await serveToBrowser(t));
   }, 60_000);
 
   afterAll(async () => {

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { PAGE_SIZE } from '../src/web/pages';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, describeInBrowser, describeViolations, openBrowser, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 /** The titles on the second page of both, in order. */
@@ -29,10 +29,8 @@ describeInBrowser('Web UI in Chromium, a page at a time', () => {
       const title = `${i < 11 ? 'Sondergruppe' : 'Projektgruppe'} ${String(i).padStart(3, '0')}`;
       await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title, registeredAt: '2024-06-03' }).expect(201);
     }
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     // The pages need no JavaScript.
-    session = await openBrowser({ javaScript: false });
+    ({ base, browser: session } = await serveToBrowser(t, { javaScript: false }));
     await logIn(session.page);
   }, 90_000);
 

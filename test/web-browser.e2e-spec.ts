@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 
@@ -23,10 +23,8 @@ describeInBrowser('Web UI in Chromium', () => {
     await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
     await t.user('auditor', { username: 'pruefer', password: PASSWORD });
     await t.user('reader', { username: 'leser', password: PASSWORD });
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     // The main flow runs with JavaScript switched off: the core flows need none.
-    noScript = await openBrowser({ javaScript: false });
+    ({ base, browser: noScript } = await serveToBrowser(t, { javaScript: false }));
   }, 60_000);
 
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { TestApp } from './support/test-app';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(__dirname, 'artifacts');
@@ -65,6 +66,16 @@ export async function openBrowser(options: { javaScript?: boolean } = {}): Promi
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Lets the app listen on 127.0.0.1 (a free port) and opens Chromium for it (`openBrowser`'s
+ * options): the app's base URL and the browser.
+ */
+export async function serveToBrowser(t: TestApp, options: { javaScript?: boolean } = {}): Promise<{ base: string; browser: BrowserSession }> {
+  await t.app.listen(0, '127.0.0.1');
+  const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { base, browser: await openBrowser(options) };
 }
 
 /** Saves a full-page screenshot under test/artifacts/ (gitignored); returns its path. */

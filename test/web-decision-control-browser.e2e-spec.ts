@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { recordControlScenario, SCENARIO_NOW, type ControlScenario } from './decision-control.scenario';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 const ARTIFACTS = join(__dirname, '..', '.ci', 'artifacts');
@@ -39,10 +39,8 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
     }
     await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
     await t.user('auditor', { username: 'pruefer', password: PASSWORD });
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     // axe-core runs in the page, so this browser has JavaScript on; the pages themselves have none.
-    browser = await openBrowser();
+    ({ base, browser } = await serveToBrowser(t));
   }, 120_000);
 
   afterAll(async () => {

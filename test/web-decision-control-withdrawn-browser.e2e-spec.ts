@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { recordWithdrawnScenario, WITHDRAWN_NOW } from './decision-control-withdrawn.scenario';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 const LABEL = 'umgesetzt, Beschluss zurückgenommen';
@@ -23,9 +23,7 @@ describeInBrowser('a withdrawn decision in the Beschlusskontrolle in Chromium', 
     t = await startTestApp({ now: WITHDRAWN_NOW });
     await recordWithdrawnScenario(t);
     await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await openBrowser();
+    ({ base, browser } = await serveToBrowser(t));
   }, 120_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 
@@ -46,10 +46,8 @@ describeInBrowser('Wirkungen eines Beschlusses in Chromium', () => {
     await t.http.post(`/api/bodies/${body}/events`).send({ type: 'approved', decision: '2026/01', data: { approvedUntil: '2027-12-31' } }).expect(200);
     report = (await t.http.get(`/api/bodies/${body}`).expect(200)).body.context.obligations[0].id;
     await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     // axe-core runs in the page, so this browser has JavaScript on; the page itself has none.
-    browser = await openBrowser();
+    ({ base, browser } = await serveToBrowser(t));
   }, 60_000);
 
   afterAll(async () => {

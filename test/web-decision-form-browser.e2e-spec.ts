@@ -8,7 +8,7 @@
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 
@@ -23,10 +23,8 @@ describeInBrowser('Beschluss erfassen in Chromium', () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
     body = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Projektgruppe Alpha', parent: 'IT-PLR', expectedEnd: null, reports: [] }).expect(201)).body.id;
     await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     // axe-core runs in the page, so this browser has JavaScript on; the page itself has none.
-    browser = await openBrowser();
+    ({ base, browser } = await serveToBrowser(t));
   }, 60_000);
 
   afterAll(async () => {

@@ -10,7 +10,7 @@
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 const LINK = 'Neuen Beschluss erfassen, der ihn ersetzt';
@@ -46,9 +46,7 @@ describeInBrowser('Beschluss ersetzen in Chromium', () => {
     await t.http.post(`${path('2026/38')}/withdrawal`).send({ reason: 'unter falscher Nummer erfasst, richtig ist 2026/33' }).expect(200);
     await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
     await t.user('auditor', { username: 'pruefung', password: PASSWORD });
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await openBrowser();
+    ({ base, browser } = await serveToBrowser(t));
   }, 60_000);
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import { FirstAccountSetup } from '../src/auth/first-account';
 import { BodiesService } from '../src/bodies/bodies.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, describeInBrowser, describeViolations, openBrowser, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, describeInBrowser, describeViolations, serveToBrowser, withScreenshot, type BrowserSession } from './web-browser';
 
 const SCREENSHOTS = join(__dirname, '..', '.ci', 'artifacts', 'screenshots');
 const WIDTHS = [1280, 390] as const;
@@ -29,11 +29,9 @@ describeInBrowser('Fresh start in Chromium', () => {
     t = await startTestApp({ config: { seedExample: true, auth: { ...DEFAULT_AUTH, bootstrapToken: null, securityLog: 'off' } } });
     // The scheduler catches the seed up to today: started, report overdue, term expired.
     await t.app.get(SchedulerService).sweep();
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ base, browser: session } = await serveToBrowser(t));
     const offer = await t.app.get(FirstAccountSetup).offer(base);
     link = offer!.link;
-    session = await openBrowser();
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 60_000);
 

@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, describeInBrowser, describeViolations, openBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-2';
 const TITLE = 'PG EfA-Finanzierung';
@@ -55,10 +55,8 @@ describeInBrowser('Web UI in Chromium: bodies as they really live', () => {
     // Decided today: PG EfA-Finanzierung becomes AG EfA-Finanzierung of the AL-Runde.
     await decision('2026/40', '2026-11-28', 'reclassified', { kind: 'Arbeitsgruppe', parent: 'AL-Runde' });
     [nora, bernd] = (await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.profile.contactIds;
-    await t.app.listen(0, '127.0.0.1');
-    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ base, browser } = await serveToBrowser(t));
     bodyUrl = `${base}/gremien/${id}`;
-    browser = await openBrowser();
     await logIn(browser.page);
   }, 60_000);
 

@@ -9,7 +9,7 @@ import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Scenario } from './audit-scenario';
 import type { TestApp } from './support/test-app';
-import { axeViolations, CHROMIUM, describeViolations, openBrowser, signIn } from './web-browser';
+import { axeViolations, CHROMIUM, describeViolations, serveToBrowser, signIn } from './web-browser';
 import { recordedScenario, startOnTamperedCopy } from './support/tampered-copy';
 
 const PASSWORD = 'richtig-langes-passwort-1';
@@ -244,9 +244,7 @@ describe('the web UI over a tampered event', () => {
         changeData(5, '2025-12-31', '2026-06-30')(db);
       },
       async (app) => {
-        await app.app.listen(0, '127.0.0.1');
-        const base = (await app.app.getUrl()).replace('[::1]', '127.0.0.1');
-        const browser = await openBrowser();
+        const { base, browser } = await serveToBrowser(app);
         try {
           await signIn(browser.page, base, 'pruefer', PASSWORD);
           for (const path of [`/pruefung?gremium=${s.seed}&stichtag=2026-01-01`, `/gremien/${s.seed}`]) {
