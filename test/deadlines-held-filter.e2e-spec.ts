@@ -3,15 +3,10 @@
  * or only those of the others, so that API users get the split the Fristen page shows
  * („Nacherfassung – Überwachung ruht“ apart from „Anstehend“).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { importHeldAndOther } from './support/held-body';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
-
-const SEED = readFileSync(join(__dirname, '..', 'examples', 'registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
-const OTHER = SEED.replace('Weiterentwicklung Struktur OZG Föderal', 'Cloud-Strategie Föderal').replace('Beschluss 2024/09', 'Beschluss 2024/10');
-const IMPORT = '/api/bodies/import?applyDecision=true&procedure=Umlaufverfahren';
 
 interface Frist {
   key: string;
@@ -27,9 +22,7 @@ describe.each(testDatabaseKinds())('GET /api/deadlines filtered by Nacherfassung
 
   beforeEach(async () => {
     t = await startTestApp({ database, now: '2024-12-10T09:00:00Z' });
-    const importForm = async (text: string, query: string) => (await t.http.post(`${IMPORT}${query}`).set('Content-Type', 'text/plain; charset=utf-8').send(text).expect(201)).body.id as string;
-    held = await importForm(SEED, '&decisionDate=2024-06-12&registeredAt=2024-06-03&backfill=true');
-    other = await importForm(OTHER, '&decisionDate=2024-06-20');
+    ({ held, other } = await importHeldAndOther(t));
   });
   afterEach(() => t.close());
 

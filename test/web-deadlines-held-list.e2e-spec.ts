@@ -3,15 +3,10 @@
  * „Nacherfassung – Überwachung ruht“, counted and paged like the other lists, and no longer
  * under „Anstehend“, where a Frist whose day has passed read as if it were still to come.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { importHeldAndOther } from './support/held-body';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
-
-const SEED = readFileSync(join(__dirname, '..', 'examples', 'registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
-const OTHER = SEED.replace('Weiterentwicklung Struktur OZG Föderal', 'Cloud-Strategie Föderal').replace('Beschluss 2024/09', 'Beschluss 2024/10');
-const IMPORT = '/api/bodies/import?applyDecision=true&procedure=Umlaufverfahren';
 
 describe.each(testDatabaseKinds())('the Fristen page with a body held for its Nacherfassung (%s)', (database) => {
   let t: TestApp;
@@ -20,9 +15,7 @@ describe.each(testDatabaseKinds())('the Fristen page with a body held for its Na
 
   beforeEach(async () => {
     t = await startTestApp({ database, now: '2024-12-10T09:00:00Z' });
-    const importForm = async (text: string, query: string) => (await t.http.post(`${IMPORT}${query}`).set('Content-Type', 'text/plain; charset=utf-8').send(text).expect(201)).body.id as string;
-    held = await importForm(SEED, '&decisionDate=2024-06-12&registeredAt=2024-06-03&backfill=true');
-    other = await importForm(OTHER, '&decisionDate=2024-06-20');
+    ({ held, other } = await importHeldAndOther(t));
   });
   afterEach(() => t.close());
 
