@@ -1,7 +1,8 @@
 import { Database } from '../src/database/database';
 import { formatSimulation } from '../src/cli/commands/simulate';
-import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { SEED_TITLE } from './deadlines.support';
+import { startWithSeedBody } from './support/seed-body-app';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 interface Entry {
   date: string;
@@ -13,21 +14,14 @@ interface Entry {
 }
 
 describe.each(testDatabaseKinds())('POST /api/simulations (%s)', (kind) => {
-  let restoreEnv: () => void;
   let t: TestApp;
   let id: string;
 
   beforeEach(async () => {
-    restoreEnv = deadlinesEnv();
-    t = await startTestApp({ database: kind });
-    id = await recordSeedBody(t);
-    t.clock.set('2024-06-13T09:00:00Z');
+    ({ t, body: id } = await startWithSeedBody(kind, '2024-06-13T09:00:00Z'));
   });
 
-  afterEach(async () => {
-    await t.close();
-    restoreEnv();
-  });
+  afterEach(() => t.close());
 
   async function dump(): Promise<string> {
     const db = t.app.get(Database);

@@ -2,8 +2,8 @@ import { Database } from '../src/database/database';
 import { formatSimulation } from '../src/cli/commands/simulate';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import type { SimulationEntry, SimulationResult } from '../src/simulation/simulation.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { startWithSeedBody } from './support/seed-body-app';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 /** What the simulation says of one day: `2027-04-01 event termExpiring appended`. */
 const line = (e: SimulationEntry) => `${e.date} ${e.kind} ${e.kind === 'reminder' ? e.what.split(' – ')[0] : e.what} ${e.outcome}`;
@@ -11,7 +11,6 @@ const line = (e: SimulationEntry) => `${e.date} ${e.kind} ${e.kind === 'reminder
 const LEAD = { id: 'lead-s', role: 'lead' };
 
 describe.each(testDatabaseKinds())('simulation from today starts from the state as recorded (%s)', (kind) => {
-  let restoreEnv: () => void;
   let t: TestApp;
   let body: string;
 
@@ -21,10 +20,7 @@ describe.each(testDatabaseKinds())('simulation from today starts from the state 
    * and asks for a longer term, and Beschluss 2026/30 is withdrawn afterwards.
    */
   beforeEach(async () => {
-    restoreEnv = deadlinesEnv();
-    t = await startTestApp({ database: kind });
-    body = await recordSeedBody(t);
-    t.clock.set('2026-12-05T08:00:00Z');
+    ({ t, body } = await startWithSeedBody(kind, '2026-12-05T08:00:00Z'));
     const effects = [{ body, effect: 'extended', data: { approvedUntil: '2027-06-30' } }];
     await t.http
       .post('/api/decisions')
@@ -41,10 +37,7 @@ describe.each(testDatabaseKinds())('simulation from today starts from the state 
     t.clock.set('2026-12-05T12:00:00Z');
   });
 
-  afterEach(async () => {
-    await t.close();
-    restoreEnv();
-  });
+  afterEach(() => t.close());
 
   const simulate = async (from: string, to: string) =>
     (await t.http.post('/api/simulations').send({ from, to }).expect(200)).body as SimulationResult;

@@ -6,29 +6,22 @@
 import { formatSimulation } from '../src/cli/commands/simulate';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import type { SimulationEntry, SimulationResult } from '../src/simulation/simulation.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { startWithSeedBody } from './support/seed-body-app';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 /** `2024-12-31 event termExpiring logged`. */
 const line = (e: SimulationEntry) => `${e.date} ${e.kind} ${e.kind === 'reminder' ? e.what.split(' – ')[0] : e.what} ${e.outcome}`;
 
 describe.each(testDatabaseKinds())('simulation from today with system events appended today already (%s)', (kind) => {
-  let restoreEnv: () => void;
   let t: TestApp;
   let body: string;
 
   /** The seed body (approved until 31.03.2025) on 31.12.2024, the day its term is 90 days from its end. */
   beforeEach(async () => {
-    restoreEnv = deadlinesEnv();
-    t = await startTestApp({ database: kind });
-    body = await recordSeedBody(t);
-    t.clock.set('2024-12-31T10:00:00Z');
+    ({ t, body } = await startWithSeedBody(kind, '2024-12-31T10:00:00Z'));
   });
 
-  afterEach(async () => {
-    await t.close();
-    restoreEnv();
-  });
+  afterEach(() => t.close());
 
   const simulate = async (to: string) => (await t.http.post('/api/simulations').send({ from: '2024-12-31', to }).expect(200)).body as SimulationResult;
   const events = (result: SimulationResult) => result.entries.filter((e) => e.kind !== 'reminder').map(line);

@@ -1,27 +1,21 @@
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { startWithSeedBody } from './support/seed-body-app';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 import { formatSimulation } from '../src/cli/commands/simulate';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import type { SimulationEntry, SimulationResult } from '../src/simulation/simulation.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
 
 /** What the simulation says of one day: `2024-09-15 recorded transferred recorded`. */
 const line = (e: SimulationEntry) => `${e.date} ${e.kind} ${e.kind === 'reminder' ? e.what.split(' – ')[0] : e.what} ${e.outcome}`;
 
 describe.each(testDatabaseKinds())('simulation replays what was recorded (%s)', (kind) => {
-  let restoreEnv: () => void;
   let t: TestApp;
   let seed: string;
 
   beforeEach(async () => {
-    restoreEnv = deadlinesEnv();
-    t = await startTestApp({ database: kind });
-    seed = await recordSeedBody(t);
+    ({ t, body: seed } = await startWithSeedBody(kind));
   });
 
-  afterEach(async () => {
-    await t.close();
-    restoreEnv();
-  });
+  afterEach(() => t.close());
 
   const simulate = async (from: string, to: string) =>
     (await t.http.post('/api/simulations').send({ from, to }).expect(200)).body as SimulationResult;

@@ -6,28 +6,21 @@
 import { formatSimulation } from '../src/cli/commands/simulate';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import type { SimulationEntry, SimulationResult } from '../src/simulation/simulation.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { startWithSeedBody } from './support/seed-body-app';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 /** `2024-12-31 reminder Erinnerung: Laufzeit endet am 31.03.2025 (noch 90 Tage) sent`. */
 const line = (e: SimulationEntry) => `${e.date} ${e.kind} ${e.kind === 'reminder' ? e.what.split(' – ')[0] : e.what} ${e.outcome}`;
 
 describe.each(testDatabaseKinds())('simulation from today with reminders sent today already (%s)', (kind) => {
-  let restoreEnv: () => void;
   let t: TestApp;
 
   /** The seed body (approved until 31.03.2025, Zwischenbericht overdue since 03.12.2024) on 31.12.2024, 90 days before its term ends. */
   beforeEach(async () => {
-    restoreEnv = deadlinesEnv();
-    t = await startTestApp({ database: kind });
-    await recordSeedBody(t);
-    t.clock.set('2024-12-31T10:00:00Z');
+    ({ t } = await startWithSeedBody(kind, '2024-12-31T10:00:00Z'));
   });
 
-  afterEach(async () => {
-    await t.close();
-    restoreEnv();
-  });
+  afterEach(() => t.close());
 
   const simulate = async () => (await t.http.post('/api/simulations').send({ from: '2024-12-31', to: '2025-01-10' }).expect(200)).body as SimulationResult;
   const reminders = (result: SimulationResult) => result.entries.filter((e) => e.kind === 'reminder').map(line);
