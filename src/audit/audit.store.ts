@@ -179,6 +179,41 @@ export interface DerivedRow {
   links: string[];
 }
 
+/**
+ * A DerivedRow read from its tuple. Built by a class, not an object literal: where a minor
+ * collection happened to find a batch of such literals alive, V8 went on to allocate every later
+ * one straight in the old generation, and each row's strings then outlived their batch until the
+ * next full collection. A verify of 100,000 bodies peaked at about 310 MiB instead of 210 MiB in
+ * about one run of three (not with `--no-allocation-site-pretenuring`, not with this class).
+ */
+class StoredDerivedRow implements DerivedRow {
+  readonly id: string;
+  readonly version: number;
+  readonly lastHash: string;
+  readonly state: string;
+  readonly context: string | null;
+  readonly title: string;
+  readonly status: string;
+  readonly statePaths: string;
+  readonly searchText: string;
+  readonly contacts: string[];
+  readonly links: string[];
+
+  constructor([id, version, lastHash, state, context, title, status, statePaths, searchText, contacts, links]: unknown[]) {
+    this.id = String(id);
+    this.version = Number(version);
+    this.lastHash = String(lastHash);
+    this.state = String(state);
+    this.context = context === null ? null : String(context);
+    this.title = String(title);
+    this.status = String(status);
+    this.statePaths = String(statePaths);
+    this.searchText = String(searchText);
+    this.contacts = splitIds(contacts);
+    this.links = splitIds(links);
+  }
+}
+
 /** The personal fields of a contact row: empty once the contact is erased (DSGVO Art. 17). */
 export const CONTACT_PERSONAL_FIELDS = ['name', 'organization', 'email', 'phone'] as const;
 
@@ -494,19 +529,7 @@ export class AuditStore {
     const sql = `SELECT id, version, last_hash, state, ${head} AS head, title, status, state_paths, search_text, ${ids('body_contacts', 'contact_id')} AS contacts,
       ${ids('body_links', 'linked_id')} AS links FROM bodies${bodyId === undefined ? '' : ' WHERE id = ?'} ORDER BY id`;
     for await (const batch of view.batches(sql, bodyId === undefined ? [] : [bodyId], this.pageSize)) {
-      yield batch.map(([id, version, lastHash, state, context, title, status, statePaths, searchText, contacts, links]) => ({
-        id: String(id),
-        version: Number(version),
-        lastHash: String(lastHash),
-        state: String(state),
-        context: context === null ? null : String(context),
-        title: String(title),
-        status: String(status),
-        statePaths: String(statePaths),
-        searchText: String(searchText),
-        contacts: splitIds(contacts),
-        links: splitIds(links),
-      }));
+      yield batch.map((tuple) => new StoredDerivedRow(tuple));
     }
   }
 
