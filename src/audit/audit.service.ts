@@ -255,13 +255,8 @@ export class AuditService {
       // A lost key's checkpoints count as unsigned claims: the new one is written only where they still hold.
       const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true });
       const builder = new LogCheckpointBuilder(checkpoints.map((c) => c.payload));
-      for await (const batch of this.store.linkBatches(view, auditLog, decisionEvents, contactEvents)) {
-        for (const { link, leaf } of batch) {
-          chainVerifier.add(link);
-          checkpointVerifier.add(leaf);
-          builder.add(leaf);
-        }
-      }
+      // As verify reads the log: a body's stream that holds from end to end comes whole, without a link per event.
+      await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier, builder);
       // A checkpoint under a lost key that no checkpoint under this key continues yet is no
       // reason to refuse: the new one continues it, where its claims still hold.
       const problems = [
