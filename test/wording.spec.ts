@@ -43,6 +43,7 @@ describe('singular and plural', () => {
       to: '2024-06-30',
       entries: [],
       summary: { systemEvents: 1, reminders: 1, recordedEvents: 2, refused: 0 },
+      refusedBefore: [],
     };
     expect(formatSimulation(result)).toContain('Zeitraum 01.06.2024 bis 30.06.2024: 1 Systemereignis, 1 Erinnerung, 2 erfasste Ereignisse.');
   });

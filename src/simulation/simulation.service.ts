@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config/configuration';
 import { civilDate } from '../../machines/body.events';
 import { berlinDate, startOfBerlinDay, type CivilDate } from '../../machines/dates';
 import { addDays, daysBetween } from '../../machines/deadlines';
+import { AccessDenied } from '../auth/access-denied';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, CommonModule } from '../common/common.module';
 import { DomainError, ValidationError } from '../common/errors';
@@ -50,6 +51,18 @@ export interface SimulationResult {
    */
   entries: SimulationEntry[];
   summary: { systemEvents: number; reminders: number; recordedEvents: number; refused: number };
+  /**
+   * Events recorded before the period whose replay the copy refused (one recorded under an
+   * earlier version of the chart, say): from each on, its body in the simulation differs from
+   * the body as recorded, and so may what the period shows of it.
+   */
+  refusedBefore: SimulationEntry[];
+}
+
+/** What the replay of past days gives: the period's entries, and the refusals before it. */
+interface Reconstruction {
+  entries: SimulationEntry[];
+  refusedBefore: SimulationEntry[];
 }
 
 /** Tables copied into the replay of past days as they are: what the events refer to. */
@@ -118,7 +131,12 @@ export class SimulationService {
     const now = this.clock.now().toISOString();
     const today = berlinDate(now);
     const entries: SimulationEntry[] = [];
-    if (from < today) entries.push(...(await this.reconstruct(from, to < today ? to : addDays(today, -1))));
+    const refusedBefore: SimulationEntry[] = [];
+    if (from < today) {
+      const past = await this.reconstruct(from, to < today ? to : addDays(today, -1));
+      entries.push(...past.entries);
+      refusedBefore.push(...past.refusedBefore);
+    }
     if (to >= today) entries.push(...(await this.forecast(from > today ? from : today, to, now)));
     entries.sort((a, b) => a.at.localeCompare(b.at));
     return {
@@ -131,6 +149,7 @@ export class SimulationService {
         recordedEvents: entries.filter((e) => e.kind === 'recorded' && e.outcome === 'recorded').length,
         refused: entries.filter((e) => e.outcome === 'refused').length,
       },
+      refusedBefore,
     };
   }
 
@@ -187,7 +206,7 @@ export class SimulationService {
    * `last` are replayed on a copy with the reference tables, the scheduler sweeping at the start
    * of each day of the period.
    */
-  private async reconstruct(from: CivilDate, last: CivilDate): Promise<SimulationEntry[]> {
+  private async reconstruct(from: CivilDate, last: CivilDate): Promise<Reconstruction> {
     const end = startOfBerlinDay(addDays(last, 1));
     // Every registration: an event of the period may name a body registered only after it. A
     // machine upgrade is left out: the copy registers every body under the newest chart.
@@ -214,9 +233,10 @@ export class SimulationService {
     recorded: Array<{ at: string; event: StoredEvent }>,
     from: CivilDate,
     to: CivilDate,
-  ): Promise<SimulationEntry[]> {
+  ): Promise<Reconstruction> {
     const ids = new Map<string, string>(); // real body id → simulated body id
     const entries: SimulationEntry[] = [];
+    const refusedBefore: SimulationEntry[] = [];
     const inPeriod = (at: string) => berlinDate(at) >= from && berlinDate(at) <= to;
     const titles = () => titlesOf(simDb);
     const realId = (simId: string) => [...ids].find(([, sim]) => sim === simId)?.[0] ?? simId;
@@ -256,10 +276,12 @@ export class SimulationService {
       await sweepAt(at);
       if (!event) continue;
       const outcome = await this.replay(lifecycle, simDb, ids, event, at);
-      if (inPeriod(at)) {
+      // Listed in the period; before it only where refused, apart: the period then starts from another state than the recorded one.
+      const listed = inPeriod(at) ? entries : outcome !== null && berlinDate(at) < from ? refusedBefore : null;
+      if (listed) {
         const known = await titles();
         const simId = ids.get(event.body_id);
-        entries.push({
+        listed.push({
           date: berlinDate(at),
           at,
           kind: 'recorded',
@@ -273,7 +295,7 @@ export class SimulationService {
       await sweepAt(at, true);
     }
 
-    return entries;
+    return { entries, refusedBefore };
   }
 
   /**
@@ -300,6 +322,8 @@ export class SimulationService {
       return null;
     } catch (error) {
       if (error instanceof DomainError) return error.message;
+      // An event its actor's role may no longer send (recorded under earlier rules) is refused like any other, not the simulation.
+      if (error instanceof AccessDenied) return error.publicMessage ?? 'Die Rolle, die das Ereignis erfasst hat, darf es nicht senden.';
       throw error;
     }
   }

@@ -18,7 +18,7 @@ const eventName = (type: string) => {
 /** One line per entry: `02.12.2024  Systemereignis  Bericht fällig (reportDue) – Weiterentwicklung …`. */
 export function formatSimulation(result: SimulationResult): string {
   const german = (date: string) => date.split('-').reverse().join('.');
-  const lines = result.entries.map((e) =>
+  const lineOf = (e: SimulationEntry) =>
     [
       german(e.date),
       KIND[e.kind].padEnd(14),
@@ -34,8 +34,8 @@ export function formatSimulation(result: SimulationResult): string {
               : '',
     ]
       .filter(Boolean)
-      .join('  '),
-  );
+      .join('  ');
+  const lines = result.entries.map(lineOf);
   const { systemEvents, reminders, recordedEvents, refused } = result.summary;
   // Not the simulation's: told beside its reminders and system events, never among them.
   const sentToday = result.entries.filter((e) => e.outcome === 'sent').length;
@@ -49,6 +49,9 @@ export function formatSimulation(result: SimulationResult): string {
     ].join(', ')}${refused ? `, ${refused} abgelehnt` : ''}.`,
     'Simulation auf einer Kopie der Daten; nichts wurde gespeichert oder versandt.',
   );
+  if (result.refusedBefore.length > 0) {
+    lines.push('', 'Vor dem Zeitraum konnte die Simulation nicht nachvollziehen (ab da weicht das Gremium in der Simulation vom erfassten ab):', ...result.refusedBefore.map(lineOf));
+  }
   return lines.join('\n');
 }
 
