@@ -7,7 +7,7 @@ import { timeOrderedId } from '../common/time-ordered-id';
 import { Database, type Queries, type Transaction } from '../database/database';
 import type { Actor } from '../event-log/event-hash';
 import type { ContactInput, NewContact } from './contact-input';
-import { matchContacts, type ContactCandidate, type ContactFill, type ContactMatch } from './contact-match';
+import { comparableName, matchContacts, type ContactCandidate, type ContactFill, type ContactMatch } from './contact-match';
 
 export interface Contact {
   id: string;
@@ -50,6 +50,18 @@ export class ContactsStore {
   }
 
   /**
+   * Inside a unit of work, before `match`: holds the names of `inputs` until it commits, so that
+   * another unit naming one of these people waits and then finds the person this one records,
+   * instead of recording it again (matching reuses only a person of the same name, so the name
+   * is the key). Taken in a fixed order, so two units naming the same people cannot each hold
+   * one the other waits for. On SQLite the single writer has units take turns anyway.
+   */
+  async hold(tx: Transaction, inputs: readonly NewContact[]): Promise<void> {
+    const names = [...new Set(inputs.map((input) => comparableName(input.name)))].sort();
+    for (const name of names) await this.db.lockUntilCommit(tx, 'contactName', name);
+  }
+
+  /**
    * Records the new contacts and checks the referenced ones exist; returns the ids in the given
    * order. A new contact that names a recorded person is that person (see `match`): no second
    * record; what it lacks and the input gives is filled in as a correction on its own chain, by
@@ -65,7 +77,9 @@ export class ContactsStore {
     named: readonly string[] = [],
   ): Promise<string[]> {
     const fresh = inputs.flatMap((input, i) => ('id' in input ? [] : [{ input, i }]));
-    const matches = await this.match(tx, fresh.map((f) => f.input));
+    const freshInputs = fresh.map((f) => f.input);
+    await this.hold(tx, freshInputs);
+    const matches = await this.match(tx, freshInputs);
     const matchOf = new Map(fresh.map((f, k) => [f.i, { match: matches[k], index: k }]));
     const taken = new Set(named.map((id) => id.toLowerCase()));
     const ids: string[] = [];

@@ -469,7 +469,7 @@ const ADVISORY_LOCKS = { migrations: 0x676c_6601, seed: 0x676c_6602 } as const;
 export type LockName = keyof typeof ADVISORY_LOCKS;
 
 /** Work that units of work for the same key do one at a time (the first of the two keys of a PostgreSQL advisory lock; the second is the key's hash). */
-const KEYED_ADVISORY_LOCKS = { sessionsCalendar: 0x676c_6603 } as const;
+const KEYED_ADVISORY_LOCKS = { sessionsCalendar: 0x676c_6603, contactName: 0x676c_6604 } as const;
 export type KeyedLockName = keyof typeof KEYED_ADVISORY_LOCKS;
 
 /**

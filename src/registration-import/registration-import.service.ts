@@ -69,6 +69,11 @@ interface ResolvedDecision {
   recorded: { number: string; title: string; date: CivilDate; effects: readonly Effect[] } | null;
 }
 
+/** The contact persons the form gives by name (not by id). */
+function inlineContacts(registration: ParsedRegistrationForm['registration']): NewContact[] {
+  return (registration.contacts ?? []).filter((c): c is NewContact => !('id' in c));
+}
+
 /** The term the applied decision gave (none for a rejection). */
 function appliedTerm(data: { approvedUntil?: TermEnd; permanent?: boolean }): Pick<ImportResult, 'approvedUntil' | 'approvedPermanently'> {
   return { approvedUntil: data.approvedUntil ?? null, approvedPermanently: data.permanent === true };
@@ -129,14 +134,16 @@ export class RegistrationImportService {
 
   async import(text: string, options: ImportOptions, actor: Actor): Promise<ImportResult> {
     const parsed = await this.parse(text, options.applyDecision ? options.decisionDate : undefined);
-    // Matched in the import's transaction: the persons told as reused are the ones registration reuses.
-    return this.db.transaction(async (tx) => this.importParsed(tx, await this.withContacts(tx, parsed), options, actor));
+    // Matched in the import's transaction, the persons' names held from here on: the persons told as reused are the ones registration reuses.
+    return this.db.transaction(async (tx) => {
+      await this.contacts.hold(tx, inlineContacts(parsed.registration));
+      return this.importParsed(tx, await this.withContacts(tx, parsed), options, actor);
+    });
   }
 
   /** The form with `contactMatches` (which persons are recorded already) and the notes on persons not merged. */
   private async withContacts(q: Queries, parsed: ParsedRegistrationForm): Promise<ParsedRegistrationForm> {
-    const inline = (parsed.registration.contacts ?? []).filter((c): c is NewContact => !('id' in c));
-    const matches = await this.contacts.match(q, inline);
+    const matches = await this.contacts.match(q, inlineContacts(parsed.registration));
     return {
       ...parsed,
       contactMatches: matches.map((m) => (m.status === 'existing' ? { status: m.status, id: m.id } : { status: m.status })),
@@ -193,7 +200,7 @@ export class RegistrationImportService {
       : null;
     const last = results[results.length - 1];
     const contactIds = (registered.event.data as { contactIds: string[] }).contactIds;
-    const inline = (registration.contacts ?? []).filter((c): c is NewContact => !('id' in c));
+    const inline = inlineContacts(registration);
     return {
       id: registered.bodyId,
       title: registration.title,
