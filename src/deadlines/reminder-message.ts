@@ -30,6 +30,11 @@ export interface ClosureFacts {
   /** The day of the event and the role of whoever recorded it (`secretariat`), where known. */
   on?: CivilDate;
   by?: string;
+  /**
+   * Per report whose Frist was moved (`reportRescheduled`) before the closure: how many moves came
+   * before it, and the Frist the last of them gave. Absent: not read, as if none came before it.
+   */
+  movedBefore?: Readonly<Record<string, { moves: number; due: Deadline }>>;
 }
 
 /** A decision as a body's event cites it: its number, issuer and own date, and the citing event's type. */
@@ -191,45 +196,17 @@ function advice(subject: 'report' | 'term', left: number, informed: boolean, ext
     : 'Die Laufzeit ist abgelaufen, ohne dass eine Verlängerung beschlossen wurde. Bitte führen Sie einen Beschluss herbei (Verlängerung, Entfristung oder geordneter Abschluss).';
 }
 
-/**
- * The decision that set a report's current Frist, where the context records it: the latest
- * `reportRescheduled` of that obligation, or for an Abschlussbericht the `closureInitiated` whose
- * Frist it took, whichever came last. Undefined when neither did, or when the Frist was last
- * moved without a decision (then no decision set it).
- *
- * A final report took the closure's Frist when it has that Frist (or had it before a later move):
- * since version 3 of the chart every open final report takes it, before that only one the closure
- * added itself, while one owed already kept its own. So on versions 1 and 2 a final report with
- * a Frist of its own does not cite the closure.
- */
-function fristDecision(decisions: ReminderFacts['decisions'], context: BodyContext, obligation: ReportObligation, closure: ClosureFacts | null) {
-  const moves = obligation.rescheduled ?? [];
-  const closes =
-    obligation.kind === 'Abschlussbericht' &&
-    closure !== null &&
-    (sameDeadline(obligation.due, closure.finalReportDue) || moves.some((m) => sameDeadline(m.from, closure.finalReportDue)));
-  if (moves.length === 0 && !closes) return undefined;
-  const moved = (number: string, on: string) => moves.some((m) => m.decision === number && m.on === on);
-  let setter: BodyContext['decisions'][number] | undefined;
-  for (const cited of context.decisions) {
-    if ((cited.event === 'closureInitiated' && closes) || (cited.event === 'reportRescheduled' && moved(cited.number, cited.on))) setter = cited;
-  }
-  const last = moves[moves.length - 1];
-  if (last && last.decision === null && (!setter || last.on >= setter.on)) return undefined;
-  if (!setter) return undefined;
-  const found = setter;
-  const matching = decisions.filter((d) => d.number === found.number && d.issuer === found.issuer && d.event === found.event);
-  return matching[matching.length - 1];
-}
+/** A move of a report's Frist as the context keeps it (`reportRescheduled`). */
+type FristMove = NonNullable<ReportObligation['rescheduled']>[number];
 
 /**
  * The decision a report's reminder cites, or what set its Frist without one (`without`, the words
- * in „keiner (…)“): the decision that set its current Frist (`fristDecision`); else a move
- * without a decision (the latest `reportRescheduled`), or for a final report the closure recorded
- * without one that set its Frist; else for a requested report the decision its request cites
- * while the Frist is still the requested one (for a later period of a recurring series: its first
- * period's, whose rule sets every period's Frist), and none for a request without one; else the
- * approval, which planned it.
+ * in „keiner (…)“). The event that set the Frist as it now stands decides (`fristSetter`): a move
+ * cites its decision, or says on which day and by whom it was made without one; a closure cites
+ * its decision, or says it set the Frist without one. Where no later event set it, a requested
+ * report cites the decision its request cites (for a later period of a recurring series: its
+ * first period's, whose rule sets every period's Frist), and none for a request without one;
+ * else the approval, which planned it.
  */
 function reportDecision(
   decisions: ReminderFacts['decisions'],
@@ -238,33 +215,74 @@ function reportDecision(
   closure: ClosureFacts | null,
   requests: RequestFacts | null,
 ): { decision: CitingDecision | undefined; without?: string } {
-  const setter = fristDecision(decisions, context, obligation, closure);
-  if (setter) return { decision: setter };
-  const moves = obligation.rescheduled ?? [];
-  const last = moves[moves.length - 1];
-  if (last && last.decision === null) return { decision: undefined, without: setWithout('Frist', last.on, 'verschoben', requests?.movedBy?.[obligation.id]) };
   const first = obligation.recurrence && obligation.series ? obligation.series : obligation.id;
   const request = requests ? requestOf(first, context.obligations, requests) : undefined;
-  if (!request && closure && closureSetWithout(context, obligation, closure, requests)) {
-    const on = closure.on ?? context.closureInitiatedOn ?? undefined;
-    return { decision: undefined, without: setWithout('Frist', on, 'mit Einleitung des geordneten Abschlusses festgelegt', closure.by) };
+  const setter = fristSetter(obligation, closure, createdDue(context, obligation, request, requests));
+  if (setter?.move) {
+    const { move } = setter;
+    if (move.decision === null) return { decision: undefined, without: setWithout('Frist', move.on, 'verschoben', requests?.movedBy?.[obligation.id]) };
+    return { decision: cited(decisions, context, (d) => d.event === 'reportRescheduled' && d.number === move.decision && d.on === move.on) };
+  }
+  if (setter?.closure) {
+    if (setter.closure.decision === null) {
+      const on = setter.closure.on ?? context.closureInitiatedOn ?? undefined;
+      return { decision: undefined, without: setWithout('Frist', on, 'mit Einleitung des geordneten Abschlusses festgelegt', setter.closure.by) };
+    }
+    const decision = cited(decisions, context, (d) => d.event === 'closureInitiated');
+    if (decision) return { decision };
   }
   if (!request) return { decision: citedDecision(decisions, 'report') };
-  if (moves.length > 0) return { decision: undefined };
   return request.decision ? { decision: request.decision } : { decision: undefined, without: setWithout('Berichtspflicht', request.on, 'festgelegt', request.by) };
 }
 
 /**
- * Whether a closure recorded without a decision set the final report's current Frist: it added
- * the report, or moved one the registration or approval planned with another Frist (since
- * version 3). One planned with that very Frist keeps citing the approval; unread facts change nothing.
+ * The event that set a report's current Frist, unless the one that created the report did: the
+ * latest of its moves (`reportRescheduled`) and, for an Abschlussbericht, the closure that set its
+ * Frist (`closureSetAt`), by their order in the log. `created` is the Frist the report was
+ * created with, where the facts tell.
  */
-function closureSetWithout(context: BodyContext, obligation: ReportObligation, closure: ClosureFacts, requests: RequestFacts | null): boolean {
-  if (closure.decision !== null || !requests || obligation.kind !== 'Abschlussbericht' || !sameDeadline(obligation.due, closure.finalReportDue)) return false;
+function fristSetter(obligation: ReportObligation, closure: ClosureFacts | null, created: Deadline | undefined): { move?: FristMove; closure?: ClosureFacts } | undefined {
+  const moves = obligation.rescheduled ?? [];
+  if (closure && closureSetAt(obligation, closure, created) === moves.length) return { closure };
+  const last = moves[moves.length - 1];
+  return last && { move: last };
+}
+
+/**
+ * After how many of the report's moves the closure set its Frist, or undefined where it set none.
+ * A closure sets the final report's Frist it leaves behind: since version 3 of the chart every open
+ * final report takes it, before that only one the closure added itself, while one owed already
+ * kept its own (so on versions 1 and 2 a final report with a Frist of its own is not the
+ * closure's). Recorded without a decision, it must also have changed the Frist: naming the one
+ * the report had already, it leaves it resting on the event that set it.
+ */
+function closureSetAt(obligation: ReportObligation, closure: ClosureFacts, created: Deadline | undefined): number | undefined {
+  if (obligation.kind !== 'Abschlussbericht') return undefined;
+  const before = closure.movedBefore?.[obligation.id];
+  const at = before?.moves ?? 0;
+  const after = obligation.rescheduled?.[at]?.from ?? obligation.due;
+  if (!sameDeadline(after, closure.finalReportDue)) return undefined;
+  const previous = before ? before.due : created;
+  const unchanged = previous !== undefined && sameDeadline(previous, closure.finalReportDue);
+  return unchanged && closure.decision === null ? undefined : at;
+}
+
+/**
+ * The Frist a report was created with, where the facts tell: its request's, or the one the
+ * registration or approval planned. Undefined for a final report the closure added, and where
+ * the facts were not read.
+ */
+function createdDue(context: BodyContext, obligation: ReportObligation, request: ReportRequest | undefined, requests: RequestFacts | null): Deadline | undefined {
+  if (request) return request.report.due;
   const at = context.obligations.findIndex((o) => o.id === obligation.id);
-  if (at >= requests.planned) return true;
-  const planned = requests.plannedDue?.[at];
-  return planned !== undefined && !sameDeadline(planned, obligation.due);
+  return requests !== null && at < requests.planned ? requests.plannedDue?.[at] : undefined;
+}
+
+/** The decision, as the body's events cite it, of the latest event the context lists as `matching`. */
+function cited(decisions: ReminderFacts['decisions'], context: BodyContext, matching: (entry: BodyContext['decisions'][number]) => boolean) {
+  const found = context.decisions.filter(matching).at(-1);
+  if (!found) return undefined;
+  return decisions.filter((d) => d.number === found.number && d.issuer === found.issuer && d.event === found.event).at(-1);
 }
 
 /** A Frist set without a decision as a reminder names it: `Frist am 30.10.2025 verschoben von: Geschäftsstelle`. */

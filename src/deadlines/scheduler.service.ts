@@ -296,17 +296,29 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
 
   /**
    * The Frist the body's (latest) closure gave its final report, if its closure was initiated,
-   * and the decision it cites or, recorded without one, its day and who recorded it.
+   * and the decision it cites or, recorded without one, its day and who recorded it; and per
+   * report the moves of its Frist recorded before the closure: whatever came later set the Frist
+   * the report has now, whether the closure or a move.
    */
   private async closure(tx: Transaction, bodyId: string, context: BodyContext): Promise<ClosureFacts | null> {
     if (!context.closureInitiatedOn) return null;
-    const [row] = await tx.query<{ data: string; decision: string | null; occurred_at: string; actor_role: string }>(
-      `SELECT data, decision, occurred_at, actor_role FROM events WHERE body_id = ? AND type = 'closureInitiated' ORDER BY version DESC LIMIT 1`,
+    const [row] = await tx.query<{ version: number | string; data: string; decision: string | null; occurred_at: string; actor_role: string }>(
+      `SELECT version, data, decision, occurred_at, actor_role FROM events WHERE body_id = ? AND type = 'closureInitiated' ORDER BY version DESC LIMIT 1`,
       [bodyId],
     );
     if (!row) return null;
+    const moves = await tx.query<{ data: string }>(`SELECT data FROM events WHERE body_id = ? AND type = 'reportRescheduled' AND version < ? ORDER BY version`, [
+      bodyId,
+      Number(row.version),
+    ]);
+    const movedBefore: Record<string, { moves: number; due: Deadline }> = {};
+    for (const move of moves) {
+      const { obligationId, due } = JSON.parse(move.data) as { obligationId: string; due: Deadline };
+      movedBefore[obligationId] = { moves: (movedBefore[obligationId]?.moves ?? 0) + 1, due };
+    }
     const decision = row.decision ? (JSON.parse(row.decision) as DecisionFacts).number : null;
-    return { finalReportDue: (JSON.parse(row.data) as { finalReportDue: Deadline }).finalReportDue, decision, on: berlinDate(row.occurred_at), by: row.actor_role };
+    const finalReportDue = (JSON.parse(row.data) as { finalReportDue: Deadline }).finalReportDue;
+    return { finalReportDue, decision, on: berlinDate(row.occurred_at), by: row.actor_role, movedBefore };
   }
 
   private async writeReminder(tx: Transaction, row: DueRow, now: string, facts: BodyFacts): Promise<string> {
