@@ -21,6 +21,14 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
   const withdraw = (number: string, reason: string) => t.http.post(`${path(number)}/withdrawal`).send({ reason }).expect(200);
   const rowsOf = async (number: string) => ((await t.http.get('/api/decision-control').expect(200)).body as any[]).filter((r) => r.decision.number === number);
   const replacedBy = async (number: string) => (await t.http.get(path(number)).expect(200)).body.effects.map((e: any) => e.replacedBy);
+  const bodyAnswerOf = async (body: string, number: string) => ((await t.http.get(`/api/bodies/${body}`).expect(200)).body.decisions as any[]).find((d) => d.number === number);
+  /** A replacing decision as every answer names it: recorded on 20.11., and withdrawn (when, why) or standing. */
+  const replacing = (number: string, reason: string | null) => ({
+    number,
+    issuer: 'AL-Runde',
+    date: '2026-11-20',
+    withdrawn: reason === null ? null : { at: '2026-11-28T09:00:00.000Z', reason },
+  });
   const replaceLink = (number: string) => `href="/beschluesse?ersetzt=${encodeURIComponent(number)}&amp;gremium=AL-Runde#beschluss-erfassen"`;
 
   /**
@@ -47,7 +55,7 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
 
   test('when the replacing decision is withdrawn too, the first one needs a new decision, naming the one that replaced it, not „ersetzt“', async () => {
     expect((await rowsOf('2026/41-AL')).map((r) => [r.bodyId, r.state, r.stateLabel, r.replacedBy])).toEqual([
-      [s, 'appliedWithdrawn', 'umgesetzt, Beschluss zurückgenommen; ersetzt durch 2026/40-AL, auch dieser zurückgenommen', { number: '2026/40-AL', issuer: 'AL-Runde' }],
+      [s, 'appliedWithdrawn', 'umgesetzt, Beschluss zurückgenommen; ersetzt durch 2026/40-AL, auch dieser zurückgenommen', replacing('2026/40-AL', 'richtig ist 2026/43-AL')],
     ]);
     expect((await rowsOf('2026/40-AL')).map((r) => [r.bodyId, r.state, r.replacedBy])).toEqual([[s, 'appliedWithdrawn', null]]);
     const replaced = (await t.http.get('/api/decision-control?state=replaced').expect(200)).body as any[];
@@ -72,11 +80,20 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
   });
 
   test('the decision answer and decision show name the last of the chain and that it is withdrawn too', async () => {
-    expect(await replacedBy('2026/41-AL')).toEqual([{ number: '2026/40-AL', issuer: 'AL-Runde', withdrawn: true }]);
-    expect(await replacedBy('2026/38-AL')).toEqual([{ number: '2026/37-AL', issuer: 'AL-Runde', withdrawn: true }, null]);
+    expect(await replacedBy('2026/41-AL')).toEqual([replacing('2026/40-AL', 'richtig ist 2026/43-AL')]);
+    expect(await replacedBy('2026/38-AL')).toEqual([replacing('2026/37-AL', 'irrtümlich erfasst'), null]);
     const show = await cliAgainst(t, ['decision', 'show', '2026/41-AL']);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('übernommen von Beschluss 2026/40-AL, auch dieser zurückgenommen: steht ohne Grundlage, ein neuer Beschluss ist nötig');
+  });
+
+  test('the decision answer, the Beschlusskontrolle and the body answer name the replacing decision in one shape: date and withdrawal', async () => {
+    const [control] = (await rowsOf('2026/41-AL')).map((r) => r.replacedBy);
+    const [answer] = await replacedBy('2026/41-AL');
+    const body = (await bodyAnswerOf(s, '2026/41-AL')).replacedBy;
+    expect(control).toEqual(replacing('2026/40-AL', 'richtig ist 2026/43-AL'));
+    expect(answer).toEqual(control);
+    expect(body).toEqual(control);
   });
 
   test('decision show says of a carried-out effect no other decision took over that it stands without basis', async () => {
@@ -92,11 +109,11 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
   test('replaced in turn, every row, the answer and decision show follow the chain to the decision that stands', async () => {
     await record('2026/43-AL', [extension(s)], { replaces: '2026/40-AL' }).expect(201);
     expect((await rowsOf('2026/41-AL')).map((r) => [r.state, r.stateLabel, r.replacedBy])).toEqual([
-      ['replaced', 'umgesetzt, Beschluss ersetzt durch 2026/43-AL', { number: '2026/43-AL', issuer: 'AL-Runde' }],
+      ['replaced', 'umgesetzt, Beschluss ersetzt durch 2026/43-AL', replacing('2026/43-AL', null)],
     ]);
-    expect((await rowsOf('2026/40-AL')).map((r) => [r.state, r.replacedBy])).toEqual([['replaced', { number: '2026/43-AL', issuer: 'AL-Runde' }]]);
+    expect((await rowsOf('2026/40-AL')).map((r) => [r.state, r.replacedBy])).toEqual([['replaced', replacing('2026/43-AL', null)]]);
     expect((await rowsOf('2026/43-AL')).map((r) => [r.state, r.appliedBy.cites])).toEqual([['done', { number: '2026/41-AL', issuer: 'AL-Runde' }]]);
-    expect(await replacedBy('2026/41-AL')).toEqual([{ number: '2026/43-AL', issuer: 'AL-Runde', withdrawn: false }]);
+    expect(await replacedBy('2026/41-AL')).toEqual([replacing('2026/43-AL', null)]);
 
     const page = (await t.http.get('/beschlusskontrolle').expect(200)).text;
     expect(page).toContain('was davon umgesetzt ist, hat Beschluss 2026/43-AL übernommen');

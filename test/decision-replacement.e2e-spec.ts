@@ -88,7 +88,7 @@ describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on 
     const withdrawn = (await t.http.get(path('2026/38-AL')).expect(200)).body;
     expect(withdrawn.withdrawn).toMatchObject({ reason: 'richtig ist 2026/33-AL' });
     expect(withdrawn.effects.map((e: any) => [e.body, e.appliedBy?.version ?? null, e.replacedBy])).toEqual([
-      [s, extendedVersion, { number: '2026/33-AL', issuer: 'AL-Runde', withdrawn: false }],
+      [s, extendedVersion, { number: '2026/33-AL', issuer: 'AL-Runde', date: '2026-11-09', withdrawn: null }],
       [u, expect.any(Number), null],
     ]);
 
@@ -111,7 +111,7 @@ describe.each(testDatabaseKinds())('a decision that replaces a withdrawn one on 
       [s, 'done', expect.objectContaining({ version: extendedVersion, cites: { number: '2026/38-AL', issuer: 'AL-Runde' } })],
     ]);
     expect((await controlRows('2026/38-AL')).map((r) => [r.bodyId, r.state, r.stateLabel, r.replacedBy])).toEqual([
-      [s, 'replaced', 'umgesetzt, Beschluss ersetzt durch 2026/33-AL', { number: '2026/33-AL', issuer: 'AL-Runde' }],
+      [s, 'replaced', 'umgesetzt, Beschluss ersetzt durch 2026/33-AL', { number: '2026/33-AL', issuer: 'AL-Runde', date: '2026-11-09', withdrawn: null }],
       [u, 'appliedWithdrawn', 'umgesetzt, Beschluss zurückgenommen', null],
     ]);
     const filtered = (await t.http.get('/api/decision-control?state=replaced').expect(200)).body as any[];

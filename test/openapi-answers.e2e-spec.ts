@@ -189,6 +189,29 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
     await call('DELETE /api/calendar-feeds/{id}', 200, t.http.delete(`/api/calendar-feeds/${feed.body.id}`));
   });
 
+  test('a carried-out decision replaced by one withdrawn too: the decision, the Beschlusskontrolle and the body name that one as declared, alike', async () => {
+    const replaced = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Ersetztes Gremium', registeredAt: '2026-10-01' }).expect(201)).body.id;
+    await t.http.post(`/api/bodies/${replaced}/events`).send({ type: 'submitted', occurredAt: '2026-10-02' }).expect(200);
+    const record = (number: string, extra: object = {}) =>
+      t.http.post('/api/decisions').send({
+        number, issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`,
+        effects: [{ body: replaced, effect: 'approved', data: { approvedUntil: '2027-03-31' } }], ...extra,
+      }).expect(201);
+    await record('2026/70');
+    await t.http.post('/api/decisions/IT-PLR/2026%2F70/apply').send({ body: replaced }).expect(200);
+    await t.http.post('/api/decisions/IT-PLR/2026%2F70/withdrawal').send({ reason: 'richtig ist 2026/71' }).expect(200);
+    await record('2026/71', { replaces: '2026/70' });
+    await t.http.post('/api/decisions/IT-PLR/2026%2F71/withdrawal').send({ reason: 'irrtümlich erfasst' }).expect(200);
+
+    const decision = (await call('GET /api/decisions/{issuer}/{number}', 200, t.http.get('/api/decisions/IT-PLR/2026%2F70'))).body;
+    const control = (await call('GET /api/decision-control', 200, t.http.get('/api/decision-control?state=appliedWithdrawn'))).body as Array<{ decision: { number: string }; replacedBy: unknown }>;
+    const body = (await call('GET /api/bodies/{id}', 200, t.http.get(`/api/bodies/${replaced}`))).body.decisions as Array<{ number: string; replacedBy: unknown }>;
+    const named = { number: '2026/71', issuer: 'IT-PLR', date: '2026-11-20', withdrawn: { at: '2026-11-28T09:00:00.000Z', reason: 'irrtümlich erfasst' } };
+    expect(decision.effects[0].replacedBy).toEqual(named);
+    expect(control.find((r) => r.decision.number === '2026/70')?.replacedBy).toEqual(named);
+    expect(body.find((d) => d.number === '2026/70')?.replacedBy).toEqual(named);
+  });
+
   test('the audit routes answer as declared: verify, checkpoints, notes, proofs, export', async () => {
     const contact = (await t.http.get(`/api/bodies/${bodyId}`).expect(200)).body.contacts[0].id;
     await call('PATCH /api/contacts/{id}', 200, t.http.patch(`/api/contacts/${contact}`).send({ phone: '+49 30 1234', reason: 'Neue Durchwahl' }));

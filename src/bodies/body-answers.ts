@@ -4,6 +4,7 @@ import { bodyContextSchema, civilDateSchema, decisionFactsSchema, eventRecordSch
 import { notYetRecordedSchema } from '../audit/audit-answers';
 import { backfillViewSchema } from '../backfill/backfill-answers';
 import { bodyStateSchema } from '../lifecycle/command-answer';
+import { replacedBySchema } from '../decisions/decision-answers';
 
 /** A term end as written: a day, a month or a year (machines/term-end.ts). */
 const termEndSchema = z.union([civilDateSchema, z.object({ month: z.string() }), z.object({ year: z.string() })]);
@@ -86,20 +87,7 @@ export const bodyViewSchema = z.object({
       version: z.number().int().min(1),
       occurredAt: instantSchema,
       withdrawn: z.object({ at: instantSchema, reason: z.string() }).nullable().describe('Zurückgenommen seit (und warum): was der Beschluss anordnete, steht dann ohne Grundlage'),
-      replacedBy: z
-        .object({
-          number: z.string(),
-          issuer: z.string(),
-          date: civilDateSchema,
-          withdrawn: z
-            .object({ at: instantSchema, reason: z.string() })
-            .nullable()
-            .describe('Auch dieser ersetzende Beschluss ist zurückgenommen und (noch) nicht ersetzt: das Ereignis steht ohne Grundlage'),
-        })
-        .nullable()
-        .describe(
-          'Bei einem zurückgenommenen Beschluss: der Beschluss, der ihn ersetzt und dieses Ereignis als Umsetzung seiner Wirkung übernommen hat; wurde auch der zurückgenommen und ersetzt, der letzte dieser Kette (der heute gilt)',
-        ),
+      replacedBy: replacedBySchema,
     }),
   ),
   predecessors: z.array(linkedBodySchema),

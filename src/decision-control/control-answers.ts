@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ObligationState } from '../../machines';
 import { civilDateSchema, instantSchema } from '../event-log/event-schema';
+import { replacedBySchema } from '../decisions/decision-answers';
 import { CONTROL_STATES, CONTROL_STATES_DESCRIBED } from './decision-control.service';
 
 const OBLIGATION_STATES = ['pending', 'due', 'overdue', 'submitted', 'acknowledged', 'waived'] as const satisfies readonly ObligationState[];
@@ -33,13 +34,7 @@ export const controlRowSchema = z
         cites: z.object({ number: z.string(), issuer: z.string() }).optional().describe('Das Ereignis zitiert einen zurückgenommenen Beschluss, den dieser ersetzt'),
       })
       .nullable(),
-    replacedBy: z
-      .object({ number: z.string(), issuer: z.string() })
-      .nullable()
-      .describe(
-        'Bei einem zurückgenommenen Beschluss: der Beschluss, der die umgesetzte Wirkung übernommen hat, bei einer Kette von Ersetzungen der letzte (Stand replaced); ' +
-          'ist auch dieser zurückgenommen und nicht ersetzt, steht appliedWithdrawn (ein neuer Beschluss, der ihn ersetzt, ist nötig)',
-      ),
+    replacedBy: replacedBySchema,
     report: z
       .object({
         obligationId: z.string(),

@@ -16,7 +16,7 @@ import {
 import { BodiesService } from '../bodies/bodies.service';
 import { Clock } from '../common/clock';
 import { parseInput } from '../common/validation';
-import { DecisionsService, citesOther } from '../decisions/decisions.service';
+import { DecisionsService, citesOther, type StandingReplacement } from '../decisions/decisions.service';
 import { canonicalJson } from '../json/canonical-json';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
@@ -92,9 +92,10 @@ export interface ControlRow {
   appliedBy: { version: number; type: string; occurredAt: string; cites?: { number: string; issuer: string } } | null;
   /**
    * For a withdrawn decision's carried-out effect: the last of the chain of decisions that took it
-   * over, if any — the one that stands (`replaced`), or one withdrawn too (`appliedWithdrawn`).
+   * over, if any — the one that stands (`replaced`), or one withdrawn too (`appliedWithdrawn`, its
+   * `withdrawn` set): the same shape as in the decision and body answers.
    */
-  replacedBy: { number: string; issuer: string } | null;
+  replacedBy: StandingReplacement | null;
   /** For a requested report: the obligation it created, whether it was acknowledged, or when and by which decision it was waived. */
   report: {
     obligationId: string;
@@ -183,7 +184,7 @@ export class DecisionControlService {
         const replacement = replacedBy[i];
         const state: ControlState = decision.withdrawn
           ? applied
-            ? replacement && !replacement.withdrawn
+            ? replacement && replacement.withdrawn === null
               ? 'replaced'
               : 'appliedWithdrawn'
             : 'withdrawn'
@@ -225,7 +226,7 @@ export class DecisionControlService {
                     ? `${CONTROL_STATE_LABELS.appliedWithdrawn}; ersetzt durch ${replacement.number}, auch dieser zurückgenommen`
                     : CONTROL_STATE_LABELS[state],
           appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt, ...citesOther(decision, applied) } : null,
-          replacedBy: replacement ? { number: replacement.number, issuer: replacement.issuer } : null,
+          replacedBy: replacement,
           report,
         });
       }

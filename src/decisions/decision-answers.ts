@@ -5,6 +5,25 @@ import { PROCEDURES } from './register';
 
 const decisionRef = z.object({ number: z.string(), issuer: z.string() });
 
+/**
+ * The decision a withdrawn one's carried-out effect rests on now (`StandingReplacement`), as the
+ * decision answer, the Beschlusskontrolle and the body answer name it.
+ */
+export const replacedBySchema = decisionRef
+  .extend({
+    date: civilDateSchema,
+    withdrawn: z
+      .object({ at: instantSchema, reason: z.string() })
+      .nullable()
+      .describe('Auch dieser ersetzende Beschluss ist zurückgenommen (seit wann und warum) und nicht ersetzt: das Ereignis steht ohne Grundlage, ein neuer Beschluss, der ihn ersetzt, ist nötig; null, solange er gilt'),
+  })
+  .meta({ id: 'DecisionReplacement' })
+  .nullable()
+  .describe(
+    'Bei einem zurückgenommenen Beschluss, dessen Wirkung umgesetzt ist: der Beschluss, der ihn ersetzt und das Ereignis als Umsetzung seiner Wirkung übernommen hat; ' +
+      'wurde auch dieser zurückgenommen und ersetzt, der letzte dieser Kette. Sonst null',
+  );
+
 const effectSchema = z
   .object({
     body: z.uuid(),
@@ -51,10 +70,7 @@ export const decisionDetailSchema = decisionSchema.extend({
   effects: z.array(
     effectSchema.extend({
       appliedBy: citingReference.nullable(),
-      replacedBy: decisionRef
-        .extend({ withdrawn: z.boolean().describe('Auch dieser Beschluss ist zurückgenommen und nicht ersetzt: ein neuer Beschluss, der ihn ersetzt, ist nötig') })
-        .nullable()
-        .describe('Bei einem zurückgenommenen Beschluss: der Beschluss, der die umgesetzte Wirkung übernommen hat, bei einer Kette von Ersetzungen der letzte'),
+      replacedBy: replacedBySchema,
     }),
   ),
   citedBy: z.array(citingReference),

@@ -10,6 +10,7 @@ import {
   type BodyEventOf,
   type CivilDate,
   type Deadline,
+  type Instant,
   type TermEnd,
   berlinDate,
   civilDate,
@@ -187,22 +188,31 @@ type CitingRow = EventRow & { decision_number: string };
 const CITING_COLUMNS =
   'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash';
 
-/** The decision a withdrawn one's carried-out effect rests on now, and whether that one is withdrawn too (then nothing stands). */
-export type StandingReplacement = { number: string; issuer: string; withdrawn: boolean };
+/**
+ * The decision a withdrawn one's carried-out effect rests on now, with its date and its own
+ * withdrawal (then nothing stands: a new decision is needed), as every answer names it
+ * (`replacedBySchema`).
+ */
+export type StandingReplacement = { number: string; issuer: string; date: CivilDate; withdrawn: { at: Instant; reason: string } | null };
+
+/** A decision as `standingReplacement` needs it: what it took over, its date and its withdrawal. */
+type ReplacingDecision = Pick<DecisionState, 'number' | 'issuer' | 'date' | 'effects'> & { withdrawn: { at: Instant; reason: string } | null };
 
 /**
  * For a withdrawn decision and the body's event that carried out its effect: the last of the chain
- * of decisions that took the event over (`lastReplacement`), with whether it is withdrawn too, or
- * null when none took it over. `decisions` must include every replacing one.
+ * of decisions that took the event over (`lastReplacement`), with its date and withdrawal, or null
+ * when none took it over. `decisions` must include every replacing one.
  */
 function standingReplacement(
-  decisions: ReadonlyArray<Pick<DecisionState, 'number' | 'issuer' | 'effects'> & { withdrawn: boolean | DecisionState['withdrawn'] }>,
+  decisions: readonly ReplacingDecision[],
 ): (withdrawn: { issuer: string; number: string }, event: { bodyId: string; version: number }) => StandingReplacement | null {
   const replacements = replacementsOf(decisions);
-  const withdrawnOnes = new Set(decisions.filter((d) => d.withdrawn).map((d) => `${d.issuer} ${d.number}`));
+  const byKey = new Map(decisions.map((d) => [`${d.issuer} ${d.number}`, d]));
   return (withdrawn, event) => {
     const last = lastReplacement(replacements, withdrawn, event.bodyId, event.version);
-    return last ? { number: last.number, issuer: last.issuer, withdrawn: withdrawnOnes.has(`${last.issuer} ${last.number}`) } : null;
+    const standing = last && byKey.get(`${last.issuer} ${last.number}`);
+    if (!standing) return null;
+    return { number: standing.number, issuer: standing.issuer, date: standing.date, withdrawn: standing.withdrawn ? { at: standing.withdrawn.at, reason: standing.withdrawn.reason } : null };
   };
 }
 
@@ -417,7 +427,7 @@ export class DecisionsService {
    * applied it. An effect taken over from a withdrawn decision counts as carried out by the event
    * that cited that one (`appliedBy.cites` names it), and that event is among `citedBy`; an effect
    * another decision took over since names in `replacedBy` the last of the chain of replacements
-   * (`withdrawn`: that one is withdrawn too, nothing stands). With `bodies` (a lead's own), only
+   * (its `withdrawn`: that one is withdrawn too, nothing stands). With `bodies` (a lead's own), only
    * the effects on those bodies and the events of those bodies.
    */
   async get(issuerId: string, rawNumber: string, bodies?: ReadonlySet<string>) {
@@ -446,7 +456,7 @@ export class DecisionsService {
    * their effects only the body's own are matched (another body's never counts as carried out
    * here). The citing events are read in one query, not one per decision. For a withdrawn
    * decision's carried-out effect, `replacedBy` is the last of the chain of decisions that took
-   * it over (`withdrawn` when that one is withdrawn too and nothing replaced it), else null.
+   * it over (its `withdrawn` set when that one is withdrawn too and nothing replaced it), else null.
    */
   async withCitations(
     bodyId?: string,
@@ -752,15 +762,16 @@ export class DecisionsService {
     throw refuse(`${head} ${why.map((w) => w.problem(required, names.get(w.effect.body)!)).join('. ')}.`);
   }
 
-  /** The decisions that took over an effect of a withdrawn one (their effects name it in `replaces`), and whether each is withdrawn itself. */
-  private async replacingDecisions(tx: Transaction): Promise<Array<Pick<DecisionState, 'number' | 'issuer' | 'effects'> & { withdrawn: boolean }>> {
-    const rows = await tx.query<{ number: string; issuer: string; effects: string; withdrawn_at: string | null }>(
-      `SELECT number, issuer, effects, withdrawn_at FROM decisions WHERE effects LIKE ?`,
+  /** The decisions that took over an effect of a withdrawn one (their effects name it in `replaces`), with their date and withdrawal. */
+  private async replacingDecisions(tx: Transaction): Promise<ReplacingDecision[]> {
+    const rows = await tx.query<{ number: string; issuer: string; decided_on: string; effects: string; withdrawn_at: string | null; withdrawal_reason: string | null }>(
+      `SELECT number, issuer, decided_on, effects, withdrawn_at, withdrawal_reason FROM decisions WHERE effects LIKE ?`,
       ['%"replaces"%'],
     );
     return rows.flatMap((row) => {
       try {
-        return [{ number: row.number, issuer: row.issuer, effects: JSON.parse(row.effects) as Effect[], withdrawn: row.withdrawn_at !== null }];
+        const withdrawn = row.withdrawn_at === null ? null : { at: row.withdrawn_at, reason: row.withdrawal_reason ?? '' };
+        return [{ number: row.number, issuer: row.issuer, date: row.decided_on, effects: JSON.parse(row.effects) as Effect[], withdrawn }];
       } catch {
         return [];
       }

@@ -5,6 +5,7 @@ import { UsageError } from '../errors';
 import { ApiError, type ApiClient } from '../api';
 import { issueList } from '../../common/errors';
 import { effectRequirement } from '../../decisions/effect-labels';
+import type { StandingReplacement } from '../../decisions/decisions.service';
 import { DECISION_EVENT_LABELS, datedAfterDecision, type Effect } from '../../decisions/register';
 import { date, day, table } from '../format';
 import { configFrom } from '../local';
@@ -181,7 +182,7 @@ function inApplyOptions(error: unknown): unknown {
 /** A decision as `GET /api/decisions/ISSUER/NUMBER` gives it: per effect the event that carried it out, and who took it over. */
 type DecisionWithEvents = Omit<DecisionView, 'effects'> & {
   effects: Array<
-    DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number; cites?: DecisionRef } | null; replacedBy?: (DecisionRef & { withdrawn?: boolean }) | null }
+    DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number; cites?: DecisionRef } | null; replacedBy?: StandingReplacement | null }
   >;
 };
 type DecisionRef = { number: string; issuer: string };
@@ -206,7 +207,7 @@ async function nothingOpen(ctx: CommandContext, api: ApiClient, path: string, bo
   const carried = effects.map(([i, e]) => {
     const by = e.appliedBy!;
     const from = by.cites ? `; das Ereignis ist unter Beschluss ${by.cites.number} (${by.cites.issuer}) erfasst, dieser Beschluss hat es von ihm übernommen` : '';
-    const taken = e.replacedBy ? `; übernommen hat es Beschluss ${e.replacedBy.number} (${e.replacedBy.issuer})${e.replacedBy.withdrawn ? ', auch dieser zurückgenommen' : ''}` : '';
+    const taken = e.replacedBy ? `; übernommen hat es Beschluss ${e.replacedBy.number} (${e.replacedBy.issuer})${e.replacedBy.withdrawn !== null ? ', auch dieser zurückgenommen' : ''}` : '';
     return `${line(e, i).trim()} – bereits umgesetzt (Version ${by.version}${from})${taken}`;
   });
   return `Beschluss ${decision.number} (${decision.issuer}) ist bereits umgesetzt, es bleibt nichts umzusetzen:\n${carried.map((c) => `  ${c}`).join('\n')}`;
@@ -340,7 +341,7 @@ export const decisionCommand: CliCommand = {
               (e, i) =>
                 `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''})` : 'offen'}` +
                 (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : '') +
-                (e.replacedBy?.withdrawn ? `, auch dieser zurückgenommen${baseless}` : '') +
+                (e.replacedBy && e.replacedBy.withdrawn !== null ? `, auch dieser zurückgenommen${baseless}` : '') +
                 // Carried out, withdrawn and taken over by no other decision: what it did stands without basis.
                 (d.withdrawn && e.appliedBy && !e.replacedBy ? baseless : ''),
             ),

@@ -15,6 +15,7 @@ import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
 import { date, day, fields, list, numbered, table, yesNo } from '../format';
 import type { NotYetRecorded } from '../../audit/audit.service';
+import type { StandingReplacement } from '../../decisions/decisions.service';
 import type { DeadlineRow } from './deadlines';
 
 /** A predecessor or successor: its name, and its id when it is registered here. */
@@ -48,7 +49,7 @@ export interface BodyView {
     occurredAt: string;
     withdrawn?: { at: string; reason: string } | null;
     /** The decision that took the event over (the last of a chain), itself withdrawn when none stands. */
-    replacedBy?: { number: string; issuer: string; date: string; withdrawn?: { at: string; reason: string } | null } | null;
+    replacedBy?: StandingReplacement | null;
   }>;
   /** Due system events the log does not hold yet: without a running scheduler (a local database) the state may lag behind the calendar. */
   notYetRecorded?: NotYetRecorded[];
@@ -105,7 +106,7 @@ export async function reportDueDatesOf(api: ApiClient, bodyId: string): Promise<
  * last of a chain) and rests on it, or without a basis when nothing replaced it or that one was
  * withdrawn too.
  */
-function withdrawnDecision(withdrawn: { at: string; reason: string }, replacedBy: NonNullable<BodyView['decisions']>[number]['replacedBy']): string {
+function withdrawnDecision(withdrawn: { at: string; reason: string }, replacedBy: StandingReplacement | null | undefined): string {
   const told = `zurückgenommen am ${day(withdrawn.at)} („${withdrawn.reason}“)`;
   if (!replacedBy) return `${told}, ohne Grundlage`;
   const by = `ersetzt durch ${replacedBy.number} (${replacedBy.issuer}) vom ${date(replacedBy.date)}`;
