@@ -15,7 +15,7 @@ import { DeadlinesService } from '../deadlines/deadlines.service';
 import { backfillHold, backfillNotice } from '../deadlines/backfill-hold';
 import { EventStore } from '../event-log/event-store';
 import { contextHead, listHeadSql, obligationsSql, wholeContext, type ListHead } from '../event-log/stored-context';
-import { lastReplacement, replacementsOf, type Effect } from '../decisions/register';
+import { replacingDecisions, standingReplacement, type StandingReplacement } from '../decisions/replacements';
 
 export interface BodyFilter {
   /** A state path: `active`, `active.term.expired`, `closed`, … */
@@ -203,29 +203,15 @@ export class BodiesService {
    * of a chain of such (a replacing decision withdrawn and replaced in turn), with its date and its
    * own withdrawal (null: it stands). Two queries, none when nothing cited was withdrawn.
    */
-  private async standingDecisions(cited: ReadonlyArray<{ issuer: string; number: string }>): Promise<
-    (
-      decision: { issuer: string; number: string },
-      bodyId: string,
-      version: number,
-    ) => { withdrawn: Withdrawal | null; replacedBy: { number: string; issuer: string; date: string; withdrawn: Withdrawal | null } | null }
-  > {
+  private async standingDecisions(
+    cited: ReadonlyArray<{ issuer: string; number: string }>,
+  ): Promise<(decision: { issuer: string; number: string }, bodyId: string, version: number) => { withdrawn: Withdrawal | null; replacedBy: StandingReplacement | null }> {
     const withdrawals = await this.withdrawalsOf(cited);
     if (withdrawals.size === 0) return () => ({ withdrawn: null, replacedBy: null });
-    const rows = await this.db.query<{ number: string; issuer: string; decided_on: string; effects: string; withdrawn_at: string | null; withdrawal_reason: string | null }>(
-      'SELECT number, issuer, decided_on, effects, withdrawn_at, withdrawal_reason FROM decisions WHERE effects LIKE ?',
-      ['%"replaces"%'],
-    );
-    const replacing = new Map(rows.map((r) => [`${r.issuer} ${r.number}`, r]));
-    const replacements = replacementsOf(rows.map((r) => ({ number: r.number, issuer: r.issuer, effects: JSON.parse(r.effects) as Effect[] })));
+    const standing = standingReplacement(await replacingDecisions(this.db));
     return (decision, bodyId, version) => {
       const withdrawn = withdrawals.get(`${decision.issuer} ${decision.number}`) ?? null;
-      const last = withdrawn ? lastReplacement(replacements, decision, bodyId, version) : null;
-      const row = last ? replacing.get(`${last.issuer} ${last.number}`)! : null;
-      return {
-        withdrawn,
-        replacedBy: last && row ? { ...last, date: row.decided_on, withdrawn: row.withdrawn_at ? { at: row.withdrawn_at, reason: row.withdrawal_reason ?? '' } : null } : null,
-      };
+      return { withdrawn, replacedBy: withdrawn ? standing(decision, { bodyId, version }) : null };
     };
   }
 

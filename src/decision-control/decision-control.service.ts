@@ -16,7 +16,8 @@ import {
 import { BodiesService } from '../bodies/bodies.service';
 import { Clock } from '../common/clock';
 import { parseInput } from '../common/validation';
-import { DecisionsService, citesOther, type StandingReplacement } from '../decisions/decisions.service';
+import { DecisionsService, citesOther } from '../decisions/decisions.service';
+import type { StandingReplacement } from '../decisions/replacements';
 import { canonicalJson } from '../json/canonical-json';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';

@@ -10,7 +10,6 @@ import {
   type BodyEventOf,
   type CivilDate,
   type Deadline,
-  type Instant,
   type TermEnd,
   berlinDate,
   civilDate,
@@ -36,6 +35,7 @@ import { storedContext } from '../event-log/stored-context';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';
+import { replacingDecisions, standingReplacement, type StandingReplacement } from './replacements';
 import { commandDataIssues } from '../event-log/command-data';
 import {
   bodyEndedBy,
@@ -73,7 +73,6 @@ import {
   type DecisionState,
   type Effect,
   eventKey,
-  lastReplacement,
   replacementKey,
   replacementsOf,
 } from './register';
@@ -187,34 +186,6 @@ type CitingRow = EventRow & { decision_number: string };
 
 const CITING_COLUMNS =
   'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision_number, decision, prev_hash, hash';
-
-/**
- * The decision a withdrawn one's carried-out effect rests on now, with its date and its own
- * withdrawal (then nothing stands: a new decision is needed), as every answer names it
- * (`replacedBySchema`).
- */
-export type StandingReplacement = { number: string; issuer: string; date: CivilDate; withdrawn: { at: Instant; reason: string } | null };
-
-/** A decision as `standingReplacement` needs it: what it took over, its date and its withdrawal. */
-type ReplacingDecision = Pick<DecisionState, 'number' | 'issuer' | 'date' | 'effects'> & { withdrawn: { at: Instant; reason: string } | null };
-
-/**
- * For a withdrawn decision and the body's event that carried out its effect: the last of the chain
- * of decisions that took the event over (`lastReplacement`), with its date and withdrawal, or null
- * when none took it over. `decisions` must include every replacing one.
- */
-function standingReplacement(
-  decisions: readonly ReplacingDecision[],
-): (withdrawn: { issuer: string; number: string }, event: { bodyId: string; version: number }) => StandingReplacement | null {
-  const replacements = replacementsOf(decisions);
-  const byKey = new Map(decisions.map((d) => [`${d.issuer} ${d.number}`, d]));
-  return (withdrawn, event) => {
-    const last = lastReplacement(replacements, withdrawn, event.bodyId, event.version);
-    const standing = last && byKey.get(`${last.issuer} ${last.number}`);
-    if (!standing) return null;
-    return { number: standing.number, issuer: standing.issuer, date: standing.date, withdrawn: standing.withdrawn ? { at: standing.withdrawn.at, reason: standing.withdrawn.reason } : null };
-  };
-}
 
 /**
  * The events that cite the decision by its number (of its issuer: numbers repeat across issuers)
@@ -434,7 +405,7 @@ export class DecisionsService {
     return this.db.transaction(async (tx) => {
       const decision = await this.load(tx, issuerId, rawNumber);
       const citations = await this.citations(tx, decision);
-      const replacing = decision.withdrawn ? await this.replacingDecisions(tx) : [];
+      const replacing = decision.withdrawn ? await replacingDecisions(tx) : [];
       const standing = standingReplacement(replacing);
       const seen = (bodyId: string) => bodies === undefined || bodies.has(bodyId);
       const cited = (e: EventRecord) => ({ ...reference(e)!, ...citesOther(decision, e) });
@@ -713,7 +684,7 @@ export class DecisionsService {
       throw refuse(`${this.name(withdrawn)} ist nicht zurückgenommen; ersetzt werden kann nur ein zurückgenommener Beschluss. Zuerst zurücknehmen (mit Begründung), dann ersetzen.`);
     }
     const { appliedBy } = await this.citations(tx, withdrawn);
-    const taken = replacementsOf(await this.replacingDecisions(tx));
+    const taken = replacementsOf(await replacingDecisions(tx));
     const next = [...effects];
     const used = new Set<number>();
     const why: Array<{ effect: Effect; problem: (required: (e: Effect) => string, name: string) => string }> = [];
@@ -760,22 +731,6 @@ export class DecisionsService {
     const required = await this.requirements(tx, [...why.map((w) => w.effect), ...withdrawn.effects]);
     const names = await this.bodyNames(tx, why.map((w) => w.effect.body));
     throw refuse(`${head} ${why.map((w) => w.problem(required, names.get(w.effect.body)!)).join('. ')}.`);
-  }
-
-  /** The decisions that took over an effect of a withdrawn one (their effects name it in `replaces`), with their date and withdrawal. */
-  private async replacingDecisions(tx: Transaction): Promise<ReplacingDecision[]> {
-    const rows = await tx.query<{ number: string; issuer: string; decided_on: string; effects: string; withdrawn_at: string | null; withdrawal_reason: string | null }>(
-      `SELECT number, issuer, decided_on, effects, withdrawn_at, withdrawal_reason FROM decisions WHERE effects LIKE ?`,
-      ['%"replaces"%'],
-    );
-    return rows.flatMap((row) => {
-      try {
-        const withdrawn = row.withdrawn_at === null ? null : { at: row.withdrawn_at, reason: row.withdrawal_reason ?? '' };
-        return [{ number: row.number, issuer: row.issuer, date: row.decided_on, effects: JSON.parse(row.effects) as Effect[], withdrawn }];
-      } catch {
-        return [];
-      }
-    });
   }
 
   /**

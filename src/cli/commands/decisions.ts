@@ -5,7 +5,7 @@ import { UsageError } from '../errors';
 import { ApiError, type ApiClient } from '../api';
 import { issueList } from '../../common/errors';
 import { effectRequirement } from '../../decisions/effect-labels';
-import type { StandingReplacement } from '../../decisions/decisions.service';
+import type { StandingReplacement } from '../../decisions/replacements';
 import { DECISION_EVENT_LABELS, datedAfterDecision, type Effect } from '../../decisions/register';
 import { date, day, table } from '../format';
 import { configFrom } from '../local';

@@ -15,7 +15,7 @@ import type { ApiClient } from '../api';
 import type { CliCommand } from '../command';
 import { date, day, fields, list, numbered, table, yesNo } from '../format';
 import type { NotYetRecorded } from '../../audit/audit.service';
-import type { StandingReplacement } from '../../decisions/decisions.service';
+import type { StandingReplacement } from '../../decisions/replacements';
 import type { DeadlineRow } from './deadlines';
 
 /** A predecessor or successor: its name, and its id when it is registered here. */
