@@ -190,18 +190,33 @@ export class LogOrderPlacement {
   /** Per batch, in sequence order: its checkpoint's sequence and the next free place. */
   readonly batches: Array<{ sequence: number; begin: number; next: number }> = [];
   private beyond: number;
-  /** Per stream: the versions up to which each batch reaches, in sequence order, and how far a leaf got. */
-  private readonly reach = new Map<string, { until: Array<{ version: number; batch: number }>; at: number }>();
+  /**
+   * Per stream some checkpoint names: its entry a leaf has got to (-1: past the last). Each entry
+   * is the version up to which a batch reaches, that batch, and the stream's next entry, in three
+   * arrays of numbers: an object per stream and entry took a verify of 100,000 streams under one
+   * checkpoint about 29 MB, these take about 6 MB.
+   */
+  private readonly at = new Map<string, number>();
+  private readonly until: number[] = [];
+  private readonly batchOf: number[] = [];
+  private readonly next: number[] = [];
 
   constructor(earlier: readonly BatchSource[]) {
     const sorted = [...earlier].sort((a, b) => a.sequence - b.sequence);
+    /** Each stream's last entry so far. */
+    const last = new Map<string, number>();
     sorted.forEach((checkpoint, i) => {
       const begin = i === 0 ? 0 : sorted[i - 1].treeSize;
       this.batches.push({ sequence: checkpoint.sequence, begin, next: begin });
       for (const head of checkpoint.heads) {
-        const stream = this.reach.get(head.stream) ?? { until: [], at: 0 };
-        if (head.version > (stream.until.at(-1)?.version ?? 0)) stream.until.push({ version: head.version, batch: i });
-        this.reach.set(head.stream, stream);
+        const previous = last.get(head.stream);
+        if (previous !== undefined && head.version <= this.until[previous]) continue;
+        const entry = this.until.push(head.version) - 1;
+        this.batchOf.push(i);
+        this.next.push(-1);
+        if (previous === undefined) this.at.set(head.stream, entry);
+        else this.next[previous] = entry;
+        last.set(head.stream, entry);
       }
     });
     this.beyond = sorted.at(-1)?.treeSize ?? 0;
@@ -209,16 +224,18 @@ export class LogOrderPlacement {
 
   /** Whether some checkpoint's batch holds leaves of the stream (the others' leaves go beyond every checkpoint). */
   reaches(stream: string): boolean {
-    return this.reach.has(stream);
+    return this.at.has(stream);
   }
 
   /** The next leaf's batch (null: beyond every checkpoint) and its place in the log. */
   place(leaf: Pick<Leaf, 'stream' | 'version'>): { batch: number | null; index: number } {
-    const stream = this.reach.get(leaf.stream);
-    if (stream) {
-      while (stream.at < stream.until.length && stream.until[stream.at].version < leaf.version) stream.at++;
-      if (stream.at < stream.until.length) {
-        const batch = stream.until[stream.at].batch;
+    let entry = this.at.get(leaf.stream);
+    if (entry !== undefined) {
+      const reached = entry;
+      while (entry !== -1 && this.until[entry] < leaf.version) entry = this.next[entry];
+      if (entry !== reached) this.at.set(leaf.stream, entry);
+      if (entry !== -1) {
+        const batch = this.batchOf[entry];
         return { batch, index: this.batches[batch].next++ };
       }
     }
