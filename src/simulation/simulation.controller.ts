@@ -14,9 +14,10 @@ const simulationEntrySchema = z.object({
   bodyTitle: z.string(),
   what: z.string().describe('Der Ereignistyp oder der Betreff der Erinnerung'),
   outcome: z
-    .enum(['appended', 'written', 'superseded', 'refused', 'skipped', 'recorded', 'sent', 'logged'])
+    .enum(['appended', 'written', 'superseded', 'refused', 'skipped', 'recorded', 'sent', 'queued', 'logged'])
     .describe(
       'sent: eine Erinnerung, die der Fristenlauf heute schon vor der Simulation verschickt hatte (zählt nicht in summary.reminders); ' +
+        'queued: eine, die er heute schon geschrieben hatte, die aber noch im Postausgang wartet (noch nicht zugestellt oder kein Versandweg eingerichtet; zählt ebenso nicht); ' +
         'logged: ein Systemereignis, das der Fristenlauf heute schon vor der Simulation erfasst hatte (zählt nicht in summary.systemEvents)',
     ),
   detail: z.string().optional(),

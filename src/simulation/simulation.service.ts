@@ -35,10 +35,12 @@ export interface SimulationEntry {
   /** The event type, or the reminder's subject line. */
   what: string;
   /**
-   * `sent`: a reminder the scheduler had sent already today, before the simulation; `logged`: a
-   * system event it had appended already today. Both listed, neither counted as the simulation's.
+   * `sent`: a reminder the scheduler had written already today, before the simulation, and one of
+   * whose messages went out; `queued`: one it had written today whose messages still wait in the
+   * outbox (not delivered yet, or no channel configured); `logged`: a system event it had appended
+   * already today. Listed, none counted as the simulation's.
    */
-  outcome: SweepEntry['outcome'] | 'recorded' | 'sent' | 'logged';
+  outcome: SweepEntry['outcome'] | 'recorded' | 'sent' | 'queued' | 'logged';
   detail?: string;
 }
 
@@ -47,7 +49,8 @@ export interface SimulationResult {
   to: CivilDate;
   /**
    * Every system event and reminder of the period, in order; `recorded` are the events people
-   * recorded, `sent` the reminders sent today already, `logged` the system events appended today already.
+   * recorded, `sent` the reminders sent today already, `queued` those written today that still wait
+   * in the outbox, `logged` the system events appended today already.
    */
   entries: SimulationEntry[];
   summary: { systemEvents: number; reminders: number; recordedEvents: number; refused: number };
@@ -363,17 +366,22 @@ async function remindersLateFrom(db: Database, start: string): Promise<string[]>
 
 /**
  * What the log holds from `start` on (today's part of it): the events people recorded, the
- * system events and the reminders sent, each at its instant (a reminder's subject from its e-mail).
- * A reminder sent is `sent`, not `written`, and a system event is `logged`, not `appended`: the
- * simulation did neither, and the summary does not count them.
+ * system events and the reminders written, each at its instant (a reminder's subject from its
+ * e-mail). A reminder written is `sent` once one of its messages went out, `queued` while they
+ * wait in the outbox, not `written`; a system event is `logged`, not `appended`: the simulation
+ * did neither, and the summary does not count them.
  */
 async function loggedSince(view: ReadView, start: string): Promise<Array<Omit<SimulationEntry, 'bodyTitle'>>> {
   const events = await view.query<{ body_id: string; type: string; actor_id: string; occurred_at: string }>(
     'SELECT body_id, type, actor_id, occurred_at FROM events WHERE occurred_at >= ? ORDER BY occurred_at, body_id, version',
     [start],
   );
-  const reminders = await view.query<{ body_id: string; ref: string; fired_at: string; subject: string | null }>(
-    `SELECT t.body_id, t.ref, t.fired_at, o.subject FROM timers t LEFT JOIN outbox o ON o.dedupe_key = t.key || '/email'
+  // A fired reminder timer is a reminder written to the outbox: it went out once one of its messages (e-mail, webhooks) is sent.
+  const reminders = await view.query<{ body_id: string; ref: string; fired_at: string; subject: string | null; delivered: number | boolean }>(
+    `SELECT t.body_id, t.ref, t.fired_at, o.subject, EXISTS (
+       SELECT 1 FROM outbox s WHERE s.body_id = t.body_id AND s.status = 'sent' AND (s.dedupe_key = t.key || '/email' OR substr(s.dedupe_key, 1, length(t.key) + 9) = t.key || '/webhook/')
+     ) AS delivered
+     FROM timers t LEFT JOIN outbox o ON o.dedupe_key = t.key || '/email'
      WHERE t.kind = 'reminder' AND t.status = 'sent' AND t.fired_at >= ? ORDER BY t.fired_at, t.key`,
     [start],
   );
@@ -382,7 +390,9 @@ async function loggedSince(view: ReadView, start: string): Promise<Array<Omit<Si
       const system = e.actor_id === SCHEDULER_ACTOR.id;
       return { date: berlinDate(e.occurred_at), at: e.occurred_at, kind: system ? 'event' : 'recorded', bodyId: e.body_id, what: e.type, outcome: system ? 'logged' : 'recorded' } as const;
     }),
-    ...reminders.map((r) => ({ date: berlinDate(r.fired_at), at: r.fired_at, kind: 'reminder', bodyId: r.body_id, what: r.subject ?? r.ref, outcome: 'sent' }) as const),
+    ...reminders.map(
+      (r) => ({ date: berlinDate(r.fired_at), at: r.fired_at, kind: 'reminder', bodyId: r.body_id, what: r.subject ?? r.ref, outcome: r.delivered === true || Number(r.delivered) === 1 ? 'sent' : 'queued' }) as const,
+    ),
   ];
 }
 

@@ -15,6 +15,14 @@ const eventName = (type: string) => {
   return label ? `${label} (${type})` : type;
 };
 
+/** What a line says of an entry's outcome besides the entry itself (a refusal gives its reason). */
+const OUTCOME_NOTES: Partial<Record<SimulationEntry['outcome'], string>> = {
+  superseded: '(übersprungen)',
+  sent: '(heute bereits verschickt)',
+  queued: '(heute bereits geschrieben, wartet im Postausgang)',
+  logged: '(heute bereits erfasst)',
+};
+
 /** One line per entry: `02.12.2024  Systemereignis  Bericht fällig (reportDue) – Weiterentwicklung …`. */
 export function formatSimulation(result: SimulationResult): string {
   const german = (date: string) => date.split('-').reverse().join('.');
@@ -23,28 +31,24 @@ export function formatSimulation(result: SimulationResult): string {
       german(e.date),
       KIND[e.kind].padEnd(14),
       e.kind === 'reminder' ? e.what : `${eventName(e.what)} – ${e.bodyTitle}`,
-      e.outcome === 'refused'
-        ? `(abgelehnt: ${e.detail ?? ''})`
-        : e.outcome === 'superseded'
-          ? '(übersprungen)'
-          : e.outcome === 'sent'
-            ? '(heute bereits verschickt)'
-            : e.outcome === 'logged'
-              ? '(heute bereits erfasst)'
-              : '',
+      e.outcome === 'refused' ? `(abgelehnt: ${e.detail ?? ''})` : (OUTCOME_NOTES[e.outcome] ?? ''),
     ]
       .filter(Boolean)
       .join('  ');
   const lines = result.entries.map(lineOf);
   const { systemEvents, reminders, recordedEvents, refused } = result.summary;
   // Not the simulation's: told beside its reminders and system events, never among them.
-  const sentToday = result.entries.filter((e) => e.outcome === 'sent').length;
-  const loggedToday = result.entries.filter((e) => e.outcome === 'logged').length;
+  const today = (outcome: SimulationEntry['outcome']) => result.entries.filter((e) => e.outcome === outcome).length;
+  const loggedToday = today('logged');
+  const remindersToday = [
+    today('sent') ? `${today('sent')} heute bereits verschickt` : '',
+    today('queued') ? `${today('queued')} heute bereits geschrieben, noch nicht verschickt` : '',
+  ].filter(Boolean);
   lines.push(
     '',
     `Zeitraum ${german(result.from)} bis ${german(result.to)}: ${[
       `${countOf(systemEvents, 'Systemereignis', 'Systemereignisse')}${loggedToday ? ` (dazu ${loggedToday} heute bereits erfasst)` : ''}`,
-      `${countOf(reminders, 'Erinnerung', 'Erinnerungen')}${sentToday ? ` (dazu ${sentToday} heute bereits verschickt)` : ''}`,
+      `${countOf(reminders, 'Erinnerung', 'Erinnerungen')}${remindersToday.length ? ` (dazu ${remindersToday.join(', ')})` : ''}`,
       countOf(recordedEvents, 'erfasstes Ereignis', 'erfasste Ereignisse'),
     ].join(', ')}${refused ? `, ${refused} abgelehnt` : ''}.`,
     'Simulation auf einer Kopie der Daten; nichts wurde gespeichert oder versandt.',
