@@ -378,6 +378,8 @@ describe('gremienlauf on the local database', () => {
     const run = cli(['import', other, '--apply-decision', '--decision-date', '20.06.2024', '--umlaufverfahren']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Beschluss 2024/10-AL (AL-Runde) vom 20.06.2024 erfasst und angewandt: eingerichtet, befristet bis 31.03.2025.');
+    // The events in German, each with the type `send` takes.
+    expect(run.stdout).toMatch(/^ {2}Ereignisse: 1 Registriert \(registered\) am \d\d\.\d\d\.\d{4}, 2 Zur Beschlussfassung eingereicht \(submitted\) am .*, 3 Eingerichtet \(Beschluss\) \(approved\) am 20\.06\.2024$/m);
     expect(cli(['decisions', '--json']).json.map((d: { number: string; procedure: string }) => [d.number, d.procedure])).toEqual([
       ['2024/09-AL', 'Sitzung'],
       ['2024/10-AL', 'Umlaufverfahren'],

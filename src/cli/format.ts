@@ -81,7 +81,13 @@ function clip(value: string, max: number | undefined): string {
   return max !== undefined && value.length > max ? `${value.slice(0, max - 1)}…` : value;
 }
 
+/** An event in German with its type, which `send` takes: `Bericht fällig (reportDue)`; a type without a label as it is. */
+export function eventName(type: string): string {
+  const label = eventLabel(type);
+  return label === type ? type : `${label} (${type})`;
+}
+
 /** Events a body may take next, each with its label and the type `send` takes: `Tätigkeit begonnen (started), …`. */
 export function allowedEventsText(types: readonly string[]): string {
-  return types.length ? types.map((type) => `${eventLabel(type)} (${type})`).join(', ') : 'keine';
+  return types.length ? types.map(eventName).join(', ') : 'keine';
 }

@@ -7,7 +7,7 @@ import type { CliCommand } from '../command';
 import { dateOption, positiveInteger } from '../dates';
 import { ApiError } from '../api';
 import { UsageError } from '../errors';
-import { date, day, fields } from '../format';
+import { date, day, eventName, fields } from '../format';
 
 export const importCommand: CliCommand = {
   name: 'import',
@@ -125,7 +125,7 @@ function renderImport(r: ImportResult): string {
     }
   }
   if (r.backfill) lines.push(`  Nacherfassung: Fristenüberwachung ruht seit ${germanDateTime(r.backfill.since)} Uhr; beenden mit: gremienlauf backfill end ${r.id} --reason TEXT`);
-  if (r.events.length > 1) lines.push(`  Ereignisse: ${r.events.map((e) => `${e.version} ${e.type} (${day(e.occurredAt)})`).join(', ')}`);
+  if (r.events.length > 1) lines.push(`  Ereignisse: ${r.events.map((e) => `${e.version} ${eventName(e.type)} am ${day(e.occurredAt)}`).join(', ')}`);
   return lines.join('\n');
 }
 

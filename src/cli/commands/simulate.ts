@@ -2,18 +2,13 @@
  * `gremienlauf simulate --from 2024-06-01 --to 2025-04-30`: the scheduler's dry run over a
  * period, printed in order.
  */
-import { EVENT_LABELS, countOf, type StoredEventType } from '../../../machines';
+import { countOf } from '../../../machines';
 import type { CliCommand } from '../command';
 import { dateOption } from '../dates';
+import { eventName } from '../format';
 import type { SimulationEntry, SimulationResult } from '../../simulation/simulation.service';
 
 const KIND: Record<SimulationEntry['kind'], string> = { event: 'Systemereignis', reminder: 'Erinnerung', recorded: 'erfasst' };
-
-/** An event in German with its type, which `send` takes: `Bericht fällig (reportDue)`. */
-const eventName = (type: string) => {
-  const label = EVENT_LABELS[type as StoredEventType];
-  return label ? `${label} (${type})` : type;
-};
 
 /** What a line says of an entry's outcome besides the entry itself (a refusal gives its reason). */
 const OUTCOME_NOTES: Partial<Record<SimulationEntry['outcome'], string>> = {
