@@ -412,6 +412,8 @@ describe('gremienlauf on the local database', () => {
     const args = ['record-decision', '2025/04-AL', '--date', '12.03.2025', '--umlaufverfahren', '--title', 'Verlängerung der PG', '--effect', 'extended', '--body', id, '--data', '{"approvedUntil":"2025-12-31"}'];
     const recorded = cli([...args, '--replaces', '2025/03-AL', '--database', copy]);
     expect(recorded.code).toBe(0);
+    // Its answer says which event it took over.
+    expect(recorded.stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) .* – ersetzt Beschluss 2025\/03-AL: gilt als umgesetzt durch dessen Ereignis \(Version \d+\)$/m);
     expect(cli(['decision', 'show', '2025/04-AL', '--database', copy]).stdout).toMatch(/0: Verlängern bis 31\.12\.2025 \(extended\) .* – umgesetzt \(Version \d+, unter dem ersetzten Beschluss 2025\/03-AL\)/);
     expect(cli(['decision', 'show', '2025/03-AL', '--database', copy]).stdout).toContain('übernommen von Beschluss 2025/04-AL');
   });

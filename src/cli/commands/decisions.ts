@@ -6,7 +6,7 @@ import { ApiError, type ApiClient } from '../api';
 import { issueList } from '../../common/errors';
 import { effectRequirement } from '../../decisions/effect-labels';
 import type { StandingReplacement } from '../../decisions/replacements';
-import { DECISION_EVENT_LABELS, datedAfterDecision, type Effect } from '../../decisions/register';
+import { DECISION_EVENT_LABELS, datedAfterDecision, type Effect, type Replacement } from '../../decisions/register';
 import { date, day, table } from '../format';
 import { configFrom } from '../local';
 import { jsonOption } from '../json-option';
@@ -19,7 +19,7 @@ interface DecisionView {
   session: number | null;
   type: string;
   title: string;
-  effects: Array<{ body: string; effect: Effect['effect']; data: Record<string, unknown> }>;
+  effects: Array<{ body: string; effect: Effect['effect']; data: Record<string, unknown>; replaces?: Replacement }>;
   withdrawn: { at: string; reason: string } | null;
 }
 
@@ -65,8 +65,14 @@ const effectLine = (bodies: ReadonlyMap<string, EffectBody>) => (e: DecisionView
   return `  ${i}: ${effectRequirement(e, body?.obligations ?? null)} (${e.effect}) für Gremium ${e.body}${body ? ` („${body.title}“)` : ''}`;
 };
 
-const describeEffects = (d: DecisionView, bodies: ReadonlyMap<string, EffectBody>) =>
-  d.effects.length === 0 ? 'keine Wirkungen' : d.effects.map(effectLine(bodies)).join('\n');
+/** The effects of a decision just recorded or amended, each with the event it took over from a decision it replaces. */
+const describeEffects = (d: DecisionView, bodies: ReadonlyMap<string, EffectBody>) => {
+  if (d.effects.length === 0) return 'keine Wirkungen';
+  const line = effectLine(bodies);
+  return d.effects
+    .map((e, i) => `${line(e, i)}${e.replaces ? ` – ersetzt Beschluss ${e.replaces.number}: gilt als umgesetzt durch dessen Ereignis (Version ${e.replaces.version})` : ''}`)
+    .join('\n');
+};
 
 /** The bodies the effects name, for people (not for --json); a body the caller may not read stays an id. */
 async function bodiesOf(ctx: CommandContext, api: ApiClient, effects: DecisionView['effects']): Promise<Map<string, EffectBody>> {
