@@ -8,19 +8,12 @@
  */
 import { SEED_TITLE } from './deadlines.support';
 import { decodeMail } from './support/smtp';
-import { seedBodyRig } from './support/reminder-rig';
+import { SEED_LEAD, seedBodyRig, type ReminderHook } from './support/reminder-rig';
 import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(30_000);
 
-const LEADS = [{ name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example' }];
-
-interface ReminderHook {
-  type: string;
-  subject: string;
-  obligationId: string | null;
-  decision: { number: string } | null;
-}
+const LEADS = [SEED_LEAD];
 
 const date = (day: string) => ({ kind: 'date', date: day });
 

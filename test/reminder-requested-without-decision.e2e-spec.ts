@@ -6,18 +6,12 @@
  */
 import { SEED_TITLE } from './deadlines.support';
 import { decodeMail } from './support/smtp';
-import { seedBodyRig } from './support/reminder-rig';
+import { SEED_LEAD, seedBodyRig, type ReminderHook } from './support/reminder-rig';
 import { testDatabaseKinds } from './support/test-app';
 
 jest.setTimeout(30_000);
 
-const LEADS = [{ name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example' }];
-
-interface ReminderHook {
-  type: string;
-  obligationId: string;
-  decision: { number: string } | null;
-}
+const LEADS = [SEED_LEAD];
 
 describe.each(testDatabaseKinds())('reminders of a report requested without a decision (%s)', (kind) => {
   const start = seedBodyRig(kind, LEADS);

@@ -6,6 +6,17 @@ import { deadlinesEnv, recordSeedBody } from '../deadlines.support';
 import { startSmtp, type ReceivedMail } from './smtp';
 import { startTestApp, type TestApp, type TestDatabaseKind } from './test-app';
 
+/** The seed body's lead in the reminder specs: the person its reminders are e-mailed to. */
+export const SEED_LEAD = { name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example' };
+
+/** A reminder's webhook as the specs of the decision it cites read it. */
+export interface ReminderHook {
+  type: string;
+  subject: string;
+  obligationId: string | null;
+  decision: { number: string } | null;
+}
+
 /** A reminder's webhook as the receiver took it: its JSON, and the day it arrived by the app's clock. */
 export type ReceivedReminder<H> = H & { receivedOn: string };
 
