@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliAgainst } from './support/cli-run';
+import { approvedWorkingGroup } from './support/approved-bodies';
 import { startTestApp, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
@@ -63,37 +64,7 @@ describe('gremienlauf show, list and state: a term written as a month', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-12-01T09:00:00Z' });
-    id = (
-      await t.http
-        .post('/api/bodies')
-        .send({
-          title: 'AG Monatsende',
-          kind: 'Arbeitsgruppe',
-          parent: 'IT-PLR',
-          focusTopic: 'Datennutzung',
-          leads: ['Bund'],
-          contacts: [{ name: 'Lena Lead' }],
-          start: '2026-02-01',
-          reports: [],
-          registeredAt: '2026-01-02',
-        })
-        .expect(201)
-    ).body.id;
-    const send = (command: object) => t.http.post(`/api/bodies/${id}/events`).send(command).expect(200);
-    await send({ type: 'submitted', occurredAt: '2026-01-03' });
-    await t.http
-      .post('/api/decisions')
-      .send({
-        number: '2026/01',
-        issuer: 'IT-PLR',
-        date: '2026-01-20',
-        procedure: 'Umlaufverfahren',
-        type: 'Beschluss',
-        title: 'Einrichtung',
-        effects: [{ body: id, effect: 'approved', data: { approvedUntil: { month: '2028-03' } } }],
-      })
-      .expect(201);
-    await send({ type: 'approved', data: { approvedUntil: { month: '2028-03' } }, decision: '2026/01' });
+    id = await approvedWorkingGroup(t, { title: 'AG Monatsende', reports: [], approvedUntil: { month: '2028-03' } });
   });
   afterAll(() => t.close());
 

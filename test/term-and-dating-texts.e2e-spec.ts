@@ -6,6 +6,7 @@
  */
 import type { CommandContext } from '../src/cli/command';
 import { deadlinesCommand } from '../src/cli/commands/deadlines';
+import { approvedWorkingGroup } from './support/approved-bodies';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('a term extended to a month, an extension recorded late, a report waiting for its Kenntnisnahme', () => {
@@ -14,24 +15,11 @@ describe('a term extended to a month, an extension recorded late, a report waiti
 
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-12-01T09:00:00Z' });
-    const { body } = await t.http
-      .post('/api/bodies')
-      .send({
-        title: 'AG Fristenklarheit',
-        kind: 'Arbeitsgruppe',
-        parent: 'IT-PLR',
-        focusTopic: 'Datennutzung',
-        leads: ['Bund'],
-        contacts: [{ name: 'Lena Lead' }],
-        start: '2026-02-01',
-        reports: [{ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2026-12-15' } }],
-        registeredAt: '2026-01-02',
-      })
-      .expect(201);
-    id = body.id;
-    await send({ type: 'submitted', occurredAt: '2026-01-03' }).expect(200);
-    await decision('2026/01', '2026-01-20', [{ body: id, effect: 'approved', data: { approvedUntil: '2026-12-31' } }]);
-    await send({ type: 'approved', data: { approvedUntil: '2026-12-31' }, decision: '2026/01' }).expect(200);
+    id = await approvedWorkingGroup(t, {
+      title: 'AG Fristenklarheit',
+      reports: [{ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2026-12-15' } }],
+      approvedUntil: '2026-12-31',
+    });
     await send({ type: 'started', occurredAt: '2026-02-01' }).expect(200);
   });
   afterAll(() => t.close());

@@ -32,3 +32,36 @@ export async function approvedBodies(t: TestApp, bodies: ReadonlyArray<{ title: 
   for (const effect of ids.keys()) await t.http.post(`/api/decisions/AL-Runde/${encodeURIComponent('2026/10-AL')}/apply`).send({ effect }).expect(200);
   return ids;
 }
+
+/**
+ * A working group of the IT-PLR („Lena Lead“ its contact), registered on 02.01.2026 to start on
+ * 01.02.2026 with the given reports, submitted on 03.01.2026 and approved until `approvedUntil`
+ * by Beschluss 2026/01 of 20.01.2026 (Umlaufverfahren): the body the term and dating specs begin
+ * with. Its id.
+ */
+export async function approvedWorkingGroup(t: TestApp, body: { title: string; reports: object[]; approvedUntil: unknown }): Promise<string> {
+  const registered = await t.http
+    .post('/api/bodies')
+    .send({
+      title: body.title,
+      kind: 'Arbeitsgruppe',
+      parent: 'IT-PLR',
+      focusTopic: 'Datennutzung',
+      leads: ['Bund'],
+      contacts: [{ name: 'Lena Lead' }],
+      start: '2026-02-01',
+      reports: body.reports,
+      registeredAt: '2026-01-02',
+    })
+    .expect(201);
+  const id = registered.body.id as string;
+  const send = (command: object) => t.http.post(`/api/bodies/${id}/events`).send(command).expect(200);
+  await send({ type: 'submitted', occurredAt: '2026-01-03' });
+  const approved = { approvedUntil: body.approvedUntil };
+  await t.http
+    .post('/api/decisions')
+    .send({ number: '2026/01', issuer: 'IT-PLR', date: '2026-01-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: id, effect: 'approved', data: approved }] })
+    .expect(201);
+  await send({ type: 'approved', data: approved, decision: '2026/01' });
+  return id;
+}
