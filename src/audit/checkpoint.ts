@@ -180,66 +180,115 @@ function knownFormat(payload: CheckpointPayload): boolean {
 export type BatchSource = Pick<CheckpointPayload, 'sequence' | 'heads' | 'treeSize'>;
 
 /**
+ * One checkpoint's heads, looked up by stream without a map. A checkpoint lists its heads by
+ * stream id (a copy is sorted where a payload does not), and the leaves ask for their streams in
+ * the same order, so a cursor moves forward through the heads; a stream asked for out of that
+ * order, or far ahead, is found by binary search. Maps of every stream a checkpoint names held
+ * about 15 MB for 100,000 streams, and V8 lets the heap grow in proportion to what is live: verify
+ * peaked at 314 MiB with one checkpoint.
+ */
+export class HeadIndex {
+  readonly heads: readonly StreamHead[];
+  private at = 0;
+
+  constructor(heads: readonly StreamHead[]) {
+    this.heads = heads.every((head, i) => i === 0 || compare(heads[i - 1].stream, head.stream) < 0) ? heads : firstOfEachStream(heads);
+  }
+
+  /** The position of the stream's head in `heads`, -1 where the checkpoint names none. */
+  find(stream: string): number {
+    const { heads } = this;
+    if (this.at > 0 && compare(heads[this.at - 1].stream, stream) >= 0) this.at = 0;
+    for (let steps = 0; this.at < heads.length && compare(heads[this.at].stream, stream) < 0; steps++) {
+      if (steps === 8) {
+        this.at = lowerBound(heads, stream, this.at);
+        break;
+      }
+      this.at++;
+    }
+    return this.at < heads.length && heads[this.at].stream === stream ? this.at : -1;
+  }
+}
+
+/** The heads sorted by stream id, the first one named for each stream (a stable sort keeps the payload's order among equals). */
+function firstOfEachStream(heads: readonly StreamHead[]): StreamHead[] {
+  const sorted = [...heads].sort((a, b) => compare(a.stream, b.stream));
+  return sorted.filter((head, i) => i === 0 || sorted[i - 1].stream !== head.stream);
+}
+
+/** The first position at or after `from` whose stream is not below `stream`. */
+function lowerBound(heads: readonly StreamHead[], stream: string, from: number): number {
+  let low = from;
+  let high = heads.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compare(heads[middle].stream, stream) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
  * Where each leaf goes in log order (format 2) when the leaves arrive in checkpoint order
  * (stream id, version): each checkpoint's batch is a run of consecutive places starting at the
  * tree size of the checkpoint before it, and a leaf belongs to the first batch whose head of its
  * stream reaches its version; the leaves beyond every checkpoint follow the last one. Memory
- * grows with the checkpoints and the streams, not with the events.
+ * grows with the checkpoints, not with the streams or the events.
  */
 export class LogOrderPlacement {
   /** Per batch, in sequence order: its checkpoint's sequence and the next free place. */
   readonly batches: Array<{ sequence: number; begin: number; next: number }> = [];
+  private readonly heads: HeadIndex[];
   private beyond: number;
   /**
-   * Per stream some checkpoint names: its entry a leaf has got to (-1: past the last). Each entry
-   * is the version up to which a batch reaches, that batch, and the stream's next entry, in three
-   * arrays of numbers: an object per stream and entry took a verify of 100,000 streams under one
-   * checkpoint about 29 MB, these take about 6 MB.
+   * The stream asked for last, and where its leaves go: the versions up to which batches take
+   * them, each above the one before (a later checkpoint that names an older head takes none),
+   * and those batches.
    */
-  private readonly at = new Map<string, number>();
+  private stream: string | null = null;
   private readonly until: number[] = [];
   private readonly batchOf: number[] = [];
-  private readonly next: number[] = [];
 
   constructor(earlier: readonly BatchSource[]) {
     const sorted = [...earlier].sort((a, b) => a.sequence - b.sequence);
-    /** Each stream's last entry so far. */
-    const last = new Map<string, number>();
     sorted.forEach((checkpoint, i) => {
       const begin = i === 0 ? 0 : sorted[i - 1].treeSize;
       this.batches.push({ sequence: checkpoint.sequence, begin, next: begin });
-      for (const head of checkpoint.heads) {
-        const previous = last.get(head.stream);
-        if (previous !== undefined && head.version <= this.until[previous]) continue;
-        const entry = this.until.push(head.version) - 1;
-        this.batchOf.push(i);
-        this.next.push(-1);
-        if (previous === undefined) this.at.set(head.stream, entry);
-        else this.next[previous] = entry;
-        last.set(head.stream, entry);
-      }
     });
+    this.heads = sorted.map((checkpoint) => new HeadIndex(checkpoint.heads));
     this.beyond = sorted.at(-1)?.treeSize ?? 0;
   }
 
   /** Whether some checkpoint's batch holds leaves of the stream (the others' leaves go beyond every checkpoint). */
   reaches(stream: string): boolean {
-    return this.at.has(stream);
+    this.look(stream);
+    return this.until.length > 0;
   }
 
   /** The next leaf's batch (null: beyond every checkpoint) and its place in the log. */
   place(leaf: Pick<Leaf, 'stream' | 'version'>): { batch: number | null; index: number } {
-    let entry = this.at.get(leaf.stream);
-    if (entry !== undefined) {
-      const reached = entry;
-      while (entry !== -1 && this.until[entry] < leaf.version) entry = this.next[entry];
-      if (entry !== reached) this.at.set(leaf.stream, entry);
-      if (entry !== -1) {
-        const batch = this.batchOf[entry];
-        return { batch, index: this.batches[batch].next++ };
-      }
+    this.look(leaf.stream);
+    for (let entry = 0; entry < this.until.length; entry++) {
+      if (this.until[entry] < leaf.version) continue;
+      const batch = this.batchOf[entry];
+      return { batch, index: this.batches[batch].next++ };
     }
     return { batch: null, index: this.beyond++ };
+  }
+
+  private look(stream: string): void {
+    if (stream === this.stream) return;
+    this.stream = stream;
+    this.until.length = 0;
+    this.batchOf.length = 0;
+    this.heads.forEach((index, batch) => {
+      const at = index.find(stream);
+      if (at === -1) return;
+      const { version } = index.heads[at];
+      if (this.until.length > 0 && version <= this.until[this.until.length - 1]) return;
+      this.until.push(version);
+      this.batchOf.push(batch);
+    });
   }
 }
 
@@ -421,6 +470,11 @@ export interface CheckpointVerifierOptions {
 }
 
 /** What one checkpoint's check needs while the leaves go by. */
+/** What the leaves showed of a head a checkpoint names (CheckpointCheck.found): none reached it yet, or the one of its version has its hash, or another. */
+const NOT_REACHED = 0;
+const SAME_HASH = 1;
+const OTHER_HASH = 2;
+
 interface CheckpointCheck {
   checkpoint: SignedCheckpoint;
   /** Problems found before any leaf (key, sequence, predecessor). */
@@ -429,7 +483,11 @@ interface CheckpointCheck {
   trusted: boolean;
   /** Signed with an earlier key: its payload counts as an unsigned claim (CheckpointVerifierOptions.earlierKeys). */
   earlierKey: boolean;
-  heads: Map<string, { head: StreamHead; found: string | null }>;
+  /** The heads it names (null when nothing in its payload counts), and what the leaves showed of each, by position. */
+  heads: HeadIndex | null;
+  found: Uint8Array;
+  /** Where a head's stream ended before reaching it: the stream's last version, by the head's position. */
+  endedAt: Map<number, number>;
   /** Format 1: the tree over the covered leaves in checkpoint order (format 2 takes the log-order tree). */
   tree: MerkleAccumulator | null;
 }
@@ -442,8 +500,8 @@ interface CheckpointCheck {
 export class CheckpointVerifier {
   private readonly order = new OrderGuard();
   private readonly checks: CheckpointCheck[];
-  /** The last version seen of every stream a checkpoint names. */
-  private readonly lastVersion = new Map<string, number>();
+  /** The stream the leaves are in, its last version so far, and the heads of it that checkpoints name. */
+  private current: { stream: string; last: number; named: Array<{ check: CheckpointCheck; at: number }> } | null = null;
   /** The log-order tree of the checkpoints (and the context) whose signatures hold, for format-2 roots. */
   private readonly logTree: LogOrderTree;
   /** Sequence numbers the log order is known for: every earlier checkpoint is there. */
@@ -479,7 +537,16 @@ export class CheckpointVerifier {
       const { payload } = checkpoint;
       const early: CheckpointCheck['early'] = [];
       // Only format 1 needs a tree of its own (its leaves sorted, not in log order).
-      const check: CheckpointCheck = { checkpoint, early, trusted: false, earlierKey: false, heads: new Map(), tree: inLogOrder(payload) ? null : new MerkleAccumulator() };
+      const check: CheckpointCheck = {
+        checkpoint,
+        early,
+        trusted: false,
+        earlierKey: false,
+        heads: null,
+        found: new Uint8Array(0),
+        endedAt: new Map(),
+        tree: inLogOrder(payload) ? null : new MerkleAccumulator(),
+      };
       if (earlier(i)) {
         check.earlierKey = true;
         const unchecked = `mit einem früheren Schlüssel (ID ${checkpoint.keyId.slice(0, 16)}…) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar. Baumgröße, Wurzel und Köpfe werden als unsignierte Angaben mit dem Log verglichen`;
@@ -512,10 +579,8 @@ export class CheckpointVerifier {
       if (i > 0 && payload.previous !== checkpointDigest(sorted[i - 1])) {
         early.push(['previous', `verweist nicht auf Checkpoint ${sorted[i - 1].payload.sequence} als Vorgänger: ein Checkpoint dazwischen wurde ersetzt oder entfernt.`]);
       }
-      for (const head of payload.heads) {
-        if (!check.heads.has(head.stream)) check.heads.set(head.stream, { head, found: null });
-        this.lastVersion.set(head.stream, 0);
-      }
+      check.heads = new HeadIndex(payload.heads);
+      check.found = new Uint8Array(check.heads.heads.length);
       check.trusted = true;
       return check;
     });
@@ -527,7 +592,7 @@ export class CheckpointVerifier {
    * their order is checked.
    */
   addStream(stream: string, hashes: readonly string[]): void {
-    if (this.lastVersion.has(stream) || this.logTree.takes(stream)) {
+    if (this.named(stream).length > 0 || this.logTree.takes(stream)) {
       hashes.forEach((hash, i) => this.add({ stream, version: i + 1, hash }));
     } else if (hashes.length > 0) {
       this.order.check({ stream, version: 1, hash: hashes[0] });
@@ -538,21 +603,43 @@ export class CheckpointVerifier {
   add(leaf: Leaf): void {
     this.order.check(leaf);
     this.logTree.add(leaf);
-    const last = this.lastVersion.get(leaf.stream);
-    if (last === undefined) return; // No checkpoint names this stream.
-    this.lastVersion.set(leaf.stream, leaf.version);
-    for (const check of this.checks) {
-      const named = check.trusted ? check.heads.get(leaf.stream) : undefined;
-      if (!named || leaf.version > named.head.version) continue;
+    const named = this.named(leaf.stream);
+    if (named.length === 0) return; // No checkpoint names this stream.
+    this.current!.last = leaf.version;
+    for (const { check, at } of named) {
+      const head = check.heads!.heads[at];
+      if (leaf.version > head.version) continue;
       check.tree?.addLeafHash(leafHashOfHex(leaf.hash));
-      if (leaf.version === named.head.version && named.found === null) named.found = leaf.hash;
+      if (leaf.version === head.version && check.found[at] === NOT_REACHED) check.found[at] = leaf.hash === head.hash ? SAME_HASH : OTHER_HASH;
     }
   }
 
+  /** The heads of the stream the checkpoints name; a new stream ends the one before (the leaves come in checkpoint order). */
+  private named(stream: string): Array<{ check: CheckpointCheck; at: number }> {
+    if (this.current?.stream === stream) return this.current.named;
+    this.endStream();
+    const named: Array<{ check: CheckpointCheck; at: number }> = [];
+    for (const check of this.checks) {
+      const at = check.heads?.find(stream) ?? -1;
+      if (at !== -1) named.push({ check, at });
+    }
+    this.current = { stream, last: 0, named };
+    return named;
+  }
+
+  /** The heads of the stream just ended that no leaf reached: the stream ends before them. */
+  private endStream(): void {
+    for (const { check, at } of this.current?.named ?? []) {
+      if (check.found[at] === NOT_REACHED) check.endedAt.set(at, this.current!.last);
+    }
+    this.current = null;
+  }
+
   finish(): CheckpointProblem[] {
+    this.endStream();
     const problems: CheckpointProblem[] = [];
     const logRoots = this.logTree.roots().bySequence;
-    for (const { checkpoint, early, trusted, earlierKey, heads, tree } of this.checks) {
+    for (const { checkpoint, early, trusted, earlierKey, heads, found, endedAt, tree } of this.checks) {
       const { payload } = checkpoint;
       const sequence = payload.sequence;
       // What such a checkpoint's claims show is named as coming from an earlier key's.
@@ -560,11 +647,11 @@ export class CheckpointVerifier {
       const problem = (kind: CheckpointProblemKind, message: string, stream: string | null = null, version: number | null = null) =>
         problems.push({ sequence, kind, stream, version, message: `Checkpoint ${sequence}${kind === 'earlierKey' ? '' : which}: ${message}` });
       for (const [kind, message] of early) problem(kind, message);
-      if (!trusted) continue;
+      if (!trusted || !heads) continue;
       let located = false;
-      for (const { head, found } of heads.values()) {
-        if (found === null) {
-          const last = this.lastVersion.get(head.stream) ?? 0;
+      for (const [at, head] of heads.heads.entries()) {
+        if (found[at] === NOT_REACHED) {
+          const last = endedAt.get(at) ?? 0;
           problem(
             'truncated',
             `${place(head.stream, head.version, null)} ist bezeugt, fehlt aber im Log (${last === 0 ? 'der ganze Strom fehlt' : `der Strom endet bei Version ${last}`}): Ereignisse wurden entfernt.`,
@@ -572,7 +659,7 @@ export class CheckpointVerifier {
             last + 1,
           );
           located = true;
-        } else if (found !== head.hash) {
+        } else if (found[at] === OTHER_HASH) {
           problem(
             'headChanged',
             `${place(head.stream, head.version, null)} hat nicht mehr den bezeugten Hash: dieser Strom wurde bis einschließlich Version ${head.version} umgeschrieben.`,
