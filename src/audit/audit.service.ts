@@ -94,12 +94,12 @@ export class AuditService {
       const decisionEvents = await this.store.decisionEvents(view);
       const contactEvents = await this.store.contactEvents(view);
       const decisions = await this.store.decisions(view);
-      const checkpoints = await this.store.checkpoints(view);
+      const { checkpoints, fromText } = await this.store.checkedCheckpoints(view, this.key.publicKey);
       const recorded = await this.store.recordedKey(view);
       // An instance holding another key than the database's would judge its checkpoints unlike the others: no verdict from it.
       if (recorded && recorded.keyId !== this.key.keyId) throw new LifecycleRefusal(`Keine Prüfung: ${this.foreignKey(recorded.keyId)}`, { keyId: this.key.keyId, boundKeyId: recorded.keyId });
       const chainVerifier = new ChainVerifier();
-      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true });
+      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true, fromText });
       const { leaves } = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
       const chains = chainVerifier.finish();
       const orphanedObligations = await this.store.orphanedObligations(view);
@@ -249,11 +249,11 @@ export class AuditService {
       const auditLog = await this.store.auditLog(view);
       const decisionEvents = await this.store.decisionEvents(view);
       const contactEvents = await this.store.contactEvents(view);
-      const checkpoints = await this.store.checkpoints(view);
+      const { checkpoints, fromText } = await this.store.checkedCheckpoints(view, this.key.publicKey);
       this.assertOwnKey((await this.store.recordedKey(view))?.keyId ?? checkpoints.at(-1)?.keyId);
       const chainVerifier = new ChainVerifier();
       // A lost key's checkpoints count as unsigned claims: the new one is written only where they still hold.
-      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true });
+      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true, fromText });
       const builder = new LogCheckpointBuilder(checkpoints.map((c) => c.payload));
       // As verify reads the log: a body's stream that holds from end to end comes whole, without a link per event.
       await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier, builder);
@@ -273,7 +273,7 @@ export class AuditService {
       const payload = builder.build({
         sequence: (last?.payload.sequence ?? 0) + 1,
         createdAt: this.clock.now().toISOString(),
-        previous: last ? checkpointDigest(last) : null,
+        previous: last ? (fromText.get(last)?.digest ?? checkpointDigest(last)) : null,
         origin: this.key.logOrigin,
       });
       // Unchanged since a checkpoint under this key: nothing to write (after a lost key, the first one under the new key is written even so).

@@ -16,13 +16,20 @@ import { linkOfAuditLogEntry, linkOfContactEvent, linkOfDecisionEvent, linkOfEve
 import { E, EVENT_TUPLE_COLUMNS, rowOfTuple, storedHashHolds, type EventTuple } from './event-tuple';
 import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionState, type DecisionEventRow, type DecisionRow } from '../decisions/decision-rows';
 import type { DecisionEvent, DecisionState } from '../decisions/register';
-import type { CheckpointPayload, Leaf, SignedCheckpoint } from './checkpoint';
+import type { KeyObject } from 'node:crypto';
+import { factsFromText, type CheckpointPayload, type Leaf, type SignedCheckpoint, type TextFacts } from './checkpoint';
 import type { RecordedKey, StoredCheckpoints } from './signing-key';
 import { readCheckedStream, toStoredEvent, type CheckedStream } from './stream-integrity';
 
 export { toStoredEvent };
 
 type AuditLogRow = ChainedRow;
+
+interface CheckpointRow {
+  payload: string;
+  signature: string;
+  key_id: string;
+}
 
 /** A system event the scheduler has still to record for a body (its timer is pending). */
 export interface ProjectionRow {
@@ -689,10 +696,25 @@ export class AuditStore {
   }
 
   async checkpoints(tx: Queries): Promise<SignedCheckpoint[]> {
-    const rows = await tx.query<{ payload: string; signature: string; key_id: string }>(
-      'SELECT payload, signature, key_id FROM audit_checkpoints ORDER BY sequence',
-    );
-    return rows.map((row) => ({ payload: parseOr(row.payload, {}) as CheckpointPayload, signature: row.signature, keyId: row.key_id }));
+    return (await this.checkpointRows(tx)).map(toSignedCheckpoint);
+  }
+
+  /**
+   * The checkpoints with what their stored texts establish (factsFromText): verify and the next
+   * checkpoint check their signatures and digests over the texts as stored, which are not kept.
+   */
+  async checkedCheckpoints(tx: Queries, publicKey: KeyObject): Promise<{ checkpoints: SignedCheckpoint[]; fromText: Map<SignedCheckpoint, TextFacts> }> {
+    const fromText = new Map<SignedCheckpoint, TextFacts>();
+    const checkpoints = (await this.checkpointRows(tx)).map((row) => {
+      const checkpoint = toSignedCheckpoint(row);
+      fromText.set(checkpoint, factsFromText(checkpoint, row.payload, publicKey));
+      return checkpoint;
+    });
+    return { checkpoints, fromText };
+  }
+
+  private checkpointRows(tx: Queries): Promise<CheckpointRow[]> {
+    return tx.query<CheckpointRow>('SELECT payload, signature, key_id FROM audit_checkpoints ORDER BY sequence');
   }
 
   /**
@@ -782,6 +804,10 @@ export class AuditStore {
 /** Checkpoint order: streams by id (UTF-16 code units, never a database collation), then version. */
 function compareLeaves(a: { stream: string; version: number }, b: { stream: string; version: number }): number {
   return a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.version - b.version;
+}
+
+function toSignedCheckpoint(row: CheckpointRow): SignedCheckpoint {
+  return { payload: parseOr(row.payload, {}) as CheckpointPayload, signature: row.signature, keyId: row.key_id };
 }
 
 function toAuditLogEntry(row: AuditLogRow): AuditLogEntry {

@@ -7,6 +7,7 @@ import {
   CheckpointVerifier,
   logOrder,
   checkpointDigest,
+  factsFromText,
   hasValidSignature,
   signCheckpoint,
   verifyCheckpoints,
@@ -14,6 +15,7 @@ import {
   type SignedCheckpoint,
 } from './checkpoint';
 import { consistencyProof, leafHash, merkleRoot, verifyConsistency } from './merkle';
+import { canonicalJson } from '../json/canonical-json';
 
 const leavesOf = (events: EventRecord[]): Leaf[] => events.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash }));
 
@@ -164,6 +166,40 @@ describe('signed checkpoints', () => {
     const leaves = leavesOf(a);
     leaves[1] = { ...leaves[1], hash: 'ff'.repeat(32) };
     expect(verifyCheckpoints([cp], leaves, publicKey)).toMatchObject([{ kind: 'root' }]);
+  });
+
+  describe('checked over the text it is stored as (factsFromText)', () => {
+    const [first, second] = checkpoints([...a.slice(0, 2)], [...a, ...b]);
+
+    it('gives the signature check and the digest that the canonical JSON of the payload gives', () => {
+      for (const checkpoint of [first, second]) {
+        expect(factsFromText(checkpoint, canonicalJson(checkpoint.payload), publicKey)).toEqual({ signatureHolds: true, digest: checkpointDigest(checkpoint) });
+      }
+      expect(verifyCheckpoints([first, second], leavesOf([...a, ...b]), publicKey)).toEqual([]);
+    });
+
+    it('judges a text stored with other spacing by its content, and a changed one as changed', () => {
+      expect(factsFromText(second, JSON.stringify(second.payload, null, 2), publicKey)).toEqual({ signatureHolds: true, digest: checkpointDigest(second) });
+      const changed = { ...second, payload: { ...second.payload, treeSize: 7 } };
+      expect(factsFromText(changed, canonicalJson(changed.payload), publicKey)).toEqual({ signatureHolds: false, digest: checkpointDigest(changed) });
+    });
+
+    it('takes what the texts established in place of its own checks', () => {
+      // Facts that contradict the payloads (as a changed stored text would): the verifier goes by them.
+      const fromText = new Map([
+        [first, { signatureHolds: true, digest: 'ab'.repeat(32) }],
+        [second, { signatureHolds: false, digest: checkpointDigest(second) }],
+      ]);
+      const verifier = new CheckpointVerifier([first, second], publicKey, [], { fromText });
+      for (const leaf of leavesOf([...a, ...b])) verifier.add(leaf);
+      expect(verifier.finish().map((p) => [p.sequence, p.kind])).toEqual([
+        [2, 'signature'],
+      ]);
+      const chained = new Map([[first, { signatureHolds: true, digest: 'ab'.repeat(32) }]]);
+      const again = new CheckpointVerifier([first, second], publicKey, [], { fromText: chained });
+      for (const leaf of leavesOf([...a, ...b])) again.add(leaf);
+      expect(again.finish().map((p) => [p.sequence, p.kind])).toEqual([[2, 'previous']]);
+    });
   });
 
   describe('in log order (format 2)', () => {
