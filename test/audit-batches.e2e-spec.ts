@@ -4,7 +4,9 @@
  * later batch must be found and named as in the first.
  */
 import { createPublicKey } from 'node:crypto';
+import { AuditService } from '../src/audit/audit.service';
 import { verifyExport } from '../src/audit/offline-verifier';
+import { SUBTREE_LEVEL } from '../src/audit/subtree-hasher';
 import { testDatabaseKinds } from './support/test-app';
 import { auditSuite, growPastCheckpoint } from './support/audit-suite';
 import { exportText as exportOf } from './support/audit-export';
@@ -39,6 +41,29 @@ describe.each(testDatabaseKinds())('the audit in batches on %s', (database) => {
     const report = await verifyExport((await exportText()).split('\n'), await publicKey());
     expect(report.findings).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+
+  test('with the Merkle subtrees hashed on another thread, verify and a checkpoint come out as hashed on one', async () => {
+    const service = audit.t.app.get(AuditService);
+    const expected = await verify();
+    try {
+      for (const level of [0, 1, 2]) {
+        service.subtreeLevel = level;
+        expect(await verify()).toEqual({ ...expected, checkedAt: expect.any(String) });
+      }
+      const checkpoint = (await audit.t.http.post('/api/audit/checkpoints').expect(201)).body;
+      service.subtreeLevel = SUBTREE_LEVEL;
+      expect(await verify()).toMatchObject({ intact: true, checkpoints: { last: { sequence: checkpoint.payload.sequence, rootHash: checkpoint.payload.rootHash }, uncoveredEvents: 0 } });
+      // The stored hash of an event below the checkpoints' heads changed: its leaf changes, both ways name the same problems.
+      const [event] = await audit.db.query<{ body_id: string }>('SELECT body_id FROM events WHERE version = 1 ORDER BY body_id LIMIT 1');
+      await audit.db.query('UPDATE events SET hash = ? WHERE body_id = ? AND version = 1', ['ab'.repeat(32), event.body_id]);
+      const oneThread = await verify();
+      expect(oneThread.problems.map((p: { kind: string }) => p.kind)).toEqual(expect.arrayContaining(['content', 'root']));
+      service.subtreeLevel = 1;
+      expect(await verify()).toEqual({ ...oneThread, checkedAt: expect.any(String) });
+    } finally {
+      service.subtreeLevel = SUBTREE_LEVEL;
+    }
   });
 
   test('an event changed in the last batch is found and named, whatever the batch size', async () => {

@@ -12,6 +12,7 @@ import { AuditStore, type DerivedRow, type ErasureUndone, type IndexRowsWithoutB
 import { contactIdsOf, linkedBodyIds, searchTextOf } from '../event-log/named-ids';
 import { ChainVerifier, isUnreadable, place, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
+import { SUBTREE_LEVEL, withSubtreeHasher } from './subtree-hasher';
 import {
   CheckpointVerifier,
   LEAF_ORDER,
@@ -49,6 +50,9 @@ export interface AuditProblem {
  */
 @Injectable()
 export class AuditService {
+  /** The height of the Merkle subtrees hashed on another thread (SubtreeHasher); the tests take small ones. */
+  subtreeLevel = SUBTREE_LEVEL;
+
   constructor(
     private readonly store: AuditStore,
     private readonly clock: Clock,
@@ -99,8 +103,12 @@ export class AuditService {
       // An instance holding another key than the database's would judge its checkpoints unlike the others: no verdict from it.
       if (recorded && recorded.keyId !== this.key.keyId) throw new LifecycleRefusal(`Keine Prüfung: ${this.foreignKey(recorded.keyId)}`, { keyId: this.key.keyId, boundKeyId: recorded.keyId });
       const chainVerifier = new ChainVerifier();
-      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true, fromText });
-      const { leaves } = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
+      // The checkpoints' Merkle trees are hashed on another thread while the log is read.
+      const { checkpointVerifier, leaves } = await withSubtreeHasher(async (hasher) => {
+        const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true, fromText, hasher });
+        const fed = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
+        return { checkpointVerifier, leaves: fed.leaves };
+      }, this.subtreeLevel);
       const chains = chainVerifier.finish();
       const orphanedObligations = await this.store.orphanedObligations(view);
       // Each projection row against its stream's head, then its derived columns and index rows,
@@ -253,10 +261,14 @@ export class AuditService {
       this.assertOwnKey((await this.store.recordedKey(view))?.keyId ?? checkpoints.at(-1)?.keyId);
       const chainVerifier = new ChainVerifier();
       // A lost key's checkpoints count as unsigned claims: the new one is written only where they still hold.
-      const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true, fromText });
-      const builder = new LogCheckpointBuilder(checkpoints.map((c) => c.payload));
-      // As verify reads the log: a body's stream that holds from end to end comes whole, without a link per event.
-      await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier, builder);
+      // As verify reads the log (a body's stream that holds from end to end comes whole, without a
+      // link per event), with the Merkle trees hashed on another thread meanwhile.
+      const { checkpointVerifier, builder } = await withSubtreeHasher(async (hasher) => {
+        const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true, fromText, hasher });
+        const builder = new LogCheckpointBuilder(checkpoints.map((c) => c.payload), hasher);
+        await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier, builder);
+        return { checkpointVerifier, builder };
+      }, this.subtreeLevel);
       // A checkpoint under a lost key that no checkpoint under this key continues yet is no
       // reason to refuse: the new one continues it, where its claims still hold.
       const problems = [

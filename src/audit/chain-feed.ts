@@ -15,13 +15,14 @@ export interface FedItems {
  * AuditStore.linkBatches) to the chain verifier and the checkpoint verifier, in the order they
  * come. verify and the tests that compare both sources go through this one loop, so what the
  * tests check is what verify does. A checkpoint being built (`builder`) gets every leaf too,
- * one at a time. The caller finishes the verifiers.
+ * one at a time. Both are settled (their Merkle subtrees hashed on another thread are in); the
+ * caller finishes them.
  */
 export async function feedVerifiers(
   items: AsyncIterable<ChainItem>,
   chains: ChainVerifier,
   checkpoints: CheckpointVerifier,
-  builder?: { add(leaf: Leaf): void },
+  builder?: { add(leaf: Leaf): void; settle(): Promise<void> },
 ): Promise<FedItems> {
   const fed: FedItems = { leaves: 0, intactStreams: 0 };
   for await (const item of items) {
@@ -40,5 +41,7 @@ export async function feedVerifiers(
       fed.intactStreams++;
     }
   }
+  await checkpoints.settle();
+  await builder?.settle();
   return fed;
 }

@@ -16,6 +16,7 @@ import type { Instant } from '../../machines';
 import { canonicalJson } from '../json/canonical-json';
 import { place } from './chain-verifier';
 import { CompactRange, MerkleAccumulator, leafHashOfHex } from './merkle';
+import { SubtreeRange, type SubtreeHasher } from './subtree-hasher';
 
 export const CHECKPOINT_FORMAT = 'gremienlauf-checkpoint/1';
 export const LEAF_ORDER = 'stream-id-ascending/version-ascending';
@@ -300,14 +301,16 @@ export class LogOrderPlacement {
  */
 export class LogOrderTree {
   private readonly placement: LogOrderPlacement;
-  private readonly batches: Array<{ sequence: number; range: CompactRange }>;
+  private readonly batches: Array<{ sequence: number; range: SubtreeRange }>;
   /** The leaves beyond every checkpoint; null when only the checkpoints' roots are asked for (verification). */
-  private readonly beyond: CompactRange | null;
+  private readonly beyond: SubtreeRange | null;
 
-  constructor(earlier: readonly BatchSource[], options: { beyond: boolean } = { beyond: true }) {
+  /** With a hasher, the subtrees are hashed on its thread: `settle` before asking for the roots. */
+  constructor(earlier: readonly BatchSource[], options: { beyond: boolean; hasher?: SubtreeHasher } = { beyond: true }) {
+    const hasher = options.hasher ?? null;
     this.placement = new LogOrderPlacement(earlier);
-    this.batches = this.placement.batches.map(({ sequence, begin }) => ({ sequence, range: new CompactRange(begin) }));
-    this.beyond = options.beyond ? new CompactRange([...earlier].sort((a, b) => a.sequence - b.sequence).at(-1)?.treeSize ?? 0) : null;
+    this.batches = this.placement.batches.map(({ sequence, begin }) => ({ sequence, range: new SubtreeRange(begin, hasher) }));
+    this.beyond = options.beyond ? new SubtreeRange([...earlier].sort((a, b) => a.sequence - b.sequence).at(-1)?.treeSize ?? 0, hasher) : null;
   }
 
   /** Whether a leaf of the stream counts: false when it goes beyond every checkpoint and those leaves are not kept. */
@@ -319,7 +322,13 @@ export class LogOrderTree {
   add(leaf: Leaf): void {
     const { batch } = this.placement.place(leaf);
     const range = batch === null ? this.beyond : this.batches[batch].range;
-    range?.appendLeaf(leafHashOfHex(leaf.hash));
+    range?.appendHex(leaf.hash);
+  }
+
+  /** Waits for the subtrees the hasher's thread computes. */
+  async settle(): Promise<void> {
+    for (const { range } of this.batches) await range.settle();
+    await this.beyond?.settle();
   }
 
   /**
@@ -332,10 +341,10 @@ export class LogOrderTree {
     let whole = true;
     const bySequence = new Map<number, { size: number; root: string } | null>();
     for (const { sequence, range } of this.batches) {
-      whole = whole && tree.join(range);
+      whole = whole && tree.join(range.compact());
       bySequence.set(sequence, whole ? { size: tree.end, root: tree.root().toString('hex') } : null);
     }
-    whole = whole && this.beyond !== null && tree.join(this.beyond);
+    whole = whole && this.beyond !== null && tree.join(this.beyond.compact());
     return { bySequence, all: whole ? { size: tree.end, root: tree.root().toString('hex') } : null };
   }
 }
@@ -373,13 +382,18 @@ export class LogCheckpointBuilder {
   private readonly heads = new CheckpointBuilder({ tree: false });
   private readonly tree: LogOrderTree;
 
-  constructor(earlier: readonly BatchSource[]) {
-    this.tree = new LogOrderTree(earlier);
+  /** With a hasher, the tree is hashed on its thread: `settle` before `build`. */
+  constructor(earlier: readonly BatchSource[], hasher?: SubtreeHasher) {
+    this.tree = new LogOrderTree(earlier, { beyond: true, hasher });
   }
 
   add(leaf: Leaf): void {
     this.heads.add(leaf);
     this.tree.add(leaf);
+  }
+
+  settle(): Promise<void> {
+    return this.tree.settle();
   }
 
   build(meta: { sequence: number; createdAt: Instant; previous: string | null; origin: string }): CheckpointPayload {
@@ -503,6 +517,8 @@ export interface CheckpointVerifierOptions {
   earlierKeys?: boolean;
   /** What the checkpoints' stored texts establish (factsFromText), by checkpoint: their payloads are not written out again. */
   fromText?: ReadonlyMap<SignedCheckpoint, TextFacts>;
+  /** Hashes the log-order tree on another thread: `settle` before `finish`. */
+  hasher?: SubtreeHasher;
 }
 
 /** What one checkpoint's check needs while the leaves go by. */
@@ -567,7 +583,7 @@ export class CheckpointVerifier {
     sorted.forEach((checkpoint, i) => {
       if (signed(i) || earlier(i)) batches.set(checkpoint.payload.sequence, checkpoint.payload);
     });
-    this.logTree = new LogOrderTree([...batches.values()], { beyond: false });
+    this.logTree = new LogOrderTree([...batches.values()], { beyond: false, hasher: options.hasher });
     for (let sequence = 1; batches.has(sequence); sequence++) this.orderKnown.add(sequence);
     this.checks = sorted.map((checkpoint, i) => {
       const { payload } = checkpoint;
@@ -669,6 +685,11 @@ export class CheckpointVerifier {
       if (check.found[at] === NOT_REACHED) check.endedAt.set(at, this.current!.last);
     }
     this.current = null;
+  }
+
+  /** Waits for the subtrees of the log-order tree that the hasher's thread computes. */
+  settle(): Promise<void> {
+    return this.logTree.settle();
   }
 
   finish(): CheckpointProblem[] {

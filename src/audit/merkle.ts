@@ -282,6 +282,14 @@ export class CompactRange {
     this.end++;
   }
 
+  /** Appends the root of the perfect subtree over the next 2^level leaves; the range must end on a multiple of 2^level. */
+  appendSubtree(level: number, hash: Buffer): void {
+    const width = 2 ** level;
+    if (this.end % width !== 0) throw new RangeError(`a subtree of ${width} leaves cannot follow leaf ${this.end}`);
+    this.push({ level, index: this.end / width, hash });
+    this.end += width;
+  }
+
   /** Appends a range that starts where this one ends; false (and nothing changed) if it does not. */
   join(next: CompactRange): boolean {
     if (next.begin !== this.end) return false;
