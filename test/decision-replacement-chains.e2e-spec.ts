@@ -2,7 +2,7 @@
  * The Beschlusskontrolle and a decision's answer (`GET /api/decisions/…`, CLI `decision show`)
  * follow a chain of replacements as the body page does: a withdrawn decision's carried-out effect
  * rests on the last decision that took it over; while that one is withdrawn too and nothing
- * replaced it, a new decision is needed — one that replaces that last one.
+ * replaced it, a new decision is needed — one that replaces that last one, needed at its row only.
  */
 import { cliAgainst } from './support/cli-run';
 import { approvedBodies } from './support/approved-bodies';
@@ -22,12 +22,12 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
   const rowsOf = async (number: string) => ((await t.http.get('/api/decision-control').expect(200)).body as any[]).filter((r) => r.decision.number === number);
   const replacedBy = async (number: string) => (await t.http.get(path(number)).expect(200)).body.effects.map((e: any) => e.replacedBy);
   const bodyAnswerOf = async (body: string, number: string) => ((await t.http.get(`/api/bodies/${body}`).expect(200)).body.decisions as any[]).find((d) => d.number === number);
-  /** A replacing decision as every answer names it: recorded on 20.11., and withdrawn (when, why) or standing. */
+  /** A replacing decision as every answer names it: recorded on 20.11., and withdrawn (when, by whom, why) or standing. */
   const replacing = (number: string, reason: string | null) => ({
     number,
     issuer: 'AL-Runde',
     date: '2026-11-20',
-    withdrawn: reason === null ? null : { at: '2026-11-28T09:00:00.000Z', reason },
+    withdrawn: reason === null ? null : { at: '2026-11-28T09:00:00.000Z', actor: 'geschaeftsstelle', reason },
   });
   const replaceLink = (number: string) => `href="/beschluesse?ersetzt=${encodeURIComponent(number)}&amp;gremium=AL-Runde#beschluss-erfassen"`;
 
@@ -53,30 +53,33 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
   }, 90_000);
   afterAll(() => t.close());
 
-  test('when the replacing decision is withdrawn too, the first one needs a new decision, naming the one that replaced it, not „ersetzt“', async () => {
+  test('when the replacing decision is withdrawn too, the new decision is needed at that one; the first names it as replaced by one withdrawn too', async () => {
     expect((await rowsOf('2026/41-AL')).map((r) => [r.bodyId, r.state, r.stateLabel, r.replacedBy])).toEqual([
-      [s, 'appliedWithdrawn', 'umgesetzt, Beschluss zurückgenommen; ersetzt durch 2026/40-AL, auch dieser zurückgenommen', replacing('2026/40-AL', 'richtig ist 2026/43-AL')],
+      [s, 'replaced', 'umgesetzt, Beschluss ersetzt durch 2026/40-AL (auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig)', replacing('2026/40-AL', 'richtig ist 2026/43-AL')],
     ]);
     expect((await rowsOf('2026/40-AL')).map((r) => [r.bodyId, r.state, r.replacedBy])).toEqual([[s, 'appliedWithdrawn', null]]);
     const replaced = (await t.http.get('/api/decision-control?state=replaced').expect(200)).body as any[];
-    expect(replaced).toEqual([]);
+    expect(replaced.map((r) => `${r.decision.number}:${r.bodyId}`).sort()).toEqual([`2026/38-AL:${u}`, `2026/41-AL:${s}`].sort());
+    // One open item per event: S's at 2026/40-AL, U's at 2026/37-AL, V's at 2026/38-AL.
     const needed = (await t.http.get('/api/decision-control?state=appliedWithdrawn').expect(200)).body as any[];
-    expect(needed.map((r) => `${r.decision.number}:${r.bodyId}`).sort()).toEqual([`2026/37-AL:${u}`, `2026/38-AL:${u}`, `2026/38-AL:${v}`, `2026/40-AL:${s}`, `2026/41-AL:${s}`].sort());
+    expect(needed.map((r) => `${r.decision.number}:${r.bodyId}`).sort()).toEqual([`2026/37-AL:${u}`, `2026/38-AL:${v}`, `2026/40-AL:${s}`].sort());
 
     const csv = (await t.http.get('/api/decision-control.csv').expect(200)).text;
-    expect(csv.split('\r\n').find((l) => l.startsWith('2026/41-AL;'))).toContain('umgesetzt, Beschluss zurückgenommen; ersetzt durch 2026/40-AL, auch dieser zurückgenommen');
-    expect(csv).not.toContain('Beschluss ersetzt durch');
+    expect(csv.split('\r\n').find((l) => l.startsWith('2026/41-AL;'))).toContain('umgesetzt, Beschluss ersetzt durch 2026/40-AL (auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig)');
   });
 
-  test('the page offers to replace the last of the chain; a decision whose effects stand on different ones offers each', async () => {
+  test('the page offers to replace the last of the chain at its own group only; a decision whose effects stand on different ones says so per effect', async () => {
     const page = (await t.http.get('/beschlusskontrolle').expect(200)).text;
-    expect(page).toContain('auch Beschluss 2026/40-AL, der es übernommen hatte, ist zurückgenommen');
-    expect(page).toContain(`${replaceLink('2026/40-AL')} class="no-print replace-link">Neuen Beschluss erfassen, der Beschluss 2026/40-AL ersetzt`);
+    expect(page).toContain('was davon umgesetzt ist, hat Beschluss 2026/40-AL übernommen (auch dieser ist zurückgenommen: dort ist ein neuer Beschluss nötig)');
+    expect(page).toContain(`${replaceLink('2026/40-AL')} class="no-print replace-link">Neuen Beschluss erfassen, der ihn ersetzt`);
+    expect(page.split(replaceLink('2026/40-AL'))).toHaveLength(2);
     expect(page).not.toContain(replaceLink('2026/41-AL'));
     expect(page).toContain('übernommen von Beschluss 2026/40-AL, auch dieser zurückgenommen');
-    // 2026/38-AL: V's event was never taken over (replace 2026/38-AL), U's rests on the withdrawn 2026/37-AL.
+    // 2026/38-AL: V's event was never taken over (replace 2026/38-AL), U's rests on the withdrawn 2026/37-AL (replace that one, at its group).
     expect(page).toContain(`${replaceLink('2026/38-AL')} class="no-print replace-link">Neuen Beschluss erfassen, der ihn ersetzt`);
-    expect(page).toContain(`${replaceLink('2026/37-AL')} class="no-print replace-link">Neuen Beschluss erfassen, der Beschluss 2026/37-AL ersetzt`);
+    expect(page).toContain('übernommen von Beschluss 2026/37-AL, auch dieser zurückgenommen');
+    expect(page).toContain(`${replaceLink('2026/37-AL')} class="no-print replace-link">Neuen Beschluss erfassen, der ihn ersetzt`);
+    expect(page.split(replaceLink('2026/37-AL'))).toHaveLength(2);
   });
 
   test('the decision answer and decision show name the last of the chain and that it is withdrawn too', async () => {
@@ -87,7 +90,7 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
     expect(show.stdout).toContain('übernommen von Beschluss 2026/40-AL, auch dieser zurückgenommen: steht ohne Grundlage, ein neuer Beschluss ist nötig');
   });
 
-  test('the decision answer, the Beschlusskontrolle and the body answer name the replacing decision in one shape: date and withdrawal', async () => {
+  test('the decision answer, the Beschlusskontrolle and the body answer name the replacing decision in one shape: date and withdrawal (when, by whom, why)', async () => {
     const [control] = (await rowsOf('2026/41-AL')).map((r) => r.replacedBy);
     const [answer] = await replacedBy('2026/41-AL');
     const body = (await bodyAnswerOf(s, '2026/41-AL')).replacedBy;

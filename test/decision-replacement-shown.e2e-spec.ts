@@ -83,14 +83,15 @@ describe.each(testDatabaseKinds())('a replaced decision as the pages and the CLI
     expect(show.stdout).toContain('ersetzt durch 2026/40-AL (AL-Runde) vom 20.11.2026, auch dieser zurückgenommen am 28.11.2026 („richtig ist 2026/43-AL“), ohne Grundlage');
   });
 
-  test('replaced in turn, the body answer and page follow the chain to the decision that stands now', async () => {
+  test('replaced in turn, the body answer and page follow the chain to the decision that stands now, naming the one between', async () => {
     await record('2026/43-AL', [extension(s)], { replaces: '2026/40-AL' }).expect(201);
     const cited = (await decisionsOf(s)).find((d) => d.number === '2026/41-AL');
     expect(cited.replacedBy).toEqual({ number: '2026/43-AL', issuer: 'AL-Runde', date: '2026-11-20', withdrawn: null });
+    expect(cited.replacedVia.map((d: any) => d.number)).toEqual(['2026/40-AL']);
     const page = (await t.http.get(`/gremien/${s}`).expect(200)).text;
     expect(page).toContain('Beschluss 2026/43-AL (AL-Runde) vom 20.11.2026: Verlängert');
     expect(page).toContain('ersetzt Beschluss 2026/41-AL (AL-Runde) vom 10.11.2026');
-    expect(page).not.toContain('Beschluss 2026/40-AL');
+    expect(page).toContain('über Beschluss 2026/40-AL (AL-Runde) vom 20.11.2026');
     expect(page).not.toContain('ein neuer Beschluss ist nötig');
   });
 

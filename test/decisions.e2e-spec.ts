@@ -135,7 +135,7 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     expect((await t.http.get('/api/decisions?issuer=IT-PLR').expect(200)).body.map((d: any) => d.number)).toContain('2026/41');
     // The bodies it set up say so: their term rests on a decision that no longer stands.
     const cited = (await t.http.get(`/api/bodies/${a}`).expect(200)).body.decisions.find((d: any) => d.number === '2026/41');
-    expect(cited.withdrawn).toEqual({ at: expect.any(String), reason: 'Vom IT-Planungsrat aufgehoben' });
+    expect(cited.withdrawn).toEqual({ at: expect.any(String), actor: 'geschaeftsstelle', reason: 'Vom IT-Planungsrat aufgehoben' });
     expect((await t.http.get(`/gremien/${a}`).expect(200)).text).toMatch(
       /Beschluss 2026\/41 \(IT-PLR\) vom 15\.01\.2026: Eingerichtet \(Beschluss\) am 15\.01\.2026 – <strong class="tag tag--red">zurückgenommen am \d\d\.\d\d\.\d{4}<\/strong> \(„Vom IT-Planungsrat aufgehoben“\): was er anordnete, steht ohne Grundlage/,
     );

@@ -204,12 +204,18 @@ describe.each(testDatabaseKinds())('real answers of the API match the OpenAPI do
     await t.http.post('/api/decisions/IT-PLR/2026%2F71/withdrawal').send({ reason: 'irrtümlich erfasst' }).expect(200);
 
     const decision = (await call('GET /api/decisions/{issuer}/{number}', 200, t.http.get('/api/decisions/IT-PLR/2026%2F70'))).body;
-    const control = (await call('GET /api/decision-control', 200, t.http.get('/api/decision-control?state=appliedWithdrawn'))).body as Array<{ decision: { number: string }; replacedBy: unknown }>;
+    const control = (await call('GET /api/decision-control', 200, t.http.get('/api/decision-control?state=replaced'))).body as Array<{ decision: { number: string }; replacedBy: unknown }>;
     const body = (await call('GET /api/bodies/{id}', 200, t.http.get(`/api/bodies/${replaced}`))).body.decisions as Array<{ number: string; replacedBy: unknown }>;
-    const named = { number: '2026/71', issuer: 'IT-PLR', date: '2026-11-20', withdrawn: { at: '2026-11-28T09:00:00.000Z', reason: 'irrtümlich erfasst' } };
+    const named = { number: '2026/71', issuer: 'IT-PLR', date: '2026-11-20', withdrawn: (await t.http.get('/api/decisions/IT-PLR/2026%2F71').expect(200)).body.withdrawn };
+    expect(named.withdrawn).toEqual({ at: '2026-11-28T09:00:00.000Z', actor: expect.any(String), reason: 'irrtümlich erfasst' });
     expect(decision.effects[0].replacedBy).toEqual(named);
     expect(control.find((r) => r.decision.number === '2026/70')?.replacedBy).toEqual(named);
     expect(body.find((d) => d.number === '2026/70')?.replacedBy).toEqual(named);
+
+    // Replaced in turn: the body answer names the one between in replacedVia, as declared.
+    await record('2026/72', { replaces: '2026/71' });
+    const chain = (await call('GET /api/bodies/{id}', 200, t.http.get(`/api/bodies/${replaced}`))).body.decisions.find((d: { number: string }) => d.number === '2026/70');
+    expect([chain.replacedVia, chain.replacedBy.number]).toEqual([[named], '2026/72']);
   });
 
   test('the audit routes answer as declared: verify, checkpoints, notes, proofs, export', async () => {

@@ -15,7 +15,7 @@ import { DeadlinesService } from '../deadlines/deadlines.service';
 import { backfillHold, backfillNotice } from '../deadlines/backfill-hold';
 import { EventStore } from '../event-log/event-store';
 import { contextHead, listHeadSql, obligationsSql, wholeContext, type ListHead } from '../event-log/stored-context';
-import { replacingDecisions, standingReplacement, type StandingReplacement } from '../decisions/replacements';
+import { replacementChains, replacingDecisions, type StandingReplacement } from '../decisions/replacements';
 
 export interface BodyFilter {
   /** A state path: `active`, `active.term.expired`, `closed`, … */
@@ -52,7 +52,7 @@ interface BodyListRow {
 }
 
 /** When and why a decision was withdrawn. */
-type Withdrawal = { at: string; reason: string };
+type Withdrawal = { at: string; actor: string; reason: string };
 
 /** The read side of bodies: the projection rows, labelled for people. */
 @Injectable()
@@ -189,11 +189,11 @@ export class BodiesService {
   private async withdrawalsOf(cited: ReadonlyArray<{ issuer: string; number: string }>): Promise<Map<string, Withdrawal>> {
     if (cited.length === 0) return new Map();
     const numbers = [...new Set(cited.map((d) => d.number))];
-    const rows = await this.db.query<{ issuer: string; number: string; withdrawn_at: string; withdrawal_reason: string }>(
-      `SELECT issuer, number, withdrawn_at, withdrawal_reason FROM decisions WHERE withdrawn_at IS NOT NULL AND number IN (${numbers.map(() => '?').join(', ')})`,
+    const rows = await this.db.query<{ issuer: string; number: string; withdrawn_at: string; withdrawn_by: string | null; withdrawal_reason: string }>(
+      `SELECT issuer, number, withdrawn_at, withdrawn_by, withdrawal_reason FROM decisions WHERE withdrawn_at IS NOT NULL AND number IN (${numbers.map(() => '?').join(', ')})`,
       numbers,
     );
-    return new Map(rows.map((r) => [`${r.issuer} ${r.number}`, { at: r.withdrawn_at, reason: r.withdrawal_reason }]));
+    return new Map(rows.map((r) => [`${r.issuer} ${r.number}`, { at: r.withdrawn_at, actor: r.withdrawn_by ?? '', reason: r.withdrawal_reason }]));
   }
 
   /**
@@ -201,17 +201,21 @@ export class BodiesService {
    * (null while it stands) and, when it was withdrawn, the decision that carries the event now
    * (`replacedBy`): the one that took it over (recorded again under the right number), or the last
    * of a chain of such (a replacing decision withdrawn and replaced in turn), with its date and its
-   * own withdrawal (null: it stands). Two queries, none when nothing cited was withdrawn.
+   * own withdrawal (null: it stands); `replacedVia` the links of the chain before that one, in
+   * order (each withdrawn and replaced by the next). Two queries, none when nothing cited was withdrawn.
    */
   private async standingDecisions(
     cited: ReadonlyArray<{ issuer: string; number: string }>,
-  ): Promise<(decision: { issuer: string; number: string }, bodyId: string, version: number) => { withdrawn: Withdrawal | null; replacedBy: StandingReplacement | null }> {
+  ): Promise<
+    (decision: { issuer: string; number: string }, bodyId: string, version: number) => { withdrawn: Withdrawal | null; replacedBy: StandingReplacement | null; replacedVia: StandingReplacement[] }
+  > {
     const withdrawals = await this.withdrawalsOf(cited);
-    if (withdrawals.size === 0) return () => ({ withdrawn: null, replacedBy: null });
-    const standing = standingReplacement(await replacingDecisions(this.db));
+    if (withdrawals.size === 0) return () => ({ withdrawn: null, replacedBy: null, replacedVia: [] });
+    const chainOf = replacementChains(await replacingDecisions(this.db));
     return (decision, bodyId, version) => {
       const withdrawn = withdrawals.get(`${decision.issuer} ${decision.number}`) ?? null;
-      return { withdrawn, replacedBy: withdrawn ? standing(decision, { bodyId, version }) : null };
+      const chain = withdrawn ? chainOf(decision, { bodyId, version }) : [];
+      return { withdrawn, replacedBy: chain.at(-1) ?? null, replacedVia: chain.slice(0, -1) };
     };
   }
 
@@ -258,7 +262,8 @@ export class BodiesService {
        * The decisions the history cites: each with its own date (`date`) and the citing event's
        * (`occurredAt`), and when and why it was withdrawn since (what it ordered then rests on nothing,
        * unless a decision replacing it took the event over: `replacedBy`, the one that stands now at
-       * the end of a chain of replacements, or the last one, withdrawn too, when none stands).
+       * the end of a chain of replacements, or the last one, withdrawn too, when none stands;
+       * `replacedVia` the ones between, in order).
        */
       decisions: decisions.map((d) => ({ ...d, eventLabel: eventLabel(d.event), ...standing(d, id, d.version) })),
       ...links,

@@ -4,7 +4,7 @@ import { bodyContextSchema, civilDateSchema, decisionFactsSchema, eventRecordSch
 import { notYetRecordedSchema } from '../audit/audit-answers';
 import { backfillViewSchema } from '../backfill/backfill-answers';
 import { bodyStateSchema } from '../lifecycle/command-answer';
-import { replacedBySchema } from '../decisions/decision-answers';
+import { replacedBySchema, replacementSchema, withdrawalSchema } from '../decisions/decision-answers';
 
 /** A term end as written: a day, a month or a year (machines/term-end.ts). */
 const termEndSchema = z.union([civilDateSchema, z.object({ month: z.string() }), z.object({ year: z.string() })]);
@@ -86,8 +86,11 @@ export const bodyViewSchema = z.object({
       eventLabel: z.string(),
       version: z.number().int().min(1),
       occurredAt: instantSchema,
-      withdrawn: z.object({ at: instantSchema, reason: z.string() }).nullable().describe('Zurückgenommen seit (und warum): was der Beschluss anordnete, steht dann ohne Grundlage'),
+      withdrawn: withdrawalSchema.nullable().describe('Zurückgenommen seit (und warum): was der Beschluss anordnete, steht dann ohne Grundlage'),
       replacedBy: replacedBySchema,
+      replacedVia: z
+        .array(replacementSchema)
+        .describe('Bei einer Kette von Ersetzungen die Beschlüsse zwischen diesem und replacedBy, in ihrer Reihenfolge (jeder zurückgenommen und vom nächsten ersetzt); sonst leer'),
     }),
   ),
   predecessors: z.array(linkedBodySchema),

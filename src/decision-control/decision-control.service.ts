@@ -53,9 +53,10 @@ export const CONTROL_STATES_DESCRIBED =
   'dueSoon: bald fällig (nicht erledigt, Frist in höchstens 30 Tagen); overdue: überfällig (Frist verstrichen); ' +
   'open: offen (Frist später oder keine); ' +
   'bodyEnded: nicht mehr umsetzbar (nicht umgesetzt, das Gremium ist inzwischen beendet); ' +
-  'appliedWithdrawn: umgesetzt, Beschluss zurückgenommen (was die Wirkung bewirkt hat, steht seither ohne Grundlage: ein neuer Beschluss ist nötig; ' +
-  'auch wenn ein Beschluss sie übernommen hatte, der seinerseits zurückgenommen und nicht ersetzt ist: replacedBy nennt dann diesen); ' +
-  'replaced: umgesetzt, Beschluss zurückgenommen und ersetzt (ein neuer Beschluss hat die umgesetzte Wirkung übernommen, replacedBy: bei einer Kette von Ersetzungen der letzte, der gilt); ' +
+  'appliedWithdrawn: umgesetzt, Beschluss zurückgenommen (was die Wirkung bewirkt hat, steht seither ohne Grundlage und kein Beschluss hat es übernommen: ein neuer Beschluss ist nötig, einer, der diesen ersetzt; ' +
+  'bei einer Kette von Ersetzungen steht so nur die Zeile des letzten Beschlusses); ' +
+  'replaced: umgesetzt, Beschluss zurückgenommen und ersetzt (ein neuer Beschluss hat die umgesetzte Wirkung übernommen, replacedBy: bei einer Kette von Ersetzungen der letzte; ' +
+  'ist auch dieser zurückgenommen, steht seine Zeile auf appliedWithdrawn: der neue Beschluss ist dort nötig, nicht hier); ' +
   'withdrawn: Beschluss zurückgenommen, Wirkung nicht umgesetzt';
 
 export const controlQuerySchema = z.strictObject({
@@ -93,8 +94,8 @@ export interface ControlRow {
   appliedBy: { version: number; type: string; occurredAt: string; cites?: { number: string; issuer: string } } | null;
   /**
    * For a withdrawn decision's carried-out effect: the last of the chain of decisions that took it
-   * over, if any — the one that stands (`replaced`), or one withdrawn too (`appliedWithdrawn`, its
-   * `withdrawn` set): the same shape as in the decision and body answers.
+   * over, if any (`replaced`) — the one that stands, or one withdrawn too (its `withdrawn` set; that
+   * one's own row is the open item): the same shape as in the decision and body answers.
    */
   replacedBy: StandingReplacement | null;
   /** For a requested report: the obligation it created, whether it was acknowledged, or when and by which decision it was waived. */
@@ -181,11 +182,12 @@ export class DecisionControlService {
         const endedOn = !applied && !decision.withdrawn ? (await contextOf(effect.body)).endedOn : null;
         // What a withdrawn decision had carried out stands without a basis: it is not done, a new decision is needed.
         // Unless a new decision took it over (recorded under the right number, say), or the last of a chain of such
-        // (one withdrawn and replaced in turn): then it rests on that one, as long as that one is not withdrawn too.
+        // (one withdrawn and replaced in turn): then it rests on that one. When that one is withdrawn too, its own
+        // row needs the new decision; this one counts once there, not as another open item.
         const replacement = replacedBy[i];
         const state: ControlState = decision.withdrawn
           ? applied
-            ? replacement && replacement.withdrawn === null
+            ? replacement
               ? 'replaced'
               : 'appliedWithdrawn'
             : 'withdrawn'
@@ -222,10 +224,8 @@ export class DecisionControlService {
               : state === 'bodyEnded' && endedOn
                 ? `${CONTROL_STATE_LABELS.bodyEnded}: Gremium beendet am ${germanDate(endedOn)}`
                 : state === 'replaced'
-                  ? `umgesetzt, Beschluss ersetzt durch ${replacement!.number}`
-                  : state === 'appliedWithdrawn' && replacement
-                    ? `${CONTROL_STATE_LABELS.appliedWithdrawn}; ersetzt durch ${replacement.number}, auch dieser zurückgenommen`
-                    : CONTROL_STATE_LABELS[state],
+                  ? `umgesetzt, Beschluss ersetzt durch ${replacement!.number}${replacement!.withdrawn ? ' (auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig)' : ''}`
+                  : CONTROL_STATE_LABELS[state],
           appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt, ...citesOther(decision, applied) } : null,
           replacedBy: replacement,
           report,

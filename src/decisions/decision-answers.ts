@@ -5,19 +5,29 @@ import { PROCEDURES } from './register';
 
 const decisionRef = z.object({ number: z.string(), issuer: z.string() });
 
+/** A decision's withdrawal: when, by whom, why. */
+export const withdrawalSchema = z.object({ at: instantSchema, actor: z.string(), reason: z.string() });
+
+/**
+ * A decision that took over a withdrawn one's carried-out effect (`StandingReplacement`), with
+ * its date and its own withdrawal as the decision answer gives it.
+ */
+export const replacementSchema = decisionRef
+  .extend({
+    date: civilDateSchema,
+    withdrawn: withdrawalSchema
+      .nullable()
+      .describe(
+        'Auch dieser ersetzende Beschluss ist zurückgenommen (wann, von wem, warum: wie withdrawn des Beschlusses selbst); ist er der letzte der Kette, steht das Ereignis ohne Grundlage, ein neuer Beschluss, der ihn ersetzt, ist nötig; null, solange er gilt',
+      ),
+  })
+  .meta({ id: 'DecisionReplacement' });
+
 /**
  * The decision a withdrawn one's carried-out effect rests on now (`StandingReplacement`), as the
  * decision answer, the Beschlusskontrolle and the body answer name it.
  */
-export const replacedBySchema = decisionRef
-  .extend({
-    date: civilDateSchema,
-    withdrawn: z
-      .object({ at: instantSchema, reason: z.string() })
-      .nullable()
-      .describe('Auch dieser ersetzende Beschluss ist zurückgenommen (seit wann und warum) und nicht ersetzt: das Ereignis steht ohne Grundlage, ein neuer Beschluss, der ihn ersetzt, ist nötig; null, solange er gilt'),
-  })
-  .meta({ id: 'DecisionReplacement' })
+export const replacedBySchema = replacementSchema
   .nullable()
   .describe(
     'Bei einem zurückgenommenen Beschluss, dessen Wirkung umgesetzt ist: der Beschluss, der ihn ersetzt und das Ereignis als Umsetzung seiner Wirkung übernommen hat; ' +
@@ -53,7 +63,7 @@ export const decisionSchema = z
     effects: z.array(effectSchema),
     recordedAt: instantSchema,
     recordedBy: z.string(),
-    withdrawn: z.object({ at: instantSchema, actor: z.string(), reason: z.string() }).nullable(),
+    withdrawn: withdrawalSchema.nullable(),
     version: z.number().int().min(1),
     issuerName: z.string(),
   })

@@ -68,22 +68,27 @@ export function replacementsOf(decisions: Iterable<Pick<DecisionState, 'number' 
 }
 
 /**
- * The decision a withdrawn one's carried-out effect (the body's event) rests on now: the one that
- * took it over, or, when that was withdrawn and replaced in turn, the one that replaced it, and so
- * on to the last (which may be withdrawn too, with nothing replacing it yet). Null when none took
- * it over. A loop ends the walk at the last decision before one repeats.
+ * The decisions that took over a withdrawn one's carried-out effect (the body's event), in order:
+ * the one that took it over, then, when that was withdrawn and replaced in turn, the one that
+ * replaced it, and so on to the last (which may be withdrawn too, with nothing replacing it yet).
+ * Empty when none took it over. A loop ends the walk at the last decision before one repeats.
  */
-export function lastReplacement(replacements: Replacements, withdrawn: { issuer: string; number: string }, bodyId: string, version: number): { number: string; issuer: string } | null {
+export function replacementChain(replacements: Replacements, withdrawn: { issuer: string; number: string }, bodyId: string, version: number): Array<{ number: string; issuer: string }> {
   const name = (d: { issuer: string; number: string }) => `${d.issuer} ${d.number}`;
   const seen = new Set([name(withdrawn)]);
-  let last: { number: string; issuer: string } | null = null;
+  const chain: Array<{ number: string; issuer: string }> = [];
   let next = replacements.get(replacementKey(withdrawn, bodyId, version));
   while (next && !seen.has(name(next))) {
     seen.add(name(next));
-    last = next;
+    chain.push(next);
     next = replacements.get(replacementKey(next, bodyId, version));
   }
-  return last;
+  return chain;
+}
+
+/** The decision a withdrawn one's carried-out effect rests on now: the last of its `replacementChain`, or null when none took it over. */
+export function lastReplacement(replacements: Replacements, withdrawn: { issuer: string; number: string }, bodyId: string, version: number): { number: string; issuer: string } | null {
+  return replacementChain(replacements, withdrawn, bodyId, version).at(-1) ?? null;
 }
 
 /** The facts of a decision as the register keeps them. */

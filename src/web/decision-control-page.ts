@@ -97,10 +97,10 @@ export interface ControlGroup {
   note: string | null;
   /**
    * Where a new decision is recorded (the decision form with „Ersetzt Beschluss“ filled in), while
-   * one is needed: one that replaces this withdrawn decision, or, where a decision that took its
-   * effect over was withdrawn in turn, one that replaces that (the last of the chain).
+   * one is needed: one that replaces this withdrawn decision. Where a decision that took its effect
+   * over was withdrawn in turn, the link is at that one's group (the last of the chain), not here.
    */
-  replaceLinks: Array<{ number: string; href: string }>;
+  replaceHref: string | null;
 }
 
 /**
@@ -148,9 +148,7 @@ function lineOf(row: ControlRow): ControlLine {
   } else if (applied) {
     // Taken over from a withdrawn decision: the event cites that one's number.
     const cites = applied.cites ? `, unter Beschluss ${applied.cites.number} (zurückgenommen, ersetzt)` : '';
-    const replaced = row.replacedBy
-      ? `; übernommen von Beschluss ${row.replacedBy.number}${row.state === 'appliedWithdrawn' ? ', auch dieser zurückgenommen' : ''}`
-      : '';
+    const replaced = row.replacedBy ? `; übernommen von Beschluss ${row.replacedBy.number}${row.replacedBy.withdrawn ? ', auch dieser zurückgenommen' : ''}` : '';
     carriedOut = { text: `${event!}${cites}${replaced}`, href: `/gremien/${row.bodyId}#version-${applied.version}` };
   }
   if (!carriedOut && !pending) pending = row.state === 'withdrawn' || row.state === 'bodyEnded' ? 'nicht umgesetzt' : 'noch nicht umgesetzt';
@@ -162,19 +160,16 @@ export function groupByDecision(rows: ControlRow[]): ControlGroup[] {
   const groups = new Map<string, ControlGroup>();
   for (const row of rows) {
     const key = `${row.decision.issuer}:${row.decision.number}`;
-    if (!groups.has(key)) groups.set(key, { key, href: decisionHref(row.decision), decision: row.decision, lines: [], note: null, replaceLinks: [] });
+    if (!groups.has(key)) groups.set(key, { key, href: decisionHref(row.decision), decision: row.decision, lines: [], note: null, replaceHref: null });
     const group = groups.get(key)!;
     group.lines.push(lineOf(row));
     if (row.state === 'appliedWithdrawn') {
-      const replaces = row.replacedBy ?? row.decision;
-      if (!group.replaceLinks.some((l) => l.number === replaces.number)) group.replaceLinks.push({ number: replaces.number, href: replacementHref(replaces) });
-      const alsoWithdrawn = group.replaceLinks.filter((l) => l.number !== row.decision.number).map((l) => l.number);
-      group.note =
-        alsoWithdrawn.length > 0
-          ? `was davon umgesetzt ist, steht ohne Grundlage (auch Beschluss ${alsoWithdrawn.join(', ')}, der es übernommen hatte, ist zurückgenommen); ein neuer Beschluss ist nötig`
-          : 'was davon umgesetzt ist, steht ohne Grundlage; ein neuer Beschluss ist nötig';
+      group.replaceHref = replacementHref(row.decision);
+      group.note = 'was davon umgesetzt ist, steht ohne Grundlage; ein neuer Beschluss ist nötig';
     } else if (row.state === 'replaced' && !group.note) {
-      group.note = `was davon umgesetzt ist, hat Beschluss ${row.replacedBy!.number} übernommen`;
+      // Taken over by a decision withdrawn too: the open item is that one's, in its own group.
+      const by = row.replacedBy!;
+      group.note = `was davon umgesetzt ist, hat Beschluss ${by.number} übernommen${by.withdrawn ? ' (auch dieser ist zurückgenommen: dort ist ein neuer Beschluss nötig)' : ''}`;
     }
   }
   return [...groups.values()].reverse();

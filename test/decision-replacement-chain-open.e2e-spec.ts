@@ -1,0 +1,125 @@
+/**
+ * One event of a body, carried out under a decision that was withdrawn and replaced, the replacing
+ * one withdrawn in turn: the Beschlusskontrolle counts the open item once, at the last decision of
+ * the chain (the older links say who took their effect over), the body page names every link of
+ * the chain in order, and each answer names the last one's withdrawal as the decision's own
+ * withdrawal reads (when, why, by whom).
+ */
+import { approvedBodies } from './support/approved-bodies';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+/** The page's decision groups (one `<tbody>` each) as text, by the decision's number. */
+function decisionGroups(html: string): Map<string, string> {
+  const groups = [...html.matchAll(/<tbody class="decision-group">([\s\S]*?)<\/tbody>/g)].map((m) => m[1]);
+  return new Map(groups.map((g) => [/>Beschluss (\S+)<\/a>/.exec(g)![1], g]));
+}
+
+/** The body page's item of the decision list that mentions `number` first, without tags. */
+function decisionItem(html: string, number: string): string {
+  const list = /<dt>Beschlüsse<\/dt><dd>([\s\S]*?)<\/dd>/.exec(html)![1];
+  const items = [...list.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim());
+  return items.find((i) => i.includes(`Beschluss ${number} `)) ?? '';
+}
+
+describe.each(testDatabaseKinds())('an open chain of replacements for one event on %s', (database) => {
+  let t: TestApp;
+  let s: string;
+
+  const path = (number: string) => `/api/decisions/AL-Runde/${encodeURIComponent(number)}`;
+  const extension = { effect: 'extended', data: { approvedUntil: '2027-06-30' } };
+  const record = (number: string, extra: object = {}) =>
+    t.http
+      .post('/api/decisions')
+      .send({ number, issuer: 'AL-Runde', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects: [{ body: s, ...extension }], ...extra })
+      .expect(201);
+  const withdraw = (number: string, reason: string, http = t.http) => http.post(`${path(number)}/withdrawal`).send({ reason }).expect(200);
+  const rowsOf = async (query = '') => ((await t.http.get(`/api/decision-control${query}`).expect(200)).body as any[]).filter((r) => r.bodyId === s && r.decision.number !== '2026/10-AL');
+  const states = async () => (await rowsOf()).map((r) => [r.decision.number, r.state, r.stateLabel, r.replacedBy?.number ?? null]);
+  const replaceLink = (number: string) => `href="/beschluesse?ersetzt=${encodeURIComponent(number)}&amp;gremium=AL-Runde#beschluss-erfassen"`;
+  const openCount = (page: string) => /umgesetzt, Beschluss zurückgenommen:<\/span> (\d+)/.exec(page)?.[1] ?? '0';
+
+  /**
+   * S approved by 2026/10-AL until 31.12.2026. 2026/41-AL extends S, is carried out on 25.11. and
+   * withdrawn; 2026/40-AL takes the event over and is withdrawn too (by another member of the
+   * Geschäftsstelle), nothing replaces it yet.
+   */
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
+    [s] = await approvedBodies(t, [{ title: 'Arbeitsgruppe S' }]);
+    await record('2026/41-AL', { date: '2026-11-10' });
+    await t.http.post(`${path('2026/41-AL')}/apply`).send({ occurredAt: '2026-11-25' }).expect(200);
+    await withdraw('2026/41-AL', 'richtig ist 2026/40-AL');
+    await record('2026/40-AL', { replaces: '2026/41-AL' });
+    const other = await t.user('secretariat', { username: 'gs-ruecknahme' });
+    await withdraw('2026/40-AL', 'richtig ist 2026/43-AL', other.http);
+  }, 90_000);
+  afterAll(() => t.close());
+
+  test('the Beschlusskontrolle needs a new decision once, at the last of the chain; the first says it was taken over by that one, withdrawn too', async () => {
+    expect(await states()).toEqual([
+      ['2026/41-AL', 'replaced', 'umgesetzt, Beschluss ersetzt durch 2026/40-AL (auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig)', '2026/40-AL'],
+      ['2026/40-AL', 'appliedWithdrawn', 'umgesetzt, Beschluss zurückgenommen', null],
+    ]);
+    expect((await rowsOf('?state=appliedWithdrawn')).map((r) => r.decision.number)).toEqual(['2026/40-AL']);
+
+    const page = (await t.http.get('/beschlusskontrolle').expect(200)).text;
+    expect(openCount(page)).toBe('1');
+    const groups = decisionGroups(page);
+    expect(groups.get('2026/41-AL')).toContain('was davon umgesetzt ist, hat Beschluss 2026/40-AL übernommen (auch dieser ist zurückgenommen: dort ist ein neuer Beschluss nötig)');
+    expect(groups.get('2026/41-AL')).toContain('übernommen von Beschluss 2026/40-AL, auch dieser zurückgenommen');
+    expect(groups.get('2026/41-AL')).not.toContain('replace-link');
+    expect(groups.get('2026/40-AL')).toContain(`${replaceLink('2026/40-AL')} class="no-print replace-link">Neuen Beschluss erfassen, der ihn ersetzt`);
+    expect(page.split(replaceLink('2026/40-AL'))).toHaveLength(2);
+
+    const csv = (await t.http.get('/api/decision-control.csv').expect(200)).text;
+    expect(csv.split('\r\n').find((l) => l.startsWith('2026/41-AL;'))).toContain('umgesetzt, Beschluss ersetzt durch 2026/40-AL (auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig)');
+  });
+
+  test('replacedBy.withdrawn names at, reason and actor as the replacing decision’s own withdrawal does, in the decision answer, the Beschlusskontrolle and the body answer', async () => {
+    const own = (await t.http.get(path('2026/40-AL')).expect(200)).body.withdrawn;
+    expect(own).toEqual({ at: '2026-11-28T09:00:00.000Z', actor: expect.any(String), reason: 'richtig ist 2026/43-AL' });
+    expect(own.actor).not.toBe((await t.http.get(path('2026/41-AL')).expect(200)).body.withdrawn.actor);
+    const named = { number: '2026/40-AL', issuer: 'AL-Runde', date: '2026-11-20', withdrawn: own };
+    expect((await t.http.get(path('2026/41-AL')).expect(200)).body.effects[0].replacedBy).toEqual(named);
+    expect((await rowsOf()).find((r) => r.decision.number === '2026/41-AL').replacedBy).toEqual(named);
+    const body = (await t.http.get(`/api/bodies/${s}`).expect(200)).body;
+    expect(body.decisions.find((d: any) => d.number === '2026/41-AL')).toMatchObject({ replacedBy: named, replacedVia: [] });
+  });
+
+  test('replaced by one withdrawn too, every older link points to the last; the open item stays one; the body page names the chain in order', async () => {
+    await record('2026/43-AL', { replaces: '2026/40-AL' });
+    await withdraw('2026/43-AL', 'irrtümlich erfasst');
+    expect(await states()).toEqual([
+      ['2026/41-AL', 'replaced', 'umgesetzt, Beschluss ersetzt durch 2026/43-AL (auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig)', '2026/43-AL'],
+      ['2026/40-AL', 'replaced', 'umgesetzt, Beschluss ersetzt durch 2026/43-AL (auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig)', '2026/43-AL'],
+      ['2026/43-AL', 'appliedWithdrawn', 'umgesetzt, Beschluss zurückgenommen', null],
+    ]);
+    expect(openCount((await t.http.get('/beschlusskontrolle').expect(200)).text)).toBe('1');
+
+    const cited = (await t.http.get(`/api/bodies/${s}`).expect(200)).body.decisions.find((d: any) => d.number === '2026/41-AL');
+    expect([cited.replacedVia.map((d: any) => d.number), cited.replacedBy.number]).toEqual([['2026/40-AL'], '2026/43-AL']);
+    const item = decisionItem((await t.http.get(`/gremien/${s}`).expect(200)).text, '2026/41-AL');
+    expect(item).toContain(
+      'zurückgenommen am 28.11.2026 („richtig ist 2026/40-AL“), ersetzt durch Beschluss 2026/40-AL (AL-Runde) vom 20.11.2026, zurückgenommen am 28.11.2026 („richtig ist 2026/43-AL“), ' +
+        'dann durch Beschluss 2026/43-AL (AL-Runde) vom 20.11.2026, auch dieser zurückgenommen am 28.11.2026 („irrtümlich erfasst“): was er anordnete, steht ohne Grundlage; ein neuer Beschluss ist nötig',
+    );
+  });
+
+  test('replaced in turn by one that stands, the body page names the standing one and the chain that led to it, in order', async () => {
+    await record('2026/44-AL', { replaces: '2026/43-AL' });
+    expect((await states()).map(([number, state, , by]) => [number, state, by])).toEqual([
+      ['2026/41-AL', 'replaced', '2026/44-AL'],
+      ['2026/40-AL', 'replaced', '2026/44-AL'],
+      ['2026/43-AL', 'replaced', '2026/44-AL'],
+      ['2026/44-AL', 'done', null],
+    ]);
+    const item = decisionItem((await t.http.get(`/gremien/${s}`).expect(200)).text, '2026/44-AL');
+    expect(item).toMatch(/^Beschluss 2026\/44-AL \(AL-Runde\) vom 20\.11\.2026: Verlängert am 25\.11\.2026 – /);
+    expect(item).toContain(
+      'ersetzt Beschluss 2026/41-AL (AL-Runde) vom 10.11.2026, zurückgenommen am 28.11.2026 („richtig ist 2026/40-AL“), unter dem das Ereignis erfasst ist, ' +
+        'über Beschluss 2026/40-AL (AL-Runde) vom 20.11.2026, zurückgenommen am 28.11.2026 („richtig ist 2026/43-AL“), ' +
+        'dann Beschluss 2026/43-AL (AL-Runde) vom 20.11.2026, zurückgenommen am 28.11.2026 („irrtümlich erfasst“)',
+    );
+    expect(item).not.toContain('ein neuer Beschluss ist nötig');
+  });
+});
