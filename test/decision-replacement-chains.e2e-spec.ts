@@ -87,7 +87,7 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
     expect(await replacedBy('2026/38-AL')).toEqual([replacing('2026/37-AL', 'irrtümlich erfasst'), null]);
     const show = await cliAgainst(t, ['decision', 'show', '2026/41-AL']);
     expect(show.code).toBe(0);
-    expect(show.stdout).toContain('übernommen von Beschluss 2026/40-AL, auch dieser zurückgenommen: steht ohne Grundlage, ein neuer Beschluss ist nötig');
+    expect(show.stdout).toContain('übernommen von Beschluss 2026/40-AL, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der 2026/40-AL ersetzt');
   });
 
   test('the decision answer, the Beschlusskontrolle and the body answer name the replacing decision in one shape: date and withdrawal (when, by whom, why)', async () => {
@@ -101,7 +101,7 @@ describe.each(testDatabaseKinds())('a chain of replacements in the Beschlusskont
 
   test('decision show says of a carried-out effect no other decision took over that it stands without basis', async () => {
     const lines = (await cliAgainst(t, ['decision', 'show', '2026/38-AL'])).stdout.split('\n');
-    expect(lines.find((l) => l.includes('Arbeitsgruppe U'))).toMatch(/übernommen von Beschluss 2026\/37-AL, auch dieser zurückgenommen: steht ohne Grundlage, ein neuer Beschluss ist nötig$/);
+    expect(lines.find((l) => l.includes('Arbeitsgruppe U'))).toMatch(/übernommen von Beschluss 2026\/37-AL, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der 2026\/37-AL ersetzt$/);
     expect(lines.find((l) => l.includes('Arbeitsgruppe V'))).toMatch(/– umgesetzt \(Version \d+\): steht ohne Grundlage, ein neuer Beschluss ist nötig$/);
     // The withdrawn 2026/40-AL carried out its effect by taking over 2026/41-AL's event, and nothing replaced it yet.
     expect((await cliAgainst(t, ['decision', 'show', '2026/40-AL'])).stdout).toMatch(

@@ -98,7 +98,7 @@ describe.each(testDatabaseKinds())('a replaced decision as the pages and the CLI
   test('show says which decision replaced the withdrawn one, and that one not replaced stands without a basis', async () => {
     const shownS = await cliAgainst(t, ['show', s]);
     expect(shownS.code).toBe(0);
-    expect(shownS.stdout).toMatch(/2026\/41-AL \(AL-Runde\) vom 10\.11\.2026: Verlängert am \S+ – zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/40-AL“\), ersetzt durch 2026\/43-AL \(AL-Runde\) vom 20\.11\.2026\n/);
+    expect(shownS.stdout).toMatch(/2026\/41-AL \(AL-Runde\) vom 10\.11\.2026: Verlängert am \S+ – zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/40-AL“\), ersetzt durch 2026\/40-AL \(AL-Runde\) vom 20\.11\.2026, zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/43-AL“\), dann durch 2026\/43-AL \(AL-Runde\) vom 20\.11\.2026\n/);
     expect(shownS.stdout).not.toContain('ohne Grundlage');
     const shownU = await cliAgainst(t, ['show', u]);
     expect(shownU.stdout).toContain('2026/38-AL (AL-Runde) vom 10.11.2026: Verlängert');

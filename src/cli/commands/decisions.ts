@@ -20,7 +20,7 @@ interface DecisionView {
   type: string;
   title: string;
   effects: Array<{ body: string; effect: Effect['effect']; data: Record<string, unknown>; replaces?: Replacement }>;
-  withdrawn: { at: string; reason: string } | null;
+  withdrawn: { at: string; actor: string; reason: string } | null;
 }
 
 
@@ -341,13 +341,14 @@ export const decisionCommand: CliCommand = {
         const baseless = ': steht ohne Grundlage, ein neuer Beschluss ist nötig';
         ctx.out.result(decision, (d) =>
           [
-            `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen: ${d.withdrawn.reason}` : ''}`,
+            `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen am ${day(d.withdrawn.at)}${d.withdrawn.actor ? ` von ${d.withdrawn.actor}` : ''}: ${d.withdrawn.reason}` : ''}`,
             'Wirkungen:',
             ...d.effects.map(
               (e, i) =>
                 `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''})` : 'offen'}` +
                 (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : '') +
-                (e.replacedBy && e.replacedBy.withdrawn !== null ? `, auch dieser zurückgenommen${baseless}` : '') +
+                // Taken over by the last of a chain, withdrawn too: the new decision is needed there (its row in the Beschlusskontrolle), not here.
+                (e.replacedBy && e.replacedBy.withdrawn !== null ? `, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der ${e.replacedBy.number} ersetzt` : '') +
                 // Carried out, withdrawn and taken over by no other decision: what it did stands without basis.
                 (d.withdrawn && e.appliedBy && !e.replacedBy ? baseless : ''),
             ),

@@ -50,6 +50,8 @@ export interface BodyView {
     withdrawn?: { at: string; reason: string } | null;
     /** The decision that took the event over (the last of a chain), itself withdrawn when none stands. */
     replacedBy?: StandingReplacement | null;
+    /** The decisions of the chain before replacedBy, in order (each withdrawn and replaced by the next). */
+    replacedVia?: StandingReplacement[];
   }>;
   /** Due system events the log does not hold yet: without a running scheduler (a local database) the state may lag behind the calendar. */
   notYetRecorded?: NotYetRecorded[];
@@ -100,21 +102,25 @@ export async function reportDueDatesOf(api: ApiClient, bodyId: string): Promise<
   return new Map(body.context.obligations.map((o) => [o.id, { deadline: o.due, effectiveDate: dates.get(o.id) ?? null }]));
 }
 
-/** Due system events the log does not hold yet, a line each: `Laufzeit abgelaufen (termExpired) am 01.04.2025`. */
 /**
- * A cited decision withdrawn since, in words: replaced by the one that took its event over (the
- * last of a chain) and rests on it, or without a basis when nothing replaced it or that one was
- * withdrawn too.
+ * A cited decision withdrawn since, in words: replaced by the decisions that took its event over,
+ * every link of the chain in order (as the body page names them), and resting on the last one, or
+ * without a basis when nothing replaced it or the last one was withdrawn too.
  */
-function withdrawnDecision(withdrawn: { at: string; reason: string }, replacedBy: StandingReplacement | null | undefined): string {
-  const told = `zurückgenommen am ${day(withdrawn.at)} („${withdrawn.reason}“)`;
-  if (!replacedBy) return `${told}, ohne Grundlage`;
-  const by = `ersetzt durch ${replacedBy.number} (${replacedBy.issuer}) vom ${date(replacedBy.date)}`;
-  return replacedBy.withdrawn
-    ? `${told}, ${by}, auch dieser zurückgenommen am ${day(replacedBy.withdrawn.at)} („${replacedBy.withdrawn.reason}“), ohne Grundlage`
-    : `${told}, ${by}`;
+function withdrawnDecision(
+  withdrawn: { at: string; reason: string },
+  replacedBy: StandingReplacement | null | undefined,
+  replacedVia: readonly StandingReplacement[] = [],
+): string {
+  const told = (w: { at: string; reason: string }) => `zurückgenommen am ${day(w.at)} („${w.reason}“)`;
+  if (!replacedBy) return `${told(withdrawn)}, ohne Grundlage`;
+  const link = (d: StandingReplacement) => `${d.number} (${d.issuer}) vom ${date(d.date)}`;
+  const via = replacedVia.map((d) => `${link(d)}${d.withdrawn ? `, ${told(d.withdrawn)}` : ''}, dann durch `).join('');
+  const by = `ersetzt durch ${via}${link(replacedBy)}`;
+  return replacedBy.withdrawn ? `${told(withdrawn)}, ${by}, auch dieser ${told(replacedBy.withdrawn)}, ohne Grundlage` : `${told(withdrawn)}, ${by}`;
 }
 
+/** Due system events the log does not hold yet, a line each: `Laufzeit abgelaufen (termExpired) am 01.04.2025`. */
 export function pendingLines(pending: readonly NotYetRecorded[]): string {
   return pending.map((p) => `${p.label} (${p.type}) am ${day(p.dueAt)}`).join('\n');
 }
@@ -159,7 +165,7 @@ export function renderBody(body: BodyView, reportFristen: ReadonlyMap<string, De
       [
         'Beschlüsse',
         (body.decisions ?? [])
-          .map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}${d.withdrawn ? ` – ${withdrawnDecision(d.withdrawn, d.replacedBy)}` : ''}`)
+          .map((d) => `${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.eventLabel} am ${day(d.occurredAt)}${d.withdrawn ? ` – ${withdrawnDecision(d.withdrawn, d.replacedBy, d.replacedVia)}` : ''}`)
           .join('\n'),
       ],
     ]),

@@ -1,0 +1,95 @@
+/**
+ * The CLI follows a chain of replacements as the body page and the Beschlusskontrolle do: `show`
+ * names every decision of the chain in order; `decision show` of an older link of an open chain
+ * says that the decision which took its effect over, withdrawn too, needs the new decision (not
+ * this one), while the last link still needs one; a decision's own withdrawal names who withdrew it.
+ */
+import { cliAgainst } from './support/cli-run';
+import { approvedBodies } from './support/approved-bodies';
+import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+describe.each(testDatabaseKinds())('a chain of replacements as the CLI shows it on %s', (database) => {
+  let t: TestApp;
+  let s: string;
+
+  const path = (number: string) => `/api/decisions/AL-Runde/${encodeURIComponent(number)}`;
+  const record = (number: string, extra: object = {}) =>
+    t.http
+      .post('/api/decisions')
+      .send({
+        number,
+        issuer: 'AL-Runde',
+        date: '2026-11-20',
+        procedure: 'Umlaufverfahren',
+        type: 'Beschluss',
+        title: `Beschluss ${number}`,
+        effects: [{ body: s, effect: 'extended', data: { approvedUntil: '2027-06-30' } }],
+        ...extra,
+      })
+      .expect(201);
+  const withdraw = (number: string, reason: string, http = t.http) => http.post(`${path(number)}/withdrawal`).send({ reason }).expect(200);
+  /** The line of `decision show NUMBER` for S's effect. */
+  const effectLine = async (number: string) => {
+    const run = await cliAgainst(t, ['decision', 'show', number]);
+    expect(run.code).toBe(0);
+    return run.stdout.split('\n').find((l) => l.includes('Arbeitsgruppe S')) ?? '';
+  };
+  /** The line of `show S` that lists the decision the event was recorded under. */
+  const citedLine = async () => {
+    const run = await cliAgainst(t, ['show', s]);
+    expect(run.code).toBe(0);
+    return run.stdout.split('\n').find((l) => l.includes('2026/41-AL (AL-Runde) vom 10.11.2026')) ?? '';
+  };
+  const stillNeeded = ': steht ohne Grundlage, ein neuer Beschluss ist nötig';
+
+  /**
+   * S approved by 2026/10-AL until 31.12.2026. 2026/41-AL extends S, is carried out on 25.11. and
+   * withdrawn; 2026/40-AL takes the event over and is withdrawn too (by gs-ruecknahme), nothing
+   * replaces it yet.
+   */
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
+    [s] = await approvedBodies(t, [{ title: 'Arbeitsgruppe S' }]);
+    await record('2026/41-AL', { date: '2026-11-10' });
+    await t.http.post(`${path('2026/41-AL')}/apply`).send({ occurredAt: '2026-11-25' }).expect(200);
+    await withdraw('2026/41-AL', 'richtig ist 2026/40-AL');
+    await record('2026/40-AL', { replaces: '2026/41-AL' });
+    const other = await t.user('secretariat', { username: 'gs-ruecknahme' });
+    await withdraw('2026/40-AL', 'richtig ist 2026/43-AL', other.http);
+  }, 90_000);
+  afterAll(() => t.close());
+
+  test('decision show of the older link says the new decision is needed at the one that took its effect over; the last link still needs one', async () => {
+    const older = await effectLine('2026/41-AL');
+    expect(older).toMatch(/– umgesetzt \(Version \d+\), übernommen von Beschluss 2026\/40-AL, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der 2026\/40-AL ersetzt$/);
+    expect(older).not.toContain('steht ohne Grundlage');
+    expect(await effectLine('2026/40-AL')).toMatch(new RegExp(`– umgesetzt \\(Version \\d+, unter dem ersetzten Beschluss 2026/41-AL\\)${stillNeeded}$`));
+  });
+
+  test('decision show names when and by whom the decision was withdrawn', async () => {
+    const run = await cliAgainst(t, ['decision', 'show', '2026/40-AL']);
+    expect(run.stdout.split('\n')[0]).toBe('Beschluss 2026/40-AL (AL-Runde) vom 20.11.2026: Beschluss 2026/40-AL – zurückgenommen am 28.11.2026 von gs-ruecknahme: richtig ist 2026/43-AL');
+  });
+
+  test('replaced by one withdrawn too, show names every link in order and decision show sends every older link to the last', async () => {
+    await record('2026/43-AL', { replaces: '2026/40-AL' });
+    await withdraw('2026/43-AL', 'irrtümlich erfasst');
+    expect(await citedLine()).toMatch(
+      /: Verlängert am 25\.11\.2026 – zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/40-AL“\), ersetzt durch 2026\/40-AL \(AL-Runde\) vom 20\.11\.2026, zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/43-AL“\), dann durch 2026\/43-AL \(AL-Runde\) vom 20\.11\.2026, auch dieser zurückgenommen am 28\.11\.2026 \(„irrtümlich erfasst“\), ohne Grundlage$/,
+    );
+    for (const older of ['2026/41-AL', '2026/40-AL']) {
+      expect(await effectLine(older)).toMatch(/übernommen von Beschluss 2026\/43-AL, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der 2026\/43-AL ersetzt$/);
+    }
+    expect(await effectLine('2026/43-AL')).toMatch(new RegExp(`– umgesetzt \\(Version \\d+, unter dem ersetzten Beschluss 2026/41-AL\\)${stillNeeded}$`));
+  });
+
+  test('replaced in turn by one that stands, show names the chain that led to it and no open item', async () => {
+    await record('2026/44-AL', { replaces: '2026/43-AL' });
+    const line = await citedLine();
+    expect(line).toMatch(
+      /– zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/40-AL“\), ersetzt durch 2026\/40-AL \(AL-Runde\) vom 20\.11\.2026, zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/43-AL“\), dann durch 2026\/43-AL \(AL-Runde\) vom 20\.11\.2026, zurückgenommen am 28\.11\.2026 \(„irrtümlich erfasst“\), dann durch 2026\/44-AL \(AL-Runde\) vom 20\.11\.2026$/,
+    );
+    expect(line).not.toContain('ohne Grundlage');
+    expect(await effectLine('2026/41-AL')).toMatch(/übernommen von Beschluss 2026\/44-AL$/);
+  });
+});
