@@ -5,29 +5,16 @@
  * this one), while the last link still needs one; a decision's own withdrawal names who withdrew it.
  */
 import { cliAgainst } from './support/cli-run';
-import { approvedBodies } from './support/approved-bodies';
+import { openReplacementChain, type ChainActions } from './support/replacement-chain';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 describe.each(testDatabaseKinds())('a chain of replacements as the CLI shows it on %s', (database) => {
   let t: TestApp;
   let s: string;
+  let chain: ChainActions;
 
-  const path = (number: string) => `/api/decisions/AL-Runde/${encodeURIComponent(number)}`;
-  const record = (number: string, extra: object = {}) =>
-    t.http
-      .post('/api/decisions')
-      .send({
-        number,
-        issuer: 'AL-Runde',
-        date: '2026-11-20',
-        procedure: 'Umlaufverfahren',
-        type: 'Beschluss',
-        title: `Beschluss ${number}`,
-        effects: [{ body: s, effect: 'extended', data: { approvedUntil: '2027-06-30' } }],
-        ...extra,
-      })
-      .expect(201);
-  const withdraw = (number: string, reason: string, http = t.http) => http.post(`${path(number)}/withdrawal`).send({ reason }).expect(200);
+  const record = (number: string, extra?: object) => chain.record(number, extra);
+  const withdraw = (number: string, reason: string) => chain.withdraw(number, reason);
   /** The line of `decision show NUMBER` for S's effect. */
   const effectLine = async (number: string) => {
     const run = await cliAgainst(t, ['decision', 'show', number]);
@@ -42,20 +29,10 @@ describe.each(testDatabaseKinds())('a chain of replacements as the CLI shows it 
   };
   const stillNeeded = ': steht ohne Grundlage, ein neuer Beschluss ist nötig';
 
-  /**
-   * S approved by 2026/10-AL until 31.12.2026. 2026/41-AL extends S, is carried out on 25.11. and
-   * withdrawn; 2026/40-AL takes the event over and is withdrawn too (by gs-ruecknahme), nothing
-   * replaces it yet.
-   */
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
-    [s] = await approvedBodies(t, [{ title: 'Arbeitsgruppe S' }]);
-    await record('2026/41-AL', { date: '2026-11-10' });
-    await t.http.post(`${path('2026/41-AL')}/apply`).send({ occurredAt: '2026-11-25' }).expect(200);
-    await withdraw('2026/41-AL', 'richtig ist 2026/40-AL');
-    await record('2026/40-AL', { replaces: '2026/41-AL' });
-    const other = await t.user('secretariat', { username: 'gs-ruecknahme' });
-    await withdraw('2026/40-AL', 'richtig ist 2026/43-AL', other.http);
+    chain = await openReplacementChain(t);
+    s = chain.body;
   }, 90_000);
   afterAll(() => t.close());
 

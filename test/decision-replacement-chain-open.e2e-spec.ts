@@ -5,7 +5,7 @@
  * the chain in order, and each answer names the last one's withdrawal as the decision's own
  * withdrawal reads (when, why, by whom).
  */
-import { approvedBodies } from './support/approved-bodies';
+import { decisionPath, openReplacementChain, type ChainActions } from './support/replacement-chain';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 /** The page's decision groups (one `<tbody>` each) as text, by the decision's number. */
@@ -24,34 +24,20 @@ function decisionItem(html: string, number: string): string {
 describe.each(testDatabaseKinds())('an open chain of replacements for one event on %s', (database) => {
   let t: TestApp;
   let s: string;
+  let chain: ChainActions;
 
-  const path = (number: string) => `/api/decisions/AL-Runde/${encodeURIComponent(number)}`;
-  const extension = { effect: 'extended', data: { approvedUntil: '2027-06-30' } };
-  const record = (number: string, extra: object = {}) =>
-    t.http
-      .post('/api/decisions')
-      .send({ number, issuer: 'AL-Runde', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects: [{ body: s, ...extension }], ...extra })
-      .expect(201);
-  const withdraw = (number: string, reason: string, http = t.http) => http.post(`${path(number)}/withdrawal`).send({ reason }).expect(200);
+  const path = decisionPath;
+  const record = (number: string, extra?: object) => chain.record(number, extra);
+  const withdraw = (number: string, reason: string) => chain.withdraw(number, reason);
   const rowsOf = async (query = '') => ((await t.http.get(`/api/decision-control${query}`).expect(200)).body as any[]).filter((r) => r.bodyId === s && r.decision.number !== '2026/10-AL');
   const states = async () => (await rowsOf()).map((r) => [r.decision.number, r.state, r.stateLabel, r.replacedBy?.number ?? null]);
   const replaceLink = (number: string) => `href="/beschluesse?ersetzt=${encodeURIComponent(number)}&amp;gremium=AL-Runde#beschluss-erfassen"`;
   const openCount = (page: string) => /umgesetzt, Beschluss zurückgenommen:<\/span> (\d+)/.exec(page)?.[1] ?? '0';
 
-  /**
-   * S approved by 2026/10-AL until 31.12.2026. 2026/41-AL extends S, is carried out on 25.11. and
-   * withdrawn; 2026/40-AL takes the event over and is withdrawn too (by another member of the
-   * Geschäftsstelle), nothing replaces it yet.
-   */
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
-    [s] = await approvedBodies(t, [{ title: 'Arbeitsgruppe S' }]);
-    await record('2026/41-AL', { date: '2026-11-10' });
-    await t.http.post(`${path('2026/41-AL')}/apply`).send({ occurredAt: '2026-11-25' }).expect(200);
-    await withdraw('2026/41-AL', 'richtig ist 2026/40-AL');
-    await record('2026/40-AL', { replaces: '2026/41-AL' });
-    const other = await t.user('secretariat', { username: 'gs-ruecknahme' });
-    await withdraw('2026/40-AL', 'richtig ist 2026/43-AL', other.http);
+    chain = await openReplacementChain(t);
+    s = chain.body;
   }, 90_000);
   afterAll(() => t.close());
 
