@@ -328,7 +328,7 @@ describe('tampering with the SQLite file is caught and located', () => {
     // Checkpoint 2 names the digest of the original checkpoint 1, so the link breaks as well.
     expect(online.problems.map((p) => [p.kind, p.message.slice(0, 40)])).toEqual([
       ['signature', 'Checkpoint 1: Die Signatur ist ungültig:'],
-      ['previous', 'Checkpoint 2: verweist nicht auf Checkpo'],
+      ['previous', 'Checkpoint 2: verweist auf Checkpoint 1 '],
     ]);
     expect(offline.findings.map((f) => f.message.slice(0, 13))).toEqual(['Checkpoint 1:', 'Checkpoint 2:', 'Checkpoint 1,', 'Der Checkpoin']);
     // Its root, recomputed from the exported events, is not the forged one: named, and blamed on the checkpoint, not the events.

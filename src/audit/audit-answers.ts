@@ -55,12 +55,15 @@ export const verifyAnswerSchema = z.object({
     .describe('Was die Prüfung nicht feststellen kann, ohne dass etwas verändert wäre (kind earlierKey: ein Checkpoint mit einem früheren Schlüssel signiert); zählt nicht gegen intact'),
   checkpoints: z.object({
     count: z.number().int().min(0),
-    last: z.object({ sequence: z.number().int(), createdAt: instantSchema, treeSize: z.number().int(), rootHash: hashSchema }).nullable(),
+    last: z
+      .object({ sequence: z.number().int(), createdAt: instantSchema, treeSize: z.number().int(), rootHash: hashSchema })
+      .nullable()
+      .describe('Der letzte Checkpoint, dessen Signatur hält; null, wenn keiner'),
     uncoveredEvents: z
       .number()
       .int()
       .min(0)
-      .describe('Einträge nach dem letzten Checkpoint; mit ?body= die Ereignisse dieses Gremiums nach dem Kopf seines Stroms im letzten Checkpoint'),
+      .describe('Einträge nach dem letzten Checkpoint, dessen Signatur hält; mit ?body= die Ereignisse dieses Gremiums nach dem Kopf seines Stroms im letzten Checkpoint'),
   }),
 });
 

@@ -8,7 +8,7 @@ import { isDecisionStream, registerProblems } from '../decisions/register';
 import { AUDIT_LOG_STREAM, isBackfillEntry, isErasure, isSessionEntry, type AuditLogEntry, type ContactErasedData, type SessionData } from './audit-log';
 import { isContactStream } from './contact-log';
 import type { PendingSystemEvent } from '../deadlines/pending-events';
-import { AuditStore, type DerivedRow, type ErasureUndone, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations, type SessionDays } from './audit.store';
+import { AuditStore, type CheckpointColumns, type DerivedRow, type ErasureUndone, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations, type SessionDays } from './audit.store';
 import { contactIdsOf, linkedBodyIds, searchTextOf } from '../event-log/named-ids';
 import { ChainVerifier, isUnreadable, place, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
@@ -98,7 +98,7 @@ export class AuditService {
       const decisionEvents = await this.store.decisionEvents(view);
       const contactEvents = await this.store.contactEvents(view);
       const decisions = await this.store.decisions(view);
-      const { checkpoints, fromText } = await this.store.checkedCheckpoints(view, this.key.publicKey);
+      const { checkpoints, fromText, columns } = await this.store.checkedCheckpoints(view, this.key.publicKey);
       const recorded = await this.store.recordedKey(view);
       // An instance holding another key than the database's would judge its checkpoints unlike the others: no verdict from it.
       if (recorded && recorded.keyId !== this.key.keyId) throw new LifecycleRefusal(`Keine Prüfung: ${this.foreignKey(recorded.keyId)}`, { keyId: this.key.keyId, boundKeyId: recorded.keyId });
@@ -151,6 +151,7 @@ export class AuditService {
           eventId: null,
           message: p.message,
         })),
+        ...checkpointVerifier.counted().flatMap((checkpoint) => checkpointColumnProblems(checkpoint, columns.get(checkpoint)!)),
       ];
       const inScope = (stream: string | null) => bodyId === undefined || stream === bodyId || stream === null;
       const streams = chains.streams.filter((s) => inScope(s.stream));
@@ -160,7 +161,8 @@ export class AuditService {
         .filter(({ entry }) => bodyId === undefined || entry.data.bodyIds?.includes(bodyId))
         .map(({ undone: u, entry }) => erasureUndoneProblem(u, entry));
       const scoped = [...problems.filter((p) => inScope(p.stream)), ...erasureProblems];
-      const last = checkpoints.at(-1);
+      // Only a checkpoint whose signature holds is evidence of what it covered.
+      const last = checkpointVerifier.lastSigned();
       // In a body's answer, its own events beyond the newest checkpoint's head of its stream.
       const covered = bodyId === undefined ? (last?.payload.treeSize ?? 0) : (last?.payload.heads.find((h) => h.stream === bodyId)?.version ?? 0);
       const counted = bodyId === undefined ? leaves : streams.reduce((n, s) => n + s.events, 0);
@@ -618,6 +620,26 @@ const INDEX_ENTRIES: Record<IndexTable, { one: string; many: string; which: stri
   body_contacts: { one: 'die Ansprechperson', many: 'die Ansprechpersonen', which: 'die' },
   body_links: { one: 'das Gremium', many: 'die Gremien', which: 'das' },
 };
+
+/**
+ * The columns of a checkpoint's row that repeat its signed payload (sequence, created_at,
+ * tree_size, root_hash), each where it differs: whoever reads the table by SQL sees another
+ * checkpoint than the signed one. The service goes by the payload; of the columns only
+ * `storedCheckpoints` reads `sequence` and `key_id` (the newest checkpoint, for the choice of key).
+ */
+function checkpointColumnProblems({ payload }: SignedCheckpoint, stored: CheckpointColumns): AuditProblem[] {
+  const signed: CheckpointColumns = { sequence: payload.sequence, created_at: payload.createdAt, tree_size: payload.treeSize, root_hash: payload.rootHash };
+  return (Object.keys(signed) as Array<keyof CheckpointColumns>)
+    .filter((column) => stored[column] !== signed[column])
+    .map((column) => ({
+      area: 'checkpoint' as const,
+      kind: 'columnDiverges',
+      stream: null,
+      version: null,
+      eventId: null,
+      message: `Checkpoint ${payload.sequence}: Die Spalte „${column}“ in audit_checkpoints sagt ${stored[column]}, signiert ist ${signed[column]}: wer die Tabelle per SQL liest, sieht einen anderen Checkpoint als den signierten.`,
+    }));
+}
 
 /**
  * The derived columns and index rows of a projection row that are not what its stored state and

@@ -25,10 +25,18 @@ export { toStoredEvent };
 
 type AuditLogRow = ChainedRow;
 
-interface CheckpointRow {
+interface CheckpointRow extends CheckpointColumns {
   payload: string;
   signature: string;
   key_id: string;
+}
+
+/** The columns of a checkpoint's row that repeat its payload, as stored (numbers read as numbers). */
+export interface CheckpointColumns {
+  sequence: number;
+  created_at: string;
+  tree_size: number;
+  root_hash: string;
 }
 
 /** A system event the scheduler has still to record for a body (its timer is pending). */
@@ -703,18 +711,23 @@ export class AuditStore {
    * The checkpoints with what their stored texts establish (factsFromText): verify and the next
    * checkpoint check their signatures and digests over the texts as stored, which are not kept.
    */
-  async checkedCheckpoints(tx: Queries, publicKey: KeyObject): Promise<{ checkpoints: SignedCheckpoint[]; fromText: Map<SignedCheckpoint, TextFacts> }> {
+  async checkedCheckpoints(
+    tx: Queries,
+    publicKey: KeyObject,
+  ): Promise<{ checkpoints: SignedCheckpoint[]; fromText: Map<SignedCheckpoint, TextFacts>; columns: Map<SignedCheckpoint, CheckpointColumns> }> {
     const fromText = new Map<SignedCheckpoint, TextFacts>();
+    const columns = new Map<SignedCheckpoint, CheckpointColumns>();
     const checkpoints = (await this.checkpointRows(tx)).map((row) => {
       const checkpoint = toSignedCheckpoint(row);
       fromText.set(checkpoint, factsFromText(checkpoint, row.payload, publicKey));
+      columns.set(checkpoint, { sequence: Number(row.sequence), created_at: row.created_at, tree_size: Number(row.tree_size), root_hash: row.root_hash });
       return checkpoint;
     });
-    return { checkpoints, fromText };
+    return { checkpoints, fromText, columns };
   }
 
   private checkpointRows(tx: Queries): Promise<CheckpointRow[]> {
-    return tx.query<CheckpointRow>('SELECT payload, signature, key_id FROM audit_checkpoints ORDER BY sequence');
+    return tx.query<CheckpointRow>('SELECT sequence, created_at, tree_size, root_hash, payload, signature, key_id FROM audit_checkpoints ORDER BY sequence');
   }
 
   /**

@@ -68,6 +68,16 @@ describe('signed checkpoints', () => {
     expect(verifyCheckpoints([cps[0], cps[2]], leavesOf(a), publicKey)).toMatchObject([{ sequence: 3, kind: 'sequence' }, { sequence: 3, kind: 'previous' }]);
   });
 
+  it('names a checkpoint whose predecessor was changed after signing apart from one whose predecessor was replaced or removed', () => {
+    const cps = checkpoints(a.slice(0, 2), a.slice(0, 3), a);
+    const [changed] = verifyCheckpoints([{ ...cps[0], payload: { ...cps[0].payload, treeSize: 3 } }, cps[1]], leavesOf(a), publicKey).filter((p) => p.kind === 'previous');
+    expect(changed).toMatchObject({ sequence: 2, message: expect.stringContaining('verweist auf Checkpoint 1 als Vorgänger, der nach seiner Signatur verändert oder ersetzt wurde') });
+    expect(changed.message).not.toContain('dazwischen');
+    // Checkpoint 2 gone, 3 renumbered into its place: both signatures hold, so one was really replaced or removed.
+    const removed = verifyCheckpoints([cps[0], cps[2]], leavesOf(a), publicKey).find((p) => p.kind === 'previous');
+    expect(removed?.message).toBe('Checkpoint 3: verweist nicht auf Checkpoint 1 als Vorgänger: ein Checkpoint dazwischen wurde ersetzt oder entfernt.');
+  });
+
   it('names the stream whose tail was cut off and where', () => {
     const [cp] = checkpoints([...a, ...b]);
     const [problem] = verifyCheckpoints([cp], leavesOf([...a.slice(0, 3), ...b]), publicKey);

@@ -629,13 +629,30 @@ export class CheckpointVerifier {
         early.push(['sequence', `Checkpoint ${expectedSequence} fehlt (entfernt): die Folge springt auf ${payload.sequence}.`]);
       }
       if (i > 0 && payload.previous !== (options.fromText?.get(sorted[i - 1])?.digest ?? checkpointDigest(sorted[i - 1]))) {
-        early.push(['previous', `verweist nicht auf Checkpoint ${sorted[i - 1].payload.sequence} als Vorgänger: ein Checkpoint dazwischen wurde ersetzt oder entfernt.`]);
+        const before = sorted[i - 1].payload.sequence;
+        // A predecessor whose own signature fails was itself changed: its digest moved with it, nothing lies between.
+        early.push([
+          'previous',
+          holds[i - 1] || earlier(i - 1)
+            ? `verweist nicht auf Checkpoint ${before} als Vorgänger: ein Checkpoint dazwischen wurde ersetzt oder entfernt.`
+            : `verweist auf Checkpoint ${before} als Vorgänger, der nach seiner Signatur verändert oder ersetzt wurde: sein Digest stimmt nicht mehr (siehe die ungültige Signatur von Checkpoint ${before}).`,
+        ]);
       }
       check.heads = new HeadIndex(payload.heads);
       check.found = new Uint8Array(check.heads.heads.length);
       check.trusted = true;
       return check;
     });
+  }
+
+  /** The checkpoints whose payload counts (signed, or an earlier key's claims, in a known format), by sequence. */
+  counted(): SignedCheckpoint[] {
+    return this.checks.filter((check) => check.trusted).map((check) => check.checkpoint);
+  }
+
+  /** The newest checkpoint whose signature holds under this key (in a known format): the last one a summary may quote; null for none. */
+  lastSigned(): SignedCheckpoint | null {
+    return this.checks.findLast((check) => check.trusted && !check.earlierKey)?.checkpoint ?? null;
   }
 
   /**

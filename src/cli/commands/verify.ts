@@ -91,8 +91,10 @@ export function renderVerification(v: ServiceVerification, target: string): stri
       [
         'Checkpoints',
         last
-          ? `${germanNumber(v.checkpoints.count)}, der letzte Nr. ${last.sequence} vom ${date(last.createdAt)} über ${countOf(last.treeSize, 'Eintrag', 'Einträge')}`
-          : 'keine: ein vollständig neu berechnetes Log wäre nicht zu erkennen',
+          ? `${germanNumber(v.checkpoints.count)}, der letzte gültig signierte Nr. ${last.sequence} vom ${date(last.createdAt)} über ${countOf(last.treeSize, 'Eintrag', 'Einträge')}`
+          : v.checkpoints.count > 0
+            ? `${germanNumber(v.checkpoints.count)}, keiner davon gültig signiert: ein vollständig neu berechnetes Log wäre nicht zu erkennen`
+            : 'keine: ein vollständig neu berechnetes Log wäre nicht zu erkennen',
       ],
       ['Ohne Checkpoint', uncoveredText(v.checkpoints.uncoveredEvents, last !== null)],
     ]),
