@@ -9,7 +9,7 @@ import { commandAnswerSchema } from '../lifecycle/command-answer';
 import { controlRowSchema } from './control-answers';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
-import { DecisionControlService, applyInputSchema, controlCsv, controlQuerySchema } from './decision-control.service';
+import { DecisionControlService, applyInputSchema, controlCsv, controlQuerySchema, type ControlQuery } from './decision-control.service';
 
 @ApiTags('Beschlüsse')
 @Controller()
@@ -33,7 +33,7 @@ export class DecisionControlController {
   @ApiQueryFrom(controlQuerySchema)
   @ApiAnswer(z.array(controlRowSchema))
   list(@Query() query: unknown) {
-    return this.control.rows(parseInput(controlQuerySchema, query, 'query'));
+    return this.control.rows(controlQuery(query));
   }
 
   // The content type is set only on success: an error still goes out as JSON.
@@ -45,9 +45,15 @@ export class DecisionControlController {
     headers: { 'Content-Disposition': 'attachment; filename="beschlusskontrolle.csv"' },
   })
   async csv(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const rows = await this.control.rows(parseInput(controlQuerySchema, query, 'query'));
+    const rows = await this.control.rows(controlQuery(query));
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', 'attachment; filename="beschlusskontrolle.csv"');
     return controlCsv(rows);
   }
+}
+
+/** The filters of the query; one given empty (`?year=`) counts as not given, as on the page (`jahr=`: alle Jahre). */
+function controlQuery(query: unknown): ControlQuery {
+  const given = Object.entries((query ?? {}) as Record<string, unknown>).filter(([, value]) => !(typeof value === 'string' && value.trim() === ''));
+  return parseInput(controlQuerySchema, Object.fromEntries(given), 'query');
 }

@@ -35,7 +35,7 @@ import { storedContext } from '../event-log/stored-context';
 import type { Actor, EventRecord } from '../event-log/event-hash';
 import { toRecord, type EventRow } from '../event-log/event-store';
 import { parseDecisionNumber, unknownIssuer, type DecisionNumber } from './decision-number';
-import { replacingDecisions, standingReplacement, type StandingReplacement } from './replacements';
+import { replacementChains, replacingDecisions, standingReplacement, type StandingReplacement } from './replacements';
 import { commandDataIssues } from '../event-log/command-data';
 import {
   bodyEndedBy,
@@ -684,7 +684,9 @@ export class DecisionsService {
       throw refuse(`${this.name(withdrawn)} ist nicht zurückgenommen; ersetzt werden kann nur ein zurückgenommener Beschluss. Zuerst zurücknehmen (mit Begründung), dann ersetzen.`);
     }
     const { appliedBy } = await this.citations(tx, withdrawn);
-    const taken = replacementsOf(await replacingDecisions(tx));
+    const replacing = await replacingDecisions(tx);
+    const taken = replacementsOf(replacing);
+    const chainOf = replacementChains(replacing);
     const next = [...effects];
     const used = new Set<number>();
     const why: Array<{ effect: Effect; problem: (required: (e: Effect) => string, name: string) => string }> = [];
@@ -722,7 +724,11 @@ export class DecisionsService {
         why.push({ effect, problem: (required, name) => `Seine Wirkung „${required(effect)}“ wurde für ${name} nicht umgesetzt; es gibt nichts zu übernehmen` });
       } else {
         const by = taken.get(replacementKey(withdrawn, effect.body, appliedBy[carried[0]]!.version))!;
-        why.push({ effect, problem: (required, name) => `Seine umgesetzte Wirkung „${required(effect)}“ für ${name} hat bereits Beschluss ${by.number} (${by.issuer}) übernommen` });
+        const chain = chainOf(withdrawn, { bodyId: effect.body, version: appliedBy[carried[0]]!.version });
+        why.push({
+          effect,
+          problem: (required, name) => `Seine umgesetzte Wirkung „${required(effect)}“ für ${name} hat bereits Beschluss ${by.number} (${by.issuer}) übernommen${chainEnd(chain)}`,
+        });
       }
     }
     if (used.size > 0) return next;
@@ -948,6 +954,20 @@ export class DecisionsService {
     const { lastHash: _hash, updatedAt: _updated, ...rest } = state;
     return { ...rest, issuerName: this.config.issuers.find((i) => i.id === state.issuer)?.name ?? state.issuer };
   }
+}
+
+/**
+ * After „hat bereits Beschluss X übernommen“: when X is withdrawn too, says so and names the last
+ * decision of the chain of replacements that starts at X (`chain`), the one a new decision
+ * replaces while it is withdrawn as well; empty while X stands.
+ */
+function chainEnd(chain: readonly StandingReplacement[]): string {
+  const [first] = chain;
+  const last = chain.at(-1);
+  if (!first?.withdrawn || !last) return '';
+  const needed = `ein neuer Beschluss ist nötig, einer, der ${last.number} ersetzt`;
+  if (last === first) return `, auch dieser zurückgenommen: ${needed}`;
+  return `, auch dieser zurückgenommen, zuletzt Beschluss ${last.number} (${last.issuer})${last.withdrawn ? `, auch dieser zurückgenommen: ${needed}` : ', der gilt'}`;
 }
 
 /** Two effects order the same: same body and event, and each one's parameters match the other's. */

@@ -15,6 +15,7 @@ import {
   type ControlRow,
   type ControlState,
 } from '../decision-control/decision-control.service';
+import type { Replacement } from '../decisions/register';
 import type { Option } from './forms';
 
 /** The page's query names and the API's. */
@@ -131,7 +132,18 @@ function reportSettled(report: NonNullable<ControlRow['report']>): string | null
   return null;
 }
 
-function lineOf(row: ControlRow): ControlLine {
+/**
+ * A replacing decision's effect as the line names it: the decision it took the event over from
+ * (`replaces`), where that is not the one the event is recorded under, i.e. along a chain of
+ * replacements; empty otherwise (the event's decision is the replaced one, said by „unter Beschluss“).
+ */
+function takenOverFrom(row: ControlRow, replaces: Replacement | undefined): string {
+  const cites = row.appliedBy?.cites;
+  if (!replaces || !cites || (cites.number === replaces.number && cites.issuer === replaces.issuer)) return '';
+  return `; dieser Beschluss ersetzt ${replaces.number}, der es übernommen hatte`;
+}
+
+function lineOf(row: ControlRow, replaces?: Replacement): ControlLine {
   const applied = row.appliedBy;
   const event = applied
     ? `${EVENT_LABELS[applied.type as BodyEventType] ?? applied.type} am ${germanDate(berlinDate(applied.occurredAt))} (Version ${applied.version})`
@@ -149,20 +161,24 @@ function lineOf(row: ControlRow): ControlLine {
     // Taken over from a withdrawn decision: the event cites that one's number.
     const cites = applied.cites ? `, unter Beschluss ${applied.cites.number} (zurückgenommen, ersetzt)` : '';
     const replaced = row.replacedBy ? `; übernommen von Beschluss ${row.replacedBy.number}${row.replacedBy.withdrawn ? ', auch dieser zurückgenommen' : ''}` : '';
-    carriedOut = { text: `${event!}${cites}${replaced}`, href: `/gremien/${row.bodyId}#version-${applied.version}` };
+    carriedOut = { text: `${event!}${cites}${takenOverFrom(row, replaces)}${replaced}`, href: `/gremien/${row.bodyId}#version-${applied.version}` };
   }
   if (!carriedOut && !pending) pending = row.state === 'withdrawn' || row.state === 'bodyEnded' ? 'nicht umgesetzt' : 'noch nicht umgesetzt';
   return { row, light: CONTROL_LIGHTS[row.state].level, carriedOut, pending, applicable: !applied && !row.decision.withdrawn && row.state !== 'bodyEnded' };
 }
 
-/** The rows per decision, newest decision first, the effects in the decision's order. */
-export function groupByDecision(rows: ControlRow[]): ControlGroup[] {
+/**
+ * The rows per decision, newest decision first, the effects in the decision's order. With
+ * `replacesOf` (a row's effect as recorded), a line names the decision its effect took the event
+ * over from, along a chain of replacements.
+ */
+export function groupByDecision(rows: ControlRow[], replacesOf: (row: ControlRow) => Replacement | undefined = () => undefined): ControlGroup[] {
   const groups = new Map<string, ControlGroup>();
   for (const row of rows) {
     const key = `${row.decision.issuer}:${row.decision.number}`;
     if (!groups.has(key)) groups.set(key, { key, href: decisionHref(row.decision), decision: row.decision, lines: [], note: null, replaceHref: null });
     const group = groups.get(key)!;
-    group.lines.push(lineOf(row));
+    group.lines.push(lineOf(row, replacesOf(row)));
     if (row.state === 'appliedWithdrawn') {
       group.replaceHref = replacementHref(row.decision);
       group.note = 'was davon umgesetzt ist, steht ohne Grundlage; ein neuer Beschluss ist nötig';

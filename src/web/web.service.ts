@@ -420,10 +420,15 @@ export class WebService {
     const [rows, bodies] = await Promise.all([this.control.rows({ issuer: decision.issuer }), this.distinctBodyOptions()]);
     const mine = rows.filter((r) => r.decision.number === decision.number && sees(user, r.bodyId));
     const history = mayAudit(user) ? (await this.decisions.history(decision.issuer, decision.number)).events : null;
+    const group = groupByDecision(mine, (row) => decision.effects[row.effectIndex]?.replaces)[0];
     return {
       decision,
       issuers: this.issuerOptions(),
-      lines: groupByDecision(mine)[0]?.lines ?? [],
+      lines: group?.lines ?? [],
+      // As the Beschlusskontrolle's group says it: what follows from the withdrawal, and, for the Geschäftsstelle, where
+      // the new decision is recorded while one is needed (the last of a chain of replacements, withdrawn too).
+      note: group?.note ?? null,
+      replaceHref: mayRecordDecisions(user) ? (group?.replaceHref ?? null) : null,
       history: history?.map((e) => ({ ...e, label: DECISION_EVENT_LABELS[e.type] })) ?? null,
       bodies,
       href: decisionHref(decision),

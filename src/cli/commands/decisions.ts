@@ -65,14 +65,31 @@ const effectLine = (bodies: ReadonlyMap<string, EffectBody>) => (e: DecisionView
   return `  ${i}: ${effectRequirement(e, body?.obligations ?? null)} (${e.effect}) für Gremium ${e.body}${body ? ` („${body.title}“)` : ''}`;
 };
 
-/** The effects of a decision just recorded or amended, each with the event it took over from a decision it replaces. */
-const describeEffects = (d: DecisionView, bodies: ReadonlyMap<string, EffectBody>) => {
+/**
+ * An effect that took an event over from the decision it replaces, in words: the replaced one's
+ * own event, or, along a chain of replacements, the event it had taken over in turn (recorded
+ * under the decision the event cites, `cites`).
+ */
+function takenOver(replaces: Replacement, cites: DecisionRef | null): string {
+  const head = ` – ersetzt Beschluss ${replaces.number}: gilt als umgesetzt durch`;
+  if (!cites || (cites.number === replaces.number && cites.issuer === replaces.issuer)) return `${head} dessen Ereignis (Version ${replaces.version})`;
+  return `${head} das Ereignis (Version ${replaces.version}), das Beschluss ${replaces.number} übernommen hatte (erfasst unter Beschluss ${cites.number})`;
+}
+
+/** The effects of a decision just recorded or amended, each with the event it took over from a decision it replaces (`cited`: the decision that event cites). */
+const describeEffects = (d: DecisionView, bodies: ReadonlyMap<string, EffectBody>, cited: ReadonlyArray<DecisionRef | null>) => {
   if (d.effects.length === 0) return 'keine Wirkungen';
   const line = effectLine(bodies);
-  return d.effects
-    .map((e, i) => `${line(e, i)}${e.replaces ? ` – ersetzt Beschluss ${e.replaces.number}: gilt als umgesetzt durch dessen Ereignis (Version ${e.replaces.version})` : ''}`)
-    .join('\n');
+  return d.effects.map((e, i) => `${line(e, i)}${e.replaces ? takenOver(e.replaces, cited[i] ?? null) : ''}`).join('\n');
 };
+
+/** Per effect of a decision just recorded or amended, the decision its carrying-out event cites, for people (not for --json); none when nothing was taken over. */
+async function citedDecisions(ctx: CommandContext, api: ApiClient, d: DecisionView): Promise<Array<DecisionRef | null>> {
+  if (ctx.json || !d.effects.some((e) => e.replaces)) return [];
+  // Recorded already: a decision that cannot be read back is told without the cited decisions.
+  const detail = await api.get<DecisionWithEvents>(`/api/decisions/${encodeURIComponent(d.issuer)}/${encodeURIComponent(d.number)}`).catch(() => null);
+  return detail?.effects.map((e) => e.appliedBy?.cites ?? null) ?? [];
+}
 
 /** The bodies the effects name, for people (not for --json); a body the caller may not read stays an id. */
 async function bodiesOf(ctx: CommandContext, api: ApiClient, effects: DecisionView['effects']): Promise<Map<string, EffectBody>> {
@@ -124,8 +141,8 @@ export const recordDecisionCommand: CliCommand = {
     };
     const api = await ctx.api();
     const decision = await api.post<DecisionView>('/api/decisions', { json: input });
-    const bodies = await bodiesOf(ctx, api, decision.effects);
-    ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} erfasst: ${d.title}\nWirkungen:\n${describeEffects(d, bodies)}`);
+    const [bodies, cited] = await Promise.all([bodiesOf(ctx, api, decision.effects), citedDecisions(ctx, api, decision)]);
+    ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} erfasst: ${d.title}\nWirkungen:\n${describeEffects(d, bodies, cited)}`);
   },
 };
 
@@ -249,6 +266,16 @@ export function renderDecisionHistory(events: readonly DecisionHistoryEvent[]): 
   ]);
 }
 
+/**
+ * Along a chain of replacements, the decision this one took the event over from, when that is
+ * not the one the event is recorded under: `; dieser Beschluss ersetzt 2026/39-AL, der es übernommen hatte`.
+ */
+function replacedAlong(e: DecisionWithEvents['effects'][number]): string {
+  const cites = e.appliedBy?.cites;
+  if (!e.replaces || !cites || (cites.number === e.replaces.number && cites.issuer === e.replaces.issuer)) return '';
+  return `; dieser Beschluss ersetzt ${e.replaces.number}, der es übernommen hatte`;
+}
+
 /** One decision: apply an effect, amend, withdraw, show its history. */
 export const decisionCommand: CliCommand = {
   name: 'decision',
@@ -321,8 +348,8 @@ export const decisionCommand: CliCommand = {
           reason: reason(),
         };
         const decision = await api.request<DecisionView>('PATCH', path, { json: input });
-        const bodies = await bodiesOf(ctx, api, decision.effects);
-        ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} berichtigt: ${d.title}\nWirkungen:\n${describeEffects(d, bodies)}`);
+        const [bodies, cited] = await Promise.all([bodiesOf(ctx, api, decision.effects), citedDecisions(ctx, api, decision)]);
+        ctx.out.result(decision, (d) => `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)} berichtigt: ${d.title}\nWirkungen:\n${describeEffects(d, bodies, cited)}`);
         return;
       }
       case 'withdraw': {
@@ -345,7 +372,7 @@ export const decisionCommand: CliCommand = {
             'Wirkungen:',
             ...d.effects.map(
               (e, i) =>
-                `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''})` : 'offen'}` +
+                `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''}${replacedAlong(e)})` : 'offen'}` +
                 (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : '') +
                 // Taken over by the last of a chain, withdrawn too: the new decision is needed there (its row in the Beschlusskontrolle), not here.
                 (e.replacedBy && e.replacedBy.withdrawn !== null ? `, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der ${e.replacedBy.number} ersetzt` : '') +
