@@ -1,5 +1,5 @@
 import { newObligation } from '../../machines';
-import { effectRequirement } from './effect-labels';
+import { effectRequirement, replacedAlongChain } from './effect-labels';
 
 describe('the addressee of a report in an effect’s requirement', () => {
   /** The final report a closure of an IT-PLR body creates: the chart stores its parent's id as the addressee. */
@@ -27,5 +27,17 @@ describe('the addressee of a report in an effect’s requirement', () => {
       data: { approvedUntil: '2027-12-31', reports: [{ kind: 'Abschlussbericht', title: 'Ergebnisbericht', addressee: 'IT-PLR', due: { kind: 'month', month: '2027-11' } }] },
     };
     expect(effectRequirement(approval, null)).toBe('Einrichten bis 31.12.2027; Bericht: Ergebnisbericht (Abschlussbericht) an IT-Planungsrat im November 2027');
+  });
+});
+
+describe('a decision that replaced another along a chain of replacements', () => {
+  const d = (number: string, issuer = 'AL-Runde') => ({ number, issuer });
+
+  it('names the one it replaced only where the event is recorded under another decision', () => {
+    expect(replacedAlongChain(d('2026/39-AL'), d('2026/38-AL'))).toBe('; dieser Beschluss ersetzt 2026/39-AL, der es übernommen hatte');
+    expect(replacedAlongChain(d('2026/39-AL'), d('2026/39-AL', 'IT-PLR'))).toBe('; dieser Beschluss ersetzt 2026/39-AL, der es übernommen hatte');
+    expect(replacedAlongChain(d('2026/39-AL'), d('2026/39-AL'))).toBe('');
+    expect(replacedAlongChain(undefined, d('2026/38-AL'))).toBe('');
+    expect(replacedAlongChain(d('2026/39-AL'), null)).toBe('');
   });
 });

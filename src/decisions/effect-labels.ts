@@ -122,3 +122,18 @@ export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>, oblig
       return verb;
   }
 }
+
+type DecisionName = { number: string; issuer: string };
+
+/**
+ * Whether an effect that replaced `replaces` took its event over along a chain of replacements:
+ * the event is recorded under another decision (`cites`) than the one it replaced.
+ */
+export function takenOverAlongChain(replaces: DecisionName | undefined, cites: DecisionName | null | undefined): boolean {
+  return replaces !== undefined && cites !== undefined && cites !== null && (cites.number !== replaces.number || cites.issuer !== replaces.issuer);
+}
+
+/** For such an effect (`takenOverAlongChain`), which decision it replaced: `; dieser Beschluss ersetzt 2026/39-AL, der es übernommen hatte`; empty otherwise. */
+export function replacedAlongChain(replaces: DecisionName | undefined, cites: DecisionName | null | undefined): string {
+  return takenOverAlongChain(replaces, cites) ? `; dieser Beschluss ersetzt ${replaces!.number}, der es übernommen hatte` : '';
+}

@@ -16,6 +16,7 @@ import {
   type ControlState,
 } from '../decision-control/decision-control.service';
 import type { Replacement } from '../decisions/register';
+import { replacedAlongChain } from '../decisions/effect-labels';
 import type { Option } from './forms';
 
 /** The page's query names and the API's. */
@@ -132,17 +133,6 @@ function reportSettled(report: NonNullable<ControlRow['report']>): string | null
   return null;
 }
 
-/**
- * A replacing decision's effect as the line names it: the decision it took the event over from
- * (`replaces`), where that is not the one the event is recorded under, i.e. along a chain of
- * replacements; empty otherwise (the event's decision is the replaced one, said by „unter Beschluss“).
- */
-function takenOverFrom(row: ControlRow, replaces: Replacement | undefined): string {
-  const cites = row.appliedBy?.cites;
-  if (!replaces || !cites || (cites.number === replaces.number && cites.issuer === replaces.issuer)) return '';
-  return `; dieser Beschluss ersetzt ${replaces.number}, der es übernommen hatte`;
-}
-
 function lineOf(row: ControlRow, replaces?: Replacement): ControlLine {
   const applied = row.appliedBy;
   const event = applied
@@ -161,7 +151,7 @@ function lineOf(row: ControlRow, replaces?: Replacement): ControlLine {
     // Taken over from a withdrawn decision: the event cites that one's number.
     const cites = applied.cites ? `, unter Beschluss ${applied.cites.number} (zurückgenommen, ersetzt)` : '';
     const replaced = row.replacedBy ? `; übernommen von Beschluss ${row.replacedBy.number}${row.replacedBy.withdrawn ? ', auch dieser zurückgenommen' : ''}` : '';
-    carriedOut = { text: `${event!}${cites}${takenOverFrom(row, replaces)}${replaced}`, href: `/gremien/${row.bodyId}#version-${applied.version}` };
+    carriedOut = { text: `${event!}${cites}${replacedAlongChain(replaces, applied.cites)}${replaced}`, href: `/gremien/${row.bodyId}#version-${applied.version}` };
   }
   if (!carriedOut && !pending) pending = row.state === 'withdrawn' || row.state === 'bodyEnded' ? 'nicht umgesetzt' : 'noch nicht umgesetzt';
   return { row, light: CONTROL_LIGHTS[row.state].level, carriedOut, pending, applicable: !applied && !row.decision.withdrawn && row.state !== 'bodyEnded' };

@@ -4,7 +4,7 @@ import { dateOption, positionFromZero, positiveInteger } from '../dates';
 import { UsageError } from '../errors';
 import { ApiError, type ApiClient } from '../api';
 import { issueList } from '../../common/errors';
-import { effectRequirement } from '../../decisions/effect-labels';
+import { effectRequirement, replacedAlongChain, takenOverAlongChain } from '../../decisions/effect-labels';
 import type { StandingReplacement } from '../../decisions/replacements';
 import { DECISION_EVENT_LABELS, datedAfterDecision, type Effect, type Replacement } from '../../decisions/register';
 import { date, day, table } from '../format';
@@ -72,8 +72,8 @@ const effectLine = (bodies: ReadonlyMap<string, EffectBody>) => (e: DecisionView
  */
 function takenOver(replaces: Replacement, cites: DecisionRef | null): string {
   const head = ` – ersetzt Beschluss ${replaces.number}: gilt als umgesetzt durch`;
-  if (!cites || (cites.number === replaces.number && cites.issuer === replaces.issuer)) return `${head} dessen Ereignis (Version ${replaces.version})`;
-  return `${head} das Ereignis (Version ${replaces.version}), das Beschluss ${replaces.number} übernommen hatte (erfasst unter Beschluss ${cites.number})`;
+  if (!takenOverAlongChain(replaces, cites)) return `${head} dessen Ereignis (Version ${replaces.version})`;
+  return `${head} das Ereignis (Version ${replaces.version}), das Beschluss ${replaces.number} übernommen hatte (erfasst unter Beschluss ${cites!.number})`;
 }
 
 /** The effects of a decision just recorded or amended, each with the event it took over from a decision it replaces (`cited`: the decision that event cites). */
@@ -266,16 +266,6 @@ export function renderDecisionHistory(events: readonly DecisionHistoryEvent[]): 
   ]);
 }
 
-/**
- * Along a chain of replacements, the decision this one took the event over from, when that is
- * not the one the event is recorded under: `; dieser Beschluss ersetzt 2026/39-AL, der es übernommen hatte`.
- */
-function replacedAlong(e: DecisionWithEvents['effects'][number]): string {
-  const cites = e.appliedBy?.cites;
-  if (!e.replaces || !cites || (cites.number === e.replaces.number && cites.issuer === e.replaces.issuer)) return '';
-  return `; dieser Beschluss ersetzt ${e.replaces.number}, der es übernommen hatte`;
-}
-
 /** One decision: apply an effect, amend, withdraw, show its history. */
 export const decisionCommand: CliCommand = {
   name: 'decision',
@@ -372,7 +362,7 @@ export const decisionCommand: CliCommand = {
             'Wirkungen:',
             ...d.effects.map(
               (e, i) =>
-                `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''}${replacedAlong(e)})` : 'offen'}` +
+                `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''}${replacedAlongChain(e.replaces, e.appliedBy.cites)})` : 'offen'}` +
                 (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : '') +
                 // Taken over by the last of a chain, withdrawn too: the new decision is needed there (its row in the Beschlusskontrolle), not here.
                 (e.replacedBy && e.replacedBy.withdrawn !== null ? `, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der ${e.replacedBy.number} ersetzt` : '') +
