@@ -100,6 +100,13 @@ describe.each(testDatabaseKinds())('a chain of replacements 2026/38-AL → 39 �
     expect(shown).toContain(`(Version ${version}), unter Beschluss 2026/38-AL (zurückgenommen, ersetzt); dieser Beschluss ersetzt 2026/39-AL, der es übernommen hatte; übernommen von Beschluss 2026/41-AL`);
     expect(shown).not.toContain('replace-link');
     expect(await page('2026/39-AL')).not.toContain('dieser Beschluss ersetzt');
+    // The Beschlusskontrolle names it too, in 40's group and 41's, not in 39's.
+    const control = (await t.http.get('/beschlusskontrolle').expect(200)).text;
+    const groups = [...control.matchAll(/<tbody class="decision-group">([\s\S]*?)<\/tbody>/g)].map((m) => m[1]);
+    const groupOf = (number: string) => groups.find((g) => g.includes(`>Beschluss ${number}</a>`)) ?? '';
+    expect(groupOf('2026/40-AL')).toContain('dieser Beschluss ersetzt 2026/39-AL, der es übernommen hatte');
+    expect(groupOf('2026/41-AL')).toContain('dieser Beschluss ersetzt 2026/40-AL, der es übernommen hatte');
+    expect(groupOf('2026/39-AL')).not.toContain('dieser Beschluss ersetzt');
   });
 
   test('withdrawn in turn, the new end of the chain offers the new decision on its page', async () => {

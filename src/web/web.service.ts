@@ -463,9 +463,11 @@ export class WebService {
     const visible = rows.filter((row) => sees(user, row.bodyId));
     const years = [...new Set([...decisions.map((d) => d.date.slice(0, 4)), ...(filter.year ? [String(filter.year)] : [])])].sort().reverse();
     const issuers = this.issuerOptions();
+    // A line names the decision its effect replaced along a chain, as the decision's page does.
+    const byName = new Map(decisions.map((d) => [`${d.issuer} ${d.number}`, d]));
     return {
       filter,
-      groups: groupByDecision(visible),
+      groups: groupByDecision(visible, (row) => byName.get(`${row.decision.issuer} ${row.decision.number}`)?.effects[row.effectIndex]?.replaces),
       counts: stateCounts(visible),
       total: visible.length,
       years,
