@@ -91,6 +91,7 @@ describe.each(testDatabaseKinds())('a stored checkpoint changed in its table (%s
         area: 'checkpoint',
         kind: 'previous',
         stream: null,
+        title: null,
         version: null,
         eventId: null,
         message:
@@ -145,7 +146,7 @@ describe.each(testDatabaseKinds())('a stored checkpoint changed in its table (%s
         `Checkpoint 1: Die Spalte „root_hash“ in audit_checkpoints sagt ${otherRoot}, signiert ist ${first.rootHash}`,
         'Checkpoint 2: Die Spalte „sequence“ in audit_checkpoints sagt 9, signiert ist 2',
         `Checkpoint 2: Die Spalte „created_at“ in audit_checkpoints sagt 2025-04-01T00:00:00.000Z, signiert ist ${second.createdAt}`,
-      ].map((message) => ({ area: 'checkpoint', kind: 'columnDiverges', stream: null, version: null, eventId: null, message: `${message}${tail}` })),
+      ].map((message) => ({ area: 'checkpoint', kind: 'columnDiverges', stream: null, title: null, version: null, eventId: null, message: `${message}${tail}` })),
     );
     // The rows as stored are in a body's answer too (they are no body's and every body's).
     expect((await verify(s.seed)).problems.map((p: Problem) => p.kind)).toEqual(['columnDiverges', 'columnDiverges', 'columnDiverges', 'columnDiverges']);

@@ -73,7 +73,7 @@ describe('an erasure undone in the database file', () => {
         const verified = (await app.http.get('/api/audit/verify').expect(200)).body;
         expect(verified.intact).toBe(false);
         expect(verified.problems).toEqual([
-          { area: 'projection', kind: 'erasureUndone', stream: 'audit-log', version: 1, eventId: erasureEntry, message: expect.any(String) },
+          { area: 'projection', kind: 'erasureUndone', stream: 'audit-log', title: null, version: 1, eventId: erasureEntry, message: expect.any(String) },
         ]);
         const message = verified.problems[0].message as string;
         expect(message).toContain(`Ansprechperson ${erased}`);

@@ -206,7 +206,7 @@ describe('gremienlauf replay and verify on the local database', () => {
     }
     const verify = cli(['verify']);
     expect(verify.code).toBe(1);
-    expect(verify.stdout).toMatch(new RegExp(`Probleme:\\nKette\\s+Version\\s+Befund\\n[─ ]+\\nGremium ${id}\\s+3\\s+\\S`));
+    expect(verify.stdout).toMatch(new RegExp(`Probleme:\\nKette\\s+Version\\s+Befund\\n[─ ]+\\nGremium „[^“]+“ \\(${id.slice(0, 8)}…\\)\\s+3\\s+\\S`));
     expect(verify.stdout).toMatch(/Ketten:\s+\d Ketten mit 5 Ereignissen, davon 1 gebrochen\n/);
     expect(verify.stdout).toMatch(/Ergebnis: NICHT intakt \(\d+ Probleme?\)\.\n$/);
     expect(cli(['verify', '--json']).json).toMatchObject({ intact: false, problems: expect.arrayContaining([expect.objectContaining({ stream: id, version: 3 })]) });

@@ -28,6 +28,10 @@ const problemSchema = z.object({
   area: z.enum(['chain', 'projection', 'checkpoint']),
   kind: z.string(),
   stream: z.string().nullable(),
+  title: z
+    .string()
+    .nullable()
+    .describe('Der aktuelle Titel des Gremiums, dessen Kette stream ist; null bei den anderen Ketten (Beschluss, Ansprechperson, Audit-Protokoll) und bei einem Gremium ohne gespeicherten Stand'),
   version: z.number().int().nullable(),
   eventId: z.string().nullable(),
   message: z.string(),

@@ -161,6 +161,9 @@ export class AuditService {
         .filter(({ entry }) => bodyId === undefined || entry.data.bodyIds?.includes(bodyId))
         .map(({ undone: u, entry }) => erasureUndoneProblem(u, entry));
       const scoped = [...problems.filter((p) => inScope(p.stream)), ...erasureProblems];
+      // Each body a problem concerns named by its current title too, looked up for those bodies only.
+      const named = new Set(scoped.map((p) => p.stream).filter((stream): stream is string => stream !== null && streamKind(stream) === 'body'));
+      const titles = await this.store.titlesOf(view, [...named]);
       // Only a checkpoint whose signature holds is evidence of what it covered.
       const last = checkpointVerifier.lastSigned();
       // In a body's answer, its own events beyond the newest checkpoint's head of its stream.
@@ -173,9 +176,9 @@ export class AuditService {
         events: streams.reduce((n, s) => n + s.events, 0),
         // Written out, not spread: a spread copy of 100,000 verdicts took about three times the memory.
         streams: streams.map((s) => ({ stream: s.stream, events: s.events, head: s.head, intact: s.intact, firstBreak: s.firstBreak, kind: streamKind(s.stream) })),
-        problems: scoped,
+        problems: scoped.map((p) => ({ ...p, title: titles.get(p.stream ?? '') ?? null })),
         /** What the check could not establish, without a problem found: checkpoints signed with an earlier key. */
-        notes: checkpointVerifier.notes.map((n) => ({ area: 'checkpoint' as const, kind: n.kind, stream: null, version: null, eventId: null, message: n.message })),
+        notes: checkpointVerifier.notes.map((n) => ({ area: 'checkpoint' as const, kind: n.kind, stream: null, title: null, version: null, eventId: null, message: n.message })),
         checkpoints: {
           count: checkpoints.length,
           last: last ? { sequence: last.payload.sequence, createdAt: last.payload.createdAt, treeSize: last.payload.treeSize, rootHash: last.payload.rootHash } : null,

@@ -805,6 +805,20 @@ export class AuditStore {
     return undone;
   }
 
+  /**
+   * The current titles of the given bodies (those verify found problems with), by id; a body
+   * without a projection row is left out. Asked a few hundred ids at a time.
+   */
+  async titlesOf(tx: Queries, bodyIds: readonly string[]): Promise<Map<string, string>> {
+    const titles = new Map<string, string>();
+    for (let i = 0; i < bodyIds.length; i += 500) {
+      const ids = bodyIds.slice(i, i + 500);
+      const rows = await tx.query<{ id: string; title: string }>(`SELECT id, title FROM bodies WHERE id IN (${placeholders(ids)})`, [...ids]);
+      for (const row of rows) titles.set(row.id, row.title);
+    }
+    return titles;
+  }
+
   /** The bodies whose stored events name the contact anywhere in their data (registration, revision, lead change). */
   async bodiesNaming(tx: Queries, contactId: string): Promise<string[]> {
     const rows = await tx.query<{ body_id: string }>('SELECT DISTINCT body_id FROM events WHERE data LIKE ? ORDER BY body_id', [

@@ -69,3 +69,21 @@ export function otherVerdictTexts(answer: object): string[] {
   }
   return [...new Set(texts)];
 }
+
+/** A problem of the chain check as the Prüfung page lists it: the body it concerns, if it has a title, and the text after the body's name. */
+export interface ProblemLine {
+  body: { id: string; title: string; shortId: string } | null;
+  rest: string;
+}
+
+/**
+ * A body a problem concerns named by its title and the start of its id where the message names
+ * it by its whole id (`Gremium 0e59a1b2-…, Version 3 …` → `Gremium „Projektgruppe X“ (0e59a1b2…),
+ * Version 3 …`); a message that names it otherwise follows the name. Other problems as they are.
+ */
+export function problemLine(problem: { stream: string | null; title: string | null; message: string }): ProblemLine {
+  const { stream, title, message } = problem;
+  if (stream === null || title === null) return { body: null, rest: message };
+  const named = `Gremium ${stream}`;
+  return { body: { id: stream, title, shortId: stream.slice(0, 8) }, rest: message.startsWith(named) ? message.slice(named.length) : `: ${message}` };
+}

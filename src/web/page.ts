@@ -8,7 +8,7 @@ import { toErrorBody, type ErrorBody, type ErrorPages } from '../common/http-err
 import { mayAudit, mayReadDecisionControl, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
 import { Templates, escapeHtml } from './templates';
-import { intactChainsText, otherVerdictTexts } from './chain-verdict';
+import { intactChainsText, otherVerdictTexts, problemLine } from './chain-verdict';
 import { deadlineState } from '../deadlines/deadline-state';
 import { LIGHT_LABELS } from './web.service';
 
@@ -46,6 +46,8 @@ export const helpers = {
   count: countOf,
   /** The verdict of an intact chain check, by what the chains record (chain-verdict.ts). */
   intactChains: intactChainsText,
+  /** A problem of the chain check with the body it concerns named by its title (chain-verdict.ts). */
+  problemLine,
   /** A count as German writes it: 200.000. */
   number: germanNumber,
   obligation: obligationLabel,

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { KeyObject } from 'node:crypto';
 import { countOf, germanNumber } from '../../../machines';
 import type { StreamKind } from '../../audit/audit.service';
+import { decisionStreamName, isDecisionStream } from '../../decisions/register';
 import { formatReport, verifyExport, type ExportSource } from '../../audit/offline-verifier';
 import type { SignedCheckpoint } from '../../audit/checkpoint';
 import { PublicKeyUnreadable, PublishedCheckpointsUnreadable, readPublicKey, readPublished } from '../../audit/verify-cli';
@@ -19,7 +20,8 @@ export interface ServiceVerification {
   checkedAt: string;
   events: number;
   streams: Array<{ stream: string; events: number; kind: StreamKind; intact: boolean }>;
-  problems: Array<{ area: string; kind: string; stream: string | null; version: number | null; message: string }>;
+  /** `title`: the current title of the body whose chain `stream` is (absent from a service before it named it). */
+  problems: Array<{ area: string; kind: string; stream: string | null; title?: string | null; version: number | null; message: string }>;
   /** What the check could not establish without anything being changed; not counted against `intact`. */
   notes?: Array<{ message: string }>;
   checkpoints: { count: number; last: { sequence: number; createdAt: string; treeSize: number } | null; uncoveredEvents: number };
@@ -102,7 +104,7 @@ export function renderVerification(v: ServiceVerification, target: string): stri
   if (v.problems.length > 0) {
     parts.push(
       `Probleme:\n${table(v.problems, [
-        { header: 'Kette', value: (p) => (p.stream ? streamLabel(p.stream, v) : '–') },
+        { header: 'Kette', value: (p) => (p.stream ? streamLabel(p.stream, p.title ?? null, v) : '–') },
         { header: 'Version', value: (p) => (p.version === null ? '–' : String(p.version)) },
         { header: 'Befund', value: (p) => p.message },
       ])}`,
@@ -124,8 +126,14 @@ function uncoveredText(uncovered: number, anyCheckpoint: boolean): string | null
   return `${uncovered === 1 ? 'der einzige Eintrag' : `alle ${germanNumber(uncovered)} Einträge`}, da es noch keinen Checkpoint gibt`;
 }
 
-/** `Gremium 0e59…` for a body's chain, else the stream as the log names it (`decision:AL-Runde:2024/09-AL`). */
-function streamLabel(stream: string, v: ServiceVerification): string {
+/**
+ * A body's chain by its title and the start of its id (`Gremium „Projektgruppe X“ (0e59a1b2…)`; the
+ * finding names the whole id), without a stored state by its id; a decision's as the register names
+ * it (`Beschluss 2024/09-AL (AL-Runde)`); any other chain as the log names it.
+ */
+function streamLabel(stream: string, title: string | null, v: ServiceVerification): string {
+  if (isDecisionStream(stream)) return decisionStreamName(stream);
+  if (title !== null) return `Gremium „${title}“ (${stream.slice(0, 8)}…)`;
   return v.streams.find((s) => s.stream === stream)?.kind === 'body' ? `Gremium ${stream}` : stream;
 }
 
