@@ -13,6 +13,7 @@ import type { CheckpointPayload } from '../src/audit/checkpoint';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { cliAgainst } from './support/cli-run';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import type { VerifyProblem } from '../src/audit/audit-answers';
 
 interface CheckpointRow {
   sequence: number;
@@ -24,14 +25,7 @@ interface CheckpointRow {
   signature: string;
 }
 
-interface Problem {
-  area: string;
-  kind: string;
-  stream: string | null;
-  version: number | null;
-  eventId: string | null;
-  message: string;
-}
+type Problem = VerifyProblem;
 
 describe.each(testDatabaseKinds())('a stored checkpoint changed in its table (%s)', (database) => {
   let t: TestApp;

@@ -6,14 +6,9 @@
 import { Database } from '../src/database/database';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import type { VerifyProblem } from '../src/audit/audit-answers';
 
-interface Problem {
-  area: string;
-  kind: string;
-  stream: string | null;
-  version: number | null;
-  message: string;
-}
+type Problem = VerifyProblem;
 
 describe.each(testDatabaseKinds())('derived columns and index rows checked by verify on %s', (database) => {
   let t: TestApp;

@@ -10,15 +10,9 @@ import Database from 'better-sqlite3';
 import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 import { startOnTamperedCopy } from './support/tampered-copy';
+import type { VerifyProblem } from '../src/audit/audit-answers';
 
-interface Problem {
-  area: string;
-  kind: string;
-  stream: string | null;
-  version: number | null;
-  eventId: string | null;
-  message: string;
-}
+type Problem = VerifyProblem;
 
 describe('an erasure undone in the database file', () => {
   let pristine: string;

@@ -17,14 +17,9 @@ import { recordScenario, type Scenario } from './audit-scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 import { rewriteApproval } from './support/rewrite-chain';
 import { tamperedCopy } from './support/tampered-copy';
+import type { VerifyProblem } from '../src/audit/audit-answers';
 
-interface Problem {
-  area: string;
-  kind: string;
-  stream: string | null;
-  version: number | null;
-  message: string;
-}
+type Problem = VerifyProblem;
 
 describe('a lost signing key', () => {
   let pristine: string;

@@ -7,14 +7,9 @@ import { Database } from '../src/database/database';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { cliAgainst } from './support/cli-run';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import type { VerifyProblem } from '../src/audit/audit-answers';
 
-interface Problem {
-  kind: string;
-  stream: string | null;
-  title: string | null;
-  version: number | null;
-  message: string;
-}
+type Problem = VerifyProblem;
 
 const TITLE = 'Projektgruppe Titelprobe';
 const DECISION_STREAM = 'decision:AL-Runde:2025/05-AL';

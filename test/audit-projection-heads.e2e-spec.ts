@@ -10,14 +10,9 @@ import { databaseConfig } from '../config/configuration';
 import type { Scenario } from './audit-scenario';
 import { startTestApp } from './support/test-app';
 import { recordedScenario, tamperedCopy } from './support/tampered-copy';
+import type { VerifyProblem } from '../src/audit/audit-answers';
 
-interface Problem {
-  area: string;
-  kind: string;
-  stream: string | null;
-  version: number | null;
-  message: string;
-}
+type Problem = VerifyProblem;
 
 describe('verify compares every projection row with the head of its stream', () => {
   let pristine: string;

@@ -37,6 +37,9 @@ const problemSchema = z.object({
   message: z.string(),
 });
 
+/** A problem in verify's answer, as clients (and the specs) read it. */
+export type VerifyProblem = z.infer<typeof problemSchema>;
+
 /** `GET /api/audit/verify`. */
 export const verifyAnswerSchema = z.object({
   scope: z.string().describe('all oder die ID des Gremiums'),
