@@ -5,36 +5,25 @@
  * this one), while the last link still needs one; a decision's own withdrawal names who withdrew it.
  */
 import { cliAgainst } from './support/cli-run';
-import { openReplacementChain, type ChainActions } from './support/replacement-chain';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { replacementChainSuite } from './support/replacement-chain';
+import { testDatabaseKinds } from './support/test-app';
 
 describe.each(testDatabaseKinds())('a chain of replacements as the CLI shows it on %s', (database) => {
-  let t: TestApp;
-  let s: string;
-  let chain: ChainActions;
+  const chain = replacementChainSuite(database);
 
-  const record = (number: string, extra?: object) => chain.record(number, extra);
-  const withdraw = (number: string, reason: string) => chain.withdraw(number, reason);
   /** The line of `decision show NUMBER` for S's effect. */
   const effectLine = async (number: string) => {
-    const run = await cliAgainst(t, ['decision', 'show', number]);
+    const run = await cliAgainst(chain.t, ['decision', 'show', number]);
     expect(run.code).toBe(0);
     return run.stdout.split('\n').find((l) => l.includes('Arbeitsgruppe S')) ?? '';
   };
   /** The line of `show S` that lists the decision the event was recorded under. */
   const citedLine = async () => {
-    const run = await cliAgainst(t, ['show', s]);
+    const run = await cliAgainst(chain.t, ['show', chain.body]);
     expect(run.code).toBe(0);
     return run.stdout.split('\n').find((l) => l.includes('2026/41-AL (AL-Runde) vom 10.11.2026')) ?? '';
   };
   const stillNeeded = ': steht ohne Grundlage, ein neuer Beschluss ist nötig';
-
-  beforeAll(async () => {
-    t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
-    chain = await openReplacementChain(t);
-    s = chain.body;
-  }, 90_000);
-  afterAll(() => t.close());
 
   test('decision show of the older link says the new decision is needed at the one that took its effect over; the last link still needs one', async () => {
     const older = await effectLine('2026/41-AL');
@@ -44,13 +33,13 @@ describe.each(testDatabaseKinds())('a chain of replacements as the CLI shows it 
   });
 
   test('decision show names when and by whom the decision was withdrawn', async () => {
-    const run = await cliAgainst(t, ['decision', 'show', '2026/40-AL']);
+    const run = await cliAgainst(chain.t, ['decision', 'show', '2026/40-AL']);
     expect(run.stdout.split('\n')[0]).toBe('Beschluss 2026/40-AL (AL-Runde) vom 20.11.2026: Beschluss 2026/40-AL – zurückgenommen am 28.11.2026 von gs-ruecknahme: richtig ist 2026/43-AL');
   });
 
   test('replaced by one withdrawn too, show names every link in order and decision show sends every older link to the last', async () => {
-    await record('2026/43-AL', { replaces: '2026/40-AL' });
-    await withdraw('2026/43-AL', 'irrtümlich erfasst');
+    await chain.record('2026/43-AL', { replaces: '2026/40-AL' });
+    await chain.withdraw('2026/43-AL', 'irrtümlich erfasst');
     expect(await citedLine()).toMatch(
       /: Verlängert am 25\.11\.2026 – zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/40-AL“\), ersetzt durch 2026\/40-AL \(AL-Runde\) vom 20\.11\.2026, zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/43-AL“\), dann durch 2026\/43-AL \(AL-Runde\) vom 20\.11\.2026, auch dieser zurückgenommen am 28\.11\.2026 \(„irrtümlich erfasst“\), ohne Grundlage$/,
     );
@@ -64,7 +53,7 @@ describe.each(testDatabaseKinds())('a chain of replacements as the CLI shows it 
   });
 
   test('replaced in turn by one that stands, show names the chain that led to it and no open item', async () => {
-    await record('2026/44-AL', { replaces: '2026/43-AL' });
+    await chain.record('2026/44-AL', { replaces: '2026/43-AL' });
     const line = await citedLine();
     expect(line).toMatch(
       /– zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/40-AL“\), ersetzt durch 2026\/40-AL \(AL-Runde\) vom 20\.11\.2026, zurückgenommen am 28\.11\.2026 \(„richtig ist 2026\/43-AL“\), dann durch 2026\/43-AL \(AL-Runde\) vom 20\.11\.2026, zurückgenommen am 28\.11\.2026 \(„irrtümlich erfasst“\), dann durch 2026\/44-AL \(AL-Runde\) vom 20\.11\.2026$/,

@@ -1,5 +1,5 @@
 import { approvedBodies } from './approved-bodies';
-import type { TestApp } from './test-app';
+import { startTestApp, type TestApp, type TestDatabaseKind } from './test-app';
 
 /** An AL-Runde decision's path in the API. */
 export const decisionPath = (number: string) => `/api/decisions/AL-Runde/${encodeURIComponent(number)}`;
@@ -46,4 +46,23 @@ export async function openReplacementChain(t: TestApp): Promise<ChainActions> {
   const other = await t.user('secretariat', { username: 'gs-ruecknahme' });
   await actions.withdraw('2026/40-AL', 'richtig ist 2026/43-AL', other.http);
   return actions;
+}
+
+/** What a chain spec works with: the app and the chain's actions, set by `replacementChainSuite` before the tests. */
+export interface ChainSuite extends ChainActions {
+  t: TestApp;
+}
+
+/**
+ * Starts the app on 28.11.2026 with the open chain of `openReplacementChain` before all tests of
+ * the enclosing describe and closes it after them. The suite's fields are set once `beforeAll` ran.
+ */
+export function replacementChainSuite(database: TestDatabaseKind): ChainSuite {
+  const suite = {} as ChainSuite;
+  beforeAll(async () => {
+    suite.t = await startTestApp({ now: '2026-11-28T09:00:00Z', database });
+    Object.assign(suite, await openReplacementChain(suite.t));
+  }, 90_000);
+  afterAll(() => suite.t.close());
+  return suite;
 }
