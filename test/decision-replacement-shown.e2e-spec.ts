@@ -4,17 +4,22 @@
  * now, as do `show` and the Zeitleiste; the CLI register marks a withdrawn decision, and `decision
  * apply` of a decision whose effect was taken over says that it is carried out already.
  */
-import { lastReplacement, replacementsOf } from '../src/decisions/register';
+import { replacementChain, replacementsOf, type Replacements } from '../src/decisions/register';
 import { cliAgainst } from './support/cli-run';
 import { approvedBodies } from './support/approved-bodies';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
-describe('lastReplacement follows a chain of replacements', () => {
+describe('replacementChain follows a chain of replacements', () => {
+  /** The decision the event rests on now: the chain's last, none when nothing took it over. */
+  const lastReplacement = (replacements: Replacements, withdrawn: { issuer: string; number: string }, bodyId: string, version: number) =>
+    replacementChain(replacements, withdrawn, bodyId, version).at(-1) ?? null;
+
   const replacing = (number: string, replaced: string) => ({ number, issuer: 'AL-Runde', effects: [{ body: 'b', effect: 'extended' as const, data: {}, replaces: { number: replaced, issuer: 'AL-Runde', version: 4 } }] });
   const withdrawn = { number: '2026/41-AL', issuer: 'AL-Runde' };
 
   test('to the last decision of the chain, and to none when nothing took the event over', () => {
     const chain = replacementsOf([replacing('2026/40-AL', '2026/41-AL'), replacing('2026/43-AL', '2026/40-AL')]);
+    expect(replacementChain(chain, withdrawn, 'b', 4).map((d) => d.number)).toEqual(['2026/40-AL', '2026/43-AL']);
     expect(lastReplacement(chain, withdrawn, 'b', 4)).toEqual({ number: '2026/43-AL', issuer: 'AL-Runde' });
     expect(lastReplacement(chain, withdrawn, 'b', 5)).toBeNull();
     expect(lastReplacement(chain, withdrawn, 'other', 4)).toBeNull();

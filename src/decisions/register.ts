@@ -86,11 +86,6 @@ export function replacementChain(replacements: Replacements, withdrawn: { issuer
   return chain;
 }
 
-/** The decision a withdrawn one's carried-out effect rests on now: the last of its `replacementChain`, or null when none took it over. */
-export function lastReplacement(replacements: Replacements, withdrawn: { issuer: string; number: string }, bodyId: string, version: number): { number: string; issuer: string } | null {
-  return replacementChain(replacements, withdrawn, bodyId, version).at(-1) ?? null;
-}
-
 /** The facts of a decision as the register keeps them. */
 export interface DecisionFields {
   number: string;
