@@ -3,8 +3,9 @@
  * blames a changed checkpoint itself, not an invented one between it and the next; its summary
  * (`checkpoints.last`, `uncoveredEvents`, the CLI's header) quotes only a checkpoint whose
  * signature holds; and the columns that repeat the signed payload (sequence, created_at,
- * tree_size, root_hash) are compared with it. Each case changes the rows with SQL on the running
- * app's database and puts the recorded rows back after it.
+ * tree_size, root_hash) are compared with it. The second checkpoint (format 3) names only the
+ * stream that moved since the first. Each case changes the rows with SQL on the running app's
+ * database and puts the recorded rows back after it.
  */
 import { countOf } from '../machines';
 import { canonicalJson } from '../src/json/canonical-json';
@@ -76,6 +77,15 @@ describe.each(testDatabaseKinds())('a stored checkpoint changed in its table (%s
     expect(await verify()).toMatchObject({ intact: true, problems: [], checkpoints: { count: 2, last: { sequence: 2, createdAt, treeSize, rootHash }, uncoveredEvents: 0 } });
   });
 
+  test('the second checkpoint names only the stream that moved since the first; a body it does not name counts as covered by the first', async () => {
+    const [first, second] = [payloadOf(1), payloadOf(2)];
+    expect(first.heads.map((head) => head.stream)).toEqual(expect.arrayContaining([s.seed, s.other]));
+    expect(second).toMatchObject({ format: 'gremienlauf-checkpoint/3', heads: [{ stream: s.other, version: 3 }] });
+    // Checkpoint 2 is the last; the seed body's events are all in checkpoint 1.
+    expect((await verify(s.seed)).checkpoints).toMatchObject({ last: { sequence: 2 }, uncoveredEvents: 0 });
+    expect((await verify(s.other)).checkpoints).toMatchObject({ last: { sequence: 2 }, uncoveredEvents: 0 });
+  });
+
   test('a checkpoint’s signed tree size changed: the next one says its predecessor was changed, not that one between was replaced or removed', async () => {
     await changeSignedTreeSize(1, payloadOf(1).treeSize + 1);
     const { problems } = await verify();
@@ -145,4 +155,5 @@ describe.each(testDatabaseKinds())('a stored checkpoint changed in its table (%s
     // The rows as stored are in a body's answer too (they are no body's and every body's).
     expect((await verify(s.seed)).problems.map((p: Problem) => p.kind)).toEqual(['columnDiverges', 'columnDiverges', 'columnDiverges', 'columnDiverges']);
   });
+
 });

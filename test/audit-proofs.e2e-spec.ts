@@ -12,6 +12,7 @@ describe.each(testDatabaseKinds())('transparency-log proofs over HTTP on %s', (d
   let first: SignedCheckpoint;
   let second: SignedCheckpoint;
   let laterEvent: string;
+  let laterBody: string;
   const key = async () => {
     const { body } = await t.http.get('/api/audit/public-key').expect(200);
     return { pem: createPublicKey(body.pem), note: body.noteVerifierKey as string, origin: body.logOrigin as string };
@@ -27,14 +28,17 @@ describe.each(testDatabaseKinds())('transparency-log proofs over HTTP on %s', (d
     const third = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Dritte Projektgruppe', contacts: [] }).expect(201)).body.id;
     await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Bitte Ziele schärfen.' } }).expect(200);
     laterEvent = (await history(third))[0].id;
+    laterBody = third;
     second = (await t.http.post('/api/audit/checkpoints').expect(201)).body;
   });
   afterAll(() => t.close());
 
   test('new checkpoints are in the log-order format with the log origin', async () => {
     const { origin } = await key();
-    expect(first.payload).toMatchObject({ format: 'gremienlauf-checkpoint/2', origin, sequence: 1 });
+    expect(first.payload).toMatchObject({ format: 'gremienlauf-checkpoint/3', origin, sequence: 1 });
     expect(second.payload.treeSize).toBe(first.payload.treeSize + 2);
+    // The second names the heads of the two streams that moved since the first, no other.
+    expect(second.payload.heads.map((head) => head.stream)).toEqual([laterBody, s.other].sort());
     expect((await t.http.get('/api/audit/verify').expect(200)).body.intact).toBe(true);
   });
 

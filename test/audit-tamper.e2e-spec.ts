@@ -173,8 +173,10 @@ describe('tampering with the SQLite file is caught and located', () => {
       ]),
     );
     expect(online.problems.find((p) => p.kind === 'truncated')!.message).toContain('Version 4 bis 5 wurde entfernt');
-    // Both exported checkpoints, and both published copies, name the same place.
-    expect(at(offline.findings.filter((f) => f.area === 'checkpoint'), s.seed)).toEqual([4, 4, 4, 4]);
+    // The checkpoint that names the body's head (the first: the second names only the streams that
+    // moved since), exported and as published, names the same place; neither root holds any more.
+    expect(at(offline.findings.filter((f) => f.area === 'checkpoint'), s.seed)).toEqual([4, 4]);
+    expect(offline.findings.filter((f) => f.area === 'checkpoint' && f.stream === null).map((f) => f.treeHead?.sequence)).toEqual([1, 2, 1, 2]);
     expect(offline.findings.find((f) => f.area === 'replay')).toMatchObject({ stream: s.seed });
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorSchema, bodyContextSchema, civilDateSchema, decisionFactsSchema, eventRecordSchema, hashSchema, instantSchema, machineRefSchema } from '../event-log/event-schema';
-import { CHECKPOINT_FORMAT, LEAF_ORDER, LOG_CHECKPOINT_FORMAT, LOG_ORDER } from './checkpoint';
+import { CHECKPOINT_FORMAT, DELTA_CHECKPOINT_FORMAT, LEAF_ORDER, LOG_CHECKPOINT_FORMAT, LOG_ORDER } from './checkpoint';
 import { CONSISTENCY_PROOF_FORMAT, INCLUSION_PROOF_FORMAT } from './proofs';
 
 const stateValueSchema = z.union([z.string(), z.record(z.string(), z.unknown())]);
@@ -9,14 +9,16 @@ const stateValueSchema = z.union([z.string(), z.record(z.string(), z.unknown())]
 export const signedCheckpointSchema = z
   .object({
     payload: z.object({
-      format: z.enum([CHECKPOINT_FORMAT, LOG_CHECKPOINT_FORMAT]),
+      format: z.enum([CHECKPOINT_FORMAT, LOG_CHECKPOINT_FORMAT, DELTA_CHECKPOINT_FORMAT]),
       sequence: z.number().int().min(1),
       createdAt: instantSchema,
       treeSize: z.number().int().min(0),
       rootHash: hashSchema,
       order: z.enum([LEAF_ORDER, LOG_ORDER]),
-      origin: z.string().optional().describe('Format 2: der Name des Logs in seiner C2SP-Checkpoint-Notiz'),
-      heads: z.array(z.object({ stream: z.string(), version: z.number().int().min(1), hash: hashSchema })),
+      origin: z.string().optional().describe('Format 2 und 3: der Name des Logs in seiner C2SP-Checkpoint-Notiz'),
+      heads: z
+        .array(z.object({ stream: z.string(), version: z.number().int().min(1), hash: hashSchema }))
+        .describe('Format 1 und 2: der Kopf jedes Stroms; Format 3: die Köpfe der Ströme, die seit den Checkpoints davor weitergingen (der erste nennt jeden Strom)'),
       previous: hashSchema.nullable(),
     }),
     signature: z.base64().describe('Ed25519 über die kanonische JSON-Form (RFC 8785) von payload'),

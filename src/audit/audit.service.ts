@@ -16,7 +16,8 @@ import { SUBTREE_LEVEL, withSubtreeHasher } from './subtree-hasher';
 import {
   CheckpointVerifier,
   LEAF_ORDER,
-  LOG_CHECKPOINT_FORMAT,
+  coveredVersion,
+  inLogOrder,
   LogCheckpointBuilder,
   checkpointDigest,
   signCheckpoint,
@@ -166,8 +167,14 @@ export class AuditService {
       const titles = await this.store.titlesOf(view, [...named]);
       // Only a checkpoint whose signature holds is evidence of what it covered.
       const last = checkpointVerifier.lastSigned();
-      // In a body's answer, its own events beyond the newest checkpoint's head of its stream.
-      const covered = bodyId === undefined ? (last?.payload.treeSize ?? 0) : (last?.payload.heads.find((h) => h.stream === bodyId)?.version ?? 0);
+      // In a body's answer, its own events beyond the newest head of its stream that the checkpoints up to that one name.
+      const covered =
+        bodyId === undefined
+          ? (last?.payload.treeSize ?? 0)
+          : coveredVersion(
+              checkpointVerifier.counted().filter((c) => c.payload.sequence <= (last?.payload.sequence ?? 0)).map((c) => c.payload),
+              bodyId,
+            );
       const counted = bodyId === undefined ? leaves : streams.reduce((n, s) => n + s.events, 0);
       return {
         scope: bodyId ?? 'all',
@@ -348,8 +355,8 @@ export class AuditService {
   async checkpointNote(sequence?: number): Promise<string> {
     const checkpoints = await this.checkpoints();
     const checkpoint =
-      sequence === undefined ? checkpoints.filter((c) => c.payload.format === LOG_CHECKPOINT_FORMAT).at(-1) : checkpoints.find((c) => c.payload.sequence === sequence);
-    if (!checkpoint) throw new NotFoundError(sequence === undefined ? 'Es gibt noch keinen Checkpoint im Format 2.' : `Checkpoint ${sequence} gibt es nicht.`);
+      sequence === undefined ? checkpoints.filter((c) => inLogOrder(c.payload)).at(-1) : checkpoints.find((c) => c.payload.sequence === sequence);
+    if (!checkpoint) throw new NotFoundError(sequence === undefined ? 'Es gibt noch keinen Checkpoint im Format 2 oder 3.' : `Checkpoint ${sequence} gibt es nicht.`);
     const note = this.noteOf(checkpoint);
     if (!note) {
       throw new LifecycleRefusal(`Checkpoint ${checkpoint.payload.sequence} hat das Format ${checkpoint.payload.format} oder einen anderen Schlüssel: dafür gibt es keine Checkpoint-Notiz.`);
@@ -359,7 +366,7 @@ export class AuditService {
 
   private noteOf(checkpoint: SignedCheckpoint): string | null {
     const { payload } = checkpoint;
-    if (payload.format !== LOG_CHECKPOINT_FORMAT || !payload.origin || checkpoint.keyId !== this.key.keyId) return null;
+    if (!inLogOrder(payload) || !payload.origin || checkpoint.keyId !== this.key.keyId) return null;
     return signNote(checkpointNoteText(payload.origin, payload.treeSize, payload.rootHash), payload.origin, this.key.privateKey);
   }
 
@@ -383,7 +390,7 @@ export class AuditService {
   }
 
   private checkpointOfSize(checkpoints: readonly SignedCheckpoint[], treeSize: number): SignedCheckpoint | null {
-    return checkpoints.filter((c) => c.payload.format === LOG_CHECKPOINT_FORMAT && c.payload.treeSize === treeSize).at(-1) ?? null;
+    return checkpoints.filter((c) => inLogOrder(c.payload) && c.payload.treeSize === treeSize).at(-1) ?? null;
   }
 
   private checkTreeSize(name: string, value: number, covered: number, min = 1) {

@@ -212,7 +212,7 @@ describe('signed checkpoints', () => {
     });
   });
 
-  describe('in log order (format 2)', () => {
+  describe('in log order (formats 2 and 3)', () => {
     const later = recordStream(typicalLifecycle.slice(0, 3), { bodyId: 'aaaa0000-0000-4000-8000-000000000000' });
     const logCheckpoints = (first: EventRecord[], second: EventRecord[], firstFormat: 1 | 2 = 2) => {
       const meta = { sequence: 1, createdAt: '2025-01-01T00:00:00.000Z', previous: null, origin: 'example.org/log' };
@@ -248,13 +248,62 @@ describe('signed checkpoints', () => {
       expect(verifyConsistency(one.payload.treeSize, sorted.treeSize, root(one.payload.rootHash), root(sorted.rootHash), proof)).toBe(false);
     });
 
-    it('verifies format-1 checkpoints followed by format-2 ones, and finds a changed event under both', () => {
+    it('verifies format-1 checkpoints followed by log-order ones, and finds a changed event under both', () => {
       const [one, two] = logCheckpoints([...a, ...b], [...a, ...b, ...later], 1);
       expect(one.payload.format).toBe('gremienlauf-checkpoint/1');
       expect(verifyCheckpoints([one, two], leavesOf([...a, ...b, ...later]), publicKey)).toEqual([]);
       const changed = rehash([...a.slice(0, 2), { ...a[2], occurredAt: '2024-06-13T00:00:00.000Z' }, ...a.slice(3)]);
       const kinds = verifyCheckpoints([one, two], leavesOf([...changed, ...b, ...later]), publicKey).map((p) => [p.sequence, p.kind]);
-      expect(kinds).toEqual([[1, 'headChanged'], [2, 'headChanged']]);
+      // The second names only the stream that moved since the first: its root names the change.
+      expect(kinds).toEqual([[1, 'headChanged'], [2, 'root']]);
+    });
+
+    describe('format 3: the heads that moved since the checkpoints before', () => {
+      const meta = (sequence: number, previous: string | null) => ({ sequence, createdAt: `2025-0${sequence}-01T00:00:00.000Z`, previous, origin: 'example.org/log' });
+      /** Checkpoints over each of the logs in turn, format 3 unless `first` makes the first one format 2 (it names every stream as format 3's first does). */
+      const chain = (logs: EventRecord[][], first: 2 | 3 = 3) => {
+        const signed: SignedCheckpoint[] = [];
+        logs.forEach((log, i) => {
+          const payload = buildLogCheckpoint(leavesOf(log), meta(i + 1, i === 0 ? null : checkpointDigest(signed[i - 1])), signed.map((c) => c.payload));
+          signed.push(signCheckpoint(i === 0 && first === 2 ? { ...payload, format: 'gremienlauf-checkpoint/2' } : payload, privateKey));
+        });
+        return signed;
+      };
+      const headsOf = (checkpoint: SignedCheckpoint) => checkpoint.payload.heads.map((head) => `${head.stream.slice(0, 8)}@${head.version}`);
+
+      it('names every stream in the first, then only the streams with events beyond the checkpoints before', () => {
+        const cps = chain([[...a.slice(0, 3), ...b.slice(0, 1)], [...a.slice(0, 3), ...b], [...a.slice(0, 3), ...b], [...a, ...b, ...later]]);
+        expect(cps.map((c) => c.payload.format)).toEqual(Array(4).fill('gremienlauf-checkpoint/3'));
+        expect(cps.map(headsOf)).toEqual([['aaaaaaaa@3', 'bbbbbbbb@1'], [`bbbbbbbb@${b.length}`], [], [`aaaa0000@${later.length}`, `aaaaaaaa@${a.length}`]]);
+        expect(verifyCheckpoints(cps, leavesOf([...a, ...b, ...later]), publicKey)).toEqual([]);
+        // The same batches as checkpoints that name every stream's head: the same log order.
+        const everyHead = cps.map((c, i) => {
+          const heads = new Map(cps.slice(0, i + 1).flatMap((earlier) => earlier.payload.heads.map((head) => [head.stream, head] as const)));
+          return { sequence: c.payload.sequence, heads: [...heads.values()].sort((x, y) => (x.stream < y.stream ? -1 : 1)) };
+        });
+        const all = leavesOf([...a, ...b, ...later]);
+        expect(logOrder(all, everyHead)).toEqual(logOrder(all, cps.map((c) => c.payload)));
+      });
+
+      it('names a stream cut off at the checkpoint whose head it was last, and every later root', () => {
+        const cps = chain([[...a, ...b.slice(0, 1)], [...a, ...b], [...a, ...b, ...later]]);
+        const cut = verifyCheckpoints(cps, leavesOf([...a.slice(0, 4), ...b, ...later]), publicKey);
+        expect(cut.map((p) => [p.sequence, p.kind, p.stream?.slice(0, 8) ?? null, p.version])).toEqual([
+          [1, 'truncated', 'aaaaaaaa', 5],
+          [2, 'root', null, null],
+          [3, 'root', null, null],
+        ]);
+      });
+
+      it('follows a format-2 checkpoint, with consistency proofs between them', () => {
+        const cps = chain([[...a, ...b.slice(0, 1)], [...a, ...b], [...a, ...b, ...later]], 2);
+        expect(cps.map((c) => c.payload.format)).toEqual(['gremienlauf-checkpoint/2', 'gremienlauf-checkpoint/3', 'gremienlauf-checkpoint/3']);
+        expect(verifyCheckpoints(cps, leavesOf([...a, ...b, ...later]), publicKey)).toEqual([]);
+        const leaves = logOrder(leavesOf([...a, ...b, ...later]), cps.map((c) => c.payload)).map((leaf) => leafHash(Buffer.from(leaf.hash, 'hex')));
+        const root = (hex: string) => Buffer.from(hex, 'hex');
+        const [one, , three] = cps.map((c) => c.payload);
+        expect(verifyConsistency(one.treeSize, three.treeSize, root(one.rootHash), root(three.rootHash), consistencyProof(leaves, one.treeSize, three.treeSize))).toBe(true);
+      });
     });
   });
 });

@@ -28,6 +28,16 @@ export const LEAF_ORDER = 'stream-id-ascending/version-ascending';
  */
 export const LOG_CHECKPOINT_FORMAT = 'gremienlauf-checkpoint/2';
 export const LOG_ORDER = 'checkpoint-batches/stream-id-ascending/version-ascending';
+/**
+ * Format 3: format 2's log order and origin, but `heads` names only the streams its batch holds
+ * events of (those that moved since the checkpoints before it), each with its new head; the first
+ * checkpoint names every stream. Over the sequence the heads add up to every stream's head, and
+ * the batches (so the log order and every root) are exactly format 2's. A format-2 checkpoint
+ * named every stream each time: with one an hour, the heads of a register that hardly changed
+ * were stored, parsed and held by verify again every hour (about 13 MB of text per checkpoint for
+ * 100,000 bodies).
+ */
+export const DELTA_CHECKPOINT_FORMAT = 'gremienlauf-checkpoint/3';
 
 /** A stored event hash and where it sits: what a checkpoint is built from. */
 export interface Leaf {
@@ -43,14 +53,15 @@ export interface StreamHead {
 }
 
 export interface CheckpointPayload {
-  format: typeof CHECKPOINT_FORMAT | typeof LOG_CHECKPOINT_FORMAT;
+  format: typeof CHECKPOINT_FORMAT | typeof LOG_CHECKPOINT_FORMAT | typeof DELTA_CHECKPOINT_FORMAT;
   sequence: number;
   createdAt: Instant;
   treeSize: number;
   rootHash: string;
   order: typeof LEAF_ORDER | typeof LOG_ORDER;
-  /** Format 2: the log's name in its C2SP checkpoint note. */
+  /** Formats 2 and 3: the log's name in its C2SP checkpoint note. */
   origin?: string;
+  /** Every stream's head (formats 1 and 2); format 3: the heads that moved since the checkpoints before it. */
   heads: StreamHead[];
   /** `checkpointDigest` of the previous checkpoint, null for the first. */
   previous: string | null;
@@ -114,7 +125,7 @@ class OrderGuard {
 /** Builds a checkpoint from leaves that arrive in checkpoint order, in memory that grows with the streams, not the events. */
 export class CheckpointBuilder {
   private readonly order = new OrderGuard();
-  /** Null when only the heads are asked for (a format-2 checkpoint builds its tree in log order). */
+  /** Null when only the heads are asked for (a log-order checkpoint builds its tree in log order). */
   private readonly tree: MerkleAccumulator | null;
   private readonly heads: StreamHead[] = [];
 
@@ -168,12 +179,25 @@ export function buildCheckpoint(
   return builder.build(meta);
 }
 
-/** Whether the payload is in the log-order format (2). */
+/** Whether the payload is in a log-order format (2 or 3). */
 export function inLogOrder(payload: CheckpointPayload): boolean {
-  return payload.format === LOG_CHECKPOINT_FORMAT && payload.order === LOG_ORDER && typeof payload.origin === 'string';
+  return (payload.format === LOG_CHECKPOINT_FORMAT || payload.format === DELTA_CHECKPOINT_FORMAT) && payload.order === LOG_ORDER && typeof payload.origin === 'string';
 }
 
-/** Whether the payload is in a format this build checks (1 or 2). */
+/**
+ * The newest version of the stream the checkpoints name: what they cover of it. A format-3
+ * checkpoint names only the streams that moved, so the one that covers a stream's newest events
+ * may be any before it.
+ */
+export function coveredVersion(checkpoints: readonly Pick<CheckpointPayload, 'heads'>[], stream: string): number {
+  let covered = 0;
+  for (const { heads } of checkpoints) {
+    for (const head of heads) if (head.stream === stream && head.version > covered) covered = head.version;
+  }
+  return covered;
+}
+
+/** Whether the payload is in a format this build checks (1, 2 or 3). */
 function knownFormat(payload: CheckpointPayload): boolean {
   return inLogOrder(payload) || (payload.format === CHECKPOINT_FORMAT && payload.order === LEAF_ORDER);
 }
@@ -211,6 +235,81 @@ export class HeadIndex {
   }
 }
 
+/**
+ * Which checkpoints name a stream, for streams asked for in ascending order (as the leaves come):
+ * the checkpoints wait in a heap by the stream of their next head, so a stream costs the heads that
+ * name it (a log2 of the checkpoints each), not a look into every checkpoint. With a checkpoint an
+ * hour, the looks of every stream into every checkpoint grew with their product. A stream asked
+ * for out of that order starts the heap anew from a binary search in each checkpoint.
+ */
+export class HeadsByStream {
+  /** Per checkpoint, the position of its next head. */
+  private readonly next: number[];
+  /** Checkpoints (their position in `indexes`) by the stream of their next head, then position. */
+  private heap: number[] = [];
+  private asked: { stream: string; named: Array<{ index: number; at: number }> } | null = null;
+
+  constructor(private readonly indexes: ReadonlyArray<HeadIndex | null>) {
+    this.next = indexes.map(() => 0);
+    this.restart('');
+  }
+
+  /** The checkpoints that name the stream (by their position in `indexes`, ascending) and where its head is in each. */
+  named(stream: string): Array<{ index: number; at: number }> {
+    if (this.asked?.stream === stream) return this.asked.named;
+    if (this.asked && compare(stream, this.asked.stream) < 0) this.restart(stream);
+    const named: Array<{ index: number; at: number }> = [];
+    while (this.heap.length > 0) {
+      const index = this.heap[0];
+      const heads = this.indexes[index]!.heads;
+      const order = compare(heads[this.next[index]].stream, stream);
+      if (order > 0) break;
+      if (order === 0) named.push({ index, at: this.next[index]++ });
+      else this.next[index] = lowerBound(heads, stream, this.next[index]);
+      if (this.next[index] < heads.length) this.siftDown(0);
+      else this.pop();
+    }
+    named.sort((a, b) => a.index - b.index);
+    this.asked = { stream, named };
+    return named;
+  }
+
+  private restart(stream: string): void {
+    this.heap = [];
+    this.indexes.forEach((index, i) => {
+      if (!index) return;
+      this.next[i] = lowerBound(index.heads, stream, 0);
+      if (this.next[i] < index.heads.length) this.heap.push(i);
+    });
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private before(a: number, b: number): boolean {
+    const order = compare(this.indexes[a]!.heads[this.next[a]].stream, this.indexes[b]!.heads[this.next[b]].stream);
+    return order < 0 || (order === 0 && a < b);
+  }
+
+  private pop(): void {
+    const last = this.heap.pop()!;
+    if (this.heap.length === 0) return;
+    this.heap[0] = last;
+    this.siftDown(0);
+  }
+
+  private siftDown(from: number): void {
+    const { heap } = this;
+    let at = from;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= heap.length) return;
+      const child = left + 1 < heap.length && this.before(heap[left + 1], heap[left]) ? left + 1 : left;
+      if (!this.before(heap[child], heap[at])) return;
+      [heap[at], heap[child]] = [heap[child], heap[at]];
+      at = child;
+    }
+  }
+}
+
 /** The heads sorted by stream id, the first one named for each stream (a stable sort keeps the payload's order among equals). */
 function firstOfEachStream(heads: readonly StreamHead[]): StreamHead[] {
   const sorted = [...heads].sort((a, b) => compare(a.stream, b.stream));
@@ -230,7 +329,7 @@ function lowerBound(heads: readonly StreamHead[], stream: string, from: number):
 }
 
 /**
- * Where each leaf goes in log order (format 2) when the leaves arrive in checkpoint order
+ * Where each leaf goes in log order (formats 2 and 3) when the leaves arrive in checkpoint order
  * (stream id, version): each checkpoint's batch is a run of consecutive places starting at the
  * tree size of the checkpoint before it, and a leaf belongs to the first batch whose head of its
  * stream reaches its version; the leaves beyond every checkpoint follow the last one. Memory
@@ -240,6 +339,7 @@ export class LogOrderPlacement {
   /** Per batch, in sequence order: its checkpoint's sequence and the next free place. */
   readonly batches: Array<{ sequence: number; begin: number; next: number }> = [];
   private readonly heads: HeadIndex[];
+  private readonly byStream: HeadsByStream;
   private beyond: number;
   /**
    * The stream asked for last, and where its leaves go: the versions up to which batches take
@@ -257,6 +357,7 @@ export class LogOrderPlacement {
       this.batches.push({ sequence: checkpoint.sequence, begin, next: begin });
     });
     this.heads = sorted.map((checkpoint) => new HeadIndex(checkpoint.heads));
+    this.byStream = new HeadsByStream(this.heads);
     this.beyond = sorted.at(-1)?.treeSize ?? 0;
   }
 
@@ -282,14 +383,12 @@ export class LogOrderPlacement {
     this.stream = stream;
     this.until.length = 0;
     this.batchOf.length = 0;
-    this.heads.forEach((index, batch) => {
-      const at = index.find(stream);
-      if (at === -1) return;
-      const { version } = index.heads[at];
-      if (this.until.length > 0 && version <= this.until[this.until.length - 1]) return;
+    for (const { index: batch, at } of this.byStream.named(stream)) {
+      const { version } = this.heads[batch].heads[at];
+      if (this.until.length > 0 && version <= this.until[this.until.length - 1]) continue;
       this.until.push(version);
       this.batchOf.push(batch);
-    });
+    }
   }
 }
 
@@ -318,11 +417,12 @@ export class LogOrderTree {
     return this.beyond !== null || this.placement.reaches(stream);
   }
 
-  /** Adds the next leaf; leaves must come in checkpoint order. */
-  add(leaf: Leaf): void {
+  /** Adds the next leaf; leaves must come in checkpoint order. True where it goes beyond every checkpoint. */
+  add(leaf: Leaf): boolean {
     const { batch } = this.placement.place(leaf);
     const range = batch === null ? this.beyond : this.batches[batch].range;
     range?.appendHex(leaf.hash);
+    return batch === null;
   }
 
   /** Waits for the subtrees the hasher's thread computes. */
@@ -350,7 +450,7 @@ export class LogOrderTree {
 }
 
 /**
- * The leaves in log order (format 2), in memory: first the batches of the given earlier
+ * The leaves in log order (formats 2 and 3), in memory: first the batches of the given earlier
  * checkpoints (in sequence order), each the events its heads cover beyond those before it, then
  * the leaves no earlier checkpoint covers; each batch sorted by stream id, then version.
  */
@@ -377,8 +477,13 @@ export function logOrder(leaves: Iterable<Leaf>, earlier: readonly Pick<Checkpoi
   return out;
 }
 
-/** Builds a format-2 checkpoint from leaves that arrive in checkpoint order, after the earlier checkpoints. */
+/**
+ * Builds a format-3 checkpoint from leaves that arrive in checkpoint order, after the earlier
+ * checkpoints: its heads are those of the streams with leaves beyond every earlier checkpoint.
+ */
 export class LogCheckpointBuilder {
+  private readonly order = new OrderGuard();
+  /** The heads of the leaves beyond every earlier checkpoint: a stream's are its last ones. */
   private readonly heads = new CheckpointBuilder({ tree: false });
   private readonly tree: LogOrderTree;
 
@@ -388,8 +493,8 @@ export class LogCheckpointBuilder {
   }
 
   add(leaf: Leaf): void {
-    this.heads.add(leaf);
-    this.tree.add(leaf);
+    this.order.check(leaf);
+    if (this.tree.add(leaf)) this.heads.add(leaf);
   }
 
   settle(): Promise<void> {
@@ -401,7 +506,7 @@ export class LogCheckpointBuilder {
     if (!all) throw new Error('The leaves do not add up to the earlier checkpoints: verify the log before building a checkpoint.');
     const heads = this.heads.streamHeads();
     return {
-      format: LOG_CHECKPOINT_FORMAT,
+      format: DELTA_CHECKPOINT_FORMAT,
       sequence: meta.sequence,
       createdAt: meta.createdAt,
       treeSize: all.size,
@@ -414,7 +519,7 @@ export class LogCheckpointBuilder {
   }
 }
 
-/** The unsigned format-2 checkpoint over all leaves, in log order after the earlier checkpoints. */
+/** The unsigned format-3 checkpoint over all leaves, in log order after the earlier checkpoints. */
 export function buildLogCheckpoint(
   leaves: Iterable<Leaf>,
   meta: { sequence: number; createdAt: Instant; previous: string | null; origin: string },
@@ -491,7 +596,7 @@ export function verifyCheckpoints(
   checkpoints: readonly SignedCheckpoint[],
   leaves: Iterable<Leaf>,
   publicKey: KeyObject,
-  /** Earlier checkpoints that fix the log order of format-2 ones checked alone (e.g. a published one). */
+  /** Earlier checkpoints that fix the log order of log-order ones checked alone (e.g. a published one). */
   context: readonly SignedCheckpoint[] = [],
   options: CheckpointVerifierOptions = {},
 ): CheckpointProblem[] {
@@ -540,7 +645,7 @@ interface CheckpointCheck {
   found: Uint8Array;
   /** Where a head's stream ended before reaching it: the stream's last version, by the head's position. */
   endedAt: Map<number, number>;
-  /** Format 1: the tree over the covered leaves in checkpoint order (format 2 takes the log-order tree). */
+  /** Format 1: the tree over the covered leaves in checkpoint order (formats 2 and 3 take the log-order tree). */
   tree: MerkleAccumulator | null;
 }
 
@@ -554,8 +659,10 @@ export class CheckpointVerifier {
   private readonly checks: CheckpointCheck[];
   /** The stream the leaves are in, its last version so far, and the heads of it that checkpoints name. */
   private current: { stream: string; last: number; named: Array<{ check: CheckpointCheck; at: number }> } | null = null;
-  /** The log-order tree of the checkpoints (and the context) whose signatures hold, for format-2 roots. */
+  /** The log-order tree of the checkpoints (and the context) whose signatures hold, for the log-order roots. */
   private readonly logTree: LogOrderTree;
+  /** The checkpoints that name each stream (their heads, by position in `checks`). */
+  private readonly byStream: HeadsByStream;
   /** Sequence numbers the log order is known for: every earlier checkpoint is there. */
   private readonly orderKnown = new Set<number>();
   /**
@@ -643,6 +750,7 @@ export class CheckpointVerifier {
       check.trusted = true;
       return check;
     });
+    this.byStream = new HeadsByStream(this.checks.map((check) => check.heads));
   }
 
   /** The checkpoints whose payload counts (signed, or an earlier key's claims, in a known format), by sequence. */
@@ -687,11 +795,7 @@ export class CheckpointVerifier {
   private named(stream: string): Array<{ check: CheckpointCheck; at: number }> {
     if (this.current?.stream === stream) return this.current.named;
     this.endStream();
-    const named: Array<{ check: CheckpointCheck; at: number }> = [];
-    for (const check of this.checks) {
-      const at = check.heads?.find(stream) ?? -1;
-      if (at !== -1) named.push({ check, at });
-    }
+    const named = this.byStream.named(stream).map(({ index, at }) => ({ check: this.checks[index], at }));
     this.current = { stream, last: 0, named };
     return named;
   }
@@ -743,7 +847,7 @@ export class CheckpointVerifier {
           located = true;
         }
       }
-      // Format 2: the root over the log order, known only when no earlier checkpoint is missing
+      // Formats 2 and 3: the root over the log order, known only when no earlier checkpoint is missing
       // (a gap is reported as such above). Format 1: the root over all covered leaves, sorted.
       const logRoot = logRoots.get(sequence);
       const actual = tree

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { buildLogCheckpoint, CheckpointVerifier, HeadIndex, LogOrderPlacement, logOrder, orderLeaves, signCheckpoint, type Leaf, type StreamHead } from './checkpoint';
+import { buildLogCheckpoint, CheckpointVerifier, HeadIndex, HeadsByStream, LogOrderPlacement, logOrder, orderLeaves, signCheckpoint, type Leaf, type StreamHead } from './checkpoint';
 
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
 const leaf = (stream: string, version: number): Leaf => ({ stream, version, hash: hashOf(`${stream}@${version}`) });
@@ -38,6 +38,38 @@ describe('HeadIndex: a checkpoint\'s heads looked up without a map', () => {
     ]);
     expect(index.heads.map((head) => head.hash)).toEqual(['a2', 'b4', 'c1']);
     expect(['c', 'a', 'b', 'd'].map((stream) => index.find(stream))).toEqual([2, 0, 1, -1]);
+  });
+});
+
+describe('HeadsByStream: which checkpoints name a stream, without a look into each', () => {
+  // 40 checkpoints over streams s000…s119: checkpoint c names every stream n with (n + c) % (c % 7 + 1) === 0
+  // (the first every stream, many of the others a few); every fifth is absent (a checkpoint whose payload does not count).
+  const named = (c: number) => Array.from({ length: 120 }, (_, n) => n).filter((n) => (n + c) % ((c % 7) + 1) === 0);
+  const indexes = Array.from({ length: 40 }, (_, c) =>
+    c % 5 === 4 ? null : new HeadIndex(named(c).map((n) => ({ stream: name(n), version: c + 1, hash: hashOf(`${c}:${n}`) }))),
+  );
+  const expected = (n: number) =>
+    indexes.flatMap((index, c) => (index && named(c).includes(n) ? [{ index: c, at: named(c).indexOf(n) }] : []));
+  const asked = (order: number[]) => {
+    const byStream = new HeadsByStream(indexes);
+    return order.map((n) => [name(n), byStream.named(name(n))]);
+  };
+  const all = Array.from({ length: 125 }, (_, n) => n);
+
+  it('gives every checkpoint that names each stream asked for in order, by checkpoint, and none for streams no checkpoint names', () => {
+    expect(asked(all)).toEqual(all.map((n) => [name(n), expected(n)]));
+  });
+
+  it('gives the same for streams skipped, asked again, backwards and in any order', () => {
+    const shuffled = [...all].sort((x, y) => ((x * 7919) % 125) - ((y * 7919) % 125));
+    for (const order of [all.filter((n) => n % 11 === 0), [5, 5, 6, 6, 6], [...all].reverse(), shuffled, [119, 0, 60, 3, 124]]) {
+      expect(asked(order)).toEqual(order.map((n) => [name(n), expected(n)]));
+    }
+  });
+
+  it('gives nothing where no checkpoint counts', () => {
+    expect(new HeadsByStream([null, null]).named(name(1))).toEqual([]);
+    expect(new HeadsByStream([]).named(name(1))).toEqual([]);
   });
 });
 

@@ -674,8 +674,8 @@ function withoutRoot(problems: readonly CheckpointProblem[]): CheckpointProblem[
  * The root check: the tree head (size and Merkle root) that every checkpoint claims, each exported
  * one and each published one, recomputed from the exported events whatever key signed it and
  * whether that key is given, so a rewrite of what a lost key's checkpoint covers is named by its
- * root as by any other's. A format-2 checkpoint's tree is the log order fixed by the heads of the
- * checkpoints before it: for the exported checkpoints the exported ones, for the published ones
+ * root as by any other's. A checkpoint of format 2 or 3 has as its tree the log order fixed by
+ * the heads of the checkpoints before it: for the exported checkpoints the exported ones, for the published ones
  * the published copies where given, the exported ones otherwise. A format-1 checkpoint's tree
  * holds the leaves it covers in checkpoint order. The leaves go by once, in checkpoint order, and
  * once more only where the batches do not add up to the claimed tree sizes (`endPass`); memory
@@ -711,7 +711,7 @@ class RootCheck {
     const exportedOrder = logOrderOf(this.exported);
     const publishedOrder = logOrderOf([...this.published, ...this.exported]);
     const same = publishedOrder.length === exportedOrder.length && publishedOrder.every((payload, i) => payload === exportedOrder[i]);
-    // Only format-2 checkpoints need the log-order tree (format 1 has a tree of its own).
+    // Only log-order checkpoints (formats 2 and 3) need the log-order tree (format 1 has a tree of its own).
     this.passes = (same ? [exportedOrder] : [exportedOrder, publishedOrder]).map((order) => ({
       order,
       tree: new TreeHeads(order),
@@ -798,7 +798,7 @@ class RootCheck {
     if (!found || (found.size === payload.treeSize && found.root === payload.rootHash)) return [];
     const claimed = { size: payload.treeSize, root: payload.rootHash };
     const entries = (n: number) => count(n, 'Eintrag', 'Einträge');
-    // A format-2 checkpoint's tree follows the batches of those before it: changed heads there move leaves in it.
+    // A log-order checkpoint's tree follows the batches of those before it: changed heads there move leaves in it.
     const before = inLogOrder(payload) && payload.sequence > 1 ? ', oder die Köpfe eines Checkpoints davor, die die Reihenfolge des Logs festlegen, wurden verändert' : '';
     const key = typeof keyId === 'string' ? this.keys.get(keyId) : undefined;
     const why =

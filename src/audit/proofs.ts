@@ -1,7 +1,7 @@
 /**
  * RFC 9162 proofs over the audit log, as auditors receive them and check them offline.
  *
- * The log's leaves are the event hashes in log order (checkpoint.ts, format 2): the tree of each
+ * The log's leaves are the event hashes in log order (checkpoint.ts, formats 2 and 3): the tree of each
  * checkpoint is a prefix of the next one's. A proof is only given up to the newest checkpoint's
  * tree size: what lies beyond has no fixed place in the log yet. Hashes are hex, as everywhere in
  * the API; the C2SP note carries the root in base64 as its format asks.
@@ -15,7 +15,7 @@ import type { KeyObject } from 'node:crypto';
 import type { FieldIssue } from '../common/errors';
 import { hashEvent, type EventRecord } from '../event-log/event-hash';
 import { AUDIT_LOG_STREAM, hashAuditLogEntry, type AuditLogEntry } from './audit-log';
-import { hasValidSignature, keyIdOf, LOG_CHECKPOINT_FORMAT, LogOrderPlacement, type BatchSource, type Leaf, type SignedCheckpoint } from './checkpoint';
+import { DELTA_CHECKPOINT_FORMAT, hasValidSignature, inLogOrder, keyIdOf, LOG_CHECKPOINT_FORMAT, LogOrderPlacement, type BatchSource, type Leaf, type SignedCheckpoint } from './checkpoint';
 import { leafHash, RangeHasher, verifyConsistency, verifyInclusion, type LeafRange } from './merkle';
 import { openNote, parseCheckpointNoteText } from './signed-note';
 
@@ -232,8 +232,8 @@ export function openCheckpoint(checkpoint: TrustedCheckpoint, publicKey: KeyObje
   if (checkpoint.json.keyId !== keyIdOf(publicKey) || !hasValidSignature(checkpoint.json, publicKey)) {
     return `Checkpoint ${payload?.sequence}: die Signatur passt nicht zum öffentlichen Schlüssel.`;
   }
-  if (payload.format !== LOG_CHECKPOINT_FORMAT) {
-    return `Checkpoint ${payload.sequence} hat das Format ${payload.format}: Beweise gelten erst für Checkpoints im Format ${LOG_CHECKPOINT_FORMAT}.`;
+  if (!inLogOrder(payload)) {
+    return `Checkpoint ${payload.sequence} hat das Format ${payload.format}: Beweise gelten erst für Checkpoints im Format ${LOG_CHECKPOINT_FORMAT} oder ${DELTA_CHECKPOINT_FORMAT}.`;
   }
   return { treeSize: payload.treeSize, rootHash: payload.rootHash, label: `Checkpoint ${payload.sequence} (Baumgröße ${payload.treeSize})` };
 }
