@@ -3,9 +3,10 @@
  * blames a changed checkpoint itself, not an invented one between it and the next; its summary
  * (`checkpoints.last`, `uncoveredEvents`, the CLI's header) quotes only a checkpoint whose
  * signature holds; and the columns that repeat the signed payload (sequence, created_at,
- * tree_size, root_hash) are compared with it. The second checkpoint (format 3) names only the
- * stream that moved since the first. Each case changes the rows with SQL on the running app's
- * database and puts the recorded rows back after it.
+ * tree_size, root_hash) are compared with it, and no new checkpoint is written while they
+ * differ. The second checkpoint (format 3) names only the stream that moved since the first. Each
+ * case changes the rows with SQL on the running app's database and puts the recorded rows back
+ * after it.
  */
 import { countOf } from '../machines';
 import { canonicalJson } from '../src/json/canonical-json';
@@ -156,4 +157,12 @@ describe.each(testDatabaseKinds())('a stored checkpoint changed in its table (%s
     expect((await verify(s.seed)).problems.map((p: Problem) => p.kind)).toEqual(['columnDiverges', 'columnDiverges', 'columnDiverges', 'columnDiverges']);
   });
 
+  test('a column that repeats the signed payload changed by SQL: no new checkpoint is written until the row says what was signed', async () => {
+    await tamper('UPDATE audit_checkpoints SET sequence = 7 WHERE sequence = 1');
+    const refused = await t.http.post('/api/audit/checkpoints').expect(422);
+    expect(refused.body.message).toBe(
+      'Kein Checkpoint: das Log besteht die Prüfung nicht. Checkpoint 1: Die Spalte „sequence“ in audit_checkpoints sagt 7, signiert ist 1: wer die Tabelle per SQL liest, sieht einen anderen Checkpoint als den signierten.',
+    );
+    expect(Number((await t.app.get(Database).query<{ n: number | string }>('SELECT count(*) AS n FROM audit_checkpoints'))[0].n)).toBe(2);
+  });
 });

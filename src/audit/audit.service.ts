@@ -269,7 +269,7 @@ export class AuditService {
       const auditLog = await this.store.auditLog(view);
       const decisionEvents = await this.store.decisionEvents(view);
       const contactEvents = await this.store.contactEvents(view);
-      const { checkpoints, fromText } = await this.store.checkedCheckpoints(view, this.key.publicKey);
+      const { checkpoints, fromText, columns } = await this.store.checkedCheckpoints(view, this.key.publicKey);
       this.assertOwnKey((await this.store.recordedKey(view))?.keyId ?? checkpoints.at(-1)?.keyId);
       const chainVerifier = new ChainVerifier();
       // A lost key's checkpoints count as unsigned claims: the new one is written only where they still hold.
@@ -289,6 +289,8 @@ export class AuditService {
           .finish()
           .filter((p) => p.kind !== 'earlierKey')
           .map((p) => p.message),
+        // A row whose columns say otherwise than its signed payload: whoever reads the table by SQL would see another sequence than the one signed.
+        ...checkpointVerifier.counted().flatMap((checkpoint) => checkpointColumnProblems(checkpoint, columns.get(checkpoint)!).map((p) => p.message)),
       ];
       if (problems.length > 0) {
         throw new LifecycleRefusal(`Kein Checkpoint: das Log besteht die Prüfung nicht. ${problems[0]}`, { violations: problems });
