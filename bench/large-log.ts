@@ -4,8 +4,9 @@
  * events), and 5 pending timers per body (some of them due), written
  * straight into a migrated SQLite file by copying one real life with new ids and a freshly
  * sealed hash chain. Then the service starts on it in a process of its own: start to listening,
- * idle RSS, the scheduler's claim of the due timers, verify, export and a checkpoint; then verify
- * once more, with that checkpoint, in a fresh process.
+ * idle RSS, the scheduler's claim of the due timers, verify, export and a checkpoint, then a few
+ * more checkpoints, each after one registration; then verify once more, with those checkpoints, in
+ * a fresh process.
  */
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -24,6 +25,8 @@ const LOG_BODIES = Number(process.env.BENCH_LOG_BODIES ?? 100_000);
 const TIMERS_PER_BODY = 5;
 /** Due now: one batch of the scheduler's claim (50). */
 const DUE_TIMERS = 50;
+/** Checkpoints written after the one over the whole log, each after one registration (an afternoon of the periodic one). */
+const LATER_CHECKPOINTS = 4;
 const MiB = 2 ** 20;
 
 interface Server {
@@ -180,14 +183,21 @@ export async function largeLogFigures(
 
     const checkpoint = await server.ask<{ seconds: number; maxRss: number }>({ kind: 'checkpoint' } satisfies ServerRequest);
     figures.push({ what: '  signed checkpoint over the whole log', value: `${checkpoint.seconds.toFixed(2)} s, peak RSS ${Math.round(checkpoint.maxRss / MiB)} MiB` });
+    // Hourly, as the periodic checkpoint writes them, with little new in between.
+    const later = await server.ask<{ written: Array<{ seconds: number; heads: number; bytes: number }> }>({ kind: 'laterCheckpoints', count: LATER_CHECKPOINTS } satisfies ServerRequest);
+    const most = (pick: (c: { seconds: number; heads: number; bytes: number }) => number) => Math.max(...later.written.map(pick));
+    figures.push({
+      what: `  ${LATER_CHECKPOINTS} more checkpoints, a body registered before each`,
+      value: `each at most ${most((c) => c.heads)} heads, ${(most((c) => c.bytes) / 1024).toFixed(1)} KiB, ${most((c) => c.seconds).toFixed(2)} s`,
+    });
   } finally {
     await stopServer(server);
   }
-  // A log in use has checkpoints (the periodic one writes them), each naming every stream's head:
-  // verify checks them too. In a fresh process, so that its peak RSS is verify's own.
+  // A log in use has checkpoints (the periodic one writes them): verify checks them too. In a
+  // fresh process, so that its peak RSS is verify's own.
   const again = await startServer(file);
   try {
-    figures.push(verifyFigure('  verify again, with that checkpoint', await again.ask({ kind: 'verify' } satisfies ServerRequest)));
+    figures.push(verifyFigure(`  verify again, with those ${1 + LATER_CHECKPOINTS} checkpoints`, await again.ask({ kind: 'verify' } satisfies ServerRequest)));
   } finally {
     await stopServer(again);
   }

@@ -13,6 +13,7 @@ import { Database } from '../src/database/database';
 import { DecisionsService } from '../src/decisions/decisions.service';
 import { LifecycleService } from '../src/lifecycle/lifecycle.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { canonicalJson } from '../src/json/canonical-json';
 import { testConfig } from '../test/support/test-config';
 import { decisionsFor } from './life';
 
@@ -23,6 +24,7 @@ export type ServerRequest =
   | { kind: 'verify' }
   | { kind: 'export' }
   | { kind: 'checkpoint' }
+  | { kind: 'laterCheckpoints'; count: number }
   | { kind: 'close' };
 
 /** The peak RSS of this process so far, in bytes. */
@@ -88,6 +90,17 @@ async function main(): Promise<void> {
         const start = performance.now();
         await app.get(AuditService).createCheckpoint();
         return { kind: 'checkpoint', seconds: (performance.now() - start) / 1000, maxRss: maxRss() };
+      }
+      if (request.kind === 'laterCheckpoints') {
+        // As the periodic checkpoint does in a register in use: a little happened since the last one (a body registered).
+        const written: Array<{ seconds: number; heads: number; bytes: number }> = [];
+        for (let i = 0; i < request.count; i++) {
+          await app.get(LifecycleService).register({ ...EXAMPLE_REGISTRATION, registeredAt: '2025-06-02' }, SECRETARIAT);
+          const start = performance.now();
+          const checkpoint = (await app.get(AuditService).createCheckpoint())!;
+          written.push({ seconds: (performance.now() - start) / 1000, heads: checkpoint.payload.heads.length, bytes: Buffer.byteLength(canonicalJson(checkpoint.payload)) });
+        }
+        return { kind: 'laterCheckpoints', written, maxRss: maxRss() };
       }
       if (request.kind === 'memory') {
         global.gc?.();
