@@ -74,11 +74,13 @@ afterAll(() => {
 
 describe('gremienlauf replay and verify on the local database', () => {
   let id: string;
+  let title: string;
 
   beforeAll(() => {
     const imported = cli(['import', SEED_FILE, '--registered-at', '01.06.2024', '--json']);
     if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
     id = imported.json.id;
+    title = imported.json.title;
     for (const args of [
       ['record-decision', '2024/09-AL', '--date', '12.06.2024', '--session', '3', '--title', 'Einrichtung der PG', '--effect', 'approved', '--body', id, '--data', '{"approvedUntil":"2025-03-31"}'],
       ['send', id, 'submitted', '--date', '05.06.2024'],
@@ -255,7 +257,9 @@ describe('gremienlauf replay and verify on the local database', () => {
       expect(replay.json.verdict).not.toBe('matches');
       const verify = cli(['verify', '--body', id, '--url', url, '--token', TOKEN]);
       expect(verify.code).toBe(1);
-      expect(verify.stdout).toMatch(new RegExp(`Geprüft:\\s+Gremium ${id}\\nVon:\\s+Server ${url.replace(/[.]/g, '\\.')}\\n`));
+      // The body by its title and id.
+      expect(verify.stdout).toContain(`Gremium „${title}“ (${id})`);
+      expect(verify.stdout).toMatch(new RegExp(`Geprüft:\\s+Gremium „[^“]+“ \\(${id}\\)\\nVon:\\s+Server ${url.replace(/[.]/g, '\\.')}\\n`));
       expect(cli(['verify', '--url', url]).stderr).toContain('Anmeldung erforderlich');
     });
   });

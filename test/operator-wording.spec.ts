@@ -1,7 +1,7 @@
 /**
  * Messages operators reported as clumsy, pinned in the wording they read now: a report handed in
- * twice, a list of invalid fields, `verify` on a log without checkpoints, `user create`, and
- * `export` on a log with decision-register events.
+ * twice, a list of invalid fields, `verify` on a log without checkpoints (and the names of its
+ * chains), `user create`, and `export` on a log with decision-register events.
  */
 import { begin, decide, evolve, type BodyEvent, type BodySnapshot } from '../machines';
 import { ValidationError, issueList } from '../src/common/errors';
@@ -59,6 +59,23 @@ describe('verify without a file', () => {
     const last = { sequence: 2, createdAt: '2026-12-05T09:00:00.000Z', treeSize: 12 };
     const text = renderVerification(verification({ count: 2, last, uncoveredEvents: 3 }), 'lokale Datenbank x.sqlite');
     expect(uncoveredLine(text)).toMatch(/^Ohne Checkpoint:?\s+3 Einträge sind jünger als der letzte Checkpoint$/);
+  });
+
+  test('names the audit log and a contact person’s chain in the table of problems, not by their stream names', () => {
+    const contact = 'c0ffee00-1111-4222-8333-444455556666';
+    const problem = (stream: string) => ({ area: 'chain', kind: 'content', stream, version: 1, message: 'Hash stimmt nicht.' });
+    const text = renderVerification(
+      { ...verification({ count: 0, last: null, uncoveredEvents: 15 }), intact: false, problems: [problem('audit-log'), problem(`contact:${contact}`)] },
+      'lokale Datenbank x.sqlite',
+    );
+    const rows = text.split('\n').filter((line) => line.includes('Hash stimmt nicht.'));
+    expect(rows.map((row) => row.split(/\s{2,}/)[0])).toEqual(['Audit-Protokoll', 'Ansprechperson c0ffee00…']);
+    expect(text).not.toContain('contact:');
+  });
+
+  test('names the body checked by its title and id', () => {
+    const text = renderVerification({ ...verification({ count: 0, last: null, uncoveredEvents: 15 }), scope: 'b1', title: 'Projektgruppe Registermodernisierung' }, 'x');
+    expect(text.split('\n')[0]).toMatch(/^Geprüft:?\s+Gremium „Projektgruppe Registermodernisierung“ \(b1\)$/);
   });
 });
 

@@ -45,6 +45,7 @@ export type VerifyProblem = z.infer<typeof problemSchema>;
 /** `GET /api/audit/verify`. */
 export const verifyAnswerSchema = z.object({
   scope: z.string().describe('all oder die ID des Gremiums'),
+  title: z.string().nullable().describe('Mit ?body=: der Titel des Gremiums; sonst null'),
   intact: z.boolean(),
   checkedAt: instantSchema,
   events: z.number().int().min(0),
@@ -72,7 +73,9 @@ export const verifyAnswerSchema = z.object({
       .number()
       .int()
       .min(0)
-      .describe('Einträge nach dem letzten Checkpoint, dessen Signatur hält; mit ?body= die Ereignisse dieses Gremiums nach dem Kopf seines Stroms im letzten Checkpoint'),
+      .describe(
+        'Einträge nach dem letzten Checkpoint, dessen Signatur hält; mit ?body= die Ereignisse dieses Gremiums nach dem neuesten Kopf seines Stroms, den die Checkpoints bis zu diesem nennen',
+      ),
   }),
 });
 

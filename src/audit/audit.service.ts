@@ -162,8 +162,9 @@ export class AuditService {
         .filter(({ entry }) => bodyId === undefined || entry.data.bodyIds?.includes(bodyId))
         .map(({ undone: u, entry }) => erasureUndoneProblem(u, entry));
       const scoped = [...problems.filter((p) => inScope(p.stream)), ...erasureProblems];
-      // Each body a problem concerns named by its current title too, looked up for those bodies only.
+      // Each body a problem concerns (and the one asked for) named by its current title too, looked up for those bodies only.
       const named = new Set(scoped.map((p) => p.stream).filter((stream): stream is string => stream !== null && streamKind(stream) === 'body'));
+      if (bodyId !== undefined) named.add(bodyId);
       const titles = await this.store.titlesOf(view, [...named]);
       // Only a checkpoint whose signature holds is evidence of what it covered.
       const last = checkpointVerifier.lastSigned();
@@ -178,6 +179,7 @@ export class AuditService {
       const counted = bodyId === undefined ? leaves : streams.reduce((n, s) => n + s.events, 0);
       return {
         scope: bodyId ?? 'all',
+        title: bodyId === undefined ? null : (titles.get(bodyId) ?? null),
         intact: scoped.length === 0,
         checkedAt: this.clock.now().toISOString(),
         events: streams.reduce((n, s) => n + s.events, 0),

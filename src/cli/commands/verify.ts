@@ -4,6 +4,8 @@ import { createInterface } from 'node:readline';
 import type { KeyObject } from 'node:crypto';
 import { countOf, germanNumber } from '../../../machines';
 import type { StreamKind } from '../../audit/audit.service';
+import { AUDIT_LOG_STREAM } from '../../audit/audit-log';
+import { CONTACT_STREAM_PREFIX, isContactStream } from '../../audit/contact-log';
 import { decisionStreamName, isDecisionStream } from '../../decisions/register';
 import { formatReport, verifyExport, type ExportSource } from '../../audit/offline-verifier';
 import type { SignedCheckpoint } from '../../audit/checkpoint';
@@ -16,6 +18,8 @@ import { date, fields, table, toTheSecond } from '../format';
 /** `GET /api/audit/verify`, as the command reads it. */
 export interface ServiceVerification {
   scope: string;
+  /** With --body: the body's current title (absent from a service before it named it). */
+  title?: string | null;
   intact: boolean;
   checkedAt: string;
   events: number;
@@ -86,7 +90,7 @@ export function renderVerification(v: ServiceVerification, target: string): stri
   const last = v.checkpoints.last;
   const parts = [
     fields([
-      ['Geprüft', v.scope === 'all' ? 'alle Ketten' : `Gremium ${v.scope}`],
+      ['Geprüft', v.scope === 'all' ? 'alle Ketten' : v.title ? `Gremium „${v.title}“ (${v.scope})` : `Gremium ${v.scope}`],
       ['Von', /^https?:/.test(target) ? `Server ${target}` : target],
       ['Am', toTheSecond(v.checkedAt)],
       ['Ketten', `${countOf(v.streams.length, 'Kette', 'Ketten')} mit ${countOf(v.events, 'Ereignis', 'Ereignissen')}${broken > 0 ? `, davon ${germanNumber(broken)} gebrochen` : ''}`],
@@ -129,10 +133,13 @@ function uncoveredText(uncovered: number, anyCheckpoint: boolean): string | null
 /**
  * A body's chain by its title and the start of its id (`Gremium „Projektgruppe X“ (0e59a1b2…)`; the
  * finding names the whole id), without a stored state by its id; a decision's as the register names
- * it (`Beschluss 2024/09-AL (AL-Runde)`); any other chain as the log names it.
+ * it (`Beschluss 2024/09-AL (AL-Runde)`); a contact person's corrections by the start of its id; the
+ * audit log by its name; any other chain as the log names it.
  */
 function streamLabel(stream: string, title: string | null, v: ServiceVerification): string {
   if (isDecisionStream(stream)) return decisionStreamName(stream);
+  if (stream === AUDIT_LOG_STREAM) return 'Audit-Protokoll';
+  if (isContactStream(stream)) return `Ansprechperson ${stream.slice(CONTACT_STREAM_PREFIX.length, CONTACT_STREAM_PREFIX.length + 8)}…`;
   if (title !== null) return `Gremium „${title}“ (${stream.slice(0, 8)}…)`;
   return v.streams.find((s) => s.stream === stream)?.kind === 'body' ? `Gremium ${stream}` : stream;
 }
