@@ -34,7 +34,7 @@ const streams = [5, 3, 5, 2, 4, 1].map((length, n) => recordStream(typicalLifecy
 const leavesOf = (records: readonly EventRecord[]): Leaf[] => records.map((e) => ({ stream: e.bodyId, version: e.version, hash: e.hash }));
 
 /**
- * Format-2 checkpoints, one per stage, each over the first `stage[n]` events of stream n: the
+ * Format-3 checkpoints, one per stage, each over the first `stage[n]` events of stream n: the
  * first `lostUpTo` signed with the lost key, the rest with the current one (or as `sign` signs
  * them), each naming the one before it.
  */
@@ -158,6 +158,22 @@ describe('the offline verifier recomputes every checkpoint’s tree head from th
       expect(third.message).toMatch(new RegExp(`^Checkpoint 3, signiert mit dem aktuellen Schlüssel \\(ID ${keyId(checkpoints[2])}…\\): `));
       expect(formatReport(report)).toContain(`FEHLER: ${second.message}`);
     }
+  });
+
+  it('recomputes the roots of format-3 checkpoints after a format-2 one (every stream named), as a log written before format 3 has them', async () => {
+    const sign = (payload: CheckpointPayload, i: number) =>
+      signCheckpoint(i === 0 ? { ...payload, format: 'gremienlauf-checkpoint/2' } : payload, (i < 2 ? lost : current).privateKey);
+    const mixed = checkpointsOver(streams, stages, 2, sign);
+    expect(mixed.map((c) => [c.payload.format, c.payload.heads.length])).toEqual([
+      ['gremienlauf-checkpoint/2', 6],
+      ['gremienlauf-checkpoint/3', 4],
+      ['gremienlauf-checkpoint/3', 4],
+    ]);
+    expect((await verified(exportOf(streams, mixed), current.publicKey)).report).toMatchObject({ ok: true, checkpoints: { rootsRecomputed: [1, 2, 3] } });
+    const rewritten = streams.map((records, n) => (n === 2 ? rehash(records.map((e) => (e.version === 4 ? { ...e, occurredAt: '2025-03-13T10:00:00.000Z' } : e))) : records));
+    const expected = expectedHeads(leavesOf(rewritten.flat()), mixed);
+    const { report } = await verified(exportOf(rewritten, mixed), current.publicKey);
+    expect(rootFindings(report).map((f) => [f.treeHead!.sequence, f.treeHead!.found])).toEqual([2, 3].map((sequence) => [sequence, expected.get(sequence)]));
   });
 
   it('recomputes a published checkpoint’s root from number 2 on, signed with the lost key, also where the export’s copies were forged', async () => {
