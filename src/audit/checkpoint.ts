@@ -817,6 +817,8 @@ export class CheckpointVerifier {
     this.endStream();
     const problems: CheckpointProblem[] = [];
     const logRoots = this.logTree.roots().bySequence;
+    /** The first checkpoint that named a head removed or rewritten. */
+    let locatedAt: number | null = null;
     for (const { checkpoint, early, trusted, earlierKey, heads, found, endedAt, tree } of this.checks) {
       const { payload } = checkpoint;
       const sequence = payload.sequence;
@@ -856,11 +858,11 @@ export class CheckpointVerifier {
           ? (logRoot ?? { size: -1, root: '' })
           : null;
       if (!located && actual && (actual.size !== payload.treeSize || actual.root !== payload.rootHash)) {
-        problem(
-          'root',
-          `Der Merkle-Wurzelhash über die ${payload.treeSize} bezeugten Ereignisse stimmt nicht mehr: ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt (die Kettenprüfung nennt die Stelle).`,
-        );
+        // A stream cut off or rewritten at a head an earlier checkpoint names (format 3 names it there alone): that one says where.
+        const where = locatedAt === null ? 'die Kettenprüfung nennt die Stelle' : `siehe Checkpoint ${locatedAt}: dort fehlt ein bezeugter Kopf oder hat einen anderen Hash`;
+        problem('root', `Der Merkle-Wurzelhash über die ${payload.treeSize} bezeugten Ereignisse stimmt nicht mehr: ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt (${where}).`);
       }
+      if (located) locatedAt ??= sequence;
     }
     return problems;
   }
