@@ -192,6 +192,27 @@ describe('tampering with the SQLite file is caught and located', () => {
     expect(offline.findings.find((f) => f.area === 'checkpoint')).toMatchObject({ stream: s.seed, version: 4 });
   });
 
+  test('a body removed whole, its row and every event: verify of that body still answers, with what the checkpoints name', async () => {
+    await afterTampering(
+      (db) => {
+        db.pragma('foreign_keys = OFF');
+        expect(db.prepare('DELETE FROM events WHERE body_id = ?').run(s.other).changes).toBe(3);
+        expect(db.prepare('DELETE FROM bodies WHERE id = ?').run(s.other).changes).toBe(1);
+      },
+      async (app) => {
+        const scoped = (await app.http.get('/api/audit/verify').query({ body: s.other }).expect(200)).body as Verdict & { scope: string };
+        expect(scoped).toMatchObject({ scope: s.other, intact: false });
+        // Checkpoint 1 named its head at version 2, checkpoint 2 at version 3: the whole stream is missing.
+        expect(scoped.problems.filter((p) => p.area === 'checkpoint').map((p) => [p.kind, p.stream, p.version])).toEqual([
+          ['truncated', s.other, 1],
+          ['truncated', s.other, 1],
+        ]);
+        // An id no checkpoint names is still unknown.
+        await app.http.get('/api/audit/verify').query({ body: '00000000-0000-4000-8000-00000000beef' }).expect(404);
+      },
+    );
+  });
+
   test('obligation rows of no stored context (a body that does not exist, a position past the list): verify names each body and its rows', async () => {
     const nobody = '00000000-0000-4000-8000-00000000dead';
     const { online, offline } = await afterTampering((db) => {
