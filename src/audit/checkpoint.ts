@@ -205,33 +205,16 @@ function knownFormat(payload: CheckpointPayload): boolean {
 export type BatchSource = Pick<CheckpointPayload, 'sequence' | 'heads' | 'treeSize'>;
 
 /**
- * One checkpoint's heads, looked up by stream without a map. A checkpoint lists its heads by
- * stream id (a copy is sorted where a payload does not), and the leaves ask for their streams in
- * the same order, so a cursor moves forward through the heads; a stream asked for out of that
- * order, or far ahead, is found by binary search. Maps of every stream a checkpoint names held
- * about 15 MB for 100,000 streams, and V8 lets the heap grow in proportion to what is live: verify
- * peaked at 314 MiB with one checkpoint.
+ * One checkpoint's heads by stream id, without a map (HeadsByStream finds a stream's among them
+ * as the streams go by): a checkpoint lists them so, and a copy is sorted where a payload does
+ * not. Maps of every stream a checkpoint names held about 15 MB for 100,000 streams, and V8 lets
+ * the heap grow in proportion to what is live: verify peaked at 314 MiB with one checkpoint.
  */
 export class HeadIndex {
   readonly heads: readonly StreamHead[];
-  private at = 0;
 
   constructor(heads: readonly StreamHead[]) {
     this.heads = heads.every((head, i) => i === 0 || compare(heads[i - 1].stream, head.stream) < 0) ? heads : firstOfEachStream(heads);
-  }
-
-  /** The position of the stream's head in `heads`, -1 where the checkpoint names none. */
-  find(stream: string): number {
-    const { heads } = this;
-    if (this.at > 0 && compare(heads[this.at - 1].stream, stream) >= 0) this.at = 0;
-    for (let steps = 0; this.at < heads.length && compare(heads[this.at].stream, stream) < 0; steps++) {
-      if (steps === 8) {
-        this.at = lowerBound(heads, stream, this.at);
-        break;
-      }
-      this.at++;
-    }
-    return this.at < heads.length && heads[this.at].stream === stream ? this.at : -1;
   }
 }
 

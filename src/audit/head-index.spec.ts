@@ -7,13 +7,18 @@ const name = (n: number) => `s${String(n).padStart(3, '0')}`;
 /** Streams s000…s{count-1}, stream n with 1 + n % 5 events. */
 const streams = (count: number) => Array.from({ length: count }, (_, n) => Array.from({ length: 1 + (n % 5) }, (_, v) => leaf(name(n), v + 1))).flat();
 
-describe('HeadIndex: a checkpoint\'s heads looked up without a map', () => {
+describe('one checkpoint\'s heads looked up without a map (HeadIndex, HeadsByStream)', () => {
   // Every second stream named, so that half the streams asked for have no head.
   const heads: StreamHead[] = Array.from({ length: 200 }, (_, n) => ({ stream: name(2 * n), version: n + 1, hash: hashOf(name(2 * n)) }));
   const expected = (stream: string) => heads.findIndex((head) => head.stream === stream);
+  /** The position of each stream's head, -1 where the checkpoint names none. */
+  const positions = (index: HeadIndex, streams: string[]) => {
+    const byStream = new HeadsByStream([index]);
+    return streams.map((stream) => byStream.named(stream)[0]?.at ?? -1);
+  };
   const asked = (order: number[]) => {
-    const index = new HeadIndex(heads);
-    return order.map((n) => [name(n), index.find(name(n))]);
+    const found = positions(new HeadIndex(heads), order.map(name));
+    return order.map((n, i) => [name(n), found[i]]);
   };
   const all = Array.from({ length: 401 }, (_, n) => n);
 
@@ -37,7 +42,7 @@ describe('HeadIndex: a checkpoint\'s heads looked up without a map', () => {
       { stream: 'b', version: 4, hash: 'b4' },
     ]);
     expect(index.heads.map((head) => head.hash)).toEqual(['a2', 'b4', 'c1']);
-    expect(['c', 'a', 'b', 'd'].map((stream) => index.find(stream))).toEqual([2, 0, 1, -1]);
+    expect(positions(index, ['c', 'a', 'b', 'd'])).toEqual([2, 0, 1, -1]);
   });
 });
 
