@@ -98,7 +98,7 @@ export class AuditService {
         bodyId !== undefined &&
         !(await this.store.hasProjection(view, bodyId)) &&
         !(await this.store.hasEvents(view, bodyId)) &&
-        !checkpoints.some((c) => c.payload.heads.some((head) => head.stream === bodyId))
+        coveredVersion(checkpoints.map((c) => c.payload), bodyId) === 0
       ) {
         throw new NotFoundError(`Gremium ${bodyId} ist nicht registriert.`);
       }
