@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/configuration';
 import { databaseSource } from './cli/local';
 import { startService } from './service';
-import { checkBeforeStart, migrateAtStart } from './start-checks';
+import { checkBeforeStart, joinInstances, migrateAtStart } from './start-checks';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   // naming it (src/cli/connection.ts), not Nest's stack trace, and nothing is written beside it.
   const migrated = await migrateAtStart(config.database, source);
   if (migrated) console.log(migrated);
+  // On PostgreSQL: refused where an instance alive on the database derives Fristen with other settings.
+  await joinInstances(config, process.env, source);
   const service = await startService(config, 'stdout');
   console.log(`Gremienlauf läuft ${service.listening} (Datenbank: ${service.database}): Weboberfläche unter /, API-Dokumentation unter /api/docs.`);
   // The one-time link to a new installation's first account: on this console only.

@@ -11,12 +11,14 @@ import { dirname } from 'node:path';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
+import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import type { AppConfig, DatabaseConfig } from '../config/configuration';
 import { loadRemindersConfig, type RemindersConfig } from '../config/reminders';
 import { loadAuditConfig } from './audit/audit.config';
 import { databaseLabel, databaseUnreachable, type SettingSource } from './cli/connection';
 import { Database } from './database/database';
+import { InstanceRegistration, InstanceSettingsDiffer, settingsDifferLine } from './database/instance-registry';
 import { MIGRATIONS } from './database/migrations';
 import { ServiceLock, ServiceLockTaken, lockFileOf, type LockHolder } from './database/service-lock';
 
@@ -102,6 +104,30 @@ export function deadlineSettings(config: Pick<AppConfig, 'issuers'>, { policy, c
     REMINDER_TERM_ON_EXPIRY: String(policy.term.onExpiry),
     GREMIENLAUF_ISSUERS: JSON.stringify(config.issuers),
   };
+}
+
+/**
+ * On PostgreSQL, after the migrations: joins the instances serving the database, or refuses the
+ * start in one line naming each setting of the Fristen that differs from an instance alive there,
+ * and that instance (src/database/instance-registry.ts). Null on SQLite, where the lock file
+ * (`lockDatabase`) carries the settings for the CLI's local commands and no second service runs.
+ */
+export async function joinInstances(config: AppConfig, env: NodeJS.ProcessEnv, source: SettingSource): Promise<InstanceRegistration | null> {
+  const database = config.database;
+  if (database.kind !== 'postgres') return null;
+  const instance = { pid: process.pid, port: config.port === 0 ? null : config.port, since: new Date().toISOString(), settings: deadlineSettings(config, loadRemindersConfig(env)) };
+  try {
+    return await InstanceRegistration.join(database.url, instance, new Logger('Instanzen'));
+  } catch (error) {
+    if (error instanceof InstanceSettingsDiffer) {
+      throw new DatabaseRefusal(
+        `${settingsDifferLine(error, `der Datenbank ${databaseLabel(database)} (${source})`)} Alle Instanzen einer Datenbank brauchen dieselben, sonst leiten sie Fristen und Erinnerungen verschieden ab; ` +
+          'diese startet nicht – hier dieselben Einstellungen setzen, oder für neue Einstellungen erst alle Instanzen beenden.',
+        { cause: error },
+      );
+    }
+    throw databaseUnreachable(database, source, error) ?? error;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig, type DatabaseConfig } from '../../config/configuration';
 import { injectClient, type ApiClient } from './api';
-import { DEFAULT_DATABASE, databaseUnreachable, type SettingSource } from './connection';
+import { DEFAULT_DATABASE, databaseLabel, databaseUnreachable, type SettingSource } from './connection';
 import { RefusedError, StartRefusedError } from './errors';
 
 /** The configuration from the environment, as `serve` and the local client use it. */
@@ -22,6 +22,7 @@ export function configFrom(env: NodeJS.ProcessEnv): AppConfig {
 export async function localClient(env: NodeJS.ProcessEnv, token: string | undefined, source: SettingSource): Promise<ApiClient> {
   const config: AppConfig = { ...configFrom(env), seedExample: false };
   assertSameSettingsAsService(config, env, source);
+  await assertSameSettingsAsInstances(config, env, source);
   // A command is over in seconds: the scheduler and the dispatcher belong to `serve`, not to it.
   process.env.SCHEDULER_ENABLED = 'false';
   const { createApp }: typeof import('../app') = require('../app');
@@ -62,6 +63,41 @@ function assertSameSettingsAsService(config: AppConfig, env: NodeJS.ProcessEnv, 
   throw new RefusedError(
     `Auf der Datenbank ${database.file} (${source}) läuft der Gremienlauf-Dienst (${holderName(held.holder)}) mit anderen Einstellungen der Fristen (${settings}); ` +
       `ein lokaler Befehl leitete Fristen anders ab, und der Dienst berichtigte sie nicht – den Befehl mit --url${url} (und --token) an den Dienst richten oder hier dieselben Einstellungen setzen.`,
+  );
+}
+
+/**
+ * On PostgreSQL, the same for the instances serving the database (src/database/instance-registry.ts):
+ * a local command beside one alive with other settings of the Fristen is refused before the
+ * application is built, naming each setting and the instance.
+ */
+async function assertSameSettingsAsInstances(config: AppConfig, env: NodeJS.ProcessEnv, source: SettingSource): Promise<void> {
+  const database = config.database;
+  if (database.kind !== 'postgres') return;
+  // Required only here, so that help and offline commands load neither.
+  const { Client }: typeof import('pg') = require('pg');
+  const registry: typeof import('../database/instance-registry') = require('../database/instance-registry');
+  const { deadlineSettings }: typeof import('../start-checks') = require('../start-checks');
+  const { loadRemindersConfig }: typeof import('../../config/reminders') = require('../../config/reminders');
+  const ours = deadlineSettings(config, loadRemindersConfig(env));
+  const differing = await openingDatabase(database, source, async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const alive = await registry.liveInstances(client);
+      return alive.map(({ instance }) => ({ instance, names: registry.differingSettings(instance.settings, ours) })).filter((d) => d.names.length > 0);
+    } catch (error) {
+      // A database not yet migrated has no instances.
+      if ((error as { code?: string }).code === '42P01') return [];
+      throw error;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+  if (differing.length === 0) return;
+  throw new RefusedError(
+    `${registry.settingsDifferLine(new registry.InstanceSettingsDiffer(differing, ours), `der Datenbank ${databaseLabel(database)} (${source})`)} ` +
+      'Ein lokaler Befehl leitete Fristen anders ab, und die Instanzen berichtigten sie nicht – den Befehl mit --url (und --token) an eine Instanz richten oder hier dieselben Einstellungen setzen.',
   );
 }
 

@@ -23,7 +23,7 @@ export const serveCommand: CliCommand = {
     // database's permissions are known good; the database is migrated once before the service
     // starts, so one that cannot be opened is one German line (connection.ts), not Nest's stack
     // trace; a port that cannot be taken or a signing key the service refuses: one line, exit 1.
-    const { checkBeforeStart, migrateAtStart, DatabaseRefusal, ListenFailure }: typeof import('../../start-checks') = require('../../start-checks');
+    const { checkBeforeStart, joinInstances, migrateAtStart, DatabaseRefusal, ListenFailure }: typeof import('../../start-checks') = require('../../start-checks');
     const refused = (error: unknown) => (error instanceof ListenFailure || error instanceof DatabaseRefusal ? new RefusedError(error.message) : (startRefusal(error) ?? error));
     const source = databaseSource(ctx.options, ctx.env);
     const migrated = await checkBeforeStart(config, env, source)
@@ -31,8 +31,13 @@ export const serveCommand: CliCommand = {
       .catch((error: unknown) => {
         throw refused(error);
       });
+    // On PostgreSQL: refused where an instance alive on the database derives Fristen with other settings.
+    const registration = await joinInstances(config, env, source).catch((error: unknown) => {
+      throw refused(error);
+    });
     const { startService }: typeof import('../../service') = require('../../service');
-    const { app, url, listening, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout').catch((error: unknown) => {
+    const { app, url, listening, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout').catch(async (error: unknown) => {
+      await registration?.leave();
       throw refused(error);
     });
     const answer = { url, database, ...(setup && { setupLink: setup.link, setupLinkExpiresAt: setup.expiresAt.toISOString() }) };
@@ -40,5 +45,6 @@ export const serveCommand: CliCommand = {
       [...(migrated ? [migrated] : []), `Gremienlauf läuft ${listening} (Datenbank: ${database}); API-Dokumentation: ${url}/api/docs`, ...(setup ? [setup.announcement] : [])].join('\n'),
     );
     await new Promise<void>((resolve) => app.getHttpServer().once('close', () => resolve()));
+    await registration?.leave();
   },
 };

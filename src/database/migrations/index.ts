@@ -24,6 +24,7 @@ import { OutboxWithdrawn1768200000000 } from './1768200000000-outbox-withdrawn';
 import { BackfillHolds1768300000000 } from './1768300000000-backfill-holds';
 import { ReportFristLabels1768400000000 } from './1768400000000-report-frist-labels';
 import { SessionAuditEntries1768500000000 } from './1768500000000-session-audit-entries';
+import { ServiceInstances1768600000000 } from './1768600000000-service-instances';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   BackfillHolds1768300000000,
   ReportFristLabels1768400000000,
   SessionAuditEntries1768500000000,
+  ServiceInstances1768600000000,
 ];

@@ -1,0 +1,205 @@
+/**
+ * The instances that serve one PostgreSQL database, each with the settings of the Fristen it
+ * derives with. Every writer of a database must share them: a service keeps in memory that the
+ * rows it wrote are the ones it derives, so Fristen and reminders another writer derived with
+ * other settings would stay as that one wrote them (docs/operations.md). On SQLite the service's
+ * lock file carries them (src/database/service-lock.ts); here the table `service_instances` does.
+ *
+ * An instance is alive while it holds its advisory lock, taken on a connection of its own that it
+ * keeps open for as long as it runs: the server drops the lock with the connection, however the
+ * process ends (kill -9 included), so a row whose lock can be taken belongs to an instance that
+ * is gone and is removed by the next one that looks. Instances joining at the same moment take
+ * turns (a transaction-level lock), so two with different settings cannot both come up.
+ */
+import { hostname } from 'node:os';
+import { randomInt } from 'node:crypto';
+import { Client } from 'pg';
+
+/** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
+const JOIN_LOCK = 0x676c_6605;
+const LIVENESS_LOCKS = 0x676c_6606;
+
+/** An instance as its row names it. */
+export interface ServingInstance {
+  pid: number;
+  host: string;
+  /** The port it was started on; null where it chose a free one (PORT=0). */
+  port: number | null;
+  /** ISO instant of its start. */
+  since: string;
+  /** Its settings of the Fristen, by variable (`deadlineSettings` in src/start-checks.ts). */
+  settings: Record<string, string>;
+}
+
+/** Instances alive on the database run with other settings of the Fristen: `differing` names them, each with its settings. */
+export class InstanceSettingsDiffer extends Error {
+  constructor(
+    readonly differing: Array<{ instance: ServingInstance; names: string[] }>,
+    readonly ours: Record<string, string>,
+  ) {
+    super(`instances with other deadline settings: ${differing.map((d) => d.names.join(',')).join('; ')}`);
+  }
+}
+
+/** Where the registration goes on after it lost its connection: logged, as the service's other background work is. */
+export interface RegistryLog {
+  error(line: string): void;
+  log(line: string): void;
+}
+
+/** An instance's place among those serving the database: held until `leave`, or until the process ends. */
+export class InstanceRegistration {
+  private client: Client;
+  private key: number;
+  private left = false;
+
+  private constructor(
+    private readonly url: string,
+    private readonly instance: ServingInstance,
+    joined: { client: Client; key: number },
+    private readonly log: RegistryLog,
+  ) {
+    this.client = joined.client;
+    this.key = joined.key;
+    this.watch();
+  }
+
+  /**
+   * Joins the instances serving the database at `url`, or throws InstanceSettingsDiffer (and
+   * writes nothing) where one alive runs with other settings of the Fristen.
+   */
+  static async join(url: string, instance: Omit<ServingInstance, 'host'>, log: RegistryLog): Promise<InstanceRegistration> {
+    const serving = { ...instance, host: hostname() };
+    return new InstanceRegistration(url, serving, await joinOnce(url, serving), log);
+  }
+
+  /** Leaves: the row removed, the lock given back. */
+  async leave(): Promise<void> {
+    if (this.left) return;
+    this.left = true;
+    await this.client.query('DELETE FROM service_instances WHERE instance_key = $1', [this.key]).catch(() => undefined);
+    await this.client.end().catch(() => undefined);
+  }
+
+  /**
+   * A lost connection loses the lock, and with it the instance's claim: others would count it as
+   * gone. It joins again (checking the settings again) until it is back, every five seconds.
+   */
+  private watch(): void {
+    const lost = (error?: Error) => {
+      if (this.left) return;
+      this.client.removeAllListeners();
+      this.client.on('error', () => undefined);
+      this.log.error(`Verbindung der Instanzanmeldung zur Datenbank verloren${error ? ` (${error.message})` : ''}; sie wird neu aufgebaut.`);
+      void this.rejoin();
+    };
+    this.client.once('error', lost);
+    this.client.once('end', () => lost());
+  }
+
+  private async rejoin(): Promise<void> {
+    while (!this.left) {
+      await new Promise((resolve) => setTimeout(resolve, 5000).unref());
+      if (this.left) return;
+      try {
+        const joined = await joinOnce(this.url, this.instance);
+        if (this.left) {
+          await joined.client.end().catch(() => undefined);
+          return;
+        }
+        this.client = joined.client;
+        this.key = joined.key;
+        this.watch();
+        this.log.log('Instanzanmeldung wieder hergestellt.');
+        return;
+      } catch (error) {
+        if (error instanceof InstanceSettingsDiffer) {
+          this.log.error(`Instanzanmeldung nicht wieder hergestellt: ${settingsDifferLine(error)}`);
+          return;
+        }
+      }
+    }
+  }
+}
+
+/** Takes a connection of its own with the instance's liveness lock, and its row, once no other instance alive has other settings. */
+async function joinOnce(url: string, instance: ServingInstance): Promise<{ client: Client; key: number }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [JOIN_LOCK]);
+    const alive = await liveInstances(client);
+    const differing = alive
+      .map(({ instance: other }) => ({ instance: other, names: differingSettings(other.settings, instance.settings) }))
+      .filter((d) => d.names.length > 0);
+    if (differing.length > 0) throw new InstanceSettingsDiffer(differing, instance.settings);
+    let key: number;
+    do key = randomInt(1, 2 ** 31 - 1);
+    while (alive.some((a) => a.key === key));
+    // Session-level: held after the transaction, until the connection closes.
+    await client.query('SELECT pg_advisory_lock($1, $2)', [LIVENESS_LOCKS, key]);
+    await client.query(
+      'INSERT INTO service_instances (instance_key, pid, host, port, started_at, settings) VALUES ($1, $2, $3, $4, $5, $6)',
+      [key, instance.pid, instance.host, instance.port, instance.since, JSON.stringify(instance.settings)],
+    );
+    await client.query('COMMIT');
+    return { client, key };
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The instances alive on the database (their liveness lock held); the rows of those gone are
+ * removed. Inside a transaction of `client` or on its own.
+ */
+export async function liveInstances(client: Pick<Client, 'query'>): Promise<Array<{ key: number; instance: ServingInstance }>> {
+  const { rows } = await client.query<{ instance_key: number; pid: number; host: string; port: number | null; started_at: string; settings: string }>(
+    'SELECT instance_key, pid, host, port, started_at, settings FROM service_instances ORDER BY started_at, instance_key',
+  );
+  const alive: Array<{ key: number; instance: ServingInstance }> = [];
+  for (const row of rows) {
+    const key = Number(row.instance_key);
+    const { rows: taken } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS free', [LIVENESS_LOCKS, key]);
+    if (taken[0].free) {
+      await client.query('SELECT pg_advisory_unlock($1, $2)', [LIVENESS_LOCKS, key]);
+      await client.query('DELETE FROM service_instances WHERE instance_key = $1', [key]);
+      continue;
+    }
+    alive.push({ key, instance: { pid: row.pid, host: row.host, port: row.port, since: row.started_at, settings: parsedSettings(row.settings) } });
+  }
+  return alive;
+}
+
+/** The variables both name with different values (one that only one of them knows, from another release, counts as the same). */
+export function differingSettings(theirs: Record<string, string>, ours: Record<string, string>): string[] {
+  return Object.keys(ours).filter((name) => name in theirs && theirs[name] !== ours[name]);
+}
+
+function parsedSettings(text: string): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** `Instanz PID 4711 auf app-1, Port 3000, seit 05.12.2026, 10:15 Uhr`. */
+export function instanceName(instance: ServingInstance): string {
+  const since = new Date(instance.since);
+  const when = Number.isNaN(since.getTime())
+    ? ''
+    : `, seit ${since.toLocaleString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })} Uhr`;
+  return `Instanz PID ${instance.pid} auf ${instance.host}${instance.port ? `, Port ${instance.port}` : ''}${when}`;
+}
+
+/** What differs, per instance: `REMINDER_REPORT_DAYS_BEFORE dort 14,7, hier 30 (Instanz PID 4711 auf app-1, …)`. */
+export function settingsDifferLine(error: InstanceSettingsDiffer, database = 'der Datenbank'): string {
+  const each = error.differing.map(
+    ({ instance, names }) => `${names.map((name) => `${name} dort ${instance.settings[name]}, hier ${error.ours[name]}`).join('; ')} (${instanceName(instance)})`,
+  );
+  return `Auf ${database} laufen Instanzen mit anderen Einstellungen der Fristen: ${each.join(' / ')}.`;
+}

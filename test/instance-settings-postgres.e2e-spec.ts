@@ -1,0 +1,210 @@
+/**
+ * Instances on one PostgreSQL database share the settings of the Fristen (docs/operations.md):
+ * an instance whose settings differ from one alive there is refused at its start, naming each
+ * setting and that instance; a local command of the CLI likewise. An instance counts as alive
+ * while its connection holds its lock, so one killed (its connection gone) no longer holds the
+ * others to its settings, and one whose connection broke joins again once it can.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { loadConfig } from '../config/configuration';
+import { loadRemindersConfig } from '../config/reminders';
+import { localClient } from '../src/cli/local';
+import { Database } from '../src/database/database';
+import { InstanceRegistration, InstanceSettingsDiffer, liveInstances, type RegistryLog } from '../src/database/instance-registry';
+import { deadlineSettings } from '../src/start-checks';
+import { openTestDatabase, testDatabaseKinds } from './support/test-app';
+
+const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
+const ROOT = join(__dirname, '..');
+const LAUNCHER = join(ROOT, 'bin', 'gremienlauf.js');
+const URL_ = process.env.TEST_DATABASE_URL ?? '';
+
+/** The settings of an instance started with `env`. */
+const settingsOf = (env: NodeJS.ProcessEnv) => deadlineSettings(loadConfig(env), loadRemindersConfig(env));
+
+/** Collects what a registration logs. */
+function recordingLog(): RegistryLog & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, error: (line) => lines.push(`error: ${line}`), log: (line) => lines.push(`log: ${line}`) };
+}
+
+async function rows(): Promise<Array<{ pid: number; settings: Record<string, string> }>> {
+  const client = new Client({ connectionString: URL_ });
+  await client.connect();
+  try {
+    const { rows: found } = await client.query<{ pid: number; settings: string }>('SELECT pid, settings FROM service_instances ORDER BY pid');
+    return found.map((row) => ({ pid: row.pid, settings: JSON.parse(row.settings) as Record<string, string> }));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Ends the connections that hold instances' locks, as the server does for a process killed (kill -9) or a network that broke. */
+async function dropConnections(): Promise<void> {
+  const client = new Client({ connectionString: URL_ });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND pid <> pg_backend_pid()", [0x676c_6606]);
+  } finally {
+    await client.end();
+  }
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`waited in vain: ${what}`);
+}
+
+onPostgres('instances on one PostgreSQL database and their settings of the Fristen', () => {
+  const ours = settingsOf({});
+  const other = settingsOf({ REMINDER_REPORT_DAYS_BEFORE: '30' });
+  const joined: InstanceRegistration[] = [];
+  const join_ = async (pid: number, settings: Record<string, string>, log: RegistryLog = recordingLog()) => {
+    const registration = await InstanceRegistration.join(URL_, { pid, port: 3000 + pid, since: '2026-12-05T09:15:00.000Z', settings }, log);
+    joined.push(registration);
+    return registration;
+  };
+
+  beforeEach(async () => {
+    const { config } = await openTestDatabase('postgres');
+    await (await Database.open(config)).close();
+  });
+  afterEach(async () => {
+    for (const registration of joined.splice(0)) await registration.leave();
+  });
+
+  test('instances with the same settings join; one with other settings is refused, naming the setting and each instance, and writes nothing', async () => {
+    expect(other.REMINDER_REPORT_DAYS_BEFORE).toBe('30');
+    expect(ours.REMINDER_REPORT_DAYS_BEFORE).not.toBe('30');
+    await join_(1, ours);
+    await join_(2, ours);
+    const refused = await join_(3, other).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InstanceSettingsDiffer);
+    expect((refused as InstanceSettingsDiffer).differing.map((d) => [d.instance.pid, d.names])).toEqual([
+      [1, ['REMINDER_REPORT_DAYS_BEFORE']],
+      [2, ['REMINDER_REPORT_DAYS_BEFORE']],
+    ]);
+    expect((await rows()).map((r) => r.pid)).toEqual([1, 2]);
+  });
+
+  test('an instance that left, or whose connection is gone (killed), holds no one to its settings: its row goes with the next that looks', async () => {
+    const first = await join_(1, ours);
+    await join_(2, ours);
+    await first.leave();
+    expect((await rows()).map((r) => r.pid)).toEqual([2]);
+    // The second one's connection is dropped by the server, as for a process killed with kill -9.
+    await dropConnections();
+    const client = new Client({ connectionString: URL_ });
+    await client.connect();
+    try {
+      expect(await liveInstances(client)).toEqual([]);
+    } finally {
+      await client.end();
+    }
+    await join_(3, other);
+    expect(await rows()).toEqual([{ pid: 3, settings: other }]);
+  });
+
+  test('an instance whose connection broke joins again; refused, where meanwhile one with other settings came up, it says so in its log', async () => {
+    const log = recordingLog();
+    await join_(1, ours, log);
+    await dropConnections();
+    await until(async () => log.lines.some((line) => line.startsWith('log: Instanzanmeldung wieder hergestellt')), 'the instance to join again');
+    expect(log.lines[0]).toMatch(/^error: Verbindung der Instanzanmeldung zur Datenbank verloren/);
+    expect((await rows()).map((r) => r.pid)).toEqual([1]);
+    // Back, it holds the others to its settings again.
+    await expect(join_(2, other)).rejects.toBeInstanceOf(InstanceSettingsDiffer);
+
+    await dropConnections();
+    await join_(3, other);
+    await until(async () => log.lines.some((line) => line.startsWith('error: Instanzanmeldung nicht wieder hergestellt')), 'the refusal to be logged');
+    expect(log.lines.at(-1)).toContain('REMINDER_REPORT_DAYS_BEFORE dort 30, hier');
+    expect((await rows()).map((r) => r.pid)).toEqual([3]);
+  }, 30_000);
+
+  test('a local command of the CLI beside an instance with other settings is refused before it opens the application', async () => {
+    await join_(1, ours);
+    const refused = localClient({ DATABASE_URL: URL_, REMINDER_REPORT_DAYS_BEFORE: '30' }, undefined, 'DATABASE_URL').catch((error: unknown) => error as Error);
+    const message = (await refused as Error).message;
+    expect(message).toMatch(/^Auf der Datenbank postgres:\/\/\S+ \(DATABASE_URL\) laufen Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort \S+, hier 30 \(Instanz PID 1 auf \S+, Port 3001, seit 05\.12\.2026, 10:15 Uhr\)\. /);
+    expect(message).toContain('--url');
+  });
+});
+
+onPostgres('instances started as processes (gremienlauf serve, npm start) with different settings of the Fristen', () => {
+  let dist: string;
+  let work: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    dist = join(ROOT, 'node_modules', '.cache', `gremienlauf-instance-settings-${process.pid}`);
+    spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist], { cwd: ROOT, stdio: 'ignore' });
+    if (!existsSync(join(dist, 'src', 'main.js'))) throw new Error('the service did not compile');
+    cpSync(join(ROOT, 'src', 'web', 'views'), join(dist, 'src', 'web', 'views'), { recursive: true });
+    work = mkdtempSync(join(tmpdir(), 'gremienlauf-instance-settings-'));
+    await openTestDatabase('postgres');
+  }, 240_000);
+
+  afterAll(() => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  const env = (extra: Record<string, string>) => ({
+    PATH: process.env.PATH,
+    GREMIENLAUF_DIST: dist,
+    DATABASE_URL: URL_,
+    GREMIENLAUF_SIGNING_KEY_FILE: join(work, 'signing-key.pem'),
+    GREMIENLAUF_BOOTSTRAP_TOKEN: 'glf_test_0123456789abcdef0123456789abcdef',
+    HOST: '127.0.0.1',
+    ...extra,
+  });
+
+  /** Starts `gremienlauf serve`: up (its start line printed) or ended (its exit code and what it wrote to stderr). */
+  function serve(port: number, extra: Record<string, string> = {}) {
+    const child = spawn(process.execPath, [LAUNCHER, 'serve', '--port', String(port)], { cwd: work, env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const outcome = new Promise<{ up: boolean; code: number | null; stderr: string }>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('Gremienlauf läuft')) resolve({ up: true, code: null, stderr });
+      });
+      child.once('exit', (code) => resolve({ up: false, code, stderr }));
+    });
+    return { child, outcome };
+  }
+
+  test('the second, with other settings, is refused in one line naming the setting and the first; once the first is killed, it comes up', async () => {
+    const first = serve(4331);
+    expect((await first.outcome).up).toBe(true);
+
+    const second = await serve(4332, { REMINDER_REPORT_DAYS_BEFORE: '30' }).outcome;
+    expect([second.up, second.code]).toEqual([false, 1]);
+    expect(second.stderr).toMatch(
+      new RegExp(`^Abgelehnt: Auf der Datenbank postgres://\\S+ \\(DATABASE_URL\\) laufen Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort \\S+, hier 30 \\(Instanz PID ${first.child.pid} auf \\S+, Port 4331, seit [^)]+\\)\\. Alle Instanzen einer Datenbank brauchen dieselben, .*\\n$`),
+    );
+
+    // npm start (src/main.ts) says the same, without the CLI's prefix.
+    const started = spawnSync(process.execPath, [join(dist, 'src', 'main.js')], { cwd: work, encoding: 'utf8', env: env({ PORT: '4333', REMINDER_REPORT_DAYS_BEFORE: '30' }), timeout: 60_000 });
+    expect(started.status).toBe(1);
+    expect(started.stderr).toMatch(/^Auf der Datenbank postgres:\/\/\S+ \(DATABASE_URL\) laufen Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort /);
+
+    const ended = new Promise((resolve) => first.child.once('exit', resolve));
+    first.child.kill('SIGKILL');
+    await ended;
+    const third = serve(4334, { REMINDER_REPORT_DAYS_BEFORE: '30' });
+    expect((await third.outcome).up).toBe(true);
+    expect((await rows()).map((r) => r.pid)).toEqual([third.child.pid]);
+  }, 120_000);
+});
