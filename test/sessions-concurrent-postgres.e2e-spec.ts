@@ -12,6 +12,7 @@
 import { Client } from 'pg';
 import { DeadlinesService } from '../src/deadlines/deadlines.service';
 import { DecisionsService } from '../src/decisions/decisions.service';
+import { recordSeedBody } from './deadlines.support';
 import { openTestDatabase, startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
@@ -152,6 +153,44 @@ onPostgres('new sessions of one issuer entered at once on PostgreSQL', () => {
       [{ path: 'date', message: 'Die 3. Sitzung (IT-PLR) kann nicht am 10.03.2025 sein: Laut Beschlussregister wurde Beschluss 2025/04 am 11.03.2025 in ihr gefasst.' }],
     ]);
     expect((await first.http.get('/api/sessions?issuer=IT-PLR').expect(200)).body).toEqual([]);
+  });
+
+  it('a session moved while a write to a body derives its Fristen with the day before waits for that write, then derives them with the new day', async () => {
+    const id = await recordSeedBody(first);
+    await first.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 46, date: '2025-03-20' }).expect(201);
+    // The write has derived its Fristen (the 46. Sitzung on 20.03.2025) and is not committed yet.
+    let release!: () => void;
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const project = DeadlinesService.prototype.project;
+    jest.spyOn(DeadlinesService.prototype, 'project').mockImplementation(async function (this: DeadlinesService, ...args: Parameters<DeadlinesService['project']>) {
+      await project.apply(this, args);
+      // The request's own event (the body's start, due since June, comes first in the same unit of work).
+      if (args[1].event.type !== 'reportRequested') return;
+      reached();
+      await held;
+    });
+    second.clock.set('2024-09-02T10:00:00Z');
+    const request = second.http
+      .post(`/api/bodies/${id}/events`)
+      .send({ type: 'reportRequested', data: { kind: 'Jahresbericht', addressee: 'IT-Planungsrat', due: { kind: 'session', issuer: 'IT-PLR', session: 46 } } })
+      .then((r) => r);
+    await atGate;
+    const move = first.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 46, date: '2025-03-27' }).then((r) => r);
+    const moveAlone = await waitingOrDone(move);
+    release();
+    const [r, m] = await Promise.all([request, move]);
+
+    expect(moveAlone).toBe('waiting');
+    expect([r.status, m.status]).toEqual([200, 200]);
+    const report = (await first.http.get(`/api/deadlines?body=${id}`).expect(200)).body.find((d: { ref: string }) => d.ref === 'r2');
+    expect(report).toMatchObject({ originalDate: '2025-03-27', effectiveDate: '2025-03-27' });
+    const { rows } = await observer.query<{ key: string; due_at: string }>(`SELECT key, due_at FROM timers WHERE key LIKE $1 ORDER BY key`, [`${id}/report%/r2`]);
+    expect(rows).toEqual([
+      { key: `${id}/reportDue/r2`, due_at: '2025-03-26T23:00:00.000Z' },
+      { key: `${id}/reportOverdue/r2`, due_at: '2025-03-27T23:00:00.000Z' },
+    ]);
   });
 
   it('ten new sessions of one issuer entered at once end in a calendar whose numbers rise with their days', async () => {

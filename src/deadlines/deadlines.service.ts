@@ -205,8 +205,17 @@ export class DeadlinesService implements OnModuleInit {
     return calendar.sessions;
   }
 
-  /** Derives every body's deadlines again, e.g. after a session was added or moved. */
+  /**
+   * Derives every body's deadlines again, e.g. after a session was added or moved. On PostgreSQL
+   * a write to a body may be under way meanwhile, having derived its Fristen with the calendar as
+   * it was: every body's row is locked first (as each writer locks its body's), so this waits for
+   * such writes and then reads what they committed; writes that come later wait for this one and
+   * then see the new calendar. The rows are read by a statement of their own after the locks: a
+   * locked row comes back as committed, but its obligations (another table) as the locking
+   * statement's snapshot saw them.
+   */
   async rederiveAll(tx: Transaction): Promise<number> {
+    if (this.db.kind === 'postgres') await tx.query(`SELECT id FROM bodies ORDER BY id${this.db.forUpdate}`);
     const sessions = await this.sessionsCalendar(tx);
     const rows = await tx.query<{ id: string; state: string; context: string; obligations: string | null; version: number | string; last_occurred_at: string }>(
       `SELECT id, state, context, ${obligationsSql()} AS obligations, version, last_occurred_at FROM bodies ORDER BY id`,
