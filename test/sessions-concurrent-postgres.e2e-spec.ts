@@ -39,15 +39,21 @@ onPostgres('new sessions of one issuer entered at once on PostgreSQL', () => {
     await first.close();
   });
 
+  /** A gate a writer waits at: `reached` tells `atGate` it is there, `release` lets it go on (`held`). */
+  function gate(): { held: Promise<void>; reached: () => void; atGate: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    return { held, reached, atGate, release };
+  }
+
   /**
    * Holds the first writer that re-derives the deadlines (after its checks, before its commit)
    * until `release`; `atGate` resolves once it is held.
    */
   function holdFirstRederive(): { atGate: Promise<void>; release: () => void } {
-    let release!: () => void;
-    let reached!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const { held, reached, atGate, release } = gate();
     const rederive = DeadlinesService.prototype.rederiveAll;
     let calls = 0;
     jest.spyOn(DeadlinesService.prototype, 'rederiveAll').mockImplementation(async function (this: DeadlinesService, tx) {
@@ -123,10 +129,7 @@ onPostgres('new sessions of one issuer entered at once on PostgreSQL', () => {
   });
 
   it('a session entered while a decision taken in it on another day is being recorded waits for it and is refused', async () => {
-    let release!: () => void;
-    let reached!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const { held, reached, atGate, release } = gate();
     // The decision has checked its day against the calendar (no 3. Sitzung yet) and is not committed yet.
     const effects = DecisionsService.prototype as unknown as { checkEffects: (...args: unknown[]) => Promise<unknown> };
     const checkEffects = effects.checkEffects;
@@ -159,10 +162,7 @@ onPostgres('new sessions of one issuer entered at once on PostgreSQL', () => {
     const id = await recordSeedBody(first);
     await first.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 46, date: '2025-03-20' }).expect(201);
     // The write has derived its Fristen (the 46. Sitzung on 20.03.2025) and is not committed yet.
-    let release!: () => void;
-    let reached!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const { held, reached, atGate, release } = gate();
     const project = DeadlinesService.prototype.project;
     jest.spyOn(DeadlinesService.prototype, 'project').mockImplementation(async function (this: DeadlinesService, ...args: Parameters<DeadlinesService['project']>) {
       await project.apply(this, args);
