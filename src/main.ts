@@ -13,8 +13,10 @@ async function main(): Promise<void> {
   const migrated = await migrateAtStart(config.database, source);
   if (migrated) console.log(migrated);
   // On PostgreSQL: refused where an instance alive on the database derives Fristen with other settings.
-  await joinInstances(config, process.env, source);
+  const registration = await joinInstances(config, process.env, source);
   const service = await startService(config, 'stdout');
+  // PORT=0: the port it chose, for others' refusals to name.
+  await registration?.listensOn(Number(new URL(service.url).port));
   console.log(`Gremienlauf läuft ${service.listening} (Datenbank: ${service.database}): Weboberfläche unter /, API-Dokumentation unter /api/docs.`);
   // The one-time link to a new installation's first account: on this console only.
   if (service.setup) console.log(service.setup.announcement);

@@ -10,9 +10,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import BetterSqlite3 from 'better-sqlite3';
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import type { AppConfig, DatabaseConfig } from '../config/configuration';
 import { loadRemindersConfig, type RemindersConfig } from '../config/reminders';
 import { loadAuditConfig } from './audit/audit.config';
@@ -126,6 +124,12 @@ export async function joinInstances(config: AppConfig, env: NodeJS.ProcessEnv, s
         { cause: error },
       );
     }
+    if ((error as { code?: string }).code === '42501') {
+      throw new DatabaseRefusal(
+        `Der Benutzer der Datenbank ${databaseLabel(database)} (${source}) darf nicht schreiben, was der Dienst schreiben muss: der Server antwortet „${(error as Error).message}“ – dem Benutzer Schreibrechte geben oder einen anderen in DATABASE_URL nennen.`,
+        { cause: error },
+      );
+    }
     throw databaseUnreachable(database, source, error) ?? error;
   }
 }
@@ -206,15 +210,17 @@ function userName(): string | null {
 }
 
 /**
- * Opens the database once, which migrates it, and says what that did: null when no migration
- * ran, else one line naming how many and which. A database opened before it is migrated (as
- * here) that cannot be opened is named as such (src/cli/connection.ts).
+ * Opens the database once, which migrates it, and says what that did: null when this start ran
+ * no migration, else one line naming how many and which (all of them: a new database). Of
+ * instances starting together on PostgreSQL, the one that ran them says so. A database opened
+ * before it is migrated (as here) that cannot be opened is named as such (src/cli/connection.ts).
  */
 export async function migrateAtStart(database: DatabaseConfig, source: SettingSource): Promise<string | null> {
   try {
-    const before = await appliedMigrations(database);
-    await (await Database.open(database)).close();
-    return before === null ? null : migrationsLine(MIGRATIONS.map(migrationName).filter((name) => !before.has(name)), before.size === 0);
+    const db = await Database.open(database);
+    const ran = [...db.migrationsRun];
+    await db.close();
+    return migrationsLine(ran, ran.length === MIGRATIONS.length);
   } catch (error) {
     throw databaseUnreachable(database, source, error) ?? postgresRefusal(database, source, error) ?? error;
   }
@@ -226,46 +232,6 @@ export function migrationsLine(ran: string[], fresh: boolean): string | null {
   const which = ran.length <= 5 ? ran.join(', ') : `${ran[0]} … ${ran[ran.length - 1]}`;
   if (fresh) return `Neue Datenbank angelegt: alle ${ran.length} Migrationen ausgeführt (${which}).`;
   return `Datenbank aktualisiert: ${ran.length === 1 ? '1 Migration' : `${ran.length} Migrationen`} ausgeführt (${which}).`;
-}
-
-/** As TypeORM records a migration in its table. */
-function migrationName(migration: (typeof MIGRATIONS)[number]): string {
-  return (new migration() as { name?: string }).name ?? migration.name;
-}
-
-/**
- * The migrations the database has had, read without changing it; an empty set for a new one.
- * Null where that cannot be read without writing (the SQLite file is then opened as ever and
- * any failure reported from there): the start then says nothing about migrations.
- */
-async function appliedMigrations(database: DatabaseConfig): Promise<Set<string> | null> {
-  if (database.kind === 'sqlite') {
-    if (database.file === ':memory:' || !existsSync(database.file)) return new Set();
-    try {
-      const db = new BetterSqlite3(database.file, { readonly: true, fileMustExist: true });
-      try {
-        const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get();
-        if (!table) return new Set();
-        return new Set((db.prepare('SELECT name FROM migrations').all() as Array<{ name: string }>).map((row) => row.name));
-      } finally {
-        db.close();
-      }
-    } catch {
-      return null;
-    }
-  }
-  const client = new Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations');
-    return new Set(rows.map((row) => row.name));
-  } catch (error) {
-    // No migrations table yet: a new database.
-    if ((error as { code?: string }).code === '42P01') return new Set();
-    throw error;
-  } finally {
-    await client.end();
-  }
 }
 
 /**

@@ -6,6 +6,7 @@
  * others to its settings, and one whose connection broke joins again once it can.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +15,10 @@ import { loadConfig } from '../config/configuration';
 import { loadRemindersConfig } from '../config/reminders';
 import { localClient } from '../src/cli/local';
 import { Database } from '../src/database/database';
-import { InstanceRegistration, InstanceSettingsDiffer, liveInstances, type RegistryLog } from '../src/database/instance-registry';
-import { deadlineSettings } from '../src/start-checks';
-import { openTestDatabase, testDatabaseKinds } from './support/test-app';
+import { InstanceRegistration, InstanceSettingsDiffer, liveInstances, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
+import { DatabaseRefusal, deadlineSettings, joinInstances } from '../src/start-checks';
+import type { DatabaseConfig } from '../config/configuration';
+import { openTestDatabase, startTestApp, testDatabaseKinds } from './support/test-app';
 
 const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
 const ROOT = join(__dirname, '..');
@@ -72,9 +74,10 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     return registration;
   };
 
+  let database: DatabaseConfig;
   beforeEach(async () => {
-    const { config } = await openTestDatabase('postgres');
-    await (await Database.open(config)).close();
+    database = (await openTestDatabase('postgres')).config;
+    await (await Database.open(database)).close();
   });
   afterEach(async () => {
     for (const registration of joined.splice(0)) await registration.leave();
@@ -91,6 +94,10 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
       [1, ['REMINDER_REPORT_DAYS_BEFORE']],
       [2, ['REMINDER_REPORT_DAYS_BEFORE']],
     ]);
+    // The same difference is said once, for both.
+    expect(settingsDifferLine(refused as InstanceSettingsDiffer)).toMatch(
+      new RegExp(`^Auf der Datenbank laufen 2 Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort ${ours.REMINDER_REPORT_DAYS_BEFORE}, hier 30 \\(Instanz PID 1 auf \\S+, Port 3001, seit 05\\.12\\.2026, 10:15 Uhr; Instanz PID 2 auf \\S+, Port 3002, seit 05\\.12\\.2026, 10:15 Uhr\\)\\.$`),
+    );
     expect((await rows()).map((r) => r.pid)).toEqual([1, 2]);
   });
 
@@ -101,20 +108,22 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     expect((await rows()).map((r) => r.pid)).toEqual([2]);
     // The second one's connection is dropped by the server, as for a process killed with kill -9.
     await dropConnections();
+    // A look alone (a local command's) finds none alive, and leaves the row: its user may not write.
     const client = new Client({ connectionString: URL_ });
     await client.connect();
     try {
-      expect(await liveInstances(client)).toEqual([]);
+      expect(await liveInstances(client, { removeGone: false })).toEqual([]);
     } finally {
       await client.end();
     }
+    expect((await rows()).map((r) => r.pid)).toEqual([2]);
     await join_(3, other);
     expect(await rows()).toEqual([{ pid: 3, settings: other }]);
   });
 
-  test('an instance whose connection broke joins again; refused, where meanwhile one with other settings came up, it says so in its log', async () => {
+  test('an instance whose connection broke joins again; where meanwhile one with other settings came up, it says so, answers /health with 503, and joins once that one is gone', async () => {
     const log = recordingLog();
-    await join_(1, ours, log);
+    const registration = await join_(1, ours, log);
     await dropConnections();
     await until(async () => log.lines.some((line) => line.startsWith('log: Instanzanmeldung wieder hergestellt')), 'the instance to join again');
     expect(log.lines[0]).toMatch(/^error: Verbindung der Instanzanmeldung zur Datenbank verloren/);
@@ -123,18 +132,70 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     await expect(join_(2, other)).rejects.toBeInstanceOf(InstanceSettingsDiffer);
 
     await dropConnections();
-    await join_(3, other);
-    await until(async () => log.lines.some((line) => line.startsWith('error: Instanzanmeldung nicht wieder hergestellt')), 'the refusal to be logged');
+    const third = await join_(3, other);
+    await until(async () => log.lines.some((line) => line.startsWith('error: Instanzanmeldung nicht wieder hergestellt, /health antwortet 503: ')), 'the refusal to be logged');
     expect(log.lines.at(-1)).toContain('REMINDER_REPORT_DAYS_BEFORE dort 30, hier');
     expect((await rows()).map((r) => r.pid)).toEqual([3]);
-  }, 30_000);
+    // The service of this process (the first registration) answers /health with 503 meanwhile.
+    const t = await startTestApp({ databaseConfig: database });
+    try {
+      const health = await t.anonymous.get('/health').expect(503);
+      expect(health.body.message).toMatch(/^Diese Instanz ist nicht angemeldet: Auf der Datenbank läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort 30, hier \S+ \(Instanz PID 3 auf /);
+      await third.leave();
+      await until(async () => log.lines.filter((line) => line === 'log: Instanzanmeldung wieder hergestellt.').length === 2, 'the instance to join again once the other is gone');
+      expect(registration.problem()).toBeNull();
+      await t.anonymous.get('/health').expect(200);
+      // The refusal was said once, not at every try.
+      expect(log.lines.filter((line) => line.startsWith('error: Instanzanmeldung nicht wieder hergestellt'))).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+    expect((await rows()).map((r) => r.pid)).toEqual([]);
+  }, 40_000);
+
+  test('a user who may only read: a local command finds the instances (leaving the rows of those gone), a start is refused in one German line', async () => {
+    await join_(1, ours);
+    await dropConnections();
+    const admin = new Client({ connectionString: URL_ });
+    await admin.connect();
+    const readOnly = new URL(URL_);
+    readOnly.username = 'glf_instances_reader';
+    readOnly.password = 'nur-lesen';
+    try {
+      await admin.query('DROP OWNED BY glf_instances_reader').catch(() => undefined);
+      await admin.query('DROP ROLE IF EXISTS glf_instances_reader');
+      await admin.query("CREATE ROLE glf_instances_reader LOGIN PASSWORD 'nur-lesen'");
+      await admin.query('GRANT USAGE ON SCHEMA public TO glf_instances_reader');
+      await admin.query('GRANT SELECT ON service_instances TO glf_instances_reader');
+      const reader = new Client({ connectionString: readOnly.toString() });
+      await reader.connect();
+      try {
+        expect(await liveInstances(reader, { removeGone: false })).toEqual([]);
+      } finally {
+        await reader.end();
+      }
+      expect((await rows()).map((r) => r.pid)).toEqual([1]);
+      const config = { ...loadConfig({ DATABASE_URL: readOnly.toString() }) };
+      const refused = await joinInstances(config, {}, 'DATABASE_URL').catch((error: unknown) => error as Error);
+      expect(refused).toBeInstanceOf(DatabaseRefusal);
+      expect((refused as Error).message).toMatch(
+        /^Der Benutzer der Datenbank postgres:\/\/glf_instances_reader:\*\*\*@\S+ \(DATABASE_URL\) darf nicht schreiben, was der Dienst schreiben muss: der Server antwortet „permission denied for table service_instances“ – dem Benutzer Schreibrechte geben oder einen anderen in DATABASE_URL nennen\.$/,
+      );
+    } finally {
+      await admin.query('REVOKE ALL ON service_instances FROM glf_instances_reader').catch(() => undefined);
+      await admin.query('REVOKE ALL ON SCHEMA public FROM glf_instances_reader').catch(() => undefined);
+      await admin.query('DROP ROLE IF EXISTS glf_instances_reader');
+      await admin.end();
+    }
+  });
 
   test('a local command of the CLI beside an instance with other settings is refused before it opens the application', async () => {
     await join_(1, ours);
     const refused = localClient({ DATABASE_URL: URL_, REMINDER_REPORT_DAYS_BEFORE: '30' }, undefined, 'DATABASE_URL').catch((error: unknown) => error as Error);
     const message = (await refused as Error).message;
-    expect(message).toMatch(/^Auf der Datenbank postgres:\/\/\S+ \(DATABASE_URL\) laufen Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort \S+, hier 30 \(Instanz PID 1 auf \S+, Port 3001, seit 05\.12\.2026, 10:15 Uhr\)\. /);
-    expect(message).toContain('--url');
+    expect(message).toMatch(/^Auf der Datenbank postgres:\/\/\S+ \(DATABASE_URL\) läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort \S+, hier 30 \(Instanz PID 1 auf \S+, Port 3001, seit 05\.12\.2026, 10:15 Uhr\)\. /);
+    expect(message).toContain('Ein lokaler Befehl würde Fristen anders ableiten, und die Instanzen würden sie nicht berichtigen – den Befehl mit --url http://');
+    expect(message).toContain(':3001 (und --token)');
   });
 });
 
@@ -142,6 +203,7 @@ onPostgres('instances started as processes (gremienlauf serve, npm start) with d
   let dist: string;
   let work: string;
   const children: ChildProcess[] = [];
+  const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
   beforeAll(async () => {
     dist = join(ROOT, 'node_modules', '.cache', `gremienlauf-instance-settings-${process.pid}`);
@@ -162,47 +224,61 @@ onPostgres('instances started as processes (gremienlauf serve, npm start) with d
     PATH: process.env.PATH,
     GREMIENLAUF_DIST: dist,
     DATABASE_URL: URL_,
-    GREMIENLAUF_SIGNING_KEY_FILE: join(work, 'signing-key.pem'),
+    // One key for all, given before the first start: instances starting together on an empty database would each make one.
+    GREMIENLAUF_SIGNING_KEY: signingKey,
     GREMIENLAUF_BOOTSTRAP_TOKEN: 'glf_test_0123456789abcdef0123456789abcdef',
     HOST: '127.0.0.1',
     ...extra,
   });
 
-  /** Starts `gremienlauf serve`: up (its start line printed) or ended (its exit code and what it wrote to stderr). */
+  /** Starts `gremienlauf serve`: up (its start line printed, with the port it listens on) or ended (its exit code and what it wrote to stderr). */
   function serve(port: number, extra: Record<string, string> = {}) {
     const child = spawn(process.execPath, [LAUNCHER, 'serve', '--port', String(port)], { cwd: work, env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stdout = '';
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const outcome = new Promise<{ up: boolean; code: number | null; stderr: string }>((resolve) => {
+    const outcome = new Promise<{ up: boolean; port: number | null; code: number | null; stdout: string; stderr: string }>((resolve) => {
       child.stdout!.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        if (stdout.includes('Gremienlauf läuft')) resolve({ up: true, code: null, stderr });
+        const up = /Gremienlauf läuft auf http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+        if (up) resolve({ up: true, port: Number(up[1]), code: null, stdout, stderr });
       });
-      child.once('exit', (code) => resolve({ up: false, code, stderr }));
+      child.once('exit', (code) => resolve({ up: false, port: null, code, stdout, stderr }));
     });
     return { child, outcome };
   }
 
-  test('the second, with other settings, is refused in one line naming the setting and the first; once the first is killed, it comes up', async () => {
-    const first = serve(4331);
-    expect((await first.outcome).up).toBe(true);
+  test('two started together on an empty database come up (one says it migrated it); one with other settings is refused in one line naming the setting and both; once they are killed, it comes up', async () => {
+    // On ports they choose (PORT 0): the refusal names the ones they listen on.
+    const pair = [serve(0), serve(0)];
+    const outcomes = await Promise.all(pair.map((p) => p.outcome));
+    expect(outcomes.map((o) => o.up)).toEqual([true, true]);
+    // The one that ran the migrations says so; the other, which found them done, says nothing of them.
+    const migrated = outcomes.map((o) => /^Neue Datenbank angelegt: alle \d+ Migrationen ausgeführt/m.test(o.stdout));
+    expect(migrated.sort()).toEqual([false, true]);
+    expect(outcomes.filter((o) => /Datenbank aktualisiert/.test(o.stdout))).toEqual([]);
 
-    const second = await serve(4332, { REMINDER_REPORT_DAYS_BEFORE: '30' }).outcome;
-    expect([second.up, second.code]).toEqual([false, 1]);
-    expect(second.stderr).toMatch(
-      new RegExp(`^Abgelehnt: Auf der Datenbank postgres://\\S+ \\(DATABASE_URL\\) laufen Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort \\S+, hier 30 \\(Instanz PID ${first.child.pid} auf \\S+, Port 4331, seit [^)]+\\)\\. Alle Instanzen einer Datenbank brauchen dieselben, .*\\n$`),
+    const refused = await serve(4332, { REMINDER_REPORT_DAYS_BEFORE: '30' }).outcome;
+    expect([refused.up, refused.code]).toEqual([false, 1]);
+    const named = pair.map((p, i) => `Instanz PID ${p.child.pid} auf \\S+, Port ${outcomes[i].port}, seit [^;)]+`);
+    const [a, b] = pair[0].child.pid! < pair[1].child.pid! ? named : [named[1], named[0]];
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^Abgelehnt: Auf der Datenbank postgres://\\S+ \\(DATABASE_URL\\) laufen 2 Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort \\S+, hier 30 \\((${a}; ${b}|${b}; ${a})\\)\\. Alle Instanzen einer Datenbank brauchen dieselben, .*\\n$`,
+      ),
     );
 
     // npm start (src/main.ts) says the same, without the CLI's prefix.
     const started = spawnSync(process.execPath, [join(dist, 'src', 'main.js')], { cwd: work, encoding: 'utf8', env: env({ PORT: '4333', REMINDER_REPORT_DAYS_BEFORE: '30' }), timeout: 60_000 });
     expect(started.status).toBe(1);
-    expect(started.stderr).toMatch(/^Auf der Datenbank postgres:\/\/\S+ \(DATABASE_URL\) laufen Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort /);
+    expect(started.stderr).toMatch(/^Auf der Datenbank postgres:\/\/\S+ \(DATABASE_URL\) laufen 2 Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort /);
 
-    const ended = new Promise((resolve) => first.child.once('exit', resolve));
-    first.child.kill('SIGKILL');
-    await ended;
+    for (const { child } of pair) {
+      const ended = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await ended;
+    }
     const third = serve(4334, { REMINDER_REPORT_DAYS_BEFORE: '30' });
     expect((await third.outcome).up).toBe(true);
     expect((await rows()).map((r) => r.pid)).toEqual([third.child.pid]);

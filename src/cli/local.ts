@@ -84,7 +84,7 @@ async function assertSameSettingsAsInstances(config: AppConfig, env: NodeJS.Proc
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      const alive = await registry.liveInstances(client);
+      const alive = await registry.liveInstances(client, { removeGone: false });
       return alive.map(({ instance }) => ({ instance, names: registry.differingSettings(instance.settings, ours) })).filter((d) => d.names.length > 0);
     } catch (error) {
       // A database not yet migrated has no instances.
@@ -95,9 +95,11 @@ async function assertSameSettingsAsInstances(config: AppConfig, env: NodeJS.Proc
     }
   });
   if (differing.length === 0) return;
+  const reachable = differing.find((d) => d.instance.port !== null)?.instance;
+  const url = reachable ? ` http://${reachable.host}:${reachable.port}` : '';
   throw new RefusedError(
     `${registry.settingsDifferLine(new registry.InstanceSettingsDiffer(differing, ours), `der Datenbank ${databaseLabel(database)} (${source})`)} ` +
-      'Ein lokaler Befehl leitete Fristen anders ab, und die Instanzen berichtigten sie nicht – den Befehl mit --url (und --token) an eine Instanz richten oder hier dieselben Einstellungen setzen.',
+      `Ein lokaler Befehl würde Fristen anders ableiten, und die Instanzen würden sie nicht berichtigen – den Befehl mit --url${url} (und --token) an eine Instanz richten oder hier dieselben Einstellungen setzen.`,
   );
 }
 

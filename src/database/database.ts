@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { DatabaseConfig } from '../../config/configuration';
+import { currentRegistration } from './instance-registry';
 import { MIGRATIONS } from './migrations';
 
 export type SqlValue = string | number | boolean | null;
@@ -113,6 +114,8 @@ export class Database {
     private readonly reader: BetterSqlite3.Database | null,
     private readonly readPool: DataSource | null,
     private readonly file: string | null,
+    /** The migrations this opening ran, oldest first (by their names); none where another instance or an earlier start ran them. */
+    readonly migrationsRun: readonly string[],
   ) {}
 
   /**
@@ -156,14 +159,16 @@ export class Database {
     await dataSource.initialize();
     // A failed migration (or read pool) closes what was opened before it, as a failed start does.
     let readPool: DataSource | null = null;
+    let migrationsRun: string[] = [];
     try {
       // Instances starting together on one PostgreSQL database take turns: the first migrates,
       // the others find nothing left to do.
-      await withAdvisoryLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
+      const ran = await withAdvisoryLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
+      migrationsRun = ran.map((migration) => migration.name);
       if (config.kind === 'postgres') {
         readPool = new DataSource({ type: 'postgres', url: config.url, extra: { max: 5 } });
         await readPool.initialize();
-        return new Database(config.kind, dataSource, null, null, readPool, null);
+        return new Database(config.kind, dataSource, null, null, readPool, null, migrationsRun);
       }
     } catch (error) {
       if (readPool?.isInitialized) await readPool.destroy();
@@ -173,7 +178,7 @@ export class Database {
     const sqlite = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     const reader = config.file === ':memory:' ? null : new BetterSqlite3(config.file, { readonly: true, fileMustExist: true });
     reader?.pragma('busy_timeout = 5000');
-    return new Database(config.kind, dataSource, sqlite, reader, null, reader ? config.file : null);
+    return new Database(config.kind, dataSource, sqlite, reader, null, reader ? config.file : null, migrationsRun);
   }
 
   /**
@@ -204,8 +209,9 @@ export class Database {
     if (this.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(?, hashtext(?))', [KEYED_ADVISORY_LOCKS[lock], key]);
   }
 
-  /** Called by Nest when the application closes. */
-  onApplicationShutdown(): Promise<void> {
+  /** Called by Nest when the application closes: the service leaves the instances of the database (PostgreSQL), then closes it. */
+  async onApplicationShutdown(): Promise<void> {
+    await currentRegistration()?.leave();
     return this.close();
   }
 

@@ -18,6 +18,8 @@ import { Client } from 'pg';
 /** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
 const JOIN_LOCK = 0x676c_6605;
 const LIVENESS_LOCKS = 0x676c_6606;
+/** How long a registration that lost its connection waits before each try to join again. */
+const RETRY_MS = 5000;
 
 /** An instance as its row names it. */
 export interface ServingInstance {
@@ -47,11 +49,21 @@ export interface RegistryLog {
   log(line: string): void;
 }
 
+/** This process's registration: one service per process. */
+let current: InstanceRegistration | null = null;
+
+/** The registration of the service this process runs, if it joined (PostgreSQL; null on SQLite). */
+export function currentRegistration(): InstanceRegistration | null {
+  return current;
+}
+
 /** An instance's place among those serving the database: held until `leave`, or until the process ends. */
 export class InstanceRegistration {
   private client: Client;
   private key: number;
   private left = false;
+  /** Set while it could not join again because an instance alive has other settings: it then answers /health with 503. */
+  private refusal: InstanceSettingsDiffer | null = null;
 
   private constructor(
     private readonly url: string,
@@ -70,14 +82,32 @@ export class InstanceRegistration {
    */
   static async join(url: string, instance: Omit<ServingInstance, 'host'>, log: RegistryLog): Promise<InstanceRegistration> {
     const serving = { ...instance, host: hostname() };
-    return new InstanceRegistration(url, serving, await joinOnce(url, serving), log);
+    const registration = new InstanceRegistration(url, serving, await joinOnce(url, serving), log);
+    // The service's own; only a test joins more than once in a process.
+    current ??= registration;
+    return registration;
+  }
+
+  /**
+   * Why this instance is not registered, where it joins again in vain: an instance with other
+   * settings of the Fristen came up while its connection was gone. Null while it is registered.
+   */
+  problem(): string | null {
+    return this.refusal ? settingsDifferLine(this.refusal) : null;
+  }
+
+  /** The port it listens on, once known (PORT=0 chooses one when listening): named in others' refusals. */
+  async listensOn(port: number): Promise<void> {
+    this.instance.port = port;
+    await this.client.query('UPDATE service_instances SET port = $1 WHERE instance_key = $2', [port, this.key]).catch(() => undefined);
   }
 
   /** Leaves: the row removed, the lock given back. */
   async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
-    await this.client.query('DELETE FROM service_instances WHERE instance_key = $1', [this.key]).catch(() => undefined);
+    if (current === this) current = null;
+    if (!this.refusal) await this.client.query('DELETE FROM service_instances WHERE instance_key = $1', [this.key]).catch(() => undefined);
     await this.client.end().catch(() => undefined);
   }
 
@@ -97,9 +127,13 @@ export class InstanceRegistration {
     this.client.once('end', () => lost());
   }
 
+  /**
+   * Tries every five seconds until it is back. Refused (an instance with other settings came up
+   * meanwhile), it answers /health with 503 and goes on trying: once that one is gone, it is back.
+   */
   private async rejoin(): Promise<void> {
     while (!this.left) {
-      await new Promise((resolve) => setTimeout(resolve, 5000).unref());
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
       if (this.left) return;
       try {
         const joined = await joinOnce(this.url, this.instance);
@@ -109,14 +143,15 @@ export class InstanceRegistration {
         }
         this.client = joined.client;
         this.key = joined.key;
+        this.refusal = null;
         this.watch();
         this.log.log('Instanzanmeldung wieder hergestellt.');
         return;
       } catch (error) {
-        if (error instanceof InstanceSettingsDiffer) {
-          this.log.error(`Instanzanmeldung nicht wieder hergestellt: ${settingsDifferLine(error)}`);
-          return;
-        }
+        if (!(error instanceof InstanceSettingsDiffer)) continue;
+        // Said once, not every five seconds; /health says it meanwhile.
+        if (!this.refusal) this.log.error(`Instanzanmeldung nicht wieder hergestellt, /health antwortet 503: ${settingsDifferLine(error)}`);
+        this.refusal = error;
       }
     }
   }
@@ -129,7 +164,7 @@ async function joinOnce(url: string, instance: ServingInstance): Promise<{ clien
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [JOIN_LOCK]);
-    const alive = await liveInstances(client);
+    const alive = await liveInstances(client, { removeGone: true });
     const differing = alive
       .map(({ instance: other }) => ({ instance: other, names: differingSettings(other.settings, instance.settings) }))
       .filter((d) => d.names.length > 0);
@@ -152,10 +187,11 @@ async function joinOnce(url: string, instance: ServingInstance): Promise<{ clien
 }
 
 /**
- * The instances alive on the database (their liveness lock held); the rows of those gone are
- * removed. Inside a transaction of `client` or on its own.
+ * The instances alive on the database (their liveness lock held). With `removeGone` (a joining
+ * instance, in its transaction) the rows of those gone are removed; a local command only reads,
+ * as a user who may not write.
  */
-export async function liveInstances(client: Pick<Client, 'query'>): Promise<Array<{ key: number; instance: ServingInstance }>> {
+export async function liveInstances(client: Pick<Client, 'query'>, { removeGone }: { removeGone: boolean }): Promise<Array<{ key: number; instance: ServingInstance }>> {
   const { rows } = await client.query<{ instance_key: number; pid: number; host: string; port: number | null; started_at: string; settings: string }>(
     'SELECT instance_key, pid, host, port, started_at, settings FROM service_instances ORDER BY started_at, instance_key',
   );
@@ -165,7 +201,7 @@ export async function liveInstances(client: Pick<Client, 'query'>): Promise<Arra
     const { rows: taken } = await client.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS free', [LIVENESS_LOCKS, key]);
     if (taken[0].free) {
       await client.query('SELECT pg_advisory_unlock($1, $2)', [LIVENESS_LOCKS, key]);
-      await client.query('DELETE FROM service_instances WHERE instance_key = $1', [key]);
+      if (removeGone) await client.query('DELETE FROM service_instances WHERE instance_key = $1', [key]);
       continue;
     }
     alive.push({ key, instance: { pid: row.pid, host: row.host, port: row.port, since: row.started_at, settings: parsedSettings(row.settings) } });
@@ -196,10 +232,18 @@ export function instanceName(instance: ServingInstance): string {
   return `Instanz PID ${instance.pid} auf ${instance.host}${instance.port ? `, Port ${instance.port}` : ''}${when}`;
 }
 
-/** What differs, per instance: `REMINDER_REPORT_DAYS_BEFORE dort 14,7, hier 30 (Instanz PID 4711 auf app-1, …)`. */
+/**
+ * What differs, instances with the same difference named together: `Auf der Datenbank läuft eine
+ * Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort 28,7, hier 30
+ * (Instanz PID 4711 auf app-1, Port 3000, seit …).`
+ */
 export function settingsDifferLine(error: InstanceSettingsDiffer, database = 'der Datenbank'): string {
-  const each = error.differing.map(
-    ({ instance, names }) => `${names.map((name) => `${name} dort ${instance.settings[name]}, hier ${error.ours[name]}`).join('; ')} (${instanceName(instance)})`,
-  );
-  return `Auf ${database} laufen Instanzen mit anderen Einstellungen der Fristen: ${each.join(' / ')}.`;
+  const groups = new Map<string, ServingInstance[]>();
+  for (const { instance, names } of error.differing) {
+    const difference = names.map((name) => `${name} dort ${instance.settings[name]}, hier ${error.ours[name]}`).join('; ');
+    groups.set(difference, [...(groups.get(difference) ?? []), instance]);
+  }
+  const count = error.differing.length;
+  const each = [...groups].map(([difference, instances]) => `${difference} (${instances.map(instanceName).join('; ')})`);
+  return `Auf ${database} ${count === 1 ? 'läuft eine Instanz' : `laufen ${count} Instanzen`} mit anderen Einstellungen der Fristen: ${each.join(' / ')}.`;
 }

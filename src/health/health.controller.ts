@@ -6,6 +6,7 @@ import { ApiAnswer } from '../common/openapi';
 import { Access, PUBLIC } from '../auth/access';
 import { AuditService } from '../audit/audit.service';
 import { Database } from '../database/database';
+import { currentRegistration } from '../database/instance-registry';
 
 @ApiTags('Betrieb')
 @Controller('health')
@@ -19,16 +20,24 @@ export class HealthController {
   @Access(PUBLIC)
   @ApiOperation({
     summary: 'Betriebsbereit: die Datenbank antwortet, und die Instanz signiert mit dem Schlüssel der Datenbank',
-    description: 'Eine Instanz mit einem anderen Signaturschlüssel als dem, an den die Datenbank gebunden ist, schreibt keine Checkpoints und gibt kein Prüfergebnis: sie antwortet 503, ein Load Balancer leitet nicht mehr zu ihr.',
+    description:
+      'Eine Instanz mit einem anderen Signaturschlüssel als dem, an den die Datenbank gebunden ist, schreibt keine Checkpoints und gibt kein Prüfergebnis: sie antwortet 503, ein Load Balancer leitet nicht mehr zu ihr. ' +
+      'Ebenso eine Instanz auf PostgreSQL, die sich nach einer verlorenen Verbindung nicht wieder anmelden konnte, weil inzwischen eine mit anderen Einstellungen der Fristen läuft.',
   })
   @ApiAnswer(z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }))
   @ApiResponse({
     status: 503,
-    description: 'Nicht betriebsbereit: die Instanz hält einen anderen Signaturschlüssel als den der Datenbank (details: keyId, boundKeyId)',
+    description: 'Nicht betriebsbereit: die Instanz hält einen anderen Signaturschlüssel als den der Datenbank (details: keyId, boundKeyId), oder sie ist nicht angemeldet (andere Einstellungen der Fristen)',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     await this.db.query('SELECT 1 AS ok');
+    // On PostgreSQL: registered no more, since an instance with other settings of the Fristen came up while its connection was gone.
+    const unregistered = currentRegistration()?.problem();
+    if (unregistered) {
+      reply.status(503);
+      return { statusCode: 503, error: 'Service Unavailable', message: `Diese Instanz ist nicht angemeldet: ${unregistered}` };
+    }
     const foreign = await this.audit.foreignKeyHeld();
     if (!foreign) return { status: 'ok', database: this.db.kind };
     // The one error shape, said by the controller itself: a 5xx error thrown would reach the client as „Interner Fehler“.

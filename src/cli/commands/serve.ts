@@ -40,11 +40,12 @@ export const serveCommand: CliCommand = {
       await registration?.leave();
       throw refused(error);
     });
+    await registration?.listensOn(Number(new URL(url).port));
     const answer = { url, database, ...(setup && { setupLink: setup.link, setupLinkExpiresAt: setup.expiresAt.toISOString() }) };
     ctx.out.result(answer, () =>
       [...(migrated ? [migrated] : []), `Gremienlauf läuft ${listening} (Datenbank: ${database}); API-Dokumentation: ${url}/api/docs`, ...(setup ? [setup.announcement] : [])].join('\n'),
     );
+    // Closing the application leaves the instances of the database (Database.onApplicationShutdown).
     await new Promise<void>((resolve) => app.getHttpServer().once('close', () => resolve()));
-    await registration?.leave();
   },
 };
