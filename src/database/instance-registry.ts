@@ -107,7 +107,8 @@ export class InstanceRegistration {
     if (this.left) return;
     this.left = true;
     if (current === this) current = null;
-    if (!this.refusal) await this.client.query('DELETE FROM service_instances WHERE instance_key = $1', [this.key]).catch(() => undefined);
+    // On a connection lost meanwhile this fails, and the next instance that looks removes the row.
+    await this.client.query('DELETE FROM service_instances WHERE instance_key = $1', [this.key]).catch(() => undefined);
     await this.client.end().catch(() => undefined);
   }
 
