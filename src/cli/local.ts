@@ -62,7 +62,7 @@ function assertSameSettingsAsService(config: AppConfig, env: NodeJS.ProcessEnv, 
   const url = held.holder.port ? ` ${holderUrl(held.holder)}` : '';
   throw new RefusedError(
     `Auf der Datenbank ${database.file} (${source}) läuft der Gremienlauf-Dienst (${holderName(held.holder)}) mit anderen Einstellungen der Fristen (${settings}); ` +
-      `ein lokaler Befehl leitete Fristen anders ab, und der Dienst berichtigte sie nicht – den Befehl mit --url${url} (und --token) an den Dienst richten oder hier dieselben Einstellungen setzen.`,
+      `ein lokaler Befehl würde Fristen anders ableiten, und der Dienst würde sie nicht berichtigen – den Befehl mit --url${url} (und --token) an den Dienst richten oder hier dieselben Einstellungen setzen.`,
   );
 }
 
