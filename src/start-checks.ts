@@ -124,13 +124,7 @@ export async function joinInstances(config: AppConfig, env: NodeJS.ProcessEnv, s
         { cause: error },
       );
     }
-    if ((error as { code?: string }).code === '42501') {
-      throw new DatabaseRefusal(
-        `Der Benutzer der Datenbank ${databaseLabel(database)} (${source}) darf nicht schreiben, was der Dienst schreiben muss: der Server antwortet „${(error as Error).message}“ – dem Benutzer Schreibrechte geben oder einen anderen in DATABASE_URL nennen.`,
-        { cause: error },
-      );
-    }
-    throw databaseUnreachable(database, source, error) ?? error;
+    throw permissionRefusal(database, source, error) ?? databaseUnreachable(database, source, error) ?? error;
   }
 }
 
@@ -222,8 +216,20 @@ export async function migrateAtStart(database: DatabaseConfig, source: SettingSo
     await db.close();
     return migrationsLine(ran, ran.length === MIGRATIONS.length);
   } catch (error) {
-    throw databaseUnreachable(database, source, error) ?? postgresRefusal(database, source, error) ?? error;
+    throw databaseUnreachable(database, source, error) ?? postgresRefusal(database, source, error) ?? permissionRefusal(database, source, error) ?? error;
   }
+}
+
+/**
+ * A PostgreSQL user that may not write what the service must (its tables, or the schema a new
+ * database is created in): one line naming the database and the server's answer; null for other errors.
+ */
+function permissionRefusal(database: DatabaseConfig, source: SettingSource, error: unknown): DatabaseRefusal | null {
+  if (database.kind !== 'postgres' || (error as { code?: string } | null)?.code !== '42501') return null;
+  return new DatabaseRefusal(
+    `Der Benutzer der Datenbank ${databaseLabel(database)} (${source}) darf nicht schreiben, was der Dienst schreiben muss: der Server antwortet „${(error as Error).message}“ – dem Benutzer Schreibrechte geben oder einen anderen in DATABASE_URL nennen.`,
+    { cause: error },
+  );
 }
 
 /** What a start that ran these migrations says; null when it ran none. */

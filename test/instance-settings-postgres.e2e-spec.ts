@@ -16,7 +16,7 @@ import { loadRemindersConfig } from '../config/reminders';
 import { localClient } from '../src/cli/local';
 import { Database } from '../src/database/database';
 import { InstanceRegistration, InstanceSettingsDiffer, liveInstances, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
-import { DatabaseRefusal, deadlineSettings, joinInstances } from '../src/start-checks';
+import { DatabaseRefusal, deadlineSettings, joinInstances, migrateAtStart } from '../src/start-checks';
 import type { DatabaseConfig } from '../config/configuration';
 import { openTestDatabase, startTestApp, testDatabaseKinds } from './support/test-app';
 
@@ -121,30 +121,39 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     expect(await rows()).toEqual([{ pid: 3, settings: other }]);
   });
 
-  test('an instance whose connection broke joins again; where meanwhile one with other settings came up, it says so, answers /health with 503, and joins once that one is gone', async () => {
+  test('an instance whose connection broke joins again; where meanwhile one with other settings came up, it says so, answers /health with 503, writes nothing, and joins once that one is gone', async () => {
     const log = recordingLog();
     const registration = await join_(1, ours, log);
-    await dropConnections();
-    await until(async () => log.lines.some((line) => line.startsWith('log: Instanzanmeldung wieder hergestellt')), 'the instance to join again');
-    expect(log.lines[0]).toMatch(/^error: Verbindung der Instanzanmeldung zur Datenbank verloren/);
-    expect((await rows()).map((r) => r.pid)).toEqual([1]);
-    // Back, it holds the others to its settings again.
-    await expect(join_(2, other)).rejects.toBeInstanceOf(InstanceSettingsDiffer);
-
-    await dropConnections();
-    const third = await join_(3, other);
-    await until(async () => log.lines.some((line) => line.startsWith('error: Instanzanmeldung nicht wieder hergestellt, /health antwortet 503: ')), 'the refusal to be logged');
-    expect(log.lines.at(-1)).toContain('REMINDER_REPORT_DAYS_BEFORE dort 30, hier');
-    expect((await rows()).map((r) => r.pid)).toEqual([3]);
-    // The service of this process (the first registration) answers /health with 503 meanwhile.
+    // The service of this process, whose registration the first one is.
     const t = await startTestApp({ databaseConfig: database });
     try {
+      await dropConnections();
+      await until(async () => log.lines.some((line) => line.startsWith('log: Instanzanmeldung wieder hergestellt')), 'the instance to join again');
+      expect(log.lines[0]).toMatch(/^error: Verbindung der Instanzanmeldung zur Datenbank verloren/);
+      expect((await rows()).map((r) => r.pid)).toEqual([1]);
+      // Back, it holds the others to its settings again.
+      await expect(join_(2, other)).rejects.toBeInstanceOf(InstanceSettingsDiffer);
+
+      await dropConnections();
+      const third = await join_(3, other);
+      await until(async () => log.lines.some((line) => line.startsWith('error: Instanzanmeldung nicht wieder hergestellt: ')), 'the refusal to be logged');
+      expect(log.lines.at(-1)).toMatch(
+        /^error: Instanzanmeldung nicht wieder hergestellt: \/health antwortet 503, und die Instanz schreibt nichts \(auch der Fristenlauf nicht\), bis sie wieder angemeldet ist\. Auf der Datenbank läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort 30, hier /,
+      );
+      expect((await rows()).map((r) => r.pid)).toEqual([3]);
       const health = await t.anonymous.get('/health').expect(503);
-      expect(health.body.message).toMatch(/^Diese Instanz ist nicht angemeldet: Auf der Datenbank läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort 30, hier \S+ \(Instanz PID 3 auf /);
+      expect(health.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: expect.any(String), details: null });
+      expect(health.body.message).toMatch(/^Diese Instanz ist nicht angemeldet und schreibt nichts: Auf der Datenbank läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort 30, hier \S+ \(Instanz PID 3 auf /);
+      // It writes nothing meanwhile: a session (which derives every body's Fristen) is refused and not recorded.
+      const refused = await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 45, date: '2025-03-20' }).expect(422);
+      expect(refused.body.message).toMatch(/^Diese Instanz schreibt nichts, solange sie nicht angemeldet ist \(\/health antwortet 503\): Auf der Datenbank läuft eine Instanz /);
+      expect((await t.http.get('/api/sessions').expect(200)).body).toEqual([]);
+
       await third.leave();
       await until(async () => log.lines.filter((line) => line === 'log: Instanzanmeldung wieder hergestellt.').length === 2, 'the instance to join again once the other is gone');
       expect(registration.problem()).toBeNull();
       await t.anonymous.get('/health').expect(200);
+      await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 45, date: '2025-03-20' }).expect(201);
       // The refusal was said once, not at every try.
       expect(log.lines.filter((line) => line.startsWith('error: Instanzanmeldung nicht wieder hergestellt'))).toHaveLength(1);
     } finally {
@@ -181,6 +190,11 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
       expect((refused as Error).message).toMatch(
         /^Der Benutzer der Datenbank postgres:\/\/glf_instances_reader:\*\*\*@\S+ \(DATABASE_URL\) darf nicht schreiben, was der Dienst schreiben muss: der Server antwortet „permission denied for table service_instances“ – dem Benutzer Schreibrechte geben oder einen anderen in DATABASE_URL nennen\.$/,
       );
+      // On an empty database the migrations are refused alike.
+      await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public; GRANT USAGE ON SCHEMA public TO glf_instances_reader');
+      const unmigrated = await migrateAtStart(config.database, 'DATABASE_URL').catch((error: unknown) => error as Error);
+      expect(unmigrated).toBeInstanceOf(DatabaseRefusal);
+      expect((unmigrated as Error).message).toMatch(/^Der Benutzer der Datenbank postgres:\/\/glf_instances_reader:\*\*\*@\S+ \(DATABASE_URL\) darf nicht schreiben, was der Dienst schreiben muss: der Server antwortet „permission denied for schema public“/);
     } finally {
       await admin.query('REVOKE ALL ON service_instances FROM glf_instances_reader').catch(() => undefined);
       await admin.query('REVOKE ALL ON SCHEMA public FROM glf_instances_reader').catch(() => undefined);

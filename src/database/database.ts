@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { DatabaseConfig } from '../../config/configuration';
+import { LifecycleRefusal } from '../common/errors';
 import { currentRegistration } from './instance-registry';
 import { MIGRATIONS } from './migrations';
 
@@ -233,6 +234,13 @@ export class Database {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const outer = this.scopes.getStore();
     if (outer?.open) return this.nested(outer, work);
+    // PostgreSQL: an instance that lost its place among the instances to one with other settings of the Fristen writes nothing.
+    const unregistered = this.sqlite ? null : currentRegistration()?.problem();
+    if (unregistered) {
+      return Promise.reject(
+        new LifecycleRefusal(`Diese Instanz schreibt nichts, solange sie nicht angemeldet ist (/health antwortet 503): ${unregistered} Den Vorgang an eine andere Instanz richten.`),
+      );
+    }
     const scope: Scope = { tx: this.sqliteTx, open: true, depth: 0, onRollback: [] };
     const run = (tx: Transaction): Promise<T> => {
       scope.tx = tx;

@@ -130,7 +130,8 @@ export class InstanceRegistration {
 
   /**
    * Tries every five seconds until it is back. Refused (an instance with other settings came up
-   * meanwhile), it answers /health with 503 and goes on trying: once that one is gone, it is back.
+   * meanwhile), it answers /health with 503, writes nothing (`Database.transaction`) and goes on
+   * trying: once that one is gone, it is back.
    */
   private async rejoin(): Promise<void> {
     while (!this.left) {
@@ -151,7 +152,11 @@ export class InstanceRegistration {
       } catch (error) {
         if (!(error instanceof InstanceSettingsDiffer)) continue;
         // Said once, not every five seconds; /health says it meanwhile.
-        if (!this.refusal) this.log.error(`Instanzanmeldung nicht wieder hergestellt, /health antwortet 503: ${settingsDifferLine(error)}`);
+        if (!this.refusal) {
+          this.log.error(
+            `Instanzanmeldung nicht wieder hergestellt: /health antwortet 503, und die Instanz schreibt nichts (auch der Fristenlauf nicht), bis sie wieder angemeldet ist. ${settingsDifferLine(error)}`,
+          );
+        }
         this.refusal = error;
       }
     }

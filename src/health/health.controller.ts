@@ -36,7 +36,7 @@ export class HealthController {
     const unregistered = currentRegistration()?.problem();
     if (unregistered) {
       reply.status(503);
-      return { statusCode: 503, error: 'Service Unavailable', message: `Diese Instanz ist nicht angemeldet: ${unregistered}` };
+      return { statusCode: 503, error: 'Service Unavailable', message: `Diese Instanz ist nicht angemeldet und schreibt nichts: ${unregistered}`, details: null };
     }
     const foreign = await this.audit.foreignKeyHeld();
     if (!foreign) return { status: 'ok', database: this.db.kind };

@@ -31,6 +31,8 @@ export const serveCommand: CliCommand = {
       .catch((error: unknown) => {
         throw refused(error);
       });
+    // Said at once (not with --json): a start that fails after it (refused below, say) has migrated the database all the same.
+    if (migrated) ctx.out.line(migrated);
     // On PostgreSQL: refused where an instance alive on the database derives Fristen with other settings.
     const registration = await joinInstances(config, env, source).catch((error: unknown) => {
       throw refused(error);
@@ -43,7 +45,7 @@ export const serveCommand: CliCommand = {
     await registration?.listensOn(Number(new URL(url).port));
     const answer = { url, database, ...(setup && { setupLink: setup.link, setupLinkExpiresAt: setup.expiresAt.toISOString() }) };
     ctx.out.result(answer, () =>
-      [...(migrated ? [migrated] : []), `Gremienlauf läuft ${listening} (Datenbank: ${database}); API-Dokumentation: ${url}/api/docs`, ...(setup ? [setup.announcement] : [])].join('\n'),
+      [`Gremienlauf läuft ${listening} (Datenbank: ${database}); API-Dokumentation: ${url}/api/docs`, ...(setup ? [setup.announcement] : [])].join('\n'),
     );
     // Closing the application leaves the instances of the database (Database.onApplicationShutdown).
     await new Promise<void>((resolve) => app.getHttpServer().once('close', () => resolve()));
