@@ -69,7 +69,8 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
   const other = settingsOf({ REMINDER_REPORT_DAYS_BEFORE: '30' });
   const joined: InstanceRegistration[] = [];
   const join_ = async (pid: number, settings: Record<string, string>, log: RegistryLog = recordingLog()) => {
-    const registration = await InstanceRegistration.join(URL_, { pid, port: 3000 + pid, since: '2026-12-05T09:15:00.000Z', settings }, log);
+    // Started a minute apart (PID 1 at 09:15 UTC), so that they are named in that order.
+    const registration = await InstanceRegistration.join(URL_, { pid, port: 3000 + pid, since: `2026-12-05T09:${14 + pid}:00.000Z`, settings }, log);
     joined.push(registration);
     return registration;
   };
@@ -96,7 +97,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     ]);
     // The same difference is said once, for both.
     expect(settingsDifferLine(refused as InstanceSettingsDiffer)).toMatch(
-      new RegExp(`^Auf der Datenbank laufen 2 Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort ${ours.REMINDER_REPORT_DAYS_BEFORE}, hier 30 \\(Instanz PID 1 auf \\S+, Port 3001, seit 05\\.12\\.2026, 10:15 Uhr; Instanz PID 2 auf \\S+, Port 3002, seit 05\\.12\\.2026, 10:15 Uhr\\)\\.$`),
+      new RegExp(`^Auf der Datenbank laufen 2 Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort ${ours.REMINDER_REPORT_DAYS_BEFORE}, hier 30 \\(Instanz PID 1 auf \\S+, Port 3001, seit 05\\.12\\.2026, 10:15 Uhr; Instanz PID 2 auf \\S+, Port 3002, seit 05\\.12\\.2026, 10:16 Uhr\\)\\.$`),
     );
     expect((await rows()).map((r) => r.pid)).toEqual([1, 2]);
   });
