@@ -4,8 +4,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { DatabaseConfig } from '../../config/configuration';
-import { LifecycleRefusal } from '../common/errors';
-import { currentRegistration } from './instance-registry';
+import { currentRegistration, UnregisteredInstance } from './instance-registry';
 import { MIGRATIONS } from './migrations';
 
 export type SqlValue = string | number | boolean | null;
@@ -238,7 +237,7 @@ export class Database {
     const unregistered = this.sqlite ? null : currentRegistration()?.problem();
     if (unregistered) {
       return Promise.reject(
-        new LifecycleRefusal(`Diese Instanz schreibt nichts, solange sie nicht angemeldet ist (/health antwortet 503): ${unregistered} Den Vorgang an eine andere Instanz richten.`),
+        new UnregisteredInstance(`Diese Instanz schreibt nichts, solange sie nicht angemeldet ist (/health antwortet 503): ${unregistered} Den Vorgang an eine andere Instanz richten.`),
       );
     }
     const scope: Scope = { tx: this.sqliteTx, open: true, depth: 0, onRollback: [] };

@@ -43,6 +43,18 @@ export class InstanceSettingsDiffer extends Error {
   }
 }
 
+/**
+ * A unit of work refused while the instance is not registered (`Database.transaction`): answered
+ * 422 with its message, as src/common/http-errors.ts answers an error that carries `statusCode`
+ * and `publicMessage` (this folder imports nothing of common/, which imports it).
+ */
+export class UnregisteredInstance extends Error {
+  readonly statusCode = 422;
+  constructor(readonly publicMessage: string) {
+    super(publicMessage);
+  }
+}
+
 /** Where the registration goes on after it lost its connection: logged, as the service's other background work is. */
 export interface RegistryLog {
   error(line: string): void;
