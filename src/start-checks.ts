@@ -16,7 +16,7 @@ import { loadRemindersConfig, type RemindersConfig } from '../config/reminders';
 import { loadAuditConfig } from './audit/audit.config';
 import { databaseLabel, databaseUnreachable, type SettingSource } from './cli/connection';
 import { Database } from './database/database';
-import { InstanceRegistration, InstanceSettingsDiffer, settingsDifferLine } from './database/instance-registry';
+import { InstanceRegistration, InstanceSettingsDiffer, settingsDifferLine, sinceClause } from './database/instance-registry';
 import { MIGRATIONS } from './database/migrations';
 import { ServiceLock, ServiceLockTaken, lockFileOf, type LockHolder } from './database/service-lock';
 
@@ -71,11 +71,7 @@ export function lockDatabase(config: AppConfig, reminders: RemindersConfig, sour
 /** `PID 4711, Port 3000, seit 05.12.2026, 10:15 Uhr`, as far as the lock's sidecar tells. */
 export function holderName(holder: LockHolder | null): string {
   if (!holder) return 'welcher, sagt die Sperrdatei nicht';
-  const since = new Date(holder.since);
-  const when = Number.isNaN(since.getTime())
-    ? ''
-    : `, seit ${since.toLocaleString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })} Uhr`;
-  return `PID ${holder.pid}${holder.port ? `, Port ${holder.port}` : ''}${when}`;
+  return `PID ${holder.pid}${holder.port ? `, Port ${holder.port}` : ''}${sinceClause(holder.since)}`;
 }
 
 /** Where the holding service is reached from this machine: its port on localhost. */

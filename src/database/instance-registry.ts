@@ -14,6 +14,7 @@
 import { hostname } from 'node:os';
 import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
+import { germanDateTime } from '../../machines/dates';
 
 /** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
 const JOIN_LOCK = 0x676c_6605;
@@ -243,11 +244,13 @@ function parsedSettings(text: string): Record<string, string> {
 
 /** `Instanz PID 4711 auf app-1, Port 3000, seit 05.12.2026, 10:15 Uhr`. */
 export function instanceName(instance: ServingInstance): string {
-  const since = new Date(instance.since);
-  const when = Number.isNaN(since.getTime())
-    ? ''
-    : `, seit ${since.toLocaleString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })} Uhr`;
-  return `Instanz PID ${instance.pid} auf ${instance.host}${instance.port ? `, Port ${instance.port}` : ''}${when}`;
+  return `Instanz PID ${instance.pid} auf ${instance.host}${instance.port ? `, Port ${instance.port}` : ''}${sinceClause(instance.since)}`;
+}
+
+/** `, seit 05.12.2026, 10:15 Uhr` (Berlin time) for when a process started; nothing for a time it did not say. */
+export function sinceClause(since: string): string {
+  const instant = new Date(since);
+  return Number.isNaN(instant.getTime()) ? '' : `, seit ${germanDateTime(instant)} Uhr`;
 }
 
 /**
