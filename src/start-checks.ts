@@ -220,10 +220,10 @@ export async function migrateAtStart(database: DatabaseConfig, source: SettingSo
  * A PostgreSQL user that may not write what the service must (its tables, or the schema a new
  * database is created in): one line naming the database and the server's answer; null for other errors.
  */
-function permissionRefusal(database: DatabaseConfig, source: SettingSource, error: unknown): DatabaseRefusal | null {
+export function permissionRefusal(database: DatabaseConfig, source: SettingSource, error: unknown): DatabaseRefusal | null {
   if (database.kind !== 'postgres' || (error as { code?: string } | null)?.code !== '42501') return null;
   return new DatabaseRefusal(
-    `Der Benutzer der Datenbank ${databaseLabel(database)} (${source}) darf nicht schreiben, was der Dienst schreiben muss: der Server antwortet „${(error as Error).message}“ – dem Benutzer Schreibrechte geben oder einen anderen in DATABASE_URL nennen.`,
+    `Der Benutzer der Datenbank ${databaseLabel(database)} (${source}) darf nicht schreiben, was der Dienst schreiben muss: der Server antwortet „${(error as Error).message}“ – dem Benutzer Schreibrechte geben oder einen anderen in ${source} nennen.`,
     { cause: error },
   );
 }

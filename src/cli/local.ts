@@ -103,12 +103,21 @@ async function assertSameSettingsAsInstances(config: AppConfig, env: NodeJS.Proc
   );
 }
 
-/** Runs `open`; a database that cannot be opened is reported as such (connection.ts), anything else as it is. */
+/**
+ * Runs `open`; a database that cannot be opened is reported as such (connection.ts), a user who
+ * may not write what opening it writes (the migrations of a new database) as the start says it,
+ * anything else as it is.
+ */
 export async function openingDatabase<T>(database: DatabaseConfig, source: SettingSource, open: () => Promise<T>): Promise<T> {
   try {
     return await open();
   } catch (error) {
-    throw databaseUnreachable(database, source, error) ?? error;
+    const unreachable = databaseUnreachable(database, source, error);
+    if (unreachable) throw unreachable;
+    // Required only here, so that help and offline commands load no start code.
+    const { permissionRefusal }: typeof import('../start-checks') = require('../start-checks');
+    const refused = permissionRefusal(database, source, error);
+    throw refused ? new StartRefusedError(refused.message, { cause: error }) : error;
   }
 }
 

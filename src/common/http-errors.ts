@@ -87,9 +87,22 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
   const statusCode = statusOf(error);
   if (statusCode >= 500) {
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    return { statusCode: 500, error: REASON[500], message: 'Interner Fehler; der Vorgang wurde nicht ausgeführt.', details: null };
+    const message = writeForbidden(error)
+      ? 'Der Vorgang wurde nicht ausgeführt: die Datenbank lässt den Dienst nicht schreiben (ihr Benutzer oder die Datei hat keine Schreibrechte). Das können nur die Betreiber beheben.'
+      : 'Interner Fehler; der Vorgang wurde nicht ausgeführt.';
+    return { statusCode: 500, error: REASON[500], message, details: null };
   }
   return { statusCode, error: REASON[statusCode] ?? 'Error', message: refusalMessage(error, statusCode, context), details: null };
+}
+
+/**
+ * The database refused a write for want of rights: a PostgreSQL user who may only read (42501),
+ * a SQLite file made read-only while the service runs. Nothing was written; the caller is told
+ * that it is no fault of the request, the server's own message goes to the log only.
+ */
+function writeForbidden(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '42501' || code === 'SQLITE_PERM' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'));
 }
 
 /** The message of a refusal that is no domain error: fixed per status, unless the error has one for the caller. */
