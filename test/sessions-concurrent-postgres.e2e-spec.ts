@@ -193,6 +193,33 @@ onPostgres('new sessions of one issuer entered at once on PostgreSQL', () => {
     ]);
   });
 
+  it('a session whose locks of the bodies run into a deadlock with another transaction is entered again, not answered with 500', async () => {
+    const ids = [await recordSeedBody(first)];
+    const registration = { title: 'Arbeitsgruppe Register', kind: 'Arbeitsgruppe', parent: 'AL-Runde', focusTopic: 'Digitale Anwendungen', leads: ['Hessen'], start: '2025-01-06' };
+    ids.push((await first.http.post('/api/bodies').send(registration).expect(201)).body.id as string);
+    ids.sort();
+    // Another transaction holds the last body and, once the session waits for it, asks for the first, which the session holds.
+    // Its own deadlock check comes late, so PostgreSQL gives up the session's transaction (after deadlock_timeout, 1 s).
+    const other = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query("BEGIN; SET LOCAL deadlock_timeout = '60s'");
+      await other.query('SELECT id FROM bodies WHERE id = $1 FOR UPDATE', [ids[1]]);
+      const session = first.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 7, date: '2025-05-08' }).then((r) => r);
+      expect(await waitingOrDone(session)).toBe('waiting');
+      // Granted only once the session's transaction is given up: so the deadlock did cost the session's first attempt.
+      await other.query('SELECT id FROM bodies WHERE id = $1 FOR UPDATE', [ids[0]]);
+      await other.query('ROLLBACK');
+      const answer = await session;
+
+      expect([answer.status, answer.body]).toEqual([201, expect.objectContaining({ issuer: 'IT-PLR', number: 7, date: '2025-05-08' })]);
+    } finally {
+      await other.end();
+    }
+    const { rows } = await observer.query<{ type: string; n: string }>("SELECT type, count(*) AS n FROM audit_log WHERE type = 'sessionScheduled' GROUP BY type");
+    expect(rows).toEqual([{ type: 'sessionScheduled', n: '1' }]);
+  });
+
   it('ten new sessions of one issuer entered at once end in a calendar whose numbers rise with their days', async () => {
     // Days in the reverse order of the numbers: of those entered together, each later one breaks the order of an earlier one.
     const entries = Array.from({ length: 10 }, (_, i) => ({ issuer: 'IT-PLR', number: i + 1, date: `2025-04-${String(20 - i).padStart(2, '0')}` }));

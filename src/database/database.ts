@@ -252,6 +252,23 @@ export class Database {
     });
   }
 
+  /**
+   * `transaction`, run again (up to `attempts` times in all) when PostgreSQL gave it up for another
+   * transaction's sake (a deadlock, a serialization failure): nothing of it was written. For a
+   * unit of work that locks many rows, whose order another writer's may cross. Inside another
+   * unit of work it runs once: the conflict undid the whole of that one, which is its caller's to run again.
+   */
+  async transactionRetried<T>(work: (tx: Transaction) => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction(work);
+      } catch (error) {
+        if (!isTransientConflict(error) || attempt >= attempts || this.inUnitOfWork) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
   /** Whether the caller runs inside a unit of work (a `transaction` now would join it in a savepoint). */
   get inUnitOfWork(): boolean {
     return this.scopes.getStore()?.open === true;
