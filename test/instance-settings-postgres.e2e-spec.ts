@@ -15,7 +15,7 @@ import { loadConfig } from '../config/configuration';
 import { loadRemindersConfig } from '../config/reminders';
 import { localClient } from '../src/cli/local';
 import { Database } from '../src/database/database';
-import { InstanceRegistration, InstanceSettingsDiffer, liveInstances, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
+import { InstanceRegistration, InstanceSettingsDiffer, liveInstances, registrationConnectionName, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
 import { DatabaseRefusal, deadlineSettings, joinInstances, migrateAtStart } from '../src/start-checks';
 import type { DatabaseConfig } from '../config/configuration';
 import { openTestDatabase, startTestApp, testDatabaseKinds } from './support/test-app';
@@ -24,6 +24,9 @@ const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describ
 const ROOT = join(__dirname, '..');
 const LAUNCHER = join(ROOT, 'bin', 'gremienlauf.js');
 const URL_ = process.env.TEST_DATABASE_URL ?? '';
+/** The lock joins take turns under (src/database/instance-registry.ts). */
+const JOIN_LOCK = 0x676c_6605;
+const LIVENESS_LOCKS = 0x676c_6606;
 
 /** The settings of an instance started with `env`. */
 const settingsOf = (env: NodeJS.ProcessEnv) => deadlineSettings(loadConfig(env), loadRemindersConfig(env));
@@ -45,12 +48,50 @@ async function rows(): Promise<Array<{ pid: number; settings: Record<string, str
   }
 }
 
+/**
+ * What an instance killed with kill -9 leaves: its row, and no lock, which the server dropped with
+ * its connection. (One of this process would join again at once: it is alive.)
+ */
+async function killedInstance(pid: number, settings: Record<string, string>): Promise<void> {
+  const client = new Client({ connectionString: URL_ });
+  await client.connect();
+  try {
+    const key = 1000 + pid;
+    await client.query('SELECT pg_advisory_lock($1, $2)', [LIVENESS_LOCKS, key]);
+    await client.query('INSERT INTO service_instances (instance_key, pid, host, port, started_at, settings) VALUES ($1, $2, $3, $4, $5, $6)', [
+      key,
+      pid,
+      'app-1',
+      3000 + pid,
+      `2026-12-05T09:${14 + pid}:00.000Z`,
+      JSON.stringify(settings),
+    ]);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Ends the connections that hold instances' locks, as the server does for a process killed (kill -9) or a network that broke. */
 async function dropConnections(): Promise<void> {
   const client = new Client({ connectionString: URL_ });
   await client.connect();
   try {
-    await client.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND pid <> pg_backend_pid()", [0x676c_6606]);
+    await client.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND pid <> pg_backend_pid()", [LIVENESS_LOCKS]);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The connections waiting for the lock joins take turns under, by application_name (asked outside any transaction, whose view of the activity would stand still). */
+async function joinWaiters(): Promise<string[]> {
+  const client = new Client({ connectionString: URL_ });
+  await client.connect();
+  try {
+    const { rows: waiting } = await client.query<{ application_name: string }>(
+      "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objid = $1 AND l.objsubid = 1",
+      [JOIN_LOCK],
+    );
+    return waiting.map((row) => row.application_name);
   } finally {
     await client.end();
   }
@@ -104,11 +145,9 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
 
   test('an instance that left, or whose connection is gone (killed), holds no one to its settings: its row goes with the next that looks', async () => {
     const first = await join_(1, ours);
-    await join_(2, ours);
+    await killedInstance(2, ours);
     await first.leave();
     expect((await rows()).map((r) => r.pid)).toEqual([2]);
-    // The second one's connection is dropped by the server, as for a process killed with kill -9.
-    await dropConnections();
     // A look alone (a local command's) finds none alive, and leaves the row: its user may not write.
     const client = new Client({ connectionString: URL_ });
     await client.connect();
@@ -122,7 +161,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     expect(await rows()).toEqual([{ pid: 3, settings: other }]);
   });
 
-  test('an instance whose connection broke joins again; where meanwhile one with other settings came up, it says so, answers /health with 503, writes nothing, and joins once that one is gone', async () => {
+  test('an instance whose connection broke joins again at once, answering /health with 503 and writing nothing until it is back; where meanwhile one with other settings came up, it says so, and joins once that one is gone', async () => {
     const log = recordingLog();
     const registration = await join_(1, ours, log);
     // The service of this process, whose registration the first one is.
@@ -135,8 +174,29 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
       // Back, it holds the others to its settings again.
       await expect(join_(2, other)).rejects.toBeInstanceOf(InstanceSettingsDiffer);
 
-      await dropConnections();
-      const third = await join_(3, other);
+      // It tries to join again at once. That try is held here (the lock joins take turns under) and then cut off,
+      // so that its next comes five seconds later; meanwhile one with other settings comes up.
+      const holder = new Client({ connectionString: URL_ });
+      await holder.connect();
+      let third: InstanceRegistration;
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock($1)', [JOIN_LOCK]);
+        await dropConnections();
+        await until(async () => (await joinWaiters()).join() === registrationConnectionName(1), 'the instance to try to join again at once');
+        // Not joined, it says so and writes nothing.
+        const joining = await t.anonymous.get('/health').expect(503);
+        expect(joining.body.message).toBe(
+          'Diese Instanz ist nicht angemeldet und schreibt nichts: Ihre Verbindung zur Datenbank, die sie unter den Instanzen anmeldet, ist unterbrochen und wird neu aufgebaut.',
+        );
+        const meanwhile = await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 44, date: '2025-02-20' }).expect(422);
+        expect(meanwhile.body.message).toMatch(/^Diese Instanz schreibt nichts, solange sie nicht angemeldet ist \(\/health antwortet 503\): Ihre Verbindung zur Datenbank/);
+        await holder.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [registrationConnectionName(1)]);
+        await holder.query('COMMIT');
+        third = await join_(3, other);
+      } finally {
+        await holder.end();
+      }
       await until(async () => log.lines.some((line) => line.startsWith('error: Instanzanmeldung nicht wieder hergestellt: ')), 'the refusal to be logged');
       expect(log.lines.at(-1)).toMatch(
         /^error: Instanzanmeldung nicht wieder hergestellt: \/health antwortet 503, und die Instanz schreibt nichts \(auch der Fristenlauf nicht\), bis sie wieder angemeldet ist\. Auf der Datenbank läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort 30, hier /,
@@ -164,8 +224,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
   }, 40_000);
 
   test('a user who may only read: a local command finds the instances (leaving the rows of those gone), a start is refused in one German line', async () => {
-    await join_(1, ours);
-    await dropConnections();
+    await killedInstance(1, ours);
     const admin = new Client({ connectionString: URL_ });
     await admin.connect();
     const readOnly = new URL(URL_);

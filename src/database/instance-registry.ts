@@ -19,7 +19,7 @@ import { germanDateTime } from '../../machines/dates';
 /** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
 const JOIN_LOCK = 0x676c_6605;
 const LIVENESS_LOCKS = 0x676c_6606;
-/** How long a registration that lost its connection waits before each try to join again. */
+/** How long a registration that lost its connection waits between its tries to join again (the first is at once). */
 const RETRY_MS = 5000;
 
 /** An instance as its row names it. */
@@ -75,7 +75,9 @@ export class InstanceRegistration {
   private client: Client;
   private key: number;
   private left = false;
-  /** Set while it could not join again because an instance alive has other settings: it then answers /health with 503. */
+  /** Set from losing its connection until it joined again: meanwhile another with other settings could come up unseen. */
+  private rejoining = false;
+  /** Set while it could not join again because an instance alive has other settings. */
   private refusal: InstanceSettingsDiffer | null = null;
 
   private constructor(
@@ -102,11 +104,14 @@ export class InstanceRegistration {
   }
 
   /**
-   * Why this instance is not registered, where it joins again in vain: an instance with other
-   * settings of the Fristen came up while its connection was gone. Null while it is registered.
+   * Why this instance is not registered: its connection was lost and it is joining again, or it
+   * joins again in vain, since an instance with other settings of the Fristen came up while its
+   * connection was gone. Null while it is registered. Meanwhile it answers /health with 503 and
+   * writes nothing (`Database.transaction`).
    */
   problem(): string | null {
-    return this.refusal ? settingsDifferLine(this.refusal) : null;
+    if (this.refusal) return settingsDifferLine(this.refusal);
+    return this.rejoining ? 'Ihre Verbindung zur Datenbank, die sie unter den Instanzen anmeldet, ist unterbrochen und wird neu aufgebaut.' : null;
   }
 
   /** The port it listens on, once known (PORT=0 chooses one when listening): named in others' refusals. */
@@ -127,14 +132,16 @@ export class InstanceRegistration {
 
   /**
    * A lost connection loses the lock, and with it the instance's claim: others would count it as
-   * gone. It joins again (checking the settings again) until it is back, every five seconds.
+   * gone. It joins again (checking the settings again) until it is back: at once, then every five
+   * seconds.
    */
   private watch(): void {
     const lost = (error?: Error) => {
       if (this.left) return;
+      this.rejoining = true;
       this.client.removeAllListeners();
       this.client.on('error', () => undefined);
-      this.log.error(`Verbindung der Instanzanmeldung zur Datenbank verloren${error ? ` (${error.message})` : ''}; sie wird neu aufgebaut.`);
+      this.log.error(`Verbindung der Instanzanmeldung zur Datenbank verloren${error ? ` (${error.message})` : ''}; sie wird neu aufgebaut, bis dahin schreibt die Instanz nichts.`);
       void this.rejoin();
     };
     this.client.once('error', lost);
@@ -142,13 +149,13 @@ export class InstanceRegistration {
   }
 
   /**
-   * Tries every five seconds until it is back. Refused (an instance with other settings came up
-   * meanwhile), it answers /health with 503, writes nothing (`Database.transaction`) and goes on
-   * trying: once that one is gone, it is back.
+   * Tries at once, then every five seconds until it is back; until then it answers /health with
+   * 503 and writes nothing (`Database.transaction`). Refused (an instance with other settings came
+   * up meanwhile), it says so once and goes on trying: once that one is gone, it is back.
    */
   private async rejoin(): Promise<void> {
-    while (!this.left) {
-      await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+    for (let attempt = 1; !this.left; attempt++) {
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
       if (this.left) return;
       try {
         const joined = await joinOnce(this.url, this.instance);
@@ -159,6 +166,7 @@ export class InstanceRegistration {
         this.client = joined.client;
         this.key = joined.key;
         this.refusal = null;
+        this.rejoining = false;
         this.watch();
         this.log.log('Instanzanmeldung wieder hergestellt.');
         return;
@@ -178,7 +186,8 @@ export class InstanceRegistration {
 
 /** Takes a connection of its own with the instance's liveness lock, and its row, once no other instance alive has other settings. */
 async function joinOnce(url: string, instance: ServingInstance): Promise<{ client: Client; key: number }> {
-  const client = new Client({ connectionString: url });
+  // Named in pg_stat_activity, so that an operator can tell this connection from the pool's.
+  const client = new Client({ connectionString: url, application_name: registrationConnectionName(instance.pid) });
   await client.connect();
   try {
     await client.query('BEGIN');
@@ -203,6 +212,11 @@ async function joinOnce(url: string, instance: ServingInstance): Promise<{ clien
     await client.end().catch(() => undefined);
     throw error;
   }
+}
+
+/** `gremienlauf instance 4711`: the application_name of an instance's own connection, which holds its lock. */
+export function registrationConnectionName(pid: number): string {
+  return `gremienlauf instance ${pid}`;
 }
 
 /**

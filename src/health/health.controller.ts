@@ -22,17 +22,17 @@ export class HealthController {
     summary: 'Betriebsbereit: die Datenbank antwortet, und die Instanz signiert mit dem Schlüssel der Datenbank',
     description:
       'Eine Instanz mit einem anderen Signaturschlüssel als dem, an den die Datenbank gebunden ist, schreibt keine Checkpoints und gibt kein Prüfergebnis: sie antwortet 503, ein Load Balancer leitet nicht mehr zu ihr. ' +
-      'Ebenso eine Instanz auf PostgreSQL, die sich nach einer verlorenen Verbindung nicht wieder anmelden konnte, weil inzwischen eine mit anderen Einstellungen der Fristen läuft.',
+      'Ebenso eine Instanz auf PostgreSQL, deren Anmeldung unter den Instanzen ihre Verbindung verlor: bis sie wieder angemeldet ist, und solange das nicht geht, weil inzwischen eine mit anderen Einstellungen der Fristen läuft.',
   })
   @ApiAnswer(z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }))
   @ApiResponse({
     status: 503,
-    description: 'Nicht betriebsbereit: die Instanz hält einen anderen Signaturschlüssel als den der Datenbank (details: keyId, boundKeyId), oder sie ist nicht angemeldet (andere Einstellungen der Fristen)',
+    description: 'Nicht betriebsbereit: die Instanz hält einen anderen Signaturschlüssel als den der Datenbank (details: keyId, boundKeyId), oder sie ist nicht angemeldet (Verbindung unterbrochen, oder andere Einstellungen der Fristen)',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     await this.db.query('SELECT 1 AS ok');
-    // On PostgreSQL: registered no more, since an instance with other settings of the Fristen came up while its connection was gone.
+    // On PostgreSQL: registered no more, while its lost connection is built anew, or since an instance with other settings of the Fristen came up meanwhile.
     const unregistered = currentRegistration()?.problem();
     if (unregistered) {
       reply.status(503);
