@@ -8,14 +8,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../config/configuration';
 import { loadRemindersConfig } from '../config/reminders';
 import { localClient } from '../src/cli/local';
 import { Database } from '../src/database/database';
-import { InstanceRegistration, InstanceSettingsDiffer, liveInstances, registrationConnectionName, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
+import { InstanceRegistration, InstanceSettingsDiffer, instanceUrl, liveInstances, registrationConnectionName, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
 import { DatabaseRefusal, deadlineSettings, joinInstances, migrateAtStart } from '../src/start-checks';
 import type { DatabaseConfig } from '../config/configuration';
 import { openTestDatabase, startTestApp, testDatabaseKinds } from './support/test-app';
@@ -268,8 +268,10 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     const refused = localClient({ DATABASE_URL: URL_, REMINDER_REPORT_DAYS_BEFORE: '30' }, undefined, 'DATABASE_URL').catch((error: unknown) => error as Error);
     const message = (await refused as Error).message;
     expect(message).toMatch(/^Auf der Datenbank postgres:\/\/\S+ \(DATABASE_URL\) läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort \S+, hier 30 \(Instanz PID 1 auf \S+, Port 3001, seit 05\.12\.2026, 10:15 Uhr\)\. /);
-    expect(message).toContain('Ein lokaler Befehl würde Fristen anders ableiten, und die Instanzen würden sie nicht berichtigen – den Befehl mit --url http://');
-    expect(message).toContain(':3001 (und --token)');
+    // The instance runs on this machine: reached at localhost, where it may listen on 127.0.0.1 only; one on another by its host name.
+    const elsewhere = { pid: 2, host: 'app-2.intern', port: 3002, since: '2026-12-05T09:16:00.000Z', settings: ours };
+    expect([instanceUrl(elsewhere), instanceUrl({ ...elsewhere, host: hostname() }), instanceUrl({ ...elsewhere, port: null })]).toEqual(['http://app-2.intern:3002', 'http://localhost:3002', null]);
+    expect(message).toContain('Ein lokaler Befehl würde Fristen anders ableiten, und die Instanzen würden sie nicht berichtigen – den Befehl mit --url http://localhost:3001 (und --token) an eine Instanz richten');
   });
 });
 

@@ -95,8 +95,8 @@ async function assertSameSettingsAsInstances(config: AppConfig, env: NodeJS.Proc
     }
   });
   if (differing.length === 0) return;
-  const reachable = differing.find((d) => d.instance.port !== null)?.instance;
-  const url = reachable ? ` http://${reachable.host}:${reachable.port}` : '';
+  const reachable = differing.map((d) => registry.instanceUrl(d.instance)).find((url) => url !== null);
+  const url = reachable ? ` ${reachable}` : '';
   throw new RefusedError(
     `${registry.settingsDifferLine(new registry.InstanceSettingsDiffer(differing, ours), `der Datenbank ${databaseLabel(database)} (${source})`)} ` +
       `Ein lokaler Befehl würde Fristen anders ableiten, und die Instanzen würden sie nicht berichtigen – den Befehl mit --url${url} (und --token) an eine Instanz richten oder hier dieselben Einstellungen setzen.`,

@@ -261,6 +261,16 @@ export function instanceName(instance: ServingInstance): string {
   return `Instanz PID ${instance.pid} auf ${instance.host}${instance.port ? `, Port ${instance.port}` : ''}${sinceClause(instance.since)}`;
 }
 
+/**
+ * Where a command reaches an instance from this machine: `http://localhost:3000` on its own host
+ * (where it may listen on 127.0.0.1 only, which its host name need not resolve to), else its host
+ * name and port. Null where its port is not known.
+ */
+export function instanceUrl(instance: ServingInstance): string | null {
+  if (instance.port === null) return null;
+  return `http://${instance.host === hostname() ? 'localhost' : instance.host}:${instance.port}`;
+}
+
 /** `, seit 05.12.2026, 10:15 Uhr` (Berlin time) for when a process started; nothing for a time it did not say. */
 export function sinceClause(since: string): string {
   const instant = new Date(since);
