@@ -5,17 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliIo } from '../src/cli/cli';
 import { DEFAULT_DATABASE } from '../src/cli/connection';
 import { databaseSource } from '../src/cli/local';
-
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), stdin: async () => Buffer.alloc(0), env };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+import { cliLocal as run } from './support/cli-run';
 
 // A command that did fall back to the default database (./data/gremienlauf.sqlite) finds it in a folder of its own.
 const cwd = process.cwd();

@@ -7,20 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { runCli, type CliIo } from '../src/cli/cli';
+import { cliLocal as run } from './support/cli-run';
 import { openTestDatabase, testDatabaseKinds } from './support/test-app';
 
 const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
 const SEED_FILE = join(__dirname, '..', 'examples', 'registrierung-weiterentwicklung-struktur-ozg-foederal.txt');
 const READER = 'glf_cli_reader';
-
-async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), stdin: async () => Buffer.alloc(0), env };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
 
 onPostgres('the CLI as a PostgreSQL user who may only read', () => {
   const url = process.env.TEST_DATABASE_URL ?? '';

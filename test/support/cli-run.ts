@@ -26,3 +26,14 @@ export async function cliAgainst(t: TestApp, args: string[], token = TEST_SECRET
   });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
+
+/**
+ * The CLI run in this process with `env` as its environment (its local commands on the database
+ * DATABASE_URL or `--database` names), reading nothing on stdin. Its exit code and what it wrote.
+ */
+export async function cliLocal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s), stdin: async () => Buffer.alloc(0), env });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
