@@ -253,17 +253,19 @@ export class Database {
   }
 
   /**
-   * `transaction`, run again (up to `attempts` times in all) when PostgreSQL gave it up for another
-   * transaction's sake (a deadlock, a serialization failure): nothing of it was written. For a
-   * unit of work that locks many rows, whose order another writer's may cross. Inside another
-   * unit of work it runs once: the conflict undid the whole of that one, which is its caller's to run again.
+   * `transaction`, run again when PostgreSQL gave it up for another transaction's sake (a
+   * deadlock, a serialization failure: nothing of it was written; inside another unit of work,
+   * nothing of its savepoint), or when `again` says so of the error (a lost race the caller can
+   * run anew from the new state); `again` is asked of every failure. Up to `attempts` times in all,
+   * each after a short random pause that grows, so that the writers that collided do not collide again.
    */
-  async transactionRetried<T>(work: (tx: Transaction) => Promise<T>, attempts = 5): Promise<T> {
+  async transactionRetried<T>(work: (tx: Transaction) => Promise<T>, again: (error: unknown) => boolean = () => false, attempts = 5): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transaction(work);
       } catch (error) {
-        if (!isTransientConflict(error) || attempt >= attempts || this.inUnitOfWork) throw error;
+        const retry = again(error) || isTransientConflict(error);
+        if (!retry || attempt >= attempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import {
@@ -55,7 +54,7 @@ import { businessTimeSchema } from '../common/time-input';
 import { parseInput } from '../common/validation';
 import { contactInputSchema, type ContactInput } from '../contacts/contact-input';
 import { ContactsStore } from '../contacts/contacts.store';
-import { Database, isTransientConflict, type Transaction } from '../database/database';
+import { Database, type Transaction } from '../database/database';
 import { DecisionsService } from '../decisions/decisions.service';
 import { hashEvent, type Actor, type EventRecord } from '../event-log/event-hash';
 import { EventStore, type BodyHead, type BodyProjection } from '../event-log/event-store';
@@ -181,9 +180,6 @@ export const TAKES_CONTACTS: ReadonlySet<BodyEventType> = new Set(['revised', 'l
 const REPLACES_CONTACTS: ReadonlySet<BodyEventType> = new Set(['revised']);
 
 const MAX_CACHED_SNAPSHOTS = 10_000;
-
-/** How often a command without `expectedVersion` is tried when other writers keep winning. */
-const MAX_ATTEMPTS = 5;
 
 /** How many due timers a catch-up fires per transaction (see `catchUp`). */
 const CATCH_UP_CHUNK = 100;
@@ -405,21 +401,15 @@ export class LifecycleService {
   /**
    * Runs a command on a body in one transaction. A command that names no `expectedVersion` and
    * loses a race with another writer (PostgreSQL; the body's row lock makes that rare) runs
-   * again from the new state, up to MAX_ATTEMPTS times; with `expectedVersion` a lost race is
-   * the caller's 409.
+   * again from the new state (`Database.transactionRetried`, as after a deadlock); with
+   * `expectedVersion` a lost race is the caller's 409.
    */
-  private async unitOfWork<T>(bodyId: string, expectedVersion: number | undefined, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction(work);
-      } catch (error) {
-        // A failed transaction may have left a snapshot newer than the database in the cache.
-        this.snapshots.delete(bodyId);
-        const lostRace = (error instanceof ConcurrencyConflict && expectedVersion === undefined) || isTransientConflict(error);
-        if (!lostRace || attempt >= MAX_ATTEMPTS) throw error;
-        await delay(Math.random() * 5 * attempt);
-      }
-    }
+  private unitOfWork<T>(bodyId: string, expectedVersion: number | undefined, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transactionRetried(work, (error) => {
+      // A failed transaction may have left a snapshot newer than the database in the cache.
+      this.snapshots.delete(bodyId);
+      return error instanceof ConcurrencyConflict && expectedVersion === undefined;
+    });
   }
 
   /**

@@ -50,7 +50,7 @@ export class SessionsService {
     const s = parseInput(sessionInputSchema, input);
     this.assertIssuer(s.issuer, 'issuer');
     const session: SessionRecord = { ...s, recordedAt: this.clock.now().toISOString(), recordedBy: actor.id };
-    // Retried: it locks every body (rederiveAll), in an order another writer's locks may cross.
+    // Run again after a deadlock: it locks every body (rederiveAll), in an order another writer's locks may cross.
     const previous = await this.db.transactionRetried(async (tx) => {
       // One writer of the issuer's calendar at a time: two new sessions entered at once would
       // each check its day against the calendar without the other (on PostgreSQL; SQLite has
