@@ -79,6 +79,9 @@ export function holderUrl(holder: LockHolder): string {
   return `http://localhost:${holder.port}`;
 }
 
+/** How `deadlineSettings` names both settings of the reminders after the due date where there are none. */
+const NO_OVERDUE_REMINDERS = 'aus (keine Mahnungen nach Fälligkeit)';
+
 /**
  * The settings every writer of one database must share, by variable, as read (`ja` and `true`
  * alike): a body's Fristen and timers are derived with them, and a service keeps in memory that
@@ -86,14 +89,17 @@ export function holderUrl(holder: LockHolder): string {
  * writer derived with other settings stay as that one wrote them (test/sqlite-second-writer.spec.ts).
  */
 export function deadlineSettings(config: Pick<AppConfig, 'issuers'>, { policy, calendar }: Pick<RemindersConfig, 'policy' | 'calendar'>): Record<string, string> {
+  // Without reminders after the due date (every 0 days, or at most 0 of them) neither setting has
+  // an effect: they are compared as off, so that writers differing only there do not refuse each other.
+  const overdue = policy.report.overdueEveryDays > 0 && policy.report.overdueMaxReminders > 0;
   return {
     DEADLINE_LAND: calendar.land ?? 'BUND',
     DEADLINE_SHIFT_TO_WORKING_DAY: String(calendar.shiftToWorkingDay),
     TERM_EXPIRING_DAYS: String(policy.termExpiringDays),
     REMINDER_REPORT_DAYS_BEFORE: policy.report.daysBefore.join(','),
     REMINDER_REPORT_ON_THE_DAY: String(policy.report.onTheDay),
-    REMINDER_REPORT_OVERDUE_EVERY_DAYS: String(policy.report.overdueEveryDays),
-    REMINDER_REPORT_OVERDUE_MAX: String(policy.report.overdueMaxReminders),
+    REMINDER_REPORT_OVERDUE_EVERY_DAYS: overdue ? String(policy.report.overdueEveryDays) : NO_OVERDUE_REMINDERS,
+    REMINDER_REPORT_OVERDUE_MAX: overdue ? String(policy.report.overdueMaxReminders) : NO_OVERDUE_REMINDERS,
     REMINDER_TERM_DAYS_BEFORE: policy.term.daysBefore.join(','),
     REMINDER_TERM_ON_EXPIRY: String(policy.term.onExpiry),
     GREMIENLAUF_ISSUERS: JSON.stringify(config.issuers),

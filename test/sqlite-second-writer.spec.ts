@@ -198,6 +198,17 @@ describe('a local command of the CLI beside a service on the same SQLite file', 
     expect(existsSync(file)).toBe(false);
   });
 
+  test('settings without effect are not compared: without reminders after the due date, their interval and number do not matter', async () => {
+    serviceStarted({ REMINDER_REPORT_OVERDUE_EVERY_DAYS: '0', REMINDER_REPORT_OVERDUE_MAX: '12' });
+    const list = await cli(['list'], { REMINDER_REPORT_OVERDUE_EVERY_DAYS: '7', REMINDER_REPORT_OVERDUE_MAX: '0' });
+    expect([list.code, list.stderr]).toEqual([0, '']);
+    const other = await cli(['list'], { REMINDER_REPORT_OVERDUE_EVERY_DAYS: '7', REMINDER_REPORT_OVERDUE_MAX: '12' });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(
+      '(REMINDER_REPORT_OVERDUE_EVERY_DAYS dort aus (keine Mahnungen nach Fälligkeit), hier 7; REMINDER_REPORT_OVERDUE_MAX dort aus (keine Mahnungen nach Fälligkeit), hier 12)',
+    );
+  });
+
   test('with other settings and no service on the file it runs', async () => {
     serviceStarted({ DEADLINE_LAND: 'BY' });
     lock!.release();
