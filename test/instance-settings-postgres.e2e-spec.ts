@@ -18,6 +18,7 @@ import { Database } from '../src/database/database';
 import { InstanceRegistration, InstanceSettingsDiffer, instanceUrl, liveInstances, registrationConnectionName, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
 import { DatabaseRefusal, deadlineSettings, joinInstances, migrateAtStart } from '../src/start-checks';
 import type { DatabaseConfig } from '../config/configuration';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { openTestDatabase, startTestApp, testDatabaseKinds } from './support/test-app';
 
 const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
@@ -272,6 +273,33 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     const elsewhere = { pid: 2, host: 'app-2.intern', port: 3002, since: '2026-12-05T09:16:00.000Z', settings: ours };
     expect([instanceUrl(elsewhere), instanceUrl({ ...elsewhere, host: hostname() }), instanceUrl({ ...elsewhere, port: null })]).toEqual(['http://app-2.intern:3002', 'http://localhost:3002', null]);
     expect(message).toContain('Ein lokaler Befehl würde Fristen anders ableiten, und die Instanzen würden sie nicht berichtigen – den Befehl mit --url http://localhost:3001 (und --token) an eine Instanz richten');
+  });
+
+  test('a local command enters itself among the instances while it runs: an instance or a command with other settings is refused meanwhile, naming it', async () => {
+    const command = await localClient({ DATABASE_URL: URL_ }, undefined, 'DATABASE_URL', 'gremienlauf import');
+    try {
+      expect((await rows()).map((r) => r.pid)).toEqual([process.pid]);
+      const started = await joinInstances(loadConfig({ DATABASE_URL: URL_ }), { REMINDER_REPORT_DAYS_BEFORE: '30' }, 'DATABASE_URL').catch((error: unknown) => error as Error);
+      expect(started).toBeInstanceOf(DatabaseRefusal);
+      expect((started as Error).message).toMatch(
+        new RegExp(
+          `^Auf der Datenbank postgres://\\S+ \\(DATABASE_URL\\) läuft ein lokaler Befehl der CLI mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort ${ours.REMINDER_REPORT_DAYS_BEFORE}, hier 30 ` +
+            `\\(lokaler Befehl „gremienlauf import“, PID ${process.pid} auf ${hostname()}, seit [0-9.]+, [0-9:]+ Uhr\\)\\. .*diese startet nicht`,
+        ),
+      );
+      const second = await localClient({ DATABASE_URL: URL_, REMINDER_REPORT_DAYS_BEFORE: '30' }, undefined, 'DATABASE_URL', 'gremienlauf list').catch((error: unknown) => error as Error);
+      expect((second as Error).message).toMatch(/läuft ein lokaler Befehl der CLI mit anderen Einstellungen der Fristen: .* Dieser Befehl würde Fristen anders ableiten als jener – warten, bis jener fertig ist, oder hier dieselben Einstellungen setzen\.$/);
+      // Entered, it writes as before.
+      const { id: bodyId } = await command.post<{ id: string }>('/api/bodies', { json: { ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' } });
+      expect((await command.get<Array<{ id: string }>>('/api/bodies')).map((body) => body.id)).toEqual([bodyId]);
+    } finally {
+      await command.close();
+    }
+    // Over, it has left: the instance with other settings comes up.
+    expect(await rows()).toEqual([]);
+    const registration = await joinInstances(loadConfig({ DATABASE_URL: URL_ }), { REMINDER_REPORT_DAYS_BEFORE: '30' }, 'DATABASE_URL');
+    joined.push(registration!);
+    expect((await rows()).map((r) => r.settings.REMINDER_REPORT_DAYS_BEFORE)).toEqual(['30']);
   });
 });
 

@@ -121,15 +121,15 @@ function send(url: URL, agents: { http: HttpAgent; https: HttpsAgent }, method: 
   });
 }
 
-/** A client for an application built in this process (see `local.ts`). */
-export function injectClient(app: NestFastifyApplication, target: string, token?: string): ApiClient {
+/** A client for an application built in this process (see `local.ts`); `close` ends what the command opened (the application, by default). */
+export function injectClient(app: NestFastifyApplication, target: string, token?: string, close: () => Promise<void> = () => app.close()): ApiClient {
   return new ApiClient(
     target,
     async (method, url, headers, body) => {
       const response = await app.inject({ method: method as 'GET', url, headers, payload: body });
       return { status: response.statusCode, body: response.body };
     },
-    () => app.close(),
+    close,
     token,
   );
 }

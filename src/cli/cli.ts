@@ -101,7 +101,7 @@ async function runCommand(command: CliCommand, rest: string[], io: CliIo): Promi
         } else {
           // Required only here, so that help and offline commands start without NestJS.
           const { databaseSource, localClient }: typeof import('./local') = require('./local');
-          client = await localClient(env, token, databaseSource(parsed.options, io.env));
+          client = await localClient(env, token, databaseSource(parsed.options, io.env), `gremienlauf ${command.name}`);
         }
       }
       return client!;

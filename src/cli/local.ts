@@ -19,7 +19,7 @@ export function configFrom(env: NodeJS.ProcessEnv): AppConfig {
  * built in this process without listening. It does not register the example body (on an
  * empty database the CLI shows what is there, nothing else) and runs no scheduler.
  */
-export async function localClient(env: NodeJS.ProcessEnv, token: string | undefined, source: SettingSource): Promise<ApiClient> {
+export async function localClient(env: NodeJS.ProcessEnv, token: string | undefined, source: SettingSource, command = 'gremienlauf'): Promise<ApiClient> {
   const config: AppConfig = { ...configFrom(env), seedExample: false };
   assertSameSettingsAsService(config, env, source);
   await assertSameSettingsAsInstances(config, env, source);
@@ -34,8 +34,15 @@ export async function localClient(env: NodeJS.ProcessEnv, token: string | undefi
     await built.getHttpAdapter().getInstance().ready();
     return built;
   });
+  const registration = await joinAsCommand(config, env, source, command).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
-  return injectClient(app, `lokale Datenbank ${where}`, token ?? trustLocalOperator(app));
+  return injectClient(app, `lokale Datenbank ${where}`, token ?? trustLocalOperator(app), async () => {
+    await app.close();
+    await registration?.leave();
+  });
 }
 
 /**
@@ -94,12 +101,46 @@ async function assertSameSettingsAsInstances(config: AppConfig, env: NodeJS.Proc
       await client.end().catch(() => undefined);
     }
   });
-  if (differing.length === 0) return;
-  const reachable = differing.map((d) => registry.instanceUrl(d.instance)).find((url) => url !== null);
+  if (differing.length > 0) throw instancesRefusal(new registry.InstanceSettingsDiffer(differing, ours), database, source);
+}
+
+/**
+ * On PostgreSQL, once the database is migrated: the command enters itself among the instances
+ * for as long as it runs (until its client closes), so that an instance starting meanwhile with
+ * other settings of the Fristen is refused, naming it. Refused itself where one with other
+ * settings came up since `assertSameSettingsAsInstances` looked. A user who may only read writes
+ * nothing, so derives nothing either: such a command runs without entering itself.
+ */
+async function joinAsCommand(config: AppConfig, env: NodeJS.ProcessEnv, source: SettingSource, command: string): Promise<import('../database/instance-registry').InstanceRegistration | null> {
+  const database = config.database;
+  if (database.kind !== 'postgres') return null;
+  const registry: typeof import('../database/instance-registry') = require('../database/instance-registry');
+  const { deadlineSettings }: typeof import('../start-checks') = require('../start-checks');
+  const { loadRemindersConfig }: typeof import('../../config/reminders') = require('../../config/reminders');
+  const instance = { pid: process.pid, port: null, since: new Date().toISOString(), settings: deadlineSettings(config, loadRemindersConfig(env)), command };
+  // A broken connection is joined again at once (writes wait meanwhile); said on stderr, as the command's own errors are.
+  const log = { error: (line: string) => process.stderr.write(`${line}\n`), log: () => undefined };
+  try {
+    return await registry.InstanceRegistration.join(database.url, instance, log);
+  } catch (error) {
+    if (error instanceof registry.InstanceSettingsDiffer) throw instancesRefusal(error, database, source);
+    if ((error as { code?: string }).code === '42501') return null;
+    throw databaseUnreachable(database, source, error) ?? error;
+  }
+}
+
+/** The refusal of a local command beside instances (or other local commands) with other settings of the Fristen, with the way to an instance. */
+function instancesRefusal(differ: import('../database/instance-registry').InstanceSettingsDiffer, database: DatabaseConfig, source: SettingSource): RefusedError {
+  const registry: typeof import('../database/instance-registry') = require('../database/instance-registry');
+  const line = registry.settingsDifferLine(differ, `der Datenbank ${databaseLabel(database)} (${source})`);
+  const instances = differ.differing.filter((d) => !d.instance.command);
+  if (instances.length === 0) {
+    return new RefusedError(`${line} Dieser Befehl würde Fristen anders ableiten als jener – warten, bis jener fertig ist, oder hier dieselben Einstellungen setzen.`);
+  }
+  const reachable = instances.map((d) => registry.instanceUrl(d.instance)).find((url) => url !== null);
   const url = reachable ? ` ${reachable}` : '';
-  throw new RefusedError(
-    `${registry.settingsDifferLine(new registry.InstanceSettingsDiffer(differing, ours), `der Datenbank ${databaseLabel(database)} (${source})`)} ` +
-      `Ein lokaler Befehl würde Fristen anders ableiten, und die Instanzen würden sie nicht berichtigen – den Befehl mit --url${url} (und --token) an eine Instanz richten oder hier dieselben Einstellungen setzen.`,
+  return new RefusedError(
+    `${line} Ein lokaler Befehl würde Fristen anders ableiten, und die Instanzen würden sie nicht berichtigen – den Befehl mit --url${url} (und --token) an eine Instanz richten oder hier dieselben Einstellungen setzen.`,
   );
 }
 

@@ -1,6 +1,6 @@
 /**
- * The instances that serve one PostgreSQL database, each with the settings of the Fristen it
- * derives with. Every writer of a database must share them: a service keeps in memory that the
+ * The instances that serve one PostgreSQL database (and the CLI's local commands running on it),
+ * each with the settings of the Fristen it derives with. Every writer of a database must share them: a service keeps in memory that the
  * rows it wrote are the ones it derives, so Fristen and reminders another writer derived with
  * other settings would stay as that one wrote them (docs/operations.md). On SQLite the service's
  * lock file carries them (src/database/service-lock.ts); here the table `service_instances` does.
@@ -32,6 +32,8 @@ export interface ServingInstance {
   since: string;
   /** Its settings of the Fristen, by variable (`deadlineSettings` in src/start-checks.ts). */
   settings: Record<string, string>;
+  /** A local command of the CLI (`gremienlauf import`), entered for as long as it runs; absent for a service. */
+  command?: string;
 }
 
 /** Instances alive on the database run with other settings of the Fristen: `differing` names them, each with its settings. */
@@ -203,8 +205,8 @@ async function joinOnce(url: string, instance: ServingInstance): Promise<{ clien
     // Session-level: held after the transaction, until the connection closes.
     await client.query('SELECT pg_advisory_lock($1, $2)', [LIVENESS_LOCKS, key]);
     await client.query(
-      'INSERT INTO service_instances (instance_key, pid, host, port, started_at, settings) VALUES ($1, $2, $3, $4, $5, $6)',
-      [key, instance.pid, instance.host, instance.port, instance.since, JSON.stringify(instance.settings)],
+      'INSERT INTO service_instances (instance_key, pid, host, port, started_at, settings, command) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [key, instance.pid, instance.host, instance.port, instance.since, JSON.stringify(instance.settings), instance.command ?? null],
     );
     await client.query('COMMIT');
     return { client, key };
@@ -225,8 +227,8 @@ export function registrationConnectionName(pid: number): string {
  * as a user who may not write.
  */
 export async function liveInstances(client: Pick<Client, 'query'>, { removeGone }: { removeGone: boolean }): Promise<Array<{ key: number; instance: ServingInstance }>> {
-  const { rows } = await client.query<{ instance_key: number; pid: number; host: string; port: number | null; started_at: string; settings: string }>(
-    'SELECT instance_key, pid, host, port, started_at, settings FROM service_instances ORDER BY started_at, instance_key',
+  const { rows } = await client.query<{ instance_key: number; pid: number; host: string; port: number | null; started_at: string; settings: string; command: string | null }>(
+    'SELECT instance_key, pid, host, port, started_at, settings, command FROM service_instances ORDER BY started_at, instance_key',
   );
   const alive: Array<{ key: number; instance: ServingInstance }> = [];
   for (const row of rows) {
@@ -237,7 +239,8 @@ export async function liveInstances(client: Pick<Client, 'query'>, { removeGone 
       if (removeGone) await client.query('DELETE FROM service_instances WHERE instance_key = $1', [key]);
       continue;
     }
-    alive.push({ key, instance: { pid: row.pid, host: row.host, port: row.port, since: row.started_at, settings: parsedSettings(row.settings) } });
+    const instance: ServingInstance = { pid: row.pid, host: row.host, port: row.port, since: row.started_at, settings: parsedSettings(row.settings) };
+    alive.push({ key, instance: row.command ? { ...instance, command: row.command } : instance });
   }
   return alive;
 }
@@ -256,9 +259,11 @@ function parsedSettings(text: string): Record<string, string> {
   }
 }
 
-/** `Instanz PID 4711 auf app-1, Port 3000, seit 05.12.2026, 10:15 Uhr`. */
+/** `Instanz PID 4711 auf app-1, Port 3000, seit 05.12.2026, 10:15 Uhr`; `lokaler Befehl „gremienlauf import“, PID 4711 auf app-1, seit …`. */
 export function instanceName(instance: ServingInstance): string {
-  return `Instanz PID ${instance.pid} auf ${instance.host}${instance.port ? `, Port ${instance.port}` : ''}${sinceClause(instance.since)}`;
+  const where = `PID ${instance.pid} auf ${instance.host}`;
+  if (instance.command) return `lokaler Befehl „${instance.command}“, ${where}${sinceClause(instance.since)}`;
+  return `Instanz ${where}${instance.port ? `, Port ${instance.port}` : ''}${sinceClause(instance.since)}`;
 }
 
 /**
@@ -288,7 +293,14 @@ export function settingsDifferLine(error: InstanceSettingsDiffer, database = 'de
     const difference = names.map((name) => `${name} dort ${instance.settings[name]}, hier ${error.ours[name]}`).join('; ');
     groups.set(difference, [...(groups.get(difference) ?? []), instance]);
   }
-  const count = error.differing.length;
   const each = [...groups].map(([difference, instances]) => `${difference} (${instances.map(instanceName).join('; ')})`);
-  return `Auf ${database} ${count === 1 ? 'läuft eine Instanz' : `laufen ${count} Instanzen`} mit anderen Einstellungen der Fristen: ${each.join(' / ')}.`;
+  return `Auf ${database} ${running(error.differing.map((d) => d.instance))} mit anderen Einstellungen der Fristen: ${each.join(' / ')}.`;
+}
+
+/** `läuft eine Instanz`, `läuft ein lokaler Befehl der CLI`, `laufen 2 Instanzen`, `laufen 2 Instanzen und lokale Befehle der CLI`. */
+function running(instances: ServingInstance[]): string {
+  const commands = instances.filter((instance) => instance.command).length;
+  if (instances.length === 1) return commands === 1 ? 'läuft ein lokaler Befehl der CLI' : 'läuft eine Instanz';
+  if (commands === instances.length) return `laufen ${commands} lokale Befehle der CLI`;
+  return `laufen ${instances.length} ${commands === 0 ? 'Instanzen' : 'Instanzen und lokale Befehle der CLI'}`;
 }

@@ -25,6 +25,7 @@ import { BackfillHolds1768300000000 } from './1768300000000-backfill-holds';
 import { ReportFristLabels1768400000000 } from './1768400000000-report-frist-labels';
 import { SessionAuditEntries1768500000000 } from './1768500000000-session-audit-entries';
 import { ServiceInstances1768600000000 } from './1768600000000-service-instances';
+import { ServiceInstanceCommand1768700000000 } from './1768700000000-service-instance-command';
 
 /** Every migration, oldest first. A new one is added at the end, never edited once released. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   ReportFristLabels1768400000000,
   SessionAuditEntries1768500000000,
   ServiceInstances1768600000000,
+  ServiceInstanceCommand1768700000000,
 ];
