@@ -135,7 +135,10 @@ export class RegistrationImportService {
   async import(text: string, options: ImportOptions, actor: Actor): Promise<ImportResult> {
     const parsed = await this.parse(text, options.applyDecision ? options.decisionDate : undefined);
     // Matched in the import's transaction, the persons' names held from here on: the persons told as reused are the ones registration reuses.
-    return this.db.transaction(async (tx) => {
+    // Holding them, it may wait for an issuer's sessions calendar that a writer holding it asks
+    // one of them of (a revision citing a decision): where PostgreSQL gives up the import for
+    // that deadlock, it is run again from the start.
+    return this.db.transactionRetried(async (tx) => {
       await this.contacts.hold(tx, inlineContacts(parsed.registration));
       return this.importParsed(tx, await this.withContacts(tx, parsed), options, actor);
     });
