@@ -27,7 +27,7 @@ import { Clock } from '../common/clock';
 import { timeOrderedId } from '../common/time-ordered-id';
 import { DuplicateError, LifecycleRefusal, NotFoundError, ValidationError, type FieldIssue } from '../common/errors';
 import { parseInput } from '../common/validation';
-import { Database, isUniqueViolation, type Transaction } from '../database/database';
+import { Database, isUniqueViolation, type Queries, type Transaction } from '../database/database';
 import { SessionsStore } from '../deadlines/sessions.store';
 import { canonicalJson } from '../json/canonical-json';
 import { effectRequirement, namesReport } from './effect-labels';
@@ -87,7 +87,10 @@ const replacesSchema = z
   .trim()
   .min(1)
   .max(40)
-  .describe('Nummer des zurückgenommenen Beschlusses, den dieser ersetzt (z. B. 2026/38-AL): seine umgesetzten Wirkungen, die dieser Beschluss gleich anordnet, gelten als durch dieses Ereignis umgesetzt');
+  .describe(
+    'Nummer des zurückgenommenen Beschlusses, den dieser ersetzt (z. B. 2026/38-AL): seine umgesetzten Wirkungen, die dieser Beschluss gleich anordnet, gelten als durch dieses Ereignis umgesetzt. ' +
+      'Gelesen als Nummer des eigenen beschließenden Gremiums; nennt sie so keinen erfassten (oder diesen selbst), wie geschrieben aber einen des anderen (2026/41: IT-PLR, 2026/41-AL: AL-Runde), dann diesen',
+  );
 
 export const effectInputSchema = z.strictObject({
   body: z.uuid(),
@@ -657,8 +660,25 @@ export class DecisionsService {
   }
 
   /**
-   * Takes over what the withdrawn decision `raw` (a number, of `own`'s issuer unless it says
-   * another) ordered and a body carried out: each effect at `indexes` that orders the same as one
+   * The decision `raw` names for `replaces`: read as a number of `own`'s issuer (`2026/41` of the
+   * AL-Runde is 2026/41-AL, as the forms write it), unless that names this decision itself or
+   * none recorded, while read as written it names another issuer's recorded decision (`2026/41`
+   * is the IT-PLR's, `2026/41-AL` the AL-Runde's): a decision recorded under the wrong issuer is
+   * replaced by the one under the right issuer. A German message where `raw` is no number.
+   */
+  private async replacedNumber(q: Queries, raw: string, own: { number: string; issuer: string }): Promise<DecisionNumber | string> {
+    const asOwn = parseDecisionNumber(raw, this.config.issuers, own.issuer);
+    const asWritten = parseDecisionNumber(raw, this.config.issuers);
+    if (typeof asWritten === 'string' || asWritten.issuer.id === own.issuer) return asOwn;
+    if (typeof asOwn === 'string' || asOwn.canonical === own.number) return asWritten;
+    const recorded = async (n: DecisionNumber) => (await q.query('SELECT 1 AS found FROM decisions WHERE issuer = ? AND number = ?', [n.issuer.id, n.canonical])).length > 0;
+    // Both name another decision: the own issuer's, unless only the other issuer's is recorded.
+    return (await recorded(asOwn)) || !(await recorded(asWritten)) ? asOwn : asWritten;
+  }
+
+  /**
+   * Takes over what the withdrawn decision `raw` (a number, of `own`'s issuer unless it names
+   * another's: `replacedNumber`) ordered and a body carried out: each effect at `indexes` that orders the same as one
    * of the withdrawn decision's carried-out effects — same body, event and parameters — not taken
    * over by another decision yet, gets `replaces` (the withdrawn decision and the body's event).
    * Refused at `replaces` when the named decision is not recorded or not withdrawn (422), or when
@@ -672,7 +692,7 @@ export class DecisionsService {
     effects: readonly Effect[],
     indexes: readonly number[],
   ): Promise<Effect[]> {
-    const number = parseDecisionNumber(raw, this.config.issuers, own.issuer);
+    const number = await this.replacedNumber(tx, raw, own);
     if (typeof number === 'string') throw ValidationError.at('replaces', number);
     const refuse = (message: string) => new LifecycleRefusal(message, { path: 'replaces' });
     if (number.issuer.id === own.issuer && number.canonical === own.number) throw refuse(`Beschluss ${own.number} kann nicht sich selbst ersetzen.`);
