@@ -4,10 +4,12 @@
  * linked to and an erasure (DSGVO Art. 17) removes everywhere. Two different people are never
  * merged, and an erased contact is never taken up again.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from '../src/database/database';
 import { formSummary } from '../src/registration-import/form-summary';
+import { cliAgainst } from './support/cli-run';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const SEED = readFileSync(join(__dirname, '../examples/registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
@@ -110,6 +112,73 @@ describe.each(testDatabaseKinds())('the registration import reuses a recorded co
     const shared = (await register('PG Postfach', [{ name: 'Rita Stettner', email: 'ralf.stettner@hessen.example' }])).body;
     expect((await contactIdsOf(shared.id))[0]).not.toBe(theirs);
     expect(await db().query('SELECT id FROM contacts')).toHaveLength(3);
+  });
+
+  test('where the rule does not match, the secretariat chooses the recorded person (contact=NUMMER:ID): reused as recorded, in the preview as in the import', async () => {
+    const hessen = (await register('PG Hessen', [{ name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example' }])).body;
+    const [theirs] = await contactIdsOf(hessen.id);
+    // The same man, his address mistyped in the form: not merged by the rule.
+    const form = SEED.replace(PEOPLE, 'Ansprechperson: Carola Heilemann-Jeschke (Hansestadt Bremen), Ralf Stettner (Hessen, ralf.stetner@hessen.example)');
+    expect((await importForm(form, '?dryRun=true').expect(201)).body.contactMatches).toEqual([{ status: 'new' }, { status: 'new' }]);
+
+    const chosen = `?contact=2:${theirs.toUpperCase()}`;
+    const preview = (await importForm(form, `${chosen}&dryRun=true`).expect(201)).body;
+    expect(preview.contactMatches).toEqual([{ status: 'new' }, { status: 'existing', id: theirs }]);
+    expect(preview.warnings).toContainEqual(`„Ralf Stettner“ (Ansprechperson 2 des Formulars) ist wie gewählt die erfasste Ansprechperson „Ralf Stettner“ (${theirs}); ihre Angaben bleiben, wie erfasst.`);
+    expect(preview.warnings).not.toContainEqual(expect.stringContaining('anderen E-Mail-Adresse'));
+
+    const imported = (await importForm(form, chosen).expect(201)).body;
+    const ids = await contactIdsOf(imported.id);
+    expect(ids[1]).toBe(theirs);
+    expect(imported.contacts).toEqual([
+      { id: ids[0], name: 'Carola Heilemann-Jeschke', status: 'new' },
+      { id: theirs, name: 'Ralf Stettner', status: 'existing' },
+    ]);
+    // Kept as recorded: the form's mistyped address was not taken over.
+    expect(await db().query('SELECT email FROM contacts WHERE id = ?', [theirs])).toEqual([{ email: 'ralf.stettner@hessen.example' }]);
+    expect(await db().query('SELECT id FROM contacts')).toHaveLength(2);
+  });
+
+  test('the CLI chooses with --contact NUMMER:ID (several times), and names the option in a refusal', async () => {
+    const hessen = (await register('PG Hessen', [{ name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example' }])).body;
+    const bremen = (await register('PG Bremen', [{ name: 'Carola Heilemann-Jeschke', organization: 'Senatorin für Finanzen Bremen' }])).body;
+    const [ralf] = await contactIdsOf(hessen.id);
+    const [carola] = await contactIdsOf(bremen.id);
+    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-import-'));
+    try {
+      const file = join(dir, 'formular.txt');
+      writeFileSync(file, SEED);
+      const refused = await cliAgainst(t, ['import', file, '--contact', `1:${ralf}`, '--contact', `9:${carola}`]);
+      expect([refused.code, refused.stderr]).toEqual([1, `Abgelehnt: Ungültige Angaben – --contact NUMMER:ID: „9:${carola}“: Das Formular nennt 3 Ansprechpersonen, keine mit der Nummer 9.\n`]);
+      const imported = await cliAgainst(t, ['import', file, '--contact', `1:${ralf}`, '--contact', `2:${carola}`, '--json']);
+      expect(imported.code).toBe(0);
+      const ids = await contactIdsOf(JSON.parse(imported.stdout).id);
+      expect(ids.slice(0, 2)).toEqual([ralf, carola]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a choice of a recorded person the form or the register does not have is refused at contact, and nothing is written', async () => {
+    const hessen = (await register('PG Hessen', [{ name: 'Ralf Stettner', organization: 'Hessen' }])).body;
+    const [theirs] = await contactIdsOf(hessen.id);
+    const before = await db().query('SELECT id FROM contacts');
+    const unknown = '0e59a1b2-7c3d-4e5f-8a9b-0c1d2e3f4a5b';
+    for (const [query, message] of [
+      [`contact=4:${theirs}`, `„4:${theirs}“: Das Formular nennt 3 Ansprechpersonen, keine mit der Nummer 4.`],
+      [`contact=1:${unknown}`, `„1:${unknown}“: Ansprechperson ${unknown} ist nicht erfasst.`],
+      [`contact=1:${theirs}&contact=2:${theirs}`, `„2:${theirs}“: Ansprechperson ${theirs} ist schon für eine andere des Formulars gewählt.`],
+      [`contact=1:${theirs}&contact=1:${unknown}`, `„1:${unknown}“: Für Ansprechperson 1 des Formulars ist schon eine erfasste gewählt.`],
+    ]) {
+      for (const dryRun of ['', '&dryRun=true']) {
+        const refused = await importForm(SEED, `?${query}${dryRun}`).expect(400);
+        expect(refused.body.details).toEqual([{ path: 'contact', message }]);
+      }
+    }
+    const malformed = await importForm(SEED, '?contact=Ralf').expect(400);
+    expect(malformed.body.details).toEqual([expect.objectContaining({ path: 'query.contact[0]', message: expect.stringContaining('Erwartet NUMMER:ID') })]);
+    expect(await db().query('SELECT id FROM contacts')).toEqual(before);
+    expect((await t.http.get('/api/bodies').expect(200)).body).toHaveLength(1);
   });
 
   test('a name borne by two recorded people, or recorded with another organisation, is not matched', async () => {

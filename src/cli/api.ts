@@ -11,7 +11,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { serverUnreachable, type SettingSource } from './connection';
 import { RefusedError } from './errors';
 
-export type Query = Record<string, string | number | boolean | undefined>;
+/** A parameter given as a list is sent once per item (`contact=1:…&contact=2:…`). */
+export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
 export interface RequestOptions {
   query?: Query;
@@ -137,7 +138,8 @@ export function injectClient(app: NestFastifyApplication, target: string, token?
 function withQuery(path: string, query: Query | undefined): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined) params.set(key, String(value));
+    if (Array.isArray(value)) for (const item of value) params.append(key, item);
+    else if (value !== undefined) params.set(key, String(value));
   }
   const search = params.toString();
   return search ? `${path}${path.includes('?') ? '&' : '?'}${search}` : path;

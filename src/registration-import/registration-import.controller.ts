@@ -18,6 +18,19 @@ import { MAX_INTEGER } from '../common/i-json';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/** More contact persons than a form holds. */
+const MAX_CONTACT_CHOICES = 50;
+
+/** `2:0e59a1b2-…`: the form's second contact person is the recorded one of that id. */
+const contactChoice = z
+  .string()
+  .trim()
+  .regex(/^\d{1,3}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'Erwartet NUMMER:ID – die Nummer der Ansprechperson im Formular (ab 1) und die ID der erfassten Person, z. B. 2:0e59a1b2-7c3d-4e5f-8a9b-0c1d2e3f4a5b.')
+  .transform((choice) => {
+    const [number, id] = choice.split(':');
+    return { number: Number(number), id: id.toLowerCase() };
+  });
+
 const importQuery = z.strictObject({
   applyDecision: flag.optional().describe('true: auch den Beschluss, den das Formular nennt, erfassen und anwenden'),
   decisionDate: civilDate.optional().describe('Datum des Beschlusses, wenn das Formular keines nennt'),
@@ -27,6 +40,14 @@ const importQuery = z.strictObject({
   registeredAt: civilDate.optional().describe('Fachliches Datum der Registrierung; Standard: das Beschlussdatum beim Anwenden, sonst heute'),
   backfill: flag.optional().describe('true: mit dem Import die Nacherfassung beginnen (die Fristenüberwachung des Gremiums ruht, bis seine bekannte Geschichte erfasst ist)'),
   dryRun: flag.optional().describe('true: nur lesen und zeigen, was übernommen würde; nichts wird geschrieben'),
+  contact: z
+    .array(contactChoice)
+    .max(MAX_CONTACT_CHOICES)
+    .optional()
+    .describe(
+      'NUMMER:ID, auch mehrfach: für die Ansprechperson NUMMER des Formulars (ab 1, in seiner Reihenfolge) die erfasste Person ID nehmen, ' +
+        'wo der Abgleich sie nicht zuordnet (gleicher Name, andere E-Mail-Adresse); ihre Angaben bleiben, wie erfasst',
+    ),
 });
 
 /** The registration as read from the form (`RegistrationInput`). */
@@ -100,7 +121,10 @@ export class RegistrationImportController {
   @ApiQueryFrom(importQuery)
   @ApiAnswer(z.union([importAnswerSchema, dryRunAnswerSchema]), { status: 201, description: 'Übernommen (oder mit dryRun=true: was übernommen würde)' })
   async import(@Body() body: unknown, @Query() query: unknown, @CurrentActor() actor: Actor) {
-    const { dryRun, ...options } = parseInput(importQuery, query, 'query');
+    // Given once, a parameter is a string; given several times, a list.
+    const given = query as Record<string, unknown>;
+    const { dryRun, contact, ...rest } = parseInput(importQuery, typeof given.contact === 'string' ? { ...given, contact: [given.contact] } : query, 'query');
+    const options = { ...rest, contacts: contact ?? [] };
     const text = formText(body);
     // What the import with these options would read and refuse, without writing.
     if (dryRun) return { dryRun: true, ...(await this.imports.dryRun(text, options)) };

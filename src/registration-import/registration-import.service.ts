@@ -37,6 +37,12 @@ export interface ImportOptions {
    * rests until the secretariat has entered its known history and ends the hold.
    */
   backfill?: boolean;
+  /**
+   * Recorded contact persons chosen for the form's (its number, from 1, and the person's id),
+   * where the matching would not reuse them (same name, another e-mail address, say): taken as
+   * they are recorded instead of recording the form's person anew.
+   */
+  contacts?: ReadonlyArray<{ number: number; id: string }>;
 }
 
 export interface ImportResult {
@@ -69,9 +75,10 @@ interface ResolvedDecision {
   recorded: { number: string; title: string; date: CivilDate; effects: readonly Effect[] } | null;
 }
 
-/** The contact persons the form gives by name (not by id). */
-function inlineContacts(registration: ParsedRegistrationForm['registration']): NewContact[] {
-  return (registration.contacts ?? []).filter((c): c is NewContact => !('id' in c));
+/** The contact persons the form gives by name (not by id) for which no recorded person was chosen (`ImportOptions.contacts`): matched as usual. */
+function unchosen(registration: ParsedRegistrationForm['registration'], chosen: ImportOptions['contacts'] = []): NewContact[] {
+  const numbers = new Set(chosen.map((c) => c.number));
+  return (registration.contacts ?? []).filter((c, i): c is NewContact => !('id' in c) && !numbers.has(i + 1));
 }
 
 /** The term the applied decision gave (none for a rejection). */
@@ -104,8 +111,8 @@ export class RegistrationImportService {
    * it was withdrawn: then the work did not begin with it). Says of each contact person whether
    * it is recorded already („bereits erfasst“: the import reuses it) or new.
    */
-  async read(text: string, decisionDate?: CivilDate): Promise<ParsedRegistrationForm> {
-    return this.withContacts(this.db, await this.parse(text, decisionDate));
+  async read(text: string, decisionDate?: CivilDate, chosen: ImportOptions['contacts'] = []): Promise<ParsedRegistrationForm> {
+    return this.withContacts(this.db, await this.parse(text, decisionDate), chosen);
   }
 
   private async parse(text: string, decisionDate?: CivilDate): Promise<ParsedRegistrationForm> {
@@ -122,7 +129,7 @@ export class RegistrationImportService {
    * what the import would (a term ending before the decision, a date or procedure missing).
    */
   async dryRun(text: string, options: ImportOptions): Promise<ParsedRegistrationForm> {
-    const parsed = await this.read(text, options.applyDecision ? options.decisionDate : undefined);
+    const parsed = await this.read(text, options.applyDecision ? options.decisionDate : undefined, options.contacts);
     if (!options.applyDecision) return parsed;
     const warnings = [...parsed.warnings];
     const decision = await this.resolveDecision(parsed, options, warnings);
@@ -139,22 +146,64 @@ export class RegistrationImportService {
     // one of them of (a revision citing a decision): where PostgreSQL gives up the import for
     // that deadlock, it is run again from the start.
     return this.db.transactionRetried(async (tx) => {
-      await this.contacts.hold(tx, inlineContacts(parsed.registration));
-      return this.importParsed(tx, await this.withContacts(tx, parsed), options, actor);
+      await this.contacts.hold(tx, unchosen(parsed.registration, options.contacts));
+      const names = (parsed.registration.contacts ?? []).map((c) => ('name' in c ? c.name : c.id));
+      return this.importParsed(tx, await this.withContacts(tx, parsed, options.contacts), names, options, actor);
     });
   }
 
-  /** The form with `contactMatches` (which persons are recorded already) and the notes on persons not merged. */
-  private async withContacts(q: Queries, parsed: ParsedRegistrationForm): Promise<ParsedRegistrationForm> {
-    const matches = await this.contacts.match(q, inlineContacts(parsed.registration));
-    return {
-      ...parsed,
-      contactMatches: matches.map((m) => (m.status === 'existing' ? { status: m.status, id: m.id } : { status: m.status })),
-      warnings: [...parsed.warnings, ...matches.flatMap((m) => m.notes)],
-    };
+  /**
+   * The form with `contactMatches` (which persons are recorded already) and the notes on persons
+   * not merged; the persons `chosen` for the form's stand in its registration by their ids.
+   */
+  private async withContacts(q: Queries, parsed: ParsedRegistrationForm, chosen: ImportOptions['contacts'] = []): Promise<ParsedRegistrationForm> {
+    const given = parsed.registration.contacts ?? [];
+    const byNumber = await this.chosenContacts(q, given, chosen);
+    const matches = await this.contacts.match(q, unchosen(parsed.registration, chosen));
+    const contactMatches: NonNullable<ParsedRegistrationForm['contactMatches']> = [];
+    const notes: string[] = [];
+    let k = 0;
+    for (const [i, contact] of given.entries()) {
+      const choice = byNumber.get(i + 1);
+      if (choice) {
+        contactMatches.push({ status: 'existing', id: choice.id });
+        notes.push(`„${'name' in contact ? contact.name : contact.id}“ (Ansprechperson ${i + 1} des Formulars) ist wie gewählt die erfasste Ansprechperson „${choice.name}“ (${choice.id}); ihre Angaben bleiben, wie erfasst.`);
+        continue;
+      }
+      const match = matches[k++];
+      contactMatches.push(match.status === 'existing' ? { status: match.status, id: match.id } : { status: match.status });
+      notes.push(...match.notes);
+    }
+    const contacts = given.map((contact, i) => (byNumber.has(i + 1) ? { id: byNumber.get(i + 1)!.id } : contact));
+    return { ...parsed, registration: { ...parsed.registration, contacts }, contactMatches, warnings: [...parsed.warnings, ...notes] };
   }
 
-  private async importParsed(tx: Transaction, parsed: ParsedRegistrationForm, options: ImportOptions, actor: Actor): Promise<ImportResult> {
+  /**
+   * The recorded persons chosen for the form's, by its number: refused at `contact` where the
+   * form has no person of that number, one is chosen twice, or a person is not recorded (or erased).
+   */
+  private async chosenContacts(
+    q: Queries,
+    given: NonNullable<ParsedRegistrationForm['registration']['contacts']>,
+    chosen: NonNullable<ImportOptions['contacts']>,
+  ): Promise<Map<number, { id: string; name: string }>> {
+    const byNumber = new Map<number, { id: string; name: string }>();
+    for (const { number, id } of chosen) {
+      const choice = `${number}:${id}`;
+      if (number < 1 || number > given.length) {
+        throw ValidationError.at('contact', `„${choice}“: Das Formular nennt ${given.length === 1 ? 'eine Ansprechperson' : `${given.length} Ansprechpersonen`}, keine mit der Nummer ${number}.`);
+      }
+      if (byNumber.has(number)) throw ValidationError.at('contact', `„${choice}“: Für Ansprechperson ${number} des Formulars ist schon eine erfasste gewählt.`);
+      if ([...byNumber.values()].some((c) => c.id === id)) throw ValidationError.at('contact', `„${choice}“: Ansprechperson ${id} ist schon für eine andere des Formulars gewählt.`);
+      const [row] = await q.query<{ name: string | null; erased_at: string | null }>('SELECT name, erased_at FROM contacts WHERE id = ?', [id]);
+      if (!row || row.erased_at !== null) throw ValidationError.at('contact', `„${choice}“: Ansprechperson ${id} ist nicht erfasst${row ? ' (gelöscht)' : ''}.`);
+      byNumber.set(number, { id, name: row.name ?? id });
+    }
+    return byNumber;
+  }
+
+  /** `names`: the form's contact persons as it names them (the chosen ones stand in `parsed` by their ids). */
+  private async importParsed(tx: Transaction, parsed: ParsedRegistrationForm, names: readonly string[], options: ImportOptions, actor: Actor): Promise<ImportResult> {
     const warnings = [...parsed.warnings];
     const { registration } = parsed;
 
@@ -203,7 +252,6 @@ export class RegistrationImportService {
       : null;
     const last = results[results.length - 1];
     const contactIds = (registered.event.data as { contactIds: string[] }).contactIds;
-    const inline = inlineContacts(registration);
     return {
       id: registered.bodyId,
       title: registration.title,
@@ -222,7 +270,7 @@ export class RegistrationImportService {
         decision: r.event.decision?.number ?? null,
       })),
       backfill,
-      contacts: inline.map((c, i) => ({ id: contactIds[i], name: c.name, status: parsed.contactMatches?.[i]?.status === 'existing' ? 'existing' : 'new' })),
+      contacts: names.map((name, i) => ({ id: contactIds[i], name, status: parsed.contactMatches?.[i]?.status === 'existing' ? 'existing' : 'new' })),
       warnings,
     };
   }

@@ -23,6 +23,9 @@ export const importCommand: CliCommand = {
     'das Datum mit --registered-at angeben (Ereignisse werden nur fortgeschrieben, nie zurückdatiert).',
     'Mit --nacherfassung ruht die Fristenüberwachung des Gremiums, bis seine bekannte Geschichte (eingereichte Berichte, Verlängerungen, …)',
     'mit ihren Daten erfasst und die Nacherfassung beendet ist: gremienlauf backfill end ID --reason TEXT.',
+    'Ansprechpersonen, die schon erfasst sind, werden wiederverwendet (gleiche E-Mail-Adresse und gleicher Name, oder nur der Name, wenn nichts',
+    'widerspricht); sonst neu erfasst, mit einem Hinweis, welche erfasste Person gleichen Namens es gibt. Ist es doch dieselbe,',
+    'nimmt --contact NUMMER:ID sie für die Ansprechperson NUMMER des Formulars (ab 1; --dry-run zeigt die Reihenfolge), so wie erfasst.',
   ].join('\n'),
   options: {
     'apply-decision': { type: 'boolean', description: 'den Beschluss aus dem Formular erfassen und anwenden' },
@@ -40,6 +43,12 @@ export const importCommand: CliCommand = {
     },
     force: { type: 'boolean', description: 'auch übernehmen, wenn ein Gremium mit demselben Titel schon registriert ist' },
     'dry-run': { type: 'boolean', description: 'nur lesen und anzeigen, nichts anlegen' },
+    contact: {
+      type: 'string',
+      multiple: true,
+      value: 'NUMMER:ID',
+      description: 'für die Ansprechperson NUMMER des Formulars (ab 1) die erfasste Person ID nehmen, wie sie erfasst ist; mehrfach möglich',
+    },
   },
   async run(ctx) {
     const o = ctx.options;
@@ -56,6 +65,7 @@ export const importCommand: CliCommand = {
       allowDuplicate: o.force === true ? true : undefined,
       registeredAt: typeof o['registered-at'] === 'string' ? dateOption(o['registered-at'], '--registered-at', false) : undefined,
       backfill: o.nacherfassung === true ? true : undefined,
+      contact: Array.isArray(o.contact) ? (o.contact as string[]) : undefined,
     };
     const text = await ctx.readInput(ctx.args.DATEI!);
 
@@ -81,14 +91,20 @@ const OPTION_OF: Record<string, string> = {
   procedure: '--session N oder --umlaufverfahren',
   session: '--session N',
   registeredAt: '--registered-at DATUM',
+  contact: '--contact NUMMER:ID',
 };
+
+/** The option that gives the parameter at `path` (`contact`, as the service names it, or `query.contact[1]`, as the parameters' check does). */
+function optionOf(path: string | undefined): string | undefined {
+  return path === undefined ? undefined : OPTION_OF[path.replace(/^query\./, '').replace(/\[\d+\]$/, '')];
+}
 
 /** A refusal naming the API's parameters (decisionDate: …) told with the options that give them (--decision-date DATUM: …). */
 function inOptionTerms(error: unknown): unknown {
   const issues = error instanceof ApiError ? (error.details as { details?: unknown } | null)?.details : null;
-  if (!Array.isArray(issues) || !issues.some((issue: { path?: string }) => issue.path !== undefined && issue.path in OPTION_OF)) return error;
+  if (!Array.isArray(issues) || !issues.some((issue: { path?: string }) => optionOf(issue.path) !== undefined)) return error;
   const told = issues.map(({ path, message }: { path?: string; message: string }) => {
-    const named = path ? (OPTION_OF[path] ?? path) : '';
+    const named = path ? (optionOf(path) ?? path) : '';
     return named ? `${named}: ${message}` : message;
   });
   return new ApiError(`Ungültige Angaben – ${issueList(told)}`, (error as ApiError).details, (error as ApiError).status);
