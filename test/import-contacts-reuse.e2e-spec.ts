@@ -119,11 +119,13 @@ describe.each(testDatabaseKinds())('the registration import reuses a recorded co
     const [theirs] = await contactIdsOf(hessen.id);
     // The same man, his address mistyped in the form: not merged by the rule.
     const form = SEED.replace(PEOPLE, 'Ansprechperson: Carola Heilemann-Jeschke (Hansestadt Bremen), Ralf Stettner (Hessen, ralf.stetner@hessen.example)');
-    expect((await importForm(form, '?dryRun=true').expect(201)).body.contactMatches).toEqual([{ status: 'new' }, { status: 'new' }]);
+    // He is offered to choose from: the recorded person of his name.
+    const recorded = { id: theirs, name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example', phone: null };
+    expect((await importForm(form, '?dryRun=true').expect(201)).body.contactMatches).toEqual([{ status: 'new' }, { status: 'new', candidates: [recorded] }]);
 
     const chosen = `?contact=2:${theirs.toUpperCase()}`;
     const preview = (await importForm(form, `${chosen}&dryRun=true`).expect(201)).body;
-    expect(preview.contactMatches).toEqual([{ status: 'new' }, { status: 'existing', id: theirs }]);
+    expect(preview.contactMatches).toEqual([{ status: 'new' }, { status: 'existing', id: theirs, chosen: true, candidates: [recorded] }]);
     expect(preview.warnings).toContainEqual(`„Ralf Stettner“ (Ansprechperson 2 des Formulars) ist wie gewählt die erfasste Ansprechperson „Ralf Stettner“ (${theirs}); ihre Angaben bleiben, wie erfasst.`);
     expect(preview.warnings).not.toContainEqual(expect.stringContaining('anderen E-Mail-Adresse'));
 
@@ -186,12 +188,15 @@ describe.each(testDatabaseKinds())('the registration import reuses a recorded co
     await register('PG B', [{ name: 'Ralf Stettner', organization: 'Bayern' }]);
     const form = SEED.replace(PEOPLE, 'Ansprechperson: Ralf Stettner, Carola Heilemann-Jeschke (Hansestadt Bremen)');
     const preview = (await importForm(form, '?dryRun=true').expect(201)).body;
-    expect(preview.contactMatches).toEqual([{ status: 'new' }, { status: 'new' }]);
+    expect(preview.contactMatches).toEqual([
+      { status: 'new', candidates: [expect.objectContaining({ organization: 'Hessen' }), expect.objectContaining({ organization: 'Bayern' })] },
+      { status: 'new' },
+    ]);
     expect(preview.warnings).toContainEqual(expect.stringMatching(/^2 erfasste Ansprechpersonen heißen „Ralf Stettner“ \(.+\); keine wird zugeordnet/));
 
     await register('PG C', [{ name: 'Carola Heilemann-Jeschke', organization: 'Senatorin für Finanzen Bremen' }]);
     const again = (await importForm(form, '?dryRun=true').expect(201)).body;
-    expect(again.contactMatches[1]).toEqual({ status: 'new' });
+    expect(again.contactMatches[1]).toEqual({ status: 'new', candidates: [expect.objectContaining({ name: 'Carola Heilemann-Jeschke', organization: 'Senatorin für Finanzen Bremen' })] });
     expect(again.warnings).toContainEqual(expect.stringContaining('„Carola Heilemann-Jeschke“ ist bereits mit der Organisation „Senatorin für Finanzen Bremen“ erfasst'));
   });
 

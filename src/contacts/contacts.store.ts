@@ -49,6 +49,13 @@ export class ContactsStore {
     return matchContacts(inputs, live);
   }
 
+  /** For each name, the live recorded persons bearing it (as `match` compares names), oldest first. */
+  async namesakes(q: Queries, names: readonly string[]): Promise<ContactCandidate[][]> {
+    if (names.length === 0) return [];
+    const live = await q.query<ContactCandidate>('SELECT id, name, organization, email, phone FROM contacts WHERE erased_at IS NULL ORDER BY created_at, id');
+    return names.map((name) => live.filter((c) => c.name !== null && comparableName(c.name) === comparableName(name)));
+  }
+
   /**
    * Inside a unit of work, before `match`: holds the names of `inputs` until it commits, so that
    * another unit naming one of these people waits and then finds the person this one records,

@@ -26,6 +26,7 @@ import {
 } from '../../machines';
 import { registrationInputSchema, type RegistrationInput } from '../lifecycle/registration-input';
 import type { NewContact } from '../contacts/contact-input';
+import type { ContactCandidate } from '../contacts/contact-match';
 import { FormImportError, type FormProblem } from './form-import.error';
 import { fieldName, locateFields, type FieldKey, type FormField } from './form-fields';
 import { findDate, findInYear, findMonth, inYear, type FoundDate, type FoundInYear, type FoundMonth } from './german-dates';
@@ -66,6 +67,13 @@ export interface ParsedRegistrationForm {
 export interface ContactPreview {
   status: 'existing' | 'new' | 'repeated';
   id?: string;
+  /** Taken as chosen (`contact=NUMMER:ID`), not by the matching rule. */
+  chosen?: true;
+  /**
+   * Where the rule did not reuse a recorded person, or one was chosen: the recorded persons
+   * that may be meant (those of the same name, and the chosen one), to choose from.
+   */
+  candidates?: ContactCandidate[];
 }
 
 export interface ParseOptions {

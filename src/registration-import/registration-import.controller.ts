@@ -90,7 +90,17 @@ const dryRunAnswerSchema = z.object({
   approvedPermanently: z.boolean().optional(),
   justification: z.string().optional(),
   contactMatches: z
-    .array(z.object({ status: z.enum(['existing', 'new', 'repeated']), id: z.uuid().optional() }))
+    .array(
+      z.object({
+        status: z.enum(['existing', 'new', 'repeated']),
+        id: z.uuid().optional(),
+        chosen: z.literal(true).optional().describe('wie mit contact=NUMMER:ID gewählt'),
+        candidates: z
+          .array(z.object({ id: z.uuid(), name: z.string().nullable(), organization: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }))
+          .optional()
+          .describe('bei new (und gewählten): die erfassten Personen gleichen Namens (und die gewählte), zur Wahl mit contact=NUMMER:ID'),
+      }),
+    )
     .optional()
     .describe('Je Ansprechperson des Formulars (in seiner Reihenfolge): existing = bereits erfasst (mit ID), new = würde neu erfasst, repeated = doppelt genannt'),
   warnings: z.array(z.string()),

@@ -11,6 +11,7 @@ import { DuplicateError, NotFoundError, ValidationError, type FieldIssue } from 
 import { Database, isUniqueViolation, type Queries, type Transaction } from '../database/database';
 import { ContactsStore } from '../contacts/contacts.store';
 import type { NewContact } from '../contacts/contact-input';
+import type { ContactCandidate } from '../contacts/contact-match';
 import { DecisionsService, type PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
@@ -160,18 +161,22 @@ export class RegistrationImportService {
     const given = parsed.registration.contacts ?? [];
     const byNumber = await this.chosenContacts(q, given, chosen);
     const matches = await this.contacts.match(q, unchosen(parsed.registration, chosen));
+    const namesakes = await this.contacts.namesakes(q, given.map((c) => ('name' in c ? c.name : '')));
     const contactMatches: NonNullable<ParsedRegistrationForm['contactMatches']> = [];
     const notes: string[] = [];
     let k = 0;
     for (const [i, contact] of given.entries()) {
       const choice = byNumber.get(i + 1);
       if (choice) {
-        contactMatches.push({ status: 'existing', id: choice.id });
+        // The chosen one among those to choose from, also where the form names the person otherwise.
+        const candidates = namesakes[i].some((c) => c.id === choice.id) ? namesakes[i] : [...namesakes[i], choice];
+        contactMatches.push({ status: 'existing', id: choice.id, chosen: true, candidates });
         notes.push(`„${'name' in contact ? contact.name : contact.id}“ (Ansprechperson ${i + 1} des Formulars) ist wie gewählt die erfasste Ansprechperson „${choice.name}“ (${choice.id}); ihre Angaben bleiben, wie erfasst.`);
         continue;
       }
       const match = matches[k++];
-      contactMatches.push(match.status === 'existing' ? { status: match.status, id: match.id } : { status: match.status });
+      if (match.status === 'existing') contactMatches.push({ status: match.status, id: match.id });
+      else contactMatches.push({ status: match.status, ...(match.status === 'new' && namesakes[i].length > 0 ? { candidates: namesakes[i] } : {}) });
       notes.push(...match.notes);
     }
     const contacts = given.map((contact, i) => (byNumber.has(i + 1) ? { id: byNumber.get(i + 1)!.id } : contact));
@@ -186,8 +191,8 @@ export class RegistrationImportService {
     q: Queries,
     given: NonNullable<ParsedRegistrationForm['registration']['contacts']>,
     chosen: NonNullable<ImportOptions['contacts']>,
-  ): Promise<Map<number, { id: string; name: string }>> {
-    const byNumber = new Map<number, { id: string; name: string }>();
+  ): Promise<Map<number, ContactCandidate & { name: string }>> {
+    const byNumber = new Map<number, ContactCandidate & { name: string }>();
     for (const { number, id } of chosen) {
       const choice = `${number}:${id}`;
       if (number < 1 || number > given.length) {
@@ -195,9 +200,10 @@ export class RegistrationImportService {
       }
       if (byNumber.has(number)) throw ValidationError.at('contact', `„${choice}“: Für Ansprechperson ${number} des Formulars ist schon eine erfasste gewählt.`);
       if ([...byNumber.values()].some((c) => c.id === id)) throw ValidationError.at('contact', `„${choice}“: Ansprechperson ${id} ist schon für eine andere des Formulars gewählt.`);
-      const [row] = await q.query<{ name: string | null; erased_at: string | null }>('SELECT name, erased_at FROM contacts WHERE id = ?', [id]);
+      const [row] = await q.query<ContactCandidate & { erased_at: string | null }>('SELECT id, name, organization, email, phone, erased_at FROM contacts WHERE id = ?', [id]);
       if (!row || row.erased_at !== null) throw ValidationError.at('contact', `„${choice}“: Ansprechperson ${id} ist nicht erfasst${row ? ' (gelöscht)' : ''}.`);
-      byNumber.set(number, { id, name: row.name ?? id });
+      const { erased_at: _erased, ...person } = row;
+      byNumber.set(number, { ...person, name: row.name ?? id });
     }
     return byNumber;
   }
