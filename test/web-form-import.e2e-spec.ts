@@ -172,4 +172,33 @@ describe.each(testDatabaseKinds())('the web page „Registrierungsformular über
     expect(refused).toContain('und lässt sich nicht mehr anwenden');
     expect(await counts()).toEqual(before);
   });
+
+  it('a person of the form not reused by the rule is assigned to the recorded one in „Ansprechpersonen zuordnen“: shown in the preview, carried by its buttons, registered as recorded', async () => {
+    const recorded = (await t.http
+      .post('/api/bodies')
+      .send({ title: 'PG Beispiel', kind: 'Projektgruppe', parent: 'IT-PLR', focusTopic: 'Datennutzung', leads: ['Hessen'], contacts: [{ name: 'Erika Beispiel', organization: 'Hessen', email: 'erika.beispiel@hessen.example' }], start: '2025-02-01' })
+      .expect(201)).body;
+    const erika = (await t.http.get(`/api/bodies/${recorded.id}`).expect(200)).body.context.profile.contactIds[0] as string;
+    // Her address mistyped in the form: not the same person by the rule.
+    const form = SEED.replace('Titel des Gremiums: Weiterentwicklung Struktur OZG Föderal', 'Titel des Gremiums: Beispiel Föderal').replace(
+      'Ansprechperson: Ralf Stettner (Hessen), Carola Heilemann-Jeschke (Hansestadt Bremen), Dr. Pamela Müller-Niese (BMI)',
+      'Ansprechperson: Carola Heilemann-Jeschke (Hansestadt Bremen), Erika Beispiel (Hessen, erika.beispel@hessen.example)',
+    );
+    const checked = (await post({ formular: form, schritt: 'pruefen' }).expect(200)).text;
+    expect(checked).toContain('<legend>Ansprechpersonen zuordnen</legend>');
+    expect(checked).toContain('<label for="formular-kontakt-2">Ansprechperson 2 des Formulars: Erika Beispiel</label>');
+    expect(checked).toContain(`<option value="" selected>neu erfassen</option><option value="${erika}">Erika Beispiel, Hessen, erika.beispiel@hessen.example (erfasst)</option>`);
+    // Only she: Carola has no namesake here, or was reused.
+    expect(checked).not.toContain('name="kontakt-1"');
+
+    const chosen = (await post({ formular: form, schritt: 'pruefen', 'kontakt-2': erika }).expect(200)).text;
+    expect(chosen).toContain('Erika Beispiel (Hessen) – bereits erfasst (gewählt)');
+    expect(chosen).toContain(`<option value="${erika}" selected>`);
+    const preview = chosen.slice(chosen.indexOf('id="vorschau"'), chosen.indexOf('id="formular-titel"'));
+    expect(preview).toContain(`<input type="hidden" name="kontakt-2" value="${erika}">`);
+
+    const registered = await post({ formular: form, schritt: 'uebernehmen', 'kontakt-2': erika }).expect(303);
+    const id = registered.headers.location.split('/')[2].split('?')[0];
+    expect((await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.profile.contactIds[1]).toBe(erika);
+  });
 });

@@ -18,7 +18,7 @@ export function formSummary(parsed: ParsedRegistrationForm): Array<[string, stri
     [PROFILE_LABELS.parent, r.parent],
     [PROFILE_LABELS.focusTopic, r.focusTopic],
     [PROFILE_LABELS.leads, lines(r.leads)],
-    [PROFILE_LABELS.contacts, lines((r.contacts ?? []).map((c, i) => ('id' in c ? c.id : `${c.name}${c.organization ? ` (${c.organization})` : ''}${known(parsed.contactMatches?.[i])}`)))],
+    [PROFILE_LABELS.contacts, lines((r.contacts ?? []).map((c, i) => `${'id' in c ? recordedPerson(c.id, parsed.contactMatches?.[i]) : person(c)}${known(parsed.contactMatches?.[i])}`))],
     [PROFILE_LABELS.participants, lines(r.participants)],
     [PROFILE_LABELS.start, germanDate(r.start)],
     [PROFILE_LABELS.expectedEnd, r.expectedEnd ? describeTermEnd(r.expectedEnd) : null],
@@ -34,8 +34,19 @@ export function formSummary(parsed: ParsedRegistrationForm): Array<[string, stri
 }
 
 /** ` – bereits erfasst`, ` – neu`: whether the import reuses a recorded contact person (nothing when not asked). */
+/** `Ralf Stettner (Hessen)`. */
+function person(c: { name: string | null; organization?: string | null }): string {
+  return `${c.name ?? ''}${c.organization ? ` (${c.organization})` : ''}`;
+}
+
+/** A person the form's stands for by its id (chosen): as recorded, where the preview names it. */
+function recordedPerson(id: string, match: ContactPreview | undefined): string {
+  const recorded = match?.candidates?.find((c) => c.id === id);
+  return recorded ? person(recorded) : id;
+}
+
 function known(match: ContactPreview | undefined): string {
   if (!match) return '';
-  if (match.status === 'existing') return ' – bereits erfasst';
+  if (match.status === 'existing') return match.chosen ? ' – bereits erfasst (gewählt)' : ' – bereits erfasst';
   return match.status === 'repeated' ? ' – doppelt genannt' : ' – neu';
 }

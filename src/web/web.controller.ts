@@ -32,6 +32,7 @@ import { applyDecisionForm, applyDecisionOptions, applyDecisionText, withdrawnDe
 import { FormImportError, describeProblem } from '../registration-import/form-import.error';
 import { formSummary } from '../registration-import/form-summary';
 import type { ParsedRegistrationForm } from '../registration-import/registration-form.parser';
+import type { ContactCandidate } from '../contacts/contact-match';
 import { RegistrationImportService } from '../registration-import/registration-import.service';
 import { pageNumber } from './pages';
 import { WithoutIdempotencyKey } from '../common/idempotency-key';
@@ -51,6 +52,42 @@ interface ImportChoices {
   backfill: boolean;
   /** As entered (`YYYY-MM-DD`); null: the day of the decision applied with the form, else today. */
   registeredAt: string | null;
+  /** The recorded persons chosen for the form's (fields `kontakt-NUMMER`), where the matching rule did not reuse them. */
+  contacts: Array<{ number: number; id: string }>;
+}
+
+/**
+ * The form's persons the secretariat may assign to a recorded one (those the rule did not reuse
+ * but a recorded person bears the name of, and those chosen), each with its choices.
+ */
+function choosable(parsed: ParsedRegistrationForm): Array<{ field: string; label: string; options: Array<{ value: string; label: string; selected: boolean }> }> {
+  const given = parsed.registration.contacts ?? [];
+  return (parsed.contactMatches ?? []).flatMap((match, i) => {
+    if (!match.candidates?.length) return [];
+    const contact = given[i];
+    const named = contact && 'name' in contact ? contact.name : (match.candidates.find((c) => c.id === match.id)?.name ?? '');
+    const chosen = match.chosen ? match.id : undefined;
+    const described = (c: ContactCandidate) => [c.name, c.organization, c.email].filter(Boolean).join(', ');
+    return [
+      {
+        field: `kontakt-${i + 1}`,
+        label: `Ansprechperson ${i + 1} des Formulars: ${named}`,
+        options: [
+          { value: '', label: 'neu erfassen', selected: chosen === undefined },
+          ...match.candidates.map((c) => ({ value: c.id, label: `${described(c)} (erfasst)`, selected: c.id === chosen })),
+        ],
+      },
+    ];
+  });
+}
+
+/** The fields `kontakt-2` = id of a recorded person: the choices of „Ansprechpersonen zuordnen“ (an empty one: recorded anew). */
+function contactChoices(values: FormValues): ImportChoices['contacts'] {
+  return Object.entries(values)
+    .map(([name, value]) => ({ number: /^kontakt-(\d{1,3})$/.exec(name)?.[1], id: typeof value === 'string' ? value.trim().toLowerCase() : '' }))
+    .filter((c): c is { number: string; id: string } => c.number !== undefined && c.id !== '')
+    .map((c) => ({ number: Number(c.number), id: c.id }))
+    .sort((a, b) => a.number - b.number);
 }
 
 /**
@@ -126,21 +163,26 @@ export class WebController {
     const formText = untrimmed(values ?? {}, 'formular');
     const step = text(values ?? {}, 'schritt');
     const apply = step === 'anwenden';
-    const choices: ImportChoices = { backfill: text(values ?? {}, 'nacherfassung') !== '', registeredAt: optional(values ?? {}, 'registeredAt') ?? null };
+    const choices: ImportChoices = {
+      backfill: text(values ?? {}, 'nacherfassung') !== '',
+      registeredAt: optional(values ?? {}, 'registeredAt') ?? null,
+      contacts: contactChoices(values ?? {}),
+    };
     try {
       if (!formText.trim()) throw ValidationError.at('formular', 'Bitte den Text des ausgefüllten Registrierungsformulars einfügen.');
       if (choices.registeredAt !== null && !isCivilDate(choices.registeredAt)) {
         throw ValidationError.at('registeredAt', `„${choices.registeredAt}“ ist kein Datum; erwartet wird ein Tag wie 03.06.2024.`);
       }
       // „Prüfen“: what would be registered, told before the click that would be refused.
-      if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText, choices.registeredAt), 200, choices);
+      if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText, choices), 200, choices);
       // Read first: an unreadable form is told line by line, before anything the decision's fields lack.
-      if (apply) await this.imports.read(formText, applyDecisionOptions(values ?? {}).decisionDate);
+      if (apply) await this.imports.read(formText, applyDecisionOptions(values ?? {}).decisionDate, choices.contacts);
       const next = await this.once(request, values, async (form) => {
         const options = {
           ...(apply ? applyDecisionOptions(form) : {}),
           ...(choices.backfill ? { backfill: true } : {}),
           ...(choices.registeredAt ? { registeredAt: choices.registeredAt } : {}),
+          contacts: choices.contacts,
         };
         const result = await this.imports.import(untrimmed(form, 'formular'), options, user.actor);
         return apply && result.decision
@@ -154,7 +196,7 @@ export class WebController {
       const registered = error instanceof DuplicateError && Array.isArray(error.details.ids) ? { title: String(error.details.title), ids: error.details.ids as string[] } : null;
       // Refused with its decision: the preview again, each error at the field of the decision it concerns.
       if (apply && !registered && !(error instanceof FormImportError) && formText.trim()) {
-        return this.sendFormImport(reply, user, formText, await this.checked(formText, choices.registeredAt, { values: values ?? {}, error }), statusOf(error), choices);
+        return this.sendFormImport(reply, user, formText, await this.checked(formText, choices, { values: values ?? {}, error }), statusOf(error), choices);
       }
       this.sendFormImport(reply, user, formText, { error, registered }, statusOf(error), choices);
     }
@@ -166,8 +208,8 @@ export class WebController {
    * and whether „Registriert am“ (`registeredAt`) keeps it from being applied: a hint at the
    * decision, while the draft is taken over with that day all the same.
    */
-  private async checked(formText: string, registeredAt: string | null, failed?: { values: FormValues; error: DomainError }) {
-    const parsed = await this.imports.read(formText);
+  private async checked(formText: string, { registeredAt, contacts }: ImportChoices, failed?: { values: FormValues; error: DomainError }) {
+    const parsed = await this.imports.read(formText, undefined, contacts);
     const ids = await this.imports.registeredAs(parsed.registration.title);
     const registered = ids.length > 0 ? { title: parsed.registration.title, ids } : null;
     const decision = registered ? undefined : parsed.decision;
@@ -691,7 +733,7 @@ export class WebController {
       apply = null,
     }: { parsed?: ParsedRegistrationForm | null; error?: DomainError; registered?: { title: string; ids: string[] } | null; apply?: ApplyModel | null },
     status = 200,
-    { backfill, registeredAt }: ImportChoices = { backfill: false, registeredAt: null },
+    { backfill, registeredAt, contacts }: ImportChoices = { backfill: false, registeredAt: null, contacts: [] },
   ) {
     this.page.send(
       reply,
@@ -707,13 +749,24 @@ export class WebController {
           error instanceof FormImportError
             ? error.problems.map(describeProblem)
             : error instanceof ValidationError
-              ? error.details.map((d) => (d.path === 'registeredAt' ? `Registriert am: ${d.message}` : d.path && d.path !== 'formular' ? `${d.path}: ${d.message}` : d.message))
+              ? error.details.map((d) =>
+                  d.path === 'registeredAt'
+                    ? `Registriert am: ${d.message}`
+                    : d.path === 'contact'
+                      ? `Ansprechpersonen zuordnen: ${d.message}`
+                      : d.path && d.path !== 'formular'
+                        ? `${d.path}: ${d.message}`
+                        : d.message,
+                )
               : [],
         message: error && !(error instanceof FormImportError || error instanceof ValidationError || registered) ? messageOf(error) : null,
         registered,
         apply,
         backfill,
         registeredAt,
+        contactChoices: parsed ? choosable(parsed) : [],
+        // Carried by the preview's buttons, as chosen.
+        chosenContacts: Object.fromEntries(contacts.map((c) => [`kontakt-${c.number}`, c.id])),
       },
       status,
     );
