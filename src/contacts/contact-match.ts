@@ -61,10 +61,15 @@ export function matchContacts(inputs: readonly NewContact[], candidates: readonl
   return matches;
 }
 
+/** The recorded persons bearing `name`, as the matching compares names: those a form's person may be after all. */
+export function namesakesOf(name: string, candidates: readonly ContactCandidate[]): ContactCandidate[] {
+  return candidates.filter((c) => same(c.name, name, comparableName));
+}
+
 function matchOne(input: NewContact, candidates: readonly ContactCandidate[]): ContactMatch {
   const who = `„${input.name}“`;
   const ids = (rows: readonly ContactCandidate[]) => rows.map((r) => r.id).join(', ');
-  const namesakes = candidates.filter((c) => same(c.name, input.name, comparableName));
+  const namesakes = namesakesOf(input.name, candidates);
   if (input.email) {
     const sameMail = candidates.filter((c) => same(c.email, input.email, comparableEmail));
     const person = sameMail.filter((c) => namesakes.includes(c));

@@ -45,15 +45,12 @@ export class ContactsStore {
    */
   async match(q: Queries, inputs: readonly NewContact[]): Promise<ContactMatch[]> {
     if (inputs.length === 0) return [];
-    const live = await q.query<ContactCandidate>('SELECT id, name, organization, email, phone FROM contacts WHERE erased_at IS NULL ORDER BY created_at, id');
-    return matchContacts(inputs, live);
+    return matchContacts(inputs, await this.live(q));
   }
 
-  /** For each name, the live recorded persons bearing it (as `match` compares names), oldest first. */
-  async namesakes(q: Queries, names: readonly string[]): Promise<ContactCandidate[][]> {
-    if (names.length === 0) return [];
-    const live = await q.query<ContactCandidate>('SELECT id, name, organization, email, phone FROM contacts WHERE erased_at IS NULL ORDER BY created_at, id');
-    return names.map((name) => live.filter((c) => c.name !== null && comparableName(c.name) === comparableName(name)));
+  /** The recorded persons not erased, oldest first: those `match` may reuse. */
+  live(q: Queries): Promise<ContactCandidate[]> {
+    return q.query<ContactCandidate>('SELECT id, name, organization, email, phone FROM contacts WHERE erased_at IS NULL ORDER BY created_at, id');
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
  * The instances that serve one PostgreSQL database (and the CLI's local commands running on it),
- * each with the settings of the Fristen it derives with. Every writer of a database must share them: a service keeps in memory that the
- * rows it wrote are the ones it derives, so Fristen and reminders another writer derived with
- * other settings would stay as that one wrote them (docs/operations.md). On SQLite the service's
+ * each with the settings of the Fristen it derives with. Every writer of a database must share
+ * them: a service keeps in memory that the rows it wrote are the ones it derives, so Fristen and
+ * reminders another writer derived with other settings would stay as that one wrote them
+ * (docs/operations.md). On SQLite the service's
  * lock file carries them (src/database/service-lock.ts); here the table `service_instances` does.
  *
  * An instance is alive while it holds its advisory lock, taken on a connection of its own that it

@@ -11,7 +11,7 @@ import { DuplicateError, NotFoundError, ValidationError, type FieldIssue } from 
 import { Database, isUniqueViolation, type Queries, type Transaction } from '../database/database';
 import { ContactsStore } from '../contacts/contacts.store';
 import type { NewContact } from '../contacts/contact-input';
-import type { ContactCandidate } from '../contacts/contact-match';
+import { matchContacts, namesakesOf, type ContactCandidate } from '../contacts/contact-match';
 import { DecisionsService, type PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
@@ -160,8 +160,9 @@ export class RegistrationImportService {
   private async withContacts(q: Queries, parsed: ParsedRegistrationForm, chosen: ImportOptions['contacts'] = []): Promise<ParsedRegistrationForm> {
     const given = parsed.registration.contacts ?? [];
     const byNumber = await this.chosenContacts(q, given, chosen);
-    const matches = await this.contacts.match(q, unchosen(parsed.registration, chosen));
-    const namesakes = await this.contacts.namesakes(q, given.map((c) => ('name' in c ? c.name : '')));
+    const live = await this.contacts.live(q);
+    const matches = matchContacts(unchosen(parsed.registration, chosen), live);
+    const namesakes = given.map((c) => ('name' in c ? namesakesOf(c.name, live) : []));
     const contactMatches: NonNullable<ParsedRegistrationForm['contactMatches']> = [];
     const notes: string[] = [];
     let k = 0;
