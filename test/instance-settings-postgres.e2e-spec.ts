@@ -19,7 +19,7 @@ import { InstanceRegistration, InstanceSettingsDiffer, instanceUrl, liveInstance
 import { DatabaseRefusal, deadlineSettings, joinInstances, migrateAtStart } from '../src/start-checks';
 import type { DatabaseConfig } from '../config/configuration';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { openTestDatabase, startTestApp, testDatabaseKinds } from './support/test-app';
+import { openTestDatabase, startTestApp, testDatabaseKinds, withTestSigningKey } from './support/test-app';
 
 const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
 const ROOT = join(__dirname, '..');
@@ -276,7 +276,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
   });
 
   test('a local command enters itself among the instances while it runs: an instance or a command with other settings is refused meanwhile, naming it', async () => {
-    const command = await localClient({ DATABASE_URL: URL_ }, undefined, 'DATABASE_URL', 'gremienlauf import');
+    const command = await withTestSigningKey(database, () => localClient({ DATABASE_URL: URL_ }, undefined, 'DATABASE_URL', 'gremienlauf import'));
     try {
       expect((await rows()).map((r) => r.pid)).toEqual([process.pid]);
       const started = await joinInstances(loadConfig({ DATABASE_URL: URL_ }), { REMINDER_REPORT_DAYS_BEFORE: '30' }, 'DATABASE_URL').catch((error: unknown) => error as Error);

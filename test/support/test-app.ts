@@ -36,6 +36,23 @@ export function testDatabaseKinds(): TestDatabaseKind[] {
   return ['sqlite'];
 }
 
+/**
+ * Builds an app on `database`. Its signing key lies beside a SQLite file; on PostgreSQL the
+ * service's default is ./data/signing-key.pem of the working directory, which would be the
+ * checkout's: there, unless the environment names a key, every test app uses one file in the
+ * temporary directory instead (shared, as instances on one database share their key).
+ */
+export async function withTestSigningKey<T>(database: DatabaseConfig, build: () => Promise<T>): Promise<T> {
+  const env = process.env;
+  if (database.kind !== 'postgres' || env.GREMIENLAUF_SIGNING_KEY || env.GREMIENLAUF_SIGNING_KEY_FILE) return build();
+  env.GREMIENLAUF_SIGNING_KEY_FILE = join(tmpdir(), 'gremienlauf-test-signing-key.pem');
+  try {
+    return await build();
+  } finally {
+    delete env.GREMIENLAUF_SIGNING_KEY_FILE;
+  }
+}
+
 /** A fresh, empty database of the given kind; `cleanup` removes it. */
 export async function openTestDatabase(kind: TestDatabaseKind = 'sqlite'): Promise<{ config: DatabaseConfig; cleanup: () => void }> {
   if (kind === 'postgres') {
@@ -83,7 +100,7 @@ export async function startTestApp(options: TestOptions = {}): Promise<TestApp> 
   const db = options.databaseConfig ? { config: options.databaseConfig, cleanup: () => undefined } : await openTestDatabase(options.database);
   const config = testConfig(db.config, options.config);
   const securityLog: SecurityEntry[] = [];
-  const app = await createApp(config, { logger: false, securityLog: (entry) => securityLog.push(entry) });
+  const app = await withTestSigningKey(config.database, () => createApp(config, { logger: false, securityLog: (entry) => securityLog.push(entry) }));
   const clock = app.get(Clock);
   clock.set(options.now ?? '2026-11-28T09:00:00Z');
   await app.init();
@@ -122,8 +139,11 @@ export interface TestContext {
 export async function startTestContext(options: TestOptions = {}): Promise<TestContext> {
   const db = options.databaseConfig ? { config: options.databaseConfig, cleanup: () => undefined } : await openTestDatabase(options.database);
   const config = testConfig(db.config, options.config);
-  const context = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false, abortOnError: false });
-  await context.init();
+  const context = await withTestSigningKey(config.database, async () => {
+    const built = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false, abortOnError: false });
+    await built.init();
+    return built;
+  });
   const clock = context.get(Clock);
   clock.set(options.now ?? '2026-11-28T09:00:00Z');
   return {
