@@ -131,7 +131,8 @@ describe('the OpenAPI document', () => {
     expect(query('GET /api/decision-control')).toEqual({ year: 'integer', issuer: 'string', state: 'string' });
     expect(query('GET /api/audit/verify')).toEqual({ body: 'string' });
     expect(query('GET /api/audit/proof/consistency')).toEqual({ from: 'integer', to: 'integer' });
-    expect(Object.keys(query('POST /api/bodies/import')).sort()).toEqual(['allowDuplicate', 'applyDecision', 'backfill', 'decisionDate', 'dryRun', 'procedure', 'registeredAt', 'session']);
+    expect(Object.keys(query('POST /api/bodies/import')).sort()).toEqual(['allowDuplicate', 'applyDecision', 'backfill', 'contact', 'decisionDate', 'dryRun', 'procedure', 'registeredAt', 'session']);
+    expect(query('POST /api/bodies/import').contact).toBe('array');
   });
 
   it('is refused by the validator when broken, so the check can fail', () => {
