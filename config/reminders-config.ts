@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import { ENVIRONMENT } from '../src/common/common.module';
 import { loadRemindersConfig } from './reminders';
 
 /** The validated configuration of deadlines, reminders and their delivery. */
@@ -12,5 +13,6 @@ export const SIMULATION_MODE = 'SIMULATION_MODE';
 
 export const remindersConfigProvider: Provider = {
   provide: REMINDERS_CONFIG,
-  useFactory: () => loadRemindersConfig(process.env),
+  useFactory: (env: NodeJS.ProcessEnv) => loadRemindersConfig(env),
+  inject: [ENVIRONMENT],
 };

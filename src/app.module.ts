@@ -6,7 +6,7 @@ import { BackfillModule } from './backfill/backfill.module';
 import { AuthModule } from './auth/auth.module';
 import { BodiesModule } from './bodies/bodies.module';
 import { CalendarModule } from './calendar/calendar.module';
-import { CommonModule } from './common/common.module';
+import { CommonModule, type AppRuntime } from './common/common.module';
 import { ErasureModule } from './contacts/erasure.module';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 import { DecisionControlModule } from './decision-control/decision-control.module';
@@ -26,8 +26,8 @@ import { OParlModule } from './oparl/oparl.module';
   controllers: [HealthController],
 })
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, runtime: AppRuntime = {}): DynamicModule {
     // One scheduler registry for the whole app: the deadline sweep, the dispatcher and the checkpoints.
-    return { module: AppModule, imports: [CommonModule.forRoot(config), ScheduleModule.forRoot()] };
+    return { module: AppModule, imports: [CommonModule.forRoot(config, runtime), ScheduleModule.forRoot()] };
   }
 }

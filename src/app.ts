@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import helmet from 'helmet';
 import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
+import type { AppRuntime } from './common/common.module';
 import { Database } from './database/database';
 import { ErrorFilter, clientErrorResponse } from './common/http-errors';
 import { ValidationError } from './common/errors';
@@ -48,7 +49,7 @@ function withoutAllocationSitePretenuring(): void {
   setFlagsFromString('--no-allocation-site-pretenuring');
 }
 
-interface AppOptions {
+interface AppOptions extends AppRuntime {
   logger?: false | LoggerService;
   securityLog?: SecuritySink;
 }
@@ -70,7 +71,7 @@ async function buildApp(config: AppConfig, options: AppOptions): Promise<NestFas
       else socket.destroy(error);
     },
   });
-  const root = AppModule.forRoot(config);
+  const root = AppModule.forRoot(config, { env: options.env, registration: options.registration });
   scopeInterceptors(root);
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   if (migrated) console.log(migrated);
   // On PostgreSQL: refused where an instance alive on the database derives Fristen with other settings.
   const registration = await joinInstances(config, process.env, source);
-  const service = await startService(config, 'stdout');
+  const service = await startService(config, 'stdout', { registration });
   // PORT=0: the port it chose, for others' refusals to name.
   await registration?.listensOn(Number(new URL(service.url).port));
   console.log(`Gremienlauf läuft ${service.listening} (Datenbank: ${service.database}): Weboberfläche unter /, API-Dokumentation unter /api/docs.`);

@@ -6,6 +6,7 @@ import type { RemindersConfig } from '../config/reminders';
 import { REMINDERS_CONFIG } from '../config/reminders-config';
 import { createApp } from './app';
 import { SigningKeyRefusal } from './audit/signing-key';
+import type { AppRuntime } from './common/common.module';
 import { FirstAccountSetup } from './auth/first-account';
 import { databaseLabel } from './cli/connection';
 import { DeadlinesService } from './deadlines/deadlines.service';
@@ -31,10 +32,10 @@ export interface RunningService {
  * that resolves a date would wait for it). `logTo` is where Nest's log lines go: stderr when
  * stdout carries a machine-readable answer (`serve --json`).
  */
-export async function startService(config: AppConfig, logTo: 'stdout' | 'stderr'): Promise<RunningService> {
+export async function startService(config: AppConfig, logTo: 'stdout' | 'stderr', runtime: AppRuntime = {}): Promise<RunningService> {
   // Both callers ran `checkBeforeStart` (src/start-checks.ts) first: the port was free before the
   // application was built, which seeds the database and writes the signing key.
-  const app = await createApp(config, { logger: new ServiceLogger(logTo) });
+  const app = await createApp(config, { logger: new ServiceLogger(logTo), ...runtime });
   try {
     await app.listen(config.port, config.host);
   } catch (error) {
@@ -45,7 +46,7 @@ export async function startService(config: AppConfig, logTo: 'stdout' | 'stderr'
     const { port } = app.getHttpServer().address() as AddressInfo;
     const url = `http://${hostInUrl(config.host)}:${port}`;
     // The set-up link is opened in a browser, maybe elsewhere: at the address users reach, where PUBLIC_URL names it.
-    const publicUrl = process.env.PUBLIC_URL?.trim() ? app.get<string, RemindersConfig>(REMINDERS_CONFIG).publicUrl : null;
+    const publicUrl = (runtime.env ?? process.env).PUBLIC_URL?.trim() ? app.get<string, RemindersConfig>(REMINDERS_CONFIG).publicUrl : null;
     const setup = await app.get(FirstAccountSetup).offer(publicUrl ?? url);
     app.get(DeadlinesService).preloadCalendar();
     return { app, url, listening: listeningOn(config.host, url, publicUrl), database: databaseLabel(config.database), setup };

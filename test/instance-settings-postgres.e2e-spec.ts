@@ -19,7 +19,7 @@ import { InstanceRegistration, InstanceSettingsDiffer, instanceUrl, liveInstance
 import { DatabaseRefusal, deadlineSettings, joinInstances, migrateAtStart } from '../src/start-checks';
 import type { DatabaseConfig } from '../config/configuration';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { openTestDatabase, startTestApp, testDatabaseKinds, withTestSigningKey } from './support/test-app';
+import { openTestDatabase, startTestApp, testDatabaseKinds, testEnvironment } from './support/test-app';
 
 const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
 const ROOT = join(__dirname, '..');
@@ -165,8 +165,8 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
   test('an instance whose connection broke joins again at once, answering /health with 503 and writing nothing until it is back; where meanwhile one with other settings came up, it says so, and joins once that one is gone', async () => {
     const log = recordingLog();
     const registration = await join_(1, ours, log);
-    // The service of this process, whose registration the first one is.
-    const t = await startTestApp({ databaseConfig: database });
+    // The service whose registration it is.
+    const t = await startTestApp({ databaseConfig: database, registration });
     try {
       await dropConnections();
       await until(async () => log.lines.some((line) => line.startsWith('log: Instanzanmeldung wieder hergestellt')), 'the instance to join again');
@@ -276,7 +276,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
   });
 
   test('a local command enters itself among the instances while it runs: an instance or a command with other settings is refused meanwhile, naming it', async () => {
-    const command = await withTestSigningKey(database, () => localClient({ DATABASE_URL: URL_ }, undefined, 'DATABASE_URL', 'gremienlauf import'));
+    const command = await localClient(testEnvironment(database, { DATABASE_URL: URL_ }), undefined, 'DATABASE_URL', 'gremienlauf import');
     try {
       expect((await rows()).map((r) => r.pid)).toEqual([process.pid]);
       const started = await joinInstances(loadConfig({ DATABASE_URL: URL_ }), { REMINDER_REPORT_DAYS_BEFORE: '30' }, 'DATABASE_URL').catch((error: unknown) => error as Error);
@@ -300,6 +300,23 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     const registration = await joinInstances(loadConfig({ DATABASE_URL: URL_ }), { REMINDER_REPORT_DAYS_BEFORE: '30' }, 'DATABASE_URL');
     joined.push(registration!);
     expect((await rows()).map((r) => r.settings.REMINDER_REPORT_DAYS_BEFORE)).toEqual(['30']);
+  });
+
+  test('each application leaves only the registration it serves as: a local command in the process of an instance leaves its own, the instance stays', async () => {
+    const registration = await join_(1, ours);
+    const t = await startTestApp({ databaseConfig: database, registration });
+    try {
+      const command = await localClient(testEnvironment(database, { DATABASE_URL: URL_ }), undefined, 'DATABASE_URL', 'gremienlauf list');
+      expect((await rows()).map((r) => r.pid).sort()).toEqual([1, process.pid].sort());
+      await command.close();
+      expect((await rows()).map((r) => r.pid)).toEqual([1]);
+      expect(registration.problem()).toBeNull();
+      await t.anonymous.get('/health').expect(200);
+    } finally {
+      await t.close();
+    }
+    // The instance's own goes with it.
+    expect(await rows()).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
-import { APP_CONFIG } from '../common/common.module';
+import { APP_CONFIG, ENVIRONMENT } from '../common/common.module';
 import { Clock } from '../common/clock';
 import { loadAuditConfig, type AuditConfig } from './audit.config';
 import { AuditController } from './audit.controller';
@@ -14,7 +14,7 @@ import { loadSigningKey, SigningKeyRefusal, type SigningKey } from './signing-ke
 @Module({
   controllers: [AuditController],
   providers: [
-    { provide: AUDIT_CONFIG, useFactory: (app: AppConfig) => loadAuditConfig(app), inject: [APP_CONFIG] },
+    { provide: AUDIT_CONFIG, useFactory: (app: AppConfig, env: NodeJS.ProcessEnv) => loadAuditConfig(app, env), inject: [APP_CONFIG, ENVIRONMENT] },
     {
       provide: SIGNING_KEY,
       // After the database (through the store): a database that cannot be opened fails the start

@@ -23,11 +23,11 @@ export async function localClient(env: NodeJS.ProcessEnv, token: string | undefi
   const config: AppConfig = { ...configFrom(env), seedExample: false };
   assertSameSettingsAsService(config, env, source);
   await assertSameSettingsAsInstances(config, env, source);
-  // A command is over in seconds: the scheduler and the dispatcher belong to `serve`, not to it.
-  process.env.SCHEDULER_ENABLED = 'false';
   const { createApp }: typeof import('../app') = require('../app');
+  const { Database }: typeof import('../database/database') = require('../database/database');
   const app = await openingDatabase(config.database, source, async () => {
-    const built = await createApp(config, { logger: false }).catch((error: unknown) => {
+    // A command is over in seconds: the scheduler and the dispatcher belong to `serve`, not to it.
+    const built = await createApp(config, { logger: false, env: { ...env, SCHEDULER_ENABLED: 'false' } }).catch((error: unknown) => {
       throw startRefusal(error) ?? error;
     });
     await built.init();
@@ -38,11 +38,10 @@ export async function localClient(env: NodeJS.ProcessEnv, token: string | undefi
     await app.close();
     throw error;
   });
+  // Closing the application leaves the instances (Database.onApplicationShutdown).
+  app.get(Database).servesAs(registration);
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
-  return injectClient(app, `lokale Datenbank ${where}`, token ?? trustLocalOperator(app), async () => {
-    await app.close();
-    await registration?.leave();
-  });
+  return injectClient(app, `lokale Datenbank ${where}`, token ?? trustLocalOperator(app));
 }
 
 /**

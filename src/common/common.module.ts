@@ -1,23 +1,35 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
 import { Database } from '../database/database';
+import type { InstanceRegistration } from '../database/instance-registry';
 import { Clock } from './clock';
 
 export const APP_CONFIG = 'APP_CONFIG';
+/** The environment the application was started with (the process's, or the one a CLI command or a test gives it). */
+export const ENVIRONMENT = 'ENVIRONMENT';
 
-/** What every module needs: the validated configuration, the clock and the database. */
+/** What an application is started with besides its configuration. */
+export interface AppRuntime {
+  /** Where modules read their own settings (the signing key, reminders); default the process's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** The place among the instances of a PostgreSQL database that the starter entered (src/database/instance-registry.ts). */
+  registration?: InstanceRegistration | null;
+}
+
+/** What every module needs: the validated configuration, the environment, the clock and the database. */
 @Global()
 @Module({})
 export class CommonModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, runtime: AppRuntime = {}): DynamicModule {
     return {
       module: CommonModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: ENVIRONMENT, useValue: runtime.env ?? process.env },
         Clock,
-        { provide: Database, useFactory: () => Database.open(config.database) },
+        { provide: Database, useFactory: async () => (await Database.open(config.database)).servesAs(runtime.registration ?? null) },
       ],
-      exports: [APP_CONFIG, Clock, Database],
+      exports: [APP_CONFIG, ENVIRONMENT, Clock, Database],
     };
   }
 }

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { DatabaseConfig } from '../../config/configuration';
-import { currentRegistration, UnregisteredInstance } from './instance-registry';
+import { UnregisteredInstance, type InstanceRegistration } from './instance-registry';
 import { MIGRATIONS } from './migrations';
 
 export type SqlValue = string | number | boolean | null;
@@ -104,6 +104,8 @@ export class Database {
     },
   };
   private readonly scopes = new AsyncLocalStorage<Scope>();
+  /** Where this database serves an instance of the service (PostgreSQL): its place among the instances (see `servesAs`). */
+  private registration: InstanceRegistration | null = null;
   /** Told every statement the SQLite writer runs (see `traceStatements`). */
   private statementTrace: ((sql: string, values: ReadonlyArray<string | number | null>) => void) | null = null;
 
@@ -209,9 +211,24 @@ export class Database {
     if (this.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(?, hashtext(?))', [KEYED_ADVISORY_LOCKS[lock], key]);
   }
 
-  /** Called by Nest when the application closes: the service leaves the instances of the database (PostgreSQL), then closes it. */
+  /**
+   * Makes this database the one of the instance (or local command) that `registration` entered
+   * among those serving it (PostgreSQL): while the registration is lost it writes nothing, and
+   * closing the application leaves it.
+   */
+  servesAs(registration: InstanceRegistration | null): this {
+    this.registration = registration;
+    return this;
+  }
+
+  /** Why this instance writes nothing: its registration lost and not (yet) regained; null while it may write. */
+  unregistered(): string | null {
+    return this.registration?.problem() ?? null;
+  }
+
+  /** Called by Nest when the application closes: it leaves the instances of the database (PostgreSQL), then closes it. */
   async onApplicationShutdown(): Promise<void> {
-    await currentRegistration()?.leave();
+    await this.registration?.leave();
     return this.close();
   }
 
@@ -234,7 +251,7 @@ export class Database {
     const outer = this.scopes.getStore();
     if (outer?.open) return this.nested(outer, work);
     // PostgreSQL: an instance that lost its place among the instances to one with other settings of the Fristen writes nothing.
-    const unregistered = this.sqlite ? null : currentRegistration()?.problem();
+    const unregistered = this.unregistered();
     if (unregistered) {
       return Promise.reject(
         new UnregisteredInstance(`Diese Instanz schreibt nichts, solange sie nicht angemeldet ist (/health antwortet 503): ${unregistered} Den Vorgang an eine andere Instanz richten.`),

@@ -65,14 +65,6 @@ export interface RegistryLog {
   log(line: string): void;
 }
 
-/** This process's registration: one service per process. */
-let current: InstanceRegistration | null = null;
-
-/** The registration of the service this process runs, if it joined (PostgreSQL; null on SQLite). */
-export function currentRegistration(): InstanceRegistration | null {
-  return current;
-}
-
 /** An instance's place among those serving the database: held until `leave`, or until the process ends. */
 export class InstanceRegistration {
   private client: Client;
@@ -100,10 +92,7 @@ export class InstanceRegistration {
    */
   static async join(url: string, instance: Omit<ServingInstance, 'host'>, log: RegistryLog): Promise<InstanceRegistration> {
     const serving = { ...instance, host: hostname() };
-    const registration = new InstanceRegistration(url, serving, await joinOnce(url, serving), log);
-    // The service's own; only a test joins more than once in a process.
-    current ??= registration;
-    return registration;
+    return new InstanceRegistration(url, serving, await joinOnce(url, serving), log);
   }
 
   /**
@@ -127,7 +116,6 @@ export class InstanceRegistration {
   async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
-    if (current === this) current = null;
     // On a connection lost meanwhile this fails, and the next instance that looks removes the row.
     await this.client.query('DELETE FROM service_instances WHERE instance_key = $1', [this.key]).catch(() => undefined);
     await this.client.end().catch(() => undefined);

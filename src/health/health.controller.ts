@@ -6,7 +6,6 @@ import { ApiAnswer } from '../common/openapi';
 import { Access, PUBLIC } from '../auth/access';
 import { AuditService } from '../audit/audit.service';
 import { Database } from '../database/database';
-import { currentRegistration } from '../database/instance-registry';
 
 @ApiTags('Betrieb')
 @Controller('health')
@@ -33,7 +32,7 @@ export class HealthController {
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     await this.db.query('SELECT 1 AS ok');
     // On PostgreSQL: registered no more, while its lost connection is built anew, or since an instance with other settings of the Fristen came up meanwhile.
-    const unregistered = currentRegistration()?.problem();
+    const unregistered = this.db.unregistered();
     if (unregistered) {
       reply.status(503);
       return { statusCode: 503, error: 'Service Unavailable', message: `Diese Instanz ist nicht angemeldet und schreibt nichts: ${unregistered}`, details: null };

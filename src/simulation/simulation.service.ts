@@ -8,7 +8,7 @@ import { berlinDate, startOfBerlinDay, type CivilDate } from '../../machines/dat
 import { addDays, daysBetween } from '../../machines/deadlines';
 import { AccessDenied } from '../auth/access-denied';
 import { Clock } from '../common/clock';
-import { APP_CONFIG, CommonModule } from '../common/common.module';
+import { APP_CONFIG, CommonModule, ENVIRONMENT } from '../common/common.module';
 import { DomainError, ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
 import { Database, type ReadView, type SqlValue } from '../database/database';
@@ -96,10 +96,10 @@ type StoredEvent = Pick<EventRow, 'body_id' | 'version' | 'type' | 'data' | 'act
 @Global()
 @Module({})
 class SimulationRootModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, env: NodeJS.ProcessEnv): DynamicModule {
     return {
       module: SimulationRootModule,
-      imports: [CommonModule.forRoot(config), ScheduleModule.forRoot(), LifecycleModule, DeadlinesModule],
+      imports: [CommonModule.forRoot(config, { env }), ScheduleModule.forRoot(), LifecycleModule, DeadlinesModule],
       providers: [{ provide: SIMULATION_MODE, useValue: true }],
       exports: [SIMULATION_MODE],
     };
@@ -127,6 +127,7 @@ export class SimulationService {
     private readonly db: Database,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ENVIRONMENT) private readonly env: NodeJS.ProcessEnv,
   ) {}
 
   async simulate(input: unknown): Promise<SimulationResult> {
@@ -159,7 +160,7 @@ export class SimulationService {
   /** A fresh in-memory copy of the service: its own database, write path and scheduler. */
   private async withCopy<T>(work: (copy: INestApplicationContext) => Promise<T>): Promise<T> {
     const copy = await NestFactory.createApplicationContext(
-      SimulationRootModule.forRoot({ ...this.config, seedExample: false, database: { kind: 'sqlite', file: ':memory:', synchronous: 'NORMAL' } }),
+      SimulationRootModule.forRoot({ ...this.config, seedExample: false, database: { kind: 'sqlite', file: ':memory:', synchronous: 'NORMAL' } }, this.env),
       { logger: false, abortOnError: false },
     );
     try {

@@ -13,6 +13,7 @@ import { AuthService } from '../../src/auth/auth.service';
 import type { UserRole } from '../../src/auth/roles';
 import type { SecurityEntry } from '../../src/auth/security-log';
 import { Clock } from '../../src/common/clock';
+import type { InstanceRegistration } from '../../src/database/instance-registry';
 import { TEST_SECRETARIAT_TOKEN, testConfig } from './test-config';
 
 // The token and the configuration live apart, so that a benchmark can start the service without the test tooling.
@@ -37,20 +38,15 @@ export function testDatabaseKinds(): TestDatabaseKind[] {
 }
 
 /**
- * Builds an app on `database`. Its signing key lies beside a SQLite file; on PostgreSQL the
- * service's default is ./data/signing-key.pem of the working directory, which would be the
- * checkout's: there, unless the environment names a key, every test app uses one file in the
- * temporary directory instead (shared, as instances on one database share their key).
+ * The environment a test app on `database` runs with: the process's. Its signing key lies beside
+ * a SQLite file; on PostgreSQL the service's default is ./data/signing-key.pem of the working
+ * directory, which would be the checkout's: there, unless the environment names a key, every test
+ * app uses one file in the temporary directory instead (shared, as instances on one database
+ * share their key).
  */
-export async function withTestSigningKey<T>(database: DatabaseConfig, build: () => Promise<T>): Promise<T> {
-  const env = process.env;
-  if (database.kind !== 'postgres' || env.GREMIENLAUF_SIGNING_KEY || env.GREMIENLAUF_SIGNING_KEY_FILE) return build();
-  env.GREMIENLAUF_SIGNING_KEY_FILE = join(tmpdir(), 'gremienlauf-test-signing-key.pem');
-  try {
-    return await build();
-  } finally {
-    delete env.GREMIENLAUF_SIGNING_KEY_FILE;
-  }
+export function testEnvironment(database: DatabaseConfig, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (database.kind !== 'postgres' || env.GREMIENLAUF_SIGNING_KEY || env.GREMIENLAUF_SIGNING_KEY_FILE) return env;
+  return { ...env, GREMIENLAUF_SIGNING_KEY_FILE: join(tmpdir(), 'gremienlauf-test-signing-key.pem') };
 }
 
 /** A fresh, empty database of the given kind; `cleanup` removes it. */
@@ -93,6 +89,8 @@ export interface TestOptions {
   database?: TestDatabaseKind;
   /** Reuse this database (e.g. a second instance on the same PostgreSQL) instead of a fresh one. */
   databaseConfig?: DatabaseConfig;
+  /** The place among the instances of the PostgreSQL database that this app serves as (left when it closes). */
+  registration?: InstanceRegistration;
 }
 
 /** The whole application over HTTP on a real database, with the clock frozen at `now`. */
@@ -100,7 +98,7 @@ export async function startTestApp(options: TestOptions = {}): Promise<TestApp> 
   const db = options.databaseConfig ? { config: options.databaseConfig, cleanup: () => undefined } : await openTestDatabase(options.database);
   const config = testConfig(db.config, options.config);
   const securityLog: SecurityEntry[] = [];
-  const app = await withTestSigningKey(config.database, () => createApp(config, { logger: false, securityLog: (entry) => securityLog.push(entry) }));
+  const app = await createApp(config, { logger: false, securityLog: (entry) => securityLog.push(entry), env: testEnvironment(config.database), registration: options.registration });
   const clock = app.get(Clock);
   clock.set(options.now ?? '2026-11-28T09:00:00Z');
   await app.init();
@@ -139,11 +137,8 @@ export interface TestContext {
 export async function startTestContext(options: TestOptions = {}): Promise<TestContext> {
   const db = options.databaseConfig ? { config: options.databaseConfig, cleanup: () => undefined } : await openTestDatabase(options.database);
   const config = testConfig(db.config, options.config);
-  const context = await withTestSigningKey(config.database, async () => {
-    const built = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false, abortOnError: false });
-    await built.init();
-    return built;
-  });
+  const context = await NestFactory.createApplicationContext(AppModule.forRoot(config, { env: testEnvironment(config.database) }), { logger: false, abortOnError: false });
+  await context.init();
   const clock = context.get(Clock);
   clock.set(options.now ?? '2026-11-28T09:00:00Z');
   return {

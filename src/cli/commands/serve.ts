@@ -38,7 +38,7 @@ export const serveCommand: CliCommand = {
       throw refused(error);
     });
     const { startService }: typeof import('../../service') = require('../../service');
-    const { app, url, listening, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout').catch(async (error: unknown) => {
+    const { app, url, listening, database, setup } = await startService(config, ctx.json ? 'stderr' : 'stdout', { env, registration }).catch(async (error: unknown) => {
       await registration?.leave();
       throw refused(error);
     });
