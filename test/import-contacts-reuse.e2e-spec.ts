@@ -125,7 +125,7 @@ describe.each(testDatabaseKinds())('the registration import reuses a recorded co
 
     const chosen = `?contact=2:${theirs.toUpperCase()}`;
     const preview = (await importForm(form, `${chosen}&dryRun=true`).expect(201)).body;
-    expect(preview.contactMatches).toEqual([{ status: 'new' }, { status: 'existing', id: theirs, chosen: true, candidates: [recorded] }]);
+    expect(preview.contactMatches).toEqual([{ status: 'new' }, { status: 'existing', id: theirs, chosen: true, formName: 'Ralf Stettner', candidates: [recorded] }]);
     expect(preview.warnings).toContainEqual(`„Ralf Stettner“ (Ansprechperson 2 des Formulars) ist wie gewählt die erfasste Ansprechperson „Ralf Stettner“ (${theirs}); ihre Angaben bleiben, wie erfasst.`);
     expect(preview.warnings).not.toContainEqual(expect.stringContaining('anderen E-Mail-Adresse'));
 

@@ -200,5 +200,15 @@ describe.each(testDatabaseKinds())('the web page „Registrierungsformular über
     const registered = await post({ formular: form, schritt: 'uebernehmen', 'kontakt-2': erika }).expect(303);
     const id = registered.headers.location.split('/')[2].split('?')[0];
     expect((await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.profile.contactIds[1]).toBe(erika);
+
+    // A recorded person of another name (her name since married) chosen for her: the field still names the form's person.
+    const married = (await t.http
+      .post('/api/bodies')
+      .send({ title: 'PG Muster', kind: 'Projektgruppe', parent: 'IT-PLR', focusTopic: 'Datennutzung', leads: ['Hessen'], contacts: [{ name: 'Erika Muster', organization: 'Hessen', email: 'erika.muster@hessen.example' }], start: '2025-02-01' })
+      .expect(201)).body;
+    const muster = (await t.http.get(`/api/bodies/${married.id}`).expect(200)).body.context.profile.contactIds[0] as string;
+    const otherName = (await post({ formular: form, schritt: 'pruefen', 'kontakt-2': muster }).expect(200)).text;
+    expect(otherName).toContain('<label for="formular-kontakt-2">Ansprechperson 2 des Formulars: Erika Beispiel</label>');
+    expect(otherName).toContain(`<option value="${muster}" selected>Erika Muster, Hessen, erika.muster@hessen.example (erfasst)</option>`);
   });
 });

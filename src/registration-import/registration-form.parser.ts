@@ -69,6 +69,8 @@ export interface ContactPreview {
   id?: string;
   /** Taken as chosen (`contact=NUMMER:ID`), not by the matching rule. */
   chosen?: true;
+  /** Of a chosen person: the name the form gives (the registration holds the recorded person by id). */
+  formName?: string;
   /**
    * Where the rule did not reuse a recorded person, or one was chosen: the recorded persons
    * that may be meant (those of the same name, and the chosen one), to choose from.

@@ -95,6 +95,7 @@ const dryRunAnswerSchema = z.object({
         status: z.enum(['existing', 'new', 'repeated']),
         id: z.uuid().optional(),
         chosen: z.literal(true).optional().describe('wie mit contact=NUMMER:ID gewählt'),
+        formName: z.string().optional().describe('bei gewählten: der Name, den das Formular nennt (die Registrierung nennt die erfasste Person mit ihrer ID)'),
         candidates: z
           .array(z.object({ id: z.uuid(), name: z.string().nullable(), organization: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }))
           .optional()

@@ -171,7 +171,7 @@ export class RegistrationImportService {
       if (choice) {
         // The chosen one among those to choose from, also where the form names the person otherwise.
         const candidates = namesakes[i].some((c) => c.id === choice.id) ? namesakes[i] : [...namesakes[i], choice];
-        contactMatches.push({ status: 'existing', id: choice.id, chosen: true, candidates });
+        contactMatches.push({ status: 'existing', id: choice.id, chosen: true, ...('name' in contact ? { formName: contact.name } : {}), candidates });
         notes.push(`„${'name' in contact ? contact.name : contact.id}“ (Ansprechperson ${i + 1} des Formulars) ist wie gewählt die erfasste Ansprechperson „${choice.name}“ (${choice.id}); ihre Angaben bleiben, wie erfasst.`);
         continue;
       }

@@ -65,7 +65,7 @@ function choosable(parsed: ParsedRegistrationForm): Array<{ field: string; label
   return (parsed.contactMatches ?? []).flatMap((match, i) => {
     if (!match.candidates?.length) return [];
     const contact = given[i];
-    const named = contact && 'name' in contact ? contact.name : (match.candidates.find((c) => c.id === match.id)?.name ?? '');
+    const named = contact && 'name' in contact ? contact.name : (match.formName ?? '');
     const chosen = match.chosen ? match.id : undefined;
     const described = (c: ContactCandidate) => [c.name, c.organization, c.email].filter(Boolean).join(', ');
     return [
