@@ -6,22 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, browserSuite, describeInBrowser, describeViolations, PASSWORD, signIn, withScreenshot } from './web-browser';
 
-const PASSWORD = 'richtig-langes-passwort-1';
 const SEED = readFileSync(join(__dirname, '..', 'examples', 'registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
 
 describeInBrowser('Nacherfassung in Chromium', () => {
-  let t: TestApp;
-  let base: string;
-  let browser: BrowserSession;
   let id: string;
 
-  beforeAll(async () => {
-    clearFailureScreenshots();
-    t = await startTestApp({ now: '2025-06-02T08:00:00Z' });
-    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
+  const suite = browserSuite('2025-06-02T08:00:00Z', async (t) => {
     id = (
       await t.http
         .post('/api/bodies/import?applyDecision=true&decisionDate=2024-06-12&registeredAt=2024-06-03&procedure=Umlaufverfahren')
@@ -29,24 +21,17 @@ describeInBrowser('Nacherfassung in Chromium', () => {
         .send(SEED)
         .expect(201)
     ).body.id;
-    // With JavaScript, for axe-core; the forms themselves need none.
-    ({ base, browser } = await serveToBrowser(t));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   it('Browser: the Geschäftsstelle begins the Nacherfassung on the body page, is asked for the missing Begründung, and ends it again', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'nacherfassung', async () => {
-      await signIn(page, base, 'sekretariat', PASSWORD);
-      await page.goto(`${base}/gremien/${id}`);
+      await signIn(page, suite.base, 'sekretariat', PASSWORD);
+      await page.goto(`${suite.base}/gremien/${id}`);
       await page.locator('details.action > summary', { hasText: 'Nacherfassung beginnen' }).click();
       const begin = page.locator('#nacherfassung-beginnen');
       await begin.getByRole('button', { name: 'Nacherfassung beginnen' }).click();
-      await page.waitForURL(`${base}/gremien/${id}/nacherfassung`);
+      await page.waitForURL(`${suite.base}/gremien/${id}/nacherfassung`);
       await expect(page.locator('#nacherfassung-beginnen-reason-error').textContent()).resolves.toContain('Bitte eine Begründung angeben');
       const violations = await axeViolations(page);
       expect(describeViolations(violations)).toBe('');

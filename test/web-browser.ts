@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { TestApp } from './support/test-app';
+import { startTestApp, type TestApp } from './support/test-app';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(__dirname, 'artifacts');
@@ -76,6 +76,38 @@ export async function serveToBrowser(t: TestApp, options: { javaScript?: boolean
   await t.app.listen(0, '127.0.0.1');
   const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
   return { base, browser: await openBrowser(options) };
+}
+
+/** The password of the users a browser suite signs in as. */
+export const PASSWORD = 'richtig-langes-passwort-1';
+
+/** What the tests of a browser suite work with, once its set-up ran. */
+export interface BrowserSuite {
+  t: TestApp;
+  base: string;
+  browser: BrowserSession;
+}
+
+/**
+ * The set-up of a browser suite, before its tests: the application with its clock at `now`,
+ * `prepare`d (what its pages are to show), a secretariat user „sekretariat“ (PASSWORD), served to
+ * Chromium with JavaScript on (axe-core runs in the page; the pages themselves need none); after
+ * them, both closed.
+ */
+export function browserSuite(now: string, prepare: (t: TestApp) => Promise<void>, timeout = 60_000): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    clearFailureScreenshots();
+    suite.t = await startTestApp({ now });
+    await prepare(suite.t);
+    await suite.t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
+    Object.assign(suite, await serveToBrowser(suite.t));
+  }, timeout);
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.t?.close();
+  });
+  return suite;
 }
 
 /** Saves a full-page screenshot under test/artifacts/ (gitignored); returns its path. */

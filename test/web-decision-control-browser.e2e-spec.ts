@@ -10,22 +10,15 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { recordControlScenario, SCENARIO_NOW, type ControlScenario } from './decision-control.scenario';
-import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, browserSuite, describeInBrowser, describeViolations, PASSWORD, signIn, withScreenshot } from './web-browser';
 
-const PASSWORD = 'richtig-langes-passwort-1';
 const ARTIFACTS = join(__dirname, '..', '.ci', 'artifacts');
 export const CONTROL_PDF = join(ARTIFACTS, 'beschlusskontrolle.pdf');
 
 describeInBrowser('Beschlusskontrolle in Chromium', () => {
-  let t: TestApp;
   let s: ControlScenario;
-  let base: string;
-  let browser: BrowserSession;
 
-  beforeAll(async () => {
-    clearFailureScreenshots();
-    t = await startTestApp({ now: SCENARIO_NOW });
+  const suite = browserSuite(SCENARIO_NOW, async (t) => {
     s = await recordControlScenario(t);
     // Enough decisions for a report of more than one page: renaming Gamma back and forth, each carried out.
     for (let i = 1; i <= 24; i++) {
@@ -37,18 +30,10 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
         .expect(201);
       await t.http.post(`/api/decisions/IT-PLR/${encodeURIComponent(number)}/apply`).send({ body: s.gamma }).expect(200);
     }
-    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
     await t.user('auditor', { username: 'pruefer', password: PASSWORD });
-    // axe-core runs in the page, so this browser has JavaScript on; the pages themselves have none.
-    ({ base, browser } = await serveToBrowser(t));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const logIn = (page: Page, username: string) => signIn(page, base, username, PASSWORD);
+  const logIn = (page: Page, username: string) => signIn(page, suite.base, username, PASSWORD);
 
   /** The light's words and its colour class, per effect row of one body and requirement. */
   async function light(page: Page, body: string, required: string): Promise<{ text: string; level: string | null; colour: string }> {
@@ -67,11 +52,11 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
   }
 
   it('Browser: the secretariat opens the Beschlusskontrolle from the navigation and sees each light in words and colour; axe finds no violations', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'beschlusskontrolle', async () => {
       await logIn(page, 'sekretariat');
       await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Beschlusskontrolle', exact: true }).click();
-      await page.waitForURL(`${base}/beschlusskontrolle`);
+      await page.waitForURL(`${suite.base}/beschlusskontrolle`);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Beschlusskontrolle');
       await expect(light(page, 'Projektgruppe Alpha', 'Verlängern bis 30.06.2027')).resolves.toEqual({ text: 'erledigt', level: 'light light--green', colour: 'rgb(26, 107, 50)' });
       await expect(light(page, 'Projektgruppe Beta', 'bis 02.11.2026')).resolves.toEqual({ text: 'überfällig', level: 'light light--red', colour: 'rgb(179, 0, 27)' });
@@ -95,9 +80,9 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
       await expectNoAxeViolations(page);
 
       // The decision's own page, reached from the list: its effects, its register events, the form to add one.
-      await page.goto(`${base}/beschlusskontrolle`);
+      await page.goto(`${suite.base}/beschlusskontrolle`);
       await page.getByRole('link', { name: 'Beschluss 2026/70' }).click();
-      await page.waitForURL(`${base}/beschluesse/IT-PLR/2026%2F70`);
+      await page.waitForURL(`${suite.base}/beschluesse/IT-PLR/2026%2F70`);
       await expect(page.locator('tr.effect-row').count()).resolves.toBe(3);
       await page.locator('details.action > summary', { hasText: 'Wirkung ergänzen' }).click();
       await expectNoAxeViolations(page);
@@ -105,10 +90,10 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
   }, 120_000);
 
   it('Browser: the filters narrow the list by state, issuer and year, and the CSV link carries them', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'beschlusskontrolle-filter', async () => {
       await logIn(page, 'sekretariat');
-      await page.goto(`${base}/beschlusskontrolle`);
+      await page.goto(`${suite.base}/beschlusskontrolle`);
       await page.getByLabel('Stand', { exact: true }).selectOption({ label: 'überfällig' });
       await page.getByRole('button', { name: 'Filtern' }).click();
       await page.waitForURL(/stand=overdue/);
@@ -117,7 +102,7 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
       await expect(page.locator('#csv-link').getAttribute('href')).resolves.toBe('/api/decision-control.csv?state=overdue');
       await expectNoAxeViolations(page);
 
-      await page.goto(`${base}/beschlusskontrolle`);
+      await page.goto(`${suite.base}/beschlusskontrolle`);
       await page.getByLabel('Beschließendes Gremium').selectOption('AL-Runde');
       await page.getByLabel('Jahr des Beschlusses').selectOption('2025');
       await page.getByRole('button', { name: 'Filtern' }).click();
@@ -128,7 +113,7 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
       // At 320 CSS pixels the list reflows into cards and nothing scrolls sideways (WCAG 1.4.10).
       await page.setViewportSize({ width: 320, height: 800 });
       try {
-        await page.goto(`${base}/beschlusskontrolle?jahr=2026&stand=overdue`);
+        await page.goto(`${suite.base}/beschlusskontrolle?jahr=2026&stand=overdue`);
         await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(320);
         await expectNoAxeViolations(page);
       } finally {
@@ -138,10 +123,10 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
   }, 120_000);
 
   it('Browser: „Beschluss umsetzen“ carries out the Entfristung from the list and the body page says so', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'beschluss-umsetzen', async () => {
       await logIn(page, 'sekretariat');
-      await page.goto(`${base}/beschlusskontrolle?stand=open`);
+      await page.goto(`${suite.base}/beschlusskontrolle?stand=open`);
       const button = page.locator('tr.effect-row', { hasText: 'Entfristen' }).getByRole('button');
       // Among several such buttons, each names its decision, body and effect (for screen readers).
       await expect(button.textContent()).resolves.toBe('Beschluss umsetzen: 2026/70, Projektgruppe Beta, Entfristen');
@@ -149,17 +134,17 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
       await page.waitForURL(new RegExp(`/gremien/${s.beta}\\?erfolg=umgesetzt`));
       await expect(page.getByRole('status').textContent()).resolves.toContain('Beschluss 2026/70 umgesetzt: „Entfristet“ wurde erfasst (mit Datum 28.11.2026, der Beschluss ist vom 20.10.2026).');
       await expect(page.locator('.summary-bar').textContent()).resolves.toContain('dauerhaft (entfristet)');
-      await page.goto(`${base}/beschlusskontrolle`);
+      await page.goto(`${suite.base}/beschlusskontrolle`);
       await expect(light(page, 'Projektgruppe Beta', 'Entfristen')).resolves.toMatchObject({ text: 'erledigt' });
     });
   }, 120_000);
 
   it('Browser: „Angaben berichtigen“ corrects a decision’s title and procedure with a reason; without a reason the form names the field and nothing changes', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'angaben-berichtigen', async () => {
-      await t.http.post('/api/decisions').send({ number: '2026/92', issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Tippfeher im Titel' }).expect(201);
-      const path = `${base}/beschluesse/IT-PLR/2026%2F92`;
-      const registerEvents = async () => (await t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2026/92')}/history`).expect(200)).body.events;
+      await suite.t.http.post('/api/decisions').send({ number: '2026/92', issuer: 'IT-PLR', date: '2026-11-20', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Tippfeher im Titel' }).expect(201);
+      const path = `${suite.base}/beschluesse/IT-PLR/2026%2F92`;
+      const registerEvents = async () => (await suite.t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent('2026/92')}/history`).expect(200)).body.events;
       const fact = (name: string) => page.locator('dl.facts dt', { hasText: new RegExp(`^${name}$`) }).locator('xpath=following-sibling::dd[1]').textContent();
       await logIn(page, 'sekretariat');
       await page.goto(path);
@@ -203,10 +188,10 @@ describeInBrowser('Beschlusskontrolle in Chromium', () => {
   }, 120_000);
 
   it('Browser: an auditor sees the list without buttons; printed, it is an A4 report without navigation or filters, saved as PDF', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'beschlusskontrolle-druck', async () => {
       await logIn(page, 'pruefer');
-      await page.goto(`${base}/beschlusskontrolle`);
+      await page.goto(`${suite.base}/beschlusskontrolle`);
       await expect(page.getByRole('button', { name: /Beschluss umsetzen/ }).count()).resolves.toBe(0);
       await expectNoAxeViolations(page);
 

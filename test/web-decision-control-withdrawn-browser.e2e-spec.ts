@@ -7,29 +7,15 @@
  */
 import type { Page } from 'playwright-core';
 import { recordWithdrawnScenario, WITHDRAWN_NOW } from './decision-control-withdrawn.scenario';
-import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, browserSuite, describeInBrowser, describeViolations, PASSWORD, signIn, withScreenshot } from './web-browser';
 
-const PASSWORD = 'richtig-langes-passwort-1';
 const LABEL = 'umgesetzt, Beschluss zurückgenommen';
 
 describeInBrowser('a withdrawn decision in the Beschlusskontrolle in Chromium', () => {
-  let t: TestApp;
-  let base: string;
-  let browser: BrowserSession;
 
-  beforeAll(async () => {
-    clearFailureScreenshots();
-    t = await startTestApp({ now: WITHDRAWN_NOW });
+  const suite = browserSuite(WITHDRAWN_NOW, async (t) => {
     await recordWithdrawnScenario(t);
-    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
-    ({ base, browser } = await serveToBrowser(t));
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
 
   /** Each light's label of the state that stands out of its cell (right edge beyond the cell's), by its text. */
   const labelsOutsideCells = (page: Page) =>
@@ -41,10 +27,10 @@ describeInBrowser('a withdrawn decision in the Beschlusskontrolle in Chromium', 
     );
 
   it('Browser: the carried-out effects of a withdrawn decision say so in words beside a red light, the heading says a new decision is needed, and the label stays in its cell', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'beschlusskontrolle-zurueckgenommen', async () => {
-      await signIn(page, base, 'sekretariat', PASSWORD);
-      await page.goto(`${base}/beschlusskontrolle`);
+      await signIn(page, suite.base, 'sekretariat', PASSWORD);
+      await page.goto(`${suite.base}/beschlusskontrolle`);
       const rows = page.locator('tr.effect-row').filter({ has: page.locator('.light__label', { hasText: LABEL }) });
       await expect(rows.count()).resolves.toBe(5);
       await expect(rows.first().locator('.light').getAttribute('class')).resolves.toBe('light light--red');
@@ -71,7 +57,7 @@ describeInBrowser('a withdrawn decision in the Beschlusskontrolle in Chromium', 
 
       await page.setViewportSize({ width: 320, height: 800 });
       try {
-        await page.goto(`${base}/beschlusskontrolle?stand=withdrawn`);
+        await page.goto(`${suite.base}/beschlusskontrolle?stand=withdrawn`);
         await expect(page.locator('tr.effect-row').count()).resolves.toBe(6);
         await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(320);
         expect(describeViolations(await axeViolations(page))).toBe('');

@@ -7,23 +7,15 @@
  * the error summary, the text kept, axe-core finding nothing.
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
-
-const PASSWORD = 'richtig-langes-passwort-1';
+import { axeViolations, browserSuite, describeInBrowser, describeViolations, PASSWORD, signIn, withScreenshot } from './web-browser';
 
 describeInBrowser('Wirkungen eines Beschlusses in Chromium', () => {
-  let t: TestApp;
-  let base: string;
   let body: string;
   let report: string;
-  let browser: BrowserSession;
 
-  const decision = (number: string) => t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent(number)}`);
+  const decision = (number: string) => suite.t.http.get(`/api/decisions/IT-PLR/${encodeURIComponent(number)}`);
 
-  beforeAll(async () => {
-    clearFailureScreenshots();
-    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+  const suite = browserSuite('2026-11-28T09:00:00Z', async (t) => {
     body = (
       await t.http
         .post('/api/bodies')
@@ -45,21 +37,13 @@ describeInBrowser('Wirkungen eines Beschlusses in Chromium', () => {
       .expect(201);
     await t.http.post(`/api/bodies/${body}/events`).send({ type: 'approved', decision: '2026/01', data: { approvedUntil: '2027-12-31' } }).expect(200);
     report = (await t.http.get(`/api/bodies/${body}`).expect(200)).body.context.obligations[0].id;
-    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
-    // axe-core runs in the page, so this browser has JavaScript on; the page itself has none.
-    ({ base, browser } = await serveToBrowser(t));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   it('Browser: „Berichtsfrist ändern“ shows only its fields, takes the report by name and a date, and the effect recorded is carried out on the body', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'wirkung-berichtsfrist', async () => {
-      await signIn(page, base, 'sekretariat', PASSWORD);
-      await page.goto(`${base}/beschluesse?wirkung=reportRescheduled&fuer=${body}#record`);
+      await signIn(page, suite.base, 'sekretariat', PASSWORD);
+      await page.goto(`${suite.base}/beschluesse?wirkung=reportRescheduled&fuer=${body}#record`);
       const form = page.locator('form#beschluss-erfassen');
       await expect(page.locator('#beschluss-erfassen-effectType').inputValue()).resolves.toBe('reportRescheduled');
       // Only this effect's fields are shown.
@@ -89,16 +73,16 @@ describeInBrowser('Wirkungen eines Beschlusses in Chromium', () => {
         expect.objectContaining({ body, effect: 'reportRescheduled', data: { obligationId: report, due: { kind: 'date', date: '2027-06-30' }, reason: 'Die Laufzeit wurde verlängert.' } }),
       ]);
       // The effect as the form wrote it is what the event that carries it out needs.
-      await t.http.post(`/api/decisions/IT-PLR/${encodeURIComponent('2026/91')}/apply`).send({ body }).expect(200);
-      const obligation = (await t.http.get(`/api/bodies/${body}`).expect(200)).body.context.obligations.find((o: { id: string }) => o.id === report);
+      await suite.t.http.post(`/api/decisions/IT-PLR/${encodeURIComponent('2026/91')}/apply`).send({ body }).expect(200);
+      const obligation = (await suite.t.http.get(`/api/bodies/${body}`).expect(200)).body.context.obligations.find((o: { id: string }) => o.id === report);
       expect(obligation.due).toEqual({ kind: 'date', date: '2027-06-30' });
     });
   }, 90_000);
 
   it('Browser: choosing „Federführung ändern“ shows its fields; a Land named twice is refused at „Kommen hinzu“, linked from the summary, then recorded', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'wirkung-federfuehrung', async () => {
-      await page.goto(`${base}/beschluesse#record`);
+      await page.goto(`${suite.base}/beschluesse#record`);
       const form = page.locator('form#beschluss-erfassen');
       const visible = async (id: string) => page.locator(`#beschluss-erfassen-${id}`).isVisible();
       // No effect chosen: every field is there, each group's hint names its effects.
@@ -117,7 +101,7 @@ describeInBrowser('Wirkungen eines Beschlusses in Chromium', () => {
       await form.getByLabel('Kommen hinzu').fill('Bayern\nBayern');
       await form.getByLabel('Scheiden aus').fill('Hessen');
       await form.getByRole('button', { name: 'Beschluss erfassen' }).click();
-      await page.waitForURL(`${base}/beschluesse`);
+      await page.waitForURL(`${suite.base}/beschluesse`);
 
       const errors = page.locator('#beschluss-erfassen-errors');
       await expect(errors.getByRole('link').allTextContents()).resolves.toEqual(['Kommen hinzu: Zeile 2: „Bayern“ steht bereits in Zeile 1.']);

@@ -9,27 +9,20 @@
  * finds nothing on any of these pages).
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, browserSuite, describeInBrowser, describeViolations, PASSWORD, signIn, withScreenshot } from './web-browser';
 
-const PASSWORD = 'richtig-langes-passwort-1';
 const LINK = 'Neuen Beschluss erfassen, der ihn ersetzt';
 /** The link with the decision's number its hidden text adds (Chromium puts a space before the colon of the hidden part). */
 const LINK_38 = /^Neuen Beschluss erfassen, der ihn ersetzt ?: 2026\/38$/;
 
 describeInBrowser('Beschluss ersetzen in Chromium', () => {
-  let t: TestApp;
-  let base: string;
   let body: string;
   let extendedVersion: number;
-  let browser: BrowserSession;
 
   const path = (number: string) => `/api/decisions/IT-PLR/${encodeURIComponent(number)}`;
 
   /** Alpha approved by 2026/10 until 31.12.2026; 2026/38 extends it to 30.06.2027, is carried out and withdrawn (the right number is 2026/33). */
-  beforeAll(async () => {
-    clearFailureScreenshots();
-    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+  const suite = browserSuite('2026-11-28T09:00:00Z', async (t) => {
     body = (
       await t.http
         .post('/api/bodies')
@@ -44,27 +37,20 @@ describeInBrowser('Beschluss ersetzen in Chromium', () => {
     await decide('2026/38', '2026-11-10', 'Verlängerung der Projektgruppe Alpha', { effect: 'extended', data: { approvedUntil: '2027-06-30' } });
     extendedVersion = (await t.http.post(`${path('2026/38')}/apply`).send({}).expect(200)).body.version;
     await t.http.post(`${path('2026/38')}/withdrawal`).send({ reason: 'unter falscher Nummer erfasst, richtig ist 2026/33' }).expect(200);
-    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
     await t.user('auditor', { username: 'pruefung', password: PASSWORD });
-    ({ base, browser } = await serveToBrowser(t));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   it('Browser: the body page offers the replacing decision to the Geschäftsstelle only, beside the withdrawn one', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'beschluss-ersetzen-gremium', async () => {
       const decisions = () => page.locator('dt', { hasText: /^Beschlüsse$/ }).locator('xpath=following-sibling::dd[1]');
-      await signIn(page, base, 'pruefung', PASSWORD);
-      await page.goto(`${base}/gremien/${body}`);
+      await signIn(page, suite.base, 'pruefung', PASSWORD);
+      await page.goto(`${suite.base}/gremien/${body}`);
       await expect(decisions().textContent()).resolves.toContain('ein neuer Beschluss ist nötig');
       await expect(page.getByRole('link', { name: LINK }).count()).resolves.toBe(0);
 
-      await signIn(page, base, 'sekretariat', PASSWORD);
-      await page.goto(`${base}/gremien/${body}`);
+      await signIn(page, suite.base, 'sekretariat', PASSWORD);
+      await page.goto(`${suite.base}/gremien/${body}`);
       const link = decisions().getByRole('link', { name: LINK_38 });
       await expect(link.getAttribute('href')).resolves.toBe('/beschluesse?ersetzt=2026%2F38&gremium=IT-PLR#beschluss-erfassen');
       expect(describeViolations(await axeViolations(page))).toBe('');
@@ -75,10 +61,10 @@ describeInBrowser('Beschluss ersetzen in Chromium', () => {
   }, 90_000);
 
   it('Browser: followed from the Beschlusskontrolle, the form records the decision under the right number, which takes the event over on the body page and in the Beschlusskontrolle', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'beschluss-ersetzen-kontrolle', async () => {
-      await signIn(page, base, 'sekretariat', PASSWORD);
-      await page.goto(`${base}/beschlusskontrolle`);
+      await signIn(page, suite.base, 'sekretariat', PASSWORD);
+      await page.goto(`${suite.base}/beschlusskontrolle`);
       const heading = page.locator('tr.decision-row', { hasText: 'Beschluss 2026/38' });
       await expect(heading.textContent()).resolves.toContain('ein neuer Beschluss ist nötig');
       await heading.getByRole('link', { name: LINK_38 }).click();
@@ -98,12 +84,12 @@ describeInBrowser('Beschluss ersetzen in Chromium', () => {
       await form.getByRole('button', { name: 'Beschluss erfassen' }).click();
       await page.waitForURL(/\/beschluesse\?erfasst=2026%2F33/);
 
-      const recorded = (await t.http.get(path('2026/33')).expect(200)).body;
+      const recorded = (await suite.t.http.get(path('2026/33')).expect(200)).body;
       expect(recorded.effects).toEqual([
         expect.objectContaining({ body, effect: 'extended', data: { approvedUntil: '2027-06-30' }, replaces: { number: '2026/38', issuer: 'IT-PLR', version: extendedVersion } }),
       ]);
 
-      await page.goto(`${base}/gremien/${body}`);
+      await page.goto(`${suite.base}/gremien/${body}`);
       const text = await page.locator('body').textContent();
       expect(text).toContain('Beschluss 2026/33 (IT-PLR) vom 10.11.2026: Verlängert');
       expect(text).toContain('ersetzt Beschluss 2026/38 (IT-PLR) vom 10.11.2026');
@@ -111,7 +97,7 @@ describeInBrowser('Beschluss ersetzen in Chromium', () => {
       await expect(page.getByRole('link', { name: LINK }).count()).resolves.toBe(0);
       expect(describeViolations(await axeViolations(page))).toBe('');
 
-      await page.goto(`${base}/beschlusskontrolle`);
+      await page.goto(`${suite.base}/beschlusskontrolle`);
       await expect(page.locator('tr.decision-row', { hasText: 'Beschluss 2026/38' }).textContent()).resolves.toContain('was davon umgesetzt ist, hat Beschluss 2026/33 übernommen');
       await expect(page.locator('tr.effect-row--replaced .light__label').allTextContents()).resolves.toEqual(['umgesetzt, Beschluss ersetzt durch 2026/33']);
       await expect(page.getByRole('link', { name: LINK }).count()).resolves.toBe(0);

@@ -7,10 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, clearFailureScreenshots, describeInBrowser, describeViolations, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, browserSuite, describeInBrowser, describeViolations, PASSWORD, signIn, withScreenshot } from './web-browser';
 
-const PASSWORD = 'richtig-langes-passwort-1';
 const SEED = readFileSync(join(__dirname, '..', 'examples', 'registrierung-weiterentwicklung-struktur-ozg-foederal.txt'), 'utf8');
 const FORM = SEED.replace(
   'Ansprechperson: Ralf Stettner (Hessen), Carola Heilemann-Jeschke (Hansestadt Bremen), Dr. Pamela Müller-Niese (BMI)',
@@ -18,15 +16,9 @@ const FORM = SEED.replace(
 );
 
 describeInBrowser('Ansprechpersonen zuordnen in Chromium', () => {
-  let t: TestApp;
-  let base: string;
-  let browser: BrowserSession;
   let erika: string;
 
-  beforeAll(async () => {
-    clearFailureScreenshots();
-    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
-    await t.user('secretariat', { username: 'sekretariat', password: PASSWORD });
+  const suite = browserSuite('2026-11-28T09:00:00Z', async (t) => {
     const recorded = (
       await t.http
         .post('/api/bodies')
@@ -34,19 +26,13 @@ describeInBrowser('Ansprechpersonen zuordnen in Chromium', () => {
         .expect(201)
     ).body;
     erika = (await t.http.get(`/api/bodies/${recorded.id}`).expect(200)).body.context.profile.contactIds[0];
-    ({ base, browser } = await serveToBrowser(t));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   it('Browser: the Geschäftsstelle checks the form, assigns the person to the recorded one, sees it in the preview and registers the draft with her', async () => {
-    const page = browser.page;
+    const page = suite.browser.page;
     await withScreenshot(page, 'ansprechpersonen-zuordnen', async () => {
-      await signIn(page, base, 'sekretariat', PASSWORD);
-      await page.goto(`${base}/gremien/formular`);
+      await signIn(page, suite.base, 'sekretariat', PASSWORD);
+      await page.goto(`${suite.base}/gremien/formular`);
       await page.getByLabel('Text des Registrierungsformulars').fill(FORM);
       await page.getByRole('button', { name: 'Prüfen' }).click();
       const choice = page.getByLabel('Ansprechperson 2 des Formulars: Erika Beispiel');
@@ -61,7 +47,7 @@ describeInBrowser('Ansprechpersonen zuordnen in Chromium', () => {
       await page.locator('section[aria-labelledby="vorschau"]').getByRole('button', { name: 'Als Entwurf übernehmen' }).click();
       await page.waitForURL(/erfolg=registriert/);
       const id = new URL(page.url()).pathname.split('/')[2];
-      const body = (await t.http.get(`/api/bodies/${id}`).expect(200)).body;
+      const body = (await suite.t.http.get(`/api/bodies/${id}`).expect(200)).body;
       expect(body.context.profile.contactIds[1]).toBe(erika);
     });
   });
