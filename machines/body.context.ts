@@ -42,6 +42,12 @@ export interface ReportObligation {
    * (`reportSeriesEnded`): periods whose Frist falls on or after `from` are owed no more.
    */
   seriesEnded?: SeriesEnd;
+  /**
+   * Since version 5, on a report handed in under a title of its own (`reportSubmitted` with
+   * `title`): that title, the report's name from then on. `title` stays the one it was owed under,
+   * which names a series' later periods.
+   */
+  submittedTitle?: string;
 }
 
 /** How a recurring series ended: from which day on its periods are owed no more, when, why, by which decision. */

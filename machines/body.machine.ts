@@ -15,7 +15,10 @@
  * report noted or waived, as `closed` does; an `extended` whose new end lies before the event's
  * day (a decision recorded after the fact) leaves the term expired at once instead of running
  * until the scheduler finds it over; and a decision ends a recurring report from a day on
- * (`reportSeriesEnded`). All are built from this one chart (`createBodyMachine(version)`); the
+ * (`reportSeriesEnded`). 5 keeps a report's title when it is handed in under one of its own: that
+title is the handed-in report's (`submittedTitle`), so the later periods of a series are named by
+the title the series was owed under, not by what one period was handed in as („Sachstandsbericht
+2025“). All are built from this one chart (`createBodyMachine(version)`); the
  * earlier versions stay for replaying their events.
  */
 import { and, assign, not, setup, type AnyStateMachine } from 'xstate';
@@ -29,9 +32,9 @@ import { dueOnOrAfter, nextDue } from './recurrence';
 import { coarseTermEnd, termEndDate, type TermEnd } from './term-end';
 
 export const BODY_MACHINE_ID = 'body';
-export const BODY_MACHINE_VERSIONS = [1, 2, 3, 4] as const;
+export const BODY_MACHINE_VERSIONS = [1, 2, 3, 4, 5] as const;
 export type BodyMachineVersion = (typeof BODY_MACHINE_VERSIONS)[number];
-export const BODY_MACHINE_VERSION: BodyMachineVersion = 4;
+export const BODY_MACHINE_VERSION: BodyMachineVersion = 5;
 
 const on = (event: BodyEvent) => berlinDate(event.occurredAt);
 
@@ -71,6 +74,23 @@ function nextPeriod(current: ReportObligation, obligations: ReportObligation[]):
     { series: current.series ?? current.id, period: (current.period ?? 1) + 1 },
   );
   return [...obligations, ended ? { ...next, seriesEnded: ended } : next];
+}
+
+/**
+ * The obligation `reportSubmitted` names handed in, its title as `titled` says, and (a recurring
+ * one) its next period opened.
+ */
+function submitted(context: BodyContext, event: BodyEvent, titled: (title: string | undefined, obligation: ReportObligation) => Partial<ReportObligation>): ReportObligation[] {
+  const { obligationId, title, documentRef } = (event as BodyEventOf<'reportSubmitted'>).data;
+  const obligations = updateObligation(context, obligationId, (o) => ({
+    state: 'submitted',
+    submittedOn: on(event),
+    ...titled(title, o),
+    documentRef: documentRef ?? null,
+  }));
+  // A recurring obligation: submitting this period opens the next.
+  const current = context.obligations.find((o) => o.id === obligationId);
+  return current ? nextPeriod(current, obligations) : obligations;
 }
 
 /** The obligation the event names changed so, and (a recurring one) its next period opened. */
@@ -209,19 +229,13 @@ const lifecycle = (version: BodyMachineVersion) => setup({
     markReportOverdueOpeningNext: assign({
       obligations: ({ context, event }) => changedOpeningNext(context, event, { state: 'overdue', overdueOn: on(event) }),
     }),
+    /** Versions 1 to 4: a title given on handing in replaces the report's (and so, for a series' first period, the series'). */
     markReportSubmitted: assign({
-      obligations: ({ context, event }) => {
-        const { obligationId, title, documentRef } = (event as BodyEventOf<'reportSubmitted'>).data;
-        const obligations = updateObligation(context, obligationId, (o) => ({
-          state: 'submitted',
-          submittedOn: on(event),
-          title: title ?? o.title,
-          documentRef: documentRef ?? null,
-        }));
-        // A recurring obligation: submitting this period opens the next.
-        const current = context.obligations.find((o) => o.id === obligationId);
-        return current ? nextPeriod(current, obligations) : obligations;
-      },
+      obligations: ({ context, event }) => submitted(context, event, (title, o) => ({ title: title ?? o.title })),
+    }),
+    /** Since version 5: a title given on handing in is the handed-in report's own; the title it was owed under stays. */
+    markReportSubmittedUnderOwnTitle: assign({
+      obligations: ({ context, event }) => submitted(context, event, (title) => (title ? { submittedTitle: title } : {})),
     }),
     /** Since version 3: another Frist, and the report open again until it; the former Frist is kept. */
     rescheduleReport: assign(({ context, event }) => {
@@ -463,7 +477,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
             reportRequested: { guard: 'rulesHold', actions: 'requestReport' },
             reportDue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportDueOpeningNext' : 'markReportDue' },
             reportOverdue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportOverdueOpeningNext' : 'markReportOverdue' },
-            reportSubmitted: { guard: 'rulesHold', actions: 'markReportSubmitted' },
+            reportSubmitted: { guard: 'rulesHold', actions: version >= 5 ? 'markReportSubmittedUnderOwnTitle' : 'markReportSubmitted' },
             reportAcknowledged: { guard: 'rulesHold', actions: 'markReportAcknowledged' },
             ...changeObligations,
           },

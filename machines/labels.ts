@@ -152,17 +152,18 @@ function obligationStandingAlone(obligation: Pick<ReportObligation, 'state' | 'd
 }
 
 /** What names a report: its kind and title, and for a period of a recurring series its series. */
-type NamedReport = Pick<ReportObligation, 'kind' | 'title'> & Partial<Pick<ReportObligation, 'id' | 'recurrence' | 'series'>>;
+type NamedReport = Pick<ReportObligation, 'kind' | 'title'> & Partial<Pick<ReportObligation, 'id' | 'recurrence' | 'series' | 'submittedTitle'>>;
 
 /**
- * A report's title: its own, or for a later period of a recurring series without one, its
- * series' (the title of the series' first period). Every version of the statechart opens the
- * next period without a title, and recorded streams replay as they were, so the title is read
- * from the series here. `obligations` is the body's list the report is in; without it only a
- * title of its own counts. Null when there is none.
+ * A report's title: the one it was handed in under (since statechart version 5), else its own,
+ * or for a later period of a recurring series without one, its series' (the title the series'
+ * first period was owed under: up to version 4 a title given on handing that period in replaced
+ * it). Every version of the statechart opens the next period without a title, and recorded
+ * streams replay as they were, so the title is read from the series here. `obligations` is the
+ * body's list the report is in; without it only a title of its own counts. Null when there is none.
  */
 export function reportTitle(obligation: NamedReport, obligations?: readonly ReportObligation[]): string | null {
-  const own = obligation.title?.trim();
+  const own = obligation.submittedTitle?.trim() || obligation.title?.trim();
   if (own) return own;
   const series = obligation.recurrence ? obligation.series : undefined;
   if (!obligations || !series || series === obligation.id) return null;

@@ -2,7 +2,8 @@
  * A recurring report keeps its title period by period: the statechart opens each next period
  * without a title (every version so far, and recorded streams must replay as they were), so the
  * later periods are named by their series' title wherever a report is named — its Frist, the
- * body's list of reports, the history, the to-dos and the reasons of a refusal.
+ * body's list of reports, the history, the to-dos and the reasons of a refusal. Since version 5 a
+ * title given on handing a period in names that period alone.
  */
 import {
   deriveDeadlines,
@@ -53,7 +54,7 @@ function threePeriods(version: BodyMachineVersion) {
     : givenIn(version, ...ACTIVE, reportDue('r1', '2025-03-31'), submit('r1', '2025-04-01'), reportAcknowledged('r1', '2025-04-02'), reportDue('r2', '2026-03-31'));
 }
 
-describe.each([1, 2, 3, 4] as const)('the periods of a titled recurring report under statechart version %i', (version) => {
+describe.each([1, 2, 3, 4, 5] as const)('the periods of a titled recurring report under statechart version %i', (version) => {
   test('the statechart opens the later periods without a title, as it recorded them', () => {
     const { obligations } = threePeriods(version).context;
     expect(obligations.map((o) => [o.id, o.period, o.title])).toEqual([
@@ -104,8 +105,39 @@ describe('a period’s title', () => {
   });
 });
 
+describe('a period handed in under a title of its own', () => {
+  const handedIn = (version: BodyMachineVersion) =>
+    givenIn(version, ...ACTIVE, reportDue('r1', '2025-03-31'), event('reportSubmitted', { obligationId: 'r1', title: 'Sachstandsbericht 2025' }, '2025-04-01'), reportDue('r2', '2026-03-31'));
+
+  test('since version 5 is named by it, and the later periods keep the series’ title: the reports, their Fristen', () => {
+    const snapshot = handedIn(5);
+    const { obligations } = snapshot.context;
+    expect(obligations.map((o) => [o.id, o.title, o.submittedTitle])).toEqual([
+      ['r1', SACHSTAND, 'Sachstandsbericht 2025'],
+      ['r2', null, undefined],
+      ['r3', null, undefined],
+    ]);
+    expect(obligations.map((o) => obligationLabel(o, obligations))).toEqual(['Sachstandsbericht 2025 (Zwischenbericht)', LABEL, LABEL]);
+    expect(deriveDeadlines('b1', persist(snapshot)).map((d) => [d.ref, d.label])).toEqual([
+      ['r1', 'Sachstandsbericht 2025 (Zwischenbericht) an IT-Planungsrat'],
+      ['r2', `${LABEL} an IT-Planungsrat`],
+      ['r3', `${LABEL} an IT-Planungsrat`],
+    ]);
+  });
+
+  test('up to version 4 renamed the series, as its streams replay', () => {
+    const { obligations } = handedIn(4).context;
+    expect(obligations.map((o) => [o.id, o.title, o.submittedTitle])).toEqual([
+      ['r1', 'Sachstandsbericht 2025', undefined],
+      ['r2', null, undefined],
+      ['r3', null, undefined],
+    ]);
+    expect(obligations.map((o) => reportTitle(o, obligations))).toEqual(['Sachstandsbericht 2025', 'Sachstandsbericht 2025', 'Sachstandsbericht 2025']);
+  });
+});
+
 describe('the Frist of a later period, derived snapshot after snapshot', () => {
-  test('follows the title of the series’ first period as it stands, also when only that period changed', () => {
+  test('follows the title of the series’ first period as it stands, also when only that period changed (up to version 4)', () => {
     const { evolve } = lifecycleOf(4);
     const due = givenIn(4, ...ACTIVE, reportDue('r1', '2025-03-31'));
     const label = (snapshot: typeof due, ref: string) => deriveDeadlines('b1', persist(snapshot)).find((d) => d.ref === ref)?.label;

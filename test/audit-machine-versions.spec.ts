@@ -199,6 +199,26 @@ SCENARIOS['yearly-series-ended-late-extension-transferred'] = {
   ],
 };
 
+SCENARIOS['yearly-report-handed-in-under-own-title'] = {
+  description:
+    'Sachstandsbericht jährlich, der erste unter eigenem Titel „Sachstandsbericht 2025“ eingereicht: er trägt ihn, die folgenden behalten den Titel der Reihe (seit Version 5)',
+  steps: [
+    { type: 'submitted', occurredAt: '2024-05-10T09:00:00.000Z', actor: lead },
+    {
+      type: 'approved',
+      data: { approvedUntil: '2026-12-31', reports: [{ ...report('Zwischenbericht', '2025-03'), title: 'Sachstandsbericht', recurrence: { everyMonths: 12 } }] },
+      occurredAt: '2024-06-20T12:00:00.000Z',
+      decision: decisionFacts('2024/17', '2024-06-20'),
+    },
+    { type: 'started', occurredAt: '2024-07-01T07:00:00.000Z' },
+    { type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2025-03-31T22:00:00.000Z' },
+    { type: 'reportSubmitted', data: { obligationId: 'r1', title: 'Sachstandsbericht 2025', documentRef: 'DMS-2025-04' }, occurredAt: '2025-04-08T10:00:00.000Z', actor: lead },
+    { type: 'reportAcknowledged', data: { obligationId: 'r1' }, occurredAt: '2025-04-20T10:00:00.000Z' },
+    { type: 'reportDue', data: { obligationId: 'r2' }, occurredAt: '2026-03-31T22:00:00.000Z' },
+    { type: 'reportSubmitted', data: { obligationId: 'r2' }, occurredAt: '2026-04-02T10:00:00.000Z', actor: lead },
+  ],
+};
+
 function record(name: string): Fixture {
   const { description, steps } = SCENARIOS[name];
   const events = recordStream(steps, { bodyId: `fixture-${name}`.padEnd(36, '0').slice(0, 36) });

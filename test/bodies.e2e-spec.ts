@@ -154,6 +154,8 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
     expect(response.body.state.value).toMatchObject({ active: { reporting: 'upToDate' } });
     const body = (await t.http.get(`/api/bodies/${id}`).expect(200)).body;
     expect(body.context.obligations[0]).toMatchObject({ state: 'acknowledged', submittedOn: '2024-11-25', acknowledgedOn: '2024-12-05', acknowledgedBy: '2024/15-AL' });
+    // The title it was handed in under is recorded as its own (statechart version 5), beside the one it was owed under.
+    expect(body.context.obligations[0]).toMatchObject({ title: 'Erster Zwischenbericht', submittedTitle: 'Erster Zwischenbericht' });
   });
 
   test('an extension to an earlier date is refused, in the decision as in the event', async () => {

@@ -383,7 +383,7 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
     case 'reportSubmitted':
       return [
         field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, OWED) }),
-        field('title', 'Titel des Berichts', 'text'),
+        field('title', 'Titel des Berichts', 'text', { hint: 'Optional: der Titel dieses Berichts, z. B. „Sachstandsbericht 2025“; die folgenden Berichte einer wiederkehrenden Pflicht behalten den ihren.' }),
         field('documentRef', 'Fundstelle des Dokuments', 'text', { hint: 'Optional: Aktenzeichen oder Adresse des Dokuments.' }),
       ];
     case 'reportAcknowledged':

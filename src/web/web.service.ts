@@ -52,28 +52,28 @@ export const LIGHT_LABELS: Record<Light, string> = { green: 'Grün', yellow: 'Ge
 
 const FINAL_STATES = new Set(['rejected', 'withdrawn', 'closed', 'transferred', 'dissolved']);
 
-/** What the newest version of the chart changed, for the note that offers a body on an older one the move. */
-const LATEST_CHANGES = {
-  version: 4,
-  text:
+/** What each version of the chart changed, for the note that offers a body on an older one the move. */
+const CHANGES: Readonly<Record<number, string>> = {
+  4:
     'ist eine Überführung in eine Nachfolgestruktur ein geordneter Abschluss (erst mit einem zur Kenntnis genommenen oder entfallenen Abschlussbericht), ' +
-    'eine wiederkehrende Berichtspflicht kann durch Beschluss beendet werden, und eine nachträglich erfasste Verlängerung, deren neues Ende schon zurückliegt, lässt die Laufzeit sofort ablaufen.',
+    'eine wiederkehrende Berichtspflicht kann durch Beschluss beendet werden, und eine nachträglich erfasste Verlängerung, deren neues Ende schon zurückliegt, lässt die Laufzeit sofort ablaufen',
+  5: 'trägt ein Bericht, der unter einem eigenen Titel eingereicht wird, diesen Titel allein: die folgenden Berichte einer wiederkehrenden Berichtspflicht behalten den Titel der Reihe',
 };
 
 /**
  * The move to the newest version of the chart, when the body's last event was recorded under an
  * older one and its life goes on (an ended body stays in the version it ended in); else null.
+ * Its note names what each version after the body's changed.
  */
 function machineUpgrade(events: ReadonlyArray<{ machine: { version: number } }>, statePaths: readonly string[]) {
   const from = events.at(-1)?.machine.version;
   const to = latestMachine().version;
   if (from === undefined || from >= to || FINAL_STATES.has(statePaths[0])) return null;
+  const changes = Array.from({ length: to - from }, (_, i) => from + 1 + i).map((version) => `seit Version ${version} ${CHANGES[version] ?? 'gelten neuere Regeln'}`);
   return {
     from,
     to,
-    note:
-      `Dieses Gremium folgt noch Version ${from} des Lebenslaufs; seit Version ${to} ${LATEST_CHANGES.version === to ? LATEST_CHANGES.text : 'gelten neuere Regeln.'} ` +
-      'Die Umstellung wird im Verlauf erfasst; was bisher erfasst ist, bleibt unverändert.',
+    note: `Dieses Gremium folgt noch Version ${from} des Lebenslaufs; ${changes.join('; ')}. Die Umstellung wird im Verlauf erfasst; was bisher erfasst ist, bleibt unverändert.`,
   };
 }
 const WARN_DAYS = 30;
