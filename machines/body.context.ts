@@ -48,6 +48,8 @@ export interface ReportObligation {
    * which names a series' later periods.
    */
   submittedTitle?: string;
+  /** Since version 5, on a report a `reportRequested` asked for: when, with which note (`reason`) and by which decision. */
+  requested?: ObligationChange;
 }
 
 /** How a recurring series ended: from which day on its periods are owed no more, when, why, by which decision. */

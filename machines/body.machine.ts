@@ -18,7 +18,9 @@
  * (`reportSeriesEnded`). 5 keeps a report's title when it is handed in under one of its own: that
 title is the handed-in report's (`submittedTitle`), so the later periods of a series are named by
 the title the series was owed under, not by what one period was handed in as („Sachstandsbericht
-2025“). All are built from this one chart (`createBodyMachine(version)`); the
+2025“); and a report requested (`reportRequested`) records its request (`requested`: day, reason,
+decision), so that the Beschlusskontrolle follows the very report a decision asked for, also
+where the body owes another of the same kind and Frist. All are built from this one chart (`createBodyMachine(version)`); the
  * earlier versions stay for replaying their events.
  */
 import { and, assign, not, setup, type AnyStateMachine } from 'xstate';
@@ -211,6 +213,14 @@ const lifecycle = (version: BodyMachineVersion) => setup({
         return [...context.obligations, newObligation(nextObligationId(context.obligations), report)];
       },
     }),
+    /** Since version 5: the report requested knows its request (day, note, decision), so that the very report a decision asked for is found. */
+    requestReportRecordingRequest: assign({
+      obligations: ({ context, event }) => {
+        const { note, ...report } = (event as BodyEventOf<'reportRequested'>).data;
+        const requested = { on: on(event), reason: note ?? null, decision: event.decision?.number ?? null };
+        return [...context.obligations, { ...newObligation(nextObligationId(context.obligations), report), requested }];
+      },
+    }),
     markReportDue: assign({
       obligations: ({ context, event }) =>
         updateObligation(context, (event as BodyEventOf<'reportDue'>).data.obligationId, () => ({ state: 'due', dueOn: on(event) })),
@@ -394,6 +404,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
   const initiateClosure = version >= 3 ? 'initiateClosureSettingFinalReportDue' : 'initiateClosure';
   const terms = version >= 4 ? termDecisionsSince4 : version >= 3 ? termDecisionsSince3 : termDecisions;
   const changeObligations = version >= 4 ? obligationChangesSince4 : since3(obligationChanges);
+  const requestReport = version >= 5 ? 'requestReportRecordingRequest' : 'requestReport';
   const machine = lifecycle(version).createMachine({
   id: BODY_MACHINE_ID,
   context: ({ input }) => initialContext(input),
@@ -417,7 +428,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
     established: {
       on: {
         started: { guard: 'rulesHold', target: 'active', actions: 'start' },
-        reportRequested: { guard: 'rulesHold', actions: 'requestReport' },
+        reportRequested: { guard: 'rulesHold', actions: requestReport },
         ...changeObligations,
         renamed: { guard: 'rulesHold', actions: 'rename' },
         leadsChanged: { guard: 'rulesHold', actions: 'changeLeads' },
@@ -474,7 +485,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
             },
           },
           on: {
-            reportRequested: { guard: 'rulesHold', actions: 'requestReport' },
+            reportRequested: { guard: 'rulesHold', actions: requestReport },
             reportDue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportDueOpeningNext' : 'markReportDue' },
             reportOverdue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportOverdueOpeningNext' : 'markReportOverdue' },
             reportSubmitted: { guard: 'rulesHold', actions: version >= 5 ? 'markReportSubmittedUnderOwnTitle' : 'markReportSubmitted' },

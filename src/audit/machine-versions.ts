@@ -6,8 +6,9 @@
  * Version 4 adds only optional keys to the context (`seriesEnded` on report obligations), so a
  * body moves from 3 to 4 by `persist`/`restore` alone: what version 4 decides differently (a
  * transfer needs the final report settled, a late extension leaves the term expired, a series
- * can be ended) applies to the events after the move. Version 5 likewise (`submittedTitle`): a
- * report handed in under a title of its own before the move kept that title as its `title`.
+ * can be ended) applies to the events after the move. Version 5 likewise (`submittedTitle`,
+ * `requested`): a report handed in under a title of its own before the move kept that title as
+ * its `title`, and a report requested before it does not know its request.
  *
  * Bumping BODY_MACHINE_VERSION: keep the old chart importable, add an entry below for the new
  * one, and add its persisted-snapshot conversion in `upgrade` if the context shape changed.

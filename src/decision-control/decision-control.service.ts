@@ -159,7 +159,8 @@ export class DecisionControlService {
         let report: ControlRow['report'] = null;
         let due: CivilDate | null = null;
         if (effect.effect === 'reportRequested') {
-          const obligation = applied ? requestedObligation(await contextOf(effect.body), effect.data.kind, effect.data.due, effect.data.addressee) : undefined;
+          // The event that carried the request out cites this decision, or the withdrawn one this one took it over from.
+          const obligation = applied ? requestedBy(await contextOf(effect.body), applied.decision?.number ?? decision.number, effect.data) : undefined;
           if (obligation) {
             const waived = obligation.state === 'waived' ? (obligation.waived ?? obligation.seriesEnded ?? null) : null;
             report = {
@@ -249,13 +250,29 @@ export class DecisionControlService {
 }
 
 /**
+ * The obligation an applied request created, `cited` the decision its event cites. Since
+ * statechart version 5 an obligation knows the decision that requested it (`requested`): among
+ * those, the one of the request's kind, addressee and Frist. A request carried out before has only those to go by: the first obligation
+ * that matches them, which may be another the body owes alike (one the form planned, say).
+ */
+function requestedBy(context: BodyContext, cited: string, request: Record<string, unknown>): ReportObligation | undefined {
+  const matches = (o: ReportObligation) => matchesRequest(o, request.kind, request.due, request.addressee);
+  return context.obligations.find((o) => o.requested?.decision === cited && matches(o)) ?? context.obligations.find((o) => !o.requested && matches(o));
+}
+
+/**
  * The obligation an applied request created: of its kind (and addressee), with the Frist as
  * requested – the one a later change (reportRescheduled) moved it from, if any.
  */
 function requestedObligation(context: BodyContext, kind: unknown, due: unknown, addressee?: unknown): ReportObligation | undefined {
-  const requested = canonicalJson(due);
-  return context.obligations.find(
-    (o) => o.kind === kind && (addressee === undefined || o.addressee === addressee) && canonicalJson(o.rescheduled?.[0]?.from ?? o.due) === requested,
+  return context.obligations.find((o) => matchesRequest(o, kind, due, addressee));
+}
+
+function matchesRequest(obligation: ReportObligation, kind: unknown, due: unknown, addressee?: unknown): boolean {
+  return (
+    obligation.kind === kind &&
+    (addressee === undefined || obligation.addressee === addressee) &&
+    canonicalJson(obligation.rescheduled?.[0]?.from ?? obligation.due) === canonicalJson(due)
   );
 }
 
