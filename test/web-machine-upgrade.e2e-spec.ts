@@ -41,7 +41,7 @@ describe('moving a body to the newest statechart version on its page', () => {
       'Dieses Gremium folgt noch Version 3 des Lebenslaufs; seit Version 4 ist eine Überführung in eine Nachfolgestruktur ein geordneter Abschluss (erst mit einem zur Kenntnis genommenen oder entfallenen Abschlussbericht)',
     );
     expect(text(page)).toContain(
-      'lässt die Laufzeit sofort ablaufen; seit Version 5 trägt ein Bericht, der unter einem eigenen Titel eingereicht wird, diesen Titel allein: die folgenden Berichte einer wiederkehrenden Berichtspflicht behalten den Titel der Reihe. Die Umstellung wird im Verlauf erfasst',
+      'lässt die Laufzeit sofort ablaufen; seit Version 5 trägt ein Bericht, der unter einem eigenen Titel eingereicht wird, diesen Titel allein: die folgenden Berichte einer wiederkehrenden Berichtspflicht behalten den Titel der Reihe; und ein durch Beschluss geforderter Bericht kennt diesen Beschluss, sodass die Beschlusskontrolle genau ihm folgt. Die Umstellung wird im Verlauf erfasst',
     );
     expect(page).toContain(`<form method="post" action="/gremien/${id}/lebenslauf-umstellen" class="inline">`);
     expect(page).toContain('>Auf Version 5 umstellen</button>');

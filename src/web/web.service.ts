@@ -57,7 +57,9 @@ const CHANGES: Readonly<Record<number, string>> = {
   4:
     'ist eine Überführung in eine Nachfolgestruktur ein geordneter Abschluss (erst mit einem zur Kenntnis genommenen oder entfallenen Abschlussbericht), ' +
     'eine wiederkehrende Berichtspflicht kann durch Beschluss beendet werden, und eine nachträglich erfasste Verlängerung, deren neues Ende schon zurückliegt, lässt die Laufzeit sofort ablaufen',
-  5: 'trägt ein Bericht, der unter einem eigenen Titel eingereicht wird, diesen Titel allein: die folgenden Berichte einer wiederkehrenden Berichtspflicht behalten den Titel der Reihe',
+  5:
+    'trägt ein Bericht, der unter einem eigenen Titel eingereicht wird, diesen Titel allein: die folgenden Berichte einer wiederkehrenden Berichtspflicht behalten den Titel der Reihe; ' +
+    'und ein durch Beschluss geforderter Bericht kennt diesen Beschluss, sodass die Beschlusskontrolle genau ihm folgt',
 };
 
 /**
