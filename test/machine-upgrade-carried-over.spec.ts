@@ -2,7 +2,7 @@
  * What a move between statechart versions carries over besides the snapshot
  * (src/audit/machine-versions.ts `carriedOver`, `upgrade`): pure, on streams built with the charts.
  */
-import type { Deadline } from '../machines';
+import { reportTitle, type Deadline } from '../machines';
 import { hashEvent, type EventRecord } from '../src/event-log/event-hash';
 import { carriedOver, machineVersion, upgrade } from '../src/audit/machine-versions';
 import { replayRecords } from '../src/audit/replay';
@@ -11,6 +11,8 @@ import { decisionFacts, lead, recordStream, registration, secretariat, type Step
 const v1 = machineVersion('body', 1)!;
 const v2 = machineVersion('body', 2)!;
 const v3 = machineVersion('body', 3)!;
+const v4 = machineVersion('body', 4)!;
+const v5 = machineVersion('body', 5)!;
 const CLOSURE_DUE: Deadline = { kind: 'month', month: '2027-03' };
 const PLANNED: Deadline = { kind: 'month', month: '2026-11' };
 
@@ -85,5 +87,45 @@ describe('what a move to version 3 carries over', () => {
     const snapshot = finalSnapshot(moved(stream, 3, { fromVersion: 2, toVersion: 3 }));
     expect(snapshot.value).toMatchObject({ active: { reporting: 'reportOverdue', closure: 'closing' } });
     expect(snapshot.context.obligations).toEqual([expect.objectContaining({ id: 'r1', due: PLANNED, state: 'overdue', overdueOn: '2026-12-01' })]);
+  });
+});
+
+describe('what a move to version 5 carries over', () => {
+  const yearly = { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', title: 'Sachstandsbericht', due: { kind: 'date', date: '2025-03-31' }, recurrence: { everyMonths: 12 } };
+  const once = { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', title: 'Erster Bericht', due: { kind: 'date', date: '2025-05-31' } };
+  const handedIn: Step[] = [
+    { type: 'submitted', occurredAt: '2024-05-10T09:00:00.000Z', actor: lead },
+    { type: 'approved', data: { approvedUntil: '2026-12-31', reports: [yearly, once] }, occurredAt: '2024-06-20T12:00:00.000Z', decision: decisionFacts('2024/09', '2024-06-20') },
+    { type: 'started', occurredAt: '2024-07-01T07:00:00.000Z' },
+    { type: 'reportDue', data: { obligationId: 'r1' }, occurredAt: '2025-03-31T22:00:00.000Z' },
+    // Handed in under a title of its own: version 4 renames the series' first period, and so the series.
+    { type: 'reportSubmitted', data: { obligationId: 'r1', title: 'Sachstandsbericht 2025' }, occurredAt: '2025-04-08T10:00:00.000Z', actor: lead },
+    // Under the title it was owed under: nothing to carry.
+    { type: 'reportSubmitted', data: { obligationId: 'r2', title: 'Erster Bericht' }, occurredAt: '2025-05-20T10:00:00.000Z', actor: lead },
+  ];
+  const stream = recordStream(handedIn, { machine: v4, registration: registration({ expectedEnd: '2026-12-31' }) });
+  const v4Snapshot = finalSnapshot(stream);
+  const carried = { reportTitles: [{ obligationId: 'r1', title: 'Sachstandsbericht', submittedTitle: 'Sachstandsbericht 2025' }] };
+
+  it('a report an earlier version renamed when it was handed in: the title it was owed under, and the one it was handed in under', () => {
+    expect(v4Snapshot.context.obligations.map((o) => [o.id, o.title])).toEqual([
+      ['r1', 'Sachstandsbericht 2025'],
+      ['r2', 'Erster Bericht'],
+      ['r3', null],
+    ]);
+    expect(carriedOver(v4Snapshot, v4, v5, stream)).toEqual(carried);
+    expect(carriedOver(v4Snapshot, v3, v4, stream)).toEqual({});
+  });
+
+  it('replay applies what the move recorded: the series named by its title again, the handed-in report by its own', () => {
+    const snapshot = finalSnapshot(moved(stream, 5, { fromVersion: 4, toVersion: 5, ...carried }));
+    const { obligations } = snapshot.context;
+    expect(obligations.map((o) => [o.id, o.title, o.submittedTitle])).toEqual([
+      ['r1', 'Sachstandsbericht', 'Sachstandsbericht 2025'],
+      ['r2', 'Erster Bericht', undefined],
+      ['r3', null, undefined],
+    ]);
+    expect(obligations.map((o) => reportTitle(o, obligations))).toEqual(['Sachstandsbericht 2025', 'Erster Bericht', 'Sachstandsbericht']);
+    expect(snapshot).toEqual(upgrade(v4Snapshot, v4, v5, carriedOver(v4Snapshot, v4, v5, stream)));
   });
 });

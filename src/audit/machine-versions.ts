@@ -108,10 +108,23 @@ export function machineFingerprint(machine: MachineVersion): string {
  * closure's Frist applied nowhere. Moved to version 3, those reports (`obligationIds`: the final
  * reports open when the closure was recorded and open still) take the closure's Frist
  * (`finalReportDue`) and are open again, as if version 3 had recorded the closure.
+ *
+ * Since version 5 a title given on handing a report in is that report's own (`submittedTitle`).
+ * An earlier version made it the report's `title`, which for a series' first period renamed the
+ * series. Moved to version 5, those reports (`reportTitles`) take back the title they were owed
+ * under and keep the given one as `submittedTitle`, as if version 5 had recorded the submission.
  */
 export interface CarriedOver {
   finalReportDue?: Deadline;
   obligationIds?: string[];
+  reportTitles?: ReportTitleCarried[];
+}
+
+/** A report an earlier version renamed on submission: the title it was owed under, and the one it was handed in under. */
+export interface ReportTitleCarried {
+  obligationId: string;
+  title: string | null;
+  submittedTitle: string;
 }
 
 /**
@@ -121,18 +134,63 @@ export interface CarriedOver {
  */
 export function upgrade(snapshot: BodySnapshot, from: MachineVersion, to: MachineVersion, carried?: unknown): BodySnapshot {
   if (from === to) return snapshot;
-  const persisted = from.persist(snapshot);
-  const { finalReportDue, obligationIds } = (carried ?? {}) as CarriedOver;
-  if (!finalReportDue || !Array.isArray(obligationIds) || obligationIds.length === 0) return to.restore(persisted);
-  return to.restore(withFinalReportDue(persisted, finalReportDue, obligationIds));
+  let persisted = from.persist(snapshot);
+  const { finalReportDue, obligationIds, reportTitles } = (carried ?? {}) as CarriedOver;
+  if (finalReportDue && Array.isArray(obligationIds) && obligationIds.length > 0) persisted = withFinalReportDue(persisted, finalReportDue, obligationIds);
+  if (Array.isArray(reportTitles) && reportTitles.length > 0) persisted = withReportTitles(persisted, reportTitles);
+  return to.restore(persisted);
 }
 
 /**
  * What the move of a body from `from` to `to` carries over (see CarriedOver), from its stream
- * (version order) and its snapshot now: nothing unless it crosses into version 3 while closing
- * with a final report the closure found open still open under another Frist.
+ * (version order) and its snapshot now: the closure's Frist where it crosses into version 3
+ * while closing with a final report the closure found open still open under another Frist; the
+ * reports' titles where it crosses into version 5 and an earlier one renamed a report handed in.
  */
 export function carriedOver(snapshot: BodySnapshot, from: MachineVersion, to: MachineVersion, stream: readonly EventRecord[]): CarriedOver {
+  const reportTitles = reportTitlesCarried(from, to, stream);
+  return { ...closureFristCarriedOver(snapshot, from, to, stream), ...(reportTitles.length > 0 ? { reportTitles } : {}) };
+}
+
+/** True when the move may carry something over (`carriedOver` needs the body's stream then). */
+export function carriesOver(snapshot: BodySnapshot, from: MachineVersion, to: MachineVersion): boolean {
+  return closureFristCarried(snapshot, from, to) || crossesInto(5, from, to);
+}
+
+const crossesInto = (version: number, from: MachineVersion, to: MachineVersion) => from.id === BODY_MACHINE_ID && from.version < version && to.version >= version;
+
+/**
+ * The reports that a submission under a title of their own renamed (before version 5): for each,
+ * the title it was owed under before its first such submission and the title of its last.
+ */
+function reportTitlesCarried(from: MachineVersion, to: MachineVersion, stream: readonly EventRecord[]): ReportTitleCarried[] {
+  if (!crossesInto(5, from, to)) return [];
+  const renamed = new Map<string, ReportTitleCarried>();
+  for (const [i, record] of stream.entries()) {
+    const { obligationId, title } = record.data as { obligationId?: unknown; title?: unknown };
+    if (record.type !== 'reportSubmitted' || record.machine.version >= 5 || typeof obligationId !== 'string' || typeof title !== 'string') continue;
+    const earlier = renamed.get(obligationId);
+    if (earlier) {
+      earlier.submittedTitle = title;
+      continue;
+    }
+    const owedUnder = contextAfter(stream.slice(0, i)).obligations.find((o) => o.id === obligationId)?.title ?? null;
+    if (owedUnder !== title) renamed.set(obligationId, { obligationId, title: owedUnder, submittedTitle: title });
+  }
+  return [...renamed.values()];
+}
+
+/** The named reports with the title they were owed under back, the one handed in under as their own. */
+function withReportTitles(persisted: PersistedBody, titles: readonly ReportTitleCarried[]): PersistedBody {
+  const byId = new Map(titles.map((t) => [t.obligationId, t]));
+  const obligations = persisted.context.obligations.map((o) => {
+    const carried = byId.get(o.id);
+    return carried ? { ...o, title: carried.title, submittedTitle: carried.submittedTitle } : o;
+  });
+  return { ...persisted, context: { ...persisted.context, obligations } };
+}
+
+function closureFristCarriedOver(snapshot: BodySnapshot, from: MachineVersion, to: MachineVersion, stream: readonly EventRecord[]): CarriedOver {
   if (!closureFristCarried(snapshot, from, to)) return {};
   const closure = stream.findLastIndex((record) => record.type === 'closureInitiated');
   if (closure < 0) return {};

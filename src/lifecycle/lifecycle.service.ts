@@ -58,7 +58,7 @@ import { Database, type Transaction } from '../database/database';
 import { DecisionsService } from '../decisions/decisions.service';
 import { hashEvent, type Actor, type EventRecord } from '../event-log/event-hash';
 import { EventStore, type BodyHead, type BodyProjection } from '../event-log/event-store';
-import { carriedOver, closureFristCarried, latestMachine, machineVersion, upgrade, type MachineVersion } from '../audit/machine-versions';
+import { carriedOver, carriesOver, latestMachine, machineVersion, upgrade, type MachineVersion } from '../audit/machine-versions';
 import { searchTextOf } from '../event-log/named-ids';
 
 /** A command against an existing body: "send this lifecycle event". */
@@ -382,8 +382,8 @@ export class LifecycleService {
       if (current.snapshot.status !== 'active') {
         throw new LifecycleRefusal('Der Lebenslauf des Gremiums ist beendet; er bleibt in der Version, in der er endete.');
       }
-      // A body closing under a version before 3 carries the closure's Frist over (read from its stream, only then).
-      const carried = closureFristCarried(current.snapshot, current.machine, target)
+      // A body closing under a version before 3 carries the closure's Frist over, one moving into 5 its reports' titles (read from its stream, only then).
+      const carried = carriesOver(current.snapshot, current.machine, target)
         ? carriedOver(current.snapshot, current.machine, target, await this.store.readStream(bodyId, tx))
         : {};
       const snapshot = upgrade(current.snapshot, current.machine, target, carried);
