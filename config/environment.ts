@@ -49,3 +49,10 @@ export const envFlag = z.string().transform((raw, ctx) => {
   ctx.addIssue({ code: 'custom', message: `Erwartet wird true oder false (auch yes/no, ja/nein, on/off, 1/0), nicht „${raw}“.` });
   return z.NEVER;
 });
+
+/**
+ * The injection token of the environment the application was started with: the process's, or the
+ * one a CLI command or a test gives it (`createApp(config, { env })`). Modules that read settings
+ * of their own (the signing key, reminders) take them from there.
+ */
+export const ENVIRONMENT = 'ENVIRONMENT';

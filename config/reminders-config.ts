@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { ENVIRONMENT } from '../src/common/common.module';
+import { ENVIRONMENT } from './environment';
 import { loadRemindersConfig } from './reminders';
 
 /** The validated configuration of deadlines, reminders and their delivery. */

@@ -1,12 +1,12 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
+import { ENVIRONMENT } from '../../config/environment';
 import { Database } from '../database/database';
 import type { InstanceRegistration } from '../database/instance-registry';
 import { Clock } from './clock';
 
 export const APP_CONFIG = 'APP_CONFIG';
-/** The environment the application was started with (the process's, or the one a CLI command or a test gives it). */
-export const ENVIRONMENT = 'ENVIRONMENT';
+export { ENVIRONMENT };
 
 /** What an application is started with besides its configuration. */
 export interface AppRuntime {
