@@ -15,13 +15,14 @@
  * report noted or waived, as `closed` does; an `extended` whose new end lies before the event's
  * day (a decision recorded after the fact) leaves the term expired at once instead of running
  * until the scheduler finds it over; and a decision ends a recurring report from a day on
- * (`reportSeriesEnded`). 5 keeps a report's title when it is handed in under one of its own: that
-title is the handed-in report's (`submittedTitle`), so the later periods of a series are named by
-the title the series was owed under, not by what one period was handed in as („Sachstandsbericht
-2025“); and a report requested (`reportRequested`) records its request (`requested`: day, reason,
-decision), so that the Beschlusskontrolle follows the very report a decision asked for, also
-where the body owes another of the same kind and Frist. All are built from this one chart (`createBodyMachine(version)`); the
- * earlier versions stay for replaying their events.
+ * (`reportSeriesEnded`). 5 keeps a report's title when it is handed in under one of its own:
+ * that title is the handed-in report's (`submittedTitle`), so the later periods of a series are
+ * named by the title the series was owed under, not by what one period was handed in as
+ * („Sachstandsbericht 2025“); and a report requested (`reportRequested`) records its request
+ * (`requested`: day, note, decision), so that the Beschlusskontrolle follows the very report a
+ * decision asked for, also where the body owes another of the same kind and Frist. All are built
+ * from this one chart (`createBodyMachine(version)`); the earlier versions stay for replaying
+ * their events.
  */
 import { and, assign, not, setup, type AnyStateMachine } from 'xstate';
 import type { BodyContext, ObligationChange, ReportObligation } from './body.context';

@@ -252,8 +252,9 @@ export class DecisionControlService {
 /**
  * The obligation an applied request created, `cited` the decision its event cites. Since
  * statechart version 5 an obligation knows the decision that requested it (`requested`): among
- * those, the one of the request's kind, addressee and Frist. A request carried out before has only those to go by: the first obligation
- * that matches them, which may be another the body owes alike (one the form planned, say).
+ * those, the one of the request's kind, addressee and Frist. A request carried out before has
+ * only those to go by: the first obligation that matches them, which may be another the body
+ * owes alike (one the form planned, say).
  */
 function requestedBy(context: BodyContext, cited: string, request: Record<string, unknown>): ReportObligation | undefined {
   const matches = (o: ReportObligation) => matchesRequest(o, request.kind, request.due, request.addressee);
