@@ -166,17 +166,18 @@ const crossesInto = (version: number, from: MachineVersion, to: MachineVersion) 
 function reportTitlesCarried(from: MachineVersion, to: MachineVersion, stream: readonly EventRecord[]): ReportTitleCarried[] {
   if (!crossesInto(5, from, to)) return [];
   const renamed = new Map<string, ReportTitleCarried>();
-  for (const [i, record] of stream.entries()) {
+  // One fold of the stream, looking at the context before each titled submission.
+  contextAfter(stream, (record, before) => {
     const { obligationId, title } = record.data as { obligationId?: unknown; title?: unknown };
-    if (record.type !== 'reportSubmitted' || record.machine.version >= 5 || typeof obligationId !== 'string' || typeof title !== 'string') continue;
+    if (record.type !== 'reportSubmitted' || record.machine.version >= 5 || typeof obligationId !== 'string' || typeof title !== 'string') return;
     const earlier = renamed.get(obligationId);
     if (earlier) {
       earlier.submittedTitle = title;
-      continue;
+      return;
     }
-    const owedUnder = contextAfter(stream.slice(0, i)).obligations.find((o) => o.id === obligationId)?.title ?? null;
+    const owedUnder = before.obligations.find((o) => o.id === obligationId)?.title ?? null;
     if (owedUnder !== title) renamed.set(obligationId, { obligationId, title: owedUnder, submittedTitle: title });
-  }
+  });
   return [...renamed.values()];
 }
 
@@ -227,12 +228,17 @@ function withFinalReportDue(persisted: PersistedBody, due: Deadline, ids: readon
   };
 }
 
-/** The context after the records (a stream's beginning, version order), each through the version it was recorded under. */
-function contextAfter(records: readonly EventRecord[]): PersistedBody['context'] {
+/**
+ * The context after the records (a stream's beginning, version order), each through the version
+ * it was recorded under; `before`, where given, is shown each record after the first with the
+ * context it meets.
+ */
+function contextAfter(records: readonly EventRecord[], before?: (record: EventRecord, context: PersistedBody['context']) => void): PersistedBody['context'] {
   const [registered, ...rest] = records;
   let machine = machineVersion(registered.machine.id, registered.machine.version)!;
   let snapshot = machine.begin({ occurredAt: registered.occurredAt, data: registered.data } as RegisteredEvent);
   for (const record of rest) {
+    before?.(record, snapshot.context);
     const next = machineVersion(record.machine.id, record.machine.version)!;
     snapshot = upgrade(snapshot, machine, next, record.type === 'machineUpgraded' ? record.data : undefined);
     if (record.type !== 'machineUpgraded') {
