@@ -6,7 +6,7 @@ import type { RemindersConfig } from '../config/reminders';
 import { REMINDERS_CONFIG } from '../config/reminders-config';
 import { createApp } from './app';
 import { SigningKeyRefusal } from './audit/signing-key';
-import type { AppRuntime } from './common/common.module';
+import { ENVIRONMENT, type AppRuntime } from './common/common.module';
 import { FirstAccountSetup } from './auth/first-account';
 import { databaseLabel } from './cli/connection';
 import { DeadlinesService } from './deadlines/deadlines.service';
@@ -46,7 +46,7 @@ export async function startService(config: AppConfig, logTo: 'stdout' | 'stderr'
     const { port } = app.getHttpServer().address() as AddressInfo;
     const url = `http://${hostInUrl(config.host)}:${port}`;
     // The set-up link is opened in a browser, maybe elsewhere: at the address users reach, where PUBLIC_URL names it.
-    const publicUrl = (runtime.env ?? process.env).PUBLIC_URL?.trim() ? app.get<string, RemindersConfig>(REMINDERS_CONFIG).publicUrl : null;
+    const publicUrl = app.get<string, NodeJS.ProcessEnv>(ENVIRONMENT).PUBLIC_URL?.trim() ? app.get<string, RemindersConfig>(REMINDERS_CONFIG).publicUrl : null;
     const setup = await app.get(FirstAccountSetup).offer(publicUrl ?? url);
     app.get(DeadlinesService).preloadCalendar();
     return { app, url, listening: listeningOn(config.host, url, publicUrl), database: databaseLabel(config.database), setup };
