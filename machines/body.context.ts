@@ -50,6 +50,11 @@ export interface ReportObligation {
   submittedTitle?: string;
   /** Since version 5, on a report a `reportRequested` asked for: when, with which note (`reason`) and by which decision. */
   requested?: ObligationChange;
+  /**
+   * Since version 6, on a report recorded after the day it came in (`reportSubmitted` with
+   * `receivedOn` before the event's day): the day it was recorded. `submittedOn` is the day it came in.
+   */
+  submissionRecordedOn?: CivilDate;
 }
 
 /** How a recurring series ended: from which day on its periods are owed no more, when, why, by which decision. */

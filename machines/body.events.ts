@@ -157,7 +157,13 @@ export const eventDataSchemas = {
   rejected: z.strictObject({ reason: optionalText(), ...note }),
   started: empty,
   reportRequested: plannedReportSchema.extend(note),
-  reportSubmitted: z.strictObject({ obligationId: text(20), title: optionalText(300), documentRef: optionalText(500), ...note }),
+  /**
+   * `receivedOn` (since version 6): the day the report came in, where the Geschäftsstelle records it
+   * later and events have been recorded since (a report e-mailed on 28.11., recorded on 02.12.
+   * after the Frist's overdue event). The event stays where it is recorded; the report counts as
+   * handed in on that day.
+   */
+  reportSubmitted: z.strictObject({ obligationId: text(20), title: optionalText(300), documentRef: optionalText(500), receivedOn: civilDate.optional(), ...note }),
   reportAcknowledged: obligationRef,
   /** Since version 3: a report still owed gets another Frist (and is open again until it). */
   reportRescheduled: z.strictObject({ obligationId: text(20), due: deadlineSchema, reason: optionalText(), ...note }),

@@ -20,7 +20,10 @@
  * named by the title the series was owed under, not by what one period was handed in as
  * („Sachstandsbericht 2025“); and a report requested (`reportRequested`) records its request
  * (`requested`: day, note, decision), so that the Beschlusskontrolle follows the very report a
- * decision asked for, also where the body owes another of the same kind and Frist. All are built
+ * decision asked for, also where the body owes another of the same kind and Frist. 6 takes the
+ * day a report came in (`reportSubmitted` with `receivedOn`) where the Geschäftsstelle records it
+ * after events since (its Frist's overdue event, say): the report counts as handed in on that day
+ * (`submittedOn`), the day it was recorded is kept beside it (`submissionRecordedOn`). All are built
  * from this one chart (`createBodyMachine(version)`); the earlier versions stay for replaying
  * their events.
  */
@@ -35,9 +38,9 @@ import { dueOnOrAfter, nextDue } from './recurrence';
 import { coarseTermEnd, termEndDate, type TermEnd } from './term-end';
 
 export const BODY_MACHINE_ID = 'body';
-export const BODY_MACHINE_VERSIONS = [1, 2, 3, 4, 5] as const;
+export const BODY_MACHINE_VERSIONS = [1, 2, 3, 4, 5, 6] as const;
 export type BodyMachineVersion = (typeof BODY_MACHINE_VERSIONS)[number];
-export const BODY_MACHINE_VERSION: BodyMachineVersion = 5;
+export const BODY_MACHINE_VERSION: BodyMachineVersion = 6;
 
 const on = (event: BodyEvent) => berlinDate(event.occurredAt);
 
@@ -81,20 +84,32 @@ function nextPeriod(current: ReportObligation, obligations: ReportObligation[]):
 
 /**
  * The obligation `reportSubmitted` names handed in, its title as `titled` says, and (a recurring
- * one) its next period opened.
+ * one) its next period opened. Handed in on the event's day, or (`received`, since version 6) on
+ * the day the report came in, where that was earlier.
  */
-function submitted(context: BodyContext, event: BodyEvent, titled: (title: string | undefined, obligation: ReportObligation) => Partial<ReportObligation>): ReportObligation[] {
-  const { obligationId, title, documentRef } = (event as BodyEventOf<'reportSubmitted'>).data;
+function submitted(
+  context: BodyContext,
+  event: BodyEvent,
+  titled: (title: string | undefined, obligation: ReportObligation) => Partial<ReportObligation>,
+  received = false,
+): ReportObligation[] {
+  const { obligationId, title, documentRef, receivedOn } = (event as BodyEventOf<'reportSubmitted'>).data;
+  const recordedOn = on(event);
+  const earlier = received && receivedOn !== undefined && receivedOn < recordedOn;
   const obligations = updateObligation(context, obligationId, (o) => ({
     state: 'submitted',
-    submittedOn: on(event),
+    submittedOn: earlier ? receivedOn : recordedOn,
     ...titled(title, o),
     documentRef: documentRef ?? null,
+    ...(earlier ? { submissionRecordedOn: recordedOn } : {}),
   }));
   // A recurring obligation: submitting this period opens the next.
   const current = context.obligations.find((o) => o.id === obligationId);
   return current ? nextPeriod(current, obligations) : obligations;
 }
+
+/** Since version 5: a title given on handing in is the handed-in report's own (`submittedTitle`). */
+const ownTitle = (title: string | undefined): Partial<ReportObligation> => (title ? { submittedTitle: title } : {});
 
 /** The obligation the event names changed so, and (a recurring one) its next period opened. */
 function changedOpeningNext(context: BodyContext, event: BodyEvent, changed: Partial<ReportObligation>): ReportObligation[] {
@@ -246,7 +261,11 @@ const lifecycle = (version: BodyMachineVersion) => setup({
     }),
     /** Since version 5: a title given on handing in is the handed-in report's own; the title it was owed under stays. */
     markReportSubmittedUnderOwnTitle: assign({
-      obligations: ({ context, event }) => submitted(context, event, (title) => (title ? { submittedTitle: title } : {})),
+      obligations: ({ context, event }) => submitted(context, event, ownTitle),
+    }),
+    /** Since version 6: as version 5, and handed in on the day it came in (`receivedOn`), where the event is recorded later. */
+    markReportSubmittedWhenReceived: assign({
+      obligations: ({ context, event }) => submitted(context, event, ownTitle, true),
     }),
     /** Since version 3: another Frist, and the report open again until it; the former Frist is kept. */
     rescheduleReport: assign(({ context, event }) => {
@@ -406,6 +425,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
   const terms = version >= 4 ? termDecisionsSince4 : version >= 3 ? termDecisionsSince3 : termDecisions;
   const changeObligations = version >= 4 ? obligationChangesSince4 : since3(obligationChanges);
   const requestReport = version >= 5 ? 'requestReportRecordingRequest' : 'requestReport';
+  const submitReport = version >= 6 ? 'markReportSubmittedWhenReceived' : version >= 5 ? 'markReportSubmittedUnderOwnTitle' : 'markReportSubmitted';
   const machine = lifecycle(version).createMachine({
   id: BODY_MACHINE_ID,
   context: ({ input }) => initialContext(input),
@@ -489,7 +509,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
             reportRequested: { guard: 'rulesHold', actions: requestReport },
             reportDue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportDueOpeningNext' : 'markReportDue' },
             reportOverdue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportOverdueOpeningNext' : 'markReportOverdue' },
-            reportSubmitted: { guard: 'rulesHold', actions: version >= 5 ? 'markReportSubmittedUnderOwnTitle' : 'markReportSubmitted' },
+            reportSubmitted: { guard: 'rulesHold', actions: submitReport },
             reportAcknowledged: { guard: 'rulesHold', actions: 'markReportAcknowledged' },
             ...changeObligations,
           },

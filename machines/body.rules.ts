@@ -350,6 +350,29 @@ const finalReportDueApplies: Rule<'closureInitiated'> = (context, event) => {
   );
 };
 
+/**
+ * Since version 6: the day a report came in (`receivedOn`) lies on or before the day it is
+ * recorded, and not before the report was owed (the body's registration, or the request that
+ * asked for it).
+ */
+const receivedBeforeRecorded: Rule<'reportSubmitted'> = (context, event) => {
+  const { receivedOn, obligationId } = event.data;
+  if (receivedOn === undefined) return null;
+  const on = berlinDate(event.occurredAt);
+  if (receivedOn > on) return `Der Eingang des Berichts (${germanDate(receivedOn)}) liegt nach dem Ereignisdatum ${germanDate(on)}; ein Bericht wird erfasst, wenn oder nachdem er eingegangen ist.`;
+  const requested = findObligation(context, obligationId)?.requested?.on;
+  const owedSince = requested ?? context.registeredOn;
+  return receivedOn >= owedSince
+    ? null
+    : `Der Eingang des Berichts (${germanDate(receivedOn)}) liegt vor dem ${germanDate(owedSince)}, an dem ${requested ? 'er gefordert wurde' : 'das Gremium registriert wurde'}.`;
+};
+
+/** Versions 1 to 5 know no day a report came in other than the event's. */
+const noReceivedOn: Rule<'reportSubmitted'> = (_context, event) =>
+  event.data.receivedOn === undefined
+    ? null
+    : 'Ein Eingangsdatum (receivedOn) kennt erst Version 6 des Lebenslaufs; das Gremium zuerst auf die neueste Version umstellen oder den Bericht ohne Eingangsdatum erfassen.';
+
 const rules: { [K in BodyEventType]?: Rule<K>[] } = {
   approved: [approvedUntilAfterDecision],
   started: [notBeforeApproval],
@@ -376,6 +399,12 @@ const rulesSince: Record<number, { [K in BodyEventType]?: Rule<K>[] }> = {
   2: { leadsChanged: [keepsContacts] },
   3: { revised: [revisionEndsAfterStart], closureInitiated: [finalReportDueApplies] },
   4: { transferred: [transferCriteria], reportSeriesEnded: [seriesToEnd] },
+  6: { reportSubmitted: [receivedBeforeRecorded] },
+};
+
+/** Rules of the earlier versions that a later one dropped, by the last version that has them. */
+const rulesUntil: Record<number, { [K in BodyEventType]?: Rule<K>[] }> = {
+  5: { reportSubmitted: [noReceivedOn] },
 };
 
 /**
@@ -386,7 +415,10 @@ export function violations(context: BodyContext, event: BodyEvent, version = Inf
   const later = Object.entries(rulesSince)
     .filter(([since]) => Number(since) <= version)
     .flatMap(([, added]) => (added[event.type] ?? []) as Rule[]);
-  const own = [...((rules[event.type] ?? []) as Rule[]), ...later];
+  const earlier = Object.entries(rulesUntil)
+    .filter(([until]) => version <= Number(until))
+    .flatMap(([, kept]) => (kept[event.type] ?? []) as Rule[]);
+  const own = [...((rules[event.type] ?? []) as Rule[]), ...later, ...earlier];
   const decisionRules = DECISION_EVENT_TYPES.includes(event.type) ? [citesDecision, decisionNotAfterEvent] : [decisionNotAfterEvent];
   return [...decisionRules, ...own].map((rule) => rule(context, event)).filter((reason) => reason !== null);
 }

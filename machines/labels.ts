@@ -111,7 +111,7 @@ export function fristAsSet(frist: { deadline: Deadline; termEndAsWritten?: Coars
  * recorded as overdue (`overdueOn`), which only a Frist that had passed can be.
  */
 export function obligationStanding(
-  obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn' | 'waived'>,
+  obligation: Standing,
   endedOn: CivilDate | null = null,
   dueDate: CivilDate | null = null,
 ): string {
@@ -131,19 +131,28 @@ function submittedLate(obligation: Pick<ReportObligation, 'overdueOn' | 'submitt
   return overdueOn !== null && submittedOn >= overdueOn;
 }
 
-function obligationStandingAlone(obligation: Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn' | 'waived'>, late: boolean): string {
+/** What an obligation's standing is told from. */
+type Standing = Pick<ReportObligation, 'state' | 'dueOn' | 'overdueOn' | 'submittedOn' | 'acknowledgedOn' | 'waived'> & Partial<Pick<ReportObligation, 'submissionRecordedOn'>>;
+
+function obligationStandingAlone(obligation: Standing, late: boolean): string {
   const label = OBLIGATION_STATE_LABELS[obligation.state] ?? obligation.state;
   const on = (day: CivilDate | null, word: string) => (day ? ` ${word} ${germanDate(day)}` : '');
   const lateness = late ? ', verspätet' : '';
+  // A report recorded after the day it came in (since version 6) names both days.
+  const recorded = obligation.submissionRecordedOn ? `erfasst am ${germanDate(obligation.submissionRecordedOn)}` : null;
   switch (obligation.state) {
     case 'due':
       return label + on(obligation.dueOn, 'seit');
     case 'overdue':
       return label + on(obligation.overdueOn, 'seit');
     case 'submitted':
-      return label + on(obligation.submittedOn, 'am') + lateness;
+      return label + on(obligation.submittedOn, 'am') + lateness + (recorded ? ` (${recorded})` : '');
     case 'acknowledged':
-      return label + on(obligation.acknowledgedOn, 'am') + (obligation.submittedOn ? ` (eingereicht am ${germanDate(obligation.submittedOn)}${lateness})` : '');
+      return (
+        label +
+        on(obligation.acknowledgedOn, 'am') +
+        (obligation.submittedOn ? ` (eingereicht am ${germanDate(obligation.submittedOn)}${lateness}${recorded ? `, ${recorded}` : ''})` : '')
+      );
     case 'waived':
       return label + on(obligation.waived?.on ?? null, 'am');
     default:

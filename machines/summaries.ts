@@ -154,6 +154,7 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       const next = added(before, after)[0];
       return [
         o ? named(o, after) : String(d.obligationId),
+        typeof d.receivedOn === 'string' ? `eingegangen am ${germanDate(d.receivedOn)}` : '',
         typeof d.documentRef === 'string' ? `Fundstelle ${d.documentRef}` : '',
         next ? `nächster ${next.kind} ${describeDeadline(next.due)}` : '',
       ];

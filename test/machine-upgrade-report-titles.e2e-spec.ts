@@ -1,16 +1,17 @@
 /**
  * A body whose yearly report version 4 renamed when the lead handed its first period in under a
- * title of its own („Sachstandsbericht 2025“), moved to version 5: the series is named by the
+ * title of its own („Sachstandsbericht 2025“), moved to the newest version (5 or later): the series is named by the
  * title it was owed under again (the open period's Frist and the list of reports), the handed-in
  * report keeps the title it came under; the move records what it carried over, so replay and
  * verify agree with the stored state.
  */
+import { BODY_MACHINE_VERSION } from '../machines';
 import { machineVersion } from '../src/audit/machine-versions';
 import { decisionFacts, lead, recordStream, registration } from './audit-builders';
 import { storeRecordedStream } from './support/stored-stream';
 import { startTestApp, type TestApp } from './support/test-app';
 
-describe('moving a body whose report version 4 renamed on submission to version 5', () => {
+describe('moving a body whose report version 4 renamed on submission to the newest version', () => {
   let t: TestApp;
   let id: string;
   const yearly = { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', title: 'Sachstandsbericht', due: { kind: 'date', date: '2026-03-31' }, recurrence: { everyMonths: 12 } };
@@ -47,7 +48,7 @@ describe('moving a body whose report version 4 renamed on submission to version 
     const moved = (await t.http.post(`/api/bodies/${id}/machine-upgrade`).send({}).expect(200)).body;
     expect(moved.event).toMatchObject({
       type: 'machineUpgraded',
-      data: { fromVersion: 4, toVersion: 5, reportTitles: [{ obligationId: 'r1', title: 'Sachstandsbericht', submittedTitle: 'Sachstandsbericht 2025' }] },
+      data: { fromVersion: 4, toVersion: BODY_MACHINE_VERSION, reportTitles: [{ obligationId: 'r1', title: 'Sachstandsbericht', submittedTitle: 'Sachstandsbericht 2025' }] },
     });
     const obligations = (await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.obligations as Array<{ id: string; title: string | null; submittedTitle?: string }>;
     expect(obligations.map((o) => [o.id, o.title, o.submittedTitle ?? null])).toEqual([

@@ -33,18 +33,18 @@ describe('moving a body to the newest statechart version on its page', () => {
   }, 60_000);
   afterAll(() => t.close());
 
-  test('the Geschäftsstelle sees the rules’ version, what the newest changes, and „Auf Version 5 umstellen“; others see no button', async () => {
-    expect(BODY_MACHINE_VERSION).toBe(5);
+  test('the Geschäftsstelle sees the rules’ version, what the newest changes, and „Auf Version 6 umstellen“; others see no button', async () => {
+    expect(BODY_MACHINE_VERSION).toBe(6);
     const page = (await t.http.get(`/gremien/${id}`).expect(200)).text;
     expect(text(page)).toContain('Regeln des Lebenslaufs: Version 3');
     expect(text(page)).toContain(
       'Dieses Gremium folgt noch Version 3 des Lebenslaufs; seit Version 4 ist eine Überführung in eine Nachfolgestruktur ein geordneter Abschluss (erst mit einem zur Kenntnis genommenen oder entfallenen Abschlussbericht)',
     );
     expect(text(page)).toContain(
-      'lässt die Laufzeit sofort ablaufen; seit Version 5 trägt ein Bericht, der unter einem eigenen Titel eingereicht wird, diesen Titel allein: die folgenden Berichte einer wiederkehrenden Berichtspflicht behalten den Titel der Reihe; und ein durch Beschluss geforderter Bericht kennt diesen Beschluss, sodass die Beschlusskontrolle genau ihm folgt. Die Umstellung wird im Verlauf erfasst',
+      'lässt die Laufzeit sofort ablaufen; seit Version 5 trägt ein Bericht, der unter einem eigenen Titel eingereicht wird, diesen Titel allein: die folgenden Berichte einer wiederkehrenden Berichtspflicht behalten den Titel der Reihe; und ein durch Beschluss geforderter Bericht kennt diesen Beschluss, sodass die Beschlusskontrolle genau ihm folgt; seit Version 6 kann die Geschäftsstelle bei einem später erfassten Bericht den Tag seines Eingangs angeben: er gilt als an diesem Tag eingereicht (etwa fristgerecht, obwohl schon „überfällig“ vermerkt war). Die Umstellung wird im Verlauf erfasst',
     );
     expect(page).toContain(`<form method="post" action="/gremien/${id}/lebenslauf-umstellen" class="inline">`);
-    expect(page).toContain('>Auf Version 5 umstellen</button>');
+    expect(page).toContain('>Auf Version 6 umstellen</button>');
     for (const role of ['auditor', 'reader'] as const) {
       const other = (await (await t.user(role)).http.get(`/gremien/${id}`).expect(200)).text;
       expect(other).not.toContain('lebenslauf-umstellen');
@@ -67,14 +67,14 @@ describe('moving a body to the newest statechart version on its page', () => {
     expect(events.filter((e) => e.type === 'machineUpgraded')).toHaveLength(1);
 
     const after = (await t.http.get(moved.headers.location).expect(200)).text;
-    expect(after).toContain('Das Gremium folgt nun Version 5 des Lebenslaufs.');
-    expect(text(after)).toContain('Regeln des Lebenslaufs: Version 5');
+    expect(after).toContain('Das Gremium folgt nun Version 6 des Lebenslaufs.');
+    expect(text(after)).toContain('Regeln des Lebenslaufs: Version 6');
     expect(after).not.toContain('lebenslauf-umstellen');
-    expect(after).toContain('<p class="history__summary">Regeln des Lebenslaufs von Version 3 auf 5 umgestellt</p>');
+    expect(after).toContain('<p class="history__summary">Regeln des Lebenslaufs von Version 3 auf 6 umgestellt</p>');
 
     // Moved already: a stale form is refused on the page and changes nothing.
     const stale = await t.http.post(`/gremien/${id}/lebenslauf-umstellen`).type('form').send({}).expect(422);
-    expect(stale.text).toContain('Nicht umgestellt: Das Gremium folgt bereits der neuesten Version 5 des Lebenslaufs.');
+    expect(stale.text).toContain('Nicht umgestellt: Das Gremium folgt bereits der neuesten Version 6 des Lebenslaufs.');
   });
 
   test('a transfer decision that waits for the open final report names the rule and the report at the decision', async () => {

@@ -57,6 +57,8 @@ export interface EventFormContext {
   today: string;
   /** Whether the form may name the day of the event (the secretariat's); a lead's event is dated when it arrives. */
   dated?: boolean;
+  /** Whether a report's form may name the day it came in (the secretariat's, for a body on statechart version 6 or later). */
+  received?: boolean;
 }
 
 export function needsDecision(type: BodyEventType): boolean {
@@ -385,6 +387,14 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
         field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, OWED) }),
         field('title', 'Titel des Berichts', 'text', { hint: 'Optional: der Titel dieses Berichts, z. B. „Sachstandsbericht 2025“; die folgenden Berichte einer wiederkehrenden Pflicht behalten den ihren.' }),
         field('documentRef', 'Fundstelle des Dokuments', 'text', { hint: 'Optional: Aktenzeichen oder Adresse des Dokuments.' }),
+        ...(f.received
+          ? [
+              field('receivedOn', 'Eingegangen am', 'date', {
+                max: f.today,
+                hint: 'Optional: der Tag, an dem der Bericht einging, wenn er erst später erfasst wird (etwa nach dem Vermerk „überfällig“). Der Bericht gilt als an diesem Tag eingereicht.',
+              }),
+            ]
+          : []),
       ];
     case 'reportAcknowledged':
       return [field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, ['submitted']) })];
@@ -571,6 +581,7 @@ export function eventData(type: BodyEventType, values: FormValues, context: Body
       put('obligationId', text(values, 'obligationId'));
       put('title', optional(values, 'title'));
       put('documentRef', optional(values, 'documentRef'));
+      put('receivedOn', optional(values, 'receivedOn'));
       break;
     case 'reportAcknowledged':
       put('obligationId', text(values, 'obligationId'));

@@ -60,6 +60,7 @@ const CHANGES: Readonly<Record<number, string>> = {
   5:
     'trägt ein Bericht, der unter einem eigenen Titel eingereicht wird, diesen Titel allein: die folgenden Berichte einer wiederkehrenden Berichtspflicht behalten den Titel der Reihe; ' +
     'und ein durch Beschluss geforderter Bericht kennt diesen Beschluss, sodass die Beschlusskontrolle genau ihm folgt',
+  6: 'kann die Geschäftsstelle bei einem später erfassten Bericht den Tag seines Eingangs angeben: er gilt als an diesem Tag eingereicht (etwa fristgerecht, obwohl schon „überfällig“ vermerkt war)',
 };
 
 /**
@@ -305,6 +306,7 @@ export class WebService {
         decisions,
         newDecisionHref: mayRecordDecisions(user) ? `/beschluesse?wirkung=${type}&fuer=${id}#record` : undefined,
         dated: user?.role !== 'lead',
+        received: user?.role !== 'lead' && (history.events.at(-1)?.machine.version ?? 0) >= 6,
       });
       const mine = failed?.type === type ? failed : undefined;
       const chosen = presetEffect?.effect.effect === type ? presetEffect : undefined;
