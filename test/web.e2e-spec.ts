@@ -50,6 +50,8 @@ const formContext: EventFormContext = {
   issuers: [{ value: 'IT-PLR', label: 'IT-PLR' }],
   contacts: [],
   today: '2026-11-28',
+  // The secretariat's forms for a body on the newest statechart version.
+  received: true,
 };
 
 describe('Web forms and pictures from the machine', () => {
