@@ -23,7 +23,9 @@
  * decision asked for, also where the body owes another of the same kind and Frist. 6 takes the
  * day a report came in (`reportSubmitted` with `receivedOn`) where the Geschäftsstelle records it
  * after events since (its Frist's overdue event, say): the report counts as handed in on that day
- * (`submittedOn`), the day it was recorded is kept beside it (`submissionRecordedOn`). All are built
+ * (`submittedOn`), the day it was recorded is kept beside it (`submissionRecordedOn`); and a report
+ * taken note of by a decision was taken note of on the decision's day (`acknowledgedOn`), not on
+ * the later day its event was recorded. All are built
  * from this one chart (`createBodyMachine(version)`); the earlier versions stay for replaying
  * their events.
  */
@@ -310,6 +312,19 @@ const lifecycle = (version: BodyMachineVersion) => setup({
       })),
       decisions: cite(context, event),
     })),
+    /**
+     * Since version 6: a report taken note of by a decision was taken note of on the decision's
+     * day, also where the event is recorded later (after events since); on the event's day where
+     * that day lies before the report was handed in, as recorded.
+     */
+    markReportAcknowledgedOnDecisionDay: assign(({ context, event }) => ({
+      obligations: updateObligation(context, (event as BodyEventOf<'reportAcknowledged'>).data.obligationId, (o) => ({
+        state: 'acknowledged',
+        acknowledgedOn: event.decision && event.decision.date >= (o.submittedOn ?? event.decision.date) ? event.decision.date : on(event),
+        acknowledgedBy: event.decision?.number ?? null,
+      })),
+      decisions: cite(context, event),
+    })),
     /** Versions 1 and 2: any final report, open or handed in, keeps its Frist; the closure's applies only to a new one. */
     initiateClosure: assign(({ context, event }) => {
       const { finalReportDue, reason } = (event as BodyEventOf<'closureInitiated'>).data;
@@ -510,7 +525,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
             reportDue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportDueOpeningNext' : 'markReportDue' },
             reportOverdue: { guard: 'rulesHold', actions: version >= 3 ? 'markReportOverdueOpeningNext' : 'markReportOverdue' },
             reportSubmitted: { guard: 'rulesHold', actions: submitReport },
-            reportAcknowledged: { guard: 'rulesHold', actions: 'markReportAcknowledged' },
+            reportAcknowledged: { guard: 'rulesHold', actions: version >= 6 ? 'markReportAcknowledgedOnDecisionDay' : 'markReportAcknowledged' },
             ...changeObligations,
           },
         },

@@ -1,10 +1,11 @@
 /**
  * Since statechart version 6 a report recorded after it came in counts as handed in on the day it
  * came in (`reportSubmitted` with `receivedOn`); the day it was recorded stays beside it. The
- * event itself is recorded where it happens in the stream: after the overdue event, say.
+ * event itself is recorded where it happens in the stream: after the overdue event, say. Likewise
+ * a report taken note of by a decision was taken note of on the decision's day.
  */
 import { lifecycleOf, obligationStanding, summarizeEvent, type BodyEvent, type BodyMachineVersion } from '.';
-import { approved, event, registered, reportAcknowledged, reportDue, reportOverdue, started, submitted } from '../test/support/machine-events';
+import { approved, DECISION_2025_03_AL, event, registered, reportAcknowledged, reportDue, reportOverdue, started, submitted } from '../test/support/machine-events';
 
 /** Registered 03.06.2024, a Zwischenbericht owed in November 2024 (r1). */
 const REGISTERED = registered('2024-06-03');
@@ -74,5 +75,23 @@ describe('a report recorded after it came in (statechart version 6)', () => {
     const before = run(6, ...ACTIVE).snapshot.context;
     const after = run(6, ...ACTIVE, handedIn('2024-12-03', '2024-11-28')).snapshot.context;
     expect(summarizeEvent('reportSubmitted', { obligationId: 'r1', receivedOn: '2024-11-28' }, before, after)).toContain('eingegangen am 28.11.2024');
+  });
+});
+
+describe('a report taken note of by a decision recorded later (statechart version 6)', () => {
+  const decision = { ...DECISION_2025_03_AL, number: '2024/33', date: '2024-12-10' };
+  const noted = (on: string) => event('reportAcknowledged', { obligationId: 'r1' }, on, decision);
+
+  test('was taken note of on the decision’s day; version 5 took the day the event was recorded', () => {
+    const events = [...ACTIVE, handedIn('2024-11-20'), noted('2024-12-12')];
+    expect(r1(6, ...events)).toMatchObject({ state: 'acknowledged', acknowledgedOn: '2024-12-10', acknowledgedBy: '2024/33' });
+    expect(r1(5, ...events)).toMatchObject({ state: 'acknowledged', acknowledgedOn: '2024-12-12', acknowledgedBy: '2024/33' });
+  });
+
+  test('a decision dated before the report was handed in (as recorded) leaves the event’s day; none, the event’s day too', () => {
+    expect(r1(6, ...ACTIVE, handedIn('2024-12-11'), noted('2024-12-12')).acknowledgedOn).toBe('2024-12-12');
+    expect(r1(6, ...ACTIVE, handedIn('2024-12-11'), reportAcknowledged('r1', '2024-12-12')).acknowledgedOn).toBe('2024-12-12');
+    // Handed in on the day it came in, before the decision: the decision's day again.
+    expect(r1(6, ...ACTIVE, handedIn('2024-12-11', '2024-12-09'), noted('2024-12-12')).acknowledgedOn).toBe('2024-12-10');
   });
 });

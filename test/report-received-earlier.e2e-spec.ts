@@ -3,6 +3,7 @@
  * Zwischenbericht owed in November arrived by e-mail on 28.11., is recorded on 03.12., after the
  * write path has noted it overdue on 01.12. The history stays as it happened (overdue noted, then
  * the submission recorded on 03.12.); the report counts as handed in on 28.11., within its Frist.
+ * Taken note of by a decision recorded after that, it was taken note of on the decision's day.
  */
 import { machineVersion } from '../src/audit/machine-versions';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
@@ -88,6 +89,20 @@ describe.each(testDatabaseKinds())('a report recorded after it came in, on %s', 
     expect(page).toContain('eingereicht am 28.11.2026 (erfasst am 03.12.2026)');
     expect(page).not.toContain('eingereicht am 28.11.2026, verspätet');
     expect(page).toContain('eingegangen am 28.11.2026');
+  });
+
+  test('taken note of by a decision of 02.12., recorded after the submission of 03.12.: taken note of on 02.12.', async () => {
+    await t.http
+      .post('/api/decisions')
+      .send({ number: '2026/95', issuer: 'IT-PLR', date: '2026-12-02', procedure: 'Umlaufverfahren', type: 'Kenntnisnahme', title: 'Zwischenbericht Eingang', effects: [{ body, effect: 'reportAcknowledged', data: { obligationId: 'r1' } }] })
+      .expect(201);
+    const applied = await t.http.post('/api/decisions/IT-PLR/2026%2F95/apply').send({}).expect(200);
+    // Recorded today: the body has an event after the decision's day.
+    expect(applied.body.event.occurredAt).toBe('2026-12-03T09:00:00.000Z');
+    expect(await obligation(body)).toMatchObject({ state: 'acknowledged', acknowledgedOn: '2026-12-02', acknowledgedBy: '2026/95' });
+    const rows = ((await t.http.get('/api/decision-control?issuer=IT-PLR').expect(200)).body as any[]).filter((r) => r.decision.number === '2026/95');
+    expect(rows.map((r) => r.state)).toEqual(['done']);
+    expect((await t.http.get(`/gremien/${body}`).expect(200)).text).toContain('zur Kenntnis genommen am 02.12.2026 (eingereicht am 28.11.2026, erfasst am 03.12.2026)');
   });
 
   test('a body still on version 5 refuses the day it came in, saying to move it first; without it the report is recorded as before', async () => {
