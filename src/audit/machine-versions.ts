@@ -1,5 +1,5 @@
 /**
- * Every version of the body statechart that events may have been recorded under (1 to 5, all
+ * Every version of the body statechart that events may have been recorded under (1 to 6, all
  * built by `createBodyMachine(version)`). Replay takes each event through the version it names,
  * so a superseded version stays here as long as any stored event names it.
  *
@@ -8,7 +8,9 @@
  * transfer needs the final report settled, a late extension leaves the term expired, a series
  * can be ended) applies to the events after the move. Version 5 likewise (`submittedTitle`,
  * `requested`): a report handed in under a title of its own before the move kept that title as
- * its `title`, and a report requested before it does not know its request.
+ * its `title`, and a report requested before it does not know its request. Version 6 too
+ * (`submissionRecordedOn`): what it records differently (the day a report came in, the day a
+ * decision took note of it) applies to the events after the move.
  *
  * Bumping BODY_MACHINE_VERSION: keep the old chart importable, add an entry below for the new
  * one, and add its persisted-snapshot conversion in `upgrade` if the context shape changed.
