@@ -68,7 +68,10 @@ export interface ExtensionRequest {
   approvedUntil: CivilDate;
   asWritten?: CoarseTermEnd;
   justification: string;
+  /** The day it was made: since version 6 the day it came in (`receivedOn`) where it was recorded later. */
   on: CivilDate;
+  /** Since version 6, on a request recorded after the day it came in: the day it was recorded. */
+  recordedOn?: CivilDate;
   /** Since version 3, once the secretariat records the answer no (`extensionDeclined`). */
   declined?: ObligationChange;
 }

@@ -175,7 +175,8 @@ export const eventDataSchemas = {
    * later period opens. Periods before it stay owed; what was handed in stays.
    */
   reportSeriesEnded: z.strictObject({ obligationId: text(20), from: civilDate, reason: optionalText(), ...note }),
-  extensionRequested: z.strictObject({ approvedUntil: termEndSchema, justification: text(), ...note }),
+  /** `receivedOn` (since version 6): the day the request came in, where it is recorded later (as a report's). */
+  extensionRequested: z.strictObject({ approvedUntil: termEndSchema, justification: text(), receivedOn: civilDate.optional(), ...note }),
   extended: z.strictObject({ approvedUntil: termEndSchema, ...note }),
   /** Since version 3: the open extension request is answered with no (Verlängerung abgelehnt). */
   extensionDeclined: z.strictObject({ reason: text(), ...note }),

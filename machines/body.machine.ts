@@ -23,14 +23,15 @@
  * decision asked for, also where the body owes another of the same kind and Frist. 6 takes the
  * day a report came in (`reportSubmitted` with `receivedOn`) where the Geschäftsstelle records it
  * after events since (its Frist's overdue event, say): the report counts as handed in on that day
- * (`submittedOn`), the day it was recorded is kept beside it (`submissionRecordedOn`); and a report
+ * (`submittedOn`), the day it was recorded is kept beside it (`submissionRecordedOn`), and so for
+ * an extension request (`extensionRequested` with `receivedOn`: its `on`, `recordedOn`); and a report
  * taken note of by a decision was taken note of on the decision's day (`acknowledgedOn`), not on
  * the later day its event was recorded. All are built
  * from this one chart (`createBodyMachine(version)`); the earlier versions stay for replaying
  * their events.
  */
 import { and, assign, not, setup, type AnyStateMachine } from 'xstate';
-import type { BodyContext, ObligationChange, ReportObligation } from './body.context';
+import type { BodyContext, ExtensionRequest, ObligationChange, ReportObligation } from './body.context';
 import { findObligation, initialContext, isOpenObligation, newObligation, nextObligationId, seriesOf } from './body.context';
 import type { BodyEvent, BodyEventOf, RegisteredEvent } from './body.events';
 import { berlinDate } from './dates';
@@ -108,6 +109,24 @@ function submitted(
   // A recurring obligation: submitting this period opens the next.
   const current = context.obligations.find((o) => o.id === obligationId);
   return current ? nextPeriod(current, obligations) : obligations;
+}
+
+/**
+ * The extension request `extensionRequested` makes: on the event's day, or (`received`, since
+ * version 6) on the day it came in, where that was earlier, with the day it was recorded.
+ */
+function extensionRequest(event: BodyEvent, received: boolean): ExtensionRequest {
+  const { approvedUntil, justification, receivedOn } = (event as BodyEventOf<'extensionRequested'>).data;
+  const asWritten = coarseTermEnd(approvedUntil);
+  const recordedOn = on(event);
+  const earlier = received && receivedOn !== undefined && receivedOn < recordedOn;
+  return {
+    approvedUntil: termEndDate(approvedUntil),
+    ...(asWritten ? { asWritten } : {}),
+    justification,
+    on: earlier ? receivedOn : recordedOn,
+    ...(earlier ? { recordedOn } : {}),
+  };
 }
 
 /** Since version 5: a title given on handing in is the handed-in report's own (`submittedTitle`). */
@@ -369,12 +388,11 @@ const lifecycle = (version: BodyMachineVersion) => setup({
       };
     }),
     recordExtensionRequest: assign({
-      extensionRequests: ({ context, event }) => {
-        const { approvedUntil, justification } = (event as BodyEventOf<'extensionRequested'>).data;
-        const asWritten = coarseTermEnd(approvedUntil);
-        const request = { approvedUntil: termEndDate(approvedUntil), ...(asWritten ? { asWritten } : {}), justification, on: on(event) };
-        return [...(context.extensionRequests ?? []), request];
-      },
+      extensionRequests: ({ context, event }) => [...(context.extensionRequests ?? []), extensionRequest(event, false)],
+    }),
+    /** Since version 6: as before, made on the day it came in (`receivedOn`), where the event is recorded later. */
+    recordExtensionRequestWhenReceived: assign({
+      extensionRequests: ({ context, event }) => [...(context.extensionRequests ?? []), extensionRequest(event, true)],
     }),
     /** Since version 3: the latest request is answered no, and leaves the secretariat's to-dos. */
     declineExtension: assign(({ context, event }) => {
@@ -414,6 +432,9 @@ const termDecisionsSince4 = {
   ],
 } as const;
 
+/** Since version 6: a request recorded after it came in was made on the day it came in. */
+const termDecisionsSince6 = { ...termDecisionsSince4, extensionRequested: { guard: 'rulesHold', actions: 'recordExtensionRequestWhenReceived' } } as const;
+
 /** Since version 3: moving a report's Frist or waiving the report, before the start as after it. */
 const obligationChanges = {
   reportRescheduled: { guard: 'rulesHold', actions: 'rescheduleReport' },
@@ -437,7 +458,7 @@ export function createBodyMachine(version: BodyMachineVersion) {
   const reclassify = since2({ reclassified: { guard: 'rulesHold', actions: 'reclassify' } } as const);
   const since3 = <T extends object>(transitions: T): T | object => (version >= 3 ? transitions : {});
   const initiateClosure = version >= 3 ? 'initiateClosureSettingFinalReportDue' : 'initiateClosure';
-  const terms = version >= 4 ? termDecisionsSince4 : version >= 3 ? termDecisionsSince3 : termDecisions;
+  const terms = version >= 6 ? termDecisionsSince6 : version >= 4 ? termDecisionsSince4 : version >= 3 ? termDecisionsSince3 : termDecisions;
   const changeObligations = version >= 4 ? obligationChangesSince4 : since3(obligationChanges);
   const requestReport = version >= 5 ? 'requestReportRecordingRequest' : 'requestReport';
   const submitReport = version >= 6 ? 'markReportSubmittedWhenReceived' : version >= 5 ? 'markReportSubmittedUnderOwnTitle' : 'markReportSubmitted';

@@ -350,28 +350,34 @@ const finalReportDueApplies: Rule<'closureInitiated'> = (context, event) => {
   );
 };
 
-/**
- * Since version 6: the day a report came in (`receivedOn`) lies on or before the day it is
- * recorded, and not before the report was owed (the body's registration, or the request that
- * asked for it).
- */
-const receivedBeforeRecorded: Rule<'reportSubmitted'> = (context, event) => {
-  const { receivedOn, obligationId } = event.data;
-  if (receivedOn === undefined) return null;
-  const on = berlinDate(event.occurredAt);
-  if (receivedOn > on) return `Der Eingang des Berichts (${germanDate(receivedOn)}) liegt nach dem Ereignisdatum ${germanDate(on)}; ein Bericht wird erfasst, wenn oder nachdem er eingegangen ist.`;
-  const requested = findObligation(context, obligationId)?.requested?.on;
-  const owedSince = requested ?? context.registeredOn;
-  return receivedOn >= owedSince
-    ? null
-    : `Der Eingang des Berichts (${germanDate(receivedOn)}) liegt vor dem ${germanDate(owedSince)}, an dem ${requested ? 'er gefordert wurde' : 'das Gremium registriert wurde'}.`;
-};
+/** The events that may name the day they came in (`receivedOn`, since version 6). */
+type ReceivedType = 'reportSubmitted' | 'extensionRequested';
 
-/** Versions 1 to 5 know no day a report came in other than the event's. */
-const noReceivedOn: Rule<'reportSubmitted'> = (_context, event) =>
-  event.data.receivedOn === undefined
+/**
+ * Since version 6: the day a report or an extension request came in (`receivedOn`) lies on or
+ * before the day it is recorded, and not before the body was registered (a report: not before the
+ * request that asked for it).
+ */
+function receivedBeforeRecorded<K extends ReceivedType>(context: BodyContext, received: BodyEventOf<K>): string | null {
+  const event = received as BodyEventOf<ReceivedType>;
+  const { receivedOn } = event.data;
+  if (receivedOn === undefined) return null;
+  const what = event.type === 'reportSubmitted' ? 'des Berichts' : 'des Antrags';
+  const on = berlinDate(event.occurredAt);
+  if (receivedOn > on) return `Der Eingang ${what} (${germanDate(receivedOn)}) liegt nach dem Ereignisdatum ${germanDate(on)}; erfasst wird, was eingegangen ist.`;
+  const requested = event.type === 'reportSubmitted' ? findObligation(context, event.data.obligationId)?.requested?.on : undefined;
+  const since = requested ?? context.registeredOn;
+  return receivedOn >= since
     ? null
-    : 'Ein Eingangsdatum (receivedOn) kennt erst Version 6 des Lebenslaufs; das Gremium zuerst auf die neueste Version umstellen oder den Bericht ohne Eingangsdatum erfassen.';
+    : `Der Eingang ${what} (${germanDate(receivedOn)}) liegt vor dem ${germanDate(since)}, an dem ${requested ? 'er gefordert wurde' : 'das Gremium registriert wurde'}.`;
+}
+
+/** Versions 1 to 5 know no day a report or a request came in other than the event's. */
+function noReceivedOn<K extends ReceivedType>(_context: BodyContext, event: BodyEventOf<K>): string | null {
+  return (event as BodyEventOf<ReceivedType>).data.receivedOn === undefined
+    ? null
+    : 'Ein Eingangsdatum (receivedOn) kennt erst Version 6 des Lebenslaufs; das Gremium zuerst auf die neueste Version umstellen oder ohne Eingangsdatum erfassen.';
+}
 
 const rules: { [K in BodyEventType]?: Rule<K>[] } = {
   approved: [approvedUntilAfterDecision],
@@ -399,12 +405,12 @@ const rulesSince: Record<number, { [K in BodyEventType]?: Rule<K>[] }> = {
   2: { leadsChanged: [keepsContacts] },
   3: { revised: [revisionEndsAfterStart], closureInitiated: [finalReportDueApplies] },
   4: { transferred: [transferCriteria], reportSeriesEnded: [seriesToEnd] },
-  6: { reportSubmitted: [receivedBeforeRecorded] },
+  6: { reportSubmitted: [receivedBeforeRecorded], extensionRequested: [receivedBeforeRecorded] },
 };
 
 /** Rules of the earlier versions that a later one dropped, by the last version that has them. */
 const rulesUntil: Record<number, { [K in BodyEventType]?: Rule<K>[] }> = {
-  5: { reportSubmitted: [noReceivedOn] },
+  5: { reportSubmitted: [noReceivedOn], extensionRequested: [noReceivedOn] },
 };
 
 /**

@@ -1,11 +1,12 @@
 /**
  * Since statechart version 6 a report recorded after it came in counts as handed in on the day it
  * came in (`reportSubmitted` with `receivedOn`); the day it was recorded stays beside it. The
- * event itself is recorded where it happens in the stream: after the overdue event, say. Likewise
- * a report taken note of by a decision was taken note of on the decision's day.
+ * event itself is recorded where it happens in the stream: after the overdue event, say. So for
+ * an extension request; and a report taken note of by a decision was taken note of on the
+ * decision's day.
  */
-import { lifecycleOf, obligationStanding, summarizeEvent, type BodyEvent, type BodyMachineVersion } from '.';
-import { approved, DECISION_2025_03_AL, event, registered, reportAcknowledged, reportDue, reportOverdue, started, submitted } from '../test/support/machine-events';
+import { lifecycleOf, obligationStanding, openRequests, summarizeEvent, type BodyEvent, type BodyMachineVersion } from '.';
+import { approved, DECISION_2025_03_AL, event, extended, registered, reportAcknowledged, reportDue, reportOverdue, started, submitted } from '../test/support/machine-events';
 
 /** Registered 03.06.2024, a Zwischenbericht owed in November 2024 (r1). */
 const REGISTERED = registered('2024-06-03');
@@ -53,7 +54,7 @@ describe('a report recorded after it came in (statechart version 6)', () => {
 
   test('a day after the event, before the registration or before the request that asked for the report is refused', () => {
     expect(run(6, ...ACTIVE, handedIn('2024-11-20', '2024-11-21')).refused).toEqual([
-      'Der Eingang des Berichts (21.11.2024) liegt nach dem Ereignisdatum 20.11.2024; ein Bericht wird erfasst, wenn oder nachdem er eingegangen ist.',
+      'Der Eingang des Berichts (21.11.2024) liegt nach dem Ereignisdatum 20.11.2024; erfasst wird, was eingegangen ist.',
     ]);
     expect(run(6, ...ACTIVE, handedIn('2024-11-20', '2024-06-02')).refused).toEqual([
       'Der Eingang des Berichts (02.06.2024) liegt vor dem 03.06.2024, an dem das Gremium registriert wurde.',
@@ -67,7 +68,7 @@ describe('a report recorded after it came in (statechart version 6)', () => {
 
   test.each([1, 2, 3, 4, 5] as const)('version %i knows no such day and refuses it', (version) => {
     expect(run(version, ...ACTIVE, handedIn('2024-12-03', '2024-11-28')).refused).toEqual([
-      'Ein Eingangsdatum (receivedOn) kennt erst Version 6 des Lebenslaufs; das Gremium zuerst auf die neueste Version umstellen oder den Bericht ohne Eingangsdatum erfassen.',
+      'Ein Eingangsdatum (receivedOn) kennt erst Version 6 des Lebenslaufs; das Gremium zuerst auf die neueste Version umstellen oder ohne Eingangsdatum erfassen.',
     ]);
   });
 
@@ -93,5 +94,41 @@ describe('a report taken note of by a decision recorded later (statechart versio
     expect(r1(6, ...ACTIVE, handedIn('2024-12-11'), reportAcknowledged('r1', '2024-12-12')).acknowledgedOn).toBe('2024-12-12');
     // Handed in on the day it came in, before the decision: the decision's day again.
     expect(r1(6, ...ACTIVE, handedIn('2024-12-11', '2024-12-09'), noted('2024-12-12')).acknowledgedOn).toBe('2024-12-10');
+  });
+});
+
+describe('an extension request recorded after it came in (statechart version 6)', () => {
+  const requested = (on: string, receivedOn?: string) =>
+    event('extensionRequested', { approvedUntil: '2025-12-31', justification: 'Die Umsetzung dauert an.', ...(receivedOn ? { receivedOn } : {}) }, on);
+  const requestOf = (version: BodyMachineVersion, ...events: BodyEvent[]) => run(version, ...events).snapshot.context.extensionRequests?.at(-1);
+
+  test('was made on the day it came in; the day it was recorded is kept; the Verlauf names it', () => {
+    expect(requestOf(6, ...ACTIVE, requested('2025-04-03', '2025-03-20'))).toEqual({
+      approvedUntil: '2025-12-31',
+      justification: 'Die Umsetzung dauert an.',
+      on: '2025-03-20',
+      recordedOn: '2025-04-03',
+    });
+    expect(requestOf(6, ...ACTIVE, requested('2025-03-20', '2025-03-20'))).not.toHaveProperty('recordedOn');
+    const before = run(6, ...ACTIVE).snapshot.context;
+    const after = run(6, ...ACTIVE, requested('2025-04-03', '2025-03-20')).snapshot.context;
+    expect(summarizeEvent('extensionRequested', { approvedUntil: '2025-12-31', justification: 'x', receivedOn: '2025-03-20' }, before, after)).toContain('eingegangen am 20.03.2025');
+  });
+
+  test('an extension decided after it came in and recorded before it answers it: no open request is left', () => {
+    // Came in on 10.03., decided on 20.03. (recorded then), the request recorded on 25.03.
+    const events = [...ACTIVE, extended('2025-12-31', { ...DECISION_2025_03_AL, date: '2025-03-20' }, '2025-03-20')];
+    const { snapshot } = run(6, ...events, event('extensionRequested', { approvedUntil: '2026-06-30', justification: 'x', receivedOn: '2025-03-10' }, '2025-03-25'));
+    expect(openRequests(snapshot.context).filter((r) => r.kind === 'extensionRequest')).toEqual([]);
+  });
+
+  test('a day after the event or before the registration is refused; versions before 6 refuse the day', () => {
+    expect(run(6, ...ACTIVE, requested('2025-03-20', '2025-03-21')).refused).toEqual([
+      'Der Eingang des Antrags (21.03.2025) liegt nach dem Ereignisdatum 20.03.2025; erfasst wird, was eingegangen ist.',
+    ]);
+    expect(run(6, ...ACTIVE, requested('2025-03-20', '2024-06-01')).refused).toEqual(['Der Eingang des Antrags (01.06.2024) liegt vor dem 03.06.2024, an dem das Gremium registriert wurde.']);
+    expect(run(5, ...ACTIVE, requested('2025-03-20', '2025-03-10')).refused).toEqual([
+      'Ein Eingangsdatum (receivedOn) kennt erst Version 6 des Lebenslaufs; das Gremium zuerst auf die neueste Version umstellen oder ohne Eingangsdatum erfassen.',
+    ]);
   });
 });

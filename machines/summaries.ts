@@ -112,7 +112,10 @@ function describe(type: string, d: Data, before: BodyContext | null, after: Body
       // Of several unanswered requests only the latest is open: one still open is replaced.
       const replaced = before && openRequests(before).some((r) => r.kind === 'extensionRequest') ? before.extensionRequests?.at(-1) : undefined;
       const replacing = replaced ? `; ersetzt den offenen Antrag bis ${describeTermEndWithDay(replaced.asWritten ?? replaced.approvedUntil)} vom ${germanDate(replaced.on)}` : '';
-      return [`Verlängerung beantragt bis ${describeTermEndWithDay(d.approvedUntil as TermEnd)} (bisher ${termOf(before)}${replacing}): ${String(d.justification)}`];
+      return [
+        `Verlängerung beantragt bis ${describeTermEndWithDay(d.approvedUntil as TermEnd)} (bisher ${termOf(before)}${replacing}): ${String(d.justification)}`,
+        typeof d.receivedOn === 'string' ? `eingegangen am ${germanDate(d.receivedOn)}` : '',
+      ];
     }
     case 'renamed':
       return [

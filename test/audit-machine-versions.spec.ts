@@ -222,7 +222,8 @@ SCENARIOS['yearly-report-handed-in-under-own-title'] = {
 SCENARIOS['report-recorded-after-it-came-in'] = {
   description:
     'Zwischenbericht im November fällig, am 28.11. per E-Mail eingegangen, erst am 03.12. nach dem Vermerk „überfällig“ erfasst: eingereicht am 28.11., fristgerecht; ' +
-    'mit Beschluss vom 10.12. zur Kenntnis genommen, erfasst am 12.12.: zur Kenntnis genommen am 10.12. (seit Version 6)',
+    'mit Beschluss vom 10.12. zur Kenntnis genommen, erfasst am 12.12.: zur Kenntnis genommen am 10.12.; ' +
+    'Verlängerungsantrag am 25.11.2025 eingegangen, am 10.12.2025 erfasst, verlängert (seit Version 6)',
   steps: [
     { type: 'submitted', occurredAt: '2024-05-10T09:00:00.000Z', actor: lead },
     { type: 'approved', data: { approvedUntil: '2025-12-31', reports: [report('Zwischenbericht', '2024-11')] }, occurredAt: '2024-06-20T12:00:00.000Z', decision: decisionFacts('2024/21', '2024-06-20') },
@@ -231,6 +232,9 @@ SCENARIOS['report-recorded-after-it-came-in'] = {
     { type: 'reportOverdue', data: { obligationId: 'r1' }, occurredAt: '2024-11-30T23:00:00.000Z' },
     { type: 'reportSubmitted', data: { obligationId: 'r1', receivedOn: '2024-11-28', documentRef: 'E-Mail vom 28.11.2024' }, occurredAt: '2024-12-03T09:00:00.000Z' },
     { type: 'reportAcknowledged', data: { obligationId: 'r1' }, occurredAt: '2024-12-12T10:00:00.000Z', decision: decisionFacts('2024/33', '2024-12-10') },
+    { type: 'termExpiring', occurredAt: '2025-12-01T06:00:00.000Z' },
+    { type: 'extensionRequested', data: { approvedUntil: '2026-12-31', justification: 'Die Umsetzung dauert an.', receivedOn: '2025-11-25' }, occurredAt: '2025-12-10T09:00:00.000Z' },
+    { type: 'extended', data: { approvedUntil: '2026-12-31' }, occurredAt: '2025-12-15T10:00:00.000Z', decision: decisionFacts('2025/41', '2025-12-15') },
   ],
 };
 

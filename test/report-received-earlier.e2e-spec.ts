@@ -17,6 +17,8 @@ describe.each(testDatabaseKinds())('a report recorded after it came in, on %s', 
   let contactId: string;
   let bodies = 0;
 
+  /** One event form of a body's page, by its event type. */
+  const formOf = (page: string, type: string) => new RegExp(`id="aktion-${type}-details"[\\s\\S]*?</details>`).exec(page)?.[0] ?? '';
   const version = async (id: string) => (await t.http.get(`/api/bodies/${id}`).expect(200)).body.version as number;
   const obligation = async (id: string, obligationId = 'r1') =>
     ((await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.obligations as any[]).find((o) => o.id === obligationId);
@@ -105,6 +107,19 @@ describe.each(testDatabaseKinds())('a report recorded after it came in, on %s', 
     expect((await t.http.get(`/gremien/${body}`).expect(200)).text).toContain('zur Kenntnis genommen am 02.12.2026 (eingereicht am 28.11.2026, erfasst am 03.12.2026)');
   });
 
+  test('an extension request e-mailed on 20.11. and recorded on 03.12. was made on 20.11.; a lead sends no such day', async () => {
+    const { id, contactId: its } = await owingNovember('Projektgruppe Antrag');
+    const request = { type: 'extensionRequested', data: { approvedUntil: '2028-06-30', justification: 'Die Umsetzung dauert an.', receivedOn: '2026-11-20' } };
+    const lead = await t.user('lead', { contactId: its });
+    const refused = await lead.http.post(`/api/bodies/${id}/events`).send(request);
+    expect([refused.status, refused.body.details]).toEqual([400, [{ path: 'data.receivedOn', message: expect.stringContaining('Antrag trägt die Geschäftsstelle ein') }]]);
+    await t.http.post(`/api/bodies/${id}/events`).send(request).expect(200);
+    const { context } = (await t.http.get(`/api/bodies/${id}`).expect(200)).body;
+    expect(context.extensionRequests).toEqual([{ approvedUntil: '2028-06-30', justification: 'Die Umsetzung dauert an.', on: '2026-11-20', recordedOn: '2026-12-03' }]);
+    const history = (await t.http.get(`/api/bodies/${id}/history`).expect(200)).body.events as any[];
+    expect(history.at(-1).summary).toContain('eingegangen am 20.11.2026');
+  });
+
   test('a body still on version 5 refuses the day it came in, saying to move it first; without it the report is recorded as before', async () => {
     const v5 = machineVersion('body', 5)!;
     const records = recordStream(
@@ -119,24 +134,27 @@ describe.each(testDatabaseKinds())('a report recorded after it came in, on %s', 
     const id = records[0].bodyId;
     const refused = await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r1', receivedOn: '2026-11-28' } });
     expect(refused.status).toBe(422);
-    expect(refused.body.details.violations).toEqual(['Ein Eingangsdatum (receivedOn) kennt erst Version 6 des Lebenslaufs; das Gremium zuerst auf die neueste Version umstellen oder den Bericht ohne Eingangsdatum erfassen.']);
-    // The secretariat's form offers the field only where the body follows version 6.
+    expect(refused.body.details.violations).toEqual(['Ein Eingangsdatum (receivedOn) kennt erst Version 6 des Lebenslaufs; das Gremium zuerst auf die neueste Version umstellen oder ohne Eingangsdatum erfassen.']);
+    // The secretariat's forms offer the field only where the body follows version 6.
     expect((await t.http.get(`/gremien/${id}`).expect(200)).text).not.toContain('name="receivedOn"');
-    expect((await t.http.get(`/gremien/${body}`).expect(200)).text).not.toContain('name="receivedOn"'); // handed in already
     await t.http.post(`/api/bodies/${id}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r1' } }).expect(200);
     expect(await obligation(id)).toMatchObject({ state: 'submitted', submittedOn: '2026-12-03' });
     expect((await obligation(id)).submissionRecordedOn).toBeUndefined();
   });
 
-  test('the secretariat’s form names the day it came in; sent from the form it is recorded so', async () => {
-    const { id } = await owingNovember('Projektgruppe Formular');
+  test('the secretariat’s forms name the day a report or a request came in; sent from the form it is recorded so', async () => {
+    const { id, contactId: its } = await owingNovember('Projektgruppe Formular');
     const page = (await t.http.get(`/gremien/${id}`).expect(200)).text;
-    expect(page).toContain('name="receivedOn"');
-    expect(page).toContain('Eingegangen am');
-    const lead = await t.user('lead', { contactId: (await owingNovember('Projektgruppe Federführung')).contactId });
+    for (const type of ['reportSubmitted', 'extensionRequested']) {
+      expect(formOf(page, type)).toContain('name="receivedOn"');
+      expect(formOf(page, type)).toContain('Eingegangen am');
+    }
+    const lead = await t.user('lead', { contactId: its });
     const leadPage = (await lead.http.get(`/gremien/${id}`).expect(200)).text;
-    expect(leadPage).toContain('aktion-reportSubmitted');
-    expect(leadPage).not.toContain('name="receivedOn"');
+    for (const type of ['reportSubmitted', 'extensionRequested']) {
+      expect(formOf(leadPage, type)).not.toBe(''); // the lead's form, without the field
+      expect(formOf(leadPage, type)).not.toContain('name="receivedOn"');
+    }
 
     await t.http.post(`/gremien/${id}/ereignisse`).type('form').send({ type: 'reportSubmitted', obligationId: 'r1', receivedOn: '2026-11-27', documentRef: '' }).expect(303);
     expect(await obligation(id)).toMatchObject({ state: 'submitted', submittedOn: '2026-11-27', submissionRecordedOn: '2026-12-03' });

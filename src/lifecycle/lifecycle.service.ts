@@ -23,7 +23,6 @@ import {
   type Deadline,
   type DecisionFacts,
   type DueDates,
-  type EventData,
   type PersistedBody,
   type Registration,
   type ReportObligation,
@@ -304,9 +303,12 @@ export class LifecycleService {
       // What a lead sends happens when it arrives: a date before that is a fact only the Geschäftsstelle records.
       throw ValidationError.at('occurredAt', 'Als Federführung senden Sie ohne Datum: das Ereignis gilt, wenn es eingeht. Ein früheres Datum (etwa eines per E-Mail eingereichten Berichts) trägt die Geschäftsstelle ein.');
     }
-    if (type === 'reportSubmitted' && (parsed as EventData['reportSubmitted']).receivedOn !== undefined && actor.role === 'lead' && this.mayAppend(actor.role, type)) {
-      // The same for the day a lead's report came in: it comes in now.
-      throw ValidationError.at('data.receivedOn', 'Als Federführung senden Sie ohne Eingangsdatum: Ihr Bericht geht ein, wenn Sie ihn senden. Einen früher eingegangenen Bericht trägt die Geschäftsstelle ein.');
+    if ((parsed as { receivedOn?: string }).receivedOn !== undefined && actor.role === 'lead' && this.mayAppend(actor.role, type)) {
+      // The same for the day a lead's report or request came in: it comes in now.
+      throw ValidationError.at(
+        'data.receivedOn',
+        'Als Federführung senden Sie ohne Eingangsdatum: was Sie senden, geht ein, wenn Sie es senden. Einen früher eingegangenen Bericht oder Antrag trägt die Geschäftsstelle ein.',
+      );
     }
     if (c.occurredAt) this.assertNotInFuture(c.occurredAt, arrived);
 

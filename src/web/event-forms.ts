@@ -57,7 +57,7 @@ export interface EventFormContext {
   today: string;
   /** Whether the form may name the day of the event (the secretariat's); a lead's event is dated when it arrives. */
   dated?: boolean;
-  /** Whether a report's form may name the day it came in (the secretariat's, for a body on statechart version 6 or later). */
+  /** Whether a report's or an extension request's form may name the day it came in (the secretariat's, for a body on statechart version 6 or later). */
   received?: boolean;
 }
 
@@ -387,14 +387,10 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
         field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, OWED) }),
         field('title', 'Titel des Berichts', 'text', { hint: 'Optional: der Titel dieses Berichts, z. B. „Sachstandsbericht 2025“; die folgenden Berichte einer wiederkehrenden Pflicht behalten den ihren.' }),
         field('documentRef', 'Fundstelle des Dokuments', 'text', { hint: 'Optional: Aktenzeichen oder Adresse des Dokuments.' }),
-        ...(f.received
-          ? [
-              field('receivedOn', 'Eingegangen am', 'date', {
-                max: f.today,
-                hint: 'Optional: der Tag, an dem der Bericht einging, wenn er erst später erfasst wird (etwa nach dem Vermerk „überfällig“). Der Bericht gilt als an diesem Tag eingereicht.',
-              }),
-            ]
-          : []),
+        ...receivedField(
+          f,
+          'Optional: der Tag, an dem der Bericht einging, wenn er erst später erfasst wird (etwa nach dem Vermerk „überfällig“). Der Bericht gilt als an diesem Tag eingereicht.',
+        ),
       ];
     case 'reportAcknowledged':
       return [field('obligationId', 'Berichtspflicht', 'select', { required: true, options: obligationOptions(context, ['submitted']) })];
@@ -423,6 +419,7 @@ function dataFields(type: BodyEventType, f: EventFormContext): FormItem[] {
       return [
         termEndGroup('approvedUntil', 'Beantragtes neues Ende', true, untilHint(context)),
         field('justification', 'Begründung', 'textarea', { required: true, rows: 3 }),
+        ...receivedField(f, 'Optional: der Tag, an dem der Antrag einging, wenn er erst später erfasst wird (etwa nach Ablauf der Laufzeit). Der Antrag gilt als an diesem Tag gestellt.'),
       ];
     case 'renamed':
       return [field('title', 'Neuer Titel', 'text', { required: true }), field('shortName', 'Neue Kurzbezeichnung', 'text')];
@@ -490,6 +487,11 @@ export function initialValues(type: BodyEventType, f: EventFormContext): FormVal
     default:
       return {};
   }
+}
+
+/** „Eingegangen am“: the day a report or a request came in, where the form may name it (`EventFormContext.received`). */
+function receivedField(f: EventFormContext, hint: string): FormItem[] {
+  return f.received ? [field('receivedOn', 'Eingegangen am', 'date', { max: f.today, hint })] : [];
 }
 
 /** The whole form of an event: its data, then the decision, the date and a note. */
@@ -609,6 +611,7 @@ export function eventData(type: BodyEventType, values: FormValues, context: Body
     case 'extensionRequested':
       put('approvedUntil', termEndFrom(values, 'approvedUntil') ?? '');
       put('justification', text(values, 'justification'));
+      put('receivedOn', optional(values, 'receivedOn'));
       break;
     case 'renamed':
       put('title', text(values, 'title'));

@@ -61,7 +61,7 @@ const CHANGES: Readonly<Record<number, string>> = {
     'trägt ein Bericht, der unter einem eigenen Titel eingereicht wird, diesen Titel allein: die folgenden Berichte einer wiederkehrenden Berichtspflicht behalten den Titel der Reihe; ' +
     'und ein durch Beschluss geforderter Bericht kennt diesen Beschluss, sodass die Beschlusskontrolle genau ihm folgt',
   6:
-    'kann die Geschäftsstelle bei einem später erfassten Bericht den Tag seines Eingangs angeben: er gilt als an diesem Tag eingereicht (etwa fristgerecht, obwohl schon „überfällig“ vermerkt war); ' +
+    'kann die Geschäftsstelle bei einem später erfassten Bericht oder Verlängerungsantrag den Tag seines Eingangs angeben: er gilt als an diesem Tag eingereicht (ein Bericht etwa fristgerecht, obwohl schon „überfällig“ vermerkt war); ' +
     'und ein durch Beschluss zur Kenntnis genommener Bericht gilt als am Tag des Beschlusses zur Kenntnis genommen, auch wenn die Kenntnisnahme erst später erfasst wird',
 };
 
