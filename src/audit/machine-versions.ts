@@ -9,8 +9,9 @@
  * can be ended) applies to the events after the move. Version 5 likewise (`submittedTitle`,
  * `requested`): a report handed in under a title of its own before the move kept that title as
  * its `title`, and a report requested before it does not know its request. Version 6 too
- * (`submissionRecordedOn`): what it records differently (the day a report came in, the day a
- * decision took note of it) applies to the events after the move.
+ * (`submissionRecordedOn`, an extension request's `recordedOn`): what it records differently (the
+ * day a report or a request came in, the day a decision took note of a report) applies to the
+ * events after the move.
  *
  * Bumping BODY_MACHINE_VERSION: keep the old chart importable, add an entry below for the new
  * one, and add its persisted-snapshot conversion in `upgrade` if the context shape changed.
