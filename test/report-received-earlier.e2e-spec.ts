@@ -3,7 +3,8 @@
  * Zwischenbericht owed in November arrived by e-mail on 28.11., is recorded on 03.12., after the
  * write path has noted it overdue on 01.12. The history stays as it happened (overdue noted, then
  * the submission recorded on 03.12.); the report counts as handed in on 28.11., within its Frist.
- * Taken note of by a decision recorded after that, it was taken note of on the decision's day.
+ * Taken note of by a decision recorded after that, it was taken note of on the decision's day. An
+ * extension request recorded after it came in was made on the day it came in.
  */
 import { machineVersion } from '../src/audit/machine-versions';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
