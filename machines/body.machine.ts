@@ -24,17 +24,16 @@
  * day a report came in (`reportSubmitted` with `receivedOn`) where the Geschäftsstelle records it
  * after events since (its Frist's overdue event, say): the report counts as handed in on that day
  * (`submittedOn`), the day it was recorded is kept beside it (`submissionRecordedOn`), and so for
- * an extension request (`extensionRequested` with `receivedOn`: its `on`, `recordedOn`); and a report
- * taken note of by a decision was taken note of on the decision's day (`acknowledgedOn`), not on
- * the later day its event was recorded. All are built
- * from this one chart (`createBodyMachine(version)`); the earlier versions stay for replaying
- * their events.
+ * an extension request (`extensionRequested` with `receivedOn`: its `on`, `recordedOn`); and a
+ * report taken note of by a decision was taken note of on the decision's day (`acknowledgedOn`),
+ * not on the later day its event was recorded. All are built from this one chart
+ * (`createBodyMachine(version)`); the earlier versions stay for replaying their events.
  */
 import { and, assign, not, setup, type AnyStateMachine } from 'xstate';
 import type { BodyContext, ExtensionRequest, ObligationChange, ReportObligation } from './body.context';
 import { findObligation, initialContext, isOpenObligation, newObligation, nextObligationId, seriesOf } from './body.context';
 import type { BodyEvent, BodyEventOf, RegisteredEvent } from './body.events';
-import { berlinDate } from './dates';
+import { berlinDate, type CivilDate } from './dates';
 import { sameDeadline } from './deadlines';
 import { violations } from './body.rules';
 import { dueOnOrAfter, nextDue } from './recurrence';
@@ -46,6 +45,9 @@ export type BodyMachineVersion = (typeof BODY_MACHINE_VERSIONS)[number];
 export const BODY_MACHINE_VERSION: BodyMachineVersion = 6;
 
 const on = (event: BodyEvent) => berlinDate(event.occurredAt);
+
+/** Since version 6: the day a report or a request came in (`receivedOn`), where it lies before the event's day; else null. */
+const receivedEarlier = (event: BodyEvent, receivedOn: CivilDate | undefined): CivilDate | null => (receivedOn !== undefined && receivedOn < on(event) ? receivedOn : null);
 
 function cite(context: BodyContext, event: BodyEvent): BodyContext['decisions'] {
   if (!event.decision) return context.decisions;
@@ -97,14 +99,13 @@ function submitted(
   received = false,
 ): ReportObligation[] {
   const { obligationId, title, documentRef, receivedOn } = (event as BodyEventOf<'reportSubmitted'>).data;
-  const recordedOn = on(event);
-  const earlier = received && receivedOn !== undefined && receivedOn < recordedOn;
+  const earlier = received ? receivedEarlier(event, receivedOn) : null;
   const obligations = updateObligation(context, obligationId, (o) => ({
     state: 'submitted',
-    submittedOn: earlier ? receivedOn : recordedOn,
+    submittedOn: earlier ?? on(event),
     ...titled(title, o),
     documentRef: documentRef ?? null,
-    ...(earlier ? { submissionRecordedOn: recordedOn } : {}),
+    ...(earlier ? { submissionRecordedOn: on(event) } : {}),
   }));
   // A recurring obligation: submitting this period opens the next.
   const current = context.obligations.find((o) => o.id === obligationId);
@@ -118,14 +119,13 @@ function submitted(
 function extensionRequest(event: BodyEvent, received: boolean): ExtensionRequest {
   const { approvedUntil, justification, receivedOn } = (event as BodyEventOf<'extensionRequested'>).data;
   const asWritten = coarseTermEnd(approvedUntil);
-  const recordedOn = on(event);
-  const earlier = received && receivedOn !== undefined && receivedOn < recordedOn;
+  const earlier = received ? receivedEarlier(event, receivedOn) : null;
   return {
     approvedUntil: termEndDate(approvedUntil),
     ...(asWritten ? { asWritten } : {}),
     justification,
-    on: earlier ? receivedOn : recordedOn,
-    ...(earlier ? { recordedOn } : {}),
+    on: earlier ?? on(event),
+    ...(earlier ? { recordedOn: on(event) } : {}),
   };
 }
 

@@ -276,6 +276,8 @@ export class WebService {
     const context = body.context as BodyContext;
     const today = this.today();
     const steps = replayRecords(history.events).steps;
+    /** The version of the chart whose rules the body follows (that of its last event); null without a readable history. */
+    const machineVersion = history.events.at(-1)?.machine.version ?? null;
     // The effective Fristen the body's answer gives (`reportDates`), not derived here a second time.
     const reportStandings = standingsOfReports(context, new Map(body.reportDates.map((r) => [r.obligationId, r.effectiveDate])));
     const visited = [...new Set(steps.flatMap((s) => statePaths(s.stateAfter)))];
@@ -308,7 +310,7 @@ export class WebService {
         decisions,
         newDecisionHref: mayRecordDecisions(user) ? `/beschluesse?wirkung=${type}&fuer=${id}#record` : undefined,
         dated: user?.role !== 'lead',
-        received: user?.role !== 'lead' && (history.events.at(-1)?.machine.version ?? 0) >= 6,
+        received: user?.role !== 'lead' && (machineVersion ?? 0) >= 6,
       });
       const mine = failed?.type === type ? failed : undefined;
       const chosen = presetEffect?.effect.effect === type ? presetEffect : undefined;
@@ -367,7 +369,7 @@ export class WebService {
           : (body.notYetPossible.find(({ type }) => type === effect.effect)?.reason ?? `Im Zustand „${body.state.label}“ nicht möglich.`),
       })),
       /** The version of the chart whose rules the body follows (that of its last event); null without a readable history. */
-      machineVersion: history.events.at(-1)?.machine.version ?? null,
+      machineVersion,
       machineUpgrade: mayRecordDecisions(user) ? machineUpgrade(history.events, body.state.paths) : null,
       presetDecision: presetEffect ? { number: presetEffect.decision.number, action: actionLabel(presetEffect.effect.effect) } : null,
       contacts: (seesPersonalData(user) ? body.contacts : []).map((contact) => ({
