@@ -51,16 +51,22 @@ export function isBusinessDate(value: string): boolean {
 
 // Intl is slow, and deadline derivation and replay ask for the same dates again and again: both
 // conversions are cached (pure functions of their argument; the caches stay small).
-const berlinDates = new Map<Instant, CivilDate>();
+const HOUR_MS = 60 * 60 * 1000;
+const berlinDates = new Map<number, CivilDate>();
 
 /** The civil date in Europe/Berlin on which the given instant falls. */
 export function berlinDate(instant: Instant): CivilDate {
-  let date = berlinDates.get(instant);
+  // Berlin's offsets from UTC are whole hours, and it changes them at whole hours: the date is
+  // the same throughout each hour of UTC, so the cache is keyed by that hour (every event has
+  // an instant of its own, but few hours).
+  const time = new Date(instant).getTime();
+  const hour = Math.floor(time / HOUR_MS);
+  let date = berlinDates.get(hour);
   if (date === undefined) {
-    const p = partsOf(new Date(instant));
+    const p = partsOf(new Date(time));
     date = `${p.year}-${pad(p.month)}-${pad(p.day)}`;
     if (berlinDates.size >= 10_000) berlinDates.clear();
-    berlinDates.set(instant, date);
+    berlinDates.set(hour, date);
   }
   return date;
 }
