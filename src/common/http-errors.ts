@@ -32,6 +32,7 @@ const REASON: Record<number, string> = {
   429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 const GERMAN: Record<number, string> = {
@@ -87,6 +88,9 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
   const statusCode = statusOf(error);
   if (statusCode >= 500) {
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // The service cannot do it now, for a reason it says itself (its database file replaced): said as it is.
+    const publicMessage = (error as { publicMessage?: unknown } | null)?.publicMessage;
+    if (statusCode === 503 && typeof publicMessage === 'string') return { statusCode, error: REASON[503], message: publicMessage, details: null };
     const message = writeForbidden(error)
       ? 'Der Vorgang wurde nicht ausgeführt: die Datenbank lässt den Dienst nicht schreiben (ihr Benutzer oder die Datei hat keine Schreibrechte). Das können nur die Betreiber beheben.'
       : 'Interner Fehler; der Vorgang wurde nicht ausgeführt.';

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
@@ -64,6 +64,18 @@ const MAX_GROUP = 64;
 /** SQLite statements with more parameters than this are not cached (see `Database.run`): above the largest batch insert of timers. */
 const MAX_CACHED_PARAMETERS = 400;
 
+/**
+ * A unit of work refused because the SQLite file the service opened is no longer at its path
+ * (`Database.replacedFile`): answered 503 with its message, as src/common/http-errors.ts answers
+ * an error that carries `statusCode` and `publicMessage`.
+ */
+export class DatabaseFileReplaced extends Error {
+  readonly statusCode = 503;
+  constructor(readonly publicMessage: string) {
+    super(publicMessage);
+  }
+}
+
 /** The databases opened while a `Database.closedOnFailure` runs (see there). */
 const openedDuring = new AsyncLocalStorage<Database[]>();
 
@@ -108,6 +120,8 @@ export class Database {
   private registration: InstanceRegistration | null = null;
   /** Told every statement the SQLite writer runs (see `traceStatements`). */
   private statementTrace: ((sql: string, values: ReadonlyArray<string | number | null>) => void) | null = null;
+  /** The SQLite file as it was opened (device and inode), to tell whether its path still names it (`replacedFile`). */
+  private readonly opened: { dev: number; ino: number } | null;
 
   private constructor(
     readonly kind: DatabaseConfig['kind'],
@@ -118,7 +132,10 @@ export class Database {
     private readonly file: string | null,
     /** The migrations this opening ran, oldest first (by their names); none where another instance or an earlier start ran them. */
     readonly migrationsRun: readonly string[],
-  ) {}
+  ) {
+    const opened = file ? fileIdentity(file) : null;
+    this.opened = opened === 'gone' ? null : opened;
+  }
 
   /**
    * Runs `work` (building the application) and, should it fail, closes every Database opened
@@ -224,6 +241,22 @@ export class Database {
   /** Why this instance writes nothing: its registration lost and not (yet) regained; null while it may write. */
   unregistered(): string | null {
     return this.registration?.problem() ?? null;
+  }
+
+  /**
+   * Why this database writes nothing any more (SQLite): the file it opened is no longer at its
+   * path, moved or deleted, or replaced by another (a backup put in its place, say) while the
+   * service ran. Its connections would go on writing into the file they opened, which the next
+   * start does not open: every write acknowledged from then on would be lost. Null while the path
+   * names the file opened (or the system does not say), and always on PostgreSQL and in memory.
+   */
+  replacedFile(): string | null {
+    if (!this.file || !this.opened) return null;
+    const now = fileIdentity(this.file);
+    if (now === null) return null;
+    if (now === 'gone') return `Die Datenbankdatei ${this.file} gibt es nicht mehr: sie wurde verschoben oder gelöscht, während der Dienst lief.`;
+    if (now.dev === this.opened.dev && now.ino === this.opened.ino) return null;
+    return `Unter ${this.file} liegt nicht mehr die Datenbankdatei, die der Dienst geöffnet hat: sie wurde ersetzt (etwa durch eine zurückgespielte Sicherung), während der Dienst lief.`;
   }
 
   /** Called by Nest when the application closes: it leaves the instances of the database (PostgreSQL), then closes it. */
@@ -445,9 +478,18 @@ export class Database {
     }
   }
 
-  /** Runs the units of work in one transaction, each in a savepoint; settles them after COMMIT. */
+  /**
+   * Runs the units of work in one transaction, each in a savepoint; settles them after COMMIT.
+   * Where the file at the database's path is no longer the one opened, before the group or by
+   * its COMMIT, none of them is acknowledged: what they wrote would not be in the database.
+   */
   private async commitGroup(group: Job[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const replaced = this.replacedFile();
+    if (replaced) {
+      for (const job of group) job.reject(fileReplaced(replaced));
+      return;
+    }
     try {
       this.run('BEGIN IMMEDIATE', []);
       for (const job of group) {
@@ -463,8 +505,10 @@ export class Database {
         }
       }
       this.run('COMMIT', []);
+      const replacedMeanwhile = this.replacedFile();
+      if (replacedMeanwhile) throw fileReplaced(replacedMeanwhile);
     } catch (error) {
-      // Nothing of the group reached the disk: every unit of work fails, none is acknowledged.
+      // Nothing of the group reached the database: every unit of work fails, none is acknowledged.
       if (this.sqlite!.inTransaction) this.run('ROLLBACK', []);
       for (const job of group) job.reject(error);
       return;
@@ -726,6 +770,23 @@ export function isTransientConflict(error: unknown): boolean {
   const cause = error instanceof QueryFailedError ? error.driverError : error;
   const code = (cause as { code?: string } | undefined)?.code;
   return code === '40P01' || code === '40001';
+}
+
+/** The device and inode of the file at `path`; `gone` where there is none; null where the system does not say (no right to look, say). */
+function fileIdentity(path: string): { dev: number; ino: number } | 'gone' | null {
+  try {
+    const { dev, ino } = statSync(path);
+    return { dev, ino };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'gone' : null;
+  }
+}
+
+function fileReplaced(reason: string): DatabaseFileReplaced {
+  return new DatabaseFileReplaced(
+    `Der Vorgang wurde nicht ausgeführt. ${reason} Der Dienst schreibt nichts mehr, denn was er schriebe, ginge beim nächsten Start verloren: die richtige Datei an ihren Platz legen und den Dienst neu starten (/health antwortet bis dahin 503).`,
+  );
 }
 
 function prepareFile(file: string): string {

@@ -21,12 +21,13 @@ export class HealthController {
     summary: 'Betriebsbereit: die Datenbank antwortet, und die Instanz signiert mit dem Schlüssel der Datenbank',
     description:
       'Eine Instanz mit einem anderen Signaturschlüssel als dem, an den die Datenbank gebunden ist, schreibt keine Checkpoints und gibt kein Prüfergebnis: sie antwortet 503, ein Load Balancer leitet nicht mehr zu ihr. ' +
-      'Ebenso eine Instanz auf PostgreSQL, deren Anmeldung unter den Instanzen ihre Verbindung verlor: bis sie wieder angemeldet ist, und solange das nicht geht, weil inzwischen eine mit anderen Einstellungen der Fristen läuft.',
+      'Ebenso eine Instanz auf PostgreSQL, deren Anmeldung unter den Instanzen ihre Verbindung verlor: bis sie wieder angemeldet ist, und solange das nicht geht, weil inzwischen eine mit anderen Einstellungen der Fristen läuft. ' +
+      'Ebenso der Dienst auf SQLite, wenn unter dem Pfad der Datenbank nicht mehr die Datei liegt, die er geöffnet hat (verschoben, gelöscht oder ersetzt, während er lief): er schreibt dann nichts mehr.',
   })
   @ApiAnswer(z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }))
   @ApiResponse({
     status: 503,
-    description: 'Nicht betriebsbereit: die Instanz hält einen anderen Signaturschlüssel als den der Datenbank (details: keyId, boundKeyId), oder sie ist nicht angemeldet (Verbindung unterbrochen, oder andere Einstellungen der Fristen)',
+    description: 'Nicht betriebsbereit: die Instanz hält einen anderen Signaturschlüssel als den der Datenbank (details: keyId, boundKeyId), oder sie ist nicht angemeldet (Verbindung unterbrochen, oder andere Einstellungen der Fristen), oder die Datenbankdatei wurde verschoben, gelöscht oder ersetzt',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
@@ -36,6 +37,12 @@ export class HealthController {
     if (unregistered) {
       reply.status(503);
       return { statusCode: 503, error: 'Service Unavailable', message: `Diese Instanz ist nicht angemeldet und schreibt nichts: ${unregistered}`, details: null };
+    }
+    // On SQLite: the file at the database's path is no longer the one the service opened.
+    const replaced = this.db.replacedFile();
+    if (replaced) {
+      reply.status(503);
+      return { statusCode: 503, error: 'Service Unavailable', message: `${replaced} Der Dienst schreibt nichts mehr; die richtige Datei an ihren Platz legen und den Dienst neu starten.`, details: null };
     }
     const foreign = await this.audit.foreignKeyHeld();
     if (!foreign) return { status: 'ok', database: this.db.kind };

@@ -1,0 +1,100 @@
+/**
+ * The SQLite file moved, deleted or replaced while the service runs (a backup put in its place
+ * before the service was stopped, say): the service's connections would go on writing into the
+ * file they opened, which the next start no longer opens, so every write acknowledged from then
+ * on would be lost. The service writes nothing then and says why (503), and so does /health;
+ * with the right file back in its place it writes again.
+ */
+import { renameSync, rmSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { Database, DatabaseFileReplaced } from '../src/database/database';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('the SQLite file moved or replaced while the service runs', () => {
+  let t: TestApp;
+  let file: string;
+  let bodyId: string;
+
+  beforeEach(async () => {
+    t = await startTestApp({ database: 'sqlite' });
+    file = (t.config.database as { file: string }).file;
+    bodyId = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' }).expect(201)).body.id;
+  });
+  afterEach(() => t.close());
+
+  /** The body's version and title in the file at `path`, read by a connection of its own. */
+  function storedIn(path: string): { version: number; title: string } {
+    const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT version, title FROM bodies WHERE id = ?').get(bodyId) as { version: number; title: string };
+    } finally {
+      db.close();
+    }
+  }
+
+  /** A consistent copy of the database as it stands (as `gremienlauf backup` makes one). */
+  async function backup(): Promise<string> {
+    const copy = `${file}.sicherung`;
+    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    try {
+      await db.backup(copy);
+    } finally {
+      db.close();
+    }
+    return copy;
+  }
+
+  /** Puts `copy` where the database is, as a restore does (without the old -wal and -shm files), but while the service runs. */
+  function restoreInPlace(copy: string): void {
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+    renameSync(copy, file);
+  }
+
+  it('moved away: a write is refused with the reason and /health answers 503; moved back, it is written', async () => {
+    renameSync(file, `${file}.verschoben`);
+
+    const refused = await t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'submitted' }).expect(503);
+    expect(refused.body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: expect.stringContaining(`Die Datenbankdatei ${file} gibt es nicht mehr: sie wurde verschoben oder gelöscht, während der Dienst lief.`),
+      details: null,
+    });
+    expect(refused.body.message).toContain('die richtige Datei an ihren Platz legen und den Dienst neu starten');
+    const health = await t.anonymous.get('/health').expect(503);
+    expect(health.body.message).toContain(`Die Datenbankdatei ${file} gibt es nicht mehr`);
+
+    renameSync(`${file}.verschoben`, file);
+    await t.anonymous.get('/health').expect(200);
+    // Had the refused one been written, the body would be submitted already, and this one refused.
+    await t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'submitted' }).expect(200);
+    expect(storedIn(file).version).toBe(2);
+  });
+
+  it('a backup put in its place: the next write is refused and the backup stays as it was', async () => {
+    const copy = await backup();
+    await t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'submitted' }).expect(200);
+    restoreInPlace(copy);
+
+    const refused = await t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'withdrawn' }).expect(503);
+    expect(refused.body.message).toContain(`Unter ${file} liegt nicht mehr die Datenbankdatei, die der Dienst geöffnet hat: sie wurde ersetzt`);
+    expect((await t.anonymous.get('/health').expect(503)).body.message).toContain('liegt nicht mehr die Datenbankdatei');
+    expect(storedIn(file)).toEqual({ version: 1, title: EXAMPLE_REGISTRATION.title });
+  });
+
+  it('replaced while a unit of work runs: its COMMIT went to the file opened, so it is not acknowledged', async () => {
+    const copy = await backup();
+    const db = t.app.get(Database);
+    const unit = db.transaction(async (tx) => {
+      tx.write('UPDATE bodies SET title = ? WHERE id = ?', ['In der ersetzten Datei', bodyId]);
+      restoreInPlace(copy);
+      return 'geschrieben';
+    });
+
+    await expect(unit).rejects.toThrow(DatabaseFileReplaced);
+    await expect(unit).rejects.toThrow(`Unter ${file} liegt nicht mehr die Datenbankdatei`);
+    expect(storedIn(file).title).toBe(EXAMPLE_REGISTRATION.title);
+  });
+});
