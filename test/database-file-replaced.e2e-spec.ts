@@ -73,6 +73,16 @@ describe('the SQLite file moved or replaced while the service runs', () => {
     expect(storedIn(file).version).toBe(2);
   });
 
+  it('its write-ahead log deleted (the first step of a restore, taken while the service runs): the next write is refused', async () => {
+    await t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'submitted' }).expect(200);
+    rmSync(`${file}-wal`);
+    rmSync(`${file}-shm`, { force: true });
+
+    const refused = await t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'withdrawn' }).expect(503);
+    expect(refused.body.message).toContain(`Das Write-Ahead-Log der Datenbank (${file}-wal) wurde gelöscht oder ersetzt, während der Dienst lief.`);
+    expect((await t.anonymous.get('/health').expect(503)).body.message).toContain('Write-Ahead-Log');
+  });
+
   it('a backup put in its place: the next write is refused and the backup stays as it was', async () => {
     const copy = await backup();
     await t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'submitted' }).expect(200);

@@ -120,8 +120,9 @@ export class Database {
   private registration: InstanceRegistration | null = null;
   /** Told every statement the SQLite writer runs (see `traceStatements`). */
   private statementTrace: ((sql: string, values: ReadonlyArray<string | number | null>) => void) | null = null;
-  /** The SQLite file as it was opened (device and inode), to tell whether its path still names it (`replacedFile`). */
+  /** The SQLite file and its write-ahead log as they were opened (device and inode), to tell whether their paths still name them (`replacedFile`). */
   private readonly opened: { dev: number; ino: number } | null;
+  private readonly openedWal: { dev: number; ino: number } | null;
 
   private constructor(
     readonly kind: DatabaseConfig['kind'],
@@ -133,8 +134,9 @@ export class Database {
     /** The migrations this opening ran, oldest first (by their names); none where another instance or an earlier start ran them. */
     readonly migrationsRun: readonly string[],
   ) {
-    const opened = file ? fileIdentity(file) : null;
+    const [opened, openedWal] = file ? [fileIdentity(file), fileIdentity(`${file}-wal`)] : [null, null];
     this.opened = opened === 'gone' ? null : opened;
+    this.openedWal = openedWal === 'gone' ? null : openedWal;
   }
 
   /**
@@ -255,8 +257,13 @@ export class Database {
     const now = fileIdentity(this.file);
     if (now === null) return null;
     if (now === 'gone') return `Die Datenbankdatei ${this.file} gibt es nicht mehr: sie wurde verschoben oder gelöscht, während der Dienst lief.`;
-    if (now.dev === this.opened.dev && now.ino === this.opened.ino) return null;
-    return `Unter ${this.file} liegt nicht mehr die Datenbankdatei, die der Dienst geöffnet hat: sie wurde ersetzt (etwa durch eine zurückgespielte Sicherung), während der Dienst lief.`;
+    if (!(now.dev === this.opened.dev && now.ino === this.opened.ino)) {
+      return `Unter ${this.file} liegt nicht mehr die Datenbankdatei, die der Dienst geöffnet hat: sie wurde ersetzt (etwa durch eine zurückgespielte Sicherung), während der Dienst lief.`;
+    }
+    // The write-ahead log holds every commit since the last checkpoint; a connection opened now would start another one.
+    const wal = this.openedWal ? fileIdentity(`${this.file}-wal`) : null;
+    if (wal === null || (wal !== 'gone' && wal.dev === this.openedWal!.dev && wal.ino === this.openedWal!.ino)) return null;
+    return `Das Write-Ahead-Log der Datenbank (${this.file}-wal) wurde gelöscht oder ersetzt, während der Dienst lief.`;
   }
 
   /** Called by Nest when the application closes: it leaves the instances of the database (PostgreSQL), then closes it. */
