@@ -93,7 +93,9 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
     if (statusCode === 503 && typeof publicMessage === 'string') return { statusCode, error: REASON[503], message: publicMessage, details: null };
     const message = writeForbidden(error)
       ? 'Der Vorgang wurde nicht ausgeführt: die Datenbank lässt den Dienst nicht schreiben (ihr Benutzer oder die Datei hat keine Schreibrechte). Das können nur die Betreiber beheben.'
-      : 'Interner Fehler; der Vorgang wurde nicht ausgeführt.';
+      : storageFull(error)
+        ? 'Der Vorgang wurde nicht ausgeführt: der Speicherplatz der Datenbank ist erschöpft (der Datenträger ist voll). Das können nur die Betreiber beheben.'
+        : 'Interner Fehler; der Vorgang wurde nicht ausgeführt.';
     return { statusCode: 500, error: REASON[500], message, details: null };
   }
   return { statusCode, error: REASON[statusCode] ?? 'Error', message: refusalMessage(error, statusCode, context), details: null };
@@ -107,6 +109,15 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
 function writeForbidden(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '42501' || code === 'SQLITE_PERM' || (typeof code === 'string' && code.startsWith('SQLITE_READONLY'));
+}
+
+/**
+ * The database refused a write for want of space: its disk is full, or the file reached its size
+ * limit (SQLITE_FULL; PostgreSQL 53100). Nothing was written, as with any failed write.
+ */
+function storageFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100';
 }
 
 /** The message of a refusal that is no domain error: fixed per status, unless the error has one for the caller. */

@@ -118,6 +118,8 @@ export class Database {
   private readonly scopes = new AsyncLocalStorage<Scope>();
   /** Where this database serves an instance of the service (PostgreSQL): its place among the instances (see `servesAs`). */
   private registration: InstanceRegistration | null = null;
+  /** Set while a group of units of work runs in its transaction on SQLite (see `commitGroup`). */
+  private grouping = false;
   /** Told every statement the SQLite writer runs (see `traceStatements`). */
   private statementTrace: ((sql: string, values: ReadonlyArray<string | number | null>) => void) | null = null;
   /** The SQLite file and its write-ahead log as they were opened (device and inode), to tell whether their paths still name them (`replacedFile`). */
@@ -347,8 +349,11 @@ export class Database {
       await scope.tx.query(`RELEASE SAVEPOINT ${savepoint}`);
       return value;
     } catch (error) {
-      await scope.tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-      await scope.tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+      // Unless SQLite rolled back the whole transaction by itself (a full disk, an I/O error): then there is no savepoint left.
+      if (!this.sqlite || this.sqlite.inTransaction) {
+        await scope.tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        await scope.tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+      }
       throw error;
     } finally {
       scope.depth--;
@@ -499,23 +504,30 @@ export class Database {
     }
     try {
       this.run('BEGIN IMMEDIATE', []);
+      this.grouping = true;
       for (const job of group) {
         this.run('SAVEPOINT unit_of_work', []);
         try {
           const value = await job.run(this.sqliteTx);
+          this.assertTransactionOpen();
           this.run('RELEASE unit_of_work', []);
           outcomes.push({ ok: true, value });
         } catch (error) {
+          // Some failures (a full disk, an I/O error) make SQLite roll back the whole transaction
+          // itself: the group's earlier units of work are undone too, and none may be acknowledged.
+          if (!this.sqlite!.inTransaction) throw error;
           this.run('ROLLBACK TO unit_of_work', []);
           this.run('RELEASE unit_of_work', []);
           outcomes.push({ ok: false, error });
         }
       }
+      this.grouping = false;
       this.run('COMMIT', []);
       const replacedMeanwhile = this.replacedFile();
       if (replacedMeanwhile) throw fileReplaced(replacedMeanwhile);
     } catch (error) {
       // Nothing of the group reached the database: every unit of work fails, none is acknowledged.
+      this.grouping = false;
       if (this.sqlite!.inTransaction) this.run('ROLLBACK', []);
       for (const job of group) job.reject(error);
       return;
@@ -525,6 +537,17 @@ export class Database {
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });
+  }
+
+  /**
+   * While a group of units of work runs, its transaction must still be open: where SQLite rolled
+   * it back by itself (a full disk, an I/O error) and a unit of work went on after catching the
+   * failure, each further statement would be committed on its own, outside any transaction.
+   */
+  private assertTransactionOpen(): void {
+    if (this.grouping && !this.sqlite!.inTransaction) {
+      throw new Error('SQLite hat die Transaktion nach einem Fehler selbst zurückgerollt; die Arbeitseinheiten der Gruppe sind nicht geschrieben.');
+    }
   }
 
   /**
@@ -542,6 +565,7 @@ export class Database {
    * time, so the cache does not grow with every length that ever occurred.
    */
   private run<T>(sql: string, params: SqlValue[]): T[] {
+    this.assertTransactionOpen();
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.sqlite!.prepare(sql);
