@@ -62,7 +62,7 @@ describe('the SQLite file moved or replaced while the service runs', () => {
       message: expect.stringContaining(`Die Datenbankdatei ${file} gibt es nicht mehr: sie wurde verschoben oder gelöscht, während der Dienst lief.`),
       details: null,
     });
-    expect(refused.body.message).toContain('die richtige Datei an ihren Platz legen und den Dienst neu starten');
+    expect(refused.body.message).toContain('die richtige Datei zurück an ihren Platz legen, oder den Dienst neu starten, wenn dort nun die richtige liegt');
     const health = await t.anonymous.get('/health').expect(503);
     expect(health.body.message).toContain(`Die Datenbankdatei ${file} gibt es nicht mehr`);
 

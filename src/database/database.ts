@@ -816,7 +816,7 @@ function fileIdentity(path: string): { dev: number; ino: number } | 'gone' | nul
 
 function fileReplaced(reason: string): DatabaseFileReplaced {
   return new DatabaseFileReplaced(
-    `Der Vorgang wurde nicht ausgeführt. ${reason} Der Dienst schreibt nichts mehr, denn was er schriebe, ginge beim nächsten Start verloren: die richtige Datei an ihren Platz legen und den Dienst neu starten (/health antwortet bis dahin 503).`,
+    `Der Vorgang wurde nicht ausgeführt. ${reason} Der Dienst schreibt nichts mehr, denn was er schriebe, ginge beim nächsten Start verloren: die richtige Datei zurück an ihren Platz legen, oder den Dienst neu starten, wenn dort nun die richtige liegt (/health antwortet bis dahin 503).`,
   );
 }
 

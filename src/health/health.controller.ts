@@ -42,7 +42,7 @@ export class HealthController {
     const replaced = this.db.replacedFile();
     if (replaced) {
       reply.status(503);
-      return { statusCode: 503, error: 'Service Unavailable', message: `${replaced} Der Dienst schreibt nichts mehr; die richtige Datei an ihren Platz legen und den Dienst neu starten.`, details: null };
+      return { statusCode: 503, error: 'Service Unavailable', message: `${replaced} Der Dienst schreibt nichts mehr: die richtige Datei zurück an ihren Platz legen, oder den Dienst neu starten, wenn dort nun die richtige liegt.`, details: null };
     }
     const foreign = await this.audit.foreignKeyHeld();
     if (!foreign) return { status: 'ok', database: this.db.kind };
