@@ -493,7 +493,9 @@ export class Database {
   /**
    * Runs the units of work in one transaction, each in a savepoint; settles them after COMMIT.
    * Where the file at the database's path is no longer the one opened, before the group or by
-   * its COMMIT, none of them is acknowledged: what they wrote would not be in the database.
+   * its COMMIT, none of them is acknowledged: what they wrote would not be in the database. The
+   * check before runs none of them, so what is refused is not in the file opened either, should
+   * that file be put back.
    */
   private async commitGroup(group: Job[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
