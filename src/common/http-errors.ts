@@ -91,6 +91,14 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
     // The service cannot do it now, for a reason it says itself (its database file replaced): said as it is.
     const publicMessage = (error as { publicMessage?: unknown } | null)?.publicMessage;
     if (statusCode === 503 && typeof publicMessage === 'string') return { statusCode, error: REASON[503], message: publicMessage, details: null };
+    if (databaseBusy(error)) {
+      return {
+        statusCode: 503,
+        error: REASON[503],
+        message: 'Der Vorgang wurde nicht ausgeführt: die Datenbank blieb zu lange von einem anderen Vorgang belegt (etwa einem Befehl der Kommandozeile, der gerade schreibt). Bitte gleich noch einmal versuchen.',
+        details: null,
+      };
+    }
     const message = writeForbidden(error)
       ? 'Der Vorgang wurde nicht ausgeführt: die Datenbank lässt den Dienst nicht schreiben (ihr Benutzer oder die Datei hat keine Schreibrechte). Das können nur die Betreiber beheben.'
       : storageFull(error)
@@ -118,6 +126,12 @@ function writeForbidden(error: unknown): boolean {
 function storageFull(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_FULL' || code === '53100';
+}
+
+/** SQLite's write lock stayed held by another connection (another process) beyond the busy timeout: nothing was written, a repeat may go through. */
+function databaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /** The message of a refusal that is no domain error: fixed per status, unless the error has one for the caller. */
