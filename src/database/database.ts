@@ -816,9 +816,12 @@ function fileIdentity(path: string): { dev: number; ino: number } | 'gone' | nul
   }
 }
 
+/** What the operators do once `Database.replacedFile` names a reason. */
+export const REPLACED_FILE_REMEDY = 'die richtige Datei zurück an ihren Platz legen, oder den Dienst neu starten, wenn dort nun die richtige liegt';
+
 function fileReplaced(reason: string): DatabaseFileReplaced {
   return new DatabaseFileReplaced(
-    `Der Vorgang wurde nicht ausgeführt. ${reason} Der Dienst schreibt nichts mehr, denn was er schriebe, ginge beim nächsten Start verloren: die richtige Datei zurück an ihren Platz legen, oder den Dienst neu starten, wenn dort nun die richtige liegt (/health antwortet bis dahin 503).`,
+    `Der Vorgang wurde nicht ausgeführt. ${reason} Der Dienst schreibt nichts mehr, denn was er schriebe, ginge beim nächsten Start verloren: ${REPLACED_FILE_REMEDY} (/health antwortet bis dahin 503).`,
   );
 }
 

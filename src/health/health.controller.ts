@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ApiAnswer } from '../common/openapi';
 import { Access, PUBLIC } from '../auth/access';
 import { AuditService } from '../audit/audit.service';
-import { Database } from '../database/database';
+import { Database, REPLACED_FILE_REMEDY } from '../database/database';
 
 @ApiTags('Betrieb')
 @Controller('health')
@@ -42,7 +42,7 @@ export class HealthController {
     const replaced = this.db.replacedFile();
     if (replaced) {
       reply.status(503);
-      return { statusCode: 503, error: 'Service Unavailable', message: `${replaced} Der Dienst schreibt nichts mehr: die richtige Datei zurück an ihren Platz legen, oder den Dienst neu starten, wenn dort nun die richtige liegt.`, details: null };
+      return { statusCode: 503, error: 'Service Unavailable', message: `${replaced} Der Dienst schreibt nichts mehr: ${REPLACED_FILE_REMEDY}.`, details: null };
     }
     const foreign = await this.audit.foreignKeyHeld();
     if (!foreign) return { status: 'ok', database: this.db.kind };
