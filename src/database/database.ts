@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { DatabaseConfig } from '../../config/configuration';
+import { DatabaseUnreachable, connectionLost, neverConnected } from './connection-lost';
 import { UnregisteredInstance, type InstanceRegistration } from './instance-registry';
 import { MIGRATIONS } from './migrations';
 
@@ -314,8 +315,9 @@ export class Database {
   /**
    * `transaction`, run again when PostgreSQL gave it up for another transaction's sake (a
    * deadlock, a serialization failure: nothing of it was written; inside another unit of work,
-   * nothing of its savepoint), or when `again` says so of the error (a lost race the caller can
-   * run anew from the new state); `again` is asked of every failure. Up to `attempts` times in all,
+   * nothing of its savepoint), when its connection broke before the COMMIT was sent (nothing of
+   * it was written; the next try takes another connection), or when `again` says so of the error
+   * (a lost race the caller can run anew from the new state); `again` is asked of every failure. Up to `attempts` times in all,
    * each after a short random pause that grows, so that the writers that collided do not collide again.
    */
   async transactionRetried<T>(work: (tx: Transaction) => Promise<T>, again: (error: unknown) => boolean = () => false, attempts = 5): Promise<T> {
@@ -323,7 +325,7 @@ export class Database {
       try {
         return await this.transaction(work);
       } catch (error) {
-        const retry = again(error) || isTransientConflict(error);
+        const retry = again(error) || isTransientConflict(error) || (error instanceof DatabaseUnreachable && !error.outcomeUnknown);
         if (!retry || attempt >= attempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
@@ -380,8 +382,14 @@ export class Database {
       }
       return this.schedule(false, async () => this.run<T>(sql, params));
     }
-    const pool = this.readPool && isRead(sql) ? this.readPool : this.dataSource;
-    return postgresPool(pool).query<T>(prepared(sql, params)).then(rowsOf<T>);
+    const read = isRead(sql);
+    const pool = this.readPool && read ? this.readPool : this.dataSource;
+    return postgresPool(pool)
+      .query<T>(prepared(sql, params))
+      .then(rowsOf<T>, (error: unknown) => {
+        // A statement that writes, sent on a connection that broke, may have taken effect.
+        throw connectionLost(error) ? new DatabaseUnreachable(!read && !neverConnected(error), error) : error;
+      });
   }
 
   /**
@@ -637,6 +645,8 @@ interface PgPooledClient extends PgClient {
   release(error?: Error | boolean): void;
   /** The connection's socket: corked, it gathers what is written until uncorked. */
   connection: { stream: { cork(): void; uncork(): void } };
+  on(event: 'error', listener: (error: Error) => void): void;
+  removeListener(event: 'error', listener: (error: Error) => void): void;
 }
 
 /**
@@ -647,23 +657,36 @@ interface PgPooledClient extends PgClient {
  * take one round trip per statement (about 13) now takes one per read and one for the COMMIT.
  */
 async function postgresUnitOfWork<T>(pool: PgPool, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: unknown) => {
+    throw connectionLost(error) ? new DatabaseUnreachable(false, error) : error;
+  });
+  // A connection that breaks while lent out says so on the client as well as to the statement in
+  // flight; with no one listening, Node would end the whole process (the pool listens only to idle ones).
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  const release = (broken?: Error | boolean) => {
+    client.removeListener('error', ignore);
+    client.release(broken);
+  };
   const tx = new PipelinedTransaction(client);
   let value: T;
+  let committing = false;
   try {
     tx.write('BEGIN');
     value = await work(tx);
+    committing = true;
     await tx.query('COMMIT');
   } catch (error) {
     // The writes still unanswered fail with the transaction: only the first failure counts.
     tx.takeWrites();
     await client.query({ text: 'ROLLBACK', values: [] }).then(
-      () => client.release(),
-      (broken: unknown) => client.release(broken instanceof Error ? broken : true),
+      () => release(),
+      (broken: unknown) => release(broken instanceof Error ? broken : true),
     );
-    throw error;
+    // Lost before the COMMIT was sent, the transaction died with its connection; lost after, it may stand.
+    throw connectionLost(error) ? new DatabaseUnreachable(committing, error) : error;
   }
-  client.release();
+  release();
   return value;
 }
 

@@ -27,7 +27,7 @@ export class HealthController {
   @ApiAnswer(z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']) }))
   @ApiResponse({
     status: 503,
-    description: 'Nicht betriebsbereit: die Instanz hält einen anderen Signaturschlüssel als den der Datenbank (details: keyId, boundKeyId), oder sie ist nicht angemeldet (Verbindung unterbrochen, oder andere Einstellungen der Fristen), oder die Datenbankdatei wurde verschoben, gelöscht oder ersetzt',
+    description: 'Nicht betriebsbereit: die Instanz hält einen anderen Signaturschlüssel als den der Datenbank (details: keyId, boundKeyId), oder sie ist nicht angemeldet (Verbindung unterbrochen, oder andere Einstellungen der Fristen), oder die Datenbankdatei wurde verschoben, gelöscht oder ersetzt, oder PostgreSQL ist nicht erreichbar',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {

@@ -1,0 +1,54 @@
+import { QueryFailedError } from 'typeorm';
+
+/**
+ * PostgreSQL out of reach: the connection broke (a restart, a failover, `pg_terminate_backend`,
+ * the network) or none could be made. Answered 503 with `publicMessage` (src/common/http-errors.ts),
+ * which says whether the work stands: broken before its COMMIT was sent, nothing of it was
+ * written (PostgreSQL rolls back what a lost connection left open); broken while the COMMIT was
+ * under way, the service cannot know. The server's own words go to the log only (`message`).
+ */
+export class DatabaseUnreachable extends Error {
+  readonly statusCode = 503;
+  readonly publicMessage: string;
+
+  constructor(
+    readonly outcomeUnknown: boolean,
+    cause: unknown,
+  ) {
+    const publicMessage = outcomeUnknown ? OUTCOME_UNKNOWN : NOT_DONE;
+    super(`${publicMessage} (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    this.publicMessage = publicMessage;
+  }
+}
+
+const NOT_DONE =
+  'Der Vorgang wurde nicht ausgeführt: die Verbindung zur Datenbank (PostgreSQL) brach ab oder kam nicht zustande, etwa weil sie gerade neu startet. Bitte gleich noch einmal versuchen; hält es an, können nur die Betreiber es beheben.';
+
+const OUTCOME_UNKNOWN =
+  'Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Verbindung zur Datenbank (PostgreSQL) brach ab, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.';
+
+/** Socket errors of a connection that broke or could not be made. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Of these, the ones where no connection came about: nothing was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03']);
+
+/**
+ * True when the error says the connection to PostgreSQL is gone or was never made: a socket
+ * error; SQLSTATE class 08 (connection exception), 57P0x (the server ended the session: shut
+ * down, crashed, not yet accepting, database dropped, idle session timeout), 25P03 (idle in a
+ * transaction too long); or node-postgres's own words for a connection that ended, which carry no code.
+ */
+export function connectionLost(error: unknown): boolean {
+  const cause = error instanceof QueryFailedError ? error.driverError : error;
+  const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (SOCKET_CODES.has(code) || code.startsWith('08') || /^57P0\d$/.test(code) || code === '25P03')) return true;
+  return typeof message === 'string' && (message.startsWith('Connection terminated') || message.includes('is not queryable'));
+}
+
+/** True when no connection came about at all (refused, no route, no such host, not yet accepting): nothing was sent. */
+export function neverConnected(error: unknown): boolean {
+  const cause = error instanceof QueryFailedError ? error.driverError : error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NEVER_CONNECTED.has(code);
+}

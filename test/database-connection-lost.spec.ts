@@ -1,0 +1,59 @@
+/**
+ * Which failures mean that PostgreSQL is out of reach, and what the answer then says: nothing was
+ * carried out, or (cut during the COMMIT) no one knows. The real cuts run in
+ * test/database-connection-lost-postgres.e2e-spec.ts.
+ */
+import { Logger } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { toErrorBody } from '../src/common/http-errors';
+import { DatabaseUnreachable, connectionLost, neverConnected } from '../src/database/connection-lost';
+
+function failure(code: string | undefined, message: string): Error {
+  return Object.assign(new Error(message), code === undefined ? {} : { code });
+}
+
+beforeAll(() => Logger.overrideLogger(false));
+afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
+
+test.each([
+  ['ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'],
+  ['ECONNRESET', 'read ECONNRESET'],
+  ['57P01', 'terminating connection due to administrator command'],
+  ['57P03', 'the database system is starting up'],
+  ['08006', 'connection failure'],
+  ['25P03', 'terminating connection due to idle-in-transaction timeout'],
+  [undefined, 'Connection terminated unexpectedly'],
+  [undefined, 'Client has encountered a connection error and is not queryable'],
+])('%s (%s) is a lost connection', (code, message) => {
+  expect(connectionLost(failure(code, message))).toBe(true);
+  expect(connectionLost(new QueryFailedError('SELECT 1', [], failure(code, message)))).toBe(true);
+});
+
+test.each([
+  ['23505', 'duplicate key value violates unique constraint'],
+  ['40001', 'could not serialize access'],
+  ['57014', 'canceling statement due to statement timeout'],
+  ['SQLITE_BUSY', 'database is locked'],
+  [undefined, 'Interner Fehler'],
+])('%s (%s) is no lost connection', (code, message) => {
+  expect(connectionLost(failure(code, message))).toBe(false);
+});
+
+test('only a connection that never came about is sure to have sent nothing', () => {
+  expect(neverConnected(failure('ECONNREFUSED', 'connect ECONNREFUSED'))).toBe(true);
+  expect(neverConnected(failure('57P03', 'the database system is starting up'))).toBe(true);
+  expect(neverConnected(failure('ECONNRESET', 'read ECONNRESET'))).toBe(false);
+  expect(neverConnected(failure(undefined, 'Connection terminated unexpectedly'))).toBe(false);
+});
+
+test('answered 503: not carried out, or its outcome unknown; the server’s words stay in the log', () => {
+  const cause = failure('57P01', 'terminating connection due to administrator command');
+  const notDone = toErrorBody(new DatabaseUnreachable(false, cause));
+  expect(notDone).toMatchObject({ statusCode: 503, error: 'Service Unavailable', details: null });
+  expect(notDone.message).toMatch(/^Der Vorgang wurde nicht ausgeführt: die Verbindung zur Datenbank \(PostgreSQL\) brach ab/);
+  const unknown = toErrorBody(new DatabaseUnreachable(true, cause));
+  expect(unknown).toMatchObject({ statusCode: 503, error: 'Service Unavailable', details: null });
+  expect(unknown.message).toMatch(/^Ob der Vorgang gespeichert wurde, ist nicht bekannt/);
+  for (const body of [notDone, unknown]) expect(body.message).not.toContain('administrator');
+  expect(new DatabaseUnreachable(true, cause).message).toContain('terminating connection due to administrator command');
+});
