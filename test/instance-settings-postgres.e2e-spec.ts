@@ -190,7 +190,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
         expect(joining.body.message).toBe(
           'Diese Instanz ist nicht angemeldet und schreibt nichts: Ihre Verbindung zur Datenbank, die sie unter den Instanzen anmeldet, ist unterbrochen und wird neu aufgebaut.',
         );
-        const meanwhile = await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 44, date: '2025-02-20' }).expect(422);
+        const meanwhile = await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 44, date: '2025-02-20' }).expect(503);
         expect(meanwhile.body.message).toMatch(/^Diese Instanz schreibt nichts, solange sie nicht angemeldet ist \(\/health antwortet 503\): Ihre Verbindung zur Datenbank/);
         await holder.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [registrationConnectionName(1)]);
         await holder.query('COMMIT');
@@ -207,7 +207,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
       expect(health.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: expect.any(String), details: null });
       expect(health.body.message).toMatch(/^Diese Instanz ist nicht angemeldet und schreibt nichts: Auf der Datenbank läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort 30, hier \S+ \(Instanz PID 3 auf /);
       // It writes nothing meanwhile: a session (which derives every body's Fristen) is refused and not recorded.
-      const refused = await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 45, date: '2025-03-20' }).expect(422);
+      const refused = await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 45, date: '2025-03-20' }).expect(503);
       expect(refused.body.message).toMatch(/^Diese Instanz schreibt nichts, solange sie nicht angemeldet ist \(\/health antwortet 503\): Auf der Datenbank läuft eine Instanz /);
       expect((await t.http.get('/api/sessions').expect(200)).body).toEqual([]);
 

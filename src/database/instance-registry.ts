@@ -20,8 +20,12 @@ import { germanDateTime } from '../../machines/dates';
 /** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
 const JOIN_LOCK = 0x676c_6605;
 const LIVENESS_LOCKS = 0x676c_6606;
-/** How long a registration that lost its connection waits between its tries to join again (the first is at once). */
-const RETRY_MS = 5000;
+/**
+ * How long a registration that lost its connection waits before each further try to join again
+ * (the first is at once): soon at first, as a PostgreSQL restart is over in a second or two, then
+ * every five seconds.
+ */
+const RETRY_MS = [250, 500, 1000, 2000, 5000];
 
 /** An instance as its row names it. */
 export interface ServingInstance {
@@ -49,11 +53,12 @@ export class InstanceSettingsDiffer extends Error {
 
 /**
  * A unit of work refused while the instance is not registered (`Database.transaction`): answered
- * 422 with its message, as src/common/http-errors.ts answers an error that carries `statusCode`
- * and `publicMessage` (this folder imports nothing of common/, which imports it).
+ * 503 with its message (the instance cannot write for now, another one may), as
+ * src/common/http-errors.ts answers an error that carries `statusCode` and `publicMessage` (this
+ * folder imports nothing of common/, which imports it).
  */
 export class UnregisteredInstance extends Error {
-  readonly statusCode = 422;
+  readonly statusCode = 503;
   constructor(readonly publicMessage: string) {
     super(publicMessage);
   }
@@ -140,13 +145,14 @@ export class InstanceRegistration {
   }
 
   /**
-   * Tries at once, then every five seconds until it is back; until then it answers /health with
+   * Tries at once, then after a quarter of a second, half a second, one and two seconds, then every
+   * five seconds until it is back; until then it answers /health with
    * 503 and writes nothing (`Database.transaction`). Refused (an instance with other settings came
    * up meanwhile), it says so once and goes on trying: once that one is gone, it is back.
    */
   private async rejoin(): Promise<void> {
     for (let attempt = 1; !this.left; attempt++) {
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt - 2, RETRY_MS.length - 1)]).unref());
       if (this.left) return;
       try {
         const joined = await joinOnce(this.url, this.instance);
@@ -179,6 +185,8 @@ export class InstanceRegistration {
 async function joinOnce(url: string, instance: ServingInstance): Promise<{ client: Client; key: number }> {
   // Named in pg_stat_activity, so that an operator can tell this connection from the pool's.
   const client = new Client({ connectionString: url, application_name: registrationConnectionName(instance.pid) });
+  // Broken while joining, the statement in flight fails and the join with it; unheard, the client's 'error' would end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('BEGIN');
