@@ -1,4 +1,4 @@
-import { berlinDate, berlinDateTime } from './dates';
+import { berlinDate, berlinDateTime, berlinZoneName } from './dates';
 
 describe('berlinDateTime', () => {
   it('writes an instant as Berlin local time with its offset, to the second, in winter and in summer', () => {
@@ -43,5 +43,16 @@ describe('berlinDate', () => {
 
   it('refuses what is no instant', () => {
     expect(() => berlinDate('kein Datum')).toThrow(RangeError);
+  });
+});
+
+describe('berlinZoneName', () => {
+  it('names winter time MEZ and summer time MESZ, changing on the last Sundays of March and October', () => {
+    expect(berlinZoneName(new Date('2026-12-05T09:15:00Z'))).toBe('MEZ');
+    expect(berlinZoneName(new Date('2026-07-05T09:15:00Z'))).toBe('MESZ');
+    expect(berlinZoneName(new Date('2026-03-29T00:59:59Z'))).toBe('MEZ');
+    expect(berlinZoneName(new Date('2026-03-29T01:00:00Z'))).toBe('MESZ');
+    expect(berlinZoneName(new Date('2026-10-25T00:59:59Z'))).toBe('MESZ');
+    expect(berlinZoneName(new Date('2026-10-25T01:00:00Z'))).toBe('MEZ');
   });
 });

@@ -135,6 +135,13 @@ export function germanDateTime(instant: Instant | Date): string {
   return GERMAN_DATE_TIME.format(typeof instant === 'string' ? new Date(instant) : instant);
 }
 
+const BERLIN_ZONE_NAME = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', timeZoneName: 'short' });
+
+/** Berlin's time zone at the instant as German readers name it: `MEZ` in winter, `MESZ` in summer. */
+export function berlinZoneName(instant: Date): string {
+  return BERLIN_ZONE_NAME.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ?? '';
+}
+
 /**
  * The instant as Europe/Berlin local time with its offset, to the second:
  * `2026-01-14T00:00:00+01:00` (the date-time form OParl prescribes, `yyyy-mm-ddThh:mm:ss±hh:mm`).

@@ -68,7 +68,7 @@ export function lockDatabase(config: AppConfig, reminders: RemindersConfig, sour
   }
 }
 
-/** `PID 4711, Port 3000, seit 05.12.2026, 10:15 Uhr`, as far as the lock's sidecar tells. */
+/** `PID 4711, Port 3000, seit 05.12.2026, 10:15 Uhr MEZ`, as far as the lock's sidecar tells. */
 export function holderName(holder: LockHolder | null): string {
   if (!holder) return 'welcher, sagt die Sperrdatei nicht';
   return `PID ${holder.pid}${holder.port ? `, Port ${holder.port}` : ''}${sinceClause(holder.since)}`;

@@ -139,7 +139,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     ]);
     // The same difference is said once, for both.
     expect(settingsDifferLine(refused as InstanceSettingsDiffer)).toMatch(
-      new RegExp(`^Auf der Datenbank laufen 2 Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort ${ours.REMINDER_REPORT_DAYS_BEFORE}, hier 30 \\(Instanz PID 1 auf \\S+, Port 3001, seit 05\\.12\\.2026, 10:15 Uhr; Instanz PID 2 auf \\S+, Port 3002, seit 05\\.12\\.2026, 10:16 Uhr\\)\\.$`),
+      new RegExp(`^Auf der Datenbank laufen 2 Instanzen mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort ${ours.REMINDER_REPORT_DAYS_BEFORE}, hier 30 \\(Instanz PID 1 auf \\S+, Port 3001, seit 05\\.12\\.2026, 10:15 Uhr MEZ; Instanz PID 2 auf \\S+, Port 3002, seit 05\\.12\\.2026, 10:16 Uhr MEZ\\)\\.$`),
     );
     expect((await rows()).map((r) => r.pid)).toEqual([1, 2]);
   });
@@ -268,7 +268,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     await join_(1, ours);
     const refused = localClient({ DATABASE_URL: URL_, REMINDER_REPORT_DAYS_BEFORE: '30' }, undefined, 'DATABASE_URL').catch((error: unknown) => error as Error);
     const message = (await refused as Error).message;
-    expect(message).toMatch(/^Auf der Datenbank postgres:\/\/\S+ \(DATABASE_URL\) läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort \S+, hier 30 \(Instanz PID 1 auf \S+, Port 3001, seit 05\.12\.2026, 10:15 Uhr\)\. /);
+    expect(message).toMatch(/^Auf der Datenbank postgres:\/\/\S+ \(DATABASE_URL\) läuft eine Instanz mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort \S+, hier 30 \(Instanz PID 1 auf \S+, Port 3001, seit 05\.12\.2026, 10:15 Uhr MEZ\)\. /);
     // The instance runs on this machine: reached at localhost, where it may listen on 127.0.0.1 only; one on another by its host name.
     const elsewhere = { pid: 2, host: 'app-2.intern', port: 3002, since: '2026-12-05T09:16:00.000Z', settings: ours };
     expect([instanceUrl(elsewhere), instanceUrl({ ...elsewhere, host: hostname() }), instanceUrl({ ...elsewhere, port: null })]).toEqual(['http://app-2.intern:3002', 'http://localhost:3002', null]);
@@ -284,7 +284,7 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
       expect((started as Error).message).toMatch(
         new RegExp(
           `^Auf der Datenbank postgres://\\S+ \\(DATABASE_URL\\) läuft ein lokaler Befehl der CLI mit anderen Einstellungen der Fristen: REMINDER_REPORT_DAYS_BEFORE dort ${ours.REMINDER_REPORT_DAYS_BEFORE}, hier 30 ` +
-            `\\(lokaler Befehl „gremienlauf import“, PID ${process.pid} auf ${hostname()}, seit [0-9.]+, [0-9:]+ Uhr\\)\\. .*diese startet nicht`,
+            `\\(lokaler Befehl „gremienlauf import“, PID ${process.pid} auf ${hostname()}, seit [0-9.]+, [0-9:]+ Uhr MES?Z\\)\\. .*diese startet nicht`,
         ),
       );
       const second = await localClient({ DATABASE_URL: URL_, REMINDER_REPORT_DAYS_BEFORE: '30' }, undefined, 'DATABASE_URL', 'gremienlauf list').catch((error: unknown) => error as Error);

@@ -78,7 +78,7 @@ describe('a second service on the SQLite file of a running one', () => {
 
   const refusal = () =>
     new RegExp(
-      `^Die Datenbank ${database.replace(/[.]/g, '\\.')} \\(DATABASE_URL\\) nutzt schon ein anderer Gremienlauf-Dienst \\(PID ${first.pid}, Port 4391, seit [0-9.]+, [0-9:]+ Uhr\\); ` +
+      `^Die Datenbank ${database.replace(/[.]/g, '\\.')} \\(DATABASE_URL\\) nutzt schon ein anderer Gremienlauf-Dienst \\(PID ${first.pid}, Port 4391, seit [0-9.]+, [0-9:]+ Uhr MES?Z\\); ` +
         'auf einer SQLite-Datei läuft nur einer, dieser startet nicht\\. Die Befehle der CLI erreichen ihn mit --url http://localhost:4391\\.\\n$',
     );
 

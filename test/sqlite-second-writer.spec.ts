@@ -188,7 +188,7 @@ describe('a local command of the CLI beside a service on the same SQLite file', 
     expect(list.code).toBe(1);
     expect(list.stderr).toMatch(
       new RegExp(
-        `^Abgelehnt: Auf der Datenbank ${file} \\(DATABASE_URL\\) läuft der Gremienlauf-Dienst \\(PID ${process.pid}, Port 3000, seit [0-9.]+, [0-9:]+ Uhr\\) ` +
+        `^Abgelehnt: Auf der Datenbank ${file} \\(DATABASE_URL\\) läuft der Gremienlauf-Dienst \\(PID ${process.pid}, Port 3000, seit [0-9.]+, [0-9:]+ Uhr MES?Z\\) ` +
           'mit anderen Einstellungen der Fristen \\(DEADLINE_LAND dort BY, hier BUND; REMINDER_REPORT_DAYS_BEFORE dort 28,7, hier 14\\); ' +
           'ein lokaler Befehl würde Fristen anders ableiten, und der Dienst würde sie nicht berichtigen – den Befehl mit --url http://localhost:3000 \\(und --token\\) an den Dienst richten oder hier dieselben Einstellungen setzen\\.\\n$',
       ),

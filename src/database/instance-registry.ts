@@ -15,7 +15,7 @@
 import { hostname } from 'node:os';
 import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
-import { germanDateTime } from '../../machines/dates';
+import { berlinZoneName, germanDateTime } from '../../machines/dates';
 
 /** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
 const JOIN_LOCK = 0x676c_6605;
@@ -256,7 +256,7 @@ function parsedSettings(text: string): Record<string, string> {
   }
 }
 
-/** `Instanz PID 4711 auf app-1, Port 3000, seit 05.12.2026, 10:15 Uhr`; `lokaler Befehl „gremienlauf import“, PID 4711 auf app-1, seit …`. */
+/** `Instanz PID 4711 auf app-1, Port 3000, seit 05.12.2026, 10:15 Uhr MEZ`; `lokaler Befehl „gremienlauf import“, PID 4711 auf app-1, seit …`. */
 export function instanceName(instance: ServingInstance): string {
   const where = `PID ${instance.pid} auf ${instance.host}`;
   if (instance.command) return `lokaler Befehl „${instance.command}“, ${where}${sinceClause(instance.since)}`;
@@ -273,10 +273,13 @@ export function instanceUrl(instance: ServingInstance): string | null {
   return `http://${instance.host === hostname() ? 'localhost' : instance.host}:${instance.port}`;
 }
 
-/** `, seit 05.12.2026, 10:15 Uhr` (Berlin time) for when a process started; nothing for a time it did not say. */
+/**
+ * `, seit 05.12.2026, 10:15 Uhr MEZ` for when a process started: Berlin time, with its zone named,
+ * as operators read it beside logs that may be in UTC; nothing for a time it did not say.
+ */
 export function sinceClause(since: string): string {
   const instant = new Date(since);
-  return Number.isNaN(instant.getTime()) ? '' : `, seit ${germanDateTime(instant)} Uhr`;
+  return Number.isNaN(instant.getTime()) ? '' : `, seit ${germanDateTime(instant)} Uhr ${berlinZoneName(instant)}`;
 }
 
 /**
