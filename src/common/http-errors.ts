@@ -88,25 +88,34 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
   const statusCode = statusOf(error);
   if (statusCode >= 500) {
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    // The service cannot do it now, for a reason it says itself (its database file replaced): said as it is.
-    const publicMessage = (error as { publicMessage?: unknown } | null)?.publicMessage;
-    if (statusCode === 503 && typeof publicMessage === 'string') return { statusCode, error: REASON[503], message: publicMessage, details: null };
-    if (databaseBusy(error)) {
-      return {
-        statusCode: 503,
-        error: REASON[503],
-        message: 'Der Vorgang wurde nicht ausgeführt: die Datenbank blieb zu lange von einem anderen Vorgang belegt (etwa einem Befehl der Kommandozeile, der gerade schreibt). Bitte gleich noch einmal versuchen.',
-        details: null,
-      };
-    }
-    const message = writeForbidden(error)
-      ? 'Der Vorgang wurde nicht ausgeführt: die Datenbank lässt den Dienst nicht schreiben (ihr Benutzer oder die Datei hat keine Schreibrechte). Das können nur die Betreiber beheben.'
-      : storageFull(error)
-        ? 'Der Vorgang wurde nicht ausgeführt: der Speicherplatz der Datenbank ist erschöpft (der Datenträger ist voll). Das können nur die Betreiber beheben.'
-        : 'Interner Fehler; der Vorgang wurde nicht ausgeführt.';
-    return { statusCode: 500, error: REASON[500], message, details: null };
+    const failure = serverFailure(error, statusCode);
+    return { statusCode: failure.statusCode, error: REASON[failure.statusCode], message: failure.message, details: null };
   }
   return { statusCode, error: REASON[statusCode] ?? 'Error', message: refusalMessage(error, statusCode, context), details: null };
+}
+
+/**
+ * A failure on the service's side, as its users need it said: whether the request was carried
+ * out, and whether to try again (503) or whom it takes to mend it (500). Internals stay in the log.
+ */
+function serverFailure(error: unknown, statusCode: number): { statusCode: 500 | 503; message: string } {
+  // The service cannot do it now, for a reason it says itself (its database file replaced, PostgreSQL out of reach): said as it is.
+  const publicMessage = (error as { publicMessage?: unknown } | null)?.publicMessage;
+  if (statusCode === 503 && typeof publicMessage === 'string') return { statusCode: 503, message: publicMessage };
+  const notDone = 'Der Vorgang wurde nicht ausgeführt:';
+  if (databaseBusy(error)) {
+    return {
+      statusCode: 503,
+      message: `${notDone} die Datenbank blieb zu lange von einem anderen Vorgang belegt (etwa einem Befehl der Kommandozeile, der gerade schreibt). Bitte gleich noch einmal versuchen.`,
+    };
+  }
+  if (writeForbidden(error)) {
+    return { statusCode: 500, message: `${notDone} die Datenbank lässt den Dienst nicht schreiben (ihr Benutzer oder die Datei hat keine Schreibrechte). Das können nur die Betreiber beheben.` };
+  }
+  if (storageFull(error)) {
+    return { statusCode: 500, message: `${notDone} der Speicherplatz der Datenbank ist erschöpft (der Datenträger ist voll). Das können nur die Betreiber beheben.` };
+  }
+  return { statusCode: 500, message: 'Interner Fehler; der Vorgang wurde nicht ausgeführt.' };
 }
 
 /**
