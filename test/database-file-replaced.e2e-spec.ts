@@ -94,7 +94,7 @@ describe('the SQLite file moved or replaced while the service runs', () => {
     expect(storedIn(file)).toEqual({ version: 1, title: EXAMPLE_REGISTRATION.title });
   });
 
-  it('replaced while a unit of work runs: its COMMIT went to the file opened, so it is not acknowledged', async () => {
+  it('replaced while a unit of work runs: its COMMIT went to the file opened, so it is not acknowledged, and not in the database at the path', async () => {
     const copy = await backup();
     const db = t.app.get(Database);
     const unit = db.transaction(async (tx) => {
@@ -104,7 +104,24 @@ describe('the SQLite file moved or replaced while the service runs', () => {
     });
 
     await expect(unit).rejects.toThrow(DatabaseFileReplaced);
-    await expect(unit).rejects.toThrow(`Unter ${file} liegt nicht mehr die Datenbankdatei`);
+    await expect(unit).rejects.toThrow(
+      `Der Vorgang steht nur in der Datei, die der Dienst geöffnet hatte, nicht in der Datenbank unter ihrem Pfad: kommt jene Datei an ihren Platz zurück, gilt er, sonst nicht. Unter ${file} liegt nicht mehr die Datenbankdatei`,
+    );
     expect(storedIn(file).title).toBe(EXAMPLE_REGISTRATION.title);
+  });
+
+  it('moved away while a unit of work runs: not acknowledged, said to hold once the file is back; moved back, it is there', async () => {
+    const db = t.app.get(Database);
+    const moved = (path: string) => `${path}.verschoben`;
+    const unit = db.transaction(async (tx) => {
+      tx.write('UPDATE bodies SET title = ? WHERE id = ?', ['In der verschobenen Datei', bodyId]);
+      for (const path of [file, `${file}-wal`, `${file}-shm`]) renameSync(path, moved(path));
+      return 'geschrieben';
+    });
+
+    await expect(unit).rejects.toThrow('Der Vorgang steht nur in der Datei, die der Dienst geöffnet hatte, nicht in der Datenbank unter ihrem Pfad: kommt jene Datei an ihren Platz zurück, gilt er, sonst nicht.');
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) renameSync(moved(path), path);
+    await t.anonymous.get('/health').expect(200);
+    expect(storedIn(file).title).toBe('In der verschobenen Datei');
   });
 });

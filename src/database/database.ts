@@ -534,7 +534,7 @@ export class Database {
       this.grouping = false;
       this.run('COMMIT', []);
       const replacedMeanwhile = this.replacedFile();
-      if (replacedMeanwhile) throw fileReplaced(replacedMeanwhile);
+      if (replacedMeanwhile) throw fileReplaced(replacedMeanwhile, { committed: true });
     } catch (error) {
       // Nothing of the group reached the database: every unit of work fails, none is acknowledged.
       this.grouping = false;
@@ -842,9 +842,17 @@ function fileIdentity(path: string): { dev: number; ino: number } | 'gone' | nul
 /** What the operators do once `Database.replacedFile` names a reason. */
 export const REPLACED_FILE_REMEDY = 'die richtige Datei zurück an ihren Platz legen, oder den Dienst neu starten, wenn dort nun die richtige liegt';
 
-function fileReplaced(reason: string): DatabaseFileReplaced {
+/**
+ * The refusal of a unit of work because the file at the database's path is not the one opened.
+ * Found only after its COMMIT (`committed`), the unit of work stands in the file opened: it holds
+ * if that file comes back to its place, and not otherwise.
+ */
+function fileReplaced(reason: string, { committed = false } = {}): DatabaseFileReplaced {
+  const outcome = committed
+    ? 'Der Vorgang steht nur in der Datei, die der Dienst geöffnet hatte, nicht in der Datenbank unter ihrem Pfad: kommt jene Datei an ihren Platz zurück, gilt er, sonst nicht.'
+    : 'Der Vorgang wurde nicht ausgeführt.';
   return new DatabaseFileReplaced(
-    `Der Vorgang wurde nicht ausgeführt. ${reason} Der Dienst schreibt nichts mehr, denn was er schriebe, ginge beim nächsten Start verloren: ${REPLACED_FILE_REMEDY} (/health antwortet bis dahin 503).`,
+    `${outcome} ${reason} Der Dienst schreibt nichts mehr, denn was er schriebe, ginge beim nächsten Start verloren: ${REPLACED_FILE_REMEDY} (/health antwortet bis dahin 503).`,
   );
 }
 
