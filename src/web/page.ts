@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ArgumentsHost, Catch, HttpException, Injectable, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Injectable, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { addresseeName, berlinDate, countOf, describeDeadline, describeTermEndWithDay, fristAsSet, germanDate, germanDateTime, germanNumber, obligationLabel, obligationStanding, PROFILE_LABELS, type Deadline, type TermEnd } from '../../machines';
 import { actorLabel } from '../auth/roles';
@@ -108,7 +108,8 @@ export class Page {
   }
 }
 
-const logger = new Logger('Web');
+/** The error page's heading by status; 503: the service cannot do it now (a reason the message names), no fault of its own code. */
+const ERROR_HEADINGS: Record<number, string> = { 403: 'Keine Berechtigung', 404: 'Nicht gefunden', 503: 'Dienst nicht verfügbar' };
 
 /**
  * Errors on the pages become a German HTML page (the API keeps its JSON errors). Errors found
@@ -122,7 +123,9 @@ export class WebErrorFilter implements ExceptionFilter, ErrorPages {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
-    const status = statusOf(exception);
+    // Mapped once: a failure on the service's side is logged by toErrorBody.
+    const body = exception instanceof Forbidden ? null : toErrorBody(exception);
+    const status = body?.statusCode ?? 403;
     if (status === 401) {
       // Not signed in (or the session ran out): to the login page, and back here afterwards.
       const back = request.method === 'GET' ? request.url : '/';
@@ -131,8 +134,7 @@ export class WebErrorFilter implements ExceptionFilter, ErrorPages {
     let message: string;
     if (exception instanceof Forbidden || exception instanceof DomainError) message = exception.message;
     else if (exception instanceof HttpException && status === 404) message = 'Diese Seite gibt es nicht.';
-    else message = toErrorBody(exception).message;
-    if (status >= 500 && !(exception instanceof DomainError)) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    else message = body!.message;
     this.sendError(reply, status, message);
   }
 
@@ -145,8 +147,7 @@ export class WebErrorFilter implements ExceptionFilter, ErrorPages {
   }
 
   private sendError(reply: FastifyReply, status: number, message: string): void {
-    const heading =
-      status === 404 ? 'Nicht gefunden' : status === 403 ? 'Keine Berechtigung' : status >= 500 ? 'Interner Fehler' : 'Die Anfrage wurde abgelehnt';
+    const heading = ERROR_HEADINGS[status] ?? (status >= 500 ? 'Interner Fehler' : 'Die Anfrage wurde abgelehnt');
     this.page.send(reply, 'error', { title: heading, heading, message, status, user: undefined, nav: '' }, status);
   }
 }
