@@ -6,6 +6,8 @@
  */
 import { Client } from 'pg';
 import type { Response } from 'supertest';
+import { Database } from '../src/database/database';
+import { DatabaseUnreachable } from '../src/database/connection-lost';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
@@ -96,6 +98,21 @@ onPostgres('a PostgreSQL connection cut during a write', () => {
     expect(((await t.http.get('/api/bodies').expect(200)).body as unknown[]).length).toBe(before);
     await t.http.post('/api/bodies').send({ ...REGISTRATION, title: 'Abgebrochene Anmeldung' }).expect(201);
     expect(((await t.http.get('/api/bodies').expect(200)).body as unknown[]).length).toBe(before + 1);
+  });
+
+  it('a read view (audit, export) whose connection is cut says so: not carried out, and the next view reads again', async () => {
+    const db = t.app.get(Database);
+    const view = await db.readView();
+    try {
+      const [{ pid }] = await view.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      const refused = view.query('SELECT count(*) AS n FROM events');
+      await expect(refused).rejects.toThrow(DatabaseUnreachable);
+      await expect(refused).rejects.toMatchObject({ outcomeUnknown: false, statusCode: 503, publicMessage: NOT_DONE });
+    } finally {
+      await view.close();
+    }
+    await t.http.get('/api/audit/verify').expect(200);
   });
 
   it('a transition cut during its COMMIT is answered 503, outcome unknown; repeated with its Idempotency-Key it is carried out once', async () => {

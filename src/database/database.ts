@@ -418,12 +418,23 @@ export class Database {
       };
     }
     if (this.readPool) {
+      // A read whose connection broke or never came about is said as such (503), as a write's is.
+      const unreachable = (error: unknown): never => {
+        throw connectionLost(error) ? new DatabaseUnreachable(false, error) : error;
+      };
       const runner = this.readPool.createQueryRunner();
-      const client = (await runner.connect()) as PgClient;
-      await runner.startTransaction('REPEATABLE READ');
+      let client: PgClient;
+      try {
+        client = (await runner.connect()) as PgClient;
+        await runner.startTransaction('REPEATABLE READ');
+      } catch (error) {
+        await runner.release().catch(() => undefined);
+        return unreachable(error);
+      }
       return {
-        query: <T>(sql: string, params: SqlValue[] = []) => client.query<T>(prepared(sql, params)).then(rowsOf<T>),
-        batches: (sql: string, params: SqlValue[], size: number) => postgresBatches((text, values) => client.query<Record<string, unknown>>({ text, values }).then(rowsOf<Record<string, unknown>>), sql, params, size),
+        query: <T>(sql: string, params: SqlValue[] = []) => client.query<T>(prepared(sql, params)).then(rowsOf<T>, unreachable),
+        batches: (sql: string, params: SqlValue[], size: number) =>
+          postgresBatches((text, values) => client.query<Record<string, unknown>>({ text, values }).then(rowsOf<Record<string, unknown>>, unreachable), sql, params, size),
         close: async () => {
           if (runner.isTransactionActive) await runner.commitTransaction().catch(() => undefined);
           await runner.release();
