@@ -46,6 +46,11 @@ export function connectionLost(error: unknown): boolean {
   return typeof message === 'string' && (message.startsWith('Connection terminated') || message.includes('is not queryable'));
 }
 
+/** The error as the service says it: `DatabaseUnreachable` where the connection is gone (see there), else as it was. */
+export function unreachableOr(error: unknown, { outcomeUnknown = false } = {}): unknown {
+  return connectionLost(error) ? new DatabaseUnreachable(outcomeUnknown, error) : error;
+}
+
 /** True when no connection came about at all (refused, no route, no such host, not yet accepting): nothing was sent. */
 export function neverConnected(error: unknown): boolean {
   const cause = error instanceof QueryFailedError ? error.driverError : error;

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { DatabaseConfig } from '../../config/configuration';
-import { DatabaseUnreachable, connectionLost, neverConnected } from './connection-lost';
+import { DatabaseUnreachable, neverConnected, unreachableOr } from './connection-lost';
 import { UnregisteredInstance, type InstanceRegistration } from './instance-registry';
 import { MIGRATIONS } from './migrations';
 
@@ -317,8 +317,9 @@ export class Database {
    * deadlock, a serialization failure: nothing of it was written; inside another unit of work,
    * nothing of its savepoint), when its connection broke before the COMMIT was sent (nothing of
    * it was written; the next try takes another connection), or when `again` says so of the error
-   * (a lost race the caller can run anew from the new state); `again` is asked of every failure. Up to `attempts` times in all,
-   * each after a short random pause that grows, so that the writers that collided do not collide again.
+   * (a lost race the caller can run anew from the new state); `again` is asked of every failure.
+   * Up to `attempts` times in all, each after a short random pause that grows, so that the writers
+   * that collided do not collide again.
    */
   async transactionRetried<T>(work: (tx: Transaction) => Promise<T>, again: (error: unknown) => boolean = () => false, attempts = 5): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -388,7 +389,7 @@ export class Database {
       .query<T>(prepared(sql, params))
       .then(rowsOf<T>, (error: unknown) => {
         // A statement that writes, sent on a connection that broke, may have taken effect.
-        throw connectionLost(error) ? new DatabaseUnreachable(!read && !neverConnected(error), error) : error;
+        throw unreachableOr(error, { outcomeUnknown: !read && !neverConnected(error) });
       });
   }
 
@@ -420,7 +421,7 @@ export class Database {
     if (this.readPool) {
       // A read whose connection broke or never came about is said as such (503), as a write's is.
       const unreachable = (error: unknown): never => {
-        throw connectionLost(error) ? new DatabaseUnreachable(false, error) : error;
+        throw unreachableOr(error);
       };
       const runner = this.readPool.createQueryRunner();
       let client: PgClient;
@@ -669,7 +670,7 @@ interface PgPooledClient extends PgClient {
  */
 async function postgresUnitOfWork<T>(pool: PgPool, work: (tx: Transaction) => Promise<T>): Promise<T> {
   const client = await pool.connect().catch((error: unknown) => {
-    throw connectionLost(error) ? new DatabaseUnreachable(false, error) : error;
+    throw unreachableOr(error);
   });
   // A connection that breaks while lent out says so on the client as well as to the statement in
   // flight; with no one listening, Node would end the whole process (the pool listens only to idle ones).
@@ -695,7 +696,7 @@ async function postgresUnitOfWork<T>(pool: PgPool, work: (tx: Transaction) => Pr
       (broken: unknown) => release(broken instanceof Error ? broken : true),
     );
     // Lost before the COMMIT was sent, the transaction died with its connection; lost after, it may stand.
-    throw connectionLost(error) ? new DatabaseUnreachable(committing, error) : error;
+    throw unreachableOr(error, { outcomeUnknown: committing });
   }
   release();
   return value;
