@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { germanNumber } from '../../machines';
+import { ServiceUnavailable } from '../database/service-unavailable';
 import { DomainError } from './errors';
 
 /** The one shape of every error response. */
@@ -100,8 +101,7 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
  */
 function serverFailure(error: unknown, statusCode: number): { statusCode: 500 | 503; message: string } {
   // The service cannot do it now, for a reason it says itself (its database file replaced, PostgreSQL out of reach): said as it is.
-  const publicMessage = (error as { publicMessage?: unknown } | null)?.publicMessage;
-  if (statusCode === 503 && typeof publicMessage === 'string') return { statusCode: 503, message: publicMessage };
+  if (error instanceof ServiceUnavailable) return { statusCode: 503, message: error.publicMessage };
   const notDone = 'Der Vorgang wurde nicht ausgeführt:';
   if (databaseBusy(error)) {
     return {

@@ -1,23 +1,20 @@
 import { QueryFailedError } from 'typeorm';
+import { ServiceUnavailable } from './service-unavailable';
 
 /**
  * PostgreSQL out of reach: the connection broke (a restart, a failover, `pg_terminate_backend`,
- * the network) or none could be made. Answered 503 with `publicMessage` (src/common/http-errors.ts),
- * which says whether the work stands: broken before its COMMIT was sent, nothing of it was
- * written (PostgreSQL rolls back what a lost connection left open); broken while the COMMIT was
- * under way, the service cannot know. The server's own words go to the log only (`message`).
+ * the network) or none could be made. Its `publicMessage` says whether the work stands: broken
+ * before its COMMIT was sent, nothing of it was written (PostgreSQL rolls back what a lost
+ * connection left open); broken while the COMMIT was under way, the service cannot know. The
+ * server's own words go to the log only (`message`).
  */
-export class DatabaseUnreachable extends Error {
-  readonly statusCode = 503;
-  readonly publicMessage: string;
-
+export class DatabaseUnreachable extends ServiceUnavailable {
   constructor(
     readonly outcomeUnknown: boolean,
     cause: unknown,
   ) {
     const publicMessage = outcomeUnknown ? OUTCOME_UNKNOWN : NOT_DONE;
-    super(`${publicMessage} (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
-    this.publicMessage = publicMessage;
+    super(publicMessage, { logMessage: `${publicMessage} (${cause instanceof Error ? cause.message : String(cause)})`, cause });
   }
 }
 

@@ -7,6 +7,7 @@ import type { DatabaseConfig } from '../../config/configuration';
 import { DatabaseUnreachable, neverConnected, unreachableOr } from './connection-lost';
 import { UnregisteredInstance, type InstanceRegistration } from './instance-registry';
 import { MIGRATIONS } from './migrations';
+import { ServiceUnavailable } from './service-unavailable';
 
 export type SqlValue = string | number | boolean | null;
 
@@ -65,17 +66,8 @@ const MAX_GROUP = 64;
 /** SQLite statements with more parameters than this are not cached (see `Database.run`): above the largest batch insert of timers. */
 const MAX_CACHED_PARAMETERS = 400;
 
-/**
- * A unit of work refused because the SQLite file the service opened is no longer at its path
- * (`Database.replacedFile`): answered 503 with its message, as src/common/http-errors.ts answers
- * an error that carries `statusCode` and `publicMessage`.
- */
-export class DatabaseFileReplaced extends Error {
-  readonly statusCode = 503;
-  constructor(readonly publicMessage: string) {
-    super(publicMessage);
-  }
-}
+/** A unit of work refused because the SQLite file the service opened is no longer at its path (`Database.replacedFile`). */
+export class DatabaseFileReplaced extends ServiceUnavailable {}
 
 /** The databases opened while a `Database.closedOnFailure` runs (see there). */
 const openedDuring = new AsyncLocalStorage<Database[]>();

@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { berlinZoneName, germanDateTime } from '../../machines/dates';
+import { ServiceUnavailable } from './service-unavailable';
 
 /** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
 const JOIN_LOCK = 0x676c_6605;
@@ -51,18 +52,8 @@ export class InstanceSettingsDiffer extends Error {
   }
 }
 
-/**
- * A unit of work refused while the instance is not registered (`Database.transaction`): answered
- * 503 with its message (the instance cannot write for now, another one may), as
- * src/common/http-errors.ts answers an error that carries `statusCode` and `publicMessage` (this
- * folder imports nothing of common/, which imports it).
- */
-export class UnregisteredInstance extends Error {
-  readonly statusCode = 503;
-  constructor(readonly publicMessage: string) {
-    super(publicMessage);
-  }
-}
+/** A unit of work refused while the instance is not registered (`Database.transaction`): it cannot write for now, another instance may. */
+export class UnregisteredInstance extends ServiceUnavailable {}
 
 /** Where the registration goes on after it lost its connection: logged, as the service's other background work is. */
 export interface RegistryLog {
