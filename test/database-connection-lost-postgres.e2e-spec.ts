@@ -19,6 +19,9 @@ const NOT_DONE =
 const OUTCOME_UNKNOWN =
   'Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Verbindung zur Datenbank (PostgreSQL) brach ab, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.';
 
+const HEALTH_UNREACHABLE =
+  'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab oder kommt nicht zustande, etwa weil sie gerade neu startet oder keine Verbindungen annimmt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
+
 /** Held by the test while the service's COMMIT waits for it (see the trigger below). */
 const COMMIT_GATE = 4711;
 
@@ -113,6 +116,30 @@ onPostgres('a PostgreSQL connection cut during a write', () => {
       await view.close();
     }
     await t.http.get('/api/audit/verify').expect(200);
+  });
+
+  it('while PostgreSQL refuses every new session, /health and a write answer 503 and say why; once it takes them again, both go through', async () => {
+    // The database closed to connections (as for maintenance), and the service's open ones cut:
+    // each new session is refused as it starts (FATAL 55000), which used to be answered „Interner Fehler“ (500).
+    const { rows } = await admin.query<{ name: string }>('SELECT current_database() AS name');
+    const database = `"${rows[0].name.replace(/"/g, '""')}"`;
+    const maintenance = new Client({ connectionString: Object.assign(new URL(process.env.TEST_DATABASE_URL as string), { pathname: '/postgres' }).href });
+    await maintenance.connect();
+    const before = ((await t.http.get('/api/bodies').expect(200)).body as unknown[]).length;
+    try {
+      await maintenance.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      const health = await t.anonymous.get('/health').expect(503);
+      expect(health.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: HEALTH_UNREACHABLE, details: null });
+      const refused = await t.http.post('/api/bodies').send({ ...REGISTRATION, title: 'Während der Wartung' }).expect(503);
+      expect(refused.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: NOT_DONE, details: null });
+    } finally {
+      await maintenance.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+      await maintenance.end();
+    }
+    await t.http.get('/health').expect(200);
+    expect(((await t.http.get('/api/bodies').expect(200)).body as unknown[]).length).toBe(before);
+    await t.http.post('/api/bodies').send({ ...REGISTRATION, title: 'Während der Wartung' }).expect(201);
   });
 
   it('a transition cut during its COMMIT is answered 503, outcome unknown; repeated with its Idempotency-Key it is carried out once', async () => {

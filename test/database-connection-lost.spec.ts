@@ -8,8 +8,8 @@ import { QueryFailedError } from 'typeorm';
 import { toErrorBody } from '../src/common/http-errors';
 import { DatabaseUnreachable, connectionLost, neverConnected } from '../src/database/connection-lost';
 
-function failure(code: string | undefined, message: string): Error {
-  return Object.assign(new Error(message), code === undefined ? {} : { code });
+function failure(code: string | undefined, message: string, severity?: 'ERROR' | 'FATAL'): Error {
+  return Object.assign(new Error(message), code === undefined ? {} : { code }, severity === undefined ? {} : { severity });
 }
 
 beforeAll(() => Logger.overrideLogger(false));
@@ -21,27 +21,36 @@ test.each([
   ['57P01', 'terminating connection due to administrator command'],
   ['57P03', 'the database system is starting up'],
   ['08006', 'connection failure'],
+  ['55000', 'database "gremienlauf" is not currently accepting connections', 'FATAL'],
+  ['53300', 'sorry, too many clients already', 'FATAL'],
+  ['3D000', 'database "gremienlauf" does not exist', 'FATAL'],
+  ['28P01', 'password authentication failed for user "gremienlauf"', 'FATAL'],
   ['25P03', 'terminating connection due to idle-in-transaction timeout'],
   [undefined, 'Connection terminated unexpectedly'],
   [undefined, 'Client has encountered a connection error and is not queryable'],
-])('%s (%s) is a lost connection', (code, message) => {
-  expect(connectionLost(failure(code, message))).toBe(true);
-  expect(connectionLost(new QueryFailedError('SELECT 1', [], failure(code, message)))).toBe(true);
+] as Array<[string | undefined, string, 'FATAL'?]>)('%s (%s) is a lost connection', (...[code, message, severity]) => {
+  expect(connectionLost(failure(code, message, severity))).toBe(true);
+  expect(connectionLost(new QueryFailedError('SELECT 1', [], failure(code, message, severity)))).toBe(true);
 });
 
 test.each([
   ['23505', 'duplicate key value violates unique constraint'],
   ['40001', 'could not serialize access'],
   ['57014', 'canceling statement due to statement timeout'],
+  ['55000', 'cannot execute nextval() in a read-only transaction'],
+  ['42501', 'permission denied for table events'],
   ['SQLITE_BUSY', 'database is locked'],
   [undefined, 'Interner Fehler'],
 ])('%s (%s) is no lost connection', (code, message) => {
-  expect(connectionLost(failure(code, message))).toBe(false);
+  expect(connectionLost(failure(code, message, 'ERROR'))).toBe(false);
 });
 
 test('only a connection that never came about is sure to have sent nothing', () => {
   expect(neverConnected(failure('ECONNREFUSED', 'connect ECONNREFUSED'))).toBe(true);
-  expect(neverConnected(failure('57P03', 'the database system is starting up'))).toBe(true);
+  expect(neverConnected(failure('57P03', 'the database system is starting up', 'FATAL'))).toBe(true);
+  expect(neverConnected(failure('55000', 'database "gremienlauf" is not currently accepting connections', 'FATAL'))).toBe(true);
+  expect(neverConnected(failure('53300', 'sorry, too many clients already', 'FATAL'))).toBe(true);
+  expect(neverConnected(failure('57P01', 'terminating connection due to administrator command', 'FATAL'))).toBe(false);
   expect(neverConnected(failure('ECONNRESET', 'read ECONNRESET'))).toBe(false);
   expect(neverConnected(failure(undefined, 'Connection terminated unexpectedly'))).toBe(false);
 });

@@ -28,17 +28,27 @@ const OUTCOME_UNKNOWN =
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Of these, the ones where no connection came about: nothing was sent. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03']);
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * SQLSTATEs with which PostgreSQL refuses a session as it starts (severity FATAL): not yet
+ * accepting (57P03), too many connections (53300), the database closed to connections
+ * (`ALLOW_CONNECTIONS false`, 55000), no such database (3D000), the login refused (28000, 28P01,
+ * or no CONNECT privilege, 42501).
+ */
+const SESSION_REFUSED = new Set(['57P03', '53300', '55000', '3D000', '28000', '28P01', '42501']);
 
 /**
  * True when the error says the connection to PostgreSQL is gone or was never made: a socket
- * error; SQLSTATE class 08 (connection exception), 57P0x (the server ended the session: shut
- * down, crashed, not yet accepting, database dropped, idle session timeout), 25P03 (idle in a
- * transaction too long); or node-postgres's own words for a connection that ended, which carry no code.
+ * error; an error of severity FATAL or PANIC (the server ends the session with it: refused as it
+ * starts, see `SESSION_REFUSED`, or ended later: shut down, crashed, terminated, idle too long);
+ * SQLSTATE class 08 (connection exception); or node-postgres's own words for a connection that
+ * ended, which carry no code.
  */
 export function connectionLost(error: unknown): boolean {
   const cause = error instanceof QueryFailedError ? error.driverError : error;
-  const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
+  const { code, message, severity } = (cause ?? {}) as { code?: unknown; message?: unknown; severity?: unknown };
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || code.startsWith('08') || /^57P0\d$/.test(code) || code === '25P03')) return true;
   return typeof message === 'string' && (message.startsWith('Connection terminated') || message.includes('is not queryable'));
 }
@@ -48,9 +58,10 @@ export function unreachableOr(error: unknown, { outcomeUnknown = false } = {}): 
   return connectionLost(error) ? new DatabaseUnreachable(outcomeUnknown, error) : error;
 }
 
-/** True when no connection came about at all (refused, no route, no such host, not yet accepting): nothing was sent. */
+/** True when no connection came about at all (refused, no route, no such host), or PostgreSQL refused the session as it started: nothing was sent. */
 export function neverConnected(error: unknown): boolean {
   const cause = error instanceof QueryFailedError ? error.driverError : error;
-  const code = (cause as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && NEVER_CONNECTED.has(code);
+  const { code, severity } = (cause ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof code !== 'string') return false;
+  return NEVER_CONNECTED.has(code) || (severity === 'FATAL' && SESSION_REFUSED.has(code));
 }

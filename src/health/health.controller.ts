@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { ApiAnswer } from '../common/openapi';
 import { Access, PUBLIC } from '../auth/access';
 import { AuditService } from '../audit/audit.service';
+import { DatabaseUnreachable } from '../database/connection-lost';
 import { Database, REPLACED_FILE_REMEDY } from '../database/database';
+
+/** Said by /health while PostgreSQL does not answer: the instance can do nothing then, neither read nor write. */
+const DATABASE_UNREACHABLE =
+  'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab oder kommt nicht zustande, etwa weil sie gerade neu startet oder keine Verbindungen annimmt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
 
 @ApiTags('Betrieb')
 @Controller('health')
@@ -31,7 +36,17 @@ export class HealthController {
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    await this.db.query('SELECT 1 AS ok');
+    const unreachable = await this.db.query('SELECT 1 AS ok').then(
+      () => false,
+      (error: unknown) => {
+        if (error instanceof DatabaseUnreachable) return true;
+        throw error;
+      },
+    );
+    if (unreachable) {
+      reply.status(503);
+      return { statusCode: 503, error: 'Service Unavailable', message: DATABASE_UNREACHABLE, details: null };
+    }
     // On PostgreSQL: registered no more, while its lost connection is built anew, or since an instance with other settings of the Fristen came up meanwhile.
     const unregistered = this.db.unregistered();
     if (unregistered) {
