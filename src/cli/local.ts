@@ -88,6 +88,8 @@ async function assertSameSettingsAsInstances(config: AppConfig, env: NodeJS.Proc
   const ours = deadlineSettings(config, loadRemindersConfig(env));
   const differing = await openingDatabase(database, source, async () => {
     const client = new Client({ connectionString: database.url });
+    // A connection that breaks between its queries says so on the client, where no one listening would end the process; the next query fails with it.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       const alive = await registry.liveInstances(client, { removeGone: false });
