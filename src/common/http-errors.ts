@@ -137,10 +137,14 @@ function storageFull(error: unknown): boolean {
   return code === 'SQLITE_FULL' || code === '53100';
 }
 
-/** SQLite's write lock stayed held by another connection (another process) beyond the busy timeout: nothing was written, a repeat may go through. */
+/**
+ * A lock stayed held by another connection beyond the time the service waits for it: SQLite's
+ * write lock (another process) past the busy timeout, a PostgreSQL lock past the unit of work's
+ * `lock_timeout` (55P03). Nothing was written, a repeat may go through.
+ */
 function databaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === '55P03');
 }
 
 /** The message of a refusal that is no domain error: fixed per status, unless the error has one for the caller. */

@@ -63,6 +63,15 @@ interface Scope {
 /** At most this many units of work share one commit. */
 const MAX_GROUP = 64;
 
+/**
+ * How long a statement waits for a lock another connection holds (SQLite's `busy_timeout`, and
+ * PostgreSQL's `lock_timeout` in every unit of work) before its unit of work fails, answered 503
+ * „blieb zu lange von einem anderen Vorgang belegt“: a session left open with a lock (a `LOCK
+ * TABLE`, an `UPDATE` not committed) then costs the requests that need that lock 5 s each, not
+ * all of the pool's connections for as long as it stays open.
+ */
+const LOCK_WAIT_MS = 5_000;
+
 /** SQLite statements with more parameters than this are not cached (see `Database.run`): above the largest batch insert of timers. */
 const MAX_CACHED_PARAMETERS = 400;
 
@@ -165,7 +174,7 @@ export class Database {
             enableWAL: true,
             prepareDatabase: (db: { pragma(source: string): unknown }) => {
               db.pragma(`synchronous = ${config.synchronous}`);
-              db.pragma('busy_timeout = 5000');
+              db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
             },
             migrations: MIGRATIONS,
           })
@@ -182,7 +191,8 @@ export class Database {
       const ran = await withAdvisoryLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
       migrationsRun = ran.map((migration) => migration.name);
       if (config.kind === 'postgres') {
-        readPool = new DataSource({ type: 'postgres', url: config.url, extra: { max: 5 } });
+        // Its reads wait for a lock (a table locked from outside) no longer than a unit of work does.
+        readPool = new DataSource({ type: 'postgres', url: config.url, extra: { max: 5, lock_timeout: LOCK_WAIT_MS } });
         await readPool.initialize();
         return new Database(config.kind, dataSource, null, null, readPool, null, migrationsRun);
       }
@@ -193,7 +203,7 @@ export class Database {
     }
     const sqlite = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     const reader = config.file === ':memory:' ? null : new BetterSqlite3(config.file, { readonly: true, fileMustExist: true });
-    reader?.pragma('busy_timeout = 5000');
+    reader?.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
     return new Database(config.kind, dataSource, sqlite, reader, null, reader ? config.file : null, migrationsRun);
   }
 
@@ -395,7 +405,7 @@ export class Database {
   async readView(): Promise<ReadView> {
     if (this.file) {
       const connection = new BetterSqlite3(this.file, { readonly: true, fileMustExist: true });
-      connection.pragma('busy_timeout = 5000');
+      connection.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
       connection.exec('BEGIN');
       const statements = new Map<string, BetterSqlite3.Statement>();
       return {
@@ -677,6 +687,7 @@ async function postgresUnitOfWork<T>(pool: PgPool, work: (tx: Transaction) => Pr
   let committing = false;
   try {
     tx.write('BEGIN');
+    tx.write(`SET LOCAL lock_timeout = ${LOCK_WAIT_MS}`);
     value = await work(tx);
     committing = true;
     await tx.query('COMMIT');
