@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
 const ROOT = join(__dirname, '..');
 const LAUNCHER = join(ROOT, 'bin', 'gremienlauf.js');
@@ -180,6 +181,28 @@ describe('a local database that cannot be opened', () => {
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stderr).error).toMatchObject({ kind: 'unreachable', details: { source: 'DATABASE_URL', reason: 'ECONNREFUSED' } });
     expect(json.stderr).not.toContain('geheim');
+  });
+
+  (process.env.TEST_DATABASE_URL ? test : test.skip)('PostgreSQL with connections to the database switched off (for maintenance): a command and npm start say so', async () => {
+    const url = new URL(process.env.TEST_DATABASE_URL as string);
+    const name = decodeURIComponent(url.pathname.slice(1));
+    const line = `Die Datenbank postgres://${url.username}:***@${url.host}${url.pathname} (DATABASE_URL) nimmt keine Verbindungen an: sie sind für die Datenbank „${name}“ abgeschaltet (ALTER DATABASE … ALLOW_CONNECTIONS false), etwa für eine Wartung.`;
+    const maintenance = new Client({ connectionString: Object.assign(new URL(url.href), { pathname: '/postgres' }).href });
+    await maintenance.connect();
+    try {
+      await maintenance.query(`ALTER DATABASE "${name.replace(/"/g, '""')}" ALLOW_CONNECTIONS false`);
+      expectOneLine(cli(['list'], { DATABASE_URL: url.href }), 1, `Fehler: ${line}`);
+      const start = spawnSync(process.execPath, [join(dist, 'src', 'main.js')], {
+        cwd: work,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, DATABASE_URL: url.href, PORT: '0', HOST: '127.0.0.1' },
+        timeout: 60_000,
+      });
+      expect({ code: start.status, stderr: start.stderr }).toEqual({ code: 1, stderr: `${line}\n` });
+    } finally {
+      await maintenance.query(`ALTER DATABASE "${name.replace(/"/g, '""')}" ALLOW_CONNECTIONS true`);
+      await maintenance.end();
+    }
   });
 
   test('serve and the local user administration say the same, without a stack trace', () => {

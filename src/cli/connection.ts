@@ -181,9 +181,13 @@ function postgresReason(url: string, code: string, error: unknown): string | nul
       return `nimmt keine weitere Verbindung an (zu viele Verbindungen).`;
     case '57P03':
       return `nimmt noch keine Verbindungen an (PostgreSQL startet gerade).`;
-    default:
-      return /^[0-9A-Z]{5}$/.test(code) && code.startsWith('08') ? `ist nicht erreichbar (PostgreSQL ${code}: ${messageOf(error)}).` : null;
   }
+  // Refused as the session starts (FATAL), so no statement of ours is at fault.
+  const fatal = (error as { severity?: unknown } | null)?.severity === 'FATAL';
+  if (code === '55000' && fatal) {
+    return `nimmt keine Verbindungen an: sie sind für die Datenbank „${decodeURIComponent(parsed?.pathname.slice(1) ?? '')}“ abgeschaltet (ALTER DATABASE … ALLOW_CONNECTIONS false), etwa für eine Wartung.`;
+  }
+  return /^[0-9A-Z]{5}$/.test(code) && (code.startsWith('08') || fatal) ? `ist nicht erreichbar (PostgreSQL ${code}: ${messageOf(error)}).` : null;
 }
 
 function kindOfPath(path: string): 'directory' | 'file' | 'missing' | 'unknown' {
