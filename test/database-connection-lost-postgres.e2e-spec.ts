@@ -3,6 +3,8 @@
  * `pg_terminate_backend`): the service lives on, and what became of the write is either done
  * (run again on another connection), said not to be done (nothing of it written), or, cut during
  * its COMMIT, said to be unknown, and then carried out once when repeated with its Idempotency-Key.
+ * Beside it, what else PostgreSQL can do to a request from outside: refuse every new session, or
+ * hold a lock it needs (a session left open with a `LOCK TABLE` or an `UPDATE`).
  */
 import { Client } from 'pg';
 import type { Response } from 'supertest';
@@ -19,6 +21,8 @@ const NOT_DONE =
 const OUTCOME_UNKNOWN =
   'Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Verbindung zur Datenbank (PostgreSQL) brach ab, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.';
 
+const BUSY =
+  'Der Vorgang wurde nicht ausgeführt: die Datenbank blieb zu lange von einem anderen Vorgang belegt (etwa einem Befehl der Kommandozeile, der gerade schreibt). Bitte gleich noch einmal versuchen.';
 const HEALTH_UNREACHABLE =
   'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab oder kommt nicht zustande, etwa weil sie gerade neu startet oder keine Verbindungen annimmt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
 
@@ -59,23 +63,30 @@ onPostgres('a PostgreSQL connection cut during a write', () => {
     await admin.query('SELECT pg_terminate_backend($1)', [pids[0]]);
   }
 
+  /** Runs `during` while another session holds what `lock` takes, in a transaction left open until `during` is done. */
+  async function whileLocked<T>(lock: { text: string; values?: unknown[] }, during: () => Promise<T>): Promise<T> {
+    const locker = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(lock.text, lock.values);
+      return await during();
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+  }
+
   /**
    * Sends a request while the table `bodies` is locked from another connection, so that its write
    * waits; cuts that waiting connection, then lifts the lock and gives the answer.
    */
   async function cutWhileWaiting(send: () => Promise<Response>): Promise<Response> {
-    const locker = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await locker.connect();
-    let pending: Promise<Response>;
-    try {
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE bodies IN ACCESS EXCLUSIVE MODE');
-      pending = send();
+    const { pending } = await whileLocked({ text: 'LOCK TABLE bodies IN ACCESS EXCLUSIVE MODE' }, async () => {
+      const sent = { pending: send() };
       await cutWaiting();
-    } finally {
-      await locker.query('ROLLBACK');
-      await locker.end();
-    }
+      return sent;
+    });
     return pending;
   }
 
@@ -170,5 +181,35 @@ onPostgres('a PostgreSQL connection cut during a write', () => {
       await admin.query('DROP TRIGGER wait_at_commit ON events');
       await admin.query('DROP FUNCTION wait_at_commit()');
     }
+  });
+
+  const register = async () => ((await t.http.post('/api/bodies').send(REGISTRATION).expect(201)).body as { id: string }).id;
+  const submit = (id: string) => t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', data: {} });
+
+  it('a lock held by an outside session: a transition on a body whose row it holds gives up after 5 s: 503, not carried out; other bodies go on meanwhile', async () => {
+    const [held, free] = [await register(), await register()];
+    const [answer, waited] = await whileLocked({ text: 'SELECT id FROM bodies WHERE id = $1 FOR UPDATE', values: [held] }, async () => {
+      const started = Date.now();
+      const pending = submit(held).then((r) => [r, Date.now() - started] as const);
+      // While the one waits, another body's transition and /health are served.
+      await submit(free).expect(200);
+      await t.anonymous.get('/health').expect(200);
+      return pending;
+    });
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: BUSY, details: null });
+    expect(waited).toBeGreaterThanOrEqual(4_900);
+    expect(await events(held)).toEqual(['registered']);
+    expect(await events(free)).toEqual(['registered', 'submitted']);
+    // The lock given back, the same transition goes through.
+    await submit(held).expect(200);
+    expect(await events(held)).toEqual(['registered', 'submitted']);
+  });
+
+  it('a lock held by an outside session: a read of a table it locked gives up after the same 5 s, and reads again once it is free', async () => {
+    const answer = await whileLocked({ text: 'LOCK TABLE bodies IN ACCESS EXCLUSIVE MODE' }, () => t.http.get('/api/bodies').then((r) => r));
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: BUSY, details: null });
+    await t.http.get('/api/bodies').expect(200);
   });
 });
