@@ -36,33 +36,28 @@ export class HealthController {
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const unreachable = await this.db.query('SELECT 1 AS ok').then(
-      () => false,
-      (error: unknown) => {
-        if (error instanceof DatabaseUnreachable) return true;
-        throw error;
-      },
-    );
-    if (unreachable) {
-      reply.status(503);
-      return { statusCode: 503, error: 'Service Unavailable', message: DATABASE_UNREACHABLE, details: null };
+    const problem = await this.notReady();
+    if (!problem) return { status: 'ok', database: this.db.kind };
+    // The one error shape, said by the controller itself: an error thrown would be logged as a failure at every poll of a load balancer.
+    reply.status(503);
+    return { statusCode: 503, error: 'Service Unavailable', message: problem.message, details: problem.details ?? null };
+  }
+
+  /** Why this instance should get no requests now; null when it is ready. */
+  private async notReady(): Promise<{ message: string; details?: { keyId: string; boundKeyId: string } } | null> {
+    try {
+      await this.db.query('SELECT 1 AS ok');
+    } catch (error) {
+      if (error instanceof DatabaseUnreachable) return { message: DATABASE_UNREACHABLE };
+      throw error;
     }
     // On PostgreSQL: registered no more, while its lost connection is built anew, or since an instance with other settings of the Fristen came up meanwhile.
     const unregistered = this.db.unregistered();
-    if (unregistered) {
-      reply.status(503);
-      return { statusCode: 503, error: 'Service Unavailable', message: `Diese Instanz ist nicht angemeldet und schreibt nichts: ${unregistered}`, details: null };
-    }
+    if (unregistered) return { message: `Diese Instanz ist nicht angemeldet und schreibt nichts: ${unregistered}` };
     // On SQLite: the file at the database's path is no longer the one the service opened.
     const replaced = this.db.replacedFile();
-    if (replaced) {
-      reply.status(503);
-      return { statusCode: 503, error: 'Service Unavailable', message: `${replaced} Der Dienst schreibt nichts mehr: ${REPLACED_FILE_REMEDY}.`, details: null };
-    }
+    if (replaced) return { message: `${replaced} Der Dienst schreibt nichts mehr: ${REPLACED_FILE_REMEDY}.` };
     const foreign = await this.audit.foreignKeyHeld();
-    if (!foreign) return { status: 'ok', database: this.db.kind };
-    // The one error shape, said by the controller itself: a 5xx error thrown would reach the client as „Interner Fehler“.
-    reply.status(503);
-    return { statusCode: 503, error: 'Service Unavailable', message: foreign.reason, details: { keyId: foreign.keyId, boundKeyId: foreign.boundKeyId } };
+    return foreign ? { message: foreign.reason, details: { keyId: foreign.keyId, boundKeyId: foreign.boundKeyId } } : null;
   }
 }
