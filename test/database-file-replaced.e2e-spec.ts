@@ -3,7 +3,8 @@
  * before the service was stopped, say): the service's connections would go on writing into the
  * file they opened, which the next start no longer opens, so every write acknowledged from then
  * on would be lost. The service writes nothing then and says why (503), and so does /health;
- * with the right file back in its place it writes again.
+ * nor does it read (its reads would show the file opened, its audit views the one at the path).
+ * With the right file back in its place it reads and writes again.
  */
 import { renameSync, rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
@@ -92,6 +93,34 @@ describe('the SQLite file moved or replaced while the service runs', () => {
     expect(refused.body.message).toContain(`Unter ${file} liegt nicht mehr die Datenbankdatei, die der Dienst geöffnet hat: sie wurde ersetzt`);
     expect((await t.anonymous.get('/health').expect(503)).body.message).toContain('liegt nicht mehr die Datenbankdatei');
     expect(storedIn(file)).toEqual({ version: 1, title: EXAMPLE_REGISTRATION.title });
+  });
+
+  it('a backup put in its place: reads are refused as well, the body, the list and verify alike, where they would show the file opened or the backup', async () => {
+    const copy = await backup();
+    await t.http.post(`/api/bodies/${bodyId}/events`).send({ type: 'submitted' }).expect(200);
+    restoreInPlace(copy);
+
+    // The body page read the file opened (version 2), verify the backup now at the path (version 1): neither is answered.
+    for (const path of [`/api/bodies/${bodyId}`, '/api/bodies', '/api/audit/verify']) {
+      const refused = await t.http.get(path).expect(503);
+      expect(refused.body).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message:
+          `Der Vorgang wurde nicht ausgeführt. Unter ${file} liegt nicht mehr die Datenbankdatei, die der Dienst geöffnet hat: sie wurde ersetzt (etwa durch eine zurückgespielte Sicherung), während der Dienst lief. ` +
+          'Der Dienst liest und schreibt nichts mehr, denn die Datei, die er geöffnet hat, ist nicht mehr die Datenbank unter ihrem Pfad: die richtige Datei zurück an ihren Platz legen, oder den Dienst neu starten, wenn dort nun die richtige liegt (/health antwortet bis dahin 503).',
+        details: null,
+      });
+    }
+  });
+
+  it('moved away and back: reads are refused meanwhile, and answered again once it is back', async () => {
+    renameSync(file, `${file}.verschoben`);
+    expect((await t.http.get(`/api/bodies/${bodyId}`).expect(503)).body.message).toContain(`Die Datenbankdatei ${file} gibt es nicht mehr`);
+    expect((await t.http.get('/api/audit/verify').expect(503)).body.message).toContain(`Die Datenbankdatei ${file} gibt es nicht mehr`);
+    renameSync(`${file}.verschoben`, file);
+    expect((await t.http.get(`/api/bodies/${bodyId}`).expect(200)).body).toMatchObject({ id: bodyId, version: 1 });
+    await t.http.get('/api/audit/verify').expect(200);
   });
 
   it('replaced while a unit of work runs: its COMMIT went to the file opened, so it is not acknowledged, and not in the database at the path', async () => {

@@ -377,6 +377,9 @@ export class Database {
     if (this.sqlite) {
       const read = this.reader && this.readStatement(sql);
       if (read) {
+        // The reader sees the file opened; with another at the path, what it read would not be the database's.
+        const replaced = this.replacedFile();
+        if (replaced) return Promise.reject(fileReplaced(replaced, { read: true }));
         try {
           return Promise.resolve(read.all(...sqliteValues(params)) as T[]);
         } catch (error) {
@@ -404,6 +407,9 @@ export class Database {
    */
   async readView(): Promise<ReadView> {
     if (this.file) {
+      // It would open the file now at the path, where the service's other reads see the one opened.
+      const replaced = this.replacedFile();
+      if (replaced) throw fileReplaced(replaced, { read: true });
       const connection = new BetterSqlite3(this.file, { readonly: true, fileMustExist: true });
       connection.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
       connection.exec('BEGIN');
@@ -858,17 +864,18 @@ function fileIdentity(path: string): { dev: number; ino: number } | 'gone' | nul
 export const REPLACED_FILE_REMEDY = 'die richtige Datei zurück an ihren Platz legen, oder den Dienst neu starten, wenn dort nun die richtige liegt';
 
 /**
- * The refusal of a unit of work because the file at the database's path is not the one opened.
- * Found only after its COMMIT (`committed`), the unit of work stands in the file opened: it holds
- * if that file comes back to its place, and not otherwise.
+ * The refusal of a unit of work (or of a read, `read`) because the file at the database's path is
+ * not the one opened. Found only after its COMMIT (`committed`), the unit of work stands in the
+ * file opened: it holds if that file comes back to its place, and not otherwise.
  */
-function fileReplaced(reason: string, { committed = false } = {}): DatabaseFileReplaced {
+function fileReplaced(reason: string, { committed = false, read = false } = {}): DatabaseFileReplaced {
   const outcome = committed
     ? 'Der Vorgang steht nur in der Datei, die der Dienst geöffnet hatte, nicht in der Datenbank unter ihrem Pfad: kommt jene Datei an ihren Platz zurück, gilt er, sonst nicht.'
     : 'Der Vorgang wurde nicht ausgeführt.';
-  return new DatabaseFileReplaced(
-    `${outcome} ${reason} Der Dienst schreibt nichts mehr, denn was er schriebe, ginge beim nächsten Start verloren: ${REPLACED_FILE_REMEDY} (/health antwortet bis dahin 503).`,
-  );
+  const why = read
+    ? 'Der Dienst liest und schreibt nichts mehr, denn die Datei, die er geöffnet hat, ist nicht mehr die Datenbank unter ihrem Pfad'
+    : 'Der Dienst schreibt nichts mehr, denn was er schriebe, ginge beim nächsten Start verloren';
+  return new DatabaseFileReplaced(`${outcome} ${reason} ${why}: ${REPLACED_FILE_REMEDY} (/health antwortet bis dahin 503).`);
 }
 
 function prepareFile(file: string): string {

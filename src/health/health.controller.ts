@@ -45,6 +45,9 @@ export class HealthController {
 
   /** Why this instance should get no requests now; null when it is ready. */
   private async notReady(): Promise<{ message: string; details?: { keyId: string; boundKeyId: string } } | null> {
+    // On SQLite: the file at the database's path is no longer the one the service opened.
+    const replaced = this.db.replacedFile();
+    if (replaced) return { message: `${replaced} Der Dienst liest und schreibt nichts mehr: ${REPLACED_FILE_REMEDY}.` };
     try {
       await this.db.query('SELECT 1 AS ok');
     } catch (error) {
@@ -54,9 +57,6 @@ export class HealthController {
     // On PostgreSQL: registered no more, while its lost connection is built anew, or since an instance with other settings of the Fristen came up meanwhile.
     const unregistered = this.db.unregistered();
     if (unregistered) return { message: `Diese Instanz ist nicht angemeldet und schreibt nichts: ${unregistered}` };
-    // On SQLite: the file at the database's path is no longer the one the service opened.
-    const replaced = this.db.replacedFile();
-    if (replaced) return { message: `${replaced} Der Dienst schreibt nichts mehr: ${REPLACED_FILE_REMEDY}.` };
     const foreign = await this.audit.foreignKeyHeld();
     return foreign ? { message: foreign.reason, details: { keyId: foreign.keyId, boundKeyId: foreign.boundKeyId } } : null;
   }
