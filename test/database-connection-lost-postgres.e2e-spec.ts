@@ -22,7 +22,7 @@ const OUTCOME_UNKNOWN =
   'Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Verbindung zur Datenbank (PostgreSQL) brach ab, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.';
 
 const BUSY =
-  'Der Vorgang wurde nicht ausgeführt: die Datenbank blieb zu lange von einem anderen Vorgang belegt (etwa einem Befehl der Kommandozeile, der gerade schreibt). Bitte gleich noch einmal versuchen.';
+  'Der Vorgang wurde nicht ausgeführt: die Datenbank blieb zu lange von einem anderen Vorgang belegt (etwa einer Sitzung, die Zeilen oder Tabellen gesperrt hält). Bitte gleich noch einmal versuchen.';
 const HEALTH_UNREACHABLE =
   'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab oder kommt nicht zustande, etwa weil sie gerade neu startet oder keine Verbindungen annimmt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
 

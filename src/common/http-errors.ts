@@ -103,11 +103,10 @@ function serverFailure(error: unknown, statusCode: number): { statusCode: 500 | 
   // The service cannot do it now, for a reason it says itself (its database file replaced, PostgreSQL out of reach): said as it is.
   if (error instanceof ServiceUnavailable) return { statusCode: 503, message: error.publicMessage };
   const notDone = 'Der Vorgang wurde nicht ausgeführt:';
-  if (databaseBusy(error)) {
-    return {
-      statusCode: 503,
-      message: `${notDone} die Datenbank blieb zu lange von einem anderen Vorgang belegt (etwa einem Befehl der Kommandozeile, der gerade schreibt). Bitte gleich noch einmal versuchen.`,
-    };
+  const busy = databaseBusy(error);
+  if (busy) {
+    const example = busy === 'sqlite' ? 'etwa einem Befehl der Kommandozeile, der gerade schreibt' : 'etwa einer Sitzung, die Zeilen oder Tabellen gesperrt hält';
+    return { statusCode: 503, message: `${notDone} die Datenbank blieb zu lange von einem anderen Vorgang belegt (${example}). Bitte gleich noch einmal versuchen.` };
   }
   if (writeForbidden(error)) {
     return { statusCode: 500, message: `${notDone} die Datenbank lässt den Dienst nicht schreiben (ihr Benutzer oder die Datei hat keine Schreibrechte). Das können nur die Betreiber beheben.` };
@@ -142,9 +141,10 @@ function storageFull(error: unknown): boolean {
  * write lock (another process) past the busy timeout, a PostgreSQL lock past the unit of work's
  * `lock_timeout` (55P03). Nothing was written, a repeat may go through.
  */
-function databaseBusy(error: unknown): boolean {
+function databaseBusy(error: unknown): 'sqlite' | 'postgres' | null {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === '55P03');
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return 'sqlite';
+  return code === '55P03' ? 'postgres' : null;
 }
 
 /** The message of a refusal that is no domain error: fixed per status, unless the error has one for the caller. */
