@@ -89,7 +89,7 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
   const statusCode = statusOf(error);
   if (statusCode >= 500) {
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    const failure = serverFailure(error, statusCode);
+    const failure = serverFailure(error);
     return { statusCode: failure.statusCode, error: REASON[failure.statusCode], message: failure.message, details: null };
   }
   return { statusCode, error: REASON[statusCode] ?? 'Error', message: refusalMessage(error, statusCode, context), details: null };
@@ -99,7 +99,7 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
  * A failure on the service's side, as its users need it said: whether the request was carried
  * out, and whether to try again (503) or whom it takes to mend it (500). Internals stay in the log.
  */
-function serverFailure(error: unknown, statusCode: number): { statusCode: 500 | 503; message: string } {
+function serverFailure(error: unknown): { statusCode: 500 | 503; message: string } {
   // The service cannot do it now, for a reason it says itself (its database file replaced, PostgreSQL out of reach): said as it is.
   if (error instanceof ServiceUnavailable) return { statusCode: 503, message: error.publicMessage };
   const notDone = 'Der Vorgang wurde nicht ausgeführt:';
