@@ -24,7 +24,7 @@ const OUTCOME_UNKNOWN =
 const BUSY =
   'Der Vorgang wurde nicht ausgeführt: die Datenbank blieb zu lange von einem anderen Vorgang belegt (etwa einer Sitzung, die Zeilen oder Tabellen gesperrt hält). Bitte gleich noch einmal versuchen.';
 const HEALTH_UNREACHABLE =
-  'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab oder kommt nicht zustande, etwa weil sie gerade neu startet oder keine Verbindungen annimmt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
+  'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab, kommt nicht zustande oder bleibt ohne Antwort, etwa weil sie gerade neu startet, keine Verbindungen annimmt oder ihr Server hängt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
 
 /** Held by the test while the service's COMMIT waits for it (see the trigger below). */
 const COMMIT_GATE = 4711;

@@ -28,6 +28,10 @@ test.each([
   ['25P03', 'terminating connection due to idle-in-transaction timeout'],
   [undefined, 'Connection terminated unexpectedly'],
   [undefined, 'Client has encountered a connection error and is not queryable'],
+  [undefined, 'Query read timeout'],
+  [undefined, 'Connection terminated due to connection timeout'],
+  [undefined, 'timeout expired'],
+  [undefined, 'timeout exceeded when trying to connect'],
 ] as Array<[string | undefined, string, 'FATAL'?]>)('%s (%s) is a lost connection', (...[code, message, severity]) => {
   expect(connectionLost(failure(code, message, severity))).toBe(true);
   expect(connectionLost(new QueryFailedError('SELECT 1', [], failure(code, message, severity)))).toBe(true);
@@ -53,6 +57,20 @@ test('only a connection that never came about is sure to have sent nothing', () 
   expect(neverConnected(failure('57P01', 'terminating connection due to administrator command', 'FATAL'))).toBe(false);
   expect(neverConnected(failure('ECONNRESET', 'read ECONNRESET'))).toBe(false);
   expect(neverConnected(failure(undefined, 'Connection terminated unexpectedly'))).toBe(false);
+  // No connection in time, of the pool's or a new one: nothing was sent. A statement without an answer was sent.
+  expect(neverConnected(failure(undefined, 'Connection terminated due to connection timeout'))).toBe(true);
+  expect(neverConnected(failure(undefined, 'timeout exceeded when trying to connect'))).toBe(true);
+  expect(neverConnected(failure(undefined, 'Query read timeout'))).toBe(false);
+});
+
+test('a server that did not answer in 10 s is said as such, and not tried again at once', () => {
+  const statement = new DatabaseUnreachable(false, failure(undefined, 'Query read timeout'));
+  expect(statement).toMatchObject({ unanswered: true, outcomeUnknown: false });
+  expect(statement.publicMessage).toMatch(/^Der Vorgang wurde nicht ausgeführt: die Datenbank \(PostgreSQL\) antwortete nicht binnen 10 s/);
+  const commit = new DatabaseUnreachable(true, new QueryFailedError('COMMIT', [], failure(undefined, 'Query read timeout')));
+  expect(commit).toMatchObject({ unanswered: true, outcomeUnknown: true });
+  expect(commit.publicMessage).toMatch(/^Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Datenbank \(PostgreSQL\) antwortete nicht binnen 10 s, während er abgeschlossen wurde/);
+  expect(new DatabaseUnreachable(false, failure('57P01', 'terminating connection due to administrator command'))).toMatchObject({ unanswered: false });
 });
 
 test('answered 503: not carried out, or its outcome unknown; the server’s words stay in the log', () => {

@@ -1,28 +1,40 @@
 import { QueryFailedError } from 'typeorm';
 import { ServiceUnavailable } from './service-unavailable';
+import { ANSWER_WAIT_MS, NO_ANSWER } from './waits';
 
 /**
  * PostgreSQL out of reach: the connection broke (a restart, a failover, `pg_terminate_backend`,
  * the network) or none could be made. Its `publicMessage` says whether the work stands: broken
  * before its COMMIT was sent, nothing of it was written (PostgreSQL rolls back what a lost
  * connection left open); broken while the COMMIT was under way, the service cannot know. The
- * server's own words go to the log only (`message`).
+ * same holds for a server that stopped answering, whose connection the service gave up
+ * (`ANSWER_WAIT_MS`). The server's own words go to the log only (`message`).
  */
 export class DatabaseUnreachable extends ServiceUnavailable {
+  /** True when PostgreSQL did not answer within `ANSWER_WAIT_MS` (see `unanswered`): trying again at once would only wait as long again. */
+  readonly unanswered: boolean;
+
   constructor(
     readonly outcomeUnknown: boolean,
     cause: unknown,
   ) {
-    const publicMessage = outcomeUnknown ? OUTCOME_UNKNOWN : NOT_DONE;
+    const silent = unanswered(cause);
+    const publicMessage = silent ? (outcomeUnknown ? OUTCOME_UNKNOWN_UNANSWERED : NOT_DONE_UNANSWERED) : outcomeUnknown ? OUTCOME_UNKNOWN : NOT_DONE;
     super(publicMessage, { logMessage: `${publicMessage} (${cause instanceof Error ? cause.message : String(cause)})`, cause });
+    this.unanswered = silent;
   }
 }
+
 
 const NOT_DONE =
   'Der Vorgang wurde nicht ausgeführt: die Verbindung zur Datenbank (PostgreSQL) brach ab oder kam nicht zustande, etwa weil sie gerade neu startet. Bitte gleich noch einmal versuchen; hält es an, können nur die Betreiber es beheben.';
 
 const OUTCOME_UNKNOWN =
   'Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Verbindung zur Datenbank (PostgreSQL) brach ab, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.';
+
+const NOT_DONE_UNANSWERED = `Der Vorgang wurde nicht ausgeführt: die Datenbank (PostgreSQL) antwortete nicht binnen ${ANSWER_WAIT_MS / 1000} s, etwa weil ihr Server hängt oder das Netz zu ihm unterbrochen ist. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.`;
+
+const OUTCOME_UNKNOWN_UNANSWERED = `Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Datenbank (PostgreSQL) antwortete nicht binnen ${ANSWER_WAIT_MS / 1000} s, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.`;
 
 /** Socket errors of a connection that broke or could not be made. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -50,7 +62,19 @@ export function connectionLost(error: unknown): boolean {
   const { code, message, severity } = (cause ?? {}) as { code?: unknown; message?: unknown; severity?: unknown };
   if (severity === 'FATAL' || severity === 'PANIC') return true;
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || code.startsWith('08') || /^57P0\d$/.test(code) || code === '25P03')) return true;
-  return typeof message === 'string' && (message.startsWith('Connection terminated') || message.includes('is not queryable'));
+  return typeof message === 'string' && (message.startsWith('Connection terminated') || message.includes('is not queryable') || unanswered(cause));
+}
+
+
+/** True when the error says PostgreSQL did not answer in time (see `NO_ANSWER`). */
+export function unanswered(error: unknown): boolean {
+  const message = messageOf(error);
+  return message === NO_ANSWER.statement || message === NO_ANSWER.pool || NO_ANSWER.connecting.includes(message as string);
+}
+
+function messageOf(error: unknown): unknown {
+  const cause = error instanceof QueryFailedError ? error.driverError : error;
+  return (cause as { message?: unknown } | null)?.message;
 }
 
 /** The error as the service says it: `DatabaseUnreachable` where the connection is gone (see there), else as it was. */
@@ -58,10 +82,12 @@ export function unreachableOr(error: unknown, { outcomeUnknown = false } = {}): 
   return connectionLost(error) ? new DatabaseUnreachable(outcomeUnknown, error) : error;
 }
 
-/** True when no connection came about at all (refused, no route, no such host), or PostgreSQL refused the session as it started: nothing was sent. */
+/** True when no connection came about at all (refused, no route, no such host, none in time), or PostgreSQL refused the session as it started: nothing was sent. */
 export function neverConnected(error: unknown): boolean {
   const cause = error instanceof QueryFailedError ? error.driverError : error;
-  const { code, severity } = (cause ?? {}) as { code?: unknown; severity?: unknown };
+  const { code, severity, message } = (cause ?? {}) as { code?: unknown; severity?: unknown; message?: unknown };
+  // No connection in time: none was made, or none of the pool's came free.
+  if (message === NO_ANSWER.pool || NO_ANSWER.connecting.includes(message as string)) return true;
   if (typeof code !== 'string') return false;
   return NEVER_CONNECTED.has(code) || (severity === 'FATAL' && SESSION_REFUSED.has(code));
 }

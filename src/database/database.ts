@@ -8,6 +8,7 @@ import { DatabaseUnreachable, neverConnected, unreachableOr } from './connection
 import { UnregisteredInstance, type InstanceRegistration } from './instance-registry';
 import { MIGRATIONS } from './migrations';
 import { ServiceUnavailable } from './service-unavailable';
+import { ANSWER_WAIT_MS, LOCK_WAIT_MS } from './waits';
 
 export type SqlValue = string | number | boolean | null;
 
@@ -62,15 +63,6 @@ interface Scope {
 
 /** At most this many units of work share one commit. */
 const MAX_GROUP = 64;
-
-/**
- * How long a statement waits for a lock another connection holds (SQLite's `busy_timeout`, and
- * PostgreSQL's `lock_timeout` in every unit of work) before its unit of work fails, answered 503
- * „blieb zu lange von einem anderen Vorgang belegt“: a session left open with a lock (a `LOCK
- * TABLE`, an `UPDATE` not committed) then costs the requests that need that lock 5 s each, not
- * all of the pool's connections for as long as it stays open.
- */
-const LOCK_WAIT_MS = 5_000;
 
 /** SQLite statements with more parameters than this are not cached (see `Database.run`): above the largest batch insert of timers. */
 const MAX_CACHED_PARAMETERS = 400;
@@ -180,7 +172,9 @@ export class Database {
           })
         : // Pipelining: a connection sends each statement at once, without waiting for the answers
           // before it (see `PipelinedTransaction`); a caller that awaits each statement sees no difference.
-          new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10, pipeline: true } });
+          // A connection that does not come about in time is given up (see `ANSWER_WAIT_MS`); so is a
+          // statement of ours without an answer in time (`prepared`), not a migration.
+          new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10, pipeline: true, connectionTimeoutMillis: ANSWER_WAIT_MS } });
     await dataSource.initialize();
     // A failed migration (or read pool) closes what was opened before it, as a failed start does.
     let readPool: DataSource | null = null;
@@ -191,8 +185,14 @@ export class Database {
       const ran = await withAdvisoryLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
       migrationsRun = ran.map((migration) => migration.name);
       if (config.kind === 'postgres') {
-        // Its reads wait for a lock (a table locked from outside) no longer than a unit of work does.
-        readPool = new DataSource({ type: 'postgres', url: config.url, extra: { max: 5, lock_timeout: LOCK_WAIT_MS } });
+        // Its reads wait for a lock (a table locked from outside) no longer than a unit of work does,
+        // and for an answer no longer than `ANSWER_WAIT_MS`. Pipelining, node-postgres closes a
+        // connection whose statement got no answer in time, instead of lending it out again.
+        readPool = new DataSource({
+          type: 'postgres',
+          url: config.url,
+          extra: { max: 5, pipeline: true, lock_timeout: LOCK_WAIT_MS, connectionTimeoutMillis: ANSWER_WAIT_MS },
+        });
         await readPool.initialize();
         return new Database(config.kind, dataSource, null, null, readPool, null, migrationsRun);
       }
@@ -328,7 +328,8 @@ export class Database {
       try {
         return await this.transaction(work);
       } catch (error) {
-        const retry = again(error) || isTransientConflict(error) || (error instanceof DatabaseUnreachable && !error.outcomeUnknown);
+        // A server that did not answer is not asked again at once: each try would wait as long.
+        const retry = again(error) || isTransientConflict(error) || (error instanceof DatabaseUnreachable && !error.outcomeUnknown && !error.unanswered);
         if (!retry || attempt >= attempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
@@ -431,22 +432,23 @@ export class Database {
       const unreachable = (error: unknown): never => {
         throw unreachableOr(error);
       };
-      const runner = this.readPool.createQueryRunner();
-      let client: PgClient;
+      const { client, release } = await lend(postgresPool(this.readPool)).catch(unreachable);
       try {
-        client = (await runner.connect()) as PgClient;
-        await runner.startTransaction('REPEATABLE READ');
+        await client.query(answeredIn({ text: 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ', values: [] }));
       } catch (error) {
-        await runner.release().catch(() => undefined);
+        release(true);
         return unreachable(error);
       }
       return {
         query: <T>(sql: string, params: SqlValue[] = []) => client.query<T>(prepared(sql, params)).then(rowsOf<T>, unreachable),
         batches: (sql: string, params: SqlValue[], size: number) =>
-          postgresBatches((text, values) => client.query<Record<string, unknown>>({ text, values }).then(rowsOf<Record<string, unknown>>, unreachable), sql, params, size),
+          postgresBatches((text, values) => client.query<Record<string, unknown>>(answeredIn({ text, values })).then(rowsOf<Record<string, unknown>>, unreachable), sql, params, size),
         close: async () => {
-          if (runner.isTransactionActive) await runner.commitTransaction().catch(() => undefined);
-          await runner.release();
+          // Only read: the COMMIT ends the snapshot. A connection that broke meanwhile is closed, not lent out again.
+          await client.query(answeredIn({ text: 'COMMIT', values: [] })).then(
+            () => release(),
+            () => release(true),
+          );
         },
       };
     }
@@ -648,7 +650,15 @@ async function withAdvisoryLock<T>(dataSource: DataSource, lock: LockName, work:
 
 /** The part of a node-postgres client or pool the service uses. */
 interface PgClient {
-  query<T>(config: { text: string; values: unknown[]; name?: string }): Promise<PgResult<T> | Array<PgResult<T>>>;
+  query<T>(config: PgQuery): Promise<PgResult<T> | Array<PgResult<T>>>;
+}
+
+interface PgQuery {
+  text: string;
+  values: unknown[];
+  name?: string;
+  /** Milliseconds until the statement fails for want of an answer (node-postgres's name). */
+  query_timeout?: number;
 }
 
 interface PgResult<T> {
@@ -670,6 +680,23 @@ interface PgPooledClient extends PgClient {
 }
 
 /**
+ * A connection of the pool, lent out until `release` (with `true` or an error when it is broken:
+ * the pool then closes it). A connection that breaks while lent out says so on the client as well
+ * as to the statement in flight; with no one listening, Node would end the whole process (the
+ * pool listens only to idle ones).
+ */
+async function lend(pool: PgPool): Promise<{ client: PgPooledClient; release: (broken?: Error | boolean) => void }> {
+  const client = await pool.connect();
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  const release = (broken?: Error | boolean) => {
+    client.removeListener('error', ignore);
+    client.release(broken);
+  };
+  return { client, release };
+}
+
+/**
  * A unit of work on one pooled PostgreSQL connection, BEGIN to COMMIT. Statements go straight to
  * node-postgres (TypeORM's query runner costs more per statement than the statement itself), and
  * the connection pipelines: BEGIN and every `write` are sent at once and answered together with
@@ -677,17 +704,9 @@ interface PgPooledClient extends PgClient {
  * take one round trip per statement (about 13) now takes one per read and one for the COMMIT.
  */
 async function postgresUnitOfWork<T>(pool: PgPool, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  const client = await pool.connect().catch((error: unknown) => {
+  const { client, release } = await lend(pool).catch((error: unknown) => {
     throw unreachableOr(error);
   });
-  // A connection that breaks while lent out says so on the client as well as to the statement in
-  // flight; with no one listening, Node would end the whole process (the pool listens only to idle ones).
-  const ignore = () => undefined;
-  client.on('error', ignore);
-  const release = (broken?: Error | boolean) => {
-    client.removeListener('error', ignore);
-    client.release(broken);
-  };
   const tx = new PipelinedTransaction(client);
   let value: T;
   let committing = false;
@@ -700,7 +719,7 @@ async function postgresUnitOfWork<T>(pool: PgPool, work: (tx: Transaction) => Pr
   } catch (error) {
     // The writes still unanswered fail with the transaction: only the first failure counts.
     tx.takeWrites();
-    await client.query({ text: 'ROLLBACK', values: [] }).then(
+    await client.query(answeredIn({ text: 'ROLLBACK', values: [] })).then(
       () => release(),
       (broken: unknown) => release(broken instanceof Error ? broken : true),
     );
@@ -772,13 +791,18 @@ function postgresPool(dataSource: DataSource): PgPool {
 const preparedTexts = new Map<string, { name: string; text: string }>();
 const MAX_PREPARED_PARAMETERS = 64;
 
-function prepared(sql: string, values: SqlValue[]): { text: string; values: SqlValue[]; name?: string } {
+function prepared(sql: string, values: SqlValue[]): PgQuery {
   const statement = preparedTexts.get(sql);
-  if (statement) return { name: statement.name, text: statement.text, values };
-  if (values.length > MAX_PREPARED_PARAMETERS || sql.includes(';')) return { text: numbered(sql), values };
+  if (statement) return answeredIn({ name: statement.name, text: statement.text, values });
+  if (values.length > MAX_PREPARED_PARAMETERS || sql.includes(';')) return answeredIn({ text: numbered(sql), values });
   const named = { name: `glf_${preparedTexts.size + 1}`, text: numbered(sql) };
   preparedTexts.set(sql, named);
-  return { ...named, values };
+  return answeredIn({ ...named, values });
+}
+
+/** A statement of ours with no answer in `ANSWER_WAIT_MS` fails, and (pipelining) node-postgres closes its connection. */
+function answeredIn(query: Omit<PgQuery, 'query_timeout'>): PgQuery {
+  return { ...query, query_timeout: ANSWER_WAIT_MS };
 }
 
 /**

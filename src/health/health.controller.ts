@@ -10,7 +10,7 @@ import { Database, REPLACED_FILE_REMEDY } from '../database/database';
 
 /** Said by /health while PostgreSQL does not answer: the instance can do nothing then, neither read nor write. */
 const DATABASE_UNREACHABLE =
-  'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab oder kommt nicht zustande, etwa weil sie gerade neu startet oder keine Verbindungen annimmt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
+  'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab, kommt nicht zustande oder bleibt ohne Antwort, etwa weil sie gerade neu startet, keine Verbindungen annimmt oder ihr Server hängt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
 
 @ApiTags('Betrieb')
 @Controller('health')

@@ -1,0 +1,177 @@
+/**
+ * PostgreSQL that takes connections but stops answering (its server hung, the network dropping
+ * what is sent): the service gives up a statement, or a connection being made, after 10 s and
+ * answers 503, instead of holding the request and a pool connection for as long as it lasts.
+ * Between the service and PostgreSQL lies a relay the test can stop: it then keeps all it
+ * receives, in both directions, and hands nothing on.
+ */
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Client } from 'pg';
+import { databaseConfig, type DatabaseConfig } from '../config/configuration';
+import { UnreachableError } from '../src/cli/errors';
+import { Database } from '../src/database/database';
+import { DatabaseUnreachable } from '../src/database/connection-lost';
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { migrateAtStart } from '../src/start-checks';
+import { openTestDatabase, startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+
+const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
+const REGISTRATION = { ...EXAMPLE_REGISTRATION, registeredAt: '2024-06-03' };
+
+const NOT_ANSWERED =
+  'Der Vorgang wurde nicht ausgeführt: die Datenbank (PostgreSQL) antwortete nicht binnen 10 s, etwa weil ihr Server hängt oder das Netz zu ihm unterbrochen ist. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.';
+const OUTCOME_UNKNOWN =
+  'Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Datenbank (PostgreSQL) antwortete nicht binnen 10 s, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.';
+const HEALTH_UNREACHABLE =
+  'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab, kommt nicht zustande oder bleibt ohne Antwort, etwa weil sie gerade neu startet, keine Verbindungen annimmt oder ihr Server hängt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
+
+/** A TCP relay to PostgreSQL that can be stopped: stopped, it takes connections and data and hands nothing on. */
+interface Relay {
+  port: number;
+  stop(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+async function relayTo(target: { host: string; port: number }): Promise<Relay> {
+  let stopped = false;
+  const held: Array<() => void> = [];
+  const sockets = new Set<Socket>();
+  const pass = (from: Socket, to: Socket) => {
+    from.on('data', (chunk: Buffer) => (stopped ? held.push(() => to.destroyed || to.write(chunk)) : to.write(chunk)));
+    from.on('close', () => to.destroy());
+    from.on('error', () => undefined);
+  };
+  const server: Server = createServer((inbound) => {
+    const outbound = connect(target.port, target.host);
+    for (const socket of [inbound, outbound]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    pass(inbound, outbound);
+    pass(outbound, inbound);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: () => void (stopped = true),
+    resume: () => {
+      stopped = false;
+      for (const send of held.splice(0)) send();
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** `url` with its host and port replaced by the relay's. */
+function through(url: string, relay: Relay): string {
+  const relayed = new URL(url);
+  relayed.hostname = '127.0.0.1';
+  relayed.port = String(relay.port);
+  return relayed.toString();
+}
+
+onPostgres('PostgreSQL that stops answering', () => {
+  let relay: Relay;
+  let config: DatabaseConfig & { kind: 'postgres' };
+  let t: TestApp;
+  let admin: Client;
+  beforeAll(async () => {
+    const { config: direct } = await openTestDatabase('postgres');
+    const url = (direct as { url: string }).url;
+    relay = await relayTo({ host: new URL(url).hostname, port: Number(new URL(url).port || 5432) });
+    config = databaseConfig(through(url, relay)) as typeof config;
+    t = await startTestApp({ databaseConfig: config });
+    admin = new Client({ connectionString: url });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    relay.resume();
+    await admin.end();
+    await t.close();
+    await relay.close();
+  });
+
+  async function events(bodyId: string): Promise<string[]> {
+    const { rows } = await admin.query<{ type: string }>('SELECT type FROM events WHERE body_id = $1 ORDER BY version', [bodyId]);
+    return rows.map((r) => r.type);
+  }
+
+  it('a transition while PostgreSQL does not answer: 503 after 10 s, not carried out, not tried again; /health says so; once it answers, both go through', async () => {
+    const { id } = (await t.http.post('/api/bodies').send(REGISTRATION).expect(201)).body as { id: string };
+    relay.stop();
+    const started = Date.now();
+    const [transition, health] = await Promise.all([
+      t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', data: {} }).then((r) => [r, Date.now() - started] as const),
+      t.anonymous.get('/health').then((r) => r),
+    ]);
+    relay.resume();
+    const [answer, waited] = transition;
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: NOT_ANSWERED, details: null });
+    // Given up after 10 s, once: five tries would have taken 50 s.
+    expect(waited).toBeGreaterThanOrEqual(9_900);
+    expect(waited).toBeLessThan(19_000);
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ message: HEALTH_UNREACHABLE });
+
+    expect(await events(id)).toEqual(['registered']);
+    await t.http.get('/health').expect(200);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', data: {} }).expect(200);
+    expect(await events(id)).toEqual(['registered', 'submitted']);
+  }, 60_000);
+
+  it('a transition whose COMMIT gets no answer in 10 s: 503, outcome unknown (here it was stored); repeated with its Idempotency-Key it is not carried out twice', async () => {
+    const { id } = (await t.http.post('/api/bodies').send(REGISTRATION).expect(201)).body as { id: string };
+    // A deferred constraint trigger runs at COMMIT: there the server takes 12 s, as a hung disk would.
+    await admin.query('CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(12); RETURN NULL; END $$');
+    await admin.query('CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON events DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit()');
+    const submit = () => t.http.post(`/api/bodies/${id}/events`).set('Idempotency-Key', 'einreichung-langsam').send({ type: 'submitted', data: {} });
+    let answer;
+    try {
+      answer = await submit().then((r) => r);
+    } finally {
+      await admin.query('DROP TRIGGER slow_commit ON events');
+      await admin.query('DROP FUNCTION slow_commit()');
+    }
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: OUTCOME_UNKNOWN, details: null });
+    // The server went on and committed after the service had given up waiting (its DROP TRIGGER waited for that).
+    expect(await events(id)).toEqual(['registered', 'submitted']);
+    const again = await submit().expect(200);
+    expect(again.body).toMatchObject({ version: 2, state: { value: 'submitted' } });
+    expect(await events(id)).toEqual(['registered', 'submitted']);
+  }, 60_000);
+
+  it('a read view (audit, export) whose statement gets no answer says so after 10 s, and the next view reads again', async () => {
+    const db = t.app.get(Database);
+    const view = await db.readView();
+    try {
+      relay.stop();
+      const refused = view.query('SELECT count(*) AS n FROM events');
+      await expect(refused).rejects.toThrow(DatabaseUnreachable);
+      await expect(refused).rejects.toMatchObject({ outcomeUnknown: false, unanswered: true, statusCode: 503, publicMessage: NOT_ANSWERED });
+    } finally {
+      relay.resume();
+      await view.close();
+    }
+    await t.http.get('/api/audit/verify').expect(200);
+  }, 60_000);
+
+  it('the start on a server that takes the connection but never answers ends after 10 s, saying so in one line', async () => {
+    relay.stop();
+    try {
+      const started = Date.now();
+      const opening = migrateAtStart(config, 'DATABASE_URL');
+      await expect(opening).rejects.toThrow(UnreachableError);
+      const named = Object.assign(new URL(config.url), { password: '***' }).toString();
+      await expect(opening).rejects.toThrow(`Die Datenbank ${named} (DATABASE_URL) ist nicht erreichbar: 127.0.0.1:${relay.port} antwortet nicht (Zeitüberschreitung beim Verbindungsaufbau).`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(9_900);
+    } finally {
+      relay.resume();
+    }
+  }, 60_000);
+});
