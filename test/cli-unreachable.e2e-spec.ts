@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -182,6 +182,27 @@ describe('a local database that cannot be opened', () => {
     expect(JSON.parse(json.stderr).error).toMatchObject({ kind: 'unreachable', details: { source: 'DATABASE_URL', reason: 'ECONNREFUSED' } });
     expect(json.stderr).not.toContain('geheim');
   });
+
+  test('a "PostgreSQL" that takes the connection but never answers (a hung server): a command and npm start give up after 10 s, saying so', async () => {
+    // The system takes the connection into the listening socket's queue; the test, blocked in spawnSync, never answers.
+    const silent = createNetServer();
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const url = `postgres://gremien:geheim@127.0.0.1:${port}/register`;
+      const line = `Die Datenbank postgres://gremien:***@127.0.0.1:${port}/register (DATABASE_URL) ist nicht erreichbar: 127.0.0.1:${port} antwortet nicht (Zeitüberschreitung beim Verbindungsaufbau).`;
+      expectOneLine(cli(['list'], { DATABASE_URL: url }), 1, `Fehler: ${line}`);
+      const start = spawnSync(process.execPath, [join(dist, 'src', 'main.js')], {
+        cwd: work,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1' },
+        timeout: 60_000,
+      });
+      expect({ code: start.status, stderr: start.stderr }).toEqual({ code: 1, stderr: `${line}\n` });
+    } finally {
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 60_000);
 
   (process.env.TEST_DATABASE_URL ? test : test.skip)('PostgreSQL with connections to the database switched off (for maintenance): a command and npm start say so', async () => {
     const url = new URL(process.env.TEST_DATABASE_URL as string);

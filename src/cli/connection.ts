@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseConfig } from '../../config/configuration';
+import { NO_ANSWER } from '../database/waits';
 import { UnreachableError, UsageError } from './errors';
 
 /** Where a setting came from, as the message names it: `--url`, `GREMIENLAUF_URL`, `DATABASE_URL`, … */
@@ -102,7 +103,9 @@ export function databaseLabel(database: DatabaseConfig): string {
  * damaged) and PostgreSQL (nobody listening, unknown host, login refused, no such database).
  */
 export function databaseUnreachable(database: DatabaseConfig, source: SettingSource, error: unknown): UnreachableError | null {
-  const code = errorCode(error);
+  // node-postgres gives up a connection that PostgreSQL took but did not answer in time (`ANSWER_WAIT_MS`) without a
+  // code; it is what Node calls a connection that timed out (ETIMEDOUT), and said as such.
+  const code = errorCode(error) ?? (database.kind === 'postgres' && NO_ANSWER.connecting.includes(messageOf(error)) ? 'ETIMEDOUT' : undefined);
   if (!code) return null;
   const label = `Die Datenbank ${databaseLabel(database)} (${source})`;
   const reason = database.kind === 'sqlite' ? sqliteReason(database.file, code, error) : postgresReason(database.url, code, error);

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig, type DatabaseConfig } from '../../config/configuration';
 import { injectClient, type ApiClient } from './api';
+import { ANSWER_WAIT_MS } from '../database/waits';
 import { DEFAULT_DATABASE, databaseLabel, databaseUnreachable, type SettingSource } from './connection';
 import { RefusedError, StartRefusedError } from './errors';
 
@@ -87,7 +88,7 @@ async function assertSameSettingsAsInstances(config: AppConfig, env: NodeJS.Proc
   const { loadRemindersConfig }: typeof import('../../config/reminders') = require('../../config/reminders');
   const ours = deadlineSettings(config, loadRemindersConfig(env));
   const differing = await openingDatabase(database, source, async () => {
-    const client = new Client({ connectionString: database.url });
+    const client = new Client({ connectionString: database.url, connectionTimeoutMillis: ANSWER_WAIT_MS, query_timeout: ANSWER_WAIT_MS });
     // A connection that breaks between its queries says so on the client, where no one listening would end the process; the next query fails with it.
     client.on('error', () => undefined);
     await client.connect();

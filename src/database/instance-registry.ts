@@ -17,6 +17,7 @@ import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { berlinZoneName, germanDateTime } from '../../machines/dates';
 import { ServiceUnavailable } from './service-unavailable';
+import { ANSWER_WAIT_MS } from './waits';
 
 /** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
 const JOIN_LOCK = 0x676c_6605;
@@ -175,7 +176,13 @@ export class InstanceRegistration {
 /** Takes a connection of its own with the instance's liveness lock, and its row, once no other instance alive has other settings. */
 async function joinOnce(url: string, instance: ServingInstance): Promise<{ client: Client; key: number }> {
   // Named in pg_stat_activity, so that an operator can tell this connection from the pool's.
-  const client = new Client({ connectionString: url, application_name: registrationConnectionName(instance.pid) });
+  const client = new Client({
+    connectionString: url,
+    application_name: registrationConnectionName(instance.pid),
+    // A server that hangs fails the join (or leaving) after a while, as it does the service's statements.
+    connectionTimeoutMillis: ANSWER_WAIT_MS,
+    query_timeout: ANSWER_WAIT_MS,
+  });
   // Broken while joining, the statement in flight fails and the join with it; unheard, the client's 'error' would end the process.
   client.on('error', () => undefined);
   await client.connect();
