@@ -84,3 +84,19 @@ test('answered 503: not carried out, or its outcome unknown; the server’s word
   for (const body of [notDone, unknown]) expect(body.message).not.toContain('administrator');
   expect(new DatabaseUnreachable(true, cause).message).toContain('terminating connection due to administrator command');
 });
+
+test('logged in one line with the server’s words, without a stack; a failure the service cannot name keeps its stack', () => {
+  const lines: Array<{ level: string; message: string }> = [];
+  const capture = (level: string) => (message: unknown) => void lines.push({ level, message: String(message) });
+  Logger.overrideLogger({ log: capture('log'), error: capture('error'), warn: capture('warn'), debug: capture('debug'), verbose: capture('verbose') });
+  try {
+    toErrorBody(new DatabaseUnreachable(false, failure('57P01', 'terminating connection due to administrator command')));
+    toErrorBody(new Error('unforeseen'));
+  } finally {
+    Logger.overrideLogger(false);
+  }
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toEqual({ level: 'warn', message: expect.stringContaining('(terminating connection due to administrator command)') });
+  expect(lines[0].message).not.toContain('\n');
+  expect(lines[1]).toEqual({ level: 'error', message: expect.stringMatching(/^Error: unforeseen\n\s+at /) });
+});

@@ -88,7 +88,10 @@ export function toErrorBody(error: unknown, context: ErrorContext = {}): ErrorBo
   }
   const statusCode = statusOf(error);
   if (statusCode >= 500) {
-    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // A state the service names itself (PostgreSQL out of reach, its file replaced) is one line, not a
+    // stack: while it lasts, every request logs it.
+    if (error instanceof ServiceUnavailable) logger.warn(error.message);
+    else logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const failure = serverFailure(error);
     return { statusCode: failure.statusCode, error: REASON[failure.statusCode], message: failure.message, details: null };
   }
