@@ -25,7 +25,6 @@ export class DatabaseUnreachable extends ServiceUnavailable {
   }
 }
 
-
 const NOT_DONE =
   'Der Vorgang wurde nicht ausgeführt: die Verbindung zur Datenbank (PostgreSQL) brach ab oder kam nicht zustande, etwa weil sie gerade neu startet. Bitte gleich noch einmal versuchen; hält es an, können nur die Betreiber es beheben.';
 
@@ -55,7 +54,7 @@ const SESSION_REFUSED = new Set(['57P03', '53300', '55000', '3D000', '28000', '2
  * error; an error of severity FATAL or PANIC (the server ends the session with it: refused as it
  * starts, see `SESSION_REFUSED`, or ended later: shut down, crashed, terminated, idle too long);
  * SQLSTATE class 08 (connection exception); or node-postgres's own words for a connection that
- * ended, which carry no code.
+ * ended or got no answer in time (`unanswered`), which carry no code.
  */
 export function connectionLost(error: unknown): boolean {
   const cause = error instanceof QueryFailedError ? error.driverError : error;
