@@ -71,6 +71,10 @@ test('a server that did not answer in 10 s is said as such, and not tried again 
   expect(commit).toMatchObject({ unanswered: true, outcomeUnknown: true });
   expect(commit.publicMessage).toMatch(/^Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Datenbank \(PostgreSQL\) antwortete nicht binnen 10 s, während er abgeschlossen wurde/);
   expect(new DatabaseUnreachable(false, failure('57P01', 'terminating connection due to administrator command'))).toMatchObject({ unanswered: false });
+  // No connection of the pool came free: the server may answer, only slowly (locks); said as what was seen.
+  const pool = new DatabaseUnreachable(false, failure(undefined, 'timeout exceeded when trying to connect'));
+  expect(pool).toMatchObject({ unanswered: true, outcomeUnknown: false });
+  expect(pool.publicMessage).toMatch(/^Der Vorgang wurde nicht ausgeführt: binnen 10 s wurde keine Verbindung zur Datenbank \(PostgreSQL\) frei; alle blieben von anderen Vorgängen belegt/);
 });
 
 test('answered 503: not carried out, or its outcome unknown; the server’s words stay in the log', () => {

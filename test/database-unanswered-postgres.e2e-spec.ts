@@ -22,6 +22,8 @@ const NOT_ANSWERED =
   'Der Vorgang wurde nicht ausgeführt: die Datenbank (PostgreSQL) antwortete nicht binnen 10 s, etwa weil ihr Server hängt oder das Netz zu ihm unterbrochen ist. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.';
 const OUTCOME_UNKNOWN =
   'Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Datenbank (PostgreSQL) antwortete nicht binnen 10 s, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.';
+const NO_CONNECTION_FREE =
+  'Der Vorgang wurde nicht ausgeführt: binnen 10 s wurde keine Verbindung zur Datenbank (PostgreSQL) frei; alle blieben von anderen Vorgängen belegt (etwa langen Exporten oder Prüfungen, oder Vorgängen, die auf eine Sperre warten) oder warteten auf die Antwort eines Servers, der hängt. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.';
 const HEALTH_UNREACHABLE =
   'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab, kommt nicht zustande oder bleibt ohne Antwort, etwa weil sie gerade neu startet, keine Verbindungen annimmt oder ihr Server hängt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
 
@@ -157,6 +159,24 @@ onPostgres('PostgreSQL that stops answering', () => {
     } finally {
       relay.resume();
       await view.close();
+    }
+    await t.http.get('/api/audit/verify').expect(200);
+  }, 60_000);
+
+  it('no connection of the pool free for 10 s (all lent to views left open): 503 saying so, not carried out; the pages read on meanwhile', async () => {
+    const db = t.app.get(Database);
+    // The views' pool holds five connections: five views (long exports, say) take them all.
+    const views = await Promise.all(Array.from({ length: 5 }, () => db.readView()));
+    try {
+      // The pages' reads have connections of their own.
+      await t.http.get('/api/bodies').expect(200);
+      const started = Date.now();
+      const sixth = db.readView();
+      await expect(sixth).rejects.toThrow(DatabaseUnreachable);
+      await expect(sixth).rejects.toMatchObject({ outcomeUnknown: false, publicMessage: NO_CONNECTION_FREE });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(9_900);
+    } finally {
+      await Promise.all(views.map((view) => view.close()));
     }
     await t.http.get('/api/audit/verify').expect(200);
   }, 60_000);

@@ -18,11 +18,16 @@ export class DatabaseUnreachable extends ServiceUnavailable {
     readonly outcomeUnknown: boolean,
     cause: unknown,
   ) {
-    const silent = unanswered(cause);
-    const publicMessage = silent ? (outcomeUnknown ? OUTCOME_UNKNOWN_UNANSWERED : NOT_DONE_UNANSWERED) : outcomeUnknown ? OUTCOME_UNKNOWN : NOT_DONE;
+    const publicMessage = answerFor(cause, outcomeUnknown);
     super(publicMessage, { logMessage: `${publicMessage} (${cause instanceof Error ? cause.message : String(cause)})`, cause });
-    this.unanswered = silent;
+    this.unanswered = unanswered(cause);
   }
+}
+
+function answerFor(cause: unknown, outcomeUnknown: boolean): string {
+  if (messageOf(cause) === NO_ANSWER.pool) return NO_CONNECTION_FREE;
+  if (unanswered(cause)) return outcomeUnknown ? OUTCOME_UNKNOWN_UNANSWERED : NOT_DONE_UNANSWERED;
+  return outcomeUnknown ? OUTCOME_UNKNOWN : NOT_DONE;
 }
 
 const NOT_DONE =
@@ -34,6 +39,9 @@ const OUTCOME_UNKNOWN =
 const NOT_DONE_UNANSWERED = `Der Vorgang wurde nicht ausgeführt: die Datenbank (PostgreSQL) antwortete nicht binnen ${ANSWER_WAIT_MS / 1000} s, etwa weil ihr Server hängt oder das Netz zu ihm unterbrochen ist. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.`;
 
 const OUTCOME_UNKNOWN_UNANSWERED = `Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Datenbank (PostgreSQL) antwortete nicht binnen ${ANSWER_WAIT_MS / 1000} s, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.`;
+
+/** No connection of the pool came free in time: each lent out for long (a read view), waiting for a lock, or for the answer of a server that hangs. Nothing was sent. */
+const NO_CONNECTION_FREE = `Der Vorgang wurde nicht ausgeführt: binnen ${ANSWER_WAIT_MS / 1000} s wurde keine Verbindung zur Datenbank (PostgreSQL) frei; alle blieben von anderen Vorgängen belegt (etwa langen Exporten oder Prüfungen, oder Vorgängen, die auf eine Sperre warten) oder warteten auf die Antwort eines Servers, der hängt. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.`;
 
 /** Socket errors of a connection that broke or could not be made. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);

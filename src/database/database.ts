@@ -126,6 +126,8 @@ export class Database {
     private readonly sqlite: BetterSqlite3.Database | null,
     private readonly reader: BetterSqlite3.Database | null,
     private readonly readPool: DataSource | null,
+    /** PostgreSQL: the connections of the read views (audit, export), apart from `readPool`, so that long views leave the pages' reads theirs. */
+    private readonly viewPool: DataSource | null,
     private readonly file: string | null,
     /** The migrations this opening ran, oldest first (by their names); none where another instance or an earlier start ran them. */
     readonly migrationsRun: readonly string[],
@@ -178,6 +180,7 @@ export class Database {
     await dataSource.initialize();
     // A failed migration (or read pool) closes what was opened before it, as a failed start does.
     let readPool: DataSource | null = null;
+    let viewPool: DataSource | null = null;
     let migrationsRun: string[] = [];
     try {
       // Instances starting together on one PostgreSQL database take turns: the first migrates,
@@ -185,26 +188,20 @@ export class Database {
       const ran = await withAdvisoryLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
       migrationsRun = ran.map((migration) => migration.name);
       if (config.kind === 'postgres') {
-        // Its reads wait for a lock (a table locked from outside) no longer than a unit of work does,
-        // and for an answer no longer than `ANSWER_WAIT_MS`. Pipelining, node-postgres closes a
-        // connection whose statement got no answer in time, instead of lending it out again.
-        readPool = new DataSource({
-          type: 'postgres',
-          url: config.url,
-          extra: { max: 5, pipeline: true, lock_timeout: LOCK_WAIT_MS, connectionTimeoutMillis: ANSWER_WAIT_MS },
-        });
-        await readPool.initialize();
-        return new Database(config.kind, dataSource, null, null, readPool, null, migrationsRun);
+        readPool = await readOnlyPool(config.url);
+        viewPool = await readOnlyPool(config.url);
+        return new Database(config.kind, dataSource, null, null, readPool, viewPool, null, migrationsRun);
       }
     } catch (error) {
       if (readPool?.isInitialized) await readPool.destroy();
+      if (viewPool?.isInitialized) await viewPool.destroy();
       await dataSource.destroy();
       throw error;
     }
     const sqlite = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     const reader = config.file === ':memory:' ? null : new BetterSqlite3(config.file, { readonly: true, fileMustExist: true });
     reader?.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
-    return new Database(config.kind, dataSource, sqlite, reader, null, reader ? config.file : null, migrationsRun);
+    return new Database(config.kind, dataSource, sqlite, reader, null, null, reader ? config.file : null, migrationsRun);
   }
 
   /**
@@ -283,6 +280,7 @@ export class Database {
     this.readStatements.clear();
     if (this.reader?.open) this.reader.close();
     if (this.readPool?.isInitialized) await this.readPool.destroy();
+    if (this.viewPool?.isInitialized) await this.viewPool.destroy();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -403,7 +401,8 @@ export class Database {
    * Opens a view that sees one committed state through all of its statements (for reads that
    * page through large tables: audit, export) without holding up the writers: on SQLite a
    * read-only connection of its own in one read transaction, on PostgreSQL a REPEATABLE READ
-   * transaction of the read pool. An in-memory SQLite database has no second connection: there
+   * transaction on a connection of the views' pool (five: a sixth view waits for one, at most
+   * `ANSWER_WAIT_MS`; the pages' reads have a pool of their own). An in-memory SQLite database has no second connection: there
    * the view is a unit of work in the queue.
    */
   async readView(): Promise<ReadView> {
@@ -427,12 +426,12 @@ export class Database {
         },
       };
     }
-    if (this.readPool) {
+    if (this.viewPool) {
       // A read whose connection broke or never came about is said as such (503), as a write's is.
       const unreachable = (error: unknown): never => {
         throw unreachableOr(error);
       };
-      const { client, release } = await lend(postgresPool(this.readPool)).catch(unreachable);
+      const { client, release } = await lend(postgresPool(this.viewPool)).catch(unreachable);
       try {
         await client.query(answeredIn({ text: 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ', values: [] }));
       } catch (error) {
@@ -618,6 +617,17 @@ function sqliteValues(params: SqlValue[]): Array<string | number | null> {
 /** A statement that only reads (PostgreSQL; on SQLite the prepared statement says so itself). */
 function isRead(sql: string): boolean {
   return /^\s*SELECT\b/i.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE)\b/i.test(sql);
+}
+
+/**
+ * A pool of five PostgreSQL connections that only read. Its reads wait for a lock (a table locked
+ * from outside) no longer than a unit of work does, and for an answer no longer than
+ * `ANSWER_WAIT_MS`. Pipelining, node-postgres closes a connection whose statement got no answer in
+ * time, instead of lending it out again.
+ */
+async function readOnlyPool(url: string): Promise<DataSource> {
+  const pool = new DataSource({ type: 'postgres', url, extra: { max: 5, pipeline: true, lock_timeout: LOCK_WAIT_MS, connectionTimeoutMillis: ANSWER_WAIT_MS } });
+  return pool.initialize();
 }
 
 /** Work that instances sharing a database do one at a time. */
