@@ -1,8 +1,8 @@
 import { userInfo } from 'node:os';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig, type DatabaseConfig } from '../../config/configuration';
-import { injectClient, type ApiClient } from './api';
 import { ANSWER_WAIT_MS } from '../database/waits';
+import { injectClient, type ApiClient } from './api';
 import { DEFAULT_DATABASE, databaseLabel, databaseUnreachable, type SettingSource } from './connection';
 import { RefusedError, StartRefusedError } from './errors';
 
