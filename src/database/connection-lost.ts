@@ -65,13 +65,12 @@ const SESSION_REFUSED = new Set(['57P03', '53300', '55000', '3D000', '28000', '2
  * ended or got no answer in time (`unanswered`), which carry no code.
  */
 export function connectionLost(error: unknown): boolean {
-  const cause = error instanceof QueryFailedError ? error.driverError : error;
+  const cause = driverError(error);
   const { code, message, severity } = (cause ?? {}) as { code?: unknown; message?: unknown; severity?: unknown };
   if (severity === 'FATAL' || severity === 'PANIC') return true;
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || code.startsWith('08') || /^57P0\d$/.test(code) || code === '25P03')) return true;
   return typeof message === 'string' && (message.startsWith('Connection terminated') || message.includes('is not queryable') || unanswered(cause));
 }
-
 
 /** True when the error says PostgreSQL did not answer in time (see `NO_ANSWER`). */
 export function unanswered(error: unknown): boolean {
@@ -80,8 +79,12 @@ export function unanswered(error: unknown): boolean {
 }
 
 function messageOf(error: unknown): unknown {
-  const cause = error instanceof QueryFailedError ? error.driverError : error;
-  return (cause as { message?: unknown } | null)?.message;
+  return (driverError(error) as { message?: unknown } | null)?.message;
+}
+
+/** node-postgres's error itself, also where TypeORM wrapped it. */
+function driverError(error: unknown): unknown {
+  return error instanceof QueryFailedError ? error.driverError : error;
 }
 
 /** The error as the service says it: `DatabaseUnreachable` where the connection is gone (see there), else as it was. */
@@ -91,8 +94,7 @@ export function unreachableOr(error: unknown, { outcomeUnknown = false } = {}): 
 
 /** True when no connection came about at all (refused, no route, no such host, none in time), or PostgreSQL refused the session as it started: nothing was sent. */
 export function neverConnected(error: unknown): boolean {
-  const cause = error instanceof QueryFailedError ? error.driverError : error;
-  const { code, severity, message } = (cause ?? {}) as { code?: unknown; severity?: unknown; message?: unknown };
+  const { code, severity, message } = (driverError(error) ?? {}) as { code?: unknown; severity?: unknown; message?: unknown };
   // No connection in time: none was made, or none of the pool's came free.
   if (message === NO_ANSWER.pool || NO_ANSWER.connecting.includes(message as string)) return true;
   if (typeof code !== 'string') return false;
