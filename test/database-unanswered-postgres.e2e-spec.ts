@@ -5,7 +5,6 @@
  * Between the service and PostgreSQL lies a relay the test can stop: it then keeps all it
  * receives, in both directions, and hands nothing on.
  */
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Client } from 'pg';
 import { databaseConfig, type DatabaseConfig } from '../config/configuration';
 import { UnreachableError } from '../src/cli/errors';
@@ -13,6 +12,7 @@ import { Database } from '../src/database/database';
 import { DatabaseUnreachable } from '../src/database/connection-lost';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { migrateAtStart } from '../src/start-checks';
+import { relayTo, through, type Relay } from './support/relay';
 import { openTestDatabase, startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
 
 const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
@@ -26,55 +26,6 @@ const NO_CONNECTION_FREE =
   'Der Vorgang wurde nicht ausgeführt: binnen 10 s wurde keine Verbindung zur Datenbank (PostgreSQL) frei; alle blieben von anderen Vorgängen belegt (etwa langen Exporten oder Prüfungen, oder Vorgängen, die auf eine Sperre warten) oder warteten auf die Antwort eines Servers, der hängt. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.';
 const HEALTH_UNREACHABLE =
   'Die Datenbank (PostgreSQL) ist nicht erreichbar: die Verbindung brach ab, kommt nicht zustande oder bleibt ohne Antwort, etwa weil sie gerade neu startet, keine Verbindungen annimmt oder ihr Server hängt. Diese Instanz kann nichts lesen und nichts schreiben, bis sie wieder erreichbar ist.';
-
-/** A TCP relay to PostgreSQL that can be stopped: stopped, it takes connections and data and hands nothing on. */
-interface Relay {
-  port: number;
-  stop(): void;
-  resume(): void;
-  close(): Promise<void>;
-}
-
-async function relayTo(target: { host: string; port: number }): Promise<Relay> {
-  let stopped = false;
-  const held: Array<() => void> = [];
-  const sockets = new Set<Socket>();
-  const pass = (from: Socket, to: Socket) => {
-    from.on('data', (chunk: Buffer) => (stopped ? held.push(() => to.destroyed || to.write(chunk)) : to.write(chunk)));
-    from.on('close', () => to.destroy());
-    from.on('error', () => undefined);
-  };
-  const server: Server = createServer((inbound) => {
-    const outbound = connect(target.port, target.host);
-    for (const socket of [inbound, outbound]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    }
-    pass(inbound, outbound);
-    pass(outbound, inbound);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    stop: () => void (stopped = true),
-    resume: () => {
-      stopped = false;
-      for (const send of held.splice(0)) send();
-    },
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** `url` with its host and port replaced by the relay's. */
-function through(url: string, relay: Relay): string {
-  const relayed = new URL(url);
-  relayed.hostname = '127.0.0.1';
-  relayed.port = String(relay.port);
-  return relayed.toString();
-}
 
 onPostgres('PostgreSQL that stops answering', () => {
   let relay: Relay;

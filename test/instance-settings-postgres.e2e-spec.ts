@@ -15,10 +15,12 @@ import { loadConfig } from '../config/configuration';
 import { loadRemindersConfig } from '../config/reminders';
 import { localClient } from '../src/cli/local';
 import { Database } from '../src/database/database';
-import { InstanceRegistration, InstanceSettingsDiffer, instanceUrl, liveInstances, registrationConnectionName, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
+import { HEARTBEAT_MS, InstanceRegistration, InstanceSettingsDiffer, instanceUrl, liveInstances, registrationConnectionName, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
+import { ANSWER_WAIT_MS } from '../src/database/waits';
 import { DatabaseRefusal, deadlineSettings, joinInstances, migrateAtStart } from '../src/start-checks';
 import type { DatabaseConfig } from '../config/configuration';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { relayTo, through } from './support/relay';
 import { openTestDatabase, startTestApp, testDatabaseKinds, testEnvironment } from './support/test-app';
 
 const onPostgres = testDatabaseKinds().includes('postgres') ? describe : describe.skip;
@@ -98,8 +100,8 @@ async function joinWaiters(): Promise<string[]> {
   }
 }
 
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+async function until(condition: () => Promise<boolean> | boolean, what: string, withinMs = 20_000): Promise<void> {
+  for (const end = Date.now() + withinMs; Date.now() < end; ) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -223,6 +225,45 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
     }
     expect((await rows()).map((r) => r.pid)).toEqual([]);
   }, 40_000);
+
+  test('an instance whose connection the server dropped unheard (a broken network, a firewall that forgot it) notices within half a minute, as its question gets no answer, and is held to the settings of one that came up meanwhile', async () => {
+    const relay = await relayTo({ host: new URL(URL_).hostname, port: Number(new URL(URL_).port || 5432) });
+    const log = recordingLog();
+    try {
+      const registration = await InstanceRegistration.join(through(URL_, relay), { pid: 1, port: 3001, since: '2026-12-05T09:15:00.000Z', settings: ours }, log);
+      joined.push(registration);
+      const admin = new Client({ connectionString: URL_ });
+      await admin.connect();
+      try {
+        const { rows: sessions } = await admin.query<{ client_port: number }>('SELECT client_port FROM pg_stat_activity WHERE application_name = $1', [registrationConnectionName(1)]);
+        relay.severSilently(sessions[0].client_port);
+        await until(async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [registrationConnectionName(1)])).rowCount === 0, 'the server to drop the connection');
+      } finally {
+        await admin.end();
+      }
+      // The server let go of its lock: one with other settings comes up beside it. The instance has heard nothing yet.
+      const second = await join_(2, other);
+      expect(registration.problem()).toBeNull();
+      expect(log.lines).toEqual([]);
+
+      const asked = Date.now();
+      await until(async () => registration.problem() !== null && log.lines.length === 2, 'the instance to notice', HEARTBEAT_MS + ANSWER_WAIT_MS + 10_000);
+      expect(Date.now() - asked).toBeLessThan(HEARTBEAT_MS + ANSWER_WAIT_MS + 5_000);
+      expect(log.lines[0]).toBe(
+        'error: Verbindung der Instanzanmeldung zur Datenbank verloren (sie antwortete nicht binnen 10 s); sie wird neu aufgebaut, bis dahin schreibt die Instanz nichts.',
+      );
+      expect(log.lines[1]).toMatch(/^error: Instanzanmeldung nicht wieder hergestellt: .* REMINDER_REPORT_DAYS_BEFORE dort 30, hier \S+ \(Instanz PID 2 auf /);
+      expect(registration.problem()).toMatch(/^Auf der Datenbank läuft eine Instanz mit anderen Einstellungen der Fristen: /);
+
+      await second.leave();
+      await until(async () => registration.problem() === null, 'the instance to join again once the other is gone');
+      expect(log.lines.at(-1)).toBe('log: Instanzanmeldung wieder hergestellt.');
+      expect((await rows()).map((r) => r.pid)).toEqual([1]);
+    } finally {
+      for (const registration of joined.splice(0)) await registration.leave();
+      await relay.close();
+    }
+  }, 90_000);
 
   test('a user who may only read: a local command finds the instances (leaving the rows of those gone), a start is refused in one German line', async () => {
     await killedInstance(1, ours);

@@ -17,7 +17,7 @@ import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { berlinZoneName, germanDateTime } from '../../machines/dates';
 import { ServiceUnavailable } from './service-unavailable';
-import { ANSWER_WAIT_MS } from './waits';
+import { ANSWER_WAIT_MS, NO_ANSWER } from './waits';
 
 /** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
 const JOIN_LOCK = 0x676c_6605;
@@ -28,6 +28,15 @@ const LIVENESS_LOCKS = 0x676c_6606;
  * every five seconds.
  */
 const RETRY_MS = [250, 500, 1000, 2000, 5000];
+/**
+ * How often a registration asks its connection whether it still answers. Idle, a connection
+ * whose network broke, or that a firewall forgot, goes unnoticed on this side, while the server
+ * may drop it, and the lock with it, and let an instance with other settings come up beside this
+ * one (for a dead network the server's own check takes two hours by default). The question also
+ * keeps the connection from idling out (`idle_session_timeout`, a firewall's idle limit). An
+ * answer missing for `ANSWER_WAIT_MS` counts as a lost connection: so within half a minute.
+ */
+export const HEARTBEAT_MS = 20_000;
 
 /** An instance as its row names it. */
 export interface ServingInstance {
@@ -71,6 +80,8 @@ export class InstanceRegistration {
   private rejoining = false;
   /** Set while it could not join again because an instance alive has other settings. */
   private refusal: InstanceSettingsDiffer | null = null;
+  /** The next question to its connection (`HEARTBEAT_MS`). */
+  private heartbeat: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly url: string,
@@ -113,6 +124,7 @@ export class InstanceRegistration {
   async leave(): Promise<void> {
     if (this.left) return;
     this.left = true;
+    clearTimeout(this.heartbeat);
     // On a connection lost meanwhile this fails, and the next instance that looks removes the row.
     await this.client.query('DELETE FROM service_instances WHERE instance_key = $1', [this.key]).catch(() => undefined);
     await this.client.end().catch(() => undefined);
@@ -120,20 +132,37 @@ export class InstanceRegistration {
 
   /**
    * A lost connection loses the lock, and with it the instance's claim: others would count it as
-   * gone. It joins again (checking the settings again) until it is back: at once, then every five
-   * seconds.
+   * gone. So does one that no longer answers, whose server may have dropped it. It joins again
+   * (checking the settings again) until it is back: at once, then every five seconds.
    */
   private watch(): void {
-    const lost = (error?: Error) => {
-      if (this.left) return;
-      this.rejoining = true;
-      this.client.removeAllListeners();
-      this.client.on('error', () => undefined);
-      this.log.error(`Verbindung der Instanzanmeldung zur Datenbank verloren${error ? ` (${error.message})` : ''}; sie wird neu aufgebaut, bis dahin schreibt die Instanz nichts.`);
-      void this.rejoin();
-    };
-    this.client.once('error', lost);
-    this.client.once('end', () => lost());
+    const client = this.client;
+    client.once('error', (error: Error) => this.lose(client, error));
+    client.once('end', () => this.lose(client));
+    this.askLater(client);
+  }
+
+  /** Asks the connection after `HEARTBEAT_MS` whether it answers; then again, as long as it does. */
+  private askLater(client: Client): void {
+    this.heartbeat = setTimeout(() => {
+      client.query('SELECT 1').then(
+        () => this.client === client && !this.rejoining && !this.left && this.askLater(client),
+        (error: Error) => this.lose(client, error),
+      );
+    }, HEARTBEAT_MS).unref();
+  }
+
+  private lose(client: Client, error?: Error): void {
+    if (this.left || this.rejoining || client !== this.client) return;
+    this.rejoining = true;
+    clearTimeout(this.heartbeat);
+    client.removeAllListeners();
+    client.on('error', () => undefined);
+    // One that stopped answering is cut here (a statement in flight makes `end` close the socket at once); on one already ended this does nothing.
+    void client.end().catch(() => undefined);
+    const why = error?.message === NO_ANSWER.statement ? `sie antwortete nicht binnen ${ANSWER_WAIT_MS / 1000} s` : error?.message;
+    this.log.error(`Verbindung der Instanzanmeldung zur Datenbank verloren${why ? ` (${why})` : ''}; sie wird neu aufgebaut, bis dahin schreibt die Instanz nichts.`);
+    void this.rejoin();
   }
 
   /**
