@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigurationError, envFlag, parseEnvironment } from './environment';
 import { loadRemindersConfig } from './reminders';
+import { DEFAULT_WAITS, type Waits } from '../src/database/waits';
 
 export interface Issuer {
   /** The id used in the API and in URLs, e.g. `AL-Runde`. */
@@ -21,9 +22,13 @@ export const DEFAULT_ISSUERS: Issuer[] = [
   { id: 'AL-Runde', name: 'Abteilungsleiterrunde des IT-Planungsrats', suffix: 'AL' },
 ];
 
-export type DatabaseConfig =
+export type DatabaseConfig = (
   | { kind: 'sqlite'; file: string; synchronous: 'FULL' | 'NORMAL' }
-  | { kind: 'postgres'; url: string };
+  | { kind: 'postgres'; url: string }
+) & {
+  /** How long it waits for a lock, and PostgreSQL for an answer; absent means DEFAULT_WAITS. */
+  waits?: Waits;
+};
 
 export interface AppConfig {
   port: number;
@@ -93,6 +98,8 @@ const envSchema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  DATABASE_LOCK_WAIT_SECONDS: z.coerce.number().int().min(1).max(600).default(DEFAULT_WAITS.lockMs / 1000),
+  DATABASE_ANSWER_WAIT_SECONDS: z.coerce.number().int().min(2).max(3600).default(DEFAULT_WAITS.answerMs / 1000),
   GREMIENLAUF_ISSUERS: z
     .string()
     .optional()
@@ -124,6 +131,14 @@ const envSchema = z.object({
     .string()
     .regex(/^https?:\/\/[^/?#\s]+$/, 'ein Origin wie https://gremien.example.org (ohne Pfad und ohne / am Ende)')
     .optional(),
+}).superRefine((e, ctx) => {
+  // A statement that waits for a lock must be answered „belegt“ before the service gives up waiting for an answer.
+  if (e.DATABASE_ANSWER_WAIT_SECONDS > e.DATABASE_LOCK_WAIT_SECONDS) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['DATABASE_ANSWER_WAIT_SECONDS'],
+    message: `muss größer sein als DATABASE_LOCK_WAIT_SECONDS (${e.DATABASE_LOCK_WAIT_SECONDS}), nicht ${e.DATABASE_ANSWER_WAIT_SECONDS}: sonst hieße ein Vorgang, der auf eine Sperre wartet, „die Datenbank antwortete nicht“`,
+  });
 });
 
 const POSTGRES_SCHEME = /^postgres(ql)?:\/\//i;
@@ -148,11 +163,12 @@ export function unknownScheme(url: string): string | null {
  * else a SQLite file (`sqlite:` in front allowed). A value of another scheme is refused (see
  * `unknownScheme`) instead of becoming a folder named after it.
  */
-export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): DatabaseConfig {
+export function databaseConfig(url: string, synchronous: 'FULL' | 'NORMAL' = 'FULL', waits?: Waits): DatabaseConfig {
   const problem = unknownScheme(url);
   if (problem) throw new ConfigurationError('Ungültige Konfiguration', [`DATABASE_URL: ${problem}`]);
-  if (POSTGRES_SCHEME.test(url)) return { kind: 'postgres', url: url.replace(/^[a-z]+/i, (scheme) => scheme.toLowerCase()) };
-  return { kind: 'sqlite', file: url === ':memory:' ? url : resolve(url.replace(/^sqlite:/i, '')), synchronous };
+  const waiting = waits ? { waits } : {};
+  if (POSTGRES_SCHEME.test(url)) return { kind: 'postgres', url: url.replace(/^[a-z]+/i, (scheme) => scheme.toLowerCase()), ...waiting };
+  return { kind: 'sqlite', file: url === ':memory:' ? url : resolve(url.replace(/^sqlite:/i, '')), synchronous, ...waiting };
 }
 
 /**
@@ -169,7 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: e.PORT,
     host: e.HOST,
-    database: databaseConfig(e.DATABASE_URL, e.SQLITE_SYNCHRONOUS),
+    database: databaseConfig(e.DATABASE_URL, e.SQLITE_SYNCHRONOUS, { lockMs: e.DATABASE_LOCK_WAIT_SECONDS * 1000, answerMs: e.DATABASE_ANSWER_WAIT_SECONDS * 1000 }),
     issuers: e.GREMIENLAUF_ISSUERS,
     seedExample: e.GREMIENLAUF_SEED_EXAMPLE,
     bodyLimit: e.BODY_LIMIT,

@@ -117,7 +117,7 @@ export async function joinInstances(config: AppConfig, env: NodeJS.ProcessEnv, s
   if (database.kind !== 'postgres') return null;
   const instance = { pid: process.pid, port: config.port === 0 ? null : config.port, since: new Date().toISOString(), settings: deadlineSettings(config, loadRemindersConfig(env)) };
   try {
-    return await InstanceRegistration.join(database.url, instance, new Logger('Instanzen'));
+    return await InstanceRegistration.join(database.url, instance, new Logger('Instanzen'), database.waits?.answerMs);
   } catch (error) {
     if (error instanceof InstanceSettingsDiffer) {
       throw new DatabaseRefusal(

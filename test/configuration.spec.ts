@@ -23,4 +23,17 @@ describe('the environment', () => {
     expect(() => loadConfig({ PORT: 'achtzig', SQLITE_SYNCHRONOUS: 'OFF' })).toThrow(/^[^]*[^.]; SQLITE_SYNCHRONOUS: [^]*\.$/);
     expect(() => loadConfig({ PORT: 'achtzig', SQLITE_SYNCHRONOUS: 'OFF' })).not.toThrow(/\.;/);
   });
+
+  it('takes the database waits in whole seconds (5 and 10 by default); an answer wait not longer than the lock wait is refused, naming both', () => {
+    expect(loadConfig({}).database.waits).toEqual({ lockMs: 5_000, answerMs: 10_000 });
+    expect(loadConfig({ DATABASE_LOCK_WAIT_SECONDS: '2', DATABASE_ANSWER_WAIT_SECONDS: '30', DATABASE_URL: 'postgres://u:p@db/x' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db/x',
+      waits: { lockMs: 2_000, answerMs: 30_000 },
+    });
+    expect(() => loadConfig({ DATABASE_LOCK_WAIT_SECONDS: '10' })).toThrow(
+      'Ungültige Konfiguration: DATABASE_ANSWER_WAIT_SECONDS: muss größer sein als DATABASE_LOCK_WAIT_SECONDS (10), nicht 10: sonst hieße ein Vorgang, der auf eine Sperre wartet, „die Datenbank antwortete nicht“.',
+    );
+    expect(() => loadConfig({ DATABASE_LOCK_WAIT_SECONDS: '0,5', DATABASE_ANSWER_WAIT_SECONDS: '0' })).toThrow(/^Ungültige Konfiguration: DATABASE_LOCK_WAIT_SECONDS: .+; DATABASE_ANSWER_WAIT_SECONDS: .+\.$/);
+  });
 });

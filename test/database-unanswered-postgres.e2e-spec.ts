@@ -145,4 +145,49 @@ onPostgres('PostgreSQL that stops answering', () => {
       relay.resume();
     }
   }, 60_000);
+
+  it('waits as long as DATABASE_LOCK_WAIT_SECONDS and DATABASE_ANSWER_WAIT_SECONDS say: set to 1 and 3, a lock held from outside costs a write 1 s, a server that does not answer 3 s', async () => {
+    const quick = await startTestApp({ databaseConfig: { ...config, waits: { lockMs: 1_000, answerMs: 3_000 } } });
+    try {
+      const { id } = (await quick.http.post('/api/bodies').send(REGISTRATION).expect(201)).body as { id: string };
+      const submit = () => quick.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted', data: {} });
+      const timed = async <T>(work: () => PromiseLike<T>): Promise<[T, number]> => {
+        const started = Date.now();
+        const result = await work();
+        return [result, Date.now() - started];
+      };
+
+      await admin.query('BEGIN');
+      let locked;
+      try {
+        await admin.query('LOCK TABLE bodies IN ACCESS EXCLUSIVE MODE');
+        locked = await timed(() => submit().then((r) => r));
+      } finally {
+        await admin.query('ROLLBACK');
+      }
+      const [busy, waitedForLock] = locked;
+      expect(busy.status).toBe(503);
+      expect(busy.body.message).toMatch(/^Der Vorgang wurde nicht ausgeführt: die Datenbank blieb zu lange von einem anderen Vorgang belegt /);
+      expect(waitedForLock).toBeGreaterThanOrEqual(900);
+      expect(waitedForLock).toBeLessThan(4_500);
+
+      relay.stop();
+      let unanswered;
+      try {
+        unanswered = await timed(() => submit().then((r) => r));
+      } finally {
+        relay.resume();
+      }
+      const [answer, waitedForAnswer] = unanswered;
+      expect(answer.status).toBe(503);
+      expect(answer.body.message).toBe(NOT_ANSWERED.replace('binnen 10 s', 'binnen 3 s'));
+      expect(waitedForAnswer).toBeGreaterThanOrEqual(2_900);
+      expect(waitedForAnswer).toBeLessThan(9_000);
+
+      expect(await events(id)).toEqual(['registered']);
+      await submit().expect(200);
+    } finally {
+      await quick.close();
+    }
+  }, 60_000);
 });

@@ -16,7 +16,7 @@ import { loadRemindersConfig } from '../config/reminders';
 import { localClient } from '../src/cli/local';
 import { Database } from '../src/database/database';
 import { HEARTBEAT_MS, InstanceRegistration, InstanceSettingsDiffer, instanceUrl, liveInstances, registrationConnectionName, settingsDifferLine, type RegistryLog } from '../src/database/instance-registry';
-import { ANSWER_WAIT_MS } from '../src/database/waits';
+import { DEFAULT_WAITS } from '../src/database/waits';
 import { DatabaseRefusal, deadlineSettings, joinInstances, migrateAtStart } from '../src/start-checks';
 import type { DatabaseConfig } from '../config/configuration';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
@@ -247,8 +247,8 @@ onPostgres('instances on one PostgreSQL database and their settings of the Frist
       expect(log.lines).toEqual([]);
 
       const asked = Date.now();
-      await until(async () => registration.problem() !== null && log.lines.length === 2, 'the instance to notice', HEARTBEAT_MS + ANSWER_WAIT_MS + 10_000);
-      expect(Date.now() - asked).toBeLessThan(HEARTBEAT_MS + ANSWER_WAIT_MS + 5_000);
+      await until(async () => registration.problem() !== null && log.lines.length === 2, 'the instance to notice', HEARTBEAT_MS + DEFAULT_WAITS.answerMs + 10_000);
+      expect(Date.now() - asked).toBeLessThan(HEARTBEAT_MS + DEFAULT_WAITS.answerMs + 5_000);
       expect(log.lines[0]).toBe(
         'error: Verbindung der Instanzanmeldung zur Datenbank verloren (sie antwortete nicht binnen 10 s); sie wird neu aufgebaut, bis dahin schreibt die Instanz nichts.',
       );

@@ -103,7 +103,7 @@ export function databaseLabel(database: DatabaseConfig): string {
  * damaged) and PostgreSQL (nobody listening, unknown host, login refused, no such database).
  */
 export function databaseUnreachable(database: DatabaseConfig, source: SettingSource, error: unknown): UnreachableError | null {
-  // node-postgres gives up a connection that PostgreSQL took but did not answer in time (`ANSWER_WAIT_MS`) without a
+  // node-postgres gives up a connection that PostgreSQL took but did not answer in time (`Waits.answerMs`) without a
   // code; it is what Node calls a connection that timed out (ETIMEDOUT), and said as such.
   const code = errorCode(error) ?? (database.kind === 'postgres' && NO_ANSWER.connecting.includes(messageOf(error)) ? 'ETIMEDOUT' : undefined);
   if (!code) return null;

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig, type DatabaseConfig } from '../../config/configuration';
-import { ANSWER_WAIT_MS } from '../database/waits';
+import { DEFAULT_WAITS } from '../database/waits';
 import { injectClient, type ApiClient } from './api';
 import { DEFAULT_DATABASE, databaseLabel, databaseUnreachable, type SettingSource } from './connection';
 import { RefusedError, StartRefusedError } from './errors';
@@ -88,7 +88,8 @@ async function assertSameSettingsAsInstances(config: AppConfig, env: NodeJS.Proc
   const { loadRemindersConfig }: typeof import('../../config/reminders') = require('../../config/reminders');
   const ours = deadlineSettings(config, loadRemindersConfig(env));
   const differing = await openingDatabase(database, source, async () => {
-    const client = new Client({ connectionString: database.url, connectionTimeoutMillis: ANSWER_WAIT_MS, query_timeout: ANSWER_WAIT_MS });
+    const { answerMs } = database.waits ?? DEFAULT_WAITS;
+    const client = new Client({ connectionString: database.url, connectionTimeoutMillis: answerMs, query_timeout: answerMs });
     // A connection that breaks between its queries says so on the client, where no one listening would end the process; the next query fails with it.
     client.on('error', () => undefined);
     await client.connect();
@@ -123,7 +124,7 @@ async function joinAsCommand(config: AppConfig, env: NodeJS.ProcessEnv, source: 
   // A broken connection is joined again at once (writes wait meanwhile); said on stderr, as the command's own errors are.
   const log = { error: (line: string) => process.stderr.write(`${line}\n`), log: () => undefined };
   try {
-    return await registry.InstanceRegistration.join(database.url, instance, log);
+    return await registry.InstanceRegistration.join(database.url, instance, log, database.waits?.answerMs);
   } catch (error) {
     if (error instanceof registry.InstanceSettingsDiffer) throw instancesRefusal(error, database, source);
     if ((error as { code?: string }).code === '42501') return null;

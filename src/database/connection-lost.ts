@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 import { ServiceUnavailable } from './service-unavailable';
-import { ANSWER_WAIT_MS, NO_ANSWER } from './waits';
+import { DEFAULT_WAITS, NO_ANSWER, seconds } from './waits';
 
 /**
  * PostgreSQL out of reach: the connection broke (a restart, a failover, `pg_terminate_backend`,
@@ -8,25 +8,26 @@ import { ANSWER_WAIT_MS, NO_ANSWER } from './waits';
  * before its COMMIT was sent, nothing of it was written (PostgreSQL rolls back what a lost
  * connection left open); broken while the COMMIT was under way, the service cannot know. The
  * same holds for a server that stopped answering, whose connection the service gave up
- * (`ANSWER_WAIT_MS`). The server's own words go to the log only (`message`).
+ * (`Waits.answerMs`, named in the answer). The server's own words go to the log only (`message`).
  */
 export class DatabaseUnreachable extends ServiceUnavailable {
-  /** True when PostgreSQL did not answer within `ANSWER_WAIT_MS` (see `unanswered`): trying again at once would only wait as long again. */
+  /** True when PostgreSQL did not answer within `Waits.answerMs` (see `unanswered`): trying again at once would only wait as long again. */
   readonly unanswered: boolean;
 
   constructor(
     readonly outcomeUnknown: boolean,
     cause: unknown,
+    answerMs = DEFAULT_WAITS.answerMs,
   ) {
-    const publicMessage = answerFor(cause, outcomeUnknown);
+    const publicMessage = answerFor(cause, outcomeUnknown, seconds(answerMs));
     super(publicMessage, { logMessage: `${publicMessage} (${cause instanceof Error ? cause.message : String(cause)})`, cause });
     this.unanswered = unanswered(cause);
   }
 }
 
-function answerFor(cause: unknown, outcomeUnknown: boolean): string {
-  if (messageOf(cause) === NO_ANSWER.pool) return NO_CONNECTION_FREE;
-  if (unanswered(cause)) return outcomeUnknown ? OUTCOME_UNKNOWN_UNANSWERED : NOT_DONE_UNANSWERED;
+function answerFor(cause: unknown, outcomeUnknown: boolean, waited: string): string {
+  if (messageOf(cause) === NO_ANSWER.pool) return noConnectionFree(waited);
+  if (unanswered(cause)) return outcomeUnknown ? outcomeUnknownUnanswered(waited) : notDoneUnanswered(waited);
   return outcomeUnknown ? OUTCOME_UNKNOWN : NOT_DONE;
 }
 
@@ -36,12 +37,15 @@ const NOT_DONE =
 const OUTCOME_UNKNOWN =
   'Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Verbindung zur Datenbank (PostgreSQL) brach ab, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.';
 
-const NOT_DONE_UNANSWERED = `Der Vorgang wurde nicht ausgeführt: die Datenbank (PostgreSQL) antwortete nicht binnen ${ANSWER_WAIT_MS / 1000} s, etwa weil ihr Server hängt oder das Netz zu ihm unterbrochen ist. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.`;
+const notDoneUnanswered = (waited: string) =>
+  `Der Vorgang wurde nicht ausgeführt: die Datenbank (PostgreSQL) antwortete nicht binnen ${waited}, etwa weil ihr Server hängt oder das Netz zu ihm unterbrochen ist. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.`;
 
-const OUTCOME_UNKNOWN_UNANSWERED = `Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Datenbank (PostgreSQL) antwortete nicht binnen ${ANSWER_WAIT_MS / 1000} s, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.`;
+const outcomeUnknownUnanswered = (waited: string) =>
+  `Ob der Vorgang gespeichert wurde, ist nicht bekannt: die Datenbank (PostgreSQL) antwortete nicht binnen ${waited}, während er abgeschlossen wurde. Bitte erst den Stand abrufen, dann wiederholen; mit demselben Idempotency-Key wiederholt, wird er höchstens einmal ausgeführt.`;
 
 /** No connection of the pool came free in time: each lent out for long (a read view), waiting for a lock, or for the answer of a server that hangs. Nothing was sent. */
-const NO_CONNECTION_FREE = `Der Vorgang wurde nicht ausgeführt: binnen ${ANSWER_WAIT_MS / 1000} s wurde keine Verbindung zur Datenbank (PostgreSQL) frei; alle blieben von anderen Vorgängen belegt (etwa langen Exporten oder Prüfungen, oder Vorgängen, die auf eine Sperre warten) oder warteten auf die Antwort eines Servers, der hängt. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.`;
+const noConnectionFree = (waited: string) =>
+  `Der Vorgang wurde nicht ausgeführt: binnen ${waited} wurde keine Verbindung zur Datenbank (PostgreSQL) frei; alle blieben von anderen Vorgängen belegt (etwa langen Exporten oder Prüfungen, oder Vorgängen, die auf eine Sperre warten) oder warteten auf die Antwort eines Servers, der hängt. Bitte später noch einmal versuchen; hält es an, können nur die Betreiber es beheben.`;
 
 /** Socket errors of a connection that broke or could not be made. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -88,8 +92,8 @@ function driverError(error: unknown): unknown {
 }
 
 /** The error as the service says it: `DatabaseUnreachable` where the connection is gone (see there), else as it was. */
-export function unreachableOr(error: unknown, { outcomeUnknown = false } = {}): unknown {
-  return connectionLost(error) ? new DatabaseUnreachable(outcomeUnknown, error) : error;
+export function unreachableOr(error: unknown, { outcomeUnknown = false, answerMs = DEFAULT_WAITS.answerMs } = {}): unknown {
+  return connectionLost(error) ? new DatabaseUnreachable(outcomeUnknown, error, answerMs) : error;
 }
 
 /** True when no connection came about at all (refused, no route, no such host, none in time), or PostgreSQL refused the session as it started: nothing was sent. */

@@ -8,7 +8,7 @@ import { DatabaseUnreachable, neverConnected, unreachableOr } from './connection
 import { UnregisteredInstance, type InstanceRegistration } from './instance-registry';
 import { MIGRATIONS } from './migrations';
 import { ServiceUnavailable } from './service-unavailable';
-import { ANSWER_WAIT_MS, LOCK_WAIT_MS } from './waits';
+import { DEFAULT_WAITS, type Waits } from './waits';
 
 export type SqlValue = string | number | boolean | null;
 
@@ -131,6 +131,8 @@ export class Database {
     private readonly file: string | null,
     /** The migrations this opening ran, oldest first (by their names); none where another instance or an earlier start ran them. */
     readonly migrationsRun: readonly string[],
+    /** How long it waits for a lock, and PostgreSQL for an answer. */
+    private readonly waits: Waits,
   ) {
     const [opened, openedWal] = file ? [fileIdentity(file), fileIdentity(`${file}-wal`)] : [null, null];
     this.opened = opened === 'gone' ? null : opened;
@@ -160,6 +162,7 @@ export class Database {
   }
 
   private static async connect(config: DatabaseConfig): Promise<Database> {
+    const waits = config.waits ?? DEFAULT_WAITS;
     const dataSource =
       config.kind === 'sqlite'
         ? new DataSource({
@@ -168,15 +171,15 @@ export class Database {
             enableWAL: true,
             prepareDatabase: (db: { pragma(source: string): unknown }) => {
               db.pragma(`synchronous = ${config.synchronous}`);
-              db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
+              db.pragma(`busy_timeout = ${waits.lockMs}`);
             },
             migrations: MIGRATIONS,
           })
         : // Pipelining: a connection sends each statement at once, without waiting for the answers
           // before it (see `PipelinedTransaction`); a caller that awaits each statement sees no difference.
-          // A connection that does not come about in time is given up (see `ANSWER_WAIT_MS`); so is a
+          // A connection that does not come about in time is given up (see `Waits.answerMs`); so is a
           // statement of ours without an answer in time (`prepared`), not a migration.
-          new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10, pipeline: true, connectionTimeoutMillis: ANSWER_WAIT_MS } });
+          new DataSource({ type: 'postgres', url: config.url, migrations: MIGRATIONS, extra: { max: 10, pipeline: true, connectionTimeoutMillis: waits.answerMs } });
     await dataSource.initialize();
     // A failed migration (or read pool) closes what was opened before it, as a failed start does.
     let readPool: DataSource | null = null;
@@ -188,9 +191,9 @@ export class Database {
       const ran = await withAdvisoryLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }));
       migrationsRun = ran.map((migration) => migration.name);
       if (config.kind === 'postgres') {
-        readPool = await readOnlyPool(config.url);
-        viewPool = await readOnlyPool(config.url);
-        return new Database(config.kind, dataSource, null, null, readPool, viewPool, null, migrationsRun);
+        readPool = await readOnlyPool(config.url, waits);
+        viewPool = await readOnlyPool(config.url, waits);
+        return new Database(config.kind, dataSource, null, null, readPool, viewPool, null, migrationsRun, waits);
       }
     } catch (error) {
       if (readPool?.isInitialized) await readPool.destroy();
@@ -200,8 +203,8 @@ export class Database {
     }
     const sqlite = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     const reader = config.file === ':memory:' ? null : new BetterSqlite3(config.file, { readonly: true, fileMustExist: true });
-    reader?.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
-    return new Database(config.kind, dataSource, sqlite, reader, null, null, reader ? config.file : null, migrationsRun);
+    reader?.pragma(`busy_timeout = ${waits.lockMs}`);
+    return new Database(config.kind, dataSource, sqlite, reader, null, null, reader ? config.file : null, migrationsRun, waits);
   }
 
   /**
@@ -305,7 +308,7 @@ export class Database {
       scope.tx = tx;
       return this.scopes.run(scope, () => work(tx)).finally(() => (scope.open = false));
     };
-    const done = this.sqlite ? this.schedule(true, run) : postgresUnitOfWork(postgresPool(this.dataSource), run);
+    const done = this.sqlite ? this.schedule(true, run) : postgresUnitOfWork(postgresPool(this.dataSource), this.waits, run);
     return done.catch((error: unknown) => {
       for (const undo of scope.onRollback) undo();
       throw error;
@@ -390,10 +393,10 @@ export class Database {
     const read = isRead(sql);
     const pool = this.readPool && read ? this.readPool : this.dataSource;
     return postgresPool(pool)
-      .query<T>(prepared(sql, params))
+      .query<T>(prepared(sql, params, this.waits.answerMs))
       .then(rowsOf<T>, (error: unknown) => {
         // A statement that writes, sent on a connection that broke, may have taken effect.
-        throw unreachableOr(error, { outcomeUnknown: !read && !neverConnected(error) });
+        throw unreachableOr(error, { outcomeUnknown: !read && !neverConnected(error), answerMs: this.waits.answerMs });
       });
   }
 
@@ -402,7 +405,7 @@ export class Database {
    * page through large tables: audit, export) without holding up the writers: on SQLite a
    * read-only connection of its own in one read transaction, on PostgreSQL a REPEATABLE READ
    * transaction on a connection of the views' pool (five: a sixth view waits for one, at most
-   * `ANSWER_WAIT_MS`; the pages' reads have a pool of their own). An in-memory SQLite database has no second connection: there
+   * `Waits.answerMs`; the pages' reads have a pool of their own). An in-memory SQLite database has no second connection: there
    * the view is a unit of work in the queue.
    */
   async readView(): Promise<ReadView> {
@@ -411,7 +414,7 @@ export class Database {
       const replaced = this.replacedFile();
       if (replaced) throw fileReplaced(replaced, { read: true });
       const connection = new BetterSqlite3(this.file, { readonly: true, fileMustExist: true });
-      connection.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
+      connection.pragma(`busy_timeout = ${this.waits.lockMs}`);
       connection.exec('BEGIN');
       const statements = new Map<string, BetterSqlite3.Statement>();
       return {
@@ -428,23 +431,24 @@ export class Database {
     }
     if (this.viewPool) {
       // A read whose connection broke or never came about is said as such (503), as a write's is.
+      const { answerMs } = this.waits;
       const unreachable = (error: unknown): never => {
-        throw unreachableOr(error);
+        throw unreachableOr(error, { answerMs });
       };
       const { client, release } = await lend(postgresPool(this.viewPool)).catch(unreachable);
       try {
-        await client.query(answeredIn({ text: 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ', values: [] }));
+        await client.query(answeredIn({ text: 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ', values: [] }, answerMs));
       } catch (error) {
         release(true);
         return unreachable(error);
       }
       return {
-        query: <T>(sql: string, params: SqlValue[] = []) => client.query<T>(prepared(sql, params)).then(rowsOf<T>, unreachable),
+        query: <T>(sql: string, params: SqlValue[] = []) => client.query<T>(prepared(sql, params, answerMs)).then(rowsOf<T>, unreachable),
         batches: (sql: string, params: SqlValue[], size: number) =>
-          postgresBatches((text, values) => client.query<Record<string, unknown>>(answeredIn({ text, values })).then(rowsOf<Record<string, unknown>>, unreachable), sql, params, size),
+          postgresBatches((text, values) => client.query<Record<string, unknown>>(answeredIn({ text, values }, answerMs)).then(rowsOf<Record<string, unknown>>, unreachable), sql, params, size),
         close: async () => {
           // Only read: the COMMIT ends the snapshot. A connection that broke meanwhile is closed, not lent out again.
-          await client.query(answeredIn({ text: 'COMMIT', values: [] })).then(
+          await client.query(answeredIn({ text: 'COMMIT', values: [] }, answerMs)).then(
             () => release(),
             () => release(true),
           );
@@ -622,11 +626,11 @@ function isRead(sql: string): boolean {
 /**
  * A pool of five PostgreSQL connections that only read. Its reads wait for a lock (a table locked
  * from outside) no longer than a unit of work does, and for an answer no longer than
- * `ANSWER_WAIT_MS`. Pipelining, node-postgres closes a connection whose statement got no answer in
+ * `Waits.answerMs`. Pipelining, node-postgres closes a connection whose statement got no answer in
  * time, instead of lending it out again.
  */
-async function readOnlyPool(url: string): Promise<DataSource> {
-  const pool = new DataSource({ type: 'postgres', url, extra: { max: 5, pipeline: true, lock_timeout: LOCK_WAIT_MS, connectionTimeoutMillis: ANSWER_WAIT_MS } });
+async function readOnlyPool(url: string, waits: Waits): Promise<DataSource> {
+  const pool = new DataSource({ type: 'postgres', url, extra: { max: 5, pipeline: true, lock_timeout: waits.lockMs, connectionTimeoutMillis: waits.answerMs } });
   return pool.initialize();
 }
 
@@ -713,28 +717,28 @@ async function lend(pool: PgPool): Promise<{ client: PgPooledClient; release: (b
  * the next statement that is awaited, the last writes with the COMMIT. A transition that used to
  * take one round trip per statement (about 13) now takes one per read and one for the COMMIT.
  */
-async function postgresUnitOfWork<T>(pool: PgPool, work: (tx: Transaction) => Promise<T>): Promise<T> {
+async function postgresUnitOfWork<T>(pool: PgPool, { lockMs, answerMs }: Waits, work: (tx: Transaction) => Promise<T>): Promise<T> {
   const { client, release } = await lend(pool).catch((error: unknown) => {
-    throw unreachableOr(error);
+    throw unreachableOr(error, { answerMs });
   });
-  const tx = new PipelinedTransaction(client);
+  const tx = new PipelinedTransaction(client, answerMs);
   let value: T;
   let committing = false;
   try {
     tx.write('BEGIN');
-    tx.write(`SET LOCAL lock_timeout = ${LOCK_WAIT_MS}`);
+    tx.write(`SET LOCAL lock_timeout = ${lockMs}`);
     value = await work(tx);
     committing = true;
     await tx.query('COMMIT');
   } catch (error) {
     // The writes still unanswered fail with the transaction: only the first failure counts.
     tx.takeWrites();
-    await client.query(answeredIn({ text: 'ROLLBACK', values: [] })).then(
+    await client.query(answeredIn({ text: 'ROLLBACK', values: [] }, answerMs)).then(
       () => release(),
       (broken: unknown) => release(broken instanceof Error ? broken : true),
     );
     // Lost before the COMMIT was sent, the transaction died with its connection; lost after, it may stand.
-    throw unreachableOr(error, { outcomeUnknown: committing });
+    throw unreachableOr(error, { outcomeUnknown: committing, answerMs });
   }
   release();
   return value;
@@ -750,11 +754,15 @@ class PipelinedTransaction implements Transaction {
   /** The writes sent since the last statement that was awaited, in the order sent. */
   private writes: Array<Promise<unknown>> = [];
 
-  constructor(private readonly client: PgPooledClient) {}
+  constructor(
+    private readonly client: PgPooledClient,
+    /** How long each statement waits for its answer (`Waits.answerMs`). */
+    private readonly answerMs: number,
+  ) {}
 
   write(sql: string, params: SqlValue[] = [], failure?: (error: unknown) => unknown): void {
     if (this.writes.length === 0) this.client.connection.stream.cork();
-    const answered = this.client.query(prepared(sql, params)).catch((error: unknown) => {
+    const answered = this.client.query(prepared(sql, params, this.answerMs)).catch((error: unknown) => {
       throw failure ? failure(error) : error;
     });
     // Awaited by the next query; until then (or if the unit of work fails first) not unhandled.
@@ -763,7 +771,7 @@ class PipelinedTransaction implements Transaction {
   }
 
   async query<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    const answer = this.client.query<T>(prepared(sql, params));
+    const answer = this.client.query<T>(prepared(sql, params, this.answerMs));
     const writes = this.takeWrites();
     if (writes.length > 0) {
       // A write that failed aborted the transaction, and so this statement too: the write's error
@@ -801,18 +809,18 @@ function postgresPool(dataSource: DataSource): PgPool {
 const preparedTexts = new Map<string, { name: string; text: string }>();
 const MAX_PREPARED_PARAMETERS = 64;
 
-function prepared(sql: string, values: SqlValue[]): PgQuery {
+function prepared(sql: string, values: SqlValue[], answerMs: number): PgQuery {
   const statement = preparedTexts.get(sql);
-  if (statement) return answeredIn({ name: statement.name, text: statement.text, values });
-  if (values.length > MAX_PREPARED_PARAMETERS || sql.includes(';')) return answeredIn({ text: numbered(sql), values });
+  if (statement) return answeredIn({ name: statement.name, text: statement.text, values }, answerMs);
+  if (values.length > MAX_PREPARED_PARAMETERS || sql.includes(';')) return answeredIn({ text: numbered(sql), values }, answerMs);
   const named = { name: `glf_${preparedTexts.size + 1}`, text: numbered(sql) };
   preparedTexts.set(sql, named);
-  return answeredIn({ ...named, values });
+  return answeredIn({ ...named, values }, answerMs);
 }
 
-/** A statement of ours with no answer in `ANSWER_WAIT_MS` fails, and (pipelining) node-postgres closes its connection. */
-function answeredIn(query: Omit<PgQuery, 'query_timeout'>): PgQuery {
-  return { ...query, query_timeout: ANSWER_WAIT_MS };
+/** A statement of ours with no answer in `answerMs` fails, and (pipelining) node-postgres closes its connection. */
+function answeredIn(query: Omit<PgQuery, 'query_timeout'>, answerMs: number): PgQuery {
+  return { ...query, query_timeout: answerMs };
 }
 
 /**

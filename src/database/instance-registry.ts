@@ -17,7 +17,7 @@ import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { berlinZoneName, germanDateTime } from '../../machines/dates';
 import { ServiceUnavailable } from './service-unavailable';
-import { ANSWER_WAIT_MS, NO_ANSWER } from './waits';
+import { DEFAULT_WAITS, NO_ANSWER, seconds } from './waits';
 
 /** Joins take turns under this lock (one key); the instances' liveness locks use two keys, this class and their own key. */
 const JOIN_LOCK = 0x676c_6605;
@@ -34,7 +34,8 @@ const RETRY_MS = [250, 500, 1000, 2000, 5000];
  * may drop it, and the lock with it, and let an instance with other settings come up beside this
  * one (for a dead network the server's own check takes two hours by default). The question also
  * keeps the connection from idling out (`idle_session_timeout`, a firewall's idle limit). An
- * answer missing for `ANSWER_WAIT_MS` counts as a lost connection: so within half a minute.
+ * answer missing for the service's answer wait (`Waits.answerMs`, 10 s by default) counts as a
+ * lost connection: so by default within half a minute.
  */
 export const HEARTBEAT_MS = 20_000;
 
@@ -88,6 +89,8 @@ export class InstanceRegistration {
     private readonly instance: ServingInstance,
     joined: { client: Client; key: number },
     private readonly log: RegistryLog,
+    /** How long its statements wait for an answer (`Waits.answerMs`). */
+    private readonly answerMs: number,
   ) {
     this.client = joined.client;
     this.key = joined.key;
@@ -96,11 +99,12 @@ export class InstanceRegistration {
 
   /**
    * Joins the instances serving the database at `url`, or throws InstanceSettingsDiffer (and
-   * writes nothing) where one alive runs with other settings of the Fristen.
+   * writes nothing) where one alive runs with other settings of the Fristen. Its statements, and
+   * its connecting, wait `answerMs` for an answer.
    */
-  static async join(url: string, instance: Omit<ServingInstance, 'host'>, log: RegistryLog): Promise<InstanceRegistration> {
+  static async join(url: string, instance: Omit<ServingInstance, 'host'>, log: RegistryLog, answerMs = DEFAULT_WAITS.answerMs): Promise<InstanceRegistration> {
     const serving = { ...instance, host: hostname() };
-    return new InstanceRegistration(url, serving, await joinOnce(url, serving), log);
+    return new InstanceRegistration(url, serving, await joinOnce(url, serving, answerMs), log, answerMs);
   }
 
   /**
@@ -160,7 +164,7 @@ export class InstanceRegistration {
     client.on('error', () => undefined);
     // One that stopped answering is cut here (a statement in flight makes `end` close the socket at once); on one already ended this does nothing.
     void client.end().catch(() => undefined);
-    const why = error?.message === NO_ANSWER.statement ? `sie antwortete nicht binnen ${ANSWER_WAIT_MS / 1000} s` : error?.message;
+    const why = error?.message === NO_ANSWER.statement ? `sie antwortete nicht binnen ${seconds(this.answerMs)}` : error?.message;
     this.log.error(`Verbindung der Instanzanmeldung zur Datenbank verloren${why ? ` (${why})` : ''}; sie wird neu aufgebaut, bis dahin schreibt die Instanz nichts.`);
     void this.rejoin();
   }
@@ -176,7 +180,7 @@ export class InstanceRegistration {
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt - 2, RETRY_MS.length - 1)]).unref());
       if (this.left) return;
       try {
-        const joined = await joinOnce(this.url, this.instance);
+        const joined = await joinOnce(this.url, this.instance, this.answerMs);
         if (this.left) {
           await joined.client.end().catch(() => undefined);
           return;
@@ -203,14 +207,14 @@ export class InstanceRegistration {
 }
 
 /** Takes a connection of its own with the instance's liveness lock, and its row, once no other instance alive has other settings. */
-async function joinOnce(url: string, instance: ServingInstance): Promise<{ client: Client; key: number }> {
+async function joinOnce(url: string, instance: ServingInstance, answerMs: number): Promise<{ client: Client; key: number }> {
   // Named in pg_stat_activity, so that an operator can tell this connection from the pool's.
   const client = new Client({
     connectionString: url,
     application_name: registrationConnectionName(instance.pid),
     // A server that hangs fails the join (or leaving) after a while, as it does the service's statements.
-    connectionTimeoutMillis: ANSWER_WAIT_MS,
-    query_timeout: ANSWER_WAIT_MS,
+    connectionTimeoutMillis: answerMs,
+    query_timeout: answerMs,
   });
   // Broken while joining, the statement in flight fails and the join with it; unheard, the client's 'error' would end the process.
   client.on('error', () => undefined);
