@@ -85,7 +85,7 @@ const NO_OVERDUE_REMINDERS = 'aus (keine Mahnungen nach Fälligkeit)';
 /**
  * The settings every writer of one database must share, by variable, as read (`ja` and `true`
  * alike): a body's Fristen and timers are derived with them, and a service keeps in memory that
- * the rows it wrote are the ones it derives (README "Benchmark" → "Deadlines"), so rows another
+ * the rows it wrote are the ones it derives (docs/performance.md → "Deadlines"), so rows another
  * writer derived with other settings stay as that one wrote them (test/sqlite-second-writer.spec.ts).
  */
 export function deadlineSettings(config: Pick<AppConfig, 'issuers'>, { policy, calendar }: Pick<RemindersConfig, 'policy' | 'calendar'>): Record<string, string> {
