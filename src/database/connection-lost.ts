@@ -91,8 +91,12 @@ function driverError(error: unknown): unknown {
   return error instanceof QueryFailedError ? error.driverError : error;
 }
 
-/** The error as the service says it: `DatabaseUnreachable` where the connection is gone (see there), else as it was. */
-export function unreachableOr(error: unknown, { outcomeUnknown = false, answerMs = DEFAULT_WAITS.answerMs } = {}): unknown {
+/**
+ * The error as the service says it: `DatabaseUnreachable` where the connection is gone (see
+ * there), else as it was. `answerMs` is the answer wait the database runs with, which the answer
+ * names: required, so that no caller says the default while another wait is set.
+ */
+export function unreachableOr(error: unknown, answerMs: number, { outcomeUnknown = false } = {}): unknown {
   return connectionLost(error) ? new DatabaseUnreachable(outcomeUnknown, error, answerMs) : error;
 }
 

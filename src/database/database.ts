@@ -396,7 +396,7 @@ export class Database {
       .query<T>(prepared(sql, params, this.waits.answerMs))
       .then(rowsOf<T>, (error: unknown) => {
         // A statement that writes, sent on a connection that broke, may have taken effect.
-        throw unreachableOr(error, { outcomeUnknown: !read && !neverConnected(error), answerMs: this.waits.answerMs });
+        throw unreachableOr(error, this.waits.answerMs, { outcomeUnknown: !read && !neverConnected(error) });
       });
   }
 
@@ -433,7 +433,7 @@ export class Database {
       // A read whose connection broke or never came about is said as such (503), as a write's is.
       const { answerMs } = this.waits;
       const unreachable = (error: unknown): never => {
-        throw unreachableOr(error, { answerMs });
+        throw unreachableOr(error, answerMs);
       };
       const { client, release } = await lend(postgresPool(this.viewPool)).catch(unreachable);
       try {
@@ -719,7 +719,7 @@ async function lend(pool: PgPool): Promise<{ client: PgPooledClient; release: (b
  */
 async function postgresUnitOfWork<T>(pool: PgPool, { lockMs, answerMs }: Waits, work: (tx: Transaction) => Promise<T>): Promise<T> {
   const { client, release } = await lend(pool).catch((error: unknown) => {
-    throw unreachableOr(error, { answerMs });
+    throw unreachableOr(error, answerMs);
   });
   const tx = new PipelinedTransaction(client, answerMs);
   let value: T;
@@ -738,7 +738,7 @@ async function postgresUnitOfWork<T>(pool: PgPool, { lockMs, answerMs }: Waits, 
       (broken: unknown) => release(broken instanceof Error ? broken : true),
     );
     // Lost before the COMMIT was sent, the transaction died with its connection; lost after, it may stand.
-    throw unreachableOr(error, { outcomeUnknown: committing, answerMs });
+    throw unreachableOr(error, answerMs, { outcomeUnknown: committing });
   }
   release();
   return value;
