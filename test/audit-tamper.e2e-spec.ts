@@ -300,6 +300,47 @@ describe('tampering with the SQLite file is caught and located', () => {
     expect(offline.findings).toEqual([]);
   });
 
+  test('the decision number beside a hashed event changed: verify names each event whose column says another decision than the hashed one', async () => {
+    const versionOf = (db: Database.Database, type: string) => (db.prepare('SELECT version FROM events WHERE body_id = ? AND type = ?').get(s.seed, type) as { version: number }).version;
+    let control: string[][] = [];
+    const versions: Record<string, number> = {};
+    const { online, offline } = await afterTampering(
+      (db) => {
+        const set = (type: string, number: string | null) => {
+          versions[type] = versionOf(db, type);
+          db.prepare('UPDATE events SET decision_number = ? WHERE body_id = ? AND version = ?').run(number, s.seed, versions[type]);
+        };
+        set('approved', '2024/30-AL');
+        set('extended', null);
+        set('started', '2024/09-AL');
+      },
+      async (app) => {
+        const rows = (await app.http.get('/api/decision-control').expect(200)).body as Array<{ decision: { number: string }; state: string }>;
+        control = rows.map((r) => [r.decision.number, r.state]);
+      },
+    );
+    // What the column misleads: both decisions, carried out by hashed events, read as open (else: done).
+    expect(control).toEqual([
+      ['2024/09-AL', 'open'],
+      ['2024/30-AL', 'open'],
+    ]);
+    expect(online.intact).toBe(false);
+    expect(online.problems.map((p) => [p.area, p.kind, p.stream, p.version])).toEqual([
+      ['projection', 'citationDiverges', s.seed, versions.approved],
+      ['projection', 'citationDiverges', s.seed, versions.started],
+      ['projection', 'citationDiverges', s.seed, versions.extended],
+    ].sort((a, b) => Number(a[3]) - Number(b[3])));
+    const message = (version: number) => online.problems.find((p) => p.version === version)?.message;
+    expect(message(versions.approved)).toBe(
+      `Gremium ${s.seed}, Version ${versions.approved} „Eingerichtet (Beschluss)“: Die Spalte „decision_number“ nennt „2024/30-AL“, das Ereignis zitiert den Beschluss 2024/09-AL: ` +
+        'der Beschluss 2024/30-AL und die Beschlusskontrolle führen es als sein Zitat, nicht als eines des Beschlusses 2024/09-AL.',
+    );
+    expect(message(versions.extended)).toMatch(/Die Spalte „decision_number“ ist leer, das Ereignis zitiert den Beschluss 2024\/30-AL: der Beschluss 2024\/30-AL und die Beschlusskontrolle führen es nicht als sein Zitat\.$/);
+    expect(message(versions.started)).toMatch(/Die Spalte „decision_number“ nennt „2024\/09-AL“, das Ereignis zitiert keinen Beschluss: der Beschluss 2024\/09-AL und die Beschlusskontrolle führen es als sein Zitat\.$/);
+    // The column is not exported: the export and replay hold.
+    expect(offline.findings).toEqual([]);
+  });
+
   test('a contact row removed: verify names the contact person whom the stored context still names', async () => {
     const { online } = await afterTampering((db) => {
       db.prepare('DELETE FROM body_contacts WHERE body_id = ? AND contact_id = ?').run(s.seed, s.contactIds[0]);

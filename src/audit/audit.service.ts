@@ -12,6 +12,7 @@ import { AuditStore, type CheckpointColumns, type DerivedRow, type ErasureUndone
 import { contactIdsOf, linkedBodyIds, searchTextOf } from '../event-log/named-ids';
 import { ChainVerifier, isUnreadable, place, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
+import { CitationColumnCheck } from './citation-column';
 import { SUBTREE_LEVEL, withSubtreeHasher } from './subtree-hasher';
 import {
   CheckpointVerifier,
@@ -110,10 +111,11 @@ export class AuditService {
       // An instance holding another key than the database's would judge its checkpoints unlike the others: no verdict from it.
       if (recorded && recorded.keyId !== this.key.keyId) throw new LifecycleRefusal(`Keine Prüfung: ${this.foreignKey(recorded.keyId)}`, { keyId: this.key.keyId, boundKeyId: recorded.keyId });
       const chainVerifier = new ChainVerifier();
+      const citations = new CitationColumnCheck();
       // The checkpoints' Merkle trees are hashed on another thread while the log is read.
       const { checkpointVerifier, leaves } = await withSubtreeHasher(async (hasher) => {
         const checkpointVerifier = new CheckpointVerifier(checkpoints, this.key.publicKey, [], { earlierKeys: true, fromText, hasher });
-        const fed = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents), chainVerifier, checkpointVerifier);
+        const fed = await feedVerifiers(this.store.chainItems(view, auditLog, decisionEvents, contactEvents, citations), chainVerifier, checkpointVerifier);
         return { checkpointVerifier, leaves: fed.leaves };
       }, this.subtreeLevel);
       const chains = chainVerifier.finish();
@@ -137,6 +139,7 @@ export class AuditService {
       const problems: AuditProblem[] = [
         ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
         ...projected.finish(bodyId),
+        ...citations.problems,
         ...orphanedObligations.map(obligationProblem),
         ...derived,
         ...unindexed.map(indexRowsProblem),

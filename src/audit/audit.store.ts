@@ -13,6 +13,7 @@ import { timeOrderedId } from '../common/time-ordered-id';
 import { isContactStream, type ContactEvent } from './contact-log';
 import { isDecisionStream } from '../decisions/register';
 import { linkOfAuditLogEntry, linkOfContactEvent, linkOfDecisionEvent, linkOfEvent, type ChainLink, type StoredEvent } from './chain-verifier';
+import type { CitationColumnCheck } from './citation-column';
 import { E, EVENT_TUPLE_COLUMNS, rowOfTuple, storedHashHolds, type EventTuple } from './event-tuple';
 import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionState, type DecisionEventRow, type DecisionRow } from '../decisions/decision-rows';
 import type { DecisionEvent, DecisionState } from '../decisions/register';
@@ -378,6 +379,7 @@ export class AuditStore {
     auditLog: readonly AuditLogEntry[],
     decisionEvents: readonly DecisionEvent[] = [],
     contactEvents: readonly ContactEvent[] = [],
+    citations?: CitationColumnCheck,
   ): AsyncGenerator<ChainItem> {
     const others = new OtherLinks(auditLog, decisionEvents, contactEvents);
     let stream: EventTuple[] = [];
@@ -394,6 +396,7 @@ export class AuditStore {
     };
     for await (const tuples of this.eventTuples(view)) {
       for (const tuple of tuples) {
+        citations?.check(tuple);
         if (stream.length > 0 && stream[0][E.bodyId] !== tuple[E.bodyId]) {
           yield* ended();
           stream = [];

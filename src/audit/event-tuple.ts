@@ -7,9 +7,12 @@ import { hash } from 'node:crypto';
 import type { EventRow } from '../event-log/event-store';
 import { canonicalJson } from '../json/canonical-json';
 
-/** The columns of an event tuple, in this order. */
+/**
+ * The columns of an event tuple, in this order. The last, `decision_number`, is outside the hash:
+ * verify compares it with `decision` (CitationColumnCheck); a tuple built from a row may lack it.
+ */
 export const EVENT_TUPLE_COLUMNS =
-  'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision, prev_hash, hash';
+  'id, body_id, version, type, data, actor_id, actor_role, occurred_at, recorded_at, machine_id, machine_version, decision, prev_hash, hash, decision_number';
 
 export type EventTuple = unknown[];
 
@@ -29,6 +32,7 @@ export const E = {
   decision: 11,
   prevHash: 12,
   hash: 13,
+  decisionNumber: 14,
 } as const;
 
 /** The tuple as the row object the rest of the code reads (for the rare event that needs it). */
