@@ -817,7 +817,6 @@ export class WebController {
   }
 }
 
-/** The field issues of a domain error: a validation error's own; a refusal filed under the field it is about. */
 /** „Übernehmen und Beschluss anwenden“ on the import page: what it will do, its form and a refusal's message. */
 interface ApplyModel {
   text: string;
@@ -842,19 +841,35 @@ function registeredAfterDecision(registeredAt: string, decisionDate: string | nu
   );
 }
 
+/** The field issues of a domain error: a validation error's own; a refusal filed under the field it is about. */
 export function issuesOf(error: DomainError, type?: string): FieldIssue[] {
   if (error instanceof ValidationError) return error.details;
   if (error instanceof ConcurrencyConflict) return [];
   // The write path names the field a refusal is about.
   const path = error instanceof LifecycleRefusal ? error.details.path : undefined;
   if (typeof path === 'string' && path !== '') return [{ path, message: error.message }];
+  // The chart's refusal lists each rule broken: each at its own field.
+  const violations = error instanceof LifecycleRefusal ? error.details.violations : undefined;
+  const parts = Array.isArray(violations) && violations.length > 0 && violations.every((v) => typeof v === 'string') ? violations : [error.message];
+  return parts.flatMap((message) => {
+    const at = refusalField(message, type);
+    return at ? [{ path: at, message }] : [];
+  });
+}
+
+/** The field of an event form one sentence of a refusal is about, from its wording; null: the form as a whole. */
+function refusalField(message: string, type?: string): string | null {
+  // „Eingegangen am“: the day a report or a request came in (it names the event's date too).
+  if (/^Der Eingang des (Berichts|Antrags) /.test(message) || message.startsWith('Ein Eingangsdatum (receivedOn)')) return 'data.receivedOn';
   // The chart's own refusal of a reschedule to a day before the event's (no path): at the new Frist.
-  if (type === 'reportRescheduled' && /^Die neue Frist .* liegt vor dem Ereignisdatum/.test(error.message)) return [{ path: 'data.due', message: error.message }];
-  if (/(Verlängerung|befristet bis|neue Ende)/.test(error.message)) return [{ path: 'data.approvedUntil', message: error.message }];
-  if (/Ereignisdatum/.test(error.message)) return [{ path: 'occurredAt', message: error.message }];
-  if (/Nachfolge/.test(error.message)) return [{ path: 'data.successor', message: error.message }];
-  if (type && /Beschluss/.test(error.message)) return [{ path: 'decision', message: error.message }];
-  return [];
+  if (type === 'reportRescheduled' && /^Die neue Frist .* liegt vor dem Ereignisdatum/.test(message)) return 'data.due';
+  // Before the term's words: „Verlängert“ (or another event named so) needs its decision.
+  if (/braucht den Beschluss/.test(message)) return 'decision';
+  if (/(Verlängerung|befristet bis|neue Ende)/.test(message)) return 'data.approvedUntil';
+  if (/Ereignisdatum/.test(message)) return 'occurredAt';
+  if (/Nachfolge/.test(message)) return 'data.successor';
+  if (type && /Beschluss/.test(message)) return 'decision';
+  return null;
 }
 
 /** ` (mit Datum 04.12.2026, der Beschluss ist vom 20.03.2025)` when the event came later than its decision, else nothing. */

@@ -65,6 +65,11 @@ const CHANGES: Readonly<Record<number, string>> = {
     'und ein durch Beschluss zur Kenntnis genommener Bericht gilt als am Tag des Beschlusses zur Kenntnis genommen, auch wenn die Kenntnisnahme erst später erfasst wird',
 };
 
+/** Whether the fields' errors say all of a refusal: each of its sentences stands at some field. */
+function placedWhole(message: string, errors: ReadonlyArray<{ message: string }>): boolean {
+  return errors.reduce((rest, e) => rest.replace(e.message, ''), message).trim() === '';
+}
+
 /**
  * The move to the newest version of the chart, when the body's last event was recorded under an
  * older one and its life goes on (an ended body stays in the version it ended in); else null.
@@ -337,8 +342,8 @@ export class WebService {
         formId,
         items,
         open: Boolean(mine) || Boolean(chosen),
-        // A refusal placed at its field is said once, in the summary's link to that field.
-        message: mine && !errors.some((e) => e.message === mine.message) ? mine.message : null,
+        // A refusal placed at its fields (each of its sentences at its own) is said once, in the summary's links to them.
+        message: mine && !placedWhole(mine.message, errors) ? mine.message : null,
         errors,
         unplaced,
       };

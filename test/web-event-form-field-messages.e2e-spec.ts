@@ -1,0 +1,88 @@
+/**
+ * What the body page's event forms say, and where: each sentence of a refusal at the field it is
+ * about (the day a report or a request came in at „Eingegangen am“, a missing decision at
+ * „Beschluss“), never at „Datum des Ereignisses“ by its wording alone. Nothing refused is recorded.
+ */
+import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** The error the page shows at a field (or, `-gruppe`, a fieldset) of an event form. */
+const errorAt = (html: string, type: string, id: string) =>
+  new RegExp(`<p class="error-message" id="aktion-${type}-${id}-error"><span class="visually-hidden">Fehler: </span>([^<]+)</p>`).exec(html)?.[1] ?? null;
+const occurrences = (html: string, text: string) => html.split(text).length - 1;
+
+describe('the fields of the body page’s event forms', () => {
+  let t: TestApp;
+  let decisions = 40;
+
+  const send = (body: string, command: object) => t.http.post(`/api/bodies/${body}/events`).send(command);
+  const record = (number: string, date: string, effects: object[]) =>
+    t.http.post('/api/decisions').send({ number, issuer: 'IT-PLR', date, procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects });
+  const post = (body: string, form: Record<string, string>) => t.http.post(`/gremien/${body}/ereignisse`).type('form').send(form);
+  const historyLength = async (body: string) => (await t.http.get(`/api/bodies/${body}/history`).expect(200)).body.events.length as number;
+  /** A body approved until 31.12.2027, owing a Zwischenbericht (requested 01.11.2026, due 31.03.2027). */
+  const active = async (title: string) => {
+    const id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title, registeredAt: '2026-01-05' }).expect(201)).body.id as string;
+    await send(id, { type: 'submitted', occurredAt: '2026-01-06' }).expect(200);
+    const number = `2026/${decisions++}`;
+    await record(number, '2026-01-15', [{ body: id, effect: 'approved', data: { approvedUntil: '2027-12-31' } }]).expect(201);
+    await send(id, { type: 'approved', decision: number, data: { approvedUntil: '2027-12-31' } }).expect(200);
+    await send(id, { type: 'reportRequested', occurredAt: '2026-11-01', data: { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2027-03-31' } } }).expect(200);
+    return id;
+  };
+  const requestedReport = async (body: string) => (await t.http.get(`/api/bodies/${body}`).expect(200)).body.context.obligations.at(-1).id as string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-11-28T09:00:00Z' });
+  }, 60_000);
+  afterAll(() => t.close());
+
+  test('a report received after the event’s day or before it was requested is refused at „Eingegangen am“, said once', async () => {
+    const body = await active('AG Eingang');
+    const obligationId = await requestedReport(body);
+    const before = await historyLength(body);
+
+    const later = await post(body, { type: 'reportSubmitted', obligationId, occurredAt: '2026-11-28', receivedOn: '2026-12-01' }).expect(422);
+    expect(errorAt(later.text, 'reportSubmitted', 'receivedOn')).toMatch(/^Der Eingang des Berichts \(01\.12\.2026\) liegt nach dem Ereignisdatum 28\.11\.2026/);
+    expect(errorAt(later.text, 'reportSubmitted', 'occurredAt')).toBeNull();
+
+    const early = await post(body, { type: 'reportSubmitted', obligationId, occurredAt: '2026-11-28', receivedOn: '2026-10-15' }).expect(422);
+    const message = 'Der Eingang des Berichts (15.10.2026) liegt vor dem 01.11.2026, an dem er gefordert wurde.';
+    expect(errorAt(early.text, 'reportSubmitted', 'receivedOn')).toBe(message);
+    // Once at the field, once in the summary's link to it.
+    expect(occurrences(early.text, message)).toBe(2);
+    expect(await historyLength(body)).toBe(before);
+  });
+
+  test('an extension request received after the event’s day is refused at „Eingegangen am“', async () => {
+    const body = await active('AG Antrag');
+    const before = await historyLength(body);
+    const res = await post(body, {
+      type: 'extensionRequested',
+      'approvedUntil.precision': 'day',
+      'approvedUntil.date': '2028-06-30',
+      justification: 'Die Umsetzung dauert an.',
+      occurredAt: '2026-11-28',
+      receivedOn: '2026-12-02',
+    }).expect(422);
+    expect(errorAt(res.text, 'extensionRequested', 'receivedOn')).toMatch(/^Der Eingang des Antrags \(02\.12\.2026\) liegt nach dem Ereignisdatum/);
+    expect(errorAt(res.text, 'extensionRequested', 'occurredAt')).toBeNull();
+    expect(errorAt(res.text, 'extensionRequested', 'approvedUntil-gruppe')).toBeNull();
+    expect(await historyLength(body)).toBe(before);
+  });
+
+  test('an extension without its decision and to an earlier end says each at its own field, and each once', async () => {
+    const body = await active('AG Verlängert');
+    const before = await historyLength(body);
+    const res = await post(body, { type: 'extended', 'approvedUntil.precision': 'day', 'approvedUntil.date': '2027-06-30', occurredAt: '2026-11-28' }).expect(422);
+    const atDecision = errorAt(res.text, 'extended', 'decision');
+    const atEnd = errorAt(res.text, 'extended', 'approvedUntil-gruppe');
+    expect(atDecision).toMatch(/braucht den Beschluss/);
+    expect(atDecision).not.toMatch(/Verlängerung muss/);
+    expect(atEnd).toMatch(/^Die Verlängerung muss nach dem bisherigen Ende liegen/);
+    expect(atEnd).not.toMatch(/Beschluss/);
+    expect(occurrences(res.text, atDecision!)).toBe(2);
+    expect(occurrences(res.text, atEnd!)).toBe(2);
+    expect(await historyLength(body)).toBe(before);
+  });
+});
