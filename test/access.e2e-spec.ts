@@ -401,6 +401,12 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
         `Als Federführung senden Sie nur „Bericht eingereicht“ (reportSubmitted) und „Verlängerung beantragt“ (extensionRequested), nicht ${sent}; alles andere trägt die Geschäftsstelle ein.`,
       );
     }
+    // No type, or one that is no text, is no event at all: named as such (400), as to the secretariat, not refused as „undefined“.
+    for (const event of [{ data: {} }, { type: null, data: {} }, { type: ['reportSubmitted'], data: {} }]) {
+      const response = await agents.leadOwn.post(`/api/bodies/${bodyA}/events`).send(event).expect(400);
+      expect(response.body.details).toEqual([{ path: 'type', message: expect.any(String) }]);
+      expect(JSON.stringify(response.body)).not.toMatch(/undefined|null„/);
+    }
     // What a lead sends happens when it arrives: no date of its own.
     const dated = await agents.leadOwn.post(`/api/bodies/${bodyA}/events`).send({ type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2024-11-21' }).expect(400);
     expect(dated.body.details).toEqual([{ path: 'occurredAt', message: expect.stringMatching(/^Als Federführung senden Sie ohne Datum/) }]);
