@@ -17,6 +17,7 @@ import {
   type CivilDate,
   type Deadline,
   type DueDates,
+  type PlannedReport,
   type ReportObligation,
   type Session,
 } from '../../machines';
@@ -49,6 +50,21 @@ export function fristSetBy(type: BodyEventType, data: unknown, context: Pick<Bod
     return { field: 'due', due: d.due, what: 'Die neue Frist', addressee };
   }
   return null;
+}
+
+/**
+ * Every Frist a command sets for a report: the one `fristSetBy` names, or each report an approval
+ * plans (`reports[0].due`), owed to its addressee. An approval's reports become Fristen at once;
+ * a registration's are checked against the body's start instead (its draft owes nothing yet), and
+ * no other event plans reports.
+ */
+export function fristenSetBy(type: BodyEventType, data: unknown, context: Pick<BodyContext, 'profile' | 'obligations'> | null): FristSet[] {
+  if (type === 'approved') {
+    const reports = (data as { reports?: PlannedReport[] }).reports ?? [];
+    return reports.map((report, i) => ({ field: `reports[${i}].due`, due: report.due, what: `Die Frist des ${report.kind}s`, addressee: report.addressee }));
+  }
+  const set = fristSetBy(type, data, context);
+  return set ? [set] : [];
 }
 
 /** What a Frist is resolved against, as the Fristen are: the sessions calendar and the configured issuers. */

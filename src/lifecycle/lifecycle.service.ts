@@ -34,7 +34,7 @@ import { registrationCommandSchema } from './registration-input';
 import {
   closureSetsFrist,
   fristBeforeDay,
-  fristSetBy,
+  fristenSetBy,
   readsCalendar,
   refusalOnDueDates,
   registeredSuccessor,
@@ -628,11 +628,13 @@ export class LifecycleService {
   }
 
   /**
-   * Why a report request, a closure or a reschedule would set a Frist that has passed by the
-   * event's day (the report would be overdue at once), with the Frist's field; null otherwise. The
-   * Frist is resolved as the Fristen are, with the sessions calendar: a session that took place
-   * before the day counts, one the calendar does not know yet does not. A reschedule to a Frist
-   * with a date the chart refuses itself; one to a session, which it cannot resolve, is here.
+   * Why a report request, a closure, a reschedule or an approval (each report it plans) would set
+   * a Frist that has passed by the event's day (the report would be overdue at once), with the
+   * Frist's field; null otherwise. The day is the event's own, also for one recorded later with
+   * an earlier date (a Frist passed since was not past then). The Frist is resolved as the Fristen
+   * are, with the sessions calendar: a session that took place before the day counts, one the
+   * calendar does not know yet does not. A reschedule to a Frist with a date the chart refuses
+   * itself; one to a session, which it cannot resolve, is here.
    */
   private async overdueAtOnce(
     tx: Transaction,
@@ -642,13 +644,20 @@ export class LifecycleService {
     before: BodySnapshot,
     after: BodySnapshot,
   ): Promise<{ message: string; path: string } | null> {
-    const set = fristSetBy(type, data, before.context);
-    if (!set) return null;
-    if (type === 'closureInitiated' && !closureSetsFrist(set.due, before.context.obligations, after.context.obligations)) return null;
-    if (type === 'reportRescheduled' && !rescheduleSetsFrist(before.context, data as { obligationId?: string; due: Deadline })) return null;
-    const calendar = { sessions: readsCalendar(set.due) && this.timers ? await this.timers.sessions(tx) : [], issuers: this.config.issuers };
-    const message = fristBeforeDay(set, berlinDate(occurredAt), 'dem Ereignisdatum', calendar);
-    return message ? { message, path: `data.${set.field}` } : null;
+    const sets = fristenSetBy(type, data, before.context).filter((set) => {
+      if (type === 'closureInitiated') return closureSetsFrist(set.due, before.context.obligations, after.context.obligations);
+      if (type === 'reportRescheduled') return rescheduleSetsFrist(before.context, data as { obligationId?: string; due: Deadline });
+      return true;
+    });
+    if (sets.length === 0) return null;
+    const sessions = sets.some((set) => readsCalendar(set.due)) && this.timers ? await this.timers.sessions(tx) : [];
+    const calendar = { sessions, issuers: this.config.issuers };
+    const day = berlinDate(occurredAt);
+    for (const set of sets) {
+      const message = fristBeforeDay(set, day, 'dem Ereignisdatum', calendar);
+      if (message) return { message, path: `data.${set.field}` };
+    }
+    return null;
   }
 
   /** `field`: where the caller gave the time (`registeredAt` for a registration). */
