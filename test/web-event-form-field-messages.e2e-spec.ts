@@ -1,7 +1,9 @@
 /**
  * What the body page's event forms say, and where: each sentence of a refusal at the field it is
  * about (the day a report or a request came in at „Eingegangen am“, a missing decision at
- * „Beschluss“), never at „Datum des Ereignisses“ by its wording alone. Nothing refused is recorded.
+ * „Beschluss“), never at „Datum des Ereignisses“ by its wording alone; an end left empty or
+ * unreadable said in the form's terms, not in the API's JSON shapes; a day typed the German way
+ * (TT.MM.JJJJ, where no date picker helps) taken as such. Nothing refused is recorded.
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -84,5 +86,68 @@ describe('the fields of the body page’s event forms', () => {
     expect(occurrences(res.text, atDecision!)).toBe(2);
     expect(occurrences(res.text, atEnd!)).toBe(2);
     expect(await historyLength(body)).toBe(before);
+  });
+
+  test('an extension request or an extension without any end asks for it at „Neues Ende“, in words, not in JSON', async () => {
+    const body = await active('AG Ohne Ende');
+    const before = await historyLength(body);
+    const requested = await post(body, { type: 'extensionRequested', 'approvedUntil.date': '', 'approvedUntil.month': '', 'approvedUntil.year': '', justification: 'Die Umsetzung dauert an.' }).expect(400);
+    expect(errorAt(requested.text, 'extensionRequested', 'approvedUntil-gruppe')).toMatch(/^Pflichtangabe fehlt: bitte „bis zu einem Tag“, „bis Ende eines Monats“ oder „bis Ende eines Jahres“ wählen/);
+    expect(requested.text).not.toContain('Erwartet ein Datum');
+    expect(requested.text).not.toContain('&quot;month&quot;');
+
+    const extended = await post(body, { type: 'extended', 'approvedUntil.precision': 'day', 'approvedUntil.date': '' }).expect(400);
+    expect(errorAt(extended.text, 'extended', 'approvedUntil-date')).toBe('Bitte den Tag angeben.');
+    expect(extended.text).not.toContain('Erwartet ein Datum');
+    expect(await historyLength(body)).toBe(before);
+  });
+
+  test('an end day that cannot be read is asked for as TT.MM.JJJJ at „Tag“; one that does not exist is named', async () => {
+    const body = await active('AG Unlesbar');
+    const before = await historyLength(body);
+    const unreadable = await post(body, { type: 'extended', 'approvedUntil.precision': 'day', 'approvedUntil.date': 'Ende 2028' }).expect(400);
+    expect(errorAt(unreadable.text, 'extended', 'approvedUntil-date')).toBe('Bitte den Tag als TT.MM.JJJJ angeben, z. B. 05.02.2026; „Ende 2028“ ist kein Tag.');
+    const none = await post(body, { type: 'extended', 'approvedUntil.precision': 'day', 'approvedUntil.date': '31.02.2028' }).expect(400);
+    expect(errorAt(none.text, 'extended', 'approvedUntil-date')).toBe('Den 31.02.2028 gibt es nicht.');
+    expect(none.text).not.toContain('Erwartet ein Datum');
+    expect(await historyLength(body)).toBe(before);
+  });
+
+  test('„Datum des Ereignisses“ and „Eingegangen am“ typed as TT.MM.JJJJ are taken; anything else unreadable is asked for so', async () => {
+    const body = await active('AG Deutsches Datum');
+    const obligationId = await requestedReport(body);
+    const before = await historyLength(body);
+    const unreadable = await post(body, { type: 'reportSubmitted', obligationId, occurredAt: 'gestern' }).expect(400);
+    expect(errorAt(unreadable.text, 'reportSubmitted', 'occurredAt')).toBe('Bitte den Tag als TT.MM.JJJJ angeben, z. B. 05.02.2026; „gestern“ ist kein Tag.');
+    expect(unreadable.text).not.toContain('ISO 8601');
+    expect(await historyLength(body)).toBe(before);
+
+    await post(body, { type: 'reportSubmitted', obligationId, occurredAt: '27.11.2026', receivedOn: '5.11.2026' }).expect(303);
+    const last = (await t.http.get(`/api/bodies/${body}/history`).expect(200)).body.events.at(-1);
+    expect(last.type).toBe('reportSubmitted');
+    expect(last.occurredAt).toBe('2026-11-26T23:00:00.000Z');
+    expect(last.data.receivedOn).toBe('2026-11-05');
+  });
+
+  test('„Gremium registrieren“ takes an end day typed as TT.MM.JJJJ and asks for an unreadable one at „Tag“, in words', async () => {
+    const form = (fields: Record<string, string>) => ({
+      title: 'Projektgruppe Ende',
+      kind: 'Projektgruppe',
+      parent: 'IT-PLR',
+      focusTopic: 'Digitale Anwendungen',
+      leads: 'Hessen',
+      start: '2026-04-01',
+      'reports[0].addressee': 'IT-Planungsrat',
+      ...fields,
+    });
+    const register = (fields: Record<string, string>) => t.http.post('/gremien').type('form').send(form(fields));
+    const at = (page: string, id: string) => new RegExp(`id="registrierung-${id}-error"><span class="visually-hidden">Fehler: </span>([^<]*)</p>`).exec(page)?.[1];
+    const refused = await register({ 'expectedEnd.precision': 'day', 'expectedEnd.date': '31.12.27' }).expect(400);
+    expect(at(refused.text, 'expectedEnd-date')).toBe('Bitte den Tag als TT.MM.JJJJ angeben, z. B. 05.02.2026; „31.12.27“ ist kein Tag.');
+    expect(refused.text).not.toContain('Erwartet ein Datum');
+
+    const created = await register({ 'expectedEnd.precision': 'day', 'expectedEnd.date': '31.12.2027' }).expect(303);
+    const id = created.headers.location.split('/')[2].split('?')[0];
+    expect((await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.profile.expectedEnd).toBe('2027-12-31');
   });
 });

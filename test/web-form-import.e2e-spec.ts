@@ -112,7 +112,7 @@ describe.each(testDatabaseKinds())('the web page „Registrierungsformular über
     expect(withoutNumber).toContain('<a href="#beschluss-anwenden-session">Nummer der Sitzung: Beschluss 2024/11-AL ist noch nicht im Beschlussregister erfasst, und das Formular nennt die Nummer seiner Sitzung nicht.');
     expect(withoutNumber).toContain('value="2024-06-12"');
     const noDay = (await post({ formular: form, schritt: 'anwenden', decisionDate: '2024-02-30', procedure: 'Umlaufverfahren' }).expect(400)).text;
-    expect(noDay).toContain('<a href="#beschluss-anwenden-decisionDate">Datum des Beschlusses: Erwartet ein existierendes Kalenderdatum');
+    expect(noDay).toContain('<a href="#beschluss-anwenden-decisionDate">Datum des Beschlusses: Den 30.02.2024 gibt es nicht.</a>');
     expect(await counts()).toEqual(before);
   });
 

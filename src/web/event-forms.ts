@@ -11,6 +11,7 @@ import {
   FOCUS_TOPICS,
   REPORT_KINDS,
   addresseeName,
+  civilDate,
   germanDate,
   describeDeadline,
   describeTermEndWithDay,
@@ -172,6 +173,41 @@ export function termEndFrom(values: FormValues, name: string): TermEnd | Record<
   if (precision === 'year') return { year: text(values, `${name}.year`) };
   if (precision === 'day' || optional(values, `${name}.date`)) return optional(values, `${name}.date`) ?? '';
   return undefined;
+}
+
+/** The schema's one message on a term end it cannot read, written for API clients (in JSON shapes). */
+const UNREADABLE_TERM_END = /^Erwartet ein Datum "JJJJ-MM-TT", einen Monat \{"month"/;
+
+const TERM_END_MISSING = { date: 'Bitte den Tag angeben.', month: 'Bitte den Monat angeben.', year: 'Bitte das Jahr angeben.' } as const;
+
+/**
+ * The issues of a refused form with a term end (`approvedUntil`, `expectedEnd`) the schema cannot
+ * read, said in the form's terms instead of the API's JSON shapes: none chosen is asked for at the
+ * fieldset; a day, month or year left empty or unreadable at its own field. `prefix` is the path's
+ * before the field's name (`data.` for event forms); the form's other issues stay.
+ */
+export function withTermEndIssues(values: FormValues, issues: FieldIssue[], prefix = ''): FieldIssue[] {
+  return issues.map((issue) => {
+    if (!UNREADABLE_TERM_END.test(issue.message) || !issue.path.startsWith(prefix)) return issue;
+    const asked = termEndIssue(values, issue.path.slice(prefix.length));
+    return { path: `${prefix}${asked.path}`, message: asked.message };
+  });
+}
+
+function termEndIssue(values: FormValues, name: string): FieldIssue {
+  const precision = text(values, `${name}.precision`) || (optional(values, `${name}.date`) ? 'day' : '');
+  const part = precision === 'day' ? 'date' : precision === 'month' || precision === 'year' ? precision : null;
+  if (part === null) {
+    return { path: name, message: 'Pflichtangabe fehlt: bitte „bis zu einem Tag“, „bis Ende eines Monats“ oder „bis Ende eines Jahres“ wählen und das Feld dazu ausfüllen.' };
+  }
+  const path = `${name}.${part}`;
+  const value = text(values, path);
+  if (!value) return { path, message: TERM_END_MISSING[part] };
+  if (part === 'month') return { path, message: `Bitte den Monat als JJJJ-MM angeben, z. B. 2027-07 für „bis Juli 2027“; „${value}“ ist kein Monat.` };
+  if (part === 'year') return { path, message: `Bitte das Jahr vierstellig angeben, z. B. 2027; „${value}“ ist kein Jahr.` };
+  // The day's own message (unreadable, not existing, out of range); the date field says it in its terms.
+  const day = civilDate.safeParse(value);
+  return { path, message: day.success ? 'Bitte den Tag als TT.MM.JJJJ angeben, z. B. 31.12.2027.' : (day.error.issues[0]?.message ?? 'Bitte den Tag als TT.MM.JJJJ angeben, z. B. 31.12.2027.') };
 }
 
 /** The fieldset's values for a term end (empty for none). */

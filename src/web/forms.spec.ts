@@ -49,17 +49,17 @@ describe('a required field left empty', () => {
   ];
   const dateMessage = 'Erwartet ein existierendes Kalenderdatum im Format JJJJ-MM-TT, z. B. 2025-03-31.';
 
-  test('is asked for as such, not for the format of the empty text; a filled-in or optional one keeps its message', () => {
+  test('is asked for as such, not for the format of the empty text; a filled-in or optional one is told what the day should be', () => {
     const empty = items();
     fillForm(empty, { start: '  ', leads: '', expectedEnd: '' }, [
       { path: 'start', message: dateMessage },
       { path: 'leads', message: 'Mindestens ein Eintrag.' },
       { path: 'expectedEnd', message: dateMessage },
     ]);
-    expect(empty.map((item) => (item as FormField).error)).toEqual(['Bitte ausfüllen.', 'Bitte mindestens eine Angabe machen (eine je Zeile).', dateMessage]);
+    expect(empty.map((item) => (item as FormField).error)).toEqual(['Bitte ausfüllen.', 'Bitte mindestens eine Angabe machen (eine je Zeile).', 'Bitte den Tag als TT.MM.JJJJ angeben, z. B. 05.02.2026.']);
     const filled = items();
     fillForm(filled, { start: '2024-02-30' }, [{ path: 'start', message: dateMessage }]);
-    expect((filled[0] as FormField).error).toBe(dateMessage);
+    expect((filled[0] as FormField).error).toBe('Den 30.02.2024 gibt es nicht.');
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import type { FieldIssue } from '../common/errors';
 import { NO_EMAIL } from '../common/zod-german';
+import { germanDate } from '../../machines';
 
 export interface Option {
   value: string;
@@ -112,6 +113,37 @@ export function plainMessage(message: string): string {
   return message;
 }
 
+/** The fields of the web forms that ask for a day (`type="date"`), besides every `….date`. */
+const DAY_FIELDS = new Set(['occurredAt', 'receivedOn', 'registeredAt', 'start', 'from', 'date', 'decisionDate', 'effectUntil', 'effectFrom']);
+
+function isDayField(name: string): boolean {
+  return DAY_FIELDS.has(name) || name.endsWith('.date');
+}
+
+/**
+ * The days as the write path reads them (`2026-02-05`) where a browser without a date picker let
+ * the user type them the German way (`05.02.2026`, `5.2.2026`); anything else stays as typed, for
+ * the schema to name. The form shown again holds the day so, which a date input can display.
+ */
+export function withGermanDays(values: FormValues | undefined): FormValues {
+  const form = { ...(values ?? {}) };
+  for (const [name, value] of Object.entries(form)) {
+    const match = typeof value === 'string' && isDayField(name) ? /^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$/.exec(value) : null;
+    if (match) form[name] = `${match[3]}-${match[2].padStart(2, '0')}-${match[1].padStart(2, '0')}`;
+  }
+  return form;
+}
+
+/** The schema's words on a day it cannot read (for API clients: ISO 8601), as a date field says it. */
+const UNREADABLE_DAY = [/^Erwartet ein existierendes Datum \(JJJJ-MM-TT\)/, /^Erwartet ein existierendes Kalenderdatum im Format JJJJ-MM-TT/];
+
+/** A day field's error in the user's terms: a day that does not exist named as such, anything else unreadable asked for as TT.MM.JJJJ. */
+function dayMessage(message: string, value: string): string {
+  if (!UNREADABLE_DAY.some((pattern) => pattern.test(message))) return message;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `Den ${germanDate(value)} gibt es nicht.`;
+  return `Bitte den Tag als TT.MM.JJJJ angeben, z. B. 05.02.2026${value ? `; „${value}“ ist kein Tag` : ''}.`;
+}
+
 /**
  * Fills in the entered values and files each error under the field (or fieldset) whose name is
  * the longest prefix of the error's path; what fits nowhere is returned for the error summary.
@@ -140,6 +172,7 @@ export function fillForm(items: FormItem[], values: FormValues | null, issues: F
       if (target.error) continue;
       issue.message = 'Bitte ausfüllen.';
     }
+    if (target?.type === 'field' && target.kind === 'date' && path === target.name) issue.message = dayMessage(issue.message, text(values ?? {}, target.name));
     if (target && !target.error) target.error = issue.message;
     else if (target) target.error += ` ${issue.message}`;
     else unplaced.push(issue);

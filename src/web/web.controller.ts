@@ -19,8 +19,8 @@ import { datedAfterDecision } from '../decisions/register';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { decisionForm, decisionInput, effectForm, effectOf, factsForm, factsInput, replacementPreset, withdrawalForm } from './decision-form';
 import { decisionHref } from './decision-control-page';
-import { eventCommand, withDeadlineIssues } from './event-forms';
-import { optional, text, untrimmed, type FormValues } from './forms';
+import { eventCommand, withDeadlineIssues, withTermEndIssues } from './event-forms';
+import { optional, text, untrimmed, withGermanDays, type FormValues } from './forms';
 import { sessionForm, sessionInput } from './session-form';
 import { SessionsService } from '../sessions/sessions.service';
 import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
@@ -133,8 +133,9 @@ export class WebController {
 
   @Post('gremien')
   @Access(SECRETARIAT_WRITE)
-  async register(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+  async register(@Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
+    const values = withGermanDays(posted);
     try {
       const bodies = await this.web.bodyOptions();
       const next = await this.once(request, values, async (form) => {
@@ -144,7 +145,7 @@ export class WebController {
       this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await this.sendRegistration(reply, user, values ?? {}, issuesOf(error), error, statusOf(error));
+      await this.sendRegistration(reply, user, values, withTermEndIssues(values, issuesOf(error)), error, statusOf(error));
     }
   }
 
@@ -157,16 +158,17 @@ export class WebController {
 
   @Post('gremien/formular')
   @Access(SECRETARIAT_WRITE)
-  async importForm(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+  async importForm(@Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
+    const values = withGermanDays(posted);
     // As pasted: the problems name the form's lines.
-    const formText = untrimmed(values ?? {}, 'formular');
-    const step = text(values ?? {}, 'schritt');
+    const formText = untrimmed(values, 'formular');
+    const step = text(values, 'schritt');
     const apply = step === 'anwenden';
     const choices: ImportChoices = {
-      backfill: text(values ?? {}, 'nacherfassung') !== '',
-      registeredAt: optional(values ?? {}, 'registeredAt') ?? null,
-      contacts: contactChoices(values ?? {}),
+      backfill: text(values, 'nacherfassung') !== '',
+      registeredAt: optional(values, 'registeredAt') ?? null,
+      contacts: contactChoices(values),
     };
     try {
       if (!formText.trim()) throw ValidationError.at('formular', 'Bitte den Text des ausgefüllten Registrierungsformulars einfügen.');
@@ -176,7 +178,7 @@ export class WebController {
       // „Prüfen“: what would be registered, told before the click that would be refused.
       if (step !== 'uebernehmen' && !apply) return this.sendFormImport(reply, user, formText, await this.checked(formText, choices), 200, choices);
       // Read first: an unreadable form is told line by line, before anything the decision's fields lack.
-      if (apply) await this.imports.read(formText, applyDecisionOptions(values ?? {}).decisionDate, choices.contacts);
+      if (apply) await this.imports.read(formText, applyDecisionOptions(values).decisionDate, choices.contacts);
       const next = await this.once(request, values, async (form) => {
         const options = {
           ...(apply ? applyDecisionOptions(form) : {}),
@@ -196,7 +198,7 @@ export class WebController {
       const registered = error instanceof DuplicateError && Array.isArray(error.details.ids) ? { title: String(error.details.title), ids: error.details.ids as string[] } : null;
       // Refused with its decision: the preview again, each error at the field of the decision it concerns.
       if (apply && !registered && !(error instanceof FormImportError) && formText.trim()) {
-        return this.sendFormImport(reply, user, formText, await this.checked(formText, choices, { values: values ?? {}, error }), statusOf(error), choices);
+        return this.sendFormImport(reply, user, formText, await this.checked(formText, choices, { values: values, error }), statusOf(error), choices);
       }
       this.sendFormImport(reply, user, formText, { error, registered }, statusOf(error), choices);
     }
@@ -301,7 +303,7 @@ export class WebController {
   @Access(BODY_EVENT)
   async event(@Param('id') id: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const form = values ?? {};
+    const form = withGermanDays(values);
     const type = text(form, 'type');
     const body = await this.bodies.get(id);
     const offered = eventsFor(user, id, body.allowedEvents.map((e) => e.type));
@@ -315,7 +317,7 @@ export class WebController {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const own = offered.includes(type as BodyEventType);
-      const failed = { type, values: form, issues: withDeadlineIssues(type, form, issuesOf(error, type)), message: messageOf(error) };
+      const failed = { type, values: form, issues: withDeadlineIssues(type, form, withTermEndIssues(form, issuesOf(error, type), 'data.')), message: messageOf(error) };
       const model = await this.web.body(id, user, own ? failed : undefined);
       this.page.send(
         reply,
@@ -458,8 +460,9 @@ export class WebController {
   /** Adds an effect to a recorded decision: an amendment of its effects (the list so far plus this one), with the reason. */
   @Post('beschluesse/:issuer/:number/wirkungen')
   @Access(SECRETARIAT_WRITE)
-  async addEffect(@Param('issuer') issuer: string, @Param('number') number: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+  async addEffect(@Param('issuer') issuer: string, @Param('number') number: string, @Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
+    const values = withGermanDays(posted);
     try {
       const next = await this.once(request, values, async (form) => {
         const current = await this.decisions.get(issuer, number);
@@ -471,15 +474,16 @@ export class WebController {
       this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError) || error instanceof NotFoundError) throw error;
-      await this.sendDecision(reply, user, issuer, number, { effect: { values: values ?? {}, error } }, statusOf(error));
+      await this.sendDecision(reply, user, issuer, number, { effect: { values, error } }, statusOf(error));
     }
   }
 
   /** Corrects a recorded decision's facts (title, date, procedure, session, type): an amendment with its reason. */
   @Post('beschluesse/:issuer/:number/angaben')
   @Access(SECRETARIAT_WRITE)
-  async correctFacts(@Param('issuer') issuer: string, @Param('number') number: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+  async correctFacts(@Param('issuer') issuer: string, @Param('number') number: string, @Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
+    const values = withGermanDays(posted);
     try {
       const next = await this.once(request, values, async (form) => {
         const amended = await this.decisions.amend(issuer, number, factsInput(form), user.actor);
@@ -488,7 +492,7 @@ export class WebController {
       this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError) || error instanceof NotFoundError) throw error;
-      await this.sendDecision(reply, user, issuer, number, { facts: { values: values ?? {}, error } }, statusOf(error));
+      await this.sendDecision(reply, user, issuer, number, { facts: { values, error } }, statusOf(error));
     }
   }
 
@@ -566,8 +570,9 @@ export class WebController {
 
   @Post('beschluesse')
   @Access(SECRETARIAT_WRITE)
-  async recordDecision(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+  async recordDecision(@Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
+    const values = withGermanDays(posted);
     try {
       const back = await this.returnBody(values);
       const next = await this.once(request, values, async (form) => {
@@ -582,8 +587,8 @@ export class WebController {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // A number already recorded is refused at „Beschlussnummer“, like any other field.
-      const refusal = error instanceof DuplicateError && text(values ?? {}, 'number') ? ValidationError.at('number', error.message) : error;
-      await this.sendDecisions(reply, user, { zurueck: text(values ?? {}, 'zurueck') }, values ?? {}, issuesOf(refusal), refusal, statusOf(error));
+      const refusal = error instanceof DuplicateError && text(values, 'number') ? ValidationError.at('number', error.message) : error;
+      await this.sendDecisions(reply, user, { zurueck: text(values, 'zurueck') }, values, issuesOf(refusal), refusal, statusOf(error));
     }
   }
 
@@ -618,8 +623,9 @@ export class WebController {
   /** A session entered or moved in the sessions calendar: the Fristen that cite it follow. */
   @Post('fristen/sitzungen')
   @Access(SECRETARIAT_WRITE)
-  async recordSession(@Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
+  async recordSession(@Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
+    const values = withGermanDays(posted);
     try {
       const next = await this.once(request, values, async (form) => {
         const { session, previousDate } = await this.sessions.record(sessionInput(form), user.actor);
@@ -629,7 +635,7 @@ export class WebController {
       this.page.redirect(reply, next);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await this.sendDeadlines(reply, request, null, null, statusOf(error), { values: values ?? {}, issues: issuesOf(error) });
+      await this.sendDeadlines(reply, request, null, null, statusOf(error), { values, issues: issuesOf(error) });
     }
   }
 
