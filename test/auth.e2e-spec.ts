@@ -254,6 +254,25 @@ describe('gremienlauf user / token on the local database', () => {
       expect(await runCli(['user', 'create', 'admin', '--role', 'reader'], duplicate.io)).toBe(1);
       expect(duplicate.err.join('')).toContain('gibt es schon');
 
+      // With a token, the local database is no way around the token's rights: a reader creates no account and no token.
+      expect(await runCli(['user', 'create', 'leserin', '--role', 'reader'], io().io)).toBe(0);
+      const readerIssued = io();
+      expect(await runCli(['token', 'create', 'leserin', '--json'], readerIssued.io)).toBe(0);
+      const readerToken = JSON.parse(readerIssued.out.join('')).token as string;
+      const intruder = io();
+      expect(await runCli(['user', 'create', 'eindringling', '--role', 'secretariat', '--token', readerToken], intruder.io)).toBe(1);
+      expect(intruder.err.join('')).toContain('Mit der Rolle „Lesezugriff“ ist diese Anfrage nicht erlaubt.');
+      const foreignToken = io();
+      expect(await runCli(['token', 'create', 'admin', '--token', readerToken], foreignToken.io)).toBe(1);
+      const viaEnv = io();
+      expect(await runCli(['token', 'create', 'admin'], { ...viaEnv.io, env: { DATABASE_URL: file, GREMIENLAUF_TOKEN: readerToken } })).toBe(1);
+      // An admin's token acts as that admin: the account names who created it.
+      expect(await runCli(['user', 'create', 'pruefer', '--role', 'auditor', '--token', token.token], io().io)).toBe(0);
+      const users = (await t.as(token.token).get('/api/users').expect(200)).body as Array<{ username: string; createdBy: string }>;
+      expect(users.map((u) => u.username).sort()).toEqual(['admin', 'leserin', 'pruefer']);
+      expect(users.find((u) => u.username === 'pruefer')?.createdBy).toBe('admin');
+      expect(foreignToken.out.join('') + viaEnv.out.join('')).not.toMatch(/glf_/);
+
       const revoked = io();
       expect(await runCli(['token', 'revoke', token.id], revoked.io)).toBe(0);
       await t.as(token.token).get('/api/users').expect(401);

@@ -10,7 +10,16 @@ export function remote(ctx: CommandContext): boolean {
   return typeof ctx.options.url === 'string' || Boolean(ctx.env.GREMIENLAUF_URL);
 }
 
-/** Runs `work` on the local database's users and tokens, as the OS user (`cli:<name>`). */
+/**
+ * Whether `user` and `token` go through the API: with --url, and with a token (--token,
+ * GREMIENLAUF_TOKEN) on the local database too, where they act as the token's user with its
+ * rights, as every other command does. Only without either do they act as the operator.
+ */
+export function throughApi(ctx: CommandContext): boolean {
+  return remote(ctx) || typeof ctx.options.token === 'string' || Boolean(ctx.env.GREMIENLAUF_TOKEN);
+}
+
+/** Runs `work` on the local database's users and tokens, as the OS user (`cli:<name>`): without --url and without a token. */
 export async function onLocalDatabase<T>(ctx: CommandContext, work: (auth: AuthService, by: string) => Promise<T>): Promise<T> {
   // Required only here, so that help starts without the database driver.
   const { localOperator, withLocalAuth }: typeof import('../../auth/local-auth') = require('../../auth/local-auth');

@@ -2,7 +2,7 @@ import { ROLE_LABELS, USER_ROLES } from '../../auth/roles';
 import type { UserView } from '../../auth/auth.service';
 import type { CliCommand, CommandContext } from '../command';
 import { UsageError } from '../errors';
-import { onLocalDatabase, remote } from './user-local';
+import { onLocalDatabase, throughApi } from './user-local';
 
 export const userCommand: CliCommand = {
   name: 'user',
@@ -11,7 +11,7 @@ export const userCommand: CliCommand = {
   description: [
     `Rollen: ${USER_ROLES.join(', ')}. Eine Federführung (lead) braucht --contact: die Ansprechperson, über die sie ihre Gremien führt —`,
     'ihre ID (in „gremienlauf show GREMIUM“ unter Ansprechpersonen) oder mit --body GREMIUM (Titel, Kurzbezeichnung oder ID) ihren Namen.',
-    'Ohne --url direkt auf der lokalen Datenbank (so entsteht der erste admin); mit --url über die API mit dem Token eines admin.',
+    'Ohne --url und ohne --token direkt auf der lokalen Datenbank (so entsteht der erste admin); mit --token als dessen Benutzer (ein admin), mit --url über die API.',
     'Beispiele:',
     '  gremienlauf user create admin --role admin',
     '  printf "%s" "$PASSWORT" | gremienlauf user create m.muster --role lead --contact 3f0c… --password-stdin',
@@ -65,6 +65,6 @@ function contactOf(contact: unknown, body: unknown): Record<string, unknown> {
 }
 
 async function createUser(ctx: CommandContext, input: Record<string, unknown>): Promise<UserView> {
-  if (remote(ctx)) return (await ctx.api()).post<UserView>('/api/users', { json: input });
+  if (throughApi(ctx)) return (await ctx.api()).post<UserView>('/api/users', { json: input });
   return onLocalDatabase(ctx, (auth, by) => auth.createUser(input, by));
 }
