@@ -456,6 +456,8 @@ describe('Web pages over HTTP', () => {
     const css = await t.anonymous.get('/assets/style.css').expect(200);
     expect(css.headers['content-type']).toContain('text/css');
     expect(css.text).toContain(':focus-visible');
+    // Long unbroken values (a URL, pasted text) wrap instead of widening the page (test/web-long-values-browser.e2e-spec.ts measures it).
+    expect(css.text).toContain('main { overflow-wrap: anywhere; }');
   });
 
   it('the Zeitleiste draws each body’s extensions with their decisions and its report milestones, for a lead only its own bodies', async () => {
