@@ -88,6 +88,20 @@ describe.each(testDatabaseKinds())('past Fristen at sessions and effects on ende
     await record('2026/90', '2026-11-10', [{ body, effect: 'reportRequested', data: zwischenbericht({ kind: 'session', issuer: 'IT-PLR', session: 51 }) }]).expect(201);
   });
 
+  test('a decision approving a body with a planned report due before the decision is refused at that report, and nothing is recorded', async () => {
+    const body = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: 'Projektgruppe Geplante Berichte', registeredAt: '2026-10-05' }).expect(201)).body.id as string;
+    await send(body, { type: 'submitted', occurredAt: '2026-10-06' }).expect(200);
+    const reports = [zwischenbericht({ kind: 'date', date: '2027-03-31' }), zwischenbericht({ kind: 'session', issuer: 'IT-PLR', session: 50 })];
+    const refused = await record('2026/88', '2026-11-10', [{ body, effect: 'approved', data: { approvedUntil: '2027-12-31', reports } }]).expect(400);
+    expect(refused.body.details).toEqual([
+      { path: 'effects[0].data.reports[1].due', message: 'Die Frist des Zwischenberichts, zur 50. Sitzung (IT-PLR) am 25.06.2026, liegt vor dem Beschluss (10.11.2026).' },
+    ]);
+    await t.http.get('/api/decisions/IT-PLR/2026%2F88').expect(404);
+    // The session of 20.11. lay after the decision's day.
+    reports[1] = zwischenbericht({ kind: 'session', issuer: 'IT-PLR', session: 51 });
+    await record('2026/88', '2026-11-10', [{ body, effect: 'approved', data: { approvedUntil: '2027-12-31', reports } }]).expect(201);
+  });
+
   test('a transfer into a successor dissolved before the decision, or an effect for a body ended by then, is refused where recorded or added, as applying it would say', async () => {
     const successor = await active('KG Nachfolge');
     const body = await active('Projektgruppe Übergabe');

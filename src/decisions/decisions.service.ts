@@ -42,6 +42,7 @@ import {
   closureSetsFrist,
   fristBeforeDay,
   fristSetBy,
+  fristenSetBy,
   readsCalendar,
   registeredSuccessor,
   rescheduleSetsFrist,
@@ -764,8 +765,8 @@ export class DecisionsService {
    * it is carried out, with the reason the event would be given, at the effect's field: an effect
    * for a body whose life ended by the decision's day, a transfer or closure into a successor
    * ended by then, an approval until a day before the decision, an extension that does not go
-   * beyond the body's current end (a term only grows), a report's Frist that has passed on the
-   * decision's day (resolved with the sessions calendar, as the Fristen are). Anything that may
+   * beyond the body's current end (a term only grows), a report's Frist (requested, or planned by
+   * an approval) that has passed on the decision's day (resolved with the sessions calendar, as the Fristen are). Anything that may
    * still change before the effect is carried out is left to the write path.
    */
   private async checkEffectsPossible(tx: Transaction, effects: readonly Effect[], date: CivilDate, at: string, indexes: readonly number[]): Promise<void> {
@@ -786,11 +787,19 @@ export class DecisionsService {
         if (problem) issues.push({ path: `${path}.successor.bodyId`, message: problem });
         continue;
       }
-      if (effect === 'approved' && data.approvedUntil !== undefined) {
-        const event = { type: 'approved', data, occurredAt: startOfBerlinDay(date), decision: { number: '', issuer: '', date, type: 'Beschluss' } } as BodyEventOf<'approved'>;
-        const context = await storedContext(tx, body);
-        const problem = context && approvedUntilAfterDecision(context, event);
-        if (problem) issues.push({ path: `${path}.approvedUntil`, message: problem });
+      if (effect === 'approved') {
+        if (data.approvedUntil !== undefined) {
+          const event = { type: 'approved', data, occurredAt: startOfBerlinDay(date), decision: { number: '', issuer: '', date, type: 'Beschluss' } } as BodyEventOf<'approved'>;
+          const context = await storedContext(tx, body);
+          const problem = context && approvedUntilAfterDecision(context, event);
+          if (problem) issues.push({ path: `${path}.approvedUntil`, message: problem });
+        }
+        // The reports it plans are owed from the approval on: none may have passed by the decision's day.
+        for (const set of fristenSetBy(effect, data, null)) {
+          if (readsCalendar(set.due)) calendar ??= { sessions: await this.sessions.all(tx), issuers: this.config.issuers };
+          const problem = fristBeforeDay(set, date, 'dem Beschluss', calendar ?? { sessions: [], issuers: this.config.issuers });
+          if (problem) issues.push({ path: `${path}.${set.field}`, message: problem });
+        }
         continue;
       }
       if (effect === 'extended') {
