@@ -15,16 +15,56 @@ export const civilDate = z
     message: `Das Datum liegt außerhalb des zulässigen Bereichs (${BUSINESS_DATES.from} bis ${BUSINESS_DATES.to}).`,
   });
 
-const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Erwartet einen Monat im Format JJJJ-MM, z. B. 2024-11.');
+const FIRST_MONTH = BUSINESS_DATES.from.slice(0, 7);
+const LAST_MONTH = BUSINESS_DATES.to.slice(0, 7);
+const FIRST_YEAR = BUSINESS_DATES.from.slice(0, 4);
+const LAST_YEAR = BUSINESS_DATES.to.slice(0, 4);
+
+/** A month within BUSINESS_DATES: `9999-12` is a typo, and its Fristen and periods would lie beyond every day the register knows. */
+const monthSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Erwartet einen Monat im Format JJJJ-MM, z. B. 2024-11.')
+  // Not aborting on the pattern (nor on the range for a value that fails it), so that a term end's union names what is wrong with its month.
+  .refine((value) => !/^\d{4}-\d{2}$/.test(value) || (value >= FIRST_MONTH && value <= LAST_MONTH), {
+    message: `Der Monat liegt außerhalb des zulässigen Bereichs (${FIRST_MONTH} bis ${LAST_MONTH}).`,
+  });
+
+/** A year within BUSINESS_DATES. */
+const yearSchema = z
+  .string()
+  .regex(/^\d{4}$/, 'Bitte das Jahr vierstellig angeben (z. B. 2025).')
+  .refine((value) => !/^\d{4}$/.test(value) || (value >= FIRST_YEAR && value <= LAST_YEAR), {
+    message: `Das Jahr liegt außerhalb des zulässigen Bereichs (${FIRST_YEAR} bis ${LAST_YEAR}).`,
+  });
 
 /**
  * The end of a term: a day `"2025-03-31"`, a month `{"month":"2011-07"}` ("bis Juli 2011") or a
  * year `{"year":"2025"}` ("bis Ende 2025"); see term-end.ts for how it resolves to a day.
  */
-export const termEndSchema = z.union(
-  [civilDate, z.strictObject({ month: monthSchema }), z.strictObject({ year: z.string().regex(/^\d{4}$/, 'Bitte das Jahr vierstellig angeben (z. B. 2025).') })],
-  { error: 'Erwartet ein Datum "JJJJ-MM-TT", einen Monat {"month":"JJJJ-MM"} oder ein Jahr {"year":"JJJJ"}.' },
-) as z.ZodType<TermEnd, TermEnd>;
+const termEndMonth = z.strictObject({ month: monthSchema });
+const termEndYear = z.strictObject({ year: yearSchema });
+export const termEndSchema = z.union([civilDate, termEndMonth, termEndYear], { error: (issue) => termEndProblem(issue.input) }) as z.ZodType<TermEnd, TermEnd>;
+
+/** What the API says of a term end it cannot take, where no form of it fits. */
+export const UNREADABLE_TERM_END = 'Erwartet ein Datum "JJJJ-MM-TT", einen Monat {"month":"JJJJ-MM"} oder ein Jahr {"year":"JJJJ"}.';
+
+/**
+ * Why a value the schema refused is no term end: where it is written as one of the three forms
+ * (`"2025-02-29"`, `{"month":"9999-12"}`, `{"year":"3025"}`), that form's own reason (a day that
+ * does not exist, a month or year out of range); else which forms there are.
+ */
+export function termEndProblem(input: unknown): string {
+  const keys = input !== null && typeof input === 'object' ? Object.keys(input) : [];
+  const value = keys.length === 1 ? String((input as Record<string, unknown>)[keys[0]]) : '';
+  const form =
+    typeof input === 'string'
+      ? /^\d{4}-\d{2}-\d{2}$/.test(input) && civilDate
+      : keys[0] === 'month'
+        ? /^\d{4}-\d{2}$/.test(value) && termEndMonth
+        : keys[0] === 'year' && /^\d{4}$/.test(value) && termEndYear;
+  const found = form ? form.safeParse(input) : null;
+  return found?.error?.issues[0]?.message ?? UNREADABLE_TERM_END;
+}
 
 const text = (max = 4000) => z.string().trim().min(1).max(max);
 const optionalText = (max = 4000) => z.string().trim().max(max).optional();
@@ -39,7 +79,7 @@ export const deadlineSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('month'), month: monthSchema }),
   z.strictObject({ kind: z.literal('session'), issuer: text(60), session: z.number().int().positive() }),
   /** "zur ersten Sitzung des Jahres 2026": the issuer's first session that year, once the sessions calendar knows it. */
-  z.strictObject({ kind: z.literal('firstSession'), issuer: text(60), year: z.number().int().min(Number(BUSINESS_DATES.from.slice(0, 4))).max(Number(BUSINESS_DATES.to.slice(0, 4))) }),
+  z.strictObject({ kind: z.literal('firstSession'), issuer: text(60), year: z.number().int().min(Number(FIRST_YEAR)).max(Number(LAST_YEAR)) }),
   z.strictObject({ kind: z.literal('untilFurtherNotice') }),
 ]);
 export type Deadline = z.infer<typeof deadlineSchema>;

@@ -1,21 +1,8 @@
 import { z } from 'zod';
-import { civilDate, germanDate, germanMonth, isCivilDate, registrationSchema, termEndDate, termEndSchema, type PlannedReport, type TermEnd } from '../../machines';
+import { germanDate, germanMonth, isCivilDate, registrationSchema, termEndDate, termEndSchema, type PlannedReport } from '../../machines';
 import { businessTimeSchema } from '../common/time-input';
 import { contactInputSchema } from '../contacts/contact-input';
 import { repeatedContacts, repeatedMembers } from '../event-log/command-data';
-
-/**
- * The expected end as people give it: the statechart's term end (a day, `{month}`, `{year}`),
- * with messages that say what to write instead of a pattern.
- */
-const expectedEndInput = z.union(
-  [
-    civilDate,
-    z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Erwartet einen Monat im Format JJJJ-MM, z. B. 2024-11.') }),
-    z.strictObject({ year: z.string().regex(/^\d{4}$/, 'Bitte das Jahr vierstellig angeben (z. B. 2025).') }),
-  ],
-  { error: 'Erwartet ein Datum "JJJJ-MM-TT", einen Monat {"month":"JJJJ-MM"} oder ein Jahr {"year":"JJJJ"}.' },
-) as z.ZodType<TermEnd, TermEnd>;
 
 /**
  * A registration as the API, the CLI and the form import send it: the registration form's
@@ -31,7 +18,7 @@ const expectedEndInput = z.union(
 export const registrationInputSchema = z
   .strictObject({
     ...registrationSchema.shape,
-    expectedEnd: expectedEndInput.nullable().default(null),
+    expectedEnd: termEndSchema.nullable().default(null),
     contacts: z.array(contactInputSchema).default([]),
   })
   .superRefine((registration, ctx) => {

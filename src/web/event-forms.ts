@@ -10,6 +10,7 @@ import {
   EVENT_LABELS,
   FOCUS_TOPICS,
   REPORT_KINDS,
+  UNREADABLE_TERM_END,
   addresseeName,
   civilDate,
   germanDate,
@@ -175,8 +176,8 @@ export function termEndFrom(values: FormValues, name: string): TermEnd | Record<
   return undefined;
 }
 
-/** The schema's one message on a term end it cannot read, written for API clients (in JSON shapes). */
-const UNREADABLE_TERM_END = /^Erwartet ein Datum "JJJJ-MM-TT", einen Monat \{"month"/;
+/** The schema's words on a day that does not exist or is not written as one (`2027-02-30`, `gestern`). */
+const UNREADABLE_DAY = /^Erwartet ein existierendes Kalenderdatum/;
 
 const TERM_END_MISSING = { date: 'Bitte den Tag angeben.', month: 'Bitte den Monat angeben.', year: 'Bitte das Jahr angeben.' } as const;
 
@@ -188,8 +189,11 @@ const TERM_END_MISSING = { date: 'Bitte den Tag angeben.', month: 'Bitte den Mon
  */
 export function withTermEndIssues(values: FormValues, issues: FieldIssue[], prefix = ''): FieldIssue[] {
   return issues.map((issue) => {
-    if (!UNREADABLE_TERM_END.test(issue.message) || !issue.path.startsWith(prefix)) return issue;
-    const asked = termEndIssue(values, issue.path.slice(prefix.length));
+    // The schema's words on a term end it cannot read are written for API clients: in JSON shapes, or of a day the form asks for at its own field.
+    const unreadable = issue.message === UNREADABLE_TERM_END || UNREADABLE_DAY.test(issue.message);
+    if (!unreadable || !issue.path.startsWith(prefix)) return issue;
+    const name = issue.path.slice(prefix.length);
+    const asked = termEndIssue(values, name);
     return { path: `${prefix}${asked.path}`, message: asked.message };
   });
 }
