@@ -15,6 +15,7 @@ import { Database } from './database/database';
 import { ErrorFilter, clientErrorResponse } from './common/http-errors';
 import { ValidationError } from './common/errors';
 import { repeatedNameIssues } from './common/i-json';
+import { whereJsonBreaks } from './common/json-problem';
 import { TextEncodingError, decodeText, decodeUtf8 } from './common/text-encoding';
 import { completeOpenApiDocument } from './common/openapi';
 import { WITHOUT_IDEMPOTENCY_KEY } from './common/idempotency-key';
@@ -100,7 +101,7 @@ async function buildApp(config: AppConfig, options: AppOptions): Promise<NestFas
     }
     // JSON.parse keeps the last of two members of the same name: such a body is refused instead.
     parseJson(request, text, (error: Error | null, value?: unknown) => {
-      if (error) return refuse(request, error, done);
+      if (error) return refuse(request, withWhereJsonBreaks(error, text), done);
       const repeated = repeatedNameIssues(text);
       if (repeated.length > 0) return refuse(request, new ValidationError(repeated), done);
       done(null, value);
@@ -175,6 +176,21 @@ async function buildApp(config: AppConfig, options: AppOptions): Promise<NestFas
   SwaggerModule.setup('api/docs', app, openApiDocument, { jsonDocumentUrl: 'api/docs/openapi.json' });
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * The parser's refusal of text that is no JSON, with where it breaks, as the CLI says it of its
+ * JSON options (Fastify's parser drops that). Text JSON.parse reads (a member named __proto__,
+ * refused by the parser) and an empty body keep their refusal.
+ */
+function withWhereJsonBreaks(error: Error, text: string): Error {
+  if ((error as { code?: unknown }).code !== 'FST_ERR_CTP_INVALID_JSON_BODY') return error;
+  try {
+    JSON.parse(text);
+    return error;
+  } catch (syntax) {
+    return Object.assign(error, { publicMessage: `Der Inhalt der Anfrage ist kein gültiges JSON: ${whereJsonBreaks(text, syntax)}.` });
+  }
 }
 
 /**

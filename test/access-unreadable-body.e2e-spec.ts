@@ -16,7 +16,8 @@ type Agent = ReturnType<TestApp['as']> | TestApp['anonymous'];
 /** Bodies the parsers refuse, each with the content type it is sent as and the refusal the roles that may write get. */
 const UNREADABLE: Array<{ what: string; type: string; body?: string | Buffer; status: number; message: string }> = [
   { what: 'no body at all', type: 'application/json', status: 400, message: 'Der Inhalt der Anfrage ist leer, obwohl Content-Type: application/json angegeben ist; erwartet wird JSON (ohne Angaben: {}).' },
-  { what: 'JSON that does not parse', type: 'application/json', body: '{"type": "started",', status: 400, message: 'Der Inhalt der Anfrage ist kein gültiges JSON.' },
+  { what: 'JSON that ends early', type: 'application/json', body: '{"type": "started",', status: 400, message: 'Der Inhalt der Anfrage ist kein gültiges JSON: der Text endet vorzeitig.' },
+  { what: 'JSON broken in the middle', type: 'application/json', body: '{"type" "started"}', status: 400, message: 'Der Inhalt der Anfrage ist kein gültiges JSON: bei Zeichen 9 („"“).' },
   { what: 'JSON naming a member twice', type: 'application/json', body: '{"type":"started","type":"closed"}', status: 400, message: expect.stringContaining('Das Feld „type“ steht mehrmals') },
   { what: 'JSON that is not UTF-8', type: 'application/json', body: Buffer.from('{"type":"f\xfcr"}', 'latin1'), status: 400, message: expect.stringContaining('kein gültiges UTF-8 (Zeile 1)') },
   { what: 'a type nothing reads', type: 'application/xml', body: '<event/>', status: 415, message: 'Inhalte vom Typ application/xml werden nicht angenommen; erwartet wird application/json.' },
@@ -77,7 +78,7 @@ describe('a write with a body the parser refuses', () => {
 
   it('a lead sending an event for its own body with JSON that does not parse gets 400, not a refusal of the event', async () => {
     const answer = await lead.post(`/api/bodies/${bodyId}/events`).set('Content-Type', 'application/json').send('{"type": "reportSubmitted",').expect(400);
-    expect(answer.body.message).toBe('Der Inhalt der Anfrage ist kein gültiges JSON.');
+    expect(answer.body.message).toBe('Der Inhalt der Anfrage ist kein gültiges JSON: der Text endet vorzeitig.');
   });
 
   it('without a credential it stays 401; a route open to everyone (the login) still says the JSON is broken', async () => {
@@ -86,7 +87,7 @@ describe('a write with a body the parser refuses', () => {
       expect((await post('glf_unknown_0123456789abcdef0123456789abcdef', '/api/sessions', type, body)).status).toBe(401);
     }
     const login = await post(null, '/api/auth/login', 'application/json', '{"username": "pruefung",');
-    expect([login.status, login.body.message]).toEqual([400, 'Der Inhalt der Anfrage ist kein gültiges JSON.']);
+    expect([login.status, login.body.message]).toEqual([400, 'Der Inhalt der Anfrage ist kein gültiges JSON: der Text endet vorzeitig.']);
   });
 });
 

@@ -52,7 +52,7 @@ describe('input messages of the audit routes and the Prüfung page', () => {
     expect(body.message).toBe('Der Inhalt der Anfrage ist leer, obwohl Content-Type: application/json angegeben ist; erwartet wird JSON (ohne Angaben: {}).');
     // A body that is there but no JSON keeps its message.
     const broken = await t.http.post(`/api/bodies/${seed}/events`).set('content-type', 'application/json').send('{"type":').expect(400);
-    expect(broken.body.message).toBe('Der Inhalt der Anfrage ist kein gültiges JSON.');
+    expect(broken.body.message).toBe('Der Inhalt der Anfrage ist kein gültiges JSON: der Text endet vorzeitig.');
   });
 
   describe('the Prüfung page', () => {
