@@ -157,6 +157,20 @@ export interface FiredTimer {
   detail?: string;
 }
 
+/**
+ * Where system events fell due before a refused command's day, they made the state its refusal
+ * names; they are not recorded with the refusal (the sweep records them), so the stored body
+ * still shows the state before them: ` Diesen Zustand ergeben die bis zum Ereignisdatum fälligen
+ * Ereignisse „Tätigkeit begonnen“ (01.01.2025), …`. Nothing where none fell due.
+ */
+function stateFromDueEvents(fired: readonly FiredTimer[]): string {
+  const appended = fired.filter((f) => f.outcome === 'appended');
+  if (appended.length === 0) return '';
+  const named = appended.slice(0, 3).map((f) => `„${EVENT_LABELS[f.type]}“ (${germanDate(berlinDate(f.dueAt))})`);
+  const more = appended.length > 3 ? ` und ${appended.length - 3} weitere` : '';
+  return ` Diesen Zustand ergeben die bis zum Ereignisdatum fälligen Ereignisse ${named.join(', ')}${more}; der Fristenlauf trägt sie ein.`;
+}
+
 export interface CommandResult {
   bodyId: string;
   version: number;
@@ -327,7 +341,8 @@ export class LifecycleService {
       const occurredAt = c.occurredAt ?? defaultOccurredAt(decision, stored.lastOccurredAt, now);
       if (successor) assertNotEndedBy(successor, occurredAt);
       if (occurredAt < stored.lastOccurredAt) throw beforeLastEvent(occurredAt, stored.lastOccurredAt);
-      const current = await this.fireDue(tx, stored, { until: occurredAt, inclusive: false }, now);
+      const fellDue: FiredTimer[] = [];
+      const current = await this.fireDue(tx, stored, { until: occurredAt, inclusive: false }, now, fellDue);
       const withContacts = contacts ? await this.addContacts(tx, { bodyId, type, actor }, data, contacts, now, current.snapshot.context) : data;
 
       const { machine } = current;
@@ -337,7 +352,9 @@ export class LifecycleService {
         // The chart names a report's Frist as set; the refusal names the day it falls on, as the Fristen do.
         const { timers } = this;
         const refused = timers ? await refusalOnDueDates(verdict, type, current.snapshot.context, machine.version, () => timers.reportDueDates(tx, current.snapshot.context.obligations)) : verdict;
-        throw new LifecycleRefusal(refused.reason, {
+        // Refused for the state alone (no rule broken): the due events that made it are named.
+        const reason = refused.violations.length === 0 ? `${refused.reason}${stateFromDueEvents(fellDue)}` : refused.reason;
+        throw new LifecycleRefusal(reason, {
           state: machine.stateLabel(current.snapshot),
           violations: refused.violations,
           allowedEvents: verdict.allowedEvents.filter((t) => this.mayAppend(actor.role, t)),
