@@ -170,17 +170,21 @@ export class DecisionControlService {
               waived: waived ? { on: waived.on, decision: waived.decision } : null,
             };
           }
-          due = this.resolve(effect.data.due as Deadline, effect.data.addressee as string, calendar);
+          // Once requested, the report's Frist is its own: where it was moved since, the moved one is owed.
+          due = obligation
+            ? this.resolve(obligation.due, obligation.addressee, calendar)
+            : this.resolve(effect.data.due as Deadline, effect.data.addressee as string, calendar);
         } else if (effect.effect === 'closureInitiated') {
           // The final report is owed to the body's parent: the one it was when the closure began, else its parent now.
           const context = await contextOf(effect.body);
           const finalReport = applied ? requestedObligation(context, 'Abschlussbericht', effect.data.finalReportDue) : undefined;
-          due = this.resolve(effect.data.finalReportDue as Deadline, finalReport?.addressee ?? context.profile.parent, calendar);
+          due = finalReport ? this.resolve(finalReport.due, finalReport.addressee, calendar) : this.resolve(effect.data.finalReportDue as Deadline, context.profile.parent, calendar);
         }
         // A requested report is done once acknowledged, or waived (no longer owed).
         const done = effect.effect === 'reportRequested' ? report?.state === 'acknowledged' || report?.state === 'waived' : applied !== null;
-        // An ended body takes no more events: what was not carried out by then cannot be any more.
-        const endedOn = !applied && !decision.withdrawn ? (await contextOf(effect.body)).endedOn : null;
+        // An ended body takes no more events: what was not done by then (not carried out, or a requested report not yet
+        // acknowledged) cannot be any more.
+        const endedOn = !done && !decision.withdrawn ? (await contextOf(effect.body)).endedOn : null;
         // What a withdrawn decision had carried out stands without a basis: it is not done, a new decision is needed.
         // Unless a new decision took it over (recorded under the right number, say), or the last of a chain of such
         // (one withdrawn and replaced in turn): then it rests on that one. When that one is withdrawn too, its own
