@@ -271,14 +271,25 @@ export class SimulationService {
       }
     };
 
+    // At one instant the recorded events come before the day's sweep: a timer due at the very
+    // instant of a command yields to it, as on the write path ("started on 17.06." by hand is the
+    // same fact as the timer of that day). Only what fell due strictly before an event fires
+    // before it; what is due at its instant fires after the last event recorded at that instant,
+    // if it still applies then.
     const checkpoints: Array<{ at: string; event?: StoredEvent }> = [
       ...recorded,
       ...days(from, to).map((day) => ({ at: startOfBerlinDay(day), event: undefined })),
-    ].sort((a, b) => a.at.localeCompare(b.at) || (a.event ? 1 : 0) - (b.event ? 1 : 0));
+    ].sort((a, b) => a.at.localeCompare(b.at) || (a.event ? 0 : 1) - (b.event ? 0 : 1));
 
-    for (const { at, event } of checkpoints) {
-      await sweepAt(at);
-      if (!event) continue;
+    for (const [i, { at, event }] of checkpoints.entries()) {
+      if (!event) {
+        await sweepAt(at);
+        continue;
+      }
+      // Once per instant: a reminder an earlier event of this instant made due at once goes out after the last, dated then.
+      const previous = checkpoints[i - 1];
+      if (!(previous?.event && previous.at === at)) await sweepAt(justBefore(at));
+      clock.set(at);
       const outcome = await this.replay(lifecycle, simDb, ids, event, at);
       // Listed in the period; before it only where refused, apart: the period then starts from another state than the recorded one.
       const listed = inPeriod(at) ? entries : outcome !== null && berlinDate(at) < from ? refusedBefore : null;
@@ -296,7 +307,8 @@ export class SimulationService {
           ...(outcome === null ? {} : { detail: outcome }),
         });
       }
-      await sweepAt(at, true);
+      const next = checkpoints[i + 1];
+      if (!(next?.event && next.at === at)) await sweepAt(at, true);
     }
 
     return { entries, refusedBefore };
@@ -423,6 +435,11 @@ function inReplayOrder(events: readonly StoredEvent[], end: string): Array<{ at:
   };
   for (const event of events) if (event.occurred_at < end) add(event, event.occurred_at);
   return order;
+}
+
+/** The last instant before `at`: the sweep then fires what fell due strictly before it (instants are to the millisecond). */
+function justBefore(at: string): string {
+  return new Date(Date.parse(at) - 1).toISOString();
 }
 
 function days(from: CivilDate, to: CivilDate): CivilDate[] {
