@@ -102,6 +102,17 @@ describe.each(testDatabaseKinds())('past Fristen at sessions and effects on ende
     await record('2026/88', '2026-11-10', [{ body, effect: 'approved', data: { approvedUntil: '2027-12-31', reports } }]).expect(201);
   });
 
+  test('an extension or another Entfristung of a body made permanent is refused at the effect, and nothing is recorded', async () => {
+    const body = await active('Projektgruppe Dauerhaft');
+    await record('2026/84', '2026-11-10', [{ body, effect: 'madePermanent' }]).expect(201);
+    await send(body, { type: 'madePermanent', decision: '2026/84' }).expect(200);
+    const extension = await record('2026/85', '2026-11-20', [{ body, effect: 'extended', data: { approvedUntil: '2028-06-30' } }]).expect(400);
+    expect(extension.body.details).toEqual([{ path: 'effects[0].effect', message: 'Das Gremium ist bereits dauerhaft eingerichtet (entfristet): eine Verlängerung ist nicht mehr möglich.' }]);
+    const again = await record('2026/85', '2026-11-20', [{ body, effect: 'madePermanent' }]).expect(400);
+    expect(again.body.details).toEqual([{ path: 'effects[0].effect', message: 'Das Gremium ist bereits dauerhaft eingerichtet (entfristet): eine weitere Entfristung bewirkt nichts.' }]);
+    await t.http.get('/api/decisions/IT-PLR/2026%2F85').expect(404);
+  });
+
   test('a transfer into a successor dissolved before the decision, or an effect for a body ended by then, is refused where recorded or added, as applying it would say', async () => {
     const successor = await active('KG Nachfolge');
     const body = await active('Projektgruppe Übergabe');

@@ -765,7 +765,8 @@ export class DecisionsService {
    * it is carried out, with the reason the event would be given, at the effect's field: an effect
    * for a body whose life ended by the decision's day, a transfer or closure into a successor
    * ended by then, an approval until a day before the decision, an extension that does not go
-   * beyond the body's current end (a term only grows), a report's Frist (requested, or planned by
+   * beyond the body's current end (a term only grows), an extension or Entfristung of a body made
+   * permanent, a report's Frist (requested, or planned by
    * an approval) that has passed on the decision's day (resolved with the sessions calendar, as the Fristen are). Anything that may
    * still change before the effect is carried out is left to the write path.
    */
@@ -802,9 +803,15 @@ export class DecisionsService {
         }
         continue;
       }
-      if (effect === 'extended') {
+      if (effect === 'extended' || effect === 'madePermanent') {
         const context = await storedContext(tx, body);
-        const problem = context && extendsTerm(context, { data: data as { approvedUntil: TermEnd } });
+        // A body made permanent has no term left to extend, and stays permanent.
+        if (context?.permanent) {
+          const what = effect === 'extended' ? 'eine Verlängerung ist nicht mehr möglich' : 'eine weitere Entfristung bewirkt nichts';
+          issues.push({ path: `${at}[${i}].effect`, message: `Das Gremium ist bereits dauerhaft eingerichtet (entfristet): ${what}.` });
+          continue;
+        }
+        const problem = effect === 'extended' && context && extendsTerm(context, { data: data as { approvedUntil: TermEnd } });
         if (problem) issues.push({ path: `${path}.approvedUntil`, message: problem });
         continue;
       }
