@@ -175,7 +175,7 @@ describe.each(testDatabaseKinds())('Beschlusskontrolle page on %s', (database) =
     const elsewhere = await t.http
       .post('/beschluesse')
       .type('form')
-      .send({ issuer: 'IT-PLR', number: '2026/81', date: '2026-11-26', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Ohne Rückweg', effectBody: s.beta, effectType: 'extended', effectUntil: '2027-12-31', zurueck: 'https://example.org/' })
+      .send({ issuer: 'IT-PLR', number: '2026/81', date: '2026-11-26', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Ohne Rückweg', effectBody: s.alpha, effectType: 'extended', effectUntil: '2028-06-30', zurueck: 'https://example.org/' })
       .expect(303);
     expect(elsewhere.headers.location).toBe('/beschluesse?erfasst=2026%2F81#register');
   });
