@@ -6,6 +6,7 @@ import { ApiError, type ApiClient } from '../api';
 import { issueList } from '../../common/errors';
 import { effectRequirement, replacedAlongChain, takenOverAlongChain } from '../../decisions/effect-labels';
 import type { StandingReplacement } from '../../decisions/replacements';
+import type { ControlRow } from '../../decision-control/decision-control.service';
 import { DECISION_EVENT_LABELS, datedAfterDecision, type Effect, type Replacement } from '../../decisions/register';
 import { date, day, table } from '../format';
 import { configFrom } from '../local';
@@ -236,6 +237,75 @@ async function nothingOpen(ctx: CommandContext, api: ApiClient, path: string, bo
   return `Beschluss ${decision.number} (${decision.issuer}) ist bereits umgesetzt, es bleibt nichts umzusetzen:\n${carried.map((c) => `  ${c}`).join('\n')}`;
 }
 
+type EffectRow = Pick<ControlRow, 'effectIndex' | 'bodyId' | 'effect' | 'state' | 'stateLabel'>;
+
+/**
+ * The Beschlusskontrolle's row of each effect of the decision answer, for people (not for
+ * --json): the decision answer knows which event carried an effect out, not whether its body has
+ * ended since, nor whether a requested report was taken note of. Empty where the caller may not
+ * read the Beschlusskontrolle (403): the decision answer is all there is then.
+ */
+async function controlRowsOf(ctx: CommandContext, api: ApiClient, d: DecisionWithEvents): Promise<Array<EffectRow | undefined>> {
+  if (ctx.json) return [];
+  let rows: ControlRow[];
+  try {
+    rows = await api.get<ControlRow[]>('/api/decision-control', { issuer: d.issuer, year: d.date.slice(0, 4) });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return [];
+    throw error;
+  }
+  const mine = rows.filter((r) => r.decision.number === d.number && r.decision.issuer === d.issuer).sort((x, y) => x.effectIndex - y.effectIndex);
+  // A lead's answer and rows both hold only the effects on its own bodies, in the decision's
+  // order: matched in that order, not by position (an effect's index is its place among all).
+  let next = 0;
+  return d.effects.map((e) => {
+    const at = mine.findIndex((r, i) => i >= next && r.bodyId === e.body && r.effect === e.effect);
+    if (at < 0) return undefined;
+    next = at + 1;
+    return mine[at];
+  });
+}
+
+/**
+ * An effect's state as the Beschlusskontrolle words it (its `stateLabel`); without its row, what
+ * the decision answer says. A carried-out effect is named with its event; where the
+ * Beschlusskontrolle does not count it done (a requested report not yet taken note of, its body
+ * ended since), its state follows.
+ */
+function effectStanding(d: DecisionWithEvents, e: DecisionWithEvents['effects'][number], row: EffectRow | undefined): string {
+  if (e.appliedBy) {
+    const carried = `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''}${replacedAlongChain(e.replaces, e.appliedBy.cites)})`;
+    const pending = row && (row.state === 'open' || row.state === 'dueSoon' || row.state === 'overdue' || row.state === 'bodyEnded');
+    return pending ? `${carried}, in der Beschlusskontrolle: ${row.stateLabel}` : carried;
+  }
+  if (row) return row.stateLabel;
+  // In the Beschlusskontrolle's words (CONTROL_STATE_LABELS); whether the body has ended since, the decision answer does not say.
+  return d.withdrawn ? 'Beschluss zurückgenommen' : 'offen';
+}
+
+/**
+ * `decision show` for people: the decision, then each effect with its state as the
+ * Beschlusskontrolle has it (`rows`, by the answer's effects), numbered by its place in the
+ * decision (a lead's answer leaves out the effects on other bodies).
+ */
+function renderDecision(d: DecisionWithEvents, bodies: ReadonlyMap<string, EffectBody>, rows: ReadonlyArray<EffectRow | undefined>): string {
+  const line = effectLine(bodies);
+  const baseless = ': steht ohne Grundlage, ein neuer Beschluss ist nötig';
+  return [
+    `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen am ${day(d.withdrawn.at)}${d.withdrawn.actor ? ` von ${d.withdrawn.actor}` : ''}: ${d.withdrawn.reason}` : ''}`,
+    'Wirkungen:',
+    ...d.effects.map(
+      (e, i) =>
+        `${line(e, rows[i]?.effectIndex ?? i)} – ${effectStanding(d, e, rows[i])}` +
+        (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : '') +
+        // Taken over by the last of a chain, withdrawn too: the new decision is needed there (its row in the Beschlusskontrolle), not here.
+        (e.replacedBy && e.replacedBy.withdrawn !== null ? `, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der ${e.replacedBy.number} ersetzt` : '') +
+        // Carried out, withdrawn and taken over by no other decision: what it did stands without basis.
+        (d.withdrawn && e.appliedBy && !e.replacedBy ? baseless : ''),
+    ),
+  ].join('\n');
+}
+
 interface ApplyResult {
   id: string;
   version: number;
@@ -354,23 +424,8 @@ export const decisionCommand: CliCommand = {
       }
       case 'show': {
         const decision = await api.get<DecisionWithEvents>(path);
-        const line = effectLine(await bodiesOf(ctx, api, decision.effects));
-        const baseless = ': steht ohne Grundlage, ein neuer Beschluss ist nötig';
-        ctx.out.result(decision, (d) =>
-          [
-            `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen am ${day(d.withdrawn.at)}${d.withdrawn.actor ? ` von ${d.withdrawn.actor}` : ''}: ${d.withdrawn.reason}` : ''}`,
-            'Wirkungen:',
-            ...d.effects.map(
-              (e, i) =>
-                `${line(e, i)} – ${e.appliedBy ? `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''}${replacedAlongChain(e.replaces, e.appliedBy.cites)})` : 'offen'}` +
-                (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : '') +
-                // Taken over by the last of a chain, withdrawn too: the new decision is needed there (its row in the Beschlusskontrolle), not here.
-                (e.replacedBy && e.replacedBy.withdrawn !== null ? `, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der ${e.replacedBy.number} ersetzt` : '') +
-                // Carried out, withdrawn and taken over by no other decision: what it did stands without basis.
-                (d.withdrawn && e.appliedBy && !e.replacedBy ? baseless : ''),
-            ),
-          ].join('\n'),
-        );
+        const [bodies, rows] = await Promise.all([bodiesOf(ctx, api, decision.effects), controlRowsOf(ctx, api, decision)]);
+        ctx.out.result(decision, (d) => renderDecision(d, bodies, rows));
         return;
       }
       default:
