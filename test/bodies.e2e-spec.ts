@@ -176,7 +176,7 @@ describe.each(testDatabaseKinds())('REST on %s: a body from registration to tran
   test('an event dated before the last one is refused: history is only appended', async () => {
     const error = await expectRefused(send({ type: 'closureInitiated', data: { finalReportDue: { kind: 'date', date: '2025-11-30' } }, occurredAt: '2025-01-01' }), 422);
     expect(error.message).toContain('liegt vor dem letzten Ereignis');
-    expect(error.details).toEqual({ lastOccurredAt: expect.any(String) });
+    expect(error.details).toEqual({ lastOccurredAt: expect.any(String), path: 'occurredAt' });
   });
 
   test('closure is initiated and, its final report settled, the body is transferred to a named successor', async () => {
@@ -287,6 +287,6 @@ describe('an event on the day of the body\'s last one, before it', () => {
     expect(refused.body.message).toBe(
       'Das Ereignisdatum 04.12.2026, 00:00 Uhr liegt vor dem letzten Ereignis des Gremiums (04.12.2026, 22:00 Uhr); die Geschichte wird nur fortgeschrieben. Ohne Datum gilt jetzt; sonst einen Zeitpunkt danach angeben.',
     );
-    expect(refused.body.details).toEqual({ lastOccurredAt: '2026-12-04T21:00:00.000Z' });
+    expect(refused.body.details).toEqual({ lastOccurredAt: '2026-12-04T21:00:00.000Z', path: 'occurredAt' });
   });
 });

@@ -127,7 +127,7 @@ function beforeLastEvent(occurredAt: string, lastOccurredAt: string): LifecycleR
   return new LifecycleRefusal(
     `Das Ereignisdatum ${when(occurredAt)} liegt vor dem letzten Ereignis des Gremiums (${when(lastOccurredAt)}); die Geschichte wird nur fortgeschrieben.` +
       (sameDay ? ' Ohne Datum gilt jetzt; sonst einen Zeitpunkt danach angeben.' : ''),
-    { lastOccurredAt },
+    { lastOccurredAt, path: 'occurredAt' },
   );
 }
 
