@@ -40,4 +40,11 @@ describe('a decision that replaced another along a chain of replacements', () =>
     expect(replacedAlongChain(undefined, d('2026/38-AL'))).toBe('');
     expect(replacedAlongChain(d('2026/39-AL'), null)).toBe('');
   });
+
+  test('a reclassification names the kind and the parent it orders, so that a refusal tells one from another', () => {
+    const to = (data: Record<string, unknown>) => effectRequirement({ effect: 'reclassified' as const, data }, null);
+    expect(to({ kind: 'Arbeitsgruppe' })).toBe('Art oder Zuordnung ändern: Art „Arbeitsgruppe“');
+    expect(to({ parent: 'IT-PLR' })).toBe('Art oder Zuordnung ändern: übergeordnet IT-Planungsrat');
+    expect(to({ kind: 'Projektgruppe', parent: 'AL-Runde' })).toBe('Art oder Zuordnung ändern: Art „Projektgruppe“, übergeordnet AL-Runde');
+  });
 });

@@ -113,6 +113,10 @@ export function effectRequirement(effect: Pick<Effect, 'effect' | 'data'>, oblig
     case 'reportSeriesEnded':
       // Any period names the whole series: said as the series, not as the one period.
       return `${verb}${which}${typeof d.from === 'string' ? ` ab ${germanDate(d.from)}` : ''}`;
+    case 'reclassified': {
+      const changes = [d.kind ? `Art „${d.kind}“` : null, d.parent ? `übergeordnet ${addresseeName(d.parent)}` : null].filter((c) => c !== null);
+      return changes.length ? `${verb}: ${changes.join(', ')}` : verb;
+    }
     case 'closureInitiated':
       return d.finalReportDue ? `${verb}, Abschlussbericht ${deadline(d.finalReportDue)}` : verb;
     case 'closed':
