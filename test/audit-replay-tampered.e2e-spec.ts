@@ -116,4 +116,26 @@ describe('replay, history and state as of over a tampered event', () => {
       },
     );
   });
+
+  test('two events that changed places: replay and the history name both as swapped, as verify names the first, and nothing else', async () => {
+    await afterTampering(
+      (db) => {
+        const move = db.prepare('UPDATE events SET version = ? WHERE body_id = ? AND version = ?');
+        move.run(-1, s.seed, 3);
+        move.run(3, s.seed, 4);
+        move.run(4, s.seed, -1);
+      },
+      async (app) => {
+        const replay = (await app.http.get(`/api/bodies/${s.seed}/replay`).expect(200)).body;
+        expect(replay).toMatchObject({ verdict: 'tampered', divergence: { version: 3, path: 'version' } });
+        expect(replay.tampered.map((t: { version: number; kind: string }) => [t.version, t.kind])).toEqual([
+          [3, 'swapped'],
+          [4, 'swapped'],
+        ]);
+        expect(replay.divergence.message).toContain('Version 3: Die Reihenfolge wurde verändert: das Ereignis hier gehört hinter Version 4 (mit ihr vertauscht).');
+        const verify = (await app.http.get(`/api/audit/verify?body=${s.seed}`).expect(200)).body;
+        expect(verify.problems).toEqual([expect.objectContaining({ kind: 'swapped', version: 3 })]);
+      },
+    );
+  });
 });

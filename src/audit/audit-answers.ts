@@ -106,7 +106,7 @@ const tamperedEventSchema = z
     eventId: z.string(),
     type: z.string(),
     label: z.string(),
-    kind: z.enum(['content', 'unreadable', 'start', 'gap', 'duplicate', 'link']),
+    kind: z.enum(['content', 'unreadable', 'start', 'gap', 'duplicate', 'swapped', 'link']),
     expected: z.unknown(),
     found: z.unknown(),
     message: z.string(),

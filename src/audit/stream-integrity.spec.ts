@@ -68,6 +68,23 @@ describe('a body’s stored events checked against their hashes and links', () =
     expect(checked.tampered[0]).toMatchObject({ expected: hashEvent(replacement), found: records[1].hash });
   });
 
+  it('names two events that changed places as swapped, each with the other, and the one after them intact (as verify names the first)', () => {
+    // The version column of two neighbours exchanged by SQL, read back in version order.
+    const changed = rows();
+    const [third, fourth] = [changed[2], changed[3]];
+    changed[2] = { ...fourth, version: 3 };
+    changed[3] = { ...third, version: 4 };
+    const checked = checkStoredEvents(changed);
+    expect(kinds(checked)).toEqual([
+      [3, 'swapped'],
+      [4, 'swapped'],
+    ]);
+    expect(checked.tampered.map((t) => t.message)).toEqual([
+      'Version 3: Die Reihenfolge wurde verändert: das Ereignis hier gehört hinter Version 4 (mit ihr vertauscht).',
+      'Version 4: Die Reihenfolge wurde verändert: das Ereignis hier gehört vor Version 3 (mit ihr vertauscht).',
+    ]);
+  });
+
   it('gives replay a verdict of its own, naming the first changed event before anything else', () => {
     const changed = rows();
     changed[3] = { ...changed[3], occurred_at: '2024-06-18T00:00:00.000Z' };

@@ -17,10 +17,11 @@ import { EVENT_TUPLE_COLUMNS, storedHashHolds, tupleOfRow } from './event-tuple'
 /**
  * What is wrong with a stored event: its content no longer hashes to its stored hash
  * (`content`), cannot be read (`unreadable`), its version does not follow the one before
- * (`start`, `gap`, `duplicate`), or its `prevHash` is not the stored hash of the one before
- * (`link`: that one was replaced with a recomputed hash, or events were reordered).
+ * (`start`, `gap`, `duplicate`), it changed places with another event of the stream (`swapped`:
+ * each of the two is named, as verify names the first), or its `prevHash` is not the stored hash
+ * of the one before (`link`: that one was replaced with a recomputed hash).
  */
-export type TamperKind = 'content' | 'unreadable' | 'start' | 'gap' | 'duplicate' | 'link';
+export type TamperKind = 'content' | 'unreadable' | 'start' | 'gap' | 'duplicate' | 'swapped' | 'link';
 
 export interface TamperedEvent {
   version: number;
@@ -68,11 +69,13 @@ export async function readCheckedStream(q: Queries, bodyId: string): Promise<Che
 export function checkStoredEvents(rows: readonly EventRow[]): CheckedStream {
   const events: StoredEvent[] = [];
   const tampered: TamperedEvent[] = [];
+  /** The events found out of place, by their index: the index of the one each changed places with. */
+  const swapped = new Map<number, number>();
   let before: { version: number; id: string; hash: string } | null = null;
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     const event = toStoredEvent(row);
     events.push(event);
-    const problem = problemOf(row, event, before);
+    const problem = swapped.has(i) ? swappedProblem(rows, i, swapped.get(i)!) : (swapOf(rows, i, before, swapped) ?? problemOf(row, event, before, swappedBefore(rows, i, swapped)));
     if (problem) {
       const type = String(row.type);
       tampered.push({ version: event.version, eventId: event.id, type, label: eventLabel(type), ...problem });
@@ -82,9 +85,40 @@ export function checkStoredEvents(rows: readonly EventRow[]): CheckedStream {
   return { events, tampered };
 }
 
+/**
+ * Where the event at `i` does not hold at its place and its `prevHash` is the stored hash of a
+ * later event, the two changed places (as verify finds it): both are marked, this one now.
+ */
+function swapOf(rows: readonly EventRow[], i: number, before: { hash: string } | null, swapped: Map<number, number>): Problem | null {
+  const row = rows[i];
+  if (row.prev_hash === (before?.hash ?? null) || row.prev_hash === null) return null;
+  const later = rows.findIndex((other, j) => j > i && other.hash === row.prev_hash);
+  if (later === -1 || Number(rows[later].version) === Number(row.version)) return null;
+  swapped.set(later, i);
+  return swappedProblem(rows, i, later);
+}
+
+function swappedProblem(rows: readonly EventRow[], at: number, other: number): Problem {
+  const version = Number(rows[at].version);
+  const with_ = Number(rows[other].version);
+  return {
+    kind: 'swapped',
+    expected: with_,
+    found: version,
+    message: `Version ${version}: Die Reihenfolge wurde verändert: das Ereignis hier gehört ${with_ > version ? 'hinter' : 'vor'} Version ${with_} (mit ihr vertauscht).`,
+  };
+}
+
+/** The stored hash the event at `i` follows in the recorded order, where the event before it changed places: that of its partner's predecessor. */
+function swappedBefore(rows: readonly EventRow[], i: number, swapped: Map<number, number>): string | undefined {
+  const partner = i > 0 && swapped.has(i - 1) ? swapped.get(i - 1)! : undefined;
+  return partner === undefined ? undefined : rows[partner].hash;
+}
+
 type Problem = Pick<TamperedEvent, 'kind' | 'expected' | 'found' | 'message'>;
 
-function problemOf(row: EventRow, event: StoredEvent, before: { version: number; id: string; hash: string } | null): Problem | null {
+/** `recordedBefore`: the hash the event followed as recorded, where the one before it changed places (see `swappedBefore`). */
+function problemOf(row: EventRow, event: StoredEvent, before: { version: number; id: string; hash: string } | null, recordedBefore?: string): Problem | null {
   const version = event.version;
   if (before === null && version !== 1) {
     return { kind: 'start', expected: 1, found: version, message: `Version 1: Das Ereignis fehlt (gelöscht): der Strom beginnt erst mit Version ${version}.` };
@@ -116,7 +150,7 @@ function problemOf(row: EventRow, event: StoredEvent, before: { version: number;
     }
   }
   const expectedPrev = before?.hash ?? null;
-  if (row.prev_hash !== expectedPrev) {
+  if (row.prev_hash !== expectedPrev && row.prev_hash !== recordedBefore) {
     return {
       kind: 'link',
       expected: expectedPrev,
@@ -154,7 +188,7 @@ export interface TamperedVerdict {
 }
 
 /** Where a divergence of each kind lies. */
-const TAMPER_PATHS: Record<TamperKind, string> = { content: 'hash', unreadable: 'event', start: 'version', gap: 'version', duplicate: 'version', link: 'prevHash' };
+const TAMPER_PATHS: Record<TamperKind, string> = { content: 'hash', unreadable: 'event', start: 'version', gap: 'version', duplicate: 'version', swapped: 'version', link: 'prevHash' };
 
 export function tamperedVerdict(events: number, tampered: readonly TamperedEvent[]): TamperedVerdict {
   const [first] = tampered;

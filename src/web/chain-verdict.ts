@@ -39,6 +39,7 @@ const TAMPER_MARKS: Record<TamperKind, string> = {
   start: 'Lücke davor (gelöscht)',
   gap: 'Lücke davor (gelöscht)',
   duplicate: 'Version doppelt',
+  swapped: 'Reihenfolge vertauscht',
   link: 'Kette davor unterbrochen',
 };
 
