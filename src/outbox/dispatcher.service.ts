@@ -3,8 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { RemindersConfig } from '../../config/reminders';
 import { Clock } from '../common/clock';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
-import { OutboxStore, type Channel, type OutboxMessage, type WebhookTarget, type Withdrawal } from './outbox.store';
-import { MailDeliveryError, MailSender, PermanentDeliveryError, WebhookSender } from './senders';
+import { OutboxStore, settledRecipients, type Channel, type OutboxMessage, type WebhookTarget, type Withdrawal } from './outbox.store';
+import { MailDeliveryError, MailSender, PermanentDeliveryError, WebhookSender, type MailOutcome } from './senders';
 
 const INTERVAL_NAME = 'outbox-dispatcher';
 
@@ -94,7 +94,11 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
           this.logger.log(`${deliveryName(message)} zurückgezogen, nicht versandt: ${withdrawn}`);
           continue;
         }
-        await this.deliver(message);
+        if (message.channel === 'email') {
+          await this.settleMail(message, await this.mail.send(message), now, result);
+          continue;
+        }
+        await this.webhooks.send(message);
         await this.outbox.markSent(message.id, this.clock.now().toISOString());
         result.sent.push(message.id);
       } catch (error) {
@@ -110,8 +114,36 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     return result;
   }
 
-  private deliver(message: OutboxMessage): Promise<void> {
-    return message.channel === 'email' ? this.mail.send(message) : this.webhooks.send(message);
+  /**
+   * An e-mail's attempt, recipient by recipient: sent once every address has taken it. Addresses
+   * refused for now (4xx) are tried again with the usual backoff, and only they; an address refused
+   * for good (5xx) makes the message dead once nothing is left to try, with whom and why in its
+   * attempt log and `lastError`. Those who took it are recorded and never get a second copy.
+   */
+  private async settleMail(message: OutboxMessage, outcome: MailOutcome, now: Date, result: DispatchResult): Promise<void> {
+    const at = this.clock.now().toISOString();
+    const earlier = settledRecipients(message.attemptLog);
+    const temporary = outcome.refused.filter((r) => !r.permanent);
+    const permanent = [...earlier.refused, ...outcome.refused.filter((r) => r.permanent)];
+    if (temporary.length === 0 && permanent.length === 0) {
+      await this.outbox.markSent(message.id, at, { delivered: outcome.delivered });
+      result.sent.push(message.id);
+      return;
+    }
+    const retryAt = temporary.length > 0 ? this.retryAt(message, now) : null;
+    const refused = [...temporary, ...permanent];
+    const delivered = [...earlier.delivered, ...outcome.delivered];
+    const reason = `Vom SMTP-Server abgelehnt: ${refused.map((r) => `${r.address} (${r.reason}; ${r.permanent ? 'dauerhaft' : 'vorübergehend'})`).join(', ')}.${
+      delivered.length > 0 ? ` Zugestellt an: ${delivered.join(', ')}.` : ''
+    }`;
+    await this.outbox.markFailed(message.id, at, reason, retryAt, { delivered: outcome.delivered, refused: outcome.refused });
+    (retryAt === null ? result.dead : result.retried).push(message.id);
+    if (reason === message.lastError) return;
+    // Addresses stay out of the log (as in `deliveryName`): they are in the attempt log.
+    const answers = refused.map((r) => r.reason).join('; ');
+    const count = `${refused.length} von ${refused.length + delivered.length} Empfängern abgelehnt (${answers}), im Versuchsprotokoll mit Adresse`;
+    if (retryAt === null) this.logger.warn(`Nachricht ${message.id} („${message.subject}“) nicht an alle zustellbar: ${count}`);
+    else this.logger.warn(`${deliveryName(message)} nicht an alle zugestellt (Versuch ${message.attempts} von ${this.config.delivery.maxAttempts}, nächster ab ${retryAt}, nur an die vorübergehend abgelehnten): ${count}`);
   }
 
   /** Exponential backoff from the configured base; null once the attempts are used up. */

@@ -33,10 +33,36 @@ export interface NewMessage {
   payload: unknown;
 }
 
+/** An address the SMTP server refused (at RCPT TO), with its answer. A permanent (5xx) refusal is not tried again. */
+export interface RefusedRecipient {
+  address: string;
+  reason: string;
+  permanent: boolean;
+}
+
 export interface Attempt {
   at: string;
   ok: boolean;
   error?: string;
+  /** E-mail: the addresses the SMTP server took in this attempt; they are not sent to again. */
+  delivered?: string[];
+  /** E-mail: the addresses it refused in this attempt. */
+  refused?: RefusedRecipient[];
+}
+
+/**
+ * The addresses of an e-mail that are settled by its earlier attempts: taken by the SMTP server
+ * (`delivered`), or refused for good (`refused`, the last answer for each). A retry goes only to
+ * the others, so nobody gets a second copy and nobody is dropped.
+ */
+export function settledRecipients(log: Attempt[]): { delivered: string[]; refused: RefusedRecipient[] } {
+  const delivered = new Set<string>();
+  const refused = new Map<string, RefusedRecipient>();
+  for (const attempt of log) {
+    for (const address of attempt.delivered ?? []) delivered.add(address);
+    for (const r of attempt.refused ?? []) if (r.permanent && !delivered.has(r.address)) refused.set(r.address, r);
+  }
+  return { delivered: [...delivered], refused: [...refused.values()] };
 }
 
 export interface OutboxMessage extends Omit<NewMessage, 'dedupeKey'> {
@@ -206,13 +232,17 @@ export class OutboxStore {
     return claimed;
   }
 
-  async markSent(id: string, at: string): Promise<void> {
-    await this.record(id, { at, ok: true }, (log) => ["status = 'sent', sent_at = ?, last_error = NULL, attempt_log = ?", [at, log]]);
+  /** `recipients`: for an e-mail, the addresses the SMTP server took in this attempt. */
+  async markSent(id: string, at: string, recipients: Pick<Attempt, 'delivered'> = {}): Promise<void> {
+    await this.record(id, { at, ok: true, ...recipients }, (log) => ["status = 'sent', sent_at = ?, last_error = NULL, attempt_log = ?", [at, log]]);
   }
 
-  /** A failed attempt: try again at `retryAt`, or dead-letter the message when that is null. */
-  async markFailed(id: string, at: string, error: string, retryAt: string | null): Promise<void> {
-    await this.record(id, { at, ok: false, error }, (log) =>
+  /**
+   * A failed attempt: try again at `retryAt`, or dead-letter the message when that is null.
+   * `recipients`: for an e-mail the SMTP server took only in part, whom it took and whom it refused.
+   */
+  async markFailed(id: string, at: string, error: string, retryAt: string | null, recipients: Pick<Attempt, 'delivered' | 'refused'> = {}): Promise<void> {
+    await this.record(id, { at, ok: false, error, ...recipients }, (log) =>
       retryAt === null
         ? ["status = 'dead', last_error = ?, attempt_log = ?", [error, log]]
         : ['next_attempt_at = ?, last_error = ?, attempt_log = ?', [retryAt, error, log]],
@@ -225,7 +255,9 @@ export class OutboxStore {
    * withdraws it, after `withdrawal.lock`, so a write that made it apply again meanwhile is seen;
    * `withdrawal.withdrawn` then writes what follows, in the same transaction. The claim counted
    * an attempt that was not made, so it is taken back. Only a message still pending is withdrawn
-   * (one another instance has meanwhile sent stays sent). The reason, or null while it applies.
+   * (one another instance has meanwhile sent stays sent). An e-mail already taken for some of its
+   * recipients (waiting to retry the refused ones) becomes `sent`, with the withdrawal's time and
+   * reason for the rest. The reason, or null while it applies.
    */
   async withdrawUnlessApplies(message: OutboxMessage, at: string, withdrawal: Withdrawal): Promise<string | null> {
     if ((await withdrawal.reason(this.db, message)) === null) return null;
@@ -233,10 +265,13 @@ export class OutboxStore {
       await withdrawal.lock?.(tx, message);
       const reason = await withdrawal.reason(tx, message);
       if (reason === null) return null;
+      // An e-mail the SMTP server took for some of its recipients went out: it stays `sent` (and its
+      // reminder written, never sent again); only the refused addresses waiting for a retry are given up.
+      const partly = message.attemptLog.find((attempt) => (attempt.delivered ?? []).length > 0);
       const withdrawn = await tx.query(
-        `UPDATE outbox SET status = 'withdrawn', withdrawn_at = ?, withdrawn_reason = ?, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+        `UPDATE outbox SET status = ?, sent_at = ?, withdrawn_at = ?, withdrawn_reason = ?, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
          WHERE id = ? AND status = 'pending' RETURNING id`,
-        [at, reason, message.id],
+        [partly ? 'sent' : 'withdrawn', partly ? partly.at : null, at, reason, message.id],
       );
       if (withdrawn.length > 0) await withdrawal.withdrawn?.(tx, message);
       return reason;

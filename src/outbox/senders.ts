@@ -4,7 +4,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type { RemindersConfig } from '../../config/reminders';
 import { ContactsStore } from '../contacts/contacts.store';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
-import type { EmailTarget, OutboxMessage, WebhookTarget } from './outbox.store';
+import { settledRecipients, type EmailTarget, type OutboxMessage, type RefusedRecipient, type WebhookTarget } from './outbox.store';
 
 /** A failure that no retry can fix (no recipient at all): the message is dead-lettered at once. */
 export class PermanentDeliveryError extends Error {}
@@ -18,6 +18,24 @@ export class MailDeliveryError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * What the SMTP server did with an e-mail's recipients in one attempt: which addresses it took and
+ * which it refused at RCPT TO. nodemailer fails only when it refuses all of them; a partly refused
+ * e-mail is a success to it, so each refusal is read from its answer here.
+ */
+export interface MailOutcome {
+  delivered: string[];
+  refused: RefusedRecipient[];
+}
+
+/** nodemailer's error for one refused recipient (`rejectedErrors`). */
+interface RecipientError {
+  recipient?: string;
+  response?: string;
+  responseCode?: number;
+  message?: string;
 }
 
 export const SIGNATURE_HEADER = 'x-gremienlauf-signature';
@@ -41,27 +59,52 @@ export class MailSender {
     return this.config.mail.host !== null;
   }
 
-  async send(message: OutboxMessage): Promise<void> {
+  /**
+   * Sends to the recipients no earlier attempt has settled (see `settledRecipients`): an address
+   * the server took or refused for good is not sent to again. Throws only when the e-mail did not
+   * reach the server's recipients at all for another reason (connection, sender refused …).
+   */
+  async send(message: OutboxMessage): Promise<MailOutcome> {
     const target = message.target as EmailTarget;
-    const to = await this.recipients(target);
-    if (to.length === 0) {
+    const all = await this.recipients(target);
+    if (all.length === 0) {
       throw new PermanentDeliveryError(
         'Keine Empfängeradresse: die Ansprechpersonen haben keine E-Mail-Adresse und für die Geschäftsstelle ist SECRETARIAT_EMAIL nicht gesetzt.',
       );
     }
+    const settled = settledRecipients(message.attemptLog);
+    const done = new Set([...settled.delivered, ...settled.refused.map((r) => r.address)].map((a) => a.toLowerCase()));
+    const to = all.filter((address) => !done.has(address.toLowerCase()));
+    if (to.length === 0) return { delivered: [], refused: [] };
     const { text } = message.payload as { text: string };
+    let rejected: RecipientError[];
     try {
-      await this.transporter().sendMail({
+      const info = (await this.transporter().sendMail({
         from: this.config.mail.from,
         to,
         subject: message.subject,
         text,
         messageId: `<${message.id}@gremienlauf>`,
         headers: { 'X-Gremienlauf-Delivery': message.id },
-      });
+      })) as { rejected?: unknown[]; rejectedErrors?: RecipientError[] };
+      rejected = info.rejectedErrors ?? (info.rejected ?? []).map((r) => ({ recipient: String(r) }));
     } catch (error) {
-      throw new MailDeliveryError(error instanceof Error ? error.message : String(error), to.length, { cause: error });
+      const refusedAll = (error as { code?: string; rejectedErrors?: RecipientError[] } | null)?.rejectedErrors;
+      if (!Array.isArray(refusedAll) || refusedAll.length === 0) {
+        throw new MailDeliveryError(error instanceof Error ? error.message : String(error), to.length, { cause: error });
+      }
+      rejected = refusedAll;
     }
+    const refused = to.flatMap((address): RefusedRecipient[] => {
+      const r = rejected.find((e) => e.recipient?.toLowerCase() === address.toLowerCase());
+      if (!r) return [];
+      return [{ address, reason: r.response ?? r.message ?? 'abgelehnt', permanent: (r.responseCode ?? 0) >= 500 }];
+    });
+    // A refusal that names no address leaves unknown whom it concerns: all are tried again (a copy too many rather than one lost).
+    if (rejected.some((r) => !r.recipient)) {
+      throw new MailDeliveryError(rejected.map((r) => r.response ?? r.message).join('; '), to.length, { cause: rejected });
+    }
+    return { delivered: to.filter((address) => !refused.some((r) => r.address === address)), refused };
   }
 
   close(): void {

@@ -11,10 +11,19 @@ export interface ReceivedMail {
 /**
  * A real SMTP server on loopback that keeps what it receives. While `refuse(true)` holds it, it
  * refuses every mail with a temporary error (451), as a server that is down for a while.
+ * `refuseRecipient(address, answer)` makes it refuse that one address at RCPT TO with the answer
+ * (e.g. `{ code: 450, message: 'Mailbox temporarily unavailable' }`) and take the others; `null` takes it again.
  */
-export async function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: ReceivedMail[]; refuse(on: boolean): void }> {
+export async function startSmtp(): Promise<{
+  server: SMTPServer;
+  port: number;
+  mails: ReceivedMail[];
+  refuse(on: boolean): void;
+  refuseRecipient(address: string, answer: { code: number; message: string } | null): void;
+}> {
   const mails: ReceivedMail[] = [];
   let refusing = false;
+  const refusedRecipients = new Map<string, { code: number; message: string }>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -22,6 +31,11 @@ export async function startSmtp(): Promise<{ server: SMTPServer; port: number; m
     onMailFrom(_address, _session, callback) {
       if (!refusing) return callback();
       callback(Object.assign(new Error('Dienst vorübergehend nicht verfügbar'), { responseCode: 451 }));
+    },
+    onRcptTo(address, _session, callback) {
+      const answer = refusedRecipients.get(address.address.toLowerCase());
+      if (!answer) return callback();
+      callback(Object.assign(new Error(answer.message), { responseCode: answer.code }));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -43,6 +57,10 @@ export async function startSmtp(): Promise<{ server: SMTPServer; port: number; m
     mails,
     refuse: (on) => {
       refusing = on;
+    },
+    refuseRecipient: (address, answer) => {
+      if (answer) refusedRecipients.set(address.toLowerCase(), answer);
+      else refusedRecipients.delete(address.toLowerCase());
     },
   };
 }
