@@ -1,7 +1,9 @@
 import type { BodyContext } from '../../machines/body.context';
-import { germanDate, type CivilDate } from '../../machines/dates';
+import { berlinDate, germanDate, type CivilDate, type Instant } from '../../machines/dates';
+import { daysBetween, overdueSince } from '../../machines/deadlines';
 import { obligationLabel, obligationStanding, STATE_LABELS } from '../../machines/labels';
 import type { ReminderTimer } from '../../machines/timers';
+import type { Clock } from '../common/clock';
 import type { Queries, Transaction } from '../database/database';
 import { obligationsSql, wholeContext } from '../event-log/stored-context';
 import type { OutboxMessage, Withdrawal } from '../outbox/outbox.store';
@@ -32,26 +34,57 @@ export interface BodyNow {
   context: BodyContext;
 }
 
-/**
- * True while a reminder still says what holds: its Frist is there, not met, and falls on the day
- * the reminder was written for. Whatever else changed (the days left, the recipients) a reminder
- * with these three says rightly that a report is owed or a term ends on that day.
- */
-export function reminderApplies(reminder: ReminderTimer['reminder'], frist: FristNow | null): boolean {
+/** The Berlin days a reminder's message was written on and is about to go out on. */
+export interface ReminderDays {
+  written: CivilDate;
+  attempt: CivilDate;
+}
+
+/** Where a day lies against a reminder's Frist: before its day, on it, or after it (overdue, expired). */
+type Phase = 'before' | 'onTheDay' | 'after';
+
+const phaseOn = (day: CivilDate, deadlineOn: CivilDate): Phase => (day < deadlineOn ? 'before' : day === deadlineOn ? 'onTheDay' : 'after');
+
+/** True while the Frist a reminder watches is there, not met, and falls on the day it was written for. */
+function fristHolds(reminder: ReminderTimer['reminder'], frist: FristNow | null): boolean {
   return frist !== null && frist.status !== 'met' && frist.effectiveDate === reminder.deadlineOn;
 }
 
 /**
- * Why a reminder no longer applies (`reminderApplies` false), in German, from the body as it
- * stands now: it ended, its report was waived or handed in, its Frist or term end moved, or the
- * body was made permanent.
+ * True once the day a reminder speaks of has gone by: its words follow the day it was written
+ * („noch 2 Tage“ before the Frist, „Heute fällig“ on its day, „Überfällig seit …“ after it; see
+ * `reminderMessage`), and one written before the Frist's day or on it would tell the wrong thing
+ * on a later day that lies in another phase. One that tells of an overdue report or an expired
+ * term still holds on any later day.
  */
-export function withdrawalReason(reminder: ReminderTimer['reminder'], frist: FristNow | null, body: BodyNow | null): string {
+function outlived(reminder: ReminderTimer['reminder'], days: ReminderDays): boolean {
+  const told = phaseOn(days.written, reminder.deadlineOn);
+  return told !== 'after' && phaseOn(days.attempt, reminder.deadlineOn) !== told;
+}
+
+/**
+ * True while a reminder still says what holds on the day it is to go out: its Frist is there, not
+ * met, and falls on the day the reminder was written for, and that day stands to the day of the
+ * attempt as it stood to the day the reminder was written (before, on or after it; a reminder of
+ * an overdue report stays true). Whatever else changed (the days left, the recipients) such a
+ * reminder says rightly that a report is owed or a term ends on that day.
+ */
+export function reminderApplies(reminder: ReminderTimer['reminder'], frist: FristNow | null, days: ReminderDays): boolean {
+  return fristHolds(reminder, frist) && !outlived(reminder, days);
+}
+
+/**
+ * Why a reminder no longer applies (`reminderApplies` false), in German, from the body as it
+ * stands now: it ended, its report was waived or handed in, its Frist or term end moved, the
+ * body was made permanent, or the Frist's day came or went by before the reminder could go out.
+ */
+export function withdrawalReason(reminder: ReminderTimer['reminder'], frist: FristNow | null, body: BodyNow | null, days: ReminderDays): string {
   if (!body) return 'Das Gremium ist nicht mehr verzeichnet.';
   const { context } = body;
   if (ENDED.has(body.status)) {
     return `Das Gremium ist beendet (${STATE_LABELS[body.status] ?? body.status}${context.endedOn ? ` am ${germanDate(context.endedOn)}` : ''}).`;
   }
+  if (fristHolds(reminder, frist)) return tooLate(reminder, context, days);
   const was = germanDate(reminder.deadlineOn);
   const now = frist?.effectiveDate ? germanDate(frist.effectiveDate) : null;
   if (reminder.subject === 'term') {
@@ -74,30 +107,62 @@ export function withdrawalReason(reminder: ReminderTimer['reminder'], frist: Fri
   return `Für den Bericht ${report} läuft keine Frist mehr (bisher fällig am ${was}).`;
 }
 
+/** „noch 1 Tag“, „noch 7 Tage“, as the reminder said it. */
+const stillLeft = (n: number) => (n === 1 ? 'noch 1 Tag' : `noch ${n} Tage`);
+
 /**
- * Why a reminder's message (e-mail or webhook) waiting in the outbox should no longer go out, or
- * null while it should: asked by the dispatcher right before each attempt. The message names its
- * timer by its dedupe key; the timer row (kept once its reminder was written) names the Frist
- * and the day it was written for. Messages of other kinds (event webhooks: facts that happened)
- * and a reminder whose timer is not found always go out.
+ * Why a reminder whose Frist still holds no longer applies (`outlived`): what holds on the day of
+ * the attempt, and what the reminder said on the day it was written.
  */
-export async function reminderWithdrawal(q: Queries, message: OutboxMessage): Promise<string | null> {
-  if (message.topic !== 'reminder') return null;
-  const timerKey = reminderTimerKey(message.dedupeKey);
-  if (timerKey === null) return null;
+function tooLate(reminder: ReminderTimer['reminder'], context: BodyContext, days: ReminderDays): string {
+  const day = germanDate(reminder.deadlineOn);
+  const onTheDay = days.attempt === reminder.deadlineOn;
+  const left = daysBetween(days.written, reminder.deadlineOn);
+  if (reminder.subject === 'term') {
+    const said = left > 0 ? stillLeft(left) : 'Heute letzter Tag der Laufzeit';
+    const now = onTheDay ? `Der letzte Tag der Laufzeit ist da (${day})` : `Die Laufzeit ist mit Ablauf des ${day} abgelaufen`;
+    return `${now}; die Erinnerung vom ${germanDate(days.written)} („${said}“) käme zu spät.`;
+  }
+  const obligation = context.obligations.find((o) => o.id === reminder.obligationId);
+  const report = obligation ? `„${obligationLabel(obligation, context.obligations)}“` : 'Der Bericht';
+  const said = left > 0 ? stillLeft(left) : 'Heute fällig';
+  const now = onTheDay ? `Die Frist ist da: ${report} ist am ${day} fällig` : `Die Frist ist verstrichen: ${report} ist seit ${germanDate(overdueSince(reminder.deadlineOn))} überfällig`;
+  return `${now}; die Erinnerung vom ${germanDate(days.written)} („${said}“) käme zu spät.`;
+}
+
+/** A written reminder's timer row, with the Frist it watches as it stands now; null when the row is gone. */
+async function writtenReminder(q: Queries, timerKey: string): Promise<{ bodyId: string; reminder: ReminderTimer['reminder']; frist: FristNow | null } | null> {
   const [row] = await q.query<{ body_id: string; payload: string; status: string | null; effective_date: CivilDate | null }>(
     `SELECT t.body_id, t.payload, d.status, d.effective_date FROM timers t LEFT JOIN deadlines d ON d.key = t.deadline_key WHERE t.key = ?`,
     [timerKey],
   );
   if (!row) return null;
   const { reminder } = JSON.parse(row.payload) as { reminder: ReminderTimer['reminder'] };
-  const frist = row.status === null ? null : { status: row.status, effectiveDate: row.effective_date };
-  if (reminderApplies(reminder, frist)) return null;
+  return { bodyId: row.body_id, reminder, frist: row.status === null ? null : { status: row.status, effectiveDate: row.effective_date } };
+}
+
+/**
+ * Why a reminder's message (e-mail or webhook) waiting in the outbox should no longer go out, or
+ * null while it should: asked by the dispatcher right before each attempt, at `now`. The message
+ * names its timer by its dedupe key; the timer row (kept once its reminder was written) names the
+ * Frist and the day it was written for; the message was written (`createdAt`) when its words
+ * were. Messages of other kinds (event webhooks: facts that happened) and a reminder whose timer
+ * is not found always go out.
+ */
+export async function reminderWithdrawal(q: Queries, message: OutboxMessage, now: Instant): Promise<string | null> {
+  if (message.topic !== 'reminder') return null;
+  const timerKey = reminderTimerKey(message.dedupeKey);
+  if (timerKey === null) return null;
+  const row = await writtenReminder(q, timerKey);
+  if (!row) return null;
+  const { reminder, frist } = row;
+  const days = { written: berlinDate(message.createdAt), attempt: berlinDate(now) };
+  if (reminderApplies(reminder, frist, days)) return null;
   const [body] = await q.query<{ status: string; context: string; obligations: string | null }>(
     `SELECT status, context, ${obligationsSql()} AS obligations FROM bodies WHERE id = ?`,
-    [row.body_id],
+    [row.bodyId],
   );
-  return withdrawalReason(reminder, frist, body ? { status: body.status, context: wholeContext(body.context, body.obligations) } : null);
+  return withdrawalReason(reminder, frist, body ? { status: body.status, context: wholeContext(body.context, body.obligations) } : null, days);
 }
 
 /**
@@ -106,11 +171,15 @@ export async function reminderWithdrawal(q: Queries, message: OutboxMessage): Pr
  * another day now (the withdrawal was decided with the body locked), so no derivation holds that
  * timer; should the Frist come back to the day, the timer is derived anew and its reminder
  * written and sent then (the withdrawn messages give up their dedupe keys, see `OutboxStore.add`).
- * A reminder one of whose messages went out stays recorded as written and is never sent again.
+ * A reminder one of whose messages went out stays recorded as written and is never sent again;
+ * so does one withdrawn because its day went by while its Frist still holds: written anew, it
+ * would only repeat what the later reminders of its series say.
  */
 export async function reminderWithdrawn(tx: Transaction, message: OutboxMessage): Promise<void> {
   const timerKey = message.topic === 'reminder' ? reminderTimerKey(message.dedupeKey) : null;
   if (timerKey === null || message.bodyId === null) return;
+  const written = await writtenReminder(tx, timerKey);
+  if (written && fristHolds(written.reminder, written.frist)) return;
   const webhooks = `${timerKey}/webhook/`;
   await tx.query(
     `DELETE FROM timers WHERE key = ? AND kind = 'reminder' AND status = 'sent' AND NOT EXISTS (
@@ -121,13 +190,14 @@ export async function reminderWithdrawn(tx: Transaction, message: OutboxMessage)
 
 /**
  * How the dispatcher withdraws the scheduler's reminders (`DispatcherService.withdrawIf`): by
- * `reminderWithdrawal`, with the body's row locked (`forUpdate`, PostgreSQL) while it is asked
- * again and the message withdrawn, as the write path locks it, so that a write moving the Frist
- * back meanwhile is either seen or sees the withdrawal; then `reminderWithdrawn`.
+ * `reminderWithdrawal` at the clock's now (the attempt's), with the body's row locked
+ * (`forUpdate`, PostgreSQL) while it is asked again and the message withdrawn, as the write path
+ * locks it, so that a write moving the Frist back meanwhile is either seen or sees the
+ * withdrawal; then `reminderWithdrawn`.
  */
-export function reminderWithdrawals(forUpdate: string): Withdrawal {
+export function reminderWithdrawals(forUpdate: string, clock: Pick<Clock, 'now'>): Withdrawal {
   return {
-    reason: reminderWithdrawal,
+    reason: (q, message) => reminderWithdrawal(q, message, clock.now().toISOString()),
     lock: async (tx, message) => {
       if (message.topic === 'reminder' && message.bodyId !== null) await tx.query(`SELECT id FROM bodies WHERE id = ?${forUpdate}`, [message.bodyId]);
     },

@@ -125,7 +125,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
   ) {}
 
   onModuleInit(): void {
-    this.dispatcher.withdrawIf(reminderWithdrawals(this.db.forUpdate));
+    this.dispatcher.withdrawIf(reminderWithdrawals(this.db.forUpdate, this.clock));
     this.dispatcher.leaveWaiting(heldReminder('outbox'));
   }
 
