@@ -5,33 +5,12 @@
  * unreadable said in the form's terms, not in the API's JSON shapes; a day typed the German way
  * (TT.MM.JJJJ, where no date picker helps) taken as such. Nothing refused is recorded.
  */
-import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { startTestApp, type TestApp } from './support/test-app';
-
-/** The error the page shows at a field (or, `-gruppe`, a fieldset) of an event form. */
-const errorAt = (html: string, type: string, id: string) =>
-  new RegExp(`<p class="error-message" id="aktion-${type}-${id}-error"><span class="visually-hidden">Fehler: </span>([^<]+)</p>`).exec(html)?.[1] ?? null;
-const occurrences = (html: string, text: string) => html.split(text).length - 1;
+import { errorAt, eventFormBodies, occurrences } from './support/event-form-page';
 
 describe('the fields of the body page’s event forms', () => {
   let t: TestApp;
-  let decisions = 40;
-
-  const send = (body: string, command: object) => t.http.post(`/api/bodies/${body}/events`).send(command);
-  const record = (number: string, date: string, effects: object[]) =>
-    t.http.post('/api/decisions').send({ number, issuer: 'IT-PLR', date, procedure: 'Umlaufverfahren', type: 'Beschluss', title: `Beschluss ${number}`, effects });
-  const post = (body: string, form: Record<string, string>) => t.http.post(`/gremien/${body}/ereignisse`).type('form').send(form);
-  const historyLength = async (body: string) => (await t.http.get(`/api/bodies/${body}/history`).expect(200)).body.events.length as number;
-  /** A body approved until 31.12.2027, owing a Zwischenbericht (requested 01.11.2026, due 31.03.2027). */
-  const active = async (title: string) => {
-    const id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title, registeredAt: '2026-01-05' }).expect(201)).body.id as string;
-    await send(id, { type: 'submitted', occurredAt: '2026-01-06' }).expect(200);
-    const number = `2026/${decisions++}`;
-    await record(number, '2026-01-15', [{ body: id, effect: 'approved', data: { approvedUntil: '2027-12-31' } }]).expect(201);
-    await send(id, { type: 'approved', decision: number, data: { approvedUntil: '2027-12-31' } }).expect(200);
-    await send(id, { type: 'reportRequested', occurredAt: '2026-11-01', data: { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2027-03-31' } } }).expect(200);
-    return id;
-  };
+  const { send, post, historyLength, active } = eventFormBodies(() => t, 40);
   const requestedReport = async (body: string) => (await t.http.get(`/api/bodies/${body}`).expect(200)).body.context.obligations.at(-1).id as string;
 
   beforeAll(async () => {
