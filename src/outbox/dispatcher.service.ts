@@ -7,6 +7,10 @@ import { OutboxStore, settledRecipients, type Channel, type OutboxMessage, type 
 import { MailDeliveryError, MailSender, PermanentDeliveryError, WebhookSender, type MailOutcome } from './senders';
 
 const INTERVAL_NAME = 'outbox-dispatcher';
+/** How long a claimed message is this instance's: well beyond one attempt (an SMTP server that hangs costs at most 50 s). */
+const LEASE_MS = 5 * 60_000;
+/** Attempts per round at most; what is left is the next round's. */
+const ROUND_LIMIT = 100;
 
 export interface DispatchResult {
   sent: string[];
@@ -80,12 +84,19 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     return this.running;
   }
 
+  /**
+   * Each message is claimed right before its attempt, with a lease of its own: claimed a hundred
+   * at once, the later ones of a round behind a slow SMTP server (up to 50 s a message) outlived
+   * their lease, and another instance claimed and sent them while this one still did.
+   */
   private async round(): Promise<DispatchResult> {
     const result: DispatchResult = { sent: [], retried: [], dead: [], withdrawn: [] };
-    const now = this.clock.now();
     const channels: Channel[] = this.mail.configured ? ['email', 'webhook'] : ['webhook'];
-    const lease = new Date(now.getTime() + 5 * 60_000).toISOString();
-    for (const message of await this.outbox.claimDue(now.toISOString(), lease, channels, 100, this.waiting)) {
+    for (let attempted = 0; attempted < ROUND_LIMIT; attempted++) {
+      const now = this.clock.now();
+      const lease = new Date(now.getTime() + LEASE_MS).toISOString();
+      const [message] = await this.outbox.claimDue(now.toISOString(), lease, channels, 1, this.waiting);
+      if (!message) break;
       try {
         // Checked after the claim: while this instance holds the lease no other one sends the message.
         const withdrawn = this.withdrawal && (await this.outbox.withdrawUnlessApplies(message, this.clock.now().toISOString(), this.withdrawal));

@@ -13,8 +13,9 @@ export interface ReceivedMail {
  * refuses every mail with a temporary error (451), as a server that is down for a while.
  * `refuseRecipient(address, answer)` makes it refuse that one address at RCPT TO with the answer
  * (e.g. `{ code: 450, message: 'Mailbox temporarily unavailable' }`) and take the others; `null` takes it again.
+ * `onMail` runs for each mail received before the server answers its DATA.
  */
-export async function startSmtp(): Promise<{
+export async function startSmtp(options: { onMail?: (mail: ReceivedMail) => Promise<void> } = {}): Promise<{
   server: SMTPServer;
   port: number;
   mails: ReceivedMail[];
@@ -41,12 +42,14 @@ export async function startSmtp(): Promise<{
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        mails.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
+        };
+        mails.push(mail);
+        // The sender hears the server's answer only once `onMail` is done: what it does happens while the mail is being sent.
+        void (options.onMail?.(mail) ?? Promise.resolve()).then(() => callback(), callback);
       });
     },
   });
