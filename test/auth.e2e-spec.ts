@@ -71,6 +71,8 @@ describe.each(testDatabaseKinds())('authentication on %s', (database) => {
     await admin.http.post('/api/users').send({ username: 'fuehrung', role: 'lead' }).expect(400);
     await admin.http.post('/api/users').send({ username: 'pruefer', role: 'reader' }).expect(409);
     await admin.http.post('/api/users').send({ username: 'kurz', role: 'reader', password: 'kurz' }).expect(400);
+    const blanks = await admin.http.post('/api/users').send({ username: 'leer', role: 'reader', password: ' '.repeat(16) }).expect(400);
+    expect(blanks.body.details).toEqual([{ path: 'password', message: 'Das Passwort darf nicht nur aus Leerzeichen bestehen.' }]);
     await admin.http.post('/api/users').send({ username: 'system', role: 'scheduler' }).expect(400);
   });
 

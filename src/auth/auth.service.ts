@@ -19,7 +19,12 @@ export const usernameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._@-]{1,63}$/, 'Erwartet 2–64 Zeichen: Kleinbuchstaben, Ziffern, . _ @ -, beginnend mit Buchstabe oder Ziffer.');
 
-export const passwordSchema = z.string().min(12, 'Das Passwort braucht mindestens 12 Zeichen.').max(256);
+export const passwordSchema = z
+  .string()
+  .min(12, 'Das Passwort braucht mindestens 12 Zeichen.')
+  .max(256)
+  // Blanks only pass the length check, yet are no secret at all.
+  .refine((password) => password.trim() !== '', 'Das Passwort darf nicht nur aus Leerzeichen bestehen.');
 
 export const userInputSchema = z
   .strictObject({

@@ -42,10 +42,6 @@ export class SetupController {
     const username = text(values, 'username');
     const password = typeof values.password === 'string' ? values.password : '';
     const repeated = typeof values.passwordRepeated === 'string' ? values.passwordRepeated : '';
-    // A password of blanks only would pass the length check, yet is no secret at all.
-    if (password !== '' && password.trim() === '') {
-      return this.send(reply, { code, username }, null, [{ path: 'password', message: 'Das Passwort darf nicht nur aus Leerzeichen bestehen.' }], 400);
-    }
     if (password !== repeated) {
       return this.send(reply, { code, username }, null, [{ path: 'passwordRepeated', message: 'Die beiden Passwörter stimmen nicht überein.' }], 400);
     }
