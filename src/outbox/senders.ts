@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { RemindersConfig } from '../../config/reminders';
 import { ContactsStore } from '../contacts/contacts.store';
+import { Database } from '../database/database';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
 import { settledRecipients, type EmailTarget, type OutboxMessage, type RefusedRecipient, type WebhookTarget } from './outbox.store';
 
@@ -53,6 +54,7 @@ export class MailSender {
   constructor(
     @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
     private readonly contacts: ContactsStore,
+    private readonly db: Database,
   ) {}
 
   get configured(): boolean {
@@ -66,7 +68,7 @@ export class MailSender {
    */
   async send(message: OutboxMessage): Promise<MailOutcome> {
     const target = message.target as EmailTarget;
-    const all = await this.recipients(target);
+    const all = await this.recipients(target, message.bodyId);
     if (all.length === 0) {
       throw new PermanentDeliveryError(
         'Keine Empfängeradresse: die Ansprechpersonen haben keine E-Mail-Adresse und für die Geschäftsstelle ist SECRETARIAT_EMAIL nicht gesetzt.',
@@ -112,8 +114,14 @@ export class MailSender {
     this.transport = null;
   }
 
-  private async recipients(target: EmailTarget): Promise<string[]> {
-    const contacts = await this.contacts.findMany(target.contactIds);
+  /**
+   * The addresses of the contact persons who lead the body when the e-mail goes out (its
+   * `body_contacts`): a lead removed while the message waited gets nothing more of the body, one
+   * added gets it. A message of no body goes to the contact persons it names.
+   */
+  private async recipients(target: EmailTarget, bodyId: string | null): Promise<string[]> {
+    const leading = bodyId === null ? null : (await this.db.query<{ contact_id: string }>('SELECT contact_id FROM body_contacts WHERE body_id = ? ORDER BY contact_id', [bodyId])).map((r) => r.contact_id);
+    const contacts = await this.contacts.findMany(leading ?? target.contactIds);
     const addresses = contacts.filter((c) => !c.erased && c.email).map((c) => c.email as string);
     // Without any address of the leads the secretariat gets the reminder, so it is not lost.
     if ((target.secretariat || addresses.length === 0) && this.config.mail.secretariat) addresses.push(this.config.mail.secretariat);
