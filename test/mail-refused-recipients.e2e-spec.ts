@@ -18,7 +18,7 @@ interface Message {
   id: string;
   status: string;
   attempts: number;
-  attemptLog: Array<{ ok: boolean; error?: string }>;
+  attemptLog: Array<{ ok: boolean; error?: string; delivered?: string[]; refused?: Array<{ address: string; reason: string; permanent: boolean }> }>;
   lastError: string | null;
 }
 
@@ -70,6 +70,8 @@ describe('an e-mail the SMTP server refuses for one of its recipients', () => {
       expect(m.attemptLog[0].ok).toBe(false);
       expect(m.attemptLog[0].error).toMatch(new RegExp(`abgelehnt: ${LEAD} \\(450 .*Mailbox temporarily unavailable; vorübergehend\\)\\. Zugestellt an: ${DEPUTY}\\.`));
       expect(m.lastError).toBe(m.attemptLog[0].error);
+      // The answer names each address apart, as the attempt log holds it.
+      expect(m.attemptLog[0]).toMatchObject({ delivered: [DEPUTY], refused: [{ address: LEAD, reason: expect.stringMatching(/^450 .*Mailbox temporarily unavailable/), permanent: false }] });
     }
     const lines = warnings.mock.calls.map(([line]) => String(line));
     expect(lines).toHaveLength(ids.length);

@@ -54,7 +54,18 @@ const outboxMessageSchema = z
     payload: z.unknown().describe('E-Mail: {text}; Webhook: das JSON-Dokument, das gesendet wird'),
     status: z.enum(MESSAGE_STATUSES).describe('pending: wartet auf einen Versuch; sent: versandt; dead: unzustellbar; withdrawn: zurückgezogen, nie versandt (die Erinnerung traf nicht mehr zu)'),
     attempts: z.number().int().min(0),
-    attemptLog: z.array(z.object({ at: instantSchema, ok: z.boolean(), error: z.string().optional() })),
+    attemptLog: z.array(
+      z.object({
+        at: instantSchema,
+        ok: z.boolean(),
+        error: z.string().optional(),
+        delivered: z.array(z.string()).optional().describe('E-Mail: die Adressen, die der SMTP-Server bei diesem Versuch annahm'),
+        refused: z
+          .array(z.object({ address: z.string(), reason: z.string(), permanent: z.boolean() }))
+          .optional()
+          .describe('E-Mail: die Adressen, die er ablehnte, mit seiner Antwort (permanent: 5xx, kein weiterer Versuch)'),
+      }),
+    ),
     nextAttemptAt: instantSchema,
     lastError: z.string().nullable(),
     createdAt: instantSchema,
