@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import type { FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import helmet from 'helmet';
+import { parse as parseQueryString } from 'fast-querystring';
 import { DEFAULT_AUTH, type AppConfig } from '../config/configuration';
 import { AppModule } from './app.module';
 import type { AppRuntime } from './common/common.module';
@@ -25,6 +26,7 @@ import { scopeInterceptors } from './route-interceptors';
 import { SecurityLog, discardSink, type SecuritySink } from './auth/security-log';
 import { webDir } from './web/templates';
 import { Page, WebErrorFilter } from './web/page';
+import { withGermanDays, type FormValues } from './web/forms';
 
 /** The longest path segment standing for a value (Fastify's default, named so that its 414 can say it). */
 const PATH_SEGMENT_CHARS = 100;
@@ -114,6 +116,15 @@ async function buildApp(config: AppConfig, options: AppOptions): Promise<NestFas
       if (!(error instanceof TextEncodingError)) throw error;
       refuse(request, ValidationError.at('body', error.message), done);
     }
+  });
+  // A form post: every web handler gets its days typed as TT.MM.JJJJ already as ISO days, by the
+  // rule of src/web/forms.ts (day fields by name only), and none has to ask for it. The text is
+  // decoded and split as Nest's own form parser did (fast-querystring); the API takes JSON only.
+  app.useBodyParser<RawServerDefault>('application/x-www-form-urlencoded', { bodyLimit: config.bodyLimit }, (request, body, done) => {
+    const fields = parseQueryString(body.toString()) as FormValues;
+    // Copied onto an object, a field of that name would replace its prototype.
+    if (Object.hasOwn(fields, '__proto__')) return refuse(request, ValidationError.at('__proto__', 'Ein Feld namens „__proto__“ wird nicht angenommen.'), done);
+    done(null, withGermanDays(fields));
   });
   // A body of any other type (or of none named) is read to its end and refused like the others: 415.
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.bodyLimit }, (request, _body, done) => refuse(request, unsupportedMediaType(request), done));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../common/errors';
 import { parseInput } from '../common/validation';
-import { errorList, field, fillForm, group, plainMessage, type FormField } from './forms';
+import { errorList, field, fillForm, group, plainMessage, withGermanDays, type FormField } from './forms';
 
 /** What a form shows under each field for input the validator refuses. */
 function formMessages(schema: z.ZodType, input: unknown): Record<string, string> {
@@ -81,5 +81,29 @@ describe('the error summary', () => {
       'Neue Frist › Monat',
       'Bericht 1 › Fälligkeit › Monat',
     ]);
+  });
+});
+
+describe('days typed the German way in a form post', () => {
+  test('are read as ISO days in the day fields only; every other field, a repeated name and anything no day keep what was sent', () => {
+    const posted = {
+      occurredAt: '5.2.2026',
+      'approvedUntil.date': ' 31.12.2027 ',
+      start: '31.02.2028',
+      date: '2026-03-01',
+      receivedOn: '05.02.26',
+      password: '01.02.2024',
+      title: 'Sitzung vom 01.02.2024',
+      note: '01.02.2024',
+      'approvedUntil.month': '02.2024',
+      from: ['01.02.2024', '02.02.2024'],
+    };
+    expect({ ...withGermanDays(posted) }).toEqual({
+      ...posted,
+      occurredAt: '2026-02-05',
+      'approvedUntil.date': '2027-12-31',
+      // Read as typed: the schema says that this day does not exist.
+      start: '2028-02-31',
+    });
   });
 });

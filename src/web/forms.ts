@@ -1,7 +1,8 @@
 /**
  * The form model the templates draw (`partials/form-items.eta`): fields and fieldsets with
  * German labels, the values last entered and the error of each field. Form posts arrive flat
- * (`application/x-www-form-urlencoded`), with names such as `contacts[0].name` kept literally.
+ * (`application/x-www-form-urlencoded`), with names such as `contacts[0].name` kept literally and
+ * days typed as TT.MM.JJJJ already read as ISO days (`withGermanDays`, applied by the parser).
  */
 import type { FieldIssue } from '../common/errors';
 import { NO_EMAIL } from '../common/zod-german';
@@ -121,15 +122,18 @@ function isDayField(name: string): boolean {
 }
 
 /**
- * The days as the write path reads them (`2026-02-05`) where a browser without a date picker let
- * the user type them the German way (`05.02.2026`, `5.2.2026`); anything else stays as typed, for
- * the schema to name. The form shown again holds the day so, which a date input can display.
+ * The days of a form post as the write path reads them (`2026-02-05`) where a browser without a
+ * date picker let the user type them the German way (`05.02.2026`, `5.2.2026`); anything else
+ * stays as typed, for the schema to name. Only the day fields (by name, see `DAY_FIELDS`) are
+ * read: a password or a title that looks like a day is kept as sent. The form parser applies it
+ * to every post (src/app.ts), so the form shown again holds the day so, which a date input can
+ * display. Like the parsed post, the result has no prototype.
  */
-export function withGermanDays(values: FormValues | undefined): FormValues {
-  const form = { ...(values ?? {}) };
-  for (const [name, value] of Object.entries(form)) {
+export function withGermanDays(values: FormValues): FormValues {
+  const form: FormValues = Object.create(null);
+  for (const [name, value] of Object.entries(values)) {
     const match = typeof value === 'string' && isDayField(name) ? /^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$/.exec(value) : null;
-    if (match) form[name] = `${match[3]}-${match[2].padStart(2, '0')}-${match[1].padStart(2, '0')}`;
+    form[name] = match ? `${match[3]}-${match[2].padStart(2, '0')}-${match[1].padStart(2, '0')}` : value;
   }
   return form;
 }

@@ -20,7 +20,7 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { decisionForm, decisionInput, effectForm, effectOf, factsForm, factsInput, replacementPreset, withdrawalForm } from './decision-form';
 import { decisionHref } from './decision-control-page';
 import { eventCommand, withDeadlineIssues, withTermEndIssues } from './event-forms';
-import { optional, text, untrimmed, withGermanDays, type FormValues } from './forms';
+import { optional, text, untrimmed, type FormValues } from './forms';
 import { sessionForm, sessionInput } from './session-form';
 import { SessionsService } from '../sessions/sessions.service';
 import { Forbidden, Page, WebErrorFilter, statusOf } from './page';
@@ -135,7 +135,7 @@ export class WebController {
   @Access(SECRETARIAT_WRITE)
   async register(@Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const values = withGermanDays(posted);
+    const values = posted ?? {};
     try {
       const bodies = await this.web.bodyOptions();
       const next = await this.once(request, values, async (form) => {
@@ -160,7 +160,7 @@ export class WebController {
   @Access(SECRETARIAT_WRITE)
   async importForm(@Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const values = withGermanDays(posted);
+    const values = posted ?? {};
     // As pasted: the problems name the form's lines.
     const formText = untrimmed(values, 'formular');
     const step = text(values, 'schritt');
@@ -303,7 +303,7 @@ export class WebController {
   @Access(BODY_EVENT)
   async event(@Param('id') id: string, @Body() values: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const form = withGermanDays(values);
+    const form = values ?? {};
     const type = text(form, 'type');
     const body = await this.bodies.get(id);
     const offered = eventsFor(user, id, body.allowedEvents.map((e) => e.type));
@@ -462,7 +462,7 @@ export class WebController {
   @Access(SECRETARIAT_WRITE)
   async addEffect(@Param('issuer') issuer: string, @Param('number') number: string, @Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const values = withGermanDays(posted);
+    const values = posted ?? {};
     try {
       const next = await this.once(request, values, async (form) => {
         const current = await this.decisions.get(issuer, number);
@@ -483,7 +483,7 @@ export class WebController {
   @Access(SECRETARIAT_WRITE)
   async correctFacts(@Param('issuer') issuer: string, @Param('number') number: string, @Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const values = withGermanDays(posted);
+    const values = posted ?? {};
     try {
       const next = await this.once(request, values, async (form) => {
         const amended = await this.decisions.amend(issuer, number, factsInput(form), user.actor);
@@ -572,7 +572,7 @@ export class WebController {
   @Access(SECRETARIAT_WRITE)
   async recordDecision(@Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const values = withGermanDays(posted);
+    const values = posted ?? {};
     try {
       const back = await this.returnBody(values);
       const next = await this.once(request, values, async (form) => {
@@ -625,7 +625,7 @@ export class WebController {
   @Access(SECRETARIAT_WRITE)
   async recordSession(@Body() posted: FormValues, @Req() request: Request, @Res() reply: FastifyReply) {
     const user = await this.user(request);
-    const values = withGermanDays(posted);
+    const values = posted ?? {};
     try {
       const next = await this.once(request, values, async (form) => {
         const { session, previousDate } = await this.sessions.record(sessionInput(form), user.actor);
