@@ -289,6 +289,8 @@ describe.each(testDatabaseKinds())('access control on %s', (database) => {
     'GET /api/deadlines': read(() => '/api/deadlines', only(200, READERS)),
     'GET /api/todos': read(() => '/api/todos', only(200, ['secretariat', 'leadOwn', 'leadOther', 'auditor'])),
     'GET /api/reminders': read(() => '/api/reminders', only(200, ['secretariat', 'auditor'])),
+    // No message is dead here: the secretariat passes the access check and is told the id is unknown.
+    'POST /api/reminders/:id/requeue': { method: 'post', path: () => '/api/reminders/00000000-0000-7000-8000-000000000000/requeue', expect: only(404, ['secretariat']) },
     'GET /oparl/v1': read(() => '/oparl/v1', everyone(200)),
     'GET /oparl/v1/body': read(() => '/oparl/v1/body', everyone(200)),
     'GET /oparl/v1/body/:id': read(() => '/oparl/v1/body/AL-Runde', everyone(200)),

@@ -10,6 +10,7 @@ import { exportCommand } from './commands/export';
 import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
 import { listCommand } from './commands/list';
+import { reminderCommand } from './commands/reminders';
 import { replayCommand } from './commands/replay';
 import { sendCommand } from './commands/send';
 import { serveCommand } from './commands/serve';
@@ -34,6 +35,7 @@ export const COMMANDS: CliCommand[] = [
   deadlinesCommand,
   calendarFeedCommand,
   simulateCommand,
+  reminderCommand,
   recordDecisionCommand,
   decisionsCommand,
   decisionCommand,

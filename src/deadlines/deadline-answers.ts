@@ -42,7 +42,7 @@ export const deadlineViewSchema = z
   })
   .meta({ id: 'Deadline' });
 
-const outboxMessageSchema = z
+export const outboxMessageSchema = z
   .object({
     id: z.string(),
     dedupeKey: z.string(),
@@ -64,6 +64,10 @@ const outboxMessageSchema = z
           .array(z.object({ address: z.string(), reason: z.string(), permanent: z.boolean() }))
           .optional()
           .describe('E-Mail: die Adressen, die er ablehnte, mit seiner Antwort (permanent: 5xx, kein weiterer Versuch)'),
+        requeuedBy: z
+          .string()
+          .optional()
+          .describe('Kein Versuch: Wer (Benutzername der Geschäftsstelle) die unzustellbare Nachricht zu diesem Zeitpunkt erneut in den Ausgang gelegt hat; dauerhaft abgelehnte Adressen werden danach wieder versucht'),
       }),
     ),
     nextAttemptAt: instantSchema,

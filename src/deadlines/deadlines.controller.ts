@@ -1,13 +1,17 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, DEADLINES_READ, REMINDERS_READ } from '../auth/access';
+import { Access, DEADLINES_READ, REMINDERS_READ, SECRETARIAT_WRITE } from '../auth/access';
+import { CurrentActor } from '../auth/actor';
+import { SecurityLog } from '../auth/security-log';
+import { Clock } from '../common/clock';
+import type { Actor } from '../event-log/event-hash';
 import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { z } from 'zod';
 import { civilDate } from '../../machines/body.events';
 import { ApiAnswer, ApiQueryFrom } from '../common/openapi';
 import { pageLimit, parseInput } from '../common/validation';
-import { deadlineViewSchema, remindersAnswerSchema } from './deadline-answers';
+import { deadlineViewSchema, outboxMessageSchema, remindersAnswerSchema } from './deadline-answers';
 import { MESSAGE_STATUSES, OutboxStore } from '../outbox/outbox.store';
 import { DeadlinesService } from './deadlines.service';
 import { MAX_INTEGER } from '../common/i-json';
@@ -44,6 +48,8 @@ export class DeadlinesController {
   constructor(
     private readonly deadlines: DeadlinesService,
     private readonly outbox: OutboxStore,
+    private readonly clock: Clock,
+    private readonly securityLog: SecurityLog,
   ) {}
 
   @Get('deadlines')
@@ -79,5 +85,20 @@ export class DeadlinesController {
       scheduled: await this.deadlines.scheduledReminders(q.body),
       messages: await this.outbox.list({ status: q.status, channel: q.channel, bodyId: q.body }),
     };
+  }
+
+  @Post('reminders/:id/requeue')
+  @Access(SECRETARIAT_WRITE)
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Eine unzustellbare Nachricht (dead) erneut in den Ausgang legen, etwa nachdem die Adresse oder der SMTP-Server berichtigt ist: ihre Versuche beginnen von vorn, wer sie schon erhalten hat, erhält sie nicht noch einmal. 404 für eine unbekannte ID, 409 für eine Nachricht, die nicht unzustellbar ist (eine zurückgezogene geht nie mehr hinaus).',
+  })
+  @ApiAnswer(outboxMessageSchema, { description: 'Die Nachricht, wieder im Ausgang (pending)' })
+  async requeue(@Param('id') id: string, @CurrentActor() actor: Actor, @Req() request: FastifyRequest) {
+    const message = await this.outbox.requeue(id, this.clock.now().toISOString(), actor.id);
+    // Who sent which message once more: recorded as the other acts of the accounts, without any address.
+    this.securityLog.record({ event: 'outbox.requeued', username: actor.id, role: actor.role, message: message.id, channel: message.channel, method: request.method, route: request.url });
+    return message;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Queries, type SqlValue, type Transaction } from '../database/database';
 import { timeOrderedId } from '../common/time-ordered-id';
+import { DomainError, NotFoundError } from '../common/errors';
 
 export type Channel = 'email' | 'webhook';
 /**
@@ -48,17 +49,25 @@ export interface Attempt {
   delivered?: string[];
   /** E-mail: the addresses it refused in this attempt. */
   refused?: RefusedRecipient[];
+  /**
+   * No attempt: the Geschäftsstelle put the dead message back into the queue (its user name).
+   * Refusals for good before it are tried again; whoever took the message keeps it.
+   */
+  requeuedBy?: string;
 }
 
 /**
  * The addresses of an e-mail that are settled by its earlier attempts: taken by the SMTP server
- * (`delivered`), or refused for good (`refused`, the last answer for each). A retry goes only to
- * the others, so nobody gets a second copy and nobody is dropped.
+ * (`delivered`), or refused for good (`refused`, the last answer for each) since the message was
+ * last put back into the queue. A retry goes only to the others, so nobody gets a second copy and
+ * nobody is dropped.
  */
 export function settledRecipients(log: Attempt[]): { delivered: string[]; refused: RefusedRecipient[] } {
   const delivered = new Set<string>();
   const refused = new Map<string, RefusedRecipient>();
   for (const attempt of log) {
+    // Put back by the Geschäftsstelle once the address or the server is mended: those refused before are asked again.
+    if (attempt.requeuedBy !== undefined) refused.clear();
     for (const address of attempt.delivered ?? []) delivered.add(address);
     for (const r of attempt.refused ?? []) if (r.permanent && !delivered.has(r.address)) refused.set(r.address, r);
   }
@@ -138,6 +147,33 @@ export interface Withdrawal {
   lock?(tx: Transaction, message: OutboxMessage): Promise<void>;
   /** What else follows from the withdrawal, written in its transaction. */
   withdrawn?(tx: Transaction, message: OutboxMessage): Promise<void>;
+}
+
+/** A message put back into the queue must be dead: one that waits, went out or was withdrawn is not. */
+export class MessageNotDead extends DomainError {
+  readonly kind = 'conflict';
+  constructor(
+    message: string,
+    readonly details: { id: string; status: MessageStatus },
+  ) {
+    super(message);
+  }
+}
+
+/** Why a message that is not dead cannot be put back into the queue, in German. */
+function notDeadReason(message: OutboxMessage): string {
+  const name = `Die Nachricht ${message.id} („${message.subject}“)`;
+  const only = 'Erneut in den Ausgang legen lässt sich nur eine unzustellbare Nachricht (dead).';
+  switch (message.status) {
+    case 'pending':
+      return `${name} wartet schon im Ausgang auf ihren nächsten Versuch. ${only}`;
+    case 'sent':
+      return `${name} ist schon versandt${message.withdrawnReason ? ` (der Rest zurückgezogen: ${message.withdrawnReason})` : ''}. ${only}`;
+    case 'withdrawn':
+      return `${name} wurde zurückgezogen und geht nicht mehr hinaus: ${message.withdrawnReason ?? 'sie traf nicht mehr zu.'} ${only}`;
+    case 'dead':
+      return '';
+  }
 }
 
 export interface OutboxFilter {
@@ -275,6 +311,30 @@ export class OutboxStore {
       );
       if (withdrawn.length > 0) await withdrawal.withdrawn?.(tx, message);
       return reason;
+    });
+  }
+
+  /**
+   * Puts a dead message back into the queue, due at `at`, for the Geschäftsstelle (`by`) once the
+   * address or the mail server is mended: its attempts start again from zero (the usual retries),
+   * its attempt log stays and says who put it back. Who took the e-mail before is not sent to
+   * again; addresses refused for good before are tried again. A reminder is still asked before its
+   * attempt whether it applies. Refused (nothing changes) for an unknown id, and for a message
+   * that is not dead: a withdrawn one never goes out.
+   */
+  async requeue(id: string, at: string, by: string): Promise<OutboxMessage> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE id = ?${this.db.forUpdate}`, [id]);
+      if (!row) throw new NotFoundError(`Keine Nachricht mit der ID „${id}“ im Ausgang.`);
+      const message = toMessage(row);
+      if (message.status !== 'dead') throw new MessageNotDead(notDeadReason(message), { id, status: message.status });
+      const log = JSON.stringify([...message.attemptLog, { at, ok: false, requeuedBy: by } satisfies Attempt]);
+      const [requeued] = await tx.query<OutboxRow>(
+        `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, attempt_log = ?
+         WHERE id = ? AND status = 'dead' RETURNING ${COLUMNS}`,
+        [at, log, id],
+      );
+      return toMessage(requeued);
     });
   }
 
