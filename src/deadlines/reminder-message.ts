@@ -82,6 +82,18 @@ export interface ReminderFacts {
   secretariatAddress?: boolean;
 }
 
+/** The line of a reminder e-mail that names the body's Federführung. */
+const leadsLine = (leads: readonly string[]) => `Federführung: ${leads.join(', ')}`;
+
+/**
+ * The text of a reminder e-mail with its Federführung line naming `leads`, the body's leads when
+ * the e-mail goes out: the recipients follow a change of Federführung while the message waits,
+ * and so do the words (a text without that line stays as it is).
+ */
+export function withCurrentLeads(text: string, leads: readonly string[]): string {
+  return text.replace(/^Federführung: .*$/m, () => leadsLine(leads));
+}
+
 /** "noch 1 Tag", "noch 7 Tage". */
 const stillLeft = (n: number) => (n === 1 ? 'noch 1 Tag' : `noch ${n} Tage`);
 const longDate = (date: string) => `${weekdayName(date)}, ${germanDate(date)}`;
@@ -126,7 +138,7 @@ export function reminderMessage({ timer, bodyId, context, decisions, requests = 
     'dies ist eine automatische Erinnerung aus Gremienlauf.',
     '',
     `Gremium: ${title}${context.profile.shortName ? ` (${context.profile.shortName})` : ''}, ${context.profile.kind} unter ${context.profile.parent}`,
-    `Federführung: ${context.profile.leads.join(', ')}`,
+    leadsLine(context.profile.leads),
     `Frist: ${deadline?.label ?? what}${resolution ? `, ${resolution.description}` : ''}`,
     `${r.subject === 'report' ? 'Fällig am' : 'Befristet bis'}: ${longDate(r.deadlineOn)}${moved}`,
     `Stand: ${state(r.subject, r.deadlineOn, left)}`,

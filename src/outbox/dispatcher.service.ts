@@ -136,8 +136,10 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const earlier = settledRecipients(message.attemptLog);
     const temporary = outcome.refused.filter((r) => !r.permanent);
     const permanent = [...earlier.refused, ...outcome.refused.filter((r) => r.permanent)];
+    // The stored text becomes the one sent, so the answer of GET /api/reminders says what the recipients read.
+    const sentText = outcome.text === undefined ? {} : { text: outcome.text };
     if (temporary.length === 0 && permanent.length === 0) {
-      await this.outbox.markSent(message.id, at, { delivered: outcome.delivered });
+      await this.outbox.markSent(message.id, at, { delivered: outcome.delivered }, sentText);
       result.sent.push(message.id);
       return;
     }
@@ -147,7 +149,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const reason = `Vom SMTP-Server abgelehnt: ${refused.map((r) => `${r.address} (${r.reason}; ${r.permanent ? 'dauerhaft' : 'vorübergehend'})`).join(', ')}.${
       delivered.length > 0 ? ` Zugestellt an: ${delivered.join(', ')}.` : ''
     }`;
-    await this.outbox.markFailed(message.id, at, reason, retryAt, { delivered: outcome.delivered, refused: outcome.refused });
+    await this.outbox.markFailed(message.id, at, reason, retryAt, { delivered: outcome.delivered, refused: outcome.refused }, outcome.delivered.length > 0 ? sentText : {});
     (retryAt === null ? result.dead : result.retried).push(message.id);
     if (reason === message.lastError) return;
     // Addresses stay out of the log (as in `deliveryName`): they are in the attempt log.

@@ -176,6 +176,11 @@ function notDeadReason(message: OutboxMessage): string {
   }
 }
 
+/** An e-mail's text as the SMTP server took it, where it differs from the one written (see `MailSender.send`). */
+export interface SentText {
+  text?: string;
+}
+
 export interface OutboxFilter {
   status?: MessageStatus;
   bodyId?: string;
@@ -268,20 +273,27 @@ export class OutboxStore {
     return claimed;
   }
 
-  /** `recipients`: for an e-mail, the addresses the SMTP server took in this attempt. */
-  async markSent(id: string, at: string, recipients: Pick<Attempt, 'delivered'> = {}): Promise<void> {
-    await this.record(id, { at, ok: true, ...recipients }, (log) => ["status = 'sent', sent_at = ?, last_error = NULL, attempt_log = ?", [at, log]]);
+  /**
+   * `recipients`: for an e-mail, the addresses the SMTP server took in this attempt; `sent.text`:
+   * its text as they got it, kept as the message's (a reminder names the Federführung at sending).
+   */
+  async markSent(id: string, at: string, recipients: Pick<Attempt, 'delivered'> = {}, sent: SentText = {}): Promise<void> {
+    await this.record(id, { at, ok: true, ...recipients }, (log) => ["status = 'sent', sent_at = ?, last_error = NULL, attempt_log = ?", [at, log]], sent);
   }
 
   /**
    * A failed attempt: try again at `retryAt`, or dead-letter the message when that is null.
    * `recipients`: for an e-mail the SMTP server took only in part, whom it took and whom it refused.
    */
-  async markFailed(id: string, at: string, error: string, retryAt: string | null, recipients: Pick<Attempt, 'delivered' | 'refused'> = {}): Promise<void> {
-    await this.record(id, { at, ok: false, error, ...recipients }, (log) =>
-      retryAt === null
-        ? ["status = 'dead', last_error = ?, attempt_log = ?", [error, log]]
-        : ['next_attempt_at = ?, last_error = ?, attempt_log = ?', [retryAt, error, log]],
+  async markFailed(id: string, at: string, error: string, retryAt: string | null, recipients: Pick<Attempt, 'delivered' | 'refused'> = {}, sent: SentText = {}): Promise<void> {
+    await this.record(
+      id,
+      { at, ok: false, error, ...recipients },
+      (log) =>
+        retryAt === null
+          ? ["status = 'dead', last_error = ?, attempt_log = ?", [error, log]]
+          : ['next_attempt_at = ?, last_error = ?, attempt_log = ?', [retryAt, error, log]],
+      sent,
     );
   }
 
@@ -338,12 +350,13 @@ export class OutboxStore {
     });
   }
 
-  private async record(id: string, attempt: Attempt, change: (log: string) => [string, SqlValue[]]): Promise<void> {
+  private async record(id: string, attempt: Attempt, change: (log: string) => [string, SqlValue[]], sent: SentText = {}): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ attempt_log: string }>('SELECT attempt_log FROM outbox WHERE id = ?', [id]);
+      const [row] = await tx.query<{ attempt_log: string; payload: string }>('SELECT attempt_log, payload FROM outbox WHERE id = ?', [id]);
       if (!row) return;
       const [set, params] = change(JSON.stringify([...JSON.parse(row.attempt_log), attempt]));
-      await tx.query(`UPDATE outbox SET ${set} WHERE id = ?`, [...params, id]);
+      const payload = sent.text === undefined ? null : JSON.stringify({ ...JSON.parse(row.payload), text: sent.text });
+      await tx.query(`UPDATE outbox SET ${set}${payload === null ? '' : ', payload = ?'} WHERE id = ?`, [...params, ...(payload === null ? [] : [payload]), id]);
     });
   }
 }

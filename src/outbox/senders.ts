@@ -5,6 +5,7 @@ import type { RemindersConfig } from '../../config/reminders';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
+import { withCurrentLeads } from '../deadlines/reminder-message';
 import { settledRecipients, type EmailTarget, type OutboxMessage, type RefusedRecipient, type WebhookTarget } from './outbox.store';
 
 /** A failure that no retry can fix (no recipient at all): the message is dead-lettered at once. */
@@ -29,6 +30,8 @@ export class MailDeliveryError extends Error {
 export interface MailOutcome {
   delivered: string[];
   refused: RefusedRecipient[];
+  /** The text as it went to the server in this attempt (a reminder's Federführung as it is then); absent when nothing was sent. */
+  text?: string;
 }
 
 /** nodemailer's error for one refused recipient (`rejectedErrors`). */
@@ -78,7 +81,7 @@ export class MailSender {
     const done = new Set([...settled.delivered, ...settled.refused.map((r) => r.address)].map((a) => a.toLowerCase()));
     const to = all.filter((address) => !done.has(address.toLowerCase()));
     if (to.length === 0) return { delivered: [], refused: [] };
-    const { text } = message.payload as { text: string };
+    const text = await this.currentText(message);
     let rejected: RecipientError[];
     try {
       const info = (await this.transporter().sendMail({
@@ -106,7 +109,19 @@ export class MailSender {
     if (rejected.some((r) => !r.recipient)) {
       throw new MailDeliveryError(rejected.map((r) => r.response ?? r.message).join('; '), to.length, { cause: rejected });
     }
-    return { delivered: to.filter((address) => !refused.some((r) => r.address === address)), refused };
+    return { delivered: to.filter((address) => !refused.some((r) => r.address === address)), refused, text };
+  }
+
+  /**
+   * A reminder's text names the Federführung as the body's leads are when it goes out, as its
+   * recipients are: written before a change of Federführung, it would name the lead removed.
+   */
+  private async currentText(message: OutboxMessage): Promise<string> {
+    const { text } = message.payload as { text: string };
+    if (message.topic !== 'reminder' || message.bodyId === null) return text;
+    const [row] = await this.db.query<{ context: string }>('SELECT context FROM bodies WHERE id = ?', [message.bodyId]);
+    const leads = row ? (JSON.parse(row.context) as { profile?: { leads?: string[] } }).profile?.leads : undefined;
+    return leads ? withCurrentLeads(text, leads) : text;
   }
 
   close(): void {
