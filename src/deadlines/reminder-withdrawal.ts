@@ -166,6 +166,14 @@ export async function reminderWithdrawal(q: Queries, message: OutboxMessage, now
 }
 
 /**
+ * True for a report's „Heute fällig“ written on the Frist's day: withdrawn while its Frist still
+ * holds, its day went by before it could go out, and the report is overdue now.
+ */
+function heldPastItsDay(reminder: ReminderTimer['reminder'], message: OutboxMessage): boolean {
+  return reminder.subject === 'report' && reminder.phase === 'onTheDay' && berlinDate(message.createdAt) === reminder.deadlineOn;
+}
+
+/**
  * Once none of a reminder's messages is left to go out (all withdrawn; none sent, waiting or
  * dead), its timer row goes as well: the reminder counts as never written. Its Frist lies on
  * another day now (the withdrawal was decided with the body locked), so no derivation holds that
@@ -173,18 +181,39 @@ export async function reminderWithdrawal(q: Queries, message: OutboxMessage, now
  * written and sent then (the withdrawn messages give up their dedupe keys, see `OutboxStore.add`).
  * A reminder one of whose messages went out stays recorded as written and is never sent again;
  * so does one withdrawn because its day went by while its Frist still holds: written anew, it
- * would only repeat what the later reminders of its series say.
+ * would only repeat what the later reminders of its series say. Except a report's „Heute fällig“
+ * held past its day (`heldPastItsDay`) whose e-mail did not go out at all: its timer is due again,
+ * and the next sweep writes it anew as of its own day, „Überfällig seit …“ to the lead and the
+ * Geschäftsstelle, unless a weekly overdue reminder of the series is due by then and goes instead.
+ * The lead hears of the overdue report promptly, not a week later.
  */
 export async function reminderWithdrawn(tx: Transaction, message: OutboxMessage): Promise<void> {
   const timerKey = message.topic === 'reminder' ? reminderTimerKey(message.dedupeKey) : null;
   if (timerKey === null || message.bodyId === null) return;
   const written = await writtenReminder(tx, timerKey);
-  if (written && fristHolds(written.reminder, written.frist)) return;
+  if (written && fristHolds(written.reminder, written.frist)) {
+    if (message.channel === 'email' && heldPastItsDay(written.reminder, message)) await writtenAgain(tx, timerKey, message.id);
+    return;
+  }
   const webhooks = `${timerKey}/webhook/`;
   await tx.query(
     `DELETE FROM timers WHERE key = ? AND kind = 'reminder' AND status = 'sent' AND NOT EXISTS (
        SELECT 1 FROM outbox WHERE body_id = ? AND status <> 'withdrawn' AND (dedupe_key = ? OR substr(dedupe_key, 1, ${webhooks.length}) = ?))`,
     [timerKey, message.bodyId, reminderEmailKey(timerKey), webhooks],
+  );
+}
+
+/**
+ * Makes a written reminder's timer due again, for the next sweep to write it anew: only while its
+ * e-mail was withdrawn untaken (one the SMTP server took for some recipients counts as sent), and
+ * no later reminder of its series was written meanwhile (that one tells of the overdue report).
+ */
+async function writtenAgain(tx: Transaction, timerKey: string, emailId: string): Promise<void> {
+  await tx.query(
+    `UPDATE timers SET status = 'pending', fired_at = NULL WHERE key = ? AND kind = 'reminder' AND status = 'sent'
+       AND EXISTS (SELECT 1 FROM outbox WHERE id = ? AND status = 'withdrawn')
+       AND NOT EXISTS (SELECT 1 FROM timers later WHERE later.series = timers.series AND later.kind = 'reminder' AND later.status = 'sent' AND later.due_at > timers.due_at)`,
+    [timerKey, emailId],
   );
 }
 
