@@ -2,7 +2,7 @@
  * The security log: one JSON object per line, UTC times, never a secret (no passwords, tokens
  * or session ids — only their ids). Events: login.ok, login.failed, login.limited, logout,
  * token.used, session.used, access.denied, user.created, token.created, token.revoked,
- * bootstrap.
+ * bootstrap, outbox.requeued.
  */
 import { appendFileSync } from 'node:fs';
 
