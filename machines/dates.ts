@@ -44,6 +44,16 @@ export function isCivilDate(value: string): boolean {
  */
 export const BUSINESS_DATES = { from: '1949-05-23', to: '2100-12-31' } as const;
 
+/**
+ * True for a day the register cannot watch: after BUSINESS_DATES (`2101-01-01`), or with a year
+ * of more than four digits (`10000-01-31`), which as text sorts before every day and instant of
+ * the register. Input never gives one; an earlier release took months and years beyond 2100, whose
+ * Fristen and next periods stored in its logs fall on such days.
+ */
+export function beyondBusinessDates(date: string): boolean {
+  return !/^\d{4}-/.test(date) || date > BUSINESS_DATES.to;
+}
+
 /** True for a real calendar date within BUSINESS_DATES. */
 export function isBusinessDate(value: string): boolean {
   return isCivilDate(value) && value >= BUSINESS_DATES.from && value <= BUSINESS_DATES.to;

@@ -8,7 +8,7 @@
  */
 import type Holidays from 'date-holidays';
 import type { Deadline } from './body.events';
-import { germanDate, germanMonth, startOfBerlinDay, type CivilDate, type Instant } from './dates';
+import { BUSINESS_DATES, beyondBusinessDates, germanDate, germanMonth, startOfBerlinDay, type CivilDate, type Instant } from './dates';
 
 /** The German Länder by their ISO 3166-2 codes (without `DE-`), as date-holidays names them. */
 export const LAENDER = ['BW', 'BY', 'BE', 'BB', 'HB', 'HE', 'HH', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'] as const;
@@ -65,7 +65,8 @@ export interface ResolvedDeadline {
 
 export interface UnresolvedDeadline {
   resolved: false;
-  reason: 'untilFurtherNotice' | 'sessionUnknown';
+  /** `beyondBusinessDates`: the Frist names a day after 2100 (stored by an earlier release), which is never watched. */
+  reason: 'untilFurtherNotice' | 'sessionUnknown' | 'beyondBusinessDates';
   description: string;
 }
 
@@ -101,6 +102,7 @@ const WEEKDAYS = ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Fr
  * Frist goes on saying so. Sessions recorded before still resolve it, held already or not.
  */
 export function resolveDeadline(deadline: Deadline, options: ResolveOptions = {}): DeadlineResolution {
+  if (namesDayBeyondBusinessDates(deadline)) return beyondTheRegister(describeDeadline(deadline));
   let resolution = resolveAgainst(deadline, [], options);
   const known = new Map<number, Session>();
   for (const version of sessionVersions(deadline, options.sessions ?? [], options.issuer ?? null)) {
@@ -109,6 +111,33 @@ export function resolveDeadline(deadline: Deadline, options: ResolveOptions = {}
     resolution = resolveAgainst(deadline, [...known.values()], options);
   }
   return resolution;
+}
+
+/** A Frist on a day after BUSINESS_DATES, as described (`im Januar 10000`), resolved to none and never watched. */
+export function beyondTheRegister(described: string): UnresolvedDeadline {
+  return {
+    resolved: false,
+    reason: 'beyondBusinessDates',
+    description: `${described}: liegt nach dem ${germanDate(BUSINESS_DATES.to)}, dem letzten Tag, den das Register kennt; die Frist wird nicht überwacht`,
+  };
+}
+
+/**
+ * Whether the Frist names a day, month or year after BUSINESS_DATES (see `beyondBusinessDates`):
+ * a report due „im Dezember 9999“ that an earlier release took, or a later period of it
+ * (`10000-01`). Such a Frist resolves to no day, so that nothing watching it ever falls due.
+ */
+function namesDayBeyondBusinessDates(deadline: Deadline): boolean {
+  switch (deadline.kind) {
+    case 'date':
+      return beyondBusinessDates(deadline.date);
+    case 'month':
+      return beyondBusinessDates(`${deadline.month}-01`);
+    case 'firstSession':
+      return beyondBusinessDates(`${deadline.year}-01-01`);
+    default:
+      return false;
+  }
 }
 
 /** One date a session had, and since when the calendar knew it ('' for known all along). */

@@ -12,9 +12,10 @@
  */
 import type { BodyContext, ReportObligation } from './body.context';
 import type { Deadline } from './body.events';
-import { berlinDate, germanDate, startOfBerlinDay, type CivilDate, type Instant } from './dates';
+import { berlinDate, beyondBusinessDates, germanDate, startOfBerlinDay, type CivilDate, type Instant } from './dates';
 import {
   addDays,
+  beyondTheRegister,
   resolveDeadline,
   DEFAULT_CALENDAR_RULES,
   type CalendarRules,
@@ -425,6 +426,8 @@ function termDerivation(bodyId: string, until: CivilDate, term: string | null, p
   const known = termDerivations.get(cacheKey);
   if (known && known.policy === policy) return known;
   const key = `${bodyId}/term/end`;
+  // A term „bis Ende 9999“ an earlier release took: its end is never watched (see resolveDeadline).
+  const beyond = beyondBusinessDates(until);
   const derivation: TermDerivation = {
     policy,
     deadline: {
@@ -435,12 +438,12 @@ function termDerivation(bodyId: string, until: CivilDate, term: string | null, p
       label: 'Ende der Laufzeit (befristet bis)',
       deadline: { kind: 'date', date: until },
       // The end of a term is not a deadline for an action: it does not move off weekends.
-      resolution: exactly(until, `befristet bis ${germanDate(until)}`),
+      resolution: beyond ? beyondTheRegister(`befristet bis ${germanDate(until)}`) : exactly(until, `befristet bis ${germanDate(until)}`),
       status: term === 'expired' ? 'overdue' : term === 'expiring' ? 'due' : 'open',
       metOn: null,
       obligationId: null,
     },
-    timersFrom: flooredTimers((floor) => (term === null ? [] : termTimers(bodyId, until, term, floor, policy))),
+    timersFrom: flooredTimers((floor) => (term === null || beyond ? [] : termTimers(bodyId, until, term, floor, policy))),
   };
   if (termDerivations.size >= 10_000) termDerivations.clear();
   termDerivations.set(cacheKey, derivation);

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
 import type { RemindersConfig } from '../../config/reminders';
 import type { PersistedBody } from '../../machines/lifecycle';
-import { berlinDate, type CivilDate } from '../../machines/dates';
+import { berlinDate, beyondBusinessDates, type CivilDate } from '../../machines/dates';
 import type { Deadline } from '../../machines/body.events';
 import type { ReportObligation } from '../../machines/body.context';
 import { holidaysOf, type DeadlineResolution, type Session } from '../../machines/deadlines';
@@ -18,6 +18,7 @@ import { LifecycleService, type AppendedEvent, type DueTimer } from '../lifecycl
 import { OutboxStore } from '../outbox/outbox.store';
 import { SessionsStore } from './sessions.store';
 import { notHeld } from './backfill-hold';
+import { dueOnUnreadableDay, dueWithinBusinessDates } from './pending-events';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
 
 export interface DeadlineView {
@@ -156,7 +157,7 @@ export class DeadlinesService implements OnModuleInit {
     // is nearly always 1, so the texts stay few.
     const rows = await tx.query<{ key: string; kind: string; due_at: string; payload: string }>(
       `SELECT key, kind, due_at, payload FROM timers
-       WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at ${inclusive ? '<=' : '<'} ? ORDER BY due_at, key LIMIT ${limit}`,
+       WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at ${inclusive ? '<=' : '<'} ? AND ${dueWithinBusinessDates('due_at')} ORDER BY due_at, key LIMIT ${limit}`,
       [bodyId, until],
     );
     return rows.map((r) => {
@@ -168,7 +169,7 @@ export class DeadlinesService implements OnModuleInit {
   /** When the body's pending timer of this system event falls due (for a report's: `ref` is its obligation), or null. */
   private async dueAtOf(tx: Transaction, bodyId: string, type: string, obligationId?: string): Promise<string | null> {
     const [row] = await tx.query<{ due_at: string }>(
-      `SELECT due_at FROM timers WHERE body_id = ? AND kind = ? AND status = 'pending'${obligationId === undefined ? '' : ' AND ref = ?'} ORDER BY due_at LIMIT 1`,
+      `SELECT due_at FROM timers WHERE body_id = ? AND kind = ? AND status = 'pending' AND ${dueWithinBusinessDates('due_at')}${obligationId === undefined ? '' : ' AND ref = ?'} ORDER BY due_at LIMIT 1`,
       obligationId === undefined ? [bodyId, type] : [bodyId, type, obligationId],
     );
     return row?.due_at ?? null;
@@ -216,15 +217,46 @@ export class DeadlinesService implements OnModuleInit {
    */
   async rederiveAll(tx: Transaction): Promise<number> {
     if (this.db.kind === 'postgres') await tx.query(`SELECT id FROM bodies ORDER BY id${this.db.forUpdate}`);
+    return (await this.rederive(tx)).length;
+  }
+
+  /**
+   * Brings in line the bodies with a pending timer on a day whose year has more than four digits
+   * (`+010000-01-30T23:00:00.000Z`): an earlier release derived them from a month beyond 2100 it
+   * had taken. Derived again, such a Frist resolves to no day and has no timers (`resolveDeadline`),
+   * and its row says why; the events stay as they were recorded. Returns per body its title and
+   * the Fristen so described, for the operator's log; none once every body is in line.
+   */
+  async bringInLineBeyondBusinessDates(): Promise<Array<{ bodyId: string; title: string; fristen: string[] }>> {
+    const bodies = await this.db.query<{ body_id: string }>(`SELECT DISTINCT body_id FROM timers WHERE status = 'pending' AND ${dueOnUnreadableDay('due_at')}`);
+    const found: Array<{ bodyId: string; title: string; fristen: string[] }> = [];
+    for (const { body_id: bodyId } of bodies) {
+      await this.db.transaction(async (tx) => {
+        const [row] = await this.rederive(tx, bodyId);
+        if (!row) return;
+        const units = deriveUnits(bodyId, row.persisted, this.timerOptions(await this.sessionsCalendar(tx), row.lastOccurredAt));
+        const fristen = units.map((unit) => unit.deadline).filter((d) => !d.resolution.resolved && d.resolution.reason === 'beyondBusinessDates');
+        found.push({ bodyId, title: row.title, fristen: fristen.map((d) => `${d.label} (${d.resolution.description})`) });
+      });
+    }
+    return found;
+  }
+
+  /** Derives the Fristen of every body, or of the one named, again (on PostgreSQL after locking its row). */
+  private async rederive(tx: Transaction, bodyId?: string): Promise<Array<{ title: string; persisted: PersistedBody; lastOccurredAt: string }>> {
+    if (bodyId !== undefined && this.db.kind === 'postgres') await tx.query(`SELECT id FROM bodies WHERE id = ?${this.db.forUpdate}`, [bodyId]);
     const sessions = await this.sessionsCalendar(tx);
-    const rows = await tx.query<{ id: string; state: string; context: string; obligations: string | null; version: number | string; last_occurred_at: string }>(
-      `SELECT id, state, context, ${obligationsSql()} AS obligations, version, last_occurred_at FROM bodies ORDER BY id`,
+    const rows = await tx.query<{ id: string; title: string; state: string; context: string; obligations: string | null; version: number | string; last_occurred_at: string }>(
+      `SELECT id, title, state, context, ${obligationsSql()} AS obligations, version, last_occurred_at FROM bodies ${bodyId === undefined ? '' : 'WHERE id = ?'} ORDER BY id`,
+      bodyId === undefined ? [] : [bodyId],
     );
+    const derived = [];
     for (const row of rows) {
       const persisted = { value: JSON.parse(row.state), context: wholeContext(row.context, row.obligations) } as PersistedBody;
       await this.derive(tx, row.id, persisted, Number(row.version), row.last_occurred_at, sessions);
+      derived.push({ title: row.title, persisted, lastOccurredAt: row.last_occurred_at });
     }
-    return rows.length;
+    return derived;
   }
 
   /**
@@ -636,7 +668,8 @@ function termEndAsWritten(json: string | null | undefined, day: CivilDate | null
 }
 
 function isOverdue(status: DeadlineView['status'], effectiveDate: CivilDate | null, today: CivilDate): boolean {
-  return status === 'overdue' || (status !== 'met' && effectiveDate !== null && effectiveDate < today);
+  // `10000-01-31`, which an earlier release stored, sorts before today as text: no such day has passed.
+  return status === 'overdue' || (status !== 'met' && effectiveDate !== null && !beyondBusinessDates(effectiveDate) && effectiveDate < today);
 }
 
 /** The conditions (over `deadlines d`) that pick the Fristen of a query, with their parameters. */

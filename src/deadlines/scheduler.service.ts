@@ -16,6 +16,8 @@ import { DispatcherService } from '../outbox/dispatcher.service';
 import { OutboxStore } from '../outbox/outbox.store';
 import { bodyPagePath } from '../common/links';
 import { backfillHold, heldReminder, notHeld } from './backfill-hold';
+import { DeadlinesService } from './deadlines.service';
+import { dueWithinBusinessDates } from './pending-events';
 import { reminderMessage, type ClosureFacts, type ReportRequest, type RequestFacts } from './reminder-message';
 import { reminderEmailKey, reminderWebhookKey, reminderWithdrawals } from './reminder-withdrawal';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
@@ -118,6 +120,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
     private readonly outbox: OutboxStore,
     private readonly dispatcher: DispatcherService,
     private readonly events: EventStore,
+    private readonly deadlines: DeadlinesService,
     private readonly clock: Clock,
     private readonly registry: SchedulerRegistry,
     @Inject(REMINDERS_CONFIG) private readonly config: RemindersConfig,
@@ -178,8 +181,12 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
 
   /** Every body with a due system event catches up, the one whose timer fell due earliest first. */
   private async fireEvents(now: string): Promise<SweepEntry[]> {
+    // Timers an earlier release derived from months beyond 2100 are never due: their bodies are brought in line, once.
+    for (const { bodyId, title, fristen } of await this.deadlines.bringInLineBeyondBusinessDates()) {
+      this.logger.warn(`Gremium „${title}“ (${bodyId}): Fristen nach dem letzten Tag, den das Register kennt, werden nicht überwacht: ${fristen.join('; ')}`);
+    }
     const bodies = await this.db.query<{ body_id: string }>(
-      `SELECT body_id, MIN(due_at) AS first_due FROM timers t WHERE status = 'pending' AND kind <> 'reminder' AND due_at <= ? AND ${notHeld('t')}
+      `SELECT body_id, MIN(due_at) AS first_due FROM timers t WHERE status = 'pending' AND kind <> 'reminder' AND due_at <= ? AND ${dueWithinBusinessDates('due_at')} AND ${notHeld('t')}
        GROUP BY body_id ORDER BY first_due, body_id`,
       [now],
     );
@@ -208,7 +215,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
    */
   private async sendReminders(now: string): Promise<SweepEntry[]> {
     const due = await this.db.query<DueRow>(
-      `SELECT ${DUE_COLUMNS} FROM timers t WHERE kind = 'reminder' AND status = 'pending' AND due_at <= ? AND ${notHeld('t')} ORDER BY due_at, key`,
+      `SELECT ${DUE_COLUMNS} FROM timers t WHERE kind = 'reminder' AND status = 'pending' AND due_at <= ? AND ${dueWithinBusinessDates('due_at')} AND ${notHeld('t')} ORDER BY due_at, key`,
       [now],
     );
     const latest = new Map<string | null, DueRow>();
