@@ -30,6 +30,7 @@ import {
   type StoredEventType,
 } from '../../machines';
 import type { AppConfig } from '../../config/configuration';
+import { receivedBeforePeriod } from './period-opened';
 import { registrationCommandSchema } from './registration-input';
 import {
   closureSetsFrist,
@@ -364,7 +365,9 @@ export class LifecycleService {
       const snapshot = machine.evolve(current.snapshot, event);
       // What the chart allows but a new command may not do: change nothing, or owe a report overdue at once (said at its Frist, `path`).
       const unchanged = unchangedProfile(type, withContacts, current.snapshot.context.profile, snapshot.context.profile) ?? repeatedRequest(type, current.snapshot.context, snapshot.context);
-      const refusal: { message: string; path?: string } | null = unchanged ? { message: unchanged } : await this.overdueAtOnce(tx, type, withContacts, occurredAt, current.snapshot, snapshot);
+      const refusal: { message: string; path?: string } | null = unchanged
+        ? { message: unchanged }
+        : ((await this.receivedBeforeItsPeriod(tx, bodyId, type, withContacts, current.snapshot)) ?? (await this.overdueAtOnce(tx, type, withContacts, occurredAt, current.snapshot, snapshot)));
       if (refusal) {
         throw new LifecycleRefusal(refusal.message, {
           state: machine.stateLabel(current.snapshot),
@@ -675,6 +678,14 @@ export class LifecycleService {
       if (message) return { message, path: `data.${set.field}` };
     }
     return null;
+  }
+
+  /** A report of a later period of a recurring series said to have come in before that period began (`receivedBeforePeriod`), at its `receivedOn`. */
+  private async receivedBeforeItsPeriod(tx: Transaction, bodyId: string, type: BodyEventType, data: unknown, before: BodySnapshot): Promise<{ message: string; path: string } | null> {
+    const { obligationId, receivedOn } = data as { obligationId?: string; receivedOn?: string };
+    if (type !== 'reportSubmitted' || obligationId === undefined || receivedOn === undefined) return null;
+    const message = await receivedBeforePeriod(tx, bodyId, obligationId, receivedOn, before.context.obligations);
+    return message ? { message, path: 'data.receivedOn' } : null;
   }
 
   /** `field`: where the caller gave the time (`registeredAt` for a registration). */
