@@ -7,9 +7,10 @@
 import { Logger } from '@nestjs/common';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
-import { startSmtp, type ReceivedMail } from './support/smtp';
-import { startTestApp, type TestApp } from './support/test-app';
+import { recordSeedBody } from './deadlines.support';
+import { mailApp } from './support/mail-app';
+import type { ReceivedMail, TestSmtp } from './support/smtp';
+import type { TestApp } from './support/test-app';
 
 const LEAD = 'ralf.stettner@hessen.example';
 const DEPUTY = 'anna.kranz@bremen.example';
@@ -23,15 +24,13 @@ interface Message {
 }
 
 describe('an e-mail the SMTP server refuses for one of its recipients', () => {
-  let restoreEnv: () => void;
+  const start = mailApp();
   let t: TestApp;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let warnings: jest.SpyInstance;
 
   beforeEach(async () => {
-    smtp = await startSmtp();
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'false', DELIVERY_BACKOFF_SECONDS: '30' });
-    t = await startTestApp({ database: 'sqlite' });
+    ({ t, smtp } = await start({ database: 'sqlite', env: { SMTP_REQUIRE_TLS: 'false', DELIVERY_BACKOFF_SECONDS: '30' } }));
     warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     await recordSeedBody(t, [
       { name: 'Ralf Stettner', email: LEAD },
@@ -41,12 +40,7 @@ describe('an e-mail the SMTP server refuses for one of its recipients', () => {
     await t.app.get(SchedulerService).sweep();
   });
 
-  afterEach(async () => {
-    warnings.mockRestore();
-    await t.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv();
-  });
+  afterEach(() => warnings.mockRestore());
 
   const messages = async (): Promise<Message[]> => (await t.http.get('/api/reminders?channel=email').expect(200)).body.messages;
   /** The delivery ids (X-Gremienlauf-Delivery) of the mails an address received, one per mail. */

@@ -8,24 +8,19 @@
 import { Database } from '../src/database/database';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { OutboxStore, type OutboxMessage } from '../src/outbox/outbox.store';
-import { deadlinesEnv } from './deadlines.support';
-import { startSmtp } from './support/smtp';
-import { startTestApp, type TestApp } from './support/test-app';
+import { mailApp } from './support/mail-app';
+import type { TestApp } from './support/test-app';
 
 describe('the dispatcher’s lease', () => {
-  let restoreEnv: () => void;
-  let t: TestApp;
-  let closeSmtp: () => Promise<void>;
-
-  afterEach(async () => {
-    await t.close();
-    await closeSmtp();
-    restoreEnv();
-  });
+  const start = mailApp();
 
   it('starts with each message’s attempt, so a slow first mail leaves the next one to whoever claims it, sent once', async () => {
     let otherInstance: OutboxMessage[] = [];
-    const smtp = await startSmtp({
+    let t: TestApp;
+    const started = await start({
+      database: 'sqlite',
+      now: '2026-12-07T08:00:00Z',
+      env: { SECRETARIAT_EMAIL: 'geschaeftsstelle@it-planungsrat.example' },
       onMail: async (mail) => {
         t.clock.advance(3 * 60_000);
         if (mail.raw.includes('Zweite Nachricht')) {
@@ -34,9 +29,8 @@ describe('the dispatcher’s lease', () => {
         }
       },
     });
-    closeSmtp = () => new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: 'geschaeftsstelle@it-planungsrat.example' });
-    t = await startTestApp({ database: 'sqlite', now: '2026-12-07T08:00:00Z' });
+    const smtp = started.smtp;
+    t = started.t;
     const store = t.app.get(OutboxStore);
     await t.app.get(Database).transaction(async (tx) => {
       for (const [i, subject] of ['Erste Nachricht', 'Zweite Nachricht', 'Dritte Nachricht'].entries()) {

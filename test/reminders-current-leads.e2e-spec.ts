@@ -5,26 +5,14 @@
  */
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
-import { startSmtp } from './support/smtp';
-import { startTestApp, type TestApp } from './support/test-app';
+import { recordSeedBody } from './deadlines.support';
+import { mailApp } from './support/mail-app';
 
 describe('a reminder waiting while the Federführung changes', () => {
-  let restoreEnv: () => void;
-  let t: TestApp;
-  let closeSmtp: () => Promise<void>;
-
-  afterEach(async () => {
-    await t.close();
-    await closeSmtp();
-    restoreEnv();
-  });
+  const start = mailApp();
 
   it('goes to the new lead’s contact person, not to the one removed', async () => {
-    const smtp = await startSmtp();
-    closeSmtp = () => new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), DELIVERY_BACKOFF_SECONDS: '30' });
-    t = await startTestApp({ database: 'sqlite' });
+    const { t, smtp } = await start({ database: 'sqlite', env: { DELIVERY_BACKOFF_SECONDS: '30' } });
     const id = await recordSeedBody(t, [{ name: 'Ralf Stettner', email: 'old@lead.example' }]);
     const [old] = (await t.http.get(`/api/bodies/${id}`).expect(200)).body.context.profile.contactIds as string[];
 

@@ -6,9 +6,10 @@
  */
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { decodeMail, startSmtp } from './support/smtp';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { recordSeedBody, SEED_TITLE } from './deadlines.support';
+import { mailApp } from './support/mail-app';
+import { decodeMail, type TestSmtp } from './support/smtp';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(30_000);
 
@@ -26,29 +27,21 @@ interface Message {
 }
 
 describe.each(testDatabaseKinds())('reminders that could not go out before their day has gone by (%s)', (kind) => {
-  let restoreEnv: () => void;
+  const start = mailApp();
   let t: TestApp;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let scheduler: SchedulerService;
   let dispatcher: DispatcherService;
   let id: string;
 
   /** The seed body (Zwischenbericht due Monday, 02.12.2024) with the SMTP server down. */
   beforeEach(async () => {
-    smtp = await startSmtp();
+    ({ t, smtp } = await start({ database: kind, env: { SECRETARIAT_EMAIL: SECRETARIAT, DELIVERY_BACKOFF_SECONDS: '30' } }));
     smtp.refuse(true);
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: SECRETARIAT, DELIVERY_BACKOFF_SECONDS: '30' });
-    t = await startTestApp({ database: kind });
     id = await recordSeedBody(t, [{ name: 'Ralf Stettner', email: LEAD }]);
     scheduler = t.app.get(SchedulerService);
     dispatcher = t.app.get(DispatcherService);
     await sweepAt('2024-06-17T06:00:00Z');
-  });
-
-  afterEach(async () => {
-    await t?.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv();
   });
 
   async function sweepAt(instant: string) {

@@ -1,10 +1,11 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SchedulerService } from '../../src/deadlines/scheduler.service';
 import { DispatcherService } from '../../src/outbox/dispatcher.service';
-import { deadlinesEnv, recordSeedBody } from '../deadlines.support';
-import { startSmtp, type ReceivedMail } from './smtp';
-import { startTestApp, type TestApp, type TestDatabaseKind } from './test-app';
+import { recordSeedBody } from '../deadlines.support';
+import { mailApp } from './mail-app';
+import type { TestSmtp } from './smtp';
+import type { TestApp, TestDatabaseKind } from './test-app';
 
 /** The seed body's lead in the reminder specs: the person its reminders are e-mailed to. */
 export const SEED_LEAD = { name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example' };
@@ -22,29 +23,30 @@ export type ReceivedReminder<H> = H & { receivedOn: string };
 
 export interface ReminderRig<H> {
   t: TestApp;
-  smtp: { port: number; mails: ReceivedMail[]; refuse(on: boolean): void };
+  smtp: TestSmtp;
   /** The reminders the webhook receiver took (`type: 'reminder'`), in the order they came. */
   hooks: Array<ReceivedReminder<H>>;
 }
 
 /**
- * What a reminder spec runs against, per test: a real SMTP server, a real webhook receiver, and
- * the app (scheduler off, the clock in the test's hands) sending to both; registers the
- * `afterEach` that closes all three and restores the environment. Call the returned function in
- * each test.
+ * What a reminder spec runs against, per test: the app (scheduler off, the clock in the test's
+ * hands) sending to a real SMTP server (mailApp) and to a real webhook receiver; registers the
+ * `afterEach` hooks that close all three and restore the environment. Call the returned function
+ * in each test.
  */
 export function reminderRig(kind: TestDatabaseKind): <H extends object>() => Promise<ReminderRig<H>> {
-  let closers: Array<() => Promise<void>> = [];
+  const startMailApp = mailApp();
+  let receiver: Server | undefined;
+  // Registered after mailApp's: the receiver closes once the app that posts to it has.
   afterEach(async () => {
-    for (const close of closers.reverse()) await close();
-    closers = [];
+    const open = receiver;
+    receiver = undefined;
+    if (open) await new Promise<void>((resolve) => open.close(() => resolve()));
   });
   return async <H extends object>() => {
-    const smtp = await startSmtp();
-    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
     const hooks: Array<ReceivedReminder<H>> = [];
     let t: TestApp | undefined;
-    const receiver = createServer((req, res) => {
+    const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -53,19 +55,17 @@ export function reminderRig(kind: TestDatabaseKind): <H extends object>() => Pro
         res.writeHead(200).end();
       });
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
-    const restoreEnv = deadlinesEnv({
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(smtp.port),
-      WEBHOOK_URLS: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
-      WEBHOOK_SECRET: 'ein-geheimnis-fuer-die-tests-0123456789',
+    receiver = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const started = await startMailApp({
+      database: kind,
+      env: {
+        WEBHOOK_URLS: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+        WEBHOOK_SECRET: 'ein-geheimnis-fuer-die-tests-0123456789',
+      },
     });
-    closers.push(async () => restoreEnv());
-    t = await startTestApp({ database: kind });
-    const app = t;
-    closers.push(() => app.close());
-    return { t, smtp, hooks };
+    t = started.t;
+    return { ...started, hooks };
   };
 }
 

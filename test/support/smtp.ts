@@ -8,6 +8,17 @@ export interface ReceivedMail {
   raw: string;
 }
 
+export interface TestSmtp {
+  server: SMTPServer;
+  port: number;
+  /** Every mail received, in the order it came. */
+  mails: ReceivedMail[];
+  refuse(on: boolean): void;
+  refuseRecipient(address: string, answer: { code: number; message: string } | null): void;
+  /** Stops the server; resolves once it is closed. */
+  close(): Promise<void>;
+}
+
 /**
  * A real SMTP server on loopback that keeps what it receives. While `refuse(true)` holds it, it
  * refuses every mail with a temporary error (451), as a server that is down for a while.
@@ -15,13 +26,7 @@ export interface ReceivedMail {
  * (e.g. `{ code: 450, message: 'Mailbox temporarily unavailable' }`) and take the others; `null` takes it again.
  * `onMail` runs for each mail received before the server answers its DATA.
  */
-export async function startSmtp(options: { onMail?: (mail: ReceivedMail) => Promise<void> } = {}): Promise<{
-  server: SMTPServer;
-  port: number;
-  mails: ReceivedMail[];
-  refuse(on: boolean): void;
-  refuseRecipient(address: string, answer: { code: number; message: string } | null): void;
-}> {
+export async function startSmtp(options: { onMail?: (mail: ReceivedMail) => Promise<void> } = {}): Promise<TestSmtp> {
   const mails: ReceivedMail[] = [];
   let refusing = false;
   const refusedRecipients = new Map<string, { code: number; message: string }>();
@@ -65,6 +70,7 @@ export async function startSmtp(options: { onMail?: (mail: ReceivedMail) => Prom
       if (answer) refusedRecipients.set(address.toLowerCase(), answer);
       else refusedRecipients.delete(address.toLowerCase());
     },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
