@@ -7,13 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SMTPServer } from 'smtp-server';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
-import { deadlinesEnv } from './deadlines.support';
-import { startSmtp, type ReceivedMail } from './support/smtp';
 import { cliAgainst } from './support/cli-run';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { mailApp } from './support/mail-app';
+import type { TestSmtp } from './support/smtp';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -26,20 +25,12 @@ const RECORDED =
 const HOLDS_ONLY = 'Die Nacherfassung hält nur an, was die Fristenüberwachung noch nicht erfasst oder geschrieben hat: Bereits Erfasstes bleibt im Verlauf, und Ereignisse vor dem 01.04.2025 lassen sich nicht mehr nachtragen.';
 
 describe.each(testDatabaseKinds())('a Nacherfassung begun after the monitoring caught the body up (%s)', (database) => {
-  let restoreEnv: () => void;
+  const start = mailApp();
   let t: TestApp;
-  let smtp: { server: SMTPServer; port: number; mails: ReceivedMail[] };
+  let smtp: TestSmtp;
 
   beforeEach(async () => {
-    smtp = await startSmtp();
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: 'geschaeftsstelle@it-planungsrat.example' });
-    t = await startTestApp({ database, now: '2025-06-02T08:00:00Z' });
-  });
-
-  afterEach(async () => {
-    await t.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv();
+    ({ t, smtp } = await start({ database, now: '2025-06-02T08:00:00Z', env: { SECRETARIAT_EMAIL: 'geschaeftsstelle@it-planungsrat.example' } }));
   });
 
   const importSeed = async (query = '') =>

@@ -7,26 +7,19 @@
 import ICAL from 'ical.js';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv } from './deadlines.support';
-import { decodeMail, startSmtp } from './support/smtp';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { mailApp } from './support/mail-app';
+import { decodeMail, type TestSmtp } from './support/smtp';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 const TITLE = 'Kooperationsgruppe Halbjahresbericht';
 
 describe.each(testDatabaseKinds())('a half-yearly report, period by period (%s)', (kind) => {
-  let restoreEnv: () => void;
+  const start = mailApp();
   let t: TestApp;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
 
   beforeEach(async () => {
-    smtp = await startSmtp();
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'gremienlauf@it-planungsrat.example' });
-    t = await startTestApp({ database: kind, now: '2025-01-02T09:00:00Z' });
-  });
-  afterEach(async () => {
-    await t.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv();
+    ({ t, smtp } = await start({ database: kind, now: '2025-01-02T09:00:00Z', env: { MAIL_FROM: 'gremienlauf@it-planungsrat.example' } }));
   });
 
   /** Permanent, active since 01.02.2025, a Zwischenbericht due 30.06.2025 and every six months after. */

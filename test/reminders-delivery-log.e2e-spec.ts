@@ -6,30 +6,19 @@
 import { Logger } from '@nestjs/common';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
-import { startSmtp } from './support/smtp';
-import { startTestApp, type TestApp } from './support/test-app';
+import { recordSeedBody } from './deadlines.support';
+import { mailApp } from './support/mail-app';
 
 const SECRETARIAT = 'geschaeftsstelle@it-planungsrat.example';
 
 describe('a failed e-mail delivery', () => {
-  let restoreEnv: () => void;
-  let t: TestApp;
-  let closeSmtp: () => Promise<void>;
+  const start = mailApp();
   let warnings: jest.SpyInstance;
 
-  afterEach(async () => {
-    warnings.mockRestore();
-    await t.close();
-    await closeSmtp();
-    restoreEnv();
-  });
+  afterEach(() => warnings.mockRestore());
 
   it('is logged once per message and error, with the recipients counted and the reason, while the message waits for its next attempt', async () => {
-    const smtp = await startSmtp();
-    closeSmtp = () => new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'true', SECRETARIAT_EMAIL: SECRETARIAT, DELIVERY_BACKOFF_SECONDS: '30' });
-    t = await startTestApp({ database: 'sqlite' });
+    const { t, smtp } = await start({ database: 'sqlite', env: { SMTP_REQUIRE_TLS: 'true', SECRETARIAT_EMAIL: SECRETARIAT, DELIVERY_BACKOFF_SECONDS: '30' } });
     warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     await recordSeedBody(t, [{ name: 'Ralf Stettner', email: 'ralf.stettner@hessen.example' }]);
     t.clock.set('2024-11-04T06:00:00Z');

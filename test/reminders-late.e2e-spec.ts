@@ -5,12 +5,12 @@
  * Geschäftsstelle too, as the weekly overdue reminders do; and only a mail that goes there says
  * „die Geschäftsstelle ist informiert“. Real SMTP server, test clock.
  */
-import type { SMTPServer } from 'smtp-server';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
-import { deadlinesEnv, SEED_TITLE } from './deadlines.support';
-import { decodeMail, startSmtp, type ReceivedMail } from './support/smtp';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { SEED_TITLE } from './deadlines.support';
+import { mailApp } from './support/mail-app';
+import { decodeMail, type TestSmtp } from './support/smtp';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 const SECRETARIAT = 'geschaeftsstelle@it-planungsrat.example';
 const LEAD = { name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example' };
@@ -25,23 +25,12 @@ interface EmailMessage {
 }
 
 describe.each(testDatabaseKinds())('reminders written after their own day (%s)', (kind) => {
-  let restoreEnv: () => void;
+  const startMailApp = mailApp();
   let t: TestApp;
-  let smtp: { server: SMTPServer; port: number; mails: ReceivedMail[] };
-
-  beforeEach(async () => {
-    smtp = await startSmtp();
-  });
-
-  afterEach(async () => {
-    await t?.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv();
-  });
+  let smtp: TestSmtp;
 
   async function start(now: string, env: Record<string, string> = { SECRETARIAT_EMAIL: SECRETARIAT }, config: { seedExample?: boolean } = {}) {
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), ...env });
-    t = await startTestApp({ database: kind, now, config });
+    ({ t, smtp } = await startMailApp({ database: kind, now, config, env }));
   }
 
   /** A body registered, submitted and approved at the clock's now, its planned start long before, with reports due on `dues`. */

@@ -5,28 +5,18 @@
 import { formatSimulation } from '../src/cli/commands/simulate';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { decodeMail, startSmtp } from './support/smtp';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { recordSeedBody, SEED_TITLE } from './deadlines.support';
+import { mailApp } from './support/mail-app';
+import { decodeMail } from './support/smtp';
+import { testDatabaseKinds } from './support/test-app';
 
 const LEADS = [{ name: 'Ralf Stettner', organization: 'Hessen', email: 'ralf.stettner@hessen.example' }];
 
 describe.each(testDatabaseKinds())('reminders of a report a decision requested (%s)', (kind) => {
-  let restoreEnv: () => void;
-  let t: TestApp;
-  let closeSmtp: () => Promise<void>;
-
-  afterEach(async () => {
-    await t?.close();
-    await closeSmtp?.();
-    restoreEnv();
-  });
+  const start = mailApp();
 
   it('names the requested report by its title and cites the requesting decision; the planned one keeps the approval', async () => {
-    const smtp = await startSmtp();
-    closeSmtp = () => new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) });
-    t = await startTestApp({ database: kind });
+    const { t, smtp } = await start({ database: kind });
     const id = await recordSeedBody(t, LEADS);
     const scheduler = t.app.get(SchedulerService);
     t.clock.set('2024-06-17T06:00:00Z');
