@@ -72,7 +72,7 @@ describe.each(testDatabaseKinds())('a titled yearly report, period by period (%s
 
   afterAll(async () => {
     await t.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+    await smtp.close();
     restoreEnv();
   });
 

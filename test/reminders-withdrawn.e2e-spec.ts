@@ -72,7 +72,7 @@ describe.each(testDatabaseKinds())('reminders that no longer apply when their tu
 
   async function smtpServer() {
     const smtp = await startSmtp();
-    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+    closers.push(() => smtp.close());
     return smtp;
   }
 
@@ -264,7 +264,7 @@ onPostgres('two instances dispatching at once on PostgreSQL', () => {
 
   it('send a reminder that applies once and withdraw one that no longer does once, never both', async () => {
     const smtp = await startSmtp();
-    closeSmtp = () => new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+    closeSmtp = () => smtp.close();
     restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: SECRETARIAT });
     const { config } = await openTestDatabase('postgres');
     first = await startTestApp({ databaseConfig: config });

@@ -66,7 +66,7 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
 
   it('e-mails the reminder in German over SMTP: to the leads first, with the secretariat once the report is overdue', async () => {
     const smtp = await startSmtp();
-    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+    closers.push(() => smtp.close());
     const { id, scheduler, dispatcher } = await start({
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtp.port),
@@ -109,7 +109,7 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
 
   it('e-mails the expiry of a term as ended with its last day, the day after it', async () => {
     const smtp = await startSmtp();
-    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+    closers.push(() => smtp.close());
     const { scheduler, dispatcher } = await start({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: SECRETARIAT });
     await sweepAt(scheduler, '2024-06-17T06:00:00Z');
     await sweepAt(scheduler, '2025-03-31T06:00:00Z');
@@ -206,7 +206,7 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
 
   it('sends a reminder to the secretariat when no lead has an address', async () => {
     const smtp = await startSmtp();
-    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+    closers.push(() => smtp.close());
     restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: SECRETARIAT });
     t = await startTestApp({ database: kind });
     await recordSeedBody(t, [{ name: 'Ohne Adresse' }]);
@@ -219,7 +219,7 @@ describe.each(testDatabaseKinds())('reminders by e-mail and webhook, through the
 
   it('dead-letters an e-mail nobody can receive, and says why', async () => {
     const smtp = await startSmtp();
-    closers.push(() => new Promise<void>((resolve) => smtp.server.close(() => resolve())));
+    closers.push(() => smtp.close());
     restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) });
     t = await startTestApp({ database: kind });
     await recordSeedBody(t, [{ name: 'Ohne Adresse' }]);

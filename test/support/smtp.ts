@@ -9,7 +9,6 @@ export interface ReceivedMail {
 }
 
 export interface TestSmtp {
-  server: SMTPServer;
   port: number;
   /** Every mail received, in the order it came. */
   mails: ReceivedMail[];
@@ -60,7 +59,6 @@ export async function startSmtp(options: { onMail?: (mail: ReceivedMail) => Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    server,
     port: (server.server.address() as AddressInfo).port,
     mails,
     refuse: (on) => {
