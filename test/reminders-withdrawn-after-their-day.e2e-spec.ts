@@ -104,7 +104,7 @@ describe.each(testDatabaseKinds())('reminders that could not go out before their
     );
   });
 
-  it('„Heute fällig“ held past its day is not sent the day after (by the day in Berlin)', async () => {
+  it('„Heute fällig“ held past its day is not sent the day after (by the day in Berlin), an overdue notice goes out instead', async () => {
     await failedAt('2024-12-02T06:00:00Z', `Heute fällig: Zwischenbericht – ${SEED_TITLE}`);
 
     smtp.refuse(false);
@@ -120,14 +120,14 @@ describe.each(testDatabaseKinds())('reminders that could not go out before their
       }),
     ]);
 
-    // The report turns overdue (reportOverdue derives the body's timers anew): the withdrawn
-    // reminder stays written, and the next to go out is the first weekly one, on 09.12.
+    // The report turns overdue: the withdrawn „Heute fällig“ is written anew as of the 03.12.
+    // („Überfällig seit …“, to the lead and the Geschäftsstelle), and the weekly ones follow from 09.12.
     await sweepAt('2024-12-03T06:00:00Z');
-    expect((await dispatcher.dispatch()).sent).toEqual([]);
+    expect((await dispatcher.dispatch()).sent).toHaveLength(1);
     await sweepAt('2024-12-09T06:00:00Z');
     await dispatcher.dispatch();
-    expect(subjects()).toEqual([`Überfällig seit 03.12.2024: Zwischenbericht – ${SEED_TITLE}`]);
-    expect((await reminders()).map((m) => m.status).sort()).toEqual(['sent', 'withdrawn']);
+    expect(subjects()).toEqual([`Überfällig seit 03.12.2024: Zwischenbericht – ${SEED_TITLE}`, `Überfällig seit 03.12.2024: Zwischenbericht – ${SEED_TITLE}`]);
+    expect((await reminders()).map((m) => m.status).sort()).toEqual(['sent', 'sent', 'withdrawn']);
   });
 
   it('„Heute fällig“ retried late on its own day still goes out', async () => {
