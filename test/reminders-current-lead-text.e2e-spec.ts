@@ -7,29 +7,23 @@
 import { Logger } from '@nestjs/common';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
-import { decodeMail, startSmtp } from './support/smtp';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { recordSeedBody } from './deadlines.support';
+import { mailApp } from './support/mail-app';
+import { decodeMail, type TestSmtp } from './support/smtp';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 describe.each(testDatabaseKinds())('a reminder written before a change of Federführung (%s)', (database) => {
-  let restoreEnv: () => void;
+  const start = mailApp();
   let t: TestApp;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let warnings: jest.SpyInstance;
 
   beforeEach(async () => {
-    smtp = await startSmtp();
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'false', DELIVERY_BACKOFF_SECONDS: '30' });
-    t = await startTestApp({ database });
+    ({ t, smtp } = await start({ database, env: { SMTP_REQUIRE_TLS: 'false', DELIVERY_BACKOFF_SECONDS: '30' } }));
     warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
 
-  afterEach(async () => {
-    warnings.mockRestore();
-    await t.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv();
-  });
+  afterEach(() => warnings.mockRestore());
 
   it('names the new Federführung when it goes out, in the e-mail and in the outbox', async () => {
     const id = await recordSeedBody(t, [{ name: 'Ralf Stettner', email: 'old@lead.example' }]);

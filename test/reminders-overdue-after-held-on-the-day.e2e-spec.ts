@@ -7,9 +7,10 @@
  */
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody, SEED_TITLE } from './deadlines.support';
-import { decodeMail, startSmtp } from './support/smtp';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { recordSeedBody, SEED_TITLE } from './deadlines.support';
+import { mailApp } from './support/mail-app';
+import { decodeMail, type TestSmtp } from './support/smtp';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 jest.setTimeout(30_000);
 
@@ -28,19 +29,17 @@ interface Message {
 }
 
 describe.each(testDatabaseKinds())('a „Heute fällig“ held past its day while the report is outstanding (%s)', (kind) => {
-  let restoreEnv: () => void;
+  const start = mailApp();
   let t: TestApp;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let scheduler: SchedulerService;
   let dispatcher: DispatcherService;
   let id: string;
 
   /** The seed body (Zwischenbericht due Monday, 02.12.2024); its „Heute fällig“ written on the day while the SMTP server is down. */
   beforeEach(async () => {
-    smtp = await startSmtp();
+    ({ t, smtp } = await start({ database: kind, env: { SECRETARIAT_EMAIL: SECRETARIAT, DELIVERY_BACKOFF_SECONDS: '30' } }));
     smtp.refuse(true);
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SECRETARIAT_EMAIL: SECRETARIAT, DELIVERY_BACKOFF_SECONDS: '30' });
-    t = await startTestApp({ database: kind });
     id = await recordSeedBody(t, [{ name: 'Ralf Stettner', email: LEAD }]);
     scheduler = t.app.get(SchedulerService);
     dispatcher = t.app.get(DispatcherService);
@@ -48,12 +47,6 @@ describe.each(testDatabaseKinds())('a „Heute fällig“ held past its day whil
     await sweepAt('2024-12-02T06:00:00Z');
     expect((await dispatcher.dispatch()).retried).toHaveLength(1);
     expect((await reminders('pending')).map((m) => m.subject)).toEqual([ON_THE_DAY]);
-  });
-
-  afterEach(async () => {
-    await t?.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv();
   });
 
   async function sweepAt(instant: string) {

@@ -7,10 +7,11 @@
 import { Logger } from '@nestjs/common';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SchedulerService } from '../src/deadlines/scheduler.service';
-import { deadlinesEnv, recordSeedBody } from './deadlines.support';
+import { recordSeedBody } from './deadlines.support';
 import { cliAgainst } from './support/cli-run';
-import { startSmtp } from './support/smtp';
-import { startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { mailApp } from './support/mail-app';
+import type { TestSmtp } from './support/smtp';
+import { testDatabaseKinds, type TestApp } from './support/test-app';
 
 const LEAD = 'ralf.stettner@hessen.example';
 const DEPUTY = 'anna.kranz@bremen.example';
@@ -25,16 +26,14 @@ interface Message {
 }
 
 describe.each(testDatabaseKinds())('a dead message put back into the queue (%s)', (database) => {
-  let restoreEnv: () => void;
+  const start = mailApp();
   let t: TestApp;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let warnings: jest.SpyInstance;
   let bodyId: string;
 
   beforeEach(async () => {
-    smtp = await startSmtp();
-    restoreEnv = deadlinesEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'false', DELIVERY_BACKOFF_SECONDS: '30', DELIVERY_MAX_ATTEMPTS: '2' });
-    t = await startTestApp({ database });
+    ({ t, smtp } = await start({ database, env: { SMTP_REQUIRE_TLS: 'false', DELIVERY_BACKOFF_SECONDS: '30', DELIVERY_MAX_ATTEMPTS: '2' } }));
     warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     bodyId = await recordSeedBody(t, [
       { name: 'Ralf Stettner', email: LEAD },
@@ -44,12 +43,7 @@ describe.each(testDatabaseKinds())('a dead message put back into the queue (%s)'
     await t.app.get(SchedulerService).sweep();
   });
 
-  afterEach(async () => {
-    warnings.mockRestore();
-    await t.close();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
-    restoreEnv();
-  });
+  afterEach(() => warnings.mockRestore());
 
   const messages = async (): Promise<Message[]> => (await t.http.get('/api/reminders?channel=email').expect(200)).body.messages;
   const received = (address: string) => smtp.mails.filter((m) => m.to.includes(address)).length;
