@@ -188,6 +188,26 @@ describe.each(testDatabaseKinds())('decisions with effects on %s', (database) =>
     ]);
   });
 
+  test('the decision answer names each effect’s state and number as the Beschlusskontrolle has them', async () => {
+    const states = async (number: string) =>
+      ((await t.http.get(path(number)).expect(200)).body.effects as any[]).map((e) => [e.index, e.body, e.dueBy, e.state, e.stateLabel]);
+    const rows = async (number: string) =>
+      ((await t.http.get('/api/decision-control?issuer=IT-PLR').expect(200)).body as any[])
+        .filter((r) => r.decision.number === number)
+        .map((r) => [r.effectIndex, r.bodyId, r.dueBy, r.state, r.stateLabel]);
+    expect(await states('2026/70')).toEqual([
+      [0, a, '2026-12-15', 'dueSoon', 'bald fällig'],
+      [1, b, '2026-11-02', 'overdue', 'überfällig'],
+      [2, b, null, 'open', 'offen ohne Frist'],
+    ]);
+    expect(await states('2026/42')).toEqual([
+      [0, a, null, 'done', 'erledigt'],
+      [1, b, null, 'done', 'erledigt'],
+    ]);
+    expect(await states('2026/50')).toEqual([[0, a, '2026-12-15', 'withdrawn', 'Beschluss zurückgenommen']]);
+    for (const number of ['2026/70', '2026/42', '2026/50']) expect(await states(number)).toEqual(await rows(number));
+  });
+
   test('a requested report counts as done once it is acknowledged', async () => {
     await t.http.post(`${path('2026/70')}/apply`).send({ body: b, effect: 2 }).expect(200);
     await t.http.post(`${path('2026/70')}/apply`).send({ body: b }).expect(200);

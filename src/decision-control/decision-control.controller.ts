@@ -1,12 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { Access, ALL_BODIES_READ, DEADLINES_READ, SECRETARIAT_WRITE } from '../auth/access';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Access, ALL_BODIES_READ, DEADLINES_READ, DECISION_READ, SECRETARIAT_WRITE } from '../auth/access';
+import { AuthService } from '../auth/auth.service';
+import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { CurrentActor } from '../auth/actor';
 import { z } from 'zod';
 import { ApiAnswer, ApiQueryFrom, ApiTextAnswer, jsonSchema } from '../common/openapi';
 import { commandAnswerSchema } from '../lifecycle/command-answer';
-import { controlRowSchema } from './control-answers';
+import { controlRowSchema, decisionAnswerSchema } from './control-answers';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
 import { DecisionControlService, applyInputSchema, controlCsv, controlQuerySchema, type ControlQuery } from './decision-control.service';
@@ -14,7 +16,25 @@ import { DecisionControlService, applyInputSchema, controlCsv, controlQuerySchem
 @ApiTags('Beschlüsse')
 @Controller()
 export class DecisionControlController {
-  constructor(private readonly control: DecisionControlService) {}
+  constructor(
+    private readonly control: DecisionControlService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Get('api/decisions/:issuer/:number')
+  @Access(DECISION_READ)
+  @ApiOperation({
+    summary:
+      'Ein Beschluss mit den Ereignissen, die ihn zitieren, und dem Stand jeder Wirkung wie in der Beschlusskontrolle (Nummer URL-kodiert: 2024%2F09-AL); ' +
+      'die Federführung sieht nur die Wirkungen auf ihre Gremien, jede mit ihrer Nummer im Beschluss (index)',
+  })
+  @ApiAnswer(decisionAnswerSchema)
+  async get(@Param('issuer') issuer: string, @Param('number') number: string, @Req() request: FastifyRequest & WithPrincipal) {
+    const principal = request[PRINCIPAL];
+    // A lead sees its own bodies' effects only: another body's, shown without its events, would read as not carried out.
+    const bodies = principal?.role === 'lead' ? await this.auth.bodiesLedBy(principal) : undefined;
+    return this.control.decision(issuer, number, bodies);
+  }
 
   @Post('api/decisions/:issuer/:number/apply')
   @Access(SECRETARIAT_WRITE)

@@ -16,7 +16,7 @@ import {
 import { BodiesService } from '../bodies/bodies.service';
 import { Clock } from '../common/clock';
 import { parseInput } from '../common/validation';
-import { DecisionsService, citesOther } from '../decisions/decisions.service';
+import { DecisionsService, citesOther, type DecisionCitations } from '../decisions/decisions.service';
 import type { StandingReplacement } from '../decisions/replacements';
 import { canonicalJson } from '../json/canonical-json';
 import type { Actor, EventRecord } from '../event-log/event-hash';
@@ -107,6 +107,14 @@ export interface ControlRow {
   } | null;
 }
 
+/** What the Beschlusskontrolle's rows are worked out against (`DecisionControlService.reading`). */
+interface ControlReading {
+  today: CivilDate;
+  titles: ReadonlyMap<string, string>;
+  calendar: { sessions: readonly Session[]; rules?: CalendarRules };
+  contextOf: (bodyId: string) => Promise<BodyContext>;
+}
+
 /**
  * "Beschluss umsetzen" and the Beschlusskontrolle: applying a decision's effect through the one
  * write path, and following up on what each decision required, effect by effect.
@@ -141,105 +149,142 @@ export class DecisionControlService {
 
   async rows(query: ControlQuery = {}): Promise<ControlRow[]> {
     this.decisions.assertIssuerFilter(query.issuer, 'query.issuer');
-    const today = berlinDate(this.clock.now().toISOString());
-    const [all, bodies, sessions] = await Promise.all([this.decisions.withCitations(), this.bodies.titles(), this.sessions.all()]);
-    const titles = new Map(bodies.map((b) => [b.id, b.title]));
-    const calendar = { sessions, rules: this.deadlines.timerOptions(sessions).rules };
-    const contexts = new Map<string, BodyContext>();
-    const contextOf = async (id: string) => {
-      if (!contexts.has(id)) contexts.set(id, (await this.bodies.get(id)).context);
-      return contexts.get(id)!;
-    };
+    const [all, reading] = await Promise.all([this.decisions.withCitations(), this.reading()]);
     const rows: ControlRow[] = [];
-    for (const { decision, appliedBy, replacedBy } of all) {
-      if (query.year && !decision.date.startsWith(`${query.year}-`)) continue;
-      if (query.issuer && decision.issuer !== query.issuer) continue;
-      for (const [i, effect] of decision.effects.entries()) {
-        const applied: EventRecord | null = appliedBy[i];
-        let report: ControlRow['report'] = null;
-        let due: CivilDate | null = null;
-        if (effect.effect === 'reportRequested') {
-          // The event that carried the request out cites this decision, or the withdrawn one this one took it over from.
-          const obligation = applied ? requestedBy(await contextOf(effect.body), applied.decision?.number ?? decision.number, effect.data) : undefined;
-          if (obligation) {
-            const waived = obligation.state === 'waived' ? (obligation.waived ?? obligation.seriesEnded ?? null) : null;
-            report = {
-              obligationId: obligation.id,
-              state: obligation.state,
-              acknowledgedOn: obligation.acknowledgedOn,
-              waived: waived ? { on: waived.on, decision: waived.decision } : null,
-            };
-          }
-          // Once requested, the report's Frist is its own: where it was moved since, the moved one is owed.
-          due = obligation
-            ? this.resolve(obligation.due, obligation.addressee, calendar)
-            : this.resolve(effect.data.due as Deadline, effect.data.addressee as string, calendar);
-        } else if (effect.effect === 'closureInitiated') {
-          // The final report is owed to the body's parent: the one it was when the closure began, else its parent now.
-          const context = await contextOf(effect.body);
-          const finalReport = applied ? requestedObligation(context, 'Abschlussbericht', effect.data.finalReportDue) : undefined;
-          due = finalReport ? this.resolve(finalReport.due, finalReport.addressee, calendar) : this.resolve(effect.data.finalReportDue as Deadline, context.profile.parent, calendar);
-        }
-        // A requested report is done once acknowledged, or waived (no longer owed).
-        const done = effect.effect === 'reportRequested' ? report?.state === 'acknowledged' || report?.state === 'waived' : applied !== null;
-        // An ended body takes no more events: what was not done by then (not carried out, or a requested report not yet
-        // acknowledged) cannot be any more.
-        const endedOn = !done && !decision.withdrawn ? (await contextOf(effect.body)).endedOn : null;
-        // What a withdrawn decision had carried out stands without a basis: it is not done, a new decision is needed.
-        // Unless a new decision took it over (recorded under the right number, say), or the last of a chain of such
-        // (one withdrawn and replaced in turn): then it rests on that one. When that one is withdrawn too, its own
-        // row needs the new decision; this one counts once there, not as another open item.
-        const replacement = replacedBy[i];
-        const state: ControlState = decision.withdrawn
-          ? applied
-            ? replacement
-              ? 'replaced'
-              : 'appliedWithdrawn'
-            : 'withdrawn'
-          : done
-            ? 'done'
-            : endedOn
-              ? 'bodyEnded'
-              : due && due < today
-                ? 'overdue'
-                : due && daysBetween(today, due) <= DUE_SOON_DAYS
-                  ? 'dueSoon'
-                  : 'open';
-        rows.push({
-          decision: {
-            number: decision.number,
-            issuer: decision.issuer,
-            issuerName: decision.issuerName,
-            date: decision.date,
-            title: decision.title,
-            withdrawn: decision.withdrawn !== null,
-          },
-          effectIndex: i,
-          bodyId: effect.body,
-          bodyTitle: titles.get(effect.body) ?? effect.body,
-          effect: effect.effect,
-          effectLabel: EVENT_LABELS[effect.effect] ?? effect.effect,
-          // A report the effect names by its id is named as the body's page names it.
-          required: effectRequirement(effect, namesReport(effect) ? (await contextOf(effect.body)).obligations : null),
-          dueBy: due,
-          state,
-          stateLabel:
-            state === 'open' && !due
-              ? 'offen ohne Frist'
-              : state === 'bodyEnded' && endedOn
-                ? `${CONTROL_STATE_LABELS.bodyEnded}: Gremium beendet am ${germanDate(endedOn)}`
-                : state === 'replaced'
-                  ? `umgesetzt, Beschluss ersetzt durch ${replacement!.number}${replacement!.withdrawn ? ' (auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig)' : ''}`
-                  : CONTROL_STATE_LABELS[state],
-          appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt, ...citesOther(decision, applied) } : null,
-          replacedBy: replacement,
-          report,
-        });
-      }
+    for (const entry of all) {
+      if (query.year && !entry.decision.date.startsWith(`${query.year}-`)) continue;
+      if (query.issuer && entry.decision.issuer !== query.issuer) continue;
+      rows.push(...(await this.rowsOf(entry, reading)));
     }
     // `withdrawn` finds every effect of a withdrawn decision, carried out (appliedWithdrawn) or not.
     if (query.state === 'withdrawn') return rows.filter((r) => r.decision.withdrawn);
     return query.state ? rows.filter((r) => r.state === query.state) : rows;
+  }
+
+  /**
+   * One decision as `GET /api/decisions/{issuer}/{number}` answers it (`DecisionsService.get`:
+   * for a lead only the effects on `bodies`), each effect with its state as the Beschlusskontrolle
+   * works it out: the same row `rows` gives for it, found by the effect's number in the decision.
+   */
+  async decision(issuer: string, number: string, bodies?: ReadonlySet<string>) {
+    const { detail, citations } = await this.decisions.getWithCitations(issuer, number, bodies);
+    const shown = new Set(detail.effects.map((e) => e.index));
+    const rows = new Map((await this.rowsOf(citations, await this.reading(), shown)).map((row) => [row.effectIndex, row]));
+    return {
+      ...detail,
+      effects: detail.effects.map((effect) => {
+        const { state, stateLabel, dueBy, report } = rows.get(effect.index)!;
+        return { ...effect, state, stateLabel, dueBy, report };
+      }),
+    };
+  }
+
+  /** What the rows are worked out against: today (Berlin), the bodies' titles, the sessions calendar, each body's context as read once. */
+  private async reading(): Promise<ControlReading> {
+    const [bodies, sessions] = await Promise.all([this.bodies.titles(), this.sessions.all()]);
+    const contexts = new Map<string, BodyContext>();
+    return {
+      today: berlinDate(this.clock.now().toISOString()),
+      titles: new Map(bodies.map((b) => [b.id, b.title])),
+      calendar: { sessions, rules: this.deadlines.timerOptions(sessions).rules },
+      contextOf: async (id: string) => {
+        if (!contexts.has(id)) contexts.set(id, (await this.bodies.get(id)).context);
+        return contexts.get(id)!;
+      },
+    };
+  }
+
+  /**
+   * The Beschlusskontrolle's rows of one decision, one per effect (with `indexes`, of those
+   * effects only): what the effect requires, its Frist and its state.
+   */
+  private async rowsOf({ decision, appliedBy, replacedBy }: DecisionCitations, reading: ControlReading, indexes?: ReadonlySet<number>): Promise<ControlRow[]> {
+    const { today, titles, calendar, contextOf } = reading;
+    const rows: ControlRow[] = [];
+    for (const [i, effect] of decision.effects.entries()) {
+      if (indexes && !indexes.has(i)) continue;
+      const applied: EventRecord | null = appliedBy[i];
+      let report: ControlRow['report'] = null;
+      let due: CivilDate | null = null;
+      if (effect.effect === 'reportRequested') {
+        // The event that carried the request out cites this decision, or the withdrawn one this one took it over from.
+        const obligation = applied ? requestedBy(await contextOf(effect.body), applied.decision?.number ?? decision.number, effect.data) : undefined;
+        if (obligation) {
+          const waived = obligation.state === 'waived' ? (obligation.waived ?? obligation.seriesEnded ?? null) : null;
+          report = {
+            obligationId: obligation.id,
+            state: obligation.state,
+            acknowledgedOn: obligation.acknowledgedOn,
+            waived: waived ? { on: waived.on, decision: waived.decision } : null,
+          };
+        }
+        // Once requested, the report's Frist is its own: where it was moved since, the moved one is owed.
+        due = obligation
+          ? this.resolve(obligation.due, obligation.addressee, calendar)
+          : this.resolve(effect.data.due as Deadline, effect.data.addressee as string, calendar);
+      } else if (effect.effect === 'closureInitiated') {
+        // The final report is owed to the body's parent: the one it was when the closure began, else its parent now.
+        const context = await contextOf(effect.body);
+        const finalReport = applied ? requestedObligation(context, 'Abschlussbericht', effect.data.finalReportDue) : undefined;
+        due = finalReport ? this.resolve(finalReport.due, finalReport.addressee, calendar) : this.resolve(effect.data.finalReportDue as Deadline, context.profile.parent, calendar);
+      }
+      // A requested report is done once acknowledged, or waived (no longer owed).
+      const done = effect.effect === 'reportRequested' ? report?.state === 'acknowledged' || report?.state === 'waived' : applied !== null;
+      // An ended body takes no more events: what was not done by then (not carried out, or a requested report not yet
+      // acknowledged) cannot be any more.
+      const endedOn = !done && !decision.withdrawn ? (await contextOf(effect.body)).endedOn : null;
+      // What a withdrawn decision had carried out stands without a basis: it is not done, a new decision is needed.
+      // Unless a new decision took it over (recorded under the right number, say), or the last of a chain of such
+      // (one withdrawn and replaced in turn): then it rests on that one. When that one is withdrawn too, its own
+      // row needs the new decision; this one counts once there, not as another open item.
+      const replacement = replacedBy[i];
+      const state: ControlState = decision.withdrawn
+        ? applied
+          ? replacement
+            ? 'replaced'
+            : 'appliedWithdrawn'
+          : 'withdrawn'
+        : done
+          ? 'done'
+          : endedOn
+            ? 'bodyEnded'
+            : due && due < today
+              ? 'overdue'
+              : due && daysBetween(today, due) <= DUE_SOON_DAYS
+                ? 'dueSoon'
+                : 'open';
+      rows.push({
+        decision: {
+          number: decision.number,
+          issuer: decision.issuer,
+          issuerName: decision.issuerName,
+          date: decision.date,
+          title: decision.title,
+          withdrawn: decision.withdrawn !== null,
+        },
+        effectIndex: i,
+        bodyId: effect.body,
+        bodyTitle: titles.get(effect.body) ?? effect.body,
+        effect: effect.effect,
+        effectLabel: EVENT_LABELS[effect.effect] ?? effect.effect,
+        // A report the effect names by its id is named as the body's page names it.
+        required: effectRequirement(effect, namesReport(effect) ? (await contextOf(effect.body)).obligations : null),
+        dueBy: due,
+        state,
+        stateLabel:
+          state === 'open' && !due
+            ? 'offen ohne Frist'
+            : state === 'bodyEnded' && endedOn
+              ? `${CONTROL_STATE_LABELS.bodyEnded}: Gremium beendet am ${germanDate(endedOn)}`
+              : state === 'replaced'
+                ? `umgesetzt, Beschluss ersetzt durch ${replacement!.number}${replacement!.withdrawn ? ' (auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig)' : ''}`
+                : CONTROL_STATE_LABELS[state],
+        appliedBy: applied ? { version: applied.version, type: applied.type, occurredAt: applied.occurredAt, ...citesOther(decision, applied) } : null,
+        replacedBy: replacement,
+        report,
+      });
+    }
+    return rows;
   }
 
   /**

@@ -75,14 +75,19 @@ const citingReference = eventReference.extend({
   cites: decisionRef.optional().describe('Das Ereignis zitiert einen anderen, zurückgenommenen Beschluss, den dieser ersetzt'),
 });
 
-/** `GET /api/decisions/{issuer}/{number}`: with the event that applied each effect and every event citing it (for a lead: its own bodies' only). */
+/** An effect in the answer of one decision: its number in the decision, the event that applied it, the decision that took it over. */
+export const effectDetailSchema = effectSchema.extend({
+  index: z.number().int().min(0).describe('Die Nummer der Wirkung im Beschluss (ab 0), wie apply sie als effect nimmt; auch in der Antwort an die Federführung, die nur die Wirkungen auf ihre Gremien sieht'),
+  appliedBy: citingReference.nullable(),
+  replacedBy: replacedBySchema,
+});
+
+/**
+ * A decision with the event that applied each effect and every event citing it (for a lead: its
+ * own bodies' only); `GET /api/decisions/{issuer}/{number}` adds each effect's state (`decisionAnswerSchema`).
+ */
 export const decisionDetailSchema = decisionSchema.extend({
-  effects: z.array(
-    effectSchema.extend({
-      appliedBy: citingReference.nullable(),
-      replacedBy: replacedBySchema,
-    }),
-  ),
+  effects: z.array(effectDetailSchema),
   citedBy: z.array(citingReference),
 });
 

@@ -1,13 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AUDIT_READ, Access, DECISION_READ, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
+import { AUDIT_READ, Access, REGISTER_READ, SECRETARIAT_WRITE } from '../auth/access';
 import { z } from 'zod';
 import { CurrentActor } from '../auth/actor';
-import { AuthService } from '../auth/auth.service';
-import { PRINCIPAL, type WithPrincipal } from '../auth/principal';
 import { ApiAnswer, ApiQueryFrom, jsonSchema } from '../common/openapi';
-import { decisionDetailSchema, decisionHistorySchema, decisionSchema } from './decision-answers';
+import { decisionHistorySchema, decisionSchema } from './decision-answers';
 import { parseInput } from '../common/validation';
 import type { Actor } from '../event-log/event-hash';
 import { DecisionsService, amendmentInputSchema, decisionInputSchema, withdrawalInputSchema } from './decisions.service';
@@ -20,10 +17,8 @@ const listQuery = z.strictObject({
 @ApiTags('Beschlüsse')
 @Controller('api/decisions')
 export class DecisionsController {
-  constructor(
-    private readonly decisions: DecisionsService,
-    private readonly auth: AuthService,
-  ) {}
+  // One decision (GET :issuer/:number) is answered by DecisionControlController: with each effect's state in the Beschlusskontrolle.
+  constructor(private readonly decisions: DecisionsService) {}
 
   @Post()
   @Access(SECRETARIAT_WRITE)
@@ -42,17 +37,6 @@ export class DecisionsController {
   @ApiAnswer(z.array(decisionSchema))
   list(@Query() query: unknown) {
     return this.decisions.list(parseInput(listQuery, query, 'query'));
-  }
-
-  @Get(':issuer/:number')
-  @Access(DECISION_READ)
-  @ApiOperation({ summary: 'Ein Beschluss mit den Ereignissen, die ihn zitieren (Nummer URL-kodiert: 2024%2F09-AL); die Federführung sieht nur die Wirkungen auf ihre Gremien' })
-  @ApiAnswer(decisionDetailSchema)
-  async get(@Param('issuer') issuer: string, @Param('number') number: string, @Req() request: FastifyRequest & WithPrincipal) {
-    const principal = request[PRINCIPAL];
-    // A lead sees its own bodies' effects only: another body's, shown without its events, would read as not carried out.
-    const bodies = principal?.role === 'lead' ? await this.auth.bodiesLedBy(principal) : undefined;
-    return this.decisions.get(issuer, number, bodies);
   }
 
   @Patch(':issuer/:number')

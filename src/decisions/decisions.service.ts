@@ -244,6 +244,16 @@ function effectsOfBody(decision: DecisionState, bodyId: string): readonly number
   return byBody.get(bodyId) ?? [];
 }
 
+/**
+ * A decision with, per effect, the event that carried it out (or null) and, for a withdrawn
+ * decision's carried-out effect, the last of the chain of decisions that took it over (or null).
+ */
+export interface DecisionCitations {
+  decision: Decision;
+  appliedBy: Array<EventRecord | null>;
+  replacedBy: Array<StandingReplacement | null>;
+}
+
 /** How many cited decisions the write path keeps parsed. */
 const MAX_CITED_DECISIONS = 1_000;
 
@@ -403,25 +413,37 @@ export class DecisionsService {
    * that cited that one (`appliedBy.cites` names it), and that event is among `citedBy`; an effect
    * another decision took over since names in `replacedBy` the last of the chain of replacements
    * (its `withdrawn`: that one is withdrawn too, nothing stands). With `bodies` (a lead's own), only
-   * the effects on those bodies and the events of those bodies.
+   * the effects on those bodies and the events of those bodies; each effect keeps its `index`, its
+   * number in the decision.
    */
   async get(issuerId: string, rawNumber: string, bodies?: ReadonlySet<string>) {
+    return (await this.getWithCitations(issuerId, rawNumber, bodies)).detail;
+  }
+
+  /**
+   * `get`'s answer and, read in the same transaction, the decision's citations as `withCitations`
+   * gives them for every decision: what the Beschlusskontrolle works out an effect's state from.
+   */
+  async getWithCitations(issuerId: string, rawNumber: string, bodies?: ReadonlySet<string>) {
     return this.db.transaction(async (tx) => {
       const decision = await this.load(tx, issuerId, rawNumber);
       const citations = await this.citations(tx, decision);
       const replacing = decision.withdrawn ? await replacingDecisions(tx) : [];
       const standing = standingReplacement(replacing);
+      const replacedBy = citations.appliedBy.map((applied) => (applied ? standing(decision, applied) : null));
       const seen = (bodyId: string) => bodies === undefined || bodies.has(bodyId);
       const cited = (e: EventRecord) => ({ ...reference(e)!, ...citesOther(decision, e) });
-      return {
+      const detail = {
         ...this.toDecision(decision),
-        effects: decision.effects.flatMap((effect, i) => {
+        effects: decision.effects.flatMap((effect, index) => {
           if (!seen(effect.body)) return [];
-          const applied = citations.appliedBy[i];
-          return [{ ...effect, appliedBy: applied ? cited(applied) : null, replacedBy: applied ? standing(decision, applied) : null }];
+          const applied = citations.appliedBy[index];
+          return [{ ...effect, index, appliedBy: applied ? cited(applied) : null, replacedBy: replacedBy[index] }];
         }),
         citedBy: [...citations.events, ...citations.takenOver].filter((e) => seen(e.bodyId)).map(cited),
       };
+      const cites: DecisionCitations = { decision: this.toDecision(decision), appliedBy: citations.appliedBy, replacedBy };
+      return { detail, citations: cites };
     });
   }
 
@@ -433,9 +455,7 @@ export class DecisionsService {
    * decision's carried-out effect, `replacedBy` is the last of the chain of decisions that took
    * it over (its `withdrawn` set when that one is withdrawn too and nothing replaced it), else null.
    */
-  async withCitations(
-    bodyId?: string,
-  ): Promise<Array<{ decision: Decision; appliedBy: Array<EventRecord | null>; replacedBy: Array<StandingReplacement | null> }>> {
+  async withCitations(bodyId?: string): Promise<DecisionCitations[]> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions ORDER BY decided_on, number`);
       const all = rows.map(toDecisionState);

@@ -20,7 +20,11 @@ describe('gremienlauf decision history', () => {
 
 describe('gremienlauf decision show', () => {
   const body = '0b5c1a52-3f43-4c2e-9d5e-1a2b3c4d5e6f';
-  const decision = (withdrawn: boolean, appliedBy: { bodyId: string; version: number } | null = null) => ({
+  /** The decision answer with its one effect at `index` in the decision (a lead's answer), in the Beschlusskontrolle's `state`. */
+  const decision = (
+    control: { state: string; stateLabel: string },
+    { withdrawn = false, appliedBy = null, index = 0 }: { withdrawn?: boolean; appliedBy?: { bodyId: string; version: number } | null; index?: number } = {},
+  ) => ({
     number: '2026/23-AL',
     issuer: 'AL-Runde',
     date: '2026-11-10',
@@ -28,16 +32,27 @@ describe('gremienlauf decision show', () => {
     session: null,
     type: 'Beschluss',
     title: 'Berichte der PG Beta',
-    effects: [{ body, effect: 'reportRequested', data: { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2026-12-04' } }, appliedBy, replacedBy: null }],
+    effects: [
+      {
+        body,
+        effect: 'reportRequested',
+        data: { kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2026-12-04' } },
+        index,
+        appliedBy,
+        replacedBy: null,
+        ...control,
+      },
+    ],
     withdrawn: withdrawn ? { at: '2026-11-20T09:00:00.000Z', actor: 'gs', reason: 'irrtümlich erfasst' } : null,
   });
-  const row = (state: string, stateLabel: string) => ({ decision: { number: '2026/23-AL', issuer: 'AL-Runde' }, effectIndex: 0, bodyId: body, effect: 'reportRequested', state, stateLabel });
 
-  /** Runs `decision show 2026/23-AL` against a service that answers each GET path as `answers` says (a number: that status, refused). */
-  async function show(answers: Record<string, unknown>): Promise<string> {
+  /** Runs `decision show 2026/23-AL` against a service that answers each GET path as `answers` says; its effect lines and the paths it read. */
+  async function show(answers: Record<string, unknown>): Promise<{ lines: string[]; paths: string[] }> {
+    const paths: string[] = [];
     const api = new ApiClient('test', async (_method, url) => {
-      const answer = answers[url.split('?')[0]!];
-      return typeof answer === 'number' ? { status: answer, body: JSON.stringify({ message: 'Nicht erlaubt.' }) } : { status: 200, body: JSON.stringify(answer) };
+      const path = url.split('?')[0]!;
+      paths.push(path);
+      return path in answers ? { status: 200, body: JSON.stringify(answers[path]) } : { status: 404, body: JSON.stringify({ message: 'Nicht gefunden.' }) };
     });
     let text = '';
     await decisionCommand.run({
@@ -50,32 +65,41 @@ describe('gremienlauf decision show', () => {
       api: async () => api,
       readInput: async () => '',
     });
-    return text.split('\n').find((l) => l.startsWith('  0: ')) ?? '';
+    return { lines: text.split('\n').filter((l) => /^ {2}\d+: /.test(l)), paths };
   }
   const bodyAnswer = { title: 'PG Beta', context: { obligations: [] } };
   const decisionPath = `/api/decisions/AL-Runde/${encodeURIComponent('2026/23-AL')}`;
 
-  test('an effect not carried out says what the Beschlusskontrolle says of it', async () => {
-    const line = await show({
-      [decisionPath]: decision(false),
+  test('an effect not carried out says its state from the decision answer, without reading the Beschlusskontrolle', async () => {
+    const { lines, paths } = await show({
+      [decisionPath]: decision({ state: 'bodyEnded', stateLabel: 'nicht mehr umsetzbar: Gremium beendet am 20.11.2026' }),
       [`/api/bodies/${body}`]: bodyAnswer,
-      '/api/decision-control': [row('bodyEnded', 'nicht mehr umsetzbar: Gremium beendet am 20.11.2026')],
     });
-    expect(line).toMatch(/ für Gremium \S+ \(„PG Beta“\) – nicht mehr umsetzbar: Gremium beendet am 20\.11\.2026$/);
+    expect(lines).toEqual([expect.stringMatching(/^ {2}0: .* für Gremium \S+ \(„PG Beta“\) – nicht mehr umsetzbar: Gremium beendet am 20\.11\.2026$/)]);
+    expect(paths).toEqual([decisionPath, `/api/bodies/${body}`]);
   });
 
   test('a requested report carried out but not taken note of says its state in the Beschlusskontrolle beside its event', async () => {
-    const line = await show({
-      [decisionPath]: decision(false, { bodyId: body, version: 4 }),
+    const { lines } = await show({
+      [decisionPath]: decision({ state: 'overdue', stateLabel: 'überfällig' }, { appliedBy: { bodyId: body, version: 4 } }),
       [`/api/bodies/${body}`]: bodyAnswer,
-      '/api/decision-control': [row('overdue', 'überfällig')],
     });
-    expect(line).toMatch(/ – umgesetzt \(Version 4\), in der Beschlusskontrolle: überfällig$/);
+    expect(lines).toEqual([expect.stringMatching(/ – umgesetzt \(Version 4\), in der Beschlusskontrolle: überfällig$/)]);
   });
 
-  test('where the Beschlusskontrolle is refused (403), the line follows the decision answer: a withdrawn decision’s effect is not open', async () => {
-    const refused = { [`/api/bodies/${body}`]: bodyAnswer, '/api/decision-control': 403 };
-    expect(await show({ ...refused, [decisionPath]: decision(true) })).toMatch(/ – Beschluss zurückgenommen$/);
-    expect(await show({ ...refused, [decisionPath]: decision(false) })).toMatch(/ – offen$/);
+  test('a carried-out effect the Beschlusskontrolle counts done is named by its event alone', async () => {
+    const { lines } = await show({
+      [decisionPath]: decision({ state: 'done', stateLabel: 'erledigt' }, { appliedBy: { bodyId: body, version: 4 } }),
+      [`/api/bodies/${body}`]: bodyAnswer,
+    });
+    expect(lines).toEqual([expect.stringMatching(/ – umgesetzt \(Version 4\)$/)]);
+  });
+
+  test('an effect is numbered as the answer numbers it in the decision, not by its place in a lead’s answer', async () => {
+    const { lines } = await show({
+      [decisionPath]: decision({ state: 'withdrawn', stateLabel: 'Beschluss zurückgenommen' }, { withdrawn: true, index: 1 }),
+      [`/api/bodies/${body}`]: bodyAnswer,
+    });
+    expect(lines).toEqual([expect.stringMatching(/^ {2}1: .* – Beschluss zurückgenommen$/)]);
   });
 });

@@ -203,10 +203,18 @@ function inApplyOptions(error: unknown): unknown {
   return new ApiError(`Ungültige Angaben – ${issueList(told)}`, (error as ApiError).details, (error as ApiError).status);
 }
 
-/** A decision as `GET /api/decisions/ISSUER/NUMBER` gives it: per effect the event that carried it out, and who took it over. */
+/**
+ * A decision as `GET /api/decisions/ISSUER/NUMBER` gives it: per effect its number in the
+ * decision, the event that carried it out, who took it over and its state as the
+ * Beschlusskontrolle works it out.
+ */
 type DecisionWithEvents = Omit<DecisionView, 'effects'> & {
   effects: Array<
-    DecisionView['effects'][number] & { appliedBy: { bodyId: string; version: number; cites?: DecisionRef } | null; replacedBy?: StandingReplacement | null }
+    DecisionView['effects'][number] & {
+      index: number;
+      appliedBy: { bodyId: string; version: number; cites?: DecisionRef } | null;
+      replacedBy?: StandingReplacement | null;
+    } & Pick<ControlRow, 'state' | 'stateLabel'>
   >;
 };
 type DecisionRef = { number: string; issuer: string };
@@ -225,78 +233,44 @@ async function nothingOpen(ctx: CommandContext, api: ApiClient, path: string, bo
   } catch {
     return null;
   }
-  const effects = [...decision.effects.entries()].filter(([, e]) => bodyId === undefined || e.body === bodyId);
-  if (effects.length === 0 || effects.some(([, e]) => e.appliedBy === null)) return null;
-  const line = effectLine(await bodiesOf(ctx, api, effects.map(([, e]) => e)));
-  const carried = effects.map(([i, e]) => {
+  const effects = decision.effects.filter((e) => bodyId === undefined || e.body === bodyId);
+  if (effects.length === 0 || effects.some((e) => e.appliedBy === null)) return null;
+  const line = effectLine(await bodiesOf(ctx, api, effects));
+  const carried = effects.map((e) => {
     const by = e.appliedBy!;
     const from = by.cites ? `; das Ereignis ist unter Beschluss ${by.cites.number} (${by.cites.issuer}) erfasst, dieser Beschluss hat es von ihm übernommen` : '';
     const taken = e.replacedBy ? `; übernommen hat es Beschluss ${e.replacedBy.number} (${e.replacedBy.issuer})${e.replacedBy.withdrawn !== null ? ', auch dieser zurückgenommen' : ''}` : '';
-    return `${line(e, i).trim()} – bereits umgesetzt (Version ${by.version}${from})${taken}`;
+    return `${line(e, e.index).trim()} – bereits umgesetzt (Version ${by.version}${from})${taken}`;
   });
   return `Beschluss ${decision.number} (${decision.issuer}) ist bereits umgesetzt, es bleibt nichts umzusetzen:\n${carried.map((c) => `  ${c}`).join('\n')}`;
 }
 
-type EffectRow = Pick<ControlRow, 'effectIndex' | 'bodyId' | 'effect' | 'state' | 'stateLabel'>;
-
 /**
- * The Beschlusskontrolle's row of each effect of the decision answer, for people (not for
- * --json): the decision answer knows which event carried an effect out, not whether its body has
- * ended since, nor whether a requested report was taken note of. Empty where the caller may not
- * read the Beschlusskontrolle (403): the decision answer is all there is then.
+ * An effect's state as the Beschlusskontrolle words it (its `stateLabel`). A carried-out effect
+ * is named with its event; where the Beschlusskontrolle does not count it done (a requested
+ * report not yet taken note of, its body ended before that), its state follows.
  */
-async function controlRowsOf(ctx: CommandContext, api: ApiClient, d: DecisionWithEvents): Promise<Array<EffectRow | undefined>> {
-  if (ctx.json) return [];
-  let rows: ControlRow[];
-  try {
-    rows = await api.get<ControlRow[]>('/api/decision-control', { issuer: d.issuer, year: d.date.slice(0, 4) });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 403) return [];
-    throw error;
-  }
-  const mine = rows.filter((r) => r.decision.number === d.number && r.decision.issuer === d.issuer).sort((x, y) => x.effectIndex - y.effectIndex);
-  // A lead's answer and rows both hold only the effects on its own bodies, in the decision's
-  // order: matched in that order, not by position (an effect's index is its place among all).
-  let next = 0;
-  return d.effects.map((e) => {
-    const at = mine.findIndex((r, i) => i >= next && r.bodyId === e.body && r.effect === e.effect);
-    if (at < 0) return undefined;
-    next = at + 1;
-    return mine[at];
-  });
-}
-
-/**
- * An effect's state as the Beschlusskontrolle words it (its `stateLabel`); without its row, what
- * the decision answer says. A carried-out effect is named with its event; where the
- * Beschlusskontrolle does not count it done (a requested report not yet taken note of, its body
- * ended since), its state follows.
- */
-function effectStanding(d: DecisionWithEvents, e: DecisionWithEvents['effects'][number], row: EffectRow | undefined): string {
-  if (e.appliedBy) {
-    const carried = `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''}${replacedAlongChain(e.replaces, e.appliedBy.cites)})`;
-    const pending = row && (row.state === 'open' || row.state === 'dueSoon' || row.state === 'overdue' || row.state === 'bodyEnded');
-    return pending ? `${carried}, in der Beschlusskontrolle: ${row.stateLabel}` : carried;
-  }
-  if (row) return row.stateLabel;
-  // In the Beschlusskontrolle's words (CONTROL_STATE_LABELS); whether the body has ended since, the decision answer does not say.
-  return d.withdrawn ? 'Beschluss zurückgenommen' : 'offen';
+function effectStanding(e: DecisionWithEvents['effects'][number]): string {
+  if (!e.appliedBy) return e.stateLabel;
+  const carried = `umgesetzt (Version ${e.appliedBy.version}${e.appliedBy.cites ? `, unter dem ersetzten Beschluss ${e.appliedBy.cites.number}` : ''}${replacedAlongChain(e.replaces, e.appliedBy.cites)})`;
+  const pending = e.state === 'open' || e.state === 'dueSoon' || e.state === 'overdue' || e.state === 'bodyEnded';
+  return pending ? `${carried}, in der Beschlusskontrolle: ${e.stateLabel}` : carried;
 }
 
 /**
  * `decision show` for people: the decision, then each effect with its state as the
- * Beschlusskontrolle has it (`rows`, by the answer's effects), numbered by its place in the
- * decision (a lead's answer leaves out the effects on other bodies).
+ * Beschlusskontrolle has it, numbered by its place in the decision (a lead's answer leaves out
+ * the effects on other bodies).
  */
-function renderDecision(d: DecisionWithEvents, bodies: ReadonlyMap<string, EffectBody>, rows: ReadonlyArray<EffectRow | undefined>): string {
+function renderDecision(d: DecisionWithEvents, bodies: ReadonlyMap<string, EffectBody>): string {
   const line = effectLine(bodies);
   const baseless = ': steht ohne Grundlage, ein neuer Beschluss ist nötig';
   return [
     `Beschluss ${d.number} (${d.issuer}) vom ${date(d.date)}: ${d.title}${d.withdrawn ? ` – zurückgenommen am ${day(d.withdrawn.at)}${d.withdrawn.actor ? ` von ${d.withdrawn.actor}` : ''}: ${d.withdrawn.reason}` : ''}`,
     'Wirkungen:',
     ...d.effects.map(
-      (e, i) =>
-        `${line(e, rows[i]?.effectIndex ?? i)} – ${effectStanding(d, e, rows[i])}` +
+      (e) =>
+        `${line(e, e.index)} – ${effectStanding(e)}` +
         (e.replacedBy ? `, übernommen von Beschluss ${e.replacedBy.number}` : '') +
         // Taken over by the last of a chain, withdrawn too: the new decision is needed there (its row in the Beschlusskontrolle), not here.
         (e.replacedBy && e.replacedBy.withdrawn !== null ? `, auch dieser zurückgenommen: dort ist ein neuer Beschluss nötig, einer, der ${e.replacedBy.number} ersetzt` : '') +
@@ -424,8 +398,8 @@ export const decisionCommand: CliCommand = {
       }
       case 'show': {
         const decision = await api.get<DecisionWithEvents>(path);
-        const [bodies, rows] = await Promise.all([bodiesOf(ctx, api, decision.effects), controlRowsOf(ctx, api, decision)]);
-        ctx.out.result(decision, (d) => renderDecision(d, bodies, rows));
+        const bodies = await bodiesOf(ctx, api, decision.effects);
+        ctx.out.result(decision, (d) => renderDecision(d, bodies));
         return;
       }
       default:
