@@ -202,10 +202,12 @@ describe('tampering with the SQLite file is caught and located', () => {
       async (app) => {
         const scoped = (await app.http.get('/api/audit/verify').query({ body: s.other }).expect(200)).body as Verdict & { scope: string };
         expect(scoped).toMatchObject({ scope: s.other, intact: false });
-        // Checkpoint 1 named its head at version 2, checkpoint 2 at version 3: the whole stream is missing.
+        // Checkpoint 1 named its head at version 2, checkpoint 2 at version 3: the whole stream is missing, and neither root holds.
         expect(scoped.problems.filter((p) => p.area === 'checkpoint').map((p) => [p.kind, p.stream, p.version])).toEqual([
           ['truncated', s.other, 1],
+          ['root', null, null],
           ['truncated', s.other, 1],
+          ['root', null, null],
         ]);
         // An id no checkpoint names is still unknown.
         await app.http.get('/api/audit/verify').query({ body: '00000000-0000-4000-8000-00000000beef' }).expect(404);

@@ -133,7 +133,7 @@ describe('the offline verifier recomputes the roots of a lost key’s checkpoint
     const lost = `einem früheren Schlüssel (ID ${lostKeyId.slice(0, 16)}…)`;
     const current = `dem aktuellen Schlüssel (ID ${currentKeyId.slice(0, 16)}…)`;
     const claimed = (checkpoint: SignedCheckpoint) =>
-      `Die exportierten Ereignisse ergeben nicht den Baumkopf, den er bezeugt. Bezeugt: ${checkpoint.payload.treeSize} Einträge, Merkle-Wurzel ${checkpoint.payload.rootHash}; nachgerechnet: ${checkpoint.payload.treeSize} Einträge, Merkle-Wurzel `;
+      `Die Ereignisse des Logs ergeben nicht den Baumkopf, den er bezeugt. Bezeugt: ${checkpoint.payload.treeSize} Einträge, Merkle-Wurzel ${checkpoint.payload.rootHash}; nachgerechnet: ${checkpoint.payload.treeSize} Einträge, aber eine andere Merkle-Wurzel.`;
 
     // Without the lost key's public key: the root check needs none.
     const alone = await verify([exportFile, '--public-key', keyFile]);
@@ -141,8 +141,6 @@ describe('the offline verifier recomputes the roots of a lost key’s checkpoint
     const errors = rootErrors(alone.lines);
     expect(errors.map((line) => line.slice(0, line.indexOf(':', 'FEHLER: '.length)))).toEqual([`FEHLER: Checkpoint 2, signiert mit ${lost}`, `FEHLER: Checkpoint 3, signiert mit ${current}`]);
     expect(errors[0]).toContain(claimed(second));
-    const found = /nachgerechnet: \d+ Einträge, Merkle-Wurzel ([0-9a-f]{64})\./.exec(errors[0])![1];
-    expect(found).not.toBe(second.payload.rootHash);
 
     // With it: its signatures hold, and the roots are named all the same.
     const both = await verify([exportFile, '--public-key', keyFile, '--public-key', lostKeyFile]);

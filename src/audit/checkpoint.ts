@@ -96,6 +96,59 @@ export interface CheckpointProblem {
   message: string;
 }
 
+/** A tree head: the number of leaves and the RFC 9162 Merkle root over them (hex). */
+export interface TreeHead {
+  size: number;
+  root: string;
+}
+
+/** Which key signed a checkpoint, as the check that compares its tree head sees it. */
+export type Signer = 'current' | 'earlier' | 'other';
+
+/** A checkpoint's claimed tree head and the one the log's leaves give, with what tells why they differ. */
+export interface TreeHeadComparison {
+  sequence: number;
+  keyId: unknown;
+  signer: Signer;
+  /** Its order string names the log order (formats 2 and 3): the heads of the checkpoints before it place its leaves. */
+  inLogOrder: boolean;
+  claimed: TreeHead;
+  /**
+   * What the leaves give: `root` null where the leaves of an earlier checkpoint's batch do not
+   * add up to that checkpoint's tree size, so that this tree cannot be joined (the service's
+   * verify reads the log once and stops there; the offline verifier places the batches anew).
+   */
+  found: { size: number; root: string | null };
+  /** Its signature was checked with the key that made it, and fails. */
+  signatureFails: boolean;
+  /** The first checkpoint up to this one that names a head removed from the log or rewritten (`truncated`, `headChanged`). */
+  locatedAt: number | null;
+}
+
+/**
+ * The finding about a checkpoint's root, in the words the service's verify and the offline
+ * verifier both give: null where the leaves give the claimed tree head. The recomputed root is
+ * not named in the words (the service does not always know it) but the recomputed size is.
+ */
+export function treeHeadProblem(c: TreeHeadComparison): string | null {
+  if (c.found.size === c.claimed.size && c.found.root === c.claimed.root) return null;
+  const entries = (n: number) => `${n} ${n === 1 ? 'Eintrag' : 'Einträge'}`;
+  const id = typeof c.keyId === 'string' ? `ID ${c.keyId.slice(0, 16)}…` : 'ohne Schlüssel-ID';
+  const signedWith = { current: 'dem aktuellen Schlüssel', earlier: 'einem früheren Schlüssel', other: 'einem anderen Schlüssel' }[c.signer];
+  const found = c.found.size === c.claimed.size ? `${entries(c.found.size)}, aber eine andere Merkle-Wurzel` : entries(c.found.size);
+  // A log-order checkpoint's tree follows the batches of those before it: changed heads there move leaves in it.
+  const before = c.inLogOrder && c.sequence > 1 ? ', oder die Köpfe eines Checkpoints davor, die die Reihenfolge des Logs festlegen, wurden verändert' : '';
+  const why = c.signatureFails
+    ? 'Seine Signatur hält nicht: die Angaben des Checkpoints selbst wurden verändert.'
+    : c.locatedAt !== null
+      ? `Ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt: Checkpoint ${c.locatedAt} nennt die Stelle (dort fehlt ein bezeugter Kopf oder hat einen anderen Hash).`
+      : `Ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt${before}.`;
+  return (
+    `Checkpoint ${c.sequence}, signiert mit ${signedWith} (${id}): Die Ereignisse des Logs ergeben nicht den Baumkopf, den er bezeugt. ` +
+    `Bezeugt: ${entries(c.claimed.size)}, Merkle-Wurzel ${c.claimed.root}; nachgerechnet: ${found}. ${why}`
+  );
+}
+
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Sorts leaves into the checkpoint order. */
@@ -415,17 +468,21 @@ export class LogOrderTree {
   }
 
   /**
-   * The tree after each checkpoint, by sequence, and after all leaves (`all`); null from the
-   * first batch that does not start where the tree before it ends (the leaves do not add up to
-   * the earlier checkpoints' tree sizes) onwards.
+   * The tree after each checkpoint, by sequence (its size the leaves of its batch and those
+   * before), and after all leaves (`all`); the root null from the first batch that does not start
+   * where the tree before it ends (the leaves do not add up to the earlier checkpoints' tree
+   * sizes) onwards, `all` null then.
    */
-  roots(): { bySequence: Map<number, { size: number; root: string } | null>; all: { size: number; root: string } | null } {
+  roots(): { bySequence: Map<number, { size: number; root: string | null }>; all: { size: number; root: string } | null } {
     const tree = new CompactRange(0);
     let whole = true;
-    const bySequence = new Map<number, { size: number; root: string } | null>();
+    let size = 0;
+    const bySequence = new Map<number, { size: number; root: string | null }>();
     for (const { sequence, range } of this.batches) {
-      whole = whole && tree.join(range.compact());
-      bySequence.set(sequence, whole ? { size: tree.end, root: tree.root().toString('hex') } : null);
+      const compact = range.compact();
+      size += compact.end - compact.begin;
+      whole = whole && tree.join(compact);
+      bySequence.set(sequence, { size, root: whole ? tree.root().toString('hex') : null });
     }
     whole = whole && this.beyond !== null && tree.join(this.beyond.compact());
     return { bySequence, all: whole ? { size: tree.end, root: tree.root().toString('hex') } : null };
@@ -811,7 +868,6 @@ export class CheckpointVerifier {
         problems.push({ sequence, kind, stream, version, message: `Checkpoint ${sequence}${kind === 'earlierKey' ? '' : which}: ${message}` });
       for (const [kind, message] of early) problem(kind, message);
       if (!trusted || !heads) continue;
-      let located = false;
       for (const [at, head] of heads.heads.entries()) {
         if (found[at] === NOT_REACHED) {
           const last = endedAt.get(at) ?? 0;
@@ -821,7 +877,7 @@ export class CheckpointVerifier {
             head.stream,
             last + 1,
           );
-          located = true;
+          locatedAt ??= sequence;
         } else if (found[at] === OTHER_HASH) {
           problem(
             'headChanged',
@@ -829,23 +885,25 @@ export class CheckpointVerifier {
             head.stream,
             head.version,
           );
-          located = true;
+          locatedAt ??= sequence;
         }
       }
-      // Formats 2 and 3: the root over the log order, known only when no earlier checkpoint is missing
-      // (a gap is reported as such above). Format 1: the root over all covered leaves, sorted.
-      const logRoot = logRoots.get(sequence);
-      const actual = tree
-        ? { size: tree.size, root: tree.root().toString('hex') }
-        : this.orderKnown.has(sequence)
-          ? (logRoot ?? { size: -1, root: '' })
-          : null;
-      if (!located && actual && (actual.size !== payload.treeSize || actual.root !== payload.rootHash)) {
-        // A stream cut off or rewritten at a head an earlier checkpoint names (format 3 names it there alone): that one says where.
-        const where = locatedAt === null ? 'die Kettenprüfung nennt die Stelle' : `siehe Checkpoint ${locatedAt}: dort fehlt ein bezeugter Kopf oder hat einen anderen Hash`;
-        problem('root', `Der Merkle-Wurzelhash über die ${payload.treeSize} bezeugten Ereignisse stimmt nicht mehr: ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt (${where}).`);
-      }
-      if (located) locatedAt ??= sequence;
+      // Formats 2 and 3: the tree over the log order, known only when no earlier checkpoint is missing
+      // (a gap is reported as such above). Format 1: the tree over all covered leaves, sorted.
+      const actual = tree ? { size: tree.size, root: tree.root().toString('hex') } : this.orderKnown.has(sequence) ? (logRoots.get(sequence) ?? null) : null;
+      if (!actual) continue;
+      const message = treeHeadProblem({
+        sequence,
+        keyId: checkpoint.keyId,
+        signer: earlierKey ? 'earlier' : 'current',
+        inLogOrder: inLogOrder(payload),
+        claimed: { size: payload.treeSize, root: payload.rootHash },
+        found: actual,
+        signatureFails: false,
+        locatedAt,
+      });
+      // Its own words name the checkpoint and its key: not prefixed as the others are.
+      if (message) problems.push({ sequence, kind: 'root', stream: null, version: null, message });
     }
     return problems;
   }

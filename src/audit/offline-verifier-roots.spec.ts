@@ -151,9 +151,9 @@ describe('the offline verifier recomputes every checkpoint’s tree head from th
       const { treeSize, rootHash } = checkpoints[1].payload;
       expect(second).toMatchObject({ severity: 'error', area: 'checkpoint', stream: null, version: null });
       expect(second.message).toBe(
-        `Checkpoint 2, signiert mit einem früheren Schlüssel (ID ${keyId(checkpoints[0])}…): Die exportierten Ereignisse ergeben nicht den Baumkopf, den er bezeugt. ` +
-          `Bezeugt: ${treeSize} Einträge, Merkle-Wurzel ${rootHash}; nachgerechnet: ${treeSize} Einträge, Merkle-Wurzel ${expected.get(2)!.root}. ` +
-          'Ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt, oder die Köpfe eines Checkpoints davor, die die Reihenfolge des Logs festlegen, wurden verändert.',
+        `Checkpoint 2, signiert mit einem früheren Schlüssel (ID ${keyId(checkpoints[0])}…): Die Ereignisse des Logs ergeben nicht den Baumkopf, den er bezeugt. ` +
+          `Bezeugt: ${treeSize} Einträge, Merkle-Wurzel ${rootHash}; nachgerechnet: ${treeSize} Einträge, aber eine andere Merkle-Wurzel. ` +
+          'Ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt: Checkpoint 2 nennt die Stelle (dort fehlt ein bezeugter Kopf oder hat einen anderen Hash).',
       );
       expect(third.message).toMatch(new RegExp(`^Checkpoint 3, signiert mit dem aktuellen Schlüssel \\(ID ${keyId(checkpoints[2])}…\\): `));
       expect(formatReport(report)).toContain(`FEHLER: ${second.message}`);

@@ -41,11 +41,14 @@ import {
   inLogOrder,
   keyIdOf,
   orderLeaves,
+  treeHeadProblem,
   verifyCheckpoints,
   type CheckpointPayload,
   type CheckpointProblem,
   type Leaf,
   type SignedCheckpoint,
+  type Signer,
+  type TreeHead,
 } from './checkpoint';
 import { CompactRange, MerkleAccumulator, leafHashOfHex } from './merkle';
 import { EXPORT_FORMAT, type ExportCounts, type ExportLine } from './export-format';
@@ -69,11 +72,7 @@ export interface Finding {
   treeHead?: { sequence: number; keyId: string; claimed: TreeHead; found: TreeHead };
 }
 
-/** A tree head: the number of leaves and the RFC 9162 Merkle root over them (hex). */
-export interface TreeHead {
-  size: number;
-  root: string;
-}
+export type { TreeHead } from './checkpoint';
 
 export interface OfflineReport {
   ok: boolean;
@@ -294,18 +293,20 @@ interface CheckedLeaves {
 function checkpointReport(findings: Finding[], checked: CheckedLeaves): OfflineReport {
   const { counts, streams, leaves, checkpoints, checkpointCheck, roots, publicKey, options } = checked;
   const earlier = new EarlierKeys(publicKey, options.earlierKeys);
-  findings.push(...earlier.findings(withoutRoot(checkpointCheck.finish()), checkpointCheck.notes, checkpoints));
-  findings.push(...roots.exportedFindings());
+  const problems = checkpointCheck.finish();
+  findings.push(...earlier.findings(withoutRoot(problems), checkpointCheck.notes, checkpoints));
+  findings.push(...roots.exportedFindings(problems));
   const last = [...checkpoints].sort((a, b) => a.payload.sequence - b.payload.sequence).at(-1) ?? null;
   const uncovered = last ? Math.max(0, leaves - last.payload.treeSize) : leaves;
   findings.push(...coverageFindings(last, uncovered));
   findings.push(...nonePublished(options.published));
   (options.published ?? []).forEach((published, i) => {
     findings.push(...publishedFindings(published, checkpoints));
-    for (const problem of publishedProblems(checked.publishedProblems(published, i))) {
+    const own = checked.publishedProblems(published, i);
+    for (const problem of publishedProblems(own)) {
       findings.push({ severity: 'error', area: 'checkpoint', stream: problem.stream, version: problem.version, message: `veröffentlicht: ${problem.message}` });
     }
-    findings.push(...roots.publishedFindings(i));
+    findings.push(...roots.publishedFindings(i, [...problems, ...own]));
     findings.push(...earlier.publishedFindings(published));
   });
   findings.push(...checked.replayed);
@@ -764,13 +765,15 @@ class RootCheck {
   }
 
   /** Errors for the exported checkpoints whose tree head the exported events do not reproduce. */
-  exportedFindings(): Finding[] {
-    return this.exported.flatMap((checkpoint) => this.compare(checkpoint, 0, ''));
+  /** `problems`: the checkpoint check's, whose removed or rewritten heads name the place a root's change lies. */
+  exportedFindings(problems: readonly CheckpointProblem[]): Finding[] {
+    return this.exported.flatMap((checkpoint) => this.compare(checkpoint, 0, '', locatedUpTo(problems, checkpoint.payload.sequence)));
   }
 
   /** Errors for the `i`th published checkpoint where the exported events do not reproduce its tree head. */
-  publishedFindings(i: number): Finding[] {
-    return this.compare(this.published[i], this.publishedPass, 'veröffentlicht: ');
+  publishedFindings(i: number, problems: readonly CheckpointProblem[]): Finding[] {
+    const checkpoint = this.published[i];
+    return this.compare(checkpoint, this.publishedPass, 'veröffentlicht: ', locatedUpTo(problems, checkpoint.payload?.sequence));
   }
 
   /** The sequences of the exported checkpoints whose tree head was recomputed, and of those whose could not be. */
@@ -792,40 +795,38 @@ class RootCheck {
     return heads?.get(payload.sequence) ?? null;
   }
 
-  private compare(checkpoint: SignedCheckpoint, pass: number, prefix: string): Finding[] {
+  private compare(checkpoint: SignedCheckpoint, pass: number, prefix: string, locatedAt: number | null): Finding[] {
     const { payload, keyId } = checkpoint;
     const found = this.found(payload, pass);
-    if (!found || (found.size === payload.treeSize && found.root === payload.rootHash)) return [];
+    if (!found) return [];
     const claimed = { size: payload.treeSize, root: payload.rootHash };
-    const entries = (n: number) => count(n, 'Eintrag', 'Einträge');
-    // A log-order checkpoint's tree follows the batches of those before it: changed heads there move leaves in it.
-    const before = inLogOrder(payload) && payload.sequence > 1 ? ', oder die Köpfe eines Checkpoints davor, die die Reihenfolge des Logs festlegen, wurden verändert' : '';
     const key = typeof keyId === 'string' ? this.keys.get(keyId) : undefined;
-    const why =
-      key && !hasValidSignature(checkpoint, key)
-        ? 'Seine Signatur hält nicht: die Angaben des Checkpoints selbst wurden verändert.'
-        : `Ein erfasstes Ereignis wurde verändert, entfernt oder eingefügt${before}.`;
-    return [
-      {
-        severity: 'error',
-        area: 'checkpoint',
-        stream: null,
-        version: null,
-        message:
-          `${prefix}Checkpoint ${payload.sequence}, signiert mit ${this.signedWith(keyId, payload.sequence)}: Die exportierten Ereignisse ergeben nicht den Baumkopf, den er bezeugt. ` +
-          `Bezeugt: ${entries(claimed.size)}, Merkle-Wurzel ${claimed.root}; nachgerechnet: ${entries(found.size)}, Merkle-Wurzel ${found.root}. ${why}`,
-        treeHead: { sequence: payload.sequence, keyId, claimed, found },
-      },
-    ];
+    const message = treeHeadProblem({
+      sequence: payload.sequence,
+      keyId,
+      signer: this.signer(keyId, payload.sequence),
+      inLogOrder: inLogOrder(payload),
+      claimed,
+      found,
+      signatureFails: key !== undefined && !hasValidSignature(checkpoint, key),
+      locatedAt,
+    });
+    if (!message) return [];
+    return [{ severity: 'error', area: 'checkpoint', stream: null, version: null, message: `${prefix}${message}`, treeHead: { sequence: payload.sequence, keyId, claimed, found } }];
   }
 
-  /** „dem aktuellen Schlüssel (ID …)“, „einem früheren …“ (another key before the first checkpoint under the current one), „einem anderen …“. */
-  private signedWith(keyId: unknown, sequence: number): string {
-    const id = typeof keyId === 'string' ? `ID ${keyId.slice(0, 16)}…` : 'ohne Schlüssel-ID';
-    if (keyId === this.current) return `dem aktuellen Schlüssel (${id})`;
-    if (this.firstCurrent === null || sequence < this.firstCurrent) return `einem früheren Schlüssel (${id})`;
-    return `einem anderen Schlüssel (${id})`;
+  /** The current key, an earlier one (another key before the first checkpoint under the current one), or another. */
+  private signer(keyId: unknown, sequence: number): Signer {
+    if (keyId === this.current) return 'current';
+    if (this.firstCurrent === null || sequence < this.firstCurrent) return 'earlier';
+    return 'other';
   }
+}
+
+/** The first checkpoint up to `sequence` that names a head removed or rewritten, as the service's check counts it (CheckpointVerifier.finish). */
+function locatedUpTo(problems: readonly CheckpointProblem[], sequence: number): number | null {
+  const located = problems.filter((p) => (p.kind === 'truncated' || p.kind === 'headChanged') && p.sequence <= sequence).map((p) => p.sequence);
+  return located.length === 0 ? null : Math.min(...located);
 }
 
 /**
