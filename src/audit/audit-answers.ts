@@ -26,6 +26,17 @@ export const signedCheckpointSchema = z
   })
   .meta({ id: 'SignedCheckpoint', description: 'Ein signierter Checkpoint: Merkle-Wurzel (RFC 9162) über alle Einträge des Logs.' });
 
+/** `MissingVersions` (chain-verifier.ts): a gap in a chain, or a chain that starts late. */
+const neighbourSchema = z.object({ version: z.number().int().min(1), eventId: z.string() });
+const missingSchema = z
+  .object({
+    from: z.number().int().min(1),
+    to: z.number().int().min(1),
+    after: neighbourSchema.nullable().describe('Das gespeicherte Ereignis vor der Lücke; null, wo der Strom erst nach ihr beginnt'),
+    before: neighbourSchema.describe('Das gespeicherte Ereignis nach der Lücke'),
+  })
+  .describe('Bei kind gap und start: die fehlenden Versionen (from bis to) und die gespeicherten Ereignisse davor und danach');
+
 const problemSchema = z.object({
   area: z.enum(['chain', 'projection', 'checkpoint']),
   kind: z.string(),
@@ -35,8 +46,9 @@ const problemSchema = z.object({
     .nullable()
     .describe('Der aktuelle Titel des Gremiums, dessen Kette stream ist; null bei den anderen Ketten (Beschluss, Ansprechperson, Audit-Protokoll) und bei einem Gremium ohne gespeicherten Stand'),
   version: z.number().int().nullable(),
-  eventId: z.string().nullable(),
+  eventId: z.string().nullable().describe('Das Ereignis, das der Befund betrifft; null, wo keins gespeichert ist (eine Lücke: siehe missing)'),
   message: z.string(),
+  missing: missingSchema.optional(),
 });
 
 /** A problem in verify's answer, as clients (and the specs) read it. */
@@ -55,7 +67,9 @@ export const verifyAnswerSchema = z.object({
       events: z.number().int().min(0),
       head: z.object({ version: z.number().int(), hash: z.string() }).nullable(),
       intact: z.boolean(),
-      firstBreak: z.object({ stream: z.string(), version: z.number().int(), eventId: z.string().nullable(), kind: z.string(), message: z.string() }).nullable(),
+      firstBreak: z
+        .object({ stream: z.string(), version: z.number().int(), eventId: z.string().nullable(), kind: z.string(), message: z.string(), missing: missingSchema.optional() })
+        .nullable(),
       kind: z.enum(['body', 'decision', 'contact', 'auditLog']),
     }),
   ),

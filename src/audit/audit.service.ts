@@ -10,7 +10,7 @@ import { isContactStream } from './contact-log';
 import type { PendingSystemEvent } from '../deadlines/pending-events';
 import { AuditStore, type CheckpointColumns, type DerivedRow, type ErasureUndone, type IndexRowsWithoutBody, type IndexTable, type OrphanedObligations, type SessionDays } from './audit.store';
 import { contactIdsOf, linkedBodyIds, searchTextOf } from '../event-log/named-ids';
-import { ChainVerifier, isUnreadable, place, type StreamVerdict } from './chain-verifier';
+import { ChainVerifier, isUnreadable, place, type MissingVersions, type StreamVerdict } from './chain-verifier';
 import { feedVerifiers } from './chain-feed';
 import { CitationColumnCheck } from './citation-column';
 import { SUBTREE_LEVEL, withSubtreeHasher } from './subtree-hasher';
@@ -44,6 +44,8 @@ export interface AuditProblem {
   version: number | null;
   eventId: string | null;
   message: string;
+  /** A chain's gap (or late start): the versions missing and the recorded events on either side. */
+  missing?: MissingVersions;
 }
 
 /**
@@ -137,7 +139,15 @@ export class AuditService {
       const holds = backfillHoldProblems(auditLog, await this.store.backfillHolds(view));
       const sessions = sessionProblems(auditLog, await this.store.sessionDays(view));
       const problems: AuditProblem[] = [
-        ...chains.breaks.map((b) => ({ area: 'chain' as const, kind: b.kind, stream: b.stream, version: b.version, eventId: b.eventId, message: b.message })),
+        ...chains.breaks.map((b) => ({
+          area: 'chain' as const,
+          kind: b.kind,
+          stream: b.stream,
+          version: b.version,
+          eventId: b.eventId,
+          message: b.message,
+          ...(b.missing ? { missing: b.missing } : {}),
+        })),
         ...projected.finish(bodyId),
         ...citations.problems,
         ...orphanedObligations.map(obligationProblem),

@@ -24,16 +24,34 @@ describe('chain verification', () => {
     expect(broken.message).toContain('verändert');
   });
 
-  it('names the gap an event deleted from the middle leaves', () => {
+  it('names the version an event deleted from the middle leaves missing, between the recorded events before and after it, and blames neither', () => {
     const events = body();
     const [broken] = verifyChains([...events.slice(0, 2), ...events.slice(3)]).breaks;
-    expect(broken).toMatchObject({ version: 3, kind: 'gap' });
-    expect(broken.message).toContain('auf Version 2 folgt Version 4');
+    expect(broken).toEqual({
+      stream: events[0].bodyId,
+      version: 3,
+      eventId: null,
+      kind: 'gap',
+      missing: { from: 3, to: 3, after: { version: 2, eventId: events[1].id }, before: { version: 4, eventId: events[3].id } },
+      message: `Gremium ${events[0].bodyId}, Version 3: Das Ereignis fehlt (gelöscht), zwischen Version 2 „Zur Beschlussfassung eingereicht“ (Ereignis ${events[1].id}) und Version 4 „Tätigkeit begonnen“ (Ereignis ${events[3].id}).`,
+    });
   });
 
-  it('notices that the first event was deleted', () => {
-    const [broken] = verifyChains(body().slice(1)).breaks;
-    expect(broken).toMatchObject({ version: 1, kind: 'start' });
+  it('names every version of a gap of several deleted events', () => {
+    const events = body();
+    const [broken] = verifyChains([events[0], events[4]]).breaks;
+    expect(broken).toMatchObject({ version: 2, eventId: null, kind: 'gap', missing: { from: 2, to: 4, after: { version: 1, eventId: events[0].id }, before: { version: 5, eventId: events[4].id } } });
+    expect(broken.message).toContain(`, Versionen 2 bis 4: Die Ereignisse fehlen (gelöscht), zwischen Version 1 „`);
+    expect(broken.message).toContain(`(Ereignis ${events[0].id}) und Version 5 „`);
+  });
+
+  it('notices that the first events were deleted, naming the recorded event the stream now begins with', () => {
+    const events = body();
+    const [broken] = verifyChains(events.slice(2)).breaks;
+    expect(broken).toMatchObject({ version: 1, eventId: null, kind: 'start', missing: { from: 1, to: 2, after: null, before: { version: 3, eventId: events[2].id } } });
+    expect(broken.message).toBe(
+      `Gremium ${events[0].bodyId}, Versionen 1 bis 2: Die Ereignisse fehlen (gelöscht), vor Version 3 „Eingerichtet (Beschluss)“ (Ereignis ${events[2].id}), mit der der Strom erst beginnt.`,
+    );
   });
 
   it('recognises two events whose versions were swapped', () => {

@@ -36,13 +36,31 @@ export type BreakKind =
   | 'replaced'
   | 'missingPredecessor';
 
+/** A recorded event beside a gap: its version and id. */
+export interface Neighbour {
+  version: number;
+  eventId: string;
+}
+
+/** Versions missing from a stream (`from`..`to`), and the recorded events on either side: none before a missing start. */
+export interface MissingVersions {
+  from: number;
+  to: number;
+  after: Neighbour | null;
+  before: Neighbour;
+}
+
 /** The first place where a stream's chain does not hold. */
 export interface ChainBreak {
   stream: string;
+  /** The event's version; for a gap or a missing start, the first missing one. */
   version: number;
+  /** The event at fault; null for a gap or a missing start (no event holds the missing version). */
   eventId: string | null;
   kind: BreakKind;
   message: string;
+  /** For `gap` and `start`: which versions are missing, between which recorded events. */
+  missing?: MissingVersions;
 }
 
 export interface StreamVerdict {
@@ -202,18 +220,7 @@ export function verifyStream(stream: string, unordered: readonly ChainLink[]): S
     if (prev && link.version === prev.version) {
       return verdict(at(link, 'duplicate', `Die Version kommt mehrfach vor (Ereignisse ${prev.id} und ${link.id}).`));
     }
-    if (link.version !== expected) {
-      return verdict(
-        expected === 1
-          ? at(link, 'start', `Der Strom beginnt erst mit Version ${link.version}; Version 1 fehlt (gelöscht).`, 1)
-          : at(
-              link,
-              'gap',
-              `Das Ereignis fehlt (gelöscht): auf Version ${prev!.version} folgt Version ${link.version}.`,
-              expected,
-            ),
-      );
-    }
+    if (link.version !== expected) return verdict(missingBreak(stream, prev, link));
     if ('unreadable' in link.recomputed) {
       return verdict(at(link, 'unreadable', `Der gespeicherte Inhalt ist nicht lesbar (${link.recomputed.unreadable}); er wurde verändert.`));
     }
@@ -257,25 +264,52 @@ export function verifyStream(stream: string, unordered: readonly ChainLink[]): S
 }
 
 /**
+ * The break where versions are missing before `next` (deleted rows): the missing versions, named
+ * as such, and the recorded events on either side, so that no recorded event reads as at fault.
+ */
+function missingBreak(stream: string, prev: ChainLink | null, next: ChainLink): ChainBreak {
+  const from = prev ? prev.version + 1 : 1;
+  const to = next.version - 1;
+  const one = from === to;
+  const versions = one ? `Version ${from}` : `Versionen ${from} bis ${to}`;
+  const lost = one ? 'Das Ereignis fehlt (gelöscht)' : 'Die Ereignisse fehlen (gelöscht)';
+  const recorded = (link: ChainLink) => `Version ${link.version} „${eventLabelOf(link.type)}“ (Ereignis ${link.id})`;
+  const where = prev ? `zwischen ${recorded(prev)} und ${recorded(next)}` : `vor ${recorded(next)}, mit der der Strom erst beginnt`;
+  return {
+    stream,
+    version: from,
+    eventId: null,
+    kind: prev ? 'gap' : 'start',
+    message: `${streamName(stream)}, ${versions}: ${lost}, ${where}.`,
+    missing: { from, to, after: prev ? { version: prev.version, eventId: prev.id } : null, before: { version: next.version, eventId: next.id } },
+  };
+}
+
+/** The German label of an event, audit-log entry, decision or contact event type; the type itself where none is known. */
+function eventLabelOf(type: string): string {
+  return (
+    (EVENT_LABELS as Record<string, string>)[type] ??
+    (AUDIT_LOG_LABELS as Record<string, string>)[type] ??
+    (DECISION_EVENT_LABELS as Record<string, string>)[type] ??
+    (CONTACT_EVENT_LABELS as Record<string, string>)[type] ??
+    type
+  );
+}
+
+/**
  * Names a place in the log in German, e.g. `Gremium 4f…, Version 3 „Eingerichtet (Beschluss)“`:
  * the event's label in quotes, as other messages name an event, so that no brackets nest.
  */
 export function place(stream: string, version: number, type: string | null): string {
-  const where =
-    stream === AUDIT_LOG_STREAM
-      ? 'Audit-Protokoll'
-      : isDecisionStream(stream)
-        ? decisionStreamName(stream)
-        : isContactStream(stream)
-          ? `Ansprechperson ${stream.slice(CONTACT_STREAM_PREFIX.length)}`
-          : `Gremium ${stream}`;
-  const label =
-    type === null
-      ? null
-      : ((EVENT_LABELS as Record<string, string>)[type] ??
-        (AUDIT_LOG_LABELS as Record<string, string>)[type] ??
-        (DECISION_EVENT_LABELS as Record<string, string>)[type] ??
-        (CONTACT_EVENT_LABELS as Record<string, string>)[type] ??
-        type);
+  const where = streamName(stream);
+  const label = type === null ? null : eventLabelOf(type);
   return label === null ? `${where}, Version ${version}` : `${where}, Version ${version} „${label}“`;
+}
+
+/** A stream named in German: `Gremium 4f…`, `Audit-Protokoll`, a decision as the register names it, `Ansprechperson …`. */
+function streamName(stream: string): string {
+  if (stream === AUDIT_LOG_STREAM) return 'Audit-Protokoll';
+  if (isDecisionStream(stream)) return decisionStreamName(stream);
+  if (isContactStream(stream)) return `Ansprechperson ${stream.slice(CONTACT_STREAM_PREFIX.length)}`;
+  return `Gremium ${stream}`;
 }

@@ -28,6 +28,7 @@ import {
   verifyStream,
   type ChainBreak,
   type ChainLink,
+  type MissingVersions,
   type StoredEvent,
   type UnreadableEvent,
 } from './chain-verifier';
@@ -68,6 +69,8 @@ export interface Finding {
   stream: string | null;
   version: number | null;
   message: string;
+  /** A chain whose versions run with a gap (or start late): the missing versions, between which recorded events. */
+  missing?: MissingVersions;
   /** A checkpoint whose tree head the exported events do not reproduce: what it claims and what they give. */
   treeHead?: { sequence: number; keyId: string; claimed: TreeHead; found: TreeHead };
 }
@@ -195,7 +198,7 @@ export async function verifyInMemory(
 
   // Hash chains.
   const chains = verifyChains(events, auditLog, decisionEvents, contactEvents);
-  for (const broken of chains.breaks) add('error', 'chain', broken.message, broken.stream, broken.version);
+  for (const broken of chains.breaks) findings.push(chainFinding(broken));
 
   // The decision register: each row as the fold of its stream gives it.
   for (const problem of registerProblems(decisionEvents, decisions)) add('error', 'register', problem.message, problem.stream);
@@ -579,7 +582,7 @@ async function streamingReport(
   findings.push(...headerAndEndFindings(header, end, counts));
   findings.push(...machineFindings(machines, named));
   const report = chains.finish();
-  for (const broken of report.breaks) add('error', 'chain', broken.message, broken.stream, broken.version);
+  for (const broken of report.breaks) findings.push(chainFinding(broken));
   for (const problem of registerProblems(decisionEvents, decisions)) add('error', 'register', problem.message, problem.stream);
   return checkpointReport(findings, {
     counts,
@@ -650,6 +653,12 @@ function replayFindings(bodyId: string, stream: readonly StoredEvent[], projecti
   const verdict = replayVerdict(stream as EventRecord[], projection);
   if (verdict.verdict !== 'diverges') return [];
   return [{ severity: 'error', area: 'replay', stream: bodyId, version: verdict.divergence.version, message: `Gremium ${bodyId}: ${verdict.divergence.message}` }];
+}
+
+/** A chain's first break as a finding; a gap with the versions missing and the recorded events on either side. */
+function chainFinding(broken: ChainBreak): Finding {
+  const { stream, version, message, missing } = broken;
+  return { severity: 'error', area: 'chain', stream, version, message, ...(missing ? { missing } : {}) };
 }
 
 /**

@@ -25,7 +25,8 @@ export interface ServiceVerification {
   events: number;
   streams: Array<{ stream: string; events: number; kind: StreamKind; intact: boolean }>;
   /** `title`: the current title of the body whose chain `stream` is (absent from a service before it named it). */
-  problems: Array<{ area: string; kind: string; stream: string | null; title?: string | null; version: number | null; message: string }>;
+  /** `missing`: for a gap, the versions missing (absent from a service before it named them). */
+  problems: Array<{ area: string; kind: string; stream: string | null; title?: string | null; version: number | null; message: string; missing?: { from: number; to: number } }>;
   /** What the check could not establish without anything being changed; not counted against `intact`. */
   notes?: Array<{ message: string }>;
   checkpoints: { count: number; last: { sequence: number; createdAt: string; treeSize: number } | null; uncoveredEvents: number };
@@ -109,7 +110,7 @@ export function renderVerification(v: ServiceVerification, target: string): stri
     parts.push(
       `Probleme:\n${table(v.problems, [
         { header: 'Kette', value: (p) => (p.stream ? streamLabel(p.stream, p.title ?? null, v) : '–') },
-        { header: 'Version', value: (p) => (p.version === null ? '–' : String(p.version)) },
+        { header: 'Version', value: (p) => (p.missing && p.missing.to > p.missing.from ? `${p.missing.from}–${p.missing.to}` : p.version === null ? '–' : String(p.version)) },
         { header: 'Befund', value: (p) => p.message },
       ])}`,
     );
