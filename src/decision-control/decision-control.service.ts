@@ -110,7 +110,8 @@ export interface ControlRow {
 /** What the Beschlusskontrolle's rows are worked out against (`DecisionControlService.reading`). */
 interface ControlReading {
   today: CivilDate;
-  titles: ReadonlyMap<string, string>;
+  /** The bodies' titles, read only where the rows are shown with them (not for one decision's answer). */
+  titles: ReadonlyMap<string, string> | null;
   calendar: { sessions: readonly Session[]; rules?: CalendarRules };
   contextOf: (bodyId: string) => Promise<BodyContext>;
 }
@@ -169,7 +170,8 @@ export class DecisionControlService {
   async decision(issuer: string, number: string, bodies?: ReadonlySet<string>) {
     const { detail, citations } = await this.decisions.getWithCitations(issuer, number, bodies);
     const shown = new Set(detail.effects.map((e) => e.index));
-    const rows = new Map((await this.rowsOf(citations, await this.reading(), shown)).map((row) => [row.effectIndex, row]));
+    // The answer names each effect's body by its id: all bodies' titles need not be read.
+    const rows = new Map((await this.rowsOf(citations, await this.reading({ titles: false }), shown)).map((row) => [row.effectIndex, row]));
     return {
       ...detail,
       effects: detail.effects.map((effect) => {
@@ -180,12 +182,12 @@ export class DecisionControlService {
   }
 
   /** What the rows are worked out against: today (Berlin), the bodies' titles, the sessions calendar, each body's context as read once. */
-  private async reading(): Promise<ControlReading> {
-    const [bodies, sessions] = await Promise.all([this.bodies.titles(), this.sessions.all()]);
+  private async reading({ titles = true } = {}): Promise<ControlReading> {
+    const [bodies, sessions] = await Promise.all([titles ? this.bodies.titles() : null, this.sessions.all()]);
     const contexts = new Map<string, BodyContext>();
     return {
       today: berlinDate(this.clock.now().toISOString()),
-      titles: new Map(bodies.map((b) => [b.id, b.title])),
+      titles: bodies && new Map(bodies.map((b) => [b.id, b.title])),
       calendar: { sessions, rules: this.deadlines.timerOptions(sessions).rules },
       contextOf: async (id: string) => {
         if (!contexts.has(id)) contexts.set(id, (await this.bodies.get(id)).context);
@@ -264,7 +266,7 @@ export class DecisionControlService {
         },
         effectIndex: i,
         bodyId: effect.body,
-        bodyTitle: titles.get(effect.body) ?? effect.body,
+        bodyTitle: titles?.get(effect.body) ?? effect.body,
         effect: effect.effect,
         effectLabel: EVENT_LABELS[effect.effect] ?? effect.effect,
         // A report the effect names by its id is named as the body's page names it.
