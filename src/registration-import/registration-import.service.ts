@@ -12,7 +12,7 @@ import { Database, isUniqueViolation, type Queries, type Transaction } from '../
 import { ContactsStore } from '../contacts/contacts.store';
 import type { NewContact } from '../contacts/contact-input';
 import { matchContacts, namesakesOf, type ContactCandidate } from '../contacts/contact-match';
-import { DecisionsService, type PROCEDURES } from '../decisions/decisions.service';
+import { DecisionsService, type EffectInput, type PROCEDURES } from '../decisions/decisions.service';
 import type { Actor } from '../event-log/event-hash';
 import { LifecycleService, type CommandResult } from '../lifecycle/lifecycle.service';
 import { decisionNamedIn, parseRegistrationForm, type FormDecision, type ParsedRegistrationForm } from './registration-form.parser';
@@ -243,7 +243,7 @@ export class RegistrationImportService {
         await this.decisions.amend(
           decision.form.issuer,
           decision.form.number,
-          { effects: [...existing.effects.map(({ appliedBy: _applied, replacedBy: _replacedBy, replaces: _replaces, ...e }) => e), effect], reason: `Import des Registrierungsformulars „${registration.title}“` },
+          { effects: [...existing.effects.map(({ body, effect, data }): EffectInput => ({ body, effect, data })), effect], reason: `Import des Registrierungsformulars „${registration.title}“` },
           actor,
         );
       }
