@@ -103,18 +103,22 @@ describe('CheckpointVerifier over many streams', () => {
   const log = streams(60);
   const checkpoint = signCheckpoint(buildLogCheckpoint(log, { sequence: 1, createdAt: '2025-01-01T00:00:00.000Z', previous: null, origin: 'test' }, []), privateKey);
 
-  it('names, in the order of the heads, a stream missing, one cut short and one rewritten, and no other', () => {
+  it('names, in the order of the heads, a stream missing, one cut short and one rewritten, then the root they change, and no other', () => {
     // s014 has 5 events: cut after 2; s029 (5 events) is missing; s044 (5 events) has another head.
     const tampered = log
       .filter((l) => l.stream !== name(29) && !(l.stream === name(14) && l.version > 2))
       .map((l) => (l.stream === name(44) && l.version === 5 ? { ...l, hash: hashOf('rewritten') } : l));
     const verifier = new CheckpointVerifier([checkpoint], publicKey);
     for (const l of orderLeaves(tampered)) verifier.add(l);
-    expect(verifier.finish().map((p) => [p.kind, p.stream, p.version, p.message.match(/\(([^)]*)\): Ereignisse/)?.[1] ?? null])).toEqual([
+    const problems = verifier.finish();
+    expect(problems.map((p) => [p.kind, p.stream, p.version, p.message.match(/\(([^)]*)\): Ereignisse/)?.[1] ?? null])).toEqual([
       ['truncated', name(14), 3, 'der Strom endet bei Version 2'],
       ['truncated', name(29), 1, 'der ganze Strom fehlt'],
       ['headChanged', name(44), 5, null],
+      // The checkpoint's root no longer holds either, named as the offline verifier names it (pointing to the heads above).
+      ['root', null, null, null],
     ]);
+    expect(problems.at(-1)?.message).toContain('Checkpoint 1 nennt die Stelle');
   });
 
   it('finds nothing wrong with the whole log, fed stream by stream or leaf by leaf', () => {
