@@ -5,6 +5,7 @@ import { daysBetween, overdueSince, sameDeadline, weekdayName, type DeadlineReso
 import { reportName } from '../../machines/labels';
 import type { ReminderTimer } from '../../machines/timers';
 import { ROLE_LABELS } from '../auth/roles';
+import { leadsLine } from '../outbox/current-leads';
 
 export interface ReminderMessage {
   subject: string;
@@ -80,18 +81,6 @@ export interface ReminderFacts {
   link: string;
   /** Whether the Geschäftsstelle has an e-mail address (SECRETARIAT_EMAIL): without one no mail says it is informed. */
   secretariatAddress?: boolean;
-}
-
-/** The line of a reminder e-mail that names the body's Federführung. */
-const leadsLine = (leads: readonly string[]) => `Federführung: ${leads.join(', ')}`;
-
-/**
- * The text of a reminder e-mail with its Federführung line naming `leads`, the body's leads when
- * the e-mail goes out: the recipients follow a change of Federführung while the message waits,
- * and so do the words (a text without that line stays as it is).
- */
-export function withCurrentLeads(text: string, leads: readonly string[]): string {
-  return text.replace(/^Federführung: .*$/m, () => leadsLine(leads));
 }
 
 /** "noch 1 Tag", "noch 7 Tage". */

@@ -5,7 +5,7 @@ import type { RemindersConfig } from '../../config/reminders';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
-import { withCurrentLeads } from '../deadlines/reminder-message';
+import { withCurrentLeads } from './current-leads';
 import { settledRecipients, type EmailTarget, type OutboxMessage, type RefusedRecipient, type WebhookTarget } from './outbox.store';
 
 /** A failure that no retry can fix (no recipient at all): the message is dead-lettered at once. */
