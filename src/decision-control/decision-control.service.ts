@@ -110,8 +110,6 @@ export interface ControlRow {
 /** What the Beschlusskontrolle's rows are worked out against (`DecisionControlService.reading`). */
 interface ControlReading {
   today: CivilDate;
-  /** The bodies' titles, read only where the rows are shown with them (not for one decision's answer). */
-  titles: ReadonlyMap<string, string> | null;
   calendar: { sessions: readonly Session[]; rules?: CalendarRules };
   contextOf: (bodyId: string) => Promise<BodyContext>;
 }
@@ -150,12 +148,13 @@ export class DecisionControlService {
 
   async rows(query: ControlQuery = {}): Promise<ControlRow[]> {
     this.decisions.assertIssuerFilter(query.issuer, 'query.issuer');
-    const [all, reading] = await Promise.all([this.decisions.withCitations(), this.reading()]);
+    const [all, bodies, reading] = await Promise.all([this.decisions.withCitations(), this.bodies.titles(), this.reading()]);
+    const titles = new Map(bodies.map((b) => [b.id, b.title]));
     const rows: ControlRow[] = [];
     for (const entry of all) {
       if (query.year && !entry.decision.date.startsWith(`${query.year}-`)) continue;
       if (query.issuer && entry.decision.issuer !== query.issuer) continue;
-      rows.push(...(await this.rowsOf(entry, reading)));
+      rows.push(...(await this.rowsOf(entry, reading, { titles })));
     }
     // `withdrawn` finds every effect of a withdrawn decision, carried out (appliedWithdrawn) or not.
     if (query.state === 'withdrawn') return rows.filter((r) => r.decision.withdrawn);
@@ -169,25 +168,24 @@ export class DecisionControlService {
    */
   async decision(issuer: string, number: string, bodies?: ReadonlySet<string>) {
     const { detail, citations } = await this.decisions.getWithCitations(issuer, number, bodies);
-    const shown = new Set(detail.effects.map((e) => e.index));
-    // The answer names each effect's body by its id: all bodies' titles need not be read.
-    const rows = new Map((await this.rowsOf(citations, await this.reading({ titles: false }), shown)).map((row) => [row.effectIndex, row]));
+    // The answer names each effect's body by its id: the rows go without the bodies' titles.
+    const rows = await this.rowsOf(citations, await this.reading(), { indexes: new Set(detail.effects.map((e) => e.index)) });
+    const byIndex = new Map(rows.map((row) => [row.effectIndex, row]));
     return {
       ...detail,
       effects: detail.effects.map((effect) => {
-        const { state, stateLabel, dueBy, report } = rows.get(effect.index)!;
+        const { state, stateLabel, dueBy, report } = byIndex.get(effect.index)!;
         return { ...effect, state, stateLabel, dueBy, report };
       }),
     };
   }
 
-  /** What the rows are worked out against: today (Berlin), the bodies' titles, the sessions calendar, each body's context as read once. */
-  private async reading({ titles = true } = {}): Promise<ControlReading> {
-    const [bodies, sessions] = await Promise.all([titles ? this.bodies.titles() : null, this.sessions.all()]);
+  /** What the rows are worked out against: today (Berlin), the sessions calendar, each body's context as read once. */
+  private async reading(): Promise<ControlReading> {
+    const sessions = await this.sessions.all();
     const contexts = new Map<string, BodyContext>();
     return {
       today: berlinDate(this.clock.now().toISOString()),
-      titles: bodies && new Map(bodies.map((b) => [b.id, b.title])),
       calendar: { sessions, rules: this.deadlines.timerOptions(sessions).rules },
       contextOf: async (id: string) => {
         if (!contexts.has(id)) contexts.set(id, (await this.bodies.get(id)).context);
@@ -198,10 +196,14 @@ export class DecisionControlService {
 
   /**
    * The Beschlusskontrolle's rows of one decision, one per effect (with `indexes`, of those
-   * effects only): what the effect requires, its Frist and its state.
+   * effects only): what the effect requires, its Frist and its state; each row names its body by
+   * its title in `titles`, else by its id.
    */
-  private async rowsOf({ decision, appliedBy, replacedBy }: DecisionCitations, reading: ControlReading, indexes?: ReadonlySet<number>): Promise<ControlRow[]> {
-    const { today, titles, calendar, contextOf } = reading;
+  private async rowsOf(
+    { decision, appliedBy, replacedBy }: DecisionCitations,
+    { today, calendar, contextOf }: ControlReading,
+    { titles, indexes }: { titles?: ReadonlyMap<string, string>; indexes?: ReadonlySet<number> } = {},
+  ): Promise<ControlRow[]> {
     const rows: ControlRow[] = [];
     for (const [i, effect] of decision.effects.entries()) {
       if (indexes && !indexes.has(i)) continue;
