@@ -54,22 +54,28 @@ export const outboxMessageSchema = z
     payload: z.unknown().describe('E-Mail: {text}; Webhook: das JSON-Dokument, das gesendet wird'),
     status: z.enum(MESSAGE_STATUSES).describe('pending: wartet auf einen Versuch; sent: versandt; dead: unzustellbar; withdrawn: zurückgezogen, nie versandt (die Erinnerung traf nicht mehr zu)'),
     attempts: z.number().int().min(0),
-    attemptLog: z.array(
-      z.object({
-        at: instantSchema,
-        ok: z.boolean(),
-        error: z.string().optional(),
-        delivered: z.array(z.string()).optional().describe('E-Mail: die Adressen, die der SMTP-Server bei diesem Versuch annahm'),
-        refused: z
-          .array(z.object({ address: z.string(), reason: z.string(), permanent: z.boolean() }))
-          .optional()
-          .describe('E-Mail: die Adressen, die er ablehnte, mit seiner Antwort (permanent: 5xx, kein weiterer Versuch)'),
-        requeuedBy: z
-          .string()
-          .optional()
-          .describe('Kein Versuch: Wer (Benutzername der Geschäftsstelle) die unzustellbare Nachricht zu diesem Zeitpunkt erneut in den Ausgang gelegt hat; dauerhaft abgelehnte Adressen werden danach wieder versucht'),
-      }),
-    ),
+    attemptLog: z
+      .array(
+        z.union([
+          z.object({
+            at: instantSchema,
+            ok: z.boolean(),
+            error: z.string().optional(),
+            delivered: z.array(z.string()).optional().describe('E-Mail: die Adressen, die der SMTP-Server bei diesem Versuch annahm'),
+            refused: z
+              .array(z.object({ address: z.string(), reason: z.string(), permanent: z.boolean() }))
+              .optional()
+              .describe('E-Mail: die Adressen, die er ablehnte, mit seiner Antwort (permanent: 5xx, kein weiterer Versuch)'),
+          }),
+          z
+            .object({
+              at: instantSchema,
+              requeuedBy: z.string().describe('Benutzername der Geschäftsstelle'),
+            })
+            .describe('Kein Versuch: Die Geschäftsstelle hat die unzustellbare Nachricht zu diesem Zeitpunkt erneut in den Ausgang gelegt; dauerhaft abgelehnte Adressen werden danach wieder versucht'),
+        ]),
+      )
+      .describe('Die Zustellversuche und jedes erneute Einlegen in den Ausgang, in der Reihenfolge ihres Geschehens'),
     nextAttemptAt: instantSchema,
     lastError: z.string().nullable(),
     createdAt: instantSchema,

@@ -49,11 +49,28 @@ export interface Attempt {
   delivered?: string[];
   /** E-mail: the addresses it refused in this attempt. */
   refused?: RefusedRecipient[];
-  /**
-   * No attempt: the Geschäftsstelle put the dead message back into the queue (its user name).
-   * Refusals for good before it are tried again; whoever took the message keeps it.
-   */
-  requeuedBy?: string;
+}
+
+/**
+ * No attempt: the Geschäftsstelle (`requeuedBy`, its user name) put the dead message back into the
+ * queue. Refusals for good before it are tried again; whoever took the message keeps it.
+ */
+export interface Requeued {
+  at: string;
+  requeuedBy: string;
+}
+
+/** A message's attempt log, in the order things happened: its attempts, and each time it was put back into the queue. */
+export type AttemptLogEntry = Attempt | Requeued;
+
+/** A requeue entry, also as the release that introduced requeuing wrote it (with `ok: false` beside it). */
+function isRequeued(entry: AttemptLogEntry): entry is Requeued {
+  return 'requeuedBy' in entry;
+}
+
+/** The attempts of a log, without the entries of its being put back into the queue. */
+function attemptsOf(log: readonly AttemptLogEntry[]): Attempt[] {
+  return log.filter((entry): entry is Attempt => !isRequeued(entry));
 }
 
 /**
@@ -62,12 +79,15 @@ export interface Attempt {
  * last put back into the queue. A retry goes only to the others, so nobody gets a second copy and
  * nobody is dropped.
  */
-export function settledRecipients(log: Attempt[]): { delivered: string[]; refused: RefusedRecipient[] } {
+export function settledRecipients(log: readonly AttemptLogEntry[]): { delivered: string[]; refused: RefusedRecipient[] } {
   const delivered = new Set<string>();
   const refused = new Map<string, RefusedRecipient>();
   for (const attempt of log) {
     // Put back by the Geschäftsstelle once the address or the server is mended: those refused before are asked again.
-    if (attempt.requeuedBy !== undefined) refused.clear();
+    if (isRequeued(attempt)) {
+      refused.clear();
+      continue;
+    }
     for (const address of attempt.delivered ?? []) delivered.add(address);
     for (const r of attempt.refused ?? []) if (r.permanent && !delivered.has(r.address)) refused.set(r.address, r);
   }
@@ -79,7 +99,7 @@ export interface OutboxMessage extends Omit<NewMessage, 'dedupeKey'> {
   dedupeKey: string;
   status: MessageStatus;
   attempts: number;
-  attemptLog: Attempt[];
+  attemptLog: AttemptLogEntry[];
   nextAttemptAt: string;
   lastError: string | null;
   createdAt: string;
@@ -315,7 +335,7 @@ export class OutboxStore {
       if (reason === null) return null;
       // An e-mail the SMTP server took for some of its recipients went out: it stays `sent` (and its
       // reminder written, never sent again); only the refused addresses waiting for a retry are given up.
-      const partly = message.attemptLog.find((attempt) => (attempt.delivered ?? []).length > 0);
+      const partly = attemptsOf(message.attemptLog).find((attempt) => (attempt.delivered ?? []).length > 0);
       const withdrawn = await tx.query(
         `UPDATE outbox SET status = ?, sent_at = ?, withdrawn_at = ?, withdrawn_reason = ?, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
          WHERE id = ? AND status = 'pending' RETURNING id`,
@@ -340,7 +360,7 @@ export class OutboxStore {
       if (!row) throw new NotFoundError(`Keine Nachricht mit der ID „${id}“ im Ausgang.`);
       const message = toMessage(row);
       if (message.status !== 'dead') throw new MessageNotDead(notDeadReason(message), { id, status: message.status });
-      const log = JSON.stringify([...message.attemptLog, { at, ok: false, requeuedBy: by } satisfies Attempt]);
+      const log = JSON.stringify([...message.attemptLog, { at, requeuedBy: by } satisfies Requeued]);
       const [requeued] = await tx.query<OutboxRow>(
         `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, attempt_log = ?
          WHERE id = ? AND status = 'dead' RETURNING ${COLUMNS}`,
