@@ -5,38 +5,20 @@
  * `gremienlauf verify` (the service's and the file's). Real SQLite copies, tampered with
  * better-sqlite3 (test/support/tampered-copy.ts), and a real export.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { ApiClient } from '../src/cli/api';
 import type { CommandContext } from '../src/cli/command';
 import { verifyCommand } from '../src/cli/commands/verify';
 import { formatReport, verifyExport } from '../src/audit/offline-verifier';
-import { recordScenario, type Scenario } from './audit-scenario';
 import { exportText } from './support/audit-export';
-import { startOnTamperedCopy } from './support/tampered-copy';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startOnTamperedCopy, tamperingSuite } from './support/tampered-copy';
+import type { TestApp } from './support/test-app';
 
 describe('a gap in a body’s chain is named by its missing versions and the recorded events around it', () => {
-  let pristine: string;
-  let s: Scenario;
-  let publicKey: KeyObject;
-  let pem: string;
-  const dirs: string[] = [];
-
-  beforeAll(async () => {
-    const t = await startTestApp({ database: 'sqlite' });
-    s = await recordScenario(t);
-    pem = (await t.http.get('/api/audit/public-key').expect(200)).body.pem;
-    publicKey = createPublicKey(pem);
-    const file = (t.config.database as { file: string }).file;
-    await t.app.close();
-    pristine = join(file, '..');
-  }, 30_000);
-  afterAll(() => {
-    for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });
-  });
+  const recorded = tamperingSuite();
+  const { s, dirs } = recorded;
 
   /** The ids of the seed body's events, by version, read before `versions` are deleted. */
   function deleting(versions: number[], ids: Map<number, string>) {
@@ -73,7 +55,7 @@ describe('a gap in a body’s chain is named by its missing versions and the rec
 
   test('one event deleted: the API, the offline verifier and both texts of the CLI name version 3 as missing between versions 2 and 4', async () => {
     const ids = new Map<number, string>();
-    const app = await startOnTamperedCopy(pristine, deleting([3], ids), dirs);
+    const app = await startOnTamperedCopy(recorded.pristine, deleting([3], ids), dirs);
     try {
       const message =
         `Gremium ${s.seed}, Version 3: Das Ereignis fehlt (gelöscht), zwischen Version 2 „Zur Beschlussfassung eingereicht“ (Ereignis ${ids.get(2)}) ` +
@@ -86,7 +68,7 @@ describe('a gap in a body’s chain is named by its missing versions and the rec
       expect(online.streams.find((x: { stream: string }) => x.stream === s.seed).firstBreak).toMatchObject({ eventId: null, message, missing });
 
       const text = await exportText(app);
-      const report = await verifyExport(text.split('\n'), publicKey);
+      const report = await verifyExport(text.split('\n'), recorded.publicKey);
       expect(report.findings.filter((f) => f.area === 'chain')).toEqual([{ severity: 'error', area: 'chain', stream: s.seed, version: 3, message, missing }]);
       expect(formatReport(report)).toContain(`FEHLER: ${message}`);
 
@@ -95,7 +77,7 @@ describe('a gap in a body’s chain is named by its missing versions and the rec
       expect(service.text).toContain(message.slice(`Gremium ${s.seed}`.length));
       const dir = dirs.at(-1)!;
       writeFileSync(join(dir, 'audit.jsonl'), text);
-      writeFileSync(join(dir, 'key.pem'), pem);
+      writeFileSync(join(dir, 'key.pem'), recorded.pem);
       const file = await cli(app, { DATEI: join(dir, 'audit.jsonl') }, { 'public-key': join(dir, 'key.pem') });
       expect(file.code).toBe(1);
       expect(file.text).toContain(`FEHLER: ${message}`);
@@ -106,7 +88,7 @@ describe('a gap in a body’s chain is named by its missing versions and the rec
 
   test('two events deleted: versions 3 to 4 are named missing between versions 2 and 5, and the CLI’s table says 3–4', async () => {
     const ids = new Map<number, string>();
-    const app = await startOnTamperedCopy(pristine, deleting([3, 4], ids), dirs);
+    const app = await startOnTamperedCopy(recorded.pristine, deleting([3, 4], ids), dirs);
     try {
       const message =
         `Gremium ${s.seed}, Versionen 3 bis 4: Die Ereignisse fehlen (gelöscht), zwischen Version 2 „Zur Beschlussfassung eingereicht“ (Ereignis ${ids.get(2)}) ` +
@@ -117,7 +99,7 @@ describe('a gap in a body’s chain is named by its missing versions and the rec
       expect(gap.message).toContain(message);
       expect(gap.message).toContain(`(Ereignis ${ids.get(5)}).`);
 
-      const report = await verifyExport((await exportText(app)).split('\n'), publicKey);
+      const report = await verifyExport((await exportText(app)).split('\n'), recorded.publicKey);
       expect(report.findings.find((f) => f.area === 'chain')).toMatchObject({ version: 3, message: gap.message, missing: gap.missing });
 
       const service = await cli(app, {});

@@ -3,20 +3,14 @@
  * case starts from a copy of the same recorded database, changes it the way someone with file
  * access could, and expects GET /api/audit/verify and the offline verifier to name the place.
  */
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { databaseConfig } from '../config/configuration';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import { canonicalJson } from '../src/json/canonical-json';
-import { signCheckpoint, type CheckpointPayload, type SignedCheckpoint } from '../src/audit/checkpoint';
-import { verifyExport, type OfflineReport } from '../src/audit/offline-verifier';
+import { signCheckpoint, type CheckpointPayload } from '../src/audit/checkpoint';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
-import { recordScenario, type Scenario } from './audit-scenario';
-import { startTestApp, type TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
 import { rewriteApproval } from './support/rewrite-chain';
-import { startOnTamperedCopy } from './support/tampered-copy';
+import { checkpointsAroundReturn, startOnTamperedCopy, tamperingSuite, verdictsOnTamperedCopy } from './support/tampered-copy';
 
 interface Verdict {
   intact: boolean;
@@ -24,56 +18,19 @@ interface Verdict {
 }
 
 describe('tampering with the SQLite file is caught and located', () => {
-  let pristine: string;
-  let s: Scenario;
-  let publicKey: KeyObject;
-  /** The checkpoints as an auditor kept them from where they were published. */
-  let published: SignedCheckpoint[];
-  const dirs: string[] = [];
+  const recorded = tamperingSuite((t, scenario) =>
+    checkpointsAroundReturn(t, scenario, async () => {
+      // The decision register's own events: an amendment and a withdrawal.
+      await t.http.patch('/api/decisions/AL-Runde/2024%2F30-AL').send({ title: 'Verlängerung der Projektgruppe', reason: 'Titel vervollständigt' }).expect(200);
+      await t.http.post('/api/decisions').send({ number: '2025/05', issuer: 'AL-Runde', date: '2025-04-01', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Doppelt' }).expect(201);
+      await t.http.post('/api/decisions/AL-Runde/2025%2F05-AL/withdrawal').send({ reason: 'Doppelt erfasst' }).expect(200);
+    }),
+  );
+  const { s, dirs } = recorded;
 
-  beforeAll(async () => {
-    const t = await startTestApp({ database: 'sqlite' });
-    s = await recordScenario(t);
-    await t.http.post('/api/audit/checkpoints').expect(201);
-    t.clock.set('2025-04-02T09:00:00Z');
-    await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
-    // The decision register's own events: an amendment and a withdrawal.
-    await t.http.patch('/api/decisions/AL-Runde/2024%2F30-AL').send({ title: 'Verlängerung der Projektgruppe', reason: 'Titel vervollständigt' }).expect(200);
-    await t.http.post('/api/decisions').send({ number: '2025/05', issuer: 'AL-Runde', date: '2025-04-01', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Doppelt' }).expect(201);
-    await t.http.post('/api/decisions/AL-Runde/2025%2F05-AL/withdrawal').send({ reason: 'Doppelt erfasst' }).expect(200);
-    await t.http.post('/api/audit/checkpoints').expect(201);
-    publicKey = createPublicKey((await t.http.get('/api/audit/public-key').expect(200)).body.pem);
-    published = (await t.http.get('/api/audit/checkpoints').expect(200)).body;
-    const file = (t.config.database as { file: string }).file;
-    await t.app.close();
-    pristine = join(file, '..');
-  }, 30_000);
-  afterAll(() => {
-    for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** A copy of the recorded database, changed by `tamper`, then checked online and offline. */
-  async function afterTampering(
-    tamper: (db: Database.Database) => void,
-    thenOnline: (app: TestApp) => Promise<unknown> = async () => undefined,
-  ): Promise<{ online: Verdict; offline: OfflineReport; app: TestApp }> {
-    const app = await startOnTamperedCopy(pristine, tamper, dirs);
-    try {
-      await thenOnline(app);
-      const online = (await app.http.get('/api/audit/verify').expect(200)).body as Verdict;
-      const text = (await app.http.get('/api/audit/export').buffer(true).parse(collect).expect(200)).body as string;
-      const offline = await verifyExport(text.split('\n'), publicKey, { published });
-      return { online, offline, app };
-    } finally {
-      await app.close();
-    }
-  }
-
-  const collect = (res: import('supertest').Response, done: (error: Error | null, body: string) => void) => {
-    let text = '';
-    res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    res.on('end', () => done(null, text));
-  };
+  /** A copy of the recorded database, changed by `tamper`, then checked online and offline (the offline verifier given the published checkpoints). */
+  const afterTampering = (tamper: (db: Database.Database) => void, thenOnline?: (app: TestApp) => Promise<unknown>) =>
+    verdictsOnTamperedCopy(recorded, tamper, { before: thenOnline, published: recorded.published });
   const at = (problems: Array<{ stream: string | null; version: number | null }>, stream: string) =>
     problems.filter((p) => p.stream === stream).map((p) => p.version);
 
@@ -95,7 +52,7 @@ describe('tampering with the SQLite file is caught and located', () => {
       expect.objectContaining({ stream: 'decision:AL-Runde:2024/30-AL', events: 2, intact: true }),
       expect.objectContaining({ stream: 'decision:AL-Runde:2025/05-AL', events: 2, intact: true }),
     ]);
-    expect(published.at(-1)!.payload.heads.map((h) => h.stream)).toEqual(expect.arrayContaining(['decision:AL-Runde:2025/05-AL']));
+    expect(recorded.published.at(-1)!.payload.heads.map((h) => h.stream)).toEqual(expect.arrayContaining(['decision:AL-Runde:2025/05-AL']));
     expect(offline.counts).toMatchObject({ decisionEvent: 5, decision: 3 });
   });
 
@@ -427,14 +384,9 @@ describe('tampering with the SQLite file is caught and located', () => {
   });
 
   test('a checkpoint is refused over a tampered log, so it never vouches for it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gremienlauf-tamper-'));
-    dirs.push(dir);
-    cpSync(pristine, dir, { recursive: true });
-    const file = join(dir, 'test.sqlite');
-    const db = new Database(file);
-    db.prepare("UPDATE events SET data = replace(data, 'Ziele', 'Zeile') WHERE body_id = ? AND version = 3").run(s.other);
-    db.close();
-    const app = await startTestApp({ databaseConfig: databaseConfig(file) });
+    const app = await startOnTamperedCopy(recorded.pristine, (db) => {
+      db.prepare("UPDATE events SET data = replace(data, 'Ziele', 'Zeile') WHERE body_id = ? AND version = 3").run(s.other);
+    }, dirs);
     try {
       const refused = await app.http.post('/api/audit/checkpoints').expect(422);
       expect(refused.body.message).toContain(`Gremium ${s.other}, Version 3`);

@@ -4,59 +4,20 @@
  * about the checkpoints: the same roots named, in the same words. Real SQLite files, tampered
  * with better-sqlite3 behind the service's back (test/support/tampered-copy.ts).
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { verifyExport } from '../src/audit/offline-verifier';
-import { recordScenario, type Scenario } from './audit-scenario';
-import { exportText } from './support/audit-export';
+import type { Scenario } from './audit-scenario';
 import { rewriteApproval } from './support/rewrite-chain';
-import { startOnTamperedCopy } from './support/tampered-copy';
-import { startTestApp } from './support/test-app';
-
-interface Problem {
-  area: string;
-  kind: string;
-  stream: string | null;
-  version: number | null;
-  eventId: string | null;
-  message: string;
-}
+import { checkpointsAroundReturn, tamperingSuite, verdictsOnTamperedCopy } from './support/tampered-copy';
 
 describe('the service’s verify and the offline verifier agree on the same tampered data', () => {
-  let pristine: string;
-  let s: Scenario;
-  let publicKey: KeyObject;
-  const dirs: string[] = [];
-
-  beforeAll(async () => {
-    // Two checkpoints (format 3: the second names only the body that moved since the first).
-    const t = await startTestApp({ database: 'sqlite' });
-    s = await recordScenario(t);
-    await t.http.post('/api/audit/checkpoints').expect(201);
-    t.clock.set('2025-04-02T09:00:00Z');
-    await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
-    await t.http.post('/api/audit/checkpoints').expect(201);
-    publicKey = createPublicKey((await t.http.get('/api/audit/public-key').expect(200)).body.pem);
-    const file = (t.config.database as { file: string }).file;
-    await t.app.close();
-    pristine = join(file, '..');
-  }, 30_000);
-  afterAll(() => {
-    for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });
-  });
+  // Two checkpoints (format 3: the second names only the body that moved since the first).
+  const recorded = tamperingSuite(checkpointsAroundReturn);
+  const { s } = recorded;
 
   /** Both verdicts on one tampered copy: the service's problems and the offline verifier's errors. */
-  async function bothVerdicts(tamper: (db: Database.Database) => void): Promise<{ online: Problem[]; offline: Array<{ area: string; stream: string | null; version: number | null; message: string }> }> {
-    const app = await startOnTamperedCopy(pristine, tamper, dirs);
-    try {
-      const online = (await app.http.get('/api/audit/verify').expect(200)).body.problems as Problem[];
-      const report = await verifyExport((await exportText(app)).split('\n'), publicKey);
-      return { online, offline: report.findings.filter((f) => f.severity === 'error') };
-    } finally {
-      await app.close();
-    }
+  async function bothVerdicts(tamper: (db: Database.Database) => void) {
+    const { online, offline } = await verdictsOnTamperedCopy(recorded, tamper);
+    return { online: online.problems, offline: offline.findings.filter((f) => f.severity === 'error') };
   }
 
   const checkpointMessages = (findings: Array<{ area: string; message: string }>) => findings.filter((f) => f.area === 'checkpoint').map((f) => f.message);

@@ -6,46 +6,26 @@
  * public key as a further --public-key, it checks their signatures too. Real SQLite files, a real
  * export, the verifier run on files as `node dist/src/audit/verify-cli.js` runs it.
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { databaseConfig } from '../config/configuration';
-import type { SignedCheckpoint } from '../src/audit/checkpoint';
 import { Database as Store } from '../src/database/database';
 import { verifyExport, type OfflineReport } from '../src/audit/offline-verifier';
 import { runVerify } from '../src/audit/verify-cli';
-import { recordScenario, type Scenario } from './audit-scenario';
 import { exportText } from './support/audit-export';
 import { startTestApp, type TestApp } from './support/test-app';
 import { rewriteApproval } from './support/rewrite-chain';
-import { tamperedCopy } from './support/tampered-copy';
+import { checkpointsAroundReturn, tamperedCopy, tamperingSuite } from './support/tampered-copy';
 
 describe('the offline verifier after a key declared lost', () => {
-  let pristine: string;
-  let s: Scenario;
-  let lostKey: KeyObject;
-  let lostKeyId: string;
-  /** The checkpoints signed with the lost key, as an auditor kept them from where they were published. */
-  let published: SignedCheckpoint[];
-  const dirs: string[] = [];
-
-  beforeAll(async () => {
-    const t = await startTestApp({ database: 'sqlite' });
-    s = await recordScenario(t);
-    await t.http.post('/api/audit/checkpoints').expect(201);
-    t.clock.set('2025-04-02T09:00:00Z');
-    await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason: 'Ziele schärfen' } }).expect(200);
-    await t.http.post('/api/audit/checkpoints').expect(201);
-    published = (await t.http.get('/api/audit/checkpoints').expect(200)).body;
-    await t.app.close();
-    pristine = join((t.config.database as { file: string }).file, '..');
-    lostKey = createPublicKey(createPrivateKey(readFileSync(join(pristine, 'signing-key.pem'), 'utf8')));
-    lostKeyId = published[0].keyId;
-  }, 30_000);
+  /** The log before the key was lost: `publicKey` is the lost key's, `published` the checkpoints signed with it as an auditor kept them. */
+  const recorded = tamperingSuite(checkpointsAroundReturn);
+  const { s } = recorded;
+  const lostKeyId = () => recorded.published[0].keyId;
   afterAll(() => {
     delete process.env.GREMIENLAUF_SIGNING_KEY_LOST;
-    for (const dir of [...dirs, pristine]) rmSync(dir, { recursive: true, force: true });
   });
 
   /**
@@ -56,8 +36,8 @@ describe('the offline verifier after a key declared lost', () => {
     tamper: (db: Database.Database) => void,
     then: (app: TestApp) => Promise<unknown>,
   ): Promise<{ dir: string; exportFile: string; keyFile: string; lostKeyFile: string; publicKey: KeyObject }> {
-    const { dir, file } = tamperedCopy(pristine, tamper, dirs, { withoutKey: true });
-    process.env.GREMIENLAUF_SIGNING_KEY_LOST = lostKeyId;
+    const { dir, file } = tamperedCopy(recorded.pristine, tamper, recorded.dirs, { withoutKey: true });
+    process.env.GREMIENLAUF_SIGNING_KEY_LOST = lostKeyId();
     let app: TestApp;
     try {
       app = await startTestApp({ databaseConfig: databaseConfig(file), now: '2025-04-03T09:00:00Z' });
@@ -72,7 +52,7 @@ describe('the offline verifier after a key declared lost', () => {
       const keyFile = join(dir, 'key.pem');
       writeFileSync(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
       const lostKeyFile = join(dir, 'lost-key.pem');
-      writeFileSync(lostKeyFile, lostKey.export({ type: 'spki', format: 'pem' }));
+      writeFileSync(lostKeyFile, recorded.publicKey.export({ type: 'spki', format: 'pem' }));
       return { dir, exportFile, keyFile, lostKeyFile, publicKey };
     } finally {
       await app.close();
@@ -90,7 +70,7 @@ describe('the offline verifier after a key declared lost', () => {
     verifyExport(readFileSync(exportFile, 'utf8').split('\n'), publicKey, options);
 
   const earlier = (sequence: number) =>
-    `Checkpoint ${sequence}: mit einem früheren Schlüssel (ID ${lostKeyId.slice(0, 16)}…) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar. Baumgröße, Wurzel und Köpfe werden als unsignierte Angaben mit dem Log verglichen;`;
+    `Checkpoint ${sequence}: mit einem früheren Schlüssel (ID ${lostKeyId().slice(0, 16)}…) signiert; die Signatur ist mit dem aktuellen Schlüssel nicht prüfbar. Baumgröße, Wurzel und Köpfe werden als unsignierte Angaben mit dem Log verglichen;`;
 
   /** The seed body's approval changed in version 3, every hash after it recomputed (test/support/rewrite-chain.ts). */
   const rewriteSeed = (db: Database.Database) => rewriteApproval(db, s.seed);
@@ -134,13 +114,13 @@ describe('the offline verifier after a key declared lost', () => {
     const both = await verifyFiles([exportFile, '--public-key', keyFile, '--public-key', lostKeyFile]);
     expect(both.code).toBe(0);
     expect(both.lines.filter((line) => line.startsWith('Hinweis: Checkpoint'))).toEqual([1, 2].map(
-      (sequence) => `Hinweis: Checkpoint ${sequence}: mit einem früheren Schlüssel (ID ${lostKeyId.slice(0, 16)}…) signiert; die Signatur ist mit diesem Schlüssel geprüft und gültig.`,
+      (sequence) => `Hinweis: Checkpoint ${sequence}: mit einem früheren Schlüssel (ID ${lostKeyId().slice(0, 16)}…) signiert; die Signatur ist mit diesem Schlüssel geprüft und gültig.`,
     ));
     expect(both.lines.at(-1)).toContain('Hashes, Ketten, Checkpoint-Signaturen und die Wiederholung');
 
     // The checkpoints published before the key was lost are compared with the export, under either key setting.
     const publishedFile = join(exportFile, '..', 'published.json');
-    writeFileSync(publishedFile, JSON.stringify(published));
+    writeFileSync(publishedFile, JSON.stringify(recorded.published));
     const compared = await verifyFiles([exportFile, '--public-key', keyFile, '--published', publishedFile]);
     expect(compared.code).toBe(0);
     expect(compared.lines).toContain('2 veröffentlichte Checkpoints geprüft (Nr. 1–2).');

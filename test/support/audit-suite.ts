@@ -41,8 +41,16 @@ export function auditSuite(database: TestDatabaseKind, prepare?: (suite: AuditSu
  * `reason`, so that the log reaches past the checkpoint; the clock then stands at 28 November 2026.
  */
 export async function growPastCheckpoint({ t, s }: AuditSuite, reason: string): Promise<void> {
+  await checkpointThenReturn(t, s, reason);
+  t.clock.set('2026-11-28T09:00:00Z');
+}
+
+/**
+ * A checkpoint over the scenario `s` recorded on `t`, then on 2 April 2025 (the clock left there)
+ * the other body returned for revision with `reason`.
+ */
+export async function checkpointThenReturn(t: TestApp, s: Scenario, reason: string): Promise<void> {
   await t.http.post('/api/audit/checkpoints').expect(201);
   t.clock.set('2025-04-02T09:00:00Z');
   await t.http.post(`/api/bodies/${s.other}/events`).send({ type: 'returnedForRevision', data: { reason } }).expect(200);
-  t.clock.set('2026-11-28T09:00:00Z');
 }
