@@ -2,7 +2,7 @@ import type { BodyContext } from '../../machines/body.context';
 import { berlinDate, germanDate, type CivilDate, type Instant } from '../../machines/dates';
 import { daysBetween, overdueSince } from '../../machines/deadlines';
 import { obligationLabel, obligationStanding, STATE_LABELS } from '../../machines/labels';
-import type { ReminderTimer } from '../../machines/timers';
+import type { ReminderPolicy, ReminderTimer } from '../../machines/timers';
 import type { Clock } from '../common/clock';
 import type { Queries, Transaction } from '../database/database';
 import { obligationsSql, wholeContext } from '../event-log/stored-context';
@@ -166,6 +166,13 @@ export async function reminderWithdrawal(q: Queries, message: OutboxMessage, now
 }
 
 /**
+ * True while the policy reminds of overdue reports: every so many days
+ * (REMINDER_REPORT_OVERDUE_EVERY_DAYS), at most so many times (REMINDER_REPORT_OVERDUE_MAX),
+ * neither of them 0.
+ */
+const overdueReminders = ({ report }: Pick<ReminderPolicy, 'report'>) => report.overdueEveryDays > 0 && report.overdueMaxReminders > 0;
+
+/**
  * True for a report's „Heute fällig“ written on the Frist's day: withdrawn while its Frist still
  * holds, its day went by before it could go out, and the report is overdue now.
  */
@@ -182,17 +189,20 @@ function heldPastItsDay(reminder: ReminderTimer['reminder'], message: OutboxMess
  * A reminder one of whose messages went out stays recorded as written and is never sent again;
  * so does one withdrawn because its day went by while its Frist still holds: written anew, it
  * would only repeat what the later reminders of its series say. Except a report's „Heute fällig“
- * held past its day (`heldPastItsDay`) whose e-mail did not go out at all: its timer is due again,
- * and the next sweep writes it anew as of its own day, „Überfällig seit …“ to the lead and the
- * Geschäftsstelle, unless a weekly overdue reminder of the series is due by then and goes instead.
- * The lead hears of the overdue report promptly, not a week later.
+ * held past its day (`heldPastItsDay`) whose e-mail did not go out at all, while the `policy`
+ * reminds of overdue reports (`overdueReminders`): its timer is due again, and the next sweep
+ * writes it anew as of its own day, „Überfällig seit …“ to the lead and the Geschäftsstelle,
+ * unless a weekly overdue reminder of the series is due by then and goes instead. The lead hears
+ * of the overdue report promptly, not a week later. With overdue reminders switched off it stays
+ * withdrawn like any other reminder whose day went by: no reminder tells of the overdue report.
  */
-export async function reminderWithdrawn(tx: Transaction, message: OutboxMessage): Promise<void> {
+export async function reminderWithdrawn(tx: Transaction, message: OutboxMessage, policy: Pick<ReminderPolicy, 'report'>): Promise<void> {
   const timerKey = message.topic === 'reminder' ? reminderTimerKey(message.dedupeKey) : null;
   if (timerKey === null || message.bodyId === null) return;
   const written = await writtenReminder(tx, timerKey);
   if (written && fristHolds(written.reminder, written.frist)) {
-    if (message.channel === 'email' && heldPastItsDay(written.reminder, message)) await writtenAgain(tx, timerKey, message.id);
+    const again = message.channel === 'email' && overdueReminders(policy) && heldPastItsDay(written.reminder, message);
+    if (again) await writtenAgain(tx, timerKey, message.id);
     return;
   }
   const webhooks = `${timerKey}/webhook/`;
@@ -222,14 +232,14 @@ async function writtenAgain(tx: Transaction, timerKey: string, emailId: string):
  * `reminderWithdrawal` at the clock's now (the attempt's), with the body's row locked
  * (`forUpdate`, PostgreSQL) while it is asked again and the message withdrawn, as the write path
  * locks it, so that a write moving the Frist back meanwhile is either seen or sees the
- * withdrawal; then `reminderWithdrawn`.
+ * withdrawal; then `reminderWithdrawn` under the reminder `policy` the scheduler derives with.
  */
-export function reminderWithdrawals(forUpdate: string, clock: Pick<Clock, 'now'>): Withdrawal {
+export function reminderWithdrawals(forUpdate: string, clock: Pick<Clock, 'now'>, policy: Pick<ReminderPolicy, 'report'>): Withdrawal {
   return {
     reason: (q, message) => reminderWithdrawal(q, message, clock.now().toISOString()),
     lock: async (tx, message) => {
       if (message.topic === 'reminder' && message.bodyId !== null) await tx.query(`SELECT id FROM bodies WHERE id = ?${forUpdate}`, [message.bodyId]);
     },
-    withdrawn: reminderWithdrawn,
+    withdrawn: (tx, message) => reminderWithdrawn(tx, message, policy),
   };
 }

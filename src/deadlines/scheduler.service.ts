@@ -128,7 +128,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
   ) {}
 
   onModuleInit(): void {
-    this.dispatcher.withdrawIf(reminderWithdrawals(this.db.forUpdate, this.clock));
+    this.dispatcher.withdrawIf(reminderWithdrawals(this.db.forUpdate, this.clock, this.config.policy));
     this.dispatcher.leaveWaiting(heldReminder('outbox'));
   }
 
