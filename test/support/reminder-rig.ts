@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SchedulerService } from '../../src/deadlines/scheduler.service';
+import { SchedulerService, type SweepEntry } from '../../src/deadlines/scheduler.service';
 import { DispatcherService } from '../../src/outbox/dispatcher.service';
 import { recordSeedBody } from '../deadlines.support';
-import { mailApp } from './mail-app';
-import type { TestSmtp } from './smtp';
+import { mailApp, type MailApp } from './mail-app';
+import { decodeMail, type TestSmtp } from './smtp';
 import type { TestApp, TestDatabaseKind } from './test-app';
 
 /** The seed body's lead in the reminder specs: the person its reminders are e-mailed to. */
@@ -99,6 +99,58 @@ export function seedBodyRig(kind: TestDatabaseKind, leads: Array<{ name: string;
         await sweepAt(instant);
         await t.app.get(DispatcherService).dispatch();
       },
+    };
+  };
+}
+
+/** The Geschäftsstelle's address (SECRETARIAT_EMAIL) in the specs of an overdue report's reminders. */
+export const SECRETARIAT = 'geschaeftsstelle@it-planungsrat.example';
+
+export interface SmtpDownRig<M> extends MailApp {
+  /** The seed body, recorded and started (swept on 17.06.2024). */
+  id: string;
+  scheduler: SchedulerService;
+  dispatcher: DispatcherService;
+  /** Sets the clock to `instant` and sweeps. */
+  sweepAt(instant: string): Promise<SweepEntry[]>;
+  /** The seed body's reminder messages as `GET /api/reminders` lists them, only those in `status` if given. */
+  reminders(status?: string): Promise<M[]>;
+  /** The subjects of the mails the SMTP server took, in the order it took them. */
+  subjects(): string[];
+}
+
+/**
+ * The seed body (its Zwischenbericht due Monday, 02.12.2024) with its lead `SEED_LEAD` by name and
+ * e-mail, recorded and its start swept on 17.06.2024, the Geschäftsstelle's address set and
+ * retries 30 s apart, while the SMTP server refuses every mail until the test lets it take them
+ * (`smtp.refuse(false)`): what the specs of reminders held in the outbox begin with. Call it in
+ * the `describe`, the returned function (with environment on top, e.g. the reminder policy's) in
+ * each test or its `beforeEach`.
+ */
+export function smtpDownRig(kind: TestDatabaseKind): <M extends { topic: string }>(env?: Record<string, string>) => Promise<SmtpDownRig<M>> {
+  const start = mailApp();
+  return async <M extends { topic: string }>(env: Record<string, string> = {}): Promise<SmtpDownRig<M>> => {
+    const { t, smtp } = await start({ database: kind, env: { SECRETARIAT_EMAIL: SECRETARIAT, DELIVERY_BACKOFF_SECONDS: '30', ...env } });
+    smtp.refuse(true);
+    const id = await recordSeedBody(t, [{ name: SEED_LEAD.name, email: SEED_LEAD.email }]);
+    const scheduler = t.app.get(SchedulerService);
+    const sweepAt = (instant: string) => {
+      t.clock.set(instant);
+      return scheduler.sweep();
+    };
+    await sweepAt('2024-06-17T06:00:00Z');
+    return {
+      t,
+      smtp,
+      id,
+      scheduler,
+      dispatcher: t.app.get(DispatcherService),
+      sweepAt,
+      async reminders(status) {
+        const messages = (await t.http.get(`/api/reminders?body=${id}${status ? `&status=${status}` : ''}`).expect(200)).body.messages as M[];
+        return messages.filter((m) => m.topic === 'reminder');
+      },
+      subjects: () => smtp.mails.map((m) => decodeMail(m.raw).subject),
     };
   };
 }
