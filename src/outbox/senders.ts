@@ -5,7 +5,7 @@ import type { RemindersConfig } from '../../config/reminders';
 import { ContactsStore } from '../contacts/contacts.store';
 import { Database } from '../database/database';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
-import { withCurrentLeads } from './current-leads';
+import { leadsSql, withCurrentLeads } from './current-leads';
 import { settledRecipients, type EmailTarget, type OutboxMessage, type RefusedRecipient, type WebhookTarget } from './outbox.store';
 
 /** A failure that no retry can fix (no recipient at all): the message is dead-lettered at once. */
@@ -114,13 +114,14 @@ export class MailSender {
 
   /**
    * A reminder's text names the Federführung as the body's leads are when it goes out, as its
-   * recipients are: written before a change of Federführung, it would name the lead removed.
+   * recipients are: written before a change of Federführung, it would name the lead removed. Of
+   * the body's context only the leads are read (`leadsSql`).
    */
   private async currentText(message: OutboxMessage): Promise<string> {
     const { text } = message.payload as { text: string };
     if (message.topic !== 'reminder' || message.bodyId === null) return text;
-    const [row] = await this.db.query<{ context: string }>('SELECT context FROM bodies WHERE id = ?', [message.bodyId]);
-    const leads = row ? (JSON.parse(row.context) as { profile?: { leads?: string[] } }).profile?.leads : undefined;
+    const [row] = await this.db.query<{ leads: string | null }>(`SELECT ${leadsSql(this.db.kind)} AS leads FROM bodies WHERE id = ?`, [message.bodyId]);
+    const leads = row?.leads ? (JSON.parse(row.leads) as string[] | null) : null;
     return leads ? withCurrentLeads(text, leads) : text;
   }
 
