@@ -18,7 +18,7 @@ import { LifecycleService, type AppendedEvent, type DueTimer } from '../lifecycl
 import { OutboxStore } from '../outbox/outbox.store';
 import { SessionsStore } from './sessions.store';
 import { notHeld } from './backfill-hold';
-import { dueOnUnreadableDay, dueWithinBusinessDates } from './pending-events';
+import { bodiesWithTimersBeyond } from './pending-events';
 import { REMINDERS_CONFIG } from '../../config/reminders-config';
 
 export interface DeadlineView {
@@ -157,7 +157,7 @@ export class DeadlinesService implements OnModuleInit {
     // is nearly always 1, so the texts stay few.
     const rows = await tx.query<{ key: string; kind: string; due_at: string; payload: string }>(
       `SELECT key, kind, due_at, payload FROM timers
-       WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at ${inclusive ? '<=' : '<'} ? AND ${dueWithinBusinessDates('due_at')} ORDER BY due_at, key LIMIT ${limit}`,
+       WHERE body_id = ? AND status = 'pending' AND kind <> 'reminder' AND due_at ${inclusive ? '<=' : '<'} ? ORDER BY due_at, key LIMIT ${limit}`,
       [bodyId, until],
     );
     return rows.map((r) => {
@@ -169,7 +169,7 @@ export class DeadlinesService implements OnModuleInit {
   /** When the body's pending timer of this system event falls due (for a report's: `ref` is its obligation), or null. */
   private async dueAtOf(tx: Transaction, bodyId: string, type: string, obligationId?: string): Promise<string | null> {
     const [row] = await tx.query<{ due_at: string }>(
-      `SELECT due_at FROM timers WHERE body_id = ? AND kind = ? AND status = 'pending' AND ${dueWithinBusinessDates('due_at')}${obligationId === undefined ? '' : ' AND ref = ?'} ORDER BY due_at LIMIT 1`,
+      `SELECT due_at FROM timers WHERE body_id = ? AND kind = ? AND status = 'pending'${obligationId === undefined ? '' : ' AND ref = ?'} ORDER BY due_at LIMIT 1`,
       obligationId === undefined ? [bodyId, type] : [bodyId, type, obligationId],
     );
     return row?.due_at ?? null;
@@ -221,14 +221,21 @@ export class DeadlinesService implements OnModuleInit {
   }
 
   /**
-   * Brings in line the bodies with a pending timer on a day whose year has more than four digits
-   * (`+010000-01-30T23:00:00.000Z`): an earlier release derived them from a month beyond 2100 it
-   * had taken. Derived again, such a Frist resolves to no day and has no timers (`resolveDeadline`),
-   * and its row says why; the events stay as they were recorded. Returns per body its title and
-   * the Fristen so described, for the operator's log; none once every body is in line.
+   * Brings in line the bodies with a pending timer an earlier release derived from a Frist beyond
+   * the business dates (`bodiesWithTimersBeyond`): after 2100, or on a day of a five-digit year
+   * (`+010000-01-30T23:00:00.000Z`), which sorts before every instant and so would be fired at
+   * once, by the scheduler and by any write to the body. Derived again, such a Frist resolves to
+   * no day and has no timers (`resolveDeadline`), and its row says why; the events stay as they
+   * were recorded. Returns per body its title and the Fristen so described, for the operator's
+   * log; none once every body is in line.
+   * Run once at start, before the first sweep (`SchedulerService.onApplicationBootstrap`): this
+   * release derives no such timer, nor does its CLI, which starts the same application. Only a
+   * writer of an earlier release on the same PostgreSQL database (an instance not yet upgraded)
+   * or a copy of an earlier release's database put in place while the service runs could bring
+   * them back; the next start brings those in line.
    */
   async bringInLineBeyondBusinessDates(): Promise<Array<{ bodyId: string; title: string; fristen: string[] }>> {
-    const bodies = await this.db.query<{ body_id: string }>(`SELECT DISTINCT body_id FROM timers WHERE status = 'pending' AND ${dueOnUnreadableDay('due_at')}`);
+    const bodies = await bodiesWithTimersBeyond(this.db);
     const found: Array<{ bodyId: string; title: string; fristen: string[] }> = [];
     for (const { body_id: bodyId } of bodies) {
       await this.db.transaction(async (tx) => {

@@ -17,7 +17,6 @@ import { OutboxStore } from '../outbox/outbox.store';
 import { bodyPagePath } from '../common/links';
 import { backfillHold, heldReminder, notHeld } from './backfill-hold';
 import { DeadlinesService } from './deadlines.service';
-import { dueWithinBusinessDates } from './pending-events';
 import { reminderMessage, type ClosureFacts, type ReportRequest, type RequestFacts } from './reminder-message';
 import { reminderEmailKey, reminderWebhookKey, reminderWithdrawals } from './reminder-withdrawal';
 import { REMINDERS_CONFIG, SIMULATION_MODE } from '../../config/reminders-config';
@@ -132,7 +131,9 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
     this.dispatcher.leaveWaiting(heldReminder('outbox'));
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // Also where nothing sweeps by itself: a write fires its body's due timers too (the CLI's, a simulation's).
+    await this.bringInLineBeyondBusinessDates();
     if (!this.runsByItself()) return;
     const sweep = () => void this.loggedSweep();
     this.registry.addInterval(INTERVAL_NAME, setInterval(sweep, this.config.schedulerIntervalMs));
@@ -150,6 +151,17 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
     if (!this.runsByItself()) return;
     await this.running?.catch(() => undefined);
     await this.loggedSweep();
+  }
+
+  /**
+   * Timers an earlier release derived from Fristen beyond 2100 would be fired as due, those of a
+   * five-digit year at once: their bodies are brought in line before the first sweep, once.
+   */
+  private async bringInLineBeyondBusinessDates(): Promise<void> {
+    for (const { bodyId, title, fristen } of await this.deadlines.bringInLineBeyondBusinessDates()) {
+      if (fristen.length === 0) continue;
+      this.logger.warn(`Gremium „${title}“ (${bodyId}): Fristen nach dem letzten Tag, den das Register kennt, werden nicht überwacht: ${fristen.join('; ')}`);
+    }
   }
 
   private runsByItself(): boolean {
@@ -181,12 +193,8 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
 
   /** Every body with a due system event catches up, the one whose timer fell due earliest first. */
   private async fireEvents(now: string): Promise<SweepEntry[]> {
-    // Timers an earlier release derived from months beyond 2100 are never due: their bodies are brought in line, once.
-    for (const { bodyId, title, fristen } of await this.deadlines.bringInLineBeyondBusinessDates()) {
-      this.logger.warn(`Gremium „${title}“ (${bodyId}): Fristen nach dem letzten Tag, den das Register kennt, werden nicht überwacht: ${fristen.join('; ')}`);
-    }
     const bodies = await this.db.query<{ body_id: string }>(
-      `SELECT body_id, MIN(due_at) AS first_due FROM timers t WHERE status = 'pending' AND kind <> 'reminder' AND due_at <= ? AND ${dueWithinBusinessDates('due_at')} AND ${notHeld('t')}
+      `SELECT body_id, MIN(due_at) AS first_due FROM timers t WHERE status = 'pending' AND kind <> 'reminder' AND due_at <= ? AND ${notHeld('t')}
        GROUP BY body_id ORDER BY first_due, body_id`,
       [now],
     );
@@ -215,7 +223,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
    */
   private async sendReminders(now: string): Promise<SweepEntry[]> {
     const due = await this.db.query<DueRow>(
-      `SELECT ${DUE_COLUMNS} FROM timers t WHERE kind = 'reminder' AND status = 'pending' AND due_at <= ? AND ${dueWithinBusinessDates('due_at')} AND ${notHeld('t')} ORDER BY due_at, key`,
+      `SELECT ${DUE_COLUMNS} FROM timers t WHERE kind = 'reminder' AND status = 'pending' AND due_at <= ? AND ${notHeld('t')} ORDER BY due_at, key`,
       [now],
     );
     const latest = new Map<string | null, DueRow>();
