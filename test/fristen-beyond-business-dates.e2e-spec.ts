@@ -10,6 +10,7 @@
  * 1 January 2101 (overdue the day after), which fire when that day comes.
  */
 import { Logger } from '@nestjs/common';
+import type { DatabaseConfig } from '../config/configuration';
 import { BODY_MACHINE_VERSION, startOfBerlinDay } from '../machines';
 import { machineVersion } from '../src/audit/machine-versions';
 import { Database } from '../src/database/database';
@@ -98,7 +99,7 @@ async function approvedOther(t: TestApp): Promise<string> {
 // release failed the write that would have opened such a period (see the last block).
 describe.each(['sqlite' as const])('a period in the month 10000-01 stored by an earlier release, and the service started on it (%s)', (kind) => {
   const now = '2026-12-07T09:00:00Z';
-  let databaseConfig: Awaited<ReturnType<typeof openTestDatabase>>['config'];
+  let databaseConfig: DatabaseConfig;
   let t: TestApp;
   let cleanup: () => void;
   let stored: string;
@@ -188,7 +189,7 @@ describe.each(['sqlite' as const])('a period in the month 10000-01 stored by an 
 
 describe.each(testDatabaseKinds())('Fristen in the year 3000 stored by an earlier release, beside a Frist on 31.12.2100 (%s)', (kind) => {
   const now = '2026-12-07T09:00:00Z';
-  let databaseConfig: Awaited<ReturnType<typeof openTestDatabase>>['config'];
+  let databaseConfig: DatabaseConfig;
   let t: TestApp;
   let cleanup: () => void;
   let stored: string;
