@@ -7,6 +7,7 @@
  */
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
+import { approvedLeadGroup } from './support/approved-bodies';
 import { mailApp } from './support/mail-app';
 import { decodeMail, type TestSmtp } from './support/smtp';
 import { testDatabaseKinds, type TestApp } from './support/test-app';
@@ -39,28 +40,14 @@ describe.each(testDatabaseKinds())('a report Frist moved to an earlier day (%s)'
    */
   beforeEach(async () => {
     ({ t, smtp } = await startMailApp({ database: kind, now: '2025-01-02T09:00:00Z', env: { SECRETARIAT_EMAIL: SECRETARIAT } }));
-    const { body } = await t.http
-      .post('/api/bodies')
-      .send({
-        title: TITLE,
-        kind: 'Arbeitsgruppe',
-        parent: 'AL-Runde',
-        focusTopic: 'Digitale Anwendungen',
-        leads: ['Hessen'],
-        contacts: [LEAD],
-        start: '2025-01-06',
-        expectedEnd: '2026-12-31',
-        reports: [{ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date: '2025-03-31' } }],
-      })
-      .expect(201);
-    id = body.id as string;
-    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted' }).expect(200);
-    const decision = { number: '2025/01-AL', issuer: 'AL-Runde', date: '2025-01-02', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' };
-    await t.http
-      .post('/api/decisions')
-      .send({ ...decision, effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2026-12-31' } }] })
-      .expect(201);
-    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'approved', decision: decision.number, data: { approvedUntil: '2026-12-31' } }).expect(200);
+    id = await approvedLeadGroup(t, {
+      title: TITLE,
+      contact: LEAD,
+      start: '2025-01-06',
+      dues: ['2025-03-31'],
+      approvedUntil: '2026-12-31',
+      decision: { number: '2025/01-AL', date: '2025-01-02' },
+    });
     expect(await sweepAt('2025-01-06T06:00:00Z')).toEqual([]);
   });
 

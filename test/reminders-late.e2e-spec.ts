@@ -8,6 +8,7 @@
 import { SchedulerService } from '../src/deadlines/scheduler.service';
 import { DispatcherService } from '../src/outbox/dispatcher.service';
 import { SEED_TITLE } from './deadlines.support';
+import { approvedLeadGroup } from './support/approved-bodies';
 import { mailApp } from './support/mail-app';
 import { decodeMail, type TestSmtp } from './support/smtp';
 import { testDatabaseKinds, type TestApp } from './support/test-app';
@@ -35,29 +36,14 @@ describe.each(testDatabaseKinds())('reminders written after their own day (%s)',
 
   /** A body registered, submitted and approved at the clock's now, its planned start long before, with reports due on `dues`. */
   async function enterBody(dues: string[]): Promise<string> {
-    const { body } = await t.http
-      .post('/api/bodies')
-      .send({
-        title: TITLE,
-        kind: 'Arbeitsgruppe',
-        parent: 'AL-Runde',
-        focusTopic: 'Digitale Anwendungen',
-        leads: ['Hessen'],
-        contacts: [LEAD],
-        start: '2026-10-01',
-        expectedEnd: '2027-12-31',
-        reports: dues.map((date) => ({ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date } })),
-      })
-      .expect(201);
-    const id = body.id as string;
-    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted' }).expect(200);
-    const decision = { number: '2026/30-AL', issuer: 'AL-Runde', date: '2026-12-03', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung' };
-    await t.http
-      .post('/api/decisions')
-      .send({ ...decision, effects: [{ body: id, effect: 'approved', data: { approvedUntil: '2027-12-31' } }] })
-      .expect(201);
-    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'approved', decision: decision.number, data: { approvedUntil: '2027-12-31' } }).expect(200);
-    return id;
+    return approvedLeadGroup(t, {
+      title: TITLE,
+      contact: LEAD,
+      start: '2026-10-01',
+      dues,
+      approvedUntil: '2027-12-31',
+      decision: { number: '2026/30-AL', date: '2026-12-03' },
+    });
   }
 
   /** Sweeps and dispatches at `instant`; the mails that went out then, by subject. */

@@ -65,3 +65,39 @@ export async function approvedWorkingGroup(t: TestApp, body: { title: string; re
   await send({ type: 'approved', data: approved, decision: '2026/01' });
   return id;
 }
+
+/**
+ * A working group of the AL-Runde led by Hessen with one contact person (`contact`, the lead
+ * reminders are e-mailed to), registered at the clock's now to start on `start` with a
+ * Zwischenbericht to the IT-Planungsrat due on each of `dues`, submitted, and approved until
+ * `approvedUntil` by the AL-Runde's `decision` (Umlaufverfahren): the body the specs of its lead's
+ * reminders begin with. Its id.
+ */
+export async function approvedLeadGroup(
+  t: TestApp,
+  body: { title: string; contact: object; start: string; dues: readonly string[]; approvedUntil: string; decision: { number: string; date: string } },
+): Promise<string> {
+  const registered = await t.http
+    .post('/api/bodies')
+    .send({
+      title: body.title,
+      kind: 'Arbeitsgruppe',
+      parent: 'AL-Runde',
+      focusTopic: 'Digitale Anwendungen',
+      leads: ['Hessen'],
+      contacts: [body.contact],
+      start: body.start,
+      expectedEnd: body.approvedUntil,
+      reports: body.dues.map((date) => ({ kind: 'Zwischenbericht', addressee: 'IT-Planungsrat', due: { kind: 'date', date } })),
+    })
+    .expect(201);
+  const id = registered.body.id as string;
+  await t.http.post(`/api/bodies/${id}/events`).send({ type: 'submitted' }).expect(200);
+  const approved = { approvedUntil: body.approvedUntil };
+  await t.http
+    .post('/api/decisions')
+    .send({ ...body.decision, issuer: 'AL-Runde', procedure: 'Umlaufverfahren', type: 'Beschluss', title: 'Einrichtung', effects: [{ body: id, effect: 'approved', data: approved }] })
+    .expect(201);
+  await t.http.post(`/api/bodies/${id}/events`).send({ type: 'approved', decision: body.decision.number, data: approved }).expect(200);
+  return id;
+}
