@@ -21,6 +21,7 @@ import {
   inLogOrder,
   LogCheckpointBuilder,
   checkpointDigest,
+  checkpointPayloadText,
   signCheckpoint,
   type CheckpointPayload,
   type SignedCheckpoint,
@@ -286,7 +287,7 @@ export class AuditService {
    * view and again in the transaction that stores the checkpoint.
    */
   async createCheckpoint(options: { onlyIfGrown?: boolean } = {}): Promise<SignedCheckpoint | null> {
-    const signed = await this.store.read(async (view) => {
+    const written = await this.store.read(async (view) => {
       const auditLog = await this.store.auditLog(view);
       const decisionEvents = await this.store.decisionEvents(view);
       const contactEvents = await this.store.contactEvents(view);
@@ -325,15 +326,17 @@ export class AuditService {
       });
       // Unchanged since a checkpoint under this key: nothing to write (after a lost key, the first one under the new key is written even so).
       if (options.onlyIfGrown && last && last.keyId === this.key.keyId && last.payload.rootHash === payload.rootHash && last.payload.treeSize === payload.treeSize) return null;
-      return signCheckpoint(payload, this.key.privateKey);
+      // Written out once: signed and stored as this very text.
+      const text = checkpointPayloadText(payload);
+      return { signed: signCheckpoint(payload, this.key.privateKey, text), text };
     });
-    if (signed) {
+    if (written) {
       await this.store.consistent(async (tx) => {
         this.assertOwnKey((await this.store.recordedKey(tx))?.keyId);
-        await this.store.insertCheckpoint(tx, signed);
+        await this.store.insertCheckpoint(tx, written.signed, written.text);
       });
     }
-    return signed;
+    return written?.signed ?? null;
   }
 
   /**

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { StateValue } from 'xstate';
-import { canonicalJson } from '../json/canonical-json';
 import type { EventRow } from '../event-log/event-store';
 import { obligationsSql, WHOLE_CONTEXT_SQLITE, wholeContextText } from '../event-log/stored-context';
 import { BODY_LINE_SQLITE, bodyLine, EVENT_LINE_SQLITE, eventLine, unreadableEventLine } from './export-format';
@@ -18,7 +17,7 @@ import { E, EVENT_TUPLE_COLUMNS, rowOfTuple, storedHashHolds, type EventTuple } 
 import { DECISION_COLUMNS, DECISION_EVENT_COLUMNS, toDecisionEvent, toDecisionState, type DecisionEventRow, type DecisionRow } from '../decisions/decision-rows';
 import type { DecisionEvent, DecisionState } from '../decisions/register';
 import type { KeyObject } from 'node:crypto';
-import { factsFromText, type CheckpointPayload, type Leaf, type SignedCheckpoint, type TextFacts } from './checkpoint';
+import { checkpointPayloadText, factsFromText, type CheckpointPayload, type Leaf, type SignedCheckpoint, type TextFacts } from './checkpoint';
 import type { RecordedKey, StoredCheckpoints } from './signing-key';
 import { readCheckedStream, toStoredEvent, type CheckedStream } from './stream-integrity';
 
@@ -772,12 +771,13 @@ export class AuditStore {
   }
 
   /** Stores a checkpoint; another instance that stored the same sequence first makes this a conflict. */
-  async insertCheckpoint(tx: Transaction, checkpoint: SignedCheckpoint): Promise<void> {
+  /** Stores the checkpoint as the text that was signed (checkpointPayloadText), given where the caller has it already. */
+  async insertCheckpoint(tx: Transaction, checkpoint: SignedCheckpoint, payloadText: string = checkpointPayloadText(checkpoint.payload)): Promise<void> {
     const { payload } = checkpoint;
     try {
       await tx.query(
         'INSERT INTO audit_checkpoints (sequence, created_at, tree_size, root_hash, key_id, payload, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [payload.sequence, payload.createdAt, payload.treeSize, payload.rootHash, checkpoint.keyId, canonicalJson(payload), checkpoint.signature],
+        [payload.sequence, payload.createdAt, payload.treeSize, payload.rootHash, checkpoint.keyId, payloadText, checkpoint.signature],
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConcurrencyConflict({ expectedVersion: null, currentVersion: payload.sequence });

@@ -7,6 +7,7 @@ import {
   CheckpointVerifier,
   logOrder,
   checkpointDigest,
+  checkpointPayloadText,
   factsFromText,
   hasValidSignature,
   signCheckpoint,
@@ -188,6 +189,23 @@ describe('signed checkpoints', () => {
         expect(factsFromText(checkpoint, canonicalJson(checkpoint.payload), publicKey)).toEqual({ signatureHolds: true, digest: checkpointDigest(checkpoint) });
       }
       expect(verifyCheckpoints([first, second], leavesOf([...a, ...b]), publicKey)).toEqual([]);
+    });
+
+    it('is signed and stored as the canonical JSON of its payload, its heads written in one piece (checkpointPayloadText)', () => {
+      // Heads whose members come in another order, and stream names JSON must escape.
+      const heads = [
+        { version: 3, hash: a[2].hash, stream: 'audit-log' },
+        { stream: 'decision:2024/09 "neu"', hash: a[0].hash, version: 1 },
+        { hash: b[1].hash, version: 2, stream: 'kontakt\\ä\u2028' },
+      ];
+      const payload = { ...second.payload, heads };
+      const text = checkpointPayloadText(payload);
+      expect(text).toBe(canonicalJson(payload));
+      expect(text).toContain('"heads":[{"hash":');
+      const signed = signCheckpoint(payload, privateKey);
+      expect(signed).toEqual(signCheckpoint(payload, privateKey, text));
+      expect(hasValidSignature(signed, publicKey)).toBe(true);
+      expect(factsFromText(signed, text, publicKey)).toEqual({ signatureHolds: true, digest: checkpointDigest(signed) });
     });
 
     it('judges a text stored with other spacing by its content, and a changed one as changed', () => {

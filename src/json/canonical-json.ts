@@ -19,6 +19,7 @@ export function canonicalJson(value: unknown): string {
     return `${out}]`;
   }
   if (typeof value === 'object') {
+    if (value instanceof CanonicalText) return value.text;
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record).sort();
     let out = '{';
@@ -32,4 +33,14 @@ export function canonicalJson(value: unknown): string {
     return `${out}}`;
   }
   throw new TypeError(`RFC 8785 cannot represent a value of type ${typeof value}`);
+}
+
+/**
+ * Canonical JSON written already, which canonicalJson puts in as it is. For a long list of flat
+ * records (the heads of a checkpoint that names 100,000 streams): JSON.stringify writes it as one
+ * flat string, where the concatenation above first builds a rope of a million pieces (about
+ * 80 MiB of heap for 13 MB of text).
+ */
+export class CanonicalText {
+  constructor(readonly text: string) {}
 }
