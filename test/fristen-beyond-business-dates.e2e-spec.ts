@@ -21,7 +21,7 @@ import type { EventRecord } from '../src/event-log/event-hash';
 import { decisionFacts, lead, recordStream, registration, rehash, type Step } from './audit-builders';
 import { approvedWorkingGroup } from './support/approved-bodies';
 import { storeRecordedStream } from './support/stored-stream';
-import { openTestDatabase, startTestApp, testDatabaseKinds, type TestApp } from './support/test-app';
+import { openTestDatabase, startTestApp, testDatabaseKinds, type TestApp, type TestDatabaseKind } from './support/test-app';
 
 const NOT_WATCHED = 'liegt nach dem 31.12.2100, dem letzten Tag, den das Register kennt; die Frist wird nicht überwacht';
 const NOT_WATCHED_LOG = 'Fristen nach dem letzten Tag, den das Register kennt, werden nicht überwacht';
@@ -80,6 +80,27 @@ function repairLines(warnings: jest.SpyInstance): string[] {
   return warnings.mock.calls.map(([message]) => String(message)).filter((message) => message.includes(NOT_WATCHED_LOG));
 }
 
+/**
+ * The service started on a database an earlier release wrote: `writeEarlier` writes it through an
+ * instance that is closed before the service starts, and the warnings of that start are caught.
+ */
+async function startedOnEarlierDatabase(kind: TestDatabaseKind, now: string, writeEarlier: (earlier: TestApp) => Promise<void>) {
+  const db = await openTestDatabase(kind);
+  try {
+    const earlier = await startTestApp({ now, databaseConfig: db.config });
+    try {
+      await writeEarlier(earlier);
+    } finally {
+      await earlier.close();
+    }
+  } catch (error) {
+    db.cleanup();
+    throw error;
+  }
+  const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  return { t: await startTestApp({ now, databaseConfig: db.config }), warnings, databaseConfig: db.config, cleanup: db.cleanup };
+}
+
 const pendingTimersOf = (t: TestApp, id: string) =>
   t.app.get(Database).query<{ key: string; due_at: string }>(`SELECT key, due_at FROM timers WHERE body_id = ? AND status = 'pending' ORDER BY key`, [id]);
 
@@ -108,30 +129,24 @@ describe.each(['sqlite' as const])('a period in the month 10000-01 stored by an 
   const version = async (id: string) => (await t.http.get(`/api/bodies/${id}`).expect(200)).body.version as number;
 
   beforeAll(async () => {
-    const db = await openTestDatabase(kind);
-    cleanup = db.cleanup;
-    databaseConfig = db.config;
-    const earlier = await startTestApp({ now, databaseConfig });
-    other = await approvedOther(earlier);
-    // The stream as the earlier release recorded it: the report due in December 9999 handed in,
-    // which opened its next period in 10000-01; its Frist and timers as that release derived them.
-    const records = recordedBeyond([
-      { type: 'started', occurredAt: '2026-07-01T07:00:00.000Z' },
-      { type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2026-11-20T10:00:00.000Z', actor: lead },
-    ]);
-    await storeRecordedStream(earlier, records, machineVersion('body', BODY_MACHINE_VERSION)!);
-    stored = records[0].bodyId;
-    expect(startOfBerlinDay('10000-01-31')).toBe('+010000-01-30T23:00:00.000Z');
-    await storeEarlierFrist(earlier, stored, 'r2', '10000-01-31', '10000-01', 'im Januar 10000');
-    await earlier.close();
-
-    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    t = await startTestApp({ now, databaseConfig });
+    ({ t, warnings, databaseConfig, cleanup } = await startedOnEarlierDatabase(kind, now, async (earlier) => {
+      other = await approvedOther(earlier);
+      // The stream as the earlier release recorded it: the report due in December 9999 handed in,
+      // which opened its next period in 10000-01; its Frist and timers as that release derived them.
+      const records = recordedBeyond([
+        { type: 'started', occurredAt: '2026-07-01T07:00:00.000Z' },
+        { type: 'reportSubmitted', data: { obligationId: 'r1' }, occurredAt: '2026-11-20T10:00:00.000Z', actor: lead },
+      ]);
+      await storeRecordedStream(earlier, records, machineVersion('body', BODY_MACHINE_VERSION)!);
+      stored = records[0].bodyId;
+      expect(startOfBerlinDay('10000-01-31')).toBe('+010000-01-30T23:00:00.000Z');
+      await storeEarlierFrist(earlier, stored, 'r2', '10000-01-31', '10000-01', 'im Januar 10000');
+    }));
   }, 60_000);
   afterAll(async () => {
     warnings?.mockRestore();
-    await t.close();
-    cleanup();
+    await t?.close();
+    cleanup?.();
   });
 
   test('the start brings the body in line before any sweep, and the log names it with its Fristen', async () => {
@@ -198,37 +213,31 @@ describe.each(testDatabaseKinds())('Fristen in the year 3000 stored by an earlie
   let lastTimers: Array<{ key: string; due_at: string }>;
 
   beforeAll(async () => {
-    const db = await openTestDatabase(kind);
-    cleanup = db.cleanup;
-    databaseConfig = db.config;
-    const earlier = await startTestApp({ now, databaseConfig });
-    // Approved until the last day of the register, its final report due in its last month: both
-    // Fristen fall on 31.12.2100, their term's end and the report's overdue on 1 January 2101.
-    last = await approvedWorkingGroup(earlier, {
-      title: 'AG Jahrhundertende',
-      reports: [{ kind: 'Abschlussbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2100-12' } }],
-      approvedUntil: '2100-12-31',
-    });
-    expect((await earlier.app.get(SchedulerService).sweep()).map((entry) => [entry.bodyId, entry.what, entry.outcome])).toEqual([[last, 'started', 'appended']]);
-    lastTimers = await pendingTimersOf(earlier, last);
-    expect(lastTimers.filter((timer) => timer.due_at >= '2100-12-31T23:00:00.000Z').map((timer) => timer.key)).toEqual(
-      expect.arrayContaining([`${last}/reportOverdue/r1`, `${last}/termExpired/2100-12-31`]),
-    );
-    // Started, with its monthly report due „im Juni 3000“, and what the earlier release derived for it.
-    const records = recordedBeyond([{ type: 'started', occurredAt: '2026-07-01T07:00:00.000Z' }], '3000-06', 'Projektgruppe Jahrtausend');
-    await storeRecordedStream(earlier, records, machineVersion('body', BODY_MACHINE_VERSION)!);
-    stored = records[0].bodyId;
-    await storeEarlierFrist(earlier, stored, 'r1', '3000-06-30', '3000-06', 'im Juni 3000');
-    expect((await pendingTimersOf(earlier, stored)).map((timer) => timer.due_at)).toEqual(['3000-06-01T22:00:00.000Z', '3000-06-29T22:00:00.000Z', '3000-06-30T22:00:00.000Z']);
-    await earlier.close();
-
-    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    t = await startTestApp({ now, databaseConfig });
+    ({ t, warnings, databaseConfig, cleanup } = await startedOnEarlierDatabase(kind, now, async (earlier) => {
+      // Approved until the last day of the register, its final report due in its last month: both
+      // Fristen fall on 31.12.2100, their term's end and the report's overdue on 1 January 2101.
+      last = await approvedWorkingGroup(earlier, {
+        title: 'AG Jahrhundertende',
+        reports: [{ kind: 'Abschlussbericht', addressee: 'IT-Planungsrat', due: { kind: 'month', month: '2100-12' } }],
+        approvedUntil: '2100-12-31',
+      });
+      expect((await earlier.app.get(SchedulerService).sweep()).map((entry) => [entry.bodyId, entry.what, entry.outcome])).toEqual([[last, 'started', 'appended']]);
+      lastTimers = await pendingTimersOf(earlier, last);
+      expect(lastTimers.filter((timer) => timer.due_at >= '2100-12-31T23:00:00.000Z').map((timer) => timer.key)).toEqual(
+        expect.arrayContaining([`${last}/reportOverdue/r1`, `${last}/termExpired/2100-12-31`]),
+      );
+      // Started, with its monthly report due „im Juni 3000“, and what the earlier release derived for it.
+      const records = recordedBeyond([{ type: 'started', occurredAt: '2026-07-01T07:00:00.000Z' }], '3000-06', 'Projektgruppe Jahrtausend');
+      await storeRecordedStream(earlier, records, machineVersion('body', BODY_MACHINE_VERSION)!);
+      stored = records[0].bodyId;
+      await storeEarlierFrist(earlier, stored, 'r1', '3000-06-30', '3000-06', 'im Juni 3000');
+      expect((await pendingTimersOf(earlier, stored)).map((timer) => timer.due_at)).toEqual(['3000-06-01T22:00:00.000Z', '3000-06-29T22:00:00.000Z', '3000-06-30T22:00:00.000Z']);
+    }));
   }, 60_000);
   afterAll(async () => {
     warnings?.mockRestore();
-    await t.close();
-    cleanup();
+    await t?.close();
+    cleanup?.();
   });
 
   test('the start brings the body of the year 3000 in line and names it; the Fristen on 31.12.2100 keep their timers', async () => {
