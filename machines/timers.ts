@@ -55,6 +55,13 @@ export interface ReminderPolicy {
   termExpiringDays: number;
 }
 
+/**
+ * True while the policy reminds of overdue reports: every so many days
+ * (REMINDER_REPORT_OVERDUE_EVERY_DAYS), at most so many times (REMINDER_REPORT_OVERDUE_MAX),
+ * neither of them 0.
+ */
+export const remindsOfOverdueReports = ({ report }: Pick<ReminderPolicy, 'report'>): boolean => report.overdueEveryDays > 0 && report.overdueMaxReminders > 0;
+
 export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
   report: { daysBefore: [28, 7], onTheDay: true, overdueEveryDays: 7, overdueMaxReminders: 12 },
   term: { daysBefore: [90, 30, 7], onExpiry: true },

@@ -114,3 +114,36 @@ describe.each(testDatabaseKinds())('a „Heute fällig“ held past its day whil
     });
   });
 });
+
+describe.each(testDatabaseKinds())('the reminder on the day of the Frist, written only after it (the service was down; %s)', (kind) => {
+  const start = smtpDownRig(kind);
+
+  /** The seed body, its Zwischenbericht due 02.12.2024; the sweeps resume on 04.12. with the SMTP server up. */
+  async function afterThePause(env: Record<string, string> = {}) {
+    const rig = await start<Message>(env);
+    rig.smtp.refuse(false);
+    const reminders = (await rig.sweepAt('2024-12-04T07:00:00Z')).filter((entry) => entry.kind === 'reminder' && entry.bodyId === rig.id);
+    await rig.dispatcher.dispatch();
+    return { rig, reminders };
+  }
+
+  it('goes out as „Überfällig seit …“ to the lead and the Geschäftsstelle', async () => {
+    const { rig, reminders } = await afterThePause();
+    expect(reminders.map((entry) => entry.outcome)).toEqual(['written']);
+    expect(rig.subjects()).toEqual([OVERDUE]);
+    expect(rig.smtp.mails[0].to.sort()).toEqual([SECRETARIAT, LEAD].sort());
+  });
+
+  it.each(['REMINDER_REPORT_OVERDUE_EVERY_DAYS', 'REMINDER_REPORT_OVERDUE_MAX'])('is not written with overdue reminders switched off (%s=0): nothing tells of the overdue report', async (variable) => {
+    const { rig, reminders } = await afterThePause({ [variable]: '0' });
+    expect(reminders).toEqual([
+      expect.objectContaining({ what: expect.stringMatching(/^r1@2024-12-02/), outcome: 'superseded', detail: 'Die Frist ist verstrichen, und Erinnerungen an überfällige Berichte sind abgeschaltet.' }),
+    ]);
+    expect(rig.smtp.mails).toEqual([]);
+    expect(await rig.reminders()).toEqual([]);
+    // Nor later: the timer is done with.
+    await rig.sweepAt('2024-12-09T07:00:00Z');
+    expect(await rig.dispatcher.dispatch()).toEqual({ sent: [], retried: [], dead: [], withdrawn: [] });
+    expect(rig.smtp.mails).toEqual([]);
+  });
+});

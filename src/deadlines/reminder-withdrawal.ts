@@ -2,7 +2,7 @@ import type { BodyContext } from '../../machines/body.context';
 import { berlinDate, germanDate, type CivilDate, type Instant } from '../../machines/dates';
 import { daysBetween, overdueSince } from '../../machines/deadlines';
 import { obligationLabel, obligationStanding, STATE_LABELS } from '../../machines/labels';
-import type { ReminderPolicy, ReminderTimer } from '../../machines/timers';
+import { remindsOfOverdueReports, type ReminderPolicy, type ReminderTimer } from '../../machines/timers';
 import type { Clock } from '../common/clock';
 import type { Queries, Transaction } from '../database/database';
 import { obligationsSql, wholeContext } from '../event-log/stored-context';
@@ -166,13 +166,6 @@ export async function reminderWithdrawal(q: Queries, message: OutboxMessage, now
 }
 
 /**
- * True while the policy reminds of overdue reports: every so many days
- * (REMINDER_REPORT_OVERDUE_EVERY_DAYS), at most so many times (REMINDER_REPORT_OVERDUE_MAX),
- * neither of them 0.
- */
-const overdueReminders = ({ report }: Pick<ReminderPolicy, 'report'>) => report.overdueEveryDays > 0 && report.overdueMaxReminders > 0;
-
-/**
  * True for a report's „Heute fällig“ written on the Frist's day: withdrawn while its Frist still
  * holds, its day went by before it could go out, and the report is overdue now.
  */
@@ -190,7 +183,7 @@ function heldPastItsDay(reminder: ReminderTimer['reminder'], message: OutboxMess
  * so does one withdrawn because its day went by while its Frist still holds: written anew, it
  * would only repeat what the later reminders of its series say. Except a report's „Heute fällig“
  * held past its day (`heldPastItsDay`) whose e-mail did not go out at all, while the `policy`
- * reminds of overdue reports (`overdueReminders`): its timer is due again, and the next sweep
+ * reminds of overdue reports (`remindsOfOverdueReports`): its timer is due again, and the next sweep
  * writes it anew as of its own day, „Überfällig seit …“ to the lead and the Geschäftsstelle,
  * unless a weekly overdue reminder of the series is due by then and goes instead. The lead hears
  * of the overdue report promptly, not a week later. With overdue reminders switched off it stays
@@ -201,7 +194,7 @@ export async function reminderWithdrawn(tx: Transaction, message: OutboxMessage,
   if (timerKey === null || message.bodyId === null) return;
   const written = await writtenReminder(tx, timerKey);
   if (written && fristHolds(written.reminder, written.frist)) {
-    const again = message.channel === 'email' && overdueReminders(policy) && heldPastItsDay(written.reminder, message);
+    const again = message.channel === 'email' && remindsOfOverdueReports(policy) && heldPastItsDay(written.reminder, message);
     if (again) await writtenAgain(tx, timerKey, message.id);
     return;
   }

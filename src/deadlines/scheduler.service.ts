@@ -7,7 +7,7 @@ import type { BodyContext } from '../../machines/body.context';
 import type { Deadline, DecisionFacts } from '../../machines/body.events';
 import type { DeadlineResolution } from '../../machines/deadlines';
 import { berlinDate } from '../../machines/dates';
-import type { ReminderTimer } from '../../machines/timers';
+import { remindsOfOverdueReports, type ReminderTimer } from '../../machines/timers';
 import { Clock } from '../common/clock';
 import { ConcurrencyConflict, NotFoundError } from '../common/errors';
 import { Database, type Transaction } from '../database/database';
@@ -56,7 +56,11 @@ async function inFlight<T, R>(items: readonly T[], limit: number, work: (item: T
 }
 
 /** Days from the deadline to the reminder's nominal date: of two due at once, the later one counts. */
-const offsetOf = (row: DueRow) => (JSON.parse(row.payload) as { reminder: ReminderTimer['reminder'] }).reminder.offsetDays;
+const reminderOf = (row: DueRow) => JSON.parse(row.payload) as { reminder: ReminderTimer['reminder'] };
+const offsetOf = (row: DueRow) => reminderOf(row).reminder.offsetDays;
+
+/** Why a report's reminder due only after its Frist's day is not written (sendReminders). */
+const OVERDUE_SWITCHED_OFF = 'Die Frist ist verstrichen, und Erinnerungen an überfällige Berichte sind abgeschaltet.';
 
 /**
  * What a reminder says about its body, as of one version of it. A sweep after downtime writes
@@ -219,7 +223,9 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
   /**
    * The due reminders, oldest first. After downtime only the latest due reminder of a series
    * (by due instant, then by its distance to the deadline) goes out; the earlier ones are marked
-   * superseded in one transaction, so they cost next to nothing.
+   * superseded in one transaction, so they cost next to nothing. So is a report's reminder that
+   * would go out only after its Frist's day while overdue reminders are switched off: written
+   * then, it would tell of the overdue report („Überfällig seit …“).
    */
   private async sendReminders(now: string): Promise<SweepEntry[]> {
     const due = await this.db.query<DueRow>(
@@ -231,7 +237,14 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
       const known = latest.get(row.series);
       if (!known || row.due_at > known.due_at || (row.due_at === known.due_at && offsetOf(row) > offsetOf(known))) latest.set(row.series, row);
     }
-    const superseded = due.filter((row) => latest.get(row.series) !== row);
+    const today = berlinDate(now);
+    const lapsed = remindsOfOverdueReports(this.config.policy)
+      ? new Set<DueRow>()
+      : new Set([...latest.values()].filter((row) => {
+          const { reminder } = reminderOf(row);
+          return reminder.subject === 'report' && today > reminder.deadlineOn;
+        }));
+    const superseded = due.filter((row) => latest.get(row.series) !== row || lapsed.has(row));
     if (superseded.length > 0) {
       await this.db.transaction(async (tx) => {
         for (const row of superseded) {
@@ -242,8 +255,8 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
     const facts = new Map<string, BodyFacts>();
     return inFlight(due, IN_FLIGHT, async (row): Promise<SweepEntry> => {
       const later = latest.get(row.series)!;
-      if (later === row) return this.fireReminder(row, now, facts);
-      return { key: row.key, bodyId: row.body_id, kind: 'reminder', what: row.ref, dueAt: row.due_at, outcome: 'superseded', detail: later.key };
+      if (later === row && !lapsed.has(row)) return this.fireReminder(row, now, facts);
+      return { key: row.key, bodyId: row.body_id, kind: 'reminder', what: row.ref, dueAt: row.due_at, outcome: 'superseded', detail: later === row ? OVERDUE_SWITCHED_OFF : later.key };
     });
   }
 
