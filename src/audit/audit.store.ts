@@ -770,8 +770,10 @@ export class AuditStore {
     }
   }
 
-  /** Stores a checkpoint; another instance that stored the same sequence first makes this a conflict. */
-  /** Stores the checkpoint as the text that was signed (checkpointPayloadText), given where the caller has it already. */
+  /**
+   * Stores a checkpoint as the text that was signed (checkpointPayloadText; given where the caller
+   * has it already); another instance that stored the same sequence first makes this a conflict.
+   */
   async insertCheckpoint(tx: Transaction, checkpoint: SignedCheckpoint, payloadText: string = checkpointPayloadText(checkpoint.payload)): Promise<void> {
     const { payload } = checkpoint;
     try {

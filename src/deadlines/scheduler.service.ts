@@ -55,8 +55,8 @@ async function inFlight<T, R>(items: readonly T[], limit: number, work: (item: T
   return results;
 }
 
-/** Days from the deadline to the reminder's nominal date: of two due at once, the later one counts. */
 const reminderOf = (row: DueRow) => JSON.parse(row.payload) as { reminder: ReminderTimer['reminder'] };
+/** Days from the deadline to the reminder's nominal date: of two due at once, the later one counts. */
 const offsetOf = (row: DueRow) => reminderOf(row).reminder.offsetDays;
 
 /** Why a report's reminder due only after its Frist's day is not written (sendReminders). */
