@@ -1,7 +1,8 @@
 /**
  * A write the database refuses for want of rights is no fault of the request and no riddle: the
  * answer says so (the operators must mend it), where any other failure stays „Interner Fehler“.
- * PostgreSQL's case runs for real in test/cli-read-only-user-postgres.e2e-spec.ts.
+ * PostgreSQL's case runs for real in test/cli-read-only-user-postgres.e2e-spec.ts, SQLite's in
+ * test/database-read-only.e2e-spec.ts.
  */
 import { Logger } from '@nestjs/common';
 import { toErrorBody } from '../src/common/http-errors';
