@@ -2,9 +2,11 @@
 /**
  * Long unbroken text (a Zielstellung of thousands of characters without a space, a long URL as a
  * Federführung) wraps on the body page and in the Übersicht in real headless Chromium: the page is
- * no wider than the window, on a desktop and on a phone.
+ * no wider than the window, on a desktop and on a phone. The tables beside it still keep a date
+ * and an Ampel's word whole on a desktop.
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
+import { approvedBodies } from './support/approved-bodies';
 import { browserSuite, describeInBrowser, PASSWORD, signIn, withScreenshot } from './web-browser';
 
 const UNBROKEN = 'x'.repeat(19_000);
@@ -15,6 +17,8 @@ describeInBrowser('long values in Chromium', () => {
 
   const suite = browserSuite('2026-11-28T09:00:00Z', async (t) => {
     id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: `AG ${URL_LIKE}`, objective: UNBROKEN, leads: [URL_LIKE] }).expect(201)).body.id;
+    // Approved until 31.12.2026: a date in the Übersicht, the Fristen and the Beschlusskontrolle.
+    await approvedBodies(t, [{ title: 'Weiterentwicklung Struktur OZG Föderal' }]);
   });
 
   it('Browser: the body page and the Übersicht are no wider than the window at 1280 and 390 CSS pixels', async () => {
@@ -30,6 +34,41 @@ describeInBrowser('long values in Chromium', () => {
           const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
           expect([path, width, scrollWidth]).toEqual([path, width, width]);
         }
+      }
+    });
+  }, 60_000);
+
+  it('Browser: at 1280 CSS pixels no table breaks a date or an Ampel label in the middle', async () => {
+    const page = suite.browser.page;
+    await withScreenshot(page, 'ganze-woerter', async () => {
+      await signIn(page, suite.base, 'sekretariat', PASSWORD);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      for (const path of ['/', '/fristen', '/beschlusskontrolle']) {
+        await page.goto(`${suite.base}${path}`);
+        const { dates, broken } = await page.evaluate(() => {
+          // A piece of text laid out on more than one line has client rectangles at more than one height.
+          const lines = (range: Range) => new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+          const found = { dates: 0, broken: [] as string[] };
+          const walker = document.createTreeWalker(document.querySelector('main')!, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (!node.parentElement?.closest('table')) continue;
+            for (const match of (node.textContent ?? '').matchAll(/\d\d\.\d\d\.\d{4}/g)) {
+              found.dates++;
+              const range = document.createRange();
+              range.setStart(node, match.index);
+              range.setEnd(node, match.index + match[0].length);
+              if (lines(range) > 1) found.broken.push(match[0]);
+            }
+          }
+          for (const label of document.querySelectorAll('table .light__label')) {
+            const range = document.createRange();
+            range.selectNodeContents(label);
+            if (lines(range) > 1) found.broken.push(label.textContent ?? '');
+          }
+          return found;
+        });
+        expect(dates).toBeGreaterThan(0);
+        expect([path, broken]).toEqual([path, []]);
       }
     });
   }, 60_000);
