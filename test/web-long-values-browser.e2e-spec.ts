@@ -2,8 +2,8 @@
 /**
  * Long unbroken text (a Zielstellung of thousands of characters without a space, a long URL as a
  * Federführung) wraps on the body page and in the Übersicht in real headless Chromium: the page is
- * no wider than the window, on a desktop and on a phone. The tables beside it still keep a date
- * and an Ampel's word whole on a desktop.
+ * no wider than the window, on a desktop and on a phone. The tables beside it still keep a date,
+ * an Ampel's word and a decision number whole on a desktop.
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { approvedBodies } from './support/approved-bodies';
@@ -19,6 +19,19 @@ describeInBrowser('long values in Chromium', () => {
     id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: `AG ${URL_LIKE}`, objective: UNBROKEN, leads: [URL_LIKE] }).expect(201)).body.id;
     // Approved until 31.12.2026: a date in the Übersicht, the Fristen and the Beschlusskontrolle.
     await approvedBodies(t, [{ title: 'Weiterentwicklung Struktur OZG Föderal' }]);
+    // A title long enough that the register's columns have to share the width.
+    await t.http
+      .post('/api/decisions')
+      .send({
+        number: '2026/11-AL',
+        issuer: 'AL-Runde',
+        date: '2026-11-20',
+        procedure: 'Umlaufverfahren',
+        type: 'Beschluss',
+        title: 'Kenntnisnahme des Berichts und Einrichtung des Formats „Weiterentwicklung Struktur OZG Föderal“ mit Auftrag an die Geschäftsstelle',
+        effects: [],
+      })
+      .expect(201);
   });
 
   it('Browser: the body page and the Übersicht are no wider than the window at 1280 and 390 CSS pixels', async () => {
@@ -38,12 +51,12 @@ describeInBrowser('long values in Chromium', () => {
     });
   }, 60_000);
 
-  it('Browser: at 1280 CSS pixels no table breaks a date or an Ampel label in the middle', async () => {
+  it('Browser: at 1280 CSS pixels no table breaks a date, an Ampel label or a decision number in the middle', async () => {
     const page = suite.browser.page;
     await withScreenshot(page, 'ganze-woerter', async () => {
       await signIn(page, suite.base, 'sekretariat', PASSWORD);
       await page.setViewportSize({ width: 1280, height: 800 });
-      for (const path of ['/', '/fristen', '/beschlusskontrolle']) {
+      for (const path of ['/', '/fristen', '/beschlusskontrolle', '/beschluesse']) {
         await page.goto(`${suite.base}${path}`);
         const { dates, broken } = await page.evaluate(() => {
           // A piece of text laid out on more than one line has client rectangles at more than one height.
@@ -60,7 +73,7 @@ describeInBrowser('long values in Chromium', () => {
               if (lines(range) > 1) found.broken.push(match[0]);
             }
           }
-          for (const label of document.querySelectorAll('table .light__label')) {
+          for (const label of document.querySelectorAll('table .light__label, table .decision-number')) {
             const range = document.createRange();
             range.selectNodeContents(label);
             if (lines(range) > 1) found.broken.push(label.textContent ?? '');
