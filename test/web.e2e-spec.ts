@@ -8,7 +8,7 @@ import type { AnyStateNode } from 'xstate';
 import type { DeadlineView } from '../src/deadlines/deadlines.service';
 import { eventData, eventFormItems, type EventFormContext } from '../src/web/event-forms';
 import type { FormItem } from '../src/web/forms';
-import { machineTransitions, stateDiagramSvg } from '../src/web/state-diagram';
+import { diagramEdges, machineTransitions, stateDiagramSvg } from '../src/web/state-diagram';
 import { trafficLight } from '../src/web/web.service';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { DEFAULT_AUTH } from '../config/configuration';
@@ -99,7 +99,7 @@ describe('Web forms and pictures from the machine', () => {
     expect(eventData('revised', { ...revisedBase(), title: 'Neuer Titel' }, context)).toEqual({ title: 'Neuer Titel' });
   });
 
-  it('the state diagram draws every state of the machine and every transition between states', () => {
+  it('the state diagram draws every state of the machine and every transition between states, one edge per pair of states', () => {
     const svg = stateDiagramSvg({ current: ['active', 'active.term', 'active.term.expired'], visited: ['draft', 'submitted', 'established'] });
     const paths: string[] = [];
     const walk = (node: AnyStateNode) => {
@@ -110,8 +110,16 @@ describe('Web forms and pictures from the machine', () => {
     };
     walk(bodyMachine.root);
     for (const path of paths) expect(svg).toContain(`data-state="${path}"`);
-    const drawn = machineTransitions().filter((t) => t.target && t.target !== t.source);
+    const between = machineTransitions().filter((t) => t.target && t.target !== t.source);
+    // One edge per pair of states (and kind): each transition between states is on one of them.
+    const drawn = diagramEdges(between);
+    expect(new Set(between.map((t) => `${t.source} ${t.target} ${t.automatic}`)).size).toBe(drawn.length);
     expect(svg.match(/<g class="transition[ "]/g)?.length).toBe(drawn.length);
+    for (const t of between) {
+      const edge = drawn.find((e) => e.source === t.source && e.target === t.target && e.automatic === t.automatic);
+      expect(edge?.label.split(' / ')).toContain(t.label);
+    }
+    expect(drawn.find((e) => e.source === 'active.term.running' && e.target === 'active.term.expired')?.label).toBe('Laufzeit abgelaufen / Verlängert');
     expect(svg).toMatch(/class="state current" data-state="active.term.expired"/);
     expect(svg).toMatch(/class="state visited" data-state="submitted"/);
     expect(svg).toMatch(/class="state pending" data-state="closed"/);

@@ -143,6 +143,23 @@ export function machineTransitions(): DiagramTransition[] {
   return out;
 }
 
+/**
+ * One edge per pair of states: the transitions between the same two states (the term runs out, or
+ * an extension to a day already past) are drawn once, their labels joined („Laufzeit abgelaufen /
+ * Verlängert“); two edges on one path would print their labels over each other.
+ */
+export function diagramEdges(transitions: readonly DiagramTransition[]): DiagramTransition[] {
+  const edges = new Map<string, DiagramTransition>();
+  for (const t of transitions) {
+    if (!t.target || t.target === t.source) continue;
+    const key = `${t.source} ${t.target} ${t.automatic}`;
+    const edge = edges.get(key);
+    if (!edge) edges.set(key, { ...t });
+    else if (!edge.label.split(' / ').includes(t.label)) edge.label = `${edge.label} / ${t.label}`;
+  }
+  return [...edges.values()];
+}
+
 /** Top-level states by rank: breadth-first from the initial state over the transitions between them. */
 function ranks(top: AnyStateNode[], transitions: DiagramTransition[]): AnyStateNode[][] {
   const topOf = (path: string) => path.split('.')[0];
@@ -235,7 +252,9 @@ export function stateDiagramSvg(marks: DiagramMarks, options: { id?: string; tit
       if (span <= 1 && forward && !t.automatic) {
         const yy = from.y + from.h / 2;
         d = `M${from.x + from.w},${yy} L${to.x},${yy}`;
-        text = labelSvg(t.label, (from.x + from.w + to.x) / 2, yy - 16, 'middle', 14);
+        // Above the line; a label of three lines or more is raised so that its last line stays clear of it.
+        const lines = wrap(t.label, 14).length;
+        text = labelSvg(t.label, (from.x + from.w + to.x) / 2, Math.min(yy - 16, yy - 6 - (lines - 1) * 6), 'middle', 14);
       } else {
         const above = !forward;
         const shift = t.automatic ? 22 : 12;
@@ -308,7 +327,7 @@ export function stateDiagramSvg(marks: DiagramMarks, options: { id?: string; tit
     `<title id="${id}-title">${escapeHtml(title)}</title><desc id="${id}-desc">${escapeHtml(desc)}</desc>`,
     `<defs><marker id="${id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>`,
     rows.flat().map(nodeSvg).join(''),
-    `<g class="transitions">${transitions.map(edgeSvg).join('')}</g>`,
+    `<g class="transitions">${diagramEdges(transitions).map(edgeSvg).join('')}</g>`,
     '</svg>',
   ].join('');
 }
