@@ -69,4 +69,20 @@ describe('the Zeitleiste', () => {
       expect(inTime).not.toContain('class="lapse"');
     });
   });
+
+  test('the dates beside the bars are drawn after the line for today, so that it does not cross them', () => {
+    const svg = timelineSvg(
+      [
+        body({ title: 'AG Befristet', stateLabel: 'Aktiv', start: '2026-02-01', started: true, approvedUntil: '2026-12-20', endedOn: null }),
+        body({ title: 'AG Entfristet', stateLabel: 'Aktiv', start: '2026-02-01', started: true, permanent: true, endedOn: null }),
+        body({ title: 'AG Geplant', stateLabel: 'Eingereicht', start: '2026-03-01', expectedEnd: '2026-12-31', endedOn: null }),
+        body({}),
+      ],
+      '2026-12-10',
+    );
+    const today = svg.indexOf('<line class="today"');
+    const marks = [...svg.matchAll(/<text class="mark"[^>]*>([^<]*)<\/text>/g)];
+    expect(marks.map((mark) => mark[1])).toEqual(['bis 20.12.2026', 'entfristet →', 'geplant bis 31.12.2026', 'beendet am 05.12.2026']);
+    for (const mark of marks) expect(mark.index).toBeGreaterThan(today);
+  });
 });

@@ -93,6 +93,8 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
     if (isYear) parts.push(`<text class="axis" x="${x(t) + 4}" y="${TOP - 22}">${d.getUTCFullYear()}</text>`);
   }
 
+  // The dates written beside the bars, drawn last: over the line for today, which would cross them.
+  const marks: string[] = [];
   bodies.forEach((body, i) => {
     const y = TOP + i * ROW_H;
     const mid = y + ROW_H / 2;
@@ -106,9 +108,9 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
       const ex = x(body.endedOn);
       parts.push(
         `<line class="term-end" x1="${ex}" x2="${ex}" y1="${mid - 8}" y2="${mid + 8}"><title>${escapeHtml(`${body.stateLabel}: ${germanDate(body.endedOn)}, ohne Beginn der Tätigkeit`)}</title></line>`,
-        `<text class="mark" x="${ex}" y="${mid - 11}" text-anchor="${anchor(ex)}">${escapeHtml(`beendet am ${germanDate(body.endedOn)}`)}</text>`,
         '</g>',
       );
+      marks.push(`<text class="mark" x="${ex}" y="${mid - 11}" text-anchor="${anchor(ex)}">${escapeHtml(`beendet am ${germanDate(body.endedOn)}`)}</text>`);
       return;
     }
     const barClass = body.approvedUntil || body.permanent ? 'term' : 'planned';
@@ -128,15 +130,13 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
     }
     parts.push(`<circle class="start" cx="${x(body.start)}" cy="${mid}" r="5"><title>${escapeHtml(`Beginn ${germanDate(body.start)}`)}</title></circle>`);
     if (body.permanent) {
-      parts.push(`<text class="mark" x="${barEnd - 4}" y="${mid - 11}" text-anchor="end">entfristet →</text>`);
+      marks.push(`<text class="mark" x="${barEnd - 4}" y="${mid - 11}" text-anchor="end">entfristet →</text>`);
     } else if (body.approvedUntil) {
       const ax = x(body.approvedUntil);
-      parts.push(
-        `<line class="term-end" x1="${ax}" x2="${ax}" y1="${mid - 14}" y2="${mid + 14}"><title>${escapeHtml(`befristet bis ${germanDate(body.approvedUntil)}`)}</title></line>`,
-        `<text class="mark" x="${ax}" y="${mid - 17}" text-anchor="${anchor(ax)}">bis ${germanDate(body.approvedUntil)}</text>`,
-      );
+      parts.push(`<line class="term-end" x1="${ax}" x2="${ax}" y1="${mid - 14}" y2="${mid + 14}"><title>${escapeHtml(`befristet bis ${germanDate(body.approvedUntil)}`)}</title></line>`);
+      marks.push(`<text class="mark" x="${ax}" y="${mid - 17}" text-anchor="${anchor(ax)}">bis ${germanDate(body.approvedUntil)}</text>`);
     } else if (body.expectedEnd) {
-      parts.push(`<text class="mark" x="${x(body.expectedEnd)}" y="${mid - 11}" text-anchor="${anchor(x(body.expectedEnd))}">geplant bis ${germanDate(body.expectedEnd)}</text>`);
+      marks.push(`<text class="mark" x="${x(body.expectedEnd)}" y="${mid - 11}" text-anchor="${anchor(x(body.expectedEnd))}">geplant bis ${germanDate(body.expectedEnd)}</text>`);
     }
     for (const ext of body.extensions) {
       const ex = x(ext.on);
@@ -160,7 +160,7 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
   parts.push(`<line class="today" x1="${tx}" x2="${tx}" y1="${TOP - 10}" y2="${height - 14}"><title>Heute, ${germanDate(today)}</title></line>`);
   // „Heute 02.12.2026“ is about 110 units wide: near the right edge it ends at the line instead.
   const todayText = tx + 4 + TODAY_TEXT_W > width ? `x="${tx - 4}" text-anchor="end"` : `x="${tx + 4}"`;
-  parts.push(`<text class="today-text" ${todayText} y="${height - 4}">Heute ${germanDate(today)}</text>`);
+  parts.push(`<text class="today-text" ${todayText} y="${height - 4}">Heute ${germanDate(today)}</text>`, ...marks);
 
   return [
     `<svg class="timeline" role="img" aria-labelledby="timeline-title timeline-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
