@@ -1,3 +1,4 @@
+import type { ContactInput } from '../../src/contacts/contact-input';
 import { EXAMPLE_REGISTRATION } from '../../src/seed/example-registration';
 import type { TestApp } from './test-app';
 
@@ -7,7 +8,7 @@ import type { TestApp } from './test-app';
  * 01.02.2026 as planned: the bodies the specs of decisions recorded under a wrong number work on.
  * Their ids, in the order of the titles.
  */
-export async function approvedBodies(t: TestApp, bodies: ReadonlyArray<{ title: string; contacts?: object[] }>): Promise<string[]> {
+export async function approvedBodies(t: TestApp, bodies: ReadonlyArray<{ title: string; contacts?: ContactInput[] }>): Promise<string[]> {
   const ids: string[] = [];
   for (const { title, contacts } of bodies) {
     const registered = await t.http
@@ -75,7 +76,7 @@ export async function approvedWorkingGroup(t: TestApp, body: { title: string; re
  */
 export async function approvedLeadGroup(
   t: TestApp,
-  body: { title: string; contact: object; start: string; dues: readonly string[]; approvedUntil: string; decision: { number: string; date: string } },
+  body: { title: string; contact: ContactInput; start: string; dues: readonly string[]; approvedUntil: string; decision: { number: string; date: string } },
 ): Promise<string> {
   const registered = await t.http
     .post('/api/bodies')
