@@ -1,4 +1,4 @@
-import { timelineSvg, type TimelineBody } from './timeline';
+import { timelineSvg, titleLines, type TimelineBody } from './timeline';
 
 const body = (over: Partial<TimelineBody>): TimelineBody => ({
   id: 'b1',
@@ -84,5 +84,17 @@ describe('the Zeitleiste', () => {
     const marks = [...svg.matchAll(/<text class="mark"[^>]*>([^<]*)<\/text>/g)];
     expect(marks.map((mark) => mark[1])).toEqual(['bis 20.12.2026', 'entfristet →', 'geplant bis 31.12.2026', 'beendet am 05.12.2026']);
     for (const mark of marks) expect(mark.index).toBeGreaterThan(today);
+  });
+
+  test('a long title takes two lines, broken between words, so that titles beginning alike stay apart', () => {
+    expect(titleLines('Weiterentwicklung Struktur OZG Föderal')).toEqual(['Weiterentwicklung Struktur OZG Föderal']);
+    expect(titleLines('Arbeitsgruppe Registermodernisierung Teil 1 mit langem Titel')).toEqual(['Arbeitsgruppe Registermodernisierung', 'Teil 1 mit langem Titel']);
+    // Beyond two lines, the second is cut off; a word longer than a line is cut off in itself.
+    expect(titleLines(`Arbeitsgruppe Registermodernisierung ${'sehr '.repeat(10)}lang`)).toEqual(['Arbeitsgruppe Registermodernisierung', 'sehr sehr sehr sehr sehr sehr sehr se…']);
+    expect(titleLines(`${'x'.repeat(50)} Teil 2`)).toEqual([`${'x'.repeat(37)}…`, 'Teil 2']);
+    const svg = timelineSvg([body({ title: 'Arbeitsgruppe Registermodernisierung Teil 1 mit langem Titel' })], '2026-12-10');
+    const lines = [...svg.matchAll(/<text class="body-title" x="8" y="([\d.]+)">([^<]*)<\/text>/g)];
+    expect(lines.map((line) => line[2])).toEqual(['Arbeitsgruppe Registermodernisierung', 'Teil 1 mit langem Titel']);
+    expect(Number(lines[0][1])).toBeLessThan(Number(lines[1][1]));
   });
 });

@@ -58,6 +58,18 @@ function shorten(text: string, max = 38): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/**
+ * A title on at most two lines, broken between words: titles that begin alike („Arbeitsgruppe
+ * Registermodernisierung Teil 1 …“, „… Teil 2 …“) stay apart where one line would cut them off alike.
+ */
+export function titleLines(title: string, max = 38): string[] {
+  if (title.length <= max) return [title];
+  const words = title.split(' ');
+  let first = words.shift()!;
+  while (words.length > 0 && `${first} ${words[0]}`.length <= max) first = `${first} ${words.shift()}`;
+  return [shorten(first, max), shorten(words.join(' '), max)].filter(Boolean);
+}
+
 export function timelineSvg(bodies: TimelineBody[], today: string): string {
   const dates = bodies.flatMap((b) => [
     b.start,
@@ -101,7 +113,8 @@ export function timelineSvg(bodies: TimelineBody[], today: string): string {
     const end = body.endedOn ?? body.approvedUntil ?? body.expectedEnd;
     const barEnd = body.permanent && !body.endedOn ? x(to) - 8 : end ? x(end) : x(body.start) + 6;
     parts.push(`<g class="row"><title>${escapeHtml(`${body.title}: ${body.stateLabel}`)}</title>`);
-    parts.push(`<text class="body-title" x="8" y="${mid - 4}">${escapeHtml(shorten(body.title))}</text>`);
+    const title = titleLines(body.title);
+    parts.push(...title.map((line, l) => `<text class="body-title" x="8" y="${mid - 4 - (title.length - 1 - l) * 14}">${escapeHtml(line)}</text>`));
     parts.push(`<text class="state-text" x="8" y="${mid + 13}">${escapeHtml(shorten(body.stateLabel, 44))}</text>`);
     if (!body.started && body.endedOn) {
       // Rejected, withdrawn or ended before its work began: no bar of work, the day it ended.
