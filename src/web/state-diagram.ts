@@ -7,6 +7,7 @@
 import type { AnyStateNode } from 'xstate';
 import { STATE_LABELS, bodyMachine, eventLabel } from '../../machines';
 import { escapeHtml } from './templates';
+import { wrapWords } from './text-lines';
 
 export interface DiagramMarks {
   /** Dotted state paths the body is in now (`active`, `active.term.running`, …). */
@@ -47,18 +48,7 @@ const pathOf = (node: AnyStateNode) => node.path.join('.');
 const labelOf = (path: string) => STATE_LABELS[path] ?? path.split('.').at(-1)!;
 export const stateLabelOf = (path: string) => labelOf(path);
 
-function wrap(text: string, max = MAX_CHARS): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && (line + ' ' + word).length > max) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) out.push(line);
-  return out;
-}
+const wrap = (text: string, max = MAX_CHARS) => wrapWords(text, max);
 
 /** An edge label, wrapped onto short lines, with a white halo (CSS) so it stays legible over lines. */
 function labelSvg(text: string, x: number, y: number, anchor: 'start' | 'middle' | 'end' = 'middle', max = 18): string {

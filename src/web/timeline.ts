@@ -5,6 +5,7 @@
  */
 import { germanDate } from '../../machines';
 import { escapeHtml } from './templates';
+import { wrapWords } from './text-lines';
 
 export interface TimelineBody {
   id: string;
@@ -63,11 +64,8 @@ function shorten(text: string, max = 38): string {
  * Registermodernisierung Teil 1 …“, „… Teil 2 …“) stay apart where one line would cut them off alike.
  */
 export function titleLines(title: string, max = 38): string[] {
-  if (title.length <= max) return [title];
-  const words = title.split(' ');
-  let first = words.shift()!;
-  while (words.length > 0 && `${first} ${words[0]}`.length <= max) first = `${first} ${words.shift()}`;
-  return [shorten(first, max), shorten(words.join(' '), max)].filter(Boolean);
+  const [first, ...rest] = wrapWords(title, max);
+  return [first, rest.join(' ')].filter(Boolean).map((line) => shorten(line, max));
 }
 
 export function timelineSvg(bodies: TimelineBody[], today: string): string {
