@@ -23,7 +23,7 @@
  * temp folder, WAL, synchronous=FULL (the defaults).
  *
  * For profiling: BENCH_ONLY=service runs the in-process figures alone (no load run, so no ratio to
- * the raw append), BENCH_ONLY=log those of the large log alone (the one BENCH_LOG_FILE keeps), BENCH_SERVICE_PROF=FILE writes a CPU profile of its timed run to FILE, and
+ * the raw append), BENCH_ONLY=http the SQLite load run and its raw appends alone, BENCH_ONLY=log those of the large log alone (the one BENCH_LOG_FILE keeps), BENCH_SERVICE_PROF=FILE writes a CPU profile of its timed run to FILE, and
  * BENCH_CPU_PROF=DIR one of every forked server.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -502,6 +502,8 @@ async function main(): Promise<void> {
       target: 'p99 ≤ 20 ms',
       met: http.result.p99 <= 20,
     });
+    // Only the SQLite load run and its floors (for profiling the server with BENCH_CPU_PROF).
+    if (process.env.BENCH_ONLY === 'http') return printFigures(header);
 
     const pgProblem = PG_URL ? await resetPostgres(PG_URL) : 'neither BENCH_DATABASE_URL nor TEST_DATABASE_URL set';
     if (!pgProblem) {
