@@ -35,6 +35,11 @@ describe.each(testDatabaseKinds())('Nacherfassung on the web pages (%s)', (datab
     expect(page).toContain('<summary>Nacherfassung beginnen</summary>');
     expect(page).toContain(`<form id="nacherfassung-beginnen" class="form" method="post" action="/gremien/${id}/nacherfassung" novalidate>`);
     expect(page).not.toContain('Nacherfassung beenden');
+    // Among the actions, not after the list of those not yet possible, where it read as one of them.
+    const actions = page.slice(page.indexOf('<h2 id="actions">'), page.indexOf('<h2 id="registration">'));
+    expect(actions).toContain('id="noch-nicht-moeglich"');
+    expect(actions.indexOf('<summary>Nacherfassung beginnen</summary>')).toBeGreaterThan(actions.lastIndexOf('<details class="action" '));
+    expect(actions.indexOf('<summary>Nacherfassung beginnen</summary>')).toBeLessThan(actions.indexOf('id="noch-nicht-moeglich"'));
 
     const begun = await t.http
       .post(`/gremien/${id}/nacherfassung`)
@@ -119,6 +124,17 @@ describe.each(testDatabaseKinds())('Nacherfassung on the web pages (%s)', (datab
     await t.http.post(`/api/bodies/${id}/events`).send({ type: 'withdrawn', data: { reason: 'Doppelt angelegt' } }).expect(200);
     const page = (await t.http.get(`/gremien/${id}`).expect(200)).text;
     expect(page).not.toContain('Nacherfassung beginnen');
+  });
+
+  it('a body whose life ended while held offers only „Nacherfassung beenden“, not beside a sentence that no action is left', async () => {
+    const id = (await t.http.post('/api/bodies/import').set('Content-Type', 'text/plain; charset=utf-8').send(SEED).expect(201)).body.id as string;
+    await t.http.post(`/api/bodies/${id}/backfill`).send({ reason: 'Bestand nacherfassen' }).expect(201);
+    await t.http.post(`/api/bodies/${id}/events`).send({ type: 'withdrawn', data: { reason: 'Doppelt angelegt' } }).expect(200);
+    const page = (await t.http.get(`/gremien/${id}`).expect(200)).text;
+    const actions = text(page.slice(page.indexOf('<h2 id="actions">'), page.indexOf('<h2 id="registration">')));
+    expect(actions).toContain('Nacherfassung beenden');
+    expect(actions).not.toContain('keine Aktionen');
+    expect(actions).not.toContain('Zulässig im Zustand');
   });
 
   it('the import page’s checkbox „Nacherfassung“ begins the hold with the import, also through the preview', async () => {
