@@ -3,7 +3,7 @@
  * Long unbroken text (a Zielstellung of thousands of characters without a space, a long URL as a
  * Federführung) wraps on the body page and in the Übersicht in real headless Chromium: the page is
  * no wider than the window, on a desktop and on a phone. The tables beside it still keep a date,
- * an Ampel's word and a decision number whole on a desktop.
+ * an Ampel's word and a decision number whole on a desktop, and the fields of a filter row line up.
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { approvedBodies } from './support/approved-bodies';
@@ -82,6 +82,34 @@ describeInBrowser('long values in Chromium', () => {
         });
         expect(dates).toBeGreaterThan(0);
         expect([path, broken]).toEqual([path, []]);
+      }
+    });
+  }, 60_000);
+
+  it('Browser: at 1280 CSS pixels the fields of a filter row line up, a field’s hint standing between its label and its field', async () => {
+    const page = suite.browser.page;
+    await withScreenshot(page, 'filterzeilen', async () => {
+      await signIn(page, suite.base, 'sekretariat', PASSWORD);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      for (const path of ['/', '/pruefung', '/beschluesse', '/beschlusskontrolle']) {
+        await page.goto(`${suite.base}${path}`);
+        const { pairs, apart } = await page.evaluate(() => {
+          const boxes = [...document.querySelectorAll('.filters .field')].flatMap((field) =>
+            [...field.querySelectorAll('input:not([type=hidden]), select')].map((input) => ({ id: input.id, box: input.getBoundingClientRect() })),
+          );
+          // Two fields side by side (their heights overlap) end on the same line, within 3 pixels (a select and a text field differ a little in height).
+          const found = { pairs: 0, apart: [] as string[] };
+          boxes.forEach((a, i) =>
+            boxes.slice(i + 1).forEach((b) => {
+              if (a.box.top >= b.box.bottom || b.box.top >= a.box.bottom) return;
+              found.pairs++;
+              if (Math.abs(a.box.bottom - b.box.bottom) > 3) found.apart.push(`${a.id} ${Math.round(a.box.bottom)} / ${b.id} ${Math.round(b.box.bottom)}`);
+            }),
+          );
+          return found;
+        });
+        expect(pairs).toBeGreaterThan(0);
+        expect([path, apart]).toEqual([path, []]);
       }
     });
   }, 60_000);
