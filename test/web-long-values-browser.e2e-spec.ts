@@ -14,11 +14,13 @@ const URL_LIKE = `https://example.org/${'verzeichnis/'.repeat(13)}dokument.pdf`;
 
 describeInBrowser('long values in Chromium', () => {
   let id: string;
+  /** A body with short values, whose light says a sentence beside its word. */
+  let approved: string;
 
   const suite = browserSuite('2026-11-28T09:00:00Z', async (t) => {
     id = (await t.http.post('/api/bodies').send({ ...EXAMPLE_REGISTRATION, title: `AG ${URL_LIKE}`, objective: UNBROKEN, leads: [URL_LIKE] }).expect(201)).body.id;
     // Approved until 31.12.2026: a date in the Übersicht, the Fristen and the Beschlusskontrolle.
-    await approvedBodies(t, [{ title: 'Weiterentwicklung Struktur OZG Föderal' }]);
+    [approved] = await approvedBodies(t, [{ title: 'Weiterentwicklung Struktur OZG Föderal' }]);
     // A title long enough that the register's columns have to share the width.
     await t.http
       .post('/api/decisions')
@@ -34,18 +36,27 @@ describeInBrowser('long values in Chromium', () => {
       .expect(201);
   });
 
-  it('Browser: the body page and the Übersicht are no wider than the window at 1280 and 390 CSS pixels', async () => {
+  it('Browser: the body pages and the Übersicht are no wider than the window at 1280 and 390 CSS pixels, the traffic light’s word whole', async () => {
     const page = suite.browser.page;
     await withScreenshot(page, 'lange-werte', async () => {
       await signIn(page, suite.base, 'sekretariat', PASSWORD);
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: 800 });
-        for (const path of [`/gremien/${id}`, '/']) {
+        for (const path of [`/gremien/${id}`, '/', `/gremien/${approved}`]) {
           await page.goto(`${suite.base}${path}`);
-          // The body page shows the Zielstellung; both show the title.
-          await expect(page.locator('main').textContent()).resolves.toContain(path === '/' ? URL_LIKE : UNBROKEN);
+          // The long body's page shows the Zielstellung, the Übersicht its title.
+          await expect(page.locator('main').textContent()).resolves.toContain(path === '/' ? URL_LIKE : path.endsWith(approved) ? 'Weiterentwicklung Struktur OZG Föderal' : UNBROKEN);
           const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
           expect([path, width, scrollWidth]).toEqual([path, width, width]);
+          // The traffic light's word stays whole beside the long values („Rot“ and „:“ were two lines on the body page at 390).
+          const brokenLabels = await page.evaluate(() =>
+            [...document.querySelectorAll('main .light__label')].filter((label) => {
+              const range = document.createRange();
+              range.selectNodeContents(label);
+              return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+            }).map((label) => label.textContent),
+          );
+          expect([path, width, brokenLabels]).toEqual([path, width, []]);
         }
       }
     });
