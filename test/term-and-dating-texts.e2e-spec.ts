@@ -45,6 +45,10 @@ describe('a term extended to a month, an extension recorded late, a report waiti
     expect(page).toContain('Leer lassen: Tag des Beschlusses – oder heute, wenn nach ihm schon ein Ereignis verbucht ist (etwa ein Antrag der Federführung).');
     expect(page).toContain('Leer lassen: Tag des Beschlusses – oder heute, ohne Beschluss oder wenn nach ihm schon ein Ereignis verbucht ist (etwa ein Antrag der Federführung).');
     expect(page).not.toContain('Tag des Beschlusses, sonst heute');
+    // An extension needs its decision: its form does not offer to go without one.
+    const extensionForm = /<form id="aktion-extended"[\s\S]*?<\/form>/.exec(page)![0];
+    expect(extensionForm).toContain('id="aktion-extended-occurredAt-hint">Leer lassen: Tag des Beschlusses – oder heute, wenn nach ihm schon ein Ereignis verbucht ist');
+    expect(extensionForm).not.toContain('ohne Beschluss');
 
     const extended = await send({ type: 'extended', data: { approvedUntil: { month: '2028-03' } }, decision: '2026/40' }).expect(200);
     expect(extended.body.event.occurredAt).toBe('2026-12-05T10:00:00.000Z');

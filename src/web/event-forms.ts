@@ -555,7 +555,7 @@ export function eventFormItems(type: BodyEventType, f: EventFormContext): FormIt
     items.push(
       field('occurredAt', 'Datum des Ereignisses', 'date', {
         max: f.today,
-        hint: mayCiteDecision(type) ? DATED_BY_DECISION : 'Leer lassen: heute.',
+        hint: needsDecision(type) ? DATED_BY_REQUIRED_DECISION : mayCiteDecision(type) ? DATED_BY_DECISION : 'Leer lassen: heute.',
       }),
     );
   }
@@ -569,6 +569,9 @@ export function eventFormItems(type: BodyEventType, f: EventFormContext): FormIt
  * is only carried forward), then today; without a decision, today.
  */
 export const DATED_BY_DECISION = 'Leer lassen: Tag des Beschlusses – oder heute, ohne Beschluss oder wenn nach ihm schon ein Ereignis verbucht ist (etwa ein Antrag der Federführung).';
+
+/** The same for an event that cannot go without a decision: no „ohne Beschluss“ beside a field that asks for one. */
+export const DATED_BY_REQUIRED_DECISION = 'Leer lassen: Tag des Beschlusses – oder heute, wenn nach ihm schon ein Ereignis verbucht ist (etwa ein Antrag der Federführung).';
 
 /** The command a form post stands for. The data goes on unchecked: the write path validates it. */
 export function eventCommand(bodyId: string, type: BodyEventType, values: FormValues, context: BodyContext): BodyCommand {
