@@ -22,7 +22,7 @@ describe('a body held for its Nacherfassung on the Übersicht and the Fristen pa
 
   test('the Übersicht shows the neutral „Nacherfassung“ light, no red alarm', async () => {
     const page = (await t.http.get('/').expect(200)).text;
-    expect(page).toContain('<span class="light light--held"><span class="light__dot" aria-hidden="true"></span><span class="light__label">Nacherfassung:</span> Nacherfassung – Überwachung ruht</span>');
+    expect(page).toContain('<span class="light light--held"><span class="light__dot" aria-hidden="true"></span><span class="light__label light__word">Nacherfassung:</span> <span class="light__text">Nacherfassung – Überwachung ruht</span></span>');
     expect(page).not.toContain('Laufzeit abgelaufen – Beschluss nötig');
     const held = (await t.http.get('/').query({ ampel: 'held' }).expect(200)).text;
     expect(held).toContain(`/gremien/${id}`);

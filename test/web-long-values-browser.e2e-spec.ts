@@ -36,11 +36,11 @@ describeInBrowser('long values in Chromium', () => {
       .expect(201);
   });
 
-  it('Browser: the body pages and the Übersicht are no wider than the window at 1280 and 390 CSS pixels, the traffic light’s word whole', async () => {
+  it('Browser: the body pages and the Übersicht are no wider than the window at 1280, 390 and 320 CSS pixels, no cell wider than its box, the traffic light’s word whole', async () => {
     const page = suite.browser.page;
     await withScreenshot(page, 'lange-werte', async () => {
       await signIn(page, suite.base, 'sekretariat', PASSWORD);
-      for (const width of [1280, 390]) {
+      for (const width of [1280, 390, 320]) {
         await page.setViewportSize({ width, height: 800 });
         for (const path of [`/gremien/${id}`, '/', `/gremien/${approved}`]) {
           await page.goto(`${suite.base}${path}`);
@@ -57,6 +57,11 @@ describeInBrowser('long values in Chromium', () => {
             }).map((label) => label.textContent),
           );
           expect([path, width, brokenLabels]).toEqual([path, width, []]);
+          // No cell of a table is wider than its box: a table frame clips what sticks out („Frist überschritten: Zwischen|…“ in a card at 320).
+          const overflowing = await page.evaluate(() =>
+            [...document.querySelectorAll('main tbody td, main tbody th')].filter((cell) => cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell.getAttribute('data-label') ?? cell.textContent),
+          );
+          expect([path, width, overflowing]).toEqual([path, width, []]);
         }
       }
     });
