@@ -36,16 +36,21 @@ describeInBrowser('long values in Chromium', () => {
       .expect(201);
   });
 
-  it('Browser: the body pages and the Übersicht are no wider than the window at 1280, 390 and 320 CSS pixels, no cell wider than its box, the traffic light’s word whole', async () => {
+  it('Browser: the body pages, the Übersicht and the register are no wider than the window at 1280, 390 and 320 CSS pixels, no cell wider than its box, no table scrolled on a phone, the traffic light’s word whole', async () => {
     const page = suite.browser.page;
     await withScreenshot(page, 'lange-werte', async () => {
       await signIn(page, suite.base, 'sekretariat', PASSWORD);
       for (const width of [1280, 390, 320]) {
         await page.setViewportSize({ width, height: 800 });
-        for (const path of [`/gremien/${id}`, '/', `/gremien/${approved}`]) {
+        // Each page and what it shows: the long body's page its Zielstellung, the Übersicht its title, the register the long decision title.
+        for (const [path, shown] of [
+          [`/gremien/${id}`, UNBROKEN],
+          ['/', URL_LIKE],
+          [`/gremien/${approved}`, 'Weiterentwicklung Struktur OZG Föderal'],
+          ['/beschluesse', 'mit Auftrag an die Geschäftsstelle'],
+        ]) {
           await page.goto(`${suite.base}${path}`);
-          // The long body's page shows the Zielstellung, the Übersicht its title.
-          await expect(page.locator('main').textContent()).resolves.toContain(path === '/' ? URL_LIKE : path.endsWith(approved) ? 'Weiterentwicklung Struktur OZG Föderal' : UNBROKEN);
+          await expect(page.locator('main').textContent()).resolves.toContain(shown);
           const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
           expect([path, width, scrollWidth]).toEqual([path, width, width]);
           // The traffic light's word stays whole beside the long values („Rot“ and „:“ were two lines on the body page at 390).
@@ -62,6 +67,11 @@ describeInBrowser('long values in Chromium', () => {
             [...document.querySelectorAll('main tbody td, main tbody th')].filter((cell) => cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell.getAttribute('data-label') ?? cell.textContent),
           );
           expect([path, width, overflowing]).toEqual([path, width, []]);
+          // On a phone a table is read as cards, not scrolled sideways in its frame.
+          if (width < 600) {
+            const scrolled = await page.evaluate(() => [...document.querySelectorAll('main .table-wrap')].filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).map((wrap) => wrap.getAttribute('aria-label')));
+            expect([path, width, scrolled]).toEqual([path, width, []]);
+          }
         }
       }
     });
