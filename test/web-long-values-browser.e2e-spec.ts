@@ -88,16 +88,21 @@ describeInBrowser('long values in Chromium', () => {
           // A piece of text laid out on more than one line has client rectangles at more than one height.
           const lines = (range: Range) => new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
           const found = { dates: 0, broken: [] as string[] };
-          const walker = document.createTreeWalker(document.querySelector('main')!, NodeFilter.SHOW_TEXT);
-          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            if (!node.parentElement?.closest('table')) continue;
-            for (const match of (node.textContent ?? '').matchAll(/\d\d\.\d\d\.\d{4}/g)) {
-              found.dates++;
+          /** Notes each match of the pattern in the text node that is laid out on more than one line; returns how many matched. */
+          const checkMatches = (node: Node, pattern: RegExp) => {
+            const matches = [...(node.textContent ?? '').matchAll(pattern)];
+            for (const match of matches) {
               const range = document.createRange();
               range.setStart(node, match.index);
               range.setEnd(node, match.index + match[0].length);
               if (lines(range) > 1) found.broken.push(match[0]);
             }
+            return matches.length;
+          };
+          const walker = document.createTreeWalker(document.querySelector('main')!, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (!node.parentElement?.closest('table')) continue;
+            found.dates += checkMatches(node, /\d\d\.\d\d\.\d{4}/g);
           }
           for (const label of document.querySelectorAll('table .light__label, table .decision-number')) {
             const range = document.createRange();
@@ -105,15 +110,7 @@ describeInBrowser('long values in Chromium', () => {
             if (lines(range) > 1) found.broken.push(label.textContent ?? '');
           }
           // The sentence beside a light wraps between its words, not inside one („Zwischenberi|cht“).
-          for (const sentence of document.querySelectorAll('table .light__text')) {
-            const text = sentence.firstChild!;
-            for (const word of (text.textContent ?? '').matchAll(/\S+/g)) {
-              const range = document.createRange();
-              range.setStart(text, word.index);
-              range.setEnd(text, word.index + word[0].length);
-              if (lines(range) > 1) found.broken.push(word[0]);
-            }
-          }
+          for (const sentence of document.querySelectorAll('table .light__text')) checkMatches(sentence.firstChild!, /\S+/g);
           return found;
         });
         expect(dates).toBeGreaterThan(0);
