@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors';
 import { toErrorBody, type ErrorBody, type ErrorPages } from '../common/http-errors';
 import { mayAudit, mayReadDecisionControl, mayRegister, roleLabel, type WebUser } from './principal';
 import { errorList, fieldId, fieldsetId } from './forms';
+import { DATED_BY_REQUIRED_DECISION } from './event-forms';
 import { Templates, escapeHtml } from './templates';
 import { intactChainsText, otherVerdictTexts, problemLine } from './chain-verdict';
 import { deadlineState } from '../deadlines/deadline-state';
@@ -54,6 +55,8 @@ export const helpers = {
   /** A report's addressee by its name: `IT-PLR` (as a closure's Abschlussbericht stores it) → `IT-Planungsrat`. */
   addressee: addresseeName,
   obligationStanding,
+  /** The date's hint where the event cites a decision it cannot go without (the event forms say the same). */
+  datedByDecision: DATED_BY_REQUIRED_DECISION,
   /** The registration's fields as the form names them (machines/labels.ts). */
   profileLabels: PROFILE_LABELS,
   light: (level: keyof typeof LIGHT_LABELS) => LIGHT_LABELS[level],
