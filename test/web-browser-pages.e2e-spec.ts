@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { PAGE_SIZE } from '../src/web/pages';
 import { startTestApp, type TestApp } from './support/test-app';
-import { axeViolations, describeInBrowser, describeViolations, openBrowser, serveToBrowser, signIn, withScreenshot, type BrowserSession } from './web-browser';
+import { axeViolations, describeInBrowser, describeViolations, openBrowser, serveToBrowser, signIn, tablesScrolledSideways, withScreenshot, type BrowserSession } from './web-browser';
 
 const PASSWORD = 'richtig-langes-passwort-1';
 /** The titles on the second page of both, in order. */
@@ -130,9 +130,7 @@ describeInBrowser('Web UI in Chromium, a page at a time', () => {
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         if (width > 320) wide.push(`${path}: ${width}px`);
         // The tables are read as cards there, not scrolled sideways within their frame (only the Zeitleiste's picture is).
-        const scrolledTables = await page.evaluate(() =>
-          [...document.querySelectorAll('.table-wrap')].filter((wrap) => wrap.scrollWidth > wrap.clientWidth).map((wrap) => wrap.getAttribute('aria-label') ?? wrap.getAttribute('aria-labelledby')),
-        );
+        const scrolledTables = await tablesScrolledSideways(page);
         if (scrolledTables.length) wide.push(`${path}: ${scrolledTables.join(', ')}`);
         // A card's label is one word that fits its column, not broken inside („Verlängerung|en“).
         const brokenLabels = await page.evaluate(() =>

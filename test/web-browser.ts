@@ -177,3 +177,15 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await page.waitForURL(`${base}/`);
 }
+
+/**
+ * The tables of the page that scroll sideways in their frame (`.table-wrap`), by the frame's
+ * label: on a phone a list is read as cards, so none should.
+ */
+export function tablesScrolledSideways(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main .table-wrap')]
+      .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1)
+      .map((wrap) => wrap.getAttribute('aria-label') ?? wrap.getAttribute('aria-labelledby') ?? ''),
+  );
+}
