@@ -147,14 +147,22 @@ export interface AxeViolation {
 
 const AXE_SOURCE = () => readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core against the page (WCAG 2.0/2.1 A and AA rules): the violations found. */
+/**
+ * axe-core against the page (WCAG 2.0/2.1 A and AA rules): the violations found. An id given to
+ * two elements counts as one too: axe 4 no longer checks it, and a label or an anchor that names
+ * such an id finds the wrong element (a section labelled by itself was named by its whole text).
+ */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   // Injected through the test harness (not a <script> of the page), so the CSP does not apply.
   await page.evaluate(AXE_SOURCE());
   return page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    const found = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    const ids = [...document.querySelectorAll('[id]')].map((element) => element.id);
+    const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+    if (twice.length) found.push({ id: 'duplicate-id', impact: 'serious', help: 'Eine id steht an mehr als einem Element', nodes: twice.map((id) => ({ target: [`#${id}`], failureSummary: undefined })) });
+    return found;
   });
 }
 
