@@ -3,7 +3,8 @@
  * Long unbroken text (a Zielstellung of thousands of characters without a space, a long URL as a
  * Federführung) wraps on the body pages, in the Übersicht and in the register in real headless
  * Chromium: the page is no wider than the window, on a desktop and on two phones, no table cell is
- * wider than its box, and on a phone no table scrolls sideways. The tables beside it still keep a
+ * wider than its box, and on a phone no table scrolls sideways, there nor on the Fristen page nor
+ * in the Prüfung's replay steps. The tables beside it still keep a
  * date, an Ampel's word, a word of its sentence and a decision number whole on a desktop, and the
  * fields of a filter row line up.
  */
@@ -36,12 +37,20 @@ describeInBrowser('long values in Chromium', () => {
         effects: [],
       })
       .expect(201);
+    // A session moved once: the Fristen page's Sitzungskalender names its earlier date.
+    await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 45, date: '2027-03-18' }).expect(201);
+    await t.http.post('/api/sessions').send({ issuer: 'IT-PLR', number: 45, date: '2027-03-25' }).expect(200);
   });
 
-  it('Browser: the body pages, the Übersicht and the register are no wider than the window at 1280, 390 and 320 CSS pixels, no cell wider than its box, no table scrolled on a phone, the traffic light’s word whole', async () => {
+  it('Browser: the body pages, the Übersicht, the register, the Fristen and the Prüfung are no wider than the window at 1280, 390 and 320 CSS pixels, no cell wider than its box, no table scrolled on a phone, the traffic light’s word whole', async () => {
     const page = suite.browser.page;
     await withScreenshot(page, 'lange-werte', async () => {
       await signIn(page, suite.base, 'sekretariat', PASSWORD);
+      // A calendar subscription: the Fristen page lists it in a table of its own.
+      await page.goto(`${suite.base}/fristen`);
+      await page.getByLabel('Bezeichnung (wahlweise)').fill('Outlook im Büro der Geschäftsstelle');
+      await page.getByRole('button', { name: 'Abonnement anlegen' }).click();
+      await page.waitForSelector('#feed-url');
       for (const width of [1280, 390, 320]) {
         await page.setViewportSize({ width, height: 800 });
         // Each page and what it shows: the long body's page its Zielstellung, the Übersicht its title, the register the long decision title.
@@ -50,6 +59,9 @@ describeInBrowser('long values in Chromium', () => {
           ['/', URL_LIKE],
           [`/gremien/${approved}`, 'Weiterentwicklung Struktur OZG Föderal'],
           ['/beschluesse', 'mit Auftrag an die Geschäftsstelle'],
+          ['/fristen', 'Outlook im Büro der Geschäftsstelle'],
+          // The Prüfung's replay steps, nine columns wide on a desktop.
+          [`/pruefung?gremium=${approved}&stichtag=2026-11-28`, 'Schritte der Wiederholung'],
         ]) {
           await page.goto(`${suite.base}${path}`);
           await expect(page.locator('main').textContent()).resolves.toContain(shown);

@@ -39,7 +39,7 @@ function historyMarks(html: string): Array<[number, boolean, string | null]> {
 /** The replay steps' rows as [version, the mark in the hash cell or null]. */
 function stepMarks(html: string): Array<[number, string | null]> {
   const table = html.slice(html.indexOf('aria-label="Schritte der Wiederholung"'));
-  return [...table.matchAll(/<tr><td>(\d+)<\/td>[\s\S]*?<code class="hash">[^<]*<\/code>(?: <strong class="tag tag--red">([^<]+)<\/strong>)?<\/td><\/tr>/g)].map((m) => [
+  return [...table.matchAll(/<tr><td data-label="Version">(\d+)<\/td>[\s\S]*?<code class="hash">[^<]*<\/code>(?: <strong class="tag tag--red">([^<]+)<\/strong>)?<\/td><\/tr>/g)].map((m) => [
     Number(m[1]),
     m[2] ?? null,
   ]);
