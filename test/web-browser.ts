@@ -151,6 +151,7 @@ const AXE_SOURCE = () => readFileSync(require.resolve('axe-core/axe.min.js'), 'u
  * axe-core against the page (WCAG 2.0/2.1 A and AA rules): the violations found. An id given to
  * two elements counts as one too: axe 4 no longer checks it, and a label or an anchor that names
  * such an id finds the wrong element (a section labelled by itself was named by its whole text).
+ * So does a link to a place on the page („#actions“) that the page does not have.
  */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   // Injected through the test harness (not a <script> of the page), so the CSP does not apply.
@@ -162,6 +163,8 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     const ids = [...document.querySelectorAll('[id]')].map((element) => element.id);
     const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
     if (twice.length) found.push({ id: 'duplicate-id', impact: 'serious', help: 'Eine id steht an mehr als einem Element', nodes: twice.map((id) => ({ target: [`#${id}`], failureSummary: undefined })) });
+    const nowhere = [...document.querySelectorAll('a[href^="#"]')].map((link) => link.getAttribute('href')!.slice(1)).filter((id) => id !== '' && !document.getElementById(decodeURIComponent(id)));
+    if (nowhere.length) found.push({ id: 'link-target', impact: 'serious', help: 'Ein Sprungverweis führt auf keine Stelle der Seite', nodes: [...new Set(nowhere)].map((id) => ({ target: [`a[href="#${id}"]`], failureSummary: undefined })) });
     return found;
   });
 }
