@@ -116,6 +116,8 @@ interface DueRow {
 export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SchedulerService.name);
   private running: Promise<SweepEntry[]> | null = null;
+  /** Set at shutdown: no sweep begins after it. */
+  private stopped = false;
 
   constructor(
     private readonly db: Database,
@@ -133,6 +135,8 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
   onModuleInit(): void {
     this.dispatcher.withdrawIf(reminderWithdrawals(this.db.forUpdate, this.clock, this.config.policy));
     this.dispatcher.leaveWaiting(heldReminder('outbox'));
+    // A command dated in the past that left system events due: they are recorded now, not a minute later.
+    if (this.runsByItself()) this.lifecycle.whenLeftDue(() => void this.sweepAfterwards());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -152,9 +156,9 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
    * sweep comes only a minute later.
    */
   async sweepAfterwards(): Promise<void> {
-    if (!this.runsByItself()) return;
+    if (!this.runsByItself() || this.stopped) return;
     await this.running?.catch(() => undefined);
-    await this.loggedSweep();
+    if (!this.stopped) await this.loggedSweep();
   }
 
   /**
@@ -177,6 +181,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
     if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
     if (this.registry.doesExist('timeout', `${INTERVAL_NAME}-start`)) this.registry.deleteTimeout(`${INTERVAL_NAME}-start`);
   }

@@ -215,6 +215,8 @@ interface LoadedBody extends BodyHead {
 export class LifecycleService {
   private readonly projectors: Projector[] = [];
   private timers: DueTimers | null = null;
+  /** See `whenLeftDue`. */
+  private readonly leftDueListeners: Array<() => void> = [];
   /** The role table (see `useRoleTable`). */
   private mayAppend: (role: string, type: string) => boolean = () => true;
   /** Restored snapshots by body, valid for exactly the version they were stored with. */
@@ -245,6 +247,16 @@ export class LifecycleService {
   /** Registers where the body's durable timers are kept (the deadlines module). */
   useTimers(timers: DueTimers): void {
     this.timers = timers;
+  }
+
+  /**
+   * Registers who hears of a command that left system events due: one dated in the past fires
+   * only those due before its own date, so those due between it and now wait for the next sweep.
+   * `listener` is told once the command has committed (the scheduler, running by itself, sweeps
+   * at once).
+   */
+  whenLeftDue(listener: () => void): void {
+    this.leftDueListeners.push(listener);
   }
 
   /**
@@ -327,7 +339,8 @@ export class LifecycleService {
     }
     if (c.occurredAt) this.assertNotInFuture(c.occurredAt, arrived);
 
-    return this.unitOfWork(bodyId, c.expectedVersion, async (tx) => {
+    let leftDue = false;
+    const answer = await this.unitOfWork(bodyId, c.expectedVersion, async (tx) => {
       // Read once the body is this unit's (on PostgreSQL after its row lock): a command that waited
       // for another writer of the body is recorded after it, not at the instant it arrived.
       const now = this.clock.now().toISOString();
@@ -376,7 +389,7 @@ export class LifecycleService {
           ...(refusal.path ? { path: refusal.path } : {}),
         });
       }
-      return this.append(tx, current, snapshot, machine, {
+      const appended = await this.append(tx, current, snapshot, machine, {
         type,
         data: withContacts,
         actor,
@@ -384,7 +397,12 @@ export class LifecycleService {
         recordedAt: now,
         decision: decision ?? null,
       });
+      // Dated in the past: did it leave a system event due by now (one more indexed read, only then and only for a listener)?
+      leftDue = this.leftDueListeners.length > 0 && occurredAt < now && this.timers !== null && (await this.timers.due(tx, bodyId, now, true, 1)).length > 0;
+      return appended;
     });
+    if (leftDue) for (const listener of this.leftDueListeners) listener();
+    return answer;
   }
 
   /**
