@@ -4,7 +4,7 @@
  * soon as that command has committed, not at its next interval (an hour away here).
  */
 import { approvedBodies } from './support/approved-bodies';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestAppWithScheduler, type TestApp } from './support/test-app';
 
 interface HistoryEvent {
   type: string;
@@ -26,14 +26,7 @@ describe('a command dated in the past, with the scheduler running by itself', ()
   let t: TestApp;
 
   beforeAll(async () => {
-    const env = { SCHEDULER_ENABLED: process.env.SCHEDULER_ENABLED, SCHEDULER_INTERVAL_SECONDS: process.env.SCHEDULER_INTERVAL_SECONDS };
-    Object.assign(process.env, { SCHEDULER_ENABLED: 'true', SCHEDULER_INTERVAL_SECONDS: '3600' });
-    t = await startTestApp().finally(() => {
-      for (const [name, value] of Object.entries(env)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    });
+    t = await startTestAppWithScheduler();
   });
 
   afterAll(() => t?.close());

@@ -4,7 +4,7 @@ import { parseRegistrationForm } from '../src/registration-import/registration-f
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { projectFile } from '../src/common/project-file';
 import { EXAMPLE_FORM } from '../src/seed/seed.service';
-import { startTestApp } from './support/test-app';
+import { startTestApp, startTestAppWithScheduler } from './support/test-app';
 
 describe('the example body on an empty database', () => {
   test('the fixture the tests use is exactly what the example form says', () => {
@@ -32,14 +32,7 @@ describe('the example body on an empty database', () => {
 
   test('is up to today once the service has started, when the scheduler runs by itself', async () => {
     // The start sweep may read the timers before the import commits; the next would come an hour later.
-    const env = { SCHEDULER_ENABLED: process.env.SCHEDULER_ENABLED, SCHEDULER_INTERVAL_SECONDS: process.env.SCHEDULER_INTERVAL_SECONDS };
-    Object.assign(process.env, { SCHEDULER_ENABLED: 'true', SCHEDULER_INTERVAL_SECONDS: '3600' });
-    const t = await startTestApp({ config: { seedExample: true } }).finally(() => {
-      for (const [name, value] of Object.entries(env)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    });
+    const t = await startTestAppWithScheduler({ config: { seedExample: true } });
     try {
       const [body] = (await t.http.get('/api/bodies').expect(200)).body;
       expect(body.state.value).toEqual({ active: { term: 'expired', reporting: 'reportOverdue', closure: 'operating' } });

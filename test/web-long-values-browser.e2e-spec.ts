@@ -4,9 +4,8 @@
  * Federführung) wraps on the body pages, in the Übersicht and in the register in real headless
  * Chromium: the page is no wider than the window, on a desktop and on two phones, no table cell is
  * wider than its box, and on a phone no table scrolls sideways, there nor on the Fristen page nor
- * in the Prüfung's replay steps. The tables beside it still keep a
- * date, an Ampel's word, a word of its sentence and a decision number whole on a desktop, and the
- * fields of a filter row line up.
+ * in the Prüfung's replay steps. The tables beside it still keep a date, an Ampel's word, a word
+ * of its sentence and a decision number whole on a desktop, and the fields of a filter row line up.
  */
 import { EXAMPLE_REGISTRATION } from '../src/seed/example-registration';
 import { approvedBodies } from './support/approved-bodies';

@@ -126,6 +126,21 @@ export async function startTestApp(options: TestOptions = {}): Promise<TestApp> 
   };
 }
 
+/**
+ * `startTestApp` with the scheduler running by itself, as in production (tests switch it off),
+ * its interval an hour: a sweep within a test is the start's or one the app begins itself.
+ */
+export async function startTestAppWithScheduler(options: TestOptions = {}): Promise<TestApp> {
+  const env = { SCHEDULER_ENABLED: process.env.SCHEDULER_ENABLED, SCHEDULER_INTERVAL_SECONDS: process.env.SCHEDULER_INTERVAL_SECONDS };
+  Object.assign(process.env, { SCHEDULER_ENABLED: 'true', SCHEDULER_INTERVAL_SECONDS: '3600' });
+  return startTestApp(options).finally(() => {
+    for (const [name, value] of Object.entries(env)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+}
+
 export interface TestContext {
   context: INestApplicationContext;
   clock: Clock;
